@@ -1,0 +1,620 @@
+"""Content models: every table of ``content/*.toml`` as a frozen pydantic model.
+
+The models are the contract between the people who write content (teachers, designers) and the
+engine. They reject unknown keys (``extra="forbid"``) so a typo is an error, not a silent default.
+Cross-references between files (an event naming an unknown provider, a tech whose prerequisite
+does not exist) are checked by :mod:`game.rules.crossref`, which sees the whole bundle.
+
+Units follow DESIGN §2: compute in kGPU (1,000 H-class equivalents for a quarter), money in $M,
+power in MW, time in quarters.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", min_length=1, max_length=48)]
+"""A content id: lower-case letters, digits, ``_`` and ``-`` (``stratus``, ``h100``)."""
+
+ProviderId = Id
+SkuId = Id
+RegionId = Id
+TechId = Id
+EventId = Id
+IndustryId = Id
+ScenarioId = Id
+
+Money = Annotated[float, Field(ge=0)]
+"""Millions of US dollars ($M)."""
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Quarters = Annotated[int, Field(ge=0, le=40)]
+
+
+class Model(BaseModel):
+    """Base of all content models: immutable and strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- industries
+
+
+class Industry(Model):
+    """The kind of enterprise a player runs, with its balance sheet and special rules."""
+
+    id: IndustryId
+    name: str
+    description: str = ""
+    starting_cash: Money = Field(description="Cash at the start, $M.")
+    credit_limit: Money = Field(description="Base credit line, $M; grows with revenue and assets.")
+    starting_reputation: Fraction = 0.7
+    starting_quality: float = Field(1.0, ge=0, le=10)
+    service_price: Annotated[float, Field(gt=0)] = Field(
+        9.0, description="Starting price of one kGPU-quarter of served AI demand, $M."
+    )
+    operating_cost_ratio: Fraction = Field(
+        0.35, description="Share of revenue spent on everything but compute (staff, sales)."
+    )
+    quality_growth: Annotated[float, Field(gt=0, le=5)] = Field(
+        1.0, description="Multiplier on quality gained from training compute."
+    )
+    provider_priority: Annotated[float, Field(gt=0, le=5)] = Field(
+        1.0, description="Multiplier on this player's standing in reserved allocation."
+    )
+    outage_sensitivity: Annotated[float, Field(ge=0, le=5)] = Field(
+        1.0, description="Multiplier on the reputation lost to demand left unserved."
+    )
+    sovereign_only: bool = Field(
+        False, description="May use only sovereign providers and build only in sovereign regions."
+    )
+    brand: float = Field(0.0, ge=-3, le=3, description="Extra appeal with customers.")
+
+
+# --------------------------------------------------------------------------- regions
+
+
+class Region(Model):
+    """A place to build data centres and a grid that connects them (a shared commons)."""
+
+    id: RegionId
+    name: str
+    power_price: Annotated[float, Field(gt=0)] = Field(description="Electricity, $/MWh.")
+    grid_queue_quarters: Quarters = Field(
+        description="Length of the interconnection queue at the start, in quarters."
+    )
+    interconnect_mw_per_quarter: Annotated[float, Field(gt=0)] = Field(
+        description="New grid connections released per quarter (MW), shared by everyone."
+    )
+    background_requests_mw: Annotated[float, Field(ge=0)] = Field(
+        0.0, description="MW the rest of the world adds to the queue each quarter."
+    )
+    build_cost_multiplier: Annotated[float, Field(gt=0, le=5)] = 1.0
+    build_quarters: Annotated[int, Field(ge=1, le=16)] = 7
+    export_restricted: bool = Field(False, description="Export-controlled chips cannot ship here.")
+    sovereign: bool = Field(False, description="Counts as sovereign for government players.")
+    tags: tuple[Id, ...] = ()
+
+
+# --------------------------------------------------------------------------- providers
+
+
+class Provider(Model):
+    """A cloud provider: capacity to rent on the spot market or by reserved contract."""
+
+    id: ProviderId
+    name: str
+    kind: Literal["hyperscaler", "neocloud", "sovereign"]
+    regions: tuple[RegionId, ...] = Field(min_length=1)
+    starting_capacity: Annotated[float, Field(gt=0)] = Field(description="kGPU at the start.")
+    growth: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
+        description="Capacity growth per quarter (0.05 = +5%)."
+    )
+    reliability: Annotated[float, Field(ge=0.5, le=1.0)] = Field(
+        description="Chance of a quarter without an outage."
+    )
+    outage_severity: Fraction = Field(0.3, description="Share of capacity lost in an outage.")
+    list_price: Annotated[float, Field(gt=0)] = Field(
+        description="On-demand list price per kGPU-quarter, $M; reserved prices discount it."
+    )
+    spot_floor: Annotated[float, Field(gt=0)] = Field(
+        description="Reserve price of the spot auction, $M per kGPU-quarter."
+    )
+    spot_cap_multiple: Annotated[float, Field(gt=1, le=10)] = Field(
+        3.0, description="Spot price ceiling as a multiple of the list price."
+    )
+    reserved_share: Fraction = Field(description="Share of capacity offered as reserved contracts.")
+    reserved_lead: Annotated[int, Field(ge=0, le=4)] = Field(
+        0, description="Quarters between signing and first delivery."
+    )
+    background_demand: Annotated[float, Field(ge=0)] = Field(
+        description="Rest-of-world spot demand at the reference price, kGPU (B at the start)."
+    )
+    background_growth: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
+        description="Growth of background demand per quarter."
+    )
+    price_elasticity: Annotated[float, Field(gt=0.1, le=10)] = Field(
+        1.5, description="eta in Q_bg(p) = B (p / p_ref)^-eta."
+    )
+    priority: Literal["spend", "size", "seat"] = Field(
+        "spend", description="Who is served first when reserved requests exceed supply."
+    )
+    sovereign: bool = False
+    tags: tuple[Id, ...] = ()
+
+    @model_validator(mode="after")
+    def _floor_below_list(self) -> Provider:
+        if self.spot_floor >= self.list_price:
+            raise ValueError("spot_floor must be below list_price")
+        return self
+
+
+# --------------------------------------------------------------------------- chips
+
+
+class Vendor(Model):
+    """A chip vendor (or, with ``foundry``, the packaging pool a custom chip is made in)."""
+
+    id: Id
+    name: str
+    base_lead: Annotated[int, Field(ge=0, le=12)] = Field(
+        description="Quarters from order to delivery with an empty backlog."
+    )
+    background_backlog_quarters: Annotated[float, Field(ge=0, le=12)] = Field(
+        1.0, description="Orders from the rest of the world waiting at the start, in quarters."
+    )
+
+
+class Foundry(Model):
+    """Advanced packaging and foundry slots, shared by every custom-chip programme."""
+
+    id: Id
+    name: str
+    slots_per_quarter: Annotated[float, Field(gt=0)] = Field(
+        description="Packaged custom accelerators per quarter, in thousands of units."
+    )
+    background_share: Fraction = Field(
+        0.5, description="Share of the slots the rest of the market takes every quarter."
+    )
+    base_lead: Annotated[int, Field(ge=0, le=12)] = 2
+
+
+class ChipSku(Model):
+    """An accelerator model. Quantities are in thousands of units."""
+
+    id: SkuId
+    name: str
+    vendor: Id = Field(description="A vendor id, or a foundry id for a custom chip.")
+    generation: Annotated[int, Field(ge=1, le=10)]
+    available_from: Annotated[int, Field(ge=0, le=80)] = Field(
+        0, description="First quarter (from the scenario start) it can be ordered."
+    )
+    perf: Annotated[float, Field(gt=0, le=50)] = Field(description="H-class equivalents per unit.")
+    power_kw: Annotated[float, Field(gt=0, le=50)] = Field(
+        description="kW per unit with its share of the facility."
+    )
+    price: Annotated[float, Field(gt=0)] = Field(description="$M per thousand units.")
+    output_per_quarter: Annotated[float, Field(gt=0)] = Field(
+        description="Thousand units the vendor ships per quarter to everyone."
+    )
+    custom: bool = Field(False, description="A custom chip: needs its research and foundry slots.")
+    export_controlled: bool = False
+
+
+class Fabric(Model):
+    """Network gear: fabric units that connect accelerators in a region."""
+
+    id: Id
+    name: str
+    regions: tuple[RegionId, ...] = Field(min_length=1)
+    ports_per_unit: Annotated[float, Field(gt=0)] = Field(
+        description="H-class equivalents (kGPU) one unit connects."
+    )
+    price: Annotated[float, Field(gt=0)] = Field(description="$M per unit.")
+    output_per_quarter: Annotated[float, Field(gt=0)] = Field(description="Units per quarter.")
+    base_lead: Annotated[int, Field(ge=0, le=12)] = 1
+    background_backlog_quarters: Annotated[float, Field(ge=0, le=12)] = 1.0
+
+
+# --------------------------------------------------------------------------- technologies
+
+
+class EfficiencyEffect(Model):
+    """Serve more demand per unit of inference capacity."""
+
+    kind: Literal["efficiency"]
+    multiplier: Annotated[float, Field(gt=1, le=3)]
+
+
+class PowerEffect(Model):
+    """Less power per accelerator (cooling, power management)."""
+
+    kind: Literal["power_per_perf"]
+    multiplier: Annotated[float, Field(gt=0.2, lt=1)]
+
+
+class QualityEffect(Model):
+    """Better models from the same training compute."""
+
+    kind: Literal["quality_rate"]
+    multiplier: Annotated[float, Field(gt=1, le=3)]
+
+
+class OutageHedgeEffect(Model):
+    """Multi-cloud orchestration: a share of capacity lost to an outage is recovered elsewhere."""
+
+    kind: Literal["outage_hedge"]
+    recovered: Fraction
+
+
+class OffloadEffect(Model):
+    """Edge inference: a share of demand is served without data-centre capacity."""
+
+    kind: Literal["offload"]
+    share: Annotated[float, Field(gt=0, le=0.5)]
+    cost_per_kgpu: Money = Field(description="$M per kGPU-quarter served at the edge.")
+
+
+class UnlockSkuEffect(Model):
+    """A custom chip can now be ordered."""
+
+    kind: Literal["unlock_sku"]
+    sku: SkuId
+
+
+class BuildSpeedEffect(Model):
+    """Faster data-centre construction (prefabricated modules)."""
+
+    kind: Literal["build_speed"]
+    quarters: Annotated[int, Field(ge=1, le=4)]
+
+
+class SpotDiscountEffect(Model):
+    """Preemption-tolerant scheduling: pay less for spot capacity."""
+
+    kind: Literal["spot_discount"]
+    multiplier: Annotated[float, Field(gt=0.3, lt=1)]
+
+
+class PortsEffect(Model):
+    """Better optics: each fabric unit connects more accelerators."""
+
+    kind: Literal["network_ports"]
+    multiplier: Annotated[float, Field(gt=1, le=3)]
+
+
+TechEffect = Annotated[
+    EfficiencyEffect
+    | PowerEffect
+    | QualityEffect
+    | OutageHedgeEffect
+    | OffloadEffect
+    | UnlockSkuEffect
+    | BuildSpeedEffect
+    | SpotDiscountEffect
+    | PortsEffect,
+    Field(discriminator="kind"),
+]
+
+
+class Technology(Model):
+    """A research programme: fund it for a while, it may slip, and then it pays off."""
+
+    id: TechId
+    name: str
+    description: str = ""
+    cost: Annotated[float, Field(gt=0)] = Field(description="Total $M to complete.")
+    min_quarters: Annotated[int, Field(ge=1, le=20)] = Field(
+        description="Quarters of funding needed however much money is spent."
+    )
+    prerequisites: tuple[TechId, ...] = ()
+    slip_risk: Fraction = Field(0.1, description="Chance the programme slips when it completes.")
+    slip_quarters: Annotated[int, Field(ge=0, le=8)] = 2
+    slip_cost: Fraction = Field(0.15, description="Extra cost of a slip, as a share of cost.")
+    effects: tuple[TechEffect, ...] = Field(min_length=1)
+    tags: tuple[Id, ...] = ()
+
+
+# --------------------------------------------------------------------------- events
+
+EffectTarget = Literal[
+    "demand.level",
+    "demand.growth",
+    "market.background_demand",
+    "market.service_price",
+    "provider.capacity",
+    "provider.growth",
+    "provider.outage",
+    "provider.spot_floor",
+    "provider.list_price",
+    "vendor.output",
+    "vendor.price",
+    "vendor.lead",
+    "foundry.slots",
+    "network.output",
+    "region.grid_queue",
+    "region.interconnect",
+    "region.power_price",
+    "region.build_cost",
+    "region.export_ban",
+    "finance.interest_rate",
+    "finance.credit",
+    "finance.opex",
+    "research.slip",
+    "research.cost",
+    "players.reputation",
+]
+
+TARGET_KIND: dict[str, str] = {
+    "demand.level": "market",
+    "demand.growth": "market",
+    "market.background_demand": "provider",
+    "market.service_price": "market",
+    "provider.capacity": "provider",
+    "provider.growth": "provider",
+    "provider.outage": "provider",
+    "provider.spot_floor": "provider",
+    "provider.list_price": "provider",
+    "vendor.output": "vendor",
+    "vendor.price": "vendor",
+    "vendor.lead": "vendor",
+    "foundry.slots": "foundry",
+    "network.output": "fabric",
+    "region.grid_queue": "region",
+    "region.interconnect": "region",
+    "region.power_price": "region",
+    "region.build_cost": "region",
+    "region.export_ban": "region",
+    "finance.interest_rate": "market",
+    "finance.credit": "market",
+    "finance.opex": "market",
+    "research.slip": "market",
+    "research.cost": "market",
+    "players.reputation": "market",
+}
+"""Which kind of entity each target's ``select`` names (``market`` targets take ``*`` only)."""
+
+ONE_SHOT_TARGETS = frozenset({"region.grid_queue", "players.reputation"})
+"""Targets applied once when the event starts (a stock moves), not held for its duration."""
+
+
+class Effect(Model):
+    """One change an event makes to the world, as validated data."""
+
+    target: EffectTarget
+    select: str | tuple[Id, ...] = Field(
+        "*", description='"*" for all, an id, a list of ids, or "tag:NAME".'
+    )
+    op: Literal["mul", "add", "set"]
+    value: float
+
+    @field_validator("select")
+    @classmethod
+    def _select_form(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+        if isinstance(value, str) and value != "*" and not value.startswith("tag:"):
+            if not value or not value.replace("_", "").replace("-", "").isalnum():
+                raise ValueError('select must be "*", an id, a list of ids or "tag:NAME"')
+        return value
+
+
+EventCategory = Literal["supply", "demand", "price", "geopolitics", "tech", "provider", "finance"]
+
+
+class Event(Model):
+    """A shock that hits every player at once. ``{pct}`` and ``{duration}`` fill the headline."""
+
+    id: EventId
+    category: EventCategory
+    title: str
+    headline: str
+    explain: str = Field(min_length=10, description="Why it matters, in plain words.")
+    probability: Fraction = Field(description="Chance per quarter, from the world stream.")
+    min_turn: Annotated[int, Field(ge=0, le=80)] = 0
+    max_turn: Annotated[int, Field(ge=0, le=80)] = 80
+    cooldown: Annotated[int, Field(ge=0, le=80)] = 8
+    duration: Annotated[int, Field(ge=1, le=40)] = 1
+    once: bool = Field(False, description="At most once per match.")
+    effects: tuple[Effect, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- rivals, glossary
+
+
+class Rival(Model):
+    """A named rival company: an archetype with a personality."""
+
+    id: Id
+    name: str
+    industry: IndustryId
+    archetype: str = Field(description="A bot archetype, e.g. balanced, hoarder, spot_trader.")
+    blurb: str = ""
+    risk_appetite: Fraction = 0.5
+    patience: Fraction = 0.5
+
+
+class GlossaryEntry(Model):
+    """A term the help screen and the explanations use."""
+
+    term: str
+    text: str
+    see: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- scenarios
+
+Mechanic = Literal[
+    "spot", "reserved", "chips", "network", "datacenters", "research", "sublease", "borrowing",
+    "events", "service_price", "training",
+]
+ALL_MECHANICS: tuple[str, ...] = (
+    "spot", "reserved", "chips", "network", "datacenters", "research", "sublease", "borrowing",
+    "events", "service_price", "training",
+)
+
+
+class Seat(Model):
+    """One seat at the table: its industry and, optionally, a company name and a rival id."""
+
+    industry: IndustryId
+    name: str | None = None
+    rival: Id | None = None
+
+
+class ScriptedEvent(Model):
+    """An event that fires at a fixed quarter, so a whole class meets it together."""
+
+    turn: Annotated[int, Field(ge=0, le=80)]
+    event: EventId
+
+
+class Lesson(Model):
+    """A note shown to every player at the start of a quarter."""
+
+    turn: Annotated[int, Field(ge=0, le=80)]
+    title: str
+    text: str
+
+
+class Prediction(Model):
+    """A question every team answers before a quarter resolves (lesson mode)."""
+
+    turn: Annotated[int, Field(ge=0, le=80)]
+    question: str
+    metric: Literal["spot_price", "demand", "lead_time", "grid_wait"] = "spot_price"
+    provider: ProviderId | None = None
+
+
+class Market(Model):
+    """Market-wide starting conditions and the customer model."""
+
+    demand: Annotated[float, Field(gt=0)] = Field(
+        description="Whole-market AI demand at the start, kGPU-quarters of inference."
+    )
+    demand_growth: Annotated[float, Field(ge=-0.5, le=1)] = Field(
+        description="Demand growth per quarter on the adoption curve before it saturates."
+    )
+    demand_saturation: Annotated[float, Field(ge=1)] = Field(
+        20.0, description="Demand stops growing at this multiple of the start (logistic curve)."
+    )
+    demand_noise: Annotated[float, Field(ge=0, le=0.5)] = 0.03
+    reference_service_price: Annotated[float, Field(gt=0)] = Field(
+        9.0, description="$M per kGPU-quarter served that customers consider normal."
+    )
+    appeal_quality: float = Field(1.0, ge=0, le=10, description="a in the appeal formula.")
+    appeal_reputation: float = Field(2.0, ge=0, le=10, description="b in the appeal formula.")
+    appeal_price: float = Field(2.5, ge=0, le=10, description="c in the appeal formula.")
+    outside_option: float = Field(
+        1.0, ge=-5, le=10, description="Appeal of not buying from any player (the outside option)."
+    )
+    frontier_drift: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.06, description="Quality lost per quarter as the frontier moves."
+    )
+    training_gain: Annotated[float, Field(ge=0, le=2)] = Field(
+        0.3, description="Quality gained per unit of log training intensity."
+    )
+    interest_rate: Annotated[float, Field(ge=0, le=0.2)] = Field(
+        0.02, description="Interest per quarter on debt."
+    )
+    penalty_rate: Annotated[float, Field(ge=0, le=0.3)] = Field(
+        0.04, description="Interest per quarter on emergency draws when cash runs out."
+    )
+    build_cost_per_mw: Annotated[float, Field(gt=0)] = Field(
+        12.0, description="$M per MW of data-centre facility before the region multiplier."
+    )
+    facility_upkeep_per_mw: Annotated[float, Field(ge=0)] = 0.08
+    chip_upkeep_per_kgpu: Annotated[float, Field(ge=0)] = 0.25
+    chip_depreciation: Fraction = 0.05
+    facility_depreciation: Fraction = 0.02
+    reserved_discounts: tuple[Fraction, Fraction, Fraction] = Field(
+        (0.30, 0.40, 0.50), description="Discount off list for 4-, 8- and 12-quarter terms."
+    )
+    sublease_fee: Fraction = 0.1
+
+
+class Victory(Model):
+    """How the match is scored and how the final verdict names the players."""
+
+    rule: Literal["enterprise_value"] = "enterprise_value"
+    earnings_multiple: Annotated[float, Field(ge=0, le=40)] = 8.0
+    served_share_good: Fraction = Field(0.85, description="Served share at or above: 'served'.")
+    cost_per_kgpu_good: Annotated[float, Field(gt=0)] = Field(
+        5.0, description="Compute cost per kGPU served at or below this: 'lean'."
+    )
+
+
+class Scenario(Model):
+    """A complete match setup, written by a teacher or designer in TOML."""
+
+    id: ScenarioId
+    name: str
+    summary: str = Field(max_length=120, description="One line for `capwars scenarios`.")
+    description: str = ""
+    start_year: Annotated[int, Field(ge=2000, le=2100)] = 2027
+    start_quarter: Annotated[int, Field(ge=1, le=4)] = 1
+    quarters: Annotated[int, Field(ge=1, le=80)]
+    seats: tuple[Seat, ...] = Field(min_length=1, max_length=8)
+    market: Market
+    victory: Victory = Victory()
+    mechanics: tuple[Mechanic, ...] = ALL_MECHANICS
+    providers: tuple[ProviderId, ...] | None = Field(
+        None, description="Providers in play (default: all)."
+    )
+    regions: tuple[RegionId, ...] | None = None
+    events_enabled: tuple[EventId, ...] | None = Field(
+        None, description="Random events that may fire (default: all)."
+    )
+    event_probability_scale: Annotated[float, Field(ge=0, le=5)] = 1.0
+    scripted_events: tuple[ScriptedEvent, ...] = ()
+    capacity_multiplier: Annotated[float, Field(gt=0, le=10)] = 1.0
+    lessons: tuple[Lesson, ...] = ()
+    predictions: tuple[Prediction, ...] = ()
+    discussion: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _turns_in_range(self) -> Scenario:
+        for kind, items in (
+            ("scripted_events", self.scripted_events),
+            ("lessons", self.lessons),
+            ("predictions", self.predictions),
+        ):
+            for item in items:
+                if item.turn >= self.quarters:
+                    raise ValueError(
+                        f"{kind}: turn {item.turn} is past the last quarter ({self.quarters - 1})"
+                    )
+        return self
+
+
+# --------------------------------------------------------------------------- the bundle
+
+
+class Content(Model):
+    """Everything the engine needs, loaded from a content folder."""
+
+    industries: tuple[Industry, ...] = Field(min_length=1)
+    regions: tuple[Region, ...] = Field(min_length=1)
+    providers: tuple[Provider, ...] = Field(min_length=1)
+    vendors: tuple[Vendor, ...] = Field(min_length=1)
+    foundries: tuple[Foundry, ...] = ()
+    chips: tuple[ChipSku, ...] = Field(min_length=1)
+    fabrics: tuple[Fabric, ...] = Field(min_length=1)
+    technologies: tuple[Technology, ...] = ()
+    events: tuple[Event, ...] = ()
+    rivals: tuple[Rival, ...] = ()
+    glossary: tuple[GlossaryEntry, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario with this id; ``KeyError`` naming close matches otherwise."""
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id:
+                return scenario
+        from difflib import get_close_matches
+
+        known = [s.id for s in self.scenarios]
+        hint = get_close_matches(scenario_id, known, n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise KeyError(
+            f"unknown scenario {scenario_id!r}{suggestion}; known: {', '.join(known)}"
+        )
