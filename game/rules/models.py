@@ -501,14 +501,14 @@ class Market(Model):
     reference_service_price: Annotated[float, Field(gt=0)] = Field(
         9.0, description="$M per kGPU-quarter served that customers consider normal."
     )
-    appeal_quality: float = Field(1.0, ge=0, le=10, description="a in the appeal formula.")
+    appeal_quality: float = Field(0.6, ge=0, le=10, description="a in the appeal formula.")
     appeal_reputation: float = Field(2.0, ge=0, le=10, description="b in the appeal formula.")
     appeal_price: float = Field(2.5, ge=0, le=10, description="c in the appeal formula.")
     outside_option: float = Field(
-        1.0, ge=-5, le=10, description="Appeal of not buying from any player (the outside option)."
+        2.0, ge=-5, le=10, description="Appeal of not buying from any player (the outside option)."
     )
     frontier_drift: Annotated[float, Field(ge=0, le=1)] = Field(
-        0.06, description="Quality lost per quarter as the frontier moves."
+        0.06, description="Share of quality lost per quarter as the frontier moves."
     )
     training_gain: Annotated[float, Field(ge=0, le=2)] = Field(
         0.3, description="Quality gained per unit of log training intensity."
@@ -530,6 +530,11 @@ class Market(Model):
         (0.30, 0.40, 0.50), description="Discount off list for 4-, 8- and 12-quarter terms."
     )
     sublease_fee: Fraction = 0.1
+    starting_contract: Fraction = Field(
+        0.5,
+        description="Each player starts with a 4-quarter reserved contract covering this share"
+        " of an even split of the starting demand.",
+    )
 
 
 class Victory(Model):

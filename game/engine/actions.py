@@ -1,0 +1,216 @@
+"""Actions: what a player may do in a quarter (DESIGN §5).
+
+An action is a pydantic model tagged by ``type``; the same shape travels in Python, in JSON over
+the bot protocol, in saves and in replays::
+
+    >>> from game.engine.actions import parse_action
+    >>> parse_action({"type": "bid_spot", "provider": "stratus", "quantity": 4, "max_price": 9})
+    BidSpot(type='bid_spot', provider='stratus', quantity=4.0, max_price=9.0)
+
+Rejections carry a stable :class:`Reason` code that bots can switch on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+MAX_ACTIONS_PER_QUARTER = 64
+"""More actions than this in one quarter are rejected (``too_many_actions``)."""
+
+Quantity = Annotated[float, Field(gt=0, le=100_000)]
+Money = Annotated[float, Field(gt=0, le=1_000_000)]
+
+
+class _Action(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class BidSpot(_Action):
+    """Bid for spot capacity this quarter in the provider's uniform-price auction."""
+
+    type: Literal["bid_spot"] = "bid_spot"
+    provider: str
+    quantity: Quantity = Field(description="kGPU wanted this quarter.")
+    max_price: Money = Field(description="Highest price per kGPU-quarter you accept, $M.")
+
+
+class Reserve(_Action):
+    """Ask for a take-or-pay reserved contract; price locked at signing."""
+
+    type: Literal["reserve"] = "reserve"
+    provider: str
+    quantity: Quantity
+    term: Literal[4, 8, 12] = Field(description="Quarters the contract runs.")
+
+
+class OrderChips(_Action):
+    """Buy accelerators for a region; paid now, they arrive after the vendor's lead time."""
+
+    type: Literal["order_chips"] = "order_chips"
+    sku: str
+    quantity: Quantity = Field(description="Thousands of units.")
+    region: str
+
+
+class OrderNetwork(_Action):
+    """Buy network fabric units for a region; paid now, arrive after the gear's lead time."""
+
+    type: Literal["order_network"] = "order_network"
+    region: str
+    quantity: Quantity = Field(description="Fabric units.")
+
+
+class BuildDatacenter(_Action):
+    """Start building a data centre; it joins the region's grid-connection queue."""
+
+    type: Literal["build_datacenter"] = "build_datacenter"
+    region: str
+    megawatts: Annotated[float, Field(ge=5, le=2_000)]
+
+
+class FundResearch(_Action):
+    """Set the quarterly funding of a research programme (0 pauses it)."""
+
+    type: Literal["fund_research"] = "fund_research"
+    tech: str
+    amount: Annotated[float, Field(ge=0, le=100_000)] = Field(description="$M per quarter.")
+
+
+class SetServicePrice(_Action):
+    """Set the price customers pay per kGPU-quarter served."""
+
+    type: Literal["set_service_price"] = "set_service_price"
+    price: Annotated[float, Field(gt=0, le=1_000)]
+
+
+class SetTrainingShare(_Action):
+    """Set the share of capacity spent on training models (quality) instead of serving."""
+
+    type: Literal["set_training_share"] = "set_training_share"
+    share: Annotated[float, Field(ge=0.0, le=0.8)]
+
+
+class Sublease(_Action):
+    """Resell part of this quarter's reserved capacity into the provider's spot market."""
+
+    type: Literal["sublease"] = "sublease"
+    provider: str
+    quantity: Quantity
+
+
+class Borrow(_Action):
+    """Draw on the credit line."""
+
+    type: Literal["borrow"] = "borrow"
+    amount: Money
+
+
+class Repay(_Action):
+    """Pay back debt."""
+
+    type: Literal["repay"] = "repay"
+    amount: Money
+
+
+Action = Annotated[
+    BidSpot
+    | Reserve
+    | OrderChips
+    | OrderNetwork
+    | BuildDatacenter
+    | FundResearch
+    | SetServicePrice
+    | SetTrainingShare
+    | Sublease
+    | Borrow
+    | Repay,
+    Field(discriminator="type"),
+]
+
+ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
+ACTION_TYPES: tuple[str, ...] = (
+    "bid_spot", "reserve", "order_chips", "order_network", "build_datacenter", "fund_research",
+    "set_service_price", "set_training_share", "sublease", "borrow", "repay",
+)
+
+MECHANIC_OF: dict[str, str] = {
+    "bid_spot": "spot",
+    "reserve": "reserved",
+    "order_chips": "chips",
+    "order_network": "network",
+    "build_datacenter": "datacenters",
+    "fund_research": "research",
+    "set_service_price": "service_price",
+    "set_training_share": "training",
+    "sublease": "sublease",
+    "borrow": "borrowing",
+    "repay": "borrowing",
+}
+"""The scenario mechanic each action type needs switched on."""
+
+
+class Reason(StrEnum):
+    """Stable codes for rejected actions; bots may switch on them."""
+
+    MALFORMED = "malformed"
+    TOO_MANY_ACTIONS = "too_many_actions"
+    ELIMINATED = "eliminated"
+    MECHANIC_DISABLED = "mechanic_disabled"
+    UNKNOWN_PROVIDER = "unknown_provider"
+    UNKNOWN_REGION = "unknown_region"
+    UNKNOWN_SKU = "unknown_sku"
+    UNKNOWN_TECH = "unknown_tech"
+    NOT_AVAILABLE_YET = "not_available_yet"
+    LOCKED = "locked"
+    PREREQUISITE_MISSING = "prerequisite_missing"
+    ALREADY_DONE = "already_done"
+    SOVEREIGNTY = "sovereignty"
+    EXPORT_BANNED = "export_banned"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    CREDIT_LIMIT = "credit_limit"
+    NOTHING_TO_REPAY = "nothing_to_repay"
+    NO_RESERVED_CAPACITY = "no_reserved_capacity"
+    BELOW_FLOOR = "below_floor"
+    DUPLICATE = "duplicate"
+    NO_FABRIC = "no_fabric"
+
+
+class IllegalActionError(ValueError):
+    """Raised by strict helpers when an action is not legal; carries the stable code."""
+
+    def __init__(self, code: Reason, message: str):
+        self.code = code
+        super().__init__(f"{code}: {message}")
+
+
+def parse_action(data: Any) -> Action:
+    """Validate a dict (or JSON-decoded object) into an action; raises ``ValidationError``."""
+    return ACTION_ADAPTER.validate_python(data)
+
+
+def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, str]]]:
+    """Parse what a bot returned: the actions that parse, and ``(index, error)`` for the rest."""
+    actions: list[Action] = []
+    errors: list[tuple[int, str]] = []
+    for index, item in enumerate(items):
+        if isinstance(item, _Action):
+            actions.append(item)  # type: ignore[arg-type]
+            continue
+        try:
+            actions.append(ACTION_ADAPTER.validate_python(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            errors.append((index, f"{where}: {first['msg']}" if where else first["msg"]))
+        except (TypeError, ValueError) as exc:
+            errors.append((index, str(exc)))
+    return actions, errors
+
+
+def action_to_dict(action: Action) -> dict[str, Any]:
+    """The JSON-ready form of an action (``type`` first)."""
+    return action.model_dump(mode="json")

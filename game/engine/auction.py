@@ -1,0 +1,116 @@
+"""The spot market's sealed-bid uniform-price auction (DESIGN §4, phase 5).
+
+Background demand from the rest of the world follows ``Q_bg(p) = B · (p / p_ref)^(−η)``. The
+clearing price is the lowest price, at or above the reserve, at which background demand plus the
+player bids whose limit is at or above it fit in the free capacity. Bids above the price fill,
+bids at it share what is left pro rata, and everyone pays the clearing price.
+
+    >>> r = clear(supply=10.0, background=8.0, p_ref=6.0, eta=1.5, floor=2.0, cap=18.0,
+    ...           bids=((0, 4.0, 9.0),))
+    >>> round(r.price, 2), r.fills
+    (8.41, (4.0,))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Bid = tuple[int, float, float]
+"""(seat, quantity in kGPU, limit price in $M per kGPU-quarter)."""
+
+
+@dataclass(frozen=True)
+class Clearing:
+    """The outcome of one auction."""
+
+    price: float
+    fills: tuple[float, ...]
+    """kGPU filled for each bid, in the order the bids were given."""
+    background: float
+    """kGPU the rest of the world bought."""
+    setter: int | None
+    """Seat whose bid limit set the price (bids at the price shared pro rata), if any."""
+    rationed: bool
+    """True when the price hit the ceiling and demand was rationed."""
+
+
+def background_demand(price: float, background: float, p_ref: float, eta: float) -> float:
+    """Rest-of-world demand at ``price``."""
+    return background * (price / p_ref) ** (-eta)
+
+
+def _price_for(residual: float, background: float, p_ref: float, eta: float) -> float:
+    """The price at which background demand equals ``residual`` (inf if nothing is left)."""
+    if residual <= 0.0:
+        return float("inf")
+    if background <= 0.0:
+        return 0.0
+    return p_ref * (background / residual) ** (1.0 / eta)
+
+
+def clear(
+    supply: float,
+    background: float,
+    p_ref: float,
+    eta: float,
+    floor: float,
+    cap: float,
+    bids: tuple[Bid, ...] = (),
+) -> Clearing:
+    """Run the auction. Pure and deterministic; bids with equal limits keep their given order."""
+    n = len(bids)
+    fills = [0.0] * n
+    if supply <= 1e-12:
+        return Clearing(cap, tuple(fills), 0.0, None, True)
+    order = sorted((i for i in range(n) if bids[i][2] >= floor), key=lambda i: bids[i][2])
+    active_qty = sum(bids[i][1] for i in order)
+    low = floor
+    position = 0
+    while True:
+        price = max(low, _price_for(supply - active_qty, background, p_ref, eta))
+        if position == len(order) or price <= bids[order[position]][2]:
+            if price > cap:
+                return _rationed(supply, background, p_ref, eta, cap, bids, order[position:])
+            for i in order[position:]:
+                fills[i] = bids[i][1]
+            bg = min(background_demand(price, background, p_ref, eta), supply - active_qty)
+            return Clearing(price, tuple(fills), max(bg, 0.0), None, False)
+        limit = bids[order[position]][2]
+        group_end = position
+        while group_end < len(order) and bids[order[group_end]][2] == limit:
+            group_end += 1
+        group = order[position:group_end]
+        group_qty = sum(bids[i][1] for i in group)
+        without = active_qty - group_qty
+        if limit <= cap:
+            bg_at_limit = background_demand(limit, background, p_ref, eta)
+            if bg_at_limit + without <= supply:
+                share = (supply - bg_at_limit - without) / group_qty if group_qty > 0 else 0.0
+                for i in group:
+                    fills[i] = bids[i][1] * min(1.0, share)
+                for i in order[group_end:]:
+                    fills[i] = bids[i][1]
+                setter = bids[group[0]][0] if len({bids[i][0] for i in group}) == 1 else None
+                return Clearing(limit, tuple(fills), bg_at_limit, setter, False)
+        active_qty = without
+        low = limit
+        position = group_end
+
+
+def _rationed(
+    supply: float,
+    background: float,
+    p_ref: float,
+    eta: float,
+    cap: float,
+    bids: tuple[Bid, ...],
+    still_in: list[int],
+) -> Clearing:
+    """Demand exceeds supply even at the ceiling: everyone left gets the same share."""
+    fills = [0.0] * len(bids)
+    bg = background_demand(cap, background, p_ref, eta)
+    wanted = bg + sum(bids[i][1] for i in still_in)
+    ratio = min(1.0, supply / wanted) if wanted > 0 else 0.0
+    for i in still_in:
+        fills[i] = bids[i][1] * ratio
+    return Clearing(cap, tuple(fills), bg * ratio, None, True)

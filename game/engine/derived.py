@@ -1,0 +1,72 @@
+"""Figures derived from the state on demand (never stored twice): research effects, headroom."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.state import MatchState
+from game.engine.tables import FloatArray, IntArray
+
+
+def tech_done(state: MatchState) -> np.ndarray:
+    """(N, T) bool: programmes completed before this quarter."""
+    return (state.research_done >= 0) & (state.research_done < state.turn)
+
+
+def _product(done: np.ndarray, logs: FloatArray) -> FloatArray:
+    if logs.size == 0:
+        return np.ones(done.shape[0])
+    return np.exp(done.astype(np.float64) @ logs)
+
+
+def efficiency(state: MatchState, done: np.ndarray) -> FloatArray:
+    """(N,) demand served per kGPU of inference capacity."""
+    return _product(done, state.world.techs.log_efficiency)
+
+
+def power_factor(state: MatchState, done: np.ndarray) -> FloatArray:
+    """(N,) multiplier on the power accelerators draw (cooling research lowers it)."""
+    return _product(done, state.world.techs.log_power)
+
+
+def quality_factor(state: MatchState, done: np.ndarray) -> FloatArray:
+    return _product(done, state.world.techs.log_quality)
+
+
+def spot_discount(state: MatchState, done: np.ndarray) -> FloatArray:
+    return _product(done, state.world.techs.log_spot_discount)
+
+
+def ports_factor(state: MatchState, done: np.ndarray) -> FloatArray:
+    return _product(done, state.world.techs.log_ports)
+
+
+def outage_hedge(state: MatchState, done: np.ndarray) -> FloatArray:
+    """(N,) share of reserved capacity lost to an outage that orchestration recovers."""
+    hedge = state.world.techs.outage_hedge
+    if hedge.size == 0:
+        return np.zeros(done.shape[0])
+    return np.max(np.where(done, hedge, 0.0), axis=1)
+
+
+def offload(state: MatchState, done: np.ndarray) -> tuple[FloatArray, FloatArray]:
+    """(N,) share of demand served at the edge, and its cost per kGPU."""
+    table = state.world.techs
+    if table.offload_share.size == 0:
+        zeros = np.zeros(done.shape[0])
+        return zeros, zeros
+    share = np.minimum(done.astype(np.float64) @ table.offload_share, 0.5)
+    cost = np.max(np.where(done, table.offload_cost, 0.0), axis=1)
+    return share, cost
+
+
+def build_speedup(state: MatchState, done: np.ndarray) -> IntArray:
+    table = state.world.techs
+    if table.build_speed.size == 0:
+        return np.zeros(done.shape[0], dtype=np.int64)
+    return (done.astype(np.int64) @ table.build_speed).astype(np.int64)
+
+
+def headroom(state: MatchState, seat: int) -> float:
+    """Cash plus unused credit line, $M."""
+    return float(state.cash[seat] + max(state.credit_limit[seat] - state.debt[seat], 0.0))

@@ -1,0 +1,121 @@
+"""The working notes of one quarter: what the phases hand each other while resolving it.
+
+A :class:`Quarter` lives only inside :func:`game.engine.step.step`; nothing outside sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from game.engine.modifiers import Modifiers
+from game.engine.report import RegionCapacity, ReservedFill, SpotInputs, SpotResult
+from game.engine.state import ActiveEffect, MatchState, NewsItem
+from game.engine.tables import FloatArray
+
+
+@dataclass
+class Quarter:
+    """Scratch space for one quarter's resolution."""
+
+    turn: int
+    n: int
+    n_providers: int
+    mods: Modifiers
+    effects: list[ActiveEffect]
+    event_last: np.ndarray
+    # orders collected in phase 1
+    submitted: list[list[dict[str, Any]]]
+    applied: list[list[dict[str, Any]]]
+    rejected: list[list[tuple[str, str, str]]]
+    bids: list[list[tuple[int, float, float]]]
+    reserve_requests: list[tuple[int, int, float, int, int]]
+    """(seat, provider, quantity, term, submission order)."""
+    sublease: FloatArray
+    borrow: FloatArray
+    repay: FloatArray
+    capex_now: FloatArray
+    grid_queue_rows: list[tuple[float, float, float, float]] = field(default_factory=list)
+    """The interconnection queue while the quarter resolves (see ``MatchState.grid_queue``)."""
+    grid_released: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """(N, R) MW of grid connection granted to each player this quarter."""
+    grid_requests: list[tuple[int, int, float]] = field(default_factory=list)
+    """(region, seat, MW) new interconnection requests, in submission order."""
+    # world draws
+    outage_roll: FloatArray = field(default_factory=lambda: np.zeros(0))
+    demand_noise: float = 0.0
+    background_noise: FloatArray = field(default_factory=lambda: np.zeros(0))
+    events_started: list[int] = field(default_factory=list)
+    news: list[NewsItem] = field(default_factory=list)
+    announcements: list[tuple[int, int, str]] = field(default_factory=list)
+    # supply
+    capacity_eff: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(P,) capacity after events, before outages."""
+    outage: FloatArray = field(default_factory=lambda: np.zeros(0))
+    list_price: FloatArray = field(default_factory=lambda: np.zeros(0))
+    sku_output: FloatArray = field(default_factory=lambda: np.zeros(0))
+    fabric_output: FloatArray = field(default_factory=lambda: np.zeros(0))
+    # markets
+    reserved_fills: list[ReservedFill] = field(default_factory=list)
+    reserved_received: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N, P) reserved kGPU actually delivered this quarter after outages."""
+    spot_won: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N, P) spot kGPU won."""
+    spot_bill: FloatArray = field(default_factory=lambda: np.zeros(0))
+    sublease_income: FloatArray = field(default_factory=lambda: np.zeros(0))
+    spot_results: list[SpotResult] = field(default_factory=list)
+    spot_inputs: list[SpotInputs] = field(default_factory=list)
+    # operations
+    owned: FloatArray = field(default_factory=lambda: np.zeros(0))
+    power_mw_used: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N, R) MW drawn by owned capacity."""
+    waterfall: list[tuple[RegionCapacity, ...]] = field(default_factory=list)
+    capacity: FloatArray = field(default_factory=lambda: np.zeros(0))
+    training: FloatArray = field(default_factory=lambda: np.zeros(0))
+    inference: FloatArray = field(default_factory=lambda: np.zeros(0))
+    # customers
+    market_demand: float = 0.0
+    demand: FloatArray = field(default_factory=lambda: np.zeros(0))
+    served: FloatArray = field(default_factory=lambda: np.zeros(0))
+    offload_cost: FloatArray = field(default_factory=lambda: np.zeros(0))
+    revenue: FloatArray = field(default_factory=lambda: np.zeros(0))
+    share: FloatArray = field(default_factory=lambda: np.zeros(0))
+    # finance
+    costs: dict[str, FloatArray] = field(default_factory=dict)
+    research_spend: FloatArray = field(default_factory=lambda: np.zeros(0))
+    operating_profit: FloatArray = field(default_factory=lambda: np.zeros(0))
+    compute_cost: FloatArray = field(default_factory=lambda: np.zeros(0))
+    bankruptcies: list[int] = field(default_factory=list)
+
+    @classmethod
+    def begin(cls, state: MatchState) -> Quarter:
+        world = state.world
+        n = state.n_players
+        p = len(world.provider_ids)
+        effects = [e for e in state.modifiers if e.end > state.turn]
+        return cls(
+            turn=state.turn,
+            n=n,
+            n_providers=p,
+            mods=Modifiers(world, effects),
+            effects=effects,
+            event_last=state.event_last,
+            submitted=[[] for _ in range(n)],
+            applied=[[] for _ in range(n)],
+            rejected=[[] for _ in range(n)],
+            bids=[[] for _ in range(p)],
+            reserve_requests=[],
+            sublease=np.zeros((n, p)),
+            borrow=np.zeros(n),
+            repay=np.zeros(n),
+            capex_now=np.zeros(n),
+            grid_queue_rows=[
+                (float(a), float(b), float(c), float(d)) for a, b, c, d in state.grid_queue
+            ],
+        )
+
+    def refresh_modifiers(self, world: Any) -> None:
+        """Recompile the effects after events started or ended."""
+        self.mods = Modifiers(world, self.effects)

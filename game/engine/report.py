@@ -1,0 +1,170 @@
+"""What a quarter produced: the report :func:`game.engine.step` returns beside the new state.
+
+Everything the UI, the replay and the bots' next observation show about a quarter is here,
+with its causes: the spot price breakdown is computed by the engine from the auction's recorded
+inputs (:mod:`game.engine.explain`), not written after the fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from game.engine.state import NewsItem
+
+
+@dataclass(frozen=True)
+class SpotInputs:
+    """Everything that set one provider's spot price in one quarter."""
+
+    capacity_trend: float
+    capacity_shock: float
+    """Multiplier from events on capacity (1.0 = none)."""
+    outage: float
+    """Share of capacity lost to outages."""
+    reserved_out: float
+    """kGPU taken out of the spot pool by players' reserved contracts, net of subleases."""
+    background_trend: float
+    background_noise: float
+    background_shock: float
+    p_ref: float
+    floor: float
+    cap: float
+    eta: float
+    bids: tuple[tuple[int, float, float], ...]
+    capacity_events: tuple[str, ...] = ()
+    background_events: tuple[str, ...] = ()
+    price_events: tuple[str, ...] = ()
+    outage_from_roll: bool = False
+
+    @property
+    def supply(self) -> float:
+        gross = self.capacity_trend * self.capacity_shock * (1.0 - self.outage)
+        return max(gross - self.reserved_out, 0.0)
+
+    @property
+    def background(self) -> float:
+        return self.background_trend * self.background_noise * self.background_shock
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One factor of a price move: its label and its share of the move in log-percent."""
+
+    factor: str
+    label: str
+    change_pct: float
+
+
+@dataclass(frozen=True)
+class SpotResult:
+    """One provider's auction this quarter."""
+
+    provider: str
+    name: str
+    price: float
+    previous: float
+    supply: float
+    background_bought: float
+    players_bought: float
+    setter: int | None
+    rationed: bool
+    inputs: SpotInputs
+    previous_inputs: SpotInputs
+
+    @property
+    def change_pct(self) -> float:
+        return (self.price / self.previous - 1.0) * 100.0 if self.previous > 0 else 0.0
+
+    @cached_property
+    def causes(self) -> tuple[Cause, ...]:
+        """The move since last quarter, split into its causes (largest first)."""
+        from game.engine.explain import spot_causes
+
+        return spot_causes(self.previous_inputs, self.inputs)
+
+    def explanation(self, seat: int | None = None) -> str:
+        """One line: ``"Stratus spot $9.1M (+38%): capacity −22% (packaging fire), ..."``."""
+        from game.engine.explain import spot_sentence
+
+        return spot_sentence(self, seat)
+
+
+@dataclass(frozen=True)
+class ReservedFill:
+    """A reserved request and what the provider granted."""
+
+    seat: int
+    provider: str
+    requested: float
+    filled: float
+    price: float
+    term: int
+
+
+@dataclass(frozen=True)
+class RegionCapacity:
+    """The capacity waterfall of one player's own infrastructure in one region."""
+
+    region: str
+    installed: float
+    networked: float
+    powered: float
+    used: float
+    binding: str
+    """Which input limits capacity: ``chips``, ``network``, ``power`` or ``none``."""
+
+
+@dataclass(frozen=True)
+class PlayerQuarter:
+    """One player's figures for the quarter."""
+
+    seat: int
+    status: str
+    reserved: float
+    spot: float
+    owned: float
+    capacity: float
+    training: float
+    inference: float
+    demand: float
+    served: float
+    revenue: float
+    costs: dict[str, float]
+    cash: float
+    debt: float
+    reputation: float
+    quality: float
+    market_share: float
+    waterfall: tuple[RegionCapacity, ...]
+
+    @property
+    def unserved(self) -> float:
+        return max(self.demand - self.served, 0.0)
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    """Everything that happened in one quarter, with its causes."""
+
+    turn: int
+    label: str
+    submitted: tuple[tuple[dict[str, Any], ...], ...]
+    applied: tuple[tuple[dict[str, Any], ...], ...]
+    rejected: tuple[tuple[tuple[str, str, str], ...], ...]
+    events: tuple[str, ...]
+    """Ids of the events that started this quarter."""
+    news: tuple[NewsItem, ...]
+    spot: tuple[SpotResult, ...]
+    reserved: tuple[ReservedFill, ...]
+    players: tuple[PlayerQuarter, ...]
+    market_demand: float
+    state_hash: str
+    over: bool
+    bankruptcies: tuple[int, ...] = field(default=())
+
+    def news_for(self, seat: int | None) -> tuple[NewsItem, ...]:
+        """Public news plus ``seat``'s private notices."""
+        return tuple(n for n in self.news if n.seat is None or n.seat == seat)

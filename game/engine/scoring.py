@@ -1,0 +1,102 @@
+"""Final scoring: enterprise value (a published formula) and the two-axis verdict.
+
+**Enterprise value** ($M), computed every quarter::
+
+    EV = cash − debt + book value of chips, network and facilities
+         + earnings_multiple × max(0, mean operating profit of the last 4 quarters)
+           × (0.5 + 0.5 × reputation)
+
+Survivors rank by EV; bankrupt players rank below every survivor, later bankruptcies first.
+
+**The verdict** places each player on two axes over the whole match: the share of its
+customers' demand it served, and its compute cost per kGPU served (reserved, spot, power,
+upkeep, edge and depreciation, less sublease income). The scenario's ``victory`` table sets the
+thresholds that name the four quadrants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from game.engine.state import ACTIVE, MatchState
+from game.engine.tables import FloatArray
+
+TITLES = {
+    (True, True): ("Capacity Strategist", "served its customers and paid little for it"),
+    (True, False): ("Big Spender", "served its customers, but paid top dollar for compute"),
+    (False, True): ("Lean but Short", "kept compute cheap, but turned customers away"),
+    (False, False): ("Stranded", "paid a lot for compute and still turned customers away"),
+}
+
+
+def enterprise_value(state: MatchState, operating_profit: FloatArray | None = None) -> FloatArray:
+    """(N,) enterprise value now; ``operating_profit`` adds the quarter being recorded."""
+    multiple = state.world.scenario.victory.earnings_multiple
+    history = state.history["operating_profit"]
+    t = state.turn
+    recent = history[max(0, t - 3) : t]
+    if operating_profit is not None:
+        recent = np.vstack([recent, operating_profit[None, :]])
+    earnings = np.nanmean(recent, axis=0) if len(recent) else np.zeros(state.n_players)
+    earnings = np.nan_to_num(earnings)
+    return (
+        state.cash
+        - state.debt
+        + state.assets_book.sum(axis=1)
+        + multiple * np.maximum(earnings, 0.0) * (0.5 + 0.5 * state.reputation)
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One player's place at the end (or now)."""
+
+    seat: int
+    name: str
+    rank: int
+    score: float
+    status: str
+    bankrupt_turn: int | None
+    served_share: float
+    cost_per_kgpu: float
+    title: str
+    verdict: str
+
+
+def standings(state: MatchState) -> list[Standing]:
+    """Players in rank order, each with the verdict on the whole match so far."""
+    victory = state.world.scenario.victory
+    played = state.turn
+    ev = state.history["enterprise_value"]
+    served = np.nansum(state.history["served"][:played], axis=0)
+    demand = np.nansum(state.history["demand"][:played], axis=0)
+    compute = np.nansum(state.history["compute_cost"][:played], axis=0)
+    rows = []
+    for seat in range(state.n_players):
+        alive = state.status[seat] == ACTIVE
+        last = played - 1 if alive else int(state.bankrupt_turn[seat])
+        score = float(ev[last, seat]) if last >= 0 and not np.isnan(ev[last, seat]) else 0.0
+        share = float(served[seat] / demand[seat]) if demand[seat] > 0 else 0.0
+        cost = float(compute[seat] / served[seat]) if served[seat] > 0 else float("inf")
+        title, verdict = TITLES[(share >= victory.served_share_good, cost <= victory.cost_per_kgpu_good)]
+        if not alive:
+            title, verdict = "Bankrupt", f"ran out of cash in {state.world.quarter_label(last)}"
+        rows.append((seat, alive, last, score, share, cost, title, verdict))
+    rows.sort(key=lambda r: (not r[1], -r[3] if r[1] else -r[2], r[0]))
+    return [
+        Standing(
+            seat=seat,
+            name=state.names[seat],
+            rank=rank + 1,
+            score=round(score, 6),
+            status="active" if alive else "bankrupt",
+            bankrupt_turn=None if alive else last,
+            served_share=share,
+            cost_per_kgpu=cost,
+            title=title,
+            verdict=verdict,
+        )
+        for rank, (seat, alive, last, score, share, cost, title, verdict) in enumerate(rows)
+    ]

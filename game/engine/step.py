@@ -1,0 +1,125 @@
+"""``step(state, actions) -> (state, report)``: resolve one quarter, purely.
+
+The phases run in the fixed order of DESIGN §4 on a private copy of the state; the input state
+is never modified, so the same state and the same actions always give the same result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+
+from game.engine import (
+    customers,
+    deliveries,
+    events,
+    finance,
+    operations,
+    record,
+    research,
+    reserved,
+    spot,
+    supply,
+    validate,
+)
+from game.engine.hashing import state_hash
+from game.engine.quarter import Quarter
+from game.engine.report import PlayerQuarter, QuarterReport
+from game.engine.state import ACTIVE, MatchState
+
+MAX_ANNOUNCEMENTS = 40
+"""Public announcements kept in the state (the most recent ones)."""
+
+
+class MatchOverError(RuntimeError):
+    """``step`` was called on a match that has ended."""
+
+
+def step(
+    state: MatchState, actions: Sequence[Sequence[object]]
+) -> tuple[MatchState, QuarterReport]:
+    """Resolve one quarter: ``actions[seat]`` is that seat's list (an empty list holds).
+
+    Items may be action models or plain dicts in the JSON form; malformed ones are rejected
+    with the ``malformed`` code, never raised.
+    """
+    if state.over:
+        raise MatchOverError("the match is over")
+    s = state.thawed()
+    q = Quarter.begin(s)
+    validate.run(s, q, actions)  # 1
+    events.run(s, q)  # 2
+    supply.run(s, q)  # 3
+    reserved.run(s, q)  # 4
+    spot.run(s, q)  # 5
+    deliveries.run(s, q)  # 6
+    operations.run(s, q)  # 7
+    customers.run(s, q)  # 8
+    finance.run(s, q)  # 9
+    research.run(s, q)  # 10
+    record.run(s, q)  # 11
+
+    turn = s.turn
+    all_out = bool((s.status != ACTIVE).all())
+    over = all_out or turn + 1 >= s.world.scenario.quarters
+    announcements = (s.announcements + tuple(q.announcements))[-MAX_ANNOUNCEMENTS:]
+    new = dataclasses.replace(
+        s,
+        turn=turn + 1,
+        over=over,
+        grid_queue=np.array(q.grid_queue_rows, dtype=np.float64).reshape(-1, 4),
+        modifiers=tuple(e for e in q.effects if e.end > turn + 1),
+        news=tuple(q.news),
+        rejected=tuple(tuple(r) for r in q.rejected),
+        announcements=announcements,
+        spot_inputs=tuple(q.spot_inputs),
+    ).frozen()
+    digest = state_hash(new)
+    new = dataclasses.replace(new, last_hash=digest)
+    report = _report(new, q, digest)
+    return new, report
+
+
+def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
+    players = []
+    for seat in range(state.n_players):
+        players.append(
+            PlayerQuarter(
+                seat=seat,
+                status="active" if state.status[seat] == ACTIVE else "bankrupt",
+                reserved=float(q.reserved_received[seat].sum()),
+                spot=float(q.spot_won[seat].sum()),
+                owned=float(q.owned[seat].sum()),
+                capacity=float(q.capacity[seat]),
+                training=float(q.training[seat]),
+                inference=float(q.inference[seat]),
+                demand=float(q.demand[seat]),
+                served=float(q.served[seat]),
+                revenue=float(q.revenue[seat]),
+                costs={k: float(v[seat]) for k, v in q.costs.items()},
+                cash=float(state.cash[seat]),
+                debt=float(state.debt[seat]),
+                reputation=float(state.reputation[seat]),
+                quality=float(state.quality[seat]),
+                market_share=float(q.share[seat]),
+                waterfall=q.waterfall[seat],
+            )
+        )
+    return QuarterReport(
+        turn=q.turn,
+        label=state.world.quarter_label(q.turn),
+        submitted=tuple(tuple(x) for x in q.submitted),
+        applied=tuple(tuple(x) for x in q.applied),
+        rejected=tuple(tuple(x) for x in q.rejected),
+        events=tuple(state.world.event_ids[e] for e in q.events_started),
+        news=tuple(q.news),
+        spot=tuple(q.spot_results),
+        reserved=tuple(q.reserved_fills),
+        players=tuple(players),
+        market_demand=q.market_demand,
+        state_hash=digest,
+        over=state.over,
+        bankruptcies=tuple(q.bankruptcies),
+    )
