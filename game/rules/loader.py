@@ -1,89 +1,267 @@
 """Load a content folder into a validated :class:`~game.rules.models.Content`.
 
-Layout: every ``*.toml`` at the top of the folder may hold any of the bundle's lists
-(``[[providers]]``, ``[[events]]``, ...); each file in ``scenarios/`` holds one scenario.
+Layout: every ``*.toml`` at the top of the folder may hold any of the bundle's arrays
+(``[[providers]]``, ``[[events]]``, ...); each file in ``scenarios/`` holds one scenario, its keys
+at the top level.
+
+Loading never stops at the first problem. Every file is parsed, every item is validated on its
+own (so one broken provider does not hide the problems of the others), duplicate ids and
+cross-references are checked, and only then, if anything was wrong, :class:`ContentError` lists
+every problem, each located as ``file:line: key.path: message``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from game.rules.models import Content
+from game.rules.bundle import NOUNS, TABLE_MODELS
+from game.rules.crossref import Unvalidated, check_references
+from game.rules.messages import validation_problems
+from game.rules.models import Content, Scenario
 from game.rules.paths import resolve_content_dir
+from game.rules.positions import key_lines
+from game.rules.problems import ContentError, Problem, did_you_mean
+from game.rules.sources import ContentFile, ItemSource
+
+__all__ = ["SCENARIO_DIR", "ContentError", "Problem", "content_hash", "load_content"]
+
+SCENARIO_DIR = "scenarios"
+"""The sub-folder holding one scenario per file."""
+
+_ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
+_ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
+_ID_LINE = re.compile(r"""\s*id\s*=\s*["']([^"'\n]+)["']""")
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the content, located as precisely as we can."""
+class _Item:
+    """One raw item read from a file, before validation."""
 
-    file: str
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content folder has problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-def _toml_files(directory: Path) -> tuple[list[Path], list[Path]]:
-    tables = sorted(p for p in directory.glob("*.toml") if p.is_file())
-    scenario_dir = directory / "scenarios"
-    scenarios = sorted(scenario_dir.glob("*.toml")) if scenario_dir.is_dir() else []
-    return tables, scenarios
+    kind: str
+    raw: Any
+    source: ItemSource
 
 
 def load_content(directory: str | os.PathLike[str] | None = None) -> Content:
-    """Load and validate a content folder (default: the game's own content)."""
+    """Load and validate a content folder (default: the game's own content).
+
+    Raises :class:`ContentError` listing every problem in every file if anything is wrong.
+    """
     root = resolve_content_dir(directory)
-    if not root.is_dir():
-        raise ContentError([Problem(str(root), None, "", "content folder not found")])
-    tables, scenario_files = _toml_files(root)
-    problems: list[Problem] = []
-    bundle: dict[str, list[Any]] = {}
-    for path in tables:
-        try:
-            data = tomli.loads(path.read_text(encoding="utf-8"))
-        except (tomli.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem(path.name, getattr(exc, "lineno", None), "", str(exc)))
-            continue
-        for key, value in data.items():
-            bundle.setdefault(key, []).extend(value if isinstance(value, list) else [value])
-    scenarios: list[Any] = []
-    for path in scenario_files:
-        try:
-            scenarios.append(tomli.loads(path.read_text(encoding="utf-8")))
-        except (tomli.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem(f"scenarios/{path.name}", getattr(exc, "lineno", None), "", str(exc)))
-    bundle["scenarios"] = scenarios
+    content, problems = _read(root)
     if problems:
-        raise ContentError(problems)
-    try:
-        return Content.model_validate(bundle)
-    except ValidationError as exc:
-        raise ContentError(
-            [
-                Problem(str(root), None, ".".join(str(x) for x in err["loc"]), err["msg"])
-                for err in exc.errors()
-            ]
-        ) from None
+        raise ContentError(sorted(problems, key=Problem.sort_key))
+    return content
 
 
 def content_hash(content: Content) -> str:
     """A short, stable digest of the content, recorded in replays and saves."""
     return hashlib.blake2b(content.model_dump_json().encode(), digest_size=16).hexdigest()
+
+
+def _read(root: Path) -> tuple[Content, list[Problem]]:
+    """The content of ``root`` (partial if there are problems) and every problem found."""
+    if not root.is_dir():
+        empty: dict[str, Any] = {kind: () for kind in Content.model_fields}
+        missing = Problem(str(root), None, "", "content folder not found")
+        return Content.model_construct(**empty), [missing]
+    reader = _Reader()
+    for path in _toml_files(root):
+        reader.read_file(path, path.name, scenario=False)
+    for path in _toml_files(root / SCENARIO_DIR):
+        reader.read_file(path, f"{SCENARIO_DIR}/{path.name}", scenario=True)
+    reader.problems.extend(_duplicate_ids(reader.items))
+    reader.validate()
+    content = _assemble(root, reader.valid, reader.declared_kinds(), reader.problems)
+    reader.problems.extend(check_references(content, reader.sources, reader.unvalidated()))
+    return content, reader.problems
+
+
+class _Reader:
+    """Reads files into raw items, then validates each item alone, collecting problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.items: list[_Item] = []
+        self.valid: dict[str, list[BaseModel]] = {kind: [] for kind in (*TABLE_MODELS, "scenarios")}
+        self.sources: dict[str, list[ItemSource]] = {kind: [] for kind in self.valid}
+        self._ids: dict[str, set[str]] = {}  # of items that failed validation, or guessed
+        self._tags: dict[str, set[str]] = {}
+        self._complete = True
+
+    def read_file(self, path: Path, name: str, *, scenario: bool) -> None:
+        parsed = _parse(path, name, self.problems)
+        if isinstance(parsed, str):
+            # A file that is not TOML still declares ids: guess them, so that references to
+            # them are not reported as dangling on top of the syntax error.
+            self._complete = False
+            for kind, ids in _guess_ids(parsed, "scenarios" if scenario else None).items():
+                self._ids.setdefault(kind, set()).update(ids)
+        elif parsed is not None and scenario:
+            document, file = parsed
+            self.items.append(_Item("scenarios", document, ItemSource(file, (), "")))
+        elif parsed is not None:
+            self.items.extend(_table_items(*parsed, self.problems))
+
+    def validate(self) -> None:
+        for item in self.items:
+            model = Scenario if item.kind == "scenarios" else TABLE_MODELS[item.kind]
+            try:
+                validated = model.model_validate(item.raw)
+            except ValidationError as error:
+                self.problems.extend(validation_problems(error, model, item.raw, item.source))
+                self._remember(item)
+                continue
+            self.valid[item.kind].append(validated)
+            self.sources[item.kind].append(item.source)
+
+    def _remember(self, item: _Item) -> None:
+        """Keep the id and tags of an item that failed validation: others may name them."""
+        if not isinstance(item.raw, dict):
+            return
+        if isinstance(item.raw.get("id"), str):
+            self._ids.setdefault(item.kind, set()).add(item.raw["id"])
+        tags = item.raw.get("tags")
+        if isinstance(tags, list):
+            self._tags.setdefault(item.kind, set()).update(t for t in tags if isinstance(t, str))
+
+    def declared_kinds(self) -> set[str]:
+        """The arrays that have at least one item, valid or not, read or guessed."""
+        return {item.kind for item in self.items} | set(self._ids)
+
+    def unvalidated(self) -> Unvalidated:
+        return Unvalidated(
+            ids={kind: frozenset(ids) for kind, ids in self._ids.items()},
+            tags={kind: frozenset(tags) for kind, tags in self._tags.items()},
+            complete=self._complete,
+        )
+
+
+def _toml_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    # Dot-files are editor locks and backups, not content.
+    return sorted(p for p in directory.glob("*.toml") if p.is_file() and not p.name.startswith("."))
+
+
+def _parse(
+    path: Path, name: str, problems: list[Problem]
+) -> tuple[dict[str, Any], ContentFile] | str | None:
+    """The document in ``path`` and its key lines; after reporting why not, the text if it is
+    not TOML, or ``None`` if it could not be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(name, None, "", "not UTF-8 text"))
+        return None
+    except OSError as error:
+        problems.append(Problem(name, None, "", f"cannot read the file: {error.strerror}"))
+        return None
+    try:
+        document = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        problems.append(_syntax_problem(name, error))
+        return text
+    return document, ContentFile(name, key_lines(text))
+
+
+def _guess_ids(text: str, kind: str | None) -> dict[str, set[str]]:
+    """The ids a file that is not valid TOML seems to declare, by array, line by line."""
+    guessed: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        header = _ARRAY_HEADER.match(line)
+        if header:
+            kind = header[1]
+            continue
+        declared = _ID_LINE.match(line)
+        if declared and kind is not None:
+            guessed.setdefault(kind, set()).add(declared[1])
+    return guessed
+
+
+def _syntax_problem(name: str, error: tomli.TOMLDecodeError) -> Problem:
+    # tomli >= 2.1 carries lineno/colno; older versions only put them in the message.
+    message = str(getattr(error, "msg", error))
+    line: int | None = getattr(error, "lineno", None)
+    column: int | None = getattr(error, "colno", None)
+    match = _ERROR_POSITION.search(message)
+    if match:
+        message = message[: match.start()].rstrip()
+        line, column = int(match[1]), int(match[2])
+    where = f" (column {column})" if column else ""
+    return Problem(name, line, "", f"invalid TOML: {message}{where}")
+
+
+def _table_items(
+    document: dict[str, Any], file: ContentFile, problems: list[Problem]
+) -> Iterator[_Item]:
+    """The items of the arrays in one top-level file; unknown keys and non-arrays reported."""
+    for key, value in document.items():
+        line = file.lines.line((key,))
+        if key == "scenarios":
+            message = f"scenarios go in {SCENARIO_DIR}/*.toml, one scenario per file"
+            problems.append(Problem(file.name, line, key, message))
+        elif key not in TABLE_MODELS:
+            hint = (
+                did_you_mean(key, TABLE_MODELS) or f" (expected one of: {', '.join(TABLE_MODELS)})"
+            )
+            problems.append(Problem(file.name, line, key, f"unknown key {key!r}{hint}"))
+        elif not isinstance(value, list):
+            message = f"must be an array of tables: write [[{key}]], not [{key}]"
+            problems.append(Problem(file.name, line, key, message))
+        else:
+            for index, raw in enumerate(value):
+                source = ItemSource(file, (key, index), f"{key}[{_name_of(raw) or index}]")
+                yield _Item(key, raw, source)
+
+
+def _name_of(raw: Any) -> str | None:
+    """The id (or glossary term) that names an item in reports, if it has a usable one."""
+    if not isinstance(raw, dict):
+        return None
+    name = raw.get("id", raw.get("term"))
+    return name if isinstance(name, str) and name and len(name) <= 48 else None
+
+
+def _duplicate_ids(items: list[_Item]) -> Iterator[Problem]:
+    """A problem for every item whose id (or glossary term) an earlier item of its kind took."""
+    first: dict[tuple[str, str], ItemSource] = {}
+    for item in items:
+        key = "term" if item.kind == "glossary" else "id"
+        name = item.raw.get(key) if isinstance(item.raw, dict) else None
+        if not isinstance(name, str):
+            continue
+        earlier = first.setdefault((item.kind, name), item.source)
+        if earlier is not item.source:
+            where = f"{earlier.file.name}:{earlier.line((key,)) or '?'}"
+            what = NOUNS[item.kind][0] if key == "term" else f"{NOUNS[item.kind][0]} id"
+            yield item.source.problem((key,), f"duplicate {what} {name!r} (first at {where})")
+
+
+def _assemble(
+    root: Path, valid: dict[str, list[BaseModel]], present: set[str], problems: list[Problem]
+) -> Content:
+    """The bundle of the valid items, reporting arrays that must not be empty but are."""
+    fields: dict[str, Any] = {kind: tuple(items) for kind, items in valid.items()}
+    try:
+        return Content.model_validate(fields)
+    except ValidationError as error:
+        for err in error.errors(include_url=False):
+            kind = str(err["loc"][0]) if err["loc"] else ""
+            if kind in present and err["type"] == "too_short":
+                continue  # its items exist but failed validation: each is reported already
+            if err["type"] == "too_short":
+                message = f"no {NOUNS[kind][1]} defined: add a [[{kind}]] table to a .toml file"
+            else:
+                message = err["msg"]
+            problems.append(Problem(str(root), None, kind, message))
+        return Content.model_construct(**fields)

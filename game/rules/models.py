@@ -392,9 +392,13 @@ class Effect(Model):
     @field_validator("select")
     @classmethod
     def _select_form(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
-        if isinstance(value, str) and value != "*" and not value.startswith("tag:"):
-            if not value or not value.replace("_", "").replace("-", "").isalnum():
-                raise ValueError('select must be "*", an id, a list of ids or "tag:NAME"')
+        if (
+            isinstance(value, str)
+            and value != "*"
+            and not value.startswith("tag:")
+            and (not value or not value.replace("_", "").replace("-", "").isalnum())
+        ):
+            raise ValueError('select must be "*", an id, a list of ids or "tag:NAME"')
         return value
 
 
@@ -444,12 +448,30 @@ class GlossaryEntry(Model):
 # --------------------------------------------------------------------------- scenarios
 
 Mechanic = Literal[
-    "spot", "reserved", "chips", "network", "datacenters", "research", "sublease", "borrowing",
-    "events", "service_price", "training",
+    "spot",
+    "reserved",
+    "chips",
+    "network",
+    "datacenters",
+    "research",
+    "sublease",
+    "borrowing",
+    "events",
+    "service_price",
+    "training",
 ]
-ALL_MECHANICS: tuple[str, ...] = (
-    "spot", "reserved", "chips", "network", "datacenters", "research", "sublease", "borrowing",
-    "events", "service_price", "training",
+ALL_MECHANICS: tuple[Mechanic, ...] = (
+    "spot",
+    "reserved",
+    "chips",
+    "network",
+    "datacenters",
+    "research",
+    "sublease",
+    "borrowing",
+    "events",
+    "service_price",
+    "training",
 )
 
 
@@ -620,6 +642,4 @@ class Content(Model):
         known = [s.id for s in self.scenarios]
         hint = get_close_matches(scenario_id, known, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-        raise KeyError(
-            f"unknown scenario {scenario_id!r}{suggestion}; known: {', '.join(known)}"
-        )
+        raise KeyError(f"unknown scenario {scenario_id!r}{suggestion}; known: {', '.join(known)}")

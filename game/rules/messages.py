@@ -1,0 +1,170 @@
+"""Turn pydantic's validation errors for one content item into friendly, located problems.
+
+Pydantic locates an error by a path over the item (``("effects", 0, "efficiency", "multiplier")``)
+that also names the union member it tried (``efficiency``, ``str``). We walk that path over the raw
+TOML data to keep only the keys a writer typed, then word the message for a content writer:
+``unknown key 'lst_price' (did you mean 'list_price'?)`` rather than "Extra inputs are not
+permitted".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from game.rules.problems import KeyPath, Problem, did_you_mean
+from game.rules.sources import ItemSource
+
+_QUOTED = re.compile(r"'([^']*)'")
+_TYPE_ERRORS = frozenset({"model_type", "model_attributes_type", "dict_type", "is_instance_of"})
+
+
+def validation_problems(
+    error: ValidationError, model: type[BaseModel], raw: Any, source: ItemSource
+) -> list[Problem]:
+    """Every error of validating ``raw`` as ``model``, as problems located in ``source``."""
+    located = [
+        (*_written_path(err["loc"], raw, missing=err["type"] == "missing"), err)
+        for err in error.errors(include_url=False)
+    ]
+    problems: list[Problem] = []
+    seen: set[tuple[KeyPath, str]] = set()
+    for path, union_at, err in located:
+        if _is_noise(path, union_at, err, located):
+            continue
+        path, message = _friendly(err, path, model, raw, whole_file=not source.prefix)
+        if (path, message) not in seen:
+            seen.add((path, message))
+            problems.append(source.problem(path, message))
+    return problems
+
+
+def _written_path(
+    loc: Sequence[str | int], raw: Any, *, missing: bool
+) -> tuple[KeyPath, KeyPath | None]:
+    """The keys of ``loc`` that exist in ``raw`` (plus the final key if it is ``missing``), and
+    where a union member name was dropped from it (``None`` if none was)."""
+    path: list[str | int] = []
+    union_at: KeyPath | None = None
+    node = raw
+    for position, part in enumerate(loc):
+        absent = missing and position == len(loc) - 1
+        if isinstance(node, dict) and isinstance(part, str) and (part in node or absent):
+            path.append(part)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int):
+            path.append(part)
+            node = node[part] if 0 <= part < len(node) else None
+        elif union_at is None:
+            union_at = tuple(path)
+    return tuple(path), union_at
+
+
+def _is_noise(
+    path: KeyPath,
+    union_at: KeyPath | None,
+    err: ErrorDetails,
+    located: list[tuple[KeyPath, KeyPath | None, ErrorDetails]],
+) -> bool:
+    """Errors that only echo another one: a list "too short" because its items failed, and the
+    type mismatch of a union member that the value was clearly not meant for."""
+    if err["type"] == "too_short":
+        return any(len(other) > len(path) and other[: len(path)] == path for other, _, _ in located)
+    if union_at is not None and _is_type_error(err):
+        return any(
+            other_union == union_at and not _is_type_error(other)
+            for _, other_union, other in located
+        )
+    return False
+
+
+def _is_type_error(err: ErrorDetails) -> bool:
+    return err["type"].endswith("_type") or err["type"] in _TYPE_ERRORS
+
+
+def _friendly(
+    err: ErrorDetails, path: KeyPath, model: type[BaseModel], raw: Any, *, whole_file: bool
+) -> tuple[KeyPath, str]:
+    """The path to report and the message, in a content writer's words."""
+    kind = err["type"]
+    ctx = err.get("ctx", {})
+    given = err.get("input")
+    if kind == "extra_forbidden" and path:
+        key = str(path[-1])
+        hint = did_you_mean(key, _fields_at(model, path[:-1], raw))
+        if not hint and len(path) > 1 and key in model.model_fields and whole_file:
+            # TOML puts every key after a [table] header into that table: a classic slip.
+            hint = (
+                " (it is a top-level key: move it above the first [table] header;"
+                " keys after a header belong to that table)"
+            )
+        return path, f"unknown key {key!r}{hint}"
+    if kind == "missing":
+        return path, "missing required key"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        discriminator = str(ctx.get("discriminator", "kind")).strip("'\"")
+        if kind == "union_tag_not_found":
+            return (*path, discriminator), "missing required key"
+        tags = _QUOTED.findall(str(ctx.get("expected_tags", "")))
+        tag = str(ctx.get("tag", ""))
+        hint = did_you_mean(tag, tags) or f" (expected one of: {', '.join(tags)})"
+        return (*path, discriminator), f"unknown {discriminator} {tag!r}{hint}"
+    if kind == "literal_error":
+        allowed = _QUOTED.findall(str(ctx.get("expected", "")))
+        hint = did_you_mean(str(given), allowed) if isinstance(given, str) else ""
+        if hint:
+            return path, f"{given!r} is not allowed{hint}"
+        return path, f"{given!r} is not one of {', '.join(repr(a) for a in allowed)}"
+    if kind == "too_short" and "min_length" in ctx:
+        return path, f"needs at least {ctx['min_length']} item(s)"
+    if kind == "too_long" and "max_length" in ctx:
+        return path, f"allows at most {ctx['max_length']} item(s), got {ctx.get('actual_length')}"
+    message = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if isinstance(given, str | int | float | bool) and len(repr(given)) <= 40:
+        message += f" (got {given!r})"
+    return path, message
+
+
+def _fields_at(model: type[BaseModel], path: KeyPath, raw: Any) -> list[str]:
+    """The keys allowed in the table at ``path`` of an item of ``model`` (for suggestions)."""
+    candidates = [model]
+    node = raw
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        else:
+            candidates = [
+                found
+                for candidate in candidates
+                if part in candidate.model_fields
+                for found in _models_in(candidate.model_fields[part].annotation)
+            ]
+            node = node.get(part) if isinstance(node, dict) else None
+        candidates = _narrow_by_tag(candidates, node)
+    return sorted({name for candidate in candidates for name in candidate.model_fields})
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's type can hold: ``tuple[Seat, ...]`` holds ``Seat``."""
+    if isinstance(annotation, type) and not get_args(annotation):
+        return [annotation] if issubclass(annotation, BaseModel) else []
+    return [found for arg in get_args(annotation) for found in _models_in(arg)]
+
+
+def _narrow_by_tag(candidates: list[type[BaseModel]], node: Any) -> list[type[BaseModel]]:
+    """Of the members of a tagged union, the one the table's ``kind`` names (all if none does)."""
+    if len(candidates) < 2 or not isinstance(node, dict) or "kind" not in node:
+        return candidates
+    tagged = [
+        candidate
+        for candidate in candidates
+        if "kind" in candidate.model_fields
+        and node["kind"] in get_args(candidate.model_fields["kind"].annotation)
+    ]
+    return tagged or candidates

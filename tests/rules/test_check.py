@@ -1,0 +1,74 @@
+"""``capwars content check``: a summary and exit 0, or every problem and exit 1."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from game.rules.check import check_content, run_content_check
+
+if TYPE_CHECKING:  # the fixture comes from conftest.py; the class is only a type here
+    from tests.rules.conftest import ContentFolder
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_good_content_prints_a_summary_and_exits_0(folder: ContentFolder) -> None:
+    out = io.StringIO()
+    assert run_content_check(str(folder.root), out=out) == 0
+    assert out.getvalue() == (
+        "content OK: 1 industry, 1 region, 1 provider, 1 vendor, 0 foundries, 1 chip, 1 fabric, "
+        "1 technology, 1 event, 1 rival, 0 glossary terms (1 scenario)\n"
+    )
+
+
+def test_bad_content_prints_every_problem_and_exits_1(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "list_price = 8.0", "lst_price = 8.0")
+    folder.replace("events.toml", 'select = "stratus"', 'select = "stratos"')
+    out = io.StringIO()
+    assert run_content_check(str(folder.root), out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == f"3 problems in {folder.root}"
+    assert lines[0].startswith("events.toml:9: events[outage].effects[0].select: unknown provider")
+    assert len(lines) == 4
+
+
+def test_problems_in_several_files_are_all_reported_at_once(folder: ContentFolder) -> None:
+    folder.replace("industries.toml", "starting_cash = 100.0", "starting_cash = -1.0")
+    folder.replace("hardware.toml", 'vendor = "nvidia"', 'vendor = "amd"')
+    folder.replace("rivals.toml", 'archetype = "balanced"', "archetype = [")
+    folder.replace("scenarios/intro.toml", "quarters = 8", "quarters = 0")
+    problems = check_content(folder.root)
+    assert [(p.file, p.path) for p in problems] == [
+        ("hardware.toml", "chips[h100].vendor"),
+        ("industries.toml", "industries[startup].starting_cash"),
+        ("rivals.toml", ""),
+        ("scenarios/intro.toml", "quarters"),
+    ]
+    assert all(p.line is not None for p in problems)
+
+
+def test_module_runs_as_a_command(folder: ContentFolder) -> None:
+    folder.replace("world.toml", 'kind = "hyperscaler"', 'kind = "hyperscalar"')
+    result = subprocess.run(
+        [sys.executable, "-m", "game.rules.check", str(folder.root)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "did you mean 'hyperscaler'?" in result.stdout
+
+
+def test_the_game_content_passes() -> None:
+    root = REPO / "content"
+    if not (root / "providers.toml").is_file():
+        pytest.skip("content/*.toml is not written yet")
+    problems = check_content(root)
+    assert problems == [], "\n".join(str(p) for p in problems)

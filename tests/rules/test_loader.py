@@ -1,0 +1,226 @@
+"""The loader reports every problem of every file, each at its file, line and key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from game.rules.bundle import TABLE_MODELS
+from game.rules.loader import ContentError, Problem, content_hash, load_content
+from game.rules.models import Content
+
+if TYPE_CHECKING:  # the fixture comes from conftest.py; the class is only a type here
+    from tests.rules.conftest import ContentFolder
+
+
+def test_minimal_content_loads(folder: ContentFolder) -> None:
+    content = load_content(folder.root)
+    assert [p.id for p in content.providers] == ["stratus"]
+    assert content.scenario("intro").seats[1].rival == "acme"
+    assert content.technologies[0].effects[0].kind == "efficiency"
+
+
+def test_content_hash_changes_with_the_content(folder: ContentFolder) -> None:
+    before = content_hash(load_content(folder.root))
+    assert content_hash(load_content(folder.root)) == before
+    folder.replace("world.toml", "list_price = 8.0", "list_price = 9.0")
+    assert content_hash(load_content(folder.root)) != before
+
+
+def test_problem_reads_file_line_path_message() -> None:
+    problem = Problem("world.toml", 12, "providers[stratus].list_price", "must be > 0")
+    assert str(problem) == "world.toml:12: providers[stratus].list_price: must be > 0"
+    assert str(Problem("world.toml", None, "", "not UTF-8 text")) == "world.toml: not UTF-8 text"
+
+
+def test_content_error_lists_every_problem(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "growth = 0.05", 'growth = "fast"')
+    folder.replace("hardware.toml", "perf = 1.0", "perf = -1.0")
+    with pytest.raises(ContentError) as caught:
+        load_content(folder.root)
+    assert [p.path for p in caught.value.problems] == [
+        "chips[h100].perf",
+        "providers[stratus].growth",
+    ]
+    assert "hardware.toml" in str(caught.value) and "world.toml" in str(caught.value)
+
+
+def test_malformed_toml_is_reported_at_its_line(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "growth = 0.05", "growth = = 0.05")
+    problem = folder.only_problem()
+    assert (problem.file, problem.line) == ("world.toml", folder.line_of("world.toml", "= ="))
+    assert problem.message.startswith("invalid TOML: ")
+    assert "(column 10)" in problem.message
+
+
+def test_malformed_toml_does_not_hide_problems_in_other_files(folder: ContentFolder) -> None:
+    folder.replace("world.toml", 'name = "Stratus"', 'name = "Stratus')
+    folder.replace("industries.toml", "credit_limit = 50.0", "credit_limt = 50.0")
+    files = sorted({p.file for p in folder.problems()})
+    assert files == ["industries.toml", "world.toml"]
+
+
+def test_unknown_key_suggests_the_field_it_resembles(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "list_price = 8.0", "lst_price = 8.0")
+    problems = {p.path: p for p in folder.problems()}
+    typo = problems["providers[stratus].lst_price"]
+    assert typo.message == "unknown key 'lst_price' (did you mean 'list_price'?)"
+    assert (typo.file, typo.line) == ("world.toml", folder.line_of("world.toml", "lst_price"))
+    missing = problems["providers[stratus].list_price"]
+    assert missing.message == "missing required key"
+    assert missing.line == folder.line_of("world.toml", "[[providers]]")
+
+
+def test_unknown_key_in_an_inline_table_suggests_from_its_own_model(
+    folder: ContentFolder,
+) -> None:
+    folder.replace("research.toml", "multiplier = 1.2", "multipler = 1.2")
+    problems = {p.path: p for p in folder.problems()}
+    typo = problems["technologies[batching].effects[0].multipler"]
+    assert typo.message == "unknown key 'multipler' (did you mean 'multiplier'?)"
+    assert typo.line == folder.line_of("research.toml", "multipler")
+
+
+def test_unknown_key_in_a_scenario_table(folder: ContentFolder) -> None:
+    folder.replace("scenarios/intro.toml", "demand_growth = 0.05", "demand_grwth = 0.05")
+    problems = {p.path: p for p in folder.problems()}
+    typo = problems["market.demand_grwth"]
+    assert typo.file == "scenarios/intro.toml"
+    assert typo.line == folder.line_of("scenarios/intro.toml", "demand_grwth")
+    assert typo.message == "unknown key 'demand_grwth' (did you mean 'demand_growth'?)"
+
+
+def test_top_level_scenario_key_written_after_a_table_gets_a_hint(folder: ContentFolder) -> None:
+    folder.append("scenarios/intro.toml", 'discussion = ["Why?"]\n')
+    problem = folder.only_problem()
+    assert problem.path == "scripted_events[0].discussion"
+    assert "top-level key: move it above the first [table] header" in problem.message
+
+
+def test_unknown_array_in_a_table_file_suggests_the_kind(folder: ContentFolder) -> None:
+    folder.append("world.toml", '[[provders]]\nid = "nimbus"\n')
+    problem = folder.only_problem()
+    assert problem.path == "provders"
+    assert problem.message == "unknown key 'provders' (did you mean 'providers'?)"
+    assert problem.line == folder.line_of("world.toml", "[[provders]]")
+
+
+def test_a_single_table_where_an_array_belongs(folder: ContentFolder) -> None:
+    folder.write("more.toml", '[vendors]\nid = "amd"\nname = "AMD"\nbase_lead = 2\n')
+    problem = folder.only_problem()
+    assert (problem.file, problem.line, problem.path) == ("more.toml", 1, "vendors")
+    assert "write [[vendors]]" in problem.message
+
+
+def test_scenarios_in_a_table_file_are_pointed_to_their_folder(folder: ContentFolder) -> None:
+    folder.append("events.toml", '[[scenarios]]\nid = "x"\n')
+    assert "scenarios/*.toml" in folder.only_problem().message
+
+
+def test_wrong_type_names_the_key_and_the_value(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "starting_capacity = 100.0", 'starting_capacity = "lots"')
+    problem = folder.only_problem()
+    assert problem.path == "providers[stratus].starting_capacity"
+    assert problem.line == folder.line_of("world.toml", "starting_capacity")
+    assert "valid number" in problem.message and "(got 'lots')" in problem.message
+
+
+def test_value_out_of_range(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "reliability = 0.95", "reliability = 1.5")
+    problem = folder.only_problem()
+    assert problem.path == "providers[stratus].reliability"
+    assert "less than or equal to 1" in problem.message
+
+
+def test_model_rule_across_keys_is_reported_at_the_item(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "spot_floor = 4.0", "spot_floor = 9.0")
+    problem = folder.only_problem()
+    assert (problem.path, problem.message) == (
+        "providers[stratus]",
+        "spot_floor must be below list_price",
+    )
+    assert problem.line == folder.line_of("world.toml", "[[providers]]")
+
+
+def test_missing_required_key_points_at_its_table(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "power_price = 60.0\n", "")
+    problem = folder.only_problem()
+    assert (problem.path, problem.message) == (
+        "regions[us-east].power_price",
+        "missing required key",
+    )
+    assert problem.line == folder.line_of("world.toml", "[[regions]]")
+
+
+def test_unknown_effect_kind_suggests_a_kind(folder: ContentFolder) -> None:
+    folder.replace("research.toml", 'kind = "efficiency"', 'kind = "eficiency"')
+    problem = folder.only_problem()
+    assert problem.path == "technologies[batching].effects[0].kind"
+    assert problem.message == "unknown kind 'eficiency' (did you mean 'efficiency'?)"
+
+
+def test_unknown_literal_value_suggests_an_allowed_one(folder: ContentFolder) -> None:
+    folder.replace("events.toml", '"provider.outage"', '"provider.outag"')
+    problem = folder.only_problem()
+    assert problem.path == "events[outage].effects[0].target"
+    assert problem.message == "'provider.outag' is not allowed (did you mean 'provider.outage'?)"
+    assert problem.line == folder.line_of("events.toml", "provider.outag")
+
+
+def test_union_value_reports_only_the_member_it_was_meant_for(folder: ContentFolder) -> None:
+    folder.replace("events.toml", 'select = "stratus"', 'select = ["Stratus"]')
+    problem = folder.only_problem()
+    assert problem.path == "events[outage].effects[0].select[0]"
+    assert "should match pattern" in problem.message
+
+
+def test_failed_items_do_not_leave_a_too_short_echo(folder: ContentFolder) -> None:
+    folder.replace("research.toml", "multiplier = 1.2", "multiplier = 9.0")
+    problem = folder.only_problem()
+    assert problem.path == "technologies[batching].effects[0].multiplier"
+
+
+def test_duplicate_id_names_the_first_definition(folder: ContentFolder) -> None:
+    folder.write("more.toml", '[[industries]]\nid = "startup"\nname = "Again"\n')
+    problems = [p for p in folder.problems() if "duplicate" in p.message]
+    assert len(problems) == 1
+    assert (problems[0].file, problems[0].line) == ("more.toml", 2)
+    assert problems[0].message == "duplicate industry id 'startup' (first at industries.toml:2)"
+
+
+def test_duplicate_scenario_ids_across_files(folder: ContentFolder) -> None:
+    folder.write("scenarios/again.toml", folder.read("scenarios/intro.toml"))
+    problem = folder.only_problem()
+    assert problem.file == "scenarios/intro.toml"  # files load in name order: again, intro
+    assert "duplicate scenario id 'intro' (first at scenarios/again.toml:1)" in problem.message
+
+
+def test_required_array_with_no_items(folder: ContentFolder) -> None:
+    folder.write("industries.toml", "# none yet\n")
+    problems = [p for p in folder.problems() if p.path == "industries"]
+    assert [p.message for p in problems] == [
+        "no industries defined: add a [[industries]] table to a .toml file"
+    ]
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path / "nowhere")
+    assert [p.message for p in caught.value.problems] == ["content folder not found"]
+
+
+def test_editor_lock_files_are_ignored(folder: ContentFolder) -> None:
+    folder.write(".#world.toml", "this is not toml")
+    assert folder.problems() == []
+
+
+def test_table_models_cover_every_array_of_the_bundle() -> None:
+    assert [*TABLE_MODELS, "scenarios"] == list(Content.model_fields)
+
+
+def test_select_written_as_a_table_is_reported_at_select(folder: ContentFolder) -> None:
+    folder.replace("events.toml", 'select = "stratus"', "select = { id = 1 }")
+    problems = folder.problems()
+    assert {p.path for p in problems} == {"events[outage].effects[0].select"}
