@@ -94,6 +94,16 @@ class Modifiers:
         """Addend over the target's axis (0.0 when nothing applies)."""
         return self._add.get(target, 0.0)
 
+    def mul_at(self, target: str, index: int) -> float:
+        """Multiplier for one entity."""
+        arr = self._mul.get(target)
+        return 1.0 if arr is None else float(arr[index])
+
+    def add_at(self, target: str, index: int) -> float:
+        """Addend for one entity."""
+        arr = self._add.get(target)
+        return 0.0 if arr is None else float(arr[index])
+
     def apply(self, target: str, base: FloatArray | float) -> FloatArray | float:
         """``base × mul + add``, then any ``set`` values override."""
         value = base * self.mul(target) + self.add(target)

@@ -77,9 +77,7 @@ def chip_unit_price(state: MatchState, mods: Modifiers, sku: int) -> float:
     price = float(world.sku_price[sku])
     vendor = int(world.sku_vendor[sku])
     if vendor >= 0:
-        price *= float(np.asarray(mods.mul("vendor.price")).reshape(-1)[vendor]) if len(
-            world.vendor_ids
-        ) else 1.0
+        price *= mods.mul_at("vendor.price", vendor)
     return price
 
 
@@ -90,9 +88,7 @@ def chip_lead(state: MatchState, mods: Modifiers, sku: int, backlog: float) -> i
     lead = int(world.sku_base_lead[sku])
     vendor = int(world.sku_vendor[sku])
     if vendor >= 0:
-        lead += int(round(float(np.asarray(mods.add("vendor.lead")).reshape(-1)[vendor]))) if len(
-            world.vendor_ids
-        ) else 0
+        lead += int(round(mods.add_at("vendor.lead", vendor)))
     lead += math.ceil(backlog / output) if output > 1e-9 else HORIZON
     return max(0, min(lead, HORIZON - 1))
 
@@ -114,11 +110,7 @@ def sku_output(state: MatchState, mods: Modifiers) -> np.ndarray:
 
 def fabric_lead(state: MatchState, mods: Modifiers, fabric: int, backlog: float) -> int:
     world = state.world
-    output = float(world.fab_output[fabric]) * float(
-        (np.asarray(mods.mul("network.output"), dtype=float) * np.ones(len(world.fabric_ids)))[
-            fabric
-        ]
-    )
+    output = float(world.fab_output[fabric]) * mods.mul_at("network.output", fabric)
     lead = int(world.fab_base_lead[fabric]) + (
         math.ceil(backlog / output) if output > 1e-9 else HORIZON
     )

@@ -1,0 +1,203 @@
+"""``balanced``: a sensible heuristic that keeps capacity near demand.
+
+Each quarter it forecasts its own demand from the trend it has seen, covers a base of it with
+reserved contracts from the cheapest eligible providers, tops up on the spot market with a
+limit price it can still profit at, and, once it has cash to spare, grows owned capacity where
+the grid queue is shortest and funds the cheapest research that raises efficiency. It is the
+default seat filler and the yardstick for the rival roster.
+"""
+
+from __future__ import annotations
+
+import math
+
+from game.agents.base import Bot, SetupInfo
+from game.engine.actions import (
+    Action,
+    BidSpot,
+    BuildDatacenter,
+    FundResearch,
+    OrderChips,
+    OrderNetwork,
+    Repay,
+    Reserve,
+    SetServicePrice,
+)
+from game.engine.observation import Observation, ProviderView
+
+RESERVED_BASE = 0.6
+"""Share of forecast capacity the bot wants under reserved contracts."""
+BUFFER = 1.05
+"""Capacity the bot aims for, as a multiple of forecast need."""
+OWNED_TARGET = 0.3
+"""Share of need the bot aims to own once it can afford to build."""
+
+
+class BalancedBot(Bot):
+    """Keeps capacity near demand with a reserved base, spot top-ups and measured building."""
+
+    name = "balanced"
+
+    def __init__(self) -> None:
+        self._demand_seen: list[float] = []
+
+    def setup(self, info: SetupInfo) -> None:
+        super().setup(info)
+        self._demand_seen = []
+
+    # ------------------------------------------------------------------ forecasting
+    def _forecast(self, obs: Observation) -> float:
+        me = obs.me
+        last_demand = me.last.get("demand", math.nan)
+        if not math.isnan(last_demand):
+            self._demand_seen.append(last_demand)
+        seen = self._demand_seen
+        if not seen:
+            # Before any quarter: assume the opening contract covers half of our demand.
+            now = sum(s[0] for s in me.reserved_schedule.values())
+            return max(now * 2.0, 1.0)
+        growth = 0.05
+        if len(seen) >= 2 and seen[-2] > 0:
+            recent = seen[-4:]
+            steps = [b / a - 1 for a, b in zip(recent, recent[1:], strict=False) if a > 0]
+            if steps:
+                growth = min(max(sum(steps) / len(steps), -0.1), 0.25)
+        return seen[-1] * (1 + growth)
+
+    @staticmethod
+    def _eligible(obs: Observation) -> list[ProviderView]:
+        sovereign_only = obs.me.sovereign_only
+        return [p for p in obs.providers if p.sovereign or not sovereign_only]
+
+    # ------------------------------------------------------------------ the quarter
+    def act(self, observation: Observation) -> list[Action]:
+        obs = observation
+        me = obs.me
+        if me.status != "active":
+            return []
+        actions: list[Action] = []
+        demand = self._forecast(obs)
+        training = me.training_share
+        efficiency = 1.0
+        served = me.last.get("served", math.nan)
+        capacity_last = me.last.get("capacity", math.nan)
+        if capacity_last and not math.isnan(capacity_last) and capacity_last > 0:
+            used = capacity_last * (1 - training)
+            if used > 0 and not math.isnan(served) and served > used * 1.01:
+                efficiency = served / used
+        need = demand / efficiency / max(1 - training, 0.2) * BUFFER
+        owned_now = sum(h.chips_perf for h in me.holdings) * 0.95
+        reserved_now = sum(s[0] for s in me.reserved_schedule.values())
+        reserved_next = sum(s[1] if len(s) > 1 else 0.0 for s in me.reserved_schedule.values())
+        eligible = self._eligible(obs)
+        free_cash = me.cash + max(me.credit_limit - me.debt, 0.0) * 0.5
+        mechanics = set(obs.mechanics)
+
+        # 1. A reserved base for the coming quarters, from the cheapest eligible provider.
+        if "reserved" in mechanics and eligible:
+            gap = RESERVED_BASE * need - reserved_next - owned_now
+            if gap > 0.5:
+                by_price = sorted(eligible, key=lambda p: (p.reserved_price[8], p.id))
+                for provider in by_price[:2]:
+                    take = min(gap, max(provider.reserved_free, 0.0))
+                    if take > 0.5 and take * provider.reserved_price[8] < free_cash * 0.5:
+                        actions.append(Reserve(provider=provider.id, quantity=round(take, 2), term=8))
+                        gap -= take
+                    if gap <= 0.5:
+                        break
+
+        # 2. Spot top-up for this quarter, at a price that still leaves a margin.
+        if "spot" in mechanics and eligible:
+            gap = need - reserved_now - owned_now
+            if gap > 0.2:
+                limit_cap = me.service_price * efficiency * 0.85
+                by_spot = sorted(eligible, key=lambda p: (p.spot_price, p.id))
+                for provider in by_spot[:3]:
+                    limit = min(max(provider.spot_price * 1.3, provider.spot_floor), limit_cap)
+                    if limit < provider.spot_floor:
+                        continue
+                    chunk = gap / 2 if provider is not by_spot[-1] else gap
+                    qty = round(min(chunk, gap), 2)
+                    if qty > 0.1 and qty * limit < free_cash:
+                        actions.append(BidSpot(provider=provider.id, quantity=qty, max_price=round(limit, 2)))
+                        gap -= qty
+                    if gap <= 0.1:
+                        break
+
+        # 3. Own some capacity when cash allows and the game is long enough to pay back.
+        remaining = obs.quarters - obs.turn
+        if {"chips", "datacenters"} <= mechanics and remaining > 10 and me.cash > 400:
+            actions += self._build(obs, need, free_cash)
+
+        # 4. Research: the cheapest open programme that pays back, one at a time.
+        if "research" in mechanics and me.cash > 300 and remaining > 6:
+            funded = [t for t in me.research if t.funding > 0 and not t.done]
+            if not funded:
+                done = {t.id for t in me.research if t.done}
+                open_ = [
+                    t
+                    for t in me.research
+                    if not t.done and all(p in done for p in t.prerequisites) and t.cost < me.cash * 0.25
+                ]
+                if open_:
+                    pick = min(open_, key=lambda t: (t.cost, t.id))
+                    actions.append(FundResearch(tech=pick.id, amount=round(pick.cost / pick.min_quarters, 2)))
+
+        # 5. Price: nudge up when customers are turned away, down when capacity idles.
+        if "service_price" in mechanics and not math.isnan(served):
+            last_demand = me.last.get("demand", math.nan)
+            if last_demand > 0 and served < 0.9 * last_demand:
+                actions.append(SetServicePrice(price=round(me.service_price * 1.04, 3)))
+            elif last_demand > 0 and served >= 0.999 * last_demand and me.service_price > 7.0:
+                actions.append(SetServicePrice(price=round(me.service_price * 0.98, 3)))
+
+        # 6. Pay down debt when flush.
+        if "borrowing" in mechanics and me.debt > 0 and me.cash > 600:
+            actions.append(Repay(amount=round(min(me.debt, me.cash - 500), 2)))
+        return actions
+
+    def _build(self, obs: Observation, need: float, free_cash: float) -> list[Action]:
+        me = obs.me
+        actions: list[Action] = []
+        allowed = [r for r in obs.regions if r.sovereign or not me.sovereign_only]
+        if not allowed:
+            return actions
+        holdings = {h.region: h for h in me.holdings}
+        chips = [c for c in obs.chips if c.available and not c.custom]
+        if not chips:
+            return actions
+        best_chip = min(chips, key=lambda c: (c.price / c.perf, c.lead_quarters, c.id))
+        # Fill power we have (or will have) with chips and fabric.
+        for region in allowed:
+            h = holdings[region.id]
+            power_soon = min(
+                h.datacenter_mw + sum(h.datacenter_arriving), h.grid_mw + h.queued_mw
+            )
+            if power_soon <= 0:
+                continue
+            if region.export_banned and best_chip.export_controlled:
+                continue
+            perf_planned = h.chips_perf + sum(h.chips_arriving)
+            perf_room = power_soon / best_chip.power_kw * best_chip.perf - perf_planned
+            ready_in = max(region.grid_wait_quarters if h.queued_mw > 0 else 0, 0)
+            if perf_room > 1.0 and best_chip.lead_quarters >= ready_in - 1:
+                units = perf_room / best_chip.perf
+                cost = units * best_chip.price
+                if cost < free_cash * 0.4:
+                    actions.append(OrderChips(sku=best_chip.id, quantity=round(units, 3), region=region.id))
+                    free_cash -= cost
+            fabric_room = perf_planned + max(perf_room, 0) - (h.fabric_units + sum(h.fabric_arriving)) * region.ports_per_unit
+            if fabric_room > 0.5 and region.ports_per_unit > 0:
+                actions.append(OrderNetwork(region=region.id, quantity=round(fabric_room / region.ports_per_unit, 2)))
+        # Start one new site when owned capacity (planned) is below target.
+        planned = sum(
+            min(h.datacenter_mw + sum(h.datacenter_arriving), h.grid_mw + h.queued_mw)
+            for h in me.holdings
+        ) / best_chip.power_kw * best_chip.perf
+        building = any(sum(h.datacenter_arriving) > 0 for h in me.holdings)
+        if not building and planned < OWNED_TARGET * need:
+            region = min(allowed, key=lambda r: (r.grid_wait_quarters, r.build_cost_per_mw, r.id))
+            mw = max(5.0, min((OWNED_TARGET * need - planned) * best_chip.power_kw / best_chip.perf, 200.0))
+            if mw * region.build_cost_per_mw < free_cash * 0.8:
+                actions.append(BuildDatacenter(region=region.id, megawatts=round(mw, 1)))
+        return actions

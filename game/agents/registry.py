@@ -1,0 +1,102 @@
+"""Bot specs: turn ``"balanced"`` or ``"path/to/bot.py:MyBot"`` into a bot instance.
+
+Built-in names map to classes here; a Python file is imported under a private module name and
+its class (the one named after ``:``, else the only :class:`Bot` subclass it defines) is built
+with no arguments. Errors are :class:`BotSpecError` with a sentence a newcomer can act on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+import traceback
+from collections.abc import Callable
+from difflib import get_close_matches
+from pathlib import Path
+
+from game.agents.balanced import BalancedBot
+from game.agents.base import Bot
+from game.agents.idle import IdleBot
+from game.agents.random_bot import RandomBot
+
+BUILTIN: dict[str, Callable[[], Bot]] = {
+    "idle": IdleBot,
+    "random": RandomBot,
+    "balanced": BalancedBot,
+}
+"""Built-in bots by spec name. Other packages (the rival roster) register here too."""
+
+
+class BotSpecError(ValueError):
+    """A bot spec that cannot be turned into a bot."""
+
+
+def register(name: str, factory: Callable[[], Bot]) -> None:
+    """Make ``name`` a built-in bot spec."""
+    BUILTIN[name] = factory
+
+
+def known_specs() -> list[str]:
+    return sorted(BUILTIN)
+
+
+def make_bot(spec: str) -> Bot:
+    """Build the bot a spec names."""
+    spec = spec.strip()
+    if not spec:
+        raise BotSpecError("empty bot spec")
+    if spec in BUILTIN:
+        return BUILTIN[spec]()
+    path_part, _, class_name = spec.partition(":")
+    if path_part.endswith(".py") or "/" in path_part or Path(path_part).suffix == ".py":
+        return _from_file(Path(path_part), class_name or None)
+    hint = get_close_matches(spec, list(BUILTIN), n=1)
+    suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+    raise BotSpecError(
+        f"unknown bot {spec!r}{suggestion}. Use a built-in name ({', '.join(known_specs())}) or"
+        " a Python file: path/to/bot.py[:ClassName]"
+    )
+
+
+def _from_file(path: Path, class_name: str | None) -> Bot:
+    if not path.is_file():
+        raise BotSpecError(f"bot file not found: {path}")
+    module_name = f"_capwars_bot_{abs(hash(str(path.resolve())))}"
+    loader_spec = importlib.util.spec_from_file_location(module_name, path)
+    if loader_spec is None or loader_spec.loader is None:
+        raise BotSpecError(f"cannot import {path}: not a Python file")
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[module_name] = module
+    try:
+        loader_spec.loader.exec_module(module)
+    except Exception as exc:  # a bot file may fail in any way; report it, don't crash
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        raise BotSpecError(
+            f"{path} failed to import: {type(exc).__name__}: {exc} (line {last.lineno})"
+        ) from None
+    if class_name:
+        cls = getattr(module, class_name, None)
+        if cls is None:
+            found = [n for n, v in vars(module).items() if inspect.isclass(v)]
+            hint = get_close_matches(class_name, found, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise BotSpecError(f"{path} has no class {class_name!r}{suggestion}")
+    else:
+        candidates = [
+            v
+            for v in vars(module).values()
+            if inspect.isclass(v) and issubclass(v, Bot) and v is not Bot and v.__module__ == module_name
+        ]
+        if len(candidates) != 1:
+            raise BotSpecError(
+                f"{path} defines {len(candidates)} Bot subclasses; name one: {path}:ClassName"
+            )
+        cls = candidates[0]
+    if not callable(getattr(cls, "act", None)):
+        raise BotSpecError(f"{path}:{cls.__name__} has no act(observation) method")
+    try:
+        bot = cls()
+    except Exception as exc:
+        raise BotSpecError(f"{path}:{cls.__name__}() failed: {type(exc).__name__}: {exc}") from None
+    return bot  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""Matches, replays, saves, tournaments and benchmarks: everything that runs the engine."""

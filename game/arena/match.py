@@ -1,0 +1,174 @@
+"""Run one headless match: bots in their seats, quarter after quarter, until the end.
+
+>>> from game.arena.match import run_match
+>>> outcome = run_match(scenario="tutorial", seed=3, bots=["balanced", "idle"])
+>>> [s.name for s in outcome.standings][:1]                    # doctest: +SKIP
+['Ledgerline Bank']
+
+A bot that raises, or returns something that is not a list of actions, holds for that quarter;
+the failure is recorded (and kept in the replay) and the match goes on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from game.agents.base import Bot, MatchResult, SetupInfo
+from game.agents.registry import make_bot
+from game.engine.observation import observe
+from game.engine.report import QuarterReport
+from game.engine.rng import seat_seed
+from game.engine.scoring import Standing, standings
+from game.engine.setup import new_match
+from game.engine.state import MatchState
+from game.engine.step import step
+from game.rules.loader import load_content
+from game.rules.models import Content
+
+MAX_FAILURE_TEXT = 500
+
+
+class Recorder(Protocol):
+    """Receives a match as it is played (a replay writer, a progress display)."""
+
+    def start(self, state: MatchState, bots: Sequence[str]) -> None: ...
+
+    def quarter(self, report: QuarterReport, failures: dict[int, str]) -> None: ...
+
+    def end(self, state: MatchState, final: list[Standing]) -> None: ...
+
+
+@dataclass
+class MatchOutcome:
+    """The end of a match."""
+
+    state: MatchState
+    standings: list[Standing]
+    bots: list[str]
+    failures: list[tuple[int, int, str]] = field(default_factory=list)
+    """(turn, seat, what went wrong) for every quarter a bot failed and held."""
+
+    @property
+    def final_hash(self) -> str:
+        return self.state.last_hash
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``capwars match --json`` object."""
+        world = self.state.world
+        return {
+            "scenario": world.scenario.id,
+            "seed": self.state.seed,
+            "turns": self.state.turn,
+            "final_hash": self.final_hash,
+            "players": [
+                {
+                    "seat": s.seat,
+                    "name": s.name,
+                    "bot": self.bots[s.seat],
+                    "rank": s.rank,
+                    "score": s.score,
+                    "status": s.status,
+                    "title": s.title,
+                    "served_share": round(s.served_share, 6),
+                    "cost_per_kgpu": round(s.cost_per_kgpu, 6)
+                    if s.cost_per_kgpu != float("inf")
+                    else None,
+                }
+                for s in self.standings
+            ],
+            "failures": [
+                {"turn": t, "seat": seat, "error": text} for t, seat, text in self.failures
+            ],
+        }
+
+
+def setup_info(state: MatchState, seat: int) -> SetupInfo:
+    world = state.world
+    return SetupInfo(
+        seat=seat,
+        players=state.names,
+        scenario=world.scenario.id,
+        quarters=world.scenario.quarters,
+        seed=seat_seed(state.seed, seat),
+        industry=world.industries[seat].id,
+        rules={"mechanics": list(world.scenario.mechanics), "content_hash": world.content_hash},
+    )
+
+
+def ask_bot(bot: Bot, state: MatchState, seat: int) -> tuple[list[object], str | None]:
+    """The bot's actions for this quarter, or ``([], reason)`` if it failed."""
+    try:
+        actions = bot.act(observe(state, seat))
+    except Exception as exc:  # a bot may fail in any way: it holds, the match goes on
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        text = f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"
+        return [], text[:MAX_FAILURE_TEXT]
+    if actions is None:
+        return [], None
+    if not isinstance(actions, list | tuple):
+        return [], f"act() returned {type(actions).__name__}, not a list of actions"[
+            :MAX_FAILURE_TEXT
+        ]
+    return list(actions), None
+
+
+def run_match(
+    content: Content | None = None,
+    scenario: str = "standard",
+    seed: int = 0,
+    bots: Sequence[Bot | str] | None = None,
+    names: Sequence[str] | None = None,
+    recorders: Sequence[Recorder] = (),
+    on_quarter: Callable[[MatchState, QuarterReport], None] | None = None,
+) -> MatchOutcome:
+    """Play a whole match between bots. Without ``bots`` every seat plays ``balanced``."""
+    content = content if content is not None else load_content()
+    state = new_match(content, scenario, seed, names)
+    n = state.n_players
+    specs: list[Bot | str] = list(bots) if bots else ["balanced"] * n
+    if len(specs) > n:
+        raise ValueError(f"scenario {scenario!r} has {n} seats, got {len(specs)} bots")
+    specs += ["balanced"] * (n - len(specs))
+    players = [make_bot(s) if isinstance(s, str) else s for s in specs]
+    labels = [s if isinstance(s, str) else getattr(s, "name", type(s).__name__) for s in specs]
+    failures: list[tuple[int, int, str]] = []
+    for seat, bot in enumerate(players):
+        try:
+            bot.setup(setup_info(state, seat))
+        except Exception as exc:
+            failures.append((-1, seat, f"setup failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]))
+    for recorder in recorders:
+        recorder.start(state, labels)
+    while not state.over:
+        actions: list[list[object]] = []
+        quarter_failures: dict[int, str] = {}
+        for seat, bot in enumerate(players):
+            if state.status[seat] != 0:
+                actions.append([])
+                continue
+            chosen, failure = ask_bot(bot, state, seat)
+            if failure:
+                quarter_failures[seat] = failure
+                failures.append((state.turn, seat, failure))
+            actions.append(chosen)
+        state, report = step(state, actions)
+        for recorder in recorders:
+            recorder.quarter(report, quarter_failures)
+        if on_quarter is not None:
+            on_quarter(state, report)
+    final = standings(state)
+    for recorder in recorders:
+        recorder.end(state, final)
+    table = tuple(
+        {"seat": s.seat, "name": s.name, "rank": s.rank, "score": s.score, "status": s.status}
+        for s in final
+    )
+    for s in final:
+        try:
+            players[s.seat].on_end(MatchResult(s.seat, s.rank, s.score, s.status, table))
+        except Exception as exc:
+            failures.append((state.turn, s.seat, f"on_end failed: {type(exc).__name__}: {exc}"))
+    return MatchOutcome(state=state, standings=final, bots=labels, failures=failures)
