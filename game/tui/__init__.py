@@ -1,0 +1,1 @@
+"""The Textual front end of Capacity Wars (the only package that imports Textual)."""

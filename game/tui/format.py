@@ -1,0 +1,58 @@
+"""Number formatting shared by every screen: money in $M/$B, kGPU, percentages."""
+
+from __future__ import annotations
+
+import math
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def money(value: float) -> str:
+    """``$850M``, ``$1.25B``, ``-$40M``; an em dash for NaN."""
+    if value is None or math.isnan(value):
+        return "—"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    if v >= 1000:
+        return f"{sign}${v / 1000:,.2f}B"
+    if v >= 100:
+        return f"{sign}${v:,.0f}M"
+    return f"{sign}${v:,.1f}M"
+
+
+def price(value: float) -> str:
+    """A price per kGPU-quarter, ``$6.88M``."""
+    if math.isnan(value):
+        return "—"
+    return f"${value:,.2f}M"
+
+
+def kgpu(value: float) -> str:
+    if math.isnan(value):
+        return "—"
+    return f"{value:,.1f}"
+
+
+def pct(value: float, digits: int = 0) -> str:
+    if math.isnan(value):
+        return "—"
+    return f"{value * 100:.{digits}f}%"
+
+
+def change(new: float, old: float) -> str:
+    """``+12%`` between two figures, or an empty string when there is nothing to compare."""
+    if math.isnan(new) or math.isnan(old) or abs(old) < 1e-9:
+        return ""
+    return f"{(new / old - 1) * 100:+.0f}%"
+
+
+def sparkline(values: list[float] | tuple[float, ...], width: int = 8) -> str:
+    """A text sparkline of the last ``width`` finite values."""
+    finite = [v for v in values if not math.isnan(v)][-width:]
+    if not finite:
+        return ""
+    low, high = min(finite), max(finite)
+    span = high - low
+    if span < 1e-12:
+        return SPARK[3] * len(finite)
+    return "".join(SPARK[min(7, int((v - low) / span * 7.999))] for v in finite)
