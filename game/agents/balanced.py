@@ -9,7 +9,10 @@ default seat filler and the yardstick for the rival roster.
 
 from __future__ import annotations
 
+import itertools
 import math
+
+import numpy as np
 
 from game.agents.base import Bot, SetupInfo
 from game.engine.actions import (
@@ -59,7 +62,7 @@ class BalancedBot(Bot):
         growth = 0.05
         if len(seen) >= 2 and seen[-2] > 0:
             recent = seen[-4:]
-            steps = [b / a - 1 for a, b in zip(recent, recent[1:], strict=False) if a > 0]
+            steps = [b / a - 1 for a, b in itertools.pairwise(recent) if a > 0]
             if steps:
                 growth = min(max(sum(steps) / len(steps), -0.1), 0.25)
         return seen[-1] * (1 + growth)
@@ -86,7 +89,7 @@ class BalancedBot(Bot):
             if used > 0 and not math.isnan(served) and served > used * 1.01:
                 efficiency = served / used
         need = demand / efficiency / max(1 - training, 0.2) * BUFFER
-        owned_now = sum(h.chips_perf for h in me.holdings) * 0.95
+        owned_now = float(me.chips_perf.sum()) * 0.95
         reserved_now = sum(s[0] for s in me.reserved_schedule.values())
         reserved_next = sum(s[1] if len(s) > 1 else 0.0 for s in me.reserved_schedule.values())
         eligible = self._eligible(obs)
@@ -101,7 +104,9 @@ class BalancedBot(Bot):
                 for provider in by_price[:2]:
                     take = min(gap, max(provider.reserved_free, 0.0))
                     if take > 0.5 and take * provider.reserved_price[8] < free_cash * 0.5:
-                        actions.append(Reserve(provider=provider.id, quantity=round(take, 2), term=8))
+                        actions.append(
+                            Reserve(provider=provider.id, quantity=round(take, 2), term=8)
+                        )
                         gap -= take
                     if gap <= 0.5:
                         break
@@ -119,7 +124,9 @@ class BalancedBot(Bot):
                     chunk = gap / 2 if provider is not by_spot[-1] else gap
                     qty = round(min(chunk, gap), 2)
                     if qty > 0.1 and qty * limit < free_cash:
-                        actions.append(BidSpot(provider=provider.id, quantity=qty, max_price=round(limit, 2)))
+                        actions.append(
+                            BidSpot(provider=provider.id, quantity=qty, max_price=round(limit, 2))
+                        )
                         gap -= qty
                     if gap <= 0.1:
                         break
@@ -137,11 +144,15 @@ class BalancedBot(Bot):
                 open_ = [
                     t
                     for t in me.research
-                    if not t.done and all(p in done for p in t.prerequisites) and t.cost < me.cash * 0.25
+                    if not t.done
+                    and all(p in done for p in t.prerequisites)
+                    and t.cost < me.cash * 0.25
                 ]
                 if open_:
                     pick = min(open_, key=lambda t: (t.cost, t.id))
-                    actions.append(FundResearch(tech=pick.id, amount=round(pick.cost / pick.min_quarters, 2)))
+                    actions.append(
+                        FundResearch(tech=pick.id, amount=round(pick.cost / pick.min_quarters, 2))
+                    )
 
         # 5. Price: nudge up when customers are turned away, down when capacity idles.
         if "service_price" in mechanics and not math.isnan(served):
@@ -159,45 +170,50 @@ class BalancedBot(Bot):
     def _build(self, obs: Observation, need: float, free_cash: float) -> list[Action]:
         me = obs.me
         actions: list[Action] = []
-        allowed = [r for r in obs.regions if r.sovereign or not me.sovereign_only]
-        if not allowed:
-            return actions
-        holdings = {h.region: h for h in me.holdings}
         chips = [c for c in obs.chips if c.available and not c.custom]
         if not chips:
             return actions
         best_chip = min(chips, key=lambda c: (c.price / c.perf, c.lead_quarters, c.id))
-        # Fill power we have (or will have) with chips and fabric.
-        for region in allowed:
-            h = holdings[region.id]
-            power_soon = min(
-                h.datacenter_mw + sum(h.datacenter_arriving), h.grid_mw + h.queued_mw
-            )
-            if power_soon <= 0:
+        dc_soon = me.datacenter_mw + me.datacenter_arriving.sum(axis=1)
+        grid_soon = me.grid_mw + me.queued_mw
+        power_soon = np.minimum(dc_soon, grid_soon)
+        perf_planned = me.chips_perf + me.chips_arriving.sum(axis=1)
+        fabric_planned = me.fabric_units + me.fabric_arriving.sum(axis=1)
+        allowed = []
+        for r, region in enumerate(obs.regions):
+            if me.sovereign_only and not region.sovereign:
                 continue
-            if region.export_banned and best_chip.export_controlled:
+            allowed.append(region)
+            if power_soon[r] <= 0 or (region.export_banned and best_chip.export_controlled):
                 continue
-            perf_planned = h.chips_perf + sum(h.chips_arriving)
-            perf_room = power_soon / best_chip.power_kw * best_chip.perf - perf_planned
-            ready_in = max(region.grid_wait_quarters if h.queued_mw > 0 else 0, 0)
+            # Fill power we have (or will have) with chips, timed to arrive with the grid.
+            perf_room = power_soon[r] / best_chip.power_kw * best_chip.perf - perf_planned[r]
+            ready_in = region.grid_wait_quarters if me.queued_mw[r] > 0 else 0
             if perf_room > 1.0 and best_chip.lead_quarters >= ready_in - 1:
                 units = perf_room / best_chip.perf
                 cost = units * best_chip.price
                 if cost < free_cash * 0.4:
-                    actions.append(OrderChips(sku=best_chip.id, quantity=round(units, 3), region=region.id))
+                    actions.append(
+                        OrderChips(sku=best_chip.id, quantity=round(units, 3), region=region.id)
+                    )
                     free_cash -= cost
-            fabric_room = perf_planned + max(perf_room, 0) - (h.fabric_units + sum(h.fabric_arriving)) * region.ports_per_unit
+                    perf_planned[r] += perf_room
+            fabric_room = perf_planned[r] - fabric_planned[r] * region.ports_per_unit
             if fabric_room > 0.5 and region.ports_per_unit > 0:
-                actions.append(OrderNetwork(region=region.id, quantity=round(fabric_room / region.ports_per_unit, 2)))
+                actions.append(
+                    OrderNetwork(
+                        region=region.id, quantity=round(fabric_room / region.ports_per_unit, 2)
+                    )
+                )
+        if not allowed:
+            return actions
         # Start one new site when owned capacity (planned) is below target.
-        planned = sum(
-            min(h.datacenter_mw + sum(h.datacenter_arriving), h.grid_mw + h.queued_mw)
-            for h in me.holdings
-        ) / best_chip.power_kw * best_chip.perf
-        building = any(sum(h.datacenter_arriving) > 0 for h in me.holdings)
+        planned = float(power_soon.sum()) / best_chip.power_kw * best_chip.perf
+        building = bool(me.datacenter_arriving.sum() > 0)
         if not building and planned < OWNED_TARGET * need:
             region = min(allowed, key=lambda r: (r.grid_wait_quarters, r.build_cost_per_mw, r.id))
-            mw = max(5.0, min((OWNED_TARGET * need - planned) * best_chip.power_kw / best_chip.perf, 200.0))
+            mw = (OWNED_TARGET * need - planned) * best_chip.power_kw / best_chip.perf
+            mw = max(5.0, min(mw, 200.0))
             if mw * region.build_cost_per_mw < free_cash * 0.8:
                 actions.append(BuildDatacenter(region=region.id, megawatts=round(mw, 1)))
         return actions

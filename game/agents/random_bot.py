@@ -50,10 +50,16 @@ class RandomBot(Bot):
             qty = float(rng.uniform(0.5, 8.0))
             if kind <= 2:
                 price = provider.spot_price * float(rng.uniform(0.6, 2.0))
-                actions.append(BidSpot(provider=provider.id, quantity=qty, max_price=max(price, provider.spot_floor)))
+                actions.append(
+                    BidSpot(
+                        provider=provider.id,
+                        quantity=qty,
+                        max_price=max(price, provider.spot_floor),
+                    )
+                )
             elif kind == 3:
                 term = int(rng.choice([4, 8, 12]))
-                actions.append(Reserve(provider=provider.id, quantity=qty, term=term))  # type: ignore[arg-type]
+                actions.append(Reserve(provider=provider.id, quantity=qty, term=term))
             elif kind == 4:
                 chip = observation.chips[int(rng.integers(len(observation.chips)))]
                 units = min(qty / chip.perf, budget / chip.price) if chip.price > 0 else 0
@@ -67,16 +73,24 @@ class RandomBot(Bot):
                     actions.append(BuildDatacenter(region=region.id, megawatts=mw))
             elif kind == 7 and me.research:
                 tech = me.research[int(rng.integers(len(me.research)))]
-                actions.append(FundResearch(tech=tech.id, amount=float(rng.uniform(0, tech.cost / 4))))
+                actions.append(
+                    FundResearch(tech=tech.id, amount=float(rng.uniform(0, tech.cost / 4)))
+                )
             elif kind == 8:
-                actions.append(SetServicePrice(price=me.service_price * float(rng.uniform(0.85, 1.15))))
+                actions.append(
+                    SetServicePrice(price=me.service_price * float(rng.uniform(0.85, 1.15)))
+                )
             elif kind == 9:
                 actions.append(SetTrainingShare(share=float(rng.uniform(0.0, 0.5))))
             elif kind == 10:
                 have = me.reserved_schedule.get(provider.id, (0.0,))[0]
                 if have > 0.1:
-                    actions.append(Sublease(provider=provider.id, quantity=have * float(rng.uniform(0.1, 0.5))))
+                    actions.append(
+                        Sublease(provider=provider.id, quantity=have * float(rng.uniform(0.1, 0.5)))
+                    )
             else:
                 amount = float(rng.uniform(10, 200))
-                actions.append(Borrow(amount=amount) if rng.random() < 0.5 else Repay(amount=amount))
+                actions.append(
+                    Borrow(amount=amount) if rng.random() < 0.5 else Repay(amount=amount)
+                )
         return actions

@@ -86,7 +86,10 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
         candidates = [
             v
             for v in vars(module).values()
-            if inspect.isclass(v) and issubclass(v, Bot) and v is not Bot and v.__module__ == module_name
+            if inspect.isclass(v)
+            and issubclass(v, Bot)
+            and v is not Bot
+            and v.__module__ == module_name
         ]
         if len(candidates) != 1:
             raise BotSpecError(
@@ -99,4 +102,4 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
         bot = cls()
     except Exception as exc:
         raise BotSpecError(f"{path}:{cls.__name__}() failed: {type(exc).__name__}: {exc}") from None
-    return bot  # type: ignore[no-any-return]
+    return bot

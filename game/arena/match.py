@@ -139,7 +139,9 @@ def run_match(
         try:
             bot.setup(setup_info(state, seat))
         except Exception as exc:
-            failures.append((-1, seat, f"setup failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]))
+            failures.append(
+                (-1, seat, f"setup failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT])
+            )
     for recorder in recorders:
         recorder.start(state, labels)
     while not state.over:

@@ -133,8 +133,17 @@ Action = Annotated[
 
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 ACTION_TYPES: tuple[str, ...] = (
-    "bid_spot", "reserve", "order_chips", "order_network", "build_datacenter", "fund_research",
-    "set_service_price", "set_training_share", "sublease", "borrow", "repay",
+    "bid_spot",
+    "reserve",
+    "order_chips",
+    "order_network",
+    "build_datacenter",
+    "fund_research",
+    "set_service_price",
+    "set_training_share",
+    "sublease",
+    "borrow",
+    "repay",
 )
 
 MECHANIC_OF: dict[str, str] = {

@@ -48,28 +48,30 @@ def run(state: MatchState, q: Quarter) -> None:
 
     started: list[int] = list(world.scripted.get(turn, ()))
     if world.event_enabled.any():
-        scale = world.scenario.event_probability_scale
         last = state.event_last
+        eligible = (
+            world.event_enabled
+            & (world.event_min_turn <= turn)
+            & (turn <= world.event_max_turn)
+            & (turn - last >= world.event_cooldown)
+            & ~(world.event_once & (last > NEVER))
+            & (world.event_probability > 0)
+        )
+        if started:
+            eligible[list(started)] = False
         for slot, factor in enumerate(CASCADE):
-            candidates = [
-                e
-                for e, event in enumerate(world.events)
-                if world.event_enabled[e]
-                and e not in started
-                and event.min_turn <= turn <= event.max_turn
-                and turn - last[e] >= event.cooldown
-                and not (event.once and last[e] > NEVER)
-            ]
-            if not candidates:
+            candidates = np.flatnonzero(eligible)
+            if not len(candidates):
                 break
-            probs = np.array([world.events[e].probability * scale for e in candidates])
-            probs = np.clip(probs, 0.0, 1.0)
+            probs = world.event_probability[candidates]
             any_fires = 1.0 - float(np.prod(1.0 - probs))
             if cascade_u[2 * slot] >= any_fires * factor:
                 break
             weights = np.cumsum(probs) / probs.sum()
             pick = int(np.searchsorted(weights, cascade_u[2 * slot + 1], side="right"))
-            started.append(candidates[min(pick, len(candidates) - 1)])
+            chosen = int(candidates[min(pick, len(candidates) - 1)])
+            started.append(chosen)
+            eligible[chosen] = False
     for e in started:
         _start(state, q, e)
     if started:
@@ -89,8 +91,9 @@ def _start(state: MatchState, q: Quarter, e: int) -> None:
             _one_shot(state, q, effect.target, indices, effect.op, effect.value)
             continue
         q.effects.append(
-            ActiveEffect(e, effect.target, indices, effect.op, effect.value, turn,
-                         turn + event.duration)
+            ActiveEffect(
+                e, effect.target, indices, effect.op, effect.value, turn, turn + event.duration
+            )
         )
 
 

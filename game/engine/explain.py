@@ -31,7 +31,12 @@ FACTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def _price(inputs: SpotInputs) -> float:
     return clear(
-        inputs.supply, inputs.background, inputs.p_ref, inputs.eta, inputs.floor, inputs.cap,
+        inputs.supply,
+        inputs.background,
+        inputs.p_ref,
+        inputs.eta,
+        inputs.floor,
+        inputs.cap,
         inputs.bids,
     ).price
 
@@ -62,9 +67,7 @@ def _label(factor: str, before: SpotInputs, after: SpotInputs) -> str:
         )
     if factor == "background_shock":
         names = ", ".join(after.background_events) or "shock over"
-        return (
-            f"background demand {pct(before.background_shock, after.background_shock)} ({names})"
-        )
+        return f"background demand {pct(before.background_shock, after.background_shock)} ({names})"
     if factor == "list_price":
         names = ", ".join(after.price_events) or "price list"
         return f"list price {pct(before.p_ref, after.p_ref)} ({names})"

@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import numpy as np
 
-
 from game.engine.quarter import Quarter
 from game.engine.state import BANKRUPT, MatchState, NewsItem
 from game.engine.tables import HOURS_PER_QUARTER
 
 COST_KEYS = (
-    "reserved", "spot", "power", "upkeep", "edge", "operating", "research", "capex", "interest",
+    "reserved",
+    "spot",
+    "power",
+    "upkeep",
+    "edge",
+    "operating",
+    "research",
+    "capex",
+    "interest",
     "fees",
 )
 """The bills of a quarter, in the order the quarter report lists them."""
@@ -34,7 +41,9 @@ def research_spend(state: MatchState, q: Quarter) -> np.ndarray:
     per_quarter = total / (world.tech_min_quarters[None, :] + state.research_extra_quarters)
     remaining = np.maximum(total - state.research_spent, 0.0)
     open_ = (state.research_done < 0) & (state.status == 0)[:, None]
-    return np.where(open_, np.minimum(np.minimum(state.research_level, per_quarter), remaining), 0.0)
+    return np.where(
+        open_, np.minimum(np.minimum(state.research_level, per_quarter), remaining), 0.0
+    )
 
 
 def run(state: MatchState, q: Quarter) -> None:
@@ -57,8 +66,7 @@ def run(state: MatchState, q: Quarter) -> None:
         )
         * act,
         "edge": q.offload_cost * act,
-        "operating": q.revenue
-        * (world.ind_operating_cost + mods.scalar("finance.opex", 0.0)),
+        "operating": q.revenue * (world.ind_operating_cost + mods.scalar("finance.opex", 0.0)),
         "research": spend.sum(axis=1),
         "capex": (q.capex_now + state.dc_pay[:, :, 0].sum(axis=1)) * act,
         "interest": state.debt * interest_rate * act,
@@ -78,7 +86,9 @@ def run(state: MatchState, q: Quarter) -> None:
     revenue_hist = state.history["revenue"]
     t = state.turn
     trailing = np.nansum(revenue_hist[max(0, t - 3) : t], axis=0) + q.revenue
-    credit = np.maximum(world.ind_credit_limit, 0.5 * trailing + 0.5 * state.assets_book.sum(axis=1))
+    credit = np.maximum(
+        world.ind_credit_limit, 0.5 * trailing + 0.5 * state.assets_book.sum(axis=1)
+    )
     state.credit_limit[:] = credit * mods.scalar("finance.credit", 1.0)
 
     # Running out of cash draws on what is left of the credit line, at a penalty.
@@ -97,7 +107,11 @@ def run(state: MatchState, q: Quarter) -> None:
 
     dep_total = depreciation.sum(axis=1)
     compute = (
-        costs["reserved"] + costs["spot"] + costs["power"] + costs["upkeep"] + costs["edge"]
+        costs["reserved"]
+        + costs["spot"]
+        + costs["power"]
+        + costs["upkeep"]
+        + costs["edge"]
         - q.sublease_income
     )
     q.compute_cost = (compute + dep_total) * act
@@ -110,7 +124,13 @@ def run(state: MatchState, q: Quarter) -> None:
 def _bankrupt(state: MatchState, q: Quarter, seat: int) -> None:
     state.status[seat] = BANKRUPT
     state.bankrupt_turn[seat] = state.turn
-    for line in (state.reserved_qty, state.reserved_pay, state.fabric_pipe, state.dc_pipe, state.dc_pay):
+    for line in (
+        state.reserved_qty,
+        state.reserved_pay,
+        state.fabric_pipe,
+        state.dc_pipe,
+        state.dc_pay,
+    ):
         line[seat] = 0.0
     state.chip_pipe_perf[:, seat] = 0.0
     state.chip_pipe_power[:, seat] = 0.0
@@ -126,5 +146,3 @@ def _bankrupt(state: MatchState, q: Quarter, seat: int) -> None:
             " orders void and its customers look elsewhere: the rest of the market gains demand.",
         )
     )
-
-

@@ -50,7 +50,7 @@ def _tags_of(world: World, kind: str) -> tuple[tuple[str, ...], ...]:
 
 
 def resolve_select(world: World, effect: Effect) -> tuple[int, ...]:
-    """Entity indices an effect applies to (unknown ids select nothing: content check flags them)."""
+    """Entity indices an effect applies to (an unknown id selects nothing)."""
     kind = TARGET_KIND[effect.target]
     ids = _ids_of(world, kind)
     select = effect.select
@@ -85,6 +85,10 @@ class Modifiers:
                 arr = self._set.setdefault(eff.target, np.full(n, np.nan))
                 arr[idx] = eff.value
             self._sources.setdefault(eff.target, []).append((eff.event, eff.indices))
+
+    def has(self, target: str) -> bool:
+        """Whether any effect in force names ``target``."""
+        return target in self._sources
 
     def mul(self, target: str) -> FloatArray | float:
         """Multiplier over the target's axis (1.0 when nothing applies)."""
@@ -126,6 +130,7 @@ class Modifiers:
 
     def sources(self, target: str, index: int = 0) -> tuple[int, ...]:
         """Event indices behind ``target`` for entity ``index``, in start order."""
-        return tuple(
-            event for event, indices in self._sources.get(target, ()) if index in indices
-        )
+        sources = self._sources.get(target)
+        if not sources:
+            return ()
+        return tuple(event for event, indices in sources if index in indices)

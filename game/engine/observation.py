@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from game.engine.derived import tech_done
 from game.engine.state import ACTIVE, MatchState, NewsItem
 from game.engine.supply import grid_wait
 from game.engine.tables import TERMS
@@ -25,7 +25,7 @@ from game.engine.validate import (
     current_modifiers,
     export_banned,
     fabric_lead,
-    reserved_price,
+    sku_output,
 )
 
 SCHEDULE = 12
@@ -119,6 +119,8 @@ class RivalView:
 
 @dataclass(frozen=True)
 class RegionHoldings:
+    """Your infrastructure in one region (arrays cover the next quarters, index 0 = now)."""
+
     region: str
     chips_perf: float
     fabric_units: float
@@ -132,7 +134,12 @@ class RegionHoldings:
 
 @dataclass(frozen=True)
 class SelfView:
-    """The observing player's own full state."""
+    """The observing player's own full state.
+
+    Region arrays follow ``Observation.regions`` order, technology arrays follow
+    ``tech_ids``; :attr:`holdings` and :attr:`research` give the same data as objects.
+    Arrays are read-only.
+    """
 
     seat: int
     name: str
@@ -145,14 +152,71 @@ class SelfView:
     quality: float
     service_price: float
     training_share: float
-    reserved_schedule: dict[str, tuple[float, ...]]
+    reserved_schedule: dict[str, np.ndarray]
     """kGPU of reserved capacity per provider for each of the next quarters (index 0 = now)."""
-    reserved_payments: tuple[float, ...]
-    holdings: tuple[RegionHoldings, ...]
-    research: tuple[TechView, ...]
+    reserved_payments: np.ndarray
+    region_ids: tuple[str, ...]
+    chips_perf: np.ndarray
+    """(R,) installed accelerators, H-class equivalents."""
+    fabric_units: np.ndarray
+    datacenter_mw: np.ndarray
+    grid_mw: np.ndarray
+    queued_mw: np.ndarray
+    """(R,) MW still waiting in the grid queue."""
+    chips_arriving: np.ndarray
+    """(R, 12) accelerators (H-equivalents) arriving in each coming quarter."""
+    fabric_arriving: np.ndarray
+    datacenter_arriving: np.ndarray
+    tech_ids: tuple[str, ...]
+    research_spent: np.ndarray
+    research_funding: np.ndarray
+    research_done: np.ndarray
+    research_slipped: np.ndarray
     last: dict[str, float]
     """Last quarter's figures: capacity, reserved, spot, owned, demand, served, revenue, ..."""
     sovereign_only: bool
+    _tech_static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...] = ()
+    _tech_extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @cached_property
+    def holdings(self) -> tuple[RegionHoldings, ...]:
+        """Your infrastructure, region by region."""
+        return tuple(
+            RegionHoldings(
+                region=rid,
+                chips_perf=float(self.chips_perf[r]),
+                fabric_units=float(self.fabric_units[r]),
+                datacenter_mw=float(self.datacenter_mw[r]),
+                grid_mw=float(self.grid_mw[r]),
+                queued_mw=float(self.queued_mw[r]),
+                chips_arriving=tuple(self.chips_arriving[r].tolist()),
+                fabric_arriving=tuple(self.fabric_arriving[r].tolist()),
+                datacenter_arriving=tuple(self.datacenter_arriving[r].tolist()),
+            )
+            for r, rid in enumerate(self.region_ids)
+        )
+
+    @cached_property
+    def research(self) -> tuple[TechView, ...]:
+        """Every programme with your progress on it."""
+        assert self._tech_extra is not None
+        extra_cost, extra_quarters, quarters = self._tech_extra
+        return tuple(
+            TechView(
+                id=tid,
+                name=name,
+                cost=cost + float(extra_cost[i]),
+                min_quarters=min_q + int(extra_quarters[i]),
+                prerequisites=prereqs,
+                slip_risk=slip,
+                spent=float(self.research_spent[i]),
+                quarters_funded=int(quarters[i]),
+                funding=float(self.research_funding[i]),
+                done=bool(self.research_done[i]),
+                slipped=bool(self.research_slipped[i]),
+            )
+            for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
+        )
 
 
 @dataclass(frozen=True)
@@ -181,11 +245,33 @@ class Observation:
         return next(p for p in self.providers if p.id == provider_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (NaN becomes null)."""
-        return _jsonable(dataclasses.asdict(self))
+        """JSON-ready form (NaN becomes null; arrays become lists)."""
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        me = {
+            f.name: getattr(self.me, f.name)
+            for f in dataclasses.fields(self.me)
+            if not f.name.startswith("_")
+        }
+        me["holdings"] = [dataclasses.asdict(h) for h in self.me.holdings]
+        me["research"] = [dataclasses.asdict(t) for t in self.me.research]
+        data["me"] = me
+        return _jsonable(data)
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, NewsItem):
+        return {
+            "turn": value.turn,
+            "category": value.category,
+            "headline": value.headline,
+            "explain": value.explain,
+            "event": value.event,
+            "seat": value.seat,
+        }
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -206,6 +292,9 @@ class _Public:
     spot_history: dict[str, tuple[float, ...]]
     market_demand: float
     news: tuple[NewsItem, ...]
+    label: str
+    mechanics: tuple[str, ...]
+    tech_static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]
 
 
 _cache: list[tuple[MatchState, _Public]] = []
@@ -226,8 +315,15 @@ def _public(state: MatchState) -> _Public:
     kinds = {p.id: p.kind for p in world.content.providers}
     committed = state.reserved_qty.sum(axis=0)
     providers = []
+    list_prices = np.asarray(mods.apply("provider.list_price", world.prov_list_price)) * np.ones(
+        len(world.provider_ids)
+    )
+    floors = np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor)) * np.ones(
+        len(world.provider_ids)
+    )
+    discounts = world.scenario.market.reserved_discounts
     for p, pid in enumerate(world.provider_ids):
-        list_price = float(np.asarray(mods.apply("provider.list_price", world.prov_list_price))[p])
+        list_price = float(list_prices[p])
         capacity = (
             float(state.history["provider_capacity"][last, p])
             if last >= 0
@@ -242,16 +338,17 @@ def _public(state: MatchState) -> _Public:
                 kind=kinds[pid],
                 sovereign=bool(world.prov_sovereign[p]),
                 spot_price=float(state.spot_price[p]),
-                spot_floor=float(
-                    np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor))[p]
-                ),
+                spot_floor=float(floors[p]),
                 list_price=list_price,
-                reserved_price={term: reserved_price(state, mods, p, term) for term in TERMS},
+                reserved_price={
+                    term: list_price * (1.0 - discounts[i]) for i, term in enumerate(TERMS)
+                },
                 reserved_free=float(max(pool - committed[p, lead + 1 : lead + 5].max(), 0.0)),
                 capacity=capacity,
             )
         )
     chip_names = _name_map(world.content.chips)
+    outputs = sku_output(state, mods)
     chips = tuple(
         ChipView(
             id=sid,
@@ -261,7 +358,7 @@ def _public(state: MatchState) -> _Public:
             perf=float(world.sku_perf[k]),
             power_kw=float(world.sku_power_kw[k]),
             price=chip_unit_price(state, mods, k),
-            lead_quarters=chip_lead(state, mods, k, float(state.sku_backlog[k])),
+            lead_quarters=chip_lead(state, mods, k, float(state.sku_backlog[k]), outputs),
             available=bool(t >= world.sku_available_from[k]),
             custom=bool(world.sku_custom[k]),
             export_controlled=bool(world.sku_controlled[k]),
@@ -325,9 +422,45 @@ def _public(state: MatchState) -> _Public:
         spot_history=spot_history,
         market_demand=float(state.history["market_demand"][last, 0]) if last >= 0 else math.nan,
         news=tuple(n for n in state.news if n.seat is None),
+        label=world.quarter_label(t),
+        mechanics=tuple(world.scenario.mechanics),
+        tech_static=_tech_static(state),
     )
     _cache[:] = [(state, public)]
     return public
+
+
+_LAST_KEYS = (
+    "capacity",
+    "reserved",
+    "spot",
+    "owned",
+    "training",
+    "demand",
+    "served",
+    "revenue",
+    "costs",
+    "operating_profit",
+    "share",
+    "enterprise_value",
+)
+
+
+def _tech_static(
+    state: MatchState,
+) -> tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]:
+    world = state.world
+    return tuple(
+        (
+            tid,
+            world.content.technologies[i].name,
+            float(world.tech_cost[i]),
+            int(world.tech_min_quarters[i]),
+            tuple(world.tech_ids[p] for p in world.tech_prereqs[i]),
+            float(world.tech_slip_risk[i]),
+        )
+        for i, tid in enumerate(world.tech_ids)
+    )
 
 
 def observe(state: MatchState, seat: int) -> Observation:
@@ -336,48 +469,18 @@ def observe(state: MatchState, seat: int) -> Observation:
     public = _public(state)
     t = state.turn
     last = t - 1
-    done = tech_done(state)[seat]
     queued = np.zeros(len(world.region_ids))
-    for row in state.grid_queue:
-        if int(row[1]) == seat:
-            queued[int(row[0])] += row[2]
-    holdings = tuple(
-        RegionHoldings(
-            region=rid,
-            chips_perf=float(state.chips_perf[seat, r]),
-            fabric_units=float(state.fabric_units[seat, r]),
-            datacenter_mw=float(state.dc_mw[seat, r]),
-            grid_mw=float(state.grid_mw[seat, r]),
-            queued_mw=float(queued[r]),
-            chips_arriving=tuple(
-                float(x)
-                for x in state.chip_pipe_perf[:, seat, r, :SCHEDULE].sum(axis=0)
-            ),
-            fabric_arriving=tuple(float(x) for x in state.fabric_pipe[seat, r, :SCHEDULE]),
-            datacenter_arriving=tuple(float(x) for x in state.dc_pipe[seat, r, :SCHEDULE]),
-        )
-        for r, rid in enumerate(world.region_ids)
-    )
-    techs = tuple(
-        TechView(
-            id=tid,
-            name=world.content.technologies[i].name,
-            cost=float(world.tech_cost[i] + state.research_extra[seat, i]),
-            min_quarters=int(world.tech_min_quarters[i] + state.research_extra_quarters[seat, i]),
-            prerequisites=tuple(world.tech_ids[p] for p in world.tech_prereqs[i]),
-            slip_risk=float(world.tech_slip_risk[i]),
-            spent=float(state.research_spent[seat, i]),
-            quarters_funded=int(state.research_quarters[seat, i]),
-            funding=float(state.research_level[seat, i]),
-            done=bool(done[i]),
-            slipped=bool(state.research_extra_quarters[seat, i] > 0),
-        )
-        for i, tid in enumerate(world.tech_ids)
-    )
+    queue = state.grid_queue
+    if len(queue):
+        mine = queue[:, 1] == seat
+        if mine.any():
+            np.add.at(queued, queue[mine, 0].astype(np.int64), queue[mine, 2])
     h = state.history
-    keys = ("capacity", "reserved", "spot", "owned", "training", "demand", "served", "revenue",
-            "costs", "operating_profit", "share", "enterprise_value")
-    last_figures = {k: float(h[k][last, seat]) if last >= 0 else math.nan for k in keys}
+    if last >= 0:
+        last_figures = {k: float(h[k][last, seat]) for k in _LAST_KEYS}
+    else:
+        last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
+    done_turn = state.research_done[seat]
     me = SelfView(
         seat=seat,
         name=state.names[seat],
@@ -391,23 +494,40 @@ def observe(state: MatchState, seat: int) -> Observation:
         service_price=float(state.service_price[seat]),
         training_share=float(state.training_share[seat]),
         reserved_schedule={
-            pid: tuple(float(x) for x in state.reserved_qty[seat, p, :SCHEDULE])
-            for p, pid in enumerate(world.provider_ids)
+            pid: state.reserved_qty[seat, p, :SCHEDULE] for p, pid in enumerate(world.provider_ids)
         },
-        reserved_payments=tuple(float(x) for x in state.reserved_pay[seat, :, :SCHEDULE].sum(axis=0)),
-        holdings=holdings,
-        research=techs,
+        reserved_payments=state.reserved_pay[seat, :, :SCHEDULE].sum(axis=0),
+        region_ids=world.region_ids,
+        chips_perf=state.chips_perf[seat],
+        fabric_units=state.fabric_units[seat],
+        datacenter_mw=state.dc_mw[seat],
+        grid_mw=state.grid_mw[seat],
+        queued_mw=queued,
+        chips_arriving=state.chip_pipe_perf[:, seat, :, :SCHEDULE].sum(axis=0),
+        fabric_arriving=state.fabric_pipe[seat, :, :SCHEDULE],
+        datacenter_arriving=state.dc_pipe[seat, :, :SCHEDULE],
+        tech_ids=world.tech_ids,
+        research_spent=state.research_spent[seat],
+        research_funding=state.research_level[seat],
+        research_done=(done_turn >= 0) & (done_turn < t),
+        research_slipped=state.research_extra_quarters[seat] > 0,
         last=last_figures,
         sovereign_only=bool(world.ind_sovereign[seat]),
+        _tech_static=public.tech_static,
+        _tech_extra=(
+            state.research_extra[seat],
+            state.research_extra_quarters[seat],
+            state.research_quarters[seat],
+        ),
     )
     news = public.news + tuple(n for n in state.news if n.seat == seat)
     return Observation(
         turn=t,
         quarters=world.scenario.quarters,
-        label=world.quarter_label(t),
+        label=public.label,
         seat=seat,
         scenario=world.scenario.id,
-        mechanics=tuple(m for m in world.scenario.mechanics),
+        mechanics=public.mechanics,
         me=me,
         providers=public.providers,
         chips=public.chips,

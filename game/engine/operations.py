@@ -43,7 +43,11 @@ def run(state: MatchState, q: Quarter) -> None:
     for seat in range(state.n_players):
         rows = []
         for r, rid in enumerate(region_ids):
-            if installed[seat, r] <= 0 and state.dc_mw[seat, r] <= 0 and state.fabric_units[seat, r] <= 0:
+            if (
+                installed[seat, r] <= 0
+                and state.dc_mw[seat, r] <= 0
+                and state.fabric_units[seat, r] <= 0
+            ):
                 continue
             networked = min(installed[seat, r], networked_cap[seat, r])
             powered = min(networked, power_cap[seat, r])

@@ -15,6 +15,14 @@ from game.engine.report import RegionCapacity, ReservedFill, SpotInputs, SpotRes
 from game.engine.state import ActiveEffect, MatchState, NewsItem
 from game.engine.tables import FloatArray
 
+_EMPTY = np.zeros(0)
+_EMPTY.flags.writeable = False
+
+
+def _empty() -> np.ndarray:
+    """Placeholder until a phase fills the field (shared, read-only, no allocation)."""
+    return _EMPTY
+
 
 @dataclass
 class Quarter:
@@ -39,54 +47,54 @@ class Quarter:
     capex_now: FloatArray
     grid_queue_rows: list[tuple[float, float, float, float]] = field(default_factory=list)
     """The interconnection queue while the quarter resolves (see ``MatchState.grid_queue``)."""
-    grid_released: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    grid_released: np.ndarray = field(default_factory=_empty)
     """(N, R) MW of grid connection granted to each player this quarter."""
     grid_requests: list[tuple[int, int, float]] = field(default_factory=list)
     """(region, seat, MW) new interconnection requests, in submission order."""
     # world draws
-    outage_roll: FloatArray = field(default_factory=lambda: np.zeros(0))
+    outage_roll: FloatArray = field(default_factory=_empty)
     demand_noise: float = 0.0
-    background_noise: FloatArray = field(default_factory=lambda: np.zeros(0))
+    background_noise: FloatArray = field(default_factory=_empty)
     events_started: list[int] = field(default_factory=list)
     news: list[NewsItem] = field(default_factory=list)
     announcements: list[tuple[int, int, str]] = field(default_factory=list)
     # supply
-    capacity_eff: FloatArray = field(default_factory=lambda: np.zeros(0))
+    capacity_eff: FloatArray = field(default_factory=_empty)
     """(P,) capacity after events, before outages."""
-    outage: FloatArray = field(default_factory=lambda: np.zeros(0))
-    list_price: FloatArray = field(default_factory=lambda: np.zeros(0))
-    sku_output: FloatArray = field(default_factory=lambda: np.zeros(0))
-    fabric_output: FloatArray = field(default_factory=lambda: np.zeros(0))
+    outage: FloatArray = field(default_factory=_empty)
+    list_price: FloatArray = field(default_factory=_empty)
+    sku_output: FloatArray = field(default_factory=_empty)
+    fabric_output: FloatArray = field(default_factory=_empty)
     # markets
     reserved_fills: list[ReservedFill] = field(default_factory=list)
-    reserved_received: FloatArray = field(default_factory=lambda: np.zeros(0))
+    reserved_received: FloatArray = field(default_factory=_empty)
     """(N, P) reserved kGPU actually delivered this quarter after outages."""
-    spot_won: FloatArray = field(default_factory=lambda: np.zeros(0))
+    spot_won: FloatArray = field(default_factory=_empty)
     """(N, P) spot kGPU won."""
-    spot_bill: FloatArray = field(default_factory=lambda: np.zeros(0))
-    sublease_income: FloatArray = field(default_factory=lambda: np.zeros(0))
+    spot_bill: FloatArray = field(default_factory=_empty)
+    sublease_income: FloatArray = field(default_factory=_empty)
     spot_results: list[SpotResult] = field(default_factory=list)
     spot_inputs: list[SpotInputs] = field(default_factory=list)
     # operations
-    owned: FloatArray = field(default_factory=lambda: np.zeros(0))
-    power_mw_used: FloatArray = field(default_factory=lambda: np.zeros(0))
+    owned: FloatArray = field(default_factory=_empty)
+    power_mw_used: FloatArray = field(default_factory=_empty)
     """(N, R) MW drawn by owned capacity."""
     waterfall: list[tuple[RegionCapacity, ...]] = field(default_factory=list)
-    capacity: FloatArray = field(default_factory=lambda: np.zeros(0))
-    training: FloatArray = field(default_factory=lambda: np.zeros(0))
-    inference: FloatArray = field(default_factory=lambda: np.zeros(0))
+    capacity: FloatArray = field(default_factory=_empty)
+    training: FloatArray = field(default_factory=_empty)
+    inference: FloatArray = field(default_factory=_empty)
     # customers
     market_demand: float = 0.0
-    demand: FloatArray = field(default_factory=lambda: np.zeros(0))
-    served: FloatArray = field(default_factory=lambda: np.zeros(0))
-    offload_cost: FloatArray = field(default_factory=lambda: np.zeros(0))
-    revenue: FloatArray = field(default_factory=lambda: np.zeros(0))
-    share: FloatArray = field(default_factory=lambda: np.zeros(0))
+    demand: FloatArray = field(default_factory=_empty)
+    served: FloatArray = field(default_factory=_empty)
+    offload_cost: FloatArray = field(default_factory=_empty)
+    revenue: FloatArray = field(default_factory=_empty)
+    share: FloatArray = field(default_factory=_empty)
     # finance
     costs: dict[str, FloatArray] = field(default_factory=dict)
-    research_spend: FloatArray = field(default_factory=lambda: np.zeros(0))
-    operating_profit: FloatArray = field(default_factory=lambda: np.zeros(0))
-    compute_cost: FloatArray = field(default_factory=lambda: np.zeros(0))
+    research_spend: FloatArray = field(default_factory=_empty)
+    operating_profit: FloatArray = field(default_factory=_empty)
+    compute_cost: FloatArray = field(default_factory=_empty)
     bankruptcies: list[int] = field(default_factory=list)
 
     @classmethod
@@ -111,9 +119,7 @@ class Quarter:
             borrow=np.zeros(n),
             repay=np.zeros(n),
             capex_now=np.zeros(n),
-            grid_queue_rows=[
-                (float(a), float(b), float(c), float(d)) for a, b, c, d in state.grid_queue
-            ],
+            grid_queue_rows=[tuple(row) for row in state.grid_queue.tolist()],
         )
 
     def refresh_modifiers(self, world: Any) -> None:

@@ -13,9 +13,24 @@ PRICE_NEWS_THRESHOLD = 15.0
 """A spot price that moves more than this many percent makes the news, with its causes."""
 
 PLAYER_SERIES = (
-    "cash", "debt", "capacity", "reserved", "spot", "owned", "training", "demand", "served",
-    "revenue", "costs", "operating_profit", "compute_cost", "share", "reputation", "quality",
-    "service_price", "enterprise_value",
+    "cash",
+    "debt",
+    "capacity",
+    "reserved",
+    "spot",
+    "owned",
+    "training",
+    "demand",
+    "served",
+    "revenue",
+    "costs",
+    "operating_profit",
+    "compute_cost",
+    "share",
+    "reputation",
+    "quality",
+    "service_price",
+    "enterprise_value",
 )
 PROVIDER_SERIES = ("spot_price", "provider_capacity")
 MARKET_SERIES = ("market_demand",)
@@ -78,6 +93,7 @@ def run(state: MatchState, q: Quarter) -> None:
                     t,
                     "price",
                     f"{result.name} spot ${result.price:.2f}M ({result.change_pct:+.0f}%)",
-                    result.explanation(),
+                    "",
+                    cause=result,
                 )
             )

@@ -29,7 +29,10 @@ def run(state: MatchState, q: Quarter) -> None:
         & (state.status == 0)[:, None]
         & (spend > 0)
         & (state.research_spent >= need - 1e-9)
-        & (state.research_quarters >= world.tech_min_quarters[None, :] + state.research_extra_quarters)
+        & (
+            state.research_quarters
+            >= world.tech_min_quarters[None, :] + state.research_extra_quarters
+        )
     )
     slip = world.tech_slip_risk + q.mods.scalar("research.slip", 0.0)
     for seat, t in zip(*np.nonzero(ready), strict=True):

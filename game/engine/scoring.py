@@ -80,7 +80,9 @@ def standings(state: MatchState) -> list[Standing]:
         score = float(ev[last, seat]) if last >= 0 and not np.isnan(ev[last, seat]) else 0.0
         share = float(served[seat] / demand[seat]) if demand[seat] > 0 else 0.0
         cost = float(compute[seat] / served[seat]) if served[seat] > 0 else float("inf")
-        title, verdict = TITLES[(share >= victory.served_share_good, cost <= victory.cost_per_kgpu_good)]
+        title, verdict = TITLES[
+            (share >= victory.served_share_good, cost <= victory.cost_per_kgpu_good)
+        ]
         if not alive:
             title, verdict = "Bankrupt", f"ran out of cash in {state.world.quarter_label(last)}"
         rows.append((seat, alive, last, score, share, cost, title, verdict))

@@ -160,6 +160,7 @@ def opening_state(world: World, seed: int, names: Sequence[str] | None = None) -
         news=(),
         rejected=tuple(() for _ in range(n)),
         announcements=(),
+        prev_hash="",
         last_hash="",
     ).frozen()
     _ = (n_sku, n_fab)

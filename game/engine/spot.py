@@ -12,7 +12,7 @@ from game.engine.auction import clear
 from game.engine.derived import outage_hedge, spot_discount, tech_done
 from game.engine.quarter import Quarter
 from game.engine.report import SpotInputs, SpotResult
-from game.engine.state import MatchState
+from game.engine.state import MatchState, NewsItem
 
 BACKGROUND_NOISE = 0.05
 """Standard deviation of the rest of the world's spot demand, in log terms."""
@@ -74,7 +74,12 @@ def run(state: MatchState, q: Quarter) -> None:
             outage_from_roll=bool(q.outage_roll[p] < 1.0 - world.prov_reliability[p]),
         )
         outcome = clear(
-            inputs.supply, inputs.background, inputs.p_ref, inputs.eta, inputs.floor, inputs.cap,
+            inputs.supply,
+            inputs.background,
+            inputs.p_ref,
+            inputs.eta,
+            inputs.floor,
+            inputs.cap,
             inputs.bids,
         )
         for (seat, _, _), fill in zip(inputs.bids, outcome.fills, strict=True):
@@ -102,9 +107,7 @@ def run(state: MatchState, q: Quarter) -> None:
             q.news.append(_outage_news(state, world.provider_ids[p], names, 1.0 - ratio))
 
 
-def _outage_news(state: MatchState, pid: str, names: dict[str, str], lost: float):  # type: ignore[no-untyped-def]
-    from game.engine.state import NewsItem
-
+def _outage_news(state: MatchState, pid: str, names: dict[str, str], lost: float) -> NewsItem:
     name = names.get(pid, pid)
     return NewsItem(
         state.turn,

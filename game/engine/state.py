@@ -12,12 +12,12 @@ works on private copies and returns a new state, so a state can be kept, compare
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from game.engine.report import SpotInputs
+from game.engine.report import SpotInputs, SpotResult
 from game.engine.tables import FloatArray, IntArray, World
 
 ACTIVE = 0
@@ -47,10 +47,20 @@ class NewsItem:
     turn: int
     category: str
     headline: str
-    explain: str
+    text: str
+    """The explanation; empty when ``cause`` computes it on demand."""
     event: str | None = None
     seat: int | None = None
     """Set for private notices that only one seat sees (a research slip, a rejected order)."""
+    cause: SpotResult | None = field(default=None, compare=False, repr=False)
+    """For a price move: the auction whose causal breakdown explains it."""
+
+    @property
+    def explain(self) -> str:
+        """Why it happened, in plain words (computed by the engine, on first use)."""
+        if self.text or self.cause is None:
+            return self.text
+        return self.cause.explanation()
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +155,10 @@ class MatchState:
     """Per seat, last quarter's rejections as (action type, reason code, message)."""
     announcements: tuple[tuple[int, int, str], ...]
     """Public moves: (turn, seat, text), e.g. a data-centre build or a large reserved deal."""
+    prev_hash: str
+    """The previous quarter's hash ("" at the start): the hash chain's link."""
     last_hash: str
+    """This state's canonical hash (:func:`game.engine.hashing.state_hash`)."""
 
     @property
     def n_players(self) -> int:
@@ -183,8 +196,6 @@ class MatchState:
 
 
 ARRAY_FIELDS: tuple[str, ...] = tuple(
-    f.name
-    for f in dataclasses.fields(MatchState)
-    if f.type in ("FloatArray", "IntArray")
+    f.name for f in dataclasses.fields(MatchState) if f.type in ("FloatArray", "IntArray")
 )
 """Names of the array fields, in declaration order (the hashing order)."""

@@ -75,6 +75,7 @@ def step(
         rejected=tuple(tuple(r) for r in q.rejected),
         announcements=announcements,
         spot_inputs=tuple(q.spot_inputs),
+        prev_hash=s.last_hash,
     ).frozen()
     digest = state_hash(new)
     new = dataclasses.replace(new, last_hash=digest)

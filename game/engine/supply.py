@@ -72,7 +72,9 @@ def _grid(state: MatchState, q: Quarter) -> None:
     state.grid_mw[...] += granted
 
 
-def grid_wait(state: MatchState, rows: list[tuple[float, float, float, float]] | None = None) -> np.ndarray:
+def grid_wait(
+    state: MatchState, rows: list[tuple[float, float, float, float]] | None = None
+) -> np.ndarray:
     """(R,) quarters a request made now would wait, at the normal release rate."""
     world = state.world
     queue = state.grid_queue if rows is None else np.array(rows).reshape(-1, 4)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,15 +36,16 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-HORIZON = 48
-"""Length of every delay line, in quarters (the longest lead time or contract must fit)."""
+HORIZON = 24
+"""Length of every delay line, in quarters: the longest contract (4-quarter lead + 12-quarter
+term) and the longest build fit; chip and fabric lead times are capped just below it."""
 
 HOURS_PER_QUARTER = 2190.0
 TERMS = (4, 8, 12)
 
 
-def _frozen(values: object, dtype: type = np.float64) -> NDArray:  # type: ignore[type-arg]
-    array = np.array(values, dtype=dtype)
+def _frozen(values: object, dtype: type = np.float64) -> NDArray[Any]:
+    array: NDArray[Any] = np.array(values, dtype=dtype)
     array.flags.writeable = False
     return array
 
@@ -157,6 +159,11 @@ class World:
 
     events: tuple[Event, ...]
     event_enabled: BoolArray
+    event_probability: FloatArray
+    event_min_turn: IntArray
+    event_max_turn: IntArray
+    event_cooldown: IntArray
+    event_once: BoolArray
     scripted: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     @property
@@ -220,9 +227,8 @@ def _tech_table(techs: tuple[Technology, ...], sku_index: dict[str, int]) -> Tec
                 offload_cost[t] = eff.cost_per_kgpu
             elif isinstance(eff, BuildSpeedEffect):
                 build[t] += eff.quarters
-            elif isinstance(eff, UnlockSkuEffect):
-                if eff.sku in sku_index:
-                    unlocks[sku_index[eff.sku]] = t
+            elif isinstance(eff, UnlockSkuEffect) and eff.sku in sku_index:
+                unlocks[sku_index[eff.sku]] = t
     arrays = [log_eff, log_pow, log_q, log_spot, log_ports, hedge, offload, offload_cost, build]
     for array in arrays:
         array.flags.writeable = False
@@ -295,7 +301,9 @@ def build_world(content: Content, scenario: Scenario) -> World:
         vendor_ids=vendor_ids,
         foundry_ids=foundry_ids,
         mechanics=frozenset(scenario.mechanics),
-        prov_capacity0=_frozen([p.starting_capacity * scenario.capacity_multiplier for p in providers]),
+        prov_capacity0=_frozen(
+            [p.starting_capacity * scenario.capacity_multiplier for p in providers]
+        ),
         prov_growth=_frozen([p.growth for p in providers]),
         prov_reliability=_frozen([p.reliability for p in providers]),
         prov_outage_severity=_frozen([p.outage_severity for p in providers]),
@@ -365,5 +373,12 @@ def build_world(content: Content, scenario: Scenario) -> World:
         ind_credit_limit=_frozen([i.credit_limit for i in seats]),
         events=events,
         event_enabled=enabled,
+        event_probability=_frozen(
+            [min(1.0, e.probability * scenario.event_probability_scale) for e in events]
+        ),
+        event_min_turn=_frozen([e.min_turn for e in events], np.int64),
+        event_max_turn=_frozen([e.max_turn for e in events], np.int64),
+        event_cooldown=_frozen([e.cooldown for e in events], np.int64),
+        event_once=_frozen([e.once for e in events], np.bool_),
         scripted={turn: tuple(ids) for turn, ids in sorted(scripted.items())},
     )

@@ -81,14 +81,20 @@ def chip_unit_price(state: MatchState, mods: Modifiers, sku: int) -> float:
     return price
 
 
-def chip_lead(state: MatchState, mods: Modifiers, sku: int, backlog: float) -> int:
+def chip_lead(
+    state: MatchState,
+    mods: Modifiers,
+    sku: int,
+    backlog: float,
+    outputs: np.ndarray | None = None,
+) -> int:
     """Quarters until a chip ordered now arrives, given the vendor's backlog ahead of it."""
     world = state.world
-    output = sku_output(state, mods)[sku]
+    output = (sku_output(state, mods) if outputs is None else outputs)[sku]
     lead = int(world.sku_base_lead[sku])
     vendor = int(world.sku_vendor[sku])
     if vendor >= 0:
-        lead += int(round(mods.add_at("vendor.lead", vendor)))
+        lead += round(mods.add_at("vendor.lead", vendor))
     lead += math.ceil(backlog / output) if output > 1e-9 else HORIZON
     return max(0, min(lead, HORIZON - 1))
 
@@ -229,7 +235,8 @@ class Checker:
                 return Verdict(
                     False,
                     Reason.NOT_AVAILABLE_YET,
-                    f"{action.sku} ships from {world.quarter_label(int(world.sku_available_from[k]))}",
+                    f"{action.sku} ships from"
+                    f" {world.quarter_label(int(world.sku_available_from[k]))}",
                 )
             if world.sku_custom[k]:
                 tech = world.techs.unlocks.get(k)
@@ -335,7 +342,9 @@ class Checker:
 def reserved_price(state: MatchState, mods: Modifiers, provider: int, term: int) -> float:
     """Price per kGPU-quarter locked by a reserved contract signed now."""
     world = state.world
-    list_price = float(np.asarray(mods.apply("provider.list_price", world.prov_list_price))[provider])
+    list_price = float(
+        np.asarray(mods.apply("provider.list_price", world.prov_list_price))[provider]
+    )
     discount = world.scenario.market.reserved_discounts[TERMS.index(term)]
     return list_price * (1.0 - discount)
 
@@ -438,8 +447,13 @@ def _apply(state: MatchState, q: Quarter, seat: int, action: Action, checker: Ch
         )
     elif isinstance(action, Reserve):
         q.reserve_requests.append(
-            (seat, world.provider_index[action.provider], action.quantity, action.term,
-             len(q.reserve_requests))
+            (
+                seat,
+                world.provider_index[action.provider],
+                action.quantity,
+                action.term,
+                len(q.reserve_requests),
+            )
         )
     elif isinstance(action, OrderChips):
         k = world.sku_index[action.sku]
