@@ -1,0 +1,423 @@
+"""The ``capwars`` command (also ``python -m game``).
+
+``capwars`` alone starts the terminal UI, like ``capwars play``. Everything else is headless:
+``match``, ``replay verify|show``, ``scenarios``, ``content check`` and ``bench``. The TUI (and
+with it Textual) is imported only by ``play``, so headless commands start fast and run where
+Textual cannot.
+
+User errors (an unknown scenario, a bad bot spec, a broken content folder, a damaged replay)
+end in a one-line message, or a list of problems, and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import game
+from game.rules.loader import ContentError, load_content
+
+if TYPE_CHECKING:
+    from game.arena.match import MatchOutcome
+    from game.rules.models import Content
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+"""The command ran and found a problem: broken content, a replay that does not verify."""
+EXIT_USAGE = 2
+"""The command could not run as asked: bad arguments, unknown bot, unreadable file."""
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for: printed as one line, exit status ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """Start the terminal UI."""
+    if args.load is not None and not Path(args.load).is_file():
+        raise UserError(f"no save file at {args.load}")
+    try:
+        from game.tui.app import run_app
+    except ImportError as exc:
+        print(
+            f"capwars: the terminal UI is not available here ({exc}).\n"
+            "Play a headless match instead, for example:\n"
+            "  capwars match --scenario standard --seed 1 --bot balanced --bot random",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return run_app(scenario=args.scenario, seed=args.seed, load=args.load, content_dir=args.content)
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    """Play one headless match and print the standings."""
+    from game.agents.registry import BotSpecError, make_bot
+    from game.arena.match import run_match
+    from game.arena.replay import ReplayWriter
+
+    content = _content(args)
+    scenario = _scenario(content, args.scenario)
+    seats = len(scenario.seats)
+    specs = list(args.bot or [])
+    if len(specs) > seats:
+        raise UserError(
+            f"scenario {scenario.id!r} has {seats} seats, got {len(specs)} --bot options"
+        )
+    specs += ["balanced"] * (seats - len(specs))
+    _check_seed(args.seed)
+    try:
+        bots = [make_bot(spec) for spec in specs]
+    except BotSpecError as exc:
+        raise UserError(str(exc)) from None
+    # The bots are built here so that a bad spec is a one-line error before the match starts;
+    # run_match would label instances by class, so the specs typed label them instead.
+    recorders = [ReplayWriter(args.replay, labels=specs)] if args.replay else []
+    outcome = run_match(content, scenario.id, args.seed, bots=bots, recorders=recorders)
+    outcome.bots = specs
+    if args.json:
+        print(json.dumps(outcome.to_json(), separators=(",", ":")))
+    else:
+        print(format_standings(outcome))
+        if args.replay:
+            print(f"replay written to {args.replay}")
+    return EXIT_OK
+
+
+def format_standings(outcome: MatchOutcome) -> str:
+    """The standings table of ``capwars match``."""
+    state = outcome.state
+    header = ("rank", "name", "bot", "score $M", "status", "title", "served %", "cost/kGPU")
+    rows = [header]
+    for s in outcome.standings:
+        cost = f"{s.cost_per_kgpu:,.2f}" if math.isfinite(s.cost_per_kgpu) else "-"
+        rows.append(
+            (
+                str(s.rank),
+                s.name,
+                outcome.bots[s.seat],
+                f"{s.score:,.1f}",
+                s.status,
+                s.title,
+                f"{s.served_share * 100:.1f}",
+                cost,
+            )
+        )
+    right = {0, 3, 6, 7}
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = [
+        f"{state.world.scenario.name} ({state.world.scenario.id}), seed {state.seed},"
+        f" {state.turn} quarters, final hash {outcome.final_hash}",
+        "",
+    ]
+    for number, row in enumerate(rows):
+        cells = [
+            row[i].rjust(widths[i]) if i in right else row[i].ljust(widths[i])
+            for i in range(len(row))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if outcome.failures:
+        lines.append("")
+        lines.append(f"bot failures ({len(outcome.failures)}; the bot held those quarters):")
+        for turn, seat, text in outcome.failures[:10]:
+            when = "setup" if turn < 0 else f"quarter {turn}"
+            lines.append(f"  {state.names[seat]} ({outcome.bots[seat]}), {when}: {text}")
+        if len(outcome.failures) > 10:
+            lines.append(f"  ... and {len(outcome.failures) - 10} more")
+    return "\n".join(lines)
+
+
+def cmd_replay_verify(args: argparse.Namespace) -> int:
+    """Re-simulate a replay and check every quarter's hash."""
+    from game.arena.replay import read_replay, verify_replay
+
+    replay = read_replay(args.path)
+    result = verify_replay(replay, _content(args))
+    if result.mismatch is not None:
+        print(f"MISMATCH: {args.path}: {result.mismatch}", file=sys.stderr)
+        print(f"MISMATCH at quarter {result.mismatch.turn} ({result.mismatch.label})")
+        return EXIT_FAILED
+    print(f"OK: {result.quarters} quarters, final hash {result.final_hash}")
+    return EXIT_OK
+
+
+def cmd_replay_show(args: argparse.Namespace) -> int:
+    """Print a replay (or a save) quarter by quarter."""
+    from game.arena.replay import read_replay
+
+    replay = read_replay(args.path, require_result=False)
+    out = sys.stdout
+    h = replay.header
+    print(
+        f"{h.scenario}, seed {h.seed}, {len(replay.quarters)} of {h.quarters} quarters,"
+        f" recorded by capwars {h.engine}, content {h.content_hash}",
+        file=out,
+    )
+    for p in h.players:
+        print(f"  seat {p.seat}: {p.name} ({p.bot})", file=out)
+    for q in replay.quarters:
+        print(file=out)
+        print(f"{q.label} (quarter {q.turn})  hash {q.hash}", file=out)
+        print(f"  events: {', '.join(q.events) if q.events else 'none'}", file=out)
+        for p in h.players:
+            applied, rejected = q.applied[p.seat], q.rejected[p.seat]
+            failure = q.bot_failures.get(p.seat)
+            if not applied and not rejected and not failure:
+                print(f"  {p.name}: holds", file=out)
+                continue
+            print(f"  {p.name}:", file=out)
+            for action in applied:
+                print(f"    + {describe_action(action)}", file=out)
+            for kind, code, message in rejected:
+                print(f"    - {kind} rejected [{code}]: {message}", file=out)
+            if failure:
+                print(f"    ! bot failed, held: {failure}", file=out)
+    print(file=out)
+    if replay.result is None:
+        print("no result: a save of a match in progress", file=out)
+    else:
+        print(f"result (final hash {replay.result.final_hash}):", file=out)
+        for s in replay.result.standings:
+            score = s.get("score")
+            score_text = f"{score:,.1f}" if isinstance(score, int | float) else str(score)
+            print(
+                f"  {s.get('rank')}. {s.get('name')}: {score_text} $M, {s.get('status')},"
+                f" {s.get('title')}",
+                file=out,
+            )
+    return EXIT_OK
+
+
+def describe_action(action: dict[str, Any]) -> str:
+    """``bid_spot provider=stratus quantity=4 max_price=9``."""
+    fields = " ".join(f"{k}={_short(v)}" for k, v in action.items() if k != "type")
+    return f"{action.get('type', '?')} {fields}".rstrip()
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List the scenarios."""
+    content = _content(args)
+    rows = [("id", "quarters", "seats", "summary")]
+    for s in sorted(content.scenarios, key=lambda s: s.id):
+        rows.append((s.id, str(s.quarters), str(len(s.seats)), s.summary))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        print(
+            f"{row[0].ljust(widths[0])}  {row[1].rjust(widths[1])}  {row[2].rjust(widths[2])}"
+            f"  {row[3]}"
+        )
+    return EXIT_OK
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    """Check a content folder and report every problem."""
+    from game.rules.check import run_content_check
+
+    directory = args.directory if args.directory is not None else args.content
+    if directory is not None and not Path(directory).is_dir():
+        raise UserError(f"no content folder at {directory}")
+    return run_content_check(directory)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure engine and match speed."""
+    from game.arena.bench import format_table, run_bench
+
+    content = _content(args)
+    repeats = args.repeats if args.repeats is not None else (3 if args.quick else 5)
+    min_seconds = 0.2 if args.quick else 1.0
+    if repeats < 1:
+        raise UserError("--repeats must be at least 1")
+    progress = None if args.json else _progress(sys.stderr)
+    result = run_bench(content, repeats=repeats, min_seconds=min_seconds, progress=progress)
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        print(format_table(result))
+    return EXIT_OK
+
+
+def _progress(stream: TextIO) -> Any:
+    interactive = stream.isatty()
+
+    def say(text: str) -> None:
+        if interactive:
+            stream.write(f"\r{text:<60}")
+            stream.flush()
+
+    return say
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _content(args: argparse.Namespace) -> Content:
+    if args.content is not None and not Path(args.content).is_dir():
+        raise UserError(f"no content folder at {args.content}")
+    return load_content(args.content)
+
+
+def _scenario(content: Content, scenario_id: str) -> Any:
+    try:
+        return content.scenario(scenario_id)
+    except KeyError as exc:
+        raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
+
+
+def _check_seed(seed: int) -> None:
+    if not 0 <= seed < 2**63:
+        raise UserError(f"--seed must be between 0 and 2**63 - 1, got {seed}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --content is accepted before or after the command: the sub-parsers' copy defaults to
+    # SUPPRESS so it does not overwrite a value given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--content",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="content folder to use instead of the game's own",
+    )
+    parser = argparse.ArgumentParser(
+        prog="capwars",
+        description="Capacity Wars: a strategy game about the AI compute capacity crisis.",
+        epilog="Run 'capwars COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"capwars {game.__version__}")
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        default=None,
+        help="content folder to use instead of the game's own",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = commands.add_parser("play", parents=[common], help="play in the terminal UI (default)")
+    _play_options(play)
+    play.set_defaults(handler=cmd_play)
+
+    match = commands.add_parser(
+        "match", parents=[common], help="play one headless match between bots"
+    )
+    match.add_argument(
+        "--scenario", default="standard", metavar="ID", help="scenario id (default: standard)"
+    )
+    match.add_argument("--seed", type=int, default=0, metavar="N", help="match seed (default: 0)")
+    match.add_argument(
+        "--bot",
+        action="append",
+        metavar="SPEC",
+        help="a bot per seat, in seat order: a built-in name (idle, random, balanced) or"
+        " path/to/bot.py[:Class]; seats left over play 'balanced'",
+    )
+    match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
+    match.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of a table"
+    )
+    match.set_defaults(handler=cmd_match)
+
+    replay = commands.add_parser("replay", parents=[common], help="check or print a replay")
+    replay_commands = replay.add_subparsers(dest="replay_command", metavar="ACTION", required=True)
+    verify = replay_commands.add_parser(
+        "verify", parents=[common], help="re-simulate a replay and check every quarter's hash"
+    )
+    verify.add_argument("path", metavar="PATH")
+    verify.set_defaults(handler=cmd_replay_verify)
+    show = replay_commands.add_parser(
+        "show", parents=[common], help="print a replay quarter by quarter"
+    )
+    show.add_argument("path", metavar="PATH")
+    show.set_defaults(handler=cmd_replay_show)
+
+    scenarios = commands.add_parser("scenarios", parents=[common], help="list the scenarios")
+    scenarios.set_defaults(handler=cmd_scenarios)
+
+    content = commands.add_parser("content", parents=[common], help="work with content folders")
+    content_commands = content.add_subparsers(
+        dest="content_command", metavar="ACTION", required=True
+    )
+    check = content_commands.add_parser(
+        "check", parents=[common], help="check a content folder and list every problem"
+    )
+    check.add_argument(
+        "directory", nargs="?", metavar="DIR", help="folder (default: the game's own)"
+    )
+    check.set_defaults(handler=cmd_content_check)
+
+    bench = commands.add_parser("bench", parents=[common], help="measure engine and match speed")
+    bench.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    bench.add_argument("--repeats", type=int, metavar="N", help="repeats (default: 5, quick: 3)")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(handler=cmd_bench)
+
+    # No command at all means 'play'.
+    _play_options(parser)
+    parser.set_defaults(handler=cmd_play)
+    return parser
+
+
+def _play_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", default=None, metavar="ID", help="scenario to start")
+    parser.add_argument("--seed", type=int, default=None, metavar="N", help="match seed")
+    parser.add_argument("--load", default=None, metavar="SAVE", help="continue a saved game")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``capwars`` with ``argv`` (default: the command line); the exit status."""
+    from game.arena.replay import ReplayError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UserError as exc:
+        print(f"capwars: error: {exc}", file=sys.stderr)
+        return exc.code
+    except ReplayError as exc:
+        print(f"capwars: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        noun = "problem" if len(exc.problems) == 1 else "problems"
+        print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("capwars: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``capwars replay show x | head``): not an error worth a trace.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
