@@ -1,7 +1,8 @@
 """Phase 8, customers: market demand, each player's share of it, service, reputation, quality.
 
 Each player's share of the whole market ``D_t`` is a softmax of its appeal against an outside
-option: ``appeal_i = a·quality_i + b·reputation_i − c·ln(price_i / p_ref) + brand_i``. Demand a
+option: ``appeal_i = a·ln(1 + quality_i) + b·reputation_i − c·ln(price_i / p_ref) + brand_i``
+(quality enters through a logarithm so a lead in models pays, but does not snowball). Demand a
 player cannot serve costs reputation; training compute raises quality, which decays as the
 frontier moves on.
 """
@@ -12,7 +13,6 @@ import dataclasses
 
 import numpy as np
 
-from game.engine.derived import efficiency, offload, quality_factor, tech_done
 from game.engine.quarter import Quarter
 from game.engine.state import MatchState
 
@@ -40,10 +40,10 @@ def run(state: MatchState, q: Quarter) -> None:
     )
     q.market_demand = demand_total
     active = state.status == 0
-    done = tech_done(state)
+    fx = q.fx
     p_ref = market.reference_service_price * mods.scalar("market.service_price", 1.0)
     appeal = (
-        market.appeal_quality * state.quality
+        market.appeal_quality * np.log1p(state.quality)
         + market.appeal_reputation * state.reputation
         - market.appeal_price * np.log(state.service_price / p_ref)
         + world.ind_brand
@@ -52,9 +52,9 @@ def run(state: MatchState, q: Quarter) -> None:
     outside = np.exp(market.outside_option - appeal.max())
     q.share = weights / (outside + weights.sum())
     q.demand = demand_total * q.share
-    edge_share, edge_cost = offload(state, done)
+    edge_share, edge_cost = fx.offload_share, fx.offload_cost
     edge = q.demand * edge_share
-    from_capacity = np.minimum(q.inference * efficiency(state, done), q.demand - edge)
+    from_capacity = np.minimum(q.inference * fx.efficiency, q.demand - edge)
     q.served = (from_capacity + edge) * active
     q.offload_cost = edge * edge_cost
     q.revenue = q.served * state.service_price
@@ -66,19 +66,14 @@ def run(state: MatchState, q: Quarter) -> None:
     np.clip(rep, 0.0, 1.0, out=rep)
 
     intensity = q.training / (TRAINING_SCALE * max(demand_total, 1e-9))
-    gain = (
-        market.training_gain
-        * quality_factor(state, done)
-        * world.ind_quality_growth
-        * np.log1p(intensity)
-    )
+    gain = market.training_gain * fx.quality * world.ind_quality_growth * np.log1p(intensity)
     state.quality[:] = np.where(
         active, state.quality * (1.0 - market.frontier_drift) + gain, state.quality
     )
 
     # The waterfall's last step: how much of the owned capacity customers actually used.
     with np.errstate(divide="ignore", invalid="ignore"):
-        need = from_capacity / np.maximum(efficiency(state, done), 1e-12) + q.training
+        need = from_capacity / fx.efficiency + q.training
         utilisation = np.where(q.capacity > 0, np.minimum(1.0, need / q.capacity), 0.0)
     q.waterfall = [
         tuple(dataclasses.replace(row, used=row.used * float(utilisation[seat])) for row in rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from game.engine.state import MatchState
@@ -65,6 +67,44 @@ def build_speedup(state: MatchState, done: np.ndarray) -> IntArray:
     if table.build_speed.size == 0:
         return np.zeros(done.shape[0], dtype=np.int64)
     return (done.astype(np.int64) @ table.build_speed).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class TechEffects:
+    """Every player's research effects for one quarter, computed once."""
+
+    done: np.ndarray
+    efficiency: FloatArray
+    power: FloatArray
+    quality: FloatArray
+    spot_discount: FloatArray
+    ports: FloatArray
+    hedge: FloatArray
+    offload_share: FloatArray
+    offload_cost: FloatArray
+
+
+def tech_effects(state: MatchState) -> TechEffects:
+    """All research effects at once (one product per effect kind)."""
+    done = tech_done(state)
+    n = done.shape[0]
+    table = state.world.techs
+    if table.log_efficiency.size == 0:
+        ones, zeros = np.ones(n), np.zeros(n)
+        return TechEffects(done, ones, ones, ones, ones, ones, zeros, zeros, zeros)
+    logs = np.exp(done.astype(np.float64) @ table.log_matrix)
+    share, cost = offload(state, done)
+    return TechEffects(
+        done=done,
+        efficiency=logs[:, 0],
+        power=logs[:, 1],
+        quality=logs[:, 2],
+        spot_discount=logs[:, 3],
+        ports=logs[:, 4],
+        hedge=outage_hedge(state, done),
+        offload_share=share,
+        offload_cost=cost,
+    )
 
 
 def headroom(state: MatchState, seat: int) -> float:

@@ -85,7 +85,7 @@ def run(state: MatchState, q: Quarter) -> None:
     state.assets_book[:, 2] += state.dc_pay[:, :, 0].sum(axis=1) * act
     revenue_hist = state.history["revenue"]
     t = state.turn
-    trailing = np.nansum(revenue_hist[max(0, t - 3) : t], axis=0) + q.revenue
+    trailing = revenue_hist[max(0, t - 3) : t].sum(axis=0) + q.revenue
     credit = np.maximum(
         world.ind_credit_limit, 0.5 * trailing + 0.5 * state.assets_book.sum(axis=1)
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine.derived import ports_factor, power_factor, tech_done
 from game.engine.quarter import Quarter
 from game.engine.report import RegionCapacity
 from game.engine.state import MatchState
@@ -18,12 +17,11 @@ BINDING = ("chips", "network", "power")
 
 def run(state: MatchState, q: Quarter) -> None:
     world = state.world
-    done = tech_done(state)
     active = (state.status == 0).astype(np.float64)
     ports = np.where(world.reg_fabric >= 0, world.fab_ports[np.maximum(world.reg_fabric, 0)], 0.0)
     installed = state.chips_perf
-    networked_cap = state.fabric_units * ports[None, :] * ports_factor(state, done)[:, None]
-    draw = state.chips_power * power_factor(state, done)[:, None]  # MW at full load
+    networked_cap = state.fabric_units * ports[None, :] * q.fx.ports[:, None]
+    draw = state.chips_power * q.fx.power[:, None]  # MW at full load
     powered_mw = np.minimum(state.dc_mw, state.grid_mw)
     with np.errstate(divide="ignore", invalid="ignore"):
         power_cap = np.where(draw > 0, installed * np.minimum(1.0, powered_mw / draw), 0.0)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from game.engine.derived import TechEffects, tech_effects
 from game.engine.modifiers import Modifiers
 from game.engine.report import RegionCapacity, ReservedFill, SpotInputs, SpotResult
 from game.engine.state import ActiveEffect, MatchState, NewsItem
@@ -32,6 +33,8 @@ class Quarter:
     n: int
     n_providers: int
     mods: Modifiers
+    fx: TechEffects
+    """Research effects in force this quarter (completions apply from next quarter)."""
     effects: list[ActiveEffect]
     event_last: np.ndarray
     # orders collected in phase 1
@@ -108,6 +111,7 @@ class Quarter:
             n=n,
             n_providers=p,
             mods=Modifiers(world, effects),
+            fx=tech_effects(state),
             effects=effects,
             event_last=state.event_last,
             submitted=[[] for _ in range(n)],

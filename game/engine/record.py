@@ -73,8 +73,10 @@ def run(state: MatchState, q: Quarter) -> None:
         "enterprise_value": enterprise_value(state, q.operating_profit),
     }
     for key, values in series.items():
-        row = np.asarray(values, dtype=np.float64)
-        h[key][t] = np.where(frozen, np.nan, row)
+        h[key][t] = values
+    if frozen.any():
+        for key in series:
+            h[key][t, frozen] = np.nan
     h["spot_price"][t] = state.spot_price
     h["provider_capacity"][t] = q.capacity_eff
     h["market_demand"][t, 0] = q.market_demand

@@ -6,7 +6,10 @@
          + earnings_multiple × max(0, mean operating profit of the last 4 quarters)
            × (0.5 + 0.5 × reputation)
 
-Survivors rank by EV; bankrupt players rank below every survivor, later bankruptcies first.
+**Score**: under the default victory rule ``value_created`` it is the value a player created,
+``EV at the end − EV at the start`` (the start is the opening cash), so a start-up and a bank
+compete on what they did, not on what they were given; under ``enterprise_value`` it is EV.
+Survivors rank by score; bankrupt players rank below every survivor, later bankruptcies first.
 
 **The verdict** places each player on two axes over the whole match: the share of its
 customers' demand it served, and its compute cost per kGPU served (reserved, spot, power,
@@ -36,10 +39,12 @@ def enterprise_value(state: MatchState, operating_profit: FloatArray | None = No
     multiple = state.world.scenario.victory.earnings_multiple
     history = state.history["operating_profit"]
     t = state.turn
-    recent = history[max(0, t - 3) : t]
     if operating_profit is not None:
-        recent = np.vstack([recent, operating_profit[None, :]])
-    earnings = np.nanmean(recent, axis=0) if len(recent) else np.zeros(state.n_players)
+        recent = history[max(0, t - 3) : t]
+        earnings = (recent.sum(axis=0) + operating_profit) / (len(recent) + 1)
+    else:
+        recent = history[max(0, t - 4) : t]
+        earnings = recent.mean(axis=0) if len(recent) else np.zeros(state.n_players)
     earnings = np.nan_to_num(earnings)
     return (
         state.cash
@@ -77,7 +82,9 @@ def standings(state: MatchState) -> list[Standing]:
     for seat in range(state.n_players):
         alive = state.status[seat] == ACTIVE
         last = played - 1 if alive else int(state.bankrupt_turn[seat])
-        score = float(ev[last, seat]) if last >= 0 and not np.isnan(ev[last, seat]) else 0.0
+        value = float(ev[last, seat]) if last >= 0 and not np.isnan(ev[last, seat]) else 0.0
+        opening = float(state.world.industries[seat].starting_cash)
+        score = value - opening if victory.rule == "value_created" else value
         share = float(served[seat] / demand[seat]) if demand[seat] > 0 else 0.0
         cost = float(compute[seat] / served[seat]) if served[seat] > 0 else float("inf")
         title, verdict = TITLES[

@@ -174,24 +174,16 @@ class MatchState:
 
     def thawed(self) -> MatchState:
         """A copy whose arrays are private and writable (used inside :func:`step`)."""
-        changes: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, np.ndarray):
-                changes[f.name] = value.copy()
-            elif f.name == "history":
-                changes[f.name] = {k: v.copy() for k, v in value.items()}
+        changes: dict[str, Any] = {name: getattr(self, name).copy() for name in ARRAY_FIELDS}
+        changes["history"] = {k: v.copy() for k, v in self.history.items()}
         return dataclasses.replace(self, **changes)
 
     def frozen(self) -> MatchState:
         """Lock every array of this state (in place) and return it."""
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, np.ndarray):
-                value.flags.writeable = False
-            elif f.name == "history":
-                for array in value.values():
-                    array.flags.writeable = False
+        for name in ARRAY_FIELDS:
+            getattr(self, name).flags.writeable = False
+        for array in self.history.values():
+            array.flags.writeable = False
         return self
 
 

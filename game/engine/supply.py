@@ -48,14 +48,25 @@ def _grid(state: MatchState, q: Quarter) -> None:
     turn = float(state.turn)
     for r, seat, mw in q.grid_requests:
         rows.append((float(r), float(seat), mw, turn))
-    for r, extra in enumerate(world.reg_background_requests):
-        if extra > 0:
-            rows.append((float(r), -1.0, float(extra), turn))
+    # The rest of the world's requests join the tail; back-to-back ones merge (same FIFO order).
+    tail: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        tail[int(row[0])] = i
+    for r, extra in enumerate(world.reg_background_requests.tolist()):
+        if extra <= 0:
+            continue
+        last = tail.get(r)
+        if last is not None and rows[last][1] == -1.0:
+            row = rows[last]
+            rows[last] = (row[0], -1.0, row[2] + extra, row[3])
+        else:
+            tail[r] = len(rows)
+            rows.append((float(r), -1.0, extra, turn))
     release = np.asarray(
         q.mods.apply("region.interconnect", world.reg_interconnect), dtype=float
     ) * np.ones(len(world.region_ids))
     granted = np.zeros((state.n_players, len(world.region_ids)))
-    remaining = release.copy()
+    remaining = release.tolist()
     kept: list[tuple[float, float, float, float]] = []
     for row in rows:
         r = int(row[0])

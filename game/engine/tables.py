@@ -66,6 +66,20 @@ class TechTable:
     unlocks: dict[int, int]
     """SKU index → tech index that unlocks it (custom chips)."""
 
+    @cached_property
+    def log_matrix(self) -> FloatArray:
+        """(T, 5) logs of efficiency, power, quality, spot discount and ports multipliers."""
+        return np.stack(
+            [
+                self.log_efficiency,
+                self.log_power,
+                self.log_quality,
+                self.log_spot_discount,
+                self.log_ports,
+            ],
+            axis=1,
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class World:
@@ -169,6 +183,15 @@ class World:
     @property
     def n_players(self) -> int:
         return len(self.industries)
+
+    @cached_property
+    def provider_names(self) -> dict[str, str]:
+        """Display name of each provider id."""
+        return {p.id: p.name for p in self.content.providers}
+
+    @cached_property
+    def event_titles(self) -> tuple[str, ...]:
+        return tuple(e.title for e in self.events)
 
     @cached_property
     def provider_index(self) -> dict[str, int]:

@@ -521,9 +521,11 @@ class Market(Model):
     )
     demand_noise: Annotated[float, Field(ge=0, le=0.5)] = 0.03
     reference_service_price: Annotated[float, Field(gt=0)] = Field(
-        9.0, description="$M per kGPU-quarter served that customers consider normal."
+        12.0, description="$M per kGPU-quarter served that customers consider normal."
     )
-    appeal_quality: float = Field(0.6, ge=0, le=10, description="a in the appeal formula.")
+    appeal_quality: float = Field(
+        1.0, ge=0, le=10, description="a in the appeal formula (on ln(1 + quality))."
+    )
     appeal_reputation: float = Field(2.0, ge=0, le=10, description="b in the appeal formula.")
     appeal_price: float = Field(2.5, ge=0, le=10, description="c in the appeal formula.")
     outside_option: float = Field(
@@ -562,7 +564,11 @@ class Market(Model):
 class Victory(Model):
     """How the match is scored and how the final verdict names the players."""
 
-    rule: Literal["enterprise_value"] = "enterprise_value"
+    rule: Literal["value_created", "enterprise_value"] = Field(
+        "value_created",
+        description="value_created: enterprise value gained since the start (fair across"
+        " industries of different size); enterprise_value: the value itself.",
+    )
     earnings_multiple: Annotated[float, Field(ge=0, le=40)] = 8.0
     served_share_good: Fraction = Field(0.85, description="Served share at or above: 'served'.")
     cost_per_kgpu_good: Annotated[float, Field(gt=0)] = Field(
