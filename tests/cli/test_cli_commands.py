@@ -1,0 +1,93 @@
+"""``capwars scenarios``, ``content check``, ``bench``, ``play`` and ``--content``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from game import cli
+from game.rules import default_content_dir
+
+
+@pytest.fixture
+def broken_content(tmp_path: Path) -> Path:
+    folder = tmp_path / "broken"
+    shutil.copytree(default_content_dir(), folder)
+    providers = folder / "providers.toml"
+    text = providers.read_text()
+    providers.write_text(text.replace("[[providers]]", "[[providers]]\nlist_prize = 3", 1))
+    return folder
+
+
+def test_scenarios_lists_the_shipped_ones(capwars):
+    proc = capwars("scenarios")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: line for line in proc.stdout.splitlines()[1:]}
+    for scenario in ("standard", "tutorial", "history", "startup-squeeze"):
+        assert scenario in rows
+    assert rows["standard"].split()[1:3] == ["24", "4"]
+
+
+def test_content_check_ok_and_broken(capwars, broken_content: Path):
+    ok = capwars("content", "check")
+    assert ok.returncode == 0 and ok.stdout.startswith("content OK")
+    bad = capwars("content", "check", str(broken_content))
+    assert bad.returncode == 1
+    assert "providers.toml:" in bad.stdout and "list_prize" in bad.stdout
+    assert "Traceback" not in bad.stderr
+
+
+def test_content_option_reaches_every_command(capwars, broken_content: Path):
+    for args in (
+        ["--content", str(broken_content), "scenarios"],
+        ["scenarios", "--content", str(broken_content)],
+        ["match", "--scenario", "tutorial", "--content", str(broken_content)],
+    ):
+        proc = capwars(*args)
+        assert proc.returncode == 1, args
+        assert "providers.toml:" in proc.stderr and "Traceback" not in proc.stderr
+    proc = capwars("--content", "no/such/folder", "scenarios")
+    assert proc.returncode == 2 and "no content folder" in proc.stderr
+
+
+def test_bench_json(capwars):
+    proc = capwars("bench", "--quick", "--repeats", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [f["unit"] for f in data["figures"]] == ["steps/s", "matches/s", "µs/act"]
+    assert all(f["median"] > 0 for f in data["figures"])
+
+
+def test_play_without_the_tui_suggests_match(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "game.tui.app", None)  # import fails as if missing
+    assert cli.main(["play", "--scenario", "tutorial"]) == 1
+    err = capsys.readouterr().err
+    assert "terminal UI is not available" in err and "capwars match" in err
+
+
+def test_no_command_means_play(monkeypatch):
+    seen = {}
+
+    def fake_play(args):
+        seen.update(vars(args))
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_play", fake_play)
+    assert cli.main(["--seed", "4"]) == 0
+    assert seen["seed"] == 4 and seen["scenario"] is None and seen["load"] is None
+
+
+def test_play_passes_options_to_the_tui(monkeypatch, tmp_path: Path):
+    calls = []
+    fake = type(sys)("game.tui.app")
+    fake.run_app = lambda **kwargs: calls.append(kwargs) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "game.tui.app", fake)
+    save = tmp_path / "s.jsonl"
+    save.write_text("{}")
+    assert cli.main(["--content", "c", "play", "--seed", "9", "--load", str(save)]) == 0
+    assert calls == [{"scenario": None, "seed": 9, "load": str(save), "content_dir": "c"}]
+    assert cli.main(["play", "--load", str(tmp_path / "missing")]) == 2

@@ -1,0 +1,97 @@
+"""``capwars match``: standings, JSON, determinism across processes, and bad bots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from game.arena.replay import read_replay
+
+
+def match_json(capwars, *args: str, env: dict[str, str] | None = None) -> dict:
+    proc = capwars("match", "--scenario", "tutorial", "--json", *args, env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1, proc.stdout
+    return json.loads(lines[0])
+
+
+def test_match_json_has_the_documented_fields(capwars):
+    data = match_json(capwars, "--seed", "3", "--bot", "balanced", "--bot", "random")
+    assert data["scenario"] == "tutorial"
+    assert data["seed"] == 3
+    assert data["turns"] == 8
+    assert isinstance(data["final_hash"], str) and len(data["final_hash"]) == 32
+    assert sorted(p["rank"] for p in data["players"]) == [1, 2]
+    for player in data["players"]:
+        assert {"name", "bot", "rank", "score", "status"} <= set(player)
+        assert player["status"] in {"active", "bankrupt"}
+    assert {p["bot"] for p in data["players"]} == {"balanced", "random"}
+
+
+def test_without_bots_every_seat_plays_balanced(capwars):
+    data = match_json(capwars, "--seed", "1")
+    assert [p["bot"] for p in data["players"]] == ["balanced", "balanced"]
+
+
+def test_same_seed_same_hash_across_processes_and_hash_seeds(capwars):
+    first = match_json(capwars, "--seed", "7", "--bot", "random", env={"PYTHONHASHSEED": "1"})
+    second = match_json(capwars, "--seed", "7", "--bot", "random", env={"PYTHONHASHSEED": "987"})
+    other = match_json(capwars, "--seed", "8", "--bot", "random", env={"PYTHONHASHSEED": "1"})
+    assert first["final_hash"] == second["final_hash"]
+    assert first == second
+    assert other["final_hash"] != first["final_hash"]
+
+
+def test_table_shows_standings(capwars):
+    proc = capwars("match", "--scenario", "tutorial", "--seed", "2", "--bot", "idle")
+    assert proc.returncode == 0, proc.stderr
+    header = next(line for line in proc.stdout.splitlines() if line.startswith("rank"))
+    for column in ("name", "bot", "score $M", "status", "title", "served %", "cost/kGPU"):
+        assert column in header
+    assert "idle" in proc.stdout and "final hash" in proc.stdout
+
+
+def test_unknown_bot_spec_is_one_line_exit_2(capwars):
+    proc = capwars("match", "--scenario", "tutorial", "--bot", "balancd")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        proc.stderr.strip().splitlines()[0]
+    ]
+    assert "unknown bot 'balancd'" in proc.stderr and "did you mean 'balanced'" in proc.stderr
+
+
+def test_too_many_bots_and_unknown_scenario(capwars):
+    proc = capwars("match", "--scenario", "tutorial", *["--bot", "idle"] * 3)
+    assert proc.returncode == 2 and "2 seats" in proc.stderr and "Traceback" not in proc.stderr
+    proc = capwars("match", "--scenario", "tutorail")
+    assert proc.returncode == 2 and "did you mean 'tutorial'" in proc.stderr
+
+
+def test_bot_file_that_does_not_import(capwars, tmp_path: Path):
+    (tmp_path / "broken.py").write_text("import not_a_module_anywhere\n")
+    proc = capwars("match", "--scenario", "tutorial", "--bot", "broken.py")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "broken.py failed to import" in proc.stderr
+    assert "not_a_module_anywhere" in proc.stderr
+
+
+def test_bot_that_raises_in_act_holds_and_is_recorded(capwars, tmp_path: Path):
+    (tmp_path / "flaky.py").write_text(
+        "from game.agents import Bot\n"
+        "class Flaky(Bot):\n"
+        "    def act(self, observation):\n"
+        "        raise ValueError('no idea what to do')\n"
+    )
+    proc = capwars(
+        "match", "--scenario", "tutorial", "--seed", "4", "--bot", "flaky.py:Flaky",
+        "--replay", "flaky.jsonl.gz",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "ValueError: no idea what to do" in proc.stdout
+    replay = read_replay(tmp_path / "flaky.jsonl.gz")
+    assert replay.bots == ("flaky.py:Flaky", "balanced")
+    assert all("no idea what to do" in q.bot_failures[0] for q in replay.quarters)
+    assert capwars("replay", "verify", "flaky.jsonl.gz").returncode == 0

@@ -1,0 +1,41 @@
+"""Nothing headless imports Textual (or Rich): proved in a fresh process (DESIGN §9)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HEADLESS = textwrap.dedent(
+    """
+    import importlib, pkgutil, sys
+    import game.rules, game.engine, game.agents, game.arena, game.cli
+    for module in pkgutil.iter_modules(game.arena.__path__):
+        importlib.import_module("game.arena." + module.name)
+    from game.cli import main
+    status = main(["match", "--scenario", "tutorial", "--seed", "1", "--json"])
+    assert status == 0, status
+    loaded = sorted(
+        name for name in sys.modules if name.split(".")[0] in ("textual", "rich", "game")
+        and (name.split(".")[0] != "game" or name.startswith("game.tui"))
+    )
+    print("LOADED", loaded)
+    """
+)
+
+
+def test_headless_modules_and_capwars_match_never_load_textual():
+    proc = subprocess.run(
+        [sys.executable, "-c", HEADLESS],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
