@@ -155,7 +155,7 @@ def test_verify_catches_tampered_standings(recorded, tmp_path, content):
 def test_other_content_is_a_clear_error(recorded, tmp_path, content):
     lines = lines_of(recorded[0])
     lines[0]["content_hash"] = "f" * 32
-    with pytest.raises(ReplayError, match="recorded with content ffff.*--content"):
+    with pytest.raises(ReplayError, match=r"recorded with content ffff.*--content"):
         verify_replay(write(tmp_path / "other.jsonl", lines), content)
 
 

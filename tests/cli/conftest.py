@@ -19,9 +19,9 @@ Capwars = Callable[..., subprocess.CompletedProcess[str]]
 def capwars(tmp_path: Path) -> Capwars:
     """``capwars(*args, env={...})``: run the CLI in ``tmp_path``, return the finished process."""
 
-    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> (
-        subprocess.CompletedProcess[str]
-    ):
+    def run(
+        *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         full_env.pop("CAPWARS_CONTENT", None)
         return subprocess.run(

@@ -56,9 +56,7 @@ def test_unknown_bot_spec_is_one_line_exit_2(capwars):
     proc = capwars("match", "--scenario", "tutorial", "--bot", "balancd")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines() == [
-        proc.stderr.strip().splitlines()[0]
-    ]
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip().splitlines()[0]]
     assert "unknown bot 'balancd'" in proc.stderr and "did you mean 'balanced'" in proc.stderr
 
 
@@ -86,8 +84,15 @@ def test_bot_that_raises_in_act_holds_and_is_recorded(capwars, tmp_path: Path):
         "        raise ValueError('no idea what to do')\n"
     )
     proc = capwars(
-        "match", "--scenario", "tutorial", "--seed", "4", "--bot", "flaky.py:Flaky",
-        "--replay", "flaky.jsonl.gz",
+        "match",
+        "--scenario",
+        "tutorial",
+        "--seed",
+        "4",
+        "--bot",
+        "flaky.py:Flaky",
+        "--replay",
+        "flaky.jsonl.gz",
     )
     assert proc.returncode == 0, proc.stderr
     assert "ValueError: no idea what to do" in proc.stdout

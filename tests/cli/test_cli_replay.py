@@ -1,4 +1,4 @@
-"""``capwars replay verify|show``: OK, tampering named by quarter, damaged files without tracebacks."""
+"""``capwars replay verify|show``: OK, tampered quarters named, damaged files fail cleanly."""
 
 from __future__ import annotations
 
@@ -73,9 +73,7 @@ def test_show_prints_rejections_with_their_code(capwars, tmp_path: Path):
         "        return [{'type': 'bid_spot', 'provider': 'nowhere', 'quantity': 1,"
         " 'max_price': 5}]\n"
     )
-    proc = capwars(
-        "match", "--scenario", "tutorial", "--bot", "wrong.py", "--replay", "w.jsonl"
-    )
+    proc = capwars("match", "--scenario", "tutorial", "--bot", "wrong.py", "--replay", "w.jsonl")
     assert proc.returncode == 0, proc.stderr
     proc = capwars("replay", "show", "w.jsonl")
     assert "- bid_spot rejected [unknown_provider]: unknown provider 'nowhere'" in proc.stdout
