@@ -1,0 +1,49 @@
+"""The README's promises: two setup commands, CI runs the test one, the Python example runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_readme_opens_with_a_title_and_exactly_two_commands():
+    lines = README.splitlines()
+    assert lines[0].startswith("# ")
+    first_block = code_blocks("sh")[0]
+    assert README.index("```sh") < README.index("\n## ")
+    commands = first_block.strip().splitlines()
+    assert len(commands) == 2
+    assert commands[0].endswith("capwars")
+    assert commands[1].endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    test_command = code_blocks("sh")[0].strip().splitlines()[1]
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in script.splitlines()
+    assert "set -euo pipefail" in script
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_the_python_example_runs(tmp_path: Path):
+    (example,) = code_blocks("python")
+    proc = subprocess.run(
+        [sys.executable, "-c", example],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "2027 Q1" in proc.stdout
