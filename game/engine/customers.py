@@ -29,7 +29,7 @@ def run(state: MatchState, q: Quarter) -> None:
     market = world.scenario.market
     mods = q.mods
     if state.turn > 0:
-        growth = market.demand_growth + float(np.asarray(mods.add("demand.growth")).sum())
+        growth = mods.scalar("demand.growth", market.demand_growth)
         ceiling = market.demand * market.demand_saturation
         trend = float(state.demand_trend[0])
         state.demand_trend[0] = trend * (1.0 + growth * max(0.0, 1.0 - trend / ceiling))

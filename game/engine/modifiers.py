@@ -110,6 +110,8 @@ class Modifiers:
 
     def apply(self, target: str, base: FloatArray | float) -> FloatArray | float:
         """``base × mul + add``, then any ``set`` values override."""
+        if target not in self._sources:
+            return base
         value = base * self.mul(target) + self.add(target)
         override = self._set.get(target)
         if override is not None:
@@ -118,6 +120,8 @@ class Modifiers:
 
     def scalar(self, target: str, base: float) -> float:
         """:meth:`apply` for a market-wide target."""
+        if target not in self._sources:
+            return base
         return float(np.asarray(self.apply(target, base)).reshape(-1)[0])
 
     def flag(self, target: str) -> np.ndarray:

@@ -16,7 +16,7 @@ def run(state: MatchState, q: Quarter) -> None:
     world = state.world
     mods = q.mods
     if state.turn > 0:
-        state.prov_capacity[...] *= 1.0 + world.prov_growth + mods.add("provider.growth")
+        state.prov_capacity[...] *= 1.0 + mods.apply("provider.growth", world.prov_growth)
         state.prov_background[...] *= 1.0 + world.prov_background_growth
     np.maximum(state.prov_capacity, 0.0, out=state.prov_capacity)
     q.capacity_eff = state.prov_capacity * mods.mul("provider.capacity")
