@@ -242,13 +242,10 @@ def replay_state(
             before_step(state)
         state, _ = step(state, [list(seat) for seat in _pad(actions, state.n_players)])
         if state.last_hash != expected:
-            raise SaveError(
-                f"the save does not replay: quarter {turn + 1} gives a different state"
-            )
+            raise SaveError(f"the save does not replay: quarter {turn + 1} gives a different state")
     return state
 
 
 def _pad(actions: Sequence[Sequence[dict[str, Any]]], n: int) -> list[Sequence[dict[str, Any]]]:
     out = list(actions)[:n]
     return out + [()] * (n - len(out))
-

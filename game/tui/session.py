@@ -34,6 +34,17 @@ from game.engine.actions import action_to_dict
 from game.rules.models import Content
 
 HUMAN = "human"
+HISTORY_KEYS = (
+    "cash",
+    "debt",
+    "capacity",
+    "demand",
+    "served",
+    "revenue",
+    "reputation",
+    "enterprise_value",
+    "share",
+)
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, what)`` while rivals think."""
 
@@ -67,6 +78,10 @@ class SeatView:
     players: int
     report: QuarterReport | None
     """The last quarter's report (``None`` before the first quarter)."""
+    history: dict[str, tuple[float, ...]]
+    """This seat's figures for every played quarter: cash, capacity, demand, served, ..."""
+    shares: dict[str, tuple[float, ...]]
+    """Every player's market share per played quarter (public), by name."""
 
     @property
     def projected_cash(self) -> float:
@@ -112,26 +127,34 @@ class GameSession:
         humans: int = 1,
         names: Sequence[str] | None = None,
         rivals: Sequence[str] | None = None,
+        first_seat: int = 0,
     ) -> GameSession:
-        """A new match: the first ``humans`` seats are people, the rest play ``rivals`` specs."""
+        """A new match with ``humans`` people from seat ``first_seat`` on; rivals play the rest.
+
+        ``names`` renames seats in seat order; ``rivals`` gives the bot spec of each rival seat
+        in seat order (missing ones get the scenario's archetype).
+        """
         spec = content.scenario(scenario)
         n = len(spec.seats)
         humans = max(1, min(humans, n))
+        first_seat = max(0, min(first_seat, n - 1))
+        human_seats = {(first_seat + k) % n for k in range(humans)}
         opening = new_match(content, scenario, seed)
         chosen = list(opening.names)
         for i, name in enumerate(names or ()):
-            if i < n and name.strip():
+            if i < n and name and name.strip():
                 chosen[i] = name.strip()[:40]
         state = new_match(content, scenario, seed, chosen)
         seats: list[str] = []
         rival_specs = list(rivals or ())
+        k = 0
         for seat in range(n):
-            if seat < humans:
+            if seat in human_seats:
                 seats.append(HUMAN)
             else:
-                k = seat - humans
                 pick = rival_specs[k] if k < len(rival_specs) else None
                 seats.append(pick or default_archetype(content, spec.seats[seat].rival))
+                k += 1
         return cls(content, state, seats)
 
     @classmethod
@@ -154,8 +177,14 @@ class GameSession:
                     ask_bot(bot, state, seat)
 
         state = replay_state(save, content, before_step=warm)
-        session = cls(content, state, seats, bots=None if not warmed else bots,
-                      log=save.quarters, hashes=save.hashes)
+        session = cls(
+            content,
+            state,
+            seats,
+            bots=None if not warmed else bots,
+            log=save.quarters,
+            hashes=save.hashes,
+        )
         return session
 
     def _make_bots(self) -> dict[int, Bot]:
@@ -201,6 +230,7 @@ class GameSession:
     def view(self, seat: int | None = None) -> SeatView:
         seat = self.seat if seat is None else seat
         orders = self.orders(seat)
+        t = self.state.turn
         return SeatView(
             obs=observe(self.state, seat),
             orders=orders,
@@ -208,6 +238,14 @@ class GameSession:
             rank=self.rank(seat),
             players=self.state.n_players,
             report=self.last_report,
+            history={
+                key: tuple(float(x) for x in self.state.history[key][:t, seat])
+                for key in HISTORY_KEYS
+            },
+            shares={
+                name: tuple(float(x) for x in self.state.history["share"][:t, i])
+                for i, name in enumerate(self.state.names)
+            },
         )
 
     def check(self, action: Action, replace: int | None = None, seat: int | None = None) -> Verdict:

@@ -1,0 +1,176 @@
+"""The Capacity Wars app: screens are pushed here; the game lives in a :class:`GameSession`.
+
+``make_app`` is the factory shared by :func:`run_app` (the CLI entry point) and the tests.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+
+from game.arena.saves import SaveError, read_save, saves_dir
+from game.rules.models import Content
+from game.tui.commands import CapwarsCommands
+from game.tui.session import GameSession
+
+MIN_SIZE = (80, 24)
+"""The smallest terminal the game lays out in; smaller gets a polite message."""
+
+
+class CapwarsApp(App[int]):
+    """Capacity Wars in a terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Capacity Wars"
+    COMMANDS = App.COMMANDS | {CapwarsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave the game (autosaved)"),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Key bindings and glossary"),
+        Binding(
+            "ctrl+t",
+            "toggle_dark",
+            "Theme",
+            id="app.theme",
+            show=False,
+            tooltip="Switch between the dark and the light theme",
+        ),
+    ]
+
+    def __init__(
+        self,
+        content_dir: str | None = None,
+        saves: str | Path | None = None,
+        scenario: str | None = None,
+        seed: int | None = None,
+        load: str | None = None,
+        autosave: bool = True,
+    ):
+        super().__init__()
+        self.content_dir = content_dir
+        self.saves_dir = saves_dir(saves)
+        self.start_scenario = scenario
+        self.start_seed = seed
+        self.start_load = load
+        self.autosave_enabled = autosave
+        self.session: GameSession | None = None
+        self._content: Content | None = None
+        self.started = time.perf_counter()
+        self.ready_seconds: float | None = None
+        self._too_small = False
+
+    # ------------------------------------------------------------------ content
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            from game.rules import load_content
+
+            self._content = load_content(self.content_dir)
+        return self._content
+
+    # ------------------------------------------------------------------ lifecycle
+    def on_mount(self) -> None:
+        from game.tui.screens.title import TitleScreen
+
+        self.push_screen(TitleScreen())
+        if self.start_load:
+            self.load_game(Path(self.start_load))
+        elif self.start_scenario:
+            from game.tui.screens.new_game import NewGameScreen
+
+            self.push_screen(NewGameScreen(self.start_scenario, self.start_seed))
+        self.call_after_refresh(self._interactive)
+
+    def _interactive(self) -> None:
+        self.ready_seconds = time.perf_counter() - self.started
+        self.log.info(f"interactive after {self.ready_seconds * 1000:.0f} ms")
+        self._check_size(self.size.width, self.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        from game.tui.screens.too_small import TooSmallScreen
+
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        if small and not self._too_small:
+            self._too_small = True
+            self.push_screen(TooSmallScreen())
+        elif not small and self._too_small:
+            self._too_small = False
+            if isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()
+
+    # ------------------------------------------------------------------ games
+    def start_session(self, session: GameSession) -> None:
+        """Show the main screen for a session (new or loaded), above the title screen."""
+        from game.tui.screens.main import MainScreen
+        from game.tui.screens.title import TitleScreen
+
+        self.session = session
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+        if session.over:
+            from game.tui.screens.game_over import GameOverScreen
+
+            self.push_screen(GameOverScreen(session))
+            return
+        self.push_screen(MainScreen(session))
+
+    def load_game(self, path: Path) -> bool:
+        """Load a save; a bad one gets a dialog saying why and the game goes on."""
+        from game.tui.dialogs.message import MessageDialog
+
+        try:
+            session = GameSession.from_save(self.content, read_save(path))
+        except SaveError as exc:
+            self.push_screen(MessageDialog("This save cannot be loaded", f"{path.name}: {exc}"))
+            return False
+        self.start_session(session)
+        self.notify(f"Loaded {path.name}: {session.state.quarter_label}")
+        return True
+
+    def autosave(self) -> None:
+        if self.session is None or not self.autosave_enabled:
+            return
+        try:
+            self.session.autosave(self.saves_dir)
+        except OSError as exc:
+            self.notify(f"Autosave failed: {exc}", severity="warning")
+
+    def action_help(self) -> None:
+        from game.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(getattr(self.screen, "section", None)))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+
+def make_app(
+    scenario: str | None = None,
+    seed: int | None = None,
+    load: str | None = None,
+    content_dir: str | None = None,
+    saves: str | Path | None = None,
+    autosave: bool = True,
+) -> CapwarsApp:
+    """The app, configured (shared by :func:`run_app` and the tests)."""
+    return CapwarsApp(content_dir, saves, scenario, seed, load, autosave)
+
+
+def run_app(
+    scenario: str | None = None,
+    seed: int | None = None,
+    load: str | None = None,
+    content_dir: str | None = None,
+) -> int:
+    """Run the game in this terminal; returns the exit code."""
+    app = make_app(scenario, seed, load, content_dir)
+    result = app.run()
+    return int(result or 0)

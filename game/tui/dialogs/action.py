@@ -1,0 +1,171 @@
+"""The order dialog: fields for one action, its cost, legality and reason shown before submit.
+
+Bad input (not a number, negative, absurd) gets an inline message and nothing is submitted.
+The dialog returns the :class:`Action` through ``dismiss`` (``None`` when cancelled).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from game.engine import Action, Verdict
+from game.tui.format import money
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of an order form."""
+
+    key: str
+    label: str
+    default: Any = ""
+    choices: tuple[tuple[str, Any], ...] = ()
+    """For a selector: (label, value) pairs; empty for a number."""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class OrderForm:
+    """What an order dialog asks and how it turns the answers into an action."""
+
+    title: str
+    fields: tuple[FormField, ...]
+    build: Callable[[dict[str, Any]], Action]
+    info: Callable[[dict[str, Any]], str] = field(default=lambda values: "")
+    """A line of context for the current answers (price now, lead time, ...)."""
+
+
+def parse_number(label: str, text: str) -> float:
+    """A finite, non-negative number, or ValueError with the sentence to show."""
+    cleaned = text.strip().replace(",", "").replace("_", "").lstrip("$")
+    if not cleaned:
+        raise ValueError(f"{label}: enter a number")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"{label}: {text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{label}: enter a finite number")
+    if value < 0:
+        raise ValueError(f"{label}: must not be negative")
+    return value
+
+
+def pydantic_message(exc: ValidationError, labels: dict[str, str]) -> str:
+    first = exc.errors()[0]
+    key = str(first["loc"][0]) if first["loc"] else ""
+    message = str(first["msg"]).replace("Input should be", "must be")
+    return f"{labels.get(key, key)}: {message}" if key else message
+
+
+class ActionDialog(ModalScreen[Action | None]):
+    """A form for one order; the verdict updates as you type."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="order.cancel")
+    ]
+
+    def __init__(self, form: OrderForm, check: Callable[[Action], Verdict], cash: float):
+        super().__init__()
+        self.form = form
+        self.check = check
+        self.cash = cash
+        self.action: Action | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="order-dialog"):
+            yield Static(self.form.title, classes="dialog-title")
+            for f in self.form.fields:
+                with Horizontal(classes="row"):
+                    yield Label(f.label + (f" ({f.unit})" if f.unit else ""), classes="label")
+                    if f.choices:
+                        yield Select(
+                            list(f.choices),
+                            value=f.default,
+                            allow_blank=False,
+                            id=f"field-{f.key}",
+                            compact=True,
+                        )
+                    else:
+                        yield Input(str(f.default), id=f"field-{f.key}", compact=True)
+            yield Static("", id="order-info")
+            yield Static("", id="verdict")
+            with Horizontal(classes="buttons"):
+                yield Button("Add order", id="submit", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.evaluate()
+        first = self.query("Input, Select").first()
+        first.focus()
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for f in self.form.fields:
+            widget = self.query_one(f"#field-{f.key}")
+            if isinstance(widget, Select):
+                values[f.key] = widget.value
+            else:
+                assert isinstance(widget, Input)
+                values[f.key] = parse_number(f.label, widget.value)
+        return values
+
+    def evaluate(self) -> bool:
+        """Re-check the form; returns whether it may be submitted."""
+        verdict_box = self.query_one("#verdict", Static)
+        info_box = self.query_one("#order-info", Static)
+        submit = self.query_one("#submit", Button)
+        self.action = None
+        try:
+            values = self.values()
+            info_box.update(self.form.info(values))
+            action = self.form.build(values)
+        except ValueError as exc:
+            labels = {f.key: f.label for f in self.form.fields}
+            text = pydantic_message(exc, labels) if isinstance(exc, ValidationError) else str(exc)
+            verdict_box.update(f"[red]✗ {text}[/]")
+            submit.disabled = True
+            return False
+        verdict = self.check(action)
+        if verdict.ok:
+            self.action = action
+            verdict_box.update(
+                f"[green]✓ legal[/]  commits {money(verdict.cost)} now · cash after orders"
+                f" {money(self.cash - verdict.cost)}"
+            )
+        else:
+            verdict_box.update(f"[red]✗ {verdict.message}[/]  [dim]({verdict.code})[/]")
+        submit.disabled = not verdict.ok
+        return verdict.ok
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.evaluate()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.evaluate()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "submit":
+            self.submit()
+        else:
+            self.action_cancel()
+
+    def submit(self) -> None:
+        if self.evaluate() and self.action is not None:
+            self.dismiss(self.action)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

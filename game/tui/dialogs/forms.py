@@ -1,0 +1,295 @@
+"""The order forms, one per kind of action, built from what the player can see."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from game.engine import (
+    Action,
+    BidSpot,
+    Borrow,
+    BuildDatacenter,
+    FundResearch,
+    Observation,
+    OrderChips,
+    OrderNetwork,
+    Repay,
+    Reserve,
+    SetServicePrice,
+    SetTrainingShare,
+    Sublease,
+)
+from game.tui.dialogs.action import FormField, OrderForm
+from game.tui.format import money, price
+
+
+def _providers(obs: Observation) -> tuple[tuple[str, Any], ...]:
+    return tuple((p.name, p.id) for p in obs.providers)
+
+
+def _regions(obs: Observation) -> tuple[tuple[str, Any], ...]:
+    return tuple((r.name, r.id) for r in obs.regions)
+
+
+def _pick(choices: tuple[tuple[str, Any], ...], wanted: Any) -> Any:
+    values = [v for _, v in choices]
+    return wanted if wanted in values else (values[0] if values else None)
+
+
+def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None) -> OrderForm:
+    choices = _providers(obs)
+    pid = _pick(choices, old.provider if old else provider)
+    p = obs.provider(pid)
+
+    def info(values: dict[str, Any]) -> str:
+        q = obs.provider(values["provider"])
+        return (
+            f"Last clearing price {price(q.spot_price)}, reserve {price(q.spot_floor)}."
+            " You pay the clearing price, never more than your limit."
+        )
+
+    return OrderForm(
+        "Bid on spot capacity (this quarter only)",
+        (
+            FormField("provider", "Provider", pid, choices),
+            FormField("quantity", "Quantity", old.quantity if old else 2, unit="kGPU"),
+            FormField(
+                "max_price",
+                "Limit price",
+                old.max_price if old else round(max(p.spot_price * 1.2, p.spot_floor), 2),
+                unit="$M/kGPU",
+            ),
+        ),
+        lambda v: BidSpot(provider=v["provider"], quantity=v["quantity"], max_price=v["max_price"]),
+        info,
+    )
+
+
+def reserve_form(obs: Observation, provider: str | None, old: Reserve | None = None) -> OrderForm:
+    choices = _providers(obs)
+    pid = _pick(choices, old.provider if old else provider)
+
+    def info(values: dict[str, Any]) -> str:
+        q = obs.provider(values["provider"])
+        term = int(values["term"])
+        total = q.reserved_price[term] * values["quantity"] * term
+        return (
+            f"{price(q.reserved_price[term])} per kGPU-quarter for {term} quarters:"
+            f" {money(total)} in all, take-or-pay. About {q.reserved_free:,.1f} kGPU free."
+        )
+
+    return OrderForm(
+        "Reserve capacity (take-or-pay contract)",
+        (
+            FormField("provider", "Provider", pid, choices),
+            FormField("quantity", "Quantity", old.quantity if old else 2, unit="kGPU/quarter"),
+            FormField(
+                "term",
+                "Term",
+                old.term if old else 8,
+                (("4 quarters", 4), ("8 quarters", 8), ("12 quarters", 12)),
+            ),
+        ),
+        lambda v: Reserve(provider=v["provider"], quantity=v["quantity"], term=v["term"]),
+        info,
+    )
+
+
+def sublease_form(obs: Observation, provider: str | None, old: Sublease | None = None) -> OrderForm:
+    choices = _providers(obs)
+    pid = _pick(choices, old.provider if old else provider)
+    return OrderForm(
+        "Sublease reserved capacity into the spot market",
+        (
+            FormField("provider", "Provider", pid, choices),
+            FormField("quantity", "Quantity", old.quantity if old else 1, unit="kGPU"),
+        ),
+        lambda v: Sublease(provider=v["provider"], quantity=v["quantity"]),
+        lambda v: (
+            f"Reserved with it this quarter: "
+            f"{obs.me.reserved_schedule.get(v['provider'], (0.0,))[0]:,.1f} kGPU"
+        ),
+    )
+
+
+def chips_form(obs: Observation, region: str | None, old: OrderChips | None = None) -> OrderForm:
+    skus = tuple((f"{c.name} ({c.vendor})", c.id) for c in obs.chips if c.available or c.custom)
+    regions = _regions(obs)
+    chips = {c.id: c for c in obs.chips}
+
+    def info(values: dict[str, Any]) -> str:
+        c = chips[values["sku"]]
+        return (
+            f"{money(c.price)} per thousand units · {c.perf:g} H-equivalents and"
+            f" {c.power_kw:g} kW each · arrives in {c.lead_quarters} quarters"
+            f" · {values['quantity'] * c.perf:,.1f} kGPU"
+        )
+
+    return OrderForm(
+        "Order accelerators",
+        (
+            FormField("sku", "Chip", _pick(skus, old.sku if old else None), skus),
+            FormField("region", "Region", _pick(regions, old.region if old else region), regions),
+            FormField("quantity", "Quantity", old.quantity if old else 1, unit="thousand units"),
+        ),
+        lambda v: OrderChips(sku=v["sku"], region=v["region"], quantity=v["quantity"]),
+        info,
+    )
+
+
+def network_form(
+    obs: Observation, region: str | None, old: OrderNetwork | None = None
+) -> OrderForm:
+    regions = _regions(obs)
+    views = {r.id: r for r in obs.regions}
+
+    def info(values: dict[str, Any]) -> str:
+        r = views[values["region"]]
+        return (
+            f"{money(r.fabric_price)} per unit · {r.ports_per_unit:g} kGPU of ports each"
+            f" · arrives in {r.fabric_lead_quarters} quarters"
+        )
+
+    return OrderForm(
+        "Order network fabric",
+        (
+            FormField("region", "Region", _pick(regions, old.region if old else region), regions),
+            FormField("quantity", "Quantity", old.quantity if old else 1, unit="units"),
+        ),
+        lambda v: OrderNetwork(region=v["region"], quantity=v["quantity"]),
+        info,
+    )
+
+
+def build_form(
+    obs: Observation, region: str | None, old: BuildDatacenter | None = None
+) -> OrderForm:
+    regions = _regions(obs)
+    views = {r.id: r for r in obs.regions}
+
+    def info(values: dict[str, Any]) -> str:
+        r = views[values["region"]]
+        return (
+            f"{money(r.build_cost_per_mw * values['megawatts'])} over {r.build_quarters}"
+            f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
+            f" ${r.power_price:,.0f}/MWh"
+        )
+
+    return OrderForm(
+        "Build a data centre",
+        (
+            FormField("region", "Region", _pick(regions, old.region if old else region), regions),
+            FormField("megawatts", "Size", old.megawatts if old else 20, unit="MW, 5-2000"),
+        ),
+        lambda v: BuildDatacenter(region=v["region"], megawatts=v["megawatts"]),
+        info,
+    )
+
+
+def research_form(obs: Observation, tech: str | None, old: FundResearch | None = None) -> OrderForm:
+    techs = tuple((t.name, t.id) for t in obs.me.research)
+    views = {t.id: t for t in obs.me.research}
+    pick = _pick(techs, old.tech if old else tech)
+    default = (
+        old.amount
+        if old
+        else (round(views[pick].cost / max(views[pick].min_quarters, 1), 1) if pick else 0)
+    )
+
+    def info(values: dict[str, Any]) -> str:
+        t = views[values["tech"]]
+        left = max(t.cost - t.spent, 0)
+        return (
+            f"Cost {money(t.cost)}, spent {money(t.spent)}, at least {t.min_quarters}"
+            f" quarters · slip risk {t.slip_risk:.0%} · needs"
+            f" {', '.join(t.prerequisites) or 'nothing'} · {money(left)} to go"
+        )
+
+    return OrderForm(
+        "Fund research (per quarter; 0 pauses)",
+        (
+            FormField("tech", "Technology", pick, techs),
+            FormField("amount", "Funding", default, unit="$M/quarter"),
+        ),
+        lambda v: FundResearch(tech=v["tech"], amount=v["amount"]),
+        info,
+    )
+
+
+def price_form(obs: Observation, old: SetServicePrice | None = None) -> OrderForm:
+    current = obs.me.service_price
+    rivals = [r.service_price for r in obs.rivals if not math.isnan(r.service_price)]
+    avg = sum(rivals) / len(rivals) if rivals else math.nan
+    return OrderForm(
+        "Set your service price",
+        (FormField("price", "Price", old.price if old else round(current, 2), unit="$M/kGPU"),),
+        lambda v: SetServicePrice(price=v["price"]),
+        lambda v: (
+            f"Now {price(current)}; rivals average {price(avg)}. Higher earns more per"
+            " kGPU but wins fewer customers."
+        ),
+    )
+
+
+def training_form(obs: Observation, old: SetTrainingShare | None = None) -> OrderForm:
+    current = obs.me.training_share
+    return OrderForm(
+        "Set your training share",
+        (
+            FormField(
+                "share", "Share", old.share * 100 if old else round(current * 100), unit="%, 0-80"
+            ),
+        ),
+        lambda v: SetTrainingShare(share=v["share"] / 100),
+        lambda v: (
+            f"Now {current:.0%}. Training raises model quality (customers like it) but"
+            " takes capacity away from serving."
+        ),
+    )
+
+
+def borrow_form(obs: Observation, old: Borrow | None = None) -> OrderForm:
+    me = obs.me
+    return OrderForm(
+        "Borrow on your credit line",
+        (FormField("amount", "Amount", old.amount if old else 100, unit="$M"),),
+        lambda v: Borrow(amount=v["amount"]),
+        lambda v: f"Debt {money(me.debt)} of a {money(me.credit_limit)} line.",
+    )
+
+
+def repay_form(obs: Observation, old: Repay | None = None) -> OrderForm:
+    me = obs.me
+    return OrderForm(
+        "Repay debt",
+        (FormField("amount", "Amount", old.amount if old else round(me.debt, 1), unit="$M"),),
+        lambda v: Repay(amount=v["amount"]),
+        lambda v: f"Debt {money(me.debt)}, cash {money(me.cash)}.",
+    )
+
+
+def form_for(obs: Observation, action: Action) -> OrderForm:
+    """The form that edits an existing order."""
+    if isinstance(action, BidSpot):
+        return bid_form(obs, None, action)
+    if isinstance(action, Reserve):
+        return reserve_form(obs, None, action)
+    if isinstance(action, Sublease):
+        return sublease_form(obs, None, action)
+    if isinstance(action, OrderChips):
+        return chips_form(obs, None, action)
+    if isinstance(action, OrderNetwork):
+        return network_form(obs, None, action)
+    if isinstance(action, BuildDatacenter):
+        return build_form(obs, None, action)
+    if isinstance(action, FundResearch):
+        return research_form(obs, None, action)
+    if isinstance(action, SetServicePrice):
+        return price_form(obs, action)
+    if isinstance(action, SetTrainingShare):
+        return training_form(obs, action)
+    if isinstance(action, Borrow):
+        return borrow_form(obs, action)
+    assert isinstance(action, Repay)
+    return repay_form(obs, action)

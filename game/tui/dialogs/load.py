@@ -1,0 +1,62 @@
+"""Load a game: every save is listed; broken ones say why and cannot be chosen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.arena.saves import SaveInfo, list_saves
+
+
+class LoadDialog(ModalScreen[Path | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="load.cancel")
+    ]
+
+    def __init__(self, directory: Path):
+        super().__init__()
+        self.directory = directory
+        self.infos: list[SaveInfo] = []
+
+    def compose(self) -> ComposeResult:
+        self.infos = list_saves(self.directory)
+        options = []
+        for i, info in enumerate(self.infos):
+            when = datetime.fromtimestamp(info.modified_ns / 1e9).strftime("%Y-%m-%d %H:%M")
+            if info.save is not None:
+                text = f"{info.name}  [dim]{info.save.scenario} · {info.save.label} · {when}[/]"
+            else:
+                text = f"[red]✗ {info.name}[/]  [dim]{info.error}[/]"
+            options.append(Option(text, id=str(i)))
+        with Vertical(classes="dialog", id="load-dialog"):
+            yield Static("Load game", classes="dialog-title")
+            if options:
+                yield OptionList(*options, id="saves")
+            else:
+                yield Static(f"No saves in {self.directory} yet.")
+            yield Static("", id="load-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        info = self.infos[int(event.option.id or 0)]
+        if info.save is None:
+            self.query_one("#load-error", Static).update(
+                f"{info.name} cannot be loaded: {info.error}. The other saves are fine."
+            )
+            return
+        self.dismiss(info.path)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,93 @@
+"""Game over: final standings, the verdict titles, charts of the whole game."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual_plotext import PlotextPlot
+
+from game.tui.format import money, pct, price
+from game.tui.session import GameSession
+from game.tui.widgets.overview import draw_lines
+
+
+class GameOverScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "title", "Title screen", id="over.title"),
+    ]
+    section = "game_over"
+
+    def __init__(self, session: GameSession):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        state = self.session.state
+        standings = self.session.standings()
+        winner = standings[0]
+        human_best = min(
+            (s for s in standings if s.seat in self.session.humans), key=lambda s: s.rank
+        )
+        yield Static(
+            f"Game over after {state.turn} quarters · {winner.name} wins · "
+            f"{human_best.name} finished #{human_best.rank}: [b]{human_best.title}[/b]"
+            f" ({human_best.verdict})",
+            classes="screen-title",
+            id="over-title",
+        )
+        with VerticalScroll():
+            yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
+            with Horizontal(classes="charts"):
+                yield PlotextPlot(id="over-ev")
+                yield PlotextPlot(id="over-share")
+                yield PlotextPlot(id="over-spot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        state = self.session.state
+        table = self.query_one("#standings", DataTable)
+        table.add_columns(
+            "#", "Company", "Enterprise value", "Served", "Cost/kGPU", "Title", "Verdict"
+        )
+        for s in self.session.standings():
+            who = " (you)" if s.seat in self.session.humans else ""
+            table.add_row(
+                str(s.rank),
+                s.name + who,
+                money(s.score),
+                pct(s.served_share),
+                price(s.cost_per_kgpu),
+                s.title,
+                s.verdict,
+            )
+        t = state.turn
+        names = state.names
+        h = state.history
+        draw_lines(
+            self.query_one("#over-ev", PlotextPlot),
+            "Enterprise value $M",
+            {n: tuple(h["enterprise_value"][:t, i]) for i, n in enumerate(names)},
+        )
+        draw_lines(
+            self.query_one("#over-share", PlotextPlot),
+            "Market share",
+            {n: tuple(h["share"][:t, i]) for i, n in enumerate(names)},
+        )
+        ids = state.world.provider_ids
+        draw_lines(
+            self.query_one("#over-spot", PlotextPlot),
+            "Spot prices",
+            {p: tuple(h["spot_price"][:t, k]) for k, p in enumerate(ids)},
+        )
+
+    def action_title(self) -> None:
+        from game.tui.screens.title import TitleScreen
+
+        app = self.app
+        while len(app.screen_stack) > 1 and not isinstance(app.screen, TitleScreen):
+            app.pop_screen()

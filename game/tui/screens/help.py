@@ -1,0 +1,65 @@
+"""Help: key bindings, help for the section you came from, and the glossary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+if TYPE_CHECKING:
+    from game.tui.app import CapwarsApp
+
+KEYS = """\
+[b]1-7[/b] sections (Overview, Market, Infra, Research, Rivals, News, Orders)
+[b]e[/b] end quarter   [b]s[/b] save   [b]l[/b] load   [b]?[/b]/[b]F1[/b] help
+[b]ctrl+p[/b] command palette
+[b]b[/b] bid spot   [b]r[/b] reserve   [b]u[/b] sublease   [b]c[/b] chips   [b]n[/b] network
+[b]d[/b] build data centre   [b]f[/b] fund research
+[b]p[/b] service price   [b]t[/b] training share
+[b]$[/b] borrow   [b]y[/b] repay   [b]x[/b] remove order   [b]Enter[/b] edit order
+[b]ctrl+t[/b] light/dark theme   [b]Esc[/b] back   [b]ctrl+q[/b] quit"""
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")
+    ]
+    section = "help"
+
+    def __init__(self, context: str | None = None):
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        yield Static("Help", classes="screen-title")
+        with VerticalScroll(id="help-body"):
+            context = self._context_help()
+            if context:
+                yield Static("This section", classes="subtitle")
+                yield Static(context, id="context-help")
+            yield Static("Keys", classes="subtitle")
+            yield Static(KEYS, id="keys")
+            yield Static("Glossary", classes="subtitle")
+            yield Static(
+                "\n".join(
+                    f"[b]{g.term}[/b]: {' '.join(g.text.split())}" for g in app.content.glossary
+                ),
+                id="glossary",
+            )
+        yield Footer()
+
+    def _context_help(self) -> str:
+        from game.tui.screens.main import SECTIONS
+
+        for sid, _, cls in SECTIONS:
+            if sid == self.context:
+                return cls.HELP_TEXT
+        return ""
+
+    def action_close(self) -> None:
+        self.dismiss(None)

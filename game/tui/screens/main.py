@@ -1,0 +1,360 @@
+"""The main screen: header figures, seven sections, and every order's key binding."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
+
+from game.engine import Action, QuarterReport
+from game.engine.actions import MECHANIC_OF
+from game.tui.dialogs import forms
+from game.tui.dialogs.action import ActionDialog, OrderForm
+from game.tui.format import money
+from game.tui.session import GameSession, SeatView
+from game.tui.widgets.infrastructure import InfrastructureSection
+from game.tui.widgets.market import MarketSection
+from game.tui.widgets.news import NewsSection
+from game.tui.widgets.orders import OrdersSection, describe
+from game.tui.widgets.overview import OverviewSection
+from game.tui.widgets.research import ResearchSection
+from game.tui.widgets.rivals import RivalsSection
+from game.tui.widgets.section import Section
+from game.tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from game.tui.app import CapwarsApp
+
+SECTIONS: tuple[tuple[str, str, type[Section]], ...] = (
+    ("overview", "1 Overview", OverviewSection),
+    ("market", "2 Market", MarketSection),
+    ("infrastructure", "3 Infra", InfrastructureSection),
+    ("research", "4 Research", ResearchSection),
+    ("rivals", "5 Rivals", RivalsSection),
+    ("news", "6 News", NewsSection),
+    ("orders", "7 Orders", OrdersSection),
+)
+
+
+def _b(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
+    return Binding(
+        key, action, description, id=f"main.{action.split('(')[0]}", tooltip=tooltip, show=show
+    )
+
+
+class MainScreen(Screen[None]):
+    """Where a quarter is planned."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("e", "end_quarter", "End quarter", "Review your orders, then resolve the quarter"),
+        _b("s", "save", "Save", "Save the game to the saves folder"),
+        _b("question_mark", "help", "Help", "Key bindings, glossary and help for this section"),
+        _b("b", "bid", "Bid", "Bid for spot capacity (Market)"),
+        _b("r", "reserve", "Reserve", "Ask for a reserved contract (Market)"),
+        _b("c", "order_chips", "Chips", "Order accelerators (Infrastructure)", show=False),
+        _b("n", "order_network", "Network", "Order network fabric", show=False),
+        _b("d", "build", "Build", "Build a data centre", show=False),
+        _b("f", "fund", "Fund", "Fund a technology (Research)", show=False),
+        _b("p", "service_price", "Price", "Set your service price", show=False),
+        _b("t", "training_share", "Training", "Set your training share", show=False),
+        _b("u", "sublease", "Sublease", "Resell reserved capacity", show=False),
+        _b("dollar_sign", "borrow", "Borrow", "Draw on the credit line", show=False),
+        _b("y", "repay", "Repay", "Pay back debt", show=False),
+        _b("x,delete", "remove_order", "Remove", "Remove the highlighted order", show=False),
+        _b("l", "load", "Load", "Load a saved game", show=False),
+        _b("escape", "menu", "Menu", "Back to the title screen (autosaved)", show=False),
+        *[
+            _b(
+                str(i + 1),
+                f"section('{sid}')",
+                label.split()[1],
+                f"Show {label.split()[1]}",
+                show=False,
+            )
+            for i, (sid, label, _) in enumerate(SECTIONS)
+        ],
+    ]
+
+    def __init__(self, session: GameSession):
+        super().__init__()
+        self.session = session
+        self.view: SeatView | None = None
+        self._seen_report: set[tuple[object, int]] = set()
+
+    @property
+    def section(self) -> str:
+        return self.query_one(TabbedContent).active or "overview"
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with TabbedContent(id="sections"):
+            for sid, label, cls in SECTIONS:
+                with TabPane(label, id=sid):
+                    yield cls(id=f"section-{sid}")
+        yield Static("", id="rejected")
+        yield ProgressBar(id="thinking", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#thinking", ProgressBar).display = False
+        self.refresh_view()
+        self.call_after_refresh(self._greet)
+
+    def _greet(self) -> None:
+        """Show the lesson of this quarter (tutorial) once the screen is up."""
+        self._show_lesson()
+
+    # ------------------------------------------------------------------ state down
+    def refresh_view(self) -> None:
+        view = self.session.view()
+        self.view = view
+        self.query_one(StatusLine).show(view)
+        for sid, _, _ in SECTIONS:
+            self.query_one(f"#section-{sid}", Section).show(view)
+        rejected = view.obs.rejected
+        box = self.query_one("#rejected", Static)
+        box.display = bool(rejected)
+        box.update(
+            "Rejected last quarter: " + "; ".join(f"{t}: {m}" for t, _, m in rejected)
+            if rejected
+            else ""
+        )
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("orders").label = f"7 Orders ({len(view.orders)})"
+
+    # ------------------------------------------------------------------ sections
+    def action_section(self, sid: str) -> None:
+        self.query_one(TabbedContent).active = sid
+        pane = self.query_one(f"#section-{sid}", Section)
+        tables = pane.query(DataTable)
+        if tables:
+            tables.first().focus()
+
+    def action_help(self) -> None:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        app.action_help()
+
+    # ------------------------------------------------------------------ orders
+    def _allowed(self, action_type: str) -> bool:
+        assert self.view is not None
+        if MECHANIC_OF[action_type] not in self.view.obs.mechanics:
+            self.notify(f"This scenario has no {MECHANIC_OF[action_type]}.", severity="warning")
+            return False
+        if self.view.obs.me.status != "active":
+            self.notify("Your company is out of the game.", severity="error")
+            return False
+        return True
+
+    def open_form(self, form: OrderForm, replace: int | None = None) -> None:
+        assert self.view is not None
+        session = self.session
+        cash = self.view.projected_cash
+        if replace is not None and replace < len(self.view.orders):
+            old = self.view.orders[replace]
+            cash += old.verdict.cost if old.verdict.ok else 0.0
+
+        def done(action: Action | None) -> None:
+            if action is None:
+                return
+            if replace is None:
+                session.add_order(action)
+            else:
+                session.replace_order(replace, action)
+            self.refresh_view()
+            self.notify(f"Order: {describe(action)}", timeout=3)
+
+        self.app.push_screen(ActionDialog(form, lambda a: session.check(a, replace), cash), done)
+
+    def _market(self) -> MarketSection:
+        return self.query_one(MarketSection)
+
+    def _infra(self) -> InfrastructureSection:
+        return self.query_one(InfrastructureSection)
+
+    def action_bid(self) -> None:
+        if self._allowed("bid_spot") and self.view:
+            self.open_form(forms.bid_form(self.view.obs, self._market().selected_provider()))
+
+    def action_reserve(self) -> None:
+        if self._allowed("reserve") and self.view:
+            self.open_form(forms.reserve_form(self.view.obs, self._market().selected_provider()))
+
+    def action_sublease(self) -> None:
+        if self._allowed("sublease") and self.view:
+            self.open_form(forms.sublease_form(self.view.obs, self._market().selected_provider()))
+
+    def action_order_chips(self) -> None:
+        if self._allowed("order_chips") and self.view:
+            self.open_form(forms.chips_form(self.view.obs, self._infra().selected_region()))
+
+    def action_order_network(self) -> None:
+        if self._allowed("order_network") and self.view:
+            self.open_form(forms.network_form(self.view.obs, self._infra().selected_region()))
+
+    def action_build(self) -> None:
+        if self._allowed("build_datacenter") and self.view:
+            self.open_form(forms.build_form(self.view.obs, self._infra().selected_region()))
+
+    def action_fund(self) -> None:
+        if self._allowed("fund_research") and self.view:
+            tech = self.query_one(ResearchSection).selected_tech()
+            self.open_form(forms.research_form(self.view.obs, tech))
+
+    def action_service_price(self) -> None:
+        if self._allowed("set_service_price") and self.view:
+            self.open_form(forms.price_form(self.view.obs))
+
+    def action_training_share(self) -> None:
+        if self._allowed("set_training_share") and self.view:
+            self.open_form(forms.training_form(self.view.obs))
+
+    def action_borrow(self) -> None:
+        if self._allowed("borrow") and self.view:
+            self.open_form(forms.borrow_form(self.view.obs))
+
+    def action_repay(self) -> None:
+        if self._allowed("repay") and self.view:
+            self.open_form(forms.repay_form(self.view.obs))
+
+    def action_remove_order(self) -> None:
+        if self.section != "orders":
+            return
+        index = self.query_one(OrdersSection).selected_index()
+        if index is not None:
+            self.session.remove_order(index)
+            self.refresh_view()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "orders-table" and self.view is not None:
+            key = event.row_key.value
+            if key is not None and key.isdigit() and int(key) < len(self.view.orders):
+                index = int(key)
+                action = self.view.orders[index].action
+                self.open_form(forms.form_for(self.view.obs, action), replace=index)
+
+    # ------------------------------------------------------------------ saving
+    def action_save(self) -> None:
+        from game.tui.dialogs.save import SaveDialog
+
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        app.push_screen(SaveDialog(self.session, app.saves_dir))
+
+    def action_load(self) -> None:
+        from pathlib import Path
+
+        from game.tui.dialogs.load import LoadDialog
+
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                app.load_game(path)
+
+        app.push_screen(LoadDialog(app.saves_dir), chosen)
+
+    def action_menu(self) -> None:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        app.autosave()
+        app.pop_screen()
+
+    # ------------------------------------------------------------------ the quarter
+    def action_end_quarter(self) -> None:
+        from game.tui.dialogs.confirm import ConfirmDialog
+
+        view = self.session.view()
+        lines = [
+            f"{i + 1}. {describe(o.action)}"
+            + ("" if o.verdict.ok else f"  [red]✗ {o.verdict.message}[/]")
+            for i, o in enumerate(view.orders)
+        ]
+        body = ("\n".join(lines) if lines else "No orders: you hold everything as it is.") + (
+            f"\n\nCash now {money(view.obs.me.cash)}, committed {money(view.committed)},"
+            f" projected {money(view.projected_cash)}."
+        )
+        who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.finish_turn()
+
+        self.app.push_screen(
+            ConfirmDialog(f"End {view.obs.label}{who}?", body, yes="End quarter (y)"), confirmed
+        )
+
+    def finish_turn(self) -> None:
+        """The player at the keyboard is done: hand over, or resolve the quarter."""
+        if self.session.next_human():
+            self.hand_over(show_report=False)
+            return
+        self.query_one("#thinking", ProgressBar).display = True
+        self.resolve_quarter()
+
+    @work(thread=True, exclusive=True, group="quarter")
+    def resolve_quarter(self) -> None:
+        """Rivals think and the engine resolves the quarter, off the event loop."""
+
+        def progress(done: int, total: int, what: str) -> None:
+            self.app.call_from_thread(self._progress, done, total, what)
+
+        report = self.session.end_quarter(progress)
+        self.app.call_from_thread(self.after_quarter, report)
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        bar = self.query_one("#thinking", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#rejected", Static).update(f"Rivals are thinking… ({what})")
+
+    def after_quarter(self, report: QuarterReport, show_report: bool = True) -> None:
+        self.query_one("#thinking", ProgressBar).display = False
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        app.autosave()
+        if self.session.over:
+            from game.tui.screens.game_over import GameOverScreen
+
+            app.switch_screen(GameOverScreen(self.session))
+            return
+        if self.session.hot_seat:
+            self.hand_over(show_report=show_report)
+            return
+        self.refresh_view()
+        if show_report:
+            self._show_report()
+
+    def hand_over(self, show_report: bool) -> None:
+        from game.tui.screens.handover import HandoverScreen
+
+        seat = self.session.seat
+        name = self.session.state.names[seat]
+
+        def ready(_: None) -> None:
+            self.refresh_view()
+            if show_report or self.session.last_report is not None:
+                self._show_report()
+
+        self.app.push_screen(HandoverScreen(name, self.session.state.quarter_label), ready)
+
+    def _show_report(self) -> None:
+        from game.tui.screens.report import ReportScreen
+
+        report = self.session.last_report
+        seat = self.session.seat
+        if report is None or (report.turn, seat) in self._seen_report:
+            self._show_lesson()
+            return
+        self._seen_report.add((report.turn, seat))
+        self.app.push_screen(
+            ReportScreen(self.session, seat, report), lambda _: self._show_lesson()
+        )
+
+    def _show_lesson(self) -> None:
+        turn = self.session.state.turn
+        for lesson in self.session.state.world.scenario.lessons:
+            if lesson.turn == turn and ("lesson", turn) not in self._seen_report:
+                from game.tui.dialogs.message import MessageDialog
+
+                self._seen_report.add(("lesson", turn))
+                self.app.push_screen(MessageDialog(lesson.title, " ".join(lesson.text.split())))

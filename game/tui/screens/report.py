@@ -1,0 +1,108 @@
+"""The quarter report: what happened to you and why, and what moved each spot price."""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from game.engine import QuarterReport
+from game.tui.format import kgpu, money, pct
+from game.tui.session import GameSession
+
+
+def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Each key figure with its change and the reason the engine's numbers give for it."""
+    me = report.players[seat]
+    history = session.state.history
+    t = report.turn
+    prev = {
+        k: float(history[k][t - 1, seat]) if t > 0 else math.nan
+        for k in ("cash", "capacity", "demand", "served", "revenue", "reputation", "share")
+    }
+    costs = sorted(((v, k) for k, v in me.costs.items() if abs(v) > 0.05), reverse=True)
+    cost_text = ", ".join(f"{k.replace('_', ' ')} {money(v)}" for v, k in costs[:5]) or "none"
+    unserved = me.unserved
+    lines = [
+        f"[b]Capacity[/b] {kgpu(me.capacity)} kGPU (was {kgpu(prev['capacity'])}):"
+        f" reserved {kgpu(me.reserved)} + spot {kgpu(me.spot)} + owned {kgpu(me.owned)};"
+        f" {kgpu(me.training)} went to training.",
+        f"[b]Demand[/b] {kgpu(me.demand)} kGPU (was {kgpu(prev['demand'])}); market"
+        f" {kgpu(report.market_demand)} kGPU, your share {pct(me.market_share, 1)}.",
+        f"[b]Served[/b] {kgpu(me.served)} kGPU"
+        + (
+            f": [red]{kgpu(unserved)} kGPU turned away[/] because inference capacity was"
+            f" {kgpu(me.inference)} kGPU"
+            if unserved > 0.05
+            else ": every customer served."
+        ),
+        f"[b]Revenue[/b] {money(me.revenue)}; costs: {cost_text}.",
+        f"[b]Cash[/b] {money(me.cash)} (was {money(prev['cash'])}), debt {money(me.debt)}.",
+        f"[b]Reputation[/b] {pct(me.reputation)} (was {pct(prev['reputation'])})"
+        + (
+            ": down because customers were turned away"
+            if unserved > 0.05 and me.reputation < prev["reputation"]
+            else ""
+        )
+        + f"; quality {me.quality:.2f}.",
+    ]
+    for fill in report.reserved:
+        if fill.seat == seat:
+            lines.append(
+                f"[b]Reserved[/b] {fill.provider}: asked {kgpu(fill.requested)}, got"
+                f" {kgpu(fill.filled)} kGPU for {fill.term} quarters at ${fill.price:.2f}M"
+                + (
+                    " (partly filled: high-value customers first)"
+                    if fill.filled < fill.requested - 1e-6
+                    else ""
+                )
+            )
+    for kind, _code, message in report.rejected[seat]:
+        lines.append(f"[red]Rejected[/red] {kind}: {message}")
+    return lines
+
+
+class ReportScreen(Screen[None]):
+    """What happened in the quarter just played."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,space", "close", "Continue", id="report.close")
+    ]
+    section = "report"
+
+    def __init__(self, session: GameSession, seat: int, report: QuarterReport):
+        super().__init__()
+        self.session = session
+        self.seat = seat
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        report, seat = self.report, self.seat
+        yield Static(
+            f"Quarter report: {report.label} · {self.session.state.names[seat]}",
+            classes="screen-title",
+        )
+        with VerticalScroll(id="report-body"):
+            yield Static("Your figures", classes="subtitle")
+            yield Static("\n".join(figure_lines(self.session, seat, report)), id="report-figures")
+            yield Static("Spot prices and why they moved", classes="subtitle")
+            yield Static(
+                "\n".join(s.explanation(seat) for s in report.spot) or "no spot market",
+                id="report-spot",
+            )
+            yield Static("News", classes="subtitle")
+            news = report.news_for(seat)
+            yield Static(
+                "\n".join(f"• [b]{n.headline}[/b] — {n.explain}" for n in news)
+                or "A quiet quarter.",
+                id="report-news",
+            )
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,111 @@
+"""The title screen: new game, continue, load, tutorial, help, quit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.arena.saves import latest_save
+
+if TYPE_CHECKING:
+    from game.tui.app import CapwarsApp
+
+LOGO = """\
+ ▄▄▄  ▄▄▄ ▄▄▄▄  ▄▄▄  ▄▄▄ ▄ ▄▄▄ ▄   ▄   ▄   ▄  ▄▄▄ ▄▄▄▄  ▄▄▄
+ █   █▄▄█ █▄▄▀ █▄▄█ █    █  █  ▀▄▀    █ ▄ █ █▄▄█ █▄▄▀ ▀▄▄
+ ▀▀▀ ▀  ▀ ▀    ▀  ▀  ▀▀▀ ▀  ▀   ▀      ▀ ▀  ▀  ▀ ▀  ▀ ▄▄▄▀"""
+
+TAGLINE = "Spot, reserve, build, or design your own chips: survive the AI compute crunch."
+
+
+class TitleScreen(Screen[None]):
+    """The first screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "choose('new')", "New game", id="title.new"),
+        Binding("c", "choose('continue')", "Continue", id="title.continue"),
+        Binding("l", "choose('load')", "Load", id="title.load"),
+        Binding("t", "choose('tutorial')", "Tutorial", id="title.tutorial"),
+        Binding("question_mark", "choose('help')", "Help", id="title.help"),
+        Binding("q", "choose('quit')", "Quit", id="title.quit"),
+    ]
+    section = "title"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-box"):
+            yield Static(LOGO, id="logo")
+            yield Static(TAGLINE, id="tagline")
+            with Center():
+                yield OptionList(id="title-menu")
+            yield Static("", id="continue-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_menu()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        last = latest_save(app.saves_dir)
+        menu = self.query_one("#title-menu", OptionList)
+        menu.clear_options()
+        menu.add_options(
+            [
+                Option("[b]N[/b]ew game", id="new"),
+                Option("[b]C[/b]ontinue", id="continue", disabled=last is None),
+                Option("[b]L[/b]oad a saved game", id="load"),
+                Option("[b]T[/b]utorial (8 quarters, rent only)", id="tutorial"),
+                Option("Help and glossary [b]?[/b]", id="help"),
+                Option("[b]Q[/b]uit", id="quit"),
+            ]
+        )
+        menu.highlighted = 1 if last is not None else 0
+        hint = (
+            f"Continue: {last.name} ({last.save.label})"
+            if last and last.save
+            else "No saved game yet."
+        )
+        self.query_one("#continue-hint", Static).update(hint)
+        menu.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.action_choose(event.option.id)
+
+    def action_choose(self, choice: str) -> None:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        if choice == "new":
+            from game.tui.screens.new_game import NewGameScreen
+
+            app.push_screen(NewGameScreen())
+        elif choice == "tutorial":
+            from game.tui.screens.new_game import NewGameScreen
+
+            app.push_screen(NewGameScreen("tutorial"))
+        elif choice == "continue":
+            last = latest_save(app.saves_dir)
+            if last is not None:
+                app.load_game(last.path)
+        elif choice == "load":
+            from game.tui.dialogs.load import LoadDialog
+
+            app.push_screen(LoadDialog(app.saves_dir), self._loaded)
+        elif choice == "help":
+            app.action_help()
+        elif choice == "quit":
+            app.exit(0)
+
+    def _loaded(self, path: object) -> None:
+        from pathlib import Path
+
+        if isinstance(path, Path):
+            app: CapwarsApp = self.app  # type: ignore[assignment]
+            app.load_game(path)

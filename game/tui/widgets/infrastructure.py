@@ -1,0 +1,103 @@
+"""Infrastructure: your data centres, grid queue, chips and network on order by arrival."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from game.tui.format import kgpu, money
+from game.tui.session import SeatView
+from game.tui.widgets.section import Section, selected_key
+
+
+def arrivals(values: tuple[float, ...], label: str) -> str:
+    """``Q+2 3.0, Q+5 1.5`` for the quarters in which something arrives."""
+    parts = [f"+{k}q {v:,.1f}" for k, v in enumerate(values) if v > 1e-6]
+    return ", ".join(parts[:3]) + (" …" if len(parts) > 3 else "") if parts else "—"
+
+
+class InfrastructureSection(Section):
+    HELP_TEXT = (
+        "Infrastructure: own capacity. A data centre ([b]d[/b]) takes several quarters to build"
+        " and must also wait in the region's grid queue for power. Chips ([b]c[/b]) and network"
+        " fabric ([b]n[/b]) arrive after their lead time; capacity is the smallest of chips,"
+        " network ports and power."
+    )
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="regions", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "[b]c[/b] order chips  [b]n[/b] order network  [b]d[/b] build data centre"
+            "  (in the highlighted region)",
+            classes="hint",
+        )
+        yield Static("On order, by quarters until arrival", classes="subtitle")
+        yield DataTable(id="pipeline", cursor_type="none", zebra_stripes=True)
+        yield Static("", id="chips-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#regions", DataTable).add_columns(
+            "Region",
+            "Power $/MWh",
+            "Grid wait",
+            "Build $M/MW",
+            "Build q",
+            "DC MW",
+            "Grid MW",
+            "Queued MW",
+            "Chips kGPU",
+            "Fabric",
+        )
+        self.query_one("#pipeline", DataTable).add_columns(
+            "Region",
+            "Chips (kGPU)",
+            "Network (units)",
+            "Data centre (MW)",
+        )
+
+    def show(self, view: SeatView) -> None:
+        obs = view.obs
+        holdings = {h.region: h for h in obs.me.holdings}
+        table = self.query_one("#regions", DataTable)
+        row = table.cursor_row
+        table.clear()
+        pipeline = self.query_one("#pipeline", DataTable)
+        pipeline.clear()
+        for r in obs.regions:
+            h = holdings[r.id]
+            flags = " [red]export ban[/]" if r.export_banned else ""
+            flags += " [cyan]sovereign[/]" if r.sovereign else ""
+            table.add_row(
+                r.name + flags,
+                f"{r.power_price:,.0f}",
+                f"{r.grid_wait_quarters} q",
+                f"{r.build_cost_per_mw:,.1f}",
+                str(r.build_quarters),
+                f"{h.datacenter_mw:,.0f}",
+                f"{h.grid_mw:,.0f}",
+                f"{h.queued_mw:,.0f}",
+                kgpu(h.chips_perf),
+                f"{h.fabric_units:,.1f}",
+                key=r.id,
+            )
+            if sum(h.chips_arriving) + sum(h.fabric_arriving) + sum(h.datacenter_arriving) > 0:
+                pipeline.add_row(
+                    r.name,
+                    arrivals(h.chips_arriving, "chips"),
+                    arrivals(h.fabric_arriving, "fabric"),
+                    arrivals(h.datacenter_arriving, "mw"),
+                )
+        if pipeline.row_count == 0:
+            pipeline.add_row("Nothing on order", "", "", "")
+        if obs.regions:
+            table.move_cursor(row=min(row, len(obs.regions) - 1))
+        chips = [c for c in obs.chips if c.available and not c.custom]
+        text = "  ".join(
+            f"{c.name}: {money(c.price)}/k units, {c.perf:g} perf, lead {c.lead_quarters} q"
+            for c in chips[:3]
+        )
+        self.query_one("#chips-note", Static).update(f"Chips now: {text}" if text else "")
+
+    def selected_region(self) -> str | None:
+        key = selected_key(self.query_one("#regions", DataTable))
+        return key

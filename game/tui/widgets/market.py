@@ -1,0 +1,78 @@
+"""Market: providers with spot price and trend, reserved prices by term, availability."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from game.tui.format import change, kgpu, price, sparkline
+from game.tui.session import SeatView
+from game.tui.widgets.section import Section, selected_key
+
+
+class MarketSection(Section):
+    HELP_TEXT = (
+        "Market: rent compute. [b]b[/b] bids in this quarter's spot auction (everyone pays the"
+        " clearing price; bid your true limit). [b]r[/b] asks for a reserved contract: cheaper,"
+        " but you pay every quarter of the term whether you use it or not. [b]u[/b] subleases"
+        " reserved capacity you do not need back into the spot market."
+    )
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="providers", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "[b]b[/b] bid spot  [b]r[/b] reserve  [b]u[/b] sublease  (on the highlighted provider)",
+            classes="hint",
+        )
+        yield Static("", id="market-notes")
+
+    def on_mount(self) -> None:
+        self.query_one("#providers", DataTable).add_columns(
+            "Provider",
+            "Kind",
+            "Spot",
+            "Trend",
+            "",
+            "Floor",
+            "Res 4q",
+            "Res 8q",
+            "Res 12q",
+            "Free kGPU",
+            "Yours now",
+        )
+
+    def show(self, view: SeatView) -> None:
+        obs = view.obs
+        table = self.query_one("#providers", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for p in obs.providers:
+            history = obs.spot_history.get(p.id, ())
+            previous = history[-2] if len(history) >= 2 else float("nan")
+            mine = obs.me.reserved_schedule.get(p.id, (0.0,))[0]
+            eligible = p.sovereign or not obs.me.sovereign_only
+            table.add_row(
+                p.name if eligible else f"[dim]{p.name} (not allowed)[/]",
+                p.kind,
+                price(p.spot_price),
+                sparkline(history),
+                change(p.spot_price, previous),
+                price(p.spot_floor),
+                price(p.reserved_price[4]),
+                price(p.reserved_price[8]),
+                price(p.reserved_price[12]),
+                kgpu(p.reserved_free),
+                kgpu(mine),
+                key=p.id,
+            )
+        if obs.providers:
+            table.move_cursor(row=min(row, len(obs.providers) - 1))
+        demand = obs.market_demand
+        self.query_one("#market-notes", Static).update(
+            f"Whole-market demand last quarter: {kgpu(demand)} kGPU. Reserved prices are per"
+            " kGPU-quarter, locked at signing."
+        )
+
+    def selected_provider(self) -> str | None:
+        key = selected_key(self.query_one("#providers", DataTable))
+        return key

@@ -1,0 +1,57 @@
+"""Rivals: public standings, market share history and announced moves."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+from textual_plotext import PlotextPlot
+
+from game.tui.format import pct, price, sparkline
+from game.tui.session import SeatView
+from game.tui.widgets.overview import draw_lines
+from game.tui.widgets.section import Section
+
+
+class RivalsSection(Section):
+    HELP_TEXT = (
+        "Rivals: what everyone can see of the other companies: market share, reputation, a"
+        " quality tier (1-5), their service price and their public announcements."
+    )
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="rivals-table", cursor_type="row", zebra_stripes=True)
+        yield PlotextPlot(id="chart-share")
+        yield Static("", id="announcements")
+
+    def on_mount(self) -> None:
+        self.query_one("#rivals-table", DataTable).add_columns(
+            "Company",
+            "Industry",
+            "Status",
+            "Share",
+            "Trend",
+            "Reputation",
+            "Quality",
+            "Price",
+        )
+
+    def show(self, view: SeatView) -> None:
+        table = self.query_one("#rivals-table", DataTable)
+        table.clear()
+        lines = []
+        for r in view.obs.rivals:
+            table.add_row(
+                r.name,
+                r.industry,
+                r.status,
+                pct(r.market_share, 1),
+                sparkline(view.shares.get(r.name, ())),
+                pct(r.reputation),
+                "★" * r.quality_tier,
+                price(r.service_price),
+            )
+            lines += [f"[b]{r.name}[/b]: {a}" for a in r.announcements[-2:]]
+        draw_lines(self.query_one("#chart-share", PlotextPlot), "Market share", view.shares)
+        self.query_one("#announcements", Static).update(
+            "Announcements\n" + ("\n".join(lines) if lines else "none yet")
+        )
