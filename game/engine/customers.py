@@ -35,13 +35,13 @@ def run(state: MatchState, q: Quarter) -> None:
         state.demand_trend[0] = trend * (1.0 + growth * max(0.0, 1.0 - trend / ceiling))
     demand_total = (
         float(state.demand_trend[0])
-        * mods.scalar("demand.level", 1.0)
+        * mods.scalar("demand.level", 1.0)  # a level shock multiplies (or sets) the level
         * float(np.exp(market.demand_noise * q.demand_noise))
     )
     q.market_demand = demand_total
     active = state.status == 0
     fx = q.fx
-    p_ref = market.reference_service_price * mods.scalar("market.service_price", 1.0)
+    p_ref = mods.scalar("market.service_price", market.reference_service_price)
     appeal = (
         market.appeal_quality * np.log1p(state.quality)
         + market.appeal_reputation * state.reputation

@@ -36,7 +36,7 @@ COST_KEYS = (
 def research_spend(state: MatchState, q: Quarter) -> np.ndarray:
     """(N, T) what each programme can usefully spend this quarter, $M."""
     world = state.world
-    cost = world.tech_cost * q.mods.scalar("research.cost", 1.0)
+    cost = np.asarray(q.mods.apply("research.cost", world.tech_cost), float)
     total = cost[None, :] + state.research_extra
     per_quarter = total / (world.tech_min_quarters[None, :] + state.research_extra_quarters)
     remaining = np.maximum(total - state.research_spent, 0.0)
@@ -55,7 +55,7 @@ def run(state: MatchState, q: Quarter) -> None:
     power_price = np.asarray(mods.apply("region.power_price", world.reg_power_price), float)
     spend = research_spend(state, q)
     q.research_spend = spend
-    interest_rate = market.interest_rate + mods.scalar("finance.interest_rate", 0.0)
+    interest_rate = mods.scalar("finance.interest_rate", market.interest_rate)
     costs = {
         "reserved": state.reserved_pay[:, :, 0].sum(axis=1) * act,
         "spot": q.spot_bill * act,
@@ -66,7 +66,7 @@ def run(state: MatchState, q: Quarter) -> None:
         )
         * act,
         "edge": q.offload_cost * act,
-        "operating": q.revenue * (world.ind_operating_cost + mods.scalar("finance.opex", 0.0)),
+        "operating": q.revenue * mods.apply("finance.opex", world.ind_operating_cost),
         "research": spend.sum(axis=1),
         "capex": (q.capex_now + state.dc_pay[:, :, 0].sum(axis=1)) * act,
         "interest": state.debt * interest_rate * act,
@@ -89,7 +89,7 @@ def run(state: MatchState, q: Quarter) -> None:
     credit = np.maximum(
         world.ind_credit_limit, 0.5 * trailing + 0.5 * state.assets_book.sum(axis=1)
     )
-    state.credit_limit[:] = credit * mods.scalar("finance.credit", 1.0)
+    state.credit_limit[:] = mods.apply("finance.credit", credit)
 
     # Running out of cash draws on what is left of the credit line, at a penalty.
     short = np.where(active & (cash < 0), -cash, 0.0)

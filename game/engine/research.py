@@ -22,7 +22,7 @@ def run(state: MatchState, q: Quarter) -> None:
     state.research_spent[...] += spend
     state.research_quarters[...] += (spend > 0).astype(np.int64)
     draws = rng.stream(state.seed, rng.RESEARCH, state.turn).random(spend.shape)
-    cost = world.tech_cost * q.mods.scalar("research.cost", 1.0)
+    cost = np.asarray(q.mods.apply("research.cost", world.tech_cost), float)
     need = cost[None, :] + state.research_extra
     ready = (
         (state.research_done < 0)
@@ -34,7 +34,7 @@ def run(state: MatchState, q: Quarter) -> None:
             >= world.tech_min_quarters[None, :] + state.research_extra_quarters
         )
     )
-    slip = world.tech_slip_risk + q.mods.scalar("research.slip", 0.0)
+    slip = np.asarray(q.mods.apply("research.slip", world.tech_slip_risk), float)
     for seat, t in zip(*np.nonzero(ready), strict=True):
         tech = world.content.technologies[t]
         first_try = state.research_extra_quarters[seat, t] == 0

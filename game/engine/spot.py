@@ -27,7 +27,7 @@ def run(state: MatchState, q: Quarter) -> None:
     floor = np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor), float) * np.ones(
         n_prov
     )
-    bg_shock = np.asarray(mods.mul("market.background_demand"), float) * np.ones(n_prov)
+    bg_shock = np.asarray(mods.apply("market.background_demand", np.ones(n_prov)), float)
     noise = np.exp(BACKGROUND_NOISE * q.background_noise)
     q.spot_won = np.zeros((n, n_prov))
     q.spot_bill = np.zeros(n)

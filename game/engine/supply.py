@@ -19,10 +19,10 @@ def run(state: MatchState, q: Quarter) -> None:
         state.prov_capacity[...] *= 1.0 + mods.apply("provider.growth", world.prov_growth)
         state.prov_background[...] *= 1.0 + world.prov_background_growth
     np.maximum(state.prov_capacity, 0.0, out=state.prov_capacity)
-    q.capacity_eff = state.prov_capacity * mods.mul("provider.capacity")
+    q.capacity_eff = np.asarray(mods.apply("provider.capacity", state.prov_capacity), float)
     rolled = q.outage_roll < (1.0 - world.prov_reliability)
     q.outage = np.clip(
-        np.where(rolled, world.prov_outage_severity, 0.0) + mods.add("provider.outage"), 0.0, 0.95
+        mods.apply("provider.outage", np.where(rolled, world.prov_outage_severity, 0.0)), 0.0, 0.95
     )
     q.list_price = np.asarray(
         mods.apply("provider.list_price", world.prov_list_price), dtype=float

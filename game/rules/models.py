@@ -375,6 +375,38 @@ TARGET_KIND: dict[str, str] = {
 }
 """Which kind of entity each target's ``select`` names (``market`` targets take ``*`` only)."""
 
+TARGET_OPS: dict[str, frozenset[str]] = {
+    "demand.level": frozenset({"mul", "set"}),
+    "demand.growth": frozenset({"mul", "add", "set"}),
+    "market.background_demand": frozenset({"mul", "set"}),
+    "market.service_price": frozenset({"mul", "set"}),
+    "provider.capacity": frozenset({"mul"}),
+    "provider.growth": frozenset({"mul", "add", "set"}),
+    "provider.outage": frozenset({"add", "set"}),
+    "provider.spot_floor": frozenset({"mul", "set"}),
+    "provider.list_price": frozenset({"mul", "set"}),
+    "vendor.output": frozenset({"mul"}),
+    "vendor.price": frozenset({"mul"}),
+    "vendor.lead": frozenset({"add"}),
+    "foundry.slots": frozenset({"mul"}),
+    "network.output": frozenset({"mul"}),
+    "region.grid_queue": frozenset({"add"}),
+    "region.interconnect": frozenset({"mul", "set"}),
+    "region.power_price": frozenset({"mul", "add", "set"}),
+    "region.build_cost": frozenset({"mul", "set"}),
+    "region.export_ban": frozenset({"set"}),
+    "finance.interest_rate": frozenset({"mul", "add", "set"}),
+    "finance.credit": frozenset({"mul"}),
+    "finance.opex": frozenset({"mul", "add", "set"}),
+    "research.slip": frozenset({"mul", "add", "set"}),
+    "research.cost": frozenset({"mul"}),
+    "players.reputation": frozenset({"mul", "add", "set"}),
+}
+"""The operations the engine gives meaning to, per target (others are rejected by validation).
+``add`` on ``provider.outage`` is a share of capacity knocked out; on ``vendor.lead`` quarters;
+on ``region.grid_queue`` quarters of queue added (negative: cleared); ``set`` on
+``region.export_ban`` bans while the event lasts, whatever the value."""
+
 ONE_SHOT_TARGETS = frozenset({"region.grid_queue", "players.reputation"})
 """Targets applied once when the event starts (a stock moves), not held for its duration."""
 
@@ -388,6 +420,16 @@ class Effect(Model):
     )
     op: Literal["mul", "add", "set"]
     value: float
+
+    @model_validator(mode="after")
+    def _op_fits_target(self) -> Effect:
+        allowed = TARGET_OPS[self.target]
+        if self.op not in allowed:
+            raise ValueError(
+                f"op {self.op!r} has no meaning for {self.target};"
+                f" use {' or '.join(sorted(allowed))}"
+            )
+        return self
 
     @field_validator("select")
     @classmethod

@@ -114,7 +114,9 @@ def test_event_selecting_by_a_known_tag(folder: ContentFolder) -> None:
 
 def test_event_selecting_vendors_by_tag(folder: ContentFolder) -> None:
     folder.replace(
-        "events.toml", '"provider.outage", select = "stratus"', '"vendor.output", select = "tag:x"'
+        "events.toml",
+        '"provider.outage", select = "stratus", op = "set"',
+        '"vendor.output", select = "tag:x", op = "mul"',
     )
     problem = folder.only_problem()
     assert problem.message == "vendors have no tags: select them by id"
@@ -122,7 +124,9 @@ def test_event_selecting_vendors_by_tag(folder: ContentFolder) -> None:
 
 def test_market_wide_event_must_select_everything(folder: ContentFolder) -> None:
     folder.replace(
-        "events.toml", '"provider.outage", select = "stratus"', '"demand.level", select = "stratus"'
+        "events.toml",
+        '"provider.outage", select = "stratus", op = "set"',
+        '"demand.level", select = "stratus", op = "mul"',
     )
     problem = folder.only_problem()
     assert problem.message == 'demand.level applies to the whole market: select must be "*"'
@@ -208,3 +212,13 @@ def test_scenario_references_are_all_checked(folder: ContentFolder) -> None:
         "providers[1]": "unknown provider 'nimbus'",
         "predictions[0].provider": "unknown provider 'strat' (did you mean 'stratus'?)",
     }
+
+
+def test_effect_op_the_engine_ignores_is_rejected(folder: ContentFolder) -> None:
+    folder.replace(
+        "events.toml",
+        '"provider.outage", select = "stratus", op = "set"',
+        '"vendor.output", select = "stratus", op = "add"',
+    )
+    problem = folder.problems()[0]
+    assert "op 'add' has no meaning for vendor.output; use mul" in problem.message
