@@ -327,7 +327,7 @@ def build_world(content: Content, scenario: Scenario) -> World:
         prov_capacity0=_frozen(
             [p.starting_capacity * scenario.capacity_multiplier for p in providers]
         ),
-        prov_growth=_frozen([p.growth for p in providers]),
+        prov_growth=_frozen([p.growth * scenario.provider_growth_multiplier for p in providers]),
         prov_reliability=_frozen([p.reliability for p in providers]),
         prov_outage_severity=_frozen([p.outage_severity for p in providers]),
         prov_list_price=_frozen([p.list_price for p in providers]),
@@ -336,8 +336,12 @@ def build_world(content: Content, scenario: Scenario) -> World:
         prov_reserved_share=_frozen([p.reserved_share for p in providers]),
         prov_reserved_lead=_frozen([p.reserved_lead for p in providers], np.int64),
         prov_background0=_frozen([p.background_demand for p in providers]),
-        prov_background_growth=_frozen([p.background_growth for p in providers]),
-        prov_elasticity=_frozen([p.price_elasticity for p in providers]),
+        prov_background_growth=_frozen(
+            [p.background_growth * scenario.background_growth_multiplier for p in providers]
+        ),
+        prov_elasticity=_frozen(
+            [scenario.price_elasticity or p.price_elasticity for p in providers]
+        ),
         prov_priority=tuple(p.priority for p in providers),
         prov_sovereign=_frozen([p.sovereign for p in providers], np.bool_),
         prov_regions=tuple(

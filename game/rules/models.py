@@ -641,7 +641,18 @@ class Scenario(Model):
     )
     event_probability_scale: Annotated[float, Field(ge=0, le=5)] = 1.0
     scripted_events: tuple[ScriptedEvent, ...] = ()
-    capacity_multiplier: Annotated[float, Field(gt=0, le=10)] = 1.0
+    capacity_multiplier: Annotated[float, Field(gt=0, le=10)] = Field(
+        1.0, description="Scales every provider's starting capacity (below 1: a shortage)."
+    )
+    provider_growth_multiplier: Annotated[float, Field(ge=0, le=10)] = Field(
+        1.0, description="Scales every provider's capacity growth (a building spree above 1)."
+    )
+    background_growth_multiplier: Annotated[float, Field(ge=0, le=10)] = Field(
+        1.0, description="Scales the growth of the rest of the world's spot demand."
+    )
+    price_elasticity: Annotated[float, Field(gt=0.1, le=10)] | None = Field(
+        None, description="Overrides every provider's price elasticity (lower: wilder prices)."
+    )
     lessons: tuple[Lesson, ...] = ()
     predictions: tuple[Prediction, ...] = ()
     discussion: tuple[str, ...] = ()
