@@ -1,0 +1,164 @@
+"""Where tournament matches run: inline, in a local process pool, or on a Dask cluster.
+
+Every executor runs the same top-level function, :func:`play_match`, which takes a picklable
+:class:`~game.arena.schedule.MatchTask` and returns the match's results record (plain JSON data),
+so a match plays identically in this process, a spawned worker or a machine across the network.
+Executors yield records as matches finish, in whatever order they finish; the caller writes them
+down and sorts by match id for anything that depends on order.
+
+- ``jobs=1``: inline, one match after another;
+- ``jobs=N``: :class:`concurrent.futures.ProcessPoolExecutor` with the ``spawn`` start method
+  (safe with threads, the same on every OS); each worker loads the content once;
+- ``dask://HOST:PORT``: a ``dask.distributed`` scheduler (the optional extra ``distributed``).
+  Workers need this package installed and, with ``--content``, the folder at the same path.
+
+Only a bounded number of matches is in flight at once, so a huge schedule is not submitted (and
+held in memory) all at the start, and an interrupted run loses little work.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from game.arena.results import record_from_outcome
+from game.arena.schedule import MatchTask
+from game.rules.models import Content
+
+IN_FLIGHT_PER_WORKER = 4
+DASK_SCHEME = "dask://"
+
+_content_cache: dict[str | None, Content] = {}
+
+
+class ExecutorError(ValueError):
+    """An executor that cannot be used as asked (bad address, missing extra)."""
+
+
+def worker_content(content_dir: str | None) -> Content:
+    """The content for ``content_dir`` (``None``: the game's own), loaded once per process."""
+    content = _content_cache.get(content_dir)
+    if content is None:
+        from game.rules.loader import load_content
+
+        content = _content_cache[content_dir] = load_content(content_dir)
+    return content
+
+
+def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any]:
+    """Play one scheduled match and return its results record. Runs in any process."""
+    from game.arena.match import run_match
+
+    outcome = run_match(worker_content(content_dir), task.scenario, task.seed, list(task.bots))
+    return record_from_outcome(task.id, outcome)
+
+
+def warm_worker(content_dir: str | None) -> None:
+    """Pool initializer: load the content before the first match arrives."""
+    worker_content(content_dir)
+
+
+def run_inline(tasks: Sequence[MatchTask], content_dir: str | None) -> Iterator[dict[str, Any]]:
+    for task in tasks:
+        yield play_match(task, content_dir)
+
+
+def run_pool(
+    tasks: Sequence[MatchTask], content_dir: str | None, jobs: int
+) -> Iterator[dict[str, Any]]:
+    """Matches on ``jobs`` spawned worker processes, yielded as they finish."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=warm_worker, initargs=(content_dir,)
+    )
+    try:
+        pending: set[Future[dict[str, Any]]] = set()
+        queue = iter(tasks)
+        limit = jobs * IN_FLIGHT_PER_WORKER
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < limit:
+                task = next(queue, None)
+                if task is None:
+                    exhausted = True
+                    break
+                pending.add(pool.submit(play_match, task, content_dir))
+            if not pending:
+                break
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    finally:
+        # On an error or an interrupt, drop what has not started; finished work is on disk.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def dask_address(executor: str) -> str:
+    """``dask://HOST:PORT`` → the scheduler address ``tcp://HOST:PORT``."""
+    if not executor.startswith(DASK_SCHEME) or not executor[len(DASK_SCHEME) :].strip():
+        raise ExecutorError(f"unknown executor {executor!r}: use dask://HOST:PORT")
+    rest = executor[len(DASK_SCHEME) :]
+    return rest if "://" in rest else f"tcp://{rest}"
+
+
+def run_dask(
+    tasks: Sequence[MatchTask], content_dir: str | None, executor: str
+) -> Iterator[dict[str, Any]]:
+    """Matches on a Dask cluster, yielded as they finish."""
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise ExecutorError(
+            "the Dask executor needs the optional extra: pip install 'capacity-wars[distributed]'"
+        ) from None
+    address = dask_address(executor)
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as exc:
+        raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        limit = workers * IN_FLIGHT_PER_WORKER
+        queue = iter(tasks)
+        first = [
+            client.submit(play_match, task, content_dir, pure=False) for task in _take(queue, limit)
+        ]
+        if not first:
+            return
+        flow = as_completed(first)
+        for future in flow:
+            record = future.result()
+            future.release()
+            for task in _take(queue, 1):
+                flow.add(client.submit(play_match, task, content_dir, pure=False))
+            yield record
+    finally:
+        client.close()
+
+
+def _take(queue: Iterator[MatchTask], n: int) -> list[MatchTask]:
+    out = []
+    for _ in range(n):
+        task = next(queue, None)
+        if task is None:
+            break
+        out.append(task)
+    return out
+
+
+def run_tasks(
+    tasks: Sequence[MatchTask],
+    content_dir: str | None = None,
+    jobs: int = 1,
+    executor: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Play ``tasks`` where asked, yielding each record as its match finishes."""
+    if executor:
+        return run_dask(tasks, content_dir, executor)
+    if jobs < 1:
+        raise ExecutorError(f"--jobs must be at least 1, got {jobs}")
+    if jobs == 1 or len(tasks) <= 1:
+        return run_inline(tasks, content_dir)
+    return run_pool(tasks, content_dir, min(jobs, len(tasks)))

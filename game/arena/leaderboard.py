@@ -1,0 +1,283 @@
+"""The tournament leaderboard, computed from the match records alone.
+
+Per bot: OpenSkill Plackett–Luce rating (``mu``, ``sigma``, ``ordinal = mu − 3·sigma``, the sort
+key), games, wins, win rate with its Wilson 95% interval, mean rank, bankruptcy rate and the
+matches in which it failed (raised, returned junk, broke a limit). Beside it a **pairwise
+matrix**: the share of the matches two bots met in where the row bot finished above the column
+bot (ties count for neither; a bot never meets itself).
+
+Because it is a pure function of the records, sorted by match id, the leaderboard is the same
+whatever order the matches finished in: ``capwars tournament leaderboard DIR`` recomputes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from game.arena.ratings import rate_matches, wilson_interval
+
+BANKRUPT = "bankrupt"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One bot's line on the leaderboard."""
+
+    bot: str
+    mu: float
+    sigma: float
+    ordinal: float
+    games: int
+    wins: int
+    win_rate: float
+    win_low: float
+    win_high: float
+    mean_rank: float
+    bankruptcy_rate: float
+    failed_matches: int
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """Rows best first, and the pairwise matrix over the same bots in the same order."""
+
+    rows: tuple[Row, ...]
+    pairwise: dict[str, dict[str, float | None]]
+    """``pairwise[a][b]``: share of a's matches against b where a finished above b (``None``:
+    never met)."""
+    meetings: dict[str, dict[str, int]]
+    """``meetings[a][b]``: how many matches a and b played together."""
+    matches: int
+
+    @property
+    def bots(self) -> list[str]:
+        return [r.bot for r in self.rows]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "matches": self.matches,
+            "rows": [_row_json(r) for r in self.rows],
+            "pairwise": self.pairwise,
+            "meetings": self.meetings,
+        }
+
+    def to_csv(self) -> str:
+        """The table as CSV, then a blank line, then the pairwise matrix as CSV."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["rank", *CSV_COLUMNS])
+        for place, row in enumerate(self.rows, start=1):
+            data = _row_json(row)
+            writer.writerow([place, *(data[c] for c in CSV_COLUMNS)])
+        writer.writerow([])
+        writer.writerow(["above \\ below", *self.bots])
+        for a in self.bots:
+            writer.writerow(
+                [a, *("" if (v := self.pairwise[a][b]) is None else round(v, 6) for b in self.bots)]
+            )
+        return out.getvalue()
+
+
+CSV_COLUMNS = (
+    "bot",
+    "ordinal",
+    "mu",
+    "sigma",
+    "games",
+    "wins",
+    "win_rate",
+    "win_low",
+    "win_high",
+    "mean_rank",
+    "bankruptcy_rate",
+    "failed_matches",
+)
+
+
+def _row_json(row: Row) -> dict[str, Any]:
+    return {
+        "bot": row.bot,
+        "ordinal": round(row.ordinal, 6),
+        "mu": round(row.mu, 6),
+        "sigma": round(row.sigma, 6),
+        "games": row.games,
+        "wins": row.wins,
+        "win_rate": round(row.win_rate, 6),
+        "win_low": round(row.win_low, 6),
+        "win_high": round(row.win_high, 6),
+        "mean_rank": round(row.mean_rank, 6),
+        "bankruptcy_rate": round(row.bankruptcy_rate, 6),
+        "failed_matches": row.failed_matches,
+    }
+
+
+def pairwise_matrix(
+    records: Iterable[dict[str, Any]],
+) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, int]]]:
+    """``(share above, meetings)`` for every ordered pair of distinct bots that met."""
+    above: dict[tuple[str, str], int] = {}
+    met: dict[tuple[str, str], int] = {}
+    names: set[str] = set()
+    for record in records:
+        seats = list(zip(record["bots"], record["ranks"], strict=True))
+        names.update(record["bots"])
+        pairs: set[tuple[str, str]] = set()
+        wins: set[tuple[str, str]] = set()
+        for a, rank_a in seats:
+            for b, rank_b in seats:
+                if a == b:
+                    continue
+                pairs.add((a, b))
+                if rank_a < rank_b:
+                    wins.add((a, b))
+        # A pair meets once per match, even when a bot holds two seats: the row bot is "above"
+        # if any of its seats beat any of the other's.
+        for pair in pairs:
+            met[pair] = met.get(pair, 0) + 1
+            above[pair] = above.get(pair, 0) + (pair in wins)
+    order = sorted(names)
+    share = {
+        a: {b: (above[(a, b)] / met[(a, b)]) if (a, b) in met else None for b in order}
+        for a in order
+    }
+    meetings = {a: {b: met.get((a, b), 0) for b in order} for a in order}
+    return share, meetings
+
+
+def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
+    """The leaderboard of a set of match records (ids already unique)."""
+    ordered = sorted(records, key=lambda r: r["match_id"])
+    ratings = rate_matches(ordered)
+    stats: dict[str, dict[str, float]] = {}
+    for record in ordered:
+        failed = {f["seat"] for f in record.get("failures", [])}
+        failed_bots = {record["bots"][seat] for seat in failed if 0 <= seat < len(record["bots"])}
+        for seat, name in enumerate(record["bots"]):
+            s = stats.setdefault(
+                name, {"games": 0, "wins": 0, "rank": 0, "bankrupt": 0, "failed": 0}
+            )
+            s["games"] += 1
+            s["wins"] += record["ranks"][seat] == 1
+            s["rank"] += record["ranks"][seat]
+            s["bankrupt"] += record["statuses"][seat] == BANKRUPT
+        for name in failed_bots:
+            stats[name]["failed"] += 1
+    rows = []
+    for name, s in stats.items():
+        games, wins = int(s["games"]), int(s["wins"])
+        low, high = wilson_interval(wins, games)
+        rating = ratings[name]
+        rows.append(
+            Row(
+                bot=name,
+                mu=rating.mu,
+                sigma=rating.sigma,
+                ordinal=rating.ordinal,
+                games=games,
+                wins=wins,
+                win_rate=wins / games,
+                win_low=low,
+                win_high=high,
+                mean_rank=s["rank"] / games,
+                bankruptcy_rate=s["bankrupt"] / games,
+                failed_matches=int(s["failed"]),
+            )
+        )
+    rows.sort(key=lambda r: (-r.ordinal, -r.win_rate, r.bot))
+    share, meetings = pairwise_matrix(ordered)
+    order = [r.bot for r in rows]
+    return Leaderboard(
+        rows=tuple(rows),
+        pairwise={a: {b: share[a][b] for b in order} for a in order},
+        meetings={a: {b: meetings[a][b] for b in order} for a in order},
+        matches=len(ordered),
+    )
+
+
+def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
+    """The leaderboard as a plain-text table (and the pairwise matrix below it)."""
+    if not board.rows:
+        return "no finished matches yet"
+    header = (
+        "#",
+        "bot",
+        "rating",
+        "mu",
+        "sigma",
+        "games",
+        "win rate (95% CI)",
+        "mean rank",
+        "bankrupt",
+        "failed",
+    )
+    lines = [header]
+    for place, r in enumerate(board.rows, start=1):
+        lines.append(
+            (
+                str(place),
+                r.bot,
+                f"{r.ordinal:.2f}",
+                f"{r.mu:.2f}",
+                f"{r.sigma:.2f}",
+                str(r.games),
+                f"{r.win_rate:6.1%} ({r.win_low:.0%}–{r.win_high:.0%})",
+                f"{r.mean_rank:.2f}",
+                f"{r.bankruptcy_rate:.0%}",
+                str(r.failed_matches),
+            )
+        )
+    text = _table(lines, right={0, 2, 3, 4, 5, 6, 7, 8, 9})
+    out = [f"{board.matches} matches", text]
+    if matrix and len(board.rows) > 1:
+        names = board.bots
+        short = [str(i) for i in range(1, len(names) + 1)]
+        grid = [("above \\ below", *short)]
+        for i, a in enumerate(names):
+            cells = []
+            for b in names:
+                value = board.pairwise[a][b]
+                cells.append("·" if value is None else f"{value:.0%}")
+            grid.append((f"{i + 1} {a}", *cells))
+        out += ["", "Pairwise: share of meetings where the row bot finished above the column bot"]
+        out.append(_table(grid, right=set(range(1, len(names) + 1))))
+    return "\n".join(out)
+
+
+def _table(rows: Sequence[tuple[str, ...]], right: set[int]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [
+            cell.rjust(widths[i]) if i in right and n > 0 else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_json(board: Leaderboard, path: str | os.PathLike[str]) -> None:
+    """Write the leaderboard as JSON (atomically: a reader never sees half a file)."""
+    _atomic_write(Path(path), json.dumps(board.to_json(), indent=2) + "\n")
+
+
+def write_csv(board: Leaderboard, path: str | os.PathLike[str]) -> None:
+    """Write the leaderboard and the pairwise matrix as CSV (atomically)."""
+    _atomic_write(Path(path), board.to_csv())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)

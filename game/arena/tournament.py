@@ -1,0 +1,415 @@
+"""Tournaments: many matches between bots, results on disk, a leaderboard with ratings.
+
+>>> from game.arena.tournament import TournamentConfig, run_tournament
+>>> config = TournamentConfig(bots=("idle", "random", "balanced"), scenario="tutorial", seeds=2)
+>>> summary = run_tournament(config, "runs/t1", jobs=2)           # doctest: +SKIP
+>>> print(format_leaderboard(summary.leaderboard))                 # doctest: +SKIP
+
+A **round robin** plays every group of bots the scenario seats, on every seed, in every seat
+rotation; a **gauntlet** (``challenger=...``) plays one bot against groups from the pool. See
+:mod:`game.arena.schedule`.
+
+Each finished match is one line of ``results.jsonl`` in the output folder (see
+:mod:`game.arena.results`), written durably before the next is counted. Run the same tournament
+again into the same folder and only the matches missing from the file are played: a killed run
+resumes, and a finished one is a no-op. The leaderboard (:mod:`game.arena.leaderboard`) is a
+pure function of the records, applied in match-id order, so it does not depend on ``--jobs``,
+the executor, or where the run was interrupted. Adding bots or seeds to a folder's tournament
+extends it: matches already played are reused.
+
+The CLI (``capwars tournament run|leaderboard`` and ``capwars validate``) is added to the
+``capwars`` parser by :func:`register_cli`; ``python -m game.arena.tournament`` runs it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.arena.executors import ExecutorError, run_tasks, worker_content
+from game.arena.leaderboard import (
+    Leaderboard,
+    build_leaderboard,
+    format_leaderboard,
+    write_csv,
+    write_json,
+)
+from game.arena.progress import Progress
+from game.arena.results import ResultsError, ResultsFile, read_results
+from game.arena.schedule import MatchTask, gauntlet, round_robin, seeds_from
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class TournamentError(ValueError):
+    """A tournament that cannot run as asked: the message says why, in one sentence."""
+
+
+@dataclass(frozen=True)
+class TournamentConfig:
+    """What to play. ``challenger`` set: a gauntlet of it against ``bots``; else a round robin."""
+
+    bots: tuple[str, ...]
+    scenario: str = "standard"
+    seeds: int = 1
+    """Seeds per group; each seed is played in every seat rotation."""
+    base_seed: int = 0
+    challenger: str | None = None
+
+
+@dataclass
+class TournamentSummary:
+    """What a run did and where things stand."""
+
+    directory: Path
+    scheduled: int
+    already_done: int
+    played: int
+    seconds: float
+    leaderboard: Leaderboard
+    repaired_bytes: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def matches_per_second(self) -> float:
+        return self.played / self.seconds if self.seconds > 0 else 0.0
+
+
+def schedule(config: TournamentConfig, seats: int) -> list[MatchTask]:
+    """The matches of a tournament in a scenario with ``seats`` seats."""
+    try:
+        seeds = seeds_from(config.base_seed, config.seeds)
+        if config.challenger is not None:
+            return gauntlet(config.challenger, config.bots, seats, config.scenario, seeds)
+        return round_robin(config.bots, seats, config.scenario, seeds)
+    except ValueError as exc:
+        raise TournamentError(str(exc)) from None
+
+
+def check_bots(specs: Sequence[str]) -> None:
+    """Build every bot once here, so a bad spec fails now, not in a worker mid-tournament."""
+    from game.agents.registry import BotSpecError, make_bot
+
+    for spec in dict.fromkeys(specs):
+        try:
+            make_bot(spec)
+        except BotSpecError as exc:
+            raise TournamentError(str(exc)) from None
+
+
+def run_tournament(
+    config: TournamentConfig,
+    directory: str | os.PathLike[str],
+    *,
+    jobs: int = 1,
+    executor: str | None = None,
+    content_dir: str | None = None,
+    quiet: bool = True,
+    stream: Any = None,
+    limit: int | None = None,
+    on_record: Callable[[dict[str, Any]], None] | None = None,
+) -> TournamentSummary:
+    """Play the tournament's missing matches into ``directory`` and rebuild the leaderboard.
+
+    ``limit`` stops after that many new matches (for tests and for slicing long runs);
+    ``on_record`` sees each record just after it is on disk.
+    """
+    from game.rules.loader import content_hash
+
+    content = worker_content(content_dir)
+    local_hash = content_hash(content)
+    try:
+        scenario = content.scenario(config.scenario)
+    except KeyError as exc:
+        raise TournamentError(str(exc.args[0]) if exc.args else str(exc)) from None
+    tasks = schedule(config, len(scenario.seats))
+    check_bots([*config.bots, *([config.challenger] if config.challenger else [])])
+    with ResultsFile.open(directory) as results:
+        _check_content(results, local_hash)
+        done = results.done
+        pending = [t for t in tasks if t.id not in done]
+        already_done = len(tasks) - len(pending)
+        if limit is not None:
+            pending = pending[: max(0, limit)]
+        start = time.perf_counter()
+        progress = Progress(len(pending), stream=stream, quiet=quiet)
+        played = 0
+        try:
+            for record in run_tasks(pending, content_dir, jobs=jobs, executor=executor):
+                if record.get("content_hash") != local_hash:
+                    raise TournamentError(
+                        f"a worker played match {record['match_id']} with other content"
+                        f" (hash {record.get('content_hash')}): install the same game version"
+                        " and content on every worker"
+                    )
+                results.append(record)
+                played += 1
+                progress.advance()
+                if on_record is not None:
+                    on_record(record)
+        except ExecutorError as exc:
+            raise TournamentError(str(exc)) from None
+        finally:
+            progress.close()
+        seconds = time.perf_counter() - start
+        board = build_leaderboard(results.records)
+        failures = [
+            {"match_id": r["match_id"], **f} for r in results.records for f in r.get("failures", [])
+        ]
+        return TournamentSummary(
+            directory=Path(directory),
+            scheduled=len(tasks),
+            already_done=already_done,
+            played=played,
+            seconds=seconds,
+            leaderboard=board,
+            repaired_bytes=results.repaired_bytes,
+            failures=failures,
+        )
+
+
+def _check_content(results: ResultsFile, content_hash: str) -> None:
+    for record in results.records:
+        other = record.get("content_hash")
+        if other is not None and other != content_hash:
+            raise TournamentError(
+                f"{results.path} holds matches played with other content (hash {other}, now"
+                f" {content_hash}): use a new output folder"
+            )
+
+
+def leaderboard_of(directory: str | os.PathLike[str]) -> Leaderboard:
+    """The leaderboard recomputed from a folder's ``results.jsonl``."""
+    return build_leaderboard(read_results(directory))
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+
+
+def cmd_tournament_run(args: argparse.Namespace) -> int:
+    """``capwars tournament run``: play (or resume) a tournament and print the leaderboard."""
+    config = TournamentConfig(
+        bots=tuple(args.bots),
+        scenario=args.scenario,
+        seeds=args.seeds,
+        base_seed=args.seed,
+        challenger=args.challenger,
+    )
+    if args.seed < 0:
+        return _usage(f"--seed must be at least 0, got {args.seed}")
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    try:
+        summary = run_tournament(
+            config,
+            args.out,
+            jobs=jobs,
+            executor=args.executor,
+            content_dir=getattr(args, "content", None),
+            quiet=args.quiet,
+        )
+    except (TournamentError, ResultsError) as exc:
+        return _usage(str(exc))
+    note = sys.stderr
+    if summary.repaired_bytes:
+        print(
+            f"capwars: cut an unfinished last line ({summary.repaired_bytes} bytes) from"
+            f" {summary.directory / 'results.jsonl'}",
+            file=note,
+        )
+    if not args.quiet:
+        print(
+            f"{summary.played} played, {summary.already_done} already done, of"
+            f" {summary.scheduled} scheduled ({summary.matches_per_second:.1f} matches/s)"
+            f" → {summary.directory / 'results.jsonl'}",
+            file=note,
+        )
+    _export(summary.leaderboard, args)
+    print(format_leaderboard(summary.leaderboard))
+    return EXIT_OK
+
+
+def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
+    """``capwars tournament leaderboard DIR``: recompute the leaderboard from results.jsonl."""
+    try:
+        board = leaderboard_of(args.directory)
+    except ResultsError as exc:
+        return _usage(str(exc))
+    _export(board, args)
+    print(format_leaderboard(board))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``capwars validate BOTSPEC``: a short self-check match, pass or fail with reasons."""
+    import json
+
+    from game.arena.validate import format_validation, validate_bot
+
+    try:
+        report = validate_bot(
+            args.bot,
+            content=worker_content(getattr(args, "content", None)),
+            scenario=args.scenario,
+            seed=args.seed,
+            opponent=args.opponent,
+            turn_limit=args.turn_limit,
+        )
+    except KeyError as exc:
+        return _usage(str(exc.args[0]) if exc.args else str(exc))
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(format_validation(report))
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _export(board: Leaderboard, args: argparse.Namespace) -> None:
+    if args.csv:
+        write_csv(board, args.csv)
+    if args.json:
+        write_json(board, args.json)
+
+
+def _usage(message: str) -> int:
+    print(f"capwars: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _content_option(parser: argparse.ArgumentParser) -> None:
+    # Like every capwars command: --content may come before or after the command. SUPPRESS keeps
+    # this copy from overwriting a value given before it.
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="content folder to use instead of the game's own",
+    )
+
+
+def _export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--csv", metavar="PATH", help="also write the leaderboard as CSV")
+    parser.add_argument("--json", metavar="PATH", help="also write the leaderboard as JSON")
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add ``tournament`` and ``validate`` to the ``capwars`` sub-command parsers.
+
+    Each parser sets ``handler`` (a function of the parsed arguments returning the exit
+    status), as the other ``capwars`` commands do.
+    """
+    tournament = subparsers.add_parser(
+        "tournament", help="run bot tournaments and show their leaderboards"
+    )
+    _content_option(tournament)
+    actions = tournament.add_subparsers(dest="tournament_command", metavar="ACTION", required=True)
+
+    run = actions.add_parser(
+        "run",
+        help="play (or resume) a round robin or a gauntlet",
+        description="Play every match of a tournament that is not yet in OUT/results.jsonl,"
+        " then print the leaderboard. Rerun the same command to resume an interrupted run.",
+    )
+    _content_option(run)
+    run.add_argument(
+        "bots",
+        nargs="+",
+        metavar="BOT",
+        help="bot specs: built-in names, path/to/bot.py[:Class] or cmd:...",
+    )
+    run.add_argument(
+        "--challenger",
+        metavar="SPEC",
+        help="play a gauntlet: this bot against groups of the BOTs (default: round robin)",
+    )
+    run.add_argument("--scenario", default="standard", metavar="ID", help="default: standard")
+    run.add_argument(
+        "--games",
+        "--seeds",
+        dest="seeds",
+        type=int,
+        default=1,
+        metavar="N",
+        help="seeds per group, each played in every seat rotation (default: 1)",
+    )
+    run.add_argument("--seed", type=int, default=0, metavar="N", help="first seed (default: 0)")
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per CPU; 1 runs in this process)",
+    )
+    run.add_argument(
+        "--executor",
+        metavar="dask://HOST:PORT",
+        help="run the matches on a Dask cluster (needs the 'distributed' extra)",
+    )
+    run.add_argument(
+        "--out",
+        "-o",
+        default="tournament",
+        metavar="DIR",
+        help="folder for results.jsonl (default: ./tournament)",
+    )
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
+    _export_options(run)
+    run.set_defaults(handler=cmd_tournament_run)
+
+    board = actions.add_parser(
+        "leaderboard", help="recompute a tournament's leaderboard from its results.jsonl"
+    )
+    _content_option(board)
+    board.add_argument("directory", metavar="DIR", help="a tournament folder (or its results file)")
+    _export_options(board)
+    board.set_defaults(handler=cmd_tournament_leaderboard)
+
+    validate = subparsers.add_parser(
+        "validate",
+        help="play a short self-check match with a bot and report pass or fail",
+        description="Play a short match with the bot in every seat against a built-in bot and"
+        " check that it imports, sets up, returns valid actions without failing, and answers in"
+        " time. Exit status 0 if it passes, 1 if not.",
+    )
+    _content_option(validate)
+    validate.add_argument("bot", metavar="BOTSPEC", help="the bot to check")
+    validate.add_argument("--scenario", default="tutorial", metavar="ID", help="default: tutorial")
+    validate.add_argument("--seed", type=int, default=1, metavar="N", help="default: 1")
+    validate.add_argument(
+        "--opponent", default="balanced", metavar="SPEC", help="default: balanced"
+    )
+    validate.add_argument(
+        "--turn-limit",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="slowest allowed turn (default: 1.0)",
+    )
+    validate.add_argument("--json", action="store_true", help="print one JSON object")
+    validate.set_defaults(handler=cmd_validate)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m game.arena.tournament``: the tournament and validate commands alone."""
+    parser = argparse.ArgumentParser(prog="capwars")
+    parser.add_argument("--content", metavar="DIR", default=None)
+    register_cli(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print("capwars: interrupted (rerun the same command to resume)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

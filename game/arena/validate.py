@@ -1,0 +1,254 @@
+"""``capwars validate BOTSPEC``: a quick self-check of a bot before it enters a tournament.
+
+The bot plays one short match from every seat of a small scenario (``tutorial`` by default: two
+seats, eight quarters, a few hundredths of a second) against a built-in opponent, and each
+check passes or fails with its reasons:
+
+- **imports**: the spec builds a bot (the file imports, the class exists and constructs);
+- **setup**: ``setup()`` returns without raising;
+- **no failures**: ``act()`` and ``on_end()`` never raise, the match records no failure for it,
+  and it ends every match with a normal status (not ``invalid``, ``timeout`` or ``error``);
+- **valid actions**: ``act()`` returns lists, and none of their items is malformed or over the
+  per-quarter action limit;
+- **rejected actions**: legal-looking actions the rules turned down, counted by reason code
+  (informational: a bot may bid for what it cannot afford);
+- **time per turn**: mean and slowest ``act()``; the slowest must be under the turn limit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.agents.base import Bot, MatchResult, SetupInfo
+from game.engine.actions import Reason
+from game.engine.observation import Observation
+from game.engine.report import QuarterReport
+from game.engine.scoring import Standing
+from game.engine.state import MatchState
+from game.rules.models import Content
+
+PASS, FAIL, NOTE = "pass", "fail", "note"
+INVALID_CODES = frozenset({Reason.MALFORMED.value, Reason.TOO_MANY_ACTIONS.value})
+"""Rejections that mean the bot sent something wrong, not something the game refused."""
+NORMAL_STATUSES = frozenset({"active", "bankrupt"})
+MAX_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the verdict."""
+
+    name: str
+    status: str
+    detail: str
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class ValidationReport:
+    """Every check on one bot; it passes when no check failed."""
+
+    spec: str
+    scenario: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    def check(self, name: str) -> Check:
+        return next(c for c in self.checks if c.name == name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bot": self.spec,
+            "scenario": self.scenario,
+            "passed": self.passed,
+            "checks": [
+                {"name": c.name, "status": c.status, "detail": c.detail, "reasons": list(c.reasons)}
+                for c in self.checks
+            ],
+        }
+
+
+class Probe(Bot):
+    """Wraps the bot under test: times its calls and remembers what ``act`` returned."""
+
+    def __init__(self, bot: Bot):
+        self.bot = bot
+        self.name = getattr(bot, "name", type(bot).__name__)
+        self.setup_seconds = 0.0
+        self.turn_seconds: list[float] = []
+        self.returned: list[str] = []
+
+    def setup(self, info: SetupInfo) -> None:
+        start = time.perf_counter()
+        try:
+            self.bot.setup(info)
+        finally:
+            self.setup_seconds = time.perf_counter() - start
+
+    def act(self, observation: Observation) -> Any:
+        start = time.perf_counter()
+        try:
+            actions = self.bot.act(observation)
+        finally:
+            self.turn_seconds.append(time.perf_counter() - start)
+        self.returned.append(type(actions).__name__)
+        return actions
+
+    def on_end(self, result: MatchResult) -> None:
+        self.bot.on_end(result)
+
+
+class RejectionLog:
+    """A match recorder keeping one seat's rejected actions."""
+
+    def __init__(self, seat: int):
+        self.seat = seat
+        self.rejected: list[tuple[int, str, str, str]] = []
+        """(turn, action type, reason code, message)."""
+
+    def start(self, state: MatchState, bots: Sequence[str]) -> None:
+        pass
+
+    def quarter(self, report: QuarterReport, failures: dict[int, str]) -> None:
+        for kind, code, message in report.rejected[self.seat]:
+            self.rejected.append((report.turn, kind, code, message))
+
+    def end(self, state: MatchState, final: list[Standing]) -> None:
+        pass
+
+
+def validate_bot(
+    spec: str,
+    content: Content | None = None,
+    scenario: str = "tutorial",
+    seed: int = 1,
+    opponent: str = "balanced",
+    turn_limit: float = 1.0,
+) -> ValidationReport:
+    """Check a bot by playing it from every seat of ``scenario``; see the module docstring."""
+    from game.agents.registry import BotSpecError, make_bot
+    from game.arena.match import run_match
+    from game.rules.loader import load_content
+
+    content = content if content is not None else load_content()
+    seats = len(content.scenario(scenario).seats)  # KeyError names the unknown scenario
+    report = ValidationReport(spec=spec, scenario=scenario)
+    try:
+        first = make_bot(spec)
+    except BotSpecError as exc:
+        report.checks.append(Check("imports", FAIL, str(exc)))
+        return report
+    report.checks.append(Check("imports", PASS, f"{spec} → {type(first).__name__}"))
+
+    probes: list[Probe] = []
+    logs: list[RejectionLog] = []
+    failures: list[str] = []
+    statuses: list[str] = []
+    for seat in range(seats):
+        probe = Probe(first if seat == 0 else make_bot(spec))
+        log = RejectionLog(seat)
+        line_up: list[Bot | str] = [opponent] * seats
+        line_up[seat] = probe
+        outcome = run_match(content, scenario, seed, line_up, recorders=[log])
+        probes.append(probe)
+        logs.append(log)
+        failures += [
+            f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+            for turn, at, text in outcome.failures
+            if at == seat
+        ]
+        statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
+
+    setup_failures = [f for f in failures if ", setup:" in f]
+    setup_ms = max(p.setup_seconds for p in probes) * 1000
+    report.checks.append(
+        Check("setup", FAIL, "setup() raised", tuple(setup_failures))
+        if setup_failures
+        else Check("setup", PASS, f"setup() returned in {setup_ms:.1f} ms")
+    )
+
+    turns = sum(len(p.turn_seconds) for p in probes)
+    bad_status = [s for s in statuses if s.split(": ", 1)[1] not in NORMAL_STATUSES]
+    other_failures = [f for f in failures if f not in setup_failures]
+    if other_failures or bad_status:
+        report.checks.append(
+            Check(
+                "no failures",
+                FAIL,
+                f"{len(other_failures)} failure(s) in {turns} turns"
+                + (f"; ended {', '.join(bad_status)}" if bad_status else ""),
+                tuple(other_failures[:MAX_EXAMPLES]),
+            )
+        )
+    else:
+        report.checks.append(Check("no failures", PASS, f"{turns} turns in {seats} matches"))
+
+    rejected = [r for log in logs for r in log.rejected]
+    invalid = [r for r in rejected if r[2] in INVALID_CODES]
+    not_lists = Counter(t for p in probes for t in p.returned if t not in ("list", "tuple"))
+    if invalid or not_lists:
+        reasons = [f"act() returned {kind} {n} time(s)" for kind, n in not_lists.items()]
+        reasons += [f"turn {t}: {kind}: {code}: {msg}" for t, kind, code, msg in invalid]
+        report.checks.append(
+            Check(
+                "valid actions",
+                FAIL,
+                f"{len(invalid)} malformed action(s), {sum(not_lists.values())} bad return(s)",
+                tuple(reasons[:MAX_EXAMPLES]),
+            )
+        )
+    elif not any(p.returned for p in probes):
+        report.checks.append(Check("valid actions", FAIL, "act() never returned any actions"))
+    else:
+        returned = sum(len(p.returned) for p in probes)
+        detail = f"{returned} of {turns} act() calls returned a list, nothing malformed"
+        report.checks.append(Check("valid actions", PASS, detail))
+
+    legal_rejections = Counter(r[2] for r in rejected if r[2] not in INVALID_CODES)
+    if legal_rejections:
+        summary = ", ".join(f"{code} ×{n}" for code, n in sorted(legal_rejections.items()))
+        examples = [
+            f"turn {t}: {kind}: {code}: {msg}"
+            for t, kind, code, msg in rejected
+            if code not in INVALID_CODES
+        ]
+        report.checks.append(
+            Check(
+                "rejected actions",
+                NOTE,
+                f"{sum(legal_rejections.values())} rejected: {summary}",
+                tuple(examples[:MAX_EXAMPLES]),
+            )
+        )
+    else:
+        report.checks.append(Check("rejected actions", PASS, "none rejected"))
+
+    times = [t for p in probes for t in p.turn_seconds]
+    if times:
+        mean_ms, max_ms = 1000 * sum(times) / len(times), 1000 * max(times)
+        detail = (
+            f"mean {mean_ms:.2f} ms, slowest {max_ms:.2f} ms (limit {turn_limit * 1000:.0f} ms)"
+        )
+        status = FAIL if max(times) > turn_limit else PASS
+        report.checks.append(Check("time per turn", status, detail))
+    else:
+        report.checks.append(Check("time per turn", FAIL, "act() was never called"))
+    return report
+
+
+def format_validation(report: ValidationReport) -> str:
+    """The verdict as text: one line per check, its reasons indented below."""
+    label = {PASS: "PASS", FAIL: "FAIL", NOTE: "NOTE"}
+    lines = [f"validate {report.spec} ({report.scenario}, every seat)"]
+    for check in report.checks:
+        lines.append(f"  {label[check.status]}  {check.name}: {check.detail}")
+        lines += [f"          {reason}" for reason in check.reasons]
+    lines.append("result: PASS" if report.passed else "result: FAIL")
+    return "\n".join(lines)
