@@ -206,10 +206,10 @@ def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, s
     actions: list[Action] = []
     errors: list[tuple[int, str]] = []
     for index, item in enumerate(items):
-        if isinstance(item, _Action):
-            actions.append(item)  # type: ignore[arg-type]
-            continue
         try:
+            if isinstance(item, _Action):
+                # Re-validate: a model built with model_construct() skipped its checks.
+                item = item.model_dump()
             actions.append(ACTION_ADAPTER.validate_python(item))
         except ValidationError as exc:
             first = exc.errors()[0]

@@ -8,7 +8,7 @@ bids at it share what is left pro rata, and everyone pays the clearing price.
     >>> r = clear(supply=10.0, background=8.0, p_ref=6.0, eta=1.5, floor=2.0, cap=18.0,
     ...           bids=((0, 4.0, 9.0),))
     >>> round(r.price, 2), r.fills
-    (8.41, (4.0,))
+    (7.27, (4.0,))
 """
 
 from __future__ import annotations
@@ -76,6 +76,9 @@ def clear(
             bg = min(background_demand(price, background, p_ref, eta), supply - active_qty)
             return Clearing(price, tuple(fills), max(bg, 0.0), None, False)
         limit = bids[order[position]][2]
+        if price > cap and limit >= cap:
+            # Everyone still bidding would pay more than the ceiling allows: ration at the cap.
+            return _rationed(supply, background, p_ref, eta, cap, bids, order[position:])
         group_end = position
         while group_end < len(order) and bids[order[group_end]][2] == limit:
             group_end += 1

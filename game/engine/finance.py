@@ -85,7 +85,8 @@ def run(state: MatchState, q: Quarter) -> None:
     state.assets_book[:, 2] += state.dc_pay[:, :, 0].sum(axis=1) * act
     revenue_hist = state.history["revenue"]
     t = state.turn
-    trailing = revenue_hist[max(0, t - 3) : t].sum(axis=0) + q.revenue
+    # A bankrupt player's history is NaN (frozen); its line no longer matters but stays finite.
+    trailing = np.nan_to_num(revenue_hist[max(0, t - 3) : t]).sum(axis=0) + q.revenue
     credit = np.maximum(
         world.ind_credit_limit, 0.5 * trailing + 0.5 * state.assets_book.sum(axis=1)
     )
@@ -94,7 +95,8 @@ def run(state: MatchState, q: Quarter) -> None:
     # Running out of cash draws on what is left of the credit line, at a penalty.
     short = np.where(active & (cash < 0), -cash, 0.0)
     room = np.maximum(state.credit_limit - debt, 0.0)
-    draw = np.minimum(short, room)
+    # The draw covers the shortfall and its own fee, as far as the line allows.
+    draw = np.minimum(short / (1.0 - market.penalty_rate), room)
     fee = draw * market.penalty_rate
     costs["fees"] = fee
     cash = cash + draw - fee

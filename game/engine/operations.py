@@ -49,7 +49,7 @@ def run(state: MatchState, q: Quarter) -> None:
                 continue
             networked = min(installed[seat, r], networked_cap[seat, r])
             powered = min(networked, power_cap[seat, r])
-            tight = installed[seat, r] > 0 and owned[seat, r] < installed[seat, r] - 1e-9
+            has_chips = installed[seat, r] > 0
             rows.append(
                 RegionCapacity(
                     region=rid,
@@ -57,7 +57,7 @@ def run(state: MatchState, q: Quarter) -> None:
                     networked=float(networked),
                     powered=float(powered),
                     used=float(owned[seat, r]),
-                    binding=BINDING[int(binding[seat, r])] if tight else "none",
+                    binding=BINDING[int(binding[seat, r])] if has_chips else "chips",
                 )
             )
         q.waterfall.append(tuple(rows))

@@ -19,15 +19,18 @@ def run(state: MatchState, q: Quarter) -> None:
     if not world.tech_ids:
         return
     spend = q.research_spend
+    # A quarter counts while the programme is funded, even once its money is all spent (after a
+    # slip the remaining cost can be paid before the extra quarters have passed).
+    funded = (state.research_level > 0) & (state.research_done < 0) & (state.status == 0)[:, None]
     state.research_spent[...] += spend
-    state.research_quarters[...] += (spend > 0).astype(np.int64)
+    state.research_quarters[...] += funded.astype(np.int64)
     draws = rng.stream(state.seed, rng.RESEARCH, state.turn).random(spend.shape)
     cost = np.asarray(q.mods.apply("research.cost", world.tech_cost), float)
     need = cost[None, :] + state.research_extra
     ready = (
         (state.research_done < 0)
         & (state.status == 0)[:, None]
-        & (spend > 0)
+        & funded
         & (state.research_spent >= need - 1e-9)
         & (
             state.research_quarters

@@ -398,12 +398,11 @@ def run(state: MatchState, q: Quarter, actions: Sequence[Sequence[object]]) -> N
     start = state.turn % n
     for offset in range(n):
         seat = (start + offset) % n
-        submitted = list(actions[seat]) if seat < len(actions) else []
+        # The engine acts on the recorded (JSON-safe) form of each item, so a replay of what
+        # was recorded reproduces the quarter exactly, malformed items included.
+        submitted = [_record(item) for item in (actions[seat] if seat < len(actions) else [])]
+        q.submitted[seat].extend(submitted)
         parsed, errors = parse_actions(submitted)
-        for item in submitted:
-            q.submitted[seat].append(
-                action_to_dict(item) if hasattr(item, "model_dump") else _safe_dict(item)  # type: ignore[arg-type]
-            )
         for index, message in errors:
             kind = _type_of(submitted[index])
             q.rejected[seat].append((kind, Reason.MALFORMED.value, message))
@@ -426,16 +425,24 @@ def _type_of(item: object) -> str:
     return "unknown"
 
 
-def _safe_dict(item: object) -> dict[str, object]:
+def _record(item: object) -> dict[str, object]:
+    """The JSON-safe form of whatever a bot submitted (an action model, a dict, or junk)."""
+    if hasattr(item, "model_dump"):
+        try:
+            item = item.model_dump(mode="json")
+        except Exception:  # a half-built model: record what it looks like
+            return {"type": "unknown", "value": repr(item)[:200]}
     if isinstance(item, dict):
-        return {str(k)[:64]: v for k, v in list(item.items())[:16] if _jsonable(v)}
+        return {str(k)[:64]: _safe_value(v) for k, v in list(item.items())[:16]}
     return {"type": "unknown", "value": repr(item)[:200]}
 
 
-def _jsonable(value: object) -> bool:
+def _safe_value(value: object) -> object:
     if isinstance(value, bool | int | str) or value is None:
-        return True
-    return isinstance(value, float) and math.isfinite(value)
+        return value if not isinstance(value, str) else value[:200]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    return repr(value)[:200]
 
 
 def _apply(state: MatchState, q: Quarter, seat: int, action: Action, checker: Checker) -> None:

@@ -275,11 +275,6 @@ def test_a_bot_failure_is_kept_in_the_replay(tmp_path, content):
     assert verify_replay(replay, content).ok
 
 
-@pytest.mark.xfail(
-    reason="engine: validate.run records a sanitised copy of malformed items in `submitted` but "
-    "rejects the raw item, so the rejection message (part of the state hash) differs on replay",
-    strict=False,
-)
 def test_a_replay_with_malformed_actions_verifies(tmp_path, content):
     bot = tmp_path / "junk.py"
     bot.write_text(

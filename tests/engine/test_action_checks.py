@@ -218,12 +218,6 @@ def test_dict_actions_in_json_form_are_accepted(tiny):
     assert report.reserved[0].filled == 5.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="actions.parse_actions trusts action model instances without re-validating them, so"
-    " a model_construct'ed BidSpot with a negative quantity yields negative capacity and NaN"
-    " quality",
-)
 def test_an_unvalidated_action_instance_is_rejected_as_malformed(tiny):
     bad = BidSpot.model_construct(provider="alpha", quantity=-50.0, max_price=10.0)
     _, report = step(tiny, [[bad], []])

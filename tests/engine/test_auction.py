@@ -98,11 +98,6 @@ def test_demand_beyond_the_ceiling_is_rationed_pro_rata_at_the_cap():
     assert sum(r.fills) + r.background == pytest.approx(10.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="auction.clear drops bids whose limit is above the cap when they alone exceed supply:"
-    " the bidder gets nothing and most of the supply goes unsold",
-)
 def test_a_bid_above_the_cap_for_more_than_supply_is_rationed_not_dropped():
     r = clear(10.0, 8.0, P_REF, 1.0, FLOOR, CAP, bids=((0, 20.0, 100.0),))
     wanted = 8.0 * P_REF / CAP + 20.0
@@ -140,11 +135,6 @@ def test_random_auctions_never_sell_more_than_supply(seed):
     assert all(math.isfinite(x) for x in r.fills)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the module docstring of game.engine.auction claims 8.41 for an auction that clears"
-    " at 6 * (8/6)^(1/1.5) = 7.27",
-)
 def test_auction_module_example_is_correct():
     import doctest
 

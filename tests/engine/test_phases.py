@@ -199,11 +199,6 @@ def test_waterfall_names_power_when_the_grid_connection_binds(tiny):
     assert me.waterfall[0].binding == "power"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="operations.py reports binding='none' whenever owned == installed, so 'chips' can"
-    " never be named as the binding input",
-)
 def test_waterfall_names_chips_when_chips_bind(tiny):
     me = _owned(tiny, chips=10, fabric_units=20, dc_mw=50, grid_mw=50)
     assert me.waterfall[0].binding == "chips"
@@ -284,11 +279,6 @@ def test_bankrupt_player_is_frozen_and_its_actions_are_rejected(tiny_raw):
     assert [s.seat for s in standings(state)] == [1, 0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finance.py sums the revenue history with .sum() instead of np.nansum, and a frozen"
-    " player's history is NaN, so a bankrupt player's credit_limit becomes NaN",
-)
 def test_bankrupt_players_credit_line_stays_finite(tiny_raw):
     state = _broke(tiny_raw, 50.0, 200.0)
     state, _ = play(state, 4)
@@ -296,11 +286,6 @@ def test_bankrupt_players_credit_line_stays_finite(tiny_raw):
     assert np.isfinite(state.credit_limit).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finance.py draws only the shortfall on the credit line, then charges the penalty fee"
-    " in cash, so a player with plenty of credit left ends below zero and goes bankrupt",
-)
 def test_a_shortfall_within_the_credit_line_is_covered_without_bankruptcy(tiny_raw):
     # -30.5 short with a $200M line: the emergency draw should cover the shortfall and its fee.
     tiny_raw["industries"][2]["credit_limit"] = 200.0
@@ -358,11 +343,6 @@ def test_a_slip_adds_quarters_and_cost_and_is_told_only_to_its_owner(tiny):
     assert any("slips" in n.headline for n in observe(state, 0).news)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="research.py: after a slip the remaining money is spent before the extra quarters pass;"
-    " a quarter with zero spend neither counts nor can complete, so the programme stalls forever",
-)
 def test_a_slipped_programme_completes_after_its_extra_quarters(tiny):
     state, _ = _slipped(tiny)
     state, _ = play(state, 4)
