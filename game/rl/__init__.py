@@ -1,0 +1,44 @@
+"""Reinforcement learning: a PettingZoo ``ParallelEnv`` and a single-seat Gymnasium env.
+
+Needs the optional extra ``rl`` (``pip install 'capacity-wars[rl]'``): PettingZoo and
+Gymnasium are imported only here, and only when an env is first used, so ``import game.rl``
+and :mod:`game.rl.codec` work without them. Nothing else in ``game`` imports this package.
+See ``docs/RL.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from game.rl.bench import run_rl_bench
+    from game.rl.codec import Codec
+    from game.rl.parallel_env import CapacityWarsParallelEnv, aec_env, parallel_env
+    from game.rl.single_env import CapacityWarsEnv
+
+_LAZY = {
+    "Codec": "game.rl.codec",
+    "CapacityWarsParallelEnv": "game.rl.parallel_env",
+    "parallel_env": "game.rl.parallel_env",
+    "aec_env": "game.rl.parallel_env",
+    "CapacityWarsEnv": "game.rl.single_env",
+    "run_rl_bench": "game.rl.bench",
+}
+
+__all__ = [
+    "CapacityWarsEnv",
+    "CapacityWarsParallelEnv",
+    "Codec",
+    "aec_env",
+    "parallel_env",
+    "run_rl_bench",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'game.rl' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

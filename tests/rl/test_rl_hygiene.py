@@ -1,0 +1,60 @@
+"""Without the extra: game.rl imports lazily, and nothing else in game imports game.rl."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import game.engine, game.agents, game.cli
+    before = sorted(n for n in sys.modules if n.startswith(("game.rl", "pettingzoo", "gymnasium")))
+    import game.rl, game.rl.codec
+    after = sorted(n for n in sys.modules if n.startswith(("pettingzoo", "gymnasium")))
+    print("BEFORE", before)
+    print("AFTER", after)
+    """
+)
+
+
+def test_the_codec_and_the_package_need_no_extra():
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-2:] == ["BEFORE []", "AFTER []"]
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_only_game_rl_imports_the_extra_and_nothing_imports_game_rl():
+    offenders = []
+    for path in sorted((ROOT / "game").rglob("*.py")):
+        if (ROOT / "game" / "rl") in path.parents:
+            continue
+        for name in _imports(path):
+            if name.split(".")[0] in ("pettingzoo", "gymnasium") or name.startswith("game.rl"):
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []
