@@ -1,0 +1,280 @@
+"""``CapacityWarsParallelEnv``: the whole match as a PettingZoo ``ParallelEnv`` (extra ``rl``).
+
+Every seat is an agent ``seat_0`` … ``seat_{n-1}``; all of them act at once each quarter, as in
+the game (DESIGN §4). Actions and observations go through :class:`~game.rl.codec.Codec`
+(``docs/RL.md``); observations come only from :func:`game.engine.observe`.
+
+- ``reset(seed=s)`` starts ``new_match`` with seed ``s`` (the world, events and market all follow
+  from it) and seeds every agent's action and observation space from ``s`` too; ``reset()``
+  without a seed draws the match seed from the env's generator.
+- ``step`` returns per agent: the observation, the reward (the change in enterprise value this
+  quarter divided by the codec's money scale ``M``, so an episode's rewards add up to the value
+  created ÷ ``M``, less ``bankruptcy_penalty`` in the quarter a seat goes bankrupt), a
+  termination (match over, or bankrupt), a truncation (``max_quarters`` reached) and an info dict
+  with the quarter's summary and the codes of the seat's rejected actions.
+- ``render_mode="ansi"`` renders a one-screen standings table.
+
+>>> from game.rl import CapacityWarsParallelEnv                # doctest: +SKIP
+>>> env = CapacityWarsParallelEnv(scenario="tutorial")          # doctest: +SKIP
+>>> obs, infos = env.reset(seed=1)                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+from pettingzoo import ParallelEnv
+from pettingzoo.utils.conversions import parallel_to_aec
+
+from game.engine.observation import Observation, observe
+from game.engine.report import QuarterReport
+from game.engine.scoring import enterprise_value
+from game.engine.setup import opening_state
+from game.engine.state import ACTIVE, MatchState
+from game.engine.step import step
+from game.engine.tables import World, build_world
+from game.rl.codec import OBS_BOUND, Codec
+from game.rules.loader import load_content
+from game.rules.models import Content
+
+RENDER_MODES = ("ansi",)
+"""Besides ``None``: ``"ansi"`` renders a standings table as a string."""
+MAX_SEED = 2**63 - 1
+"""Match seeds are 63-bit; larger ``reset`` seeds are reduced modulo ``2**63``."""
+
+Obs = np.ndarray
+Act = np.ndarray
+
+
+def agent_name(seat: int) -> str:
+    return f"seat_{seat}"
+
+
+def make_spaces(codec: Codec, n: int) -> tuple[list[Any], list[Any]]:
+    """One observation and one action space per seat (distinct objects, so each seeds alone)."""
+    obs_spaces = [
+        spaces.Box(-OBS_BOUND, OBS_BOUND, shape=(codec.observation_size,), dtype=np.float32)
+        for _ in range(n)
+    ]
+    act_spaces = [
+        spaces.Box(-1.0, 1.0, shape=(codec.action_size,), dtype=np.float32) for _ in range(n)
+    ]
+    return obs_spaces, act_spaces
+
+
+def _finite(x: float) -> float:
+    return float(x) if math.isfinite(x) else 0.0
+
+
+class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
+    """A Capacity Wars match; one agent per seat, simultaneous moves."""
+
+    metadata = {  # noqa: RUF012 (the PettingZoo convention)
+        "name": "capacity_wars_v0",
+        "render_modes": list(RENDER_MODES),
+        "is_parallelizable": True,
+    }
+
+    def __init__(
+        self,
+        scenario: str = "standard",
+        content: Content | None = None,
+        render_mode: str | None = None,
+        max_quarters: int | None = None,
+        bankruptcy_penalty: float = 1.0,
+    ):
+        if render_mode is not None and render_mode not in RENDER_MODES:
+            raise ValueError(f"render_mode must be None or 'ansi', not {render_mode!r}")
+        content = content if content is not None else load_content()
+        self.world: World = build_world(content, content.scenario(scenario))
+        self.codec = Codec(self.world)
+        self.render_mode = render_mode
+        self.max_quarters = max_quarters
+        self.bankruptcy_penalty = float(bankruptcy_penalty)
+        n = self.world.n_players
+        self.possible_agents: list[str] = [agent_name(s) for s in range(n)]
+        self.agents: list[str] = []
+        self._seat = {a: s for s, a in enumerate(self.possible_agents)}
+        obs_spaces, act_spaces = make_spaces(self.codec, n)
+        self.observation_spaces = dict(zip(self.possible_agents, obs_spaces))
+        self.action_spaces = dict(zip(self.possible_agents, act_spaces))
+        self._rng: np.random.Generator | None = None
+        self._state: MatchState | None = None
+        self._observations: list[Observation] = []
+        self._ev = np.zeros(n)
+        self.last_report: QuarterReport | None = None
+
+    # ------------------------------------------------------------------ spaces
+    def observation_space(self, agent: str) -> spaces.Box:
+        return self.observation_spaces[agent]
+
+    def action_space(self, agent: str) -> spaces.Box:
+        return self.action_spaces[agent]
+
+    # ------------------------------------------------------------------ state
+    @property
+    def match_state(self) -> MatchState:
+        """The engine state of the match (hidden information: not for policies)."""
+        if self._state is None:
+            raise RuntimeError("call reset() first")
+        return self._state
+
+    def observation_of(self, agent: str) -> Observation:
+        """The engine :class:`Observation` behind an agent's current vector."""
+        return self._observations[self._seat[agent]]
+
+    # ------------------------------------------------------------------ reset
+    def reset(
+        self, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Obs], dict[str, dict[str, Any]]]:
+        if seed is not None:
+            self._rng = np.random.default_rng(seed)
+            match_seed = int(seed) & MAX_SEED
+            sequence = np.random.SeedSequence(match_seed)
+            for agent, child in zip(
+                self.possible_agents, sequence.spawn(len(self.possible_agents))
+            ):
+                a, o = (int(x) for x in child.generate_state(2))
+                self.action_spaces[agent].seed(a)
+                self.observation_spaces[agent].seed(o)
+        else:
+            if self._rng is None:
+                self._rng = np.random.default_rng()
+            match_seed = int(self._rng.integers(0, MAX_SEED))
+        return self.start(opening_state(self.world, match_seed))
+
+    def start(self, state: MatchState) -> tuple[dict[str, Obs], dict[str, dict[str, Any]]]:
+        """Begin from a given opening (or mid-match) state instead of a fresh one."""
+        self._state = state
+        self._ev = np.asarray(enterprise_value(state), dtype=np.float64).copy()
+        self.last_report = None
+        self.agents = [a for s, a in enumerate(self.possible_agents) if state.status[s] == ACTIVE]
+        self._observations = [observe(state, s) for s in range(state.n_players)]
+        obs = {a: self.codec.encode(self._observations[self._seat[a]]) for a in self.agents}
+        infos: dict[str, dict[str, Any]] = {
+            a: {"turn": state.turn, "label": state.quarter_label, "seat": self._seat[a]}
+            for a in self.agents
+        }
+        return obs, infos
+
+    # ------------------------------------------------------------------ step
+    def step(
+        self, actions: dict[str, Act]
+    ) -> tuple[
+        dict[str, Obs],
+        dict[str, float],
+        dict[str, bool],
+        dict[str, bool],
+        dict[str, dict[str, Any]],
+    ]:
+        self.match_state  # noqa: B018 (raises before reset)
+        decoded: list[list[object]] = []
+        for seat, agent in enumerate(self.possible_agents):
+            vector = actions.get(agent) if agent in self.agents else None
+            if vector is None:
+                decoded.append([])
+            else:
+                decoded.append(list(self.codec.decode(vector, self._observations[seat])))
+        return self.advance(decoded)
+
+    def advance(
+        self, engine_actions: Sequence[Sequence[object]]
+    ) -> tuple[
+        dict[str, Obs],
+        dict[str, float],
+        dict[str, bool],
+        dict[str, bool],
+        dict[str, dict[str, Any]],
+    ]:
+        """Play one quarter with engine actions per seat (what ``step`` does after decoding)."""
+        state = self.match_state
+        live = list(self.agents)
+        new, report = step(state, engine_actions)
+        self._state = new
+        self.last_report = report
+        played = report.turn
+        ev_row = new.history["enterprise_value"][played]
+        truncate = self.max_quarters is not None and not new.over and new.turn >= self.max_quarters
+        self._observations = [observe(new, s) for s in range(new.n_players)]
+        obs: dict[str, Obs] = {}
+        rewards: dict[str, float] = {}
+        terms: dict[str, bool] = {}
+        truncs: dict[str, bool] = {}
+        infos: dict[str, dict[str, Any]] = {}
+        scale = self.codec.money_scale
+        for agent in live:
+            seat = self._seat[agent]
+            bankrupt = bool(new.status[seat] != ACTIVE)
+            ev = float(ev_row[seat])
+            if not math.isfinite(ev):
+                ev = float(self._ev[seat])
+            reward = (ev - float(self._ev[seat])) / scale
+            if bankrupt:
+                reward -= self.bankruptcy_penalty
+            self._ev[seat] = ev
+            obs[agent] = self.codec.encode(self._observations[seat])
+            rewards[agent] = float(reward)
+            terms[agent] = bool(new.over or bankrupt)
+            truncs[agent] = bool(truncate and not bankrupt)
+            infos[agent] = self._info(report, seat, ev)
+        self.agents = [a for a in live if not (terms[a] or truncs[a])]
+        return obs, rewards, terms, truncs, infos
+
+    def _info(self, report: QuarterReport, seat: int, ev: float) -> dict[str, Any]:
+        p = report.players[seat]
+        return {
+            "turn": report.turn,
+            "label": report.label,
+            "seat": seat,
+            "status": p.status,
+            "rejected": tuple((kind, code) for kind, code, _ in report.rejected[seat]),
+            "applied": len(report.applied[seat]),
+            "events": report.events,
+            "summary": {
+                "capacity": _finite(p.capacity),
+                "demand": _finite(p.demand),
+                "served": _finite(p.served),
+                "revenue": _finite(p.revenue),
+                "cash": _finite(p.cash),
+                "debt": _finite(p.debt),
+                "market_share": _finite(p.market_share),
+                "reputation": _finite(p.reputation),
+                "enterprise_value": _finite(ev),
+            },
+            "state_hash": report.state_hash,
+        }
+
+    # ------------------------------------------------------------------ render
+    def render(self) -> str | None:
+        if self.render_mode != "ansi":
+            return None
+        state = self.match_state
+        lines = [f"{self.world.scenario.name} · {state.quarter_label} · turn {state.turn}"]
+        lines.append(f"{'seat':<8}{'name':<28}{'status':<10}{'cash $M':>10}{'EV $M':>10}")
+        for seat, name in enumerate(state.names):
+            status = "active" if state.status[seat] == ACTIVE else "bankrupt"
+            lines.append(
+                f"{agent_name(seat):<8}{name[:27]:<28}{status:<10}"
+                f"{float(state.cash[seat]):>10.1f}{float(self._ev[seat]):>10.1f}"
+            )
+        return "\n".join(lines)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def parallel_env(**kwargs: Any) -> CapacityWarsParallelEnv:
+    """The parallel env (PettingZoo naming convention)."""
+    return CapacityWarsParallelEnv(**kwargs)
+
+
+def aec_env(**kwargs: Any) -> Any:
+    """The same env in PettingZoo's AEC form (``parallel_to_aec`` with order enforcing)."""
+    return parallel_to_aec(CapacityWarsParallelEnv(**kwargs))
+
+
+env = aec_env
