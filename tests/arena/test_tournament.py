@@ -1,0 +1,290 @@
+"""Tournaments: schedules, match ids, durable resumable results, parallel runs, the leaderboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from game.arena.leaderboard import build_leaderboard, format_leaderboard, pairwise_matrix
+from game.arena.ratings import rate_matches, wilson_interval
+from game.arena.results import RESULTS_NAME, ResultsError, read_results
+from game.arena.schedule import gauntlet, match_id, rotations, round_robin
+from game.arena.tournament import (
+    TournamentConfig,
+    TournamentError,
+    leaderboard_of,
+    main,
+    run_tournament,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+BOTS = ("idle", "random", "balanced")
+CONFIG = TournamentConfig(bots=BOTS, scenario="tutorial", seeds=2, base_seed=5)
+"""3 pairs x 2 rotations x 2 seeds = 12 tutorial matches (about 10 ms each)."""
+
+
+def lines(directory: Path) -> list[str]:
+    return (directory / RESULTS_NAME).read_text().splitlines()
+
+
+def by_id(directory: Path) -> dict[str, str]:
+    """Each match id's line, as written."""
+    return {json.loads(line)["match_id"]: line for line in lines(directory)}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole tournament, played inline without interruption."""
+    directory = tmp_path_factory.mktemp("reference")
+    summary = run_tournament(CONFIG, directory, jobs=1)
+    assert summary.played == summary.scheduled == 12
+    return directory
+
+
+# --- schedules and ids -----------------------------------------------------------------------
+
+
+def test_round_robin_plays_every_group_in_every_rotation_on_every_seed():
+    tasks = round_robin(["a", "b", "c", "d"], seats=3, scenario="s", seeds=[1, 2])
+    assert len(tasks) == 4 * 3 * 2  # C(4,3) groups x 3 rotations x 2 seeds
+    for seed in (1, 2):
+        orders = {t.bots for t in tasks if t.seed == seed}
+        for group in [("a", "b", "c"), ("a", "b", "d"), ("a", "c", "d"), ("b", "c", "d")]:
+            assert set(rotations(group)) <= orders
+    seats = Counter((t.bots[seat], seat) for t in tasks for seat in range(3))
+    assert set(seats.values()) == {6}  # every bot in every seat equally often
+
+
+def test_round_robin_with_fewer_bots_than_seats_fills_the_table_and_plays_each_lineup_once():
+    tasks = round_robin(["a", "b"], seats=4, scenario="s", seeds=[0])
+    assert [t.bots for t in tasks] == [("a", "b", "a", "b"), ("b", "a", "b", "a")]
+
+
+def test_gauntlet_seats_the_challenger_in_every_seat_against_every_group():
+    tasks = gauntlet("x", ["a", "b", "c", "x"], seats=2, scenario="s", seeds=[0, 1])
+    assert len(tasks) == 3 * 2 * 2
+    assert all("x" in t.bots for t in tasks)
+    assert {(t.bots.index("x"), t.seed) for t in tasks} == {(0, 0), (1, 0), (0, 1), (1, 1)}
+    assert {b for t in tasks for b in t.bots} == {"x", "a", "b", "c"}
+
+
+def test_a_round_robin_needs_two_different_bots():
+    with pytest.raises(ValueError, match="two different bots"):
+        round_robin(["a", "a"], seats=2, scenario="s", seeds=[0])
+
+
+def test_match_ids_depend_on_scenario_seed_and_seat_order_only():
+    base = match_id("tutorial", 1, ["idle", "random"])
+    assert base == match_id("tutorial", 1, ("idle", "random"))
+    assert len(base) == 16 and int(base, 16) >= 0
+    others = {
+        match_id("tutorial", 1, ["random", "idle"]),
+        match_id("tutorial", 2, ["idle", "random"]),
+        match_id("standard", 1, ["idle", "random"]),
+        match_id("tutorial", 1, ["idle", "balanced"]),
+    }
+    assert base not in others and len(others) == 4
+
+
+def test_match_ids_are_the_same_in_another_process_with_another_hash_seed():
+    code = (
+        "from game.arena.schedule import match_id as m; print(m('tutorial', 1, ['idle', 'random']))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "12345"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert out == match_id("tutorial", 1, ["idle", "random"])
+
+
+# --- results, resume, parallelism -------------------------------------------------------------
+
+
+def test_every_finished_match_is_one_complete_record(reference: Path):
+    records = read_results(reference)
+    assert len(records) == 12 and len({r["match_id"] for r in records}) == 12
+    record = records[0]
+    assert record["scenario"] == "tutorial" and record["seed"] in (5, 6)
+    assert sorted(record["ranks"]) == [1, 2] and len(record["scores"]) == 2
+    assert record["statuses"] == ["active", "active"] and record["failures"] == []
+    assert len(record["final_hash"]) > 8 and record["turns"] == 8
+    assert record["match_id"] == match_id(record["scenario"], record["seed"], record["bots"])
+
+
+def test_a_killed_run_resumes_without_replaying_and_ends_identical(reference: Path, tmp_path: Path):
+    first = run_tournament(CONFIG, tmp_path, jobs=1, limit=5)
+    assert first.played == 5
+    # The kill landed in the middle of writing the sixth line.
+    missing = next(line for i, line in by_id(reference).items() if i not in by_id(tmp_path))
+    with (tmp_path / RESULTS_NAME).open("a") as handle:
+        handle.write(missing[: len(missing) // 2])
+    assert len(read_results(tmp_path)) == 5  # a reader ignores the cut line
+
+    second = run_tournament(CONFIG, tmp_path, jobs=1)
+    assert second.repaired_bytes == len(missing) // 2
+    assert (second.already_done, second.played) == (5, 7)
+    ids = [json.loads(line)["match_id"] for line in lines(tmp_path)]
+    assert len(ids) == len(set(ids)) == 12
+    assert by_id(tmp_path) == by_id(reference)
+    assert leaderboard_of(tmp_path).to_json() == leaderboard_of(reference).to_json()
+
+    third = run_tournament(CONFIG, tmp_path, jobs=1)
+    assert third.played == 0 and len(lines(tmp_path)) == 12
+
+
+def test_two_workers_give_the_same_results_and_ratings_as_one(reference: Path, tmp_path: Path):
+    summary = run_tournament(CONFIG, tmp_path, jobs=2)
+    assert summary.played == 12
+    assert by_id(tmp_path) == by_id(reference)
+    assert summary.leaderboard.to_json() == leaderboard_of(reference).to_json()
+
+
+def test_ratings_do_not_depend_on_the_order_records_arrive_in(reference: Path):
+    records = read_results(reference)
+    shuffled = records[:]
+    random.Random(3).shuffle(shuffled)
+    assert rate_matches(shuffled) == rate_matches(records)
+    assert build_leaderboard(shuffled).to_json() == build_leaderboard(records).to_json()
+
+
+def test_a_damaged_line_in_the_middle_is_named_by_file_and_line(reference: Path, tmp_path: Path):
+    text = lines(reference)
+    text[3] = text[3][:20]
+    (tmp_path / RESULTS_NAME).write_text("\n".join(text) + "\n")
+    with pytest.raises(ResultsError, match=rf"{RESULTS_NAME}:4: not a JSON object"):
+        read_results(tmp_path)
+
+
+def test_a_bad_bot_spec_stops_the_tournament_before_any_match(tmp_path: Path):
+    config = TournamentConfig(bots=("idle", "balanc"), scenario="tutorial")
+    with pytest.raises(TournamentError, match="did you mean 'balanced'"):
+        run_tournament(config, tmp_path)
+    assert not (tmp_path / RESULTS_NAME).exists()
+
+
+def test_results_played_with_other_content_are_refused(reference: Path, tmp_path: Path):
+    record = json.loads(lines(reference)[0])
+    record["content_hash"] = "0" * 32
+    (tmp_path / RESULTS_NAME).write_text(json.dumps(record) + "\n")
+    with pytest.raises(TournamentError, match="other content"):
+        run_tournament(CONFIG, tmp_path)
+
+
+# --- the leaderboard --------------------------------------------------------------------------
+
+
+def test_wilson_interval_known_values():
+    assert wilson_interval(5, 10) == pytest.approx((0.236593, 0.763407), abs=1e-6)
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.277533), abs=1e-6)
+    assert wilson_interval(10, 10) == pytest.approx((0.722467, 1.0), abs=1e-6)
+    # The roots of (p̂ − p)² = z²·p(1 − p)/n for 81 wins in 263 games.
+    assert wilson_interval(81, 263) == pytest.approx((0.255289, 0.366210), abs=1e-6)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def record(bots: list[str], ranks: list[int], key: str, statuses: list[str] | None = None):
+    return {
+        "match_id": key,
+        "scenario": "s",
+        "seed": 0,
+        "bots": bots,
+        "ranks": ranks,
+        "statuses": statuses or ["active"] * len(bots),
+        "failures": [],
+    }
+
+
+def test_pairwise_matrix_counts_finishing_above_per_meeting():
+    records = [
+        record(["a", "b"], [1, 2], "1"),
+        record(["b", "a"], [2, 1], "2"),
+        record(["a", "b"], [2, 1], "3"),
+        record(["a", "c", "b"], [3, 1, 2], "4"),
+    ]
+    share, meetings = pairwise_matrix(records)
+    assert meetings["a"]["b"] == meetings["b"]["a"] == 4
+    assert share["a"]["b"] == pytest.approx(2 / 4) and share["b"]["a"] == pytest.approx(2 / 4)
+    assert share["c"]["a"] == 1.0 and share["a"]["c"] == 0.0
+    assert share["c"]["b"] == 1.0 and meetings["c"]["b"] == 1
+    assert share["a"]["a"] is None and meetings["a"]["a"] == 0
+
+
+def test_leaderboard_rows_win_rates_ranks_and_bankruptcies():
+    records = [
+        record(["a", "b"], [1, 2], "1", ["active", "bankrupt"]),
+        record(["b", "a"], [2, 1], "2"),
+        record(["a", "b"], [1, 2], "3"),
+        record(["c", "a"], [1, 2], "4"),
+    ]
+    board = build_leaderboard(records)
+    rows = {r.bot: r for r in board.rows}
+    assert board.rows[0].bot == "a" and board.matches == 4
+    assert (rows["a"].games, rows["a"].wins, rows["a"].mean_rank) == (4, 3, 1.25)
+    assert (rows["a"].win_low, rows["a"].win_high) == pytest.approx(wilson_interval(3, 4))
+    assert rows["b"].bankruptcy_rate == pytest.approx(1 / 3)
+    assert rows["a"].mu > rows["b"].mu
+    assert board.pairwise["a"]["c"] == 0.0 and board.pairwise["b"]["c"] is None
+    text = format_leaderboard(board)
+    assert "win rate (95% CI)" in text and "Pairwise" in text and "75.0%" in text
+
+
+def test_a_bot_in_two_seats_is_rated_once_per_match():
+    ratings = rate_matches([record(["a", "b", "a", "b"], [1, 2, 3, 4], "1")])
+    assert set(ratings) == {"a", "b"} and ratings["a"].mu > ratings["b"].mu
+
+
+def test_cli_exports_csv_and_json_and_recomputes_the_leaderboard(
+    reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    out_csv, out_json = tmp_path / "board.csv", tmp_path / "board.json"
+    status = main(
+        [
+            "tournament",
+            "leaderboard",
+            str(reference),
+            "--csv",
+            str(out_csv),
+            "--json",
+            str(out_json),
+        ]
+    )
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "12 matches" in printed and "balanced" in printed
+    data = json.loads(out_json.read_text())
+    assert data == leaderboard_of(reference).to_json()
+    assert data["rows"][0]["bot"] == "balanced"
+    table, matrix = out_csv.read_text().split("\n\n")
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert [r["bot"] for r in rows] == [r["bot"] for r in data["rows"]]
+    assert int(rows[0]["games"]) == 8 and float(rows[0]["win_low"]) <= float(rows[0]["win_rate"])
+    grid = list(csv.reader(io.StringIO(matrix)))
+    assert grid[0][1:] == [r["bot"] for r in data["rows"]] and grid[1][1] == ""
+
+
+def test_cli_runs_a_tournament_and_resumes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    args = ["tournament", "run", "idle", "balanced", "--scenario", "tutorial", "--games", "2"]
+    args += ["--jobs", "1", "--out", str(tmp_path), "--quiet"]
+    assert main(args) == 0
+    assert "4 matches" in capsys.readouterr().out and len(lines(tmp_path)) == 4
+    assert main(args) == 0
+    assert len(lines(tmp_path)) == 4
+
+
+def test_cli_reports_user_errors_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["tournament", "run", "idle", "nope", "--out", str(tmp_path), "-q"]) == 2
+    assert "unknown bot 'nope'" in capsys.readouterr().err
+    assert main(["tournament", "leaderboard", str(tmp_path / "missing")]) == 2
+    assert "no results file" in capsys.readouterr().err

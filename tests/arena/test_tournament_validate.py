@@ -1,0 +1,101 @@
+"""``capwars validate``: a good bot passes, a broken one fails with the reasons why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.arena.tournament import main
+from game.arena.validate import FAIL, NOTE, PASS, format_validation, validate_bot
+
+RAISES = """
+from game.agents import Bot
+
+class Raiser(Bot):
+    def act(self, observation):
+        raise RuntimeError("no idea what to do")
+"""
+
+JUNK = """
+from game.agents import Bot
+
+class Junk(Bot):
+    def act(self, observation):
+        if observation.turn % 2:
+            return "bid everything"
+        return [{"type": "bid_spot", "provider": 7}]
+"""
+
+
+def test_balanced_passes_every_check():
+    report = validate_bot("balanced")
+    assert report.passed
+    assert [c.name for c in report.checks] == [
+        "imports",
+        "setup",
+        "no failures",
+        "valid actions",
+        "rejected actions",
+        "time per turn",
+    ]
+    assert all(c.status in (PASS, NOTE) for c in report.checks)
+    assert format_validation(report).endswith("result: PASS")
+
+
+def test_a_bot_that_raises_fails_with_the_exception_and_its_line(tmp_path: Path):
+    path = tmp_path / "raiser.py"
+    path.write_text(RAISES)
+    report = validate_bot(str(path))
+    assert not report.passed
+    assert report.check("imports").status == PASS
+    failures = report.check("no failures")
+    assert failures.status == FAIL and failures.detail.startswith("16 failure(s)")
+    assert "RuntimeError: no idea what to do" in failures.reasons[0]
+    assert "raiser.py:6" in failures.reasons[0]
+    assert report.check("valid actions").status == FAIL
+    assert "result: FAIL" in format_validation(report)
+
+
+def test_junk_actions_fail_with_reason_codes(tmp_path: Path):
+    path = tmp_path / "junk.py"
+    path.write_text(JUNK)
+    report = validate_bot(str(path))
+    check = report.check("valid actions")
+    assert not report.passed and check.status == FAIL
+    assert any("act() returned str" in r for r in check.reasons)
+    assert any("malformed" in r for r in check.reasons)
+
+
+def test_a_file_that_does_not_import_fails_at_imports(tmp_path: Path):
+    path = tmp_path / "broken.py"
+    path.write_text("import no_such_module_here\n")
+    report = validate_bot(str(path))
+    assert [(c.name, c.status) for c in report.checks] == [("imports", FAIL)]
+    assert "failed to import" in report.checks[0].detail
+
+
+def test_rejected_actions_are_summarised_by_reason_code():
+    report = validate_bot("random", seed=1)
+    check = report.check("rejected actions")
+    assert report.passed and check.status == NOTE
+    assert "mechanic_disabled ×" in check.detail
+
+
+def test_a_slow_bot_fails_the_turn_limit():
+    report = validate_bot("balanced", turn_limit=0.0)
+    assert report.check("time per turn").status == FAIL and not report.passed
+
+
+def test_cli_exit_status_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["validate", "balanced"]) == 0
+    assert "result: PASS" in capsys.readouterr().out
+    path = tmp_path / "raiser.py"
+    path.write_text(RAISES)
+    assert main(["validate", str(path), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["passed"] is False
+    assert {c["name"]: c["status"] for c in data["checks"]}["no failures"] == FAIL
+    assert main(["validate", "balanced", "--scenario", "nowhere"]) == 2
+    assert "nowhere" in capsys.readouterr().err
