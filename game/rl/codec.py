@@ -510,3 +510,23 @@ class Codec:
                     mw = min(max(x * BUILD_FRACTION * d * MW_PER_KGPU, 5.0), 2_000.0)
                     actions.append(BuildDatacenter(region=region.id, megawatts=mw))
         return i
+
+
+def layout_markdown(codec: Codec) -> str:
+    """The two tables of ``docs/RL.md`` for one world: every action and observation dimension."""
+    lines = [
+        f"Actions: `Box(-1, 1, ({codec.action_size},), float32)`",
+        "",
+        "| # | name | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {d.index} | `{d.name}` | {d.meaning} |" for d in codec.action_layout()]
+    lines += [
+        "",
+        f"Observations: `Box(-10, 10, ({codec.observation_size},), float32)`",
+        "",
+        "| # | name | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {d.index} | `{d.name}` | {d.meaning} |" for d in codec.observation_layout()]
+    return "\n".join(lines).replace("|a|", "\\|a\\|")

@@ -108,3 +108,18 @@ def test_encoding_never_sees_rivals_private_state(content):
     # (Rivals' reserved contracts show only through the providers' public free pool.)
     other = dataclasses.replace(state, cash=cash, research_level=research, debt=debt)
     assert np.array_equal(codec.encode(observe(other, 0)), before)
+
+
+def test_docs_rl_md_lists_every_dimension(content):
+    from pathlib import Path
+
+    from game.rl.codec import layout_markdown
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "RL.md").read_text(encoding="utf-8")
+    start, end = "<!-- layout:tutorial:start -->\n", "\n<!-- layout:tutorial:end -->"
+    documented = text.split(start, 1)[1].split(end, 1)[0]
+    tutorial = Codec(new_match(content, "tutorial", seed=0).world)
+    assert documented == layout_markdown(tutorial), "regenerate the tables in docs/RL.md"
+    standard = Codec(new_match(content, "standard", seed=0).world)
+    assert f"`standard` has {standard.action_size} action and" in text
+    assert f"{standard.observation_size} observation dimensions" in text
