@@ -1,8 +1,10 @@
 """Bot specs: turn ``"balanced"`` or ``"path/to/bot.py:MyBot"`` into a bot instance.
 
-Built-in names map to classes here; a Python file is imported under a private module name and
-its class (the one named after ``:``, else the only :class:`Bot` subclass it defines) is built
-with no arguments. Errors are :class:`BotSpecError` with a sentence a newcomer can act on.
+Built-in names map to classes here; a spec that starts with a registered prefix (``cmd:``, which
+:mod:`game.arena.host` registers when imported) goes to that prefix's factory; a Python file is
+imported under a private module name and its class (the one named after ``:``, else the only
+:class:`Bot` subclass it defines) is built with no arguments. Errors are :class:`BotSpecError`
+with a sentence a newcomer can act on.
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ BUILTIN: dict[str, Callable[[], Bot]] = {
 """Built-in bots by spec name. Other packages (the rival roster) register here too."""
 
 
+PREFIXES: dict[str, Callable[[str], Bot]] = {}
+"""Spec prefixes (``"cmd:"``) and the factories that build a bot from the rest of the spec.
+
+Higher layers register here (the external bot host registers ``cmd:``), so this module never
+imports them."""
+
+
 class BotSpecError(ValueError):
     """A bot spec that cannot be turned into a bot."""
 
@@ -37,7 +46,28 @@ def register(name: str, factory: Callable[[], Bot]) -> None:
     BUILTIN[name] = factory
 
 
+def register_prefix(prefix: str, factory: Callable[[str], Bot]) -> None:
+    """Send specs that start with ``prefix`` to ``factory(rest_of_spec)``."""
+    PREFIXES[prefix] = factory
+
+
+def _load_rivals() -> None:
+    """Register the rival roster (``hoarder:hard``, ...) on first use, avoiding import cycles."""
+    global _rivals_loaded
+    if _rivals_loaded:
+        return
+    _rivals_loaded = True
+    from game.agents.rivals import rival_specs
+
+    for name, factory in rival_specs().items():
+        BUILTIN.setdefault(name, factory)
+
+
+_rivals_loaded = False
+
+
 def known_specs() -> list[str]:
+    _load_rivals()
     return sorted(BUILTIN)
 
 
@@ -46,8 +76,16 @@ def make_bot(spec: str) -> Bot:
     spec = spec.strip()
     if not spec:
         raise BotSpecError("empty bot spec")
+    _load_rivals()
     if spec in BUILTIN:
         return BUILTIN[spec]()
+    for prefix, factory in PREFIXES.items():
+        if spec.startswith(prefix):
+            return factory(spec[len(prefix) :].strip())
+    if spec.startswith("cmd:"):
+        raise BotSpecError(
+            "external bots (cmd:...) need the bot host: import game.arena.host first"
+        )
     path_part, _, class_name = spec.partition(":")
     if path_part.endswith(".py") or "/" in path_part or Path(path_part).suffix == ".py":
         return _from_file(Path(path_part), class_name or None)

@@ -7,15 +7,22 @@
 
 A bot that raises, or returns something that is not a list of actions, holds for that quarter;
 the failure is recorded (and kept in the replay) and the match goes on.
+
+A bot that exposes a ``failure`` (an external bot that broke the protocol, timed out or crashed:
+see :mod:`game.arena.host`) is *eliminated*: it holds every remaining quarter, its status, reason
+and stderr tail go into the replay's ``bot_failures`` and the outcome's seats, and it ranks below
+every survivor, later eliminations first.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import game.arena.host  # noqa: F401  (registers the ``cmd:`` bot spec)
 from game.agents.base import Bot, MatchResult, SetupInfo
 from game.agents.registry import make_bot
 from game.engine.observation import observe
@@ -41,6 +48,27 @@ class Recorder(Protocol):
     def end(self, state: MatchState, final: list[Standing]) -> None: ...
 
 
+@dataclass(frozen=True)
+class SeatReport:
+    """How one seat's bot got through the match."""
+
+    seat: int
+    status: str = "ok"
+    """``ok``, or the status that eliminated it: ``invalid``, ``timeout``, ``error``."""
+    eliminated_turn: int | None = None
+    """The quarter it was eliminated in (-1: before the first quarter)."""
+    reason: str = ""
+    stderr_tail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bot_status": self.status,
+            "eliminated_turn": self.eliminated_turn,
+            "failure": self.reason or None,
+            "stderr_tail": self.stderr_tail or None,
+        }
+
+
 @dataclass
 class MatchOutcome:
     """The end of a match."""
@@ -50,6 +78,8 @@ class MatchOutcome:
     bots: list[str]
     failures: list[tuple[int, int, str]] = field(default_factory=list)
     """(turn, seat, what went wrong) for every quarter a bot failed and held."""
+    seats: list[SeatReport] = field(default_factory=list)
+    """Per seat, in seat order: ``ok`` or how the bot was eliminated."""
 
     @property
     def final_hash(self) -> str:
@@ -76,6 +106,7 @@ class MatchOutcome:
                     "cost_per_kgpu": round(s.cost_per_kgpu, 6)
                     if s.cost_per_kgpu != float("inf")
                     else None,
+                    **self.seat_report(s.seat).to_json(),
                 }
                 for s in self.standings
             ],
@@ -83,6 +114,9 @@ class MatchOutcome:
                 {"turn": t, "seat": seat, "error": text} for t, seat, text in self.failures
             ],
         }
+
+    def seat_report(self, seat: int) -> SeatReport:
+        return next((r for r in self.seats if r.seat == seat), SeatReport(seat))
 
 
 def setup_info(state: MatchState, seat: int) -> SetupInfo:
@@ -134,7 +168,49 @@ def run_match(
     specs += ["balanced"] * (n - len(specs))
     players = [make_bot(s) if isinstance(s, str) else s for s in specs]
     labels = [s if isinstance(s, str) else getattr(s, "name", type(s).__name__) for s in specs]
+    try:
+        return _play(state, players, labels, recorders, on_quarter)
+    finally:
+        for bot in players:  # external bots: kill their processes, remove their folders
+            close = getattr(bot, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception:  # cleanup of one bot must not hide the match's own error
+                    traceback.print_exc()
+
+
+def _eliminated(bot: Bot) -> Any:
+    """The bot's elimination (``failure``: status, reason, turn, stderr_tail), if any."""
+    return getattr(bot, "failure", None)
+
+
+def _failure_line(failure: Any) -> str:
+    text = getattr(failure, "text", None)
+    return str(text()) if callable(text) else f"{failure.status}: {failure.reason}"
+
+
+def _play(
+    state: MatchState,
+    players: list[Bot],
+    labels: list[str],
+    recorders: Sequence[Recorder],
+    on_quarter: Callable[[MatchState, QuarterReport], None] | None,
+) -> MatchOutcome:
     failures: list[tuple[int, int, str]] = []
+    eliminated: dict[int, Any] = {}
+    pending: dict[int, str] = {}
+    """Eliminations before the first quarter, reported in its replay line."""
+
+    def check_elimination(seat: int, bot: Bot) -> str | None:
+        failure = _eliminated(bot)
+        if failure is None or seat in eliminated:
+            return None
+        eliminated[seat] = failure
+        turn = failure.turn if failure.turn >= 0 else -1
+        failures.append((turn, seat, f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]))
+        return _failure_line(failure)
+
     for seat, bot in enumerate(players):
         try:
             bot.setup(setup_info(state, seat))
@@ -142,17 +218,25 @@ def run_match(
             failures.append(
                 (-1, seat, f"setup failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT])
             )
+        text = check_elimination(seat, bot)
+        if text:
+            pending[seat] = text
     for recorder in recorders:
         recorder.start(state, labels)
     while not state.over:
         actions: list[list[object]] = []
-        quarter_failures: dict[int, str] = {}
+        quarter_failures: dict[int, str] = dict(pending)
+        pending = {}
         for seat, bot in enumerate(players):
-            if state.status[seat] != 0:
+            if state.status[seat] != 0 or seat in eliminated:
                 actions.append([])
                 continue
             chosen, failure = ask_bot(bot, state, seat)
-            if failure:
+            text = check_elimination(seat, bot)
+            if text:
+                quarter_failures[seat] = text
+                chosen = []
+            elif failure:
                 quarter_failures[seat] = failure
                 failures.append((state.turn, seat, failure))
             actions.append(chosen)
@@ -161,7 +245,7 @@ def run_match(
             recorder.quarter(report, quarter_failures)
         if on_quarter is not None:
             on_quarter(state, report)
-    final = standings(state)
+    final = rank_eliminated(state, standings(state), eliminated)
     for recorder in recorders:
         recorder.end(state, final)
     table = tuple(
@@ -173,4 +257,45 @@ def run_match(
             players[s.seat].on_end(MatchResult(s.seat, s.rank, s.score, s.status, table))
         except Exception as exc:
             failures.append((state.turn, s.seat, f"on_end failed: {type(exc).__name__}: {exc}"))
-    return MatchOutcome(state=state, standings=final, bots=labels, failures=failures)
+    seats = [
+        SeatReport(
+            seat=seat,
+            status=str(eliminated[seat].status),
+            eliminated_turn=eliminated[seat].turn,
+            reason=eliminated[seat].reason,
+            stderr_tail=eliminated[seat].stderr_tail,
+        )
+        if seat in eliminated
+        else SeatReport(seat)
+        for seat in range(len(players))
+    ]
+    return MatchOutcome(state=state, standings=final, bots=labels, failures=failures, seats=seats)
+
+
+def rank_eliminated(
+    state: MatchState, final: list[Standing], eliminated: dict[int, Any]
+) -> list[Standing]:
+    """Eliminated seats below every survivor, later eliminations first, then by score."""
+    if not eliminated:
+        return final
+    survivors = [s for s in final if s.seat not in eliminated]
+    out = sorted(
+        (s for s in final if s.seat in eliminated),
+        key=lambda s: (-eliminated[s.seat].turn, s.rank),
+    )
+    ranked = survivors + [
+        dataclasses.replace(
+            s,
+            status="eliminated",
+            title="Eliminated",
+            verdict=f"bot {eliminated[s.seat].status} "
+            + (
+                f"in {state.world.quarter_label(eliminated[s.seat].turn)}"
+                if eliminated[s.seat].turn >= 0
+                else "before the first quarter"
+            )
+            + f": {eliminated[s.seat].reason}",
+        )
+        for s in out
+    ]
+    return [dataclasses.replace(s, rank=rank + 1) for rank, s in enumerate(ranked)]

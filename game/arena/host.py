@@ -1,0 +1,577 @@
+"""The bot host: an external program (any language) plays a seat over protocol ``capwars/1``.
+
+    >>> from game.agents.registry import make_bot
+    >>> import game.arena.host                     # registers the ``cmd:`` spec prefix
+    >>> bot = make_bot("cmd:node examples/js_bot.js")     # doctest: +SKIP
+
+:class:`ExternalBot` is an ordinary :class:`~game.agents.Bot`, so ``run_match`` plays it like any
+other. The program runs confined:
+
+- in its own session and process group, in a fresh temporary working directory (its ``HOME`` and
+  ``TMPDIR`` too) that is removed afterwards, with a minimal environment;
+- under :mod:`game.arena.sandbox` (resource limits, Landlock write and TCP confinement), and
+  where ``unshare`` allows it, in new user, network and PID namespaces (no network at all; the
+  whole namespace dies with the bot). Without them a warning is logged once;
+- against the clock: a per-turn allowance plus a time bank, read with ``selectors`` and
+  non-blocking pipes so that a silent, flooding or stuck bot never stalls the match.
+
+The first failure eliminates the seat: :attr:`ExternalBot.failure` says how (a
+:class:`~game.arena.protocol.SeatStatus`, the reason, the turn, the tail of stderr), the process
+group is killed, the folder removed, and the seat holds for the rest of the match.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import selectors
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from game.agents.base import Bot, MatchResult, SetupInfo
+from game.agents.registry import BotSpecError, register_prefix
+from game.arena.codec import observation_json
+from game.arena.protocol import (
+    PROTOCOL,
+    Actions,
+    Limits,
+    Ready,
+    SeatStatus,
+)
+from game.engine.actions import ACTION_TYPES, MAX_ACTIONS_PER_QUARTER
+from game.engine.observation import Observation
+
+log = logging.getLogger("capwars.host")
+
+SANDBOX = Path(__file__).with_name("sandbox.py")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NAMESPACES = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child"]
+_READ_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class SeatFailure:
+    """Why a seat was eliminated."""
+
+    status: SeatStatus
+    reason: str
+    turn: int
+    """The quarter it failed in; -1 before the first quarter (start-up, ``ready``)."""
+    stderr_tail: str
+
+    def text(self) -> str:
+        """One block for the replay's ``bot_failures`` and the CLI."""
+        tail = f"\n--- stderr tail ---\n{self.stderr_tail}" if self.stderr_tail else ""
+        return f"{self.status}: {self.reason}{tail}"
+
+
+class _Gone(Exception):
+    """The bot's stdout closed: it exited or was killed."""
+
+
+@cache
+def namespace_prefix() -> tuple[str, ...]:
+    """The ``unshare`` command that isolates a bot, or ``()`` where this host does not allow it."""
+    exe = shutil.which("unshare")
+    if exe is not None:
+        try:
+            probe = subprocess.run(
+                [exe, *NAMESPACES[1:], "true"], capture_output=True, timeout=5, check=False
+            )
+            if probe.returncode == 0:
+                return (exe, *NAMESPACES[1:])
+            why = probe.stderr.decode(errors="replace").strip() or f"exit {probe.returncode}"
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            why = str(exc)
+    else:
+        why = "the unshare command is not installed"
+    log.warning(
+        "bots run without network and PID namespaces (%s): network access is limited to"
+        " Landlock's TCP rules where the kernel has them, and escaped processes are not"
+        " contained by a namespace",
+        why,
+    )
+    return ()
+
+
+def minimal_env(workdir: str) -> dict[str, str]:
+    """The whole environment a bot gets: nothing of the host's secrets."""
+    path = os.environ.get("PATH", os.defpath)
+    return {
+        # The host's interpreter first, so `python bot.py` finds the SDK it ships with.
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), path]),
+        "HOME": workdir,
+        "TMPDIR": workdir,
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "CAPWARS_PROTOCOL": PROTOCOL,
+    }
+
+
+def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
+    """Make relative paths in the command absolute: the bot runs in its own folder."""
+    out = []
+    for index, arg in enumerate(command):
+        candidate = cwd / arg
+        relative = not arg.startswith(("-", "/")) and ("/" in arg or index > 0)
+        out.append(str(candidate.resolve()) if relative and candidate.exists() else arg)
+    return out
+
+
+class ExternalBot(Bot):
+    """A seat played by an external program over protocol ``capwars/1``."""
+
+    def __init__(
+        self,
+        command: str | Sequence[str],
+        limits: Limits | None = None,
+        *,
+        isolate: bool = True,
+        name: str | None = None,
+    ) -> None:
+        try:
+            argv = shlex.split(command) if isinstance(command, str) else list(command)
+        except ValueError as exc:
+            raise BotSpecError(f"cannot parse the bot command {command!r}: {exc}") from None
+        if not argv:
+            raise BotSpecError("empty bot command: use cmd:PROGRAM [ARGS...]")
+        self.command = resolve_command(argv, Path.cwd())
+        self.limits = limits or Limits()
+        self.isolate = isolate
+        self.name = name or "cmd:" + shlex.join(argv)
+        self.status = SeatStatus.OK
+        self.failure: SeatFailure | None = None
+        self.bot_name: str | None = None
+        """The name the bot gave in ``ready``, if any."""
+        self.workdir: str | None = None
+        self.pgid: int | None = None
+        self.bank_left = self.limits.bank_seconds
+        self.start_seconds: float | None = None
+        """Wall time from spawning to ``ready``."""
+        self.turn_seconds: list[float] = []
+        """Wall time of each turn's round trip (turn line written → actions line read)."""
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._selector: selectors.BaseSelector | None = None
+        self._out = bytearray()
+        self._tail = bytearray()
+        self._unsent = b""
+        self._turn = -1
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    # ------------------------------------------------------------------ the Bot interface
+
+    def setup(self, info: SetupInfo) -> None:
+        self.info = info
+        self._turn = -1
+        try:
+            self._spawn()
+        except OSError as exc:
+            self._fail(SeatStatus.ERROR, f"cannot start {self.command[0]!r}: {exc}")
+            return
+        hello = {
+            "protocol": PROTOCOL,
+            "type": "hello",
+            "seat": info.seat,
+            "players": list(info.players),
+            "scenario": info.scenario,
+            "quarters": info.quarters,
+            "industry": info.industry,
+            "seed": info.seed,
+            "rules": {
+                "mechanics": list(info.rules.get("mechanics", ())),
+                "content_hash": info.rules.get("content_hash", ""),
+                "action_types": list(ACTION_TYPES),
+                "max_actions_per_quarter": MAX_ACTIONS_PER_QUARTER,
+            },
+            "limits": self.limits.model_dump(mode="json"),
+        }
+        started = time.perf_counter()
+        line = self._exchange(_line(hello), self.limits.init_seconds)
+        if line is None:
+            if self.failure is None:
+                self._fail(
+                    SeatStatus.ERROR,
+                    f"no `ready` within the init time of {self.limits.init_seconds:g} s",
+                )
+            return
+        ready = self._decode(line, Ready, "ready")
+        if isinstance(ready, Ready):
+            self.bot_name = ready.name
+            self.start_seconds = time.perf_counter() - started
+
+    def act(self, observation: Observation) -> list[Any]:
+        if self.failure is not None:
+            return []
+        self._turn = observation.turn
+        turn_limit = self.limits.turn_seconds
+        allowed = turn_limit + self.bank_left
+        payload = observation_json(observation)
+        head = (
+            f'{{"protocol":"{PROTOCOL}","type":"turn","turn":{observation.turn},'
+            f'"time":{{"turn_seconds":{turn_limit!r},"bank_seconds":{self.bank_left!r}}},'
+            '"observation":'
+        )
+        started = time.perf_counter()
+        line = self._exchange(head.encode() + payload + b"}\n", allowed)
+        elapsed = time.perf_counter() - started
+        if self.failure is not None:
+            return []
+        self.bank_left = max(0.0, self.bank_left - max(0.0, elapsed - turn_limit))
+        if line is None:
+            self._fail(
+                SeatStatus.TIMEOUT,
+                f"no answer to turn {observation.turn} within {allowed:.3f} s"
+                f" ({turn_limit:g} s per turn + the time bank)",
+            )
+            return []
+        self.turn_seconds.append(elapsed)
+        message = self._decode(line, Actions, "actions")
+        if not isinstance(message, Actions):
+            return []
+        if message.turn != observation.turn:
+            self._fail(
+                SeatStatus.INVALID,
+                f"wrong turn echo: answered turn {message.turn} to turn {observation.turn}",
+            )
+            return []
+        return list(message.actions)
+
+    def on_end(self, result: MatchResult) -> None:
+        if self.failure is None and self._proc is not None:
+            end = {
+                "protocol": PROTOCOL,
+                "type": "end",
+                "seat": result.seat,
+                "rank": result.rank,
+                "score": result.score,
+                "status": result.status,
+                "standings": list(result.standings),
+            }
+            with contextlib.suppress(_Gone, OSError):
+                self._write_all(_line(end), self.limits.end_seconds)
+                self._wait_exit(self.limits.end_seconds)
+        self.close()
+
+    # ------------------------------------------------------------------ process handling
+
+    def _spawn(self) -> None:
+        self.workdir = tempfile.mkdtemp(prefix="capwars-bot-")
+        limits = self.limits
+        wrapper = [
+            sys.executable,
+            "-S",
+            "-E",
+            str(SANDBOX),
+            f"memory_mb={limits.memory_mb}",
+            f"cpu_seconds={limits.cpu_seconds}",
+            f"open_files={limits.max_open_files}",
+            f"file_mb={limits.max_file_mb}",
+            f"processes={limits.max_processes}",
+            f"write={self.workdir}",
+            "deny_tcp=1",
+            "--",
+            *self.command,
+        ]
+        prefix = list(namespace_prefix()) if self.isolate else []
+        proc = subprocess.Popen(
+            prefix + wrapper,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=self.workdir,
+            env=minimal_env(self.workdir),
+            start_new_session=True,
+            close_fds=True,
+            bufsize=0,
+        )
+        self._proc = proc
+        self.pgid = proc.pid  # the session leader's pid is its process group id
+        self._finalizer = weakref.finalize(self, _reap, proc, self.workdir)
+        assert proc.stdin and proc.stdout and proc.stderr
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            os.set_blocking(stream.fileno(), False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(proc.stdout, selectors.EVENT_READ)
+        self._selector.register(proc.stderr, selectors.EVENT_READ)
+
+    def close(self) -> None:
+        """Kill the bot's whole process group and remove its folder (safe to call twice)."""
+        if self._proc is not None:
+            with contextlib.suppress(_Gone, OSError, ValueError):
+                self._drain_stderr()
+        if self._selector is not None:
+            self._selector.close()
+            self._selector = None
+        if self._finalizer is not None:
+            self._finalizer()
+
+    @property
+    def stderr_tail(self) -> str:
+        return self._tail.decode("utf-8", errors="replace")
+
+    def _fail(self, status: SeatStatus, reason: str) -> None:
+        if self.failure is not None:
+            return
+        self.status = status
+        if self._proc is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._drain_stderr()
+        self.failure = SeatFailure(status, reason, self._turn, self.stderr_tail)
+        self.close()
+        # The tail may have grown while the group was killed.
+        self.failure = SeatFailure(status, reason, self._turn, self.stderr_tail)
+
+    def _gone_reason(self) -> str:
+        proc = self._proc
+        if proc is None:
+            return "not running"
+        try:
+            code = proc.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            return "closed its stdout"
+        if code < 0:
+            sig = signal.Signals(-code)
+            hint = {
+                signal.SIGKILL: " (a resource limit, or killed)",
+                signal.SIGXCPU: " (CPU time limit)",
+                signal.SIGXFSZ: " (file size limit)",
+                signal.SIGSEGV: " (crashed)",
+            }.get(sig, "")
+            return f"killed by {sig.name}{hint}"
+        return f"exited with code {code}"
+
+    # ------------------------------------------------------------------ the conversation
+
+    def _exchange(self, payload: bytes, timeout: float) -> bytes | None:
+        """Send ``payload`` and return the next line; ``None`` on timeout or failure."""
+        deadline = time.perf_counter() + timeout
+        try:
+            self._unsent += payload
+            self._flush()
+            return self._read_line(deadline)
+        except _Gone:
+            self._fail(SeatStatus.ERROR, self._gone_reason())
+            return None
+        except _Oversize as exc:
+            self._fail(SeatStatus.INVALID, str(exc))
+            return None
+
+    def _flush(self) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None or not self._unsent:
+            return
+        try:
+            written = os.write(proc.stdin.fileno(), self._unsent)
+        except BlockingIOError:
+            written = 0
+        except (BrokenPipeError, OSError):
+            raise _Gone from None
+        self._unsent = self._unsent[written:]
+        if self._unsent and self._selector is not None:
+            with contextlib.suppress(KeyError):
+                self._selector.register(proc.stdin, selectors.EVENT_WRITE)
+
+    def _read_line(self, deadline: float) -> bytes | None:
+        proc, selector = self._proc, self._selector
+        assert proc is not None and selector is not None
+        limit = self.limits.max_line_bytes
+        while True:
+            newline = self._out.find(b"\n")
+            while newline >= 0:
+                line = bytes(self._out[:newline])
+                del self._out[: newline + 1]
+                if len(line) > limit:
+                    raise _Oversize(f"sent a line of {len(line)} bytes (limit {limit})")
+                if line.strip():
+                    return line
+                newline = self._out.find(b"\n")  # blank lines are skipped
+            if len(self._out) > limit:
+                raise _Oversize(f"sent more than {limit} bytes without a newline")
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return None
+            for key, _ in selector.select(remaining):
+                if key.fileobj is proc.stdout:
+                    data = _read(proc.stdout.fileno())
+                    if data == b"":
+                        raise _Gone
+                    self._out += data or b""
+                elif key.fileobj is proc.stderr:
+                    self._read_stderr()
+                else:
+                    self._flush_ready()
+
+    def _flush_ready(self) -> None:
+        proc, selector = self._proc, self._selector
+        assert proc is not None and proc.stdin is not None and selector is not None
+        try:
+            written = os.write(proc.stdin.fileno(), self._unsent)
+        except BlockingIOError:
+            return
+        except OSError:
+            # The bot closed stdin; its exit (or silence) shows up on stdout.
+            written = len(self._unsent)
+        self._unsent = self._unsent[written:]
+        if not self._unsent:
+            selector.unregister(proc.stdin)
+
+    def _write_all(self, payload: bytes, timeout: float) -> None:
+        self._unsent += payload
+        self._flush()
+        deadline = time.perf_counter() + timeout
+        while self._unsent and time.perf_counter() < deadline and self._selector is not None:
+            for key, _ in self._selector.select(max(0.0, deadline - time.perf_counter())):
+                if self._proc is not None and key.fileobj is self._proc.stdin:
+                    self._flush_ready()
+                elif self._proc is not None and key.fileobj is self._proc.stderr:
+                    self._read_stderr()
+                elif _read(key.fd) == b"":  # stdout after the end is ignored
+                    self._selector.unregister(key.fileobj)
+
+    def _wait_exit(self, timeout: float) -> None:
+        deadline = time.perf_counter() + timeout
+        proc = self._proc
+        while proc is not None and proc.poll() is None and time.perf_counter() < deadline:
+            if self._selector is None:
+                break
+            for key, _ in self._selector.select(
+                min(0.02, max(0.0, deadline - time.perf_counter()))
+            ):
+                if key.fileobj is proc.stderr:
+                    self._read_stderr()
+                elif key.fileobj is proc.stdout and _read(key.fd) == b"":
+                    self._selector.unregister(proc.stdout)
+
+    def _read_stderr(self) -> None:
+        proc = self._proc
+        assert proc is not None and proc.stderr is not None
+        data = _read(proc.stderr.fileno())
+        if data is None:
+            return
+        if not data:
+            if self._selector is not None:
+                with contextlib.suppress(KeyError, ValueError):
+                    self._selector.unregister(proc.stderr)
+            return
+        self._tail += data
+        excess = len(self._tail) - self.limits.stderr_tail_bytes
+        if excess > 0:
+            del self._tail[:excess]
+
+    def _drain_stderr(self) -> None:
+        """Take whatever stderr holds now, without waiting."""
+        proc = self._proc
+        if proc is None or proc.stderr is None or proc.stderr.closed:
+            return
+        for _ in range(64):
+            data = _read(proc.stderr.fileno())
+            if not data:
+                return
+            self._tail += data
+            excess = len(self._tail) - self.limits.stderr_tail_bytes
+            if excess > 0:
+                del self._tail[:excess]
+
+    def _decode(self, line: bytes, model: type[BaseModel], expected: str) -> BaseModel | None:
+        """The message in ``line``, or ``None`` after failing the seat as ``invalid``."""
+        problem = ""
+        try:
+            data = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            problem = "a line that is not UTF-8"
+        except (ValueError, RecursionError):
+            problem = f"a line that is not JSON: {_preview(line)}"
+        else:
+            if not isinstance(data, dict):
+                problem = f"a JSON {type(data).__name__}, not an object: {_preview(line)}"
+            elif data.get("type") != expected:
+                problem = f"a message of type {data.get('type')!r} where {expected!r} was due"
+            else:
+                try:
+                    return model.model_validate(data)
+                except ValidationError as exc:
+                    first = exc.errors()[0]
+                    where = ".".join(str(x) for x in first["loc"])
+                    problem = f"a malformed {expected!r} message: {where}: {first['msg']}"
+        self._fail(SeatStatus.INVALID, f"sent {problem}")
+        return None
+
+
+class _Oversize(Exception):
+    pass
+
+
+def _line(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+
+def _preview(line: bytes) -> str:
+    text = line[:80].decode("utf-8", errors="replace")
+    return repr(text) + ("…" if len(line) > 80 else "")
+
+
+def _read(fd: int) -> bytes | None:
+    """What the pipe holds now: ``None`` if nothing yet, ``b""`` at its end."""
+    try:
+        return os.read(fd, _READ_CHUNK)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
+def _reap(proc: subprocess.Popen[bytes], workdir: str | None) -> None:
+    """Kill the process group, wait until none of it is left, remove the folder."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            break
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        time.sleep(0.005)
+    if workdir:
+        _remove_tree(workdir)
+
+
+def _remove_tree(path: str) -> None:
+    def retry(func: Any, target: str, _exc: Any) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(target), 0o700)
+            os.chmod(target, 0o700)
+            func(target)
+
+    shutil.rmtree(path, onerror=retry)
+
+
+def _make_external(rest: str) -> Bot:
+    return ExternalBot(rest)
+
+
+register_prefix("cmd:", _make_external)

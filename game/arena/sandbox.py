@@ -1,0 +1,124 @@
+"""The exec wrapper that confines a bot, then becomes it.
+
+    python -m game.arena.sandbox [memory_mb=N] [cpu_seconds=N] [open_files=N] [file_mb=N]
+                                 [processes=N] [write=DIR] [deny_tcp=1] -- COMMAND ARGS...
+
+It sets resource limits with :func:`resource.setrlimit` (address space, CPU time, open files,
+file size, processes, no core dumps), confines writes to ``DIR`` and denies TCP with Landlock where
+the kernel has it, and then ``os.execvp``s the command: the bot runs in this very process, so the
+limits hold for it and every child it starts. (The host never uses ``preexec_fn``, which is
+unsafe in a threaded parent.) What could not be applied is said on stderr, the bot's log.
+
+The host runs this file by path under ``python -S -E`` to start fast; it imports only the stdlib.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import resource
+import sys
+from types import ModuleType
+
+USAGE = "usage: python -m game.arena.sandbox [key=value ...] -- COMMAND [ARGS...]"
+EXIT_USAGE = 125
+EXIT_EXEC = 127
+
+
+def _landlock() -> ModuleType:
+    # Run by path (`python -S sandbox.py`) the package is not importable, but this folder is.
+    if __package__:
+        return importlib.import_module("game.arena.landlock")
+    return importlib.import_module("landlock")
+
+
+def _user_processes() -> int:
+    """Processes and threads of this user now (what RLIMIT_NPROC counts)."""
+    uid = os.getuid()
+    count = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    if entry.stat().st_uid == uid:
+                        with open(f"/proc/{entry.name}/status", "rb") as f:
+                            for line in f:
+                                if line.startswith(b"Threads:"):
+                                    count += int(line.split()[1])
+                                    break
+    return count
+
+
+def _set(limit: int, soft: int, hard: int | None = None) -> str:
+    hard = soft if hard is None else hard
+    try:
+        _, old_hard = resource.getrlimit(limit)
+        if old_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, old_hard), min(hard, old_hard)
+        resource.setrlimit(limit, (soft, hard))
+    except (ValueError, OSError) as exc:
+        return f"{exc}"
+    return ""
+
+
+def apply_limits(options: dict[str, str]) -> list[str]:
+    """Apply the limits in ``options``; the warnings for those that could not be applied."""
+    mib = 1024 * 1024
+    wanted: list[tuple[str, int, int, int | None]] = []
+    if "memory_mb" in options:
+        wanted.append(("memory", resource.RLIMIT_AS, int(options["memory_mb"]) * mib, None))
+    if "cpu_seconds" in options:
+        # SIGXCPU at the soft limit, SIGKILL one second later (a bot may ignore SIGXCPU).
+        cpu = int(options["cpu_seconds"])
+        wanted.append(("CPU", resource.RLIMIT_CPU, cpu, cpu + 1))
+    if "open_files" in options:
+        wanted.append(("open-file", resource.RLIMIT_NOFILE, int(options["open_files"]), None))
+    if "file_mb" in options:
+        wanted.append(("file-size", resource.RLIMIT_FSIZE, int(options["file_mb"]) * mib, None))
+    # RLIMIT_NPROC counts every process of the user, so the bot gets a margin over what the user
+    # already runs; the kernel does not apply it to root (the PID namespace and the process-group
+    # kill contain a root-run bot instead).
+    if "processes" in options and os.getuid() != 0:
+        cap = _user_processes() + int(options["processes"])
+        wanted.append(("process", resource.RLIMIT_NPROC, cap, None))
+    wanted.append(("core-dump", resource.RLIMIT_CORE, 0, None))
+    warnings = [
+        f"{what} limit not set: {err}"
+        for what, limit, soft, hard in wanted
+        if (err := _set(limit, soft, hard))
+    ]
+    if "write" in options:
+        abi, why = _landlock().restrict([options["write"]], deny_tcp=options.get("deny_tcp") == "1")
+        if not abi:
+            warnings.append(f"filesystem/TCP confinement not applied: {why}")
+    return warnings
+
+
+def main(argv: list[str]) -> int:
+    if "--" not in argv:
+        print(USAGE, file=sys.stderr)
+        return EXIT_USAGE
+    split = argv.index("--")
+    command = argv[split + 1 :]
+    options = dict(arg.partition("=")[::2] for arg in argv[:split])
+    if not command:
+        print(USAGE, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        warnings = apply_limits(options)
+    except ValueError as exc:
+        print(f"sandbox: bad option: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for warning in warnings:
+        print(f"sandbox: {warning}", file=sys.stderr)
+    sys.stderr.flush()
+    try:
+        os.execvp(command[0], command)
+    except OSError as exc:
+        print(f"sandbox: cannot run {command[0]!r}: {exc.strerror}", file=sys.stderr)
+    return EXIT_EXEC
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

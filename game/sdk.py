@@ -1,0 +1,196 @@
+"""The Python SDK for protocol ``capwars/1``: write a bot class, call :func:`run`.
+
+    from game.agents import Bot
+    from game.engine.actions import BidSpot
+    from game.sdk import run
+
+    class MyBot(Bot):
+        def act(self, observation):
+            cheapest = min(observation.providers, key=lambda p: p.spot_price)
+            return [BidSpot(provider=cheapest.id, quantity=5, max_price=cheapest.spot_price * 1.5)]
+
+    if __name__ == "__main__":
+        run(MyBot)
+
+Play it with ``capwars match --bot "cmd:python my_bot.py"``. A :class:`game.agents.Bot` subclass
+gets the engine's own :class:`~game.engine.observation.Observation` (rebuilt from the JSON), so
+the same class plays the same moves in-process (``--bot my_bot.py``) and as a subprocess. Any
+other class with ``act(observation)`` gets a light :class:`Obj` (attribute or key access to the
+JSON) and may return plain dicts; that path imports only the standard library and starts fast.
+
+The protocol owns the process's real stdout. :func:`run` points ``sys.stdout`` and file
+descriptor 1 at stderr, so a stray ``print()`` (or a C library writing to fd 1) lands in the
+bot's log instead of corrupting the conversation. An exception in ``act`` is logged and the
+quarter is held, as it would be in-process.
+
+``python -m game.sdk SPEC`` hosts any bot spec (``balanced``, ``path/bot.py[:Class]``) this way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import IO, Any
+
+PROTOCOL = "capwars/1"
+
+
+class Obj(dict[str, Any]):
+    """A JSON object with attribute access: ``obs.me.cash`` or ``obs["me"]["cash"]``."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return _wrap(self[name])
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, key: str) -> Any:
+        return _wrap(super().__getitem__(key))
+
+
+def _wrap(value: Any) -> Any:
+    if isinstance(value, dict) and not isinstance(value, Obj):
+        return Obj(value)
+    if isinstance(value, list):
+        return [_wrap(v) for v in value]
+    return value
+
+
+def _is_engine_bot(bot: Any) -> bool:
+    if "game.agents.base" not in sys.modules:
+        return False
+    from game.agents.base import Bot
+
+    return isinstance(bot, Bot)
+
+
+def _action_json(action: Any) -> Any:
+    dump = getattr(action, "model_dump", None)
+    return dump(mode="json") if callable(dump) else action
+
+
+class _Session:
+    def __init__(self, bot: Any, out: IO[bytes]) -> None:
+        self.bot = bot
+        self.out = out
+        self.engine = _is_engine_bot(bot)
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.out.write(json.dumps(message, separators=(",", ":"), default=str).encode() + b"\n")
+        self.out.flush()
+
+    def hello(self, msg: dict[str, Any]) -> None:
+        setup = getattr(self.bot, "setup", None)
+        if callable(setup):
+            if self.engine:
+                from game.agents.base import SetupInfo
+
+                rules = msg.get("rules") or {}
+                setup(
+                    SetupInfo(
+                        seat=msg["seat"],
+                        players=tuple(msg["players"]),
+                        scenario=msg["scenario"],
+                        quarters=msg["quarters"],
+                        seed=msg["seed"],
+                        industry=msg["industry"],
+                        rules={
+                            "mechanics": list(rules.get("mechanics", [])),
+                            "content_hash": rules.get("content_hash", ""),
+                        },
+                    )
+                )
+            else:
+                setup(Obj(msg))
+        self.send({"type": "ready", "name": getattr(self.bot, "name", type(self.bot).__name__)})
+
+    def turn(self, msg: dict[str, Any]) -> None:
+        if self.engine:
+            from game.arena.codec import observation_from_dict
+
+            observation: Any = observation_from_dict(msg["observation"])
+        else:
+            observation = Obj(msg["observation"])
+        try:
+            actions = self.bot.act(observation) or []
+            items = [_action_json(a) for a in actions]
+        except Exception:  # the bot's own bug: log it and hold, as run_match does in-process
+            traceback.print_exc()
+            items = []
+        self.send({"type": "actions", "turn": msg["turn"], "actions": items})
+
+    def end(self, msg: dict[str, Any]) -> None:
+        on_end = getattr(self.bot, "on_end", None)
+        if not callable(on_end):
+            return
+        if self.engine:
+            from game.agents.base import MatchResult
+
+            on_end(
+                MatchResult(
+                    msg["seat"],
+                    msg["rank"],
+                    msg["score"],
+                    msg["status"],
+                    tuple(msg.get("standings", [])),
+                )
+            )
+        else:
+            on_end(Obj(msg))
+
+
+def protect_stdout() -> IO[bytes]:
+    """Take the real stdout for the protocol; send ``print()`` and fd 1 to stderr from now on."""
+    sys.stdout.flush()
+    protocol_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return os.fdopen(protocol_fd, "wb", buffering=0)
+
+
+def run(
+    bot_factory: Callable[[], Any],
+    stdin: IO[bytes] | None = None,
+    stdout: IO[bytes] | None = None,
+) -> None:
+    """Play one match over stdin/stdout with the bot ``bot_factory()`` builds."""
+    out = stdout if stdout is not None else protect_stdout()
+    source = stdin if stdin is not None else sys.stdin.buffer
+    session = _Session(bot_factory(), out)
+    for raw in source:
+        if not raw.strip():
+            continue
+        msg = json.loads(raw)
+        kind = msg.get("type")
+        if kind == "hello":
+            session.hello(msg)
+        elif kind == "turn":
+            session.turn(msg)
+        elif kind == "end":
+            session.end(msg)
+            return
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(
+            "usage: python -m game.sdk BOTSPEC   (balanced, path/to/bot.py[:Class])",
+            file=sys.stderr,
+        )
+        return 2
+    from game.agents.registry import BotSpecError, make_bot
+
+    try:
+        bot = make_bot(argv[0])
+    except BotSpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    run(lambda: bot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
