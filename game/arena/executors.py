@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from game.arena.results import record_from_outcome
@@ -65,16 +66,31 @@ def run_inline(tasks: Sequence[MatchTask], content_dir: str | None) -> Iterator[
         yield play_match(task, content_dir)
 
 
-def run_pool(
-    tasks: Sequence[MatchTask], content_dir: str | None, jobs: int
-) -> Iterator[dict[str, Any]]:
-    """Matches on ``jobs`` spawned worker processes, yielded as they finish."""
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=warm_worker, initargs=(content_dir,)
+def start_pool(jobs: int, content_dir: str | None = None) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` spawned workers that load the content as they start."""
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=warm_worker,
+        initargs=(content_dir,),
     )
+
+
+def run_pool(
+    tasks: Sequence[MatchTask],
+    content_dir: str | None,
+    jobs: int,
+    pool: Executor | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Matches on ``jobs`` worker processes, yielded as they finish.
+
+    With ``pool`` the matches run there and the pool is left open for the caller; otherwise a
+    spawned pool is started here and shut down at the end.
+    """
+    own = pool is None
+    executor = start_pool(jobs, content_dir) if pool is None else pool
+    pending: set[Future[dict[str, Any]]] = set()
     try:
-        pending: set[Future[dict[str, Any]]] = set()
         queue = iter(tasks)
         limit = jobs * IN_FLIGHT_PER_WORKER
         exhausted = False
@@ -84,15 +100,23 @@ def run_pool(
                 if task is None:
                     exhausted = True
                     break
-                pending.add(pool.submit(play_match, task, content_dir))
+                pending.add(executor.submit(play_match, task, content_dir))
             if not pending:
                 break
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()
+    except BrokenProcessPool:
+        raise ExecutorError(
+            "a worker process died (killed, or out of memory); the finished matches are saved:"
+            " rerun the same command to resume"
+        ) from None
     finally:
         # On an error or an interrupt, drop what has not started; finished work is on disk.
-        pool.shutdown(wait=True, cancel_futures=True)
+        for future in pending:
+            future.cancel()
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def dask_address(executor: str) -> str:
@@ -153,12 +177,19 @@ def run_tasks(
     content_dir: str | None = None,
     jobs: int = 1,
     executor: str | None = None,
+    pool: Executor | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Play ``tasks`` where asked, yielding each record as its match finishes."""
+    """Play ``tasks`` where asked, yielding each record as its match finishes.
+
+    ``pool``: an already started executor (see :func:`start_pool`) to run them on with ``jobs``
+    matches at a time, kept open afterwards.
+    """
     if executor:
         return run_dask(tasks, content_dir, executor)
     if jobs < 1:
         raise ExecutorError(f"--jobs must be at least 1, got {jobs}")
+    if pool is not None:
+        return run_pool(tasks, content_dir, jobs, pool)
     if jobs == 1 or len(tasks) <= 1:
         return run_inline(tasks, content_dir)
     return run_pool(tasks, content_dir, min(jobs, len(tasks)))

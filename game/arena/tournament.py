@@ -28,6 +28,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,12 +116,14 @@ def run_tournament(
     quiet: bool = True,
     stream: Any = None,
     limit: int | None = None,
+    pool: Executor | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
 ) -> TournamentSummary:
     """Play the tournament's missing matches into ``directory`` and rebuild the leaderboard.
 
     ``limit`` stops after that many new matches (for tests and for slicing long runs);
-    ``on_record`` sees each record just after it is on disk.
+    ``on_record`` sees each record just after it is on disk; ``pool`` is a started process pool
+    to reuse (:func:`~game.arena.executors.start_pool`), left open.
     """
     from game.rules.loader import content_hash
 
@@ -143,7 +146,7 @@ def run_tournament(
         progress = Progress(len(pending), stream=stream, quiet=quiet)
         played = 0
         try:
-            for record in run_tasks(pending, content_dir, jobs=jobs, executor=executor):
+            for record in run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool):
                 if record.get("content_hash") != local_hash:
                     raise TournamentError(
                         f"a worker played match {record['match_id']} with other content"

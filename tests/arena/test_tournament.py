@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from game.arena.bench_tournament import format_tournament_bench, run_tournament_bench
 from game.arena.leaderboard import build_leaderboard, format_leaderboard, pairwise_matrix
+from game.arena.progress import Progress
 from game.arena.ratings import rate_matches, wilson_interval
 from game.arena.results import RESULTS_NAME, ResultsError, read_results
 from game.arena.schedule import gauntlet, match_id, rotations, round_robin
@@ -288,3 +290,34 @@ def test_cli_reports_user_errors_in_one_line(tmp_path: Path, capsys: pytest.Capt
     assert "unknown bot 'nope'" in capsys.readouterr().err
     assert main(["tournament", "leaderboard", str(tmp_path / "missing")]) == 2
     assert "no results file" in capsys.readouterr().err
+
+
+# --- progress and the benchmark ---------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_only_and_never_when_quiet():
+    for stream, quiet, drawn in ((Terminal(), False, True), (io.StringIO(), False, False)):
+        with Progress(4, stream=stream, quiet=quiet) as progress:
+            for _ in range(4):
+                progress.advance()
+        assert bool(stream.getvalue()) is drawn
+    quiet = Terminal()
+    with Progress(4, stream=quiet, quiet=True) as progress:
+        progress.advance()
+    assert quiet.getvalue() == ""
+    line = Progress(10, stream=io.StringIO())
+    line.advance(5)
+    assert "5/10 matches" in line.line() and "eta" in line.line()
+
+
+def test_tournament_bench_reports_rates_for_one_and_two_workers():
+    result = run_tournament_bench(matches=4, workers=(1, 2), repeats=1, scenario="tutorial")
+    assert result["matches"] == 4 and set(result["workers"]) == {"1", "2"}
+    assert result["workers"]["2"]["startup_seconds"] > 0
+    assert result["speedup"] > 0 and isinstance(result["meets_target"], bool)
+    assert "speedup 2 vs 1" in format_tournament_bench(result)
