@@ -8,11 +8,14 @@ line must be a valid record, and a damaged one is reported as ``file:line``.
 A record (see :func:`record_from_outcome`)::
 
     {"match_id": "...", "scenario": "tutorial", "seed": 1, "bots": ["idle", "random"],
-     "ranks": [2, 1], "scores": [...], "statuses": ["active", "active"], "turns": 8,
+     "ranks": [2, 1], "scores": [...], "statuses": ["active", "active"],
+     "bot_statuses": ["ok", "ok"], "turns": 8,
      "final_hash": "...", "content_hash": "...", "failures": []}
 
-Lists are by seat. Nothing in a record depends on the machine, the worker or the clock, so the
-same tournament gives byte-identical records however it is run.
+Lists are by seat. ``statuses`` is the seat's place in the game (``active``, ``bankrupt``,
+``eliminated``); ``bot_statuses`` is how its bot behaved (``ok``, or ``invalid``, ``timeout``,
+``error`` for an external bot that was eliminated). Nothing in a record depends on the machine,
+the worker or the clock, so the same tournament gives byte-identical records however it is run.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ def record_from_outcome(match_id: str, outcome: MatchOutcome) -> dict[str, Any]:
         "ranks": [s.rank for s in by_seat],
         "scores": [s.score for s in by_seat],
         "statuses": [s.status for s in by_seat],
+        "bot_statuses": [outcome.seat_report(seat).status for seat in range(len(by_seat))],
         "turns": int(outcome.state.turn),
         "final_hash": outcome.final_hash,
         "content_hash": outcome.state.world.content_hash,

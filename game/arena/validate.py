@@ -104,6 +104,13 @@ class Probe(Bot):
     def on_end(self, result: MatchResult) -> None:
         self.bot.on_end(result)
 
+    def __getattr__(self, name: str) -> Any:
+        # Everything else the match runner asks of a bot (an external bot's ``failure`` and
+        # ``close``) is the wrapped bot's.
+        if name == "bot":
+            raise AttributeError(name)
+        return getattr(self.bot, name)
+
 
 class RejectionLog:
     """A match recorder keeping one seat's rejected actions."""
@@ -151,6 +158,7 @@ def validate_bot(
     logs: list[RejectionLog] = []
     failures: list[str] = []
     statuses: list[str] = []
+    eliminations: list[str] = []
     for seat in range(seats):
         probe = Probe(first if seat == 0 else make_bot(spec))
         log = RejectionLog(seat)
@@ -165,11 +173,16 @@ def validate_bot(
             if at == seat
         ]
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
+        seat_report = outcome.seat_report(seat)
+        if seat_report.status != "ok":
+            tail = seat_report.stderr_tail.strip().splitlines()[-MAX_EXAMPLES:]
+            eliminations.append(f"seat {seat}: bot {seat_report.status}: {seat_report.reason}")
+            eliminations += [f"seat {seat} stderr: {line[:200]}" for line in tail]
 
     setup_failures = [f for f in failures if ", setup:" in f]
     setup_ms = max(p.setup_seconds for p in probes) * 1000
     report.checks.append(
-        Check("setup", FAIL, "setup() raised", tuple(setup_failures))
+        Check("setup", FAIL, "setup failed", tuple(setup_failures))
         if setup_failures
         else Check("setup", PASS, f"setup() returned in {setup_ms:.1f} ms")
     )
@@ -184,7 +197,7 @@ def validate_bot(
                 FAIL,
                 f"{len(other_failures)} failure(s) in {turns} turns"
                 + (f"; ended {', '.join(bad_status)}" if bad_status else ""),
-                tuple(other_failures[:MAX_EXAMPLES]),
+                tuple(other_failures[:MAX_EXAMPLES] + eliminations),
             )
         )
     else:

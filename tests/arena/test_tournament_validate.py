@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from game.arena.tournament import main
+from game.arena.results import read_results
+from game.arena.tournament import TournamentConfig, main, run_tournament
 from game.arena.validate import FAIL, NOTE, PASS, format_validation, validate_bot
 
 RAISES = """
@@ -99,3 +101,30 @@ def test_cli_exit_status_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert {c["name"]: c["status"] for c in data["checks"]}["no failures"] == FAIL
     assert main(["validate", "balanced", "--scenario", "nowhere"]) == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+def crashing_command() -> str:
+    code = "import sys; sys.stderr.write('cannot start\\n'); sys.exit(3)"
+    return f'cmd:{sys.executable} -c "{code}"'
+
+
+def test_an_external_bot_that_crashes_fails_with_its_status_and_stderr():
+    report = validate_bot(crashing_command())
+    assert not report.passed
+    assert report.check("setup").status == FAIL
+    reasons = report.check("no failures").reasons
+    assert any("bot error" in r for r in reasons)
+    assert any("stderr: cannot start" in r for r in reasons)
+
+
+def test_a_tournament_records_an_external_bot_eliminated(tmp_path: Path):
+    config = TournamentConfig(bots=("idle", crashing_command()), scenario="tutorial")
+    summary = run_tournament(config, tmp_path)
+    records = read_results(tmp_path)
+    assert summary.played == len(records) == 2
+    for record in records:
+        seat = record["bots"].index(crashing_command())
+        assert record["bot_statuses"][seat] == "error"
+        assert record["statuses"][seat] == "eliminated" and record["ranks"][seat] == 2
+    row = next(r for r in summary.leaderboard.rows if r.bot == crashing_command())
+    assert row.failed_matches == 2 and row.wins == 0
