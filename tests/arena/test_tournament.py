@@ -7,8 +7,10 @@ import io
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -321,3 +323,34 @@ def test_tournament_bench_reports_rates_for_one_and_two_workers():
     assert result["workers"]["2"]["startup_seconds"] > 0
     assert result["speedup"] > 0 and isinstance(result["meets_target"], bool)
     assert "speedup 2 vs 1" in format_tournament_bench(result)
+
+
+def test_a_run_killed_for_real_resumes_to_the_same_results(tmp_path: Path):
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    args = ["tournament", "run", *BOTS, "--scenario", "tutorial", "--games", "12", "-q"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "game.arena.tournament", *args, "--jobs", "1", "--out", str(killed)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        results = killed / RESULTS_NAME
+        while time.monotonic() < deadline and process.poll() is None:
+            if results.exists() and results.read_text().count("\n") >= 10:
+                break
+            time.sleep(0.005)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    interrupted = len(lines(killed))
+    assert main([*args, "--jobs", "2", "--out", str(killed)]) == 0
+    assert main([*args, "--jobs", "1", "--out", str(whole)]) == 0
+    ids = [json.loads(line)["match_id"] for line in lines(killed)]
+    assert len(ids) == len(set(ids)) == 72
+    assert process.returncode == -signal.SIGKILL and 10 <= interrupted < 72
+    assert by_id(killed) == by_id(whole)
+    assert leaderboard_of(killed).to_json() == leaderboard_of(whole).to_json()
