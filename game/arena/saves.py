@@ -177,7 +177,8 @@ def read_save(path: Path) -> SaveGame:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = "truncated" if exc.pos >= len(text.rstrip()) else "corrupted"
+        # A save always ends with its closing brace; a file cut short by a crash does not.
+        hint = "corrupted" if text.rstrip().endswith("}") else "truncated"
         raise SaveError(f"the file is {hint} (line {exc.lineno}, column {exc.colno})") from None
     return SaveGame.from_json(data)
 

@@ -61,7 +61,6 @@ class CapwarsApp(App[int]):
         self._content: Content | None = None
         self.started = time.perf_counter()
         self.ready_seconds: float | None = None
-        self._too_small = False
 
     # ------------------------------------------------------------------ content
     @property
@@ -91,19 +90,18 @@ class CapwarsApp(App[int]):
         self._check_size(self.size.width, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
-        self._check_size(event.size.width, event.size.height)
+        self.call_after_refresh(self._check_size, event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
+        """Cover the app with a request for room while the terminal is below 80×24."""
         from game.tui.screens.too_small import TooSmallScreen
 
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
-        if small and not self._too_small:
-            self._too_small = True
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
             self.push_screen(TooSmallScreen())
-        elif not small and self._too_small:
-            self._too_small = False
-            if isinstance(self.screen, TooSmallScreen):
-                self.pop_screen()
+        elif not small and showing:
+            self.pop_screen()
 
     # ------------------------------------------------------------------ games
     def start_session(self, session: GameSession) -> None:

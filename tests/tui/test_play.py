@@ -1,0 +1,341 @@
+"""Pilot tests: the game played through its screens, as a player would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+from tui_helpers import (
+    SIZE,
+    dismiss_notes,
+    end_quarter,
+    fill_order,
+    new_app,
+    settle,
+    start_game,
+    submit,
+)
+
+from game.arena.saves import read_save
+from game.engine import (
+    BidSpot,
+    BuildDatacenter,
+    FundResearch,
+    OrderChips,
+    OrderNetwork,
+    Reserve,
+    SetServicePrice,
+    SetTrainingShare,
+)
+from game.tui.dialogs.action import ActionDialog
+from game.tui.dialogs.load import LoadDialog
+from game.tui.dialogs.message import MessageDialog
+from game.tui.screens.game_over import GameOverScreen
+from game.tui.screens.handover import HandoverScreen
+from game.tui.screens.help import HelpScreen
+from game.tui.screens.main import MainScreen
+from game.tui.screens.new_game import NewGameScreen
+from game.tui.screens.report import ReportScreen
+from game.tui.screens.title import TitleScreen
+from game.tui.screens.too_small import TooSmallScreen
+
+
+async def test_new_game_from_the_title_screen(tmp_path: Path) -> None:
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewGameScreen)
+        app.screen.query_one("#seed", Input).value = "42"
+        app.screen.query_one("#company", Input).value = "Test Bank"
+        await pilot.click("#start")
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.session is not None
+        assert app.session.state.seed == 42
+        assert app.session.state.names[0] == "Test Bank"
+        assert "Test Bank" in str(app.screen.query_one("#status", Static).render())
+
+
+async def test_market_orders_bid_and_reserve(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("2")
+        await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 3, "max_price": 7})
+        await submit(pilot)
+        await fill_order(pilot, "r", {"provider": "stratus", "quantity": 2, "term": 4})
+        await submit(pilot)
+        session = pilot.app.session
+        assert session is not None
+        assert session.pending[0] == [
+            BidSpot(provider="nimbus", quantity=3, max_price=7),
+            Reserve(provider="stratus", quantity=2, term=4),
+        ]
+        await end_quarter(pilot)
+        assert session.state.turn == 1
+        assert session.last_report is not None
+        assert session.last_report.applied[0]
+
+
+async def test_infrastructure_and_research_orders(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        obs = session.view().obs
+        sku = next(c.id for c in obs.chips if c.available and not c.custom)
+        region = obs.regions[0].id
+        await pilot.press("3")
+        await fill_order(pilot, "c", {"sku": sku, "region": region, "quantity": 0.5})
+        await submit(pilot)
+        await fill_order(pilot, "n", {"region": region, "quantity": 1})
+        await submit(pilot)
+        await fill_order(pilot, "d", {"region": region, "megawatts": 20})
+        await submit(pilot)
+        tech = next(t.id for t in obs.me.research if not t.prerequisites)
+        await pilot.press("4")
+        await fill_order(pilot, "f", {"tech": tech, "amount": 10})
+        await submit(pilot)
+        await fill_order(pilot, "p", {"price": 11})
+        await submit(pilot)
+        await fill_order(pilot, "t", {"share": 30})
+        await submit(pilot)
+        kinds = [type(a) for a in session.pending[0]]
+        assert kinds == [
+            OrderChips,
+            OrderNetwork,
+            BuildDatacenter,
+            FundResearch,
+            SetServicePrice,
+            SetTrainingShare,
+        ]
+        await end_quarter(pilot)
+        report = session.last_report
+        assert report is not None and len(report.applied[0]) == 6, report.rejected[0]
+        assert abs(session.state.training_share[0] - 0.3) < 1e-9
+
+
+async def test_dialog_rejects_bad_quantities_inline(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        for text, expected in (
+            ("abc", "not a number"),
+            ("-5", "must not be negative"),
+            ("1e12", "less than or equal"),
+            ("", "enter a number"),
+        ):
+            dialog = await fill_order(pilot, "b", {"quantity": text})
+            verdict = str(dialog.query_one("#verdict", Static).render())
+            assert expected in verdict, (text, verdict)
+            dialog.query_one("#field-quantity", Input).focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, ActionDialog)
+            await pilot.press("escape")
+            await pilot.pause()
+        # An illegal action shows its reason before submission.
+        dialog = await fill_order(pilot, "b", {"provider": "stratus", "max_price": 0.5})
+        assert "reserve price" in str(dialog.query_one("#verdict", Static).render())
+        assert dialog.query_one("#submit").disabled
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.session is not None and pilot.app.session.pending[0] == []
+
+
+async def test_orders_can_be_edited_and_removed(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 3, "max_price": 7})
+        await submit(pilot)
+        await fill_order(pilot, "p", {"price": 12})
+        await submit(pilot)
+        await pilot.press("7")
+        await pilot.pause()
+        await pilot.press("enter")  # edit the first order
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActionDialog)
+        dialog.query_one("#field-quantity", Input).value = "4"
+        await submit(pilot)
+        session = pilot.app.session
+        assert session is not None
+        assert session.pending[0][0] == BidSpot(provider="nimbus", quantity=4, max_price=7)
+        await pilot.press("x")
+        await pilot.pause()
+        assert session.pending[0] == [SetServicePrice(price=12)]
+        assert "projected" in str(pilot.app.screen.query_one("#projected", Static).render())
+
+
+async def test_ending_quarters_shows_the_report(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReportScreen)
+        spot = str(pilot.app.screen.query_one("#report-spot", Static).render())
+        assert "spot $" in spot
+        await dismiss_notes(pilot)
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+        assert isinstance(pilot.app.screen, MainScreen)
+        assert pilot.app.session is not None and pilot.app.session.state.turn == 2
+        # Autosave every quarter.
+        assert sorted(p.name for p in tmp_path.glob("autosave-*")) == [
+            "autosave-001.capwars.json",
+            "autosave-002.capwars.json",
+        ]
+
+
+async def test_save_then_load_restores_the_same_state(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        for _ in range(3):
+            await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 2, "max_price": 9})
+            await submit(pilot)
+            await end_quarter(pilot)
+            await dismiss_notes(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = "mygame"
+        await pilot.press("enter")
+        await pilot.pause()
+        session = pilot.app.session
+        assert session is not None
+        saved_hash = session.state.last_hash
+    path = tmp_path / "mygame.capwars.json"
+    assert read_save(path).hashes[-1] == saved_hash
+    app = new_app(tmp_path, load=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.session is not None and app.session.state.last_hash == saved_hash
+    # Continue from the title screen picks the newest save.
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        assert app.session is not None and app.session.state.last_hash == saved_hash
+
+
+async def test_broken_saves_get_a_clear_message_and_the_rest_stay_listed(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await end_quarter(pilot)
+    good = next(tmp_path.glob("autosave-*"))
+    text = good.read_text()
+    (tmp_path / "truncated.capwars.json").write_text(text[: len(text) // 2])
+    (tmp_path / "garbage.capwars.json").write_bytes(b"\x00\xff not json")
+    data = json.loads(text)
+    data["version"] = 99
+    (tmp_path / "future.capwars.json").write_text(json.dumps(data))
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LoadDialog)
+        options = dialog.query_one(OptionList)
+        assert options.option_count == 4
+        texts = [str(options.get_option_at_index(i).prompt) for i in range(4)]
+        assert any("truncated" in t and "the file is truncated" in t for t in texts)
+        assert any("newer version" in t for t in texts)
+        bad = next(i for i, info in enumerate(dialog.infos) if not info.ok)
+        options.highlighted = bad
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "cannot be loaded" in str(dialog.query_one("#load-error", Static).render())
+        good_index = next(i for i, info in enumerate(dialog.infos) if info.ok)
+        options.highlighted = good_index
+        await pilot.press("enter")
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        assert isinstance(app.screen, MainScreen)
+    # Loading a broken file directly: a dialog, no crash.
+    app = new_app(tmp_path, load=str(tmp_path / "garbage.capwars.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+
+
+async def test_hot_seat_hands_over_and_hides_figures(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
+        await start_game(pilot, humans=2)
+        session = pilot.app.session
+        assert session is not None and session.humans == (0, 1)
+        await fill_order(pilot, "p", {"price": 12})
+        await submit(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HandoverScreen)
+        assert not pilot.app.screen.query("#status")
+        assert session.state.names[0] not in str(
+            pilot.app.screen.query_one("#handover-name", Static).render()
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MainScreen)
+        assert session.seat == 1
+        await end_quarter(pilot)
+        assert session.state.turn == 1
+        assert isinstance(pilot.app.screen, HandoverScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReportScreen)
+        assert pilot.app.screen.seat == 0
+        assert abs(session.state.service_price[0] - 12) < 1e-9
+
+
+async def test_the_whole_tutorial_through_the_ui(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        for quarter in range(8):
+            await dismiss_notes(pilot)
+            assert isinstance(pilot.app.screen, MainScreen), (quarter, pilot.app.screen)
+            if quarter == 0:
+                await fill_order(pilot, "r", {"provider": "nimbus", "quantity": 3, "term": 4})
+                await submit(pilot)
+            await fill_order(pilot, "b", {"provider": "ironlattice", "quantity": 2, "max_price": 8})
+            await submit(pilot)
+            await end_quarter(pilot)
+        assert session.over
+        assert isinstance(pilot.app.screen, GameOverScreen)
+        title = str(pilot.app.screen.query_one("#over-title", Static).render())
+        assert "Game over after 8 quarters" in title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TitleScreen)
+
+
+async def test_help_shows_context_and_glossary(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("2")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert "spot auction" in str(pilot.app.screen.query_one("#context-help", Static).render())
+        assert "kGPU" in str(pilot.app.screen.query_one("#glossary", Static).render())
+
+
+async def test_too_small_terminal_asks_for_room(tmp_path: Path) -> None:
+    app = new_app(tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)

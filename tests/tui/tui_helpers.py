@@ -1,0 +1,81 @@
+"""Pilot helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from game.tui.app import CapwarsApp, make_app
+from game.tui.dialogs.action import ActionDialog
+from game.tui.dialogs.message import MessageDialog
+from game.tui.screens.main import MainScreen
+from game.tui.screens.report import ReportScreen
+
+SIZE = (120, 40)
+
+
+def new_app(
+    saves: Path, scenario: str | None = None, seed: int | None = 11, **kw: Any
+) -> CapwarsApp:
+    return make_app(scenario=scenario, seed=seed, saves=saves, **kw)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def dismiss_notes(pilot: Pilot[Any]) -> None:
+    """Close lesson dialogs and quarter reports until the main screen (or another) shows."""
+    for _ in range(6):
+        if isinstance(pilot.app.screen, MessageDialog | ReportScreen):
+            await pilot.press("escape")
+            await pilot.pause()
+        else:
+            return
+
+
+async def start_game(pilot: Pilot[Any], humans: int = 1) -> MainScreen:
+    """From the new-game screen (opened by make_app(scenario=...)), start and reach the main screen."""
+    await pilot.pause()
+    if humans > 1:
+        pilot.app.screen.query_one("#humans", Select).value = humans
+        await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await dismiss_notes(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen), screen
+    return screen
+
+
+async def fill_order(pilot: Pilot[Any], key: str, values: dict[str, Any]) -> ActionDialog:
+    """Open an order dialog with ``key`` and fill its fields (not submitted)."""
+    await pilot.press(key)
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ActionDialog), dialog
+    for name, value in values.items():
+        widget = dialog.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            assert isinstance(widget, Input)
+            widget.value = str(value)
+    await pilot.pause()
+    return dialog
+
+
+async def submit(pilot: Pilot[Any]) -> None:
+    await pilot.click("#submit")
+    await pilot.pause()
+
+
+async def end_quarter(pilot: Pilot[Any]) -> None:
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("y")
+    await settle(pilot)
