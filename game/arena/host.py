@@ -26,6 +26,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import selectors
 import shlex
 import shutil
@@ -62,6 +63,7 @@ SANDBOX = Path(__file__).with_name("sandbox.py")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NAMESPACES = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child"]
 _READ_CHUNK = 1 << 16
+_SANDBOX_KILLED = re.compile(r"^sandbox: bot killed by (SIG[A-Z0-9]+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,7 @@ class ExternalBot(Bot):
     def _spawn(self) -> None:
         self.workdir = tempfile.mkdtemp(prefix="capwars-bot-")
         limits = self.limits
+        prefix = list(namespace_prefix()) if self.isolate else []
         wrapper = [
             sys.executable,
             "-S",
@@ -286,10 +289,10 @@ class ExternalBot(Bot):
             f"processes={limits.max_processes}",
             f"write={self.workdir}",
             "deny_tcp=1",
+            *(["init=1"] if prefix else []),
             "--",
             *self.command,
         ]
-        prefix = list(namespace_prefix()) if self.isolate else []
         proc = subprocess.Popen(
             prefix + wrapper,
             stdin=subprocess.PIPE,
@@ -346,8 +349,9 @@ class ExternalBot(Bot):
             code = proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             return "closed its stdout"
-        if code < 0:
-            sig = signal.Signals(-code)
+        killed = _SANDBOX_KILLED.findall(self.stderr_tail)
+        if code < 0 or (code > 128 and killed):
+            sig = signal.Signals(-code) if code < 0 else signal.Signals[killed[-1]]
             hint = {
                 signal.SIGKILL: " (a resource limit, or killed)",
                 signal.SIGXCPU: " (CPU time limit)",
@@ -539,6 +543,13 @@ def _read(fd: int) -> bytes | None:
 
 def _reap(proc: subprocess.Popen[bytes], workdir: str | None) -> None:
     """Kill the process group, wait until none of it is left, remove the folder."""
+    # Under `unshare --fork` kill its child (the namespace's PID 1) first, so that unshare
+    # reaps it before exiting; killed together, the child would linger as an orphan zombie.
+    for child in _children(proc.pid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(child, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=0.5)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
@@ -558,6 +569,14 @@ def _reap(proc: subprocess.Popen[bytes], workdir: str | None) -> None:
         time.sleep(0.005)
     if workdir:
         _remove_tree(workdir)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(x) for x in text.split()]
 
 
 def _remove_tree(path: str) -> None:

@@ -17,10 +17,12 @@ that action (it is rejected with the ``malformed`` code and reported in the next
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from game.arena.wire import ObservationWire
 
@@ -124,18 +126,12 @@ class Turn(_HostMessage):
     time: TimeLeft
 
 
-ActionItem = Annotated[
-    Any,
-    WithJsonSchema({"$ref": "action.json", "description": "One action; see action.json."}),
-]
-
-
 class Actions(_BotMessage):
     """Bot → host: this quarter's actions (an empty list holds)."""
 
     type: Literal["actions"]
     turn: StrictInt = Field(description="The turn number of the `turn` message answered.")
-    actions: list[ActionItem] = Field(
+    actions: list[Any] = Field(
         description="Actions; malformed or illegal ones are rejected one by one with a code."
     )
 
@@ -179,6 +175,9 @@ def message_schemas() -> dict[str, dict[str, Any]]:
     for name, model in MESSAGES.items():
         schema = model.model_json_schema()
         schema["$id"] = f"{name}.json"
+        if name == "actions":
+            # Items are checked one by one by the engine (a bad one is rejected, not the message).
+            schema["properties"]["actions"]["items"] = {"$ref": "action.json"}
         schemas[name] = schema
     action = ACTION_ADAPTER.json_schema()
     action["$id"] = "action.json"
@@ -188,3 +187,24 @@ def message_schemas() -> dict[str, dict[str, Any]]:
     observation["$id"] = "observation.json"
     schemas["observation"] = observation
     return schemas
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    """The committed form of a schema file."""
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema as ``folder/NAME.json`` (``python -m game.arena.protocol`` does this)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in message_schemas().items():
+        path = folder / f"{name}.json"
+        path.write_text(schema_text(schema), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_schemas(Path(__file__).resolve().parents[2] / "docs" / "schemas"):
+        print(path)

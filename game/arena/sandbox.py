@@ -1,13 +1,18 @@
 """The exec wrapper that confines a bot, then becomes it.
 
     python -m game.arena.sandbox [memory_mb=N] [cpu_seconds=N] [open_files=N] [file_mb=N]
-                                 [processes=N] [write=DIR] [deny_tcp=1] -- COMMAND ARGS...
+                                 [processes=N] [write=DIR] [deny_tcp=1] [init=1]
+                                 -- COMMAND ARGS...
 
 It sets resource limits with :func:`resource.setrlimit` (address space, CPU time, open files,
 file size, processes, no core dumps), confines writes to ``DIR`` and denies TCP with Landlock where
 the kernel has it, and then ``os.execvp``s the command: the bot runs in this very process, so the
 limits hold for it and every child it starts. (The host never uses ``preexec_fn``, which is
 unsafe in a threaded parent.) What could not be applied is said on stderr, the bot's log.
+
+With ``init=1`` (the host passes it when the bot gets its own PID namespace) it forks first and
+stays as the namespace's PID 1: it reaps orphans, and reports on stderr a bot killed by a signal
+(``sandbox: bot killed by SIGKILL``), which ``unshare`` cannot pass on as an exit status.
 
 The host runs this file by path under ``python -S -E`` to start fast; it imports only the stdlib.
 """
@@ -18,6 +23,7 @@ import contextlib
 import importlib
 import os
 import resource
+import signal
 import sys
 from types import ModuleType
 
@@ -69,9 +75,10 @@ def apply_limits(options: dict[str, str]) -> list[str]:
     if "memory_mb" in options:
         wanted.append(("memory", resource.RLIMIT_AS, int(options["memory_mb"]) * mib, None))
     if "cpu_seconds" in options:
-        # SIGXCPU at the soft limit, SIGKILL one second later (a bot may ignore SIGXCPU).
+        # Soft = hard: the kernel sends SIGKILL at the limit. (SIGXCPU at a lower soft limit
+        # would be ignored by a bot running as PID 1 of its namespace, or caught by any bot.)
         cpu = int(options["cpu_seconds"])
-        wanted.append(("CPU", resource.RLIMIT_CPU, cpu, cpu + 1))
+        wanted.append(("CPU", resource.RLIMIT_CPU, cpu, cpu))
     if "open_files" in options:
         wanted.append(("open-file", resource.RLIMIT_NOFILE, int(options["open_files"]), None))
     if "file_mb" in options:
@@ -113,11 +120,36 @@ def main(argv: list[str]) -> int:
     for warning in warnings:
         print(f"sandbox: {warning}", file=sys.stderr)
     sys.stderr.flush()
+    if options.get("init") == "1" and (bot := os.fork()) != 0:
+        return init(bot)
     try:
         os.execvp(command[0], command)
     except OSError as exc:
         print(f"sandbox: cannot run {command[0]!r}: {exc.strerror}", file=sys.stderr)
     return EXIT_EXEC
+
+
+def init(bot: int) -> int:
+    """PID 1 of the bot's namespace: reap every process until the bot exits, report how.
+
+    The limits were applied before the fork, so they hold for the bot. When this process exits
+    the kernel kills everything left in the namespace, escaped grandchildren included.
+    """
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)  # the bot alone holds the protocol pipes: its exit closes them
+    os.dup2(devnull, 1)
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            return 0
+        if pid == bot:
+            break
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        print(f"sandbox: bot killed by {signal.Signals(number).name}", file=sys.stderr)
+        return 128 + number
+    return os.waitstatus_to_exitcode(status)
 
 
 if __name__ == "__main__":

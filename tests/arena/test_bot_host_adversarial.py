@@ -1,0 +1,476 @@
+"""Hostile and broken external bots: each case ends with its exact status, and the match,
+the other seat, the machine and the disk come through clean.
+
+Every bot here is a small Python script written to a temporary file and played as a real
+subprocess through the host (sandbox wrapper, namespaces, Landlock where available) in the
+8-quarter tutorial against the built-in ``balanced`` bot. Limits are kept small so the file
+stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import socket
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from game.arena import landlock
+from game.arena.host import ExternalBot, namespace_prefix
+from game.arena.match import MatchOutcome, run_match
+from game.arena.protocol import Limits, SeatStatus
+from game.arena.replay import ReplayWriter, read_replay
+from game.engine.setup import new_match
+from game.engine.step import step
+from game.rules.loader import load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMITS = Limits(
+    init_seconds=3.0,
+    turn_seconds=0.2,
+    bank_seconds=0.3,
+    max_line_bytes=4096,
+    memory_mb=256,
+    cpu_seconds=20,
+    end_seconds=0.3,
+    stderr_tail_bytes=2048,
+)
+
+# A bot that answers every turn with no actions; cases splice their misbehaviour into it.
+PROLOGUE = """
+import json, os, sys, time
+def send(obj):
+    sys.stdout.write(json.dumps(obj) + "\\n"); sys.stdout.flush()
+"""
+LOOP = """
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "hello":
+        {on_hello}
+        send({{"type": "ready"}})
+    elif msg["type"] == "turn":
+        turn = msg["turn"]
+        {on_turn}
+        send({{"type": "actions", "turn": turn, "actions": []}})
+    elif msg["type"] == "end":
+        break
+"""
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+def write_bot(
+    tmp_path: Path, on_turn: str = "pass", on_hello: str = "pass", head: str = ""
+) -> Path:
+    path = tmp_path / "hostile_bot.py"
+    body = LOOP.format(on_turn=on_turn, on_hello=on_hello)
+    path.write_text(PROLOGUE + textwrap.dedent(head) + body, encoding="utf-8")
+    return path
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """Live (non-zombie) processes whose command line contains ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            if marker.encode() in (entry / "cmdline").read_bytes():
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry.name))
+    return found
+
+
+def play(content, tmp_path: Path, bot: ExternalBot) -> tuple[MatchOutcome, dict]:
+    replay = tmp_path / "match.jsonl"
+    outcome = run_match(
+        content, "tutorial", 5, bots=[bot, "balanced"], recorders=[ReplayWriter(replay)]
+    )
+    return outcome, {"replay": read_replay(replay)}
+
+
+def assert_clean(bot: ExternalBot, marker: str | None = None) -> None:
+    """No process of the bot's group survives and its folder is gone."""
+    assert bot.pgid is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(bot.pgid, 0)
+    assert bot.workdir is not None and not Path(bot.workdir).exists()
+    if marker:
+        deadline = time.monotonic() + 2
+        while processes_mentioning(marker) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert processes_mentioning(marker) == []
+
+
+def run_case(content, tmp_path, script: Path, limits: Limits = LIMITS):
+    bot = ExternalBot([sys.executable, str(script)], limits)
+    outcome, extra = play(content, tmp_path, bot)
+    # The match always completes for everyone else.
+    assert outcome.state.turn == 8
+    assert outcome.seats[1].status == "ok"
+    assert_clean(bot, marker=str(script))
+    return bot, outcome, extra["replay"]
+
+
+def assert_eliminated(outcome, replay, status: SeatStatus, reason: str, tail: str | None = None):
+    seat = outcome.seats[0]
+    assert seat.status == status, (seat.reason, seat.stderr_tail)
+    assert reason in seat.reason
+    if tail is not None:
+        assert tail in seat.stderr_tail
+    # Below every survivor, and said so in the replay.
+    standing = next(s for s in outcome.standings if s.seat == 0)
+    assert standing.rank == 2 and standing.status == "eliminated"
+    texts = [q.bot_failures[0] for q in replay.quarters if 0 in q.bot_failures]
+    assert len(texts) == 1 and texts[0].startswith(f"{status}: ")
+    if tail is not None:
+        assert tail in texts[0]
+    player = next(p for p in outcome.to_json()["players"] if p["seat"] == 0)
+    assert player["bot_status"] == status and player["failure"] == seat.reason
+
+
+def test_well_behaved_bot_is_ok_and_cleaned_up(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="print('thinking', file=sys.stderr)")
+    bot, outcome, replay = run_case(content, tmp_path, script)
+    assert outcome.seats[0].status == "ok" and bot.failure is None
+    assert not any(q.bot_failures for q in replay.quarters)
+    assert len(bot.turn_seconds) == 8
+
+
+def test_bot_that_sleeps_in_a_turn_times_out(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="if turn == 2: time.sleep(30)")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 2")
+    assert outcome.seats[0].eliminated_turn == 2
+
+
+def test_time_bank_absorbs_small_overruns(content, tmp_path):
+    # 0.25 s a turn against 0.2 s + a 0.3 s bank: the bank runs dry on the seventh turn.
+    script = write_bot(tmp_path, on_turn="time.sleep(0.25)")
+    _bot, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn")
+    assert outcome.seats[0].eliminated_turn is not None and outcome.seats[0].eliminated_turn >= 3
+
+
+def test_bot_that_crashes_at_start_is_an_error(content, tmp_path):
+    script = write_bot(tmp_path, head="raise RuntimeError('boom-at-start')\n")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 1", "boom-at-start")
+    assert outcome.seats[0].eliminated_turn == -1
+
+
+def test_bot_that_crashes_mid_game_is_an_error(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="if turn == 3: raise ValueError('boom-mid-game')")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 1", "boom-mid-game")
+    assert outcome.seats[0].eliminated_turn == 3
+
+
+def test_bot_that_prints_garbage_is_invalid(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="if turn == 1: print('hello, host!', flush=True)")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.INVALID, "not JSON: 'hello, host!'")
+
+
+def test_sdk_bot_printing_to_stdout_behind_its_back_is_still_ok(content, tmp_path):
+    script = tmp_path / "chatty_bot.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import os, sys
+            from game.sdk import run
+
+            class Chatty:
+                def act(self, obs):
+                    print("stray print on turn", obs.turn)
+                    os.write(1, b"raw write to fd 1\\n")
+                    cheapest = min(obs.providers, key=lambda p: p.spot_price)
+                    return [{"type": "bid_spot", "provider": cheapest.id, "quantity": 1,
+                             "max_price": cheapest.spot_price * 2}]
+
+            run(Chatty)
+            """
+        ),
+        encoding="utf-8",
+    )
+    bot, outcome, replay = run_case(content, tmp_path, script)
+    assert outcome.seats[0].status == "ok", outcome.seats[0]
+    assert "stray print on turn 7" in bot.stderr_tail
+    assert "raw write to fd 1" in bot.stderr_tail
+    assert all(q.submitted[0] for q in replay.quarters)
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        ("'x' * 5000 + '\\n'", "sent a line of 5000 bytes"),
+        ("'x' * 5000); sys.stdout.flush(); time.sleep(5", "without a newline"),
+    ],
+    ids=["long-line", "no-newline"],
+)
+def test_oversize_line_is_invalid(content, tmp_path, payload, reason):
+    script = write_bot(
+        tmp_path, on_turn=f"if turn == 1: sys.stdout.write({payload}); sys.stdout.flush()"
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.INVALID, reason)
+
+
+def test_wrong_turn_echo_is_invalid(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="turn = turn + 1 if turn == 4 else turn")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.INVALID, "wrong turn echo: answered turn 5")
+
+
+def test_bot_that_never_sends_ready_is_an_error(content, tmp_path):
+    script = tmp_path / "silent_bot.py"
+    script.write_text("import sys\nfor line in sys.stdin:\n    pass\n", encoding="utf-8")
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "no `ready` within the init time")
+
+
+def test_bot_that_sends_actions_instead_of_ready_is_invalid(content, tmp_path):
+    script = write_bot(tmp_path, on_hello="send({'type': 'actions', 'turn': 0, 'actions': []})")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.INVALID, "type 'actions' where 'ready'")
+
+
+def test_bot_that_exits_after_ready_is_an_error(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="sys.exit(0)")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 0")
+
+
+def test_bot_allocating_past_the_memory_limit_is_an_error(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="if turn == 1: hoard = bytearray(1024 ** 3)")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 1", "MemoryError")
+
+
+def test_bot_that_spins_forever_times_out(content, tmp_path):
+    script = write_bot(tmp_path, on_turn="while turn == 1: pass")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 1")
+
+
+def test_bot_burning_cpu_in_the_background_is_killed_by_the_cpu_limit(content, tmp_path):
+    head = """
+    import threading
+    def burn():
+        while True:
+            pass
+    threading.Thread(target=burn, daemon=True).start()
+    """
+    script = write_bot(tmp_path, head=head, on_turn="time.sleep(0.3)")
+    limits = LIMITS.model_copy(update={"cpu_seconds": 1, "turn_seconds": 2.0})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "killed by SIG")
+
+
+def test_forked_children_do_not_survive_the_match(content, tmp_path):
+    head = """
+    for escape in (False, False, True):
+        if os.fork() == 0:
+            if escape:
+                os.setsid()  # tries to leave the process group
+            time.sleep(600)
+            os._exit(0)
+    """
+    script = write_bot(tmp_path, head=head)
+    _bot, outcome, _ = run_case(content, tmp_path, script)
+    assert outcome.seats[0].status == "ok"
+
+
+def test_bot_cannot_open_network_connections(content, tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.05)
+    port = server.getsockname()[1]
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError, OSError):
+                accepted.append(server.accept())
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    head = f"""
+    import socket
+    try:
+        socket.create_connection(("127.0.0.1", {port}), timeout=1)
+        print("NETWORK: connected", file=sys.stderr)
+    except OSError as exc:
+        print("NETWORK: refused", exc, file=sys.stderr)
+    """
+    try:
+        bot, outcome, _ = run_case(content, tmp_path, write_bot(tmp_path, head=head))
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+    if not namespace_prefix() and landlock.abi_version() < 4:
+        pytest.skip("no network namespace and no Landlock TCP rules on this host")
+    assert outcome.seats[0].status == "ok"
+    assert accepted == []
+    assert "NETWORK: refused" in bot.stderr_tail
+
+
+def test_bot_cannot_write_outside_its_folder(content, tmp_path):
+    outside = tmp_path / "outside.txt"
+    head = f"""
+    open("inside.txt", "w").write("mine")  # its own working folder is writable
+    try:
+        open({str(outside)!r}, "w").write("escaped")
+        print("WRITE: escaped", file=sys.stderr)
+    except OSError as exc:
+        print("WRITE: denied", exc, file=sys.stderr)
+    """
+    bot, outcome, _ = run_case(content, tmp_path, write_bot(tmp_path, head=head))
+    if landlock.abi_version() < 1:
+        pytest.skip("Landlock is not available on this kernel")
+    assert outcome.seats[0].status == "ok"
+    assert "WRITE: denied" in bot.stderr_tail
+    assert not outside.exists()
+
+
+# ------------------------------------------------------------------------- protocol fuzzing
+
+
+FUZZ_LINES = [
+    b"\xff\xfe\x00garbage\n",
+    b"\xc3\x28 not utf-8\n",
+    b"[1, 2, 3]\n",
+    b'"just a string"\n',
+    b"null\n",
+    b'{"type": "actions"}\n',
+    b'{"type": "actions", "turn": "0", "actions": []}\n',
+    b'{"type": "actions", "turn": 0, "actions": {"not": "a list"}}\n',
+    b"[" * 3000 + b"]" * 3000 + b"\n",
+    b'{"type": "actions", "turn": 0, "actions": [',
+]
+
+
+@pytest.mark.parametrize("line", FUZZ_LINES, ids=range(len(FUZZ_LINES)))
+def test_fuzzed_answers_are_invalid_or_error_never_a_crash(content, tmp_path, line):
+    script = write_bot(
+        tmp_path,
+        on_turn=f"sys.stdout.buffer.write({line!r}); sys.stdout.flush(); sys.exit(0)",
+    )
+    _, outcome, _ = run_case(content, tmp_path, script)
+    # A partial line followed by exit is a crash (error); everything else is malformed.
+    expected = SeatStatus.ERROR if not line.endswith(b"\n") else SeatStatus.INVALID
+    assert outcome.seats[0].status == expected, outcome.seats[0]
+
+
+def test_random_bytes_never_raise(content, tmp_path):
+    rng = random.Random(7)
+    blob = bytes(rng.randrange(256) for _ in range(3000)).replace(b"\n", b"") + b"\n"
+    script = write_bot(tmp_path, on_turn=f"sys.stdout.buffer.write({blob!r}); sys.stdout.flush()")
+    _, outcome, _ = run_case(content, tmp_path, script)
+    assert outcome.seats[0].status == SeatStatus.INVALID
+
+
+def test_huge_numbers_and_nan_in_actions_are_rejected_not_raised(content, tmp_path):
+    actions = (
+        '[{"type": "bid_spot", "provider": "p", "quantity": 1e999, "max_price": NaN},'
+        ' {"type": "borrow", "amount": 1' + "0" * 400 + "},"
+        ' {"type": "reserve", "provider": {"deep": [1]}, "quantity": -Infinity, "term": 4},'
+        ' 17, null, "text", {"type": "set_training_share", "share": 0.1}]'
+    )
+    message = '{"type": "actions", "turn": %d, "actions": ' + actions + "}"
+    script = write_bot(
+        tmp_path,
+        on_turn=f"sys.stdout.write({message!r} % turn + '\\n'); sys.stdout.flush(); continue",
+    )
+    _bot, outcome, replay = run_case(content, tmp_path, script)
+    assert outcome.seats[0].status == "ok", outcome.seats[0]
+    first = replay.quarters[0]
+    assert len(first.rejected[0]) == 6
+    assert {code for _, code, _ in first.rejected[0]} == {"malformed"}
+    assert first.applied[0] == [{"type": "set_training_share", "share": 0.1}]
+    # The replay stays valid JSON: nothing non-finite was kept from the submitted junk.
+    text = (tmp_path / "match.jsonl").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    json.loads(text.splitlines()[1])
+
+
+def test_engine_never_raises_on_random_action_junk(content):
+    rng = random.Random(11)
+    values = [
+        None,
+        True,
+        -1,
+        0,
+        1e308,
+        -1e308,
+        float("nan"),
+        float("inf"),
+        10**400,
+        "",
+        "x" * 100,
+        [],
+        {},
+        [1, [2]],
+        {"a": {"b": 1}},
+        "bid_spot",
+        "stratus",
+    ]
+    fields = [
+        "type",
+        "provider",
+        "quantity",
+        "max_price",
+        "term",
+        "sku",
+        "region",
+        "amount",
+        "share",
+        "price",
+        "tech",
+        "megawatts",
+        "\x00",
+        "",
+    ]
+    types = [
+        "bid_spot",
+        "reserve",
+        "order_chips",
+        "order_network",
+        "build_datacenter",
+        "fund_research",
+        "set_service_price",
+        "set_training_share",
+        "sublease",
+        "borrow",
+        "repay",
+        "nope",
+        3,
+    ]
+    state = new_match(content, "tutorial", 3)
+    while not state.over:
+        junk: list[list[object]] = []
+        for _ in range(state.n_players):
+            seat_actions: list[object] = []
+            for _ in range(rng.randrange(0, 80)):
+                item: object = {"type": rng.choice(types)}
+                for _ in range(rng.randrange(0, 5)):
+                    item[rng.choice(fields)] = rng.choice(values)  # type: ignore[index]
+                seat_actions.append(item if rng.random() > 0.1 else rng.choice(values))
+            junk.append(seat_actions)
+        state, report = step(state, junk)
+        assert len(report.submitted) == state.n_players
