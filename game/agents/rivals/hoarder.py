@@ -33,4 +33,5 @@ class HoarderBot(RivalBot):
             commitment_cap=0.80 + 0.15 * self.personality.risk_appetite,
             research=("continuous_batching", "quantization", "multicloud", "speculative_decoding"),
             price_bias=0.98,
+            extras={"concentrate": 1.0},
         )

@@ -313,21 +313,29 @@ def reserve(ctx: Context) -> None:
         if term > remaining + 2 and term > 4:
             term = 4 if remaining < 8 else 8
         want = gap * weight
-        ranked = provider_rank(ctx, term)[: max(style.spread, 1)]
+        ranked = provider_rank(ctx, term)
+        concentrate = style.extras.get("concentrate", 0.0) > 0
+        if not concentrate:
+            ranked = ranked[: max(style.spread, 1)]
         if not ranked:
             continue
         per = want / len(ranked)
         for provider in ranked:
             price = provider.reserved_price[term]
-            qty = min(per, free_left[provider.id], budget / price if price > 0 else 0.0)
+            # Concentrated buyers fill the best provider first (one large deal), then the next.
+            portion = want if concentrate else per
+            qty = min(portion, free_left[provider.id], budget / price if price > 0 else 0.0)
             if qty < 0.3 or qty * price > ctx.free_cash * 0.6:
                 continue
             qty = round(qty, 2)
             ctx.actions.append(Reserve(provider=provider.id, quantity=qty, term=term))
+            want -= qty
             free_left[provider.id] -= qty
             budget -= qty * price
             ctx.free_cash -= qty * price
             ctx.memory.pending_reserve[provider.id] = ctx.obs.turn
+            if want < 0.3:
+                break
 
 
 # ----------------------------------------------------------------------------- spot
