@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import platform
 
 _SYS_CREATE_RULESET = 444
 _SYS_ADD_RULE = 445
@@ -64,7 +63,8 @@ class _PathBeneathAttr(ctypes.Structure):
 
 
 def _libc() -> ctypes.CDLL | None:
-    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "aarch64", "arm64"):
+    system = os.uname()
+    if system.sysname != "Linux" or system.machine not in ("x86_64", "aarch64", "arm64"):
         return None
     try:
         return ctypes.CDLL(None, use_errno=True)

@@ -19,11 +19,9 @@ The host runs this file by path under ``python -S -E`` to start fast; it imports
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import resource
-import signal
 import sys
 from types import ModuleType
 
@@ -43,16 +41,18 @@ def _user_processes() -> int:
     """Processes and threads of this user now (what RLIMIT_NPROC counts)."""
     uid = os.getuid()
     count = 0
-    with contextlib.suppress(OSError):
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError):
-                    if entry.stat().st_uid == uid:
-                        with open(f"/proc/{entry.name}/status", "rb") as f:
-                            for line in f:
-                                if line.startswith(b"Threads:"):
-                                    count += int(line.split()[1])
-                                    break
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid == uid:
+                with open(f"/proc/{entry.name}/status", "rb") as f:
+                    for line in f:
+                        if line.startswith(b"Threads:"):
+                            count += int(line.split()[1])
+                            break
+        except OSError:  # the process ended while we looked
+            continue
     return count
 
 
@@ -146,6 +146,8 @@ def init(bot: int) -> int:
         if pid == bot:
             break
     if os.WIFSIGNALED(status):
+        import signal  # only here: it costs milliseconds of every bot's start
+
         number = os.WTERMSIG(status)
         print(f"sandbox: bot killed by {signal.Signals(number).name}", file=sys.stderr)
         return 128 + number
