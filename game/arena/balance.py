@@ -8,6 +8,8 @@ Four experiments on the ``standard`` scenario, every match seeded, so a run is r
 2. **Difficulty ladder**: ``hard`` against ``normal`` and ``normal`` against ``easy`` of the same
    archetype, with two other normal archetypes at the table, seats rotated. Reports how often the
    higher level ranks above the lower (target at least 65%, Wilson 95% lower bound above 55%).
+   The same comparison is also made **paired**: each level in the same seat, against the same
+   table, on the same seed, which holds the (unequal) seats fixed.
 3. **Baselines**: ``idle`` and ``random`` against three normal rivals. Reports how often they
    finish last (target at least 90%).
 4. **Think time**: the median seconds per quarter of every rival level (targets: easy and normal
@@ -136,6 +138,26 @@ def ladder(per_pair: int, seed0: int = 10_000) -> list[Task]:
     return tasks
 
 
+def paired(per_seat: int, seed0: int = 30_000) -> list[Task]:
+    """Each level of each archetype in the same seat, against the same table, on the same seed.
+
+    The standard table's seats are far from equal (see the seat win rates), so this measures
+    what the level itself is worth, with the seat held fixed.
+    """
+    tasks = []
+    for a, name in enumerate(ARCHETYPE_NAMES):
+        others = [x for x in ARCHETYPE_NAMES if x != name]
+        for seat in range(4):
+            for i in range(per_seat):
+                seed = seed0 + a * 1000 + seat * 100 + i
+                table = [f"{others[(i + seat + k * 2) % len(others)]}:normal" for k in range(3)]
+                for level in ("easy", "normal", "hard"):
+                    specs = list(table)
+                    specs.insert(seat, f"{name}:{level}")
+                    tasks.append(Task("paired", seed, tuple(specs), f"{name}:{level}:{seat}"))
+    return tasks
+
+
 def baselines(per_bot: int, seed0: int = 20_000) -> list[Task]:
     """``idle`` and ``random`` against three normal rivals, seats rotated."""
     tasks = []
@@ -206,6 +228,22 @@ def summarise(results: Sequence[Result]) -> dict[str, Any]:
         }
         for key, (above, n) in sorted(ladder_stats.items())
     }
+    scores: dict[tuple[str, int, int], dict[str, float]] = defaultdict(dict)
+    for r in results:
+        if r.task.kind != "paired":
+            continue
+        name, level, seat = r.task.tag.split(":")
+        scores[(name, int(seat), r.task.seed)][level] = r.scores[int(seat)]
+    paired_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (name, _, _), by_level in scores.items():
+        for high, low in (("hard", "normal"), ("normal", "easy")):
+            if high in by_level and low in by_level:
+                paired_stats[f"{name} {high}>{low}"][0] += by_level[high] > by_level[low]
+                paired_stats[f"{name} {high}>{low}"][1] += 1
+    out["paired"] = {
+        key: {"rate": above / n, "wilson_low": wilson_lower(above, n), "matches": n}
+        for key, (above, n) in sorted(paired_stats.items())
+    }
     out["hard_bankrupt_rate"] = {k: b / n for k, (b, n) in sorted(hard_busts.items()) if n}
     last: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in results:
@@ -248,6 +286,15 @@ def format_report(summary: dict[str, Any], seconds: float) -> str:
             f"{key:<28} {100 * row['rate']:>7.1f} {100 * row['wilson_low']:>12.1f}"
             f" {row['matches']:>4}  {'ok' if ok else 'MISS'}"
         )
+    if summary["paired"]:
+        lines.append("")
+        lines.append(f"{'same seat, same table':<28} {'above %':>7} {'wilson95 low':>12} {'n':>4}")
+        for key, row in summary["paired"].items():
+            ok = row["rate"] >= 0.65 and row["wilson_low"] > 0.55
+            lines.append(
+                f"{key:<28} {100 * row['rate']:>7.1f} {100 * row['wilson_low']:>12.1f}"
+                f" {row['matches']:>4}  {'ok' if ok else 'MISS'}"
+            )
     busts = ", ".join(f"{k} {100 * v:.0f}%" for k, v in summary["hard_bankrupt_rate"].items())
     lines.append(f"hard bankruptcies: {busts}")
     lines.append("")
@@ -274,8 +321,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--matches", type=int, default=480, help="mixed normal-field matches")
     parser.add_argument("--ladder", type=int, default=40, help="matches per archetype and rung")
     parser.add_argument("--baseline", type=int, default=40, help="matches per baseline bot")
+    parser.add_argument("--paired", type=int, default=5, help="seeds per archetype and seat")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--only", choices=("mixed", "ladder", "baseline"), default=None)
+    parser.add_argument("--only", choices=("mixed", "ladder", "paired", "baseline"), default=None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -285,6 +333,8 @@ def run(args: argparse.Namespace) -> int:
         tasks += mixed_fields(args.matches)
     if args.only in (None, "ladder"):
         tasks += ladder(args.ladder)
+    if args.only in (None, "paired"):
+        tasks += paired(args.paired)
     if args.only in (None, "baseline"):
         tasks += baselines(args.baseline)
     results = run_all(tasks, args.jobs)
