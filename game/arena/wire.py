@@ -159,21 +159,21 @@ class SelfWire(_Wire):
     reserved_payments: list[float] = Field(
         description="$M of take-or-pay payments due in each of the next 12 quarters."
     )
-    region_ids: list[str]
+    region_ids: list[str] = Field(description="Region order of the per-region arrays.")
     chips_perf: list[float] = Field(description="Per region, installed H-class equivalents.")
-    fabric_units: list[float]
-    datacenter_mw: list[float]
-    grid_mw: list[float]
-    queued_mw: list[float]
+    fabric_units: list[float] = Field(description="Per region, network fabric units installed.")
+    datacenter_mw: list[float] = Field(description="Per region, facility MW built.")
+    grid_mw: list[float] = Field(description="Per region, MW of grid connection granted.")
+    queued_mw: list[float] = Field(description="Per region, MW still in the grid queue.")
     chips_arriving: list[list[float]] = Field(description="[region][quarter ahead] arrivals.")
-    fabric_arriving: list[list[float]]
-    datacenter_arriving: list[list[float]]
-    tech_ids: list[str]
-    research_spent: list[float]
-    research_funding: list[float]
+    fabric_arriving: list[list[float]] = Field(description="[region][quarter ahead] fabric.")
+    datacenter_arriving: list[list[float]] = Field(description="[region][quarter ahead] MW.")
+    tech_ids: list[str] = Field(description="Technology order of the research arrays.")
+    research_spent: list[float] = Field(description="$M spent so far per technology.")
+    research_funding: list[float] = Field(description="$M per quarter you fund each with.")
     research_done: list[bool]
     research_slipped: list[bool]
-    last: LastQuarterWire
+    last: LastQuarterWire = Field(description="Your figures of last quarter.")
     sovereign_only: bool = Field(description="You may use only sovereign providers and regions.")
     holdings: list[HoldingsWire] = Field(description="The region arrays again, one object each.")
     research: list[TechWire] = Field(description="The research arrays again, one object each.")
@@ -185,19 +185,19 @@ class ObservationWire(_Wire):
     turn: int = Field(description="0-based quarter number.")
     quarters: int = Field(description="Quarters in the match.")
     label: str = Field(description="Calendar label, e.g. `2027 Q1`.")
-    seat: int
-    scenario: str
+    seat: int = Field(description="Your seat.")
+    scenario: str = Field(description="Scenario id.")
     mechanics: list[str] = Field(description="Mechanics switched on in this scenario.")
-    me: SelfWire
-    providers: list[ProviderWire]
-    chips: list[ChipWire]
-    regions: list[RegionWire]
+    me: SelfWire = Field(description="Your own full state.")
+    providers: list[ProviderWire] = Field(description="Cloud providers: spot and reserved.")
+    chips: list[ChipWire] = Field(description="Accelerators you can order.")
+    regions: list[RegionWire] = Field(description="Where you can build and install.")
     rivals: list[RivalWire] = Field(description="Every other seat.")
     market_demand: float | None = Field(description="Last quarter's whole-market demand, kGPU.")
     spot_history: dict[str, list[float]] = Field(
         description="Per provider, the spot clearing price of every past quarter."
     )
-    news: list[NewsWire]
+    news: list[NewsWire] = Field(description="Last quarter's public news and your notices.")
     rejected: list[list[str]] = Field(
         description="Your actions rejected last quarter: [type, reason code, message]."
     )

@@ -150,3 +150,12 @@ def test_sdk_sends_stray_prints_to_stderr(tmp_path):
     replies = [json.loads(x) for x in proc.stdout.splitlines()]
     assert [r["type"] for r in replies] == ["ready", "actions"]
     assert "stray" in proc.stderr and "raw" in proc.stderr
+
+
+def test_bots_md_reference_is_current():
+    from game.arena.protocol_doc import BOTS_MD, REASONS, render
+    from game.engine.actions import Reason
+
+    assert set(REASONS) == {r.value for r in Reason}
+    text = BOTS_MD.read_text(encoding="utf-8")
+    assert render(text) == text, "regenerate with: python -m game.arena.protocol_doc"
