@@ -10,7 +10,10 @@ median rate of each and their ratio.
 and warmed (content loaded) before the clock starts: that start-up is a fixed cost per
 tournament, not a rate, and is reported on its own as ``startup_seconds``. The machine's load
 average before and after is in the result, because on a shared machine it, not the code, is
-often what limits the ratio.
+often what limits the ratio. Beside the wall-clock rates, the CPU time each match costs (the
+workers' and this process's together) gives the ratio an idle machine would allow
+(``speedup_bound`` = workers × CPU per match on one / CPU per match on N), a figure that load
+from other programs disturbs much less.
 """
 
 from __future__ import annotations
@@ -29,17 +32,20 @@ TARGET_SPEEDUP = 1.8
 BENCH_BOTS = ("balanced", "random", "idle")
 
 
-def _nap(seconds: float) -> int:
+def _nap(seconds: float) -> tuple[int, float]:
     time.sleep(seconds)
-    return os.getpid()
+    return os.getpid(), time.process_time()
 
 
-def _warm(pool: ProcessPoolExecutor, jobs: int) -> None:
-    # Sleeping tasks overlap, so each lands on its own worker and every worker is started
-    # (and its initializer has loaded the content) before timing begins.
-    pids: set[int] = set()
-    while len(pids) < jobs:
-        pids |= set(pool.map(_nap, [0.2] * jobs))
+def _worker_cpu(pool: ProcessPoolExecutor, jobs: int) -> float:
+    """The CPU seconds every worker has used so far (and, the first time, starts them all).
+
+    Sleeping tasks overlap, so each lands on its own worker and every worker answers.
+    """
+    seen: dict[int, float] = {}
+    while len(seen) < jobs:
+        seen.update(pool.map(_nap, [0.1] * jobs))
+    return sum(seen.values())
 
 
 def _load() -> list[float] | None:
@@ -66,16 +72,19 @@ def run_tournament_bench(
     pools: dict[int, ProcessPoolExecutor] = {}
     startup: dict[int, float] = {}
     rates: dict[int, list[float]] = {w: [] for w in workers}
+    cpu: dict[int, list[float]] = {w: [] for w in workers}
     played = 0
     try:
         for jobs in workers:
             if jobs > 1:
                 start = time.perf_counter()
                 pools[jobs] = start_pool(jobs, content_dir)
-                _warm(pools[jobs], jobs)
+                _worker_cpu(pools[jobs], jobs)
                 startup[jobs] = time.perf_counter() - start
         for _ in range(repeats):
             for jobs in workers:
+                pool = pools.get(jobs)
+                cpu_before = time.process_time() + (_worker_cpu(pool, jobs) if pool else 0.0)
                 with tempfile.TemporaryDirectory(prefix="capwars-bench-") as directory:
                     summary = run_tournament(
                         config,
@@ -83,10 +92,12 @@ def run_tournament_bench(
                         jobs=jobs,
                         content_dir=content_dir,
                         limit=matches,
-                        pool=pools.get(jobs),
+                        pool=pool,
                     )
+                cpu_after = time.process_time() + (_worker_cpu(pool, jobs) if pool else 0.0)
                 played = summary.played
                 rates[jobs].append(summary.matches_per_second)
+                cpu[jobs].append((cpu_after - cpu_before) / max(played, 1))
     finally:
         for pool in pools.values():
             pool.shutdown(wait=True)
@@ -94,6 +105,8 @@ def run_tournament_bench(
     base = medians[workers[0]]
     top = workers[-1]
     speedup = medians[top] / base if base > 0 else 0.0
+    cpu_base, cpu_top = statistics.median(cpu[workers[0]]), statistics.median(cpu[top])
+    efficiency = cpu_base / cpu_top if cpu_top > 0 else 0.0
     return {
         "scenario": scenario,
         "matches": played,
@@ -107,11 +120,14 @@ def run_tournament_bench(
                 "low": round(min(rates[jobs]), 3),
                 "high": round(max(rates[jobs]), 3),
                 "startup_seconds": round(startup.get(jobs, 0.0), 3),
+                "cpu_ms_per_match": round(1000 * statistics.median(cpu[jobs]), 3),
             }
             for jobs in workers
         },
         "speedup": round(speedup, 3),
         "speedup_workers": [workers[0], top],
+        "cpu_efficiency": round(efficiency, 3),
+        "speedup_bound": round(efficiency * top / workers[0], 3),
         "target_speedup": TARGET_SPEEDUP,
         "meets_target": speedup >= TARGET_SPEEDUP,
     }
@@ -135,6 +151,11 @@ def format_tournament_bench(result: dict[str, Any]) -> str:
     lines.append(
         f"  speedup {high} vs {low}: {result['speedup']:.2f}×"
         f" ({verdict} the {result['target_speedup']}× target)"
+    )
+    lines.append(
+        f"  CPU per match {result['workers'][str(low)]['cpu_ms_per_match']:.1f} ms on {low},"
+        f" {result['workers'][str(high)]['cpu_ms_per_match']:.1f} ms on {high} (workers and"
+        f" parent): an idle machine allows {result['speedup_bound']:.2f}×"
     )
     return "\n".join(lines)
 

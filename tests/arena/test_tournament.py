@@ -322,6 +322,7 @@ def test_tournament_bench_reports_rates_for_one_and_two_workers():
     assert result["matches"] == 4 and set(result["workers"]) == {"1", "2"}
     assert result["workers"]["2"]["startup_seconds"] > 0
     assert result["speedup"] > 0 and isinstance(result["meets_target"], bool)
+    assert result["workers"]["1"]["cpu_ms_per_match"] > 0 and result["speedup_bound"] > 0
     assert "speedup 2 vs 1" in format_tournament_bench(result)
 
 
