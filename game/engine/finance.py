@@ -83,10 +83,11 @@ def run(state: MatchState, q: Quarter) -> None:
     )
     state.assets_book[...] -= depreciation
     state.assets_book[:, 2] += state.dc_pay[:, :, 0].sum(axis=1) * act
-    revenue_hist = state.history["revenue"]
     t = state.turn
     # A bankrupt player's history is NaN (frozen); its line no longer matters but stays finite.
-    trailing = np.nan_to_num(revenue_hist[max(0, t - 3) : t]).sum(axis=0) + q.revenue
+    trailing = q.revenue
+    for row in state.history.rows()[max(0, t - 3) : t]:
+        trailing = trailing + np.nan_to_num(np.array(row["revenue"]))
     credit = np.maximum(
         world.ind_credit_limit, 0.5 * trailing + 0.5 * state.assets_book.sum(axis=1)
     )

@@ -2,45 +2,52 @@
 
 The hash is a chain: each quarter's hash covers the previous quarter's hash, every array of the
 state and the history row just recorded, so the whole history is covered without rehashing it.
+Arrays are encoded canonically and sparsely: the shapes of every array, then the positions and
+values of the non-zero entries of the float arrays taken as one vector (the delay lines are
+mostly zeros), then the integer arrays, all little-endian.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
-import sys
 
-from game.engine.state import ARRAY_FIELDS, MatchState
+import numpy as np
 
-_LITTLE = sys.byteorder == "little"
-_SHAPE_TAGS: dict[tuple[str, tuple[int, ...]], bytes] = {}
+from game.engine.state import ARRAY_FIELDS, FLOAT_FIELDS, INT_FIELDS, MatchState
+
+_HEADERS: dict[tuple[tuple[int, ...], ...], bytes] = {}
 
 
-def _shape_tag(name: str, shape: tuple[int, ...]) -> bytes:
-    tag = f"{name}{shape}".encode()
-    _SHAPE_TAGS[(name, shape)] = tag
+def _header(shapes: tuple[tuple[int, ...], ...]) -> bytes:
+    tag = repr(tuple(zip(ARRAY_FIELDS, shapes, strict=True))).encode()
+    _HEADERS[shapes] = tag
     return tag
 
 
 def state_hash(state: MatchState) -> str:
     """Hex digest over every field that changes during a match, in a fixed order."""
+    fields = state.__dict__
+    shapes = tuple(fields[name].shape for name in ARRAY_FIELDS)
+    floats = np.concatenate([fields[name].ravel() for name in FLOAT_FIELDS])
+    positions = np.flatnonzero(floats)
+    ints = np.concatenate([fields[name].ravel() for name in INT_FIELDS])
     parts: list[bytes] = [
         state.prev_hash.encode(),
         state.world.content_hash.encode(),
         state.world.scenario.id.encode(),
         struct.pack("<qqq?", state.seed, state.turn, state.n_players, state.over),
+        _HEADERS.get(shapes) or _header(shapes),
+        positions.astype("<i8", copy=False).tobytes(),
+        floats[positions].astype("<f8", copy=False).tobytes(),
+        ints.astype("<i8", copy=False).tobytes(),
     ]
-    for name in ARRAY_FIELDS:
-        array = getattr(state, name)
-        parts.append(_SHAPE_TAGS.get((name, array.shape)) or _shape_tag(name, array.shape))
-        parts.append(
-            array.tobytes() if _LITTLE else array.astype(array.dtype.newbyteorder("<")).tobytes()
-        )
     row = state.turn - 1
     if row >= 0:
-        for key in sorted(state.history):
-            parts.append(key.encode())
-            parts.append(state.history[key][row].tobytes())
+        recorded = state.history.row(row)
+        values = [v for key in sorted(recorded) for v in recorded[key]]
+        parts.append(" ".join(sorted(recorded)).encode())
+        parts.append(struct.pack(f"<{len(values)}d", *values))
     parts.append(
         repr(
             (

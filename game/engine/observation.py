@@ -322,13 +322,14 @@ def _public(state: MatchState) -> _Public:
         len(world.provider_ids)
     )
     discounts = world.scenario.market.reserved_discounts
+    rows = state.history.rows()
+    last_row = rows[last] if last >= 0 else None
+    capacities = (
+        last_row["provider_capacity"] if last_row is not None else state.prov_capacity.tolist()
+    )
     for p, pid in enumerate(world.provider_ids):
         list_price = float(list_prices[p])
-        capacity = (
-            float(state.history["provider_capacity"][last, p])
-            if last >= 0
-            else float(state.prov_capacity[p])
-        )
+        capacity = capacities[p]
         lead = int(world.prov_reserved_lead[p])
         pool = world.prov_reserved_share[p] * capacity
         providers.append(
@@ -395,7 +396,7 @@ def _public(state: MatchState) -> _Public:
     top = float(quality.max()) if quality.size else 1.0
     rivals = []
     for seat in range(state.n_players):
-        share = float(state.history["share"][last, seat]) if last >= 0 else math.nan
+        share = last_row["share"][seat] if last_row is not None else math.nan
         tier = 1 + int(min(4, max(0, math.floor(5 * quality[seat] / top - 1e-9)))) if top > 0 else 1
         rivals.append(
             RivalView(
@@ -411,7 +412,7 @@ def _public(state: MatchState) -> _Public:
             )
         )
     spot_history = {
-        pid: tuple(float(x) for x in state.history["spot_price"][:t, p])
+        pid: tuple(row["spot_price"][p] for row in rows[:t])
         for p, pid in enumerate(world.provider_ids)
     }
     public = _Public(
@@ -420,7 +421,7 @@ def _public(state: MatchState) -> _Public:
         regions=tuple(regions),
         rivals=tuple(rivals),
         spot_history=spot_history,
-        market_demand=float(state.history["market_demand"][last, 0]) if last >= 0 else math.nan,
+        market_demand=last_row["market_demand"][0] if last_row is not None else math.nan,
         news=tuple(n for n in state.news if n.seat is None),
         label=world.quarter_label(t),
         mechanics=tuple(world.scenario.mechanics),
@@ -475,9 +476,9 @@ def observe(state: MatchState, seat: int) -> Observation:
         mine = queue[:, 1] == seat
         if mine.any():
             np.add.at(queued, queue[mine, 0].astype(np.int64), queue[mine, 2])
-    h = state.history
     if last >= 0:
-        last_figures = {k: float(h[k][last, seat]) for k in _LAST_KEYS}
+        row = state.history.row(last)
+        last_figures = {k: row[k][seat] for k in _LAST_KEYS}
     else:
         last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
     done_turn = state.research_done[seat]

@@ -99,6 +99,9 @@ class Quarter:
     operating_profit: FloatArray = field(default_factory=_empty)
     compute_cost: FloatArray = field(default_factory=_empty)
     bankruptcies: list[int] = field(default_factory=list)
+    # record
+    history_row: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    """This quarter's row of every history series (appended to the state's history)."""
 
     @classmethod
     def begin(cls, state: MatchState) -> Quarter:

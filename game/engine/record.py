@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from game.engine.deliveries import shift
+from game.engine.history import History
 from game.engine.quarter import Quarter
 from game.engine.scoring import enterprise_value
 from game.engine.state import MatchState, NewsItem
@@ -36,16 +39,15 @@ PROVIDER_SERIES = ("spot_price", "provider_capacity")
 MARKET_SERIES = ("market_demand",)
 
 
-def empty_history(quarters: int, n_players: int, n_providers: int) -> dict[str, np.ndarray]:
-    history = {key: np.full((quarters, n_players), np.nan) for key in PLAYER_SERIES}
-    history.update({key: np.full((quarters, n_providers), np.nan) for key in PROVIDER_SERIES})
-    history.update({key: np.full((quarters, 1), np.nan) for key in MARKET_SERIES})
-    return history
+def empty_history(quarters: int, n_players: int, n_providers: int) -> History:
+    widths = dict.fromkeys(PLAYER_SERIES, n_players)
+    widths.update(dict.fromkeys(PROVIDER_SERIES, n_providers))
+    widths.update(dict.fromkeys(MARKET_SERIES, 1))
+    return History(quarters, widths)
 
 
 def run(state: MatchState, q: Quarter) -> None:
     t = state.turn
-    h = state.history
     active = state.status == 0
     frozen = ~active & (state.bankrupt_turn < t)
     reserved = q.reserved_received.sum(axis=1)
@@ -72,14 +74,18 @@ def run(state: MatchState, q: Quarter) -> None:
         "service_price": state.service_price,
         "enterprise_value": enterprise_value(state, q.operating_profit),
     }
-    for key, values in series.items():
-        h[key][t] = values
+    row = {
+        key: tuple(np.asarray(values, dtype=np.float64).tolist()) for key, values in series.items()
+    }
     if frozen.any():
+        gone = frozen.tolist()
+        nan = math.nan
         for key in series:
-            h[key][t, frozen] = np.nan
-    h["spot_price"][t] = state.spot_price
-    h["provider_capacity"][t] = q.capacity_eff
-    h["market_demand"][t, 0] = q.market_demand
+            row[key] = tuple(nan if out else v for v, out in zip(row[key], gone, strict=True))
+    row["spot_price"] = tuple(state.spot_price.tolist())
+    row["provider_capacity"] = tuple(np.asarray(q.capacity_eff, dtype=np.float64).tolist())
+    row["market_demand"] = (float(q.market_demand),)
+    q.history_row = row
 
     # Spend with each provider over the last four quarters decides reserved priority.
     shift(state.spend)

@@ -19,6 +19,7 @@ thresholds that name the four quadrants.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,21 +38,43 @@ TITLES = {
 def enterprise_value(state: MatchState, operating_profit: FloatArray | None = None) -> FloatArray:
     """(N,) enterprise value now; ``operating_profit`` adds the quarter being recorded."""
     multiple = state.world.scenario.victory.earnings_multiple
-    history = state.history["operating_profit"]
+    rows = state.history.rows()
     t = state.turn
     if operating_profit is not None:
-        recent = history[max(0, t - 3) : t]
-        earnings = (recent.sum(axis=0) + operating_profit) / (len(recent) + 1)
+        recent = [row["operating_profit"] for row in rows[max(0, t - 3) : t]]
+        total = [float(x) for x in operating_profit]
+        for values in recent:
+            total = [a + b for a, b in zip(total, values, strict=True)]
+        count = len(recent) + 1
     else:
-        recent = history[max(0, t - 4) : t]
-        earnings = recent.mean(axis=0) if len(recent) else np.zeros(state.n_players)
-    earnings = np.nan_to_num(earnings)
-    return (
-        state.cash
-        - state.debt
-        + state.assets_book.sum(axis=1)
-        + multiple * np.maximum(earnings, 0.0) * (0.5 + 0.5 * state.reputation)
+        recent = [row["operating_profit"] for row in rows[max(0, t - 4) : t]]
+        total = [0.0] * state.n_players
+        for values in recent:
+            total = [a + b for a, b in zip(total, values, strict=True)]
+        count = max(len(recent), 1)
+    earnings = [_finite(x / count) for x in total]
+    reputation = state.reputation.tolist()
+    book = state.assets_book.sum(axis=1).tolist()
+    return np.array(
+        [
+            cash - debt + assets + multiple * max(e, 0.0) * (0.5 + 0.5 * rep)
+            for cash, debt, assets, e, rep in zip(
+                state.cash.tolist(), state.debt.tolist(), book, earnings, reputation, strict=True
+            )
+        ]
     )
+
+
+def _finite(x: float) -> float:
+    """``np.nan_to_num`` for one float."""
+    if math.isnan(x):
+        return 0.0
+    if math.isinf(x):
+        return _MAX if x > 0 else -_MAX
+    return x
+
+
+_MAX = float(np.finfo(np.float64).max)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from game.engine.history import History
 from game.engine.report import SpotInputs, SpotResult
 from game.engine.tables import FloatArray, IntArray, World
 
@@ -147,8 +148,11 @@ class MatchState:
     modifiers: tuple[ActiveEffect, ...]
 
     # ---- records
-    history: dict[str, FloatArray]
-    """Per-quarter metrics: (Q, N) per player or (Q, P) per provider; NaN until played."""
+    history: History
+    """Per-quarter metrics: (Q, N) per player or (Q, P) per provider; NaN until played.
+
+    A read-only mapping whose quarters are shared between successive states (see
+    :class:`~game.engine.history.History`)."""
     news: tuple[NewsItem, ...]
     """Last quarter's news (public items and each seat's private notices)."""
     rejected: tuple[tuple[tuple[str, str, str], ...], ...]
@@ -175,19 +179,31 @@ class MatchState:
     def thawed(self) -> MatchState:
         """A copy whose arrays are private and writable (used inside :func:`step`)."""
         changes: dict[str, Any] = {name: getattr(self, name).copy() for name in ARRAY_FIELDS}
-        changes["history"] = {k: v.copy() for k, v in self.history.items()}
-        return dataclasses.replace(self, **changes)
+        return evolve(self, **changes)
 
     def frozen(self) -> MatchState:
         """Lock every array of this state (in place) and return it."""
         for name in ARRAY_FIELDS:
             getattr(self, name).flags.writeable = False
-        for array in self.history.values():
-            array.flags.writeable = False
         return self
+
+
+def evolve(state: MatchState, **changes: Any) -> MatchState:
+    """``dataclasses.replace`` without re-running ``__init__`` (a step makes several copies)."""
+    new = object.__new__(MatchState)
+    fields = new.__dict__
+    fields.update(state.__dict__)
+    fields.update(changes)
+    return new
 
 
 ARRAY_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(MatchState) if f.type in ("FloatArray", "IntArray")
 )
 """Names of the array fields, in declaration order (the hashing order)."""
+FLOAT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(MatchState) if f.type == "FloatArray"
+)
+INT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(MatchState) if f.type == "IntArray"
+)

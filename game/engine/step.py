@@ -6,7 +6,6 @@ is never modified, so the same state and the same actions always give the same r
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,7 +26,7 @@ from game.engine import (
 from game.engine.hashing import state_hash
 from game.engine.quarter import Quarter
 from game.engine.report import PlayerQuarter, QuarterReport
-from game.engine.state import ACTIVE, MatchState
+from game.engine.state import ACTIVE, MatchState, evolve
 
 MAX_ANNOUNCEMENTS = 40
 """Public announcements kept in the state (the most recent ones)."""
@@ -65,9 +64,10 @@ def step(
     all_out = bool((s.status != ACTIVE).all())
     over = all_out or turn + 1 >= s.world.scenario.quarters
     announcements = (s.announcements + tuple(q.announcements))[-MAX_ANNOUNCEMENTS:]
-    new = dataclasses.replace(
+    new = evolve(
         s,
         turn=turn + 1,
+        history=s.history.appended(q.history_row),
         over=over,
         grid_queue=np.array(q.grid_queue_rows, dtype=np.float64).reshape(-1, 4),
         modifiers=tuple(e for e in q.effects if e.end > turn + 1),
@@ -78,7 +78,7 @@ def step(
         prev_hash=s.last_hash,
     ).frozen()
     digest = state_hash(new)
-    new = dataclasses.replace(new, last_hash=digest)
+    new = evolve(new, last_hash=digest)
     report = _report(new, q, digest)
     return new, report
 
