@@ -85,15 +85,32 @@ class TechEffects:
 
 
 def tech_effects(state: MatchState) -> TechEffects:
-    """All research effects at once (one product per effect kind)."""
+    """All research effects at once (one product per effect kind), shared while unchanged."""
     done = tech_done(state)
+    key = done.tobytes()
+    cache = state.world.derived_cache.setdefault("tech_effects", {})
+    effects = cache.get(key)
+    if effects is None:
+        if len(cache) > 256:
+            cache.clear()
+        effects = cache[key] = _tech_effects(state, done)
+    return effects
+
+
+def _tech_effects(state: MatchState, done: np.ndarray) -> TechEffects:
     n = done.shape[0]
     table = state.world.techs
+    done.flags.writeable = False
     if table.log_efficiency.size == 0:
         ones, zeros = np.ones(n), np.zeros(n)
+        ones.flags.writeable = zeros.flags.writeable = False
         return TechEffects(done, ones, ones, ones, ones, ones, zeros, zeros, zeros)
     logs = np.exp(done.astype(np.float64) @ table.log_matrix)
+    logs.flags.writeable = False
     share, cost = offload(state, done)
+    hedge = outage_hedge(state, done)
+    for array in (share, cost, hedge):
+        array.flags.writeable = False
     return TechEffects(
         done=done,
         efficiency=logs[:, 0],
@@ -101,7 +118,7 @@ def tech_effects(state: MatchState) -> TechEffects:
         quality=logs[:, 2],
         spot_discount=logs[:, 3],
         ports=logs[:, 4],
-        hedge=outage_hedge(state, done),
+        hedge=hedge,
         offload_share=share,
         offload_cost=cost,
     )

@@ -13,6 +13,7 @@ from game.engine import rng
 from game.engine.modifiers import resolve_select
 from game.engine.quarter import Quarter
 from game.engine.state import ActiveEffect, MatchState, NewsItem
+from game.engine.tables import World
 from game.rules.models import ONE_SHOT_TARGETS, Event
 
 CASCADE = (1.0, 0.35, 0.1)
@@ -40,42 +41,82 @@ def run(state: MatchState, q: Quarter) -> None:
     """Roll and start this quarter's events; draw the world's noise."""
     world = state.world
     turn = state.turn
+    n_prov = len(world.provider_ids)
     draws = rng.stream(state.seed, rng.WORLD, turn)
-    cascade_u = draws.random(2 * len(CASCADE))
-    q.outage_roll = draws.random(len(world.provider_ids))
-    q.demand_noise = float(draws.standard_normal())
-    q.background_noise = draws.standard_normal(len(world.provider_ids))
+    # One call per distribution: the same numbers, in the same order, as one call per use.
+    uniform = draws.random(2 * len(CASCADE) + n_prov)
+    normal = draws.standard_normal(1 + n_prov)
+    cascade_u = uniform[: 2 * len(CASCADE)].tolist()
+    q.outage_roll = uniform[2 * len(CASCADE) :]
+    q.demand_noise = float(normal[0])
+    q.background_noise = normal[1:]
 
     started: list[int] = list(world.scripted.get(turn, ()))
-    if world.event_enabled.any():
+    table = _table(world)
+    if table is not None:
         last = state.event_last
-        eligible = (
-            world.event_enabled
-            & (world.event_min_turn <= turn)
-            & (turn <= world.event_max_turn)
-            & (turn - last >= world.event_cooldown)
-            & ~(world.event_once & (last > NEVER))
-            & (world.event_probability > 0)
-        )
-        if started:
-            eligible[list(started)] = False
+        fired = set(np.flatnonzero(last > NEVER).tolist())
+        last_list = last.tolist() if fired else []
+        candidates: list[int] = []
+        probs: list[float] = []
+        for e, min_turn, max_turn, cooldown, once, prob in table:
+            if not min_turn <= turn <= max_turn or e in started:
+                continue
+            if e in fired and (once or turn - last_list[e] < cooldown):
+                continue
+            candidates.append(e)
+            probs.append(prob)
         for slot, factor in enumerate(CASCADE):
-            candidates = np.flatnonzero(eligible)
-            if not len(candidates):
+            if not candidates:
                 break
-            probs = world.event_probability[candidates]
-            any_fires = 1.0 - float(np.prod(1.0 - probs))
-            if cascade_u[2 * slot] >= any_fires * factor:
+            none_fires = 1.0
+            for p in probs:
+                none_fires *= 1.0 - p
+            if cascade_u[2 * slot] >= (1.0 - none_fires) * factor:
                 break
-            weights = np.cumsum(probs) / probs.sum()
-            pick = int(np.searchsorted(weights, cascade_u[2 * slot + 1], side="right"))
-            chosen = int(candidates[min(pick, len(candidates) - 1)])
-            started.append(chosen)
-            eligible[chosen] = False
+            total = sum(probs)
+            u = cascade_u[2 * slot + 1]
+            pick = len(candidates) - 1
+            running = 0.0
+            for i, p in enumerate(probs):
+                running += p
+                if running / total > u:
+                    pick = i
+                    break
+            started.append(candidates.pop(pick))
+            probs.pop(pick)
     for e in started:
         _start(state, q, e)
     if started:
         q.refresh_modifiers(world)
+
+
+EventRow = tuple[int, int, int, int, bool, float]
+"""(event, first turn, last turn, cooldown, once, probability)."""
+
+
+def _table(world: World) -> tuple[EventRow, ...] | None:
+    """The events that can ever fire, with their windows (None when events are off)."""
+    cache = world.derived_cache.setdefault("events", {})
+    if "table" not in cache:
+        rows = tuple(
+            (e, int(lo), int(hi), int(cool), bool(once), float(prob))
+            for e, (on, lo, hi, cool, once, prob) in enumerate(
+                zip(
+                    world.event_enabled.tolist(),
+                    world.event_min_turn.tolist(),
+                    world.event_max_turn.tolist(),
+                    world.event_cooldown.tolist(),
+                    world.event_once.tolist(),
+                    world.event_probability.tolist(),
+                    strict=True,
+                )
+            )
+            if on and prob > 0
+        )
+        cache["table"] = rows if world.event_enabled.any() else None
+    result: tuple[EventRow, ...] | None = cache["table"]
+    return result
 
 
 def _start(state: MatchState, q: Quarter, e: int) -> None:

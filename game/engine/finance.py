@@ -36,6 +36,8 @@ COST_KEYS = (
 def research_spend(state: MatchState, q: Quarter) -> np.ndarray:
     """(N, T) what each programme can usefully spend this quarter, $M."""
     world = state.world
+    if not state.research_level.any():
+        return np.zeros(state.research_level.shape)
     cost = np.asarray(q.mods.apply("research.cost", world.tech_cost), float)
     total = cost[None, :] + state.research_extra
     per_quarter = total / (world.tech_min_quarters[None, :] + state.research_extra_quarters)

@@ -63,8 +63,24 @@ def resolve_select(world: World, effect: Effect) -> tuple[int, ...]:
     return tuple(i for i, eid in enumerate(ids) if eid in wanted)
 
 
+def compiled(world: World, effects: Sequence[ActiveEffect]) -> Modifiers:
+    """The :class:`Modifiers` for ``effects``, shared while the same effects stay in force.
+
+    Effects change only when an event starts or ends, so most quarters reuse last quarter's
+    compilation (a :class:`Modifiers` is never modified after it is built).
+    """
+    key = tuple(effects)
+    cache = world.derived_cache.setdefault("modifiers", {})
+    mods = cache.get(key)
+    if mods is None:
+        if len(cache) > 256:
+            cache.clear()
+        mods = cache[key] = Modifiers(world, effects)
+    return mods
+
+
 class Modifiers:
-    """Per-target arrays of the effects in force this quarter."""
+    """Per-target arrays of the effects in force this quarter (read-only once built)."""
 
     def __init__(self, world: World, effects: Sequence[ActiveEffect]):
         self._world = world
@@ -85,6 +101,9 @@ class Modifiers:
                 arr = self._set.setdefault(eff.target, np.full(n, np.nan))
                 arr[idx] = eff.value
             self._sources.setdefault(eff.target, []).append((eff.event, eff.indices))
+        for table in (self._mul, self._add, self._set):
+            for arr in table.values():
+                arr.flags.writeable = False
 
     def has(self, target: str) -> bool:
         """Whether any effect in force names ``target``."""

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from game.engine.derived import TechEffects, tech_effects
-from game.engine.modifiers import Modifiers
+from game.engine.modifiers import Modifiers, compiled
 from game.engine.report import RegionCapacity, ReservedFill, SpotInputs, SpotResult
 from game.engine.state import ActiveEffect, MatchState, NewsItem
 from game.engine.tables import FloatArray
@@ -113,7 +113,7 @@ class Quarter:
             turn=state.turn,
             n=n,
             n_providers=p,
-            mods=Modifiers(world, effects),
+            mods=compiled(world, effects),
             fx=tech_effects(state),
             effects=effects,
             event_last=state.event_last,
@@ -131,4 +131,4 @@ class Quarter:
 
     def refresh_modifiers(self, world: Any) -> None:
         """Recompile the effects after events started or ended."""
-        self.mods = Modifiers(world, self.effects)
+        self.mods = compiled(world, self.effects)

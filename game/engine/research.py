@@ -19,12 +19,13 @@ def run(state: MatchState, q: Quarter) -> None:
     if not world.tech_ids:
         return
     spend = q.research_spend
+    if not state.research_level.any():
+        return  # nothing funded: nothing advances, nothing can complete
     # A quarter counts while the programme is funded, even once its money is all spent (after a
     # slip the remaining cost can be paid before the extra quarters have passed).
     funded = (state.research_level > 0) & (state.research_done < 0) & (state.status == 0)[:, None]
     state.research_spent[...] += spend
     state.research_quarters[...] += funded.astype(np.int64)
-    draws = rng.stream(state.seed, rng.RESEARCH, state.turn).random(spend.shape)
     cost = np.asarray(q.mods.apply("research.cost", world.tech_cost), float)
     need = cost[None, :] + state.research_extra
     ready = (
@@ -38,6 +39,10 @@ def run(state: MatchState, q: Quarter) -> None:
         )
     )
     slip = np.asarray(q.mods.apply("research.slip", world.tech_slip_risk), float)
+    if not ready.any():
+        return
+    # The research stream is derived per quarter, so leaving it undrawn changes no other draw.
+    draws = rng.stream(state.seed, rng.RESEARCH, state.turn).random(spend.shape)
     for seat, t in zip(*np.nonzero(ready), strict=True):
         tech = world.content.technologies[t]
         first_try = state.research_extra_quarters[seat, t] == 0

@@ -185,6 +185,11 @@ class World:
         return len(self.industries)
 
     @cached_property
+    def derived_cache(self) -> dict[str, dict[Any, Any]]:
+        """Figures the engine derives from this world and reuses (compiled effects, research)."""
+        return {}
+
+    @cached_property
     def provider_names(self) -> dict[str, str]:
         """Display name of each provider id."""
         return {p.id: p.name for p in self.content.providers}

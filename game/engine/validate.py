@@ -34,7 +34,7 @@ from game.engine.actions import (
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
-from game.engine.modifiers import Modifiers
+from game.engine.modifiers import Modifiers, compiled
 from game.engine.quarter import Quarter
 from game.engine.state import ACTIVE, MatchState
 from game.engine.tables import HORIZON, TERMS
@@ -68,7 +68,7 @@ def _unknown(kind: str, value: str, known: Sequence[str], code: Reason) -> Verdi
 
 def current_modifiers(state: MatchState) -> Modifiers:
     """The event effects in force as the quarter opens (what validation prices against)."""
-    return Modifiers(state.world, [e for e in state.modifiers if e.end > state.turn])
+    return compiled(state.world, [e for e in state.modifiers if e.end > state.turn])
 
 
 def chip_unit_price(state: MatchState, mods: Modifiers, sku: int) -> float:
