@@ -94,10 +94,11 @@ class Quarter:
     revenue: FloatArray = field(default_factory=_empty)
     share: FloatArray = field(default_factory=_empty)
     # finance
-    costs: dict[str, FloatArray] = field(default_factory=dict)
+    costs: dict[str, list[float]] = field(default_factory=dict)
+    """Each bill of :data:`~game.engine.finance.COST_KEYS`, one float per player."""
     research_spend: FloatArray = field(default_factory=_empty)
-    operating_profit: FloatArray = field(default_factory=_empty)
-    compute_cost: FloatArray = field(default_factory=_empty)
+    operating_profit: list[float] = field(default_factory=list)
+    compute_cost: list[float] = field(default_factory=list)
     bankruptcies: list[int] = field(default_factory=list)
     # record
     history_row: dict[str, tuple[float, ...]] = field(default_factory=dict)

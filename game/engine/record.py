@@ -53,7 +53,7 @@ def run(state: MatchState, q: Quarter) -> None:
     reserved = q.reserved_received.sum(axis=1)
     spot = q.spot_won.sum(axis=1)
     owned = q.owned.sum(axis=1)
-    costs_total = sum(q.costs.values())
+    costs_total = [sum(bills) for bills in zip(*q.costs.values(), strict=True)]
     series = {
         "cash": state.cash,
         "debt": state.debt,

@@ -20,6 +20,7 @@ thresholds that name the four quadrants.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,9 @@ TITLES = {
 }
 
 
-def enterprise_value(state: MatchState, operating_profit: FloatArray | None = None) -> FloatArray:
+def enterprise_value(
+    state: MatchState, operating_profit: FloatArray | Sequence[float] | None = None
+) -> FloatArray:
     """(N,) enterprise value now; ``operating_profit`` adds the quarter being recorded."""
     multiple = state.world.scenario.victory.earnings_multiple
     rows = state.history.rows()

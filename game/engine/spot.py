@@ -21,69 +21,87 @@ def run(state: MatchState, q: Quarter) -> None:
     world = state.world
     mods = q.mods
     n, n_prov = state.n_players, len(world.provider_ids)
-    active = (state.status == 0).astype(np.float64)
-    hedge = q.fx.hedge
-    discount = q.fx.spot_discount
-    floor = np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor), float) * np.ones(
-        n_prov
-    )
-    bg_shock = np.asarray(mods.apply("market.background_demand", np.ones(n_prov)), float)
-    noise = np.exp(BACKGROUND_NOISE * q.background_noise)
-    q.spot_won = np.zeros((n, n_prov))
-    q.spot_bill = np.zeros(n)
-    q.sublease_income = np.zeros(n)
+    # The axes are tiny (a handful of players and providers): plain floats beat numpy calls.
+    active = [x == 0 for x in state.status.tolist()]
+    hedge = q.fx.hedge.tolist()
+    discount = q.fx.spot_discount.tolist()
+    floor = _per_provider(mods.apply("provider.spot_floor", world.prov_spot_floor), n_prov)
+    bg_shock = _per_provider(mods.apply("market.background_demand", 1.0), n_prov)
+    noise = np.exp(BACKGROUND_NOISE * q.background_noise).tolist()
     fee = world.scenario.market.sublease_fee
     names = world.provider_names
     titles = world.event_titles
+    capacity = state.prov_capacity.tolist()
+    capacity_eff = np.asarray(q.capacity_eff, dtype=np.float64).tolist()
+    outage = q.outage.tolist()
 
     # Reserved customers are served first; an outage that cuts into them is shared pro rata,
     # and orchestration recovers part of each player's loss elsewhere.
-    due = state.reserved_qty[:, :, 0] * active[:, None]
-    available = q.capacity_eff * (1.0 - q.outage)
-    total_due = due.sum(axis=0)
-    served = np.minimum(total_due, available)
-    ratio = np.where(total_due > 0, served / np.maximum(total_due, 1e-12), 1.0)
-    received = due * ratio + due * (1.0 - ratio) * hedge[:, None]
-    sublet = np.minimum(q.sublease, received)
-    q.reserved_received = received - sublet
-    reserved_out = (served - sublet.sum(axis=0)).tolist()
-    capacity = state.prov_capacity.tolist()
-    shock = np.where(
-        state.prov_capacity > 0, q.capacity_eff / np.maximum(state.prov_capacity, 1e-12), 1.0
-    ).tolist()
-    outage = q.outage.tolist()
-    background = state.prov_background.tolist()
-    noise_l, shock_l, floor_l = noise.tolist(), bg_shock.tolist(), floor.tolist()
+    due_now = state.reserved_qty[:, :, 0].tolist()
+    due = [row if on else [0.0] * n_prov for row, on in zip(due_now, active, strict=True)]
+    sublease = q.sublease.tolist()
+    sublet_any = any(any(row) for row in sublease)
+    received = [[0.0] * n_prov for _ in range(n)]
+    sublet = [[0.0] * n_prov for _ in range(n)]
+    reserved_out = [0.0] * n_prov
+    ratios = [1.0] * n_prov
+    total_due = [0.0] * n_prov
+    for p in range(n_prov):
+        total = 0.0
+        for seat in range(n):
+            total += due[seat][p]
+        served = min(total, capacity_eff[p] * (1.0 - outage[p]))
+        ratio = served / max(total, 1e-12) if total > 0 else 1.0
+        out = served
+        for seat in range(n):
+            d = due[seat][p]
+            got = d * ratio + d * (1.0 - ratio) * hedge[seat]
+            if sublet_any:
+                cut = min(sublease[seat][p], got)
+                sublet[seat][p] = cut
+                out -= cut
+                got -= cut
+            received[seat][p] = got
+        total_due[p] = total
+        ratios[p] = ratio
+        reserved_out[p] = out
+    q.reserved_received = np.array(received)
+
     list_price = q.list_price.tolist()
     caps = (q.list_price * world.prov_cap_multiple).tolist()
     etas = world.prov_elasticity.tolist()
     rolled = (q.outage_roll < 1.0 - world.prov_reliability).tolist()
     previous = state.spot_price.tolist()
-    mods_sources = q.mods.sources if q.effects else None
-    sublet_any = bool(q.sublease.any())
+    background = state.prov_background.tolist()
+    sources = q.mods.sources if q.effects else None
+    won = [[0.0] * n_prov for _ in range(n)]
+    bill = [0.0] * n
+    income = [0.0] * n
+    prices = [0.0] * n_prov
     for p in range(n_prov):
-        if mods_sources is None:
+        pid = world.provider_ids[p]
+        if sources is None:
             cap_events: tuple[str, ...] = ()
             bg_events: tuple[str, ...] = ()
             price_events: tuple[str, ...] = ()
         else:
-            cap_events = tuple(titles[e] for e in mods_sources("provider.capacity", p))
-            bg_events = tuple(titles[e] for e in mods_sources("market.background_demand", p))
+            cap_events = tuple(titles[e] for e in sources("provider.capacity", p))
+            bg_events = tuple(titles[e] for e in sources("market.background_demand", p))
             price_events = tuple(
                 titles[e]
-                for e in mods_sources("provider.list_price", p)
-                + mods_sources("provider.spot_floor", p)
+                for e in sources("provider.list_price", p) + sources("provider.spot_floor", p)
             )
+        trend = capacity[p]
         inputs = SpotInputs(
-            capacity_trend=capacity[p],
-            capacity_shock=shock[p],
+            capacity_trend=trend,
+            capacity_shock=capacity_eff[p] / max(trend, 1e-12) if trend > 0 else 1.0,
             outage=outage[p],
             reserved_out=reserved_out[p],
             background_trend=background[p],
-            background_noise=noise_l[p],
-            background_shock=shock_l[p],
+            background_noise=noise[p],
+            background_shock=bg_shock[p],
             p_ref=list_price[p],
-            floor=floor_l[p],
+            floor=floor[p],
             cap=caps[p],
             eta=etas[p],
             bids=tuple(q.bids[p]),
@@ -92,8 +110,9 @@ def run(state: MatchState, q: Quarter) -> None:
             price_events=price_events,
             outage_from_roll=rolled[p],
         )
+        supply = inputs.supply
         outcome = clear(
-            inputs.supply,
+            supply,
             inputs.background,
             inputs.p_ref,
             inputs.eta,
@@ -101,19 +120,21 @@ def run(state: MatchState, q: Quarter) -> None:
             inputs.cap,
             inputs.bids,
         )
+        price = outcome.price
         for (seat, _, _), fill in zip(inputs.bids, outcome.fills, strict=True):
-            q.spot_won[seat, p] += fill
-            q.spot_bill[seat] += fill * outcome.price * discount[seat]
+            won[seat][p] += fill
+            bill[seat] += fill * price * discount[seat]
         if sublet_any:
-            q.sublease_income += sublet[:, p] * outcome.price * (1.0 - fee)
+            for seat in range(n):
+                income[seat] += sublet[seat][p] * price * (1.0 - fee)
         q.spot_inputs.append(inputs)
         q.spot_results.append(
             SpotResult(
-                provider=world.provider_ids[p],
-                name=names.get(world.provider_ids[p], world.provider_ids[p]),
-                price=outcome.price,
+                provider=pid,
+                name=names.get(pid, pid),
+                price=price,
                 previous=previous[p],
-                supply=inputs.supply,
+                supply=supply,
                 background_bought=outcome.background,
                 players_bought=float(sum(outcome.fills)),
                 setter=outcome.setter,
@@ -122,9 +143,20 @@ def run(state: MatchState, q: Quarter) -> None:
                 previous_inputs=state.spot_inputs[p],
             )
         )
-        state.spot_price[p] = outcome.price
-        if total_due[p] > 0 and ratio[p] < 1.0:
-            q.news.append(_outage_news(state, world.provider_ids[p], names, 1.0 - float(ratio[p])))
+        prices[p] = price
+        if total_due[p] > 0 and ratios[p] < 1.0:
+            q.news.append(_outage_news(state, pid, names, 1.0 - ratios[p]))
+    state.spot_price[:] = prices
+    q.spot_won = np.array(won)
+    q.spot_bill = np.array(bill)
+    q.sublease_income = np.array(income)
+
+
+def _per_provider(value: object, n_prov: int) -> list[float]:
+    """A modifier result (a scalar or a (P,) array) as one float per provider."""
+    if isinstance(value, np.ndarray) and value.shape == (n_prov,):
+        return value.tolist()
+    return (np.asarray(value, dtype=np.float64) * np.ones(n_prov)).tolist()
 
 
 def _outage_news(state: MatchState, pid: str, names: dict[str, str], lost: float) -> NewsItem:

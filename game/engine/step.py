@@ -99,7 +99,7 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
                 demand=float(q.demand[seat]),
                 served=float(q.served[seat]),
                 revenue=float(q.revenue[seat]),
-                costs={k: float(v[seat]) for k, v in q.costs.items()},
+                costs={k: v[seat] for k, v in q.costs.items()},
                 cash=float(state.cash[seat]),
                 debt=float(state.debt[seat]),
                 reputation=float(state.reputation[seat]),
