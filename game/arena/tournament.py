@@ -15,7 +15,8 @@ again into the same folder and only the matches missing from the file are played
 resumes, and a finished one is a no-op. The leaderboard (:mod:`game.arena.leaderboard`) is a
 pure function of the records, applied in match-id order, so it does not depend on ``--jobs``,
 the executor, or where the run was interrupted. Adding bots or seeds to a folder's tournament
-extends it: matches already played are reused.
+extends it: matches already played are reused. Bot specs are part of a match's id, so resume
+with the same spelling of each spec (``bots/a.py`` and ``./bots/a.py`` are different entrants).
 
 The CLI (``capwars tournament run|leaderboard`` and ``capwars validate``) is added to the
 ``capwars`` parser by :func:`register_cli`; ``python -m game.arena.tournament`` runs it alone.
@@ -207,8 +208,8 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
         base_seed=args.seed,
         challenger=args.challenger,
     )
-    if args.seed < 0:
-        return _usage(f"--seed must be at least 0, got {args.seed}")
+    if args.seed < 0 or args.seed + max(args.seeds, 1) > 2**63:
+        return _usage(f"seeds must lie between 0 and 2**63 - 1, got --seed {args.seed}")
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     try:
         summary = run_tournament(

@@ -355,3 +355,16 @@ def test_a_run_killed_for_real_resumes_to_the_same_results(tmp_path: Path):
     assert process.returncode == -signal.SIGKILL and 10 <= interrupted < 72
     assert by_id(killed) == by_id(whole)
     assert leaderboard_of(killed).to_json() == leaderboard_of(whole).to_json()
+
+
+def test_cli_gauntlet_puts_the_challenger_in_every_match(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    args = ["tournament", "run", "idle", "random", "--challenger", "balanced"]
+    args += ["--scenario", "tutorial", "--seed", "9", "-j", "1", "-o", str(tmp_path), "-q"]
+    assert main(args) == 0
+    records = read_results(tmp_path)
+    assert len(records) == 4 and all("balanced" in r["bots"] for r in records)
+    assert {r["seed"] for r in records} == {9}
+    assert main([*args[:-3], "--seed", "-1", "-o", str(tmp_path)]) == 2
+    assert "--seed -1" in capsys.readouterr().err
