@@ -102,9 +102,12 @@ def check_bots(specs: Sequence[str]) -> None:
 
     for spec in dict.fromkeys(specs):
         try:
-            make_bot(spec)
+            bot = make_bot(spec)
         except BotSpecError as exc:
             raise TournamentError(str(exc)) from None
+        close = getattr(bot, "close", None)  # an external bot may hold a process or a folder
+        if callable(close):
+            close()
 
 
 def run_tournament(
