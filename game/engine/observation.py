@@ -17,7 +17,7 @@ import numpy as np
 
 from game.engine.state import ACTIVE, MatchState, NewsItem
 from game.engine.supply import grid_wait
-from game.engine.tables import TERMS
+from game.engine.tables import TERMS, World
 from game.engine.validate import (
     build_cost_per_mw,
     chip_lead,
@@ -200,20 +200,24 @@ class SelfView:
     def research(self) -> tuple[TechView, ...]:
         """Every programme with your progress on it."""
         assert self._tech_extra is not None
-        extra_cost, extra_quarters, quarters = self._tech_extra
+        extra_cost, extra_quarters, quarters = (a.tolist() for a in self._tech_extra)
+        spent = self.research_spent.tolist()
+        funding = self.research_funding.tolist()
+        done = self.research_done.tolist()
+        slipped = self.research_slipped.tolist()
         return tuple(
             TechView(
                 id=tid,
                 name=name,
-                cost=cost + float(extra_cost[i]),
-                min_quarters=min_q + int(extra_quarters[i]),
+                cost=cost + extra_cost[i],
+                min_quarters=min_q + extra_quarters[i],
                 prerequisites=prereqs,
                 slip_risk=slip,
-                spent=float(self.research_spent[i]),
-                quarters_funded=int(quarters[i]),
-                funding=float(self.research_funding[i]),
-                done=bool(self.research_done[i]),
-                slipped=bool(self.research_slipped[i]),
+                spent=spent[i],
+                quarters_funded=quarters[i],
+                funding=funding[i],
+                done=done[i],
+                slipped=slipped[i],
             )
             for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
         )
@@ -348,23 +352,33 @@ def _public(state: MatchState) -> _Public:
                 capacity=capacity,
             )
         )
-    chip_names = _name_map(world.content.chips)
     outputs = sku_output(state, mods)
+    backlog = state.sku_backlog.tolist()
     chips = tuple(
         ChipView(
             id=sid,
-            name=chip_names[sid],
-            vendor=world.content.chips[k].vendor,
-            generation=int(world.sku_generation[k]),
-            perf=float(world.sku_perf[k]),
-            power_kw=float(world.sku_power_kw[k]),
+            name=name,
+            vendor=vendor,
+            generation=generation,
+            perf=perf,
+            power_kw=power_kw,
             price=chip_unit_price(state, mods, k),
-            lead_quarters=chip_lead(state, mods, k, float(state.sku_backlog[k]), outputs),
-            available=bool(t >= world.sku_available_from[k]),
-            custom=bool(world.sku_custom[k]),
-            export_controlled=bool(world.sku_controlled[k]),
+            lead_quarters=chip_lead(state, mods, k, backlog[k], outputs),
+            available=t >= available_from,
+            custom=custom,
+            export_controlled=controlled,
         )
-        for k, sid in enumerate(world.sku_ids)
+        for k, (
+            sid,
+            name,
+            vendor,
+            generation,
+            perf,
+            power_kw,
+            available_from,
+            custom,
+            controlled,
+        ) in enumerate(_chip_static(world))
     )
     region_names = _name_map(world.content.regions)
     waits = grid_wait(state)
@@ -425,7 +439,7 @@ def _public(state: MatchState) -> _Public:
         news=tuple(n for n in state.news if n.seat is None),
         label=world.quarter_label(t),
         mechanics=tuple(world.scenario.mechanics),
-        tech_static=_tech_static(state),
+        tech_static=_tech_static(world),
     )
     _cache[:] = [(state, public)]
     return public
@@ -448,20 +462,50 @@ _LAST_KEYS = (
 
 
 def _tech_static(
-    state: MatchState,
+    world: World,
 ) -> tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]:
-    world = state.world
-    return tuple(
-        (
-            tid,
-            world.content.technologies[i].name,
-            float(world.tech_cost[i]),
-            int(world.tech_min_quarters[i]),
-            tuple(world.tech_ids[p] for p in world.tech_prereqs[i]),
-            float(world.tech_slip_risk[i]),
+    """Each programme's fixed figures (computed once per world)."""
+    cache = world.derived_cache.setdefault("observation", {})
+    if "techs" not in cache:
+        cache["techs"] = tuple(
+            (
+                tid,
+                world.content.technologies[i].name,
+                float(world.tech_cost[i]),
+                int(world.tech_min_quarters[i]),
+                tuple(world.tech_ids[p] for p in world.tech_prereqs[i]),
+                float(world.tech_slip_risk[i]),
+            )
+            for i, tid in enumerate(world.tech_ids)
         )
-        for i, tid in enumerate(world.tech_ids)
-    )
+    result: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...] = cache["techs"]
+    return result
+
+
+ChipStatic = tuple[str, str, str, int, float, float, int, bool, bool]
+
+
+def _chip_static(world: World) -> tuple[ChipStatic, ...]:
+    """Each chip's fixed figures (computed once per world)."""
+    cache = world.derived_cache.setdefault("observation", {})
+    if "chips" not in cache:
+        names = _name_map(world.content.chips)
+        cache["chips"] = tuple(
+            (
+                sid,
+                names[sid],
+                world.content.chips[k].vendor,
+                int(world.sku_generation[k]),
+                float(world.sku_perf[k]),
+                float(world.sku_power_kw[k]),
+                int(world.sku_available_from[k]),
+                bool(world.sku_custom[k]),
+                bool(world.sku_controlled[k]),
+            )
+            for k, sid in enumerate(world.sku_ids)
+        )
+    result: tuple[ChipStatic, ...] = cache["chips"]
+    return result
 
 
 def observe(state: MatchState, seat: int) -> Observation:
