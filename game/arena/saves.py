@@ -20,12 +20,11 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from game.engine.setup import new_match
-from game.engine.state import MatchState
-from game.engine.step import step
-from game.rules.models import Content
+if TYPE_CHECKING:  # the engine loads only when a save is replayed (keeps start-up fast)
+    from game.engine.state import MatchState
+    from game.rules.models import Content
 
 FORMAT = "capwars-save"
 VERSION = 1
@@ -230,6 +229,9 @@ def replay_state(
     ``before_step(state)`` runs before each quarter (the TUI uses it to let rival bots see
     the same observations they saw when the game was played, so they resume in step).
     """
+    from game.engine.setup import new_match
+    from game.engine.step import step
+
     try:
         state = new_match(content, save.scenario, save.seed, save.names)
     except (KeyError, ValueError) as exc:

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 
 from game.arena.saves import SaveError, read_save, saves_dir
-from game.rules.models import Content
 from game.tui.commands import CapwarsCommands
-from game.tui.session import GameSession
+
+if TYPE_CHECKING:  # the engine and content load on first use, after the title screen is up
+    from game.rules.models import Content
+    from game.tui.session import GameSession
 
 MIN_SIZE = (80, 24)
 """The smallest terminal the game lays out in; smaller gets a polite message."""
@@ -61,6 +63,8 @@ class CapwarsApp(App[int]):
         self._content: Content | None = None
         self.started = time.perf_counter()
         self.ready_seconds: float | None = None
+        self.exit_when_ready = False
+        """Set by the benchmark: quit as soon as the title screen is interactive."""
 
     # ------------------------------------------------------------------ content
     @property
@@ -87,6 +91,8 @@ class CapwarsApp(App[int]):
     def _interactive(self) -> None:
         self.ready_seconds = time.perf_counter() - self.started
         self.log.info(f"interactive after {self.ready_seconds * 1000:.0f} ms")
+        if self.exit_when_ready:
+            self.exit(0)
         self._check_size(self.size.width, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
@@ -122,6 +128,7 @@ class CapwarsApp(App[int]):
     def load_game(self, path: Path) -> bool:
         """Load a save; a bad one gets a dialog saying why and the game goes on."""
         from game.tui.dialogs.message import MessageDialog
+        from game.tui.session import GameSession
 
         try:
             session = GameSession.from_save(self.content, read_save(path))

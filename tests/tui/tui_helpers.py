@@ -39,7 +39,7 @@ async def dismiss_notes(pilot: Pilot[Any]) -> None:
 
 
 async def start_game(pilot: Pilot[Any], humans: int = 1) -> MainScreen:
-    """From the new-game screen (opened by make_app(scenario=...)), start and reach the main screen."""
+    """Start from the new-game screen that make_app(scenario=...) opens; reach the main screen."""
     await pilot.pause()
     if humans > 1:
         pilot.app.screen.query_one("#humans", Select).value = humans

@@ -83,6 +83,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.view: SeatView | None = None
+        self._stale: set[str] = set()
         self._seen_report: set[tuple[object, int]] = set()
 
     @property
@@ -113,8 +114,9 @@ class MainScreen(Screen[None]):
         view = self.session.view()
         self.view = view
         self.query_one(StatusLine).show(view)
-        for sid, _, _ in SECTIONS:
-            self.query_one(f"#section-{sid}", Section).show(view)
+        # Only the visible section redraws now; the others catch up when they are opened.
+        self._stale = {sid for sid, _, _ in SECTIONS}
+        self._show_section(self.section)
         rejected = view.obs.rejected
         box = self.query_one("#rejected", Static)
         box.display = bool(rejected)
@@ -127,6 +129,15 @@ class MainScreen(Screen[None]):
         tabs.get_tab("orders").label = f"7 Orders ({len(view.orders)})"
 
     # ------------------------------------------------------------------ sections
+    def _show_section(self, sid: str) -> None:
+        if self.view is not None and sid in self._stale:
+            self._stale.discard(sid)
+            self.query_one(f"#section-{sid}", Section).show(self.view)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._show_section(event.pane.id)
+
     def action_section(self, sid: str) -> None:
         self.query_one(TabbedContent).active = sid
         pane = self.query_one(f"#section-{sid}", Section)
