@@ -232,8 +232,8 @@ def summarise(results: Sequence[Result]) -> dict[str, Any]:
     for r in results:
         if r.task.kind != "paired":
             continue
-        name, level, seat = r.task.tag.split(":")
-        scores[(name, int(seat), r.task.seed)][level] = r.scores[int(seat)]
+        name, level, seat_text = r.task.tag.split(":")
+        scores[(name, int(seat_text), r.task.seed)][level] = r.scores[int(seat_text)]
     paired_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (name, _, _), by_level in scores.items():
         for high, low in (("hard", "normal"), ("normal", "easy")):
