@@ -268,9 +268,25 @@ class MainScreen(Screen[None]):
         app.push_screen(LoadDialog(app.saves_dir), chosen)
 
     def action_menu(self) -> None:
+        """Back to the title, after a confirmation (Escape is pressed by reflex)."""
+        from game.tui.dialogs.confirm import ConfirmDialog
+
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        app.autosave()
-        app.pop_screen()
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                app.autosave()
+                app.pop_screen()
+
+        app.push_screen(
+            ConfirmDialog(
+                "Back to the title screen?",
+                "The game is autosaved; Continue on the title screen brings you back here."
+                " Pending orders are not kept.",
+                yes="Title screen (y)",
+            ),
+            leave,
+        )
 
     # ------------------------------------------------------------------ the quarter
     def action_end_quarter(self) -> None:
