@@ -47,7 +47,7 @@ from game.engine.setup import new_match
 from game.engine.state import MatchState
 from game.engine.step import MatchOverError, step
 from game.rules.loader import content_hash, load_content
-from game.rules.models import Content
+from game.rules.models import Content, Seat
 
 FORMAT = 1
 """The replay format version this module writes and reads."""
@@ -70,11 +70,13 @@ class _Line(BaseModel):
 
 
 class ReplayPlayer(_Line):
-    """One seat of the match."""
+    """One seat of the match: its name, its bot, and the industry (and rival) it played."""
 
     seat: int
     name: str
     bot: str
+    industry: str | None = None
+    rival: str | None = None
 
 
 class ReplayHeader(_Line):
@@ -153,7 +155,13 @@ def header_line(state: MatchState, bots: Sequence[str]) -> dict[str, Any]:
         scenario=world.scenario.id,
         seed=state.seed,
         players=[
-            ReplayPlayer(seat=seat, name=name, bot=bots[seat] if seat < len(bots) else "")
+            ReplayPlayer(
+                seat=seat,
+                name=name,
+                bot=bots[seat] if seat < len(bots) else "",
+                industry=world.scenario.seats[seat].industry,
+                rival=world.scenario.seats[seat].rival,
+            )
             for seat, name in enumerate(state.names)
         ],
         quarters=world.scenario.quarters,
@@ -482,8 +490,13 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
             f" {here}: run with --content pointing to the content the match was played with"
             f" (recorded by capwars {header.engine}, this is {game.__version__})"
         )
+    seats = None
+    if all(p.industry is not None for p in header.players):
+        seats = [
+            Seat(industry=p.industry or "", name=p.name, rival=p.rival) for p in header.players
+        ]
     try:
-        return new_match(content, header.scenario, header.seed, list(replay.names))
+        return new_match(content, header.scenario, header.seed, list(replay.names), seats=seats)
     except KeyError as exc:
         raise ReplayError(f"{replay.path}: {exc.args[0] if exc.args else exc}") from None
     except ValueError as exc:

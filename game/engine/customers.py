@@ -18,7 +18,7 @@ from game.engine.state import MatchState
 
 REPUTATION_RECOVERY = 0.06
 """Share of the gap to a perfect reputation closed in a quarter of full service."""
-REPUTATION_LOSS = 0.5
+REPUTATION_LOSS = 0.25
 """Reputation lost per unit share of demand left unserved (times industry sensitivity)."""
 TRAINING_SCALE = 0.05
 """Training compute is measured against this share of the whole market's demand."""

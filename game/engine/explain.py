@@ -95,9 +95,11 @@ def spot_causes(before: SpotInputs, after: SpotInputs) -> tuple[Cause, ...]:
 
 
 def spot_sentence(result: SpotResult, seat: int | None = None) -> str:
-    """``"Stratus spot $9.10M (+38%): capacity −22% (packaging fire), ..."``."""
+    """``"Stratus spot $9.10M (+38%): capacity −22% (packaging fire) → price +35%; ..."``.
+
+    Each cause names what changed (and by how much), then what it did to the price."""
     head = f"{result.name} spot ${result.price:.2f}M ({result.change_pct:+.0f}%)"
-    parts = [f"{c.label} {c.change_pct:+.0f}%" for c in result.causes]
+    parts = [f"{c.label} → price {c.change_pct:+.0f}%" for c in result.causes]
     if result.rationed:
         parts.append("demand rationed at the price ceiling")
     elif result.setter is not None:

@@ -14,7 +14,7 @@ from game.engine.report import SpotInputs
 from game.engine.state import MatchState
 from game.engine.tables import HORIZON, World, build_world
 from game.rules.loader import load_content
-from game.rules.models import Content
+from game.rules.models import Content, Scenario, Seat
 
 OPENING_TERM = 4
 """Quarters of the reserved contract every player starts with."""
@@ -39,8 +39,13 @@ def new_match(
     scenario: str = "standard",
     seed: int = 0,
     names: Sequence[str] | None = None,
+    seats: Sequence[Seat] | None = None,
 ) -> MatchState:
     """The opening state of a match.
+
+    ``seats`` replaces the scenario's table (1–8 seats, each an industry and optionally a name
+    and a rival), so a player can choose an industry and the number of rivals; replays and
+    saves record the seats they were played with.
 
     >>> from game.engine import new_match
     >>> state = new_match(scenario="standard", seed=42)
@@ -48,8 +53,25 @@ def new_match(
     (0, '2027 Q1')
     """
     content = content if content is not None else load_content()
-    world = build_world(content, content.scenario(scenario))
+    chosen = content.scenario(scenario)
+    if seats is not None:
+        chosen = with_seats(content, chosen, seats)
+    world = build_world(content, chosen)
     return opening_state(world, seed, names)
+
+
+def with_seats(content: Content, scenario: Scenario, seats: Sequence[Seat]) -> Scenario:
+    """``scenario`` played with another table; unknown industries or rivals raise ``ValueError``."""
+    industries = {i.id for i in content.industries}
+    rivals = {r.id for r in content.rivals}
+    if not 1 <= len(seats) <= 8:
+        raise ValueError(f"a match has 1 to 8 seats, not {len(seats)}")
+    for number, seat in enumerate(seats, start=1):
+        if seat.industry not in industries:
+            raise ValueError(f"seat {number}: unknown industry {seat.industry!r}")
+        if seat.rival is not None and seat.rival not in rivals:
+            raise ValueError(f"seat {number}: unknown rival {seat.rival!r}")
+    return scenario.model_copy(update={"seats": tuple(seats)})
 
 
 def opening_state(world: World, seed: int, names: Sequence[str] | None = None) -> MatchState:
