@@ -240,22 +240,100 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return run_content_check(directory)
 
 
+BENCH_SECTIONS = ("engine", "bots", "tournament", "rl", "tui")
+"""What ``capwars bench`` can measure; ``--only`` picks some, the default is all of them."""
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Measure engine and match speed."""
+    """Measure engine, match, bot-host, tournament, RL and TUI speed."""
     from game.arena.bench import format_table, run_bench
 
+    sections = _bench_sections(args.only)
     content = _content(args)
     repeats = args.repeats if args.repeats is not None else (3 if args.quick else 5)
     min_seconds = 0.2 if args.quick else 1.0
     if repeats < 1:
         raise UserError("--repeats must be at least 1")
     progress = None if args.json else _progress(sys.stderr)
-    result = run_bench(content, repeats=repeats, min_seconds=min_seconds, progress=progress)
+    report: dict[str, Any] = {}
+    if "engine" in sections:
+        result = run_bench(content, repeats=repeats, min_seconds=min_seconds, progress=progress)
+        report["engine"] = result.to_json()
+        if not args.json:
+            print(format_table(result), flush=True)
+    if "bots" in sections:
+        from game.arena.bench_bots import measure_bot_host
+
+        bots = measure_bot_host(turns=60 if args.quick else 200, starts=3 if args.quick else 10)
+        report["bots"] = bots
+        if not args.json:
+            print(_format_flat("External bot host (trivial subprocess bot)", bots), flush=True)
+    if "tournament" in sections:
+        from game.arena.bench_tournament import format_tournament_bench, run_tournament_bench
+
+        tournament = (
+            run_tournament_bench(matches=16, repeats=1) if args.quick else run_tournament_bench()
+        )
+        report["tournament"] = tournament
+        if not args.json:
+            print(format_tournament_bench(tournament), flush=True)
+    if "rl" in sections:
+        report["rl"] = _bench_rl(args.quick, content)
+        if not args.json:
+            print(_format_flat("RL environment (PettingZoo ParallelEnv)", report["rl"]), flush=True)
+    if "tui" in sections:
+        from game.tui.bench import run_tui_bench
+
+        tui = run_tui_bench(quarters=8 if args.quick else 24)
+        report["tui"] = tui
+        if not args.json:
+            print(_format_flat("Terminal UI", tui), flush=True)
     if args.json:
-        print(json.dumps(result.to_json()))
-    else:
-        print(format_table(result))
+        print(json.dumps(report))
     return EXIT_OK
+
+
+def _bench_sections(only: str | None) -> tuple[str, ...]:
+    if not only:
+        return BENCH_SECTIONS
+    chosen = tuple(part.strip() for part in only.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in BENCH_SECTIONS]
+    if unknown:
+        raise UserError(
+            f"unknown bench section {unknown[0]!r}; choose from {', '.join(BENCH_SECTIONS)}"
+        )
+    return chosen
+
+
+def _bench_rl(quick: bool, content: Any) -> dict[str, Any]:
+    try:
+        from game.rl.bench import run_rl_bench
+    except ImportError as exc:
+        return {"skipped": f"the RL extra is not installed ({exc}); pip install '.[rl]'"}
+    return run_rl_bench(
+        repeats=2 if quick else 5, min_seconds=0.3 if quick else 1.0, content=content
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+
+
+def _format_flat(title: str, figures: dict[str, Any]) -> str:
+    lines = [title, "-" * len(title)]
+    for key, value in figures.items():
+        if isinstance(value, float):
+            shown = _number(value)
+        elif isinstance(value, dict):
+            shown = ", ".join(
+                f"{k} {_number(v) if isinstance(v, float) else v}" for k, v in value.items()
+            )
+        elif isinstance(value, list):
+            shown = json.dumps(value)[:120]
+        else:
+            shown = str(value)
+        lines.append(f"  {key:<34} {shown}")
+    return "\n".join(lines) + "\n"
 
 
 def _progress(stream: TextIO) -> Any:
@@ -334,8 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--bot",
         action="append",
         metavar="SPEC",
-        help="a bot per seat, in seat order: a built-in name (idle, random, balanced) or"
-        " path/to/bot.py[:Class]; seats left over play 'balanced'",
+        help="a bot per seat, in seat order: a built-in (idle, random, balanced), a rival"
+        " ARCHETYPE[:LEVEL] such as hoarder:hard, a Python file path/to/bot.py[:Class], or an"
+        " external program 'cmd:node bot.js'; seats left over play 'balanced'",
     )
     match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
     match.add_argument(
@@ -371,11 +450,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(handler=cmd_content_check)
 
-    bench = commands.add_parser("bench", parents=[common], help="measure engine and match speed")
+    bench = commands.add_parser(
+        "bench",
+        parents=[common],
+        help="measure engine, match, bot-host, tournament, RL and TUI speed",
+    )
     bench.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
     bench.add_argument("--repeats", type=int, metavar="N", help="repeats (default: 5, quick: 3)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument(
+        "--only",
+        metavar="SECTIONS",
+        help=f"comma-separated sections to run (default: all of {','.join(BENCH_SECTIONS)})",
+    )
     bench.set_defaults(handler=cmd_bench)
+
+    from game.arena.balance import register_cli as register_balance
+    from game.arena.tournament import register_cli as register_tournament
+
+    register_tournament(commands)
+    register_balance(commands)
 
     # No command at all means 'play'.
     _play_options(parser)
