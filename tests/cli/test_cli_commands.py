@@ -55,11 +55,19 @@ def test_content_option_reaches_every_command(capwars, broken_content: Path):
 
 
 def test_bench_json(capwars):
-    proc = capwars("bench", "--quick", "--repeats", "1", "--json")
+    proc = capwars("bench", "--quick", "--repeats", "1", "--only", "engine", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert [f["unit"] for f in data["figures"]] == ["steps/s", "matches/s", "µs/act"]
-    assert all(f["median"] > 0 for f in data["figures"])
+    assert list(data) == ["engine"]
+    figures = data["engine"]["figures"]
+    assert [f["unit"] for f in figures] == ["steps/s", "matches/s", "µs/act"]
+    assert all(f["median"] > 0 for f in figures)
+
+
+def test_bench_rejects_an_unknown_section(capwars):
+    proc = capwars("bench", "--only", "engine,gpu")
+    assert proc.returncode == 2
+    assert "unknown bench section 'gpu'" in proc.stderr
 
 
 def test_play_without_the_tui_suggests_match(monkeypatch, capsys):
