@@ -1,35 +1,43 @@
-"""Saved games: atomic writes, autosave with rotation, and a listing that survives bad files.
+"""Saved games: replay files in the saves folder, autosave with rotation, a listing that survives.
 
-A save is a replay: the scenario, the seed, the seat names, who played each seat, and every
-quarter's submitted actions with the state hash it produced. Loading re-simulates the match
-from the seed and checks every hash, so a loaded game is exactly the game that was saved.
+A save is a replay (:mod:`game.arena.replay`) without its result line: the header (content hash,
+scenario, seed, each seat's name, industry, rival and who played it) and one line per played
+quarter with every seat's submitted actions and the state hash. ``capwars replay show`` and
+``capwars replay verify`` read saves as they read replays. Loading re-simulates the match from
+the seed and checks every hash, so a loaded game is exactly the game that was saved. A finished
+game is saved with its result line: it is then a complete replay.
 
-Writes are atomic (temp file in the same folder, fsync, ``os.replace``): a kill in the middle
-of a save leaves the previous file intact.
+Writes are atomic (:func:`game.arena.replay.write_lines`: temp file in the same folder, fsync,
+``os.replace``): a kill in the middle of a save leaves the previous file intact.
 
->>> from game.arena.saves import SaveGame
->>> SaveGame(scenario="tutorial", seed=1, names=("A", "B"), seats=("human", "balanced")).turns
-0
+The replay module (and with it the engine) is imported on first use, so listing the module
+costs nothing at start-up.
+
+>>> from pathlib import Path
+>>> save_path(Path("saves"), "my game").name
+'my game.jsonl'
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the engine loads only when a save is replayed (keeps start-up fast)
+if TYPE_CHECKING:  # the engine loads only when a save is read (keeps start-up fast)
+    from game.arena.replay import Replay
     from game.engine.state import MatchState
     from game.rules.models import Content
 
-FORMAT = "capwars-save"
-VERSION = 1
-"""The save format this code writes and reads; a newer file is refused with a clear message."""
-SUFFIX = ".capwars.json"
+SUFFIX = ".jsonl"
+"""Saves are written as plain JSON lines; ``.jsonl.gz`` files are read too."""
+SUFFIXES = (".jsonl", ".jsonl.gz")
+OLD_SUFFIX = ".capwars.json"
+"""The single-object format of the first TUI; listed as unreadable with the reason."""
 AUTOSAVE_PREFIX = "autosave-"
 AUTOSAVE_KEEP = 5
 """Autosaves kept; older ones are deleted after each new one."""
@@ -41,81 +49,13 @@ class SaveError(ValueError):
 
 
 @dataclass(frozen=True)
-class SaveGame:
-    """Everything needed to rebuild a game exactly."""
-
-    scenario: str
-    seed: int
-    names: tuple[str, ...]
-    seats: tuple[str, ...]
-    """``"human"`` or the bot spec playing each seat."""
-    quarters: tuple[tuple[tuple[dict[str, Any], ...], ...], ...] = ()
-    """Per played quarter, per seat, the actions submitted (JSON form)."""
-    hashes: tuple[str, ...] = ()
-    """The state hash after each played quarter."""
-    content_hash: str = ""
-    label: str = ""
-    """The quarter about to be played when saved, e.g. ``2027 Q3``."""
-
-    @property
-    def turns(self) -> int:
-        return len(self.quarters)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "scenario": self.scenario,
-            "seed": self.seed,
-            "names": list(self.names),
-            "seats": list(self.seats),
-            "content_hash": self.content_hash,
-            "label": self.label,
-            "hashes": list(self.hashes),
-            "quarters": [[list(seat) for seat in q] for q in self.quarters],
-        }
-
-    @classmethod
-    def from_json(cls, data: Any) -> SaveGame:
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise SaveError("not a Capacity Wars save")
-        version = data.get("version")
-        if not isinstance(version, int):
-            raise SaveError("the save has no format version")
-        if version > VERSION:
-            raise SaveError(
-                f"made by a newer version of the game (format {version}; this one reads"
-                f" up to {VERSION})"
-            )
-        try:
-            quarters = tuple(
-                tuple(tuple(dict(a) for a in seat) for seat in q) for q in data["quarters"]
-            )
-            save = cls(
-                scenario=str(data["scenario"]),
-                seed=int(data["seed"]),
-                names=tuple(str(n) for n in data["names"]),
-                seats=tuple(str(s) for s in data["seats"]),
-                quarters=quarters,
-                hashes=tuple(str(h) for h in data["hashes"]),
-                content_hash=str(data.get("content_hash", "")),
-                label=str(data.get("label", "")),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise SaveError(f"the save is damaged ({type(exc).__name__}: {exc})") from None
-        if len(save.names) != len(save.seats) or len(save.hashes) != len(save.quarters):
-            raise SaveError("the save is damaged (seats or quarters do not line up)")
-        return save
-
-
-@dataclass(frozen=True)
 class SaveInfo:
     """One file in the saves folder, readable or not."""
 
     path: Path
     name: str
     modified_ns: int
-    save: SaveGame | None = None
+    save: Replay | None = None
     error: str = ""
 
     @property
@@ -138,48 +78,60 @@ def save_path(directory: Path, name: str) -> Path:
     return directory / f"{safe}{SUFFIX}"
 
 
-def write_save(path: Path, save: SaveGame) -> Path:
-    """Write atomically: temp file beside the target, fsync, ``os.replace``, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(save.to_json(), separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:  # some platforms cannot open folders; the replace is still atomic
-        return path
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+def save_name(path: Path) -> str:
+    """The name a save is listed under (its file name without the suffix)."""
+    for suffix in (*reversed(SUFFIXES), OLD_SUFFIX):
+        if path.name.endswith(suffix):
+            return path.name[: -len(suffix)]
+    return path.name
+
+
+def write_save(path: Path, lines: Sequence[dict[str, Any]]) -> Path:
+    """Write a save's replay lines atomically (gzip if the name ends in ``.gz``)."""
+    from game.arena.replay import write_lines
+
+    write_lines(path, lines)
     return path
 
 
-def read_save(path: Path) -> SaveGame:
-    """Read a save file; a missing, truncated, corrupted or too-new file raises SaveError."""
+def _plain(message: str, path: Path) -> str:
+    """A replay error without the path in front (the dialog names the save already)."""
+    prefix = f"{path}:"
+    if not message.startswith(prefix):
+        return message
+    rest = message[len(prefix) :]
+    line = re.match(r"(\d+): ", rest)
+    return f"line {line.group(1)}: {rest[line.end() :]}" if line else rest.lstrip()
+
+
+def read_save(path: Path) -> Replay:
+    """Read a save (or a finished replay); a missing, truncated, corrupted or too-new file
+    raises :class:`SaveError` saying which line is wrong and how."""
+    from game.arena.replay import ReplayError, read_replay
+
+    path = Path(path)
+    if path.name.endswith(OLD_SUFFIX):
+        raise SaveError(
+            "saved by an older version of the game in a format this one no longer reads"
+        )
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SaveError(f"cannot read {Path(path).name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise SaveError("the file is not text: it is corrupted") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        # A save always ends with its closing brace; a file cut short by a crash does not.
-        hint = "corrupted" if text.rstrip().endswith("}") else "truncated"
-        raise SaveError(f"the file is {hint} (line {exc.lineno}, column {exc.colno})") from None
-    return SaveGame.from_json(data)
+        return read_replay(path, require_result=False)
+    except ReplayError as exc:
+        raise SaveError(_plain(str(exc), path)) from None
+
+
+def save_label(save: Replay) -> str:
+    """Where a save stands, e.g. ``after 2027 Q3 (3/24)`` or ``finished``."""
+    played, total = len(save.quarters), save.header.quarters
+    if save.finished:
+        return f"finished ({played}/{total})"
+    if not save.quarters:
+        return f"not started (0/{total})"
+    return f"after {save.quarters[-1].label} ({played}/{total})"
+
+
+def _is_save(path: Path) -> bool:
+    return path.name.endswith((*SUFFIXES, OLD_SUFFIX)) and not path.name.startswith(".")
 
 
 def list_saves(directory: Path) -> list[SaveInfo]:
@@ -187,12 +139,14 @@ def list_saves(directory: Path) -> list[SaveInfo]:
     if not directory.is_dir():
         return []
     infos = []
-    for path in directory.glob(f"*{SUFFIX}"):
+    for path in directory.iterdir():
+        if not _is_save(path):
+            continue
         try:
             modified = path.stat().st_mtime_ns
         except OSError:
             continue
-        name = path.name[: -len(SUFFIX)]
+        name = save_name(path)
         try:
             infos.append(SaveInfo(path, name, modified, save=read_save(path)))
         except SaveError as exc:
@@ -206,21 +160,59 @@ def latest_save(directory: Path) -> SaveInfo | None:
     return next((i for i in list_saves(directory) if i.ok), None)
 
 
-def autosave(directory: Path, save: SaveGame, keep: int = AUTOSAVE_KEEP) -> Path:
-    """Write ``autosave-NNN`` for the current quarter and delete all but the newest ``keep``."""
-    path = write_save(directory / f"{AUTOSAVE_PREFIX}{save.turns:03d}{SUFFIX}", save)
-    autos = sorted(
-        (p for p in directory.glob(f"{AUTOSAVE_PREFIX}*{SUFFIX}")),
-        key=lambda p: (p.stat().st_mtime_ns, p.name),
-        reverse=True,
-    )
-    for old in autos[keep:]:
+def peek_newest(directory: Path) -> tuple[str, str] | None:
+    """The newest save file's name and a hint of where it stands, cheaply (for the title
+    screen): only its last line is parsed, nothing is checked; loading checks everything."""
+    if not directory.is_dir():
+        return None
+    newest: tuple[int, Path] | None = None
+    for path in directory.iterdir():
+        if _is_save(path) and not path.name.endswith(OLD_SUFFIX):
+            try:
+                stamp = path.stat().st_mtime_ns
+            except OSError:
+                continue
+            if newest is None or stamp > newest[0]:
+                newest = (stamp, path)
+    if newest is None:
+        return None
+    path = newest[1]
+    hint = ""
+    if not path.name.endswith(".gz"):
+        try:
+            with path.open("rb") as handle:
+                handle.seek(max(0, path.stat().st_size - 65536))
+                last = json.loads(handle.read().splitlines()[-1])
+            if last.get("kind") == "quarter":
+                hint = f"after {last.get('label', '?')}"
+            elif last.get("kind") == "result":
+                hint = "finished"
+            elif last.get("kind") == "header":
+                hint = f"{last.get('scenario', '?')}, not started"
+        except (OSError, ValueError, IndexError, AttributeError):
+            hint = ""
+    return save_name(path), hint
+
+
+def autosave(directory: Path, lines: Sequence[dict[str, Any]], keep: int = AUTOSAVE_KEEP) -> Path:
+    """Write ``autosave-NNN`` for the quarters played and delete all but the newest ``keep``."""
+    turns = sum(1 for line in lines if line.get("kind") == "quarter")
+    path = write_save(directory / f"{AUTOSAVE_PREFIX}{turns:03d}{SUFFIX}", lines)
+    autos = []
+    for p in directory.glob(f"{AUTOSAVE_PREFIX}*"):
+        if _is_save(p):
+            try:
+                autos.append((p.stat().st_mtime_ns, p.name, p))
+            except OSError:
+                continue
+    autos.sort(reverse=True)
+    for _, _, old in autos[keep:]:
         old.unlink(missing_ok=True)
     return path
 
 
 def replay_state(
-    save: SaveGame,
+    save: Replay,
     content: Content,
     before_step: Callable[[MatchState], None] | None = None,
 ) -> MatchState:
@@ -229,26 +221,29 @@ def replay_state(
     ``before_step(state)`` runs before each quarter (the TUI uses it to let rival bots see
     the same observations they saw when the game was played, so they resume in step).
     """
-    from game.engine.setup import new_match
-    from game.engine.step import step
+    from game.arena.replay import ReplayError, opening_state
+    from game.engine.step import MatchOverError, step
 
     try:
-        state = new_match(content, save.scenario, save.seed, save.names)
-    except (KeyError, ValueError) as exc:
-        raise SaveError(f"the save does not fit this game: {exc}") from None
-    if save.content_hash and save.content_hash != state.world.content_hash:
-        raise SaveError("the save was made with different game content; it cannot be replayed")
-    for turn, (actions, expected) in enumerate(zip(save.quarters, save.hashes, strict=True)):
-        if state.over:
-            raise SaveError(f"the save has more quarters than its scenario ({turn})")
+        state = opening_state(save, content)
+    except ReplayError as exc:
+        message = str(exc)
+        if "recorded with content" in message:
+            message = (
+                "the save was made with different game content (a different --content folder"
+                " or game version); it cannot be replayed"
+            )
+        raise SaveError(_plain(message, save.path)) from None
+    for quarter in save.quarters:
         if before_step is not None:
             before_step(state)
-        state, _ = step(state, [list(seat) for seat in _pad(actions, state.n_players)])
-        if state.last_hash != expected:
-            raise SaveError(f"the save does not replay: quarter {turn + 1} gives a different state")
+        try:
+            state, report = step(state, quarter.submitted)
+        except MatchOverError:
+            raise SaveError(f"the save has more quarters than its match ({quarter.turn})") from None
+        if report.state_hash != quarter.hash:
+            raise SaveError(
+                f"the save does not replay: {quarter.label} (quarter {quarter.turn + 1}) gives"
+                " a different state with this version of the game"
+            )
     return state
-
-
-def _pad(actions: Sequence[Sequence[dict[str, Any]]], n: int) -> list[Sequence[dict[str, Any]]]:
-    out = list(actions)[:n]
-    return out + [()] * (n - len(out))

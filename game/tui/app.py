@@ -83,9 +83,7 @@ class CapwarsApp(App[int]):
         if self.start_load:
             self.load_game(Path(self.start_load))
         elif self.start_scenario:
-            from game.tui.screens.new_game import NewGameScreen
-
-            self.push_screen(NewGameScreen(self.start_scenario, self.start_seed))
+            self.new_game(self.start_scenario, self.start_seed)
         self.call_after_refresh(self._interactive)
 
     def _interactive(self) -> None:
@@ -109,7 +107,28 @@ class CapwarsApp(App[int]):
         elif not small and showing:
             self.pop_screen()
 
+    def content_ready(self) -> bool:
+        """Load the content if needed; broken content gets a screen listing every problem."""
+        from game.rules import ContentError
+
+        try:
+            self.content  # noqa: B018 - loads and caches the content
+        except ContentError as exc:
+            from game.tui.screens.content_error import ContentErrorScreen
+
+            self.push_screen(ContentErrorScreen(exc, self.content_dir))
+            return False
+        return True
+
     # ------------------------------------------------------------------ games
+    def new_game(self, scenario: str | None = None, seed: int | None = None) -> None:
+        """Open the new-game form (after checking the content)."""
+        if not self.content_ready():
+            return
+        from game.tui.screens.new_game import NewGameScreen
+
+        self.push_screen(NewGameScreen(scenario, seed))
+
     def start_session(self, session: GameSession) -> None:
         """Show the main screen for a session (new or loaded), above the title screen."""
         from game.tui.screens.main import MainScreen
@@ -130,6 +149,8 @@ class CapwarsApp(App[int]):
         from game.tui.dialogs.message import MessageDialog
         from game.tui.session import GameSession
 
+        if not self.content_ready():
+            return False
         try:
             session = GameSession.from_save(self.content, read_save(path))
         except SaveError as exc:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from game.agents import Bot, known_specs, make_bot
+from game.agents import Bot, BotSpecError, known_specs, make_bot
 from game.arena.match import ask_bot, setup_info
-from game.arena.saves import SaveGame, autosave, replay_state, write_save
+from game.arena.replay import Replay, header_line, quarter_line, result_line
+from game.arena.saves import SaveError, autosave, replay_state, write_save
 from game.engine import (
     Action,
     MatchState,
@@ -30,10 +31,10 @@ from game.engine import (
     standings,
     step,
 )
-from game.engine.actions import action_to_dict
-from game.rules.models import Content
+from game.rules.models import Content, Seat
 
 HUMAN = "human"
+"""The player label of a human seat in the session and in its saves."""
 HISTORY_KEYS = (
     "cash",
     "debt",
@@ -45,16 +46,20 @@ HISTORY_KEYS = (
     "enterprise_value",
     "share",
 )
+MAX_SEATS = 8
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, what)`` while rivals think."""
 
 
 def default_archetype(content: Content, rival_id: str | None) -> str:
-    """The bot spec for a rival seat: its content archetype if that bot exists, else balanced."""
+    """The bot spec for a rival seat: its content archetype at normal difficulty if that bot
+    exists, else its archetype, else balanced."""
     specs = set(known_specs())
     for rival in content.rivals:
-        if rival.id == rival_id and rival.archetype in specs:
-            return rival.archetype
+        if rival.id == rival_id:
+            for spec in (f"{rival.archetype}:normal", rival.archetype):
+                if spec in specs:
+                    return spec
     return "balanced" if "balanced" in specs else known_specs()[0]
 
 
@@ -97,8 +102,7 @@ class GameSession:
         state: MatchState,
         seats: Sequence[str],
         bots: dict[int, Bot] | None = None,
-        log: Sequence[Sequence[Sequence[dict[str, Any]]]] = (),
-        hashes: Sequence[str] = (),
+        lines: Sequence[dict[str, Any]] = (),
     ):
         self.content = content
         self.state = state
@@ -109,15 +113,29 @@ class GameSession:
             raise ValueError("a TUI game needs at least one human seat")
         self.bots: dict[int, Bot] = bots if bots is not None else self._make_bots()
         self.pending: dict[int, list[Action]] = {seat: [] for seat in self.humans}
-        self.log: list[tuple[tuple[dict[str, Any], ...], ...]] = [
-            tuple(tuple(seat) for seat in q) for q in log
-        ]
-        self.hashes: list[str] = list(hashes)
+        self.lines: list[dict[str, Any]] = list(lines) or [header_line(state, self.seats)]
+        """The game as replay lines (header, one line per quarter): what a save writes."""
         self.reports: list[QuarterReport] = []
         self.turn_of = 0
         """Index into :attr:`humans` of the player at the keyboard."""
 
     # ------------------------------------------------------------------ building
+    @classmethod
+    def create(
+        cls,
+        content: Content,
+        scenario: str,
+        seed: int,
+        table: Sequence[Seat],
+        players: Sequence[str],
+    ) -> GameSession:
+        """A new match at ``table`` (one :class:`Seat` each); ``players[i]`` is ``"human"`` or
+        the bot spec playing seat ``i``."""
+        if len(players) != len(table):
+            raise ValueError(f"{len(table)} seats but {len(players)} players")
+        state = new_match(content, scenario, seed, seats=list(table))
+        return cls(content, state, players)
+
     @classmethod
     def new(
         cls,
@@ -125,42 +143,25 @@ class GameSession:
         scenario: str,
         seed: int,
         humans: int = 1,
-        names: Sequence[str] | None = None,
         rivals: Sequence[str] | None = None,
-        first_seat: int = 0,
     ) -> GameSession:
-        """A new match with ``humans`` people from seat ``first_seat`` on; rivals play the rest.
-
-        ``names`` renames seats in seat order; ``rivals`` gives the bot spec of each rival seat
-        in seat order (missing ones get the scenario's archetype).
-        """
-        spec = content.scenario(scenario)
-        n = len(spec.seats)
-        humans = max(1, min(humans, n))
-        first_seat = max(0, min(first_seat, n - 1))
-        human_seats = {(first_seat + k) % n for k in range(humans)}
-        opening = new_match(content, scenario, seed)
-        chosen = list(opening.names)
-        for i, name in enumerate(names or ()):
-            if i < n and name and name.strip():
-                chosen[i] = name.strip()[:40]
-        state = new_match(content, scenario, seed, chosen)
-        seats: list[str] = []
-        rival_specs = list(rivals or ())
-        k = 0
-        for seat in range(n):
-            if seat in human_seats:
-                seats.append(HUMAN)
-            else:
-                pick = rival_specs[k] if k < len(rival_specs) else None
-                seats.append(pick or default_archetype(content, spec.seats[seat].rival))
-                k += 1
-        return cls(content, state, seats)
+        """The scenario's own table: ``humans`` people take the first seats, rivals the rest
+        (``rivals`` gives their bot specs in seat order; missing ones get the scenario's)."""
+        seats = content.scenario(scenario).seats
+        humans = max(1, min(humans, len(seats)))
+        picks = list(rivals or ())
+        players = [HUMAN] * humans
+        for k, seat in enumerate(seats[humans:]):
+            players.append(picks[k] if k < len(picks) else default_archetype(content, seat.rival))
+        return cls.create(content, scenario, seed, seats, players)
 
     @classmethod
-    def from_save(cls, content: Content, save: SaveGame) -> GameSession:
-        """Rebuild a saved game; rival bots are replayed through the same observations."""
-        seats = save.seats
+    def from_save(cls, content: Content, save: Replay) -> GameSession:
+        """Rebuild a saved game; rival bots are fed the same observations again, so they
+        continue exactly as they would have without the save."""
+        seats = save.bots
+        if HUMAN not in seats:
+            raise SaveError("this is a replay of a match between bots; nobody to play it")
         bots: dict[int, Bot] = {}
         warmed = False
 
@@ -176,16 +177,15 @@ class GameSession:
                 if state.status[seat] == 0:
                     ask_bot(bot, state, seat)
 
-        state = replay_state(save, content, before_step=warm)
-        session = cls(
-            content,
-            state,
-            seats,
-            bots=None if not warmed else bots,
-            log=save.quarters,
-            hashes=save.hashes,
-        )
-        return session
+        try:
+            state = replay_state(save, content, before_step=warm)
+        except BotSpecError as exc:
+            raise SaveError(f"a rival of this save cannot play: {exc}") from None
+        lines = [save.header.model_dump(mode="json")]
+        lines += [q.model_dump(mode="json") for q in save.quarters]
+        for line in lines[1:]:
+            line["bot_failures"] = {str(k): v for k, v in line["bot_failures"].items()}
+        return cls(content, state, seats, bots=bots if warmed else None, lines=lines)
 
     def _make_bots(self) -> dict[int, Bot]:
         bots = {}
@@ -288,6 +288,7 @@ class GameSession:
         """Ask the rivals, resolve the quarter with everyone's orders, start the next one."""
         state = self.state
         actions: list[list[object]] = []
+        failures: dict[int, str] = {}
         bot_seats = [s for s in range(state.n_players) if s not in self.humans]
         done = 0
         for seat in range(state.n_players):
@@ -299,14 +300,17 @@ class GameSession:
                 continue
             if progress is not None:
                 progress(done, len(bot_seats), state.names[seat])
-            chosen, _failure = ask_bot(self.bots[seat], state, seat)
+            chosen, failure = ask_bot(self.bots[seat], state, seat)
+            if failure:
+                failures[seat] = failure
             actions.append(chosen)
             done += 1
         if progress is not None:
             progress(len(bot_seats), len(bot_seats), "market")
         new, report = step(state, actions)
-        self.log.append(tuple(tuple(_as_dict(a) for a in seat) for seat in actions))
-        self.hashes.append(new.last_hash)
+        self.lines.append(quarter_line(report, failures))
+        if new.over:
+            self.lines.append(result_line(new, standings(new)))
         self.state = new
         self.reports.append(report)
         self.pending = {seat: [] for seat in self.humans}
@@ -316,32 +320,17 @@ class GameSession:
         return report
 
     # ------------------------------------------------------------------ saving
-    def to_save(self) -> SaveGame:
-        return SaveGame(
-            scenario=self.state.world.scenario.id,
-            seed=self.state.seed,
-            names=self.state.names,
-            seats=self.seats,
-            quarters=tuple(self.log),
-            hashes=tuple(self.hashes),
-            content_hash=self.state.world.content_hash,
-            label=self.state.quarter_label,
-        )
+    @property
+    def turns(self) -> int:
+        """Quarters played (recorded in :attr:`lines`)."""
+        return sum(1 for line in self.lines if line["kind"] == "quarter")
 
     def save(self, path: Path) -> Path:
-        return write_save(path, self.to_save())
+        """Write the game as a save (a replay without a result line until the game is over)."""
+        return write_save(path, self.lines)
 
     def autosave(self, directory: Path) -> Path:
-        return autosave(directory, self.to_save())
-
-
-def _as_dict(item: object) -> dict[str, Any]:
-    if isinstance(item, dict):
-        return dict(item)
-    try:
-        return action_to_dict(item)  # type: ignore[arg-type]
-    except Exception:  # a bot returned junk: keep its shape so the replay rejects it the same way
-        return {"type": "malformed", "value": repr(item)[:200]}
+        return autosave(directory, self.lines)
 
 
 def nan_to(value: float, default: float = 0.0) -> float:

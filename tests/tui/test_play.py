@@ -187,8 +187,8 @@ async def test_ending_quarters_shows_the_report(tmp_path: Path) -> None:
         assert pilot.app.session is not None and pilot.app.session.state.turn == 2
         # Autosave every quarter.
         assert sorted(p.name for p in tmp_path.glob("autosave-*")) == [
-            "autosave-001.capwars.json",
-            "autosave-002.capwars.json",
+            "autosave-001.jsonl",
+            "autosave-002.jsonl",
         ]
 
 
@@ -208,8 +208,8 @@ async def test_save_then_load_restores_the_same_state(tmp_path: Path) -> None:
         session = pilot.app.session
         assert session is not None
         saved_hash = session.state.last_hash
-    path = tmp_path / "mygame.capwars.json"
-    assert read_save(path).hashes[-1] == saved_hash
+    path = tmp_path / "mygame.jsonl"
+    assert read_save(path).quarters[-1].hash == saved_hash
     app = new_app(tmp_path, load=str(path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -232,11 +232,12 @@ async def test_broken_saves_get_a_clear_message_and_the_rest_stay_listed(tmp_pat
         await end_quarter(pilot)
     good = next(tmp_path.glob("autosave-*"))
     text = good.read_text()
-    (tmp_path / "truncated.capwars.json").write_text(text[: len(text) // 2])
-    (tmp_path / "garbage.capwars.json").write_bytes(b"\x00\xff not json")
-    data = json.loads(text)
-    data["version"] = 99
-    (tmp_path / "future.capwars.json").write_text(json.dumps(data))
+    (tmp_path / "truncated.jsonl").write_text(text[: len(text) - 40])
+    (tmp_path / "garbage.jsonl").write_bytes(b"\x00\xff not json")
+    header, *rest = text.splitlines(keepends=True)
+    data = json.loads(header)
+    data["format"] = 99
+    (tmp_path / "future.jsonl").write_text(json.dumps(data) + "\n" + "".join(rest))
     app = new_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -248,7 +249,7 @@ async def test_broken_saves_get_a_clear_message_and_the_rest_stay_listed(tmp_pat
         assert options.option_count == 4
         texts = [str(options.get_option_at_index(i).prompt) for i in range(4)]
         assert any("truncated" in t and "the file is truncated" in t for t in texts)
-        assert any("newer version" in t for t in texts)
+        assert any("future" in t and "format 99" in t for t in texts)
         bad = next(i for i, info in enumerate(dialog.infos) if not info.ok)
         options.highlighted = bad
         await pilot.press("enter")
@@ -261,7 +262,7 @@ async def test_broken_saves_get_a_clear_message_and_the_rest_stay_listed(tmp_pat
         await dismiss_notes(pilot)
         assert isinstance(app.screen, MainScreen)
     # Loading a broken file directly: a dialog, no crash.
-    app = new_app(tmp_path, load=str(tmp_path / "garbage.capwars.json"))
+    app = new_app(tmp_path, load=str(tmp_path / "garbage.jsonl"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MessageDialog)

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.arena.saves import SaveInfo, list_saves
+from game.arena.saves import SaveInfo, list_saves, save_label
 
 
 class LoadDialog(ModalScreen[Path | None]):
@@ -32,9 +33,13 @@ class LoadDialog(ModalScreen[Path | None]):
         for i, info in enumerate(self.infos):
             when = datetime.fromtimestamp(info.modified_ns / 1e9).strftime("%Y-%m-%d %H:%M")
             if info.save is not None:
-                text = f"{info.name}  [dim]{info.save.scenario} · {info.save.label} · {when}[/]"
+                players = ", ".join(p.name for p in info.save.header.players if p.bot == "human")
+                text = (
+                    f"{escape(info.name)}  [dim]{info.save.header.scenario} · {players} ·"
+                    f" {save_label(info.save)} · {when}[/]"
+                )
             else:
-                text = f"[red]✗ {info.name}[/]  [dim]{info.error}[/]"
+                text = f"[red]✗ {escape(info.name)}[/]  [dim]{escape(info.error)}[/]"
             options.append(Option(text, id=str(i)))
         with Vertical(classes="dialog", id="load-dialog"):
             yield Static("Load game", classes="dialog-title")

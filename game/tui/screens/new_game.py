@@ -1,26 +1,65 @@
-"""New game: scenario, your seat (industry) and name, hot-seat humans, rivals, seed."""
+"""New game: scenario, your industry and company, hot-seat players, the rivals at the table, seed.
+
+The table is built here and passed to the engine as seats (``new_match(seats=...)``), so saves
+record each seat's industry, rival and player. Rows for extra players and rivals are composed
+once and shown or hidden, never remounted, so changing a count is instant.
+"""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from game.agents import known_specs
-from game.tui.session import GameSession, default_archetype
+from game.rules.models import Seat
+from game.tui.format import money
+from game.tui.session import HUMAN, MAX_SEATS, GameSession, default_archetype
 
 if TYPE_CHECKING:
-    from game.rules.models import Content, Scenario
+    from game.rules.models import Content, Rival, Scenario
     from game.tui.app import CapwarsApp
 
-MAX_SEATS = 8
-DIFFICULTIES = ("normal",)
-"""Only one until the rival roster registers difficulty levels."""
+MAX_SEED = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The bot archetypes a rival can play and the difficulty levels each one has."""
+
+    archetypes: tuple[str, ...]
+    levels: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def from_specs(cls, specs: list[str]) -> Roster:
+        levels: dict[str, list[str]] = {}
+        for spec in specs:
+            name, _, level = spec.partition(":")
+            levels.setdefault(name, [])
+            if level:
+                levels[name].append(level)
+        order = {"easy": 0, "normal": 1, "hard": 2}
+        # Rival archetypes (with levels) first, then the plain bots; idle last (it never acts).
+        names = sorted(levels, key=lambda n: (not levels[n], n == "idle", n))
+        return cls(
+            tuple(names),
+            {n: tuple(sorted(v, key=lambda x: (order.get(x, 9), x))) for n, v in levels.items()},
+        )
+
+    def spec(self, archetype: str, level: str | None) -> str:
+        levels = self.levels.get(archetype, ())
+        return f"{archetype}:{level}" if level and level in levels else archetype
+
+    def split(self, spec: str) -> tuple[str, str | None]:
+        name, _, level = spec.partition(":")
+        levels = self.levels.get(name, ())
+        return name, (level or ("normal" if "normal" in levels else None)) if levels else None
 
 
 class NewGameScreen(Screen[None]):
@@ -36,13 +75,16 @@ class NewGameScreen(Screen[None]):
         super().__init__()
         self.initial_scenario = scenario
         self.initial_seed = seed if seed is not None else secrets.randbelow(1_000_000)
-        self.rival_seats: list[int] = []
+        self.roster = Roster.from_specs(known_specs())
+        self._rival_range = (0, MAX_SEATS - 1)
+        """The rival counts the rivals selector offers now."""
 
     @property
     def content(self) -> Content:
         app: CapwarsApp = self.app  # type: ignore[assignment]
         return app.content
 
+    # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         content = self.content
         scenario_ids = [s.id for s in content.scenarios]
@@ -51,6 +93,10 @@ class NewGameScreen(Screen[None]):
             if self.initial_scenario in scenario_ids
             else ("standard" if "standard" in scenario_ids else scenario_ids[0])
         )
+        industries = [(f"{i.name} · {money(i.starting_cash)}", i.id) for i in content.industries]
+        rivals = [(f"{r.name} ({self._industry_name(r.industry)})", r.id) for r in content.rivals]
+        archetypes = [(a, a) for a in self.roster.archetypes]
+        levels = [(lv, lv) for lv in ("easy", "normal", "hard")]
         yield Static("New game", classes="screen-title")
         with VerticalScroll(id="new-form"):
             with Horizontal(classes="row"):
@@ -62,128 +108,183 @@ class NewGameScreen(Screen[None]):
                     id="scenario",
                     compact=True,
                 )
-            yield Static("", id="scenario-description")
+            yield Static("", id="scenario-description", classes="described")
             with Horizontal(classes="row"):
-                yield Label("You play", classes="label")
-                yield Select(
-                    self._seat_options(first), value=0, allow_blank=False, id="seat", compact=True
-                )
+                yield Label("Your industry", classes="label")
+                yield Select(industries, allow_blank=False, id="industry", compact=True)
+            yield Static("", id="industry-description", classes="described")
             with Horizontal(classes="row"):
                 yield Label("Company name", classes="label")
                 yield Input(placeholder="your company", id="company", max_length=40, compact=True)
             with Horizontal(classes="row"):
+                yield Label("Seed", classes="label")
+                yield Input(str(self.initial_seed), id="seed", max_length=19, compact=True)
+            with Horizontal(classes="row"):
                 yield Label("Human players", classes="label")
                 yield Select(
-                    [(str(k), k) for k in range(1, len(content.scenario(first).seats) + 1)],
+                    [(str(k), k) for k in range(1, MAX_SEATS + 1)],
                     value=1,
                     allow_blank=False,
                     id="humans",
                     compact=True,
+                    tooltip="Hot-seat: players take turns at this keyboard",
                 )
+            for k in range(1, MAX_SEATS):
+                with Horizontal(classes="row table-row", id=f"player-row-{k}"):
+                    yield Label(f"  Player {k + 1}", classes="label")
+                    yield Select(
+                        industries, allow_blank=False, id=f"player-industry-{k}", compact=True
+                    )
+                    yield Input(
+                        placeholder=f"player {k + 1}'s company",
+                        id=f"player-name-{k}",
+                        max_length=40,
+                        compact=True,
+                    )
             with Horizontal(classes="row"):
-                yield Label("Difficulty", classes="label")
+                yield Label("Rivals", classes="label")
                 yield Select(
-                    [(d, d) for d in DIFFICULTIES],
-                    value=DIFFICULTIES[0],
+                    [(str(k), k) for k in range(0, MAX_SEATS)],
+                    value=1,
                     allow_blank=False,
-                    id="difficulty",
+                    id="rivals",
                     compact=True,
                 )
-            with Horizontal(classes="row"):
-                yield Label("Seed", classes="label")
-                yield Input(str(self.initial_seed), id="seed", max_length=18, compact=True)
-            yield Static("", id="rivals-title", classes="subtitle")
-            with Vertical(id="rivals"):
-                for k in range(MAX_SEATS):
-                    with Horizontal(classes="row", id=f"rival-row-{k}"):
-                        yield Label("", classes="label", id=f"rival-label-{k}")
-                        yield Select(
-                            [("balanced", "balanced")],
-                            value="balanced",
-                            allow_blank=False,
-                            id=f"rival-{k}",
-                            classes="rival-archetype",
-                            compact=True,
-                        )
+            for k in range(MAX_SEATS - 1):
+                with Horizontal(classes="row table-row", id=f"rival-row-{k}"):
+                    yield Label(f"  Rival {k + 1}", classes="label")
+                    yield Select(rivals, allow_blank=False, id=f"rival-{k}", compact=True)
+                    yield Select(
+                        archetypes,
+                        allow_blank=False,
+                        id=f"rival-archetype-{k}",
+                        classes="archetype",
+                        compact=True,
+                    )
+                    yield Select(
+                        levels,
+                        value="normal",
+                        allow_blank=False,
+                        id=f"rival-level-{k}",
+                        classes="level",
+                        compact=True,
+                    )
+            yield Static("", id="rival-blurb", classes="described")
             yield Static("", id="new-error", classes="error")
         with Horizontal(classes="buttons"):
             yield Button("Start game", id="start", variant="primary")
             yield Button("Back", id="back")
         yield Footer()
 
-    def _seat_options(self, scenario_id: str) -> list[tuple[str, int]]:
-        industries = {i.id: i.name for i in self.content.industries}
-        seats = self.content.scenario(scenario_id).seats
-        return [(industries.get(s.industry, s.industry), i) for i, s in enumerate(seats)]
-
     def on_mount(self) -> None:
-        self._describe()
-        self._rebuild_rivals()
+        self._apply_scenario()
         self.query_one("#start", Button).focus()
 
-    def _scenario(self) -> Scenario:
-        value = self.query_one("#scenario", Select).value
-        return self.content.scenario(str(value))
+    # ------------------------------------------------------------------ reading the form
+    def _industry_name(self, industry_id: str) -> str:
+        return next((i.name for i in self.content.industries if i.id == industry_id), industry_id)
 
-    def _describe(self) -> None:
+    def _scenario(self) -> Scenario:
+        return self.content.scenario(str(self.query_one("#scenario", Select).value))
+
+    def _value(self, selector: str) -> str:
+        return str(self.query_one(selector, Select).value)
+
+    def _count(self, selector: str) -> int:
+        value = self.query_one(selector, Select).value
+        return int(value) if isinstance(value, int) else 0
+
+    def _rival(self, rival_id: str) -> Rival | None:
+        return next((r for r in self.content.rivals if r.id == rival_id), None)
+
+    # ------------------------------------------------------------------ defaults
+    def _apply_scenario(self) -> None:
+        """Reset the table to the scenario's: its human seat, its rivals, their archetypes."""
         scenario = self._scenario()
         self.query_one("#scenario-description", Static).update(
             f"[b]{scenario.summary}[/b]\n{' '.join(scenario.description.split())}\n"
             f"{scenario.quarters} quarters · {len(scenario.seats)} companies"
         )
+        own = next((s for s in scenario.seats if s.rival is None), scenario.seats[0])
+        self.query_one("#industry", Select).value = own.industry
+        chosen = [s.rival for s in scenario.seats if s.rival is not None]
+        spare = [r.id for r in self.content.rivals if r.id not in chosen]
+        order = chosen + spare
+        for k in range(MAX_SEATS - 1):
+            if k < len(order):
+                self._set_rival(k, order[k])
+        industries = [i.id for i in self.content.industries]
+        for k in range(1, MAX_SEATS):
+            self.query_one(f"#player-industry-{k}", Select).value = industries[
+                (industries.index(own.industry) + k) % len(industries)
+            ]
+        self.query_one("#humans", Select).value = 1
+        self.query_one("#rivals", Select).value = max(1, min(len(chosen), MAX_SEATS - 1))
+        self._describe_industry()
+        self._show_rows()
 
-    def _scenario_changed(self) -> None:
-        scenario = self._scenario()
-        self._describe()
-        seat_select = self.query_one("#seat", Select)
-        seat_select.set_options(self._seat_options(scenario.id))
-        seat_select.value = 0
-        humans = self.query_one("#humans", Select)
-        humans.set_options([(str(k), k) for k in range(1, len(scenario.seats) + 1)])
-        humans.value = 1
-        self._rebuild_rivals()
+    def _set_rival(self, k: int, rival_id: str) -> None:
+        self.query_one(f"#rival-{k}", Select).value = rival_id
+        self._set_spec(k, default_archetype(self.content, rival_id))
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "scenario":
-            self._scenario_changed()
-        elif event.select.id in ("humans", "seat"):
-            self._rebuild_rivals()
+    def _set_spec(self, k: int, spec: str) -> None:
+        archetype, level = self.roster.split(spec)
+        self.query_one(f"#rival-archetype-{k}", Select).value = archetype
+        level_select = self.query_one(f"#rival-level-{k}", Select)
+        level_select.disabled = level is None
+        if level is not None:
+            level_select.value = level
 
-    def _human_seats(self) -> set[int]:
-        scenario = self._scenario()
-        n = len(scenario.seats)
-        humans = int(self.query_one("#humans", Select).value or 1)  # type: ignore[arg-type]
-        first = int(self.query_one("#seat", Select).value or 0)  # type: ignore[arg-type]
-        return {(first + k) % n for k in range(min(humans, n))}
-
-    def _rebuild_rivals(self) -> None:
-        """Show one archetype selector per rival seat (rows are reused, never remounted)."""
-        scenario = self._scenario()
-        humans = self._human_seats()
-        specs = [s for s in known_specs() if s != "idle"] or known_specs()
-        rivals = {r.id: r for r in self.content.rivals}
-        industries = {i.id: i.name for i in self.content.industries}
-        rival_seats = [seat for seat in range(len(scenario.seats)) if seat not in humans]
-        self.rival_seats = rival_seats
-        for k in range(MAX_SEATS):
-            row = self.query_one(f"#rival-row-{k}", Horizontal)
-            row.display = k < len(rival_seats)
-            if k >= len(rival_seats):
-                continue
-            spec = scenario.seats[rival_seats[k]]
-            default = default_archetype(self.content, spec.rival)
-            name = (
-                rivals[spec.rival].name
-                if spec.rival in rivals
-                else (spec.name or industries.get(spec.industry, spec.industry))
-            )
-            self.query_one(f"#rival-label-{k}", Label).update(name[:19])
-            select = self.query_one(f"#rival-{k}", Select)
-            select.set_options([(o, o) for o in sorted(set(specs) | {default})])
-            select.value = default
-        self.query_one("#rivals-title", Static).update(
-            f"Rivals: {len(rival_seats)} (the scenario sets the number of companies)"
+    def _describe_industry(self) -> None:
+        industry = next(i for i in self.content.industries if i.id == self._value("#industry"))
+        self.query_one("#industry-description", Static).update(
+            f"{' '.join(industry.description.split())}\nStarts with {money(industry.starting_cash)}"
+            f" cash and a {money(industry.credit_limit)} credit line."
         )
+
+    def _show_rows(self) -> None:
+        """Show as many player and rival rows as chosen; at most eight companies in all."""
+        humans = self._count("#humans")
+        rivals_select = self.query_one("#rivals", Select)
+        low, high = (0 if humans > 1 else 1), MAX_SEATS - humans
+        rivals = max(low, min(self._count("#rivals"), high))
+        options = [(str(k), k) for k in range(low, high + 1)]
+        if self._rival_range != (low, high):  # set_options resets the value; avoid needless ones
+            self._rival_range = (low, high)
+            rivals_select.set_options(options)
+        if rivals_select.value != rivals:
+            rivals_select.value = rivals
+        for k in range(1, MAX_SEATS):
+            self.query_one(f"#player-row-{k}").display = k < humans
+        for k in range(MAX_SEATS - 1):
+            self.query_one(f"#rival-row-{k}").display = k < rivals
+        self._describe_rivals(rivals)
+
+    def _describe_rivals(self, rivals: int) -> None:
+        lines = []
+        for k in range(rivals):
+            rival = self._rival(self._value(f"#rival-{k}"))
+            if rival is not None:
+                lines.append(f"[b]{rival.name}[/b]: {' '.join(rival.blurb.split())}")
+        self.query_one("#rival-blurb", Static).update("\n".join(lines))
+
+    # ------------------------------------------------------------------ events
+    def on_select_changed(self, event: Select.Changed) -> None:
+        sid = event.select.id or ""
+        if sid == "scenario":
+            self._apply_scenario()
+        elif sid == "industry":
+            self._describe_industry()
+        elif sid in ("humans", "rivals"):
+            self._show_rows()
+        elif sid.startswith("rival-archetype-"):
+            k = int(sid.rsplit("-", 1)[1])
+            level = self.query_one(f"#rival-level-{k}", Select)
+            level.disabled = not self.roster.levels.get(str(event.value), ())
+        elif sid.startswith("rival-") and sid[6:].isdigit():
+            k = int(sid[6:])
+            self._set_spec(k, default_archetype(self.content, str(event.value)))
+            self._describe_rivals(self._count("#rivals"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
@@ -194,28 +295,45 @@ class NewGameScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    # ------------------------------------------------------------------ starting
+    def table(self) -> tuple[list[Seat], list[str]]:
+        """The seats and who plays them, as the form stands; ValueError says what to fix."""
+        humans, rivals = self._count("#humans"), self._count("#rivals")
+        seats: list[Seat] = []
+        players: list[str] = []
+        for k in range(humans):
+            industry = self._value("#industry" if k == 0 else f"#player-industry-{k}")
+            name_box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
+            name = name_box.value.strip() or f"{self._industry_name(industry)} {k + 1}"
+            seats.append(Seat(industry=industry, name=name[:40]))
+            players.append(HUMAN)
+        for k in range(rivals):
+            rival = self._rival(self._value(f"#rival-{k}"))
+            if rival is None:
+                raise ValueError(f"Rival {k + 1}: choose a company")
+            seats.append(Seat(industry=rival.industry, name=rival.name, rival=rival.id))
+            level_select = self.query_one(f"#rival-level-{k}", Select)
+            level = None if level_select.disabled else str(level_select.value)
+            players.append(self.roster.spec(self._value(f"#rival-archetype-{k}"), level))
+        names = [s.name or "" for s in seats]
+        for i, name in enumerate(names):
+            if name.casefold() in (n.casefold() for n in names[:i]):
+                raise ValueError(f"Two companies are called {name!r}: every name must differ.")
+        return seats, players
+
     def action_start(self) -> None:
         error = self.query_one("#new-error", Static)
         text = self.query_one("#seed", Input).value.strip()
-        if not text.isdigit() or len(text) > 18:
-            error.update("Seed: enter a whole number from 0 to 999999999999999999.")
+        if not text.isdigit() or int(text) > MAX_SEED:
+            error.update(f"Seed: enter a whole number from 0 to {MAX_SEED}.")
             return
-        scenario = self._scenario()
-        first = int(self.query_one("#seat", Select).value or 0)  # type: ignore[arg-type]
-        humans = int(self.query_one("#humans", Select).value or 1)  # type: ignore[arg-type]
-        rivals = [
-            str(self.query_one(f"#rival-{k}", Select).value) for k in range(len(self.rival_seats))
-        ]
-        names: list[str] = [""] * len(scenario.seats)
-        names[first] = self.query_one("#company", Input).value
-        session = GameSession.new(
-            self.content,
-            scenario.id,
-            int(text),
-            humans=humans,
-            names=names,
-            rivals=rivals,
-            first_seat=first,
-        )
+        try:
+            seats, players = self.table()
+            session = GameSession.create(
+                self.content, self._scenario().id, int(text), seats, players
+            )
+        except ValueError as exc:
+            error.update(str(exc))
+            return
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.start_session(session)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.arena.saves import latest_save
+from game.arena.saves import latest_save, peek_newest
 
 if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
@@ -54,7 +54,7 @@ class TitleScreen(Screen[None]):
 
     def refresh_menu(self) -> None:
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        last = latest_save(app.saves_dir)
+        last = peek_newest(app.saves_dir)
         menu = self.query_one("#title-menu", OptionList)
         menu.clear_options()
         menu.add_options(
@@ -68,11 +68,10 @@ class TitleScreen(Screen[None]):
             ]
         )
         menu.highlighted = 1 if last is not None else 0
-        hint = (
-            f"Continue: {last.name} ({last.save.label})"
-            if last and last.save
-            else "No saved game yet."
-        )
+        if last is None:
+            hint = "No saved game yet."
+        else:
+            hint = f"Continue: {last[0]}" + (f" ({last[1]})" if last[1] else "")
         self.query_one("#continue-hint", Static).update(hint)
         menu.focus()
 
@@ -82,18 +81,21 @@ class TitleScreen(Screen[None]):
 
     def action_choose(self, choice: str) -> None:
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        if choice == "new":
-            from game.tui.screens.new_game import NewGameScreen
-
-            app.push_screen(NewGameScreen())
-        elif choice == "tutorial":
-            from game.tui.screens.new_game import NewGameScreen
-
-            app.push_screen(NewGameScreen("tutorial"))
+        if choice in ("new", "tutorial"):
+            app.new_game("tutorial" if choice == "tutorial" else None)
         elif choice == "continue":
             last = latest_save(app.saves_dir)
             if last is not None:
                 app.load_game(last.path)
+            else:
+                from game.tui.dialogs.message import MessageDialog
+
+                app.push_screen(
+                    MessageDialog(
+                        "Nothing to continue",
+                        f"No save in {app.saves_dir} can be read; Load lists them with the reason.",
+                    )
+                )
         elif choice == "load":
             from game.tui.dialogs.load import LoadDialog
 
