@@ -102,6 +102,8 @@ class ReplayQuarter(_Line):
     applied: list[list[dict[str, Any]]]
     rejected: list[list[tuple[str, str, str]]]
     events: list[str]
+    injected: list[str] = []
+    """Events a facilitator started by hand (replayed as they were)."""
     bot_failures: dict[int, str] = {}
     hash: str
 
@@ -178,6 +180,7 @@ def quarter_line(report: QuarterReport, failures: dict[int, str] | None = None) 
         "applied": [[dict(a) for a in seat] for seat in report.applied],
         "rejected": [[list(r) for r in seat] for seat in report.rejected],
         "events": list(report.events),
+        **({"injected": list(report.injected)} if report.injected else {}),
         "bot_failures": {str(seat): text for seat, text in sorted((failures or {}).items())},
         "hash": report.state_hash,
     }
@@ -507,7 +510,7 @@ def _resimulate(replay: Replay, content: Content | None) -> tuple[MatchState, in
     state = opening_state(replay, content)
     for q in replay.quarters:
         try:
-            state, report = step(state, q.submitted)
+            state, report = step(state, q.submitted, inject=q.injected)
         except MatchOverError:
             over = Mismatch(q.turn, q.label, "the match was already over before this quarter")
             return state, q.turn, over
@@ -558,7 +561,7 @@ def replay_to_state(
         state = opening_state(replay, content)
         for q in replay.quarters:
             try:
-                state, _ = step(state, q.submitted)
+                state, _ = step(state, q.submitted, inject=q.injected)
             except MatchOverError:
                 raise ReplayError(
                     f"{replay.path}: quarter {q.turn}: the match was already over"

@@ -238,7 +238,7 @@ def replay_state(
         if before_step is not None:
             before_step(state)
         try:
-            state, report = step(state, quarter.submitted)
+            state, report = step(state, quarter.submitted, inject=quarter.injected)
         except MatchOverError:
             raise SaveError(f"the save has more quarters than its match ({quarter.turn})") from None
         if report.state_hash != quarter.hash:

@@ -52,6 +52,9 @@ def run(state: MatchState, q: Quarter) -> None:
     q.background_noise = normal[1:]
 
     started: list[int] = list(world.scripted.get(turn, ()))
+    for e in q.injected:  # a facilitator's live event: like a scripted one, recorded in replays
+        if e not in started:
+            started.append(e)
     table = _table(world)
     if table is not None:
         last = state.event_last

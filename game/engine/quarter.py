@@ -53,6 +53,8 @@ class Quarter:
     grid_released: np.ndarray = field(default_factory=_empty)
     """(N, R) MW of grid connection granted to each player this quarter."""
     grid_requests: list[tuple[int, int, float]] = field(default_factory=list)
+    injected: tuple[int, ...] = ()
+    """Events a facilitator starts this quarter (indices), on top of the scripted ones."""
     """(region, seat, MW) new interconnection requests, in submission order."""
     # world draws
     outage_roll: FloatArray = field(default_factory=_empty)

@@ -164,6 +164,8 @@ class QuarterReport:
     state_hash: str
     over: bool
     bankruptcies: tuple[int, ...] = field(default=())
+    injected: tuple[str, ...] = field(default=())
+    """Events a facilitator started by hand this quarter (also in ``events``)."""
 
     def news_for(self, seat: int | None) -> tuple[NewsItem, ...]:
         """Public news plus ``seat``'s private notices."""

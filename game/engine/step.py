@@ -7,6 +7,7 @@ is never modified, so the same state and the same actions always give the same r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import get_close_matches
 
 import numpy as np
 
@@ -37,17 +38,20 @@ class MatchOverError(RuntimeError):
 
 
 def step(
-    state: MatchState, actions: Sequence[Sequence[object]]
+    state: MatchState, actions: Sequence[Sequence[object]], inject: Sequence[str] = ()
 ) -> tuple[MatchState, QuarterReport]:
     """Resolve one quarter: ``actions[seat]`` is that seat's list (an empty list holds).
 
     Items may be action models or plain dicts in the JSON form; malformed ones are rejected
-    with the ``malformed`` code, never raised.
+    with the ``malformed`` code, never raised. ``inject`` names events a facilitator starts
+    this quarter (like scripted ones); an unknown id raises ``ValueError`` naming close matches.
     """
     if state.over:
         raise MatchOverError("the match is over")
+    injected = _event_indices(state, inject)
     s = state.thawed()
     q = Quarter.begin(s)
+    q.injected = injected
     validate.run(s, q, actions)  # 1
     events.run(s, q)  # 2
     supply.run(s, q)  # 3
@@ -81,6 +85,18 @@ def step(
     new = evolve(new, last_hash=digest)
     report = _report(new, q, digest)
     return new, report
+
+
+def _event_indices(state: MatchState, ids: Sequence[str]) -> tuple[int, ...]:
+    index = state.world.event_index
+    found = []
+    for event_id in ids:
+        if event_id not in index:
+            hint = get_close_matches(event_id, list(index), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ValueError(f"unknown event {event_id!r}{suggestion}")
+        found.append(index[event_id])
+    return tuple(found)
 
 
 def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
@@ -123,4 +139,5 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
         state_hash=digest,
         over=state.over,
         bankruptcies=tuple(q.bankruptcies),
+        injected=tuple(state.world.event_ids[e] for e in q.injected),
     )

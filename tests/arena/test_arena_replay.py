@@ -286,3 +286,22 @@ def test_a_replay_with_malformed_actions_verifies(tmp_path, content):
     path = tmp_path / "junk.jsonl"
     run_match(content, "tutorial", 4, bots=[str(bot), "balanced"], recorders=[ReplayWriter(path)])
     assert verify_replay(path, content).ok
+
+
+def test_a_facilitators_injected_event_is_recorded_and_replayed(tmp_path, content):
+    from game.arena.replay import ReplayWriter, read_replay, verify_replay
+    from game.engine import new_match, step
+
+    state = new_match(content, "tutorial", 5)
+    path = tmp_path / "class.jsonl"
+    writer = ReplayWriter(path)
+    writer.start(state, ["human", "balanced"])
+    for turn in range(3):
+        inject = ["packaging_fire"] if turn == 1 else []
+        state, report = step(state, [[], []], inject=inject)
+        writer.quarter(report, {})
+    writer.save()
+    replay = read_replay(path)
+    assert replay.quarters[1].injected == ["packaging_fire"]
+    assert "packaging_fire" in replay.quarters[1].events
+    assert verify_replay(path, content).ok
