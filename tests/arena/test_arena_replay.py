@@ -272,7 +272,7 @@ def test_a_bot_failure_is_kept_in_the_replay(tmp_path, content):
     replay = read_replay(path)
     assert replay.quarters[2].bot_failures == {0: replay.quarters[2].bot_failures[0]}
     assert "RuntimeError: lost my notes" in replay.quarters[2].bot_failures[0]
-    assert verify_replay(replay, content).ok
+    assert verify_replay(path, content).ok
 
 
 def test_a_replay_with_malformed_actions_verifies(tmp_path, content):
