@@ -285,7 +285,7 @@ def test_a_replay_with_malformed_actions_verifies(tmp_path, content):
     )
     path = tmp_path / "junk.jsonl"
     run_match(content, "tutorial", 4, bots=[str(bot), "balanced"], recorders=[ReplayWriter(path)])
-    assert verify_replay(replay, content).ok
+    assert verify_replay(path, content).ok
 
 
 def test_a_facilitators_injected_event_is_recorded_and_replayed(tmp_path, content):
