@@ -24,6 +24,21 @@ TRAINING_SCALE = 0.05
 """Training compute is measured against this share of the whole market's demand."""
 
 
+CATCH_UP_APPEAL = 0.3
+"""Extra appeal for the last-placed player when a scenario switches the catch-up rule on."""
+
+
+def catch_up_bonus(state: MatchState, active: np.ndarray) -> np.ndarray:
+    """(N,) the catch-up rule: the active player with the lowest enterprise value last quarter
+    gets :data:`CATCH_UP_APPEAL` (customers root for the underdog); everyone else nothing."""
+    values = state.history["enterprise_value"][state.turn - 1]
+    ranked = np.where(active & ~np.isnan(values), values, np.inf)
+    bonus = np.zeros(state.n_players)
+    if np.isfinite(ranked).any():
+        bonus[int(np.argmin(ranked))] = CATCH_UP_APPEAL
+    return bonus
+
+
 def run(state: MatchState, q: Quarter) -> None:
     world = state.world
     market = world.scenario.market
@@ -48,6 +63,8 @@ def run(state: MatchState, q: Quarter) -> None:
         - market.appeal_price * np.log(state.service_price / p_ref)
         + world.ind_brand
     )
+    if world.scenario.catch_up and state.turn > 0 and int(active.sum()) >= 2:
+        appeal = appeal + catch_up_bonus(state, active)
     weights = np.where(active, np.exp(appeal - appeal.max()), 0.0)
     outside = np.exp(market.outside_option - appeal.max())
     q.share = weights / (outside + weights.sum())

@@ -653,6 +653,11 @@ class Scenario(Model):
     price_elasticity: Annotated[float, Field(gt=0.1, le=10)] | None = Field(
         None, description="Overrides every provider's price elasticity (lower: wilder prices)."
     )
+    catch_up: bool = Field(
+        False,
+        description="Catch-up rule: the last-placed player gets extra appeal with customers"
+        " each quarter. Off by default; the debrief discloses it when on.",
+    )
     lessons: tuple[Lesson, ...] = ()
     predictions: tuple[Prediction, ...] = ()
     discussion: tuple[str, ...] = ()

@@ -410,3 +410,19 @@ def test_conftest_indices_match_the_world():
     state = tiny_match()
     assert state.world.sku_ids[G1] == "g1"
     assert state.world.tech_ids[T_EFF] == "t_eff"
+
+
+def test_catch_up_rule_favours_the_last_placed_player_only_when_switched_on():
+    from game.arena.match import run_match
+    from game.rules import load_content
+
+    content = load_content()
+    plain = content.scenario("tutorial")
+    kind = plain.model_copy(update={"catch_up": True})
+    kinder = content.model_copy(
+        update={"scenarios": tuple(kind if s.id == "tutorial" else s for s in content.scenarios)}
+    )
+    off = run_match(content, "tutorial", 11, bots=["balanced", "idle"]).state
+    on = run_match(kinder, "tutorial", 11, bots=["balanced", "idle"]).state
+    # idle falls behind from the first quarter; with the rule on its customers stay longer
+    assert on.history["share"][1:, 1].sum() > off.history["share"][1:, 1].sum()
