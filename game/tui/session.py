@@ -181,10 +181,12 @@ class GameSession:
             state = replay_state(save, content, before_step=warm)
         except BotSpecError as exc:
             raise SaveError(f"a rival of this save cannot play: {exc}") from None
-        lines = [save.header.model_dump(mode="json")]
-        lines += [q.model_dump(mode="json") for q in save.quarters]
+        # The lines as they are in the file (exclude_unset), so re-saving changes nothing.
+        lines = [save.header.model_dump(mode="json", exclude_unset=True)]
+        lines += [q.model_dump(mode="json", exclude_unset=True) for q in save.quarters]
         for line in lines[1:]:
-            line["bot_failures"] = {str(k): v for k, v in line["bot_failures"].items()}
+            failures = line.get("bot_failures", {})
+            line["bot_failures"] = {str(k): v for k, v in failures.items()}
         return cls(content, state, seats, bots=bots if warmed else None, lines=lines)
 
     def _make_bots(self) -> dict[int, Bot]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 from tui_helpers import (
     SIZE,
     dismiss_notes,
@@ -31,6 +32,7 @@ from game.engine import (
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.message import MessageDialog
+from game.tui.screens.content_error import ContentErrorScreen
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.handover import HandoverScreen
 from game.tui.screens.help import HelpScreen
@@ -340,3 +342,76 @@ async def test_too_small_terminal_asks_for_room(tmp_path: Path) -> None:
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
+
+
+async def test_new_game_builds_the_table(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, NewGameScreen)
+        # The scenario's table is the default: three rivals with their content archetypes.
+        assert screen.query_one("#rivals", Select).value == 3
+        assert screen.table()[1] == [
+            "human",
+            "builder:normal",
+            "builder:normal",
+            "spot_trader:normal",
+        ]
+        screen.query_one("#industry", Select).value = "startup"
+        screen.query_one("#company", Input).value = "Tiny Labs"
+        screen.query_one("#rivals", Select).value = 2
+        await pilot.pause()
+        assert not screen.query_one("#rival-row-2").display
+        screen.query_one("#rival-1", Select).value = "kestrel"
+        await pilot.pause()
+        assert screen.query_one("#rival-archetype-1", Select).value == "hoarder"
+        screen.query_one("#rival-archetype-0", Select).value = "hedger"
+        screen.query_one("#rival-level-0", Select).value = "hard"
+        screen.query_one("#seed", Input).value = "99"
+        await pilot.pause()
+        assert "$150M cash" in str(screen.query_one("#industry-description", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        session = pilot.app.session
+        assert session is not None and isinstance(pilot.app.screen, MainScreen)
+        assert session.seats == ("human", "hedger:hard", "hoarder:normal")
+        assert session.state.names == ("Tiny Labs", "Northwind Motors", "Kestrel Industries")
+        assert [s.industry for s in session.state.world.scenario.seats] == [
+            "startup",
+            "manufacturer",
+            "conglomerate",
+        ]
+        assert session.state.seed == 99
+        header = session.lines[0]
+        assert [p["industry"] for p in header["players"]] == [
+            "startup",
+            "manufacturer",
+            "conglomerate",
+        ]
+
+
+async def test_broken_content_lists_every_problem(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parents[2] / "content", content)
+    providers = content / "providers.toml"
+    providers.write_text(providers.read_text().replace("id = ", "idd = ", 1))
+    industries = content / "industries.toml"
+    industries.write_text(
+        industries.read_text().replace("starting_cash = 600.0", "starting_cash = -1")
+    )
+    app = new_app(tmp_path, "standard", content_dir=str(content))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ContentErrorScreen)
+        problems = [str(s.render()) for s in screen.query(".problem")]
+        assert len(problems) >= 2
+        assert any("providers.toml:" in p for p in problems)
+        assert any("industries.toml:" in p and "starting_cash" in p for p in problems)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("n")  # still broken: the same screen, no crash
+        await pilot.pause()
+        assert isinstance(app.screen, ContentErrorScreen)

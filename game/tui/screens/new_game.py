@@ -94,7 +94,7 @@ class NewGameScreen(Screen[None]):
             else ("standard" if "standard" in scenario_ids else scenario_ids[0])
         )
         industries = [(f"{i.name} · {money(i.starting_cash)}", i.id) for i in content.industries]
-        rivals = [(f"{r.name} ({self._industry_name(r.industry)})", r.id) for r in content.rivals]
+        rivals = [(r.name, r.id) for r in content.rivals]
         archetypes = [(a, a) for a in self.roster.archetypes]
         levels = [(lv, lv) for lv in ("easy", "normal", "hard")]
         yield Static("New game", classes="screen-title")
@@ -172,8 +172,8 @@ class NewGameScreen(Screen[None]):
             yield Static("", id="rival-blurb", classes="described")
             yield Static("", id="new-error", classes="error")
         with Horizontal(classes="buttons"):
-            yield Button("Start game", id="start", variant="primary")
-            yield Button("Back", id="back")
+            yield Button("Start game", id="start", variant="primary", compact=True)
+            yield Button("Back", id="back", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -265,7 +265,10 @@ class NewGameScreen(Screen[None]):
         for k in range(rivals):
             rival = self._rival(self._value(f"#rival-{k}"))
             if rival is not None:
-                lines.append(f"[b]{rival.name}[/b]: {' '.join(rival.blurb.split())}")
+                lines.append(
+                    f"[b]{rival.name}[/b] ({self._industry_name(rival.industry)}):"
+                    f" {' '.join(rival.blurb.split())}"
+                )
         self.query_one("#rival-blurb", Static).update("\n".join(lines))
 
     # ------------------------------------------------------------------ events
