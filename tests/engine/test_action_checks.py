@@ -10,7 +10,6 @@ import json
 import math
 
 import pytest
-from conftest import hold, tiny_match
 
 from game.engine import new_match, step
 from game.engine.actions import (
@@ -30,6 +29,7 @@ from game.engine.actions import (
 )
 from game.engine.observation import observe
 from game.engine.validate import check_action, check_actions
+from tests.engine.tiny_world import hold, tiny_match
 
 
 def _gov_raw(tiny_raw):

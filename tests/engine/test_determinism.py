@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import hold
 
 from game.arena.match import run_match
 from game.engine import new_match, step
 from game.engine.actions import BidSpot, Reserve
 from game.engine.hashing import state_hash
 from game.engine.state import ARRAY_FIELDS
+from tests.engine.tiny_world import hold
 
 ROOT = Path(__file__).resolve().parents[2]
 LINEUP = ["balanced", "random", "balanced", "random"]

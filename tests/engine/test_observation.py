@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from conftest import ALPHA, HOME, T_EFF, hold, with_arrays
 
 from game.engine import new_match, step
 from game.engine.actions import FundResearch, Reserve
 from game.engine.observation import observe
+from tests.engine.tiny_world import ALPHA, HOME, T_EFF, hold, with_arrays
 
 PRIVATE_KEYS = {
     "cash",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ALPHA, G1, HOME, T_ASIC, T_EFF, hold, tiny_match, with_arrays
 
 from game.engine import step
 from game.engine.actions import (
@@ -25,6 +24,7 @@ from game.engine.observation import observe
 from game.engine.scoring import standings
 from game.engine.state import ACTIVE, BANKRUPT
 from game.engine.validate import check_action
+from tests.engine.tiny_world import ALPHA, G1, HOME, T_ASIC, T_EFF, hold, tiny_match, with_arrays
 
 
 def play(state, turns, actions_at=None):
