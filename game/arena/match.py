@@ -121,6 +121,21 @@ class MatchOutcome:
 
 def setup_info(state: MatchState, seat: int) -> SetupInfo:
     world = state.world
+    rules: dict[str, Any] = {
+        "mechanics": list(world.scenario.mechanics),
+        "content_hash": world.content_hash,
+    }
+    seats = world.scenario.seats
+    rival_id = seats[seat].rival if seat < len(seats) else None
+    rival = next((r for r in world.content.rivals if r.id == rival_id), None)
+    if rival is not None:
+        # The seat's named rival company: a rival bot of that archetype takes its personality.
+        rules["rival"] = {
+            "name": rival.name,
+            "archetype": rival.archetype,
+            "risk_appetite": rival.risk_appetite,
+            "patience": rival.patience,
+        }
     return SetupInfo(
         seat=seat,
         players=state.names,
@@ -128,7 +143,7 @@ def setup_info(state: MatchState, seat: int) -> SetupInfo:
         quarters=world.scenario.quarters,
         seed=seat_seed(state.seed, seat),
         industry=world.industries[seat].id,
-        rules={"mechanics": list(world.scenario.mechanics), "content_hash": world.content_hash},
+        rules=rules,
     )
 
 

@@ -311,3 +311,25 @@ def test_balance_smoke(content: Content) -> None:
         assert row["bankrupt_rate"] == 0.0 or math.isnan(row["bankrupt_rate"])
     assert summary["think_ms"]["normal"]["median"] < 5.0
     assert summary["think_ms"]["hard"]["median"] < 1000.0
+
+
+def test_match_passes_the_seats_rival_personality(content: Content) -> None:
+    from game.arena.match import setup_info
+    from game.engine.setup import new_match
+
+    state = new_match(content, "standard", 1)
+    northwind = next(r for r in content.rivals if r.id == "northwind")
+    info = setup_info(state, 1)
+    assert info.rules["rival"] == {
+        "name": northwind.name,
+        "archetype": northwind.archetype,
+        "risk_appetite": northwind.risk_appetite,
+        "patience": northwind.patience,
+    }
+    builder, hedger = make_bot("builder:normal"), make_bot("hedger:normal")
+    builder.setup(info)
+    hedger.setup(info)
+    assert isinstance(builder, RivalBot) and isinstance(hedger, RivalBot)
+    assert builder.personality.patience == northwind.patience
+    # Another archetype in that seat keeps the neutral personality.
+    assert hedger.personality.patience == 0.5 and hedger.personality.name == northwind.name

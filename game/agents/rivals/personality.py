@@ -7,7 +7,7 @@ runner passes one, else the seat's company name looked up in the default content
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +35,26 @@ class _ContentFacts:
     """Technology id -> power-per-performance multiplier."""
     opex: dict[str, float]
     """Industry id -> operating cost as a share of revenue."""
+    industry: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Industry id -> (outage sensitivity, quality growth): the published industry figures."""
+    market: dict[str, MarketFacts] = field(default_factory=dict)
+    """Scenario id -> its published customer model and scoring multiple."""
+
+
+@dataclass(frozen=True)
+class MarketFacts:
+    """A scenario's published customer model (the appeal rule) and its earnings multiple."""
+
+    earnings_multiple: float = 8.0
+    appeal_quality: float = 1.0
+    appeal_reputation: float = 2.0
+    appeal_price: float = 2.5
+    frontier_drift: float = 0.06
+    training_gain: float = 0.3
+    chip_upkeep: float = 0.25
+    facility_upkeep: float = 0.08
+    chip_depreciation: float = 0.05
+    facility_depreciation: float = 0.02
 
 
 @lru_cache(maxsize=1)
@@ -60,14 +80,37 @@ def content_facts() -> _ContentFacts:
             elif kind == "power_per_perf":
                 power[tech.id] = power.get(tech.id, 1.0) * float(effect.multiplier)  # type: ignore[union-attr]
     opex = {i.id: float(i.operating_cost_ratio) for i in content.industries}
-    return _ContentFacts(rivals, efficiency, power, opex)
+    industry = {
+        i.id: (float(i.outage_sensitivity), float(i.quality_growth)) for i in content.industries
+    }
+    market = {
+        s.id: MarketFacts(
+            earnings_multiple=float(s.victory.earnings_multiple),
+            appeal_quality=float(s.market.appeal_quality),
+            appeal_reputation=float(s.market.appeal_reputation),
+            appeal_price=float(s.market.appeal_price),
+            frontier_drift=float(s.market.frontier_drift),
+            training_gain=float(s.market.training_gain),
+            chip_upkeep=float(s.market.chip_upkeep_per_kgpu),
+            facility_upkeep=float(s.market.facility_upkeep_per_mw),
+            chip_depreciation=float(s.market.chip_depreciation),
+            facility_depreciation=float(s.market.facility_depreciation),
+        )
+        for s in content.scenarios
+    }
+    return _ContentFacts(rivals, efficiency, power, opex, industry, market)
 
 
 def personality_for(info: SetupInfo, archetype: str) -> Personality:
-    """This seat's personality: explicit in ``info.rules["rival"]``, else by company name."""
+    """This seat's personality: explicit in ``info.rules["rival"]``, else by company name.
+
+    Either way only when the named rival plays this bot's archetype; otherwise the bot keeps
+    the neutral personality under the seat's name.
+    """
     explicit: Any = info.rules.get("rival") if isinstance(info.rules, dict) else None
     name = info.players[info.seat] if 0 <= info.seat < len(info.players) else ""
-    if isinstance(explicit, dict):
+    if isinstance(explicit, dict) and explicit.get("archetype", archetype) == archetype:
+        # A seat's named rival lends its personality to a bot of the same archetype only.
         return Personality(
             name=str(explicit.get("name", name)),
             risk_appetite=float(explicit.get("risk_appetite", 0.5)),
