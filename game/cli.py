@@ -12,20 +12,31 @@ end in a one-line message, or a list of problems, and a non-zero exit status, ne
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import game
-from game.rules.loader import ContentError, load_content
+from game.rules.loader import (
+    SCENARIO_DIR,
+    ContentError,
+    is_scenario_path,
+    load_content,
+    load_scenario_file,
+    resolve_scenario,
+)
+from game.rules.paths import resolve_content_dir
 
 if TYPE_CHECKING:
     from game.arena.match import MatchOutcome
-    from game.rules.models import Content
+    from game.rules.models import Content, Scenario
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -60,7 +71,34 @@ def cmd_play(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    if args.scenario is not None and is_scenario_path(args.scenario):
+        # The terminal UI loads a content folder: play a scenario file from a temporary copy
+        # of the folder with the file added (last, so the content hash is that of
+        # resolve_scenario and the saves verify with --scenario FILE).
+        with scenario_folder(args.content, args.scenario) as (folder, scenario_id):
+            return run_app(
+                scenario=scenario_id, seed=args.seed, load=args.load, content_dir=str(folder)
+            )
     return run_app(scenario=args.scenario, seed=args.seed, load=args.load, content_dir=args.content)
+
+
+@contextlib.contextmanager
+def scenario_folder(content_dir: str | None, scenario_file: str) -> Iterator[tuple[Path, str]]:
+    """A temporary copy of a content folder with one scenario file added, and its id."""
+    root = resolve_content_dir(content_dir)
+    if content_dir is not None and not root.is_dir():
+        raise UserError(f"no content folder at {content_dir}")
+    scenario = load_scenario_file(scenario_file, load_content(root))
+    with tempfile.TemporaryDirectory(prefix="capwars-content-") as temp:
+        folder = Path(temp)
+        (folder / SCENARIO_DIR).mkdir()
+        for source in root.glob("*.toml"):
+            shutil.copyfile(source, folder / source.name)
+        for source in (root / SCENARIO_DIR).glob("*.toml"):
+            shutil.copyfile(source, folder / SCENARIO_DIR / source.name)
+        # "~" sorts after every letter: the file is the folder's last scenario.
+        shutil.copyfile(scenario_file, folder / SCENARIO_DIR / f"~{scenario.id}.toml")
+        yield folder, scenario.id
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -69,8 +107,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     from game.arena.match import run_match
     from game.arena.replay import ReplayWriter
 
-    content = _content(args)
-    scenario = _scenario(content, args.scenario)
+    content, scenario = _scenario_of(args, _content(args))
     seats = len(scenario.seats)
     specs = list(args.bot or [])
     if len(specs) > seats:
@@ -147,7 +184,7 @@ def cmd_replay_verify(args: argparse.Namespace) -> int:
     from game.arena.replay import read_replay, verify_replay
 
     replay = read_replay(args.path)
-    result = verify_replay(replay, _content(args))
+    result = verify_replay(replay, replay_content(args))
     if result.mismatch is not None:
         print(f"MISMATCH: {args.path}: {result.mismatch}", file=sys.stderr)
         print(f"MISMATCH at quarter {result.mismatch.turn} ({result.mismatch.label})")
@@ -235,7 +272,15 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     from game.rules.check import run_content_check
 
     directory = args.directory if args.directory is not None else args.content
+    if args.directory is not None and Path(args.directory).is_file():
+        from game.rules.check import run_scenario_check
+
+        if args.content is not None and not Path(args.content).is_dir():
+            raise UserError(f"no content folder at {args.content}")
+        return run_scenario_check(args.directory, args.content)
     if directory is not None and not Path(directory).is_dir():
+        if args.directory is not None and is_scenario_path(args.directory):
+            raise UserError(f"no scenario file at {args.directory}")
         raise UserError(f"no content folder at {directory}")
     return run_content_check(directory)
 
@@ -364,6 +409,41 @@ def _scenario(content: Content, scenario_id: str) -> Any:
         raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
 
 
+def _scenario_of(args: argparse.Namespace, content: Content) -> tuple[Content, Scenario]:
+    """The content to play with and the scenario ``--scenario ID_OR_PATH`` names: a scenario
+    file's problems raise :class:`ContentError` (each listed), an unknown id a one-line error."""
+    try:
+        content, scenario_id = resolve_scenario(content, args.scenario)
+    except KeyError as exc:
+        raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
+    return content, content.scenario(scenario_id)
+
+
+def replay_content(args: argparse.Namespace) -> Content:
+    """The content a replay is re-simulated with: ``--content``, plus ``--scenario FILE`` for a
+    match of a scenario file."""
+    content = _content(args)
+    scenario_file = getattr(args, "scenario", None)
+    if scenario_file:
+        if not is_scenario_path(scenario_file):
+            raise UserError(
+                "--scenario takes a scenario file here (path/to/lesson.toml),"
+                f" not {scenario_file!r}"
+            )
+        content, _ = resolve_scenario(content, scenario_file)
+    return content
+
+
+def add_scenario_file_option(parser: argparse.ArgumentParser) -> None:
+    """``--scenario FILE`` for commands that re-simulate a replay of a scenario file."""
+    parser.add_argument(
+        "--scenario",
+        default=None,
+        metavar="FILE",
+        help="the scenario file the match was played with, if it was not in the content folder",
+    )
+
+
 def _check_seed(seed: int) -> None:
     if not 0 <= seed < 2**63:
         raise UserError(f"--seed must be between 0 and 2**63 - 1, got {seed}")
@@ -405,7 +485,10 @@ def build_parser() -> argparse.ArgumentParser:
         "match", parents=[common], help="play one headless match between bots"
     )
     match.add_argument(
-        "--scenario", default="standard", metavar="ID", help="scenario id (default: standard)"
+        "--scenario",
+        default="standard",
+        metavar="ID_OR_FILE",
+        help="scenario id, or a scenario file path/to/lesson.toml (default: standard)",
     )
     match.add_argument("--seed", type=int, default=0, metavar="N", help="match seed (default: 0)")
     match.add_argument(
@@ -428,6 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="re-simulate a replay and check every quarter's hash"
     )
     verify.add_argument("path", metavar="PATH")
+    add_scenario_file_option(verify)
     verify.set_defaults(handler=cmd_replay_verify)
     show = replay_commands.add_parser(
         "show", parents=[common], help="print a replay quarter by quarter"
@@ -443,10 +527,15 @@ def build_parser() -> argparse.ArgumentParser:
         dest="content_command", metavar="ACTION", required=True
     )
     check = content_commands.add_parser(
-        "check", parents=[common], help="check a content folder and list every problem"
+        "check",
+        parents=[common],
+        help="check a content folder, or one scenario file, and list every problem",
     )
     check.add_argument(
-        "directory", nargs="?", metavar="DIR", help="folder (default: the game's own)"
+        "directory",
+        nargs="?",
+        metavar="DIR_OR_FILE",
+        help="folder (default: the game's own), or a scenario file checked against --content",
     )
     check.set_defaults(handler=cmd_content_check)
 
@@ -478,7 +567,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _play_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario", default=None, metavar="ID", help="scenario to start")
+    parser.add_argument(
+        "--scenario",
+        default=None,
+        metavar="ID_OR_FILE",
+        help="scenario to start: an id, or a scenario file path/to/lesson.toml",
+    )
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="match seed")
     parser.add_argument("--load", default=None, metavar="SAVE", help="continue a saved game")
 

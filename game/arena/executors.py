@@ -48,11 +48,27 @@ def worker_content(content_dir: str | None) -> Content:
     return content
 
 
+_scenario_cache: dict[tuple[str | None, str], tuple[Content, str]] = {}
+
+
+def worker_scenario(content_dir: str | None, scenario: str) -> tuple[Content, str]:
+    """The content to play ``scenario`` with and its id: an id of the folder's scenarios, or a
+    scenario file path (added to the content, loaded once per process)."""
+    key = (content_dir, scenario)
+    found = _scenario_cache.get(key)
+    if found is None:
+        from game.rules.loader import resolve_scenario
+
+        found = _scenario_cache[key] = resolve_scenario(worker_content(content_dir), scenario)
+    return found
+
+
 def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any]:
     """Play one scheduled match and return its results record. Runs in any process."""
     from game.arena.match import run_match
 
-    outcome = run_match(worker_content(content_dir), task.scenario, task.seed, list(task.bots))
+    content, scenario = worker_scenario(content_dir, task.scenario)
+    outcome = run_match(content, scenario, task.seed, list(task.bots))
     return record_from_outcome(task.id, outcome)
 
 

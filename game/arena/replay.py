@@ -6,10 +6,13 @@ A replay file (``.jsonl``, or gzip-compressed when the name ends in ``.gz``) hol
      "seed": ..., "players": [{"seat": 0, "name": ..., "bot": ...}, ...], "quarters": 24}
     {"kind": "quarter", "turn": 0, "label": "2027 Q1", "submitted": [[action, ...], ...],
      "applied": [...], "rejected": [[[type, code, message], ...], ...], "events": [ids],
-     "bot_failures": {"2": "ValueError: ..."}, "hash": ...}
+     "bot_failures": {"2": "ValueError: ..."},
+     "predictions": {"0": {"question": ..., "answer": ...}}, "hash": ...}
     ...
     {"kind": "result", "final_hash": ..., "standings": [...]}
 
+``injected`` (events a facilitator started) and ``predictions`` (lesson mode: each team's answer
+to the quarter's prediction question, asked before it resolved) appear only when there are some.
 A *save* is the same file without the result line. The world is rebuilt from the seed and the
 *submitted* actions (the engine decides again what is applied), so a replay is small and
 :func:`verify_replay` proves that this engine and this content still play the match the same way.
@@ -105,6 +108,11 @@ class ReplayQuarter(_Line):
     injected: list[str] = []
     """Events a facilitator started by hand (replayed as they were)."""
     bot_failures: dict[int, str] = {}
+    predictions: dict[int, dict[str, Any]] = {}
+    """Lesson mode: each seat's answer to the scenario's prediction question for this quarter,
+    asked before the quarter resolved: ``{seat: {"question": ..., "answer": ...}}`` (the
+    answer as the team typed or chose it; more keys, such as ``"metric"``, may follow).
+    Optional: a quarter without predictions omits the field."""
     hash: str
 
 
@@ -304,6 +312,10 @@ class ReplayWriter:
         lines += [q.model_dump(mode="json") for q in replay.quarters]
         for line in lines[1:]:
             line["bot_failures"] = {str(k): v for k, v in line["bot_failures"].items()}
+            if line.get("predictions"):
+                line["predictions"] = {str(k): v for k, v in line["predictions"].items()}
+            else:
+                line.pop("predictions", None)
         target = path if path is not None else replay.path
         return cls(target, autosave=autosave, lines=lines)
 
@@ -442,6 +454,9 @@ def _check_quarter(where: str, header: ReplayHeader, q: ReplayQuarter, index: in
     for seat in q.bot_failures:
         if not 0 <= seat < seats:
             raise ReplayError(f"{where}: bot_failures names seat {seat}, there are {seats}")
+    for seat in q.predictions:
+        if not 0 <= seat < seats:
+            raise ReplayError(f"{where}: predictions names seat {seat}, there are {seats}")
 
 
 def load_actions(path: PathLike) -> tuple[ReplayHeader, list[list[list[dict[str, Any]]]]]:
@@ -487,6 +502,12 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
     content = content if content is not None else load_content()
     header = replay.header
     here = content_hash(content)
+    if header.content_hash != here and header.scenario not in {s.id for s in content.scenarios}:
+        raise ReplayError(
+            f"{replay.path}: scenario {header.scenario!r} is not in this content: if the match"
+            " was played from a scenario file, pass it with --scenario path/to/file.toml (and"
+            " --content DIR if it was played with another content folder)"
+        )
     if header.content_hash != here:
         raise ReplayError(
             f"{replay.path}: recorded with content {header.content_hash}, but this content is"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.arena.executors import ExecutorError, run_tasks, worker_content
+from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
 from game.arena.leaderboard import (
     Leaderboard,
     build_leaderboard,
@@ -45,6 +45,7 @@ from game.arena.leaderboard import (
 from game.arena.progress import Progress
 from game.arena.results import ResultsError, ResultsFile, read_results
 from game.arena.schedule import MatchTask, gauntlet, round_robin, seeds_from
+from game.rules.loader import ContentError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -131,12 +132,15 @@ def run_tournament(
     """
     from game.rules.loader import content_hash
 
-    content = worker_content(content_dir)
-    local_hash = content_hash(content)
     try:
-        scenario = content.scenario(config.scenario)
+        # An id, or a scenario file path/to/lesson.toml (every worker reads the same file).
+        content, scenario_id = worker_scenario(content_dir, config.scenario)
     except KeyError as exc:
         raise TournamentError(str(exc.args[0]) if exc.args else str(exc)) from None
+    except ContentError as exc:
+        raise TournamentError(f"the scenario file has problems:\n{exc}") from None
+    local_hash = content_hash(content)
+    scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
     check_bots([*config.bots, *([config.challenger] if config.challenger else [])])
     with ResultsFile.open(directory) as results:
@@ -272,6 +276,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     except KeyError as exc:
         return _usage(str(exc.args[0]) if exc.args else str(exc))
+    except ContentError as exc:
+        return _usage(f"the scenario file has problems:\n{exc}")
     if args.json:
         print(json.dumps(report.to_json()))
     else:
@@ -337,7 +343,12 @@ def register_cli(subparsers: Any) -> None:
         metavar="SPEC",
         help="play a gauntlet: this bot against groups of the BOTs (default: round robin)",
     )
-    run.add_argument("--scenario", default="standard", metavar="ID", help="default: standard")
+    run.add_argument(
+        "--scenario",
+        default="standard",
+        metavar="ID_OR_FILE",
+        help="scenario id or scenario file path/to/lesson.toml (default: standard)",
+    )
     run.add_argument(
         "--games",
         "--seeds",
@@ -389,7 +400,12 @@ def register_cli(subparsers: Any) -> None:
     )
     _content_option(validate)
     validate.add_argument("bot", metavar="BOTSPEC", help="the bot to check")
-    validate.add_argument("--scenario", default="tutorial", metavar="ID", help="default: tutorial")
+    validate.add_argument(
+        "--scenario",
+        default="tutorial",
+        metavar="ID_OR_FILE",
+        help="scenario id or scenario file path/to/lesson.toml (default: tutorial)",
+    )
     validate.add_argument("--seed", type=int, default=1, metavar="N", help="default: 1")
     validate.add_argument(
         "--opponent", default="balanced", metavar="SPEC", help="default: balanced"

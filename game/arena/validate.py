@@ -142,10 +142,12 @@ def validate_bot(
     """Check a bot by playing it from every seat of ``scenario``; see the module docstring."""
     from game.agents.registry import BotSpecError, make_bot
     from game.arena.match import run_match
-    from game.rules.loader import load_content
+    from game.rules.loader import load_content, resolve_scenario
 
     content = content if content is not None else load_content()
-    seats = len(content.scenario(scenario).seats)  # KeyError names the unknown scenario
+    # An id, or a scenario file path/to/lesson.toml (ContentError lists its problems).
+    content, scenario = resolve_scenario(content, scenario)  # KeyError names an unknown id
+    seats = len(content.scenario(scenario).seats)
     report = ValidationReport(spec=spec, scenario=scenario)
     try:
         first = make_bot(spec)

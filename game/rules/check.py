@@ -1,6 +1,7 @@
-"""``capwars content check [DIR]``: load a content folder and report every problem in it.
+"""``capwars content check [DIR | FILE.toml]``: load a content folder, or one scenario file
+written anywhere, and report every problem in it.
 
-Also runnable on its own: ``python -m game.rules.check [DIR]``.
+Also runnable on its own: ``python -m game.rules.check [DIR | FILE.toml]``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from game.rules.bundle import NOUNS, count
-from game.rules.loader import ContentError, load_content
+from game.rules.loader import ContentError, load_content, load_scenario_file
 from game.rules.models import Content
 from game.rules.paths import resolve_content_dir
 from game.rules.problems import Problem
@@ -25,6 +26,45 @@ def check_content(directory: str | os.PathLike[str] | None = None) -> list[Probl
     except ContentError as error:
         return error.problems
     return []
+
+
+def check_scenario_file(
+    path: str | os.PathLike[str], content_dir: str | os.PathLike[str] | None = None
+) -> list[Problem]:
+    """Every problem in one scenario file checked against a content folder (the game's own by
+    default), including the folder's own problems; empty if it is fine."""
+    try:
+        content = load_content(content_dir)
+        load_scenario_file(path, content)
+    except ContentError as error:
+        return error.problems
+    return []
+
+
+def run_scenario_check(
+    path: str | os.PathLike[str],
+    content_dir: str | os.PathLike[str] | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Print ``scenario OK: ...`` or every problem of one scenario file; the exit status."""
+    out = out if out is not None else sys.stdout
+    try:
+        content = load_content(content_dir)
+        scenario = load_scenario_file(path, content)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=out)
+        noun = "problem" if len(error.problems) == 1 else "problems"
+        print(f"{len(error.problems)} {noun} in {path}", file=out)
+        return 1
+    print(
+        f"scenario OK: {scenario.id} ({scenario.name}), {scenario.quarters} quarters,"
+        f" {len(scenario.seats)} seats, {len(scenario.scripted_events)} scripted events,"
+        f" {len(scenario.lessons)} lessons, {len(scenario.predictions)} predictions,"
+        f" {len(scenario.discussion)} discussion questions",
+        file=out,
+    )
+    return 0
 
 
 def summary(content: Content) -> str:
@@ -54,12 +94,18 @@ def run_content_check(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m game.rules.check [DIR]``."""
+    """``python -m game.rules.check [DIR | FILE.toml] [--content DIR]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m game.rules.check", description="Check a content folder."
+        prog="python -m game.rules.check",
+        description="Check a content folder, or one scenario file against a content folder.",
     )
-    parser.add_argument("directory", nargs="?", help="content folder (default: the game's own)")
+    parser.add_argument(
+        "directory", nargs="?", help="content folder or scenario file (default: the game's own)"
+    )
+    parser.add_argument("--content", help="content folder a scenario file is checked against")
     args = parser.parse_args(argv)
+    if args.directory is not None and os.path.isfile(args.directory):
+        return run_scenario_check(args.directory, args.content)
     return run_content_check(args.directory)
 
 

@@ -16,7 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from game.rules.bundle import NOUNS, TABLE_MODELS, TARGET_ARRAYS
-from game.rules.models import TARGET_KIND, Content, Effect, Technology, UnlockSkuEffect
+from game.rules.models import (
+    TARGET_KIND,
+    Content,
+    Effect,
+    Scenario,
+    Technology,
+    UnlockSkuEffect,
+)
 from game.rules.problems import KeyPath, Problem, did_you_mean
 from game.rules.sources import ItemSource
 
@@ -232,3 +239,13 @@ class _Checker:
                 if prediction.provider is not None:
                     path = ("predictions", index, "provider")
                     self.reference(source, path, prediction.provider, ["providers"])
+
+
+def check_scenario_references(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """Every dangling reference in one scenario read from its own file, against ``content``."""
+    checker = _Checker(content, {"scenarios": [source]}, Unvalidated())
+    checker.content = content.model_copy(update={"scenarios": (scenario,)})
+    checker.check_scenarios()
+    return checker.problems

@@ -24,7 +24,7 @@ import tomli
 from pydantic import BaseModel, ValidationError
 
 from game.rules.bundle import NOUNS, TABLE_MODELS
-from game.rules.crossref import Unvalidated, check_references
+from game.rules.crossref import Unvalidated, check_references, check_scenario_references
 from game.rules.messages import validation_problems
 from game.rules.models import Content, Scenario
 from game.rules.paths import resolve_content_dir
@@ -32,7 +32,17 @@ from game.rules.positions import key_lines
 from game.rules.problems import ContentError, Problem, did_you_mean
 from game.rules.sources import ContentFile, ItemSource
 
-__all__ = ["SCENARIO_DIR", "ContentError", "Problem", "content_hash", "load_content"]
+__all__ = [
+    "SCENARIO_DIR",
+    "ContentError",
+    "Problem",
+    "content_hash",
+    "is_scenario_path",
+    "load_content",
+    "load_scenario_file",
+    "resolve_scenario",
+    "with_scenario",
+]
 
 SCENARIO_DIR = "scenarios"
 """The sub-folder holding one scenario per file."""
@@ -40,6 +50,7 @@ SCENARIO_DIR = "scenarios"
 _ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
 _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
 _ID_LINE = re.compile(r"""\s*id\s*=\s*["']([^"'\n]+)["']""")
+_TURN_PAST = re.compile(r"^(scripted_events|lessons|predictions): turn -?\d+ is past")
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,128 @@ def load_content(directory: str | os.PathLike[str] | None = None) -> Content:
     if problems:
         raise ContentError(sorted(problems, key=Problem.sort_key))
     return content
+
+
+def is_scenario_path(id_or_path: str) -> bool:
+    """Whether ``--scenario`` names a file (``lessons/grid.toml``) rather than an id (``grid``).
+
+    Ids are lower-case letters, digits, ``_`` and ``-``, so anything ending in ``.toml`` or
+    holding a path separator is a file.
+    """
+    separators = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return id_or_path.lower().endswith(".toml") or any(sep in id_or_path for sep in separators)
+
+
+def load_scenario_file(path: str | os.PathLike[str], content: Content | None = None) -> Scenario:
+    """Load one scenario file that lives anywhere, checked against ``content``.
+
+    The file holds one scenario, keys at the top level, exactly like a file in a content
+    folder's ``scenarios/``. It is validated with the same rules and the same reports
+    (``my_lesson.toml:12: market.demand: ...``), its ids (industries, rivals, events,
+    providers, regions) are checked against ``content`` (default: the game's own), and its id
+    must not be one ``content`` already has. Raises :class:`ContentError` listing every problem.
+    """
+    content = content if content is not None else load_content()
+    target = Path(path)
+    name = str(path)
+    if not target.is_file():
+        what = "is a folder, not a scenario file" if target.is_dir() else "scenario file not found"
+        raise ContentError([Problem(name, None, "", what)])
+    reader = _Reader()
+    reader.read_file(target, name, scenario=True)
+    reader.validate()
+    problems = list(reader.problems)
+    taken = {problem.path for problem in problems}
+    scenario: Scenario | None = None
+    if reader.valid["scenarios"]:
+        valid = reader.valid["scenarios"][0]
+        assert isinstance(valid, Scenario)
+        scenario, source = valid, reader.sources["scenarios"][0]
+        problems.extend(check_scenario_references(content, scenario, source))
+        known = {s.id for s in content.scenarios}
+        if scenario.id in known:
+            problems.append(
+                source.problem(
+                    ("id",),
+                    f"scenario id {scenario.id!r} is already taken by the content folder's own"
+                    f" scenario: give yours another id, e.g. {_free_id(scenario.id, known)!r}",
+                )
+            )
+    elif reader.items and isinstance(reader.items[0].raw, dict):
+        # The file failed validation: still check the ids it names, so the writer sees an
+        # unknown event at the same time as a missing key, not one after the other.
+        item = reader.items[0]
+        lenient = _lenient_scenario(item.raw)
+        found = check_scenario_references(content, lenient, item.source)
+        problems.extend(p for p in found if p.path not in taken)
+    if problems or scenario is None:
+        if not problems:
+            problems.append(Problem(name, None, "", "not a scenario (empty file?)"))
+        raise ContentError(sorted(problems, key=Problem.sort_key))
+    return scenario
+
+
+def _free_id(scenario_id: str, known: set[str]) -> str:
+    number = 2
+    while f"{scenario_id}-{number}" in known:
+        number += 1
+    return f"{scenario_id}-{number}"
+
+
+def _lenient_scenario(raw: dict[str, Any]) -> Any:
+    """The references of a scenario that failed validation, shaped like a :class:`Scenario`
+    (only well-typed string ids are kept)."""
+    from types import SimpleNamespace
+
+    def text(value: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
+    def tables(key: str) -> list[dict[str, Any]]:
+        value = raw.get(key)
+        if not isinstance(value, list):
+            return []
+        return [entry if isinstance(entry, dict) else {} for entry in value]
+
+    def ids(key: str) -> list[str] | None:
+        value = raw.get(key)
+        return [v if isinstance(v, str) else "" for v in value] if isinstance(value, list) else None
+
+    seats = [
+        SimpleNamespace(industry=text(e.get("industry")) or "", rival=text(e.get("rival")))
+        for e in tables("seats")
+    ]
+    return SimpleNamespace(
+        seats=[s for s in seats],
+        scripted_events=[
+            SimpleNamespace(event=text(e.get("event")) or "") for e in tables("scripted_events")
+        ],
+        events_enabled=ids("events_enabled"),
+        providers=ids("providers"),
+        regions=ids("regions"),
+        predictions=[
+            SimpleNamespace(provider=text(e.get("provider"))) for e in tables("predictions")
+        ],
+    )
+
+
+def with_scenario(content: Content, scenario: Scenario) -> Content:
+    """``content`` with one more scenario (a file read by :func:`load_scenario_file`)."""
+    return content.model_copy(update={"scenarios": (*content.scenarios, scenario)})
+
+
+def resolve_scenario(content: Content, id_or_path: str) -> tuple[Content, str]:
+    """The content to play ``--scenario ID_OR_PATH`` with, and the scenario's id.
+
+    An id must name a scenario of ``content`` (``KeyError`` naming close matches otherwise); a
+    path (see :func:`is_scenario_path`) is loaded with :func:`load_scenario_file` and added to
+    the content, whose hash then covers it (replays of it record that hash). Raises
+    :class:`ContentError` for a scenario file with problems.
+    """
+    if not is_scenario_path(id_or_path):
+        content.scenario(id_or_path)
+        return content, id_or_path
+    scenario = load_scenario_file(id_or_path, content)
+    return with_scenario(content, scenario), scenario.id
 
 
 def content_hash(content: Content) -> str:
@@ -118,7 +251,11 @@ class _Reader:
             try:
                 validated = model.model_validate(item.raw)
             except ValidationError as error:
-                self.problems.extend(validation_problems(error, model, item.raw, item.source))
+                found = validation_problems(error, model, item.raw, item.source)
+                if item.kind == "scenarios":
+                    found = [p for p in found if not _TURN_PAST.match(p.message) or p.path]
+                    found.extend(_turns_past_the_end(item.raw, item.source))
+                self.problems.extend(found)
                 self._remember(item)
                 continue
             self.valid[item.kind].append(validated)
@@ -144,6 +281,27 @@ class _Reader:
             tags={kind: frozenset(tags) for kind, tags in self._tags.items()},
             complete=self._complete,
         )
+
+
+def _turns_past_the_end(raw: Any, source: ItemSource) -> Iterator[Problem]:
+    """Each scripted event, lesson or prediction of a scenario set after its last quarter,
+    located at its ``turn`` (the model reports them without a line, and only when every other
+    key is valid)."""
+    if not isinstance(raw, dict):
+        return
+    quarters = raw.get("quarters")
+    if not isinstance(quarters, int) or isinstance(quarters, bool) or quarters < 1:
+        return
+    for kind in ("scripted_events", "lessons", "predictions"):
+        entries = raw.get(kind)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            turn = entry.get("turn") if isinstance(entry, dict) else None
+            if isinstance(turn, int) and not isinstance(turn, bool) and turn >= quarters:
+                yield source.problem(
+                    (kind, index, "turn"),
+                    f"turn {turn} is past the last quarter ({quarters - 1}): turns count from 0,"
+                    f" so a {quarters}-quarter scenario has turns 0 to {quarters - 1}",
+                )
 
 
 def _toml_files(directory: Path) -> list[Path]:

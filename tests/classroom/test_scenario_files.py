@@ -1,0 +1,176 @@
+"""Scenario files that live anywhere: ``--scenario path/to/lesson.toml``, checked like content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.arena.replay import read_replay, verify_replay
+from game.cli import main
+from game.rules.check import check_scenario_file
+from game.rules.loader import (
+    ContentError,
+    is_scenario_path,
+    load_content,
+    load_scenario_file,
+    resolve_scenario,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = """\
+id = "my-lesson"
+name = "My lesson"
+summary = "Two players, four quarters, a fire at turn 1."
+quarters = 4
+mechanics = ["spot", "reserved", "service_price", "events"]
+providers = ["stratus", "nimbus"]
+
+[[seats]]
+industry = "bank"
+
+[[seats]]
+industry = "startup"
+rival = "loopwise"
+
+[market]
+demand = 20.0
+demand_growth = 0.05
+
+[[scripted_events]]
+turn = 1
+event = "stratus_outage"
+"""
+
+BROKEN = """\
+id = "my-lesson"
+name = "My lesson"
+summary = "Every kind of mistake at once."
+quarters = 6
+capacity_multiplyer = 0.5
+
+[[seats]]
+industry = "bnak"
+
+[market]
+demand = 20.0
+
+[[scripted_events]]
+turn = 2
+event = "packagng_fire"
+
+[[scripted_events]]
+turn = 9
+event = "hbm_shortage"
+
+[[predictions]]
+turn = 1
+question = "Where will the price go?"
+provider = "stratos"
+"""
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+def write(tmp_path: Path, text: str, name: str = "my_lesson.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_ids_and_paths_are_told_apart() -> None:
+    assert not is_scenario_path("tutorial")
+    assert not is_scenario_path("grid-queue")
+    assert is_scenario_path("lesson.toml")
+    assert is_scenario_path("lessons/grid")
+    assert is_scenario_path("./x.TOML")
+
+
+def test_a_scenario_file_is_added_to_the_content(tmp_path: Path, content) -> None:
+    path = write(tmp_path, GOOD)
+    scenario = load_scenario_file(path, content)
+    assert scenario.id == "my-lesson"
+    extended, scenario_id = resolve_scenario(content, str(path))
+    assert scenario_id == "my-lesson"
+    assert extended.scenario("my-lesson") == scenario
+    assert len(extended.scenarios) == len(content.scenarios) + 1
+    same, same_id = resolve_scenario(content, "tutorial")
+    assert same is content and same_id == "tutorial"
+    with pytest.raises(KeyError, match="did you mean 'tutorial'"):
+        resolve_scenario(content, "tutorail")
+
+
+def test_every_problem_is_listed_with_line_key_and_suggestion(tmp_path: Path, content) -> None:
+    path = write(tmp_path, BROKEN)
+    with pytest.raises(ContentError) as caught:
+        load_scenario_file(path, content)
+    lines = [str(p) for p in caught.value.problems]
+    name = str(path)
+    expected = [
+        f"{name}:5: capacity_multiplyer: unknown key 'capacity_multiplyer'"
+        " (did you mean 'capacity_multiplier'?)",
+        f"{name}:8: seats[0].industry: unknown industry 'bnak' (did you mean 'bank'?)",
+        f"{name}:10: market.demand_growth: missing required key",
+        f"{name}:15: scripted_events[0].event: unknown event 'packagng_fire'"
+        " (did you mean 'packaging_fire'?)",
+        f"{name}:18: scripted_events[1].turn: turn 9 is past the last quarter (5)",
+        f"{name}:24: predictions[0].provider: unknown provider 'stratos' (did you mean 'stratus'?)",
+    ]
+    assert len(lines) == len(expected), lines
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), (line, start)
+
+
+def test_a_taken_id_a_missing_file_and_bad_toml(tmp_path: Path, content) -> None:
+    taken = write(tmp_path, GOOD.replace('"my-lesson"', '"tutorial"'))
+    problems = check_scenario_file(taken)
+    assert len(problems) == 1 and "already taken" in problems[0].message
+    assert "'tutorial-2'" in problems[0].message
+    assert problems[0].line == 1
+    missing = check_scenario_file(tmp_path / "nope.toml")
+    assert [p.message for p in missing] == ["scenario file not found"]
+    bad = write(tmp_path, 'id = "x"\nname = \n', "bad.toml")
+    problems = check_scenario_file(bad)
+    assert len(problems) == 1 and problems[0].line == 2
+    assert "invalid TOML" in problems[0].message
+
+
+def test_cli_plays_checks_and_verifies_a_scenario_file(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path, GOOD)
+    replay = tmp_path / "m.jsonl"
+    code = main(["match", "--scenario", str(path), "--seed", "3", "--replay", str(replay)])
+    assert code == 0
+    assert "My lesson (my-lesson)" in capsys.readouterr().out
+    assert read_replay(replay).header.scenario == "my-lesson"
+    # Verifying needs the file: without it the error says how to pass it.
+    assert main(["replay", "verify", str(replay)]) == 2
+    assert "--scenario path/to/file.toml" in capsys.readouterr().err
+    assert main(["replay", "verify", str(replay), "--scenario", str(path)]) == 0
+    assert "OK: 4 quarters" in capsys.readouterr().out
+    extended, _ = resolve_scenario(load_content(), str(path))
+    assert verify_replay(replay, extended).ok
+    # content check in scenario file mode
+    assert main(["content", "check", str(path)]) == 0
+    assert "scenario OK: my-lesson" in capsys.readouterr().out
+    broken = write(tmp_path, BROKEN, "broken.toml")
+    assert main(["content", "check", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "6 problems in" in out and "did you mean 'packaging_fire'" in out
+    assert main(["match", "--scenario", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert f"{broken}:8: seats[0].industry" in err and "Traceback" not in err
+
+
+def test_tournament_and_validate_take_a_scenario_file(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path, GOOD)
+    out = tmp_path / "t"
+    code = main(
+        ["tournament", "run", "idle", "random", "--scenario", str(path)]
+        + ["--out", str(out), "-j", "1", "-q"]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert main(["validate", "idle", "--scenario", str(path)]) == 0
