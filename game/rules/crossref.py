@@ -236,9 +236,14 @@ class _Checker:
                 for index, entity in enumerate(getattr(scenario, key) or ()):
                     self.reference(source, (key, index), entity, [kind])
             for index, prediction in enumerate(scenario.predictions):
-                if prediction.provider is not None:
-                    path = ("predictions", index, "provider")
-                    self.reference(source, path, prediction.provider, ["providers"])
+                for key, kind in (
+                    ("provider", "providers"),
+                    ("vendor", "vendors"),
+                    ("region", "regions"),
+                ):
+                    value = getattr(prediction, key, None)
+                    if value is not None:
+                        self.reference(source, ("predictions", index, key), value, [kind])
 
 
 def check_scenario_references(

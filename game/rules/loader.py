@@ -171,7 +171,12 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
         providers=ids("providers"),
         regions=ids("regions"),
         predictions=[
-            SimpleNamespace(provider=text(e.get("provider"))) for e in tables("predictions")
+            SimpleNamespace(
+                provider=text(e.get("provider")),
+                vendor=text(e.get("vendor")),
+                region=text(e.get("region")),
+            )
+            for e in tables("predictions")
         ],
     )
 

@@ -545,8 +545,14 @@ class Prediction(Model):
 
     turn: Annotated[int, Field(ge=0, le=80)]
     question: str
-    metric: Literal["spot_price", "demand", "lead_time", "grid_wait"] = "spot_price"
-    provider: ProviderId | None = None
+    metric: Literal["spot_price", "demand", "lead_time", "grid_wait"] = Field(
+        "spot_price",
+        description="What the debrief compares the answers with: a spot price, market demand,"
+        " a vendor's lead time or a region's grid wait, before and after the quarter.",
+    )
+    provider: ProviderId | None = Field(None, description="For spot_price: whose price.")
+    vendor: Id | None = Field(None, description="For lead_time: whose lead time.")
+    region: RegionId | None = Field(None, description="For grid_wait: which region's queue.")
 
 
 class Market(Model):

@@ -168,9 +168,7 @@ def test_cli_plays_checks_and_verifies_a_scenario_file(tmp_path: Path, capsys) -
 def test_tournament_and_validate_take_a_scenario_file(tmp_path: Path, capsys) -> None:
     path = write(tmp_path, GOOD)
     out = tmp_path / "t"
-    code = main(
-        ["tournament", "run", "idle", "random", "--scenario", str(path)]
-        + ["--out", str(out), "-j", "1", "-q"]
-    )
+    args = ["tournament", "run", "idle", "random", "--scenario", str(path)]
+    code = main([*args, "--out", str(out), "-j", "1", "-q"])
     assert code == 0, capsys.readouterr().err
     assert main(["validate", "idle", "--scenario", str(path)]) == 0

@@ -1,0 +1,1 @@
+"""The classroom: scenario files, debrief reports and class results (headless, no network)."""
