@@ -9,11 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual_plotext import PlotextPlot
 
 from game.tui.format import money, pct, price
 from game.tui.session import GameSession
-from game.tui.widgets.overview import draw_lines
+from game.tui.widgets.chart import LineChart
 
 
 class GameOverScreen(Screen[None]):
@@ -43,9 +42,9 @@ class GameOverScreen(Screen[None]):
         with VerticalScroll():
             yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
             with Horizontal(classes="charts"):
-                yield PlotextPlot(id="over-ev")
-                yield PlotextPlot(id="over-share")
-                yield PlotextPlot(id="over-spot")
+                yield LineChart(id="over-ev")
+                yield LineChart(id="over-share")
+                yield LineChart(id="over-spot")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,19 +67,16 @@ class GameOverScreen(Screen[None]):
         t = state.turn
         names = state.names
         h = state.history
-        draw_lines(
-            self.query_one("#over-ev", PlotextPlot),
+        self.query_one("#over-ev", LineChart).show(
             "Enterprise value $M",
             {n: tuple(h["enterprise_value"][:t, i]) for i, n in enumerate(names)},
         )
-        draw_lines(
-            self.query_one("#over-share", PlotextPlot),
+        self.query_one("#over-share", LineChart).show(
             "Market share",
             {n: tuple(h["share"][:t, i]) for i, n in enumerate(names)},
         )
         ids = state.world.provider_ids
-        draw_lines(
-            self.query_one("#over-spot", PlotextPlot),
+        self.query_one("#over-spot", LineChart).show(
             "Spot prices",
             {p: tuple(h["spot_price"][:t, k]) for k, p in enumerate(ids)},
         )

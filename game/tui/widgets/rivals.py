@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
 
 from game.tui.format import pct, price, sparkline
 from game.tui.session import SeatView
-from game.tui.widgets.overview import draw_lines
+from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import Section
 
 
@@ -20,7 +19,7 @@ class RivalsSection(Section):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="rivals-table", cursor_type="row", zebra_stripes=True)
-        yield PlotextPlot(id="chart-share")
+        yield LineChart(id="chart-share")
         yield Static("", id="announcements")
 
     def on_mount(self) -> None:
@@ -51,7 +50,7 @@ class RivalsSection(Section):
                 price(r.service_price),
             )
             lines += [f"[b]{r.name}[/b]: {a}" for a in r.announcements[-2:]]
-        draw_lines(self.query_one("#chart-share", PlotextPlot), "Market share", view.shares)
+        self.query_one("#chart-share", LineChart).show("Market share", view.shares)
         self.query_one("#announcements", Static).update(
             "Announcements\n" + ("\n".join(lines) if lines else "none yet")
         )
