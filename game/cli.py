@@ -560,6 +560,10 @@ def build_parser() -> argparse.ArgumentParser:
     register_tournament(commands)
     register_balance(commands)
 
+    from game.classroom.report import register_cli as register_report
+
+    register_report(commands)
+
     # No command at all means 'play'.
     _play_options(parser)
     parser.set_defaults(handler=cmd_play)

@@ -1,0 +1,285 @@
+"""Small inline SVG charts for the debrief: line charts with event markers and stacked areas.
+
+No plotting library and no network: each function returns one ``<svg>`` element as text, with
+its data in ``<title>`` tooltips, so a report opened from a USB stick in a lab shows everything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+)
+
+WIDTH = 760
+HEIGHT = 300
+LEFT, RIGHT, TOP, BOTTOM = 64, 150, 30, 46
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line (or one stacked layer): its label, a value per quarter (NaN: no value)."""
+
+    label: str
+    values: Sequence[float]
+    color: str = ""
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A vertical line at a quarter with a short label (an event)."""
+
+    index: int
+    label: str
+    detail: str = ""
+
+
+def color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def _finite(values: Sequence[float]) -> list[float]:
+    return [v for v in values if isinstance(v, int | float) and math.isfinite(v)]
+
+
+TICKS = 4
+"""Intervals on the value axis."""
+
+
+def _nice_max(value: float) -> float:
+    """The smallest ``TICKS × nice step`` at or above ``value`` (steps 1, 2, 2.5, 5 × 10^k)."""
+    if value <= 0:
+        return float(TICKS)
+    raw = value / TICKS
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= raw - 1e-12:
+            return step * magnitude * TICKS
+    return 10 * magnitude * TICKS
+
+
+def _number(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10 or value == int(value):
+        return f"{value:.0f}"
+    return f"{value:.1f}"
+
+
+class _Frame:
+    """Axes, grid, quarter labels and the mapping from data to pixels."""
+
+    def __init__(self, quarters: Sequence[str], low: float, high: float) -> None:
+        self.quarters = quarters
+        self.low, self.high = low, high if high > low else low + 1.0
+        self.plot_w = WIDTH - LEFT - RIGHT
+        self.plot_h = HEIGHT - TOP - BOTTOM
+
+    def x(self, index: int) -> float:
+        n = max(len(self.quarters) - 1, 1)
+        return LEFT + self.plot_w * index / n
+
+    def y(self, value: float) -> float:
+        return TOP + self.plot_h * (1 - (value - self.low) / (self.high - self.low))
+
+    def axes(self, title: str, unit: str) -> list[str]:
+        parts = [
+            f'<text x="{LEFT}" y="18" class="t">{escape(title)}</text>',
+            f'<text x="{LEFT - 8}" y="{TOP - 8}" class="u" text-anchor="end">{escape(unit)}</text>',
+        ]
+        for k in range(TICKS + 1):
+            value = self.low + (self.high - self.low) * k / TICKS
+            y = self.y(value)
+            parts.append(
+                f'<line x1="{LEFT}" x2="{LEFT + self.plot_w}" y1="{y:.1f}" y2="{y:.1f}" class="g"/>'
+            )
+            parts.append(
+                f'<text x="{LEFT - 6}" y="{y + 4:.1f}" class="a" text-anchor="end">'
+                f"{_number(value)}</text>"
+            )
+        # Quarter labels at least 60 px apart.
+        spacing = self.plot_w / max(len(self.quarters) - 1, 1)
+        step = max(1, math.ceil(60 / spacing))
+        for index, label in enumerate(self.quarters):
+            if index % step:
+                continue
+            x = self.x(index)
+            parts.append(
+                f'<text x="{x:.1f}" y="{TOP + self.plot_h + 16}" class="a"'
+                f' text-anchor="middle">{escape(label)}</text>'
+            )
+        parts.append(
+            f'<rect x="{LEFT}" y="{TOP}" width="{self.plot_w}" height="{self.plot_h}" class="f"/>'
+        )
+        return parts
+
+    def markers(self, markers: Sequence[Marker]) -> list[str]:
+        parts = []
+        placed: list[tuple[float, int]] = []
+        for marker in markers:
+            x = self.x(marker.index)
+            # The first text row free of every label that starts less than 170 px to the left.
+            busy = {row for left, row in placed if x - left < 170}
+            row = next(r for r in range(len(placed) + 1) if r not in busy)
+            placed.append((x, row))
+            tip = escape(f"{self.quarters[marker.index]}: {marker.label}. {marker.detail}".strip())
+            parts.append(
+                f'<g class="m"><title>{tip}</title>'
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + self.plot_h}"/>'
+                f'<text x="{x + 3:.1f}" y="{TOP + 11 + 11 * row}">{escape(marker.label)}</text>'
+                "</g>"
+            )
+        return parts
+
+    def legend(self, series: Sequence[Series]) -> list[str]:
+        parts = []
+        for index, s in enumerate(series):
+            y = TOP + 6 + 16 * index
+            x = LEFT + self.plot_w + 12
+            dash = ' stroke-dasharray="5 3"' if s.dashed else ""
+            parts.append(
+                f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{s.color}"'
+                f' stroke-width="3"{dash}/>'
+                f'<text x="{x + 22}" y="{y + 4}" class="a">{escape(_clip(s.label, 18))}'
+                f"<title>{escape(s.label)}</title></text>"
+            )
+        return parts
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _svg(parts: list[str], label: str) -> str:
+    body = "".join(parts)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}"'
+        f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(label)}">'
+        f"{body}</svg>"
+    )
+
+
+def _colored(series: Sequence[Series]) -> list[Series]:
+    return [
+        s if s.color else Series(s.label, s.values, color(i), s.dashed)
+        for i, s in enumerate(series)
+    ]
+
+
+def line_chart(
+    title: str,
+    unit: str,
+    quarters: Sequence[str],
+    series: Sequence[Series],
+    markers: Sequence[Marker] = (),
+    *,
+    zero: bool = True,
+) -> str:
+    """Lines over the quarters, one per series, with event markers and a legend."""
+    series = _colored(series)
+    values = [v for s in series for v in _finite(s.values)]
+    high = _nice_max(max(values, default=1.0))
+    low = 0.0 if zero or not values else min(0.0, min(values))
+    if low < 0:
+        low = -_nice_max(-low)
+    frame = _Frame(quarters, low, high)
+    parts = frame.axes(title, unit)
+    parts += frame.markers(markers)
+    for s in series:
+        dash = ' stroke-dasharray="5 3"' if s.dashed else ""
+        for run in _runs(s.values):
+            points = " ".join(f"{frame.x(i):.1f},{frame.y(v):.1f}" for i, v in run)
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{s.color}"'
+                f' stroke-width="2"{dash}/>'
+            )
+        for i, v in enumerate(s.values):
+            if isinstance(v, int | float) and math.isfinite(v):
+                tip = escape(f"{s.label}, {quarters[i]}: {_number(v)} {unit}")
+                parts.append(
+                    f'<circle cx="{frame.x(i):.1f}" cy="{frame.y(v):.1f}" r="2.5"'
+                    f' fill="{s.color}"><title>{tip}</title></circle>'
+                )
+    parts += frame.legend(series)
+    return _svg(parts, title)
+
+
+def stacked_chart(
+    title: str,
+    unit: str,
+    quarters: Sequence[str],
+    layers: Sequence[Series],
+    lines: Sequence[Series] = (),
+) -> str:
+    """Layers stacked bottom-up (NaN counts as 0), with optional lines drawn over them."""
+    layers = _colored(layers)
+    lines = [s if s.color else Series(s.label, s.values, "#222222", True) for s in lines]
+    n = len(quarters)
+    tops = [0.0] * n
+    stacks: list[tuple[Series, list[float], list[float]]] = []
+    for layer in layers:
+        base = list(tops)
+        for i in range(n):
+            v = layer.values[i] if i < len(layer.values) else math.nan
+            tops[i] += v if isinstance(v, int | float) and math.isfinite(v) else 0.0
+        stacks.append((layer, base, list(tops)))
+    values = tops + [v for s in lines for v in _finite(s.values)]
+    frame = _Frame(quarters, 0.0, _nice_max(max(values, default=1.0)))
+    parts = frame.axes(title, unit)
+    for layer, base, top in stacks:
+        upper = [f"{frame.x(i):.1f},{frame.y(top[i]):.1f}" for i in range(n)]
+        lower = [f"{frame.x(i):.1f},{frame.y(base[i]):.1f}" for i in reversed(range(n))]
+        tip = escape(
+            f"{layer.label}: "
+            + ", ".join(f"{quarters[i]} {_number(top[i] - base[i])}" for i in range(n))
+        )
+        parts.append(
+            f'<polygon points="{" ".join(upper + lower)}" fill="{layer.color}"'
+            f' fill-opacity="0.75" stroke="{layer.color}"><title>{tip}</title></polygon>'
+        )
+    for s in lines:
+        for run in _runs(s.values):
+            points = " ".join(f"{frame.x(i):.1f},{frame.y(v):.1f}" for i, v in run)
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{s.color}"'
+                ' stroke-width="2" stroke-dasharray="5 3"/>'
+            )
+    parts += frame.legend([*layers, *lines])
+    return _svg(parts, title)
+
+
+def _runs(values: Sequence[float]) -> list[list[tuple[int, float]]]:
+    """Consecutive finite points (a NaN breaks the line)."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, v in enumerate(values):
+        if isinstance(v, int | float) and math.isfinite(v):
+            runs[-1].append((i, float(v)))
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+CSS = """
+svg { max-width: 100%; height: auto; font-family: inherit; }
+svg .t { font-size: 14px; font-weight: 600; fill: #222; }
+svg .u, svg .a { font-size: 11px; fill: #555; }
+svg .g { stroke: #e3e3e3; stroke-width: 1; }
+svg .f { fill: none; stroke: #bbb; }
+svg .m line { stroke: #b00; stroke-width: 1; stroke-dasharray: 3 3; }
+svg .m text { font-size: 10px; fill: #b00; }
+"""
+"""Styles the charts need, for the page's ``<style>``."""

@@ -1,0 +1,201 @@
+"""``capwars report``: the debrief page and CSV files of a fixed replay, and broken saves."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from game.arena.match import run_match
+from game.arena.replay import ReplayWriter, replay_to_state
+from game.cli import main
+from game.engine.record import PLAYER_SERIES
+from game.engine.scoring import standings
+from game.rules import load_content
+
+SCENARIO = "bullwhip"
+SEED = 5
+BOTS = ["balanced", "bullwhip", "idle", "hedger"]
+SECTIONS = (
+    "standings",
+    "prices",
+    "capacity",
+    "money",
+    "supply",
+    "decisions",
+    "predictions",
+    "discussion",
+    "rules",
+)
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+@pytest.fixture(scope="module")
+def replay_path(tmp_path_factory, content) -> Path:
+    """A finished replay whose lesson-mode answers were recorded at quarter 2."""
+    folder = tmp_path_factory.mktemp("class")
+    path = folder / "team-7.jsonl"
+    run_match(content, SCENARIO, SEED, bots=BOTS, recorders=[ReplayWriter(path, labels=BOTS)])
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines[3]["predictions"] = {
+        "0": {"question": "How many quarters will a new Verdant order take?", "answer": "7"},
+        "2": {"question": "How many quarters will a new Verdant order take?", "answer": "4"},
+    }
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
+@pytest.fixture(scope="module")
+def report_dir(replay_path: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("debrief")
+    assert main(["report", str(replay_path), "--out", str(out)]) == 0
+    return out
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_page_has_every_section(report_dir: Path, replay_path: Path, content) -> None:
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in html, section
+    assert html.count("<svg") >= 2 + 4 + 2  # prices, supply; one capacity chart per team; money
+    assert "<script" not in html and "http://" not in html.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
+    assert "https://" not in html
+    scenario = content.scenario(SCENARIO)
+    for question in scenario.discussion:
+        assert question.replace("'", "&#x27;") in html
+    for event in ("A frontier model launches", "High-bandwidth memory sold out"):
+        assert event in html
+    state = replay_to_state(replay_path, content)
+    for s in standings(state):
+        assert s.title in html and s.name in html
+    assert "The catch-up rule was off" in html
+    # Predictions: the recorded answers and what happened.
+    assert "Verdant Semiconductor lead time: 4.00 →" in html
+    assert "<td>7</td>" in html
+    # No personal data: not even the folder the save was in.
+    assert str(replay_path.parent) not in html
+
+
+def test_player_figures_match_a_re_simulation(report_dir: Path, replay_path: Path, content):
+    state = replay_to_state(replay_path, content)
+    rows = read_csv(report_dir / "players.csv")
+    assert len(rows) == state.turn * state.n_players
+    for row in rows:
+        t, seat = int(row["quarter"]), int(row["seat"])
+        assert row["team"] == state.names[seat]
+        for key in PLAYER_SERIES:
+            expected = float(state.history[key][t, seat])
+            if math.isnan(expected):
+                assert row[key] == ""
+            else:
+                assert float(row[key]) == pytest.approx(expected, abs=1e-5), (key, t, seat)
+
+
+def test_prices_carry_their_events(report_dir: Path, replay_path: Path, content) -> None:
+    state = replay_to_state(replay_path, content)
+    rows = read_csv(report_dir / "prices.csv")
+    providers = state.world.provider_ids
+    assert len(rows) == state.turn * len(providers)
+    for row in rows:
+        t, p = int(row["quarter"]), providers.index(row["provider"])
+        assert float(row["spot_price"]) == pytest.approx(state.history["spot_price"][t, p])
+        assert row["explanation"].startswith(
+            next(x.name for x in content.providers if x.id == row["provider"])
+        )
+    scripted = {s.turn: s.event for s in content.scenario(SCENARIO).scripted_events}
+    for turn, event in scripted.items():
+        assert all(event in r["events"] for r in rows if int(r["quarter"]) == turn)
+
+
+def test_decisions_and_predictions(report_dir: Path, replay_path: Path) -> None:
+    lines = [json.loads(line) for line in replay_path.read_text().splitlines()]
+    quarters = [line for line in lines if line["kind"] == "quarter"]
+    applied = sum(len(seat) for q in quarters for seat in q["applied"])
+    rejected = sum(len(seat) for q in quarters for seat in q["rejected"])
+    rows = read_csv(report_dir / "decisions.csv")
+    assert sum(r["outcome"] == "applied" for r in rows) == applied
+    assert sum(r["outcome"] == "rejected" for r in rows) == rejected
+    assert not any(r["seat"] == "2" for r in rows if r["outcome"] == "applied")  # idle holds
+    predictions = read_csv(report_dir / "predictions.csv")
+    answered = [r for r in predictions if r["answer"]]
+    assert [(r["quarter"], r["seat"], r["answer"]) for r in answered] == [
+        ("2", "0", "7"),
+        ("2", "2", "4"),
+    ]
+    assert float(answered[0]["before"]) == 4.0 and float(answered[0]["after"]) >= 5.0
+    supply = read_csv(report_dir / "supply.csv")
+    verdant = [float(r["value"]) for r in supply if r["id"] == "verdant"]
+    assert max(verdant) >= verdant[0] + 2
+
+
+def test_catch_up_rule_is_disclosed_for_a_scenario_file(tmp_path: Path, capsys) -> None:
+    lesson = tmp_path / "underdog.toml"
+    lesson.write_text(
+        Path(__file__)
+        .with_name("test_scenario_files.py")
+        .read_text()
+        .split('GOOD = """\\\n', 1)[1]
+        .split('"""', 1)[0]
+        .replace("quarters = 4\n", "quarters = 4\ncatch_up = true\n")
+    )
+    replay = tmp_path / "u.jsonl"
+    assert main(["match", "--scenario", str(lesson), "--seed", "1", "--replay", str(replay)]) == 0
+    out = tmp_path / "deb"
+    assert main(["report", str(replay), "--out", str(out)]) == 2
+    assert "--scenario path/to/file.toml" in capsys.readouterr().err
+    assert main(["report", str(replay), "--out", str(out), "--scenario", str(lesson)]) == 0
+    html = (out / "report.html").read_text()
+    assert "The catch-up rule was ON" in html
+    assert re.search(r"<li>2027 Q2: [^<]+</li>", html)
+
+
+def test_a_save_in_progress_reports_the_quarters_played(tmp_path: Path, replay_path: Path):
+    lines = replay_path.read_text().splitlines()
+    save = tmp_path / "save.jsonl"
+    save.write_text("\n".join(lines[:5]) + "\n")  # header and four quarters, no result
+    out = tmp_path / "deb"
+    assert main(["report", str(save), "--out", str(out)]) == 0
+    assert "in progress (4 played)" in (out / "report.html").read_text()
+    assert len(read_csv(out / "players.csv")) == 4 * len(BOTS)
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda text: text[: len(text) // 2], r"save\.jsonl:\d+: the line is cut short"),
+        (lambda text: text.replace('"quarter"', '"quartr"', 1), r":2: unknown line"),
+        (lambda text: "not json\n" + text, r"save\.jsonl:1: not valid JSON"),
+        (lambda text: "", r"empty file"),
+    ],
+)
+def test_a_corrupted_save_fails_clearly(tmp_path, replay_path, capsys, damage, expected):
+    save = tmp_path / "save.jsonl"
+    save.write_text(damage(replay_path.read_text()))
+    assert main(["report", str(save), "--out", str(tmp_path / "deb")]) == 2
+    err = capsys.readouterr().err
+    assert re.search(expected, err), err
+    assert "Traceback" not in err and str(save) in err
+
+
+def test_a_tampered_save_names_the_quarter(tmp_path: Path, replay_path: Path, capsys) -> None:
+    lines = [json.loads(line) for line in replay_path.read_text().splitlines()]
+    lines[4]["submitted"][0] = []  # quarter 3: seat 0 suddenly held
+    save = tmp_path / "save.jsonl"
+    save.write_text("".join(json.dumps(line) + "\n" for line in lines[:6]))
+    assert main(["report", str(save), "--out", str(tmp_path / "deb")]) == 2
+    err = capsys.readouterr().err
+    assert "quarter 3" in err and "does not re-simulate" in err
