@@ -106,8 +106,10 @@ class ActionDialog(ModalScreen[Action | None]):
 
     def on_mount(self) -> None:
         self.evaluate()
-        first = self.query("Input, Select").first()
-        first.focus()
+        # The first number, not the provider or region selector (already set from the row you
+        # were on): Enter then adds the order instead of opening a drop-down (found playing).
+        inputs = self.query(Input)
+        (inputs.first() if inputs else self.query("Select, Button").first()).focus()
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
@@ -23,7 +24,7 @@ from game.tui.widgets.orders import OrdersSection, describe
 from game.tui.widgets.overview import OverviewSection
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
-from game.tui.widgets.section import Section
+from game.tui.widgets.section import WIDE, Section
 from game.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.view: SeatView | None = None
         self._stale: set[str] = set()
+        self._wide: bool | None = None
         self._seen_report: set[tuple[object, int]] = set()
 
     @property
@@ -133,6 +135,14 @@ class MainScreen(Screen[None]):
         if self.view is not None and sid in self._stale:
             self._stale.discard(sid)
             self.query_one(f"#section-{sid}", Section).show(self.view)
+
+    def on_resize(self, event: Resize) -> None:
+        """Crossing the compact width changes the tables' columns: redraw the sections."""
+        wide = event.size.width >= WIDE
+        if wide != self._wide and self.view is not None:
+            self._wide = wide
+            self._stale = {sid for sid, _, _ in SECTIONS}
+            self._show_section(self.section)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:

@@ -7,7 +7,36 @@ from textual.widgets import DataTable, Static
 
 from game.tui.format import kgpu, money
 from game.tui.session import SeatView
-from game.tui.widgets.section import Section, selected_key
+from game.tui.widgets.section import Section, selected_key, short
+
+FULL_COLUMNS = (
+    "Region",
+    "Power $/MWh",
+    "Grid wait",
+    "Build $M/MW",
+    "Build q",
+    "DC MW",
+    "Grid MW",
+    "Queued MW",
+    "Chips kGPU",
+    "Fabric",
+)
+COMPACT_COLUMNS = (
+    "Region",
+    "$/MWh",
+    "Wait q",
+    "$M/MW",
+    "Bld q",
+    "DC",
+    "Grid",
+    "Queue",
+    "Chips",
+    "Fab",
+)
+LEGEND = (
+    "[dim]Wait q: grid queue in quarters. $M/MW, Bld q: build cost and time. DC, Grid, Queue:"
+    " your MW built, powered, queued. Chips kGPU, Fab: fabric units. S sovereign, ✗ export ban.[/]"
+)
 
 
 def arrivals(values: tuple[float, ...], label: str) -> str:
@@ -36,18 +65,6 @@ class InfrastructureSection(Section):
         yield Static("", id="chips-note")
 
     def on_mount(self) -> None:
-        self.query_one("#regions", DataTable).add_columns(
-            "Region",
-            "Power $/MWh",
-            "Grid wait",
-            "Build $M/MW",
-            "Build q",
-            "DC MW",
-            "Grid MW",
-            "Queued MW",
-            "Chips kGPU",
-            "Fabric",
-        )
         self.query_one("#pipeline", DataTable).add_columns(
             "Region",
             "Chips (kGPU)",
@@ -60,17 +77,25 @@ class InfrastructureSection(Section):
         holdings = {h.region: h for h in obs.me.holdings}
         table = self.query_one("#regions", DataTable)
         row = table.cursor_row
+        compact = self.compact
+        self.set_columns(table, COMPACT_COLUMNS if compact else FULL_COLUMNS)
         table.clear()
         pipeline = self.query_one("#pipeline", DataTable)
         pipeline.clear()
         for r in obs.regions:
             h = holdings[r.id]
-            flags = " [red]export ban[/]" if r.export_banned else ""
-            flags += " [cyan]sovereign[/]" if r.sovereign else ""
+            if compact:
+                flags = " [red]✗[/]" if r.export_banned else ""
+                flags += " [cyan]S[/]" if r.sovereign else ""
+                name = short(r.name.split(" (")[0], 15) + flags
+            else:
+                flags = " [red]export ban[/]" if r.export_banned else ""
+                flags += " [cyan]sovereign[/]" if r.sovereign else ""
+                name = r.name + flags
             table.add_row(
-                r.name + flags,
+                name,
                 f"{r.power_price:,.0f}",
-                f"{r.grid_wait_quarters} q",
+                f"{r.grid_wait_quarters}" if compact else f"{r.grid_wait_quarters} q",
                 f"{r.build_cost_per_mw:,.1f}",
                 str(r.build_quarters),
                 f"{h.datacenter_mw:,.0f}",
@@ -96,7 +121,8 @@ class InfrastructureSection(Section):
             f"{c.name}: {money(c.price)}/k units, {c.perf:g} perf, lead {c.lead_quarters} q"
             for c in chips[:3]
         )
-        self.query_one("#chips-note", Static).update(f"Chips now: {text}" if text else "")
+        note = f"Chips now: {text}" if text else ""
+        self.query_one("#chips-note", Static).update(f"{LEGEND}\n{note}" if compact else note)
 
     def selected_region(self) -> str | None:
         key = selected_key(self.query_one("#regions", DataTable))

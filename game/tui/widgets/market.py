@@ -7,7 +7,37 @@ from textual.widgets import DataTable, Static
 
 from game.tui.format import change, kgpu, price, sparkline
 from game.tui.session import SeatView
-from game.tui.widgets.section import Section, selected_key
+from game.tui.widgets.section import Section, selected_key, short
+
+FULL_COLUMNS = (
+    "Provider",
+    "Kind",
+    "Spot",
+    "Trend",
+    "",
+    "Floor",
+    "Res 4q",
+    "Res 8q",
+    "Res 12q",
+    "Free kGPU",
+    "Yours now",
+)
+COMPACT_COLUMNS = ("Provider", "K", "Spot", "Trend", "Floor", "Res 4/8/12q", "Free", "Mine")
+LEGEND = (
+    "[dim]$M per kGPU-quarter. K: H hyperscaler, N neocloud, S sovereign. Res: reserved price"
+    " for a 4-, 8- or 12-quarter term. Free: kGPU free to reserve. Mine: your reserved kGPU.[/]"
+)
+GENERIC = {"cloud", "compute", "gpu", "sovereign"}
+
+
+def short_name(name: str) -> str:
+    """``Nordhall Sovereign Cloud`` → ``Nordhall``: the words that tell providers apart."""
+    words = [w for w in name.split() if w.lower() not in GENERIC] or name.split()[:1]
+    return short(" ".join(words), 13)
+
+
+def number(value: float) -> str:
+    return "—" if value != value else f"{value:,.2f}"
 
 
 class MarketSection(Section):
@@ -26,31 +56,32 @@ class MarketSection(Section):
         )
         yield Static("", id="market-notes")
 
-    def on_mount(self) -> None:
-        self.query_one("#providers", DataTable).add_columns(
-            "Provider",
-            "Kind",
-            "Spot",
-            "Trend",
-            "",
-            "Floor",
-            "Res 4q",
-            "Res 8q",
-            "Res 12q",
-            "Free kGPU",
-            "Yours now",
-        )
-
     def show(self, view: SeatView) -> None:
         obs = view.obs
         table = self.query_one("#providers", DataTable)
         row = table.cursor_row
+        compact = self.compact
+        self.set_columns(table, COMPACT_COLUMNS if compact else FULL_COLUMNS)
         table.clear()
         for p in obs.providers:
             history = obs.spot_history.get(p.id, ())
             previous = history[-2] if len(history) >= 2 else float("nan")
-            mine = obs.me.reserved_schedule.get(p.id, (0.0,))[0]
+            mine = float(obs.me.reserved_schedule.get(p.id, (0.0,))[0])
             eligible = p.sovereign or not obs.me.sovereign_only
+            if compact:
+                name = short_name(p.name)
+                table.add_row(
+                    name if eligible else f"[dim]{name} ✗[/]",
+                    p.kind[:1].upper(),
+                    number(p.spot_price),
+                    f"{sparkline(history, 5)} {change(p.spot_price, previous)}".strip(),
+                    number(p.spot_floor),
+                    " ".join(f"{p.reserved_price[t]:.2f}" for t in (4, 8, 12)),
+                    kgpu(p.reserved_free),
+                    kgpu(mine),
+                    key=p.id,
+                )
+                continue
             table.add_row(
                 p.name if eligible else f"[dim]{p.name} (not allowed)[/]",
                 p.kind,
@@ -68,10 +99,11 @@ class MarketSection(Section):
         if obs.providers:
             table.move_cursor(row=min(row, len(obs.providers) - 1))
         demand = obs.market_demand
-        self.query_one("#market-notes", Static).update(
+        notes = (
             f"Whole-market demand last quarter: {kgpu(demand)} kGPU. Reserved prices are per"
             " kGPU-quarter, locked at signing."
         )
+        self.query_one("#market-notes", Static).update(f"{LEGEND}\n{notes}" if compact else notes)
 
     def selected_provider(self) -> str | None:
         key = selected_key(self.query_one("#providers", DataTable))

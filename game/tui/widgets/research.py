@@ -5,9 +5,33 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from game.engine.observation import TechView
 from game.tui.format import money, pct
 from game.tui.session import SeatView
-from game.tui.widgets.section import Section, selected_key
+from game.tui.widgets.section import Section, selected_key, short
+
+FULL_COLUMNS = (
+    "Technology",
+    "Needs",
+    "Cost",
+    "Progress",
+    "Min q",
+    "Slip risk",
+    "Funding/q",
+    "Status",
+)
+ABBREVIATIONS = {"Custom accelerator": "Custom chip", "generation": "gen", " and ": " & "}
+
+
+def abbreviate(name: str) -> str:
+    """A technology name short enough for the 80-column table."""
+    for long, brief in ABBREVIATIONS.items():
+        name = name.replace(long, brief)
+    return name
+
+
+COMPACT_COLUMNS = ("Technology", "Needs", "Cost", "Progress", "Fund/q", "Status")
+"""At 80 columns the minimum quarters and slip risk are in the description below the table."""
 
 
 class ResearchSection(Section):
@@ -17,26 +41,31 @@ class ResearchSection(Section):
         " slip (more time and money). Prerequisites must be complete first."
     )
 
+    _techs: tuple[TechView, ...] | list[TechView] = ()
+
     def compose(self) -> ComposeResult:
         yield DataTable(id="techs", cursor_type="row", zebra_stripes=True)
         yield Static("[b]f[/b] fund the highlighted technology", classes="hint")
         yield Static("", id="tech-description")
 
-    def on_mount(self) -> None:
-        self.query_one("#techs", DataTable).add_columns(
-            "Technology",
-            "Needs",
-            "Cost",
-            "Progress",
-            "Min q",
-            "Slip risk",
-            "Funding/q",
-            "Status",
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted technology in full: name, prerequisites, time and risk."""
+        techs = {t.id: t for t in self._techs}
+        tech = techs.get(str(event.row_key.value))
+        if tech is None:
+            return
+        spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
+        self.query_one("#tech-description", Static).update(
+            f"[b]{tech.name}[/b]: needs {', '.join(tech.prerequisites) or 'nothing'};"
+            f" {spent}; at least {tech.min_quarters} quarters; slip risk {pct(tech.slip_risk)}."
         )
 
     def show(self, view: SeatView) -> None:
+        self._techs = view.obs.me.research
         table = self.query_one("#techs", DataTable)
         row = table.cursor_row
+        compact = self.compact
+        self.set_columns(table, COMPACT_COLUMNS if compact else FULL_COLUMNS)
         table.clear()
         done = {t.id for t in view.obs.me.research if t.done}
         for t in view.obs.me.research:
@@ -50,6 +79,17 @@ class ResearchSection(Section):
                 status = "[dim]locked[/]"
             progress = min(t.spent / t.cost, 1.0) if t.cost > 0 else 0.0
             bar = "█" * int(progress * 8) + "░" * (8 - int(progress * 8))
+            if compact:
+                table.add_row(
+                    short(abbreviate(t.name), 24),
+                    short(", ".join(t.prerequisites) or "—", 14),
+                    money(t.cost),
+                    f"{bar[::2]} {pct(progress)}",
+                    money(t.funding) if t.funding else "—",
+                    status,
+                    key=t.id,
+                )
+                continue
             table.add_row(
                 t.name,
                 ", ".join(t.prerequisites) or "—",

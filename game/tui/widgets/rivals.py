@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Static
 from game.tui.format import pct, price, sparkline
 from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
-from game.tui.widgets.section import Section
+from game.tui.widgets.section import Section, short
 
 
 class RivalsSection(Section):
@@ -29,22 +29,23 @@ class RivalsSection(Section):
             "Status",
             "Share",
             "Trend",
-            "Reputation",
+            "Rep",
             "Quality",
             "Price",
         )
 
     def show(self, view: SeatView) -> None:
         table = self.query_one("#rivals-table", DataTable)
+        compact = self.compact
         table.clear()
         lines = []
         for r in view.obs.rivals:
             table.add_row(
-                r.name,
-                r.industry,
+                short(r.name, 18) if compact else r.name,
+                short(r.industry, 10) if compact else r.industry,
                 r.status,
                 pct(r.market_share, 1),
-                sparkline(view.shares.get(r.name, ())),
+                sparkline(view.shares.get(r.name, ()), 6 if compact else 8),
                 pct(r.reputation),
                 "★" * r.quality_tier,
                 price(r.service_price),

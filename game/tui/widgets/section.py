@@ -8,12 +8,32 @@ from textual.widgets import DataTable
 
 from game.tui.session import SeatView
 
+WIDE = 110
+"""Terminal width from which tables show their full columns; narrower gets compact ones."""
+
+
+def short(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
 
 class Section(Vertical):
     """A main-screen section; ``show`` is called with the current view after every change."""
 
     HELP_TEXT = ""
     """Context help shown by the help screen when this section is open."""
+
+    @property
+    def compact(self) -> bool:
+        """Whether the terminal is narrow (80 columns): tables use short columns and names."""
+        return self.app.size.width < WIDE
+
+    def set_columns(self, table: DataTable[object], columns: tuple[str, ...]) -> None:
+        """Give ``table`` these columns (a no-op when they are the ones it has)."""
+        current = tuple(str(c.label) for c in table.columns.values())
+        if current != columns:
+            table.clear(columns=True)
+            table.add_columns(*columns)
 
     def show(self, view: SeatView) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
