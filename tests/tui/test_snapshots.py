@@ -25,3 +25,19 @@ def test_main_screen_market(snap_compare: Any, tmp_path: Path, size: tuple[int, 
         await pilot.pause()
 
     assert snap_compare(new_app(tmp_path, "standard", seed=7), terminal_size=size, run_before=play)
+
+
+def test_main_screen_overview_light_theme(snap_compare: Any, tmp_path: Path) -> None:
+    """The light theme reads well too: charts, waterfall and status line after one quarter."""
+
+    async def play(pilot: Pilot[Any]) -> None:
+        await start_game(pilot)
+        pilot.app.theme = "textual-light"
+        session = pilot.app.session
+        assert session is not None
+        screen = pilot.app.screen
+        screen.after_quarter(session.end_quarter(), show_report=False)  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    app = new_app(tmp_path, "tutorial", seed=7, autosave=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=play)
