@@ -561,8 +561,10 @@ def build_parser() -> argparse.ArgumentParser:
     register_balance(commands)
 
     from game.classroom.report import register_cli as register_report
+    from game.classroom.results import register_cli as register_class
 
     register_report(commands)
+    register_class(commands)
 
     # No command at all means 'play'.
     _play_options(parser)
