@@ -78,6 +78,26 @@ class Debrief:
         return event.title if event is not None else event_id
 
 
+def replay_content(content_dir: PathLike | None, scenario_file: str | None = None) -> Content:
+    """The content to re-simulate a match with: a content folder (default: the game's own),
+    plus the scenario file it was played from, if any. Raises :class:`ReplayError` for a
+    missing folder or a scenario id where a file is expected, ``ContentError`` for content or a
+    scenario file with problems."""
+    from game.rules.loader import is_scenario_path, load_content, resolve_scenario
+
+    if content_dir is not None and not Path(content_dir).is_dir():
+        raise ReplayError(f"no content folder at {content_dir}")
+    content = load_content(content_dir)
+    if scenario_file:
+        if not is_scenario_path(scenario_file):
+            raise ReplayError(
+                "--scenario takes a scenario file here (path/to/lesson.toml),"
+                f" not {scenario_file!r}"
+            )
+        content, _ = resolve_scenario(content, scenario_file)
+    return content
+
+
 def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
     """Read a save or replay and re-simulate it (``ReplayError`` naming the file and line)."""
     from game.rules.loader import load_content
@@ -849,11 +869,10 @@ def _rules_html(debrief: Debrief) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``capwars report SAVE_OR_REPLAY --out DIR``."""
-    from game.cli import replay_content
     from game.rules.loader import ContentError
 
     try:
-        content = replay_content(args)
+        content = replay_content(args.content, args.scenario)
         debrief = load_debrief(args.path, content)
         written = write_report(debrief, args.out)
     except ReplayError as exc:

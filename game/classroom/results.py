@@ -534,11 +534,11 @@ def read_expect(path: PathLike) -> list[str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from game.cli import replay_content
+    from game.classroom.report import replay_content
     from game.rules.loader import ContentError
 
     try:
-        result = export_result(args.save, replay_content(args), args.seat)
+        result = export_result(args.save, replay_content(args.content, args.scenario), args.seat)
         path = write_result(result, args.out)
     except (ReplayError, ResultError) as exc:
         print(f"capwars: error: {exc}", file=sys.stderr)
