@@ -172,3 +172,17 @@ def test_tournament_and_validate_take_a_scenario_file(tmp_path: Path, capsys) ->
     code = main([*args, "--out", str(out), "-j", "1", "-q"])
     assert code == 0, capsys.readouterr().err
     assert main(["validate", "idle", "--scenario", str(path)]) == 0
+
+
+def test_play_copies_the_content_with_the_file_last(tmp_path: Path, content) -> None:
+    """The terminal UI loads a folder: its content hash is that of --scenario FILE elsewhere, so
+    its saves verify and report with the same file."""
+    from game.cli import scenario_folder
+    from game.rules.loader import content_hash
+
+    path = write(tmp_path, GOOD)
+    with scenario_folder(None, str(path)) as (folder, scenario_id):
+        assert scenario_id == "my-lesson"
+        copied = load_content(folder)
+    extended, _ = resolve_scenario(content, str(path))
+    assert content_hash(copied) == content_hash(extended)
