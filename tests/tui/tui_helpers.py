@@ -32,8 +32,7 @@ async def dismiss_notes(pilot: Pilot[Any]) -> None:
     """Close lesson dialogs and quarter reports until the main screen (or another) shows."""
     for _ in range(6):
         if isinstance(pilot.app.screen, MessageDialog | ReportScreen):
-            await pilot.press("escape")
-            await pilot.pause()
+            await pilot.press("escape")  # press waits until the app is idle
         else:
             return
 
@@ -55,7 +54,6 @@ async def start_game(pilot: Pilot[Any], humans: int = 1) -> MainScreen:
 async def fill_order(pilot: Pilot[Any], key: str, values: dict[str, Any]) -> ActionDialog:
     """Open an order dialog with ``key`` and fill its fields (not submitted)."""
     await pilot.press(key)
-    await pilot.pause()
     dialog = pilot.app.screen
     assert isinstance(dialog, ActionDialog), dialog
     for name, value in values.items():
@@ -75,7 +73,5 @@ async def submit(pilot: Pilot[Any]) -> None:
 
 
 async def end_quarter(pilot: Pilot[Any]) -> None:
-    await pilot.press("e")
-    await pilot.pause()
-    await pilot.press("y")
+    await pilot.press("e", "y")
     await settle(pilot)
