@@ -178,8 +178,13 @@ def header_line(state: MatchState, bots: Sequence[str]) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
-def quarter_line(report: QuarterReport, failures: dict[int, str] | None = None) -> dict[str, Any]:
-    """The line for one quarter, from the report :func:`~game.engine.step` returned."""
+def quarter_line(
+    report: QuarterReport,
+    failures: dict[int, str] | None = None,
+    predictions: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The line for one quarter, from the report :func:`~game.engine.step` returned, and the
+    teams' lesson-mode answers for it (``{seat: {"question": ..., "answer": ...}}``)."""
     return {
         "kind": "quarter",
         "turn": report.turn,
@@ -190,6 +195,11 @@ def quarter_line(report: QuarterReport, failures: dict[int, str] | None = None) 
         "events": list(report.events),
         **({"injected": list(report.injected)} if report.injected else {}),
         "bot_failures": {str(seat): text for seat, text in sorted((failures or {}).items())},
+        **(
+            {"predictions": {str(seat): dict(a) for seat, a in sorted(predictions.items())}}
+            if predictions
+            else {}
+        ),
         "hash": report.state_hash,
     }
 
@@ -284,10 +294,16 @@ class ReplayWriter:
         if self.autosave:
             self.save()
 
-    def quarter(self, report: QuarterReport, failures: dict[int, str]) -> None:
+    def quarter(
+        self,
+        report: QuarterReport,
+        failures: dict[int, str],
+        predictions: dict[int, dict[str, Any]] | None = None,
+    ) -> None:
+        """Record a quarter; ``predictions`` holds lesson mode's answers asked before it."""
         if not self.lines:
             raise ReplayError("ReplayWriter.quarter() called before start()")
-        self.lines.append(quarter_line(report, failures))
+        self.lines.append(quarter_line(report, failures, predictions))
         if self.autosave:
             self.save()
 

@@ -199,3 +199,29 @@ def test_a_tampered_save_names_the_quarter(tmp_path: Path, replay_path: Path, ca
     assert main(["report", str(save), "--out", str(tmp_path / "deb")]) == 2
     err = capsys.readouterr().err
     assert "quarter 3" in err and "does not re-simulate" in err
+
+
+def test_the_replay_writer_records_predictions_and_they_round_trip(tmp_path: Path, content):
+    from game.arena.replay import read_replay, verify_replay
+    from game.engine.setup import new_match
+    from game.engine.step import step
+
+    state = new_match(content, "tutorial", 2)
+    writer = ReplayWriter(tmp_path / "lesson.jsonl")
+    writer.start(state, ["human", "balanced"])
+    while not state.over:
+        state, report = step(state, [[], []])
+        answers = {0: {"question": "Higher or lower?", "answer": "higher"}}
+        writer.quarter(report, {}, answers if report.turn == 3 else None)
+    writer.save()
+    replay = read_replay(tmp_path / "lesson.jsonl", require_result=False)
+    assert replay.quarters[3].predictions == {
+        0: {"question": "Higher or lower?", "answer": "higher"}
+    }
+    assert replay.quarters[2].predictions == {}
+    assert "predictions" not in (tmp_path / "lesson.jsonl").read_text().splitlines()[3]
+    resumed = ReplayWriter.resume(replay)
+    assert resumed.lines[4]["predictions"] == {
+        "0": {"question": "Higher or lower?", "answer": "higher"}
+    }
+    assert verify_replay(replay, content).quarters == 8
