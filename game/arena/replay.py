@@ -93,6 +93,8 @@ class ReplayHeader(_Line):
     seed: int
     players: list[ReplayPlayer]
     quarters: int
+    catch_up: bool | None = None
+    """The catch-up rule as played (a facilitator may switch it); absent in older files."""
 
 
 class ReplayQuarter(_Line):
@@ -175,6 +177,7 @@ def header_line(state: MatchState, bots: Sequence[str]) -> dict[str, Any]:
             for seat, name in enumerate(state.names)
         ],
         quarters=world.scenario.quarters,
+        catch_up=world.scenario.catch_up,
     ).model_dump(mode="json")
 
 
@@ -536,7 +539,14 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
             Seat(industry=p.industry or "", name=p.name, rival=p.rival) for p in header.players
         ]
     try:
-        return new_match(content, header.scenario, header.seed, list(replay.names), seats=seats)
+        return new_match(
+            content,
+            header.scenario,
+            header.seed,
+            list(replay.names),
+            seats=seats,
+            catch_up=header.catch_up,
+        )
     except KeyError as exc:
         raise ReplayError(f"{replay.path}: {exc.args[0] if exc.args else exc}") from None
     except ValueError as exc:

@@ -40,12 +40,14 @@ def new_match(
     seed: int = 0,
     names: Sequence[str] | None = None,
     seats: Sequence[Seat] | None = None,
+    catch_up: bool | None = None,
 ) -> MatchState:
     """The opening state of a match.
 
     ``seats`` replaces the scenario's table (1–8 seats, each an industry and optionally a name
     and a rival), so a player can choose an industry and the number of rivals; replays and
-    saves record the seats they were played with.
+    saves record the seats they were played with. ``catch_up`` switches the scenario's
+    catch-up rule on or off for this match (a facilitator's choice, also recorded).
 
     >>> from game.engine import new_match
     >>> state = new_match(scenario="standard", seed=42)
@@ -56,6 +58,8 @@ def new_match(
     chosen = content.scenario(scenario)
     if seats is not None:
         chosen = with_seats(content, chosen, seats)
+    if catch_up is not None and catch_up != chosen.catch_up:
+        chosen = chosen.model_copy(update={"catch_up": catch_up})
     world = build_world(content, chosen)
     return opening_state(world, seed, names)
 

@@ -305,3 +305,20 @@ def test_a_facilitators_injected_event_is_recorded_and_replayed(tmp_path, conten
     assert replay.quarters[1].injected == ["packaging_fire"]
     assert "packaging_fire" in replay.quarters[1].events
     assert verify_replay(replay, content).ok
+
+
+def test_a_facilitators_catch_up_choice_is_recorded_and_replayed(tmp_path, content):
+    from game.arena.replay import ReplayWriter, read_replay, verify_replay
+    from game.engine import new_match, step
+
+    state = new_match(content, "tutorial", 8, catch_up=True)
+    assert state.world.scenario.catch_up and not content.scenario("tutorial").catch_up
+    writer = ReplayWriter(tmp_path / "kind.jsonl")
+    writer.start(state, ["balanced", "idle"])
+    for _ in range(3):
+        state, report = step(state, [[], []])
+        writer.quarter(report, {})
+    writer.save()
+    replay = read_replay(tmp_path / "kind.jsonl", require_result=False)
+    assert replay.header.catch_up is True
+    assert verify_replay(replay, content).ok
