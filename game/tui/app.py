@@ -157,7 +157,10 @@ class CapwarsApp(App[int]):
         if not self.content_ready():
             return False
         try:
-            session = GameSession.from_save(self.content, read_save(path))
+            # A loaded game keeps the room's settings (timer, PIN, lesson mode) of the game
+            # before it; they are not part of the save.
+            facilitation = self.session.facilitation if self.session is not None else None
+            session = GameSession.from_save(self.content, read_save(path), facilitation)
         except SaveError as exc:
             self.push_screen(MessageDialog("This save cannot be loaded", f"{path.name}: {exc}"))
             return False

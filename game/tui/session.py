@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from game.engine import (
     standings,
     step,
 )
-from game.rules.models import Content, Seat
+from game.rules.models import Content, Prediction, Seat
 
 HUMAN = "human"
 """The player label of a human seat in the session and in its saves."""
@@ -61,6 +61,110 @@ def default_archetype(content: Content, rival_id: str | None) -> str:
                 if spec in specs:
                     return spec
     return "balanced" if "balanced" in specs else known_specs()[0]
+
+
+@dataclass(frozen=True)
+class Facilitation:
+    """How a facilitator runs this game: chosen at new game, kept for the session.
+
+    The catch-up rule lives in the match itself (``new_match(catch_up=...)``, recorded in the
+    save's header); the rest is about the room, not the world, and is not saved.
+    """
+
+    lesson_mode: bool = True
+    """Show lesson notes and ask the scenario's prediction questions."""
+    turn_seconds: int = 0
+    """Seconds each team has to plan a quarter (0: no timer)."""
+    pin: str = ""
+    """Asked before the facilitator menu opens and before a pause is lifted ("": no PIN)."""
+
+
+@dataclass(frozen=True)
+class PredictionResult:
+    """One team's answer to a prediction question, and what happened."""
+
+    prediction: Prediction
+    answer: str | float | None
+    """``"up"``, ``"flat"``, ``"down"``, a number, or ``None`` when the team skipped."""
+    subject: str
+    before: float
+    after: float = math.nan
+    unit: str = ""
+
+    FLAT = 0.02
+    """A change within ±2% counts as flat."""
+
+    @property
+    def direction(self) -> str:
+        """Where the figure went: up, flat or down (``""`` before the quarter resolves)."""
+        if math.isnan(self.after) or math.isnan(self.before):
+            return ""
+        base = abs(self.before) or 1.0
+        change = (self.after - self.before) / base
+        return "flat" if abs(change) <= self.FLAT else ("up" if change > 0 else "down")
+
+    def happened(self) -> str:
+        if math.isnan(self.after):
+            return f"{self.subject}: {_figure(self.before)} {self.unit} now"
+        change = (self.after / self.before - 1) * 100 if self.before else 0.0
+        return (
+            f"{self.subject}: {_figure(self.before)} → {_figure(self.after)} {self.unit}"
+            f" ({change:+.0f}%)"
+        )
+
+    def verdict(self) -> str:
+        """A short judgement of the answer once the quarter has resolved."""
+        if self.answer is None:
+            return "no answer"
+        if not self.direction:
+            return ""
+        if isinstance(self.answer, str):
+            return "right" if self.answer == self.direction else f"it went {self.direction}"
+        miss = self.answer - self.after
+        return "spot on" if abs(miss) < 0.05 * max(abs(self.after), 1.0) else f"off by {miss:+.2f}"
+
+
+def _figure(value: float) -> str:
+    if math.isnan(value):
+        return "?"
+    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def prediction_figure(prediction: Prediction, state: MatchState) -> tuple[str, float, str]:
+    """``(subject, value, unit)``: the figure a prediction is about, as of ``state`` (the same
+    figures the debrief compares with: game.classroom.report)."""
+    from game.classroom.figures import world_figures
+
+    world = state.world
+    content = world.content
+    t = state.turn
+    if prediction.metric == "lead_time":
+        vendor = prediction.vendor or world.vendor_ids[0]
+        name = next((v.name for v in content.vendors if v.id == vendor), vendor)
+        lead = world_figures(state).vendor_lead.get(vendor, math.nan)
+        return f"{name} lead time", float(lead), "quarters"
+    if prediction.metric == "grid_wait":
+        region = prediction.region or world.region_ids[0]
+        name = next((r.name for r in content.regions if r.id == region), region)
+        wait = world_figures(state).grid_wait.get(region, math.nan)
+        return f"{name} grid wait", float(wait), "quarters"
+    history = state.history
+    if prediction.metric == "demand":
+        start = world.scenario.market.demand
+        demand = float(history["market_demand"][t - 1, 0]) if t > 0 else start
+        return "market demand", demand, "kGPU"
+    providers = list(world.provider_ids)
+    if prediction.provider in providers:
+        p = providers.index(prediction.provider)
+        name = next(x.name for x in content.providers if x.id == prediction.provider)
+        price = float(history["spot_price"][t - 1, p]) if t > 0 else float(state.spot_price[p])
+        return f"{name} spot price", price, "$M/kGPU"
+    price = (
+        float(sum(history["spot_price"][t - 1]) / len(providers))
+        if t > 0
+        else float(state.spot_price.mean())
+    )
+    return "mean spot price", price, "$M/kGPU"
 
 
 @dataclass(frozen=True)
@@ -103,6 +207,7 @@ class GameSession:
         seats: Sequence[str],
         bots: dict[int, Bot] | None = None,
         lines: Sequence[dict[str, Any]] = (),
+        facilitation: Facilitation | None = None,
     ):
         self.content = content
         self.state = state
@@ -118,6 +223,15 @@ class GameSession:
         self.reports: list[QuarterReport] = []
         self.turn_of = 0
         """Index into :attr:`humans` of the player at the keyboard."""
+        self.facilitation = facilitation or Facilitation()
+        self.injected: list[str] = []
+        """Events the facilitator starts when this quarter resolves (``step(inject=...)``)."""
+        self.answers: dict[int, PredictionResult] = {}
+        """This quarter's prediction answers by seat (lesson mode)."""
+        self.predicted: dict[int, dict[int, PredictionResult]] = {}
+        """Resolved predictions: ``{turn: {seat: result}}``, for the quarter reports."""
+        self.lessons_seen: set[int] = set()
+        """Quarters whose lesson notes have been shown (each shows once per quarter)."""
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -128,13 +242,15 @@ class GameSession:
         seed: int,
         table: Sequence[Seat],
         players: Sequence[str],
+        catch_up: bool | None = None,
+        facilitation: Facilitation | None = None,
     ) -> GameSession:
         """A new match at ``table`` (one :class:`Seat` each); ``players[i]`` is ``"human"`` or
-        the bot spec playing seat ``i``."""
+        the bot spec playing seat ``i``; ``catch_up`` overrides the scenario's catch-up rule."""
         if len(players) != len(table):
             raise ValueError(f"{len(table)} seats but {len(players)} players")
-        state = new_match(content, scenario, seed, seats=list(table))
-        return cls(content, state, players)
+        state = new_match(content, scenario, seed, seats=list(table), catch_up=catch_up)
+        return cls(content, state, players, facilitation=facilitation)
 
     @classmethod
     def new(
@@ -156,7 +272,9 @@ class GameSession:
         return cls.create(content, scenario, seed, seats, players)
 
     @classmethod
-    def from_save(cls, content: Content, save: Replay) -> GameSession:
+    def from_save(
+        cls, content: Content, save: Replay, facilitation: Facilitation | None = None
+    ) -> GameSession:
         """Rebuild a saved game; rival bots are fed the same observations again, so they
         continue exactly as they would have without the save."""
         seats = save.bots
@@ -187,7 +305,14 @@ class GameSession:
         for line in lines[1:]:
             failures = line.get("bot_failures", {})
             line["bot_failures"] = {str(k): v for k, v in failures.items()}
-        return cls(content, state, seats, bots=bots if warmed else None, lines=lines)
+        return cls(
+            content,
+            state,
+            seats,
+            bots=bots if warmed else None,
+            lines=lines,
+            facilitation=facilitation,
+        )
 
     def _make_bots(self) -> dict[int, Bot]:
         bots = {}
@@ -211,6 +336,11 @@ class GameSession:
     @property
     def over(self) -> bool:
         return self.state.over
+
+    @property
+    def catch_up(self) -> bool:
+        """Whether this match plays with the catch-up rule."""
+        return bool(self.state.world.scenario.catch_up)
 
     @property
     def last_report(self) -> QuarterReport | None:
@@ -277,6 +407,73 @@ class GameSession:
         if 0 <= index < len(queue):
             del queue[index]
 
+    # ------------------------------------------------------------------ lesson mode
+    def lessons(self, upto: int | None = None) -> list[tuple[int, str, str]]:
+        """``(turn, title, text)`` of the scenario's lesson notes up to quarter ``upto``
+        (default: the current one); later ones stay hidden."""
+        last = self.state.turn if upto is None else upto
+        return [
+            (lesson.turn, lesson.title, " ".join(lesson.text.split()))
+            for lesson in self.state.world.scenario.lessons
+            if lesson.turn <= last
+        ]
+
+    def prediction(self) -> Prediction | None:
+        """The prediction question of this quarter, if lesson mode asks one."""
+        if not self.facilitation.lesson_mode or self.state.over:
+            return None
+        turn = self.state.turn
+        return next((p for p in self.state.world.scenario.predictions if p.turn == turn), None)
+
+    def needs_prediction(self, seat: int | None = None) -> Prediction | None:
+        """This quarter's question if ``seat`` (default: at the keyboard) has not answered."""
+        seat = self.seat if seat is None else seat
+        prediction = self.prediction()
+        return None if prediction is None or seat in self.answers else prediction
+
+    def predict(self, answer: str | float | None, seat: int | None = None) -> PredictionResult:
+        """Record a team's answer (``None``: skipped) to this quarter's question."""
+        seat = self.seat if seat is None else seat
+        prediction = self.prediction()
+        if prediction is None:
+            raise ValueError("this quarter asks no prediction question")
+        if isinstance(answer, str) and answer not in ("up", "flat", "down"):
+            raise ValueError(f"answer up, flat, down or a number, not {answer!r}")
+        subject, before, unit = prediction_figure(prediction, self.state)
+        result = PredictionResult(prediction, answer, subject, before, unit=unit)
+        self.answers[seat] = result
+        return result
+
+    def _prediction_lines(self) -> dict[int, dict[str, Any]]:
+        """The answers as the replay's ``predictions`` field (skipped questions are omitted)."""
+        lines: dict[int, dict[str, Any]] = {}
+        for seat, result in sorted(self.answers.items()):
+            if result.answer is None:
+                continue
+            p = result.prediction
+            line: dict[str, Any] = {
+                "question": p.question,
+                "answer": result.answer,
+                "metric": p.metric,
+            }
+            for key in ("provider", "vendor", "region"):
+                if getattr(p, key) is not None:
+                    line[key] = getattr(p, key)
+            line["before"] = round(result.before, 6)
+            lines[seat] = line
+        return lines
+
+    def prediction_result(self, seat: int, turn: int) -> PredictionResult | None:
+        return self.predicted.get(turn, {}).get(seat)
+
+    # ------------------------------------------------------------------ facilitator
+    def inject(self, event_id: str) -> None:
+        """Start an event when this quarter resolves (a facilitator's choice)."""
+        if event_id not in {e.id for e in self.content.events}:
+            raise ValueError(f"unknown event {event_id!r}")
+        if event_id not in self.injected:
+            self.injected.append(event_id)
+
     # ------------------------------------------------------------------ turns
     def next_human(self) -> bool:
         """Hand the keyboard to the next human who still has to plan; False if none is left."""
@@ -309,8 +506,14 @@ class GameSession:
             done += 1
         if progress is not None:
             progress(len(bot_seats), len(bot_seats), "market")
-        new, report = step(state, actions)
-        self.lines.append(quarter_line(report, failures))
+        new, report = step(state, actions, inject=list(self.injected))
+        self.lines.append(quarter_line(report, failures, self._prediction_lines()))
+        if self.answers:
+            self.predicted[report.turn] = {
+                seat: _resolved(result, new) for seat, result in self.answers.items()
+            }
+        self.answers = {}
+        self.injected = []
         if new.over:
             self.lines.append(result_line(new, standings(new)))
         self.state = new
@@ -333,6 +536,14 @@ class GameSession:
 
     def autosave(self, directory: Path) -> Path:
         return autosave(directory, self.lines)
+
+
+def _resolved(result: PredictionResult, after: MatchState) -> PredictionResult:
+    """``result`` with the figure after the quarter: ``after`` is the state that quarter
+    produced, whose last history row (spot prices, demand) and observation (lead times, grid
+    waits) are what the quarter did."""
+    _, value, _ = prediction_figure(result.prediction, after)
+    return replace(result, after=value)
 
 
 def nan_to(value: float, default: float = 0.0) -> float:

@@ -11,6 +11,7 @@ from textual.widgets import Input, Select
 from game.tui.app import CapwarsApp, make_app
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.message import MessageDialog
+from game.tui.dialogs.prediction import PredictionDialog
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 
@@ -72,6 +73,10 @@ async def submit(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-async def end_quarter(pilot: Pilot[Any]) -> None:
+async def end_quarter(pilot: Pilot[Any], prediction: str = "flat") -> None:
+    """End the quarter for the player at the keyboard; lesson mode's prediction question, if
+    this quarter asks one, is answered with ``prediction`` (a button: up, flat or down)."""
     await pilot.press("e", "y")
+    if isinstance(pilot.app.screen, PredictionDialog):
+        await pilot.click(f"#{prediction}")
     await settle(pilot)

@@ -15,6 +15,8 @@ class MessageDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "close", "OK", id="message.ok")
     ]
+    stops_clock = True
+    """The turn timer waits while a message (a lesson note) is read."""
 
     def __init__(self, title: str, text: str):
         super().__init__()

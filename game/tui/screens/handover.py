@@ -17,17 +17,22 @@ class HandoverScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "ready", "I'm ready", id="handover.ready")
     ]
+    stops_clock = True
 
-    def __init__(self, name: str, label: str):
+    def __init__(self, name: str, label: str, rules: str = ""):
         super().__init__()
         self.player = name
         self.label = label
+        self.rules = rules
+        """This turn's rules for the next team (turn timer, prediction question), if any."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="handover"):
             yield Static(f"{self.label}", classes="dim")
             yield Static(f"Pass the keyboard to [b]{self.player}[/b]", id="handover-name")
             yield Static("The previous player's figures are hidden.", classes="dim")
+            if self.rules:
+                yield Static(self.rules, id="handover-rules")
             with Center():
                 yield Button(f"I am {self.player}: show my company", id="ready", variant="primary")
 

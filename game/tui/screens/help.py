@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,6 +22,7 @@ KEYS = """\
 [b]d[/b] build data centre   [b]f[/b] fund research
 [b]p[/b] service price   [b]t[/b] training share
 [b]$[/b] borrow   [b]y[/b] repay   [b]x[/b] remove order   [b]Enter[/b] edit order
+[b]i[/b] lesson notes   [b]F9[/b]/[b]ctrl+f[/b] facilitator menu (live events, pause)
 [b]ctrl+t[/b] light/dark theme   [b]Esc[/b] back   [b]ctrl+q[/b] quit"""
 
 
@@ -42,6 +44,15 @@ class HelpScreen(Screen[None]):
             if context:
                 yield Static("This section", classes="subtitle")
                 yield Static(context, id="context-help")
+            session = app.session
+            if session is not None and not session.over:
+                from game.tui.screens.lessons import lesson_text
+
+                yield Static("This game", classes="subtitle")
+                yield Static(self._rules(), id="game-rules")
+                if session.state.world.scenario.lessons:
+                    yield Static("Lesson notes so far", classes="subtitle")
+                    yield Static(lesson_text(session), id="help-lessons")
             yield Static("Keys", classes="subtitle")
             yield Static(KEYS, id="keys")
             yield Static("Glossary", classes="subtitle")
@@ -52,6 +63,30 @@ class HelpScreen(Screen[None]):
                 id="glossary",
             )
         yield Footer()
+
+    def _rules(self) -> str:
+        """The rules this game is played with, as chosen at new game."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        session = app.session
+        assert session is not None
+        f = session.facilitation
+        lines = [
+            f"{escape(session.state.world.scenario.name)}, seed {session.state.seed}.",
+            "[b]Catch-up rule on[/b]: the team with the lowest enterprise value each quarter gets"
+            " extra appeal with customers the next quarter; the debrief says whom it helped."
+            if session.catch_up
+            else "Catch-up rule off.",
+            f"Turn timer: {f.turn_seconds} s per team turn; when it runs out the quarter ends"
+            " with the orders placed so far."
+            if f.turn_seconds
+            else "No turn timer.",
+        ]
+        if f.lesson_mode and session.state.world.scenario.predictions:
+            lines.append(
+                "Lesson mode: before some quarters resolve, each team is asked a prediction;"
+                " the quarter report shows it against what happened."
+            )
+        return "\n".join(lines)
 
     def _context_help(self) -> str:
         from game.tui.screens.main import SECTIONS

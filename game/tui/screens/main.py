@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -68,6 +70,8 @@ class MainScreen(Screen[None]):
         _b("x,delete", "remove_order", "Remove", "Remove the highlighted order", show=False),
         _b("l", "load", "Load", "Load a saved game", show=False),
         _b("escape", "menu", "Menu", "Back to the title screen (autosaved)", show=False),
+        _b("i", "lessons", "Lessons", "Read the lesson notes so far", show=False),
+        _b("f9,ctrl+f", "facilitator", "Facilitator", "Inject an event, pause (PIN)", show=False),
         *[
             _b(
                 str(i + 1),
@@ -87,6 +91,9 @@ class MainScreen(Screen[None]):
         self._stale: set[str] = set()
         self._wide: bool | None = None
         self._seen_report: set[tuple[object, int]] = set()
+        self.seconds_left: int | None = None
+        """The turn timer of the team at the keyboard (``None``: not running)."""
+        self._flags = ""
 
     @property
     def section(self) -> str:
@@ -106,6 +113,9 @@ class MainScreen(Screen[None]):
         self.query_one("#thinking", ProgressBar).display = False
         self.refresh_view()
         self.call_after_refresh(self._greet)
+        if self.session.facilitation.turn_seconds:
+            self.set_interval(1.0, self._tick, name="turn timer")
+            self.start_clock()
 
     def _greet(self) -> None:
         """Show the lesson of this quarter (tutorial) once the screen is up."""
@@ -115,7 +125,8 @@ class MainScreen(Screen[None]):
     def refresh_view(self) -> None:
         view = self.session.view()
         self.view = view
-        self.query_one(StatusLine).show(view)
+        self._flags = self._status_flags()
+        self.query_one(StatusLine).show(view, self._flags + self._clock_text())
         # Only the visible section redraws now; the others catch up when they are opened.
         self._stale = {sid for sid, _, _ in SECTIONS}
         self._show_section(self.section)
@@ -129,6 +140,129 @@ class MainScreen(Screen[None]):
         )
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("orders").label = f"7 Orders ({len(view.orders)})"
+
+    def _status_flags(self) -> str:
+        session = self.session
+        flags = []
+        if session.catch_up:
+            flags.append("[b]catch-up on[/b]")
+        if session.injected:
+            flags.append(f"[yellow]{len(session.injected)} event(s) queued[/]")
+        return "  ".join(flags)
+
+    def _clock_text(self) -> str:
+        if self.seconds_left is None:
+            return ""
+        minutes, seconds = divmod(max(self.seconds_left, 0), 60)
+        style = "red" if self.seconds_left <= 15 else "b"
+        return ("  " if self._flags else "") + f"[{style}]⏱ {minutes}:{seconds:02d}[/]"
+
+    # ------------------------------------------------------------------ the turn timer
+    def start_clock(self) -> None:
+        """Give the team at the keyboard its time for this quarter (if a timer is set)."""
+        seconds = self.session.facilitation.turn_seconds
+        self.seconds_left = seconds if seconds and not self.session.over else None
+        self._redraw_status()
+
+    def _redraw_status(self) -> None:
+        if self.view is not None:
+            self.query_one(StatusLine).show(self.view, self._flags + self._clock_text())
+
+    def _clock_runs(self) -> bool:
+        """The clock stands still while a report, a lesson, a hand-over or a pause shows."""
+        screen = self.app.screen
+        if self.seconds_left is None or self.is_running_quarter:
+            return False
+        return screen is self or not getattr(screen, "stops_clock", False)
+
+    @property
+    def is_running_quarter(self) -> bool:
+        return any(w.group == "quarter" and not w.is_finished for w in self.workers)
+
+    def _tick(self) -> None:
+        if not self._clock_runs():
+            return
+        assert self.seconds_left is not None
+        self.seconds_left -= 1
+        self._redraw_status()
+        if self.seconds_left <= 0:
+            self.time_up()
+
+    def time_up(self) -> None:
+        """The team's time is over: close what it had open, end its turn with its orders."""
+        self.seconds_left = None
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        self.notify("Time is up: this quarter ends with the orders placed so far.", timeout=5)
+        self.finish_turn()
+
+    # ------------------------------------------------------------------ facilitator
+    def room_rules(self) -> str:
+        """The facilitator's settings in one line: timer, catch-up, PIN, lesson mode."""
+        f = self.session.facilitation
+        timer = f"{f.turn_seconds} s per team turn" if f.turn_seconds else "off"
+        return (
+            f"Turn timer: {timer} · Catch-up rule: {'on' if self.session.catch_up else 'off'}"
+            f" · Lesson mode: {'on' if f.lesson_mode else 'off'}"
+            f" · PIN: {'set' if f.pin else 'none'}"
+        )
+
+    def _with_pin(self, then: Callable[[], None], why: str) -> None:
+        """Run ``then`` once the facilitator PIN is given (at once if there is none)."""
+        pin = self.session.facilitation.pin
+        if not pin:
+            then()
+            return
+        from game.tui.dialogs.facilitator import PinDialog
+
+        def checked(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.app.push_screen(PinDialog(pin, why), checked)
+
+    def action_facilitator(self) -> None:
+        self._with_pin(self._facilitator_menu, "Facilitator menu")
+
+    def _facilitator_menu(self) -> None:
+        from game.tui.dialogs.facilitator import FacilitatorMenu
+
+        titles = {e.id: e.title for e in self.session.content.events}
+        queued = [titles.get(e, e) for e in self.session.injected]
+        self.app.push_screen(FacilitatorMenu(self.room_rules(), queued), self._facilitate)
+
+    def _facilitate(self, choice: str | None) -> None:
+        if choice == "inject":
+            from game.tui.dialogs.facilitator import EventPicker
+
+            self.app.push_screen(EventPicker(self.session.content.events), self._inject)
+        elif choice == "pause":
+            self._pause()
+        elif choice == "cancel-events":
+            self.session.injected.clear()
+            self.refresh_view()
+            self.notify("No event will be started by hand this quarter.")
+
+    def _inject(self, event_id: str | None) -> None:
+        if event_id is None:
+            return
+        self.session.inject(event_id)
+        title = next(e.title for e in self.session.content.events if e.id == event_id)
+        self.refresh_view()
+        self.notify(f"{title}: starts for every team when this quarter resolves.", timeout=5)
+
+    def action_pause(self) -> None:
+        self._with_pin(self._pause, "Pause")
+
+    def _pause(self) -> None:
+        from game.tui.screens.pause import PauseScreen
+
+        self.app.push_screen(PauseScreen(self.session.facilitation.pin))
+
+    def action_lessons(self) -> None:
+        from game.tui.screens.lessons import LessonsScreen
+
+        self.app.push_screen(LessonsScreen(self.session))
 
     # ------------------------------------------------------------------ sections
     def _show_section(self, sid: str) -> None:
@@ -323,7 +457,28 @@ class MainScreen(Screen[None]):
         )
 
     def finish_turn(self) -> None:
-        """The player at the keyboard is done: hand over, or resolve the quarter."""
+        """The player at the keyboard is done: answer the quarter's prediction question
+        (lesson mode), then hand over, or resolve the quarter."""
+        self.seconds_left = None
+        prediction = self.session.needs_prediction()
+        if prediction is None:
+            self._pass_turn()
+            return
+        from game.tui.dialogs.prediction import PredictionDialog
+        from game.tui.session import prediction_figure
+
+        subject, value, unit = prediction_figure(prediction, self.session.state)
+        now = f"{subject} {value:,.2f} {unit}".replace(".00 ", " ")
+
+        def answered(answer: str | float | None) -> None:
+            self.session.predict(answer)
+            self._pass_turn()
+
+        name = self.session.state.names[self.session.seat]
+        numeric = prediction.metric in ("lead_time", "grid_wait")
+        self.app.push_screen(PredictionDialog(name, prediction.question, now, numeric), answered)
+
+    def _pass_turn(self) -> None:
         if self.session.next_human():
             self.hand_over(show_report=False)
             return
@@ -358,6 +513,7 @@ class MainScreen(Screen[None]):
             self.hand_over(show_report=show_report)
             return
         self.refresh_view()
+        self.start_clock()
         if show_report:
             self._show_report()
 
@@ -369,10 +525,27 @@ class MainScreen(Screen[None]):
 
         def ready(_: None) -> None:
             self.refresh_view()
+            self.start_clock()
             if show_report or self.session.last_report is not None:
                 self._show_report()
 
-        self.app.push_screen(HandoverScreen(name, self.session.state.quarter_label), ready)
+        label = self.session.state.quarter_label
+        self.app.push_screen(HandoverScreen(name, label, self._turn_rules()), ready)
+
+    def _turn_rules(self) -> str:
+        """What the next team should know before it starts: its time, the prediction."""
+        rules = []
+        seconds = self.session.facilitation.turn_seconds
+        if seconds:
+            minutes, rest = divmod(seconds, 60)
+            rules.append(
+                f"You have [b]{minutes}:{rest:02d}[/b] to plan this quarter (the clock starts"
+                " when you are ready and stops for reports and lesson notes). When it runs out,"
+                " your quarter ends with the orders placed so far."
+            )
+        if self.session.needs_prediction() is not None:
+            rules.append("Before the quarter resolves you will be asked for a prediction.")
+        return "\n".join(rules)
 
     def _show_report(self) -> None:
         from game.tui.screens.report import ReportScreen
@@ -388,10 +561,15 @@ class MainScreen(Screen[None]):
         )
 
     def _show_lesson(self) -> None:
-        turn = self.session.state.turn
-        for lesson in self.session.state.world.scenario.lessons:
-            if lesson.turn == turn and ("lesson", turn) not in self._seen_report:
-                from game.tui.dialogs.message import MessageDialog
+        """This quarter's lesson notes, once per quarter (key i reads them again)."""
+        session = self.session
+        turn = session.state.turn
+        if not session.facilitation.lesson_mode or turn in session.lessons_seen:
+            return
+        session.lessons_seen.add(turn)
+        from game.tui.dialogs.message import MessageDialog
 
-                self._seen_report.add(("lesson", turn))
-                self.app.push_screen(MessageDialog(lesson.title, " ".join(lesson.text.split())))
+        notes = [(title, text) for t, title, text in session.lessons() if t == turn]
+        for title, text in reversed(notes):  # the first note ends on top
+            body = escape(text) + "\n\n[dim]Key i shows the lesson notes again.[/]"
+            self.app.push_screen(MessageDialog(title, body))

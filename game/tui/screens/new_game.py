@@ -20,13 +20,15 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from game.agents import known_specs
 from game.rules.models import Seat
 from game.tui.format import money
-from game.tui.session import HUMAN, MAX_SEATS, GameSession, default_archetype
+from game.tui.session import HUMAN, MAX_SEATS, Facilitation, GameSession, default_archetype
 
 if TYPE_CHECKING:
     from game.rules.models import Content, Rival, Scenario
     from game.tui.app import CapwarsApp
 
 MAX_SEED = 2**63 - 1
+TIMERS = (60, 90, 120, 180, 300)
+"""Turn timer choices, seconds per team turn."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,43 @@ class NewGameScreen(Screen[None]):
                         compact=True,
                     )
             yield Static("", id="rival-blurb", classes="described")
+            yield Static("Facilitator (class play)", classes="subtitle")
+            with Horizontal(classes="row"):
+                yield Label("Lesson mode", classes="label")
+                yield Select(
+                    [("on: lesson notes and prediction questions", True), ("off", False)],
+                    value=True,
+                    allow_blank=False,
+                    id="lesson-mode",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Catch-up rule", classes="label")
+                yield Select(
+                    [("off", False), ("on: the last-placed team gets extra appeal", True)],
+                    value=False,
+                    allow_blank=False,
+                    id="catch-up",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Turn timer", classes="label")
+                yield Select(
+                    [("off", 0)] + [(f"{s // 60}:{s % 60:02d} per team turn", s) for s in TIMERS],
+                    value=0,
+                    allow_blank=False,
+                    id="turn-timer",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Facilitator PIN", classes="label")
+                yield Input(
+                    placeholder="optional: asked before the facilitator menu (F9)",
+                    id="pin",
+                    password=True,
+                    max_length=12,
+                    compact=True,
+                )
             yield Static("", id="new-error", classes="error")
         with Horizontal(classes="buttons"):
             yield Button("Start game", id="start", variant="primary", compact=True)
@@ -219,6 +258,13 @@ class NewGameScreen(Screen[None]):
                 (industries.index(own.industry) + k) % len(industries)
             ]
         self.query_one("#humans", Select).value = 1
+        self.query_one("#catch-up", Select).value = bool(scenario.catch_up)
+        lessons = len(scenario.lessons)
+        self.query_one(
+            "#lesson-mode", Select
+        ).tooltip = (
+            f"{lessons} lesson note(s) and {len(scenario.predictions)} prediction question(s)"
+        )
         self.query_one("#rivals", Select).value = max(1, min(len(chosen), MAX_SEATS - 1))
         self._describe_industry()
         self._show_rows()
@@ -330,10 +376,22 @@ class NewGameScreen(Screen[None]):
         if not text.isdigit() or int(text) > MAX_SEED:
             error.update(f"Seed: enter a whole number from 0 to {MAX_SEED}.")
             return
+        pin = self.query_one("#pin", Input).value.strip()
+        facilitation = Facilitation(
+            lesson_mode=self.query_one("#lesson-mode", Select).value is True,
+            turn_seconds=self._count("#turn-timer"),
+            pin=pin,
+        )
         try:
             seats, players = self.table()
             session = GameSession.create(
-                self.content, self._scenario().id, int(text), seats, players
+                self.content,
+                self._scenario().id,
+                int(text),
+                seats,
+                players,
+                catch_up=self.query_one("#catch-up", Select).value is True,
+                facilitation=facilitation,
             )
         except ValueError as exc:
             error.update(str(exc))

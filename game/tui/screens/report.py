@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -13,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from game.engine import QuarterReport
 from game.tui.format import kgpu, money, pct
-from game.tui.session import GameSession
+from game.tui.session import GameSession, PredictionResult
 
 
 def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
@@ -67,6 +68,24 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
     return lines
 
 
+def prediction_lines(result: PredictionResult) -> str:
+    """The question, the team's answer and what happened, with a short verdict."""
+    answer = result.answer
+    if answer is None:
+        said = "You skipped this question."
+    else:
+        said = f"You said: [b]{escape(str(answer))}[/b]" + (
+            f" ({result.unit})" if not isinstance(answer, str) else ""
+        )
+    verdict = result.verdict()
+    colour = "green" if verdict in ("right", "spot on") else "yellow"
+    return (
+        f"{escape(result.prediction.question)}\n{said}\n"
+        f"What happened: {escape(result.happened())}"
+        + (f"  [{colour}]{escape(verdict)}[/]" if verdict and answer is not None else "")
+    )
+
+
 class ReportScreen(Screen[None]):
     """What happened in the quarter just played."""
 
@@ -74,6 +93,7 @@ class ReportScreen(Screen[None]):
         Binding("escape,enter,space", "close", "Continue", id="report.close")
     ]
     section = "report"
+    stops_clock = True
 
     def __init__(self, session: GameSession, seat: int, report: QuarterReport):
         super().__init__()
@@ -90,6 +110,10 @@ class ReportScreen(Screen[None]):
         with VerticalScroll(id="report-body"):
             yield Static("Your figures", classes="subtitle")
             yield Static("\n".join(figure_lines(self.session, seat, report)), id="report-figures")
+            predicted = self.session.prediction_result(seat, report.turn)
+            if predicted is not None:
+                yield Static("Your prediction", classes="subtitle")
+                yield Static(prediction_lines(predicted), id="report-prediction")
             yield Static("Spot prices and why they moved", classes="subtitle")
             yield Static(
                 "\n".join(s.explanation(seat) for s in report.spot) or "no spot market",

@@ -10,6 +10,8 @@ from textual.widgets import Static
 class TooSmallScreen(Screen[None]):
     """A polite request for more room; it goes away by itself when the terminal grows."""
 
+    stops_clock = True
+
     def compose(self) -> ComposeResult:
         yield Static(
             "Capacity Wars needs a terminal of at least 80×24.\n"

@@ -13,7 +13,8 @@ from game.tui.session import SeatView
 class StatusLine(Static):
     """One or two lines of the figures a player checks every quarter."""
 
-    def show(self, view: SeatView) -> None:
+    def show(self, view: SeatView, flags: str = "") -> None:
+        """Show ``view``'s figures; ``flags`` (turn timer, catch-up, queued events) follow."""
         obs, me = view.obs, view.obs.me
         capacity = me.last.get("capacity", math.nan)
         demand = me.last.get("demand", math.nan)
@@ -24,5 +25,5 @@ class StatusLine(Static):
             f"[b]{obs.label}[/b] ({obs.turn + 1}/{obs.quarters})  [b]{me.name}[/b]"
             f"  Cash [b]{money(me.cash)}[/b]  Debt {money(me.debt)}"
             f"  Capacity [{cap_style}]{kgpu(capacity)}[/] / demand {kgpu(demand)} kGPU"
-            f"  Rep {pct(me.reputation)}  Rank {rank}"
+            f"  Rep {pct(me.reputation)}  Rank {rank}" + (f"  {flags}" if flags else "")
         )
