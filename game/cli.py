@@ -573,6 +573,10 @@ def build_parser() -> argparse.ArgumentParser:
     register_report(commands)
     register_class(commands)
 
+    from game.serve import register_cli as register_serve
+
+    register_serve(commands)
+
     # No command at all means 'play'.
     _play_options(parser)
     parser.set_defaults(handler=cmd_play)

@@ -1,0 +1,246 @@
+"""``capwars serve``: the terminal game in web browsers, through textual-serve (extra ``web``).
+
+Each browser that opens the page gets a cookie naming its session; every websocket the page
+opens starts its own ``capwars play`` process with ``CAPWARS_SAVES`` set to that session's own
+folder under ``--saves`` (default ``saves/web``), so two students never see each other's saves,
+and a reload (same browser session) finds its saves again.
+
+The server binds to the loopback address by default: only this machine can connect. Any other
+address is refused unless ``--allow-remote`` is given (with a warning: anyone who can reach
+the port can play, and there is no login). The page and its JavaScript and CSS come from the
+textual-serve package itself; the one remote link in its page template (a web font, which
+falls back to a local monospace font) is removed, so the page works without a network.
+
+This module imports neither Textual nor textual-serve until the command runs, so registering
+the command costs the headless CLI nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import re
+import secrets
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+DEFAULT_PORT = 8000
+DEFAULT_SAVES = Path("saves") / "web"
+COOKIE = "capwars_session"
+"""The cookie that names a browser's session (and with it its saves folder)."""
+SESSION_RE = re.compile(r"[0-9a-f]{32}")
+REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL)
+"""textual-serve's template links a Google web font; offline it only delays the page."""
+WEB_EXTRA_HINT = "capwars serve needs the web extra: pip install 'capacity-wars[web]'"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def session_saves(root: Path, session: str) -> Path:
+    """The saves folder of one browser session."""
+    if not SESSION_RE.fullmatch(session):
+        raise ValueError(f"not a session id: {session!r}")
+    return root / f"session-{session}"
+
+
+def play_command(
+    saves: Path,
+    content: str | None = None,
+    scenario: str | None = None,
+    seed: int | None = None,
+) -> str:
+    """The shell command textual-serve runs for one browser session: ``capwars play`` with the
+    session's own saves folder (``CAPWARS_SAVES``)."""
+    argv = [sys.executable, "-m", "game"]
+    if content is not None:
+        argv += ["--content", str(Path(content).resolve())]
+    argv.append("play")
+    if scenario is not None:
+        is_file = scenario.endswith(".toml") or os.sep in scenario
+        argv += ["--scenario", str(Path(scenario).resolve()) if is_file else scenario]
+    if seed is not None:
+        argv += ["--seed", str(seed)]
+    env = f"CAPWARS_SAVES={saves.resolve()}"
+    # exec: stopping the session stops the game itself, not just a shell around it.
+    return f"exec {shlex.join(['env', env, *argv])}"
+
+
+def make_server(
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    saves: Path = DEFAULT_SAVES,
+    content: str | None = None,
+    scenario: str | None = None,
+    seed: int | None = None,
+) -> Any:
+    """A textual-serve :class:`Server` that plays Capacity Wars, one saves folder per browser
+    session (raises ImportError without the ``web`` extra)."""
+    import aiohttp_jinja2
+    from aiohttp import web
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server, log, to_int
+
+    class CapwarsServer(Server):
+        """textual-serve with sessions: a cookie per browser, a saves folder per cookie."""
+
+        async def handle_index(self, request: web.Request) -> web.Response:
+            session = request.cookies.get(COOKIE, "")
+            if not SESSION_RE.fullmatch(session):
+                session = secrets.token_hex(16)
+            # URLs from the request, so the page works under whatever name reached it.
+            scheme = "https" if request.secure else "http"
+            base = f"{scheme}://{request.host}"
+            context = {
+                "font_size": to_int(request.query.get("fontsize", "16"), 16),
+                "app_websocket_url": ("wss" if request.secure else "ws") + f"://{request.host}/ws",
+                "config": {"static": {"url": f"{base}/static/"}},
+                "application": {"name": self.title},
+            }
+            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            response.text = REMOTE_FONT.sub("", response.text or "")
+            response.set_cookie(COOKIE, session, httponly=True, samesite="Strict")
+            return response
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            session = request.cookies.get(COOKIE, "")
+            if not SESSION_RE.fullmatch(session):
+                session = secrets.token_hex(16)  # no cookie (a script): a folder of its own
+            folder = session_saves(saves, session)
+            folder.mkdir(parents=True, exist_ok=True)
+            command = play_command(folder, content, scenario, seed)
+            websocket = web.WebSocketResponse(heartbeat=15)
+            width = to_int(request.query.get("width", "80"), 80)
+            height = to_int(request.query.get("height", "24"), 24)
+            service: AppService | None = None
+
+            async def close() -> None:
+                await websocket.close()
+
+            try:
+                await websocket.prepare(request)
+                service = AppService(
+                    command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await service.start(width, height)
+                await self._process_messages(websocket, service)
+            except Exception as error:  # a broken session must not stop the server
+                log.exception(error)
+            finally:
+                if service is not None:
+                    await service.stop()
+            return websocket
+
+    return CapwarsServer(
+        "capwars play",
+        host=host,
+        port=port,
+        title="Capacity Wars",
+        public_url=f"http://{host}:{port}",
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the game to browsers until Ctrl+C."""
+    host: str = args.host
+    if not is_loopback(host):
+        if not args.allow_remote:
+            print(
+                f"capwars: error: --host {host} lets other machines connect; this server has"
+                " no login. Add --allow-remote if that is what you want (a lab network).",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            f"capwars: warning: serving on {host}: anyone who can reach port {args.port} can"
+            " play and use this machine's CPU. Use it on a lab network only.",
+            file=sys.stderr,
+        )
+    if not 0 < args.port < 65536:
+        print(f"capwars: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
+        return 2
+    try:
+        server = make_server(
+            host,
+            args.port,
+            Path(args.saves),
+            content=getattr(args, "content", None),
+            scenario=args.scenario,
+            seed=args.seed,
+        )
+    except ImportError as exc:
+        print(f"capwars: {WEB_EXTRA_HINT} ({exc})", file=sys.stderr)
+        return 1
+    print(
+        f"Capacity Wars on http://{host}:{args.port}/ (each browser session saves under"
+        f" {Path(args.saves) / 'session-*'}). Ctrl+C stops it.",
+        flush=True,
+    )
+    server.serve()
+    return 0
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add ``capwars serve`` to the CLI's subcommands."""
+    serve = subparsers.add_parser(
+        "serve",
+        help="play in web browsers (needs the 'web' extra; loopback only by default)",
+        description="Serve the game to web browsers through textual-serve. Each browser"
+        " session plays its own game with its own saves folder; nothing is loaded from the"
+        " internet.",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})"
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (there is no login)",
+    )
+    serve.add_argument(
+        "--saves",
+        default=str(DEFAULT_SAVES),
+        metavar="DIR",
+        help=f"folder for the sessions' saves folders (default: {DEFAULT_SAVES})",
+    )
+    serve.add_argument(
+        "--content",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="content folder to use instead of the game's own",
+    )
+    serve.add_argument(
+        "--scenario",
+        default=None,
+        metavar="ID_OR_FILE",
+        help="open every session on this scenario's new-game form (an id or a .toml file)",
+    )
+    serve.add_argument("--seed", type=int, default=None, metavar="N", help="the class's seed")
+    serve.set_defaults(handler=cmd_serve)

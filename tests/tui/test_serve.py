@@ -1,0 +1,222 @@
+"""``capwars serve``: loopback by default, its page served with local assets, a browser session
+(a websocket client, and headless Chromium where installed) shows the title screen, and each
+browser session gets its own saves folder."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.serve import SESSION_RE, is_loopback, play_command, session_saves
+
+ROOT = Path(__file__).resolve().parents[2]
+TAGLINE = "survive the AI compute crunch"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+def test_loopback_hosts_are_recognised() -> None:
+    assert all(is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "192.168.1.20", "::", "lab-pc"))
+
+
+def test_serve_refuses_a_remote_host_without_allow_remote(capsys: pytest.CaptureFixture) -> None:
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err
+
+
+def test_each_session_plays_with_its_own_saves_folder(tmp_path: Path) -> None:
+    folder = session_saves(tmp_path, "ab" * 16)
+    command = play_command(folder, scenario="packaging-fire", seed=7)
+    assert f"CAPWARS_SAVES={folder.resolve()}" in command
+    assert command.startswith("exec env ") and " play --scenario packaging-fire --seed 7" in command
+    with pytest.raises(ValueError):
+        session_saves(tmp_path, "../../etc")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """``capwars serve`` on a free loopback port: ``(base URL, saves root)``."""
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    saves = tmp_path_factory.mktemp("web-saves")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                pytest.fail(f"capwars serve did not start: {out}")
+            time.sleep(0.1)
+        yield url, saves
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_the_page_is_served_with_its_websocket_url_and_local_assets(
+    served: tuple[str, Path],
+) -> None:
+    url, _ = served
+    with urllib.request.urlopen(url + "/", timeout=10) as response:
+        html = response.read().decode()
+        cookie = response.headers["Set-Cookie"]
+    assert f'data-session-websocket-url="{url.replace("http", "ws")}/ws"' in html
+    assert "Capacity Wars" in html
+    # Everything the page loads comes from this server: no CDN, no web font.
+    remote = re.findall(r"(?:src|href)=\"(https?://[^\"]+)\"", html)
+    assert remote and all(u.startswith(url) for u in remote)
+    assert "googleapis" not in html
+    assert re.search(r"capwars_session=[0-9a-f]{32}", cookie)
+    for asset in ("/static/js/textual.js", "/static/css/xterm.css"):
+        with urllib.request.urlopen(url + asset, timeout=10) as response:
+            assert response.status == 200
+
+
+async def _title_frames(url: str, session: str) -> str:
+    """Connect as a browser of ``session`` would and read until the title screen shows."""
+    import aiohttp
+
+    text = ""
+    ws_url = url.replace("http", "ws") + "/ws?width=100&height=30"
+    headers = {"Cookie": f"capwars_session={session}"}
+    async with aiohttp.ClientSession() as http, http.ws_connect(ws_url, headers=headers) as ws:
+        deadline = time.monotonic() + 45
+        while TAGLINE not in text and time.monotonic() < deadline:
+            with contextlib.suppress(asyncio.TimeoutError):
+                message = await ws.receive(timeout=2)
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    text += ANSI.sub("", message.data.decode("utf-8", "replace"))
+                elif message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                    break
+    return text
+
+
+async def test_a_websocket_session_shows_the_title_screen_with_its_own_saves(
+    served: tuple[str, Path],
+) -> None:
+    url, saves = served
+    first, second = "1" * 32, "2" * 32
+    texts = await asyncio.gather(_title_frames(url, first), _title_frames(url, second))
+    for text in texts:
+        assert TAGLINE in text
+        assert "oad a saved game" in text  # the title menu (its L is drawn bold)
+    assert session_saves(saves, first).is_dir() and session_saves(saves, second).is_dir()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium)"
+)
+async def test_headless_chromium_renders_the_title_screen(
+    served: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A real browser opens the page; its terminal gets the app's output (the page's
+    ``-first-byte`` class), its session folder appears, and the screenshot is saved."""
+    import aiohttp
+
+    assert CHROMIUM is not None
+    url, saves = served
+    before = set(saves.iterdir())
+    profile = tmp_path / "profile"
+    browser = subprocess.Popen(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "--window-size=1200,800",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        active = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (active.exists() and active.read_text().strip()):
+            assert time.monotonic() < deadline, "Chromium did not open its DevTools port"
+            await asyncio.sleep(0.1)
+        port = active.read_text().split()[0]
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/json/list") as response:
+                targets = await response.json()
+            page = next(t for t in targets if t["type"] == "page")
+            async with http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0) as cdp:
+                calls = 0
+
+                async def call(method: str, **params: object) -> dict:
+                    nonlocal calls
+                    calls += 1
+                    await cdp.send_json({"id": calls, "method": method, "params": params})
+                    while True:
+                        reply = await cdp.receive_json()
+                        if reply.get("id") == calls:
+                            return dict(reply.get("result", {}))
+
+                await call("Page.navigate", url=url + "/")
+                started = time.monotonic()
+                rendered = False
+                while not rendered and time.monotonic() - started < 45:
+                    await asyncio.sleep(0.25)
+                    result = await call(
+                        "Runtime.evaluate",
+                        expression="document.body.classList.contains('-first-byte')",
+                        returnByValue=True,
+                    )
+                    rendered = bool(result.get("result", {}).get("value"))
+                assert rendered, "the page never received the app's output"
+                await asyncio.sleep(2.0)  # the title screen's first frames
+                shot = await call("Page.captureScreenshot", format="png")
+        png = base64.b64decode(shot["data"])
+        (tmp_path / "title.png").write_bytes(png)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        # The intro card alone compresses to ~11 kB; the title screen's text and logo to ~25 kB.
+        assert len(png) > 18_000, len(png)
+        new = set(saves.iterdir()) - before
+        assert len(new) == 1 and SESSION_RE.fullmatch(next(iter(new)).name[len("session-") :])
+    finally:
+        browser.terminate()
+        try:
+            browser.wait(10)
+        except subprocess.TimeoutExpired:
+            browser.kill()
