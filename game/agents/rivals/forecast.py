@@ -26,6 +26,8 @@ class Memory:
     capacity: list[float] = field(default_factory=list)
     market: list[float] = field(default_factory=list)
     share: list[float] = field(default_factory=list)
+    op_profit: list[float] = field(default_factory=list)
+    """Operating profit of each quarter played (what the earnings multiple is applied to)."""
     efficiency: float = 1.0
     """Demand served per kGPU of inference capacity, as last measured."""
     reserved_lead: dict[str, int] = field(default_factory=dict)
@@ -54,6 +56,8 @@ class Memory:
             self.served.append(last.get("served", 0.0))
             self.capacity.append(last.get("capacity", 0.0))
             self.share.append(last.get("share", 0.0))
+            profit = last.get("operating_profit", 0.0)
+            self.op_profit.append(0.0 if math.isnan(profit) else profit)
         if not math.isnan(obs.market_demand):
             self.market.append(obs.market_demand)
         self.outages += sum(1 for n in obs.news if "outage" in n.headline.lower())
@@ -103,6 +107,25 @@ def demand_path(memory: Memory, obs: Observation, horizon: int, trend: bool = Tr
     growth = 0.5 * market_growth + 0.5 * own_growth
     steps = np.arange(1, horizon + 1)
     # Growth fades over the horizon: adoption curves saturate and shocks mean-revert.
+    fade = np.cumsum(0.93 ** (steps - 1))
+    return base * np.exp(math.log1p(growth) * fade)
+
+
+def share_demand_path(memory: Memory, obs: Observation, horizon: int) -> np.ndarray:
+    """Own demand ahead as today's share of a growing market (at today's prices).
+
+    Unlike :func:`demand_path` it does not extrapolate the rival's own growth, which a price
+    cut inflates: only the market grows, the share stays where the last quarters put it.
+    """
+    if not memory.demand:
+        return demand_path(memory, obs, horizon, trend=True)
+    base = memory.demand[-1]
+    if len(memory.demand) >= 2 and len(memory.market) >= 2:
+        # Last quarter's share applied to a market smoothed over the last two quarters.
+        smooth = 0.6 * memory.market[-1] + 0.4 * memory.market[-2] * 1.05
+        base = 0.5 * base + 0.5 * memory.demand[-1] / memory.market[-1] * smooth
+    growth = growth_rate(memory.market, window=6, prior=0.06)
+    steps = np.arange(1, horizon + 1)
     fade = np.cumsum(0.93 ** (steps - 1))
     return base * np.exp(math.log1p(growth) * fade)
 

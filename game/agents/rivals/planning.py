@@ -310,7 +310,7 @@ def reserve(ctx: Context) -> None:
     budget = style.commitment_cap * expected_revenue(ctx) - float(book.reserved_pay[k])
     free_left = {p.id: p.reserved_free for p in ctx.obs.providers}
     for term, weight in style.terms:
-        if term > remaining + 2 and term > 4:
+        if term > remaining + 2 and term > 4 and not style.extras.get("end_aware"):
             term = 4 if remaining < 8 else 8
         want = gap * weight
         ranked = provider_rank(ctx, term)

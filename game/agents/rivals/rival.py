@@ -8,9 +8,11 @@
     Forecasts its demand and the spot prices several quarters ahead, keeps a capacity buffer
     and widens it (and spreads across providers) once it has seen outages.
 ``hard``
-    Everything ``normal`` does, and each quarter it weighs a handful of plans (price moves and
-    capacity stances) by Monte Carlo lookahead over sampled futures, using a forward model of
-    its own P&L built from its observation only, within a think-time budget.
+    Everything ``normal`` does, and each quarter it searches plans (capacity buffer, reserved
+    cover, contract terms, training share, build size, and the price each sets) by Monte Carlo
+    lookahead to the end of the match over sampled futures shared by every plan, through a
+    forward model of its own P&L built from its observation only, scored by the enterprise
+    value the score counts (:mod:`game.agents.rivals.lookahead`), within a think-time budget.
 
 Every rival draws its randomness from its seat's seed (``SetupInfo.seed``), so the same seed
 gives the same actions.
@@ -59,6 +61,7 @@ class RivalBot(Bot):
         self.memory = Memory()
         self.personality = Personality(archetype=self.archetype)
         self.think_times: list[float] = []
+        self.last_choice: lookahead.Choice | None = None
 
     def setup(self, info: SetupInfo) -> None:
         super().setup(info)
@@ -116,20 +119,14 @@ class RivalBot(Bot):
             and time.perf_counter() - started < THINK_BUDGET
         ):
             choice = lookahead.choose(
-                obs, memory, book, demand, spot, style, self._price_anchor(obs), self.rng
+                obs, memory, book, demand, spot, style, self.rng, budget=THINK_BUDGET * 0.8
             )
-            style = choice.style.with_(extras={**style.extras, "price_set": choice.price})
+            style = choice.style.with_(extras={**choice.style.extras, "price_set": choice.price})
+            demand = demand * choice.demand_factor
+            self.last_choice = choice
         need = capacity_need(obs, memory, demand, style)
         ctx = Context(obs, memory, style, need, spot, book, self.rng)
         return execute(ctx)
-
-    def _price_anchor(self, obs: Observation) -> float:
-        """The price hard rivals move from: their own, pulled toward the market's."""
-        rivals = [r.service_price for r in obs.rivals if r.status == "active"]
-        own = obs.me.service_price
-        if not rivals:
-            return own
-        return 0.8 * own + 0.2 * float(np.median(rivals))
 
     def _act_easy(self, obs: Observation, style: Style) -> list[Action]:
         rng, memory = self.rng, self.memory
