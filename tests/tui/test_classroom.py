@@ -175,7 +175,10 @@ async def test_facilitator_starts_an_event_live(tmp_path: Path) -> None:
         assert "Nimbus" in text(pilot, "#event-explain")
         await pilot.press("enter")
         assert session.injected == ["nimbus_outage"]
-        assert "1 event(s) queued" in text(pilot, "#status")
+        assert "Nimbus" not in text(pilot, "#status")  # a surprise until the quarter resolves
+        await pilot.press("f9")
+        assert "Nimbus" in text(pilot, "#facilitator-queued")
+        await pilot.press("escape")
         await end_quarter(pilot)
         assert session.last_report is not None
         assert session.last_report.injected == ("nimbus_outage",)

@@ -142,13 +142,9 @@ class MainScreen(Screen[None]):
         tabs.get_tab("orders").label = f"7 Orders ({len(view.orders)})"
 
     def _status_flags(self) -> str:
-        session = self.session
-        flags = []
-        if session.catch_up:
-            flags.append("[b]catch-up on[/b]")
-        if session.injected:
-            flags.append(f"[yellow]{len(session.injected)} event(s) queued[/]")
-        return "  ".join(flags)
+        # Events the facilitator queued stay out of the header: they are a surprise for the
+        # room until the quarter resolves (the facilitator menu lists them).
+        return "[b]catch-up on[/b]" if self.session.catch_up else ""
 
     def _clock_text(self) -> str:
         if self.seconds_left is None:
@@ -249,7 +245,7 @@ class MainScreen(Screen[None]):
         self.session.inject(event_id)
         title = next(e.title for e in self.session.content.events if e.id == event_id)
         self.refresh_view()
-        self.notify(f"{title}: starts for every team when this quarter resolves.", timeout=5)
+        self.notify(f"Facilitator: {title} starts when this quarter resolves.", timeout=3)
 
     def action_pause(self) -> None:
         self._with_pin(self._pause, "Pause")
