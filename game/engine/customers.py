@@ -9,11 +9,10 @@ frontier moves on.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
-from game.engine.quarter import Quarter
+from game.engine.quarter import Quarter, row_sum
+from game.engine.report import RegionCapacity
 from game.engine.state import MatchState
 
 REPUTATION_RECOVERY = 0.06
@@ -54,45 +53,100 @@ def run(state: MatchState, q: Quarter) -> None:
         * float(np.exp(market.demand_noise * q.demand_noise))
     )
     q.market_demand = demand_total
-    active = state.status == 0
+    n = state.n_players
+    seats = range(n)
+    status = state.status.tolist()
+    active = [x == 0 for x in status]
+    act = [1.0 if on else 0.0 for on in active]
     fx = q.fx
     p_ref = mods.scalar("market.service_price", market.reference_service_price)
-    appeal = (
-        market.appeal_quality * np.log1p(state.quality)
-        + market.appeal_reputation * state.reputation
-        - market.appeal_price * np.log(state.service_price / p_ref)
-        + world.ind_brand
-    )
-    if world.scenario.catch_up and state.turn > 0 and int(active.sum()) >= 2:
-        appeal = appeal + catch_up_bonus(state, active)
-    weights = np.where(active, np.exp(appeal - appeal.max()), 0.0)
-    outside = np.exp(market.outside_option - appeal.max())
-    q.share = weights / (outside + weights.sum())
-    q.demand = demand_total * q.share
-    edge_share, edge_cost = fx.offload_share, fx.offload_cost
-    edge = q.demand * edge_share
-    from_capacity = np.minimum(q.inference * fx.efficiency, q.demand - edge)
-    q.served = (from_capacity + edge) * active
-    q.offload_cost = edge * edge_cost
-    q.revenue = q.served * state.service_price
+    # Transcendental functions stay in numpy (one call each, same results as the array form);
+    # the arithmetic on a handful of players runs on plain floats in the same order.
+    log_quality = np.log1p(state.quality).tolist()
+    log_price = np.log(state.service_price / p_ref).tolist()
+    reputation = state.reputation.tolist()
+    brand = world.ind_brand.tolist()
+    a_q, a_r, a_p = market.appeal_quality, market.appeal_reputation, market.appeal_price
+    appeal = [
+        a_q * log_quality[i] + a_r * reputation[i] - a_p * log_price[i] + brand[i] for i in seats
+    ]
+    if world.scenario.catch_up and state.turn > 0 and sum(active) >= 2:
+        bonus = catch_up_bonus(state, np.array(active)).tolist()
+        appeal = [a + b for a, b in zip(appeal, bonus, strict=True)]
+    top = np.max(appeal)
+    exps = np.exp(np.array(appeal) - top).tolist()
+    weights = [exps[i] if active[i] else 0.0 for i in seats]
+    outside = float(np.exp(market.outside_option - top))
+    total = outside + row_sum(weights)
+    share = [w / total for w in weights]
+    demand = [demand_total * x for x in share]
+    edge_share, edge_cost = fx.offload_share.tolist(), fx.offload_cost.tolist()
+    efficiency = fx.efficiency.tolist()
+    inference, training, capacity = q.inference, q.training, q.capacity
+    price = state.service_price.tolist()
+    edge = [demand[i] * edge_share[i] for i in seats]
+    from_capacity = [_min(inference[i] * efficiency[i], demand[i] - edge[i]) for i in seats]
+    served = [(from_capacity[i] + edge[i]) * act[i] for i in seats]
+    q.share = share
+    q.demand = demand
+    q.served = served
+    q.offload_cost = [edge[i] * edge_cost[i] for i in seats]
+    q.revenue = [served[i] * price[i] for i in seats]
 
-    unserved = np.where(q.demand > 0, 1.0 - q.served / np.maximum(q.demand, 1e-12), 0.0)
-    rep = state.reputation
-    rep += REPUTATION_RECOVERY * (1.0 - unserved) * (1.0 - rep) * active
-    rep -= REPUTATION_LOSS * unserved * world.ind_outage_sensitivity * rep * active
-    np.clip(rep, 0.0, 1.0, out=rep)
+    sensitivity = world.ind_outage_sensitivity.tolist()
+    rep = reputation
+    for i in seats:
+        unserved = 1.0 - served[i] / _max(demand[i], 1e-12) if demand[i] > 0 else 0.0
+        r = rep[i]
+        r = r + REPUTATION_RECOVERY * (1.0 - unserved) * (1.0 - r) * act[i]
+        r = r - REPUTATION_LOSS * unserved * sensitivity[i] * r * act[i]
+        rep[i] = 0.0 if r < 0.0 else (1.0 if r > 1.0 else r)
+    state.reputation[:] = rep
 
-    intensity = q.training / (TRAINING_SCALE * max(demand_total, 1e-9))
-    gain = market.training_gain * fx.quality * world.ind_quality_growth * np.log1p(intensity)
-    state.quality[:] = np.where(
-        active, state.quality * (1.0 - market.frontier_drift) + gain, state.quality
-    )
+    scale = TRAINING_SCALE * max(demand_total, 1e-9)
+    log_intensity = np.log1p(np.array(training) / scale).tolist()
+    quality = state.quality.tolist()
+    growth = world.ind_quality_growth.tolist()
+    fx_quality = fx.quality.tolist()
+    gain = market.training_gain
+    drift = 1.0 - market.frontier_drift
+    state.quality[:] = [
+        quality[i] * drift + gain * fx_quality[i] * growth[i] * log_intensity[i]
+        if active[i]
+        else quality[i]
+        for i in seats
+    ]
 
     # The waterfall's last step: how much of the owned capacity customers actually used.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        need = from_capacity / fx.efficiency + q.training
-        utilisation = np.where(q.capacity > 0, np.minimum(1.0, need / q.capacity), 0.0)
-    q.waterfall = [
-        tuple(dataclasses.replace(row, used=row.used * float(utilisation[seat])) for row in rows)
-        for seat, rows in enumerate(q.waterfall)
-    ]
+    waterfall: list[tuple[RegionCapacity, ...]] = []
+    for seat, rows in enumerate(q.waterfall_rows):
+        if not rows:
+            waterfall.append(())
+            continue
+        cap = capacity[seat]
+        if cap > 0:
+            need = from_capacity[seat] / efficiency[seat] + training[seat]
+            use = _min(1.0, need / cap)
+        else:
+            use = 0.0
+        waterfall.append(
+            tuple(
+                RegionCapacity(region, installed, networked, powered, owned * use, binding)
+                for region, installed, networked, powered, owned, binding in rows
+            )
+        )
+    q.waterfall = waterfall
+
+
+def _min(a: float, b: float) -> float:
+    """``np.minimum`` for two floats (NaN wins, as in numpy)."""
+    if a != a or b != b:
+        return a + b
+    return a if a <= b else b
+
+
+def _max(a: float, b: float) -> float:
+    """``np.maximum`` for two floats (NaN wins, as in numpy)."""
+    if a != a or b != b:
+        return a + b
+    return a if a >= b else b

@@ -90,7 +90,8 @@ def run(state: MatchState, q: Quarter) -> None:
     # The axes are tiny: one numpy call per input, then plain floats.
     reserved_due = state.reserved_pay[:, :, 0].sum(axis=1).tolist()
     dc_due = state.dc_pay[:, :, 0].sum(axis=1).tolist()
-    power_mw = (q.power_mw_used @ power_price).tolist() if q.power_mw_used.size else [0.0] * n
+    used = np.array(q.power_mw_used, dtype=np.float64).reshape(n, -1)
+    power_mw = (used @ power_price).tolist() if used.size else [0.0] * n
     dc_mw = state.dc_mw.sum(axis=1).tolist()
     chips = state.chips_perf.sum(axis=1).tolist()
     research = spend.sum(axis=1).tolist()

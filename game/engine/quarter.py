@@ -16,8 +16,21 @@ from game.engine.report import RegionCapacity, ReservedFill, SpotInputs, SpotRes
 from game.engine.state import ActiveEffect, MatchState, NewsItem
 from game.engine.tables import FloatArray
 
+WaterfallRow = tuple[str, float, float, float, float, str]
+"""(region, installed, networked, powered, owned in use at most, binding input)."""
+
 _EMPTY = np.zeros(0)
 _EMPTY.flags.writeable = False
+
+
+def row_sum(values: list[float]) -> float:
+    """``numpy.sum`` of one row of floats, bit for bit (sequential below 8, pairwise above)."""
+    if len(values) < 8:
+        total = 0.0
+        for v in values:
+            total += v
+        return total
+    return float(np.sum(values))
 
 
 def _empty() -> np.ndarray:
@@ -80,21 +93,30 @@ class Quarter:
     sublease_income: FloatArray = field(default_factory=_empty)
     spot_results: list[SpotResult] = field(default_factory=list)
     spot_inputs: list[SpotInputs] = field(default_factory=list)
-    # operations
-    owned: FloatArray = field(default_factory=_empty)
-    power_mw_used: FloatArray = field(default_factory=_empty)
+    # operations (per-player figures as plain floats: the axes are tiny)
+    owned: list[list[float]] = field(default_factory=list)
+    """(N, R) owned capacity in use."""
+    owned_total: list[float] = field(default_factory=list)
+    reserved_total: list[float] = field(default_factory=list)
+    """(N,) reserved kGPU received, summed over providers."""
+    spot_total: list[float] = field(default_factory=list)
+    """(N,) spot kGPU won, summed over providers."""
+    power_mw_used: list[list[float]] = field(default_factory=list)
     """(N, R) MW drawn by owned capacity."""
+    waterfall_rows: list[list[WaterfallRow]] = field(default_factory=list)
+    """Per seat, the regions where it owns something, before customers use the capacity."""
     waterfall: list[tuple[RegionCapacity, ...]] = field(default_factory=list)
-    capacity: FloatArray = field(default_factory=_empty)
-    training: FloatArray = field(default_factory=_empty)
-    inference: FloatArray = field(default_factory=_empty)
+    """Per seat, the finished capacity waterfall (phase 8)."""
+    capacity: list[float] = field(default_factory=list)
+    training: list[float] = field(default_factory=list)
+    inference: list[float] = field(default_factory=list)
     # customers
     market_demand: float = 0.0
-    demand: FloatArray = field(default_factory=_empty)
-    served: FloatArray = field(default_factory=_empty)
-    offload_cost: FloatArray = field(default_factory=_empty)
-    revenue: FloatArray = field(default_factory=_empty)
-    share: FloatArray = field(default_factory=_empty)
+    demand: list[float] = field(default_factory=list)
+    served: list[float] = field(default_factory=list)
+    offload_cost: list[float] = field(default_factory=list)
+    revenue: list[float] = field(default_factory=list)
+    share: list[float] = field(default_factory=list)
     # finance
     costs: dict[str, list[float]] = field(default_factory=dict)
     """Each bill of :data:`~game.engine.finance.COST_KEYS`, one float per player."""

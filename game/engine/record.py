@@ -48,39 +48,34 @@ def empty_history(quarters: int, n_players: int, n_providers: int) -> History:
 
 def run(state: MatchState, q: Quarter) -> None:
     t = state.turn
-    active = state.status == 0
-    frozen = ~active & (state.bankrupt_turn < t)
-    reserved = q.reserved_received.sum(axis=1)
-    spot = q.spot_won.sum(axis=1)
-    owned = q.owned.sum(axis=1)
+    status = state.status.tolist()
+    bankrupt_turn = state.bankrupt_turn.tolist()
     costs_total = [sum(bills) for bills in zip(*q.costs.values(), strict=True)]
-    series = {
-        "cash": state.cash,
-        "debt": state.debt,
-        "capacity": q.capacity,
-        "reserved": reserved,
-        "spot": spot,
-        "owned": owned,
-        "training": q.training,
-        "demand": q.demand,
-        "served": q.served,
-        "revenue": q.revenue,
-        "costs": costs_total,
-        "operating_profit": q.operating_profit,
-        "compute_cost": q.compute_cost,
-        "share": q.share,
-        "reputation": state.reputation,
-        "quality": state.quality,
-        "service_price": state.service_price,
-        "enterprise_value": enterprise_value(state, q.operating_profit),
+    row: dict[str, tuple[float, ...]] = {
+        "cash": tuple(state.cash.tolist()),
+        "debt": tuple(state.debt.tolist()),
+        "capacity": tuple(q.capacity),
+        "reserved": tuple(q.reserved_total),
+        "spot": tuple(q.spot_total),
+        "owned": tuple(q.owned_total),
+        "training": tuple(q.training),
+        "demand": tuple(q.demand),
+        "served": tuple(q.served),
+        "revenue": tuple(q.revenue),
+        "costs": tuple(costs_total),
+        "operating_profit": tuple(q.operating_profit),
+        "compute_cost": tuple(q.compute_cost),
+        "share": tuple(q.share),
+        "reputation": tuple(state.reputation.tolist()),
+        "quality": tuple(state.quality.tolist()),
+        "service_price": tuple(state.service_price.tolist()),
+        "enterprise_value": tuple(enterprise_value(state, q.operating_profit).tolist()),
     }
-    row = {
-        key: tuple(np.asarray(values, dtype=np.float64).tolist()) for key, values in series.items()
-    }
-    if frozen.any():
-        gone = frozen.tolist()
+    # A player eliminated in an earlier quarter has no figures any more: NaN.
+    gone = [s != 0 and b < t for s, b in zip(status, bankrupt_turn, strict=True)]
+    if any(gone):
         nan = math.nan
-        for key in series:
+        for key in PLAYER_SERIES:
             row[key] = tuple(nan if out else v for v, out in zip(row[key], gone, strict=True))
     row["spot_price"] = tuple(state.spot_price.tolist())
     row["provider_capacity"] = tuple(np.asarray(q.capacity_eff, dtype=np.float64).tolist())

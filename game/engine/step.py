@@ -100,30 +100,35 @@ def _event_indices(state: MatchState, ids: Sequence[str]) -> tuple[int, ...]:
 
 
 def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
-    players = []
-    for seat in range(state.n_players):
-        players.append(
-            PlayerQuarter(
-                seat=seat,
-                status="active" if state.status[seat] == ACTIVE else "bankrupt",
-                reserved=float(q.reserved_received[seat].sum()),
-                spot=float(q.spot_won[seat].sum()),
-                owned=float(q.owned[seat].sum()),
-                capacity=float(q.capacity[seat]),
-                training=float(q.training[seat]),
-                inference=float(q.inference[seat]),
-                demand=float(q.demand[seat]),
-                served=float(q.served[seat]),
-                revenue=float(q.revenue[seat]),
-                costs={k: v[seat] for k, v in q.costs.items()},
-                cash=float(state.cash[seat]),
-                debt=float(state.debt[seat]),
-                reputation=float(state.reputation[seat]),
-                quality=float(state.quality[seat]),
-                market_share=float(q.share[seat]),
-                waterfall=q.waterfall[seat],
-            )
+    status = state.status.tolist()
+    cash = state.cash.tolist()
+    debt = state.debt.tolist()
+    reputation = state.reputation.tolist()
+    quality = state.quality.tolist()
+    costs = list(q.costs.items())
+    players = tuple(
+        PlayerQuarter(
+            seat=seat,
+            status="active" if status[seat] == ACTIVE else "bankrupt",
+            reserved=q.reserved_total[seat],
+            spot=q.spot_total[seat],
+            owned=q.owned_total[seat],
+            capacity=q.capacity[seat],
+            training=q.training[seat],
+            inference=q.inference[seat],
+            demand=q.demand[seat],
+            served=q.served[seat],
+            revenue=q.revenue[seat],
+            costs={k: v[seat] for k, v in costs},
+            cash=cash[seat],
+            debt=debt[seat],
+            reputation=reputation[seat],
+            quality=quality[seat],
+            market_share=q.share[seat],
+            waterfall=q.waterfall[seat],
         )
+        for seat in range(state.n_players)
+    )
     return QuarterReport(
         turn=q.turn,
         label=state.world.quarter_label(q.turn),
@@ -134,7 +139,7 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
         news=tuple(q.news),
         spot=tuple(q.spot_results),
         reserved=tuple(q.reserved_fills),
-        players=tuple(players),
+        players=players,
         market_demand=q.market_demand,
         state_hash=digest,
         over=state.over,
