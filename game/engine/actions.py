@@ -12,9 +12,10 @@ Rejections carry a stable :class:`Reason` code that bots can switch on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -223,3 +224,104 @@ def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, s
 def action_to_dict(action: Action) -> dict[str, Any]:
     """The JSON-ready form of an action (``type`` first)."""
     return action.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------- the fast path
+
+_MISSING = object()
+_FieldSpec = tuple[str, str, Any]
+"""(field name, kind, argument): kind ``type`` (argument: the tag), ``str``, ``float``
+(argument: the bounds ``(gt, ge, lt, le)``) or ``literal`` (argument: the allowed ints)."""
+
+
+def _bounds(metadata: list[Any]) -> tuple[float | None, ...]:
+    gt = ge = lt = le = None
+    for item in metadata:
+        gt = getattr(item, "gt", gt)
+        ge = getattr(item, "ge", ge)
+        lt = getattr(item, "lt", lt)
+        le = getattr(item, "le", le)
+    return gt, ge, lt, le
+
+
+def _fast_spec(model: type[_Action]) -> tuple[_FieldSpec, ...]:
+    """The model's fields and their constraints, read from the model itself (never restated)."""
+    spec: list[_FieldSpec] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if name == "type":
+            spec.append((name, "type", info.default))
+        elif annotation is str:
+            spec.append((name, "str", None))
+        elif annotation is float:
+            spec.append((name, "float", _bounds(info.metadata)))
+        elif get_origin(annotation) is Literal and all(
+            type(a) is int for a in get_args(annotation)
+        ):
+            spec.append((name, "literal", frozenset(get_args(annotation))))
+        else:  # pragma: no cover - a new field kind: add it here before it can take the fast path
+            raise TypeError(f"{model.__name__}.{name}: no fast check for {annotation!r}")
+    return tuple(spec)
+
+
+_FAST: dict[type, tuple[_FieldSpec, ...]] = {
+    model: _fast_spec(model)
+    for model in (
+        BidSpot,
+        Reserve,
+        OrderChips,
+        OrderNetwork,
+        BuildDatacenter,
+        FundResearch,
+        SetServicePrice,
+        SetTrainingShare,
+        Sublease,
+        Borrow,
+        Repay,
+    )
+}
+
+MAX_RECORDED_TEXT = 200
+"""Recorded strings are cut to this length (see :func:`game.engine.validate`)."""
+
+
+def fast_record(item: object) -> dict[str, Any] | None:
+    """The JSON form of a valid action model, read straight from its fields, or ``None``.
+
+    For an instance of one of the action classes themselves whose every field holds what
+    validation would have produced (a ``str``, a finite ``float`` within the field's bounds, an
+    allowed term), the result equals ``action_to_dict(parse_action(item.model_dump()))``:
+    re-validating it would give the same action back, so the engine can skip that round trip.
+    Anything else (dicts, subclasses, models built with ``model_construct()`` holding odd
+    values, strings longer than the record keeps) gets ``None`` and takes the full path.
+    """
+    spec = _FAST.get(type(item))
+    if spec is None:
+        return None
+    fields = item.__dict__
+    if len(fields) != len(spec) or getattr(item, "__pydantic_extra__", None):
+        return None
+    record: dict[str, Any] = {}
+    for name, kind, arg in spec:
+        value = fields.get(name, _MISSING)
+        if kind == "float":
+            if type(value) is not float or not math.isfinite(value):
+                return None
+            gt, ge, lt, le = arg
+            if (
+                (gt is not None and not value > gt)
+                or (ge is not None and not value >= ge)
+                or (lt is not None and not value < lt)
+                or (le is not None and not value <= le)
+            ):
+                return None
+        elif kind == "str":
+            if type(value) is not str or len(value) > MAX_RECORDED_TEXT:
+                return None
+        elif kind == "type":
+            if type(value) is not str or value != arg:
+                return None
+        elif type(value) is not int or value not in arg:
+            return None
+        record[name] = value
+    return record

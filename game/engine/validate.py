@@ -31,6 +31,7 @@ from game.engine.actions import (
     SetTrainingShare,
     Sublease,
     action_to_dict,
+    fast_record,
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
@@ -399,22 +400,39 @@ def run(state: MatchState, q: Quarter, actions: Sequence[Sequence[object]]) -> N
     for offset in range(n):
         seat = (start + offset) % n
         # The engine acts on the recorded (JSON-safe) form of each item, so a replay of what
-        # was recorded reproduces the quarter exactly, malformed items included.
-        submitted = [_record(item) for item in (actions[seat] if seat < len(actions) else [])]
+        # was recorded reproduces the quarter exactly, malformed items included. A valid action
+        # model is recorded from its fields and used as it is (re-validating its record would
+        # give it back unchanged); anything else is recorded and parsed in full.
+        submitted: list[dict[str, object]] = []
+        parsed: list[Action] = []
+        applied: list[dict[str, object] | None] = []
+        errors: list[tuple[int, str]] = []
+        for index, item in enumerate(actions[seat] if seat < len(actions) else []):
+            record = fast_record(item)
+            if record is not None:
+                submitted.append(record)
+                parsed.append(item)  # type: ignore[arg-type]  # fast_record checked its type
+                applied.append(dict(record))
+                continue
+            record = _record(item)
+            submitted.append(record)
+            done, failed = parse_actions([record])
+            parsed.extend(done)
+            applied.extend([None] * len(done))
+            errors.extend((index, message) for _, message in failed)
         q.submitted[seat].extend(submitted)
-        parsed, errors = parse_actions(submitted)
         for index, message in errors:
             kind = _type_of(submitted[index])
             q.rejected[seat].append((kind, Reason.MALFORMED.value, message))
         checker = Checker(state, seat, mods)
-        for action in parsed:
+        for action, recorded in zip(parsed, applied, strict=True):
             verdict = checker.check(action)
             if not verdict.ok:
                 q.rejected[seat].append((action.type, str(verdict.code), verdict.message))
                 continue
             checker.commit(action, verdict)
             _apply(state, q, seat, action, checker)
-            q.applied[seat].append(action_to_dict(action))
+            q.applied[seat].append(recorded if recorded is not None else action_to_dict(action))
     _ = world
 
 
