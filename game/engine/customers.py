@@ -13,7 +13,7 @@ import numpy as np
 
 from game.engine.quarter import Quarter, row_sum
 from game.engine.report import RegionCapacity
-from game.engine.state import MatchState
+from game.engine.state import MatchState, construct
 
 REPUTATION_RECOVERY = 0.06
 """Share of the gap to a perfect reputation closed in a quarter of full service."""
@@ -131,7 +131,15 @@ def run(state: MatchState, q: Quarter) -> None:
             use = 0.0
         waterfall.append(
             tuple(
-                RegionCapacity(region, installed, networked, powered, owned * use, binding)
+                construct(
+                    RegionCapacity,
+                    region=region,
+                    installed=installed,
+                    networked=networked,
+                    powered=powered,
+                    used=owned * use,
+                    binding=binding,
+                )
                 for region, installed, networked, powered, owned, binding in rows
             )
         )

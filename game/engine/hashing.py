@@ -25,6 +25,17 @@ def _header(shapes: tuple[tuple[int, ...], ...]) -> bytes:
     return tag
 
 
+_ROW_KEYS: dict[tuple[str, ...], tuple[tuple[str, ...], bytes, str]] = {}
+
+
+def _row_keys(recorded: dict[str, tuple[float, ...]]) -> tuple[tuple[str, ...], bytes, str]:
+    """A history row's series in sorted order, and their names as hashed (computed once)."""
+    keys = tuple(sorted(recorded))
+    entry = (keys, " ".join(keys).encode(), "<%dd")
+    _ROW_KEYS[tuple(recorded)] = entry
+    return entry
+
+
 def state_hash(state: MatchState) -> str:
     """Hex digest over every field that changes during a match, in a fixed order."""
     fields = state.__dict__
@@ -45,9 +56,10 @@ def state_hash(state: MatchState) -> str:
     row = state.turn - 1
     if row >= 0:
         recorded = state.history.row(row)
-        values = [v for key in sorted(recorded) for v in recorded[key]]
-        parts.append(" ".join(sorted(recorded)).encode())
-        parts.append(struct.pack(f"<{len(values)}d", *values))
+        keys, names, fmt = _ROW_KEYS.get(tuple(recorded)) or _row_keys(recorded)
+        values = [v for key in keys for v in recorded[key]]
+        parts.append(names)
+        parts.append(struct.pack(fmt % len(values), *values))
     parts.append(
         repr(
             (

@@ -79,6 +79,25 @@ def compiled(world: World, effects: Sequence[ActiveEffect]) -> Modifiers:
     return mods
 
 
+def in_force(
+    world: World, modifiers: tuple[ActiveEffect, ...], turn: int
+) -> tuple[list[ActiveEffect], Modifiers]:
+    """The effects of ``modifiers`` still in force at ``turn``, and their :class:`Modifiers`.
+
+    The engine, validation and every seat's observation ask this of the same state in turn; the
+    last answer is kept (keyed by the identity of the immutable ``modifiers`` tuple and the
+    turn) so the effects are not filtered and hashed again for each of them.
+    """
+    cache = world.derived_cache.setdefault("in_force", {})
+    last = cache.get("last")
+    if last is not None and last[0] is modifiers and last[1] == turn:
+        return list(last[2]), last[3]
+    effects = [e for e in modifiers if e.end > turn]
+    mods = compiled(world, effects)
+    cache["last"] = (modifiers, turn, tuple(effects), mods)
+    return effects, mods
+
+
 class Modifiers:
     """Per-target arrays of the effects in force this quarter (read-only once built)."""
 

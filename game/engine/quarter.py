@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from game.engine.derived import TechEffects, tech_effects
-from game.engine.modifiers import Modifiers, compiled
+from game.engine.modifiers import Modifiers, compiled, in_force
 from game.engine.report import RegionCapacity, ReservedFill, SpotInputs, SpotResult
 from game.engine.state import ActiveEffect, MatchState, NewsItem
 from game.engine.tables import FloatArray
@@ -133,12 +133,12 @@ class Quarter:
         world = state.world
         n = state.n_players
         p = len(world.provider_ids)
-        effects = [e for e in state.modifiers if e.end > state.turn]
+        effects, mods = in_force(world, state.modifiers, state.turn)
         return cls(
             turn=state.turn,
             n=n,
             n_providers=p,
-            mods=compiled(world, effects),
+            mods=mods,
             fx=tech_effects(state),
             effects=effects,
             event_last=state.event_last,

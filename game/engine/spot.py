@@ -11,7 +11,7 @@ import numpy as np
 from game.engine.auction import clear
 from game.engine.quarter import Quarter
 from game.engine.report import SpotInputs, SpotResult
-from game.engine.state import MatchState, NewsItem
+from game.engine.state import MatchState, NewsItem, construct
 
 BACKGROUND_NOISE = 0.05
 """Standard deviation of the rest of the world's spot demand, in log terms."""
@@ -92,7 +92,8 @@ def run(state: MatchState, q: Quarter) -> None:
                 for e in sources("provider.list_price", p) + sources("provider.spot_floor", p)
             )
         trend = capacity[p]
-        inputs = SpotInputs(
+        inputs = construct(
+            SpotInputs,
             capacity_trend=trend,
             capacity_shock=capacity_eff[p] / max(trend, 1e-12) if trend > 0 else 1.0,
             outage=outage[p],
@@ -129,7 +130,8 @@ def run(state: MatchState, q: Quarter) -> None:
                 income[seat] += sublet[seat][p] * price * (1.0 - fee)
         q.spot_inputs.append(inputs)
         q.spot_results.append(
-            SpotResult(
+            construct(
+                SpotResult,
                 provider=pid,
                 name=names.get(pid, pid),
                 price=price,

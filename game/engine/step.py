@@ -27,7 +27,7 @@ from game.engine import (
 from game.engine.hashing import state_hash
 from game.engine.quarter import Quarter
 from game.engine.report import PlayerQuarter, QuarterReport
-from game.engine.state import ACTIVE, MatchState, evolve
+from game.engine.state import ACTIVE, MatchState, construct, evolve
 
 MAX_ANNOUNCEMENTS = 40
 """Public announcements kept in the state (the most recent ones)."""
@@ -107,7 +107,8 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
     quality = state.quality.tolist()
     costs = list(q.costs.items())
     players = tuple(
-        PlayerQuarter(
+        construct(
+            PlayerQuarter,
             seat=seat,
             status="active" if status[seat] == ACTIVE else "bankrupt",
             reserved=q.reserved_total[seat],

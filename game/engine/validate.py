@@ -35,7 +35,7 @@ from game.engine.actions import (
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
-from game.engine.modifiers import Modifiers, compiled
+from game.engine.modifiers import Modifiers, in_force
 from game.engine.quarter import Quarter
 from game.engine.state import ACTIVE, MatchState
 from game.engine.tables import HORIZON, TERMS
@@ -69,7 +69,7 @@ def _unknown(kind: str, value: str, known: Sequence[str], code: Reason) -> Verdi
 
 def current_modifiers(state: MatchState) -> Modifiers:
     """The event effects in force as the quarter opens (what validation prices against)."""
-    return compiled(state.world, [e for e in state.modifiers if e.end > state.turn])
+    return in_force(state.world, state.modifiers, state.turn)[1]
 
 
 def chip_unit_price(state: MatchState, mods: Modifiers, sku: int) -> float:
