@@ -15,13 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from game.engine.state import ACTIVE, MatchState, NewsItem
+from game.engine.state import ACTIVE, MatchState, NewsItem, construct
 from game.engine.supply import grid_wait
-from game.engine.tables import TERMS, World
+from game.engine.tables import HORIZON, TERMS, World
 from game.engine.validate import (
     build_cost_per_mw,
-    chip_lead,
-    chip_unit_price,
     current_modifiers,
     export_banned,
     fabric_lead,
@@ -182,7 +180,8 @@ class SelfView:
     def holdings(self) -> tuple[RegionHoldings, ...]:
         """Your infrastructure, region by region."""
         return tuple(
-            RegionHoldings(
+            construct(
+                RegionHoldings,
                 region=rid,
                 chips_perf=float(self.chips_perf[r]),
                 fabric_units=float(self.fabric_units[r]),
@@ -206,7 +205,8 @@ class SelfView:
         done = self.research_done.tolist()
         slipped = self.research_slipped.tolist()
         return tuple(
-            TechView(
+            construct(
+                TechView,
                 id=tid,
                 name=name,
                 cost=cost + extra_cost[i],
@@ -337,7 +337,8 @@ def _public(state: MatchState) -> _Public:
         lead = int(world.prov_reserved_lead[p])
         pool = world.prov_reserved_share[p] * capacity
         providers.append(
-            ProviderView(
+            construct(
+                ProviderView,
                 id=pid,
                 name=provider_names[pid],
                 kind=kinds[pid],
@@ -352,34 +353,51 @@ def _public(state: MatchState) -> _Public:
                 capacity=capacity,
             )
         )
-    outputs = sku_output(state, mods)
+    outputs = sku_output(state, mods).tolist()
     backlog = state.sku_backlog.tolist()
-    chips = tuple(
-        ChipView(
-            id=sid,
-            name=name,
-            vendor=vendor,
-            generation=generation,
-            perf=perf,
-            power_kw=power_kw,
-            price=chip_unit_price(state, mods, k),
-            lead_quarters=chip_lead(state, mods, k, backlog[k], outputs),
-            available=t >= available_from,
-            custom=custom,
-            export_controlled=controlled,
+    vendor_price = mods.mul("vendor.price")
+    vendor_lead = mods.add("vendor.lead")
+    prices_now = np.asarray(vendor_price, dtype=np.float64).reshape(-1).tolist()
+    leads_now = np.asarray(vendor_lead, dtype=np.float64).reshape(-1).tolist()
+    chips = []
+    for k, (
+        sid,
+        name,
+        vendor,
+        generation,
+        perf,
+        power_kw,
+        available_from,
+        custom,
+        controlled,
+        base_price,
+        vendor_index,
+        base_lead,
+    ) in enumerate(_chip_static(world)):
+        # chip_unit_price and chip_lead (game.engine.validate), on plain floats
+        price = base_price
+        lead = base_lead
+        if vendor_index >= 0:
+            price *= prices_now[vendor_index] if len(prices_now) > 1 else prices_now[0]
+            lead += round(leads_now[vendor_index] if len(leads_now) > 1 else leads_now[0])
+        output = outputs[k]
+        lead += math.ceil(backlog[k] / output) if output > 1e-9 else HORIZON
+        chips.append(
+            construct(
+                ChipView,
+                id=sid,
+                name=name,
+                vendor=vendor,
+                generation=generation,
+                perf=perf,
+                power_kw=power_kw,
+                price=price,
+                lead_quarters=max(0, min(lead, HORIZON - 1)),
+                available=t >= available_from,
+                custom=custom,
+                export_controlled=controlled,
+            )
         )
-        for k, (
-            sid,
-            name,
-            vendor,
-            generation,
-            perf,
-            power_kw,
-            available_from,
-            custom,
-            controlled,
-        ) in enumerate(_chip_static(world))
-    )
     region_names = _name_map(world.content.regions)
     waits = grid_wait(state)
     banned = export_banned(state, mods)
@@ -390,7 +408,8 @@ def _public(state: MatchState) -> _Public:
     for r, rid in enumerate(world.region_ids):
         f = int(world.reg_fabric[r])
         regions.append(
-            RegionView(
+            construct(
+                RegionView,
                 id=rid,
                 name=region_names[rid],
                 power_price=float(power[r]),
@@ -413,7 +432,8 @@ def _public(state: MatchState) -> _Public:
         share = last_row["share"][seat] if last_row is not None else math.nan
         tier = 1 + int(min(4, max(0, math.floor(5 * quality[seat] / top - 1e-9)))) if top > 0 else 1
         rivals.append(
-            RivalView(
+            construct(
+                RivalView,
                 seat=seat,
                 name=state.names[seat],
                 industry=world.industries[seat].id,
@@ -425,13 +445,12 @@ def _public(state: MatchState) -> _Public:
                 announcements=tuple(text for _, s, text in state.announcements if s == seat)[-5:],
             )
         )
-    spot_history = {
-        pid: tuple(row["spot_price"][p] for row in rows[:t])
-        for p, pid in enumerate(world.provider_ids)
-    }
-    public = _Public(
+    columns = list(zip(*(row["spot_price"] for row in rows[:t]), strict=True))
+    spot_history = {pid: columns[p] if columns else () for p, pid in enumerate(world.provider_ids)}
+    public = construct(
+        _Public,
         providers=tuple(providers),
-        chips=chips,
+        chips=tuple(chips),
         regions=tuple(regions),
         rivals=tuple(rivals),
         spot_history=spot_history,
@@ -482,7 +501,9 @@ def _tech_static(
     return result
 
 
-ChipStatic = tuple[str, str, str, int, float, float, int, bool, bool]
+ChipStatic = tuple[str, str, str, int, float, float, int, bool, bool, float, int, int]
+"""id, name, vendor, generation, perf, kW, first quarter, custom, export-controlled, list price,
+vendor index (-1: none), base lead time."""
 
 
 def _chip_static(world: World) -> tuple[ChipStatic, ...]:
@@ -501,6 +522,9 @@ def _chip_static(world: World) -> tuple[ChipStatic, ...]:
                 int(world.sku_available_from[k]),
                 bool(world.sku_custom[k]),
                 bool(world.sku_controlled[k]),
+                float(world.sku_price[k]),
+                int(world.sku_vendor[k]),
+                int(world.sku_base_lead[k]),
             )
             for k, sid in enumerate(world.sku_ids)
         )
@@ -526,7 +550,8 @@ def observe(state: MatchState, seat: int) -> Observation:
     else:
         last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
     done_turn = state.research_done[seat]
-    me = SelfView(
+    me = construct(
+        SelfView,
         seat=seat,
         name=state.names[seat],
         industry=world.industries[seat].id,
@@ -566,7 +591,8 @@ def observe(state: MatchState, seat: int) -> Observation:
         ),
     )
     news = public.news + tuple(n for n in state.news if n.seat == seat)
-    return Observation(
+    return construct(
+        Observation,
         turn=t,
         quarters=world.scenario.quarters,
         label=public.label,
