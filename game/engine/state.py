@@ -180,13 +180,18 @@ class MatchState:
 
     def thawed(self) -> MatchState:
         """A copy whose arrays are private and writable (used inside :func:`step`)."""
-        changes: dict[str, Any] = {name: getattr(self, name).copy() for name in ARRAY_FIELDS}
-        return evolve(self, **changes)
+        new = object.__new__(MatchState)
+        fields = new.__dict__
+        fields.update(self.__dict__)
+        for name in ARRAY_FIELDS:
+            fields[name] = fields[name].copy()
+        return new
 
     def frozen(self) -> MatchState:
         """Lock every array of this state (in place) and return it."""
+        fields = self.__dict__
         for name in ARRAY_FIELDS:
-            getattr(self, name).flags.writeable = False
+            fields[name].setflags(write=False)
         return self
 
 
