@@ -138,7 +138,9 @@ class BalancedBot(Bot):
 
         # 4. Research: the cheapest open programme that pays back, one at a time.
         if "research" in mechanics and me.cash > 300 and remaining > 6:
-            funded = [t for t in me.research if t.funding > 0 and not t.done]
+            # Read from the arrays: building every programme's view is only needed to choose one.
+            funding, finished = me.research_funding.tolist(), me.research_done.tolist()
+            funded = any(f > 0 and not d for f, d in zip(funding, finished, strict=True))
             if not funded:
                 done = {t.id for t in me.research if t.done}
                 open_ = [

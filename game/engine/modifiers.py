@@ -69,13 +69,19 @@ def compiled(world: World, effects: Sequence[ActiveEffect]) -> Modifiers:
     Effects change only when an event starts or ends, so most quarters reuse last quarter's
     compilation (a :class:`Modifiers` is never modified after it is built).
     """
-    key = tuple(effects)
+    # Keyed by the effects' identities (hashing the dataclasses costs more than compiling
+    # small ones); the entry keeps the effects alive, so no identity is reused while it exists.
+    # Equal effects held in other objects only miss the cache and compile to the same arrays.
+    key = tuple(map(id, effects))
     cache = world.derived_cache.setdefault("modifiers", {})
-    mods = cache.get(key)
-    if mods is None:
-        if len(cache) > 256:
-            cache.clear()
-        mods = cache[key] = Modifiers(world, effects)
+    hit = cache.get(key)
+    if hit is not None:
+        mods: Modifiers = hit[1]
+        return mods
+    if len(cache) > 256:
+        cache.clear()
+    mods = Modifiers(world, effects)
+    cache[key] = (tuple(effects), mods)
     return mods
 
 

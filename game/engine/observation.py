@@ -538,12 +538,11 @@ def observe(state: MatchState, seat: int) -> Observation:
     public = _public(state)
     t = state.turn
     last = t - 1
-    queued = np.zeros(len(world.region_ids))
-    queue = state.grid_queue
-    if len(queue):
-        mine = queue[:, 1] == seat
-        if mine.any():
-            np.add.at(queued, queue[mine, 0].astype(np.int64), queue[mine, 2])
+    waiting = [0.0] * len(world.region_ids)
+    for region, owner, mw, _ in state.grid_queue.tolist():  # in queue order, as np.add.at
+        if owner == seat:
+            waiting[int(region)] += mw
+    queued = np.array(waiting)
     if last >= 0:
         row = state.history.row(last)
         last_figures = {k: row[k][seat] for k in _LAST_KEYS}

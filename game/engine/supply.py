@@ -88,8 +88,8 @@ def grid_wait(
 ) -> np.ndarray:
     """(R,) quarters a request made now would wait, at the normal release rate."""
     world = state.world
-    queue = state.grid_queue if rows is None else np.array(rows).reshape(-1, 4)
-    waiting = np.zeros(len(world.region_ids))
-    if len(queue):
-        np.add.at(waiting, queue[:, 0].astype(np.int64), queue[:, 2])
-    return np.ceil(waiting / world.reg_interconnect)
+    queue = state.grid_queue.tolist() if rows is None else rows
+    waiting = [0.0] * len(world.region_ids)
+    for row in queue:  # in queue order, as np.add.at would add them
+        waiting[int(row[0])] += row[2]
+    return np.ceil(np.array(waiting) / world.reg_interconnect)

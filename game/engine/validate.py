@@ -37,7 +37,7 @@ from game.engine.actions import (
 from game.engine.derived import build_speedup, headroom, tech_done
 from game.engine.modifiers import Modifiers, in_force
 from game.engine.quarter import Quarter
-from game.engine.state import ACTIVE, MatchState
+from game.engine.state import ACTIVE, MatchState, construct
 from game.engine.tables import HORIZON, TERMS
 
 DOWN_PAYMENT = 0.25
@@ -142,10 +142,14 @@ class Checker:
         self.count = 0
         self.seen_setters: set[str] = set()
         self.done = tech_done(state)[seat]
+        self._floors: list[float] | None = None
+        self._headroom: float | None = None
 
     # ---- helpers
     def _funds(self) -> float:
-        return headroom(self.state, self.seat) + self.borrowed - self.committed
+        if self._headroom is None:  # cash, credit and debt do not change while checking
+            self._headroom = headroom(self.state, self.seat)
+        return self._headroom + self.borrowed - self.committed
 
     def _provider(self, provider_id: str) -> int | Verdict:
         world = self.state.world
@@ -183,7 +187,7 @@ class Checker:
                 " is free this quarter",
                 cost,
             )
-        return Verdict(True, cost=cost)
+        return construct(Verdict, ok=True, cost=cost)
 
     # ---- the check
     def check(self, action: Action) -> Verdict:
@@ -208,9 +212,11 @@ class Checker:
             p = self._provider(action.provider)
             if isinstance(p, Verdict):
                 return p
-            floor = float(
-                (np.asarray(self.mods.apply("provider.spot_floor", world.prov_spot_floor)))[p]
-            )
+            if self._floors is None:
+                self._floors = np.asarray(
+                    self.mods.apply("provider.spot_floor", world.prov_spot_floor), dtype=np.float64
+                ).tolist()
+            floor = self._floors[p]
             if action.max_price < floor:
                 return Verdict(
                     False,
