@@ -62,6 +62,12 @@ def clear(
     fills = [0.0] * n
     if supply <= 1e-12:
         return Clearing(cap, tuple(fills), 0.0, None, True)
+    if n == 0:  # the rest of the world alone: the same steps as below, without the bid loop
+        price = max(floor, _price_for(supply, background, p_ref, eta))
+        if price > cap:
+            return _rationed(supply, background, p_ref, eta, cap, bids, [])
+        bg = min(background_demand(price, background, p_ref, eta), supply)
+        return Clearing(price, (), max(bg, 0.0), None, False)
     order = sorted((i for i in range(n) if bids[i][2] >= floor), key=lambda i: bids[i][2])
     active_qty = sum(bids[i][1] for i in order)
     low = floor

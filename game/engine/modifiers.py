@@ -8,6 +8,7 @@ target's entity axis, plus the ids of the events behind each entity's change (fo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -113,6 +114,9 @@ class Modifiers:
         self._add: dict[str, FloatArray] = {}
         self._set: dict[str, FloatArray] = {}
         self._sources: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        self.memo: dict[Any, Any] = {}
+        """Figures derived from these effects alone (vendor output, event sources per entity),
+        computed on first use and shared by every quarter the same effects are in force."""
         for eff in effects:
             n = axis_size(world, TARGET_KIND[eff.target])
             idx = list(eff.indices)
@@ -181,4 +185,8 @@ class Modifiers:
         sources = self._sources.get(target)
         if not sources:
             return ()
-        return tuple(event for event, indices in sources if index in indices)
+        key = ("sources", target, index)
+        found: tuple[int, ...] | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = tuple(event for event, indices in sources if index in indices)
+        return found

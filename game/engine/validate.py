@@ -101,7 +101,12 @@ def chip_lead(
 
 
 def sku_output(state: MatchState, mods: Modifiers) -> np.ndarray:
-    """(K,) thousand units each SKU's vendor ships to everyone this quarter."""
+    """(K,) thousand units each SKU's vendor ships to everyone this quarter (read-only).
+
+    It depends only on the world and the effects in force, so it is kept with ``mods``."""
+    cached: np.ndarray | None = mods.memo.get("sku_output")
+    if cached is not None:
+        return cached
     world = state.world
     out = world.sku_output.copy()
     if len(world.vendor_ids):
@@ -112,6 +117,8 @@ def sku_output(state: MatchState, mods: Modifiers) -> np.ndarray:
         slots = np.asarray(mods.mul("foundry.slots"), dtype=float) * np.ones(len(world.foundry_ids))
         custom = world.sku_foundry >= 0
         out[custom] *= slots[world.sku_foundry[custom]]
+    out.setflags(write=False)
+    mods.memo["sku_output"] = out
     return out
 
 
