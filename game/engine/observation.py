@@ -19,7 +19,6 @@ from game.engine.state import ACTIVE, MatchState, NewsItem, construct
 from game.engine.supply import grid_wait
 from game.engine.tables import HORIZON, TERMS, World
 from game.engine.validate import (
-    build_cost_per_mw,
     current_modifiers,
     export_banned,
     fabric_lead,
@@ -315,41 +314,40 @@ def _public(state: MatchState) -> _Public:
     mods = current_modifiers(state)
     t = state.turn
     last = t - 1
-    provider_names = _name_map(world.content.providers)
-    kinds = {p.id: p.kind for p in world.content.providers}
-    committed = state.reserved_qty.sum(axis=0)
-    providers = []
-    list_prices = np.asarray(mods.apply("provider.list_price", world.prov_list_price)) * np.ones(
-        len(world.provider_ids)
-    )
-    floors = np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor)) * np.ones(
-        len(world.provider_ids)
-    )
+    n_prov = len(world.provider_ids)
+    committed = state.reserved_qty.sum(axis=0).tolist()  # (P, L)
+    list_prices = (
+        np.asarray(mods.apply("provider.list_price", world.prov_list_price)) * np.ones(n_prov)
+    ).tolist()
+    floors = (
+        np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor)) * np.ones(n_prov)
+    ).tolist()
+    spot_prices = state.spot_price.tolist()
     discounts = world.scenario.market.reserved_discounts
     rows = state.history.rows()
     last_row = rows[last] if last >= 0 else None
     capacities = (
         last_row["provider_capacity"] if last_row is not None else state.prov_capacity.tolist()
     )
-    for p, pid in enumerate(world.provider_ids):
-        list_price = float(list_prices[p])
+    providers = []
+    for p, (pid, name, kind, sovereign, lead, share) in enumerate(_provider_static(world)):
+        list_price = list_prices[p]
         capacity = capacities[p]
-        lead = int(world.prov_reserved_lead[p])
-        pool = world.prov_reserved_share[p] * capacity
+        pool = share * capacity
         providers.append(
             construct(
                 ProviderView,
                 id=pid,
-                name=provider_names[pid],
-                kind=kinds[pid],
-                sovereign=bool(world.prov_sovereign[p]),
-                spot_price=float(state.spot_price[p]),
-                spot_floor=float(floors[p]),
+                name=name,
+                kind=kind,
+                sovereign=sovereign,
+                spot_price=spot_prices[p],
+                spot_floor=floors[p],
                 list_price=list_price,
                 reserved_price={
                     term: list_price * (1.0 - discounts[i]) for i, term in enumerate(TERMS)
                 },
-                reserved_free=float(max(pool - committed[p, lead + 1 : lead + 5].max(), 0.0)),
+                reserved_free=float(max(pool - max(committed[p][lead + 1 : lead + 5]), 0.0)),
                 capacity=capacity,
             )
         )
@@ -398,35 +396,43 @@ def _public(state: MatchState) -> _Public:
                 export_controlled=controlled,
             )
         )
-    region_names = _name_map(world.content.regions)
-    waits = grid_wait(state)
-    banned = export_banned(state, mods)
-    power = np.asarray(mods.apply("region.power_price", world.reg_power_price)) * np.ones(
-        len(world.region_ids)
-    )
+    n_reg = len(world.region_ids)
+    waits = grid_wait(state).tolist()
+    banned = export_banned(state, mods).tolist()
+    power = (
+        np.asarray(mods.apply("region.power_price", world.reg_power_price)) * np.ones(n_reg)
+    ).tolist()
+    build_costs = np.asarray(
+        mods.apply("region.build_cost", world.reg_build_cost), dtype=np.float64
+    ).tolist()  # as build_cost_per_mw
+    fabric_backlog = state.fabric_backlog.tolist()
     regions = []
-    for r, rid in enumerate(world.region_ids):
-        f = int(world.reg_fabric[r])
+    for r, (rid, name, f, build_quarters, fabric_price, ports, sovereign) in enumerate(
+        _region_static(world)
+    ):
         regions.append(
             construct(
                 RegionView,
                 id=rid,
-                name=region_names[rid],
-                power_price=float(power[r]),
+                name=name,
+                power_price=power[r],
                 grid_wait_quarters=int(waits[r]),
-                build_cost_per_mw=build_cost_per_mw(state, mods, r),
-                build_quarters=int(world.reg_build_quarters[r]),
-                fabric_price=float(world.fab_price[f]) if f >= 0 else math.nan,
-                fabric_lead_quarters=fabric_lead(state, mods, f, float(state.fabric_backlog[f]))
+                build_cost_per_mw=build_costs[r],
+                build_quarters=build_quarters,
+                fabric_price=fabric_price,
+                fabric_lead_quarters=fabric_lead(state, mods, f, fabric_backlog[f])
                 if f >= 0
                 else -1,
-                ports_per_unit=float(world.fab_ports[f]) if f >= 0 else 0.0,
-                export_banned=bool(banned[r]),
-                sovereign=bool(world.reg_sovereign[r]),
+                ports_per_unit=ports,
+                export_banned=banned[r],
+                sovereign=sovereign,
             )
         )
-    quality = state.quality
-    top = float(quality.max()) if quality.size else 1.0
+    quality = state.quality.tolist()
+    top = max(quality) if quality else 1.0
+    status = state.status.tolist()
+    reputation = state.reputation.tolist()
+    service_price = state.service_price.tolist()
     rivals = []
     for seat in range(state.n_players):
         share = last_row["share"][seat] if last_row is not None else math.nan
@@ -437,11 +443,11 @@ def _public(state: MatchState) -> _Public:
                 seat=seat,
                 name=state.names[seat],
                 industry=world.industries[seat].id,
-                status="active" if state.status[seat] == ACTIVE else "bankrupt",
+                status="active" if status[seat] == ACTIVE else "bankrupt",
                 market_share=share,
-                reputation=float(state.reputation[seat]),
+                reputation=reputation[seat],
                 quality_tier=tier,
-                service_price=float(state.service_price[seat]),
+                service_price=service_price[seat],
                 announcements=tuple(text for _, s, text in state.announcements if s == seat)[-5:],
             )
         )
@@ -498,6 +504,58 @@ def _tech_static(
             for i, tid in enumerate(world.tech_ids)
         )
     result: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...] = cache["techs"]
+    return result
+
+
+ProviderStatic = tuple[str, str, str, bool, int, float]
+
+
+def _provider_static(world: World) -> tuple[ProviderStatic, ...]:
+    """Each provider's fixed figures: id, name, kind, sovereign, reserved lead, reserved share."""
+    cache = world.derived_cache.setdefault("observation", {})
+    if "providers" not in cache:
+        names = _name_map(world.content.providers)
+        kinds = {p.id: p.kind for p in world.content.providers}
+        cache["providers"] = tuple(
+            (
+                pid,
+                names[pid],
+                kinds[pid],
+                bool(world.prov_sovereign[p]),
+                int(world.prov_reserved_lead[p]),
+                float(world.prov_reserved_share[p]),
+            )
+            for p, pid in enumerate(world.provider_ids)
+        )
+    result: tuple[ProviderStatic, ...] = cache["providers"]
+    return result
+
+
+RegionStatic = tuple[str, str, int, int, float, float, bool]
+
+
+def _region_static(world: World) -> tuple[RegionStatic, ...]:
+    """Each region's fixed figures: id, name, fabric index, build quarters, fabric price,
+    ports per fabric unit, sovereign."""
+    cache = world.derived_cache.setdefault("observation", {})
+    if "regions" not in cache:
+        names = _name_map(world.content.regions)
+        rows = []
+        for r, rid in enumerate(world.region_ids):
+            f = int(world.reg_fabric[r])
+            rows.append(
+                (
+                    rid,
+                    names[rid],
+                    f,
+                    int(world.reg_build_quarters[r]),
+                    float(world.fab_price[f]) if f >= 0 else math.nan,
+                    float(world.fab_ports[f]) if f >= 0 else 0.0,
+                    bool(world.reg_sovereign[r]),
+                )
+            )
+        cache["regions"] = tuple(rows)
+    result: tuple[RegionStatic, ...] = cache["regions"]
     return result
 
 
