@@ -151,6 +151,7 @@ class Checker:
         self.done = tech_done(state)[seat]
         self._floors: list[float] | None = None
         self._headroom: float | None = None
+        self._speedup: int | None = None
 
     # ---- helpers
     def _funds(self) -> float:
@@ -348,8 +349,14 @@ class Checker:
         if isinstance(action, Sublease):
             self.subleased[self.state.world.provider_index[action.provider]] += action.quantity
 
+    def build_quarters(self, region: int) -> int:
+        """:func:`build_quarters` for this seat (its research speed-up looked up once)."""
+        if self._speedup is None:
+            self._speedup = int(build_speedup(self.state, self.done[None, :])[0])
+        return max(1, int(self.state.world.reg_build_quarters[region]) - self._speedup)
+
     def _build_instalment(self, action: BuildDatacenter, r: int) -> float:
-        quarters = build_quarters(self.state, self.seat, r)
+        quarters = self.build_quarters(r)
         return action.megawatts * build_cost_per_mw(self.state, self.mods, r) / quarters
 
 
@@ -517,7 +524,7 @@ def _apply(state: MatchState, q: Quarter, seat: int, action: Action, checker: Ch
         state.assets_book[seat, 1] += cost
     elif isinstance(action, BuildDatacenter):
         r = world.region_index[action.region]
-        quarters = build_quarters(state, seat, r)
+        quarters = checker.build_quarters(r)
         total = action.megawatts * build_cost_per_mw(state, mods, r)
         state.dc_pipe[seat, r, quarters] += action.megawatts
         state.dc_pay[seat, r, :quarters] += total / quarters
@@ -542,7 +549,6 @@ def _apply(state: MatchState, q: Quarter, seat: int, action: Action, checker: Ch
         q.borrow[seat] += action.amount
     elif isinstance(action, Repay):
         q.repay[seat] += action.amount
-    _ = checker
 
 
 def _region_name(state: MatchState, r: int) -> str:
