@@ -294,21 +294,32 @@ def _what_happened(
     done = turn < len(played.states)
     nan = math.nan
 
-    def figures(t: int) -> WorldFigures:
-        return played.figures[t] if t >= 0 else world_figures(played.opening)
+    def figures(t: int) -> WorldFigures | None:
+        """The world's figures after quarter ``t`` (the opening before it; None if unplayed)."""
+        if t < 0:
+            return world_figures(played.opening)
+        return played.figures[t] if t < len(played.figures) else None
+
+    def lead(t: int, vendor: str) -> float:
+        f = figures(t)
+        return f.vendor_lead.get(vendor, nan) if f is not None else nan
+
+    def wait(t: int, region: str) -> float:
+        f = figures(t)
+        return float(f.grid_wait.get(region, nan)) if f is not None else nan
 
     if metric == "lead_time":
         vendors = list(world.vendor_ids)
         vendor = prediction.vendor if prediction and prediction.vendor else vendors[0]
         name = next((v.name for v in debrief.content.vendors if v.id == vendor), vendor)
-        before = figures(turn - 1).vendor_lead.get(vendor, nan)
-        after = figures(turn).vendor_lead.get(vendor, nan) if done else nan
+        before = lead(turn - 1, vendor)
+        after = lead(turn, vendor) if done else nan
         return f"{name} lead time", before, after, "quarters"
     if metric == "grid_wait":
         region = prediction.region if prediction and prediction.region else world.region_ids[0]
         name = next((r.name for r in debrief.content.regions if r.id == region), region)
-        before = float(figures(turn - 1).grid_wait.get(region, nan))
-        after = float(figures(turn).grid_wait.get(region, nan)) if done else nan
+        before = wait(turn - 1, region)
+        after = wait(turn, region) if done else nan
         return f"{name} grid wait", before, after, "quarters"
     history = played.final.history
     if metric == "demand":

@@ -225,3 +225,17 @@ def test_the_replay_writer_records_predictions_and_they_round_trip(tmp_path: Pat
         "0": {"question": "Higher or lower?", "answer": "higher"}
     }
     assert verify_replay(replay, content).quarters == 8
+
+
+def test_a_save_stopped_before_a_prediction_quarter_reports_it_as_not_reached(tmp_path: Path):
+    replay = tmp_path / "fire.jsonl"
+    assert (
+        main(["match", "--scenario", "packaging-fire", "--seed", "1", "--replay", str(replay)]) == 0
+    )
+    save = tmp_path / "early.jsonl"
+    save.write_text("\n".join(replay.read_text().splitlines()[:3]) + "\n")  # two quarters
+    out = tmp_path / "deb"
+    assert (
+        main(["report", str(save), "--out", str(out)]) == 0
+    )  # the fire's lead-time question is at turn 4
+    assert "Predictions against what happened" in (out / "report.html").read_text()
