@@ -97,13 +97,17 @@ def opening_state(world: World, seed: int, names: Sequence[str] | None = None) -
     reserved_pay = np.zeros((n, n_prov, HORIZON))
     if "reserved" in world.mechanics and market.starting_contract > 0 and n_prov:
         amount = market.demand / (n + 1) * market.starting_contract
+        # Each opening contract goes to the eligible provider with the most reserved capacity
+        # left, so the table's contracts spread out instead of draining the cheapest cloud.
+        pool = world.prov_reserved_share * world.prov_capacity0
         for seat in range(n):
             allowed = [
                 p for p in range(n_prov) if world.prov_sovereign[p] or not world.ind_sovereign[seat]
             ]
             if not allowed:
                 continue
-            p = min(allowed, key=lambda i: (world.prov_list_price[i], i))
+            p = max(allowed, key=lambda i: (pool[i], -i))
+            pool[p] -= amount
             price = world.prov_list_price[p] * (1 - market.reserved_discounts[0])
             reserved_qty[seat, p, :OPENING_TERM] = amount
             reserved_pay[seat, p, :OPENING_TERM] = amount * price
