@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from game.engine import (
     step,
 )
 from game.rules.models import Content, Prediction, Seat
+from game.tui.names import Names
 
 HUMAN = "human"
 """The player label of a human seat in the session and in its saves."""
@@ -191,6 +193,8 @@ class SeatView:
     """This seat's figures for every played quarter: cash, capacity, demand, served, ..."""
     shares: dict[str, tuple[float, ...]]
     """Every player's market share per played quarter (public), by name."""
+    names: Names = field(default_factory=Names)
+    """Display names of the ids actions and reports use (providers, regions, chips, ...)."""
 
     @property
     def projected_cash(self) -> float:
@@ -378,7 +382,13 @@ class GameSession:
                 name: tuple(float(x) for x in self.state.history["share"][:t, i])
                 for i, name in enumerate(self.state.names)
             },
+            names=self.names,
         )
+
+    @cached_property
+    def names(self) -> Names:
+        """Display names for the ids of this game's content."""
+        return Names.from_content(self.content)
 
     def check(self, action: Action, replace: int | None = None, seat: int | None = None) -> Verdict:
         """Would ``action`` be legal after this seat's other pending orders?"""

@@ -142,8 +142,7 @@ class EventPicker(ModalScreen[str | None]):
         chosen = next((e for e in self.events if e.id == event.option.id), None)
         if chosen is not None:
             self.query_one("#event-explain", Static).update(
-                f"[b]{escape(chosen.title)}[/b] ({chosen.id}):"
-                f" {escape(' '.join(chosen.explain.split()))}"
+                f"[b]{escape(chosen.title)}[/b]: {escape(' '.join(chosen.explain.split()))}"
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

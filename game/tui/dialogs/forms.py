@@ -114,7 +114,7 @@ def sublease_form(obs: Observation, provider: str | None, old: Sublease | None =
 
 
 def chips_form(obs: Observation, region: str | None, old: OrderChips | None = None) -> OrderForm:
-    skus = tuple((f"{c.name} ({c.vendor})", c.id) for c in obs.chips if c.available or c.custom)
+    skus = tuple((c.name, c.id) for c in obs.chips if c.available or c.custom)
     regions = _regions(obs)
     chips = {c.id: c for c in obs.chips}
 

@@ -76,9 +76,10 @@ class GameOverScreen(Screen[None]):
             {n: tuple(h["share"][:t, i]) for i, n in enumerate(names)},
         )
         ids = state.world.provider_ids
+        short = {p: self.session.names.provider(p).split()[0] for p in ids}
         self.query_one("#over-spot", LineChart).show(
             "Spot prices",
-            {p: tuple(h["spot_price"][:t, k]) for k, p in enumerate(ids)},
+            {short[p]: tuple(h["spot_price"][:t, k]) for k, p in enumerate(ids)},
         )
 
     def action_title(self) -> None:

@@ -133,8 +133,10 @@ class MainScreen(Screen[None]):
         rejected = view.obs.rejected
         box = self.query_one("#rejected", Static)
         box.display = bool(rejected)
+        names = view.names
         box.update(
-            "Rejected last quarter: " + "; ".join(f"{t}: {m}" for t, _, m in rejected)
+            "Rejected last quarter: "
+            + "; ".join(f"{names.action_kind(t)}: {names.text(m)}" for t, _, m in rejected)
             if rejected
             else ""
         )
@@ -316,7 +318,8 @@ class MainScreen(Screen[None]):
             else:
                 session.replace_order(replace, action)
             self.refresh_view()
-            self.notify(f"Order: {describe(action)}", timeout=3)
+            names = self.view.names if self.view else None
+            self.notify(f"Order: {escape(describe(action, names))}", timeout=3)
 
         self.app.push_screen(ActionDialog(form, lambda a: session.check(a, replace), cash), done)
 
@@ -433,9 +436,10 @@ class MainScreen(Screen[None]):
         from game.tui.dialogs.confirm import ConfirmDialog
 
         view = self.session.view()
+        names = view.names
         lines = [
-            f"{i + 1}. {describe(o.action)}"
-            + ("" if o.verdict.ok else f"  [red]✗ {o.verdict.message}[/]")
+            f"{i + 1}. {escape(describe(o.action, names))}"
+            + ("" if o.verdict.ok else f"  [red]✗ {escape(names.text(o.verdict.message))}[/]")
             for i, o in enumerate(view.orders)
         ]
         body = ("\n".join(lines) if lines else "No orders: you hold everything as it is.") + (

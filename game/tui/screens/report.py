@@ -52,11 +52,13 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         )
         + f"; quality {me.quality:.2f}.",
     ]
+    names = session.names
     for fill in report.reserved:
         if fill.seat == seat:
             lines.append(
-                f"[b]Reserved[/b] {fill.provider}: asked {kgpu(fill.requested)}, got"
-                f" {kgpu(fill.filled)} kGPU for {fill.term} quarters at ${fill.price:.2f}M"
+                f"[b]Reserved[/b] {names.provider(fill.provider)}: asked"
+                f" {kgpu(fill.requested)}, got {kgpu(fill.filled)} kGPU for {fill.term} quarters"
+                f" at ${fill.price:.2f}M"
                 + (
                     " (partly filled: high-value customers first)"
                     if fill.filled < fill.requested - 1e-6
@@ -64,7 +66,9 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
                 )
             )
     for kind, _code, message in report.rejected[seat]:
-        lines.append(f"[red]Rejected[/red] {kind}: {message}")
+        lines.append(
+            f"[red]Rejected[/red] {names.action_kind(kind)}: {escape(names.text(message))}"
+        )
     return lines
 
 

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.engine import Action
 from game.tui.format import money
+from game.tui.names import Names
 from game.tui.session import SeatView
 from game.tui.widgets.section import Section, selected_key
 
 
-def describe(action: Action) -> str:
-    """A short sentence for an action, in the game's words."""
+def describe(action: Action, names: Names | None = None) -> str:
+    """A short sentence for an action, in the game's words, naming things by their display
+    names (``names``; ids without it)."""
+    n = names or Names()
     d = action.model_dump()
     kind = d.pop("type")
+    if "provider" in d:
+        d["provider"] = n.provider(d["provider"])
+    if "region" in d:
+        d["region"] = n.region(d["region"])
+    if "sku" in d:
+        d["sku"] = n.chip(d["sku"])
+    if "tech" in d:
+        d["tech"] = n.tech(d["tech"])
     text = {
         "bid_spot": "Bid {quantity:g} kGPU spot at {provider}, up to ${max_price:g}M",
         "reserve": "Reserve {quantity:g} kGPU at {provider} for {term} quarters",
@@ -31,6 +45,19 @@ def describe(action: Action) -> str:
     return text.format(**d)
 
 
+COLUMNS = ("#", "Order", "Commits", "Status")
+ORDER_MIN = 24
+"""Order text is cut to make room for the status, but not below this many cells (the line
+under the table shows the highlighted order in full)."""
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` cells, cut with an ellipsis."""
+    line = Text(text)
+    line.truncate(max(width, 1), overflow="ellipsis")
+    return line.plain
+
+
 class OrdersSection(Section):
     HELP_TEXT = (
         "Orders: everything you will do this quarter. Enter edits the highlighted order,"
@@ -39,8 +66,12 @@ class OrdersSection(Section):
         " commit now; spot bids are counted at their limit price."
     )
 
+    _lines: tuple[tuple[str, str], ...] = ()
+    """Each order's full sentence and verdict (the table may show them cut)."""
+
     def compose(self) -> ComposeResult:
         yield DataTable(id="orders-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="order-detail")
         yield Static("", id="projected")
         yield Static(
             "[b]Enter[/b] edit  [b]x[/b] remove  [b]p[/b] price  [b]t[/b] training  "
@@ -48,25 +79,51 @@ class OrdersSection(Section):
             classes="hint",
         )
 
-    def on_mount(self) -> None:
-        self.query_one("#orders-table", DataTable).add_columns("#", "Order", "Commits", "Status")
+    def _room(self, texts: list[str], statuses: list[str], commits: list[str]) -> tuple[int, int]:
+        """Cells for the order text and for the status, so that the four columns fit the
+        terminal (each column has a cell of padding either side; two more for the scroll bar):
+        both whole when they fit, else the order text is cut first (to no less than
+        :data:`ORDER_MIN`), then the status."""
+        width = self.app.size.width - 4
+        fixed = (len(str(len(texts))) + 2) + (max(map(len, commits), default=7) + 2) + 2 + 2
+        room = width - fixed
+        order = max((cell_len(t) for t in texts), default=14)
+        status = max((cell_len(s) for s in statuses), default=6)
+        if order + status <= room:
+            return order, status
+        status = max(min(status, room - ORDER_MIN), 6)
+        return max(room - status, 8), status
 
     def show(self, view: SeatView) -> None:
         table = self.query_one("#orders-table", DataTable)
         row = table.cursor_row
-        table.clear()
-        for i, order in enumerate(view.orders):
-            verdict = order.verdict
-            status = "[green]ok[/]" if verdict.ok else f"[red]✗ {verdict.message}[/]"
-            table.add_row(
-                str(i + 1), describe(order.action), money(verdict.cost), status, key=str(i)
-            )
-        if not view.orders:
-            table.add_row(
-                "", "No orders: ending the quarter now holds everything as it is.", "", ""
-            )
-        elif row < len(view.orders):
+        names = view.names
+        texts = [describe(o.action, names) for o in view.orders]
+        statuses = [
+            "ok" if o.verdict.ok else f"✗ {names.text(o.verdict.message)}" for o in view.orders
+        ]
+        commits = [money(o.verdict.cost) for o in view.orders]
+        self._lines = tuple(zip(texts, statuses, strict=True))
+        order_room, status_room = self._room(texts, statuses, commits)
+        rows = [
+            (str(i + 1), fit(text, order_room), cost, fit(status, status_room))
+            for i, (text, status, cost) in enumerate(zip(texts, statuses, commits, strict=True))
+        ] or [("", fit("No orders yet.", order_room), "", "")]
+        # Fixed widths, measured here: auto-sized columns never narrow again once a long order
+        # widened them (and are measured only after the first draw).
+        table.clear(columns=True)
+        for k, label in enumerate(COLUMNS):
+            width = max(cell_len(label), *(cell_len(r[k]) for r in rows))
+            table.add_column(label, width=width)
+        for i, (number, text, cost, status) in enumerate(rows):
+            if not view.orders:
+                table.add_row(number, escape(text), cost, status)
+                break
+            colour = "green" if view.orders[i].verdict.ok else "red"
+            table.add_row(number, escape(text), cost, f"[{colour}]{escape(status)}[/]", key=str(i))
+        if view.orders and row < len(view.orders):
             table.move_cursor(row=row)
+        self._detail(table.cursor_row if view.orders else None)
         me = view.obs.me
         self.query_one("#projected", Static).update(
             f"Cash {money(me.cash)} − committed {money(view.committed)} = projected"
@@ -74,6 +131,25 @@ class OrdersSection(Section):
             f" {money(me.credit_limit - me.debt)}; reserved payments due now"
             f" {money(float(me.reserved_payments[0]) if len(me.reserved_payments) else 0.0)})"
         )
+
+    def _detail(self, index: int | None) -> None:
+        """The highlighted order in full (the table cuts long ones at 80 columns)."""
+        box = self.query_one("#order-detail", Static)
+        if index is None or not 0 <= index < len(self._lines):
+            box.update(
+                "No orders: ending the quarter now holds everything as it is."
+                if index is None
+                else ""
+            )
+            return
+        text, status = self._lines[index]
+        colour = "green" if status == "ok" else "red"
+        box.update(f"{index + 1}. {escape(text)}  [{colour}]{escape(status)}[/]")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key is not None and key.isdigit():
+            self._detail(int(key))
 
     def selected_index(self) -> int | None:
         key = selected_key(self.query_one("#orders-table", DataTable))

@@ -54,9 +54,10 @@ class ResearchSection(Section):
         tech = techs.get(str(event.row_key.value))
         if tech is None:
             return
+        needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
         spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
         self.query_one("#tech-description", Static).update(
-            f"[b]{tech.name}[/b]: needs {', '.join(tech.prerequisites) or 'nothing'};"
+            f"[b]{tech.name}[/b]: needs {needs or 'nothing'};"
             f" {spent}; at least {tech.min_quarters} quarters; slip risk {pct(tech.slip_risk)}."
         )
 
@@ -68,6 +69,11 @@ class ResearchSection(Section):
         self.set_columns(table, COMPACT_COLUMNS if compact else FULL_COLUMNS)
         table.clear()
         done = {t.id for t in view.obs.me.research if t.done}
+        names = {t.id: t.name for t in view.obs.me.research}
+
+        def needs(tech: TechView) -> str:
+            return ", ".join(abbreviate(names.get(p, p)) for p in tech.prerequisites) or "—"
+
         for t in view.obs.me.research:
             if t.done:
                 status = "[green]done[/]"
@@ -82,7 +88,7 @@ class ResearchSection(Section):
             if compact:
                 table.add_row(
                     short(abbreviate(t.name), 24),
-                    short(", ".join(t.prerequisites) or "—", 14),
+                    short(needs(t), 14),
                     money(t.cost),
                     f"{bar[::2]} {pct(progress)}",
                     money(t.funding) if t.funding else "—",
@@ -92,7 +98,7 @@ class ResearchSection(Section):
                 continue
             table.add_row(
                 t.name,
-                ", ".join(t.prerequisites) or "—",
+                needs(t),
                 money(t.cost),
                 f"{bar} {pct(progress)}",
                 str(t.min_quarters),

@@ -42,7 +42,9 @@ class RivalsSection(Section):
         for r in view.obs.rivals:
             table.add_row(
                 short(r.name, 18) if compact else r.name,
-                short(r.industry, 10) if compact else r.industry,
+                short(view.names.industry(r.industry), 10)
+                if compact
+                else view.names.industry(r.industry),
                 r.status,
                 pct(r.market_share, 1),
                 sparkline(view.shares.get(r.name, ()), 6 if compact else 8),
