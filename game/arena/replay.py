@@ -3,7 +3,8 @@
 A replay file (``.jsonl``, or gzip-compressed when the name ends in ``.gz``) holds::
 
     {"kind": "header", "format": 1, "engine": "0.1.0", "content_hash": ..., "scenario": ...,
-     "seed": ..., "players": [{"seat": 0, "name": ..., "bot": ...}, ...], "quarters": 24}
+     "seed": ..., "players": [{"seat": 0, "name": ..., "bot": ...}, ...], "quarters": 24,
+     "settings": {"lesson_mode": true, ...}}
     {"kind": "quarter", "turn": 0, "label": "2027 Q1", "submitted": [[action, ...], ...],
      "applied": [...], "rejected": [[[type, code, message], ...], ...], "events": [ids],
      "bot_failures": {"2": "ValueError: ..."},
@@ -11,8 +12,10 @@ A replay file (``.jsonl``, or gzip-compressed when the name ends in ``.gz``) hol
     ...
     {"kind": "result", "final_hash": ..., "standings": [...]}
 
-``injected`` (events a facilitator started) and ``predictions`` (lesson mode: each team's answer
-to the quarter's prediction question, asked before it resolved) appear only when there are some.
+The header's ``settings`` (how the TUI's room was set up: lesson mode, turn timer, a salted hash
+of the facilitator PIN) is optional. ``injected`` (events a facilitator started) and
+``predictions`` (lesson mode: each team's answer to the quarter's prediction question, asked
+before it resolved) appear only when there are some.
 A *save* is the same file without the result line. The world is rebuilt from the seed and the
 *submitted* actions (the engine decides again what is applied), so a replay is small and
 :func:`verify_replay` proves that this engine and this content still play the match the same way.
@@ -95,6 +98,12 @@ class ReplayHeader(_Line):
     quarters: int
     catch_up: bool | None = None
     """The catch-up rule as played (a facilitator may switch it); absent in older files."""
+    settings: dict[str, Any] = {}
+    """Settings of the program that played the match which are not part of the world, kept so
+    that a save resumes as it was left: the TUI writes ``lesson_mode``, ``turn_seconds`` and
+    ``pin_hash`` (a salted hash of the facilitator PIN, never the PIN). Replays, verification
+    and reports ignore it; optional (absent in older files and in matches run by
+    :func:`~game.arena.match.run_match`)."""
 
 
 class ReplayQuarter(_Line):
@@ -178,7 +187,7 @@ def header_line(state: MatchState, bots: Sequence[str]) -> dict[str, Any]:
         ],
         quarters=world.scenario.quarters,
         catch_up=world.scenario.catch_up,
-    ).model_dump(mode="json")
+    ).model_dump(mode="json", exclude={"settings"})  # a front end adds its own settings
 
 
 def quarter_line(

@@ -157,8 +157,8 @@ class CapwarsApp(App[int]):
         if not self.content_ready():
             return False
         try:
-            # A loaded game keeps the room's settings (timer, PIN, lesson mode) of the game
-            # before it; they are not part of the save.
+            # A save restores its room's settings (timer, PIN, lesson mode); one from before
+            # saves kept them plays with the settings of the game before it.
             facilitation = self.session.facilitation if self.session is not None else None
             session = GameSession.from_save(self.content, read_save(path), facilitation)
         except SaveError as exc:

@@ -8,7 +8,10 @@ view a bot gets), so a human sees exactly what a bot would.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -65,20 +68,87 @@ def default_archetype(content: Content, rival_id: str | None) -> str:
     return "balanced" if "balanced" in specs else known_specs()[0]
 
 
+PIN_ITERATIONS = 100_000
+"""PBKDF2 rounds of the facilitator PIN's hash (a few hundredths of a second per check)."""
+
+
+def hash_pin(pin: str, salt: bytes | None = None, iterations: int = PIN_ITERATIONS) -> str:
+    """A salted hash of a facilitator PIN: ``pbkdf2-sha256$rounds$salt$hash`` (hex); ``""``
+    for no PIN. Saves keep this, never the PIN itself."""
+    if not pin:
+        return ""
+    salt = os.urandom(16) if salt is None else salt
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations)
+    return f"pbkdf2-sha256${iterations}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, pin_hash: str) -> bool:
+    """Whether ``pin`` is the PIN ``pin_hash`` was made from (a malformed hash matches
+    nothing)."""
+    try:
+        scheme, rounds, salt, digest = pin_hash.split("$")
+        if scheme != "pbkdf2-sha256":
+            return False
+        again = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(rounds))
+    except ValueError:
+        return False
+    return hmac.compare_digest(again.hex(), digest)
+
+
 @dataclass(frozen=True)
 class Facilitation:
-    """How a facilitator runs this game: chosen at new game, kept for the session.
+    """How a facilitator runs this game: chosen at new game, kept for the session and in its
+    saves (the header's ``settings``), so a loaded game keeps its room's rules.
 
     The catch-up rule lives in the match itself (``new_match(catch_up=...)``, recorded in the
-    save's header); the rest is about the room, not the world, and is not saved.
+    save's header); these are about the room, not the world.
     """
 
     lesson_mode: bool = True
     """Show lesson notes and ask the scenario's prediction questions."""
     turn_seconds: int = 0
     """Seconds each team has to plan a quarter (0: no timer)."""
-    pin: str = ""
-    """Asked before the facilitator menu opens and before a pause is lifted ("": no PIN)."""
+    pin_hash: str = ""
+    """A salted hash of the PIN asked before the facilitator menu opens and before a pause is
+    lifted (:func:`hash_pin`; ``""``: no PIN). The PIN itself is not kept."""
+
+    @classmethod
+    def create(cls, lesson_mode: bool = True, turn_seconds: int = 0, pin: str = "") -> Facilitation:
+        """The settings chosen at new game, with the PIN hashed."""
+        return cls(lesson_mode, max(int(turn_seconds), 0), hash_pin(pin.strip()))
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_hash)
+
+    def check_pin(self, pin: str) -> bool:
+        """Whether ``pin`` is the facilitator PIN (any PIN when none is set)."""
+        return not self.pin_hash or pin_matches(pin.strip(), self.pin_hash)
+
+    def settings(self) -> dict[str, Any]:
+        """As the replay header's ``settings`` (JSON)."""
+        return {
+            "lesson_mode": self.lesson_mode,
+            "turn_seconds": self.turn_seconds,
+            "pin_hash": self.pin_hash,
+        }
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Facilitation | None:
+        """The settings a save recorded; ``None`` when it recorded none (an older save, or a
+        match played outside the TUI). A value of the wrong type falls back to its default."""
+        if not settings:
+            return None
+        lesson = settings.get("lesson_mode", True)
+        seconds = settings.get("turn_seconds", 0)
+        pin_hash = settings.get("pin_hash", "")
+        return cls(
+            lesson_mode=lesson if isinstance(lesson, bool) else True,
+            turn_seconds=(
+                seconds if isinstance(seconds, int) and not isinstance(seconds, bool) else 0
+            ),
+            pin_hash=pin_hash if isinstance(pin_hash, str) else "",
+        )
 
 
 @dataclass(frozen=True)
@@ -228,6 +298,8 @@ class GameSession:
         self.turn_of = 0
         """Index into :attr:`humans` of the player at the keyboard."""
         self.facilitation = facilitation or Facilitation()
+        # The room's settings go into the header, so a save restores them.
+        self.lines[0] = {**self.lines[0], "settings": self.facilitation.settings()}
         self.injected: list[str] = []
         """Events the facilitator starts when this quarter resolves (``step(inject=...)``)."""
         self.answers: dict[int, PredictionResult] = {}
@@ -280,7 +352,9 @@ class GameSession:
         cls, content: Content, save: Replay, facilitation: Facilitation | None = None
     ) -> GameSession:
         """Rebuild a saved game; rival bots are fed the same observations again, so they
-        continue exactly as they would have without the save."""
+        continue exactly as they would have without the save. The room's settings are the
+        save's; ``facilitation`` applies only to a save that recorded none (an older file)."""
+        facilitation = Facilitation.from_settings(save.header.settings) or facilitation
         seats = save.bots
         if HUMAN not in seats:
             raise SaveError("this is a replay of a match between bots; nobody to play it")

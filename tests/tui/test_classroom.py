@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from tui_helpers import SIZE, dismiss_notes, end_quarter, new_app, settle
 
 from game.arena.saves import latest_save, read_save
+from game.rules import load_content
 from game.tui.dialogs.facilitator import EventPicker, FacilitatorMenu, PinDialog
 from game.tui.dialogs.message import MessageDialog
 from game.tui.dialogs.prediction import PredictionDialog, parse_number
@@ -20,7 +21,8 @@ from game.tui.screens.lessons import LessonsScreen
 from game.tui.screens.main import MainScreen
 from game.tui.screens.pause import PauseScreen
 from game.tui.screens.report import ReportScreen
-from game.tui.session import GameSession
+from game.tui.screens.title import TitleScreen
+from game.tui.session import HUMAN, Facilitation, GameSession
 
 
 async def start(pilot: Pilot[Any], **form: Any) -> MainScreen:
@@ -276,3 +278,32 @@ def test_prediction_numbers_are_parsed_leniently() -> None:
     assert parse_number("1,200") == 1200
     assert parse_number("up") is None
     assert parse_number("nan") is None and parse_number("1e99") is None
+
+
+async def test_a_loaded_game_keeps_its_room_settings(tmp_path: Path) -> None:
+    """``capwars play --load SAVE`` and Continue restore lesson mode, the timer and the PIN."""
+    content = load_content()
+    room = Facilitation.create(lesson_mode=False, turn_seconds=90, pin="4321")
+    table = content.scenario("tutorial").seats
+    saved = GameSession.create(
+        content, "tutorial", 4, table, [HUMAN, "balanced"], facilitation=room
+    )
+    saved.end_quarter()
+    path = saved.save(tmp_path / "class.jsonl")
+    async with new_app(tmp_path, load=str(path)).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot)
+        assert pilot.app.screen is screen  # lesson mode off: no lesson note
+        assert session_of(pilot).facilitation == room
+        assert "⏱ 1:30" in text(pilot, "#status")
+        await pilot.press("f9")
+        assert isinstance(pilot.app.screen, PinDialog)
+        await pilot.press("4", "3", "2", "1", "enter")
+        assert isinstance(pilot.app.screen, FacilitatorMenu)
+        await pilot.press("escape", "escape", "y")  # back to the title (autosaved)
+        assert isinstance(pilot.app.screen, TitleScreen)
+        pilot.app.session = None  # Continue reads the room from the autosave alone
+        await pilot.press("c")
+        await pilot.pause()
+        assert session_of(pilot).facilitation == room
+        assert session_of(pilot).state.turn == 1

@@ -22,7 +22,7 @@ from game.cli import main
 from game.engine import BidSpot
 from game.rules import load_content
 from game.rules.models import Content, Seat
-from game.tui.session import HUMAN, GameSession
+from game.tui.session import HUMAN, Facilitation, GameSession, hash_pin, pin_matches
 
 CONTENT = load_content()
 
@@ -131,3 +131,53 @@ def test_a_save_from_other_content_says_so(content: Content, tmp_path: Path) -> 
     toml.write_text(toml.read_text().replace("starting_cash = 1500", "starting_cash = 1400"))
     with pytest.raises(SaveError, match="different game content"):
         GameSession.from_save(load_content(other), read_save(path))
+
+
+def test_the_room_settings_are_saved_with_a_hashed_pin_and_restored(
+    content: Content, tmp_path: Path
+) -> None:
+    room = Facilitation.create(lesson_mode=False, turn_seconds=90, pin="4321")
+    table = content.scenario("tutorial").seats
+    session = GameSession.create(
+        content, "tutorial", 4, table, [HUMAN, "balanced"], facilitation=room
+    )
+    play(session, 1)
+    path = session.save(tmp_path / "class.jsonl")
+    header = json.loads(path.read_text().splitlines()[0])
+    settings = header["settings"]
+    assert settings["lesson_mode"] is False and settings["turn_seconds"] == 90
+    assert settings["pin_hash"].startswith("pbkdf2-sha256$")
+    assert "4321" not in json.dumps({k: v for k, v in settings.items() if k != "pin_hash"})
+    assert settings["pin_hash"].split("$")[-1] != "4321" and '"4321"' not in path.read_text()
+    # Salted: the same PIN hashes differently each time.
+    assert Facilitation.create(pin="4321").pin_hash != room.pin_hash
+    assert verify_replay(read_save(path), content).ok  # replays ignore the settings
+
+    loaded = GameSession.from_save(content, read_save(path), Facilitation())
+    assert loaded.facilitation == room
+    assert loaded.facilitation.check_pin("4321") and not loaded.facilitation.check_pin("1234")
+    assert loaded.prediction() is None  # lesson mode stays off
+    again = loaded.save(tmp_path / "again.jsonl")
+    assert json.loads(again.read_text().splitlines()[0])["settings"] == settings
+
+    # A save from before settings were kept still loads, with the room's settings of the game
+    # before it (or the defaults).
+    lines = path.read_text().splitlines()
+    old_header = {k: v for k, v in json.loads(lines[0]).items() if k != "settings"}
+    old = tmp_path / "old.jsonl"
+    old.write_text("\n".join([json.dumps(old_header), *lines[1:]]) + "\n")
+    assert read_save(old).header.settings == {}
+    assert GameSession.from_save(content, read_save(old)).facilitation == Facilitation()
+    assert GameSession.from_save(content, read_save(old), room).facilitation == room
+
+
+def test_pin_hashes_check_only_their_pin() -> None:
+    digest = hash_pin("2468", salt=b"0123456789abcdef", iterations=1000)
+    assert digest == hash_pin("2468", salt=b"0123456789abcdef", iterations=1000)
+    assert pin_matches("2468", digest) and not pin_matches("2469", digest)
+    assert hash_pin("") == "" and not pin_matches("2468", "")
+    assert not pin_matches("2468", "md5$1$00$00") and not pin_matches("2468", "garbage")
+    assert Facilitation().check_pin("anything")  # no PIN set: nothing to check
+    assert Facilitation.from_settings({}) is None
+    odd = Facilitation.from_settings({"lesson_mode": "yes", "turn_seconds": True, "pin_hash": 5})
+    assert odd == Facilitation()

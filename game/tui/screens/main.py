@@ -202,13 +202,13 @@ class MainScreen(Screen[None]):
         return (
             f"Turn timer: {timer} · Catch-up rule: {'on' if self.session.catch_up else 'off'}"
             f" · Lesson mode: {'on' if f.lesson_mode else 'off'}"
-            f" · PIN: {'set' if f.pin else 'none'}"
+            f" · PIN: {'set' if f.has_pin else 'none'}"
         )
 
     def _with_pin(self, then: Callable[[], None], why: str) -> None:
         """Run ``then`` once the facilitator PIN is given (at once if there is none)."""
-        pin = self.session.facilitation.pin
-        if not pin:
+        facilitation = self.session.facilitation
+        if not facilitation.has_pin:
             then()
             return
         from game.tui.dialogs.facilitator import PinDialog
@@ -217,7 +217,7 @@ class MainScreen(Screen[None]):
             if ok:
                 then()
 
-        self.app.push_screen(PinDialog(pin, why), checked)
+        self.app.push_screen(PinDialog(facilitation.check_pin, why), checked)
 
     def action_facilitator(self) -> None:
         self._with_pin(self._facilitator_menu, "Facilitator menu")
@@ -255,7 +255,8 @@ class MainScreen(Screen[None]):
     def _pause(self) -> None:
         from game.tui.screens.pause import PauseScreen
 
-        self.app.push_screen(PauseScreen(self.session.facilitation.pin))
+        facilitation = self.session.facilitation
+        self.app.push_screen(PauseScreen(facilitation.check_pin if facilitation.has_pin else None))
 
     def action_lessons(self) -> None:
         from game.tui.screens.lessons import LessonsScreen

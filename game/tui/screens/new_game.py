@@ -377,7 +377,7 @@ class NewGameScreen(Screen[None]):
             error.update(f"Seed: enter a whole number from 0 to {MAX_SEED}.")
             return
         pin = self.query_one("#pin", Input).value.strip()
-        facilitation = Facilitation(
+        facilitation = Facilitation.create(
             lesson_mode=self.query_one("#lesson-mode", Select).value is True,
             turn_seconds=self._count("#turn-timer"),
             pin=pin,

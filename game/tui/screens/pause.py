@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -23,9 +24,10 @@ class PauseScreen(ModalScreen[None]):
     stops_clock = True
     AUTO_FOCUS = None
 
-    def __init__(self, pin: str = ""):
+    def __init__(self, check_pin: Callable[[str], bool] | None = None):
+        """``check_pin``: the facilitator PIN's check (``None``: no PIN, Enter resumes)."""
         super().__init__()
-        self.pin = pin
+        self.check_pin = check_pin
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pause-box"):
@@ -33,7 +35,7 @@ class PauseScreen(ModalScreen[None]):
             yield Static("The facilitator has paused the game. Eyes to the front.", classes="dim")
             with Center():
                 button = Button(
-                    "Resume (facilitator PIN)" if self.pin else "Resume (Enter)",
+                    "Resume (facilitator PIN)" if self.check_pin else "Resume (Enter)",
                     id="resume",
                     variant="primary",
                 )
@@ -47,7 +49,7 @@ class PauseScreen(ModalScreen[None]):
         self.action_resume()
 
     def action_resume(self) -> None:
-        if not self.pin:
+        if self.check_pin is None:
             self.dismiss(None)
             return
         from game.tui.dialogs.facilitator import PinDialog
@@ -56,4 +58,4 @@ class PauseScreen(ModalScreen[None]):
             if ok:
                 self.dismiss(None)
 
-        self.app.push_screen(PinDialog(self.pin, "Resume"), checked)
+        self.app.push_screen(PinDialog(self.check_pin, "Resume"), checked)
