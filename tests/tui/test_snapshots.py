@@ -41,3 +41,13 @@ def test_main_screen_overview_light_theme(snap_compare: Any, tmp_path: Path) -> 
 
     app = new_app(tmp_path, "tutorial", seed=7, autosave=False)
     assert snap_compare(app, terminal_size=(80, 24), run_before=play)
+
+
+def test_main_screen_opening_overview(snap_compare: Any, tmp_path: Path) -> None:
+    """Before the first quarter the charts show the opening figures, at 80×24."""
+
+    async def play(pilot: Pilot[Any]) -> None:
+        await start_game(pilot)
+
+    app = new_app(tmp_path, "standard", seed=7, autosave=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=play)

@@ -93,11 +93,31 @@ class LineChart(PlotextPlot):
                 plt.plot(list(xs), list(ys), label=name[:14], marker="braille")
                 drawn = True
         if not drawn:
-            plt.text("no quarter played yet", 0.5, 0.5, alignment="center")
+            plt.text("no data yet", 0.5, 0.5, alignment="center")
             plt.xlim(0, 1)
             plt.ylim(0, 1)
         if ylabel:
             plt.ylabel(ylabel)
+        self._version += 1
+        self.refresh()
+
+    def show_bars(self, title: str, bars: dict[str, float]) -> None:
+        """Draw one horizontal bar per label (first label on top): figures at a single moment,
+        such as the opening ones before any quarter is played."""
+        data = ("bars", title, tuple(bars.items()))
+        if data == self._data:
+            return
+        self._data = data
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(title)
+        labels = list(bars)[::-1]  # plotext draws the first bar at the bottom
+        values = [max(bars[k], 0.0) for k in labels]
+        if labels:
+            plt.bar(labels, values, orientation="horizontal", width=0.6)
+            plt.ylim(0.2, len(labels) + 0.8)  # a lone bar does not fill the whole box
+            plt.xticks([])  # the labels carry the values
         self._version += 1
         self.refresh()
 

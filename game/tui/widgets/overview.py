@@ -11,6 +11,9 @@ from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import Section
 
+OPENING_NOTE = "Opening figures: the charts draw lines once the first quarter is played."
+"""Under the charts before the first quarter (fits 80 columns)."""
+
 
 class OverviewSection(Section):
     HELP_TEXT = (
@@ -24,8 +27,34 @@ class OverviewSection(Section):
             yield LineChart(id="chart-spot")
             yield LineChart(id="chart-capacity")
             yield LineChart(id="chart-cash")
+        yield Static(OPENING_NOTE, id="chart-note", classes="hint")
         yield Static("Capacity waterfall of your own infrastructure (kGPU)", classes="subtitle")
         yield DataTable(id="waterfall", cursor_type="none", zebra_stripes=True)
+
+    def _show_opening(self, view: SeatView, names: dict[str, str]) -> None:
+        """Before the first quarter: the opening spot prices, the capacity you start with
+        (reserved contracts running now, your own accelerators) and your cash."""
+        obs, me = view.obs, view.obs.me
+        self.query_one("#chart-spot", LineChart).show_bars(
+            "Spot $M now",
+            {f"{names[p.id]} {p.spot_price:.2f}": p.spot_price for p in obs.providers},
+        )
+        capacity = {
+            f"{names.get(pid, pid)} {float(q[0]):.1f}": float(q[0])
+            for pid, q in me.reserved_schedule.items()
+            if len(q) and q[0] > 0.05
+        }
+        owned = float(me.chips_perf.sum())
+        if owned > 0.05 or not capacity:
+            capacity[f"Own {owned:.1f}"] = owned
+        self.query_one("#chart-capacity", LineChart).show_bars("Capacity now", capacity)
+        self.query_one("#chart-cash", LineChart).show_bars(
+            "Cash $M now",
+            {
+                f"Cash {me.cash:,.0f}": me.cash,
+                f"Credit {me.credit_limit - me.debt:,.0f}": me.credit_limit - me.debt,
+            },
+        )
 
     def on_mount(self) -> None:
         table = self.query_one("#waterfall", DataTable)
@@ -34,16 +63,21 @@ class OverviewSection(Section):
     def show(self, view: SeatView) -> None:
         obs = view.obs
         names = {p.id: p.name.split()[0] for p in obs.providers}
-        self.query_one("#chart-spot", LineChart).show(
-            "Spot $M/kGPU-q",
-            {names[k]: v for k, v in obs.spot_history.items()},
-        )
-        h = view.history
-        self.query_one("#chart-capacity", LineChart).show(
-            "Capacity vs demand",
-            {"capacity": h["capacity"], "demand": h["demand"]},
-        )
-        self.query_one("#chart-cash", LineChart).show("Cash $M", {"cash": h["cash"]})
+        opening = not view.history["cash"]
+        self.query_one("#chart-note", Static).display = opening
+        if opening:
+            self._show_opening(view, names)
+        else:
+            self.query_one("#chart-spot", LineChart).show(
+                "Spot $M/kGPU-q",
+                {names[k]: v for k, v in obs.spot_history.items()},
+            )
+            h = view.history
+            self.query_one("#chart-capacity", LineChart).show(
+                "Capacity vs demand",
+                {"capacity": h["capacity"], "demand": h["demand"]},
+            )
+            self.query_one("#chart-cash", LineChart).show("Cash $M", {"cash": h["cash"]})
         table = self.query_one("#waterfall", DataTable)
         table.clear()
         report = view.report
