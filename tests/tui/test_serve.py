@@ -132,6 +132,8 @@ async def test_a_websocket_session_shows_the_title_screen_with_its_own_saves(
     for text in texts:
         assert TAGLINE in text
         assert "oad a saved game" in text  # the title menu (its L is drawn bold)
+        # In a browser the logo is plain ASCII (fallback fonts break up the half blocks).
+        assert r"\_/\_/" in text and "▄▄▄" not in text
     assert session_saves(saves, first).is_dir() and session_saves(saves, second).is_dir()
 
 

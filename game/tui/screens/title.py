@@ -21,6 +21,13 @@ LOGO = """\
  █   █▄▄█ █▄▄▀ █▄▄█ █    █  █  ▀▄▀    █ ▄ █ █▄▄█ █▄▄▀ ▀▄▄
  ▀▀▀ ▀  ▀ ▀    ▀  ▀  ▀▀▀ ▀  ▀   ▀      ▀ ▀  ▀  ▀ ▀  ▀ ▄▄▄▀"""
 
+WEB_LOGO = r"""  ___   _   ___  _   ___ ___ _______   __ __      ___   ___  ___
+ / __| /_\ | _ \/_\ / __|_ _|_   _\ \ / / \ \    / /_\ | _ \/ __|
+| (__ / _ \|  _/ _ \ (__ | |  | |  \ V /   \ \/\/ / _ \|   /\__ \
+ \___/_/ \_\_|/_/ \_\___|___| |_|   |_|     \_/\_/_/ \_\_|_\|___/"""
+"""The logo in a browser (``capwars serve``): plain ASCII. The page's fallback fonts draw the
+half-block characters of :data:`LOGO` at uneven widths and heights, which breaks up its letters."""
+
 TAGLINE = "Spot, reserve, build, or design your own chips: survive the AI compute crunch."
 
 
@@ -39,7 +46,7 @@ class TitleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
-            yield Static(LOGO, id="logo")
+            yield Static(WEB_LOGO if self.app.is_web else LOGO, id="logo", markup=False)
             yield Static(TAGLINE, id="tagline")
             with Center():
                 yield OptionList(id="title-menu")
