@@ -69,6 +69,7 @@ async def test_lesson_notes_show_once_per_quarter_and_can_be_read_again(tmp_path
     async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         session = session_of(pilot)
+        assert not session.catch_up and session.lines[0]["catch_up"] is False  # off by default
         first = session.state.world.scenario.lessons[0]
         assert isinstance(pilot.app.screen, MessageDialog)
         assert pilot.app.screen.title_text == first.title
@@ -118,7 +119,7 @@ async def test_prediction_is_asked_recorded_and_compared_in_the_report(tmp_path:
 
 async def test_hot_seat_teams_each_answer_behind_the_hand_over(tmp_path: Path) -> None:
     async with new_app(tmp_path, "packaging-fire").run_test(size=SIZE) as pilot:
-        await start(pilot, humans=2)
+        await start(pilot, humans=2, **{"turn-timer": 60})
         await dismiss_notes(pilot)
         session = session_of(pilot)
         turn = session.state.world.scenario.predictions[0].turn
@@ -131,7 +132,9 @@ async def test_hot_seat_teams_each_answer_behind_the_hand_over(tmp_path: Path) -
         await pilot.press("5", "enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, HandoverScreen)
-        assert "prediction" in text(pilot, "#handover-rules")
+        rules = text(pilot, "#handover-rules")
+        assert "prediction" in rules
+        assert "1:00" in rules and "orders placed so far" in rules  # the turn timer
         await pilot.press("enter")
         await dismiss_notes(pilot)
         await pilot.press("e", "y")
@@ -146,16 +149,6 @@ async def test_hot_seat_teams_each_answer_behind_the_hand_over(tmp_path: Path) -
         assert lines["predictions"]["1"]["answer"] == 6.5
         assert lines["predictions"]["0"]["vendor"] == "verdant"
         assert set(session.predicted[turn]) == {0, 1}
-
-
-async def test_lesson_mode_off_asks_nothing(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
-        screen = await start(pilot, **{"lesson-mode": False})
-        assert pilot.app.screen is screen  # no lesson note
-        session = session_of(pilot)
-        await skip_to(pilot, session.state.world.scenario.predictions[0].turn)
-        await end_quarter(pilot)
-        assert "predictions" not in session.lines[-1]
 
 
 async def test_facilitator_starts_an_event_live(tmp_path: Path) -> None:
@@ -233,34 +226,21 @@ async def test_turn_timer_counts_down_and_ends_the_quarter(tmp_path: Path) -> No
         assert screen.seconds_left is not None and 85 <= screen.seconds_left <= 90
 
 
-async def test_turn_timer_rules_are_on_the_hand_over(tmp_path: Path) -> None:
+async def test_catch_up_on_and_lesson_mode_off_are_chosen_at_new_game(tmp_path: Path) -> None:
     async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
-        await start(pilot, humans=2, **{"turn-timer": 60})
-        await dismiss_notes(pilot)
-        await pilot.press("e", "y")
-        assert isinstance(pilot.app.screen, HandoverScreen)
-        assert "1:00" in text(pilot, "#handover-rules")
-        assert "orders placed so far" in text(pilot, "#handover-rules")
-
-
-async def test_catch_up_rule_is_chosen_at_new_game_and_shown(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
-        await start(pilot, **{"catch-up": True})
-        await dismiss_notes(pilot)
+        screen = await start(pilot, **{"catch-up": True, "lesson-mode": False})
+        assert pilot.app.screen is screen  # lesson mode off: no lesson note
         session = session_of(pilot)
         assert session.catch_up
         assert session.lines[0]["catch_up"] is True
         assert "catch-up on" in text(pilot, "#status")
         await pilot.press("f1")
         assert "Catch-up rule on" in text(pilot, "#game-rules")
-
-
-async def test_catch_up_is_off_by_default(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
-        await start(pilot)
-        session = session_of(pilot)
-        assert not session.catch_up
-        assert session.lines[0]["catch_up"] is False
+        await pilot.press("escape")
+        # ... and no prediction question either.
+        await skip_to(pilot, session.state.world.scenario.predictions[0].turn)
+        await end_quarter(pilot)
+        assert "predictions" not in session.lines[-1]
 
 
 async def test_a_class_sets_human_teams_and_bots_fill_the_rest(tmp_path: Path) -> None:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+import pytest_asyncio
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 from tui_helpers import (
     SIZE,
@@ -29,6 +34,7 @@ from game.engine import (
     SetServicePrice,
     SetTrainingShare,
 )
+from game.rules import load_content
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.message import MessageDialog
@@ -41,174 +47,162 @@ from game.tui.screens.new_game import NewGameScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.title import TitleScreen
 from game.tui.screens.too_small import TooSmallScreen
+from game.tui.session import GameSession
 
 
-async def test_new_game_from_the_title_screen(tmp_path: Path) -> None:
-    app = new_app(tmp_path)
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
+    """One `standard` game shared by the tests of orders and dialogs (starting an app and a
+    game is most of a Pilot test's time); each test begins with :func:`planning`."""
+    app = new_app(tmp_path_factory.mktemp("standard"), "standard", autosave=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, TitleScreen)
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, NewGameScreen)
-        app.screen.query_one("#seed", Input).value = "42"
-        app.screen.query_one("#company", Input).value = "Test Bank"
-        await pilot.click("#start")
-        await pilot.pause()
-        await dismiss_notes(pilot)
-        assert isinstance(app.screen, MainScreen)
-        assert app.session is not None
-        assert app.session.state.seed == 42
-        assert app.session.state.names[0] == "Test Bank"
-        assert "Test Bank" in str(app.screen.query_one("#status", Static).render())
-
-
-async def test_market_orders_bid_and_reserve(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
         await start_game(pilot)
-        await pilot.press("2")
-        await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 3, "max_price": 7})
-        await submit(pilot)
-        await fill_order(pilot, "r", {"provider": "stratus", "quantity": 2, "term": 4})
-        await submit(pilot)
-        session = pilot.app.session
-        assert session is not None
-        assert session.pending[0] == [
-            BidSpot(provider="nimbus", quantity=3, max_price=7),
-            Reserve(provider="stratus", quantity=2, term=4),
-        ]
-        await end_quarter(pilot)
-        assert session.state.turn == 1
-        assert session.last_report is not None
-        assert session.last_report.applied[0]
+        yield pilot
 
 
-async def test_infrastructure_and_research_orders(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
-        await start_game(pilot)
-        session = pilot.app.session
-        assert session is not None
-        obs = session.view().obs
-        sku = next(c.id for c in obs.chips if c.available and not c.custom)
-        region = obs.regions[0].id
-        await pilot.press("3")
-        await fill_order(pilot, "c", {"sku": sku, "region": region, "quantity": 0.5})
-        await submit(pilot)
-        await fill_order(pilot, "n", {"region": region, "quantity": 1})
-        await submit(pilot)
-        await fill_order(pilot, "d", {"region": region, "megawatts": 20})
-        await submit(pilot)
-        tech = next(t.id for t in obs.me.research if not t.prerequisites)
-        await pilot.press("4")
-        await fill_order(pilot, "f", {"tech": tech, "amount": 10})
-        await submit(pilot)
-        await fill_order(pilot, "p", {"price": 11})
-        await submit(pilot)
-        await fill_order(pilot, "t", {"share": 30})
-        await submit(pilot)
-        kinds = [type(a) for a in session.pending[0]]
-        assert kinds == [
-            OrderChips,
-            OrderNetwork,
-            BuildDatacenter,
-            FundResearch,
-            SetServicePrice,
-            SetTrainingShare,
-        ]
-        await end_quarter(pilot)
-        report = session.last_report
-        assert report is not None and len(report.applied[0]) == 6, report.rejected[0]
-        assert abs(session.state.training_share[0] - 0.3) < 1e-9
-
-
-async def test_dialog_rejects_bad_quantities_inline(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
-        await start_game(pilot)
-        for text, expected in (
-            ("abc", "not a number"),
-            ("-5", "must not be negative"),
-            ("1e12", "less than or equal"),
-            ("", "enter a number"),
-        ):
-            dialog = await fill_order(pilot, "b", {"quantity": text})
-            verdict = str(dialog.query_one("#verdict", Static).render())
-            assert expected in verdict, (text, verdict)
-            dialog.query_one("#field-quantity", Input).focus()
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(pilot.app.screen, ActionDialog)
-            await pilot.press("escape")
-            await pilot.pause()
-        # An illegal action shows its reason before submission.
-        dialog = await fill_order(pilot, "b", {"provider": "stratus", "max_price": 0.5})
-        assert "reserve price" in str(dialog.query_one("#verdict", Static).render())
-        assert dialog.query_one("#submit").disabled
-        await pilot.press("escape")
+async def planning(pilot: Pilot[Any]) -> GameSession:
+    """The shared game back at the main screen with no pending orders, on the Overview."""
+    app = pilot.app
+    while not isinstance(app.screen, MainScreen):
+        app.pop_screen()
         await pilot.pause()
-        assert pilot.app.session is not None and pilot.app.session.pending[0] == []
+    session = app.session
+    assert session is not None
+    session.pending = {seat: [] for seat in session.humans}
+    app.screen.refresh_view()
+    await pilot.press("1")
+    return session
 
 
-async def test_orders_can_be_edited_and_removed(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
-        await start_game(pilot)
-        await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 3, "max_price": 7})
-        await submit(pilot)
-        await fill_order(pilot, "p", {"price": 12})
-        await submit(pilot)
-        await pilot.press("7")
-        await pilot.pause()
-        await pilot.press("enter")  # edit the first order
-        await pilot.pause()
-        dialog = pilot.app.screen
-        assert isinstance(dialog, ActionDialog)
-        dialog.query_one("#field-quantity", Input).value = "4"
-        await submit(pilot)
-        session = pilot.app.session
-        assert session is not None
-        assert session.pending[0][0] == BidSpot(provider="nimbus", quantity=4, max_price=7)
-        await pilot.press("x")
-        await pilot.pause()
-        assert session.pending[0] == [SetServicePrice(price=12)]
-        assert "projected" in str(pilot.app.screen.query_one("#projected", Static).render())
+@pytest.mark.asyncio(loop_scope="module")
+async def test_market_orders_bid_and_reserve(standard: Pilot[Any]) -> None:
+    pilot = standard
+    session = await planning(pilot)
+    turn = session.state.turn
+    await pilot.press("2")
+    await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 3, "max_price": 7})
+    await submit(pilot)
+    await fill_order(pilot, "r", {"provider": "stratus", "quantity": 2, "term": 4})
+    await pilot.click("#submit")  # the mouse works too
+    await pilot.pause()
+    assert session.pending[0] == [
+        BidSpot(provider="nimbus", quantity=3, max_price=7),
+        Reserve(provider="stratus", quantity=2, term=4),
+    ]
+    await end_quarter(pilot)
+    assert session.state.turn == turn + 1
+    assert session.last_report is not None
+    assert session.last_report.applied[0]
 
 
-async def test_ending_quarters_shows_the_report(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
-        await start_game(pilot)
-        await pilot.press("e")
+@pytest.mark.asyncio(loop_scope="module")
+async def test_infrastructure_and_research_orders(standard: Pilot[Any]) -> None:
+    pilot = standard
+    session = await planning(pilot)
+    obs = session.view().obs
+    sku = next(c.id for c in obs.chips if c.available and not c.custom)
+    region = obs.regions[0].id
+    await pilot.press("3")
+    await fill_order(pilot, "c", {"sku": sku, "region": region, "quantity": 0.5})
+    await submit(pilot)
+    await fill_order(pilot, "n", {"region": region, "quantity": 1})
+    await submit(pilot)
+    await fill_order(pilot, "d", {"region": region, "megawatts": 20})
+    await submit(pilot)
+    tech = next(t.id for t in obs.me.research if not t.prerequisites)
+    await pilot.press("4")
+    await fill_order(pilot, "f", {"tech": tech, "amount": 10})
+    await submit(pilot)
+    await fill_order(pilot, "p", {"price": 11})
+    await submit(pilot)
+    await fill_order(pilot, "t", {"share": 30})
+    await submit(pilot)
+    kinds = [type(a) for a in session.pending[0]]
+    assert kinds == [
+        OrderChips,
+        OrderNetwork,
+        BuildDatacenter,
+        FundResearch,
+        SetServicePrice,
+        SetTrainingShare,
+    ]
+    await end_quarter(pilot)
+    report = session.last_report
+    assert report is not None and len(report.applied[0]) == 6, report.rejected[0]
+    assert abs(session.state.training_share[0] - 0.3) < 1e-9
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_dialog_rejects_bad_quantities_inline(standard: Pilot[Any]) -> None:
+    pilot = standard
+    session = await planning(pilot)
+    dialog = await fill_order(pilot, "b", {})
+    for text, expected in (
+        ("abc", "not a number"),
+        ("-5", "must not be negative"),
+        ("1e12", "less than or equal"),
+        ("", "enter a number"),
+    ):
+        field = dialog.query_one("#field-quantity", Input)
+        field.value = text
         await pilot.pause()
-        await pilot.press("y")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, ReportScreen)
-        spot = str(pilot.app.screen.query_one("#report-spot", Static).render())
-        assert "spot $" in spot
-        await dismiss_notes(pilot)
-        await end_quarter(pilot)
-        await dismiss_notes(pilot)
-        assert isinstance(pilot.app.screen, MainScreen)
-        assert pilot.app.session is not None and pilot.app.session.state.turn == 2
-        # Autosave every quarter.
-        assert sorted(p.name for p in tmp_path.glob("autosave-*")) == [
-            "autosave-001.jsonl",
-            "autosave-002.jsonl",
-        ]
+        verdict = str(dialog.query_one("#verdict", Static).render())
+        assert expected in verdict, (text, verdict)
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is dialog  # nothing submitted
+    await pilot.press("escape")
+    await pilot.pause()
+    # An illegal action shows its reason before submission.
+    dialog = await fill_order(pilot, "b", {"provider": "stratus", "max_price": 0.5})
+    assert "reserve price" in str(dialog.query_one("#verdict", Static).render())
+    assert dialog.query_one("#submit").disabled
+    await pilot.press("escape")
+    await pilot.pause()
+    assert session.pending[0] == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_orders_can_be_edited_and_removed(standard: Pilot[Any]) -> None:
+    pilot = standard
+    await planning(pilot)
+    await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 3, "max_price": 7})
+    await submit(pilot)
+    await fill_order(pilot, "p", {"price": 12})
+    await submit(pilot)
+    await pilot.press("7")
+    await pilot.pause()
+    await pilot.press("enter")  # edit the first order
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ActionDialog)
+    dialog.query_one("#field-quantity", Input).value = "4"
+    await submit(pilot)
+    session = pilot.app.session
+    assert session is not None
+    assert session.pending[0][0] == BidSpot(provider="nimbus", quantity=4, max_price=7)
+    await pilot.press("x")
+    await pilot.pause()
+    assert session.pending[0] == [SetServicePrice(price=12)]
+    assert "projected" in str(pilot.app.screen.query_one("#projected", Static).render())
 
 
 async def test_save_then_load_restores_the_same_state(tmp_path: Path) -> None:
     async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
-        await start_game(pilot)
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        # Quarters are ended through the UI elsewhere; here they only make the game worth saving.
         for _ in range(3):
-            await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 2, "max_price": 9})
-            await submit(pilot)
-            await end_quarter(pilot)
-            await dismiss_notes(pilot)
+            session.add_order(BidSpot(provider="nimbus", quantity=2, max_price=9))
+            session.end_quarter()
+        screen.refresh_view()
         await pilot.press("s")
         await pilot.pause()
         pilot.app.screen.query_one(Input).value = "mygame"
         await pilot.press("enter")
         await pilot.pause()
-        session = pilot.app.session
-        assert session is not None
         saved_hash = session.state.last_hash
     path = tmp_path / "mygame.jsonl"
     assert read_save(path).quarters[-1].hash == saved_hash
@@ -218,21 +212,21 @@ async def test_save_then_load_restores_the_same_state(tmp_path: Path) -> None:
         await dismiss_notes(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.session is not None and app.session.state.last_hash == saved_hash
-    # Continue from the title screen picks the newest save.
-    app = new_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        # Continue from the title screen picks the newest save: the autosave made on leaving.
+        await pilot.press("escape", "y")
+        assert isinstance(app.screen, TitleScreen)
+        app.session = None
         await pilot.press("c")
         await pilot.pause()
         await dismiss_notes(pilot)
         assert app.session is not None and app.session.state.last_hash == saved_hash
+        assert isinstance(app.screen, MainScreen)
 
 
 async def test_broken_saves_get_a_clear_message_and_the_rest_stay_listed(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
-        await start_game(pilot)
-        await end_quarter(pilot)
-    good = next(tmp_path.glob("autosave-*"))
+    session = GameSession.new(load_content(), "tutorial", 11)
+    session.end_quarter()
+    good = session.autosave(tmp_path)
     text = good.read_text()
     (tmp_path / "truncated.jsonl").write_text(text[: len(text) - 40])
     (tmp_path / "garbage.jsonl").write_bytes(b"\x00\xff not json")
@@ -311,9 +305,21 @@ async def test_the_whole_tutorial_through_the_ui(tmp_path: Path) -> None:
             if quarter == 0:
                 await fill_order(pilot, "r", {"provider": "nimbus", "quantity": 3, "term": 4})
                 await submit(pilot)
-            await fill_order(pilot, "b", {"provider": "ironlattice", "quantity": 2, "max_price": 8})
-            await submit(pilot)
+            if quarter % 2 == 0:  # a spot bid every other quarter; the rest hold
+                await fill_order(
+                    pilot, "b", {"provider": "ironlattice", "quantity": 2, "max_price": 8}
+                )
+                await submit(pilot)
             await end_quarter(pilot)
+            if quarter == 0:  # the quarter report explains the spot prices
+                assert isinstance(pilot.app.screen, ReportScreen)
+                spot = str(pilot.app.screen.query_one("#report-spot", Static).render())
+                assert "spot $" in spot
+            if quarter == 1:  # an autosave every quarter
+                assert sorted(p.name for p in tmp_path.glob("autosave-*")) == [
+                    "autosave-001.jsonl",
+                    "autosave-002.jsonl",
+                ]
         assert session.over
         assert isinstance(pilot.app.screen, GameOverScreen)
         title = str(pilot.app.screen.query_one("#over-title", Static).render())
@@ -323,15 +329,16 @@ async def test_the_whole_tutorial_through_the_ui(tmp_path: Path) -> None:
         assert isinstance(pilot.app.screen, TitleScreen)
 
 
-async def test_help_shows_context_and_glossary(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
-        await start_game(pilot)
-        await pilot.press("2")
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, HelpScreen)
-        assert "spot auction" in str(pilot.app.screen.query_one("#context-help", Static).render())
-        assert "kGPU" in str(pilot.app.screen.query_one("#glossary", Static).render())
+@pytest.mark.asyncio(loop_scope="module")
+async def test_help_shows_context_and_glossary(standard: Pilot[Any]) -> None:
+    pilot = standard
+    await planning(pilot)
+    await pilot.press("2")
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HelpScreen)
+    assert "spot auction" in str(pilot.app.screen.query_one("#context-help", Static).render())
+    assert "kGPU" in str(pilot.app.screen.query_one("#glossary", Static).render())
 
 
 async def test_too_small_terminal_asks_for_room(tmp_path: Path) -> None:
@@ -344,8 +351,11 @@ async def test_too_small_terminal_asks_for_room(tmp_path: Path) -> None:
         assert isinstance(app.screen, TitleScreen)
 
 
-async def test_new_game_builds_the_table(tmp_path: Path) -> None:
-    async with new_app(tmp_path, "standard").run_test(size=SIZE) as pilot:
+async def test_new_game_from_the_title_screen_builds_the_table(tmp_path: Path) -> None:
+    async with new_app(tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TitleScreen)
+        await pilot.press("n")
         await pilot.pause()
         screen = pilot.app.screen
         assert isinstance(screen, NewGameScreen)
@@ -370,7 +380,7 @@ async def test_new_game_builds_the_table(tmp_path: Path) -> None:
         screen.query_one("#seed", Input).value = "99"
         await pilot.pause()
         assert "$150M cash" in str(screen.query_one("#industry-description", Static).render())
-        await pilot.press("ctrl+s")
+        await pilot.click("#start")
         await pilot.pause()
         await dismiss_notes(pilot)
         session = pilot.app.session
@@ -383,6 +393,7 @@ async def test_new_game_builds_the_table(tmp_path: Path) -> None:
             "conglomerate",
         ]
         assert session.state.seed == 99
+        assert "Tiny Labs" in str(pilot.app.screen.query_one("#status", Static).render())
         header = session.lines[0]
         assert [p["industry"] for p in header["players"]] == [
             "startup",

@@ -207,12 +207,15 @@ async def test_headless_chromium_renders_the_title_screen(
                     )
                     rendered = bool(result.get("result", {}).get("value"))
                 assert rendered, "the page never received the app's output"
-                await asyncio.sleep(2.0)  # the title screen's first frames
-                shot = await call("Page.captureScreenshot", format="png")
-        png = base64.b64decode(shot["data"])
+                # The title screen's first frames: the intro card alone compresses to ~11 kB,
+                # the title screen's text and logo to ~25 kB.
+                png = b""
+                while len(png) <= 18_000 and time.monotonic() - started < 45:
+                    await asyncio.sleep(0.25)
+                    shot = await call("Page.captureScreenshot", format="png")
+                    png = base64.b64decode(shot["data"])
         (tmp_path / "title.png").write_bytes(png)
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
-        # The intro card alone compresses to ~11 kB; the title screen's text and logo to ~25 kB.
         assert len(png) > 18_000, len(png)
         new = set(saves.iterdir()) - before
         assert len(new) == 1 and SESSION_RE.fullmatch(next(iter(new)).name[len("session-") :])
