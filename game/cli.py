@@ -20,19 +20,14 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import game
-from game.rules.loader import (
-    SCENARIO_DIR,
-    ContentError,
-    is_scenario_path,
-    load_content,
-    load_scenario_file,
-    resolve_scenario,
-)
+from game.arena.errors import ReplayError
 from game.rules.paths import resolve_content_dir
+from game.rules.problems import ContentError
 
 if TYPE_CHECKING:
     from game.arena.match import MatchOutcome
@@ -71,7 +66,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    if args.scenario is not None and is_scenario_path(args.scenario):
+    if args.scenario is not None and _is_scenario_path(args.scenario):
         # The terminal UI loads a content folder: play a scenario file from a temporary copy
         # of the folder with the file added (last, so the content hash is that of
         # resolve_scenario and the saves verify with --scenario FILE).
@@ -85,6 +80,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def scenario_folder(content_dir: str | None, scenario_file: str) -> Iterator[tuple[Path, str]]:
     """A temporary copy of a content folder with one scenario file added, and its id."""
+    from game.rules.loader import SCENARIO_DIR, load_content, load_scenario_file
+
     root = resolve_content_dir(content_dir)
     if content_dir is not None and not root.is_dir():
         raise UserError(f"no content folder at {content_dir}")
@@ -277,6 +274,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_content_check(args: argparse.Namespace) -> int:
     """Check a content folder and report every problem."""
     from game.rules.check import run_content_check
+    from game.rules.loader import is_scenario_path
 
     directory = args.directory if args.directory is not None else args.content
     if args.directory is not None and Path(args.directory).is_file():
@@ -404,6 +402,8 @@ def _progress(stream: TextIO) -> Any:
 
 
 def _content(args: argparse.Namespace) -> Content:
+    from game.rules.loader import load_content
+
     if args.content is not None and not Path(args.content).is_dir():
         raise UserError(f"no content folder at {args.content}")
     return load_content(args.content)
@@ -419,6 +419,8 @@ def _scenario(content: Content, scenario_id: str) -> Any:
 def _scenario_of(args: argparse.Namespace, content: Content) -> tuple[Content, Scenario]:
     """The content to play with and the scenario ``--scenario ID_OR_PATH`` names: a scenario
     file's problems raise :class:`ContentError` (each listed), an unknown id a one-line error."""
+    from game.rules.loader import resolve_scenario
+
     try:
         content, scenario_id = resolve_scenario(content, args.scenario)
     except KeyError as exc:
@@ -429,6 +431,8 @@ def _scenario_of(args: argparse.Namespace, content: Content) -> tuple[Content, S
 def replay_content(args: argparse.Namespace) -> Content:
     """The content a replay is re-simulated with: ``--content``, plus ``--scenario FILE`` for a
     match of a scenario file."""
+    from game.rules.loader import is_scenario_path, resolve_scenario
+
     content = _content(args)
     scenario_file = getattr(args, "scenario", None)
     if scenario_file:
@@ -460,7 +464,8 @@ def _check_seed(seed: int) -> None:
 # The parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The capwars parser; with ``argv``, only the heavy command it names is fully loaded."""
     # --content is accepted before or after the command: the sub-parsers' copy defaults to
     # SUPPRESS so it does not overwrite a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
@@ -561,26 +566,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(handler=cmd_bench)
 
-    from game.arena.balance import register_cli as register_balance
-    from game.arena.tournament import register_cli as register_tournament
-
-    register_tournament(commands)
-    register_balance(commands)
-
-    from game.classroom.report import register_cli as register_report
-    from game.classroom.results import register_cli as register_class
-
-    register_report(commands)
-    register_class(commands)
-
-    from game.serve import register_cli as register_serve
-
-    register_serve(commands)
+    _add_plugins(commands, argv)
 
     # No command at all means 'play'.
     _play_options(parser)
     parser.set_defaults(handler=cmd_play)
     return parser
+
+
+PLUGINS: dict[str, tuple[str, str]] = {
+    "tournament": ("game.arena.tournament", "run bot tournaments and show their leaderboards"),
+    "validate": (
+        "game.arena.tournament",
+        "play a short self-check match with a bot and report pass or fail",
+    ),
+    "balance": ("game.arena.balance", "measure the rival roster's balance figures"),
+    "report": (
+        "game.classroom.report",
+        "write a match's debrief: one HTML page with charts, and CSV files",
+    ),
+    "class": (
+        "game.classroom.results",
+        "class play: export a team's result, merge a class's results",
+    ),
+    "serve": (
+        "game.serve",
+        "play in web browsers (needs the 'web' extra; loopback only by default)",
+    ),
+}
+"""Commands whose modules are heavy (engine, rivals, reports): ``module``, one-line help."""
+
+
+def _add_plugins(commands: Any, argv: Sequence[str] | None) -> None:
+    """Register the heavy commands. Only the module of the command being run is imported (so
+    ``capwars`` reaches its title screen without loading the engine); the others appear in
+    ``--help`` with their one-line help. Without ``argv`` every module is loaded."""
+    wanted = set(PLUGINS) if argv is None else {a for a in argv if a in PLUGINS}
+    modules = {PLUGINS[name][0] for name in wanted}
+    for module in sorted(modules):
+        import_module(module).register_cli(commands)
+    registered = {name for name in PLUGINS if PLUGINS[name][0] in modules}
+    for name, (_, text) in PLUGINS.items():
+        if name not in registered:
+            commands.add_parser(name, help=text)
 
 
 def _play_options(parser: argparse.ArgumentParser) -> None:
@@ -594,11 +622,16 @@ def _play_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--load", default=None, metavar="SAVE", help="continue a saved game")
 
 
+def _is_scenario_path(value: str) -> bool:
+    from game.rules.loader import is_scenario_path
+
+    return is_scenario_path(value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``capwars`` with ``argv`` (default: the command line); the exit status."""
-    from game.arena.replay import ReplayError
-
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))

@@ -346,7 +346,7 @@ def register_cli(subparsers: Any) -> None:
     """Add ``capwars balance`` to the CLI's subcommands."""
     parser = subparsers.add_parser("balance", help="measure the rival roster's balance figures")
     add_arguments(parser)
-    parser.set_defaults(func=run)
+    parser.set_defaults(handler=run)
 
 
 if __name__ == "__main__":

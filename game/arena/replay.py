@@ -47,6 +47,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 import game
+from game.arena.errors import ReplayError
 from game.engine.report import QuarterReport
 from game.engine.scoring import Standing, standings
 from game.engine.setup import new_match
@@ -61,10 +62,6 @@ FORMAT = 1
 GZIP_MAGIC = b"\x1f\x8b"
 
 PathLike = str | os.PathLike[str]
-
-
-class ReplayError(Exception):
-    """A replay or save that cannot be read or does not fit this content; the message says why."""
 
 
 # ---------------------------------------------------------------------------------------------

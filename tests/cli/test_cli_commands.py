@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -99,3 +100,43 @@ def test_play_passes_options_to_the_tui(monkeypatch, tmp_path: Path):
     assert cli.main(["--content", "c", "play", "--seed", "9", "--load", str(save)]) == 0
     assert calls == [{"scenario": None, "seed": 9, "load": str(save), "content_dir": "c"}]
     assert cli.main(["play", "--load", str(tmp_path / "missing")]) == 2
+
+
+def test_starting_the_terminal_ui_does_not_load_the_engine_first():
+    """`capwars` reaches the title screen without pydantic, numpy or the engine: the heavy
+    commands' modules load only when their command runs."""
+    code = (
+        "import sys, game.cli as c\n"
+        "c.build_parser(['play'])\n"
+        "print(sorted(m for m in ('numpy', 'pydantic', 'game.engine', 'game.rules.loader')"
+        " if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert proc.stdout.strip() == "[]"
+
+
+def test_help_lists_the_heavy_commands_without_loading_them(capwars):
+    proc = capwars("--help")
+    assert proc.returncode == 0
+    for name in ("tournament", "validate", "balance", "report", "class", "serve"):
+        assert f"    {name} " in proc.stdout
+
+
+def test_balance_runs_its_own_handler(capwars):
+    proc = capwars(
+        "balance",
+        "--matches",
+        "2",
+        "--ladder",
+        "0",
+        "--paired",
+        "0",
+        "--baseline",
+        "0",
+        "--jobs",
+        "1",
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "standard matches of mixed normal fields: 2" in proc.stdout
