@@ -19,6 +19,29 @@ from game.rules.models import Content, Scenario, Seat
 OPENING_TERM = 4
 """Quarters of the reserved contract every player starts with."""
 
+WORLD_CACHE_SIZE = 8
+"""Worlds kept for reuse: a tournament or a benchmark builds the same one match after match."""
+
+_worlds: dict[tuple[int, int], tuple[Content, Scenario, World]] = {}
+
+
+def world_for(content: Content, scenario: Scenario) -> World:
+    """``build_world(content, scenario)``, reused while the same two objects come back.
+
+    Content and scenarios are frozen models and a World is read-only, so one World serves
+    every match played on them (about 0.4 ms saved per match). The cache holds the objects
+    it is keyed by, so an ``id`` is never reused while its entry lives.
+    """
+    key = (id(content), id(scenario))
+    entry = _worlds.get(key)
+    if entry is not None and entry[0] is content and entry[1] is scenario:
+        return entry[2]
+    world = build_world(content, scenario)
+    if len(_worlds) >= WORLD_CACHE_SIZE:
+        del _worlds[next(iter(_worlds))]
+    _worlds[key] = (content, scenario, world)
+    return world
+
 
 def default_names(world: World) -> tuple[str, ...]:
     """Seat names: the scenario's, else its rival's company name, else the industry's."""
@@ -60,7 +83,7 @@ def new_match(
         chosen = with_seats(content, chosen, seats)
     if catch_up is not None and catch_up != chosen.catch_up:
         chosen = chosen.model_copy(update={"catch_up": catch_up})
-    world = build_world(content, chosen)
+    world = world_for(content, chosen)
     return opening_state(world, seed, names)
 
 
