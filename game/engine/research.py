@@ -60,12 +60,19 @@ def run(state: MatchState, q: Quarter) -> None:
     if not ready:
         return
     slip = np.asarray(q.mods.apply("research.slip", world.tech_slip_risk), float)
-    # The research stream is derived per quarter, so leaving it undrawn changes no other draw.
-    draws = rng.stream(state.seed, rng.RESEARCH, state.turn).random(spend.shape)
+    # The research stream is derived per quarter, so leaving it undrawn changes no other draw:
+    # it is made (which costs more than the rest of the phase) only when a programme can slip.
+    draws = None
     for seat, t in ready:
         tech = world.content.technologies[t]
         first_try = state.research_extra_quarters[seat, t] == 0
-        if first_try and world.tech_slip_quarters[t] > 0 and draws[seat, t] < slip[t]:
+        if first_try and world.tech_slip_quarters[t] > 0 and slip[t] > 0:
+            if draws is None:
+                draws = rng.stream(state.seed, rng.RESEARCH, state.turn).random(spend.shape)
+            slips = draws[seat, t] < slip[t]
+        else:
+            slips = False  # (a draw in [0, 1) is never below a risk of zero or less)
+        if slips:
             state.research_extra[seat, t] += world.tech_slip_cost[t] * cost[t]
             state.research_extra_quarters[seat, t] += world.tech_slip_quarters[t]
             q.news.append(
