@@ -81,8 +81,19 @@ def _research_spend(
             continue  # a closed programme spends nothing
         total = cost[t] + extra.item(k)
         per_quarter = total / (min_quarters[t] + extra_quarters.item(k))
-        remaining = _np_max(total - spent.item(k), 0.0)
-        value = _np_min(_np_min(level.item(k), per_quarter), remaining)
+        # np.maximum(total - spent, 0.0), then np.minimum twice, inlined: NaN wins, and of
+        # two equal values numpy returns the second.
+        left = total - spent.item(k)
+        remaining = left if left > 0.0 else (0.0 if left <= 0.0 else left + 0.0)
+        funding = level.item(k)
+        value = (
+            funding
+            if funding < per_quarter
+            else (per_quarter if per_quarter <= funding else funding + per_quarter)
+        )
+        value = (
+            value if value < remaining else (remaining if remaining <= value else value + remaining)
+        )
         spend[seat, t] = value
         # Summing only the funded entries is exact for up to two of them (the zeros numpy
         # also adds change nothing); beyond that its pairwise order matters (below).
@@ -122,16 +133,6 @@ def _tables(world: World) -> dict[str, Any]:
             m >= 1 for m in cache["min_quarters"]
         )
     return cache
-
-
-def _np_min(a: float, b: float) -> float:
-    """``np.minimum`` for two floats: NaN wins, and of two equal values the second."""
-    return a if a < b else (b if b <= a else a + b)
-
-
-def _np_max(a: float, b: float) -> float:
-    """``np.maximum`` for two floats: NaN wins, and of two equal values the second."""
-    return a if a > b else (b if b >= a else a + b)
 
 
 def _max(a: float, b: float) -> float:
