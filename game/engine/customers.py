@@ -132,8 +132,8 @@ def run(state: MatchState, q: Quarter) -> None:
     q.served = served
     q.offload_cost = offload
     q.revenue = revenue
-    state.reputation[:] = reputation
-    state.quality[:] = quality
+    state.reputation[...] = reputation
+    state.quality[...] = quality
 
     # The waterfall's last step: how much of the owned capacity customers actually used.
     waterfall: list[tuple[RegionCapacity, ...]] = []
