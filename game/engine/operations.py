@@ -63,7 +63,8 @@ def run(state: MatchState, q: Quarter) -> None:
         dc = dc_all[seat]
         on = 1.0 if status[seat] == 0 else 0.0
         # A region's owned capacity is `low * on`; where nothing is owned `low` is the chip
-        # count itself, so the row starts as the chips installed (times 1.0 is the identity).
+        # count itself, so the row starts as the chips installed (times 1.0 is the identity;
+        # the list is this phase's own copy from tolist, so it is reused and written over).
         owned_row = installed if on == 1.0 else [chips * on for chips in installed]
         used_row = [0.0] * n_regions
         rows: list[WaterfallRow] = []
