@@ -324,7 +324,7 @@ def _fast_recorder(model: type[_Action]) -> _Recorder:
     return recorder
 
 
-_FAST: dict[type, _Recorder] = {
+FAST_RECORDERS: dict[type, _Recorder] = {
     model: _fast_recorder(model)
     for model in (
         BidSpot,
@@ -340,6 +340,8 @@ _FAST: dict[type, _Recorder] = {
         Repay,
     )
 }
+"""The fast recorder of each action class: ``FAST_RECORDERS[type(item)](item, item.__dict__)``
+is :func:`fast_record` for an instance of one (the engine looks it up itself)."""
 
 
 def fast_record(item: object) -> dict[str, Any] | None:
@@ -353,7 +355,7 @@ def fast_record(item: object) -> dict[str, Any] | None:
     values or missing fields, strings longer than the record keeps) gets ``None`` and takes
     the full path.
     """
-    recorder = _FAST.get(type(item))
+    recorder = FAST_RECORDERS.get(type(item))
     if recorder is None:
         return None
     return recorder(item, item.__dict__)

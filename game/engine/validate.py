@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from game.engine.actions import (
+    FAST_RECORDERS,
     MAX_ACTIONS_PER_QUARTER,
     MECHANIC_OF,
     Action,
@@ -33,7 +34,6 @@ from game.engine.actions import (
     SetTrainingShare,
     Sublease,
     action_to_dict,
-    fast_record,
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
@@ -145,15 +145,24 @@ def export_banned(state: MatchState, mods: Modifiers) -> np.ndarray:
     return cached
 
 
-def _per_entity(mods: Modifiers, target: str, base: np.ndarray) -> list[float]:
+def _per_entity(world: World, mods: Modifiers, target: str, base: np.ndarray) -> list[float]:
     """``mods.apply(target, base)`` as plain floats, one per entity, kept with ``mods``.
 
     It depends only on the world and the effects in force, so it is worked out once while the
-    same effects stay in force, not once per seat or per action."""
+    same effects stay in force, not once per seat or per action. Effects change most quarters
+    in a busy match, but seldom those on ``target``: when none is in force the world's own
+    figures are kept with the world and shared."""
     key = ("validate", target)
     found: list[float] | None = mods.memo.get(key)
     if found is None:
-        found = mods.memo[key] = np.asarray(mods.apply(target, base), dtype=np.float64).tolist()
+        if mods.has(target):
+            found = np.asarray(mods.apply(target, base), dtype=np.float64).tolist()
+        else:  # apply() would give ``base`` back
+            unchanged = world.derived_cache.setdefault("validate.unchanged", {})
+            found = unchanged.get(target)
+            if found is None:
+                found = unchanged[target] = np.asarray(base, dtype=np.float64).tolist()
+        mods.memo[key] = found
     return found
 
 
@@ -196,11 +205,6 @@ class Checker:
         finished = self.state.research_done.item(self.seat, tech)
         return bool(finished >= 0 and finished < self.state.turn)
 
-    def _funds(self) -> float:
-        if self._headroom is None:  # cash, credit and debt do not change while checking
-            self._headroom = headroom(self.state, self.seat)
-        return self._headroom + self.borrowed - self.committed
-
     def _provider(self, provider_id: str) -> int | Verdict:
         world = self.state.world
         index = world.provider_index.get(provider_id)
@@ -228,7 +232,9 @@ class Checker:
         return index
 
     def _afford(self, cost: float, what: str) -> _Outcome:
-        funds = self._funds()
+        if self._headroom is None:  # cash, credit and debt do not change while checking
+            self._headroom = headroom(self.state, self.seat)
+        funds = self._headroom + self.borrowed - self.committed
         if cost > funds + 1e-9:
             return Verdict(
                 False,
@@ -281,8 +287,9 @@ class Checker:
             p = index
         floors = self._floors
         if floors is None:
+            world = self.state.world
             floors = self._floors = _per_entity(
-                self.mods, "provider.spot_floor", self.state.world.prov_spot_floor
+                world, self.mods, "provider.spot_floor", world.prov_spot_floor
             )
         floor = floors[p]
         if action.max_price < floor:
@@ -447,13 +454,14 @@ class Checker:
 def reserved_price(state: MatchState, mods: Modifiers, provider: int, term: int) -> float:
     """Price per kGPU-quarter locked by a reserved contract signed now."""
     world = state.world
-    list_price = _per_entity(mods, "provider.list_price", world.prov_list_price)[provider]
+    list_price = _per_entity(world, mods, "provider.list_price", world.prov_list_price)[provider]
     discount = world.scenario.market.reserved_discounts[TERMS.index(term)]
     return list_price * (1.0 - discount)
 
 
 def build_cost_per_mw(state: MatchState, mods: Modifiers, region: int) -> float:
-    return _per_entity(mods, "region.build_cost", state.world.reg_build_cost)[region]
+    world = state.world
+    return _per_entity(world, mods, "region.build_cost", world.reg_build_cost)[region]
 
 
 def build_quarters(state: MatchState, seat: int, region: int) -> int:
@@ -500,13 +508,15 @@ def run(state: MatchState, q: Quarter, actions: Sequence[Sequence[object]]) -> N
     start = state.turn % n
     for offset in range(n):
         seat = (start + offset) % n
-        items = actions[seat] if seat < len(actions) else []
-        if not len(items):
+        items = actions[seat] if seat < len(actions) else ()
+        if isinstance(items, (list, tuple)) and not items:
             continue  # a seat that holds: nothing to record, check or apply
         submitted = q.submitted[seat]
         accepted = q.applied[seat]
-        malformed: list[tuple[str, str, str]] = []
-        refused: list[tuple[str, str, str]] = []
+        # Malformed items are reported first, then those the checks refuse, each in order:
+        # refusals are appended, malformed items inserted after the earlier malformed ones.
+        rejected = q.rejected[seat]
+        malformed_at = len(rejected)
         checker = Checker(state, seat, mods)
         for item in items:
             # The engine acts on the recorded (JSON-safe) form of each item, so a replay of
@@ -514,7 +524,8 @@ def run(state: MatchState, q: Quarter, actions: Sequence[Sequence[object]]) -> N
             # valid action model is recorded from its fields and used as it is (re-validating
             # its record would give it back unchanged); anything else is recorded and parsed
             # in full.
-            record: dict[str, Any] | None = fast_record(item)
+            recorder = FAST_RECORDERS.get(type(item))  # fast_record(item), inlined
+            record = None if recorder is None else recorder(item, item.__dict__)
             if record is not None:
                 submitted.append(record)
                 action: Action = item  # type: ignore[assignment]  # fast_record checked its type
@@ -523,7 +534,9 @@ def run(state: MatchState, q: Quarter, actions: Sequence[Sequence[object]]) -> N
                 submitted.append(full)
                 done, failed = parse_actions([full])
                 if failed:
-                    malformed.append((_type_of(full), Reason.MALFORMED.value, failed[0][1]))
+                    entry = (_type_of(full), Reason.MALFORMED.value, failed[0][1])
+                    rejected.insert(malformed_at, entry)
+                    malformed_at += 1
                     continue
                 action = done[0]
             # Checker.check then Checker.commit, without building a Verdict for each accepted
@@ -534,23 +547,21 @@ def run(state: MatchState, q: Quarter, actions: Sequence[Sequence[object]]) -> N
             if rule is None or checker._out or checker.count >= MAX_ACTIONS_PER_QUARTER:
                 verdict = checker._gate(action)
                 assert verdict is not None  # one of the three conditions above holds
-                refused.append((action.type, str(verdict.code), verdict.message))
+                rejected.append((action.type, str(verdict.code), verdict.message))
                 continue
-            outcome = rule.check(checker, action)
+            check, commit, apply = rule
+            outcome = check(checker, action)
             if isinstance(outcome, Verdict):
-                refused.append((action.type, str(outcome.code), outcome.message))
+                rejected.append((action.type, str(outcome.code), outcome.message))
                 continue
             checker.count += 1
-            if rule.commit is None:
+            if commit is None:
                 checker.committed += outcome
             else:
-                rule.commit(checker, action, outcome)
-            rule.apply(state, q, seat, action, checker)
+                commit(checker, action, outcome)
+            apply(state, q, seat, action, checker)
             # The applied record is a copy of the submitted one, not the same dict.
-            accepted.append(dict(record) if record is not None else action_to_dict(action))
-        # Malformed items are reported first, then those the checks refused, each in order.
-        q.rejected[seat].extend(malformed)
-        q.rejected[seat].extend(refused)
+            accepted.append(record.copy() if record is not None else action_to_dict(action))
 
 
 def _type_of(item: object) -> str:
