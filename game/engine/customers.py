@@ -42,80 +42,98 @@ def run(state: MatchState, q: Quarter) -> None:
     world = state.world
     market = world.scenario.market
     mods = q.mods
+    trend = state.demand_trend.item(0)
     if state.turn > 0:
         growth = mods.scalar("demand.growth", market.demand_growth)
         ceiling = market.demand * market.demand_saturation
-        trend = float(state.demand_trend[0])
-        state.demand_trend[0] = trend * (1.0 + growth * max(0.0, 1.0 - trend / ceiling))
+        trend = trend * (1.0 + growth * max(0.0, 1.0 - trend / ceiling))
+        state.demand_trend[0] = trend
+    # Transcendental functions stay in numpy (numpy's exp and log are not the math module's,
+    # bit for bit), one call for each group of arguments known at the same point; the
+    # arithmetic on a handful of players runs on plain floats in the same order as the array
+    # form. numpy computes each element alone, so grouping arguments changes no result.
     demand_total = (
-        float(state.demand_trend[0])
+        trend
         * mods.scalar("demand.level", 1.0)  # a level shock multiplies (or sets) the level
         * float(np.exp(market.demand_noise * q.demand_noise))
     )
     q.market_demand = demand_total
     n = state.n_players
     seats = range(n)
-    status = state.status.tolist()
-    active = [x == 0 for x in status]
-    act = [1.0 if on else 0.0 for on in active]
+    active = [x == 0 for x in state.status.tolist()]
     fx = q.fx
     p_ref = mods.scalar("market.service_price", market.reference_service_price)
-    # Transcendental functions stay in numpy (one call each, same results as the array form);
-    # the arithmetic on a handful of players runs on plain floats in the same order.
-    log_quality = np.log1p(state.quality).tolist()
-    log_price = np.log(state.service_price / p_ref).tolist()
+    quality = state.quality.tolist()
+    training = q.training
+    scale = TRAINING_SCALE * max(demand_total, 1e-9)
+    # ln(1 + quality) for the appeal, and ln(1 + training intensity) for the quality gain
+    logs = np.log1p(quality + [x / scale for x in training]).tolist()
+    price = state.service_price.tolist()
+    log_price = np.log([x / p_ref for x in price]).tolist()
     reputation = state.reputation.tolist()
     brand = world.ind_brand.tolist()
     a_q, a_r, a_p = market.appeal_quality, market.appeal_reputation, market.appeal_price
-    appeal = [
-        a_q * log_quality[i] + a_r * reputation[i] - a_p * log_price[i] + brand[i] for i in seats
-    ]
+    appeal = [a_q * logs[i] + a_r * reputation[i] - a_p * log_price[i] + brand[i] for i in seats]
     if world.scenario.catch_up and state.turn > 0 and sum(active) >= 2:
         bonus = catch_up_bonus(state, np.array(active)).tolist()
         appeal = [a + b for a, b in zip(appeal, bonus, strict=True)]
-    top = np.max(appeal)
-    exps = np.exp(np.array(appeal) - top).tolist()
+    # np.max: the largest appeal, NaN if there is one (the sign of a zero maximum does not
+    # matter: x - 0.0 and x + 0.0 differ only for x = -0.0, and exp gives 1.0 for both).
+    top = appeal[0]
+    for a in appeal:
+        if a > top:
+            top = a
+        elif a != a:
+            top = a
+            break
+    # The players' weights and the outside option's, in one call.
+    exps = np.exp([a - top for a in appeal] + [market.outside_option - top]).tolist()
     weights = [exps[i] if active[i] else 0.0 for i in seats]
-    outside = float(np.exp(market.outside_option - top))
-    total = outside + row_sum(weights)
-    share = [w / total for w in weights]
-    demand = [demand_total * x for x in share]
+    total = exps[n] + row_sum(weights)
+
     edge_share, edge_cost = fx.offload_share.tolist(), fx.offload_cost.tolist()
     efficiency = fx.efficiency.tolist()
-    inference, training, capacity = q.inference, q.training, q.capacity
-    price = state.service_price.tolist()
-    edge = [demand[i] * edge_share[i] for i in seats]
-    from_capacity = [_min(inference[i] * efficiency[i], demand[i] - edge[i]) for i in seats]
-    served = [(from_capacity[i] + edge[i]) * act[i] for i in seats]
-    q.share = share
-    q.demand = demand
-    q.served = served
-    q.offload_cost = [edge[i] * edge_cost[i] for i in seats]
-    q.revenue = [served[i] * price[i] for i in seats]
-
+    inference = q.inference
     sensitivity = world.ind_outage_sensitivity.tolist()
-    rep = reputation
-    for i in seats:
-        unserved = 1.0 - served[i] / _max(demand[i], 1e-12) if demand[i] > 0 else 0.0
-        r = rep[i]
-        r = r + REPUTATION_RECOVERY * (1.0 - unserved) * (1.0 - r) * act[i]
-        r = r - REPUTATION_LOSS * unserved * sensitivity[i] * r * act[i]
-        rep[i] = 0.0 if r < 0.0 else (1.0 if r > 1.0 else r)
-    state.reputation[:] = rep
-
-    scale = TRAINING_SCALE * max(demand_total, 1e-9)
-    log_intensity = np.log1p(np.array(training) / scale).tolist()
-    quality = state.quality.tolist()
     growth = world.ind_quality_growth.tolist()
     fx_quality = fx.quality.tolist()
     gain = market.training_gain
     drift = 1.0 - market.frontier_drift
-    state.quality[:] = [
-        quality[i] * drift + gain * fx_quality[i] * growth[i] * log_intensity[i]
-        if active[i]
-        else quality[i]
-        for i in seats
-    ]
+    share: list[float] = []
+    demand: list[float] = []
+    served: list[float] = []
+    offload: list[float] = []
+    revenue: list[float] = []
+    from_capacity: list[float] = []
+    # One pass per seat: its share of demand, service, reputation and quality.
+    for i in seats:
+        on = 1.0 if active[i] else 0.0
+        x = weights[i] / total
+        wanted = demand_total * x
+        edge = wanted * edge_share[i]
+        own = _min(inference[i] * efficiency[i], wanted - edge)
+        got = (own + edge) * on
+        share.append(x)
+        demand.append(wanted)
+        from_capacity.append(own)
+        served.append(got)
+        offload.append(edge * edge_cost[i])
+        revenue.append(got * price[i])
+
+        unserved = 1.0 - got / _max(wanted, 1e-12) if wanted > 0 else 0.0
+        r = reputation[i]
+        r = r + REPUTATION_RECOVERY * (1.0 - unserved) * (1.0 - r) * on
+        r = r - REPUTATION_LOSS * unserved * sensitivity[i] * r * on
+        reputation[i] = 0.0 if r < 0.0 else (1.0 if r > 1.0 else r)
+        if active[i]:
+            quality[i] = quality[i] * drift + gain * fx_quality[i] * growth[i] * logs[n + i]
+    q.share = share
+    q.demand = demand
+    q.served = served
+    q.offload_cost = offload
+    q.revenue = revenue
+    state.reputation[...] = reputation
+    state.quality[...] = quality
 
     # The waterfall's last step: how much of the owned capacity customers actually used.
     waterfall: list[tuple[RegionCapacity, ...]] = []
@@ -123,7 +141,7 @@ def run(state: MatchState, q: Quarter) -> None:
         if not rows:
             waterfall.append(())
             continue
-        cap = capacity[seat]
+        cap = q.capacity[seat]
         if cap > 0:
             need = from_capacity[seat] / efficiency[seat] + training[seat]
             use = _min(1.0, need / cap)

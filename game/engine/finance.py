@@ -13,12 +13,13 @@ its contracts and orders cancelled, its figures frozen.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-from game.engine.quarter import Quarter
+from game.engine.quarter import Quarter, row_sum
 from game.engine.state import BANKRUPT, MatchState, NewsItem
-from game.engine.tables import HOURS_PER_QUARTER
+from game.engine.tables import HOURS_PER_QUARTER, FloatArray, World
 
 COST_KEYS = (
     "reserved",
@@ -37,17 +38,101 @@ COST_KEYS = (
 
 def research_spend(state: MatchState, q: Quarter) -> np.ndarray:
     """(N, T) what each programme can usefully spend this quarter, $M."""
+    return _research_spend(state, q, [x == 0 for x in state.status.tolist()])[0]
+
+
+def _research_spend(
+    state: MatchState, q: Quarter, active: list[bool]
+) -> tuple[FloatArray, list[float]]:
+    """:func:`research_spend` and each player's total of it (``spend.sum(axis=1)``).
+
+    Each open programme spends ``min(funding, cost per quarter, cost still unpaid)``. Only a
+    few of the N × T programmes are funded; an unfunded one spends ``min(0, …) = 0`` as long
+    as every cost is positive, so only the funded ones are computed, one float at a time.
+    """
+    level = state.research_level
+    funded = level.ravel().nonzero()[0].tolist()  # flat indices, row by row
+    n, n_tech = level.shape
+    if not funded:
+        return np.zeros(level.shape), [0.0] * n
+    tables = _tables(state.world)
+    if q.mods.has("research.cost"):
+        cost = np.asarray(q.mods.apply("research.cost", state.world.tech_cost), float).tolist()
+        if not all(c > 0.0 for c in cost):
+            # A programme's extra cost (after a slip) could now be negative too: this world
+            # keeps the array form from here on.
+            tables["sparse_research"] = False
+    else:
+        cost = tables["tech_cost"]
+    if not tables["sparse_research"]:
+        spend = _research_spend_arrays(state, q)
+        return spend, spend.sum(axis=1).tolist()
+    min_quarters = tables["min_quarters"]
+    done = state.research_done
+    extra = state.research_extra
+    extra_quarters = state.research_extra_quarters
+    spent = state.research_spent
+    spend = np.zeros(level.shape)
+    totals = [0.0] * n
+    counts = [0] * n
+    for k in funded:
+        seat, t = divmod(k, n_tech)
+        if not active[seat] or done.item(k) >= 0:
+            continue  # a closed programme spends nothing
+        total = cost[t] + extra.item(k)
+        per_quarter = total / (min_quarters[t] + extra_quarters.item(k))
+        # np.maximum(total - spent, 0.0), then np.minimum twice, inlined: NaN wins, and of
+        # two equal values numpy returns the second.
+        left = total - spent.item(k)
+        remaining = left if left > 0.0 else (0.0 if left <= 0.0 else left + 0.0)
+        funding = level.item(k)
+        value = (
+            funding
+            if funding < per_quarter
+            else (per_quarter if per_quarter <= funding else funding + per_quarter)
+        )
+        value = (
+            value if value < remaining else (remaining if remaining <= value else value + remaining)
+        )
+        spend[seat, t] = value
+        # Summing only the funded entries is exact for up to two of them (the zeros numpy
+        # also adds change nothing); beyond that its pairwise order matters (below).
+        totals[seat] += value
+        counts[seat] += 1
+    if max(counts) > 2:
+        totals = spend.sum(axis=1).tolist()
+    return spend, totals
+
+
+def _research_spend_arrays(state: MatchState, q: Quarter) -> FloatArray:
+    """(N, T) :func:`research_spend` computed over every programme at once."""
     world = state.world
-    if not state.research_level.any():
-        return np.zeros(state.research_level.shape)
     cost = np.asarray(q.mods.apply("research.cost", world.tech_cost), float)
     total = cost[None, :] + state.research_extra
     per_quarter = total / (world.tech_min_quarters[None, :] + state.research_extra_quarters)
     remaining = np.maximum(total - state.research_spent, 0.0)
     open_ = (state.research_done < 0) & (state.status == 0)[:, None]
-    return np.where(
+    spend: FloatArray = np.where(
         open_, np.minimum(np.minimum(state.research_level, per_quarter), remaining), 0.0
     )
+    return spend
+
+
+def _tables(world: World) -> dict[str, Any]:
+    """This world's static inputs of the phase as plain floats (computed once per world)."""
+    cache = world.derived_cache.setdefault("finance", {})
+    if not cache:
+        cache["tech_cost"] = world.tech_cost.tolist()
+        cache["min_quarters"] = world.tech_min_quarters.tolist()
+        cache["power_price"] = world.reg_power_price.tolist()
+        cache["power_price_finite"] = math.isfinite(row_sum(cache["power_price"]))
+        cache["opex"] = world.ind_operating_cost.tolist()
+        cache["credit_floor"] = world.ind_credit_limit.tolist()
+        # The sparse form of research_spend needs positive costs and at least one quarter.
+        cache["sparse_research"] = all(c > 0.0 for c in cache["tech_cost"]) and all(
+            m >= 1 for m in cache["min_quarters"]
+        )
+    return cache
 
 
 def _max(a: float, b: float) -> float:
@@ -75,6 +160,44 @@ def _floats(values: object, n: int) -> list[float]:
     return [float(values)] * n  # type: ignore[arg-type]
 
 
+def _totals(rows: list[list[float]]) -> list[float]:
+    """``array.sum(axis=1)`` from the array's rows as lists, bit for bit (see ``row_sum``)."""
+    totals = []
+    for row in rows:
+        if len(row) < 8:
+            total = 0.0
+            for value in row:
+                total += value
+        else:
+            total = row_sum(row)
+        totals.append(total)
+    return totals
+
+
+def _power_mw(q: Quarter, n: int, price: list[float], price_array: FloatArray) -> list[float]:
+    """(N,) MW drawn times the power price of its region: ``used @ price``.
+
+    A player draws power in one region at most, usually: then the product is that one
+    multiplication (the zero terms add nothing, whatever order the matrix product adds them
+    in). With two or more, the matrix product itself decides the order of the additions.
+    """
+    mw: list[float] = []
+    for row in q.power_mw_used:
+        drawing = len(row) - row.count(0.0)
+        if drawing == 0:
+            mw.append(0.0)
+        elif drawing == 1:
+            for r, used in enumerate(row):
+                if used != 0.0:
+                    mw.append(used * price[r])
+                    break
+        else:
+            used_array = np.array(q.power_mw_used, dtype=np.float64).reshape(n, -1)
+            result: list[float] = (used_array @ price_array).tolist()
+            return result
+    return mw if len(mw) == n else [0.0] * n
+
+
 def run(state: MatchState, q: Quarter) -> None:
     world = state.world
     market = world.scenario.market
@@ -82,107 +205,167 @@ def run(state: MatchState, q: Quarter) -> None:
     n = state.n_players
     seats = range(n)
     active = [x == 0 for x in state.status.tolist()]
-    act = [1.0 if on else 0.0 for on in active]
-    power_price = np.asarray(mods.apply("region.power_price", world.reg_power_price), float)
-    spend = research_spend(state, q)
+    tables = _tables(world)
+    spend, research = _research_spend(state, q, active)
     q.research_spend = spend
     interest_rate = mods.scalar("finance.interest_rate", market.interest_rate)
-    # The axes are tiny: one numpy call per input, then plain floats.
-    reserved_due = state.reserved_pay[:, :, 0].sum(axis=1).tolist()
-    dc_due = state.dc_pay[:, :, 0].sum(axis=1).tolist()
-    used = np.array(q.power_mw_used, dtype=np.float64).reshape(n, -1)
-    power_mw = (used @ power_price).tolist() if used.size else [0.0] * n
-    dc_mw = state.dc_mw.sum(axis=1).tolist()
-    chips = state.chips_perf.sum(axis=1).tolist()
-    research = spend.sum(axis=1).tolist()
+    # The axes are tiny: one tolist per input, then plain floats in the array form's order.
+    if mods.has("region.power_price"):
+        price_array = np.asarray(mods.apply("region.power_price", world.reg_power_price), float)
+        power_price = price_array.tolist()
+        finite = math.isfinite(row_sum(power_price))
+    else:
+        price_array, power_price = world.reg_power_price, tables["power_price"]
+        finite = tables["power_price_finite"]
+    if finite:
+        power_mw = _power_mw(q, n, power_price, price_array)
+    else:  # 0 × inf is NaN: the matrix product, zero terms and all
+        used_array = np.array(q.power_mw_used, dtype=np.float64).reshape(n, -1)
+        power_mw = (used_array @ price_array).tolist() if used_array.size else [0.0] * n
+    reserved_due = _totals(state.reserved_pay[:, :, 0].tolist())
+    dc_due = _totals(state.dc_pay[:, :, 0].tolist())
+    dc_mw = _totals(state.dc_mw.tolist())
+    chips = _totals(state.chips_perf.tolist())
     revenue = _floats(q.revenue, n)
     sublease_income = _floats(q.sublease_income, n)
     spot_bill = _floats(q.spot_bill, n)
     offload = _floats(q.offload_cost, n)
-    opex = _floats(mods.apply("finance.opex", world.ind_operating_cost), n)
+    if mods.has("finance.opex"):
+        opex = _floats(mods.apply("finance.opex", world.ind_operating_cost), n)
+    else:
+        opex = tables["opex"]
     capex_now = q.capex_now.tolist()
     borrow = q.borrow.tolist()
     repay_asked = q.repay.tolist()
     cash0 = state.cash.tolist()
     debt0 = state.debt.tolist()
-    upkeep_mw, upkeep_chip = market.facility_upkeep_per_mw, market.chip_upkeep_per_kgpu
-    hours = HOURS_PER_QUARTER / 1e6
-    costs = {
-        "reserved": [reserved_due[i] * act[i] for i in seats],
-        "spot": [spot_bill[i] * act[i] for i in seats],
-        "power": [power_mw[i] * hours for i in seats],
-        "upkeep": [(dc_mw[i] * upkeep_mw + chips[i] * upkeep_chip) * act[i] for i in seats],
-        "edge": [offload[i] * act[i] for i in seats],
-        "operating": [revenue[i] * opex[i] for i in seats],
-        "research": research,
-        "capex": [(capex_now[i] + dc_due[i]) * act[i] for i in seats],
-        "interest": [debt0[i] * interest_rate * act[i] for i in seats],
-        "fees": [0.0] * n,
-    }
-    repay = [_min(_min(repay_asked[i], debt0[i] + borrow[i]), _max(cash0[i], 0.0)) for i in seats]
-    cash = []
-    debt = []
-    for i in seats:
-        value = cash0[i] + (revenue[i] + sublease_income[i]) + borrow[i] - repay[i]
-        bills = 0.0
-        for key in COST_KEYS:
-            bills += costs[key][i]
-        cash.append(value - bills)
-        debt.append(debt0[i] + borrow[i] - repay[i])
 
-    # Credit line: follows revenue and assets.
-    depreciation = state.assets_book * np.array(
-        [market.chip_depreciation, market.chip_depreciation, market.facility_depreciation]
-    )
-    state.assets_book[...] -= depreciation
-    if any(dc_due):
-        state.assets_book[:, 2] += [dc_due[i] * act[i] for i in seats]
-    book = state.assets_book.sum(axis=1).tolist()
+    # Credit line: follows revenue and assets. Assets depreciate (chips and network at one
+    # rate, facilities at another); construction instalments paid join the facilities.
+    chip_rate, facility_rate = market.chip_depreciation, market.facility_depreciation
+    add_dc = any(dc_due)
     t = state.turn
     # A bankrupt player's history is NaN (frozen); its line no longer matters but stays finite.
-    trailing = list(revenue)
-    for row in state.history.rows()[max(0, t - 3) : t]:
-        trailing = [
-            (0.0 if a != a else a) + b for a, b in zip(row["revenue"], trailing, strict=True)
-        ]
-    floor = world.ind_credit_limit.tolist()
-    credit = [_max(floor[i], 0.5 * trailing[i] + 0.5 * book[i]) for i in seats]
-    credit = _floats(mods.apply("finance.credit", np.array(credit)), n)
-    state.credit_limit[:] = credit
-
-    # Running out of cash draws on what is left of the credit line, at a penalty.
-    penalty = market.penalty_rate
-    fees = costs["fees"]
+    recent = [row["revenue"] for row in state.history.rows()[max(0, t - 3) : t]]
+    floor = tables["credit_floor"]
+    books = state.assets_book.tolist()
+    dep_total: list[float] = []
+    credit: list[float] = []
     for i in seats:
-        short = -cash[i] if active[i] and cash[i] < 0 else 0.0
+        chips_book, network_book, facility_book = books[i]
+        dep_chips = chips_book * chip_rate
+        dep_network = network_book * chip_rate
+        dep_facility = facility_book * facility_rate
+        chips_book = chips_book - dep_chips
+        network_book = network_book - dep_network
+        facility_book = facility_book - dep_facility
+        if add_dc:
+            facility_book = facility_book + dc_due[i] * (1.0 if active[i] else 0.0)
+        books[i] = [chips_book, network_book, facility_book]
+        dep_total.append(0.0 + dep_chips + dep_network + dep_facility)
+        trailing = revenue[i]
+        for values in recent:
+            a = values[i]
+            trailing = (0.0 if a != a else a) + trailing
+        book = 0.0 + chips_book + network_book + facility_book
+        credit.append(_max(floor[i], 0.5 * trailing + 0.5 * book))
+    state.assets_book[...] = books
+    if mods.has("finance.credit"):
+        credit = _floats(mods.apply("finance.credit", np.array(credit)), n)
+    state.credit_limit[...] = credit
+
+    upkeep_mw, upkeep_chip = market.facility_upkeep_per_mw, market.chip_upkeep_per_kgpu
+    hours = HOURS_PER_QUARTER / 1e6
+    penalty = market.penalty_rate
+    reserved_cost: list[float] = []
+    spot_cost: list[float] = []
+    power_cost: list[float] = []
+    upkeep_cost: list[float] = []
+    edge_cost: list[float] = []
+    operating_cost: list[float] = []
+    capex_cost: list[float] = []
+    interest_cost: list[float] = []
+    fees: list[float] = []
+    repay: list[float] = []
+    cash: list[float] = []
+    debt: list[float] = []
+    compute_cost: list[float] = []
+    operating_profit: list[float] = []
+    for i in seats:
+        on = 1.0 if active[i] else 0.0
+        bill_reserved = reserved_due[i] * on
+        bill_spot = spot_bill[i] * on
+        bill_power = power_mw[i] * hours
+        bill_upkeep = (dc_mw[i] * upkeep_mw + chips[i] * upkeep_chip) * on
+        bill_edge = offload[i] * on
+        bill_operating = revenue[i] * opex[i]
+        bill_capex = (capex_now[i] + dc_due[i]) * on
+        bill_interest = debt0[i] * interest_rate * on
+        paid = _min(_min(repay_asked[i], debt0[i] + borrow[i]), _max(cash0[i], 0.0))
+        value = cash0[i] + (revenue[i] + sublease_income[i]) + borrow[i] - paid
+        # The bills in COST_KEYS order, added one by one from 0.0 (the fees are 0.0 so far).
+        bills = (
+            0.0
+            + bill_reserved
+            + bill_spot
+            + bill_power
+            + bill_upkeep
+            + bill_edge
+            + bill_operating
+            + research[i]
+            + bill_capex
+            + bill_interest
+            + 0.0
+        )
+        cash_i = value - bills
+        debt_i = debt0[i] + borrow[i] - paid
+
+        # Running out of cash draws on what is left of the credit line, at a penalty.
+        short = -cash_i if active[i] and cash_i < 0 else 0.0
         # The draw covers the shortfall and its own fee, as far as the line allows.
-        draw = _min(short / (1.0 - penalty), _max(credit[i] - debt[i], 0.0))
+        draw = _min(short / (1.0 - penalty), _max(credit[i] - debt_i, 0.0))
         fee = draw * penalty
-        fees[i] = fee
         borrow[i] = borrow[i] + draw
         if active[i]:
-            cash[i] = cash[i] + draw - fee
-            debt[i] = debt[i] + draw
+            cash_i = cash_i + draw - fee
+            debt_i = debt_i + draw
         else:
-            cash[i], debt[i] = cash0[i], debt0[i]
-    state.cash[:] = cash
-    state.debt[:] = debt
-    q.costs = costs
+            cash_i, debt_i = cash0[i], debt0[i]
+
+        compute = bill_reserved + bill_spot + bill_power + bill_upkeep + bill_edge
+        compute = compute - sublease_income[i]
+        reserved_cost.append(bill_reserved)
+        spot_cost.append(bill_spot)
+        power_cost.append(bill_power)
+        upkeep_cost.append(bill_upkeep)
+        edge_cost.append(bill_edge)
+        operating_cost.append(bill_operating)
+        capex_cost.append(bill_capex)
+        interest_cost.append(bill_interest)
+        fees.append(fee)
+        repay.append(paid)
+        cash.append(cash_i)
+        debt.append(debt_i)
+        compute_cost.append((compute + dep_total[i]) * on)
+        operating_profit.append((revenue[i] - compute - bill_operating) * on)
+    state.cash[...] = cash
+    state.debt[...] = debt
+    q.costs = {
+        "reserved": reserved_cost,
+        "spot": spot_cost,
+        "power": power_cost,
+        "upkeep": upkeep_cost,
+        "edge": edge_cost,
+        "operating": operating_cost,
+        "research": research,
+        "capex": capex_cost,
+        "interest": interest_cost,
+        "fees": fees,
+    }
     q.borrow = np.array(borrow)
     q.repay = np.array(repay)
-
-    dep_total = depreciation.sum(axis=1).tolist()
-    compute = [
-        costs["reserved"][i]
-        + costs["spot"][i]
-        + costs["power"][i]
-        + costs["upkeep"][i]
-        + costs["edge"][i]
-        - sublease_income[i]
-        for i in seats
-    ]
-    q.compute_cost = [(compute[i] + dep_total[i]) * act[i] for i in seats]
-    q.operating_profit = [(revenue[i] - compute[i] - costs["operating"][i]) * act[i] for i in seats]
+    q.compute_cost = compute_cost
+    q.operating_profit = operating_profit
 
     for seat in seats:
         if active[seat] and cash[seat] < -1e-6:

@@ -55,17 +55,19 @@ def enterprise_value(
         for values in recent:
             total = [a + b for a, b in zip(total, values, strict=True)]
         count = max(len(recent), 1)
-    earnings = [_finite(x / count) for x in total]
+    cash = state.cash.tolist()
+    debt = state.debt.tolist()
     reputation = state.reputation.tolist()
-    book = state.assets_book.sum(axis=1).tolist()
-    return np.array(
-        [
-            cash - debt + assets + multiple * max(e, 0.0) * (0.5 + 0.5 * rep)
-            for cash, debt, assets, e, rep in zip(
-                state.cash.tolist(), state.debt.tolist(), book, earnings, reputation, strict=True
-            )
-        ]
-    )
+    result = []
+    for i, (chips, network, facilities) in enumerate(state.assets_book.tolist()):
+        assets = 0.0 + chips + network + facilities  # assets_book.sum(axis=1), in order
+        e = total[i] / count
+        if e - e != 0.0:  # NaN or infinite
+            e = _finite(e)
+        result.append(
+            cash[i] - debt[i] + assets + multiple * max(e, 0.0) * (0.5 + 0.5 * reputation[i])
+        )
+    return np.array(result)
 
 
 def _finite(x: float) -> float:

@@ -8,13 +8,16 @@ disagrees with the engine.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from game.engine.actions import (
+    FAST_RECORDERS,
     MAX_ACTIONS_PER_QUARTER,
     MECHANIC_OF,
     Action,
@@ -31,14 +34,13 @@ from game.engine.actions import (
     SetTrainingShare,
     Sublease,
     action_to_dict,
-    fast_record,
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
 from game.engine.modifiers import Modifiers, in_force
 from game.engine.quarter import Quarter
 from game.engine.state import ACTIVE, MatchState, construct
-from game.engine.tables import HORIZON, TERMS
+from game.engine.tables import HORIZON, TERMS, World
 
 DOWN_PAYMENT = 0.25
 """Share of a data centre's cost a player must have in cash or credit to start building."""
@@ -132,8 +134,41 @@ def fabric_lead(state: MatchState, mods: Modifiers, fabric: int, backlog: float)
 
 
 def export_banned(state: MatchState, mods: Modifiers) -> np.ndarray:
-    """(R,) regions where export-controlled chips cannot go this quarter."""
-    return state.world.reg_export_restricted | mods.flag("region.export_ban")
+    """(R,) regions where export-controlled chips cannot go this quarter (read-only).
+
+    It depends only on the world and the effects in force, so it is kept with ``mods``."""
+    cached: np.ndarray | None = mods.memo.get("export_banned")
+    if cached is None:
+        cached = state.world.reg_export_restricted | mods.flag("region.export_ban")
+        cached.setflags(write=False)
+        mods.memo["export_banned"] = cached
+    return cached
+
+
+def _per_entity(world: World, mods: Modifiers, target: str, base: np.ndarray) -> list[float]:
+    """``mods.apply(target, base)`` as plain floats, one per entity, kept with ``mods``.
+
+    It depends only on the world and the effects in force, so it is worked out once while the
+    same effects stay in force, not once per seat or per action. Effects change most quarters
+    in a busy match, but seldom those on ``target``: when none is in force the world's own
+    figures are kept with the world and shared."""
+    key = ("validate", target)
+    found: list[float] | None = mods.memo.get(key)
+    if found is None:
+        if mods.has(target):
+            found = np.asarray(mods.apply(target, base), dtype=np.float64).tolist()
+        else:  # apply() would give ``base`` back
+            unchanged = world.derived_cache.setdefault("validate.unchanged", {})
+            found = unchanged.get(target)
+            if found is None:
+                found = unchanged[target] = np.asarray(base, dtype=np.float64).tolist()
+        mods.memo[key] = found
+    return found
+
+
+_Outcome = float | Verdict
+"""What the engine's checks return: the cash an accepted action commits, or a rejection
+(accepted actions need no :class:`Verdict` of their own, which saves building one each)."""
 
 
 class Checker:
@@ -145,26 +180,37 @@ class Checker:
         self.mods = mods if mods is not None else current_modifiers(state)
         self.committed = 0.0
         self.borrowed = 0.0
-        self.subleased = np.zeros(len(state.world.provider_ids))
+        self.subleased: dict[int, float] = {}
+        """kGPU subleased so far, by provider index."""
         self.count = 0
         self.seen_setters: set[str] = set()
-        self.done = tech_done(state)[seat]
+        # Fixed while a quarter's actions are checked (the checks never change the state):
+        # looked up once per seat rather than once per action.
+        self._out = state.status.item(seat) != ACTIVE or state.over
+        self._sovereign = bool(state.world.ind_sovereign.item(seat))
         self._floors: list[float] | None = None
         self._headroom: float | None = None
         self._speedup: int | None = None
 
+    @cached_property
+    def done(self) -> np.ndarray:
+        """(T,) bool: this seat's programmes completed before this quarter (``tech_done``)."""
+        row = self.state.research_done[self.seat]
+        done: np.ndarray = (row >= 0) & (row < self.state.turn)
+        return done
+
     # ---- helpers
-    def _funds(self) -> float:
-        if self._headroom is None:  # cash, credit and debt do not change while checking
-            self._headroom = headroom(self.state, self.seat)
-        return self._headroom + self.borrowed - self.committed
+    def _done(self, tech: int) -> bool:
+        """``self.done[tech]``, read without building the whole row (checks need one or two)."""
+        finished = self.state.research_done.item(self.seat, tech)
+        return bool(finished >= 0 and finished < self.state.turn)
 
     def _provider(self, provider_id: str) -> int | Verdict:
         world = self.state.world
         index = world.provider_index.get(provider_id)
         if index is None:
             return _unknown("provider", provider_id, world.provider_ids, Reason.UNKNOWN_PROVIDER)
-        if world.ind_sovereign[self.seat] and not world.prov_sovereign[index]:
+        if self._sovereign and not world.prov_sovereign[index]:
             return Verdict(
                 False,
                 Reason.SOVEREIGNTY,
@@ -177,7 +223,7 @@ class Checker:
         index = world.region_index.get(region_id)
         if index is None:
             return _unknown("region", region_id, world.region_ids, Reason.UNKNOWN_REGION)
-        if world.ind_sovereign[self.seat] and not world.reg_sovereign[index]:
+        if self._sovereign and not world.reg_sovereign[index]:
             return Verdict(
                 False,
                 Reason.SOVEREIGNTY,
@@ -185,8 +231,10 @@ class Checker:
             )
         return index
 
-    def _afford(self, cost: float, what: str) -> Verdict:
-        funds = self._funds()
+    def _afford(self, cost: float, what: str) -> _Outcome:
+        if self._headroom is None:  # cash, credit and debt do not change while checking
+            self._headroom = headroom(self.state, self.seat)
+        funds = self._headroom + self.borrowed - self.committed
         if cost > funds + 1e-9:
             return Verdict(
                 False,
@@ -195,13 +243,22 @@ class Checker:
                 " is free this quarter",
                 cost,
             )
-        return construct(Verdict, ok=True, cost=cost)
+        return cost
 
     # ---- the check
     def check(self, action: Action) -> Verdict:
         """Would ``action`` be legal after the ones already checked? (Does not commit it.)"""
-        state, world, seat = self.state, self.state.world, self.seat
-        if state.status[seat] != ACTIVE or state.over:
+        refusal = self._gate(action)
+        if refusal is not None:
+            return refusal
+        outcome = _rule(action).check(self, action)
+        if isinstance(outcome, Verdict):
+            return outcome
+        return construct(Verdict, ok=True, cost=outcome)
+
+    def _gate(self, action: Action) -> Verdict | None:
+        """The checks every action passes first (``None``: passed)."""
+        if self._out:
             return Verdict(False, Reason.ELIMINATED, "this player is out of the game")
         if self.count >= MAX_ACTIONS_PER_QUARTER:
             return Verdict(
@@ -209,145 +266,179 @@ class Checker:
                 Reason.TOO_MANY_ACTIONS,
                 f"at most {MAX_ACTIONS_PER_QUARTER} actions per quarter",
             )
-        mechanic = MECHANIC_OF[action.type]
-        if mechanic not in world.mechanics:
+        world = self.state.world
+        if MECHANIC_OF[action.type] not in world.mechanics:
             return Verdict(
                 False,
                 Reason.MECHANIC_DISABLED,
                 f"{action.type} is not part of the scenario {world.scenario.id!r}",
             )
-        if isinstance(action, BidSpot):
-            p = self._provider(action.provider)
-            if isinstance(p, Verdict):
-                return p
-            if self._floors is None:
-                self._floors = np.asarray(
-                    self.mods.apply("provider.spot_floor", world.prov_spot_floor), dtype=np.float64
-                ).tolist()
-            floor = self._floors[p]
-            if action.max_price < floor:
-                return Verdict(
-                    False,
-                    Reason.BELOW_FLOOR,
-                    f"{action.provider}'s spot reserve price is ${floor:.2f}M; a bid below it"
-                    " cannot fill",
-                )
-            return self._afford(action.quantity * action.max_price, "this bid at its limit")
-        if isinstance(action, Reserve):
-            p = self._provider(action.provider)
-            if isinstance(p, Verdict):
-                return p
-            price = reserved_price(state, self.mods, p, action.term)
-            return self._afford(action.quantity * price, "the first quarter of this contract")
-        if isinstance(action, OrderChips):
-            k = world.sku_index.get(action.sku)
-            if k is None:
-                return _unknown("chip", action.sku, world.sku_ids, Reason.UNKNOWN_SKU)
-            r = self._region(action.region)
-            if isinstance(r, Verdict):
-                return r
-            if state.turn < world.sku_available_from[k]:
-                return Verdict(
-                    False,
-                    Reason.NOT_AVAILABLE_YET,
-                    f"{action.sku} ships from"
-                    f" {world.quarter_label(int(world.sku_available_from[k]))}",
-                )
-            if world.sku_custom[k]:
-                tech = world.techs.unlocks.get(k)
-                if tech is None or not self.done[tech]:
-                    name = world.tech_ids[tech] if tech is not None else "its research"
-                    return Verdict(False, Reason.LOCKED, f"{action.sku} needs {name} first")
-            if world.sku_controlled[k] and export_banned(state, self.mods)[r]:
-                return Verdict(
-                    False,
-                    Reason.EXPORT_BANNED,
-                    f"{action.sku} is export-controlled and cannot ship to {action.region}",
-                )
-            return self._afford(
-                action.quantity * chip_unit_price(state, self.mods, k), "this chip order"
-            )
-        if isinstance(action, OrderNetwork):
-            r = self._region(action.region)
-            if isinstance(r, Verdict):
-                return r
-            f = int(world.reg_fabric[r])
-            if f < 0:
-                return Verdict(False, Reason.NO_FABRIC, f"no network gear ships to {action.region}")
-            return self._afford(action.quantity * float(world.fab_price[f]), "this fabric order")
-        if isinstance(action, BuildDatacenter):
-            r = self._region(action.region)
-            if isinstance(r, Verdict):
-                return r
-            total = action.megawatts * build_cost_per_mw(state, self.mods, r)
-            verdict = self._afford(total * DOWN_PAYMENT, "a quarter of this build's cost")
-            return Verdict(True, cost=0.0) if verdict.ok else verdict
-        if isinstance(action, FundResearch):
-            t = world.tech_index.get(action.tech)
-            if t is None:
-                return _unknown("technology", action.tech, world.tech_ids, Reason.UNKNOWN_TECH)
-            if state.research_done[seat, t] >= 0:
-                return Verdict(False, Reason.ALREADY_DONE, f"{action.tech} is already complete")
-            missing = [world.tech_ids[p] for p in world.tech_prereqs[t] if not self.done[p]]
-            if missing:
-                return Verdict(
-                    False,
-                    Reason.PREREQUISITE_MISSING,
-                    f"{action.tech} needs {', '.join(missing)} first",
-                )
-            return OK
-        if isinstance(action, SetServicePrice | SetTrainingShare):
-            if action.type in self.seen_setters:
-                return Verdict(False, Reason.DUPLICATE, f"{action.type} already given this quarter")
-            return OK
-        if isinstance(action, Sublease):
-            p = self._provider(action.provider)
-            if isinstance(p, Verdict):
-                return p
-            have = float(state.reserved_qty[seat, p, 0]) - float(self.subleased[p])
-            if action.quantity > have + 1e-9:
-                return Verdict(
-                    False,
-                    Reason.NO_RESERVED_CAPACITY,
-                    f"only {max(have, 0):.1f} kGPU of reserved capacity with {action.provider}"
-                    " arrives this quarter",
-                )
-            return OK
-        if isinstance(action, Borrow):
-            free = float(state.credit_limit[seat] - state.debt[seat]) - self.borrowed
-            if action.amount > free + 1e-9:
-                return Verdict(
-                    False,
-                    Reason.CREDIT_LIMIT,
-                    f"the credit line has ${max(free, 0):,.1f}M left",
-                )
-            return OK
-        if isinstance(action, Repay):
-            if state.debt[seat] <= 1e-9:
-                return Verdict(False, Reason.NOTHING_TO_REPAY, "there is no debt to repay")
-            cash = float(state.cash[seat]) + self.borrowed - self.committed
-            if action.amount > cash + 1e-9:
-                return Verdict(
-                    False, Reason.INSUFFICIENT_FUNDS, f"only ${max(cash, 0):,.1f}M of cash"
-                )
-            return OK
-        raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
+        return None
 
+    def _bid_spot(self, action: BidSpot) -> _Outcome:
+        # Most actions are spot bids: a known provider for a seat free to use any provider
+        # skips the call that would only return its index.
+        index = self.state.world.provider_index.get(action.provider)
+        if index is None or self._sovereign:
+            p = self._provider(action.provider)
+            if isinstance(p, Verdict):
+                return p
+        else:
+            p = index
+        floors = self._floors
+        if floors is None:
+            world = self.state.world
+            floors = self._floors = _per_entity(
+                world, self.mods, "provider.spot_floor", world.prov_spot_floor
+            )
+        floor = floors[p]
+        if action.max_price < floor:
+            return Verdict(
+                False,
+                Reason.BELOW_FLOOR,
+                f"{action.provider}'s spot reserve price is ${floor:.2f}M; a bid below it"
+                " cannot fill",
+            )
+        return self._afford(action.quantity * action.max_price, "this bid at its limit")
+
+    def _reserve(self, action: Reserve) -> _Outcome:
+        p = self._provider(action.provider)
+        if isinstance(p, Verdict):
+            return p
+        price = reserved_price(self.state, self.mods, p, action.term)
+        return self._afford(action.quantity * price, "the first quarter of this contract")
+
+    def _order_chips(self, action: OrderChips) -> _Outcome:
+        state, world = self.state, self.state.world
+        k = world.sku_index.get(action.sku)
+        if k is None:
+            return _unknown("chip", action.sku, world.sku_ids, Reason.UNKNOWN_SKU)
+        r = self._region(action.region)
+        if isinstance(r, Verdict):
+            return r
+        if state.turn < world.sku_available_from[k]:
+            return Verdict(
+                False,
+                Reason.NOT_AVAILABLE_YET,
+                f"{action.sku} ships from {world.quarter_label(int(world.sku_available_from[k]))}",
+            )
+        if world.sku_custom[k]:
+            tech = world.techs.unlocks.get(k)
+            if tech is None or not self._done(tech):
+                name = world.tech_ids[tech] if tech is not None else "its research"
+                return Verdict(False, Reason.LOCKED, f"{action.sku} needs {name} first")
+        if world.sku_controlled[k] and export_banned(state, self.mods)[r]:
+            return Verdict(
+                False,
+                Reason.EXPORT_BANNED,
+                f"{action.sku} is export-controlled and cannot ship to {action.region}",
+            )
+        return self._afford(
+            action.quantity * chip_unit_price(state, self.mods, k), "this chip order"
+        )
+
+    def _order_network(self, action: OrderNetwork) -> _Outcome:
+        world = self.state.world
+        r = self._region(action.region)
+        if isinstance(r, Verdict):
+            return r
+        f = int(world.reg_fabric[r])
+        if f < 0:
+            return Verdict(False, Reason.NO_FABRIC, f"no network gear ships to {action.region}")
+        return self._afford(action.quantity * float(world.fab_price[f]), "this fabric order")
+
+    def _build_datacenter(self, action: BuildDatacenter) -> _Outcome:
+        r = self._region(action.region)
+        if isinstance(r, Verdict):
+            return r
+        total = action.megawatts * build_cost_per_mw(self.state, self.mods, r)
+        outcome = self._afford(total * DOWN_PAYMENT, "a quarter of this build's cost")
+        # Only the down payment must be free now; the build commits its first instalment.
+        return outcome if isinstance(outcome, Verdict) else 0.0
+
+    def _fund_research(self, action: FundResearch) -> _Outcome:
+        state, world = self.state, self.state.world
+        t = world.tech_index.get(action.tech)
+        if t is None:
+            return _unknown("technology", action.tech, world.tech_ids, Reason.UNKNOWN_TECH)
+        if state.research_done.item(self.seat, t) >= 0:
+            return Verdict(False, Reason.ALREADY_DONE, f"{action.tech} is already complete")
+        missing = [world.tech_ids[p] for p in world.tech_prereqs[t] if not self._done(p)]
+        if missing:
+            return Verdict(
+                False,
+                Reason.PREREQUISITE_MISSING,
+                f"{action.tech} needs {', '.join(missing)} first",
+            )
+        return 0.0
+
+    def _setter(self, action: SetServicePrice | SetTrainingShare) -> _Outcome:
+        if action.type in self.seen_setters:
+            return Verdict(False, Reason.DUPLICATE, f"{action.type} already given this quarter")
+        return 0.0
+
+    def _sublease(self, action: Sublease) -> _Outcome:
+        p = self._provider(action.provider)
+        if isinstance(p, Verdict):
+            return p
+        state = self.state
+        have = float(state.reserved_qty[self.seat, p, 0]) - self.subleased.get(p, 0.0)
+        if action.quantity > have + 1e-9:
+            return Verdict(
+                False,
+                Reason.NO_RESERVED_CAPACITY,
+                f"only {max(have, 0):.1f} kGPU of reserved capacity with {action.provider}"
+                " arrives this quarter",
+            )
+        return 0.0
+
+    def _borrow(self, action: Borrow) -> _Outcome:
+        state, seat = self.state, self.seat
+        free = float(state.credit_limit[seat] - state.debt[seat]) - self.borrowed
+        if action.amount > free + 1e-9:
+            return Verdict(
+                False,
+                Reason.CREDIT_LIMIT,
+                f"the credit line has ${max(free, 0):,.1f}M left",
+            )
+        return 0.0
+
+    def _repay(self, action: Repay) -> _Outcome:
+        state, seat = self.state, self.seat
+        if state.debt[seat] <= 1e-9:
+            return Verdict(False, Reason.NOTHING_TO_REPAY, "there is no debt to repay")
+        cash = float(state.cash[seat]) + self.borrowed - self.committed
+        if action.amount > cash + 1e-9:
+            return Verdict(False, Reason.INSUFFICIENT_FUNDS, f"only ${max(cash, 0):,.1f}M of cash")
+        return 0.0
+
+    # ---- the running budget
     def commit(self, action: Action, verdict: Verdict) -> None:
         """Account for an accepted action in the running budget."""
         self.count += 1
-        if isinstance(action, BuildDatacenter):
-            r = self.state.world.region_index[action.region]
-            per_quarter = self._build_instalment(action, r)
-            self.committed += per_quarter
-        else:
+        spend = _rule(action).commit
+        if spend is None:
             self.committed += verdict.cost
-        if isinstance(action, Borrow):
-            self.borrowed += action.amount
-        if isinstance(action, SetServicePrice | SetTrainingShare):
-            self.seen_setters.add(action.type)
-        if isinstance(action, Sublease):
-            self.subleased[self.state.world.provider_index[action.provider]] += action.quantity
+        else:
+            spend(self, action, verdict.cost)
+
+    def _spend_build(self, action: BuildDatacenter, cost: float) -> None:
+        # A build commits its first instalment this quarter, not what its check returned.
+        r = self.state.world.region_index[action.region]
+        self.committed += self._build_instalment(action, r)
+
+    def _spend_borrow(self, action: Borrow, cost: float) -> None:
+        self.committed += cost
+        self.borrowed += action.amount
+
+    def _spend_setter(self, action: SetServicePrice | SetTrainingShare, cost: float) -> None:
+        self.committed += cost
+        self.seen_setters.add(action.type)
+
+    def _spend_sublease(self, action: Sublease, cost: float) -> None:
+        self.committed += cost
+        p = self.state.world.provider_index[action.provider]
+        self.subleased[p] = self.subleased.get(p, 0.0) + action.quantity
 
     def build_quarters(self, region: int) -> int:
         """:func:`build_quarters` for this seat (its research speed-up looked up once)."""
@@ -363,16 +454,14 @@ class Checker:
 def reserved_price(state: MatchState, mods: Modifiers, provider: int, term: int) -> float:
     """Price per kGPU-quarter locked by a reserved contract signed now."""
     world = state.world
-    list_price = float(
-        np.asarray(mods.apply("provider.list_price", world.prov_list_price))[provider]
-    )
+    list_price = _per_entity(world, mods, "provider.list_price", world.prov_list_price)[provider]
     discount = world.scenario.market.reserved_discounts[TERMS.index(term)]
     return list_price * (1.0 - discount)
 
 
 def build_cost_per_mw(state: MatchState, mods: Modifiers, region: int) -> float:
     world = state.world
-    return float(np.asarray(mods.apply("region.build_cost", world.reg_build_cost))[region])
+    return _per_entity(world, mods, "region.build_cost", world.reg_build_cost)[region]
 
 
 def build_quarters(state: MatchState, seat: int, region: int) -> int:
@@ -413,47 +502,66 @@ def run(state: MatchState, q: Quarter, actions: Sequence[Sequence[object]]) -> N
     Seats are processed in an order that rotates each quarter, so no seat is always first in
     the vendors' backlogs.
     """
-    world = state.world
     n = state.n_players
     mods = q.mods
+    rules = _enabled_rules(state.world)
     start = state.turn % n
     for offset in range(n):
         seat = (start + offset) % n
-        # The engine acts on the recorded (JSON-safe) form of each item, so a replay of what
-        # was recorded reproduces the quarter exactly, malformed items included. A valid action
-        # model is recorded from its fields and used as it is (re-validating its record would
-        # give it back unchanged); anything else is recorded and parsed in full.
-        submitted: list[dict[str, object]] = []
-        parsed: list[Action] = []
-        applied: list[dict[str, object] | None] = []
-        errors: list[tuple[int, str]] = []
-        for index, item in enumerate(actions[seat] if seat < len(actions) else []):
-            record = fast_record(item)
+        items = actions[seat] if seat < len(actions) else ()
+        if isinstance(items, (list, tuple)) and not items:
+            continue  # a seat that holds: nothing to record, check or apply
+        submitted = q.submitted[seat]
+        accepted = q.applied[seat]
+        # Malformed items are reported first, then those the checks refuse, each in order:
+        # refusals are appended, malformed items inserted after the earlier malformed ones.
+        rejected = q.rejected[seat]
+        malformed_at = len(rejected)
+        checker = Checker(state, seat, mods)
+        for item in items:
+            # The engine acts on the recorded (JSON-safe) form of each item, so a replay of
+            # what was recorded reproduces the quarter exactly, malformed items included. A
+            # valid action model is recorded from its fields and used as it is (re-validating
+            # its record would give it back unchanged); anything else is recorded and parsed
+            # in full.
+            recorder = FAST_RECORDERS.get(type(item))  # fast_record(item), inlined
+            record = None if recorder is None else recorder(item, item.__dict__)
             if record is not None:
                 submitted.append(record)
-                parsed.append(item)  # type: ignore[arg-type]  # fast_record checked its type
-                applied.append(dict(record))
+                action: Action = item  # type: ignore[assignment]  # fast_record checked its type
+            else:
+                full = _record(item)
+                submitted.append(full)
+                done, failed = parse_actions([full])
+                if failed:
+                    entry = (_type_of(full), Reason.MALFORMED.value, failed[0][1])
+                    rejected.insert(malformed_at, entry)
+                    malformed_at += 1
+                    continue
+                action = done[0]
+            # Checker.check then Checker.commit, without building a Verdict for each accepted
+            # action. The gate's checks are skipped only when they would pass: the seat is in
+            # the game, under the action limit, and the mechanic is on (``rules`` holds the
+            # enabled types; parsed actions are instances of the action classes themselves).
+            rule = rules.get(type(action))
+            if rule is None or checker._out or checker.count >= MAX_ACTIONS_PER_QUARTER:
+                verdict = checker._gate(action)
+                assert verdict is not None  # one of the three conditions above holds
+                rejected.append((action.type, str(verdict.code), verdict.message))
                 continue
-            record = _record(item)
-            submitted.append(record)
-            done, failed = parse_actions([record])
-            parsed.extend(done)
-            applied.extend([None] * len(done))
-            errors.extend((index, message) for _, message in failed)
-        q.submitted[seat].extend(submitted)
-        for index, message in errors:
-            kind = _type_of(submitted[index])
-            q.rejected[seat].append((kind, Reason.MALFORMED.value, message))
-        checker = Checker(state, seat, mods)
-        for action, recorded in zip(parsed, applied, strict=True):
-            verdict = checker.check(action)
-            if not verdict.ok:
-                q.rejected[seat].append((action.type, str(verdict.code), verdict.message))
+            check, commit, apply = rule
+            outcome = check(checker, action)
+            if isinstance(outcome, Verdict):
+                rejected.append((action.type, str(outcome.code), outcome.message))
                 continue
-            checker.commit(action, verdict)
-            _apply(state, q, seat, action, checker)
-            q.applied[seat].append(recorded if recorded is not None else action_to_dict(action))
-    _ = world
+            checker.count += 1
+            if commit is None:
+                checker.committed += outcome
+            else:
+                commit(checker, action, outcome)
+            apply(state, q, seat, action, checker)
+            # The applied record is a copy of the submitted one, not the same dict.
+            accepted.append(record.copy() if record is not None else action_to_dict(action))
 
 
 def _type_of(item: object) -> str:
@@ -483,72 +591,120 @@ def _safe_value(value: object) -> object:
     return repr(value)[:200]
 
 
+# --------------------------------------------------------------------------- applying actions
+
+
 def _apply(state: MatchState, q: Quarter, seat: int, action: Action, checker: Checker) -> None:
+    """Carry out an accepted action: orders join ``q``, the seat's own settings change now."""
+    _rule(action).apply(state, q, seat, action, checker)
+
+
+def _apply_bid_spot(
+    state: MatchState, q: Quarter, seat: int, action: BidSpot, checker: Checker
+) -> None:
+    q.bids[state.world.provider_index[action.provider]].append(
+        (seat, action.quantity, action.max_price)
+    )
+
+
+def _apply_reserve(
+    state: MatchState, q: Quarter, seat: int, action: Reserve, checker: Checker
+) -> None:
+    q.reserve_requests.append(
+        (
+            seat,
+            state.world.provider_index[action.provider],
+            action.quantity,
+            action.term,
+            len(q.reserve_requests),
+        )
+    )
+
+
+def _apply_order_chips(
+    state: MatchState, q: Quarter, seat: int, action: OrderChips, checker: Checker
+) -> None:
     world = state.world
     mods = q.mods
-    if isinstance(action, BidSpot):
-        q.bids[world.provider_index[action.provider]].append(
-            (seat, action.quantity, action.max_price)
+    k = world.sku_index[action.sku]
+    r = world.region_index[action.region]
+    lead = chip_lead(state, mods, k, float(state.sku_backlog[k]))
+    state.sku_backlog[k] += action.quantity
+    controlled = 1 if world.sku_controlled[k] else 0
+    state.chip_pipe_perf[controlled, seat, r, lead] += action.quantity * world.sku_perf[k]
+    state.chip_pipe_power[controlled, seat, r, lead] += (
+        action.quantity * world.sku_power_kw[k]
+    )  # thousand units × kW = MW
+    cost = action.quantity * chip_unit_price(state, mods, k)
+    q.capex_now[seat] += cost
+    state.assets_book[seat, 0] += cost
+
+
+def _apply_order_network(
+    state: MatchState, q: Quarter, seat: int, action: OrderNetwork, checker: Checker
+) -> None:
+    world = state.world
+    r = world.region_index[action.region]
+    f = int(world.reg_fabric[r])
+    lead = fabric_lead(state, q.mods, f, float(state.fabric_backlog[f]))
+    state.fabric_backlog[f] += action.quantity
+    state.fabric_pipe[seat, r, lead] += action.quantity
+    cost = action.quantity * float(world.fab_price[f])
+    q.capex_now[seat] += cost
+    state.assets_book[seat, 1] += cost
+
+
+def _apply_build_datacenter(
+    state: MatchState, q: Quarter, seat: int, action: BuildDatacenter, checker: Checker
+) -> None:
+    r = state.world.region_index[action.region]
+    quarters = checker.build_quarters(r)
+    total = action.megawatts * build_cost_per_mw(state, q.mods, r)
+    state.dc_pipe[seat, r, quarters] += action.megawatts
+    state.dc_pay[seat, r, :quarters] += total / quarters
+    q.grid_requests.append((r, seat, action.megawatts))
+    q.announcements.append(
+        (
+            state.turn,
+            seat,
+            f"{state.names[seat]} starts a {action.megawatts:,.0f} MW data centre in"
+            f" {_region_name(state, r)}",
         )
-    elif isinstance(action, Reserve):
-        q.reserve_requests.append(
-            (
-                seat,
-                world.provider_index[action.provider],
-                action.quantity,
-                action.term,
-                len(q.reserve_requests),
-            )
-        )
-    elif isinstance(action, OrderChips):
-        k = world.sku_index[action.sku]
-        r = world.region_index[action.region]
-        lead = chip_lead(state, mods, k, float(state.sku_backlog[k]))
-        state.sku_backlog[k] += action.quantity
-        controlled = 1 if world.sku_controlled[k] else 0
-        state.chip_pipe_perf[controlled, seat, r, lead] += action.quantity * world.sku_perf[k]
-        state.chip_pipe_power[controlled, seat, r, lead] += (
-            action.quantity * world.sku_power_kw[k]
-        )  # thousand units × kW = MW
-        cost = action.quantity * chip_unit_price(state, mods, k)
-        q.capex_now[seat] += cost
-        state.assets_book[seat, 0] += cost
-    elif isinstance(action, OrderNetwork):
-        r = world.region_index[action.region]
-        f = int(world.reg_fabric[r])
-        lead = fabric_lead(state, mods, f, float(state.fabric_backlog[f]))
-        state.fabric_backlog[f] += action.quantity
-        state.fabric_pipe[seat, r, lead] += action.quantity
-        cost = action.quantity * float(world.fab_price[f])
-        q.capex_now[seat] += cost
-        state.assets_book[seat, 1] += cost
-    elif isinstance(action, BuildDatacenter):
-        r = world.region_index[action.region]
-        quarters = checker.build_quarters(r)
-        total = action.megawatts * build_cost_per_mw(state, mods, r)
-        state.dc_pipe[seat, r, quarters] += action.megawatts
-        state.dc_pay[seat, r, :quarters] += total / quarters
-        q.grid_requests.append((r, seat, action.megawatts))
-        q.announcements.append(
-            (
-                state.turn,
-                seat,
-                f"{state.names[seat]} starts a {action.megawatts:,.0f} MW data centre in"
-                f" {_region_name(state, r)}",
-            )
-        )
-    elif isinstance(action, FundResearch):
-        state.research_level[seat, world.tech_index[action.tech]] = action.amount
-    elif isinstance(action, SetServicePrice):
-        state.service_price[seat] = action.price
-    elif isinstance(action, SetTrainingShare):
-        state.training_share[seat] = action.share
-    elif isinstance(action, Sublease):
-        q.sublease[seat, world.provider_index[action.provider]] += action.quantity
-    elif isinstance(action, Borrow):
-        q.borrow[seat] += action.amount
-    elif isinstance(action, Repay):
-        q.repay[seat] += action.amount
+    )
+
+
+def _apply_fund_research(
+    state: MatchState, q: Quarter, seat: int, action: FundResearch, checker: Checker
+) -> None:
+    state.research_level[seat, state.world.tech_index[action.tech]] = action.amount
+
+
+def _apply_service_price(
+    state: MatchState, q: Quarter, seat: int, action: SetServicePrice, checker: Checker
+) -> None:
+    state.service_price[seat] = action.price
+
+
+def _apply_training_share(
+    state: MatchState, q: Quarter, seat: int, action: SetTrainingShare, checker: Checker
+) -> None:
+    state.training_share[seat] = action.share
+
+
+def _apply_sublease(
+    state: MatchState, q: Quarter, seat: int, action: Sublease, checker: Checker
+) -> None:
+    q.sublease[seat, state.world.provider_index[action.provider]] += action.quantity
+
+
+def _apply_borrow(
+    state: MatchState, q: Quarter, seat: int, action: Borrow, checker: Checker
+) -> None:
+    q.borrow[seat] += action.amount
+
+
+def _apply_repay(state: MatchState, q: Quarter, seat: int, action: Repay, checker: Checker) -> None:
+    q.repay[seat] += action.amount
 
 
 def _region_name(state: MatchState, r: int) -> str:
@@ -557,3 +713,56 @@ def _region_name(state: MatchState, r: int) -> str:
         if region.id == rid:
             return region.name
     return rid
+
+
+# --------------------------------------------------------------------------- one rule per type
+
+
+class _Rule(NamedTuple):
+    """How one action type is checked, accounted for in the budget, and applied."""
+
+    check: Callable[[Checker, Any], _Outcome]
+    commit: Callable[[Checker, Any, float], None] | None
+    """Accounts for the accepted action given its check's cost (``None``: it commits that
+    cost and nothing else, the case of most actions)."""
+    apply: Callable[[MatchState, Quarter, int, Any, Checker], None]
+
+
+_RULES: dict[type[Any], _Rule] = {
+    BidSpot: _Rule(Checker._bid_spot, None, _apply_bid_spot),
+    Reserve: _Rule(Checker._reserve, None, _apply_reserve),
+    OrderChips: _Rule(Checker._order_chips, None, _apply_order_chips),
+    OrderNetwork: _Rule(Checker._order_network, None, _apply_order_network),
+    BuildDatacenter: _Rule(
+        Checker._build_datacenter, Checker._spend_build, _apply_build_datacenter
+    ),
+    FundResearch: _Rule(Checker._fund_research, None, _apply_fund_research),
+    SetServicePrice: _Rule(Checker._setter, Checker._spend_setter, _apply_service_price),
+    SetTrainingShare: _Rule(Checker._setter, Checker._spend_setter, _apply_training_share),
+    Sublease: _Rule(Checker._sublease, Checker._spend_sublease, _apply_sublease),
+    Borrow: _Rule(Checker._borrow, Checker._spend_borrow, _apply_borrow),
+    Repay: _Rule(Checker._repay, None, _apply_repay),
+}
+"""Looked up by the action's exact class: one dict lookup instead of a chain of isinstance."""
+
+
+def _enabled_rules(world: World) -> dict[type[Any], _Rule]:
+    """The rules of the action types the world's scenario enables, kept with the world."""
+    cache = world.derived_cache
+    found = cache.get("validate.rules")
+    if found is None:
+        found = cache["validate.rules"] = {
+            cls: rule
+            for cls, rule in _RULES.items()
+            if MECHANIC_OF[cls.model_fields["type"].default] in world.mechanics
+        }
+    return found
+
+
+def _rule(action: Action) -> _Rule:
+    """The rule for ``action``, also for a subclass of an action class."""
+    for cls in type(action).__mro__:
+        rule = _RULES.get(cls)
+        if rule is not None:
+            return rule
+    raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
