@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from game.engine.summing import add_up
+
 Z_95 = 1.959963984540054
 """The two-sided 95% normal quantile."""
 
@@ -68,7 +70,7 @@ def rate_matches(records: Iterable[dict[str, Any]], bots: Sequence[str] = ()) ->
         for name, team in zip(seats, rated, strict=True):
             by_bot.setdefault(name, []).append(team[0])
         for name, seat_ratings in by_bot.items():
-            mu = sum(r.mu for r in seat_ratings) / len(seat_ratings)
-            sigma = sum(r.sigma for r in seat_ratings) / len(seat_ratings)
+            mu = add_up(r.mu for r in seat_ratings) / len(seat_ratings)
+            sigma = add_up(r.sigma for r in seat_ratings) / len(seat_ratings)
             ratings[name] = model.rating(mu=mu, sigma=sigma, name=name)
     return {name: Rating(float(r.mu), float(r.sigma)) for name, r in ratings.items()}

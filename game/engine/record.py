@@ -11,6 +11,7 @@ from game.engine.history import History
 from game.engine.quarter import Quarter
 from game.engine.scoring import enterprise_value
 from game.engine.state import MatchState, NewsItem
+from game.engine.summing import add_up
 
 PRICE_NEWS_THRESHOLD = 15.0
 """A spot price that moves more than this many percent makes the news, with its causes."""
@@ -50,7 +51,7 @@ def run(state: MatchState, q: Quarter) -> None:
     t = state.turn
     status = state.status.tolist()
     bankrupt_turn = state.bankrupt_turn.tolist()
-    costs_total = [sum(bills) for bills in zip(*q.costs.values(), strict=True)]
+    costs_total = [add_up(bills) for bills in zip(*q.costs.values(), strict=True)]
     row: dict[str, tuple[float, ...]] = {
         "cash": tuple(state.cash.tolist()),
         "debt": tuple(state.debt.tolist()),

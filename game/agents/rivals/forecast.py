@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from game.engine.observation import Observation
+from game.engine.summing import add_up
 
 GROWTH_BOUNDS = (-0.15, 0.30)
 """Quarterly growth a forecast will believe."""
@@ -67,7 +68,7 @@ class Memory:
             # A contract that delivered in the quarter it was signed has no lead time.
             self.reserved_lead[signed[0]] = 0 if received > self.reserved_now + 0.3 else 1
         self.pending_reserve.clear()
-        self.reserved_now = sum(float(s[0]) for s in obs.me.reserved_schedule.values() if len(s))
+        self.reserved_now = add_up(float(s[0]) for s in obs.me.reserved_schedule.values() if len(s))
 
     @property
     def shortage(self) -> float:
@@ -98,7 +99,7 @@ def demand_path(memory: Memory, obs: Observation, horizon: int, trend: bool = Tr
             base = 0.6 * base + 0.4 * float(np.mean(memory.demand[-3:])) * (1.0 + 0.05)
     else:
         # Before any quarter: an even split of the market, judged from the opening contract.
-        opening = sum(float(s[0]) for s in obs.me.reserved_schedule.values())
+        opening = add_up(float(s[0]) for s in obs.me.reserved_schedule.values())
         base = max(opening * 2.0, 1.0)
     if not trend:
         return np.full(horizon, base)

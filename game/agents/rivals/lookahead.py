@@ -61,6 +61,7 @@ from game.engine.actions import (
     Reserve,
 )
 from game.engine.observation import Observation
+from game.engine.summing import add_up
 
 SAMPLES = 48
 """Sampled futures per quarter (shared by every plan)."""
@@ -228,10 +229,10 @@ def build_model(
     mwpk = mw_per_kgpu(obs)
     regions = allowed_regions(obs)
     held = [me.datacenter_mw[r] for r, _ in regions]
-    if regions and sum(held) > 0:
-        power_price = sum(me.datacenter_mw[r] * region.power_price for r, region in regions) / sum(
-            held
-        )
+    if regions and add_up(held) > 0:
+        power_price = add_up(
+            me.datacenter_mw[r] * region.power_price for r, region in regions
+        ) / add_up(held)
     elif regions:
         power_price = min(region.power_price for _, region in regions)
     else:

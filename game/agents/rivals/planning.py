@@ -28,6 +28,7 @@ from game.engine.actions import (
     SetTrainingShare,
 )
 from game.engine.observation import ChipView, Observation, ProviderView, RegionView
+from game.engine.summing import add_up
 
 HORIZON = 12
 """Quarters the book and the forecasts look ahead (the observation's schedule length)."""
@@ -348,7 +349,7 @@ def value_cap(ctx: Context) -> float:
 def bid_spot(ctx: Context) -> None:
     style, book = ctx.style, ctx.book
     # Contracts signed this quarter with zero-lead providers deliver now.
-    signed_now = sum(
+    signed_now = add_up(
         a.quantity
         for a in ctx.actions
         if isinstance(a, Reserve) and ctx.memory.reserved_lead.get(a.provider, 1) == 0
