@@ -74,7 +74,7 @@ def run(state: MatchState, q: Quarter) -> None:
     brand = world.ind_brand.tolist()
     a_q, a_r, a_p = market.appeal_quality, market.appeal_reputation, market.appeal_price
     appeal = [a_q * logs[i] + a_r * reputation[i] - a_p * log_price[i] + brand[i] for i in seats]
-    if world.scenario.catch_up and state.turn > 0 and sum(active) >= 2:
+    if world.scenario.catch_up and state.turn > 0 and active.count(True) >= 2:
         bonus = catch_up_bonus(state, np.array(active)).tolist()
         appeal = [a + b for a, b in zip(appeal, bonus, strict=True)]
     # np.max: the largest appeal, NaN if there is one (the sign of a zero maximum does not

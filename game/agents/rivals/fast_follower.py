@@ -47,8 +47,8 @@ class FastFollowerBot(RivalBot):
         if leader is not None and self.memory.demand:
             extras["price_set"] = round(leader.service_price * 0.99, 3)
             # The leader's public moves say how committed it is; follow its stance.
-            deals = sum(1 for a in leader.announcements if "reserved deal" in a)
-            builds = sum(1 for a in leader.announcements if "data centre" in a)
+            deals = len([a for a in leader.announcements if "reserved deal" in a])
+            builds = len([a for a in leader.announcements if "data centre" in a])
             self.leader_stance = 0.7 * self.leader_stance + 0.3 * min(1.0, 0.3 + 0.2 * deals)
             owned = 0.4 if builds else 0.0
         else:

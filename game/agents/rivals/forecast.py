@@ -61,7 +61,7 @@ class Memory:
             self.op_profit.append(0.0 if math.isnan(profit) else profit)
         if not math.isnan(obs.market_demand):
             self.market.append(obs.market_demand)
-        self.outages += sum(1 for n in obs.news if "outage" in n.headline.lower())
+        self.outages += len([n for n in obs.news if "outage" in n.headline.lower()])
         signed = [pid for pid, turn in self.pending_reserve.items() if turn == obs.turn - 1]
         received = last.get("reserved", math.nan)
         if len(signed) == 1 and not math.isnan(received):

@@ -1,0 +1,71 @@
+"""Golden numbers: pinned final hashes of whole matches (the engine's "perft" counts).
+
+Each hash covers the whole hash chain, so it pins every quarter of the match: every phase,
+every random draw, every bot decision. The same figures must come out on every machine,
+platform and supported Python version (3.12 changed the built-in ``sum()`` of floats, which
+is why the engine adds floats with :func:`game.engine.summing.add_up`).
+
+A change that alters the rules or the content on purpose changes these hashes: check that the
+change was meant (``capwars replay verify`` on an old replay names the first quarter that
+differs), then update the figures here. A change meant only to make code faster or tidier must
+leave them alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from game.arena.match import run_match
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOLDEN = [
+    ("standard", 42, ["balanced"] * 4, "8768468f7d652f279e2149934f86d2de"),
+    (
+        "standard",
+        7,
+        ["hoarder:hard", "spot_trader:normal", "builder:easy", "random"],
+        "67ca0c4c6e9423917467f8949c4f3b3d",
+    ),
+    (
+        "history",
+        2023,
+        ["hedger:normal", "fast_follower:normal", "bullwhip:normal", "balanced"],
+        "09b91b2e47c4a3c81c174bcb5de3c56a",
+    ),
+    ("startup-squeeze", 5, None, "f25403a35b99d4aa28f5d426d5448ef5"),
+    ("tutorial", 1, None, "3c10047c3264e106664da56f427bcdfd"),
+]
+
+
+@pytest.mark.parametrize(("scenario", "seed", "bots", "expected"), GOLDEN)
+def test_match_reproduces_its_golden_final_hash(content, scenario, seed, bots, expected):
+    outcome = run_match(content, scenario, seed, bots)
+    assert outcome.final_hash == expected, (
+        f"{scenario} seed {seed} with {bots or 'balanced'}: the final hash changed. If the rules"
+        " or the content changed on purpose, update GOLDEN in this file; otherwise a change"
+        " altered the simulation (see this module's docstring)."
+    )
+
+
+@pytest.mark.parametrize("package", ["engine", "agents"])
+def test_engine_and_bots_never_call_builtin_sum(package):
+    """``sum()`` of floats gives other bits on Python 3.12+; ``add_up`` gives the same on all."""
+    offenders = []
+    for path in sorted((ROOT / "game" / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "sum"
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, (
+        "use game.engine.summing.add_up (floats) or len()/count() (counts) instead of the"
+        " built-in sum(), whose float result differs between Python versions: "
+        + ", ".join(offenders)
+    )
