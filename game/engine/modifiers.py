@@ -7,6 +7,7 @@ target's entity axis, plus the ids of the events behind each entity's change (fo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,14 +20,16 @@ from game.rules.models import TARGET_KIND, Effect
 
 def axis_size(world: World, kind: str) -> int:
     """Number of entities along the axis a target kind names."""
-    return {
-        "market": 1,
-        "provider": len(world.provider_ids),
-        "vendor": len(world.vendor_ids),
-        "foundry": len(world.foundry_ids),
-        "fabric": len(world.fabric_ids),
-        "region": len(world.region_ids),
-    }[kind]
+    return len(_ids_of(world, kind))
+
+
+def _target_sizes(world: World) -> dict[str, int]:
+    """Axis length of every target (kept with the world: compiling asks it per effect)."""
+    cache = world.derived_cache.setdefault("modifiers.sizes", {})
+    sizes: dict[str, int] | None = cache.get("sizes")
+    if sizes is None:
+        sizes = cache["sizes"] = {t: axis_size(world, k) for t, k in TARGET_KIND.items()}
+    return sizes
 
 
 def _ids_of(world: World, kind: str) -> tuple[str, ...]:
@@ -64,11 +67,16 @@ def resolve_select(world: World, effect: Effect) -> tuple[int, ...]:
     return tuple(i for i, eid in enumerate(ids) if eid in wanted)
 
 
-def compiled(world: World, effects: Sequence[ActiveEffect]) -> Modifiers:
+def compiled(
+    world: World, effects: Sequence[ActiveEffect], base: Modifiers | None = None
+) -> Modifiers:
     """The :class:`Modifiers` for ``effects``, shared while the same effects stay in force.
 
     Effects change only when an event starts or ends, so most quarters reuse last quarter's
-    compilation (a :class:`Modifiers` is never modified after it is built).
+    compilation (a :class:`Modifiers` is never modified after it is built). When ``base`` was
+    compiled from the first of ``effects`` (events that start append theirs), only the new
+    effects are folded into a copy of it: the same operations in the same order as compiling
+    them all.
     """
     # Keyed by the effects' identities (hashing the dataclasses costs more than compiling
     # small ones); the entry keeps the effects alive, so no identity is reused while it exists.
@@ -81,8 +89,12 @@ def compiled(world: World, effects: Sequence[ActiveEffect]) -> Modifiers:
         return mods
     if len(cache) > 256:
         cache.clear()
-    mods = Modifiers(world, effects)
-    cache[key] = (tuple(effects), mods)
+    kept = tuple(effects)
+    if base is not None and base._world is world and key[: len(base._key)] == base._key:
+        mods = base._extended(kept[len(base._key) :], key)
+    else:
+        mods = Modifiers(world, kept)
+    cache[key] = (kept, mods)
     return mods
 
 
@@ -110,29 +122,70 @@ class Modifiers:
 
     def __init__(self, world: World, effects: Sequence[ActiveEffect]):
         self._world = world
+        self._key: tuple[int, ...] = ()
+        """Identities of the effects folded in so far (see :func:`compiled`)."""
         self._mul: dict[str, FloatArray] = {}
         self._add: dict[str, FloatArray] = {}
         self._set: dict[str, FloatArray] = {}
+        # The same tables as plain floats, for the one-entity lookups (no numpy scalar).
+        self._rows: dict[tuple[str, str], list[float]] = {}
         self._sources: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        self._scalars: dict[str, tuple[float, float, float]] = {}
         self.memo: dict[Any, Any] = {}
         """Figures derived from these effects alone (vendor output, event sources per entity),
         computed on first use and shared by every quarter the same effects are in force."""
+        self._fold(effects)
+
+    def _extended(self, effects: Sequence[ActiveEffect], key: tuple[int, ...]) -> Modifiers:
+        """A new :class:`Modifiers`: these tables with ``effects`` folded in after them."""
+        new = Modifiers.__new__(Modifiers)
+        new._world = self._world
+        new._key = self._key
+        # The arrays are read-only and shared; :meth:`_fold` replaces the ones it changes.
+        new._mul = dict(self._mul)
+        new._add = dict(self._add)
+        new._set = dict(self._set)
+        new._rows = dict(self._rows)
+        new._sources = {target: list(found) for target, found in self._sources.items()}
+        new._scalars = {}
+        new.memo = {}
+        new._fold(effects)
+        assert new._key == key
+        return new
+
+    def _fold(self, effects: Sequence[ActiveEffect]) -> None:
+        """Apply ``effects`` in order, on plain floats (the same IEEE operations as numpy's)."""
+        sizes = _target_sizes(self._world)
+        tables = {"mul": self._mul, "add": self._add, "set": self._set}
+        start = {"mul": 1.0, "add": 0.0, "set": math.nan}
+        rows = self._rows
+        edited: dict[tuple[str, str], list[float]] = {}
         for eff in effects:
-            n = axis_size(world, TARGET_KIND[eff.target])
-            idx = list(eff.indices)
-            if eff.op == "mul":
-                arr = self._mul.setdefault(eff.target, np.ones(n))
-                arr[idx] *= eff.value
-            elif eff.op == "add":
-                arr = self._add.setdefault(eff.target, np.zeros(n))
-                arr[idx] += eff.value
+            op = eff.op if eff.op in ("mul", "add") else "set"
+            target = eff.target
+            slot = (op, target)
+            row = edited.get(slot)
+            if row is None:  # copy on first write: the old row may belong to another Modifiers
+                old = rows.get(slot)
+                row = edited[slot] = [start[op]] * sizes[target] if old is None else old.copy()
+            value = float(eff.value)
+            # ``arr[list(indices)] op= value`` touches each listed entity once, whatever order.
+            if op == "mul":
+                for i in set(eff.indices):
+                    row[i] *= value
+            elif op == "add":
+                for i in set(eff.indices):
+                    row[i] += value
             else:
-                arr = self._set.setdefault(eff.target, np.full(n, np.nan))
-                arr[idx] = eff.value
-            self._sources.setdefault(eff.target, []).append((eff.event, eff.indices))
-        for table in (self._mul, self._add, self._set):
-            for arr in table.values():
-                arr.flags.writeable = False
+                for i in eff.indices:
+                    row[i] = value
+            self._sources.setdefault(target, []).append((eff.event, eff.indices))
+        for (op, target), row in edited.items():
+            rows[op, target] = row
+            arr = np.array(row, dtype=float)
+            arr.flags.writeable = False
+            tables[op][target] = arr
+        self._key += tuple(map(id, effects))
 
     def has(self, target: str) -> bool:
         """Whether any effect in force names ``target``."""
@@ -148,13 +201,13 @@ class Modifiers:
 
     def mul_at(self, target: str, index: int) -> float:
         """Multiplier for one entity."""
-        arr = self._mul.get(target)
-        return 1.0 if arr is None else float(arr[index])
+        row = self._rows.get(("mul", target))
+        return 1.0 if row is None else row[index]
 
     def add_at(self, target: str, index: int) -> float:
         """Addend for one entity."""
-        arr = self._add.get(target)
-        return 0.0 if arr is None else float(arr[index])
+        row = self._rows.get(("add", target))
+        return 0.0 if row is None else row[index]
 
     def apply(self, target: str, base: FloatArray | float) -> FloatArray | float:
         """``base × mul + add``, then any ``set`` values override."""
@@ -170,15 +223,31 @@ class Modifiers:
         """:meth:`apply` for a market-wide target."""
         if target not in self._sources:
             return base
-        return float(np.asarray(self.apply(target, base)).reshape(-1)[0])
+        found = self._scalars.get(target)
+        if found is None:  # the first entity's multiplier, addend and set value, as floats
+            rows = self._rows
+            mul, add, set_ = (rows.get((op, target)) for op in ("mul", "add", "set"))
+            found = self._scalars[target] = (
+                1.0 if mul is None else mul[0],
+                0.0 if add is None else add[0],
+                math.nan if set_ is None else set_[0],
+            )
+        mul_0, add_0, set_0 = found
+        # The same float operations as :meth:`apply` (``base * mul + add``, set overrides).
+        return float(base * mul_0 + add_0 if math.isnan(set_0) else set_0)
 
     def flag(self, target: str) -> np.ndarray:
         """Boolean per entity: some effect on ``target`` is in force (e.g. an export ban)."""
-        n = axis_size(self._world, TARGET_KIND[target])
-        mask = np.zeros(n, dtype=bool)
-        for _event, indices in self._sources.get(target, ()):
-            mask[list(indices)] = True
-        return mask
+        key = ("flag", target)
+        mask: np.ndarray | None = self.memo.get(key)
+        if mask is None:
+            n = axis_size(self._world, TARGET_KIND[target])
+            mask = np.zeros(n, dtype=bool)
+            for _event, indices in self._sources.get(target, ()):
+                mask[list(indices)] = True
+            mask.flags.writeable = False
+            self.memo[key] = mask
+        return mask.copy()  # the caller's own array, as before
 
     def sources(self, target: str, index: int = 0) -> tuple[int, ...]:
         """Event indices behind ``target`` for entity ``index``, in start order."""

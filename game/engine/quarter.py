@@ -155,5 +155,8 @@ class Quarter:
         )
 
     def refresh_modifiers(self, world: Any) -> None:
-        """Recompile the effects after events started or ended."""
-        self.mods = compiled(world, self.effects)
+        """Recompile the effects after events started or ended.
+
+        Events append their effects, so the compilation in force is usually a prefix to extend.
+        """
+        self.mods = compiled(world, self.effects, base=self.mods)
