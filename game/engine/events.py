@@ -7,12 +7,16 @@ does can change which shocks the world deals.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
+from itertools import accumulate
+
 import numpy as np
 
 from game.engine import rng
 from game.engine.modifiers import resolve_select
 from game.engine.quarter import Quarter
-from game.engine.state import ActiveEffect, MatchState, NewsItem
+from game.engine.state import ActiveEffect, MatchState, NewsItem, construct
 from game.engine.tables import World
 from game.rules.models import ONE_SHOT_TARGETS, Event
 
@@ -56,54 +60,55 @@ def run(state: MatchState, q: Quarter) -> None:
         if e not in started:
             started.append(e)
     table = _table(world)
-    if table is not None:
-        last = state.event_last
-        fired = set(np.flatnonzero(last > NEVER).tolist())
-        last_list = last.tolist() if fired else []
-        candidates: list[int] = []
-        probs: list[float] = []
-        for e, min_turn, max_turn, cooldown, once, prob in table:
-            if not min_turn <= turn <= max_turn or e in started:
-                continue
-            if e in fired and (once or turn - last_list[e] < cooldown):
-                continue
-            candidates.append(e)
-            probs.append(prob)
+    if table:
+        last = state.event_last.tolist()
+        # Open this quarter, not cooling down (an event that fired waits out its cooldown, for
+        # ever if it fires once) and not already starting: in event order.
+        ready = [
+            (e, prob, stay)
+            for e, first, final, wait, prob, stay in table
+            if first <= turn <= final
+            and ((fired := last[e]) <= NEVER or turn - fired >= wait)
+            and e not in started
+        ]
+        # Its columns, as lists the cascade removes its picks from.
+        candidates, probs, stays = map(list, zip(*ready)) if ready else ([], [], [])
         for slot, factor in enumerate(CASCADE):
             if not candidates:
                 break
-            none_fires = 1.0
-            for p in probs:
-                none_fires *= 1.0 - p
+            # The chance that none fires: the product of 1 - p, in candidate order.
+            none_fires = math.prod(stays, start=1.0)
             if cascade_u[2 * slot] >= (1.0 - none_fires) * factor:
                 break
             total = sum(probs)
             u = cascade_u[2 * slot + 1]
-            pick = len(candidates) - 1
-            running = 0.0
-            for i, p in enumerate(probs):
-                running += p
-                if running / total > u:
-                    pick = i
-                    break
+            # The first candidate whose running share of ``total`` exceeds u (else the last).
+            # The running sums only grow (every p > 0), so a bisection finds the one the loop
+            # ``running += p; if running / total > u`` stops at, dividing the same sums.
+            running = list(accumulate(probs))
+            pick = bisect_right(running, u, key=lambda r: r / total)
+            pick = min(pick, len(candidates) - 1)
             started.append(candidates.pop(pick))
             probs.pop(pick)
+            stays.pop(pick)
     for e in started:
         _start(state, q, e)
     if started:
         q.refresh_modifiers(world)
 
 
-EventRow = tuple[int, int, int, int, bool, float]
-"""(event, first turn, last turn, cooldown, once, probability)."""
+EventRow = tuple[int, int, int, float, float, float]
+"""(event, first turn, last turn, wait, probability, 1 - probability) of an event that can
+fire; ``wait`` is its cooldown, or infinity for an event that fires once."""
 
 
-def _table(world: World) -> tuple[EventRow, ...] | None:
-    """The events that can ever fire, with their windows (None when events are off)."""
+def _table(world: World) -> tuple[EventRow, ...]:
+    """The events that can ever fire, with their windows (empty when events are off)."""
     cache = world.derived_cache.setdefault("events", {})
-    if "table" not in cache:
-        rows = tuple(
-            (e, int(lo), int(hi), int(cool), bool(once), float(prob))
+    rows: tuple[EventRow, ...] | None = cache.get("table")
+    if rows is None:
+        rows = cache["table"] = tuple(
+            (e, int(lo), int(hi), math.inf if once else int(cool), float(prob), 1.0 - prob)
             for e, (on, lo, hi, cool, once, prob) in enumerate(
                 zip(
                     world.event_enabled.tolist(),
@@ -117,9 +122,21 @@ def _table(world: World) -> tuple[EventRow, ...] | None:
             )
             if on and prob > 0
         )
-        cache["table"] = rows if world.event_enabled.any() else None
-    result: tuple[EventRow, ...] | None = cache["table"]
-    return result
+    return rows
+
+
+_HEADLINES: dict[int, tuple[Event, str]] = {}
+"""Filled-in headlines by event identity (content models are immutable; the entry keeps the
+event alive so its identity is not reused). Matches share their content, not their world."""
+
+
+def _headline(event: Event) -> str:
+    found = _HEADLINES.get(id(event))
+    if found is None:
+        if len(_HEADLINES) > 4096:
+            _HEADLINES.clear()
+        found = _HEADLINES[id(event)] = (event, headline(event))
+    return found[1]
 
 
 def _start(state: MatchState, q: Quarter, e: int) -> None:
@@ -128,15 +145,35 @@ def _start(state: MatchState, q: Quarter, e: int) -> None:
     turn = state.turn
     state.event_last[e] = turn
     q.events_started.append(e)
-    q.news.append(NewsItem(turn, event.category, headline(event), event.explain, event.id))
+    # Records built without __init__ (see :func:`construct`), every field in declaration order.
+    q.news.append(
+        construct(
+            NewsItem,
+            turn=turn,
+            category=event.category,
+            headline=_headline(event),
+            text=event.explain,
+            event=event.id,
+            seat=None,
+            cause=None,
+        )
+    )
+    end = turn + event.duration
     for effect in event.effects:
         indices = resolve_select(world, effect)
         if effect.target in ONE_SHOT_TARGETS:
             _one_shot(state, q, effect.target, indices, effect.op, effect.value)
             continue
         q.effects.append(
-            ActiveEffect(
-                e, effect.target, indices, effect.op, effect.value, turn, turn + event.duration
+            construct(
+                ActiveEffect,
+                event=e,
+                target=effect.target,
+                indices=indices,
+                op=effect.op,
+                value=effect.value,
+                start=turn,
+                end=end,
             )
         )
 

@@ -32,15 +32,21 @@ def _target_sizes(world: World) -> dict[str, int]:
     return sizes
 
 
+_IDS_FIELD = {
+    "provider": "provider_ids",
+    "vendor": "vendor_ids",
+    "foundry": "foundry_ids",
+    "fabric": "fabric_ids",
+    "region": "region_ids",
+}
+"""The :class:`World` field listing the entities of each kind (``market`` has one, ``*``)."""
+
+
 def _ids_of(world: World, kind: str) -> tuple[str, ...]:
-    return {
-        "market": ("*",),
-        "provider": world.provider_ids,
-        "vendor": world.vendor_ids,
-        "foundry": world.foundry_ids,
-        "fabric": world.fabric_ids,
-        "region": world.region_ids,
-    }[kind]
+    if kind == "market":
+        return ("*",)
+    ids: tuple[str, ...] = getattr(world, _IDS_FIELD[kind])
+    return ids
 
 
 def _tags_of(world: World, kind: str) -> tuple[tuple[str, ...], ...]:
@@ -124,11 +130,11 @@ class Modifiers:
         self._world = world
         self._key: tuple[int, ...] = ()
         """Identities of the effects folded in so far (see :func:`compiled`)."""
-        self._mul: dict[str, FloatArray] = {}
-        self._add: dict[str, FloatArray] = {}
-        self._set: dict[str, FloatArray] = {}
-        # The same tables as plain floats, for the one-entity lookups (no numpy scalar).
         self._rows: dict[tuple[str, str], list[float]] = {}
+        """(op, target) -> the op's value per entity, as floats: 1.0 for ``mul``, 0.0 for
+        ``add`` and NaN for ``set`` where no effect applies."""
+        self._arrays: dict[tuple[str, str], FloatArray] = {}
+        """The rows as read-only numpy arrays, made on first use (many are only read by entity)."""
         self._sources: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         self._scalars: dict[str, tuple[float, float, float]] = {}
         self.memo: dict[Any, Any] = {}
@@ -141,11 +147,10 @@ class Modifiers:
         new = Modifiers.__new__(Modifiers)
         new._world = self._world
         new._key = self._key
-        # The arrays are read-only and shared; :meth:`_fold` replaces the ones it changes.
-        new._mul = dict(self._mul)
-        new._add = dict(self._add)
-        new._set = dict(self._set)
+        # Rows and arrays are never modified, so they are shared; :meth:`_fold` copies a row
+        # before changing it and drops the array made from the old one.
         new._rows = dict(self._rows)
+        new._arrays = dict(self._arrays)
         new._sources = {target: list(found) for target, found in self._sources.items()}
         new._scalars = {}
         new.memo = {}
@@ -156,7 +161,6 @@ class Modifiers:
     def _fold(self, effects: Sequence[ActiveEffect]) -> None:
         """Apply ``effects`` in order, on plain floats (the same IEEE operations as numpy's)."""
         sizes = _target_sizes(self._world)
-        tables = {"mul": self._mul, "add": self._add, "set": self._set}
         start = {"mul": 1.0, "add": 0.0, "set": math.nan}
         rows = self._rows
         edited: dict[tuple[str, str], list[float]] = {}
@@ -180,24 +184,36 @@ class Modifiers:
                 for i in eff.indices:
                     row[i] = value
             self._sources.setdefault(target, []).append((eff.event, eff.indices))
-        for (op, target), row in edited.items():
-            rows[op, target] = row
-            arr = np.array(row, dtype=float)
-            arr.flags.writeable = False
-            tables[op][target] = arr
+        for slot, row in edited.items():
+            rows[slot] = row
+            self._arrays.pop(slot, None)
         self._key += tuple(map(id, effects))
 
     def has(self, target: str) -> bool:
         """Whether any effect in force names ``target``."""
         return target in self._sources
 
+    def _array(self, op: str, target: str) -> FloatArray | None:
+        """The row of ``op`` on ``target`` as a read-only array (None when no effect has it)."""
+        slot = (op, target)
+        arr = self._arrays.get(slot)
+        if arr is None:
+            row = self._rows.get(slot)
+            if row is None:
+                return None
+            arr = self._arrays[slot] = np.array(row, dtype=float)
+            arr.flags.writeable = False
+        return arr
+
     def mul(self, target: str) -> FloatArray | float:
         """Multiplier over the target's axis (1.0 when nothing applies)."""
-        return self._mul.get(target, 1.0)
+        arr = self._array("mul", target)
+        return 1.0 if arr is None else arr
 
     def add(self, target: str) -> FloatArray | float:
         """Addend over the target's axis (0.0 when nothing applies)."""
-        return self._add.get(target, 0.0)
+        arr = self._array("add", target)
+        return 0.0 if arr is None else arr
 
     def mul_at(self, target: str, index: int) -> float:
         """Multiplier for one entity."""
@@ -214,7 +230,7 @@ class Modifiers:
         if target not in self._sources:
             return base
         value = base * self.mul(target) + self.add(target)
-        override = self._set.get(target)
+        override = self._array("set", target)
         if override is not None:
             value = np.where(np.isnan(override), value, override)
         return value
