@@ -97,7 +97,7 @@ def compiled(
         cache.clear()
     kept = tuple(effects)
     if base is not None and base._world is world and key[: len(base._key)] == base._key:
-        mods = base._extended(kept[len(base._key) :], key)
+        mods = base._extended(kept[len(base._key) :])
     else:
         mods = Modifiers(world, kept)
     cache[key] = (kept, mods)
@@ -142,7 +142,7 @@ class Modifiers:
         computed on first use and shared by every quarter the same effects are in force."""
         self._fold(effects)
 
-    def _extended(self, effects: Sequence[ActiveEffect], key: tuple[int, ...]) -> Modifiers:
+    def _extended(self, effects: Sequence[ActiveEffect]) -> Modifiers:
         """A new :class:`Modifiers`: these tables with ``effects`` folded in after them."""
         new = Modifiers.__new__(Modifiers)
         new._world = self._world
@@ -155,7 +155,6 @@ class Modifiers:
         new._scalars = {}
         new.memo = {}
         new._fold(effects)
-        assert new._key == key
         return new
 
     def _fold(self, effects: Sequence[ActiveEffect]) -> None:
@@ -173,7 +172,8 @@ class Modifiers:
                 old = rows.get(slot)
                 row = edited[slot] = [start[op]] * sizes[target] if old is None else old.copy()
             value = float(eff.value)
-            # ``arr[list(indices)] op= value`` touches each listed entity once, whatever order.
+            # ``arr[list(indices)] op= value`` touches each listed entity once, whatever order;
+            # indices are entity indices (from :func:`resolve_select`), so a set finds repeats.
             if op == "mul":
                 for i in set(eff.indices):
                     row[i] *= value

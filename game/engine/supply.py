@@ -25,6 +25,7 @@ class _Static:
         self.background_growth = _frozen(1.0 + world.prov_background_growth)
         self.no_outage = _frozen(1.0 - world.prov_reliability)
         """An outage roll below this is an outage."""
+        self.no_outage_list = self.no_outage.tolist()
         self.ones_p = _frozen(np.ones(len(world.provider_ids)))
         self.ones_f = _frozen(np.ones(len(world.fabric_ids)))
         self.ones_r = _frozen(np.ones(len(world.region_ids)))
@@ -65,8 +66,9 @@ def run(state: MatchState, q: Quarter) -> None:
         state.prov_background[...] *= static.background_growth
     np.maximum(state.prov_capacity, 0.0, out=state.prov_capacity)
     q.capacity_eff = np.asarray(mods.apply("provider.capacity", state.prov_capacity), float)
-    rolled = q.outage_roll < static.no_outage
-    if mods.has("provider.outage") or rolled.any():
+    failed = any(map(float.__lt__, q.outage_roll.tolist(), static.no_outage_list))
+    if failed or mods.has("provider.outage"):
+        rolled = q.outage_roll < static.no_outage
         q.outage = np.clip(
             mods.apply("provider.outage", np.where(rolled, world.prov_outage_severity, 0.0)),
             0.0,
@@ -81,23 +83,28 @@ def run(state: MatchState, q: Quarter) -> None:
 
     # Vendors ship what they can; the rest of the world keeps ordering at its usual pace.
     q.sku_output = sku_output(state, mods)
-    state.sku_backlog[:] = np.maximum(state.sku_backlog - q.sku_output, 0.0) + static.sku_fill
+    _refill(state.sku_backlog, q.sku_output, static.sku_fill)
     fab_mul = static.ones_f
     if mods.has("network.output"):
         fab_mul = np.asarray(mods.mul("network.output"), dtype=float) * static.ones_f
     q.fabric_output = world.fab_output * fab_mul
-    state.fabric_backlog[:] = (
-        np.maximum(state.fabric_backlog - q.fabric_output, 0.0) + static.fabric_fill
-    )
+    _refill(state.fabric_backlog, q.fabric_output, static.fabric_fill)
     _grid(state, q, static)
+
+
+def _refill(backlog: FloatArray, shipped: FloatArray, fill: FloatArray) -> None:
+    """``backlog[:] = max(backlog - shipped, 0) + fill``, in place (no temporaries)."""
+    left = backlog - shipped
+    np.maximum(left, 0.0, out=left)
+    np.add(left, fill, out=backlog)
 
 
 def _grid(state: MatchState, q: Quarter, static: _Static) -> None:
     """The interconnection queue: first come, first served, per region (a shared commons)."""
     rows = q.grid_queue_rows
     turn = float(state.turn)
-    for r, seat, mw in q.grid_requests:
-        rows.append((float(r), float(seat), mw, turn))
+    for r, requester, mw in q.grid_requests:
+        rows.append((float(r), float(requester), mw, turn))
     # The rest of the world's requests join the tail; back-to-back ones merge (same FIFO order).
     # (Keys are the rows' float regions; an int region finds the same entry.)
     tail = {row[0]: i for i, row in enumerate(rows)}
@@ -116,28 +123,30 @@ def _grid(state: MatchState, q: Quarter, static: _Static) -> None:
         remaining = release.tolist()
     else:  # ``interconnect × 1.0``: the same floats
         remaining = list(static.interconnect)
-    # Per seat and region, in plain floats: each grant adds in queue order, as numpy would.
-    granted = [[0.0] * len(remaining) for _ in range(state.n_players)]
+    # MW granted per (seat, region), summed in queue order as ``granted[seat, r] += take`` was.
+    granted: dict[tuple[int, int], float] = {}
     status: list[int] | None = None
     kept: list[tuple[float, float, float, float]] = []
-    for row in rows:
-        r = int(row[0])
-        mw = row[2]
+    for region, seat, mw, since in rows:
+        r = int(region)
         free = remaining[r]
         take = free if free < mw else mw  # min(mw, free), ties and NaN included
         if take > 0:
-            remaining[r] -= take
-            seat = int(row[1])
-            if seat >= 0:
+            remaining[r] = free - take
+            who = int(seat)
+            if who >= 0:
                 if status is None:
                     status = state.status.tolist()
-                if status[seat] == 0:
-                    granted[seat][r] += take
+                if status[who] == 0:
+                    granted[who, r] = granted.get((who, r), 0.0) + take
         if mw - take > 1e-9:
-            kept.append((row[0], row[1], mw - take, row[3]))
+            kept.append((region, seat, mw - take, since))
     q.grid_queue_rows = kept
-    q.grid_released = np.array(granted, dtype=np.float64)
-    state.grid_mw[...] += q.grid_released
+    released = np.zeros((state.n_players, len(remaining)))
+    for (who, r), mw in granted.items():
+        released[who, r] = mw
+    q.grid_released = released
+    state.grid_mw[...] += released
 
 
 def grid_wait(
