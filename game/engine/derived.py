@@ -102,14 +102,40 @@ class TechEffects:
 def tech_effects(state: MatchState) -> TechEffects:
     """All research effects at once (one product per effect kind), shared while unchanged."""
     done = _done(state)
-    key = done.tobytes()
-    cache = state.world.derived_cache.setdefault("tech_effects", {})
-    effects = cache.get(key)
+    # They depend only on ``done`` and the technology table, so they are shared by every match
+    # of the same content (a world is built per match; its research patterns recur).
+    key = (_table_key(state), done.shape, done.tobytes())
+    effects = _TECH_EFFECTS.get(key)
     if effects is None:
-        if len(cache) > 256:
-            cache.clear()
-        effects = cache[key] = _tech_effects(state, done)
+        if len(_TECH_EFFECTS) > 4096:
+            _TECH_EFFECTS.clear()
+        effects = _TECH_EFFECTS[key] = _tech_effects(state, done)
     return effects
+
+
+_TECH_EFFECTS: dict[tuple[bytes, tuple[int, ...], bytes], TechEffects] = {}
+
+
+def _table_key(state: MatchState) -> bytes:
+    """The technology table's values as bytes (computed once per world)."""
+    cache = state.world.derived_cache.setdefault("tech_effects", {})
+    key: bytes | None = cache.get("table")
+    if key is None:
+        table = state.world.techs
+        parts = (
+            table.log_efficiency,
+            table.log_power,
+            table.log_quality,
+            table.log_spot_discount,
+            table.log_ports,
+            table.outage_hedge,
+            table.offload_share,
+            table.offload_cost,
+        )
+        key = cache["table"] = b"".join(
+            repr((part.dtype.str, part.shape)).encode() + part.tobytes() for part in parts
+        )
+    return key
 
 
 def _tech_effects(state: MatchState, done: np.ndarray) -> TechEffects:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, compress
 
 import numpy as np
 
@@ -60,19 +60,24 @@ def run(state: MatchState, q: Quarter) -> None:
         if e not in started:
             started.append(e)
     table = _table(world)
-    if table:
+    if table.events:
+        # Every event that can fire, less those that cannot this quarter: already starting,
+        # outside their window, or cooling down (one that fires once cools down for ever).
+        excluded = set(started)
+        if not table.open_from <= turn <= table.open_until:
+            for e, first, final in table.windows:
+                if not first <= turn <= final:
+                    excluded.add(e)
         last = state.event_last.tolist()
-        # Open this quarter, not cooling down (an event that fired waits out its cooldown, for
-        # ever if it fires once) and not already starting: in event order.
-        ready = [
-            (e, prob, stay)
-            for e, first, final, wait, prob, stay in table
-            if first <= turn <= final
-            and ((fired := last[e]) <= NEVER or turn - fired >= wait)
-            and e not in started
-        ]
-        # Its columns, as lists the cascade removes its picks from.
-        candidates, probs, stays = map(list, zip(*ready)) if ready else ([], [], [])
+        for e in compress(range(len(last)), map(NEVER.__lt__, last)):  # the ones that fired
+            wait = table.wait.get(e)
+            if wait is not None and turn - last[e] < wait:
+                excluded.add(e)
+        # The candidates in event order, as lists the cascade removes its picks from.
+        candidates, probs, stays = list(table.events), list(table.probs), list(table.stays)
+        gone = sorted((table.position[e] for e in excluded if e in table.position), reverse=True)
+        for i in gone:  # from the back, so the positions still to go stay valid
+            del candidates[i], probs[i], stays[i]
         for slot, factor in enumerate(CASCADE):
             if not candidates:
                 break
@@ -97,18 +102,12 @@ def run(state: MatchState, q: Quarter) -> None:
         q.refresh_modifiers(world)
 
 
-EventRow = tuple[int, int, int, float, float, float]
-"""(event, first turn, last turn, wait, probability, 1 - probability) of an event that can
-fire; ``wait`` is its cooldown, or infinity for an event that fires once."""
+class _Table:
+    """The events that can ever fire (enabled, probability > 0), as columns in event order."""
 
-
-def _table(world: World) -> tuple[EventRow, ...]:
-    """The events that can ever fire, with their windows (empty when events are off)."""
-    cache = world.derived_cache.setdefault("events", {})
-    rows: tuple[EventRow, ...] | None = cache.get("table")
-    if rows is None:
-        rows = cache["table"] = tuple(
-            (e, int(lo), int(hi), math.inf if once else int(cool), float(prob), 1.0 - prob)
+    def __init__(self, world: World):
+        rows = [
+            (e, int(lo), int(hi), math.inf if once else int(cool), float(prob))
             for e, (on, lo, hi, cool, once, prob) in enumerate(
                 zip(
                     world.event_enabled.tolist(),
@@ -121,8 +120,28 @@ def _table(world: World) -> tuple[EventRow, ...]:
                 )
             )
             if on and prob > 0
-        )
-    return rows
+        ]
+        self.events = tuple(e for e, _, _, _, _ in rows)
+        self.probs = tuple(prob for _, _, _, _, prob in rows)
+        self.stays = tuple(1.0 - prob for _, _, _, _, prob in rows)
+        """``1 - p``: the chance each does not fire."""
+        self.position = {e: i for i, e in enumerate(self.events)}
+        self.wait: dict[int, float] = {e: wait for e, _, _, wait, _ in rows}
+        """Quarters from one start to the next possible one (infinity if it fires once)."""
+        self.windows = tuple((e, lo, hi) for e, lo, hi, _, _ in rows)
+        """(event, first turn, last turn) of each."""
+        self.open_from = max((lo for _, lo, _ in self.windows), default=0)
+        self.open_until = min((hi for _, _, hi in self.windows), default=0)
+        """Every window is open from ``open_from`` to ``open_until`` (most of the match)."""
+
+
+def _table(world: World) -> _Table:
+    """The events that can ever fire (kept with the world)."""
+    cache = world.derived_cache.setdefault("events", {})
+    table: _Table | None = cache.get("table")
+    if table is None:
+        table = cache["table"] = _Table(world)
+    return table
 
 
 _HEADLINES: dict[int, tuple[Event, str]] = {}
