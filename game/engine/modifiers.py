@@ -123,6 +123,9 @@ def in_force(
     return effects, mods
 
 
+_Applied = tuple[FloatArray | float, FloatArray | float, FloatArray | None]
+
+
 class Modifiers:
     """Per-target arrays of the effects in force this quarter (read-only once built)."""
 
@@ -137,6 +140,9 @@ class Modifiers:
         """The rows as read-only numpy arrays, made on first use (many are only read by entity)."""
         self._sources: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         self._scalars: dict[str, tuple[float, float, float]] = {}
+        """Per market-wide target: multiplier, addend and set value (see :meth:`scalar`)."""
+        self._applied: dict[str, _Applied] = {}
+        """Per target: multiplier, addend and set values (see :meth:`apply`)."""
         self.memo: dict[Any, Any] = {}
         """Figures derived from these effects alone (vendor output, event sources per entity),
         computed on first use and shared by every quarter the same effects are in force."""
@@ -153,6 +159,7 @@ class Modifiers:
         new._arrays = dict(self._arrays)
         new._sources = {target: list(found) for target, found in self._sources.items()}
         new._scalars = {}
+        new._applied = {}
         new.memo = {}
         new._fold(effects)
         return new
@@ -229,8 +236,15 @@ class Modifiers:
         """``base × mul + add``, then any ``set`` values override."""
         if target not in self._sources:
             return base
-        value = base * self.mul(target) + self.add(target)
-        override = self._array("set", target)
+        found = self._applied.get(target)
+        if found is None:  # the three tables of this target, looked up once
+            found = self._applied[target] = (
+                self.mul(target),
+                self.add(target),
+                self._array("set", target),
+            )
+        mul, add, override = found
+        value = base * mul + add
         if override is not None:
             value = np.where(np.isnan(override), value, override)
         return value

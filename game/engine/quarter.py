@@ -6,6 +6,7 @@ A :class:`Quarter` lives only inside :func:`game.engine.step.step`; nothing outs
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
+from operator import call
 from typing import Any
 
 import numpy as np
@@ -135,12 +136,12 @@ class Quarter:
         p = len(world.provider_ids)
         effects, mods = in_force(world, state.modifiers, state.turn)
         # Filled like ``cls(...)`` would, without the generated __init__ assigning ~60 fields
-        # one by one: the shared defaults, a fresh list or dict per mutable field, then these.
+        # one by one: the shared defaults, a fresh list or dict per mutable field, then these
+        # (every field without a default must be among them).
         q = object.__new__(cls)
         fields = q.__dict__
         fields.update(_SHARED_DEFAULTS)
-        for name, factory in _FRESH_DEFAULTS:
-            fields[name] = factory()
+        fields.update(zip(_FRESH_NAMES, map(call, _FRESH_FACTORIES)))  # each factory called
         fields.update(
             turn=state.turn,
             n=n,
@@ -183,3 +184,5 @@ _FRESH_DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
     if f.default_factory is not MISSING and f.default_factory is not _empty
 )
 """Fields whose default is a new list or dict for every quarter, with its factory."""
+_FRESH_NAMES = tuple(name for name, _ in _FRESH_DEFAULTS)
+_FRESH_FACTORIES = tuple(factory for _, factory in _FRESH_DEFAULTS)
