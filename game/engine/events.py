@@ -8,7 +8,7 @@ does can change which shocks the world deals.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, compress
 
 import numpy as np
@@ -61,22 +61,20 @@ def run(state: MatchState, q: Quarter) -> None:
             started.append(e)
     table = _table(world)
     if table.events:
-        # Every event that can fire, less those that cannot this quarter: already starting,
-        # outside their window, or cooling down (one that fires once cools down for ever).
-        excluded = set(started)
-        if not table.open_from <= turn <= table.open_until:
-            for e, first, final in table.windows:
-                if not first <= turn <= final:
-                    excluded.add(e)
+        # Every event that can fire, less (by position in the table) those that cannot this
+        # quarter: already starting, outside their window, or cooling down (one that fires
+        # once cools down for ever).
+        position = table.position
+        gone = {position[e] for e in started if e in position}
+        gone.update(table.closed(turn))
         last = state.event_last.tolist()
+        wait = table.wait
         for e in compress(range(len(last)), map(NEVER.__lt__, last)):  # the ones that fired
-            wait = table.wait.get(e)
-            if wait is not None and turn - last[e] < wait:
-                excluded.add(e)
+            if e in position and turn - last[e] < wait[e]:
+                gone.add(position[e])
         # The candidates in event order, as lists the cascade removes its picks from.
         candidates, probs, stays = list(table.events), list(table.probs), list(table.stays)
-        gone = sorted((table.position[e] for e in excluded if e in table.position), reverse=True)
-        for i in gone:  # from the back, so the positions still to go stay valid
+        for i in sorted(gone, reverse=True):  # from the back: the positions left stay valid
             del candidates[i], probs[i], stays[i]
         for slot, factor in enumerate(CASCADE):
             if not candidates:
@@ -128,11 +126,17 @@ class _Table:
         self.position = {e: i for i, e in enumerate(self.events)}
         self.wait: dict[int, float] = {e: wait for e, _, _, wait, _ in rows}
         """Quarters from one start to the next possible one (infinity if it fires once)."""
-        self.windows = tuple((e, lo, hi) for e, lo, hi, _, _ in rows)
-        """(event, first turn, last turn) of each."""
-        self.open_from = max((lo for _, lo, _ in self.windows), default=0)
-        self.open_until = min((hi for _, _, hi in self.windows), default=0)
-        """Every window is open from ``open_from`` to ``open_until`` (most of the match)."""
+        # The positions sorted by first turn and by last turn, to find closed windows by bisection.
+        self._by_first = sorted(range(len(rows)), key=lambda i: rows[i][1])
+        self._firsts = [rows[i][1] for i in self._by_first]
+        self._by_last = sorted(range(len(rows)), key=lambda i: rows[i][2])
+        self._lasts = [rows[i][2] for i in self._by_last]
+
+    def closed(self, turn: int) -> list[int]:
+        """Positions of the events whose window does not hold ``turn`` (none most quarters)."""
+        not_yet = self._by_first[bisect_right(self._firsts, turn) :]  # first turn > turn
+        over = self._by_last[: bisect_left(self._lasts, turn)]  # last turn < turn
+        return not_yet + over
 
 
 def _table(world: World) -> _Table:

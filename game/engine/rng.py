@@ -39,7 +39,7 @@ def seat_seed(seed: int, seat: int) -> int:
     # ``generate_state(2, uint64)[0]``: the first word does not depend on how many are asked.
     words = _pcg64_words(seed, SEAT, seat)
     if words is not None:
-        return words[0] >> 1
+        return int(words[0]) >> 1
     state = np.random.SeedSequence(seed, spawn_key=(SEAT, seat)).generate_state(2, np.uint64)
     return int(state[0] >> np.uint64(1))
 
@@ -50,8 +50,8 @@ def seat_seed(seed: int, seat: int) -> int:
 # with zeros to its pool of four words and hashes them into the pool; then it mixes each spawn
 # key word into every pool word; ``generate_state`` hashes the pool into the output words.
 # Every hash step multiplies a running constant that does not depend on the data, so the pool
-# after the seed and the kind is the same for all turns of a stream (kept in ``_POOLS``) and a
-# quarter only mixes in its turn and hashes the result out: 12 integer steps in plain Python.
+# after the seed and the kind is the same for all turns of a stream (kept in ``_POOLS``); the
+# turns are then mixed in and hashed out a block at a time, on numpy arrays (``_BLOCKS``).
 # Any other seed or key goes to numpy itself.
 
 _MASK32 = 0xFFFF_FFFF
@@ -105,47 +105,50 @@ def _seed_pool(seed: int, kind: int) -> list[int]:
     return pool
 
 
-def _turn_terms(turn: int) -> tuple[int, ...]:
-    """What the second spawn key word subtracts in ``_mix``: it depends on the turn alone."""
-    return tuple(_MIX_MULT_R * _hashmix(turn, 20 + dst) for dst in range(_POOL_SIZE))
+_BLOCK = 32
+"""Turns of a stream whose words are derived together (a match asks each turn once)."""
+_U64 = np.uint64
+_CYCLE = [0, 1, 2, 3, 0, 1, 2, 3]
+"""The pool words in output order: ``generate_state`` cycles through the pool."""
 
 
-def _finish(pool: list[int], terms: tuple[int, ...]) -> list[int]:
-    """Mix the turn into the pool, then ``generate_state(4, uint64)`` (unrolled: hot path)."""
-    mask = _MASK32
-    left = _MIX_MULT_L
-    w0, w1, w2, w3 = pool
-    t0, t1, t2, t3 = terms
-    v = (left * w0 - t0) & mask
-    m0 = v ^ (v >> 16)
-    v = (left * w1 - t1) & mask
-    m1 = v ^ (v >> 16)
-    v = (left * w2 - t2) & mask
-    m2 = v ^ (v >> 16)
-    v = (left * w3 - t3) & mask
-    m3 = v ^ (v >> 16)
-    b = _B
-    out = [0] * 8
-    for i, m in enumerate((m0, m1, m2, m3, m0, m1, m2, m3)):  # the pool, cycled, hashed out
-        v = ((m ^ b[i]) * b[i + 1]) & mask
-        out[i] = v ^ (v >> 16)
-    # Each uint64 is two uint32 words, low word first (numpy views them little-endian).
-    return [
-        out[0] | out[1] << 32,
-        out[2] | out[3] << 32,
-        out[4] | out[5] << 32,
-        out[6] | out[7] << 32,
-    ]
+def _block_words(pool: list[int], first: int) -> np.ndarray:
+    """(_BLOCK, 4) uint64 words of turns ``first``, ``first + 1``, ...: the turn (the second
+    spawn key word) mixed into ``pool``, then ``generate_state(4, uint64)``.
 
+    The 32-bit steps run on uint64 arrays masked to 32 bits: a product of two 32-bit numbers
+    fits in 64 bits, and a difference wraps modulo 2**64, which keeps its low 32 bits right.
+    """
+    mask, shift = _U64(_MASK32), _U64(16)
+    turns = np.arange(first, first + _BLOCK, dtype=_U64)[:, None]
+    # hashmix(turn) once per pool word (the 21st to 24th uses of the running constant)
+    hashed = ((turns ^ _TURN_A) * _TURN_A_NEXT) & mask
+    hashed ^= hashed >> shift
+    # mix(pool word, hashed)
+    left = np.array([_MIX_MULT_L * word for word in pool], dtype=_U64)
+    mixed = (left - _U64(_MIX_MULT_R) * hashed) & mask
+    mixed ^= mixed >> shift
+    # generate_state: eight uint32 outputs, paired low word first into four uint64
+    out = ((mixed[:, _CYCLE] ^ _OUT_B) * _OUT_B_NEXT) & mask
+    out ^= out >> shift
+    words: np.ndarray = out[:, 0::2] | (out[:, 1::2] << _U64(32))
+    words.flags.writeable = False
+    return words
+
+
+_TURN_A = np.array(_A[20:24], dtype=_U64)
+_TURN_A_NEXT = np.array(_A[21:25], dtype=_U64)
+_OUT_B = np.array(_B[:8], dtype=_U64)
+_OUT_B_NEXT = np.array(_B[1:9], dtype=_U64)
 
 _POOLS: dict[tuple[int, int], list[int]] = {}
-_TURNS: dict[int, tuple[int, ...]] = {}
+_BLOCKS: dict[tuple[int, int, int], np.ndarray] = {}
 _agrees: bool | None = None
 """Whether this hash gives numpy's words; checked on first use (None until then)."""
 
 
-def _pcg64_words(seed: int, kind: int, turn: int) -> list[int] | None:
-    """``SeedSequence(seed, spawn_key=(kind, turn)).generate_state(4, uint64)`` as ints.
+def _pcg64_words(seed: int, kind: int, turn: int) -> np.ndarray | None:
+    """``SeedSequence(seed, spawn_key=(kind, turn)).generate_state(4, uint64)``, read-only.
 
     None when the arguments are outside what this shortcut covers (numpy then does it all).
     """
@@ -163,17 +166,18 @@ def _pcg64_words(seed: int, kind: int, turn: int) -> list[int] | None:
         _agrees = _agrees_with_numpy()
     if not _agrees:
         return None
-    pool = _POOLS.get((seed, kind))
-    if pool is None:
-        if len(_POOLS) > 1024:
-            _POOLS.clear()
-        pool = _POOLS[seed, kind] = _seed_pool(seed, kind)
-    terms = _TURNS.get(turn)
-    if terms is None:
-        if len(_TURNS) > 4096:
-            _TURNS.clear()
-        terms = _TURNS[turn] = _turn_terms(turn)
-    return _finish(pool, terms)
+    block, row = divmod(turn, _BLOCK)
+    words = _BLOCKS.get((seed, kind, block))
+    if words is None:
+        pool = _POOLS.get((seed, kind))
+        if pool is None:
+            if len(_POOLS) > 1024:
+                _POOLS.clear()
+            pool = _POOLS[seed, kind] = _seed_pool(seed, kind)
+        if len(_BLOCKS) > 1024:
+            _BLOCKS.clear()
+        words = _BLOCKS[seed, kind, block] = _block_words(pool, block * _BLOCK)
+    return words[row]
 
 
 def _agrees_with_numpy() -> bool:
@@ -185,7 +189,9 @@ def _agrees_with_numpy() -> bool:
         (2**127, 9, _MASK32),
     ):
         expected = np.random.SeedSequence(seed, spawn_key=(kind, turn)).generate_state(4, np.uint64)
-        if _finish(_seed_pool(seed, kind), _turn_terms(turn)) != expected.tolist():
+        first = turn - turn % _BLOCK
+        got = _block_words(_seed_pool(seed, kind), first)[turn - first]
+        if got.tolist() != expected.tolist():
             return False
     return True
 
@@ -199,7 +205,7 @@ class _Derived(ISpawnableSeedSequence):
 
     __slots__ = ("_words", "seed", "spawn_key")
 
-    def __init__(self, seed: int, spawn_key: tuple[int, int], words: list[int]):
+    def __init__(self, seed: int, spawn_key: tuple[int, int], words: np.ndarray):
         self.seed = seed
         self.spawn_key = spawn_key
         self._words = words
@@ -209,7 +215,7 @@ class _Derived(ISpawnableSeedSequence):
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         if n_words == 4 and dtype is np.uint64:
-            return np.array(self._words, dtype=np.uint64)
+            return self._words.copy()
         return self._real().generate_state(n_words, dtype)
 
     def spawn(self, n_children: int) -> list[Any]:  # real SeedSequence children
