@@ -62,8 +62,9 @@ def run(state: MatchState, q: Quarter) -> None:
         growth: FloatArray | float = static.capacity_growth
         if mods.has("provider.growth"):
             growth = 1.0 + mods.apply("provider.growth", world.prov_growth)
-        state.prov_capacity[...] *= growth
-        state.prov_background[...] *= static.background_growth
+        # In place (``a[...] *= b`` would also copy the result onto itself).
+        np.multiply(state.prov_capacity, growth, out=state.prov_capacity)
+        np.multiply(state.prov_background, static.background_growth, out=state.prov_background)
     np.maximum(state.prov_capacity, 0.0, out=state.prov_capacity)
     q.capacity_eff = np.asarray(mods.apply("provider.capacity", state.prov_capacity), float)
     failed = any(map(float.__lt__, q.outage_roll.tolist(), static.no_outage_list))
@@ -146,7 +147,7 @@ def _grid(state: MatchState, q: Quarter, static: _Static) -> None:
     for (who, r), mw in granted.items():
         released[who, r] = mw
     q.grid_released = released
-    state.grid_mw[...] += released
+    np.add(state.grid_mw, released, out=state.grid_mw)
 
 
 def grid_wait(
