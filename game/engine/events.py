@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, compress
+from itertools import accumulate
 
 import numpy as np
 
@@ -69,8 +69,8 @@ def run(state: MatchState, q: Quarter) -> None:
         gone.update(table.closed(turn))
         last = state.event_last.tolist()
         wait = table.wait
-        for e in compress(range(len(last)), map(NEVER.__lt__, last)):  # the ones that fired
-            if e in position and turn - last[e] < wait[e]:
+        for e, fired_at in enumerate(last):
+            if fired_at > NEVER and e in position and turn - fired_at < wait[e]:
                 gone.add(position[e])
         # The candidates in event order, as lists the cascade removes its picks from.
         candidates, probs, stays = list(table.events), list(table.probs), list(table.stays)
@@ -144,8 +144,27 @@ def _table(world: World) -> _Table:
     cache = world.derived_cache.setdefault("events", {})
     table: _Table | None = cache.get("table")
     if table is None:
-        table = cache["table"] = _Table(world)
+        # A world is built per match; the table depends only on these arrays, so matches of
+        # the same content share it (keyed by their bytes).
+        arrays = (
+            world.event_enabled,
+            world.event_min_turn,
+            world.event_max_turn,
+            world.event_cooldown,
+            world.event_once,
+            world.event_probability,
+        )
+        key = b"".join(repr((a.dtype.str, a.shape)).encode() + a.tobytes() for a in arrays)
+        table = _TABLES.get(key)
+        if table is None:
+            if len(_TABLES) > 64:
+                _TABLES.clear()
+            table = _TABLES[key] = _Table(world)
+        cache["table"] = table
     return table
+
+
+_TABLES: dict[bytes, _Table] = {}
 
 
 _HEADLINES: dict[int, tuple[Event, str]] = {}
