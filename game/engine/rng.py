@@ -29,9 +29,7 @@ def stream(seed: int, kind: int, turn: int) -> np.random.Generator:
     words = _pcg64_words(seed, kind, turn)
     if words is None:
         return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(kind, turn)))
-    # numpy takes any ISeedSequence here; its type stubs name only SeedSequence.
-    seeded = np.random.PCG64(_Derived(seed, (kind, turn), words))  # type: ignore[arg-type]
-    return np.random.Generator(seeded)
+    return np.random.Generator(np.random.PCG64(_Derived(seed, (kind, turn), words)))
 
 
 def seat_seed(seed: int, seat: int) -> int:
@@ -197,21 +195,31 @@ def _agrees_with_numpy() -> bool:
 
 
 class _Derived(ISpawnableSeedSequence):
-    """``SeedSequence(seed, spawn_key=key)`` whose PCG64 seed words are already computed.
+    """``SeedSequence(entropy, spawn_key=key)`` whose PCG64 seed words are already computed.
 
     ``PCG64`` asks its seed sequence for four uint64 words; anything else (other word counts,
-    spawning children) is answered by the real ``SeedSequence``.
+    spawning children, ``pool``, ``n_children_spawned``...) is answered by the real
+    ``SeedSequence``, made on first such use.
     """
 
-    __slots__ = ("_words", "seed", "spawn_key")
+    __slots__ = ("_seq", "_words", "entropy", "spawn_key")
+    pool_size = 4
 
-    def __init__(self, seed: int, spawn_key: tuple[int, int], words: np.ndarray):
-        self.seed = seed
+    def __init__(self, entropy: int, spawn_key: tuple[int, int], words: np.ndarray):
+        self.entropy = entropy
         self.spawn_key = spawn_key
         self._words = words
+        self._seq: np.random.SeedSequence | None = None
 
     def _real(self) -> np.random.SeedSequence:
-        return np.random.SeedSequence(self.seed, spawn_key=self.spawn_key)
+        if self._seq is None:
+            self._seq = np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
+        return self._seq
+
+    def __getattr__(self, name: str) -> Any:  # only for attributes not defined here
+        if name.startswith("__") or name in self.__slots__:
+            raise AttributeError(name)
+        return getattr(self._real(), name)
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         if n_words == 4 and dtype is np.uint64:
