@@ -16,8 +16,8 @@ def tech_done(state: MatchState) -> np.ndarray:
 
 
 def _done(state: MatchState) -> np.ndarray:
-    """:func:`tech_done`, read-only and shared: validation asks it once per seat, then the
-    quarter, then every observation, all of the same research record and turn."""
+    """:func:`tech_done`, read-only and kept: validation (once per seat), the quarter and the
+    observations all ask it of the same research record and turn."""
     research_done = state.research_done
     key = (research_done.tobytes(), state.turn)
     cache = state.world.derived_cache.setdefault("tech_done", {})

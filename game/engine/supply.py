@@ -118,9 +118,12 @@ def _grid(state: MatchState, q: Quarter, static: _Static) -> None:
             tail[r] = len(rows)
             rows.append((float(r), -1.0, extra, turn))
     if q.mods.has("region.interconnect"):
-        release = np.asarray(
-            q.mods.apply("region.interconnect", state.world.reg_interconnect), dtype=float
-        ) * np.ones(len(static.interconnect))
+        release = (
+            np.asarray(
+                q.mods.apply("region.interconnect", state.world.reg_interconnect), dtype=float
+            )
+            * static.ones_r
+        )
         remaining = release.tolist()
     else:  # ``interconnect × 1.0``: the same floats
         remaining = list(static.interconnect)
