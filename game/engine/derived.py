@@ -6,13 +6,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.state import MatchState
+from game.engine.state import MatchState, construct
 from game.engine.tables import FloatArray, IntArray
 
 
 def tech_done(state: MatchState) -> np.ndarray:
     """(N, T) bool: programmes completed before this quarter."""
-    return (state.research_done >= 0) & (state.research_done < state.turn)
+    return _done(state).copy()  # the caller's own array, as always
+
+
+def _done(state: MatchState) -> np.ndarray:
+    """:func:`tech_done`, read-only and kept: validation (once per seat), the quarter and the
+    observations all ask it of the same research record and turn."""
+    research_done = state.research_done
+    key = (research_done.tobytes(), state.turn)
+    cache = state.world.derived_cache.setdefault("tech_done", {})
+    done: np.ndarray | None = cache.get(key)
+    if done is None:
+        if len(cache) > 256:
+            cache.clear()
+        done = cache[key] = (research_done >= 0) & (research_done < state.turn)
+        done.flags.writeable = False
+    return done
 
 
 def _product(done: np.ndarray, logs: FloatArray) -> FloatArray:
@@ -48,7 +63,7 @@ def outage_hedge(state: MatchState, done: np.ndarray) -> FloatArray:
     hedge = state.world.techs.outage_hedge
     if hedge.size == 0:
         return np.zeros(done.shape[0])
-    return np.max(np.where(done, hedge, 0.0), axis=1)
+    return np.where(done, hedge, 0.0).max(axis=1)  # np.max's reduction, without its wrapper
 
 
 def offload(state: MatchState, done: np.ndarray) -> tuple[FloatArray, FloatArray]:
@@ -58,7 +73,7 @@ def offload(state: MatchState, done: np.ndarray) -> tuple[FloatArray, FloatArray
         zeros = np.zeros(done.shape[0])
         return zeros, zeros
     share = np.minimum(done.astype(np.float64) @ table.offload_share, 0.5)
-    cost = np.max(np.where(done, table.offload_cost, 0.0), axis=1)
+    cost = np.where(done, table.offload_cost, 0.0).max(axis=1)
     return share, cost
 
 
@@ -86,15 +101,41 @@ class TechEffects:
 
 def tech_effects(state: MatchState) -> TechEffects:
     """All research effects at once (one product per effect kind), shared while unchanged."""
-    done = tech_done(state)
-    key = done.tobytes()
-    cache = state.world.derived_cache.setdefault("tech_effects", {})
-    effects = cache.get(key)
+    done = _done(state)
+    # They depend only on ``done`` and the technology table, so they are shared by every match
+    # of the same content (a world is built per match; its research patterns recur).
+    key = (_table_key(state), done.shape, done.tobytes())
+    effects = _TECH_EFFECTS.get(key)
     if effects is None:
-        if len(cache) > 256:
-            cache.clear()
-        effects = cache[key] = _tech_effects(state, done)
+        if len(_TECH_EFFECTS) > 4096:
+            _TECH_EFFECTS.clear()
+        effects = _TECH_EFFECTS[key] = _tech_effects(state, done)
     return effects
+
+
+_TECH_EFFECTS: dict[tuple[bytes, tuple[int, ...], bytes], TechEffects] = {}
+
+
+def _table_key(state: MatchState) -> bytes:
+    """The technology table's values as bytes (computed once per world)."""
+    cache = state.world.derived_cache.setdefault("tech_effects", {})
+    key: bytes | None = cache.get("table")
+    if key is None:
+        table = state.world.techs
+        parts = (
+            table.log_efficiency,
+            table.log_power,
+            table.log_quality,
+            table.log_spot_discount,
+            table.log_ports,
+            table.outage_hedge,
+            table.offload_share,
+            table.offload_cost,
+        )
+        key = cache["table"] = b"".join(
+            repr((part.dtype.str, part.shape)).encode() + part.tobytes() for part in parts
+        )
+    return key
 
 
 def _tech_effects(state: MatchState, done: np.ndarray) -> TechEffects:
@@ -111,7 +152,8 @@ def _tech_effects(state: MatchState, done: np.ndarray) -> TechEffects:
     hedge = outage_hedge(state, done)
     for array in (share, cost, hedge):
         array.flags.writeable = False
-    return TechEffects(
+    return construct(  # a frozen dataclass, built without __init__ (see construct)
+        TechEffects,
         done=done,
         efficiency=logs[:, 0],
         power=logs[:, 1],

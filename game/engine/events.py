@@ -7,12 +7,16 @@ does can change which shocks the world deals.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+
 import numpy as np
 
 from game.engine import rng
 from game.engine.modifiers import resolve_select
 from game.engine.quarter import Quarter
-from game.engine.state import ActiveEffect, MatchState, NewsItem
+from game.engine.state import ActiveEffect, MatchState, NewsItem, construct
 from game.engine.tables import World
 from game.rules.models import ONE_SHOT_TARGETS, Event
 
@@ -56,54 +60,52 @@ def run(state: MatchState, q: Quarter) -> None:
         if e not in started:
             started.append(e)
     table = _table(world)
-    if table is not None:
-        last = state.event_last
-        fired = set(np.flatnonzero(last > NEVER).tolist())
-        last_list = last.tolist() if fired else []
-        candidates: list[int] = []
-        probs: list[float] = []
-        for e, min_turn, max_turn, cooldown, once, prob in table:
-            if not min_turn <= turn <= max_turn or e in started:
-                continue
-            if e in fired and (once or turn - last_list[e] < cooldown):
-                continue
-            candidates.append(e)
-            probs.append(prob)
+    if table.events:
+        # Every event that can fire, less (by position in the table) those that cannot this
+        # quarter: already starting, outside their window, or cooling down (one that fires
+        # once cools down for ever).
+        position = table.position
+        gone = {position[e] for e in started if e in position}
+        gone.update(table.closed(turn))
+        last = state.event_last.tolist()
+        wait = table.wait
+        for e, fired_at in enumerate(last):
+            if fired_at > NEVER and e in position and turn - fired_at < wait[e]:
+                gone.add(position[e])
+        # The candidates in event order, as lists the cascade removes its picks from.
+        candidates, probs, stays = list(table.events), list(table.probs), list(table.stays)
+        for i in sorted(gone, reverse=True):  # from the back: the positions left stay valid
+            del candidates[i], probs[i], stays[i]
         for slot, factor in enumerate(CASCADE):
             if not candidates:
                 break
-            none_fires = 1.0
-            for p in probs:
-                none_fires *= 1.0 - p
+            # The chance that none fires: the product of 1 - p, in candidate order.
+            none_fires = math.prod(stays, start=1.0)
             if cascade_u[2 * slot] >= (1.0 - none_fires) * factor:
                 break
             total = sum(probs)
             u = cascade_u[2 * slot + 1]
-            pick = len(candidates) - 1
-            running = 0.0
-            for i, p in enumerate(probs):
-                running += p
-                if running / total > u:
-                    pick = i
-                    break
+            # The first candidate whose running share of ``total`` exceeds u (else the last).
+            # The running sums only grow (every p > 0), so a bisection finds the one the loop
+            # ``running += p; if running / total > u`` stops at, dividing the same sums.
+            running = list(accumulate(probs))
+            pick = bisect_right(running, u, key=lambda r: r / total)
+            pick = min(pick, len(candidates) - 1)
             started.append(candidates.pop(pick))
             probs.pop(pick)
+            stays.pop(pick)
     for e in started:
         _start(state, q, e)
     if started:
         q.refresh_modifiers(world)
 
 
-EventRow = tuple[int, int, int, int, bool, float]
-"""(event, first turn, last turn, cooldown, once, probability)."""
+class _Table:
+    """The events that can ever fire (enabled, probability > 0), as columns in event order."""
 
-
-def _table(world: World) -> tuple[EventRow, ...] | None:
-    """The events that can ever fire, with their windows (None when events are off)."""
-    cache = world.derived_cache.setdefault("events", {})
-    if "table" not in cache:
-        rows = tuple(
-            (e, int(lo), int(hi), int(cool), bool(once), float(prob))
+    def __init__(self, world: World):
+        rows = [
+            (e, int(lo), int(hi), math.inf if once else int(cool), float(prob))
             for e, (on, lo, hi, cool, once, prob) in enumerate(
                 zip(
                     world.event_enabled.tolist(),
@@ -116,10 +118,67 @@ def _table(world: World) -> tuple[EventRow, ...] | None:
                 )
             )
             if on and prob > 0
+        ]
+        self.events = tuple(e for e, _, _, _, _ in rows)
+        self.probs = tuple(prob for _, _, _, _, prob in rows)
+        self.stays = tuple(1.0 - prob for _, _, _, _, prob in rows)
+        """``1 - p``: the chance each does not fire."""
+        self.position = {e: i for i, e in enumerate(self.events)}
+        self.wait: dict[int, float] = {e: wait for e, _, _, wait, _ in rows}
+        """Quarters from one start to the next possible one (infinity if it fires once)."""
+        # The positions sorted by first turn and by last turn, to find closed windows by bisection.
+        self._by_first = sorted(range(len(rows)), key=lambda i: rows[i][1])
+        self._firsts = [rows[i][1] for i in self._by_first]
+        self._by_last = sorted(range(len(rows)), key=lambda i: rows[i][2])
+        self._lasts = [rows[i][2] for i in self._by_last]
+
+    def closed(self, turn: int) -> list[int]:
+        """Positions of the events whose window does not hold ``turn`` (none most quarters)."""
+        not_yet = self._by_first[bisect_right(self._firsts, turn) :]  # first turn > turn
+        over = self._by_last[: bisect_left(self._lasts, turn)]  # last turn < turn
+        return not_yet + over
+
+
+def _table(world: World) -> _Table:
+    """The events that can ever fire (kept with the world)."""
+    cache = world.derived_cache.setdefault("events", {})
+    table: _Table | None = cache.get("table")
+    if table is None:
+        # A world is built per match; the table depends only on these arrays, so matches of
+        # the same content share it (keyed by their bytes).
+        arrays = (
+            world.event_enabled,
+            world.event_min_turn,
+            world.event_max_turn,
+            world.event_cooldown,
+            world.event_once,
+            world.event_probability,
         )
-        cache["table"] = rows if world.event_enabled.any() else None
-    result: tuple[EventRow, ...] | None = cache["table"]
-    return result
+        key = b"".join(repr((a.dtype.str, a.shape)).encode() + a.tobytes() for a in arrays)
+        table = _TABLES.get(key)
+        if table is None:
+            if len(_TABLES) > 64:
+                _TABLES.clear()
+            table = _TABLES[key] = _Table(world)
+        cache["table"] = table
+    return table
+
+
+_TABLES: dict[bytes, _Table] = {}
+
+
+_HEADLINES: dict[int, tuple[Event, str]] = {}
+"""Filled-in headlines by event identity (content models are immutable; the entry keeps the
+event alive so its identity is not reused). Matches share their content, not their world."""
+
+
+def _headline(event: Event) -> str:
+    found = _HEADLINES.get(id(event))
+    if found is None:
+        if len(_HEADLINES) > 4096:
+            _HEADLINES.clear()
+        found = _HEADLINES[id(event)] = (event, headline(event))
+    return found[1]
 
 
 def _start(state: MatchState, q: Quarter, e: int) -> None:
@@ -128,15 +187,35 @@ def _start(state: MatchState, q: Quarter, e: int) -> None:
     turn = state.turn
     state.event_last[e] = turn
     q.events_started.append(e)
-    q.news.append(NewsItem(turn, event.category, headline(event), event.explain, event.id))
+    # Records built without __init__ (see :func:`construct`), every field in declaration order.
+    q.news.append(
+        construct(
+            NewsItem,
+            turn=turn,
+            category=event.category,
+            headline=_headline(event),
+            text=event.explain,
+            event=event.id,
+            seat=None,
+            cause=None,
+        )
+    )
+    end = turn + event.duration
     for effect in event.effects:
         indices = resolve_select(world, effect)
         if effect.target in ONE_SHOT_TARGETS:
             _one_shot(state, q, effect.target, indices, effect.op, effect.value)
             continue
         q.effects.append(
-            ActiveEffect(
-                e, effect.target, indices, effect.op, effect.value, turn, turn + event.duration
+            construct(
+                ActiveEffect,
+                event=e,
+                target=effect.target,
+                indices=indices,
+                op=effect.op,
+                value=effect.value,
+                start=turn,
+                end=end,
             )
         )
 

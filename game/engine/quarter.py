@@ -5,7 +5,8 @@ A :class:`Quarter` lives only inside :func:`game.engine.step.step`; nothing outs
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from operator import call
 from typing import Any
 
 import numpy as np
@@ -134,7 +135,14 @@ class Quarter:
         n = state.n_players
         p = len(world.provider_ids)
         effects, mods = in_force(world, state.modifiers, state.turn)
-        return cls(
+        # Filled like ``cls(...)`` would, without the generated __init__ assigning ~60 fields
+        # one by one: the shared defaults, a fresh list or dict per mutable field, then these
+        # (every field without a default must be among them).
+        q = object.__new__(cls)
+        fields = q.__dict__
+        fields.update(_SHARED_DEFAULTS)
+        fields.update(zip(_FRESH_NAMES, map(call, _FRESH_FACTORIES)))  # each factory called
+        fields.update(
             turn=state.turn,
             n=n,
             n_providers=p,
@@ -151,9 +159,30 @@ class Quarter:
             borrow=np.zeros(n),
             repay=np.zeros(n),
             capex_now=np.zeros(n),
-            grid_queue_rows=[tuple(row) for row in state.grid_queue.tolist()],
+            grid_queue_rows=list(map(tuple, state.grid_queue.tolist())),
         )
+        return q
 
     def refresh_modifiers(self, world: Any) -> None:
-        """Recompile the effects after events started or ended."""
-        self.mods = compiled(world, self.effects)
+        """Recompile the effects after events started or ended.
+
+        Events append their effects, so the compilation in force is usually a prefix to extend.
+        """
+        self.mods = compiled(world, self.effects, base=self.mods)
+
+
+_SHARED_DEFAULTS: dict[str, Any] = {
+    f.name: _EMPTY if f.default_factory is _empty else None if f.default is MISSING else f.default
+    for f in fields(Quarter)
+}
+"""Every field in declaration order (so the instance dict keeps that order), with the defaults
+every quarter may share: immutable values and the read-only empty array (None where
+:meth:`Quarter.begin` always sets the value or makes a fresh one)."""
+_FRESH_DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
+    (f.name, f.default_factory)
+    for f in fields(Quarter)
+    if f.default_factory is not MISSING and f.default_factory is not _empty
+)
+"""Fields whose default is a new list or dict for every quarter, with its factory."""
+_FRESH_NAMES = tuple(name for name, _ in _FRESH_DEFAULTS)
+_FRESH_FACTORIES = tuple(factory for _, factory in _FRESH_DEFAULTS)

@@ -6,55 +6,110 @@ import numpy as np
 
 from game.engine.quarter import Quarter
 from game.engine.state import MatchState
+from game.engine.tables import FloatArray, World
 from game.engine.validate import sku_output
 
 BACKGROUND_FILL = 0.9
 """Rest-of-world orders per quarter, as a share of a vendor's normal output."""
 
 
+class _Static:
+    """Figures of the world this phase uses every quarter, computed once per world.
+
+    Each is the very expression the phase would otherwise evaluate, so the values are the same.
+    """
+
+    def __init__(self, world: World):
+        self.capacity_growth = _frozen(1.0 + world.prov_growth)
+        """``1 + growth`` while no event changes provider growth."""
+        self.background_growth = _frozen(1.0 + world.prov_background_growth)
+        self.no_outage = _frozen(1.0 - world.prov_reliability)
+        """An outage roll below this is an outage."""
+        self.no_outage_list = self.no_outage.tolist()
+        self.ones_p = _frozen(np.ones(len(world.provider_ids)))
+        self.ones_f = _frozen(np.ones(len(world.fabric_ids)))
+        self.ones_r = _frozen(np.ones(len(world.region_ids)))
+        self.sku_fill = _frozen(BACKGROUND_FILL * world.sku_output)
+        self.fabric_fill = _frozen(BACKGROUND_FILL * world.fab_output)
+        self.background_requests = tuple(
+            (r, extra)
+            for r, extra in enumerate(world.reg_background_requests.tolist())
+            if not extra <= 0  # as the phase always tested it (a NaN is kept)
+        )
+        """(region, MW) of the rest of the world's requests each quarter, where there are any."""
+        self.interconnect = world.reg_interconnect.tolist()
+        """MW each region releases a quarter while no event changes it."""
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _static(world: World) -> _Static:
+    cache = world.derived_cache.setdefault("supply", {})
+    static: _Static | None = cache.get("static")
+    if static is None:
+        static = cache["static"] = _Static(world)
+    return static
+
+
 def run(state: MatchState, q: Quarter) -> None:
     world = state.world
     mods = q.mods
+    static = _static(world)
     if state.turn > 0:
-        state.prov_capacity[...] *= 1.0 + mods.apply("provider.growth", world.prov_growth)
-        state.prov_background[...] *= 1.0 + world.prov_background_growth
+        growth: FloatArray | float = static.capacity_growth
+        if mods.has("provider.growth"):
+            growth = 1.0 + mods.apply("provider.growth", world.prov_growth)
+        # In place (``a[...] *= b`` would also copy the result onto itself).
+        np.multiply(state.prov_capacity, growth, out=state.prov_capacity)
+        np.multiply(state.prov_background, static.background_growth, out=state.prov_background)
     np.maximum(state.prov_capacity, 0.0, out=state.prov_capacity)
     q.capacity_eff = np.asarray(mods.apply("provider.capacity", state.prov_capacity), float)
-    rolled = q.outage_roll < (1.0 - world.prov_reliability)
-    q.outage = np.clip(
-        mods.apply("provider.outage", np.where(rolled, world.prov_outage_severity, 0.0)), 0.0, 0.95
+    failed = any(map(float.__lt__, q.outage_roll.tolist(), static.no_outage_list))
+    if failed or mods.has("provider.outage"):
+        rolled = q.outage_roll < static.no_outage
+        q.outage = np.clip(
+            mods.apply("provider.outage", np.where(rolled, world.prov_outage_severity, 0.0)),
+            0.0,
+            0.95,
+        )
+    else:  # what the line above gives when nothing fails: zeros
+        q.outage = np.zeros(len(world.provider_ids))
+    q.list_price = (
+        np.asarray(mods.apply("provider.list_price", world.prov_list_price), dtype=float)
+        * static.ones_p
     )
-    q.list_price = np.asarray(
-        mods.apply("provider.list_price", world.prov_list_price), dtype=float
-    ) * np.ones(len(world.provider_ids))
 
     # Vendors ship what they can; the rest of the world keeps ordering at its usual pace.
     q.sku_output = sku_output(state, mods)
-    state.sku_backlog[:] = (
-        np.maximum(state.sku_backlog - q.sku_output, 0.0) + BACKGROUND_FILL * world.sku_output
-    )
-    fab_mul = np.asarray(mods.mul("network.output"), dtype=float) * np.ones(len(world.fabric_ids))
+    _refill(state.sku_backlog, q.sku_output, static.sku_fill)
+    fab_mul = static.ones_f
+    if mods.has("network.output"):
+        fab_mul = np.asarray(mods.mul("network.output"), dtype=float) * static.ones_f
     q.fabric_output = world.fab_output * fab_mul
-    state.fabric_backlog[:] = (
-        np.maximum(state.fabric_backlog - q.fabric_output, 0.0) + BACKGROUND_FILL * world.fab_output
-    )
-    _grid(state, q)
+    _refill(state.fabric_backlog, q.fabric_output, static.fabric_fill)
+    _grid(state, q, static)
 
 
-def _grid(state: MatchState, q: Quarter) -> None:
+def _refill(backlog: FloatArray, shipped: FloatArray, fill: FloatArray) -> None:
+    """``backlog[:] = max(backlog - shipped, 0) + fill``, in place (no temporaries)."""
+    left = backlog - shipped
+    np.maximum(left, 0.0, out=left)
+    np.add(left, fill, out=backlog)
+
+
+def _grid(state: MatchState, q: Quarter, static: _Static) -> None:
     """The interconnection queue: first come, first served, per region (a shared commons)."""
-    world = state.world
     rows = q.grid_queue_rows
     turn = float(state.turn)
-    for r, seat, mw in q.grid_requests:
-        rows.append((float(r), float(seat), mw, turn))
+    for r, requester, mw in q.grid_requests:
+        rows.append((float(r), float(requester), mw, turn))
     # The rest of the world's requests join the tail; back-to-back ones merge (same FIFO order).
-    tail: dict[int, int] = {}
-    for i, row in enumerate(rows):
-        tail[int(row[0])] = i
-    for r, extra in enumerate(world.reg_background_requests.tolist()):
-        if extra <= 0:
-            continue
+    # (Keys are the rows' float regions; an int region finds the same entry.)
+    tail = {row[0]: i for i, row in enumerate(rows)}
+    for r, extra in static.background_requests:
         last = tail.get(r)
         if last is not None and rows[last][1] == -1.0:
             row = rows[last]
@@ -62,25 +117,40 @@ def _grid(state: MatchState, q: Quarter) -> None:
         else:
             tail[r] = len(rows)
             rows.append((float(r), -1.0, extra, turn))
-    release = np.asarray(
-        q.mods.apply("region.interconnect", world.reg_interconnect), dtype=float
-    ) * np.ones(len(world.region_ids))
-    granted = np.zeros((state.n_players, len(world.region_ids)))
-    remaining = release.tolist()
+    if q.mods.has("region.interconnect"):
+        release = (
+            np.asarray(
+                q.mods.apply("region.interconnect", state.world.reg_interconnect), dtype=float
+            )
+            * static.ones_r
+        )
+        remaining = release.tolist()
+    else:  # ``interconnect × 1.0``: the same floats
+        remaining = list(static.interconnect)
+    # MW granted per (seat, region), summed in queue order as ``granted[seat, r] += take`` was.
+    granted: dict[tuple[int, int], float] = {}
+    status: list[int] | None = None
     kept: list[tuple[float, float, float, float]] = []
-    for row in rows:
-        r = int(row[0])
-        take = min(row[2], remaining[r])
+    for region, seat, mw, since in rows:
+        r = int(region)
+        free = remaining[r]
+        take = free if free < mw else mw  # min(mw, free), ties and NaN included
         if take > 0:
-            remaining[r] -= take
-            seat = int(row[1])
-            if seat >= 0 and state.status[seat] == 0:
-                granted[seat, r] += take
-        if row[2] - take > 1e-9:
-            kept.append((row[0], row[1], row[2] - take, row[3]))
+            remaining[r] = free - take
+            who = int(seat)
+            if who >= 0:
+                if status is None:
+                    status = state.status.tolist()
+                if status[who] == 0:
+                    granted[who, r] = granted.get((who, r), 0.0) + take
+        if mw - take > 1e-9:
+            kept.append((region, seat, mw - take, since))
     q.grid_queue_rows = kept
-    q.grid_released = granted
-    state.grid_mw[...] += granted
+    released = np.zeros((state.n_players, len(remaining)))
+    for (who, r), mw in granted.items():
+        released[who, r] = mw
+    q.grid_released = released
+    np.add(state.grid_mw, released, out=state.grid_mw)
 
 
 def grid_wait(
@@ -88,8 +158,21 @@ def grid_wait(
 ) -> np.ndarray:
     """(R,) quarters a request made now would wait, at the normal release rate."""
     world = state.world
-    queue = state.grid_queue.tolist() if rows is None else rows
+    queue_array = state.grid_queue
+    # Every seat's observation asks this of the same state: the last answer is kept while the
+    # (read-only, so unchanging) queue array is the same object. The caller gets its own copy.
+    cache = world.derived_cache.setdefault("supply", {})
+    frozen = rows is None and not queue_array.flags.writeable
+    if frozen:
+        last = cache.get("grid_wait")
+        if last is not None and last[0] is queue_array:
+            wait: np.ndarray = last[1].copy()
+            return wait
+    queue = queue_array.tolist() if rows is None else rows
     waiting = [0.0] * len(world.region_ids)
     for row in queue:  # in queue order, as np.add.at would add them
         waiting[int(row[0])] += row[2]
-    return np.ceil(np.array(waiting) / world.reg_interconnect)
+    wait = np.ceil(np.array(waiting) / world.reg_interconnect)
+    if frozen:
+        cache["grid_wait"] = (queue_array, wait.copy())
+    return wait
