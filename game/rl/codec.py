@@ -198,15 +198,6 @@ class Codec:
         mw0 = MW_PER_KGPU * self.demand0
         self._holding_scales = np.array([self.demand0] * 2 + [mw0] * 3 + [self.demand0, mw0])
         """What a region's holdings (columns 6-12 of its block) are divided by: D0 or 1.3 D0."""
-        self._scratch = np.zeros(self.observation_size)
-        """The float64 vector encode() fills before its one conversion to float32."""
-        self._provider_blocks = self._scratch[self._provider_at : self._provider_end].reshape(
-            -1, PROVIDER_WIDTH
-        )
-        self._region_blocks = self._scratch[self._region_at : self._region_end].reshape(
-            -1, REGION_WIDTH
-        )
-        self._tech_blocks = self._scratch[self._tech_at : self._rival_at].reshape(-1, TECH_WIDTH)
         self._last_shared: _Shared | None = None
         self._tech_static_seen: object = None
         self._tech_tables = _TechTables.of(())
@@ -489,6 +480,8 @@ class Codec:
                 ids=tables.ids,
                 open=tables.open(done),
             )
+        if len(self._techs_kept) >= 4 * self.n_players:
+            self._techs_kept.clear()  # many views of one state: keep the memory bounded
         self._techs_kept[id(me)] = (me, techs)
         return techs
 
@@ -496,11 +489,11 @@ class Codec:
     def encode(self, obs: Observation) -> np.ndarray:
         """The float32 vector of an observation (see :meth:`observation_layout`).
 
-        Each value is computed in float64 exactly as the layout says, element by element, into
-        a scratch vector: the public part is copied from the state's template, the seat's own
-        part is written over it. NaN becomes 0 and everything is clipped to ±10 before the one
-        conversion to float32 (clipping first gives the same float32 values: rounding is
-        monotonic and ±10 are exact in both widths).
+        Each value is computed in float64 exactly as the layout says, element by element: the
+        public part comes with a copy of the state's template (see :meth:`_shared`), the seat's
+        own part is written into it with a few numpy calls. NaN becomes 0 and everything is
+        clipped to ±10 before the one conversion to float32 (clipping first gives the same
+        float32 values: rounding is monotonic and ±10 are exact in both widths).
         """
         shared = self._shared(obs)
         me = obs.me
@@ -508,8 +501,7 @@ class Codec:
         d0 = self.demand0
         m = self.money_scale
         ps = self.price_scale
-        v = self._scratch
-        v[:] = shared.templates[1 if me.sovereign_only else 0]
+        v = shared.templates[1 if me.sovereign_only else 0].copy()  # float64, filled below
         demand = last["demand"]
         v[:HEADER] = [
             obs.turn / max(obs.quarters, 1),
@@ -541,14 +533,15 @@ class Codec:
         # My reserved schedule, one row per provider: columns 8-10 of each provider block.
         # (A sum along a row's contiguous axis adds exactly as that row's own .sum() does, and
         # .mean() is that sum divided by the count.)
-        schedule = me.reserved_schedule
-        mine = np.array([schedule[pid] for pid in shared.provider_ids], dtype=np.float64)
-        blocks = self._provider_blocks
-        length = mine.shape[1]
-        np.divide(mine[:, : min(length, 2)], d0, out=blocks[:, 8 : 8 + min(length, 2)])
-        if length > 2:
-            later = np.add.reduce(mine[:, 2:], axis=1) / (length - 2)
-            np.divide(later, d0, out=blocks[:, 10])
+        if shared.provider_ids:
+            schedule = me.reserved_schedule
+            mine = np.array([schedule[pid] for pid in shared.provider_ids], dtype=np.float64)
+            blocks = v[self._provider_at : self._provider_end].reshape(-1, PROVIDER_WIDTH)
+            length = mine.shape[1]
+            np.divide(mine[:, : min(length, 2)], d0, out=blocks[:, 8 : 8 + min(length, 2)])
+            if length > 2:
+                later = np.add.reduce(mine[:, 2:], axis=1) / (length - 2)
+                np.divide(later, d0, out=blocks[:, 10])
         if self.infrastructure:
             held = np.array(
                 [
@@ -562,10 +555,11 @@ class Codec:
                 ],
                 dtype=np.float64,
             )
-            np.divide(held.T, self._holding_scales, out=self._region_blocks[:, 6:])
+            blocks = v[self._region_at : self._region_end].reshape(-1, REGION_WIDTH)
+            np.divide(held.T, self._holding_scales, out=blocks[:, 6:])
         if self.research:
             techs = self._techs(me)
-            blocks = self._tech_blocks
+            blocks = v[self._tech_at : self._rival_at].reshape(-1, TECH_WIDTH)
             blocks[:, 0] = techs.done  # True/False become 1.0/0.0
             blocks[:, 1] = techs.funding > 0
             cost = techs.cost
