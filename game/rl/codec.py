@@ -138,8 +138,8 @@ class _Techs(NamedTuple):
     spent: np.ndarray
     cost: np.ndarray
     """(T,) float64: cost plus any overrun."""
-    min_quarters: list[int]
-    """Minimum quarters plus any slip."""
+    min_quarters: np.ndarray
+    """(T,) minimum quarters plus any slip."""
     ids: tuple[str, ...]
     open: np.ndarray
     """(T,) bool: every prerequisite is done."""
@@ -476,7 +476,7 @@ class Codec:
                 funding=me.research_funding,
                 spent=me.research_spent,
                 cost=tables.cost + extra_cost,
-                min_quarters=(tables.min_quarters + extra_quarters).tolist(),
+                min_quarters=tables.min_quarters + extra_quarters,
                 ids=tables.ids,
                 open=tables.open(done),
             )
@@ -668,6 +668,7 @@ class Codec:
             fundings = techs.funding.tolist()
             costs = techs.cost.tolist()
             opens = techs.open.tolist()
+            min_quarters = techs.min_quarters.tolist()
             for t, done in enumerate(techs.done.tolist()):
                 x = a[i]
                 i += 1
@@ -675,7 +676,7 @@ class Codec:
                     continue
                 funding = fundings[t]
                 if x >= TOGGLE and opens[t]:
-                    amount = 2.0 * x * costs[t] / max(techs.min_quarters[t], 1)
+                    amount = 2.0 * x * costs[t] / max(min_quarters[t], 1)
                     amount = min(amount, 100_000.0)
                     if abs(amount - funding) > 0.01 * max(amount, 1.0):
                         actions.append(FundResearch(tech=techs.ids[t], amount=amount))
@@ -753,7 +754,7 @@ def _techs_of(views: tuple[TechView, ...]) -> _Techs:
         funding=np.array([t.funding for t in views], dtype=np.float64),
         spent=np.array([t.spent for t in views], dtype=np.float64),
         cost=np.array([t.cost for t in views], dtype=np.float64),
-        min_quarters=[t.min_quarters for t in views],
+        min_quarters=np.array([t.min_quarters for t in views]),
         ids=tuple(t.id for t in views),
         open=np.array([all(p in done_ids for p in t.prerequisites) for t in views], dtype=np.bool_),
     )
@@ -769,6 +770,8 @@ class _TechTables(NamedTuple):
     """(T, T) int64: 1 where the row's programme needs the column's."""
     unknown: np.ndarray
     """(T,) bool: a prerequisite that is not a programme here (never done)."""
+    opened: dict[bytes, np.ndarray]
+    """:meth:`open` answers so far, by the bytes of the done flags."""
 
     @staticmethod
     def of(static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]) -> _TechTables:
@@ -788,12 +791,23 @@ class _TechTables(NamedTuple):
             min_quarters=np.array([row[3] for row in static], dtype=np.int64),
             prerequisites=prerequisites,
             unknown=unknown,
+            opened={},
         )
 
     def open(self, done: np.ndarray) -> np.ndarray:
-        """Per programme: every prerequisite is done (counts the ones that are not)."""
-        missing = self.prerequisites @ ~done
-        result: np.ndarray = (missing == 0) & ~self.unknown
+        """Per programme: every prerequisite is done (counts the ones that are not).
+
+        Programmes finish a few times a match, so the answer is kept per set of done ones.
+        """
+        key = done.tobytes()
+        result = self.opened.get(key)
+        if result is None:
+            missing = self.prerequisites @ ~done
+            result = (missing == 0) & ~self.unknown
+            result.flags.writeable = False  # shared by every view with these flags
+            if len(self.opened) >= 4_096:
+                self.opened.clear()
+            self.opened[key] = result
         return result
 
 
