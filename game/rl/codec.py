@@ -193,8 +193,7 @@ class Codec:
         self._chip_at = self._region_end
         self._tech_at = self._chip_at + (CHIP_WIDTH * len(self.sku_ids) if self.chips else 0)
         self._rival_at = self._tech_at + (TECH_WIDTH * len(self.tech_ids) if self.research else 0)
-        if self._rival_at + RIVAL_WIDTH * (self.n_players - 1) != self.observation_size:
-            raise AssertionError("the observation layout and its block widths disagree")
+        self._check_blocks()
         mw0 = MW_PER_KGPU * self.demand0
         self._holding_scales = np.array([self.demand0] * 2 + [mw0] * 3 + [self.demand0, mw0])
         """What a region's holdings (columns 6-12 of its block) are divided by: D0 or 1.3 D0."""
@@ -326,6 +325,27 @@ class Codec:
                 (f"rival{k}_service_price", "its service price / mean list price"),
             ]
         return [Dim(i, name, meaning) for i, (name, meaning) in enumerate(dims)]
+
+    def _check_blocks(self) -> None:
+        """The block offsets and widths encode() writes by agree with the layout's names."""
+        names = [d.name for d in self._observations]
+        n_reg = len(self.region_ids) if self.infrastructure else 0
+        n_chip = len(self.sku_ids) if self.chips else 0
+        n_tech = len(self.tech_ids) if self.research else 0
+        blocks = [
+            (self._provider_at, PROVIDER_WIDTH, len(self.provider_ids), "spot_price["),
+            (self._region_at, REGION_WIDTH, n_reg, "power_price["),
+            (self._chip_at, CHIP_WIDTH, n_chip, "chip_cost["),
+            (self._tech_at, TECH_WIDTH, n_tech, "tech_done["),
+            (self._rival_at, RIVAL_WIDTH, self.n_players - 1, "rival"),
+        ]
+        ok = names[HEADER - 1] == "rejected" and (
+            self._rival_at + RIVAL_WIDTH * (self.n_players - 1) == len(names)
+        )
+        for at, width, count, first in blocks:
+            ok = ok and all(names[at + width * k].startswith(first) for k in range(count))
+        if not ok:
+            raise AssertionError("the observation layout and encode()'s block widths disagree")
 
     def action_layout(self) -> list[Dim]:
         """Every action dimension, in vector order."""
