@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,7 +49,7 @@ from game.engine.actions import (
     SetTrainingShare,
     Sublease,
 )
-from game.engine.observation import SCHEDULE, Observation
+from game.engine.observation import SCHEDULE, ChipView, Observation, SelfView, TechView
 from game.engine.tables import World
 
 OBS_BOUND = 10.0
@@ -79,6 +80,14 @@ MAX_TRAINING = 0.8
 MAX_SERVICE_PRICE = 1_000.0
 MAX_QUANTITY = 100_000.0
 
+HEADER = 25
+"""Observation values before the first provider block (see :meth:`Codec.observation_layout`)."""
+PROVIDER_WIDTH = 11
+REGION_WIDTH = 13
+CHIP_WIDTH = 4
+TECH_WIDTH = 4
+RIVAL_WIDTH = 5
+
 
 @dataclass(frozen=True)
 class Dim:
@@ -98,6 +107,42 @@ def _slog(x: float, scale: float) -> float:
 
 def _num(x: float) -> float:
     return 0.0 if x != x else x
+
+
+class _Shared(NamedTuple):
+    """The part of every seat's observation of one state that is public, prepared once."""
+
+    providers_seen: object
+    regions_seen: object
+    chips_seen: object
+    history_seen: object
+    """The observation parts this was made from (a later observation matches by identity)."""
+    templates: tuple[np.ndarray, np.ndarray]
+    """The observation vector (float64) with only the public values filled in: for a seat that
+    may buy and build anywhere, and for one held to sovereign providers and regions."""
+    provider_ids: tuple[str, ...]
+    providers: tuple[tuple[str, bool, float, float, float], ...]
+    """Per provider, for decoding: id, sovereign, the price a bid limit scales, floor, free pool."""
+    regions: tuple[tuple[str, bool, float, ChipView | None], ...]
+    """Per region, for decoding: id, sovereign, ports per fabric unit, the chip an order buys."""
+    ports: np.ndarray
+    """Per region: ports per fabric unit (0 where there is no fabric)."""
+
+
+class _Techs(NamedTuple):
+    """One seat's research programmes (tech order): the fields of its ``TechView`` objects."""
+
+    done: np.ndarray
+    """(T,) bool."""
+    funding: np.ndarray
+    spent: np.ndarray
+    cost: np.ndarray
+    """(T,) float64: cost plus any overrun."""
+    min_quarters: np.ndarray
+    """(T,) minimum quarters plus any slip."""
+    ids: tuple[str, ...]
+    open: np.ndarray
+    """(T,) bool: every prerequisite is done."""
 
 
 class Codec:
@@ -137,6 +182,25 @@ class Codec:
         self.action_size = len(self._actions)
         self.observation_size = len(self._observations)
         self._zero_obs = np.zeros(self.observation_size, dtype=np.float32)
+
+        # Where each block of the observation starts (the order of _build_observation_layout).
+        self._provider_at = HEADER
+        self._provider_end = HEADER + PROVIDER_WIDTH * len(self.provider_ids)
+        self._region_at = self._provider_end
+        self._region_end = self._region_at + (
+            REGION_WIDTH * len(self.region_ids) if self.infrastructure else 0
+        )
+        self._chip_at = self._region_end
+        self._tech_at = self._chip_at + (CHIP_WIDTH * len(self.sku_ids) if self.chips else 0)
+        self._rival_at = self._tech_at + (TECH_WIDTH * len(self.tech_ids) if self.research else 0)
+        self._check_blocks()
+        mw0 = MW_PER_KGPU * self.demand0
+        self._holding_scales = np.array([self.demand0] * 2 + [mw0] * 3 + [self.demand0, mw0])
+        """What a region's holdings (columns 6-12 of its block) are divided by: D0 or 1.3 D0."""
+        self._last_shared: _Shared | None = None
+        self._tech_static_seen: object = None
+        self._tech_tables = _TechTables.of(())
+        self._techs_kept: dict[int, tuple[SelfView, _Techs]] = {}
 
     # ------------------------------------------------------------------ layouts
     def _build_action_layout(self) -> list[Dim]:
@@ -262,6 +326,27 @@ class Codec:
             ]
         return [Dim(i, name, meaning) for i, (name, meaning) in enumerate(dims)]
 
+    def _check_blocks(self) -> None:
+        """The block offsets and widths encode() writes by agree with the layout's names."""
+        names = [d.name for d in self._observations]
+        n_reg = len(self.region_ids) if self.infrastructure else 0
+        n_chip = len(self.sku_ids) if self.chips else 0
+        n_tech = len(self.tech_ids) if self.research else 0
+        blocks = [
+            (self._provider_at, PROVIDER_WIDTH, len(self.provider_ids), "spot_price["),
+            (self._region_at, REGION_WIDTH, n_reg, "power_price["),
+            (self._chip_at, CHIP_WIDTH, n_chip, "chip_cost["),
+            (self._tech_at, TECH_WIDTH, n_tech, "tech_done["),
+            (self._rival_at, RIVAL_WIDTH, self.n_players - 1, "rival"),
+        ]
+        ok = names[HEADER - 1] == "rejected" and (
+            self._rival_at + RIVAL_WIDTH * (self.n_players - 1) == len(names)
+        )
+        for at, width, count, first in blocks:
+            ok = ok and all(names[at + width * k].startswith(first) for k in range(count))
+        if not ok:
+            raise AssertionError("the observation layout and encode()'s block widths disagree")
+
     def action_layout(self) -> list[Dim]:
         """Every action dimension, in vector order."""
         return list(self._actions)
@@ -277,15 +362,168 @@ class Codec:
             return float(last)
         return self.demand0
 
+    # ------------------------------------------------------------------ shared parts
+    def _shared(self, obs: Observation) -> _Shared:
+        """The prepared public part of ``obs``, reused while observations carry the same one.
+
+        :func:`~game.engine.observe` hands every seat of a state the very same provider, region
+        and chip tuples and spot history, so what is made from them is computed once per state
+        instead of once per seat. The cache holds those objects themselves (not their ids), so
+        it only ever matches the objects its values were computed from.
+        """
+        shared = self._last_shared
+        if (
+            shared is not None
+            and shared.providers_seen is obs.providers
+            and shared.regions_seen is obs.regions
+            and shared.chips_seen is obs.chips
+            and shared.history_seen is obs.spot_history
+        ):
+            return shared
+        shared = self._build_shared(obs)
+        self._last_shared = shared
+        self._techs_kept.clear()  # views of the previous state are not asked for again
+        return shared
+
+    def _build_shared(self, obs: Observation) -> _Shared:
+        if (
+            len(obs.providers) != len(self.provider_ids)
+            or (self.infrastructure and len(obs.regions) != len(self.region_ids))
+            or (self.chips and len(obs.chips) != len(self.sku_ids))
+        ):
+            raise ValueError("the observation is not of this codec's scenario")
+        d0 = self.demand0
+        ps = self.price_scale
+        # The vector in layout order, with the public values and the eligibility flags of a seat
+        # that may buy and build anywhere (zeros where a seat's own values go); `held` lists
+        # where a seat held to sovereign providers and regions has other flags.
+        values: list[float] = [0.0] * HEADER
+        held: list[int] = []
+        held_flags: list[float] = []
+        providers: list[tuple[str, bool, float, float, float]] = []
+        for p in obs.providers:
+            history = obs.spot_history.get(p.id, ())
+            prev = history[-2] if len(history) >= 2 else p.spot_price
+            held.append(len(values) + 7)
+            held_flags.append(1.0 if p.sovereign else 0.0)
+            values += (
+                p.spot_price / ps,
+                prev / ps,
+                p.spot_floor / ps,
+                p.list_price / ps,
+                p.reserved_price[8] / ps,
+                p.reserved_free / d0,
+                p.capacity / self.market0,
+                1.0,
+                0.0,  # my reserved kGPU: now, next quarter, later
+                0.0,
+                0.0,
+            )
+            base = p.spot_price if p.spot_price > 0 else p.list_price
+            providers.append((p.id, p.sovereign, base, p.spot_floor, p.reserved_free))
+        regions: list[tuple[str, bool, float, ChipView | None]] = []
+        ports: list[float] = []
+        if self.infrastructure:
+            # What a chip order in each region buys: the cheapest usable performance, among
+            # every orderable chip, or among those not export-controlled where those are banned.
+            orderable = [c for c in obs.chips if c.available and not c.custom and c.perf > 0]
+            uncontrolled = [c for c in orderable if not c.export_controlled]
+            cheapest = min(orderable, key=_chip_order) if orderable else None
+            cheapest_uncontrolled = min(uncontrolled, key=_chip_order) if uncontrolled else None
+            mine = [0.0] * (REGION_WIDTH - 6)  # my holdings in the region
+            for region in obs.regions:
+                held.append(len(values) + 5)
+                held_flags.append(1.0 if region.sovereign else 0.0)
+                values += (
+                    region.power_price / 100.0,
+                    region.grid_wait_quarters / 8.0,
+                    region.build_cost_per_mw / 15.0,
+                    region.fabric_lead_quarters / 8.0,
+                    1.0 if region.export_banned else 0.0,
+                    1.0,
+                )
+                values += mine
+                chip = cheapest_uncontrolled if region.export_banned else cheapest
+                regions.append((region.id, region.sovereign, region.ports_per_unit, chip))
+                ports.append(_num(region.ports_per_unit))
+        if self.chips:
+            for chip in obs.chips:
+                values += (
+                    _slog(chip.price / chip.perf, ps) if chip.perf > 0 else 0.0,
+                    chip.lead_quarters / 8.0,
+                    1.0 if chip.available else 0.0,
+                    1.0 if chip.export_controlled else 0.0,
+                )
+        values += [0.0] * (self.observation_size - len(values))  # research and rivals: mine
+        anywhere = np.array(values, dtype=np.float64)
+        sovereign = anywhere.copy()
+        sovereign[held] = held_flags
+        return _Shared(
+            providers_seen=obs.providers,
+            regions_seen=obs.regions,
+            chips_seen=obs.chips,
+            history_seen=obs.spot_history,
+            templates=(anywhere, sovereign),
+            provider_ids=tuple(p.id for p in obs.providers),
+            providers=tuple(providers),
+            regions=tuple(regions),
+            ports=np.array(ports, dtype=np.float64),
+        )
+
+    def _techs(self, me: SelfView) -> _Techs:
+        """Each programme's figures for this seat, as :attr:`SelfView.research` gives them.
+
+        Read from the view's arrays and its static rows instead of building its
+        :class:`~game.engine.observation.TechView` objects (eighteen objects a seat); the
+        arithmetic is the view's own (cost plus overrun, minimum quarters plus slip), element
+        by element. Kept per view until the next state, so decoding reuses what encoding read.
+        """
+        kept = self._techs_kept.get(id(me))
+        if kept is not None and kept[0] is me:
+            return kept[1]
+        static, extra = me._tech_static, me._tech_extra
+        done = me.research_done
+        if extra is None or len(static) != len(done) or done.dtype != np.bool_:
+            techs = _techs_of(me.research)  # a view built by hand: its objects are all there is
+        else:
+            if static is not self._tech_static_seen:
+                self._tech_tables = _TechTables.of(static)
+                self._tech_static_seen = static
+            tables = self._tech_tables
+            extra_cost, extra_quarters, _ = extra
+            techs = _Techs(
+                done=done,
+                funding=me.research_funding,
+                spent=me.research_spent,
+                cost=tables.cost + extra_cost,
+                min_quarters=tables.min_quarters + extra_quarters,
+                ids=tables.ids,
+                open=tables.open(done),
+            )
+        if len(self._techs_kept) >= 4 * self.n_players:
+            self._techs_kept.clear()  # many views of one state: keep the memory bounded
+        self._techs_kept[id(me)] = (me, techs)
+        return techs
+
     # ------------------------------------------------------------------ observation
     def encode(self, obs: Observation) -> np.ndarray:
-        """The float32 vector of an observation (see :meth:`observation_layout`)."""
+        """The float32 vector of an observation (see :meth:`observation_layout`).
+
+        Each value is computed in float64 exactly as the layout says, element by element: the
+        public part comes with a copy of the state's template (see :meth:`_shared`), the seat's
+        own part is written into it with a few numpy calls. NaN becomes 0 and everything is
+        clipped to ±10 before the one conversion to float32 (clipping first gives the same
+        float32 values: rounding is monotonic and ±10 are exact in both widths).
+        """
+        shared = self._shared(obs)
         me = obs.me
         last = me.last
         d0 = self.demand0
         m = self.money_scale
         ps = self.price_scale
-        v: list[float] = [
+        v = shared.templates[1 if me.sovereign_only else 0].copy()  # float64, filled below
+        demand = last["demand"]
+        v[:HEADER] = [
             obs.turn / max(obs.quarters, 1),
             1.0 if obs.turn == 0 else 0.0,
             _num(obs.market_demand) / self.market0,
@@ -298,82 +536,70 @@ class Codec:
             me.quality,
             me.service_price / ps,
             me.training_share,
+            _num(last["capacity"]) / d0,
+            _num(last["reserved"]) / d0,
+            _num(last["spot"]) / d0,
+            _num(last["owned"]) / d0,
+            _num(last["training"]) / d0,
+            _num(demand) / d0,
+            _num(last["served"]) / d0,
+            _slog(last["revenue"], m),
+            _slog(last["costs"], m),
+            _slog(last["operating_profit"], m),
+            _num(last["share"]),
+            _num(last["served"]) / demand if demand == demand and demand > 0 else 0.0,
+            len(obs.rejected) / 4.0,
         ]
-        for key in ("capacity", "reserved", "spot", "owned", "training", "demand", "served"):
-            v.append(_num(last[key]) / d0)
-        for key in ("revenue", "costs", "operating_profit"):
-            v.append(_slog(last[key], m))
-        v.append(_num(last["share"]))
-        demand = last["demand"]
-        v.append(_num(last["served"]) / demand if demand == demand and demand > 0 else 0.0)
-        v.append(len(obs.rejected) / 4.0)
-        sovereign_only = me.sovereign_only
-        schedule = me.reserved_schedule
-        for p in obs.providers:
-            history = obs.spot_history.get(p.id, ())
-            prev = history[-2] if len(history) >= 2 else p.spot_price
-            mine = schedule[p.id]
-            v += [
-                p.spot_price / ps,
-                prev / ps,
-                p.spot_floor / ps,
-                p.list_price / ps,
-                p.reserved_price[8] / ps,
-                p.reserved_free / d0,
-                p.capacity / self.market0,
-                1.0 if (p.sovereign or not sovereign_only) else 0.0,
-                float(mine[0]) / d0,
-                float(mine[1]) / d0 if len(mine) > 1 else 0.0,
-                float(mine[2:].mean()) / d0 if len(mine) > 2 else 0.0,
-            ]
+        # My reserved schedule, one row per provider: columns 8-10 of each provider block.
+        # (A sum along a row's contiguous axis adds exactly as that row's own .sum() does, and
+        # .mean() is that sum divided by the count.)
+        if shared.provider_ids:
+            schedule = me.reserved_schedule
+            mine = np.array([schedule[pid] for pid in shared.provider_ids], dtype=np.float64)
+            blocks = v[self._provider_at : self._provider_end].reshape(-1, PROVIDER_WIDTH)
+            length = mine.shape[1]
+            np.divide(mine[:, : min(length, 2)], d0, out=blocks[:, 8 : 8 + min(length, 2)])
+            if length > 2:
+                later = np.add.reduce(mine[:, 2:], axis=1) / (length - 2)
+                np.divide(later, d0, out=blocks[:, 10])
         if self.infrastructure:
-            mw0 = MW_PER_KGPU * d0
-            chips_arriving = me.chips_arriving.sum(axis=1)
-            dc_arriving = me.datacenter_arriving.sum(axis=1)
-            for r, region in enumerate(obs.regions):
-                v += [
-                    region.power_price / 100.0,
-                    region.grid_wait_quarters / 8.0,
-                    region.build_cost_per_mw / 15.0,
-                    region.fabric_lead_quarters / 8.0,
-                    1.0 if region.export_banned else 0.0,
-                    1.0 if (region.sovereign or not sovereign_only) else 0.0,
-                    float(me.chips_perf[r]) / d0,
-                    float(me.fabric_units[r]) * _num(region.ports_per_unit) / d0,
-                    float(me.datacenter_mw[r]) / mw0,
-                    float(me.grid_mw[r]) / mw0,
-                    float(me.queued_mw[r]) / mw0,
-                    float(chips_arriving[r]) / d0,
-                    float(dc_arriving[r]) / mw0,
-                ]
-        if self.chips:
-            for chip in obs.chips:
-                v += [
-                    _slog(chip.price / chip.perf, ps) if chip.perf > 0 else 0.0,
-                    chip.lead_quarters / 8.0,
-                    1.0 if chip.available else 0.0,
-                    1.0 if chip.export_controlled else 0.0,
-                ]
+            held = np.array(
+                [
+                    me.chips_perf,
+                    me.fabric_units * shared.ports,
+                    me.datacenter_mw,
+                    me.grid_mw,
+                    me.queued_mw,
+                    np.add.reduce(me.chips_arriving, axis=1),  # what .sum(axis=1) calls
+                    np.add.reduce(me.datacenter_arriving, axis=1),
+                ],
+                dtype=np.float64,
+            )
+            blocks = v[self._region_at : self._region_end].reshape(-1, REGION_WIDTH)
+            np.divide(held.T, self._holding_scales, out=blocks[:, 6:])
         if self.research:
-            done = {t.id for t in me.research if t.done}
-            for tech in me.research:
-                v += [
-                    1.0 if tech.done else 0.0,
-                    1.0 if tech.funding > 0 else 0.0,
-                    tech.spent / tech.cost if tech.cost > 0 else 0.0,
-                    1.0 if all(p in done for p in tech.prerequisites) else 0.0,
-                ]
+            techs = self._techs(me)
+            blocks = v[self._tech_at : self._rival_at].reshape(-1, TECH_WIDTH)
+            blocks[:, 0] = techs.done  # True/False become 1.0/0.0
+            blocks[:, 1] = techs.funding > 0
+            cost = techs.cost
+            # spent / cost where the cost is positive; elsewhere the template's 0 stays
+            np.divide(techs.spent, cost, out=blocks[:, 2], where=cost > 0)
+            blocks[:, 3] = techs.open
+        rivals: list[float] = []
         for rival in obs.rivals:
-            v += [
+            rivals += (
                 1.0 if rival.status == "active" else 0.0,
                 _num(rival.market_share),
                 rival.reputation,
                 rival.quality_tier / 5.0,
                 rival.service_price / ps,
-            ]
-        out = np.asarray(v, dtype=np.float32)
-        np.nan_to_num(out, copy=False, nan=0.0, posinf=OBS_BOUND, neginf=-OBS_BOUND)
-        np.clip(out, -OBS_BOUND, OBS_BOUND, out=out)
+            )
+        v[self._rival_at :] = rivals
+        np.minimum(v, OBS_BOUND, out=v)  # NaN stays NaN through both bounds ...
+        np.maximum(v, -OBS_BOUND, out=v)
+        out = v.astype(np.float32)
+        out[np.isnan(out)] = 0.0  # ... and becomes 0 here
         return out
 
     def zero_observation(self) -> np.ndarray:
@@ -386,45 +612,50 @@ class Codec:
 
         Values outside ``[-1, 1]`` are clipped, NaN counts as 0. A seat out of the game holds.
         """
-        if obs.me.status != "active":
-            return []
-        a = np.nan_to_num(np.asarray(vector, dtype=np.float64).reshape(-1), nan=0.0)
-        if a.shape[0] != self.action_size:
-            raise ValueError(f"action has {a.shape[0]} values, expected {self.action_size}")
-        a = np.clip(a, -1.0, 1.0).tolist()
         me = obs.me
+        if me.status != "active":
+            return []
+        raw = np.asarray(vector, dtype=np.float64).reshape(-1)
+        if raw.shape[0] != self.action_size:
+            raise ValueError(f"action has {raw.shape[0]} values, expected {self.action_size}")
+        # np.clip(np.nan_to_num(raw)) in three cheaper calls: both bounds let NaN through, then
+        # it becomes 0. `clipped` is a new array: the caller's vector is never touched.
+        clipped = np.minimum(np.maximum(raw, -1.0), 1.0)
+        clipped[np.isnan(clipped)] = 0.0
+        a: list[float] = clipped.tolist()
+        shared = self._shared(obs)
         d = self.reference_demand(obs)
         sovereign_only = me.sovereign_only
+        spot, reserved, sublease = self.spot, self.reserved, self.sublease
         actions: list[Action] = []
         i = 0
-        for p in obs.providers:
-            eligible = p.sovereign or not sovereign_only
-            if self.spot:
+        for pid, sovereign, base, floor, free in shared.providers:
+            eligible = sovereign or not sovereign_only
+            if spot:
                 qty, limit_a = a[i], a[i + 1]
                 i += 2
                 if eligible and qty > 0:
                     quantity = min(qty * SPOT_FRACTION * d, MAX_QUANTITY)
-                    base = p.spot_price if p.spot_price > 0 else p.list_price
-                    limit = min(max(base * 2.0**limit_a, p.spot_floor), 1_000_000.0)
+                    limit = min(max(base * 2.0**limit_a, floor), 1_000_000.0)
                     if quantity >= MIN_QTY and limit > 0:
-                        actions.append(BidSpot(provider=p.id, quantity=quantity, max_price=limit))
-            if self.reserved:
+                        actions.append(BidSpot(provider=pid, quantity=quantity, max_price=limit))
+            if reserved:
                 qty, term_a = a[i], a[i + 1]
                 i += 2
                 if eligible and qty > 0:
-                    quantity = min(qty * RESERVE_FRACTION * d, max(p.reserved_free, 0.0))
+                    quantity = min(qty * RESERVE_FRACTION * d, max(free, 0.0))
                     term = 4 if term_a < -1 / 3 else 8 if term_a < 1 / 3 else 12
                     if quantity >= MIN_QTY:
                         actions.append(
-                            Reserve(provider=p.id, quantity=min(quantity, MAX_QUANTITY), term=term)
+                            Reserve(provider=pid, quantity=min(quantity, MAX_QUANTITY), term=term)
                         )
-            if self.sublease:
+            if sublease:
                 qty = a[i]
                 i += 1
-                have = float(me.reserved_schedule[p.id][0])
-                quantity = qty * have
-                if qty > 0 and quantity >= MIN_QTY:
-                    actions.append(Sublease(provider=p.id, quantity=min(quantity, MAX_QUANTITY)))
+                if qty > 0:
+                    quantity = qty * float(me.reserved_schedule[pid][0])
+                    if quantity >= MIN_QTY:
+                        actions.append(Sublease(provider=pid, quantity=min(quantity, MAX_QUANTITY)))
         if self.service_price:
             x = a[i]
             i += 1
@@ -451,65 +682,153 @@ class Codec:
                 if amount >= 1.0:
                     actions.append(Repay(amount=min(amount, 1_000_000.0)))
         if self.infrastructure:
-            i = self._decode_infrastructure(a, i, obs, d, actions)
+            i = self._decode_infrastructure(a, i, me, shared, d, actions)
         if self.research:
-            done = {t.id for t in me.research if t.done}
-            for tech in me.research:
+            techs = self._techs(me)
+            fundings = techs.funding.tolist()
+            costs = techs.cost.tolist()
+            opens = techs.open.tolist()
+            min_quarters = techs.min_quarters.tolist()
+            for t, done in enumerate(techs.done.tolist()):
                 x = a[i]
                 i += 1
-                if tech.done:
+                if done:
                     continue
-                if x >= TOGGLE and all(p in done for p in tech.prerequisites):
-                    amount = 2.0 * x * tech.cost / max(tech.min_quarters, 1)
+                funding = fundings[t]
+                if x >= TOGGLE and opens[t]:
+                    amount = 2.0 * x * costs[t] / max(min_quarters[t], 1)
                     amount = min(amount, 100_000.0)
-                    if abs(amount - tech.funding) > 0.01 * max(amount, 1.0):
-                        actions.append(FundResearch(tech=tech.id, amount=amount))
-                elif x <= -TOGGLE and tech.funding > 0:
-                    actions.append(FundResearch(tech=tech.id, amount=0.0))
+                    if abs(amount - funding) > 0.01 * max(amount, 1.0):
+                        actions.append(FundResearch(tech=techs.ids[t], amount=amount))
+                elif x <= -TOGGLE and funding > 0:
+                    actions.append(FundResearch(tech=techs.ids[t], amount=0.0))
         return actions[:MAX_ACTIONS_PER_QUARTER]
 
     def _decode_infrastructure(
-        self, a: list[float], i: int, obs: Observation, d: float, actions: list[Action]
+        self,
+        a: list[float],
+        i: int,
+        me: SelfView,
+        shared: _Shared,
+        d: float,
+        actions: list[Action],
     ) -> int:
-        me = obs.me
-        chips = [c for c in obs.chips if c.available and not c.custom and c.perf > 0]
         budget = max(me.cash, 0.0) * CHIP_CASH_SHARE
-        planned_perf = me.chips_perf + me.chips_arriving.sum(axis=1)
-        planned_fabric = me.fabric_units + me.fabric_arriving.sum(axis=1)
-        for r, region in enumerate(obs.regions):
-            eligible = region.sovereign or not me.sovereign_only
+        # Accelerators and fabric installed or on order, per region (read on first use).
+        planned_perf: list[float] = []
+        planned_fabric: list[float] = []
+        sovereign_only = me.sovereign_only
+        for r, (rid, sovereign, ports, chip) in enumerate(shared.regions):
+            eligible = sovereign or not sovereign_only
             if self.chips:
                 x = a[i]
                 i += 1
-                usable = [c for c in chips if not (c.export_controlled and region.export_banned)]
-                if x > 0 and eligible and usable and budget > 0:
-                    chip = min(usable, key=lambda c: (c.price / c.perf, c.lead_quarters, c.id))
+                if x > 0 and eligible and chip is not None and budget > 0:
                     units = x * CHIP_FRACTION * d / chip.perf
                     if chip.price > 0:
                         units = min(units, budget / chip.price)
                     if units >= MIN_QTY:
                         units = min(units, MAX_QUANTITY)
-                        actions.append(OrderChips(sku=chip.id, quantity=units, region=region.id))
+                        actions.append(OrderChips(sku=chip.id, quantity=units, region=rid))
                         budget -= units * chip.price
+                        if not planned_perf:
+                            planned_perf = _planned(me.chips_perf, me.chips_arriving)
                         planned_perf[r] += units * chip.perf
             if self.network:
                 x = a[i]
                 i += 1
-                ports = region.ports_per_unit
                 if x > 0 and eligible and ports > 0:
+                    if not planned_perf:
+                        planned_perf = _planned(me.chips_perf, me.chips_arriving)
+                    if not planned_fabric:
+                        planned_fabric = _planned(me.fabric_units, me.fabric_arriving)
                     shortfall = max(planned_perf[r] - planned_fabric[r] * ports, 0.0) / ports
                     units = 2.0 * x * shortfall
                     if units >= MIN_QTY:
-                        actions.append(
-                            OrderNetwork(region=region.id, quantity=min(units, MAX_QUANTITY))
-                        )
+                        actions.append(OrderNetwork(region=rid, quantity=min(units, MAX_QUANTITY)))
             if self.datacenters:
                 x = a[i]
                 i += 1
                 if x >= TOGGLE and eligible:
                     mw = min(max(x * BUILD_FRACTION * d * MW_PER_KGPU, 5.0), 2_000.0)
-                    actions.append(BuildDatacenter(region=region.id, megawatts=mw))
+                    actions.append(BuildDatacenter(region=rid, megawatts=mw))
         return i
+
+
+def _chip_order(chip: ChipView) -> tuple[float, int, str]:
+    """Cheapest performance first, then the shorter lead time, then the id."""
+    return (chip.price / chip.perf, chip.lead_quarters, chip.id)
+
+
+def _planned(installed: np.ndarray, arriving: np.ndarray) -> list[float]:
+    """Per region: what is installed plus everything on order (the sum over coming quarters)."""
+    result: list[float] = (installed + arriving.sum(axis=1)).tolist()
+    return result
+
+
+def _techs_of(views: tuple[TechView, ...]) -> _Techs:
+    """:class:`_Techs` read from a view's own programme objects."""
+    done_ids = {t.id for t in views if t.done}
+    return _Techs(
+        done=np.array([bool(t.done) for t in views], dtype=np.bool_),
+        funding=np.array([t.funding for t in views], dtype=np.float64),
+        spent=np.array([t.spent for t in views], dtype=np.float64),
+        cost=np.array([t.cost for t in views], dtype=np.float64),
+        min_quarters=np.array([t.min_quarters for t in views]),
+        ids=tuple(t.id for t in views),
+        open=np.array([all(p in done_ids for p in t.prerequisites) for t in views], dtype=np.bool_),
+    )
+
+
+class _TechTables(NamedTuple):
+    """The fixed research figures of one set of static rows (``SelfView._tech_static``)."""
+
+    ids: tuple[str, ...]
+    cost: np.ndarray
+    min_quarters: np.ndarray
+    prerequisites: np.ndarray
+    """(T, T) int64: 1 where the row's programme needs the column's."""
+    unknown: np.ndarray
+    """(T,) bool: a prerequisite that is not a programme here (never done)."""
+    opened: dict[bytes, np.ndarray]
+    """:meth:`open` answers so far, by the bytes of the done flags."""
+
+    @staticmethod
+    def of(static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]) -> _TechTables:
+        ids = tuple(row[0] for row in static)
+        index = {tid: t for t, tid in enumerate(ids)}
+        prerequisites = np.zeros((len(ids), len(ids)), dtype=np.int64)
+        unknown = np.zeros(len(ids), dtype=np.bool_)
+        for t, row in enumerate(static):
+            for p in row[4]:
+                if p in index:
+                    prerequisites[t, index[p]] = 1
+                else:
+                    unknown[t] = True
+        return _TechTables(
+            ids=ids,
+            cost=np.array([row[2] for row in static], dtype=np.float64),
+            min_quarters=np.array([row[3] for row in static], dtype=np.int64),
+            prerequisites=prerequisites,
+            unknown=unknown,
+            opened={},
+        )
+
+    def open(self, done: np.ndarray) -> np.ndarray:
+        """Per programme: every prerequisite is done (counts the ones that are not).
+
+        Programmes finish a few times a match, so the answer is kept per set of done ones.
+        """
+        key = done.tobytes()
+        result = self.opened.get(key)
+        if result is None:
+            missing = self.prerequisites @ ~done
+            result = (missing == 0) & ~self.unknown
+            result.flags.writeable = False  # shared by every view with these flags
+            if len(self.opened) >= 4_096:
+                self.opened.clear()
+            self.opened[key] = result
+        return result
 
 
 def layout_markdown(codec: Codec) -> str:

@@ -104,7 +104,8 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         self.action_spaces = dict(zip(self.possible_agents, act_spaces))
         self._rng: np.random.Generator | None = None
         self._state: MatchState | None = None
-        self._observations: list[Observation] = []
+        self._observations: list[Observation | None] = []
+        """Per seat, the observation of the current state once asked for (None: not yet)."""
         self._ev = np.zeros(n)
         self.last_report: QuarterReport | None = None
 
@@ -125,7 +126,16 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
 
     def observation_of(self, agent: str) -> Observation:
         """The engine :class:`Observation` behind an agent's current vector."""
-        return self._observations[self._seat[agent]]
+        return self._observation(self._seat[agent])
+
+    def _observation(self, seat: int) -> Observation:
+        # Observed on first use: a seat out of the game is never encoded nor decoded, so its
+        # observation is only made if someone asks for it (the state never changes meanwhile).
+        obs = self._observations[seat]
+        if obs is None:
+            obs = observe(self.match_state, seat)
+            self._observations[seat] = obs
+        return obs
 
     # ------------------------------------------------------------------ reset
     def reset(
@@ -153,8 +163,8 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         self._ev = np.asarray(enterprise_value(state), dtype=np.float64).copy()
         self.last_report = None
         self.agents = [a for s, a in enumerate(self.possible_agents) if state.status[s] == ACTIVE]
-        self._observations = [observe(state, s) for s in range(state.n_players)]
-        obs = {a: self.codec.encode(self._observations[self._seat[a]]) for a in self.agents}
+        self._observations = [None] * state.n_players
+        obs = {a: self.codec.encode(self._observation(self._seat[a])) for a in self.agents}
         infos: dict[str, dict[str, Any]] = {
             a: {"turn": state.turn, "label": state.quarter_label, "seat": self._seat[a]}
             for a in self.agents
@@ -172,13 +182,15 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         dict[str, dict[str, Any]],
     ]:
         self.match_state  # noqa: B018 (raises before reset)
-        decoded: list[list[object]] = []
+        decoded: list[Sequence[object]] = []
+        live = self.agents
+        decode = self.codec.decode
         for seat, agent in enumerate(self.possible_agents):
-            vector = actions.get(agent) if agent in self.agents else None
+            vector = actions.get(agent) if agent in live else None
             if vector is None:
                 decoded.append([])
             else:
-                decoded.append(list(self.codec.decode(vector, self._observations[seat])))
+                decoded.append(decode(vector, self._observation(seat)))
         return self.advance(decoded)
 
     def advance(
@@ -196,29 +208,33 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         new, report = step(state, engine_actions)
         self._state = new
         self.last_report = report
-        played = report.turn
-        ev_row = new.history["enterprise_value"][played]
+        # The quarter's recorded row: the same floats history["enterprise_value"] stacks.
+        ev_row = new.history.row(report.turn)["enterprise_value"]
         truncate = self.max_quarters is not None and not new.over and new.turn >= self.max_quarters
-        self._observations = [observe(new, s) for s in range(new.n_players)]
+        self._observations = [None] * new.n_players
         obs: dict[str, Obs] = {}
         rewards: dict[str, float] = {}
         terms: dict[str, bool] = {}
         truncs: dict[str, bool] = {}
         infos: dict[str, dict[str, Any]] = {}
         scale = self.codec.money_scale
+        encode = self.codec.encode
+        status = new.status.tolist()
+        over = bool(new.over)
         for agent in live:
             seat = self._seat[agent]
-            bankrupt = bool(new.status[seat] != ACTIVE)
+            bankrupt = status[seat] != ACTIVE
+            before = float(self._ev[seat])
             ev = float(ev_row[seat])
             if not math.isfinite(ev):
-                ev = float(self._ev[seat])
-            reward = (ev - float(self._ev[seat])) / scale
+                ev = before
+            reward = (ev - before) / scale
             if bankrupt:
                 reward -= self.bankruptcy_penalty
             self._ev[seat] = ev
-            obs[agent] = self.codec.encode(self._observations[seat])
+            obs[agent] = encode(self._observation(seat))
             rewards[agent] = float(reward)
-            terms[agent] = bool(new.over or bankrupt)
+            terms[agent] = over or bankrupt
             truncs[agent] = bool(truncate and not bankrupt)
             infos[agent] = self._info(report, seat, ev)
         self.agents = [a for a in live if not (terms[a] or truncs[a])]
