@@ -17,6 +17,7 @@ from game.engine import rng
 from game.engine.modifiers import resolve_select
 from game.engine.quarter import Quarter
 from game.engine.state import ActiveEffect, MatchState, NewsItem, construct
+from game.engine.summing import add_up
 from game.engine.tables import World
 from game.rules.models import ONE_SHOT_TARGETS, Event
 
@@ -83,7 +84,7 @@ def run(state: MatchState, q: Quarter) -> None:
             none_fires = math.prod(stays, start=1.0)
             if cascade_u[2 * slot] >= (1.0 - none_fires) * factor:
                 break
-            total = sum(probs)
+            total = add_up(probs)
             u = cascade_u[2 * slot + 1]
             # The first candidate whose running share of ``total`` exceeds u (else the last).
             # The running sums only grow (every p > 0), so a bisection finds the one the loop
