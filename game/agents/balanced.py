@@ -169,13 +169,13 @@ class BalancedBot(Bot):
             funding, finished = me.research_funding.tolist(), me.research_done.tolist()
             funded = any(f > 0 and not d for f, d in zip(funding, finished, strict=True))
             if not funded:
-                done = {t.id for t in me.research if t.done}
+                research = me.research
+                done = {t.id for t in research if t.done}
+                budget = me.cash * 0.25
                 open_ = [
                     t
-                    for t in me.research
-                    if not t.done
-                    and all(p in done for p in t.prerequisites)
-                    and t.cost < me.cash * 0.25
+                    for t in research
+                    if not t.done and t.cost < budget and done.issuperset(t.prerequisites)
                 ]
                 if open_:
                     pick = min(open_, key=lambda t: (t.cost, t.id))

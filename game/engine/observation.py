@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
 
-from game.engine.modifiers import Modifiers
-from game.engine.state import ACTIVE, MatchState, NewsItem, construct
+from game.engine.modifiers import Modifiers, in_force
+from game.engine.state import ACTIVE, ActiveEffect, MatchState, NewsItem, construct
 from game.engine.tables import HORIZON, TERMS, World
-from game.engine.validate import current_modifiers, export_banned, sku_output
+from game.engine.validate import export_banned, sku_output
 
 _T = TypeVar("_T")
 
@@ -201,21 +202,25 @@ class SelfView:
         done = self.research_done.tolist()
         slipped = self.research_slipped.tolist()
         return tuple(
-            construct(
-                TechView,
-                id=tid,
-                name=name,
-                cost=cost + extra_cost[i],
-                min_quarters=min_q + extra_quarters[i],
-                prerequisites=prereqs,
-                slip_risk=slip,
-                spent=spent[i],
-                quarters_funded=quarters[i],
-                funding=funding[i],
-                done=done[i],
-                slipped=slipped[i],
-            )
-            for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
+            [
+                _new(
+                    TechView,
+                    {
+                        "id": tid,
+                        "name": name,
+                        "cost": cost + extra_cost[i],
+                        "min_quarters": min_q + extra_quarters[i],
+                        "prerequisites": prereqs,
+                        "slip_risk": slip,
+                        "spent": spent[i],
+                        "quarters_funded": quarters[i],
+                        "funding": funding[i],
+                        "done": done[i],
+                        "slipped": slipped[i],
+                    },
+                )
+                for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
+            ]
         )
 
 
@@ -407,6 +412,8 @@ class _WorldFigures:
         self.interconnect = world.reg_interconnect.tolist()
         self.fabric_base_lead = [int(x) for x in world.fab_base_lead.tolist()]
 
+        self.groups: dict[type, dict[tuple[Any, ...], Any]] = {}
+        """Market figure groups by the effects they were built under (:class:`_MarketFigures`)."""
         self.tech_static: tuple[TechStatic, ...] = tuple(
             (
                 tid,
@@ -428,12 +435,10 @@ def _world_figures(world: World) -> _WorldFigures:
     return figures
 
 
-class _MarketFigures:
-    """Prices and lead-time offsets under the event effects in force (built once per effects).
+class _ProviderPrices:
+    """Providers' list prices and spot floors under the effects in force, as record templates."""
 
-    Each figure is computed exactly as :mod:`game.engine.validate` computes it, so a bot reading
-    the observation sees the price and lead time its order will meet.
-    """
+    TARGETS = ("provider.list_price", "provider.spot_floor")
 
     def __init__(self, state: MatchState, mods: Modifiers, static: _WorldFigures) -> None:
         world = state.world
@@ -466,11 +471,18 @@ class _MarketFigures:
             for p, (pid, name, kind, sovereign) in enumerate(static.providers)
         ]
 
+
+class _ChipPrices:
+    """Chip prices and lead-time offsets under vendor shocks, and the chip views built on them."""
+
+    TARGETS = ("vendor.price", "vendor.lead")
+
+    def __init__(self, state: MatchState, mods: Modifiers, static: _WorldFigures) -> None:
         # chip_unit_price and chip_lead (game.engine.validate), on plain floats
         prices_now = np.asarray(mods.mul("vendor.price"), dtype=np.float64).reshape(-1).tolist()
         leads_now = np.asarray(mods.add("vendor.lead"), dtype=np.float64).reshape(-1).tolist()
-        self.chip_prices: list[float] = []
-        self.chip_leads: list[int] = []
+        self.prices: list[float] = []
+        self.leads: list[int] = []
         for base_price, vendor, base_lead in zip(
             static.chip_price, static.chip_vendor, static.chip_base_lead, strict=True
         ):
@@ -479,10 +491,39 @@ class _MarketFigures:
             if vendor >= 0:
                 price *= prices_now[vendor] if len(prices_now) > 1 else prices_now[0]
                 lead += round(leads_now[vendor] if len(leads_now) > 1 else leads_now[0])
-            self.chip_prices.append(price)
-            self.chip_leads.append(lead)
-        self.chip_output = sku_output(state, mods).tolist()
+            self.prices.append(price)
+            self.leads.append(lead)
+        # Each chip's record in field order (lead time and availability filled in later), and
+        # its views made so far, by (lead time, available).
+        self.fields = [
+            {
+                "id": sid,
+                "name": name,
+                "vendor": vendor,
+                "generation": generation,
+                "perf": perf,
+                "power_kw": power_kw,
+                "price": price,
+                "lead_quarters": 0,
+                "available": False,
+                "custom": custom,
+                "export_controlled": controlled,
+            }
+            for (sid, name, vendor, generation, perf, power_kw, custom, controlled), price in zip(
+                static.chips, self.prices, strict=True
+            )
+        ]
+        self.views: list[dict[tuple[int, bool], ChipView]] = [{} for _ in self.fields]
 
+
+class _RegionCosts:
+    """Regions' power prices, build costs, export bans and network output under the effects in
+    force, and the region views built on them."""
+
+    TARGETS = ("region.power_price", "region.build_cost", "region.export_ban", "network.output")
+
+    def __init__(self, state: MatchState, mods: Modifiers, static: _WorldFigures) -> None:
+        world = state.world
         n_reg = len(world.region_ids)
         self.power = (
             np.asarray(mods.apply("region.power_price", world.reg_power_price)) * np.ones(n_reg)
@@ -496,116 +537,215 @@ class _MarketFigures:
             float(world.fab_output[f]) * mods.mul_at("network.output", f)
             for f in range(len(world.fabric_ids))
         ]
+        # Each region's record in field order (grid wait and network lead time filled in later),
+        # and its views made so far, by (grid wait, network lead time).
+        self.fields = [
+            {
+                "id": rid,
+                "name": name,
+                "power_price": self.power[r],
+                "grid_wait_quarters": 0,
+                "build_cost_per_mw": self.build_costs[r],
+                "build_quarters": build_quarters,
+                "fabric_price": fabric_price,
+                "fabric_lead_quarters": -1,
+                "ports_per_unit": ports,
+                "export_banned": self.banned[r],
+                "sovereign": sovereign,
+            }
+            for r, (rid, name, _, build_quarters, fabric_price, ports, sovereign) in enumerate(
+                static.regions
+            )
+        ]
+        self.views: list[dict[tuple[int, int], RegionView]] = [{} for _ in self.fields]
 
-        self.chip_views: dict[tuple[tuple[int, ...], tuple[bool, ...]], tuple[ChipView, ...]] = {}
-        self.region_views: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[RegionView, ...]]
-        self.region_views = {}
+
+_Group = TypeVar("_Group", _ProviderPrices, _ChipPrices, _RegionCosts)
 
 
-def _market_figures(state: MatchState, mods: Modifiers, static: _WorldFigures) -> _MarketFigures:
+class _MarketFigures:
+    """Market figures under the event effects in force (built once per set of effects).
+
+    Each figure is computed exactly as :mod:`game.engine.validate` computes it, so a bot reading
+    the observation sees the price and lead time its order will meet. Events come and go often,
+    but each group of figures depends only on the few effects that name its targets: a group is
+    built once per world for each sequence of such effects (none, most of the time) and shared,
+    with the views built on it, by every set of effects that includes the same ones.
+    """
+
+    def __init__(
+        self,
+        state: MatchState,
+        effects: list[ActiveEffect],
+        mods: Modifiers,
+        static: _WorldFigures,
+    ) -> None:
+        self.providers = self._group(_ProviderPrices, state, effects, mods, static)
+        self.chips = self._group(_ChipPrices, state, effects, mods, static)
+        self.regions = self._group(_RegionCosts, state, effects, mods, static)
+        self.chip_output = sku_output(state, mods).tolist()
+
+    @staticmethod
+    def _group(
+        cls: type[_Group],
+        state: MatchState,
+        effects: list[ActiveEffect],
+        mods: Modifiers,
+        static: _WorldFigures,
+    ) -> _Group:
+        # The effects on these targets, in the order they apply (which the arithmetic follows);
+        # the sign is spelt out so that effects of 0.0 and -0.0, which compare equal, stay apart.
+        key = tuple(
+            (e.target, e.indices, e.op, e.value, math.copysign(1.0, e.value))
+            for e in effects
+            if e.target in cls.TARGETS
+        )
+        groups = static.groups.setdefault(cls, {})
+        group: _Group | None = groups.get(key)
+        if group is None:
+            if len(groups) >= _CACHE_LIMIT:
+                groups.clear()
+            group = groups[key] = cls(state, mods, static)
+        return group
+
+
+def _market_figures(state: MatchState, static: _WorldFigures) -> _MarketFigures:
+    effects, mods = in_force(state.world, state.modifiers, state.turn)  # = current_modifiers
     figures: _MarketFigures | None = mods.memo.get("observation")
     if figures is None:
-        figures = mods.memo["observation"] = _MarketFigures(state, mods, static)
+        figures = mods.memo["observation"] = _MarketFigures(state, effects, mods, static)
     return figures
 
 
 def _chip_views(
-    market: _MarketFigures, static: _WorldFigures, backlog: list[float], turn: int
+    chips: _ChipPrices, static: _WorldFigures, output: list[float], backlog: list[float], turn: int
 ) -> tuple[ChipView, ...]:
-    """Every chip's view this quarter; the same objects while no lead time or availability moves."""
-    leads = []
-    for base_lead, waiting, output in zip(
-        market.chip_leads, backlog, market.chip_output, strict=True
+    """Every chip's view this quarter (a chip's view is reused while its lead time and
+    availability are unchanged: its other figures are fixed by the world and the effects)."""
+    views = []
+    for base_lead, waiting, shipped, first, made, fields in zip(
+        chips.leads,
+        backlog,
+        output,
+        static.chip_available_from,
+        chips.views,
+        chips.fields,
+        strict=True,
     ):
-        lead = base_lead + (math.ceil(waiting / output) if output > 1e-9 else HORIZON)
-        leads.append(max(0, min(lead, HORIZON - 1)))
-    key = (tuple(leads), tuple([turn >= first for first in static.chip_available_from]))
-    views = market.chip_views.get(key)
-    if views is None:
-        if len(market.chip_views) >= _CACHE_LIMIT:
-            market.chip_views.clear()
-        views = market.chip_views[key] = tuple(
-            _new(
-                ChipView,
-                {
-                    "id": sid,
-                    "name": name,
-                    "vendor": vendor,
-                    "generation": generation,
-                    "perf": perf,
-                    "power_kw": power_kw,
-                    "price": price,
-                    "lead_quarters": lead,
-                    "available": available,
-                    "custom": custom,
-                    "export_controlled": controlled,
-                },
-            )
-            for (sid, name, vendor, generation, perf, power_kw, custom, controlled), price, lead, (
-                available
-            ) in zip(static.chips, market.chip_prices, key[0], key[1], strict=True)
-        )
-    return views
+        lead = base_lead + (math.ceil(waiting / shipped) if shipped > 1e-9 else HORIZON)
+        lead = 0 if lead < 0 else HORIZON - 1 if lead > HORIZON - 1 else lead  # clamped
+        available = turn >= first
+        view = made.get((lead, available))
+        if view is None:
+            fields = fields.copy()
+            fields["lead_quarters"] = lead
+            fields["available"] = available
+            view = made[lead, available] = _new(ChipView, fields)
+        views.append(view)
+    return tuple(views)
 
 
 def _region_views(
-    market: _MarketFigures,
+    regions: _RegionCosts,
     static: _WorldFigures,
     waiting: list[float],
     fabric_backlog: list[float],
 ) -> tuple[RegionView, ...]:
-    """Every region's view this quarter; the same objects while no wait or lead time moves."""
-    # grid_wait (game.engine.supply): MW queued ahead over the normal release rate, rounded up
-    waits = tuple(
-        [math.ceil(mw / rate) for mw, rate in zip(waiting, static.interconnect, strict=True)]
-    )
+    """Every region's view this quarter (reused while its grid wait and network lead time are
+    unchanged: its other figures are fixed by the world and the effects)."""
     fabric_leads = []
     for base_lead, backlog, output in zip(
-        static.fabric_base_lead, fabric_backlog, market.fabric_output, strict=True
+        static.fabric_base_lead, fabric_backlog, regions.fabric_output, strict=True
     ):
         lead = base_lead + (math.ceil(backlog / output) if output > 1e-9 else HORIZON)
-        fabric_leads.append(max(0, min(lead, HORIZON - 1)))
-    key = (waits, tuple(fabric_leads))
-    views = market.region_views.get(key)
-    if views is None:
-        if len(market.region_views) >= _CACHE_LIMIT:
-            market.region_views.clear()
-        views = market.region_views[key] = tuple(
-            _new(
-                RegionView,
-                {
-                    "id": rid,
-                    "name": name,
-                    "power_price": market.power[r],
-                    "grid_wait_quarters": waits[r],
-                    "build_cost_per_mw": market.build_costs[r],
-                    "build_quarters": build_quarters,
-                    "fabric_price": fabric_price,
-                    "fabric_lead_quarters": fabric_leads[f] if f >= 0 else -1,
-                    "ports_per_unit": ports,
-                    "export_banned": market.banned[r],
-                    "sovereign": sovereign,
-                },
-            )
-            for r, (rid, name, f, build_quarters, fabric_price, ports, sovereign) in enumerate(
-                static.regions
-            )
-        )
-    return views
+        fabric_leads.append(0 if lead < 0 else HORIZON - 1 if lead > HORIZON - 1 else lead)
+    views = []
+    for mw, rate, f, made, fields in zip(
+        waiting,
+        static.interconnect,
+        static.region_fabric,
+        regions.views,
+        regions.fields,
+        strict=True,
+    ):
+        # grid_wait (game.engine.supply): MW queued ahead over the normal release rate, rounded up
+        wait = math.ceil(mw / rate)
+        fabric_lead = fabric_leads[f] if f >= 0 else -1
+        view = made.get((wait, fabric_lead))
+        if view is None:
+            if len(made) >= _CACHE_LIMIT:
+                made.clear()
+            fields = fields.copy()
+            fields["grid_wait_quarters"] = wait
+            fields["fabric_lead_quarters"] = fabric_lead
+            view = made[wait, fabric_lead] = _new(RegionView, fields)
+        views.append(view)
+    return tuple(views)
 
 
-@dataclass(frozen=True)
 class _Public:
-    """What every seat sees of one state (built once, shared by the seats' observations)."""
+    """What every seat sees of one state (built once, shared by the seats' observations).
 
-    providers: tuple[ProviderView, ...]
-    chips: tuple[ChipView, ...]
-    regions: tuple[RegionView, ...]
-    rivals: tuple[RivalView, ...]
-    spot_history: dict[str, tuple[float, ...]]
-    market_demand: float
-    news: tuple[NewsItem, ...]
-    label: str
+    Rivals and the spot price history are built on first read (most bots never look): until
+    then this keeps the public figures they are made of, never anything private.
+    """
+
+    def __init__(
+        self,
+        providers: tuple[ProviderView, ...],
+        chips: tuple[ChipView, ...],
+        regions: tuple[RegionView, ...],
+        market_demand: float,
+        news: tuple[NewsItem, ...],
+        label: str,
+        rival_figures: tuple[Any, ...],
+        spot_rows: list[tuple[float, ...]],
+        provider_ids: tuple[str, ...],
+    ) -> None:
+        self.providers = providers
+        self.chips = chips
+        self.regions = regions
+        self.market_demand = market_demand
+        self.news = news
+        self.label = label
+        self._rival_figures = rival_figures
+        self._spot_rows = spot_rows
+        self._provider_ids = provider_ids
+
+    @cached_property
+    def rivals(self) -> tuple[RivalView, ...]:
+        """Every seat's public figures, by seat."""
+        names, industries, status, shares, reputation, tiers, prices, announcements = (
+            self._rival_figures
+        )
+        announced: dict[int, list[str]] = {}
+        for _, seat, text in announcements:
+            announced.setdefault(seat, []).append(text)
+        return tuple(
+            [
+                _new(
+                    RivalView,
+                    {
+                        "seat": seat,
+                        "name": names[seat],
+                        "industry": industries[seat],
+                        "status": status[seat],
+                        "market_share": shares[seat] if shares is not None else math.nan,
+                        "reputation": reputation[seat],
+                        "quality_tier": tiers[seat],
+                        "service_price": prices[seat],
+                        "announcements": tuple(announced.get(seat, ())[-5:]),
+                    },
+                )
+                for seat in range(len(tiers))
+            ]
+        )
+
+    @cached_property
+    def spot_history(self) -> dict[str, tuple[float, ...]]:
+        """Each provider's clearing prices so far, oldest first."""
+        columns = list(zip(*self._spot_rows, strict=True))
+        return {pid: columns[p] if columns else () for p, pid in enumerate(self._provider_ids)}
 
 
 @dataclass(frozen=True)
@@ -621,6 +761,9 @@ class _Seats:
     """(N, R, SCHEDULE) accelerators arriving, both pipelines together."""
     research_done: np.ndarray
     research_slipped: np.ndarray
+    static: _WorldFigures
+    last_row: dict[str, tuple[float, ...]] | None
+    """Last quarter's history row (``None`` before the first quarter)."""
     status: list[str]
     cash: list[float]
     debt: list[float]
@@ -642,8 +785,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         return _cache[0][1], _cache[0][2]
     world = state.world
     static = _world_figures(world)
-    mods = current_modifiers(state)
-    market = _market_figures(state, mods, static)
+    market = _market_figures(state, static)
     t = state.turn
     last = t - 1
     n = state.n_players
@@ -658,14 +800,15 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     committed = (
         state.reserved_qty[:, :, static.window_start : static.window_stop].sum(axis=0).tolist()
     )
+    prices = market.providers
     providers = []
-    for p, fields in enumerate(market.provider_fields):
+    for p, fields in enumerate(prices.provider_fields):
         capacity = capacities[p]
         pool = static.reserved_shares[p] * capacity
         start, stop = static.windows[p]
         fields = fields.copy()
         fields["spot_price"] = spot_prices[p]
-        fields["reserved_price"] = market.reserved_prices[p].copy()
+        fields["reserved_price"] = prices.reserved_prices[p].copy()
         fields["reserved_free"] = float(max(pool - max(committed[p][start:stop]), 0.0))
         fields["capacity"] = capacity
         providers.append(_new(ProviderView, fields))
@@ -681,37 +824,26 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         if 0 <= seat < n and seat == owner:
             queued[seat][r] += mw
 
-    # ---- rivals
+    # ---- rivals (their views are built on first read, from public figures only)
     quality = state.quality.tolist()
     top = max(quality) if quality else 1.0
+    tiers = [
+        1 + int(min(4, max(0, math.floor(5 * q / top - 1e-9)))) if top > 0 else 1 for q in quality
+    ]
     status = ["active" if s == ACTIVE else "bankrupt" for s in state.status.tolist()]
     reputation = state.reputation.tolist()
     service_price = state.service_price.tolist()
-    announced: dict[int, list[str]] = {}
-    for _, seat, text in state.announcements:
-        announced.setdefault(seat, []).append(text)
-    shares = last_row["share"] if last_row is not None else None
-    rivals = []
-    for seat in range(n):
-        tier = 1 + int(min(4, max(0, math.floor(5 * quality[seat] / top - 1e-9)))) if top > 0 else 1
-        rivals.append(
-            _new(
-                RivalView,
-                {
-                    "seat": seat,
-                    "name": state.names[seat],
-                    "industry": static.industries[seat],
-                    "status": status[seat],
-                    "market_share": shares[seat] if shares is not None else math.nan,
-                    "reputation": reputation[seat],
-                    "quality_tier": tier,
-                    "service_price": service_price[seat],
-                    "announcements": tuple(announced.get(seat, ())[-5:]),
-                },
-            )
-        )
+    rival_figures = (
+        state.names,
+        static.industries,
+        status,
+        last_row["share"] if last_row is not None else None,
+        reputation,
+        tiers,
+        service_price,
+        state.announcements,
+    )
 
-    columns = list(zip(*(row["spot_price"] for row in rows[:t]), strict=True))
     public_news = []
     private_news: dict[int, list[NewsItem]] = {}
     for item in state.news:
@@ -719,20 +851,16 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
             public_news.append(item)
         else:
             private_news.setdefault(item.seat, []).append(item)
-    public = _new(
-        _Public,
-        {
-            "providers": tuple(providers),
-            "chips": _chip_views(market, static, state.sku_backlog.tolist(), t),
-            "regions": _region_views(market, static, waiting, state.fabric_backlog.tolist()),
-            "rivals": tuple(rivals),
-            "spot_history": {
-                pid: columns[p] if columns else () for p, pid in enumerate(static.provider_ids)
-            },
-            "market_demand": last_row["market_demand"][0] if last_row is not None else math.nan,
-            "news": tuple(public_news),
-            "label": world.quarter_label(t),
-        },
+    public = _Public(
+        providers=tuple(providers),
+        chips=_chip_views(market.chips, static, market.chip_output, state.sku_backlog.tolist(), t),
+        regions=_region_views(market.regions, static, waiting, state.fabric_backlog.tolist()),
+        market_demand=last_row["market_demand"][0] if last_row is not None else math.nan,
+        news=tuple(public_news),
+        label=world.quarter_label(t),
+        rival_figures=rival_figures,
+        spot_rows=[row["spot_price"] for row in rows[:t]],
+        provider_ids=static.provider_ids,
     )
 
     done_turn = state.research_done
@@ -744,6 +872,8 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
             "chips_arriving": state.chip_pipe_perf[:, :, :, :SCHEDULE].sum(axis=0),
             "research_done": (done_turn >= 0) & (done_turn < t),
             "research_slipped": state.research_extra_quarters > 0,
+            "static": static,
+            "last_row": last_row,
             "status": status,
             "cash": state.cash.tolist(),
             "debt": state.debt.tolist(),
@@ -762,12 +892,11 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
 def observe(state: MatchState, seat: int) -> Observation:
     """The observation for ``seat`` at the start of the quarter ``state.turn``."""
     world = state.world
-    static = _world_figures(world)
     public, seats = _prepared(state)
+    static = seats.static
     t = state.turn
-    last = t - 1
-    if last >= 0:
-        row = state.history.row(last)
+    row = seats.last_row
+    if row is not None:
         last_figures = {k: row[k][seat] for k in _LAST_KEYS}
     else:
         last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
@@ -828,13 +957,45 @@ def observe(state: MatchState, seat: int) -> Observation:
             "providers": public.providers,
             "chips": public.chips,
             "regions": public.regions,
-            # rivals are listed by seat: every seat but this one
-            "rivals": public.rivals[:seat] + public.rivals[seat + 1 :]
-            if 0 <= seat < len(public.rivals)
-            else tuple(r for r in public.rivals if r.seat != seat),
+            # rivals and spot_history: built on first read (see _Deferred)
             "market_demand": public.market_demand,
-            "spot_history": public.spot_history,
             "news": public.news + private_news if private_news else public.news,
             "rejected": state.rejected[seat] if seat < len(state.rejected) else (),
+            "_public": public,
         },
     )
+
+
+class _Deferred:
+    """A field of :class:`Observation` computed on first read, then kept like any other field.
+
+    Set on the class after the dataclass is made, so ``__init__``, ``fields``, ``repr`` and
+    equality are those of a plain field, and an observation built through ``__init__`` simply
+    holds the value; :func:`observe` leaves the field out and keeps the shared public part of
+    its state (``_public``, public figures only) for this to build it from when asked.
+    """
+
+    def __init__(self, name: str, compute: Callable[[Observation, _Public], Any]) -> None:
+        self._name = name
+        self._compute = compute
+
+    def __get__(self, obs: Observation | None, owner: type | None = None) -> Any:
+        if obs is None:
+            return self
+        value = obs.__dict__[self._name] = self._compute(obs, obs.__dict__["_public"])
+        return value
+
+
+def _rivals_of(obs: Observation, public: _Public) -> tuple[RivalView, ...]:
+    seat, rivals = obs.seat, public.rivals
+    # listed by seat: every seat but this one
+    if 0 <= seat < len(rivals):
+        return rivals[:seat] + rivals[seat + 1 :]
+    return tuple(r for r in rivals if r.seat != seat)
+
+
+for _name, _compute in (
+    ("rivals", _rivals_of),
+    ("spot_history", lambda obs, public: public.spot_history),
+):
+    setattr(Observation, _name, _Deferred(_name, _compute))
