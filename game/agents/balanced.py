@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from game.engine.actions import (
     Reserve,
     SetServicePrice,
 )
-from game.engine.observation import Observation, ProviderView
+from game.engine.observation import ChipView, Observation, ProviderView
 
 RESERVED_BASE = 0.6
 """Share of forecast capacity the bot wants under reserved contracts."""
@@ -54,6 +55,23 @@ def _numpy_round(value: float, digits: int) -> float:
 
 
 _SCALES = {1: 10.0, 2: 100.0, 3: 1000.0}
+
+_ORDERS: dict[str, Callable[[ProviderView], tuple[float, str]] | None] = {
+    "eligible": None,
+    "reserved": lambda p: (p.reserved_price[8], p.id),
+    "spot": lambda p: (p.spot_price, p.id),
+}
+"""How :meth:`BalancedBot._providers` lists the providers a seat may use."""
+
+_rankings: dict[tuple[bool, str], tuple[tuple[ProviderView, ...], list[ProviderView]]] = {}
+"""The last providers listed, by (sovereign only, order).
+
+Every seat's observation of a quarter holds the same (immutable) provider views, so the seats
+of one process list them once; an entry keeps its providers alive, so ``is`` cannot mistake a
+new tuple for it."""
+
+_best_chips: list[tuple[tuple[ChipView, ...], ChipView | None]] = []
+"""The last chips looked at and the best value among them (shared by the seats likewise)."""
 
 
 class BalancedBot(Bot):
@@ -90,9 +108,30 @@ class BalancedBot(Bot):
         return seen[-1] * (1 + growth), False
 
     @staticmethod
-    def _eligible(obs: Observation) -> list[ProviderView]:
-        sovereign_only = obs.me.sovereign_only
-        return [p for p in obs.providers if p.sovereign or not sovereign_only]
+    def _providers(obs: Observation, order: str) -> list[ProviderView]:
+        """The providers this seat may use, as listed or by price (see ``_ORDERS``)."""
+        providers, sovereign_only = obs.providers, obs.me.sovereign_only
+        found = _rankings.get((sovereign_only, order))
+        if found is not None and found[0] is providers:
+            return found[1]
+        listed = [p for p in providers if p.sovereign or not sovereign_only]
+        sort_key = _ORDERS[order]
+        if sort_key is not None:
+            listed.sort(key=sort_key)
+        _rankings[sovereign_only, order] = (providers, listed)
+        return listed
+
+    @staticmethod
+    def _best_chip(obs: Observation) -> ChipView | None:
+        """The available stock chip with the lowest price per unit of performance."""
+        if _best_chips and _best_chips[0][0] is obs.chips:
+            return _best_chips[0][1]
+        chips = [c for c in obs.chips if c.available and not c.custom]
+        best = (
+            min(chips, key=lambda c: (c.price / c.perf, c.lead_quarters, c.id)) if chips else None
+        )
+        _best_chips[:] = [(obs.chips, best)]
+        return best
 
     # ------------------------------------------------------------------ the quarter
     def act(self, observation: Observation) -> list[Action]:
@@ -118,7 +157,7 @@ class BalancedBot(Bot):
                 efficiency = served / used
         need = demand / efficiency / max(1 - training, 0.2) * BUFFER
         owned_now = float(me.chips_perf.sum()) * 0.95
-        eligible = self._eligible(obs)
+        eligible = self._providers(obs, "eligible")
         free_cash = me.cash + max(me.credit_limit - me.debt, 0.0) * 0.5
         mechanics = set(obs.mechanics)
 
@@ -127,7 +166,7 @@ class BalancedBot(Bot):
         if "reserved" in mechanics and eligible:
             gap = RESERVED_BASE * need - reserved_next - owned_now
             if gap > 0.5:
-                by_price = sorted(eligible, key=lambda p: (p.reserved_price[8], p.id))
+                by_price = self._providers(obs, "reserved")
                 for provider in by_price[:2]:
                     free = max(provider.reserved_free, 0.0)
                     take = free if free < gap else gap  # min(gap, free)
@@ -143,7 +182,7 @@ class BalancedBot(Bot):
             gap = need - reserved_now - owned_now
             if gap > 0.2:
                 limit_cap = me.service_price * efficiency * 0.85
-                by_spot = sorted(eligible, key=lambda p: (p.spot_price, p.id))
+                by_spot = self._providers(obs, "spot")
                 for provider in by_spot[:3]:
                     limit = min(max(provider.spot_price * 1.3, provider.spot_floor), limit_cap)
                     if limit < provider.spot_floor:
@@ -201,10 +240,9 @@ class BalancedBot(Bot):
     ) -> list[Action]:
         me = obs.me
         actions: list[Action] = []
-        chips = [c for c in obs.chips if c.available and not c.custom]
-        if not chips:
+        best_chip = self._best_chip(obs)
+        if best_chip is None:
             return actions
-        best_chip = min(chips, key=lambda c: (c.price / c.perf, c.lead_quarters, c.id))
         dc_soon = me.datacenter_mw + me.datacenter_arriving.sum(axis=1)
         grid_soon = me.grid_mw + me.queued_mw
         power_soon = np.minimum(dc_soon, grid_soon)

@@ -196,12 +196,25 @@ class SelfView:
     def research(self) -> tuple[TechView, ...]:
         """Every programme with your progress on it."""
         assert self._tech_extra is not None
-        extra_cost, extra_quarters, quarters = (a.tolist() for a in self._tech_extra)
-        spent = self.research_spent.tolist()
-        funding = self.research_funding.tolist()
-        done = self.research_done.tolist()
-        slipped = self.research_slipped.tolist()
-        return tuple(
+        arrays = (
+            *self._tech_extra,
+            self.research_spent,
+            self.research_funding,
+            self.research_done,
+            self.research_slipped,
+        )
+        # Programmes read the same from quarter to quarter while none of them moves (and often
+        # the same for several seats), and building their views costs more than comparing: the
+        # views are kept by the exact bytes of the figures they show and the programmes' fixed
+        # figures (which the entry keeps alive, so their id stays theirs).
+        key = (id(self._tech_static), *[(a.dtype, a.shape, a.tobytes()) for a in arrays])
+        found = _RESEARCH_VIEWS.get(key)
+        if found is not None:
+            return found[1]
+        extra_cost, extra_quarters, quarters, spent, funding, done, slipped = (
+            a.tolist() for a in arrays
+        )
+        views = tuple(
             [
                 _new(
                     TechView,
@@ -222,6 +235,14 @@ class SelfView:
                 for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
             ]
         )
+        if len(_RESEARCH_VIEWS) >= _CACHE_LIMIT:
+            _RESEARCH_VIEWS.clear()
+        _RESEARCH_VIEWS[key] = (self._tech_static, views)
+        return views
+
+
+_RESEARCH_VIEWS: dict[tuple[Any, ...], tuple[Any, tuple[TechView, ...]]] = {}
+"""Programme views by the figures they show (see :attr:`SelfView.research`)."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +266,10 @@ class Observation:
     news: tuple[NewsItem, ...]
     rejected: tuple[tuple[str, str, str], ...]
     """Your actions rejected last quarter: (type, reason code, message)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied with every field worked out (see :func:`observe`)."""
+        return _resolved(self)
 
     def provider(self, provider_id: str) -> ProviderView:
         return next(p for p in self.providers if p.id == provider_id)
@@ -320,6 +345,8 @@ def _new(cls: type[_T], fields: dict[str, Any]) -> _T:
 
 
 _object_new = object.__new__
+_add = np.add.reduce
+"""``ndarray.sum`` without its Python wrapper (the same reduction)."""
 _object_setattr = object.__setattr__
 
 TechStatic = tuple[str, str, float, int, tuple[str, ...], float]
@@ -797,9 +824,9 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     capacities = (
         last_row["provider_capacity"] if last_row is not None else state.prov_capacity.tolist()
     )
-    committed = (
-        state.reserved_qty[:, :, static.window_start : static.window_stop].sum(axis=0).tolist()
-    )
+    committed = _add(
+        state.reserved_qty[:, :, static.window_start : static.window_stop], axis=0
+    ).tolist()
     prices = market.providers
     providers = []
     for p, fields in enumerate(prices.provider_fields):
@@ -868,8 +895,8 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         _Seats,
         {
             "queued_mw": np.array(queued).reshape(n, static.n_regions),
-            "reserved_payments": state.reserved_pay[:, :, :SCHEDULE].sum(axis=1),
-            "chips_arriving": state.chip_pipe_perf[:, :, :, :SCHEDULE].sum(axis=0),
+            "reserved_payments": _add(state.reserved_pay[:, :, :SCHEDULE], axis=1),
+            "chips_arriving": _add(state.chip_pipe_perf[:, :, :, :SCHEDULE], axis=0),
             "research_done": (done_turn >= 0) & (done_turn < t),
             "research_slipped": state.research_extra_quarters > 0,
             "static": static,
@@ -957,7 +984,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             "providers": public.providers,
             "chips": public.chips,
             "regions": public.regions,
-            # rivals and spot_history: built on first read (see _Deferred)
+            # rivals and spot_history: on first read (see _Deferred)
             "market_demand": public.market_demand,
             "news": public.news + private_news if private_news else public.news,
             "rejected": state.rejected[seat] if seat < len(state.rejected) else (),
@@ -972,7 +999,8 @@ class _Deferred:
     Set on the class after the dataclass is made, so ``__init__``, ``fields``, ``repr`` and
     equality are those of a plain field, and an observation built through ``__init__`` simply
     holds the value; :func:`observe` leaves the field out and keeps the shared public part of
-    its state (``_public``, public figures only) for this to build it from when asked.
+    its state (``_public``: public figures only) to build it from when asked. Most bots never
+    look at rivals or the price history.
     """
 
     def __init__(self, name: str, compute: Callable[[Observation, _Public], Any]) -> None:
@@ -984,6 +1012,14 @@ class _Deferred:
             return self
         value = obs.__dict__[self._name] = self._compute(obs, obs.__dict__["_public"])
         return value
+
+
+def _resolved(obs: Observation) -> dict[str, Any]:
+    """The observation's attributes with every field worked out and without its ``_public``
+    source: what pickling and copying keep."""
+    for f in dataclasses.fields(obs):
+        getattr(obs, f.name)
+    return {k: v for k, v in obs.__dict__.items() if k != "_public"}
 
 
 def _rivals_of(obs: Observation, public: _Public) -> tuple[RivalView, ...]:
