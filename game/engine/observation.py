@@ -324,7 +324,9 @@ def _jsonable(value: Any) -> Any:
 #   kept in the effects' ``memo``);
 # - the public part (providers, chips, regions, rivals, history) is built once per state and
 #   shared by every seat; chip and region views, whose few changing figures (a lead time, a grid
-#   wait) repeat from quarter to quarter, are reused while those figures are unchanged;
+#   wait) repeat from quarter to quarter, are reused while those figures are unchanged, and so
+#   are a seat's research programme views; rivals and the price history, which most bots never
+#   read, are built when first read (:class:`_Deferred`);
 # - seat arrays that need arithmetic (payments due, chips arriving, research flags) are
 #   computed for all seats in one numpy call per state, then each seat gets its own copy;
 # - records are made from a prepared dict (:func:`_new`) rather than through ``__init__``;
@@ -345,9 +347,9 @@ def _new(cls: type[_T], fields: dict[str, Any]) -> _T:
 
 
 _object_new = object.__new__
+_object_setattr = object.__setattr__
 _add = np.add.reduce
 """``ndarray.sum`` without its Python wrapper (the same reduction)."""
-_object_setattr = object.__setattr__
 
 TechStatic = tuple[str, str, float, int, tuple[str, ...], float]
 """id, name, cost, minimum quarters, prerequisite ids, slip risk."""
@@ -368,7 +370,7 @@ _LAST_KEYS = (
 )
 
 _CACHE_LIMIT = 256
-"""Reused chip and region views kept per set of effects (a handful are ever in use)."""
+"""Most entries any of the caches below keeps (a handful are ever in use at once)."""
 
 
 class _WorldFigures:
