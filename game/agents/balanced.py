@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from game.engine.actions import (
     Reserve,
     SetServicePrice,
 )
-from game.engine.observation import Observation, ProviderView
+from game.engine.observation import ChipView, Observation, ProviderView
 
 RESERVED_BASE = 0.6
 """Share of forecast capacity the bot wants under reserved contracts."""
@@ -34,6 +35,46 @@ BUFFER = 1.05
 """Capacity the bot aims for, as a multiple of forecast need."""
 OWNED_TARGET = 0.3
 """Share of need the bot aims to own once it can afford to build."""
+
+
+def _numpy_round(value: float, digits: int) -> float:
+    """``round(numpy.float64(value), digits)``, bit for bit, on a plain float.
+
+    The bot's gaps and room figures come from the observation's numpy arrays, and it once
+    carried them as numpy scalars, whose ``round`` scales, rounds half to even and scales back:
+    now and then that differs from Python's correctly rounded ``round`` in the last digit. The
+    bot works on plain floats (several times faster than numpy scalars) and rounds those figures
+    the numpy way, so its orders, and every replay, stay exactly what they were.
+    """
+    scale = _SCALES[digits]
+    scaled = value * scale
+    if not math.isfinite(scaled):
+        return float(round(np.float64(value), digits))
+    # rint keeps the sign of a result that rounds to zero; Python's round gives the int 0
+    return math.copysign(round(scaled) / scale, scaled)
+
+
+_SCALES = {1: 10.0, 2: 100.0, 3: 1000.0}
+
+_sum = np.add.reduce
+"""``ndarray.sum`` without its Python wrapper: the same reduction, in the same order."""
+
+_ORDERS: dict[str, Callable[[ProviderView], tuple[float, str]] | None] = {
+    "eligible": None,
+    "reserved": lambda p: (p.reserved_price[8], p.id),
+    "spot": lambda p: (p.spot_price, p.id),
+}
+"""How :meth:`BalancedBot._providers` lists the providers a seat may use."""
+
+_rankings: dict[tuple[bool, str], tuple[tuple[ProviderView, ...], list[ProviderView]]] = {}
+"""The last providers listed, by (sovereign only, order).
+
+Every seat's observation of a quarter holds the same (immutable) provider views, so the seats
+of one process list them once; an entry keeps its providers alive, so ``is`` cannot mistake a
+new tuple for it."""
+
+_best_chips: list[tuple[tuple[ChipView, ...], ChipView | None]] = []
+"""The last chips looked at and the best value among them (shared by the seats likewise)."""
 
 
 class BalancedBot(Bot):
@@ -49,7 +90,9 @@ class BalancedBot(Bot):
         self._demand_seen = []
 
     # ------------------------------------------------------------------ forecasting
-    def _forecast(self, obs: Observation) -> float:
+    def _forecast(self, obs: Observation, reserved_now: float) -> tuple[float, bool]:
+        """Demand expected this quarter, and whether it was read from the arrays (see
+        :func:`_numpy_round`) rather than from last quarter's figures."""
         me = obs.me
         last_demand = me.last.get("demand", math.nan)
         if not math.isnan(last_demand):
@@ -57,20 +100,41 @@ class BalancedBot(Bot):
         seen = self._demand_seen
         if not seen:
             # Before any quarter: assume the opening contract covers half of our demand.
-            now = sum(s[0] for s in me.reserved_schedule.values())
-            return max(now * 2.0, 1.0)
+            doubled = reserved_now * 2.0
+            return max(doubled, 1.0), bool(me.reserved_schedule) and not doubled < 1.0
         growth = 0.05
         if len(seen) >= 2 and seen[-2] > 0:
             recent = seen[-4:]
             steps = [b / a - 1 for a, b in itertools.pairwise(recent) if a > 0]
             if steps:
                 growth = min(max(sum(steps) / len(steps), -0.1), 0.25)
-        return seen[-1] * (1 + growth)
+        return seen[-1] * (1 + growth), False
 
     @staticmethod
-    def _eligible(obs: Observation) -> list[ProviderView]:
-        sovereign_only = obs.me.sovereign_only
-        return [p for p in obs.providers if p.sovereign or not sovereign_only]
+    def _providers(obs: Observation, order: str) -> list[ProviderView]:
+        """The providers this seat may use, as listed or by price (see ``_ORDERS``)."""
+        providers, sovereign_only = obs.providers, obs.me.sovereign_only
+        found = _rankings.get((sovereign_only, order))
+        if found is not None and found[0] is providers:
+            return found[1]
+        listed = [p for p in providers if p.sovereign or not sovereign_only]
+        sort_key = _ORDERS[order]
+        if sort_key is not None:
+            listed.sort(key=sort_key)
+        _rankings[sovereign_only, order] = (providers, listed)
+        return listed
+
+    @staticmethod
+    def _best_chip(obs: Observation) -> ChipView | None:
+        """The available stock chip with the lowest price per unit of performance."""
+        if _best_chips and _best_chips[0][0] is obs.chips:
+            return _best_chips[0][1]
+        chips = [c for c in obs.chips if c.available and not c.custom]
+        best = (
+            min(chips, key=lambda c: (c.price / c.perf, c.lead_quarters, c.id)) if chips else None
+        )
+        _best_chips[:] = [(obs.chips, best)]
+        return best
 
     # ------------------------------------------------------------------ the quarter
     def act(self, observation: Observation) -> list[Action]:
@@ -79,34 +143,39 @@ class BalancedBot(Bot):
         if me.status != "active":
             return []
         actions: list[Action] = []
-        demand = self._forecast(obs)
+        # Reserved kGPU arriving this quarter and next, added up provider by provider.
+        reserved_now = reserved_next = 0.0
+        for schedule in me.reserved_schedule.values():
+            reserved_now += float(schedule[0])
+            reserved_next += float(schedule[1]) if len(schedule) > 1 else 0.0
+        demand, from_arrays = self._forecast(obs, reserved_now)
         training = me.training_share
         efficiency = 1.0
-        served = me.last.get("served", math.nan)
-        capacity_last = me.last.get("capacity", math.nan)
+        last = me.last
+        served = last.get("served", math.nan)
+        capacity_last = last.get("capacity", math.nan)
         if capacity_last and not math.isnan(capacity_last) and capacity_last > 0:
             used = capacity_last * (1 - training)
             if used > 0 and not math.isnan(served) and served > used * 1.01:
                 efficiency = served / used
         need = demand / efficiency / max(1 - training, 0.2) * BUFFER
-        owned_now = float(me.chips_perf.sum()) * 0.95
-        reserved_now = sum(s[0] for s in me.reserved_schedule.values())
-        reserved_next = sum(s[1] if len(s) > 1 else 0.0 for s in me.reserved_schedule.values())
-        eligible = self._eligible(obs)
+        owned_now = float(_sum(me.chips_perf)) * 0.95
+        eligible = self._providers(obs, "eligible")
         free_cash = me.cash + max(me.credit_limit - me.debt, 0.0) * 0.5
         mechanics = set(obs.mechanics)
 
         # 1. A reserved base for the coming quarters, from the cheapest eligible provider.
+        #    (The gaps below are sums of array figures: they round the numpy way.)
         if "reserved" in mechanics and eligible:
             gap = RESERVED_BASE * need - reserved_next - owned_now
             if gap > 0.5:
-                by_price = sorted(eligible, key=lambda p: (p.reserved_price[8], p.id))
+                by_price = self._providers(obs, "reserved")
                 for provider in by_price[:2]:
-                    take = min(gap, max(provider.reserved_free, 0.0))
+                    free = max(provider.reserved_free, 0.0)
+                    take = free if free < gap else gap  # min(gap, free)
                     if take > 0.5 and take * provider.reserved_price[8] < free_cash * 0.5:
-                        actions.append(
-                            Reserve(provider=provider.id, quantity=round(take, 2), term=8)
-                        )
+                        quantity = round(take, 2) if free < gap else _numpy_round(take, 2)
+                        actions.append(Reserve(provider=provider.id, quantity=quantity, term=8))
                         gap -= take
                     if gap <= 0.5:
                         break
@@ -116,13 +185,13 @@ class BalancedBot(Bot):
             gap = need - reserved_now - owned_now
             if gap > 0.2:
                 limit_cap = me.service_price * efficiency * 0.85
-                by_spot = sorted(eligible, key=lambda p: (p.spot_price, p.id))
+                by_spot = self._providers(obs, "spot")
                 for provider in by_spot[:3]:
                     limit = min(max(provider.spot_price * 1.3, provider.spot_floor), limit_cap)
                     if limit < provider.spot_floor:
                         continue
                     chunk = gap / 2 if provider is not by_spot[-1] else gap
-                    qty = round(min(chunk, gap), 2)
+                    qty = _numpy_round(min(chunk, gap), 2)
                     if qty > 0.1 and qty * limit < free_cash:
                         actions.append(
                             BidSpot(provider=provider.id, quantity=qty, max_price=round(limit, 2))
@@ -134,7 +203,7 @@ class BalancedBot(Bot):
         # 3. Own some capacity when cash allows and the game is long enough to pay back.
         remaining = obs.quarters - obs.turn
         if {"chips", "datacenters"} <= mechanics and remaining > 10 and me.cash > 400:
-            actions += self._build(obs, need, free_cash)
+            actions += self._build(obs, need, free_cash, from_arrays)
 
         # 4. Research: the cheapest open programme that pays back, one at a time.
         if "research" in mechanics and me.cash > 300 and remaining > 6:
@@ -142,13 +211,13 @@ class BalancedBot(Bot):
             funding, finished = me.research_funding.tolist(), me.research_done.tolist()
             funded = any(f > 0 and not d for f, d in zip(funding, finished, strict=True))
             if not funded:
-                done = {t.id for t in me.research if t.done}
+                research = me.research
+                done = {t.id for t in research if t.done}
+                budget = me.cash * 0.25
                 open_ = [
                     t
-                    for t in me.research
-                    if not t.done
-                    and all(p in done for p in t.prerequisites)
-                    and t.cost < me.cash * 0.25
+                    for t in research
+                    if not t.done and t.cost < budget and done.issuperset(t.prerequisites)
                 ]
                 if open_:
                     pick = min(open_, key=lambda t: (t.cost, t.id))
@@ -158,7 +227,7 @@ class BalancedBot(Bot):
 
         # 5. Price: nudge up when customers are turned away, down when capacity idles.
         if "service_price" in mechanics and not math.isnan(served):
-            last_demand = me.last.get("demand", math.nan)
+            last_demand = last.get("demand", math.nan)
             if last_demand > 0 and served < 0.9 * last_demand:
                 actions.append(SetServicePrice(price=round(me.service_price * 1.04, 3)))
             elif last_demand > 0 and served >= 0.999 * last_demand and me.service_price > 7.0:
@@ -169,34 +238,40 @@ class BalancedBot(Bot):
             actions.append(Repay(amount=round(min(me.debt, me.cash - 500), 2)))
         return actions
 
-    def _build(self, obs: Observation, need: float, free_cash: float) -> list[Action]:
+    def _build(
+        self, obs: Observation, need: float, free_cash: float, need_from_arrays: bool
+    ) -> list[Action]:
         me = obs.me
         actions: list[Action] = []
-        chips = [c for c in obs.chips if c.available and not c.custom]
-        if not chips:
+        best_chip = self._best_chip(obs)
+        if best_chip is None:
             return actions
-        best_chip = min(chips, key=lambda c: (c.price / c.perf, c.lead_quarters, c.id))
-        dc_soon = me.datacenter_mw + me.datacenter_arriving.sum(axis=1)
+        dc_soon = me.datacenter_mw + _sum(me.datacenter_arriving, axis=1)
         grid_soon = me.grid_mw + me.queued_mw
         power_soon = np.minimum(dc_soon, grid_soon)
-        perf_planned = me.chips_perf + me.chips_arriving.sum(axis=1)
-        fabric_planned = me.fabric_units + me.fabric_arriving.sum(axis=1)
+        # Per region on plain floats (the room figures round the numpy way).
+        power = power_soon.tolist()
+        perf_planned = (me.chips_perf + _sum(me.chips_arriving, axis=1)).tolist()
+        fabric_planned = (me.fabric_units + _sum(me.fabric_arriving, axis=1)).tolist()
+        queued = me.queued_mw.tolist()
         allowed = []
         for r, region in enumerate(obs.regions):
             if me.sovereign_only and not region.sovereign:
                 continue
             allowed.append(region)
-            if power_soon[r] <= 0 or (region.export_banned and best_chip.export_controlled):
+            if power[r] <= 0 or (region.export_banned and best_chip.export_controlled):
                 continue
             # Fill power we have (or will have) with chips, timed to arrive with the grid.
-            perf_room = power_soon[r] / best_chip.power_kw * best_chip.perf - perf_planned[r]
-            ready_in = region.grid_wait_quarters if me.queued_mw[r] > 0 else 0
+            perf_room = power[r] / best_chip.power_kw * best_chip.perf - perf_planned[r]
+            ready_in = region.grid_wait_quarters if queued[r] > 0 else 0
             if perf_room > 1.0 and best_chip.lead_quarters >= ready_in - 1:
                 units = perf_room / best_chip.perf
                 cost = units * best_chip.price
                 if cost < free_cash * 0.4:
                     actions.append(
-                        OrderChips(sku=best_chip.id, quantity=round(units, 3), region=region.id)
+                        OrderChips(
+                            sku=best_chip.id, quantity=_numpy_round(units, 3), region=region.id
+                        )
                     )
                     free_cash -= cost
                     perf_planned[r] += perf_room
@@ -204,18 +279,22 @@ class BalancedBot(Bot):
             if fabric_room > 0.5 and region.ports_per_unit > 0:
                 actions.append(
                     OrderNetwork(
-                        region=region.id, quantity=round(fabric_room / region.ports_per_unit, 2)
+                        region=region.id,
+                        quantity=_numpy_round(fabric_room / region.ports_per_unit, 2),
                     )
                 )
         if not allowed:
             return actions
         # Start one new site when owned capacity (planned) is below target.
-        planned = float(power_soon.sum()) / best_chip.power_kw * best_chip.perf
-        building = bool(me.datacenter_arriving.sum() > 0)
+        planned = float(_sum(power_soon)) / best_chip.power_kw * best_chip.perf
+        building = bool(_sum(me.datacenter_arriving, axis=None) > 0)
         if not building and planned < OWNED_TARGET * need:
             region = min(allowed, key=lambda r: (r.grid_wait_quarters, r.build_cost_per_mw, r.id))
             mw = (OWNED_TARGET * need - planned) * best_chip.power_kw / best_chip.perf
+            # max(5, min(mw, 200)) is mw itself, not a bound, when it lies within them
+            within = not mw > 200.0 and mw > 5.0
             mw = max(5.0, min(mw, 200.0))
             if mw * region.build_cost_per_mw < free_cash * 0.8:
-                actions.append(BuildDatacenter(region=region.id, megawatts=round(mw, 1)))
+                rounded = _numpy_round(mw, 1) if need_from_arrays and within else round(mw, 1)
+                actions.append(BuildDatacenter(region=region.id, megawatts=rounded))
         return actions

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-from game.engine.state import ACTIVE, MatchState, NewsItem, construct
-from game.engine.supply import grid_wait
+from game.engine.modifiers import Modifiers, in_force
+from game.engine.state import ACTIVE, ActiveEffect, MatchState, NewsItem, construct
 from game.engine.tables import HORIZON, TERMS, World
-from game.engine.validate import (
-    current_modifiers,
-    export_banned,
-    fabric_lead,
-    sku_output,
-)
+from game.engine.validate import export_banned, sku_output
+
+_T = TypeVar("_T")
 
 SCHEDULE = 12
 """Quarters of a player's own reserved schedule and pipelines shown in its observation."""
@@ -198,28 +196,53 @@ class SelfView:
     def research(self) -> tuple[TechView, ...]:
         """Every programme with your progress on it."""
         assert self._tech_extra is not None
-        extra_cost, extra_quarters, quarters = (a.tolist() for a in self._tech_extra)
-        spent = self.research_spent.tolist()
-        funding = self.research_funding.tolist()
-        done = self.research_done.tolist()
-        slipped = self.research_slipped.tolist()
-        return tuple(
-            construct(
-                TechView,
-                id=tid,
-                name=name,
-                cost=cost + extra_cost[i],
-                min_quarters=min_q + extra_quarters[i],
-                prerequisites=prereqs,
-                slip_risk=slip,
-                spent=spent[i],
-                quarters_funded=quarters[i],
-                funding=funding[i],
-                done=done[i],
-                slipped=slipped[i],
-            )
-            for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
+        arrays = (
+            *self._tech_extra,
+            self.research_spent,
+            self.research_funding,
+            self.research_done,
+            self.research_slipped,
         )
+        # Programmes read the same from quarter to quarter while none of them moves (and often
+        # the same for several seats), and building their views costs more than comparing: the
+        # views are kept by the exact bytes of the figures they show and the programmes' fixed
+        # figures (which the entry keeps alive, so their id stays theirs).
+        key = (id(self._tech_static), *[(a.dtype, a.shape, a.tobytes()) for a in arrays])
+        found = _RESEARCH_VIEWS.get(key)
+        if found is not None:
+            return found[1]
+        extra_cost, extra_quarters, quarters, spent, funding, done, slipped = (
+            a.tolist() for a in arrays
+        )
+        views = tuple(
+            [
+                _new(
+                    TechView,
+                    {
+                        "id": tid,
+                        "name": name,
+                        "cost": cost + extra_cost[i],
+                        "min_quarters": min_q + extra_quarters[i],
+                        "prerequisites": prereqs,
+                        "slip_risk": slip,
+                        "spent": spent[i],
+                        "quarters_funded": quarters[i],
+                        "funding": funding[i],
+                        "done": done[i],
+                        "slipped": slipped[i],
+                    },
+                )
+                for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
+            ]
+        )
+        if len(_RESEARCH_VIEWS) >= _CACHE_LIMIT:
+            _RESEARCH_VIEWS.clear()
+        _RESEARCH_VIEWS[key] = (self._tech_static, views)
+        return views
+
+
+_RESEARCH_VIEWS: dict[tuple[Any, ...], tuple[Any, tuple[TechView, ...]]] = {}
+"""Programme views by the figures they show (see :attr:`SelfView.research`)."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +266,10 @@ class Observation:
     news: tuple[NewsItem, ...]
     rejected: tuple[tuple[str, str, str], ...]
     """Your actions rejected last quarter: (type, reason code, message)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied with every field worked out (see :func:`observe`)."""
+        return _resolved(self)
 
     def provider(self, provider_id: str) -> ProviderView:
         return next(p for p in self.providers if p.id == provider_id)
@@ -286,189 +313,46 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class _Public:
-    providers: tuple[ProviderView, ...]
-    chips: tuple[ChipView, ...]
-    regions: tuple[RegionView, ...]
-    rivals: tuple[RivalView, ...]
-    spot_history: dict[str, tuple[float, ...]]
-    market_demand: float
-    news: tuple[NewsItem, ...]
-    label: str
-    mechanics: tuple[str, ...]
-    tech_static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]
+# --------------------------------------------------------------------------- building them
+#
+# ``observe`` runs for every seat every quarter, so it is built for speed without changing a
+# single value:
+#
+# - what depends only on the world (names, ids, fixed figures) is prepared once per world
+#   (:class:`_WorldFigures`), and what depends only on the event effects in force (prices under
+#   shocks, vendor lead times, export bans) once per set of effects (:class:`_MarketFigures`,
+#   kept in the effects' ``memo``);
+# - the public part (providers, chips, regions, rivals, history) is built once per state and
+#   shared by every seat; chip and region views, whose few changing figures (a lead time, a grid
+#   wait) repeat from quarter to quarter, are reused while those figures are unchanged, and so
+#   are a seat's research programme views; rivals and the price history, which most bots never
+#   read, are built when first read (:class:`_Deferred`);
+# - seat arrays that need arithmetic (payments due, chips arriving, research flags) are
+#   computed for all seats in one numpy call per state, then each seat gets its own copy;
+# - records are made from a prepared dict (:func:`_new`) rather than through ``__init__``;
+# - figures are read from numpy once (``tolist``) and handled as plain Python numbers, with the
+#   same arithmetic in the same order as before.
 
 
-_cache: list[tuple[MatchState, _Public]] = []
+def _new(cls: type[_T], fields: dict[str, Any]) -> _T:
+    """An instance of the frozen dataclass ``cls`` whose attributes are the dict ``fields``.
+
+    Like :func:`~game.engine.state.construct`, without running ``__init__`` (which sets every
+    field through ``object.__setattr__``), and without unpacking keywords: the dict becomes the
+    instance's ``__dict__`` as it is, so the caller passes a fresh dict in field order.
+    """
+    obj = _object_new(cls)
+    _object_setattr(obj, "__dict__", fields)
+    return obj
 
 
-def _name_map(items: Any) -> dict[str, str]:
-    return {x.id: x.name for x in items}
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+_add = np.add.reduce
+"""``ndarray.sum`` without its Python wrapper (the same reduction)."""
 
-
-def _public(state: MatchState) -> _Public:
-    if _cache and _cache[0][0] is state:
-        return _cache[0][1]
-    world = state.world
-    mods = current_modifiers(state)
-    t = state.turn
-    last = t - 1
-    n_prov = len(world.provider_ids)
-    committed = state.reserved_qty.sum(axis=0).tolist()  # (P, L)
-    list_prices = (
-        np.asarray(mods.apply("provider.list_price", world.prov_list_price)) * np.ones(n_prov)
-    ).tolist()
-    floors = (
-        np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor)) * np.ones(n_prov)
-    ).tolist()
-    spot_prices = state.spot_price.tolist()
-    discounts = world.scenario.market.reserved_discounts
-    rows = state.history.rows()
-    last_row = rows[last] if last >= 0 else None
-    capacities = (
-        last_row["provider_capacity"] if last_row is not None else state.prov_capacity.tolist()
-    )
-    providers = []
-    for p, (pid, name, kind, sovereign, lead, share) in enumerate(_provider_static(world)):
-        list_price = list_prices[p]
-        capacity = capacities[p]
-        pool = share * capacity
-        providers.append(
-            construct(
-                ProviderView,
-                id=pid,
-                name=name,
-                kind=kind,
-                sovereign=sovereign,
-                spot_price=spot_prices[p],
-                spot_floor=floors[p],
-                list_price=list_price,
-                reserved_price={
-                    term: list_price * (1.0 - discounts[i]) for i, term in enumerate(TERMS)
-                },
-                reserved_free=float(max(pool - max(committed[p][lead + 1 : lead + 5]), 0.0)),
-                capacity=capacity,
-            )
-        )
-    outputs = sku_output(state, mods).tolist()
-    backlog = state.sku_backlog.tolist()
-    vendor_price = mods.mul("vendor.price")
-    vendor_lead = mods.add("vendor.lead")
-    prices_now = np.asarray(vendor_price, dtype=np.float64).reshape(-1).tolist()
-    leads_now = np.asarray(vendor_lead, dtype=np.float64).reshape(-1).tolist()
-    chips = []
-    for k, (
-        sid,
-        name,
-        vendor,
-        generation,
-        perf,
-        power_kw,
-        available_from,
-        custom,
-        controlled,
-        base_price,
-        vendor_index,
-        base_lead,
-    ) in enumerate(_chip_static(world)):
-        # chip_unit_price and chip_lead (game.engine.validate), on plain floats
-        price = base_price
-        lead = base_lead
-        if vendor_index >= 0:
-            price *= prices_now[vendor_index] if len(prices_now) > 1 else prices_now[0]
-            lead += round(leads_now[vendor_index] if len(leads_now) > 1 else leads_now[0])
-        output = outputs[k]
-        lead += math.ceil(backlog[k] / output) if output > 1e-9 else HORIZON
-        chips.append(
-            construct(
-                ChipView,
-                id=sid,
-                name=name,
-                vendor=vendor,
-                generation=generation,
-                perf=perf,
-                power_kw=power_kw,
-                price=price,
-                lead_quarters=max(0, min(lead, HORIZON - 1)),
-                available=t >= available_from,
-                custom=custom,
-                export_controlled=controlled,
-            )
-        )
-    n_reg = len(world.region_ids)
-    waits = grid_wait(state).tolist()
-    banned = export_banned(state, mods).tolist()
-    power = (
-        np.asarray(mods.apply("region.power_price", world.reg_power_price)) * np.ones(n_reg)
-    ).tolist()
-    build_costs = np.asarray(
-        mods.apply("region.build_cost", world.reg_build_cost), dtype=np.float64
-    ).tolist()  # as build_cost_per_mw
-    fabric_backlog = state.fabric_backlog.tolist()
-    regions = []
-    for r, (rid, name, f, build_quarters, fabric_price, ports, sovereign) in enumerate(
-        _region_static(world)
-    ):
-        regions.append(
-            construct(
-                RegionView,
-                id=rid,
-                name=name,
-                power_price=power[r],
-                grid_wait_quarters=int(waits[r]),
-                build_cost_per_mw=build_costs[r],
-                build_quarters=build_quarters,
-                fabric_price=fabric_price,
-                fabric_lead_quarters=fabric_lead(state, mods, f, fabric_backlog[f])
-                if f >= 0
-                else -1,
-                ports_per_unit=ports,
-                export_banned=banned[r],
-                sovereign=sovereign,
-            )
-        )
-    quality = state.quality.tolist()
-    top = max(quality) if quality else 1.0
-    status = state.status.tolist()
-    reputation = state.reputation.tolist()
-    service_price = state.service_price.tolist()
-    rivals = []
-    for seat in range(state.n_players):
-        share = last_row["share"][seat] if last_row is not None else math.nan
-        tier = 1 + int(min(4, max(0, math.floor(5 * quality[seat] / top - 1e-9)))) if top > 0 else 1
-        rivals.append(
-            construct(
-                RivalView,
-                seat=seat,
-                name=state.names[seat],
-                industry=world.industries[seat].id,
-                status="active" if status[seat] == ACTIVE else "bankrupt",
-                market_share=share,
-                reputation=reputation[seat],
-                quality_tier=tier,
-                service_price=service_price[seat],
-                announcements=tuple(text for _, s, text in state.announcements if s == seat)[-5:],
-            )
-        )
-    columns = list(zip(*(row["spot_price"] for row in rows[:t]), strict=True))
-    spot_history = {pid: columns[p] if columns else () for p, pid in enumerate(world.provider_ids)}
-    public = construct(
-        _Public,
-        providers=tuple(providers),
-        chips=tuple(chips),
-        regions=tuple(regions),
-        rivals=tuple(rivals),
-        spot_history=spot_history,
-        market_demand=last_row["market_demand"][0] if last_row is not None else math.nan,
-        news=tuple(n for n in state.news if n.seat is None),
-        label=world.quarter_label(t),
-        mechanics=tuple(world.scenario.mechanics),
-        tech_static=_tech_static(world),
-    )
-    _cache[:] = [(state, public)]
-    return public
-
+TechStatic = tuple[str, str, float, int, tuple[str, ...], float]
+"""id, name, cost, minimum quarters, prerequisite ids, slip risk."""
 
 _LAST_KEYS = (
     "capacity",
@@ -485,68 +369,67 @@ _LAST_KEYS = (
     "enterprise_value",
 )
 
-
-def _tech_static(
-    world: World,
-) -> tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]:
-    """Each programme's fixed figures (computed once per world)."""
-    cache = world.derived_cache.setdefault("observation", {})
-    if "techs" not in cache:
-        cache["techs"] = tuple(
-            (
-                tid,
-                world.content.technologies[i].name,
-                float(world.tech_cost[i]),
-                int(world.tech_min_quarters[i]),
-                tuple(world.tech_ids[p] for p in world.tech_prereqs[i]),
-                float(world.tech_slip_risk[i]),
-            )
-            for i, tid in enumerate(world.tech_ids)
-        )
-    result: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...] = cache["techs"]
-    return result
+_CACHE_LIMIT = 256
+"""Most entries any of the caches below keeps (a handful are ever in use at once)."""
 
 
-ProviderStatic = tuple[str, str, str, bool, int, float]
+class _WorldFigures:
+    """Everything the observation needs that only depends on the world (built once per world)."""
 
+    def __init__(self, world: World) -> None:
+        content = world.content
+        self.provider_ids = world.provider_ids
+        self.n_regions = len(world.region_ids)
+        self.scenario = world.scenario.id
+        self.quarters = world.scenario.quarters
+        self.mechanics = tuple(world.scenario.mechanics)
+        self.industries = tuple(industry.id for industry in world.industries)
+        self.sovereign_only = [bool(x) for x in world.ind_sovereign.tolist()]
 
-def _provider_static(world: World) -> tuple[ProviderStatic, ...]:
-    """Each provider's fixed figures: id, name, kind, sovereign, reserved lead, reserved share."""
-    cache = world.derived_cache.setdefault("observation", {})
-    if "providers" not in cache:
-        names = _name_map(world.content.providers)
-        kinds = {p.id: p.kind for p in world.content.providers}
-        cache["providers"] = tuple(
-            (
-                pid,
-                names[pid],
-                kinds[pid],
-                bool(world.prov_sovereign[p]),
-                int(world.prov_reserved_lead[p]),
-                float(world.prov_reserved_share[p]),
-            )
+        provider_names = {p.id: p.name for p in content.providers}
+        kinds = {p.id: p.kind for p in content.providers}
+        leads = [int(x) for x in world.prov_reserved_lead.tolist()]
+        self.providers = tuple(
+            (pid, provider_names[pid], kinds[pid], bool(world.prov_sovereign[p]))
             for p, pid in enumerate(world.provider_ids)
         )
-    result: tuple[ProviderStatic, ...] = cache["providers"]
-    return result
+        self.reserved_shares = [float(x) for x in world.prov_reserved_share.tolist()]
+        # Reserved capacity committed for a provider's next contract window is read from columns
+        # lead + 1 .. lead + 4 of the contract book: only those columns are summed over seats.
+        # (A negative lead would index from the end: then the whole book is read.)
+        self.window_start = min(leads) + 1 if leads and min(leads) >= 0 else 0
+        self.window_stop = max(leads) + 5 if leads and min(leads) >= 0 else HORIZON
+        self.windows = [
+            (lead + 1 - self.window_start, lead + 5 - self.window_start) for lead in leads
+        ]
 
+        chip_names = {c.id: c.name for c in content.chips}
+        self.chips: tuple[tuple[str, str, str, int, float, float, bool, bool], ...] = tuple(
+            (
+                sid,
+                chip_names[sid],
+                content.chips[k].vendor,
+                int(world.sku_generation[k]),
+                float(world.sku_perf[k]),
+                float(world.sku_power_kw[k]),
+                bool(world.sku_custom[k]),
+                bool(world.sku_controlled[k]),
+            )
+            for k, sid in enumerate(world.sku_ids)
+        )
+        self.chip_available_from = [int(x) for x in world.sku_available_from.tolist()]
+        self.chip_price = [float(x) for x in world.sku_price.tolist()]
+        self.chip_vendor = [int(x) for x in world.sku_vendor.tolist()]
+        self.chip_base_lead = [int(x) for x in world.sku_base_lead.tolist()]
 
-RegionStatic = tuple[str, str, int, int, float, float, bool]
-
-
-def _region_static(world: World) -> tuple[RegionStatic, ...]:
-    """Each region's fixed figures: id, name, fabric index, build quarters, fabric price,
-    ports per fabric unit, sovereign."""
-    cache = world.derived_cache.setdefault("observation", {})
-    if "regions" not in cache:
-        names = _name_map(world.content.regions)
-        rows = []
+        region_names = {r.id: r.name for r in content.regions}
+        self.regions: list[tuple[str, str, int, int, float, float, bool]] = []
         for r, rid in enumerate(world.region_ids):
             f = int(world.reg_fabric[r])
-            rows.append(
+            self.regions.append(
                 (
                     rid,
-                    names[rid],
+                    region_names[rid],
                     f,
                     int(world.reg_build_quarters[r]),
                     float(world.fab_price[f]) if f >= 0 else math.nan,
@@ -554,115 +437,605 @@ def _region_static(world: World) -> tuple[RegionStatic, ...]:
                     bool(world.reg_sovereign[r]),
                 )
             )
-        cache["regions"] = tuple(rows)
-    result: tuple[RegionStatic, ...] = cache["regions"]
-    return result
+        self.region_fabric = [region[2] for region in self.regions]
+        self.interconnect = world.reg_interconnect.tolist()
+        self.fabric_base_lead = [int(x) for x in world.fab_base_lead.tolist()]
 
-
-ChipStatic = tuple[str, str, str, int, float, float, int, bool, bool, float, int, int]
-"""id, name, vendor, generation, perf, kW, first quarter, custom, export-controlled, list price,
-vendor index (-1: none), base lead time."""
-
-
-def _chip_static(world: World) -> tuple[ChipStatic, ...]:
-    """Each chip's fixed figures (computed once per world)."""
-    cache = world.derived_cache.setdefault("observation", {})
-    if "chips" not in cache:
-        names = _name_map(world.content.chips)
-        cache["chips"] = tuple(
+        self.groups: dict[type, dict[tuple[Any, ...], Any]] = {}
+        """Market figure groups by the effects they were built under (:class:`_MarketFigures`)."""
+        self.tech_static: tuple[TechStatic, ...] = tuple(
             (
-                sid,
-                names[sid],
-                world.content.chips[k].vendor,
-                int(world.sku_generation[k]),
-                float(world.sku_perf[k]),
-                float(world.sku_power_kw[k]),
-                int(world.sku_available_from[k]),
-                bool(world.sku_custom[k]),
-                bool(world.sku_controlled[k]),
-                float(world.sku_price[k]),
-                int(world.sku_vendor[k]),
-                int(world.sku_base_lead[k]),
+                tid,
+                content.technologies[i].name,
+                float(world.tech_cost[i]),
+                int(world.tech_min_quarters[i]),
+                tuple(world.tech_ids[p] for p in world.tech_prereqs[i]),
+                float(world.tech_slip_risk[i]),
             )
-            for k, sid in enumerate(world.sku_ids)
+            for i, tid in enumerate(world.tech_ids)
         )
-    result: tuple[ChipStatic, ...] = cache["chips"]
-    return result
+
+
+def _world_figures(world: World) -> _WorldFigures:
+    cache = world.derived_cache.setdefault("observation", {})
+    figures: _WorldFigures | None = cache.get("figures")
+    if figures is None:
+        figures = cache["figures"] = _WorldFigures(world)
+    return figures
+
+
+class _ProviderPrices:
+    """Providers' list prices and spot floors under the effects in force, as record templates."""
+
+    TARGETS = ("provider.list_price", "provider.spot_floor")
+
+    def __init__(self, state: MatchState, mods: Modifiers, static: _WorldFigures) -> None:
+        world = state.world
+        n_prov = len(world.provider_ids)
+        list_prices = (
+            np.asarray(mods.apply("provider.list_price", world.prov_list_price)) * np.ones(n_prov)
+        ).tolist()
+        floors = (
+            np.asarray(mods.apply("provider.spot_floor", world.prov_spot_floor)) * np.ones(n_prov)
+        ).tolist()
+        discounts = world.scenario.market.reserved_discounts
+        self.reserved_prices = [
+            {term: list_price * (1.0 - discounts[i]) for i, term in enumerate(TERMS)}
+            for list_price in list_prices
+        ]
+        # Each provider's record in field order; the per-quarter figures are filled in later.
+        self.provider_fields = [
+            {
+                "id": pid,
+                "name": name,
+                "kind": kind,
+                "sovereign": sovereign,
+                "spot_price": math.nan,
+                "spot_floor": floors[p],
+                "list_price": list_prices[p],
+                "reserved_price": None,
+                "reserved_free": math.nan,
+                "capacity": math.nan,
+            }
+            for p, (pid, name, kind, sovereign) in enumerate(static.providers)
+        ]
+
+
+class _ChipPrices:
+    """Chip prices and lead-time offsets under vendor shocks, and the chip views built on them."""
+
+    TARGETS = ("vendor.price", "vendor.lead")
+
+    def __init__(self, state: MatchState, mods: Modifiers, static: _WorldFigures) -> None:
+        # chip_unit_price and chip_lead (game.engine.validate), on plain floats
+        prices_now = np.asarray(mods.mul("vendor.price"), dtype=np.float64).reshape(-1).tolist()
+        leads_now = np.asarray(mods.add("vendor.lead"), dtype=np.float64).reshape(-1).tolist()
+        self.prices: list[float] = []
+        self.leads: list[int] = []
+        for base_price, vendor, base_lead in zip(
+            static.chip_price, static.chip_vendor, static.chip_base_lead, strict=True
+        ):
+            price = base_price
+            lead = base_lead
+            if vendor >= 0:
+                price *= prices_now[vendor] if len(prices_now) > 1 else prices_now[0]
+                lead += round(leads_now[vendor] if len(leads_now) > 1 else leads_now[0])
+            self.prices.append(price)
+            self.leads.append(lead)
+        # Each chip's record in field order (lead time and availability filled in later), and
+        # its views made so far, by (lead time, available).
+        self.fields = [
+            {
+                "id": sid,
+                "name": name,
+                "vendor": vendor,
+                "generation": generation,
+                "perf": perf,
+                "power_kw": power_kw,
+                "price": price,
+                "lead_quarters": 0,
+                "available": False,
+                "custom": custom,
+                "export_controlled": controlled,
+            }
+            for (sid, name, vendor, generation, perf, power_kw, custom, controlled), price in zip(
+                static.chips, self.prices, strict=True
+            )
+        ]
+        self.views: list[dict[tuple[int, bool], ChipView]] = [{} for _ in self.fields]
+
+
+class _RegionCosts:
+    """Regions' power prices, build costs, export bans and network output under the effects in
+    force, and the region views built on them."""
+
+    TARGETS = ("region.power_price", "region.build_cost", "region.export_ban", "network.output")
+
+    def __init__(self, state: MatchState, mods: Modifiers, static: _WorldFigures) -> None:
+        world = state.world
+        n_reg = len(world.region_ids)
+        self.power = (
+            np.asarray(mods.apply("region.power_price", world.reg_power_price)) * np.ones(n_reg)
+        ).tolist()
+        self.build_costs = np.asarray(
+            mods.apply("region.build_cost", world.reg_build_cost), dtype=np.float64
+        ).tolist()
+        self.banned = export_banned(state, mods).tolist()
+        # fabric_lead (game.engine.validate): the gear's output under network shocks
+        self.fabric_output = [
+            float(world.fab_output[f]) * mods.mul_at("network.output", f)
+            for f in range(len(world.fabric_ids))
+        ]
+        # Each region's record in field order (grid wait and network lead time filled in later),
+        # and its views made so far, by (grid wait, network lead time).
+        self.fields = [
+            {
+                "id": rid,
+                "name": name,
+                "power_price": self.power[r],
+                "grid_wait_quarters": 0,
+                "build_cost_per_mw": self.build_costs[r],
+                "build_quarters": build_quarters,
+                "fabric_price": fabric_price,
+                "fabric_lead_quarters": -1,
+                "ports_per_unit": ports,
+                "export_banned": self.banned[r],
+                "sovereign": sovereign,
+            }
+            for r, (rid, name, _, build_quarters, fabric_price, ports, sovereign) in enumerate(
+                static.regions
+            )
+        ]
+        self.views: list[dict[tuple[int, int], RegionView]] = [{} for _ in self.fields]
+
+
+_Group = TypeVar("_Group", _ProviderPrices, _ChipPrices, _RegionCosts)
+
+
+class _MarketFigures:
+    """Market figures under the event effects in force (built once per set of effects).
+
+    Each figure is computed exactly as :mod:`game.engine.validate` computes it, so a bot reading
+    the observation sees the price and lead time its order will meet. Events come and go often,
+    but each group of figures depends only on the few effects that name its targets: a group is
+    built once per world for each sequence of such effects (none, most of the time) and shared,
+    with the views built on it, by every set of effects that includes the same ones.
+    """
+
+    def __init__(
+        self,
+        state: MatchState,
+        effects: list[ActiveEffect],
+        mods: Modifiers,
+        static: _WorldFigures,
+    ) -> None:
+        self.providers = self._group(_ProviderPrices, state, effects, mods, static)
+        self.chips = self._group(_ChipPrices, state, effects, mods, static)
+        self.regions = self._group(_RegionCosts, state, effects, mods, static)
+        self.chip_output = sku_output(state, mods).tolist()
+
+    @staticmethod
+    def _group(
+        cls: type[_Group],
+        state: MatchState,
+        effects: list[ActiveEffect],
+        mods: Modifiers,
+        static: _WorldFigures,
+    ) -> _Group:
+        # The effects on these targets, in the order they apply (which the arithmetic follows);
+        # the sign is spelt out so that effects of 0.0 and -0.0, which compare equal, stay apart.
+        key = tuple(
+            (e.target, e.indices, e.op, e.value, math.copysign(1.0, e.value))
+            for e in effects
+            if e.target in cls.TARGETS
+        )
+        groups = static.groups.setdefault(cls, {})
+        group: _Group | None = groups.get(key)
+        if group is None:
+            if len(groups) >= _CACHE_LIMIT:
+                groups.clear()
+            group = groups[key] = cls(state, mods, static)
+        return group
+
+
+def _market_figures(state: MatchState, static: _WorldFigures) -> _MarketFigures:
+    effects, mods = in_force(state.world, state.modifiers, state.turn)  # = current_modifiers
+    figures: _MarketFigures | None = mods.memo.get("observation")
+    if figures is None:
+        figures = mods.memo["observation"] = _MarketFigures(state, effects, mods, static)
+    return figures
+
+
+def _chip_views(
+    chips: _ChipPrices, static: _WorldFigures, output: list[float], backlog: list[float], turn: int
+) -> tuple[ChipView, ...]:
+    """Every chip's view this quarter (a chip's view is reused while its lead time and
+    availability are unchanged: its other figures are fixed by the world and the effects)."""
+    views = []
+    for base_lead, waiting, shipped, first, made, fields in zip(
+        chips.leads,
+        backlog,
+        output,
+        static.chip_available_from,
+        chips.views,
+        chips.fields,
+        strict=True,
+    ):
+        lead = base_lead + (math.ceil(waiting / shipped) if shipped > 1e-9 else HORIZON)
+        lead = 0 if lead < 0 else HORIZON - 1 if lead > HORIZON - 1 else lead  # clamped
+        available = turn >= first
+        view = made.get((lead, available))
+        if view is None:
+            fields = fields.copy()
+            fields["lead_quarters"] = lead
+            fields["available"] = available
+            view = made[lead, available] = _new(ChipView, fields)
+        views.append(view)
+    return tuple(views)
+
+
+def _region_views(
+    regions: _RegionCosts,
+    static: _WorldFigures,
+    waiting: list[float],
+    fabric_backlog: list[float],
+) -> tuple[RegionView, ...]:
+    """Every region's view this quarter (reused while its grid wait and network lead time are
+    unchanged: its other figures are fixed by the world and the effects)."""
+    fabric_leads = []
+    for base_lead, backlog, output in zip(
+        static.fabric_base_lead, fabric_backlog, regions.fabric_output, strict=True
+    ):
+        lead = base_lead + (math.ceil(backlog / output) if output > 1e-9 else HORIZON)
+        fabric_leads.append(0 if lead < 0 else HORIZON - 1 if lead > HORIZON - 1 else lead)
+    views = []
+    for mw, rate, f, made, fields in zip(
+        waiting,
+        static.interconnect,
+        static.region_fabric,
+        regions.views,
+        regions.fields,
+        strict=True,
+    ):
+        # grid_wait (game.engine.supply): MW queued ahead over the normal release rate, rounded up
+        wait = math.ceil(mw / rate)
+        fabric_lead = fabric_leads[f] if f >= 0 else -1
+        view = made.get((wait, fabric_lead))
+        if view is None:
+            if len(made) >= _CACHE_LIMIT:
+                made.clear()
+            fields = fields.copy()
+            fields["grid_wait_quarters"] = wait
+            fields["fabric_lead_quarters"] = fabric_lead
+            view = made[wait, fabric_lead] = _new(RegionView, fields)
+        views.append(view)
+    return tuple(views)
+
+
+class _Public:
+    """What every seat sees of one state (built once, shared by the seats' observations).
+
+    Rivals and the spot price history are built on first read (most bots never look): until
+    then this keeps the public figures they are made of, never anything private.
+    """
+
+    def __init__(
+        self,
+        providers: tuple[ProviderView, ...],
+        chips: tuple[ChipView, ...],
+        regions: tuple[RegionView, ...],
+        market_demand: float,
+        news: tuple[NewsItem, ...],
+        label: str,
+        rival_figures: tuple[Any, ...],
+        spot_rows: list[tuple[float, ...]],
+        provider_ids: tuple[str, ...],
+    ) -> None:
+        self.providers = providers
+        self.chips = chips
+        self.regions = regions
+        self.market_demand = market_demand
+        self.news = news
+        self.label = label
+        self._rival_figures = rival_figures
+        self._spot_rows = spot_rows
+        self._provider_ids = provider_ids
+
+    @cached_property
+    def rivals(self) -> tuple[RivalView, ...]:
+        """Every seat's public figures, by seat."""
+        names, industries, status, shares, reputation, tiers, prices, announcements = (
+            self._rival_figures
+        )
+        announced: dict[int, list[str]] = {}
+        for _, seat, text in announcements:
+            announced.setdefault(seat, []).append(text)
+        return tuple(
+            [
+                _new(
+                    RivalView,
+                    {
+                        "seat": seat,
+                        "name": names[seat],
+                        "industry": industries[seat],
+                        "status": status[seat],
+                        "market_share": shares[seat] if shares is not None else math.nan,
+                        "reputation": reputation[seat],
+                        "quality_tier": tiers[seat],
+                        "service_price": prices[seat],
+                        "announcements": tuple(announced.get(seat, ())[-5:]),
+                    },
+                )
+                for seat in range(len(tiers))
+            ]
+        )
+
+    @cached_property
+    def spot_history(self) -> dict[str, tuple[float, ...]]:
+        """Each provider's clearing prices so far, oldest first."""
+        columns = list(zip(*self._spot_rows, strict=True))
+        return {pid: columns[p] if columns else () for p, pid in enumerate(self._provider_ids)}
+
+
+@dataclass(frozen=True)
+class _Seats:
+    """Per-seat figures of one state, computed for all seats at once (never shown as a whole:
+    each seat's observation gets copies of its own rows)."""
+
+    queued_mw: np.ndarray
+    """(N, R) MW each seat still has waiting in the grid queue."""
+    reserved_payments: np.ndarray
+    """(N, SCHEDULE) reserved payments due, summed over providers."""
+    chips_arriving: np.ndarray
+    """(N, R, SCHEDULE) accelerators arriving, both pipelines together."""
+    research_done: np.ndarray
+    research_slipped: np.ndarray
+    static: _WorldFigures
+    last_row: dict[str, tuple[float, ...]] | None
+    """Last quarter's history row (``None`` before the first quarter)."""
+    status: list[str]
+    cash: list[float]
+    debt: list[float]
+    credit_limit: list[float]
+    reputation: list[float]
+    quality: list[float]
+    service_price: list[float]
+    training_share: list[float]
+    private_news: dict[int, tuple[NewsItem, ...]]
+
+
+_cache: list[tuple[MatchState, _Public, _Seats]] = []
+"""The last state observed, with its public part and seat figures (every seat asks in turn)."""
+
+
+def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
+    """The public part and the seat figures of ``state`` (computed once per state)."""
+    if _cache and _cache[0][0] is state:
+        return _cache[0][1], _cache[0][2]
+    world = state.world
+    static = _world_figures(world)
+    market = _market_figures(state, static)
+    t = state.turn
+    last = t - 1
+    n = state.n_players
+    rows = state.history.rows()
+    last_row = rows[last] if last >= 0 else None
+
+    # ---- providers
+    spot_prices = state.spot_price.tolist()
+    capacities = (
+        last_row["provider_capacity"] if last_row is not None else state.prov_capacity.tolist()
+    )
+    committed = _add(
+        state.reserved_qty[:, :, static.window_start : static.window_stop], axis=0
+    ).tolist()
+    prices = market.providers
+    providers = []
+    for p, fields in enumerate(prices.provider_fields):
+        capacity = capacities[p]
+        pool = static.reserved_shares[p] * capacity
+        start, stop = static.windows[p]
+        fields = fields.copy()
+        fields["spot_price"] = spot_prices[p]
+        fields["reserved_price"] = prices.reserved_prices[p].copy()
+        fields["reserved_free"] = float(max(pool - max(committed[p][start:stop]), 0.0))
+        fields["capacity"] = capacity
+        providers.append(_new(ProviderView, fields))
+
+    # ---- the grid queue, in queue order (as np.add.at would add it): everyone's MW per region
+    # for the wait, and each seat's own MW still queued
+    waiting = [0.0] * static.n_regions
+    queued = [[0.0] * static.n_regions for _ in range(n)]
+    for region, owner, mw, _ in state.grid_queue.tolist():
+        r = int(region)
+        waiting[r] += mw
+        seat = int(owner)
+        if 0 <= seat < n and seat == owner:
+            queued[seat][r] += mw
+
+    # ---- rivals (their views are built on first read, from public figures only)
+    quality = state.quality.tolist()
+    top = max(quality) if quality else 1.0
+    tiers = [
+        1 + int(min(4, max(0, math.floor(5 * q / top - 1e-9)))) if top > 0 else 1 for q in quality
+    ]
+    status = ["active" if s == ACTIVE else "bankrupt" for s in state.status.tolist()]
+    reputation = state.reputation.tolist()
+    service_price = state.service_price.tolist()
+    rival_figures = (
+        state.names,
+        static.industries,
+        status,
+        last_row["share"] if last_row is not None else None,
+        reputation,
+        tiers,
+        service_price,
+        state.announcements,
+    )
+
+    public_news = []
+    private_news: dict[int, list[NewsItem]] = {}
+    for item in state.news:
+        if item.seat is None:
+            public_news.append(item)
+        else:
+            private_news.setdefault(item.seat, []).append(item)
+    public = _Public(
+        providers=tuple(providers),
+        chips=_chip_views(market.chips, static, market.chip_output, state.sku_backlog.tolist(), t),
+        regions=_region_views(market.regions, static, waiting, state.fabric_backlog.tolist()),
+        market_demand=last_row["market_demand"][0] if last_row is not None else math.nan,
+        news=tuple(public_news),
+        label=world.quarter_label(t),
+        rival_figures=rival_figures,
+        spot_rows=[row["spot_price"] for row in rows[:t]],
+        provider_ids=static.provider_ids,
+    )
+
+    done_turn = state.research_done
+    seats = _new(
+        _Seats,
+        {
+            "queued_mw": np.array(queued).reshape(n, static.n_regions),
+            "reserved_payments": _add(state.reserved_pay[:, :, :SCHEDULE], axis=1),
+            "chips_arriving": _add(state.chip_pipe_perf[:, :, :, :SCHEDULE], axis=0),
+            "research_done": (done_turn >= 0) & (done_turn < t),
+            "research_slipped": state.research_extra_quarters > 0,
+            "static": static,
+            "last_row": last_row,
+            "status": status,
+            "cash": state.cash.tolist(),
+            "debt": state.debt.tolist(),
+            "credit_limit": state.credit_limit.tolist(),
+            "reputation": reputation,
+            "quality": quality,
+            "service_price": service_price,
+            "training_share": state.training_share.tolist(),
+            "private_news": {seat: tuple(items) for seat, items in private_news.items()},
+        },
+    )
+    _cache[:] = [(state, public, seats)]
+    return public, seats
 
 
 def observe(state: MatchState, seat: int) -> Observation:
     """The observation for ``seat`` at the start of the quarter ``state.turn``."""
     world = state.world
-    public = _public(state)
+    public, seats = _prepared(state)
+    static = seats.static
     t = state.turn
-    last = t - 1
-    waiting = [0.0] * len(world.region_ids)
-    for region, owner, mw, _ in state.grid_queue.tolist():  # in queue order, as np.add.at
-        if owner == seat:
-            waiting[int(region)] += mw
-    queued = np.array(waiting)
-    if last >= 0:
-        row = state.history.row(last)
+    row = seats.last_row
+    if row is not None:
         last_figures = {k: row[k][seat] for k in _LAST_KEYS}
     else:
         last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
-    done_turn = state.research_done[seat]
-    me = construct(
+    me = _new(
         SelfView,
-        seat=seat,
-        name=state.names[seat],
-        industry=world.industries[seat].id,
-        status="active" if state.status[seat] == ACTIVE else "bankrupt",
-        cash=float(state.cash[seat]),
-        debt=float(state.debt[seat]),
-        credit_limit=float(state.credit_limit[seat]),
-        reputation=float(state.reputation[seat]),
-        quality=float(state.quality[seat]),
-        service_price=float(state.service_price[seat]),
-        training_share=float(state.training_share[seat]),
-        reserved_schedule={
-            pid: state.reserved_qty[seat, p, :SCHEDULE] for p, pid in enumerate(world.provider_ids)
+        {
+            "seat": seat,
+            "name": state.names[seat],
+            "industry": static.industries[seat],
+            "status": seats.status[seat],
+            "cash": seats.cash[seat],
+            "debt": seats.debt[seat],
+            "credit_limit": seats.credit_limit[seat],
+            "reputation": seats.reputation[seat],
+            "quality": seats.quality[seat],
+            "service_price": seats.service_price[seat],
+            "training_share": seats.training_share[seat],
+            # Iterating the (P, SCHEDULE) block gives each provider's row as a view. (Not
+            # strict: that would read past the last row, and numpy's IndexError costs more
+            # than the rows.)
+            "reserved_schedule": dict(
+                zip(static.provider_ids, state.reserved_qty[seat, :, :SCHEDULE], strict=False)
+            ),
+            "reserved_payments": seats.reserved_payments[seat].copy(),
+            "region_ids": world.region_ids,
+            "chips_perf": state.chips_perf[seat],
+            "fabric_units": state.fabric_units[seat],
+            "datacenter_mw": state.dc_mw[seat],
+            "grid_mw": state.grid_mw[seat],
+            "queued_mw": seats.queued_mw[seat].copy(),
+            "chips_arriving": seats.chips_arriving[seat].copy(),
+            "fabric_arriving": state.fabric_pipe[seat, :, :SCHEDULE],
+            "datacenter_arriving": state.dc_pipe[seat, :, :SCHEDULE],
+            "tech_ids": world.tech_ids,
+            "research_spent": state.research_spent[seat],
+            "research_funding": state.research_level[seat],
+            "research_done": seats.research_done[seat].copy(),
+            "research_slipped": seats.research_slipped[seat].copy(),
+            "last": last_figures,
+            "sovereign_only": static.sovereign_only[seat],
+            "_tech_static": static.tech_static,
+            "_tech_extra": (
+                state.research_extra[seat],
+                state.research_extra_quarters[seat],
+                state.research_quarters[seat],
+            ),
         },
-        reserved_payments=state.reserved_pay[seat, :, :SCHEDULE].sum(axis=0),
-        region_ids=world.region_ids,
-        chips_perf=state.chips_perf[seat],
-        fabric_units=state.fabric_units[seat],
-        datacenter_mw=state.dc_mw[seat],
-        grid_mw=state.grid_mw[seat],
-        queued_mw=queued,
-        chips_arriving=state.chip_pipe_perf[:, seat, :, :SCHEDULE].sum(axis=0),
-        fabric_arriving=state.fabric_pipe[seat, :, :SCHEDULE],
-        datacenter_arriving=state.dc_pipe[seat, :, :SCHEDULE],
-        tech_ids=world.tech_ids,
-        research_spent=state.research_spent[seat],
-        research_funding=state.research_level[seat],
-        research_done=(done_turn >= 0) & (done_turn < t),
-        research_slipped=state.research_extra_quarters[seat] > 0,
-        last=last_figures,
-        sovereign_only=bool(world.ind_sovereign[seat]),
-        _tech_static=public.tech_static,
-        _tech_extra=(
-            state.research_extra[seat],
-            state.research_extra_quarters[seat],
-            state.research_quarters[seat],
-        ),
     )
-    news = public.news + tuple(n for n in state.news if n.seat == seat)
-    return construct(
+    private_news = seats.private_news.get(seat)
+    return _new(
         Observation,
-        turn=t,
-        quarters=world.scenario.quarters,
-        label=public.label,
-        seat=seat,
-        scenario=world.scenario.id,
-        mechanics=public.mechanics,
-        me=me,
-        providers=public.providers,
-        chips=public.chips,
-        regions=public.regions,
-        rivals=tuple(r for r in public.rivals if r.seat != seat),
-        market_demand=public.market_demand,
-        spot_history=public.spot_history,
-        news=news,
-        rejected=state.rejected[seat] if seat < len(state.rejected) else (),
+        {
+            "turn": t,
+            "quarters": static.quarters,
+            "label": public.label,
+            "seat": seat,
+            "scenario": static.scenario,
+            "mechanics": static.mechanics,
+            "me": me,
+            "providers": public.providers,
+            "chips": public.chips,
+            "regions": public.regions,
+            # rivals and spot_history: on first read (see _Deferred)
+            "market_demand": public.market_demand,
+            "news": public.news + private_news if private_news else public.news,
+            "rejected": state.rejected[seat] if seat < len(state.rejected) else (),
+            "_public": public,
+        },
     )
+
+
+class _Deferred:
+    """A field of :class:`Observation` computed on first read, then kept like any other field.
+
+    Set on the class after the dataclass is made, so ``__init__``, ``fields``, ``repr`` and
+    equality are those of a plain field, and an observation built through ``__init__`` simply
+    holds the value; :func:`observe` leaves the field out and keeps the shared public part of
+    its state (``_public``: public figures only) to build it from when asked. Most bots never
+    look at rivals or the price history.
+    """
+
+    def __init__(self, name: str, compute: Callable[[Observation, _Public], Any]) -> None:
+        self._name = name
+        self._compute = compute
+
+    def __get__(self, obs: Observation | None, owner: type | None = None) -> Any:
+        if obs is None:
+            return self
+        value = obs.__dict__[self._name] = self._compute(obs, obs.__dict__["_public"])
+        return value
+
+
+def _resolved(obs: Observation) -> dict[str, Any]:
+    """The observation's attributes with every field worked out and without its ``_public``
+    source: what pickling and copying keep."""
+    for f in dataclasses.fields(obs):
+        getattr(obs, f.name)
+    return {k: v for k, v in obs.__dict__.items() if k != "_public"}
+
+
+def _rivals_of(obs: Observation, public: _Public) -> tuple[RivalView, ...]:
+    seat, rivals = obs.seat, public.rivals
+    # listed by seat: every seat but this one
+    if 0 <= seat < len(rivals):
+        return rivals[:seat] + rivals[seat + 1 :]
+    return tuple(r for r in rivals if r.seat != seat)
+
+
+for _name, _compute in (
+    ("rivals", _rivals_of),
+    ("spot_history", lambda obs, public: public.spot_history),
+):
+    setattr(Observation, _name, _Deferred(_name, _compute))
