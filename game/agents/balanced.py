@@ -28,6 +28,7 @@ from game.engine.actions import (
     SetServicePrice,
 )
 from game.engine.observation import ChipView, Observation, ProviderView
+from game.engine.summing import add_up
 
 RESERVED_BASE = 0.6
 """Share of forecast capacity the bot wants under reserved contracts."""
@@ -107,7 +108,7 @@ class BalancedBot(Bot):
             recent = seen[-4:]
             steps = [b / a - 1 for a, b in itertools.pairwise(recent) if a > 0]
             if steps:
-                growth = min(max(sum(steps) / len(steps), -0.1), 0.25)
+                growth = min(max(add_up(steps) / len(steps), -0.1), 0.25)
         return seen[-1] * (1 + growth), False
 
     @staticmethod
