@@ -18,6 +18,9 @@ from dataclasses import dataclass
 Bid = tuple[int, float, float]
 """(seat, quantity in kGPU, limit price in $M per kGPU-quarter)."""
 
+Outcome = tuple[float, tuple[float, ...], float, "int | None", bool]
+"""A :class:`Clearing` as a plain tuple: (price, fills, background, setter, rationed)."""
+
 
 @dataclass(frozen=True)
 class Clearing:
@@ -58,49 +61,74 @@ def clear(
     bids: tuple[Bid, ...] = (),
 ) -> Clearing:
     """Run the auction. Pure and deterministic; bids with equal limits keep their given order."""
+    return Clearing(*clear_outcome(supply, background, p_ref, eta, floor, cap, bids))
+
+
+def clear_outcome(
+    supply: float,
+    background: float,
+    p_ref: float,
+    eta: float,
+    floor: float,
+    cap: float,
+    bids: tuple[Bid, ...] = (),
+) -> Outcome:
+    """:func:`clear` as a plain :data:`Outcome` tuple.
+
+    The spot phase runs one auction per provider every quarter, and building the frozen
+    :class:`Clearing` would cost about as much as clearing a small auction.
+    """
     n = len(bids)
-    fills = [0.0] * n
     if supply <= 1e-12:
-        return Clearing(cap, tuple(fills), 0.0, None, True)
+        return cap, (0.0,) * n, 0.0, None, True
     if n == 0:  # the rest of the world alone: the same steps as below, without the bid loop
-        price = max(floor, _price_for(supply, background, p_ref, eta))
+        # _price_for(supply, ...) and background_demand(price, ...) written out (supply > 0)
+        price = 0.0 if background <= 0.0 else p_ref * (background / supply) ** (1.0 / eta)
+        price = max(floor, price)
         if price > cap:
             return _rationed(supply, background, p_ref, eta, cap, bids, [])
-        bg = min(background_demand(price, background, p_ref, eta), supply)
-        return Clearing(price, (), max(bg, 0.0), None, False)
-    order = sorted((i for i in range(n) if bids[i][2] >= floor), key=lambda i: bids[i][2])
-    active_qty = sum(bids[i][1] for i in order)
+        bg = min(background * (price / p_ref) ** (-eta), supply)
+        return price, (), max(bg, 0.0), None, False
+    _, quantities, limits = zip(*bids)
+    order = [i for i in range(n) if limits[i] >= floor]
+    order.sort(key=limits.__getitem__)  # stable: equal limits keep their given order
+    fills = [0.0] * n
+    active_qty = sum([quantities[i] for i in order])
     low = floor
     position = 0
     while True:
         price = max(low, _price_for(supply - active_qty, background, p_ref, eta))
-        if position == len(order) or price <= bids[order[position]][2]:
+        if position == len(order) or price <= limits[order[position]]:
             if price > cap:
                 return _rationed(supply, background, p_ref, eta, cap, bids, order[position:])
-            for i in order[position:]:
-                fills[i] = bids[i][1]
+            if position == 0 and len(order) == n:  # every bid fills in full (the usual case)
+                filled = quantities
+            else:
+                for i in order[position:]:
+                    fills[i] = quantities[i]
+                filled = tuple(fills)
             bg = min(background_demand(price, background, p_ref, eta), supply - active_qty)
-            return Clearing(price, tuple(fills), max(bg, 0.0), None, False)
-        limit = bids[order[position]][2]
+            return price, filled, max(bg, 0.0), None, False
+        limit = limits[order[position]]
         if price > cap and limit >= cap:
             # Everyone still bidding would pay more than the ceiling allows: ration at the cap.
             return _rationed(supply, background, p_ref, eta, cap, bids, order[position:])
         group_end = position
-        while group_end < len(order) and bids[order[group_end]][2] == limit:
+        while group_end < len(order) and limits[order[group_end]] == limit:
             group_end += 1
         group = order[position:group_end]
-        group_qty = sum(bids[i][1] for i in group)
+        group_qty = sum([quantities[i] for i in group])
         without = active_qty - group_qty
         if limit <= cap:
             bg_at_limit = background_demand(limit, background, p_ref, eta)
             if bg_at_limit + without <= supply:
                 share = (supply - bg_at_limit - without) / group_qty if group_qty > 0 else 0.0
                 for i in group:
-                    fills[i] = bids[i][1] * min(1.0, share)
+                    fills[i] = quantities[i] * min(1.0, share)
                 for i in order[group_end:]:
-                    fills[i] = bids[i][1]
+                    fills[i] = quantities[i]
                 setter = bids[group[0]][0] if len({bids[i][0] for i in group}) == 1 else None
-                return Clearing(limit, tuple(fills), bg_at_limit, setter, False)
+                return limit, tuple(fills), bg_at_limit, setter, False
         active_qty = without
         low = limit
         position = group_end
@@ -114,7 +142,7 @@ def _rationed(
     cap: float,
     bids: tuple[Bid, ...],
     still_in: list[int],
-) -> Clearing:
+) -> Outcome:
     """Demand exceeds supply even at the ceiling: everyone left gets the same share."""
     fills = [0.0] * len(bids)
     bg = background_demand(cap, background, p_ref, eta)
@@ -122,4 +150,4 @@ def _rationed(
     ratio = min(1.0, supply / wanted) if wanted > 0 else 0.0
     for i in still_in:
         fills[i] = bids[i][1] * ratio
-    return Clearing(cap, tuple(fills), bg * ratio, None, True)
+    return cap, tuple(fills), bg * ratio, None, True
