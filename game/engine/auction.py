@@ -13,6 +13,7 @@ bids at it share what is left pro rata, and everyone pays the clearing price.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 Bid = tuple[int, float, float]
@@ -82,22 +83,36 @@ def clear_outcome(
     if supply <= 1e-12:
         return cap, (0.0,) * n, 0.0, None, True
     if n == 0:  # the rest of the world alone: the same steps as below, without the bid loop
-        # _price_for(supply, ...) and background_demand(price, ...) written out (supply > 0)
+        # _price_for(supply, ...) and background_demand(price, ...) written out (supply > 0),
+        # and max(a, b) as ``b if b > a else a``, min(a, b) as ``b if b < a else a`` (the
+        # same results, NaN and signed zeros included, without the cost of a call)
         price = 0.0 if background <= 0.0 else p_ref * (background / supply) ** (1.0 / eta)
-        price = max(floor, price)
+        if not price > floor:
+            price = floor
         if price > cap:
             return _rationed(supply, background, p_ref, eta, cap, bids, [])
-        bg = min(background * (price / p_ref) ** (-eta), supply)
-        return price, (), max(bg, 0.0), None, False
+        bg = background * (price / p_ref) ** (-eta)
+        if supply < bg:
+            bg = supply
+        return price, (), 0.0 if bg < 0.0 else bg, None, False
     _, quantities, limits = zip(*bids)
-    order = [i for i in range(n) if limits[i] >= floor]
-    order.sort(key=limits.__getitem__)  # stable: equal limits keep their given order
+    lowest = min(limits)
+    order: Sequence[int]
+    if lowest >= floor and limits.count(lowest) == n:
+        # The usual case: one limit for every bid, at or above the reserve. Sorting would
+        # change nothing (the sort is stable), so the bids stay in their given order.
+        order = range(n)
+        active_qty = sum(quantities)
+    else:
+        order = sorted([i for i in range(n) if limits[i] >= floor], key=limits.__getitem__)
+        active_qty = sum([quantities[i] for i in order])
     fills = [0.0] * n
-    active_qty = sum([quantities[i] for i in order])
     low = floor
     position = 0
     while True:
-        price = max(low, _price_for(supply - active_qty, background, p_ref, eta))
+        price = _price_for(supply - active_qty, background, p_ref, eta)
+        if not price > low:  # max(low, price)
+            price = low
         if position == len(order) or price <= limits[order[position]]:
             if price > cap:
                 return _rationed(supply, background, p_ref, eta, cap, bids, order[position:])
@@ -107,8 +122,10 @@ def clear_outcome(
                 for i in order[position:]:
                     fills[i] = quantities[i]
                 filled = tuple(fills)
-            bg = min(background_demand(price, background, p_ref, eta), supply - active_qty)
-            return price, filled, max(bg, 0.0), None, False
+            bg = background_demand(price, background, p_ref, eta)
+            if supply - active_qty < bg:  # min(bg, supply - active_qty)
+                bg = supply - active_qty
+            return price, filled, 0.0 if bg < 0.0 else bg, None, False
         limit = limits[order[position]]
         if price > cap and limit >= cap:
             # Everyone still bidding would pay more than the ceiling allows: ration at the cap.
@@ -141,7 +158,7 @@ def _rationed(
     eta: float,
     cap: float,
     bids: tuple[Bid, ...],
-    still_in: list[int],
+    still_in: Sequence[int],
 ) -> Outcome:
     """Demand exceeds supply even at the ceiling: everyone left gets the same share."""
     fills = [0.0] * len(bids)

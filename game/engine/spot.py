@@ -6,6 +6,7 @@ recovers part of a player's lost reserved capacity; subleased capacity joins the
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ def run(state: MatchState, q: Quarter) -> None:
     # The axes are tiny (a handful of players and providers): plain floats beat numpy calls.
     status = state.status.tolist()
     discount = q.fx.spot_discount.tolist()
-    floor, bg_shock, events = _modified(q, world, n_prov)
+    floor, bg_shock, events = _modified(q, world, static)
     noise = np.exp(BACKGROUND_NOISE * q.background_noise).tolist()
     fee = world.scenario.market.sublease_fee
     capacity = state.prov_capacity.tolist()
@@ -40,23 +41,28 @@ def run(state: MatchState, q: Quarter) -> None:
     # Reserved customers are served first; an outage that cuts into them is shared pro rata,
     # and orchestration recovers part of each player's loss elsewhere.
     due = state.reserved_qty[:, :, 0].tolist()
-    if any(status):
+    due_all = not any(status)  # every player active: everything due is delivered
+    if not due_all:
         due = [row if x == 0 else [0.0] * n_prov for row, x in zip(due, status, strict=True)]
     sublease = q.sublease.tolist()
     sublet_any = any(any(row) for row in sublease)
     ratios = [1.0] * n_prov
     reserved_out = [0.0] * n_prov
     cut_any = False  # an outage cut into reserved customers somewhere
+    grand_total = 0.0  # only to check that every quantity due is finite
     for p, column in enumerate(zip(*due)):
         total = 0.0
         for d in column:
             total += d
-        served = min(total, capacity_eff[p] * (1.0 - outage[p]))
+        grand_total += total
+        # min() and max() of two floats, spelled out (exactly the same, cheaper than a call)
+        gross = capacity_eff[p] * (1.0 - outage[p])
+        served = gross if gross < total else total
         if total > 0:
-            ratios[p] = served / max(total, 1e-12)
+            ratios[p] = served / (1e-12 if total < 1e-12 else total)
             cut_any = cut_any or ratios[p] < 1.0
         reserved_out[p] = served
-    lost = [1.0 - ratio for ratio in ratios]
+    due_now = state.reserved_qty[:, :, 0] if due_all else np.array(due)
     if sublet_any:
         hedge = q.fx.hedge.tolist()
         sublet = [[0.0] * n_prov for _ in range(n)]
@@ -66,15 +72,18 @@ def run(state: MatchState, q: Quarter) -> None:
             left = reserved_out[p]
             for seat in range(n):
                 d = due[seat][p]
-                got = d * ratio + d * lost[p] * hedge[seat]
+                got = d * ratio + d * (1.0 - ratio) * hedge[seat]
                 cut = min(sublease[seat][p], got)
                 sublet[seat][p] = cut
                 left -= cut
                 received[seat][p] = got - cut
             reserved_out[p] = left
         q.reserved_received = np.array(received)
-    else:  # the same arithmetic on whole arrays (a few numpy calls beat 28 Python steps)
-        due_now = np.array(due) if any(status) else state.reserved_qty[:, :, 0]
+    elif not cut_any and math.isfinite(grand_total) and all(map(_plain, q.fx.hedge.tolist())):
+        # The usual quarter: nobody was cut, every ratio is 1.0 and each player gets what is
+        # due, d * 1.0 + d * 0.0 * h == d exactly (d finite, h finite and not negative).
+        q.reserved_received = due_now.copy()
+    else:  # the same arithmetic as above on whole arrays (a few numpy calls beat 28 steps)
         kept = np.array(ratios)
         q.reserved_received = due_now * kept + due_now * (1.0 - kept) * q.fx.hedge[:, None]
 
@@ -99,14 +108,15 @@ def run(state: MatchState, q: Quarter) -> None:
             state.spot_price.tolist(),
         )
     ):
-        shock = cap_eff / max(trend, 1e-12) if trend > 0 else 1.0
+        shock = cap_eff / (1e-12 if trend < 1e-12 else trend) if trend > 0 else 1.0
         cap = p_ref * multiple
         bids = tuple(offers)
-        capacity_events, background_events, price_events = events[p]
-        # The fields of SpotInputs, filled directly (see game.engine.state.construct); the
-        # supply and background below repeat its properties' arithmetic, in the same order.
+        # The fields of SpotInputs, filled directly (see game.engine.state.construct). Those
+        # at their class default (no event, no outage roll: most quarters) are left to it.
+        # The supply and background below repeat its properties' arithmetic, in order.
         inputs = _new(SpotInputs)
-        inputs.__dict__.update(
+        fields = inputs.__dict__
+        fields.update(
             {
                 "capacity_trend": trend,
                 "capacity_shock": shock,
@@ -120,13 +130,17 @@ def run(state: MatchState, q: Quarter) -> None:
                 "cap": cap,
                 "eta": eta,
                 "bids": bids,
-                "capacity_events": capacity_events,
-                "background_events": background_events,
-                "price_events": price_events,
-                "outage_from_roll": rolled[p],
             }
         )
-        supply = max(trend * shock * (1.0 - down) - reserved_out[p], 0.0)
+        if events[p] is not _NO_EVENTS:
+            fields["capacity_events"], fields["background_events"], fields["price_events"] = events[
+                p
+            ]
+        if rolled[p]:
+            fields["outage_from_roll"] = True
+        supply = trend * shock * (1.0 - down) - reserved_out[p]
+        if supply < 0.0:
+            supply = 0.0
         price, fills, bg_bought, setter, rationed = clear_outcome(
             supply,
             background[p] * noise[p] * bg_shock[p],
@@ -152,7 +166,7 @@ def run(state: MatchState, q: Quarter) -> None:
                 "previous": previous,
                 "supply": supply,
                 "background_bought": bg_bought,
-                "players_bought": float(sum(fills)),
+                "players_bought": float(sum(fills)) if fills else 0.0,
                 "setter": setter,
                 "rationed": rationed,
                 "inputs": inputs,
@@ -164,7 +178,7 @@ def run(state: MatchState, q: Quarter) -> None:
     if cut_any:
         for p in range(n_prov):
             if ratios[p] < 1.0:
-                q.news.append(_outage_news(state, ids[p], static[1][p], lost[p]))
+                q.news.append(_outage_news(state, ids[p], names[p], 1.0 - ratios[p]))
     state.spot_price[:] = prices
     q.spot_won = np.array(won)
     q.spot_bill = np.array(bill)
@@ -178,7 +192,6 @@ def _static(world: World) -> Any:
     if static is None:
         ids = world.provider_ids
         n_prov = len(ids)
-        no_events: EventTitles = ((), (), ())
         static = cache["static"] = (
             ids,
             [world.provider_names.get(pid, pid) for pid in ids],
@@ -187,13 +200,15 @@ def _static(world: World) -> Any:
             (1.0 - world.prov_reliability).tolist(),
             world.prov_spot_floor.tolist(),
             [1.0] * n_prov,
-            [no_events] * n_prov,
+            [_NO_EVENTS] * n_prov,
         )
     return static
 
 
 EventTitles = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 """Titles of the events behind a provider's capacity, background demand and prices."""
+
+_NO_EVENTS: EventTitles = ((), (), ())
 
 _TITLED = {
     "provider.capacity": 0,
@@ -205,37 +220,36 @@ _TITLED = {
 
 
 def _modified(
-    q: Quarter, world: World, n_prov: int
+    q: Quarter, world: World, static: Any
 ) -> tuple[list[float], list[float], list[EventTitles]]:
     """Per provider: the reserve price, the background demand shock and the event titles."""
     mods = q.mods
-    floor = _static(world)[5]
+    floor, shock, events = static[5], static[6], static[7]  # with no event in force
+    n_prov = len(floor)
     if mods.has("provider.spot_floor"):
         floor = _per_provider(mods.apply("provider.spot_floor", world.prov_spot_floor), n_prov)
-    shock = _static(world)[6]
     if mods.has("market.background_demand"):
         shock = _per_provider(mods.apply("market.background_demand", 1.0), n_prov)
     # What Modifiers.sources(target, p) gives for each target (q.mods is compiled from
     # q.effects, in the same order), read off the effects directly: this runs every quarter.
-    found: list[list[list[str]]] | None = None
+    titled: dict[int, tuple[list[str], list[str], list[str], list[str]]] = {}
     for effect in q.effects:
         slot = _TITLED.get(effect.target)
-        if slot is None:
-            continue
-        if found is None:
-            found = [[[] for _ in range(n_prov)] for _ in _TITLED]
-        title = world.event_titles[effect.event]
-        for p in range(n_prov):
-            if p in effect.indices:
-                found[slot][p].append(title)
-    if found is None:  # the usual case: no event touches these targets
-        return floor, shock, _static(world)[7]
-    capacity, background, price, reserve = found
-    events = [
-        (tuple(capacity[p]), tuple(background[p]), tuple(price[p] + reserve[p]))
-        for p in range(n_prov)
-    ]
+        if slot is not None:
+            title = world.event_titles[effect.event]
+            for p in range(n_prov):
+                if p in effect.indices:
+                    titled.setdefault(p, ([], [], [], []))[slot].append(title)
+    if titled:
+        events = list(events)
+        for p, (capacity, background, price, reserve) in titled.items():
+            events[p] = (tuple(capacity), tuple(background), tuple(price + reserve))
     return floor, shock, events
+
+
+def _plain(share: float) -> bool:
+    """``share`` is finite and not below +0.0 (so ``d * 0.0 * share`` is a zero of d's sign)."""
+    return 0.0 <= share < math.inf and math.copysign(1.0, share) == 1.0
 
 
 def _per_provider(value: object, n_prov: int) -> list[float]:
