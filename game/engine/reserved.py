@@ -12,11 +12,13 @@ from typing import Any
 
 from game.engine.quarter import Quarter
 from game.engine.report import ReservedFill
-from game.engine.state import MatchState, construct
+from game.engine.state import MatchState
 from game.engine.tables import TERMS, World
 
 LARGE_DEAL = 5.0
 """kGPU from which a signed reserved deal is announced publicly."""
+
+_new = object.__new__
 
 Request = tuple[int, int, float, int, int]
 """(seat, provider, quantity, term, submission order), as validation queued it."""
@@ -57,23 +59,29 @@ def run(state: MatchState, q: Quarter) -> None:
         for seat, _, quantity, term, _ in sorted(by_provider[p], key=key):
             end = lead + term
             free = pool - max(booked[lead:end])
-            filled = max(0.0, min(quantity, free))
+            filled = free if free < quantity else quantity  # max(0.0, min(quantity, free))
+            if not filled > 0.0:
+                filled = 0.0
             price = list_price[p] * kept[term]
             if filled > 1e-9:
-                state.reserved_qty[seat, p, lead:end] += filled
-                state.reserved_pay[seat, p, lead:end] += filled * price
+                # in place on views of the window (``a[i] += x`` would also write a[i] back)
+                quantities = state.reserved_qty[seat, p, lead:end]
+                quantities += filled
+                payments = state.reserved_pay[seat, p, lead:end]
+                payments += filled * price
                 booked[lead:end] = [x + filled for x in booked[lead:end]]
-            q.reserved_fills.append(
-                construct(
-                    ReservedFill,
-                    seat=seat,
-                    provider=pid,
-                    requested=quantity,
-                    filled=filled,
-                    price=price,
-                    term=term,
-                )
+            fill = _new(ReservedFill)  # as game.engine.state.construct, without the call
+            fill.__dict__.update(
+                {
+                    "seat": seat,
+                    "provider": pid,
+                    "requested": quantity,
+                    "filled": filled,
+                    "price": price,
+                    "term": term,
+                }
             )
+            q.reserved_fills.append(fill)
             if filled >= LARGE_DEAL:
                 q.announcements.append(
                     (
