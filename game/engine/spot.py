@@ -132,10 +132,11 @@ def run(state: MatchState, q: Quarter) -> None:
                 "bids": bids,
             }
         )
-        if events[p] is not _NO_EVENTS:
-            fields["capacity_events"], fields["background_events"], fields["price_events"] = events[
-                p
-            ]
+        titles = events[p]
+        if titles is not _NO_EVENTS:
+            fields["capacity_events"] = titles[0]
+            fields["background_events"] = titles[1]
+            fields["price_events"] = titles[2]
         if rolled[p]:
             fields["outage_from_roll"] = True
         supply = trend * shock * (1.0 - down) - reserved_out[p]
