@@ -13,10 +13,14 @@ bids at it share what is left pro rata, and everyone pays the clearing price.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 Bid = tuple[int, float, float]
 """(seat, quantity in kGPU, limit price in $M per kGPU-quarter)."""
+
+Outcome = tuple[float, tuple[float, ...], float, "int | None", bool]
+"""A :class:`Clearing` as a plain tuple: (price, fills, background, setter, rationed)."""
 
 
 @dataclass(frozen=True)
@@ -58,49 +62,90 @@ def clear(
     bids: tuple[Bid, ...] = (),
 ) -> Clearing:
     """Run the auction. Pure and deterministic; bids with equal limits keep their given order."""
+    return Clearing(*clear_outcome(supply, background, p_ref, eta, floor, cap, bids))
+
+
+def clear_outcome(
+    supply: float,
+    background: float,
+    p_ref: float,
+    eta: float,
+    floor: float,
+    cap: float,
+    bids: tuple[Bid, ...] = (),
+) -> Outcome:
+    """:func:`clear` as a plain :data:`Outcome` tuple.
+
+    The spot phase runs one auction per provider every quarter, and building the frozen
+    :class:`Clearing` would cost about as much as clearing a small auction.
+    """
     n = len(bids)
-    fills = [0.0] * n
     if supply <= 1e-12:
-        return Clearing(cap, tuple(fills), 0.0, None, True)
+        return cap, (0.0,) * n, 0.0, None, True
     if n == 0:  # the rest of the world alone: the same steps as below, without the bid loop
-        price = max(floor, _price_for(supply, background, p_ref, eta))
+        # _price_for(supply, ...) and background_demand(price, ...) written out (supply > 0),
+        # and max(a, b) as ``b if b > a else a``, min(a, b) as ``b if b < a else a`` (the
+        # same results, NaN and signed zeros included, without the cost of a call)
+        price = 0.0 if background <= 0.0 else p_ref * (background / supply) ** (1.0 / eta)
+        if not price > floor:
+            price = floor
         if price > cap:
             return _rationed(supply, background, p_ref, eta, cap, bids, [])
-        bg = min(background_demand(price, background, p_ref, eta), supply)
-        return Clearing(price, (), max(bg, 0.0), None, False)
-    order = sorted((i for i in range(n) if bids[i][2] >= floor), key=lambda i: bids[i][2])
-    active_qty = sum(bids[i][1] for i in order)
+        bg = background * (price / p_ref) ** (-eta)
+        if supply < bg:
+            bg = supply
+        return price, (), 0.0 if bg < 0.0 else bg, None, False
+    _, quantities, limits = zip(*bids)
+    lowest = min(limits)
+    order: Sequence[int]
+    if lowest >= floor and limits.count(lowest) == n:
+        # The usual case: one limit for every bid, at or above the reserve. Sorting would
+        # change nothing (the sort is stable), so the bids stay in their given order.
+        order = range(n)
+        active_qty = sum(quantities)
+    else:
+        order = sorted([i for i in range(n) if limits[i] >= floor], key=limits.__getitem__)
+        active_qty = sum([quantities[i] for i in order])
+    fills = [0.0] * n
     low = floor
     position = 0
     while True:
-        price = max(low, _price_for(supply - active_qty, background, p_ref, eta))
-        if position == len(order) or price <= bids[order[position]][2]:
+        price = _price_for(supply - active_qty, background, p_ref, eta)
+        if not price > low:  # max(low, price)
+            price = low
+        if position == len(order) or price <= limits[order[position]]:
             if price > cap:
                 return _rationed(supply, background, p_ref, eta, cap, bids, order[position:])
-            for i in order[position:]:
-                fills[i] = bids[i][1]
-            bg = min(background_demand(price, background, p_ref, eta), supply - active_qty)
-            return Clearing(price, tuple(fills), max(bg, 0.0), None, False)
-        limit = bids[order[position]][2]
+            if position == 0 and len(order) == n:  # every bid fills in full (the usual case)
+                filled = quantities
+            else:
+                for i in order[position:]:
+                    fills[i] = quantities[i]
+                filled = tuple(fills)
+            bg = background_demand(price, background, p_ref, eta)
+            if supply - active_qty < bg:  # min(bg, supply - active_qty)
+                bg = supply - active_qty
+            return price, filled, 0.0 if bg < 0.0 else bg, None, False
+        limit = limits[order[position]]
         if price > cap and limit >= cap:
             # Everyone still bidding would pay more than the ceiling allows: ration at the cap.
             return _rationed(supply, background, p_ref, eta, cap, bids, order[position:])
         group_end = position
-        while group_end < len(order) and bids[order[group_end]][2] == limit:
+        while group_end < len(order) and limits[order[group_end]] == limit:
             group_end += 1
         group = order[position:group_end]
-        group_qty = sum(bids[i][1] for i in group)
+        group_qty = sum([quantities[i] for i in group])
         without = active_qty - group_qty
         if limit <= cap:
             bg_at_limit = background_demand(limit, background, p_ref, eta)
             if bg_at_limit + without <= supply:
                 share = (supply - bg_at_limit - without) / group_qty if group_qty > 0 else 0.0
                 for i in group:
-                    fills[i] = bids[i][1] * min(1.0, share)
+                    fills[i] = quantities[i] * min(1.0, share)
                 for i in order[group_end:]:
-                    fills[i] = bids[i][1]
+                    fills[i] = quantities[i]
                 setter = bids[group[0]][0] if len({bids[i][0] for i in group}) == 1 else None
-                return Clearing(limit, tuple(fills), bg_at_limit, setter, False)
+                return limit, tuple(fills), bg_at_limit, setter, False
         active_qty = without
         low = limit
         position = group_end
@@ -113,8 +158,8 @@ def _rationed(
     eta: float,
     cap: float,
     bids: tuple[Bid, ...],
-    still_in: list[int],
-) -> Clearing:
+    still_in: Sequence[int],
+) -> Outcome:
     """Demand exceeds supply even at the ceiling: everyone left gets the same share."""
     fills = [0.0] * len(bids)
     bg = background_demand(cap, background, p_ref, eta)
@@ -122,4 +167,4 @@ def _rationed(
     ratio = min(1.0, supply / wanted) if wanted > 0 else 0.0
     for i in still_in:
         fills[i] = bids[i][1] * ratio
-    return Clearing(cap, tuple(fills), bg * ratio, None, True)
+    return cap, tuple(fills), bg * ratio, None, True

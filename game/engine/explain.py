@@ -12,7 +12,7 @@ import dataclasses
 import math
 from typing import TYPE_CHECKING
 
-from game.engine.auction import clear
+from game.engine.auction import clear_outcome
 from game.engine.report import Cause, SpotInputs
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ FACTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def _price(inputs: SpotInputs) -> float:
-    return clear(
+    return clear_outcome(
         inputs.supply,
         inputs.background,
         inputs.p_ref,
@@ -38,7 +38,7 @@ def _price(inputs: SpotInputs) -> float:
         inputs.floor,
         inputs.cap,
         inputs.bids,
-    ).price
+    )[0]
 
 
 def _label(factor: str, before: SpotInputs, after: SpotInputs) -> str:

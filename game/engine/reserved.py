@@ -8,64 +8,111 @@ requests, then a seat order that rotates every quarter. Price is locked at signi
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from game.engine.quarter import Quarter
 from game.engine.report import ReservedFill
 from game.engine.state import MatchState
-from game.engine.tables import TERMS
+from game.engine.tables import TERMS, World
 
 LARGE_DEAL = 5.0
 """kGPU from which a signed reserved deal is announced publicly."""
 
+_new = object.__new__
+
+Request = tuple[int, int, float, int, int]
+"""(seat, provider, quantity, term, submission order), as validation queued it."""
+
 
 def run(state: MatchState, q: Quarter) -> None:
-    world = state.world
-    n = state.n_players
     if not q.reserve_requests:
         return
-    committed = state.reserved_qty.sum(axis=0)  # (P, L)
-    spend = state.spend.sum(axis=2)  # (N, P)
+    world = state.world
+    n = state.n_players
+    rules, leads, shares, names, priority, kept = _static(world)
+    # A few requests a quarter: plain floats and lists beat numpy calls on tiny slices.
+    committed = np.add.reduce(state.reserved_qty, axis=0)  # (P, L): .sum(axis=0), one call
+    capacity_eff = q.capacity_eff.tolist()
+    list_price = q.list_price.tolist()
     rotation = [(seat - state.turn) % n for seat in range(n)]
-    by_provider: dict[int, list[tuple[int, int, float, int, int]]] = {}
+    by_provider: dict[int, list[Request]] = {}
     for request in q.reserve_requests:
         by_provider.setdefault(request[1], []).append(request)
-    discounts = world.scenario.market.reserved_discounts
+    spend: list[list[float]] = []
+    if any(rules[p] == "spend" for p in by_provider):
+        spend = np.add.reduce(state.spend, axis=2).tolist()  # (N, P): .sum(axis=2)
     for p in sorted(by_provider):
-        rule = world.prov_priority[p]
+        rule = rules[p]
 
-        def key(req: tuple[int, int, float, int, int], rule: str = rule, p: int = p) -> tuple:
+        def key(req: Request, rule: str = rule, p: int = p) -> tuple[float | int, ...]:
             seat, _, quantity, _, order = req
-            standing = float(spend[seat, p] * world.ind_priority[seat])
             if rule == "spend":
-                return (-standing, -quantity, rotation[seat], order)
+                return (-(spend[seat][p] * priority[seat]), -quantity, rotation[seat], order)
             if rule == "size":
-                return (-quantity * float(world.ind_priority[seat]), rotation[seat], order)
+                return (-quantity * priority[seat], rotation[seat], order)
             return (rotation[seat], order)
 
-        lead = int(world.prov_reserved_lead[p])
-        pool = float(world.prov_reserved_share[p] * q.capacity_eff[p])
+        lead = leads[p]
+        pool = shares[p] * capacity_eff[p]
+        booked = committed[p].tolist()  # this provider's contracts, updated as requests fill
+        pid = world.provider_ids[p]
         for seat, _, quantity, term, _ in sorted(by_provider[p], key=key):
-            window = slice(lead, lead + term)
-            free = pool - float(committed[p, window].max())
-            filled = max(0.0, min(quantity, free))
-            price = float(q.list_price[p]) * (1.0 - discounts[TERMS.index(term)])
+            end = lead + term
+            free = pool - max(booked[lead:end])
+            filled = free if free < quantity else quantity  # max(0.0, min(quantity, free))
+            if not filled > 0.0:
+                filled = 0.0
+            price = list_price[p] * kept[term]
             if filled > 1e-9:
-                state.reserved_qty[seat, p, window] += filled
-                state.reserved_pay[seat, p, window] += filled * price
-                committed[p, window] += filled
-            q.reserved_fills.append(
-                ReservedFill(seat, world.provider_ids[p], quantity, filled, price, term)
+                # in place on views of the window (``a[i] += x`` would also write a[i] back)
+                quantities = state.reserved_qty[seat, p, lead:end]
+                quantities += filled
+                payments = state.reserved_pay[seat, p, lead:end]
+                payments += filled * price
+                booked[lead:end] = [x + filled for x in booked[lead:end]]
+            fill = _new(ReservedFill)  # as game.engine.state.construct, without the call
+            fill.__dict__.update(
+                {
+                    "seat": seat,
+                    "provider": pid,
+                    "requested": quantity,
+                    "filled": filled,
+                    "price": price,
+                    "term": term,
+                }
             )
+            q.reserved_fills.append(fill)
             if filled >= LARGE_DEAL:
                 q.announcements.append(
                     (
                         state.turn,
                         seat,
                         f"{state.names[seat]} signs a {term // 4}-year reserved deal for"
-                        f" {filled:,.1f} kGPU with {_provider_name(state, p)}",
+                        f" {filled:,.1f} kGPU with {names[p]}",
                     )
                 )
 
 
-def _provider_name(state: MatchState, p: int) -> str:
-    pid = state.world.provider_ids[p]
-    return next((x.name for x in state.world.content.providers if x.id == pid), pid)
+def _static(world: World) -> Any:
+    """Per-provider and per-seat tables that never change during a match (once per world)."""
+    cache = world.derived_cache.setdefault("reserved", {})
+    static = cache.get("static")
+    if static is None:
+        discounts = world.scenario.market.reserved_discounts
+        static = cache["static"] = (
+            world.prov_priority,
+            world.prov_reserved_lead.tolist(),
+            world.prov_reserved_share.tolist(),
+            [_provider_name(world, p) for p in range(len(world.provider_ids))],
+            world.ind_priority.tolist(),
+            # share of the list price paid, by term
+            {term: 1.0 - discounts[TERMS.index(term)] for term in TERMS},
+        )
+    return static
+
+
+def _provider_name(world: World, p: int) -> str:
+    pid = world.provider_ids[p]
+    return next((x.name for x in world.content.providers if x.id == pid), pid)

@@ -6,152 +6,251 @@ recovers part of a player's lost reserved capacity; subleased capacity joins the
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
-from game.engine.auction import clear
+from game.engine.auction import clear_outcome
 from game.engine.quarter import Quarter
 from game.engine.report import SpotInputs, SpotResult
-from game.engine.state import MatchState, NewsItem, construct
+from game.engine.state import MatchState, NewsItem
+from game.engine.tables import World
 
 BACKGROUND_NOISE = 0.05
 """Standard deviation of the rest of the world's spot demand, in log terms."""
 
+_new = object.__new__
+
 
 def run(state: MatchState, q: Quarter) -> None:
     world = state.world
-    mods = q.mods
-    n, n_prov = state.n_players, len(world.provider_ids)
+    static = _static(world)
+    ids, names, cap_multiple, etas, unreliability = static[:5]
+    n, n_prov = state.n_players, len(ids)
     # The axes are tiny (a handful of players and providers): plain floats beat numpy calls.
-    active = [x == 0 for x in state.status.tolist()]
-    hedge = q.fx.hedge.tolist()
+    status = state.status.tolist()
     discount = q.fx.spot_discount.tolist()
-    floor = _per_provider(mods.apply("provider.spot_floor", world.prov_spot_floor), n_prov)
-    bg_shock = _per_provider(mods.apply("market.background_demand", 1.0), n_prov)
+    floor, bg_shock, events = _modified(q, world, static)
     noise = np.exp(BACKGROUND_NOISE * q.background_noise).tolist()
     fee = world.scenario.market.sublease_fee
-    names = world.provider_names
-    titles = world.event_titles
     capacity = state.prov_capacity.tolist()
     capacity_eff = np.asarray(q.capacity_eff, dtype=np.float64).tolist()
     outage = q.outage.tolist()
 
     # Reserved customers are served first; an outage that cuts into them is shared pro rata,
     # and orchestration recovers part of each player's loss elsewhere.
-    due_now = state.reserved_qty[:, :, 0].tolist()
-    due = [row if on else [0.0] * n_prov for row, on in zip(due_now, active, strict=True)]
+    due = state.reserved_qty[:, :, 0].tolist()
+    due_all = not any(status)  # every player active: everything due is delivered
+    if not due_all:
+        due = [row if x == 0 else [0.0] * n_prov for row, x in zip(due, status, strict=True)]
     sublease = q.sublease.tolist()
     sublet_any = any(any(row) for row in sublease)
-    received = [[0.0] * n_prov for _ in range(n)]
-    sublet = [[0.0] * n_prov for _ in range(n)]
-    reserved_out = [0.0] * n_prov
     ratios = [1.0] * n_prov
-    total_due = [0.0] * n_prov
-    for p in range(n_prov):
+    reserved_out = [0.0] * n_prov
+    cut_any = False  # an outage cut into reserved customers somewhere
+    grand_total = 0.0  # only to check that every quantity due is finite
+    for p, column in enumerate(zip(*due)):
         total = 0.0
-        for seat in range(n):
-            total += due[seat][p]
-        served = min(total, capacity_eff[p] * (1.0 - outage[p]))
-        ratio = served / max(total, 1e-12) if total > 0 else 1.0
-        out = served
-        for seat in range(n):
-            d = due[seat][p]
-            got = d * ratio + d * (1.0 - ratio) * hedge[seat]
-            if sublet_any:
+        for d in column:
+            total += d
+        grand_total += total
+        # min() and max() of two floats, spelled out (exactly the same, cheaper than a call)
+        gross = capacity_eff[p] * (1.0 - outage[p])
+        served = gross if gross < total else total
+        if total > 0:
+            ratios[p] = served / (1e-12 if total < 1e-12 else total)
+            cut_any = cut_any or ratios[p] < 1.0
+        reserved_out[p] = served
+    due_now = state.reserved_qty[:, :, 0] if due_all else np.array(due)
+    if sublet_any:
+        hedge = q.fx.hedge.tolist()
+        sublet = [[0.0] * n_prov for _ in range(n)]
+        received = [[0.0] * n_prov for _ in range(n)]
+        for p in range(n_prov):
+            ratio = ratios[p]
+            left = reserved_out[p]
+            for seat in range(n):
+                d = due[seat][p]
+                got = d * ratio + d * (1.0 - ratio) * hedge[seat]
                 cut = min(sublease[seat][p], got)
                 sublet[seat][p] = cut
-                out -= cut
-                got -= cut
-            received[seat][p] = got
-        total_due[p] = total
-        ratios[p] = ratio
-        reserved_out[p] = out
-    q.reserved_received = np.array(received)
+                left -= cut
+                received[seat][p] = got - cut
+            reserved_out[p] = left
+        q.reserved_received = np.array(received)
+    elif not cut_any and math.isfinite(grand_total) and all(map(_plain, q.fx.hedge.tolist())):
+        # The usual quarter: nobody was cut, every ratio is 1.0 and each player gets what is
+        # due, d * 1.0 + d * 0.0 * h == d exactly (d finite, h finite and not negative).
+        q.reserved_received = due_now.copy()
+    else:  # the same arithmetic as above on whole arrays (a few numpy calls beat 28 steps)
+        kept = np.array(ratios)
+        q.reserved_received = due_now * kept + due_now * (1.0 - kept) * q.fx.hedge[:, None]
 
     list_price = q.list_price.tolist()
-    caps = (q.list_price * world.prov_cap_multiple).tolist()
-    etas = world.prov_elasticity.tolist()
-    rolled = (q.outage_roll < 1.0 - world.prov_reliability).tolist()
-    previous = state.spot_price.tolist()
+    rolled = [roll < u for roll, u in zip(q.outage_roll.tolist(), unreliability)]
     background = state.prov_background.tolist()
-    sources = q.mods.sources if q.effects else None
     won = [[0.0] * n_prov for _ in range(n)]
     bill = [0.0] * n
     income = [0.0] * n
     prices = [0.0] * n_prov
-    for p in range(n_prov):
-        pid = world.provider_ids[p]
-        if sources is None:
-            cap_events: tuple[str, ...] = ()
-            bg_events: tuple[str, ...] = ()
-            price_events: tuple[str, ...] = ()
-        else:
-            cap_events = tuple(titles[e] for e in sources("provider.capacity", p))
-            bg_events = tuple(titles[e] for e in sources("market.background_demand", p))
-            price_events = tuple(
-                titles[e]
-                for e in sources("provider.list_price", p) + sources("provider.spot_floor", p)
-            )
-        trend = capacity[p]
-        inputs = construct(
-            SpotInputs,
-            capacity_trend=trend,
-            capacity_shock=capacity_eff[p] / max(trend, 1e-12) if trend > 0 else 1.0,
-            outage=outage[p],
-            reserved_out=reserved_out[p],
-            background_trend=background[p],
-            background_noise=noise[p],
-            background_shock=bg_shock[p],
-            p_ref=list_price[p],
-            floor=floor[p],
-            cap=caps[p],
-            eta=etas[p],
-            bids=tuple(q.bids[p]),
-            capacity_events=cap_events,
-            background_events=bg_events,
-            price_events=price_events,
-            outage_from_roll=rolled[p],
+    spot_inputs = q.spot_inputs
+    spot_results = q.spot_results
+    for p, (trend, cap_eff, down, p_ref, multiple, eta, offers, previous) in enumerate(
+        zip(
+            capacity,
+            capacity_eff,
+            outage,
+            list_price,
+            cap_multiple,
+            etas,
+            q.bids,
+            state.spot_price.tolist(),
         )
-        supply = inputs.supply
-        outcome = clear(
+    ):
+        shock = cap_eff / (1e-12 if trend < 1e-12 else trend) if trend > 0 else 1.0
+        cap = p_ref * multiple
+        bids = tuple(offers)
+        # The fields of SpotInputs, filled directly (see game.engine.state.construct). Those
+        # at their class default (no event, no outage roll: most quarters) are left to it.
+        # The supply and background below repeat its properties' arithmetic, in order.
+        inputs = _new(SpotInputs)
+        fields = inputs.__dict__
+        fields.update(
+            {
+                "capacity_trend": trend,
+                "capacity_shock": shock,
+                "outage": down,
+                "reserved_out": reserved_out[p],
+                "background_trend": background[p],
+                "background_noise": noise[p],
+                "background_shock": bg_shock[p],
+                "p_ref": p_ref,
+                "floor": floor[p],
+                "cap": cap,
+                "eta": eta,
+                "bids": bids,
+            }
+        )
+        titles = events[p]
+        if titles is not _NO_EVENTS:
+            fields["capacity_events"] = titles[0]
+            fields["background_events"] = titles[1]
+            fields["price_events"] = titles[2]
+        if rolled[p]:
+            fields["outage_from_roll"] = True
+        supply = trend * shock * (1.0 - down) - reserved_out[p]
+        if supply < 0.0:
+            supply = 0.0
+        price, fills, bg_bought, setter, rationed = clear_outcome(
             supply,
-            inputs.background,
-            inputs.p_ref,
-            inputs.eta,
-            inputs.floor,
-            inputs.cap,
-            inputs.bids,
+            background[p] * noise[p] * bg_shock[p],
+            p_ref,
+            eta,
+            floor[p],
+            cap,
+            bids,
         )
-        price = outcome.price
-        for (seat, _, _), fill in zip(inputs.bids, outcome.fills, strict=True):
+        for (seat, _, _), fill in zip(bids, fills):
             won[seat][p] += fill
             bill[seat] += fill * price * discount[seat]
         if sublet_any:
             for seat in range(n):
                 income[seat] += sublet[seat][p] * price * (1.0 - fee)
-        q.spot_inputs.append(inputs)
-        q.spot_results.append(
-            construct(
-                SpotResult,
-                provider=pid,
-                name=names.get(pid, pid),
-                price=price,
-                previous=previous[p],
-                supply=supply,
-                background_bought=outcome.background,
-                players_bought=float(sum(outcome.fills)),
-                setter=outcome.setter,
-                rationed=outcome.rationed,
-                inputs=inputs,
-                previous_inputs=state.spot_inputs[p],
-            )
+        spot_inputs.append(inputs)
+        result = _new(SpotResult)
+        result.__dict__.update(
+            {
+                "provider": ids[p],
+                "name": names[p],
+                "price": price,
+                "previous": previous,
+                "supply": supply,
+                "background_bought": bg_bought,
+                "players_bought": float(sum(fills)) if fills else 0.0,
+                "setter": setter,
+                "rationed": rationed,
+                "inputs": inputs,
+                "previous_inputs": state.spot_inputs[p],
+            }
         )
+        spot_results.append(result)
         prices[p] = price
-        if total_due[p] > 0 and ratios[p] < 1.0:
-            q.news.append(_outage_news(state, pid, names, 1.0 - ratios[p]))
+    if cut_any:
+        for p in range(n_prov):
+            if ratios[p] < 1.0:
+                q.news.append(_outage_news(state, ids[p], names[p], 1.0 - ratios[p]))
     state.spot_price[:] = prices
     q.spot_won = np.array(won)
     q.spot_bill = np.array(bill)
     q.sublease_income = np.array(income)
+
+
+def _static(world: World) -> Any:
+    """Per-provider tables that never change during a match, as plain lists (once per world)."""
+    cache = world.derived_cache.setdefault("spot", {})
+    static = cache.get("static")
+    if static is None:
+        ids = world.provider_ids
+        n_prov = len(ids)
+        static = cache["static"] = (
+            ids,
+            [world.provider_names.get(pid, pid) for pid in ids],
+            world.prov_cap_multiple.tolist(),
+            world.prov_elasticity.tolist(),
+            (1.0 - world.prov_reliability).tolist(),
+            world.prov_spot_floor.tolist(),
+            [1.0] * n_prov,
+            [_NO_EVENTS] * n_prov,
+        )
+    return static
+
+
+EventTitles = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""Titles of the events behind a provider's capacity, background demand and prices."""
+
+_NO_EVENTS: EventTitles = ((), (), ())
+
+_TITLED = {
+    "provider.capacity": 0,
+    "market.background_demand": 1,
+    "provider.list_price": 2,
+    "provider.spot_floor": 3,
+}
+"""The targets whose events a spot price's explanation names, and where they are listed."""
+
+
+def _modified(
+    q: Quarter, world: World, static: Any
+) -> tuple[list[float], list[float], list[EventTitles]]:
+    """Per provider: the reserve price, the background demand shock and the event titles."""
+    mods = q.mods
+    floor, shock, events = static[5], static[6], static[7]  # with no event in force
+    n_prov = len(floor)
+    if mods.has("provider.spot_floor"):
+        floor = _per_provider(mods.apply("provider.spot_floor", world.prov_spot_floor), n_prov)
+    if mods.has("market.background_demand"):
+        shock = _per_provider(mods.apply("market.background_demand", 1.0), n_prov)
+    # What Modifiers.sources(target, p) gives for each target (q.mods is compiled from
+    # q.effects, in the same order), read off the effects directly: this runs every quarter.
+    titled: dict[int, tuple[list[str], list[str], list[str], list[str]]] = {}
+    for effect in q.effects:
+        slot = _TITLED.get(effect.target)
+        if slot is not None:
+            title = world.event_titles[effect.event]
+            for p in range(n_prov):
+                if p in effect.indices:
+                    titled.setdefault(p, ([], [], [], []))[slot].append(title)
+    if titled:
+        events = list(events)
+        for p, (capacity, background, price, reserve) in titled.items():
+            events[p] = (tuple(capacity), tuple(background), tuple(price + reserve))
+    return floor, shock, events
+
+
+def _plain(share: float) -> bool:
+    """``share`` is finite and not below +0.0 (so ``d * 0.0 * share`` is a zero of d's sign)."""
+    return 0.0 <= share < math.inf and math.copysign(1.0, share) == 1.0
 
 
 def _per_provider(value: object, n_prov: int) -> list[float]:
@@ -161,8 +260,7 @@ def _per_provider(value: object, n_prov: int) -> list[float]:
     return (np.asarray(value, dtype=np.float64) * np.ones(n_prov)).tolist()
 
 
-def _outage_news(state: MatchState, pid: str, names: dict[str, str], lost: float) -> NewsItem:
-    name = names.get(pid, pid)
+def _outage_news(state: MatchState, pid: str, name: str, lost: float) -> NewsItem:
     return NewsItem(
         state.turn,
         "provider",
