@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from game.engine.summing import add_up
+
 Bid = tuple[int, float, float]
 """(seat, quantity in kGPU, limit price in $M per kGPU-quarter)."""
 
@@ -102,10 +104,10 @@ def clear_outcome(
         # The usual case: one limit for every bid, at or above the reserve. Sorting would
         # change nothing (the sort is stable), so the bids stay in their given order.
         order = range(n)
-        active_qty = sum(quantities)
+        active_qty = add_up(quantities)
     else:
         order = sorted([i for i in range(n) if limits[i] >= floor], key=limits.__getitem__)
-        active_qty = sum([quantities[i] for i in order])
+        active_qty = add_up([quantities[i] for i in order])
     fills = [0.0] * n
     low = floor
     position = 0
@@ -134,7 +136,7 @@ def clear_outcome(
         while group_end < len(order) and limits[order[group_end]] == limit:
             group_end += 1
         group = order[position:group_end]
-        group_qty = sum([quantities[i] for i in group])
+        group_qty = add_up([quantities[i] for i in group])
         without = active_qty - group_qty
         if limit <= cap:
             bg_at_limit = background_demand(limit, background, p_ref, eta)
@@ -163,7 +165,7 @@ def _rationed(
     """Demand exceeds supply even at the ceiling: everyone left gets the same share."""
     fills = [0.0] * len(bids)
     bg = background_demand(cap, background, p_ref, eta)
-    wanted = bg + sum(bids[i][1] for i in still_in)
+    wanted = bg + add_up(bids[i][1] for i in still_in)
     ratio = min(1.0, supply / wanted) if wanted > 0 else 0.0
     for i in still_in:
         fills[i] = bids[i][1] * ratio

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from game.engine.auction import clear_outcome
 from game.engine.report import Cause, SpotInputs
+from game.engine.summing import add_up
 
 if TYPE_CHECKING:
     from game.engine.report import SpotResult
@@ -71,7 +72,7 @@ def _label(factor: str, before: SpotInputs, after: SpotInputs) -> str:
     if factor == "list_price":
         names = ", ".join(after.price_events) or "price list"
         return f"list price {pct(before.p_ref, after.p_ref)} ({names})"
-    wanted = sum(q for _, q, _ in after.bids)
+    wanted = add_up(q for _, q, _ in after.bids)
     return f"player bids {wanted:.1f} kGPU"
 
 

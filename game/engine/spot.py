@@ -15,6 +15,7 @@ from game.engine.auction import clear_outcome
 from game.engine.quarter import Quarter
 from game.engine.report import SpotInputs, SpotResult
 from game.engine.state import MatchState, NewsItem
+from game.engine.summing import add_up
 from game.engine.tables import World
 
 BACKGROUND_NOISE = 0.05
@@ -167,7 +168,7 @@ def run(state: MatchState, q: Quarter) -> None:
                 "previous": previous,
                 "supply": supply,
                 "background_bought": bg_bought,
-                "players_bought": float(sum(fills)) if fills else 0.0,
+                "players_bought": float(add_up(fills)) if fills else 0.0,
                 "setter": setter,
                 "rationed": rationed,
                 "inputs": inputs,
