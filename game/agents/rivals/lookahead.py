@@ -561,7 +561,7 @@ def evaluate(model: Model, plans: list[Plan]) -> tuple[np.ndarray, np.ndarray]:
     # Enterprise value at the end: cash, book value, the multiple on the last four quarters.
     window = profit[:, :, max(0, t_left - 4) :]
     past = model.past_profit[len(model.past_profit) - max(0, 4 - t_left) :] if t_left < 4 else []
-    earnings = (window.sum(axis=2) + sum(past)) / min(4, window.shape[2] + len(past))
+    earnings = (window.sum(axis=2) + add_up(past)) / min(4, window.shape[2] + len(past))
     value = (
         cash
         + book_end
