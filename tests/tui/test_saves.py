@@ -181,3 +181,16 @@ def test_pin_hashes_check_only_their_pin() -> None:
     assert Facilitation.from_settings({}) is None
     odd = Facilitation.from_settings({"lesson_mode": "yes", "turn_seconds": True, "pin_hash": 5})
     assert odd == Facilitation()
+
+
+def test_quarter_report_compares_with_the_last_quarter_only_when_there_is_one(
+    content: Content,
+) -> None:
+    from game.tui.screens.report import figure_lines
+
+    session = GameSession.new(content, "standard", 5)
+    first = figure_lines(session, 0, session.end_quarter())
+    assert not any("(was" in line for line in first)
+    second = figure_lines(session, 0, session.end_quarter())
+    assert any(line.startswith("[b]Cash[/b]") and "(was $" in line for line in second)
+    assert not any("(was —)" in line for line in second)

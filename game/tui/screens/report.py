@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.markup import escape
@@ -29,11 +30,16 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
     costs = sorted(((v, k) for k, v in me.costs.items() if abs(v) > 0.05), reverse=True)
     cost_text = ", ".join(f"{k.replace('_', ' ')} {money(v)}" for v, k in costs[:5]) or "none"
     unserved = me.unserved
+
+    def was(key: str, show: Callable[[float], str]) -> str:
+        # The first quarter has no earlier figure to compare with: say nothing rather than "—".
+        return "" if math.isnan(prev[key]) else f" (was {show(prev[key])})"
+
     lines = [
-        f"[b]Capacity[/b] {kgpu(me.capacity)} kGPU (was {kgpu(prev['capacity'])}):"
+        f"[b]Capacity[/b] {kgpu(me.capacity)} kGPU{was('capacity', kgpu)}:"
         f" reserved {kgpu(me.reserved)} + spot {kgpu(me.spot)} + owned {kgpu(me.owned)};"
         f" {kgpu(me.training)} went to training.",
-        f"[b]Demand[/b] {kgpu(me.demand)} kGPU (was {kgpu(prev['demand'])}); market"
+        f"[b]Demand[/b] {kgpu(me.demand)} kGPU{was('demand', kgpu)}; market"
         f" {kgpu(report.market_demand)} kGPU, your share {pct(me.market_share, 1)}.",
         f"[b]Served[/b] {kgpu(me.served)} kGPU"
         + (
@@ -43,8 +49,8 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
             else ": every customer served."
         ),
         f"[b]Revenue[/b] {money(me.revenue)}; costs: {cost_text}.",
-        f"[b]Cash[/b] {money(me.cash)} (was {money(prev['cash'])}), debt {money(me.debt)}.",
-        f"[b]Reputation[/b] {pct(me.reputation)} (was {pct(prev['reputation'])})"
+        f"[b]Cash[/b] {money(me.cash)}{was('cash', money)}, debt {money(me.debt)}.",
+        f"[b]Reputation[/b] {pct(me.reputation)}{was('reputation', pct)}"
         + (
             ": down because customers were turned away"
             if unserved > 0.05 and me.reputation < prev["reputation"]
