@@ -78,6 +78,17 @@ _best_chips: list[tuple[tuple[ChipView, ...], ChipView | None]] = []
 """The last chips looked at and the best value among them (shared by the seats likewise)."""
 
 
+_mechanics_seen: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _mechanics(listed: tuple[str, ...]) -> frozenset[str]:
+    """The scenario's mechanics as a set (the same few tuples come back every quarter)."""
+    found = _mechanics_seen.get(listed)
+    if found is None:
+        found = _mechanics_seen[listed] = frozenset(listed)
+    return found
+
+
 class BalancedBot(Bot):
     """Keeps capacity near demand with a reserved base, spot top-ups and measured building."""
 
@@ -163,7 +174,7 @@ class BalancedBot(Bot):
         owned_now = float(_sum(me.chips_perf)) * 0.95
         eligible = self._providers(obs, "eligible")
         free_cash = me.cash + max(me.credit_limit - me.debt, 0.0) * 0.5
-        mechanics = set(obs.mechanics)
+        mechanics = _mechanics(obs.mechanics)
 
         # 1. A reserved base for the coming quarters, from the cheapest eligible provider.
         #    (The gaps below are sums of array figures: they round the numpy way.)
@@ -212,16 +223,16 @@ class BalancedBot(Bot):
             funding, finished = me.research_funding.tolist(), me.research_done.tolist()
             funded = any(f > 0 and not d for f, d in zip(funding, finished, strict=True))
             if not funded:
-                research = me.research
-                done = {t.id for t in research if t.done}
+                done = {tid for tid, d in zip(me.tech_ids, finished, strict=True) if d}
                 budget = me.cash * 0.25
-                open_ = [
-                    t
-                    for t in research
-                    if not t.done and t.cost < budget and done.issuperset(t.prerequisites)
-                ]
-                if open_:
-                    pick = min(open_, key=lambda t: (t.cost, t.id))
+                # The first open programme with the lowest (cost, id), as min() would pick it.
+                pick = None
+                for t in me.research:
+                    if t.done or not t.cost < budget or not done.issuperset(t.prerequisites):
+                        continue
+                    if pick is None or (t.cost, t.id) < (pick.cost, pick.id):
+                        pick = t
+                if pick is not None:
                     actions.append(
                         FundResearch(tech=pick.id, amount=round(pick.cost / pick.min_quarters, 2))
                     )
