@@ -27,7 +27,6 @@ from game.engine.actions import (
     SetServicePrice,
 )
 from game.engine.observation import ChipView, Observation, ProviderView
-from game.engine.summing import add_up
 
 RESERVED_BASE = 0.6
 """Share of forecast capacity the bot wants under reserved contracts."""
@@ -111,10 +110,14 @@ class BalancedBot(Bot):
             return max(doubled, 1.0), bool(me.reserved_schedule) and not doubled < 1.0
         growth = 0.05
         if len(seen) >= 2 and seen[-2] > 0:
-            recent = seen[-4:]
-            steps = [b / a - 1 for a, b in itertools.pairwise(recent) if a > 0]
-            if steps:
-                growth = min(max(add_up(steps) / len(steps), -0.1), 0.25)
+            # the mean of the last three quarter-on-quarter changes, added up left to right
+            total, count = 0.0, 0
+            for a, b in itertools.pairwise(seen[-4:]):
+                if a > 0:
+                    total += b / a - 1
+                    count += 1
+            if count:
+                growth = min(max(total / count, -0.1), 0.25)
         return seen[-1] * (1 + growth), False
 
     @staticmethod

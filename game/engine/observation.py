@@ -793,8 +793,6 @@ class _Seats:
     static: _WorldFigures
     last_row: dict[str, tuple[float, ...]] | None
     """Last quarter's history row (``None`` before the first quarter)."""
-    last: list[dict[str, float]]
-    """Each seat's figures from that row, by name (every seat gets a copy of its own)."""
     status: list[str]
     cash: list[float]
     debt: list[float]
@@ -905,11 +903,6 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
             "research_slipped": state.research_extra_quarters > 0,
             "static": static,
             "last_row": last_row,
-            "last": (
-                [dict(zip(_LAST_KEYS, row)) for row in zip(*[last_row[k] for k in _LAST_KEYS])]
-                if last_row is not None
-                else [dict.fromkeys(_LAST_KEYS, math.nan) for _ in range(n)]
-            ),
             "status": status,
             "cash": state.cash.tolist(),
             "debt": state.debt.tolist(),
@@ -931,13 +924,11 @@ def observe(state: MatchState, seat: int) -> Observation:
     public, seats = _prepared(state)
     static = seats.static
     t = state.turn
-    last_figures = seats.last[seat].copy() if seat < len(seats.last) else None
-    if last_figures is None:
-        row = seats.last_row
-        if row is not None:
-            last_figures = {k: row[k][seat] for k in _LAST_KEYS}
-        else:
-            last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
+    row = seats.last_row
+    if row is not None:
+        last_figures = {k: row[k][seat] for k in _LAST_KEYS}
+    else:
+        last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
     me = _new(
         SelfView,
         {
