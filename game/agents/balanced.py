@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
 
 import numpy as np
 
@@ -28,7 +27,6 @@ from game.engine.actions import (
     SetServicePrice,
 )
 from game.engine.observation import ChipView, Observation, ProviderView
-from game.engine.summing import add_up
 
 RESERVED_BASE = 0.6
 """Share of forecast capacity the bot wants under reserved contracts."""
@@ -60,15 +58,11 @@ _SCALES = {1: 10.0, 2: 100.0, 3: 1000.0}
 _sum = np.add.reduce
 """``ndarray.sum`` without its Python wrapper: the same reduction, in the same order."""
 
-_ORDERS: dict[str, Callable[[ProviderView], tuple[float, str]] | None] = {
-    "eligible": None,
-    "reserved": lambda p: (p.reserved_price[8], p.id),
-    "spot": lambda p: (p.spot_price, p.id),
-}
-"""How :meth:`BalancedBot._providers` lists the providers a seat may use."""
+Ranking = tuple[list[ProviderView], list[ProviderView], list[ProviderView]]
+"""The providers a seat may use: as listed, by reserved price and by spot price."""
 
-_rankings: dict[tuple[bool, str], tuple[tuple[ProviderView, ...], list[ProviderView]]] = {}
-"""The last providers listed, by (sovereign only, order).
+_rankings: dict[bool, tuple[tuple[ProviderView, ...], Ranking]] = {}
+"""The last providers ranked, by whether the seat may only use sovereign ones.
 
 Every seat's observation of a quarter holds the same (immutable) provider views, so the seats
 of one process list them once; an entry keeps its providers alive, so ``is`` cannot mistake a
@@ -76,6 +70,17 @@ new tuple for it."""
 
 _best_chips: list[tuple[tuple[ChipView, ...], ChipView | None]] = []
 """The last chips looked at and the best value among them (shared by the seats likewise)."""
+
+
+_mechanics_seen: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _mechanics(listed: tuple[str, ...]) -> frozenset[str]:
+    """The scenario's mechanics as a set (the same few tuples come back every quarter)."""
+    found = _mechanics_seen.get(listed)
+    if found is None:
+        found = _mechanics_seen[listed] = frozenset(listed)
+    return found
 
 
 class BalancedBot(Bot):
@@ -105,25 +110,31 @@ class BalancedBot(Bot):
             return max(doubled, 1.0), bool(me.reserved_schedule) and not doubled < 1.0
         growth = 0.05
         if len(seen) >= 2 and seen[-2] > 0:
-            recent = seen[-4:]
-            steps = [b / a - 1 for a, b in itertools.pairwise(recent) if a > 0]
-            if steps:
-                growth = min(max(add_up(steps) / len(steps), -0.1), 0.25)
+            # the mean of the last three quarter-on-quarter changes, added up left to right
+            total, count = 0.0, 0
+            for a, b in itertools.pairwise(seen[-4:]):
+                if a > 0:
+                    total += b / a - 1
+                    count += 1
+            if count:
+                growth = min(max(total / count, -0.1), 0.25)
         return seen[-1] * (1 + growth), False
 
     @staticmethod
-    def _providers(obs: Observation, order: str) -> list[ProviderView]:
-        """The providers this seat may use, as listed or by price (see ``_ORDERS``)."""
+    def _providers(obs: Observation) -> Ranking:
+        """The providers this seat may use: as listed, by reserved price, by spot price."""
         providers, sovereign_only = obs.providers, obs.me.sovereign_only
-        found = _rankings.get((sovereign_only, order))
+        found = _rankings.get(sovereign_only)
         if found is not None and found[0] is providers:
             return found[1]
         listed = [p for p in providers if p.sovereign or not sovereign_only]
-        sort_key = _ORDERS[order]
-        if sort_key is not None:
-            listed.sort(key=sort_key)
-        _rankings[sovereign_only, order] = (providers, listed)
-        return listed
+        ranking = (
+            listed,
+            sorted(listed, key=lambda p: (p.reserved_price[8], p.id)),
+            sorted(listed, key=lambda p: (p.spot_price, p.id)),
+        )
+        _rankings[sovereign_only] = (providers, ranking)
+        return ranking
 
     @staticmethod
     def _best_chip(obs: Observation) -> ChipView | None:
@@ -161,16 +172,15 @@ class BalancedBot(Bot):
                 efficiency = served / used
         need = demand / efficiency / max(1 - training, 0.2) * BUFFER
         owned_now = float(_sum(me.chips_perf)) * 0.95
-        eligible = self._providers(obs, "eligible")
+        eligible, by_price, by_spot = self._providers(obs)
         free_cash = me.cash + max(me.credit_limit - me.debt, 0.0) * 0.5
-        mechanics = set(obs.mechanics)
+        mechanics = _mechanics(obs.mechanics)
 
         # 1. A reserved base for the coming quarters, from the cheapest eligible provider.
         #    (The gaps below are sums of array figures: they round the numpy way.)
         if "reserved" in mechanics and eligible:
             gap = RESERVED_BASE * need - reserved_next - owned_now
             if gap > 0.5:
-                by_price = self._providers(obs, "reserved")
                 for provider in by_price[:2]:
                     free = max(provider.reserved_free, 0.0)
                     take = free if free < gap else gap  # min(gap, free)
@@ -186,7 +196,6 @@ class BalancedBot(Bot):
             gap = need - reserved_now - owned_now
             if gap > 0.2:
                 limit_cap = me.service_price * efficiency * 0.85
-                by_spot = self._providers(obs, "spot")
                 for provider in by_spot[:3]:
                     limit = min(max(provider.spot_price * 1.3, provider.spot_floor), limit_cap)
                     if limit < provider.spot_floor:
@@ -210,18 +219,20 @@ class BalancedBot(Bot):
         if "research" in mechanics and me.cash > 300 and remaining > 6:
             # Read from the arrays: building every programme's view is only needed to choose one.
             funding, finished = me.research_funding.tolist(), me.research_done.tolist()
-            funded = any(f > 0 and not d for f, d in zip(funding, finished, strict=True))
-            if not funded:
-                research = me.research
-                done = {t.id for t in research if t.done}
+            for f, d in zip(funding, finished, strict=True):
+                if f > 0 and not d:
+                    break  # a programme is funded already
+            else:
+                done = {tid for tid, d in zip(me.tech_ids, finished, strict=True) if d}
                 budget = me.cash * 0.25
-                open_ = [
-                    t
-                    for t in research
-                    if not t.done and t.cost < budget and done.issuperset(t.prerequisites)
-                ]
-                if open_:
-                    pick = min(open_, key=lambda t: (t.cost, t.id))
+                # The first open programme with the lowest (cost, id), as min() would pick it.
+                pick = None
+                for t in me.research:
+                    if t.done or not t.cost < budget or not done.issuperset(t.prerequisites):
+                        continue
+                    if pick is None or (t.cost, t.id) < (pick.cost, pick.id):
+                        pick = t
+                if pick is not None:
                     actions.append(
                         FundResearch(tech=pick.id, amount=round(pick.cost / pick.min_quarters, 2))
                     )
@@ -288,8 +299,8 @@ class BalancedBot(Bot):
             return actions
         # Start one new site when owned capacity (planned) is below target.
         planned = float(_sum(power_soon)) / best_chip.power_kw * best_chip.perf
-        building = bool(_sum(me.datacenter_arriving, axis=None) > 0)
-        if not building and planned < OWNED_TARGET * need:
+        # (checked only when owned capacity falls short: a site under way holds off a new one)
+        if planned < OWNED_TARGET * need and not _sum(me.datacenter_arriving, axis=None) > 0:
             region = min(allowed, key=lambda r: (r.grid_wait_quarters, r.build_cost_per_mw, r.id))
             mw = (OWNED_TARGET * need - planned) * best_chip.power_kw / best_chip.perf
             # max(5, min(mw, 200)) is mw itself, not a bound, when it lies within them
