@@ -10,11 +10,17 @@ mostly zeros), then the integer arrays, all little-endian.
 from __future__ import annotations
 
 import hashlib
+import operator
 import struct
 
 import numpy as np
 
 from game.engine.state import ARRAY_FIELDS, FLOAT_FIELDS, INT_FIELDS, MatchState
+
+# The state's arrays in hashing order, fetched from its __dict__ in one call each.
+_ALL_ARRAYS = operator.itemgetter(*ARRAY_FIELDS)
+_FLOAT_ARRAYS = operator.itemgetter(*FLOAT_FIELDS)
+_INT_ARRAYS = operator.itemgetter(*INT_FIELDS)
 
 _HEADERS: dict[tuple[tuple[int, ...], ...], bytes] = {}
 
@@ -36,14 +42,36 @@ def _row_keys(recorded: dict[str, tuple[float, ...]]) -> tuple[tuple[str, ...], 
     return entry
 
 
+_REPR_CACHE: dict[int, tuple[object, bytes]] = {}
+"""``repr(obj).encode()`` for the public record's tuples, by identity (the object is kept alive,
+so its id cannot be reused while it is cached). Announcements and names are usually the very
+same tuple from one quarter to the next; their repr is a noticeable share of the hash."""
+_REPR_CACHE_SIZE = 64
+
+
+def _cached_repr(obj: tuple[object, ...]) -> bytes:
+    hit = _REPR_CACHE.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    text = repr(obj).encode()
+    if len(_REPR_CACHE) >= _REPR_CACHE_SIZE:
+        _REPR_CACHE.clear()
+    _REPR_CACHE[id(obj)] = (obj, text)
+    return text
+
+
 def state_hash(state: MatchState) -> str:
     """Hex digest over every field that changes during a match, in a fixed order."""
     fields = state.__dict__
-    shapes = tuple(fields[name].shape for name in ARRAY_FIELDS)
-    floats = np.concatenate([fields[name].ravel() for name in FLOAT_FIELDS])
+    shapes = tuple([a.shape for a in _ALL_ARRAYS(fields)])
+    floats = np.concatenate([a.ravel() for a in _FLOAT_ARRAYS(fields)])
     positions = (floats != 0).nonzero()[0]  # as np.flatnonzero (NaN counts, -0.0 does not), faster
-    ints = np.concatenate([fields[name].ravel() for name in INT_FIELDS])
-    parts: list[bytes] = [
+    ints = np.concatenate([a.ravel() for a in _INT_ARRAYS(fields)])
+    # The digest is over the parts joined by NUL bytes; feeding them one by one to the hasher
+    # gives the same digest without building the joined copy.
+    digest = hashlib.blake2b(digest_size=16)
+    update = digest.update
+    for part in (
         state.prev_hash.encode(),
         state.world.content_hash.encode(),
         state.world.scenario.id.encode(),
@@ -52,26 +80,34 @@ def state_hash(state: MatchState) -> str:
         positions.astype("<i8", copy=False).tobytes(),
         floats[positions].astype("<f8", copy=False).tobytes(),
         ints.astype("<i8", copy=False).tobytes(),
-    ]
+    ):
+        update(part)
+        update(b"\x00")
     row = state.turn - 1
     if row >= 0:
         recorded = state.history.row(row)
         keys, names, fmt = _ROW_KEYS.get(tuple(recorded)) or _row_keys(recorded)
         values = [v for key in keys for v in recorded[key]]
-        parts.append(names)
-        parts.append(struct.pack(fmt % len(values), *values))
-    parts.append(
+        update(names)
+        update(b"\x00")
+        update(struct.pack(fmt % len(values), *values))
+        update(b"\x00")
+    # The last part is repr((modifiers, news, rejected, announcements, names)), written out
+    # piece by piece so the two tuples that rarely change come from the cache: a tuple's repr
+    # is "(" + its items' reprs joined by ", " + ")" (five items, so no trailing comma).
+    update(b"(")
+    update(
         repr(
-            (
-                [
-                    (e.event, e.target, e.indices, e.op, e.value, e.start, e.end)
-                    for e in state.modifiers
-                ],
-                [(n.turn, n.category, n.headline, n.event, n.seat) for n in state.news],
-                state.rejected,
-                state.announcements,
-                state.names,
-            )
+            [(e.event, e.target, e.indices, e.op, e.value, e.start, e.end) for e in state.modifiers]
         ).encode()
     )
-    return hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
+    update(b", ")
+    update(repr([(n.turn, n.category, n.headline, n.event, n.seat) for n in state.news]).encode())
+    update(b", ")
+    update(repr(state.rejected).encode())
+    update(b", ")
+    update(_cached_repr(state.announcements))
+    update(b", ")
+    update(_cached_repr(state.names))
+    update(b")")
+    return digest.hexdigest()
