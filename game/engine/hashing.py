@@ -67,11 +67,7 @@ def state_hash(state: MatchState) -> str:
     floats = np.concatenate([a.ravel() for a in _FLOAT_ARRAYS(fields)])
     positions = (floats != 0).nonzero()[0]  # as np.flatnonzero (NaN counts, -0.0 does not), faster
     ints = np.concatenate([a.ravel() for a in _INT_ARRAYS(fields)])
-    # The digest is over the parts joined by NUL bytes; feeding them one by one to the hasher
-    # gives the same digest without building the joined copy.
-    digest = hashlib.blake2b(digest_size=16)
-    update = digest.update
-    for part in (
+    parts: list[bytes] = [
         state.prev_hash.encode(),
         state.world.content_hash.encode(),
         state.world.scenario.id.encode(),
@@ -80,34 +76,30 @@ def state_hash(state: MatchState) -> str:
         positions.astype("<i8", copy=False).tobytes(),
         floats[positions].astype("<f8", copy=False).tobytes(),
         ints.astype("<i8", copy=False).tobytes(),
-    ):
-        update(part)
-        update(b"\x00")
+    ]
     row = state.turn - 1
     if row >= 0:
         recorded = state.history.row(row)
         keys, names, fmt = _ROW_KEYS.get(tuple(recorded)) or _row_keys(recorded)
         values = [v for key in keys for v in recorded[key]]
-        update(names)
-        update(b"\x00")
-        update(struct.pack(fmt % len(values), *values))
-        update(b"\x00")
+        parts.append(names)
+        parts.append(struct.pack(fmt % len(values), *values))
     # The last part is repr((modifiers, news, rejected, announcements, names)), written out
     # piece by piece so the two tuples that rarely change come from the cache: a tuple's repr
     # is "(" + its items' reprs joined by ", " + ")" (five items, so no trailing comma).
-    update(b"(")
-    update(
-        repr(
-            [(e.event, e.target, e.indices, e.op, e.value, e.start, e.end) for e in state.modifiers]
-        ).encode()
+    modifiers = [
+        (e.event, e.target, e.indices, e.op, e.value, e.start, e.end) for e in state.modifiers
+    ]
+    news = [(n.turn, n.category, n.headline, n.event, n.seat) for n in state.news]
+    parts.append(
+        b"".join(
+            (
+                f"({modifiers!r}, {news!r}, {state.rejected!r}, ".encode(),
+                _cached_repr(state.announcements),
+                b", ",
+                _cached_repr(state.names),
+                b")",
+            )
+        )
     )
-    update(b", ")
-    update(repr([(n.turn, n.category, n.headline, n.event, n.seat) for n in state.news]).encode())
-    update(b", ")
-    update(repr(state.rejected).encode())
-    update(b", ")
-    update(_cached_repr(state.announcements))
-    update(b", ")
-    update(_cached_repr(state.names))
-    update(b")")
-    return digest.hexdigest()
+    return hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
