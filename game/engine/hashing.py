@@ -15,7 +15,7 @@ import struct
 
 import numpy as np
 
-from game.engine.state import ARRAY_FIELDS, FLOAT_FIELDS, INT_FIELDS, MatchState
+from game.engine.state import ARRAY_FIELDS, FLOAT_FIELDS, INT_FIELDS, ActiveEffect, MatchState
 
 # The state's arrays in hashing order, fetched from its __dict__ in one call each.
 _ALL_ARRAYS = operator.itemgetter(*ARRAY_FIELDS)
@@ -60,6 +60,23 @@ def _cached_repr(obj: tuple[object, ...]) -> bytes:
     return text
 
 
+_EFFECT_REPRS: dict[int, tuple[ActiveEffect, str]] = {}
+"""Each effect in force's hashed repr, by identity (kept alive while cached): an effect stays
+in the state, the very same object, for several quarters, and float reprs are slow."""
+_EFFECT_REPRS_SIZE = 256
+
+
+def _effect_repr(e: ActiveEffect) -> str:
+    hit = _EFFECT_REPRS.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    text = repr((e.event, e.target, e.indices, e.op, e.value, e.start, e.end))
+    if len(_EFFECT_REPRS) >= _EFFECT_REPRS_SIZE:
+        _EFFECT_REPRS.clear()
+    _EFFECT_REPRS[id(e)] = (e, text)
+    return text
+
+
 def state_hash(state: MatchState) -> str:
     """Hex digest over every field that changes during a match, in a fixed order."""
     fields = state.__dict__
@@ -87,14 +104,13 @@ def state_hash(state: MatchState) -> str:
     # The last part is repr((modifiers, news, rejected, announcements, names)), written out
     # piece by piece so the two tuples that rarely change come from the cache: a tuple's repr
     # is "(" + its items' reprs joined by ", " + ")" (five items, so no trailing comma).
-    modifiers = [
-        (e.event, e.target, e.indices, e.op, e.value, e.start, e.end) for e in state.modifiers
-    ]
+    # repr of the list of the effects' tuples: "[" + their reprs joined by ", " + "]"
+    modifiers = "[" + ", ".join([_effect_repr(e) for e in state.modifiers]) + "]"
     news = [(n.turn, n.category, n.headline, n.event, n.seat) for n in state.news]
     parts.append(
         b"".join(
             (
-                f"({modifiers!r}, {news!r}, {state.rejected!r}, ".encode(),
+                f"({modifiers}, {news!r}, {state.rejected!r}, ".encode(),
                 _cached_repr(state.announcements),
                 b", ",
                 _cached_repr(state.names),
