@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import operator
 import struct
+from collections.abc import Callable
+from itertools import chain
+from typing import Any
 
 import numpy as np
 
@@ -31,13 +34,24 @@ def _header(shapes: tuple[tuple[int, ...], ...]) -> bytes:
     return tag
 
 
-_ROW_KEYS: dict[tuple[str, ...], tuple[tuple[str, ...], bytes, str]] = {}
+_ROW_KEYS: dict[tuple[str, ...], tuple[Callable[[Any], tuple[Any, ...]], bytes]] = {}
 
 
-def _row_keys(recorded: dict[str, tuple[float, ...]]) -> tuple[tuple[str, ...], bytes, str]:
-    """A history row's series in sorted order, and their names as hashed (computed once)."""
+def _series_getter(keys: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """``row -> tuple(row[k] for k in keys)`` (itemgetter of one key returns a bare value)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda row: (row[key],)
+    return operator.itemgetter(*keys)
+
+
+def _row_keys(
+    recorded: dict[str, tuple[float, ...]],
+) -> tuple[Callable[[Any], tuple[Any, ...]], bytes]:
+    """A getter of a history row's series in sorted order, and their names as hashed (computed
+    once per set of series)."""
     keys = tuple(sorted(recorded))
-    entry = (keys, " ".join(keys).encode(), "<%dd")
+    entry = (_series_getter(keys), " ".join(keys).encode())
     _ROW_KEYS[tuple(recorded)] = entry
     return entry
 
@@ -97,10 +111,10 @@ def state_hash(state: MatchState) -> str:
     row = state.turn - 1
     if row >= 0:
         recorded = state.history.row(row)
-        keys, names, fmt = _ROW_KEYS.get(tuple(recorded)) or _row_keys(recorded)
-        values = [v for key in keys for v in recorded[key]]
+        series, names = _ROW_KEYS.get(tuple(recorded)) or _row_keys(recorded)
+        values = list(chain.from_iterable(series(recorded)))  # series by series, in sorted order
         parts.append(names)
-        parts.append(struct.pack(fmt % len(values), *values))
+        parts.append(struct.pack(f"<{len(values)}d", *values))
     # The last part is repr((modifiers, news, rejected, announcements, names)), written out
     # piece by piece so the two tuples that rarely change come from the cache: a tuple's repr
     # is "(" + its items' reprs joined by ", " + ")" (five items, so no trailing comma).
