@@ -65,7 +65,7 @@ def step(
     record.run(s, q)  # 11
 
     turn = s.turn
-    all_out = bool((s.status != ACTIVE).all())
+    all_out = ACTIVE not in s.status.tolist()  # nobody still active (plain ints: faster)
     over = all_out or turn + 1 >= s.world.scenario.quarters
     announcements = (s.announcements + tuple(q.announcements))[-MAX_ANNOUNCEMENTS:]
     new = evolve(
