@@ -14,6 +14,7 @@ import numpy as np
 from game.engine.quarter import Quarter, row_sum
 from game.engine.report import RegionCapacity
 from game.engine.state import MatchState, construct
+from game.engine.tables import World
 
 REPUTATION_RECOVERY = 0.06
 """Share of the gap to a perfect reputation closed in a quarter of full service."""
@@ -71,7 +72,7 @@ def run(state: MatchState, q: Quarter) -> None:
     price = state.service_price.tolist()
     log_price = np.log([x / p_ref for x in price]).tolist()
     reputation = state.reputation.tolist()
-    brand = world.ind_brand.tolist()
+    brand, sensitivity, quality_growth = _static(world)
     a_q, a_r, a_p = market.appeal_quality, market.appeal_reputation, market.appeal_price
     appeal = [a_q * logs[i] + a_r * reputation[i] - a_p * log_price[i] + brand[i] for i in seats]
     if world.scenario.catch_up and state.turn > 0 and active.count(True) >= 2:
@@ -94,8 +95,6 @@ def run(state: MatchState, q: Quarter) -> None:
     edge_share, edge_cost = fx.offload_share.tolist(), fx.offload_cost.tolist()
     efficiency = fx.efficiency.tolist()
     inference = q.inference
-    sensitivity = world.ind_outage_sensitivity.tolist()
-    growth = world.ind_quality_growth.tolist()
     fx_quality = fx.quality.tolist()
     gain = market.training_gain
     drift = 1.0 - market.frontier_drift
@@ -126,14 +125,17 @@ def run(state: MatchState, q: Quarter) -> None:
         r = r - REPUTATION_LOSS * unserved * sensitivity[i] * r * on
         reputation[i] = 0.0 if r < 0.0 else (1.0 if r > 1.0 else r)
         if active[i]:
-            quality[i] = quality[i] * drift + gain * fx_quality[i] * growth[i] * logs[n + i]
+            quality[i] = quality[i] * drift + gain * fx_quality[i] * quality_growth[i] * logs[n + i]
     q.share = share
     q.demand = demand
     q.served = served
     q.offload_cost = offload
     q.revenue = revenue
-    state.reputation[...] = reputation
-    state.quality[...] = quality
+    # Item by item: for a handful of players this beats converting the list to an array.
+    state_reputation, state_quality = state.reputation, state.quality
+    for i in seats:
+        state_reputation[i] = reputation[i]
+        state_quality[i] = quality[i]
 
     # The waterfall's last step: how much of the owned capacity customers actually used.
     waterfall: list[tuple[RegionCapacity, ...]] = []
@@ -162,6 +164,21 @@ def run(state: MatchState, q: Quarter) -> None:
             )
         )
     q.waterfall = waterfall
+
+
+def _static(world: World) -> tuple[list[float], list[float], list[float]]:
+    """The industries' brand appeal, outage sensitivity and quality growth as plain floats
+    (fixed for a world, so converted once)."""
+    cache = world.derived_cache.setdefault("customers", {})
+    tables = cache.get("industries")
+    if tables is None:
+        tables = (
+            world.ind_brand.tolist(),
+            world.ind_outage_sensitivity.tolist(),
+            world.ind_quality_growth.tolist(),
+        )
+        cache["industries"] = tables
+    return tables
 
 
 def _min(a: float, b: float) -> float:

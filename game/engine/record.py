@@ -10,7 +10,7 @@ from game.engine.deliveries import shift
 from game.engine.history import History
 from game.engine.quarter import Quarter
 from game.engine.scoring import enterprise_value
-from game.engine.state import MatchState, NewsItem
+from game.engine.state import MatchState, NewsItem, construct
 from game.engine.summing import add_up
 
 PRICE_NEWS_THRESHOLD = 15.0
@@ -84,20 +84,26 @@ def run(state: MatchState, q: Quarter) -> None:
     q.history_row = row
 
     # Spend with each provider over the last four quarters decides reserved priority.
-    shift(state.spend)
-    state.spend[:, :, -1] = state.reserved_pay[:, :, 0] + q.spot_won * state.spot_price[None, :]
+    spend = state.spend
+    shift(spend)
+    # reserved_pay[:, :, 0] + spot_won * spot_price, written straight into the last slot
+    np.add(state.reserved_pay[:, :, 0], q.spot_won * state.spot_price, out=spend[:, :, -1])
     shift(state.reserved_qty)
     shift(state.reserved_pay)
     shift(state.dc_pay)
 
     for result in q.spot_results:
-        if abs(result.change_pct) >= PRICE_NEWS_THRESHOLD:
+        change = result.change_pct
+        if abs(change) >= PRICE_NEWS_THRESHOLD:
             q.news.append(
-                NewsItem(
-                    t,
-                    "price",
-                    f"{result.name} spot ${result.price:.2f}M ({result.change_pct:+.0f}%)",
-                    "",
+                construct(
+                    NewsItem,
+                    turn=t,
+                    category="price",
+                    headline=f"{result.name} spot ${result.price:.2f}M ({change:+.0f}%)",
+                    text="",
+                    event=None,
+                    seat=None,
                     cause=result,
                 )
             )

@@ -12,6 +12,7 @@ works on private copies and returns a new state, so a state can be kept, compare
 from __future__ import annotations
 
 import dataclasses
+import operator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -189,9 +190,8 @@ class MatchState:
 
     def frozen(self) -> MatchState:
         """Lock every array of this state (in place) and return it."""
-        fields = self.__dict__
-        for name in ARRAY_FIELDS:
-            fields[name].setflags(write=False)
+        for a in _arrays_of(self.__dict__):
+            a.setflags(write=False)
         return self
 
 
@@ -221,6 +221,8 @@ ARRAY_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(MatchState) if f.type in ("FloatArray", "IntArray")
 )
 """Names of the array fields, in declaration order (the hashing order)."""
+_arrays_of = operator.itemgetter(*ARRAY_FIELDS)
+"""``fields -> (every array field's value, in ARRAY_FIELDS order)`` from a state's __dict__."""
 FLOAT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(MatchState) if f.type == "FloatArray"
 )

@@ -65,7 +65,7 @@ def step(
     record.run(s, q)  # 11
 
     turn = s.turn
-    all_out = bool((s.status != ACTIVE).all())
+    all_out = ACTIVE not in s.status.tolist()  # nobody still active (plain ints: faster)
     over = all_out or turn + 1 >= s.world.scenario.quarters
     announcements = (s.announcements + tuple(q.announcements))[-MAX_ANNOUNCEMENTS:]
     new = evolve(
@@ -76,7 +76,7 @@ def step(
         grid_queue=np.array(q.grid_queue_rows, dtype=np.float64).reshape(-1, 4),
         modifiers=tuple(e for e in q.effects if e.end > turn + 1),
         news=tuple(q.news),
-        rejected=tuple(tuple(r) for r in q.rejected),
+        rejected=tuple(map(tuple, q.rejected)),
         announcements=announcements,
         spot_inputs=tuple(q.spot_inputs),
         prev_hash=s.last_hash,
@@ -105,39 +105,86 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
     debt = state.debt.tolist()
     reputation = state.reputation.tolist()
     quality = state.quality.tolist()
-    costs = list(q.costs.items())
+    # Each seat's bills: the cost table transposed once (seat by seat, in category order).
+    cost_names = tuple(q.costs)
+    bills = list(zip(*q.costs.values(), strict=True))
+    # One column per field, zipped seat by seat (each list looked up once, not once a seat).
     players = tuple(
-        construct(
-            PlayerQuarter,
-            seat=seat,
-            status="active" if status[seat] == ACTIVE else "bankrupt",
-            reserved=q.reserved_total[seat],
-            spot=q.spot_total[seat],
-            owned=q.owned_total[seat],
-            capacity=q.capacity[seat],
-            training=q.training[seat],
-            inference=q.inference[seat],
-            demand=q.demand[seat],
-            served=q.served[seat],
-            revenue=q.revenue[seat],
-            costs={k: v[seat] for k, v in costs},
-            cash=cash[seat],
-            debt=debt[seat],
-            reputation=reputation[seat],
-            quality=quality[seat],
-            market_share=q.share[seat],
-            waterfall=q.waterfall[seat],
-        )
-        for seat in range(state.n_players)
+        [
+            construct(
+                PlayerQuarter,
+                seat=seat,
+                status="active" if seat_status == ACTIVE else "bankrupt",
+                reserved=reserved,
+                spot=spot,
+                owned=owned,
+                capacity=capacity,
+                training=training,
+                inference=inference,
+                demand=demand,
+                served=served,
+                revenue=revenue,
+                costs=dict(zip(cost_names, seat_bills, strict=True)),
+                cash=seat_cash,
+                debt=seat_debt,
+                reputation=seat_reputation,
+                quality=seat_quality,
+                market_share=share,
+                waterfall=waterfall,
+            )
+            for (
+                seat,
+                seat_status,
+                reserved,
+                spot,
+                owned,
+                capacity,
+                training,
+                inference,
+                demand,
+                served,
+                revenue,
+                seat_bills,
+                seat_cash,
+                seat_debt,
+                seat_reputation,
+                seat_quality,
+                share,
+                waterfall,
+            ) in zip(
+                range(state.n_players),
+                status,
+                q.reserved_total,
+                q.spot_total,
+                q.owned_total,
+                q.capacity,
+                q.training,
+                q.inference,
+                q.demand,
+                q.served,
+                q.revenue,
+                bills,
+                cash,
+                debt,
+                reputation,
+                quality,
+                q.share,
+                q.waterfall,
+                strict=True,
+            )
+        ]
     )
-    return QuarterReport(
+    event_ids = state.world.event_ids
+    # news and rejected are already frozen in the new state (same items, same order).
+    return construct(
+        QuarterReport,
         turn=q.turn,
         label=state.world.quarter_label(q.turn),
-        submitted=tuple(tuple(x) for x in q.submitted),
-        applied=tuple(tuple(x) for x in q.applied),
-        rejected=tuple(tuple(x) for x in q.rejected),
-        events=tuple(state.world.event_ids[e] for e in q.events_started),
-        news=tuple(q.news),
+        submitted=tuple(map(tuple, q.submitted)),
+        applied=tuple(map(tuple, q.applied)),
+        rejected=state.rejected,
+        events=tuple([event_ids[e] for e in q.events_started]),
+        news=state.news,
         spot=tuple(q.spot_results),
         reserved=tuple(q.reserved_fills),
         players=players,
@@ -145,5 +192,5 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
         state_hash=digest,
         over=state.over,
         bankruptcies=tuple(q.bankruptcies),
-        injected=tuple(state.world.event_ids[e] for e in q.injected),
+        injected=tuple([event_ids[e] for e in q.injected]),
     )
