@@ -1,13 +1,12 @@
-"""What a bot may see (DESIGN §7): its own full state, the public market, rivals' public figures.
+"""``observe(state, seat)``: the observation of one seat, built fast and bit for bit.
 
-Never rivals' cash, contracts or research, never the world stream. Built-in rivals and
-external bots receive exactly the same :class:`Observation`; :meth:`Observation.to_dict` is its
-JSON form in the bot protocol.
+The types (what a bot may see, and their JSON form) live in :mod:`game.engine.views`; this
+module builds them from a match state and re-exports them, so ``from game.engine.observation
+import Observation`` keeps working.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,301 +16,35 @@ from typing import Any, TypeVar
 import numpy as np
 
 from game.engine.modifiers import Modifiers, in_force
-from game.engine.state import ACTIVE, ActiveEffect, MatchState, NewsItem, construct
+from game.engine.state import ACTIVE, ActiveEffect, MatchState, NewsItem
 from game.engine.tables import HORIZON, TERMS, World
 from game.engine.validate import export_banned, sku_output
+from game.engine.views import (
+    _CACHE_LIMIT,
+    SCHEDULE,
+    ChipView,
+    Observation,
+    ProviderView,
+    RegionHoldings,
+    RegionView,
+    RivalView,
+    SelfView,
+    TechView,
+    _new,
+)
 
-_T = TypeVar("_T")
-
-SCHEDULE = 12
-"""Quarters of a player's own reserved schedule and pipelines shown in its observation."""
-
-
-@dataclass(frozen=True)
-class ProviderView:
-    """A cloud provider as the market sees it."""
-
-    id: str
-    name: str
-    kind: str
-    sovereign: bool
-    spot_price: float
-    """Last quarter's clearing price, $M per kGPU-quarter."""
-    spot_floor: float
-    list_price: float
-    reserved_price: dict[int, float]
-    """Price per kGPU-quarter for a contract signed now, by term (4, 8, 12)."""
-    reserved_free: float
-    """kGPU the provider could still sign for next quarter (an estimate: others bid too)."""
-    capacity: float
-    """Announced capacity last quarter, kGPU."""
-
-
-@dataclass(frozen=True)
-class ChipView:
-    id: str
-    name: str
-    vendor: str
-    generation: int
-    perf: float
-    power_kw: float
-    price: float
-    """$M per thousand units, this quarter."""
-    lead_quarters: int
-    """Quarters until an order placed now arrives (from the vendor's current backlog)."""
-    available: bool
-    custom: bool
-    export_controlled: bool
-
-
-@dataclass(frozen=True)
-class RegionView:
-    id: str
-    name: str
-    power_price: float
-    grid_wait_quarters: int
-    build_cost_per_mw: float
-    build_quarters: int
-    fabric_price: float
-    fabric_lead_quarters: int
-    ports_per_unit: float
-    export_banned: bool
-    sovereign: bool
-
-
-@dataclass(frozen=True)
-class TechView:
-    id: str
-    name: str
-    cost: float
-    min_quarters: int
-    prerequisites: tuple[str, ...]
-    slip_risk: float
-    spent: float
-    """Your spending on it so far, $M."""
-    quarters_funded: int
-    funding: float
-    """Your standing funding per quarter, $M."""
-    done: bool
-    slipped: bool
-
-
-@dataclass(frozen=True)
-class RivalView:
-    """What everyone knows about another player."""
-
-    seat: int
-    name: str
-    industry: str
-    status: str
-    market_share: float
-    reputation: float
-    quality_tier: int
-    """1 (behind) to 5 (frontier), bucketed so exact quality stays private."""
-    service_price: float
-    announcements: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RegionHoldings:
-    """Your infrastructure in one region (arrays cover the next quarters, index 0 = now)."""
-
-    region: str
-    chips_perf: float
-    fabric_units: float
-    datacenter_mw: float
-    grid_mw: float
-    queued_mw: float
-    chips_arriving: tuple[float, ...]
-    fabric_arriving: tuple[float, ...]
-    datacenter_arriving: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class SelfView:
-    """The observing player's own full state.
-
-    Region arrays follow ``Observation.regions`` order, technology arrays follow
-    ``tech_ids``; :attr:`holdings` and :attr:`research` give the same data as objects.
-    Arrays are read-only.
-    """
-
-    seat: int
-    name: str
-    industry: str
-    status: str
-    cash: float
-    debt: float
-    credit_limit: float
-    reputation: float
-    quality: float
-    service_price: float
-    training_share: float
-    reserved_schedule: dict[str, np.ndarray]
-    """kGPU of reserved capacity per provider for each of the next quarters (index 0 = now)."""
-    reserved_payments: np.ndarray
-    region_ids: tuple[str, ...]
-    chips_perf: np.ndarray
-    """(R,) installed accelerators, H-class equivalents."""
-    fabric_units: np.ndarray
-    datacenter_mw: np.ndarray
-    grid_mw: np.ndarray
-    queued_mw: np.ndarray
-    """(R,) MW still waiting in the grid queue."""
-    chips_arriving: np.ndarray
-    """(R, 12) accelerators (H-equivalents) arriving in each coming quarter."""
-    fabric_arriving: np.ndarray
-    datacenter_arriving: np.ndarray
-    tech_ids: tuple[str, ...]
-    research_spent: np.ndarray
-    research_funding: np.ndarray
-    research_done: np.ndarray
-    research_slipped: np.ndarray
-    last: dict[str, float]
-    """Last quarter's figures: capacity, reserved, spot, owned, demand, served, revenue, ..."""
-    sovereign_only: bool
-    _tech_static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...] = ()
-    _tech_extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-
-    @cached_property
-    def holdings(self) -> tuple[RegionHoldings, ...]:
-        """Your infrastructure, region by region."""
-        return tuple(
-            construct(
-                RegionHoldings,
-                region=rid,
-                chips_perf=float(self.chips_perf[r]),
-                fabric_units=float(self.fabric_units[r]),
-                datacenter_mw=float(self.datacenter_mw[r]),
-                grid_mw=float(self.grid_mw[r]),
-                queued_mw=float(self.queued_mw[r]),
-                chips_arriving=tuple(self.chips_arriving[r].tolist()),
-                fabric_arriving=tuple(self.fabric_arriving[r].tolist()),
-                datacenter_arriving=tuple(self.datacenter_arriving[r].tolist()),
-            )
-            for r, rid in enumerate(self.region_ids)
-        )
-
-    @cached_property
-    def research(self) -> tuple[TechView, ...]:
-        """Every programme with your progress on it."""
-        assert self._tech_extra is not None
-        arrays = (
-            *self._tech_extra,
-            self.research_spent,
-            self.research_funding,
-            self.research_done,
-            self.research_slipped,
-        )
-        # Programmes read the same from quarter to quarter while none of them moves (and often
-        # the same for several seats), and building their views costs more than comparing: the
-        # views are kept by the exact bytes of the figures they show and the programmes' fixed
-        # figures (which the entry keeps alive, so their id stays theirs).
-        key = (id(self._tech_static), *[(a.dtype, a.shape, a.tobytes()) for a in arrays])
-        found = _RESEARCH_VIEWS.get(key)
-        if found is not None:
-            return found[1]
-        extra_cost, extra_quarters, quarters, spent, funding, done, slipped = (
-            a.tolist() for a in arrays
-        )
-        views = tuple(
-            [
-                _new(
-                    TechView,
-                    {
-                        "id": tid,
-                        "name": name,
-                        "cost": cost + extra_cost[i],
-                        "min_quarters": min_q + extra_quarters[i],
-                        "prerequisites": prereqs,
-                        "slip_risk": slip,
-                        "spent": spent[i],
-                        "quarters_funded": quarters[i],
-                        "funding": funding[i],
-                        "done": done[i],
-                        "slipped": slipped[i],
-                    },
-                )
-                for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
-            ]
-        )
-        if len(_RESEARCH_VIEWS) >= _CACHE_LIMIT:
-            _RESEARCH_VIEWS.clear()
-        _RESEARCH_VIEWS[key] = (self._tech_static, views)
-        return views
-
-
-_RESEARCH_VIEWS: dict[tuple[Any, ...], tuple[Any, tuple[TechView, ...]]] = {}
-"""Programme views by the figures they show (see :attr:`SelfView.research`)."""
-
-
-@dataclass(frozen=True)
-class Observation:
-    """Everything one seat may know at the start of a quarter."""
-
-    turn: int
-    quarters: int
-    label: str
-    seat: int
-    scenario: str
-    mechanics: tuple[str, ...]
-    me: SelfView
-    providers: tuple[ProviderView, ...]
-    chips: tuple[ChipView, ...]
-    regions: tuple[RegionView, ...]
-    rivals: tuple[RivalView, ...]
-    market_demand: float
-    """Last quarter's whole-market demand, kGPU (NaN before the first quarter)."""
-    spot_history: dict[str, tuple[float, ...]]
-    news: tuple[NewsItem, ...]
-    rejected: tuple[tuple[str, str, str], ...]
-    """Your actions rejected last quarter: (type, reason code, message)."""
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled and copied with every field worked out (see :func:`observe`)."""
-        return _resolved(self)
-
-    def provider(self, provider_id: str) -> ProviderView:
-        return next(p for p in self.providers if p.id == provider_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (NaN becomes null; arrays become lists)."""
-        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        me = {
-            f.name: getattr(self.me, f.name)
-            for f in dataclasses.fields(self.me)
-            if not f.name.startswith("_")
-        }
-        me["holdings"] = [dataclasses.asdict(h) for h in self.me.holdings]
-        me["research"] = [dataclasses.asdict(t) for t in self.me.research]
-        data["me"] = me
-        return _jsonable(data)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, NewsItem):
-        return {
-            "turn": value.turn,
-            "category": value.category,
-            "headline": value.headline,
-            "explain": value.explain,
-            "event": value.event,
-            "seat": value.seat,
-        }
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _jsonable({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, np.generic):
-        return _jsonable(value.item())
-    return value
-
+__all__ = [
+    "SCHEDULE",
+    "ChipView",
+    "Observation",
+    "ProviderView",
+    "RegionHoldings",
+    "RegionView",
+    "RivalView",
+    "SelfView",
+    "TechView",
+    "observe",
+]
 
 # --------------------------------------------------------------------------- building them
 #
@@ -332,18 +65,6 @@ def _jsonable(value: Any) -> Any:
 # - records are made from a prepared dict (:func:`_new`) rather than through ``__init__``;
 # - figures are read from numpy once (``tolist``) and handled as plain Python numbers, with the
 #   same arithmetic in the same order as before.
-
-
-def _new(cls: type[_T], fields: dict[str, Any]) -> _T:
-    """An instance of the frozen dataclass ``cls`` whose attributes are the dict ``fields``.
-
-    Like :func:`~game.engine.state.construct`, without running ``__init__`` (which sets every
-    field through ``object.__setattr__``), and without unpacking keywords: the dict becomes the
-    instance's ``__dict__`` as it is, so the caller passes a fresh dict in field order.
-    """
-    obj = _object_new(cls)
-    _object_setattr(obj, "__dict__", fields)
-    return obj
 
 
 _object_new = object.__new__
@@ -368,9 +89,6 @@ _LAST_KEYS = (
     "share",
     "enterprise_value",
 )
-
-_CACHE_LIMIT = 256
-"""Most entries any of the caches below keeps (a handful are ever in use at once)."""
 
 
 class _WorldFigures:
@@ -1016,14 +734,6 @@ class _Deferred:
             return self
         value = obs.__dict__[self._name] = self._compute(obs, obs.__dict__["_public"])
         return value
-
-
-def _resolved(obs: Observation) -> dict[str, Any]:
-    """The observation's attributes with every field worked out and without its ``_public``
-    source: what pickling and copying keep."""
-    for f in dataclasses.fields(obs):
-        getattr(obs, f.name)
-    return {k: v for k, v in obs.__dict__.items() if k != "_public"}
 
 
 def _rivals_of(obs: Observation, public: _Public) -> tuple[RivalView, ...]:
