@@ -227,8 +227,8 @@ def run(state: MatchState, q: Quarter) -> None:
     dc_mw = _totals(state.dc_mw.tolist())
     chips = _totals(state.chips_perf.tolist())
     revenue = _floats(q.revenue, n)
-    sublease_income = _floats(q.sublease_income, n)
-    spot_bill = _floats(q.spot_bill, n)
+    sublease_income = q.sublease_income
+    spot_bill = q.spot_bill
     offload = _floats(q.offload_cost, n)
     if mods.has("finance.opex"):
         opex = _floats(mods.apply("finance.opex", world.ind_operating_cost), n)

@@ -38,8 +38,8 @@ def run(state: MatchState, q: Quarter) -> None:
     installed_all = state.chips_perf.tolist()
     fabric_all = state.fabric_units.tolist()
     dc_all = state.dc_mw.tolist()
-    received_all = q.reserved_received.tolist()
-    won_all = q.spot_won.tolist()
+    received_all = q.reserved_received
+    won_all = q.spot_won
     share = state.training_share.tolist()
     region_ids = world.region_ids
     n_regions = len(region_ids)

@@ -86,12 +86,15 @@ class Quarter:
     fabric_output: FloatArray = field(default_factory=_empty)
     # markets
     reserved_fills: list[ReservedFill] = field(default_factory=list)
-    reserved_received: FloatArray = field(default_factory=_empty)
+    # (plain floats: the phases that read them work on lists, an array would be converted back)
+    reserved_received: list[list[float]] = field(default_factory=list)
     """(N, P) reserved kGPU actually delivered this quarter after outages."""
-    spot_won: FloatArray = field(default_factory=_empty)
+    spot_won: list[list[float]] = field(default_factory=list)
     """(N, P) spot kGPU won."""
-    spot_bill: FloatArray = field(default_factory=_empty)
-    sublease_income: FloatArray = field(default_factory=_empty)
+    spot_bill: list[float] = field(default_factory=list)
+    """(N,) what each player pays for the spot capacity it won."""
+    sublease_income: list[float] = field(default_factory=list)
+    """(N,) what each player earns from the capacity it sublet."""
     spot_results: list[SpotResult] = field(default_factory=list)
     spot_inputs: list[SpotInputs] = field(default_factory=list)
     # operations (per-player figures as plain floats: the axes are tiny)

@@ -63,7 +63,6 @@ def run(state: MatchState, q: Quarter) -> None:
             ratios[p] = served / (1e-12 if total < 1e-12 else total)
             cut_any = cut_any or ratios[p] < 1.0
         reserved_out[p] = served
-    due_now = state.reserved_qty[:, :, 0] if due_all else np.array(due)
     if sublet_any:
         hedge = q.fx.hedge.tolist()
         sublet = [[0.0] * n_prov for _ in range(n)]
@@ -79,14 +78,17 @@ def run(state: MatchState, q: Quarter) -> None:
                 left -= cut
                 received[seat][p] = got - cut
             reserved_out[p] = left
-        q.reserved_received = np.array(received)
+        q.reserved_received = received
     elif not cut_any and math.isfinite(grand_total) and all(map(_plain, q.fx.hedge.tolist())):
         # The usual quarter: nobody was cut, every ratio is 1.0 and each player gets what is
         # due, d * 1.0 + d * 0.0 * h == d exactly (d finite, h finite and not negative).
-        q.reserved_received = due_now.copy()
-    else:  # the same arithmetic as above on whole arrays (a few numpy calls beat 28 steps)
-        kept = np.array(ratios)
-        q.reserved_received = due_now * kept + due_now * (1.0 - kept) * q.fx.hedge[:, None]
+        # (``due`` is this phase's own copy, fresh from tolist, so it is handed on as is.)
+        q.reserved_received = due
+    else:  # the same arithmetic as the sublet case above, with nothing sublet
+        q.reserved_received = [
+            [d * ratio + d * (1.0 - ratio) * h for d, ratio in zip(row, ratios, strict=True)]
+            for row, h in zip(due, q.fx.hedge.tolist(), strict=True)
+        ]
 
     list_price = q.list_price.tolist()
     rolled = [roll < u for roll, u in zip(q.outage_roll.tolist(), unreliability)]
@@ -182,9 +184,9 @@ def run(state: MatchState, q: Quarter) -> None:
             if ratios[p] < 1.0:
                 q.news.append(_outage_news(state, ids[p], names[p], 1.0 - ratios[p]))
     state.spot_price[:] = prices
-    q.spot_won = np.array(won)
-    q.spot_bill = np.array(bill)
-    q.sublease_income = np.array(income)
+    q.spot_won = won
+    q.spot_bill = bill
+    q.sublease_income = income
 
 
 def _static(world: World) -> Any:
