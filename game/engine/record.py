@@ -9,7 +9,7 @@ import numpy as np
 from game.engine.deliveries import shift
 from game.engine.history import History
 from game.engine.quarter import Quarter
-from game.engine.scoring import enterprise_value
+from game.engine.scoring import enterprise_values
 from game.engine.state import MatchState, NewsItem, construct
 from game.engine.summing import add_up
 
@@ -70,7 +70,7 @@ def run(state: MatchState, q: Quarter) -> None:
         "reputation": tuple(state.reputation.tolist()),
         "quality": tuple(state.quality.tolist()),
         "service_price": tuple(state.service_price.tolist()),
-        "enterprise_value": tuple(enterprise_value(state, q.operating_profit).tolist()),
+        "enterprise_value": tuple(enterprise_values(state, q.operating_profit)),
     }
     # A player eliminated in an earlier quarter has no figures any more: NaN.
     gone = [s != 0 and b < t for s, b in zip(status, bankrupt_turn, strict=True)]

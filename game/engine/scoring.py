@@ -40,6 +40,13 @@ def enterprise_value(
     state: MatchState, operating_profit: FloatArray | Sequence[float] | None = None
 ) -> FloatArray:
     """(N,) enterprise value now; ``operating_profit`` adds the quarter being recorded."""
+    return np.array(enterprise_values(state, operating_profit))
+
+
+def enterprise_values(
+    state: MatchState, operating_profit: FloatArray | Sequence[float] | None = None
+) -> list[float]:
+    """:func:`enterprise_value` as plain floats (the engine's record phase wants a list)."""
     multiple = state.world.scenario.victory.earnings_multiple
     rows = state.history.rows()
     t = state.turn
@@ -58,7 +65,7 @@ def enterprise_value(
     cash = state.cash.tolist()
     debt = state.debt.tolist()
     reputation = state.reputation.tolist()
-    result = []
+    result: list[float] = []
     for i, (chips, network, facilities) in enumerate(state.assets_book.tolist()):
         assets = 0.0 + chips + network + facilities  # assets_book.sum(axis=1), in order
         e = total[i] / count
@@ -67,7 +74,7 @@ def enterprise_value(
         result.append(
             cash[i] - debt[i] + assets + multiple * max(e, 0.0) * (0.5 + 0.5 * reputation[i])
         )
-    return np.array(result)
+    return result
 
 
 def _finite(x: float) -> float:
