@@ -222,6 +222,10 @@ class Modifiers:
         arr = self._array("add", target)
         return 0.0 if arr is None else arr
 
+    def row(self, op: str, target: str) -> list[float] | None:
+        """The floats of ``op`` on ``target`` (None when no effect has it); do not modify."""
+        return self._rows.get((op, target))
+
     def mul_at(self, target: str, index: int) -> float:
         """Multiplier for one entity."""
         row = self._rows.get(("mul", target))

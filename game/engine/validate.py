@@ -105,11 +105,20 @@ def chip_lead(
 def sku_output(state: MatchState, mods: Modifiers) -> np.ndarray:
     """(K,) thousand units each SKU's vendor ships to everyone this quarter (read-only).
 
-    It depends only on the world and the effects in force, so it is kept with ``mods``."""
+    It depends only on the world and the vendors' and foundries' multipliers in force, so it
+    is kept with ``mods``, and with the world by those multipliers: effects change most
+    quarters in a busy match (a new ``mods``), seldom those on the chip supply."""
     cached: np.ndarray | None = mods.memo.get("sku_output")
     if cached is not None:
         return cached
     world = state.world
+    key = (_exact(mods.row("mul", "vendor.output")), _exact(mods.row("mul", "foundry.slots")))
+    kept = world.derived_cache.setdefault("validate.sku_output", {})
+    if key[0] is not None and key[1] is not None:
+        cached = kept.get(key)
+        if cached is not None:
+            mods.memo["sku_output"] = cached
+            return cached
     out = world.sku_output.copy()
     if len(world.vendor_ids):
         vend = np.asarray(mods.mul("vendor.output"), dtype=float) * np.ones(len(world.vendor_ids))
@@ -121,7 +130,24 @@ def sku_output(state: MatchState, mods: Modifiers) -> np.ndarray:
         out[custom] *= slots[world.sku_foundry[custom]]
     out.setflags(write=False)
     mods.memo["sku_output"] = out
+    if key[0] is not None and key[1] is not None:
+        if len(kept) > 256:
+            kept.clear()
+        kept[key] = out
     return out
+
+
+def _exact(row: list[float] | None) -> tuple[float, ...] | None:
+    """A dictionary key that tells ``row`` apart from every row giving other results.
+
+    Equal floats have the same bits, except zeros (0.0 == -0.0) and NaN (never equal): a row
+    holding one gives None (not kept). No row at all (no effect) is the empty tuple."""
+    if row is None:
+        return ()
+    for value in row:
+        if value != value or value == 0.0:
+            return None
+    return tuple(row)
 
 
 def fabric_lead(state: MatchState, mods: Modifiers, fabric: int, backlog: float) -> int:
