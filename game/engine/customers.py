@@ -92,10 +92,11 @@ def run(state: MatchState, q: Quarter) -> None:
     weights = [exps[i] if active[i] else 0.0 for i in seats]
     total = exps[n] + row_sum(weights)
 
-    edge_share, edge_cost = fx.offload_share.tolist(), fx.offload_cost.tolist()
-    efficiency = fx.efficiency.tolist()
+    fx_floats = fx.floats  # read-only lists, shared
+    edge_share, edge_cost = fx_floats["offload_share"], fx_floats["offload_cost"]
+    efficiency = fx_floats["efficiency"]
     inference = q.inference
-    fx_quality = fx.quality.tolist()
+    fx_quality = fx_floats["quality"]
     gain = market.training_gain
     drift = 1.0 - market.frontier_drift
     share: list[float] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -97,6 +98,26 @@ class TechEffects:
     hedge: FloatArray
     offload_share: FloatArray
     offload_cost: FloatArray
+
+    @cached_property
+    def floats(self) -> dict[str, list[float]]:
+        """The per-player figures as plain floats, by field name (read-only, shared).
+
+        The phases work on lists over the tiny player axis, and these effects are shared by
+        every quarter with the same research done: converted once rather than each quarter."""
+        return {
+            name: getattr(self, name).tolist()
+            for name in (
+                "efficiency",
+                "power",
+                "quality",
+                "spot_discount",
+                "ports",
+                "hedge",
+                "offload_share",
+                "offload_cost",
+            )
+        }
 
 
 def tech_effects(state: MatchState) -> TechEffects:

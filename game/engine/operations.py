@@ -33,8 +33,8 @@ def run(state: MatchState, q: Quarter) -> None:
     n = state.n_players
     ports = _ports(world)
     status = state.status.tolist()
-    fx_ports = q.fx.ports.tolist()
-    fx_power = q.fx.power.tolist()
+    fx_ports = q.fx.floats["ports"]
+    fx_power = q.fx.floats["power"]
     installed_all = state.chips_perf.tolist()
     fabric_all = state.fabric_units.tolist()
     dc_all = state.dc_mw.tolist()

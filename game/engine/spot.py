@@ -31,7 +31,7 @@ def run(state: MatchState, q: Quarter) -> None:
     n, n_prov = state.n_players, len(ids)
     # The axes are tiny (a handful of players and providers): plain floats beat numpy calls.
     status = state.status.tolist()
-    discount = q.fx.spot_discount.tolist()
+    discount = q.fx.floats["spot_discount"]
     floor, bg_shock, events = _modified(q, world, static)
     noise = np.exp(BACKGROUND_NOISE * q.background_noise).tolist()
     fee = world.scenario.market.sublease_fee
@@ -64,7 +64,7 @@ def run(state: MatchState, q: Quarter) -> None:
             cut_any = cut_any or ratios[p] < 1.0
         reserved_out[p] = served
     if sublet_any:
-        hedge = q.fx.hedge.tolist()
+        hedge = q.fx.floats["hedge"]
         sublet = [[0.0] * n_prov for _ in range(n)]
         received = [[0.0] * n_prov for _ in range(n)]
         for p in range(n_prov):
@@ -79,7 +79,7 @@ def run(state: MatchState, q: Quarter) -> None:
                 received[seat][p] = got - cut
             reserved_out[p] = left
         q.reserved_received = received
-    elif not cut_any and math.isfinite(grand_total) and all(map(_plain, q.fx.hedge.tolist())):
+    elif not cut_any and math.isfinite(grand_total) and all(map(_plain, q.fx.floats["hedge"])):
         # The usual quarter: nobody was cut, every ratio is 1.0 and each player gets what is
         # due, d * 1.0 + d * 0.0 * h == d exactly (d finite, h finite and not negative).
         # (``due`` is this phase's own copy, fresh from tolist, so it is handed on as is.)
@@ -87,7 +87,7 @@ def run(state: MatchState, q: Quarter) -> None:
     else:  # the same arithmetic as the sublet case above, with nothing sublet
         q.reserved_received = [
             [d * ratio + d * (1.0 - ratio) * h for d, ratio in zip(row, ratios, strict=True)]
-            for row, h in zip(due, q.fx.hedge.tolist(), strict=True)
+            for row, h in zip(due, q.fx.floats["hedge"], strict=True)
         ]
 
     list_price = q.list_price.tolist()
