@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from game.engine.modifiers import Modifiers, in_force
-from game.engine.state import ACTIVE, ActiveEffect, MatchState, NewsItem
+from game.engine.state import ACTIVE, ActiveEffect, MatchState, NewsItem, construct_from
 from game.engine.tables import HORIZON, TERMS, World
 from game.engine.validate import export_banned, sku_output
 from game.engine.views import (
@@ -30,7 +30,6 @@ from game.engine.views import (
     RivalView,
     SelfView,
     TechView,
-    _new,
 )
 
 __all__ = [
@@ -67,8 +66,6 @@ __all__ = [
 #   same arithmetic in the same order as before.
 
 
-_object_new = object.__new__
-_object_setattr = object.__setattr__
 _add = np.add.reduce
 """``ndarray.sum`` without its Python wrapper (the same reduction)."""
 
@@ -387,7 +384,7 @@ def _chip_views(
             fields = fields.copy()
             fields["lead_quarters"] = lead
             fields["available"] = available
-            view = made[lead, available] = _new(ChipView, fields)
+            view = made[lead, available] = construct_from(ChipView, fields)
         views.append(view)
     return tuple(views)
 
@@ -425,7 +422,7 @@ def _region_views(
             fields = fields.copy()
             fields["grid_wait_quarters"] = wait
             fields["fabric_lead_quarters"] = fabric_lead
-            view = made[wait, fabric_lead] = _new(RegionView, fields)
+            view = made[wait, fabric_lead] = construct_from(RegionView, fields)
         views.append(view)
     return tuple(views)
 
@@ -470,7 +467,7 @@ class _Public:
             announced.setdefault(seat, []).append(text)
         return tuple(
             [
-                _new(
+                construct_from(
                     RivalView,
                     {
                         "seat": seat,
@@ -558,7 +555,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         fields["reserved_price"] = prices.reserved_prices[p].copy()
         fields["reserved_free"] = float(max(pool - max(committed[p][start:stop]), 0.0))
         fields["capacity"] = capacity
-        providers.append(_new(ProviderView, fields))
+        providers.append(construct_from(ProviderView, fields))
 
     # ---- the grid queue, in queue order (as np.add.at would add it): everyone's MW per region
     # for the wait, and each seat's own MW still queued
@@ -611,7 +608,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     )
 
     done_turn = state.research_done
-    seats = _new(
+    seats = construct_from(
         _Seats,
         {
             "queued_mw": np.array(queued).reshape(n, static.n_regions),
@@ -647,7 +644,7 @@ def observe(state: MatchState, seat: int) -> Observation:
         last_figures = {k: row[k][seat] for k in _LAST_KEYS}
     else:
         last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
-    me = _new(
+    me = construct_from(
         SelfView,
         {
             "seat": seat,
@@ -693,7 +690,7 @@ def observe(state: MatchState, seat: int) -> Observation:
         },
     )
     private_news = seats.private_news.get(seat)
-    return _new(
+    return construct_from(
         Observation,
         {
             "turn": t,

@@ -217,6 +217,17 @@ def construct(cls: type[_T], **fields: Any) -> _T:
     return new
 
 
+def construct_from(cls: type[_T], fields: dict[str, Any]) -> _T:
+    """:func:`construct` taking the instance dict itself, without unpacking keywords.
+
+    ``fields`` becomes the instance's ``__dict__`` as it is, so the caller passes a fresh dict
+    with every field, in field order (the observation builder makes thousands a match).
+    """
+    new = object.__new__(cls)
+    object.__setattr__(new, "__dict__", fields)
+    return new
+
+
 ARRAY_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(MatchState) if f.type in ("FloatArray", "IntArray")
 )

@@ -12,13 +12,11 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-from game.engine.state import NewsItem, construct
-
-_T = TypeVar("_T")
+from game.engine.state import NewsItem, construct, construct_from
 
 SCHEDULE = 12
 """Quarters of a player's own reserved schedule and pipelines shown in its observation."""
@@ -216,7 +214,7 @@ class SelfView:
         )
         views = tuple(
             [
-                _new(
+                construct_from(
                     TechView,
                     {
                         "id": tid,
@@ -319,19 +317,3 @@ def _resolved(obs: Observation) -> dict[str, Any]:
     for f in dataclasses.fields(obs):
         getattr(obs, f.name)
     return {k: v for k, v in obs.__dict__.items() if k != "_public"}
-
-
-def _new(cls: type[_T], fields: dict[str, Any]) -> _T:
-    """An instance of the frozen dataclass ``cls`` whose attributes are the dict ``fields``.
-
-    Like :func:`~game.engine.state.construct`, without running ``__init__`` (which sets every
-    field through ``object.__setattr__``), and without unpacking keywords: the dict becomes the
-    instance's ``__dict__`` as it is, so the caller passes a fresh dict in field order.
-    """
-    obj = _object_new(cls)
-    _object_setattr(obj, "__dict__", fields)
-    return obj
-
-
-_object_new = object.__new__
-_object_setattr = object.__setattr__
