@@ -170,16 +170,14 @@ def run(state: MatchState, q: Quarter) -> None:
 def _static(world: World) -> tuple[list[float], list[float], list[float]]:
     """The industries' brand appeal, outage sensitivity and quality growth as plain floats
     (fixed for a world, so converted once)."""
-    cache = world.derived_cache.setdefault("customers", {})
-    tables = cache.get("industries")
-    if tables is None:
-        tables = (
-            world.ind_brand.tolist(),
-            world.ind_outage_sensitivity.tolist(),
-            world.ind_quality_growth.tolist(),
-        )
-        cache["industries"] = tables
-    return tables
+    return world.once(
+        "customers",
+        lambda w: (
+            w.ind_brand.tolist(),
+            w.ind_outage_sensitivity.tolist(),
+            w.ind_quality_growth.tolist(),
+        ),
+    )
 
 
 def _min(a: float, b: float) -> float:

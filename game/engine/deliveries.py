@@ -77,9 +77,7 @@ def run(state: MatchState, q: Quarter) -> None:
 
 def _restricted(world: World) -> tuple[np.ndarray, bool]:
     """(R,) regions closed to export-controlled chips by content alone, and whether any is."""
-    cache = world.derived_cache.setdefault("deliveries", {})
-    found: tuple[np.ndarray, bool] | None = cache.get("restricted")
-    if found is None:
-        banned = world.reg_export_restricted
-        found = cache["restricted"] = (banned, bool(banned.any()))
-    return found
+    return world.once(
+        "deliveries.restricted",
+        lambda w: (w.reg_export_restricted, bool(w.reg_export_restricted.any())),
+    )

@@ -141,31 +141,9 @@ class _Table:
 
 
 def _table(world: World) -> _Table:
-    """The events that can ever fire (kept with the world)."""
-    cache = world.derived_cache.setdefault("events", {})
-    table: _Table | None = cache.get("table")
-    if table is None:
-        # A world is built per match; the table depends only on these arrays, so matches of
-        # the same content share it (keyed by their bytes).
-        arrays = (
-            world.event_enabled,
-            world.event_min_turn,
-            world.event_max_turn,
-            world.event_cooldown,
-            world.event_once,
-            world.event_probability,
-        )
-        key = b"".join(repr((a.dtype.str, a.shape)).encode() + a.tobytes() for a in arrays)
-        table = _TABLES.get(key)
-        if table is None:
-            if len(_TABLES) > 64:
-                _TABLES.clear()
-            table = _TABLES[key] = _Table(world)
-        cache["table"] = table
-    return table
-
-
-_TABLES: dict[bytes, _Table] = {}
+    """The events that can ever fire (kept with the world, which every match on the same
+    content and scenario shares)."""
+    return world.once("events.table", _Table)
 
 
 _HEADLINES: dict[int, tuple[Event, str]] = {}

@@ -120,19 +120,22 @@ def _research_spend_arrays(state: MatchState, q: Quarter) -> FloatArray:
 
 def _tables(world: World) -> dict[str, Any]:
     """This world's static inputs of the phase as plain floats (computed once per world)."""
-    cache = world.derived_cache.setdefault("finance", {})
-    if not cache:
-        cache["tech_cost"] = world.tech_cost.tolist()
-        cache["min_quarters"] = world.tech_min_quarters.tolist()
-        cache["power_price"] = world.reg_power_price.tolist()
-        cache["power_price_finite"] = math.isfinite(row_sum(cache["power_price"]))
-        cache["opex"] = world.ind_operating_cost.tolist()
-        cache["credit_floor"] = world.ind_credit_limit.tolist()
-        # The sparse form of research_spend needs positive costs and at least one quarter.
-        cache["sparse_research"] = all(c > 0.0 for c in cache["tech_cost"]) and all(
-            m >= 1 for m in cache["min_quarters"]
-        )
-    return cache
+    return world.once("finance", _build_tables)
+
+
+def _build_tables(world: World) -> dict[str, Any]:
+    tables: dict[str, Any] = {}
+    tables["tech_cost"] = world.tech_cost.tolist()
+    tables["min_quarters"] = world.tech_min_quarters.tolist()
+    tables["power_price"] = world.reg_power_price.tolist()
+    tables["power_price_finite"] = math.isfinite(row_sum(tables["power_price"]))
+    tables["opex"] = world.ind_operating_cost.tolist()
+    tables["credit_floor"] = world.ind_credit_limit.tolist()
+    # The sparse form of research_spend needs positive costs and at least one quarter.
+    tables["sparse_research"] = all(c > 0.0 for c in tables["tech_cost"]) and all(
+        m >= 1 for m in tables["min_quarters"]
+    )
+    return tables
 
 
 def _max(a: float, b: float) -> float:

@@ -172,11 +172,7 @@ class _WorldFigures:
 
 
 def _world_figures(world: World) -> _WorldFigures:
-    cache = world.derived_cache.setdefault("observation", {})
-    figures: _WorldFigures | None = cache.get("figures")
-    if figures is None:
-        figures = cache["figures"] = _WorldFigures(world)
-    return figures
+    return world.once("observation.figures", _WorldFigures)
 
 
 class _ProviderPrices:

@@ -19,13 +19,12 @@ BINDING = ("chips", "network", "power")
 
 def _ports(world: World) -> list[float]:
     """(R,) ports per fabric unit of each region's fabric (0 where a region has none)."""
-    cache = world.derived_cache.get("operations")
-    if cache is None:
-        fab_ports = world.fab_ports.tolist()
-        ports = [float(fab_ports[f]) if f >= 0 else 0.0 for f in world.reg_fabric.tolist()]
-        cache = world.derived_cache["operations"] = {"ports": ports}
-    result: list[float] = cache["ports"]
-    return result
+    return world.once("operations.ports", _build_ports)
+
+
+def _build_ports(world: World) -> list[float]:
+    fab_ports = world.fab_ports.tolist()
+    return [float(fab_ports[f]) if f >= 0 else 0.0 for f in world.reg_fabric.tolist()]
 
 
 def run(state: MatchState, q: Quarter) -> None:

@@ -102,8 +102,7 @@ def run(state: MatchState, q: Quarter) -> None:
 
 def _tables(world: World) -> dict[str, Any]:
     """This world's technology costs and minimum quarters as plain lists (once per world)."""
-    cache = world.derived_cache.setdefault("research", {})
-    if not cache:
-        cache["tech_cost"] = world.tech_cost.tolist()
-        cache["min_quarters"] = world.tech_min_quarters.tolist()
-    return cache
+    return world.once(
+        "research",
+        lambda w: {"tech_cost": w.tech_cost.tolist(), "min_quarters": w.tech_min_quarters.tolist()},
+    )

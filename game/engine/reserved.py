@@ -97,20 +97,20 @@ def run(state: MatchState, q: Quarter) -> None:
 
 def _static(world: World) -> Any:
     """Per-provider and per-seat tables that never change during a match (once per world)."""
-    cache = world.derived_cache.setdefault("reserved", {})
-    static = cache.get("static")
-    if static is None:
-        discounts = world.scenario.market.reserved_discounts
-        static = cache["static"] = (
-            world.prov_priority,
-            world.prov_reserved_lead.tolist(),
-            world.prov_reserved_share.tolist(),
-            [_provider_name(world, p) for p in range(len(world.provider_ids))],
-            world.ind_priority.tolist(),
-            # share of the list price paid, by term
-            {term: 1.0 - discounts[TERMS.index(term)] for term in TERMS},
-        )
-    return static
+    return world.once("reserved", _build_static)
+
+
+def _build_static(world: World) -> Any:
+    discounts = world.scenario.market.reserved_discounts
+    return (
+        world.prov_priority,
+        world.prov_reserved_lead.tolist(),
+        world.prov_reserved_share.tolist(),
+        [_provider_name(world, p) for p in range(len(world.provider_ids))],
+        world.ind_priority.tolist(),
+        # share of the list price paid, by term
+        {term: 1.0 - discounts[TERMS.index(term)] for term in TERMS},
+    )
 
 
 def _provider_name(world: World, p: int) -> str:

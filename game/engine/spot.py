@@ -191,22 +191,22 @@ def run(state: MatchState, q: Quarter) -> None:
 
 def _static(world: World) -> Any:
     """Per-provider tables that never change during a match, as plain lists (once per world)."""
-    cache = world.derived_cache.setdefault("spot", {})
-    static = cache.get("static")
-    if static is None:
-        ids = world.provider_ids
-        n_prov = len(ids)
-        static = cache["static"] = (
-            ids,
-            [world.provider_names.get(pid, pid) for pid in ids],
-            world.prov_cap_multiple.tolist(),
-            world.prov_elasticity.tolist(),
-            (1.0 - world.prov_reliability).tolist(),
-            world.prov_spot_floor.tolist(),
-            [1.0] * n_prov,
-            [_NO_EVENTS] * n_prov,
-        )
-    return static
+    return world.once("spot", _build_static)
+
+
+def _build_static(world: World) -> Any:
+    ids = world.provider_ids
+    n_prov = len(ids)
+    return (
+        ids,
+        [world.provider_names.get(pid, pid) for pid in ids],
+        world.prov_cap_multiple.tolist(),
+        world.prov_elasticity.tolist(),
+        (1.0 - world.prov_reliability).tolist(),
+        world.prov_spot_floor.tolist(),
+        [1.0] * n_prov,
+        [_NO_EVENTS] * n_prov,
+    )
 
 
 EventTitles = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]

@@ -47,11 +47,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 
 def _static(world: World) -> _Static:
-    cache = world.derived_cache.setdefault("supply", {})
-    static: _Static | None = cache.get("static")
-    if static is None:
-        static = cache["static"] = _Static(world)
-    return static
+    return world.once("supply.static", _Static)
 
 
 def run(state: MatchState, q: Quarter) -> None:

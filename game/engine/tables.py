@@ -7,9 +7,10 @@ in content order, so the engine never depends on dict or set iteration order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +32,8 @@ from game.rules.models import (
     Technology,
     UnlockSkuEffect,
 )
+
+_T = TypeVar("_T")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -185,9 +188,22 @@ class World:
         return len(self.industries)
 
     @cached_property
-    def derived_cache(self) -> dict[str, dict[Any, Any]]:
+    def derived_cache(self) -> dict[str, Any]:
         """Figures the engine derives from this world and reuses (compiled effects, research)."""
         return {}
+
+    def once(self, key: str, build: Callable[[World], _T]) -> _T:
+        """``build(self)``, worked out on first use and kept with this world under ``key``.
+
+        A World never changes (and one serves every match on the same content and scenario),
+        so a phase turns the tables it reads every quarter into plain Python lists only once.
+        """
+        cache = self.derived_cache
+        if key in cache:
+            found: _T = cache[key]
+            return found
+        value = cache[key] = build(self)
+        return value
 
     @cached_property
     def provider_names(self) -> dict[str, str]:
