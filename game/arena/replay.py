@@ -595,7 +595,29 @@ def _check_result(replay: Replay, state: MatchState) -> Mismatch | None:
         (s.get("seat"), s.get("rank"), s.get("score"), s.get("status"))
         for s in replay.result.standings
     ]
-    actual = [(s.seat, s.rank, s.score, s.status) for s in standings(state)]
+    # A hosted bot eliminated by the bot host (invalid, timeout, error) is a fact of that run,
+    # not of the engine: the re-simulation cannot know it. Those seats are ranked below every
+    # survivor in the order the file records; everything else (the survivors' order, every
+    # score) must come out of the re-simulation.
+    eliminated = [seat for seat, _, _, status in recorded if status == "eliminated"]
+    for seat in eliminated:
+        failed = [i for i, q in enumerate(replay.quarters) if seat in q.bot_failures]
+        later = replay.quarters[failed[-1] + 1 :] if failed else ()
+        if not failed or any(q.submitted[seat] for q in later):
+            return Mismatch(
+                turn,
+                label,
+                f"the result says seat {seat} was eliminated, but no quarter records its bot"
+                " failing for good (a bot failure, then no more actions)",
+            )
+    final = standings(state)
+    ordered = [s for s in final if s.seat not in eliminated] + sorted(
+        (s for s in final if s.seat in eliminated), key=lambda s: eliminated.index(s.seat)
+    )
+    actual = [
+        (s.seat, rank, s.score, "eliminated" if s.seat in eliminated else s.status)
+        for rank, s in enumerate(ordered, start=1)
+    ]
     if recorded != actual:
         return Mismatch(turn, label, f"recorded standings {recorded}, re-simulated {actual}")
     return None

@@ -152,6 +152,18 @@ def test_verify_catches_tampered_standings(recorded, tmp_path, content):
     assert result.mismatch is not None and "standings" in str(result.mismatch)
 
 
+def test_verify_refuses_an_elimination_no_quarter_records(recorded, tmp_path, content):
+    # Eliminations by the bot host cannot be re-simulated, so the file must show the bot
+    # failing and then holding; a survivor relabelled "eliminated" is caught.
+    lines = lines_of(recorded[0])
+    winner = lines[-1]["standings"][0]
+    standings = [*lines[-1]["standings"][1:], {**winner, "status": "eliminated"}]
+    lines[-1]["standings"] = [{**s, "rank": i + 1} for i, s in enumerate(standings)]
+    result = verify_replay(write(tmp_path / "tampered.jsonl", lines), content)
+    assert result.mismatch is not None
+    assert f"seat {winner['seat']} was eliminated" in str(result.mismatch)
+
+
 def test_other_content_is_a_clear_error(recorded, tmp_path, content):
     lines = lines_of(recorded[0])
     lines[0]["content_hash"] = "f" * 32

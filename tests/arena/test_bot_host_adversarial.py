@@ -26,7 +26,7 @@ from game.arena import landlock
 from game.arena.host import ExternalBot, namespace_prefix
 from game.arena.match import MatchOutcome, run_match
 from game.arena.protocol import Limits, SeatStatus
-from game.arena.replay import ReplayWriter, read_replay
+from game.arena.replay import ReplayWriter, read_replay, verify_replay
 from game.engine.setup import new_match
 from game.engine.step import step
 from game.rules.loader import load_content
@@ -138,6 +138,9 @@ def assert_eliminated(outcome, replay, status: SeatStatus, reason: str, tail: st
         assert tail in texts[0]
     player = next(p for p in outcome.to_json()["players"] if p["seat"] == 0)
     assert player["bot_status"] == status and player["failure"] == seat.reason
+    # The replay still verifies: the elimination is the host's fact, not the engine's.
+    verification = verify_replay(replay)
+    assert verification.ok, verification.mismatch
 
 
 def test_well_behaved_bot_is_ok_and_cleaned_up(content, tmp_path):
