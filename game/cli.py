@@ -113,14 +113,18 @@ def cmd_match(args: argparse.Namespace) -> int:
         )
     specs += ["balanced"] * (seats - len(specs))
     _check_seed(args.seed)
-    try:
-        bots = [make_bot(spec) for spec in specs]
-    except BotSpecError as exc:
-        raise UserError(str(exc)) from None
-    # The bots are built here so that a bad spec is a one-line error before the match starts;
-    # run_match would label instances by class, so the specs typed label them instead.
-    recorders = [ReplayWriter(args.replay, labels=specs)] if args.replay else []
-    outcome = run_match(content, scenario.id, args.seed, bots=bots, recorders=recorders)
+    # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
+    # or while it plays) goes to stderr instead, like a hosted bot's log.
+    bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
+    with bot_output:
+        try:
+            bots = [make_bot(spec) for spec in specs]
+        except BotSpecError as exc:
+            raise UserError(str(exc)) from None
+        # The bots are built here so that a bad spec is a one-line error before the match
+        # starts; run_match would label instances by class, so the specs typed label them.
+        recorders = [ReplayWriter(args.replay, labels=specs)] if args.replay else []
+        outcome = run_match(content, scenario.id, args.seed, bots=bots, recorders=recorders)
     outcome.bots = specs
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))

@@ -100,3 +100,21 @@ def test_bot_that_raises_in_act_holds_and_is_recorded(capwars, tmp_path: Path):
     assert replay.bots == ("flaky.py:Flaky", "balanced")
     assert all("no idea what to do" in q.bot_failures[0] for q in replay.quarters)
     assert capwars("replay", "verify", "flaky.jsonl.gz").returncode == 0
+
+
+def test_an_in_process_bot_printing_does_not_corrupt_json(capwars, tmp_path: Path):
+    # A bot that prints at import and every turn: stdout must stay one JSON object, and the
+    # prints are not lost (they go to stderr, like a hosted bot's log).
+    (tmp_path / "chatty.py").write_text(
+        "from game.agents import Bot\n"
+        "print('loading chatty')\n"
+        "class Chatty(Bot):\n"
+        "    def act(self, observation):\n"
+        "        print('thinking about turn', observation.turn)\n"
+        "        return []\n"
+    )
+    proc = capwars("match", "--scenario", "tutorial", "--json", "--bot", "chatty.py:Chatty")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {p["seat"]: p["bot"] for p in data["players"]}[0] == "chatty.py:Chatty"
+    assert "loading chatty" in proc.stderr and "thinking about turn 7" in proc.stderr
