@@ -17,14 +17,28 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 MAX_ACTIONS_PER_QUARTER = 64
 """More actions than this in one quarter are rejected (``too_many_actions``)."""
 
-Quantity = Annotated[float, Field(gt=0, le=100_000)]
-Money = Annotated[float, Field(gt=0, le=1_000_000)]
+
+def _json_number(value: Any) -> Any:
+    """Numbers must be numbers: left alone, pydantic reads ``"4"`` as 4.0 and ``true`` as 1.0,
+    so a bot's quoted number would play instead of being reported (docs/BOTS.md)."""
+    if isinstance(value, str | bytes | bytearray):
+        raise ValueError('must be a number, not a string (write 4, not "4")')
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+Number = BeforeValidator(_json_number)
+"""Marks every float field of an action: JSON numbers (and Python ints and floats) only."""
+
+Quantity = Annotated[float, Field(gt=0, le=100_000), Number]
+Money = Annotated[float, Field(gt=0, le=1_000_000), Number]
 
 
 class _Action(BaseModel):
@@ -71,7 +85,7 @@ class BuildDatacenter(_Action):
 
     type: Literal["build_datacenter"] = "build_datacenter"
     region: str
-    megawatts: Annotated[float, Field(ge=5, le=2_000)]
+    megawatts: Annotated[float, Field(ge=5, le=2_000), Number]
 
 
 class FundResearch(_Action):
@@ -79,21 +93,21 @@ class FundResearch(_Action):
 
     type: Literal["fund_research"] = "fund_research"
     tech: str
-    amount: Annotated[float, Field(ge=0, le=100_000)] = Field(description="$M per quarter.")
+    amount: Annotated[float, Field(ge=0, le=100_000), Number] = Field(description="$M per quarter.")
 
 
 class SetServicePrice(_Action):
     """Set the price customers pay per kGPU-quarter served."""
 
     type: Literal["set_service_price"] = "set_service_price"
-    price: Annotated[float, Field(gt=0, le=1_000)]
+    price: Annotated[float, Field(gt=0, le=1_000), Number]
 
 
 class SetTrainingShare(_Action):
     """Set the share of capacity spent on training models (quality) instead of serving."""
 
     type: Literal["set_training_share"] = "set_training_share"
-    share: Annotated[float, Field(ge=0.0, le=0.8)]
+    share: Annotated[float, Field(ge=0.0, le=0.8), Number]
 
 
 class Sublease(_Action):

@@ -181,6 +181,9 @@ def test_government_seat_may_only_use_sovereign_providers_in_standard(content):
 
 MALFORMED = [
     {"type": "bid_spot", "provider": "alpha", "quantity": "lots", "max_price": 5},
+    {"type": "bid_spot", "provider": "alpha", "quantity": "4", "max_price": 5},  # quoted number
+    {"type": "bid_spot", "provider": "alpha", "quantity": True, "max_price": 5},
+    {"type": "reserve", "provider": "alpha", "quantity": 3, "term": "8"},
     {"type": "bid_spot", "provider": "alpha", "quantity": math.nan, "max_price": 5},
     {"type": "bid_spot", "provider": "alpha", "quantity": math.inf, "max_price": 5},
     {"type": "reserve", "provider": "alpha", "quantity": -3, "term": 4},
