@@ -127,13 +127,35 @@ def minimal_env(workdir: str) -> dict[str, str]:
     }
 
 
+SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".lua", ".sh", ".jar")
+"""An argument ending like this names a file the bot needs: a missing one is a spec error."""
+
+
 def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
-    """Make relative paths in the command absolute: the bot runs in its own folder."""
+    """Make relative paths in the command absolute: the bot runs in its own folder.
+
+    An argument is a path if it exists relative to ``cwd``; ``bot.py:MyBot`` (the SDK's
+    ``FILE:CLASS``) is resolved on its file part. A script argument (``bot.py``, ``bot.js``,
+    ...) that does not exist is refused here, where the message can name the folder it was
+    looked for in, rather than failing inside the bot's empty working folder.
+    """
     out = []
     for index, arg in enumerate(command):
-        candidate = cwd / arg
-        relative = not arg.startswith(("-", "/")) and ("/" in arg or index > 0)
-        out.append(str(candidate.resolve()) if relative and candidate.exists() else arg)
+        if arg.startswith(("-", "/")) or ("/" not in arg and index == 0):
+            out.append(arg)  # an option, an absolute path, or a program found on PATH
+            continue
+        path, colon, suffix = arg.partition(":")
+        if (cwd / arg).exists():
+            out.append(str((cwd / arg).resolve()))
+        elif colon and path and (cwd / path).is_file():
+            out.append(f"{(cwd / path).resolve()}:{suffix}")
+        elif path.endswith(SCRIPT_SUFFIXES):
+            raise BotSpecError(
+                f"bot file not found: {path} (relative paths in a cmd: bot are looked up in"
+                f" {cwd}, the folder capwars runs in)"
+            )
+        else:
+            out.append(arg)
     return out
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from game.agents.registry import BotSpecError, make_bot
-from game.arena.host import ExternalBot
+from game.arena.host import ExternalBot, resolve_command
 from game.arena.match import run_match
 from game.arena.replay import ReplayWriter, read_replay
 
@@ -79,7 +79,27 @@ def test_cmd_spec_errors_are_bot_spec_errors():
         make_bot("cmd:")
     with pytest.raises(BotSpecError, match="cannot parse"):
         make_bot("cmd:python 'unclosed")
-    assert isinstance(make_bot("cmd:python bot.py"), ExternalBot)
+    assert isinstance(make_bot("cmd:python examples/python_bot.py"), ExternalBot)
+
+
+def test_cmd_paths_resolve_against_the_current_folder(tmp_path, monkeypatch):
+    (tmp_path / "mybot.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    mine = str(tmp_path / "mybot.py")
+    assert resolve_command(["python3", "mybot.py"], tmp_path) == ["python3", mine]
+    # The SDK's FILE:CLASS form is resolved on its file part.
+    assert resolve_command(["python3", "-m", "game.sdk", "mybot.py:MyBot"], tmp_path) == [
+        "python3",
+        "-m",
+        "game.sdk",
+        f"{mine}:MyBot",
+    ]
+    assert resolve_command(["node", "-e", "1+1"], tmp_path) == ["node", "-e", "1+1"]
+    # A missing script is a spec error naming the folder, not a crash in the bot's own folder.
+    with pytest.raises(BotSpecError, match=r"bot file not found: nothere\.py .*looked up in"):
+        make_bot("cmd:python3 nothere.py")
+    with pytest.raises(BotSpecError, match=r"bot file not found: typo\.py"):
+        make_bot("cmd:python3 -m game.sdk typo.py:MyBot")
 
 
 def test_missing_program_is_an_error_seat(tmp_path):
