@@ -602,8 +602,11 @@ def _check_result(replay: Replay, state: MatchState) -> Mismatch | None:
     eliminated = [seat for seat, _, _, status in recorded if status == "eliminated"]
     for seat in eliminated:
         failed = [i for i, q in enumerate(replay.quarters) if seat in q.bot_failures]
-        later = replay.quarters[failed[-1] + 1 :] if failed else ()
-        if not failed or any(q.submitted[seat] for q in later):
+        if (
+            not failed
+            or not isinstance(seat, int)
+            or any(q.submitted[seat] for q in replay.quarters[failed[-1] + 1 :])
+        ):
             return Mismatch(
                 turn,
                 label,
