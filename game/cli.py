@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from importlib import import_module
 from pathlib import Path
@@ -31,6 +32,8 @@ from game.rules.problems import ContentError
 
 if TYPE_CHECKING:
     from game.arena.match import MatchOutcome
+    from game.engine.report import QuarterReport
+    from game.engine.state import MatchState
     from game.rules.models import Content, Scenario
 
 EXIT_OK = 0
@@ -124,19 +127,33 @@ def cmd_match(args: argparse.Namespace) -> int:
         # The bots are built here so that a bad spec is a one-line error before the match
         # starts; run_match would label instances by class, so the specs typed label them.
         recorders = [ReplayWriter(args.replay, labels=specs)] if args.replay else []
-        outcome = run_match(content, scenario.id, args.seed, bots=bots, recorders=recorders)
+        rejected: list[Counter[str]] = [Counter() for _ in specs]
+
+        def count_rejections(_state: MatchState, report: QuarterReport) -> None:
+            for seat, items in enumerate(report.rejected):
+                rejected[seat].update(code for _, code, _ in items)
+
+        outcome = run_match(
+            content,
+            scenario.id,
+            args.seed,
+            bots=bots,
+            recorders=recorders,
+            on_quarter=count_rejections,
+        )
     outcome.bots = specs
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))
     else:
-        print(format_standings(outcome))
+        print(format_standings(outcome, rejected))
         if args.replay:
             print(f"replay written to {args.replay}")
     return EXIT_OK
 
 
-def format_standings(outcome: MatchOutcome) -> str:
-    """The standings table of ``capwars match``."""
+def format_standings(outcome: MatchOutcome, rejected: Sequence[Counter[str]] = ()) -> str:
+    """The standings table of ``capwars match``, then what went wrong for which bot: failures
+    (repeats folded), the log tail of an eliminated external bot, rejected actions by code."""
     state = outcome.state
     header = ("rank", "name", "bot", "score $M", "status", "title", "served %", "cost/kGPU")
     rows = [header]
@@ -172,12 +189,48 @@ def format_standings(outcome: MatchOutcome) -> str:
     if outcome.failures:
         lines.append("")
         lines.append(f"bot failures ({len(outcome.failures)}; the bot held those quarters):")
-        for turn, seat, text in outcome.failures[:10]:
-            when = "setup" if turn < 0 else f"quarter {turn}"
+        runs = _failure_runs(outcome.failures)
+        for first, last, seat, text in runs[:10]:
+            if first < 0:
+                when = "setup"
+            elif first == last:
+                when = f"quarter {first}"
+            else:
+                when = f"quarters {first}-{last}"
             lines.append(f"  {state.names[seat]} ({outcome.bots[seat]}), {when}: {text}")
-        if len(outcome.failures) > 10:
-            lines.append(f"  ... and {len(outcome.failures) - 10} more")
+        if len(runs) > 10:
+            lines.append(f"  ... and {len(runs) - 10} more")
+    for report in outcome.seats:
+        if report.stderr_tail:
+            tail = report.stderr_tail.strip().splitlines()[-8:]
+            lines.append("")
+            lines.append(f"{state.names[report.seat]} ({outcome.bots[report.seat]}), its log:")
+            lines.extend(f"  | {line}" for line in tail)
+    refused = [(seat, counts) for seat, counts in enumerate(rejected) if counts]
+    if refused:
+        lines.append("")
+        lines.append("rejected actions (dropped; write a --replay and `capwars replay show` it):")
+        for seat, counts in refused:
+            codes = ", ".join(f"{code} {n}" for code, n in counts.most_common())
+            lines.append(f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()}: {codes}")
     return "\n".join(lines)
+
+
+def _failure_runs(failures: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, int, str]]:
+    """Failures as runs (first turn, last turn, seat, text): a bot failing the same way in
+    quarter after quarter is one line, not one per quarter."""
+    runs: list[tuple[int, int, int, str]] = []
+    last_of: dict[int, int] = {}  # seat -> index of its latest run
+    for turn, seat, text in failures:
+        at = last_of.get(seat)
+        if at is not None:
+            first, last, _, previous = runs[at]
+            if previous == text and first >= 0 and turn == last + 1:
+                runs[at] = (first, turn, seat, text)
+                continue
+        last_of[seat] = len(runs)
+        runs.append((turn, turn, seat, text))
+    return runs
 
 
 def cmd_replay_verify(args: argparse.Namespace) -> int:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
-import traceback
 from collections.abc import Callable
 from difflib import get_close_matches
 from pathlib import Path
 
 from game.agents.balanced import BalancedBot
 from game.agents.base import Bot
+from game.agents.failures import describe
 from game.agents.idle import IdleBot
 from game.agents.random_bot import RandomBot
 
@@ -106,13 +106,15 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
         raise BotSpecError(f"cannot import {path}: not a Python file")
     module = importlib.util.module_from_spec(loader_spec)
     sys.modules[module_name] = module
+    # As `python bot.py` would: the file's folder is importable, so a bot split into several
+    # files (``from helpers import plan``) imports the same in-process as under cmd:.
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
     try:
         loader_spec.loader.exec_module(module)
     except Exception as exc:  # a bot file may fail in any way; report it, don't crash
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        raise BotSpecError(
-            f"{path} failed to import: {type(exc).__name__}: {exc} (line {last.lineno})"
-        ) from None
+        raise BotSpecError(f"{path} failed to import: {describe(exc, path)}") from None
     if class_name:
         cls = getattr(module, class_name, None)
         if cls is None:
@@ -139,5 +141,5 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
     try:
         bot = cls()
     except Exception as exc:
-        raise BotSpecError(f"{path}:{cls.__name__}() failed: {type(exc).__name__}: {exc}") from None
+        raise BotSpecError(f"{path}:{cls.__name__}() failed: {describe(exc, path)}") from None
     return bot

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 import game.arena.host  # noqa: F401  (registers the ``cmd:`` bot spec)
 from game.agents.base import Bot, MatchResult, SetupInfo
+from game.agents.failures import describe
 from game.agents.registry import make_bot
 from game.engine.observation import observe
 from game.engine.report import QuarterReport
@@ -152,9 +153,7 @@ def ask_bot(bot: Bot, state: MatchState, seat: int) -> tuple[list[object], str |
     try:
         actions = bot.act(observe(state, seat))
     except Exception as exc:  # a bot may fail in any way: it holds, the match goes on
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        text = f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"
-        return [], text[:MAX_FAILURE_TEXT]
+        return [], describe(exc)[:MAX_FAILURE_TEXT]
     if actions is None:
         return [], None
     if not isinstance(actions, list | tuple):

@@ -228,9 +228,15 @@ def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, s
                 item = item.model_dump()
             actions.append(ACTION_ADAPTER.validate_python(item))
         except ValidationError as exc:
-            first = exc.errors()[0]
+            problems = exc.errors(include_url=False)
+            first = problems[0]
             where = ".".join(str(x) for x in first["loc"])
-            errors.append((index, f"{where}: {first['msg']}" if where else first["msg"]))
+            text = f"{where}: {first['msg']}" if where else first["msg"]
+            # A misspelt field shows up as a missing one first: name the unknown one too.
+            unknown = [str(p["loc"][-1]) for p in problems[1:] if p["type"] == "extra_forbidden"]
+            if unknown:
+                text += f" (unknown field {', '.join(map(repr, unknown))})"
+            errors.append((index, text))
         except (TypeError, ValueError) as exc:
             errors.append((index, str(exc)))
     return actions, errors

@@ -118,3 +118,29 @@ def test_an_in_process_bot_printing_does_not_corrupt_json(capwars, tmp_path: Pat
     data = json.loads(proc.stdout)
     assert {p["seat"]: p["bot"] for p in data["players"]}[0] == "chatty.py:Chatty"
     assert "loading chatty" in proc.stderr and "thinking about turn 7" in proc.stderr
+
+
+def test_the_table_folds_repeated_failures_and_counts_rejections(capwars, tmp_path: Path):
+    (tmp_path / "typo.py").write_text(
+        "from game.agents import Bot\n"
+        "from game.engine.actions import BidSpot\n"
+        "class Typo(Bot):\n"
+        "    def act(self, observation):\n"
+        "        return [BidSpot(provider='stratus', qty=3, max_price=9)]\n"
+    )
+    (tmp_path / "wrong.py").write_text(
+        "from game.agents import Bot\n"
+        "class Wrong(Bot):\n"
+        "    def act(self, observation):\n"
+        "        return [{'type': 'bid_spot', 'provider': 'amazon', 'quantity': 2,"
+        " 'max_price': 3}]\n"
+    )
+    proc = capwars("match", "--scenario", "tutorial", "--bot", "typo.py", "--bot", "wrong.py")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    # One line for eight identical failures, naming the misspelt field and the author's line.
+    failures = [line for line in out.splitlines() if "(typo.py)" in line]
+    assert len(failures) == 1 and "quarters 0-7" in failures[0], out
+    assert "qty: Extra inputs are not permitted" in failures[0]
+    assert failures[0].rstrip().endswith("typo.py:5)")
+    assert "wrong.py): 8: unknown_provider 8" in out
