@@ -92,8 +92,30 @@ def make_bot(spec: str) -> Bot:
     hint = get_close_matches(spec, list(BUILTIN), n=1)
     suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
     raise BotSpecError(
-        f"unknown bot {spec!r}{suggestion}. Use a built-in name ({', '.join(known_specs())}) or"
-        " a Python file: path/to/bot.py[:ClassName]"
+        f"unknown bot {spec!r}{suggestion}. Use a built-in name ({_summary(known_specs())}),"
+        " a Python file (path/to/bot.py[:ClassName]) or a program in any language"
+        ' ("cmd:node my_bot.js")'
+    )
+
+
+_LEVELS = ("easy", "normal", "hard")
+
+
+def _summary(specs: list[str]) -> str:
+    """``builder, builder:easy, builder:hard, ...`` as ``builder[:easy|normal|hard]``."""
+    levels: dict[str, list[str]] = {}
+    for spec in specs:
+        name, _, level = spec.partition(":")
+        levels.setdefault(name, [])
+        if level:
+            levels[name].append(level)
+
+    def rank(level: str) -> int:
+        return _LEVELS.index(level) if level in _LEVELS else len(_LEVELS)
+
+    return ", ".join(
+        name + (f"[:{'|'.join(sorted(found, key=rank))}]" if found else "")
+        for name, found in levels.items()
     )
 
 

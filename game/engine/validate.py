@@ -65,7 +65,12 @@ OK = Verdict(True)
 
 def _unknown(kind: str, value: str, known: Sequence[str], code: Reason) -> Verdict:
     hint = get_close_matches(value, known, n=1)
-    suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+    if hint:
+        suggestion = f" (did you mean {hint[0]!r}?)"
+    elif len(known) <= 12:
+        suggestion = f" (known: {', '.join(known)})"
+    else:
+        suggestion = f" ({len(known)} known, e.g. {', '.join(known[:6])})"
     return Verdict(False, code, f"unknown {kind} {value!r}{suggestion}")
 
 

@@ -82,6 +82,10 @@ def test_unknown_provider_suggests_the_close_match(tiny):
     assert verdict.code == Reason.UNKNOWN_PROVIDER
     assert "did you mean 'alpha'?" in verdict.message
 
+    # Nothing close: the known ids are listed instead.
+    verdict = check_action(tiny, 0, Reserve(provider="amazon", quantity=1, term=4))
+    assert f"(known: {', '.join(tiny.world.provider_ids)})" in verdict.message
+
 
 def test_export_controlled_chip_cannot_ship_to_a_restricted_region(tiny_raw):
     tiny_raw["chips"][1]["available_from"] = 0
