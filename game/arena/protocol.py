@@ -173,7 +173,7 @@ def message_schemas() -> dict[str, dict[str, Any]]:
 
     schemas: dict[str, dict[str, Any]] = {}
     for name, model in MESSAGES.items():
-        schema = model.model_json_schema()
+        schema = _open(model.model_json_schema())
         schema["$id"] = f"{name}.json"
         if name == "actions":
             # Items are checked one by one by the engine (a bad one is rejected, not the message).
@@ -183,10 +183,26 @@ def message_schemas() -> dict[str, dict[str, Any]]:
     action["$id"] = "action.json"
     action["title"] = "Action"
     schemas["action"] = action
-    observation = ObservationWire.model_json_schema()
+    observation = _open(ObservationWire.model_json_schema())
     observation["$id"] = "observation.json"
     schemas["observation"] = observation
     return schemas
+
+
+def _open(schema: Any) -> Any:
+    """``schema`` without ``"additionalProperties": false``: what the host sends may gain
+    fields in a later version and a bot must ignore them, so a bot that validates with these
+    schemas must not refuse them. (The wire models forbid extras so that our own tests notice
+    any drift between them and the engine; actions, which the host checks, stay closed.)"""
+    if isinstance(schema, dict):
+        return {
+            k: _open(v)
+            for k, v in schema.items()
+            if not (k == "additionalProperties" and v is False)
+        }
+    if isinstance(schema, list):
+        return [_open(v) for v in schema]
+    return schema
 
 
 def schema_text(schema: dict[str, Any]) -> str:

@@ -104,7 +104,7 @@ def generated_section() -> str:
     out += ["### Actions", ""]
     out += [
         f"At most {engine_actions.MAX_ACTIONS_PER_QUARTER} actions per quarter. Numbers are"
-        " JSON numbers: a quoted number (`\"4\"`), `true` or `false`, `NaN` and infinities are"
+        ' JSON numbers: a quoted number (`"4"`), `true` or `false`, `NaN` and infinities are'
         " rejected as `malformed`, and so is a field an action does not have (a misspelt"
         " field is reported as the missing field plus the unknown one).",
         "",
