@@ -103,7 +103,7 @@ def scenario_folder(content_dir: str | None, scenario_file: str) -> Iterator[tup
 
 def cmd_match(args: argparse.Namespace) -> int:
     """Play one headless match and print the standings."""
-    from game.agents.registry import BotSpecError, make_bot
+    from game.agents.registry import BotSpecError, make_bot, rival_spec
     from game.arena.match import run_match
     from game.arena.replay import ReplayWriter
 
@@ -114,7 +114,10 @@ def cmd_match(args: argparse.Namespace) -> int:
         raise UserError(
             f"scenario {scenario.id!r} has {seats} seats, got {len(specs)} --bot options"
         )
-    specs += ["balanced"] * (seats - len(specs))
+    if args.rivals:
+        specs += [rival_spec(content, seat.rival) for seat in scenario.seats[len(specs) :]]
+    else:
+        specs += ["balanced"] * (seats - len(specs))
     _check_seed(args.seed)
     # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
     # or while it plays) goes to stderr instead, like a hosted bot's log.
@@ -566,7 +569,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         metavar="SPEC",
         help="a bot per seat, in seat order: a built-in (idle, random, balanced), a rival"
         " ARCHETYPE[:LEVEL] such as hoarder:hard, a Python file path/to/bot.py[:Class], or an"
-        " external program 'cmd:node bot.js'; seats left over play 'balanced'",
+        " external program 'cmd:node bot.js'; seats left over play 'balanced' (or, with"
+        " --rivals, the scenario's rivals)",
+    )
+    match.add_argument(
+        "--rivals",
+        action="store_true",
+        help="seats without a --bot play the scenario's own rivals (each one's archetype at"
+        " normal level), as in the terminal game: to preview a lesson as the class will meet it",
     )
     match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
     match.add_argument(

@@ -15,12 +15,16 @@ import sys
 from collections.abc import Callable
 from difflib import get_close_matches
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.agents.balanced import BalancedBot
 from game.agents.base import Bot
 from game.agents.failures import describe
 from game.agents.idle import IdleBot
 from game.agents.random_bot import RandomBot
+
+if TYPE_CHECKING:
+    from game.rules.models import Content
 
 BUILTIN: dict[str, Callable[[], Bot]] = {
     "idle": IdleBot,
@@ -117,6 +121,18 @@ def _summary(specs: list[str]) -> str:
         name + (f"[:{'|'.join(sorted(found, key=rank))}]" if found else "")
         for name, found in levels.items()
     )
+
+
+def rival_spec(content: Content, rival_id: str | None) -> str:
+    """The bot spec that plays a scenario seat's rival: its archetype at normal difficulty if
+    that bot exists, else its archetype, else ``balanced`` (also for a seat with no rival)."""
+    specs = set(known_specs())
+    for rival in content.rivals:
+        if rival.id == rival_id:
+            for spec in (f"{rival.archetype}:normal", rival.archetype):
+                if spec in specs:
+                    return spec
+    return "balanced"
 
 
 def _from_file(path: Path, class_name: str | None) -> Bot:

@@ -144,3 +144,19 @@ def test_the_table_folds_repeated_failures_and_counts_rejections(capwars, tmp_pa
     assert "qty: Extra inputs are not permitted" in failures[0]
     assert failures[0].rstrip().endswith("typo.py:5)")
     assert "wrong.py): 8: unknown_provider 8" in out
+
+
+def test_rivals_fills_the_remaining_seats_with_the_scenarios_own_rivals(capwars):
+    from game.agents.registry import rival_spec
+    from game.rules.loader import load_content
+
+    content = load_content()
+    seats = content.scenario("standard").seats
+    expected = ["idle"] + [rival_spec(content, seat.rival) for seat in seats[1:]]
+    assert any(spec != "balanced" for spec in expected[1:])  # standard names real rivals
+    proc = capwars(
+        "match", "--scenario", "standard", "--seed", "2", "--bot", "idle", "--rivals", "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    bots = {p["seat"]: p["bot"] for p in json.loads(proc.stdout)["players"]}
+    assert [bots[seat] for seat in range(len(seats))] == expected
