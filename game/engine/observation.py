@@ -704,6 +704,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             "news": public.news + private_news if private_news else public.news,
             "rejected": state.rejected[seat] if seat < len(state.rejected) else (),
             "_public": public,
+            "_state": state,  # for check() and check_all(); never pickled or sent
         },
     )
 

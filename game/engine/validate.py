@@ -524,6 +524,23 @@ def check_actions(state: MatchState, seat: int, actions: Sequence[Action]) -> li
     return verdicts
 
 
+def check_items(state: MatchState, seat: int, items: Sequence[object]) -> list[Verdict]:
+    """:func:`check_actions` for what a bot would return: action models or dicts in the JSON
+    form; an item that does not parse gets the ``malformed`` verdict the engine would give."""
+    checker = Checker(state, seat)
+    verdicts = []
+    for item in items:
+        parsed, failed = parse_actions([item])
+        if failed:
+            verdicts.append(Verdict(False, Reason.MALFORMED, failed[0][1]))
+            continue
+        verdict = checker.check(parsed[0])
+        if verdict.ok:
+            checker.commit(parsed[0], verdict)
+        verdicts.append(verdict)
+    return verdicts
+
+
 # --------------------------------------------------------------------------- the phase
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from game.engine.state import NewsItem, construct, construct_from
+
+if TYPE_CHECKING:
+    from game.engine.validate import Verdict
 
 SCHEDULE = 12
 """Quarters of a player's own reserved schedule and pipelines shown in its observation."""
@@ -272,6 +276,32 @@ class Observation:
     def provider(self, provider_id: str) -> ProviderView:
         return next(p for p in self.providers if p.id == provider_id)
 
+    def check(self, action: Any) -> Verdict:
+        """Would the engine accept ``action`` (a model, or a dict in the JSON form) now, and if
+        not, why? The engine's own check, against this quarter's state: the verdict's ``code``
+        and ``message`` are what ``rejected`` would say next quarter. ``verdict.cost`` is the
+        cash it commits now. To check a whole list with the budget each action uses up, see
+        :meth:`check_all`.
+
+        Only an observation built by the engine can answer (in-process bots, the TUI, scripts
+        calling ``observe``); one rebuilt from the JSON of the protocol raises ``RuntimeError``.
+        """
+        return self.check_all([action])[0]
+
+    def check_all(self, actions: Sequence[Any]) -> list[Verdict]:
+        """:meth:`check` for a quarter's list, in order, each action with the cash and credit
+        the earlier accepted ones leave (as the engine applies them)."""
+        state = self.__dict__.get("_state")
+        if state is None:
+            raise RuntimeError(
+                "this observation cannot check actions: it was not built by the engine"
+                " (a hosted bot's observation comes from JSON); submit the actions and read"
+                " `rejected` in the next observation"
+            )
+        from game.engine.validate import check_items  # the engine's checks, on first use
+
+        return check_items(state, self.seat, actions)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (NaN becomes null; arrays become lists)."""
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -316,4 +346,4 @@ def _resolved(obs: Observation) -> dict[str, Any]:
     source: what pickling and copying keep."""
     for f in dataclasses.fields(obs):
         getattr(obs, f.name)
-    return {k: v for k, v in obs.__dict__.items() if k != "_public"}
+    return {k: v for k, v in obs.__dict__.items() if k not in ("_public", "_state")}
