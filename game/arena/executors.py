@@ -65,6 +65,7 @@ def worker_scenario(content_dir: str | None, scenario: str) -> tuple[Content, st
 
 def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any]:
     """Play one scheduled match and return its results record. Runs in any process."""
+    import game.arena.host  # noqa: F401  (a worker must host ``cmd:`` bots too)
     from game.arena.match import run_match
 
     content, scenario = worker_scenario(content_dir, task.scenario)

@@ -99,6 +99,7 @@ def schedule(config: TournamentConfig, seats: int) -> list[MatchTask]:
 
 def check_bots(specs: Sequence[str]) -> None:
     """Build every bot once here, so a bad spec fails now, not in a worker mid-tournament."""
+    import game.arena.host  # noqa: F401  (registers the ``cmd:`` spec prefix for external bots)
     from game.agents.registry import BotSpecError, make_bot
 
     for spec in dict.fromkeys(specs):
