@@ -25,10 +25,12 @@ The CLI (``capwars tournament run|leaderboard`` and ``capwars validate``) is add
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,22 @@ EXIT_USAGE = 2
 
 class TournamentError(ValueError):
     """A tournament that cannot run as asked: the message says why, in one sentence."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so a ``kill PID`` winds down like Ctrl-C."""
+
+    signum = signal.SIGTERM
+
+
+class TournamentInterrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM; every finished match is on disk."""
+
+    def __init__(self, done: int, scheduled: int, signum: int = signal.SIGINT):
+        super().__init__(f"{done} of {scheduled} matches done")
+        self.done = done
+        self.scheduled = scheduled
+        self.signum = signum
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,7 @@ def run_tournament(
     scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
     check_bots([*config.bots, *([config.challenger] if config.challenger else [])])
+    interrupted: KeyboardInterrupt | None = None
     with ResultsFile.open(directory) as results:
         _check_content(results, local_hash)
         done = results.done
@@ -154,8 +173,9 @@ def run_tournament(
         start = time.perf_counter()
         progress = Progress(len(pending), stream=stream, quiet=quiet)
         played = 0
+        records = run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool)
         try:
-            for record in run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool):
+            for record in records:
                 if record.get("content_hash") != local_hash:
                     raise TournamentError(
                         f"a worker played match {record['match_id']} with other content"
@@ -169,23 +189,38 @@ def run_tournament(
                     on_record(record)
         except ExecutorError as exc:
             raise TournamentError(str(exc)) from None
+        except KeyboardInterrupt as exc:
+            interrupted = exc
         finally:
+            # Shut the pool down now (drop queued matches, wait for running ones), not whenever
+            # the generator is collected.
+            close = getattr(records, "close", None)
+            if callable(close):
+                close()
             progress.close()
-        seconds = time.perf_counter() - start
-        board = build_leaderboard(results.records)
-        failures = [
-            {"match_id": r["match_id"], **f} for r in results.records for f in r.get("failures", [])
-        ]
-        return TournamentSummary(
-            directory=Path(directory),
-            scheduled=len(tasks),
-            already_done=already_done,
-            played=played,
-            seconds=seconds,
-            leaderboard=board,
-            repaired_bytes=results.repaired_bytes,
-            failures=failures,
-        )
+        if interrupted is None:
+            seconds = time.perf_counter() - start
+            board = build_leaderboard(results.records)
+            failures = [
+                {"match_id": r["match_id"], **f}
+                for r in results.records
+                for f in r.get("failures", [])
+            ]
+            return TournamentSummary(
+                directory=Path(directory),
+                scheduled=len(tasks),
+                already_done=already_done,
+                played=played,
+                seconds=seconds,
+                leaderboard=board,
+                repaired_bytes=results.repaired_bytes,
+                failures=failures,
+            )
+    # Count what a rerun will find on disk (the interrupt may have landed mid-append).
+    scheduled = {t.id for t in tasks}
+    saved = sum(r["match_id"] in scheduled for r in read_results(directory))
+    signum = getattr(interrupted, "signum", signal.SIGINT)
+    raise TournamentInterrupted(saved, len(tasks), signum) from None
 
 
 def _check_content(results: ResultsFile, content_hash: str) -> None:
@@ -220,16 +255,30 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
         return _usage(f"seeds must lie between 0 and 2**63 - 1, got --seed {args.seed}")
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     try:
-        summary = run_tournament(
-            config,
-            args.out,
-            jobs=jobs,
-            executor=args.executor,
-            content_dir=getattr(args, "content", None),
-            quiet=args.quiet,
-        )
+        with _sigterm_as_interrupt():
+            summary = run_tournament(
+                config,
+                args.out,
+                jobs=jobs,
+                executor=args.executor,
+                content_dir=getattr(args, "content", None),
+                quiet=args.quiet,
+            )
     except (TournamentError, ResultsError) as exc:
         return _usage(str(exc))
+    except TournamentInterrupted as exc:
+        print(
+            f"capwars: interrupted: {exc.done} of {exc.scheduled} matches done in {args.out};"
+            " rerun the same command to resume",
+            file=sys.stderr,
+        )
+        return 128 + int(exc.signum)
+    except KeyboardInterrupt as exc:
+        print(
+            "capwars: interrupted; every finished match is saved: rerun the same command to resume",
+            file=sys.stderr,
+        )
+        return 128 + int(getattr(exc, "signum", signal.SIGINT))
     note = sys.stderr
     if summary.repaired_bytes:
         print(
@@ -247,6 +296,27 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
     _export(summary.leaderboard, args)
     print(format_leaderboard(summary.leaderboard))
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, a SIGTERM (plain ``kill PID``) stops the run like Ctrl-C: the pool is shut
+    down, finished matches stay on disk. A second SIGTERM kills at once (pool workers notice
+    their parent is gone and exit on their own)."""
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
