@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from game.arena.results import record_from_outcome
-from game.arena.schedule import MatchTask
+from game.arena.schedule import MatchTask, seat_spec
 from game.rules.models import Content
 
 IN_FLIGHT_PER_WORKER = 4
@@ -83,10 +83,11 @@ def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any
     content, scenario = worker_scenario(content_dir, task.scenario)
     _in_match.set()
     try:
-        outcome = run_match(content, scenario, task.seed, list(task.bots))
+        outcome = run_match(content, scenario, task.seed, [seat_spec(b) for b in task.bots])
     finally:
         _in_match.clear()
-    return record_from_outcome(task.id, outcome)
+    # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
+    return record_from_outcome(task.id, outcome, labels=task.bots)
 
 
 _in_match = threading.Event()

@@ -46,7 +46,13 @@ from game.arena.leaderboard import (
 )
 from game.arena.progress import Progress
 from game.arena.results import ResultsError, ResultsFile, read_results
-from game.arena.schedule import MatchTask, gauntlet, round_robin, seeds_from
+from game.arena.schedule import (
+    DEFAULT_FILLER,
+    MatchTask,
+    gauntlet,
+    round_robin,
+    seeds_from,
+)
 from game.rules.loader import ContentError
 
 EXIT_OK = 0
@@ -84,6 +90,13 @@ class TournamentConfig:
     """Seeds per group; each seed is played in every seat rotation."""
     base_seed: int = 0
     challenger: str | None = None
+    filler: str = DEFAULT_FILLER
+    """Plays the seats the entrants cannot fill (fewer bots than seats); counts for no bot."""
+
+    @property
+    def specs(self) -> list[str]:
+        """Every bot spec the tournament builds: entrants, challenger, filler."""
+        return [*self.bots, *([self.challenger] if self.challenger else []), self.filler]
 
 
 @dataclass
@@ -109,8 +122,10 @@ def schedule(config: TournamentConfig, seats: int) -> list[MatchTask]:
     try:
         seeds = seeds_from(config.base_seed, config.seeds)
         if config.challenger is not None:
-            return gauntlet(config.challenger, config.bots, seats, config.scenario, seeds)
-        return round_robin(config.bots, seats, config.scenario, seeds)
+            return gauntlet(
+                config.challenger, config.bots, seats, config.scenario, seeds, config.filler
+            )
+        return round_robin(config.bots, seats, config.scenario, seeds, config.filler)
     except ValueError as exc:
         raise TournamentError(str(exc)) from None
 
@@ -161,7 +176,7 @@ def run_tournament(
     local_hash = content_hash(content)
     scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
-    check_bots([*config.bots, *([config.challenger] if config.challenger else [])])
+    check_bots(config.specs)
     interrupted: KeyboardInterrupt | None = None
     with ResultsFile.open(directory) as results:
         _check_content(results, local_hash)
@@ -250,6 +265,7 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         base_seed=args.seed,
         challenger=args.challenger,
+        filler=args.filler,
     )
     if args.seed < 0 or args.seed + max(args.seeds, 1) > 2**63:
         return _usage(f"seeds must lie between 0 and 2**63 - 1, got --seed {args.seed}")
@@ -413,6 +429,13 @@ def register_cli(subparsers: Any) -> None:
         "--challenger",
         metavar="SPEC",
         help="play a gauntlet: this bot against groups of the BOTs (default: round robin)",
+    )
+    run.add_argument(
+        "--filler",
+        default=DEFAULT_FILLER,
+        metavar="SPEC",
+        help="bot for the seats left empty when there are fewer bots than the scenario has"
+        f" seats; its seats count for no bot (default: {DEFAULT_FILLER})",
     )
     run.add_argument(
         "--scenario",

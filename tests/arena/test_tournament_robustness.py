@@ -9,11 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from game.arena.leaderboard import build_leaderboard, format_leaderboard
 from game.arena.results import RESULTS_NAME, read_results
+from game.arena.schedule import gauntlet, round_robin
 from game.arena.tournament import TournamentConfig, TournamentInterrupted, run_tournament
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,3 +173,46 @@ def test_an_interrupted_run_says_how_far_it_got(tmp_path: Path):
     assert (caught.value.done, caught.value.scheduled) == (3, 12)
     again = run_tournament(config, tmp_path, jobs=1)
     assert (again.already_done, again.played) == (3, 9)
+
+
+# --- filler seats -----------------------------------------------------------------------------
+
+
+def test_a_gauntlet_short_of_opponents_gets_filler_seats_and_filler_specs_are_refused():
+    tasks = gauntlet("x", ["balanced"], seats=4, scenario="s", seeds=[0])
+    assert tasks[0].bots == ("x", "balanced", "filler:balanced", "filler:balanced")
+    assert all(Counter(t.bots) == Counter(tasks[0].bots) for t in tasks) and len(tasks) == 4
+    with pytest.raises(ValueError, match="marks filler seats"):
+        round_robin(["a", "filler:balanced"], seats=2, scenario="s", seeds=[0])
+
+
+def test_filler_seats_count_for_no_entrant(tmp_path: Path):
+    """Three entrants in a four-seat scenario: the fourth seat is a filler, even though it is
+    played by ``balanced`` and ``balanced`` is an entrant."""
+    config = TournamentConfig(bots=("balanced", "idle", "random"), scenario="packaging-fire")
+    summary = run_tournament(config, tmp_path, jobs=1)
+    played = records(tmp_path)
+    assert summary.scheduled == len(played) == 4
+    assert all(r["bots"].count("filler:balanced") == 1 and len(r["bots"]) == 4 for r in played)
+    assert {r["bots"].index("filler:balanced") for r in played} == {0, 1, 2, 3}
+    board = summary.leaderboard
+    assert sorted(board.bots) == ["balanced", "idle", "random"]
+    assert {row.bot: row.games for row in board.rows} == {"balanced": 4, "idle": 4, "random": 4}
+    assert board.filler_seats == 4 and board.matches == 4
+    assert all("filler" not in row for row in board.meetings)
+    assert "4 filler seats, counted for no bot" in format_leaderboard(board)
+
+
+def test_the_leaderboard_rates_entrants_on_their_order_among_themselves():
+    record = {
+        "match_id": "1",
+        "bots": ["filler:balanced", "a", "b", "filler:balanced"],
+        "ranks": [1, 3, 2, 4],
+        "statuses": ["active"] * 4,
+        "failures": [{"turn": 1, "seat": 3, "error": "x"}, {"turn": 1, "seat": 1, "error": "y"}],
+    }
+    board = build_leaderboard([record])
+    rows = {r.bot: r for r in board.rows}
+    assert set(rows) == {"a", "b"} and rows["b"].mu > rows["a"].mu
+    assert (rows["a"].failed_matches, rows["b"].failed_matches) == (1, 0)
+    assert (rows["a"].games, rows["b"].wins) == (1, 0) and board.pairwise["b"]["a"] == 1.0
