@@ -17,7 +17,14 @@ import pytest
 from game.arena.leaderboard import build_leaderboard, format_leaderboard
 from game.arena.results import RESULTS_NAME, read_results
 from game.arena.schedule import gauntlet, round_robin
-from game.arena.tournament import TournamentConfig, TournamentInterrupted, run_tournament
+from game.arena.tournament import (
+    DESIGN_NAME,
+    TournamentConfig,
+    TournamentError,
+    TournamentInterrupted,
+    bot_files,
+    run_tournament,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON_BOT = f"cmd:{sys.executable} examples/python_bot.py"
@@ -216,3 +223,96 @@ def test_the_leaderboard_rates_entrants_on_their_order_among_themselves():
     assert set(rows) == {"a", "b"} and rows["b"].mu > rows["a"].mu
     assert (rows["a"].failed_matches, rows["b"].failed_matches) == (1, 0)
     assert (rows["a"].games, rows["b"].wins) == (1, 0) and board.pairwise["b"]["a"] == 1.0
+
+
+# --- the design a results folder belongs to ---------------------------------------------------
+
+BOT_FILE = """
+from game.agents.base import Bot
+
+
+class MyBot(Bot):
+    def act(self, observation):
+        return []
+"""
+
+
+def gauntlet_config(*pool: str, seeds: int = 1) -> TournamentConfig:
+    return TournamentConfig(
+        bots=pool, challenger="mybot.py:MyBot", scenario="tutorial", seeds=seeds
+    )
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mybot.py").write_text(BOT_FILE)
+    return tmp_path
+
+
+def test_the_design_is_recorded_and_an_identical_rerun_resumes(in_tmp: Path):
+    config = gauntlet_config("idle", "random")
+    run_tournament(config, "out", limit=3)
+    design = json.loads((in_tmp / "out" / DESIGN_NAME).read_text())
+    assert design["mode"] == "gauntlet" and design["challenger"] == "mybot.py:MyBot"
+    assert design["bots"] == ["idle", "random"] and design["scenario"] == "tutorial"
+    assert (design["seeds"], design["base_seed"], design["filler"]) == (1, 0, "balanced")
+    assert set(design["bot_files"]) == {"mybot.py:MyBot"}
+    again = run_tournament(config, "out")
+    assert (again.already_done, again.played) == (3, 1)
+
+
+def test_an_edited_bot_file_is_refused_until_restart(in_tmp: Path):
+    config = gauntlet_config("idle", "random")
+    run_tournament(config, "out")
+    (in_tmp / "mybot.py").write_text(BOT_FILE + "# better now\n")
+    for extend in (False, True):
+        with pytest.raises(TournamentError) as caught:
+            run_tournament(config, "out", extend=extend)
+        message = str(caught.value)
+        assert "mybot.py (bot mybot.py:MyBot) has changed" in message
+        assert "--restart" in message and "new --out" in message
+    assert len(records(in_tmp / "out")) == 4
+    fresh = run_tournament(config, "out", restart=True)
+    assert (fresh.already_done, fresh.played) == (0, 4) and len(records(in_tmp / "out")) == 4
+
+
+def test_another_bot_set_is_refused_and_extend_keeps_only_a_superset(in_tmp: Path):
+    run_tournament(gauntlet_config("idle", "random"), "out")
+    other = gauntlet_config("idle", "balanced")
+    with pytest.raises(TournamentError, match="adds balanced and leaves out random") as caught:
+        run_tournament(other, "out")
+    assert "--extend" not in str(caught.value)  # its random matches would stay in the board
+    with pytest.raises(TournamentError, match="2 of its matches are not part"):
+        run_tournament(other, "out", extend=True)
+    bigger = gauntlet_config("idle", "random", "balanced", seeds=2)
+    with pytest.raises(TournamentError, match="add --extend to keep them") as caught:
+        run_tournament(bigger, "out")
+    assert "--seeds 1 --seed 0 there, --seeds 2 --seed 0 now" in str(caught.value)
+    extended = run_tournament(bigger, "out", extend=True)
+    assert (extended.already_done, extended.scheduled) == (4, 12)
+    assert json.loads((in_tmp / "out" / DESIGN_NAME).read_text())["seeds"] == 2
+    assert run_tournament(bigger, "out").played == 0
+
+
+def test_a_folder_without_a_design_is_adopted_only_if_it_fits(in_tmp: Path):
+    run_tournament(gauntlet_config("idle", "random"), "out")
+    (in_tmp / "out" / DESIGN_NAME).unlink()  # as written before tournament.json existed
+    assert run_tournament(gauntlet_config("idle", "random"), "out").played == 0
+    (in_tmp / "out" / DESIGN_NAME).unlink()
+    with pytest.raises(TournamentError, match=f"2 matches that are not part.*no {DESIGN_NAME}"):
+        run_tournament(gauntlet_config("idle", "balanced"), "out")
+
+
+def test_bot_files_hash_python_files_and_file_arguments_of_commands(in_tmp: Path):
+    digest = bot_files("mybot.py")["mybot.py"]
+    assert bot_files("mybot.py:MyBot") == {"mybot.py": digest} and len(digest) == 64
+    assert bot_files("cmd:python3 mybot.py --fast") == {"mybot.py": digest}
+    assert bot_files("balanced") == bot_files("hoarder:hard") == bot_files("cmd:node gone.js") == {}
+
+
+def test_cli_restart_and_extend_exclude_each_other(tmp_path: Path):
+    proc = capwars(
+        "tournament", "run", "idle", "random", "--restart", "--extend", "-o", str(tmp_path)
+    )
+    assert proc.returncode == 2 and "not allowed with argument" in proc.stderr
