@@ -75,7 +75,7 @@ DESIGN_FORMAT = 1
 
 
 class TournamentError(ValueError):
-    """A tournament that cannot run as asked: the message says why, in one sentence."""
+    """A tournament that cannot run as asked: the message says why and what to do instead."""
 
 
 class Terminated(KeyboardInterrupt):
