@@ -14,22 +14,34 @@ down and sorts by match id for anything that depends on order.
 
 Only a bounded number of matches is in flight at once, so a huge schedule is not submitted (and
 held in memory) all at the start, and an interrupted run loses little work.
+
+A pool worker watches the process that started it: if that process dies without shutting the pool
+down (``kill -9``, a crash), the worker stops the match in hand (closing its bots, so external
+bot processes do not outlive it) and exits, instead of waiting forever for work.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from game.arena.results import record_from_outcome
-from game.arena.schedule import MatchTask
+from game.arena.schedule import MatchTask, seat_spec
 from game.rules.models import Content
 
 IN_FLIGHT_PER_WORKER = 4
 DASK_SCHEME = "dask://"
+PARENT_CHECK_SECONDS = 0.25
+"""How often a pool worker checks that the tournament process is still alive."""
+PARENT_GONE_GRACE_SECONDS = 5.0
+"""How long an orphaned worker lets its interrupted match close its bots before it exits."""
 
 _content_cache: dict[str | None, Content] = {}
 
@@ -65,16 +77,54 @@ def worker_scenario(content_dir: str | None, scenario: str) -> tuple[Content, st
 
 def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any]:
     """Play one scheduled match and return its results record. Runs in any process."""
+    import game.arena.host  # noqa: F401  (a worker must host ``cmd:`` bots too)
     from game.arena.match import run_match
 
     content, scenario = worker_scenario(content_dir, task.scenario)
-    outcome = run_match(content, scenario, task.seed, list(task.bots))
-    return record_from_outcome(task.id, outcome)
+    _in_match.set()
+    try:
+        outcome = run_match(content, scenario, task.seed, [seat_spec(b) for b in task.bots])
+    finally:
+        _in_match.clear()
+    # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
+    return record_from_outcome(task.id, outcome, labels=task.bots)
 
 
-def warm_worker(content_dir: str | None) -> None:
-    """Pool initializer: load the content before the first match arrives."""
+_in_match = threading.Event()
+"""Set while this process plays a match (the parent watchdog waits for it to wind down)."""
+
+
+class ParentGone(BaseException):
+    """Raised in a pool worker's main thread when the tournament process has died."""
+
+
+def warm_worker(content_dir: str | None, parent: int | None = None) -> None:
+    """Pool initializer: watch the ``parent`` process, load the content before the first match."""
+    if parent is not None:
+        signal.signal(signal.SIGUSR1, _stop_for_parent)
+        watchdog = threading.Thread(
+            target=_watch_parent, args=(parent,), name="capwars-parent-watch", daemon=True
+        )
+        watchdog.start()
     worker_content(content_dir)
+
+
+def _stop_for_parent(signum: int, frame: object) -> None:
+    raise ParentGone("the tournament process is gone")
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker once ``parent`` is no longer its parent process (it died)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    if _in_match.is_set():
+        # Interrupt the match in the main thread: run_match closes its bots (kills external bot
+        # processes, removes their folders) on the way out.
+        os.kill(os.getpid(), signal.SIGUSR1)
+        deadline = time.monotonic() + PARENT_GONE_GRACE_SECONDS
+        while _in_match.is_set() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    os._exit(1)
 
 
 def run_inline(tasks: Sequence[MatchTask], content_dir: str | None) -> Iterator[dict[str, Any]]:
@@ -88,7 +138,7 @@ def start_pool(jobs: int, content_dir: str | None = None) -> ProcessPoolExecutor
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=warm_worker,
-        initargs=(content_dir,),
+        initargs=(content_dir, os.getpid()),
     )
 
 

@@ -6,6 +6,10 @@ matches in which it failed (raised, returned junk, broke a limit). Beside it a *
 matrix**: the share of the matches two bots met in where the row bot finished above the column
 bot (ties count for neither; a bot never meets itself).
 
+Filler seats (``filler:SPEC`` in a record's ``bots``: a house bot in a seat the entrants could not
+fill) are left out of everything: no rating, games, wins or meetings for them or on their behalf.
+The entrants of such a match are rated on their order among themselves.
+
 Because it is a pure function of the records, sorted by match id, the leaderboard is the same
 whatever order the matches finished in: ``capwars tournament leaderboard DIR`` recomputes it.
 """
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from game.arena.ratings import rate_matches, wilson_interval
+from game.arena.schedule import is_filler
 
 BANKRUPT = "bankrupt"
 
@@ -55,6 +60,8 @@ class Leaderboard:
     meetings: dict[str, dict[str, int]]
     """``meetings[a][b]``: how many matches a and b played together."""
     matches: int
+    filler_seats: int = 0
+    """Seats played by fillers (counted for no bot)."""
 
     @property
     def bots(self) -> list[str]:
@@ -63,6 +70,7 @@ class Leaderboard:
     def to_json(self) -> dict[str, Any]:
         return {
             "matches": self.matches,
+            "filler_seats": self.filler_seats,
             "rows": [_row_json(r) for r in self.rows],
             "pairwise": self.pairwise,
             "meetings": self.meetings,
@@ -151,10 +159,35 @@ def pairwise_matrix(
     return share, meetings
 
 
+def entrant_seats(record: dict[str, Any]) -> dict[str, Any]:
+    """A record cut down to its entrants' seats (filler seats dropped, failures renumbered).
+
+    Ranks keep their values: only their order among the entrants matters to the ratings."""
+    keep = [seat for seat, name in enumerate(record["bots"]) if not is_filler(name)]
+    if len(keep) == len(record["bots"]):
+        return record
+    new_seat = {old: new for new, old in enumerate(keep)}
+    return {
+        **record,
+        "bots": [record["bots"][seat] for seat in keep],
+        "ranks": [record["ranks"][seat] for seat in keep],
+        "statuses": [record["statuses"][seat] for seat in keep],
+        "failures": [
+            {**f, "seat": new_seat[f["seat"]]}
+            for f in record.get("failures", [])
+            if f.get("seat") in new_seat
+        ],
+    }
+
+
 def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     """The leaderboard of a set of match records (ids already unique)."""
     ordered = sorted(records, key=lambda r: r["match_id"])
-    ratings = rate_matches(ordered)
+    filler_seats = sum(is_filler(name) for record in ordered for name in record["bots"])
+    matches = len(ordered)
+    ordered = [entrant_seats(record) for record in ordered]
+    entrants = sorted({name for record in ordered for name in record["bots"]})
+    ratings = rate_matches((r for r in ordered if len(r["bots"]) > 1), bots=entrants)
     stats: dict[str, dict[str, float]] = {}
     for record in ordered:
         failed = {f["seat"] for f in record.get("failures", [])}
@@ -197,7 +230,8 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
         rows=tuple(rows),
         pairwise={a: {b: share[a][b] for b in order} for a in order},
         meetings={a: {b: meetings[a][b] for b in order} for a in order},
-        matches=len(ordered),
+        matches=matches,
+        filler_seats=filler_seats,
     )
 
 
@@ -234,7 +268,10 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
             )
         )
     text = _table(lines, right={0, 2, 3, 4, 5, 6, 7, 8, 9})
-    out = [f"{board.matches} matches", text]
+    heading = f"{board.matches} matches"
+    if board.filler_seats:
+        heading += f" ({board.filler_seats} filler seats, counted for no bot)"
+    out = [heading, text]
     if matrix and len(board.rows) > 1:
         names = board.bots
         short = [str(i) for i in range(1, len(names) + 1)]

@@ -12,17 +12,19 @@ A record (see :func:`record_from_outcome`)::
      "bot_statuses": ["ok", "ok"], "turns": 8,
      "final_hash": "...", "content_hash": "...", "failures": []}
 
-Lists are by seat. ``statuses`` is the seat's place in the game (``active``, ``bankrupt``,
-``eliminated``); ``bot_statuses`` is how its bot behaved (``ok``, or ``invalid``, ``timeout``,
-``error`` for an external bot that was eliminated). Nothing in a record depends on the machine,
-the worker or the clock, so the same tournament gives byte-identical records however it is run.
+Lists are by seat. ``bots`` holds each seat's spec, or ``filler:SPEC`` for a filler seat (a house
+bot in a seat the entrants could not fill; it counts for no entrant). ``statuses`` is the seat's
+place in the game (``active``, ``bankrupt``, ``eliminated``); ``bot_statuses`` is how its bot
+behaved (``ok``, or ``invalid``, ``timeout``, ``error`` for an external bot that was eliminated).
+Nothing in a record depends on the machine, the worker or the clock, so the same tournament gives
+byte-identical records however it is run.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -37,14 +39,16 @@ class ResultsError(ValueError):
     """A results file that cannot be read: names the file and line."""
 
 
-def record_from_outcome(match_id: str, outcome: MatchOutcome) -> dict[str, Any]:
-    """The results line of a finished match."""
+def record_from_outcome(
+    match_id: str, outcome: MatchOutcome, labels: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The results line of a finished match; ``labels``: the seats' names (default: the bots')."""
     by_seat = sorted(outcome.standings, key=lambda s: s.seat)
     return {
         "match_id": match_id,
         "scenario": outcome.state.world.scenario.id,
         "seed": int(outcome.state.seed),
-        "bots": list(outcome.bots),
+        "bots": list(outcome.bots if labels is None else labels),
         "ranks": [s.rank for s in by_seat],
         "scores": [s.score for s in by_seat],
         "statuses": [s.status for s in by_seat],

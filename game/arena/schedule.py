@@ -14,8 +14,14 @@ seed, bot spec per seat) with a deterministic :func:`match_id`. Two kinds:
 >>> len(tasks)                      # 3 pairs x 2 rotations x 1 seed
 6
 
-With fewer distinct bots than seats, the group is the bots repeated in turn to fill the seats;
-identical line-ups (a rotation that repeats one already scheduled) are played once.
+With fewer distinct bots than seats, the empty seats of the group are **filler seats**, played by
+a house bot (``balanced`` unless told otherwise) under the label ``filler:SPEC``. A filler is not
+an entrant: its seats count for no bot on the leaderboard, not even an entrant with the same spec.
+
+>>> [t.bots for t in round_robin(["a", "b"], seats=3, scenario="s", seeds=[0])]
+[('a', 'b', 'filler:balanced'), ('b', 'filler:balanced', 'a'), ('filler:balanced', 'a', 'b')]
+
+Identical line-ups (a rotation that repeats one already scheduled) are played once.
 """
 
 from __future__ import annotations
@@ -28,6 +34,24 @@ from itertools import combinations
 
 MATCH_ID_LENGTH = 16
 """Hex digits of a match id (64 bits of blake2b: collisions are not a practical concern)."""
+FILLER_PREFIX = "filler:"
+"""Marks a filler seat in a line-up: ``filler:balanced`` is ``balanced`` playing an empty seat."""
+DEFAULT_FILLER = "balanced"
+
+
+def filler_label(spec: str) -> str:
+    """The line-up label of a filler seat played by ``spec``."""
+    return FILLER_PREFIX + spec.strip()
+
+
+def is_filler(label: str) -> bool:
+    """Whether a line-up entry is a filler seat (counted for no entrant)."""
+    return label.startswith(FILLER_PREFIX)
+
+
+def seat_spec(label: str) -> str:
+    """The bot spec that plays a seat: a filler's own spec, else the label itself."""
+    return label[len(FILLER_PREFIX) :] if is_filler(label) else label
 
 
 def match_id(scenario: str, seed: int, bots: Sequence[str]) -> str:
@@ -68,15 +92,15 @@ def rotations(group: Sequence[str]) -> list[tuple[str, ...]]:
     return [tuple(group[(start + i) % k] for i in range(k)) for start in range(k)]
 
 
-def fill(bots: Sequence[str], seats: int) -> tuple[str, ...]:
-    """``bots`` repeated in turn until every seat is taken.
+def fill(bots: Sequence[str], seats: int, filler: str = DEFAULT_FILLER) -> tuple[str, ...]:
+    """``bots``, then filler seats until every seat is taken.
 
     >>> fill(["a", "b"], 4)
-    ('a', 'b', 'a', 'b')
+    ('a', 'b', 'filler:balanced', 'filler:balanced')
     """
     if not bots:
         raise ValueError("no bots to seat")
-    return tuple(bots[i % len(bots)] for i in range(seats))
+    return (*bots, *[filler_label(filler)] * max(0, seats - len(bots)))
 
 
 def seeds_from(base_seed: int, count: int) -> list[int]:
@@ -87,24 +111,41 @@ def seeds_from(base_seed: int, count: int) -> list[int]:
 
 
 def round_robin(
-    bots: Sequence[str], seats: int, scenario: str, seeds: Iterable[int]
+    bots: Sequence[str],
+    seats: int,
+    scenario: str,
+    seeds: Iterable[int],
+    filler: str = DEFAULT_FILLER,
 ) -> list[MatchTask]:
-    """Every ``seats``-sized group of distinct bots, every seed, every seat rotation."""
+    """Every ``seats``-sized group of distinct bots, every seed, every seat rotation.
+
+    With fewer bots than seats, the one group is every bot plus filler seats played by
+    ``filler``."""
     distinct = _distinct(bots)
+    _check_specs(distinct, filler)
     if len(distinct) < 2:
         raise ValueError("a round robin needs at least two different bots")
     if len(distinct) >= seats:
         groups = [tuple(g) for g in combinations(distinct, seats)]
     else:
-        groups = [fill(distinct, seats)]
+        groups = [fill(distinct, seats, filler)]
     return _expand(groups, scenario, seeds)
 
 
 def gauntlet(
-    challenger: str, pool: Sequence[str], seats: int, scenario: str, seeds: Iterable[int]
+    challenger: str,
+    pool: Sequence[str],
+    seats: int,
+    scenario: str,
+    seeds: Iterable[int],
+    filler: str = DEFAULT_FILLER,
 ) -> list[MatchTask]:
-    """The challenger against every ``seats - 1`` group from the pool, every seed and rotation."""
+    """The challenger against every ``seats - 1`` group from the pool, every seed and rotation.
+
+    With fewer opponents than ``seats - 1``, the one group is the challenger, every opponent and
+    filler seats played by ``filler``."""
     opponents = [b for b in _distinct(pool) if b != challenger]
+    _check_specs([challenger, *opponents], filler)
     if not opponents:
         raise ValueError("a gauntlet needs at least one opponent besides the challenger")
     if seats < 2:
@@ -112,8 +153,19 @@ def gauntlet(
     if len(opponents) >= seats - 1:
         groups = [(challenger, *g) for g in combinations(opponents, seats - 1)]
     else:
-        groups = [(challenger, *fill(opponents, seats - 1))]
+        groups = [(challenger, *fill(opponents, seats - 1, filler))]
     return _expand(groups, scenario, seeds)
+
+
+def _check_specs(entrants: Sequence[str], filler: str) -> None:
+    for spec in [*entrants, filler]:
+        if is_filler(spec.strip()):
+            raise ValueError(
+                f"bot spec {spec!r} starts with {FILLER_PREFIX!r}, which marks filler seats:"
+                " name the bot without it"
+            )
+    if not filler.strip():
+        raise ValueError("the filler bot spec is empty")
 
 
 def _expand(

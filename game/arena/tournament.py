@@ -10,13 +10,21 @@ rotation; a **gauntlet** (``challenger=...``) plays one bot against groups from 
 :mod:`game.arena.schedule`.
 
 Each finished match is one line of ``results.jsonl`` in the output folder (see
-:mod:`game.arena.results`), written durably before the next is counted. Run the same tournament
-again into the same folder and only the matches missing from the file are played: a killed run
-resumes, and a finished one is a no-op. The leaderboard (:mod:`game.arena.leaderboard`) is a
-pure function of the records, applied in match-id order, so it does not depend on ``--jobs``,
-the executor, or where the run was interrupted. Adding bots or seeds to a folder's tournament
-extends it: matches already played are reused. Bot specs are part of a match's id, so resume
-with the same spelling of each spec (``bots/a.py`` and ``./bots/a.py`` are different entrants).
+:mod:`game.arena.results`), written durably before the next is counted. Beside it,
+``tournament.json`` records the tournament's **design**: mode (round robin or gauntlet and its
+challenger), bots, filler, scenario, seeds, the content hash, and a SHA-256 of every bot file (the
+file of a ``path/to/bot.py[:Class]`` spec, and each argument of a ``cmd:`` spec that is an
+existing file). Run the same tournament again into the same folder and only the matches missing
+from the file are played: a killed run resumes, and a finished one is a no-op. A run whose design
+differs from the folder's (other bots, seeds or scenario, or a bot file edited since) is refused
+with what differs, before any match is played; ``restart=True`` (``--restart``) discards the old
+results first, and ``extend=True`` (``--extend``) keeps them when every match already in the
+folder belongs to the new tournament too (more bots or seeds) and no bot file has changed.
+
+The leaderboard (:mod:`game.arena.leaderboard`) is a pure function of the records, applied in
+match-id order, so it does not depend on ``--jobs``, the executor, or where the run was
+interrupted. Bot specs are part of a match's id, so resume with the same spelling of each spec
+(``bots/a.py`` and ``./bots/a.py`` are different entrants).
 
 The CLI (``capwars tournament run|leaderboard`` and ``capwars validate``) is added to the
 ``capwars`` parser by :func:`register_cli`; ``python -m game.arena.tournament`` runs it alone.
@@ -25,10 +33,15 @@ The CLI (``capwars tournament run|leaderboard`` and ``capwars validate``) is add
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
+import json
 import os
+import shlex
+import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,17 +56,42 @@ from game.arena.leaderboard import (
     write_json,
 )
 from game.arena.progress import Progress
-from game.arena.results import ResultsError, ResultsFile, read_results
-from game.arena.schedule import MatchTask, gauntlet, round_robin, seeds_from
+from game.arena.results import RESULTS_NAME, ResultsError, ResultsFile, read_results
+from game.arena.schedule import (
+    DEFAULT_FILLER,
+    MatchTask,
+    gauntlet,
+    round_robin,
+    seeds_from,
+)
 from game.rules.loader import ContentError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+DESIGN_NAME = "tournament.json"
+"""The design of the tournament a folder's ``results.jsonl`` belongs to."""
+DESIGN_FORMAT = 1
 
 
 class TournamentError(ValueError):
-    """A tournament that cannot run as asked: the message says why, in one sentence."""
+    """A tournament that cannot run as asked: the message says why and what to do instead."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so a ``kill PID`` winds down like Ctrl-C."""
+
+    signum = signal.SIGTERM
+
+
+class TournamentInterrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM; every finished match is on disk."""
+
+    def __init__(self, done: int, scheduled: int, signum: int = signal.SIGINT):
+        super().__init__(f"{done} of {scheduled} matches done")
+        self.done = done
+        self.scheduled = scheduled
+        self.signum = signum
 
 
 @dataclass(frozen=True)
@@ -66,6 +104,13 @@ class TournamentConfig:
     """Seeds per group; each seed is played in every seat rotation."""
     base_seed: int = 0
     challenger: str | None = None
+    filler: str = DEFAULT_FILLER
+    """Plays the seats the entrants cannot fill (fewer bots than seats); counts for no bot."""
+
+    @property
+    def specs(self) -> list[str]:
+        """Every bot spec the tournament builds: entrants, challenger, filler."""
+        return [*self.bots, *([self.challenger] if self.challenger else []), self.filler]
 
 
 @dataclass
@@ -91,14 +136,17 @@ def schedule(config: TournamentConfig, seats: int) -> list[MatchTask]:
     try:
         seeds = seeds_from(config.base_seed, config.seeds)
         if config.challenger is not None:
-            return gauntlet(config.challenger, config.bots, seats, config.scenario, seeds)
-        return round_robin(config.bots, seats, config.scenario, seeds)
+            return gauntlet(
+                config.challenger, config.bots, seats, config.scenario, seeds, config.filler
+            )
+        return round_robin(config.bots, seats, config.scenario, seeds, config.filler)
     except ValueError as exc:
         raise TournamentError(str(exc)) from None
 
 
 def check_bots(specs: Sequence[str]) -> None:
     """Build every bot once here, so a bad spec fails now, not in a worker mid-tournament."""
+    import game.arena.host  # noqa: F401  (registers the ``cmd:`` spec prefix for external bots)
     from game.agents.registry import BotSpecError, make_bot
 
     for spec in dict.fromkeys(specs):
@@ -123,13 +171,19 @@ def run_tournament(
     limit: int | None = None,
     pool: Executor | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
+    restart: bool = False,
+    extend: bool = False,
 ) -> TournamentSummary:
     """Play the tournament's missing matches into ``directory`` and rebuild the leaderboard.
 
     ``limit`` stops after that many new matches (for tests and for slicing long runs);
     ``on_record`` sees each record just after it is on disk; ``pool`` is a started process pool
-    to reuse (:func:`~game.arena.executors.start_pool`), left open.
+    to reuse (:func:`~game.arena.executors.start_pool`), left open. A folder holding another
+    tournament's results raises :class:`TournamentError` unless ``restart`` (discard them) or
+    ``extend`` (keep them, when they all belong to this tournament too) is set.
     """
+    if restart and extend:
+        raise TournamentError("--restart and --extend do not go together: choose one")
     from game.rules.loader import content_hash
 
     try:
@@ -142,9 +196,17 @@ def run_tournament(
     local_hash = content_hash(content)
     scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
-    check_bots([*config.bots, *([config.challenger] if config.challenger else [])])
+    check_bots(config.specs)
+    design = design_of(config, local_hash)
+    folder = Path(directory)
+    if restart:
+        for name in (RESULTS_NAME, DESIGN_NAME):
+            (folder / name).unlink(missing_ok=True)
+    interrupted: KeyboardInterrupt | None = None
     with ResultsFile.open(directory) as results:
+        _check_design(folder, results, design, tasks, extend)
         _check_content(results, local_hash)
+        _write_json(folder / DESIGN_NAME, design)
         done = results.done
         pending = [t for t in tasks if t.id not in done]
         already_done = len(tasks) - len(pending)
@@ -153,8 +215,9 @@ def run_tournament(
         start = time.perf_counter()
         progress = Progress(len(pending), stream=stream, quiet=quiet)
         played = 0
+        records = run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool)
         try:
-            for record in run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool):
+            for record in records:
                 if record.get("content_hash") != local_hash:
                     raise TournamentError(
                         f"a worker played match {record['match_id']} with other content"
@@ -168,23 +231,38 @@ def run_tournament(
                     on_record(record)
         except ExecutorError as exc:
             raise TournamentError(str(exc)) from None
+        except KeyboardInterrupt as exc:
+            interrupted = exc
         finally:
+            # Shut the pool down now (drop queued matches, wait for running ones), not whenever
+            # the generator is collected.
+            close = getattr(records, "close", None)
+            if callable(close):
+                close()
             progress.close()
-        seconds = time.perf_counter() - start
-        board = build_leaderboard(results.records)
-        failures = [
-            {"match_id": r["match_id"], **f} for r in results.records for f in r.get("failures", [])
-        ]
-        return TournamentSummary(
-            directory=Path(directory),
-            scheduled=len(tasks),
-            already_done=already_done,
-            played=played,
-            seconds=seconds,
-            leaderboard=board,
-            repaired_bytes=results.repaired_bytes,
-            failures=failures,
-        )
+        if interrupted is None:
+            seconds = time.perf_counter() - start
+            board = build_leaderboard(results.records)
+            failures = [
+                {"match_id": r["match_id"], **f}
+                for r in results.records
+                for f in r.get("failures", [])
+            ]
+            return TournamentSummary(
+                directory=Path(directory),
+                scheduled=len(tasks),
+                already_done=already_done,
+                played=played,
+                seconds=seconds,
+                leaderboard=board,
+                repaired_bytes=results.repaired_bytes,
+                failures=failures,
+            )
+    # Count what a rerun will find on disk (the interrupt may have landed mid-append).
+    scheduled = {t.id for t in tasks}
+    saved = sum(r["match_id"] in scheduled for r in read_results(directory))
+    signum = getattr(interrupted, "signum", signal.SIGINT)
+    raise TournamentInterrupted(saved, len(tasks), signum) from None
 
 
 def _check_content(results: ResultsFile, content_hash: str) -> None:
@@ -193,8 +271,165 @@ def _check_content(results: ResultsFile, content_hash: str) -> None:
         if other is not None and other != content_hash:
             raise TournamentError(
                 f"{results.path} holds matches played with other content (hash {other}, now"
-                f" {content_hash}): use a new output folder"
+                f" {content_hash}): use a new --out folder, or add --restart to discard them"
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# The design a results folder belongs to
+
+
+def design_of(config: TournamentConfig, content_hash: str) -> dict[str, Any]:
+    """What makes a tournament this tournament: ``tournament.json`` of its results folder."""
+    entrants = list(dict.fromkeys(b.strip() for b in config.bots))
+    if config.challenger is not None:
+        entrants = [b for b in entrants if b != config.challenger]
+    return {
+        "format": DESIGN_FORMAT,
+        "mode": "gauntlet" if config.challenger is not None else "round robin",
+        "challenger": config.challenger,
+        "bots": entrants,
+        "filler": config.filler.strip(),
+        "scenario": config.scenario,
+        "seeds": config.seeds,
+        "base_seed": config.base_seed,
+        "content_hash": content_hash,
+        "bot_files": {
+            spec: files for spec in dict.fromkeys(config.specs) if (files := bot_files(spec))
+        },
+    }
+
+
+def bot_files(spec: str) -> dict[str, str]:
+    """SHA-256 of each file a bot spec runs: a Python bot's file, a ``cmd:`` bot's file args.
+
+    Paths as written in the spec (relative to the working directory)."""
+    spec = spec.strip()
+    if spec.startswith("cmd:"):
+        try:
+            candidates = shlex.split(spec[len("cmd:") :])
+        except ValueError:
+            return {}
+    else:
+        first = spec.partition(":")[0]
+        candidates = [first] if first.endswith(".py") or "/" in first else []
+    out = {}
+    for name in candidates:
+        path = Path(name)
+        if path.is_file():
+            with path.open("rb") as handle:
+                out[name] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return out
+
+
+def _check_design(
+    folder: Path,
+    results: ResultsFile,
+    design: dict[str, Any],
+    tasks: Sequence[MatchTask],
+    extend: bool,
+) -> None:
+    """Refuse to mix this tournament's results with another's (see the module docstring)."""
+    if not results.records:
+        return  # nothing played yet: whatever design was written down, this one replaces it
+    path = folder / DESIGN_NAME
+    scheduled = {t.id for t in tasks}
+    strays = sum(r["match_id"] not in scheduled for r in results.records)
+    if not path.is_file():
+        # A folder from before tournament.json: adopt it if it holds only this tournament's
+        # matches (its bot files cannot be checked).
+        if strays:
+            raise TournamentError(
+                f"{results.path} holds {strays} matches that are not part of this tournament,"
+                f" and no {DESIGN_NAME} saying which tournament played them: use a new --out"
+                " folder, or add --restart to discard them and start over"
+            )
+        return
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TournamentError(
+            f"cannot read {path} ({exc}): use a new --out folder, or add --restart to discard"
+            " its results and start over"
+        ) from None
+    if not isinstance(old, dict):
+        old = {}
+    changes, edited = _design_changes(old, design)
+    if not changes:
+        return
+    can_extend = not edited and not strays
+    if extend and can_extend:
+        return
+    lines = [f"{folder} already holds results of a tournament that differs from this run:"]
+    lines += [f"  - {change}" for change in changes]
+    if extend:
+        why = (
+            "a bot file has changed since its matches were played"
+            if edited
+            else f"{strays} of its matches are not part of this tournament"
+        )
+        lines.append(f"--extend cannot keep them: {why}.")
+    options = "use a new --out folder to keep both, or add --restart to discard them and start over"
+    if can_extend:
+        options += ", or add --extend to keep them and play only this tournament's new matches"
+    lines.append(f"To run this tournament, {options}.")
+    raise TournamentError("\n".join(lines))
+
+
+def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], bool]:
+    """Sentences saying how ``new`` differs from ``old``, and whether a bot file was edited."""
+    changes = []
+
+    def kind(d: dict[str, Any]) -> str:
+        challenger = d.get("challenger")
+        return f"a gauntlet of {challenger}" if challenger else "a round robin"
+
+    if kind(old) != kind(new):
+        changes.append(f"it was {kind(old)}; this run is {kind(new)}")
+    old_bots, new_bots = list(old.get("bots") or []), list(new["bots"])
+    added = [b for b in new_bots if b not in old_bots]
+    removed = [b for b in old_bots if b not in new_bots]
+    if added or removed:
+        parts = []
+        if added:
+            parts.append(f"adds {', '.join(added)}")
+        if removed:
+            parts.append(f"leaves out {', '.join(removed)}")
+        changes.append(f"bots: this run {' and '.join(parts)}")
+    if old.get("filler") != new["filler"]:
+        changes.append(f"filler: {old.get('filler')} there, {new['filler']} now")
+    if old.get("scenario") != new["scenario"]:
+        changes.append(f"scenario: {old.get('scenario')} there, {new['scenario']} now")
+    elif old.get("content_hash") != new["content_hash"]:
+        changes.append("the game content or scenario file has changed since")
+    if (old.get("seeds"), old.get("base_seed")) != (new["seeds"], new["base_seed"]):
+        changes.append(
+            f"seeds: --seeds {old.get('seeds')} --seed {old.get('base_seed')} there,"
+            f" --seeds {new['seeds']} --seed {new['base_seed']} now"
+        )
+    edited = False
+    old_files = old.get("bot_files") or {}
+    for spec, files in new["bot_files"].items():
+        before = old_files.get(spec)
+        if not isinstance(before, dict):
+            continue
+        for name, digest in files.items():
+            if name in before and before[name] != digest:
+                edited = True
+                changes.append(f"{name} (bot {spec}) has changed since its matches were played")
+    if old.get("content_hash") not in (None, new["content_hash"]):
+        edited = True  # matches played with other content are never kept
+    return changes, edited
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` atomically (a reader never sees half a file)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
 
 
 def leaderboard_of(directory: str | os.PathLike[str]) -> Leaderboard:
@@ -214,21 +449,38 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         base_seed=args.seed,
         challenger=args.challenger,
+        filler=args.filler,
     )
     if args.seed < 0 or args.seed + max(args.seeds, 1) > 2**63:
         return _usage(f"seeds must lie between 0 and 2**63 - 1, got --seed {args.seed}")
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     try:
-        summary = run_tournament(
-            config,
-            args.out,
-            jobs=jobs,
-            executor=args.executor,
-            content_dir=getattr(args, "content", None),
-            quiet=args.quiet,
-        )
+        with _sigterm_as_interrupt():
+            summary = run_tournament(
+                config,
+                args.out,
+                jobs=jobs,
+                executor=args.executor,
+                content_dir=getattr(args, "content", None),
+                quiet=args.quiet,
+                restart=args.restart,
+                extend=args.extend,
+            )
     except (TournamentError, ResultsError) as exc:
         return _usage(str(exc))
+    except TournamentInterrupted as exc:
+        print(
+            f"capwars: interrupted: {exc.done} of {exc.scheduled} matches done in {args.out};"
+            " rerun the same command to resume",
+            file=sys.stderr,
+        )
+        return 128 + int(exc.signum)
+    except KeyboardInterrupt as exc:
+        print(
+            "capwars: interrupted; every finished match is saved: rerun the same command to resume",
+            file=sys.stderr,
+        )
+        return 128 + int(getattr(exc, "signum", signal.SIGINT))
     note = sys.stderr
     if summary.repaired_bytes:
         print(
@@ -246,6 +498,27 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
     _export(summary.leaderboard, args)
     print(format_leaderboard(summary.leaderboard))
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, a SIGTERM (plain ``kill PID``) stops the run like Ctrl-C: the pool is shut
+    down, finished matches stay on disk. A second SIGTERM kills at once (pool workers notice
+    their parent is gone and exit on their own)."""
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
@@ -329,7 +602,10 @@ def register_cli(subparsers: Any) -> None:
         "run",
         help="play (or resume) a round robin or a gauntlet",
         description="Play every match of a tournament that is not yet in OUT/results.jsonl,"
-        " then print the leaderboard. Rerun the same command to resume an interrupted run.",
+        " then print the leaderboard. Rerun the same command to resume an interrupted run."
+        " OUT/tournament.json records the tournament's design (mode, bots, filler, scenario,"
+        " seeds, content, and a hash of each bot file); a run with another design, or after a"
+        " bot file was edited, is refused: use a new --out, or --restart or --extend.",
     )
     _content_option(run)
     run.add_argument(
@@ -342,6 +618,13 @@ def register_cli(subparsers: Any) -> None:
         "--challenger",
         metavar="SPEC",
         help="play a gauntlet: this bot against groups of the BOTs (default: round robin)",
+    )
+    run.add_argument(
+        "--filler",
+        default=DEFAULT_FILLER,
+        metavar="SPEC",
+        help="bot for the seats left empty when there are fewer bots than the scenario has"
+        f" seats; its seats count for no bot (default: {DEFAULT_FILLER})",
     )
     run.add_argument(
         "--scenario",
@@ -378,6 +661,18 @@ def register_cli(subparsers: Any) -> None:
         default="tournament",
         metavar="DIR",
         help="folder for results.jsonl (default: ./tournament)",
+    )
+    again = run.add_mutually_exclusive_group()
+    again.add_argument(
+        "--restart",
+        action="store_true",
+        help="discard the results already in OUT and start this tournament over",
+    )
+    again.add_argument(
+        "--extend",
+        action="store_true",
+        help="keep OUT's results for a tournament with more bots or seeds (refused if a bot"
+        " file changed or a match in OUT is not part of this tournament)",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
     _export_options(run)

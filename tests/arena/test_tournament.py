@@ -68,9 +68,17 @@ def test_round_robin_plays_every_group_in_every_rotation_on_every_seed():
     assert set(seats.values()) == {6}  # every bot in every seat equally often
 
 
-def test_round_robin_with_fewer_bots_than_seats_fills_the_table_and_plays_each_lineup_once():
+def test_round_robin_with_fewer_bots_than_seats_fills_the_table_with_filler_seats():
     tasks = round_robin(["a", "b"], seats=4, scenario="s", seeds=[0])
-    assert [t.bots for t in tasks] == [("a", "b", "a", "b"), ("b", "a", "b", "a")]
+    f = "filler:balanced"
+    assert [t.bots for t in tasks] == [
+        ("a", "b", f, f),
+        ("b", f, f, "a"),
+        (f, f, "a", "b"),
+        (f, "a", "b", f),
+    ]
+    tasks = round_robin(["a", "b"], seats=3, scenario="s", seeds=[0], filler="idle")
+    assert {b for t in tasks for b in t.bots} == {"a", "b", "filler:idle"}
 
 
 def test_gauntlet_seats_the_challenger_in_every_seat_against_every_group():
