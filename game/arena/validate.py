@@ -36,6 +36,8 @@ INVALID_CODES = frozenset({Reason.MALFORMED.value, Reason.TOO_MANY_ACTIONS.value
 """Rejections that mean the bot sent something wrong, not something the game refused."""
 NORMAL_STATUSES = frozenset({"active", "bankrupt"})
 MAX_EXAMPLES = 3
+MAX_LOG_LINES = 8
+"""Lines of an eliminated bot's log shown (a short traceback)."""
 
 
 @dataclass(frozen=True)
@@ -154,13 +156,19 @@ def validate_bot(
     except BotSpecError as exc:
         report.checks.append(Check("imports", FAIL, str(exc)))
         return report
-    report.checks.append(Check("imports", PASS, f"{spec} → {type(first).__name__}"))
+    built = (
+        "the command parses and its files exist (the program starts at setup)"
+        if spec.startswith("cmd:")
+        else f"{spec} → {type(first).__name__}"
+    )
+    report.checks.append(Check("imports", PASS, built))
 
     probes: list[Probe] = []
     logs: list[RejectionLog] = []
     failures: list[str] = []
     statuses: list[str] = []
     eliminations: list[str] = []
+    logs_shown: set[tuple[str, ...]] = set()
     for seat in range(seats):
         probe = Probe(first if seat == 0 else make_bot(spec))
         log = RejectionLog(seat)
@@ -177,9 +185,12 @@ def validate_bot(
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
         if seat_report.status != "ok":
-            tail = seat_report.stderr_tail.strip().splitlines()[-MAX_EXAMPLES:]
             eliminations.append(f"seat {seat}: bot {seat_report.status}: {seat_report.reason}")
-            eliminations += [f"seat {seat} stderr: {line[:200]}" for line in tail]
+            # Enough of the log for a traceback's "File ..., line N" (the same log once).
+            tail = tuple(seat_report.stderr_tail.strip().splitlines()[-MAX_LOG_LINES:])
+            if tail and tail not in logs_shown:
+                logs_shown.add(tail)
+                eliminations += [f"seat {seat} stderr: {line[:200]}" for line in tail]
 
     setup_failures = [f for f in failures if ", setup:" in f]
     setup_ms = max(p.setup_seconds for p in probes) * 1000
@@ -197,7 +208,11 @@ def validate_bot(
             Check(
                 "no failures",
                 FAIL,
-                f"{len(other_failures)} failure(s) in {turns} turns"
+                (
+                    f"{len(other_failures)} failure(s) in {turns} turns"
+                    if turns
+                    else "no turn played"
+                )
                 + (f"; ended {', '.join(bad_status)}" if bad_status else ""),
                 tuple(other_failures[:MAX_EXAMPLES] + eliminations),
             )
