@@ -29,9 +29,16 @@ CATCH_UP_APPEAL = 0.3
 
 
 def catch_up_bonus(state: MatchState, active: np.ndarray) -> np.ndarray:
-    """(N,) the catch-up rule: the active player with the lowest enterprise value last quarter
-    gets :data:`CATCH_UP_APPEAL` (customers root for the underdog); everyone else nothing."""
+    """(N,) the catch-up rule: the active player last in the scoring last quarter gets
+    :data:`CATCH_UP_APPEAL` (customers root for the underdog); everyone else nothing.
+
+    "Last" is by the scenario's victory rule: under ``value_created`` (the default) by value
+    created so far, not by enterprise value, which would always pick the seat that started
+    with the least cash (the start-up) however well it was doing."""
     values = state.history["enterprise_value"][state.turn - 1]
+    if state.world.scenario.victory.rule == "value_created":
+        opening = np.array([industry.starting_cash for industry in state.world.industries])
+        values = values - opening
     ranked = np.where(active & ~np.isnan(values), values, np.inf)
     bonus = np.zeros(state.n_players)
     if np.isfinite(ranked).any():

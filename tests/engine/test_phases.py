@@ -426,3 +426,30 @@ def test_catch_up_rule_favours_the_last_placed_player_only_when_switched_on():
     on = run_match(kinder, "tutorial", 11, bots=["balanced", "idle"]).state
     # idle falls behind from the first quarter; with the rule on its customers stay longer
     assert on.history["share"][1:, 1].sum() > off.history["share"][1:, 1].sum()
+
+
+def test_catch_up_helps_the_last_in_value_created_not_the_poorest_at_the_start():
+    from game.arena.match import run_match
+    from game.engine.customers import CATCH_UP_APPEAL, catch_up_bonus
+    from game.rules import load_content
+
+    content = load_content()
+    kind = content.scenario("standard").model_copy(update={"catch_up": True})
+    kinder = content.model_copy(
+        update={"scenarios": tuple(kind if s.id == "standard" else s for s in content.scenarios)}
+    )
+    helped: list[tuple[int, int]] = []  # (seat last in value created, seat poorest in EV)
+
+    def check(state, _report):
+        if state.over:
+            return
+        opening = np.array([i.starting_cash for i in state.world.industries])
+        ev = state.history["enterprise_value"][state.turn - 1]
+        bonus = catch_up_bonus(state, state.status == 0)
+        last = int(np.argmin(ev - opening))
+        assert bonus[last] == CATCH_UP_APPEAL and bonus.sum() == CATCH_UP_APPEAL
+        helped.append((last, int(np.argmin(ev))))
+
+    run_match(kinder, "standard", 5, on_quarter=check)
+    # The start-up has the least enterprise value; it is not always the one behind.
+    assert any(last != poorest for last, poorest in helped)
