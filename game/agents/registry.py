@@ -88,7 +88,9 @@ def make_bot(spec: str) -> Bot:
             return factory(spec[len(prefix) :].strip())
     if spec.startswith("cmd:"):
         raise BotSpecError(
-            "external bots (cmd:...) need the bot host: import game.arena.host first"
+            "external bots (cmd:...) are started by the bot host, which this program has not"
+            " loaded: play them through capwars or game.arena.match.run_match, or import"
+            " game.arena.host before make_bot()"
         )
     path_part, _, class_name = spec.partition(":")
     if path_part.endswith(".py") or "/" in path_part or Path(path_part).suffix == ".py":
