@@ -17,28 +17,15 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 MAX_ACTIONS_PER_QUARTER = 64
 """More actions than this in one quarter are rejected (``too_many_actions``)."""
 
 
-def _json_number(value: Any) -> Any:
-    """Numbers must be numbers: left alone, pydantic reads ``"4"`` as 4.0 and ``true`` as 1.0,
-    so a bot's quoted number would play instead of being reported (docs/BOTS.md)."""
-    if isinstance(value, str | bytes | bytearray):
-        raise ValueError('must be a number, not a string (write 4, not "4")')
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not true or false")
-    return value
-
-
-Number = BeforeValidator(_json_number)
-"""Marks every float field of an action: JSON numbers (and Python ints and floats) only."""
-
-Quantity = Annotated[float, Field(gt=0, le=100_000), Number]
-Money = Annotated[float, Field(gt=0, le=1_000_000), Number]
+Quantity = Annotated[float, Field(gt=0, le=100_000)]
+Money = Annotated[float, Field(gt=0, le=1_000_000)]
 
 
 class _Action(BaseModel):
@@ -85,7 +72,7 @@ class BuildDatacenter(_Action):
 
     type: Literal["build_datacenter"] = "build_datacenter"
     region: str
-    megawatts: Annotated[float, Field(ge=5, le=2_000), Number]
+    megawatts: Annotated[float, Field(ge=5, le=2_000)]
 
 
 class FundResearch(_Action):
@@ -93,21 +80,21 @@ class FundResearch(_Action):
 
     type: Literal["fund_research"] = "fund_research"
     tech: str
-    amount: Annotated[float, Field(ge=0, le=100_000), Number] = Field(description="$M per quarter.")
+    amount: Annotated[float, Field(ge=0, le=100_000)] = Field(description="$M per quarter.")
 
 
 class SetServicePrice(_Action):
     """Set the price customers pay per kGPU-quarter served."""
 
     type: Literal["set_service_price"] = "set_service_price"
-    price: Annotated[float, Field(gt=0, le=1_000), Number]
+    price: Annotated[float, Field(gt=0, le=1_000)]
 
 
 class SetTrainingShare(_Action):
     """Set the share of capacity spent on training models (quality) instead of serving."""
 
     type: Literal["set_training_share"] = "set_training_share"
-    share: Annotated[float, Field(ge=0.0, le=0.8), Number]
+    share: Annotated[float, Field(ge=0.0, le=0.8)]
 
 
 class Sublease(_Action):
@@ -148,6 +135,13 @@ Action = Annotated[
 ]
 
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
+_NUMBER_FIELDS: dict[str, tuple[str, ...]] = {
+    model.model_fields["type"].default: tuple(
+        name for name, info in model.model_fields.items() if info.annotation is float
+    )
+    for model in get_args(get_args(Action)[0])
+}
+"""Each action type's number fields (see :func:`_quoted_number`)."""
 ACTION_TYPES: tuple[str, ...] = (
     "bid_spot",
     "reserve",
@@ -217,6 +211,22 @@ def parse_action(data: Any) -> Action:
     return ACTION_ADAPTER.validate_python(data)
 
 
+def _quoted_number(item: dict[Any, Any]) -> str | None:
+    """The problem with a JSON action whose number field holds a string or a boolean.
+
+    pydantic's lax mode would read ``"4"`` as 4.0 and ``true`` as 1.0, so a bot's quoted number
+    would play instead of being reported; docs/BOTS.md says numbers are JSON numbers. (Checked
+    here, on dicts, rather than by a validator on the models: that would cost every action a
+    Python call.)"""
+    kind = item.get("type")
+    for name in _NUMBER_FIELDS.get(kind, ()) if isinstance(kind, str) else ():
+        value = item.get(name)
+        if isinstance(value, str | bytes | bool):
+            what = "true or false" if isinstance(value, bool) else 'a string (write 4, not "4")'
+            return f"{kind}.{name}: must be a number, not {what}"
+    return None
+
+
 def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, str]]]:
     """Parse what a bot returned: the actions that parse, and ``(index, error)`` for the rest."""
     actions: list[Action] = []
@@ -226,6 +236,9 @@ def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, s
             if isinstance(item, _Action):
                 # Re-validate: a model built with model_construct() skipped its checks.
                 item = item.model_dump()
+            elif isinstance(item, dict) and (problem := _quoted_number(item)):
+                errors.append((index, problem))
+                continue
             actions.append(ACTION_ADAPTER.validate_python(item))
         except ValidationError as exc:
             problems = exc.errors(include_url=False)
