@@ -179,6 +179,22 @@ class QuarterReport:
     injected: tuple[str, ...] = field(default=())
     """Events a facilitator started by hand this quarter (also in ``events``)."""
 
+    @property
+    def random_outages(self) -> tuple[tuple[str, str], ...]:
+        """``(provider id, headline)`` of each provider a random outage hit this quarter (an
+        outage roll, not an event), such as ``"Stratus Cloud random outage: 30% of its capacity
+        offline this quarter"``. Computed from the auctions' inputs, so the state (and its hash)
+        does not carry it; a debrief lists these beside the events that started."""
+        return tuple(
+            (
+                s.provider,
+                f"{s.name} random outage: {s.inputs.outage * 100:.0f}% of its capacity offline"
+                " this quarter",
+            )
+            for s in self.spot
+            if s.inputs.outage_from_roll and s.inputs.outage > 0
+        )
+
     def news_for(self, seat: int | None) -> tuple[NewsItem, ...]:
         """Public news plus ``seat``'s private notices."""
         return tuple(n for n in self.news if n.seat is None or n.seat == seat)

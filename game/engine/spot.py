@@ -16,6 +16,7 @@ from game.engine.quarter import Quarter
 from game.engine.report import SpotInputs, SpotResult
 from game.engine.state import MatchState, NewsItem
 from game.engine.summing import add_up
+from game.engine.supply import outage_chance
 from game.engine.tables import World
 
 BACKGROUND_NOISE = 0.05
@@ -203,7 +204,7 @@ def _build_static(world: World) -> Any:
         [world.provider_names.get(pid, pid) for pid in ids],
         world.prov_cap_multiple.tolist(),
         world.prov_elasticity.tolist(),
-        (1.0 - world.prov_reliability).tolist(),
+        outage_chance(world).tolist(),
         world.prov_spot_floor.tolist(),
         [1.0] * n_prov,
         [_NO_EVENTS] * n_prov,
