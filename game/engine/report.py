@@ -38,6 +38,11 @@ class SpotInputs:
     background_events: tuple[str, ...] = ()
     price_events: tuple[str, ...] = ()
     outage_from_roll: bool = False
+    """The provider's random outage roll failed this quarter (not an event)."""
+    event_effects: tuple[tuple[str, str, int], ...] = ()
+    """``(target, event title, direction)`` of every event effect in force on this provider's
+    capacity, outage, background demand, list price or reserve price; direction is +1 if the
+    effect raises its target, -1 if it lowers it, 0 if it sets it."""
 
     @property
     def supply(self) -> float:
@@ -51,11 +56,18 @@ class SpotInputs:
 
 @dataclass(frozen=True)
 class Cause:
-    """One factor of a price move: its label and its share of the move in log-percent."""
+    """One factor of a price move: its label and its share of the move.
+
+    ``change_pct`` is the factor's share of the headline percentage move (the shares of all
+    causes add up to it exactly); ``shown`` is that share rounded as printed, so that the shown
+    parts add up to the rounded headline; ``log_points`` is the factor's own effect on the log
+    price (×100), from which the share is allocated."""
 
     factor: str
     label: str
     change_pct: float
+    shown: int = 0
+    log_points: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,7 @@ class SpotResult:
         """The move since last quarter, split into its causes (largest first)."""
         from game.engine.explain import spot_causes
 
-        return spot_causes(self.previous_inputs, self.inputs)
+        return spot_causes(self.previous_inputs, self.inputs, self.previous, self.price)
 
     def explanation(self, seat: int | None = None) -> str:
         """One line: ``"Stratus spot $9.1M (+38%): capacity −22% (packaging fire), ..."``."""
@@ -166,6 +178,22 @@ class QuarterReport:
     bankruptcies: tuple[int, ...] = field(default=())
     injected: tuple[str, ...] = field(default=())
     """Events a facilitator started by hand this quarter (also in ``events``)."""
+
+    @property
+    def random_outages(self) -> tuple[tuple[str, str], ...]:
+        """``(provider id, headline)`` of each provider a random outage hit this quarter (an
+        outage roll, not an event), such as ``"Stratus Cloud random outage: 30% of its capacity
+        offline this quarter"``. Computed from the auctions' inputs, so the state (and its hash)
+        does not carry it; a debrief lists these beside the events that started."""
+        return tuple(
+            (
+                s.provider,
+                f"{s.name} random outage: {s.inputs.outage * 100:.0f}% of its capacity offline"
+                " this quarter",
+            )
+            for s in self.spot
+            if s.inputs.outage_from_roll and s.inputs.outage > 0
+        )
 
     def news_for(self, seat: int | None) -> tuple[NewsItem, ...]:
         """Public news plus ``seat``'s private notices."""

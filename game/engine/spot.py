@@ -16,6 +16,7 @@ from game.engine.quarter import Quarter
 from game.engine.report import SpotInputs, SpotResult
 from game.engine.state import MatchState, NewsItem
 from game.engine.summing import add_up
+from game.engine.supply import outage_chance
 from game.engine.tables import World
 
 BACKGROUND_NOISE = 0.05
@@ -140,6 +141,7 @@ def run(state: MatchState, q: Quarter) -> None:
             fields["capacity_events"] = titles[0]
             fields["background_events"] = titles[1]
             fields["price_events"] = titles[2]
+            fields["event_effects"] = titles[3]
         if rolled[p]:
             fields["outage_from_roll"] = True
         supply = trend * shock * (1.0 - down) - reserved_out[p]
@@ -202,25 +204,39 @@ def _build_static(world: World) -> Any:
         [world.provider_names.get(pid, pid) for pid in ids],
         world.prov_cap_multiple.tolist(),
         world.prov_elasticity.tolist(),
-        (1.0 - world.prov_reliability).tolist(),
+        outage_chance(world).tolist(),
         world.prov_spot_floor.tolist(),
         [1.0] * n_prov,
         [_NO_EVENTS] * n_prov,
     )
 
 
-EventTitles = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-"""Titles of the events behind a provider's capacity, background demand and prices."""
+EventTitles = tuple[
+    tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, int], ...]
+]
+"""Titles of the events behind a provider's capacity, background demand and prices, and every
+titled effect as ``(target, title, direction)`` (see ``SpotInputs.event_effects``)."""
 
-_NO_EVENTS: EventTitles = ((), (), ())
+_NO_EVENTS: EventTitles = ((), (), (), ())
 
 _TITLED = {
     "provider.capacity": 0,
     "market.background_demand": 1,
     "provider.list_price": 2,
     "provider.spot_floor": 3,
+    "provider.outage": 4,
 }
-"""The targets whose events a spot price's explanation names, and where they are listed."""
+"""The targets whose events a spot price's explanation names, and where they are listed (the
+outage's events only among the effects)."""
+
+
+def _direction(op: str, value: float) -> int:
+    """+1 if an effect raises its target, -1 if it lowers it, 0 if it sets it (or neither)."""
+    if op == "mul":
+        value -= 1.0
+    elif op != "add":
+        return 0
+    return (value > 0) - (value < 0)
 
 
 def _modified(
@@ -236,18 +252,26 @@ def _modified(
         shock = _per_provider(mods.apply("market.background_demand", 1.0), n_prov)
     # What Modifiers.sources(target, p) gives for each target (q.mods is compiled from
     # q.effects, in the same order), read off the effects directly: this runs every quarter.
-    titled: dict[int, tuple[list[str], list[str], list[str], list[str]]] = {}
+    titled: dict[int, tuple[list[str], list[str], list[str], list[str], list[str]]] = {}
+    effects: dict[int, list[tuple[str, str, int]]] = {}
     for effect in q.effects:
         slot = _TITLED.get(effect.target)
         if slot is not None:
             title = world.event_titles[effect.event]
+            mark = (effect.target, title, _direction(effect.op, effect.value))
             for p in range(n_prov):
                 if p in effect.indices:
-                    titled.setdefault(p, ([], [], [], []))[slot].append(title)
+                    titled.setdefault(p, ([], [], [], [], []))[slot].append(title)
+                    effects.setdefault(p, []).append(mark)
     if titled:
         events = list(events)
-        for p, (capacity, background, price, reserve) in titled.items():
-            events[p] = (tuple(capacity), tuple(background), tuple(price + reserve))
+        for p, (capacity, background, price, reserve, _) in titled.items():
+            events[p] = (
+                tuple(capacity),
+                tuple(background),
+                tuple(price + reserve),
+                tuple(effects[p]),
+            )
     return floor, shock, events
 
 

@@ -23,7 +23,7 @@ class _Static:
         self.capacity_growth = _frozen(1.0 + world.prov_growth)
         """``1 + growth`` while no event changes provider growth."""
         self.background_growth = _frozen(1.0 + world.prov_background_growth)
-        self.no_outage = _frozen(1.0 - world.prov_reliability)
+        self.no_outage = _frozen(outage_chance(world))
         """An outage roll below this is an outage."""
         self.no_outage_list = self.no_outage.tolist()
         self.ones_p = _frozen(np.ones(len(world.provider_ids)))
@@ -39,6 +39,14 @@ class _Static:
         """(region, MW) of the rest of the world's requests each quarter, where there are any."""
         self.interconnect = world.reg_interconnect.tolist()
         """MW each region releases a quarter while no event changes it."""
+
+
+def outage_chance(world: World) -> np.ndarray:
+    """(P,) each provider's chance of a random outage in a quarter: ``1 - reliability``, times
+    the scenario's ``outage_probability_scale`` (0: no random outages)."""
+    chance = 1.0 - world.prov_reliability
+    scale = world.scenario.outage_probability_scale
+    return chance if scale == 1.0 else chance * scale
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

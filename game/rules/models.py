@@ -646,6 +646,14 @@ class Scenario(Model):
         None, description="Random events that may fire (default: all)."
     )
     event_probability_scale: Annotated[float, Field(ge=0, le=5)] = 1.0
+    outage_probability_scale: Annotated[float, Field(ge=0, le=2)] = Field(
+        1.0,
+        description="Multiplies each provider's chance of a random outage per quarter"
+        " (1 - reliability); 0 switches random outages off. Outage events are not affected.",
+        # Left out of the content's dump (and so its hash) at the default, so that content
+        # written before this key existed keeps its hash and its matches their state hashes.
+        exclude_if=lambda scale: scale == 1.0,
+    )
     scripted_events: tuple[ScriptedEvent, ...] = ()
     capacity_multiplier: Annotated[float, Field(gt=0, le=10)] = Field(
         1.0, description="Scales every provider's starting capacity (below 1: a shortage)."
