@@ -23,21 +23,21 @@ from game.arena.match import run_match
 ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = [
-    ("standard", 42, ["balanced"] * 4, "8768468f7d652f279e2149934f86d2de"),
+    ("standard", 42, ["balanced"] * 4, "2a14a0bdd8c93f6421fa8471fce7407f"),
     (
         "standard",
         7,
         ["hoarder:hard", "spot_trader:normal", "builder:easy", "random"],
-        "67ca0c4c6e9423917467f8949c4f3b3d",
+        "86f79856b6d985542e10620fc201600d",
     ),
     (
         "history",
         2023,
         ["hedger:normal", "fast_follower:normal", "bullwhip:normal", "balanced"],
-        "09b91b2e47c4a3c81c174bcb5de3c56a",
+        "60b56d3826d4660a26fe0d239941b802",
     ),
-    ("startup-squeeze", 5, None, "f25403a35b99d4aa28f5d426d5448ef5"),
-    ("tutorial", 1, None, "3c10047c3264e106664da56f427bcdfd"),
+    ("startup-squeeze", 5, None, "4e9cd5f4a6a3c41eefae123a7aa82269"),
+    ("tutorial", 1, None, "1dbc1acec7cd57537262cb2ea5f013be"),
 ]
 
 

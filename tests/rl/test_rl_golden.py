@@ -19,8 +19,8 @@ pytest.importorskip("pettingzoo", reason="the RL extra is not installed: pip ins
 from game.rl.parallel_env import CapacityWarsParallelEnv
 
 GOLDEN = {
-    ("tutorial", 3): "a4cfd37a8def5ead9e3123abde7948a9",
-    ("standard", 11): "c52f535ca2b7e50bc6f730cba54f0243",
+    ("tutorial", 3): "8d432b22b12313a4f9aafb8feda2659f",
+    ("standard", 11): "d9175eb11cc429459a38cb78916e7249",
 }
 
 
