@@ -1,9 +1,14 @@
-"""Game over: final standings, the verdict titles, charts of the whole game."""
+"""Game over: final standings, the verdict titles, charts of the whole game, and the file that
+holds the finished game with the command that turns it into a class result file."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -13,6 +18,22 @@ from textual.widgets import DataTable, Footer, Static
 from game.tui.format import money, pct, price
 from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart
+
+if TYPE_CHECKING:
+    from game.tui.app import CapwarsApp
+
+SCORE_LABELS = {"value_created": "Value created", "enterprise_value": "Enterprise value"}
+"""The score column's heading under each victory rule (game.engine.scoring)."""
+
+
+def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
+    """The command a team runs to hand in its result.
+
+    >>> export_command(Path("saves/autosave-x.jsonl"), "Team Red")
+    'capwars class export saves/autosave-x.jsonl --out team-red.json'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", team.casefold()).strip("-") or "team"
+    return shlex.join(["capwars", "class", "export", str(path), *extra, "--out", f"{slug}.json"])
 
 
 class GameOverScreen(Screen[None]):
@@ -39,6 +60,7 @@ class GameOverScreen(Screen[None]):
             classes="screen-title",
             id="over-title",
         )
+        yield Static(self._saved_text(human_best.name), id="over-saved")
         with VerticalScroll():
             yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
             with Horizontal(classes="charts"):
@@ -47,18 +69,31 @@ class GameOverScreen(Screen[None]):
                 yield LineChart(id="over-spot")
         yield Footer()
 
+    def _saved_text(self, team: str) -> str:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        path = app.saved_path(self.session)
+        if path is None:
+            return "Autosave is off: this game was not saved."
+        command = export_command(path, team, app.replay_args)
+        return f"Saved in [b]{escape(str(path))}[/b]\nHand in your result: [b]{escape(command)}[/b]"
+
     def on_mount(self) -> None:
         state = self.session.state
+        rule = state.world.scenario.victory.rule
         table = self.query_one("#standings", DataTable)
-        table.add_columns(
-            "#", "Company", "Enterprise value", "Served", "Cost/kGPU", "Title", "Verdict"
-        )
+        score_columns = [SCORE_LABELS[rule]]
+        if rule == "value_created":  # the score is EV − opening cash; show EV itself too
+            score_columns.append(SCORE_LABELS["enterprise_value"])
+        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", "Title", "Verdict")
         for s in self.session.standings():
             who = " (you)" if s.seat in self.session.humans else ""
+            scores = [money(s.score)]
+            if rule == "value_created":
+                scores.append(money(s.score + state.world.industries[s.seat].starting_cash))
             table.add_row(
                 str(s.rank),
                 s.name + who,
-                money(s.score),
+                *scores,
                 pct(s.served_share),
                 price(s.cost_per_kgpu),
                 s.title,
