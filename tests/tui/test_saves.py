@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
+from tui_helpers import SIZE, new_app
 
 from game.arena.replay import read_replay, verify_replay
 from game.arena.saves import (
@@ -22,6 +24,8 @@ from game.cli import main
 from game.engine import BidSpot
 from game.rules import load_content
 from game.rules.models import Content, Seat
+from game.tui.app import CapwarsApp
+from game.tui.screens.game_over import GameOverScreen
 from game.tui.session import HUMAN, Facilitation, GameSession, hash_pin, pin_matches
 
 CONTENT = load_content()
@@ -250,3 +254,37 @@ def test_quarter_report_compares_with_the_last_quarter_only_when_there_is_one(
     second = figure_lines(session, 0, session.end_quarter())
     assert any(line.startswith("[b]Cash[/b]") and "(was $" in line for line in second)
     assert not any("(was —)" in line for line in second)
+
+
+async def test_a_finished_game_shows_its_save_in_the_terminal_and_downloads_in_a_browser(
+    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = GameSession.new(content, "tutorial", 7)
+    play(session, 8)
+    path = session.autosave(tmp_path)
+    # Loaded in a terminal: the file and the command that makes the result file.
+    app = new_app(tmp_path, load=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GameOverScreen)
+        saved = str(app.screen.query_one("#over-saved", Static).render())
+        assert f"Saved in {path}" in saved
+        assert f"capwars class export {path} --out bank-1.json" in saved
+        assert app.screen.check_action("download", ()) is False  # the path is enough here
+    # In a browser the file is on the server: d downloads it.
+    monkeypatch.setattr(CapwarsApp, "is_web", property(lambda self: True))
+    sent: list[tuple[Path, str | None]] = []
+    monkeypatch.setattr(
+        CapwarsApp,
+        "deliver_binary",
+        lambda self, p, **kw: sent.append((p, kw.get("save_filename"))),
+    )
+    app = new_app(tmp_path, load=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GameOverScreen)
+        saved = str(app.screen.query_one("#over-saved", Static).render())
+        assert "Press d to download your save" in saved and "capwars class export" in saved
+        await pilot.press("d")
+        await pilot.pause()
+    assert sent == [(path, path.name)]

@@ -39,6 +39,13 @@ def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
 class GameOverScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "title", "Title screen", id="over.title"),
+        Binding(
+            "d",
+            "download",
+            "Download save",
+            id="over.download",
+            tooltip="Download the finished game's save file (to hand in)",
+        ),
     ]
     section = "game_over"
 
@@ -74,8 +81,28 @@ class GameOverScreen(Screen[None]):
         path = app.saved_path(self.session)
         if path is None:
             return "Autosave is off: this game was not saved."
+        if app.is_web:
+            # In a browser (capwars serve) the file is on the server: download it to hand in.
+            name = escape(path.name)
+            return (
+                f"Press [b]d[/b] to download your save ({name}) and hand it to your teacher,"
+                " who makes the result file with [b]capwars class export SAVE --out FILE[/b]."
+            )
         command = export_command(path, team, app.replay_args)
         return f"Saved in [b]{escape(str(path))}[/b]\nHand in your result: [b]{escape(command)}[/b]"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "download":  # in a browser, where the file is on the server
+            app: CapwarsApp = self.app  # type: ignore[assignment]
+            return app.is_web and app.saved_path(self.session) is not None
+        return True
+
+    def action_download(self) -> None:
+        """Send the save to the browser as a download (``capwars serve``)."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        path = app.saved_path(self.session)
+        if path is not None:
+            app.deliver_binary(path, save_filename=path.name, mime_type="application/x-ndjson")
 
     def on_mount(self) -> None:
         state = self.session.state
