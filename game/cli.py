@@ -59,6 +59,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     """Start the terminal UI."""
     if args.load is not None and not Path(args.load).is_file():
         raise UserError(f"no save file at {args.load}")
+    if args.seed is not None:
+        _check_seed(args.seed)
     try:
         from game.tui.app import run_app
     except ImportError as exc:
@@ -69,15 +71,35 @@ def cmd_play(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    # What `class export` and `report` need besides a save of this game, for the game-over hint.
+    extra: tuple[str, ...] = () if args.content is None else ("--content", args.content)
     if args.scenario is not None and _is_scenario_path(args.scenario):
         # The terminal UI loads a content folder: play a scenario file from a temporary copy
         # of the folder with the file added (last, so the content hash is that of
-        # resolve_scenario and the saves verify with --scenario FILE).
+        # resolve_scenario and the saves verify with --scenario FILE). A file with problems
+        # stops here with every problem listed (ContentError).
         with scenario_folder(args.content, args.scenario) as (folder, scenario_id):
             return run_app(
-                scenario=scenario_id, seed=args.seed, load=args.load, content_dir=str(folder)
+                scenario=scenario_id,
+                seed=args.seed,
+                load=args.load,
+                content_dir=str(folder),
+                replay_args=(*extra, "--scenario", args.scenario),
             )
-    return run_app(scenario=args.scenario, seed=args.seed, load=args.load, content_dir=args.content)
+    content = None
+    if args.scenario is not None:
+        # A mistyped id must not open the new-game form on another scenario: refuse it here,
+        # as `capwars match` does, and hand the checked content to the app.
+        content = _content(args)
+        _scenario(content, args.scenario)
+    return run_app(
+        scenario=args.scenario,
+        seed=args.seed,
+        load=args.load,
+        content_dir=args.content,
+        content=content,
+        replay_args=extra,
+    )
 
 
 @contextlib.contextmanager

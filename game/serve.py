@@ -158,8 +158,81 @@ def make_server(
         host=host,
         port=port,
         title="Capacity Wars",
-        public_url=f"http://{host}:{port}",
+        # Only printed (the page takes its URLs from each request): an address that works.
+        public_url=urls(host, port)[0].rstrip("/"),
     )
+
+
+def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> None:
+    """Refuse, before serving, what would leave every browser without a game: a broken content
+    folder or scenario file (:class:`~game.rules.problems.ContentError`, every problem listed
+    with its file and line), an unknown scenario id (``UserError`` with a did-you-mean) or a
+    seed out of range. Each browser's ``capwars play`` would only fail where nobody sees it."""
+    from game.cli import UserError
+    from game.rules.loader import load_content, resolve_scenario
+
+    if seed is not None and not 0 <= seed < 2**63:
+        raise UserError(f"--seed must be between 0 and 2**63 - 1, got {seed}")
+    if content_dir is not None and not Path(content_dir).is_dir():
+        raise UserError(f"no content folder at {content_dir}")
+    content = load_content(content_dir)
+    if scenario is not None:
+        try:
+            resolve_scenario(content, scenario)
+        except KeyError as exc:
+            raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
+
+
+def addresses() -> list[str]:
+    """This machine's IPv4 addresses other machines may reach (no loopback), best guess first:
+    the address of the interface that routes outward (found without sending a packet), then the
+    host name's addresses."""
+    import socket
+
+    found: list[str] = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: connect() on UDP sends nothing
+            found.append(probe.getsockname()[0])
+    except OSError:
+        pass
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        found += [str(info[4][0]) for info in infos]
+    except OSError:
+        pass
+    usable = []
+    for address in found:
+        ip = ipaddress.ip_address(address)
+        if not (ip.is_loopback or ip.is_unspecified or ip.is_link_local) and address not in usable:
+            usable.append(address)
+    return usable
+
+
+def is_wildcard(host: str) -> bool:
+    """Whether ``host`` means every address of this machine (``0.0.0.0``, ``::``)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return host == ""
+
+
+def urls(host: str, port: int, found: list[str] | None = None) -> list[str]:
+    """The addresses to open the game at: for a wildcard ``--host`` (``0.0.0.0``, ``::``) this
+    machine's LAN addresses (or a placeholder to fill in when none is found), else ``host``.
+
+    >>> urls("127.0.0.1", 8000)
+    ['http://127.0.0.1:8000/']
+    >>> urls("0.0.0.0", 8766, ["192.168.1.20"])
+    ['http://192.168.1.20:8766/']
+    >>> urls("::", 8766, [])
+    ["http://<this machine's address>:8766/"]
+    """
+    if not is_wildcard(host):
+        shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return [f"http://{shown}:{port}/"]
+    found = addresses() if found is None else found
+    return [f"http://{a}:{port}/" for a in found] or [f"http://<this machine's address>:{port}/"]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -181,6 +254,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"capwars: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
         return 2
+    check_game(getattr(args, "content", None), args.scenario, args.seed)
     try:
         server = make_server(
             host,
@@ -193,11 +267,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"capwars: {WEB_EXTRA_HINT} ({exc})", file=sys.stderr)
         return 1
-    print(
-        f"Capacity Wars on http://{host}:{args.port}/ (each browser session saves under"
-        f" {Path(args.saves) / 'session-*'}). Ctrl+C stops it.",
-        flush=True,
+    links = urls(host, args.port)
+    where = "Open" if len(links) == 1 else "Open one of"
+    lines = [f"Capacity Wars is being served. {where}:", *(f"  {link}" for link in links)]
+    if is_wildcard(host):
+        lines.append(f"  (on this machine also http://127.0.0.1:{args.port}/)")
+    lines.append(
+        f"Each browser session saves under {Path(args.saves) / 'session-*'}. Ctrl+C stops it."
     )
+    print("\n".join(lines), flush=True)
     server.serve()
     return 0
 

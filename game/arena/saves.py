@@ -1,4 +1,5 @@
-"""Saved games: replay files in the saves folder, autosave with rotation, a listing that survives.
+"""Saved games: replay files in the saves folder, one autosave file per game, a listing that
+survives broken files.
 
 A save is a replay (:mod:`game.arena.replay`) without its result line: the header (content hash,
 scenario, seed, each seat's name, industry, rival and who played it) and one line per played
@@ -6,6 +7,12 @@ quarter with every seat's submitted actions and the state hash. ``capwars replay
 ``capwars replay verify`` read saves as they read replays. Loading re-simulates the match from
 the seed and checks every hash, so a loaded game is exactly the game that was saved. A finished
 game is saved with its result line: it is then a complete replay.
+
+Every game has an id (:func:`new_game_id`: scenario, seed and the time it started, e.g.
+``tutorial-seed7-20261128-013512-a3f9``), kept in the save's header (``settings["game"]``). Its
+autosave, ``autosave-<game id>.jsonl``, is rewritten after every quarter: a new game never
+touches another game's file, so a finished game's final save stays until its owner deletes it.
+Autosaves of older versions (``autosave-007.jsonl``, named by quarters played) still load.
 
 Writes are atomic (:func:`game.arena.replay.write_lines`: temp file in the same folder, fsync,
 ``os.replace``): a kill in the middle of a save leaves the previous file intact.
@@ -23,8 +30,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,13 +43,14 @@ if TYPE_CHECKING:  # the engine loads only when a save is read (keeps start-up f
     from game.rules.models import Content
 
 SUFFIX = ".jsonl"
-"""Saves are written as plain JSON lines; ``.jsonl.gz`` files are read too."""
+"""Saves are written as plain JSON lines (readable in any text editor); ``.jsonl.gz`` files are
+read too."""
 SUFFIXES = (".jsonl", ".jsonl.gz")
 OLD_SUFFIX = ".capwars.json"
 """The single-object format of the first TUI; listed as unreadable with the reason."""
 AUTOSAVE_PREFIX = "autosave-"
-AUTOSAVE_KEEP = 5
-"""Autosaves kept; older ones are deleted after each new one."""
+GAME_KEY = "game"
+"""The key of the game id in a save header's ``settings``."""
 ENV_VAR = "CAPWARS_SAVES"
 
 
@@ -70,12 +80,44 @@ def saves_dir(directory: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get(ENV_VAR, "saves"))
 
 
+def _safe(name: str, limit: int = 60) -> str:
+    return "".join(c if c.isalnum() or c in "-_ " else "_" for c in name.strip())[:limit].strip()
+
+
 def save_path(directory: Path, name: str) -> Path:
     """Where a save called ``name`` lives (the name is made safe for a file system)."""
-    safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name.strip())[:60].strip()
+    safe = _safe(name)
     if not safe:
         raise SaveError("a save needs a name made of letters or digits")
     return directory / f"{safe}{SUFFIX}"
+
+
+def new_game_id(
+    scenario: str, seed: int, when: datetime | None = None, tag: str | None = None
+) -> str:
+    """The id of a game started now (or ``when``, local time): scenario, seed, start time and
+    four random hex digits (``tag``), so two games started in the same second still differ.
+
+    >>> new_game_id("tutorial", 7, datetime(2026, 11, 28, 1, 35, 12), "a3f9")
+    'tutorial-seed7-20261128-013512-a3f9'
+    """
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"{scenario}-seed{seed}-{stamp}-{tag or secrets.token_hex(2)}"
+
+
+def autosave_path(directory: Path, game_id: str) -> Path:
+    """The autosave file of the game ``game_id``.
+
+    >>> autosave_path(Path("saves"), "tutorial-seed7-20261128-013512").name
+    'autosave-tutorial-seed7-20261128-013512.jsonl'
+    """
+    return directory / f"{AUTOSAVE_PREFIX}{_safe(game_id, 120) or 'game'}{SUFFIX}"
+
+
+def game_id_of(save: Replay) -> str | None:
+    """The game id a save recorded (``None`` for a save from before games had ids)."""
+    value = save.header.settings.get(GAME_KEY)
+    return value if isinstance(value, str) and value else None
 
 
 def save_name(path: Path) -> str:
@@ -161,8 +203,9 @@ def latest_save(directory: Path) -> SaveInfo | None:
 
 
 def peek_newest(directory: Path) -> tuple[str, str] | None:
-    """The newest save file's name and a hint of where it stands, cheaply (for the title
-    screen): only its last line is parsed, nothing is checked; loading checks everything."""
+    """The newest save file's name and a hint of whose game it is and where it stands
+    (``Bank 1 · tutorial, seed 7 · after 2027 Q3``), cheaply (for the title screen): only its
+    first and last lines are parsed, nothing is checked; loading checks everything."""
     if not directory.is_dir():
         return None
     newest: tuple[int, Path] | None = None
@@ -181,34 +224,30 @@ def peek_newest(directory: Path) -> tuple[str, str] | None:
     if not path.name.endswith(".gz"):
         try:
             with path.open("rb") as handle:
+                first = json.loads(handle.readline())
                 handle.seek(max(0, path.stat().st_size - 65536))
                 last = json.loads(handle.read().splitlines()[-1])
+            players = first.get("players", [])
+            humans = [p.get("name", "?") for p in players if p.get("bot") == "human"]
+            game = f"{first.get('scenario', '?')}, seed {first.get('seed', '?')}"
+            hint = f"{', '.join(humans)} · {game}" if humans else game
             if last.get("kind") == "quarter":
-                hint = f"after {last.get('label', '?')}"
+                hint += f" · after {last.get('label', '?')}"
             elif last.get("kind") == "result":
-                hint = "finished"
+                hint += " · finished"
             elif last.get("kind") == "header":
-                hint = f"{last.get('scenario', '?')}, not started"
-        except (OSError, ValueError, IndexError, AttributeError):
+                hint += " · not started"
+        except (OSError, ValueError, IndexError, AttributeError, TypeError):
             hint = ""
     return save_name(path), hint
 
 
-def autosave(directory: Path, lines: Sequence[dict[str, Any]], keep: int = AUTOSAVE_KEEP) -> Path:
-    """Write ``autosave-NNN`` for the quarters played and delete all but the newest ``keep``."""
-    turns = sum(1 for line in lines if line.get("kind") == "quarter")
-    path = write_save(directory / f"{AUTOSAVE_PREFIX}{turns:03d}{SUFFIX}", lines)
-    autos = []
-    for p in directory.glob(f"{AUTOSAVE_PREFIX}*"):
-        if _is_save(p):
-            try:
-                autos.append((p.stat().st_mtime_ns, p.name, p))
-            except OSError:
-                continue
-    autos.sort(reverse=True)
-    for _, _, old in autos[keep:]:
-        old.unlink(missing_ok=True)
-    return path
+def autosave(directory: Path, lines: Sequence[dict[str, Any]], game_id: str) -> Path:
+    """Write the game's autosave (``autosave-<game id>.jsonl``) over its previous one.
+
+    Only this game's file is written: other games' saves, finished or not, are never touched.
+    """
+    return write_save(autosave_path(directory, game_id), lines)
 
 
 def replay_state(

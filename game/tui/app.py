@@ -52,6 +52,8 @@ class CapwarsApp(App[int]):
         seed: int | None = None,
         load: str | None = None,
         autosave: bool = True,
+        content: Content | None = None,
+        replay_args: tuple[str, ...] = (),
     ):
         super().__init__()
         self.content_dir = content_dir
@@ -61,7 +63,11 @@ class CapwarsApp(App[int]):
         self.start_load = load
         self.autosave_enabled = autosave
         self.session: GameSession | None = None
-        self._content: Content | None = None
+        self._content: Content | None = content
+        """Loaded on first use; ``capwars play --scenario`` passes the content it checked."""
+        self.replay_args = replay_args
+        """What commands that re-simulate this game's saves need besides the save
+        (``--content DIR``, ``--scenario FILE``), for the hint on the game-over screen."""
         self.started = time.perf_counter()
         self.ready_seconds: float | None = None
         self.exit_when_ready = False
@@ -176,6 +182,14 @@ class CapwarsApp(App[int]):
         except OSError as exc:
             self.notify(f"Autosave failed: {exc}", severity="warning")
 
+    def saved_path(self, session: GameSession) -> Path | None:
+        """The file that holds ``session`` as it stands: its autosave, else the file it was
+        loaded from; ``None`` when neither exists (autosave off)."""
+        candidates = [session.source]
+        if self.autosave_enabled:
+            candidates.insert(0, session.autosave_path(self.saves_dir))
+        return next((p for p in candidates if p is not None and p.is_file()), None)
+
     def action_help(self) -> None:
         from game.tui.screens.help import HelpScreen
 
@@ -193,9 +207,11 @@ def make_app(
     content_dir: str | None = None,
     saves: str | Path | None = None,
     autosave: bool = True,
+    content: Content | None = None,
+    replay_args: tuple[str, ...] = (),
 ) -> CapwarsApp:
     """The app, configured (shared by :func:`run_app` and the tests)."""
-    return CapwarsApp(content_dir, saves, scenario, seed, load, autosave)
+    return CapwarsApp(content_dir, saves, scenario, seed, load, autosave, content, replay_args)
 
 
 def run_app(
@@ -203,8 +219,10 @@ def run_app(
     seed: int | None = None,
     load: str | None = None,
     content_dir: str | None = None,
+    content: Content | None = None,
+    replay_args: tuple[str, ...] = (),
 ) -> int:
     """Run the game in this terminal; returns the exit code."""
-    app = make_app(scenario, seed, load, content_dir)
+    app = make_app(scenario, seed, load, content_dir, content=content, replay_args=replay_args)
     result = app.run()
     return int(result or 0)

@@ -21,7 +21,16 @@ from typing import Any
 from game.agents import Bot, BotSpecError, known_specs, make_bot
 from game.arena.match import ask_bot, setup_info
 from game.arena.replay import Replay, header_line, quarter_line, result_line
-from game.arena.saves import SaveError, autosave, replay_state, write_save
+from game.arena.saves import (
+    GAME_KEY,
+    SaveError,
+    autosave,
+    autosave_path,
+    game_id_of,
+    new_game_id,
+    replay_state,
+    write_save,
+)
 from game.engine import (
     Action,
     MatchState,
@@ -282,6 +291,7 @@ class GameSession:
         bots: dict[int, Bot] | None = None,
         lines: Sequence[dict[str, Any]] = (),
         facilitation: Facilitation | None = None,
+        game_id: str | None = None,
     ):
         self.content = content
         self.state = state
@@ -298,8 +308,13 @@ class GameSession:
         self.turn_of = 0
         """Index into :attr:`humans` of the player at the keyboard."""
         self.facilitation = facilitation or Facilitation()
-        # The room's settings go into the header, so a save restores them.
-        self.lines[0] = {**self.lines[0], "settings": self.facilitation.settings()}
+        self.game_id = game_id or new_game_id(state.world.scenario.id, state.seed)
+        """Names this game's autosave file (scenario, seed, start time); kept in its saves."""
+        # The room's settings and the game id go into the header, so a save restores them.
+        self.lines[0] = {
+            **self.lines[0],
+            "settings": {**self.facilitation.settings(), GAME_KEY: self.game_id},
+        }
         self.injected: list[str] = []
         """Events the facilitator starts when this quarter resolves (``step(inject=...)``)."""
         self.answers: dict[int, PredictionResult] = {}
@@ -308,6 +323,8 @@ class GameSession:
         """Resolved predictions: ``{turn: {seat: result}}``, for the quarter reports."""
         self.lessons_seen: set[int] = set()
         """Quarters whose lesson notes have been shown (each shows once per quarter)."""
+        self.source: Path | None = None
+        """The file this game was loaded from (``None`` for a new game)."""
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -355,6 +372,12 @@ class GameSession:
         continue exactly as they would have without the save. The room's settings are the
         save's; ``facilitation`` applies only to a save that recorded none (an older file)."""
         facilitation = Facilitation.from_settings(save.header.settings) or facilitation
+        # A game goes on in its own autosave file; loaded from any other file (a named save, an
+        # autosave of an older version) it is a new branch with an autosave file of its own, so
+        # it never overwrites the game it was saved from.
+        game_id = game_id_of(save)
+        if game_id is None or save.path.name != autosave_path(save.path.parent, game_id).name:
+            game_id = None
         seats = save.bots
         if HUMAN not in seats:
             raise SaveError("this is a replay of a match between bots; nobody to play it")
@@ -383,14 +406,17 @@ class GameSession:
         for line in lines[1:]:
             failures = line.get("bot_failures", {})
             line["bot_failures"] = {str(k): v for k, v in failures.items()}
-        return cls(
+        session = cls(
             content,
             state,
             seats,
             bots=bots if warmed else None,
             lines=lines,
             facilitation=facilitation,
+            game_id=game_id,
         )
+        session.source = save.path
+        return session
 
     def _make_bots(self) -> dict[int, Bot]:
         bots = {}
@@ -619,7 +645,12 @@ class GameSession:
         return write_save(path, self.lines)
 
     def autosave(self, directory: Path) -> Path:
-        return autosave(directory, self.lines)
+        """Write this game's own autosave file (never another game's)."""
+        return autosave(directory, self.lines, self.game_id)
+
+    def autosave_path(self, directory: Path) -> Path:
+        """Where :meth:`autosave` writes."""
+        return autosave_path(directory, self.game_id)
 
 
 def _resolved(result: PredictionResult, after: MatchState) -> PredictionResult:

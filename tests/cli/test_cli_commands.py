@@ -98,7 +98,16 @@ def test_play_passes_options_to_the_tui(monkeypatch, tmp_path: Path):
     save = tmp_path / "s.jsonl"
     save.write_text("{}")
     assert cli.main(["--content", "c", "play", "--seed", "9", "--load", str(save)]) == 0
-    assert calls == [{"scenario": None, "seed": 9, "load": str(save), "content_dir": "c"}]
+    assert calls == [
+        {
+            "scenario": None,
+            "seed": 9,
+            "load": str(save),
+            "content_dir": "c",
+            "content": None,
+            "replay_args": ("--content", "c"),
+        }
+    ]
     assert cli.main(["play", "--load", str(tmp_path / "missing")]) == 2
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 from tui_helpers import (
     SIZE,
     dismiss_notes,
@@ -38,6 +38,7 @@ from game.rules import load_content
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.message import MessageDialog
+from game.tui.format import money
 from game.tui.screens.content_error import ContentErrorScreen
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.handover import HandoverScreen
@@ -315,15 +316,30 @@ async def test_the_whole_tutorial_through_the_ui(tmp_path: Path) -> None:
                 assert isinstance(pilot.app.screen, ReportScreen)
                 spot = str(pilot.app.screen.query_one("#report-spot", Static).render())
                 assert "spot $" in spot
-            if quarter == 1:  # an autosave every quarter
-                assert sorted(p.name for p in tmp_path.glob("autosave-*")) == [
-                    "autosave-001.jsonl",
-                    "autosave-002.jsonl",
+            if quarter == 1:  # an autosave every quarter, in this game's own file
+                assert [p.name for p in tmp_path.glob("autosave-*")] == [
+                    f"autosave-{session.game_id}.jsonl"
                 ]
+                assert len(read_save(session.autosave_path(tmp_path)).quarters) == 2
         assert session.over
         assert isinstance(pilot.app.screen, GameOverScreen)
         title = str(pilot.app.screen.query_one("#over-title", Static).render())
         assert "Game over after 8 quarters" in title
+        # Where the finished game is, and how to hand in the result.
+        saved = str(pilot.app.screen.query_one("#over-saved", Static).render())
+        path = tmp_path / f"autosave-{session.game_id}.jsonl"
+        assert read_save(path).finished
+        assert f"Saved in {path}" in saved
+        assert f"capwars class export {path} --out bank-1.json" in saved
+        # The score column is named by the victory rule (value_created), EV shown beside it.
+        table = pilot.app.screen.query_one("#standings", DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[2:4] == ["Value created", "Enterprise value"]
+        rows = {table.get_row_at(i)[1]: table.get_row_at(i) for i in range(table.row_count)}
+        me = next(s for s in session.standings() if s.seat == 0)
+        row = rows[f"{me.name} (you)"]
+        opening = session.state.world.industries[0].starting_cash
+        assert row[2:4] == [money(me.score), money(me.score + opening)]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, TitleScreen)
@@ -359,6 +375,15 @@ async def test_new_game_from_the_title_screen_builds_the_table(tmp_path: Path) -
         await pilot.pause()
         screen = pilot.app.screen
         assert isinstance(screen, NewGameScreen)
+        # A scenario's own seat name is the default company name (startup-squeeze: "Your
+        # start-up"); a typed name wins.
+        screen.query_one("#scenario", Select).value = "startup-squeeze"
+        await pilot.pause()
+        assert screen.table()[0][0].name == "Your start-up"
+        assert "Your start-up" in str(screen.query_one("#company", Input).placeholder)
+        screen.query_one("#scenario", Select).value = "standard"
+        await pilot.pause()
+        assert screen.table()[0][0].name == "Bank 1"
         # The scenario's table is the default: three rivals with their content archetypes.
         assert screen.query_one("#rivals", Select).value == 3
         assert screen.table()[1] == [

@@ -8,11 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
+from tui_helpers import SIZE, new_app
 
 from game.arena.replay import read_replay, verify_replay
 from game.arena.saves import (
-    AUTOSAVE_KEEP,
     SaveError,
+    autosave_path,
     latest_save,
     list_saves,
     peek_newest,
@@ -22,6 +24,8 @@ from game.cli import main
 from game.engine import BidSpot
 from game.rules import load_content
 from game.rules.models import Content, Seat
+from game.tui.app import CapwarsApp
+from game.tui.screens.game_over import GameOverScreen
 from game.tui.session import HUMAN, Facilitation, GameSession, hash_pin, pin_matches
 
 CONTENT = load_content()
@@ -96,21 +100,76 @@ def test_rivals_continue_identically_after_a_load(content: Content, tmp_path: Pa
     play(straight, 3)
     play(loaded, 3)
     assert loaded.state.last_hash == straight.state.last_hash
+    # Loaded from a named save, the game goes on as a branch with its own id (and autosave).
+    assert loaded.game_id != straight.game_id
+    loaded.lines[0]["settings"]["game"] = straight.game_id
     assert json.dumps(loaded.lines) == json.dumps(straight.lines)
 
 
-def test_autosave_keeps_the_last_five_and_the_listing_survives_bad_files(
+def test_each_game_autosaves_to_its_own_file_and_never_deletes_another(
+    content: Content, tmp_path: Path
+) -> None:
+    # A finished 8-quarter game, then 6 quarters of another game in the same folder (a shared
+    # lab machine, a browser user pressing Start again): the finished game's save survives.
+    finished = GameSession.new(content, "tutorial", 4)
+    for _ in range(8):
+        play(finished, 1)
+        finished.autosave(tmp_path)
+    assert finished.over
+    second = GameSession.new(content, "tutorial", 5)
+    assert second.game_id != finished.game_id
+    for _ in range(6):
+        play(second, 1)
+        second.autosave(tmp_path)
+    autos = sorted(p.name for p in tmp_path.glob("autosave-*"))
+    assert autos == sorted(
+        [f"autosave-{finished.game_id}.jsonl", f"autosave-{second.game_id}.jsonl"]
+    )
+    assert finished.game_id.startswith("tutorial-seed4-")
+    kept = read_save(autosave_path(tmp_path, finished.game_id))
+    assert kept.finished and kept.quarters[-1].hash == finished.state.last_hash
+    assert not list(tmp_path.glob(".*.tmp")), "no temp file is left behind"
+    # Continue picks the game played last.
+    newest = latest_save(tmp_path)
+    assert newest is not None and newest.path == autosave_path(tmp_path, second.game_id)
+    assert peek_newest(tmp_path) == (
+        f"autosave-{second.game_id}",
+        f"{second.state.names[0]} · tutorial, seed 5 · after {second.state.world.quarter_label(5)}",
+    )
+
+
+def test_a_loaded_game_goes_on_in_its_own_autosave_and_old_autosaves_still_load(
     content: Content, tmp_path: Path
 ) -> None:
     session = GameSession.new(content, "tutorial", 4)
-    for _ in range(AUTOSAVE_KEEP + 2):
-        play(session, 1)
-        session.autosave(tmp_path)
-    autos = sorted(p.name for p in tmp_path.glob("autosave-*"))
-    assert autos == [f"autosave-{k:03d}.jsonl" for k in range(3, 8)]
-    assert not list(tmp_path.glob(".*.tmp")), "no temp file is left behind"
+    play(session, 2)
+    own = session.autosave(tmp_path)
+    # Loaded from its own autosave: the game goes on in that file.
+    again = GameSession.from_save(content, read_save(own))
+    assert again.game_id == session.game_id and again.autosave_path(tmp_path) == own
+    # Loaded from a named save (or an autosave of an older version): a branch with a file of
+    # its own, so the game it came from is never overwritten.
+    named = session.save(tmp_path / "before the crash.jsonl")
+    branch = GameSession.from_save(content, read_save(named))
+    assert branch.game_id != session.game_id
+    play(branch, 1)
+    assert branch.autosave(tmp_path) != own
+    assert len(read_save(own).quarters) == 2
+    old = tmp_path / "autosave-002.jsonl"
+    lines = [json.loads(line) for line in own.read_text().splitlines()]
+    del lines[0]["settings"]["game"]
+    old.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    loaded = GameSession.from_save(content, read_save(old))
+    assert loaded.state.last_hash == session.state.last_hash
+    assert loaded.game_id.startswith("tutorial-seed4-")
+
+
+def test_the_listing_survives_bad_files(content: Content, tmp_path: Path) -> None:
+    session = GameSession.new(content, "tutorial", 4)
+    play(session, 7)
+    good = session.autosave(tmp_path)
     (tmp_path / "old.capwars.json").write_text("{}")
-    (tmp_path / "cut.jsonl").write_text((tmp_path / "autosave-007.jsonl").read_text()[:-30])
+    (tmp_path / "cut.jsonl").write_text(good.read_text()[:-30])
     infos = {i.name: i for i in list_saves(tmp_path)}
     assert "older version" in infos["old"].error
     assert infos["cut"].error.startswith("line 8: the line is cut short")
@@ -158,7 +217,8 @@ def test_the_room_settings_are_saved_with_a_hashed_pin_and_restored(
     assert loaded.facilitation.check_pin("4321") and not loaded.facilitation.check_pin("1234")
     assert loaded.prediction() is None  # lesson mode stays off
     again = loaded.save(tmp_path / "again.jsonl")
-    assert json.loads(again.read_text().splitlines()[0])["settings"] == settings
+    resaved = json.loads(again.read_text().splitlines()[0])["settings"]
+    assert resaved == {**settings, "game": loaded.game_id}
 
     # A save from before settings were kept still loads, with the room's settings of the game
     # before it (or the defaults).
@@ -194,3 +254,37 @@ def test_quarter_report_compares_with_the_last_quarter_only_when_there_is_one(
     second = figure_lines(session, 0, session.end_quarter())
     assert any(line.startswith("[b]Cash[/b]") and "(was $" in line for line in second)
     assert not any("(was —)" in line for line in second)
+
+
+async def test_a_finished_game_shows_its_save_in_the_terminal_and_downloads_in_a_browser(
+    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = GameSession.new(content, "tutorial", 7)
+    play(session, 8)
+    path = session.autosave(tmp_path)
+    # Loaded in a terminal: the file and the command that makes the result file.
+    app = new_app(tmp_path, load=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GameOverScreen)
+        saved = str(app.screen.query_one("#over-saved", Static).render())
+        assert f"Saved in {path}" in saved
+        assert f"capwars class export {path} --out bank-1.json" in saved
+        assert app.screen.check_action("download", ()) is False  # the path is enough here
+    # In a browser the file is on the server: d downloads it.
+    monkeypatch.setattr(CapwarsApp, "is_web", property(lambda self: True))
+    sent: list[tuple[Path, str | None]] = []
+    monkeypatch.setattr(
+        CapwarsApp,
+        "deliver_binary",
+        lambda self, p, **kw: sent.append((p, kw.get("save_filename"))),
+    )
+    app = new_app(tmp_path, load=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GameOverScreen)
+        saved = str(app.screen.query_one("#over-saved", Static).render())
+        assert "Press d to download your save" in saved and "capwars class export" in saved
+        await pilot.press("d")
+        await pilot.pause()
+    assert sent == [(path, path.name)]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
-from game.serve import SESSION_RE, is_loopback, play_command, session_saves
+from game.serve import SESSION_RE, addresses, is_loopback, play_command, session_saves, urls
 
 ROOT = Path(__file__).resolve().parents[2]
 TAGLINE = "survive the AI compute crunch"
@@ -36,6 +36,46 @@ def test_loopback_hosts_are_recognised() -> None:
 def test_serve_refuses_a_remote_host_without_allow_remote(capsys: pytest.CaptureFixture) -> None:
     assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 2
     assert "--allow-remote" in capsys.readouterr().err
+
+
+def _serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``capwars serve ARGS`` in a fresh process; a timeout means it started serving."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "game", "serve", "--port", str(_free_port()), *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_serve_refuses_a_game_no_browser_could_play_before_serving(tmp_path: Path) -> None:
+    # A mistyped id: refused like `capwars match` does, not Standard in every browser.
+    proc = _serve(tmp_path, "--scenario", "grid_queue")
+    assert proc.returncode == 2
+    assert "unknown scenario 'grid_queue' (did you mean 'grid-queue'?)" in proc.stderr
+    # A broken scenario file: its problems with file and line, not a splash screen forever.
+    (tmp_path / "bad.toml").write_text('id = "bad"\nname = 3\n')
+    proc = _serve(tmp_path, "--scenario", "bad.toml")
+    assert proc.returncode == 1
+    assert "bad.toml:2: name:" in proc.stderr and "problems in the content" in proc.stderr
+    proc = _serve(tmp_path, "--seed", "-5")
+    assert proc.returncode == 2 and "--seed must be between 0" in proc.stderr
+    assert "Serving" not in proc.stdout + proc.stderr
+
+
+def test_a_server_on_every_address_prints_addresses_students_can_open() -> None:
+    assert urls("0.0.0.0", 8766, ["192.168.1.20", "10.0.0.5"]) == [
+        "http://192.168.1.20:8766/",
+        "http://10.0.0.5:8766/",
+    ]
+    assert urls("0.0.0.0", 8766, []) == ["http://<this machine's address>:8766/"]
+    assert urls("192.168.1.20", 8766) == ["http://192.168.1.20:8766/"]
+    assert urls("::1", 8766) == ["http://[::1]:8766/"]
+    found = addresses()
+    assert "0.0.0.0" not in found and not any(a.startswith("127.") for a in found)
 
 
 def test_each_session_plays_with_its_own_saves_folder(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Load a game: every save is listed; broken ones say why and cannot be chosen."""
+"""Load a game: every save is listed, newest first, by its players, scenario, seed and where it
+stands; broken ones say why and cannot be chosen."""
 
 from __future__ import annotations
 
@@ -33,13 +34,15 @@ class LoadDialog(ModalScreen[Path | None]):
         for i, info in enumerate(self.infos):
             when = datetime.fromtimestamp(info.modified_ns / 1e9).strftime("%Y-%m-%d %H:%M")
             if info.save is not None:
-                players = ", ".join(p.name for p in info.save.header.players if p.bot == "human")
+                header = info.save.header
+                players = ", ".join(p.name for p in header.players if p.bot == "human")
                 text = (
-                    f"{escape(info.name)}  [dim]{info.save.header.scenario} · {players} ·"
-                    f" {save_label(info.save)} · {when}[/]"
+                    f"[b]{escape(players or '?')}[/b] · {escape(header.scenario)}, seed"
+                    f" {header.seed} · {save_label(info.save)}\n"
+                    f"  [dim]saved {when} · {escape(info.path.name)}[/]"
                 )
             else:
-                text = f"[red]✗ {escape(info.name)}[/]  [dim]{escape(info.error)}[/]"
+                text = f"[red]✗ {escape(info.name)}[/]\n  [dim]{escape(info.error)}[/]"
             options.append(Option(text, id=str(i)))
         with Vertical(classes="dialog", id="load-dialog"):
             yield Static("Load game", classes="dialog-title")

@@ -1,9 +1,14 @@
-"""Game over: final standings, the verdict titles, charts of the whole game."""
+"""Game over: final standings, the verdict titles, charts of the whole game, and the file that
+holds the finished game with the command that turns it into a class result file."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -14,10 +19,33 @@ from game.tui.format import money, pct, price
 from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart
 
+if TYPE_CHECKING:
+    from game.tui.app import CapwarsApp
+
+SCORE_LABELS = {"value_created": "Value created", "enterprise_value": "Enterprise value"}
+"""The score column's heading under each victory rule (game.engine.scoring)."""
+
+
+def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
+    """The command a team runs to hand in its result.
+
+    >>> export_command(Path("saves/autosave-x.jsonl"), "Team Red")
+    'capwars class export saves/autosave-x.jsonl --out team-red.json'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", team.casefold()).strip("-") or "team"
+    return shlex.join(["capwars", "class", "export", str(path), *extra, "--out", f"{slug}.json"])
+
 
 class GameOverScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "title", "Title screen", id="over.title"),
+        Binding(
+            "d",
+            "download",
+            "Download save",
+            id="over.download",
+            tooltip="Download the finished game's save file (to hand in)",
+        ),
     ]
     section = "game_over"
 
@@ -39,6 +67,7 @@ class GameOverScreen(Screen[None]):
             classes="screen-title",
             id="over-title",
         )
+        yield Static(self._saved_text(human_best.name), id="over-saved")
         with VerticalScroll():
             yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
             with Horizontal(classes="charts"):
@@ -47,18 +76,51 @@ class GameOverScreen(Screen[None]):
                 yield LineChart(id="over-spot")
         yield Footer()
 
+    def _saved_text(self, team: str) -> str:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        path = app.saved_path(self.session)
+        if path is None:
+            return "Autosave is off: this game was not saved."
+        if app.is_web:
+            # In a browser (capwars serve) the file is on the server: download it to hand in.
+            name = escape(path.name)
+            return (
+                f"Press [b]d[/b] to download your save ({name}) and hand it to your teacher,"
+                " who makes the result file with [b]capwars class export SAVE --out FILE[/b]."
+            )
+        command = export_command(path, team, app.replay_args)
+        return f"Saved in [b]{escape(str(path))}[/b]\nHand in your result: [b]{escape(command)}[/b]"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "download":  # in a browser, where the file is on the server
+            app: CapwarsApp = self.app  # type: ignore[assignment]
+            return app.is_web and app.saved_path(self.session) is not None
+        return True
+
+    def action_download(self) -> None:
+        """Send the save to the browser as a download (``capwars serve``)."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        path = app.saved_path(self.session)
+        if path is not None:
+            app.deliver_binary(path, save_filename=path.name, mime_type="application/x-ndjson")
+
     def on_mount(self) -> None:
         state = self.session.state
+        rule = state.world.scenario.victory.rule
         table = self.query_one("#standings", DataTable)
-        table.add_columns(
-            "#", "Company", "Enterprise value", "Served", "Cost/kGPU", "Title", "Verdict"
-        )
+        score_columns = [SCORE_LABELS[rule]]
+        if rule == "value_created":  # the score is EV − opening cash; show EV itself too
+            score_columns.append(SCORE_LABELS["enterprise_value"])
+        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", "Title", "Verdict")
         for s in self.session.standings():
             who = " (you)" if s.seat in self.session.humans else ""
+            scores = [money(s.score)]
+            if rule == "value_created":
+                scores.append(money(s.score + state.world.industries[s.seat].starting_cash))
             table.add_row(
                 str(s.rank),
                 s.name + who,
-                money(s.score),
+                *scores,
                 pct(s.served_share),
                 price(s.cost_per_kgpu),
                 s.title,

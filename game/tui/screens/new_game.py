@@ -246,6 +246,17 @@ class NewGameScreen(Screen[None]):
         )
         own = next((s for s in scenario.seats if s.rival is None), scenario.seats[0])
         self.query_one("#industry", Select).value = own.industry
+        # The scenario's own seats (a lesson's "Team Red", "Team Blue") name the players'
+        # companies unless a player types a name.
+        people = [s for s in scenario.seats if s.rival is None] or [own]
+        for k in range(MAX_SEATS):
+            box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
+            seat_name = people[k].name if k < len(people) else None
+            box.placeholder = (
+                f"{seat_name} (the scenario's name)"
+                if seat_name
+                else ("your company" if k == 0 else f"player {k + 1}'s company")
+            )
         chosen = [s.rival for s in scenario.seats if s.rival is not None]
         spare = [r.id for r in self.content.rivals if r.id not in chosen]
         order = chosen + spare
@@ -254,9 +265,11 @@ class NewGameScreen(Screen[None]):
                 self._set_rival(k, order[k])
         industries = [i.id for i in self.content.industries]
         for k in range(1, MAX_SEATS):
-            self.query_one(f"#player-industry-{k}", Select).value = industries[
-                (industries.index(own.industry) + k) % len(industries)
-            ]
+            self.query_one(f"#player-industry-{k}", Select).value = (
+                people[k].industry
+                if k < len(people)
+                else industries[(industries.index(own.industry) + k) % len(industries)]
+            )
         self.query_one("#humans", Select).value = 1
         self.query_one("#catch-up", Select).value = bool(scenario.catch_up)
         lessons = len(scenario.lessons)
@@ -348,12 +361,14 @@ class NewGameScreen(Screen[None]):
     def table(self) -> tuple[list[Seat], list[str]]:
         """The seats and who plays them, as the form stands; ValueError says what to fix."""
         humans, rivals = self._count("#humans"), self._count("#rivals")
+        people = [s for s in self._scenario().seats if s.rival is None]
         seats: list[Seat] = []
         players: list[str] = []
         for k in range(humans):
             industry = self._value("#industry" if k == 0 else f"#player-industry-{k}")
             name_box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
-            name = name_box.value.strip() or f"{self._industry_name(industry)} {k + 1}"
+            seat_name = people[k].name if k < len(people) else None
+            name = name_box.value.strip() or seat_name or f"{self._industry_name(industry)} {k + 1}"
             seats.append(Seat(industry=industry, name=name[:40]))
             players.append(HUMAN)
         for k in range(rivals):

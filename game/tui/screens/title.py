@@ -78,7 +78,7 @@ class TitleScreen(Screen[None]):
         if last is None:
             hint = "No saved game yet."
         else:
-            hint = f"Continue: {last[0]}" + (f" ({last[1]})" if last[1] else "")
+            hint = f"Continue: {last[1] or last[0]}"
         self.query_one("#continue-hint", Static).update(hint)
         menu.focus()
 
