@@ -506,9 +506,7 @@ class MainScreen(Screen[None]):
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.autosave()
         if self.session.over:
-            from game.tui.screens.game_over import GameOverScreen
-
-            app.switch_screen(GameOverScreen(self.session))
+            self._final_reports(report)
             return
         if self.session.hot_seat:
             self.hand_over(show_report=show_report)
@@ -517,6 +515,26 @@ class MainScreen(Screen[None]):
         self.start_clock()
         if show_report:
             self._show_report()
+
+    def _final_reports(self, report: QuarterReport) -> None:
+        """The last quarter's report for each team still at the table, then the game-over
+        screen (the report's figures, price moves and prediction come before the result)."""
+        from game.tui.screens.game_over import GameOverScreen
+        from game.tui.screens.report import ReportScreen
+
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        seats = list(self.session.humans)
+
+        def show(k: int) -> None:
+            if k >= len(seats):
+                app.switch_screen(GameOverScreen(self.session))
+                return
+            self._seen_report.add((report.turn, seats[k]))
+            app.push_screen(
+                ReportScreen(self.session, seats[k], report, final=True), lambda _: show(k + 1)
+            )
+
+        show(0)
 
     def hand_over(self, show_report: bool) -> None:
         from game.tui.screens.handover import HandoverScreen
