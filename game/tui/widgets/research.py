@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 from game.engine.observation import TechView
 from game.tui.format import money, pct
 from game.tui.session import SeatView
+from game.tui.widgets.plan import research_cap, research_spend
 from game.tui.widgets.section import Section, selected_key, short
 
 FULL_COLUMNS = (
@@ -34,6 +35,14 @@ COMPACT_COLUMNS = ("Technology", "Needs", "Cost", "Progress", "Fund/q", "Status"
 """At 80 columns the minimum quarters and slip risk are in the description below the table."""
 
 
+def funding(tech: TechView) -> str:
+    """What a programme spends a quarter: its funding, up to what it can spend (``max``)."""
+    if not tech.funding or tech.done:
+        return "—"
+    spend = research_spend(tech)
+    return f"{money(spend)} [yellow](max)[/]" if tech.funding > spend + 0.05 else money(spend)
+
+
 class ResearchSection(Section):
     HELP_TEXT = (
         "Research: fund a technology every quarter ([b]f[/b] on the highlighted row; 0 pauses"
@@ -58,7 +67,8 @@ class ResearchSection(Section):
         spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
         self.query_one("#tech-description", Static).update(
             f"[b]{tech.name}[/b]: needs {needs or 'nothing'};"
-            f" {spent}; at least {tech.min_quarters} quarters; slip risk {pct(tech.slip_risk)}."
+            f" {spent}; at least {tech.min_quarters} quarters, so at most"
+            f" {money(research_cap(tech))} a quarter; slip risk {pct(tech.slip_risk)}."
         )
 
     def show(self, view: SeatView) -> None:
@@ -91,7 +101,7 @@ class ResearchSection(Section):
                     short(needs(t), 14),
                     money(t.cost),
                     f"{bar[::2]} {pct(progress)}",
-                    money(t.funding) if t.funding else "—",
+                    funding(t),
                     status,
                     key=t.id,
                 )
@@ -103,7 +113,7 @@ class ResearchSection(Section):
                 f"{bar} {pct(progress)}",
                 str(t.min_quarters),
                 pct(t.slip_risk),
-                money(t.funding) if t.funding else "—",
+                funding(t),
                 status,
                 key=t.id,
             )
