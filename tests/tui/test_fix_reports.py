@@ -68,9 +68,9 @@ async def test_cash_bridge_adds_up_and_unfilled_bids_are_explained(tmp_path: Pat
         cash_line = next(line for line in figures.splitlines() if line.startswith("Cash"))
         assert "repaid $100.0M" in cash_line, cash_line
         # The bridge adds up: start + inflows − outflows = end (to the rounding shown).
-        start = money_value(re.search(r"Cash (\S+) at the start", cash_line).group(1))  # type: ignore[union-attr]
+        start = money_value(re.search(r": (\S+) at the start", cash_line).group(1))  # type: ignore[union-attr]
         flows = re.findall(r"([+−]) [a-z ,]+ (\$[\d.,]+[MB])", cash_line)
-        end = money_value(re.search(r"= (\$[\d.,]+[MB])", cash_line).group(1))  # type: ignore[union-attr]
+        end = money_value(re.search(r" = (\$[\d.,]+[MB])", cash_line).group(1))  # type: ignore[union-attr]
         total = start + sum(money_value(v) * (1 if s == "+" else -1) for s, v in flows)
         assert abs(total - end) < 1.5, (cash_line, total, end)
         spot = session.last_report.spot  # type: ignore[union-attr]

@@ -16,6 +16,8 @@ from textual.widgets import Footer, Static
 from game.engine import QuarterReport
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
+from game.tui.widgets.news import news_line
+from game.tui.widgets.plan import ending_soon
 
 COST_LABELS = {
     "reserved": "reserved contracts",
@@ -58,6 +60,7 @@ def cash_bridge(session: GameSession, seat: int, report: QuarterReport) -> str:
     # What is left once every known flow is accounted for is the sublease income.
     sublease = me.cash - was - me.revenue + add(list(costs.values())) - borrowed - drawn + repaid
     flows: list[str] = [f"{exact_money(was)} at the start"]
+    before = f" (was {exact_money(was)})" if t > 0 else ""
     flows.append(f"+ revenue {exact_money(me.revenue)}")
     if sublease > 0.05:
         flows.append(f"+ sublease income {exact_money(sublease)}")
@@ -71,9 +74,9 @@ def cash_bridge(session: GameSession, seat: int, report: QuarterReport) -> str:
     if repaid > 0.05:
         flows.append(f"− repaid {exact_money(repaid)}")
     return (
-        f"[b]Cash[/b] {' '.join(flows)} = [b]{exact_money(me.cash)}[/b]."
-        f" Debt {exact_money(me.debt)}"
-        + (f" (was {exact_money(debt_was)})." if abs(me.debt - debt_was) > 0.05 else ".")
+        f"[b]Cash[/b] {exact_money(me.cash)}{before}: {' '.join(flows)}"
+        f" = [b]{exact_money(me.cash)}[/b]. Debt {exact_money(me.debt)}"
+        + (f" (from {exact_money(debt_was)})." if abs(me.debt - debt_was) > 0.05 else ".")
     )
 
 
@@ -108,6 +111,30 @@ def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[st
             )
         else:
             lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}.")
+    return lines
+
+
+def contract_warnings(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Reserved capacity that ended with the quarter just played, and contracts in their last
+    quarter now (their capacity is gone next quarter)."""
+    state = session.state
+    if report.turn != state.turn - 1 or state.over or state.status[seat] != 0:
+        return []
+    names, label = session.names, state.world.quarter_label
+    lines = []
+    reserved_now = float(state.reserved_qty[seat, :, 0].sum())
+    before = report.players[seat].reserved
+    if reserved_now < before - 0.05:
+        lines.append(
+            f"[yellow]⚠ Reserved capacity[/] {kgpu(reserved_now)} kGPU this quarter"
+            f" ({label(state.turn)}), {kgpu(before)} last quarter: contracts ended."
+        )
+    for c in ending_soon(state, seat):
+        lines.append(
+            f"[yellow]⚠ Contract ending[/] {names.provider(c.provider)} {kgpu(c.kgpu)} kGPU"
+            f" runs its last quarter now ({label(c.end)}); from {label(c.end + 1)} that"
+            " capacity is gone unless you reserve again."
+        )
     return lines
 
 
@@ -165,6 +192,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
                 )
             )
     lines += bid_lines(session, seat, report)
+    lines += contract_warnings(session, seat, report)
     for kind, _code, message in report.rejected[seat]:
         lines.append(
             f"[red]Rejected[/red] {names.action_kind(kind)}: {escape(names.text(message))}"
@@ -234,8 +262,7 @@ class ReportScreen(Screen[None]):
             yield Static("News", classes="subtitle")
             news = report.news_for(seat)
             yield Static(
-                "\n".join(f"• [b]{n.headline}[/b] — {n.explain}" for n in news)
-                or "A quiet quarter.",
+                "\n".join(f"• {news_line(n)}" for n in news) or "A quiet quarter.",
                 id="report-news",
             )
         yield Footer()
