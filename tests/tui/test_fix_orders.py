@@ -4,18 +4,23 @@ research's real cap, reserved contracts' start and free capacity."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Button, DataTable, Static
 from tui_helpers import fill_order, new_app, start_game, submit
 
 from game.engine import BidSpot, Borrow
+from game.engine.state import NewsItem
 from game.tui.dialogs.action import ActionDialog
 from game.tui.screens.main import MainScreen
 from game.tui.session import GameSession
+from game.tui.widgets.chart import LineChart, short_quarter
+from game.tui.widgets.news import news_text
+from game.tui.widgets.overview import quarter_labels
 
 SIZE = (100, 32)
 
@@ -154,3 +159,45 @@ async def test_reserve_dialog_says_when_it_starts_and_warns_above_free(game: Pil
     assert f"only about {now.reserved_free:,.1f} kGPU is free" in verdict(dialog)
     await close(pilot)
     assert session.pending[0] == [] or isinstance(session.pending[0][0], BidSpot)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_polish_editing_widths_and_charts(game: Pilot[Any]) -> None:
+    pilot = game
+    session = await planning(pilot)
+    screen = pilot.app.screen
+    # Editing an order says so.
+    session.add_order(BidSpot(provider="nimbus", quantity=1, max_price=9))
+    screen.refresh_view()
+    await pilot.press("7")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ActionDialog)
+    assert str(dialog.query_one("#submit", Button).label) == "Change order"
+    await close(pilot)
+    # At 100 columns the rivals' names and industries fit (the right half was empty).
+    await pilot.press("5")
+    await pilot.pause()
+    table = screen.query_one("#rivals-table", DataTable)
+    cells = [str(c) for row in range(table.row_count) for c in table.get_row_at(row)[:2]]
+    assert not any(c.endswith("…") for c in cells), cells
+    # Charts label their x axis with quarters, not fractions.
+    await pilot.press("1")
+    await pilot.pause()
+    chart = screen.query_one("#chart-cash", LineChart)
+    text = "\n".join(strip.text for strip in chart._lines())
+    first = short_quarter(session.state.world.quarter_label(0))
+    assert first in text and "0.25" not in text, text
+    session.pending[0].clear()
+
+
+def test_news_does_not_repeat_its_headline() -> None:
+    price = NewsItem(3, "price", "Iron Lattice spot $5.68M (+48%)", "x")
+    price = replace(price, text="Iron Lattice spot $5.68M (+48%): capacity -30% → price +40%")
+    assert news_text(price) == ("Iron Lattice spot $5.68M (+48%)", "capacity -30% → price +40%")
+    deal = NewsItem(3, "provider", "Northwind Motors", "Northwind Motors starts a fleet")
+    assert news_text(deal) == ("Northwind Motors starts a fleet", "")
+    assert short_quarter("2027 Q3") == "Q3 27"
+    assert quarter_labels("2028 Q1", 4, 3) == ("2027 Q2", "2027 Q3", "2027 Q4")

@@ -3,6 +3,7 @@ match's news by quarter, the prediction's number field, quitting with pending or
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from tui_helpers import dismiss_notes, new_app, settle, start_game
 
-from game.engine import BidSpot
+from game.engine import BidSpot, Borrow, Repay
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.prediction import PredictionDialog
 from game.tui.screens.main import MainScreen
@@ -145,3 +146,39 @@ async def test_quitting_with_pending_orders_asks_first(tutorial: Pilot[Any]) -> 
     await pilot.pause()
     assert pilot.app.screen is screen and pilot.app.is_running
     session.pending[0].clear()
+
+
+def money_value(text: str) -> float:
+    number = float(text.strip("$BM").replace(",", ""))
+    return number * 1000 if text.endswith("B") else number
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_cash_bridge_adds_up_and_unfilled_bids_are_explained(tutorial: Pilot[Any]) -> None:
+    pilot = tutorial
+    screen, session = await main_screen(pilot)
+    session.add_order(Borrow(amount=150))
+    session.end_quarter()
+    screen.refresh_view()
+    session.add_order(Repay(amount=100))
+    session.add_order(BidSpot(provider="nimbus", quantity=2, max_price=3.01))
+    await pilot.press("e", "y")
+    if isinstance(pilot.app.screen, PredictionDialog):
+        await pilot.click("#flat")
+    await settle(pilot)
+    report = pilot.app.screen
+    assert isinstance(report, ReportScreen), report
+    figures = text(report, "#report-figures")
+    cash_line = next(line for line in figures.splitlines() if line.startswith("Cash"))
+    assert "repaid $100.0M" in cash_line, cash_line
+    # The bridge adds up: start + inflows − outflows = end (to the rounding shown).
+    start = money_value(re.search(r": (\S+) at the start", cash_line).group(1))  # type: ignore[union-attr]
+    flows = re.findall(r"([+−]) [a-z ,]+ (\$[\d.,]+[MB])", cash_line)
+    end = money_value(re.search(r" = (\$[\d.,]+[MB])", cash_line).group(1))  # type: ignore[union-attr]
+    total = start + sum(money_value(v) * (1 if s == "+" else -1) for s, v in flows)
+    assert abs(total - end) < 1.5, (cash_line, total, end)
+    spot = session.last_report.spot  # type: ignore[union-attr]
+    clearing = next(s.price for s in spot if s.provider == "nimbus")
+    assert clearing > 3.01
+    assert "not filled" in figures and "your limit $3.01M < clearing price" in figures
+    await dismiss_notes(pilot)

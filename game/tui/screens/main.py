@@ -26,7 +26,7 @@ from game.tui.widgets.overview import OverviewSection
 from game.tui.widgets.plan import CashPlan, cash_plan, order_cash, research_spend
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
-from game.tui.widgets.section import WIDE, Section
+from game.tui.widgets.section import Section
 from game.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.view: SeatView | None = None
         self._stale: set[str] = set()
-        self._wide: bool | None = None
+        self._width: int | None = None
         self._seen_report: set[tuple[object, int]] = set()
         self.seconds_left: int | None = None
         """The turn timer of the team at the keyboard (``None``: not running)."""
@@ -273,9 +273,10 @@ class MainScreen(Screen[None]):
         """Crossing the compact width changes the tables' columns: redraw the sections. The
         header fits itself to the new width."""
         self.query_one(StatusLine).redraw()
-        wide = event.size.width >= WIDE
-        if wide != self._wide and self.view is not None:
-            self._wide = wide
+        width = event.size.width
+        if width != self._width and self.view is not None:
+            # Tables size their name columns to the width (and change columns at WIDE).
+            self._width = width
             self._stale = {sid for sid, _, _ in SECTIONS}
             self._show_section(self.section)
 
@@ -592,6 +593,7 @@ class MainScreen(Screen[None]):
 
         app: CapwarsApp = self.app  # type: ignore[assignment]
         seats = list(self.session.humans)
+        app.clear_notifications()
 
         def show(k: int) -> None:
             if k >= len(seats):
@@ -643,6 +645,7 @@ class MainScreen(Screen[None]):
             self._show_lesson()
             return
         self._seen_report.add((report.turn, seat))
+        self.app.clear_notifications()  # toasts of the orders would cover the report's text
         self.app.push_screen(
             ReportScreen(self.session, seat, report), lambda _: self._show_lesson()
         )

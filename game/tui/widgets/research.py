@@ -84,6 +84,14 @@ class ResearchSection(Section):
         def needs(tech: TechView) -> str:
             return ", ".join(abbreviate(names.get(p, p)) for p in tech.prerequisites) or "—"
 
+        # The name and prerequisite columns share what the others leave: wider terminals show
+        # more of them, none overflows.
+        techs = view.obs.me.research
+        room = self.app.size.width - (50 if compact else 72)
+        longest = max((len(abbreviate(t.name)) for t in techs), default=10)
+        name_w = min(longest, max(24, room * 3 // 5))
+        needs_w = max(14, room - name_w)
+
         for t in view.obs.me.research:
             if t.done:
                 status = "[green]done[/]"
@@ -97,8 +105,8 @@ class ResearchSection(Section):
             bar = "█" * int(progress * 8) + "░" * (8 - int(progress * 8))
             if compact:
                 table.add_row(
-                    short(abbreviate(t.name), 24),
-                    short(needs(t), 14),
+                    short(abbreviate(t.name), name_w),
+                    short(needs(t), needs_w),
                     money(t.cost),
                     f"{bar[::2]} {pct(progress)}",
                     funding(t),
@@ -107,8 +115,8 @@ class ResearchSection(Section):
                 )
                 continue
             table.add_row(
-                t.name,
-                needs(t),
+                short(abbreviate(t.name), name_w),
+                short(needs(t), needs_w),
                 money(t.cost),
                 f"{bar} {pct(progress)}",
                 str(t.min_quarters),
