@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from tui_helpers import dismiss_notes, new_app, settle, start_game
 
-from game.engine import BidSpot, Borrow, Repay
+from game.engine import BidSpot, Borrow, Repay, Reserve
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.prediction import PredictionDialog
 from game.tui.screens.main import MainScreen
@@ -162,6 +162,10 @@ async def test_cash_bridge_adds_up_and_unfilled_bids_are_explained(tutorial: Pil
     screen.refresh_view()
     session.add_order(Repay(amount=100))
     session.add_order(BidSpot(provider="nimbus", quantity=2, max_price=3.01))
+    session.add_order(Reserve(provider="stratus", quantity=1, term=4))  # starts next quarter
+    label = session.state.world.quarter_label
+    turn = session.state.turn
+    locked = session.view().obs.provider("stratus").reserved_price[4]
     await pilot.press("e", "y")
     if isinstance(pilot.app.screen, PredictionDialog):
         await pilot.click("#flat")
@@ -181,4 +185,8 @@ async def test_cash_bridge_adds_up_and_unfilled_bids_are_explained(tutorial: Pil
     clearing = next(s.price for s in spot if s.provider == "nimbus")
     assert clearing > 3.01
     assert "not filled" in figures and "your limit $3.01M < clearing price" in figures
+    signed = (
+        f"got 1.0 kGPU for 4 quarters at ${locked:.2f}M, {label(turn + 1)} to {label(turn + 4)}"
+    )
+    assert signed in figures, figures
     await dismiss_notes(pilot)

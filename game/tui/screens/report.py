@@ -17,7 +17,7 @@ from game.engine import QuarterReport
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.news import news_line
-from game.tui.widgets.plan import ending_soon
+from game.tui.widgets.plan import ending_soon, reserved_lead
 
 COST_LABELS = {
     "reserved": "reserved contracts",
@@ -179,12 +179,17 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         + f"; quality {me.quality:.2f}.",
     ]
     names = session.names
+    label = session.state.world.quarter_label
     for fill in report.reserved:
         if fill.seat == seat:
+            start = report.turn + reserved_lead(session.state, fill.provider)
+            runs = (
+                f", {label(start)} to {label(start + fill.term - 1)}" if fill.filled > 1e-9 else ""
+            )
             lines.append(
                 f"[b]Reserved[/b] {names.provider(fill.provider)}: asked"
                 f" {kgpu(fill.requested)}, got {kgpu(fill.filled)} kGPU for {fill.term} quarters"
-                f" at {price(fill.price)}"
+                f" at {price(fill.price)}{runs}"
                 + (
                     " (partly filled: only that much was free; high-value customers first)"
                     if fill.filled < fill.requested - 1e-6

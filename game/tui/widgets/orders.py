@@ -116,6 +116,8 @@ class OrdersSection(Section):
             moved = order_cash(state, view.obs.seat, order.action, order.verdict.cost)
             if order.action.type == "fund_research":
                 return "research"
+            if order.action.type == "reserve" and moved == 0.0:
+                return "later"  # the contract starts next quarter
             return f"+{money(-moved)}" if moved < -0.05 else money(moved)
 
         commits = [now(o) for o in view.orders]
@@ -145,7 +147,7 @@ class OrdersSection(Section):
             return
         plan = cash_plan(state, view.obs, view.orders)
         self.query_one("#projected", Static).update(
-            f"Projected: {plan.text()}. Credit line left {money(me.credit_limit - me.debt)}."
+            f"This quarter: {plan.text()}. Credit line left {money(me.credit_limit - me.debt)}."
         )
 
     def _detail(self, index: int | None) -> None:
