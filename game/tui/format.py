@@ -20,6 +20,17 @@ def money(value: float) -> str:
     return f"{sign}${v:,.1f}M"
 
 
+def exact_money(value: float) -> str:
+    """Money to about $0.1M, for sums that must add up: ``$1.663B``, ``$100.0M``."""
+    if value is None or math.isnan(value):
+        return "—"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    if v >= 1000:
+        return f"{sign}${v / 1000:,.3f}B"
+    return f"{sign}${v:,.1f}M"
+
+
 def price(value: float) -> str:
     """A price per kGPU-quarter, ``$6.88M``."""
     if math.isnan(value):

@@ -10,6 +10,8 @@ those ids); every screen puts them through :class:`Names` first.
 "Stratus Cloud's spot reserve price is $3.50M"
 >>> names.action_kind("bid_spot")
 'Spot bid'
+>>> names.text("needs $10,000.0M but only $2,700.0M")
+'needs $10.00B but only $2.70B'
 """
 
 from __future__ import annotations
@@ -110,8 +112,21 @@ class Names:
         return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), table
 
     def text(self, message: str) -> str:
-        """A sentence from the engine with every id it mentions replaced by its name."""
+        """A sentence from the engine with every id it mentions replaced by its name, and
+        large sums of money in billions (``$2,700.0M`` → ``$2.70B``)."""
+        if not message:
+            return message
+        message = MONEY.sub(_billions, message)
         pattern, table = self._pattern
-        if pattern is None or not message:
+        if pattern is None:
             return message
         return pattern.sub(lambda m: table[m.group(0)], message)
+
+
+MONEY = re.compile(r"\$(\d[\d,]*(?:\.\d+)?)M\b")
+"""A sum in $M as the engine writes it."""
+
+
+def _billions(match: re.Match[str]) -> str:
+    value = float(match.group(1).replace(",", ""))
+    return f"${value / 1000:,.2f}B" if value >= 1000 else match.group(0)

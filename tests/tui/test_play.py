@@ -322,6 +322,10 @@ async def test_the_whole_tutorial_through_the_ui(tmp_path: Path) -> None:
                 ]
                 assert len(read_save(session.autosave_path(tmp_path)).quarters) == 2
         assert session.over
+        # The last quarter's report comes first, then the final standings.
+        assert isinstance(pilot.app.screen, ReportScreen), pilot.app.screen
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(pilot.app.screen, GameOverScreen)
         title = str(pilot.app.screen.query_one("#over-title", Static).render())
         assert "Game over after 8 quarters" in title

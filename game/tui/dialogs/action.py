@@ -7,11 +7,13 @@ The dialog returns the :class:`Action` through ``dismiss`` (``None`` when cancel
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,6 +22,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from game.engine import Action, Verdict
 from game.tui.format import money
+from game.tui.names import Names
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,28 @@ class OrderForm:
     build: Callable[[dict[str, Any]], Action]
     info: Callable[[dict[str, Any]], str] = field(default=lambda values: "")
     """A line of context for the current answers (price now, lead time, ...)."""
+    warn: Callable[[dict[str, Any]], str] | None = None
+    """A warning for legal answers that will not do what they seem to (``""``: none)."""
+
+
+def sentence(text: str) -> str:
+    """``text`` starting with a capital letter."""
+    return text[:1].upper() + text[1:]
+
+
+THOUSANDS = re.compile(r"^-?\$?\d{1,3}(,\d{3})+(\.\d*)?$")
+"""``1,200`` or ``12,000.5``: commas that separate thousands."""
 
 
 def parse_number(label: str, text: str) -> float:
     """A finite, non-negative number, or ValueError with the sentence to show."""
-    cleaned = text.strip().replace(",", "").replace("_", "").lstrip("$")
+    typed = text.strip()
+    if "," in typed and not THOUSANDS.match(typed):
+        raise ValueError(
+            f"{label}: {typed!r} is ambiguous; use a dot for decimals (1.5) and commas only"
+            " between thousands (1,500)"
+        )
+    cleaned = typed.replace(",", "").replace("_", "").lstrip("$")
     if not cleaned:
         raise ValueError(f"{label}: enter a number")
     try:
@@ -75,11 +95,24 @@ class ActionDialog(ModalScreen[Action | None]):
         Binding("escape", "cancel", "Cancel", id="order.cancel")
     ]
 
-    def __init__(self, form: OrderForm, check: Callable[[Action], Verdict], cash: float):
+    def __init__(
+        self,
+        form: OrderForm,
+        check: Callable[[Action], Verdict],
+        cash: float,
+        names: Names | None = None,
+        effect: Callable[[Action, Verdict], float] | None = None,
+        editing: bool = False,
+    ):
         super().__init__()
         self.form = form
         self.check = check
         self.cash = cash
+        """Cash after the other orders and the quarter's known bills, $M."""
+        self.names = names or Names()
+        self.effect = effect or (lambda action, verdict: verdict.cost)
+        """Cash an order moves this quarter (negative: brings in)."""
+        self.editing = editing
         self.action: Action | None = None
 
     def compose(self) -> ComposeResult:
@@ -101,7 +134,9 @@ class ActionDialog(ModalScreen[Action | None]):
             yield Static("", id="order-info")
             yield Static("", id="verdict")
             with Horizontal(classes="buttons"):
-                yield Button("Add order", id="submit", variant="primary")
+                yield Button(
+                    "Change order" if self.editing else "Add order", id="submit", variant="primary"
+                )
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -138,15 +173,22 @@ class ActionDialog(ModalScreen[Action | None]):
             verdict_box.update(f"[red]✗ {text}[/]")
             submit.disabled = True
             return False
+        warning = self.form.warn(values) if self.form.warn else ""
         verdict = self.check(action)
         if verdict.ok:
             self.action = action
+            moved = self.effect(action, verdict)
+            flow = (
+                f"brings in {money(-moved)} this quarter"
+                if moved < -0.05
+                else (f"pays {money(moved)} this quarter" if moved > 0.05 else "nothing to pay now")
+            )
             verdict_box.update(
-                f"[green]✓ legal[/]  commits {money(verdict.cost)} now · cash after orders"
-                f" {money(self.cash - verdict.cost)}"
+                (f"[yellow]⚠ {escape(warning)}[/]\n" if warning else "")
+                + f"[green]✓ legal[/]  {flow} · cash after orders {money(self.cash - moved)}"
             )
         else:
-            verdict_box.update(f"[red]✗ {verdict.message}[/]  [dim]({verdict.code})[/]")
+            verdict_box.update(f"[red]✗ {escape(sentence(self.names.text(verdict.message)))}[/]")
         submit.disabled = not verdict.ok
         return verdict.ok
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from game.engine import (
@@ -22,6 +23,7 @@ from game.engine import (
 )
 from game.tui.dialogs.action import FormField, OrderForm
 from game.tui.format import money, price
+from game.tui.widgets.plan import research_cap
 
 
 def _providers(obs: Observation) -> tuple[tuple[str, Any], ...]:
@@ -66,18 +68,48 @@ def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None)
     )
 
 
-def reserve_form(obs: Observation, provider: str | None, old: Reserve | None = None) -> OrderForm:
+def reserve_form(
+    obs: Observation,
+    provider: str | None,
+    old: Reserve | None = None,
+    leads: dict[str, int] | None = None,
+    label: Callable[[int], str] | None = None,
+) -> OrderForm:
+    """A reserved contract: when it starts, what it costs and when it is paid, and a warning
+    when more is asked than the provider has free."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
+    leads = leads or {}
+    label = label or (lambda turn: f"quarter {turn + 1}")
 
     def info(values: dict[str, Any]) -> str:
         q = obs.provider(values["provider"])
         term = int(values["term"])
-        total = q.reserved_price[term] * values["quantity"] * term
-        return (
-            f"{price(q.reserved_price[term])} per kGPU-quarter for {term} quarters:"
-            f" {money(total)} in all, take-or-pay. About {q.reserved_free:,.1f} kGPU free."
+        lead = leads.get(q.id, 1)
+        start, end = obs.turn + lead, obs.turn + lead + term - 1
+        each = q.reserved_price[term] * values["quantity"]
+        when = (
+            "first payment this quarter"
+            if lead == 0
+            else f"nothing to pay this quarter; first payment in {label(start)}"
         )
+        now = " (this quarter)" if lead == 0 else ""
+        return (
+            f"Starts in [b]{label(start)}[/b]{now}, ends after {label(end)}."
+            f" {price(q.reserved_price[term])} per kGPU-quarter:"
+            f" {money(each)} a quarter, {money(each * term)} in all, take-or-pay; {when}."
+            f" About {q.reserved_free:,.1f} kGPU free."
+        )
+
+    def warn(values: dict[str, Any]) -> str:
+        q = obs.provider(values["provider"])
+        if values["quantity"] > q.reserved_free + 1e-9:
+            return (
+                f"You ask {values['quantity']:,.1f} kGPU but only about {q.reserved_free:,.1f}"
+                f" kGPU is free: you would get about {max(q.reserved_free, 0):,.1f} kGPU"
+                " (and pay for that much)."
+            )
+        return ""
 
     return OrderForm(
         "Reserve capacity (take-or-pay contract)",
@@ -93,6 +125,7 @@ def reserve_form(obs: Observation, provider: str | None, old: Reserve | None = N
         ),
         lambda v: Reserve(provider=v["provider"], quantity=v["quantity"], term=v["term"]),
         info,
+        warn,
     )
 
 
@@ -188,23 +221,31 @@ def build_form(
 
 
 def research_form(obs: Observation, tech: str | None, old: FundResearch | None = None) -> OrderForm:
+    """Funding per quarter, refused above what the programme can spend in a quarter."""
     techs = tuple((t.name, t.id) for t in obs.me.research)
     views = {t.id: t for t in obs.me.research}
     pick = _pick(techs, old.tech if old else tech)
-    default = (
-        old.amount
-        if old
-        else (round(views[pick].cost / max(views[pick].min_quarters, 1), 1) if pick else 0)
-    )
+    default = old.amount if old else (round(research_cap(views[pick]), 1) if pick else 0)
 
     def info(values: dict[str, Any]) -> str:
         t = views[values["tech"]]
         left = max(t.cost - t.spent, 0)
+        needs = ", ".join(views[p].name if p in views else p for p in t.prerequisites)
         return (
-            f"Cost {money(t.cost)}, spent {money(t.spent)}, at least {t.min_quarters}"
-            f" quarters · slip risk {t.slip_risk:.0%} · needs"
-            f" {', '.join(t.prerequisites) or 'nothing'} · {money(left)} to go"
+            f"Spends at most [b]{money(research_cap(t))} a quarter[/b] (cost {money(t.cost)}"
+            f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
+            f" {money(left)} to go · slip risk {t.slip_risk:.0%} · needs {needs or 'nothing'}"
         )
+
+    def build(values: dict[str, Any]) -> Action:
+        t = views[values["tech"]]
+        cap = research_cap(t)
+        if values["amount"] > cap + 0.05:
+            raise ValueError(
+                f"Funding: {t.name} can spend at most {money(cap)} a quarter; more would"
+                f" not be spent. Enter {cap:,.1f} or less."
+            )
+        return FundResearch(tech=values["tech"], amount=values["amount"])
 
     return OrderForm(
         "Fund research (per quarter; 0 pauses)",
@@ -212,7 +253,7 @@ def research_form(obs: Observation, tech: str | None, old: FundResearch | None =
             FormField("tech", "Technology", pick, techs),
             FormField("amount", "Funding", default, unit="$M/quarter"),
         ),
-        lambda v: FundResearch(tech=v["tech"], amount=v["amount"]),
+        build,
         info,
     )
 
@@ -232,6 +273,14 @@ def price_form(obs: Observation, old: SetServicePrice | None = None) -> OrderFor
     )
 
 
+def training_share(values: dict[str, Any]) -> Action:
+    """The share typed in percent, checked in percent."""
+    share = values["share"]
+    if share > 80:
+        raise ValueError(f"Share: at most 80% of capacity can go to training, not {share:g}%")
+    return SetTrainingShare(share=share / 100)
+
+
 def training_form(obs: Observation, old: SetTrainingShare | None = None) -> OrderForm:
     current = obs.me.training_share
     return OrderForm(
@@ -241,7 +290,7 @@ def training_form(obs: Observation, old: SetTrainingShare | None = None) -> Orde
                 "share", "Share", old.share * 100 if old else round(current * 100), unit="%, 0-80"
             ),
         ),
-        lambda v: SetTrainingShare(share=v["share"] / 100),
+        training_share,
         lambda v: (
             f"Now {current:.0%}. Training raises model quality (customers like it) but"
             " takes capacity away from serving."
@@ -269,12 +318,17 @@ def repay_form(obs: Observation, old: Repay | None = None) -> OrderForm:
     )
 
 
-def form_for(obs: Observation, action: Action) -> OrderForm:
+def form_for(
+    obs: Observation,
+    action: Action,
+    leads: dict[str, int] | None = None,
+    label: Callable[[int], str] | None = None,
+) -> OrderForm:
     """The form that edits an existing order."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
-        return reserve_form(obs, None, action)
+        return reserve_form(obs, None, action, leads, label)
     if isinstance(action, Sublease):
         return sublease_form(obs, None, action)
     if isinstance(action, OrderChips):

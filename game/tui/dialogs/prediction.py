@@ -13,8 +13,9 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Label, Static
 
 Answer = str | float | None
 """``"up"``, ``"flat"``, ``"down"``, a number, or ``None`` for a skipped question."""
@@ -59,11 +60,14 @@ class PredictionDialog(ModalScreen[Answer]):
                 yield Button("▲ Up", id="up", compact=True)
                 yield Button("■ Flat", id="flat", compact=True)
                 yield Button("▼ Down", id="down", compact=True)
-            yield Input(
-                placeholder="or type the number you expect, then Enter",
-                id="prediction-number",
-                compact=True,
-            )
+            with Horizontal(classes="row"):
+                yield Label("Or your number:", classes="label")
+                yield Input(
+                    placeholder="type it, then Enter",
+                    id="prediction-number",
+                    compact=True,
+                    select_on_focus=False,
+                )
             yield Static("", id="prediction-error", classes="error")
             yield Static(
                 "Your answer is saved with the game and compared with what happened in the"
@@ -77,6 +81,18 @@ class PredictionDialog(ModalScreen[Answer]):
         else:
             self.query_one("#up", Button).focus()
 
+    def on_key(self, event: Key) -> None:
+        """Typing while a button has the focus goes into the number field (Enter then
+        submits what was typed, not the button)."""
+        field = self.query_one("#prediction-number", Input)
+        char = event.character
+        if self.focused is field or not char or not char.isprintable() or char.isspace():
+            return
+        event.stop()
+        event.prevent_default()
+        field.focus()
+        field.insert_text_at_cursor(char)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id)
@@ -85,8 +101,10 @@ class PredictionDialog(ModalScreen[Answer]):
         event.stop()
         value = parse_number(event.value)
         if value is None:
+            typed = event.value.strip()
+            said = f"'{escape(typed)}' is not a number. " if typed else ""
             self.query_one("#prediction-error", Static).update(
-                "Type a number (for example 5 or 6.5), or choose up, flat or down."
+                f"{said}Type a number (for example 5 or 6.5) and Enter, or choose up, flat or down."
             )
             return
         self.dismiss(value)

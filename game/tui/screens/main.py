@@ -13,20 +13,20 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
-from game.engine import Action, QuarterReport
+from game.engine import Action, FundResearch, QuarterReport, Verdict
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
-from game.tui.format import money
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
 from game.tui.widgets.news import NewsSection
 from game.tui.widgets.orders import OrdersSection, describe
 from game.tui.widgets.overview import OverviewSection
+from game.tui.widgets.plan import CashPlan, cash_plan, order_cash, research_spend
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
-from game.tui.widgets.section import WIDE, Section
+from game.tui.widgets.section import Section
 from game.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.view: SeatView | None = None
         self._stale: set[str] = set()
-        self._wide: bool | None = None
+        self._width: int | None = None
         self._seen_report: set[tuple[object, int]] = set()
         self.seconds_left: int | None = None
         """The turn timer of the team at the keyboard (``None``: not running)."""
@@ -270,10 +270,13 @@ class MainScreen(Screen[None]):
             self.query_one(f"#section-{sid}", Section).show(self.view)
 
     def on_resize(self, event: Resize) -> None:
-        """Crossing the compact width changes the tables' columns: redraw the sections."""
-        wide = event.size.width >= WIDE
-        if wide != self._wide and self.view is not None:
-            self._wide = wide
+        """Crossing the compact width changes the tables' columns: redraw the sections. The
+        header fits itself to the new width."""
+        self.query_one(StatusLine).redraw()
+        width = event.size.width
+        if width != self._width and self.view is not None:
+            # Tables size their name columns to the width (and change columns at WIDE).
+            self._width = width
             self._stale = {sid for sid, _, _ in SECTIONS}
             self._show_section(self.section)
 
@@ -303,13 +306,33 @@ class MainScreen(Screen[None]):
             return False
         return True
 
+    def cash_plan(self, skip: int | None = None) -> CashPlan:
+        """This quarter's known cash flows with the pending orders (``skip`` left out)."""
+        assert self.view is not None
+        return cash_plan(self.session.state, self.view.obs, self.view.orders, skip)
+
+    def order_effect(self, action: Action, verdict: Verdict, replace: int | None = None) -> float:
+        """Cash ``action`` moves this quarter, $M (negative: brings in)."""
+        assert self.view is not None
+        state, obs = self.session.state, self.view.obs
+        if not isinstance(action, FundResearch):
+            return order_cash(state, obs.seat, action, verdict.cost)
+        tech = next((t for t in obs.me.research if t.id == action.tech), None)
+        if tech is None:
+            return 0.0
+        before = tech.funding
+        for i, order in enumerate(self.view.orders):
+            other = order.action
+            if i != replace and isinstance(other, FundResearch) and order.verdict.ok:
+                before = float(other.amount) if other.tech == tech.id else before
+        return research_spend(tech, float(action.amount)) - research_spend(tech, before)
+
     def open_form(self, form: OrderForm, replace: int | None = None) -> None:
         assert self.view is not None
         session = self.session
-        cash = self.view.projected_cash
-        if replace is not None and replace < len(self.view.orders):
-            old = self.view.orders[replace]
-            cash += old.verdict.cost if old.verdict.ok else 0.0
+        if replace is not None and replace >= len(self.view.orders):
+            replace = None
+        cash = self.cash_plan(replace).after
 
         def done(action: Action | None) -> None:
             if action is None:
@@ -320,9 +343,20 @@ class MainScreen(Screen[None]):
                 session.replace_order(replace, action)
             self.refresh_view()
             names = self.view.names if self.view else None
-            self.notify(f"Order: {escape(describe(action, names))}", timeout=3)
+            verb = "Changed" if replace is not None else "Added"
+            self.notify(f"{verb}: {escape(describe(action, names))}", timeout=3)
 
-        self.app.push_screen(ActionDialog(form, lambda a: session.check(a, replace), cash), done)
+        self.app.push_screen(
+            ActionDialog(
+                form,
+                lambda a: session.check(a, replace),
+                cash,
+                names=self.view.names,
+                effect=lambda a, v: self.order_effect(a, v, replace),
+                editing=replace is not None,
+            ),
+            done,
+        )
 
     def _market(self) -> MarketSection:
         return self.query_one(MarketSection)
@@ -330,13 +364,23 @@ class MainScreen(Screen[None]):
     def _infra(self) -> InfrastructureSection:
         return self.query_one(InfrastructureSection)
 
+    def _reserve_terms(self) -> tuple[dict[str, int], Callable[[int], str]]:
+        """Each provider's lead before a contract starts, and the quarters' labels."""
+        world = self.session.state.world
+        leads = {pid: int(world.prov_reserved_lead[p]) for p, pid in enumerate(world.provider_ids)}
+        return leads, world.quarter_label
+
     def action_bid(self) -> None:
         if self._allowed("bid_spot") and self.view:
             self.open_form(forms.bid_form(self.view.obs, self._market().selected_provider()))
 
     def action_reserve(self) -> None:
         if self._allowed("reserve") and self.view:
-            self.open_form(forms.reserve_form(self.view.obs, self._market().selected_provider()))
+            self.open_form(
+                forms.reserve_form(
+                    self.view.obs, self._market().selected_provider(), None, *self._reserve_terms()
+                )
+            )
 
     def action_sublease(self) -> None:
         if self._allowed("sublease") and self.view:
@@ -389,7 +433,8 @@ class MainScreen(Screen[None]):
             if key is not None and key.isdigit() and int(key) < len(self.view.orders):
                 index = int(key)
                 action = self.view.orders[index].action
-                self.open_form(forms.form_for(self.view.obs, action), replace=index)
+                form = forms.form_for(self.view.obs, action, *self._reserve_terms())
+                self.open_form(form, replace=index)
 
     # ------------------------------------------------------------------ saving
     def action_save(self) -> None:
@@ -432,6 +477,30 @@ class MainScreen(Screen[None]):
             leave,
         )
 
+    def confirm_quit(self) -> None:
+        """Quit the game; with pending orders, only after asking (they are not kept: the
+        autosave holds the game as this quarter began)."""
+        count = sum(len(orders) for orders in self.session.pending.values())
+        if not count:
+            self.app.exit()
+            return
+        from game.tui.dialogs.confirm import ConfirmDialog
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        orders = "1 pending order" if count == 1 else f"{count} pending orders"
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Quit with {orders}?",
+                f"The {orders.split(' ', 1)[1]} will be lost: the game is saved as this quarter"
+                " began. Back keeps playing; e ends the quarter with them.",
+                yes="Quit (y)",
+            ),
+            leave,
+        )
+
     # ------------------------------------------------------------------ the quarter
     def action_end_quarter(self) -> None:
         from game.tui.dialogs.confirm import ConfirmDialog
@@ -443,9 +512,9 @@ class MainScreen(Screen[None]):
             + ("" if o.verdict.ok else f"  [red]✗ {escape(names.text(o.verdict.message))}[/]")
             for i, o in enumerate(view.orders)
         ]
+        plan = cash_plan(self.session.state, view.obs, view.orders)
         body = ("\n".join(lines) if lines else "No orders: you hold everything as it is.") + (
-            f"\n\nCash now {money(view.obs.me.cash)}, committed {money(view.committed)},"
-            f" projected {money(view.projected_cash)}."
+            f"\n\n{plan.text()}."
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 
@@ -506,9 +575,7 @@ class MainScreen(Screen[None]):
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.autosave()
         if self.session.over:
-            from game.tui.screens.game_over import GameOverScreen
-
-            app.switch_screen(GameOverScreen(self.session))
+            self._final_reports(report)
             return
         if self.session.hot_seat:
             self.hand_over(show_report=show_report)
@@ -517,6 +584,27 @@ class MainScreen(Screen[None]):
         self.start_clock()
         if show_report:
             self._show_report()
+
+    def _final_reports(self, report: QuarterReport) -> None:
+        """The last quarter's report for each team still at the table, then the game-over
+        screen (the report's figures, price moves and prediction come before the result)."""
+        from game.tui.screens.game_over import GameOverScreen
+        from game.tui.screens.report import ReportScreen
+
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        seats = list(self.session.humans)
+        app.clear_notifications()
+
+        def show(k: int) -> None:
+            if k >= len(seats):
+                app.switch_screen(GameOverScreen(self.session))
+                return
+            self._seen_report.add((report.turn, seats[k]))
+            app.push_screen(
+                ReportScreen(self.session, seats[k], report, final=True), lambda _: show(k + 1)
+            )
+
+        show(0)
 
     def hand_over(self, show_report: bool) -> None:
         from game.tui.screens.handover import HandoverScreen
@@ -557,6 +645,7 @@ class MainScreen(Screen[None]):
             self._show_lesson()
             return
         self._seen_report.add((report.turn, seat))
+        self.app.clear_notifications()  # toasts of the orders would cover the report's text
         self.app.push_screen(
             ReportScreen(self.session, seat, report), lambda _: self._show_lesson()
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -14,8 +14,128 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from game.engine import QuarterReport
-from game.tui.format import kgpu, money, pct
+from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
+from game.tui.widgets.news import news_line
+from game.tui.widgets.plan import ending_soon, reserved_lead
+
+COST_LABELS = {
+    "reserved": "reserved contracts",
+    "spot": "spot capacity",
+    "power": "power",
+    "upkeep": "upkeep",
+    "edge": "edge offload",
+    "operating": "operating costs",
+    "research": "research",
+    "capex": "chips, network and building",
+    "interest": "interest",
+    "fees": "emergency credit fees",
+}
+"""How the cash bridge names each of the engine's cost lines."""
+
+
+def _applied(report: QuarterReport, seat: int, kind: str) -> list[dict[str, Any]]:
+    return [a for a in report.applied[seat] if a.get("type") == kind]
+
+
+def cash_bridge(session: GameSession, seat: int, report: QuarterReport) -> str:
+    """Cash at the start of the quarter, every flow of the quarter, cash at its end: a sum
+    that adds up (borrowing, repayment and sublease income included)."""
+    me = report.players[seat]
+    history = session.state.history
+    t = report.turn
+    world = session.state.world
+    if t > 0:
+        was, debt_was = float(history["cash"][t - 1, seat]), float(history["debt"][t - 1, seat])
+    else:
+        was, debt_was = float(world.industries[seat].starting_cash), 0.0
+    if math.isnan(was) or math.isnan(me.cash):
+        return f"[b]Cash[/b] {money(me.cash)}, debt {money(me.debt)}."
+    costs = {k: v for k, v in me.costs.items() if abs(v) > 1e-9}
+    borrowed = add([float(a.get("amount", 0.0)) for a in _applied(report, seat, "borrow")])
+    penalty = float(world.scenario.market.penalty_rate)
+    fees = costs.get("fees", 0.0)
+    drawn = fees / penalty if penalty > 0 and fees > 0 else 0.0
+    repaid = max(borrowed + drawn - (me.debt - debt_was), 0.0)
+    # What is left once every known flow is accounted for is the sublease income.
+    sublease = me.cash - was - me.revenue + add(list(costs.values())) - borrowed - drawn + repaid
+    flows: list[str] = [f"{exact_money(was)} at the start"]
+    before = f" (was {exact_money(was)})" if t > 0 else ""
+    flows.append(f"+ revenue {exact_money(me.revenue)}")
+    if sublease > 0.05:
+        flows.append(f"+ sublease income {exact_money(sublease)}")
+    if borrowed > 0.05:
+        flows.append(f"+ borrowed {exact_money(borrowed)}")
+    if drawn > 0.05:
+        flows.append(f"+ emergency credit {exact_money(drawn)}")
+    for key, value in sorted(costs.items(), key=lambda kv: -kv[1]):
+        if abs(value) > 0.05:
+            flows.append(f"− {COST_LABELS.get(key, key.replace('_', ' '))} {exact_money(value)}")
+    if repaid > 0.05:
+        flows.append(f"− repaid {exact_money(repaid)}")
+    return (
+        f"[b]Cash[/b] {exact_money(me.cash)}{before}: {' '.join(flows)}"
+        f" = [b]{exact_money(me.cash)}[/b]. Debt {exact_money(me.debt)}"
+        + (f" (from {exact_money(debt_was)})." if abs(me.debt - debt_was) > 0.05 else ".")
+    )
+
+
+def add(values: list[float]) -> float:
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Each of your spot bids and whether it filled, with the clearing price it met."""
+    names = session.names
+    results = {s.provider: s for s in report.spot}
+    lines = []
+    for bid in _applied(report, seat, "bid_spot"):
+        pid = str(bid.get("provider", ""))
+        quantity, limit = float(bid.get("quantity", 0.0)), float(bid.get("max_price", 0.0))
+        result = results.get(pid)
+        if result is None:
+            continue
+        where = f"{kgpu(quantity)} kGPU at {names.provider(pid)}"
+        if limit + 1e-9 < result.price:
+            lines.append(
+                f"[b]Spot bid[/b] {where}: [yellow]not filled[/] — your limit {price(limit)}"
+                f" < clearing price {price(result.price)}."
+            )
+        elif result.rationed:
+            lines.append(
+                f"[b]Spot bid[/b] {where}: filled in part at {price(result.price)}"
+                " (supply ran short: rationed)."
+            )
+        else:
+            lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}.")
+    return lines
+
+
+def contract_warnings(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Reserved capacity that ended with the quarter just played, and contracts in their last
+    quarter now (their capacity is gone next quarter)."""
+    state = session.state
+    if report.turn != state.turn - 1 or state.over or state.status[seat] != 0:
+        return []
+    names, label = session.names, state.world.quarter_label
+    lines = []
+    reserved_now = float(state.reserved_qty[seat, :, 0].sum())
+    before = report.players[seat].reserved
+    if reserved_now < before - 0.05:
+        lines.append(
+            f"[yellow]⚠ Reserved capacity[/] {kgpu(reserved_now)} kGPU this quarter"
+            f" ({label(state.turn)}), {kgpu(before)} last quarter: contracts ended."
+        )
+    for c in ending_soon(state, seat):
+        lines.append(
+            f"[yellow]⚠ Contract ending[/] {names.provider(c.provider)} {kgpu(c.kgpu)} kGPU"
+            f" runs its last quarter now ({label(c.end)}); from {label(c.end + 1)} that"
+            " capacity is gone unless you reserve again."
+        )
+    return lines
 
 
 def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
@@ -27,14 +147,15 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         k: float(history[k][t - 1, seat]) if t > 0 else math.nan
         for k in ("cash", "capacity", "demand", "served", "revenue", "reputation", "share")
     }
-    costs = sorted(((v, k) for k, v in me.costs.items() if abs(v) > 0.05), reverse=True)
-    cost_text = ", ".join(f"{k.replace('_', ' ')} {money(v)}" for v, k in costs[:5]) or "none"
     unserved = me.unserved
 
     def was(key: str, show: Callable[[float], str]) -> str:
         # The first quarter has no earlier figure to compare with: say nothing rather than "—".
-        return "" if math.isnan(prev[key]) else f" (was {show(prev[key])})"
+        if math.isnan(prev[key]) or show(prev[key]) == show(getattr(me, key)):
+            return ""
+        return f" (was {show(prev[key])})"
 
+    rep_now, rep_was = pct(me.reputation), pct(prev["reputation"])
     lines = [
         f"[b]Capacity[/b] {kgpu(me.capacity)} kGPU{was('capacity', kgpu)}:"
         f" reserved {kgpu(me.reserved)} + spot {kgpu(me.spot)} + owned {kgpu(me.owned)};"
@@ -48,29 +169,35 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
             if unserved > 0.05
             else ": every customer served."
         ),
-        f"[b]Revenue[/b] {money(me.revenue)}; costs: {cost_text}.",
-        f"[b]Cash[/b] {money(me.cash)}{was('cash', money)}, debt {money(me.debt)}.",
-        f"[b]Reputation[/b] {pct(me.reputation)}{was('reputation', pct)}"
+        cash_bridge(session, seat, report),
+        f"[b]Reputation[/b] {rep_now}{was('reputation', pct)}"
         + (
             ": down because customers were turned away"
-            if unserved > 0.05 and me.reputation < prev["reputation"]
+            if unserved > 0.05 and rep_now != rep_was and me.reputation < prev["reputation"]
             else ""
         )
         + f"; quality {me.quality:.2f}.",
     ]
     names = session.names
+    label = session.state.world.quarter_label
     for fill in report.reserved:
         if fill.seat == seat:
+            start = report.turn + reserved_lead(session.state, fill.provider)
+            runs = (
+                f", {label(start)} to {label(start + fill.term - 1)}" if fill.filled > 1e-9 else ""
+            )
             lines.append(
                 f"[b]Reserved[/b] {names.provider(fill.provider)}: asked"
                 f" {kgpu(fill.requested)}, got {kgpu(fill.filled)} kGPU for {fill.term} quarters"
-                f" at ${fill.price:.2f}M"
+                f" at {price(fill.price)}{runs}"
                 + (
-                    " (partly filled: high-value customers first)"
+                    " (partly filled: only that much was free; high-value customers first)"
                     if fill.filled < fill.requested - 1e-6
                     else ""
                 )
             )
+    lines += bid_lines(session, seat, report)
+    lines += contract_warnings(session, seat, report)
     for kind, _code, message in report.rejected[seat]:
         lines.append(
             f"[red]Rejected[/red] {names.action_kind(kind)}: {escape(names.text(message))}"
@@ -105,18 +232,26 @@ class ReportScreen(Screen[None]):
     section = "report"
     stops_clock = True
 
-    def __init__(self, session: GameSession, seat: int, report: QuarterReport):
+    def __init__(self, session: GameSession, seat: int, report: QuarterReport, final: bool = False):
         super().__init__()
         self.session = session
         self.seat = seat
         self.report = report
+        self.final = final
+        """The last quarter of the match: the final standings come next."""
 
     def compose(self) -> ComposeResult:
         report, seat = self.report, self.seat
+        last = " (last quarter)" if self.final else ""
         yield Static(
-            f"Quarter report: {report.label} · {self.session.state.names[seat]}",
+            f"Quarter report: {report.label}{last} · {self.session.state.names[seat]}",
             classes="screen-title",
         )
+        if self.final:
+            yield Static(
+                "[b]The match is over.[/b] Enter shows the final standings.",
+                id="report-final",
+            )
         with VerticalScroll(id="report-body"):
             yield Static("Your figures", classes="subtitle")
             yield Static("\n".join(figure_lines(self.session, seat, report)), id="report-figures")
@@ -132,8 +267,7 @@ class ReportScreen(Screen[None]):
             yield Static("News", classes="subtitle")
             news = report.news_for(seat)
             yield Static(
-                "\n".join(f"• [b]{n.headline}[/b] — {n.explain}" for n in news)
-                or "A quiet quarter.",
+                "\n".join(f"• {news_line(n)}" for n in news) or "A quiet quarter.",
                 id="report-news",
             )
         yield Footer()

@@ -65,6 +65,12 @@ def ansi_to_strips(ansi: str) -> list[Strip]:
     return strips
 
 
+def short_quarter(label: str) -> str:
+    """``2027 Q3`` → ``Q3 27``: a quarter in few cells for an axis."""
+    year, _, quarter = label.partition(" ")
+    return f"{quarter} {year[-2:]}" if quarter else label
+
+
 class LineChart(PlotextPlot):
     """A line chart of named series over played quarters."""
 
@@ -75,9 +81,12 @@ class LineChart(PlotextPlot):
         self._rendered: tuple[object, ...] | None = None
         self._strips: list[Strip] = []
 
-    def show(self, title: str, series: Series, ylabel: str = "") -> None:
-        """Draw the series; nothing happens when they are the ones already drawn."""
-        data = (title, ylabel, tuple(series.items()))
+    def show(
+        self, title: str, series: Series, ylabel: str = "", quarters: tuple[str, ...] = ()
+    ) -> None:
+        """Draw the series; nothing happens when they are the ones already drawn.
+        ``quarters`` labels the x axis (value ``i`` of a series is quarter ``quarters[i]``)."""
+        data = (title, ylabel, tuple(series.items()), quarters)
         if data == self._data:
             return
         self._data = data
@@ -86,16 +95,33 @@ class LineChart(PlotextPlot):
         plt.clear_figure()
         plt.title(title)
         drawn = False
+        low, high = float("inf"), float("-inf")
         for name, values in series.items():
             points = [(i + 1, v) for i, v in enumerate(values) if v == v]
             if points:
                 xs, ys = zip(*points, strict=True)
                 plt.plot(list(xs), list(ys), label=name[:14], marker="braille")
+                low, high = min(low, *ys), max(high, *ys)
                 drawn = True
+        if drawn:
+            # Room above the lines for the legend (one row per series, top left), so it does
+            # not hide the data.
+            span = high - low or max(abs(high) * 0.1, 1.0)
+            share = min(0.12 * len(series) + 0.05, 0.5)
+            plt.ylim(low - span * 0.05, high + span * share / (1 - share))
+        if drawn and quarters:
+            n = len(quarters)
+            step = max(1, -(-n // 4))  # at most four labels
+            ticks = [float(t) for t in range(1, n + 1, step)]
+            plt.xticks(ticks, [short_quarter(quarters[int(t) - 1]) for t in ticks])
+            if n == 1:
+                plt.xlim(0.5, 1.5)
         if not drawn:
             plt.text("no data yet", 0.5, 0.5, alignment="center")
             plt.xlim(0, 1)
             plt.ylim(0, 1)
+            plt.xticks([])
+            plt.yticks([])
         if ylabel:
             plt.ylabel(ylabel)
         self._version += 1

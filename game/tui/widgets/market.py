@@ -5,8 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from game.engine.state import MatchState
 from game.tui.format import change, kgpu, price, sparkline
+from game.tui.names import Names
 from game.tui.session import SeatView
+from game.tui.widgets.plan import contracts
 from game.tui.widgets.section import Section, selected_key, short
 
 FULL_COLUMNS = (
@@ -40,6 +43,27 @@ def number(value: float) -> str:
     return "—" if value != value else f"{value:,.2f}"
 
 
+def contract_lines(state: MatchState, seat: int, names: Names) -> str:
+    """Your reserved contracts: provider, kGPU, price, start and end, soonest end first."""
+    book = contracts(state, seat)
+    if not book:
+        return "[b]Your reserved contracts[/b]: none."
+    label = state.world.quarter_label
+    lines = ["[b]Your reserved contracts[/b] (take-or-pay, paid every quarter they run)"]
+    for c in book:
+        when = (
+            f"running, ends after {label(c.end)}"
+            if c.running
+            else f"starts {label(c.start)}, ends after {label(c.end)}"
+        )
+        warning = "  [yellow]⚠ ends this quarter[/]" if c.end == state.turn else ""
+        lines.append(
+            f"• {names.provider(c.provider)} {kgpu(c.kgpu)} kGPU at {price(c.price)}: {when}"
+            + warning
+        )
+    return "\n".join(lines)
+
+
 class MarketSection(Section):
     HELP_TEXT = (
         "Market: rent compute. [b]b[/b] bids in this quarter's spot auction (everyone pays the"
@@ -55,6 +79,7 @@ class MarketSection(Section):
             classes="hint",
         )
         yield Static("", id="market-notes")
+        yield Static("", id="contracts")
 
     def show(self, view: SeatView) -> None:
         obs = view.obs
@@ -104,6 +129,11 @@ class MarketSection(Section):
             " kGPU-quarter, locked at signing."
         )
         self.query_one("#market-notes", Static).update(f"{LEGEND}\n{notes}" if compact else notes)
+        session = getattr(self.app, "session", None)
+        if session is not None:
+            self.query_one("#contracts", Static).update(
+                contract_lines(session.state, obs.seat, view.names)
+            )
 
     def selected_provider(self) -> str | None:
         key = selected_key(self.query_one("#providers", DataTable))

@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Static
 from game.engine import Action
 from game.tui.format import money
 from game.tui.names import Names
-from game.tui.session import SeatView
+from game.tui.session import PendingOrder, SeatView
+from game.tui.widgets.plan import cash_plan, order_cash
 from game.tui.widgets.section import Section, selected_key
 
 
@@ -45,7 +46,7 @@ def describe(action: Action, names: Names | None = None) -> str:
     return text.format(**d)
 
 
-COLUMNS = ("#", "Order", "Commits", "Status")
+COLUMNS = ("#", "Order", "Pays now", "Status")
 ORDER_MIN = 24
 """Order text is cut to make room for the status, but not below this many cells (the line
 under the table shows the highlighted order in full)."""
@@ -63,7 +64,9 @@ class OrdersSection(Section):
         "Orders: everything you will do this quarter. Enter edits the highlighted order,"
         " [b]x[/b] or Delete removes it. [b]p[/b] sets your service price, [b]t[/b] your training"
         " share, [b]$[/b] borrows and [b]y[/b] repays. Projected cash counts what the legal orders"
-        " commit now; spot bids are counted at their limit price."
+        " pay this quarter (spot bids at their limit price, a build's first instalment, a"
+        " reserved contract only if it starts now), borrowing and repayment, research and the"
+        " reserved payments due; revenue and running costs come when the quarter resolves."
     )
 
     _lines: tuple[tuple[str, str], ...] = ()
@@ -102,7 +105,22 @@ class OrdersSection(Section):
         statuses = [
             "ok" if o.verdict.ok else f"✗ {names.text(o.verdict.message)}" for o in view.orders
         ]
-        commits = [money(o.verdict.cost) for o in view.orders]
+        session = getattr(self.app, "session", None)
+        state = session.state if session is not None else None
+
+        def now(order: PendingOrder) -> str:
+            if not order.verdict.ok:
+                return "—"
+            if state is None:
+                return money(order.verdict.cost)
+            moved = order_cash(state, view.obs.seat, order.action, order.verdict.cost)
+            if order.action.type == "fund_research":
+                return "research"
+            if order.action.type == "reserve" and moved == 0.0:
+                return "later"  # the contract starts next quarter
+            return f"+{money(-moved)}" if moved < -0.05 else money(moved)
+
+        commits = [now(o) for o in view.orders]
         self._lines = tuple(zip(texts, statuses, strict=True))
         order_room, status_room = self._room(texts, statuses, commits)
         rows = [
@@ -125,11 +143,11 @@ class OrdersSection(Section):
             table.move_cursor(row=row)
         self._detail(table.cursor_row if view.orders else None)
         me = view.obs.me
+        if state is None:
+            return
+        plan = cash_plan(state, view.obs, view.orders)
         self.query_one("#projected", Static).update(
-            f"Cash {money(me.cash)} − committed {money(view.committed)} = projected"
-            f" [b]{money(view.projected_cash)}[/b]   (credit line left"
-            f" {money(me.credit_limit - me.debt)}; reserved payments due now"
-            f" {money(float(me.reserved_payments[0]) if len(me.reserved_payments) else 0.0)})"
+            f"This quarter: {plan.text()}. Credit line left {money(me.credit_limit - me.debt)}."
         )
 
     def _detail(self, index: int | None) -> None:

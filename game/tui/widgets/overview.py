@@ -15,6 +15,17 @@ OPENING_NOTE = "Opening figures: the charts draw lines once the first quarter is
 """Under the charts before the first quarter (fits 80 columns)."""
 
 
+def quarter_labels(now: str, turn: int, count: int) -> tuple[str, ...]:
+    """Labels of the ``count`` quarters before the current one (``now``, turn ``turn``)."""
+    year, _, q = now.partition(" Q")
+    try:
+        index = int(year) * 4 + int(q) - 1
+    except ValueError:
+        return ()
+    first = index - count
+    return tuple(f"{(first + k) // 4} Q{(first + k) % 4 + 1}" for k in range(count))
+
+
 class OverviewSection(Section):
     HELP_TEXT = (
         "Overview: the market and your company at a glance. The waterfall shows, per region,"
@@ -68,16 +79,23 @@ class OverviewSection(Section):
         if opening:
             self._show_opening(view, names)
         else:
-            self.query_one("#chart-spot", LineChart).show(
-                "Spot $M/kGPU-q",
-                {names[k]: v for k, v in obs.spot_history.items()},
-            )
             h = view.history
+            quarters = quarter_labels(obs.label, obs.turn, len(h["cash"]))
+            spot = {names[k]: v for k, v in obs.spot_history.items()}
+            spot_quarters = quarter_labels(
+                obs.label, obs.turn, max((len(v) for v in spot.values()), default=0)
+            )
+            self.query_one("#chart-spot", LineChart).show(
+                "Spot $M/kGPU-q", spot, quarters=spot_quarters
+            )
             self.query_one("#chart-capacity", LineChart).show(
                 "Capacity vs demand",
                 {"capacity": h["capacity"], "demand": h["demand"]},
+                quarters=quarters,
             )
-            self.query_one("#chart-cash", LineChart).show("Cash $M", {"cash": h["cash"]})
+            self.query_one("#chart-cash", LineChart).show(
+                "Cash $M", {"cash": h["cash"]}, quarters=quarters
+            )
         table = self.query_one("#waterfall", DataTable)
         table.clear()
         report = view.report

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 from game.engine.observation import TechView
 from game.tui.format import money, pct
 from game.tui.session import SeatView
+from game.tui.widgets.plan import research_cap, research_spend
 from game.tui.widgets.section import Section, selected_key, short
 
 FULL_COLUMNS = (
@@ -34,6 +35,14 @@ COMPACT_COLUMNS = ("Technology", "Needs", "Cost", "Progress", "Fund/q", "Status"
 """At 80 columns the minimum quarters and slip risk are in the description below the table."""
 
 
+def funding(tech: TechView) -> str:
+    """What a programme spends a quarter: its funding, up to what it can spend (``max``)."""
+    if not tech.funding or tech.done:
+        return "—"
+    spend = research_spend(tech)
+    return f"{money(spend)} [yellow](max)[/]" if tech.funding > spend + 0.05 else money(spend)
+
+
 class ResearchSection(Section):
     HELP_TEXT = (
         "Research: fund a technology every quarter ([b]f[/b] on the highlighted row; 0 pauses"
@@ -58,7 +67,8 @@ class ResearchSection(Section):
         spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
         self.query_one("#tech-description", Static).update(
             f"[b]{tech.name}[/b]: needs {needs or 'nothing'};"
-            f" {spent}; at least {tech.min_quarters} quarters; slip risk {pct(tech.slip_risk)}."
+            f" {spent}; at least {tech.min_quarters} quarters, so at most"
+            f" {money(research_cap(tech))} a quarter; slip risk {pct(tech.slip_risk)}."
         )
 
     def show(self, view: SeatView) -> None:
@@ -74,6 +84,14 @@ class ResearchSection(Section):
         def needs(tech: TechView) -> str:
             return ", ".join(abbreviate(names.get(p, p)) for p in tech.prerequisites) or "—"
 
+        # The name and prerequisite columns share what the others leave: wider terminals show
+        # more of them, none overflows.
+        techs = view.obs.me.research
+        room = self.app.size.width - (50 if compact else 72)
+        longest = max((len(abbreviate(t.name)) for t in techs), default=10)
+        name_w = min(longest, max(24, room * 3 // 5))
+        needs_w = max(14, room - name_w)
+
         for t in view.obs.me.research:
             if t.done:
                 status = "[green]done[/]"
@@ -87,23 +105,23 @@ class ResearchSection(Section):
             bar = "█" * int(progress * 8) + "░" * (8 - int(progress * 8))
             if compact:
                 table.add_row(
-                    short(abbreviate(t.name), 24),
-                    short(needs(t), 14),
+                    short(abbreviate(t.name), name_w),
+                    short(needs(t), needs_w),
                     money(t.cost),
                     f"{bar[::2]} {pct(progress)}",
-                    money(t.funding) if t.funding else "—",
+                    funding(t),
                     status,
                     key=t.id,
                 )
                 continue
             table.add_row(
-                t.name,
-                needs(t),
+                short(abbreviate(t.name), name_w),
+                short(needs(t), needs_w),
                 money(t.cost),
                 f"{bar} {pct(progress)}",
                 str(t.min_quarters),
                 pct(t.slip_risk),
-                money(t.funding) if t.funding else "—",
+                funding(t),
                 status,
                 key=t.id,
             )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.tui.format import pct, price, sparkline
 from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
+from game.tui.widgets.overview import quarter_labels
 from game.tui.widgets.section import Section, short
 
 
@@ -39,12 +41,17 @@ class RivalsSection(Section):
         compact = self.compact
         table.clear()
         lines = []
-        for r in view.obs.rivals:
+        rivals = view.obs.rivals
+        # The two name columns share what the fixed columns leave (about 60 cells).
+        room = self.app.size.width - 58
+        longest_name = max((len(r.name) for r in rivals), default=8)
+        longest_industry = max((len(view.names.industry(r.industry)) for r in rivals), default=8)
+        name_w = min(longest_name, max(18 if compact else 24, room * 11 // 20))
+        industry_w = min(longest_industry, max(10, room - name_w))
+        for r in rivals:
             table.add_row(
-                short(r.name, 18) if compact else r.name,
-                short(view.names.industry(r.industry), 10)
-                if compact
-                else view.names.industry(r.industry),
+                short(r.name, name_w),
+                short(view.names.industry(r.industry), industry_w),
                 r.status,
                 pct(r.market_share, 1),
                 sparkline(view.shares.get(r.name, ()), 6 if compact else 8),
@@ -52,8 +59,17 @@ class RivalsSection(Section):
                 "★" * r.quality_tier,
                 price(r.service_price),
             )
-            lines += [f"[b]{r.name}[/b]: {a}" for a in r.announcements[-2:]]
-        self.query_one("#chart-share", LineChart).show("Market share", view.shares)
+            lines += [
+                f"[b]{escape(r.name)}[/b]{'' if a.startswith(r.name) else ':'}"
+                f" {escape(a[len(r.name) :].lstrip() if a.startswith(r.name) else a)}"
+                for a in r.announcements[-2:]
+            ]
+        played = max((len(v) for v in view.shares.values()), default=0)
+        self.query_one("#chart-share", LineChart).show(
+            "Market share",
+            view.shares,
+            quarters=quarter_labels(view.obs.label, view.obs.turn, played),
+        )
         self.query_one("#announcements", Static).update(
             "Announcements\n" + ("\n".join(lines) if lines else "none yet")
         )

@@ -1,29 +1,74 @@
-"""The header line: quarter, cash, debt, capacity against demand, reputation, rank."""
+"""The header line: quarter, cash, debt, capacity against demand, reputation, rank.
+
+It stays on one line: at narrow widths the less important parts are shortened or dropped
+(the company name, the debt when there is none, the units, the reputation)."""
 
 from __future__ import annotations
 
 import math
 
+from rich.text import Text
 from textual.widgets import Static
 
 from game.tui.format import kgpu, money, pct
 from game.tui.session import SeatView
 
 
+def cells(markup: str) -> int:
+    return Text.from_markup(markup).cell_len
+
+
 class StatusLine(Static):
-    """One or two lines of the figures a player checks every quarter."""
+    """One line of the figures a player checks every quarter."""
 
     def show(self, view: SeatView, flags: str = "") -> None:
         """Show ``view``'s figures; ``flags`` (turn timer, catch-up, queued events) follow."""
+        self._last = (view, flags)
+        self.update(self.line(view, flags, max(self.app.size.width - 2, 20)))
+
+    def redraw(self) -> None:
+        """Fit the line to the terminal again (after a resize)."""
+        last = getattr(self, "_last", None)
+        if last is not None:
+            self.show(*last)
+
+    @staticmethod
+    def line(view: SeatView, flags: str, width: int) -> str:
+        """The fullest header that fits ``width`` cells."""
         obs, me = view.obs, view.obs.me
         capacity = me.last.get("capacity", math.nan)
         demand = me.last.get("demand", math.nan)
         short = not math.isnan(capacity) and not math.isnan(demand) and capacity < demand
         cap_style = "red" if short else "green"
         rank = f"{view.rank}/{view.players}" if view.rank else f"–/{view.players}"
-        self.update(
-            f"[b]{obs.label}[/b] ({obs.turn + 1}/{obs.quarters})  [b]{me.name}[/b]"
-            f"  Cash [b]{money(me.cash)}[/b]  Debt {money(me.debt)}"
-            f"  Capacity [{cap_style}]{kgpu(capacity)}[/] / demand {kgpu(demand)} kGPU"
-            f"  Rep {pct(me.reputation)}  Rank {rank}" + (f"  {flags}" if flags else "")
+        quarter = f"[b]{obs.label}[/b] ({obs.turn + 1}/{obs.quarters})"
+        name = f"[b]{me.name}[/b]"
+        cash = f"Cash [b]{money(me.cash)}[/b]"
+        debt = f"Debt {money(me.debt)}"
+        cap = f"[{cap_style}]{kgpu(capacity)}[/]"
+        opening = math.isnan(capacity)
+        tail = f"  {flags}" if flags else ""
+        capacity_long = (
+            "Opening: no quarter played yet"
+            if opening
+            else f"Last quarter: capacity {cap} / demand {kgpu(demand)} kGPU"
         )
+        capacity_mid = "Opening" if opening else f"Last q: capacity {cap} / demand {kgpu(demand)}"
+        capacity_short = "Opening" if opening else f"Last q cap {cap}/{kgpu(demand)}"
+        debt_if_any = debt if me.debt > 0.05 else ""
+        rep, ranked = f"Rep {pct(me.reputation)}", f"Rank {rank}"
+        variants = [
+            [quarter, name, cash, debt, capacity_long, rep, ranked],
+            [quarter, name, cash, debt, capacity_mid, rep, ranked],
+            [quarter, name, cash, debt_if_any, capacity_mid, rep, ranked],
+            [quarter, name, cash, debt_if_any, capacity_short, rep, ranked],
+            [quarter, cash, debt_if_any, capacity_short, rep, ranked],
+            [quarter, cash, debt_if_any, capacity_short, rep, f"#{rank}"],
+            [f"[b]{obs.label}[/b]", cash, debt_if_any, capacity_short, f"#{rank}"],
+        ]
+        text = ""
+        for parts in variants:
+            text = "  ".join(p for p in parts if p) + tail
+            if cells(text) <= width:
+                return text
+        return text

@@ -1,0 +1,194 @@
+"""The cash plan of a quarter: what the pending orders and the known bills move this quarter.
+
+The engine's legality check counts what an order *commits* (a build's down payment must be
+free, a reserved contract's first quarter must be affordable); the plan counts what is *paid*
+this quarter: a build's first instalment, a reserved contract only if it starts now, borrowing
+in, repayment out, the research the programmes can spend, the reserved payments already due.
+Revenue and running costs are not known before the quarter resolves and are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from game.engine import Action, Observation
+from game.engine.observation import TechView
+from game.engine.state import MatchState
+from game.engine.validate import build_cost_per_mw, build_quarters, current_modifiers
+from game.tui.format import exact_money, money
+from game.tui.session import PendingOrder
+
+
+def research_cap(tech: TechView) -> float:
+    """The most a programme can spend this quarter, $M: its cost spread over its minimum
+    quarters, and never more than what is still unpaid (the engine spends no more)."""
+    if tech.done:
+        return 0.0
+    per_quarter = tech.cost / max(tech.min_quarters, 1)
+    return max(min(per_quarter, tech.cost - tech.spent), 0.0)
+
+
+def research_spend(tech: TechView, funding: float | None = None) -> float:
+    """What ``tech`` spends this quarter at ``funding`` (default: its standing funding)."""
+    amount = tech.funding if funding is None else funding
+    return max(min(amount, research_cap(tech)), 0.0)
+
+
+def reserved_lead(state: MatchState, provider: str) -> int:
+    """Quarters between signing a reserved contract with ``provider`` and its first quarter."""
+    world = state.world
+    p = world.provider_index.get(provider)
+    return int(world.prov_reserved_lead[p]) if p is not None else 1
+
+
+def order_cash(state: MatchState, seat: int, action: Action, cost: float) -> float:
+    """Cash ``action`` takes this quarter, $M (negative: brings in). ``cost`` is what the
+    legality check said it commits."""
+    kind = action.type
+    if kind == "reserve":
+        return cost if reserved_lead(state, action.provider) == 0 else 0.0  # type: ignore[union-attr]
+    if kind == "build_datacenter":
+        r = state.world.region_index.get(action.region)  # type: ignore[union-attr]
+        if r is None:
+            return 0.0
+        per_mw = build_cost_per_mw(state, current_modifiers(state), r)
+        return action.megawatts * per_mw / build_quarters(state, seat, r)  # type: ignore[union-attr]
+    if kind == "borrow":
+        return -float(action.amount)  # type: ignore[union-attr]
+    if kind == "repay":
+        return min(float(action.amount), float(state.debt[seat]))  # type: ignore[union-attr]
+    if kind == "fund_research":
+        return 0.0  # counted with the research bill
+    return cost
+
+
+@dataclass(frozen=True)
+class CashPlan:
+    """This quarter's known cash flows."""
+
+    cash: float
+    orders: float
+    """Paid for this quarter's orders (spot bids at their limit), $M."""
+    borrowed: float
+    repaid: float
+    reserved_due: float
+    """Reserved contracts' payments due this quarter (signed before), $M."""
+    research: float
+    """What the funded programmes spend this quarter, $M."""
+
+    @property
+    def after(self) -> float:
+        return (
+            self.cash
+            + self.borrowed
+            - self.repaid
+            - self.orders
+            - self.reserved_due
+            - self.research
+        )
+
+    def text(self) -> str:
+        parts = [f"Cash {exact_money(self.cash)}"]
+        if self.borrowed > 0.05:
+            parts.append(f"+ borrowed {exact_money(self.borrowed)}")
+        parts.append(f"− orders {exact_money(self.orders)}")
+        if self.repaid > 0.05:
+            parts.append(f"− repaid {exact_money(self.repaid)}")
+        parts.append(f"− reserved due {exact_money(self.reserved_due)}")
+        if self.research > 0.05:
+            parts.append(f"− research {exact_money(self.research)}")
+        return (
+            " ".join(parts)
+            + f" = [b]{money(self.after)}[/b] projected, before revenue and running costs"
+        )
+
+
+def cash_plan(
+    state: MatchState, obs: Observation, orders: Sequence[PendingOrder], skip: int | None = None
+) -> CashPlan:
+    """The plan for ``orders`` (the one at index ``skip`` left out: it is being edited)."""
+    seat = obs.seat
+    paid = borrowed = repaid = 0.0
+    funding = {t.id: t.funding for t in obs.me.research}
+    for i, order in enumerate(orders):
+        if i == skip or not order.verdict.ok:
+            continue
+        action = order.action
+        if action.type == "fund_research":
+            funding[action.tech] = float(action.amount)
+        amount = order_cash(state, seat, action, order.verdict.cost)
+        if action.type == "borrow":
+            borrowed -= amount
+        elif action.type == "repay":
+            repaid += amount
+        else:
+            paid += amount
+    research = 0.0
+    for tech in obs.me.research:
+        research += research_spend(tech, funding[tech.id])
+    due = float(obs.me.reserved_payments[0]) if len(obs.me.reserved_payments) else 0.0
+    return CashPlan(obs.me.cash, paid, borrowed, min(repaid, obs.me.debt), due, research)
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One reserved contract (or several signed alike) of a seat, as its contract book shows."""
+
+    provider: str
+    kgpu: float
+    price: float
+    """$M per kGPU-quarter."""
+    start: int
+    """First quarter (turn index); at or before the current quarter for a running one."""
+    end: int
+    """Last quarter it runs (turn index)."""
+    running: bool
+    """Already running when the book was read (its real start may be earlier)."""
+
+
+def contracts(state: MatchState, seat: int) -> list[Contract]:
+    """The seat's reserved contracts, running and signed to start, read from its contract book
+    (kGPU and payments for each coming quarter, by provider), soonest end first."""
+    world = state.world
+    turn = state.turn
+    found: list[Contract] = []
+    for p, pid in enumerate(world.provider_ids):
+        qty = [float(x) for x in state.reserved_qty[seat, p].tolist()]
+        pay = [float(x) for x in state.reserved_pay[seat, p].tolist()]
+        open_: list[list[float]] = []  # [kGPU, $M a quarter, start offset]
+        level, paid = 0.0, 0.0
+        for k in range(len(qty) + 1):
+            q = qty[k] if k < len(qty) else 0.0
+            m = pay[k] if k < len(pay) else 0.0
+            if q > level + 1e-6:
+                open_.append([q - level, m - paid, float(k)])
+            elif q < level - 1e-6:
+                gone, cost = level - q, paid - m
+                while gone > 1e-6 and open_:
+                    top = open_[-1]
+                    take = min(gone, top[0])
+                    share = cost * take / gone if gone > 0 else 0.0
+                    found.append(
+                        Contract(
+                            pid,
+                            take,
+                            share / take if take > 0 else 0.0,
+                            turn + int(top[2]),
+                            turn + k - 1,
+                            top[2] == 0,
+                        )
+                    )
+                    top[0] -= take
+                    top[1] -= share
+                    gone -= take
+                    cost -= share
+                    if top[0] <= 1e-6:
+                        open_.pop()
+            level, paid = q, m
+    return sorted(found, key=lambda c: (c.end, c.start, c.provider))
+
+
+def ending_soon(state: MatchState, seat: int) -> list[Contract]:
+    """Contracts whose last quarter is the current one (capacity drops next quarter)."""
+    return [c for c in contracts(state, seat) if c.end == state.turn]
