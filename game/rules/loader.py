@@ -172,6 +172,8 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
         regions=ids("regions"),
         predictions=[
             SimpleNamespace(
+                turn=e.get("turn") if isinstance(e.get("turn"), int) else None,
+                metric=text(e.get("metric", "spot_price")),
                 provider=text(e.get("provider")),
                 vendor=text(e.get("vendor")),
                 region=text(e.get("region")),
