@@ -880,12 +880,16 @@ def _rules_html(debrief: Debrief) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``capwars report SAVE_OR_REPLAY --out DIR``."""
+    from game.classroom.figures import NotReproduced
     from game.rules.loader import ContentError
 
     try:
         content = replay_content(args.content, args.scenario)
         debrief = load_debrief(args.path, content)
         written = write_report(debrief, args.out)
+    except NotReproduced as exc:  # the save does not verify
+        print(f"capwars: error: {exc}", file=sys.stderr)
+        return 1
     except ReplayError as exc:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
