@@ -311,7 +311,7 @@ def _turns_past_the_end(raw: Any, source: ItemSource) -> Iterator[Problem]:
                 yield source.problem(
                     (kind, index, "turn"),
                     f"turn {turn} is past the last quarter ({quarters - 1}): turns count from 0,"
-                    f" so a {quarters}-quarter scenario has turns 0 to {quarters - 1}",
+                    f" so a scenario of {quarters} quarters has turns 0 to {quarters - 1}",
                 )
 
 
