@@ -271,3 +271,21 @@ def test_the_class_can_be_pinned_and_the_others_are_listed(
         f"seed {SEED}, but --seed 99 was asked; scenario {SCENARIO!r}, but --scenario tutorial"
         " was asked"
     )
+
+
+def test_an_unfinished_game_is_exported_with_a_warning_and_marked(
+    content, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = write_game(content, tmp_path / "full.jsonl", "Early")
+    lines = full.read_text().splitlines()
+    save = tmp_path / "autosave.jsonl"
+    save.write_text("\n".join(lines[:2]) + "\n")  # the header and quarter 0 only
+    results = tmp_path / "results"
+    assert main(["class", "export", str(save), "--out", str(results / "early.json")]) == 0
+    err = capsys.readouterr().err
+    quarters = content.scenario(SCENARIO).quarters
+    assert f"warning: this game is unfinished: 1 of {quarters} quarters played" in err
+    assert "export the newest save of its game (in saves/)" in err
+    assert main(["class", "results", str(results), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert f"Early (unfinished: 1 of {quarters} quarters)" in out
