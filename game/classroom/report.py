@@ -896,7 +896,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"capwars: {len(exc.problems)} problem(s) in the content", file=sys.stderr)
+        noun = "problem" if len(exc.problems) == 1 else "problems"
+        print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)

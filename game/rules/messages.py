@@ -127,9 +127,14 @@ def _friendly(
             f" e.g. {example or 'grid-crunch'!r} (got {given!r})"
         )
     if kind == "too_short" and "min_length" in ctx:
-        return path, f"needs at least {ctx['min_length']} item(s)"
+        least = ctx["min_length"]
+        return path, f"needs at least {least} {'item' if least == 1 else 'items'}"
     if kind == "too_long" and "max_length" in ctx:
-        return path, f"allows at most {ctx['max_length']} item(s), got {ctx.get('actual_length')}"
+        most = ctx["max_length"]
+        return path, (
+            f"allows at most {most} {'item' if most == 1 else 'items'},"
+            f" got {ctx.get('actual_length')}"
+        )
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
