@@ -404,11 +404,16 @@ def _choose_class(
         )
     if tied:
         first = next(n for n, d in pinned if _identity(d) == reference)
+        choose = (
+            "to choose, run with --seed N (and --scenario ID)"
+            if any(_pins_for(identity, reference) for identity in tied)
+            else "the others are refused below, each saying how its game differs"
+        )
         merged.notes.insert(
             0,
             f"no game has the most files ({len(tied) + 1} games have {_count(best, 'file')}"
             f" each): the class was taken to be the game of {first}, the first file by name;"
-            " to choose, run with --seed N (and --scenario ID)",
+            f" {choose}",
         )
     return reference
 
