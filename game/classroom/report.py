@@ -880,19 +880,24 @@ def _rules_html(debrief: Debrief) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``capwars report SAVE_OR_REPLAY --out DIR``."""
+    from game.classroom.figures import NotReproduced
     from game.rules.loader import ContentError
 
     try:
         content = replay_content(args.content, args.scenario)
         debrief = load_debrief(args.path, content)
         written = write_report(debrief, args.out)
+    except NotReproduced as exc:  # the save does not verify
+        print(f"capwars: error: {exc}", file=sys.stderr)
+        return 1
     except ReplayError as exc:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"capwars: {len(exc.problems)} problem(s) in the content", file=sys.stderr)
+        noun = "problem" if len(exc.problems) == 1 else "problems"
+        print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)

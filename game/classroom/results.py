@@ -18,7 +18,10 @@ team is missing (the results of the others are still written), 0 otherwise.
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import csv
+import gzip
 import json
 import math
 import os
@@ -31,13 +34,14 @@ from pathlib import Path
 from typing import Any
 
 import game
-from game.arena.replay import ReplayError, read_replay
+from game.arena.replay import Replay, ReplayError, read_replay
 from game.engine.record import PLAYER_SERIES
 
 __all__ = ["ClassResults", "export_result", "merge_results", "register_cli"]
 
 KIND = "capwars-class-result"
-FORMAT = 1
+FORMAT = 2
+"""Format 2 added ``setup`` (the table: seats, catch-up, facilitator events) and ``save``."""
 
 PathLike = str | os.PathLike[str]
 
@@ -55,14 +59,14 @@ def export_result(
     content: Any = None,
     seats: Sequence[int] | None = None,
 ) -> dict[str, Any]:
-    """The result file of the team(s) in ``save``: the human seats, or ``seats``."""
-    from game.classroom.figures import resimulate
-    from game.engine.scoring import standings
+    """The result file of the team(s) in ``save``: the human seats, or ``seats``.
+
+    The file carries the save itself (gzip, base64), so that ``class results`` can re-simulate
+    it and refuse a file edited after the export."""
     from game.rules.loader import load_content
 
     replay = read_replay(save, require_result=False)
     content = content if content is not None else load_content()
-    played = resimulate(replay, content)
     players = replay.header.players
     if seats is None or not seats:
         chosen = [p.seat for p in players if p.bot == "human"]
@@ -76,6 +80,23 @@ def export_result(
         for seat in chosen:
             if not 0 <= seat < len(players):
                 raise ResultError(f"{replay.path}: no seat {seat}; it has {len(players)} seats")
+    result = _result_of(replay, content, chosen)
+    result["save"] = {"encoding": "gzip+base64", "data": _pack(Path(save))}
+    scenario = next((s for s in content.scenarios if s.id == replay.header.scenario), None)
+    if scenario is not None:
+        # A lesson file's scenario travels with the result: the merge can re-simulate the save
+        # without the file (the content hash in the save tells whether it is the same).
+        result["scenario_data"] = scenario.model_dump(mode="json")
+    return result
+
+
+def _result_of(replay: Replay, content: Any, chosen: Sequence[int]) -> dict[str, Any]:
+    """Everything a result file says about ``chosen`` seats, re-simulated from ``replay``."""
+    from game.classroom.figures import resimulate
+    from game.engine.scoring import standings
+
+    played = resimulate(replay, content)
+    players = replay.header.players
     final = played.final
     ranked = {s.seat: s for s in standings(final)}
     history = final.history
@@ -117,9 +138,31 @@ def export_result(
         "finished": bool(final.over),
         "labels": [r.label for r in played.reports],
         "final_hash": last_hash,
+        "setup": table_setup(replay, bool(played.opening.world.scenario.catch_up)),
         "teams": [{**entry(seat), "figures": figures(seat)} for seat in chosen],
         "table": [{**entry(s.seat), "bot": players[s.seat].bot} for s in standings(final)],
     }
+
+
+def table_setup(replay: Replay, catch_up: bool) -> dict[str, Any]:
+    """What makes two games the same table besides scenario and seed: every seat (industry,
+    rival, and who played it: ``human`` or the bot with its level), the catch-up rule, and the
+    events a facilitator started by hand (``[turn, event]``)."""
+    return {
+        "seats": [
+            {"industry": p.industry, "rival": p.rival, "player": p.bot}
+            for p in replay.header.players
+        ],
+        "catch_up": catch_up,
+        "injected": [[q.turn, event] for q in replay.quarters for event in q.injected],
+    }
+
+
+def _pack(path: Path) -> str:
+    raw = path.read_bytes()
+    if raw[:2] != b"\x1f\x8b":
+        raw = gzip.compress(raw, mtime=0)
+    return base64.b64encode(raw).decode("ascii")
 
 
 def _json_number(value: float) -> float | None:
@@ -144,6 +187,8 @@ class TeamResult:
     file: str
     team: dict[str, Any]
     result: dict[str, Any]
+    verified: bool = False
+    """Whether the file's figures were re-simulated from the save inside it."""
 
     @property
     def name(self) -> str:
@@ -169,6 +214,8 @@ class ClassResults:
     seed: int | None = None
     game_version: str = ""
     content_hash: str = ""
+    setup: dict[str, Any] = field(default_factory=dict)
+    """The table the class played (see :func:`table_setup`)."""
     quarters: int = 0
     labels: list[str] = field(default_factory=list)
     teams: list[TeamResult] = field(default_factory=list)
@@ -177,10 +224,17 @@ class ClassResults:
     """``(file, reason)`` for every file left out."""
     missing: list[str] = field(default_factory=list)
     """Expected team names that no accepted file holds."""
+    notes: list[str] = field(default_factory=list)
+    """How the class was chosen, the other games found, and why some files were not checked."""
 
     @property
     def ok(self) -> bool:
         return not self.refused and not self.missing
+
+    @property
+    def unverified(self) -> list[str]:
+        """The accepted files whose figures could not be re-simulated from their save."""
+        return list(dict.fromkeys(r.file for r in self.teams if not r.verified))
 
     def class_mean(self, key: str) -> list[float]:
         """The class mean of a series per quarter (teams without a value that quarter skipped)."""
@@ -195,22 +249,45 @@ class ClassResults:
         return means
 
 
-def _identity(result: dict[str, Any]) -> tuple[str, int, str, str]:
+Identity = tuple[str, int, str, str, str]
+"""What a class shares: scenario, seed, game version, content hash, and the table's setup as
+canonical JSON."""
+
+
+def _identity(result: dict[str, Any]) -> Identity:
     return (
         str(result.get("scenario")),
         int(result.get("seed", -1)),
         str(result.get("game_version")),
         str(result.get("content_hash")),
+        json.dumps(result.get("setup"), sort_keys=True),
     )
 
 
-def merge_results(directory: PathLike, expect: Sequence[str] | None = None) -> ClassResults:
-    """Merge every result file in ``directory`` (see the module docstring)."""
+def merge_results(
+    directory: PathLike,
+    expect: Sequence[str] | None = None,
+    *,
+    seed: int | None = None,
+    scenario: str | None = None,
+    content: Any = None,
+) -> ClassResults:
+    """Merge every result file in ``directory`` (see the module docstring).
+
+    ``seed`` and ``scenario`` pin the class; otherwise it is the game most files share.
+    ``content`` (default: the game's own) re-simulates each file's save: a file whose figures
+    differ from its save is refused; one whose content is not ``content`` is accepted
+    unchecked (listed in ``notes``)."""
     folder = Path(directory)
     if not folder.is_dir():
         raise ResultError(f"{folder}: no such folder")
+    if content is None:
+        from game.rules.loader import load_content
+
+        content = load_content()
     merged = ClassResults()
-    loaded: list[tuple[str, dict[str, Any]]] = []
+    loaded: list[tuple[str, dict[str, Any], bool]] = []
+    unchecked: list[str] = []
     for path in sorted(folder.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -224,35 +301,48 @@ def merge_results(directory: PathLike, expect: Sequence[str] | None = None) -> C
         if problem:
             merged.refused.append((path.name, problem))
             continue
-        loaded.append((path.name, data))
-    if loaded:
-        counts = Counter(_identity(data) for _, data in loaded)
-        # The class: what most files share (ties: the first file in name order).
-        best = max(counts.values())
-        reference = next(_identity(d) for _, d in loaded if counts[_identity(d)] == best)
-        merged.scenario, merged.seed, merged.game_version, merged.content_hash = reference
-        first = next(d for _, d in loaded if _identity(d) == reference)
-        merged.scenario_name = str(first.get("scenario_name", merged.scenario))
-        merged.quarters = int(first.get("quarters", 0))
-        merged.labels = [str(x) for x in first.get("labels", [])]
-        seen: dict[str, str] = {}
-        for name, data in loaded:
-            reason = _mismatch(_identity(data), reference)
-            if reason:
-                merged.refused.append((name, reason))
+        verified, problem = _verify(data, content)
+        if problem and verified is False:
+            merged.refused.append((path.name, problem))
+            continue
+        if problem:
+            unchecked.append(path.name)
+        loaded.append((path.name, data, bool(verified)))
+    reference = _choose_class(merged, [(name, data) for name, data, _ in loaded], seed, scenario)
+    if reference is not None:
+        merged.scenario, merged.seed, merged.game_version, merged.content_hash, setup = reference
+        merged.setup = json.loads(setup) or {}
+        first = next((d for _, d, _ in loaded if _identity(d) == reference), None)
+        if first is not None:
+            merged.scenario_name = str(first.get("scenario_name", merged.scenario))
+            merged.quarters = int(first.get("quarters", 0))
+            merged.labels = [str(x) for x in first.get("labels", [])]
+    seen: dict[str, str] = {}
+    for name, data, verified in loaded:
+        reason = _mismatch(data, reference, seed, scenario)
+        if reason:
+            merged.refused.append((name, reason))
+            continue
+        labels = [str(x) for x in data.get("labels", [])]
+        if len(labels) > len(merged.labels):
+            merged.labels = labels
+        for team in data["teams"]:
+            key = str(team.get("name", "")).casefold()
+            if key in seen:
+                merged.refused.append(
+                    (name, f"team {team.get('name')!r} is already in {seen[key]}")
+                )
                 continue
-            labels = [str(x) for x in data.get("labels", [])]
-            if len(labels) > len(merged.labels):
-                merged.labels = labels
-            for team in data["teams"]:
-                key = str(team.get("name", "")).casefold()
-                if key in seen:
-                    merged.refused.append(
-                        (name, f"team {team.get('name')!r} is already in {seen[key]}")
-                    )
-                    continue
-                seen[key] = name
-                merged.teams.append(TeamResult(name, team, data))
+            seen[key] = name
+            merged.teams.append(TeamResult(name, team, data, verified))
+    if unchecked and merged.teams:
+        accepted = [name for name in unchecked if name in {r.file for r in merged.teams}]
+        if accepted:
+            merged.notes.append(
+                f"not checked against their saves: {', '.join(accepted)}: they were played with"
+                " content this capwars does not have (a lesson file?); pass it with --scenario"
+                " path/to/lesson.toml (and --content DIR) to check them"
+            )
     merged.teams.sort(
         key=lambda r: (
             r.team.get("status") != "active",
@@ -267,35 +357,300 @@ def merge_results(directory: PathLike, expect: Sequence[str] | None = None) -> C
     return merged
 
 
+def _choose_class(
+    merged: ClassResults,
+    loaded: list[tuple[str, dict[str, Any]]],
+    seed: int | None,
+    scenario: str | None,
+) -> Identity | None:
+    """The game the class played: the one most files (matching the pins) share; notes say how
+    it was chosen and which other games were found."""
+    pinned = [
+        (name, data)
+        for name, data in loaded
+        if (seed is None or data["seed"] == seed)
+        and (scenario is None or data["scenario"] == scenario)
+    ]
+    if not pinned:
+        if loaded:
+            asked = " and ".join(
+                text
+                for text in (
+                    f"seed {seed}" if seed is not None else "",
+                    f"scenario {scenario!r}" if scenario is not None else "",
+                )
+                if text
+            )
+            merged.notes.append(f"no file played {asked}")
+        return None
+    counts = Counter(_identity(data) for _, data in pinned)
+    best = max(counts.values())
+    reference = next(_identity(d) for _, d in pinned if counts[_identity(d)] == best)
+    tied = [identity for identity, n in counts.items() if n == best and identity != reference]
+    groups: dict[Identity, list[str]] = {}
+    for name, data in loaded:
+        groups.setdefault(_identity(data), []).append(name)
+    for identity, names in groups.items():
+        if identity == reference or not _pins_for(identity, reference):
+            continue  # the refusal of each file says how it differs
+        how = _differences(identity, reference)
+        files = ", ".join(names)
+        pins = _pins_for(identity, reference)
+        hint = f"; to merge those instead, run with {pins}" if pins else ""
+        merged.notes.append(
+            f"{len(names)} {_plural(len(names), 'file')} ({files}) played {how[0]}{hint}"
+            if how
+            else f"{files}"
+        )
+    if tied:
+        first = next(n for n, d in pinned if _identity(d) == reference)
+        choose = (
+            "to choose, run with --seed N (and --scenario ID)"
+            if any(_pins_for(identity, reference) for identity in tied)
+            else "the others are refused below, each saying how its game differs"
+        )
+        merged.notes.insert(
+            0,
+            f"no game has the most files ({len(tied) + 1} games have {_count(best, 'file')}"
+            f" each): the class was taken to be the game of {first}, the first file by name;"
+            f" {choose}",
+        )
+    return reference
+
+
+def _pins_for(identity: Identity, reference: Identity) -> str:
+    """The options that would choose ``identity`` over ``reference``, if they can."""
+    options = []
+    if identity[0] != reference[0]:
+        options.append(f"--scenario {identity[0]}")
+    if identity[1] != reference[1]:
+        options.append(f"--seed {identity[1]}")
+    return " ".join(options)
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"
+
+
+def _count(n: int, word: str) -> str:
+    """``1 quarter``, ``8 quarters``."""
+    return f"{n} {_plural(n, word)}"
+
+
 def _shape_problem(data: Any) -> str:
     if not isinstance(data, dict) or data.get("kind") != KIND:
         return "not a capwars class result file (make one with 'capwars class export')"
+    if data.get("format") == 1:
+        return (
+            "exported by an older capwars (result format 1), which does not record the table"
+            " (seats, rivals, catch-up, facilitator events): export it again from the save with"
+            " 'capwars class export SAVE --out FILE'"
+        )
     if data.get("format") != FORMAT:
         return f"result format {data.get('format')!r}; this capwars reads format {FORMAT}"
-    for key in ("scenario", "seed", "content_hash", "game_version", "teams"):
+    for key in ("scenario", "seed", "content_hash", "game_version", "setup", "teams", "save"):
         if key not in data:
             return f"missing {key!r}"
     if not isinstance(data["teams"], list) or not all(isinstance(t, dict) for t in data["teams"]):
         return "'teams' must be a list of teams"
+    if not all(isinstance(t.get("seat"), int) for t in data["teams"]):
+        return "every team must have its 'seat'"
     if not isinstance(data["seed"], int):
         return "'seed' must be a whole number"
     return ""
 
 
-def _mismatch(mine: tuple[str, int, str, str], reference: tuple[str, int, str, str]) -> str:
-    scenario, seed, version, content = mine
+def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
+    """Re-simulate the save inside a result file and compare: ``(True, "")`` if every figure
+    matches, ``(False, why)`` if the file cannot be trusted, ``(None, why)`` if its content is
+    not ``content`` (not checked)."""
+    import tempfile
+
+    save = data.get("save")
+    if not isinstance(save, dict) or not isinstance(save.get("data"), str):
+        return False, "its save is missing or damaged: export it again with 'capwars class export'"
+    try:
+        raw = base64.b64decode(save["data"], validate=True)
+    except (binascii.Error, ValueError):
+        return False, "its save is damaged (not base64): export it again"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "save.jsonl.gz"
+        path.write_bytes(raw)
+        try:
+            replay = read_replay(path, require_result=False)
+        except ReplayError as exc:
+            why = str(exc).removeprefix(f"{path}:").strip()
+            return False, f"its save is damaged ({why}): export it again"
+    header = replay.header
+    recorded = {
+        "scenario": header.scenario,
+        "seed": header.seed,
+        "content_hash": header.content_hash,
+        "game_version": header.engine,
+    }
+    for key, value in recorded.items():
+        if data.get(key) != value:
+            return False, (
+                f"edited after the export: {key} is {data.get(key)!r} in the file, but"
+                f" {value!r} in the save it holds"
+            )
+    content = _content_of(data, header.content_hash, content)
+    if content is None:
+        return None, "not checked: its content is not this content"
+    seats = [int(team["seat"]) for team in data["teams"]]
+    if not all(0 <= seat < len(header.players) for seat in seats):
+        return False, "edited after the export: a team's seat is not in its save"
+    try:
+        expected = _result_of(replay, content, seats)
+    except ReplayError as exc:
+        return False, f"its save does not re-simulate: {exc}"
+    for key, value in expected.items():
+        if key == "exported_by":
+            continue
+        where = _first_difference(key, data.get(key), value)
+        if where:
+            return False, f"edited after the export: {where}"
+    return True, ""
+
+
+def _content_of(data: dict[str, Any], recorded: str, content: Any) -> Any:
+    """``content``, or ``content`` with the scenario the file carries in place of its own, if
+    that is the content the save records; ``None`` if neither is."""
+    from pydantic import ValidationError
+
+    from game.rules.loader import content_hash, with_scenario
+    from game.rules.models import Scenario
+
+    if content_hash(content) == recorded:
+        return content
+    embedded = data.get("scenario_data")
+    if not isinstance(embedded, dict):
+        return None
+    try:
+        scenario = Scenario.model_validate(embedded)
+    except ValidationError:
+        return None
+    others = tuple(s for s in content.scenarios if s.id != scenario.id)
+    candidate = with_scenario(content.model_copy(update={"scenarios": others}), scenario)
+    return candidate if content_hash(candidate) == recorded else None
+
+
+def _first_difference(path: str, found: Any, expected: Any) -> str:
+    """``teams[0].score is 9999 in the file, its save gives 216.2``, or ``""`` if equal."""
+    if isinstance(expected, dict) and isinstance(found, dict):
+        for key in expected:
+            where = _first_difference(f"{path}.{key}", found.get(key), expected[key])
+            if where:
+                return where
+        extra = sorted(set(found) - set(expected))
+        return f"{path}.{extra[0]} is not in the save" if extra else ""
+    if isinstance(expected, list) and isinstance(found, list) and len(found) == len(expected):
+        for index, (mine, theirs) in enumerate(zip(found, expected, strict=True)):
+            where = _first_difference(f"{path}[{index}]", mine, theirs)
+            if where:
+                return where
+        return ""
+    numbers = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (found, expected))
+    if found == expected and (numbers or type(found) is type(expected)):
+        return ""
+    shown = json.dumps(found)
+    given = json.dumps(expected)
+    if len(shown) > 60 or len(given) > 60:
+        return f"{path} differs from what its save gives"
+    return f"{path} is {shown} in the file, but its save gives {given}"
+
+
+def _mismatch(
+    data: dict[str, Any], reference: Identity | None, seed: int | None, scenario: str | None
+) -> str:
+    """Why a file is not of the class, or ``""``."""
+    if reference is None:
+        asked = []
+        if seed is not None and data["seed"] != seed:
+            asked.append(f"seed {data['seed']}, but --seed {seed} was asked")
+        if scenario is not None and data["scenario"] != scenario:
+            asked.append(f"scenario {data['scenario']!r}, but --scenario {scenario} was asked")
+        return "; ".join(asked) or "no class to compare with"
+    differences = _differences(_identity(data), reference)
+    return "; ".join(differences)
+
+
+def _differences(mine: Identity, reference: Identity) -> list[str]:
+    """How a game differs from the class's, in words, most telling first."""
+    scenario, seed, version, content, setup = mine
+    out = []
     if scenario != reference[0]:
-        return f"scenario {scenario!r}, but the class played {reference[0]!r}"
+        out.append(f"scenario {scenario!r}, but the class played {reference[0]!r}")
     if seed != reference[1]:
-        return f"seed {seed}, but the class played seed {reference[1]}"
+        out.append(f"seed {seed}, but the class played seed {reference[1]}")
     if version != reference[2]:
-        return f"game version {version}, but the class played version {reference[2]}"
-    if content != reference[3]:
-        return (
+        out.append(f"game version {version}, but the class played version {reference[2]}")
+    if content != reference[3] and scenario == reference[0]:
+        out.append(
             f"content {content}, but the class played content {reference[3]}"
-            " (another content folder or scenario file)"
+            " (another content folder, or the lesson file was edited)"
         )
-    return ""
+    if setup != reference[4] and scenario == reference[0]:
+        out.extend(_setup_differences(json.loads(setup) or {}, json.loads(reference[4]) or {}))
+    return out
+
+
+def _setup_differences(mine: dict[str, Any], reference: dict[str, Any]) -> list[str]:
+    out = []
+    seats, theirs = mine.get("seats") or [], reference.get("seats") or []
+    if len(seats) != len(theirs):
+        out.append(
+            f"{_seats(seats)}, but the class played with {_seats(theirs)}"
+            " (a hot-seat game with more teams?)"
+        )
+    else:
+        for index, (seat, other) in enumerate(zip(seats, theirs, strict=True)):
+            if seat == other:
+                continue
+            if {**seat, "player": None} == {**other, "player": None}:
+                out.append(
+                    f"seat {index} ({_place(seat)}) was played by {_player(seat)}, in the class"
+                    f" by {_player(other)}"
+                )
+            else:
+                out.append(
+                    f"seat {index} was {_place(seat)} played by {_player(seat)}, in the class"
+                    f" {_place(other)} played by {_player(other)}"
+                )
+    if bool(mine.get("catch_up")) != bool(reference.get("catch_up")):
+        on = "on" if mine.get("catch_up") else "off"
+        other = "on" if reference.get("catch_up") else "off"
+        out.append(f"the catch-up rule was {on}, but the class played with it {other}")
+    injected, class_injected = mine.get("injected") or [], reference.get("injected") or []
+    if injected != class_injected:
+        out.append(
+            f"facilitator events {_injected(injected)}, but the class had"
+            f" {_injected(class_injected)} (a live event affects only the game it was started in)"
+        )
+    return out or ["the table differs"]
+
+
+def _seats(seats: list[dict[str, Any]]) -> str:
+    humans = sum(1 for seat in seats if seat.get("player") == "human")
+    return f"{len(seats)} {_plural(len(seats), 'seat')} ({humans} human)"
+
+
+def _place(seat: dict[str, Any]) -> str:
+    """``hospital, rival halden-health``."""
+    rival = f", rival {seat['rival']}" if seat.get("rival") else ""
+    return f"{seat.get('industry')}{rival}"
+
+
+def _player(seat: dict[str, Any]) -> str:
+    return "a team" if seat.get("player") == "human" else f"bot {seat.get('player')}"
+
+
+def _injected(events: list[Any]) -> str:
+    if not events:
+        return "none"
+    return ", ".join(
+        f"{e[1]} at turn {e[0]}" if isinstance(e, list) and len(e) == 2 else str(e) for e in events
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,6 +671,7 @@ LEADERBOARD_COLUMNS = (
     "rank_in_match",
     "quarters_played",
     "finished",
+    "checked",
 )
 
 
@@ -339,6 +695,7 @@ def leaderboard_rows(merged: ClassResults) -> list[dict[str, Any]]:
                 "rank_in_match": team.get("rank"),
                 "quarters_played": r.result.get("played"),
                 "finished": bool(r.result.get("finished")),
+                "checked": r.verified,
             }
         )
     return rows
@@ -410,7 +767,12 @@ def _board_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
     rows = []
     for row in leaderboard_rows(merged):
         share = row["served_share"]
-        note = "" if row["finished"] else f" (unfinished: {row['quarters_played']} quarters)"
+        played = row["quarters_played"]
+        note = (
+            ""
+            if row["finished"]
+            else f" (unfinished: {played} of {_count(merged.quarters, 'quarter')})"
+        )
         rows.append(
             [
                 str(row["rank"]),
@@ -439,9 +801,23 @@ def _mean_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
 def _about(merged: ClassResults) -> str:
     if merged.seed is None:
         return "No result files were accepted."
+    setup = merged.setup
+    table = _seats(setup.get("seats") or [])
+    catch_up = "catch-up rule on" if setup.get("catch_up") else "catch-up rule off"
+    injected = setup.get("injected") or []
+    events = f"facilitator events: {_injected(injected)}" if injected else "no facilitator events"
+    teams = len(merged.teams)
+    unchecked = len(merged.unverified)
+    checked = (
+        f"{_count(unchecked, 'file')} not checked against"
+        f" {'the save it holds' if unchecked == 1 else 'the saves they hold'}"
+        if unchecked
+        else "every file checked against the save it holds"
+    )
     return (
         f"Scenario {merged.scenario_name} ({merged.scenario}), seed {merged.seed}, capwars"
-        f" {merged.game_version}, content {merged.content_hash}; {len(merged.teams)} team(s)."
+        f" {merged.game_version}, content {merged.content_hash}; {table}, {catch_up},"
+        f" {events}; {teams} {_plural(teams, 'team')}; {checked}."
     )
 
 
@@ -467,6 +843,10 @@ def render_markdown(merged: ClassResults) -> str:
     if merged.missing:
         parts += ["## Missing teams", ""]
         parts += [f"- {name}" for name in merged.missing]
+        parts.append("")
+    if merged.notes:
+        parts += ["## Notes", ""]
+        parts += [f"- {note}" for note in merged.notes]
         parts.append("")
     return "\n".join(parts)
 
@@ -504,6 +884,7 @@ def render_html(merged: ClassResults) -> str:
         f"<li><code>{escape(name)}</code>: {escape(reason)}</li>" for name, reason in merged.refused
     )
     missing = "".join(f"<li>{escape(name)}</li>" for name in merged.missing)
+    notes = "".join(f"<li>{escape(note)}</li>" for note in merged.notes)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class results'
         "</title><style>body{font-family:system-ui,sans-serif;max-width:980px;margin:0 auto;"
@@ -515,6 +896,7 @@ def render_html(merged: ClassResults) -> str:
         f"<h2>Class means per quarter</h2>{table(*_mean_cells(merged))}"
         + (f'<div class="warn"><h2>Refused files</h2><ul>{refused}</ul></div>' if refused else "")
         + (f'<div class="warn"><h2>Missing teams</h2><ul>{missing}</ul></div>' if missing else "")
+        + (f"<h2>Notes</h2><ul>{notes}</ul>" if notes else "")
         + "</body></html>\n"
     )
 
@@ -534,12 +916,16 @@ def read_expect(path: PathLike) -> list[str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from game.classroom.figures import NotReproduced
     from game.classroom.report import replay_content
     from game.rules.loader import ContentError
 
     try:
         result = export_result(args.save, replay_content(args.content, args.scenario), args.seat)
         path = write_result(result, args.out)
+    except NotReproduced as exc:
+        print(f"capwars: error: {exc}", file=sys.stderr)
+        return 1
     except (ReplayError, ResultError) as exc:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
@@ -552,22 +938,46 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     teams = ", ".join(f"{t['name']} ({t['title']}, {t['score']:,.1f} $M)" for t in result["teams"])
     print(f"{path}: {teams}")
+    if not result["finished"]:
+        played, quarters = result["played"], result["quarters"]
+        print(
+            f"capwars: warning: this game is unfinished: {played} of {quarters}"
+            f" {_plural(quarters, 'quarter')} played. The result is marked unfinished and ranked"
+            " after the finished teams. If the team played on, export the newest save of its"
+            " game (in saves/) instead.",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_results(args: argparse.Namespace) -> int:
+    from game.classroom.report import replay_content
+    from game.rules.loader import ContentError, is_scenario_path, resolve_scenario
+
+    scenario = args.scenario
     try:
+        content = replay_content(getattr(args, "content", None))
+        if scenario is not None and is_scenario_path(scenario):
+            content, scenario = resolve_scenario(content, scenario)
         expect = read_expect(args.expect) if args.expect else None
-        merged = merge_results(args.directory, expect)
+        merged = merge_results(
+            args.directory, expect, seed=args.seed, scenario=scenario, content=content
+        )
         written = write_results(merged, args.out or args.directory)
-    except ResultError as exc:
+    except (ResultError, ReplayError) as exc:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
     print(render_markdown(merged).split("## Class means")[0].rstrip())
     for name, reason in merged.refused:
         print(f"capwars: refused {name}: {reason}", file=sys.stderr)
     for name in merged.missing:
         print(f"capwars: missing team: {name}", file=sys.stderr)
+    for note in merged.notes:
+        print(f"capwars: note: {note}", file=sys.stderr)
     print("written: " + ", ".join(str(p) for p in written))
     return 0 if merged.ok else 1
 
@@ -616,10 +1026,23 @@ def register_cli(subparsers: Any) -> None:
         "results",
         help="merge a folder of result files into a class leaderboard",
         description="Merge every result file (*.json) in DIR into results.md, results.html,"
-        " results.csv and figures.csv. Files from another scenario, seed, game version or"
-        " content are refused by name. Exit status 1 if a file was refused or a team is missing.",
+        " results.csv and figures.csv. The class is the game most files share (or the one"
+        " --seed and --scenario pin); a file from another scenario, seed, game version, content"
+        " or table (seats, rivals, catch-up rule, facilitator events) is refused by name, saying"
+        " how it differs, and so is a file whose figures differ from the save it holds. Exit"
+        " status 1 if a file was refused or a team is missing.",
     )
+    content_option(results)
     results.add_argument("directory", metavar="DIR", help="folder of result files")
+    results.add_argument(
+        "--seed", type=int, metavar="N", help="the seed the class played (default: most files')"
+    )
+    results.add_argument(
+        "--scenario",
+        metavar="ID_OR_FILE",
+        help="the scenario the class played (default: most files'); a lesson file also lets"
+        " the results of its games be checked against their saves",
+    )
     results.add_argument("--out", "-o", metavar="DIR", help="where to write (default: DIR)")
     results.add_argument(
         "--expect", metavar="FILE", help="team names, one a line: report those missing"

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from game.rules.bundle import NOUNS, count
@@ -41,6 +42,25 @@ def check_scenario_file(
     return []
 
 
+def in_folder(problems: list[Problem], directory: str | os.PathLike[str] | None) -> list[Problem]:
+    """``problems`` with their files named as the user can open them: under ``directory`` as it
+    was typed (``mycontent/chips.toml``), when a content folder was given."""
+    if directory is None:
+        return problems
+    root = str(directory)
+    return [
+        problem
+        if os.path.isabs(problem.file) or problem.file == root
+        else replace(problem, file=os.path.join(root, problem.file))
+        for problem in problems
+    ]
+
+
+def _plural(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 lesson``, ``2 lessons``, ``1 discussion question``."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def run_scenario_check(
     path: str | os.PathLike[str],
     content_dir: str | os.PathLike[str] | None = None,
@@ -50,18 +70,27 @@ def run_scenario_check(
     out = out if out is not None else sys.stdout
     try:
         content = load_content(content_dir)
+    except ContentError as error:
+        problems = in_folder(error.problems, content_dir)
+        for problem in problems:
+            print(problem, file=out)
+        where = resolve_content_dir(content_dir) if content_dir is None else content_dir
+        print(f"{_plural(len(problems), 'problem')} in the content folder {where}", file=out)
+        return 1
+    try:
         scenario = load_scenario_file(path, content)
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=out)
-        noun = "problem" if len(error.problems) == 1 else "problems"
-        print(f"{len(error.problems)} {noun} in {path}", file=out)
+        print(f"{_plural(len(error.problems), 'problem')} in {path}", file=out)
         return 1
     print(
-        f"scenario OK: {scenario.id} ({scenario.name}), {scenario.quarters} quarters,"
-        f" {len(scenario.seats)} seats, {len(scenario.scripted_events)} scripted events,"
-        f" {len(scenario.lessons)} lessons, {len(scenario.predictions)} predictions,"
-        f" {len(scenario.discussion)} discussion questions",
+        f"scenario OK: {scenario.id} ({scenario.name}), {_plural(scenario.quarters, 'quarter')},"
+        f" {_plural(len(scenario.seats), 'seat')},"
+        f" {_plural(len(scenario.scripted_events), 'scripted event')},"
+        f" {_plural(len(scenario.lessons), 'lesson')},"
+        f" {_plural(len(scenario.predictions), 'prediction')},"
+        f" {_plural(len(scenario.discussion), 'discussion question')}",
         file=out,
     )
     return 0
@@ -84,10 +113,9 @@ def run_content_check(
     try:
         content = load_content(root)
     except ContentError as error:
-        for problem in error.problems:
+        for problem in in_folder(error.problems, directory):
             print(problem, file=out)
-        noun = "problem" if len(error.problems) == 1 else "problems"
-        print(f"{len(error.problems)} {noun} in {root}", file=out)
+        print(f"{_plural(len(error.problems), 'problem')} in {root}", file=out)
         return 1
     print(summary(content), file=out)
     return 0

@@ -235,15 +235,134 @@ class _Checker:
             ):
                 for index, entity in enumerate(getattr(scenario, key) or ()):
                     self.reference(source, (key, index), entity, [kind])
-            for index, prediction in enumerate(scenario.predictions):
-                for key, kind in (
-                    ("provider", "providers"),
-                    ("vendor", "vendors"),
-                    ("region", "regions"),
-                ):
-                    value = getattr(prediction, key, None)
-                    if value is not None:
-                        self.reference(source, ("predictions", index, key), value, [kind])
+            self._check_predictions(scenario, source)
+
+    def _check_predictions(self, scenario: Scenario, source: ItemSource) -> None:
+        """Each prediction names what its metric compares, in play in this scenario, and no
+        two share a quarter (the game asks one question per quarter)."""
+        regions_in_play = self._regions_in_play(scenario)
+        providers_in_play = self._providers_in_play(scenario, regions_in_play)
+        first_at: dict[int, int] = {}
+        for index, prediction in enumerate(scenario.predictions):
+            path: KeyPath = ("predictions", index)
+            turn = getattr(prediction, "turn", None)
+            if isinstance(turn, int) and not isinstance(turn, bool):
+                if turn in first_at:
+                    earlier = first_at[turn]
+                    where = source.line(("predictions", earlier))
+                    self.report(
+                        source,
+                        (*path, "turn"),
+                        f"a second prediction at turn {turn} (the first is predictions[{earlier}]"
+                        f"{f', line {where}' if where else ''}): the game asks one question per"
+                        " quarter, so this one would never be asked; move it to another turn or"
+                        " merge the two questions",
+                    )
+                else:
+                    first_at[turn] = index
+            metric = getattr(prediction, "metric", "spot_price")
+            known_metric = isinstance(metric, str) and metric in PREDICTION_SUBJECTS
+            subject = PREDICTION_SUBJECTS[metric] if known_metric else None
+            for key, kind in PREDICTION_KEYS.items():
+                value = getattr(prediction, key, None)
+                if value is None:
+                    continue
+                if known_metric and key != subject:
+                    self.report(source, (*path, key), _not_for_metric(key, metric, subject))
+                    continue
+                if not self.reference(source, (*path, key), value, [kind]):
+                    continue
+                if key == "region" and regions_in_play is not None:
+                    self._in_scenario(source, (*path, key), value, "region", regions_in_play)
+                elif key == "provider" and providers_in_play is not None:
+                    self._in_scenario(source, (*path, key), value, "provider", providers_in_play)
+            if metric == "grid_wait" and getattr(prediction, "region", None) is None:
+                choices = regions_in_play or [region.id for region in self.content.regions]
+                example = f'region = "{choices[0]}"' if choices else 'region = "..."'
+                self.report(
+                    source,
+                    (*path, "region"),
+                    "missing required key: a grid_wait question compares one region's grid"
+                    f" wait, so name it, e.g. {example}"
+                    + (f" (regions in play: {', '.join(choices)})" if choices else ""),
+                )
+
+    def _regions_in_play(self, scenario: Scenario) -> list[str] | None:
+        """The known regions a scenario lists (``None``: it plays with every region)."""
+        if scenario.regions is None:
+            return None
+        return [region for region in scenario.regions if region in self.ids["regions"]]
+
+    def _providers_in_play(
+        self, scenario: Scenario, regions_in_play: list[str] | None
+    ) -> list[str] | None:
+        """The providers a match of ``scenario`` has: those it lists (default: all) that serve
+        at least one of its regions, as the engine builds the world (``None``: every one, or
+        unknown because a provider failed validation)."""
+        if scenario.providers is None and scenario.regions is None:
+            return None
+        if self.unvalidated.ids.get("providers") or not self.unvalidated.complete:
+            return None  # a provider that failed validation may be the one named
+        chosen = set(scenario.providers) if scenario.providers is not None else None
+        regions = set(regions_in_play) if regions_in_play is not None else None
+        return [
+            provider.id
+            for provider in self.content.providers
+            if (chosen is None or provider.id in chosen)
+            and (regions is None or any(region in regions for region in provider.regions))
+        ]
+
+    def _in_scenario(
+        self, source: ItemSource, path: KeyPath, value: str, noun: str, in_play: list[str]
+    ) -> None:
+        """Report ``value`` if the scenario does not play with it."""
+        if value in in_play:
+            return
+        listed = ", ".join(in_play) if in_play else "none"
+        why = (
+            ""
+            if noun == "region"
+            else " (a provider plays if it serves one of the scenario's regions and, when the"
+            " scenario has a providers list, is on it)"
+        )
+        self.report(
+            source,
+            path,
+            f"{noun} {value!r} is not in play in this scenario, so the debrief would have"
+            f" nothing to compare{did_you_mean(value, in_play)}; {noun}s in play: {listed}{why}",
+        )
+
+
+PREDICTION_SUBJECTS: dict[str, str | None] = {
+    "spot_price": "provider",
+    "demand": None,
+    "lead_time": "vendor",
+    "grid_wait": "region",
+}
+"""The key that names what each prediction metric compares (``demand``: the whole market)."""
+
+PREDICTION_KEYS: dict[str, str] = {
+    "provider": "providers",
+    "vendor": "vendors",
+    "region": "regions",
+}
+"""The keys a prediction may name an entity with, and the array of their ids."""
+
+
+def _not_for_metric(key: str, metric: str, subject: str | None) -> str:
+    """Why ``key`` is refused in a prediction of ``metric``, and what to write instead."""
+    what = {
+        "spot_price": "a provider's spot price (provider = ...)",
+        "demand": "the whole market's demand (no provider, vendor or region)",
+        "lead_time": "a vendor's lead time (vendor = ...)",
+        "grid_wait": "a region's grid wait (region = ...)",
+    }[metric]
+    fix = f"remove it, or use {subject} = ..." if subject else "remove it"
+    metric_for = next(m for m, s in PREDICTION_SUBJECTS.items() if s == key)
+    return (
+        f'{key} does not apply to metric "{metric}", which compares {what}: {fix}'
+        f' (or set metric = "{metric_for}" to ask about a {key})'
+    )
 
 
 def check_scenario_references(

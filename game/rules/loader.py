@@ -27,6 +27,7 @@ from game.rules.bundle import NOUNS, TABLE_MODELS
 from game.rules.crossref import Unvalidated, check_references, check_scenario_references
 from game.rules.messages import validation_problems
 from game.rules.models import Content, Scenario
+from game.rules.numbers import number_problems
 from game.rules.paths import resolve_content_dir
 from game.rules.positions import key_lines
 from game.rules.problems import ContentError, Problem, did_you_mean
@@ -172,6 +173,8 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
         regions=ids("regions"),
         predictions=[
             SimpleNamespace(
+                turn=e.get("turn") if isinstance(e.get("turn"), int) else None,
+                metric=text(e.get("metric", "spot_price")),
                 provider=text(e.get("provider")),
                 vendor=text(e.get("vendor")),
                 region=text(e.get("region")),
@@ -253,6 +256,8 @@ class _Reader:
     def validate(self) -> None:
         for item in self.items:
             model = Scenario if item.kind == "scenarios" else TABLE_MODELS[item.kind]
+            numbers = [item.source.problem(*found) for found in number_problems(model, item.raw)]
+            self.problems.extend(numbers)
             try:
                 validated = model.model_validate(item.raw)
             except ValidationError as error:
@@ -260,7 +265,8 @@ class _Reader:
                 if item.kind == "scenarios":
                     found = [p for p in found if not _TURN_PAST.match(p.message) or p.path]
                     found.extend(_turns_past_the_end(item.raw, item.source))
-                self.problems.extend(found)
+                reported = {problem.path for problem in numbers}
+                self.problems.extend(p for p in found if p.path not in reported)
                 self._remember(item)
                 continue
             self.valid[item.kind].append(validated)
@@ -305,7 +311,7 @@ def _turns_past_the_end(raw: Any, source: ItemSource) -> Iterator[Problem]:
                 yield source.problem(
                     (kind, index, "turn"),
                     f"turn {turn} is past the last quarter ({quarters - 1}): turns count from 0,"
-                    f" so a {quarters}-quarter scenario has turns 0 to {quarters - 1}",
+                    f" so a scenario of {quarters} quarters has turns 0 to {quarters - 1}",
                 )
 
 
@@ -332,7 +338,7 @@ def _parse(
     try:
         document = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        problems.append(_syntax_problem(name, error))
+        problems.append(_syntax_problem(name, error, text))
         return text
     return document, ContentFile(name, key_lines(text))
 
@@ -351,7 +357,7 @@ def _guess_ids(text: str, kind: str | None) -> dict[str, set[str]]:
     return guessed
 
 
-def _syntax_problem(name: str, error: tomli.TOMLDecodeError) -> Problem:
+def _syntax_problem(name: str, error: tomli.TOMLDecodeError, text: str = "") -> Problem:
     # tomli >= 2.1 carries lineno/colno; older versions only put them in the message.
     message = str(getattr(error, "msg", error))
     line: int | None = getattr(error, "lineno", None)
@@ -360,8 +366,85 @@ def _syntax_problem(name: str, error: tomli.TOMLDecodeError) -> Problem:
     if match:
         message = message[: match.start()].rstrip()
         line, column = int(match[1]), int(match[2])
+    lines = text.splitlines()
+    if line is not None and message == 'Expected "\'"':
+        # tomli notices an open 'string only further down: point at the line that opens it.
+        opened = next(
+            (n for n in range(min(line, len(lines)), 0, -1) if lines[n - 1].count("'") % 2),
+            None,
+        )
+        if opened is not None:
+            line, column = opened, None
+    hint = _syntax_hint(message, lines, line) if line is not None else ""
     where = f" (column {column})" if column else ""
+    if hint:
+        return Problem(name, line, "", f"invalid TOML{where}: {hint} (the parser says: {message})")
     return Problem(name, line, "", f"invalid TOML: {message}{where}")
+
+
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+_KEY_AT_START = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\-]+)\s*=""")
+
+
+def _syntax_hint(message: str, lines: list[str], line: int) -> str:
+    """A plain-language explanation of a TOML syntax error at ``line``, or ``""``."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if any(quote in text for quote in _CURLY_QUOTES):
+        return (
+            'curly quotes \u201c \u201d are not TOML quotes: use straight quotes " (word'
+            " processors and some editors type curly ones: turn off smart quotes)"
+        )
+    if message == "Cannot overwrite a value":
+        key = _KEY_AT_START.match(text)
+        first = _first_setting(lines, line, key[1]) if key else None
+        where = f" (first on line {first})" if first else ""
+        return f"this key is set twice{where}: keep only one of them"
+    if message.startswith("Cannot declare") and message.endswith("twice"):
+        return (
+            "this [table] is declared twice: a [table] header appears once; a list of tables"
+            " repeats [[double brackets]]"
+        )
+    if message in ("Illegal character '\\n'", 'Expected "\'"'):
+        return (
+            "a string is not closed on this line: end it with the quote it starts with (text on"
+            ' several lines goes between triple quotes """ ... """)'
+        )
+    if message == "Unterminated string":
+        return 'a string in triple quotes """ is not closed: end it with """'
+    if message == "Expected ']]' at the end of an array declaration":
+        return "a [[list]] header ends with two brackets, e.g. [[seats]]"
+    if message == "Unclosed array":
+        return (
+            "a list [ ... ] is not closed: a comma is missing at the end of the line before, or"
+            " its closing ] is"
+        )
+    if message == "Expected '=' after a key in a key/value pair":
+        return "write key = value: the = is missing (or the key has a space in it)"
+    if message == "Invalid value":
+        if re.search(r"=\s*(True|False|TRUE|FALSE)\b", text):
+            return "true and false are written in lower case"
+        return (
+            'the value is not one TOML knows: text goes in straight quotes (name = "Grid'
+            ' crunch"), numbers without them (quarters = 8), true/false in lower case'
+        )
+    if message == "Expected newline or end of document after a statement":
+        return (
+            "one key = value per line; a decimal number takes a point (1.5, not 1,5), and text"
+            " with spaces goes in quotes"
+        )
+    return ""
+
+
+def _first_setting(lines: list[str], line: int, key: str) -> int | None:
+    """The earlier line of the same table that sets ``key``, if there is one."""
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        if text.lstrip().startswith("["):
+            return None
+        found = _KEY_AT_START.match(text)
+        if found and found[1] == key:
+            return number
+    return None
 
 
 def _table_items(

@@ -16,6 +16,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from game.rules.models import ID_PATTERN
 from game.rules.problems import KeyPath, Problem, did_you_mean
 from game.rules.sources import ItemSource
 
@@ -119,16 +120,32 @@ def _friendly(
         if hint:
             return path, f"{given!r} is not allowed{hint}"
         return path, f"{given!r} is not one of {', '.join(repr(a) for a in allowed)}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        example = _id_like(str(given)) if isinstance(given, str) else ""
+        return path, (
+            "ids are lower-case letters, digits, - and _, starting with a letter or digit:"
+            f" e.g. {example or 'grid-crunch'!r} (got {given!r})"
+        )
     if kind == "too_short" and "min_length" in ctx:
-        return path, f"needs at least {ctx['min_length']} item(s)"
+        least = ctx["min_length"]
+        return path, f"needs at least {least} {'item' if least == 1 else 'items'}"
     if kind == "too_long" and "max_length" in ctx:
-        return path, f"allows at most {ctx['max_length']} item(s), got {ctx.get('actual_length')}"
+        most = ctx["max_length"]
+        return path, (
+            f"allows at most {most} {'item' if most == 1 else 'items'},"
+            f" got {ctx.get('actual_length')}"
+        )
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     if isinstance(given, str | int | float | bool) and len(repr(given)) <= 40:
         message += f" (got {given!r})"
     return path, message
+
+
+def _id_like(text: str) -> str:
+    """``Grid Crunch!`` as an id: ``grid-crunch``."""
+    return re.sub(r"[^a-z0-9_\-]+", "-", text.lower()).strip("-_")[:48]
 
 
 def _fields_at(model: type[BaseModel], path: KeyPath, raw: Any) -> list[str]:

@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", min_length=1, max_length=48)]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=48)]
 """A content id: lower-case letters, digits, ``_`` and ``-`` (``stratus``, ``h100``)."""
 
 ProviderId = Id

@@ -109,22 +109,183 @@ def test_merge_ranks_the_class_and_refuses_the_others(class_dir: Path, tmp_path:
     assert float(mean["cash"]) == pytest.approx(sum(cash) / len(cash))
 
 
-def test_another_game_version_or_content_is_refused(class_dir: Path, tmp_path: Path) -> None:
+def test_a_file_edited_after_the_export_is_refused(class_dir: Path, tmp_path: Path) -> None:
+    """The result file carries its save: the merge re-simulates it and compares every figure."""
     folder = tmp_path / "c"
     folder.mkdir()
     red = json.loads((class_dir / "Red.json").read_text())
     blue = json.loads((class_dir / "Blue.json").read_text())
     green = json.loads((class_dir / "Green.json").read_text())
+    orange = json.loads((class_dir / "Green.json").read_text())
     green["game_version"] = "9.9.9"
-    blue["content_hash"] = "0" * 32
+    blue["teams"][0]["score"] = 9999
+    orange["teams"][0]["name"] = "Orange"
+    orange["save"]["data"] = "not base64!"
     for name, data in (("red.json", red), ("blue.json", blue), ("green.json", green)):
         (folder / name).write_text(json.dumps(data))
+    (folder / "orange.json").write_text(json.dumps(orange))
     (folder / "red-copy.json").write_text(json.dumps(red))
     merged = merge_results(folder)
     refused = dict(merged.refused)
-    assert refused["green.json"].startswith("game version 9.9.9, but the class played version")
-    assert refused["blue.json"].startswith(f"content {'0' * 32}, but the class played content")
+    assert refused["green.json"] == (
+        "edited after the export: game_version is '9.9.9' in the file, but"
+        f" {red['game_version']!r} in the save it holds"
+    )
+    assert refused["blue.json"].startswith(
+        "edited after the export: teams[0].score is 9999 in the file, but its save gives"
+    )
+    assert refused["orange.json"] == "its save is damaged (not base64): export it again"
     # Files are read in name order: "red-copy.json" sorts before "red.json".
     assert refused["red.json"] == "team 'Red' is already in red-copy.json"
     assert [r.name for r in merged.teams] == ["Red"]
+    assert merged.teams[0].verified
     assert main(["class", "results", str(tmp_path / "nowhere")]) == 2
+
+
+def test_an_old_result_file_is_refused_with_what_to_do(class_dir: Path, tmp_path: Path) -> None:
+    old = json.loads((class_dir / "Red.json").read_text())
+    old["format"] = 1
+    del old["setup"], old["save"]
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    [(name, reason)] = merge_results(tmp_path).refused
+    assert name == "old.json"
+    assert reason.startswith("exported by an older capwars (result format 1)")
+    assert "capwars class export SAVE --out FILE" in reason
+
+
+def write_game(
+    content, path: Path, name: str, *, catch_up: bool = False, inject: str = "", labels=None
+) -> Path:
+    """A save of SCENARIO/SEED played step by step: ``name`` in seat 0 (a human), idle bots,
+    the catch-up rule as given, ``inject`` started by a facilitator in quarter 1."""
+    from game.engine.setup import new_match
+    from game.engine.step import step
+
+    n = len(content.scenario(SCENARIO).seats)
+    names = [name, *(f"Rival {i}" for i in range(1, n))]
+    state = new_match(content, SCENARIO, SEED, names, catch_up=catch_up)
+    writer = ReplayWriter(path, labels=labels or ["human", *(["idle"] * (n - 1))])
+    writer.start(state, [])
+    while not state.over:
+        injected = [inject] if inject and state.turn == 1 else []
+        state, report = step(state, [[] for _ in range(n)], inject=injected)
+        writer.quarter(report, {})
+    writer.save()
+    return path
+
+
+def test_games_at_another_table_are_refused_saying_how(
+    content, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same scenario and seed, but another table: more humans, another bot, the catch-up rule,
+    a facilitator's live event. Each is refused naming the difference."""
+    saves, results = tmp_path / "saves", tmp_path / "results"
+    saves.mkdir()
+    n = len(content.scenario(SCENARIO).seats)
+    games = {
+        "a": write_game(content, saves / "a.jsonl", "Ants"),
+        "b": write_game(content, saves / "b.jsonl", "Bees"),
+        "hot": write_game(
+            content, saves / "hot.jsonl", "Hot", labels=["human", "human", *["idle"] * (n - 2)]
+        ),
+        "hard": write_game(
+            content,
+            saves / "hard.jsonl",
+            "Hard",
+            labels=["human", "idle:hard", *["idle"] * (n - 2)],
+        ),
+        "catch": write_game(content, saves / "catch.jsonl", "Catch", catch_up=True),
+        "live": write_game(content, saves / "live.jsonl", "Live", inject="stratus_outage"),
+    }
+    for key, save in games.items():
+        assert main(["class", "export", str(save), "--out", str(results / f"{key}.json")]) == 0
+    capsys.readouterr()
+    assert main(["class", "results", str(results), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    refused = dict(
+        line.removeprefix("capwars: refused ").split(": ", 1)
+        for line in err.splitlines()
+        if line.startswith("capwars: refused")
+    )
+    assert set(refused) == {"hot.json", "hard.json", "catch.json", "live.json"}
+    assert refused["hot.json"].startswith("seat 1 (")
+    assert "was played by a team, in the class by bot idle" in refused["hot.json"]
+    assert "was played by bot idle:hard, in the class by bot idle" in refused["hard.json"]
+    assert refused["catch.json"] == ("the catch-up rule was on, but the class played with it off")
+    assert refused["live.json"] == (
+        "facilitator events stratus_outage at turn 1, but the class had none"
+        " (a live event affects only the game it was started in)"
+    )
+
+
+def test_more_seats_is_another_table() -> None:
+    from game.classroom.results import _setup_differences
+
+    seat = {"industry": "bank", "rival": None, "player": "human"}
+    bot = {"industry": "hospital", "rival": "halden-health", "player": "hoarder:normal"}
+    three = {"seats": [seat, bot, bot], "catch_up": False, "injected": []}
+    four = {"seats": [seat, bot, bot, {**seat, "industry": "hospital"}], "catch_up": False}
+    assert _setup_differences(four, three) == [
+        "4 seats (2 human), but the class played with 3 seats (1 human)"
+        " (a hot-seat game with more teams?)"
+    ]
+
+
+def test_the_class_can_be_pinned_and_the_others_are_listed(
+    class_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two files on each seed: the first by name wins, a note says so and how to choose."""
+    folder = tmp_path / "tie"
+    folder.mkdir()
+    red = json.loads((class_dir / "Red.json").read_text())
+    blue = json.loads((class_dir / "Blue.json").read_text())
+    yellow = json.loads((class_dir / "yellow.json").read_text())
+    (folder / "red.json").write_text(json.dumps(red))
+    (folder / "blue.json").write_text(json.dumps(blue))
+    (folder / "a-yellow.json").write_text(json.dumps(yellow))
+    assert main(["class", "results", str(folder), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"capwars: refused a-yellow.json: seed {SEED + 1}, but the class played seed {SEED}" in err
+    )
+    assert "no game has the most files" not in err  # 2 files on SEED, 1 on SEED + 1
+    merged = merge_results(folder)
+    assert merged.seed == SEED
+    assert merged.notes == [
+        f"1 file (a-yellow.json) played seed {SEED + 1}, but the class played seed {SEED};"
+        f" to merge those instead, run with --seed {SEED + 1}"
+    ]
+    pinned = merge_results(folder, seed=SEED + 1)
+    assert pinned.seed == SEED + 1 and [r.name for r in pinned.teams] == ["Yellow"]
+    assert dict(pinned.refused)["red.json"].startswith(
+        f"seed {SEED}, but the class played seed {SEED + 1}"
+    )
+    (folder / "blue.json").unlink()
+    tie = merge_results(folder)
+    assert tie.seed == SEED + 1  # a-yellow.json is the first file by name
+    assert tie.notes[0].startswith("no game has the most files (2 games have 1 file each)")
+    assert "--seed N" in tie.notes[0]
+    none = merge_results(folder, seed=99, scenario="tutorial")
+    assert not none.teams
+    assert dict(none.refused)["red.json"] == (
+        f"seed {SEED}, but --seed 99 was asked; scenario {SCENARIO!r}, but --scenario tutorial"
+        " was asked"
+    )
+
+
+def test_an_unfinished_game_is_exported_with_a_warning_and_marked(
+    content, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = write_game(content, tmp_path / "full.jsonl", "Early")
+    lines = full.read_text().splitlines()
+    save = tmp_path / "autosave.jsonl"
+    save.write_text("\n".join(lines[:2]) + "\n")  # the header and quarter 0 only
+    results = tmp_path / "results"
+    assert main(["class", "export", str(save), "--out", str(results / "early.json")]) == 0
+    err = capsys.readouterr().err
+    quarters = content.scenario(SCENARIO).quarters
+    assert f"warning: this game is unfinished: 1 of {quarters} quarters played" in err
+    assert "export the newest save of its game (in saves/)" in err
+    assert main(["class", "results", str(results), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert f"Early (unfinished: 1 of {quarters} quarters)" in out

@@ -34,7 +34,10 @@ def test_bad_content_prints_every_problem_and_exits_1(folder: ContentFolder) -> 
     assert run_content_check(str(folder.root), out=out) == 1
     lines = out.getvalue().splitlines()
     assert lines[-1] == f"3 problems in {folder.root}"
-    assert lines[0].startswith("events.toml:9: events[outage].effects[0].select: unknown provider")
+    # Files are named under the folder as it was given, so they can be opened from here.
+    assert lines[0].startswith(
+        f"{folder.root}/events.toml:9: events[outage].effects[0].select: unknown provider"
+    )
     assert len(lines) == 4
 
 
@@ -72,3 +75,36 @@ def test_the_game_content_passes() -> None:
         pytest.skip("content/*.toml is not written yet")
     problems = check_content(root)
     assert problems == [], "\n".join(str(p) for p in problems)
+
+
+def test_files_are_named_under_the_folder_as_typed(
+    folder: ContentFolder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    folder.replace("hardware.toml", 'vendor = "nvidia"', 'vendor = "nvidai"')
+    monkeypatch.chdir(folder.root.parent)
+    assert main(["content", "check", folder.root.name]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{folder.root.name}/hardware.toml:")
+    assert lines[-1] == f"1 problem in {folder.root.name}"
+
+
+def test_the_scenario_summary_counts_in_words(
+    folder: ContentFolder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    lesson = tmp_path / "one.toml"
+    text = folder.read("scenarios/intro.toml").replace('id = "intro"', 'id = "one"')
+    lesson.write_text(text + '\n[[predictions]]\nturn = 1\nquestion = "?"\n', encoding="utf-8")
+    assert main(["content", "check", str(lesson), "--content", str(folder.root)]) == 0
+    assert capsys.readouterr().out == (
+        "scenario OK: one (Intro), 8 quarters, 2 seats, 1 scripted event, 0 lessons,"
+        " 1 prediction, 0 discussion questions\n"
+    )
+    folder.replace("hardware.toml", 'vendor = "nvidia"', 'vendor = "nvidai"')
+    assert main(["content", "check", str(lesson), "--content", str(folder.root)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{folder.root}/hardware.toml:")
+    assert lines[-1] == f"1 problem in the content folder {folder.root}"

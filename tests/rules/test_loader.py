@@ -51,8 +51,104 @@ def test_malformed_toml_is_reported_at_its_line(folder: ContentFolder) -> None:
     folder.replace("world.toml", "growth = 0.05", "growth = = 0.05")
     problem = folder.only_problem()
     assert (problem.file, problem.line) == ("world.toml", folder.line_of("world.toml", "= ="))
-    assert problem.message.startswith("invalid TOML: ")
-    assert "(column 10)" in problem.message
+    assert problem.message.startswith("invalid TOML (column 10): the value is not one TOML knows")
+    assert problem.message.endswith("(the parser says: Invalid value)")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        (
+            'name = "Stratus"',
+            "name = \u201cStratus\u201d",
+            'curly quotes \u201c \u201d are not TOML quotes: use straight quotes "',
+        ),
+        ("growth = 0.05", "growth = 0.05\ngrowth = 0.06", "this key is set twice (first on line"),
+        ('name = "Stratus"', 'name = "Stratus', "a string is not closed on this line"),
+        ('name = "Stratus"', "name = 'Stratus", "a string is not closed on this line"),
+        ("[[providers]]", "[[providers]", "a [[list]] header ends with two brackets"),
+        ('regions = ["us-east"]', 'regions = ["us-east"\n  "x"]', "a comma is missing"),
+        ("growth = 0.05", "growth 0.05", "write key = value: the = is missing"),
+        ("growth = 0.05", "growth = 0,05", "a decimal number takes a point (1.5, not 1,5)"),
+        ("growth = 0.05", "sovereign = True", "true and false are written in lower case"),
+    ],
+)
+def test_toml_syntax_errors_get_a_plain_language_hint(
+    folder: ContentFolder, old: str, new: str, hint: str
+) -> None:
+    folder.replace("world.toml", old, new)
+    # A file that does not parse hides its items: other files may then name unknown ids.
+    [problem] = [p for p in folder.problems() if p.file == "world.toml"]
+    assert problem.message.startswith("invalid TOML"), problem.message
+    assert hint in problem.message, problem.message
+    assert "(the parser says: " in problem.message
+    if "set twice" in hint:
+        first = folder.line_of("world.toml", "growth = 0.05")
+        assert problem.line == folder.line_of("world.toml", "growth = 0.06")
+        assert f"(first on line {first})" in problem.message
+    elif "not closed" in hint or "curly" in hint:
+        assert problem.line == folder.line_of("world.toml", "Stratus")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "starting_capacity = 100.0",
+            'starting_capacity = "100"',
+            "must be a number without quotes: write starting_capacity = 100,"
+            ' not starting_capacity = "100"',
+        ),
+        (
+            "grid_queue_quarters = 4",
+            "grid_queue_quarters = 4.0",
+            "must be a whole number: write grid_queue_quarters = 4, not grid_queue_quarters = 4.0",
+        ),
+        (
+            "grid_queue_quarters = 4",
+            'grid_queue_quarters = "4"',
+            "must be a whole number without quotes: write grid_queue_quarters = 4,"
+            ' not grid_queue_quarters = "4"',
+        ),
+        (
+            "grid_queue_quarters = 4",
+            "grid_queue_quarters = 4.5",
+            "must be a whole number (got 4.5)",
+        ),
+        ("growth = 0.05", "growth = true", "must be a number, not true or false"),
+    ],
+)
+def test_numbers_must_be_written_as_numbers(
+    folder: ContentFolder, old: str, new: str, message: str
+) -> None:
+    """Pydantic alone reads "100" as 100.0 and 4.0 as 4: the loader refuses both."""
+    folder.replace("world.toml", old, new)
+    problem = folder.only_problem()
+    assert problem.message == message
+    assert problem.line == folder.line_of("world.toml", new)
+
+
+def test_numbers_in_a_scenario_and_in_a_list(folder: ContentFolder) -> None:
+    folder.replace("scenarios/intro.toml", "quarters = 8", 'quarters = "8"')
+    folder.replace(
+        "scenarios/intro.toml",
+        "demand = 50.0",
+        'demand = 50.0\nreserved_discounts = [0.3, "0.4", 0.5]',
+    )
+    messages = {p.path: p.message for p in folder.problems()}
+    assert messages == {
+        "quarters": 'must be a whole number without quotes: write quarters = 8, not quarters = "8"',
+        "market.reserved_discounts[1]": 'must be a number without quotes: write 0.4, not "0.4"',
+    }
+
+
+def test_a_bad_id_says_what_an_id_is(folder: ContentFolder) -> None:
+    folder.replace("world.toml", 'id = "stratus"', 'id = "Stratus Cloud"')
+    problems = {p.path: p.message for p in folder.problems()}
+    assert problems["providers[Stratus Cloud].id"] == (
+        "ids are lower-case letters, digits, - and _, starting with a letter or digit:"
+        " e.g. 'stratus-cloud' (got 'Stratus Cloud')"
+    )
 
 
 def test_malformed_toml_does_not_hide_problems_in_other_files(folder: ContentFolder) -> None:
@@ -124,7 +220,9 @@ def test_wrong_type_names_the_key_and_the_value(folder: ContentFolder) -> None:
     problem = folder.only_problem()
     assert problem.path == "providers[stratus].starting_capacity"
     assert problem.line == folder.line_of("world.toml", "starting_capacity")
-    assert "valid number" in problem.message and "(got 'lots')" in problem.message
+    assert problem.message == (
+        "must be a number without quotes, e.g. starting_capacity = 0.5 (got 'lots')"
+    )
 
 
 def test_value_out_of_range(folder: ContentFolder) -> None:
@@ -173,7 +271,8 @@ def test_union_value_reports_only_the_member_it_was_meant_for(folder: ContentFol
     folder.replace("events.toml", 'select = "stratus"', 'select = ["Stratus"]')
     problem = folder.only_problem()
     assert problem.path == "events[outage].effects[0].select[0]"
-    assert "should match pattern" in problem.message
+    assert problem.message.startswith("ids are lower-case letters, digits, - and _")
+    assert "e.g. 'stratus' (got 'Stratus')" in problem.message
 
 
 def test_failed_items_do_not_leave_a_too_short_echo(folder: ContentFolder) -> None:
