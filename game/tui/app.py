@@ -73,6 +73,17 @@ class CapwarsApp(App[int]):
         self.exit_when_ready = False
         """Set by the benchmark: quit as soon as the title screen is interactive."""
 
+    async def action_quit(self) -> None:
+        """ctrl+q: quit, but ask first while a game has pending orders (they are not saved)."""
+        from game.tui.dialogs.confirm import ConfirmDialog
+        from game.tui.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None and not isinstance(self.screen, ConfirmDialog):
+            main.confirm_quit()
+        else:
+            self.exit()
+
     # ------------------------------------------------------------------ content
     @property
     def content(self) -> Content:

@@ -137,7 +137,7 @@ async def test_quitting_with_pending_orders_asks_first(tutorial: Pilot[Any]) -> 
     screen, session = await main_screen(pilot)
     session.add_order(BidSpot(provider="nimbus", quantity=1, max_price=9))
     screen.refresh_view()
-    screen.confirm_quit()
+    await pilot.press("ctrl+q")  # the app's own binding, not only the screen's method
     await pilot.pause()
     dialog = pilot.app.screen
     assert isinstance(dialog, ConfirmDialog)
