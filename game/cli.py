@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import game
-from game.arena.errors import ReplayError
+from game.arena.errors import NotReproduced, ReplayError
 from game.rules.paths import resolve_content_dir
 from game.rules.problems import ContentError
 
@@ -727,7 +727,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return exc.code
-    except ReplayError as exc:
+    except NotReproduced as exc:  # a save or replay that does not verify
+        print(f"capwars: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except ReplayError as exc:  # one that cannot be read
         print(f"capwars: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:

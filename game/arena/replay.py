@@ -47,7 +47,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 import game
-from game.arena.errors import ReplayError
+from game.arena.errors import NotReproduced, ReplayError
 from game.engine.report import QuarterReport
 from game.engine.scoring import Standing, standings
 from game.engine.setup import new_match
@@ -534,10 +534,19 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
             " --content DIR if it was played with another content folder)"
         )
     if header.content_hash != here:
-        raise ReplayError(
-            f"{replay.path}: recorded with content {header.content_hash}, but this content is"
-            f" {here}: run with --content pointing to the content the match was played with"
-            f" (recorded by capwars {header.engine}, this is {game.__version__})"
+        hashes = f"Recorded content {header.content_hash}, this content {here}."
+        if header.engine != game.__version__:
+            raise NotReproduced(
+                f"{replay.path}: this game was played with capwars {header.engine} and other"
+                f" content than this capwars ({game.__version__}) has: re-simulate it with"
+                f" capwars {header.engine}, or pass the content (and lesson file) it was played"
+                f" with. {hashes}"
+            )
+        raise NotReproduced(
+            f"{replay.path}: the scenario file or the content differs from the one this game"
+            " was played with (was the lesson file edited after the game was played?): pass"
+            " the lesson file as it was when the game was played (--scenario FILE), and"
+            f" --content DIR if it used another content folder. {hashes}"
         )
     seats = None
     if all(p.industry is not None for p in header.players):

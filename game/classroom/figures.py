@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from game.arena.errors import ReplayError
+from game.arena.errors import NotReproduced, ReplayError
 from game.engine.observation import observe
 from game.engine.report import QuarterReport
 from game.engine.state import MatchState
@@ -117,14 +117,13 @@ def resimulate(replay: object, content: object) -> Quarterly:
 
     Raises :class:`~game.arena.replay.ReplayError` if the engine no longer reproduces it.
     """
-    from game.arena.replay import Replay, ReplayError, opening_state
+    from game.arena.replay import Replay, opening_state
     from game.engine.step import MatchOverError, step
     from game.rules.models import Content
 
     assert isinstance(replay, Replay)
     assert content is None or isinstance(content, Content)
-    _check_content(replay, content)
-    state = opening_state(replay, content)
+    state = opening_state(replay, content)  # refuses other content (NotReproduced), saying why
     played = Quarterly(state)
     for q in replay.quarters:
         try:
@@ -142,40 +141,3 @@ def resimulate(replay: object, content: object) -> Quarterly:
             )
         played.add(state, report)
     return played
-
-
-class NotReproduced(ReplayError):
-    """A save or replay that this content and engine do not play the same way: it does not
-    verify (the commands exit 1, not 2 as for a file they cannot read)."""
-
-
-def _check_content(replay: object, content: object) -> None:
-    """Refuse a match recorded with other content, saying what most likely changed."""
-    import game
-    from game.arena.replay import Replay
-    from game.rules.loader import content_hash, load_content
-    from game.rules.models import Content
-
-    assert isinstance(replay, Replay)
-    content = content if content is not None else load_content()
-    assert isinstance(content, Content)
-    header = replay.header
-    if header.scenario not in {s.id for s in content.scenarios}:
-        return  # opening_state says how to pass the scenario file
-    here = content_hash(content)
-    if header.content_hash == here:
-        return
-    hashes = f"Recorded content {header.content_hash}, this content {here}."
-    if header.engine != game.__version__:
-        raise NotReproduced(
-            f"{replay.path}: this game was played with capwars {header.engine} and other"
-            f" content than this capwars ({game.__version__}) has: re-simulate it with capwars"
-            f" {header.engine}, or pass the content (and lesson file) it was played with."
-            f" {hashes}"
-        )
-    raise NotReproduced(
-        f"{replay.path}: the scenario file or the content differs from the one this game was"
-        " played with (was the lesson file edited after the game was played?): pass the lesson"
-        " file as it was when the game was played (and --content DIR if it used another content"
-        f" folder). {hashes}"
-    )

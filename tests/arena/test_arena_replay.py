@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from game.arena.errors import NotReproduced
 from game.arena.match import run_match
 from game.arena.replay import (
     FORMAT,
@@ -167,8 +168,20 @@ def test_verify_refuses_an_elimination_no_quarter_records(recorded, tmp_path, co
 def test_other_content_is_a_clear_error(recorded, tmp_path, content):
     lines = lines_of(recorded[0])
     lines[0]["content_hash"] = "f" * 32
-    with pytest.raises(ReplayError, match=r"recorded with content ffff.*--content"):
+    with pytest.raises(NotReproduced, match=r"lesson file edited.*--content DIR.*content ffff"):
         verify_replay(write(tmp_path / "other.jsonl", lines), content)
+    # From another capwars version, the message says to re-simulate it with that version.
+    lines[0]["engine"] = "0.0.1"
+    with pytest.raises(NotReproduced, match=r"played with capwars 0\.0\.1"):
+        verify_replay(write(tmp_path / "older.jsonl", lines), content)
+
+
+def test_replay_verify_of_other_content_exits_1(recorded, tmp_path):
+    from game.cli import main
+
+    lines = lines_of(recorded[0])
+    lines[0]["content_hash"] = "f" * 32
+    assert main(["replay", "verify", str(write(tmp_path / "other.jsonl", lines))]) == 1
 
 
 def test_truncated_replay_names_the_cut_line(recorded, tmp_path):
