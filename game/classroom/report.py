@@ -155,7 +155,9 @@ def price_rows(debrief: Debrief) -> list[dict[str, Any]]:
                     "change_pct": _round(result.change_pct) if result else "",
                     "provider_capacity": _round(float(history["provider_capacity"][t, p])),
                     "market_demand": _round(float(history["market_demand"][t, 0])),
-                    "events": "; ".join(report.events),
+                    "events": "; ".join(
+                        [*report.events, *(f"random_outage:{o}" for o, _ in report.random_outages)]
+                    ),
                     "injected": "; ".join(report.injected),
                     "explanation": result.explanation() if result else "",
                 }
@@ -351,20 +353,16 @@ def catch_up_quarters(debrief: Debrief) -> list[tuple[str, str]]:
     """``(quarter, team)`` for each quarter the catch-up rule gave a team extra appeal."""
     if not debrief.scenario.catch_up:
         return []
-    history = debrief.played.final.history
-    out = []
+    from game.engine.customers import catch_up_bonus  # the engine's own rule, not a copy
+
+    out: list[tuple[str, str]] = []
     for t in range(1, len(debrief.played.states)):
         previous = debrief.played.states[t - 1]
         active = previous.status == 0
         if int(active.sum()) < 2:
             continue
-        values = history["enterprise_value"][t - 1]
-        best = min(
-            (float(values[s]), s)
-            for s in range(previous.n_players)
-            if active[s] and math.isfinite(float(values[s]))
-        )
-        out.append((debrief.labels[t], debrief.names[best[1]]))
+        helped = [seat for seat, bonus in enumerate(catch_up_bonus(previous, active)) if bonus]
+        out.extend((debrief.labels[t], debrief.names[seat]) for seat in helped)
     return out
 
 
@@ -640,6 +638,9 @@ def _event_markers(debrief: Debrief) -> list[Marker]:
                 label += " (facilitator)"
             detail = event.explain if event is not None else ""
             markers.append(Marker(t, _short(label, 34), detail))
+        for provider, headline in report.random_outages:
+            name = next((p.name for p in debrief.content.providers if p.id == provider), provider)
+            markers.append(Marker(t, _short(f"{name} outage (random)", 34), headline))
     return markers
 
 
@@ -668,7 +669,7 @@ def _prices_html(debrief: Debrief) -> str:
         events = [
             escape(debrief.event_title(e)) + (" (facilitator)" if e in report.injected else "")
             for e in report.events
-        ]
+        ] + [escape(headline) for _, headline in report.random_outages]
         moves = [
             escape(r.explanation()) for r in report.spot if abs(r.change_pct) >= PRICE_MOVE_PCT
         ]
@@ -784,6 +785,11 @@ def _decisions_html(debrief: Debrief) -> str:
             f'<div class="lesson">{escape(title)}</div>' for title in lessons.get(q.turn, [])
         )
         events = "".join(f"<div>⚡ {escape(debrief.event_title(e))}</div>" for e in q.events)
+        if q.turn < len(debrief.played.reports):
+            events += "".join(
+                f"<div>⚡ {escape(headline)}</div>"
+                for _, headline in debrief.played.reports[q.turn].random_outages
+            )
         cells = [f"<strong>{label}</strong>{notes}{events}"]
         for seat in range(len(debrief.names)):
             items = [f"<li>{escape(describe(a))}</li>" for a in q.applied[seat]]

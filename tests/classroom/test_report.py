@@ -241,3 +241,50 @@ def test_a_save_stopped_before_a_prediction_quarter_reports_it_as_not_reached(tm
         main(["report", str(save), "--out", str(out)]) == 0
     )  # the fire's lead-time question is at turn 4
     assert "Predictions against what happened" in (out / "report.html").read_text()
+
+
+def test_the_debrief_names_whom_the_engines_catch_up_rule_helped(tmp_path: Path) -> None:
+    # The debrief asks the engine's own rule (last in value created), not a copy of it.
+    import numpy as np
+
+    from game.arena.match import run_match
+    from game.arena.replay import ReplayWriter
+    from game.classroom.report import catch_up_quarters, load_debrief
+    from game.rules.loader import load_content
+
+    content = load_content()
+    kind = content.scenario("standard").model_copy(update={"catch_up": True, "quarters": 6})
+    kinder = content.model_copy(
+        update={"scenarios": tuple(kind if s.id == "standard" else s for s in content.scenarios)}
+    )
+    path = tmp_path / "kind.jsonl"
+    run_match(kinder, "standard", 5, recorders=[ReplayWriter(path)])
+    debrief = load_debrief(path, kinder)
+    opening = np.array([i.starting_cash for i in debrief.played.opening.world.industries])
+    ev = debrief.played.final.history["enterprise_value"]
+    expected = [
+        (debrief.labels[t], debrief.names[int(np.argmin(ev[t - 1] - opening))]) for t in range(1, 6)
+    ]
+    assert catch_up_quarters(debrief) == expected
+
+
+def test_random_outages_are_shown_with_the_events(tmp_path: Path) -> None:
+    from game.arena.match import run_match
+    from game.arena.replay import ReplayWriter
+    from game.classroom.report import load_debrief, price_rows, write_report
+
+    for seed in range(5):  # the tutorial has random outages at its default scale
+        path = tmp_path / f"t{seed}.jsonl"
+        run_match(None, "tutorial", seed, recorders=[ReplayWriter(path)])
+        debrief = load_debrief(path)
+        hit = [(t, r) for t, r in enumerate(debrief.played.reports) if r.random_outages]
+        if hit:
+            break
+    else:
+        raise AssertionError("no random outage in five tutorial matches")
+    turn, report = hit[0]
+    provider, headline = report.random_outages[0]
+    rows = [r for r in price_rows(debrief) if r["quarter"] == turn]
+    assert all(f"random_outage:{provider}" in r["events"] for r in rows)
+    write_report(debrief, tmp_path / "deb")
+    assert headline in (tmp_path / "deb" / "report.html").read_text()
