@@ -260,19 +260,19 @@ def replay_state(
     ``before_step(state)`` runs before each quarter (the TUI uses it to let rival bots see
     the same observations they saw when the game was played, so they resume in step).
     """
-    from game.arena.replay import ReplayError, opening_state
+    from game.arena.replay import NotReproduced, ReplayError, opening_state
     from game.engine.step import MatchOverError, step
 
     try:
         state = opening_state(save, content)
-    except ReplayError as exc:
-        message = str(exc)
-        if "recorded with content" in message:
-            message = (
-                "the save was made with different game content (a different --content folder"
-                " or game version); it cannot be replayed"
-            )
+    except NotReproduced:  # other content: said in a player's words, without the hashes
+        message = (
+            "the save was made with different game content (a different --content folder, an"
+            " edited lesson file or another game version); it cannot be replayed"
+        )
         raise SaveError(_plain(message, save.path)) from None
+    except ReplayError as exc:
+        raise SaveError(_plain(str(exc), save.path)) from None
     for quarter in save.quarters:
         if before_step is not None:
             before_step(state)

@@ -129,19 +129,23 @@ class GameOverScreen(Screen[None]):
         t = state.turn
         names = state.names
         h = state.history
+        quarters = tuple(state.world.quarter_label(q) for q in range(t))  # the x axis
         self.query_one("#over-ev", LineChart).show(
             "Enterprise value $M",
             {n: tuple(h["enterprise_value"][:t, i]) for i, n in enumerate(names)},
+            quarters=quarters,
         )
         self.query_one("#over-share", LineChart).show(
             "Market share",
             {n: tuple(h["share"][:t, i]) for i, n in enumerate(names)},
+            quarters=quarters,
         )
         ids = state.world.provider_ids
         short = {p: self.session.names.provider(p).split()[0] for p in ids}
         self.query_one("#over-spot", LineChart).show(
             "Spot prices",
             {short[p]: tuple(h["spot_price"][:t, k]) for k, p in enumerate(ids)},
+            quarters=quarters,
         )
 
     def action_title(self) -> None:
