@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the engine loads only when a save is read (keeps start-up fast)
     from game.arena.replay import Replay
+    from game.engine.report import QuarterReport
     from game.engine.state import MatchState
     from game.rules.models import Content
 
@@ -254,11 +255,13 @@ def replay_state(
     save: Replay,
     content: Content,
     before_step: Callable[[MatchState], None] | None = None,
+    after_step: Callable[[MatchState, QuarterReport], None] | None = None,
 ) -> MatchState:
     """Re-simulate a save from its seed; every quarter's hash must match the recorded one.
 
     ``before_step(state)`` runs before each quarter (the TUI uses it to let rival bots see
-    the same observations they saw when the game was played, so they resume in step).
+    the same observations they saw when the game was played, so they resume in step);
+    ``after_step(state, report)`` after each (the TUI keeps the reports: news, last report).
     """
     from game.arena.replay import NotReproduced, ReplayError, opening_state
     from game.engine.step import MatchOverError, step
@@ -285,4 +288,6 @@ def replay_state(
                 f"the save does not replay: {quarter.label} (quarter {quarter.turn + 1}) gives"
                 " a different state with this version of the game"
             )
+        if after_step is not None:
+            after_step(state, report)
     return state

@@ -396,8 +396,11 @@ class GameSession:
                 if state.status[seat] == 0:
                     ask_bot(bot, state, seat)
 
+        reports: list[QuarterReport] = []
         try:
-            state = replay_state(save, content, before_step=warm)
+            state = replay_state(
+                save, content, before_step=warm, after_step=lambda _s, r: reports.append(r)
+            )
         except BotSpecError as exc:
             raise SaveError(f"a rival of this save cannot play: {exc}") from None
         # The lines as they are in the file (exclude_unset), so re-saving changes nothing.
@@ -416,6 +419,7 @@ class GameSession:
             game_id=game_id,
         )
         session.source = save.path
+        session.reports = reports  # the match so far, as if played here (news, reports)
         return session
 
     def _make_bots(self) -> dict[int, Bot]:

@@ -82,6 +82,10 @@ async def test_messages_use_names_money_and_the_fields_units(game: Pilot[Any]) -
     dialog = await fill_order(pilot, "b", {"quantity": "1,5"})
     assert "use a dot for decimals" in verdict(dialog)
     await close(pilot)
+    # A spot bid pays the clearing price: its limit is only an upper bound.
+    dialog = await fill_order(pilot, "b", {"quantity": 1, "max_price": 9})
+    assert "pays at most $9.0M this quarter" in verdict(dialog), verdict(dialog)
+    await close(pilot)
 
 
 @pytest.mark.asyncio(loop_scope="module")

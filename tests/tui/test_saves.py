@@ -288,3 +288,17 @@ async def test_a_finished_game_shows_its_save_in_the_terminal_and_downloads_in_a
         await pilot.press("d")
         await pilot.pause()
     assert sent == [(path, path.name)]
+
+
+def test_a_loaded_game_keeps_the_reports_of_the_quarters_before_the_save(
+    content: Content, tmp_path: Path
+) -> None:
+    # The News section lists the whole match and the report key shows the last quarter, so a
+    # game continued from its save must have them as if it had been played here.
+    session = GameSession.new(content, "tutorial", 4)
+    play(session, 2)
+    path = session.save(tmp_path / "a.jsonl")
+    loaded = GameSession.from_save(content, read_save(path))
+    assert [r.turn for r in loaded.reports] == [0, 1]
+    assert [r.state_hash for r in loaded.reports] == [r.state_hash for r in session.reports]
+    assert loaded.last_report is not None and loaded.last_report.news == session.reports[-1].news

@@ -178,10 +178,16 @@ class ActionDialog(ModalScreen[Action | None]):
         if verdict.ok:
             self.action = action
             moved = self.effect(action, verdict)
+            # A spot bid pays the clearing price, which its limit only bounds.
+            at_most = "at most " if action.type == "bid_spot" else ""
             flow = (
                 f"brings in {money(-moved)} this quarter"
                 if moved < -0.05
-                else (f"pays {money(moved)} this quarter" if moved > 0.05 else "nothing to pay now")
+                else (
+                    f"pays {at_most}{money(moved)} this quarter"
+                    if moved > 0.05
+                    else "nothing to pay now"
+                )
             )
             verdict_box.update(
                 (f"[yellow]⚠ {escape(warning)}[/]\n" if warning else "")

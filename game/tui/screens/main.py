@@ -491,11 +491,12 @@ class MainScreen(Screen[None]):
                 self.app.exit()
 
         orders = "1 pending order" if count == 1 else f"{count} pending orders"
+        them = "it" if count == 1 else "them"
         self.app.push_screen(
             ConfirmDialog(
                 f"Quit with {orders}?",
                 f"The {orders.split(' ', 1)[1]} will be lost: the game is saved as this quarter"
-                " began. Back keeps playing; e ends the quarter with them.",
+                f" began. Back keeps playing; e ends the quarter with {them}.",
                 yes="Quit (y)",
             ),
             leave,
