@@ -104,11 +104,13 @@ def make_bot(spec: str) -> Bot:
     )
 
 
-_LEVELS = ("easy", "normal", "hard")
+LEVELS = ("easy", "normal", "hard")
+"""Difficulty levels in rising order (a spec ``ARCHETYPE:LEVEL``)."""
 
 
-def _summary(specs: list[str]) -> str:
-    """``builder, builder:easy, builder:hard, ...`` as ``builder[:easy|normal|hard]``."""
+def spec_levels(specs: list[str]) -> dict[str, tuple[str, ...]]:
+    """Spec names grouped by bot: ``{"builder": ("easy", "normal", "hard"), "idle": ()}``,
+    levels easiest first (unknown ones last), bots in the order first seen."""
     levels: dict[str, list[str]] = {}
     for spec in specs:
         name, _, level = spec.partition(":")
@@ -116,12 +118,17 @@ def _summary(specs: list[str]) -> str:
         if level:
             levels[name].append(level)
 
-    def rank(level: str) -> int:
-        return _LEVELS.index(level) if level in _LEVELS else len(_LEVELS)
+    def rank(level: str) -> tuple[int, str]:
+        return (LEVELS.index(level) if level in LEVELS else len(LEVELS), level)
 
+    return {name: tuple(sorted(found, key=rank)) for name, found in levels.items()}
+
+
+def _summary(specs: list[str]) -> str:
+    """``builder, builder:easy, builder:hard, ...`` as ``builder[:easy|normal|hard]``."""
     return ", ".join(
-        name + (f"[:{'|'.join(sorted(found, key=rank))}]" if found else "")
-        for name, found in levels.items()
+        name + (f"[:{'|'.join(found)}]" if found else "")
+        for name, found in spec_levels(specs).items()
     )
 
 

@@ -18,7 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from game.agents import Bot, BotSpecError, known_specs, make_bot
+from game.agents import Bot, BotSpecError, make_bot
+from game.agents.registry import rival_spec
 from game.arena.match import ask_bot, setup_info
 from game.arena.replay import Replay, header_line, quarter_line, result_line
 from game.arena.saves import (
@@ -63,18 +64,6 @@ HISTORY_KEYS = (
 MAX_SEATS = 8
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, what)`` while rivals think."""
-
-
-def default_archetype(content: Content, rival_id: str | None) -> str:
-    """The bot spec for a rival seat: its content archetype at normal difficulty if that bot
-    exists, else its archetype, else balanced."""
-    specs = set(known_specs())
-    for rival in content.rivals:
-        if rival.id == rival_id:
-            for spec in (f"{rival.archetype}:normal", rival.archetype):
-                if spec in specs:
-                    return spec
-    return "balanced" if "balanced" in specs else known_specs()[0]
 
 
 PIN_ITERATIONS = 100_000
@@ -361,7 +350,7 @@ class GameSession:
         picks = list(rivals or ())
         players = [HUMAN] * humans
         for k, seat in enumerate(seats[humans:]):
-            players.append(picks[k] if k < len(picks) else default_archetype(content, seat.rival))
+            players.append(picks[k] if k < len(picks) else rival_spec(content, seat.rival))
         return cls.create(content, scenario, seed, seats, players)
 
     @classmethod

@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from game.agents import known_specs
+from game.agents.registry import rival_spec, spec_levels
 from game.rules.models import Seat
 from game.tui.format import money
-from game.tui.session import HUMAN, MAX_SEATS, Facilitation, GameSession, default_archetype
+from game.tui.session import HUMAN, MAX_SEATS, Facilitation, GameSession
 
 if TYPE_CHECKING:
     from game.rules.models import Content, Rival, Scenario
@@ -40,19 +41,10 @@ class Roster:
 
     @classmethod
     def from_specs(cls, specs: list[str]) -> Roster:
-        levels: dict[str, list[str]] = {}
-        for spec in specs:
-            name, _, level = spec.partition(":")
-            levels.setdefault(name, [])
-            if level:
-                levels[name].append(level)
-        order = {"easy": 0, "normal": 1, "hard": 2}
+        levels = spec_levels(specs)
         # Rival archetypes (with levels) first, then the plain bots; idle last (it never acts).
         names = sorted(levels, key=lambda n: (not levels[n], n == "idle", n))
-        return cls(
-            tuple(names),
-            {n: tuple(sorted(v, key=lambda x: (order.get(x, 9), x))) for n, v in levels.items()},
-        )
+        return cls(tuple(names), levels)
 
     def spec(self, archetype: str, level: str | None) -> str:
         levels = self.levels.get(archetype, ())
@@ -284,7 +276,7 @@ class NewGameScreen(Screen[None]):
 
     def _set_rival(self, k: int, rival_id: str) -> None:
         self.query_one(f"#rival-{k}", Select).value = rival_id
-        self._set_spec(k, default_archetype(self.content, rival_id))
+        self._set_spec(k, rival_spec(self.content, rival_id))
 
     def _set_spec(self, k: int, spec: str) -> None:
         archetype, level = self.roster.split(spec)
@@ -345,7 +337,7 @@ class NewGameScreen(Screen[None]):
             level.disabled = not self.roster.levels.get(str(event.value), ())
         elif sid.startswith("rival-") and sid[6:].isdigit():
             k = int(sid[6:])
-            self._set_spec(k, default_archetype(self.content, str(event.value)))
+            self._set_spec(k, rival_spec(self.content, str(event.value)))
             self._describe_rivals(self._count("#rivals"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
