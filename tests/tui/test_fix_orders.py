@@ -11,13 +11,12 @@ import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Static
-from tui_helpers import fill_order, new_app, start_game, submit
+from tui_helpers import fill_order, new_app, planning, start_game, submit
 
 from game.engine import BidSpot, Borrow
 from game.engine.state import NewsItem
 from game.tui.dialogs.action import ActionDialog
 from game.tui.screens.main import MainScreen
-from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart, short_quarter
 from game.tui.widgets.news import news_text
 from game.tui.widgets.overview import quarter_labels
@@ -31,19 +30,6 @@ async def game(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[
     async with app.run_test(size=SIZE) as pilot:
         await start_game(pilot)
         yield pilot
-
-
-async def planning(pilot: Pilot[Any]) -> GameSession:
-    app = pilot.app
-    while not isinstance(app.screen, MainScreen):
-        app.pop_screen()
-        await pilot.pause()
-    session = app.session
-    assert session is not None
-    session.pending = {seat: [] for seat in session.humans}
-    app.screen.refresh_view()
-    await pilot.pause()
-    return session
 
 
 def verdict(dialog: ActionDialog) -> str:
@@ -62,7 +48,7 @@ async def close(pilot: Pilot[Any]) -> None:
 @pytest.mark.asyncio(loop_scope="module")
 async def test_messages_use_names_money_and_the_fields_units(game: Pilot[Any]) -> None:
     pilot = game
-    await planning(pilot)
+    await planning(pilot, None)
     dialog = await fill_order(pilot, "b", {"provider": "stratus", "max_price": 0.5})
     text = verdict(dialog)
     assert "Stratus Cloud's spot reserve price is $3.50M" in text, text
@@ -91,7 +77,7 @@ async def test_messages_use_names_money_and_the_fields_units(game: Pilot[Any]) -
 @pytest.mark.asyncio(loop_scope="module")
 async def test_cash_after_orders_counts_borrowing_repayment_and_builds(game: Pilot[Any]) -> None:
     pilot = game
-    session = await planning(pilot)
+    session = await planning(pilot, None)
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
     before = screen.cash_plan().after
@@ -114,7 +100,7 @@ async def test_cash_after_orders_counts_borrowing_repayment_and_builds(game: Pil
     assert session.pending[0][0] == Borrow(amount=100)
     # With debt to repay, a repayment takes cash this quarter.
     session.end_quarter()
-    await planning(pilot)
+    await planning(pilot, None)
     before = screen.cash_plan().after
     dialog = await fill_order(pilot, "y", {"amount": 50})
     assert "pays $50.0M this quarter" in verdict(dialog), verdict(dialog)
@@ -125,7 +111,7 @@ async def test_cash_after_orders_counts_borrowing_repayment_and_builds(game: Pil
 @pytest.mark.asyncio(loop_scope="module")
 async def test_research_funding_is_capped_at_what_the_programme_spends(game: Pilot[Any]) -> None:
     pilot = game
-    session = await planning(pilot)
+    session = await planning(pilot, None)
     obs = session.view().obs
     tech = next(t for t in obs.me.research if not t.prerequisites)
     cap = min(tech.cost / tech.min_quarters, tech.cost - tech.spent)
@@ -141,7 +127,7 @@ async def test_research_funding_is_capped_at_what_the_programme_spends(game: Pil
 @pytest.mark.asyncio(loop_scope="module")
 async def test_reserve_dialog_says_when_it_starts_and_warns_above_free(game: Pilot[Any]) -> None:
     pilot = game
-    session = await planning(pilot)
+    session = await planning(pilot, None)
     world = session.state.world
     obs = session.view().obs
     leads = {pid: int(world.prov_reserved_lead[p]) for p, pid in enumerate(world.provider_ids)}
@@ -168,7 +154,7 @@ async def test_reserve_dialog_says_when_it_starts_and_warns_above_free(game: Pil
 @pytest.mark.asyncio(loop_scope="module")
 async def test_polish_editing_widths_and_charts(game: Pilot[Any]) -> None:
     pilot = game
-    session = await planning(pilot)
+    session = await planning(pilot, None)
     screen = pilot.app.screen
     # Editing an order says so.
     session.add_order(BidSpot(provider="nimbus", quantity=1, max_price=9))

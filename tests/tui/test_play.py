@@ -18,6 +18,7 @@ from tui_helpers import (
     end_quarter,
     fill_order,
     new_app,
+    planning,
     settle,
     start_game,
     submit,
@@ -59,20 +60,6 @@ async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pi
     async with app.run_test(size=SIZE) as pilot:
         await start_game(pilot)
         yield pilot
-
-
-async def planning(pilot: Pilot[Any]) -> GameSession:
-    """The shared game back at the main screen with no pending orders, on the Overview."""
-    app = pilot.app
-    while not isinstance(app.screen, MainScreen):
-        app.pop_screen()
-        await pilot.pause()
-    session = app.session
-    assert session is not None
-    session.pending = {seat: [] for seat in session.humans}
-    app.screen.refresh_view()
-    await pilot.press("1")
-    return session
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -14,6 +14,7 @@ from game.tui.dialogs.message import MessageDialog
 from game.tui.dialogs.prediction import PredictionDialog
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
+from game.tui.session import GameSession
 
 SIZE = (120, 40)
 
@@ -84,3 +85,19 @@ async def end_quarter(pilot: Pilot[Any], prediction: str = "flat") -> None:
     if isinstance(pilot.app.screen, PredictionDialog):
         await pilot.click(f"#{prediction}")
     await settle(pilot)
+
+
+async def planning(pilot: Pilot[Any], section: str | None = "1") -> GameSession:
+    """A shared game back at its main screen with no pending orders (on ``section``)."""
+    app = pilot.app
+    while not isinstance(app.screen, MainScreen):
+        app.pop_screen()
+        await pilot.pause()
+    session = app.session  # type: ignore[attr-defined]
+    assert session is not None
+    session.pending = {seat: [] for seat in session.humans}
+    app.screen.refresh_view()
+    if section is not None:
+        await pilot.press(section)
+    await pilot.pause()
+    return session
