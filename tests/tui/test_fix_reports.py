@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Static
-from tui_helpers import new_app, settle, start_game
+from tui_helpers import end_quarter, new_app, start_game
 
-from game.tui.dialogs.prediction import PredictionDialog
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.report import ReportScreen
 
@@ -27,10 +26,7 @@ async def test_last_quarter_report_comes_before_game_over(tmp_path: Path) -> Non
         while session.state.turn < session.state.world.scenario.quarters - 1:
             session.end_quarter()
         screen.refresh_view()
-        await pilot.press("e", "y")
-        if isinstance(pilot.app.screen, PredictionDialog):
-            await pilot.click("#flat")
-        await settle(pilot)
+        await end_quarter(pilot)
         report = pilot.app.screen
         assert isinstance(report, ReportScreen), report
         assert report.final

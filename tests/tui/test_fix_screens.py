@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_helpers import dismiss_notes, new_app, settle, start_game
+from tui_helpers import dismiss_notes, end_quarter, new_app, start_game
 
 from game.engine import BidSpot, Borrow, Repay, Reserve
 from game.tui.dialogs.confirm import ConfirmDialog
@@ -76,10 +76,7 @@ async def test_contract_book_and_its_end_are_shown(tutorial: Pilot[Any]) -> None
     assert f"Stratus Cloud 3.3 kGPU at $5.95M: running, ends after {world.quarter_label(3)}" in (
         book
     ), book
-    await pilot.press("e", "y")
-    if isinstance(pilot.app.screen, PredictionDialog):
-        await pilot.click("#flat")
-    await settle(pilot)
+    await end_quarter(pilot)
     report = pilot.app.screen
     assert isinstance(report, ReportScreen), report
     figures = text(report, "#report-figures")
@@ -166,10 +163,7 @@ async def test_cash_bridge_adds_up_and_unfilled_bids_are_explained(tutorial: Pil
     label = session.state.world.quarter_label
     turn = session.state.turn
     locked = session.view().obs.provider("stratus").reserved_price[4]
-    await pilot.press("e", "y")
-    if isinstance(pilot.app.screen, PredictionDialog):
-        await pilot.click("#flat")
-    await settle(pilot)
+    await end_quarter(pilot)
     report = pilot.app.screen
     assert isinstance(report, ReportScreen), report
     figures = text(report, "#report-figures")
