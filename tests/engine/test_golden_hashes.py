@@ -23,21 +23,21 @@ from game.arena.match import run_match
 ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = [
-    ("standard", 42, ["balanced"] * 4, "2a14a0bdd8c93f6421fa8471fce7407f"),
+    ("standard", 42, ["balanced"] * 4, "713cb9a685d8f41bb907f04e7230e087"),
     (
         "standard",
         7,
         ["hoarder:hard", "spot_trader:normal", "builder:easy", "random"],
-        "86f79856b6d985542e10620fc201600d",
+        "958b3b16336d176c68da7b15cd880191",
     ),
     (
         "history",
         2023,
         ["hedger:normal", "fast_follower:normal", "bullwhip:normal", "balanced"],
-        "60b56d3826d4660a26fe0d239941b802",
+        "93271f0ded5caed23aa6ec513f721788",
     ),
-    ("startup-squeeze", 5, None, "4e9cd5f4a6a3c41eefae123a7aa82269"),
-    ("tutorial", 1, None, "1dbc1acec7cd57537262cb2ea5f013be"),
+    ("startup-squeeze", 5, None, "cce8deef30de258a315070f7d4bfe0a8"),
+    ("tutorial", 1, None, "9e2892f4452862fb1dcfef7b801515b8"),
 ]
 
 

@@ -19,8 +19,8 @@ pytest.importorskip("pettingzoo", reason="the RL extra is not installed: pip ins
 from game.rl.parallel_env import CapacityWarsParallelEnv
 
 GOLDEN = {
-    ("tutorial", 3): "8d432b22b12313a4f9aafb8feda2659f",
-    ("standard", 11): "d9175eb11cc429459a38cb78916e7249",
+    ("tutorial", 3): "8ceb36fad9a6443671dffa2a3118ffdc",
+    ("standard", 11): "df6a35586da0dc15ab20e4d972c8a0f3",
 }
 
 
