@@ -37,7 +37,10 @@ COOKIE = "capwars_session"
 SESSION_RE = re.compile(r"[0-9a-f]{32}")
 REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL)
 """textual-serve's template links a Google web font; offline it only delays the page."""
-WEB_EXTRA_HINT = "capwars serve needs the web extra: pip install 'capacity-wars[web]'"
+WEB_EXTRA_HINT = (
+    "capwars serve needs the web extra: in the game's folder, .venv/bin/pip install -e '.[web]'"
+    " (or pip install 'capacity-wars[web]' for an installed game)"
+)
 
 
 def is_loopback(host: str) -> bool:
@@ -266,7 +269,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     except ImportError as exc:
         print(f"capwars: {WEB_EXTRA_HINT} ({exc})", file=sys.stderr)
-        return 1
+        return 2  # could not run as asked (README: exit status)
     links = urls(host, args.port)
     where = "Open" if len(links) == 1 else "Open one of"
     lines = [f"Capacity Wars is being served. {where}:", *(f"  {link}" for link in links)]

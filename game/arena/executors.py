@@ -201,7 +201,9 @@ def run_dask(
         from dask.distributed import Client, as_completed
     except ImportError:
         raise ExecutorError(
-            "the Dask executor needs the optional extra: pip install 'capacity-wars[distributed]'"
+            "the Dask executor needs the optional extra: in the game's folder,"
+            " .venv/bin/pip install -e '.[distributed]' (or pip install"
+            " 'capacity-wars[distributed]' for an installed game)"
         ) from None
     address = dask_address(executor)
     try:
