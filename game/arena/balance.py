@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from game.agents.registry import make_bot
@@ -73,12 +74,20 @@ class Result:
 
 
 _CONTENT: Content | None = None
+_CONTENT_DIR: str | None = None
+"""``--content DIR`` (None: the game's own, or ``$CAPWARS_CONTENT``), for every worker."""
+
+
+def _use_content(folder: str | None) -> None:
+    """Play from ``folder`` (in this process; a worker's initializer)."""
+    global _CONTENT, _CONTENT_DIR
+    _CONTENT, _CONTENT_DIR = None, folder
 
 
 def _content() -> Content:
     global _CONTENT
     if _CONTENT is None:
-        _CONTENT = load_content()
+        _CONTENT = load_content(_CONTENT_DIR)
     return _CONTENT
 
 
@@ -175,7 +184,9 @@ def baselines(per_bot: int, seed0: int = 20_000) -> list[Task]:
 def run_all(tasks: Sequence[Task], jobs: int) -> list[Result]:
     if jobs <= 1:
         return [play(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_use_content, initargs=(_CONTENT_DIR,)
+    ) as pool:
         return list(pool.map(play, tasks, chunksize=4))
 
 
@@ -324,10 +335,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paired", type=int, default=5, help="seeds per archetype and seat")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", choices=("mixed", "ladder", "paired", "baseline"), default=None)
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        default=argparse.SUPPRESS,  # `capwars --content DIR balance` works too
+        help="content folder to use instead of the game's own",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    folder = getattr(args, "content", None)
+    if folder is not None and not Path(folder).is_dir():
+        print(f"capwars: error: no content folder at {folder}", file=sys.stderr)
+        return 2
+    _use_content(folder)
+    _content()  # a broken folder: every problem listed (exit 1) before any match is played
     tasks: list[Task] = []
     if args.only in (None, "mixed"):
         tasks += mixed_fields(args.matches)

@@ -149,3 +149,14 @@ def test_balance_runs_its_own_handler(capwars):
     )
     assert proc.returncode in (0, 1), proc.stderr
     assert "standard matches of mixed normal fields: 2" in proc.stdout
+
+
+def test_balance_takes_content_like_every_command(capwars, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", broken)
+    toml = broken / "industries.toml"
+    toml.write_text(toml.read_text().replace("starting_cash = 1500.0", 'starting_cash = "lots"'))
+    for args in (("balance", "--content", str(broken)), ("--content", str(broken), "balance")):
+        proc = capwars(*args, "--matches", "1", "--only", "mixed")
+        assert proc.returncode == 1, proc.stderr
+        assert "starting_cash" in proc.stderr and "1 problem in the content" in proc.stderr
