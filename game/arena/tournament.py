@@ -64,7 +64,6 @@ from game.arena.schedule import (
     round_robin,
     seeds_from,
 )
-from game.rules.loader import ContentError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -191,8 +190,8 @@ def run_tournament(
         content, scenario_id = worker_scenario(content_dir, config.scenario)
     except KeyError as exc:
         raise TournamentError(str(exc.args[0]) if exc.args else str(exc)) from None
-    except ContentError as exc:
-        raise TournamentError(f"the scenario file has problems:\n{exc}") from None
+    # A ContentError (a broken content folder or scenario file) goes up as it is: the command
+    # line lists every problem and exits 1, as every command does.
     local_hash = content_hash(content)
     scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
@@ -549,8 +548,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     except KeyError as exc:
         return _usage(str(exc.args[0]) if exc.args else str(exc))
-    except ContentError as exc:
-        return _usage(f"the scenario file has problems:\n{exc}")
     if args.json:
         print(json.dumps(report.to_json()))
     else:
