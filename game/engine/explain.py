@@ -55,11 +55,16 @@ def _sign(before: float, after: float) -> int:
     return (after > before) - (after < before)
 
 
+ENDED = "end of: "
+"""Marks an event that moved a factor by ending (event titles are sentences: "A frontier model
+launches", so "end of: A frontier model launches" reads better than a suffix)."""
+
+
 def _moved(before: SpotInputs, after: SpotInputs, targets: tuple[str, ...], way: int) -> list[str]:
     """The events that moved ``targets`` the ``way`` shown (+1 up, -1 down) this quarter.
 
     An event that started this quarter counts if its effect goes that way; one that ended
-    counts (as "… over") if its effect went the other way. Events in force in both quarters
+    counts (as "end of: …") if its effect went the other way. Events in force in both quarters
     moved nothing; one that sets its target (direction 0) counts either way."""
     then = [(title, d) for target, title, d in before.event_effects if target in targets]
     now = [(title, d) for target, title, d in after.event_effects if target in targets]
@@ -68,7 +73,7 @@ def _moved(before: SpotInputs, after: SpotInputs, targets: tuple[str, ...], way:
         if (title, d) not in then and (d == way or d == 0) and title not in names:
             names.append(title)
     for title, d in then:
-        over = f"{title} over"
+        over = f"{ENDED}{title}"
         if (title, d) not in now and (d == -way or d == 0) and over not in names:
             names.append(over)
     return names
@@ -94,10 +99,10 @@ def _label(factor: str, before: SpotInputs, after: SpotInputs) -> str:
         if way > 0 and after.outage_from_roll and not before.outage_from_roll:
             names.append("random outage")
         if way < 0 and before.outage_from_roll and not after.outage_from_roll:
-            names.append("random outage over")
-        if after.outage <= 0:  # every name ends in " over": said once, up front
+            names.append(f"{ENDED}random outage")
+        if after.outage <= 0:  # every name is an ending: said once, up front
             text = f"outage over: {before.outage * 100:.0f}% of capacity back online"
-            return _named(text, [n.removesuffix(" over") for n in names])
+            return _named(text, [n.removeprefix(ENDED) for n in names])
         if before.outage <= 0:
             return _named(f"outage: {after.outage * 100:.0f}% of capacity offline", names)
         text = f"outage {before.outage * 100:.0f}% → {after.outage * 100:.0f}% of capacity offline"

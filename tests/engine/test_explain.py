@@ -131,7 +131,7 @@ def test_each_event_is_named_only_for_its_own_direction() -> None:
     # Next quarter the capacity event ends and the outage is over.
     later = dataclasses.replace(BASE, event_effects=())
     labels = {c.factor: c.label for c in spot_causes(after, later)}
-    assert labels["capacity_shock"] == "capacity -20% (A new provider enters the market over)"
+    assert labels["capacity_shock"] == "capacity -20% (end of: A new provider enters the market)"
     assert labels["outage"] == ("outage over: 35% of capacity back online (Stratus region outage)")
 
 
