@@ -112,7 +112,9 @@ def load_scenario_file(path: str | os.PathLike[str], content: Content | None = N
         scenario, source = valid, reader.sources["scenarios"][0]
         problems.extend(check_scenario_references(content, scenario, source))
         known = {s.id for s in content.scenarios}
-        if scenario.id in known:
+        # The content's own file (content check content/scenarios/tutorial.toml, or played by
+        # its path) is that scenario, not a clash; a different one under a taken id is.
+        if scenario.id in known and content.scenario(scenario.id) != scenario:
             problems.append(
                 source.problem(
                     ("id",),
@@ -201,6 +203,8 @@ def resolve_scenario(content: Content, id_or_path: str) -> tuple[Content, str]:
         content.scenario(id_or_path)
         return content, id_or_path
     scenario = load_scenario_file(id_or_path, content)
+    if scenario.id in {s.id for s in content.scenarios}:
+        return content, scenario.id  # the content's own scenario, unchanged
     return with_scenario(content, scenario), scenario.id
 
 

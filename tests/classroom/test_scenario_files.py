@@ -131,6 +131,10 @@ def test_a_taken_id_a_missing_file_and_bad_toml(tmp_path: Path, content) -> None
     assert len(problems) == 1 and "already taken" in problems[0].message
     assert "'tutorial-2'" in problems[0].message
     assert problems[0].line == 1
+    # The content's own file is that scenario, not a clash: it checks, and plays by its path.
+    own = Path(__file__).resolve().parents[2] / "content" / "scenarios" / "tutorial.toml"
+    assert check_scenario_file(own) == []
+    assert main(["match", "--scenario", str(own), "--seed", "1", "--json"]) == 0
     missing = check_scenario_file(tmp_path / "nope.toml")
     assert [p.message for p in missing] == ["scenario file not found"]
     bad = write(tmp_path, 'id = "x"\nname = \n', "bad.toml")
