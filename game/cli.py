@@ -170,13 +170,15 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))
     else:
-        print(format_standings(outcome, rejected))
+        print(format_standings(outcome, rejected, args.replay))
         if args.replay:
             print(f"replay written to {args.replay}")
     return EXIT_OK
 
 
-def format_standings(outcome: MatchOutcome, rejected: Sequence[Counter[str]] = ()) -> str:
+def format_standings(
+    outcome: MatchOutcome, rejected: Sequence[Counter[str]] = (), replay: str | None = None
+) -> str:
     """The standings table of ``capwars match``, then what went wrong for which bot: failures
     (repeats folded), the log tail of an eliminated external bot, rejected actions by code."""
     state = outcome.state
@@ -234,7 +236,8 @@ def format_standings(outcome: MatchOutcome, rejected: Sequence[Counter[str]] = (
     refused = [(seat, counts) for seat, counts in enumerate(rejected) if counts]
     if refused:
         lines.append("")
-        lines.append("rejected actions (dropped; write a --replay and `capwars replay show` it):")
+        how = f"`capwars replay show {replay}`" if replay else "write a --replay and replay show it"
+        lines.append(f"rejected actions (dropped; each one with its reason: {how}):")
         for seat, counts in refused:
             codes = ", ".join(f"{code} {n}" for code, n in counts.most_common())
             lines.append(f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()}: {codes}")
