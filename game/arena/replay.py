@@ -53,7 +53,7 @@ from game.engine.scoring import Standing, standings
 from game.engine.setup import new_match
 from game.engine.state import MatchState
 from game.engine.step import MatchOverError, step
-from game.rules.loader import content_hash, load_content
+from game.rules.loader import content_hash, load_content, match_content_hash
 from game.rules.models import Content, Seat
 
 FORMAT = 1
@@ -526,8 +526,9 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
     """The opening state of the recorded match, after checking the content is the same."""
     content = content if content is not None else load_content()
     header = replay.header
-    here = content_hash(content)
-    if header.content_hash != here and header.scenario not in {s.id for s in content.scenarios}:
+    known = header.scenario in {s.id for s in content.scenarios}
+    here = match_content_hash(content, header.scenario) if known else content_hash(content)
+    if header.content_hash != here and not known:
         raise ReplayError(
             f"{replay.path}: scenario {header.scenario!r} is not in this content: if the match"
             " was played from a scenario file, pass it with --scenario path/to/file.toml (and"
@@ -544,7 +545,8 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
             )
         raise NotReproduced(
             f"{replay.path}: the scenario file or the content differs from the one this game"
-            " was played with (was the lesson file edited after the game was played?): pass"
+            " was played with in something the simulation reads (was the lesson file's market,"
+            " seats or events edited after the game was played?): pass"
             " the lesson file as it was when the game was played (--scenario FILE), and"
             f" --content DIR if it used another content folder. {hashes}"
         )

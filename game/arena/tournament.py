@@ -183,7 +183,7 @@ def run_tournament(
     """
     if restart and extend:
         raise TournamentError("--restart and --extend do not go together: choose one")
-    from game.rules.loader import content_hash
+    from game.rules.loader import match_content_hash
 
     try:
         # An id, or a scenario file path/to/lesson.toml (every worker reads the same file).
@@ -192,7 +192,7 @@ def run_tournament(
         raise TournamentError(str(exc.args[0]) if exc.args else str(exc)) from None
     # A ContentError (a broken content folder or scenario file) goes up as it is: the command
     # line lists every problem and exits 1, as every command does.
-    local_hash = content_hash(content)
+    local_hash = match_content_hash(content, scenario_id)  # what the records carry
     scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
     check_bots(config.specs)

@@ -518,10 +518,12 @@ def _content_of(data: dict[str, Any], recorded: str, content: Any) -> Any:
     that is the content the save records; ``None`` if neither is."""
     from pydantic import ValidationError
 
-    from game.rules.loader import content_hash, with_scenario
+    from game.rules.loader import match_content_hash, with_scenario
     from game.rules.models import Scenario
 
-    if content_hash(content) == recorded:
+    scenario_id = data.get("scenario")
+    own = scenario_id in {s.id for s in content.scenarios}
+    if own and match_content_hash(content, str(scenario_id)) == recorded:
         return content
     embedded = data.get("scenario_data")
     if not isinstance(embedded, dict):
@@ -532,7 +534,7 @@ def _content_of(data: dict[str, Any], recorded: str, content: Any) -> Any:
         return None
     others = tuple(s for s in content.scenarios if s.id != scenario.id)
     candidate = with_scenario(content.model_copy(update={"scenarios": others}), scenario)
-    return candidate if content_hash(candidate) == recorded else None
+    return candidate if match_content_hash(candidate, scenario.id) == recorded else None
 
 
 def _first_difference(path: str, found: Any, expected: Any) -> str:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from game.rules.loader import content_hash
+from game.rules.loader import match_content_hash
 from game.rules.models import (
     BuildSpeedEffect,
     Content,
@@ -334,7 +334,7 @@ def build_world(content: Content, scenario: Scenario) -> World:
     return World(
         content=content,
         scenario=scenario,
-        content_hash=content_hash(content),
+        content_hash=match_content_hash(content, scenario.id),
         industries=seats,
         provider_ids=tuple(p.id for p in providers),
         region_ids=tuple(r.id for r in regions),

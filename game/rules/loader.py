@@ -209,8 +209,28 @@ def resolve_scenario(content: Content, id_or_path: str) -> tuple[Content, str]:
 
 
 def content_hash(content: Content) -> str:
-    """A short, stable digest of the content, recorded in replays and saves."""
+    """A short, stable digest of the whole content folder (every file, every scenario)."""
     return hashlib.blake2b(content.model_dump_json().encode(), digest_size=16).hexdigest()
+
+
+WORDS_ONLY = frozenset({"summary", "description", "lessons", "predictions", "discussion"})
+"""Scenario fields that only people read (the simulation never does)."""
+
+
+def match_content_hash(content: Content, scenario_id: str) -> str:
+    """A short, stable digest of what a match of ``scenario_id`` depends on, recorded in its
+    replays and saves and covered by every state hash: the content without its scenarios and
+    glossary, plus this scenario without the words only people read (:data:`WORDS_ONLY`).
+
+    So adding a scenario to the folder, editing another one, the glossary, or this one's lesson
+    notes, predictions or discussion questions leaves a game's saves loadable and its replays
+    verifiable; a change to anything the simulation reads does not. Raises ``KeyError`` for an
+    unknown scenario.
+    """
+    scenario = content.scenario(scenario_id)
+    shared = content.model_dump_json(exclude={"scenarios", "glossary"})
+    own = scenario.model_dump_json(exclude=set(WORDS_ONLY))
+    return hashlib.blake2b(f"{shared}\n{own}".encode(), digest_size=16).hexdigest()
 
 
 def _read(root: Path) -> tuple[Content, list[Problem]]:

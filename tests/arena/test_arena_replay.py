@@ -168,7 +168,7 @@ def test_verify_refuses_an_elimination_no_quarter_records(recorded, tmp_path, co
 def test_other_content_is_a_clear_error(recorded, tmp_path, content):
     lines = lines_of(recorded[0])
     lines[0]["content_hash"] = "f" * 32
-    with pytest.raises(NotReproduced, match=r"lesson file edited.*--content DIR.*content ffff"):
+    with pytest.raises(NotReproduced, match=r"simulation reads.*--content DIR.*content ffff"):
         verify_replay(write(tmp_path / "other.jsonl", lines), content)
     # From another capwars version, the message says to re-simulate it with that version.
     lines[0]["engine"] = "0.0.1"

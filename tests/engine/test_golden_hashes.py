@@ -23,21 +23,21 @@ from game.arena.match import run_match
 ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = [
-    ("standard", 42, ["balanced"] * 4, "713cb9a685d8f41bb907f04e7230e087"),
+    ("standard", 42, ["balanced"] * 4, "9daef5a50cce4f0b596a351e896e0dc3"),
     (
         "standard",
         7,
         ["hoarder:hard", "spot_trader:normal", "builder:easy", "random"],
-        "958b3b16336d176c68da7b15cd880191",
+        "de0e5332c1b212f45d10d39544875add",
     ),
     (
         "history",
         2023,
         ["hedger:normal", "fast_follower:normal", "bullwhip:normal", "balanced"],
-        "93271f0ded5caed23aa6ec513f721788",
+        "2ab3b81f5c265ce37c09ba2dceb910e6",
     ),
-    ("startup-squeeze", 5, None, "cce8deef30de258a315070f7d4bfe0a8"),
-    ("tutorial", 1, None, "9e2892f4452862fb1dcfef7b801515b8"),
+    ("startup-squeeze", 5, None, "19d937f255f26f5e2fb7b96a9edb12aa"),
+    ("tutorial", 1, None, "76c8a0c1744e426c3fcdca232e9ef32f"),
 ]
 
 

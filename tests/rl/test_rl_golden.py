@@ -19,8 +19,8 @@ pytest.importorskip("pettingzoo", reason="the RL extra is not installed: pip ins
 from game.rl.parallel_env import CapacityWarsParallelEnv
 
 GOLDEN = {
-    ("tutorial", 3): "8ceb36fad9a6443671dffa2a3118ffdc",
-    ("standard", 11): "df6a35586da0dc15ab20e4d972c8a0f3",
+    ("tutorial", 3): "58d1e1e00710ce03386881bdc1134020",
+    ("standard", 11): "039bdbc158bb3e021c44b568bdd3ae76",
 }
 
 

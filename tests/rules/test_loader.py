@@ -29,6 +29,36 @@ def test_content_hash_changes_with_the_content(folder: ContentFolder) -> None:
     assert content_hash(load_content(folder.root)) != before
 
 
+def test_a_matchs_content_hash_covers_only_what_the_simulation_reads() -> None:
+    from game.rules.loader import WORDS_ONLY, match_content_hash, with_scenario
+
+    content = load_content()
+    before = match_content_hash(content, "tutorial")
+    tutorial = content.scenario("tutorial")
+
+    def swap(scenario):  # the content with this scenario in place of its own
+        others = tuple(s for s in content.scenarios if s.id != scenario.id)
+        return content.model_copy(update={"scenarios": (*others, scenario)})
+
+    # Words only people read, another scenario, a new scenario, the glossary: unchanged.
+    reworded = tutorial.model_copy(update={"description": "new words", "discussion": ("Why?",)})
+    assert {"description", "discussion"} <= WORDS_ONLY
+    assert match_content_hash(swap(reworded), "tutorial") == before
+    standard = content.scenario("standard").model_copy(update={"quarters": 20})
+    assert match_content_hash(swap(standard), "tutorial") == before
+    extra = tutorial.model_copy(update={"id": "tutorial-copy"})
+    assert match_content_hash(with_scenario(content, extra), "tutorial") == before
+    assert match_content_hash(content.model_copy(update={"glossary": ()}), "tutorial") == before
+    # What the simulation reads: changed.
+    shorter = tutorial.model_copy(update={"quarters": 7})
+    assert match_content_hash(swap(shorter), "tutorial") != before
+    cheaper = content.providers[0].model_copy(update={"list_price": 1.0})
+    providers = (cheaper, *content.providers[1:])
+    assert match_content_hash(content.model_copy(update={"providers": providers}), "tutorial") != (
+        before
+    )
+
+
 def test_problem_reads_file_line_path_message() -> None:
     problem = Problem("world.toml", 12, "providers[stratus].list_price", "must be > 0")
     assert str(problem) == "world.toml:12: providers[stratus].list_price: must be > 0"
