@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from game.engine import QuarterReport
+from game.engine.auction import clear_outcome
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.news import news_line
@@ -87,10 +88,25 @@ def add(values: list[float]) -> float:
     return total
 
 
+def spot_won(report: QuarterReport, provider: str) -> list[tuple[tuple[int, float, float], float]]:
+    """Each bid at ``provider`` with the kGPU it won: the auction cleared again from the
+    inputs the report recorded (the same arithmetic, so the same fills)."""
+    result = next((s for s in report.spot if s.provider == provider), None)
+    if result is None:
+        return []
+    inputs = result.inputs
+    bids = tuple(inputs.bids)
+    _price, fills, _bg, _setter, _rationed = clear_outcome(
+        result.supply, inputs.background, inputs.p_ref, inputs.eta, inputs.floor, inputs.cap, bids
+    )
+    return list(zip(bids, fills, strict=True))
+
+
 def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
-    """Each of your spot bids and whether it filled, with the clearing price it met."""
+    """Each of your spot bids, the kGPU it won and the clearing price it met."""
     names = session.names
     results = {s.provider: s for s in report.spot}
+    fills: dict[str, list[tuple[tuple[int, float, float], float]]] = {}
     lines = []
     for bid in _applied(report, seat, "bid_spot"):
         pid = str(bid.get("provider", ""))
@@ -98,16 +114,37 @@ def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[st
         result = results.get(pid)
         if result is None:
             continue
+        if pid not in fills:
+            fills[pid] = spot_won(report, pid)
+        # This bid's own fill: the first recorded bid of this seat with its quantity and limit.
+        won = quantity
+        for i, ((who, qty, lim), fill) in enumerate(fills[pid]):
+            if who == seat and abs(qty - quantity) < 1e-9 and abs(lim - limit) < 1e-9:
+                won = fill
+                del fills[pid][i]
+                break
         where = f"{kgpu(quantity)} kGPU at {names.provider(pid)}"
-        if limit + 1e-9 < result.price:
+        if limit + 1e-9 < result.price or (won < 0.05 and quantity >= 0.05):
             lines.append(
                 f"[b]Spot bid[/b] {where}: [yellow]not filled[/] — your limit {price(limit)}"
                 f" < clearing price {price(result.price)}."
+                if limit + 1e-9 < result.price
+                else f"[b]Spot bid[/b] {where}: [yellow]not filled[/] at {price(result.price)}"
+                + (
+                    " (supply ran short: rationed)."
+                    if result.rationed
+                    else " (your limit set the price: bids at it share what is left)."
+                )
             )
-        elif result.rationed:
+        elif won < quantity - 0.05:
+            why = (
+                "supply ran short: rationed"
+                if result.rationed
+                else "your limit set the price: bids at it share what is left"
+            )
             lines.append(
-                f"[b]Spot bid[/b] {where}: filled in part at {price(result.price)}"
-                " (supply ran short: rationed)."
+                f"[b]Spot bid[/b] {names.provider(pid)}: [yellow]filled {kgpu(won)} of"
+                f" {kgpu(quantity)} kGPU[/] at {price(result.price)} ({why})."
             )
         else:
             lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}.")

@@ -1,0 +1,53 @@
+"""Pilot tests of the second fix round: what a report, dialog or list says matches what the
+engine did (partial spot fills, research's serving boost, pending credit) and what a player can
+act on (saves from other content, the quit dialog, narrow screens, idle chips)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from textual.pilot import Pilot
+from textual.widgets import Static
+from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
+
+from game.engine import BidSpot
+from game.tui.screens.main import MainScreen
+from game.tui.screens.report import ReportScreen
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def tutorial(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
+    app = new_app(tmp_path_factory.mktemp("round2"), "tutorial", autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start_game(pilot)
+        yield pilot
+
+
+def text(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_spot_bid_whose_limit_set_the_price_says_how_much_it_won(
+    tutorial: Pilot[Any],
+) -> None:
+    pilot = tutorial
+    session = await planning(pilot, None)
+    assert session.state.turn == 0
+    # Seed 11: Stratus clears at $6.49M with nobody's limit binding; a $6.20M limit sets the
+    # price and, bids at it sharing what is left, wins 2.0 of the 5.0 kGPU asked.
+    session.add_order(BidSpot(provider="stratus", quantity=5, max_price=6.2))
+    await end_quarter(pilot)
+    report = pilot.app.screen
+    assert isinstance(report, ReportScreen), report
+    figures = text(report, "#report-figures")
+    assert "spot 2.0" in figures, figures
+    assert "Stratus Cloud: filled 2.0 of 5.0 kGPU at $6.20M (your limit set the price" in (
+        figures
+    ), figures
+    assert "filled at $6.20M" not in figures
+    await dismiss_notes(pilot)
+    assert isinstance(pilot.app.screen, MainScreen)
