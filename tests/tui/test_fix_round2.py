@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
-from game.engine import BidSpot
+from game.engine import BidSpot, FundResearch
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 
@@ -51,3 +51,34 @@ async def test_a_spot_bid_whose_limit_set_the_price_says_how_much_it_won(
     assert "filled at $6.20M" not in figures
     await dismiss_notes(pilot)
     assert isinstance(pilot.app.screen, MainScreen)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
+    app = new_app(tmp_path_factory.mktemp("round2s"), "standard", autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start_game(pilot)
+        yield pilot
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_turned_away_names_the_serving_capacity_research_boosted(
+    standard: Pilot[Any],
+) -> None:
+    pilot = standard
+    session = await planning(pilot, None)
+    # Continuous batching (x1.15 serving) funded to completion, customers still turned away.
+    for _ in range(2):
+        session.add_order(FundResearch(tech="continuous_batching", amount=30))
+        session.end_quarter()
+    await end_quarter(pilot)
+    report = pilot.app.screen
+    assert isinstance(report, ReportScreen), report
+    figures = text(report, "#report-figures")
+    me = session.reports[-1].players[0]
+    assert me.served > me.inference + 0.05 and me.unserved > 0.05
+    assert (
+        f"because inference capacity was {me.inference:.1f} kGPU × 1.15 from research ="
+        f" {me.served:.1f} kGPU of serving capacity"
+    ) in figures, figures
+    await dismiss_notes(pilot)

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import numpy as np
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,6 +16,7 @@ from textual.widgets import Footer, Static
 
 from game.engine import QuarterReport
 from game.engine.auction import clear_outcome
+from game.engine.derived import offload
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.news import news_line
@@ -175,6 +177,29 @@ def contract_warnings(session: GameSession, seat: int, report: QuarterReport) ->
     return lines
 
 
+def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
+    """What capacity served customers: inference capacity times research's serving boost, plus
+    what research offloads to the edge (the engine's arithmetic, with the research done before
+    the quarter: ``served = inference × efficiency + edge`` when customers were turned away)."""
+    me = report.players[seat]
+    state = session.state
+    table = state.world.techs
+    done = (state.research_done >= 0) & (state.research_done < report.turn)
+    boost = 1.0
+    if table.log_efficiency.size:
+        boost = float(np.exp(done[seat].astype(np.float64) @ table.log_matrix)[0])
+    share, _cost = offload(state, done)
+    edge = me.demand * float(share[seat])
+    text = f"inference capacity was {kgpu(me.inference)} kGPU"
+    if abs(boost - 1.0) > 1e-3 and me.inference > 0.05:
+        text += (
+            f" × {boost:.2f} from research = {kgpu(me.inference * boost)} kGPU of serving capacity"
+        )
+    if edge > 0.05:
+        text += f", plus {kgpu(edge)} kGPU offloaded to the edge"
+    return text
+
+
 def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
     """Each key figure with its change and the reason the engine's numbers give for it."""
     me = report.players[seat]
@@ -201,8 +226,8 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         f" {kgpu(report.market_demand)} kGPU, your share {pct(me.market_share, 1)}.",
         f"[b]Served[/b] {kgpu(me.served)} kGPU"
         + (
-            f": [red]{kgpu(unserved)} kGPU turned away[/] because inference capacity was"
-            f" {kgpu(me.inference)} kGPU"
+            f": [red]{kgpu(unserved)} kGPU turned away[/] because"
+            f" {serving_capacity(session, seat, report)}"
             if unserved > 0.05
             else ": every customer served."
         ),
