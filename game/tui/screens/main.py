@@ -454,7 +454,7 @@ class MainScreen(Screen[None]):
             if path is not None:
                 app.load_game(path)
 
-        app.push_screen(LoadDialog(app.saves_dir), chosen)
+        app.push_screen(LoadDialog(app.saves_dir, app.content), chosen)
 
     def action_menu(self) -> None:
         """Back to the title, after a confirmation (Escape is pressed by reflex)."""
