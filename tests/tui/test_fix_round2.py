@@ -14,6 +14,7 @@ from textual.widgets import Static
 from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
 from game.engine import BidSpot, FundResearch
+from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 
@@ -82,3 +83,19 @@ async def test_turned_away_names_the_serving_capacity_research_boosted(
         f" {me.served:.1f} kGPU of serving capacity"
     ) in figures, figures
     await dismiss_notes(pilot)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_quit_dialog_says_how_to_play_the_pending_orders(tutorial: Pilot[Any]) -> None:
+    pilot = tutorial
+    session = await planning(pilot, None)
+    session.add_order(BidSpot(provider="stratus", quantity=1, max_price=9))
+    await pilot.press("ctrl+q")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ConfirmDialog), dialog
+    body = text(dialog, "#confirm-body")
+    assert "To play it instead, press n (Back), then e to end the quarter." in body, body
+    assert "e ends the quarter" not in body
+    await pilot.press("n")
+    assert isinstance(pilot.app.screen, MainScreen)
+    session.pending = {seat: [] for seat in session.humans}

@@ -496,7 +496,7 @@ class MainScreen(Screen[None]):
             ConfirmDialog(
                 f"Quit with {orders}?",
                 f"The {orders.split(' ', 1)[1]} will be lost: the game is saved as this quarter"
-                f" began. Back keeps playing; e ends the quarter with {them}.",
+                f" began. To play {them} instead, press n (Back), then e to end the quarter.",
                 yes="Quit (y)",
             ),
             leave,
