@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
-from game.engine import BidSpot, FundResearch
+from game.engine import BidSpot, Borrow, FundResearch
 from game.tui.dialogs.confirm import ConfirmDialog
+from game.tui.format import money
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 
@@ -98,4 +99,30 @@ async def test_quit_dialog_says_how_to_play_the_pending_orders(tutorial: Pilot[A
     assert "e ends the quarter" not in body
     await pilot.press("n")
     assert isinstance(pilot.app.screen, MainScreen)
+    session.pending = {seat: [] for seat in session.humans}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_orders_credit_left_counts_pending_borrowing_and_research_pays_its_amount(
+    standard: Pilot[Any],
+) -> None:
+    pilot = standard
+    session = await planning(pilot, None)
+    me = session.view().obs.me
+    line = me.credit_limit - me.debt
+    tech = next(t for t in me.research if not t.done and not t.prerequisites and not t.funding)
+    session.add_order(Borrow(amount=250))
+    session.add_order(FundResearch(tech=tech.id, amount=20))
+    pilot.app.screen.refresh_view()  # type: ignore[attr-defined]
+    await pilot.press("7")
+    await pilot.pause()
+    projected = text(pilot.app.screen, "#projected")
+    assert f"Credit line left {money(line - 250)} (after this quarter's orders" in projected, (
+        projected
+    )
+    table = pilot.app.screen.query_one("#orders-table", DataTable)
+    pays = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+    assert "research" not in pays, pays
+    spent = min(20.0, tech.cost - tech.spent, tech.cost / tech.min_quarters)
+    assert pays[1] == money(spent), pays
     session.pending = {seat: [] for seat in session.humans}
