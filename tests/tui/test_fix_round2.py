@@ -18,6 +18,7 @@ from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.format import money
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
+from game.tui.widgets.status import StatusLine
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -126,3 +127,24 @@ async def test_orders_credit_left_counts_pending_borrowing_and_research_pays_its
     spent = min(20.0, tech.cost - tech.spent, tech.cost / tech.min_quarters)
     assert pays[1] == money(spent), pays
     session.pending = {seat: [] for seat in session.humans}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_header_keeps_the_company_name_at_80_columns(standard: Pilot[Any]) -> None:
+    pilot = standard
+    session = await planning(pilot, None)
+    session.add_order(Borrow(amount=100))  # a debt to show
+    session.end_quarter()
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    await pilot.resize_terminal(80, 24)
+    await pilot.pause()
+    screen.refresh_view()
+    await pilot.pause()
+    status = screen.query_one(StatusLine)
+    line = text(screen, "StatusLine")
+    assert status.size.height == 1, line
+    assert session.state.names[0] in line, line
+    assert "Last q cap" in line and f"({session.state.turn + 1}/" not in line, line
+    await pilot.resize_terminal(100, 32)
+    await pilot.pause()
