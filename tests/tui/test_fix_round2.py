@@ -11,9 +11,10 @@ import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
+from tui_helpers import dismiss_notes, end_quarter, fill_order, new_app, planning, start_game
 
-from game.engine import BidSpot, Borrow, FundResearch
+from game.engine import BidSpot, Borrow, BuildDatacenter, FundResearch
+from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.format import money
 from game.tui.screens.main import MainScreen
@@ -31,6 +32,10 @@ async def tutorial(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pi
 
 def text(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
+
+
+def verdict(dialog: ActionDialog) -> str:
+    return text(dialog, "#verdict")
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -148,3 +153,33 @@ async def test_header_keeps_the_company_name_at_80_columns(standard: Pilot[Any])
     assert "Last q cap" in line and f"({session.state.turn + 1}/" not in line, line
     await pilot.resize_terminal(100, 32)
     await pilot.pause()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_chips_and_fabric_for_a_region_without_a_data_centre_are_warned(
+    standard: Pilot[Any],
+) -> None:
+    pilot = standard
+    session = await planning(pilot, None)
+    obs = session.view().obs
+    empty = next(
+        h.region
+        for h in obs.me.holdings
+        if h.datacenter_mw + h.grid_mw + h.queued_mw + sum(h.datacenter_arriving) == 0
+    )
+    name = next(r.name for r in obs.regions if r.id == empty)
+    sku = next(c.id for c in obs.chips if c.available and not c.custom)
+    warning = f"No data centre in {name}: the chips will sit idle, paying upkeep, until one is"
+    dialog = await fill_order(pilot, "c", {"sku": sku, "region": empty, "quantity": 1})
+    assert warning in verdict(dialog), verdict(dialog)
+    await pilot.press("escape")
+    dialog = await fill_order(pilot, "n", {"region": empty, "quantity": 1})
+    assert f"No data centre in {name}: the network fabric will sit idle" in verdict(dialog)
+    await pilot.press("escape")
+    # A data centre ordered this quarter for that region: nothing to warn about.
+    session.add_order(BuildDatacenter(region=empty, megawatts=20))
+    pilot.app.screen.refresh_view()  # type: ignore[attr-defined]
+    dialog = await fill_order(pilot, "c", {"sku": sku, "region": empty, "quantity": 1})
+    assert "No data centre" not in verdict(dialog), verdict(dialog)
+    await pilot.press("escape")
+    session.pending = {seat: [] for seat in session.humans}

@@ -146,7 +146,37 @@ def sublease_form(obs: Observation, provider: str | None, old: Sublease | None =
     )
 
 
-def chips_form(obs: Observation, region: str | None, old: OrderChips | None = None) -> OrderForm:
+def no_datacentre(obs: Observation, region: str, building: frozenset[str] = frozenset()) -> str:
+    """Name of ``region`` when the player has no data centre there, built, being built,
+    waiting for the grid or ordered this quarter (``building``); ``""`` otherwise."""
+    if region in building:
+        return ""
+    for h in obs.me.holdings:
+        if h.region == region:
+            coming = h.datacenter_mw + h.grid_mw + h.queued_mw + sum(h.datacenter_arriving)
+            if coming > 1e-9:
+                return ""
+            return next((r.name for r in obs.regions if r.id == region), region)
+    return ""
+
+
+def idle_warning(obs: Observation, region: str, what: str, building: frozenset[str]) -> str:
+    """A warning for equipment ordered where no data centre will hold it."""
+    name = no_datacentre(obs, region, building)
+    if not name:
+        return ""
+    return (
+        f"No data centre in {name}: the {what} will sit idle, paying upkeep, until one is"
+        " built and connected (b builds one)."
+    )
+
+
+def chips_form(
+    obs: Observation,
+    region: str | None,
+    old: OrderChips | None = None,
+    building: frozenset[str] = frozenset(),
+) -> OrderForm:
     skus = tuple((c.name, c.id) for c in obs.chips if c.available or c.custom)
     regions = _regions(obs)
     chips = {c.id: c for c in obs.chips}
@@ -154,7 +184,8 @@ def chips_form(obs: Observation, region: str | None, old: OrderChips | None = No
     def info(values: dict[str, Any]) -> str:
         c = chips[values["sku"]]
         return (
-            f"{money(c.price)} per thousand units · {c.perf:g} H-equivalents and"
+            f"{money(c.price)} per thousand units · {c.perf:g} H-equivalent"
+            f"{'' if c.perf == 1 else 's'} and"
             f" {c.power_kw:g} kW each · arrives in {c.lead_quarters} quarters"
             f" · {values['quantity'] * c.perf:,.1f} kGPU"
         )
@@ -168,11 +199,15 @@ def chips_form(obs: Observation, region: str | None, old: OrderChips | None = No
         ),
         lambda v: OrderChips(sku=v["sku"], region=v["region"], quantity=v["quantity"]),
         info,
+        lambda v: idle_warning(obs, v["region"], "chips", building),
     )
 
 
 def network_form(
-    obs: Observation, region: str | None, old: OrderNetwork | None = None
+    obs: Observation,
+    region: str | None,
+    old: OrderNetwork | None = None,
+    building: frozenset[str] = frozenset(),
 ) -> OrderForm:
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
@@ -192,6 +227,7 @@ def network_form(
         ),
         lambda v: OrderNetwork(region=v["region"], quantity=v["quantity"]),
         info,
+        lambda v: idle_warning(obs, v["region"], "network fabric", building),
     )
 
 
@@ -323,8 +359,10 @@ def form_for(
     action: Action,
     leads: dict[str, int] | None = None,
     label: Callable[[int], str] | None = None,
+    building: frozenset[str] = frozenset(),
 ) -> OrderForm:
-    """The form that edits an existing order."""
+    """The form that edits an existing order (``building``: regions with a data centre
+    ordered this quarter)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
@@ -332,9 +370,9 @@ def form_for(
     if isinstance(action, Sublease):
         return sublease_form(obs, None, action)
     if isinstance(action, OrderChips):
-        return chips_form(obs, None, action)
+        return chips_form(obs, None, action, building)
     if isinstance(action, OrderNetwork):
-        return network_form(obs, None, action)
+        return network_form(obs, None, action, building)
     if isinstance(action, BuildDatacenter):
         return build_form(obs, None, action)
     if isinstance(action, FundResearch):

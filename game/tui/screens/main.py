@@ -13,7 +13,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
-from game.engine import Action, FundResearch, QuarterReport, Verdict
+from game.engine import Action, BuildDatacenter, FundResearch, QuarterReport, Verdict
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
@@ -370,6 +370,14 @@ class MainScreen(Screen[None]):
         leads = {pid: int(world.prov_reserved_lead[p]) for p, pid in enumerate(world.provider_ids)}
         return leads, world.quarter_label
 
+    def _building(self) -> frozenset[str]:
+        """Regions where a data centre is ordered this quarter (pending orders)."""
+        if self.view is None:
+            return frozenset()
+        return frozenset(
+            o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
+        )
+
     def action_bid(self) -> None:
         if self._allowed("bid_spot") and self.view:
             self.open_form(forms.bid_form(self.view.obs, self._market().selected_provider()))
@@ -388,11 +396,19 @@ class MainScreen(Screen[None]):
 
     def action_order_chips(self) -> None:
         if self._allowed("order_chips") and self.view:
-            self.open_form(forms.chips_form(self.view.obs, self._infra().selected_region()))
+            self.open_form(
+                forms.chips_form(
+                    self.view.obs, self._infra().selected_region(), None, self._building()
+                )
+            )
 
     def action_order_network(self) -> None:
         if self._allowed("order_network") and self.view:
-            self.open_form(forms.network_form(self.view.obs, self._infra().selected_region()))
+            self.open_form(
+                forms.network_form(
+                    self.view.obs, self._infra().selected_region(), None, self._building()
+                )
+            )
 
     def action_build(self) -> None:
         if self._allowed("build_datacenter") and self.view:
@@ -433,7 +449,9 @@ class MainScreen(Screen[None]):
             if key is not None and key.isdigit() and int(key) < len(self.view.orders):
                 index = int(key)
                 action = self.view.orders[index].action
-                form = forms.form_for(self.view.obs, action, *self._reserve_terms())
+                form = forms.form_for(
+                    self.view.obs, action, *self._reserve_terms(), building=self._building()
+                )
                 self.open_form(form, replace=index)
 
     # ------------------------------------------------------------------ saving
