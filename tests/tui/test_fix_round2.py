@@ -13,10 +13,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from tui_helpers import dismiss_notes, end_quarter, fill_order, new_app, planning, start_game
 
-from game.engine import BidSpot, Borrow, BuildDatacenter, FundResearch
+from game.engine import BidSpot, Borrow, BuildDatacenter, FundResearch, Sublease
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.confirm import ConfirmDialog
-from game.tui.format import money
+from game.tui.format import money, price
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.widgets.status import StatusLine
@@ -36,6 +36,10 @@ def text(screen: Any, selector: str) -> str:
 
 def verdict(dialog: ActionDialog) -> str:
     return text(dialog, "#verdict")
+
+
+def info(dialog: ActionDialog) -> str:
+    return text(dialog, "#order-info")
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -67,6 +71,30 @@ async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pi
     async with app.run_test(size=(100, 32)) as pilot:
         await start_game(pilot)
         yield pilot
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_sublease_dialog_and_report_show_the_income(standard: Pilot[Any]) -> None:
+    pilot = standard
+    session = await planning(pilot, None)
+    obs = session.view().obs
+    pid, _reserved = next(
+        (p, float(q[0])) for p, q in obs.me.reserved_schedule.items() if float(q[0]) > 1.0
+    )
+    spot = obs.provider(pid).spot_price
+    fee = session.state.world.scenario.market.sublease_fee
+    dialog = await fill_order(pilot, "u", {"provider": pid, "quantity": 1})
+    shown = info(dialog)
+    assert f"Brings in about {money(spot * (1 - fee))} when the quarter resolves" in shown, shown
+    assert f"at last quarter's spot price {price(spot)}, less the {fee:.0%} fee" in shown, shown
+    await pilot.press("escape")
+    session.add_order(Sublease(provider=pid, quantity=1))
+    await end_quarter(pilot)
+    report = pilot.app.screen
+    assert isinstance(report, ReportScreen), report
+    figures = text(report, "#report-figures")
+    assert "+ other (sublease income) $" in figures, figures
+    await dismiss_notes(pilot)
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -129,9 +129,27 @@ def reserve_form(
     )
 
 
-def sublease_form(obs: Observation, provider: str | None, old: Sublease | None = None) -> OrderForm:
+def sublease_form(
+    obs: Observation, provider: str | None, old: Sublease | None = None, fee: float = 0.0
+) -> OrderForm:
+    """Reserved capacity sold into this quarter's spot market: it earns the clearing price for
+    what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
+
+    def info(values: dict[str, Any]) -> str:
+        q = obs.provider(values["provider"])
+        reserved = float(obs.me.reserved_schedule.get(values["provider"], (0.0,))[0])
+        sublet = min(float(values["quantity"]), reserved)
+        income = sublet * q.spot_price * (1.0 - fee)
+        cut = f", less the {fee:.0%} fee" if fee > 0 else ""
+        return (
+            f"Reserved with it this quarter: {reserved:,.1f} kGPU. Brings in about"
+            f" [b]{money(income)}[/b] when the quarter resolves (at last quarter's spot price"
+            f" {price(q.spot_price)}{cut}; you get this quarter's clearing price); you still"
+            " pay the contract."
+        )
+
     return OrderForm(
         "Sublease reserved capacity into the spot market",
         (
@@ -139,10 +157,7 @@ def sublease_form(obs: Observation, provider: str | None, old: Sublease | None =
             FormField("quantity", "Quantity", old.quantity if old else 1, unit="kGPU"),
         ),
         lambda v: Sublease(provider=v["provider"], quantity=v["quantity"]),
-        lambda v: (
-            f"Reserved with it this quarter: "
-            f"{obs.me.reserved_schedule.get(v['provider'], (0.0,))[0]:,.1f} kGPU"
-        ),
+        info,
     )
 
 
@@ -360,15 +375,16 @@ def form_for(
     leads: dict[str, int] | None = None,
     label: Callable[[int], str] | None = None,
     building: frozenset[str] = frozenset(),
+    fee: float = 0.0,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
-    ordered this quarter)."""
+    ordered this quarter; ``fee``: the sublease fee)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
         return reserve_form(obs, None, action, leads, label)
     if isinstance(action, Sublease):
-        return sublease_form(obs, None, action)
+        return sublease_form(obs, None, action, fee)
     if isinstance(action, OrderChips):
         return chips_form(obs, None, action, building)
     if isinstance(action, OrderNetwork):

@@ -392,7 +392,10 @@ class MainScreen(Screen[None]):
 
     def action_sublease(self) -> None:
         if self._allowed("sublease") and self.view:
-            self.open_form(forms.sublease_form(self.view.obs, self._market().selected_provider()))
+            fee = float(self.session.state.world.scenario.market.sublease_fee)
+            self.open_form(
+                forms.sublease_form(self.view.obs, self._market().selected_provider(), None, fee)
+            )
 
     def action_order_chips(self) -> None:
         if self._allowed("order_chips") and self.view:
@@ -450,7 +453,11 @@ class MainScreen(Screen[None]):
                 index = int(key)
                 action = self.view.orders[index].action
                 form = forms.form_for(
-                    self.view.obs, action, *self._reserve_terms(), building=self._building()
+                    self.view.obs,
+                    action,
+                    *self._reserve_terms(),
+                    building=self._building(),
+                    fee=float(self.session.state.world.scenario.market.sublease_fee),
                 )
                 self.open_form(form, replace=index)
 

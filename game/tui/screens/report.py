@@ -60,13 +60,14 @@ def cash_bridge(session: GameSession, seat: int, report: QuarterReport) -> str:
     fees = costs.get("fees", 0.0)
     drawn = fees / penalty if penalty > 0 and fees > 0 else 0.0
     repaid = max(borrowed + drawn - (me.debt - debt_was), 0.0)
-    # What is left once every known flow is accounted for is the sublease income.
+    # What is left once every known flow is accounted for: the sublease income (the report
+    # has no line of its own for it), so it is named "other".
     sublease = me.cash - was - me.revenue + add(list(costs.values())) - borrowed - drawn + repaid
     flows: list[str] = [f"{exact_money(was)} at the start"]
     before = f" (was {exact_money(was)})" if t > 0 else ""
     flows.append(f"+ revenue {exact_money(me.revenue)}")
     if sublease > 0.05:
-        flows.append(f"+ sublease income {exact_money(sublease)}")
+        flows.append(f"+ other (sublease income) {exact_money(sublease)}")
     if borrowed > 0.05:
         flows.append(f"+ borrowed {exact_money(borrowed)}")
     if drawn > 0.05:
