@@ -211,3 +211,44 @@ async def test_chips_and_fabric_for_a_region_without_a_data_centre_are_warned(
     assert "No data centre" not in verdict(dialog), verdict(dialog)
     await pilot.press("escape")
     session.pending = {seat: [] for seat in session.humans}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_chip_of_one_h_equivalent_is_singular(standard: Pilot[Any]) -> None:
+    pilot = standard
+    await planning(pilot, None)
+    dialog = await fill_order(pilot, "c", {"sku": "h100"})
+    assert "1 H-equivalent and" in info(dialog), info(dialog)
+    await pilot.press("escape")
+    dialog = await fill_order(pilot, "c", {"sku": "h200"})
+    assert "1.4 H-equivalents and" in info(dialog), info(dialog)
+    await pilot.press("escape")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_tutorial_hints_only_offer_mechanics_it_has_on(tutorial: Pilot[Any]) -> None:
+    pilot = tutorial
+    await planning(pilot, "2")
+    screen = pilot.app.screen
+    market = text(screen, "#market-hint")
+    assert "bid spot" in market and "reserve" in market and "sublease" not in market, market
+    await pilot.press("3")
+    await pilot.pause()
+    infra = text(screen, "#infra-hint")
+    assert "order chips" not in infra and "build data centre" not in infra, infra
+    assert "Owning infrastructure is off in this scenario" in infra, infra
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_repaying_more_than_is_owed_says_so(tutorial: Pilot[Any]) -> None:
+    pilot = tutorial
+    session = await planning(pilot, None)
+    session.add_order(Borrow(amount=250))
+    session.end_quarter()
+    pilot.app.screen.refresh_view()  # type: ignore[attr-defined]
+    debt = session.view().obs.me.debt
+    assert debt > 1
+    dialog = await fill_order(pilot, "y", {"amount": round(debt) + 50})
+    shown = verdict(dialog)
+    assert f"Only {money(debt)} is owed: repays {money(debt)}." in shown, shown
+    await pilot.press("escape")
