@@ -8,12 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from tui_helpers import dismiss_notes, new_app
 
 from game.rules import load_content
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.message import MessageDialog
+from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.main import MainScreen
 from game.tui.session import GameSession
 
@@ -88,3 +89,42 @@ async def test_continue_says_why_when_no_save_can_be_loaded(tmp_path: Path) -> N
         app.screen.action_choose("continue")  # type: ignore[attr-defined]
         await pilot.pause()
         assert isinstance(app.screen, MessageDialog), app.screen
+
+
+@pytest.mark.asyncio
+async def test_loading_a_finished_game_says_so_and_load_fits_80x24(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = load_content()
+    finished = GameSession.new(content, "tutorial", 4)
+    while not finished.over:
+        finished.end_quarter()
+    path = finished.save(tmp_path / "finished.jsonl")
+    for seed in range(6):  # enough saves to fill the list
+        GameSession.new(content, "tutorial", seed).save(tmp_path / f"game{seed}.jsonl")
+    touch(path, 2_000_000_000_000_000_000)  # the newest: Continue loads it
+    app = new_app(tmp_path)
+    toasts: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: toasts.append(str(message)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LoadDialog)
+        await pilot.pause()
+        await pilot.pause()
+        cancel = dialog.query_one("#cancel", Button)
+        box = dialog.query_one("#load-dialog").content_region
+        assert box.contains_region(cancel.region), (box, cancel.region)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, GameOverScreen), app.screen
+    label = finished.state.world.quarter_label(finished.state.turn - 1)
+    assert any(
+        f"finished.jsonl: this game is finished (last quarter {label}); here are the final"
+        " standings." in t
+        for t in toasts
+    ), toasts

@@ -366,6 +366,11 @@ def repay_form(obs: Observation, old: Repay | None = None) -> OrderForm:
         (FormField("amount", "Amount", old.amount if old else round(me.debt, 1), unit="$M"),),
         lambda v: Repay(amount=v["amount"]),
         lambda v: f"Debt {money(me.debt)}, cash {money(me.cash)}.",
+        lambda v: (
+            f"Only {money(me.debt)} is owed: repays {money(me.debt)}."
+            if v["amount"] > me.debt + 0.05
+            else ""
+        ),
     )
 
 
