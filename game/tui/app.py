@@ -182,7 +182,15 @@ class CapwarsApp(App[int]):
             self.push_screen(MessageDialog("This save cannot be loaded", f"{path.name}: {exc}"))
             return False
         self.start_session(session)
-        self.notify(f"Loaded {path.name}: {session.state.quarter_label}")
+        if session.over:
+            state = session.state
+            last = state.world.quarter_label(max(state.turn - 1, 0))
+            self.notify(
+                f"Loaded {path.name}: this game is finished (last quarter {last}); here are the"
+                " final standings."
+            )
+        else:
+            self.notify(f"Loaded {path.name}: {session.state.quarter_label}")
         return True
 
     def autosave(self) -> None:

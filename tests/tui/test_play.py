@@ -18,6 +18,7 @@ from tui_helpers import (
     end_quarter,
     fill_order,
     new_app,
+    one_line,
     planning,
     settle,
     start_game,
@@ -321,7 +322,7 @@ async def test_the_whole_tutorial_through_the_ui(tmp_path: Path) -> None:
         path = tmp_path / f"autosave-{session.game_id}.jsonl"
         assert read_save(path).finished
         assert f"Saved in {path}" in saved
-        assert f"capwars class export {path} --out bank-1.json" in saved
+        assert f"capwars class export {path} --out bank-1.json" in one_line(saved)
         # The score column is named by the victory rule (value_created), EV shown beside it.
         table = pilot.app.screen.query_one("#standings", DataTable)
         labels = [str(c.label) for c in table.columns.values()]

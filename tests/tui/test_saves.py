@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_helpers import SIZE, new_app
+from tui_helpers import SIZE, new_app, one_line
 
 from game.arena.replay import read_replay, verify_replay
 from game.arena.saves import (
@@ -269,7 +269,7 @@ async def test_a_finished_game_shows_its_save_in_the_terminal_and_downloads_in_a
         assert isinstance(app.screen, GameOverScreen)
         saved = str(app.screen.query_one("#over-saved", Static).render())
         assert f"Saved in {path}" in saved
-        assert f"capwars class export {path} --out bank-1.json" in saved
+        assert f"capwars class export {path} --out bank-1.json" in one_line(saved)
         assert app.screen.check_action("download", ()) is False  # the path is enough here
     # In a browser the file is on the server: d downloads it.
     monkeypatch.setattr(CapwarsApp, "is_web", property(lambda self: True))

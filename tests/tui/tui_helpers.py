@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,8 @@ async def planning(pilot: Pilot[Any], section: str | None = "1") -> GameSession:
         await pilot.press(section)
     await pilot.pause()
     return session
+
+
+def one_line(text: str) -> str:
+    """A shell command shown over several lines (a backslash ending each) back on one line."""
+    return re.sub(r" \\\n\s+", " ", text)

@@ -129,9 +129,27 @@ def reserve_form(
     )
 
 
-def sublease_form(obs: Observation, provider: str | None, old: Sublease | None = None) -> OrderForm:
+def sublease_form(
+    obs: Observation, provider: str | None, old: Sublease | None = None, fee: float = 0.0
+) -> OrderForm:
+    """Reserved capacity sold into this quarter's spot market: it earns the clearing price for
+    what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
+
+    def info(values: dict[str, Any]) -> str:
+        q = obs.provider(values["provider"])
+        reserved = float(obs.me.reserved_schedule.get(values["provider"], (0.0,))[0])
+        sublet = min(float(values["quantity"]), reserved)
+        income = sublet * q.spot_price * (1.0 - fee)
+        cut = f", less the {fee:.0%} fee" if fee > 0 else ""
+        return (
+            f"Reserved with it this quarter: {reserved:,.1f} kGPU. Brings in about"
+            f" [b]{money(income)}[/b] when the quarter resolves (at last quarter's spot price"
+            f" {price(q.spot_price)}{cut}; you get this quarter's clearing price); you still"
+            " pay the contract."
+        )
+
     return OrderForm(
         "Sublease reserved capacity into the spot market",
         (
@@ -139,14 +157,41 @@ def sublease_form(obs: Observation, provider: str | None, old: Sublease | None =
             FormField("quantity", "Quantity", old.quantity if old else 1, unit="kGPU"),
         ),
         lambda v: Sublease(provider=v["provider"], quantity=v["quantity"]),
-        lambda v: (
-            f"Reserved with it this quarter: "
-            f"{obs.me.reserved_schedule.get(v['provider'], (0.0,))[0]:,.1f} kGPU"
-        ),
+        info,
     )
 
 
-def chips_form(obs: Observation, region: str | None, old: OrderChips | None = None) -> OrderForm:
+def no_datacentre(obs: Observation, region: str, building: frozenset[str] = frozenset()) -> str:
+    """Name of ``region`` when the player has no data centre there, built, being built,
+    waiting for the grid or ordered this quarter (``building``); ``""`` otherwise."""
+    if region in building:
+        return ""
+    for h in obs.me.holdings:
+        if h.region == region:
+            coming = h.datacenter_mw + h.grid_mw + h.queued_mw + sum(h.datacenter_arriving)
+            if coming > 1e-9:
+                return ""
+            return next((r.name for r in obs.regions if r.id == region), region)
+    return ""
+
+
+def idle_warning(obs: Observation, region: str, what: str, building: frozenset[str]) -> str:
+    """A warning for equipment ordered where no data centre will hold it."""
+    name = no_datacentre(obs, region, building)
+    if not name:
+        return ""
+    return (
+        f"No data centre in {name}: the {what} will sit idle, paying upkeep, until one is"
+        " built and connected (b builds one)."
+    )
+
+
+def chips_form(
+    obs: Observation,
+    region: str | None,
+    old: OrderChips | None = None,
+    building: frozenset[str] = frozenset(),
+) -> OrderForm:
     skus = tuple((c.name, c.id) for c in obs.chips if c.available or c.custom)
     regions = _regions(obs)
     chips = {c.id: c for c in obs.chips}
@@ -154,7 +199,8 @@ def chips_form(obs: Observation, region: str | None, old: OrderChips | None = No
     def info(values: dict[str, Any]) -> str:
         c = chips[values["sku"]]
         return (
-            f"{money(c.price)} per thousand units · {c.perf:g} H-equivalents and"
+            f"{money(c.price)} per thousand units · {c.perf:g} H-equivalent"
+            f"{'' if c.perf == 1 else 's'} and"
             f" {c.power_kw:g} kW each · arrives in {c.lead_quarters} quarters"
             f" · {values['quantity'] * c.perf:,.1f} kGPU"
         )
@@ -168,11 +214,15 @@ def chips_form(obs: Observation, region: str | None, old: OrderChips | None = No
         ),
         lambda v: OrderChips(sku=v["sku"], region=v["region"], quantity=v["quantity"]),
         info,
+        lambda v: idle_warning(obs, v["region"], "chips", building),
     )
 
 
 def network_form(
-    obs: Observation, region: str | None, old: OrderNetwork | None = None
+    obs: Observation,
+    region: str | None,
+    old: OrderNetwork | None = None,
+    building: frozenset[str] = frozenset(),
 ) -> OrderForm:
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
@@ -192,6 +242,7 @@ def network_form(
         ),
         lambda v: OrderNetwork(region=v["region"], quantity=v["quantity"]),
         info,
+        lambda v: idle_warning(obs, v["region"], "network fabric", building),
     )
 
 
@@ -315,6 +366,11 @@ def repay_form(obs: Observation, old: Repay | None = None) -> OrderForm:
         (FormField("amount", "Amount", old.amount if old else round(me.debt, 1), unit="$M"),),
         lambda v: Repay(amount=v["amount"]),
         lambda v: f"Debt {money(me.debt)}, cash {money(me.cash)}.",
+        lambda v: (
+            f"Only {money(me.debt)} is owed: repays {money(me.debt)}."
+            if v["amount"] > me.debt + 0.05
+            else ""
+        ),
     )
 
 
@@ -323,18 +379,21 @@ def form_for(
     action: Action,
     leads: dict[str, int] | None = None,
     label: Callable[[int], str] | None = None,
+    building: frozenset[str] = frozenset(),
+    fee: float = 0.0,
 ) -> OrderForm:
-    """The form that edits an existing order."""
+    """The form that edits an existing order (``building``: regions with a data centre
+    ordered this quarter; ``fee``: the sublease fee)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
         return reserve_form(obs, None, action, leads, label)
     if isinstance(action, Sublease):
-        return sublease_form(obs, None, action)
+        return sublease_form(obs, None, action, fee)
     if isinstance(action, OrderChips):
-        return chips_form(obs, None, action)
+        return chips_form(obs, None, action, building)
     if isinstance(action, OrderNetwork):
-        return network_form(obs, None, action)
+        return network_form(obs, None, action, building)
     if isinstance(action, BuildDatacenter):
         return build_form(obs, None, action)
     if isinstance(action, FundResearch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -17,30 +17,70 @@ from textual.widgets.option_list import Option
 
 from game.arena.saves import SaveInfo, list_saves, save_label
 
+if TYPE_CHECKING:
+    from game.rules.models import Content
+
+
+def save_problem(info: SaveInfo, content: Content | None) -> str | None:
+    """Why ``info`` cannot be loaded with ``content`` (``None`` if it can): a broken file, or
+    a game made with other content, which cannot be re-simulated (any content edit, or an
+    edited scenario file, changes the content hash the save records)."""
+    if info.save is None:
+        return info.error or "the file cannot be read"
+    if content is None:
+        return None
+    from game.rules.loader import content_hash
+
+    header = info.save.header
+    if header.content_hash == content_hash(content):
+        return None
+    if header.scenario not in {s.id for s in content.scenarios}:
+        return (
+            f"played from a scenario file ({header.scenario}): cannot be loaded here; start"
+            " the game with that file (capwars play --scenario FILE) to load it"
+        )
+    return (
+        "made with other game content: cannot be loaded (the content, a lesson file or the"
+        " game version changed since)"
+    )
+
+
+def loadable_saves(directory: Path, content: Content | None) -> list[SaveInfo]:
+    """The saves in ``directory`` that load with ``content``, newest first."""
+    return [i for i in list_saves(directory) if save_problem(i, content) is None]
+
 
 class LoadDialog(ModalScreen[Path | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="load.cancel")
     ]
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, content: Content | None = None):
         super().__init__()
         self.directory = directory
+        self.content = content
+        """The game's content: saves made with other content are marked and cannot be chosen."""
         self.infos: list[SaveInfo] = []
+        self.problems: list[str | None] = []
 
     def compose(self) -> ComposeResult:
         self.infos = list_saves(self.directory)
+        self.problems = [save_problem(info, self.content) for info in self.infos]
         options = []
         for i, info in enumerate(self.infos):
             when = datetime.fromtimestamp(info.modified_ns / 1e9).strftime("%Y-%m-%d %H:%M")
+            problem = self.problems[i]
             if info.save is not None:
                 header = info.save.header
                 players = ", ".join(p.name for p in header.players if p.bot == "human")
+                mark = "[red]✗[/] " if problem else ""
                 text = (
-                    f"[b]{escape(players or '?')}[/b] · {escape(header.scenario)}, seed"
+                    f"{mark}[b]{escape(players or '?')}[/b] · {escape(header.scenario)}, seed"
                     f" {header.seed} · {save_label(info.save)}\n"
                     f"  [dim]saved {when} · {escape(info.path.name)}[/]"
                 )
+                if problem:
+                    text += f"\n  [red]{escape(problem)}[/]"
             else:
                 text = f"[red]✗ {escape(info.name)}[/]\n  [dim]{escape(info.error)}[/]"
             options.append(Option(text, id=str(i)))
@@ -55,10 +95,12 @@ class LoadDialog(ModalScreen[Path | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        info = self.infos[int(event.option.id or 0)]
-        if info.save is None:
+        index = int(event.option.id or 0)
+        info, problem = self.infos[index], self.problems[index]
+        if problem is not None:
             self.query_one("#load-error", Static).update(
-                f"{info.name} cannot be loaded: {info.error}. The other saves are fine."
+                escape(f"{info.name} cannot be loaded: {problem}.")
+                + (" The other saves are fine." if info.save is None else "")
             )
             return
         self.dismiss(info.path)

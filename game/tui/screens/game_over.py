@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -26,14 +27,51 @@ SCORE_LABELS = {"value_created": "Value created", "enterprise_value": "Enterpris
 """The score column's heading under each victory rule (game.engine.scoring)."""
 
 
+def export_args(path: Path, team: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The words of the command a team runs to hand in its result."""
+    slug = re.sub(r"[^a-z0-9]+", "-", team.casefold()).strip("-") or "team"
+    return ["capwars", "class", "export", str(path), *extra, "--out", f"{slug}.json"]
+
+
 def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
     """The command a team runs to hand in its result.
 
     >>> export_command(Path("saves/autosave-x.jsonl"), "Team Red")
     'capwars class export saves/autosave-x.jsonl --out team-red.json'
     """
-    slug = re.sub(r"[^a-z0-9]+", "-", team.casefold()).strip("-") or "team"
-    return shlex.join(["capwars", "class", "export", str(path), *extra, "--out", f"{slug}.json"])
+    return shlex.join(export_args(path, team, extra))
+
+
+def command_lines(args: list[str], width: int) -> list[str]:
+    r"""``args`` as one shell command that fits ``width`` cells a line: whole when it fits,
+    else broken between words with a backslash at each line's end (the shell reads it as
+    one command, so it still copies and pastes): never inside a word.
+
+    >>> command_lines(["capwars", "class", "export", "a.jsonl", "--out", "t.json"], 80)
+    ['capwars class export a.jsonl --out t.json']
+    >>> command_lines(["capwars", "class", "export", "a.jsonl", "--out", "t.json"], 24)
+    ['capwars class export \\', '  a.jsonl --out t.json']
+    """
+    whole = shlex.join(args)
+    if len(whole) <= width:
+        return [whole]
+    # Keep an option with its value: "--out team.json" on one line.
+    groups: list[list[str]] = [args[:3]]
+    rest = args[3:]
+    while rest:
+        word = rest.pop(0)
+        if word.startswith("--") and rest and not rest[0].startswith("--"):
+            groups.append([word, rest.pop(0)])
+        else:
+            groups.append([word])
+    lines: list[str] = []
+    for group in groups:
+        text = shlex.join(group)
+        if lines and len(lines[-1]) + 1 + len(text) + 2 <= width and len(lines) > 1:
+            lines[-1] += " " + text
+        else:
+            lines.append(text if not lines else "  " + text)
+    return [line + " \\" for line in lines[:-1]] + lines[-1:]
 
 
 class GameOverScreen(Screen[None]):
@@ -45,6 +83,13 @@ class GameOverScreen(Screen[None]):
             "Download save",
             id="over.download",
             tooltip="Download the finished game's save file (to hand in)",
+        ),
+        Binding(
+            "c",
+            "copy",
+            "Copy command",
+            id="over.copy",
+            tooltip="Copy the command that makes your result file",
         ),
     ]
     section = "game_over"
@@ -67,16 +112,26 @@ class GameOverScreen(Screen[None]):
             classes="screen-title",
             id="over-title",
         )
-        yield Static(self._saved_text(human_best.name), id="over-saved")
+        self.team = human_best.name
+        yield Static(self._saved_text(), id="over-saved")
         with VerticalScroll():
             yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="verdicts")
             with Horizontal(classes="charts"):
                 yield LineChart(id="over-ev")
                 yield LineChart(id="over-share")
                 yield LineChart(id="over-spot")
         yield Footer()
 
-    def _saved_text(self, team: str) -> str:
+    def _command(self) -> list[str] | None:
+        """The words of the export command (``None`` when nothing was saved)."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        path = app.saved_path(self.session)
+        if path is None:
+            return None
+        return export_args(path, self.team, app.replay_args)
+
+    def _saved_text(self) -> str | Text:
         app: CapwarsApp = self.app  # type: ignore[assignment]
         path = app.saved_path(self.session)
         if path is None:
@@ -88,13 +143,36 @@ class GameOverScreen(Screen[None]):
                 f"Press [b]d[/b] to download your save ({name}) and hand it to your teacher,"
                 " who makes the result file with [b]capwars class export SAVE --out FILE[/b]."
             )
-        command = export_command(path, team, app.replay_args)
-        return f"Saved in [b]{escape(str(path))}[/b]\nHand in your result: [b]{escape(command)}[/b]"
+        args = export_args(path, self.team, app.replay_args)
+        # The command on lines of its own, never broken inside a word (it is copied and
+        # pasted): split between words, with the shell's line continuation, when too wide.
+        lines = command_lines(args, max(self.app.size.width - 4, 30))
+        text = Text.from_markup(
+            f"Saved in [b]{escape(str(path))}[/b]\n"
+            "Hand in your result with this command ([b]c[/b] copies it):"
+        )
+        for line in lines:  # plain text: markup would read a line's final backslash
+            text.append("\n  ")
+            text.append(line, style="bold")
+        return text
+
+    def on_resize(self) -> None:
+        self.query_one("#over-saved", Static).update(self._saved_text())
+
+    def action_copy(self) -> None:
+        args = self._command()
+        if args is None:
+            self.notify("Autosave is off: there is no save to export.", severity="warning")
+            return
+        self.app.copy_to_clipboard(shlex.join(args))
+        self.notify("Copied the export command (paste it in a terminal).")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        app: CapwarsApp = self.app  # type: ignore[assignment]
         if action == "download":  # in a browser, where the file is on the server
-            app: CapwarsApp = self.app  # type: ignore[assignment]
             return app.is_web and app.saved_path(self.session) is not None
+        if action == "copy":
+            return not app.is_web and app.saved_path(self.session) is not None
         return True
 
     def action_download(self) -> None:
@@ -111,7 +189,10 @@ class GameOverScreen(Screen[None]):
         score_columns = [SCORE_LABELS[rule]]
         if rule == "value_created":  # the score is EV − opening cash; show EV itself too
             score_columns.append(SCORE_LABELS["enterprise_value"])
-        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", "Title", "Verdict")
+        # The verdicts are sentences: listed under the table, where they wrap (a column would
+        # cut them at 100 columns).
+        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", "Title")
+        verdicts = []
         for s in self.session.standings():
             who = " (you)" if s.seat in self.session.humans else ""
             scores = [money(s.score)]
@@ -124,8 +205,11 @@ class GameOverScreen(Screen[None]):
                 pct(s.served_share),
                 price(s.cost_per_kgpu),
                 s.title,
-                s.verdict,
             )
+            verdicts.append(
+                f"{s.rank}. [b]{escape(s.name)}[/b]{who}, {s.title}: {escape(s.verdict)}"
+            )
+        self.query_one("#verdicts", Static).update("\n".join(verdicts))
         t = state.turn
         names = state.names
         h = state.history

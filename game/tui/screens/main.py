@@ -13,7 +13,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
-from game.engine import Action, FundResearch, QuarterReport, Verdict
+from game.engine import Action, BuildDatacenter, FundResearch, QuarterReport, Verdict
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
@@ -370,6 +370,14 @@ class MainScreen(Screen[None]):
         leads = {pid: int(world.prov_reserved_lead[p]) for p, pid in enumerate(world.provider_ids)}
         return leads, world.quarter_label
 
+    def _building(self) -> frozenset[str]:
+        """Regions where a data centre is ordered this quarter (pending orders)."""
+        if self.view is None:
+            return frozenset()
+        return frozenset(
+            o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
+        )
+
     def action_bid(self) -> None:
         if self._allowed("bid_spot") and self.view:
             self.open_form(forms.bid_form(self.view.obs, self._market().selected_provider()))
@@ -384,15 +392,26 @@ class MainScreen(Screen[None]):
 
     def action_sublease(self) -> None:
         if self._allowed("sublease") and self.view:
-            self.open_form(forms.sublease_form(self.view.obs, self._market().selected_provider()))
+            fee = float(self.session.state.world.scenario.market.sublease_fee)
+            self.open_form(
+                forms.sublease_form(self.view.obs, self._market().selected_provider(), None, fee)
+            )
 
     def action_order_chips(self) -> None:
         if self._allowed("order_chips") and self.view:
-            self.open_form(forms.chips_form(self.view.obs, self._infra().selected_region()))
+            self.open_form(
+                forms.chips_form(
+                    self.view.obs, self._infra().selected_region(), None, self._building()
+                )
+            )
 
     def action_order_network(self) -> None:
         if self._allowed("order_network") and self.view:
-            self.open_form(forms.network_form(self.view.obs, self._infra().selected_region()))
+            self.open_form(
+                forms.network_form(
+                    self.view.obs, self._infra().selected_region(), None, self._building()
+                )
+            )
 
     def action_build(self) -> None:
         if self._allowed("build_datacenter") and self.view:
@@ -433,7 +452,13 @@ class MainScreen(Screen[None]):
             if key is not None and key.isdigit() and int(key) < len(self.view.orders):
                 index = int(key)
                 action = self.view.orders[index].action
-                form = forms.form_for(self.view.obs, action, *self._reserve_terms())
+                form = forms.form_for(
+                    self.view.obs,
+                    action,
+                    *self._reserve_terms(),
+                    building=self._building(),
+                    fee=float(self.session.state.world.scenario.market.sublease_fee),
+                )
                 self.open_form(form, replace=index)
 
     # ------------------------------------------------------------------ saving
@@ -454,7 +479,7 @@ class MainScreen(Screen[None]):
             if path is not None:
                 app.load_game(path)
 
-        app.push_screen(LoadDialog(app.saves_dir), chosen)
+        app.push_screen(LoadDialog(app.saves_dir, app.content), chosen)
 
     def action_menu(self) -> None:
         """Back to the title, after a confirmation (Escape is pressed by reflex)."""
@@ -496,7 +521,7 @@ class MainScreen(Screen[None]):
             ConfirmDialog(
                 f"Quit with {orders}?",
                 f"The {orders.split(' ', 1)[1]} will be lost: the game is saved as this quarter"
-                f" began. Back keeps playing; e ends the quarter with {them}.",
+                f" began. To play {them} instead, press n (Back), then e to end the quarter.",
                 yes="Quit (y)",
             ),
             leave,

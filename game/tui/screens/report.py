@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import numpy as np
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from game.engine import QuarterReport
+from game.engine.auction import clear_outcome
+from game.engine.derived import offload
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.news import news_line
@@ -57,13 +60,14 @@ def cash_bridge(session: GameSession, seat: int, report: QuarterReport) -> str:
     fees = costs.get("fees", 0.0)
     drawn = fees / penalty if penalty > 0 and fees > 0 else 0.0
     repaid = max(borrowed + drawn - (me.debt - debt_was), 0.0)
-    # What is left once every known flow is accounted for is the sublease income.
+    # What is left once every known flow is accounted for: the sublease income (the report
+    # has no line of its own for it), so it is named "other".
     sublease = me.cash - was - me.revenue + add(list(costs.values())) - borrowed - drawn + repaid
     flows: list[str] = [f"{exact_money(was)} at the start"]
     before = f" (was {exact_money(was)})" if t > 0 else ""
     flows.append(f"+ revenue {exact_money(me.revenue)}")
     if sublease > 0.05:
-        flows.append(f"+ sublease income {exact_money(sublease)}")
+        flows.append(f"+ other (sublease income) {exact_money(sublease)}")
     if borrowed > 0.05:
         flows.append(f"+ borrowed {exact_money(borrowed)}")
     if drawn > 0.05:
@@ -87,10 +91,25 @@ def add(values: list[float]) -> float:
     return total
 
 
+def spot_won(report: QuarterReport, provider: str) -> list[tuple[tuple[int, float, float], float]]:
+    """Each bid at ``provider`` with the kGPU it won: the auction cleared again from the
+    inputs the report recorded (the same arithmetic, so the same fills)."""
+    result = next((s for s in report.spot if s.provider == provider), None)
+    if result is None:
+        return []
+    inputs = result.inputs
+    bids = tuple(inputs.bids)
+    _price, fills, _bg, _setter, _rationed = clear_outcome(
+        result.supply, inputs.background, inputs.p_ref, inputs.eta, inputs.floor, inputs.cap, bids
+    )
+    return list(zip(bids, fills, strict=True))
+
+
 def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
-    """Each of your spot bids and whether it filled, with the clearing price it met."""
+    """Each of your spot bids, the kGPU it won and the clearing price it met."""
     names = session.names
     results = {s.provider: s for s in report.spot}
+    fills: dict[str, list[tuple[tuple[int, float, float], float]]] = {}
     lines = []
     for bid in _applied(report, seat, "bid_spot"):
         pid = str(bid.get("provider", ""))
@@ -98,16 +117,37 @@ def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[st
         result = results.get(pid)
         if result is None:
             continue
+        if pid not in fills:
+            fills[pid] = spot_won(report, pid)
+        # This bid's own fill: the first recorded bid of this seat with its quantity and limit.
+        won = quantity
+        for i, ((who, qty, lim), fill) in enumerate(fills[pid]):
+            if who == seat and abs(qty - quantity) < 1e-9 and abs(lim - limit) < 1e-9:
+                won = fill
+                del fills[pid][i]
+                break
         where = f"{kgpu(quantity)} kGPU at {names.provider(pid)}"
-        if limit + 1e-9 < result.price:
+        if limit + 1e-9 < result.price or (won < 0.05 and quantity >= 0.05):
             lines.append(
                 f"[b]Spot bid[/b] {where}: [yellow]not filled[/] — your limit {price(limit)}"
                 f" < clearing price {price(result.price)}."
+                if limit + 1e-9 < result.price
+                else f"[b]Spot bid[/b] {where}: [yellow]not filled[/] at {price(result.price)}"
+                + (
+                    " (supply ran short: rationed)."
+                    if result.rationed
+                    else " (your limit set the price: bids at it share what is left)."
+                )
             )
-        elif result.rationed:
+        elif won < quantity - 0.05:
+            why = (
+                "supply ran short: rationed"
+                if result.rationed
+                else "your limit set the price: bids at it share what is left"
+            )
             lines.append(
-                f"[b]Spot bid[/b] {where}: filled in part at {price(result.price)}"
-                " (supply ran short: rationed)."
+                f"[b]Spot bid[/b] {names.provider(pid)}: [yellow]filled {kgpu(won)} of"
+                f" {kgpu(quantity)} kGPU[/] at {price(result.price)} ({why})."
             )
         else:
             lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}.")
@@ -138,6 +178,29 @@ def contract_warnings(session: GameSession, seat: int, report: QuarterReport) ->
     return lines
 
 
+def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
+    """What capacity served customers: inference capacity times research's serving boost, plus
+    what research offloads to the edge (the engine's arithmetic, with the research done before
+    the quarter: ``served = inference × efficiency + edge`` when customers were turned away)."""
+    me = report.players[seat]
+    state = session.state
+    table = state.world.techs
+    done = (state.research_done >= 0) & (state.research_done < report.turn)
+    boost = 1.0
+    if table.log_efficiency.size:
+        boost = float(np.exp(done[seat].astype(np.float64) @ table.log_matrix)[0])
+    share, _cost = offload(state, done)
+    edge = me.demand * float(share[seat])
+    text = f"inference capacity was {kgpu(me.inference)} kGPU"
+    if abs(boost - 1.0) > 1e-3 and me.inference > 0.05:
+        text += (
+            f" × {boost:.2f} from research = {kgpu(me.inference * boost)} kGPU of serving capacity"
+        )
+    if edge > 0.05:
+        text += f", plus {kgpu(edge)} kGPU offloaded to the edge"
+    return text
+
+
 def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
     """Each key figure with its change and the reason the engine's numbers give for it."""
     me = report.players[seat]
@@ -164,8 +227,8 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         f" {kgpu(report.market_demand)} kGPU, your share {pct(me.market_share, 1)}.",
         f"[b]Served[/b] {kgpu(me.served)} kGPU"
         + (
-            f": [red]{kgpu(unserved)} kGPU turned away[/] because inference capacity was"
-            f" {kgpu(me.inference)} kGPU"
+            f": [red]{kgpu(unserved)} kGPU turned away[/] because"
+            f" {serving_capacity(session, seat, report)}"
             if unserved > 0.05
             else ": every customer served."
         ),

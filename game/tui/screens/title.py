@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.arena.saves import latest_save, peek_newest
+from game.arena.saves import SaveInfo, list_saves, peek_newest, save_label
 
 if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
@@ -81,6 +81,55 @@ class TitleScreen(Screen[None]):
             hint = f"Continue: {last[1] or last[0]}"
         self.query_one("#continue-hint", Static).update(hint)
         menu.focus()
+        if last is not None:
+            # The newest file may be a game made with other content: once the screen is up,
+            # name the game Continue really loads (reading the content takes a moment).
+            self.call_after_refresh(self._check_continue)
+
+    def _continue_target(self) -> tuple[SaveInfo | None, list[tuple[SaveInfo, str]]]:
+        """The newest save that loads with this content, and the newer ones that do not
+        (with why); ``(None, [])`` when the content itself cannot be read."""
+        from game.rules import ContentError
+        from game.tui.dialogs.load import save_problem
+
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        try:
+            content = app.content
+        except ContentError:  # broken content: loading says so, with every problem
+            return None, []
+        skipped: list[tuple[SaveInfo, str]] = []
+        for info in list_saves(app.saves_dir):
+            problem = save_problem(info, content)
+            if problem is None:
+                return info, skipped
+            skipped.append((info, problem))
+        return None, skipped
+
+    def _check_continue(self) -> None:
+        target, skipped = self._continue_target()
+        if not skipped:
+            return
+        menu = self.query_one("#title-menu", OptionList)
+        hint = self.query_one("#continue-hint", Static)
+        if target is None:
+            menu.disable_option("continue")
+            menu.highlighted = 0
+            hint.update(
+                f"Nothing to continue: {skipped[0][0].name} {skipped[0][1]}"
+                + (
+                    f" (and {len(skipped) - 1} more save(s) cannot be loaded)."
+                    if len(skipped) > 1
+                    else "."
+                )
+            )
+            return
+        save = target.save
+        where = f" · {save_label(save)}" if save is not None else ""
+        newer = len(skipped)
+        hint.update(
+            f"Continue: {target.name}{where} (skips {newer} newer save{'s' if newer > 1 else ''}"
+            " that cannot be loaded: Load says why)"
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -91,22 +140,30 @@ class TitleScreen(Screen[None]):
         if choice in ("new", "tutorial"):
             app.new_game("tutorial" if choice == "tutorial" else None)
         elif choice == "continue":
-            last = latest_save(app.saves_dir)
+            if not app.content_ready():
+                return
+            last, skipped = self._continue_target()
             if last is not None:
-                app.load_game(last.path)
+                if app.load_game(last.path) and skipped:
+                    app.notify(
+                        f"Skipped the newer {skipped[0][0].name}: {skipped[0][1]}.", timeout=8
+                    )
             else:
                 from game.tui.dialogs.message import MessageDialog
 
+                why = f" The newest, {skipped[0][0].name}, {skipped[0][1]}." if skipped else ""
                 app.push_screen(
                     MessageDialog(
                         "Nothing to continue",
-                        f"No save in {app.saves_dir} can be read; Load lists them with the reason.",
+                        f"No save in {app.saves_dir} can be loaded.{why} Load lists every save"
+                        " with the reason.",
                     )
                 )
         elif choice == "load":
             from game.tui.dialogs.load import LoadDialog
 
-            app.push_screen(LoadDialog(app.saves_dir), self._loaded)
+            if app.content_ready():  # saves made with other content are marked in the list
+                app.push_screen(LoadDialog(app.saves_dir, app.content), self._loaded)
         elif choice == "help":
             app.action_help()
         elif choice == "quit":

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static
 
 from game.tui.format import kgpu, money
 from game.tui.session import SeatView
-from game.tui.widgets.section import Section, selected_key, short
+from game.tui.widgets.section import Section, key_hints, selected_key, short
 
 FULL_COLUMNS = (
     "Region",
@@ -45,6 +45,13 @@ def arrivals(values: tuple[float, ...], label: str) -> str:
     return ", ".join(parts[:3]) + (" …" if len(parts) > 3 else "") if parts else "—"
 
 
+INFRA_KEYS = (
+    ("chips", "c", "order chips"),
+    ("network", "n", "order network"),
+    ("datacenters", "d", "build data centre"),
+)
+
+
 class InfrastructureSection(Section):
     HELP_TEXT = (
         "Infrastructure: own capacity. A data centre ([b]d[/b]) takes several quarters to build"
@@ -59,6 +66,7 @@ class InfrastructureSection(Section):
             "[b]c[/b] order chips  [b]n[/b] order network  [b]d[/b] build data centre"
             "  (in the highlighted region)",
             classes="hint",
+            id="infra-hint",
         )
         yield Static("On order, by quarters until arrival", classes="subtitle")
         yield DataTable(id="pipeline", cursor_type="none", zebra_stripes=True)
@@ -74,6 +82,11 @@ class InfrastructureSection(Section):
 
     def show(self, view: SeatView) -> None:
         obs = view.obs
+        # Only the keys of mechanics this scenario has on (the tutorial builds nothing).
+        hint = key_hints(obs.mechanics, INFRA_KEYS, "(in the highlighted region)")
+        self.query_one("#infra-hint", Static).update(
+            hint or "Owning infrastructure is off in this scenario: rent from the Market."
+        )
         holdings = {h.region: h for h in obs.me.holdings}
         table = self.query_one("#regions", DataTable)
         row = table.cursor_row

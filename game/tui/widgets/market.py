@@ -10,7 +10,7 @@ from game.tui.format import change, kgpu, price, sparkline
 from game.tui.names import Names
 from game.tui.session import SeatView
 from game.tui.widgets.plan import contracts
-from game.tui.widgets.section import Section, selected_key, short
+from game.tui.widgets.section import Section, key_hints, selected_key, short
 
 FULL_COLUMNS = (
     "Provider",
@@ -64,6 +64,13 @@ def contract_lines(state: MatchState, seat: int, names: Names) -> str:
     return "\n".join(lines)
 
 
+MARKET_KEYS = (
+    ("spot", "b", "bid spot"),
+    ("reserved", "r", "reserve"),
+    ("sublease", "u", "sublease"),
+)
+
+
 class MarketSection(Section):
     HELP_TEXT = (
         "Market: rent compute. [b]b[/b] bids in this quarter's spot auction (everyone pays the"
@@ -77,12 +84,17 @@ class MarketSection(Section):
         yield Static(
             "[b]b[/b] bid spot  [b]r[/b] reserve  [b]u[/b] sublease  (on the highlighted provider)",
             classes="hint",
+            id="market-hint",
         )
         yield Static("", id="market-notes")
         yield Static("", id="contracts")
 
     def show(self, view: SeatView) -> None:
         obs = view.obs
+        # Only the keys of mechanics this scenario has on (the tutorial has no sublease).
+        hint = key_hints(obs.mechanics, MARKET_KEYS, "(on the highlighted provider)")
+        self.query_one("#market-hint", Static).update(hint)
+        self.query_one("#market-hint", Static).display = bool(hint)
         table = self.query_one("#providers", DataTable)
         row = table.cursor_row
         compact = self.compact

@@ -12,7 +12,7 @@ from game.engine import Action
 from game.tui.format import money
 from game.tui.names import Names
 from game.tui.session import PendingOrder, SeatView
-from game.tui.widgets.plan import cash_plan, order_cash
+from game.tui.widgets.plan import cash_plan, order_cash, research_spend
 from game.tui.widgets.section import Section, selected_key
 
 
@@ -108,6 +108,8 @@ class OrdersSection(Section):
         session = getattr(self.app, "session", None)
         state = session.state if session is not None else None
 
+        techs = {t.id: t for t in view.obs.me.research}
+
         def now(order: PendingOrder) -> str:
             if not order.verdict.ok:
                 return "—"
@@ -115,7 +117,9 @@ class OrdersSection(Section):
                 return money(order.verdict.cost)
             moved = order_cash(state, view.obs.seat, order.action, order.verdict.cost)
             if order.action.type == "fund_research":
-                return "research"
+                # What the programme spends this quarter at that funding (capped by the engine).
+                tech = techs.get(order.action.tech)
+                return money(research_spend(tech, order.action.amount)) if tech else "—"
             if order.action.type == "reserve" and moved == 0.0:
                 return "later"  # the contract starts next quarter
             return f"+{money(-moved)}" if moved < -0.05 else money(moved)
@@ -146,8 +150,15 @@ class OrdersSection(Section):
         if state is None:
             return
         plan = cash_plan(state, view.obs, view.orders)
+        # Pending borrowing uses the line up and repayment frees it, this quarter.
+        debt = max(me.debt + plan.borrowed - plan.repaid, 0.0)
         self.query_one("#projected", Static).update(
-            f"This quarter: {plan.text()}. Credit line left {money(me.credit_limit - me.debt)}."
+            f"This quarter: {plan.text()}. Credit line left {money(me.credit_limit - debt)}"
+            + (
+                f" (after this quarter's orders; {money(me.credit_limit - me.debt)} now)."
+                if abs(debt - me.debt) > 0.05
+                else "."
+            )
         )
 
     def _detail(self, index: int | None) -> None:

@@ -17,6 +17,17 @@ def short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def key_hints(
+    mechanics: tuple[str, ...] | list[str], keys: tuple[tuple[str, str, str], ...], where: str = ""
+) -> str:
+    """A section's key hint line with only the keys of the mechanics the scenario has on:
+    ``keys`` holds ``(mechanic, key, what)``; ``where`` follows when any key is left."""
+    shown = [f"[b]{key}[/b] {what}" for mechanic, key, what in keys if mechanic in mechanics]
+    if not shown:
+        return ""
+    return "  ".join(shown) + (f"  {where}" if where else "")
+
+
 class Section(Vertical):
     """A main-screen section; ``show`` is called with the current view after every change."""
 

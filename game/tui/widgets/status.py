@@ -1,7 +1,8 @@
 """The header line: quarter, cash, debt, capacity against demand, reputation, rank.
 
 It stays on one line: at narrow widths the less important parts are shortened or dropped
-(the company name, the debt when there is none, the units, the reputation)."""
+(the debt when there is none, the units, the quarter's count, the reputation); the company
+name stays (cut if long), since in hot-seat it says whose turn it is."""
 
 from __future__ import annotations
 
@@ -57,14 +58,20 @@ class StatusLine(Static):
         capacity_short = "Opening" if opening else f"Last q cap {cap}/{kgpu(demand)}"
         debt_if_any = debt if me.debt > 0.05 else ""
         rep, ranked = f"Rep {pct(me.reputation)}", f"Rank {rank}"
+        # The company name stays longest: in hot-seat it says whose turn it is. The quarter's
+        # count (3/24) and the word "Rank" go first, then the reputation; a long name is cut.
+        bare = f"[b]{obs.label}[/b]"
+        cut = f"[b]{me.name[:11]}…[/b]" if len(me.name) > 12 else name
         variants = [
             [quarter, name, cash, debt, capacity_long, rep, ranked],
             [quarter, name, cash, debt, capacity_mid, rep, ranked],
             [quarter, name, cash, debt_if_any, capacity_mid, rep, ranked],
             [quarter, name, cash, debt_if_any, capacity_short, rep, ranked],
-            [quarter, cash, debt_if_any, capacity_short, rep, ranked],
-            [quarter, cash, debt_if_any, capacity_short, rep, f"#{rank}"],
-            [f"[b]{obs.label}[/b]", cash, debt_if_any, capacity_short, f"#{rank}"],
+            [bare, name, cash, debt_if_any, capacity_short, rep, ranked],
+            [bare, name, cash, debt_if_any, capacity_short, rep, f"#{rank}"],
+            [bare, name, cash, debt_if_any, capacity_short, f"#{rank}"],
+            [bare, cut, cash, debt_if_any, capacity_short, f"#{rank}"],
+            [bare, cut, cash, capacity_short],
         ]
         text = ""
         for parts in variants:
