@@ -151,6 +151,10 @@ class PlayerQuarter:
     quality: float
     market_share: float
     waterfall: tuple[RegionCapacity, ...]
+    spot_won: dict[str, float] = field(default_factory=dict)
+    """kGPU won at each provider's spot auction this quarter (the ones it bid at, by id)."""
+    sublease_income: float = 0.0
+    """$M earned from reserved capacity sublet into the spot markets this quarter."""
 
     @property
     def unserved(self) -> float:

@@ -23,25 +23,26 @@ if TYPE_CHECKING:
 
 def save_problem(info: SaveInfo, content: Content | None) -> str | None:
     """Why ``info`` cannot be loaded with ``content`` (``None`` if it can): a broken file, or
-    a game made with other content, which cannot be re-simulated (any content edit, or an
-    edited scenario file, changes the content hash the save records)."""
+    a game made with other content, which cannot be re-simulated (a change to something its
+    simulation reads changes the content hash the save records; see
+    :func:`~game.rules.loader.match_content_hash`)."""
     if info.save is None:
         return info.error or "the file cannot be read"
     if content is None:
         return None
-    from game.rules.loader import content_hash
+    from game.rules.loader import match_content_hash
 
     header = info.save.header
-    if header.content_hash == content_hash(content):
-        return None
     if header.scenario not in {s.id for s in content.scenarios}:
         return (
             f"played from a scenario file ({header.scenario}): cannot be loaded here; start"
             " the game with that file (capwars play --scenario FILE) to load it"
         )
+    if header.content_hash == match_content_hash(content, header.scenario):
+        return None
     return (
-        "made with other game content: cannot be loaded (the content, a lesson file or the"
-        " game version changed since)"
+        "made with other game content: cannot be loaded (the game's content, the scenario's"
+        " market, seats or events, or the game version changed since)"
     )
 
 

@@ -60,14 +60,25 @@ def cash_bridge(session: GameSession, seat: int, report: QuarterReport) -> str:
     fees = costs.get("fees", 0.0)
     drawn = fees / penalty if penalty > 0 and fees > 0 else 0.0
     repaid = max(borrowed + drawn - (me.debt - debt_was), 0.0)
-    # What is left once every known flow is accounted for: the sublease income (the report
-    # has no line of its own for it), so it is named "other".
-    sublease = me.cash - was - me.revenue + add(list(costs.values())) - borrowed - drawn + repaid
+    sublease = me.sublease_income
+    # Anything the known flows leave unexplained (nothing, as the engine books cash today).
+    other = (
+        me.cash
+        - was
+        - me.revenue
+        - sublease
+        + add(list(costs.values()))
+        - borrowed
+        - drawn
+        + repaid
+    )
     flows: list[str] = [f"{exact_money(was)} at the start"]
     before = f" (was {exact_money(was)})" if t > 0 else ""
     flows.append(f"+ revenue {exact_money(me.revenue)}")
     if sublease > 0.05:
-        flows.append(f"+ other (sublease income) {exact_money(sublease)}")
+        flows.append(f"+ sublease income {exact_money(sublease)}")
+    if abs(other) > 0.05:
+        flows.append(f"{'+' if other > 0 else '−'} other {exact_money(abs(other))}")
     if borrowed > 0.05:
         flows.append(f"+ borrowed {exact_money(borrowed)}")
     if drawn > 0.05:
