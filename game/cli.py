@@ -61,6 +61,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         raise UserError(f"no save file at {args.load}")
     if args.seed is not None:
         _check_seed(args.seed)
+    fixed = bool(getattr(args, "fixed", False))
+    if fixed and (args.scenario is None or args.seed is None):
+        raise UserError("--fixed needs the class's --scenario and --seed")
     try:
         from game.tui.app import run_app
     except ImportError as exc:
@@ -85,6 +88,7 @@ def cmd_play(args: argparse.Namespace) -> int:
                 load=args.load,
                 content_dir=str(folder),
                 replay_args=(*extra, "--scenario", args.scenario),
+                fixed=fixed,
             )
     content = None
     if args.scenario is not None:
@@ -99,6 +103,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         content_dir=args.content,
         content=content,
         replay_args=extra,
+        fixed=fixed,
     )
 
 
@@ -712,6 +717,13 @@ def _play_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="match seed")
     parser.add_argument("--load", default=None, metavar="SAVE", help="continue a saved game")
+    parser.add_argument(
+        "--fixed",
+        action="store_true",
+        default=None,
+        help="class play: the new-game form keeps --scenario and --seed and the scenario's"
+        " table; students only name their company (needs --scenario and --seed)",
+    )
 
 
 def _is_scenario_path(value: str) -> bool:

@@ -69,6 +69,7 @@ def play_command(
     content: str | None = None,
     scenario: str | None = None,
     seed: int | None = None,
+    fixed: bool = False,
 ) -> str:
     """The shell command textual-serve runs for one browser session: ``capwars play`` with the
     session's own saves folder (``CAPWARS_SAVES``)."""
@@ -81,6 +82,8 @@ def play_command(
         argv += ["--scenario", str(Path(scenario).resolve()) if is_file else scenario]
     if seed is not None:
         argv += ["--seed", str(seed)]
+    if fixed:
+        argv.append("--fixed")
     env = f"CAPWARS_SAVES={saves.resolve()}"
     # exec: stopping the session stops the game itself, not just a shell around it.
     return f"exec {shlex.join(['env', env, *argv])}"
@@ -93,6 +96,7 @@ def make_server(
     content: str | None = None,
     scenario: str | None = None,
     seed: int | None = None,
+    fixed: bool = False,
 ) -> Any:
     """A textual-serve :class:`Server` that plays Capacity Wars, one saves folder per browser
     session (raises ImportError without the ``web`` extra)."""
@@ -128,7 +132,7 @@ def make_server(
                 session = secrets.token_hex(16)  # no cookie (a script): a folder of its own
             folder = session_saves(saves, session)
             folder.mkdir(parents=True, exist_ok=True)
-            command = play_command(folder, content, scenario, seed)
+            command = play_command(folder, content, scenario, seed, fixed)
             websocket = web.WebSocketResponse(heartbeat=15)
             width = to_int(request.query.get("width", "80"), 80)
             height = to_int(request.query.get("height", "24"), 24)
@@ -258,6 +262,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"capwars: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
         return 2
     check_game(getattr(args, "content", None), args.scenario, args.seed)
+    if args.fixed and (args.scenario is None or args.seed is None):
+        print("capwars: error: --fixed needs the class's --scenario and --seed", file=sys.stderr)
+        return 2
     try:
         server = make_server(
             host,
@@ -266,6 +273,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             content=getattr(args, "content", None),
             scenario=args.scenario,
             seed=args.seed,
+            fixed=args.fixed,
         )
     except ImportError as exc:
         print(f"capwars: {WEB_EXTRA_HINT} ({exc})", file=sys.stderr)
@@ -324,4 +332,10 @@ def register_cli(subparsers: Any) -> None:
         help="open every session on this scenario's new-game form (an id or a .toml file)",
     )
     serve.add_argument("--seed", type=int, default=None, metavar="N", help="the class's seed")
+    serve.add_argument(
+        "--fixed",
+        action="store_true",
+        help="class play: every session keeps --scenario, --seed and the scenario's table;"
+        " students only name their company",
+    )
     serve.set_defaults(handler=cmd_serve)

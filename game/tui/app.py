@@ -54,6 +54,7 @@ class CapwarsApp(App[int]):
         autosave: bool = True,
         content: Content | None = None,
         replay_args: tuple[str, ...] = (),
+        fixed: bool = False,
     ):
         super().__init__()
         self.content_dir = content_dir
@@ -70,6 +71,8 @@ class CapwarsApp(App[int]):
         (``--content DIR``, ``--scenario FILE``), for the hint on the game-over screen."""
         self.started = time.perf_counter()
         self.ready_seconds: float | None = None
+        self.fixed = fixed
+        """Class play: the new-game form keeps the scenario, seed and table as given."""
         self.exit_when_ready = False
         """Set by the benchmark: quit as soon as the title screen is interactive."""
 
@@ -140,12 +143,15 @@ class CapwarsApp(App[int]):
 
     # ------------------------------------------------------------------ games
     def new_game(self, scenario: str | None = None, seed: int | None = None) -> None:
-        """Open the new-game form (after checking the content)."""
+        """Open the new-game form (after checking the content). With a fixed table (class
+        play: ``capwars play --fixed``) every new game is the teacher's scenario and seed."""
         if not self.content_ready():
             return
         from game.tui.screens.new_game import NewGameScreen
 
-        self.push_screen(NewGameScreen(scenario, seed))
+        if self.fixed:
+            scenario, seed = self.start_scenario, self.start_seed
+        self.push_screen(NewGameScreen(scenario, seed, fixed=self.fixed))
 
     def start_session(self, session: GameSession) -> None:
         """Show the main screen for a session (new or loaded), above the title screen."""
@@ -228,9 +234,12 @@ def make_app(
     autosave: bool = True,
     content: Content | None = None,
     replay_args: tuple[str, ...] = (),
+    fixed: bool = False,
 ) -> CapwarsApp:
     """The app, configured (shared by :func:`run_app` and the tests)."""
-    return CapwarsApp(content_dir, saves, scenario, seed, load, autosave, content, replay_args)
+    return CapwarsApp(
+        content_dir, saves, scenario, seed, load, autosave, content, replay_args, fixed
+    )
 
 
 def run_app(
@@ -240,8 +249,11 @@ def run_app(
     content_dir: str | None = None,
     content: Content | None = None,
     replay_args: tuple[str, ...] = (),
+    fixed: bool = False,
 ) -> int:
     """Run the game in this terminal; returns the exit code."""
-    app = make_app(scenario, seed, load, content_dir, content=content, replay_args=replay_args)
+    app = make_app(
+        scenario, seed, load, content_dir, content=content, replay_args=replay_args, fixed=fixed
+    )
     result = app.run()
     return int(result or 0)

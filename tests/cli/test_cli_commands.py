@@ -106,9 +106,17 @@ def test_play_passes_options_to_the_tui(monkeypatch, tmp_path: Path):
             "content_dir": "c",
             "content": None,
             "replay_args": ("--content", "c"),
+            "fixed": False,
         }
     ]
     assert cli.main(["play", "--load", str(tmp_path / "missing")]) == 2
+    # Class play: the teacher's scenario and seed, kept by the new-game form.
+    calls.clear()
+    assert cli.main(["play", "--scenario", "tutorial", "--seed", "7", "--fixed"]) == 0
+    assert calls[0]["fixed"] is True and calls[0]["seed"] == 7
+    assert cli.main(["--scenario", "tutorial", "--seed", "7", "--fixed"]) == 0
+    assert calls[1]["fixed"] is True
+    assert cli.main(["play", "--fixed", "--seed", "7"]) == 2  # which scenario?
 
 
 def test_starting_the_terminal_ui_does_not_load_the_engine_first():

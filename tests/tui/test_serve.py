@@ -83,6 +83,8 @@ def test_each_session_plays_with_its_own_saves_folder(tmp_path: Path) -> None:
     command = play_command(folder, scenario="packaging-fire", seed=7)
     assert f"CAPWARS_SAVES={folder.resolve()}" in command
     assert command.startswith("exec env ") and " play --scenario packaging-fire --seed 7" in command
+    fixed = play_command(folder, scenario="packaging-fire", seed=7, fixed=True)
+    assert fixed.endswith(" play --scenario packaging-fire --seed 7 --fixed")
     with pytest.raises(ValueError):
         session_saves(tmp_path, "../../etc")
 

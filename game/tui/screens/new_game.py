@@ -65,8 +65,13 @@ class NewGameScreen(Screen[None]):
     ]
     section = "new_game"
 
-    def __init__(self, scenario: str | None = None, seed: int | None = None):
+    def __init__(
+        self, scenario: str | None = None, seed: int | None = None, *, fixed: bool = False
+    ):
         super().__init__()
+        self.fixed = fixed
+        """Class play: the scenario, seed and table are the teacher's, shown but not editable
+        (the teams' results then merge: ``capwars class results`` refuses other tables)."""
         self.initial_scenario = scenario
         self.initial_seed = seed if seed is not None else secrets.randbelow(1_000_000)
         self.roster = Roster.from_specs(known_specs())
@@ -209,7 +214,23 @@ class NewGameScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_scenario()
+        if self.fixed:
+            self._fix_the_table()
         self.query_one("#start", Button).focus()
+
+    FIXED = ("#scenario", "#industry", "#seed", "#humans", "#rivals", "#catch-up")
+    """What a fixed table keeps as the teacher set it (with every player's and rival's row)."""
+
+    def _fix_the_table(self) -> None:
+        for selector in self.FIXED:
+            self.query_one(selector).disabled = True
+        for row in self.query(".table-row"):
+            for widget in row.query("Select"):
+                widget.disabled = True
+        self.query_one("#new-error", Static).update(
+            "[b]Class play:[/b] your teacher set the scenario, the seed and the table; name"
+            " your company and start."
+        )
 
     # ------------------------------------------------------------------ reading the form
     def _industry_name(self, industry_id: str) -> str:
