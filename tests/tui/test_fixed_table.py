@@ -21,7 +21,7 @@ async def test_a_fixed_table_keeps_scenario_seed_and_rivals(tmp_path: Path) -> N
         for selector in ("#scenario", "#seed", "#industry", "#humans", "#rivals", "#rival-0"):
             assert form.query_one(selector).disabled, selector
         assert not form.query_one("#company", Input).disabled  # the team names itself
-        assert "your teacher set the scenario" in str(form.query_one("#new-error").render())
+        assert "your teacher set the scenario" in str(form.query_one("#fixed-note").render())
         # Keys cannot change what the teacher set: typing into the seed does nothing.
         form.query_one("#seed", Input).focus()
         await pilot.press("9")

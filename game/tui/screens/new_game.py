@@ -97,6 +97,13 @@ class NewGameScreen(Screen[None]):
         archetypes = [(a, a) for a in self.roster.archetypes]
         levels = [(lv, lv) for lv in ("easy", "normal", "hard")]
         yield Static("New game", classes="screen-title")
+        if self.fixed:
+            yield Static(
+                "[b]Class play:[/b] your teacher set the scenario, the seed and the table;"
+                " name your company and start.",
+                id="fixed-note",
+                classes="described",
+            )
         with VerticalScroll(id="new-form"):
             with Horizontal(classes="row"):
                 yield Label("Scenario", classes="label")
@@ -227,10 +234,6 @@ class NewGameScreen(Screen[None]):
         for row in self.query(".table-row"):
             for widget in row.query("Select"):
                 widget.disabled = True
-        self.query_one("#new-error", Static).update(
-            "[b]Class play:[/b] your teacher set the scenario, the seed and the table; name"
-            " your company and start."
-        )
 
     # ------------------------------------------------------------------ reading the form
     def _industry_name(self, industry_id: str) -> str:
