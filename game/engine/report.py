@@ -85,6 +85,8 @@ class SpotResult:
     rationed: bool
     inputs: SpotInputs
     previous_inputs: SpotInputs
+    fills: tuple[float, ...] = ()
+    """kGPU each player bid won, in the order of ``inputs.bids`` ((seat, quantity, limit))."""
 
     @property
     def change_pct(self) -> float:
@@ -151,8 +153,6 @@ class PlayerQuarter:
     quality: float
     market_share: float
     waterfall: tuple[RegionCapacity, ...]
-    spot_won: dict[str, float] = field(default_factory=dict)
-    """kGPU won at each provider's spot auction this quarter (the ones it bid at, by id)."""
     sublease_income: float = 0.0
     """$M earned from reserved capacity sublet into the spot markets this quarter."""
 

@@ -177,6 +177,7 @@ def run(state: MatchState, q: Quarter) -> None:
                 "rationed": rationed,
                 "inputs": inputs,
                 "previous_inputs": state.spot_inputs[p],
+                "fills": fills,
             }
         )
         spot_results.append(result)

@@ -108,12 +108,7 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
     # Each seat's bills: the cost table transposed once (seat by seat, in category order).
     cost_names = tuple(q.costs)
     bills = list(zip(*q.costs.values(), strict=True))
-    provider_ids = state.world.provider_ids
-    # Spot won by provider: only where something was won (most seats bid at one or two).
-    won_at = [
-        {pid: won for pid, won in zip(provider_ids, row, strict=True) if won > 0.0}
-        for row in q.spot_won
-    ]
+
     # One column per field, zipped seat by seat (each list looked up once, not once a seat).
     players = tuple(
         [
@@ -137,7 +132,6 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
                 quality=seat_quality,
                 market_share=share,
                 waterfall=waterfall,
-                spot_won=seat_won,
                 sublease_income=income,
             )
             for (
@@ -159,7 +153,6 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
                 seat_quality,
                 share,
                 waterfall,
-                seat_won,
                 income,
             ) in zip(
                 range(state.n_players),
@@ -180,7 +173,6 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
                 quality,
                 q.share,
                 q.waterfall,
-                won_at,
                 q.sublease_income,
                 strict=True,
             )

@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from game.engine import QuarterReport
-from game.engine.auction import clear_outcome
 from game.engine.derived import offload
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
@@ -103,17 +102,11 @@ def add(values: list[float]) -> float:
 
 
 def spot_won(report: QuarterReport, provider: str) -> list[tuple[tuple[int, float, float], float]]:
-    """Each bid at ``provider`` with the kGPU it won: the auction cleared again from the
-    inputs the report recorded (the same arithmetic, so the same fills)."""
+    """Each bid at ``provider`` with the kGPU it won, as the auction filled it."""
     result = next((s for s in report.spot if s.provider == provider), None)
     if result is None:
         return []
-    inputs = result.inputs
-    bids = tuple(inputs.bids)
-    _price, fills, _bg, _setter, _rationed = clear_outcome(
-        result.supply, inputs.background, inputs.p_ref, inputs.eta, inputs.floor, inputs.cap, bids
-    )
-    return list(zip(bids, fills, strict=True))
+    return list(zip(result.inputs.bids, result.fills, strict=True))
 
 
 def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
