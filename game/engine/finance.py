@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from game.engine.modifiers import Modifiers, in_force
 from game.engine.quarter import Quarter, row_sum
 from game.engine.state import BANKRUPT, MatchState, NewsItem
 from game.engine.tables import HOURS_PER_QUARTER, FloatArray, World
@@ -65,7 +66,7 @@ def _research_spend(
     else:
         cost = tables["tech_cost"]
     if not tables["sparse_research"]:
-        spend = _research_spend_arrays(state, q)
+        spend = _research_spend_arrays(state, q.mods)
         return spend, spend.sum(axis=1).tolist()
     min_quarters = tables["min_quarters"]
     done = state.research_done
@@ -104,16 +105,30 @@ def _research_spend(
     return spend, totals
 
 
-def _research_spend_arrays(state: MatchState, q: Quarter) -> FloatArray:
-    """(N, T) :func:`research_spend` computed over every programme at once."""
+def research_caps(state: MatchState, seat: int) -> list[float]:
+    """The most each programme of ``seat`` can spend in the quarter ``state`` opens, $M (by
+    technology, in content order; 0 for a finished one): its cost, slips included, over its
+    minimum quarters, and never more than what is left to pay. Funding above it is not spent.
+    The phase's own arithmetic, with unlimited funding."""
+    mods = in_force(state.world, state.modifiers, state.turn)[1]
+    caps: list[float] = _research_spend_arrays(state, mods, level=math.inf)[seat].tolist()
+    return caps
+
+
+def _research_spend_arrays(
+    state: MatchState, mods: Modifiers, level: FloatArray | float | None = None
+) -> FloatArray:
+    """(N, T) :func:`research_spend` computed over every programme at once (at ``level``,
+    default: each programme's funding)."""
     world = state.world
-    cost = np.asarray(q.mods.apply("research.cost", world.tech_cost), float)
+    cost = np.asarray(mods.apply("research.cost", world.tech_cost), float)
     total = cost[None, :] + state.research_extra
     per_quarter = total / (world.tech_min_quarters[None, :] + state.research_extra_quarters)
     remaining = np.maximum(total - state.research_spent, 0.0)
     open_ = (state.research_done < 0) & (state.status == 0)[:, None]
+    funding = state.research_level if level is None else level
     spend: FloatArray = np.where(
-        open_, np.minimum(np.minimum(state.research_level, per_quarter), remaining), 0.0
+        open_, np.minimum(np.minimum(funding, per_quarter), remaining), 0.0
     )
     return spend
 

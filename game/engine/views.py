@@ -291,16 +291,31 @@ class Observation:
     def check_all(self, actions: Sequence[Any]) -> list[Verdict]:
         """:meth:`check` for a quarter's list, in order, each action with the cash and credit
         the earlier accepted ones leave (as the engine applies them)."""
-        state = self.__dict__.get("_state")
-        if state is None:
-            raise RuntimeError(
-                "this observation cannot check actions: it was not built by the engine"
-                " (a hosted bot's observation comes from JSON); submit the actions and read"
-                " `rejected` in the next observation"
-            )
+        state = self._engine_state(
+            "check actions", "submit the actions and read `rejected` in the next observation"
+        )
         from game.engine.validate import check_items  # the engine's checks, on first use
 
         return check_items(state, self.seat, actions)
+
+    @cached_property
+    def research_caps(self) -> dict[str, float]:
+        """The most each of your research programmes can spend this quarter, $M, by
+        technology id (funding above it is not spent). Like :meth:`check`, only for an
+        observation built by the engine."""
+        state = self._engine_state("give research caps", "use cost / min_quarters")
+        from game.engine.finance import research_caps
+
+        return dict(zip(state.world.tech_ids, research_caps(state, self.seat), strict=True))
+
+    def _engine_state(self, what: str, instead: str) -> Any:
+        state = self.__dict__.get("_state")
+        if state is None:
+            raise RuntimeError(
+                f"this observation cannot {what}: it was not built by the engine (a hosted"
+                f" bot's observation comes from JSON); {instead}"
+            )
+        return state
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (NaN becomes null; arrays become lists)."""

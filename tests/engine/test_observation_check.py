@@ -41,3 +41,20 @@ def test_an_observation_without_the_engines_state_says_so(tiny):
     assert copy.to_dict() == observe(tiny, 0).to_dict()
     with pytest.raises(RuntimeError, match="read `rejected` in the next observation"):
         copy.check(Borrow(amount=1))
+
+
+def test_research_caps_are_what_the_engine_spends_at_most():
+    from game.engine.actions import FundResearch
+    from game.engine.setup import new_match
+
+    state = new_match(scenario="standard", seed=2)
+    obs = observe(state, 0)
+    tech = next(t for t in obs.me.research if not t.prerequisites)
+    cap = obs.research_caps[tech.id]
+    assert 0 < cap < 100_000
+    new, _ = step(state, [[FundResearch(tech=tech.id, amount=100_000)], [], [], []])
+    spent = next(t for t in observe(new, 0).me.research if t.id == tech.id).spent
+    assert spent == pytest.approx(cap)
+    # The next quarter's cap is what is left of it at most, never the plain cost / quarters.
+    after = observe(new, 0)
+    assert after.research_caps[tech.id] <= tech.cost - spent + 1e-9

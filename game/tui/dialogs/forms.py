@@ -276,21 +276,21 @@ def research_form(obs: Observation, tech: str | None, old: FundResearch | None =
     techs = tuple((t.name, t.id) for t in obs.me.research)
     views = {t.id: t for t in obs.me.research}
     pick = _pick(techs, old.tech if old else tech)
-    default = old.amount if old else (round(research_cap(views[pick]), 1) if pick else 0)
+    default = old.amount if old else (round(research_cap(obs, views[pick]), 1) if pick else 0)
 
     def info(values: dict[str, Any]) -> str:
         t = views[values["tech"]]
         left = max(t.cost - t.spent, 0)
         needs = ", ".join(views[p].name if p in views else p for p in t.prerequisites)
         return (
-            f"Spends at most [b]{money(research_cap(t))} a quarter[/b] (cost {money(t.cost)}"
+            f"Spends at most [b]{money(research_cap(obs, t))} a quarter[/b] (cost {money(t.cost)}"
             f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
             f" {money(left)} to go · slip risk {t.slip_risk:.0%} · needs {needs or 'nothing'}"
         )
 
     def build(values: dict[str, Any]) -> Action:
         t = views[values["tech"]]
-        cap = research_cap(t)
+        cap = research_cap(obs, t)
         if values["amount"] > cap + 0.05:
             raise ValueError(
                 f"Funding: {t.name} can spend at most {money(cap)} a quarter; more would"

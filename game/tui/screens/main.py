@@ -325,7 +325,7 @@ class MainScreen(Screen[None]):
             other = order.action
             if i != replace and isinstance(other, FundResearch) and order.verdict.ok:
                 before = float(other.amount) if other.tech == tech.id else before
-        return research_spend(tech, float(action.amount)) - research_spend(tech, before)
+        return research_spend(obs, tech, float(action.amount)) - research_spend(obs, tech, before)
 
     def open_form(self, form: OrderForm, replace: int | None = None) -> None:
         assert self.view is not None

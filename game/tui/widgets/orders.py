@@ -119,7 +119,7 @@ class OrdersSection(Section):
             if order.action.type == "fund_research":
                 # What the programme spends this quarter at that funding (capped by the engine).
                 tech = techs.get(order.action.tech)
-                return money(research_spend(tech, order.action.amount)) if tech else "—"
+                return money(research_spend(view.obs, tech, order.action.amount)) if tech else "—"
             if order.action.type == "reserve" and moved == 0.0:
                 return "later"  # the contract starts next quarter
             return f"+{money(-moved)}" if moved < -0.05 else money(moved)

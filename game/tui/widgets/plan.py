@@ -20,19 +20,15 @@ from game.tui.format import exact_money, money
 from game.tui.session import PendingOrder
 
 
-def research_cap(tech: TechView) -> float:
-    """The most a programme can spend this quarter, $M: its cost spread over its minimum
-    quarters, and never more than what is still unpaid (the engine spends no more)."""
-    if tech.done:
-        return 0.0
-    per_quarter = tech.cost / max(tech.min_quarters, 1)
-    return max(min(per_quarter, tech.cost - tech.spent), 0.0)
+def research_cap(obs: Observation, tech: TechView) -> float:
+    """The most a programme can spend this quarter, $M (the engine's own cap)."""
+    return obs.research_caps.get(tech.id, 0.0)
 
 
-def research_spend(tech: TechView, funding: float | None = None) -> float:
+def research_spend(obs: Observation, tech: TechView, funding: float | None = None) -> float:
     """What ``tech`` spends this quarter at ``funding`` (default: its standing funding)."""
     amount = tech.funding if funding is None else funding
-    return max(min(amount, research_cap(tech)), 0.0)
+    return max(min(amount, research_cap(obs, tech)), 0.0)
 
 
 def reserved_lead(state: MatchState, provider: str) -> int:
@@ -126,7 +122,7 @@ def cash_plan(
             paid += amount
     research = 0.0
     for tech in obs.me.research:
-        research += research_spend(tech, funding[tech.id])
+        research += research_spend(obs, tech, funding[tech.id])
     due = float(obs.me.reserved_payments[0]) if len(obs.me.reserved_payments) else 0.0
     return CashPlan(obs.me.cash, paid, borrowed, min(repaid, obs.me.debt), due, research)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from game.engine.observation import TechView
+from game.engine.observation import Observation, TechView
 from game.tui.format import money, pct
 from game.tui.session import SeatView
 from game.tui.widgets.plan import research_cap, research_spend
@@ -35,11 +35,11 @@ COMPACT_COLUMNS = ("Technology", "Needs", "Cost", "Progress", "Fund/q", "Status"
 """At 80 columns the minimum quarters and slip risk are in the description below the table."""
 
 
-def funding(tech: TechView) -> str:
+def funding(obs: Observation, tech: TechView) -> str:
     """What a programme spends a quarter: its funding, up to what it can spend (``max``)."""
     if not tech.funding or tech.done:
         return "—"
-    spend = research_spend(tech)
+    spend = research_spend(obs, tech)
     return f"{money(spend)} [yellow](max)[/]" if tech.funding > spend + 0.05 else money(spend)
 
 
@@ -51,6 +51,7 @@ class ResearchSection(Section):
     )
 
     _techs: tuple[TechView, ...] | list[TechView] = ()
+    _obs: Observation | None = None
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="techs", cursor_type="row", zebra_stripes=True)
@@ -61,18 +62,19 @@ class ResearchSection(Section):
         """The highlighted technology in full: name, prerequisites, time and risk."""
         techs = {t.id: t for t in self._techs}
         tech = techs.get(str(event.row_key.value))
-        if tech is None:
+        if tech is None or self._obs is None:
             return
         needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
         spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
         self.query_one("#tech-description", Static).update(
             f"[b]{tech.name}[/b]: needs {needs or 'nothing'};"
             f" {spent}; at least {tech.min_quarters} quarters, so at most"
-            f" {money(research_cap(tech))} a quarter; slip risk {pct(tech.slip_risk)}."
+            f" {money(research_cap(self._obs, tech))} a quarter; slip risk {pct(tech.slip_risk)}."
         )
 
     def show(self, view: SeatView) -> None:
         self._techs = view.obs.me.research
+        self._obs = view.obs
         table = self.query_one("#techs", DataTable)
         row = table.cursor_row
         compact = self.compact
@@ -109,7 +111,7 @@ class ResearchSection(Section):
                     short(needs(t), needs_w),
                     money(t.cost),
                     f"{bar[::2]} {pct(progress)}",
-                    funding(t),
+                    funding(view.obs, t),
                     status,
                     key=t.id,
                 )
@@ -121,7 +123,7 @@ class ResearchSection(Section):
                 f"{bar} {pct(progress)}",
                 str(t.min_quarters),
                 pct(t.slip_risk),
-                funding(t),
+                funding(view.obs, t),
                 status,
                 key=t.id,
             )
