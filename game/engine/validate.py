@@ -514,19 +514,12 @@ def check_action(state: MatchState, seat: int, action: Action) -> Verdict:
 
 def check_actions(state: MatchState, seat: int, actions: Sequence[Action]) -> list[Verdict]:
     """Check a quarter's list in order, with the budget each earlier action commits."""
-    checker = Checker(state, seat)
-    verdicts = []
-    for action in actions:
-        verdict = checker.check(action)
-        if verdict.ok:
-            checker.commit(action, verdict)
-        verdicts.append(verdict)
-    return verdicts
+    return check_items(state, seat, actions)
 
 
 def check_items(state: MatchState, seat: int, items: Sequence[object]) -> list[Verdict]:
-    """:func:`check_actions` for what a bot would return: action models or dicts in the JSON
-    form; an item that does not parse gets the ``malformed`` verdict the engine would give."""
+    """:func:`check_actions` for what a bot would return too: action models or dicts in the
+    JSON form; an item that does not parse gets the ``malformed`` verdict the engine gives."""
     checker = Checker(state, seat)
     verdicts = []
     for item in items:
