@@ -607,17 +607,47 @@ class Codec:
         return self._zero_obs.copy()
 
     # ------------------------------------------------------------------ actions
+    def action_vector(self, vector: object) -> np.ndarray:
+        """``vector`` as a float64 array of shape ``(action_size,)``, or a ValueError saying why
+        it is not one (the array may be ``vector`` itself when it already is one)."""
+        if isinstance(vector, np.ndarray) and vector.dtype.kind in "fiub":
+            raw = vector.astype(np.float64, copy=False)
+        else:
+            raw = self._convert(vector)
+        if raw.shape != (self.action_size,):
+            raise ValueError(self._expected(f"an array of shape {raw.shape}"))
+        return raw
+
+    def _convert(self, vector: object) -> np.ndarray:
+        if vector is None:
+            raise ValueError(self._expected("None (the zero vector holds)"))
+        if isinstance(vector, str | bytes | dict):
+            raise ValueError(self._expected(f"a {type(vector).__name__}"))
+        try:
+            array = np.asarray(vector)
+        except (TypeError, ValueError) as exc:  # ragged nested sequences
+            raise ValueError(self._expected(f"{type(vector).__name__} ({exc})")) from None
+        if array.dtype.kind not in "fiub":
+            raise ValueError(self._expected(f"values of dtype {array.dtype}"))
+        return array.astype(np.float64, copy=False)
+
+    def _expected(self, got: str) -> str:
+        return (
+            f"an action is {self.action_size} real numbers, shape ({self.action_size},), one per"
+            f" dimension of Codec.action_layout() (docs/RL.md); got {got}"
+        )
+
     def decode(self, vector: np.ndarray, obs: Observation) -> list[Action]:
         """The engine actions an action vector means for the seat that sees ``obs``.
 
-        Values outside ``[-1, 1]`` are clipped, NaN counts as 0. A seat out of the game holds.
+        Values outside ``[-1, 1]`` are clipped (±inf too), NaN counts as 0. A seat out of the
+        game holds. Anything but ``action_size`` real numbers in one dimension (a list or an
+        array of any real or bool dtype) is a :class:`ValueError` that says what was expected.
         """
+        raw = self.action_vector(vector)
         me = obs.me
         if me.status != "active":
             return []
-        raw = np.asarray(vector, dtype=np.float64).reshape(-1)
-        if raw.shape[0] != self.action_size:
-            raise ValueError(f"action has {raw.shape[0]} values, expected {self.action_size}")
         # np.clip(np.nan_to_num(raw)) in three cheaper calls: both bounds let NaN through, then
         # it becomes 0. `clipped` is a new array: the caller's vector is never touched.
         clipped = np.minimum(np.maximum(raw, -1.0), 1.0)

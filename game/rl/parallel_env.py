@@ -22,7 +22,7 @@ the game (DESIGN §4). Actions and observations go through :class:`~game.rl.code
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -181,7 +181,16 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         dict[str, bool],
         dict[str, dict[str, Any]],
     ]:
-        self.match_state  # noqa: B018 (raises before reset)
+        self._check_live()
+        if not isinstance(actions, Mapping):
+            raise TypeError(
+                f"step() takes a dict {{agent: action vector}}, not {type(actions).__name__}"
+            )
+        for agent in actions:
+            if agent not in self._seat:
+                raise ValueError(
+                    f"unknown agent {agent!r}: this match's agents are {self.possible_agents}"
+                )
         decoded: list[Sequence[object]] = []
         live = self.agents
         decode = self.codec.decode
@@ -190,8 +199,18 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
             if vector is None:
                 decoded.append([])
             else:
-                decoded.append(decode(vector, self._observation(seat)))
+                try:
+                    decoded.append(decode(vector, self._observation(seat)))
+                except ValueError as exc:
+                    raise ValueError(f"{agent}: {exc}") from None
         return self.advance(decoded)
+
+    def _check_live(self) -> None:
+        """Raise unless a quarter can be played: after reset, while some agent is live."""
+        state = self.match_state  # raises before reset
+        if not self.agents:
+            why = "the match is over" if state.over else "every agent is done"
+            raise RuntimeError(f"{why} (terminated or truncated): call reset() before step()")
 
     def advance(
         self, engine_actions: Sequence[Sequence[object]]
@@ -203,6 +222,7 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         dict[str, dict[str, Any]],
     ]:
         """Play one quarter with engine actions per seat (what ``step`` does after decoding)."""
+        self._check_live()
         state = self.match_state
         live = list(self.agents)
         new, report = step(state, engine_actions)

@@ -87,7 +87,11 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
 
     def step(self, action: Act) -> tuple[Obs, SupportsFloat, bool, bool, dict[str, Any]]:
         par = self._par
-        state = par.match_state
+        state = par.match_state  # raises before reset
+        if self.agent not in par.agents:
+            raise RuntimeError(
+                "the episode is over (terminated or truncated): call reset() before step()"
+            )
         lists: list[list[object]] = []
         failures: dict[int, str] = {}
         for seat in range(state.n_players):
