@@ -4,10 +4,16 @@ Needs the optional extra ``rl`` (``pip install 'capacity-wars[rl]'``): PettingZo
 Gymnasium are imported only here, and only when an env is first used, so ``import game.rl``
 and :mod:`game.rl.codec` work without them. Nothing else in ``game`` imports this package.
 See ``docs/RL.md``.
+
+The Gymnasium id ``CapacityWars-v0`` is registered as soon as both this package and Gymnasium
+are imported, so ``gymnasium.make("game.rl:CapacityWars-v0")`` works in a fresh process
+(Gymnasium imports the module before the id), as does ``gymnasium.make("CapacityWars-v0")``
+after ``import game.rl``.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,11 +32,13 @@ _LAZY = {
 }
 
 __all__ = [
+    "ENV_ID",
     "CapacityWarsEnv",
     "CapacityWarsParallelEnv",
     "Codec",
     "aec_env",
     "parallel_env",
+    "register_gymnasium_id",
     "run_rl_bench",
 ]
 
@@ -42,3 +50,18 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(module), name)
+
+
+ENV_ID = "CapacityWars-v0"
+"""The Gymnasium id of :class:`~game.rl.single_env.CapacityWarsEnv`."""
+
+
+def register_gymnasium_id() -> None:
+    """Register :data:`ENV_ID` if Gymnasium is loaded (never imports it; idempotent)."""
+    gymnasium = sys.modules.get("gymnasium")
+    registry = getattr(gymnasium, "registry", None)
+    if registry is not None and ENV_ID not in registry:
+        gymnasium.register(id=ENV_ID, entry_point="game.rl.single_env:CapacityWarsEnv")  # type: ignore[union-attr]
+
+
+register_gymnasium_id()

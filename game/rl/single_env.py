@@ -18,11 +18,9 @@ import gymnasium
 from game.agents.base import Bot
 from game.agents.registry import make_bot
 from game.arena.match import ask_bot, setup_info
+from game.rl import ENV_ID, register_gymnasium_id
 from game.rl.parallel_env import Act, CapacityWarsParallelEnv, Obs, agent_name
 from game.rules.models import Content
-
-ENV_ID = "CapacityWars-v0"
-"""The Gymnasium id: ``gymnasium.make("CapacityWars-v0", scenario="tutorial")``."""
 
 
 class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
@@ -127,9 +125,8 @@ __all__ = ["ENV_ID", "CapacityWarsEnv", "register"]
 
 
 def register() -> None:
-    """Register :data:`ENV_ID` with Gymnasium (done once, on import of this module)."""
-    if ENV_ID not in gymnasium.registry:
-        gymnasium.register(id=ENV_ID, entry_point="game.rl.single_env:CapacityWarsEnv")
+    """Register :data:`ENV_ID` with Gymnasium (already done on ``import game.rl``)."""
+    register_gymnasium_id()
 
 
 register()

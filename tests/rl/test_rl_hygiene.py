@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = textwrap.dedent(
@@ -74,3 +76,46 @@ def test_the_cli_imports_the_rl_bench_only_lazily():
         if isinstance(node, ast.ImportFrom) and node.module is not None
     }
     assert not any(name.startswith("game.rl") for name in top_level)
+
+
+MAKE_BY_MODULE = textwrap.dedent(
+    """
+    import gymnasium
+    env = gymnasium.make("game.rl:CapacityWars-v0", scenario="tutorial")
+    obs, _ = env.reset(seed=1)
+    print("MODULE", obs.shape)
+    import game.rl  # already imported by gymnasium.make: the id stays registered once
+    env = gymnasium.make("CapacityWars-v0", scenario="tutorial")
+    print("PLAIN", env.unwrapped.codec.action_size)
+    """
+)
+
+
+def test_gymnasium_make_finds_the_id_in_a_fresh_process():
+    pytest.importorskip("gymnasium", reason="the RL extra is not installed")
+    pytest.importorskip("pettingzoo", reason="the RL extra is not installed")
+    proc = subprocess.run(
+        [sys.executable, "-c", MAKE_BY_MODULE],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["MODULE", "(63,)", "PLAIN", "15"]
+
+
+def test_importing_game_rl_after_gymnasium_registers_the_id():
+    script = "import gymnasium, game.rl; print(game.rl.ENV_ID in gymnasium.registry)"
+    pytest.importorskip("gymnasium", reason="the RL extra is not installed")
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True"]
