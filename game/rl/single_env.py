@@ -1,8 +1,13 @@
 """``CapacityWarsEnv``: one learning seat against built-in bots, as a Gymnasium ``Env``.
 
-The learner plays ``seat`` (default 0); every other seat is a built-in bot (``"balanced"`` by
-default; any spec :func:`game.agents.registry.make_bot` accepts), set up exactly as in
-:func:`game.arena.match.run_match`, with its own seat seed, so a seed fixes the whole episode.
+The learner plays ``seat`` (default 0); every other seat is a bot: ``opponents`` is one spec for
+all of them or one per other seat, in seat order (``"balanced"`` by default; any spec
+:func:`game.agents.registry.make_bot` accepts: ``idle``, ``random``, ``balanced``, the rival
+archetypes ``hedger:hard`` … of ``docs/RIVALS.md``, a Python file, ``cmd:`` for a program), or
+``"rivals"`` for the scenario's own named rivals. Each is set up as in
+:func:`game.arena.match.run_match`, with its own seat seed, so a seed fixes the whole episode. A
+bot that fails holds (``info["bot_failures"]``); external bots' processes stop when the episode
+ends, on ``reset`` and on ``close``.
 Spaces, rewards and infos are those of :class:`~game.rl.parallel_env.CapacityWarsParallelEnv`
 for that seat; the episode terminates when the match ends or the learner goes bankrupt, and is
 truncated at ``max_quarters``.
@@ -16,11 +21,15 @@ from typing import Any, SupportsFloat
 import gymnasium
 
 from game.agents.base import Bot
-from game.agents.registry import make_bot
-from game.arena.match import ask_bot, setup_info
+from game.agents.registry import make_bot, rival_spec
+from game.arena.match import MAX_FAILURE_TEXT, ask_bot, setup_info
 from game.rl import ENV_ID, register_gymnasium_id
 from game.rl.parallel_env import Act, CapacityWarsParallelEnv, Obs, agent_name
 from game.rules.models import Content
+
+RIVALS = "rivals"
+"""``opponents=RIVALS``: each other seat plays the scenario's named rival for it (its archetype at
+normal difficulty, as ``capwars match --rivals`` and the game's new-game screen pick)."""
 
 
 class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
@@ -49,7 +58,18 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         if not 0 <= seat < n:
             raise ValueError(f"seat must be between 0 and {n - 1}")
         others = n - 1
-        specs = [opponents] * others if isinstance(opponents, str) else list(opponents)
+        if opponents == RIVALS:
+            world = self._par.world
+            seats = world.scenario.seats
+            specs = [
+                rival_spec(world.content, seats[s].rival if s < len(seats) else None)
+                for s in range(n)
+                if s != seat
+            ]
+        elif isinstance(opponents, str):
+            specs = [opponents] * others
+        else:
+            specs = list(opponents)
         if len(specs) != others:
             raise ValueError(f"scenario {scenario!r} needs {others} opponents, got {len(specs)}")
         for spec in specs:
@@ -62,6 +82,10 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         self.observation_space = self._par.observation_space(self.agent)
         self.action_space = self._par.action_space(self.agent)
         self._bots: dict[int, Bot] = {}
+        self._eliminated: set[int] = set()
+        """Seats whose external bot was eliminated (it holds)."""
+        self._failures: dict[int, str] = {}
+        """Bot failures not yet reported (a failed setup shows in the first step's info)."""
 
     @property
     def parallel_env(self) -> CapacityWarsParallelEnv:
@@ -75,13 +99,36 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         match_seed = seed if seed is not None else int(self.np_random.integers(0, 2**63 - 1))
         obs, infos = self._par.reset(seed=match_seed, options=options)
         state = self._par.match_state
-        self._bots = {}
+        self._close_bots()
+        self._failures = {}
         seats = [s for s in range(state.n_players) if s != self.seat]
         for seat, spec in zip(seats, self.opponent_specs):
             bot = make_bot(spec)
-            bot.setup(setup_info(state, seat))
             self._bots[seat] = bot
+            try:
+                bot.setup(setup_info(state, seat))
+            except Exception as exc:  # as in run_match: still asked; holds if it fails
+                self._failures[seat] = f"setup failed: {type(exc).__name__}: {exc}"[
+                    :MAX_FAILURE_TEXT
+                ]
+            self._check_elimination(seat, bot)
         return obs[self.agent], infos[self.agent]
+
+    def _check_elimination(self, seat: int, bot: Bot) -> None:
+        """Report an external bot's elimination (it holds from then on) once."""
+        failure = getattr(bot, "failure", None)
+        if failure is not None and seat not in self._eliminated:
+            self._eliminated.add(seat)
+            self._failures[seat] = f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]
+
+    def _close_bots(self) -> None:
+        """Stop the opponents' processes, if any (external bots), and forget them."""
+        bots, self._bots = self._bots, {}
+        self._eliminated = set()
+        for bot in bots.values():
+            close = getattr(bot, "close", None)
+            if callable(close):
+                close()
 
     def step(self, action: Act) -> tuple[Obs, SupportsFloat, bool, bool, dict[str, Any]]:
         par = self._par
@@ -91,37 +138,42 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
                 "the episode is over (terminated or truncated): call reset() before step()"
             )
         lists: list[list[object]] = []
-        failures: dict[int, str] = {}
+        failures, self._failures = self._failures, {}
         for seat in range(state.n_players):
-            if state.status[seat] != 0:
+            if state.status[seat] != 0 or seat in self._eliminated:
                 lists.append([])
             elif seat == self.seat:
                 lists.append(list(self.codec.decode(action, par.observation_of(self.agent))))
             else:
-                chosen, failure = ask_bot(self._bots[seat], state, seat)
-                if failure:
+                bot = self._bots[seat]
+                chosen, failure = ask_bot(bot, state, seat)
+                self._check_elimination(seat, bot)
+                if seat in self._failures:  # eliminated: it holds
+                    chosen = []
+                elif failure:
                     failures[seat] = failure
                 lists.append(chosen)
+        failures.update(self._failures)
+        self._failures = {}
         obs, rewards, terms, truncs, infos = par.advance(lists)
         info = dict(infos[self.agent])
         if failures:
-            info["bot_failures"] = failures
-        return (
-            obs[self.agent],
-            rewards[self.agent],
-            terms[self.agent],
-            truncs[self.agent],
-            info,
-        )
+            info["bot_failures"] = dict(sorted(failures.items()))
+        term, trunc = terms[self.agent], truncs[self.agent]
+        if term or trunc:
+            self._close_bots()  # the episode is over: no process outlives it
+        return obs[self.agent], rewards[self.agent], term, trunc, info
 
     def render(self) -> str | None:
         return self._par.render()
 
     def close(self) -> None:
+        """Stop the opponents (external bots' processes) and the underlying env."""
+        self._close_bots()
         self._par.close()
 
 
-__all__ = ["ENV_ID", "CapacityWarsEnv", "register"]
+__all__ = ["ENV_ID", "RIVALS", "CapacityWarsEnv", "register"]
 
 
 def register() -> None:

@@ -1,0 +1,95 @@
+"""The single-seat env's opponents: which bots, failures reported, processes stopped."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pettingzoo", reason="the RL extra is not installed: pip install '.[rl]'")
+pytest.importorskip("gymnasium", reason="the RL extra is not installed: pip install '.[rl]'")
+
+from game.agents.registry import rival_spec
+from game.rl.single_env import RIVALS, CapacityWarsEnv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FLAKY = textwrap.dedent(
+    """
+    from pathlib import Path
+
+    from game.agents import Bot
+
+    LOG = Path(__file__).with_suffix(".log")
+
+
+    class Flaky(Bot):
+        def setup(self, info):
+            raise RuntimeError("no setup today")
+
+        def act(self, observation):
+            return []
+
+        def close(self):
+            with LOG.open("a") as log:
+                log.write("closed\\n")
+    """
+)
+
+
+def _closed(path: Path) -> int:
+    log = path.with_suffix(".log")
+    return log.read_text().count("closed") if log.exists() else 0
+
+
+def test_a_failed_setup_is_reported_and_bots_are_closed(tmp_path, content):
+    bot_file = tmp_path / "flaky.py"
+    bot_file.write_text(FLAKY)
+    env = CapacityWarsEnv(scenario="tutorial", opponents=f"{bot_file}:Flaky", content=content)
+    env.reset(seed=1)  # the setup error does not escape reset()
+    zero = np.zeros(env.action_space.shape, dtype=np.float32)
+    *_, info = env.step(zero)
+    assert info["bot_failures"] == {1: "setup failed: RuntimeError: no setup today"}
+    *_, info = env.step(zero)
+    assert "bot_failures" not in info  # reported once; the bot plays on (and holds)
+    assert _closed(bot_file) == 0
+    env.reset(seed=2)
+    assert _closed(bot_file) == 1  # the previous episode's bot
+    done = False
+    while not done:
+        *_, term, trunc, _ = env.step(zero)
+        done = term or trunc
+    assert _closed(bot_file) == 2  # at the end of the episode
+    env.reset(seed=3)
+    env.close()
+    assert _closed(bot_file) == 3
+
+
+def test_an_external_bots_process_stops_on_close(content):
+    env = CapacityWarsEnv(
+        scenario="tutorial",
+        opponents=f"cmd:{sys.executable} {ROOT / 'examples' / 'python_bot.py'}",
+        content=content,
+    )
+    env.reset(seed=1)
+    bot = env._bots[1]
+    process = bot._proc
+    assert process is not None and process.poll() is None
+    *_, info = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
+    assert "bot_failures" not in info
+    env.close()
+    assert process.wait(timeout=10) is not None
+
+
+def test_opponents_rivals_plays_the_scenarios_named_rivals(content):
+    env = CapacityWarsEnv(scenario="standard", seat=1, opponents=RIVALS, content=content)
+    seats = env.parallel_env.world.scenario.seats
+    expected = [rival_spec(content, seats[s].rival) for s in (0, 2, 3)]
+    assert env.opponent_specs == expected
+    assert any(spec != "balanced" for spec in expected)
+    env.reset(seed=5)
+    *_, info = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
+    assert "bot_failures" not in info
