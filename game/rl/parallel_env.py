@@ -22,6 +22,7 @@ the game (DESIGN §4). Actions and observations go through :class:`~game.rl.code
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -142,6 +143,8 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         self, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[dict[str, Obs], dict[str, dict[str, Any]]]:
         if seed is not None:
+            if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+                raise ValueError(f"seed must be a non-negative integer or None, not {seed!r}")
             self._rng = np.random.default_rng(seed)
             match_seed = int(seed) & MAX_SEED
             sequence = np.random.SeedSequence(match_seed)

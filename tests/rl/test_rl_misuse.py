@@ -134,3 +134,16 @@ def test_stepping_a_finished_parallel_episode_says_reset(content):
         full.step({})
     with pytest.raises(RuntimeError, match="call reset"):
         full.advance([[], []])
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "7", True])
+def test_a_bad_seed_is_a_clear_value_error(par, seed):
+    with pytest.raises(ValueError, match=r"seed must be a non-negative integer or None, not "):
+        par.reset(seed=seed)
+
+
+def test_numpy_and_huge_seeds_are_accepted(par):
+    par.reset(seed=np.int64(5))
+    assert par.match_state.seed == 5
+    par.reset(seed=2**64 + 5)  # reduced modulo 2**63, as documented
+    assert par.match_state.seed == 5
