@@ -216,7 +216,7 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
             raise RuntimeError(f"{why} (terminated or truncated): call reset() before step()")
 
     def advance(
-        self, engine_actions: Sequence[Sequence[object]]
+        self, engine_actions: Sequence[Sequence[object]], only: str | None = None
     ) -> tuple[
         dict[str, Obs],
         dict[str, float],
@@ -224,7 +224,11 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         dict[str, bool],
         dict[str, dict[str, Any]],
     ]:
-        """Play one quarter with engine actions per seat (what ``step`` does after decoding)."""
+        """Play one quarter with engine actions per seat (what ``step`` does after decoding).
+
+        With ``only`` (an agent), the observation and info of that agent alone are built (the
+        single-seat env's case); rewards, terminations and truncations cover every live agent.
+        """
         self._check_live()
         state = self.match_state
         live = list(self.agents)
@@ -255,11 +259,12 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
             if bankrupt:
                 reward -= self.bankruptcy_penalty
             self._ev[seat] = ev
-            obs[agent] = encode(self._observation(seat))
             rewards[agent] = float(reward)
             terms[agent] = over or bankrupt
             truncs[agent] = bool(truncate and not bankrupt)
-            infos[agent] = self._info(report, seat, ev)
+            if only is None or agent == only:
+                obs[agent] = encode(self._observation(seat))
+                infos[agent] = self._info(report, seat, ev)
         self.agents = [a for a in live if not (terms[a] or truncs[a])]
         return obs, rewards, terms, truncs, infos
 

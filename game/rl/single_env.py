@@ -155,7 +155,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
                 lists.append(chosen)
         failures.update(self._failures)
         self._failures = {}
-        obs, rewards, terms, truncs, infos = par.advance(lists)
+        obs, rewards, terms, truncs, infos = par.advance(lists, only=self.agent)
         info = dict(infos[self.agent])
         if failures:
             info["bot_failures"] = dict(sorted(failures.items()))

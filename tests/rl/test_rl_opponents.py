@@ -93,3 +93,14 @@ def test_opponents_rivals_plays_the_scenarios_named_rivals(content):
     env.reset(seed=5)
     *_, info = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
     assert "bot_failures" not in info
+
+
+def test_a_single_seat_step_encodes_the_learners_observation_only(content, monkeypatch):
+    env = CapacityWarsEnv(scenario="standard", opponents="idle", content=content)
+    env.reset(seed=1)
+    encoded = []
+    encode = env.codec.encode
+    monkeypatch.setattr(env.codec, "encode", lambda obs: encoded.append(obs.seat) or encode(obs))
+    obs, *_ = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
+    assert encoded == [0]  # not the three bots' (nobody reads them): a third faster vs idle
+    assert np.array_equal(obs, encode(env.parallel_env.observation_of("seat_0")))
