@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,7 +40,7 @@ from game.engine.state import ACTIVE, MatchState
 from game.engine.step import step
 from game.engine.tables import World, build_world
 from game.rl.codec import OBS_BOUND, Codec
-from game.rules.loader import load_content
+from game.rules.loader import load_content, resolve_scenario
 from game.rules.models import Content
 
 RENDER_MODES = ("ansi",)
@@ -82,7 +83,7 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
 
     def __init__(
         self,
-        scenario: str = "standard",
+        scenario: str | os.PathLike[str] = "standard",
         content: Content | None = None,
         render_mode: str | None = None,
         max_quarters: int | None = None,
@@ -91,7 +92,9 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         if render_mode is not None and render_mode not in RENDER_MODES:
             raise ValueError(f"render_mode must be None or 'ansi', not {render_mode!r}")
         content = content if content is not None else load_content()
-        self.world: World = build_world(content, content.scenario(scenario))
+        # An id, or a scenario file anywhere (as `capwars match --scenario FILE` takes).
+        content, scenario_id = resolve_scenario(content, os.fspath(scenario))
+        self.world: World = build_world(content, content.scenario(scenario_id))
         self.codec = Codec(self.world)
         self.render_mode = render_mode
         self.max_quarters = max_quarters

@@ -15,6 +15,7 @@ truncated at ``max_quarters``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any, SupportsFloat
 
@@ -39,7 +40,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
 
     def __init__(
         self,
-        scenario: str = "standard",
+        scenario: str | os.PathLike[str] = "standard",
         seat: int = 0,
         opponents: str | Sequence[str] = "balanced",
         content: Content | None = None,

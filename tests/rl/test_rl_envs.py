@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -198,3 +199,22 @@ def test_noop_env_mirrors_spaces_and_bench_reports(make_par, content):
     assert result["noop_cycles_per_second"]["median"] > 0
     assert 0 < result["percent_of_noop"] < 1_000
     assert isinstance(result["meets_target"], bool)
+
+
+def test_a_scenario_file_works_like_its_id(content, tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    shipped = root / "content" / "scenarios" / "tutorial.toml"
+    by_id = CapacityWarsParallelEnv(scenario="tutorial", content=content)
+    by_path = CapacityWarsParallelEnv(scenario=shipped, content=content)
+    assert by_path.world.scenario.id == "tutorial"
+    a, _ = by_id.reset(seed=3)
+    b, _ = by_path.reset(seed=3)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    # A teacher's own scenario file, outside the content folder.
+    lesson = tmp_path / "my_lesson.toml"
+    text = shipped.read_text(encoding="utf-8")
+    lesson.write_text(text.replace('id = "tutorial"', 'id = "my-lesson"', 1), encoding="utf-8")
+    single = CapacityWarsEnv(scenario=str(lesson), content=content)
+    assert single.parallel_env.world.scenario.id == "my-lesson"
+    obs, _ = single.reset(seed=3)
+    assert np.array_equal(obs, a["seat_0"])
