@@ -91,6 +91,18 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
     ):
         if render_mode is not None and render_mode not in RENDER_MODES:
             raise ValueError(f"render_mode must be None or 'ansi', not {render_mode!r}")
+        if max_quarters is not None and (
+            isinstance(max_quarters, bool)
+            or not isinstance(max_quarters, numbers.Integral)
+            or max_quarters < 1
+        ):
+            raise ValueError(
+                f"max_quarters must be a positive integer or None, not {max_quarters!r}"
+            )
+        if not math.isfinite(bankruptcy_penalty):
+            raise ValueError(
+                f"bankruptcy_penalty must be a finite number, not {bankruptcy_penalty!r}"
+            )
         content = content if content is not None else load_content()
         # An id, or a scenario file anywhere (as `capwars match --scenario FILE` takes).
         content, scenario_id = resolve_scenario(content, os.fspath(scenario))

@@ -147,3 +147,40 @@ def test_numpy_and_huge_seeds_are_accepted(par):
     assert par.match_state.seed == 5
     par.reset(seed=2**64 + 5)  # reduced modulo 2**63, as documented
     assert par.match_state.seed == 5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_quarters": 0}, "max_quarters must be a positive integer or None, not 0"),
+        ({"max_quarters": 2.5}, "max_quarters must be a positive integer or None, not 2.5"),
+        ({"bankruptcy_penalty": float("nan")}, "bankruptcy_penalty must be a finite number"),
+    ],
+)
+def test_bad_episode_settings_are_refused_up_front(content, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        CapacityWarsParallelEnv(scenario="tutorial", content=content, **kwargs)
+    with pytest.raises(ValueError, match=message):
+        CapacityWarsEnv(scenario="tutorial", content=content, **kwargs)
+
+
+def test_single_seat_episodes_replay_exactly_with_the_scenarios_rivals(content):
+    def episode(env, seed):
+        obs, _ = env.reset(seed=seed)
+        rng = np.random.default_rng(seed)
+        trace, done = [obs], False
+        while not done:
+            obs, reward, term, trunc, info = env.step(rng.uniform(-0.3, 0.3, A))
+            trace += [obs, reward, info["state_hash"]]
+            done = term or trunc
+        return trace
+
+    env = CapacityWarsEnv(scenario="tutorial", opponents="rivals", content=content)
+    first = episode(env, 5)
+    episode(env, 6)
+    again = episode(CapacityWarsEnv(scenario="tutorial", opponents="rivals", content=content), 5)
+    assert len(first) == len(again)
+    assert all(
+        np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y for x, y in zip(first, again)
+    )
+    assert episode(env, 5)[-1] == first[-1]
