@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from game.rl.bench import run_rl_bench
     from game.rl.codec import Codec
     from game.rl.parallel_env import CapacityWarsParallelEnv, aec_env, parallel_env
+    from game.rl.policy import PolicyBot
     from game.rl.single_env import CapacityWarsEnv
 
 _LAZY = {
@@ -28,6 +29,7 @@ _LAZY = {
     "parallel_env": "game.rl.parallel_env",
     "aec_env": "game.rl.parallel_env",
     "CapacityWarsEnv": "game.rl.single_env",
+    "PolicyBot": "game.rl.policy",
     "run_rl_bench": "game.rl.bench",
 }
 
@@ -36,6 +38,7 @@ __all__ = [
     "CapacityWarsEnv",
     "CapacityWarsParallelEnv",
     "Codec",
+    "PolicyBot",
     "aec_env",
     "parallel_env",
     "register_gymnasium_id",

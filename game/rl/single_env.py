@@ -3,8 +3,9 @@
 The learner plays ``seat`` (default 0); every other seat is a bot: ``opponents`` is one spec for
 all of them or one per other seat, in seat order (``"balanced"`` by default; any spec
 :func:`game.agents.registry.make_bot` accepts: ``idle``, ``random``, ``balanced``, the rival
-archetypes ``hedger:hard`` … of ``docs/RIVALS.md``, a Python file, ``cmd:`` for a program), or
-``"rivals"`` for the scenario's own named rivals. Each is set up as in
+archetypes ``hedger:hard`` … of ``docs/RIVALS.md``, a Python file, ``cmd:`` for a program, or
+a :class:`~game.agents.base.Bot` instance, set up again each episode: your own policy for
+self-play), or ``"rivals"`` for the scenario's own named rivals. Each is set up as in
 :func:`game.arena.match.run_match`, with its own seat seed, so a seed fixes the whole episode. A
 bot that fails holds (``info["bot_failures"]``); external bots' processes stop when the episode
 ends, on ``reset`` and on ``close``.
@@ -42,7 +43,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         self,
         scenario: str | os.PathLike[str] = "standard",
         seat: int = 0,
-        opponents: str | Sequence[str] = "balanced",
+        opponents: str | Bot | Sequence[str | Bot] = "balanced",
         content: Content | None = None,
         render_mode: str | None = None,
         max_quarters: int | None = None,
@@ -59,6 +60,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         if not 0 <= seat < n:
             raise ValueError(f"seat must be between 0 and {n - 1}")
         others = n - 1
+        specs: list[str | Bot]
         if opponents == RIVALS:
             world = self._par.world
             seats = world.scenario.seats
@@ -69,12 +71,24 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
             ]
         elif isinstance(opponents, str):
             specs = [opponents] * others
+        elif isinstance(opponents, Bot):
+            specs = [opponents]
         else:
             specs = list(opponents)
         if len(specs) != others:
             raise ValueError(f"scenario {scenario!r} needs {others} opponents, got {len(specs)}")
         for spec in specs:
-            make_bot(spec)  # fail early on a bad spec
+            if isinstance(spec, str):
+                make_bot(spec)  # fail early on a bad spec
+            elif not isinstance(spec, Bot):
+                raise TypeError(
+                    "an opponent is a bot spec (a string such as 'balanced') or a"
+                    f" game.agents.Bot instance, not {type(spec).__name__}"
+                )
+        if len({id(spec) for spec in specs if isinstance(spec, Bot)}) < sum(
+            isinstance(spec, Bot) for spec in specs
+        ):
+            raise ValueError("one Bot instance cannot play two seats: give each seat its own")
         self.seat = seat
         self.agent = agent_name(seat)
         self.opponent_specs = specs
@@ -104,7 +118,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         self._failures = {}
         seats = [s for s in range(state.n_players) if s != self.seat]
         for seat, spec in zip(seats, self.opponent_specs):
-            bot = make_bot(spec)
+            bot = spec if isinstance(spec, Bot) else make_bot(spec)
             self._bots[seat] = bot
             try:
                 bot.setup(setup_info(state, seat))
@@ -123,10 +137,16 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
             self._failures[seat] = f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]
 
     def _close_bots(self) -> None:
-        """Stop the opponents' processes, if any (external bots), and forget them."""
+        """Stop the opponents' processes, if any (external bots), and forget them.
+
+        Bot instances given as opponents belong to the caller: they are set up again at the
+        next reset, never closed here."""
         bots, self._bots = self._bots, {}
         self._eliminated = set()
+        given = {id(spec) for spec in self.opponent_specs if isinstance(spec, Bot)}
         for bot in bots.values():
+            if id(bot) in given:
+                continue
             close = getattr(bot, "close", None)
             if callable(close):
                 close()

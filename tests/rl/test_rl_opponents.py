@@ -13,6 +13,8 @@ pytest.importorskip("pettingzoo", reason="the RL extra is not installed: pip ins
 pytest.importorskip("gymnasium", reason="the RL extra is not installed: pip install '.[rl]'")
 
 from game.agents.registry import rival_spec
+from game.rl.parallel_env import CapacityWarsParallelEnv
+from game.rl.policy import PolicyBot
 from game.rl.single_env import RIVALS, CapacityWarsEnv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,3 +106,47 @@ def test_a_single_seat_step_encodes_the_learners_observation_only(content, monke
     obs, *_ = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
     assert encoded == [0]  # not the three bots' (nobody reads them): a third faster vs idle
     assert np.array_equal(obs, encode(env.parallel_env.observation_of("seat_0")))
+
+
+def _play(env, seed, policy):
+    obs, _ = env.reset(seed=seed)
+    done, hashes = False, []
+    while not done:
+        obs, _, term, trunc, info = env.step(policy(obs))
+        hashes.append(info["state_hash"])
+        done = term or trunc
+    return hashes
+
+
+def _tanh_policy(size_in, size_out, seed):
+    weights = np.random.default_rng(seed).normal(0, 0.3, (size_out, size_in))
+    return lambda obs: np.tanh(weights @ obs).astype(np.float32)
+
+
+def test_a_policy_bot_plays_a_seat_as_the_parallel_env_would(content):
+    env = CapacityWarsEnv(scenario="tutorial", opponents="idle", content=content)
+    codec, sizes = env.codec, (env.observation_space.shape[0], env.action_space.shape[0])
+    mine, theirs = _tanh_policy(*sizes, seed=1), _tanh_policy(*sizes, seed=2)
+    # A zero policy holds: the same match as the idle bot.
+    zero = CapacityWarsEnv(
+        scenario="tutorial",
+        opponents=[PolicyBot(codec, lambda obs: np.zeros(sizes[1]))],
+        content=content,
+    )
+    assert _play(zero, 4, mine) == _play(env, 4, mine)
+    # A policy in the rival seat plays exactly what that seat would send through the parallel env.
+    bot = PolicyBot(codec, theirs)
+    selfplay = CapacityWarsEnv(scenario="tutorial", opponents=bot, content=content)
+    par = CapacityWarsParallelEnv(scenario="tutorial", content=content)
+    obs, _ = par.reset(seed=4)
+    expected = []
+    while par.agents:
+        actions = {"seat_0": mine(obs["seat_0"]), "seat_1": theirs(obs["seat_1"])}
+        obs, _, _, _, infos = par.step(actions)
+        expected.append(infos["seat_0"]["state_hash"])
+    assert _play(selfplay, 4, mine) == expected
+    assert _play(selfplay, 4, mine) == expected  # the same instance, set up again
+    with pytest.raises(TypeError, match=r"an opponent is a bot spec .* or a game\.agents\.Bot"):
+        CapacityWarsEnv(scenario="tutorial", opponents=[42], content=content)
+    with pytest.raises(ValueError, match="one Bot instance cannot play two seats"):
+        CapacityWarsEnv(scenario="standard", opponents=[bot, bot, "idle"], content=content)
