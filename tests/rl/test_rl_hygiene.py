@@ -1,4 +1,5 @@
-"""Without the extra: game.rl imports lazily, and nothing else in game imports game.rl."""
+"""Without the extra: game.rl imports lazily (the codec and PolicyBot need neither library), and
+nothing else in game imports game.rl."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ SCRIPT = textwrap.dedent(
     import sys
     import game.engine, game.agents, game.cli
     before = sorted(n for n in sys.modules if n.startswith(("game.rl", "pettingzoo", "gymnasium")))
-    import game.rl, game.rl.codec
+    import game.rl, game.rl.codec, game.rl.policy
     after = sorted(n for n in sys.modules if n.startswith(("pettingzoo", "gymnasium")))
     print("BEFORE", before)
     print("AFTER", after)
