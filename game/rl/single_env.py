@@ -158,13 +158,15 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
             raise RuntimeError(
                 "the episode is over (terminated or truncated): call reset() before step()"
             )
+        # The learner's vector first: a malformed one raises before any bot has acted.
+        mine: list[object] = list(self.codec.decode(action, par.observation_of(self.agent)))
         lists: list[list[object]] = []
         failures, self._failures = self._failures, {}
         for seat in range(state.n_players):
-            if state.status[seat] != 0 or seat in self._eliminated:
+            if seat == self.seat:
+                lists.append(mine)
+            elif state.status[seat] != 0 or seat in self._eliminated:
                 lists.append([])
-            elif seat == self.seat:
-                lists.append(list(self.codec.decode(action, par.observation_of(self.agent))))
             else:
                 bot = self._bots[seat]
                 chosen, failure = ask_bot(bot, state, seat)

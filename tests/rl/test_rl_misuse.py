@@ -184,3 +184,24 @@ def test_single_seat_episodes_replay_exactly_with_the_scenarios_rivals(content):
         np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y for x, y in zip(first, again)
     )
     assert episode(env, 5)[-1] == first[-1]
+
+
+def test_a_malformed_action_leaves_the_opponents_untouched(content):
+    from game.rl.policy import PolicyBot
+
+    calls = []
+    probe = CapacityWarsEnv(scenario="tutorial", content=content)
+
+    def policy(obs):
+        calls.append(1)
+        return np.zeros(A)
+
+    env = CapacityWarsEnv(
+        scenario="tutorial", seat=1, opponents=PolicyBot(probe.codec, policy), content=content
+    )
+    env.reset(seed=1)
+    with pytest.raises(ValueError, match="an action is 15 real numbers"):
+        env.step(np.zeros(3))
+    assert calls == []  # the bot in seat 0 was not asked: the quarter never started
+    env.step(np.zeros(A))
+    assert calls == [1]
