@@ -2,17 +2,22 @@
 
 Every seat is an agent ``seat_0`` … ``seat_{n-1}``; all of them act at once each quarter, as in
 the game (DESIGN §4). Actions and observations go through :class:`~game.rl.codec.Codec`
-(``docs/RL.md``); observations come only from :func:`game.engine.observe`.
+(``docs/RL.md``); observations come only from :func:`game.engine.observe`. ``scenario`` is an
+id or a scenario file.
 
 - ``reset(seed=s)`` starts ``new_match`` with seed ``s`` (the world, events and market all follow
   from it) and seeds every agent's action and observation space from ``s`` too; ``reset()``
-  without a seed draws the match seed from the env's generator.
-- ``step`` returns per agent: the observation, the reward (the change in enterprise value this
-  quarter divided by the codec's money scale ``M``, so an episode's rewards add up to the value
-  created ÷ ``M``, less ``bankruptcy_penalty`` in the quarter a seat goes bankrupt), a
-  termination (match over, or bankrupt), a truncation (``max_quarters`` reached) and an info dict
-  with the quarter's summary and the codes of the seat's rejected actions.
+  without a seed draws the match seed from the env's generator. The opening observation is the
+  same for every seed; the seed shows from the first step on.
+- ``step({agent: vector})`` (a missing agent or ``None`` holds) returns per agent: the
+  observation, the reward (the change in enterprise value this quarter divided by the codec's
+  money scale ``M``, so an episode's rewards add up to the value created ÷ ``M``, less
+  ``bankruptcy_penalty`` in the quarter a seat goes bankrupt), a termination (match over, or
+  bankrupt), a truncation (``max_quarters`` reached) and an info dict with the quarter's
+  summary and the codes of the seat's rejected actions.
 - ``render_mode="ansi"`` renders a one-screen standings table.
+- Mistakes raise at once with what was expected: a malformed vector or an unknown agent
+  (``ValueError``), ``step`` before ``reset`` or once ``agents`` is empty (``RuntimeError``).
 
 >>> from game.rl import CapacityWarsParallelEnv                # doctest: +SKIP
 >>> env = CapacityWarsParallelEnv(scenario="tutorial")          # doctest: +SKIP
