@@ -26,7 +26,7 @@ from game.engine.actions import (
     Reserve,
     SetServicePrice,
 )
-from game.engine.observation import ChipView, Observation, ProviderView
+from game.engine.observation import ChipView, Observation, ProviderView, TechView
 
 RESERVED_BASE = 0.6
 """Share of forecast capacity the bot wants under reserved contracts."""
@@ -81,6 +81,37 @@ def _mechanics(listed: tuple[str, ...]) -> frozenset[str]:
     if found is None:
         found = _mechanics_seen[listed] = frozenset(listed)
     return found
+
+
+_open_seen: dict[int, tuple[tuple[TechView, ...], list[TechView]]] = {}
+"""Programme views ranked by :func:`_open_programmes`, by the identity of their tuple."""
+
+
+def _open_programmes(research: tuple[TechView, ...]) -> list[TechView]:
+    """The programmes not done whose prerequisites are all done, by (cost, id).
+
+    The first of them under budget is the one the bot funds. A seat's programme views come back
+    unchanged (the very same tuple, see :attr:`SelfView.research`) for most quarters while its
+    research does not move, so the ranking is kept with the tuple (an entry keeps its tuple
+    alive, so no other tuple can take its identity). A NaN cost is never under budget: such
+    programmes are left out, which also keeps the sort well defined.
+    """
+    found = _open_seen.get(id(research))
+    if found is not None:
+        return found[1]
+    done = {t.id for t in research if t.done}
+    ranked = sorted(
+        (
+            t
+            for t in research
+            if not t.done and not math.isnan(t.cost) and done.issuperset(t.prerequisites)
+        ),
+        key=lambda t: (t.cost, t.id),
+    )
+    if len(_open_seen) >= 64:
+        _open_seen.clear()
+    _open_seen[id(research)] = (research, ranked)
+    return ranked
 
 
 class BalancedBot(Bot):
@@ -223,15 +254,13 @@ class BalancedBot(Bot):
                 if f > 0 and not d:
                     break  # a programme is funded already
             else:
-                done = {tid for tid, d in zip(me.tech_ids, finished, strict=True) if d}
+                # The open programme with the lowest (cost, id) among those under budget.
                 budget = me.cash * 0.25
-                # The first open programme with the lowest (cost, id), as min() would pick it.
                 pick = None
-                for t in me.research:
-                    if t.done or not t.cost < budget or not done.issuperset(t.prerequisites):
-                        continue
-                    if pick is None or (t.cost, t.id) < (pick.cost, pick.id):
+                for t in _open_programmes(me.research):
+                    if t.cost < budget:
                         pick = t
+                        break
                 if pick is not None:
                     actions.append(
                         FundResearch(tech=pick.id, amount=round(pick.cost / pick.min_quarters, 2))
