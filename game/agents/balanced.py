@@ -47,10 +47,11 @@ def _numpy_round(value: float, digits: int) -> float:
     """
     scale = _SCALES[digits]
     scaled = value * scale
-    if not math.isfinite(scaled):
+    try:
+        # rint keeps the sign of a result that rounds to zero; Python's round gives the int 0
+        return math.copysign(round(scaled) / scale, scaled)
+    except (OverflowError, ValueError):  # round() of an infinity or a NaN: numpy's own way
         return float(round(np.float64(value), digits))
-    # rint keeps the sign of a result that rounds to zero; Python's round gives the int 0
-    return math.copysign(round(scaled) / scale, scaled)
 
 
 _SCALES = {1: 10.0, 2: 100.0, 3: 1000.0}
@@ -58,8 +59,9 @@ _SCALES = {1: 10.0, 2: 100.0, 3: 1000.0}
 _sum = np.add.reduce
 """``ndarray.sum`` without its Python wrapper: the same reduction, in the same order."""
 
-Ranking = tuple[list[ProviderView], list[ProviderView], list[ProviderView]]
-"""The providers a seat may use: as listed, by reserved price and by spot price."""
+Ranking = tuple[list[ProviderView], list[ProviderView], list[ProviderView], list[float]]
+"""The providers a seat may use: as listed, by reserved price and by spot price, and the
+spot limit each of the last would get before the seat's own cap (the same for every seat)."""
 
 _rankings: dict[bool, tuple[tuple[ProviderView, ...], Ranking]] = {}
 """The last providers ranked, by whether the seat may only use sovereign ones.
@@ -71,6 +73,9 @@ new tuple for it."""
 _best_chips: list[tuple[tuple[ChipView, ...], ChipView | None]] = []
 """The last chips looked at and the best value among them (shared by the seats likewise)."""
 
+
+_BUILDING = frozenset(("chips", "datacenters"))
+"""The mechanics building owned capacity needs."""
 
 _mechanics_seen: dict[tuple[str, ...], frozenset[str]] = {}
 
@@ -159,10 +164,12 @@ class BalancedBot(Bot):
         if found is not None and found[0] is providers:
             return found[1]
         listed = [p for p in providers if p.sovereign or not sovereign_only]
+        by_spot = sorted(listed, key=lambda p: (p.spot_price, p.id))
         ranking = (
             listed,
             sorted(listed, key=lambda p: (p.reserved_price[8], p.id)),
-            sorted(listed, key=lambda p: (p.spot_price, p.id)),
+            by_spot,
+            [max(p.spot_price * 1.3, p.spot_floor) for p in by_spot],
         )
         _rankings[sovereign_only] = (providers, ranking)
         return ranking
@@ -189,8 +196,8 @@ class BalancedBot(Bot):
         # Reserved kGPU arriving this quarter and next, added up provider by provider.
         reserved_now = reserved_next = 0.0
         for schedule in me.reserved_schedule.values():
-            reserved_now += float(schedule[0])
-            reserved_next += float(schedule[1]) if len(schedule) > 1 else 0.0
+            reserved_now += schedule.item(0)
+            reserved_next += schedule.item(1) if len(schedule) > 1 else 0.0
         demand, from_arrays = self._forecast(obs, reserved_now)
         training = me.training_share
         efficiency = 1.0
@@ -203,7 +210,7 @@ class BalancedBot(Bot):
                 efficiency = served / used
         need = demand / efficiency / max(1 - training, 0.2) * BUFFER
         owned_now = float(_sum(me.chips_perf)) * 0.95
-        eligible, by_price, by_spot = self._providers(obs)
+        eligible, by_price, by_spot, spot_limits = self._providers(obs)
         free_cash = me.cash + max(me.credit_limit - me.debt, 0.0) * 0.5
         mechanics = _mechanics(obs.mechanics)
 
@@ -227,8 +234,8 @@ class BalancedBot(Bot):
             gap = need - reserved_now - owned_now
             if gap > 0.2:
                 limit_cap = me.service_price * efficiency * 0.85
-                for provider in by_spot[:3]:
-                    limit = min(max(provider.spot_price * 1.3, provider.spot_floor), limit_cap)
+                for provider, base_limit in zip(by_spot[:3], spot_limits, strict=False):
+                    limit = min(base_limit, limit_cap)
                     if limit < provider.spot_floor:
                         continue
                     chunk = gap / 2 if provider is not by_spot[-1] else gap
@@ -243,7 +250,7 @@ class BalancedBot(Bot):
 
         # 3. Own some capacity when cash allows and the game is long enough to pay back.
         remaining = obs.quarters - obs.turn
-        if {"chips", "datacenters"} <= mechanics and remaining > 10 and me.cash > 400:
+        if mechanics >= _BUILDING and remaining > 10 and me.cash > 400:
             actions += self._build(obs, need, free_cash, from_arrays)
 
         # 4. Research: the cheapest open programme that pays back, one at a time.
