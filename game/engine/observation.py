@@ -501,9 +501,16 @@ class _Seats:
     """(N, R, SCHEDULE) accelerators arriving, both pipelines together."""
     research_done: np.ndarray
     research_slipped: np.ndarray
+    reserved_qty: np.ndarray
+    """(N, P, SCHEDULE) the state's reserved contract book over the schedule (a view)."""
+    fabric_arriving: np.ndarray
+    """(N, R, SCHEDULE) the state's network pipeline over the schedule (a view)."""
+    datacenter_arriving: np.ndarray
+    """(N, R, SCHEDULE) the state's data-centre pipeline over the schedule (a view)."""
     static: _WorldFigures
-    last_row: dict[str, tuple[float, ...]] | None
-    """Last quarter's history row (``None`` before the first quarter)."""
+    last: list[tuple[float, ...]] | None
+    """Per seat, its figures of last quarter's history row in ``_LAST_KEYS`` order (``None``
+    before the first quarter)."""
     status: list[str]
     cash: list[float]
     debt: list[float]
@@ -612,8 +619,14 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
             "chips_arriving": _add(state.chip_pipe_perf[:, :, :, :SCHEDULE], axis=0),
             "research_done": (done_turn >= 0) & (done_turn < t),
             "research_slipped": state.research_extra_quarters > 0,
+            "reserved_qty": state.reserved_qty[:, :, :SCHEDULE],
+            "fabric_arriving": state.fabric_pipe[:, :, :SCHEDULE],
+            "datacenter_arriving": state.dc_pipe[:, :, :SCHEDULE],
             "static": static,
-            "last_row": last_row,
+            # the row's figures regrouped by seat (one zip for all seats)
+            "last": list(zip(*[last_row[k] for k in _LAST_KEYS], strict=True))
+            if last_row is not None
+            else None,
             "status": status,
             "cash": state.cash.tolist(),
             "debt": state.debt.tolist(),
@@ -635,9 +648,8 @@ def observe(state: MatchState, seat: int) -> Observation:
     public, seats = _prepared(state)
     static = seats.static
     t = state.turn
-    row = seats.last_row
-    if row is not None:
-        last_figures = {k: row[k][seat] for k in _LAST_KEYS}
+    if seats.last is not None:
+        last_figures = dict(zip(_LAST_KEYS, seats.last[seat], strict=True))
     else:
         last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
     me = construct_from(
@@ -658,7 +670,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             # strict: that would read past the last row, and numpy's IndexError costs more
             # than the rows.)
             "reserved_schedule": dict(
-                zip(static.provider_ids, state.reserved_qty[seat, :, :SCHEDULE], strict=False)
+                zip(static.provider_ids, seats.reserved_qty[seat], strict=False)
             ),
             "reserved_payments": seats.reserved_payments[seat].copy(),
             "region_ids": world.region_ids,
@@ -668,8 +680,8 @@ def observe(state: MatchState, seat: int) -> Observation:
             "grid_mw": state.grid_mw[seat],
             "queued_mw": seats.queued_mw[seat].copy(),
             "chips_arriving": seats.chips_arriving[seat].copy(),
-            "fabric_arriving": state.fabric_pipe[seat, :, :SCHEDULE],
-            "datacenter_arriving": state.dc_pipe[seat, :, :SCHEDULE],
+            "fabric_arriving": seats.fabric_arriving[seat],
+            "datacenter_arriving": seats.datacenter_arriving[seat],
             "tech_ids": world.tech_ids,
             "research_spent": state.research_spent[seat],
             "research_funding": state.research_level[seat],
