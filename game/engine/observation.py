@@ -549,14 +549,21 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     ).tolist()
     prices = market.providers
     providers = []
-    for p, fields in enumerate(prices.provider_fields):
-        capacity = capacities[p]
-        pool = static.reserved_shares[p] * capacity
-        start, stop = static.windows[p]
+    for fields, reserved_price, share, (start, stop), spot, capacity, booked in zip(
+        prices.provider_fields,
+        prices.reserved_prices,
+        static.reserved_shares,
+        static.windows,
+        spot_prices,
+        capacities,
+        committed,
+        strict=True,
+    ):
         fields = fields.copy()
-        fields["spot_price"] = spot_prices[p]
-        fields["reserved_price"] = prices.reserved_prices[p].copy()
-        fields["reserved_free"] = float(max(pool - max(committed[p][start:stop]), 0.0))
+        fields["spot_price"] = spot
+        fields["reserved_price"] = reserved_price.copy()
+        # (plain floats throughout: max() returns one of its float arguments)
+        fields["reserved_free"] = max(share * capacity - max(booked[start:stop]), 0.0)
         fields["capacity"] = capacity
         providers.append(construct_from(ProviderView, fields))
 
