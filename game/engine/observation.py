@@ -495,12 +495,9 @@ class _Seats:
 
     queued_mw: np.ndarray
     """(N, R) MW each seat still has waiting in the grid queue."""
-    reserved_payments: np.ndarray
-    """(N, SCHEDULE) reserved payments due, summed over providers."""
     chips_arriving: np.ndarray
     """(N, R, SCHEDULE) accelerators arriving, both pipelines together."""
     research_done: np.ndarray
-    research_slipped: np.ndarray
     reserved_qty: np.ndarray
     """(N, P, SCHEDULE) the state's reserved contract book over the schedule (a view)."""
     fabric_arriving: np.ndarray
@@ -622,10 +619,8 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         _Seats,
         {
             "queued_mw": np.array(queued).reshape(n, static.n_regions),
-            "reserved_payments": _add(state.reserved_pay[:, :, :SCHEDULE], axis=1),
             "chips_arriving": _add(state.chip_pipe_perf[:, :, :, :SCHEDULE], axis=0),
             "research_done": (done_turn >= 0) & (done_turn < t),
-            "research_slipped": state.research_extra_quarters > 0,
             "reserved_qty": state.reserved_qty[:, :, :SCHEDULE],
             "fabric_arriving": state.fabric_pipe[:, :, :SCHEDULE],
             "datacenter_arriving": state.dc_pipe[:, :, :SCHEDULE],
@@ -679,7 +674,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             "reserved_schedule": dict(
                 zip(static.provider_ids, seats.reserved_qty[seat], strict=False)
             ),
-            "reserved_payments": seats.reserved_payments[seat].copy(),
+            # reserved_payments: on first read (see _OwnFigures)
             "region_ids": world.region_ids,
             "chips_perf": state.chips_perf[seat],
             "fabric_units": state.fabric_units[seat],
@@ -693,7 +688,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             "research_spent": state.research_spent[seat],
             "research_funding": state.research_level[seat],
             "research_done": seats.research_done[seat].copy(),
-            "research_slipped": seats.research_slipped[seat].copy(),
+            # research_slipped: on first read
             "last": last_figures,
             "sovereign_only": static.sovereign_only[seat],
             "_tech_static": static.tech_static,
@@ -702,6 +697,7 @@ def observe(state: MatchState, seat: int) -> Observation:
                 state.research_extra_quarters[seat],
                 state.research_quarters[seat],
             ),
+            "_state": state,  # for the figures read on first use; never pickled or sent
         },
     )
     private_news = seats.private_news.get(seat)
@@ -762,3 +758,42 @@ for _name, _compute in (
     ("spot_history", lambda obs, public: public.spot_history),
 ):
     setattr(Observation, _name, _Deferred(_name, _compute))
+
+
+class _OwnFigures:
+    """A field of :class:`SelfView` computed on first read, then kept like any other field.
+
+    The same device as :class:`_Deferred`, for figures of the seat's own that few bots read (the
+    balanced bot never reads its payment schedule, and its slipped programmes only through
+    ``research``): :func:`observe` leaves them out and keeps the state (``_state``, which the
+    observation holds anyway) to work them out from, with the arithmetic of the whole-table
+    version, for this seat alone. A view built through ``__init__`` simply holds them.
+    """
+
+    def __init__(self, name: str, compute: Callable[[MatchState, int], np.ndarray]) -> None:
+        self._name = name
+        self._compute = compute
+
+    def __get__(self, me: SelfView | None, owner: type | None = None) -> Any:
+        if me is None:
+            return self
+        value = me.__dict__[self._name] = self._compute(me.__dict__["_state"], me.seat)
+        return value
+
+
+def _reserved_payments(state: MatchState, seat: int) -> np.ndarray:
+    """(SCHEDULE,) reserved payments due, summed over providers (in provider order)."""
+    payments: np.ndarray = _add(state.reserved_pay[seat, :, :SCHEDULE], axis=0)
+    return payments
+
+
+def _research_slipped(state: MatchState, seat: int) -> np.ndarray:
+    slipped: np.ndarray = state.research_extra_quarters[seat] > 0
+    return slipped
+
+
+for _name, _own in (
+    ("reserved_payments", _reserved_payments),
+    ("research_slipped", _research_slipped),
+):
+    setattr(SelfView, _name, _OwnFigures(_name, _own))
