@@ -493,8 +493,9 @@ class _Seats:
     """Per-seat figures of one state, computed for all seats at once (never shown as a whole:
     each seat's observation gets copies of its own rows)."""
 
-    queued_mw: np.ndarray
-    """(N, R) MW each seat still has waiting in the grid queue."""
+    queued_mw: list[list[float]]
+    """Per seat, per region: MW it still has waiting in the grid queue (each seat's
+    observation makes its own array of its row)."""
     chips_arriving: np.ndarray
     """(N, R, SCHEDULE) accelerators arriving, both pipelines together."""
     research_done: np.ndarray
@@ -618,7 +619,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     seats = construct_from(
         _Seats,
         {
-            "queued_mw": np.array(queued).reshape(n, static.n_regions),
+            "queued_mw": queued,
             "chips_arriving": _add(state.chip_pipe_perf[:, :, :, :SCHEDULE], axis=0),
             "research_done": (done_turn >= 0) & (done_turn < t),
             "reserved_qty": state.reserved_qty[:, :, :SCHEDULE],
@@ -680,7 +681,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             "fabric_units": state.fabric_units[seat],
             "datacenter_mw": state.dc_mw[seat],
             "grid_mw": state.grid_mw[seat],
-            "queued_mw": seats.queued_mw[seat].copy(),
+            "queued_mw": np.array(seats.queued_mw[seat]),
             "chips_arriving": seats.chips_arriving[seat].copy(),
             "fabric_arriving": seats.fabric_arriving[seat],
             "datacenter_arriving": seats.datacenter_arriving[seat],
