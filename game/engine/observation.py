@@ -59,8 +59,9 @@ __all__ = [
 #   wait) repeat from quarter to quarter, are reused while those figures are unchanged, and so
 #   are a seat's research programme views; rivals and the price history, which most bots never
 #   read, are built when first read (:class:`_Deferred`);
-# - seat arrays that need arithmetic (payments due, chips arriving, research flags) are
-#   computed for all seats in one numpy call per state, then each seat gets its own copy;
+# - seat arrays that need arithmetic (chips arriving, research done) are computed for all seats
+#   in one numpy call per state, then each seat gets its own copy; those few bots read (payments
+#   due, slipped programmes) are worked out for the one seat when first read (:class:`_OwnFigures`);
 # - records are made from a prepared dict (:func:`_new`) rather than through ``__init__``;
 # - figures are read from numpy once (``tolist``) and handled as plain Python numbers, with the
 #   same arithmetic in the same order as before.
