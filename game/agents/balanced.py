@@ -26,7 +26,7 @@ from game.engine.actions import (
     Reserve,
     SetServicePrice,
 )
-from game.engine.observation import ChipView, Observation, ProviderView
+from game.engine.observation import ChipView, Observation, ProviderView, TechView
 
 RESERVED_BASE = 0.6
 """Share of forecast capacity the bot wants under reserved contracts."""
@@ -47,10 +47,11 @@ def _numpy_round(value: float, digits: int) -> float:
     """
     scale = _SCALES[digits]
     scaled = value * scale
-    if not math.isfinite(scaled):
+    try:
+        # rint keeps the sign of a result that rounds to zero; Python's round gives the int 0
+        return math.copysign(round(scaled) / scale, scaled)
+    except (OverflowError, ValueError):  # round() of an infinity or a NaN: numpy's own way
         return float(round(np.float64(value), digits))
-    # rint keeps the sign of a result that rounds to zero; Python's round gives the int 0
-    return math.copysign(round(scaled) / scale, scaled)
 
 
 _SCALES = {1: 10.0, 2: 100.0, 3: 1000.0}
@@ -58,8 +59,9 @@ _SCALES = {1: 10.0, 2: 100.0, 3: 1000.0}
 _sum = np.add.reduce
 """``ndarray.sum`` without its Python wrapper: the same reduction, in the same order."""
 
-Ranking = tuple[list[ProviderView], list[ProviderView], list[ProviderView]]
-"""The providers a seat may use: as listed, by reserved price and by spot price."""
+Ranking = tuple[list[ProviderView], list[ProviderView], list[ProviderView], list[float]]
+"""The providers a seat may use: as listed, by reserved price and by spot price, and the
+spot limit each of the last would get before the seat's own cap (the same for every seat)."""
 
 _rankings: dict[bool, tuple[tuple[ProviderView, ...], Ranking]] = {}
 """The last providers ranked, by whether the seat may only use sovereign ones.
@@ -72,6 +74,9 @@ _best_chips: list[tuple[tuple[ChipView, ...], ChipView | None]] = []
 """The last chips looked at and the best value among them (shared by the seats likewise)."""
 
 
+_BUILDING = frozenset(("chips", "datacenters"))
+"""The mechanics building owned capacity needs."""
+
 _mechanics_seen: dict[tuple[str, ...], frozenset[str]] = {}
 
 
@@ -81,6 +86,37 @@ def _mechanics(listed: tuple[str, ...]) -> frozenset[str]:
     if found is None:
         found = _mechanics_seen[listed] = frozenset(listed)
     return found
+
+
+_open_seen: dict[int, tuple[tuple[TechView, ...], list[TechView]]] = {}
+"""Programme views ranked by :func:`_open_programmes`, by the identity of their tuple."""
+
+
+def _open_programmes(research: tuple[TechView, ...]) -> list[TechView]:
+    """The programmes not done whose prerequisites are all done, by (cost, id).
+
+    The first of them under budget is the one the bot funds. A seat's programme views come back
+    unchanged (the very same tuple, see :attr:`SelfView.research`) for most quarters while its
+    research does not move, so the ranking is kept with the tuple (an entry keeps its tuple
+    alive, so no other tuple can take its identity). A NaN cost is never under budget: such
+    programmes are left out, which also keeps the sort well defined.
+    """
+    found = _open_seen.get(id(research))
+    if found is not None:
+        return found[1]
+    done = {t.id for t in research if t.done}
+    ranked = sorted(
+        (
+            t
+            for t in research
+            if not t.done and not math.isnan(t.cost) and done.issuperset(t.prerequisites)
+        ),
+        key=lambda t: (t.cost, t.id),
+    )
+    if len(_open_seen) >= 64:
+        _open_seen.clear()
+    _open_seen[id(research)] = (research, ranked)
+    return ranked
 
 
 class BalancedBot(Bot):
@@ -128,10 +164,12 @@ class BalancedBot(Bot):
         if found is not None and found[0] is providers:
             return found[1]
         listed = [p for p in providers if p.sovereign or not sovereign_only]
+        by_spot = sorted(listed, key=lambda p: (p.spot_price, p.id))
         ranking = (
             listed,
             sorted(listed, key=lambda p: (p.reserved_price[8], p.id)),
-            sorted(listed, key=lambda p: (p.spot_price, p.id)),
+            by_spot,
+            [max(p.spot_price * 1.3, p.spot_floor) for p in by_spot],
         )
         _rankings[sovereign_only] = (providers, ranking)
         return ranking
@@ -158,8 +196,8 @@ class BalancedBot(Bot):
         # Reserved kGPU arriving this quarter and next, added up provider by provider.
         reserved_now = reserved_next = 0.0
         for schedule in me.reserved_schedule.values():
-            reserved_now += float(schedule[0])
-            reserved_next += float(schedule[1]) if len(schedule) > 1 else 0.0
+            reserved_now += schedule.item(0)
+            reserved_next += schedule.item(1) if len(schedule) > 1 else 0.0
         demand, from_arrays = self._forecast(obs, reserved_now)
         training = me.training_share
         efficiency = 1.0
@@ -172,7 +210,7 @@ class BalancedBot(Bot):
                 efficiency = served / used
         need = demand / efficiency / max(1 - training, 0.2) * BUFFER
         owned_now = float(_sum(me.chips_perf)) * 0.95
-        eligible, by_price, by_spot = self._providers(obs)
+        eligible, by_price, by_spot, spot_limits = self._providers(obs)
         free_cash = me.cash + max(me.credit_limit - me.debt, 0.0) * 0.5
         mechanics = _mechanics(obs.mechanics)
 
@@ -196,8 +234,8 @@ class BalancedBot(Bot):
             gap = need - reserved_now - owned_now
             if gap > 0.2:
                 limit_cap = me.service_price * efficiency * 0.85
-                for provider in by_spot[:3]:
-                    limit = min(max(provider.spot_price * 1.3, provider.spot_floor), limit_cap)
+                for provider, base_limit in zip(by_spot[:3], spot_limits, strict=False):
+                    limit = min(base_limit, limit_cap)
                     if limit < provider.spot_floor:
                         continue
                     chunk = gap / 2 if provider is not by_spot[-1] else gap
@@ -212,7 +250,7 @@ class BalancedBot(Bot):
 
         # 3. Own some capacity when cash allows and the game is long enough to pay back.
         remaining = obs.quarters - obs.turn
-        if {"chips", "datacenters"} <= mechanics and remaining > 10 and me.cash > 400:
+        if mechanics >= _BUILDING and remaining > 10 and me.cash > 400:
             actions += self._build(obs, need, free_cash, from_arrays)
 
         # 4. Research: the cheapest open programme that pays back, one at a time.
@@ -223,15 +261,13 @@ class BalancedBot(Bot):
                 if f > 0 and not d:
                     break  # a programme is funded already
             else:
-                done = {tid for tid, d in zip(me.tech_ids, finished, strict=True) if d}
+                # The open programme with the lowest (cost, id) among those under budget.
                 budget = me.cash * 0.25
-                # The first open programme with the lowest (cost, id), as min() would pick it.
                 pick = None
-                for t in me.research:
-                    if t.done or not t.cost < budget or not done.issuperset(t.prerequisites):
-                        continue
-                    if pick is None or (t.cost, t.id) < (pick.cost, pick.id):
+                for t in _open_programmes(me.research):
+                    if t.cost < budget:
                         pick = t
+                        break
                 if pick is not None:
                     actions.append(
                         FundResearch(tech=pick.id, amount=round(pick.cost / pick.min_quarters, 2))

@@ -241,8 +241,10 @@ def _play(
         actions: list[list[object]] = []
         quarter_failures: dict[int, str] = dict(pending)
         pending = {}
+        # read once a quarter as plain ints (indexing the array per seat makes numpy scalars)
+        status = state.status.tolist()
         for seat, bot in enumerate(players):
-            if state.status[seat] != 0 or seat in eliminated:
+            if status[seat] != 0 or seat in eliminated:
                 actions.append([])
                 continue
             chosen, failure = ask_bot(bot, state, seat)

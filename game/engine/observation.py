@@ -59,8 +59,9 @@ __all__ = [
 #   wait) repeat from quarter to quarter, are reused while those figures are unchanged, and so
 #   are a seat's research programme views; rivals and the price history, which most bots never
 #   read, are built when first read (:class:`_Deferred`);
-# - seat arrays that need arithmetic (payments due, chips arriving, research flags) are
-#   computed for all seats in one numpy call per state, then each seat gets its own copy;
+# - seat arrays that need arithmetic (chips arriving, research done) are computed for all seats
+#   in one numpy call per state, then each seat gets its own copy; those few bots read (payments
+#   due, slipped programmes) are worked out for the one seat when first read (:class:`_OwnFigures`);
 # - records are made from a prepared dict (:func:`_new`) rather than through ``__init__``;
 # - figures are read from numpy once (``tolist``) and handled as plain Python numbers, with the
 #   same arithmetic in the same order as before.
@@ -493,17 +494,22 @@ class _Seats:
     """Per-seat figures of one state, computed for all seats at once (never shown as a whole:
     each seat's observation gets copies of its own rows)."""
 
-    queued_mw: np.ndarray
-    """(N, R) MW each seat still has waiting in the grid queue."""
-    reserved_payments: np.ndarray
-    """(N, SCHEDULE) reserved payments due, summed over providers."""
+    queued_mw: list[list[float]]
+    """Per seat, per region: MW it still has waiting in the grid queue (each seat's
+    observation makes its own array of its row)."""
     chips_arriving: np.ndarray
     """(N, R, SCHEDULE) accelerators arriving, both pipelines together."""
     research_done: np.ndarray
-    research_slipped: np.ndarray
+    reserved_qty: np.ndarray
+    """(N, P, SCHEDULE) the state's reserved contract book over the schedule (a view)."""
+    fabric_arriving: np.ndarray
+    """(N, R, SCHEDULE) the state's network pipeline over the schedule (a view)."""
+    datacenter_arriving: np.ndarray
+    """(N, R, SCHEDULE) the state's data-centre pipeline over the schedule (a view)."""
     static: _WorldFigures
-    last_row: dict[str, tuple[float, ...]] | None
-    """Last quarter's history row (``None`` before the first quarter)."""
+    last: list[tuple[float, ...]] | None
+    """Per seat, its figures of last quarter's history row in ``_LAST_KEYS`` order (``None``
+    before the first quarter)."""
     status: list[str]
     cash: list[float]
     debt: list[float]
@@ -542,14 +548,21 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     ).tolist()
     prices = market.providers
     providers = []
-    for p, fields in enumerate(prices.provider_fields):
-        capacity = capacities[p]
-        pool = static.reserved_shares[p] * capacity
-        start, stop = static.windows[p]
+    for fields, reserved_price, share, (start, stop), spot, capacity, booked in zip(
+        prices.provider_fields,
+        prices.reserved_prices,
+        static.reserved_shares,
+        static.windows,
+        spot_prices,
+        capacities,
+        committed,
+        strict=True,
+    ):
         fields = fields.copy()
-        fields["spot_price"] = spot_prices[p]
-        fields["reserved_price"] = prices.reserved_prices[p].copy()
-        fields["reserved_free"] = float(max(pool - max(committed[p][start:stop]), 0.0))
+        fields["spot_price"] = spot
+        fields["reserved_price"] = reserved_price.copy()
+        # (plain floats throughout: max() returns one of its float arguments)
+        fields["reserved_free"] = max(share * capacity - max(booked[start:stop]), 0.0)
         fields["capacity"] = capacity
         providers.append(construct_from(ProviderView, fields))
 
@@ -607,13 +620,17 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     seats = construct_from(
         _Seats,
         {
-            "queued_mw": np.array(queued).reshape(n, static.n_regions),
-            "reserved_payments": _add(state.reserved_pay[:, :, :SCHEDULE], axis=1),
+            "queued_mw": queued,
             "chips_arriving": _add(state.chip_pipe_perf[:, :, :, :SCHEDULE], axis=0),
             "research_done": (done_turn >= 0) & (done_turn < t),
-            "research_slipped": state.research_extra_quarters > 0,
+            "reserved_qty": state.reserved_qty[:, :, :SCHEDULE],
+            "fabric_arriving": state.fabric_pipe[:, :, :SCHEDULE],
+            "datacenter_arriving": state.dc_pipe[:, :, :SCHEDULE],
             "static": static,
-            "last_row": last_row,
+            # the row's figures regrouped by seat (one zip for all seats)
+            "last": list(zip(*[last_row[k] for k in _LAST_KEYS], strict=True))
+            if last_row is not None
+            else None,
             "status": status,
             "cash": state.cash.tolist(),
             "debt": state.debt.tolist(),
@@ -635,9 +652,8 @@ def observe(state: MatchState, seat: int) -> Observation:
     public, seats = _prepared(state)
     static = seats.static
     t = state.turn
-    row = seats.last_row
-    if row is not None:
-        last_figures = {k: row[k][seat] for k in _LAST_KEYS}
+    if seats.last is not None:
+        last_figures = dict(zip(_LAST_KEYS, seats.last[seat], strict=True))
     else:
         last_figures = dict.fromkeys(_LAST_KEYS, math.nan)
     me = construct_from(
@@ -658,23 +674,23 @@ def observe(state: MatchState, seat: int) -> Observation:
             # strict: that would read past the last row, and numpy's IndexError costs more
             # than the rows.)
             "reserved_schedule": dict(
-                zip(static.provider_ids, state.reserved_qty[seat, :, :SCHEDULE], strict=False)
+                zip(static.provider_ids, seats.reserved_qty[seat], strict=False)
             ),
-            "reserved_payments": seats.reserved_payments[seat].copy(),
+            # reserved_payments: on first read (see _OwnFigures)
             "region_ids": world.region_ids,
             "chips_perf": state.chips_perf[seat],
             "fabric_units": state.fabric_units[seat],
             "datacenter_mw": state.dc_mw[seat],
             "grid_mw": state.grid_mw[seat],
-            "queued_mw": seats.queued_mw[seat].copy(),
+            "queued_mw": np.array(seats.queued_mw[seat]),
             "chips_arriving": seats.chips_arriving[seat].copy(),
-            "fabric_arriving": state.fabric_pipe[seat, :, :SCHEDULE],
-            "datacenter_arriving": state.dc_pipe[seat, :, :SCHEDULE],
+            "fabric_arriving": seats.fabric_arriving[seat],
+            "datacenter_arriving": seats.datacenter_arriving[seat],
             "tech_ids": world.tech_ids,
             "research_spent": state.research_spent[seat],
             "research_funding": state.research_level[seat],
             "research_done": seats.research_done[seat].copy(),
-            "research_slipped": seats.research_slipped[seat].copy(),
+            # research_slipped: on first read
             "last": last_figures,
             "sovereign_only": static.sovereign_only[seat],
             "_tech_static": static.tech_static,
@@ -683,6 +699,7 @@ def observe(state: MatchState, seat: int) -> Observation:
                 state.research_extra_quarters[seat],
                 state.research_quarters[seat],
             ),
+            "_state": state,  # for the figures read on first use; never pickled or sent
         },
     )
     private_news = seats.private_news.get(seat)
@@ -743,3 +760,42 @@ for _name, _compute in (
     ("spot_history", lambda obs, public: public.spot_history),
 ):
     setattr(Observation, _name, _Deferred(_name, _compute))
+
+
+class _OwnFigures:
+    """A field of :class:`SelfView` computed on first read, then kept like any other field.
+
+    The same device as :class:`_Deferred`, for figures of the seat's own that few bots read (the
+    balanced bot never reads its payment schedule, and its slipped programmes only through
+    ``research``): :func:`observe` leaves them out and keeps the state (``_state``, which the
+    observation holds anyway) to work them out from, with the arithmetic of the whole-table
+    version, for this seat alone. A view built through ``__init__`` simply holds them.
+    """
+
+    def __init__(self, name: str, compute: Callable[[MatchState, int], np.ndarray]) -> None:
+        self._name = name
+        self._compute = compute
+
+    def __get__(self, me: SelfView | None, owner: type | None = None) -> Any:
+        if me is None:
+            return self
+        value = me.__dict__[self._name] = self._compute(me.__dict__["_state"], me.seat)
+        return value
+
+
+def _reserved_payments(state: MatchState, seat: int) -> np.ndarray:
+    """(SCHEDULE,) reserved payments due, summed over providers (in provider order)."""
+    payments: np.ndarray = _add(state.reserved_pay[seat, :, :SCHEDULE], axis=0)
+    return payments
+
+
+def _research_slipped(state: MatchState, seat: int) -> np.ndarray:
+    slipped: np.ndarray = state.research_extra_quarters[seat] > 0
+    return slipped
+
+
+for _name, _own in (
+    ("reserved_payments", _reserved_payments),
+    ("research_slipped", _research_slipped),
+):
+    setattr(SelfView, _name, _OwnFigures(_name, _own))

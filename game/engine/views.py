@@ -175,6 +175,13 @@ class SelfView:
     _tech_static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...] = ()
     _tech_extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied with every field worked out and without the engine's state
+        (:func:`~game.engine.observation.observe` leaves a few to be read on first use)."""
+        for f in dataclasses.fields(self):
+            getattr(self, f.name)
+        return {k: v for k, v in self.__dict__.items() if k != "_state"}
+
     @cached_property
     def holdings(self) -> tuple[RegionHoldings, ...]:
         """Your infrastructure, region by region."""
