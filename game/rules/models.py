@@ -11,9 +11,12 @@ power in MW, time in quarters.
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from game.rules.problems import did_you_mean
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=48)]
@@ -147,7 +150,11 @@ class Provider(Model):
     @model_validator(mode="after")
     def _floor_below_list(self) -> Provider:
         if self.spot_floor >= self.list_price:
-            raise ValueError("spot_floor must be below list_price")
+            raise ValueError(
+                f"spot_floor must be below list_price (spot_floor = {self.spot_floor:g},"
+                f" list_price = {self.list_price:g}): the spot auction's reserve price is a"
+                " discount on the list price, both in $M per kGPU-quarter"
+            )
         return self
 
 
@@ -445,6 +452,9 @@ class Effect(Model):
         return value
 
 
+HEADLINE_FIELDS = ("pct", "duration")
+"""The placeholders an event headline may use: ``{pct}`` and ``{duration}``."""
+
 EventCategory = Literal["supply", "demand", "price", "geopolitics", "tech", "provider", "finance"]
 
 
@@ -463,6 +473,27 @@ class Event(Model):
     duration: Annotated[int, Field(ge=1, le=40)] = 1
     once: bool = Field(False, description="At most once per match.")
     effects: tuple[Effect, ...] = Field(min_length=1)
+
+    @field_validator("headline")
+    @classmethod
+    def _headline_fields(cls, value: str) -> str:
+        """Only ``{pct}`` and ``{duration}`` are filled in; any other brace would be shown to
+        players as written (the whole headline is then left unfilled)."""
+        try:
+            fields = [name for _, name, _, _ in Formatter().parse(value) if name is not None]
+        except ValueError:
+            raise ValueError(
+                "a { or } without its partner: the headline may use {pct} and {duration};"
+                " write {{ or }} for a literal brace"
+            ) from None
+        for name in fields:
+            if name not in HEADLINE_FIELDS:
+                hint = did_you_mean(name, HEADLINE_FIELDS)
+                raise ValueError(
+                    f"unknown placeholder {{{name}}}{hint}: the headline may use {{pct}} (the"
+                    " size of the first effect, in %) and {duration} (quarters)"
+                )
+        return value
 
 
 # --------------------------------------------------------------------------- rivals, glossary
