@@ -51,7 +51,9 @@ class Industry(Model):
     id: IndustryId
     name: str
     description: str = ""
-    starting_cash: Money = Field(description="Cash at the start, $M.")
+    starting_cash: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
+        description="Cash at the start, $M: 1500 is $1.5B (at most 1,000,000, $1T)."
+    )
     credit_limit: Money = Field(description="Base credit line, $M; grows with revenue and assets.")
     starting_reputation: Fraction = 0.7
     starting_quality: float = Field(1.0, ge=0, le=10)
@@ -202,7 +204,9 @@ class ChipSku(Model):
     power_kw: Annotated[float, Field(gt=0, le=50)] = Field(
         description="kW per unit with its share of the facility."
     )
-    price: Annotated[float, Field(gt=0)] = Field(description="$M per thousand units.")
+    price: Annotated[float, Field(gt=0, le=1000)] = Field(
+        description="$M per thousand units: 30 is $30k per card (at most 1000, $1M per card)."
+    )
     output_per_quarter: Annotated[float, Field(gt=0)] = Field(
         description="Thousand units the vendor ships per quarter to everyone."
     )
@@ -232,35 +236,45 @@ class EfficiencyEffect(Model):
     """Serve more demand per unit of inference capacity."""
 
     kind: Literal["efficiency"]
-    multiplier: Annotated[float, Field(gt=1, le=3)]
+    multiplier: Annotated[float, Field(gt=1, le=3)] = Field(
+        description="Multiplier on demand served per kGPU of inference capacity (above 1)."
+    )
 
 
 class PowerEffect(Model):
     """Less power per accelerator (cooling, power management)."""
 
     kind: Literal["power_per_perf"]
-    multiplier: Annotated[float, Field(gt=0.2, lt=1)]
+    multiplier: Annotated[float, Field(gt=0.2, lt=1)] = Field(
+        description="Multiplier on kW per unit of performance (below 1: 0.9 saves 10%)."
+    )
 
 
 class QualityEffect(Model):
     """Better models from the same training compute."""
 
     kind: Literal["quality_rate"]
-    multiplier: Annotated[float, Field(gt=1, le=3)]
+    multiplier: Annotated[float, Field(gt=1, le=3)] = Field(
+        description="Multiplier on quality gained from training compute (above 1)."
+    )
 
 
 class OutageHedgeEffect(Model):
     """Multi-cloud orchestration: a share of capacity lost to an outage is recovered elsewhere."""
 
     kind: Literal["outage_hedge"]
-    recovered: Fraction
+    recovered: Fraction = Field(
+        description="Share of the capacity lost to a provider outage recovered elsewhere."
+    )
 
 
 class OffloadEffect(Model):
     """Edge inference: a share of demand is served without data-centre capacity."""
 
     kind: Literal["offload"]
-    share: Annotated[float, Field(gt=0, le=0.5)]
+    share: Annotated[float, Field(gt=0, le=0.5)] = Field(
+        description="Share of demand served at the edge, without data-centre capacity."
+    )
     cost_per_kgpu: Money = Field(description="$M per kGPU-quarter served at the edge.")
 
 
@@ -268,28 +282,34 @@ class UnlockSkuEffect(Model):
     """A custom chip can now be ordered."""
 
     kind: Literal["unlock_sku"]
-    sku: SkuId
+    sku: SkuId = Field(description="The custom chip (custom = true) that can now be ordered.")
 
 
 class BuildSpeedEffect(Model):
     """Faster data-centre construction (prefabricated modules)."""
 
     kind: Literal["build_speed"]
-    quarters: Annotated[int, Field(ge=1, le=4)]
+    quarters: Annotated[int, Field(ge=1, le=4)] = Field(
+        description="Quarters cut from data-centre construction."
+    )
 
 
 class SpotDiscountEffect(Model):
     """Preemption-tolerant scheduling: pay less for spot capacity."""
 
     kind: Literal["spot_discount"]
-    multiplier: Annotated[float, Field(gt=0.3, lt=1)]
+    multiplier: Annotated[float, Field(gt=0.3, lt=1)] = Field(
+        description="Multiplier on the spot price paid (below 1: 0.9 pays 10% less)."
+    )
 
 
 class PortsEffect(Model):
     """Better optics: each fabric unit connects more accelerators."""
 
     kind: Literal["network_ports"]
-    multiplier: Annotated[float, Field(gt=1, le=3)]
+    multiplier: Annotated[float, Field(gt=1, le=3)] = Field(
+        description="Multiplier on the kGPU one fabric unit connects (above 1)."
+    )
 
 
 TechEffect = Annotated[

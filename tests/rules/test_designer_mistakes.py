@@ -43,3 +43,65 @@ def test_an_event_headline_with_the_two_placeholders_and_literal_braces_is_fine(
         "events.toml", HEADLINE, 'headline = "Down {pct}% for {duration} quarters {{sic}}"'
     )
     assert folder.problems() == []
+
+
+def test_a_share_written_as_a_percentage_says_to_write_the_fraction(folder: ContentFolder) -> None:
+    folder.replace("world.toml", "reliability = 0.95", "reliability = 95")
+    problem = folder.only_problem()
+    assert problem.path == "providers[stratus].reliability"
+    assert problem.message == (
+        "Input should be less than or equal to 1 (got 95): a share from 0 to 1, so write 0.95"
+        " for 95%; chance of a quarter without an outage"
+    )
+
+
+def test_a_value_out_of_range_names_the_unit_of_its_key(folder: ContentFolder) -> None:
+    folder.replace("hardware.toml", "power_kw = 1.2", "power_kw = 1200")
+    problem = folder.only_problem()
+    assert problem.message.endswith("(got 1200); kW per unit with its share of the facility")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "path", "unit"),
+    [
+        # Dollars per card instead of $M per thousand cards: 1,000 times too dear, and accepted.
+        ("hardware.toml", "price = 30.0", "price = 30000", "chips[h100].price", "30 is $30k"),
+        # Dollars instead of $M: a start-up with $100 billion.
+        (
+            "industries.toml",
+            "starting_cash = 100.0",
+            "starting_cash = 100000000",
+            "industries[startup].starting_cash",
+            "1500 is $1.5B",
+        ),
+    ],
+)
+def test_money_in_dollars_instead_of_millions_is_refused(
+    folder: ContentFolder, file: str, old: str, new: str, path: str, unit: str
+) -> None:
+    folder.replace(file, old, new)
+    problem = folder.only_problem()
+    assert problem.path == path
+    assert "Input should be less than or equal to" in problem.message
+    assert unit in problem.message
+
+
+def test_an_unknown_key_of_a_small_table_lists_the_keys_it_takes(folder: ContentFolder) -> None:
+    # "value" is what events call it; a technology's efficiency effect calls it "multiplier".
+    folder.replace("research.toml", "multiplier = 1.2", "value = 1.2")
+    messages = {p.path: p.message for p in folder.problems()}
+    assert messages == {
+        "technologies[batching].effects[0].multiplier": "missing required key",
+        "technologies[batching].effects[0].value": (
+            "unknown key 'value' (this table takes: kind, multiplier)"
+        ),
+    }
+
+
+def test_an_effect_parameter_out_of_range_says_what_it_means(folder: ContentFolder) -> None:
+    folder.replace("research.toml", "multiplier = 1.2", "multiplier = 0.8")
+    problem = folder.only_problem()
+    assert problem.message == (
+        "Input should be greater than 1 (got 0.8); multiplier on demand served per kGPU of"
+        " inference capacity (above 1)"
+    )
