@@ -83,6 +83,14 @@ def run_scenario_check(
         for problem in error.problems:
             print(problem, file=out)
         print(f"{_plural(len(error.problems), 'problem')} in {path}", file=out)
+        if content_dir is None and any(p.message.startswith("unknown ") for p in error.problems):
+            # A scenario for a world of one's own, checked without --content, names providers
+            # and events the game's content does not have: say against what it was checked.
+            print(
+                f"(checked against the content folder {resolve_content_dir(None)}: a scenario"
+                " for a content folder of your own is checked with --content DIR)",
+                file=out,
+            )
         return 1
     print(
         f"scenario OK: {scenario.id} ({scenario.name}), {_plural(scenario.quarters, 'quarter')},"

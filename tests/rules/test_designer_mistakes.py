@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from game.rules.check import run_scenario_check
+from game.rules.paths import resolve_content_dir
 
 if TYPE_CHECKING:  # the fixture comes from conftest.py; the class is only a type here
     from tests.rules.conftest import ContentFolder
@@ -105,3 +110,37 @@ def test_an_effect_parameter_out_of_range_says_what_it_means(folder: ContentFold
         "Input should be greater than 1 (got 0.8); multiplier on demand served per kGPU of"
         " inference capacity (above 1)"
     )
+
+
+def test_a_scenario_for_another_world_checked_without_content_says_what_it_was_checked_against(
+    folder: ContentFolder, tmp_path: Path
+) -> None:
+    # The designer's folder has a provider the game's own content lacks; the scenario names it.
+    lesson = tmp_path / "lesson.toml"
+    text = folder.read("scenarios/intro.toml").replace('id = "intro"', 'id = "lesson"')
+    lesson.write_text(text.replace("quarters = 8", 'quarters = 8\nproviders = ["stratus"]'))
+    folder.replace("world.toml", 'id = "stratus"', 'id = "cumulus"')
+    folder.replace("events.toml", 'select = "stratus"', 'select = "cumulus"')
+    folder.replace("scenarios/intro.toml", 'events_enabled = ["outage"]', "")
+    lesson.write_text(lesson.read_text().replace('["stratus"]', '["cumulus"]'))
+    assert run_scenario_check(lesson, folder.root, out=io.StringIO()) == 0
+
+    out = io.StringIO()
+    assert run_scenario_check(lesson, None, out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"{lesson}:5: providers[0]: unknown provider 'cumulus'"
+    assert lines[-1] == (
+        f"(checked against the content folder {resolve_content_dir(None)}: a scenario for a"
+        " content folder of your own is checked with --content DIR)"
+    )
+
+
+def test_a_scenario_with_a_typo_checked_with_content_gets_no_content_hint(
+    folder: ContentFolder, tmp_path: Path
+) -> None:
+    lesson = tmp_path / "lesson.toml"
+    text = folder.read("scenarios/intro.toml").replace('id = "intro"', 'id = "lesson"')
+    lesson.write_text(text.replace('industry = "startup"\n\n', 'industry = "startp"\n\n', 1))
+    out = io.StringIO()
+    assert run_scenario_check(lesson, folder.root, out=out) == 1
+    assert out.getvalue().splitlines()[-1] == f"1 problem in {lesson}"
