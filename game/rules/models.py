@@ -494,6 +494,16 @@ class Event(Model):
     once: bool = Field(False, description="At most once per match.")
     effects: tuple[Effect, ...] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _window_open(self) -> Event:
+        if self.min_turn > self.max_turn:
+            raise ValueError(
+                f"min_turn ({self.min_turn}) is after max_turn ({self.max_turn}): the event could"
+                " never happen at random; swap them, or set probability = 0 for an event only"
+                " scenarios script"
+            )
+        return self
+
     @field_validator("headline")
     @classmethod
     def _headline_fields(cls, value: str) -> str:
@@ -519,13 +529,22 @@ class Event(Model):
 # --------------------------------------------------------------------------- rivals, glossary
 
 
+RivalArchetype = Literal[
+    "balanced", "hoarder", "spot_trader", "builder", "hedger", "bullwhip", "fast_follower"
+]
+"""The bots a rival can be played by (``game.agents.rivals.ARCHETYPES`` plus ``balanced``); a
+test keeps the two in step. Any other name would silently play ``balanced``."""
+
+
 class Rival(Model):
     """A named rival company: an archetype with a personality."""
 
     id: Id
     name: str
     industry: IndustryId
-    archetype: str = Field(description="A bot archetype, e.g. balanced, hoarder, spot_trader.")
+    archetype: RivalArchetype = Field(
+        description="The bot that plays it: balanced or one of the six rival archetypes."
+    )
     blurb: str = ""
     risk_appetite: Fraction = 0.5
     patience: Fraction = 0.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import pytest
 
@@ -144,3 +144,27 @@ def test_a_scenario_with_a_typo_checked_with_content_gets_no_content_hint(
     out = io.StringIO()
     assert run_scenario_check(lesson, folder.root, out=out) == 1
     assert out.getvalue().splitlines()[-1] == f"1 problem in {lesson}"
+
+
+def test_a_misspelt_rival_archetype_is_refused(folder: ContentFolder) -> None:
+    # Before, "hoardr" passed the check and the rival quietly played the balanced bot.
+    folder.replace("rivals.toml", 'archetype = "balanced"', 'archetype = "hoardr"')
+    problem = folder.only_problem()
+    assert problem.path == "rivals[acme].archetype"
+    assert problem.message == "'hoardr' is not allowed (did you mean 'hoarder'?)"
+
+
+def test_the_archetypes_content_accepts_are_the_bots_that_play_them() -> None:
+    from game.agents.rivals import ARCHETYPES
+    from game.rules.models import RivalArchetype
+
+    assert set(get_args(RivalArchetype)) == {"balanced", *ARCHETYPES}
+
+
+def test_an_event_whose_turn_window_is_empty_is_refused(folder: ContentFolder) -> None:
+    folder.replace(
+        "events.toml", "probability = 0.1", "probability = 0.1\nmin_turn = 6\nmax_turn = 2"
+    )
+    problem = folder.only_problem()
+    assert problem.path == "events[outage]"
+    assert problem.message.startswith("min_turn (6) is after max_turn (2): the event could never")
