@@ -168,3 +168,18 @@ def test_an_event_whose_turn_window_is_empty_is_refused(folder: ContentFolder) -
     problem = folder.only_problem()
     assert problem.path == "events[outage]"
     assert problem.message.startswith("min_turn (6) is after max_turn (2): the event could never")
+
+
+def test_a_typo_of_a_known_id_checked_without_content_gets_no_content_hint(tmp_path: Path) -> None:
+    # A teacher's lesson for the game's own world: the did-you-mean is the whole answer.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        'id = "lesson"\nname = "L"\nsummary = "s"\nquarters = 4\n'
+        '[market]\ndemand = 20.0\ndemand_growth = 0.05\n[[seats]]\nindustry = "bnak"\n'
+    )
+    out = io.StringIO()
+    assert run_scenario_check(lesson, None, out=out) == 1
+    assert out.getvalue().splitlines() == [
+        f"{lesson}:9: seats[0].industry: unknown industry 'bnak' (did you mean 'bank'?)",
+        f"1 problem in {lesson}",
+    ]
