@@ -137,6 +137,10 @@ def run_content_check(
         print(f"{_plural(len(error.problems), 'problem')} in {root}", file=out)
         return 1
     print(summary(content), file=out)
+    if directory is None:
+        # A designer starts a world of their own from a copy of this folder: say where it is
+        # (in a wheel it is somewhere under site-packages).
+        print(f"(the game's own content, in {root}: copy this folder to make your own)", file=out)
     return 0
 
 
