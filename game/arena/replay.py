@@ -546,9 +546,11 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
         raise NotReproduced(
             f"{replay.path}: the scenario file or the content differs from the one this game"
             " was played with in something the simulation reads (was the lesson file's market,"
-            " seats or events edited after the game was played?): pass"
+            " seats or events edited after the game was played, or a world file of the content"
+            " folder: a provider, chip, technology or event?): pass"
             " the lesson file as it was when the game was played (--scenario FILE), and"
-            f" --content DIR if it used another content folder. {hashes}"
+            " --content DIR with the content folder as it was (a copy made before the change)."
+            f" {hashes}"
         )
     seats = None
     if all(p.industry is not None for p in header.players):
