@@ -47,3 +47,28 @@ def test_the_python_example_runs(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "2027 Q1" in proc.stdout
+    # The example shows what a library user asks for next: explanations, a refused action's
+    # reason code, and a replay recorded and verified.
+    assert "Stratus Cloud spot $" in proc.stdout
+    assert "'bid_spot', 'unknown_provider', \"unknown provider 'stratos'" in proc.stdout
+    assert proc.stdout.splitlines()[-1].startswith("True ")
+    assert (tmp_path / "t.jsonl").is_file()
+
+
+def test_the_engine_names_the_readme_points_to_import_and_say_what_they_do():
+    import inspect
+
+    import game.arena.replay
+    import game.engine
+
+    names = re.findall(r"`game\.engine` also exports (.*?) types", README, flags=re.DOTALL)
+    assert names, "the README no longer lists game.engine's exports"
+    for name in re.findall(r"`(\w+)`", names[0]):
+        assert name in game.engine.__all__, name
+    for name in game.engine.__all__:
+        obj = getattr(game.engine, name)
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            assert obj.__doc__ and obj.__doc__.strip(), f"game.engine.{name} has no docstring"
+    for name in ("read_replay", "verify_replay", "replay_to_state", "ReplayWriter"):
+        assert name in game.arena.replay.__all__
+        assert getattr(game.arena.replay, name).__doc__
