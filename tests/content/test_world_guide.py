@@ -71,3 +71,23 @@ def test_the_commands_run_as_written(tmp_path: Path) -> None:
     assert "replay written to cw.jsonl" in match
     assert verify.startswith("OK: 8 quarters, final hash ")
     assert "events: cumulus_outage" in show
+
+
+def test_scenarios_of_a_broken_folder_names_each_file_under_the_folder(tmp_path: Path) -> None:
+    # The designer runs the command from the folder above their copy: the file named must open.
+    build(tmp_path / "mycontent")
+    scenario = tmp_path / "mycontent" / "scenarios" / "cumulus-world.toml"
+    scenario.write_text(scenario.read_text().replace("quarters = 8", "quarters = 8\nquarters = 9"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "scenarios", "--content", "mycontent"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith(
+        os.path.join("mycontent", "scenarios", "cumulus-world.toml") + ":5: invalid TOML"
+    )
