@@ -199,10 +199,33 @@ class _Checker:
         if isinstance(select, str) and select.startswith("tag:"):
             self._check_tag(select.removeprefix("tag:"), kind, source, path)
         elif isinstance(select, str):
-            self.reference(source, path, select, [kind])
+            self._select_reference(effect, source, path, select, kind)
         else:
             for index, entity in enumerate(select):
-                self.reference(source, (*path, index), entity, [kind])
+                self._select_reference(effect, source, (*path, index), entity, kind)
+
+    def _select_reference(
+        self, effect: Effect, source: ItemSource, path: KeyPath, value: str, kind: str
+    ) -> None:
+        """Like :meth:`reference`, but an id of another kind (a provider named for a region
+        target) says which kind it is and which the target selects."""
+        if value in self.ids[kind] or did_you_mean(value, self.ids[kind]):
+            self.reference(source, path, value, [kind])
+            return
+        others = [
+            other for other in TARGET_ARRAYS.values() if other != kind and value in self.ids[other]
+        ]
+        if not others:
+            self.reference(source, path, value, [kind])
+            return
+        self.report(
+            source,
+            path,
+            f"unknown {NOUNS[kind][0]} {value!r}: {value!r} is a"
+            f" {' and a '.join(NOUNS[other][0] for other in others)}, and {effect.target}"
+            f" selects {NOUNS[kind][1]} (pick a target that acts on {NOUNS[others[0]][1]}, or"
+            f" name {NOUNS[kind][1]})",
+        )
 
     def _check_tag(self, tag: str, kind: str, source: ItemSource, path: KeyPath) -> None:
         if "tags" not in TABLE_MODELS[kind].model_fields:

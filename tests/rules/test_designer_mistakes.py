@@ -183,3 +183,20 @@ def test_a_typo_of_a_known_id_checked_without_content_gets_no_content_hint(tmp_p
         f"{lesson}:9: seats[0].industry: unknown industry 'bnak' (did you mean 'bank'?)",
         f"1 problem in {lesson}",
     ]
+
+
+def test_an_effect_that_selects_an_id_of_another_kind_says_which_kind_it_is(
+    folder: ContentFolder,
+) -> None:
+    # "stratus" is a provider; region.power_price acts on regions.
+    folder.replace(
+        "events.toml",
+        '{ target = "provider.outage", select = "stratus", op = "set", value = 1.0 }',
+        '{ target = "region.power_price", select = "stratus", op = "mul", value = 1.5 }',
+    )
+    problem = folder.only_problem()
+    assert problem.path == "events[outage].effects[0].select"
+    assert problem.message == (
+        "unknown region 'stratus': 'stratus' is a provider, and region.power_price selects"
+        " regions (pick a target that acts on providers, or name regions)"
+    )
