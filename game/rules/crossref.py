@@ -258,7 +258,35 @@ class _Checker:
             ):
                 for index, entity in enumerate(getattr(scenario, key) or ()):
                     self.reference(source, (key, index), entity, [kind])
+            self._check_providers_serve(scenario, source)
             self._check_predictions(scenario, source)
+
+    def _check_providers_serve(self, scenario: Scenario, source: ItemSource) -> None:
+        """A provider plays only if it serves one of the scenario's regions. With none left the
+        match has nothing to rent: each listed provider, or the regions, is reported. (One listed
+        provider of several that drops out is allowed: lesson files written so still play.)"""
+        regions = self._regions_in_play(scenario)
+        in_play = self._providers_in_play(scenario, regions)
+        if regions is None or in_play is None or in_play:
+            return
+        listed = ", ".join(regions) or "none"
+        serves = {provider.id: provider.regions for provider in self.content.providers}
+        for index, provider in enumerate(scenario.providers or ()):
+            if provider in serves:
+                self.report(
+                    source,
+                    ("providers", index),
+                    f"provider {provider!r} serves none of this scenario's regions ({listed}),"
+                    f" so it would not be in play: add one of its regions"
+                    f" ({', '.join(serves[provider])}) to regions, or drop it from providers",
+                )
+        if scenario.providers is None:
+            self.report(
+                source,
+                ("regions",),
+                f"no provider serves any of this scenario's regions ({listed}): the match would"
+                " have no cloud capacity to rent; add a region that a provider serves",
+            )
 
     def _check_predictions(self, scenario: Scenario, source: ItemSource) -> None:
         """Each prediction names what its metric compares, in play in this scenario, and no

@@ -91,3 +91,21 @@ def test_scenarios_of_a_broken_folder_names_each_file_under_the_folder(tmp_path:
     assert first.startswith(
         os.path.join("mycontent", "scenarios", "cumulus-world.toml") + ":5: invalid TOML"
     )
+
+
+def test_every_provider_the_worked_example_lists_plays(tmp_path: Path) -> None:
+    # It listed tensorport, which serves none of its regions and so silently sat out the match.
+    from game.engine import new_match
+    from game.rules import load_content
+    from game.rules.loader import resolve_scenario
+
+    (example,) = re.findall(
+        r"Save it as `power_lesson.toml`.\n\n```toml\n(.*?)```", GUIDE, re.DOTALL
+    )
+    lesson = tmp_path / "power_lesson.toml"
+    lesson.write_text(example, encoding="utf-8")
+    content, scenario_id = resolve_scenario(load_content(), str(lesson))
+    scenario = content.scenario(scenario_id)
+    world = new_match(content, scenario_id, 1).world
+    assert scenario.providers is not None
+    assert set(world.provider_ids) == set(scenario.providers)

@@ -200,3 +200,43 @@ def test_an_effect_that_selects_an_id_of_another_kind_says_which_kind_it_is(
         "unknown region 'stratus': 'stratus' is a provider, and region.power_price selects"
         " regions (pick a target that acts on providers, or name regions)"
     )
+
+
+def add_region_no_provider_serves(folder: ContentFolder) -> None:
+    folder.append(
+        "world.toml",
+        '[[regions]]\nid = "eu"\nname = "EU"\npower_price = 50.0\ngrid_queue_quarters = 4\n'
+        "interconnect_mw_per_quarter = 50.0\n",
+    )
+    folder.replace("hardware.toml", 'regions = ["us-east"]', 'regions = ["us-east", "eu"]')
+    assert folder.problems() == []
+
+
+def test_a_listed_provider_that_serves_none_of_the_regions_is_refused(
+    folder: ContentFolder,
+) -> None:
+    # Before, it silently dropped out of the match.
+    add_region_no_provider_serves(folder)
+    folder.replace(
+        "scenarios/intro.toml",
+        "quarters = 8",
+        'quarters = 8\nproviders = ["stratus"]\nregions = ["eu"]',
+    )
+    problem = folder.only_problem()
+    assert (problem.file, problem.path) == ("scenarios/intro.toml", "providers[0]")
+    assert problem.message == (
+        "provider 'stratus' serves none of this scenario's regions (eu), so it would not be in"
+        " play: add one of its regions (us-east) to regions, or drop it from providers"
+    )
+
+
+def test_regions_that_no_provider_serves_are_refused(folder: ContentFolder) -> None:
+    # Before, the match played with no provider at all: every team served nothing.
+    add_region_no_provider_serves(folder)
+    folder.replace("scenarios/intro.toml", "quarters = 8", 'quarters = 8\nregions = ["eu"]')
+    problem = folder.only_problem()
+    assert problem.path == "regions"
+    assert problem.line == folder.line_of("scenarios/intro.toml", "regions = ")
+    assert problem.message.startswith(
+        "no provider serves any of this scenario's regions (eu): the match would have no cloud"
+    )
