@@ -110,7 +110,7 @@ def _friendly(
                 hint = f" (this table takes: {', '.join(allowed)})"
         return path, f"unknown key {key!r}{hint}"
     if kind == "missing":
-        return path, "missing required key"
+        return path, "missing required key" + _meaning(_field_at(model, path, raw), ": ")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator = str(ctx.get("discriminator", "kind")).strip("'\"")
         if kind == "union_tag_not_found":
@@ -170,12 +170,17 @@ def _range_hint(err: ErrorDetails, given: Any, field: FieldInfo | None) -> str:
         and 1 < given <= 100
     ):
         hint = f": a share from 0 to 1, so write {given / 100:g} for {given:g}%"
-    if field is not None and field.description:
-        text = field.description.rstrip(".")
-        if text[:2].istitle():  # "Chance of ..." reads on as "chance of ..."; "MW ..." stays
-            text = text[0].lower() + text[1:]
-        hint += f"; {text}"
-    return hint
+    return hint + _meaning(field, "; ")
+
+
+def _meaning(field: FieldInfo | None, separator: str) -> str:
+    """``separator`` and the key's description (its meaning and unit), or ``""``."""
+    if field is None or not field.description:
+        return ""
+    text = field.description.rstrip(".")
+    if text[:2].istitle():  # "Chance of ..." reads on as "chance of ..."; "MW ..." stays
+        text = text[0].lower() + text[1:]
+    return separator + text
 
 
 def _field_at(model: type[BaseModel], path: KeyPath, raw: Any) -> FieldInfo | None:

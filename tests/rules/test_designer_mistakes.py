@@ -96,7 +96,10 @@ def test_an_unknown_key_of_a_small_table_lists_the_keys_it_takes(folder: Content
     folder.replace("research.toml", "multiplier = 1.2", "value = 1.2")
     messages = {p.path: p.message for p in folder.problems()}
     assert messages == {
-        "technologies[batching].effects[0].multiplier": "missing required key",
+        "technologies[batching].effects[0].multiplier": (
+            "missing required key: multiplier on demand served per kGPU of inference capacity"
+            " (above 1)"
+        ),
         "technologies[batching].effects[0].value": (
             "unknown key 'value' (this table takes: kind, multiplier)"
         ),

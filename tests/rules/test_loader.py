@@ -195,7 +195,10 @@ def test_unknown_key_suggests_the_field_it_resembles(folder: ContentFolder) -> N
     assert typo.message == "unknown key 'lst_price' (did you mean 'list_price'?)"
     assert (typo.file, typo.line) == ("world.toml", folder.line_of("world.toml", "lst_price"))
     missing = problems["providers[stratus].list_price"]
-    assert missing.message == "missing required key"
+    assert missing.message == (
+        "missing required key: on-demand list price per kGPU-quarter, $M; reserved prices"
+        " discount it"
+    )
     assert missing.line == folder.line_of("world.toml", "[[providers]]")
 
 
@@ -278,7 +281,7 @@ def test_missing_required_key_points_at_its_table(folder: ContentFolder) -> None
     problem = folder.only_problem()
     assert (problem.path, problem.message) == (
         "regions[us-east].power_price",
-        "missing required key",
+        "missing required key: electricity, $/MWh",
     )
     assert problem.line == folder.line_of("world.toml", "[[regions]]")
 
