@@ -112,6 +112,12 @@ class _Checker:
 
     def check_chips(self) -> None:
         foundries = {foundry.id for foundry in self.content.foundries}
+        unlocked = {
+            effect.sku
+            for tech in self.content.technologies
+            for effect in tech.effects
+            if isinstance(effect, UnlockSkuEffect)
+        }
         for chip, source in zip(self.content.chips, self.sources["chips"], strict=True):
             if not self.reference(source, ("vendor",), chip.vendor, ["vendors", "foundries"]):
                 continue
@@ -122,6 +128,25 @@ class _Checker:
                     f"a custom chip is made by a foundry, not by vendor {chip.vendor!r}"
                     f"{did_you_mean(chip.vendor, foundries)}",
                 )
+            elif not chip.custom and chip.vendor in self.ids["foundries"]:
+                self.report(
+                    source,
+                    ("vendor",),
+                    f"{chip.vendor!r} is a foundry, which makes only custom chips: add"
+                    " custom = true (and a technology that unlocks it), or name a vendor",
+                )
+            elif chip.custom and chip.id not in unlocked and self._technologies_all_valid():
+                self.report(
+                    source,
+                    ("custom",),
+                    f"no technology unlocks custom chip {chip.id!r}, so it can never be ordered:"
+                    " give a technology the effect"
+                    f' {{ kind = "unlock_sku", sku = "{chip.id}" }}',
+                )
+
+    def _technologies_all_valid(self) -> bool:
+        """Every technology was read (one that failed validation may unlock a chip)."""
+        return self.unvalidated.complete and not self.unvalidated.ids.get("technologies")
 
     def check_technologies(self) -> None:
         custom_chips = {chip.id for chip in self.content.chips if chip.custom}

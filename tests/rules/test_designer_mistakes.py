@@ -243,3 +243,61 @@ def test_regions_that_no_provider_serves_are_refused(folder: ContentFolder) -> N
     assert problem.message.startswith(
         "no provider serves any of this scenario's regions (eu): the match would have no cloud"
     )
+
+
+CUSTOM_CHIP = """\
+[[foundries]]
+id = "formosa"
+name = "Formosa"
+slots_per_quarter = 10.0
+
+[[chips]]
+id = "asic"
+name = "Our ASIC"
+vendor = "formosa"
+generation = 1
+perf = 2.0
+power_kw = 1.0
+price = 15.0
+output_per_quarter = 5.0
+custom = true
+"""
+
+
+def test_a_custom_chip_no_technology_unlocks_is_refused(folder: ContentFolder) -> None:
+    # Before, it passed the check and no player could ever order it.
+    folder.append("hardware.toml", CUSTOM_CHIP)
+    problem = folder.only_problem()
+    assert (problem.path, problem.line) == (
+        "chips[asic].custom",
+        folder.line_of("hardware.toml", "custom = true"),
+    )
+    assert problem.message == (
+        "no technology unlocks custom chip 'asic', so it can never be ordered: give a technology"
+        ' the effect { kind = "unlock_sku", sku = "asic" }'
+    )
+    folder.replace(
+        "research.toml",
+        '{ kind = "efficiency", multiplier = 1.2 }',
+        '{ kind = "efficiency", multiplier = 1.2 }, { kind = "unlock_sku", sku = "asic" }',
+    )
+    assert folder.problems() == []
+
+
+def test_an_unlocking_technology_that_failed_validation_does_not_orphan_its_chip(
+    folder: ContentFolder,
+) -> None:
+    folder.append("hardware.toml", CUSTOM_CHIP)
+    folder.replace(
+        "research.toml",
+        '{ kind = "efficiency", multiplier = 1.2 }',
+        '{ kind = "efficiency", multiplier = 0.5 }, { kind = "unlock_sku", sku = "asic" }',
+    )
+    assert [p.path for p in folder.problems()] == ["technologies[batching].effects[0].multiplier"]
+
+
+def test_a_chip_from_a_foundry_must_be_custom(folder: ContentFolder) -> None:
+    folder.append("hardware.toml", CUSTOM_CHIP.replace("custom = true\n", ""))
+    problem = folder.only_problem()
+    assert problem.path == "chips[asic].vendor"
+    assert problem.message.startswith("'formosa' is a foundry, which makes only custom chips")
