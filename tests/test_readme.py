@@ -83,3 +83,15 @@ def test_check_action_says_how_to_check_a_dict_and_that_way_works():
     assert observe(state, 0).check(bid).ok
     ok, bad = check_actions(state, 0, [bid, "garbage"])
     assert ok.ok and bad.code == "malformed"
+
+
+def test_step_does_what_its_docstring_says_about_the_number_of_lists():
+    from game.engine import new_match, state_hash, step
+
+    assert "a seat past the end of ``actions`` holds" in (step.__doc__ or "")
+    state = new_match(scenario="tutorial", seed=1)
+    hashes = {
+        state_hash(step(state, lists)[0])
+        for lists in ([[]], [[], []], [[], [], [{"type": "bid_spot"}]])
+    }
+    assert len(hashes) == 1
