@@ -214,6 +214,7 @@ def quarter_line(
 
 
 def standing_json(s: Standing) -> dict[str, Any]:
+    """One standing as the result line records it (score in $M, shares 0 to 1)."""
     return {
         "seat": s.seat,
         "name": s.name,
@@ -227,6 +228,7 @@ def standing_json(s: Standing) -> dict[str, Any]:
 
 
 def result_line(state: MatchState, final: Sequence[Standing]) -> dict[str, Any]:
+    """The last line of a finished match: its final state hash and the standings."""
     return {
         "kind": "result",
         "final_hash": state.last_hash,

@@ -368,3 +368,19 @@ def test_a_changed_world_file_is_named_as_a_cause(recorded, tmp_path):
         "or a world file of the content folder: a provider, chip, technology or event?" in message
     )
     assert "--content DIR with the content folder as it was" in message
+
+
+def test_every_public_function_of_the_replay_module_has_a_docstring():
+    import inspect
+
+    import game.arena.replay as module
+
+    missing = [
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == module.__name__
+        and not (obj.__doc__ or "").strip()
+    ]
+    assert missing == []
