@@ -49,7 +49,9 @@ SCENARIO_DIR = "scenarios"
 """The sub-folder holding one scenario per file."""
 
 _ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
-_ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
+_ARRAY_HEADER = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_-]+)\s*\]\]?")
+"""A table header, for guessing the ids of a file that is not TOML: ``[[providers]]``, and the
+slips that made it invalid (``[providers]`` repeated, ``[[providers]``)."""
 _ID_LINE = re.compile(r"""\s*id\s*=\s*["']([^"'\n]+)["']""")
 _TURN_PAST = re.compile(r"^(scripted_events|lessons|predictions): turn -?\d+ is past")
 

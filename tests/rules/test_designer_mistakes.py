@@ -301,3 +301,19 @@ def test_a_chip_from_a_foundry_must_be_custom(folder: ContentFolder) -> None:
     problem = folder.only_problem()
     assert problem.path == "chips[asic].vendor"
     assert problem.message.startswith("'formosa' is a foundry, which makes only custom chips")
+
+
+def test_single_bracket_headers_give_one_syntax_error_not_a_cascade(folder: ContentFolder) -> None:
+    # [providers] twice is not TOML; the ids under it are still guessed, so the events and
+    # scenarios that name them are not also reported as naming unknown providers.
+    text = folder.read("world.toml")
+    provider = text[text.index("[[providers]]") :]
+    folder.write("world.toml", text.replace("[[providers]]", "[providers]"))
+    folder.append(
+        "world.toml",
+        provider.replace("[[providers]]", "[providers]").replace('"stratus"', '"nimbus"'),
+    )
+    problem = folder.only_problem()
+    assert problem.file == "world.toml"
+    assert problem.message.startswith("invalid TOML (column ")
+    assert "this [table] is declared twice" in problem.message
