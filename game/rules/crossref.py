@@ -284,7 +284,52 @@ class _Checker:
                 for index, entity in enumerate(getattr(scenario, key) or ()):
                     self.reference(source, (key, index), entity, [kind])
             self._check_providers_serve(scenario, source)
+            self._check_scripted_events_act(scenario, source)
             self._check_predictions(scenario, source)
+
+    def _check_scripted_events_act(self, scenario: Scenario, source: ItemSource) -> None:
+        """A scripted event whose every effect names providers or regions that are not in play
+        would make the news and change nothing: the class would discuss a shock that never hit."""
+        regions = self._regions_in_play(scenario)
+        in_play = {
+            "providers": self._providers_in_play(scenario, regions),
+            "regions": regions,
+        }
+        if in_play["providers"] == []:
+            return  # no provider plays at all: reported as such, once
+        events = {event.id: event for event in self.content.events}
+        for index, scripted in enumerate(scenario.scripted_events):
+            event = events.get(scripted.event)
+            if event is None:
+                continue  # unknown: reported already
+            missed = [self._missed(effect, in_play) for effect in event.effects]
+            if all(missed):
+                names = sorted({name for names in missed for name in names})
+                self.report(
+                    source,
+                    ("scripted_events", index, "event"),
+                    f"event {event.id!r} acts only on {', '.join(names)}, not in play in this"
+                    " scenario: it would make the news and change nothing; add them to the"
+                    " scenario's providers or regions, or script another event",
+                )
+
+    def _missed(self, effect: Effect, in_play: Mapping[str, list[str] | None]) -> list[str]:
+        """The ids ``effect`` names if none of them is in play (``[]`` if it acts on something
+        in play, or on the whole market, or in play cannot be told)."""
+        kind = TARGET_ARRAYS.get(TARGET_KIND[effect.target])
+        if kind is None:
+            return []
+        playing = in_play.get(kind)
+        if playing is None or effect.select == "*":
+            return []
+        select = effect.select
+        if isinstance(select, str) and select.startswith("tag:"):
+            tag = select.removeprefix("tag:")
+            items = [item for item in getattr(self.content, kind) if tag in item.tags]
+            named = [item.id for item in items]
+            return [] if any(name in playing for name in named) or not named else [select]
+        named = [select] if isinstance(select, str) else list(select)
+        return [] if any(name in playing for name in named) else named
 
     def _check_providers_serve(self, scenario: Scenario, source: ItemSource) -> None:
         """A provider plays only if it serves one of the scenario's regions. With none left the

@@ -317,3 +317,23 @@ def test_single_bracket_headers_give_one_syntax_error_not_a_cascade(folder: Cont
     assert problem.file == "world.toml"
     assert problem.message.startswith("invalid TOML (column ")
     assert "this [table] is declared twice" in problem.message
+
+
+def test_a_scripted_event_that_acts_only_on_what_is_not_in_play_is_refused(
+    folder: ContentFolder,
+) -> None:
+    # Before, the class read "Stratus is down" and nothing changed: no provider but nimbus played.
+    text = folder.read("world.toml")
+    provider = text[text.index("[[providers]]") :]
+    folder.append("world.toml", provider.replace('"stratus"', '"nimbus"'))
+    folder.replace("scenarios/intro.toml", "quarters = 8", 'quarters = 8\nproviders = ["nimbus"]')
+    problem = folder.only_problem()
+    assert problem.path == "scripted_events[0].event"
+    assert problem.message == (
+        "event 'outage' acts only on stratus, not in play in this scenario: it would make the"
+        " news and change nothing; add them to the scenario's providers or regions, or script"
+        " another event"
+    )
+    # Selected by a tag that a provider in play has, it acts.
+    folder.replace("events.toml", 'select = "stratus"', 'select = "tag:big"')
+    assert folder.problems() == []
