@@ -95,3 +95,31 @@ def test_step_does_what_its_docstring_says_about_the_number_of_lists():
         for lists in ([[]], [[], []], [[], [], [{"type": "bid_spot"}]])
     }
     assert len(hashes) == 1
+
+
+def test_the_content_calls_the_readme_names_work(tmp_path: Path):
+    import shutil
+
+    from game.arena.match import run_match
+    from game.rules import ContentError, default_content_dir, load_content
+    from game.rules.loader import resolve_scenario
+
+    assert "game.rules.load_content(DIR)" in README and "resolve_scenario(content" in README
+    folder = tmp_path / "mycontent"
+    shutil.copytree(default_content_dir(), folder)
+    tutorial = (folder / "scenarios" / "tutorial.toml").read_text(encoding="utf-8")
+    (folder / "scenarios" / "tutorial.toml").unlink()
+    lesson = tmp_path / "my_lesson.toml"
+    lesson.write_text(tutorial, encoding="utf-8")
+    content, scenario_id = resolve_scenario(load_content(folder), str(lesson))
+    assert run_match(content, scenario_id, 1).standings
+    (folder / "chips.toml").write_text('[[chips]]\nid = "x"\n', encoding="utf-8")
+    try:
+        load_content(folder)
+    except ContentError as error:
+        assert (
+            "chips.toml:1: chips[x].perf: missing required key: H-class equivalents per unit"
+            in {str(p) for p in error.problems}
+        )
+    else:
+        raise AssertionError("a broken folder loaded")

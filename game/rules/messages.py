@@ -178,7 +178,9 @@ def _meaning(field: FieldInfo | None, separator: str) -> str:
     if field is None or not field.description:
         return ""
     text = field.description.rstrip(".")
-    if text[:2].istitle():  # "Chance of ..." reads on as "chance of ..."; "MW ..." stays
+    if (
+        text[:1].isupper() and text[1:2].islower()
+    ):  # "Chance" reads on as "chance"; "MW", "H-class" stay
         text = text[0].lower() + text[1:]
     return separator + text
 
