@@ -472,6 +472,9 @@ class Effect(Model):
         return value
 
 
+NOT_PERCENT_ADDS = frozenset({"vendor.lead", "region.grid_queue", "region.power_price"})
+"""Targets whose ``add`` is not a share (quarters, $/MWh): ``{pct}`` cannot show it."""
+
 HEADLINE_FIELDS = ("pct", "duration")
 """The placeholders an event headline may use: ``{pct}`` and ``{duration}``."""
 
@@ -503,6 +506,21 @@ class Event(Model):
                 " scenarios script"
             )
         return self
+
+    @model_validator(mode="after")
+    def _pct_is_a_percentage(self) -> Event:
+        """``{pct}`` prints the first effect as a percentage; some effects are not one."""
+        first = self.effects[0]
+        if "{pct}" not in self.headline or not (
+            first.op == "set" or (first.op == "add" and first.target in NOT_PERCENT_ADDS)
+        ):
+            return self
+        shown = abs(first.value - 1.0 if first.op == "mul" else first.value) * 100.0
+        raise ValueError(
+            f"the headline's {{pct}} shows the first effect ({first.target} {first.op}"
+            f" {first.value:g}) as a percentage, and it is not one: players would read"
+            f" {shown:.0f}%; write the figure in the headline, or put a mul effect first"
+        )
 
     @field_validator("headline")
     @classmethod

@@ -47,6 +47,7 @@ def test_an_event_headline_with_the_two_placeholders_and_literal_braces_is_fine(
     folder.replace(
         "events.toml", HEADLINE, 'headline = "Down {pct}% for {duration} quarters {{sic}}"'
     )
+    folder.replace("events.toml", 'op = "set"', 'op = "add"')  # {pct} needs a percentage
     assert folder.problems() == []
 
 
@@ -336,4 +337,20 @@ def test_a_scripted_event_that_acts_only_on_what_is_not_in_play_is_refused(
     )
     # Selected by a tag that a provider in play has, it acts.
     folder.replace("events.toml", 'select = "stratus"', 'select = "tag:big"')
+    assert folder.problems() == []
+
+
+def test_pct_in_a_headline_whose_first_effect_is_not_a_percentage_is_refused(
+    folder: ContentFolder,
+) -> None:
+    # The fixture's event sets provider.outage to 1.0: "{pct}" would have printed "100%".
+    folder.replace("events.toml", HEADLINE, 'headline = "Stratus down {pct}% for {duration}"')
+    problem = folder.only_problem()
+    assert problem.path == "events[outage]"
+    assert problem.message == (
+        "the headline's {pct} shows the first effect (provider.outage set 1) as a percentage,"
+        " and it is not one: players would read 100%; write the figure in the headline, or put"
+        " a mul effect first"
+    )
+    folder.replace("events.toml", 'op = "set"', 'op = "add"')
     assert folder.problems() == []
