@@ -516,7 +516,10 @@ def _duplicate_ids(items: list[_Item]) -> Iterator[Problem]:
         if earlier is not item.source:
             where = f"{earlier.file.name}:{earlier.line((key,)) or '?'}"
             what = NOUNS[item.kind][0] if key == "term" else f"{NOUNS[item.kind][0]} id"
-            yield item.source.problem((key,), f"duplicate {what} {name!r} (first at {where})")
+            yield item.source.problem(
+                (key,),
+                f"duplicate {what} {name!r} (also at {where}): give one of the two another {key}",
+            )
 
 
 def _assemble(

@@ -320,14 +320,17 @@ def test_duplicate_id_names_the_first_definition(folder: ContentFolder) -> None:
     problems = [p for p in folder.problems() if "duplicate" in p.message]
     assert len(problems) == 1
     assert (problems[0].file, problems[0].line) == ("more.toml", 2)
-    assert problems[0].message == "duplicate industry id 'startup' (first at industries.toml:2)"
+    assert problems[0].message == (
+        "duplicate industry id 'startup' (also at industries.toml:2): give one of the two another"
+        " id"
+    )
 
 
 def test_duplicate_scenario_ids_across_files(folder: ContentFolder) -> None:
     folder.write("scenarios/again.toml", folder.read("scenarios/intro.toml"))
     problem = folder.only_problem()
     assert problem.file == "scenarios/intro.toml"  # files load in name order: again, intro
-    assert "duplicate scenario id 'intro' (first at scenarios/again.toml:1)" in problem.message
+    assert "duplicate scenario id 'intro' (also at scenarios/again.toml:1)" in problem.message
 
 
 def test_required_array_with_no_items(folder: ContentFolder) -> None:
