@@ -806,7 +806,15 @@ class Content(Model):
                 return scenario
         from difflib import get_close_matches
 
-        known = [s.id for s in self.scenarios]
+        known = sorted(s.id for s in self.scenarios)
         hint = get_close_matches(scenario_id, known, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-        raise KeyError(f"unknown scenario {scenario_id!r}{suggestion}; known: {', '.join(known)}")
+        where = (
+            ""
+            if hint
+            else ' (an id is the id = "..." line inside a scenario file, which may differ from'
+            " its file name; a path to a .toml file works too)"
+        )
+        raise KeyError(
+            f"unknown scenario {scenario_id!r}{suggestion}; known: {', '.join(known)}{where}"
+        )

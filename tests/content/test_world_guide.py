@@ -109,3 +109,22 @@ def test_every_provider_the_worked_example_lists_plays(tmp_path: Path) -> None:
     world = new_match(content, scenario_id, 1).world
     assert scenario.providers is not None
     assert set(world.provider_ids) == set(scenario.providers)
+
+
+def test_an_unknown_scenario_id_lists_the_ids_sorted_and_says_what_an_id_is(
+    tmp_path: Path,
+) -> None:
+    # The designer saved cumulus-world as foo.toml and asked for "foo".
+    import pytest
+
+    from game.rules import load_content
+
+    build(tmp_path / "mycontent")
+    scenarios = tmp_path / "mycontent" / "scenarios"
+    (scenarios / "cumulus-world.toml").rename(scenarios / "foo.toml")
+    content = load_content(tmp_path / "mycontent")
+    with pytest.raises(KeyError) as caught:
+        content.scenario("foo")
+    message = caught.value.args[0]
+    known = sorted(s.id for s in content.scenarios)
+    assert f'known: {", ".join(known)} (an id is the id = "..." line inside' in message
