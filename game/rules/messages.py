@@ -162,14 +162,18 @@ def _range_hint(err: ErrorDetails, given: Any, field: FieldInfo | None) -> str:
     ``reliability = 95`` breaks ``le=1``: the writer meant 95%, so say to write 0.95.
     """
     hint = ""
+    limit = err.get("ctx", {}).get("le")
     if (
         err["type"] == "less_than_equal"
-        and err.get("ctx", {}).get("le") == 1
+        and isinstance(limit, int | float)
+        and limit <= 1
         and isinstance(given, int | float)
         and not isinstance(given, bool)
         and 1 < given <= 100
+        and given / 100 <= limit
     ):
-        hint = f": a share from 0 to 1, so write {given / 100:g} for {given:g}%"
+        what = "a share from 0 to 1" if limit == 1 else f"a rate up to {limit:g}"
+        hint = f": {what}, so write {given / 100:g} for {given:g}%"
     return hint + _meaning(field, "; ")
 
 

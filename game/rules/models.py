@@ -656,8 +656,10 @@ class Market(Model):
     demand_saturation: Annotated[float, Field(ge=1)] = Field(
         20.0, description="Demand stops growing at this multiple of the start (logistic curve)."
     )
-    demand_noise: Annotated[float, Field(ge=0, le=0.5)] = 0.03
-    reference_service_price: Annotated[float, Field(gt=0)] = Field(
+    demand_noise: Annotated[float, Field(ge=0, le=0.5)] = Field(
+        0.03, description="Random wobble of demand each quarter (0.03 is 3%)."
+    )
+    reference_service_price: Annotated[float, Field(gt=0, le=1000)] = Field(
         12.0, description="$M per kGPU-quarter served that customers consider normal."
     )
     appeal_quality: float = Field(
@@ -680,7 +682,7 @@ class Market(Model):
     penalty_rate: Annotated[float, Field(ge=0, le=0.3)] = Field(
         0.04, description="Interest per quarter on emergency draws when cash runs out."
     )
-    build_cost_per_mw: Annotated[float, Field(gt=0)] = Field(
+    build_cost_per_mw: Annotated[float, Field(gt=0, le=1000)] = Field(
         12.0, description="$M per MW of data-centre facility before the region multiplier."
     )
     facility_upkeep_per_mw: Annotated[float, Field(ge=0)] = 0.08

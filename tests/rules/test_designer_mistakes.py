@@ -354,3 +354,26 @@ def test_pct_in_a_headline_whose_first_effect_is_not_a_percentage_is_refused(
     )
     folder.replace("events.toml", 'op = "set"', 'op = "add"')
     assert folder.problems() == []
+
+
+def test_a_rate_written_as_a_percentage_says_to_write_the_fraction(folder: ContentFolder) -> None:
+    folder.replace(
+        "scenarios/intro.toml", "demand_growth = 0.05", "demand_growth = 0.05\ninterest_rate = 2"
+    )
+    problem = folder.only_problem()
+    assert problem.path == "market.interest_rate"
+    assert problem.message == (
+        "Input should be less than or equal to 0.2 (got 2): a rate up to 0.2, so write 0.02 for"
+        " 2%; interest per quarter on debt"
+    )
+
+
+def test_a_build_cost_in_dollars_is_refused(folder: ContentFolder) -> None:
+    folder.replace(
+        "scenarios/intro.toml",
+        "demand_growth = 0.05",
+        "demand_growth = 0.05\nbuild_cost_per_mw = 12e6",
+    )
+    problem = folder.only_problem()
+    assert problem.path == "market.build_cost_per_mw"
+    assert problem.message.startswith("Input should be less than or equal to 1000 (got 12000000.0)")
