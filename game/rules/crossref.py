@@ -151,6 +151,7 @@ class _Checker:
     def check_technologies(self) -> None:
         custom_chips = {chip.id for chip in self.content.chips if chip.custom}
         chips = {chip.id for chip in self.content.chips}
+        unlocked_by: dict[str, str] = {}
         for tech, source in zip(
             self.content.technologies, self.sources["technologies"], strict=True
         ):
@@ -168,6 +169,18 @@ class _Checker:
                         path,
                         f"chip {effect.sku!r} is not custom: research unlocks only custom chips"
                         f"{did_you_mean(effect.sku, custom_chips)}",
+                    )
+                first = unlocked_by.setdefault(effect.sku, tech.id)
+                if first != tech.id:
+                    # The engine keeps one unlocking technology per chip: the other's would
+                    # finish and unlock nothing.
+                    self.report(
+                        source,
+                        path,
+                        f"technologies {first!r} and {tech.id!r} both unlock chip"
+                        f" {effect.sku!r}: a custom chip has one technology that unlocks it (the"
+                        " game would use only one of them); unlock another chip here, or remove"
+                        " this effect",
                     )
         self._check_cycles()
 

@@ -377,3 +377,20 @@ def test_a_build_cost_in_dollars_is_refused(folder: ContentFolder) -> None:
     problem = folder.only_problem()
     assert problem.path == "market.build_cost_per_mw"
     assert problem.message.startswith("Input should be less than or equal to 1000 (got 12000000.0)")
+
+
+def test_two_technologies_unlocking_one_chip_are_refused(folder: ContentFolder) -> None:
+    # The engine keeps one unlocking technology per chip: the first would unlock nothing.
+    folder.append("hardware.toml", CUSTOM_CHIP)
+    unlock = '{ kind = "efficiency", multiplier = 1.2 }, { kind = "unlock_sku", sku = "asic" }'
+    folder.replace("research.toml", '{ kind = "efficiency", multiplier = 1.2 }', unlock)
+    folder.append(
+        "research.toml",
+        '[[technologies]]\nid = "asic2"\nname = "ASIC again"\ncost = 10.0\nmin_quarters = 1\n'
+        'effects = [{ kind = "unlock_sku", sku = "asic" }]\n',
+    )
+    problem = folder.only_problem()
+    assert problem.path == "technologies[asic2].effects[0].sku"
+    assert problem.message.startswith(
+        "technologies 'batching' and 'asic2' both unlock chip 'asic': a custom chip has one"
+    )
