@@ -348,7 +348,12 @@ def _short(value: Any) -> str:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List the scenarios."""
-    content = _content(args)
+    from game.rules.check import in_folder
+
+    try:
+        content = _content(args)
+    except ContentError as exc:  # name each file under the folder as typed, as content check does
+        raise ContentError(in_folder(exc.problems, args.content)) from None
     rows = [("id", "quarters", "seats", "summary")]
     for s in sorted(content.scenarios, key=lambda s: s.id):
         rows.append((s.id, str(s.quarters), str(len(s.seats)), s.summary))

@@ -214,6 +214,7 @@ def quarter_line(
 
 
 def standing_json(s: Standing) -> dict[str, Any]:
+    """One standing as the result line records it (score in $M, shares 0 to 1)."""
     return {
         "seat": s.seat,
         "name": s.name,
@@ -227,6 +228,7 @@ def standing_json(s: Standing) -> dict[str, Any]:
 
 
 def result_line(state: MatchState, final: Sequence[Standing]) -> dict[str, Any]:
+    """The last line of a finished match: its final state hash and the standings."""
     return {
         "kind": "result",
         "final_hash": state.last_hash,
@@ -546,9 +548,11 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
         raise NotReproduced(
             f"{replay.path}: the scenario file or the content differs from the one this game"
             " was played with in something the simulation reads (was the lesson file's market,"
-            " seats or events edited after the game was played?): pass"
+            " seats or events edited after the game was played, or a world file of the content"
+            " folder: a provider, chip, technology or event?): pass"
             " the lesson file as it was when the game was played (--scenario FILE), and"
-            f" --content DIR if it used another content folder. {hashes}"
+            " --content DIR with the content folder as it was (a copy made before the change)."
+            f" {hashes}"
         )
     seats = None
     if all(p.industry is not None for p in header.players):

@@ -72,16 +72,25 @@ class Cause:
 
 @dataclass(frozen=True)
 class SpotResult:
-    """One provider's auction this quarter."""
+    """One provider's auction this quarter. Prices in $M per kGPU-quarter, quantities in kGPU.
+
+    ``explanation()`` says in one line why the price moved; ``causes`` has the same split as
+    data."""
 
     provider: str
+    """The provider's id (``stratus``)."""
     name: str
+    """The provider's name as players read it (``Stratus Cloud``)."""
     price: float
+    """The clearing price this quarter."""
     previous: float
+    """Last quarter's clearing price."""
     supply: float
     background_bought: float
+    """kGPU the rest of the world bought at ``price``."""
     players_bought: float
     setter: int | None
+    """The seat whose bid set the price, or ``None`` (the floor, the cap or background demand)."""
     rationed: bool
     inputs: SpotInputs
     previous_inputs: SpotInputs
@@ -133,10 +142,15 @@ class RegionCapacity:
 
 @dataclass(frozen=True)
 class PlayerQuarter:
-    """One player's figures for the quarter."""
+    """One player's figures for the quarter: capacity and demand in kGPU, money in $M.
+
+    ``report.players[seat]``; ``costs`` maps each cost line (``reserved``, ``spot``, ``power``,
+    ``upkeep``, ``edge``, ``operating``, ``research``, ``capex``, ``interest``, ``fees``) to its
+    $M this quarter."""
 
     seat: int
     status: str
+    """``active`` or ``bankrupt``."""
     reserved: float
     spot: float
     owned: float
@@ -163,23 +177,39 @@ class PlayerQuarter:
 
 @dataclass(frozen=True)
 class QuarterReport:
-    """Everything that happened in one quarter, with its causes."""
+    """Everything that happened in one quarter, with its causes.
+
+    Per-seat fields are indexed by seat: ``report.players[0]``, ``report.rejected[0]``."""
 
     turn: int
+    """The quarter just played, counted from 0."""
     label: str
+    """Its calendar label, ``"2027 Q1"``."""
     submitted: tuple[tuple[dict[str, Any], ...], ...]
+    """Each seat's actions as given to :func:`~game.engine.step`, as plain dicts."""
     applied: tuple[tuple[dict[str, Any], ...], ...]
+    """Each seat's actions the engine carried out, as plain dicts."""
     rejected: tuple[tuple[tuple[str, str, str], ...], ...]
+    """Each seat's refused actions as ``(action type, reason code, message)``, such as
+    ``("bid_spot", "unknown_provider", "unknown provider 'nope' (known: ...)")``; the codes are
+    :class:`~game.engine.actions.Reason` values."""
     events: tuple[str, ...]
     """Ids of the events that started this quarter."""
     news: tuple[NewsItem, ...]
+    """Every headline of the quarter with its explanation (``news_for(seat)`` for one seat's)."""
     spot: tuple[SpotResult, ...]
+    """One auction per provider in play, in content order."""
     reserved: tuple[ReservedFill, ...]
     players: tuple[PlayerQuarter, ...]
     market_demand: float
+    """The whole market's AI demand this quarter, kGPU."""
     state_hash: str
+    """:func:`~game.engine.hashing.state_hash` of the state after this quarter (a replay
+    records it to prove a re-simulation identical)."""
     over: bool
+    """The match ended with this quarter."""
     bankruptcies: tuple[int, ...] = field(default=())
+    """Seats that went bankrupt this quarter."""
     injected: tuple[str, ...] = field(default=())
     """Events a facilitator started by hand this quarter (also in ``events``)."""
 

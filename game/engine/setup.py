@@ -102,6 +102,14 @@ def with_seats(content: Content, scenario: Scenario, seats: Sequence[Seat]) -> S
 
 
 def opening_state(world: World, seed: int, names: Sequence[str] | None = None) -> MatchState:
+    """The opening state of a match of an already built :class:`~game.engine.tables.World`.
+
+    :func:`new_match` finds the world of content and a scenario id (built once and shared) and
+    calls this; call it yourself with a world from :func:`~game.engine.tables.build_world`, for a
+    scenario that is not in the content. ``names`` are the companies' names, one per seat
+    (default: the scenario's, else the rival's, else the industry's). Raises
+    ``ValueError`` for a wrong number of names or a seed outside 0 to 2**63 - 1.
+    """
     scenario = world.scenario
     market = scenario.market
     n = world.n_players

@@ -42,6 +42,11 @@ def step(
 ) -> tuple[MatchState, QuarterReport]:
     """Resolve one quarter: ``actions[seat]`` is that seat's list (an empty list holds).
 
+    Give one list per seat (``state.n_players``): a seat past the end of ``actions`` holds,
+    and lists past the last seat are ignored, so a wrong count is not an error. Returns the
+    new state (the old one is unchanged) and the quarter's :class:`QuarterReport`; a match
+    that is over raises :class:`MatchOverError`.
+
     Items may be action models or plain dicts in the JSON form; malformed ones are rejected
     with the ``malformed`` code, never raised. ``inject`` names events a facilitator starts
     this quarter (like scripted ones); an unknown id raises ``ValueError`` naming close matches.

@@ -503,6 +503,11 @@ def build_quarters(state: MatchState, seat: int, region: int) -> int:
 def check_action(state: MatchState, seat: int, action: Action) -> Verdict:
     """Would ``action`` be legal for ``seat`` now, and if not, why?
 
+    ``action`` is an action model (``BidSpot(...)``, or ``parse_action(a_dict)``); for a dict
+    in the JSON form, or a whole quarter's list with the budget each action uses up, ask
+    ``observe(state, seat).check(...)`` or ``.check_all([...])``, which also answer
+    ``malformed`` for what does not parse.
+
     >>> from game.engine import new_match, check_action
     >>> from game.engine.actions import Borrow
     >>> state = new_match(scenario="standard", seed=1)            # doctest: +SKIP
@@ -513,7 +518,8 @@ def check_action(state: MatchState, seat: int, action: Action) -> Verdict:
 
 
 def check_actions(state: MatchState, seat: int, actions: Sequence[Action]) -> list[Verdict]:
-    """Check a quarter's list in order, with the budget each earlier action commits."""
+    """Check a quarter's list in order, with the budget each earlier action commits (action
+    models or dicts in the JSON form; one that does not parse gets the ``malformed`` verdict)."""
     return check_items(state, seat, actions)
 
 

@@ -61,6 +61,17 @@ def _plural(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
+def _unknown_id(problem: Problem) -> bool:
+    """An id the content does not know and has nothing close to (not a typo of a key or an id):
+    the sign of a scenario written for another content folder."""
+    message = problem.message
+    return (
+        message.startswith("unknown ")
+        and not message.startswith("unknown key ")
+        and "did you mean" not in message
+    )
+
+
 def run_scenario_check(
     path: str | os.PathLike[str],
     content_dir: str | os.PathLike[str] | None = None,
@@ -83,6 +94,14 @@ def run_scenario_check(
         for problem in error.problems:
             print(problem, file=out)
         print(f"{_plural(len(error.problems), 'problem')} in {path}", file=out)
+        if content_dir is None and any(_unknown_id(p) for p in error.problems):
+            # A scenario for a world of one's own, checked without --content, names providers
+            # and events the game's content does not have: say against what it was checked.
+            print(
+                f"(checked against the content folder {resolve_content_dir(None)}: a scenario"
+                " for a content folder of your own is checked with --content DIR)",
+                file=out,
+            )
         return 1
     print(
         f"scenario OK: {scenario.id} ({scenario.name}), {_plural(scenario.quarters, 'quarter')},"
@@ -118,6 +137,10 @@ def run_content_check(
         print(f"{_plural(len(error.problems), 'problem')} in {root}", file=out)
         return 1
     print(summary(content), file=out)
+    if directory is None:
+        # A designer starts a world of their own from a copy of this folder: say where it is
+        # (in a wheel it is somewhere under site-packages).
+        print(f"(the game's own content, in {root}: copy this folder to make your own)", file=out)
     return 0
 
 

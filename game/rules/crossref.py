@@ -112,6 +112,12 @@ class _Checker:
 
     def check_chips(self) -> None:
         foundries = {foundry.id for foundry in self.content.foundries}
+        unlocked = {
+            effect.sku
+            for tech in self.content.technologies
+            for effect in tech.effects
+            if isinstance(effect, UnlockSkuEffect)
+        }
         for chip, source in zip(self.content.chips, self.sources["chips"], strict=True):
             if not self.reference(source, ("vendor",), chip.vendor, ["vendors", "foundries"]):
                 continue
@@ -122,10 +128,30 @@ class _Checker:
                     f"a custom chip is made by a foundry, not by vendor {chip.vendor!r}"
                     f"{did_you_mean(chip.vendor, foundries)}",
                 )
+            elif not chip.custom and chip.vendor in self.ids["foundries"]:
+                self.report(
+                    source,
+                    ("vendor",),
+                    f"{chip.vendor!r} is a foundry, which makes only custom chips: add"
+                    " custom = true (and a technology that unlocks it), or name a vendor",
+                )
+            elif chip.custom and chip.id not in unlocked and self._technologies_all_valid():
+                self.report(
+                    source,
+                    ("custom",),
+                    f"no technology unlocks custom chip {chip.id!r}, so it can never be ordered:"
+                    " give a technology the effect"
+                    f' {{ kind = "unlock_sku", sku = "{chip.id}" }}',
+                )
+
+    def _technologies_all_valid(self) -> bool:
+        """Every technology was read (one that failed validation may unlock a chip)."""
+        return self.unvalidated.complete and not self.unvalidated.ids.get("technologies")
 
     def check_technologies(self) -> None:
         custom_chips = {chip.id for chip in self.content.chips if chip.custom}
         chips = {chip.id for chip in self.content.chips}
+        unlocked_by: dict[str, str] = {}
         for tech, source in zip(
             self.content.technologies, self.sources["technologies"], strict=True
         ):
@@ -143,6 +169,18 @@ class _Checker:
                         path,
                         f"chip {effect.sku!r} is not custom: research unlocks only custom chips"
                         f"{did_you_mean(effect.sku, custom_chips)}",
+                    )
+                first = unlocked_by.setdefault(effect.sku, tech.id)
+                if first != tech.id:
+                    # The engine keeps one unlocking technology per chip: the other's would
+                    # finish and unlock nothing.
+                    self.report(
+                        source,
+                        path,
+                        f"technologies {first!r} and {tech.id!r} both unlock chip"
+                        f" {effect.sku!r}: a custom chip has one technology that unlocks it (the"
+                        " game would use only one of them); unlock another chip here, or remove"
+                        " this effect",
                     )
         self._check_cycles()
 
@@ -199,10 +237,33 @@ class _Checker:
         if isinstance(select, str) and select.startswith("tag:"):
             self._check_tag(select.removeprefix("tag:"), kind, source, path)
         elif isinstance(select, str):
-            self.reference(source, path, select, [kind])
+            self._select_reference(effect, source, path, select, kind)
         else:
             for index, entity in enumerate(select):
-                self.reference(source, (*path, index), entity, [kind])
+                self._select_reference(effect, source, (*path, index), entity, kind)
+
+    def _select_reference(
+        self, effect: Effect, source: ItemSource, path: KeyPath, value: str, kind: str
+    ) -> None:
+        """Like :meth:`reference`, but an id of another kind (a provider named for a region
+        target) says which kind it is and which the target selects."""
+        if value in self.ids[kind] or did_you_mean(value, self.ids[kind]):
+            self.reference(source, path, value, [kind])
+            return
+        others = [
+            other for other in TARGET_ARRAYS.values() if other != kind and value in self.ids[other]
+        ]
+        if not others:
+            self.reference(source, path, value, [kind])
+            return
+        self.report(
+            source,
+            path,
+            f"unknown {NOUNS[kind][0]} {value!r}: {value!r} is a"
+            f" {' and a '.join(NOUNS[other][0] for other in others)}, and {effect.target}"
+            f" selects {NOUNS[kind][1]} (pick a target that acts on {NOUNS[others[0]][1]}, or"
+            f" name {NOUNS[kind][1]})",
+        )
 
     def _check_tag(self, tag: str, kind: str, source: ItemSource, path: KeyPath) -> None:
         if "tags" not in TABLE_MODELS[kind].model_fields:
@@ -235,7 +296,80 @@ class _Checker:
             ):
                 for index, entity in enumerate(getattr(scenario, key) or ()):
                     self.reference(source, (key, index), entity, [kind])
+            self._check_providers_serve(scenario, source)
+            self._check_scripted_events_act(scenario, source)
             self._check_predictions(scenario, source)
+
+    def _check_scripted_events_act(self, scenario: Scenario, source: ItemSource) -> None:
+        """A scripted event whose every effect names providers or regions that are not in play
+        would make the news and change nothing: the class would discuss a shock that never hit."""
+        regions = self._regions_in_play(scenario)
+        in_play = {
+            "providers": self._providers_in_play(scenario, regions),
+            "regions": regions,
+        }
+        if in_play["providers"] == []:
+            return  # no provider plays at all: reported as such, once
+        events = {event.id: event for event in self.content.events}
+        for index, scripted in enumerate(scenario.scripted_events):
+            event = events.get(scripted.event)
+            if event is None:
+                continue  # unknown: reported already
+            missed = [self._missed(effect, in_play) for effect in event.effects]
+            if all(missed):
+                names = sorted({name for names in missed for name in names})
+                self.report(
+                    source,
+                    ("scripted_events", index, "event"),
+                    f"event {event.id!r} acts only on {', '.join(names)}, not in play in this"
+                    " scenario: it would make the news and change nothing; add them to the"
+                    " scenario's providers or regions, or script another event",
+                )
+
+    def _missed(self, effect: Effect, in_play: Mapping[str, list[str] | None]) -> list[str]:
+        """The ids ``effect`` names if none of them is in play (``[]`` if it acts on something
+        in play, or on the whole market, or in play cannot be told)."""
+        kind = TARGET_ARRAYS.get(TARGET_KIND[effect.target])
+        if kind is None:
+            return []
+        playing = in_play.get(kind)
+        if playing is None or effect.select == "*":
+            return []
+        select = effect.select
+        if isinstance(select, str) and select.startswith("tag:"):
+            tag = select.removeprefix("tag:")
+            items = [item for item in getattr(self.content, kind) if tag in item.tags]
+            named = [item.id for item in items]
+            return [] if any(name in playing for name in named) or not named else [select]
+        named = [select] if isinstance(select, str) else list(select)
+        return [] if any(name in playing for name in named) else named
+
+    def _check_providers_serve(self, scenario: Scenario, source: ItemSource) -> None:
+        """A provider plays only if it serves one of the scenario's regions. With none left the
+        match has nothing to rent: each listed provider, or the regions, is reported. (One listed
+        provider of several that drops out is allowed: lesson files written so still play.)"""
+        regions = self._regions_in_play(scenario)
+        in_play = self._providers_in_play(scenario, regions)
+        if regions is None or in_play is None or in_play:
+            return
+        listed = ", ".join(regions) or "none"
+        serves = {provider.id: provider.regions for provider in self.content.providers}
+        for index, provider in enumerate(scenario.providers or ()):
+            if provider in serves:
+                self.report(
+                    source,
+                    ("providers", index),
+                    f"provider {provider!r} serves none of this scenario's regions ({listed}),"
+                    f" so it would not be in play: add one of its regions"
+                    f" ({', '.join(serves[provider])}) to regions, or drop it from providers",
+                )
+        if scenario.providers is None:
+            self.report(
+                source,
+                ("regions",),
+                f"no provider serves any of this scenario's regions ({listed}): the match would"
+                " have no cloud capacity to rent; add a region that a provider serves",
+            )
 
     def _check_predictions(self, scenario: Scenario, source: ItemSource) -> None:
         """Each prediction names what its metric compares, in play in this scenario, and no

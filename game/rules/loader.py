@@ -49,7 +49,9 @@ SCENARIO_DIR = "scenarios"
 """The sub-folder holding one scenario per file."""
 
 _ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
-_ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
+_ARRAY_HEADER = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_-]+)\s*\]\]?")
+"""A table header, for guessing the ids of a file that is not TOML: ``[[providers]]``, and the
+slips that made it invalid (``[providers]`` repeated, ``[[providers]``)."""
 _ID_LINE = re.compile(r"""\s*id\s*=\s*["']([^"'\n]+)["']""")
 _TURN_PAST = re.compile(r"^(scripted_events|lessons|predictions): turn -?\d+ is past")
 
@@ -514,7 +516,10 @@ def _duplicate_ids(items: list[_Item]) -> Iterator[Problem]:
         if earlier is not item.source:
             where = f"{earlier.file.name}:{earlier.line((key,)) or '?'}"
             what = NOUNS[item.kind][0] if key == "term" else f"{NOUNS[item.kind][0]} id"
-            yield item.source.problem((key,), f"duplicate {what} {name!r} (first at {where})")
+            yield item.source.problem(
+                (key,),
+                f"duplicate {what} {name!r} (also at {where}): give one of the two another {key}",
+            )
 
 
 def _assemble(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from game.rules.models import ID_PATTERN
@@ -103,9 +104,13 @@ def _friendly(
                 " (it is a top-level key: move it above the first [table] header;"
                 " keys after a header belong to that table)"
             )
+        if not hint:
+            allowed = _fields_at(model, path[:-1], raw)
+            if allowed and len(allowed) <= MAX_LISTED_KEYS:
+                hint = f" (this table takes: {', '.join(allowed)})"
         return path, f"unknown key {key!r}{hint}"
     if kind == "missing":
-        return path, "missing required key"
+        return path, "missing required key" + _meaning(_field_at(model, path, raw), ": ")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator = str(ctx.get("discriminator", "kind")).strip("'\"")
         if kind == "union_tag_not_found":
@@ -140,7 +145,62 @@ def _friendly(
         message = message.removeprefix(prefix)
     if isinstance(given, str | int | float | bool) and len(repr(given)) <= 40:
         message += f" (got {given!r})"
+    if kind in _RANGE_ERRORS:
+        message += _range_hint(err, given, _field_at(model, path, raw))
     return path, message
+
+
+MAX_LISTED_KEYS = 8
+"""An unknown key with no close match lists the table's keys when it has at most this many."""
+
+_RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
+def _range_hint(err: ErrorDetails, given: Any, field: FieldInfo | None) -> str:
+    """What a value out of range means: a share written as a percentage, and the field's unit.
+
+    ``reliability = 95`` breaks ``le=1``: the writer meant 95%, so say to write 0.95.
+    """
+    hint = ""
+    limit = err.get("ctx", {}).get("le")
+    if (
+        err["type"] == "less_than_equal"
+        and isinstance(limit, int | float)
+        and limit <= 1
+        and isinstance(given, int | float)
+        and not isinstance(given, bool)
+        and 1 < given <= 100
+        and given / 100 <= limit
+    ):
+        what = "a share from 0 to 1" if limit == 1 else f"a rate up to {limit:g}"
+        hint = f": {what}, so write {given / 100:g} for {given:g}%"
+    return hint + _meaning(field, "; ")
+
+
+def _meaning(field: FieldInfo | None, separator: str) -> str:
+    """``separator`` and the key's description (its meaning and unit), or ``""``."""
+    if field is None or not field.description:
+        return ""
+    text = field.description.rstrip(".")
+    if (
+        text[:1].isupper() and text[1:2].islower()
+    ):  # "Chance" reads on as "chance"; "MW", "H-class" stay
+        text = text[0].lower() + text[1:]
+    return separator + text
+
+
+def _field_at(model: type[BaseModel], path: KeyPath, raw: Any) -> FieldInfo | None:
+    """The declaration of the key at the end of ``path`` (for its description), if one model
+    of the tables along the path declares it."""
+    if not path or not isinstance(path[-1], str):
+        return None
+    name = path[-1]
+    owners = [
+        candidate
+        for candidate in _models_along(model, path[:-1], raw)
+        if name in candidate.model_fields
+    ]
+    return owners[0].model_fields[name] if len(owners) == 1 else None
 
 
 def _id_like(text: str) -> str:
@@ -150,6 +210,13 @@ def _id_like(text: str) -> str:
 
 def _fields_at(model: type[BaseModel], path: KeyPath, raw: Any) -> list[str]:
     """The keys allowed in the table at ``path`` of an item of ``model`` (for suggestions)."""
+    candidates = _models_along(model, path, raw)
+    return sorted({name for candidate in candidates for name in candidate.model_fields})
+
+
+def _models_along(model: type[BaseModel], path: KeyPath, raw: Any) -> list[type[BaseModel]]:
+    """The models the table at ``path`` of an item of ``model`` may be (one, unless a tagged
+    union's ``kind`` is missing)."""
     candidates = [model]
     node = raw
     for part in path:
@@ -164,7 +231,7 @@ def _fields_at(model: type[BaseModel], path: KeyPath, raw: Any) -> list[str]:
             ]
             node = node.get(part) if isinstance(node, dict) else None
         candidates = _narrow_by_tag(candidates, node)
-    return sorted({name for candidate in candidates for name in candidate.model_fields})
+    return candidates
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:

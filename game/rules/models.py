@@ -11,9 +11,12 @@ power in MW, time in quarters.
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from game.rules.problems import did_you_mean
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=48)]
@@ -48,7 +51,9 @@ class Industry(Model):
     id: IndustryId
     name: str
     description: str = ""
-    starting_cash: Money = Field(description="Cash at the start, $M.")
+    starting_cash: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
+        description="Cash at the start, $M: 1500 is $1.5B (at most 1,000,000, $1T)."
+    )
     credit_limit: Money = Field(description="Base credit line, $M; grows with revenue and assets.")
     starting_reputation: Fraction = 0.7
     starting_quality: float = Field(1.0, ge=0, le=10)
@@ -147,7 +152,11 @@ class Provider(Model):
     @model_validator(mode="after")
     def _floor_below_list(self) -> Provider:
         if self.spot_floor >= self.list_price:
-            raise ValueError("spot_floor must be below list_price")
+            raise ValueError(
+                f"spot_floor must be below list_price (spot_floor = {self.spot_floor:g},"
+                f" list_price = {self.list_price:g}): the spot auction's reserve price is a"
+                " discount on the list price, both in $M per kGPU-quarter"
+            )
         return self
 
 
@@ -195,7 +204,9 @@ class ChipSku(Model):
     power_kw: Annotated[float, Field(gt=0, le=50)] = Field(
         description="kW per unit with its share of the facility."
     )
-    price: Annotated[float, Field(gt=0)] = Field(description="$M per thousand units.")
+    price: Annotated[float, Field(gt=0, le=1000)] = Field(
+        description="$M per thousand units: 30 is $30k per card (at most 1000, $1M per card)."
+    )
     output_per_quarter: Annotated[float, Field(gt=0)] = Field(
         description="Thousand units the vendor ships per quarter to everyone."
     )
@@ -225,35 +236,45 @@ class EfficiencyEffect(Model):
     """Serve more demand per unit of inference capacity."""
 
     kind: Literal["efficiency"]
-    multiplier: Annotated[float, Field(gt=1, le=3)]
+    multiplier: Annotated[float, Field(gt=1, le=3)] = Field(
+        description="Multiplier on demand served per kGPU of inference capacity (above 1)."
+    )
 
 
 class PowerEffect(Model):
     """Less power per accelerator (cooling, power management)."""
 
     kind: Literal["power_per_perf"]
-    multiplier: Annotated[float, Field(gt=0.2, lt=1)]
+    multiplier: Annotated[float, Field(gt=0.2, lt=1)] = Field(
+        description="Multiplier on kW per unit of performance (below 1: 0.9 saves 10%)."
+    )
 
 
 class QualityEffect(Model):
     """Better models from the same training compute."""
 
     kind: Literal["quality_rate"]
-    multiplier: Annotated[float, Field(gt=1, le=3)]
+    multiplier: Annotated[float, Field(gt=1, le=3)] = Field(
+        description="Multiplier on quality gained from training compute (above 1)."
+    )
 
 
 class OutageHedgeEffect(Model):
     """Multi-cloud orchestration: a share of capacity lost to an outage is recovered elsewhere."""
 
     kind: Literal["outage_hedge"]
-    recovered: Fraction
+    recovered: Fraction = Field(
+        description="Share of the capacity lost to a provider outage recovered elsewhere."
+    )
 
 
 class OffloadEffect(Model):
     """Edge inference: a share of demand is served without data-centre capacity."""
 
     kind: Literal["offload"]
-    share: Annotated[float, Field(gt=0, le=0.5)]
+    share: Annotated[float, Field(gt=0, le=0.5)] = Field(
+        description="Share of demand served at the edge, without data-centre capacity."
+    )
     cost_per_kgpu: Money = Field(description="$M per kGPU-quarter served at the edge.")
 
 
@@ -261,28 +282,34 @@ class UnlockSkuEffect(Model):
     """A custom chip can now be ordered."""
 
     kind: Literal["unlock_sku"]
-    sku: SkuId
+    sku: SkuId = Field(description="The custom chip (custom = true) that can now be ordered.")
 
 
 class BuildSpeedEffect(Model):
     """Faster data-centre construction (prefabricated modules)."""
 
     kind: Literal["build_speed"]
-    quarters: Annotated[int, Field(ge=1, le=4)]
+    quarters: Annotated[int, Field(ge=1, le=4)] = Field(
+        description="Quarters cut from data-centre construction."
+    )
 
 
 class SpotDiscountEffect(Model):
     """Preemption-tolerant scheduling: pay less for spot capacity."""
 
     kind: Literal["spot_discount"]
-    multiplier: Annotated[float, Field(gt=0.3, lt=1)]
+    multiplier: Annotated[float, Field(gt=0.3, lt=1)] = Field(
+        description="Multiplier on the spot price paid (below 1: 0.9 pays 10% less)."
+    )
 
 
 class PortsEffect(Model):
     """Better optics: each fabric unit connects more accelerators."""
 
     kind: Literal["network_ports"]
-    multiplier: Annotated[float, Field(gt=1, le=3)]
+    multiplier: Annotated[float, Field(gt=1, le=3)] = Field(
+        description="Multiplier on the kGPU one fabric unit connects (above 1)."
+    )
 
 
 TechEffect = Annotated[
@@ -445,6 +472,12 @@ class Effect(Model):
         return value
 
 
+NOT_PERCENT_ADDS = frozenset({"vendor.lead", "region.grid_queue", "region.power_price"})
+"""Targets whose ``add`` is not a share (quarters, $/MWh): ``{pct}`` cannot show it."""
+
+HEADLINE_FIELDS = ("pct", "duration")
+"""The placeholders an event headline may use: ``{pct}`` and ``{duration}``."""
+
 EventCategory = Literal["supply", "demand", "price", "geopolitics", "tech", "provider", "finance"]
 
 
@@ -464,8 +497,61 @@ class Event(Model):
     once: bool = Field(False, description="At most once per match.")
     effects: tuple[Effect, ...] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _window_open(self) -> Event:
+        if self.min_turn > self.max_turn:
+            raise ValueError(
+                f"min_turn ({self.min_turn}) is after max_turn ({self.max_turn}): the event could"
+                " never happen at random; swap them, or set probability = 0 for an event only"
+                " scenarios script"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _pct_is_a_percentage(self) -> Event:
+        """``{pct}`` prints the first effect as a percentage; some effects are not one."""
+        first = self.effects[0]
+        if "{pct}" not in self.headline or not (
+            first.op == "set" or (first.op == "add" and first.target in NOT_PERCENT_ADDS)
+        ):
+            return self
+        shown = abs(first.value - 1.0 if first.op == "mul" else first.value) * 100.0
+        raise ValueError(
+            f"the headline's {{pct}} shows the first effect ({first.target} {first.op}"
+            f" {first.value:g}) as a percentage, and it is not one: players would read"
+            f" {shown:.0f}%; write the figure in the headline, or put a mul effect first"
+        )
+
+    @field_validator("headline")
+    @classmethod
+    def _headline_fields(cls, value: str) -> str:
+        """Only ``{pct}`` and ``{duration}`` are filled in; any other brace would be shown to
+        players as written (the whole headline is then left unfilled)."""
+        try:
+            fields = [name for _, name, _, _ in Formatter().parse(value) if name is not None]
+        except ValueError:
+            raise ValueError(
+                "a { or } without its partner: the headline may use {pct} and {duration};"
+                " write {{ or }} for a literal brace"
+            ) from None
+        for name in fields:
+            if name not in HEADLINE_FIELDS:
+                hint = did_you_mean(name, HEADLINE_FIELDS)
+                raise ValueError(
+                    f"unknown placeholder {{{name}}}{hint}: the headline may use {{pct}} (the"
+                    " size of the first effect, in %) and {duration} (quarters)"
+                )
+        return value
+
 
 # --------------------------------------------------------------------------- rivals, glossary
+
+
+RivalArchetype = Literal[
+    "balanced", "hoarder", "spot_trader", "builder", "hedger", "bullwhip", "fast_follower"
+]
+"""The bots a rival can be played by (``game.agents.rivals.ARCHETYPES`` plus ``balanced``); a
+test keeps the two in step. Any other name would silently play ``balanced``."""
 
 
 class Rival(Model):
@@ -474,7 +560,9 @@ class Rival(Model):
     id: Id
     name: str
     industry: IndustryId
-    archetype: str = Field(description="A bot archetype, e.g. balanced, hoarder, spot_trader.")
+    archetype: RivalArchetype = Field(
+        description="The bot that plays it: balanced or one of the six rival archetypes."
+    )
     blurb: str = ""
     risk_appetite: Fraction = 0.5
     patience: Fraction = 0.5
@@ -568,8 +656,10 @@ class Market(Model):
     demand_saturation: Annotated[float, Field(ge=1)] = Field(
         20.0, description="Demand stops growing at this multiple of the start (logistic curve)."
     )
-    demand_noise: Annotated[float, Field(ge=0, le=0.5)] = 0.03
-    reference_service_price: Annotated[float, Field(gt=0)] = Field(
+    demand_noise: Annotated[float, Field(ge=0, le=0.5)] = Field(
+        0.03, description="Random wobble of demand each quarter (0.03 is 3%)."
+    )
+    reference_service_price: Annotated[float, Field(gt=0, le=1000)] = Field(
         12.0, description="$M per kGPU-quarter served that customers consider normal."
     )
     appeal_quality: float = Field(
@@ -592,7 +682,7 @@ class Market(Model):
     penalty_rate: Annotated[float, Field(ge=0, le=0.3)] = Field(
         0.04, description="Interest per quarter on emergency draws when cash runs out."
     )
-    build_cost_per_mw: Annotated[float, Field(gt=0)] = Field(
+    build_cost_per_mw: Annotated[float, Field(gt=0, le=1000)] = Field(
         12.0, description="$M per MW of data-centre facility before the region multiplier."
     )
     facility_upkeep_per_mw: Annotated[float, Field(ge=0)] = 0.08
@@ -718,7 +808,15 @@ class Content(Model):
                 return scenario
         from difflib import get_close_matches
 
-        known = [s.id for s in self.scenarios]
+        known = sorted(s.id for s in self.scenarios)
         hint = get_close_matches(scenario_id, known, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-        raise KeyError(f"unknown scenario {scenario_id!r}{suggestion}; known: {', '.join(known)}")
+        where = (
+            ""
+            if hint
+            else ' (an id is the id = "..." line inside a scenario file, which may differ from'
+            " its file name; a path to a .toml file works too)"
+        )
+        raise KeyError(
+            f"unknown scenario {scenario_id!r}{suggestion}; known: {', '.join(known)}{where}"
+        )

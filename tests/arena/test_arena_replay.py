@@ -347,3 +347,40 @@ def test_a_facilitators_catch_up_choice_is_recorded_and_replayed(tmp_path, conte
     replay = read_replay(tmp_path / "kind.jsonl", require_result=False)
     assert replay.header.catch_up is True
     assert verify_replay(replay, content).ok
+
+
+def test_a_changed_world_file_is_named_as_a_cause(recorded, tmp_path):
+    # A designer edits a provider in a copy of the content; a tutorial replay recorded before no
+    # longer verifies with that folder. The message must not blame only a lesson file.
+    import shutil
+
+    from game.rules.paths import default_content_dir
+
+    folder = tmp_path / "mycontent"
+    shutil.copytree(default_content_dir(), folder)
+    providers = folder / "providers.toml"
+    text = providers.read_text(encoding="utf-8")
+    providers.write_text(text.replace("growth = 0.04\n", "growth = 0.05\n", 1), encoding="utf-8")
+    with pytest.raises(NotReproduced) as caught:
+        verify_replay(recorded[0], load_content(folder))
+    message = str(caught.value)
+    assert (
+        "or a world file of the content folder: a provider, chip, technology or event?" in message
+    )
+    assert "--content DIR with the content folder as it was" in message
+
+
+def test_every_public_function_of_the_replay_module_has_a_docstring():
+    import inspect
+
+    import game.arena.replay as module
+
+    missing = [
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == module.__name__
+        and not (obj.__doc__ or "").strip()
+    ]
+    assert missing == []

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from game.rules.check import check_content, run_content_check
+from game.rules.paths import resolve_content_dir
 
 if TYPE_CHECKING:  # the fixture comes from conftest.py; the class is only a type here
     from tests.rules.conftest import ContentFolder
@@ -108,3 +109,21 @@ def test_the_scenario_summary_counts_in_words(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"{folder.root}/hardware.toml:")
     assert lines[-1] == f"1 problem in the content folder {folder.root}"
+
+
+def test_checking_the_games_own_content_says_where_it_is() -> None:
+    # A designer copies that folder to start a world of their own; in a wheel it is not obvious.
+    out = io.StringIO()
+    assert run_content_check(None, out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("content OK: ")
+    assert lines[1] == (
+        f"(the game's own content, in {resolve_content_dir(None)}: copy this folder to make your"
+        " own)"
+    )
+
+
+def test_checking_a_named_folder_prints_only_the_summary(folder: ContentFolder) -> None:
+    out = io.StringIO()
+    assert run_content_check(str(folder.root), out=out) == 0
+    assert len(out.getvalue().splitlines()) == 1

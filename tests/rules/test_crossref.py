@@ -171,9 +171,11 @@ def test_research_unlocks_only_custom_chips(folder: ContentFolder) -> None:
     folder.append("research.toml", tech("asic", effect='kind = "unlock_sku", sku = "tpu"'))
     assert folder.problems() == []
     folder.replace("research.toml", 'sku = "tpu"', 'sku = "h100"')
-    problem = folder.only_problem()
-    assert problem.path == "technologies[asic].effects[0].sku"
-    assert problem.message.startswith("chip 'h100' is not custom")
+    problems = {p.path: p.message for p in folder.problems()}
+    assert problems["technologies[asic].effects[0].sku"].startswith("chip 'h100' is not custom")
+    # ... and the custom chip it no longer unlocks could never be ordered.
+    assert problems["chips[tpu].custom"].startswith("no technology unlocks custom chip 'tpu'")
+    assert len(problems) == 2
 
 
 def test_rival_in_an_unknown_industry(folder: ContentFolder) -> None:

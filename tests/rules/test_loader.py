@@ -195,7 +195,10 @@ def test_unknown_key_suggests_the_field_it_resembles(folder: ContentFolder) -> N
     assert typo.message == "unknown key 'lst_price' (did you mean 'list_price'?)"
     assert (typo.file, typo.line) == ("world.toml", folder.line_of("world.toml", "lst_price"))
     missing = problems["providers[stratus].list_price"]
-    assert missing.message == "missing required key"
+    assert missing.message == (
+        "missing required key: on-demand list price per kGPU-quarter, $M; reserved prices"
+        " discount it"
+    )
     assert missing.line == folder.line_of("world.toml", "[[providers]]")
 
 
@@ -265,9 +268,10 @@ def test_value_out_of_range(folder: ContentFolder) -> None:
 def test_model_rule_across_keys_is_reported_at_the_item(folder: ContentFolder) -> None:
     folder.replace("world.toml", "spot_floor = 4.0", "spot_floor = 9.0")
     problem = folder.only_problem()
-    assert (problem.path, problem.message) == (
-        "providers[stratus]",
-        "spot_floor must be below list_price",
+    assert problem.path == "providers[stratus]"
+    # The two values are named, so the writer sees which one to change without opening the file.
+    assert problem.message.startswith(
+        "spot_floor must be below list_price (spot_floor = 9, list_price = 8)"
     )
     assert problem.line == folder.line_of("world.toml", "[[providers]]")
 
@@ -277,7 +281,7 @@ def test_missing_required_key_points_at_its_table(folder: ContentFolder) -> None
     problem = folder.only_problem()
     assert (problem.path, problem.message) == (
         "regions[us-east].power_price",
-        "missing required key",
+        "missing required key: electricity, $/MWh",
     )
     assert problem.line == folder.line_of("world.toml", "[[regions]]")
 
@@ -316,14 +320,17 @@ def test_duplicate_id_names_the_first_definition(folder: ContentFolder) -> None:
     problems = [p for p in folder.problems() if "duplicate" in p.message]
     assert len(problems) == 1
     assert (problems[0].file, problems[0].line) == ("more.toml", 2)
-    assert problems[0].message == "duplicate industry id 'startup' (first at industries.toml:2)"
+    assert problems[0].message == (
+        "duplicate industry id 'startup' (also at industries.toml:2): give one of the two another"
+        " id"
+    )
 
 
 def test_duplicate_scenario_ids_across_files(folder: ContentFolder) -> None:
     folder.write("scenarios/again.toml", folder.read("scenarios/intro.toml"))
     problem = folder.only_problem()
     assert problem.file == "scenarios/intro.toml"  # files load in name order: again, intro
-    assert "duplicate scenario id 'intro' (first at scenarios/again.toml:1)" in problem.message
+    assert "duplicate scenario id 'intro' (also at scenarios/again.toml:1)" in problem.message
 
 
 def test_required_array_with_no_items(folder: ContentFolder) -> None:
