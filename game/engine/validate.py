@@ -8,7 +8,7 @@ disagrees with the engine.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import cached_property
@@ -500,13 +500,12 @@ def build_quarters(state: MatchState, seat: int, region: int) -> int:
     return max(1, int(state.world.reg_build_quarters[region]) - speedup)
 
 
-def check_action(state: MatchState, seat: int, action: Action) -> Verdict:
+def check_action(state: MatchState, seat: int, action: Action | Mapping[str, Any]) -> Verdict:
     """Would ``action`` be legal for ``seat`` now, and if not, why?
 
-    ``action`` is an action model (``BidSpot(...)``, or ``parse_action(a_dict)``); for a dict
-    in the JSON form, or a whole quarter's list with the budget each action uses up, ask
-    ``observe(state, seat).check(...)`` or ``.check_all([...])``, which also answer
-    ``malformed`` for what does not parse.
+    ``action`` is an action model (``BidSpot(...)``) or a dict in the JSON form; what does not
+    parse gets the ``malformed`` verdict ``step`` would give it. For a whole quarter's list,
+    with the budget each action uses up, ask :func:`check_actions`.
 
     >>> from game.engine import new_match, check_action
     >>> from game.engine.actions import Borrow
@@ -514,7 +513,7 @@ def check_action(state: MatchState, seat: int, action: Action) -> Verdict:
     >>> check_action(state, 0, Borrow(amount=1e6)).code           # doctest: +SKIP
     'credit_limit'
     """
-    return Checker(state, seat).check(action)
+    return check_items(state, seat, [action])[0]
 
 
 def check_actions(state: MatchState, seat: int, actions: Sequence[Action]) -> list[Verdict]:
