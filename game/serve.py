@@ -242,6 +242,52 @@ def urls(host: str, port: int, found: list[str] | None = None) -> list[str]:
     return [f"http://{a}:{port}/" for a in found] or [f"http://<this machine's address>:{port}/"]
 
 
+def bind_problem(host: str, port: int) -> str | None:
+    """Why ``capwars serve`` could not listen on ``host``:``port`` (a port in use, a port that
+    needs administrator rights, an address of another machine), in words a teacher can act on;
+    None when it can. Checked before serving: the server prints its welcome before it binds."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except OSError:
+        return f"--host {host} is not an address or a name this machine knows"
+    for family, kind, proto, _, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                if os.name == "posix":  # as the server will: a port left in TIME_WAIT is free
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
+        except OSError as exc:
+            return explain_bind_error(exc, host, port)
+    return None
+
+
+def explain_bind_error(exc: OSError, host: str, port: int) -> str:
+    """An error from listening on ``host``:``port`` in words a teacher can act on."""
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} is already in use on {host} (another capwars serve, or another"
+            f" program). Stop that one (Ctrl+C in its terminal) or pick a free port:"
+            f" capwars serve --port {port + 1 if port < 65535 else 8000}"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"no permission to listen on port {port} (ports below 1024 need administrator"
+            f" rights). Pick another port: capwars serve --port {DEFAULT_PORT}"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"--host {host} is not an address of this machine. Use one of its own addresses,"
+            " or --host 0.0.0.0 --allow-remote for all of them"
+        )
+    return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the game to browsers until Ctrl+C."""
     host: str = args.host
@@ -278,6 +324,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"capwars: {WEB_EXTRA_HINT} ({exc})", file=sys.stderr)
         return 2  # could not run as asked (README: exit status)
+    problem = bind_problem(host, args.port)
+    if problem is not None:
+        print(f"capwars: error: {problem}", file=sys.stderr)
+        return 2
     links = urls(host, args.port)
     where = "Open" if len(links) == 1 else "Open one of"
     lines = [f"Capacity Wars is being served. {where}:", *(f"  {link}" for link in links)]
@@ -287,7 +337,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"Each browser session saves under {Path(args.saves) / 'session-*'}. Ctrl+C stops it."
     )
     print("\n".join(lines), flush=True)
-    server.serve()
+    try:
+        server.serve()
+    except OSError as exc:  # taken between the check and the server's own bind
+        print(f"capwars: error: {explain_bind_error(exc, host, args.port)}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -66,6 +66,26 @@ def test_serve_refuses_a_game_no_browser_could_play_before_serving(tmp_path: Pat
     assert "Serving" not in proc.stdout + proc.stderr
 
 
+def test_a_port_in_use_is_named_before_anything_says_it_is_served(tmp_path: Path) -> None:
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve(tmp_path, "--port", str(port))
+    assert proc.returncode == 2
+    # One line the teacher can act on, not a traceback after a welcome that was not true.
+    assert proc.stderr.strip() == (
+        f"capwars: error: port {port} is already in use on 127.0.0.1 (another capwars serve,"
+        f" or another program). Stop that one (Ctrl+C in its terminal) or pick a free port:"
+        f" capwars serve --port {port + 1}"
+    )
+    assert proc.stdout == ""
+    proc = _serve(tmp_path, "--host", "192.0.2.1", "--allow-remote")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--host 192.0.2.1 is not an address of this machine" in proc.stderr
+
+
 def test_a_server_on_every_address_prints_addresses_students_can_open() -> None:
     assert urls("0.0.0.0", 8766, ["192.168.1.20", "10.0.0.5"]) == [
         "http://192.168.1.20:8766/",
