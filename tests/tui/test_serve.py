@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -197,6 +198,68 @@ async def test_a_websocket_session_shows_the_title_screen_with_its_own_saves(
         # In a browser the logo is plain ASCII (fallback fonts break up the half blocks).
         assert r"\_/\_/" in text and "▄▄▄" not in text
     assert session_saves(saves, first).is_dir() and session_saves(saves, second).is_dir()
+
+
+async def test_ctrl_c_with_students_playing_stops_at_once_and_cleanly(tmp_path: Path) -> None:
+    """Ctrl+C while pages are open closes their sessions and stops: it used to wait ~20 s in
+    silence, then print an 'Event loop is closed' traceback."""
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    import aiohttp
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+            await asyncio.sleep(0.1)
+        async with aiohttp.ClientSession() as http:
+            pages = []
+            for session in ("3" * 32, "4" * 32):
+                ws = await http.ws_connect(
+                    url.replace("http", "ws") + "/ws?width=100&height=30",
+                    headers={"Cookie": f"capwars_session={session}"},
+                )
+                pages.append(ws)
+                text = ""
+                while TAGLINE not in text and time.monotonic() < deadline + 30:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        message = await ws.receive(timeout=2)
+                        if message.type == aiohttp.WSMsgType.BINARY:
+                            text += ANSI.sub("", message.data.decode("utf-8", "replace"))
+                assert TAGLINE in text
+            proc.send_signal(signal.SIGINT)  # the teacher's Ctrl+C
+            stopped = time.monotonic()
+            while proc.poll() is None and time.monotonic() - stopped < 30:
+                await asyncio.sleep(0.1)
+            took = time.monotonic() - stopped
+            codes = []
+            for ws in pages:  # each page was told the server went away
+                with contextlib.suppress(asyncio.TimeoutError):
+                    while not ws.closed:
+                        message = await ws.receive(timeout=1)
+                        if message.type == aiohttp.WSMsgType.CLOSE:
+                            codes.append(message.data)
+        out = proc.stdout.read() if proc.stdout else ""
+        assert proc.returncode == 0, out
+        assert codes == [aiohttp.WSCloseCode.GOING_AWAY] * 2, out
+        assert took < 8, f"Ctrl+C took {took:.1f} s"
+        assert "Stopping: closing 2 browser session(s)" in out
+        assert "Traceback" not in out and "Event loop is closed" not in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
