@@ -3,7 +3,8 @@
 Each browser that opens the page gets a cookie naming its session; every websocket the page
 opens starts its own ``capwars play`` process with ``CAPWARS_SAVES`` set to that session's own
 folder under ``--saves`` (default ``saves/web``), so two students never see each other's saves,
-and a reload (same browser session) finds its saves again.
+and the same browser finds its saves again: after a reload, and for 30 days also after the
+browser was closed.
 
 The server binds to the loopback address by default: only this machine can connect. Any other
 address is refused unless ``--allow-remote`` is given (with a warning: anyone who can reach
@@ -34,6 +35,9 @@ DEFAULT_PORT = 8000
 DEFAULT_SAVES = Path("saves") / "web"
 COOKIE = "capwars_session"
 """The cookie that names a browser's session (and with it its saves folder)."""
+COOKIE_DAYS = 30
+"""How long a browser keeps its session: a browser closed by mistake (or a class that plays over
+several lessons) finds its games again; a cookie that ended with the browser lost them."""
 SESSION_RE = re.compile(r"[0-9a-f]{32}")
 REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL)
 """textual-serve's template links a Google web font; offline it only delays the page."""
@@ -139,7 +143,9 @@ def make_server(
             }
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
             response.text = REMOTE_FONT.sub("", response.text or "")
-            response.set_cookie(COOKIE, session, httponly=True, samesite="Strict")
+            response.set_cookie(
+                COOKIE, session, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict"
+            )
             return response
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:

@@ -162,6 +162,8 @@ def test_the_page_is_served_with_its_websocket_url_and_local_assets(
     assert remote and all(u.startswith(url) for u in remote)
     assert "googleapis" not in html
     assert re.search(r"capwars_session=[0-9a-f]{32}", cookie)
+    # Kept when the browser closes (a session cookie was not: the student's game was gone).
+    assert "Max-Age=2592000" in cookie
     for asset in ("/static/js/textual.js", "/static/css/xterm.css"):
         with urllib.request.urlopen(url + asset, timeout=10) as response:
             assert response.status == 200
