@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import logging
 import os
 import re
 import secrets
@@ -117,6 +118,19 @@ def make_server(
             self.live: set[web.WebSocketResponse] = set()
             """The open browser sessions, closed first when the teacher stops the server."""
 
+        def initialize_logging(self) -> None:
+            super().initialize_logging()
+            # A line per request (each page load is five, wrapped) pushed the address to give
+            # the students off the teacher's screen; sessions joining and leaving say enough.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+        async def on_startup(self, app: web.Application) -> None:
+            """Nothing: :func:`cmd_serve` has said where to connect (textual-serve's banner
+            named the command it runs, ``capwars play``, and a second address)."""
+
+        def say(self, what: str, session: str) -> None:
+            print(f"{what}: session-{session[:8]}… ({len(self.live)} playing)", flush=True)
+
         async def on_shutdown(self, app: web.Application) -> None:
             # Without this, Ctrl+C waits for every open page: ~20 s of silence, then a traceback.
             if self.live:
@@ -166,6 +180,7 @@ def make_server(
             try:
                 await websocket.prepare(request)
                 self.live.add(websocket)
+                self.say("A browser joined", session)
                 service = AppService(
                     command,
                     write_bytes=websocket.send_bytes,
@@ -179,7 +194,9 @@ def make_server(
             except Exception as error:  # a broken session must not stop the server
                 log.exception(error)
             finally:
-                self.live.discard(websocket)
+                if websocket in self.live:
+                    self.live.discard(websocket)
+                    self.say("A browser left", session)
                 if service is not None:
                     await service.stop()
             return websocket

@@ -16,8 +16,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,22 +203,19 @@ async def test_a_websocket_session_shows_the_title_screen_with_its_own_saves(
     assert session_saves(saves, first).is_dir() and session_saves(saves, second).is_dir()
 
 
-async def test_ctrl_c_with_students_playing_stops_at_once_and_cleanly(tmp_path: Path) -> None:
-    """Ctrl+C while pages are open closes their sessions and stops: it used to wait ~20 s in
-    silence, then print an 'Event loop is closed' traceback."""
+@contextlib.asynccontextmanager
+async def _live_server(saves: Path) -> AsyncIterator[tuple[subprocess.Popen[str], str]]:
+    """``capwars serve`` in a process of the test's own: ``(process, base URL)``."""
     pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
-    import aiohttp
-
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(tmp_path)],
+        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -225,43 +223,85 @@ async def test_ctrl_c_with_students_playing_stops_at_once_and_cleanly(tmp_path: 
                 break
             assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
             await asyncio.sleep(0.1)
-        async with aiohttp.ClientSession() as http:
-            pages = []
-            for session in ("3" * 32, "4" * 32):
-                ws = await http.ws_connect(
-                    url.replace("http", "ws") + "/ws?width=100&height=30",
-                    headers={"Cookie": f"capwars_session={session}"},
-                )
-                pages.append(ws)
-                text = ""
-                while TAGLINE not in text and time.monotonic() < deadline + 30:
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        message = await ws.receive(timeout=2)
-                        if message.type == aiohttp.WSMsgType.BINARY:
-                            text += ANSI.sub("", message.data.decode("utf-8", "replace"))
-                assert TAGLINE in text
-            proc.send_signal(signal.SIGINT)  # the teacher's Ctrl+C
-            stopped = time.monotonic()
-            while proc.poll() is None and time.monotonic() - stopped < 30:
-                await asyncio.sleep(0.1)
-            took = time.monotonic() - stopped
-            codes = []
-            for ws in pages:  # each page was told the server went away
-                with contextlib.suppress(asyncio.TimeoutError):
-                    while not ws.closed:
-                        message = await ws.receive(timeout=1)
-                        if message.type == aiohttp.WSMsgType.CLOSE:
-                            codes.append(message.data)
-        out = proc.stdout.read() if proc.stdout else ""
-        assert proc.returncode == 0, out
-        assert codes == [aiohttp.WSCloseCode.GOING_AWAY] * 2, out
-        assert took < 8, f"Ctrl+C took {took:.1f} s"
-        assert "Stopping: closing 2 browser session(s)" in out
-        assert "Traceback" not in out and "Event loop is closed" not in out
+        yield proc, f"http://127.0.0.1:{port}"
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+async def _open_title(http: Any, url: str, session: str) -> Any:
+    """A page's websocket of browser ``session``, read until the title screen shows."""
+    import aiohttp
+
+    ws = await http.ws_connect(
+        url.replace("http", "ws") + "/ws?width=100&height=30",
+        headers={"Cookie": f"capwars_session={session}"},
+    )
+    text = ""
+    deadline = time.monotonic() + 45
+    while TAGLINE not in text and time.monotonic() < deadline:
+        with contextlib.suppress(asyncio.TimeoutError):
+            message = await ws.receive(timeout=2)
+            if message.type == aiohttp.WSMsgType.BINARY:
+                text += ANSI.sub("", message.data.decode("utf-8", "replace"))
+    assert TAGLINE in text
+    return ws
+
+
+def _stop(proc: subprocess.Popen[str]) -> tuple[str, float]:
+    """The teacher's Ctrl+C: the server's whole output and how long it took to stop."""
+    proc.send_signal(signal.SIGINT)
+    stopped = time.monotonic()
+    out, _ = proc.communicate(timeout=60)
+    return out, time.monotonic() - stopped
+
+
+async def test_ctrl_c_with_students_playing_stops_at_once_and_cleanly(tmp_path: Path) -> None:
+    """Ctrl+C while pages are open closes their sessions and stops: it used to wait ~20 s in
+    silence, then print an 'Event loop is closed' traceback."""
+    import aiohttp
+
+    async with _live_server(tmp_path) as (proc, url), aiohttp.ClientSession() as http:
+        pages = [await _open_title(http, url, s * 32) for s in ("3", "4")]
+        out, took = await asyncio.to_thread(_stop, proc)
+        codes = []
+        for ws in pages:  # each page was told the server went away
+            with contextlib.suppress(asyncio.TimeoutError):
+                while not ws.closed:
+                    message = await ws.receive(timeout=1)
+                    if message.type == aiohttp.WSMsgType.CLOSE:
+                        codes.append(message.data)
+    assert proc.returncode == 0, out
+    assert codes == [aiohttp.WSCloseCode.GOING_AWAY] * 2, out
+    assert took < 8, f"Ctrl+C took {took:.1f} s"
+    assert "Stopping: closing 2 browser session(s)" in out
+    assert "Traceback" not in out and "Event loop is closed" not in out
+
+
+async def test_the_teachers_terminal_keeps_the_address_in_view(tmp_path: Path) -> None:
+    """A line per session joining and leaving, not five wrapped access-log lines per page load
+    (which scrolled the address to give the students away), and no second banner."""
+    import aiohttp
+
+    async with _live_server(tmp_path) as (proc, url), aiohttp.ClientSession() as http:
+        for path in ("/", "/static/js/textual.js", "/static/css/xterm.css"):
+            async with http.get(url + path) as response:
+                assert response.status == 200
+        ws = await _open_title(http, url, "5" * 32)
+        await ws.close()
+        await asyncio.sleep(1)
+        out, _ = await asyncio.to_thread(_stop, proc)
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "Capacity Wars is being served. Open:",
+        f"  {url}/",
+        f"Each browser session saves under {tmp_path / 'session-*'}. Ctrl+C stops it.",
+    ]
+    assert lines[3:] == [
+        "A browser joined: session-55555555… (1 playing)",
+        "A browser left: session-55555555… (0 playing)",
+    ], out
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
