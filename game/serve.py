@@ -43,8 +43,10 @@ SESSION_RE = re.compile(r"[0-9a-f]{32}")
 REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL)
 """textual-serve's template links a Google web font; offline it only delays the page."""
 WEB_EXTRA_HINT = (
-    "capwars serve needs the web extra: in the game's folder, .venv/bin/pip install -e '.[web]'"
-    " (or pip install 'capacity-wars[web]' for an installed game)"
+    "capwars serve needs the optional web extra (textual-serve), which is not installed here."
+    " Install it, then run capwars serve again:\n"
+    "  in the game's folder:  .venv/bin/pip install -e '.[web]'\n"
+    "  an installed game:     pip install 'capacity-wars[web]'"
 )
 
 
@@ -363,7 +365,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             fixed=args.fixed,
         )
     except ImportError as exc:
-        print(f"capwars: {WEB_EXTRA_HINT} ({exc})", file=sys.stderr)
+        print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)
         return 2  # could not run as asked (README: exit status)
     problem = bind_problem(host, args.port)
     if problem is not None:

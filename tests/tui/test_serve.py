@@ -40,6 +40,19 @@ def test_serve_refuses_a_remote_host_without_allow_remote(capsys: pytest.Capture
     assert "--allow-remote" in capsys.readouterr().err
 
 
+def test_without_the_web_extra_the_teacher_is_told_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    for module in ("textual_serve", "textual_serve.server", "textual_serve.app_service"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if textual-serve were not installed
+    assert main(["serve", "--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err
+    # One error, worded like the others, with the command to run on a line of its own.
+    assert err.startswith("capwars: error: capwars serve needs the optional web extra")
+    assert "\n  in the game's folder:  .venv/bin/pip install -e '.[web]'\n" in err
+    assert "capwars: capwars" not in err
+
+
 def _serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``capwars serve ARGS`` in a fresh process; a timeout means it started serving."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
