@@ -42,6 +42,10 @@ several lessons) finds its games again; a cookie that ended with the browser los
 SESSION_RE = re.compile(r"[0-9a-f]{32}")
 REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL)
 """textual-serve's template links a Google web font; offline it only delays the page."""
+STARTING = "Capacity Wars: starting your game…"
+"""The page's card until the game draws (textual-serve showed only the title)."""
+ENDED = "Session ended. Games are saved at the end of every quarter: Restart, then Continue."
+"""The page's card when the game stops or the server is stopped."""
 WEB_EXTRA_HINT = (
     "capwars serve needs the optional web extra (textual-serve), which is not installed here."
     " Install it, then run capwars serve again:\n"
@@ -155,10 +159,14 @@ def make_server(
                 "font_size": to_int(request.query.get("fontsize", "16"), 16),
                 "app_websocket_url": ("wss" if request.secure else "ws") + f"://{request.host}/ws",
                 "config": {"static": {"url": f"{base}/static/"}},
-                "application": {"name": self.title},
+                # Shown until the game's first screen, which takes seconds when a whole class
+                # joins at once: a page that looks stuck gets reloaded, adding one more game.
+                "application": {"name": STARTING},
             }
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
-            response.text = REMOTE_FONT.sub("", response.text or "")
+            page = REMOTE_FONT.sub("", response.text or "")
+            page = page.replace("<head>", "<head>\n    <title>Capacity Wars</title>", 1)
+            response.text = page.replace(">Session ended.<", f">{ENDED}<", 1)
             response.set_cookie(
                 COOKIE, session, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict"
             )

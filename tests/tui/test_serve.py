@@ -183,6 +183,19 @@ def test_the_page_is_served_with_its_websocket_url_and_local_assets(
             assert response.status == 200
 
 
+def test_the_page_says_what_it_is_doing(served: tuple[str, Path]) -> None:
+    """A tab title students can find, a card that says the game is starting (it was the bare
+    title for the seconds a class-wide start takes, and students reloaded), and a closing card
+    that says the game is saved."""
+    url, _ = served
+    with urllib.request.urlopen(url + "/", timeout=10) as response:
+        html = response.read().decode()
+    assert "<title>Capacity Wars</title>" in html
+    assert "<div>Capacity Wars: starting your game…</div>" in html
+    ended = "Session ended. Games are saved at the end of every quarter: Restart, then Continue."
+    assert f">{ended}<" in html
+
+
 async def _title_frames(url: str, session: str) -> str:
     """Connect as a browser of ``session`` would and read until the title screen shows."""
     import aiohttp
