@@ -316,6 +316,24 @@ def bind_problem(host: str, port: int) -> str | None:
     return None
 
 
+def saves_problem(root: Path) -> str | None:
+    """Why the sessions could not save under ``root`` (it cannot be created or written), or
+    None. Checked before serving: otherwise every page closed at once, with a traceback each
+    in the teacher's terminal."""
+    import tempfile
+
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        return (
+            f"the games cannot be saved in {root.resolve()} ({exc.strerror or exc}). Pick a"
+            " folder you can write: capwars serve --saves DIR"
+        )
+    return None
+
+
 def explain_bind_error(exc: OSError, host: str, port: int) -> str:
     """An error from listening on ``host``:``port`` in words a teacher can act on."""
     import errno
@@ -375,7 +393,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)
         return 2  # could not run as asked (README: exit status)
-    problem = bind_problem(host, args.port)
+    problem = bind_problem(host, args.port) or saves_problem(Path(args.saves))
     if problem is not None:
         print(f"capwars: error: {problem}", file=sys.stderr)
         return 2

@@ -101,6 +101,20 @@ def test_a_port_in_use_is_named_before_anything_says_it_is_served(tmp_path: Path
     assert "--host 192.0.2.1 is not an address of this machine" in proc.stderr
 
 
+def test_a_saves_folder_that_cannot_be_written_is_refused_before_serving(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    (tmp_path / "a-file").write_text("")
+    proc = _serve(tmp_path, "--saves", "a-file/web")
+    # Not 'being served' and then every page closing at once with a traceback each.
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith(
+        f"capwars: error: the games cannot be saved in {tmp_path / 'a-file' / 'web'} ("
+    )
+    assert proc.stderr.rstrip().endswith("Pick a folder you can write: capwars serve --saves DIR")
+
+
 def test_a_server_on_every_address_prints_addresses_students_can_open() -> None:
     assert urls("0.0.0.0", 8766, ["192.168.1.20", "10.0.0.5"]) == [
         "http://192.168.1.20:8766/",
