@@ -403,7 +403,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if is_wildcard(host):
         lines.append(f"  (on this machine also http://127.0.0.1:{args.port}/)")
     lines.append(
-        f"Each browser session saves under {Path(args.saves) / 'session-*'}. Ctrl+C stops it."
+        # Absolute: the teacher collects the saves later, maybe from another folder.
+        f"Each browser session saves under {Path(args.saves).resolve() / 'session-*'}."
+        " Ctrl+C stops it."
     )
     print("\n".join(lines), flush=True)
     try:

@@ -53,7 +53,7 @@ def test_without_the_web_extra_the_teacher_is_told_how_to_install_it(
     assert "capwars: capwars" not in err
 
 
-def _serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _serve(tmp_path: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """``capwars serve ARGS`` in a fresh process; a timeout means it started serving."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -62,7 +62,7 @@ def _serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=timeout,
     )
 
 
@@ -113,6 +113,17 @@ def test_a_saves_folder_that_cannot_be_written_is_refused_before_serving(
         f"capwars: error: the games cannot be saved in {tmp_path / 'a-file' / 'web'} ("
     )
     assert proc.stderr.rstrip().endswith("Pick a folder you can write: capwars serve --saves DIR")
+
+
+def test_the_teacher_is_told_where_the_saves_are_wherever_it_started(tmp_path: Path) -> None:
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    with pytest.raises(subprocess.TimeoutExpired) as served:  # it served until stopped
+        _serve(tmp_path, timeout=5)
+    out = served.value.stdout
+    out = out.decode() if isinstance(out, bytes) else out or ""
+    # The full path, not 'saves/web/session-*' relative to a folder the teacher may not recall.
+    saves = tmp_path.resolve() / "saves" / "web" / "session-*"
+    assert f"Each browser session saves under {saves}. Ctrl+C stops it." in out
 
 
 def test_a_server_on_every_address_prints_addresses_students_can_open() -> None:
