@@ -4,7 +4,8 @@ Each browser that opens the page gets a cookie naming its session; every websock
 opens starts its own ``capwars play`` process with ``CAPWARS_SAVES`` set to that session's own
 folder under ``--saves`` (default ``saves/web``), so two students never see each other's saves,
 and the same browser finds its saves again: after a reload, and for 30 days also after the
-browser was closed.
+browser was closed. With ``--fixed`` (class play) a session that has played the class's game
+opens straight into it (``capwars play --load``), not on the new-game form.
 
 The server binds to the loopback address by default: only this machine can connect. Any other
 address is refused unless ``--allow-remote`` is given (with a warning: anyone who can reach
@@ -81,9 +82,10 @@ def play_command(
     scenario: str | None = None,
     seed: int | None = None,
     fixed: bool = False,
+    load: Path | None = None,
 ) -> str:
     """The shell command textual-serve runs for one browser session: ``capwars play`` with the
-    session's own saves folder (``CAPWARS_SAVES``)."""
+    session's own saves folder (``CAPWARS_SAVES``), opening the save ``load`` if given."""
     argv = [sys.executable, "-m", "game"]
     if content is not None:
         argv += ["--content", str(Path(content).resolve())]
@@ -95,9 +97,36 @@ def play_command(
         argv += ["--seed", str(seed)]
     if fixed:
         argv.append("--fixed")
+    if load is not None:
+        argv += ["--load", str(load.resolve())]
     env = f"CAPWARS_SAVES={saves.resolve()}"
     # exec: stopping the session stops the game itself, not just a shell around it.
     return f"exec {shlex.join(['env', env, *argv])}"
+
+
+def class_game(folder: Path, scenario_id: str | None, seed: int | None) -> Path | None:
+    """The session's newest save of the class's game (scenario and seed) with at least one
+    quarter played, finished or not; None if there is none. Reads only each file's first and
+    last lines: it runs on the server's event loop while other students play."""
+    import json
+
+    found: list[tuple[int, Path]] = []
+    for path in folder.glob("*.jsonl"):
+        try:
+            with path.open("rb") as handle:
+                header = json.loads(handle.readline())
+                size = path.stat().st_size
+                handle.seek(max(0, size - 65536))
+                last = json.loads(handle.read().splitlines()[-1])
+            modified = path.stat().st_mtime_ns
+        except (OSError, ValueError, IndexError):
+            continue
+        if not (isinstance(header, dict) and isinstance(last, dict)):
+            continue
+        same = header.get("scenario") == scenario_id and header.get("seed") == seed
+        if same and last.get("kind") in ("quarter", "result"):
+            found.append((modified, path))
+    return max(found)[1] if found else None
 
 
 def make_server(
@@ -108,6 +137,7 @@ def make_server(
     scenario: str | None = None,
     seed: int | None = None,
     fixed: bool = False,
+    scenario_id: str | None = None,
 ) -> Any:
     """A textual-serve :class:`Server` that plays Capacity Wars, one saves folder per browser
     session (raises ImportError without the ``web`` extra)."""
@@ -178,7 +208,10 @@ def make_server(
                 session = secrets.token_hex(16)  # no cookie (a script): a folder of its own
             folder = session_saves(saves, session)
             folder.mkdir(parents=True, exist_ok=True)
-            command = play_command(folder, content, scenario, seed, fixed)
+            # Class play: a student back after a reload or a closed browser is in their game
+            # again, not on the new-game form (where starting over replaced their result).
+            resume = class_game(folder, scenario_id, seed) if fixed else None
+            command = play_command(folder, content, scenario, seed, fixed, load=resume)
             websocket = web.WebSocketResponse(heartbeat=15)
             width = to_int(request.query.get("width", "80"), 80)
             height = to_int(request.query.get("height", "24"), 24)
@@ -221,11 +254,12 @@ def make_server(
     )
 
 
-def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> None:
+def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> str | None:
     """Refuse, before serving, what would leave every browser without a game: a broken content
     folder or scenario file (:class:`~game.rules.problems.ContentError`, every problem listed
     with its file and line), an unknown scenario id (``UserError`` with a did-you-mean) or a
-    seed out of range. Each browser's ``capwars play`` would only fail where nobody sees it."""
+    seed out of range. Each browser's ``capwars play`` would only fail where nobody sees it.
+    Returns the scenario's id (what saves record), if a scenario was given."""
     from game.cli import UserError
     from game.rules.loader import load_content, resolve_scenario
 
@@ -234,11 +268,12 @@ def check_game(content_dir: str | None, scenario: str | None, seed: int | None) 
     if content_dir is not None and not Path(content_dir).is_dir():
         raise UserError(f"no content folder at {content_dir}")
     content = load_content(content_dir)
-    if scenario is not None:
-        try:
-            resolve_scenario(content, scenario)
-        except KeyError as exc:
-            raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
+    if scenario is None:
+        return None
+    try:
+        return resolve_scenario(content, scenario)[1]
+    except KeyError as exc:
+        raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
 
 
 def addresses() -> list[str]:
@@ -376,7 +411,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"capwars: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
         return 2
-    check_game(getattr(args, "content", None), args.scenario, args.seed)
+    scenario_id = check_game(getattr(args, "content", None), args.scenario, args.seed)
     if args.fixed and (args.scenario is None or args.seed is None):
         print("capwars: error: --fixed needs the class's --scenario and --seed", file=sys.stderr)
         return 2
@@ -389,6 +424,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             scenario=args.scenario,
             seed=args.seed,
             fixed=args.fixed,
+            scenario_id=scenario_id,
         )
     except ImportError as exc:
         print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)

@@ -23,7 +23,15 @@ from typing import Any
 import pytest
 
 from game.cli import main
-from game.serve import SESSION_RE, addresses, is_loopback, play_command, session_saves, urls
+from game.serve import (
+    SESSION_RE,
+    addresses,
+    class_game,
+    is_loopback,
+    play_command,
+    session_saves,
+    urls,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TAGLINE = "survive the AI compute crunch"
@@ -208,6 +216,50 @@ def test_the_page_is_served_with_its_websocket_url_and_local_assets(
             assert response.status == 200
 
 
+def _class_saves(folder: Path) -> Path:
+    """A session folder as class play leaves it: the class's game (tutorial, seed 7) after two
+    quarters, a newer game of another seed, a game not started and a broken file."""
+    from game.engine import BidSpot
+    from game.rules import load_content
+    from game.tui.session import GameSession
+
+    content = load_content()
+    folder.mkdir(parents=True)
+    ours = GameSession.new(content, "tutorial", 7)
+    for _ in range(2):
+        ours.add_order(BidSpot(provider="nimbus", quantity=2, max_price=9))
+        ours.end_quarter()
+    path = ours.autosave(folder)
+    time.sleep(0.02)
+    other = GameSession.new(content, "tutorial", 8)
+    other.end_quarter()
+    other.autosave(folder)
+    GameSession.new(content, "tutorial", 7).autosave(folder)  # not started: nothing to lose
+    (folder / "broken.jsonl").write_text("{not json\n")
+    return path
+
+
+async def test_a_student_back_in_class_play_is_in_their_game_not_on_a_new_form(
+    tmp_path: Path,
+) -> None:
+    """--fixed: a page opened again (a reload, a closed browser) opens the session's game of
+    the class; it opened the new-game form, where starting over replaced the student's result
+    (the export keeps the newest game)."""
+    import aiohttp
+
+    back, new = "6" * 32, "7" * 32
+    ours = _class_saves(session_saves(tmp_path, back))
+    assert class_game(session_saves(tmp_path, back), "tutorial", 7) == ours
+    assert class_game(session_saves(tmp_path, new), "tutorial", 7) is None
+    fixed = ("--scenario", "tutorial", "--seed", "7", "--fixed")
+    async with _live_server(tmp_path, *fixed) as (_, url), aiohttp.ClientSession() as http:
+        # The game after two quarters: the lesson note of the third (turn 2) greets it.
+        ws = await _open_title(http, url, back, until="Your service price rations demand")
+        await ws.close()
+        ws = await _open_title(http, url, new, until="Class play:")  # a new student: the form
+        await ws.close()
+
+
 def test_the_page_says_what_it_is_doing(served: tuple[str, Path]) -> None:
     """A tab title students can find, a card that says the game is starting (it was the bare
     title for the seconds a class-wide start takes, and students reloaded), and a closing card
@@ -255,12 +307,12 @@ async def test_a_websocket_session_shows_the_title_screen_with_its_own_saves(
 
 
 @contextlib.asynccontextmanager
-async def _live_server(saves: Path) -> AsyncIterator[tuple[subprocess.Popen[str], str]]:
-    """``capwars serve`` in a process of the test's own: ``(process, base URL)``."""
+async def _live_server(saves: Path, *args: str) -> AsyncIterator[tuple[subprocess.Popen[str], str]]:
+    """``capwars serve ARGS`` in a process of the test's own: ``(process, base URL)``."""
     pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves)],
+        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves), *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
@@ -281,8 +333,9 @@ async def _live_server(saves: Path) -> AsyncIterator[tuple[subprocess.Popen[str]
             proc.wait(10)
 
 
-async def _open_title(http: Any, url: str, session: str) -> Any:
-    """A page's websocket of browser ``session``, read until the title screen shows."""
+async def _open_title(http: Any, url: str, session: str, until: str = TAGLINE) -> Any:
+    """A page's websocket of browser ``session``, read until ``until`` (the title screen's
+    tagline) shows."""
     import aiohttp
 
     ws = await http.ws_connect(
@@ -291,12 +344,12 @@ async def _open_title(http: Any, url: str, session: str) -> Any:
     )
     text = ""
     deadline = time.monotonic() + 45
-    while TAGLINE not in text and time.monotonic() < deadline:
+    while until not in text and time.monotonic() < deadline:
         with contextlib.suppress(asyncio.TimeoutError):
             message = await ws.receive(timeout=2)
             if message.type == aiohttp.WSMsgType.BINARY:
                 text += ANSI.sub("", message.data.decode("utf-8", "replace"))
-    assert TAGLINE in text
+    assert until in text, text[-2000:]
     return ws
 
 
