@@ -45,8 +45,13 @@ REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL
 """textual-serve's template links a Google web font; offline it only delays the page."""
 STARTING = "Capacity Wars: starting your game…"
 """The page's card until the game draws (textual-serve showed only the title)."""
-ENDED = "Session ended. Games are saved at the end of every quarter: Restart, then Continue."
+ENDED = (
+    "Session ended, or the game was opened in another tab. Games are saved at the end of every"
+    " quarter: Restart, then Continue."
+)
 """The page's card when the game stops or the server is stopped."""
+OTHER_TAB = b"this game was opened in another tab"
+"""Why a page was closed: the same browser opened the game in a newer tab."""
 WEB_EXTRA_HINT = (
     "capwars serve needs the optional web extra (textual-serve), which is not installed here."
     " Install it, then run capwars serve again:\n"
@@ -153,6 +158,8 @@ def make_server(
             super().__init__(*args, **kwargs)
             self.live: set[web.WebSocketResponse] = set()
             """The open browser sessions, closed first when the teacher stops the server."""
+            self.pages: dict[str, web.WebSocketResponse] = {}
+            """Each session's page: one at a time, so two tabs never play one game."""
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -222,6 +229,13 @@ def make_server(
 
             try:
                 await websocket.prepare(request)
+                # A second tab of the same browser would run a second game process on the
+                # same saves (with --fixed, the same game: each tab overwriting the other's
+                # quarters). The newest tab plays; the older one is closed.
+                older = self.pages.get(session)
+                self.pages[session] = websocket
+                if older is not None:
+                    await older.close(code=WSCloseCode.POLICY_VIOLATION, message=OTHER_TAB)
                 self.live.add(websocket)
                 self.say("A browser joined", session)
                 service = AppService(
@@ -237,6 +251,8 @@ def make_server(
             except Exception as error:  # a broken session must not stop the server
                 log.exception(error)
             finally:
+                if self.pages.get(session) is websocket:
+                    del self.pages[session]
                 if websocket in self.live:
                     self.live.discard(websocket)
                     self.say("A browser left", session)

@@ -260,6 +260,26 @@ async def test_a_student_back_in_class_play_is_in_their_game_not_on_a_new_form(
         await ws.close()
 
 
+async def test_a_second_tab_of_the_same_browser_takes_over_its_game(tmp_path: Path) -> None:
+    """Two tabs of one browser ran two game processes on the same saves (with --fixed the same
+    game, each tab overwriting the other's quarters): the newer tab plays, the older closes."""
+    import aiohttp
+
+    async with _live_server(tmp_path) as (_, url), aiohttp.ClientSession() as http:
+        first = await _open_title(http, url, "8" * 32)
+        other_student = await _open_title(http, url, "9" * 32)
+        second = await _open_title(http, url, "8" * 32)
+        message = await first.receive(timeout=10)
+        while message.type == aiohttp.WSMsgType.BINARY:  # the frames still on their way
+            message = await first.receive(timeout=10)
+        assert message.type == aiohttp.WSMsgType.CLOSE
+        assert message.data == aiohttp.WSCloseCode.POLICY_VIOLATION
+        assert message.extra == "this game was opened in another tab"
+        assert not second.closed and not other_student.closed
+        await second.close()
+        await other_student.close()
+
+
 def test_the_page_says_what_it_is_doing(served: tuple[str, Path]) -> None:
     """A tab title students can find, a card that says the game is starting (it was the bare
     title for the seconds a class-wide start takes, and students reloaded), and a closing card
@@ -269,7 +289,10 @@ def test_the_page_says_what_it_is_doing(served: tuple[str, Path]) -> None:
         html = response.read().decode()
     assert "<title>Capacity Wars</title>" in html
     assert "<div>Capacity Wars: starting your game…</div>" in html
-    ended = "Session ended. Games are saved at the end of every quarter: Restart, then Continue."
+    ended = (
+        "Session ended, or the game was opened in another tab. Games are saved at the end of"
+        " every quarter: Restart, then Continue."
+    )
     assert f">{ended}<" in html
 
 
