@@ -20,6 +20,7 @@ the command costs the headless CLI nothing.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
 import logging
 import os
@@ -168,8 +169,14 @@ def make_server(
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
         async def on_startup(self, app: web.Application) -> None:
-            """Nothing: :func:`cmd_serve` has said where to connect (textual-serve's banner
-            named the command it runs, ``capwars play``, and a second address)."""
+            """No banner: :func:`cmd_serve` has said where to connect (textual-serve's named the
+            command it runs, ``capwars play``, and a second address). Closing the terminal
+            window (SIGHUP) stops the server as Ctrl+C does: it ended it at once, and every
+            student's game process ran on, orphaned, until the machine restarted."""
+            import signal
+
+            if hasattr(signal, "SIGHUP"):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request_exit)
 
         def say(self, what: str, session: str) -> None:
             print(f"{what}: session-{session[:8]}… ({len(self.live)} playing)", flush=True)

@@ -351,9 +351,13 @@ async def _live_server(saves: Path, *args: str) -> AsyncIterator[tuple[subproces
             await asyncio.sleep(0.1)
         yield proc, f"http://127.0.0.1:{port}"
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+        if proc.poll() is None:  # as the teacher would, so its game processes stop too
+            proc.send_signal(signal.SIGINT)
+            try:
+                await asyncio.to_thread(proc.communicate, timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
 
 
 async def _open_title(http: Any, url: str, session: str, until: str = TAGLINE) -> Any:
@@ -376,22 +380,39 @@ async def _open_title(http: Any, url: str, session: str, until: str = TAGLINE) -
     return ws
 
 
-def _stop(proc: subprocess.Popen[str]) -> tuple[str, float]:
-    """The teacher's Ctrl+C: the server's whole output and how long it took to stop."""
-    proc.send_signal(signal.SIGINT)
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux: read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _stop(proc: subprocess.Popen[str], how: int = signal.SIGINT) -> tuple[str, float]:
+    """The teacher's Ctrl+C (or ``how``): the server's whole output and how long it took."""
+    proc.send_signal(how)
     stopped = time.monotonic()
     out, _ = proc.communicate(timeout=60)
     return out, time.monotonic() - stopped
 
 
-async def test_ctrl_c_with_students_playing_stops_at_once_and_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "how",
+    [signal.SIGINT, getattr(signal, "SIGHUP", signal.SIGINT)],
+    ids=["ctrl-c", "terminal-window-closed"],
+)
+async def test_stopping_with_students_playing_is_quick_and_clean(tmp_path: Path, how: int) -> None:
     """Ctrl+C while pages are open closes their sessions and stops: it used to wait ~20 s in
-    silence, then print an 'Event loop is closed' traceback."""
+    silence, then print an 'Event loop is closed' traceback. Closing the terminal window
+    (SIGHUP) does the same: it killed the server and left every game process running."""
     import aiohttp
 
     async with _live_server(tmp_path) as (proc, url), aiohttp.ClientSession() as http:
         pages = [await _open_title(http, url, s * 32) for s in ("3", "4")]
-        out, took = await asyncio.to_thread(_stop, proc)
+        games = _children(proc.pid)
+        out, took = await asyncio.to_thread(_stop, proc, how)
         codes = []
         for ws in pages:  # each page was told the server went away
             with contextlib.suppress(asyncio.TimeoutError):
@@ -401,9 +422,15 @@ async def test_ctrl_c_with_students_playing_stops_at_once_and_cleanly(tmp_path: 
                         codes.append(message.data)
     assert proc.returncode == 0, out
     assert codes == [aiohttp.WSCloseCode.GOING_AWAY] * 2, out
-    assert took < 8, f"Ctrl+C took {took:.1f} s"
+    assert took < 8, f"stopping took {took:.1f} s"
     assert "Stopping: closing 2 browser session(s)" in out
     assert "Traceback" not in out and "Event loop is closed" not in out
+    if Path("/proc/self/stat").exists():  # no game process outlives the server
+        assert len(games) == 2
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in games):
+            assert time.monotonic() < deadline, "a game process outlived the server"
+            await asyncio.sleep(0.1)
 
 
 async def test_the_teachers_terminal_keeps_the_address_in_view(tmp_path: Path) -> None:
