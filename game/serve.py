@@ -3,7 +3,9 @@
 Each browser that opens the page gets a cookie naming its session; every websocket the page
 opens starts its own ``capwars play`` process with ``CAPWARS_SAVES`` set to that session's own
 folder under ``--saves`` (default ``saves/web``), so two students never see each other's saves,
-and a reload (same browser session) finds its saves again.
+and the same browser finds its saves again: after a reload, and for 30 days also after the
+browser was closed. With ``--fixed`` (class play) a session that has played the class's game
+opens straight into it (``capwars play --load``), not on the new-game form.
 
 The server binds to the loopback address by default: only this machine can connect. Any other
 address is refused unless ``--allow-remote`` is given (with a warning: anyone who can reach
@@ -18,7 +20,9 @@ the command costs the headless CLI nothing.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
+import logging
 import os
 import re
 import secrets
@@ -34,12 +38,26 @@ DEFAULT_PORT = 8000
 DEFAULT_SAVES = Path("saves") / "web"
 COOKIE = "capwars_session"
 """The cookie that names a browser's session (and with it its saves folder)."""
+COOKIE_DAYS = 30
+"""How long a browser keeps its session: a browser closed by mistake (or a class that plays over
+several lessons) finds its games again; a cookie that ended with the browser lost them."""
 SESSION_RE = re.compile(r"[0-9a-f]{32}")
 REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL)
 """textual-serve's template links a Google web font; offline it only delays the page."""
+STARTING = "Capacity Wars: starting your game…"
+"""The page's card until the game draws (textual-serve showed only the title)."""
+ENDED = (
+    "Session ended, or the game was opened in another tab. Games are saved at the end of every"
+    " quarter: Restart, then Continue."
+)
+"""The page's card when the game stops or the server is stopped."""
+OTHER_TAB = b"this game was opened in another tab"
+"""Why a page was closed: the same browser opened the game in a newer tab."""
 WEB_EXTRA_HINT = (
-    "capwars serve needs the web extra: in the game's folder, .venv/bin/pip install -e '.[web]'"
-    " (or pip install 'capacity-wars[web]' for an installed game)"
+    "capwars serve needs the optional web extra (textual-serve), which is not installed here."
+    " Install it, then run capwars serve again:\n"
+    "  in the game's folder:  .venv/bin/pip install -e '.[web]'\n"
+    "  an installed game:     pip install 'capacity-wars[web]'"
 )
 
 
@@ -70,9 +88,10 @@ def play_command(
     scenario: str | None = None,
     seed: int | None = None,
     fixed: bool = False,
+    load: Path | None = None,
 ) -> str:
     """The shell command textual-serve runs for one browser session: ``capwars play`` with the
-    session's own saves folder (``CAPWARS_SAVES``)."""
+    session's own saves folder (``CAPWARS_SAVES``), opening the save ``load`` if given."""
     argv = [sys.executable, "-m", "game"]
     if content is not None:
         argv += ["--content", str(Path(content).resolve())]
@@ -84,9 +103,36 @@ def play_command(
         argv += ["--seed", str(seed)]
     if fixed:
         argv.append("--fixed")
+    if load is not None:
+        argv += ["--load", str(load.resolve())]
     env = f"CAPWARS_SAVES={saves.resolve()}"
     # exec: stopping the session stops the game itself, not just a shell around it.
     return f"exec {shlex.join(['env', env, *argv])}"
+
+
+def class_game(folder: Path, scenario_id: str | None, seed: int | None) -> Path | None:
+    """The session's newest save of the class's game (scenario and seed) with at least one
+    quarter played, finished or not; None if there is none. Reads only each file's first and
+    last lines: it runs on the server's event loop while other students play."""
+    import json
+
+    found: list[tuple[int, Path]] = []
+    for path in folder.glob("*.jsonl"):
+        try:
+            with path.open("rb") as handle:
+                header = json.loads(handle.readline())
+                size = path.stat().st_size
+                handle.seek(max(0, size - 65536))
+                last = json.loads(handle.read().splitlines()[-1])
+            modified = path.stat().st_mtime_ns
+        except (OSError, ValueError, IndexError):
+            continue
+        if not (isinstance(header, dict) and isinstance(last, dict)):
+            continue
+        same = header.get("scenario") == scenario_id and header.get("seed") == seed
+        if same and last.get("kind") in ("quarter", "result"):
+            found.append((modified, path))
+    return max(found)[1] if found else None
 
 
 def make_server(
@@ -97,16 +143,54 @@ def make_server(
     scenario: str | None = None,
     seed: int | None = None,
     fixed: bool = False,
+    scenario_id: str | None = None,
 ) -> Any:
     """A textual-serve :class:`Server` that plays Capacity Wars, one saves folder per browser
     session (raises ImportError without the ``web`` extra)."""
     import aiohttp_jinja2
-    from aiohttp import web
+    from aiohttp import WSCloseCode, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, log, to_int
 
     class CapwarsServer(Server):
         """textual-serve with sessions: a cookie per browser, a saves folder per cookie."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.live: set[web.WebSocketResponse] = set()
+            """The open browser sessions, closed first when the teacher stops the server."""
+            self.pages: dict[str, web.WebSocketResponse] = {}
+            """Each session's page: one at a time, so two tabs never play one game."""
+
+        def initialize_logging(self) -> None:
+            super().initialize_logging()
+            # A line per request (each page load is five, wrapped) pushed the address to give
+            # the students off the teacher's screen; sessions joining and leaving say enough.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+        async def on_startup(self, app: web.Application) -> None:
+            """No banner: :func:`cmd_serve` has said where to connect (textual-serve's named the
+            command it runs, ``capwars play``, and a second address). Closing the terminal
+            window (SIGHUP) stops the server as Ctrl+C does: it ended it at once, and every
+            student's game process ran on, orphaned, until the machine restarted."""
+            import signal
+
+            if hasattr(signal, "SIGHUP"):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request_exit)
+
+        def say(self, what: str, session: str) -> None:
+            print(f"{what}: session-{session[:8]}… ({len(self.live)} playing)", flush=True)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # Without this, Ctrl+C waits for every open page: ~20 s of silence, then a traceback.
+            if self.live:
+                print(
+                    f"Stopping: closing {len(self.live)} browser session(s); their games are"
+                    " saved at the end of every quarter.",
+                    flush=True,
+                )
+            for websocket in list(self.live):
+                await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopped")
 
         async def handle_index(self, request: web.Request) -> web.Response:
             session = request.cookies.get(COOKIE, "")
@@ -119,11 +203,17 @@ def make_server(
                 "font_size": to_int(request.query.get("fontsize", "16"), 16),
                 "app_websocket_url": ("wss" if request.secure else "ws") + f"://{request.host}/ws",
                 "config": {"static": {"url": f"{base}/static/"}},
-                "application": {"name": self.title},
+                # Shown until the game's first screen, which takes seconds when a whole class
+                # joins at once: a page that looks stuck gets reloaded, adding one more game.
+                "application": {"name": STARTING},
             }
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
-            response.text = REMOTE_FONT.sub("", response.text or "")
-            response.set_cookie(COOKIE, session, httponly=True, samesite="Strict")
+            page = REMOTE_FONT.sub("", response.text or "")
+            page = page.replace("<head>", "<head>\n    <title>Capacity Wars</title>", 1)
+            response.text = page.replace(">Session ended.<", f">{ENDED}<", 1)
+            response.set_cookie(
+                COOKIE, session, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict"
+            )
             return response
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
@@ -132,7 +222,10 @@ def make_server(
                 session = secrets.token_hex(16)  # no cookie (a script): a folder of its own
             folder = session_saves(saves, session)
             folder.mkdir(parents=True, exist_ok=True)
-            command = play_command(folder, content, scenario, seed, fixed)
+            # Class play: a student back after a reload or a closed browser is in their game
+            # again, not on the new-game form (where starting over replaced their result).
+            resume = class_game(folder, scenario_id, seed) if fixed else None
+            command = play_command(folder, content, scenario, seed, fixed, load=resume)
             websocket = web.WebSocketResponse(heartbeat=15)
             width = to_int(request.query.get("width", "80"), 80)
             height = to_int(request.query.get("height", "24"), 24)
@@ -143,6 +236,15 @@ def make_server(
 
             try:
                 await websocket.prepare(request)
+                # A second tab of the same browser would run a second game process on the
+                # same saves (with --fixed, the same game: each tab overwriting the other's
+                # quarters). The newest tab plays; the older one is closed.
+                older = self.pages.get(session)
+                self.pages[session] = websocket
+                if older is not None:
+                    await older.close(code=WSCloseCode.POLICY_VIOLATION, message=OTHER_TAB)
+                self.live.add(websocket)
+                self.say("A browser joined", session)
                 service = AppService(
                     command,
                     write_bytes=websocket.send_bytes,
@@ -156,6 +258,11 @@ def make_server(
             except Exception as error:  # a broken session must not stop the server
                 log.exception(error)
             finally:
+                if self.pages.get(session) is websocket:
+                    del self.pages[session]
+                if websocket in self.live:
+                    self.live.discard(websocket)
+                    self.say("A browser left", session)
                 if service is not None:
                     await service.stop()
             return websocket
@@ -170,11 +277,12 @@ def make_server(
     )
 
 
-def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> None:
+def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> str | None:
     """Refuse, before serving, what would leave every browser without a game: a broken content
     folder or scenario file (:class:`~game.rules.problems.ContentError`, every problem listed
     with its file and line), an unknown scenario id (``UserError`` with a did-you-mean) or a
-    seed out of range. Each browser's ``capwars play`` would only fail where nobody sees it."""
+    seed out of range. Each browser's ``capwars play`` would only fail where nobody sees it.
+    Returns the scenario's id (what saves record), if a scenario was given."""
     from game.cli import UserError
     from game.rules.loader import load_content, resolve_scenario
 
@@ -183,11 +291,12 @@ def check_game(content_dir: str | None, scenario: str | None, seed: int | None) 
     if content_dir is not None and not Path(content_dir).is_dir():
         raise UserError(f"no content folder at {content_dir}")
     content = load_content(content_dir)
-    if scenario is not None:
-        try:
-            resolve_scenario(content, scenario)
-        except KeyError as exc:
-            raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
+    if scenario is None:
+        return None
+    try:
+        return resolve_scenario(content, scenario)[1]
+    except KeyError as exc:
+        raise UserError(str(exc.args[0]) if exc.args else str(exc)) from None
 
 
 def addresses() -> list[str]:
@@ -242,6 +351,70 @@ def urls(host: str, port: int, found: list[str] | None = None) -> list[str]:
     return [f"http://{a}:{port}/" for a in found] or [f"http://<this machine's address>:{port}/"]
 
 
+def bind_problem(host: str, port: int) -> str | None:
+    """Why ``capwars serve`` could not listen on ``host``:``port`` (a port in use, a port that
+    needs administrator rights, an address of another machine), in words a teacher can act on;
+    None when it can. Checked before serving: the server prints its welcome before it binds."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except OSError:
+        return f"--host {host} is not an address or a name this machine knows"
+    for family, kind, proto, _, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                if os.name == "posix":  # as the server will: a port left in TIME_WAIT is free
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
+        except OSError as exc:
+            return explain_bind_error(exc, host, port)
+    return None
+
+
+def saves_problem(root: Path) -> str | None:
+    """Why the sessions could not save under ``root`` (it cannot be created or written), or
+    None. Checked before serving: otherwise every page closed at once, with a traceback each
+    in the teacher's terminal."""
+    import tempfile
+
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        return (
+            f"the games cannot be saved in {root.resolve()} ({exc.strerror or exc}). Pick a"
+            " folder you can write: capwars serve --saves DIR"
+        )
+    return None
+
+
+def explain_bind_error(exc: OSError, host: str, port: int) -> str:
+    """An error from listening on ``host``:``port`` in words a teacher can act on."""
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} is already in use on {host} (another capwars serve, or another"
+            f" program). Stop that one (Ctrl+C in its terminal) or pick a free port:"
+            f" capwars serve --port {port + 1 if port < 65535 else 8000}"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"no permission to listen on port {port} (ports below 1024 need administrator"
+            f" rights). Pick another port: capwars serve --port {DEFAULT_PORT}"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"--host {host} is not an address of this machine. Use one of its own addresses,"
+            " or --host 0.0.0.0 --allow-remote for all of them"
+        )
+    return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the game to browsers until Ctrl+C."""
     host: str = args.host
@@ -261,7 +434,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"capwars: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
         return 2
-    check_game(getattr(args, "content", None), args.scenario, args.seed)
+    scenario_id = check_game(getattr(args, "content", None), args.scenario, args.seed)
     if args.fixed and (args.scenario is None or args.seed is None):
         print("capwars: error: --fixed needs the class's --scenario and --seed", file=sys.stderr)
         return 2
@@ -274,20 +447,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
             scenario=args.scenario,
             seed=args.seed,
             fixed=args.fixed,
+            scenario_id=scenario_id,
         )
     except ImportError as exc:
-        print(f"capwars: {WEB_EXTRA_HINT} ({exc})", file=sys.stderr)
+        print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)
         return 2  # could not run as asked (README: exit status)
+    problem = bind_problem(host, args.port) or saves_problem(Path(args.saves))
+    if problem is not None:
+        print(f"capwars: error: {problem}", file=sys.stderr)
+        return 2
     links = urls(host, args.port)
     where = "Open" if len(links) == 1 else "Open one of"
     lines = [f"Capacity Wars is being served. {where}:", *(f"  {link}" for link in links)]
     if is_wildcard(host):
         lines.append(f"  (on this machine also http://127.0.0.1:{args.port}/)")
     lines.append(
-        f"Each browser session saves under {Path(args.saves) / 'session-*'}. Ctrl+C stops it."
+        # Absolute: the teacher collects the saves later, maybe from another folder.
+        f"Each browser session saves under {Path(args.saves).resolve() / 'session-*'}."
+        " Ctrl+C stops it."
     )
     print("\n".join(lines), flush=True)
-    server.serve()
+    try:
+        server.serve()
+    except OSError as exc:  # taken between the check and the server's own bind
+        print(f"capwars: error: {explain_bind_error(exc, host, args.port)}", file=sys.stderr)
+        return 2
     return 0
 
 
