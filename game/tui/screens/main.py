@@ -49,6 +49,28 @@ def _b(key: str, action: str, description: str, tooltip: str, show: bool = True)
     )
 
 
+ACTION_TYPE: dict[str, str] = {
+    "bid": "bid_spot",
+    "reserve": "reserve",
+    "sublease": "sublease",
+    "order_chips": "order_chips",
+    "order_network": "order_network",
+    "build": "build_datacenter",
+    "fund": "fund_research",
+    "service_price": "set_service_price",
+    "training_share": "set_training_share",
+    "borrow": "borrow",
+    "repay": "repay",
+}
+"""The order each screen action opens (its mechanic: :data:`MECHANIC_OF`)."""
+
+
+def mechanic_of(action: str) -> str | None:
+    """The scenario mechanic the screen action ``action`` needs (``None``: always there)."""
+    kind = ACTION_TYPE.get(action)
+    return MECHANIC_OF[kind] if kind is not None else None
+
+
 class MainScreen(Screen[None]):
     """Where a quarter is planned."""
 
@@ -294,6 +316,15 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.action_help()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Orders of a mechanic the scenario has switched off (the tutorial has no chips,
+        research or sublease) are hidden: not in the footer, the command palette or the key
+        map, so the screen offers only what this game can do."""
+        mechanic = mechanic_of(action)
+        if mechanic is None:
+            return True
+        return mechanic in self.session.state.world.scenario.mechanics
 
     # ------------------------------------------------------------------ orders
     def _allowed(self, action_type: str) -> bool:

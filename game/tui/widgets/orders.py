@@ -13,7 +13,7 @@ from game.tui.format import money
 from game.tui.names import Names
 from game.tui.session import PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
-from game.tui.widgets.section import Section, selected_key
+from game.tui.widgets.section import Section, key_hints, selected_key
 
 
 def describe(action: Action, names: Names | None = None) -> str:
@@ -59,6 +59,18 @@ def fit(text: str, width: int) -> str:
     return line.plain
 
 
+ORDER_KEYS = (
+    ("service_price", "p", "price"),
+    ("training", "t", "training"),
+    ("borrowing", "$", "borrow"),
+    ("borrowing", "y", "repay"),
+)
+ORDER_HINT = (
+    "[b]Enter[/b] edit  [b]x[/b] remove  [b]p[/b] price  [b]t[/b] training  "
+    "[b]$[/b] borrow  [b]y[/b] repay  [b]e[/b] end quarter"
+)
+
+
 class OrdersSection(Section):
     HELP_TEXT = (
         "Orders: everything you will do this quarter. Enter edits the highlighted order,"
@@ -76,11 +88,7 @@ class OrdersSection(Section):
         yield DataTable(id="orders-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="order-detail")
         yield Static("", id="projected")
-        yield Static(
-            "[b]Enter[/b] edit  [b]x[/b] remove  [b]p[/b] price  [b]t[/b] training  "
-            "[b]$[/b] borrow  [b]y[/b] repay  [b]e[/b] end quarter",
-            classes="hint",
-        )
+        yield Static(ORDER_HINT, classes="hint", id="orders-hint")
 
     def _room(self, texts: list[str], statuses: list[str], commits: list[str]) -> tuple[int, int]:
         """Cells for the order text and for the status, so that the four columns fit the
@@ -98,6 +106,11 @@ class OrdersSection(Section):
         return max(room - status, 8), status
 
     def show(self, view: SeatView) -> None:
+        # Only the keys of mechanics this scenario has on.
+        keys = key_hints(view.obs.mechanics, ORDER_KEYS)
+        self.query_one("#orders-hint", Static).update(
+            f"[b]Enter[/b] edit  [b]x[/b] remove  {keys + '  ' if keys else ''}[b]e[/b] end quarter"
+        )
         table = self.query_one("#orders-table", DataTable)
         row = table.cursor_row
         names = view.names
