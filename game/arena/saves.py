@@ -14,6 +14,14 @@ autosave, ``autosave-<game id>.jsonl``, is rewritten after every quarter: a new 
 touches another game's file, so a finished game's final save stays until its owner deletes it.
 Autosaves of older versions (``autosave-007.jsonl``, named by quarters played) still load.
 
+A loaded game goes on in its own autosave file (:func:`continue_autosave`): loading the
+autosave continues it; loading a named save continues the game's autosave too, unless that
+file is further along or went another way (the player loaded an earlier save to try again):
+then the game goes on in a new autosave file and the other one is kept. So one game is one
+autosave file, and a save is never overwritten by a shorter game. Nothing is deleted but by
+the player: :func:`delete_save` (Load's delete key) and ``capwars saves prune`` (unfinished
+autosaves older than a number of days, never a finished game or a named save).
+
 Writes are atomic (:func:`game.arena.replay.write_lines`: temp file in the same folder, fsync,
 ``os.replace``): a kill in the middle of a save leaves the previous file intact.
 
@@ -249,6 +257,74 @@ def autosave(directory: Path, lines: Sequence[dict[str, Any]], game_id: str) -> 
     Only this game's file is written: other games' saves, finished or not, are never touched.
     """
     return write_save(autosave_path(directory, game_id), lines)
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Where a loaded game autosaves: ``game_id`` names its autosave file (``None``: a new
+    game id, hence a new file); ``kept`` is the game's autosave left alone because it is
+    further along or went another way than the loaded save (``None`` when there is none)."""
+
+    game_id: str | None
+    kept: Path | None = None
+    why: str = ""
+    """Why ``kept`` is left alone, e.g. ``is further along (after 2028 Q3 (12/24))``."""
+
+
+def _hashes(save: Replay) -> list[str]:
+    return [q.hash for q in save.quarters]
+
+
+def continue_autosave(save: Replay, directory: Path | None = None) -> Continuation:
+    """Where the game loaded from ``save`` goes on autosaving into ``directory`` (default:
+    the save's folder).
+
+    * the game's own autosave file: goes on in it;
+    * a named save of a game whose autosave is missing, behind it or at the same quarter
+      (its quarters are the save's first quarters): goes on in that autosave, which loses
+      nothing, so the game stays one file;
+    * a named save whose game's autosave is further along, went another way, is finished
+      later or cannot be read: a new autosave file, the other is kept (never overwritten);
+    * a save from before games had ids: a new autosave file.
+    """
+    game_id = game_id_of(save)
+    if game_id is None:
+        return Continuation(None)
+    own = autosave_path(directory if directory is not None else save.path.parent, game_id)
+    if not own.exists() or own.resolve() == Path(save.path).resolve():
+        return Continuation(game_id)
+    try:
+        other = read_save(own)
+    except SaveError:
+        return Continuation(None, own, "cannot be read")
+    mine, theirs = _hashes(save), _hashes(other)
+    behind = len(theirs) <= len(mine) and mine[: len(theirs)] == theirs
+    if behind and (not other.finished or save.finished):
+        return Continuation(game_id)
+    ahead = len(mine) <= len(theirs) and theirs[: len(mine)] == mine
+    how = "is further along" if ahead else "went another way"
+    return Continuation(None, own, f"{how} ({save_label(other)})")
+
+
+def delete_save(path: Path) -> None:
+    """Delete one save file (the player chose it; nothing else is touched)."""
+    Path(path).unlink()
+
+
+def stale_autosaves(directory: Path, days: float, now: float | None = None) -> list[SaveInfo]:
+    """Autosaves not written for ``days`` days whose game is not finished: what ``capwars
+    saves prune`` deletes. Finished games, named saves and unreadable files are never listed."""
+    import time
+
+    limit = (now if now is not None else time.time()) - days * 86400
+    return [
+        info
+        for info in list_saves(directory)
+        if info.path.name.startswith(AUTOSAVE_PREFIX)
+        and info.save is not None
+        and not info.save.finished
+        and info.modified_ns / 1e9 < limit
+    ]
 
 
 def replay_state(

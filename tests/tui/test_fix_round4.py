@@ -7,11 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tui_helpers import new_app, planning, start_game
+from textual.widgets import OptionList
+from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
+from game.arena.saves import autosave_path, read_save
 from game.rules import load_content
 from game.rules.loader import resolve_scenario
 from game.tui.commands import CapwarsCommands
+from game.tui.dialogs.confirm import ConfirmDialog
+from game.tui.dialogs.load import LoadDialog
+from game.tui.screens.main import MainScreen
+from game.tui.session import GameSession
 
 NO_SPOT = """\
 id = "no-spot"
@@ -90,3 +96,94 @@ async def test_tutorial_offers_only_its_orders_in_palette_hints_and_help(tmp_pat
         rules = str(pilot.app.screen.query_one("#game-rules").render())
         assert "Off in this scenario" in rules and "research (f)" in rules, rules
         assert "spot bids" not in rules, rules
+
+
+@pytest.mark.asyncio
+async def test_a_named_save_loads_into_its_games_own_autosave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = load_content()
+    game = GameSession.new(content, "tutorial", 4)
+    game.end_quarter()
+    own = game.autosave(tmp_path)
+    named = game.save(tmp_path / "my game.jsonl")
+    app = new_app(tmp_path, load=str(named), autosave=True)
+    toasts: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: toasts.append(str(message)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await end_quarter(pilot)
+    # One game, one autosave file: the game's own, two quarters long now; the named save
+    # is as it was.
+    assert sorted(p.name for p in tmp_path.glob("autosave-*")) == [own.name]
+    assert len(read_save(own).quarters) == 2
+    assert len(read_save(named).quarters) == 1
+    assert not any("is kept" in t for t in toasts), toasts
+
+
+@pytest.mark.asyncio
+async def test_an_earlier_save_never_overwrites_a_finished_autosave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = load_content()
+    game = GameSession.new(content, "tutorial", 4)
+    game.end_quarter()
+    named = game.save(tmp_path / "early.jsonl")
+    while not game.over:
+        game.end_quarter()
+    own = game.autosave(tmp_path)
+    app = new_app(tmp_path, load=str(named), autosave=True)
+    toasts: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: toasts.append(str(message)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        await end_quarter(pilot)
+    assert read_save(own).finished  # the finished game is untouched
+    assert any(f"{own.name} is further along (finished" in t for t in toasts), toasts
+    autos = sorted(tmp_path.glob("autosave-*"))
+    assert len(autos) == 2 and len(read_save(next(p for p in autos if p != own)).quarters) == 2
+
+
+@pytest.mark.asyncio
+async def test_load_deletes_a_save_only_after_asking_and_warns_for_a_finished_game(
+    tmp_path: Path,
+) -> None:
+    content = load_content()
+    game = GameSession.new(content, "tutorial", 4)
+    while not game.over:
+        game.end_quarter()
+    finished = game.autosave(tmp_path)
+    other = GameSession.new(content, "tutorial", 5).save(tmp_path / "spare.jsonl")
+    app = new_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LoadDialog)
+        note = str(dialog.query_one("#load-note").render())
+        assert "d delete" in note and "keeps autosaving into its own autosave file" in note, note
+        options = dialog.query_one(OptionList)
+        index = next(i for i, info in enumerate(dialog.infos) if info.path == finished)
+        options.highlighted = index
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        body = str(app.screen.query_one("#confirm-body").render())
+        assert "This game is finished" in body and "class export" in body, body
+        await pilot.press("enter")  # the focused button is Keep
+        await pilot.pause()
+        assert finished.exists() and app.screen is dialog
+        options.highlighted = index
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not finished.exists() and other.exists()
+        assert app.screen is dialog
+        assert [i.path for i in dialog.infos] == [other]
+        await pilot.press("escape")
+    assert autosave_path(tmp_path, game.game_id) == finished

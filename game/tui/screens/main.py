@@ -510,7 +510,8 @@ class MainScreen(Screen[None]):
             if path is not None:
                 app.load_game(path)
 
-        app.push_screen(LoadDialog(app.saves_dir, app.content), chosen)
+        playing = self.session.autosave_path(app.saves_dir) if app.autosave_enabled else None
+        app.push_screen(LoadDialog(app.saves_dir, app.content, playing), chosen)
 
     def action_menu(self) -> None:
         """Back to the title, after a confirmation (Escape is pressed by reflex)."""
