@@ -35,10 +35,12 @@ costs nothing at start-up.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import secrets
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -367,3 +369,110 @@ def replay_state(
         if after_step is not None:
             after_step(state, report)
     return state
+
+
+# ---------------------------------------------------------------------- capwars saves
+def _when(info: SaveInfo) -> str:
+    return datetime.fromtimestamp(info.modified_ns / 1e9).strftime("%Y-%m-%d %H:%M")
+
+
+def _describe(info: SaveInfo) -> str:
+    """One listing line: file, when written, whose game and where it stands (or why broken)."""
+    if info.save is None:
+        return f"{info.path.name}  {_when(info)}  cannot be loaded: {info.error}"
+    header = info.save.header
+    humans = ", ".join(p.name for p in header.players if p.bot == "human") or "bots"
+    return (
+        f"{info.path.name}  {_when(info)}  {humans} · {header.scenario}, seed {header.seed}"
+        f" · {save_label(info.save)}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 save``, ``2 saves``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def cmd_saves(args: Any) -> int:
+    """``capwars saves [list|prune]``: list the saves folder, or delete its stale autosaves."""
+    directory = saves_dir(args.dir)
+    if getattr(args, "action", None) != "prune":
+        infos = list_saves(directory)
+        if not infos:
+            print(f"No saves in {directory}.")
+            return 0
+        print(f"{_count(len(infos), 'save')} in {directory}, newest first:")
+        for info in infos:
+            print(f"  {_describe(info)}")
+        return 0
+    if args.older_than < 0:
+        print("capwars: error: --older-than needs 0 days or more", file=sys.stderr)
+        return 2
+    stale = stale_autosaves(directory, args.older_than)
+    days = f"{args.older_than:g} day{'' if args.older_than == 1 else 's'}"
+    if not stale:
+        print(
+            f"No unfinished autosave in {directory} is older than {days}. (Finished games and"
+            " named saves are never pruned.)"
+        )
+        return 0
+    if not args.yes:
+        print(f"{_count(len(stale), 'unfinished autosave')} in {directory} not played for {days}:")
+        for info in stale:
+            print(f"  {_describe(info)}")
+        print(
+            f"Nothing deleted. To delete {'it' if len(stale) == 1 else 'them'}: capwars saves"
+            f" prune --older-than {args.older_than:g} --yes"
+            + (f" --dir {directory}" if args.dir is not None else "")
+            + " (finished games and named saves are never pruned)."
+        )
+        return 0
+    failed = 0
+    for info in stale:
+        try:
+            delete_save(info.path)
+        except OSError as exc:
+            failed += 1
+            print(f"  could not delete {info.path.name}: {exc}")
+        else:
+            print(f"  deleted {_describe(info)}")
+    print(
+        f"Deleted {_count(len(stale) - failed, 'unfinished autosave')} not played for"
+        f" {days}; finished games and named saves are kept."
+    )
+    return 1 if failed else 0
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add ``capwars saves`` (``list``, ``prune``) to the CLI's subcommands."""
+    parser = subparsers.add_parser(
+        "saves", help="list saved games; delete old unfinished autosaves"
+    )
+    parser.add_argument(
+        "--dir",
+        default=None,
+        metavar="DIR",
+        help=f"the saves folder (default: ${ENV_VAR}, else ./saves)",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="{list,prune}")
+    listing = actions.add_parser(
+        "list", help="every save, newest first, with where its game stands"
+    )
+    prune = actions.add_parser(
+        "prune",
+        help="delete unfinished autosaves not played for some days (asks for --yes first);"
+        " finished games and named saves are never deleted",
+    )
+    prune.add_argument(
+        "--older-than",
+        type=float,
+        default=30.0,
+        metavar="DAYS",
+        help="autosaves last written more than DAYS days ago (default: 30)",
+    )
+    prune.add_argument(
+        "--yes", action="store_true", help="delete them (without it, only list them)"
+    )
+    for sub in (listing, prune):  # --dir after the action too; SUPPRESS keeps one before it
+        sub.add_argument("--dir", default=argparse.SUPPRESS, metavar="DIR", help="saves folder")
+    parser.set_defaults(handler=cmd_saves)
