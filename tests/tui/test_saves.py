@@ -262,7 +262,10 @@ def test_quarter_report_compares_with_the_last_quarter_only_when_there_is_one(
 
     session = GameSession.new(content, "standard", 5)
     first = figure_lines(session, 0, session.end_quarter())
-    assert not any("(was" in line for line in first)
+    # The first quarter compares only reputation, with the industry's opening one.
+    compared = [line for line in first if "(was" in line]
+    assert all(line.startswith("[b]Reputation[/b]") for line in compared), compared
+    assert not any("(was —)" in line for line in first)
     second = figure_lines(session, 0, session.end_quarter())
     assert any(line.startswith("[b]Cash[/b]") and "(was $" in line for line in second)
     assert not any("(was —)" in line for line in second)

@@ -22,7 +22,7 @@ from game.engine import (
     Sublease,
 )
 from game.tui.dialogs.action import FormField, OrderForm
-from game.tui.format import money, price
+from game.tui.format import kgpu, money, price
 from game.tui.widgets.plan import research_cap
 
 
@@ -202,7 +202,8 @@ def chips_form(
             f"{money(c.price)} per thousand units · {c.perf:g} H-equivalent"
             f"{'' if c.perf == 1 else 's'} and"
             f" {c.power_kw:g} kW each · arrives in {c.lead_quarters} quarters"
-            f" · {values['quantity'] * c.perf:,.1f} kGPU"
+            f" · {values['quantity'] * c.perf:,.1f} kGPU ({money(c.price / c.perf)} per kGPU),"
+            f" needs {values['quantity'] * c.power_kw:,.1f} MW of powered data centre"
         )
 
     return OrderForm(
@@ -252,12 +253,25 @@ def build_form(
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
 
+    # What the size means in compute: the reference chip and the one with the most compute
+    # per kW on sale now (a megawatt powers 1/power_kw thousand chips).
+    on_sale = [c for c in obs.chips if c.available and not c.custom]
+    reference = next((c for c in on_sale if c.perf == 1.0), None)
+    best = max(on_sale, key=lambda c: c.perf / c.power_kw, default=None)
+    shown = [c for c in (reference, best) if c is not None]
+    if len(shown) == 2 and shown[0].id == shown[1].id:
+        shown = shown[:1]
+
     def info(values: dict[str, Any]) -> str:
         r = views[values["region"]]
+        mw = values["megawatts"]
+        powers = " or ".join(
+            f"{kgpu(mw / c.power_kw * c.perf)} kGPU of {c.name.split()[-1]}s" for c in shown
+        )
         return (
-            f"{money(r.build_cost_per_mw * values['megawatts'])} over {r.build_quarters}"
+            f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
-            f" ${r.power_price:,.0f}/MWh"
+            f" ${r.power_price:,.0f}/MWh" + (f"\nPowers about {powers}." if powers else "")
         )
 
     return OrderForm(

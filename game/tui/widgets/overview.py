@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
-from game.tui.format import kgpu
+from game.tui.format import kgpu, money, pct, price
 from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import Section
@@ -39,6 +39,7 @@ class OverviewSection(Section):
             yield LineChart(id="chart-capacity")
             yield LineChart(id="chart-cash")
         yield Static(OPENING_NOTE, id="chart-note", classes="hint")
+        yield Static("", id="score")
         yield Static("Capacity waterfall of your own infrastructure (kGPU)", classes="subtitle")
         yield DataTable(id="waterfall", cursor_type="none", zebra_stripes=True)
 
@@ -67,6 +68,46 @@ class OverviewSection(Section):
             },
         )
 
+    def _score(self, view: SeatView) -> str:
+        """How the game is won and where you stand: your score (value created, or enterprise
+        value), rank, and the verdict's two axes so far against the scenario's marks."""
+        session = getattr(self.app, "session", None)
+        if session is None or view.report is None:
+            return ""
+        seat = view.obs.seat
+        mine = next((s for s in session.standings() if s.seat == seat), None)
+        if mine is None:
+            return ""
+        victory = session.state.world.scenario.victory
+        value = view.obs.me.last.get("enterprise_value", float("nan"))
+        opening = float(session.state.world.industries[seat].starting_cash)
+        sign = "+" if mine.score >= 0 else "−"
+        if victory.rule == "value_created":
+            score = (
+                f"[b]Score[/b] {sign}{money(abs(mine.score))} value created (enterprise value"
+                f" {money(value)} − opening cash {money(opening)})"
+            )
+        else:
+            score = f"[b]Score[/b] enterprise value {money(mine.score)}"
+        served_ok = mine.served_share >= victory.served_share_good
+        cost_ok = mine.cost_per_kgpu <= victory.cost_per_kgpu_good
+        cost = price(mine.cost_per_kgpu) if mine.cost_per_kgpu < float("inf") else "—"
+        served = f"[{'green' if served_ok else 'red'}]{pct(mine.served_share)}[/]"
+        spent = f"[{'green' if cost_ok else 'red'}]{cost}[/]"
+        if self.compact:  # two lines at 80 columns
+            return (
+                f"[b]Score[/b] {sign}{money(abs(mine.score))} · rank {mine.rank} of"
+                f" {view.players}\nServed {served} (aim {pct(victory.served_share_good)}) ·"
+                f" compute {spent}/kGPU (aim {price(victory.cost_per_kgpu_good)}) →"
+                f" {mine.title}"
+            )
+        return (
+            f"{score} · rank {mine.rank} of {view.players}\n"
+            f"So far: served {served} of your demand (aim ≥ {pct(victory.served_share_good)}),"
+            f" compute {spent} per kGPU served (aim ≤ {price(victory.cost_per_kgpu_good)}):"
+            f" {mine.title}"
+        )
+
     def on_mount(self) -> None:
         table = self.query_one("#waterfall", DataTable)
         table.add_columns("Region", "Installed", "Networked", "Powered", "Used", "Binding input")
@@ -76,6 +117,9 @@ class OverviewSection(Section):
         names = {p.id: p.name.split()[0] for p in obs.providers}
         opening = not view.history["cash"]
         self.query_one("#chart-note", Static).display = opening
+        score = self._score(view)
+        self.query_one("#score", Static).update(score)
+        self.query_one("#score", Static).display = bool(score)
         if opening:
             self._show_opening(view, names)
         else:

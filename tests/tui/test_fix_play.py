@@ -1,0 +1,90 @@
+"""Pilot tests of what playing a full standard game showed was missing for an informed
+decision: what research does, what a data centre's megawatts hold, every chip on sale with its
+cost per kGPU, the score and how the game is won, you among the rivals, and why demand and
+reputation moved."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+from tui_helpers import dismiss_notes, end_quarter, fill_order, new_app, planning, start_game
+
+from game.tui.screens.report import ReportScreen
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
+    app = new_app(tmp_path_factory.mktemp("play"), "standard", autosave=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_game(pilot)
+        yield pilot
+
+
+def text(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_research_says_what_each_technology_does(standard: Pilot[Any]) -> None:
+    pilot = standard
+    await planning(pilot, "4")
+    screen = pilot.app.screen
+    table = screen.query_one("#techs", DataTable)
+    table.focus()
+    ids = [str(key.value) for key in table.rows]
+    table.move_cursor(row=ids.index("quantization"))
+    await pilot.pause()
+    detail = text(screen, "#tech-description")
+    assert "serves 20% more demand on the same capacity" in detail, detail
+    table.move_cursor(row=ids.index("asic_g1") if "asic_g1" in ids else 0)
+    await pilot.pause()
+    detail = text(screen, "#tech-description")
+    assert "your own chip: 1.8× an H100 each" in detail, detail
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_build_and_chip_dialogs_say_what_the_megawatts_hold(standard: Pilot[Any]) -> None:
+    pilot = standard
+    await planning(pilot, "3")
+    dialog = await fill_order(pilot, "d", {"megawatts": 20})
+    shown = text(dialog, "#order-info")
+    assert "Powers about 15.4 kGPU of H100s" in shown, shown
+    await pilot.press("escape")
+    dialog = await fill_order(pilot, "c", {"sku": "h100", "quantity": 2})
+    shown = text(dialog, "#order-info")
+    assert "2.0 kGPU ($30.0M per kGPU), needs 2.6 MW of powered data centre" in shown, shown
+    await pilot.press("escape")
+    note = text(pilot.app.screen, "#chips-note")
+    assert "$30.0M/kGPU" in note, note
+    session = pilot.app.session  # type: ignore[attr-defined]
+    on_sale = [c.name for c in session.view().obs.chips if c.available and not c.custom]
+    assert all(name in note for name in on_sale), (on_sale, note)  # every one, not three
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_report_overview_and_rivals_say_how_you_stand(standard: Pilot[Any]) -> None:
+    pilot = standard
+    await planning(pilot, "1")
+    assert not pilot.app.screen.query_one("#score", Static).display  # nothing played yet
+    await end_quarter(pilot)
+    report = pilot.app.screen
+    assert isinstance(report, ReportScreen), report
+    figures = text(report, "#report-figures")
+    assert "Customers compare: your price $13.00M" in figures, figures
+    assert "Reputation" in figures and "(was 80%)" in figures, figures  # the bank's opening
+    if "turned away" in figures:
+        assert "bank customers punish it 2× as hard" in figures, figures
+    await dismiss_notes(pilot)
+    await planning(pilot, "1")
+    score = text(pilot.app.screen, "#score")
+    assert "value created (enterprise value" in score and "rank" in score, score
+    assert "aim ≥ 85%" in score, score
+    await planning(pilot, "5")
+    rows = pilot.app.screen.query_one("#rivals-table", DataTable)
+    first = [str(cell) for cell in rows.get_row_at(0)]
+    assert "(you)" in first[0] and first[1] == "Bank", first
