@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from tui_helpers import dismiss_notes, end_quarter, fill_order, new_app, planning, start_game
 
+from game.engine import OrderChips
 from game.tui.screens.report import ReportScreen
 
 
@@ -59,9 +60,19 @@ async def test_build_and_chip_dialogs_say_what_the_megawatts_hold(standard: Pilo
     shown = text(dialog, "#order-info")
     assert "2.0 kGPU ($30.0M per kGPU), needs 2.6 MW of powered data centre" in shown, shown
     await pilot.press("escape")
+    # Network fabric says how many units the chips there (ordered now too) still need.
+    session = pilot.app.session  # type: ignore[attr-defined]
+    session.add_order(OrderChips(sku="h100", region="us-central", quantity=3))
+    pilot.app.screen.refresh_view()
+    dialog = await fill_order(pilot, "n", {"region": "us-central", "quantity": 1})
+    shown = text(dialog, "#order-info")
+    assert "Your chips here (installed, arriving, ordered now) 3.0 kGPU" in shown, shown
+    assert "3 more units connect them all" in shown, shown
+    await pilot.press("escape")
+    session.pending = {seat: [] for seat in session.humans}
+    pilot.app.screen.refresh_view()
     note = text(pilot.app.screen, "#chips-note")
     assert "$30.0M/kGPU" in note, note
-    session = pilot.app.session  # type: ignore[attr-defined]
     on_sale = [c.name for c in session.view().obs.chips if c.available and not c.custom]
     assert all(name in note for name in on_sale), (on_sale, note)  # every one, not three
 

@@ -224,15 +224,35 @@ def network_form(
     region: str | None,
     old: OrderNetwork | None = None,
     building: frozenset[str] = frozenset(),
+    pending_chips: dict[str, float] | None = None,
 ) -> OrderForm:
+    """``pending_chips``: kGPU of chips ordered this quarter per region (not yet in ``obs``)."""
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
+    holdings = {h.region: h for h in obs.me.holdings}
+    pending = pending_chips or {}
 
     def info(values: dict[str, Any]) -> str:
         r = views[values["region"]]
-        return (
+        text = (
             f"{money(r.fabric_price)} per unit · {r.ports_per_unit:g} kGPU of ports each"
             f" · arrives in {r.fabric_lead_quarters} quarters"
+        )
+        h = holdings.get(r.id)
+        if h is None:
+            return text
+        # Ports against the chips they must connect: installed, arriving and ordered now.
+        chips = h.chips_perf + float(sum(h.chips_arriving)) + pending.get(r.id, 0.0)
+        ports = (h.fabric_units + float(sum(h.fabric_arriving))) * r.ports_per_unit
+        short = chips - ports
+        ask = (
+            f": {math.ceil(short / r.ports_per_unit - 1e-9):,} more units connect them all"
+            if short > 0.05
+            else ": enough for them"
+        )
+        return (
+            f"{text}\nYour chips here (installed, arriving, ordered now) {kgpu(chips)} kGPU;"
+            f" ports {kgpu(ports)} kGPU{ask if chips > 0.05 else ''}."
         )
 
     return OrderForm(

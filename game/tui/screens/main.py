@@ -13,7 +13,14 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
-from game.engine import Action, BuildDatacenter, FundResearch, QuarterReport, Verdict
+from game.engine import (
+    Action,
+    BuildDatacenter,
+    FundResearch,
+    OrderChips,
+    QuarterReport,
+    Verdict,
+)
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
@@ -409,6 +416,18 @@ class MainScreen(Screen[None]):
             o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
         )
 
+    def _chips_ordered(self) -> dict[str, float]:
+        """kGPU of chips ordered this quarter per region (legal pending orders)."""
+        ordered: dict[str, float] = {}
+        if self.view is None:
+            return ordered
+        perf = {c.id: c.perf for c in self.view.obs.chips}
+        for o in self.view.orders:
+            if isinstance(o.action, OrderChips) and o.verdict.ok:
+                extra = float(o.action.quantity) * perf.get(o.action.sku, 1.0)
+                ordered[o.action.region] = ordered.get(o.action.region, 0.0) + extra
+        return ordered
+
     def action_bid(self) -> None:
         if self._allowed("bid_spot") and self.view:
             self.open_form(forms.bid_form(self.view.obs, self._market().selected_provider()))
@@ -440,7 +459,11 @@ class MainScreen(Screen[None]):
         if self._allowed("order_network") and self.view:
             self.open_form(
                 forms.network_form(
-                    self.view.obs, self._infra().selected_region(), None, self._building()
+                    self.view.obs,
+                    self._infra().selected_region(),
+                    None,
+                    self._building(),
+                    self._chips_ordered(),
                 )
             )
 
