@@ -72,7 +72,7 @@ async def test_build_and_chip_dialogs_say_what_the_megawatts_hold(standard: Pilo
     session.pending = {seat: [] for seat in session.humans}
     pilot.app.screen.refresh_view()
     note = text(pilot.app.screen, "#chips-note")
-    assert "$30.0M/kGPU" in note, note
+    assert "Verdant H100: $30.0M/kGPU" in note, note
     on_sale = [c.name for c in session.view().obs.chips if c.available and not c.custom]
     assert all(name in note for name in on_sale), (on_sale, note)  # every one, not three
 
@@ -95,6 +95,13 @@ async def test_report_overview_and_rivals_say_how_you_stand(standard: Pilot[Any]
     score = text(pilot.app.screen, "#score")
     assert "value created (enterprise value" in score and "rank" in score, score
     assert "aim ≥ 85%" in score, score
+    assert "Enterprise value = cash $" in score and "average quarterly operating profit" in score
+    await planning(pilot, "7")
+    await pilot.press("t")
+    await pilot.pause()
+    shown = text(pilot.app.screen, "#order-info")
+    assert "kGPU to training," in shown and "left to serve customers" in shown, shown
+    await pilot.press("escape")
     await planning(pilot, "5")
     rows = pilot.app.screen.query_one("#rivals-table", DataTable)
     first = [str(cell) for cell in rows.get_row_at(0)]

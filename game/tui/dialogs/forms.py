@@ -378,8 +378,19 @@ def training_form(obs: Observation, old: SetTrainingShare | None = None) -> Orde
         training_share,
         lambda v: (
             f"Now {current:.0%}. Training raises model quality (customers like it) but"
-            " takes capacity away from serving."
+            " takes capacity away from serving." + training_effect(obs, float(v["share"]) / 100)
         ),
+    )
+
+
+def training_effect(obs: Observation, share: float) -> str:
+    """What ``share`` takes from serving, at last quarter's capacity (empty before any)."""
+    capacity = float(obs.me.last.get("capacity", math.nan))
+    if math.isnan(capacity) or capacity <= 0:
+        return ""
+    return (
+        f"\nAt last quarter's {kgpu(capacity)} kGPU: {kgpu(capacity * share)} kGPU to training,"
+        f" {kgpu(capacity * (1 - share))} kGPU left to serve customers."
     )
 
 

@@ -131,13 +131,15 @@ class InfrastructureSection(Section):
         if obs.regions:
             table.move_cursor(row=min(row, len(obs.regions) - 1))
         chips = [c for c in obs.chips if c.available and not c.custom]
-        # Every chip on sale, with what a kGPU of its compute costs (the figure to compare).
-        text = "  ".join(
-            f"{c.name}: {money(c.price)}/k units, {c.perf:g}× H100, {money(c.price / c.perf)}"
-            f"/kGPU, lead {c.lead_quarters} q"
+        # Every chip on sale, one a line, with what a kGPU of its compute costs (the figure to
+        # compare), cheapest compute first.
+        chips.sort(key=lambda c: c.price / c.perf)
+        text = "\n".join(
+            f"  {c.name}: {money(c.price / c.perf)}/kGPU · {c.perf:g}× H100 ·"
+            f" {money(c.price)}/k units · {c.power_kw:g} kW · lead {c.lead_quarters} q"
             for c in chips
         )
-        note = f"Chips now: {text}" if text else ""
+        note = f"Chips on sale, cheapest compute first:\n{text}" if text else ""
         self.query_one("#chips-note", Static).update(f"{LEGEND}\n{note}" if compact else note)
 
     def selected_region(self) -> str | None:

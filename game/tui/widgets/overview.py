@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
 from game.tui.format import kgpu, money, pct, price
-from game.tui.session import SeatView
+from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import Section
 
@@ -24,6 +26,29 @@ def quarter_labels(now: str, turn: int, count: int) -> tuple[str, ...]:
         return ()
     first = index - count
     return tuple(f"{(first + k) // 4} Q{(first + k) % 4 + 1}" for k in range(count))
+
+
+def value_parts(session: GameSession, seat: int, value: float) -> str:
+    """Enterprise value in its published parts (game.engine.scoring), so a player sees what
+    moved it: cash − debt + equipment at book value + earnings (the earnings multiple × the
+    average operating profit of the last four quarters × a reputation factor). Empty for a
+    bankrupt seat or before any quarter."""
+    state = session.state
+    t = state.turn
+    if t == 0 or math.isnan(value) or state.status[seat] != 0:
+        return ""
+    cash, debt = float(state.cash[seat]), float(state.debt[seat])
+    equipment = float(state.assets_book[seat].sum())
+    earnings = value - cash + debt - equipment
+    profits = [float(x) for x in state.history["operating_profit"][max(0, t - 4) : t, seat]]
+    average = sum(profits) / len(profits) if profits else 0.0
+    factor = 0.5 + 0.5 * float(state.reputation[seat])
+    multiple = state.world.scenario.victory.earnings_multiple
+    return (
+        f"Enterprise value = cash {money(cash)} − debt {money(debt)} + equipment"
+        f" {money(equipment)} + earnings {money(earnings)} ({multiple:g} × average quarterly"
+        f" operating profit {money(average)} × {factor:.2f} for reputation)\n"
+    )
 
 
 class OverviewSection(Section):
@@ -103,7 +128,8 @@ class OverviewSection(Section):
             )
         return (
             f"{score} · rank {mine.rank} of {view.players}\n"
-            f"So far: served {served} of your demand (aim ≥ {pct(victory.served_share_good)}),"
+            + value_parts(session, seat, value)
+            + f"So far: served {served} of your demand (aim ≥ {pct(victory.served_share_good)}),"
             f" compute {spent} per kGPU served (aim ≤ {price(victory.cost_per_kgpu_good)}):"
             f" {mine.title}"
         )
