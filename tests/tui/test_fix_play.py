@@ -97,6 +97,9 @@ async def test_report_overview_and_rivals_say_how_you_stand(standard: Pilot[Any]
     assert "aim ≥ 85%" in score, score
     assert "Enterprise value = cash $" in score and "average quarterly operating profit" in score
     await planning(pilot, "7")
+    plan = text(pilot.app.screen, "#projected")
+    assert "Capacity this quarter: reserved 4.0 + own 0.0 (last quarter's) = 4.0 kGPU" in plan
+    assert "demand last quarter" in plan, plan
     await pilot.press("t")
     await pilot.pause()
     shown = text(pilot.app.screen, "#order-info")
