@@ -6,6 +6,7 @@ reputation moved."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,10 @@ from textual.widgets import DataTable, Static
 from tui_helpers import dismiss_notes, end_quarter, fill_order, new_app, planning, start_game
 
 from game.engine import OrderChips
+from game.rules import load_content
+from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.report import ReportScreen
+from game.tui.session import GameSession
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -109,3 +113,22 @@ async def test_report_overview_and_rivals_say_how_you_stand(standard: Pilot[Any]
     rows = pilot.app.screen.query_one("#rivals-table", DataTable)
     first = [str(cell) for cell in rows.get_row_at(0)]
     assert "(you)" in first[0] and first[1] == "Bank", first
+
+
+@pytest.mark.asyncio
+async def test_game_over_says_why_you_finished_where_you_did(tmp_path: Path) -> None:
+    content = load_content()
+    game = GameSession.new(content, "tutorial", 4)
+    while not game.over:
+        game.end_quarter()
+    path = game.autosave(tmp_path)
+    app = new_app(tmp_path, load=str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, GameOverScreen), screen
+        why = text(screen, "#over-why")
+        assert "Ranked by value created: enterprise value at the end − opening cash" in why
+        assert "You (Bank 1): $" in why and ("ahead of you by" in why or "behind you by" in why)
+        assert "Compute per kGPU served: yours $" in why, why
+        assert "Your enterprise value = cash $" in why, why
