@@ -173,7 +173,7 @@ async def test_load_deletes_a_save_only_after_asking_and_warns_for_a_finished_ga
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         body = str(app.screen.query_one("#confirm-body").render())
-        assert "This game is finished" in body and "class export" in body, body
+        assert "This game is finished (8/8):" in body and "class export" in body, body
         await pilot.press("enter")  # the focused button is Keep
         await pilot.pause()
         assert finished.exists() and app.screen is dialog

@@ -69,7 +69,7 @@ def delete_warning(info: SaveInfo, playing: Path | None) -> str:
     label = save_label(info.save)
     if info.save.finished:
         return (
-            f"Delete {name}? [b]This game is finished[/b] ({label}): its final standings and"
+            f"Delete {name}? [b]This game is {label}[/b]: its final standings and"
             " result are in this file only (a class export needs it). This cannot be undone."
         )
     if playing is not None and info.path.resolve() == playing.resolve():
