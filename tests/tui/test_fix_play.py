@@ -86,6 +86,9 @@ async def test_report_overview_and_rivals_say_how_you_stand(standard: Pilot[Any]
     pilot = standard
     await planning(pilot, "1")
     assert not pilot.app.screen.query_one("#score", Static).display  # nothing played yet
+    note = text(pilot.app.screen, "#chart-note")
+    assert "Customers want about 40.0 kGPU a quarter in all" in note, note
+    assert "roughly 10.0 kGPU each" in note and "You start with 4.0 kGPU" in note, note
     await end_quarter(pilot)
     report = pilot.app.screen
     assert isinstance(report, ReportScreen), report

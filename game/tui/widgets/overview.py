@@ -17,6 +17,21 @@ OPENING_NOTE = "Opening figures: the charts draw lines once the first quarter is
 """Under the charts before the first quarter (fits 80 columns)."""
 
 
+def opening_demand(demand: float, growth: float, players: int, capacity: float) -> str:
+    """Before the first quarter, what to plan for: the scenario's opening market demand (public
+    in its file), shared by the companies at the table, against the capacity you start with.
+
+    >>> opening_demand(40.0, 0.07, 4, 4.0).splitlines()[1][:47]
+    'Customers want about 40.0 kGPU a quarter in all'
+    """
+    share = demand / max(players, 1)
+    return (
+        f"\nCustomers want about {kgpu(demand)} kGPU a quarter in all, growing about"
+        f" {growth:.0%} a quarter, shared by {players} companies: roughly {kgpu(share)} kGPU"
+        f" each at equal appeal. You start with {kgpu(capacity)} kGPU."
+    )
+
+
 def quarter_labels(now: str, turn: int, count: int) -> tuple[str, ...]:
     """Labels of the ``count`` quarters before the current one (``now``, turn ``turn``)."""
     year, _, q = now.partition(" Q")
@@ -84,6 +99,18 @@ class OverviewSection(Section):
         owned = float(me.chips_perf.sum())
         if owned > 0.05 or not capacity:
             capacity[f"Own {owned:.1f}"] = owned
+        session = getattr(self.app, "session", None)
+        if session is not None:
+            market = session.state.world.scenario.market
+            self.query_one("#chart-note", Static).update(
+                OPENING_NOTE
+                + opening_demand(
+                    float(market.demand),
+                    float(market.demand_growth),
+                    view.players,
+                    float(sum(capacity.values())),
+                )
+            )
         self.query_one("#chart-capacity", LineChart).show_bars("Capacity now", capacity)
         self.query_one("#chart-cash", LineChart).show_bars(
             "Cash $M now",
