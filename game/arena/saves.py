@@ -14,6 +14,14 @@ autosave, ``autosave-<game id>.jsonl``, is rewritten after every quarter: a new 
 touches another game's file, so a finished game's final save stays until its owner deletes it.
 Autosaves of older versions (``autosave-007.jsonl``, named by quarters played) still load.
 
+A loaded game goes on in its own autosave file (:func:`continue_autosave`): loading the
+autosave continues it; loading a named save continues the game's autosave too, unless that
+file is further along or went another way (the player loaded an earlier save to try again):
+then the game goes on in a new autosave file and the other one is kept. So one game is one
+autosave file, and a save is never overwritten by a shorter game. Nothing is deleted but by
+the player: :func:`delete_save` (Load's delete key) and ``capwars saves prune`` (unfinished
+autosaves older than a number of days, never a finished game or a named save).
+
 Writes are atomic (:func:`game.arena.replay.write_lines`: temp file in the same folder, fsync,
 ``os.replace``): a kill in the middle of a save leaves the previous file intact.
 
@@ -27,10 +35,12 @@ costs nothing at start-up.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import secrets
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -251,6 +261,74 @@ def autosave(directory: Path, lines: Sequence[dict[str, Any]], game_id: str) -> 
     return write_save(autosave_path(directory, game_id), lines)
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """Where a loaded game autosaves: ``game_id`` names its autosave file (``None``: a new
+    game id, hence a new file); ``kept`` is the game's autosave left alone because it is
+    further along or went another way than the loaded save (``None`` when there is none)."""
+
+    game_id: str | None
+    kept: Path | None = None
+    why: str = ""
+    """Why ``kept`` is left alone, e.g. ``is further along (after 2028 Q3 (12/24))``."""
+
+
+def _hashes(save: Replay) -> list[str]:
+    return [q.hash for q in save.quarters]
+
+
+def continue_autosave(save: Replay, directory: Path | None = None) -> Continuation:
+    """Where the game loaded from ``save`` goes on autosaving into ``directory`` (default:
+    the save's folder).
+
+    * the game's own autosave file: goes on in it;
+    * a named save of a game whose autosave is missing, behind it or at the same quarter
+      (its quarters are the save's first quarters): goes on in that autosave, which loses
+      nothing, so the game stays one file;
+    * a named save whose game's autosave is further along, went another way, is finished
+      later or cannot be read: a new autosave file, the other is kept (never overwritten);
+    * a save from before games had ids: a new autosave file.
+    """
+    game_id = game_id_of(save)
+    if game_id is None:
+        return Continuation(None)
+    own = autosave_path(directory if directory is not None else save.path.parent, game_id)
+    if not own.exists() or own.resolve() == Path(save.path).resolve():
+        return Continuation(game_id)
+    try:
+        other = read_save(own)
+    except SaveError:
+        return Continuation(None, own, "cannot be read")
+    mine, theirs = _hashes(save), _hashes(other)
+    behind = len(theirs) <= len(mine) and mine[: len(theirs)] == theirs
+    if behind and (not other.finished or save.finished):
+        return Continuation(game_id)
+    ahead = len(mine) <= len(theirs) and theirs[: len(mine)] == mine
+    how = "is further along" if ahead else "went another way"
+    return Continuation(None, own, f"{how} ({save_label(other)})")
+
+
+def delete_save(path: Path) -> None:
+    """Delete one save file (the player chose it; nothing else is touched)."""
+    Path(path).unlink()
+
+
+def stale_autosaves(directory: Path, days: float, now: float | None = None) -> list[SaveInfo]:
+    """Autosaves not written for ``days`` days whose game is not finished: what ``capwars
+    saves prune`` deletes. Finished games, named saves and unreadable files are never listed."""
+    import time
+
+    limit = (now if now is not None else time.time()) - days * 86400
+    return [
+        info
+        for info in list_saves(directory)
+        if info.path.name.startswith(AUTOSAVE_PREFIX)
+        and info.save is not None
+        and not info.save.finished
+        and info.modified_ns / 1e9 < limit
+    ]
+
+
 def replay_state(
     save: Replay,
     content: Content,
@@ -291,3 +369,110 @@ def replay_state(
         if after_step is not None:
             after_step(state, report)
     return state
+
+
+# ---------------------------------------------------------------------- capwars saves
+def _when(info: SaveInfo) -> str:
+    return datetime.fromtimestamp(info.modified_ns / 1e9).strftime("%Y-%m-%d %H:%M")
+
+
+def _describe(info: SaveInfo) -> str:
+    """One listing line: file, when written, whose game and where it stands (or why broken)."""
+    if info.save is None:
+        return f"{info.path.name}  {_when(info)}  cannot be loaded: {info.error}"
+    header = info.save.header
+    humans = ", ".join(p.name for p in header.players if p.bot == "human") or "bots"
+    return (
+        f"{info.path.name}  {_when(info)}  {humans} · {header.scenario}, seed {header.seed}"
+        f" · {save_label(info.save)}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 save``, ``2 saves``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def cmd_saves(args: Any) -> int:
+    """``capwars saves [list|prune]``: list the saves folder, or delete its stale autosaves."""
+    directory = saves_dir(args.dir)
+    if getattr(args, "action", None) != "prune":
+        infos = list_saves(directory)
+        if not infos:
+            print(f"No saves in {directory}.")
+            return 0
+        print(f"{_count(len(infos), 'save')} in {directory}, newest first:")
+        for info in infos:
+            print(f"  {_describe(info)}")
+        return 0
+    if args.older_than < 0:
+        print("capwars: error: --older-than needs 0 days or more", file=sys.stderr)
+        return 2
+    stale = stale_autosaves(directory, args.older_than)
+    days = f"{args.older_than:g} day{'' if args.older_than == 1 else 's'}"
+    if not stale:
+        print(
+            f"No unfinished autosave in {directory} is older than {days}. (Finished games and"
+            " named saves are never pruned.)"
+        )
+        return 0
+    if not args.yes:
+        print(f"{_count(len(stale), 'unfinished autosave')} in {directory} not played for {days}:")
+        for info in stale:
+            print(f"  {_describe(info)}")
+        print(
+            f"Nothing deleted. To delete {'it' if len(stale) == 1 else 'them'}: capwars saves"
+            f" prune --older-than {args.older_than:g} --yes"
+            + (f" --dir {directory}" if args.dir is not None else "")
+            + " (finished games and named saves are never pruned)."
+        )
+        return 0
+    failed = 0
+    for info in stale:
+        try:
+            delete_save(info.path)
+        except OSError as exc:
+            failed += 1
+            print(f"  could not delete {info.path.name}: {exc}")
+        else:
+            print(f"  deleted {_describe(info)}")
+    print(
+        f"Deleted {_count(len(stale) - failed, 'unfinished autosave')} not played for"
+        f" {days}; finished games and named saves are kept."
+    )
+    return 1 if failed else 0
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add ``capwars saves`` (``list``, ``prune``) to the CLI's subcommands."""
+    parser = subparsers.add_parser(
+        "saves", help="list saved games; delete old unfinished autosaves"
+    )
+    parser.add_argument(
+        "--dir",
+        default=None,
+        metavar="DIR",
+        help=f"the saves folder (default: ${ENV_VAR}, else ./saves)",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="{list,prune}")
+    listing = actions.add_parser(
+        "list", help="every save, newest first, with where its game stands"
+    )
+    prune = actions.add_parser(
+        "prune",
+        help="delete unfinished autosaves not played for some days (asks for --yes first);"
+        " finished games and named saves are never deleted",
+    )
+    prune.add_argument(
+        "--older-than",
+        type=float,
+        default=30.0,
+        metavar="DAYS",
+        help="autosaves last written more than DAYS days ago (default: 30)",
+    )
+    prune.add_argument(
+        "--yes", action="store_true", help="delete them (without it, only list them)"
+    )
+    for sub in (listing, prune):  # --dir after the action too; SUPPRESS keeps one before it
+        sub.add_argument("--dir", default=argparse.SUPPRESS, metavar="DIR", help="saves folder")
+    parser.set_defaults(handler=cmd_saves)

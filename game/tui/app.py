@@ -183,7 +183,9 @@ class CapwarsApp(App[int]):
             # A save restores its room's settings (timer, PIN, lesson mode); one from before
             # saves kept them plays with the settings of the game before it.
             facilitation = self.session.facilitation if self.session is not None else None
-            session = GameSession.from_save(self.content, read_save(path), facilitation)
+            session = GameSession.from_save(
+                self.content, read_save(path), facilitation, self.saves_dir
+            )
         except SaveError as exc:
             self.push_screen(MessageDialog("This save cannot be loaded", f"{path.name}: {exc}"))
             return False
@@ -197,6 +199,14 @@ class CapwarsApp(App[int]):
             )
         else:
             self.notify(f"Loaded {path.name}: {session.state.quarter_label}")
+            going = session.continuation
+            if going is not None and going.kept is not None and self.autosave_enabled:
+                self.notify(
+                    f"This game's autosave {going.kept.name} {going.why} and is kept as it is;"
+                    f" from here the game autosaves to"
+                    f" {session.autosave_path(self.saves_dir).name}.",
+                    timeout=12,
+                )
         return True
 
     def autosave(self) -> None:

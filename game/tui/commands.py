@@ -16,6 +16,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Fund research", "fund", "Quarterly funding for a technology"),
     ("Set service price", "service_price", "What customers pay per kGPU served"),
     ("Set training share", "training_share", "Share of capacity spent on model quality"),
+    ("Sublease capacity", "sublease", "Resell reserved capacity on the spot market"),
+    ("Borrow", "borrow", "Draw on the credit line"),
+    ("Repay debt", "repay", "Pay back what you owe"),
     ("Lesson notes", "lessons", "Read this scenario's lesson notes so far"),
     ("Facilitator menu", "facilitator", "Start an event live, pause the room (F9)"),
     ("Pause the game", "pause", "Facilitator: cover the screen until resumed"),
@@ -29,8 +32,14 @@ class CapwarsCommands(Provider):
     """Game actions, offered on the main screen."""
 
     def _actions(self) -> list[tuple[str, str, str]]:
+        """The commands the screen has and offers now: an order of a mechanic the scenario
+        has off is hidden here as in the footer (the screen's ``check_action``)."""
         screen = self.screen
-        return [c for c in COMMANDS if hasattr(screen, f"action_{c[1]}")]
+        return [
+            c
+            for c in COMMANDS
+            if hasattr(screen, f"action_{c[1]}") and screen.check_action(c[1], ()) is not False
+        ]
 
     async def discover(self) -> Hits:
         for name, action, help_text in self._actions():

@@ -24,10 +24,11 @@ from game.arena.match import ask_bot, setup_info
 from game.arena.replay import Replay, header_line, quarter_line, result_line
 from game.arena.saves import (
     GAME_KEY,
+    Continuation,
     SaveError,
     autosave,
     autosave_path,
-    game_id_of,
+    continue_autosave,
     new_game_id,
     replay_state,
     write_save,
@@ -314,6 +315,8 @@ class GameSession:
         """Quarters whose lesson notes have been shown (each shows once per quarter)."""
         self.source: Path | None = None
         """The file this game was loaded from (``None`` for a new game)."""
+        self.continuation: Continuation | None = None
+        """Where a loaded game autosaves and which autosave it left alone (``None``: new)."""
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -355,18 +358,21 @@ class GameSession:
 
     @classmethod
     def from_save(
-        cls, content: Content, save: Replay, facilitation: Facilitation | None = None
+        cls,
+        content: Content,
+        save: Replay,
+        facilitation: Facilitation | None = None,
+        saves_dir: Path | None = None,
     ) -> GameSession:
         """Rebuild a saved game; rival bots are fed the same observations again, so they
         continue exactly as they would have without the save. The room's settings are the
-        save's; ``facilitation`` applies only to a save that recorded none (an older file)."""
+        save's; ``facilitation`` applies only to a save that recorded none (an older file).
+        ``saves_dir`` is where the game will autosave (default: the save's folder)."""
         facilitation = Facilitation.from_settings(save.header.settings) or facilitation
-        # A game goes on in its own autosave file; loaded from any other file (a named save, an
-        # autosave of an older version) it is a new branch with an autosave file of its own, so
-        # it never overwrites the game it was saved from.
-        game_id = game_id_of(save)
-        if game_id is None or save.path.name != autosave_path(save.path.parent, game_id).name:
-            game_id = None
+        # A game goes on in its own autosave file, also when loaded from a named save; only an
+        # autosave further along (or gone another way) is left alone, with a new file for this.
+        continuation = continue_autosave(save, saves_dir)
+        game_id = continuation.game_id
         seats = save.bots
         if HUMAN not in seats:
             raise SaveError("this is a replay of a match between bots; nobody to play it")
@@ -408,6 +414,7 @@ class GameSession:
             game_id=game_id,
         )
         session.source = save.path
+        session.continuation = continuation
         session.reports = reports  # the match so far, as if played here (news, reports)
         return session
 

@@ -100,9 +100,9 @@ def test_rivals_continue_identically_after_a_load(content: Content, tmp_path: Pa
     play(straight, 3)
     play(loaded, 3)
     assert loaded.state.last_hash == straight.state.last_hash
-    # Loaded from a named save, the game goes on as a branch with its own id (and autosave).
-    assert loaded.game_id != straight.game_id
-    loaded.lines[0]["settings"]["game"] = straight.game_id
+    # Loaded from a named save (no autosave of the game in the folder), the game keeps its id
+    # and so autosaves into its own file: the same lines as the game played straight.
+    assert loaded.game_id == straight.game_id
     assert json.dumps(loaded.lines) == json.dumps(straight.lines)
 
 
@@ -147,20 +147,32 @@ def test_a_loaded_game_goes_on_in_its_own_autosave_and_old_autosaves_still_load(
     # Loaded from its own autosave: the game goes on in that file.
     again = GameSession.from_save(content, read_save(own))
     assert again.game_id == session.game_id and again.autosave_path(tmp_path) == own
-    # Loaded from a named save (or an autosave of an older version): a branch with a file of
-    # its own, so the game it came from is never overwritten.
+    # Loaded from a named save made at the autosave's quarter: the game goes on in its own
+    # autosave (one file per game), which it overwrites only with a longer game.
     named = session.save(tmp_path / "before the crash.jsonl")
+    same = GameSession.from_save(content, read_save(named))
+    assert same.game_id == session.game_id and same.continuation is not None
+    assert same.continuation.kept is None
+    play(same, 1)
+    assert same.autosave(tmp_path) == own and len(read_save(own).quarters) == 3
+    # Loading the earlier named save again: the autosave is further along now, so the game
+    # goes on in a new file and the autosave's third quarter is kept.
     branch = GameSession.from_save(content, read_save(named))
     assert branch.game_id != session.game_id
+    assert branch.continuation is not None and branch.continuation.kept == own
     play(branch, 1)
     assert branch.autosave(tmp_path) != own
-    assert len(read_save(own).quarters) == 2
+    assert len(read_save(own).quarters) == 3
+    # A named save ahead of the autosave continues it (the autosave only gains quarters).
+    ahead = branch.save(tmp_path / "ahead.jsonl")
+    again2 = GameSession.from_save(content, read_save(ahead))
+    assert again2.game_id == branch.game_id
     old = tmp_path / "autosave-002.jsonl"
     lines = [json.loads(line) for line in own.read_text().splitlines()]
     del lines[0]["settings"]["game"]
     old.write_text("".join(json.dumps(line) + "\n" for line in lines))
     loaded = GameSession.from_save(content, read_save(old))
-    assert loaded.state.last_hash == session.state.last_hash
+    assert loaded.state.last_hash == same.state.last_hash
     assert loaded.game_id.startswith("tutorial-seed4-")
 
 
@@ -250,7 +262,10 @@ def test_quarter_report_compares_with_the_last_quarter_only_when_there_is_one(
 
     session = GameSession.new(content, "standard", 5)
     first = figure_lines(session, 0, session.end_quarter())
-    assert not any("(was" in line for line in first)
+    # The first quarter compares only reputation, with the industry's opening one.
+    compared = [line for line in first if "(was" in line]
+    assert all(line.startswith("[b]Reputation[/b]") for line in compared), compared
+    assert not any("(was —)" in line for line in first)
     second = figure_lines(session, 0, session.end_quarter())
     assert any(line.startswith("[b]Cash[/b]") and "(was $" in line for line in second)
     assert not any("(was —)" in line for line in second)

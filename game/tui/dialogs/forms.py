@@ -22,7 +22,7 @@ from game.engine import (
     Sublease,
 )
 from game.tui.dialogs.action import FormField, OrderForm
-from game.tui.format import money, price
+from game.tui.format import kgpu, money, price
 from game.tui.widgets.plan import research_cap
 
 
@@ -202,7 +202,8 @@ def chips_form(
             f"{money(c.price)} per thousand units · {c.perf:g} H-equivalent"
             f"{'' if c.perf == 1 else 's'} and"
             f" {c.power_kw:g} kW each · arrives in {c.lead_quarters} quarters"
-            f" · {values['quantity'] * c.perf:,.1f} kGPU"
+            f" · {values['quantity'] * c.perf:,.1f} kGPU ({money(c.price / c.perf)} per kGPU),"
+            f" needs {values['quantity'] * c.power_kw:,.1f} MW of powered data centre"
         )
 
     return OrderForm(
@@ -223,15 +224,35 @@ def network_form(
     region: str | None,
     old: OrderNetwork | None = None,
     building: frozenset[str] = frozenset(),
+    pending_chips: dict[str, float] | None = None,
 ) -> OrderForm:
+    """``pending_chips``: kGPU of chips ordered this quarter per region (not yet in ``obs``)."""
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
+    holdings = {h.region: h for h in obs.me.holdings}
+    pending = pending_chips or {}
 
     def info(values: dict[str, Any]) -> str:
         r = views[values["region"]]
-        return (
+        text = (
             f"{money(r.fabric_price)} per unit · {r.ports_per_unit:g} kGPU of ports each"
             f" · arrives in {r.fabric_lead_quarters} quarters"
+        )
+        h = holdings.get(r.id)
+        if h is None:
+            return text
+        # Ports against the chips they must connect: installed, arriving and ordered now.
+        chips = h.chips_perf + float(sum(h.chips_arriving)) + pending.get(r.id, 0.0)
+        ports = (h.fabric_units + float(sum(h.fabric_arriving))) * r.ports_per_unit
+        short = chips - ports
+        ask = (
+            f": {math.ceil(short / r.ports_per_unit - 1e-9):,} more units connect them all"
+            if short > 0.05
+            else ": enough for them"
+        )
+        return (
+            f"{text}\nYour chips here (installed, arriving, ordered now) {kgpu(chips)} kGPU;"
+            f" ports {kgpu(ports)} kGPU{ask if chips > 0.05 else ''}."
         )
 
     return OrderForm(
@@ -252,12 +273,25 @@ def build_form(
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
 
+    # What the size means in compute: the reference chip and the one with the most compute
+    # per kW on sale now (a megawatt powers 1/power_kw thousand chips).
+    on_sale = [c for c in obs.chips if c.available and not c.custom]
+    reference = next((c for c in on_sale if c.perf == 1.0), None)
+    best = max(on_sale, key=lambda c: c.perf / c.power_kw, default=None)
+    shown = [c for c in (reference, best) if c is not None]
+    if len(shown) == 2 and shown[0].id == shown[1].id:
+        shown = shown[:1]
+
     def info(values: dict[str, Any]) -> str:
         r = views[values["region"]]
+        mw = values["megawatts"]
+        powers = " or ".join(
+            f"{kgpu(mw / c.power_kw * c.perf)} kGPU of {c.name.split()[-1]}s" for c in shown
+        )
         return (
-            f"{money(r.build_cost_per_mw * values['megawatts'])} over {r.build_quarters}"
+            f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
-            f" ${r.power_price:,.0f}/MWh"
+            f" ${r.power_price:,.0f}/MWh" + (f"\nPowers about {powers}." if powers else "")
         )
 
     return OrderForm(
@@ -344,8 +378,19 @@ def training_form(obs: Observation, old: SetTrainingShare | None = None) -> Orde
         training_share,
         lambda v: (
             f"Now {current:.0%}. Training raises model quality (customers like it) but"
-            " takes capacity away from serving."
+            " takes capacity away from serving." + training_effect(obs, float(v["share"]) / 100)
         ),
+    )
+
+
+def training_effect(obs: Observation, share: float) -> str:
+    """What ``share`` takes from serving, at last quarter's capacity (empty before any)."""
+    capacity = float(obs.me.last.get("capacity", math.nan))
+    if math.isnan(capacity) or capacity <= 0:
+        return ""
+    return (
+        f"\nAt last quarter's {kgpu(capacity)} kGPU: {kgpu(capacity * share)} kGPU to training,"
+        f" {kgpu(capacity * (1 - share))} kGPU left to serve customers."
     )
 
 

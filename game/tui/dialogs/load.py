@@ -1,5 +1,6 @@
 """Load a game: every save is listed, newest first, by its players, scenario, seed and where it
-stands; broken ones say why and cannot be chosen."""
+stands; broken ones say why and cannot be chosen. ``d`` deletes the highlighted save after a
+confirmation that says what is lost (a finished game's result, the game being played)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.arena.saves import SaveInfo, list_saves, save_label
+from game.arena.saves import SaveInfo, delete_save, list_saves, save_label
 
 if TYPE_CHECKING:
     from game.rules.models import Content
@@ -51,14 +52,47 @@ def loadable_saves(directory: Path, content: Content | None) -> list[SaveInfo]:
     return [i for i in list_saves(directory) if save_problem(i, content) is None]
 
 
+LOAD_NOTE = (
+    "[b]Enter[/b] load  [b]d[/b] delete (asks first)  [b]Esc[/b] cancel\n"
+    "A loaded game keeps autosaving into its own autosave file."
+)
+"""The keys, and where a loaded game autosaves (if its autosave is further along than the
+save loaded, the load's notice says that file is kept and which file the game goes on in)."""
+
+
+def delete_warning(info: SaveInfo, playing: Path | None) -> str:
+    """What deleting ``info`` loses, for the confirmation (``playing``: the autosave of the
+    game being played, if any)."""
+    name = f"[b]{escape(info.path.name)}[/b]"
+    if info.save is None:
+        return f"Delete {name}? It cannot be loaded ({escape(info.error)})."
+    label = save_label(info.save)
+    if info.save.finished:
+        return (
+            f"Delete {name}? [b]This game is {label}[/b]: its final standings and"
+            " result are in this file only (a class export needs it). This cannot be undone."
+        )
+    if playing is not None and info.path.resolve() == playing.resolve():
+        return (
+            f"Delete {name}? It is the autosave of the game you are playing ({label}); it is"
+            " written again when this quarter ends."
+        )
+    return f"Delete {name} ({label})? This cannot be undone."
+
+
 class LoadDialog(ModalScreen[Path | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="load.cancel")
+        Binding("escape", "cancel", "Cancel", id="load.cancel"),
+        Binding("d,delete", "delete", "Delete", id="load.delete"),
     ]
 
-    def __init__(self, directory: Path, content: Content | None = None):
+    def __init__(
+        self, directory: Path, content: Content | None = None, playing: Path | None = None
+    ):
         super().__init__()
         self.directory = directory
+        self.playing = playing
+        """The autosave of the game being played (its deletion is said so)."""
         self.content = content
         """The game's content: saves made with other content are marked and cannot be chosen."""
         self.infos: list[SaveInfo] = []
@@ -92,6 +126,8 @@ class LoadDialog(ModalScreen[Path | None]):
             else:
                 yield Static(f"No saves in {self.directory} yet.")
             yield Static("", id="load-error", classes="error")
+            if options:
+                yield Static(LOAD_NOTE, id="load-note", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 
@@ -108,6 +144,41 @@ class LoadDialog(ModalScreen[Path | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_cancel()
+
+    def action_delete(self) -> None:
+        """Delete the highlighted save once the player confirms (never without asking)."""
+        from game.tui.dialogs.confirm import ConfirmDialog
+
+        lists = self.query("#saves").results(OptionList)
+        chosen = next(lists, None)
+        if chosen is None or chosen.highlighted is None:
+            return
+        option = chosen.get_option_at_index(chosen.highlighted)
+        info = self.infos[int(option.id or 0)]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                delete_save(info.path)
+            except OSError as exc:
+                self.query_one("#load-error", Static).update(
+                    escape(f"{info.path.name} could not be deleted: {exc}")
+                )
+                return
+            self.notify(f"Deleted {info.path.name}")
+            self.refresh(recompose=True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Delete save",
+                delete_warning(info, self.playing),
+                yes="Delete",
+                no="Keep",
+                careful=True,
+            ),
+            answered,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

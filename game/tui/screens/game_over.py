@@ -21,6 +21,7 @@ from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart
 
 if TYPE_CHECKING:
+    from game.engine import Standing
     from game.tui.app import CapwarsApp
 
 SCORE_LABELS = {"value_created": "Value created", "enterprise_value": "Enterprise value"}
@@ -116,12 +117,54 @@ class GameOverScreen(Screen[None]):
         yield Static(self._saved_text(), id="over-saved")
         with VerticalScroll():
             yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
+            yield Static(self._why(standings, human_best), id="over-why")
             yield Static("", id="verdicts")
             with Horizontal(classes="charts"):
                 yield LineChart(id="over-ev")
                 yield LineChart(id="over-share")
                 yield LineChart(id="over-spot")
         yield Footer()
+
+    def _why(self, standings: list[Standing], you: Standing) -> str:
+        """Why you finished where you did: how the score is counted, yours against the
+        winner's (or the runner-up's when you won), and the parts of your enterprise value."""
+        from game.tui.widgets.overview import value_parts
+
+        state = self.session.state
+        rule = state.world.scenario.victory.rule
+        other = standings[1] if you.rank == 1 and len(standings) > 1 else standings[0]
+        if other.seat == you.seat:
+            return ""
+
+        def built(s: Standing) -> str:
+            if rule != "value_created":
+                return f"enterprise value {money(s.score)}"
+            opening = float(state.world.industries[s.seat].starting_cash)
+            return f"{money(s.score + opening)} from {money(opening)} = {money(s.score)}"
+
+        lines = [
+            "Ranked by "
+            + (
+                "value created: enterprise value at the end − opening cash, so a rich start"
+                " does not win by itself."
+                if rule == "value_created"
+                else "enterprise value at the end."
+            ),
+            f"You ({escape(you.name)}): {built(you)}. {escape(other.name)}: {built(other)}"
+            f" ({'behind you by' if you.rank == 1 else 'ahead of you by'}"
+            f" {money(abs(other.score - you.score))}).",
+        ]
+        if you.cost_per_kgpu < float("inf") and other.cost_per_kgpu < float("inf"):
+            lines.append(
+                f"Compute per kGPU served: yours {price(you.cost_per_kgpu)},"
+                f" {escape(other.name)}'s {price(other.cost_per_kgpu)}; served"
+                f" {pct(you.served_share)} and {pct(other.served_share)} of demand."
+            )
+        value = float(state.history["enterprise_value"][state.turn - 1, you.seat])
+        parts = value_parts(self.session, you.seat, value).strip()
+        if parts:
+            lines.append(f"Your {parts[0].lower()}{parts[1:]}.")
+        return "\n".join(lines)
 
     def _command(self) -> list[str] | None:
         """The words of the export command (``None`` when nothing was saved)."""
@@ -220,8 +263,8 @@ class GameOverScreen(Screen[None]):
             quarters=quarters,
         )
         self.query_one("#over-share", LineChart).show(
-            "Market share",
-            {n: tuple(h["share"][:t, i]) for i, n in enumerate(names)},
+            "Market share %",
+            {n: tuple(float(x) * 100 for x in h["share"][:t, i]) for i, n in enumerate(names)},
             quarters=quarters,
         )
         ids = state.world.provider_ids

@@ -26,6 +26,30 @@ KEYS = """\
 [b]ctrl+t[/b] light/dark theme   [b]Esc[/b] back   [b]ctrl+q[/b] quit"""
 
 
+OFF_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("spot", "b", "spot bids"),
+    ("reserved", "r", "reserved contracts"),
+    ("sublease", "u", "sublease"),
+    ("chips", "c", "chips"),
+    ("network", "n", "network fabric"),
+    ("datacenters", "d", "data centres"),
+    ("research", "f", "research"),
+    ("service_price", "p", "service price"),
+    ("training", "t", "training share"),
+    ("borrowing", "$ y", "borrowing"),
+)
+
+
+def off_keys(mechanics: tuple[str, ...] | list[str]) -> str:
+    """The orders a scenario has switched off, with their keys, e.g. ``chips (c), research
+    (f)``; empty when everything is on.
+
+    >>> off_keys(["spot", "reserved"])[:40]
+    'sublease (u), chips (c), network fabric '
+    """
+    return ", ".join(f"{what} ({key})" for m, key, what in OFF_KEYS if m not in mechanics)
+
+
 class HelpScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")
@@ -81,6 +105,9 @@ class HelpScreen(Screen[None]):
             if f.turn_seconds
             else "No turn timer.",
         ]
+        off = off_keys(session.state.world.scenario.mechanics)
+        if off:
+            lines.append(f"Off in this scenario (their keys do nothing): {off}.")
         if f.lesson_mode and session.state.world.scenario.predictions:
             lines.append(
                 "Lesson mode: before some quarters resolve, each team is asked a prediction;"

@@ -13,7 +13,14 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
-from game.engine import Action, BuildDatacenter, FundResearch, QuarterReport, Verdict
+from game.engine import (
+    Action,
+    BuildDatacenter,
+    FundResearch,
+    OrderChips,
+    QuarterReport,
+    Verdict,
+)
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
@@ -47,6 +54,28 @@ def _b(key: str, action: str, description: str, tooltip: str, show: bool = True)
     return Binding(
         key, action, description, id=f"main.{action.split('(')[0]}", tooltip=tooltip, show=show
     )
+
+
+ACTION_TYPE: dict[str, str] = {
+    "bid": "bid_spot",
+    "reserve": "reserve",
+    "sublease": "sublease",
+    "order_chips": "order_chips",
+    "order_network": "order_network",
+    "build": "build_datacenter",
+    "fund": "fund_research",
+    "service_price": "set_service_price",
+    "training_share": "set_training_share",
+    "borrow": "borrow",
+    "repay": "repay",
+}
+"""The order each screen action opens (its mechanic: :data:`MECHANIC_OF`)."""
+
+
+def mechanic_of(action: str) -> str | None:
+    """The scenario mechanic the screen action ``action`` needs (``None``: always there)."""
+    kind = ACTION_TYPE.get(action)
+    return MECHANIC_OF[kind] if kind is not None else None
 
 
 class MainScreen(Screen[None]):
@@ -295,6 +324,15 @@ class MainScreen(Screen[None]):
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.action_help()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Orders of a mechanic the scenario has switched off (the tutorial has no chips,
+        research or sublease) are hidden: not in the footer, the command palette or the key
+        map, so the screen offers only what this game can do."""
+        mechanic = mechanic_of(action)
+        if mechanic is None:
+            return True
+        return mechanic in self.session.state.world.scenario.mechanics
+
     # ------------------------------------------------------------------ orders
     def _allowed(self, action_type: str) -> bool:
         assert self.view is not None
@@ -378,6 +416,18 @@ class MainScreen(Screen[None]):
             o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
         )
 
+    def _chips_ordered(self) -> dict[str, float]:
+        """kGPU of chips ordered this quarter per region (legal pending orders)."""
+        ordered: dict[str, float] = {}
+        if self.view is None:
+            return ordered
+        perf = {c.id: c.perf for c in self.view.obs.chips}
+        for o in self.view.orders:
+            if isinstance(o.action, OrderChips) and o.verdict.ok:
+                extra = float(o.action.quantity) * perf.get(o.action.sku, 1.0)
+                ordered[o.action.region] = ordered.get(o.action.region, 0.0) + extra
+        return ordered
+
     def action_bid(self) -> None:
         if self._allowed("bid_spot") and self.view:
             self.open_form(forms.bid_form(self.view.obs, self._market().selected_provider()))
@@ -409,7 +459,11 @@ class MainScreen(Screen[None]):
         if self._allowed("order_network") and self.view:
             self.open_form(
                 forms.network_form(
-                    self.view.obs, self._infra().selected_region(), None, self._building()
+                    self.view.obs,
+                    self._infra().selected_region(),
+                    None,
+                    self._building(),
+                    self._chips_ordered(),
                 )
             )
 
@@ -479,7 +533,8 @@ class MainScreen(Screen[None]):
             if path is not None:
                 app.load_game(path)
 
-        app.push_screen(LoadDialog(app.saves_dir, app.content), chosen)
+        playing = self.session.autosave_path(app.saves_dir) if app.autosave_enabled else None
+        app.push_screen(LoadDialog(app.saves_dir, app.content, playing), chosen)
 
     def action_menu(self) -> None:
         """Back to the title, after a confirmation (Escape is pressed by reflex)."""

@@ -205,6 +205,50 @@ def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> 
     return text
 
 
+def compare_line(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """What customers compared when they chose (public figures): your service price and
+    reputation against the active rivals', each with where you stand. Empty without rivals.
+
+    The demand a company wins grows with its quality and reputation and falls with its price
+    (the appeal formula in the glossary); this names the two figures a player sets or earns."""
+    history = session.state.history
+    t = report.turn
+    rivals = [
+        i for i in range(len(report.players)) if i != seat and report.players[i].status == "active"
+    ]
+    if not rivals or t >= len(history["service_price"]):
+        return []
+    prices = [float(history["service_price"][t, i]) for i in rivals]
+    # Customers chose with the reputations of the quarter before (the opening ones at first).
+    industries = session.state.world.industries
+
+    def rep_of(i: int) -> float:
+        if t == 0:
+            return float(industries[i].starting_reputation)
+        return float(history["reputation"][t - 1, i])
+
+    reps = [rep_of(i) for i in rivals]
+    my_price = float(history["service_price"][t, seat])
+    my_rep = rep_of(seat)
+
+    def where(mine: float, theirs: list[float], high_good: bool) -> str:
+        if mine > max(theirs) + 1e-9:
+            return "[green]best[/]" if high_good else "[red]highest[/]"
+        if mine < min(theirs) - 1e-9:
+            return "[red]lowest[/]" if high_good else "[green]lowest[/]"
+        return "middle"
+
+    def span(values: list[float], show: Callable[[float], str]) -> str:
+        low, high = min(values), max(values)
+        return show(low) if show(low) == show(high) else f"{show(low)}–{show(high)}"
+
+    return [
+        f"Customers compare: your price {price(my_price)} ({where(my_price, prices, False)};"
+        f" rivals {span(prices, price)}), reputation {pct(my_rep)}"
+        f" ({where(my_rep, reps, True)}; rivals {span(reps, pct)})."
+    ]
+
+
 def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
     """Each key figure with its change and the reason the engine's numbers give for it."""
     me = report.players[seat]
@@ -214,6 +258,8 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         k: float(history[k][t - 1, seat]) if t > 0 else math.nan
         for k in ("cash", "capacity", "demand", "served", "revenue", "reputation", "share")
     }
+    if t == 0:  # the first quarter compares reputation with the industry's starting one
+        prev["reputation"] = float(session.state.world.industries[seat].starting_reputation)
     unserved = me.unserved
 
     def was(key: str, show: Callable[[float], str]) -> str:
@@ -223,12 +269,20 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         return f" (was {show(prev[key])})"
 
     rep_now, rep_was = pct(me.reputation), pct(prev["reputation"])
+    industry = session.state.world.industries[seat]
+    sensitivity = float(industry.outage_sensitivity)
+    harsh = (
+        f" ({industry.name.lower()} customers punish it {sensitivity:g}× as hard)"
+        if sensitivity > 1.05
+        else ""
+    )
     lines = [
         f"[b]Capacity[/b] {kgpu(me.capacity)} kGPU{was('capacity', kgpu)}:"
         f" reserved {kgpu(me.reserved)} + spot {kgpu(me.spot)} + owned {kgpu(me.owned)};"
         f" {kgpu(me.training)} went to training.",
         f"[b]Demand[/b] {kgpu(me.demand)} kGPU{was('demand', kgpu)}; market"
         f" {kgpu(report.market_demand)} kGPU, your share {pct(me.market_share, 1)}.",
+        *compare_line(session, seat, report),
         f"[b]Served[/b] {kgpu(me.served)} kGPU"
         + (
             f": [red]{kgpu(unserved)} kGPU turned away[/] because"
@@ -239,7 +293,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         cash_bridge(session, seat, report),
         f"[b]Reputation[/b] {rep_now}{was('reputation', pct)}"
         + (
-            ": down because customers were turned away"
+            f": down because customers were turned away{harsh}"
             if unserved > 0.05 and rep_now != rep_was and me.reputation < prev["reputation"]
             else ""
         )

@@ -39,8 +39,8 @@ class TitleScreen(Screen[None]):
         Binding("c", "choose('continue')", "Continue", id="title.continue"),
         Binding("l", "choose('load')", "Load", id="title.load"),
         Binding("t", "choose('tutorial')", "Tutorial", id="title.tutorial"),
-        Binding("question_mark", "choose('help')", "Help", id="title.help"),
-        Binding("q", "choose('quit')", "Quit", id="title.quit"),
+        Binding("question_mark,f1", "choose('help')", "Help", id="title.help"),
+        Binding("q,ctrl+q", "choose('quit')", "Quit", id="title.quit"),
     ]
     section = "title"
 

@@ -102,9 +102,10 @@ class InfrastructureSection(Section):
                 flags += " [cyan]S[/]" if r.sovereign else ""
                 name = short(r.name.split(" (")[0], 15) + flags
             else:
+                # The place in brackets goes first when the table would not fit 120 columns.
                 flags = " [red]export ban[/]" if r.export_banned else ""
                 flags += " [cyan]sovereign[/]" if r.sovereign else ""
-                name = r.name + flags
+                name = (r.name if self.app.size.width >= 130 else r.name.split(" (")[0]) + flags
             table.add_row(
                 name,
                 f"{r.power_price:,.0f}",
@@ -130,11 +131,15 @@ class InfrastructureSection(Section):
         if obs.regions:
             table.move_cursor(row=min(row, len(obs.regions) - 1))
         chips = [c for c in obs.chips if c.available and not c.custom]
-        text = "  ".join(
-            f"{c.name}: {money(c.price)}/k units, {c.perf:g} perf, lead {c.lead_quarters} q"
-            for c in chips[:3]
+        # Every chip on sale, one a line, with what a kGPU of its compute costs (the figure to
+        # compare), cheapest compute first.
+        chips.sort(key=lambda c: c.price / c.perf)
+        text = "\n".join(
+            f"  {c.name}: {money(c.price / c.perf)}/kGPU · {c.perf:g}× H100 ·"
+            f" {money(c.price)}/k units · {c.power_kw:g} kW · lead {c.lead_quarters} q"
+            for c in chips
         )
-        note = f"Chips now: {text}" if text else ""
+        note = f"Chips on sale, cheapest compute first:\n{text}" if text else ""
         self.query_one("#chips-note", Static).update(f"{LEGEND}\n{note}" if compact else note)
 
     def selected_region(self) -> str | None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from game.engine import Action
-from game.tui.format import money
+from game.engine import Action, BidSpot, Sublease
+from game.tui.format import kgpu, money
 from game.tui.names import Names
 from game.tui.session import PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
-from game.tui.widgets.section import Section, selected_key
+from game.tui.widgets.section import Section, key_hints, selected_key
 
 
 def describe(action: Action, names: Names | None = None) -> str:
@@ -59,6 +61,48 @@ def fit(text: str, width: int) -> str:
     return line.plain
 
 
+ORDER_KEYS = (
+    ("service_price", "p", "price"),
+    ("training", "t", "training"),
+    ("borrowing", "$", "borrow"),
+    ("borrowing", "y", "repay"),
+)
+ORDER_HINT = (
+    "[b]Enter[/b] edit  [b]x[/b] remove  [b]p[/b] price  [b]t[/b] training  "
+    "[b]$[/b] borrow  [b]y[/b] repay  [b]e[/b] end quarter"
+)
+
+
+def capacity_plan(view: SeatView) -> str:
+    """This quarter's capacity before the auction, against last quarter's demand: the
+    reserved kGPU running now less the subleases ordered, your own capacity last quarter and
+    the spot bids (at most what they ask for). Empty before the first quarter."""
+    me = view.obs.me
+    demand = float(me.last.get("demand", math.nan))
+    if math.isnan(demand):
+        return ""
+    reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
+    subleased = bids = 0.0
+    for order in view.orders:
+        action = order.action
+        if order.verdict.ok and isinstance(action, Sublease):
+            subleased += float(action.quantity)
+        elif order.verdict.ok and isinstance(action, BidSpot):
+            bids += float(action.quantity)
+    owned = float(me.last.get("owned", 0.0))
+    total = reserved - subleased + owned
+    short = total + bids < demand
+    colour = "red" if short else "green"
+    return (
+        f"\nCapacity this quarter: reserved {kgpu(reserved)}"
+        + (f" − subleased {kgpu(subleased)}" if subleased else "")
+        + f" + own {kgpu(owned)} (last quarter's)"
+        + (f" + spot bids up to {kgpu(bids)}" if bids else "")
+        + f" = [{colour}]{kgpu(total + bids)} kGPU[/], before training"
+        f" {me.training_share:.0%}; demand last quarter {kgpu(demand)} kGPU."
+    )
+
+
 class OrdersSection(Section):
     HELP_TEXT = (
         "Orders: everything you will do this quarter. Enter edits the highlighted order,"
@@ -76,11 +120,7 @@ class OrdersSection(Section):
         yield DataTable(id="orders-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="order-detail")
         yield Static("", id="projected")
-        yield Static(
-            "[b]Enter[/b] edit  [b]x[/b] remove  [b]p[/b] price  [b]t[/b] training  "
-            "[b]$[/b] borrow  [b]y[/b] repay  [b]e[/b] end quarter",
-            classes="hint",
-        )
+        yield Static(ORDER_HINT, classes="hint", id="orders-hint")
 
     def _room(self, texts: list[str], statuses: list[str], commits: list[str]) -> tuple[int, int]:
         """Cells for the order text and for the status, so that the four columns fit the
@@ -98,6 +138,11 @@ class OrdersSection(Section):
         return max(room - status, 8), status
 
     def show(self, view: SeatView) -> None:
+        # Only the keys of mechanics this scenario has on.
+        keys = key_hints(view.obs.mechanics, ORDER_KEYS)
+        self.query_one("#orders-hint", Static).update(
+            f"[b]Enter[/b] edit  [b]x[/b] remove  {keys + '  ' if keys else ''}[b]e[/b] end quarter"
+        )
         table = self.query_one("#orders-table", DataTable)
         row = table.cursor_row
         names = view.names
@@ -159,6 +204,7 @@ class OrdersSection(Section):
                 if abs(debt - me.debt) > 0.05
                 else "."
             )
+            + capacity_plan(view)
         )
 
     def _detail(self, index: int | None) -> None:

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
-from game.tui.format import kgpu
-from game.tui.session import SeatView
+from game.tui.format import kgpu, money, pct, price
+from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import Section
 
 OPENING_NOTE = "Opening figures: the charts draw lines once the first quarter is played."
 """Under the charts before the first quarter (fits 80 columns)."""
+
+
+def opening_demand(demand: float, growth: float, players: int, capacity: float) -> str:
+    """Before the first quarter, what to plan for: the scenario's opening market demand (public
+    in its file), shared by the companies at the table, against the capacity you start with.
+
+    >>> opening_demand(40.0, 0.07, 4, 4.0).splitlines()[1][:47]
+    'Customers want about 40.0 kGPU a quarter in all'
+    """
+    share = demand / max(players, 1)
+    return (
+        f"\nCustomers want about {kgpu(demand)} kGPU a quarter in all, growing about"
+        f" {growth:.0%} a quarter, shared by {players} companies: roughly {kgpu(share)} kGPU"
+        f" each at equal appeal. You start with {kgpu(capacity)} kGPU."
+    )
 
 
 def quarter_labels(now: str, turn: int, count: int) -> tuple[str, ...]:
@@ -24,6 +41,29 @@ def quarter_labels(now: str, turn: int, count: int) -> tuple[str, ...]:
         return ()
     first = index - count
     return tuple(f"{(first + k) // 4} Q{(first + k) % 4 + 1}" for k in range(count))
+
+
+def value_parts(session: GameSession, seat: int, value: float) -> str:
+    """Enterprise value in its published parts (game.engine.scoring), so a player sees what
+    moved it: cash − debt + equipment at book value + earnings (the earnings multiple × the
+    average operating profit of the last four quarters × a reputation factor). Empty for a
+    bankrupt seat or before any quarter."""
+    state = session.state
+    t = state.turn
+    if t == 0 or math.isnan(value) or state.status[seat] != 0:
+        return ""
+    cash, debt = float(state.cash[seat]), float(state.debt[seat])
+    equipment = float(state.assets_book[seat].sum())
+    earnings = value - cash + debt - equipment
+    profits = [float(x) for x in state.history["operating_profit"][max(0, t - 4) : t, seat]]
+    average = sum(profits) / len(profits) if profits else 0.0
+    factor = 0.5 + 0.5 * float(state.reputation[seat])
+    multiple = state.world.scenario.victory.earnings_multiple
+    return (
+        f"Enterprise value = cash {money(cash)} − debt {money(debt)} + equipment"
+        f" {money(equipment)} + earnings {money(earnings)} ({multiple:g} × average quarterly"
+        f" operating profit {money(average)} × {factor:.2f} for reputation)\n"
+    )
 
 
 class OverviewSection(Section):
@@ -39,6 +79,7 @@ class OverviewSection(Section):
             yield LineChart(id="chart-capacity")
             yield LineChart(id="chart-cash")
         yield Static(OPENING_NOTE, id="chart-note", classes="hint")
+        yield Static("", id="score")
         yield Static("Capacity waterfall of your own infrastructure (kGPU)", classes="subtitle")
         yield DataTable(id="waterfall", cursor_type="none", zebra_stripes=True)
 
@@ -58,6 +99,18 @@ class OverviewSection(Section):
         owned = float(me.chips_perf.sum())
         if owned > 0.05 or not capacity:
             capacity[f"Own {owned:.1f}"] = owned
+        session = getattr(self.app, "session", None)
+        if session is not None:
+            market = session.state.world.scenario.market
+            self.query_one("#chart-note", Static).update(
+                OPENING_NOTE
+                + opening_demand(
+                    float(market.demand),
+                    float(market.demand_growth),
+                    view.players,
+                    float(sum(capacity.values())),
+                )
+            )
         self.query_one("#chart-capacity", LineChart).show_bars("Capacity now", capacity)
         self.query_one("#chart-cash", LineChart).show_bars(
             "Cash $M now",
@@ -65,6 +118,47 @@ class OverviewSection(Section):
                 f"Cash {me.cash:,.0f}": me.cash,
                 f"Credit {me.credit_limit - me.debt:,.0f}": me.credit_limit - me.debt,
             },
+        )
+
+    def _score(self, view: SeatView) -> str:
+        """How the game is won and where you stand: your score (value created, or enterprise
+        value), rank, and the verdict's two axes so far against the scenario's marks."""
+        session = getattr(self.app, "session", None)
+        if session is None or view.report is None:
+            return ""
+        seat = view.obs.seat
+        mine = next((s for s in session.standings() if s.seat == seat), None)
+        if mine is None:
+            return ""
+        victory = session.state.world.scenario.victory
+        value = view.obs.me.last.get("enterprise_value", float("nan"))
+        opening = float(session.state.world.industries[seat].starting_cash)
+        sign = "+" if mine.score >= 0 else "−"
+        if victory.rule == "value_created":
+            score = (
+                f"[b]Score[/b] {sign}{money(abs(mine.score))} value created (enterprise value"
+                f" {money(value)} − opening cash {money(opening)})"
+            )
+        else:
+            score = f"[b]Score[/b] enterprise value {money(mine.score)}"
+        served_ok = mine.served_share >= victory.served_share_good
+        cost_ok = mine.cost_per_kgpu <= victory.cost_per_kgpu_good
+        cost = price(mine.cost_per_kgpu) if mine.cost_per_kgpu < float("inf") else "—"
+        served = f"[{'green' if served_ok else 'red'}]{pct(mine.served_share)}[/]"
+        spent = f"[{'green' if cost_ok else 'red'}]{cost}[/]"
+        if self.compact:  # two lines at 80 columns
+            return (
+                f"[b]Score[/b] {sign}{money(abs(mine.score))} · rank {mine.rank} of"
+                f" {view.players}\nServed {served} (aim {pct(victory.served_share_good)}) ·"
+                f" compute {spent}/kGPU (aim {price(victory.cost_per_kgpu_good)}) →"
+                f" {mine.title}"
+            )
+        return (
+            f"{score} · rank {mine.rank} of {view.players}\n"
+            + value_parts(session, seat, value)
+            + f"So far: served {served} of your demand (aim ≥ {pct(victory.served_share_good)}),"
+            f" compute {spent} per kGPU served (aim ≤ {price(victory.cost_per_kgpu_good)}):"
+            f" {mine.title}"
         )
 
     def on_mount(self) -> None:
@@ -76,6 +170,9 @@ class OverviewSection(Section):
         names = {p.id: p.name.split()[0] for p in obs.providers}
         opening = not view.history["cash"]
         self.query_one("#chart-note", Static).display = opening
+        score = self._score(view)
+        self.query_one("#score", Static).update(score)
+        self.query_one("#score", Static).display = bool(score)
         if opening:
             self._show_opening(view, names)
         else:

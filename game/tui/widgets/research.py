@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.engine.observation import Observation, TechView
+from game.rules import models as m
+from game.rules.models import TechEffect
 from game.tui.format import money, pct
 from game.tui.session import SeatView
 from game.tui.widgets.plan import research_cap, research_spend
@@ -43,6 +45,36 @@ def funding(obs: Observation, tech: TechView) -> str:
     return f"{money(spend)} [yellow](max)[/]" if tech.funding > spend + 0.05 else money(spend)
 
 
+def effect_text(effect: TechEffect, chip: str = "") -> str:
+    """What a finished technology does, in a player's words (``chip``: the name of the chip
+    an ``unlock_sku`` effect opens).
+
+    >>> effect_text(m.EfficiencyEffect(kind="efficiency", multiplier=1.15))
+    'serves 15% more demand on the same capacity'
+    """
+    e = effect
+    if isinstance(e, m.EfficiencyEffect):
+        return f"serves {pct(e.multiplier - 1)} more demand on the same capacity"
+    if isinstance(e, m.PowerEffect):
+        return f"{pct(1 - e.multiplier)} less power per accelerator (own data centres)"
+    if isinstance(e, m.QualityEffect):
+        return f"model quality grows {pct(e.multiplier - 1)} faster from training"
+    if isinstance(e, m.OutageHedgeEffect):
+        return f"recovers {pct(e.recovered)} of capacity lost to a provider outage"
+    if isinstance(e, m.OffloadEffect):
+        return (
+            f"serves {pct(e.share)} of demand at the edge, at {money(e.cost_per_kgpu)} per"
+            " kGPU-quarter"
+        )
+    if isinstance(e, m.UnlockSkuEffect):
+        return f"lets you order {chip or e.sku}"
+    if isinstance(e, m.BuildSpeedEffect):
+        return f"data centres build {e.quarters} quarter{'s' if e.quarters > 1 else ''} faster"
+    if isinstance(e, m.SpotDiscountEffect):
+        return f"you pay {pct(1 - e.multiplier)} less for spot capacity"
+    return f"each network unit connects {pct(e.multiplier - 1)} more accelerators"
+
+
 class ResearchSection(Section):
     HELP_TEXT = (
         "Research: fund a technology every quarter ([b]f[/b] on the highlighted row; 0 pauses"
@@ -67,10 +99,27 @@ class ResearchSection(Section):
         needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
         spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
         self.query_one("#tech-description", Static).update(
-            f"[b]{tech.name}[/b]: needs {needs or 'nothing'};"
+            f"[b]{tech.name}[/b]: {self._does(tech.id)}. Needs {needs or 'nothing'};"
             f" {spent}; at least {tech.min_quarters} quarters, so at most"
             f" {money(research_cap(self._obs, tech))} a quarter; slip risk {pct(tech.slip_risk)}."
         )
+
+    def _does(self, tech_id: str) -> str:
+        """What the technology does when done (from the content; its effects in words)."""
+        session = getattr(self.app, "session", None)
+        if session is None:
+            return "see the glossary"
+        tech = next((t for t in session.content.technologies if t.id == tech_id), None)
+        if tech is None:
+            return "see the glossary"
+        h100 = next((c for c in session.content.chips if c.id == "h100"), None)
+        versus = f"; an H100 costs {money(h100.price)}" if h100 is not None else ""
+        chips = {
+            c.id: f"your own chip: {c.perf:g}× an H100 each, {money(c.price / c.perf)} per kGPU"
+            f" of compute{versus}"
+            for c in session.content.chips
+        }
+        return "; ".join(effect_text(e, chips.get(getattr(e, "sku", ""), "")) for e in tech.effects)
 
     def show(self, view: SeatView) -> None:
         self._techs = view.obs.me.research

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
@@ -11,6 +13,19 @@ from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.overview import quarter_labels
 from game.tui.widgets.section import Section, short
+
+
+def quality_tier(qualities: list[float], seat: int) -> int:
+    """A seat's public quality tier, 1-5, as the observation gives the rivals' (the best
+    quality is 5, the others by fifths of it).
+
+    >>> quality_tier([1.0, 2.0, 1.5], 0), quality_tier([1.0, 2.0, 1.5], 1)
+    (3, 5)
+    """
+    top = max(qualities) if qualities else 1.0
+    if top <= 0:
+        return 1
+    return 1 + int(min(4, max(0, math.floor(5 * qualities[seat] / top - 1e-9))))
 
 
 class RivalsSection(Section):
@@ -48,6 +63,20 @@ class RivalsSection(Section):
         longest_industry = max((len(view.names.industry(r.industry)) for r in rivals), default=8)
         name_w = min(longest_name, max(18 if compact else 24, room * 11 // 20))
         industry_w = min(longest_industry, max(10, room - name_w))
+        me = view.obs.me
+        mine = view.shares.get(me.name, ())
+        session = getattr(self.app, "session", None)
+        qualities = session.state.quality.tolist() if session is not None else []
+        table.add_row(
+            f"[b]{escape(short(me.name + ' (you)', name_w))}[/b]",
+            short(view.names.industry(me.industry), industry_w),
+            me.status,
+            pct(mine[-1], 1) if mine else "—",
+            sparkline(mine, 6 if compact else 8),
+            pct(me.reputation),
+            "★" * quality_tier(qualities, me.seat) if qualities else "—",
+            price(me.service_price),
+        )
         for r in rivals:
             table.add_row(
                 short(r.name, name_w),
@@ -66,8 +95,8 @@ class RivalsSection(Section):
             ]
         played = max((len(v) for v in view.shares.values()), default=0)
         self.query_one("#chart-share", LineChart).show(
-            "Market share",
-            view.shares,
+            "Market share %",
+            {name: tuple(v * 100 for v in values) for name, values in view.shares.items()},
             quarters=quarter_labels(view.obs.label, view.obs.turn, played),
         )
         self.query_one("#announcements", Static).update(
