@@ -695,6 +695,7 @@ PLUGINS: dict[str, tuple[str, str]] = {
         "game.serve",
         "play in web browsers (needs the 'web' extra; loopback only by default)",
     ),
+    "saves": ("game.arena.saves", "list saved games; delete old unfinished autosaves"),
 }
 """Commands whose modules are heavy (engine, rivals, reports): ``module``, one-line help."""
 
