@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,29 @@ class Row:
 
 
 @dataclass(frozen=True)
+class FailureSummary:
+    """How one bot failed over a tournament: enough for its author to know what to fix."""
+
+    bot: str
+    failed_matches: int
+    games: int
+    kinds: tuple[tuple[str, int], ...]
+    """(kind, failures) most frequent first: a seat status (``timeout``, ``error``,
+    ``invalid``) or the exception an in-process bot raised."""
+    example: str
+    """The first failure of the most frequent kind, with where it happened."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bot": self.bot,
+            "failed_matches": self.failed_matches,
+            "games": self.games,
+            "kinds": dict(self.kinds),
+            "example": self.example,
+        }
+
+
+@dataclass(frozen=True)
 class Leaderboard:
     """Rows best first, and the pairwise matrix over the same bots in the same order."""
 
@@ -62,6 +86,8 @@ class Leaderboard:
     matches: int
     filler_seats: int = 0
     """Seats played by fillers (counted for no bot)."""
+    failures: tuple[FailureSummary, ...] = ()
+    """What went wrong, per bot that failed at least once (in leaderboard order)."""
 
     @property
     def bots(self) -> list[str]:
@@ -74,6 +100,7 @@ class Leaderboard:
             "rows": [_row_json(r) for r in self.rows],
             "pairwise": self.pairwise,
             "meetings": self.meetings,
+            "failures": [f.to_json() for f in self.failures],
         }
 
     def to_csv(self) -> str:
@@ -189,8 +216,14 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     entrants = sorted({name for record in ordered for name in record["bots"]})
     ratings = rate_matches((r for r in ordered if len(r["bots"]) > 1), bots=entrants)
     stats: dict[str, dict[str, float]] = {}
+    seen: dict[str, list[tuple[str, str]]] = {}
+    """Per bot, (kind, where: text) of every failure, in match-id order."""
     for record in ordered:
         failed = {f["seat"] for f in record.get("failures", [])}
+        for f in record.get("failures", []):
+            seat = f.get("seat", -1)
+            if 0 <= seat < len(record["bots"]):
+                seen.setdefault(record["bots"][seat], []).append(_failure_kind(f))
         failed_bots = {record["bots"][seat] for seat in failed if 0 <= seat < len(record["bots"])}
         for seat, name in enumerate(record["bots"]):
             s = stats.setdefault(
@@ -226,13 +259,46 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     rows.sort(key=lambda r: (-r.ordinal, -r.win_rate, r.bot))
     share, meetings = pairwise_matrix(ordered)
     order = [r.bot for r in rows]
+    summaries = []
+    for row in rows:
+        if row.bot not in seen:
+            continue
+        kinds = Counter(kind for kind, _ in seen[row.bot])
+        ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = ranked[0][0]
+        example = next(text for kind, text in seen[row.bot] if kind == top)
+        summaries.append(
+            FailureSummary(row.bot, row.failed_matches, row.games, tuple(ranked), example)
+        )
     return Leaderboard(
         rows=tuple(rows),
         pairwise={a: {b: share[a][b] for b in order} for a in order},
         meetings={a: {b: meetings[a][b] for b in order} for a in order},
         matches=matches,
         filler_seats=filler_seats,
+        failures=tuple(summaries),
     )
+
+
+STATUSES = ("invalid", "timeout", "error")
+"""Seat statuses that eliminate an external bot (its failure text starts with one)."""
+
+
+def _failure_kind(failure: dict[str, Any]) -> tuple[str, str]:
+    """(kind, "turn N: text") of one recorded failure."""
+    text = str(failure.get("error", ""))
+    turn = failure.get("turn", -1)
+    where = "setup" if not isinstance(turn, int) or turn < 0 else f"turn {turn}"
+    head = text.split(":", 1)[0].strip()
+    if head in STATUSES:
+        kind = head
+    elif text.startswith("act() returned"):
+        kind = "bad return"
+    elif head and " " not in head:
+        kind = head  # an exception's class name
+    else:
+        kind = "failure"
+    return kind, f"{where}: {text}"
 
 
 def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
@@ -284,7 +350,24 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
             grid.append((f"{i + 1} {a}", *cells))
         out += ["", "Pairwise: share of meetings where the row bot finished above the column bot"]
         out.append(_table(grid, right=set(range(1, len(names) + 1))))
+    if board.failures:
+        out += ["", format_failures(board)]
     return "\n".join(out)
+
+
+def format_failures(board: Leaderboard) -> str:
+    """Per bot that failed: in how many of its matches, how, and the first such failure."""
+    lines = ["Failures by bot (matches with a failure / matches played; how; first example):"]
+    width = max(len(f.bot) for f in board.failures)
+    for f in board.failures:
+        kinds = ", ".join(f"{kind} ×{n}" for kind, n in f.kinds)
+        lines.append(f"  {f.bot.ljust(width)}  {f.failed_matches}/{f.games}  {kinds}")
+        lines.append(f"  {' ' * width}  e.g. {f.example}")
+    lines.append(
+        "An eliminated bot holds for the rest of the match and ranks last. To see a failing"
+        " bot's own log (stderr, traceback): capwars validate SPEC"
+    )
+    return "\n".join(lines)
 
 
 def _table(rows: Sequence[tuple[str, ...]], right: set[int]) -> str:

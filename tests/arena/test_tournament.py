@@ -252,6 +252,31 @@ def test_leaderboard_rows_win_rates_ranks_and_bankruptcies():
     assert "win rate (95% CI)" in text and "Pairwise" in text and "75.0%" in text
 
 
+def test_the_leaderboard_says_per_bot_how_it_failed_with_a_first_example():
+    failing = [
+        record(["ok", "loop"], [1, 2], "1"),
+        record(["loop", "ok"], [2, 1], "2"),
+        record(["ok", "raiser"], [2, 1], "3"),
+    ]
+    failing[0]["failures"] = [{"turn": 3, "seat": 1, "error": "timeout: no answer to turn 3"}]
+    failing[1]["failures"] = [{"turn": -1, "seat": 0, "error": "error: exited with code 1"}]
+    failing[2]["failures"] = [
+        {"turn": 5, "seat": 1, "error": "ZeroDivisionError: oops (bot.py:7)"},
+        {"turn": 6, "seat": 1, "error": "ZeroDivisionError: oops (bot.py:7)"},
+    ]
+    board = build_leaderboard(failing)
+    summary = {f.bot: f for f in board.failures}
+    assert set(summary) == {"loop", "raiser"}  # "ok" never failed
+    assert summary["loop"].failed_matches == 2 and summary["loop"].games == 2
+    assert dict(summary["loop"].kinds) == {"timeout": 1, "error": 1}
+    assert summary["raiser"].kinds == (("ZeroDivisionError", 2),)
+    assert summary["raiser"].example == "turn 5: ZeroDivisionError: oops (bot.py:7)"
+    text = format_leaderboard(board)
+    assert "Failures by bot" in text and "loop" in text and "e.g. setup: error: exited" in text
+    assert "capwars validate" in text
+    assert board.to_json()["failures"][0]["kinds"]
+
+
 def test_a_bot_in_two_seats_is_rated_once_per_match():
     ratings = rate_matches([record(["a", "b", "a", "b"], [1, 2, 3, 4], "1")])
     assert set(ratings) == {"a", "b"} and ratings["a"].mu > ratings["b"].mu
