@@ -523,7 +523,7 @@ class ExternalBot(Bot):
         except UnicodeDecodeError:
             problem = "a line that is not UTF-8"
         except (ValueError, RecursionError):
-            problem = f"a line that is not JSON: {_preview(line)}"
+            problem = f"a line that is not JSON: {_preview(line)} {STDOUT_HINT}"
         else:
             if not isinstance(data, dict):
                 problem = f"a JSON {type(data).__name__}, not an object: {_preview(line)}"
@@ -538,6 +538,13 @@ class ExternalBot(Bot):
                     problem = f"a malformed {expected!r} message: {where}: {first['msg']}"
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
+
+
+STDOUT_HINT = (
+    "(stdout carries only protocol messages: write logs to stderr, e.g. console.error in"
+    " JavaScript, print(..., file=sys.stderr) in Python, or use the SDK, game.sdk.run)"
+)
+"""Added to a non-JSON line: almost always a debug print that went to stdout."""
 
 
 class _Oversize(Exception):

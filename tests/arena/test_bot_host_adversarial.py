@@ -184,6 +184,8 @@ def test_bot_that_prints_garbage_is_invalid(content, tmp_path):
     script = write_bot(tmp_path, on_turn="if turn == 1: print('hello, host!', flush=True)")
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.INVALID, "not JSON: 'hello, host!'")
+    # The usual cause is a debug print: the reason says where logs go instead.
+    assert "write logs to stderr" in outcome.seats[0].reason
 
 
 def test_sdk_bot_printing_to_stdout_behind_its_back_is_still_ok(content, tmp_path):
