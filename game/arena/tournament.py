@@ -212,7 +212,10 @@ def run_tournament(
         if limit is not None:
             pending = pending[: max(0, limit)]
         start = time.perf_counter()
-        progress = Progress(len(pending), stream=stream, quiet=quiet)
+        # The whole tournament on the bar (a resumed run starts part-way), this run's pace.
+        progress = Progress(
+            already_done + len(pending), stream=stream, quiet=quiet, done=already_done
+        )
         played = 0
         records = run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool)
         try:

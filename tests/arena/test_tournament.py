@@ -350,6 +350,24 @@ def test_progress_bar_draws_on_a_terminal_only_and_never_when_quiet():
     assert "5/10 matches" in line.line() and "eta" in line.line()
 
 
+def test_a_resumed_run_s_bar_shows_the_whole_tournament_and_this_run_s_pace():
+    # 600 of 800 done before: the bar starts at 600/800, and the rate counts only new matches
+    # (counting the old ones made the eta of a resumed run far too short).
+    bar = Progress(800, stream=io.StringIO(), done=600)
+    bar._start -= 10.0  # this run has been going 10 s ...
+    bar.advance(20)  # ... and finished 20 matches: 2/s, 180 to go
+    line = bar.line()
+    assert "620/800 matches" in line and "2.0/s" in line and "eta 1m30s" in line
+
+
+def test_a_resumed_tournament_counts_from_what_is_done(tmp_path: Path):
+    config = TournamentConfig(bots=("idle", "random"), scenario="tutorial", seeds=2)
+    run_tournament(config, tmp_path, limit=2)
+    stream = Terminal()
+    run_tournament(config, tmp_path, quiet=False, stream=stream)
+    assert "4/4 matches" in stream.getvalue() and "/2 matches" not in stream.getvalue()
+
+
 def test_tournament_bench_reports_rates_for_one_and_two_workers():
     result = run_tournament_bench(matches=4, workers=(1, 2), repeats=1, scenario="tutorial")
     assert result["matches"] == 4 and set(result["workers"]) == {"1", "2"}
