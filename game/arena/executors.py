@@ -81,7 +81,10 @@ def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any
     from game.arena.match import run_match
 
     content, scenario = worker_scenario(content_dir, task.scenario)
-    _in_match.set()
+    with _match_gate:
+        if _parent_gone.is_set():
+            raise ParentGone("the tournament process is gone")
+        _in_match.set()
     try:
         outcome = run_match(content, scenario, task.seed, [seat_spec(b) for b in task.bots])
     finally:
@@ -92,6 +95,10 @@ def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any
 
 _in_match = threading.Event()
 """Set while this process plays a match (the parent watchdog waits for it to wind down)."""
+_parent_gone = threading.Event()
+"""Set by the watchdog once the tournament process is gone: no further match may start."""
+_match_gate = threading.Lock()
+"""Starting a match and noticing the parent's death exclude each other."""
 
 
 class ParentGone(BaseException):
@@ -117,7 +124,12 @@ def _watch_parent(parent: int) -> None:
     """Exit this worker once ``parent`` is no longer its parent process (it died)."""
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
-    if _in_match.is_set():
+    with _match_gate:
+        # From now on no match starts here: the pool had queued more on this worker, and one
+        # started while we exit would leave its bots' processes and folders behind.
+        _parent_gone.set()
+        in_match = _in_match.is_set()
+    if in_match:
         # Interrupt the match in the main thread: run_match closes its bots (kills external bot
         # processes, removes their folders) on the way out.
         os.kill(os.getpid(), signal.SIGUSR1)

@@ -346,6 +346,10 @@ class ExternalBot(Bot):
             self._selector = None
         if self._finalizer is not None:
             self._finalizer()
+        elif self._proc is None and self.workdir is not None:
+            # Interrupted between making the folder and starting the program: no process, but
+            # the folder must go too.
+            _remove_tree(self.workdir)
 
     @property
     def stderr_tail(self) -> str:

@@ -168,6 +168,47 @@ def test_pool_workers_exit_when_the_tournament_is_killed(tmp_path: Path):
     assert not survivors, f"still running after the parent was killed: {survivors}"
 
 
+def test_a_worker_whose_tournament_died_starts_no_further_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # After a kill -9 of the tournament, the pool had more matches queued on each worker; one
+    # started while the worker exits left its bots' temporary folders (and a bot that ignores
+    # its closed stdin) behind.
+    from game.arena import executors
+    from game.arena.schedule import MatchTask
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    monkeypatch.setattr(executors, "_parent_gone", executors.threading.Event())
+    executors._parent_gone.set()
+    task = MatchTask(scenario="tutorial", seed=0, bots=(PYTHON_BOT, "idle"))
+    with pytest.raises(executors.ParentGone):
+        executors.play_match(task)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bot_interrupted_before_its_program_started_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from game.arena.host import ExternalBot
+    from game.arena.match import setup_info
+    from game.engine.setup import new_match
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("subprocess.Popen", interrupted)
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    with pytest.raises(KeyboardInterrupt):
+        bot.setup(setup_info(new_match(scenario="tutorial", seed=0), 0))
+    assert bot.workdir is not None and Path(bot.workdir).is_dir()
+    bot.close()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_interrupted_run_says_how_far_it_got(tmp_path: Path):
     config = TournamentConfig(bots=("idle", "random", "balanced"), scenario="tutorial", seeds=2)
 
