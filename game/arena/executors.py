@@ -22,6 +22,7 @@ bot processes do not outlive it) and exits, instead of waiting forever for work.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -82,8 +83,8 @@ def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any
 
     content, scenario = worker_scenario(content_dir, task.scenario)
     with _match_gate:
-        if _parent_gone.is_set():
-            raise ParentGone("the tournament process is gone")
+        if _parent_gone.is_set() or _stop_requested:
+            raise ParentGone("the tournament is stopping")
         _in_match.set()
     try:
         outcome = run_match(content, scenario, task.seed, [seat_spec(b) for b in task.bots])
@@ -116,8 +117,30 @@ def warm_worker(content_dir: str | None, parent: int | None = None) -> None:
     worker_content(content_dir)
 
 
+_stop_requested = False
+"""Set by SIGUSR1: the tournament is stopping (interrupted, or gone); no further match starts.
+A plain flag, not an Event: a signal handler must not wait for a lock."""
+
+
 def _stop_for_parent(signum: int, frame: object) -> None:
-    raise ParentGone("the tournament process is gone")
+    """SIGUSR1, from the tournament process when it is interrupted or from the watchdog when it
+    died: abort the match being played (its bots are closed on the way out), start no other."""
+    global _stop_requested
+    _stop_requested = True
+    if _in_match.is_set():
+        raise ParentGone("the tournament is stopping")
+
+
+def stop_workers(executor: Executor) -> None:
+    """Ask the workers of a process pool this process started to drop their matches at once.
+
+    Without it an interrupted run waited for every match already handed to a worker: with a
+    bot that runs into its time limit every turn, half a minute of silence after Ctrl-C or
+    ``kill PID``, for results it then threw away."""
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.kill(process.pid, signal.SIGUSR1)
 
 
 def _watch_parent(parent: int) -> None:
@@ -168,6 +191,8 @@ def run_pool(
     own = pool is None
     executor = start_pool(jobs, content_dir) if pool is None else pool
     pending: set[Future[dict[str, Any]]] = set()
+    stopped = True
+    """Left early: interrupted (Ctrl-C, SIGTERM), closed by the caller, or a broken pool."""
     try:
         queue = iter(tasks)
         limit = jobs * IN_FLIGHT_PER_WORKER
@@ -184,6 +209,7 @@ def run_pool(
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()
+        stopped = False
     except BrokenProcessPool:
         raise ExecutorError(
             "a worker process died (killed, or out of memory); the finished matches are saved:"
@@ -194,6 +220,8 @@ def run_pool(
         for future in pending:
             future.cancel()
         if own:
+            if stopped:
+                stop_workers(executor)
             executor.shutdown(wait=True, cancel_futures=True)
 
 
