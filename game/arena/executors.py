@@ -87,11 +87,33 @@ def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any
             raise ParentGone("the tournament is stopping")
         _in_match.set()
     try:
-        outcome = run_match(content, scenario, task.seed, [seat_spec(b) for b in task.bots])
+        counter = MalformedCounter(len(task.bots))
+        outcome = run_match(
+            content, scenario, task.seed, [seat_spec(b) for b in task.bots], recorders=[counter]
+        )
     finally:
         _in_match.clear()
     # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
-    return record_from_outcome(task.id, outcome, labels=task.bots)
+    return record_from_outcome(task.id, outcome, labels=task.bots, malformed=counter.counts)
+
+
+class MalformedCounter:
+    """A match recorder counting, per seat, the actions that were not actions at all."""
+
+    CODES = frozenset({"malformed", "too_many_actions"})
+
+    def __init__(self, seats: int) -> None:
+        self.counts = [0] * seats
+
+    def start(self, state: Any, bots: Sequence[str]) -> None:
+        pass
+
+    def quarter(self, report: Any, failures: dict[int, str]) -> None:
+        for seat, rejected in enumerate(report.rejected[: len(self.counts)]):
+            self.counts[seat] += sum(1 for _, code, _ in rejected if code in self.CODES)
+
+    def end(self, state: Any, final: Any) -> None:
+        pass
 
 
 _in_match = threading.Event()

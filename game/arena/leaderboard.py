@@ -62,6 +62,8 @@ class FailureSummary:
     ``invalid``) or the exception an in-process bot raised."""
     example: str
     """The first failure of the most frequent kind, with where it happened."""
+    malformed: int = 0
+    """Actions it sent that were not actions (dropped: it played on without them)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class FailureSummary:
             "games": self.games,
             "kinds": dict(self.kinds),
             "example": self.example,
+            "malformed": self.malformed,
         }
 
 
@@ -199,6 +202,11 @@ def entrant_seats(record: dict[str, Any]) -> dict[str, Any]:
         "bots": [record["bots"][seat] for seat in keep],
         "ranks": [record["ranks"][seat] for seat in keep],
         "statuses": [record["statuses"][seat] for seat in keep],
+        **(
+            {"malformed": [record["malformed"][seat] for seat in keep]}
+            if len(record.get("malformed", [])) == len(record["bots"])
+            else {}
+        ),
         "failures": [
             {**f, "seat": new_seat[f["seat"]]}
             for f in record.get("failures", [])
@@ -218,12 +226,15 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     stats: dict[str, dict[str, float]] = {}
     seen: dict[str, list[tuple[str, str]]] = {}
     """Per bot, (kind, where: text) of every failure, in match-id order."""
+    malformed: dict[str, int] = {}
     for record in ordered:
         failed = {f["seat"] for f in record.get("failures", [])}
         for f in record.get("failures", []):
             seat = f.get("seat", -1)
             if 0 <= seat < len(record["bots"]):
                 seen.setdefault(record["bots"][seat], []).append(_failure_kind(f))
+        for name, count in zip(record["bots"], record.get("malformed", []), strict=False):
+            malformed[name] = malformed.get(name, 0) + int(count)
         failed_bots = {record["bots"][seat] for seat in failed if 0 <= seat < len(record["bots"])}
         for seat, name in enumerate(record["bots"]):
             s = stats.setdefault(
@@ -261,14 +272,16 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     order = [r.bot for r in rows]
     summaries = []
     for row in rows:
-        if row.bot not in seen:
+        dropped = malformed.get(row.bot, 0)
+        if row.bot not in seen and not dropped:
             continue
-        kinds = Counter(kind for kind, _ in seen[row.bot])
+        kinds = Counter(kind for kind, _ in seen.get(row.bot, []))
         ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
-        top = ranked[0][0]
-        example = next(text for kind, text in seen[row.bot] if kind == top)
+        example = next(
+            (text for kind, text in seen.get(row.bot, []) if ranked and kind == ranked[0][0]), ""
+        )
         summaries.append(
-            FailureSummary(row.bot, row.failed_matches, row.games, tuple(ranked), example)
+            FailureSummary(row.bot, row.failed_matches, row.games, tuple(ranked), example, dropped)
         )
     return Leaderboard(
         rows=tuple(rows),
@@ -357,15 +370,22 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
 
 def format_failures(board: Leaderboard) -> str:
     """Per bot that failed: in how many of its matches, how, and the first such failure."""
-    lines = ["Failures by bot (matches with a failure / matches played; how; first example):"]
+    lines = [
+        "Failures by bot (matches with a failure / matches played; how; first example;"
+        " actions that were not actions):"
+    ]
     width = max(len(f.bot) for f in board.failures)
     for f in board.failures:
-        kinds = ", ".join(f"{kind} ×{n}" for kind, n in f.kinds)
-        lines.append(f"  {f.bot.ljust(width)}  {f.failed_matches}/{f.games}  {kinds}")
-        lines.append(f"  {' ' * width}  e.g. {f.example}")
+        kinds = [f"{kind} ×{n}" for kind, n in f.kinds]
+        if f.malformed:
+            kinds.append(f"malformed actions ×{f.malformed} (dropped; it played on without them)")
+        lines.append(f"  {f.bot.ljust(width)}  {f.failed_matches}/{f.games}  {', '.join(kinds)}")
+        if f.example:
+            lines.append(f"  {' ' * width}  e.g. {f.example}")
     lines.append(
         "An eliminated bot holds for the rest of the match and ranks last. To see a failing"
-        " bot's own log (stderr, traceback): capwars validate SPEC"
+        " bot's own log (stderr, traceback) and which actions were malformed and why:"
+        " capwars validate SPEC"
     )
     return "\n".join(lines)
 

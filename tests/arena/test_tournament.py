@@ -277,6 +277,26 @@ def test_the_leaderboard_says_per_bot_how_it_failed_with_a_first_example():
     assert board.to_json()["failures"][0]["kinds"]
 
 
+def test_a_bot_whose_actions_are_all_malformed_is_named_though_it_never_failed(tmp_path: Path):
+    junk = tmp_path / "junk_bot.py"
+    junk.write_text(
+        "from game.agents import Bot\n\n"
+        "class Junk(Bot):\n"
+        "    def act(self, observation):\n"
+        "        return [{'type': 'buy', 'what': 'gpus'}, 'reserve 5']\n"
+    )
+    config = TournamentConfig(bots=(str(junk), "idle"), scenario="tutorial")
+    summary = run_tournament(config, tmp_path / "out")
+    assert [r["malformed"] for r in read_results(tmp_path / "out")] in (
+        [[16, 0], [0, 16]],
+        [[0, 16], [16, 0]],
+    )
+    failures = {f.bot: f for f in summary.leaderboard.failures}
+    assert failures[str(junk)].malformed == 32 and failures[str(junk)].failed_matches == 0
+    text = format_leaderboard(summary.leaderboard)
+    assert "malformed actions ×32 (dropped" in text and "capwars validate" in text
+
+
 def test_a_bot_in_two_seats_is_rated_once_per_match():
     ratings = rate_matches([record(["a", "b", "a", "b"], [1, 2, 3, 4], "1")])
     assert set(ratings) == {"a", "b"} and ratings["a"].mu > ratings["b"].mu
