@@ -143,6 +143,32 @@ def schedule(config: TournamentConfig, seats: int) -> list[MatchTask]:
         raise TournamentError(str(exc)) from None
 
 
+BIG_TOURNAMENT = 5000
+"""Matches above which the plan line suggests a smaller design."""
+
+
+def plan_line(config: TournamentConfig, seats: int, scheduled: int, done: int) -> str:
+    """What is about to be played, said before the first match: a 30-bot round robin of a
+    4-seat scenario is 109,620 matches, and a teacher should know that before starting it."""
+    bots = len(dict.fromkeys(config.bots))
+    kind = (
+        f"gauntlet of {config.challenger} against {bots} bots"
+        if config.challenger
+        else f"round robin of {bots} bots"
+    )
+    seeds = f"{config.seeds} seed{'s' if config.seeds != 1 else ''}"
+    text = f"{kind} on {config.scenario} ({seats} seats), {seeds}: {scheduled:,} matches"
+    if done:
+        text += f", {done:,} already done, {scheduled - done:,} to play"
+    if scheduled - done > BIG_TOURNAMENT and not config.challenger and seats > 2:
+        text += (
+            f" (a round robin plays every group of {seats} bots in every seat rotation: a"
+            " 2-seat scenario such as --scenario tutorial, or a gauntlet with --challenger,"
+            " plays far fewer)"
+        )
+    return text
+
+
 def check_bots(specs: Sequence[str]) -> None:
     """Build every bot once here, so a bad spec fails now, not in a worker mid-tournament."""
     import game.arena.host  # noqa: F401  (registers the ``cmd:`` spec prefix for external bots)
@@ -211,6 +237,10 @@ def run_tournament(
         already_done = len(tasks) - len(pending)
         if limit is not None:
             pending = pending[: max(0, limit)]
+        if not quiet:
+            note = stream if stream is not None else sys.stderr
+            print(plan_line(config, len(scenario.seats), len(tasks), already_done), file=note)
+            note.flush()
         start = time.perf_counter()
         # The whole tournament on the bar (a resumed run starts part-way), this run's pace.
         progress = Progress(

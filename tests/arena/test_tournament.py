@@ -27,6 +27,7 @@ from game.arena.tournament import (
     TournamentError,
     leaderboard_of,
     main,
+    plan_line,
     run_tournament,
 )
 
@@ -386,6 +387,22 @@ def test_a_resumed_tournament_counts_from_what_is_done(tmp_path: Path):
     stream = Terminal()
     run_tournament(config, tmp_path, quiet=False, stream=stream)
     assert "4/4 matches" in stream.getvalue() and "/2 matches" not in stream.getvalue()
+
+
+def test_a_run_says_what_it_is_about_to_play_before_the_first_match(tmp_path: Path):
+    stream = io.StringIO()
+    config = TournamentConfig(bots=("idle", "random"), scenario="tutorial", seeds=2)
+    run_tournament(config, tmp_path, limit=1, quiet=False, stream=stream)
+    assert stream.getvalue().splitlines()[0] == (
+        "round robin of 2 bots on tutorial (2 seats), 2 seeds: 4 matches"
+    )
+    stream = io.StringIO()
+    run_tournament(config, tmp_path, quiet=False, stream=stream)
+    assert "4 matches, 1 already done, 3 to play" in stream.getvalue()
+    # 30 bots in a 4-seat scenario: the size, and how to play fewer.
+    big = TournamentConfig(bots=tuple(f"b{i}" for i in range(30)), scenario="standard")
+    line = plan_line(big, 4, 109_620, 0)
+    assert "109,620 matches" in line and "--challenger" in line
 
 
 def test_tournament_bench_reports_rates_for_one_and_two_workers():
