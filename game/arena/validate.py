@@ -262,7 +262,17 @@ def validate_bot(
     not_lists = Counter(t for p in probes for t in p.returned if t not in ("list", "tuple"))
     if invalid or not_lists:
         reasons = [f"act() returned {kind} {n} time(s)" for kind, n in not_lists.items()]
-        reasons += [f"turn {t}: {kind}: {code}: {msg}" for t, kind, code, msg in invalid]
+        # One example of each distinct problem (a bot repeats the same mistake every quarter,
+        # and three copies of the first one hid the others), with how often it happened.
+        problems = Counter((kind, code, msg) for _, kind, code, msg in invalid)
+        first_turn: dict[tuple[str, str, str], int] = {}
+        for t, kind, code, msg in invalid:
+            first_turn.setdefault((kind, code, msg), t)
+        reasons += [
+            f"turn {first_turn[key]}: {key[0]}: {key[1]}: {key[2]}"
+            + (f" (×{problems[key]})" if problems[key] > 1 else "")
+            for key in problems
+        ]
         report.checks.append(
             Check(
                 "valid actions",

@@ -191,3 +191,27 @@ def test_node_s_own_stack_frames_do_not_push_the_error_out_of_the_excerpt():
         "    at act (/home/ana/bot.js:55:10)",
     )
     assert caught_errors("js_bot: rejected reserve: insufficient_funds: needs $96M") == (0, ())
+
+
+MANY_MISTAKES = """
+from game.agents import Bot
+
+class Many(Bot):
+    def act(self, observation):
+        return [
+            {"type": "buy", "what": "gpus"},
+            {"type": "buy", "what": "power"},
+            {"type": "bid_spot", "provider": "stratus", "quantity": "4", "max_price": 9},
+        ]
+"""
+
+
+def test_each_distinct_malformed_action_is_shown_once_with_its_count(tmp_path: Path):
+    # The same mistake repeated every quarter used to fill all three examples, hiding the
+    # quoted number the student also had to fix.
+    path = tmp_path / "many.py"
+    path.write_text(MANY_MISTAKES)
+    reasons = validate_bot(str(path)).check("valid actions").reasons
+    assert len(reasons) == 2
+    assert reasons[0].startswith("turn 0: buy: malformed:") and reasons[0].endswith("(×32)")
+    assert "bid_spot.quantity" in reasons[1] and reasons[1].endswith("(×16)")
