@@ -233,7 +233,10 @@ def run_tournament(
         _check_content(results, local_hash)
         _write_json(folder / DESIGN_NAME, design)
         done = results.done
-        pending = [t for t in tasks if t.id not in done]
+        # In match-id order (a hash: a fixed shuffle), not schedule order: the schedule lists a
+        # bot's matches together, so a bot that stalls every turn slowed one stretch of the run
+        # to a crawl and the eta swung from minutes to hours; spread out, the pace is even.
+        pending = sorted((t for t in tasks if t.id not in done), key=lambda t: t.id)
         already_done = len(tasks) - len(pending)
         if limit is not None:
             pending = pending[: max(0, limit)]

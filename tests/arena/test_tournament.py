@@ -389,6 +389,18 @@ def test_a_resumed_tournament_counts_from_what_is_done(tmp_path: Path):
     assert "4/4 matches" in stream.getvalue() and "/2 matches" not in stream.getvalue()
 
 
+def test_matches_are_played_in_a_fixed_shuffle_so_a_slow_bot_s_matches_are_spread_out(
+    tmp_path: Path,
+):
+    config = TournamentConfig(bots=("idle", "random", "balanced", "hoarder"), scenario="tutorial")
+    played: list[str] = []
+    run_tournament(config, tmp_path, on_record=lambda r: played.append(r["match_id"]))
+    assert played == sorted(played) and len(played) == 12
+    # In schedule order "idle"'s six matches came first, one after another.
+    first_six = [r for r in read_results(tmp_path) if r["match_id"] in played[:6]]
+    assert sum("idle" in r["bots"] for r in first_six) < 6
+
+
 def test_a_run_says_what_it_is_about_to_play_before_the_first_match(tmp_path: Path):
     stream = io.StringIO()
     config = TournamentConfig(bots=("idle", "random"), scenario="tutorial", seeds=2)
