@@ -314,6 +314,11 @@ def _failure_kind(failure: dict[str, Any]) -> tuple[str, str]:
     return kind, f"{where}: {text}"
 
 
+MATRIX_MAX_WIDTH = 160
+"""Widest pairwise matrix printed: a wider one (a class of 30 bots: 270 columns) wraps into an
+unreadable screen; it is in the CSV and JSON exports instead."""
+
+
 def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
     """The leaderboard as a plain-text table (and the pairwise matrix below it)."""
     if not board.rows:
@@ -361,8 +366,20 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
                 value = board.pairwise[a][b]
                 cells.append("·" if value is None else f"{value:.0%}")
             grid.append((f"{i + 1} {a}", *cells))
-        out += ["", "Pairwise: share of meetings where the row bot finished above the column bot"]
-        out.append(_table(grid, right=set(range(1, len(names) + 1))))
+        table = _table(grid, right=set(range(1, len(names) + 1)))
+        width = max(len(line) for line in table.splitlines())
+        if width <= MATRIX_MAX_WIDTH:
+            out += [
+                "",
+                "Pairwise: share of meetings where the row bot finished above the column bot",
+                table,
+            ]
+        else:
+            out += [
+                "",
+                f"Pairwise matrix ({len(names)} × {len(names)}, {width} columns wide) not shown:"
+                " write it with --csv PATH (a spreadsheet) or --json PATH",
+            ]
     if board.failures:
         out += ["", format_failures(board)]
     return "\n".join(out)

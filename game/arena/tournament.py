@@ -532,6 +532,11 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
         )
     _export(summary.leaderboard, args)
     print(format_leaderboard(summary.leaderboard))
+    if args.challenger:
+        print(
+            f"\nA gauntlet: every other bot met only {args.challenger}, so their order among"
+            " themselves says little; read the challenger's row of the pairwise matrix."
+        )
     return EXIT_OK
 
 

@@ -298,6 +298,18 @@ def test_a_bot_whose_actions_are_all_malformed_is_named_though_it_never_failed(t
     assert "malformed actions ×32 (dropped" in text and "capwars validate" in text
 
 
+def test_a_class_sized_pairwise_matrix_is_left_to_the_exports():
+    names = [f"cmd:python students/bot_{i:02d}.py" for i in range(30)]
+    records = [
+        record([a, b], [1, 2], f"{a}-{b}") for i, a in enumerate(names) for b in names[i + 1 :]
+    ]
+    text = format_leaderboard(build_leaderboard(records))
+    assert max(len(line) for line in text.splitlines()) <= 160
+    assert "Pairwise matrix (30 × 30" in text and "--csv PATH" in text
+    small = format_leaderboard(build_leaderboard(records[:3]))
+    assert "Pairwise: share of meetings" in small
+
+
 def test_a_bot_in_two_seats_is_rated_once_per_match():
     ratings = rate_matches([record(["a", "b", "a", "b"], [1, 2, 3, 4], "1")])
     assert set(ratings) == {"a", "b"} and ratings["a"].mu > ratings["b"].mu
@@ -466,5 +478,7 @@ def test_cli_gauntlet_puts_the_challenger_in_every_match(
     records = read_results(tmp_path)
     assert len(records) == 4 and all("balanced" in r["bots"] for r in records)
     assert {r["seed"] for r in records} == {9}
+    # The other bots never met each other: the teacher is told not to read their order.
+    assert "every other bot met only balanced" in capsys.readouterr().out
     assert main([*args[:-3], "--seed", "-1", "-o", str(tmp_path)]) == 2
     assert "--seed -1" in capsys.readouterr().err
