@@ -259,10 +259,17 @@ class ExternalBot(Bot):
             return []
         self.bank_left = max(0.0, self.bank_left - max(0.0, elapsed - turn_limit))
         if line is None:
+            bank = self.limits.bank_seconds
             self._fail(
                 SeatStatus.TIMEOUT,
                 f"no answer to turn {observation.turn} within {allowed:.3f} s"
-                f" ({turn_limit:g} s per turn + the time bank)",
+                f" ({turn_limit:g} s per turn + {allowed - turn_limit:.3f} s left of the"
+                f" {bank:g} s time bank"
+                + (
+                    ", which slower earlier turns had used up)"
+                    if allowed - turn_limit < bank
+                    else ")"
+                ),
             )
             return []
         self.turn_seconds.append(elapsed)

@@ -156,6 +156,7 @@ def test_bot_that_sleeps_in_a_turn_times_out(content, tmp_path):
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 2")
     assert outcome.seats[0].eliminated_turn == 2
+    assert "(0.2 s per turn + 0.300 s left of the 0.3 s time bank)" in outcome.seats[0].reason
 
 
 def test_time_bank_absorbs_small_overruns(content, tmp_path):
@@ -164,6 +165,10 @@ def test_time_bank_absorbs_small_overruns(content, tmp_path):
     _bot, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn")
     assert outcome.seats[0].eliminated_turn is not None and outcome.seats[0].eliminated_turn >= 3
+    # Said so: the student's turns were each a little slow, none was stuck.
+    assert "left of the 0.3 s time bank, which slower earlier turns had used up" in (
+        outcome.seats[0].reason
+    )
 
 
 def test_bot_that_crashes_at_start_is_an_error(content, tmp_path):
