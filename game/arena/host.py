@@ -259,16 +259,17 @@ class ExternalBot(Bot):
             return []
         self.bank_left = max(0.0, self.bank_left - max(0.0, elapsed - turn_limit))
         if line is None:
+            # No measured seconds in the reason: it goes into replays and tournament records,
+            # which must not depend on the clock (the same tournament, the same records).
             bank = self.limits.bank_seconds
             self._fail(
                 SeatStatus.TIMEOUT,
-                f"no answer to turn {observation.turn} within {allowed:.3f} s"
-                f" ({turn_limit:g} s per turn + {allowed - turn_limit:.3f} s left of the"
-                f" {bank:g} s time bank"
+                f"no answer to turn {observation.turn} within {turn_limit:g} s"
                 + (
-                    ", which slower earlier turns had used up)"
+                    f" plus what was left of the {bank:g} s time bank (earlier turns over"
+                    f" {turn_limit:g} s had drawn on it)"
                     if allowed - turn_limit < bank
-                    else ")"
+                    else f" plus the whole {bank:g} s time bank"
                 ),
             )
             return []

@@ -156,7 +156,10 @@ def test_bot_that_sleeps_in_a_turn_times_out(content, tmp_path):
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 2")
     assert outcome.seats[0].eliminated_turn == 2
-    assert "(0.2 s per turn + 0.300 s left of the 0.3 s time bank)" in outcome.seats[0].reason
+    # Nothing measured in it: replays and tournament records must not depend on the clock.
+    assert (
+        outcome.seats[0].reason == "no answer to turn 2 within 0.2 s plus the whole 0.3 s time bank"
+    )
 
 
 def test_time_bank_absorbs_small_overruns(content, tmp_path):
@@ -166,8 +169,8 @@ def test_time_bank_absorbs_small_overruns(content, tmp_path):
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn")
     assert outcome.seats[0].eliminated_turn is not None and outcome.seats[0].eliminated_turn >= 3
     # Said so: the student's turns were each a little slow, none was stuck.
-    assert "left of the 0.3 s time bank, which slower earlier turns had used up" in (
-        outcome.seats[0].reason
+    assert outcome.seats[0].reason.endswith(
+        "plus what was left of the 0.3 s time bank (earlier turns over 0.2 s had drawn on it)"
     )
 
 
