@@ -178,6 +178,8 @@ def validate_bot(
     failures: list[str] = []
     statuses: list[str] = []
     eliminations: list[str] = []
+    repeated: set[str] = set()
+    """Failures that are an elimination, listed with it instead."""
     logged: list[str] = []
     """Errors in the log of a hosted bot that was not eliminated."""
     logs_shown: set[tuple[str, ...]] = set()
@@ -197,7 +199,13 @@ def validate_bot(
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
         if seat_report.status != "ok":
-            eliminations.append(f"seat {seat}: bot {seat_report.status}: {seat_report.reason}")
+            turn = seat_report.eliminated_turn
+            where = "setup" if turn is None or turn < 0 else f"turn {turn}"
+            # The match also lists the elimination as that quarter's failure: show it once.
+            repeated.add(f"seat {seat}, {where}: {seat_report.status}: {seat_report.reason}")
+            eliminations.append(
+                f"seat {seat}, {where}: bot {seat_report.status}: {seat_report.reason}"
+            )
             # Enough of the log for a traceback's "File ..., line N" (the same log once).
             tail = log_excerpt(seat_report.stderr_tail)
             if tail and tail not in logs_shown:
@@ -251,7 +259,11 @@ def validate_bot(
                     )
                     if part
                 ),
-                tuple(other_failures[:MAX_EXAMPLES] + eliminations + logged),
+                tuple(
+                    [f for f in other_failures if f not in repeated][:MAX_EXAMPLES]
+                    + eliminations
+                    + logged
+                ),
             )
         )
     else:

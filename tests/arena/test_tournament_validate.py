@@ -115,6 +115,11 @@ def test_an_external_bot_that_crashes_fails_with_its_status_and_stderr():
     reasons = report.check("no failures").reasons
     assert any("bot error" in r for r in reasons)
     assert any("stderr: cannot start" in r for r in reasons)
+    # Each seat's elimination once, with where it happened (it used to come twice).
+    assert [r for r in reasons if "exited with code 3" in r] == [
+        "seat 0, setup: bot error: exited with code 3",
+        "seat 1, setup: bot error: exited with code 3",
+    ]
 
 
 def test_a_tournament_records_an_external_bot_eliminated(tmp_path: Path):
