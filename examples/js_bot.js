@@ -1,6 +1,7 @@
 // A starter bot for Node.js (no packages): protocol capwars/1 over stdin/stdout.
 //
 //   capwars match --scenario standard --seed 1 --bot "cmd:node examples/js_bot.js"
+//   capwars validate "cmd:node examples/js_bot.js"      # before a tournament: what to fix
 //
 // Strategy: forecast next quarter's demand from the last quarters, hold about half of it under
 // 4-quarter reserved contracts with the cheapest eligible provider, and buy the rest on the spot

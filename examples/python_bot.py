@@ -8,6 +8,10 @@ or in-process (same moves, same replay hashes)::
 
     capwars match --scenario standard --seed 1 --bot examples/python_bot.py
 
+Before a tournament, check it (an exception, a malformed action, a slow turn: what to fix)::
+
+    capwars validate "cmd:python examples/python_bot.py"
+
 Strategy: forecast next quarter's demand from the last few quarters, hold about half of it under
 reserved contracts with the cheapest eligible provider (a 4-quarter term keeps it flexible), and
 buy the rest on the spot market with a limit price below what customers pay, so every spot kGPU

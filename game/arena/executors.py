@@ -22,6 +22,7 @@ bot processes do not outlive it) and exits, instead of waiting forever for work.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -81,17 +82,46 @@ def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any
     from game.arena.match import run_match
 
     content, scenario = worker_scenario(content_dir, task.scenario)
-    _in_match.set()
+    with _match_gate:
+        if _parent_gone.is_set() or _stop_requested:
+            raise ParentGone("the tournament is stopping")
+        _in_match.set()
     try:
-        outcome = run_match(content, scenario, task.seed, [seat_spec(b) for b in task.bots])
+        counter = MalformedCounter(len(task.bots))
+        outcome = run_match(
+            content, scenario, task.seed, [seat_spec(b) for b in task.bots], recorders=[counter]
+        )
     finally:
         _in_match.clear()
     # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
-    return record_from_outcome(task.id, outcome, labels=task.bots)
+    return record_from_outcome(task.id, outcome, labels=task.bots, malformed=counter.counts)
+
+
+class MalformedCounter:
+    """A match recorder counting, per seat, the actions that were not actions at all."""
+
+    CODES = frozenset({"malformed", "too_many_actions"})
+
+    def __init__(self, seats: int) -> None:
+        self.counts = [0] * seats
+
+    def start(self, state: Any, bots: Sequence[str]) -> None:
+        pass
+
+    def quarter(self, report: Any, failures: dict[int, str]) -> None:
+        for seat, rejected in enumerate(report.rejected[: len(self.counts)]):
+            self.counts[seat] += sum(1 for _, code, _ in rejected if code in self.CODES)
+
+    def end(self, state: Any, final: Any) -> None:
+        pass
 
 
 _in_match = threading.Event()
 """Set while this process plays a match (the parent watchdog waits for it to wind down)."""
+_parent_gone = threading.Event()
+"""Set by the watchdog once the tournament process is gone: no further match may start."""
+_match_gate = threading.Lock()
+"""Starting a match and noticing the parent's death exclude each other."""
 
 
 class ParentGone(BaseException):
@@ -109,15 +139,42 @@ def warm_worker(content_dir: str | None, parent: int | None = None) -> None:
     worker_content(content_dir)
 
 
+_stop_requested = False
+"""Set by SIGUSR1: the tournament is stopping (interrupted, or gone); no further match starts.
+A plain flag, not an Event: a signal handler must not wait for a lock."""
+
+
 def _stop_for_parent(signum: int, frame: object) -> None:
-    raise ParentGone("the tournament process is gone")
+    """SIGUSR1, from the tournament process when it is interrupted or from the watchdog when it
+    died: abort the match being played (its bots are closed on the way out), start no other."""
+    global _stop_requested
+    _stop_requested = True
+    if _in_match.is_set():
+        raise ParentGone("the tournament is stopping")
+
+
+def stop_workers(executor: Executor) -> None:
+    """Ask the workers of a process pool this process started to drop their matches at once.
+
+    Without it an interrupted run waited for every match already handed to a worker: with a
+    bot that runs into its time limit every turn, half a minute of silence after Ctrl-C or
+    ``kill PID``, for results it then threw away."""
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.kill(process.pid, signal.SIGUSR1)
 
 
 def _watch_parent(parent: int) -> None:
     """Exit this worker once ``parent`` is no longer its parent process (it died)."""
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
-    if _in_match.is_set():
+    with _match_gate:
+        # From now on no match starts here: the pool had queued more on this worker, and one
+        # started while we exit would leave its bots' processes and folders behind.
+        _parent_gone.set()
+        in_match = _in_match.is_set()
+    if in_match:
         # Interrupt the match in the main thread: run_match closes its bots (kills external bot
         # processes, removes their folders) on the way out.
         os.kill(os.getpid(), signal.SIGUSR1)
@@ -156,6 +213,8 @@ def run_pool(
     own = pool is None
     executor = start_pool(jobs, content_dir) if pool is None else pool
     pending: set[Future[dict[str, Any]]] = set()
+    stopped = True
+    """Left early: interrupted (Ctrl-C, SIGTERM), closed by the caller, or a broken pool."""
     try:
         queue = iter(tasks)
         limit = jobs * IN_FLIGHT_PER_WORKER
@@ -172,6 +231,7 @@ def run_pool(
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()
+        stopped = False
     except BrokenProcessPool:
         raise ExecutorError(
             "a worker process died (killed, or out of memory); the finished matches are saved:"
@@ -182,6 +242,8 @@ def run_pool(
         for future in pending:
             future.cancel()
         if own:
+            if stopped:
+                stop_workers(executor)
             executor.shutdown(wait=True, cancel_futures=True)
 
 

@@ -259,10 +259,18 @@ class ExternalBot(Bot):
             return []
         self.bank_left = max(0.0, self.bank_left - max(0.0, elapsed - turn_limit))
         if line is None:
+            # No measured seconds in the reason: it goes into replays and tournament records,
+            # which must not depend on the clock (the same tournament, the same records).
+            bank = self.limits.bank_seconds
             self._fail(
                 SeatStatus.TIMEOUT,
-                f"no answer to turn {observation.turn} within {allowed:.3f} s"
-                f" ({turn_limit:g} s per turn + the time bank)",
+                f"no answer to turn {observation.turn} within {turn_limit:g} s"
+                + (
+                    f" plus what was left of the {bank:g} s time bank (earlier turns over"
+                    f" {turn_limit:g} s had drawn on it)"
+                    if allowed - turn_limit < bank
+                    else f" plus the whole {bank:g} s time bank"
+                ),
             )
             return []
         self.turn_seconds.append(elapsed)
@@ -346,6 +354,10 @@ class ExternalBot(Bot):
             self._selector = None
         if self._finalizer is not None:
             self._finalizer()
+        elif self._proc is None and self.workdir is not None:
+            # Interrupted between making the folder and starting the program: no process, but
+            # the folder must go too.
+            _remove_tree(self.workdir)
 
     @property
     def stderr_tail(self) -> str:
@@ -523,7 +535,7 @@ class ExternalBot(Bot):
         except UnicodeDecodeError:
             problem = "a line that is not UTF-8"
         except (ValueError, RecursionError):
-            problem = f"a line that is not JSON: {_preview(line)}"
+            problem = f"a line that is not JSON: {_preview(line)} {STDOUT_HINT}"
         else:
             if not isinstance(data, dict):
                 problem = f"a JSON {type(data).__name__}, not an object: {_preview(line)}"
@@ -538,6 +550,13 @@ class ExternalBot(Bot):
                     problem = f"a malformed {expected!r} message: {where}: {first['msg']}"
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
+
+
+STDOUT_HINT = (
+    "(stdout carries only protocol messages: write logs to stderr, e.g. console.error in"
+    " JavaScript, print(..., file=sys.stderr) in Python, or use the SDK, game.sdk.run)"
+)
+"""Added to a non-JSON line: almost always a debug print that went to stdout."""
 
 
 class _Oversize(Exception):

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,32 @@ class Row:
 
 
 @dataclass(frozen=True)
+class FailureSummary:
+    """How one bot failed over a tournament: enough for its author to know what to fix."""
+
+    bot: str
+    failed_matches: int
+    games: int
+    kinds: tuple[tuple[str, int], ...]
+    """(kind, failures) most frequent first: a seat status (``timeout``, ``error``,
+    ``invalid``) or the exception an in-process bot raised."""
+    example: str
+    """The first failure of the most frequent kind, with where it happened."""
+    malformed: int = 0
+    """Actions it sent that were not actions (dropped: it played on without them)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bot": self.bot,
+            "failed_matches": self.failed_matches,
+            "games": self.games,
+            "kinds": dict(self.kinds),
+            "example": self.example,
+            "malformed": self.malformed,
+        }
+
+
+@dataclass(frozen=True)
 class Leaderboard:
     """Rows best first, and the pairwise matrix over the same bots in the same order."""
 
@@ -62,6 +89,8 @@ class Leaderboard:
     matches: int
     filler_seats: int = 0
     """Seats played by fillers (counted for no bot)."""
+    failures: tuple[FailureSummary, ...] = ()
+    """What went wrong, per bot that failed at least once (in leaderboard order)."""
 
     @property
     def bots(self) -> list[str]:
@@ -74,6 +103,7 @@ class Leaderboard:
             "rows": [_row_json(r) for r in self.rows],
             "pairwise": self.pairwise,
             "meetings": self.meetings,
+            "failures": [f.to_json() for f in self.failures],
         }
 
     def to_csv(self) -> str:
@@ -172,6 +202,11 @@ def entrant_seats(record: dict[str, Any]) -> dict[str, Any]:
         "bots": [record["bots"][seat] for seat in keep],
         "ranks": [record["ranks"][seat] for seat in keep],
         "statuses": [record["statuses"][seat] for seat in keep],
+        **(
+            {"malformed": [record["malformed"][seat] for seat in keep]}
+            if len(record.get("malformed", [])) == len(record["bots"])
+            else {}
+        ),
         "failures": [
             {**f, "seat": new_seat[f["seat"]]}
             for f in record.get("failures", [])
@@ -189,8 +224,17 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     entrants = sorted({name for record in ordered for name in record["bots"]})
     ratings = rate_matches((r for r in ordered if len(r["bots"]) > 1), bots=entrants)
     stats: dict[str, dict[str, float]] = {}
+    seen: dict[str, list[tuple[str, str]]] = {}
+    """Per bot, (kind, where: text) of every failure, in match-id order."""
+    malformed: dict[str, int] = {}
     for record in ordered:
         failed = {f["seat"] for f in record.get("failures", [])}
+        for f in record.get("failures", []):
+            seat = f.get("seat", -1)
+            if 0 <= seat < len(record["bots"]):
+                seen.setdefault(record["bots"][seat], []).append(_failure_kind(f))
+        for name, count in zip(record["bots"], record.get("malformed", []), strict=False):
+            malformed[name] = malformed.get(name, 0) + int(count)
         failed_bots = {record["bots"][seat] for seat in failed if 0 <= seat < len(record["bots"])}
         for seat, name in enumerate(record["bots"]):
             s = stats.setdefault(
@@ -226,13 +270,53 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     rows.sort(key=lambda r: (-r.ordinal, -r.win_rate, r.bot))
     share, meetings = pairwise_matrix(ordered)
     order = [r.bot for r in rows]
+    summaries = []
+    for row in rows:
+        dropped = malformed.get(row.bot, 0)
+        if row.bot not in seen and not dropped:
+            continue
+        kinds = Counter(kind for kind, _ in seen.get(row.bot, []))
+        ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        example = next(
+            (text for kind, text in seen.get(row.bot, []) if ranked and kind == ranked[0][0]), ""
+        )
+        summaries.append(
+            FailureSummary(row.bot, row.failed_matches, row.games, tuple(ranked), example, dropped)
+        )
     return Leaderboard(
         rows=tuple(rows),
         pairwise={a: {b: share[a][b] for b in order} for a in order},
         meetings={a: {b: meetings[a][b] for b in order} for a in order},
         matches=matches,
         filler_seats=filler_seats,
+        failures=tuple(summaries),
     )
+
+
+STATUSES = ("invalid", "timeout", "error")
+"""Seat statuses that eliminate an external bot (its failure text starts with one)."""
+
+
+def _failure_kind(failure: dict[str, Any]) -> tuple[str, str]:
+    """(kind, "turn N: text") of one recorded failure."""
+    text = str(failure.get("error", ""))
+    turn = failure.get("turn", -1)
+    where = "setup" if not isinstance(turn, int) or turn < 0 else f"turn {turn}"
+    head = text.split(":", 1)[0].strip()
+    if head in STATUSES:
+        kind = head
+    elif text.startswith("act() returned"):
+        kind = "bad return"
+    elif head and " " not in head:
+        kind = head  # an exception's class name
+    else:
+        kind = "failure"
+    return kind, f"{where}: {text}"
+
+
+MATRIX_MAX_WIDTH = 160
+"""Widest pairwise matrix printed: a wider one (a class of 30 bots: 270 columns) wraps into an
+unreadable screen; it is in the CSV and JSON exports instead."""
 
 
 def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
@@ -282,9 +366,45 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
                 value = board.pairwise[a][b]
                 cells.append("·" if value is None else f"{value:.0%}")
             grid.append((f"{i + 1} {a}", *cells))
-        out += ["", "Pairwise: share of meetings where the row bot finished above the column bot"]
-        out.append(_table(grid, right=set(range(1, len(names) + 1))))
+        table = _table(grid, right=set(range(1, len(names) + 1)))
+        width = max(len(line) for line in table.splitlines())
+        if width <= MATRIX_MAX_WIDTH:
+            out += [
+                "",
+                "Pairwise: share of meetings where the row bot finished above the column bot",
+                table,
+            ]
+        else:
+            out += [
+                "",
+                f"Pairwise matrix ({len(names)} × {len(names)}, {width} columns wide) not shown:"
+                " write it with --csv PATH (a spreadsheet) or --json PATH",
+            ]
+    if board.failures:
+        out += ["", format_failures(board)]
     return "\n".join(out)
+
+
+def format_failures(board: Leaderboard) -> str:
+    """Per bot that failed: in how many of its matches, how, and the first such failure."""
+    lines = [
+        "Failures by bot (matches with a failure / matches played; how; first example;"
+        " actions that were not actions):"
+    ]
+    width = max(len(f.bot) for f in board.failures)
+    for f in board.failures:
+        kinds = [f"{kind} ×{n}" for kind, n in f.kinds]
+        if f.malformed:
+            kinds.append(f"malformed actions ×{f.malformed} (dropped; it played on without them)")
+        lines.append(f"  {f.bot.ljust(width)}  {f.failed_matches}/{f.games}  {', '.join(kinds)}")
+        if f.example:
+            lines.append(f"  {' ' * width}  e.g. {f.example}")
+    lines.append(
+        "An eliminated bot holds for the rest of the match and ranks last. To see a failing"
+        " bot's own log (stderr, traceback) and which actions were malformed and why:"
+        " capwars validate SPEC"
+    )
+    return "\n".join(lines)
 
 
 def _table(rows: Sequence[tuple[str, ...]], right: set[int]) -> str:

@@ -19,13 +19,21 @@ class Progress:
     """Counts finished items out of ``total`` and redraws at most ten times a second."""
 
     def __init__(
-        self, total: int, unit: str = "matches", stream: TextIO | None = None, quiet: bool = False
+        self,
+        total: int,
+        unit: str = "matches",
+        stream: TextIO | None = None,
+        quiet: bool = False,
+        done: int = 0,
     ):
+        """``done``: items already finished before this run (a resumed tournament): the bar
+        shows them, the rate and the eta count only what this run finishes."""
         self.total = total
         self.unit = unit
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = not quiet and _is_terminal(self.stream)
-        self.done = 0
+        self.done = done
+        self.before = done
         self._start = time.perf_counter()
         self._drawn = 0.0
 
@@ -46,7 +54,7 @@ class Progress:
         """The text of the bar as it would be drawn now."""
         now = time.perf_counter() if now is None else now
         elapsed = max(now - self._start, 1e-9)
-        rate = self.done / elapsed
+        rate = (self.done - self.before) / elapsed
         share = self.done / self.total if self.total else 1.0
         filled = round(BAR_WIDTH * share)
         bar = "#" * filled + "." * (BAR_WIDTH - filled)

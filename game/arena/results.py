@@ -10,12 +10,15 @@ A record (see :func:`record_from_outcome`)::
     {"match_id": "...", "scenario": "tutorial", "seed": 1, "bots": ["idle", "random"],
      "ranks": [2, 1], "scores": [...], "statuses": ["active", "active"],
      "bot_statuses": ["ok", "ok"], "turns": 8,
-     "final_hash": "...", "content_hash": "...", "failures": []}
+     "final_hash": "...", "content_hash": "...", "failures": [], "malformed": [0, 0]}
 
 Lists are by seat. ``bots`` holds each seat's spec, or ``filler:SPEC`` for a filler seat (a house
 bot in a seat the entrants could not fill; it counts for no entrant). ``statuses`` is the seat's
 place in the game (``active``, ``bankrupt``, ``eliminated``); ``bot_statuses`` is how its bot
 behaved (``ok``, or ``invalid``, ``timeout``, ``error`` for an external bot that was eliminated).
+``malformed`` counts the actions each seat sent that were not actions at all (dropped by the
+rules as ``malformed`` or ``too_many_actions``): a bot can lose every match that way without a
+single failure.
 Nothing in a record depends on the machine, the worker or the clock, so the same tournament gives
 byte-identical records however it is run.
 """
@@ -40,11 +43,18 @@ class ResultsError(ValueError):
 
 
 def record_from_outcome(
-    match_id: str, outcome: MatchOutcome, labels: Sequence[str] | None = None
+    match_id: str,
+    outcome: MatchOutcome,
+    labels: Sequence[str] | None = None,
+    malformed: Sequence[int] | None = None,
 ) -> dict[str, Any]:
-    """The results line of a finished match; ``labels``: the seats' names (default: the bots')."""
+    """The results line of a finished match; ``labels``: the seats' names (default: the bots');
+    ``malformed``: per seat, the actions rejected as ``malformed`` or ``too_many_actions``
+    (dropped; the bot played on without them)."""
     by_seat = sorted(outcome.standings, key=lambda s: s.seat)
+    extra = {} if malformed is None else {"malformed": [int(n) for n in malformed]}
     return {
+        **extra,
         "match_id": match_id,
         "scenario": outcome.state.world.scenario.id,
         "seed": int(outcome.state.seed),

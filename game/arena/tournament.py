@@ -143,6 +143,32 @@ def schedule(config: TournamentConfig, seats: int) -> list[MatchTask]:
         raise TournamentError(str(exc)) from None
 
 
+BIG_TOURNAMENT = 5000
+"""Matches above which the plan line suggests a smaller design."""
+
+
+def plan_line(config: TournamentConfig, seats: int, scheduled: int, done: int) -> str:
+    """What is about to be played, said before the first match: a 30-bot round robin of a
+    4-seat scenario is 109,620 matches, and a teacher should know that before starting it."""
+    bots = len(dict.fromkeys(config.bots))
+    kind = (
+        f"gauntlet of {config.challenger} against {bots} bots"
+        if config.challenger
+        else f"round robin of {bots} bots"
+    )
+    seeds = f"{config.seeds} seed{'s' if config.seeds != 1 else ''}"
+    text = f"{kind} on {config.scenario} ({seats} seats), {seeds}: {scheduled:,} matches"
+    if done:
+        text += f", {done:,} already done, {scheduled - done:,} to play"
+    if scheduled - done > BIG_TOURNAMENT and not config.challenger and seats > 2:
+        text += (
+            f" (a round robin plays every group of {seats} bots in every seat rotation: a"
+            " 2-seat scenario such as --scenario tutorial, or a gauntlet with --challenger,"
+            " plays far fewer)"
+        )
+    return text
+
+
 def check_bots(specs: Sequence[str]) -> None:
     """Build every bot once here, so a bad spec fails now, not in a worker mid-tournament."""
     import game.arena.host  # noqa: F401  (registers the ``cmd:`` spec prefix for external bots)
@@ -207,12 +233,22 @@ def run_tournament(
         _check_content(results, local_hash)
         _write_json(folder / DESIGN_NAME, design)
         done = results.done
-        pending = [t for t in tasks if t.id not in done]
+        # In match-id order (a hash: a fixed shuffle), not schedule order: the schedule lists a
+        # bot's matches together, so a bot that stalls every turn slowed one stretch of the run
+        # to a crawl and the eta swung from minutes to hours; spread out, the pace is even.
+        pending = sorted((t for t in tasks if t.id not in done), key=lambda t: t.id)
         already_done = len(tasks) - len(pending)
         if limit is not None:
             pending = pending[: max(0, limit)]
+        if not quiet:
+            note = stream if stream is not None else sys.stderr
+            print(plan_line(config, len(scenario.seats), len(tasks), already_done), file=note)
+            note.flush()
         start = time.perf_counter()
-        progress = Progress(len(pending), stream=stream, quiet=quiet)
+        # The whole tournament on the bar (a resumed run starts part-way), this run's pace.
+        progress = Progress(
+            already_done + len(pending), stream=stream, quiet=quiet, done=already_done
+        )
         played = 0
         records = run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool)
         try:
@@ -496,6 +532,11 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
         )
     _export(summary.leaderboard, args)
     print(format_leaderboard(summary.leaderboard))
+    if args.challenger:
+        print(
+            f"\nA gauntlet: every other bot met only {args.challenger}, so their order among"
+            " themselves says little; read the challenger's row of the pairwise matrix."
+        )
     return EXIT_OK
 
 

@@ -7,7 +7,8 @@ check passes or fails with its reasons:
 - **imports**: the spec builds a bot (the file imports, the class exists and constructs);
 - **setup**: ``setup()`` returns without raising;
 - **no failures**: ``act()`` and ``on_end()`` never raise, the match records no failure for it,
-  and it ends every match with a normal status (not ``invalid``, ``timeout`` or ``error``);
+  it ends every match with a normal status (not ``invalid``, ``timeout`` or ``error``), and a
+  ``cmd:`` bot's log shows no exception it caught and played on (the SDK holds such a quarter);
 - **valid actions**: ``act()`` returns lists, and none of their items is malformed or over the
   per-quarter action limit;
 - **rejected actions**: legal-looking actions the rules turned down, counted by reason code
@@ -17,6 +18,7 @@ check passes or fails with its reasons:
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -38,6 +40,14 @@ NORMAL_STATUSES = frozenset({"active", "bankrupt"})
 MAX_EXAMPLES = 3
 MAX_LOG_LINES = 8
 """Lines of an eliminated bot's log shown (a short traceback)."""
+ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Exception)\b(?::|$)")
+"""The line that names an exception: ``ZeroDivisionError: ...``, ``MemoryError``, Node's
+``TypeError: ...``."""
+TRACEBACK = "Traceback (most recent call last):"
+SDK_FRAME = "game/sdk.py"
+RUNTIME_NOISE = re.compile(r"^\s+at (?:.*\()?node:|^Node\.js v\d")
+"""Node.js's own stack frames and version line: they fill a short log and say nothing about
+the bot (the error and the bot's own frames come before them)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,10 @@ def validate_bot(
     failures: list[str] = []
     statuses: list[str] = []
     eliminations: list[str] = []
+    repeated: set[str] = set()
+    """Failures that are an elimination, listed with it instead."""
+    logged: list[str] = []
+    """Errors in the log of a hosted bot that was not eliminated."""
     logs_shown: set[tuple[str, ...]] = set()
     for seat in range(seats):
         probe = Probe(first if seat == 0 else make_bot(spec))
@@ -185,36 +199,71 @@ def validate_bot(
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
         if seat_report.status != "ok":
-            eliminations.append(f"seat {seat}: bot {seat_report.status}: {seat_report.reason}")
+            turn = seat_report.eliminated_turn
+            where = "setup" if turn is None or turn < 0 else f"turn {turn}"
+            # The match also lists the elimination as that quarter's failure: show it once.
+            repeated.add(f"seat {seat}, {where}: {seat_report.status}: {seat_report.reason}")
+            eliminations.append(
+                f"seat {seat}, {where}: bot {seat_report.status}: {seat_report.reason}"
+            )
             # Enough of the log for a traceback's "File ..., line N" (the same log once).
-            tail = tuple(seat_report.stderr_tail.strip().splitlines()[-MAX_LOG_LINES:])
+            tail = log_excerpt(seat_report.stderr_tail)
             if tail and tail not in logs_shown:
                 logs_shown.add(tail)
                 eliminations += [f"seat {seat} stderr: {line[:200]}" for line in tail]
+        else:
+            # A hosted bot that caught its own exception still answered (with no actions):
+            # the match saw nothing wrong, but the log did.
+            count, block = caught_errors(str(getattr(probe.bot, "stderr_tail", "") or ""))
+            if count:
+                logged.append(
+                    f"seat {seat}: the bot's log shows {count} error(s) it caught and played on"
+                    " (each such quarter it held: no actions)"
+                )
+                if block not in logs_shown:
+                    logs_shown.add(block)
+                    logged += [f"seat {seat} stderr: {line[:200]}" for line in block]
 
     setup_failures = [f for f in failures if ", setup:" in f]
     setup_ms = max(p.setup_seconds for p in probes) * 1000
     report.checks.append(
         Check("setup", FAIL, "setup failed", tuple(setup_failures))
         if setup_failures
-        else Check("setup", PASS, f"setup() returned in {setup_ms:.1f} ms")
+        else Check(
+            "setup",
+            PASS,
+            f"the program started and sent `ready` in {setup_ms:.1f} ms"
+            if spec.startswith("cmd:")
+            else f"setup() returned in {setup_ms:.1f} ms",
+        )
     )
 
     turns = sum(len(p.turn_seconds) for p in probes)
     bad_status = [s for s in statuses if s.split(": ", 1)[1] not in NORMAL_STATUSES]
     other_failures = [f for f in failures if f not in setup_failures]
-    if other_failures or bad_status:
+    if other_failures or bad_status or logged:
         report.checks.append(
             Check(
                 "no failures",
                 FAIL,
-                (
-                    f"{len(other_failures)} failure(s) in {turns} turns"
-                    if turns
-                    else "no turn played"
-                )
-                + (f"; ended {', '.join(bad_status)}" if bad_status else ""),
-                tuple(other_failures[:MAX_EXAMPLES] + eliminations),
+                "; ".join(
+                    part
+                    for part in (
+                        (
+                            f"{len(other_failures)} failure(s) in {turns} turns"
+                            if turns and (other_failures or not logged)
+                            else ("" if turns else "no turn played")
+                        ),
+                        f"ended {', '.join(bad_status)}" if bad_status else "",
+                        "its log shows errors it caught and played on" if logged else "",
+                    )
+                    if part
+                ),
+                tuple(
+                    [f for f in other_failures if f not in repeated][:MAX_EXAMPLES]
+                    + eliminations
+                    + logged
+                ),
             )
         )
     else:
@@ -225,7 +274,17 @@ def validate_bot(
     not_lists = Counter(t for p in probes for t in p.returned if t not in ("list", "tuple"))
     if invalid or not_lists:
         reasons = [f"act() returned {kind} {n} time(s)" for kind, n in not_lists.items()]
-        reasons += [f"turn {t}: {kind}: {code}: {msg}" for t, kind, code, msg in invalid]
+        # One example of each distinct problem (a bot repeats the same mistake every quarter,
+        # and three copies of the first one hid the others), with how often it happened.
+        problems = Counter((kind, code, msg) for _, kind, code, msg in invalid)
+        first_turn: dict[tuple[str, str, str], int] = {}
+        for t, kind, code, msg in invalid:
+            first_turn.setdefault((kind, code, msg), t)
+        reasons += [
+            f"turn {first_turn[key]}: {key[0]}: {key[1]}: {key[2]}"
+            + (f" (×{problems[key]})" if problems[key] > 1 else "")
+            for key in problems
+        ]
         report.checks.append(
             Check(
                 "valid actions",
@@ -282,3 +341,42 @@ def format_validation(report: ValidationReport) -> str:
         lines += [f"          {reason}" for reason in check.reasons]
     lines.append("result: PASS" if report.passed else "result: FAIL")
     return "\n".join(lines)
+
+
+def log_excerpt(log: str, lines: int = MAX_LOG_LINES) -> tuple[str, ...]:
+    """The last ``lines`` lines of a bot's log that say something about the bot.
+
+    Node.js prints its error first (``file.js:118``, the code, ``SyntaxError: ...``) and then
+    a dozen frames of its own and its version: those are dropped, so the error stays in view."""
+    kept = [line for line in log.splitlines() if line.strip() and not RUNTIME_NOISE.match(line)]
+    return tuple(kept[-lines:])
+
+
+def caught_errors(log: str) -> tuple[int, tuple[str, ...]]:
+    """Errors a bot that kept playing wrote to its log: ``(how many, the first one's lines)``.
+
+    The SDK (and the JavaScript starter) catch an exception in ``act``, log its traceback and
+    hold that quarter, so the host sees a bot that answered; only the log tells. Python
+    tracebacks are counted by their ``Traceback`` line and shown up to their last line; other
+    errors (Node's ``TypeError: ...`` and its stack) from their error line on."""
+    text = [line for line in log.splitlines() if not RUNTIME_NOISE.match(line)]
+    starts = [i for i, line in enumerate(text) if line.strip() == TRACEBACK]
+    if starts:
+        first = starts[0]
+        end = next((i for i in range(first + 1, len(text)) if ERROR_LINE.match(text[i])), None)
+        block = text[first + 1 : (end + 1 if end is not None else len(text))]
+        # From the bot's own first frame: the SDK's frame that called act() says nothing.
+        own = next(
+            (
+                i
+                for i, line in enumerate(block)
+                if line.startswith('  File "') and SDK_FRAME not in line.replace("\\", "/")
+            ),
+            0,
+        )
+        return len(starts), tuple(block[own:][-MAX_LOG_LINES:])
+    errors = [i for i, line in enumerate(text) if ERROR_LINE.match(line.strip())]
+    if not errors:
+        return 0, ()
+    first = errors[0]
+    return len(errors), tuple(text[first : first + MAX_LOG_LINES])

@@ -156,6 +156,10 @@ def test_bot_that_sleeps_in_a_turn_times_out(content, tmp_path):
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 2")
     assert outcome.seats[0].eliminated_turn == 2
+    # Nothing measured in it: replays and tournament records must not depend on the clock.
+    assert (
+        outcome.seats[0].reason == "no answer to turn 2 within 0.2 s plus the whole 0.3 s time bank"
+    )
 
 
 def test_time_bank_absorbs_small_overruns(content, tmp_path):
@@ -164,6 +168,10 @@ def test_time_bank_absorbs_small_overruns(content, tmp_path):
     _bot, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn")
     assert outcome.seats[0].eliminated_turn is not None and outcome.seats[0].eliminated_turn >= 3
+    # Said so: the student's turns were each a little slow, none was stuck.
+    assert outcome.seats[0].reason.endswith(
+        "plus what was left of the 0.3 s time bank (earlier turns over 0.2 s had drawn on it)"
+    )
 
 
 def test_bot_that_crashes_at_start_is_an_error(content, tmp_path):
@@ -184,6 +192,8 @@ def test_bot_that_prints_garbage_is_invalid(content, tmp_path):
     script = write_bot(tmp_path, on_turn="if turn == 1: print('hello, host!', flush=True)")
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.INVALID, "not JSON: 'hello, host!'")
+    # The usual cause is a debug print: the reason says where logs go instead.
+    assert "write logs to stderr" in outcome.seats[0].reason
 
 
 def test_sdk_bot_printing_to_stdout_behind_its_back_is_still_ok(content, tmp_path):

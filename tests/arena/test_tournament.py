@@ -27,6 +27,7 @@ from game.arena.tournament import (
     TournamentError,
     leaderboard_of,
     main,
+    plan_line,
     run_tournament,
 )
 
@@ -252,6 +253,63 @@ def test_leaderboard_rows_win_rates_ranks_and_bankruptcies():
     assert "win rate (95% CI)" in text and "Pairwise" in text and "75.0%" in text
 
 
+def test_the_leaderboard_says_per_bot_how_it_failed_with_a_first_example():
+    failing = [
+        record(["ok", "loop"], [1, 2], "1"),
+        record(["loop", "ok"], [2, 1], "2"),
+        record(["ok", "raiser"], [2, 1], "3"),
+    ]
+    failing[0]["failures"] = [{"turn": 3, "seat": 1, "error": "timeout: no answer to turn 3"}]
+    failing[1]["failures"] = [{"turn": -1, "seat": 0, "error": "error: exited with code 1"}]
+    failing[2]["failures"] = [
+        {"turn": 5, "seat": 1, "error": "ZeroDivisionError: oops (bot.py:7)"},
+        {"turn": 6, "seat": 1, "error": "ZeroDivisionError: oops (bot.py:7)"},
+    ]
+    board = build_leaderboard(failing)
+    summary = {f.bot: f for f in board.failures}
+    assert set(summary) == {"loop", "raiser"}  # "ok" never failed
+    assert summary["loop"].failed_matches == 2 and summary["loop"].games == 2
+    assert dict(summary["loop"].kinds) == {"timeout": 1, "error": 1}
+    assert summary["raiser"].kinds == (("ZeroDivisionError", 2),)
+    assert summary["raiser"].example == "turn 5: ZeroDivisionError: oops (bot.py:7)"
+    text = format_leaderboard(board)
+    assert "Failures by bot" in text and "loop" in text and "e.g. setup: error: exited" in text
+    assert "capwars validate" in text
+    assert board.to_json()["failures"][0]["kinds"]
+
+
+def test_a_bot_whose_actions_are_all_malformed_is_named_though_it_never_failed(tmp_path: Path):
+    junk = tmp_path / "junk_bot.py"
+    junk.write_text(
+        "from game.agents import Bot\n\n"
+        "class Junk(Bot):\n"
+        "    def act(self, observation):\n"
+        "        return [{'type': 'buy', 'what': 'gpus'}, 'reserve 5']\n"
+    )
+    config = TournamentConfig(bots=(str(junk), "idle"), scenario="tutorial")
+    summary = run_tournament(config, tmp_path / "out")
+    assert [r["malformed"] for r in read_results(tmp_path / "out")] in (
+        [[16, 0], [0, 16]],
+        [[0, 16], [16, 0]],
+    )
+    failures = {f.bot: f for f in summary.leaderboard.failures}
+    assert failures[str(junk)].malformed == 32 and failures[str(junk)].failed_matches == 0
+    text = format_leaderboard(summary.leaderboard)
+    assert "malformed actions ×32 (dropped" in text and "capwars validate" in text
+
+
+def test_a_class_sized_pairwise_matrix_is_left_to_the_exports():
+    names = [f"cmd:python students/bot_{i:02d}.py" for i in range(30)]
+    records = [
+        record([a, b], [1, 2], f"{a}-{b}") for i, a in enumerate(names) for b in names[i + 1 :]
+    ]
+    text = format_leaderboard(build_leaderboard(records))
+    assert max(len(line) for line in text.splitlines()) <= 160
+    assert "Pairwise matrix (30 × 30" in text and "--csv PATH" in text
+    small = format_leaderboard(build_leaderboard(records[:3]))
+    assert "Pairwise: share of meetings" in small
+
+
 def test_a_bot_in_two_seats_is_rated_once_per_match():
     ratings = rate_matches([record(["a", "b", "a", "b"], [1, 2, 3, 4], "1")])
     assert set(ratings) == {"a", "b"} and ratings["a"].mu > ratings["b"].mu
@@ -325,6 +383,52 @@ def test_progress_bar_draws_on_a_terminal_only_and_never_when_quiet():
     assert "5/10 matches" in line.line() and "eta" in line.line()
 
 
+def test_a_resumed_run_s_bar_shows_the_whole_tournament_and_this_run_s_pace():
+    # 600 of 800 done before: the bar starts at 600/800, and the rate counts only new matches
+    # (counting the old ones made the eta of a resumed run far too short).
+    bar = Progress(800, stream=io.StringIO(), done=600)
+    bar._start -= 10.0  # this run has been going 10 s ...
+    bar.advance(20)  # ... and finished 20 matches: 2/s, 180 to go
+    line = bar.line()
+    assert "620/800 matches" in line and "2.0/s" in line and "eta 1m30s" in line
+
+
+def test_a_resumed_tournament_counts_from_what_is_done(tmp_path: Path):
+    config = TournamentConfig(bots=("idle", "random"), scenario="tutorial", seeds=2)
+    run_tournament(config, tmp_path, limit=2)
+    stream = Terminal()
+    run_tournament(config, tmp_path, quiet=False, stream=stream)
+    assert "4/4 matches" in stream.getvalue() and "/2 matches" not in stream.getvalue()
+
+
+def test_matches_are_played_in_a_fixed_shuffle_so_a_slow_bot_s_matches_are_spread_out(
+    tmp_path: Path,
+):
+    config = TournamentConfig(bots=("idle", "random", "balanced", "hoarder"), scenario="tutorial")
+    played: list[str] = []
+    run_tournament(config, tmp_path, on_record=lambda r: played.append(r["match_id"]))
+    assert played == sorted(played) and len(played) == 12
+    # In schedule order "idle"'s six matches came first, one after another.
+    first_six = [r for r in read_results(tmp_path) if r["match_id"] in played[:6]]
+    assert sum("idle" in r["bots"] for r in first_six) < 6
+
+
+def test_a_run_says_what_it_is_about_to_play_before_the_first_match(tmp_path: Path):
+    stream = io.StringIO()
+    config = TournamentConfig(bots=("idle", "random"), scenario="tutorial", seeds=2)
+    run_tournament(config, tmp_path, limit=1, quiet=False, stream=stream)
+    assert stream.getvalue().splitlines()[0] == (
+        "round robin of 2 bots on tutorial (2 seats), 2 seeds: 4 matches"
+    )
+    stream = io.StringIO()
+    run_tournament(config, tmp_path, quiet=False, stream=stream)
+    assert "4 matches, 1 already done, 3 to play" in stream.getvalue()
+    # 30 bots in a 4-seat scenario: the size, and how to play fewer.
+    big = TournamentConfig(bots=tuple(f"b{i}" for i in range(30)), scenario="standard")
+    line = plan_line(big, 4, 109_620, 0)
+    assert "109,620 matches" in line and "--challenger" in line
+
+
 def test_tournament_bench_reports_rates_for_one_and_two_workers():
     result = run_tournament_bench(matches=4, workers=(1, 2), repeats=1, scenario="tutorial")
     assert result["matches"] == 4 and set(result["workers"]) == {"1", "2"}
@@ -374,5 +478,7 @@ def test_cli_gauntlet_puts_the_challenger_in_every_match(
     records = read_results(tmp_path)
     assert len(records) == 4 and all("balanced" in r["bots"] for r in records)
     assert {r["seed"] for r in records} == {9}
+    # The other bots never met each other: the teacher is told not to read their order.
+    assert "every other bot met only balanced" in capsys.readouterr().out
     assert main([*args[:-3], "--seed", "-1", "-o", str(tmp_path)]) == 2
     assert "--seed -1" in capsys.readouterr().err

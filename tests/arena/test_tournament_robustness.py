@@ -168,6 +168,111 @@ def test_pool_workers_exit_when_the_tournament_is_killed(tmp_path: Path):
     assert not survivors, f"still running after the parent was killed: {survivors}"
 
 
+SLOW_BOT = """
+import json, sys, time
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "hello":
+        print(json.dumps({"type": "ready"}), flush=True)
+    elif msg["type"] == "turn":
+        time.sleep(0.8)  # within the 1 s a turn: a whole match takes about 7 s
+        print(json.dumps({"type": "actions", "turn": msg["turn"], "actions": []}), flush=True)
+    elif msg["type"] == "end":
+        break
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_kill_pid_stops_the_matches_in_progress_at_once(tmp_path: Path):
+    # `kill PID` (or Ctrl-C seen by the main process only) used to wait for every match already
+    # handed to a worker: here about 14 s of silence, for results that were then thrown away.
+    bot = tmp_path / "slow_bot.py"
+    bot.write_text(SLOW_BOT)
+    args = ["tournament", "run", f"cmd:{sys.executable} {bot}", "idle", "random"]
+    args += ["--scenario", "tutorial", "--jobs", "2", "--out", str(tmp_path / "out"), "-q"]
+    temp = tmp_path / "tmp"  # where the bots' folders go
+    temp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "game", *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # both workers are in a match with the slow bot
+            running = [p for p in descendants(process.pid) if "slow_bot" in _cmdline(p)]
+            if len(running) >= 2:
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)
+        children = descendants(process.pid)
+        started = time.monotonic()
+        os.kill(process.pid, signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        took = time.monotonic() - started
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    cleanup(wait_gone(children))
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "rerun the same command to resume" in err
+    assert took < 4, f"took {took:.1f} s to stop"
+    assert not list(temp.glob("capwars-bot-*")), "a bot's folder was left behind"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_a_worker_whose_tournament_died_starts_no_further_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # After a kill -9 of the tournament, the pool had more matches queued on each worker; one
+    # started while the worker exits left its bots' temporary folders (and a bot that ignores
+    # its closed stdin) behind.
+    from game.arena import executors
+    from game.arena.schedule import MatchTask
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    monkeypatch.setattr(executors, "_parent_gone", executors.threading.Event())
+    executors._parent_gone.set()
+    task = MatchTask(scenario="tutorial", seed=0, bots=(PYTHON_BOT, "idle"))
+    with pytest.raises(executors.ParentGone):
+        executors.play_match(task)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bot_interrupted_before_its_program_started_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from game.arena.host import ExternalBot
+    from game.arena.match import setup_info
+    from game.engine.setup import new_match
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("subprocess.Popen", interrupted)
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    with pytest.raises(KeyboardInterrupt):
+        bot.setup(setup_info(new_match(scenario="tutorial", seed=0), 0))
+    assert bot.workdir is not None and Path(bot.workdir).is_dir()
+    bot.close()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_interrupted_run_says_how_far_it_got(tmp_path: Path):
     config = TournamentConfig(bots=("idle", "random", "balanced"), scenario="tutorial", seeds=2)
 

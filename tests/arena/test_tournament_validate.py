@@ -115,6 +115,11 @@ def test_an_external_bot_that_crashes_fails_with_its_status_and_stderr():
     reasons = report.check("no failures").reasons
     assert any("bot error" in r for r in reasons)
     assert any("stderr: cannot start" in r for r in reasons)
+    # Each seat's elimination once, with where it happened (it used to come twice).
+    assert [r for r in reasons if "exited with code 3" in r] == [
+        "seat 0, setup: bot error: exited with code 3",
+        "seat 1, setup: bot error: exited with code 3",
+    ]
 
 
 def test_a_tournament_records_an_external_bot_eliminated(tmp_path: Path):
@@ -128,3 +133,90 @@ def test_a_tournament_records_an_external_bot_eliminated(tmp_path: Path):
         assert record["statuses"][seat] == "eliminated" and record["ranks"][seat] == 2
     row = next(r for r in summary.leaderboard.rows if r.bot == crashing_command())
     assert row.failed_matches == 2 and row.wins == 0
+
+
+SDK_RAISES_AT_TURN_2 = """
+from game.agents import Bot
+from game.sdk import run
+
+class Late(Bot):
+    def act(self, observation):
+        if observation.turn == 2:
+            raise ZeroDivisionError("late bug")
+        return []
+
+if __name__ == "__main__":
+    run(Late)
+"""
+
+
+def test_a_hosted_bot_that_catches_its_own_exception_fails_with_its_log(tmp_path: Path):
+    # The SDK logs the traceback and holds that quarter: the host sees an answer, so only the
+    # bot's log shows the bug. Validate must not pass it (in-process, the same file fails).
+    path = tmp_path / "late.py"
+    path.write_text(SDK_RAISES_AT_TURN_2)
+    report = validate_bot(f"cmd:{sys.executable} {path}")
+    assert not report.passed
+    failures = report.check("no failures")
+    assert failures.status == FAIL and "log shows errors" in failures.detail
+    text = "\n".join(failures.reasons)
+    assert "1 error(s) it caught" in text
+    assert f'File "{path}", line 8, in act' in text  # the bot's own frame, not the SDK's
+    assert "ZeroDivisionError: late bug" in text and "game/sdk.py" not in text
+
+
+def test_node_s_own_stack_frames_do_not_push_the_error_out_of_the_excerpt():
+    from game.arena.validate import caught_errors, log_excerpt
+
+    frames = [f"    at Module._load (node:internal/modules/cjs/loader:{n}:12)" for n in range(9)]
+    crash = "\n".join(
+        [
+            "/home/ana/bot.js:115",
+            "",
+            "",
+            "SyntaxError: Unexpected end of input",
+            *frames,
+            "",
+            "Node.js v20.20.2",
+        ]
+    )
+    assert log_excerpt(crash) == ("/home/ana/bot.js:115", "SyntaxError: Unexpected end of input")
+    caught = "\n".join(
+        [
+            "js_bot: seat 0 of 2",
+            "TypeError: Cannot read properties of null (reading 'foo')",
+            "    at act (/home/ana/bot.js:55:10)",
+            *frames,
+        ]
+    )
+    count, block = caught_errors(caught)
+    assert count == 1
+    assert block == (
+        "TypeError: Cannot read properties of null (reading 'foo')",
+        "    at act (/home/ana/bot.js:55:10)",
+    )
+    assert caught_errors("js_bot: rejected reserve: insufficient_funds: needs $96M") == (0, ())
+
+
+MANY_MISTAKES = """
+from game.agents import Bot
+
+class Many(Bot):
+    def act(self, observation):
+        return [
+            {"type": "buy", "what": "gpus"},
+            {"type": "buy", "what": "power"},
+            {"type": "bid_spot", "provider": "stratus", "quantity": "4", "max_price": 9},
+        ]
+"""
+
+
+def test_each_distinct_malformed_action_is_shown_once_with_its_count(tmp_path: Path):
+    # The same mistake repeated every quarter used to fill all three examples, hiding the
+    # quoted number the student also had to fix.
+    path = tmp_path / "many.py"
+    path.write_text(MANY_MISTAKES)
+    reasons = validate_bot(str(path)).check("valid actions").reasons
+    assert len(reasons) == 2
+    assert reasons[0].startswith("turn 0: buy: malformed:") and reasons[0].endswith("(×32)")
+    assert "bid_spot.quantity" in reasons[1] and reasons[1].endswith("(×16)")
