@@ -102,12 +102,19 @@ lines.on("line", (line) => {
     send({ type: "ready", name: "js-steady" });
   } else if (msg.type === "turn") {
     let actions = [];
+    let error = null;
     try {
       actions = act(msg.observation);
     } catch (err) {
       console.error(err.stack || String(err)); // hold this quarter rather than die
+      // ... and tell the host, which records it as this quarter's failure: the first line of
+      // the stack names the error, the next one where it happened.
+      const lines = String(err.stack || err).split("\n");
+      error = lines.slice(0, 2).map((l) => l.trim()).join(" ").slice(0, 500);
     }
-    send({ type: "actions", turn: msg.turn, actions });
+    const answer = { type: "actions", turn: msg.turn, actions };
+    if (error) answer.error = error;
+    send(answer);
   } else if (msg.type === "end") {
     console.error(`js_bot: finished rank ${msg.rank}, score ${msg.score}`);
     process.exit(0);

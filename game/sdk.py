@@ -67,6 +67,16 @@ def _is_engine_bot(bot: Any) -> bool:
     return isinstance(bot, Bot)
 
 
+def _describe(exc: BaseException) -> str:
+    """One line for the host: the exception and the line of the bot's own code that raised."""
+    try:  # imported only now: a bot that never fails never pays for it
+        from game.agents.failures import describe
+
+        return describe(exc)[:500]
+    except Exception:  # describing must never be a second failure
+        return f"{type(exc).__name__}: {exc}"[:500]
+
+
 def _action_json(action: Any) -> Any:
     dump = getattr(action, "model_dump", None)
     return dump(mode="json") if callable(dump) else action
@@ -117,9 +127,14 @@ class _Session:
         try:
             actions = self.bot.act(observation) or []
             items = [_action_json(a) for a in actions]
-        except Exception:  # the bot's own bug: log it and hold, as run_match does in-process
+        except Exception as exc:  # the bot's own bug: log it and hold, as run_match does
             traceback.print_exc()
-            items = []
+            # ... and tell the host, which records it as this quarter's failure (in replays
+            # and tournament results), as it does for an in-process bot that raises.
+            self.send(
+                {"type": "actions", "turn": msg["turn"], "actions": [], "error": _describe(exc)}
+            )
+            return
         self.send({"type": "actions", "turn": msg["turn"], "actions": items})
 
     def end(self, msg: dict[str, Any]) -> None:

@@ -191,6 +191,8 @@ class ExternalBot(Bot):
         """Wall time from spawning to ``ready``."""
         self.turn_seconds: list[float] = []
         """Wall time of each turn's round trip (turn line written → actions line read)."""
+        self.reported_error: str | None = None
+        """The ``error`` the bot sent with its last answer (its own failure), if any."""
         self._proc: subprocess.Popen[bytes] | None = None
         self._selector: selectors.BaseSelector | None = None
         self._out = bytearray()
@@ -241,6 +243,7 @@ class ExternalBot(Bot):
             self.start_seconds = time.perf_counter() - started
 
     def act(self, observation: Observation) -> list[Any]:
+        self.reported_error = None
         if self.failure is not None:
             return []
         self._turn = observation.turn
@@ -283,6 +286,9 @@ class ExternalBot(Bot):
                 f"wrong turn echo: answered turn {message.turn} to turn {observation.turn}",
             )
             return []
+        # What the bot says went wrong on its side (an exception the SDK caught): recorded by
+        # the match as this quarter's failure (see game.arena.match.ask_bot); the seat plays on.
+        self.reported_error = message.error
         return list(message.actions)
 
     def on_end(self, result: MatchResult) -> None:

@@ -148,6 +148,10 @@ def setup_info(state: MatchState, seat: int) -> SetupInfo:
     )
 
 
+REPORTED = "the bot reported: "
+"""How a failure an external bot reported itself (the ``error`` of its answer) begins."""
+
+
 def ask_bot(bot: Bot, state: MatchState, seat: int) -> tuple[list[object], str | None]:
     """The bot's actions for this quarter, or ``([], reason)`` if it failed."""
     try:
@@ -160,6 +164,11 @@ def ask_bot(bot: Bot, state: MatchState, seat: int) -> tuple[list[object], str |
         return [], f"act() returned {type(actions).__name__}, not a list of actions"[
             :MAX_FAILURE_TEXT
         ]
+    # An external bot may report a failure on its side with its answer (an exception the SDK
+    # caught): its actions still count, and the failure is recorded like an in-process raise.
+    reported = getattr(bot, "reported_error", None)
+    if reported:
+        return list(actions), f"{REPORTED}{reported}"[:MAX_FAILURE_TEXT]
     return list(actions), None
 
 

@@ -22,7 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from game.arena.wire import ObservationWire
 
@@ -133,6 +133,15 @@ class Actions(_BotMessage):
     turn: StrictInt = Field(description="The turn number of the `turn` message answered.")
     actions: list[Any] = Field(
         description="Actions; malformed or illegal ones are rejected one by one with a code."
+    )
+    error: StrictStr | None = Field(
+        default=None,
+        description=(
+            "Optional: the bot's own failure this turn, in one line (e.g. an exception it"
+            " caught and answered with no actions). The host records it as this quarter's"
+            " failure, in the replay and in tournament results, and the seat plays on; the"
+            " Python SDK sends it when `act` raises."
+        ),
     )
 
 

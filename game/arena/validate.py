@@ -153,7 +153,7 @@ def validate_bot(
 ) -> ValidationReport:
     """Check a bot by playing it from every seat of ``scenario``; see the module docstring."""
     from game.agents.registry import BotSpecError, make_bot
-    from game.arena.match import run_match
+    from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
 
     content = content if content is not None else load_content()
@@ -212,9 +212,17 @@ def validate_bot(
                 logs_shown.add(tail)
                 eliminations += [f"seat {seat} stderr: {line[:200]}" for line in tail]
         else:
-            # A hosted bot that caught its own exception still answered (with no actions):
-            # the match saw nothing wrong, but the log did.
-            count, block = caught_errors(str(getattr(probe.bot, "stderr_tail", "") or ""))
+            # A hosted bot that caught its own exception still answered (with no actions): a
+            # bot on the SDK reports it with its answer (a failure above); for any other, the
+            # match saw nothing wrong, but the log did.
+            reported = any(
+                at == seat and text.startswith(REPORTED) for _, at, text in outcome.failures
+            )
+            count, block = (
+                (0, ())
+                if reported
+                else caught_errors(str(getattr(probe.bot, "stderr_tail", "") or ""))
+            )
             if count:
                 logged.append(
                     f"seat {seat}: the bot's log shows {count} error(s) it caught and played on"

@@ -108,3 +108,76 @@ def test_missing_program_is_an_error_seat(tmp_path):
     assert outcome.seats[0].status == "error"
     assert "cannot run" in outcome.seats[0].stderr_tail
     assert outcome.state.turn == 8
+
+
+RAW_BOT = """
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "hello":
+        print(json.dumps({"type": "ready"}), flush=True)
+    elif msg["type"] == "turn":
+        answer = {"type": "actions", "turn": msg["turn"], "actions": []}
+        if msg["turn"] == 1:
+            answer["actions"] = [{"type": "borrow", "amount": 10}]
+            answer["error"] = ERROR
+        print(json.dumps(answer), flush=True)
+    else:
+        break
+"""
+
+
+def test_an_error_a_bot_reports_is_that_quarter_s_failure_and_its_actions_still_count(tmp_path):
+    path = tmp_path / "bot.py"
+    path.write_text(RAW_BOT.replace("ERROR", repr("cache miss in my planner (planner.py:12)")))
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.failures == [
+        (1, 0, "the bot reported: cache miss in my planner (planner.py:12)")
+    ]
+    assert outcome.seats[0].status == "ok" and outcome.state.turn == 8
+    assert outcome.state.debt[0] > 0  # the borrow sent with the error was applied
+
+
+def test_an_error_that_is_not_a_string_is_a_malformed_message(tmp_path):
+    path = tmp_path / "bot.py"
+    path.write_text(RAW_BOT.replace("ERROR", "5"))
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.seats[0].status == "invalid"
+    assert outcome.state.turn == 8
+
+
+def test_the_sdk_reports_an_exception_in_act_with_the_bot_s_line(tmp_path):
+    path = tmp_path / "bot.py"
+    path.write_text(
+        "from game.sdk import run\n"
+        "class Late:\n"
+        "    def act(self, observation):\n"
+        "        if observation.turn == 3:\n"
+        "            return {}['cash']\n"
+        "        return []\n"
+        "run(Late)\n"
+    )
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.failures == [(3, 0, f"the bot reported: KeyError: 'cash' ({path}:5)")]
+    assert outcome.seats[0].status == "ok"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed on this machine")
+def test_the_js_starter_reports_an_exception_in_act_with_its_line(tmp_path):
+    source = (ROOT / "examples" / "js_bot.js").read_text()
+    assert "function act(obs) {" in source
+    path = tmp_path / "bot.js"
+    path.write_text(
+        source.replace(
+            "function act(obs) {",
+            "function act(obs) {\n  if (obs.turn === 2) { null.cash; }",
+        )
+    )
+    outcome = run_match(scenario="tutorial", seed=1, bots=[ExternalBot(["node", str(path)])])
+    [(turn, seat, text)] = outcome.failures
+    assert (turn, seat) == (2, 0) and outcome.seats[0].status == "ok"
+    assert text.startswith("the bot reported: TypeError: Cannot read properties of null")
+    assert f"{path}:50" in text  # the line of the student's code

@@ -150,19 +150,48 @@ if __name__ == "__main__":
 """
 
 
-def test_a_hosted_bot_that_catches_its_own_exception_fails_with_its_log(tmp_path: Path):
-    # The SDK logs the traceback and holds that quarter: the host sees an answer, so only the
-    # bot's log shows the bug. Validate must not pass it (in-process, the same file fails).
+def test_a_hosted_bot_whose_sdk_caught_its_exception_fails_with_its_own_line(tmp_path: Path):
+    # The SDK logs the traceback, holds that quarter and reports the error with its answer, so
+    # validate fails the bot as the same file fails in-process, naming the bot's own line once.
     path = tmp_path / "late.py"
     path.write_text(SDK_RAISES_AT_TURN_2)
     report = validate_bot(f"cmd:{sys.executable} {path}")
     assert not report.passed
     failures = report.check("no failures")
+    assert failures.status == FAIL and failures.detail == "2 failure(s) in 16 turns"
+    assert failures.reasons == tuple(
+        f"seat {seat}, turn 2: the bot reported: ZeroDivisionError: late bug ({path}:8)"
+        for seat in (0, 1)
+    )
+
+
+BOT_LOGS_ITS_OWN_ERROR = """
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "hello":
+        print(json.dumps({"type": "ready"}), flush=True)
+    elif msg["type"] == "turn":
+        if msg["turn"] == 2:
+            print("Traceback (most recent call last):", file=sys.stderr)
+            print('  File "mine.py", line 8, in act', file=sys.stderr)
+            print("KeyError: 'cash'", file=sys.stderr, flush=True)
+        print(json.dumps({"type": "actions", "turn": msg["turn"], "actions": []}), flush=True)
+    else:
+        break
+"""
+
+
+def test_a_hosted_bot_that_only_logs_an_error_it_caught_fails_with_its_log(tmp_path: Path):
+    # A bot not on the SDK that catches its exception and says nothing: only its log shows it.
+    path = tmp_path / "quiet.py"
+    path.write_text(BOT_LOGS_ITS_OWN_ERROR)
+    report = validate_bot(f"cmd:{sys.executable} {path}")
+    failures = report.check("no failures")
     assert failures.status == FAIL and "log shows errors" in failures.detail
     text = "\n".join(failures.reasons)
     assert "1 error(s) it caught" in text
-    assert f'File "{path}", line 8, in act' in text  # the bot's own frame, not the SDK's
-    assert "ZeroDivisionError: late bug" in text and "game/sdk.py" not in text
+    assert "KeyError: 'cash'" in text
 
 
 def test_node_s_own_stack_frames_do_not_push_the_error_out_of_the_excerpt():
