@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from difflib import get_close_matches
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -227,6 +228,41 @@ def _quoted_number(item: dict[Any, Any]) -> str | None:
     return None
 
 
+_JSON_KINDS = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    list: "a list",
+}
+"""How a bot author in any language names what it sent instead of an object."""
+
+
+def _shape_problem(problem: Any, item: object) -> str:
+    """What is wrong with an item that is not an action at all, in words a bot author acts on
+    (pydantic says "Input tag 'x' found using 'type' does not match any of the expected ...")."""
+    kind = problem["type"]
+    types = ", ".join(ACTION_TYPES)
+    if kind == "union_tag_invalid":
+        tag = problem.get("ctx", {}).get("tag", "")
+        hint = get_close_matches(str(tag), ACTION_TYPES, n=1)
+        near = f" (did you mean {hint[0]!r}?)" if hint else ""
+        return f"unknown action type {str(tag)[:40]!r}{near}; the types are: {types}"
+    if kind == "union_tag_not_found":
+        return f'an action needs a "type", one of: {types}'
+    if kind in ("model_attributes_type", "dict_type"):
+        if item is None:
+            got = "null"
+        else:
+            kind_of = _JSON_KINDS.get(type(item), type(item).__name__)
+            got = f"{kind_of} {repr(item)[:60]}"
+        return (
+            'an action is a JSON object such as {"type": "bid_spot", "provider": ...,'
+            f' "quantity": ..., "max_price": ...}}; got {got}'
+        )
+    return str(problem["msg"])
+
+
 def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, str]]]:
     """Parse what a bot returned: the actions that parse, and ``(index, error)`` for the rest."""
     actions: list[Action] = []
@@ -244,7 +280,7 @@ def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, s
             problems = exc.errors(include_url=False)
             first = problems[0]
             where = ".".join(str(x) for x in first["loc"])
-            text = f"{where}: {first['msg']}" if where else first["msg"]
+            text = f"{where}: {first['msg']}" if where else _shape_problem(first, item)
             # A misspelt field shows up as a missing one first: name the unknown one too.
             unknown = [str(p["loc"][-1]) for p in problems[1:] if p["type"] == "extra_forbidden"]
             if unknown:

@@ -26,6 +26,7 @@ from game.engine.actions import (
     SetServicePrice,
     SetTrainingShare,
     Sublease,
+    parse_actions,
 )
 from game.engine.observation import observe
 from game.engine.validate import check_action, check_actions
@@ -230,3 +231,25 @@ def test_an_unvalidated_action_instance_is_rejected_as_malformed(tiny):
     _, report = step(tiny, [[bad], []])
     assert [c for _, c, _ in report.rejected[0]] == ["malformed"]
     assert report.players[0].capacity >= 0.0
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("reserve 5", 'an action is a JSON object such as {"type": "bid_spot"'),
+        ("reserve 5", "got a string 'reserve 5'"),
+        (42, "got a number 42"),
+        (None, "got null"),
+        (
+            {"type": "reserv", "provider": "a"},
+            "unknown action type 'reserv' (did you mean 'reserve'?)",
+        ),
+        ({"type": "nothing"}, "the types are: bid_spot, reserve,"),
+        ({"provider": "a"}, 'an action needs a "type", one of: bid_spot'),
+    ],
+)
+def test_what_is_not_an_action_at_all_is_told_in_a_bot_author_s_words(item, expected):
+    # Not pydantic's "Input tag 'x' found using 'type' does not match any of the expected tags".
+    [(index, message)] = parse_actions([item])[1]
+    assert index == 0 and expected in message
+    assert "Input" not in message and "discriminator" not in message
