@@ -738,6 +738,20 @@ def _is_scenario_path(value: str) -> bool:
     return is_scenario_path(value)
 
 
+def _as_typed(problems: list[Any], content: str | None) -> list[Any]:
+    """Problems in a ``--content DIR`` folder's files named under DIR as typed (the loader
+    names them relative to the folder: ``chips.toml``), as ``content check`` does; a scenario
+    file's problems keep the path they were given by."""
+    if not content:
+        return problems
+    from game.rules.check import in_folder
+
+    return [
+        in_folder([p], content)[0] if os.path.isfile(os.path.join(content, p.file)) else p
+        for p in problems
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``capwars`` with ``argv`` (default: the command line); the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -755,7 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
-        for problem in exc.problems:
+        for problem in _as_typed(exc.problems, getattr(args, "content", None)):
             print(problem, file=sys.stderr)
         noun = "problem" if len(exc.problems) == 1 else "problems"
         print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)

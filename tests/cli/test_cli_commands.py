@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -47,10 +48,14 @@ def test_content_option_reaches_every_command(capwars, broken_content: Path):
         ["--content", str(broken_content), "scenarios"],
         ["scenarios", "--content", str(broken_content)],
         ["match", "--scenario", "tutorial", "--content", str(broken_content)],
+        ["match", "--scenario", "tutorial", "--content", "broken"],  # as typed, relative
     ):
         proc = capwars(*args)
         assert proc.returncode == 1, args
-        assert "providers.toml:" in proc.stderr and "Traceback" not in proc.stderr
+        # The file is named under the folder as it was typed, so it can be opened from here.
+        folder = args[args.index("--content") + 1]
+        assert f"{os.path.join(folder, 'providers.toml')}:" in proc.stderr, args
+        assert "Traceback" not in proc.stderr
     proc = capwars("--content", "no/such/folder", "scenarios")
     assert proc.returncode == 2 and "no content folder" in proc.stderr
 
