@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
 
 MAX_SEED = 2**63 - 1
+REQUIRED_NAME = "Required: type your team's name (the class results list every team by it)."
+"""Class play: the note under the company name."""
+NO_NAME = "Company name: type your team's name first (the class results list every team by it)."
+"""Class play: Start with the company name left empty."""
 TIMERS = (60, 90, 120, 180, 300)
 """Turn timer choices, seconds per team turn."""
 
@@ -122,6 +126,8 @@ class NewGameScreen(Screen[None]):
             with Horizontal(classes="row"):
                 yield Label("Company name", classes="label")
                 yield Input(placeholder="your company", id="company", max_length=40, compact=True)
+            if self.fixed:
+                yield Static(REQUIRED_NAME, id="company-required", classes="described")
             with Horizontal(classes="row"):
                 yield Label("Seed", classes="label")
                 yield Input(str(self.initial_seed), id="seed", max_length=19, compact=True)
@@ -223,7 +229,9 @@ class NewGameScreen(Screen[None]):
         self._apply_scenario()
         if self.fixed:
             self._fix_the_table()
-        self.query_one("#start", Button).focus()
+            self.query_one("#company", Input).focus()  # the one thing a student fills in
+        else:
+            self.query_one("#start", Button).focus()
 
     FIXED = ("#scenario", "#industry", "#seed", "#humans", "#rivals", "#catch-up")
     """What a fixed table keeps as the teacher set it (with every player's and rival's row)."""
@@ -269,7 +277,9 @@ class NewGameScreen(Screen[None]):
             box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
             seat_name = people[k].name if k < len(people) else None
             box.placeholder = (
-                f"{seat_name} (the scenario's name)"
+                "your team's name (required)"
+                if self.fixed and k == 0
+                else f"{seat_name} (the scenario's name)"
                 if seat_name
                 else ("your company" if k == 0 else f"player {k + 1}'s company")
             )
@@ -384,7 +394,13 @@ class NewGameScreen(Screen[None]):
             industry = self._value("#industry" if k == 0 else f"#player-industry-{k}")
             name_box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
             seat_name = people[k].name if k < len(people) else None
-            name = name_box.value.strip() or seat_name or f"{self._industry_name(industry)} {k + 1}"
+            typed = " ".join(name_box.value.split())  # trimmed, inner runs of spaces as one
+            if self.fixed and not typed:
+                # Class play: a default ("Bank 1", the scenario's "Team Red") would be every
+                # team's name, and the class results could not tell the teams apart.
+                name_box.focus()
+                raise ValueError(NO_NAME)
+            name = typed or seat_name or f"{self._industry_name(industry)} {k + 1}"
             seats.append(Seat(industry=industry, name=name[:40]))
             players.append(HUMAN)
         for k in range(rivals):
