@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
 from tui_helpers import SIZE, new_app, start_game
 
+from game.arena.saves import new_game_id, read_save, slug
+from game.rules import load_content
 from game.tui.app import CapwarsApp
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.new_game import NewGameScreen
+from game.tui.session import GameSession
+
+CONTENT = load_content()
 
 
 def _in_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,3 +81,41 @@ async def test_outside_class_play_an_empty_name_still_takes_the_default(tmp_path
         assert not app.screen.query("#company-required")
         await start_game(pilot)
         assert app.session is not None and app.session.state.names[0]
+
+
+@pytest.mark.asyncio
+async def test_a_class_game_autosaves_and_downloads_under_the_teams_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 30 handed-in files were all "autosave-tutorial-seed7-<time>-<hash>.jsonl".
+    _in_a_browser(monkeypatch)
+    app = new_app(tmp_path, "tutorial", 7, fixed=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#company", Input).value = "Équipe Rouge / 3b"
+        await start_game(pilot)
+        session = app.session
+        assert session is not None
+        path = session.autosave_path(app.saves_dir)
+        assert path.name.startswith("autosave-tutorial-seed7-equipe-rouge-3b-")
+        assert path.name.endswith(".jsonl") and path.parent == app.saves_dir
+    # A game saved under an id from before (no team in it) goes on in its own file.
+    old_id = new_game_id("tutorial", 7, tag="a3f9")
+    old = GameSession.new(CONTENT, "tutorial", 7)
+    old.game_id = old_id
+    old.lines[0]["settings"]["game"] = old_id
+    old.end_quarter()
+    own = old.autosave(tmp_path)
+    assert own.name.startswith("autosave-tutorial-seed7-2")
+    loaded = GameSession.from_save(CONTENT, read_save(own))
+    assert loaded.game_id == old_id and loaded.autosave_path(tmp_path) == own
+
+
+def test_team_names_become_safe_file_name_words() -> None:
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("Team\tRed\n") == "team-red"
+    assert slug("x" * 80) == "x" * 30
+    assert slug("团队") == ""  # then the id has no team part
+    when = datetime(2026, 11, 28, 1, 35, 12)
+    assert new_game_id("t", 1, when, "ab12", ["团队"]) == "t-seed1-20261128-013512-ab12"
+    assert new_game_id("t", 1, when, "ab12", ["A", "B b"]) == "t-seed1-a-b-b-20261128-013512-ab12"
