@@ -12,8 +12,11 @@ from tui_helpers import SIZE, new_app, start_game
 from game.arena.saves import new_game_id, read_save, slug
 from game.rules import load_content
 from game.tui.app import CapwarsApp
+from game.tui.commands import CapwarsCommands
+from game.tui.dialogs.facilitator import FacilitatorMenu
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
+from game.tui.screens.help import HelpScreen
 from game.tui.screens.new_game import NewGameScreen
 from game.tui.session import GameSession
 
@@ -119,3 +122,42 @@ def test_team_names_become_safe_file_name_words() -> None:
     when = datetime(2026, 11, 28, 1, 35, 12)
     assert new_game_id("t", 1, when, "ab12", ["团队"]) == "t-seed1-20261128-013512-ab12"
     assert new_game_id("t", 1, when, "ab12", ["A", "B b"]) == "t-seed1-a-b-b-20261128-013512-ab12"
+
+
+async def _palette_commands(app: CapwarsApp) -> list[str]:
+    provider = CapwarsCommands(app.screen)
+    return [c[0] for c in provider._actions()]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("fixed", [False, True])
+async def test_class_play_offers_no_facilitator_menu_to_the_students(
+    tmp_path: Path, fixed: bool
+) -> None:
+    # A team that opened F9 and started an event in its own game had its result refused by
+    # `capwars class results`, without knowing why.
+    app = new_app(tmp_path, "tutorial", 7, autosave=False, fixed=fixed)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert bool(app.screen.query("#pin")) is not fixed  # no PIN field on the form
+        app.screen.query_one("#company", Input).value = "Team Red"
+        main = await start_game(pilot)
+        for action in ("facilitator", "pause"):
+            assert main.check_action(action, ()) is (not fixed), action
+        offered = await _palette_commands(app)
+        assert ("Facilitator menu" in offered) is not fixed
+        assert ("Pause the game" in offered) is not fixed
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorMenu) is not fixed, app.screen
+        if not fixed:
+            await pilot.press("escape")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert (app.screen is main) is fixed
+        if not fixed:
+            await pilot.press("escape")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#keys", Static).render())
+        assert ("facilitator menu" in keys) is not fixed and "lesson notes" in keys

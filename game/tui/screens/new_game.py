@@ -210,15 +210,16 @@ class NewGameScreen(Screen[None]):
                     id="turn-timer",
                     compact=True,
                 )
-            with Horizontal(classes="row"):
-                yield Label("Facilitator PIN", classes="label")
-                yield Input(
-                    placeholder="optional: asked before the facilitator menu (F9)",
-                    id="pin",
-                    password=True,
-                    max_length=12,
-                    compact=True,
-                )
+            if not self.fixed:  # class play has no facilitator menu (see MainScreen)
+                with Horizontal(classes="row"):
+                    yield Label("Facilitator PIN", classes="label")
+                    yield Input(
+                        placeholder="optional: asked before the facilitator menu (F9)",
+                        id="pin",
+                        password=True,
+                        max_length=12,
+                        compact=True,
+                    )
             yield Static("", id="new-error", classes="error")
         with Horizontal(classes="buttons"):
             yield Button("Start game", id="start", variant="primary", compact=True)
@@ -423,7 +424,7 @@ class NewGameScreen(Screen[None]):
         if not text.isdigit() or int(text) > MAX_SEED:
             error.update(f"Seed: enter a whole number from 0 to {MAX_SEED}.")
             return
-        pin = self.query_one("#pin", Input).value.strip()
+        pin = "" if self.fixed else self.query_one("#pin", Input).value.strip()
         facilitation = Facilitation.create(
             lesson_mode=self.query_one("#lesson-mode", Select).value is True,
             turn_seconds=self._count("#turn-timer"),
