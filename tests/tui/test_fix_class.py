@@ -18,6 +18,7 @@ from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.help import HelpScreen
 from game.tui.screens.new_game import NewGameScreen
+from game.tui.screens.too_small import TooSmallScreen
 from game.tui.session import GameSession
 
 CONTENT = load_content()
@@ -161,3 +162,20 @@ async def test_class_play_offers_no_facilitator_menu_to_the_students(
         assert isinstance(app.screen, HelpScreen)
         keys = str(app.screen.query_one("#keys", Static).render())
         assert ("facilitator menu" in keys) is not fixed and "lesson notes" in keys
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("web", [False, True])
+async def test_too_small_says_how_to_make_room_in_a_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, web: bool
+) -> None:
+    if web:
+        _in_a_browser(monkeypatch)
+    app = new_app(tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        text = str(app.screen.query_one("#too-small", Static).render())
+        assert "at least 80×24" in text
+        assert ("Ctrl+minus" in text and "?fontsize=12" in text) is web
+        assert ("the font smaller" in text) is not web
