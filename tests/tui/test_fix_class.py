@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 from tui_helpers import SIZE, new_app, start_game
 
 from game.arena.saves import new_game_id, read_save, slug
@@ -179,3 +179,23 @@ async def test_too_small_says_how_to_make_room_in_a_browser(
         assert "at least 80×24" in text
         assert ("Ctrl+minus" in text and "?fontsize=12" in text) is web
         assert ("the font smaller" in text) is not web
+
+
+@pytest.mark.asyncio
+async def test_home_and_end_go_to_the_first_and_last_row_of_a_table(tmp_path: Path) -> None:
+    # Textual's DataTable binds Home/End to the first/last column: a row cursor stayed put.
+    app = new_app(tmp_path, "tutorial", 7, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start_game(pilot)
+        for section, table_id in (("2", "#providers"), ("5", "#rivals-table")):
+            await pilot.press(section)
+            table = main.query_one(table_id, DataTable)
+            assert app.focused is table and table.row_count > 1, table_id
+            await pilot.press("end")
+            assert table.cursor_row == table.row_count - 1, table_id
+            await pilot.press("home")
+            assert table.cursor_row == 0, table_id
+            await pilot.press("ctrl+end")  # Textual's own keys still work
+            assert table.cursor_row == table.row_count - 1, table_id
+        # The app's DataTable style still applies to the game's tables.
+        assert table.styles.max_height is not None and table.styles.max_height.value == 16

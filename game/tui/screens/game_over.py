@@ -19,6 +19,7 @@ from game.arena.saves import slug
 from game.tui.format import money, pct, price
 from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart
+from game.tui.widgets.section import GameTable
 
 if TYPE_CHECKING:
     from game.engine import Standing
@@ -116,7 +117,7 @@ class GameOverScreen(Screen[None]):
         self.team = human_best.name
         yield Static(self._saved_text(), id="over-saved")
         with VerticalScroll():
-            yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
+            yield GameTable(id="standings", cursor_type="none", zebra_stripes=True)
             yield Static(self._why(standings, human_best), id="over-why")
             yield Static("", id="verdicts")
             with Horizontal(classes="charts"):
