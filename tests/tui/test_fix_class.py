@@ -59,7 +59,7 @@ async def test_class_play_starts_only_with_a_name_the_team_typed_trimmed(tmp_pat
     # An empty name became the industry's "Bank 1" (or the scenario's seat name) for every
     # team, so the class results had many identical rows.
     app = new_app(tmp_path, "tutorial", 7, autosave=False, fixed=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         form = app.screen
         assert isinstance(form, NewGameScreen)
@@ -71,7 +71,11 @@ async def test_class_play_starts_only_with_a_name_the_team_typed_trimmed(tmp_pat
         company.value = "   "
         await pilot.press("ctrl+s")
         assert app.screen is form and app.session is None
-        assert "type your team's name first" in str(form.query_one("#new-error").render())
+        # Said next to the field (the form's error line is below the window at 100×30).
+        note = form.query_one("#company-required")
+        assert "type your team's name first" in str(note.render()) and note.has_class("error")
+        assert form.focused is company
+        assert form.query_one("#new-form").region.contains_region(note.region)  # in view
         company.value = "  Team   Red  "
         await start_game(pilot)
         assert app.session is not None and app.session.state.names[0] == "Team Red"
@@ -199,3 +203,17 @@ async def test_home_and_end_go_to_the_first_and_last_row_of_a_table(tmp_path: Pa
             assert table.cursor_row == table.row_count - 1, table_id
         # The app's DataTable style still applies to the game's tables.
         assert table.styles.max_height is not None and table.styles.max_height.value == 16
+
+
+@pytest.mark.asyncio
+async def test_a_form_error_scrolls_into_view_on_a_small_window(tmp_path: Path) -> None:
+    app = new_app(tmp_path, "tutorial", 7, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#seed", Input).value = "seven"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = form.query_one("#new-error")
+        assert "Seed: enter a whole number" in str(error.render())
+        assert form.query_one("#new-form").region.contains_region(error.region)  # in view

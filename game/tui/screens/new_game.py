@@ -31,7 +31,13 @@ MAX_SEED = 2**63 - 1
 REQUIRED_NAME = "Required: type your team's name (the class results list every team by it)."
 """Class play: the note under the company name."""
 NO_NAME = "Company name: type your team's name first (the class results list every team by it)."
-"""Class play: Start with the company name left empty."""
+"""Class play: Start with the company name left empty (shown under the field)."""
+
+
+class NameMissing(ValueError):
+    """Class play: the team has not typed its company name."""
+
+
 TIMERS = (60, 90, 120, 180, 300)
 """Turn timer choices, seconds per team turn."""
 
@@ -399,8 +405,7 @@ class NewGameScreen(Screen[None]):
             if self.fixed and not typed:
                 # Class play: a default ("Bank 1", the scenario's "Team Red") would be every
                 # team's name, and the class results could not tell the teams apart.
-                name_box.focus()
-                raise ValueError(NO_NAME)
+                raise NameMissing(NO_NAME)
             name = typed or seat_name or f"{self._industry_name(industry)} {k + 1}"
             seats.append(Seat(industry=industry, name=name[:40]))
             players.append(HUMAN)
@@ -419,10 +424,11 @@ class NewGameScreen(Screen[None]):
         return seats, players
 
     def action_start(self) -> None:
-        error = self.query_one("#new-error", Static)
+        error = self.query_one("#new-error", Static)  # the form's last line: scrolled to
         text = self.query_one("#seed", Input).value.strip()
         if not text.isdigit() or int(text) > MAX_SEED:
             error.update(f"Seed: enter a whole number from 0 to {MAX_SEED}.")
+            error.scroll_visible(animate=False)
             return
         pin = "" if self.fixed else self.query_one("#pin", Input).value.strip()
         facilitation = Facilitation.create(
@@ -441,8 +447,15 @@ class NewGameScreen(Screen[None]):
                 catch_up=self.query_one("#catch-up", Select).value is True,
                 facilitation=facilitation,
             )
+        except NameMissing as exc:  # said under the field, where the student types
+            note = self.query_one("#company-required", Static)
+            note.update(str(exc))
+            note.add_class("error")
+            self.query_one("#company", Input).focus()
+            return
         except ValueError as exc:
             error.update(str(exc))
+            error.scroll_visible(animate=False)
             return
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.start_session(session)
