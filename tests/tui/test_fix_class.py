@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static
-from tui_helpers import SIZE, new_app, start_game
+from tui_helpers import SIZE, dismiss_notes, new_app, start_game
 
 from game.arena.saves import new_game_id, read_save, slug
 from game.rules import load_content
@@ -17,6 +17,7 @@ from game.tui.dialogs.facilitator import FacilitatorMenu
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.help import HelpScreen
+from game.tui.screens.main import MainScreen
 from game.tui.screens.new_game import NewGameScreen
 from game.tui.screens.too_small import TooSmallScreen
 from game.tui.session import GameSession
@@ -77,7 +78,12 @@ async def test_class_play_starts_only_with_a_name_the_team_typed_trimmed(tmp_pat
         assert form.focused is company
         assert form.query_one("#new-form").region.contains_region(note.region)  # in view
         company.value = "  Team   Red  "
-        await start_game(pilot)
+        await pilot.pause()
+        assert str(note.render()).startswith("Required") and not note.has_class("error")
+        await pilot.press("enter")  # the one field: Enter in it starts the game
+        await pilot.pause()
+        await dismiss_notes(pilot)
+        assert isinstance(app.screen, MainScreen), app.screen
         assert app.session is not None and app.session.state.names[0] == "Team Red"
 
 

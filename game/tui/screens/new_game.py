@@ -381,6 +381,18 @@ class NewGameScreen(Screen[None]):
             self._set_spec(k, rival_spec(self.content, str(event.value)))
             self._describe_rivals(self._count("#rivals"))
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Class play: the name is all a team fills in, so Enter in it starts the game."""
+        if self.fixed and event.input.id == "company":
+            self.action_start()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.fixed and event.input.id == "company":  # a name typed: the note, not the error
+            note = self.query_one("#company-required", Static)
+            if note.has_class("error"):
+                note.update(REQUIRED_NAME)
+                note.remove_class("error")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
             self.action_start()
