@@ -8,11 +8,13 @@ quarter with every seat's submitted actions and the state hash. ``capwars replay
 the seed and checks every hash, so a loaded game is exactly the game that was saved. A finished
 game is saved with its result line: it is then a complete replay.
 
-Every game has an id (:func:`new_game_id`: scenario, seed and the time it started, e.g.
-``tutorial-seed7-20261128-013512-a3f9``), kept in the save's header (``settings["game"]``). Its
-autosave, ``autosave-<game id>.jsonl``, is rewritten after every quarter: a new game never
-touches another game's file, so a finished game's final save stays until its owner deletes it.
-Autosaves of older versions (``autosave-007.jsonl``, named by quarters played) still load.
+Every game has an id (:func:`new_game_id`: scenario, seed, the players' company names and the
+time it started, e.g. ``tutorial-seed7-team-red-20261128-013512-a3f9``), kept in the save's
+header (``settings["game"]``). Its autosave, ``autosave-<game id>.jsonl``, is rewritten after
+every quarter: a new game never touches another game's file, so a finished game's final save
+stays until its owner deletes it; the team's name in it tells a class's handed-in files apart.
+Autosaves of older versions (``autosave-007.jsonl``, named by quarters played, or without the
+team's name) still load: a loaded game keeps the id its save recorded.
 
 A loaded game goes on in its own autosave file (:func:`continue_autosave`): loading the
 autosave continues it; loading a named save continues the game's autosave too, unless that
@@ -41,6 +43,7 @@ import os
 import re
 import secrets
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,17 +106,43 @@ def save_path(directory: Path, name: str) -> Path:
     return directory / f"{safe}{SUFFIX}"
 
 
-def new_game_id(
-    scenario: str, seed: int, when: datetime | None = None, tag: str | None = None
-) -> str:
-    """The id of a game started now (or ``when``, local time): scenario, seed, start time and
-    four random hex digits (``tag``), so two games started in the same second still differ.
+TEAM_SLUG_LIMIT = 30
+"""At most this many characters of the players' names in a game id (and its file name)."""
 
+
+def slug(name: str, limit: int = TEAM_SLUG_LIMIT) -> str:
+    """``name`` as a file-name word: lower case ASCII letters and digits joined by ``-``
+    (accents dropped, anything else a separator); empty when nothing is left.
+
+    >>> slug("  Team Red!  "), slug("Équipe Rouge"), slug("../../etc"), slug("团队")
+    ('team-red', 'equipe-rouge', 'etc', '')
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold())[:limit].strip("-")
+
+
+def new_game_id(
+    scenario: str,
+    seed: int,
+    when: datetime | None = None,
+    tag: str | None = None,
+    teams: Sequence[str] = (),
+) -> str:
+    """The id of a game started now (or ``when``, local time): scenario, seed, the company
+    names of the players (``teams``, as file-name words: a class's files then differ by team),
+    start time and four random hex digits (``tag``), so two games started in the same second
+    still differ.
+
+    >>> new_game_id("tutorial", 7, datetime(2026, 11, 28, 1, 35, 12), "a3f9", ["Team Red"])
+    'tutorial-seed7-team-red-20261128-013512-a3f9'
     >>> new_game_id("tutorial", 7, datetime(2026, 11, 28, 1, 35, 12), "a3f9")
     'tutorial-seed7-20261128-013512-a3f9'
     """
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return f"{scenario}-seed{seed}-{stamp}-{tag or secrets.token_hex(2)}"
+    who = slug("-".join(slug(t) for t in teams))
+    return "-".join(
+        part for part in (scenario, f"seed{seed}", who, stamp, tag or secrets.token_hex(2)) if part
+    )
 
 
 def autosave_path(directory: Path, game_id: str) -> Path:

@@ -217,6 +217,13 @@ class CapwarsApp(App[int]):
         except OSError as exc:
             self.notify(f"Autosave failed: {exc}", severity="warning")
 
+    @property
+    def saves_place(self) -> str:
+        """Where the saves are, as a player reads it: the folder in a terminal; in a browser
+        (``capwars serve``) the folder is on the server and its path (with the session id in
+        it) means nothing to the student."""
+        return "on the class server" if self.is_web else f"in {self.saves_dir}"
+
     def saved_path(self, session: GameSession) -> Path | None:
         """The file that holds ``session`` as it stands: its autosave, else the file it was
         loaded from; ``None`` when neither exists (autosave off)."""

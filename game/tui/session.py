@@ -298,8 +298,11 @@ class GameSession:
         self.turn_of = 0
         """Index into :attr:`humans` of the player at the keyboard."""
         self.facilitation = facilitation or Facilitation()
-        self.game_id = game_id or new_game_id(state.world.scenario.id, state.seed)
-        """Names this game's autosave file (scenario, seed, start time); kept in its saves."""
+        self.game_id = game_id or new_game_id(
+            state.world.scenario.id, state.seed, teams=[state.names[i] for i in self.humans]
+        )
+        """Names this game's autosave file (scenario, seed, the players' company names, start
+        time); kept in its saves."""
         # The room's settings and the game id go into the header, so a save restores them.
         self.lines[0] = {
             **self.lines[0],

@@ -124,7 +124,8 @@ class LoadDialog(ModalScreen[Path | None]):
             if options:
                 yield OptionList(*options, id="saves")
             else:
-                yield Static(f"No saves in {self.directory} yet.")
+                where = "on the class server" if self.app.is_web else f"in {self.directory}"
+                yield Static(f"No saves {where} yet.", id="no-saves")
             yield Static("", id="load-error", classes="error")
             if options:
                 yield Static(LOAD_NOTE, id="load-note", classes="hint")

@@ -31,11 +31,18 @@ class SaveDialog(ModalScreen[Path | None]):
         with Vertical(classes="dialog"):
             yield Static("Save game", classes="dialog-title")
             yield Input(default, id="save-name", max_length=60)
-            yield Static(f"in {self.directory}", classes="dim")
+            yield Static(self._where(), id="save-where", classes="dim")
             yield Static("", id="save-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="do-save", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def _where(self) -> str:
+        """Where the save goes. In a browser (``capwars serve``) the folder is on the server
+        and its path (a session id among it) means nothing to the student: say what to do."""
+        if self.app.is_web:
+            return "Saved on the class server (Load lists it)."
+        return f"in {self.directory}"
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

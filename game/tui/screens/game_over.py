@@ -3,7 +3,6 @@ holds the finished game with the command that turns it into a class result file.
 
 from __future__ import annotations
 
-import re
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -16,9 +15,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from game.arena.saves import slug
 from game.tui.format import money, pct, price
 from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart
+from game.tui.widgets.section import GameTable
 
 if TYPE_CHECKING:
     from game.engine import Standing
@@ -30,8 +31,8 @@ SCORE_LABELS = {"value_created": "Value created", "enterprise_value": "Enterpris
 
 def export_args(path: Path, team: str, extra: tuple[str, ...] = ()) -> list[str]:
     """The words of the command a team runs to hand in its result."""
-    slug = re.sub(r"[^a-z0-9]+", "-", team.casefold()).strip("-") or "team"
-    return ["capwars", "class", "export", str(path), *extra, "--out", f"{slug}.json"]
+    out = slug(team, 60) or "team"
+    return ["capwars", "class", "export", str(path), *extra, "--out", f"{out}.json"]
 
 
 def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
@@ -116,7 +117,7 @@ class GameOverScreen(Screen[None]):
         self.team = human_best.name
         yield Static(self._saved_text(), id="over-saved")
         with VerticalScroll():
-            yield DataTable(id="standings", cursor_type="none", zebra_stripes=True)
+            yield GameTable(id="standings", cursor_type="none", zebra_stripes=True)
             yield Static(self._why(standings, human_best), id="over-why")
             yield Static("", id="verdicts")
             with Horizontal(classes="charts"):

@@ -26,6 +26,14 @@ KEYS = """\
 [b]ctrl+t[/b] light/dark theme   [b]Esc[/b] back   [b]ctrl+q[/b] quit"""
 
 
+FACILITATOR_KEYS = "   [b]F9[/b]/[b]ctrl+f[/b] facilitator menu (live events, pause)"
+
+
+def keys_text(fixed: bool = False) -> str:
+    """The key list; class play (``--fixed``) has no facilitator menu, so no F9 in it."""
+    return KEYS.replace(FACILITATOR_KEYS, "") if fixed else KEYS
+
+
 OFF_KEYS: tuple[tuple[str, str, str], ...] = (
     ("spot", "b", "spot bids"),
     ("reserved", "r", "reserved contracts"),
@@ -78,7 +86,7 @@ class HelpScreen(Screen[None]):
                     yield Static("Lesson notes so far", classes="subtitle")
                     yield Static(lesson_text(session), id="help-lessons")
             yield Static("Keys", classes="subtitle")
-            yield Static(KEYS, id="keys")
+            yield Static(keys_text(app.fixed), id="keys")
             yield Static("Glossary", classes="subtitle")
             yield Static(
                 "\n".join(

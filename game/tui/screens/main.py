@@ -72,6 +72,10 @@ ACTION_TYPE: dict[str, str] = {
 """The order each screen action opens (its mechanic: :data:`MECHANIC_OF`)."""
 
 
+FACILITATOR_ACTIONS = ("facilitator", "pause")
+"""Screen actions of the facilitator, hidden in class play (``--fixed``)."""
+
+
 def mechanic_of(action: str) -> str | None:
     """The scenario mechanic the screen action ``action`` needs (``None``: always there)."""
     kind = ACTION_TYPE.get(action)
@@ -327,7 +331,14 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Orders of a mechanic the scenario has switched off (the tutorial has no chips,
         research or sublease) are hidden: not in the footer, the command palette or the key
-        map, so the screen offers only what this game can do."""
+        map, so the screen offers only what this game can do.
+
+        In class play (``--fixed``) the facilitator menu (F9: events started by hand, the
+        pause) is hidden as well: a team that started an event in its own game would find its
+        result refused by ``capwars class results``."""
+        if action in FACILITATOR_ACTIONS:
+            app: CapwarsApp = self.app  # type: ignore[assignment]
+            return not app.fixed
         mechanic = mechanic_of(action)
         if mechanic is None:
             return True

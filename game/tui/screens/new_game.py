@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
 
 MAX_SEED = 2**63 - 1
+REQUIRED_NAME = "Required: type your team's name (the class results list every team by it)."
+"""Class play: the note under the company name."""
+NO_NAME = "Company name: type your team's name first (the class results list every team by it)."
+"""Class play: Start with the company name left empty (shown under the field)."""
+
+
+class NameMissing(ValueError):
+    """Class play: the team has not typed its company name."""
+
+
 TIMERS = (60, 90, 120, 180, 300)
 """Turn timer choices, seconds per team turn."""
 
@@ -122,6 +132,8 @@ class NewGameScreen(Screen[None]):
             with Horizontal(classes="row"):
                 yield Label("Company name", classes="label")
                 yield Input(placeholder="your company", id="company", max_length=40, compact=True)
+            if self.fixed:
+                yield Static(REQUIRED_NAME, id="company-required", classes="described")
             with Horizontal(classes="row"):
                 yield Label("Seed", classes="label")
                 yield Input(str(self.initial_seed), id="seed", max_length=19, compact=True)
@@ -204,15 +216,16 @@ class NewGameScreen(Screen[None]):
                     id="turn-timer",
                     compact=True,
                 )
-            with Horizontal(classes="row"):
-                yield Label("Facilitator PIN", classes="label")
-                yield Input(
-                    placeholder="optional: asked before the facilitator menu (F9)",
-                    id="pin",
-                    password=True,
-                    max_length=12,
-                    compact=True,
-                )
+            if not self.fixed:  # class play has no facilitator menu (see MainScreen)
+                with Horizontal(classes="row"):
+                    yield Label("Facilitator PIN", classes="label")
+                    yield Input(
+                        placeholder="optional: asked before the facilitator menu (F9)",
+                        id="pin",
+                        password=True,
+                        max_length=12,
+                        compact=True,
+                    )
             yield Static("", id="new-error", classes="error")
         with Horizontal(classes="buttons"):
             yield Button("Start game", id="start", variant="primary", compact=True)
@@ -223,7 +236,9 @@ class NewGameScreen(Screen[None]):
         self._apply_scenario()
         if self.fixed:
             self._fix_the_table()
-        self.query_one("#start", Button).focus()
+            self.query_one("#company", Input).focus()  # the one thing a student fills in
+        else:
+            self.query_one("#start", Button).focus()
 
     FIXED = ("#scenario", "#industry", "#seed", "#humans", "#rivals", "#catch-up")
     """What a fixed table keeps as the teacher set it (with every player's and rival's row)."""
@@ -269,7 +284,9 @@ class NewGameScreen(Screen[None]):
             box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
             seat_name = people[k].name if k < len(people) else None
             box.placeholder = (
-                f"{seat_name} (the scenario's name)"
+                "your team's name (required)"
+                if self.fixed and k == 0
+                else f"{seat_name} (the scenario's name)"
                 if seat_name
                 else ("your company" if k == 0 else f"player {k + 1}'s company")
             )
@@ -364,6 +381,18 @@ class NewGameScreen(Screen[None]):
             self._set_spec(k, rival_spec(self.content, str(event.value)))
             self._describe_rivals(self._count("#rivals"))
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Class play: the name is all a team fills in, so Enter in it starts the game."""
+        if self.fixed and event.input.id == "company":
+            self.action_start()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.fixed and event.input.id == "company":  # a name typed: the note, not the error
+            note = self.query_one("#company-required", Static)
+            if note.has_class("error"):
+                note.update(REQUIRED_NAME)
+                note.remove_class("error")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
             self.action_start()
@@ -384,7 +413,12 @@ class NewGameScreen(Screen[None]):
             industry = self._value("#industry" if k == 0 else f"#player-industry-{k}")
             name_box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
             seat_name = people[k].name if k < len(people) else None
-            name = name_box.value.strip() or seat_name or f"{self._industry_name(industry)} {k + 1}"
+            typed = " ".join(name_box.value.split())  # trimmed, inner runs of spaces as one
+            if self.fixed and not typed:
+                # Class play: a default ("Bank 1", the scenario's "Team Red") would be every
+                # team's name, and the class results could not tell the teams apart.
+                raise NameMissing(NO_NAME)
+            name = typed or seat_name or f"{self._industry_name(industry)} {k + 1}"
             seats.append(Seat(industry=industry, name=name[:40]))
             players.append(HUMAN)
         for k in range(rivals):
@@ -402,12 +436,13 @@ class NewGameScreen(Screen[None]):
         return seats, players
 
     def action_start(self) -> None:
-        error = self.query_one("#new-error", Static)
+        error = self.query_one("#new-error", Static)  # the form's last line: scrolled to
         text = self.query_one("#seed", Input).value.strip()
         if not text.isdigit() or int(text) > MAX_SEED:
             error.update(f"Seed: enter a whole number from 0 to {MAX_SEED}.")
+            error.scroll_visible(animate=False)
             return
-        pin = self.query_one("#pin", Input).value.strip()
+        pin = "" if self.fixed else self.query_one("#pin", Input).value.strip()
         facilitation = Facilitation.create(
             lesson_mode=self.query_one("#lesson-mode", Select).value is True,
             turn_seconds=self._count("#turn-timer"),
@@ -424,8 +459,15 @@ class NewGameScreen(Screen[None]):
                 catch_up=self.query_one("#catch-up", Select).value is True,
                 facilitation=facilitation,
             )
+        except NameMissing as exc:  # said under the field, where the student types
+            note = self.query_one("#company-required", Static)
+            note.update(str(exc))
+            note.add_class("error")
+            self.query_one("#company", Input).focus()
+            return
         except ValueError as exc:
             error.update(str(exc))
+            error.scroll_visible(animate=False)
             return
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.start_session(session)

@@ -155,7 +155,7 @@ class TitleScreen(Screen[None]):
                 app.push_screen(
                     MessageDialog(
                         "Nothing to continue",
-                        f"No save in {app.saves_dir} can be loaded.{why} Load lists every save"
+                        f"No save {app.saves_place} can be loaded.{why} Load lists every save"
                         " with the reason.",
                     )
                 )

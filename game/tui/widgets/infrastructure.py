@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static
 
 from game.tui.format import kgpu, money
 from game.tui.session import SeatView
-from game.tui.widgets.section import Section, key_hints, selected_key, short
+from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
 FULL_COLUMNS = (
     "Region",
@@ -61,7 +61,7 @@ class InfrastructureSection(Section):
     )
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="regions", cursor_type="row", zebra_stripes=True)
+        yield GameTable(id="regions", cursor_type="row", zebra_stripes=True)
         yield Static(
             "[b]c[/b] order chips  [b]n[/b] order network  [b]d[/b] build data centre"
             "  (in the highlighted region)",
@@ -69,7 +69,7 @@ class InfrastructureSection(Section):
             id="infra-hint",
         )
         yield Static("On order, by quarters until arrival", classes="subtitle")
-        yield DataTable(id="pipeline", cursor_type="none", zebra_stripes=True)
+        yield GameTable(id="pipeline", cursor_type="none", zebra_stripes=True)
         yield Static("", id="chips-note")
 
     def on_mount(self) -> None:

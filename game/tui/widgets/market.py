@@ -10,7 +10,7 @@ from game.tui.format import change, kgpu, price, sparkline
 from game.tui.names import Names
 from game.tui.session import SeatView
 from game.tui.widgets.plan import contracts
-from game.tui.widgets.section import Section, key_hints, selected_key, short
+from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
 FULL_COLUMNS = (
     "Provider",
@@ -80,7 +80,7 @@ class MarketSection(Section):
     )
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="providers", cursor_type="row", zebra_stripes=True)
+        yield GameTable(id="providers", cursor_type="row", zebra_stripes=True)
         yield Static(
             "[b]b[/b] bid spot  [b]r[/b] reserve  [b]u[/b] sublease  (on the highlighted provider)",
             classes="hint",

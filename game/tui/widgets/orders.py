@@ -15,7 +15,7 @@ from game.tui.format import kgpu, money
 from game.tui.names import Names
 from game.tui.session import PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
-from game.tui.widgets.section import Section, key_hints, selected_key
+from game.tui.widgets.section import GameTable, Section, key_hints, selected_key
 
 
 def describe(action: Action, names: Names | None = None) -> str:
@@ -117,7 +117,7 @@ class OrdersSection(Section):
     """Each order's full sentence and verdict (the table may show them cut)."""
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="orders-table", cursor_type="row", zebra_stripes=True)
+        yield GameTable(id="orders-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="order-detail")
         yield Static("", id="projected")
         yield Static(ORDER_HINT, classes="hint", id="orders-hint")

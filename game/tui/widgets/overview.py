@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from game.tui.format import kgpu, money, pct, price
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
-from game.tui.widgets.section import Section
+from game.tui.widgets.section import GameTable, Section
 
 OPENING_NOTE = "Opening figures: the charts draw lines once the first quarter is played."
 """Under the charts before the first quarter (fits 80 columns)."""
@@ -81,7 +81,7 @@ class OverviewSection(Section):
         yield Static(OPENING_NOTE, id="chart-note", classes="hint")
         yield Static("", id="score")
         yield Static("Capacity waterfall of your own infrastructure (kGPU)", classes="subtitle")
-        yield DataTable(id="waterfall", cursor_type="none", zebra_stripes=True)
+        yield GameTable(id="waterfall", cursor_type="none", zebra_stripes=True)
 
     def _show_opening(self, view: SeatView, names: dict[str, str]) -> None:
         """Before the first quarter: the opening spot prices, the capacity you start with

@@ -11,7 +11,7 @@ from game.rules.models import TechEffect
 from game.tui.format import money, pct
 from game.tui.session import SeatView
 from game.tui.widgets.plan import research_cap, research_spend
-from game.tui.widgets.section import Section, selected_key, short
+from game.tui.widgets.section import GameTable, Section, selected_key, short
 
 FULL_COLUMNS = (
     "Technology",
@@ -86,7 +86,7 @@ class ResearchSection(Section):
     _obs: Observation | None = None
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="techs", cursor_type="row", zebra_stripes=True)
+        yield GameTable(id="techs", cursor_type="row", zebra_stripes=True)
         yield Static("[b]f[/b] fund the highlighted technology", classes="hint")
         yield Static("", id="tech-description")
 

@@ -12,7 +12,7 @@ from game.tui.format import pct, price, sparkline
 from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.overview import quarter_labels
-from game.tui.widgets.section import Section, short
+from game.tui.widgets.section import GameTable, Section, short
 
 
 def quality_tier(qualities: list[float], seat: int) -> int:
@@ -35,7 +35,7 @@ class RivalsSection(Section):
     )
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="rivals-table", cursor_type="row", zebra_stripes=True)
+        yield GameTable(id="rivals-table", cursor_type="row", zebra_stripes=True)
         yield LineChart(id="chart-share")
         yield Static("", id="announcements")
 

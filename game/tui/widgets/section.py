@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
@@ -26,6 +29,17 @@ def key_hints(
     if not shown:
         return ""
     return "  ".join(shown) + (f"  {where}" if where else "")
+
+
+class GameTable(DataTable[object]):
+    """The game's data tables. Home and End go to the first and last row: Textual's
+    DataTable binds them to the first and last column, which a row cursor (every table here)
+    does not move between, so they only scrolled sideways. ctrl+home and ctrl+end still work."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_top", "First row", show=False),
+        Binding("end", "scroll_bottom", "Last row", show=False),
+    ]
 
 
 class Section(Vertical):
