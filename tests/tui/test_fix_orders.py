@@ -139,6 +139,9 @@ async def test_reserve_dialog_says_when_it_starts_and_warns_above_free(game: Pil
     assert f"Starts in {world.quarter_label(obs.turn + 1)}" in text, text
     assert "nothing to pay this quarter" in text
     assert "nothing to pay now" in verdict(dialog)
+    # The cash figure beside it includes the quarter's other known bills (contracts signed
+    # before), so it is the projection the Orders section shows, not "after orders".
+    assert "projected cash" in verdict(dialog) and "after orders" not in verdict(dialog)
     await close(pilot)
     dialog = await fill_order(pilot, "r", {"provider": now.id, "quantity": 1, "term": 4})
     assert f"Starts in {world.quarter_label(obs.turn)} (this quarter)" in info(dialog)

@@ -191,7 +191,7 @@ class ActionDialog(ModalScreen[Action | None]):
             )
             verdict_box.update(
                 (f"[yellow]⚠ {escape(warning)}[/]\n" if warning else "")
-                + f"[green]✓ legal[/]  {flow} · cash after orders {money(self.cash - moved)}"
+                + f"[green]✓ legal[/]  {flow} · projected cash {money(self.cash - moved)}"
             )
         else:
             verdict_box.update(f"[red]✗ {escape(sentence(self.names.text(verdict.message)))}[/]")
