@@ -12,14 +12,16 @@ rotation; a **gauntlet** (``challenger=...``) plays one bot against groups from 
 Each finished match is one line of ``results.jsonl`` in the output folder (see
 :mod:`game.arena.results`), written durably before the next is counted. Beside it,
 ``tournament.json`` records the tournament's **design**: mode (round robin or gauntlet and its
-challenger), bots, filler, scenario, seeds, the content hash, and a SHA-256 of every bot file (the
+challenger), bots, filler, scenario, seeds, the content hash, the time limits of ``cmd:`` bots
+(``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``), and a SHA-256 of every bot file (the
 file of a ``path/to/bot.py[:Class]`` spec, and each argument of a ``cmd:`` spec that is an
 existing file). Run the same tournament again into the same folder and only the matches missing
 from the file are played: a killed run resumes, and a finished one is a no-op. A run whose design
-differs from the folder's (other bots, seeds or scenario, or a bot file edited since) is refused
-with what differs, before any match is played; ``restart=True`` (``--restart``) discards the old
-results first, and ``extend=True`` (``--extend``) keeps them when every match already in the
-folder belongs to the new tournament too (more bots or seeds) and no bot file has changed.
+differs from the folder's (other bots, seeds, scenario or time limits, or a bot file edited
+since) is refused with what differs, before any match is played; ``restart=True``
+(``--restart``) discards the old results first, and ``extend=True`` (``--extend``) keeps them
+when every match already in the folder belongs to the new tournament too (more bots or seeds),
+no bot file has changed and the time limits are the same.
 
 The leaderboard (:mod:`game.arena.leaderboard`) is a pure function of the records, applied in
 match-id order, so it does not depend on ``--jobs``, the executor, or where the run was
@@ -724,8 +726,11 @@ def register_cli(subparsers: Any) -> None:
         description="Play every match of a tournament that is not yet in OUT/results.jsonl,"
         " then print the leaderboard. Rerun the same command to resume an interrupted run."
         " OUT/tournament.json records the tournament's design (mode, bots, filler, scenario,"
-        " seeds, content, and a hash of each bot file); a run with another design, or after a"
-        " bot file was edited, is refused: use a new --out, or --restart or --extend.",
+        " seeds, content, cmd: bots' time limits, and a hash of each bot file); a run with"
+        " another design, or after a bot file was edited, is refused: use a new --out, or"
+        " --restart or --extend. A bot that stalls costs each of its matches --turn-seconds"
+        " plus --bank-seconds (11 s by default): for a class, try --turn-seconds 0.5"
+        " --bank-seconds 2.",
     )
     _content_option(run)
     run.add_argument(
