@@ -173,6 +173,13 @@ def plan_line(config: TournamentConfig, seats: int, scheduled: int, done: int) -
             " 2-seat scenario such as --scenario tutorial, or a gauntlet with --challenger,"
             " plays far fewer)"
         )
+    if any(spec.strip().startswith("cmd:") for spec in config.specs):
+        # What a stalling external bot will cost each of its matches, and how to change it.
+        limits = config.limits or Limits()
+        text += (
+            f"; cmd: bots get {limits.turn_seconds:g} s a turn plus a {limits.bank_seconds:g} s"
+            " time bank (--turn-seconds, --bank-seconds)"
+        )
     return text
 
 

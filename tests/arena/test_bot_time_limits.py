@@ -23,6 +23,7 @@ from game.arena.tournament import (
     TournamentConfig,
     TournamentError,
     main,
+    plan_line,
     run_tournament,
 )
 from game.cli import main as capwars
@@ -213,3 +214,14 @@ def test_validate_uses_the_limits(staller: str, capsys: pytest.CaptureFixture[st
     report = json.loads(capsys.readouterr().out)
     failures = next(c for c in report["checks"] if c["name"] == "no failures")
     assert any("within 0.1 s (no time bank)" in r for r in failures["reasons"]), failures
+
+
+def test_the_plan_line_says_what_cmd_bots_get():
+    plain = TournamentConfig(bots=("idle", "random"), scenario="tutorial")
+    assert "cmd:" not in plan_line(plain, 2, 2, 0)
+    hosted = TournamentConfig(bots=("idle", "cmd:./bot"), scenario="tutorial")
+    assert plan_line(hosted, 2, 2, 0).endswith(
+        "; cmd: bots get 1 s a turn plus a 10 s time bank (--turn-seconds, --bank-seconds)"
+    )
+    fast = TournamentConfig(bots=("cmd:./bot",), scenario="tutorial", limits=time_limits(0.5, 2))
+    assert "cmd: bots get 0.5 s a turn plus a 2 s time bank" in plan_line(fast, 2, 2, 0)
