@@ -656,6 +656,10 @@ TIME_OPTIONS = {
 """The :class:`Limits` a teacher or an organiser sets per run, and their command-line options."""
 
 
+MAX_LIMIT_SECONDS = 86400
+"""The longest time limit accepted (a day): beyond some 10**8 s the host's wait overflows."""
+
+
 class LimitsError(ValueError):
     """A time limit that cannot be used: the message is one line naming the option."""
 
@@ -668,7 +672,7 @@ def time_limits(
     """The limits for ``cmd:`` bots with these times (``None``: the default), checked.
 
     Values may be numbers or the text typed after the option. Turn and init times must be
-    positive, the bank may be 0 (no bank); none may be infinite or NaN."""
+    positive, the bank may be 0 (no bank); none may be infinite, NaN or over a day."""
     given = {
         "turn_seconds": turn_seconds,
         "bank_seconds": bank_seconds,
@@ -692,6 +696,10 @@ def time_limits(
             raise LimitsError(
                 f"{option} must be a finite number of seconds, {least} (such as"
                 f" {option} {example}); got {raw}"
+            )
+        if value > MAX_LIMIT_SECONDS:
+            raise LimitsError(
+                f"{option} must be at most {MAX_LIMIT_SECONDS} seconds (a day); got {raw}"
             )
         values[field] = value
     return Limits(**values)

@@ -62,6 +62,7 @@ def test_time_limits_are_checked_with_the_option_s_name():
         (("nan",), "--turn-seconds must be a finite number of seconds"),
         ((None, "-1"), "--bank-seconds must be a finite number of seconds, 0 or more"),
         ((None, None, "inf"), "--init-seconds must be a finite number of seconds"),
+        (("1e12",), "--turn-seconds must be at most 86400 seconds"),
     ]:
         with pytest.raises(LimitsError, match=message.replace("(", r"\(")):
             time_limits(*args)
