@@ -226,3 +226,23 @@ def test_the_plan_line_says_what_cmd_bots_get():
     )
     fast = TournamentConfig(bots=("cmd:./bot",), scenario="tutorial", limits=time_limits(0.5, 2))
     assert "cmd: bots get 0.5 s a turn plus a 2 s time bank" in plan_line(fast, 2, 2, 0)
+
+
+def test_tournament_limits_reach_dask_workers(staller: str, tmp_path: Path):
+    distributed = pytest.importorskip(
+        "dask.distributed",
+        reason="dask is not installed (optional extra: pip install 'capacity-wars[distributed]')",
+    )
+    config = TournamentConfig(
+        bots=(staller, "idle"), scenario="tutorial", limits=time_limits(0.2, 0)
+    )
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        summary = run_tournament(config, tmp_path / "out", executor=f"dask://{address}")
+    assert summary.played == 2
+    for record in read_results(tmp_path / "out"):
+        seat = record["bots"].index(staller)
+        errors = [f["error"] for f in record["failures"] if f["seat"] == seat]
+        assert errors == ["timeout: no answer to turn 0 within 0.2 s (no time bank)"]
