@@ -804,7 +804,8 @@ def register_cli(subparsers: Any) -> None:
         "--extend",
         action="store_true",
         help="keep OUT's results for a tournament with more bots or seeds (refused if a bot"
-        " file changed or a match in OUT is not part of this tournament)",
+        " file changed, the time limits differ or a match in OUT is not part of this"
+        " tournament)",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
     time_options(run)
