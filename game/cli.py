@@ -130,10 +130,15 @@ def scenario_folder(content_dir: str | None, scenario_file: str) -> Iterator[tup
 
 def cmd_match(args: argparse.Namespace) -> int:
     """Play one headless match and print the standings."""
-    from game.agents.registry import BotSpecError, make_bot, rival_spec
+    from game.agents.registry import BotSpecError, rival_spec
+    from game.arena.host import LimitsError, limits_json, make_seat_bot, time_limits
     from game.arena.match import run_match
     from game.arena.replay import ReplayWriter
 
+    try:
+        limits = time_limits(args.turn_seconds, args.bank_seconds, args.init_seconds)
+    except LimitsError as exc:
+        raise UserError(str(exc)) from None
     content, scenario = _scenario_of(args, _content(args))
     seats = len(scenario.seats)
     specs = list(args.bot or [])
@@ -151,12 +156,17 @@ def cmd_match(args: argparse.Namespace) -> int:
     bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
     with bot_output:
         try:
-            bots = [make_bot(spec) for spec in specs]
+            bots = [make_seat_bot(spec, limits) for spec in specs]
         except BotSpecError as exc:
             raise UserError(str(exc)) from None
         # The bots are built here so that a bad spec is a one-line error before the match
         # starts; run_match would label instances by class, so the specs typed label them.
-        recorders = [ReplayWriter(args.replay, labels=specs)] if args.replay else []
+        # The time the cmd: bots had, kept in the replay's header (it may explain a timeout).
+        external = any(spec.strip().startswith("cmd:") for spec in specs)
+        settings = {"limits": limits_json(limits)} if external else None
+        recorders = (
+            [ReplayWriter(args.replay, labels=specs, settings=settings)] if args.replay else []
+        )
         rejected: list[Counter[str]] = [Counter() for _ in specs]
 
         def count_rejections(_state: MatchState, report: QuarterReport) -> None:
@@ -614,6 +624,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         " normal level), as in the terminal game: to preview a lesson as the class will meet it",
     )
     match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
+    _time_options(match)
     match.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"
     )
@@ -712,6 +723,30 @@ def _add_plugins(commands: Any, argv: Sequence[str] | None) -> None:
     for name, (_, text) in PLUGINS.items():
         if name not in registered:
             commands.add_parser(name, help=text)
+
+
+def _time_options(parser: argparse.ArgumentParser) -> None:
+    """The time limits of external bots (as ``capwars tournament run`` and ``validate`` take
+    them: game.arena.tournament.time_options), checked by the command."""
+    group = parser.add_argument_group(
+        "time limits of external bots (cmd:...; bots run in-process are not timed)"
+    )
+    group.add_argument(
+        "--turn-seconds",
+        metavar="S",
+        help="time a cmd: bot has to answer each turn before it draws on its bank (default: 1)",
+    )
+    group.add_argument(
+        "--bank-seconds",
+        metavar="S",
+        help="extra time for the whole match that a cmd: bot's slow turns draw on; a turn"
+        " past its time plus what is left of the bank eliminates the bot (default: 10; 0: none)",
+    )
+    group.add_argument(
+        "--init-seconds",
+        metavar="S",
+        help="time a cmd: bot has to start and answer hello (default: 10)",
+    )
 
 
 def _play_options(parser: argparse.ArgumentParser) -> None:

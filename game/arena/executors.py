@@ -33,6 +33,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from game.arena.protocol import Limits
 from game.arena.results import record_from_outcome
 from game.arena.schedule import MatchTask, seat_spec
 from game.rules.models import Content
@@ -76,8 +77,13 @@ def worker_scenario(content_dir: str | None, scenario: str) -> tuple[Content, st
     return found
 
 
-def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any]:
-    """Play one scheduled match and return its results record. Runs in any process."""
+def play_match(
+    task: MatchTask, content_dir: str | None = None, limits: Limits | None = None
+) -> dict[str, Any]:
+    """Play one scheduled match and return its results record. Runs in any process.
+
+    ``limits``: the time limits of its ``cmd:`` bots (``None``: the defaults), passed with the
+    task to every worker (a pool's or a Dask cluster's), never through the environment."""
     import game.arena.host  # noqa: F401  (a worker must host ``cmd:`` bots too)
     from game.arena.match import run_match
 
@@ -89,7 +95,12 @@ def play_match(task: MatchTask, content_dir: str | None = None) -> dict[str, Any
     try:
         counter = MalformedCounter(len(task.bots))
         outcome = run_match(
-            content, scenario, task.seed, [seat_spec(b) for b in task.bots], recorders=[counter]
+            content,
+            scenario,
+            task.seed,
+            [seat_spec(b) for b in task.bots],
+            recorders=[counter],
+            limits=limits,
         )
     finally:
         _in_match.clear()
@@ -184,9 +195,11 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def run_inline(tasks: Sequence[MatchTask], content_dir: str | None) -> Iterator[dict[str, Any]]:
+def run_inline(
+    tasks: Sequence[MatchTask], content_dir: str | None, limits: Limits | None = None
+) -> Iterator[dict[str, Any]]:
     for task in tasks:
-        yield play_match(task, content_dir)
+        yield play_match(task, content_dir, limits)
 
 
 def start_pool(jobs: int, content_dir: str | None = None) -> ProcessPoolExecutor:
@@ -204,6 +217,7 @@ def run_pool(
     content_dir: str | None,
     jobs: int,
     pool: Executor | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Matches on ``jobs`` worker processes, yielded as they finish.
 
@@ -225,7 +239,7 @@ def run_pool(
                 if task is None:
                     exhausted = True
                     break
-                pending.add(executor.submit(play_match, task, content_dir))
+                pending.add(executor.submit(play_match, task, content_dir, limits))
             if not pending:
                 break
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -256,7 +270,10 @@ def dask_address(executor: str) -> str:
 
 
 def run_dask(
-    tasks: Sequence[MatchTask], content_dir: str | None, executor: str
+    tasks: Sequence[MatchTask],
+    content_dir: str | None,
+    executor: str,
+    limits: Limits | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Matches on a Dask cluster, yielded as they finish."""
     try:
@@ -277,7 +294,8 @@ def run_dask(
         limit = workers * IN_FLIGHT_PER_WORKER
         queue = iter(tasks)
         first = [
-            client.submit(play_match, task, content_dir, pure=False) for task in _take(queue, limit)
+            client.submit(play_match, task, content_dir, limits, pure=False)
+            for task in _take(queue, limit)
         ]
         if not first:
             return
@@ -286,7 +304,7 @@ def run_dask(
             record = future.result()
             future.release()
             for task in _take(queue, 1):
-                flow.add(client.submit(play_match, task, content_dir, pure=False))
+                flow.add(client.submit(play_match, task, content_dir, limits, pure=False))
             yield record
     finally:
         client.close()
@@ -308,18 +326,19 @@ def run_tasks(
     jobs: int = 1,
     executor: str | None = None,
     pool: Executor | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Play ``tasks`` where asked, yielding each record as its match finishes.
 
     ``pool``: an already started executor (see :func:`start_pool`) to run them on with ``jobs``
-    matches at a time, kept open afterwards.
+    matches at a time, kept open afterwards. ``limits``: the ``cmd:`` bots' time limits.
     """
     if executor:
-        return run_dask(tasks, content_dir, executor)
+        return run_dask(tasks, content_dir, executor, limits)
     if jobs < 1:
         raise ExecutorError(f"--jobs must be at least 1, got {jobs}")
     if pool is not None:
-        return run_pool(tasks, content_dir, jobs, pool)
+        return run_pool(tasks, content_dir, jobs, pool, limits)
     if jobs == 1 or len(tasks) <= 1:
-        return run_inline(tasks, content_dir)
-    return run_pool(tasks, content_dir, min(jobs, len(tasks)))
+        return run_inline(tasks, content_dir, limits)
+    return run_pool(tasks, content_dir, min(jobs, len(tasks)), limits=limits)

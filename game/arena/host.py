@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import re
 import selectors
@@ -45,7 +46,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from game.agents.base import Bot, MatchResult, SetupInfo
-from game.agents.registry import BotSpecError, register_prefix
+from game.agents.registry import BotSpecError, make_bot, register_prefix
 from game.arena.codec import observation_json
 from game.arena.protocol import (
     PROTOCOL,
@@ -265,15 +266,18 @@ class ExternalBot(Bot):
             # No measured seconds in the reason: it goes into replays and tournament records,
             # which must not depend on the clock (the same tournament, the same records).
             bank = self.limits.bank_seconds
-            self._fail(
-                SeatStatus.TIMEOUT,
-                f"no answer to turn {observation.turn} within {turn_limit:g} s"
-                + (
+            if bank <= 0:
+                spent = " (no time bank)"
+            elif allowed - turn_limit < bank:
+                spent = (
                     f" plus what was left of the {bank:g} s time bank (earlier turns over"
                     f" {turn_limit:g} s had drawn on it)"
-                    if allowed - turn_limit < bank
-                    else f" plus the whole {bank:g} s time bank"
-                ),
+                )
+            else:
+                spent = f" plus the whole {bank:g} s time bank"
+            self._fail(
+                SeatStatus.TIMEOUT,
+                f"no answer to turn {observation.turn} within {turn_limit:g} s{spent}",
             )
             return []
         self.turn_seconds.append(elapsed)
@@ -638,6 +642,88 @@ def _remove_tree(path: str) -> None:
 
 def _make_external(rest: str) -> Bot:
     return ExternalBot(rest)
+
+
+# ---------------------------------------------------------------------------------------------
+# Time limits set on the command line
+
+
+TIME_OPTIONS = {
+    "turn_seconds": "--turn-seconds",
+    "bank_seconds": "--bank-seconds",
+    "init_seconds": "--init-seconds",
+}
+"""The :class:`Limits` a teacher or an organiser sets per run, and their command-line options."""
+
+
+MAX_LIMIT_SECONDS = 86400
+"""The longest time limit accepted (a day): beyond some 10**8 s the host's wait overflows."""
+
+
+class LimitsError(ValueError):
+    """A time limit that cannot be used: the message is one line naming the option."""
+
+
+def time_limits(
+    turn_seconds: float | str | None = None,
+    bank_seconds: float | str | None = None,
+    init_seconds: float | str | None = None,
+) -> Limits:
+    """The limits for ``cmd:`` bots with these times (``None``: the default), checked.
+
+    Values may be numbers or the text typed after the option. Turn and init times must be
+    positive, the bank may be 0 (no bank); none may be infinite, NaN or over a day."""
+    given = {
+        "turn_seconds": turn_seconds,
+        "bank_seconds": bank_seconds,
+        "init_seconds": init_seconds,
+    }
+    values: dict[str, float] = {}
+    for field, raw in given.items():
+        if raw is None:
+            continue
+        option = TIME_OPTIONS[field]
+        least = "0 or more" if field == "bank_seconds" else "more than 0"
+        example = "2" if field == "bank_seconds" else "0.5"
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise LimitsError(
+                f"{option} takes a number of seconds, such as {option} {example}; got {raw!r}"
+            ) from None
+        low_ok = value >= 0 if field == "bank_seconds" else value > 0
+        if not math.isfinite(value) or not low_ok:
+            raise LimitsError(
+                f"{option} must be a finite number of seconds, {least} (such as"
+                f" {option} {example}); got {raw}"
+            )
+        if value > MAX_LIMIT_SECONDS:
+            raise LimitsError(
+                f"{option} must be at most {MAX_LIMIT_SECONDS} seconds (a day); got {raw}"
+            )
+        values[field] = value
+    return Limits(**values)
+
+
+def describe_limits(limits: Limits) -> str:
+    """The time limits as the options that set them: ``--turn-seconds 1 --bank-seconds 10 ...``."""
+    return " ".join(f"{option} {getattr(limits, f):g}" for f, option in TIME_OPTIONS.items())
+
+
+def limits_json(limits: Limits) -> dict[str, float]:
+    """The time limits a run sets (for a tournament's design and a replay header)."""
+    return {field: float(getattr(limits, field)) for field in TIME_OPTIONS}
+
+
+def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
+    """The bot a spec names; a ``cmd:`` bot gets ``limits`` (``None``: the defaults).
+
+    Limits apply to external bots only: an in-process bot (a built-in, a Python file) runs in
+    the match's own process and is not timed."""
+    text = spec.strip()
+    if limits is not None and text.startswith("cmd:"):
+        return ExternalBot(text[len("cmd:") :].strip(), limits)
+    return make_bot(text)
 
 
 register_prefix("cmd:", _make_external)

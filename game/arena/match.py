@@ -22,10 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import game.arena.host  # noqa: F401  (registers the ``cmd:`` bot spec)
 from game.agents.base import Bot, MatchResult, SetupInfo
 from game.agents.failures import describe
-from game.agents.registry import make_bot
+from game.arena.host import make_seat_bot  # (importing the host registers the ``cmd:`` spec)
+from game.arena.protocol import Limits
 from game.engine.observation import observe
 from game.engine.report import QuarterReport
 from game.engine.rng import seat_seed
@@ -180,8 +180,13 @@ def run_match(
     names: Sequence[str] | None = None,
     recorders: Sequence[Recorder] = (),
     on_quarter: Callable[[MatchState, QuarterReport], None] | None = None,
+    limits: Limits | None = None,
 ) -> MatchOutcome:
-    """Play a whole match between bots. Without ``bots`` every seat plays ``balanced``."""
+    """Play a whole match between bots. Without ``bots`` every seat plays ``balanced``.
+
+    ``limits``: the time and resource limits of the external (``cmd:``) bots built here from
+    their specs (default: :class:`~game.arena.protocol.Limits`' defaults); in-process bots and
+    bots passed as instances are not affected."""
     content = content if content is not None else load_content()
     state = new_match(content, scenario, seed, names)
     n = state.n_players
@@ -189,7 +194,7 @@ def run_match(
     if len(specs) > n:
         raise ValueError(f"scenario {scenario!r} has {n} seats, got {len(specs)} bots")
     specs += ["balanced"] * (n - len(specs))
-    players = [make_bot(s) if isinstance(s, str) else s for s in specs]
+    players = [make_seat_bot(s, limits) if isinstance(s, str) else s for s in specs]
     labels = [s if isinstance(s, str) else getattr(s, "name", type(s).__name__) for s in specs]
     try:
         return _play(state, players, labels, recorders, on_quarter)

@@ -13,9 +13,10 @@ A replay file (``.jsonl``, or gzip-compressed when the name ends in ``.gz``) hol
     {"kind": "result", "final_hash": ..., "standings": [...]}
 
 The header's ``settings`` (how the TUI's room was set up: lesson mode, turn timer, a salted hash
-of the facilitator PIN) is optional. ``injected`` (events a facilitator started) and
-``predictions`` (lesson mode: each team's answer to the quarter's prediction question, asked
-before it resolved) appear only when there are some.
+of the facilitator PIN; the time limits ``capwars match`` gave its ``cmd:`` bots) is optional.
+``injected`` (events a facilitator started) and ``predictions`` (lesson mode: each team's
+answer to the quarter's prediction question, asked before it resolved) appear only when there
+are some.
 A *save* is the same file without the result line. The world is rebuilt from the seed and the
 *submitted* actions (the engine decides again what is applied), so a replay is small and
 :func:`verify_replay` proves that this engine and this content still play the match the same way.
@@ -98,9 +99,10 @@ class ReplayHeader(_Line):
     settings: dict[str, Any] = {}
     """Settings of the program that played the match which are not part of the world, kept so
     that a save resumes as it was left: the TUI writes ``lesson_mode``, ``turn_seconds`` and
-    ``pin_hash`` (a salted hash of the facilitator PIN, never the PIN). Replays, verification
-    and reports ignore it; optional (absent in older files and in matches run by
-    :func:`~game.arena.match.run_match`)."""
+    ``pin_hash`` (a salted hash of the facilitator PIN, never the PIN); ``capwars match`` with
+    an external bot writes ``limits``, the time its ``cmd:`` bots had (``turn_seconds``,
+    ``bank_seconds``, ``init_seconds``). Replays, verification and reports ignore it; optional
+    (absent in older files and in matches run by :func:`~game.arena.match.run_match`)."""
 
 
 class ReplayQuarter(_Line):
@@ -298,10 +300,14 @@ class ReplayWriter:
     autosave: bool = False
     labels: Sequence[str] | None = None
     """Bot labels for the header, overriding those the runner passes (e.g. the specs typed)."""
+    settings: dict[str, Any] | None = None
+    """The header's ``settings`` (e.g. ``capwars match``'s ``limits`` of its ``cmd:`` bots)."""
     lines: list[dict[str, Any]] = field(default_factory=list)
 
     def start(self, state: MatchState, bots: Sequence[str]) -> None:
         self.lines = [header_line(state, self.labels if self.labels is not None else bots)]
+        if self.settings:
+            self.lines[0]["settings"] = dict(self.settings)
         if self.autosave:
             self.save()
 

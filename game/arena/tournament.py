@@ -12,14 +12,16 @@ rotation; a **gauntlet** (``challenger=...``) plays one bot against groups from 
 Each finished match is one line of ``results.jsonl`` in the output folder (see
 :mod:`game.arena.results`), written durably before the next is counted. Beside it,
 ``tournament.json`` records the tournament's **design**: mode (round robin or gauntlet and its
-challenger), bots, filler, scenario, seeds, the content hash, and a SHA-256 of every bot file (the
+challenger), bots, filler, scenario, seeds, the content hash, the time limits of ``cmd:`` bots
+(``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``), and a SHA-256 of every bot file (the
 file of a ``path/to/bot.py[:Class]`` spec, and each argument of a ``cmd:`` spec that is an
 existing file). Run the same tournament again into the same folder and only the matches missing
 from the file are played: a killed run resumes, and a finished one is a no-op. A run whose design
-differs from the folder's (other bots, seeds or scenario, or a bot file edited since) is refused
-with what differs, before any match is played; ``restart=True`` (``--restart``) discards the old
-results first, and ``extend=True`` (``--extend``) keeps them when every match already in the
-folder belongs to the new tournament too (more bots or seeds) and no bot file has changed.
+differs from the folder's (other bots, seeds, scenario or time limits, or a bot file edited
+since) is refused with what differs, before any match is played; ``restart=True``
+(``--restart``) discards the old results first, and ``extend=True`` (``--extend``) keeps them
+when every match already in the folder belongs to the new tournament too (more bots or seeds),
+no bot file has changed and the time limits are the same.
 
 The leaderboard (:mod:`game.arena.leaderboard`) is a pure function of the records, applied in
 match-id order, so it does not depend on ``--jobs``, the executor, or where the run was
@@ -48,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
+from game.arena.host import LimitsError, describe_limits, limits_json, time_limits
 from game.arena.leaderboard import (
     Leaderboard,
     build_leaderboard,
@@ -56,6 +59,7 @@ from game.arena.leaderboard import (
     write_json,
 )
 from game.arena.progress import Progress
+from game.arena.protocol import Limits
 from game.arena.results import RESULTS_NAME, ResultsError, ResultsFile, read_results
 from game.arena.schedule import (
     DEFAULT_FILLER,
@@ -105,6 +109,9 @@ class TournamentConfig:
     challenger: str | None = None
     filler: str = DEFAULT_FILLER
     """Plays the seats the entrants cannot fill (fewer bots than seats); counts for no bot."""
+    limits: Limits | None = None
+    """Time limits of the ``cmd:`` bots (``--turn-seconds`` ...; ``None``: the defaults).
+    Part of the design: they change outcomes (a slow bot times out or not)."""
 
     @property
     def specs(self) -> list[str]:
@@ -165,6 +172,13 @@ def plan_line(config: TournamentConfig, seats: int, scheduled: int, done: int) -
             f" (a round robin plays every group of {seats} bots in every seat rotation: a"
             " 2-seat scenario such as --scenario tutorial, or a gauntlet with --challenger,"
             " plays far fewer)"
+        )
+    if any(spec.strip().startswith("cmd:") for spec in config.specs):
+        # What a stalling external bot will cost each of its matches, and how to change it.
+        limits = config.limits or Limits()
+        text += (
+            f"; cmd: bots get {limits.turn_seconds:g} s a turn plus a {limits.bank_seconds:g} s"
+            " time bank (--turn-seconds, --bank-seconds)"
         )
     return text
 
@@ -250,7 +264,14 @@ def run_tournament(
             already_done + len(pending), stream=stream, quiet=quiet, done=already_done
         )
         played = 0
-        records = run_tasks(pending, content_dir, jobs=jobs, executor=executor, pool=pool)
+        records = run_tasks(
+            pending,
+            content_dir,
+            jobs=jobs,
+            executor=executor,
+            pool=pool,
+            limits=config.limits,
+        )
         try:
             for record in records:
                 if record.get("content_hash") != local_hash:
@@ -329,6 +350,7 @@ def design_of(config: TournamentConfig, content_hash: str) -> dict[str, Any]:
         "seeds": config.seeds,
         "base_seed": config.base_seed,
         "content_hash": content_hash,
+        "limits": limits_json(config.limits or Limits()),
         "bot_files": {
             spec: files for spec in dict.fromkeys(config.specs) if (files := bot_files(spec))
         },
@@ -392,17 +414,19 @@ def _check_design(
     changes, edited = _design_changes(old, design)
     if not changes:
         return
-    can_extend = not edited and not strays
+    timed = _old_limits(old) != design["limits"]
+    can_extend = not edited and not strays and not timed
     if extend and can_extend:
         return
     lines = [f"{folder} already holds results of a tournament that differs from this run:"]
     lines += [f"  - {change}" for change in changes]
     if extend:
-        why = (
-            "a bot file has changed since its matches were played"
-            if edited
-            else f"{strays} of its matches are not part of this tournament"
-        )
+        if edited:
+            why = "a bot file has changed since its matches were played"
+        elif timed:
+            why = "its matches were played with other time limits"
+        else:
+            why = f"{strays} of its matches are not part of this tournament"
         lines.append(f"--extend cannot keep them: {why}.")
     options = "use a new --out folder to keep both, or add --restart to discard them and start over"
     if can_extend:
@@ -442,6 +466,11 @@ def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
             f"seeds: --seeds {old.get('seeds')} --seed {old.get('base_seed')} there,"
             f" --seeds {new['seeds']} --seed {new['base_seed']} now"
         )
+    before_limits = _old_limits(old)
+    if before_limits != new["limits"]:
+        there = describe_limits(Limits(**before_limits))
+        now = describe_limits(Limits(**new["limits"]))
+        changes.append(f"time limits of cmd: bots: {there} there, {now} now")
     edited = False
     old_files = old.get("bot_files") or {}
     for spec, files in new["bot_files"].items():
@@ -455,6 +484,19 @@ def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
     if old.get("content_hash") not in (None, new["content_hash"]):
         edited = True  # matches played with other content are never kept
     return changes, edited
+
+
+def _old_limits(old: dict[str, Any]) -> dict[str, float]:
+    """The time limits a design records; a folder from before they were recorded (or with an
+    unreadable entry) played with the defaults."""
+    recorded = old.get("limits")
+    defaults = limits_json(Limits())
+    if not isinstance(recorded, dict):
+        return defaults
+    try:
+        return limits_json(Limits(**{k: recorded[k] for k in defaults if k in recorded}))
+    except (TypeError, ValueError):
+        return defaults
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -476,8 +518,21 @@ def leaderboard_of(directory: str | os.PathLike[str]) -> Leaderboard:
 # The command line
 
 
+def _limits_of(args: argparse.Namespace) -> Limits:
+    """The ``--turn-seconds``/``--bank-seconds``/``--init-seconds`` a command was given."""
+    return time_limits(
+        getattr(args, "turn_seconds", None),
+        getattr(args, "bank_seconds", None),
+        getattr(args, "init_seconds", None),
+    )
+
+
 def cmd_tournament_run(args: argparse.Namespace) -> int:
     """``capwars tournament run``: play (or resume) a tournament and print the leaderboard."""
+    try:
+        limits = _limits_of(args)
+    except LimitsError as exc:
+        return _usage(str(exc))
     config = TournamentConfig(
         bots=tuple(args.bots),
         scenario=args.scenario,
@@ -485,6 +540,7 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
         base_seed=args.seed,
         challenger=args.challenger,
         filler=args.filler,
+        limits=limits,
     )
     if args.seed < 0 or args.seed + max(args.seeds, 1) > 2**63:
         return _usage(f"seeds must lie between 0 and 2**63 - 1, got --seed {args.seed}")
@@ -579,13 +635,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from game.arena.validate import format_validation, validate_bot
 
     try:
+        limits = _limits_of(args)
+    except LimitsError as exc:
+        return _usage(str(exc))
+    # The slowest turn that passes: --turn-limit, else the --turn-seconds a bot will get.
+    turn_limit = args.turn_limit
+    if turn_limit is None:
+        turn_limit = limits.turn_seconds if args.turn_seconds is not None else 1.0
+    try:
         report = validate_bot(
             args.bot,
             content=worker_content(getattr(args, "content", None)),
             scenario=args.scenario,
             seed=args.seed,
             opponent=args.opponent,
-            turn_limit=args.turn_limit,
+            turn_limit=turn_limit,
+            limits=limits,
         )
     except KeyError as exc:
         return _usage(str(exc.args[0]) if exc.args else str(exc))
@@ -619,6 +684,32 @@ def _content_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def time_options(parser: argparse.ArgumentParser) -> None:
+    """``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``: the time ``cmd:`` bots get.
+
+    Taken as text and checked by the command (:func:`~game.arena.host.time_limits`), so a bad
+    value is one line naming the option."""
+    group = parser.add_argument_group(
+        "time limits of external bots (cmd:...; bots run in-process are not timed)"
+    )
+    group.add_argument(
+        "--turn-seconds",
+        metavar="S",
+        help="time a cmd: bot has to answer each turn before it draws on its bank (default: 1)",
+    )
+    group.add_argument(
+        "--bank-seconds",
+        metavar="S",
+        help="extra time for the whole match that a cmd: bot's slow turns draw on; a turn"
+        " past its time plus what is left of the bank eliminates the bot (default: 10; 0: none)",
+    )
+    group.add_argument(
+        "--init-seconds",
+        metavar="S",
+        help="time a cmd: bot has to start and answer hello (default: 10)",
+    )
+
+
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", metavar="PATH", help="also write the leaderboard as CSV")
     parser.add_argument("--json", metavar="PATH", help="also write the leaderboard as JSON")
@@ -642,8 +733,11 @@ def register_cli(subparsers: Any) -> None:
         description="Play every match of a tournament that is not yet in OUT/results.jsonl,"
         " then print the leaderboard. Rerun the same command to resume an interrupted run."
         " OUT/tournament.json records the tournament's design (mode, bots, filler, scenario,"
-        " seeds, content, and a hash of each bot file); a run with another design, or after a"
-        " bot file was edited, is refused: use a new --out, or --restart or --extend.",
+        " seeds, content, cmd: bots' time limits, and a hash of each bot file); a run with"
+        " another design, or after a bot file was edited, is refused: use a new --out, or"
+        " --restart or --extend. A bot that stalls costs each of its matches --turn-seconds"
+        " plus --bank-seconds (11 s by default): for a class, try --turn-seconds 0.5"
+        " --bank-seconds 2.",
     )
     _content_option(run)
     run.add_argument(
@@ -710,9 +804,11 @@ def register_cli(subparsers: Any) -> None:
         "--extend",
         action="store_true",
         help="keep OUT's results for a tournament with more bots or seeds (refused if a bot"
-        " file changed or a match in OUT is not part of this tournament)",
+        " file changed, the time limits differ or a match in OUT is not part of this"
+        " tournament)",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
+    time_options(run)
     _export_options(run)
     run.set_defaults(handler=cmd_tournament_run)
 
@@ -746,10 +842,11 @@ def register_cli(subparsers: Any) -> None:
     validate.add_argument(
         "--turn-limit",
         type=float,
-        default=1.0,
+        default=None,
         metavar="SECONDS",
-        help="slowest allowed turn (default: 1.0)",
+        help="slowest turn that passes (default: --turn-seconds if given, else 1.0)",
     )
+    time_options(validate)
     validate.add_argument("--json", action="store_true", help="print one JSON object")
     validate.set_defaults(handler=cmd_validate)
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.agents.base import Bot, MatchResult, SetupInfo
+from game.arena.protocol import Limits
 from game.engine.actions import Reason
 from game.engine.observation import Observation
 from game.engine.report import QuarterReport
@@ -150,9 +151,13 @@ def validate_bot(
     seed: int = 1,
     opponent: str = "balanced",
     turn_limit: float = 1.0,
+    limits: Limits | None = None,
 ) -> ValidationReport:
-    """Check a bot by playing it from every seat of ``scenario``; see the module docstring."""
-    from game.agents.registry import BotSpecError, make_bot
+    """Check a bot by playing it from every seat of ``scenario``; see the module docstring.
+
+    ``limits``: what a ``cmd:`` bot is allowed (``--turn-seconds`` ...; default: the defaults)."""
+    from game.agents.registry import BotSpecError
+    from game.arena.host import make_seat_bot
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
 
@@ -162,7 +167,7 @@ def validate_bot(
     seats = len(content.scenario(scenario).seats)
     report = ValidationReport(spec=spec, scenario=scenario)
     try:
-        first = make_bot(spec)
+        first = make_seat_bot(spec, limits)
     except BotSpecError as exc:
         report.checks.append(Check("imports", FAIL, str(exc)))
         return report
@@ -184,11 +189,11 @@ def validate_bot(
     """Errors in the log of a hosted bot that was not eliminated."""
     logs_shown: set[tuple[str, ...]] = set()
     for seat in range(seats):
-        probe = Probe(first if seat == 0 else make_bot(spec))
+        probe = Probe(first if seat == 0 else make_seat_bot(spec, limits))
         log = RejectionLog(seat)
         line_up: list[Bot | str] = [opponent] * seats
         line_up[seat] = probe
-        outcome = run_match(content, scenario, seed, line_up, recorders=[log])
+        outcome = run_match(content, scenario, seed, line_up, recorders=[log], limits=limits)
         probes.append(probe)
         logs.append(log)
         failures += [
