@@ -15,6 +15,9 @@ id or a scenario file.
   ``bankruptcy_penalty`` in the quarter a seat goes bankrupt), a termination (match over, or
   bankrupt), a truncation (``max_quarters`` reached) and an info dict with the quarter's
   summary and the codes of the seat's rejected actions.
+- ``state()`` is the global state for centralised critics (MAPPO, QMIX): every seat's
+  observation vector of the current match state, concatenated in seat order (a bankrupt seat's
+  part is the codec's zero observation), in ``state_space``; computed only when called.
 - ``render_mode="ansi"`` renders a one-screen standings table.
 - Mistakes raise at once with what was expected: a malformed vector or an unknown agent
   (``ValueError``), ``step`` before ``reset`` or once ``agents`` is empty (``RuntimeError``).
@@ -123,6 +126,10 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
         obs_spaces, act_spaces = make_spaces(self.codec, n)
         self.observation_spaces = dict(zip(self.possible_agents, obs_spaces))
         self.action_spaces = dict(zip(self.possible_agents, act_spaces))
+        self.state_space = spaces.Box(
+            -OBS_BOUND, OBS_BOUND, shape=(n * self.codec.observation_size,), dtype=np.float32
+        )
+        """What :meth:`state` returns: every seat's observation vector, in seat order."""
         self._rng: np.random.Generator | None = None
         self._state: MatchState | None = None
         self._observations: list[Observation | None] = []
@@ -148,6 +155,28 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
     def observation_of(self, agent: str) -> Observation:
         """The engine :class:`Observation` behind an agent's current vector."""
         return self._observation(self._seat[agent])
+
+    def state(self) -> np.ndarray:
+        """The global state for a centralised critic: every seat's observation, in seat order.
+
+        A float32 vector in :attr:`state_space`: the seat ``k`` part (``state()[k*O:(k+1)*O]``,
+        ``O`` = ``codec.observation_size``) is the codec's vector of ``observe(state, k)`` for
+        the current match state, the same vector that seat's agent was (or would be) given this
+        step; a bankrupt seat's part is the zero observation. Seats done because the match ended
+        or ``max_quarters`` truncated it keep their observation of the final state (so a critic
+        can bootstrap from it). Computed on each call from the current state, never during
+        ``step``. Before ``reset`` it raises ``RuntimeError``.
+        """
+        if self._state is None:
+            raise RuntimeError("state() is the current match's global state: call reset() first")
+        state = self._state
+        size = self.codec.observation_size
+        out = np.zeros(state.n_players * size, dtype=np.float32)
+        encode = self.codec.encode
+        for seat, status in enumerate(state.status.tolist()):
+            if status == ACTIVE:
+                out[seat * size : (seat + 1) * size] = encode(self._observation(seat))
+        return out
 
     def _observation(self, seat: int) -> Observation:
         # Observed on first use: a seat out of the game is never encoded nor decoded, so its

@@ -8,7 +8,10 @@ a :class:`~game.agents.base.Bot` instance, set up again each episode: your own p
 self-play), or ``"rivals"`` for the scenario's own named rivals. Each is set up as in
 :func:`game.arena.match.run_match`, with its own seat seed, so a seed fixes the whole episode. A
 bot that fails holds (``info["bot_failures"]``); external bots' processes stop when the episode
-ends, on ``reset`` and on ``close``.
+ends, on ``reset`` and on ``close``. When the episode ends (terminated or truncated) every
+opponent's ``on_end`` is called once with the :class:`~game.agents.base.MatchResult`
+:func:`~game.arena.match.run_match` would give for the match as it stands; one that raises is
+reported in the last step's ``info["bot_failures"]``.
 Spaces, rewards and infos are those of :class:`~game.rl.parallel_env.CapacityWarsParallelEnv`
 for that seat; the episode terminates when the match ends or the learner goes bankrupt, and is
 truncated at ``max_quarters``.
@@ -22,9 +25,10 @@ from typing import Any, SupportsFloat
 
 import gymnasium
 
-from game.agents.base import Bot
+from game.agents.base import Bot, MatchResult
 from game.agents.registry import make_bot, rival_spec
-from game.arena.match import MAX_FAILURE_TEXT, ask_bot, setup_info
+from game.arena.match import MAX_FAILURE_TEXT, ask_bot, rank_eliminated, setup_info
+from game.engine.scoring import standings
 from game.rl import ENV_ID, register_gymnasium_id
 from game.rl.parallel_env import Act, CapacityWarsParallelEnv, Obs, agent_name
 from game.rules.models import Content
@@ -97,8 +101,8 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         self.observation_space = self._par.observation_space(self.agent)
         self.action_space = self._par.action_space(self.agent)
         self._bots: dict[int, Bot] = {}
-        self._eliminated: set[int] = set()
-        """Seats whose external bot was eliminated (it holds)."""
+        self._eliminated: dict[int, Any] = {}
+        """Seats whose external bot was eliminated (it holds), with the bot's ``failure``."""
         self._failures: dict[int, str] = {}
         """Bot failures not yet reported (a failed setup shows in the first step's info)."""
 
@@ -133,7 +137,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         """Report an external bot's elimination (it holds from then on) once."""
         failure = getattr(bot, "failure", None)
         if failure is not None and seat not in self._eliminated:
-            self._eliminated.add(seat)
+            self._eliminated[seat] = failure
             self._failures[seat] = f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]
 
     def _close_bots(self) -> None:
@@ -142,7 +146,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         Bot instances given as opponents belong to the caller: they are set up again at the
         next reset, never closed here."""
         bots, self._bots = self._bots, {}
-        self._eliminated = set()
+        self._eliminated = {}
         given = {id(spec) for spec in self.opponent_specs if isinstance(spec, Bot)}
         for bot in bots.values():
             if id(bot) in given:
@@ -180,12 +184,38 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         self._failures = {}
         obs, rewards, terms, truncs, infos = par.advance(lists, only=self.agent)
         info = dict(infos[self.agent])
-        if failures:
-            info["bot_failures"] = dict(sorted(failures.items()))
         term, trunc = terms[self.agent], truncs[self.agent]
         if term or trunc:
+            for seat, text in self._end_bots().items():
+                failures[seat] = f"{failures[seat]}; {text}" if seat in failures else text
             self._close_bots()  # the episode is over: no process outlives it
+        if failures:
+            info["bot_failures"] = dict(sorted(failures.items()))
         return obs[self.agent], rewards[self.agent], term, trunc, info
+
+    def _end_bots(self) -> dict[int, str]:
+        """Tell every opponent the episode is over, as ``run_match`` tells its bots.
+
+        Each bot's ``on_end`` gets the :class:`MatchResult` of the match as it stands (the
+        standings so far when the learner's bankruptcy or ``max_quarters`` ended the episode
+        early; eliminated external bots ranked last, as in a match). Returns what failed, by
+        seat: a bot whose ``on_end`` raises does not stop the others nor the env."""
+        state = self._par.match_state
+        final = rank_eliminated(state, standings(state), self._eliminated)
+        table = tuple(
+            {"seat": s.seat, "name": s.name, "rank": s.rank, "score": s.score, "status": s.status}
+            for s in final
+        )
+        failed: dict[int, str] = {}
+        for s in final:
+            bot = self._bots.get(s.seat)
+            if bot is None:  # the learner's seat
+                continue
+            try:
+                bot.on_end(MatchResult(s.seat, s.rank, s.score, s.status, table))
+            except Exception as exc:  # a bot may fail in any way: reported, the env goes on
+                failed[s.seat] = f"on_end failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]
+        return failed
 
     def render(self) -> str | None:
         return self._par.render()

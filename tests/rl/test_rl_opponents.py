@@ -12,7 +12,10 @@ import pytest
 pytest.importorskip("pettingzoo", reason="the RL extra is not installed: pip install '.[rl]'")
 pytest.importorskip("gymnasium", reason="the RL extra is not installed: pip install '.[rl]'")
 
-from game.agents.registry import rival_spec
+from game.agents.base import Bot, MatchResult
+from game.agents.registry import make_bot, rival_spec
+from game.arena.match import run_match
+from game.engine.scoring import standings
 from game.rl.parallel_env import CapacityWarsParallelEnv
 from game.rl.policy import PolicyBot
 from game.rl.single_env import RIVALS, CapacityWarsEnv
@@ -150,3 +153,82 @@ def test_a_policy_bot_plays_a_seat_as_the_parallel_env_would(content):
         CapacityWarsEnv(scenario="tutorial", opponents=[42], content=content)
     with pytest.raises(ValueError, match="one Bot instance cannot play two seats"):
         CapacityWarsEnv(scenario="standard", opponents=[bot, bot, "idle"], content=content)
+
+
+class Ending(Bot):
+    """Plays ``inner`` (a bot spec) and records every ``on_end``; raises there if told to."""
+
+    def __init__(self, inner: str = "balanced", boom: bool = False):
+        self.inner = make_bot(inner)
+        self.boom = boom
+        self.ends: list[MatchResult] = []
+
+    def setup(self, info):
+        self.inner.setup(info)
+
+    def act(self, observation):
+        return self.inner.act(observation)
+
+    def on_end(self, result):
+        self.ends.append(result)
+        if self.boom:
+            raise ValueError("cannot count")
+
+
+def _hold_until_done(env, seed):
+    env.reset(seed=seed)
+    zero = np.zeros(env.action_space.shape, dtype=np.float32)
+    done, info = False, {}
+    while not done:
+        _, _, term, trunc, info = env.step(zero)
+        done = term or trunc
+    return info
+
+
+def test_opponents_hear_the_end_once_with_the_matchs_result(content):
+    bots = [Ending(), Ending("random"), Ending("idle")]
+    env = CapacityWarsEnv(scenario="standard", opponents=bots, content=content)
+    info = _hold_until_done(env, seed=2)
+    assert "bot_failures" not in info
+    # The learner holding is the idle bot: run_match gives the same results to the same bots.
+    twins = [Ending(), Ending("random"), Ending("idle")]
+    run_match(content=content, scenario="standard", seed=2, bots=["idle", *twins])
+    for bot, twin in zip(bots, twins):
+        assert len(bot.ends) == 1 and bot.ends == twin.ends
+    final = standings(env.parallel_env.match_state)
+    ranks = {s.seat: s.rank for s in final}
+    assert [b.ends[0].rank for b in bots] == [ranks[1], ranks[2], ranks[3]]
+    assert [b.ends[0].seat for b in bots] == [1, 2, 3]
+    # Once per episode: the next episode tells them again, an abandoned one does not.
+    _hold_until_done(env, seed=3)
+    env.reset(seed=4)
+    env.step(np.zeros(env.action_space.shape, dtype=np.float32))
+    env.reset(seed=5)
+    assert [len(b.ends) for b in bots] == [2, 2, 2]
+
+
+def test_opponents_hear_the_end_when_the_learner_goes_bankrupt(content):
+    bot = Ending("idle")
+    env = CapacityWarsEnv(scenario="standard", opponents=[bot, "idle", "idle"], content=content)
+    env.reset(seed=1)
+    term = trunc = False
+    while not (term or trunc):
+        assert not bot.ends
+        _, _, term, trunc, info = env.step(np.ones(env.action_space.shape, dtype=np.float32))
+    state = env.parallel_env.match_state
+    assert info["status"] == "bankrupt" and not state.over  # the episode ended early
+    (result,) = bot.ends  # the standings so far, as run_match builds them
+    final = standings(state)
+    assert result.rank == next(s.rank for s in final if s.seat == 1)
+    assert result.status == "active" and result.seat == 1
+    assert [row["seat"] for row in result.standings] == [s.seat for s in final]
+    assert result.standings[-1]["seat"] == 0 and result.standings[-1]["status"] == "bankrupt"
+
+
+def test_an_on_end_that_raises_is_reported_not_raised(content):
+    bots = [Ending("idle", boom=True), Ending("idle"), Ending("idle")]
+    env = CapacityWarsEnv(scenario="standard", opponents=bots, content=content, max_quarters=2)
+    info = _hold_until_done(env, seed=1)
+    assert info["bot_failures"] == {1: "on_end failed: ValueError: cannot count"}
+    assert [len(b.ends) for b in bots] == [1, 1, 1]  # the others were told all the same
+    assert info["turn"] == 1  # truncated at max_quarters: the last step's info
