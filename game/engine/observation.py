@@ -96,6 +96,10 @@ class _WorldFigures:
         content = world.content
         self.provider_ids = world.provider_ids
         self.n_regions = len(world.region_ids)
+        nothing_queued = np.zeros(self.n_regions, dtype=np.int64)
+        nothing_queued.setflags(write=False)
+        self.nothing_queued = nothing_queued
+        """``grid_ready_quarters`` of a seat with nothing in the grid queue (read-only: shared)."""
         self.scenario = world.scenario.id
         self.quarters = world.scenario.quarters
         self.mechanics = tuple(world.scenario.mechanics)
@@ -657,20 +661,24 @@ _RELEASED = 1e-9
 """A queue row with no more than this left is dropped as released (``supply._grid``)."""
 
 
-def _grid_ready(through: list[float], interconnect: list[float]) -> np.ndarray:
+def _grid_ready(
+    through: list[float], interconnect: list[float], nothing_queued: np.ndarray
+) -> np.ndarray:
     """(R,) quarters until all of a seat's queued MW is released at the normal rate: MW queued
     up to and including its last row over the region's release rate, rounded up (1 = by this
     quarter's release); 0 where it has nothing queued. The supply phase drops a row once no
     more than ``_RELEASED`` MW of it is left, so a total at most that far above a whole number
     of quarters' releases counts as released in that quarter (float sums of the rows ahead may
-    land a hair above it)."""
-    return np.array(
-        [
-            max(1, math.ceil((mw - _RELEASED) / rate)) if mw > 0.0 else 0
-            for mw, rate in zip(through, interconnect, strict=True)
-        ],
-        dtype=np.int64,
-    )
+    land a hair above it). Read-only; a seat with nothing queued gets ``nothing_queued``."""
+    if not any(through):
+        return nothing_queued
+    quarters = [0] * len(through)
+    for r, mw in enumerate(through):
+        if mw > 0.0:
+            quarters[r] = max(1, math.ceil((mw - _RELEASED) / interconnect[r]))
+    ready = np.array(quarters, dtype=np.int64)
+    ready.setflags(write=False)
+    return ready
 
 
 def observe(state: MatchState, seat: int) -> Observation:
@@ -710,7 +718,9 @@ def observe(state: MatchState, seat: int) -> Observation:
             "datacenter_mw": state.dc_mw[seat],
             "grid_mw": state.grid_mw[seat],
             "queued_mw": np.array(seats.queued_mw[seat]),
-            "grid_ready_quarters": _grid_ready(seats.queued_through[seat], static.interconnect),
+            "grid_ready_quarters": _grid_ready(
+                seats.queued_through[seat], static.interconnect, static.nothing_queued
+            ),
             "chips_arriving": seats.chips_arriving[seat].copy(),
             "fabric_arriving": seats.fabric_arriving[seat],
             "datacenter_arriving": seats.datacenter_arriving[seat],
