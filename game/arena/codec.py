@@ -46,6 +46,12 @@ def _grid(rows: Any, width: int) -> np.ndarray:
     return array
 
 
+def _ints(values: Any) -> np.ndarray:
+    array = np.asarray(values, dtype=np.int64)
+    array.setflags(write=False)
+    return array
+
+
 def _bools(values: Any) -> np.ndarray:
     array = np.asarray(values, dtype=bool)
     array.setflags(write=False)
@@ -79,6 +85,8 @@ def observation_from_dict(data: dict[str, Any]) -> Observation:
         datacenter_mw=_floats(me["datacenter_mw"]),
         grid_mw=_floats(me["grid_mw"]),
         queued_mw=_floats(me["queued_mw"]),
+        # (absent from a host older than the field: 0, "nothing queued", for every region)
+        grid_ready_quarters=_ints(me.get("grid_ready_quarters", [0] * len(me["queued_mw"]))),
         chips_arriving=_grid(arriving, width),
         fabric_arriving=_grid(me["fabric_arriving"], width),
         datacenter_arriving=_grid(me["datacenter_arriving"], width),

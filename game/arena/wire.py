@@ -165,6 +165,11 @@ class SelfWire(_Wire):
     datacenter_mw: list[float] = Field(description="Per region, facility MW built.")
     grid_mw: list[float] = Field(description="Per region, MW of grid connection granted.")
     queued_mw: list[float] = Field(description="Per region, MW still in the grid queue.")
+    grid_ready_quarters: list[int] = Field(
+        description="Per region, quarters until all your queued MW is released at the normal"
+        " rate (1 = when this quarter resolves; 0 = nothing queued). Requests made later join"
+        " the tail and never delay it."
+    )
     chips_arriving: list[list[float]] = Field(description="[region][quarter ahead] arrivals.")
     fabric_arriving: list[list[float]] = Field(description="[region][quarter ahead] fabric.")
     datacenter_arriving: list[list[float]] = Field(description="[region][quarter ahead] MW.")

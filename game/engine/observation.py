@@ -96,6 +96,10 @@ class _WorldFigures:
         content = world.content
         self.provider_ids = world.provider_ids
         self.n_regions = len(world.region_ids)
+        nothing_queued = np.zeros(self.n_regions, dtype=np.int64)
+        nothing_queued.setflags(write=False)
+        self.nothing_queued = nothing_queued
+        """``grid_ready_quarters`` of a seat with nothing in the grid queue (read-only: shared)."""
         self.scenario = world.scenario.id
         self.quarters = world.scenario.quarters
         self.mechanics = tuple(world.scenario.mechanics)
@@ -497,6 +501,9 @@ class _Seats:
     queued_mw: list[list[float]]
     """Per seat, per region: MW it still has waiting in the grid queue (each seat's
     observation makes its own array of its row)."""
+    queued_through: list[list[float]]
+    """Per seat, per region: MW queued in the region up to and including the seat's last row
+    there (everyone's, in queue order; 0.0 where the seat has nothing queued)."""
     chips_arriving: np.ndarray
     """(N, R, SCHEDULE) accelerators arriving, both pipelines together."""
     research_done: np.ndarray
@@ -567,15 +574,18 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         providers.append(construct_from(ProviderView, fields))
 
     # ---- the grid queue, in queue order (as np.add.at would add it): everyone's MW per region
-    # for the wait, and each seat's own MW still queued
+    # for the wait, each seat's own MW still queued, and the MW queued up to and including each
+    # seat's last row in each region (what must be released before all of its MW is)
     waiting = [0.0] * static.n_regions
     queued = [[0.0] * static.n_regions for _ in range(n)]
+    through = [[0.0] * static.n_regions for _ in range(n)]
     for region, owner, mw, _ in state.grid_queue.tolist():
         r = int(region)
         waiting[r] += mw
         seat = int(owner)
         if 0 <= seat < n and seat == owner:
             queued[seat][r] += mw
+            through[seat][r] = waiting[r]
 
     # ---- rivals (their views are built on first read, from public figures only)
     quality = state.quality.tolist()
@@ -621,6 +631,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         _Seats,
         {
             "queued_mw": queued,
+            "queued_through": through,
             "chips_arriving": _add(state.chip_pipe_perf[:, :, :, :SCHEDULE], axis=0),
             "research_done": (done_turn >= 0) & (done_turn < t),
             "reserved_qty": state.reserved_qty[:, :, :SCHEDULE],
@@ -644,6 +655,30 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     )
     _cache[:] = [(state, public, seats)]
     return public, seats
+
+
+_RELEASED = 1e-9
+"""A queue row with no more than this left is dropped as released (``supply._grid``)."""
+
+
+def _grid_ready(
+    through: list[float], interconnect: list[float], nothing_queued: np.ndarray
+) -> np.ndarray:
+    """(R,) quarters until all of a seat's queued MW is released at the normal rate: MW queued
+    up to and including its last row over the region's release rate, rounded up (1 = by this
+    quarter's release); 0 where it has nothing queued. The supply phase drops a row once no
+    more than ``_RELEASED`` MW of it is left, so a total at most that far above a whole number
+    of quarters' releases counts as released in that quarter (float sums of the rows ahead may
+    land a hair above it). Read-only; a seat with nothing queued gets ``nothing_queued``."""
+    if not any(through):
+        return nothing_queued
+    quarters = [0] * len(through)
+    for r, mw in enumerate(through):
+        if mw > 0.0:
+            quarters[r] = max(1, math.ceil((mw - _RELEASED) / interconnect[r]))
+    ready = np.array(quarters, dtype=np.int64)
+    ready.setflags(write=False)
+    return ready
 
 
 def observe(state: MatchState, seat: int) -> Observation:
@@ -683,6 +718,9 @@ def observe(state: MatchState, seat: int) -> Observation:
             "datacenter_mw": state.dc_mw[seat],
             "grid_mw": state.grid_mw[seat],
             "queued_mw": np.array(seats.queued_mw[seat]),
+            "grid_ready_quarters": _grid_ready(
+                seats.queued_through[seat], static.interconnect, static.nothing_queued
+            ),
             "chips_arriving": seats.chips_arriving[seat].copy(),
             "fabric_arriving": seats.fabric_arriving[seat],
             "datacenter_arriving": seats.datacenter_arriving[seat],

@@ -160,6 +160,17 @@ class SelfView:
     grid_mw: np.ndarray
     queued_mw: np.ndarray
     """(R,) MW still waiting in the grid queue."""
+    grid_ready_quarters: np.ndarray
+    """(R,) quarters until all of your MW queued in the region is released (powered) at the
+    normal release rate: 1 means it is released when this quarter resolves (and powers this
+    quarter's operations), k means when the quarter k - 1 after this one resolves; 0 where you
+    have nothing queued. The queue is first come, first served and each region releases its
+    normal interconnect MW per quarter; events that change that rate or the queue (a shortage,
+    a wave of requests jumping ahead) are not foreseen. It is the MW queued up to and including
+    your last request there, everyone's, over that rate, rounded up (as a region's
+    ``grid_wait_quarters`` is for a new request). Requests made this quarter, yours or anyone's,
+    and the rest of the world's new requests each quarter join the tail behind MW already
+    queued, so they never delay it."""
     chips_arriving: np.ndarray
     """(R, 12) accelerators (H-equivalents) arriving in each coming quarter."""
     fabric_arriving: np.ndarray

@@ -23,6 +23,7 @@ from game.engine import (
 )
 from game.tui.dialogs.action import FormField, OrderForm
 from game.tui.format import kgpu, money, price
+from game.tui.widgets.infrastructure import grid_ready_text
 from game.tui.widgets.plan import research_cap
 
 
@@ -288,10 +289,15 @@ def build_form(
         powers = " or ".join(
             f"{kgpu(mw / c.power_kw * c.perf)} kGPU of {c.name.split()[-1]}s" for c in shown
         )
+        # MW of yours already in this region's queue: when they are powered (a new request
+        # joins the tail behind them, so it does not delay them).
+        queued = grid_ready_text(obs, r.id)
         return (
             f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
-            f" ${r.power_price:,.0f}/MWh" + (f"\nPowers about {powers}." if powers else "")
+            f" ${r.power_price:,.0f}/MWh"
+            + (f"\nPowers about {powers}." if powers else "")
+            + (f"\nAlready queued here: {queued}." if queued else "")
         )
 
     return OrderForm(

@@ -14,10 +14,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from game.engine import QuarterReport
+from game.engine import QuarterReport, observe
 from game.engine.derived import offload
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.session import GameSession, PredictionResult
+from game.tui.widgets.infrastructure import grid_ready_text
 from game.tui.widgets.news import news_line
 from game.tui.widgets.plan import ending_soon, reserved_lead
 
@@ -182,6 +183,21 @@ def contract_warnings(session: GameSession, seat: int, report: QuarterReport) ->
     return lines
 
 
+def grid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Per region where the seat still has MW waiting in the grid queue after the quarter just
+    played: when it is powered at the normal rate (``me.grid_ready_quarters``)."""
+    state = session.state
+    if report.turn != state.turn - 1 or state.over or state.status[seat] != 0:
+        return []
+    obs = observe(state, seat)
+    lines = []
+    for r in obs.regions:
+        text = grid_ready_text(obs, r.id)
+        if text:
+            lines.append(f"[b]Grid queue[/b] {session.names.region(r.id)}: {text}.")
+    return lines
+
+
 def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
     """What capacity served customers: inference capacity times research's serving boost, plus
     what research offloads to the edge (the engine's arithmetic, with the research done before
@@ -319,6 +335,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
             )
     lines += bid_lines(session, seat, report)
     lines += contract_warnings(session, seat, report)
+    lines += grid_lines(session, seat, report)
     for kind, _code, message in report.rejected[seat]:
         lines.append(
             f"[red]Rejected[/red] {names.action_kind(kind)}: {escape(names.text(message))}"

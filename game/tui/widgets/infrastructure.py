@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from game.engine import Observation
 from game.tui.format import kgpu, money
 from game.tui.session import SeatView
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
@@ -45,6 +48,54 @@ def arrivals(values: tuple[float, ...], label: str) -> str:
     return ", ".join(parts[:3]) + (" …" if len(parts) > 3 else "") if parts else "—"
 
 
+def later_label(now: str, ahead: int) -> str:
+    """The label of the quarter ``ahead`` quarters after ``now`` (``"2027 Q1"``), or ``""``."""
+    year, _, q = now.partition(" Q")
+    try:
+        index = int(year) * 4 + int(q) - 1 + ahead
+    except ValueError:
+        return ""
+    return f"{index // 4} Q{index % 4 + 1}"
+
+
+def grid_ready_text(obs: Observation, region: str) -> str:
+    """When your MW waiting in ``region``'s grid queue is powered at the normal release rate
+    (``me.grid_ready_quarters``); ``""`` when you have none queued there."""
+    me = obs.me
+    if region not in me.region_ids:
+        return ""
+    r = me.region_ids.index(region)
+    mw = float(me.queued_mw[r])
+    k = int(me.grid_ready_quarters[r])
+    if k <= 0 or mw <= 1e-9:
+        return ""
+    if k == 1:
+        when = f"powered when this quarter resolves ({obs.label})"
+    else:
+        by = later_label(obs.label, k - 1)
+        when = f"powered in about {k} quarters" + (f" (by {by})" if by else "")
+    return f"your {mw:,.0f} MW: {when} at the normal rate"
+
+
+GRID_NOTE = (
+    "[dim]The grid queue is first come, first served: later requests (yours, rivals', the\n"
+    "rest of the world's) queue behind yours. Grid events can change the rate.[/]"
+)
+
+
+def grid_ready_note(obs: Observation) -> str:
+    """One line (wrapped to 78 columns) per region where you have MW in the grid queue."""
+    names = {r.id: r.name.split(" (")[0] for r in obs.regions}
+    lines = []
+    for region in obs.me.region_ids:
+        text = grid_ready_text(obs, region)
+        if text:
+            lines.extend(
+                textwrap.wrap(f"{names.get(region, region)}: {text}", 78, subsequent_indent="    ")
+            )
+    return "\n".join([*lines, GRID_NOTE]) if lines else ""
+
+
 INFRA_KEYS = (
     ("chips", "c", "order chips"),
     ("network", "n", "order network"),
@@ -68,6 +119,7 @@ class InfrastructureSection(Section):
             classes="hint",
             id="infra-hint",
         )
+        yield Static("", id="grid-ready")
         yield Static("On order, by quarters until arrival", classes="subtitle")
         yield GameTable(id="pipeline", cursor_type="none", zebra_stripes=True)
         yield Static("", id="chips-note")
@@ -128,6 +180,10 @@ class InfrastructureSection(Section):
                 )
         if pipeline.row_count == 0:
             pipeline.add_row("Nothing on order", "", "", "")
+        note = grid_ready_note(obs)
+        grid = self.query_one("#grid-ready", Static)
+        grid.update(note)
+        grid.display = bool(note)
         if obs.regions:
             table.move_cursor(row=min(row, len(obs.regions) - 1))
         chips = [c for c in obs.chips if c.available and not c.custom]
