@@ -393,6 +393,10 @@ class ExternalBot(Bot):
             code = proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             return "closed its stdout"
+        # The sandbox's "bot killed by SIG..." line is its last word on stderr, written as it
+        # exits: take what the pipe holds now, or a busy machine reads "exited with code 137".
+        with contextlib.suppress(OSError, ValueError):
+            self._drain_stderr()
         killed = _SANDBOX_KILLED.findall(self.stderr_tail)
         if code < 0 or (code > 128 and killed):
             sig = signal.Signals(-code) if code < 0 else signal.Signals[killed[-1]]

@@ -487,3 +487,26 @@ def test_engine_never_raises_on_random_action_junk(content):
             junk.append(seat_actions)
         state, report = step(state, junk)
         assert len(report.submitted) == state.n_players
+
+
+def test_a_kill_reported_by_the_sandbox_is_named_even_if_its_line_was_not_read_yet(tmp_path):
+    # The sandbox (the bot's PID 1) writes "sandbox: bot killed by SIGKILL" as it exits with
+    # 128 + 9. On a busy machine the host sees stdout close before it has read that line: the
+    # reason must still say what killed the bot, not "exited with code 137".
+    import subprocess
+
+    from game.arena.host import ExternalBot
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    proc = subprocess.Popen(
+        ["sh", "-c", "echo 'sandbox: bot killed by SIGKILL' >&2; exit 137"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.wait()
+    bot._proc = proc
+    try:
+        assert bot._gone_reason() == "killed by SIGKILL (a resource limit, or killed)"
+    finally:
+        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stderr.close()  # type: ignore[union-attr]
