@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import game
 from game.arena.errors import NotReproduced, ReplayError
+from game.arena.options import time_options
 from game.rules.paths import resolve_content_dir
 from game.rules.problems import ContentError
 
@@ -358,12 +359,7 @@ def _short(value: Any) -> str:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List the scenarios."""
-    from game.rules.check import in_folder
-
-    try:
-        content = _content(args)
-    except ContentError as exc:  # name each file under the folder as typed, as content check does
-        raise ContentError(in_folder(exc.problems, args.content)) from None
+    content = _content(args)  # (main names a broken folder's files under it, as typed)
     rows = [("id", "quarters", "seats", "summary")]
     for s in sorted(content.scenarios, key=lambda s: s.id):
         rows.append((s.id, str(s.quarters), str(len(s.seats)), s.summary))
@@ -624,7 +620,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         " normal level), as in the terminal game: to preview a lesson as the class will meet it",
     )
     match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
-    _time_options(match)
+    time_options(match)
     match.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"
     )
@@ -723,30 +719,6 @@ def _add_plugins(commands: Any, argv: Sequence[str] | None) -> None:
     for name, (_, text) in PLUGINS.items():
         if name not in registered:
             commands.add_parser(name, help=text)
-
-
-def _time_options(parser: argparse.ArgumentParser) -> None:
-    """The time limits of external bots (as ``capwars tournament run`` and ``validate`` take
-    them: game.arena.tournament.time_options), checked by the command."""
-    group = parser.add_argument_group(
-        "time limits of external bots (cmd:...; bots run in-process are not timed)"
-    )
-    group.add_argument(
-        "--turn-seconds",
-        metavar="S",
-        help="time a cmd: bot has to answer each turn before it draws on its bank (default: 1)",
-    )
-    group.add_argument(
-        "--bank-seconds",
-        metavar="S",
-        help="extra time for the whole match that a cmd: bot's slow turns draw on; a turn"
-        " past its time plus what is left of the bank eliminates the bot (default: 10; 0: none)",
-    )
-    group.add_argument(
-        "--init-seconds",
-        metavar="S",
-        help="time a cmd: bot has to start and answer hello (default: 10)",
-    )
 
 
 def _play_options(parser: argparse.ArgumentParser) -> None:

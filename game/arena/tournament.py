@@ -58,6 +58,7 @@ from game.arena.leaderboard import (
     write_csv,
     write_json,
 )
+from game.arena.options import time_options
 from game.arena.progress import Progress
 from game.arena.protocol import Limits
 from game.arena.results import RESULTS_NAME, ResultsError, ResultsFile, read_results
@@ -681,32 +682,6 @@ def _content_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=argparse.SUPPRESS,
         help="content folder to use instead of the game's own",
-    )
-
-
-def time_options(parser: argparse.ArgumentParser) -> None:
-    """``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``: the time ``cmd:`` bots get.
-
-    Taken as text and checked by the command (:func:`~game.arena.host.time_limits`), so a bad
-    value is one line naming the option."""
-    group = parser.add_argument_group(
-        "time limits of external bots (cmd:...; bots run in-process are not timed)"
-    )
-    group.add_argument(
-        "--turn-seconds",
-        metavar="S",
-        help="time a cmd: bot has to answer each turn before it draws on its bank (default: 1)",
-    )
-    group.add_argument(
-        "--bank-seconds",
-        metavar="S",
-        help="extra time for the whole match that a cmd: bot's slow turns draw on; a turn"
-        " past its time plus what is left of the bank eliminates the bot (default: 10; 0: none)",
-    )
-    group.add_argument(
-        "--init-seconds",
-        metavar="S",
-        help="time a cmd: bot has to start and answer hello (default: 10)",
     )
 
 

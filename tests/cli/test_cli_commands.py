@@ -173,3 +173,17 @@ def test_balance_takes_content_like_every_command(capwars, tmp_path):
         proc = capwars(*args, "--matches", "1", "--only", "mixed")
         assert proc.returncode == 1, proc.stderr
         assert "starting_cash" in proc.stderr and "1 problem in the content" in proc.stderr
+
+
+def test_the_time_limit_options_read_the_same_in_every_command(capwars):
+    """match, tournament run and validate take --turn-seconds ... from one definition
+    (game.arena.options): their help cannot drift apart."""
+    sections = []
+    for command in (["match"], ["tournament", "run"], ["validate"]):
+        proc = capwars(*command, "--help")
+        assert proc.returncode == 0, proc.stderr
+        text = " ".join(proc.stdout.split())
+        start = text.index("time limits of external bots")
+        sections.append(text[start : text.index("(default: 10)", start)])
+    assert sections[0] == sections[1] == sections[2]
+    assert "--bank-seconds" in sections[0]
