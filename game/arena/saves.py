@@ -434,8 +434,12 @@ def cmd_saves(args: Any) -> int:
         for info in infos:
             print(f"  {_describe(info)}")
         return 0
-    if args.older_than < 0:
-        print("capwars: error: --older-than needs 0 days or more", file=sys.stderr)
+    if not (0 <= args.older_than < float("inf")):  # NaN too: it matched no file, silently
+        print(
+            f"capwars: error: --older-than needs a number of days, 0 or more (such as"
+            f" --older-than 30); got {args.older_than:g}",
+            file=sys.stderr,
+        )
         return 2
     stale = stale_autosaves(directory, args.older_than)
     days = f"{args.older_than:g} day{'' if args.older_than == 1 else 's'}"

@@ -84,3 +84,12 @@ def test_the_cli_runs_it_once_registered_as_a_plugin(
     )
     assert cli.main(["saves", "list", "--dir", str(tmp_path)]) == 0
     assert f"No saves in {tmp_path}." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("days", ["-1", "nan", "inf"])
+def test_prune_refuses_an_age_that_is_not_a_number_of_days(
+    days: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["saves", "prune", "--older-than", days, "--dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--older-than needs a number of days, 0 or more (such as --older-than 30)" in err
