@@ -36,6 +36,7 @@ from typing import Any
 from game.arena.protocol import Limits
 from game.arena.results import record_from_outcome
 from game.arena.schedule import MatchTask, seat_spec
+from game.arena.validate import INVALID_CODES
 from game.rules.models import Content
 
 IN_FLIGHT_PER_WORKER = 4
@@ -111,7 +112,8 @@ def play_match(
 class MalformedCounter:
     """A match recorder counting, per seat, the actions that were not actions at all."""
 
-    CODES = frozenset({"malformed", "too_many_actions"})
+    CODES = INVALID_CODES
+    """The codes ``capwars validate`` fails a bot's "valid actions" check on."""
 
     def __init__(self, seats: int) -> None:
         self.counts = [0] * seats
