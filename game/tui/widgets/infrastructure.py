@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.engine import Observation
-from game.tui.format import kgpu, money
+from game.tui.format import kgpu, later_label, money
 from game.tui.session import SeatView
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
@@ -46,16 +46,6 @@ def arrivals(values: tuple[float, ...], label: str) -> str:
     """``Q+2 3.0, Q+5 1.5`` for the quarters in which something arrives."""
     parts = [f"+{k}q {v:,.1f}" for k, v in enumerate(values) if v > 1e-6]
     return ", ".join(parts[:3]) + (" …" if len(parts) > 3 else "") if parts else "—"
-
-
-def later_label(now: str, ahead: int) -> str:
-    """The label of the quarter ``ahead`` quarters after ``now`` (``"2027 Q1"``), or ``""``."""
-    year, _, q = now.partition(" Q")
-    try:
-        index = int(year) * 4 + int(q) - 1 + ahead
-    except ValueError:
-        return ""
-    return f"{index // 4} Q{index % 4 + 1}"
 
 
 def grid_ready_text(obs: Observation, region: str) -> str:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
-from game.tui.format import kgpu, money, pct, price
+from game.tui.format import kgpu, later_label, money, pct, price
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import GameTable, Section
@@ -33,14 +33,11 @@ def opening_demand(demand: float, growth: float, players: int, capacity: float) 
 
 
 def quarter_labels(now: str, turn: int, count: int) -> tuple[str, ...]:
-    """Labels of the ``count`` quarters before the current one (``now``, turn ``turn``)."""
-    year, _, q = now.partition(" Q")
-    try:
-        index = int(year) * 4 + int(q) - 1
-    except ValueError:
+    """Labels of the ``count`` quarters before the current one (``now``, turn ``turn``);
+    ``()`` when ``now`` is not a quarter label."""
+    if not later_label(now, 0):
         return ()
-    first = index - count
-    return tuple(f"{(first + k) // 4} Q{(first + k) % 4 + 1}" for k in range(count))
+    return tuple(later_label(now, k - count) for k in range(count))
 
 
 def value_parts(session: GameSession, seat: int, value: float) -> str:
