@@ -166,10 +166,17 @@ def ask_bot(bot: Bot, state: MatchState, seat: int) -> tuple[list[object], str |
         ]
     # An external bot may report a failure on its side with its answer (an exception the SDK
     # caught): its actions still count, and the failure is recorded like an in-process raise.
-    reported = getattr(bot, "reported_error", None)
+    reported = _one_line(getattr(bot, "reported_error", None) or "")
     if reported:
         return list(actions), f"{REPORTED}{reported}"[:MAX_FAILURE_TEXT]
     return list(actions), None
+
+
+def _one_line(text: str) -> str:
+    """A bot's own words as one printable line: it is shown in match output, tournament
+    failure summaries and validate reports, where a newline broke the layout and a terminal
+    control sequence (``ESC[2J``) would act on the reader's terminal."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
 
 
 def run_match(

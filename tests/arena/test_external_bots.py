@@ -139,6 +139,24 @@ def test_an_error_a_bot_reports_is_that_quarter_s_failure_and_its_actions_still_
     assert outcome.state.debt[0] > 0  # the borrow sent with the error was applied
 
 
+def test_an_error_a_bot_reports_is_kept_as_one_printable_line(tmp_path):
+    """It is printed in match output, leaderboards and validate reports: no line breaks, no
+    terminal control sequences from a bot."""
+    path = tmp_path / "bot.py"
+    path.write_text(RAW_BOT.replace("ERROR", repr("first line\n  second\x1b[2J line\t")))
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.failures == [(1, 0, "the bot reported: first line second [2J line")]
+
+
+def test_a_blank_error_is_no_failure(tmp_path):
+    path = tmp_path / "bot.py"
+    path.write_text(RAW_BOT.replace("ERROR", repr(" \n ")))
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.failures == []
+
+
 def test_an_error_that_is_not_a_string_is_a_malformed_message(tmp_path):
     path = tmp_path / "bot.py"
     path.write_text(RAW_BOT.replace("ERROR", "5"))
