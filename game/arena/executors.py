@@ -17,7 +17,9 @@ held in memory) all at the start, and an interrupted run loses little work.
 
 A pool worker watches the process that started it: if that process dies without shutting the pool
 down (``kill -9``, a crash), the worker stops the match in hand (closing its bots, so external
-bot processes do not outlive it) and exits, instead of waiting forever for work.
+bot processes do not outlive it) and exits, instead of waiting forever for work. An interrupted
+run (Ctrl-C, ``kill PID``) tells its own pool's workers to drop their matches the same way
+(:func:`stop_workers`) rather than wait for them.
 """
 
 from __future__ import annotations
@@ -138,7 +140,8 @@ _match_gate = threading.Lock()
 
 
 class ParentGone(BaseException):
-    """Raised in a pool worker's main thread when the tournament process has died."""
+    """Raised in a pool worker's main thread to drop its match: the tournament process has
+    died (the watchdog) or is stopping (:func:`stop_workers`, on Ctrl-C or ``kill PID``)."""
 
 
 def warm_worker(content_dir: str | None, parent: int | None = None) -> None:
