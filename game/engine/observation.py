@@ -589,10 +589,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
 
     # ---- rivals (their views are built on first read, from public figures only)
     quality = state.quality.tolist()
-    top = max(quality) if quality else 1.0
-    tiers = [
-        1 + int(min(4, max(0, math.floor(5 * q / top - 1e-9)))) if top > 0 else 1 for q in quality
-    ]
+    tiers = quality_tiers(quality)
     status = ["active" if s == ACTIVE else "bankrupt" for s in state.status.tolist()]
     reputation = state.reputation.tolist()
     service_price = state.service_price.tolist()
@@ -655,6 +652,19 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
     )
     _cache[:] = [(state, public, seats)]
     return public, seats
+
+
+def quality_tiers(quality: list[float]) -> list[int]:
+    """Each seat's public quality tier, 1 (behind) to 5 (the best quality), by fifths of the
+    best: what :attr:`RivalView.quality_tier` shows (and a screen shows for the player too).
+
+    >>> quality_tiers([1.0, 2.0, 1.5])
+    [3, 5, 4]
+    """
+    top = max(quality) if quality else 1.0
+    return [
+        1 + int(min(4, max(0, math.floor(5 * q / top - 1e-9)))) if top > 0 else 1 for q in quality
+    ]
 
 
 _RELEASED = 1e-9

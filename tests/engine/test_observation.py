@@ -141,3 +141,19 @@ def test_observation_has_no_rival_private_keys_in_a_real_match(content):
         for rival in data["rivals"]:
             assert set(rival) == PUBLIC_RIVAL_KEYS
         assert all(n["seat"] in (None, seat) for n in data["news"])
+
+
+def test_quality_tiers_are_the_tiers_rivals_see():
+    """One function buckets quality into tiers: the player's own tier (the TUI's rivals table
+    shows it) is the tier every rival sees of that seat."""
+    from game.engine.observation import quality_tiers
+
+    state = new_match(scenario="standard", seed=3)
+    state = with_arrays(state, quality=np.linspace(0.4, 2.0, state.n_players))
+    tiers = quality_tiers(state.quality.tolist())
+    for seat in range(state.n_players):
+        other = (seat + 1) % state.n_players
+        seen = {r.seat: r.quality_tier for r in observe(state, other).rivals}
+        assert seen[seat] == tiers[seat]
+    assert quality_tiers([1.0, 2.0, 1.5]) == [3, 5, 4]
+    assert quality_tiers([0.0, 0.0]) == [1, 1]

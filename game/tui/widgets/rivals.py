@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from game.engine.observation import quality_tiers
 from game.tui.format import pct, price, sparkline
 from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.overview import quarter_labels
 from game.tui.widgets.section import GameTable, Section, short
-
-
-def quality_tier(qualities: list[float], seat: int) -> int:
-    """A seat's public quality tier, 1-5, as the observation gives the rivals' (the best
-    quality is 5, the others by fifths of it).
-
-    >>> quality_tier([1.0, 2.0, 1.5], 0), quality_tier([1.0, 2.0, 1.5], 1)
-    (3, 5)
-    """
-    top = max(qualities) if qualities else 1.0
-    if top <= 0:
-        return 1
-    return 1 + int(min(4, max(0, math.floor(5 * qualities[seat] / top - 1e-9))))
 
 
 class RivalsSection(Section):
@@ -74,7 +60,7 @@ class RivalsSection(Section):
             pct(mine[-1], 1) if mine else "—",
             sparkline(mine, 6 if compact else 8),
             pct(me.reputation),
-            "★" * quality_tier(qualities, me.seat) if qualities else "—",
+            "★" * quality_tiers(qualities)[me.seat] if qualities else "—",
             price(me.service_price),
         )
         for r in rivals:
