@@ -639,10 +639,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         limits = _limits_of(args)
     except LimitsError as exc:
         return _usage(str(exc))
-    # The slowest turn that passes: --turn-limit, else the --turn-seconds a bot will get.
-    turn_limit = args.turn_limit
-    if turn_limit is None:
-        turn_limit = limits.turn_seconds if args.turn_seconds is not None else 1.0
     try:
         report = validate_bot(
             args.bot,
@@ -650,7 +646,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             scenario=args.scenario,
             seed=args.seed,
             opponent=args.opponent,
-            turn_limit=turn_limit,
+            # the slowest turn that passes: --turn-limit, else the --turn-seconds a bot gets
+            turn_limit=args.turn_limit,
             limits=limits,
         )
     except KeyError as exc:

@@ -150,12 +150,16 @@ def validate_bot(
     scenario: str = "tutorial",
     seed: int = 1,
     opponent: str = "balanced",
-    turn_limit: float = 1.0,
+    turn_limit: float | None = None,
     limits: Limits | None = None,
 ) -> ValidationReport:
     """Check a bot by playing it from every seat of ``scenario``; see the module docstring.
 
-    ``limits``: what a ``cmd:`` bot is allowed (``--turn-seconds`` ...; default: the defaults)."""
+    ``limits``: what a ``cmd:`` bot is allowed (``--turn-seconds`` ...; default: the defaults).
+    ``turn_limit``: the slowest turn that passes the speed check (default: the limits' turn
+    time, 1 s unless ``limits`` says otherwise)."""
+    if turn_limit is None:
+        turn_limit = (limits or Limits()).turn_seconds
     from game.agents.registry import BotSpecError
     from game.arena.host import make_seat_bot
     from game.arena.match import REPORTED, run_match

@@ -90,6 +90,17 @@ def test_a_slow_bot_fails_the_turn_limit():
     assert report.check("time per turn").status == FAIL and not report.passed
 
 
+def test_the_turn_limit_follows_the_time_limits_given():
+    """Called from Python as from the CLI: without turn_limit, the slowest turn that passes is
+    the turn time the limits give (not 1 s whatever they say)."""
+    from game.arena.protocol import Limits
+
+    report = validate_bot("balanced", limits=Limits(turn_seconds=1e-9))
+    check = report.check("time per turn")
+    assert check.status == FAIL and "(limit 0 ms)" in check.detail
+    assert validate_bot("balanced").check("time per turn").status == PASS
+
+
 def test_cli_exit_status_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert main(["validate", "balanced"]) == 0
     assert "result: PASS" in capsys.readouterr().out
