@@ -132,7 +132,13 @@ def scenario_folder(content_dir: str | None, scenario_file: str) -> Iterator[tup
 def cmd_match(args: argparse.Namespace) -> int:
     """Play one headless match and print the standings."""
     from game.agents.registry import BotSpecError, rival_spec
-    from game.arena.host import LimitsError, limits_json, make_seat_bot, time_limits
+    from game.arena.host import (
+        LimitsError,
+        is_external,
+        limits_json,
+        make_seat_bot,
+        time_limits,
+    )
     from game.arena.match import run_match
     from game.arena.replay import ReplayWriter
 
@@ -163,7 +169,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         # The bots are built here so that a bad spec is a one-line error before the match
         # starts; run_match would label instances by class, so the specs typed label them.
         # The time the cmd: bots had, kept in the replay's header (it may explain a timeout).
-        external = any(spec.strip().startswith("cmd:") for spec in specs)
+        external = any(is_external(spec) for spec in specs)
         settings = {"limits": limits_json(limits)} if external else None
         recorders = (
             [ReplayWriter(args.replay, labels=specs, settings=settings)] if args.replay else []

@@ -719,13 +719,18 @@ def limits_json(limits: Limits) -> dict[str, float]:
     return {field: float(getattr(limits, field)) for field in TIME_OPTIONS}
 
 
+def is_external(spec: str) -> bool:
+    """Whether a bot spec names an external program (``cmd:...``, spaces around it allowed)."""
+    return spec.strip().startswith("cmd:")
+
+
 def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
     """The bot a spec names; a ``cmd:`` bot gets ``limits`` (``None``: the defaults).
 
     Limits apply to external bots only: an in-process bot (a built-in, a Python file) runs in
     the match's own process and is not timed."""
     text = spec.strip()
-    if limits is not None and text.startswith("cmd:"):
+    if limits is not None and is_external(text):
         return ExternalBot(text[len("cmd:") :].strip(), limits)
     return make_bot(text)
 

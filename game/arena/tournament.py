@@ -50,7 +50,13 @@ from pathlib import Path
 from typing import Any
 
 from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
-from game.arena.host import LimitsError, describe_limits, limits_json, time_limits
+from game.arena.host import (
+    LimitsError,
+    describe_limits,
+    is_external,
+    limits_json,
+    time_limits,
+)
 from game.arena.leaderboard import (
     Leaderboard,
     build_leaderboard,
@@ -174,7 +180,7 @@ def plan_line(config: TournamentConfig, seats: int, scheduled: int, done: int) -
             " 2-seat scenario such as --scenario tutorial, or a gauntlet with --challenger,"
             " plays far fewer)"
         )
-    if any(spec.strip().startswith("cmd:") for spec in config.specs):
+    if any(is_external(spec) for spec in config.specs):
         # What a stalling external bot will cost each of its matches, and how to change it.
         limits = config.limits or Limits()
         text += (

@@ -161,7 +161,7 @@ def validate_bot(
     if turn_limit is None:
         turn_limit = (limits or Limits()).turn_seconds
     from game.agents.registry import BotSpecError
-    from game.arena.host import make_seat_bot
+    from game.arena.host import is_external, make_seat_bot
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
 
@@ -177,7 +177,7 @@ def validate_bot(
         return report
     built = (
         "the command parses and its files exist (the program starts at setup)"
-        if spec.startswith("cmd:")
+        if is_external(spec)
         else f"{spec} → {type(first).__name__}"
     )
     report.checks.append(Check("imports", PASS, built))
@@ -250,7 +250,7 @@ def validate_bot(
             "setup",
             PASS,
             f"the program started and sent `ready` in {setup_ms:.1f} ms"
-            if spec.startswith("cmd:")
+            if is_external(spec)
             else f"setup() returned in {setup_ms:.1f} ms",
         )
     )

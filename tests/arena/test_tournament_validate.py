@@ -260,3 +260,15 @@ def test_each_distinct_malformed_action_is_shown_once_with_its_count(tmp_path: P
     assert len(reasons) == 2
     assert reasons[0].startswith("turn 0: buy: malformed:") and reasons[0].endswith("(×32)")
     assert "bid_spot.quantity" in reasons[1] and reasons[1].endswith("(×16)")
+
+
+def test_an_external_spec_typed_with_a_leading_space_is_described_as_a_program(tmp_path: Path):
+    path = tmp_path / "quiet.py"
+    path.write_text(
+        "from game.agents import Bot\nfrom game.sdk import run\n\n"
+        "class Quiet(Bot):\n    def act(self, observation):\n        return []\n\n"
+        "if __name__ == '__main__':\n    run(Quiet)\n"
+    )
+    report = validate_bot(f"  cmd:{sys.executable} {path}")
+    assert report.check("imports").detail.startswith("the command parses")
+    assert report.check("setup").detail.startswith("the program started and sent `ready`")
