@@ -2,7 +2,8 @@
 
 Needs the optional extra ``rl`` (``pip install 'capacity-wars[rl]'``): PettingZoo and
 Gymnasium are imported only here, and only when an env is first used, so ``import game.rl``
-and :mod:`game.rl.codec` work without them. Nothing else in ``game`` imports this package.
+and :mod:`game.rl.codec` work without them. Nothing else in ``game`` imports this package,
+but ``capwars bench`` (its RL section, :mod:`game.rl.bench`, skipped without the extra).
 See ``docs/RL.md``.
 
 The Gymnasium id ``CapacityWars-v0`` is registered as soon as both this package and Gymnasium
