@@ -108,9 +108,14 @@ lines.on("line", (line) => {
     } catch (err) {
       console.error(err.stack || String(err)); // hold this quarter rather than die
       // ... and tell the host, which records it as this quarter's failure: the first line of
-      // the stack names the error, the next one where it happened.
+      // the stack names the error, the next one where it happened (file name and line, without
+      // the folder, so the record reads the same on every machine).
       const lines = String(err.stack || err).split("\n");
-      error = lines.slice(0, 2).map((l) => l.trim()).join(" ").slice(0, 500);
+      error = lines
+        .slice(0, 2)
+        .map((l) => l.trim().replace(/[^\s()]*\/([^/\s()]+:\d+)/g, "$1"))
+        .join(" ")
+        .slice(0, 500);
     }
     const answer = { type: "actions", turn: msg.turn, actions };
     if (error) answer.error = error;

@@ -77,4 +77,6 @@ def describe(exc: BaseException, prefer: Path | None = None) -> str:
     frame = author_frame(exc, prefer)
     if frame is None:
         return text
-    return f"{text} ({frame.filename}:{frame.lineno})"
+    # The file's name, not its path: this line goes into replays and tournament records, which
+    # must read the same on every machine (and a student knows where their bot.py is).
+    return f"{text} ({Path(frame.filename).name}:{frame.lineno})"

@@ -171,7 +171,7 @@ def test_a_hosted_bot_whose_sdk_caught_its_exception_fails_with_its_own_line(tmp
     failures = report.check("no failures")
     assert failures.status == FAIL and failures.detail == "2 failure(s) in 16 turns"
     assert failures.reasons == tuple(
-        f"seat {seat}, turn 2: the bot reported: ZeroDivisionError: late bug ({path}:8)"
+        f"seat {seat}, turn 2: the bot reported: ZeroDivisionError: late bug ({path.name}:8)"
         for seat in (0, 1)
     )
 
