@@ -64,6 +64,8 @@ SANDBOX = Path(__file__).with_name("sandbox.py")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NAMESPACES = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child"]
 _READ_CHUNK = 1 << 16
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline (C0, DEL and C1)."""
 _SANDBOX_KILLED = re.compile(r"^sandbox: bot killed by (SIG[A-Z0-9]+)$", re.MULTILINE)
 
 
@@ -371,7 +373,11 @@ class ExternalBot(Bot):
 
     @property
     def stderr_tail(self) -> str:
-        return self._tail.decode("utf-8", errors="replace")
+        """The end of the bot's log, with terminal control characters made harmless: it is
+        printed by match, validate and the leaderboard, where ``ESC[2J`` would act on the
+        organiser's terminal (newlines and tabs are kept)."""
+        text = self._tail.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        return _CONTROL.sub("\ufffd", text)
 
     def _fail(self, status: SeatStatus, reason: str) -> None:
         if self.failure is not None:

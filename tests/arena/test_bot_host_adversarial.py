@@ -510,3 +510,11 @@ def test_a_kill_reported_by_the_sandbox_is_named_even_if_its_line_was_not_read_y
     finally:
         proc.stdout.close()  # type: ignore[union-attr]
         proc.stderr.close()  # type: ignore[union-attr]
+
+
+def test_a_bot_s_log_cannot_send_control_sequences_to_the_organiser_s_terminal(tmp_path):
+    from game.arena.host import ExternalBot
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    bot._tail += b"\x1b[2J\x1b]0;owned\x07cleared\r\n\tline two\n"
+    assert bot.stderr_tail == "\ufffd[2J\ufffd]0;owned\ufffdcleared\n\tline two\n"
