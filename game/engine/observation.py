@@ -17,6 +17,7 @@ import numpy as np
 
 from game.engine.modifiers import Modifiers, in_force
 from game.engine.state import ACTIVE, ActiveEffect, MatchState, NewsItem, construct_from
+from game.engine.supply import RELEASED_MW
 from game.engine.tables import HORIZON, TERMS, World
 from game.engine.validate import export_banned, sku_output
 from game.engine.views import (
@@ -667,25 +668,22 @@ def quality_tiers(quality: list[float]) -> list[int]:
     ]
 
 
-_RELEASED = 1e-9
-"""A queue row with no more than this left is dropped as released (``supply._grid``)."""
-
-
 def _grid_ready(
     through: list[float], interconnect: list[float], nothing_queued: np.ndarray
 ) -> np.ndarray:
     """(R,) quarters until all of a seat's queued MW is released at the normal rate: MW queued
     up to and including its last row over the region's release rate, rounded up (1 = by this
     quarter's release); 0 where it has nothing queued. The supply phase drops a row once no
-    more than ``_RELEASED`` MW of it is left, so a total at most that far above a whole number
-    of quarters' releases counts as released in that quarter (float sums of the rows ahead may
-    land a hair above it). Read-only; a seat with nothing queued gets ``nothing_queued``."""
+    more than ``RELEASED_MW`` (``game.engine.supply``) of it is left, so a total at most that
+    far above a whole number of quarters' releases counts as released in that quarter (float
+    sums of the rows ahead may land a hair above it). Read-only; a seat with nothing queued
+    gets ``nothing_queued``."""
     if not any(through):
         return nothing_queued
     quarters = [0] * len(through)
     for r, mw in enumerate(through):
         if mw > 0.0:
-            quarters[r] = max(1, math.ceil((mw - _RELEASED) / interconnect[r]))
+            quarters[r] = max(1, math.ceil((mw - RELEASED_MW) / interconnect[r]))
     ready = np.array(quarters, dtype=np.int64)
     ready.setflags(write=False)
     return ready

@@ -104,6 +104,10 @@ def _refill(backlog: FloatArray, shipped: FloatArray, fill: FloatArray) -> None:
     np.add(left, fill, out=backlog)
 
 
+RELEASED_MW = 1e-9
+"""A grid-queue request with at most this many MW left is released in full (float dust)."""
+
+
 def _grid(state: MatchState, q: Quarter, static: _Static) -> None:
     """The interconnection queue: first come, first served, per region (a shared commons)."""
     rows = q.grid_queue_rows
@@ -147,7 +151,7 @@ def _grid(state: MatchState, q: Quarter, static: _Static) -> None:
                     status = state.status.tolist()
                 if status[who] == 0:
                     granted[who, r] = granted.get((who, r), 0.0) + take
-        if mw - take > 1e-9:
+        if mw - take > RELEASED_MW:
             kept.append((region, seat, mw - take, since))
     q.grid_queue_rows = kept
     released = np.zeros((state.n_players, len(remaining)))

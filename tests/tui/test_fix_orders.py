@@ -193,4 +193,4 @@ def test_news_does_not_repeat_its_headline() -> None:
     deal = NewsItem(3, "provider", "Northwind Motors", "Northwind Motors starts a fleet")
     assert news_text(deal) == ("Northwind Motors starts a fleet", "")
     assert short_quarter("2027 Q3") == "Q3 27"
-    assert quarter_labels("2028 Q1", 4, 3) == ("2027 Q2", "2027 Q3", "2027 Q4")
+    assert quarter_labels("2028 Q1", 3) == ("2027 Q2", "2027 Q3", "2027 Q4")

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.engine import Observation
+from game.engine.supply import RELEASED_MW
 from game.tui.format import kgpu, later_label, money
 from game.tui.session import SeatView
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
@@ -57,7 +58,7 @@ def grid_ready_text(obs: Observation, region: str) -> str:
     r = me.region_ids.index(region)
     mw = float(me.queued_mw[r])
     k = int(me.grid_ready_quarters[r])
-    if k <= 0 or mw <= 1e-9:
+    if k <= 0 or mw <= RELEASED_MW:
         return ""
     if k == 1:
         when = f"powered when this quarter resolves ({obs.label})"

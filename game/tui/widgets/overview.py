@@ -32,8 +32,8 @@ def opening_demand(demand: float, growth: float, players: int, capacity: float) 
     )
 
 
-def quarter_labels(now: str, turn: int, count: int) -> tuple[str, ...]:
-    """Labels of the ``count`` quarters before the current one (``now``, turn ``turn``);
+def quarter_labels(now: str, count: int) -> tuple[str, ...]:
+    """Labels of the ``count`` quarters before the current one (``now``);
     ``()`` when ``now`` is not a quarter label."""
     if not later_label(now, 0):
         return ()
@@ -174,10 +174,10 @@ class OverviewSection(Section):
             self._show_opening(view, names)
         else:
             h = view.history
-            quarters = quarter_labels(obs.label, obs.turn, len(h["cash"]))
+            quarters = quarter_labels(obs.label, len(h["cash"]))
             spot = {names[k]: v for k, v in obs.spot_history.items()}
             spot_quarters = quarter_labels(
-                obs.label, obs.turn, max((len(v) for v in spot.values()), default=0)
+                obs.label, max((len(v) for v in spot.values()), default=0)
             )
             self.query_one("#chart-spot", LineChart).show(
                 "Spot $M/kGPU-q", spot, quarters=spot_quarters

@@ -83,7 +83,7 @@ class RivalsSection(Section):
         self.query_one("#chart-share", LineChart).show(
             "Market share %",
             {name: tuple(v * 100 for v in values) for name, values in view.shares.items()},
-            quarters=quarter_labels(view.obs.label, view.obs.turn, played),
+            quarters=quarter_labels(view.obs.label, played),
         )
         self.query_one("#announcements", Static).update(
             "Announcements\n" + ("\n".join(lines) if lines else "none yet")
