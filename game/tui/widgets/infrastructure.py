@@ -69,8 +69,8 @@ def grid_ready_text(obs: Observation, region: str) -> str:
 
 
 GRID_NOTE = (
-    "[dim]The grid queue is first come, first served: later requests (yours, rivals', the\n"
-    "rest of the world's) queue behind yours. Grid events can change the rate.[/]"
+    "[dim]The grid queue is first come, first served: later requests (yours, rivals', the"
+    " rest of the world's) queue behind yours. Grid events can change the rate.[/]"
 )
 
 
