@@ -29,13 +29,7 @@ NEVER = -10_000
 
 def headline(event: Event) -> str:
     """The event's headline with ``{pct}`` and ``{duration}`` filled in."""
-    first = event.effects[0]
-    if first.op == "mul":
-        pct = abs(first.value - 1.0) * 100.0
-    elif first.op == "add":
-        pct = abs(first.value) * 100.0
-    else:
-        pct = abs(first.value) * 100.0
+    pct = event.effects[0].percent
     try:
         return event.headline.format(pct=f"{pct:.0f}", duration=event.duration)
     except (KeyError, IndexError, ValueError):

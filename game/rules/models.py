@@ -449,6 +449,13 @@ class Effect(Model):
     op: Literal["mul", "add", "set"]
     value: float
 
+    @property
+    def percent(self) -> float:
+        """The effect's size as an event headline's ``{pct}`` shows it: ``|value − 1| × 100``
+        for ``mul`` (0.6 → 40), ``|value| × 100`` otherwise (only a percentage for some
+        ``add`` targets; ``content check`` refuses ``{pct}`` where it is not one)."""
+        return abs(self.value - 1.0 if self.op == "mul" else self.value) * 100.0
+
     @model_validator(mode="after")
     def _op_fits_target(self) -> Effect:
         allowed = TARGET_OPS[self.target]
@@ -515,7 +522,7 @@ class Event(Model):
             first.op == "set" or (first.op == "add" and first.target in NOT_PERCENT_ADDS)
         ):
             return self
-        shown = abs(first.value - 1.0 if first.op == "mul" else first.value) * 100.0
+        shown = first.percent
         raise ValueError(
             f"the headline's {{pct}} shows the first effect ({first.target} {first.op}"
             f" {first.value:g}) as a percentage, and it is not one: players would read"

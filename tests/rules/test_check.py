@@ -127,3 +127,17 @@ def test_checking_a_named_folder_prints_only_the_summary(folder: ContentFolder) 
     out = io.StringIO()
     assert run_content_check(str(folder.root), out=out) == 0
     assert len(out.getvalue().splitlines()) == 1
+
+
+def test_an_effect_s_percent_is_what_the_headline_shows():
+    from game.engine.events import headline
+    from game.rules.loader import load_content
+    from game.rules.models import Effect
+
+    assert Effect(target="vendor.output", op="mul", value=0.6).percent == pytest.approx(40.0)
+    assert Effect(target="demand.growth", op="add", value=-0.15).percent == pytest.approx(15.0)
+    shown = [e for e in load_content().events if "{pct}" in e.headline]
+    assert shown
+    for event in shown:
+        assert f"{event.effects[0].percent:.0f}" in headline(event), event.id
+        assert "{pct}" not in headline(event)
