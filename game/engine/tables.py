@@ -285,12 +285,9 @@ def build_world(content: Content, scenario: Scenario) -> World:
     """Compile ``content`` for ``scenario`` into index-addressed tables."""
     industries = {ind.id: ind for ind in content.industries}
     seats = tuple(industries[seat.industry] for seat in scenario.seats)
-    providers = [
-        p for p in content.providers if scenario.providers is None or p.id in scenario.providers
-    ]
+    providers = [p for p in content.providers if scenario.plays(p)]
     regions = [r for r in content.regions if scenario.regions is None or r.id in scenario.regions]
     region_index = {r.id: i for i, r in enumerate(regions)}
-    providers = [p for p in providers if any(r in region_index for r in p.regions)]
     vendor_ids = tuple(v.id for v in content.vendors)
     vendor_index = {v: i for i, v in enumerate(vendor_ids)}
     foundry_ids = tuple(f.id for f in content.foundries)

@@ -303,10 +303,9 @@ class _Checker:
     def _check_scripted_events_act(self, scenario: Scenario, source: ItemSource) -> None:
         """A scripted event whose every effect names providers or regions that are not in play
         would make the news and change nothing: the class would discuss a shock that never hit."""
-        regions = self._regions_in_play(scenario)
         in_play = {
-            "providers": self._providers_in_play(scenario, regions),
-            "regions": regions,
+            "providers": self._providers_in_play(scenario),
+            "regions": self._regions_in_play(scenario),
         }
         if in_play["providers"] == []:
             return  # no provider plays at all: reported as such, once
@@ -349,7 +348,7 @@ class _Checker:
         match has nothing to rent: each listed provider, or the regions, is reported. (One listed
         provider of several that drops out is allowed: lesson files written so still play.)"""
         regions = self._regions_in_play(scenario)
-        in_play = self._providers_in_play(scenario, regions)
+        in_play = self._providers_in_play(scenario)
         if regions is None or in_play is None or in_play:
             return
         listed = ", ".join(regions) or "none"
@@ -375,7 +374,7 @@ class _Checker:
         """Each prediction names what its metric compares, in play in this scenario, and no
         two share a quarter (the game asks one question per quarter)."""
         regions_in_play = self._regions_in_play(scenario)
-        providers_in_play = self._providers_in_play(scenario, regions_in_play)
+        providers_in_play = self._providers_in_play(scenario)
         first_at: dict[int, int] = {}
         for index, prediction in enumerate(scenario.predictions):
             path: KeyPath = ("predictions", index)
@@ -427,24 +426,15 @@ class _Checker:
             return None
         return [region for region in scenario.regions if region in self.ids["regions"]]
 
-    def _providers_in_play(
-        self, scenario: Scenario, regions_in_play: list[str] | None
-    ) -> list[str] | None:
-        """The providers a match of ``scenario`` has: those it lists (default: all) that serve
-        at least one of its regions, as the engine builds the world (``None``: every one, or
-        unknown because a provider failed validation)."""
+    def _providers_in_play(self, scenario: Scenario) -> list[str] | None:
+        """The providers a match of ``scenario`` has (:meth:`Scenario.plays`, as the engine
+        builds the world); ``None``: every one, or unknown because a provider failed
+        validation."""
         if scenario.providers is None and scenario.regions is None:
             return None
         if self.unvalidated.ids.get("providers") or not self.unvalidated.complete:
             return None  # a provider that failed validation may be the one named
-        chosen = set(scenario.providers) if scenario.providers is not None else None
-        regions = set(regions_in_play) if regions_in_play is not None else None
-        return [
-            provider.id
-            for provider in self.content.providers
-            if (chosen is None or provider.id in chosen)
-            and (regions is None or any(region in regions for region in provider.regions))
-        ]
+        return [provider.id for provider in self.content.providers if scenario.plays(provider)]
 
     def _in_scenario(
         self, source: ItemSource, path: KeyPath, value: str, noun: str, in_play: list[str]

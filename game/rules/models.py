@@ -774,6 +774,13 @@ class Scenario(Model):
     predictions: tuple[Prediction, ...] = ()
     discussion: tuple[str, ...] = ()
 
+    def plays(self, provider: Provider) -> bool:
+        """Whether a match of this scenario has ``provider``: one it lists (or any, with no
+        list) that serves at least one of its regions (or any region, with no list)."""
+        return (self.providers is None or provider.id in self.providers) and (
+            self.regions is None or any(region in self.regions for region in provider.regions)
+        )
+
     @model_validator(mode="after")
     def _turns_in_range(self) -> Scenario:
         for kind, items in (
