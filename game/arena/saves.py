@@ -44,7 +44,7 @@ import re
 import secrets
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -218,9 +218,15 @@ def _is_save(path: Path) -> bool:
 
 def list_saves(directory: Path) -> list[SaveInfo]:
     """Every save in the folder, newest first; broken ones are listed with their error."""
+    return list(iter_saves(directory))
+
+
+def iter_saves(directory: Path) -> Iterator[SaveInfo]:
+    """:func:`list_saves` one file at a time: files are ordered by their dates alone and each
+    is read when it is reached, so a caller that stops at the first it wants reads no more."""
     if not directory.is_dir():
-        return []
-    infos = []
+        return
+    found = []
     for path in directory.iterdir():
         if not _is_save(path):
             continue
@@ -228,18 +234,18 @@ def list_saves(directory: Path) -> list[SaveInfo]:
             modified = path.stat().st_mtime_ns
         except OSError:
             continue
-        name = save_name(path)
+        found.append((-modified, save_name(path), path))
+    found.sort(key=lambda item: item[:2])
+    for negative, name, path in found:
         try:
-            infos.append(SaveInfo(path, name, modified, save=read_save(path)))
+            yield SaveInfo(path, name, -negative, save=read_save(path))
         except SaveError as exc:
-            infos.append(SaveInfo(path, name, modified, error=str(exc)))
-    infos.sort(key=lambda i: (-i.modified_ns, i.name))
-    return infos
+            yield SaveInfo(path, name, -negative, error=str(exc))
 
 
 def latest_save(directory: Path) -> SaveInfo | None:
     """The newest readable save (what "continue" loads)."""
-    return next((i for i in list_saves(directory) if i.ok), None)
+    return next((i for i in iter_saves(directory) if i.ok), None)
 
 
 def peek_newest(directory: Path) -> tuple[str, str] | None:

@@ -190,6 +190,27 @@ def test_the_listing_survives_bad_files(content: Content, tmp_path: Path) -> Non
     assert peek_newest(tmp_path) is not None
 
 
+def test_continue_reads_saves_only_up_to_the_one_it_loads(
+    content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import game.arena.saves as saves
+
+    session = GameSession.new(content, "tutorial", 4)
+    play(session, 1)
+    paths = [session.save(tmp_path / f"s{i}.jsonl") for i in range(5)]
+    for age, path in enumerate(paths):  # s0 newest
+        os.utime(path, ns=(10**18 - age * 10**9, 10**18 - age * 10**9))
+    read: list[str] = []
+    real = saves.read_save
+    monkeypatch.setattr(saves, "read_save", lambda p: read.append(p.name) or real(p))
+    newest = latest_save(tmp_path)
+    assert newest is not None and newest.name == "s0"
+    assert read == ["s0.jsonl"]  # the title screen's Continue check stops at the first
+    assert [i.name for i in list_saves(tmp_path)] == [f"s{i}" for i in range(5)]
+
+
 def test_a_save_from_other_content_says_so(content: Content, tmp_path: Path) -> None:
     session = GameSession.new(content, "tutorial", 4)
     play(session, 1)

@@ -47,11 +47,6 @@ def save_problem(info: SaveInfo, content: Content | None) -> str | None:
     )
 
 
-def loadable_saves(directory: Path, content: Content | None) -> list[SaveInfo]:
-    """The saves in ``directory`` that load with ``content``, newest first."""
-    return [i for i in list_saves(directory) if save_problem(i, content) is None]
-
-
 LOAD_NOTE = (
     "[b]Enter[/b] load  [b]d[/b] delete (asks first)  [b]Esc[/b] cancel\n"
     "A loaded game keeps autosaving into its own autosave file."

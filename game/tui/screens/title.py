@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.arena.saves import SaveInfo, list_saves, peek_newest, save_label
+from game.arena.saves import SaveInfo, iter_saves, peek_newest, save_label
 
 if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
@@ -98,7 +98,7 @@ class TitleScreen(Screen[None]):
         except ContentError:  # broken content: loading says so, with every problem
             return None, []
         skipped: list[tuple[SaveInfo, str]] = []
-        for info in list_saves(app.saves_dir):
+        for info in iter_saves(app.saves_dir):  # reads no further than the game it loads
             problem = save_problem(info, content)
             if problem is None:
                 return info, skipped
