@@ -48,6 +48,60 @@ def enterprise_values(
 ) -> list[float]:
     """:func:`enterprise_value` as plain floats (the engine's record phase wants a list)."""
     multiple = state.world.scenario.victory.earnings_multiple
+    means = _mean_profits(state, operating_profit)
+    cash = state.cash.tolist()
+    debt = state.debt.tolist()
+    reputation = state.reputation.tolist()
+    result: list[float] = []
+    for i, (chips, network, facilities) in enumerate(state.assets_book.tolist()):
+        assets = 0.0 + chips + network + facilities  # assets_book.sum(axis=1), in order
+        result.append(
+            cash[i] - debt[i] + assets + multiple * max(means[i], 0.0) * (0.5 + 0.5 * reputation[i])
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ValueParts:
+    """One seat's enterprise value in the formula's parts (for showing it to a player)."""
+
+    cash: float
+    debt: float
+    equipment: float
+    """Chips, network and facilities at book value, $M."""
+    mean_profit: float
+    """Mean operating profit of the last four quarters, $M (a loss earns nothing)."""
+    reputation_factor: float
+    """0.5 + 0.5 × reputation."""
+    multiple: float
+
+    @property
+    def earnings(self) -> float:
+        return self.multiple * max(self.mean_profit, 0.0) * self.reputation_factor
+
+
+def value_parts(state: MatchState) -> list[ValueParts]:
+    """Each seat's :func:`enterprise_value` in its parts, as it stands now."""
+    multiple = state.world.scenario.victory.earnings_multiple
+    means = _mean_profits(state, None)
+    return [
+        ValueParts(cash, debt, 0.0 + chips + network + facilities, mean, 0.5 + 0.5 * rep, multiple)
+        for cash, debt, (chips, network, facilities), mean, rep in zip(
+            state.cash.tolist(),
+            state.debt.tolist(),
+            state.assets_book.tolist(),
+            means,
+            state.reputation.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _mean_profits(
+    state: MatchState, operating_profit: FloatArray | Sequence[float] | None
+) -> list[float]:
+    """Per seat, the mean operating profit of the last four quarters (``operating_profit``:
+    the quarter being recorded counts as the last), made finite."""
     rows = state.history.rows()
     t = state.turn
     if operating_profit is not None:
@@ -62,19 +116,13 @@ def enterprise_values(
         for values in recent:
             total = [a + b for a, b in zip(total, values, strict=True)]
         count = max(len(recent), 1)
-    cash = state.cash.tolist()
-    debt = state.debt.tolist()
-    reputation = state.reputation.tolist()
-    result: list[float] = []
-    for i, (chips, network, facilities) in enumerate(state.assets_book.tolist()):
-        assets = 0.0 + chips + network + facilities  # assets_book.sum(axis=1), in order
-        e = total[i] / count
+    means = []
+    for value in total:
+        e = value / count
         if e - e != 0.0:  # NaN or infinite
             e = _finite(e)
-        result.append(
-            cash[i] - debt[i] + assets + multiple * max(e, 0.0) * (0.5 + 0.5 * reputation[i])
-        )
-    return result
+        means.append(e)
+    return means
 
 
 def _finite(x: float) -> float:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
+from game.engine.scoring import value_parts as value_parts_of
 from game.tui.format import kgpu, later_label, money, pct, price
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
@@ -46,20 +47,18 @@ def value_parts(session: GameSession, seat: int, value: float) -> str:
     average operating profit of the last four quarters × a reputation factor). Empty for a
     bankrupt seat or before any quarter."""
     state = session.state
-    t = state.turn
-    if t == 0 or math.isnan(value) or state.status[seat] != 0:
+    if state.turn == 0 or math.isnan(value) or state.status[seat] != 0:
         return ""
-    cash, debt = float(state.cash[seat]), float(state.debt[seat])
-    equipment = float(state.assets_book[seat].sum())
-    earnings = value - cash + debt - equipment
-    profits = [float(x) for x in state.history["operating_profit"][max(0, t - 4) : t, seat]]
-    average = sum(profits) / len(profits) if profits else 0.0
-    factor = 0.5 + 0.5 * float(state.reputation[seat])
-    multiple = state.world.scenario.victory.earnings_multiple
+    parts = value_parts_of(state)[seat]  # the engine's own parts: they add up to ``value``
+    why = (
+        f"average quarterly operating profit {money(parts.mean_profit)}, a loss: no earnings"
+        if parts.mean_profit < 0
+        else f"{parts.multiple:g} × average quarterly operating profit"
+        f" {money(parts.mean_profit)} × {parts.reputation_factor:.2f} for reputation"
+    )
     return (
-        f"Enterprise value = cash {money(cash)} − debt {money(debt)} + equipment"
-        f" {money(equipment)} + earnings {money(earnings)} ({multiple:g} × average quarterly"
-        f" operating profit {money(average)} × {factor:.2f} for reputation)\n"
+        f"Enterprise value = cash {money(parts.cash)} − debt {money(parts.debt)} + equipment"
+        f" {money(parts.equipment)} + earnings {money(parts.earnings)} ({why})\n"
     )
 
 
