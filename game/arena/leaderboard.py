@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from game.arena.files import write_atomic
 from game.arena.ratings import rate_matches, wilson_interval
 from game.arena.schedule import is_filler
 
@@ -423,18 +424,13 @@ def _table(rows: Sequence[tuple[str, ...]], right: set[int]) -> str:
 
 def write_json(board: Leaderboard, path: str | os.PathLike[str]) -> None:
     """Write the leaderboard as JSON (atomically: a reader never sees half a file)."""
-    _atomic_write(Path(path), json.dumps(board.to_json(), indent=2) + "\n")
+    _write_text(Path(path), json.dumps(board.to_json(), indent=2) + "\n")
 
 
 def write_csv(board: Leaderboard, path: str | os.PathLike[str]) -> None:
     """Write the leaderboard and the pairwise matrix as CSV (atomically)."""
-    _atomic_write(Path(path), board.to_csv())
+    _write_text(Path(path), board.to_csv())
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+def _write_text(path: Path, text: str) -> None:
+    write_atomic(path, text.encode("utf-8"))

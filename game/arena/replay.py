@@ -33,12 +33,10 @@ over the target), so a kill while saving leaves either the old file or the new o
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import math
 import os
-import tempfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 import game
 from game.arena.errors import NotReproduced, ReplayError
+from game.arena.files import write_atomic
 from game.engine.report import QuarterReport
 from game.engine.scoring import Standing, standings
 from game.engine.setup import new_match
@@ -249,41 +248,7 @@ def write_lines(path: PathLike, lines: Sequence[dict[str, Any]]) -> None:
     if target.name.endswith(".gz"):
         # mtime=0 keeps the bytes a pure function of the match.
         data = gzip.compress(data, mtime=0)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        # mkstemp makes the file private (0600); a replay is as shareable as any other file.
-        os.fchmod(fd, _mode_for(target))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _mode_for(target: Path) -> int:
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        return 0o644
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; not every platform can open a folder.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_atomic(target, data)
 
 
 @dataclass

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
+from game.arena.files import write_atomic
 from game.arena.host import (
     LimitsError,
     describe_limits,
@@ -508,12 +509,7 @@ def _old_limits(old: dict[str, Any]) -> dict[str, float]:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     """Write ``data`` atomically (a reader never sees half a file)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def leaderboard_of(directory: str | os.PathLike[str]) -> Leaderboard:
