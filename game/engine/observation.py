@@ -62,7 +62,7 @@ __all__ = [
 #   read, are built when first read (:class:`_Deferred`);
 # - seat arrays that need arithmetic (chips arriving, research done) are computed for all seats
 #   in one numpy call per state, then each seat gets its own copy; those few bots read (payments
-#   due, slipped programmes) are worked out for the one seat when first read (:class:`_OwnFigures`);
+#   due, slipped programmes) are worked out for the one seat when first read (:class:`_Deferred`);
 # - records are made from a prepared dict (:func:`_new`) rather than through ``__init__``;
 # - figures are read from numpy once (``tolist``) and handled as plain Python numbers, with the
 #   same arithmetic in the same order as before.
@@ -719,7 +719,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             "reserved_schedule": dict(
                 zip(static.provider_ids, seats.reserved_qty[seat], strict=False)
             ),
-            # reserved_payments: on first read (see _OwnFigures)
+            # reserved_payments: on first read (see _Deferred)
             "region_ids": world.region_ids,
             "chips_perf": state.chips_perf[seat],
             "fabric_units": state.fabric_units[seat],
@@ -773,23 +773,27 @@ def observe(state: MatchState, seat: int) -> Observation:
 
 
 class _Deferred:
-    """A field of :class:`Observation` computed on first read, then kept like any other field.
+    """A field computed on first read, then kept like any other field.
 
     Set on the class after the dataclass is made, so ``__init__``, ``fields``, ``repr`` and
-    equality are those of a plain field, and an observation built through ``__init__`` simply
-    holds the value; :func:`observe` leaves the field out and keeps the shared public part of
-    its state (``_public``: public figures only) to build it from when asked. Most bots never
-    look at rivals or the price history.
+    equality are those of a plain field, and an instance built through ``__init__`` simply
+    holds the value; :func:`observe` leaves the field out and keeps what to build it from in
+    the instance's ``source`` entry: on :class:`Observation`, the shared public part of its
+    state (``_public``: public figures only; most bots never look at rivals or the price
+    history); on :class:`SelfView`, the state (``_state``, which the observation holds anyway)
+    for figures of the seat's own that few bots read (the balanced bot never reads its payment
+    schedule, and its slipped programmes only through ``research``).
     """
 
-    def __init__(self, name: str, compute: Callable[[Observation, _Public], Any]) -> None:
+    def __init__(self, name: str, compute: Callable[[Any, Any], Any], source: str) -> None:
         self._name = name
         self._compute = compute
+        self._source = source
 
-    def __get__(self, obs: Observation | None, owner: type | None = None) -> Any:
-        if obs is None:
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
             return self
-        value = obs.__dict__[self._name] = self._compute(obs, obs.__dict__["_public"])
+        value = obj.__dict__[self._name] = self._compute(obj, obj.__dict__[self._source])
         return value
 
 
@@ -805,38 +809,18 @@ for _name, _compute in (
     ("rivals", _rivals_of),
     ("spot_history", lambda obs, public: public.spot_history),
 ):
-    setattr(Observation, _name, _Deferred(_name, _compute))
+    setattr(Observation, _name, _Deferred(_name, _compute, "_public"))
 
 
-class _OwnFigures:
-    """A field of :class:`SelfView` computed on first read, then kept like any other field.
-
-    The same device as :class:`_Deferred`, for figures of the seat's own that few bots read (the
-    balanced bot never reads its payment schedule, and its slipped programmes only through
-    ``research``): :func:`observe` leaves them out and keeps the state (``_state``, which the
-    observation holds anyway) to work them out from, with the arithmetic of the whole-table
-    version, for this seat alone. A view built through ``__init__`` simply holds them.
-    """
-
-    def __init__(self, name: str, compute: Callable[[MatchState, int], np.ndarray]) -> None:
-        self._name = name
-        self._compute = compute
-
-    def __get__(self, me: SelfView | None, owner: type | None = None) -> Any:
-        if me is None:
-            return self
-        value = me.__dict__[self._name] = self._compute(me.__dict__["_state"], me.seat)
-        return value
-
-
-def _reserved_payments(state: MatchState, seat: int) -> np.ndarray:
-    """(SCHEDULE,) reserved payments due, summed over providers (in provider order)."""
-    payments: np.ndarray = _add(state.reserved_pay[seat, :, :SCHEDULE], axis=0)
+def _reserved_payments(me: SelfView, state: MatchState) -> np.ndarray:
+    """(SCHEDULE,) reserved payments due, summed over providers (in provider order), worked
+    out with the arithmetic of the whole-table version for this seat alone."""
+    payments: np.ndarray = _add(state.reserved_pay[me.seat, :, :SCHEDULE], axis=0)
     return payments
 
 
-def _research_slipped(state: MatchState, seat: int) -> np.ndarray:
-    slipped: np.ndarray = state.research_extra_quarters[seat] > 0
+def _research_slipped(me: SelfView, state: MatchState) -> np.ndarray:
+    slipped: np.ndarray = state.research_extra_quarters[me.seat] > 0
     return slipped
 
 
@@ -844,4 +828,4 @@ for _name, _own in (
     ("reserved_payments", _reserved_payments),
     ("research_slipped", _research_slipped),
 ):
-    setattr(SelfView, _name, _OwnFigures(_name, _own))
+    setattr(SelfView, _name, _Deferred(_name, _own, "_state"))
