@@ -18,7 +18,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from game.rules.models import ID_PATTERN
-from game.rules.problems import KeyPath, Problem, did_you_mean
+from game.rules.problems import KeyPath, Problem, did_you_mean, names_kind
 from game.rules.sources import ItemSource
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -245,10 +245,5 @@ def _narrow_by_tag(candidates: list[type[BaseModel]], node: Any) -> list[type[Ba
     """Of the members of a tagged union, the one the table's ``kind`` names (all if none does)."""
     if len(candidates) < 2 or not isinstance(node, dict) or "kind" not in node:
         return candidates
-    tagged = [
-        candidate
-        for candidate in candidates
-        if "kind" in candidate.model_fields
-        and node["kind"] in get_args(candidate.model_fields["kind"].annotation)
-    ]
+    tagged = [candidate for candidate in candidates if names_kind(candidate, node)]
     return tagged or candidates

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from game.rules.problems import KeyPath
+from game.rules.problems import KeyPath, names_kind
 
 __all__ = ["number_problems"]
 
@@ -69,10 +69,8 @@ def _member_for(members: list[Any], value: Any) -> Any:
         return members[0]
     if isinstance(value, dict):
         for member, inner in zip(members, bare, strict=True):
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                kind = inner.model_fields.get("kind")
-                if kind is not None and value.get("kind") in get_args(kind.annotation):
-                    return member
+            if names_kind(inner, value):
+                return member
     if isinstance(value, dict | list):
         return None
     flattened = [inner for member in bare for inner in _members(member)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
+from typing import Any, get_args
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits inside a TOML document: ``("providers", 2, "regions", 0)``."""
@@ -69,3 +70,14 @@ def render_path(label: str, path: Sequence[str | int]) -> str:
         else:
             text += f".{part}" if text else part
     return text
+
+
+def names_kind(model: Any, table: Any) -> bool:
+    """Whether ``table`` (a TOML table) is meant for ``model``, a member of a tagged union:
+    the model has a ``kind`` field and the table's ``kind`` is one of its values."""
+    field = getattr(model, "model_fields", {}).get("kind")
+    return (
+        field is not None
+        and isinstance(table, dict)
+        and table.get("kind") in get_args(field.annotation)
+    )
