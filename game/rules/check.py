@@ -14,7 +14,13 @@ from dataclasses import replace
 from typing import TextIO
 
 from game.rules.bundle import NOUNS, count
-from game.rules.loader import ContentError, load_content, load_scenario_file
+from game.rules.loader import (
+    ContentError,
+    load_content,
+    load_content_with_notes,
+    load_scenario_file,
+    load_scenario_file_with_notes,
+)
 from game.rules.models import Content
 from game.rules.paths import resolve_content_dir
 from game.rules.problems import Problem
@@ -89,7 +95,7 @@ def run_scenario_check(
         print(f"{_plural(len(problems), 'problem')} in the content folder {where}", file=out)
         return 1
     try:
-        scenario = load_scenario_file(path, content)
+        scenario, notes = load_scenario_file_with_notes(path, content)
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=out)
@@ -112,7 +118,20 @@ def run_scenario_check(
         f" {_plural(len(scenario.discussion), 'discussion question')}",
         file=out,
     )
+    _print_notes(notes, out)
     return 0
+
+
+def _print_notes(notes: list[Problem], out: TextIO) -> None:
+    """The notes after the OK line, and what they are (the check still passes)."""
+    for note in notes:
+        print(note, file=out)
+    if notes:
+        print(
+            f"({_plural(len(notes), 'note')}: this plays, but probably not as you meant;"
+            " fix it, or leave it if it is the lesson)",
+            file=out,
+        )
 
 
 def summary(content: Content) -> str:
@@ -130,13 +149,14 @@ def run_content_check(
     out = out if out is not None else sys.stdout
     root = resolve_content_dir(directory)
     try:
-        content = load_content(root)
+        content, notes = load_content_with_notes(root)
     except ContentError as error:
         for problem in in_folder(error.problems, directory):
             print(problem, file=out)
         print(f"{_plural(len(error.problems), 'problem')} in {root}", file=out)
         return 1
     print(summary(content), file=out)
+    _print_notes(in_folder(notes, directory), out)
     if directory is None:
         # A designer starts a world of their own from a copy of this folder: say where it is
         # (in a wheel it is somewhere under site-packages).

@@ -23,6 +23,7 @@ from typing import Any
 import tomli
 from pydantic import BaseModel, ValidationError
 
+from game.rules.advice import scenario_notes
 from game.rules.bundle import NOUNS, TABLE_MODELS
 from game.rules.crossref import Unvalidated, check_references, check_scenario_references
 from game.rules.messages import validation_problems
@@ -40,7 +41,9 @@ __all__ = [
     "content_hash",
     "is_scenario_path",
     "load_content",
+    "load_content_with_notes",
     "load_scenario_file",
+    "load_scenario_file_with_notes",
     "resolve_scenario",
     "with_scenario",
 ]
@@ -70,11 +73,24 @@ def load_content(directory: str | os.PathLike[str] | None = None) -> Content:
 
     Raises :class:`ContentError` listing every problem in every file if anything is wrong.
     """
+    return load_content_with_notes(directory)[0]
+
+
+def load_content_with_notes(
+    directory: str | os.PathLike[str] | None = None,
+) -> tuple[Content, list[Problem]]:
+    """:func:`load_content`, and the notes on its scenarios (:mod:`game.rules.advice`): things
+    that load and play but probably not as their writer meant."""
     root = resolve_content_dir(directory)
-    content, problems = _read(root)
+    content, problems, sources = _read(root)
     if problems:
         raise ContentError(sorted(problems, key=Problem.sort_key))
-    return content
+    notes = [
+        note
+        for scenario, source in zip(content.scenarios, sources["scenarios"], strict=True)
+        for note in scenario_notes(content, scenario, source)
+    ]
+    return content, sorted(notes, key=Problem.sort_key)
 
 
 def is_scenario_path(id_or_path: str) -> bool:
@@ -88,6 +104,14 @@ def is_scenario_path(id_or_path: str) -> bool:
 
 
 def load_scenario_file(path: str | os.PathLike[str], content: Content | None = None) -> Scenario:
+    """Load one scenario file that lives anywhere, checked against ``content`` (see
+    :func:`load_scenario_file_with_notes`)."""
+    return load_scenario_file_with_notes(path, content)[0]
+
+
+def load_scenario_file_with_notes(
+    path: str | os.PathLike[str], content: Content | None = None
+) -> tuple[Scenario, list[Problem]]:
     """Load one scenario file that lives anywhere, checked against ``content``.
 
     The file holds one scenario, keys at the top level, exactly like a file in a content
@@ -95,6 +119,7 @@ def load_scenario_file(path: str | os.PathLike[str], content: Content | None = N
     (``my_lesson.toml:12: market.demand: ...``), its ids (industries, rivals, events,
     providers, regions) are checked against ``content`` (default: the game's own), and its id
     must not be one ``content`` already has. Raises :class:`ContentError` listing every problem.
+    Returns the scenario and its notes (:mod:`game.rules.advice`).
     """
     content = content if content is not None else load_content()
     target = Path(path)
@@ -135,7 +160,8 @@ def load_scenario_file(path: str | os.PathLike[str], content: Content | None = N
         if not problems:
             problems.append(Problem(name, None, "", "not a scenario (empty file?)"))
         raise ContentError(sorted(problems, key=Problem.sort_key))
-    return scenario
+    notes = scenario_notes(content, scenario, reader.sources["scenarios"][0])
+    return scenario, sorted(notes, key=Problem.sort_key)
 
 
 def _free_id(scenario_id: str, known: set[str]) -> str:
@@ -235,12 +261,13 @@ def match_content_hash(content: Content, scenario_id: str) -> str:
     return hashlib.blake2b(f"{shared}\n{own}".encode(), digest_size=16).hexdigest()
 
 
-def _read(root: Path) -> tuple[Content, list[Problem]]:
-    """The content of ``root`` (partial if there are problems) and every problem found."""
+def _read(root: Path) -> tuple[Content, list[Problem], dict[str, list[ItemSource]]]:
+    """The content of ``root`` (partial if there are problems), every problem found, and the
+    source of each valid item."""
     if not root.is_dir():
         empty: dict[str, Any] = {kind: () for kind in Content.model_fields}
         missing = Problem(str(root), None, "", "content folder not found")
-        return Content.model_construct(**empty), [missing]
+        return Content.model_construct(**empty), [missing], {}
     reader = _Reader()
     for path in _toml_files(root):
         reader.read_file(path, path.name, scenario=False)
@@ -250,7 +277,7 @@ def _read(root: Path) -> tuple[Content, list[Problem]]:
     reader.validate()
     content = _assemble(root, reader.valid, reader.declared_kinds(), reader.problems)
     reader.problems.extend(check_references(content, reader.sources, reader.unvalidated()))
-    return content, reader.problems
+    return content, reader.problems, reader.sources
 
 
 class _Reader:

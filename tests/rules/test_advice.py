@@ -1,0 +1,143 @@
+"""Notes: a scenario that loads and plays, but probably not as its writer meant, is pointed
+out by ``capwars content check`` (which still passes), at the file and line to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.rules.loader import load_content, load_content_with_notes, load_scenario_file_with_notes
+
+LESSON = """\
+id = "sovereignty-lesson"
+name = "Sovereignty"
+summary = "A bank and a government agency."
+quarters = {quarters}
+mechanics = {mechanics}
+providers = {providers}
+{extra}
+[[seats]]
+industry = "bank"
+
+[[seats]]
+industry = "government"
+
+[market]
+demand = 20.0
+demand_growth = 0.05
+"""
+
+
+def lesson(
+    tmp_path: Path,
+    *,
+    quarters: int = 8,
+    mechanics: str = '["spot", "reserved", "service_price"]',
+    providers: str = '["stratus", "nordhall"]',
+    extra: str = "",
+) -> Path:
+    path = tmp_path / "lesson.toml"
+    text = LESSON.format(quarters=quarters, mechanics=mechanics, providers=providers, extra=extra)
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+def notes_of(path: Path, content) -> list[str]:
+    return [str(note) for note in load_scenario_file_with_notes(path, content)[1]]
+
+
+def test_the_games_own_content_has_no_notes() -> None:
+    assert load_content_with_notes()[1] == []
+
+
+def test_a_sensible_lesson_has_no_notes(tmp_path: Path, content) -> None:
+    assert notes_of(lesson(tmp_path), content) == []
+
+
+def test_a_government_seat_with_no_sovereign_provider_or_region(tmp_path: Path, content) -> None:
+    path = lesson(tmp_path, providers='["stratus"]', extra='regions = ["us-east"]\n')
+    (note,) = notes_of(path, content)
+    assert note.startswith(f"{path}:13: seats[1].industry: note: seat 2 (")
+    assert "cannot serve any demand all match" in note
+    assert "(and chip purchases are off)" in note
+
+
+def test_a_government_seat_that_can_only_buy_its_own_chips(tmp_path: Path, content) -> None:
+    path = lesson(
+        tmp_path,
+        providers='["stratus"]',
+        mechanics='["spot", "reserved", "chips", "service_price"]',
+    )
+    (note,) = notes_of(path, content)
+    assert "none is in play" in note and "chips it buys" in note
+
+
+def test_data_centres_that_cannot_finish(tmp_path: Path, content) -> None:
+    mechanics = '["spot", "reserved", "chips", "datacenters", "service_price"]'
+    short = lesson(tmp_path, quarters=6, mechanics=mechanics)
+    (note,) = notes_of(short, content)
+    assert "mechanics: note: data centres are on" in note
+    assert "takes 6 quarters to build and the match has 6" in note
+    assert notes_of(lesson(tmp_path, quarters=7, mechanics=mechanics), content) == []
+
+
+def test_enabled_events_that_never_fire(tmp_path: Path, content) -> None:
+    # A 4-quarter lesson (last quarter 3) enabling an event that can start only from quarter 6.
+    late = next(event for event in content.events if event.min_turn >= 4 and event.probability)
+    mechanics = '["spot", "reserved", "service_price", "events"]'
+    path = lesson(
+        tmp_path,
+        quarters=4,
+        mechanics=mechanics,
+        extra=f'events_enabled = ["stratus_outage", "{late.id}"]\n',
+    )
+    (note,) = notes_of(path, content)
+    assert f"events_enabled[1]: note: event {late.id!r} can start only from turn" in note
+    assert "script it in scripted_events" in note
+
+
+def test_content_check_prints_notes_and_passes(tmp_path: Path, capsys) -> None:
+    path = lesson(tmp_path, providers='["stratus"]', extra='regions = ["us-east"]\n')
+    assert main(["content", "check", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("scenario OK: sovereignty-lesson")
+    assert "note: seat 2" in lines[1]
+    assert lines[2].startswith("(1 note: this plays, but probably not as you meant;")
+
+
+def test_a_content_folder_with_notes(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    root = tmp_path / "world"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", root)
+    lesson(root / "scenarios", providers='["stratus"]', extra='regions = ["us-east"]\n')
+    assert main(["content", "check", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert f"{root}/scenarios/lesson.toml:13: seats[1].industry: note: seat 2" in out
+    assert "(1 note:" in out
+
+
+def test_content_md_shows_the_notes_as_printed(tmp_path: Path, content) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "CONTENT.md").read_text()
+    everything = '["spot", "reserved", "chips", "datacenters", "service_price", "events"]'
+    cases = [
+        lesson(tmp_path, providers='["stratus"]', extra='regions = ["us-east"]\n'),
+        lesson(
+            tmp_path,
+            quarters=4,
+            providers='["stratus"]',
+            mechanics=everything,
+            extra='events_enabled = ["neocloud_bankruptcy"]\n',
+        ),
+    ]
+    for path in cases:
+        for note in load_scenario_file_with_notes(path, content)[1]:
+            shown = f"{note.path}: {note.message}"[:100]
+            assert shown in doc, f"docs/CONTENT.md's notes table lacks: {shown}"
