@@ -36,6 +36,13 @@ OWNED_TARGET = 0.3
 """Share of need the bot aims to own once it can afford to build."""
 
 
+def _cents_at_least(price: float, floor: float) -> float:
+    """``price`` rounded to cents, but never below ``floor``: a bid at the reserve price
+    (2.3449) rounded to 2.34 would be refused as below it."""
+    cents = round(price, 2)
+    return cents if cents >= floor else math.ceil(floor * 100) / 100
+
+
 def _numpy_round(value: float, digits: int) -> float:
     """``round(numpy.float64(value), digits)``, bit for bit, on a plain float.
 
@@ -241,9 +248,8 @@ class BalancedBot(Bot):
                     chunk = gap / 2 if provider is not by_spot[-1] else gap
                     qty = _numpy_round(min(chunk, gap), 2)
                     if qty > 0.1 and qty * limit < free_cash:
-                        actions.append(
-                            BidSpot(provider=provider.id, quantity=qty, max_price=round(limit, 2))
-                        )
+                        price = _cents_at_least(limit, provider.spot_floor)
+                        actions.append(BidSpot(provider=provider.id, quantity=qty, max_price=price))
                         gap -= qty
                     if gap <= 0.1:
                         break

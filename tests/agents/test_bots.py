@@ -105,3 +105,19 @@ def test_balanced_actions_are_legal_when_it_acts(content):
         state, report = step(state, actions)
         rejected += sum(len(r) for r in report.rejected)
     assert rejected == 0
+
+
+def test_balanced_never_bids_below_a_spot_floor_by_rounding(content):
+    # history, seed 3: late in the glut the bot bids exactly at bluefin's reserve price, which
+    # is not a whole number of cents; rounded down, the bid was refused as below the floor.
+    rejected: list[str] = []
+    run_match(
+        content,
+        "history",
+        3,
+        bots=["balanced"] * 4,
+        on_quarter=lambda state, report: rejected.extend(
+            code for seat in report.rejected for _, code, _ in seat
+        ),
+    )
+    assert rejected == []

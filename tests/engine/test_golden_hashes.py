@@ -34,7 +34,7 @@ GOLDEN = [
         "history",
         2023,
         ["hedger:normal", "fast_follower:normal", "bullwhip:normal", "balanced"],
-        "2ab3b81f5c265ce37c09ba2dceb910e6",
+        "3bd41547a98f999b5964e3d2a5fd6d49",
     ),
     ("startup-squeeze", 5, None, "19d937f255f26f5e2fb7b96a9edb12aa"),
     ("tutorial", 1, None, "76c8a0c1744e426c3fcdca232e9ef32f"),
