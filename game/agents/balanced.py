@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from game.agents.base import Bot, SetupInfo
+from game.agents.bidding import cents_at_least
 from game.engine.actions import (
     Action,
     BidSpot,
@@ -34,13 +35,6 @@ BUFFER = 1.05
 """Capacity the bot aims for, as a multiple of forecast need."""
 OWNED_TARGET = 0.3
 """Share of need the bot aims to own once it can afford to build."""
-
-
-def _cents_at_least(price: float, floor: float) -> float:
-    """``price`` rounded to cents, but never below ``floor``: a bid at the reserve price
-    (2.3449) rounded to 2.34 would be refused as below it."""
-    cents = round(price, 2)
-    return cents if cents >= floor else math.ceil(floor * 100) / 100
 
 
 def _numpy_round(value: float, digits: int) -> float:
@@ -248,7 +242,7 @@ class BalancedBot(Bot):
                     chunk = gap / 2 if provider is not by_spot[-1] else gap
                     qty = _numpy_round(min(chunk, gap), 2)
                     if qty > 0.1 and qty * limit < free_cash:
-                        price = _cents_at_least(limit, provider.spot_floor)
+                        price = cents_at_least(limit, provider.spot_floor)
                         actions.append(BidSpot(provider=provider.id, quantity=qty, max_price=price))
                         gap -= qty
                     if gap <= 0.1:

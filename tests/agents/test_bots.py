@@ -121,3 +121,11 @@ def test_balanced_never_bids_below_a_spot_floor_by_rounding(content):
         ),
     )
     assert rejected == []
+
+
+def test_bid_prices_round_to_cents_but_never_below_the_floor():
+    from game.agents.bidding import cents_at_least
+
+    assert cents_at_least(2.3449, 2.3449) == 2.35  # round() alone gives 2.34, below the floor
+    assert cents_at_least(2.126, 2.0) == 2.13
+    assert cents_at_least(2.3, 2.3) == 2.3

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from game.agents.bidding import cents_at_least
 from game.agents.rivals.forecast import Memory, SpotOutlook
 from game.agents.rivals.personality import content_facts
 from game.engine.actions import (
@@ -373,7 +374,8 @@ def bid_spot(ctx: Context) -> None:
         qty = round(gap * float(w), 2)
         if qty < 0.1 or qty * limit > ctx.free_cash:
             continue
-        ctx.actions.append(BidSpot(provider=provider.id, quantity=qty, max_price=round(limit, 2)))
+        price = cents_at_least(limit, provider.spot_floor)
+        ctx.actions.append(BidSpot(provider=provider.id, quantity=qty, max_price=price))
         ctx.free_cash -= qty * limit
 
 
