@@ -637,15 +637,11 @@ def _event_markers(debrief: Debrief) -> list[Marker]:
             if event_id in report.injected:
                 label += " (facilitator)"
             detail = event.explain if event is not None else ""
-            markers.append(Marker(t, _short(label, 34), detail))
+            markers.append(Marker(t, label, detail))
         for provider, headline in report.random_outages:
             name = next((p.name for p in debrief.content.providers if p.id == provider), provider)
-            markers.append(Marker(t, _short(f"{name} outage (random)", 34), headline))
+            markers.append(Marker(t, f"{name} outage (random)", headline))
     return markers
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _prices_html(debrief: Debrief) -> str:
@@ -685,7 +681,8 @@ def _prices_html(debrief: Debrief) -> str:
         ("quarter", "events that started", "large price moves and their causes"), rows, set()
     )
     return (
-        f"<figure>{chart}</figure><p>Dashed red lines mark the quarters events started. Moves of"
+        f"<figure>{chart}</figure><p>Numbered red lines mark the quarters events started, named"
+        " in the key under the chart (hover over a number for the whole story). Moves of"
         f" {PRICE_MOVE_PCT:.0f}% or more are explained by the engine: each cause's share of the"
         f" move.</p>{table}"
     )

@@ -80,21 +80,34 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
+BADGE_BAND = 20
+"""Height of the band above the plot that holds the event markers' numbered badges."""
+KEY_ROW = 14
+KEY_COLUMNS = 2
+KEY_LEFT = 16
+KEY_CHARS = 56
+"""Characters of one entry of the marker key (10 px text in a column of half the chart)."""
+
+
 class _Frame:
     """Axes, grid, quarter labels and the mapping from data to pixels."""
 
-    def __init__(self, quarters: Sequence[str], low: float, high: float) -> None:
+    def __init__(
+        self, quarters: Sequence[str], low: float, high: float, *, badges: bool = False
+    ) -> None:
         self.quarters = quarters
         self.low, self.high = low, high if high > low else low + 1.0
+        self.top = TOP + (BADGE_BAND if badges else 0)
         self.plot_w = WIDTH - LEFT - RIGHT
         self.plot_h = HEIGHT - TOP - BOTTOM
+        self.height = self.top + self.plot_h + BOTTOM
 
     def x(self, index: int) -> float:
         n = max(len(self.quarters) - 1, 1)
         return LEFT + self.plot_w * index / n
 
     def y(self, value: float) -> float:
-        return TOP + self.plot_h * (1 - (value - self.low) / (self.high - self.low))
+        return self.top + self.plot_h * (1 - (value - self.low) / (self.high - self.low))
 
     def axes(self, title: str, unit: str) -> list[str]:
         parts = [
@@ -119,36 +132,57 @@ class _Frame:
                 continue
             x = self.x(index)
             parts.append(
-                f'<text x="{x:.1f}" y="{TOP + self.plot_h + 16}" class="a"'
+                f'<text x="{x:.1f}" y="{self.top + self.plot_h + 16}" class="a"'
                 f' text-anchor="middle">{escape(label)}</text>'
             )
         parts.append(
-            f'<rect x="{LEFT}" y="{TOP}" width="{self.plot_w}" height="{self.plot_h}" class="f"/>'
+            f'<rect x="{LEFT}" y="{self.top}" width="{self.plot_w}" height="{self.plot_h}"'
+            ' class="f"/>'
         )
         return parts
 
     def markers(self, markers: Sequence[Marker]) -> list[str]:
-        parts = []
-        placed: list[tuple[float, int]] = []
+        """A dashed line and a numbered badge at each quarter with markers, and under the chart
+        a key from number to labels (labels written inside the plot covered the lines and each
+        other as soon as a few events fell close together)."""
+        by_quarter: dict[int, list[Marker]] = {}
         for marker in markers:
-            x = self.x(marker.index)
-            # The first text row free of every label that starts less than 170 px to the left.
-            busy = {row for left, row in placed if x - left < 170}
-            row = next(r for r in range(len(placed) + 1) if r not in busy)
-            placed.append((x, row))
-            tip = escape(f"{self.quarters[marker.index]}: {marker.label}. {marker.detail}".strip())
+            by_quarter.setdefault(marker.index, []).append(marker)
+        parts = []
+        entries = []
+        for number, (index, group) in enumerate(sorted(by_quarter.items()), start=1):
+            x = self.x(index)
+            tip = escape(
+                f"{self.quarters[index]}: "
+                + " ".join(f"{m.label}. {m.detail}".strip() for m in group)
+            )
+            y = self.top - BADGE_BAND / 2
             parts.append(
                 f'<g class="m"><title>{tip}</title>'
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + self.plot_h}"/>'
-                f'<text x="{x + 3:.1f}" y="{TOP + 11 + 11 * row}">{escape(marker.label)}</text>'
-                "</g>"
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{self.top}" y2="{self.top + self.plot_h}"/>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8"/>'
+                f'<text x="{x:.1f}" y="{y + 3.5:.1f}" text-anchor="middle">{number}</text></g>'
             )
+            labels = "; ".join(m.label for m in group)
+            entries.append((number, _clip(f"{self.quarters[index]}: {labels}", KEY_CHARS), tip))
+        rows = math.ceil(len(entries) / KEY_COLUMNS)
+        column_w = (WIDTH - KEY_LEFT) / KEY_COLUMNS
+        for k, (number, text, tip) in enumerate(entries):
+            column, row = divmod(k, rows)  # down the first column, then the second
+            x = KEY_LEFT + column * column_w
+            y = self.height + KEY_ROW * row + 4
+            parts.append(
+                f'<g class="k"><title>{tip}</title>'
+                f'<text x="{x:.1f}" y="{y:.1f}"><tspan class="n">{number}</tspan>'
+                f" {escape(text)}</text></g>"
+            )
+        self.height += KEY_ROW * rows + (8 if rows else 0)
         return parts
 
     def legend(self, series: Sequence[Series]) -> list[str]:
         parts = []
         for index, s in enumerate(series):
-            y = TOP + 6 + 16 * index
+            y = self.top + 6 + 16 * index
             x = LEFT + self.plot_w + 12
             dash = ' stroke-dasharray="5 3"' if s.dashed else ""
             parts.append(
@@ -164,11 +198,11 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _svg(parts: list[str], label: str) -> str:
+def _svg(parts: list[str], label: str, height: float = HEIGHT) -> str:
     body = "".join(parts)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}"'
-        f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(label)}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}"'
+        f' width="{WIDTH}" height="{height:.0f}" role="img" aria-label="{escape(label)}">'
         f"{body}</svg>"
     )
 
@@ -196,7 +230,7 @@ def line_chart(
     low = 0.0 if zero or not values else min(0.0, min(values))
     if low < 0:
         low = -_nice_max(-low)
-    frame = _Frame(quarters, low, high)
+    frame = _Frame(quarters, low, high, badges=bool(markers))
     parts = frame.axes(title, unit)
     parts += frame.markers(markers)
     for s in series:
@@ -215,7 +249,7 @@ def line_chart(
                     f' fill="{s.color}"><title>{tip}</title></circle>'
                 )
     parts += frame.legend(series)
-    return _svg(parts, title)
+    return _svg(parts, title, frame.height)
 
 
 def stacked_chart(
@@ -259,7 +293,7 @@ def stacked_chart(
                 ' stroke-width="2" stroke-dasharray="5 3"/>'
             )
     parts += frame.legend([*layers, *lines])
-    return _svg(parts, title)
+    return _svg(parts, title, frame.height)
 
 
 def _runs(values: Sequence[float]) -> list[list[tuple[int, float]]]:
@@ -280,6 +314,9 @@ svg .u, svg .a { font-size: 11px; fill: #555; }
 svg .g { stroke: #e3e3e3; stroke-width: 1; }
 svg .f { fill: none; stroke: #bbb; }
 svg .m line { stroke: #b00; stroke-width: 1; stroke-dasharray: 3 3; }
-svg .m text { font-size: 10px; fill: #b00; }
+svg .m circle { fill: #b00; }
+svg .m text { font-size: 10px; font-weight: 600; fill: #fff; }
+svg .k text { font-size: 10px; fill: #333; }
+svg .k .n { font-weight: 700; fill: #b00; }
 """
 """Styles the charts need, for the page's ``<style>``."""
