@@ -135,24 +135,71 @@ SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".lua", ".
 """An argument ending like this names a file the bot needs: a missing one is a spec error."""
 
 
+CMD_PREFIX = "cmd:"
+"""The spec prefix of an external bot: ``cmd:PROGRAM [ARGS...]``."""
+
+
+def external_command(spec: str) -> str | None:
+    """The command of a ``cmd:`` spec (the text after ``cmd:``, spaces around it allowed), or
+    ``None`` for any other spec."""
+    text = spec.strip()
+    return text[len(CMD_PREFIX) :].strip() if text.startswith(CMD_PREFIX) else None
+
+
+def command_argv(command: str | Sequence[str]) -> list[str]:
+    """A ``cmd:`` bot's command split into arguments as a POSIX shell would; a
+    :class:`BotSpecError` if the quoting is broken or nothing is left."""
+    try:
+        argv = shlex.split(command) if isinstance(command, str) else list(command)
+    except ValueError as exc:
+        raise BotSpecError(f"cannot parse the bot command {command!r}: {exc}") from None
+    if not argv:
+        raise BotSpecError("empty bot command: use cmd:PROGRAM [ARGS...]")
+    return argv
+
+
+def _a_word(index: int, arg: str) -> bool:
+    """An option, or the program when it is looked up on PATH: never a path of the command."""
+    return arg.startswith("-") or ("/" not in arg and index == 0)
+
+
+def command_files(command: Sequence[str], cwd: Path) -> dict[int, tuple[str, str]]:
+    """The arguments of a command that name an existing file, relative to ``cwd`` or absolute:
+    their index → the file as written and what follows it (``:MyBot`` of the SDK's
+    ``FILE:CLASS``, else ``""``). The files a ``cmd:`` bot runs, which a tournament hashes."""
+    found = {}
+    for index, arg in enumerate(command):
+        if _a_word(index, arg):
+            continue
+        path, colon, suffix = arg.partition(":")
+        if (cwd / arg).is_file():
+            found[index] = (arg, "")
+        elif colon and path and (cwd / path).is_file():
+            found[index] = (path, colon + suffix)
+    return found
+
+
 def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
     """Make relative paths in the command absolute: the bot runs in its own folder.
 
     An argument is a path if it exists relative to ``cwd``; ``bot.py:MyBot`` (the SDK's
-    ``FILE:CLASS``) is resolved on its file part. A script argument (``bot.py``, ``bot.js``,
-    ...) that does not exist is refused here, where the message can name the folder it was
-    looked for in, rather than failing inside the bot's empty working folder.
+    ``FILE:CLASS``) is resolved on its file part (:func:`command_files`). A script argument
+    (``bot.py``, ``bot.js``, ...) that does not exist is refused here, where the message can
+    name the folder it was looked for in, rather than failing inside the bot's empty working
+    folder.
     """
+    files = command_files(command, cwd)
     out = []
     for index, arg in enumerate(command):
-        if arg.startswith(("-", "/")) or ("/" not in arg and index == 0):
+        if _a_word(index, arg) or arg.startswith("/"):
             out.append(arg)  # an option, an absolute path, or a program found on PATH
             continue
-        path, colon, suffix = arg.partition(":")
-        if (cwd / arg).exists():
+        path = arg.partition(":")[0]
+        if index in files:
+            name, rest = files[index]
+            out.append(f"{(cwd / name).resolve()}{rest}")
+        elif (cwd / arg).exists():  # a folder
             out.append(str((cwd / arg).resolve()))
-        elif colon and path and (cwd / path).is_file():
-            out.append(f"{(cwd / path).resolve()}:{suffix}")
         elif path.endswith(SCRIPT_SUFFIXES):
             raise BotSpecError(
                 f"bot file not found: {path} (relative paths in a cmd: bot are looked up in"
@@ -174,12 +221,7 @@ class ExternalBot(Bot):
         isolate: bool = True,
         name: str | None = None,
     ) -> None:
-        try:
-            argv = shlex.split(command) if isinstance(command, str) else list(command)
-        except ValueError as exc:
-            raise BotSpecError(f"cannot parse the bot command {command!r}: {exc}") from None
-        if not argv:
-            raise BotSpecError("empty bot command: use cmd:PROGRAM [ARGS...]")
+        argv = command_argv(command)
         self.command = resolve_command(argv, Path.cwd())
         self.limits = limits or Limits()
         self.isolate = isolate
@@ -819,7 +861,7 @@ def limits_json(limits: Limits) -> dict[str, float | int]:
 
 def is_external(spec: str) -> bool:
     """Whether a bot spec names an external program (``cmd:...``, spaces around it allowed)."""
-    return spec.strip().startswith("cmd:")
+    return external_command(spec) is not None
 
 
 def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
@@ -827,10 +869,10 @@ def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
 
     Limits apply to external bots only: an in-process bot (a built-in, a Python file) runs in
     the match's own process and is not timed."""
-    text = spec.strip()
-    if limits is not None and is_external(text):
-        return ExternalBot(text[len("cmd:") :].strip(), limits)
-    return make_bot(text)
+    command = external_command(spec)
+    if limits is not None and command is not None:
+        return ExternalBot(command, limits)
+    return make_bot(spec)
 
 
-register_prefix("cmd:", _make_external)
+register_prefix(CMD_PREFIX, _make_external)

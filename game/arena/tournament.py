@@ -40,7 +40,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shlex
 import signal
 import sys
 import time
@@ -50,11 +49,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.agents.registry import BotSpecError
 from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
 from game.arena.files import write_atomic
 from game.arena.host import (
     LimitsError,
+    command_argv,
+    command_files,
     describe_limits,
+    external_command,
     is_external,
     limits_json,
     limits_of_args,
@@ -368,17 +371,21 @@ def design_of(config: TournamentConfig, content_hash: str) -> dict[str, Any]:
 
 
 def bot_files(spec: str) -> dict[str, str]:
-    """SHA-256 of each file a bot spec runs: a Python bot's file, a ``cmd:`` bot's file args.
+    """SHA-256 of each file a bot spec runs: a Python bot's file; the arguments of a ``cmd:``
+    bot that the host takes for files (:func:`~game.arena.host.command_files`: ``bot.js``, the
+    file of the SDK's ``bot.py:MyBot``).
 
     Paths as written in the spec (relative to the working directory)."""
-    spec = spec.strip()
-    if spec.startswith("cmd:"):
+    command = external_command(spec)
+    if command is not None:
         try:
-            candidates = shlex.split(spec[len("cmd:") :])
-        except ValueError:
+            argv = command_argv(command)
+        except BotSpecError:
             return {}
+        candidates = [name for name, _ in command_files(argv, Path.cwd()).values()]
     else:
-        first = spec.partition(":")[0]
+        # A Python file as game.agents.registry.make_bot tells one: path/to/bot.py[:Class].
+        first = spec.strip().partition(":")[0]
         candidates = [first] if first.endswith(".py") or "/" in first else []
     out = {}
     for name in candidates:
