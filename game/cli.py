@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import game
 from game.arena.errors import NotReproduced, ReplayError
-from game.arena.options import time_options
+from game.arena.options import limit_options
 from game.rules.paths import resolve_content_dir
 from game.rules.problems import ContentError
 
@@ -136,14 +136,14 @@ def cmd_match(args: argparse.Namespace) -> int:
         LimitsError,
         is_external,
         limits_json,
+        limits_of_args,
         make_seat_bot,
-        time_limits,
     )
     from game.arena.match import run_match
     from game.arena.replay import ReplayWriter
 
     try:
-        limits = time_limits(args.turn_seconds, args.bank_seconds, args.init_seconds)
+        limits = limits_of_args(args)
     except LimitsError as exc:
         raise UserError(str(exc)) from None
     content, scenario = _scenario_of(args, _content(args))
@@ -168,7 +168,8 @@ def cmd_match(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
         # The bots are built here so that a bad spec is a one-line error before the match
         # starts; run_match would label instances by class, so the specs typed label them.
-        # The time the cmd: bots had, kept in the replay's header (it may explain a timeout).
+        # The limits the cmd: bots had, kept in the replay's header (they may explain a timeout
+        # or a bot that ran out of memory).
         external = any(is_external(spec) for spec in specs)
         settings = {"limits": limits_json(limits)} if external else None
         recorders = (
@@ -626,7 +627,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         " normal level), as in the terminal game: to preview a lesson as the class will meet it",
     )
     match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
-    time_options(match)
+    limit_options(match)
     match.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"
     )

@@ -55,6 +55,7 @@ from game.arena.protocol import (
     Ready,
     SeatStatus,
 )
+from game.arena.sandbox import CPU_REACHED
 from game.engine.actions import ACTION_TYPES, MAX_ACTIONS_PER_QUARTER
 from game.engine.observation import Observation
 
@@ -134,24 +135,71 @@ SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".lua", ".
 """An argument ending like this names a file the bot needs: a missing one is a spec error."""
 
 
+CMD_PREFIX = "cmd:"
+"""The spec prefix of an external bot: ``cmd:PROGRAM [ARGS...]``."""
+
+
+def external_command(spec: str) -> str | None:
+    """The command of a ``cmd:`` spec (the text after ``cmd:``, spaces around it allowed), or
+    ``None`` for any other spec."""
+    text = spec.strip()
+    return text[len(CMD_PREFIX) :].strip() if text.startswith(CMD_PREFIX) else None
+
+
+def command_argv(command: str | Sequence[str]) -> list[str]:
+    """A ``cmd:`` bot's command split into arguments as a POSIX shell would; a
+    :class:`BotSpecError` if the quoting is broken or nothing is left."""
+    try:
+        argv = shlex.split(command) if isinstance(command, str) else list(command)
+    except ValueError as exc:
+        raise BotSpecError(f"cannot parse the bot command {command!r}: {exc}") from None
+    if not argv:
+        raise BotSpecError("empty bot command: use cmd:PROGRAM [ARGS...]")
+    return argv
+
+
+def _a_word(index: int, arg: str) -> bool:
+    """An option, or the program when it is looked up on PATH: never a path of the command."""
+    return arg.startswith("-") or ("/" not in arg and index == 0)
+
+
+def command_files(command: Sequence[str], cwd: Path) -> dict[int, tuple[str, str]]:
+    """The arguments of a command that name an existing file, relative to ``cwd`` or absolute:
+    their index → the file as written and what follows it (``:MyBot`` of the SDK's
+    ``FILE:CLASS``, else ``""``). The files a ``cmd:`` bot runs, which a tournament hashes."""
+    found = {}
+    for index, arg in enumerate(command):
+        if _a_word(index, arg):
+            continue
+        path, colon, suffix = arg.partition(":")
+        if (cwd / arg).is_file():
+            found[index] = (arg, "")
+        elif colon and path and (cwd / path).is_file():
+            found[index] = (path, colon + suffix)
+    return found
+
+
 def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
     """Make relative paths in the command absolute: the bot runs in its own folder.
 
     An argument is a path if it exists relative to ``cwd``; ``bot.py:MyBot`` (the SDK's
-    ``FILE:CLASS``) is resolved on its file part. A script argument (``bot.py``, ``bot.js``,
-    ...) that does not exist is refused here, where the message can name the folder it was
-    looked for in, rather than failing inside the bot's empty working folder.
+    ``FILE:CLASS``) is resolved on its file part (:func:`command_files`). A script argument
+    (``bot.py``, ``bot.js``, ...) that does not exist is refused here, where the message can
+    name the folder it was looked for in, rather than failing inside the bot's empty working
+    folder.
     """
+    files = command_files(command, cwd)
     out = []
     for index, arg in enumerate(command):
-        if arg.startswith(("-", "/")) or ("/" not in arg and index == 0):
+        if _a_word(index, arg) or arg.startswith("/"):
             out.append(arg)  # an option, an absolute path, or a program found on PATH
             continue
-        path, colon, suffix = arg.partition(":")
-        if (cwd / arg).exists():
+        path = arg.partition(":")[0]
+        if index in files:
+            name, rest = files[index]
+            out.append(f"{(cwd / name).resolve()}{rest}")
+        elif (cwd / arg).exists():  # a folder
             out.append(str((cwd / arg).resolve()))
-        elif colon and path and (cwd / path).is_file():
-            out.append(f"{(cwd / path).resolve()}:{suffix}")
         elif path.endswith(SCRIPT_SUFFIXES):
             raise BotSpecError(
                 f"bot file not found: {path} (relative paths in a cmd: bot are looked up in"
@@ -173,12 +221,7 @@ class ExternalBot(Bot):
         isolate: bool = True,
         name: str | None = None,
     ) -> None:
-        try:
-            argv = shlex.split(command) if isinstance(command, str) else list(command)
-        except ValueError as exc:
-            raise BotSpecError(f"cannot parse the bot command {command!r}: {exc}") from None
-        if not argv:
-            raise BotSpecError("empty bot command: use cmd:PROGRAM [ARGS...]")
+        argv = command_argv(command)
         self.command = resolve_command(argv, Path.cwd())
         self.limits = limits or Limits()
         self.isolate = isolate
@@ -403,17 +446,24 @@ class ExternalBot(Bot):
         # exits: take what the pipe holds now, or a busy machine reads "exited with code 137".
         with contextlib.suppress(OSError, ValueError):
             self._drain_stderr()
-        killed = _SANDBOX_KILLED.findall(self.stderr_tail)
+        tail = self.stderr_tail
+        killed = _SANDBOX_KILLED.findall(tail)
+        limits = self.limits
         if code < 0 or (code > 128 and killed):
             sig = signal.Signals(-code) if code < 0 else signal.Signals[killed[-1]]
+            if CPU_REACHED in tail:
+                return (
+                    f"killed by {sig.name} after using up its CPU time"
+                    f" (limit: --cpu-seconds {limits.cpu_seconds})"
+                )
             hint = {
                 signal.SIGKILL: " (a resource limit, or killed)",
-                signal.SIGXCPU: " (CPU time limit)",
-                signal.SIGXFSZ: " (file size limit)",
+                signal.SIGXCPU: f" (CPU time limit: --cpu-seconds {limits.cpu_seconds})",
+                signal.SIGXFSZ: f" (file size limit: --max-file-mb {limits.max_file_mb})",
                 signal.SIGSEGV: " (crashed)",
             }.get(sig, "")
             return f"killed by {sig.name}{hint}"
-        return f"exited with code {code}"
+        return f"exited with code {code}{_ran_out(tail, limits) if code else ''}"
 
     # ------------------------------------------------------------------ the conversation
 
@@ -583,6 +633,42 @@ class _Oversize(Exception):
     pass
 
 
+_RAN_OUT = (
+    (
+        re.compile(
+            r"MemoryError|out of memory|OutOfMemory|bad_alloc|Cannot allocate memory"
+            r"|memory allocation of \d+ bytes failed|Could not reserve enough space",
+            re.IGNORECASE,
+        ),
+        "running out of memory",
+        "memory_mb",
+    ),
+    (re.compile(r"Too many open files", re.IGNORECASE), "opening too many files", "max_open_files"),
+    (re.compile(r"File too large", re.IGNORECASE), "writing too large a file", "max_file_mb"),
+    (
+        re.compile(r"can't (?:start|create) new thread|fork: (?:retry: )?Resource temporarily"),
+        "failing to start a process or thread",
+        "max_processes",
+    ),
+)
+"""What a bot's log says when it went past a resource limit (in Python, Node.js, Java, C++,
+Rust, Go, a shell), what that was, and the limit."""
+
+
+def _ran_out(log: str, limits: Limits) -> str:
+    """`` after running out of memory (limit: --memory-mb 1024)`` if the end of the bot's log
+    says it went past a resource limit (the last one it mentions), else ``""``."""
+    found = [
+        (match.start(), what, field)
+        for pattern, what, field in _RAN_OUT
+        for match in [*pattern.finditer(log)][-1:]
+    ]
+    if not found:
+        return ""
+    _, what, field = max(found)
+    return f" after {what} (limit: {LIMIT_OPTIONS[field].option} {getattr(limits, field)})"
+
+
 def _line(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":")).encode() + b"\n"
 
@@ -655,79 +741,127 @@ def _make_external(rest: str) -> Bot:
 
 
 # ---------------------------------------------------------------------------------------------
-# Time limits set on the command line
+# Limits set on the command line
 
 
-TIME_OPTIONS = {
-    "turn_seconds": "--turn-seconds",
-    "bank_seconds": "--bank-seconds",
-    "init_seconds": "--init-seconds",
-}
-"""The :class:`Limits` a teacher or an organiser sets per run, and their command-line options."""
+@dataclass(frozen=True)
+class LimitOption:
+    """One :class:`Limits` field a teacher or an organiser sets per run, and how it is checked."""
+
+    option: str
+    """The command-line option: the field's name with dashes (``memory_mb``: ``--memory-mb``)."""
+    unit: str
+    example: str
+    least: int
+    """The smallest value accepted."""
+    most: int
+    most_text: str
+    """``most`` in words, for the message (``a day``)."""
+    whole: bool = False
+    """Whole numbers only (resource limits; times may have decimals)."""
+    above_least: bool = False
+    """``least`` itself is refused (a time of 0 s)."""
+
+    def least_text(self) -> str:
+        if self.above_least:
+            return f"more than {self.least}"
+        return f"{self.least} or more"
 
 
 MAX_LIMIT_SECONDS = 86400
 """The longest time limit accepted (a day): beyond some 10**8 s the host's wait overflows."""
 
+_TIB = 1024 * 1024
+
+LIMIT_OPTIONS: dict[str, LimitOption] = {
+    "turn_seconds": LimitOption(
+        "--turn-seconds", "seconds", "0.5", 0, MAX_LIMIT_SECONDS, "a day", above_least=True
+    ),
+    "bank_seconds": LimitOption("--bank-seconds", "seconds", "2", 0, MAX_LIMIT_SECONDS, "a day"),
+    "init_seconds": LimitOption(
+        "--init-seconds", "seconds", "0.5", 0, MAX_LIMIT_SECONDS, "a day", above_least=True
+    ),
+    "memory_mb": LimitOption("--memory-mb", "MiB", "2048", 16, _TIB, "1 TiB", whole=True),
+    "cpu_seconds": LimitOption(
+        "--cpu-seconds", "seconds of CPU time", "60", 1, MAX_LIMIT_SECONDS, "a day", whole=True
+    ),
+    "max_open_files": LimitOption(
+        "--max-open-files", "files", "1024", 16, _TIB, "the kernel's usual ceiling", whole=True
+    ),
+    "max_file_mb": LimitOption("--max-file-mb", "MiB", "256", 1, _TIB, "1 TiB", whole=True),
+    "max_processes": LimitOption(
+        "--max-processes", "processes", "16", 1, 100_000, "far beyond any bot", whole=True
+    ),
+}
+"""Every :class:`Limits` field settable per run (``capwars match``, ``tournament run``,
+``validate``; the options are added by :mod:`game.arena.options`), in the order they are shown."""
+
 
 class LimitsError(ValueError):
-    """A time limit that cannot be used: the message is one line naming the option."""
+    """A limit that cannot be used: the message is one line naming the option."""
 
 
-def time_limits(
-    turn_seconds: float | str | None = None,
-    bank_seconds: float | str | None = None,
-    init_seconds: float | str | None = None,
-) -> Limits:
-    """The limits for ``cmd:`` bots with these times (``None``: the default), checked.
+def bot_limits(**given: float | str | None) -> Limits:
+    """The limits for ``cmd:`` bots with these values (``None``: the default), checked.
 
-    Values may be numbers or the text typed after the option. Turn and init times must be
-    positive, the bank may be 0 (no bank); none may be infinite, NaN or over a day."""
-    given = {
-        "turn_seconds": turn_seconds,
-        "bank_seconds": bank_seconds,
-        "init_seconds": init_seconds,
-    }
-    values: dict[str, float] = {}
+    Keys are :data:`LIMIT_OPTIONS` fields; values numbers or the text typed after the option.
+    Turn and init times must be positive, the bank may be 0 (no bank), none over a day;
+    resource limits are whole numbers in their range. Nothing may be infinite or NaN."""
+    values: dict[str, float | int] = {}
     for field, raw in given.items():
+        spec = LIMIT_OPTIONS[field]  # an unknown field is a programming error: KeyError
         if raw is None:
             continue
-        option = TIME_OPTIONS[field]
-        least = "0 or more" if field == "bank_seconds" else "more than 0"
-        example = "2" if field == "bank_seconds" else "0.5"
+        option, unit = spec.option, spec.unit
+        kind = "a whole number" if spec.whole else "a number"
         try:
+            if isinstance(raw, bool):
+                raise TypeError
             value = float(raw)
         except (TypeError, ValueError):
             raise LimitsError(
-                f"{option} takes a number of seconds, such as {option} {example}; got {raw!r}"
+                f"{option} takes {kind} of {unit}, such as {option} {spec.example}; got {raw!r}"
             ) from None
-        low_ok = value >= 0 if field == "bank_seconds" else value > 0
-        if not math.isfinite(value) or not low_ok:
+        low_ok = value > spec.least if spec.above_least else value >= spec.least
+        whole_ok = not spec.whole or (math.isfinite(value) and value.is_integer())
+        if not math.isfinite(value) or not low_ok or not whole_ok:
+            kind = "a whole number" if spec.whole else "a finite number"
             raise LimitsError(
-                f"{option} must be a finite number of seconds, {least} (such as"
-                f" {option} {example}); got {raw}"
+                f"{option} must be {kind} of {unit}, {spec.least_text()} (such as"
+                f" {option} {spec.example}); got {raw}"
             )
-        if value > MAX_LIMIT_SECONDS:
+        if value > spec.most:
             raise LimitsError(
-                f"{option} must be at most {MAX_LIMIT_SECONDS} seconds (a day); got {raw}"
+                f"{option} must be at most {spec.most} {unit} ({spec.most_text}); got {raw}"
             )
-        values[field] = value
+        values[field] = int(value) if spec.whole else value
     return Limits(**values)
 
 
-def describe_limits(limits: Limits) -> str:
-    """The time limits as the options that set them: ``--turn-seconds 1 --bank-seconds 10 ...``."""
-    return " ".join(f"{option} {getattr(limits, f):g}" for f, option in TIME_OPTIONS.items())
+def limits_of_args(args: Any) -> Limits:
+    """The limits a command was given (its parsed :mod:`argparse` options, see
+    :func:`game.arena.options.limit_options`), checked; raises :class:`LimitsError`."""
+    return bot_limits(**{field: getattr(args, field, None) for field in LIMIT_OPTIONS})
 
 
-def limits_json(limits: Limits) -> dict[str, float]:
-    """The time limits a run sets (for a tournament's design and a replay header)."""
-    return {field: float(getattr(limits, field)) for field in TIME_OPTIONS}
+def describe_limits(limits: Limits, fields: Sequence[str] | None = None) -> str:
+    """The limits as the options that set them: ``--turn-seconds 1 --bank-seconds 10 ...``
+    (only ``fields``, if given)."""
+    shown = LIMIT_OPTIONS if fields is None else fields
+    return " ".join(f"{LIMIT_OPTIONS[f].option} {getattr(limits, f):g}" for f in shown)
+
+
+def limits_json(limits: Limits) -> dict[str, float | int]:
+    """The limits a run sets (for a tournament's design and a replay header)."""
+    return {
+        field: (int if spec.whole else float)(getattr(limits, field))
+        for field, spec in LIMIT_OPTIONS.items()
+    }
 
 
 def is_external(spec: str) -> bool:
     """Whether a bot spec names an external program (``cmd:...``, spaces around it allowed)."""
-    return spec.strip().startswith("cmd:")
+    return external_command(spec) is not None
 
 
 def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
@@ -735,10 +869,10 @@ def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
 
     Limits apply to external bots only: an in-process bot (a built-in, a Python file) runs in
     the match's own process and is not timed."""
-    text = spec.strip()
-    if limits is not None and is_external(text):
-        return ExternalBot(text[len("cmd:") :].strip(), limits)
-    return make_bot(text)
+    command = external_command(spec)
+    if limits is not None and command is not None:
+        return ExternalBot(command, limits)
+    return make_bot(spec)
 
 
-register_prefix("cmd:", _make_external)
+register_prefix(CMD_PREFIX, _make_external)

@@ -215,14 +215,87 @@ def run_match(
                     traceback.print_exc()
 
 
-def _eliminated(bot: Bot) -> Any:
-    """The bot's elimination (``failure``: status, reason, turn, stderr_tail), if any."""
-    return getattr(bot, "failure", None)
+def elimination_text(failure: Any) -> str:
+    """An eliminated bot's failure in one line, ``status: reason``, as failures are recorded."""
+    return f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]
 
 
 def _failure_line(failure: Any) -> str:
     text = getattr(failure, "text", None)
     return str(text()) if callable(text) else f"{failure.status}: {failure.reason}"
+
+
+class SeatBots:
+    """The bots in a match's seats, played as a match plays them: each set up with its seat's
+    :func:`setup_info`, asked each quarter (:func:`ask_bot`) while its seat is in the game, held
+    from the quarter it is *eliminated* (an external bot exposing a ``failure``: recorded once,
+    in :attr:`eliminated`), and told the end with its :class:`MatchResult`.
+
+    :func:`run_match` plays every seat with one; the RL env (:mod:`game.rl.single_env`) its
+    opponents' seats (the learner's seat has no bot). What failed is returned for the caller to
+    record its own way (a replay line, a step's ``info``)."""
+
+    def __init__(self, bots: dict[int, Bot]):
+        self.bots = bots
+        self.eliminated: dict[int, Any] = {}
+        """Seat → the eliminated bot's ``failure`` (status, reason, turn, stderr_tail)."""
+
+    def check(self, seat: int) -> Any:
+        """The bot's ``failure`` if it was eliminated and that is news, else ``None``."""
+        failure = getattr(self.bots[seat], "failure", None)
+        if failure is None or seat in self.eliminated:
+            return None
+        self.eliminated[seat] = failure
+        return failure
+
+    def setup(self, state: MatchState) -> list[tuple[int, str | None, Any]]:
+        """Set every bot up, in seat order: per seat, the setup's failure in one line (it
+        raised: the bot is still asked, and holds if it fails) and its elimination, if any."""
+        out = []
+        for seat, bot in self.bots.items():
+            failed = None
+            try:
+                bot.setup(setup_info(state, seat))
+            except Exception as exc:
+                failed = f"setup failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]
+            out.append((seat, failed, self.check(seat)))
+        return out
+
+    def ask(
+        self, state: MatchState, seat: int, status: Sequence[int]
+    ) -> tuple[list[object], str | None, Any]:
+        """A seat's actions this quarter, the bot's failure (it holds) and its elimination
+        (news: it holds from now on). A seat out of the game (``status``, the state's as plain
+        ints) or eliminated holds without being asked."""
+        if status[seat] != 0 or seat in self.eliminated:
+            return [], None, None
+        chosen, failure = ask_bot(self.bots[seat], state, seat)
+        gone = self.check(seat)
+        if gone is not None:
+            return [], None, gone
+        return chosen, failure, None
+
+    def standings(self, state: MatchState) -> list[Standing]:
+        """The standings as they stand, eliminated seats ranked last (:func:`rank_eliminated`)."""
+        return rank_eliminated(state, standings(state), self.eliminated)
+
+    def end(self, final: Sequence[Standing]) -> dict[int, str]:
+        """Tell every bot the match is over (``on_end``), in the order of ``final``; what
+        failed, by seat: a bot that raises does not stop the others."""
+        table = tuple(
+            {"seat": s.seat, "name": s.name, "rank": s.rank, "score": s.score, "status": s.status}
+            for s in final
+        )
+        failed: dict[int, str] = {}
+        for s in final:
+            bot = self.bots.get(s.seat)
+            if bot is None:
+                continue
+            try:
+                bot.on_end(MatchResult(s.seat, s.rank, s.score, s.status, table))
+            except Exception as exc:  # a bot may fail in any way: recorded, the rest go on
+                failed[s.seat] = f"on_end failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]
+        return failed
 
 
 def _play(
@@ -233,29 +306,21 @@ def _play(
     on_quarter: Callable[[MatchState, QuarterReport], None] | None,
 ) -> MatchOutcome:
     failures: list[tuple[int, int, str]] = []
-    eliminated: dict[int, Any] = {}
+    seats = SeatBots(dict(enumerate(players)))
+    eliminated = seats.eliminated
     pending: dict[int, str] = {}
     """Eliminations before the first quarter, reported in its replay line."""
 
-    def check_elimination(seat: int, bot: Bot) -> str | None:
-        failure = _eliminated(bot)
-        if failure is None or seat in eliminated:
-            return None
-        eliminated[seat] = failure
+    def record_elimination(seat: int, failure: Any) -> str:
         turn = failure.turn if failure.turn >= 0 else -1
-        failures.append((turn, seat, f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]))
+        failures.append((turn, seat, elimination_text(failure)))
         return _failure_line(failure)
 
-    for seat, bot in enumerate(players):
-        try:
-            bot.setup(setup_info(state, seat))
-        except Exception as exc:
-            failures.append(
-                (-1, seat, f"setup failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT])
-            )
-        text = check_elimination(seat, bot)
-        if text:
-            pending[seat] = text
+    for seat, setup_failure, gone in seats.setup(state):
+        if setup_failure:
+            failures.append((-1, seat, setup_failure))
+        if gone is not None:
+            pending[seat] = record_elimination(seat, gone)
     for recorder in recorders:
         recorder.start(state, labels)
     while not state.over:
@@ -264,15 +329,10 @@ def _play(
         pending = {}
         # read once a quarter as plain ints (indexing the array per seat makes numpy scalars)
         status = state.status.tolist()
-        for seat, bot in enumerate(players):
-            if status[seat] != 0 or seat in eliminated:
-                actions.append([])
-                continue
-            chosen, failure = ask_bot(bot, state, seat)
-            text = check_elimination(seat, bot)
-            if text:
-                quarter_failures[seat] = text
-                chosen = []
+        for seat in range(len(players)):
+            chosen, failure, gone = seats.ask(state, seat, status)
+            if gone is not None:
+                quarter_failures[seat] = record_elimination(seat, gone)
             elif failure:
                 quarter_failures[seat] = failure
                 failures.append((state.turn, seat, failure))
@@ -282,19 +342,11 @@ def _play(
             recorder.quarter(report, quarter_failures)
         if on_quarter is not None:
             on_quarter(state, report)
-    final = rank_eliminated(state, standings(state), eliminated)
+    final = seats.standings(state)
     for recorder in recorders:
         recorder.end(state, final)
-    table = tuple(
-        {"seat": s.seat, "name": s.name, "rank": s.rank, "score": s.score, "status": s.status}
-        for s in final
-    )
-    for s in final:
-        try:
-            players[s.seat].on_end(MatchResult(s.seat, s.rank, s.score, s.status, table))
-        except Exception as exc:
-            failures.append((state.turn, s.seat, f"on_end failed: {type(exc).__name__}: {exc}"))
-    seats = [
+    failures += [(state.turn, seat, text) for seat, text in seats.end(final).items()]
+    seats_report = [
         SeatReport(
             seat=seat,
             status=str(eliminated[seat].status),
@@ -306,7 +358,9 @@ def _play(
         else SeatReport(seat)
         for seat in range(len(players))
     ]
-    return MatchOutcome(state=state, standings=final, bots=labels, failures=failures, seats=seats)
+    return MatchOutcome(
+        state=state, standings=final, bots=labels, failures=failures, seats=seats_report
+    )
 
 
 def rank_eliminated(

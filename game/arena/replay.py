@@ -13,7 +13,7 @@ A replay file (``.jsonl``, or gzip-compressed when the name ends in ``.gz``) hol
     {"kind": "result", "final_hash": ..., "standings": [...]}
 
 The header's ``settings`` (how the TUI's room was set up: lesson mode, turn timer, a salted hash
-of the facilitator PIN; the time limits ``capwars match`` gave its ``cmd:`` bots) is optional.
+of the facilitator PIN; the limits ``capwars match`` gave its ``cmd:`` bots) is optional.
 ``injected`` (events a facilitator started) and ``predictions`` (lesson mode: each team's
 answer to the quarter's prediction question, asked before it resolved) appear only when there
 are some.
@@ -99,9 +99,11 @@ class ReplayHeader(_Line):
     """Settings of the program that played the match which are not part of the world, kept so
     that a save resumes as it was left: the TUI writes ``lesson_mode``, ``turn_seconds`` and
     ``pin_hash`` (a salted hash of the facilitator PIN, never the PIN); ``capwars match`` with
-    an external bot writes ``limits``, the time its ``cmd:`` bots had (``turn_seconds``,
-    ``bank_seconds``, ``init_seconds``). Replays, verification and reports ignore it; optional
-    (absent in older files and in matches run by :func:`~game.arena.match.run_match`)."""
+    an external bot writes ``limits``, what its ``cmd:`` bots had (``turn_seconds``,
+    ``bank_seconds``, ``init_seconds``, ``memory_mb``, ``cpu_seconds``, ``max_open_files``,
+    ``max_file_mb``, ``max_processes``; older files only the first three). Replays,
+    verification and reports ignore it; optional (absent in older files and in matches run by
+    :func:`~game.arena.match.run_match`)."""
 
 
 class ReplayQuarter(_Line):

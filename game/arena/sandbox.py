@@ -28,6 +28,10 @@ from types import ModuleType
 USAGE = "usage: python -m game.arena.sandbox [key=value ...] -- COMMAND [ARGS...]"
 EXIT_USAGE = 125
 EXIT_EXEC = 127
+CPU_REACHED = "sandbox: CPU time limit reached"
+"""Said after ``sandbox: bot killed by SIG...`` when the bot had used up its CPU time."""
+CPU_SLACK = 0.05
+"""Seconds under the limit still counted as reaching it (the kernel samples at clock ticks)."""
 
 
 def _landlock() -> ModuleType:
@@ -121,7 +125,7 @@ def main(argv: list[str]) -> int:
         print(f"sandbox: {warning}", file=sys.stderr)
     sys.stderr.flush()
     if options.get("init") == "1" and (bot := os.fork()) != 0:
-        return init(bot)
+        return init(bot, int(options.get("cpu_seconds") or 0))
     try:
         os.execvp(command[0], command)
     except OSError as exc:
@@ -129,18 +133,20 @@ def main(argv: list[str]) -> int:
     return EXIT_EXEC
 
 
-def init(bot: int) -> int:
+def init(bot: int, cpu_seconds: int = 0) -> int:
     """PID 1 of the bot's namespace: reap every process until the bot exits, report how.
 
     The limits were applied before the fork, so they hold for the bot. When this process exits
-    the kernel kills everything left in the namespace, escaped grandchildren included.
+    the kernel kills everything left in the namespace, escaped grandchildren included. A bot
+    killed after using ``cpu_seconds`` of CPU time (the kernel's SIGKILL at RLIMIT_CPU) is
+    reported as such (``sandbox: CPU time limit reached``), so the host can say which limit.
     """
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)  # the bot alone holds the protocol pipes: its exit closes them
     os.dup2(devnull, 1)
     while True:
         try:
-            pid, status = os.wait()
+            pid, status, usage = os.wait4(-1, 0)
         except ChildProcessError:
             return 0
         if pid == bot:
@@ -150,6 +156,9 @@ def init(bot: int) -> int:
 
         number = os.WTERMSIG(status)
         print(f"sandbox: bot killed by {signal.Signals(number).name}", file=sys.stderr)
+        used = usage.ru_utime + usage.ru_stime
+        if cpu_seconds and used >= cpu_seconds - CPU_SLACK:
+            print(CPU_REACHED, file=sys.stderr)
         return 128 + number
     return os.waitstatus_to_exitcode(status)
 

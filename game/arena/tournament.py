@@ -12,16 +12,17 @@ rotation; a **gauntlet** (``challenger=...``) plays one bot against groups from 
 Each finished match is one line of ``results.jsonl`` in the output folder (see
 :mod:`game.arena.results`), written durably before the next is counted. Beside it,
 ``tournament.json`` records the tournament's **design**: mode (round robin or gauntlet and its
-challenger), bots, filler, scenario, seeds, the content hash, the time limits of ``cmd:`` bots
-(``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``), and a SHA-256 of every bot file (the
-file of a ``path/to/bot.py[:Class]`` spec, and each argument of a ``cmd:`` spec that is an
-existing file). Run the same tournament again into the same folder and only the matches missing
-from the file are played: a killed run resumes, and a finished one is a no-op. A run whose design
-differs from the folder's (other bots, seeds, scenario or time limits, or a bot file edited
-since) is refused with what differs, before any match is played; ``restart=True``
-(``--restart``) discards the old results first, and ``extend=True`` (``--extend``) keeps them
-when every match already in the folder belongs to the new tournament too (more bots or seeds),
-no bot file has changed and the time limits are the same.
+challenger), bots, filler, scenario, seeds, the content hash, the limits of ``cmd:`` bots (time:
+``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``; resources: ``--memory-mb``,
+``--cpu-seconds``, ``--max-open-files``, ``--max-file-mb``, ``--max-processes``), and a SHA-256
+of every bot file (the file of a ``path/to/bot.py[:Class]`` spec, and each argument of a
+``cmd:`` spec that is an existing file). Run the same tournament again into the same folder and
+only the matches missing from the file are played: a killed run resumes, and a finished one is
+a no-op. A run whose design differs from the folder's (other bots, seeds, scenario or limits, or
+a bot file edited since) is refused with what differs, before any match is played;
+``restart=True`` (``--restart``) discards the old results first, and ``extend=True``
+(``--extend``) keeps them when every match already in the folder belongs to the new tournament
+too (more bots or seeds), no bot file has changed and the limits are the same.
 
 The leaderboard (:mod:`game.arena.leaderboard`) is a pure function of the records, applied in
 match-id order, so it does not depend on ``--jobs``, the executor, or where the run was
@@ -39,7 +40,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shlex
 import signal
 import sys
 import time
@@ -49,14 +49,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.agents.registry import BotSpecError
 from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
 from game.arena.files import write_atomic
 from game.arena.host import (
     LimitsError,
+    command_argv,
+    command_files,
     describe_limits,
+    external_command,
     is_external,
     limits_json,
-    time_limits,
+    limits_of_args,
 )
 from game.arena.leaderboard import (
     Leaderboard,
@@ -65,7 +69,7 @@ from game.arena.leaderboard import (
     write_csv,
     write_json,
 )
-from game.arena.options import time_options
+from game.arena.options import limit_options
 from game.arena.progress import Progress
 from game.arena.protocol import Limits
 from game.arena.results import RESULTS_NAME, ResultsError, ResultsFile, read_results
@@ -118,8 +122,9 @@ class TournamentConfig:
     filler: str = DEFAULT_FILLER
     """Plays the seats the entrants cannot fill (fewer bots than seats); counts for no bot."""
     limits: Limits | None = None
-    """Time limits of the ``cmd:`` bots (``--turn-seconds`` ...; ``None``: the defaults).
-    Part of the design: they change outcomes (a slow bot times out or not)."""
+    """Time and resource limits of the ``cmd:`` bots (``--turn-seconds``, ``--memory-mb`` ...;
+    ``None``: the defaults). Part of the design: they change outcomes (a slow bot times out or
+    not, a big one runs out of memory or not)."""
 
     @property
     def specs(self) -> list[str]:
@@ -366,17 +371,21 @@ def design_of(config: TournamentConfig, content_hash: str) -> dict[str, Any]:
 
 
 def bot_files(spec: str) -> dict[str, str]:
-    """SHA-256 of each file a bot spec runs: a Python bot's file, a ``cmd:`` bot's file args.
+    """SHA-256 of each file a bot spec runs: a Python bot's file; the arguments of a ``cmd:``
+    bot that the host takes for files (:func:`~game.arena.host.command_files`: ``bot.js``, the
+    file of the SDK's ``bot.py:MyBot``).
 
     Paths as written in the spec (relative to the working directory)."""
-    spec = spec.strip()
-    if spec.startswith("cmd:"):
+    command = external_command(spec)
+    if command is not None:
         try:
-            candidates = shlex.split(spec[len("cmd:") :])
-        except ValueError:
+            argv = command_argv(command)
+        except BotSpecError:
             return {}
+        candidates = [name for name, _ in command_files(argv, Path.cwd()).values()]
     else:
-        first = spec.partition(":")[0]
+        # A Python file as game.agents.registry.make_bot tells one: path/to/bot.py[:Class].
+        first = spec.strip().partition(":")[0]
         candidates = [first] if first.endswith(".py") or "/" in first else []
     out = {}
     for name in candidates:
@@ -432,7 +441,7 @@ def _check_design(
         if edited:
             why = "a bot file has changed since its matches were played"
         elif timed:
-            why = "its matches were played with other time limits"
+            why = "its matches were played with other limits for cmd: bots"
         else:
             why = f"{strays} of its matches are not part of this tournament"
         lines.append(f"--extend cannot keep them: {why}.")
@@ -476,9 +485,10 @@ def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
         )
     before_limits = _old_limits(old)
     if before_limits != new["limits"]:
-        there = describe_limits(Limits(**before_limits))
-        now = describe_limits(Limits(**new["limits"]))
-        changes.append(f"time limits of cmd: bots: {there} there, {now} now")
+        differ = [f for f, value in new["limits"].items() if before_limits.get(f) != value]
+        there = describe_limits(Limits(**before_limits), differ)
+        now = describe_limits(Limits(**new["limits"]), differ)
+        changes.append(f"limits of cmd: bots: {there} there, {now} now")
     edited = False
     old_files = old.get("bot_files") or {}
     for spec, files in new["bot_files"].items():
@@ -494,9 +504,10 @@ def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
     return changes, edited
 
 
-def _old_limits(old: dict[str, Any]) -> dict[str, float]:
-    """The time limits a design records; a folder from before they were recorded (or with an
-    unreadable entry) played with the defaults."""
+def _old_limits(old: dict[str, Any]) -> dict[str, float | int]:
+    """The limits a design records; a folder from before they were recorded (or with an
+    unreadable entry) played with the defaults, and so did one from before the resource limits
+    (``memory_mb`` ...) could be set, for those."""
     recorded = old.get("limits")
     defaults = limits_json(Limits())
     if not isinstance(recorded, dict):
@@ -521,19 +532,10 @@ def leaderboard_of(directory: str | os.PathLike[str]) -> Leaderboard:
 # The command line
 
 
-def _limits_of(args: argparse.Namespace) -> Limits:
-    """The ``--turn-seconds``/``--bank-seconds``/``--init-seconds`` a command was given."""
-    return time_limits(
-        getattr(args, "turn_seconds", None),
-        getattr(args, "bank_seconds", None),
-        getattr(args, "init_seconds", None),
-    )
-
-
 def cmd_tournament_run(args: argparse.Namespace) -> int:
     """``capwars tournament run``: play (or resume) a tournament and print the leaderboard."""
     try:
-        limits = _limits_of(args)
+        limits = limits_of_args(args)
     except LimitsError as exc:
         return _usage(str(exc))
     config = TournamentConfig(
@@ -638,7 +640,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from game.arena.validate import format_validation, validate_bot
 
     try:
-        limits = _limits_of(args)
+        limits = limits_of_args(args)
     except LimitsError as exc:
         return _usage(str(exc))
     try:
@@ -707,8 +709,8 @@ def register_cli(subparsers: Any) -> None:
         description="Play every match of a tournament that is not yet in OUT/results.jsonl,"
         " then print the leaderboard. Rerun the same command to resume an interrupted run."
         " OUT/tournament.json records the tournament's design (mode, bots, filler, scenario,"
-        " seeds, content, cmd: bots' time limits, and a hash of each bot file); a run with"
-        " another design, or after a bot file was edited, is refused: use a new --out, or"
+        " seeds, content, cmd: bots' time and resource limits, and a hash of each bot file); a"
+        " run with another design, or after a bot file was edited, is refused: use a new --out, or"
         " --restart or --extend. A bot that stalls costs each of its matches --turn-seconds"
         " plus --bank-seconds (11 s by default): for a class, try --turn-seconds 0.5"
         " --bank-seconds 2.",
@@ -778,11 +780,11 @@ def register_cli(subparsers: Any) -> None:
         "--extend",
         action="store_true",
         help="keep OUT's results for a tournament with more bots or seeds (refused if a bot"
-        " file changed, the time limits differ or a match in OUT is not part of this"
+        " file changed, the limits of cmd: bots differ or a match in OUT is not part of this"
         " tournament)",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
-    time_options(run)
+    limit_options(run)
     _export_options(run)
     run.set_defaults(handler=cmd_tournament_run)
 
@@ -820,7 +822,7 @@ def register_cli(subparsers: Any) -> None:
         metavar="SECONDS",
         help="slowest turn that passes (default: --turn-seconds if given, else 1.0)",
     )
-    time_options(validate)
+    limit_options(validate)
     validate.add_argument("--json", action="store_true", help="print one JSON object")
     validate.set_defaults(handler=cmd_validate)
 

@@ -155,7 +155,8 @@ def validate_bot(
 ) -> ValidationReport:
     """Check a bot by playing it from every seat of ``scenario``; see the module docstring.
 
-    ``limits``: what a ``cmd:`` bot is allowed (``--turn-seconds`` ...; default: the defaults).
+    ``limits``: what a ``cmd:`` bot is allowed (``--turn-seconds``, ``--memory-mb`` ...; default:
+    the defaults).
     ``turn_limit``: the slowest turn that passes the speed check (default: the limits' turn
     time, 1 s unless ``limits`` says otherwise)."""
     if turn_limit is None:

@@ -25,10 +25,9 @@ from typing import Any, SupportsFloat
 
 import gymnasium
 
-from game.agents.base import Bot, MatchResult
+from game.agents.base import Bot
 from game.agents.registry import make_bot, rival_spec
-from game.arena.match import MAX_FAILURE_TEXT, ask_bot, rank_eliminated, setup_info
-from game.engine.scoring import standings
+from game.arena.match import SeatBots, elimination_text
 from game.rl import ENV_ID, register_gymnasium_id
 from game.rl.parallel_env import Act, CapacityWarsParallelEnv, Obs, agent_name
 from game.rules.models import Content
@@ -100,9 +99,8 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         self.codec = self._par.codec
         self.observation_space = self._par.observation_space(self.agent)
         self.action_space = self._par.action_space(self.agent)
-        self._bots: dict[int, Bot] = {}
-        self._eliminated: dict[int, Any] = {}
-        """Seats whose external bot was eliminated (it holds), with the bot's ``failure``."""
+        self._seats = SeatBots({})
+        """The opponents' bots, played as run_match plays them (eliminated ones hold)."""
         self._failures: dict[int, str] = {}
         """Bot failures not yet reported (a failed setup shows in the first step's info)."""
 
@@ -110,6 +108,11 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
     def parallel_env(self) -> CapacityWarsParallelEnv:
         """The underlying all-seat env (its ``match_state`` is the engine state)."""
         return self._par
+
+    @property
+    def _bots(self) -> dict[int, Bot]:
+        """The opponents' bots by seat (this episode's; empty before reset and after close)."""
+        return self._seats.bots
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -121,32 +124,26 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         self._close_bots()
         self._failures = {}
         seats = [s for s in range(state.n_players) if s != self.seat]
-        for seat, spec in zip(seats, self.opponent_specs):
-            bot = spec if isinstance(spec, Bot) else make_bot(spec)
-            self._bots[seat] = bot
-            try:
-                bot.setup(setup_info(state, seat))
-            except Exception as exc:  # as in run_match: still asked; holds if it fails
-                self._failures[seat] = f"setup failed: {type(exc).__name__}: {exc}"[
-                    :MAX_FAILURE_TEXT
-                ]
-            self._check_elimination(seat, bot)
+        self._seats = SeatBots(
+            {
+                seat: spec if isinstance(spec, Bot) else make_bot(spec)
+                for seat, spec in zip(seats, self.opponent_specs)
+            }
+        )
+        # As in run_match: a bot whose setup raised is still asked, and holds if it fails.
+        for seat, setup_failure, gone in self._seats.setup(state):
+            if setup_failure:
+                self._failures[seat] = setup_failure
+            if gone is not None:
+                self._failures[seat] = elimination_text(gone)
         return obs[self.agent], infos[self.agent]
-
-    def _check_elimination(self, seat: int, bot: Bot) -> None:
-        """Report an external bot's elimination (it holds from then on) once."""
-        failure = getattr(bot, "failure", None)
-        if failure is not None and seat not in self._eliminated:
-            self._eliminated[seat] = failure
-            self._failures[seat] = f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]
 
     def _close_bots(self) -> None:
         """Stop the opponents' processes, if any (external bots), and forget them.
 
         Bot instances given as opponents belong to the caller: they are set up again at the
         next reset, never closed here."""
-        bots, self._bots = self._bots, {}
-        self._eliminated = {}
+        bots, self._seats = self._seats.bots, SeatBots({})
         given = {id(spec) for spec in self.opponent_specs if isinstance(spec, Bot)}
         for bot in bots.values():
             if id(bot) in given:
@@ -166,22 +163,17 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         mine: list[object] = list(self.codec.decode(action, par.observation_of(self.agent)))
         lists: list[list[object]] = []
         failures, self._failures = self._failures, {}
+        status = state.status.tolist()
         for seat in range(state.n_players):
             if seat == self.seat:
                 lists.append(mine)
-            elif state.status[seat] != 0 or seat in self._eliminated:
-                lists.append([])
-            else:
-                bot = self._bots[seat]
-                chosen, failure = ask_bot(bot, state, seat)
-                self._check_elimination(seat, bot)
-                if seat in self._failures:  # eliminated: it holds
-                    chosen = []
-                elif failure:
-                    failures[seat] = failure
-                lists.append(chosen)
-        failures.update(self._failures)
-        self._failures = {}
+                continue
+            chosen, failure, gone = self._seats.ask(state, seat, status)
+            if gone is not None:  # eliminated: it holds from now on
+                failures[seat] = elimination_text(gone)
+            elif failure:
+                failures[seat] = failure
+            lists.append(chosen)
         obs, rewards, terms, truncs, infos = par.advance(lists, only=self.agent)
         info = dict(infos[self.agent])
         term, trunc = terms[self.agent], truncs[self.agent]
@@ -196,26 +188,12 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
     def _end_bots(self) -> dict[int, str]:
         """Tell every opponent the episode is over, as ``run_match`` tells its bots.
 
-        Each bot's ``on_end`` gets the :class:`MatchResult` of the match as it stands (the
-        standings so far when the learner's bankruptcy or ``max_quarters`` ended the episode
-        early; eliminated external bots ranked last, as in a match). Returns what failed, by
-        seat: a bot whose ``on_end`` raises does not stop the others nor the env."""
-        state = self._par.match_state
-        final = rank_eliminated(state, standings(state), self._eliminated)
-        table = tuple(
-            {"seat": s.seat, "name": s.name, "rank": s.rank, "score": s.score, "status": s.status}
-            for s in final
-        )
-        failed: dict[int, str] = {}
-        for s in final:
-            bot = self._bots.get(s.seat)
-            if bot is None:  # the learner's seat
-                continue
-            try:
-                bot.on_end(MatchResult(s.seat, s.rank, s.score, s.status, table))
-            except Exception as exc:  # a bot may fail in any way: reported, the env goes on
-                failed[s.seat] = f"on_end failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]
-        return failed
+        Each bot's ``on_end`` gets the :class:`~game.agents.base.MatchResult` of the match as
+        it stands (the standings so far when the learner's bankruptcy or ``max_quarters`` ended
+        the episode early; eliminated external bots ranked last, as in a match). Returns what
+        failed, by seat: a bot whose ``on_end`` raises does not stop the others nor the env."""
+        seats = self._seats
+        return seats.end(seats.standings(self._par.match_state))
 
     def render(self) -> str | None:
         return self._par.render()

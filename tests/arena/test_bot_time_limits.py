@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from game.agents.idle import IdleBot
-from game.arena.host import ExternalBot, LimitsError, make_seat_bot, time_limits
+from game.arena.host import ExternalBot, LimitsError, bot_limits, limits_json, make_seat_bot
 from game.arena.protocol import Limits
 from game.arena.replay import read_replay, verify_replay
 from game.arena.results import read_results
@@ -40,6 +40,14 @@ for line in sys.stdin:
         break
 """
 """A bot that starts, then never answers a turn."""
+
+
+def time_limits(
+    turn: float | str | None = None,
+    bank: float | str | None = None,
+    init: float | str | None = None,
+) -> Limits:
+    return bot_limits(turn_seconds=turn, bank_seconds=bank, init_seconds=init)
 
 
 @pytest.fixture
@@ -90,9 +98,9 @@ def test_match_with_small_limits_eliminates_a_staller_and_the_replay_records_the
     assert seat["failure"] == "no answer to turn 0 within 0.2 s plus the whole 0.3 s time bank"
     header = read_replay(replay).header
     assert header.settings["limits"] == {
+        **limits_json(Limits()),
         "turn_seconds": 0.2,
         "bank_seconds": 0.3,
-        "init_seconds": 10.0,
     }
     assert verify_replay(replay).ok  # limits are not part of the simulation
 
@@ -159,7 +167,7 @@ def test_tournament_limits_reach_pool_workers(staller: str, tmp_path: Path):
             "timeout: no answer to turn 0 within 0.2 s plus the whole 0.2 s time bank"
         ]
     design = json.loads((tmp_path / "out" / DESIGN_NAME).read_text())
-    assert design["limits"] == {"turn_seconds": 0.2, "bank_seconds": 0.2, "init_seconds": 10.0}
+    assert design["limits"] == {**limits_json(Limits()), "turn_seconds": 0.2, "bank_seconds": 0.2}
 
 
 def test_a_resumed_tournament_with_other_limits_is_refused(tmp_path: Path):
@@ -174,11 +182,11 @@ def test_a_resumed_tournament_with_other_limits_is_refused(tmp_path: Path):
             run_tournament(faster, out, extend=extend)
         message = str(caught.value)
         assert (
-            "time limits of cmd: bots: --turn-seconds 1 --bank-seconds 10 --init-seconds 10"
-            " there, --turn-seconds 0.5 --bank-seconds 2 --init-seconds 10 now"
+            "limits of cmd: bots: --turn-seconds 1 --bank-seconds 10"
+            " there, --turn-seconds 0.5 --bank-seconds 2 now"
         ) in message
         assert "--restart" in message
-    assert "played with other time limits" in message  # what --extend said
+    assert "played with other limits for cmd: bots" in message  # what --extend said
     # The same limits spelled out, or none given, resume the defaults' tournament.
     same = TournamentConfig(bots=("idle", "random"), scenario="tutorial", limits=time_limits(1))
     assert run_tournament(same, out).already_done == 1
@@ -195,7 +203,7 @@ def test_a_folder_from_before_limits_were_recorded_resumes_with_the_defaults(tmp
     assert run_tournament(config, out).already_done == 1
     faster = TournamentConfig(bots=("idle", "random"), scenario="tutorial", limits=time_limits(0.5))
     (out / DESIGN_NAME).write_text(json.dumps(design))
-    with pytest.raises(TournamentError, match=r"--turn-seconds 1 .* there, --turn-seconds 0.5"):
+    with pytest.raises(TournamentError, match=r"--turn-seconds 1 there, --turn-seconds 0.5 now"):
         run_tournament(faster, out)
 
 
@@ -205,7 +213,7 @@ def test_cli_tournament_refuses_other_limits(tmp_path: Path, capsys: pytest.Capt
     assert main([*args, "--turn-seconds", "0.5", "--bank-seconds", "2"]) == 0
     capsys.readouterr()
     assert main(args) == 2
-    assert "time limits of cmd: bots: --turn-seconds 0.5" in capsys.readouterr().err
+    assert "limits of cmd: bots: --turn-seconds 0.5" in capsys.readouterr().err
     assert main([*args, "--turn-seconds", "0.5", "--bank-seconds", "2"]) == 0
 
 
