@@ -92,9 +92,9 @@ def make_bot(spec: str) -> Bot:
             " loaded: play them through capwars or game.arena.match.run_match, or import"
             " game.arena.host before make_bot()"
         )
-    path_part, _, class_name = spec.partition(":")
-    if path_part.endswith(".py") or "/" in path_part or Path(path_part).suffix == ".py":
-        return _from_file(Path(path_part), class_name or None)
+    named = file_spec(spec)
+    if named is not None:
+        return _from_file(*named)
     hint = get_close_matches(spec, list(BUILTIN), n=1)
     suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
     raise BotSpecError(
@@ -102,6 +102,15 @@ def make_bot(spec: str) -> Bot:
         " a Python file (path/to/bot.py[:ClassName]) or a program in any language"
         ' ("cmd:node my_bot.js")'
     )
+
+
+def file_spec(spec: str) -> tuple[Path, str | None] | None:
+    """The file and class a Python-file spec names (``path/to/bot.py[:Class]``), or ``None``
+    for any other spec: the one rule for telling a bot file from a built-in name."""
+    path_part, _, class_name = spec.strip().partition(":")
+    if path_part.endswith(".py") or "/" in path_part:
+        return Path(path_part), class_name or None
+    return None
 
 
 LEVELS = ("easy", "normal", "hard")

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.agents.registry import BotSpecError
+from game.agents.registry import BotSpecError, file_spec
 from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
 from game.arena.files import write_atomic
 from game.arena.host import (
@@ -384,9 +384,8 @@ def bot_files(spec: str) -> dict[str, str]:
             return {}
         candidates = [name for name, _ in command_files(argv, Path.cwd()).values()]
     else:
-        # A Python file as game.agents.registry.make_bot tells one: path/to/bot.py[:Class].
-        first = spec.strip().partition(":")[0]
-        candidates = [first] if first.endswith(".py") or "/" in first else []
+        # A Python file (path/to/bot.py[:Class]), named as written in the spec.
+        candidates = [spec.strip().partition(":")[0]] if file_spec(spec) is not None else []
     out = {}
     for name in candidates:
         path = Path(name)
