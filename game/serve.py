@@ -172,27 +172,12 @@ def run_game(argv: Sequence[str]) -> int:
 
 def class_game(folder: Path, scenario_id: str | None, seed: int | None) -> Path | None:
     """The session's newest save of the class's game (scenario and seed) with at least one
-    quarter played, finished or not; None if there is none. Reads only each file's first and
-    last lines: it runs on the server's event loop while other students play."""
-    import json
+    quarter played, finished or not; None if there is none. Found as the game finds its saves
+    (plain and gzip), each file only peeked at: it runs on the server's event loop while other
+    students play."""
+    from game.arena.saves import newest_started
 
-    found: list[tuple[int, Path]] = []
-    for path in folder.glob("*.jsonl"):
-        try:
-            with path.open("rb") as handle:
-                header = json.loads(handle.readline())
-                size = path.stat().st_size
-                handle.seek(max(0, size - 65536))
-                last = json.loads(handle.read().splitlines()[-1])
-            modified = path.stat().st_mtime_ns
-        except (OSError, ValueError, IndexError):
-            continue
-        if not (isinstance(header, dict) and isinstance(last, dict)):
-            continue
-        same = header.get("scenario") == scenario_id and header.get("seed") == seed
-        if same and last.get("kind") in ("quarter", "result"):
-            found.append((modified, path))
-    return max(found)[1] if found else None
+    return newest_started(folder, scenario_id, seed)
 
 
 def make_server(
