@@ -13,6 +13,13 @@ the port can play, and there is no login). The page and its JavaScript and CSS c
 textual-serve package itself; the one remote link in its page template (a web font, which
 falls back to a local monospace font) is removed, so the page works without a network.
 
+A game process stops with its server, however the server ends: each runs as ``python -m
+game.serve play ...`` (:func:`run_game`), told the server's process id, and a thread of its own
+(:func:`watch_server`) notices when its parent is no longer that server (killed with ``kill -9``,
+crashed) and ends the game as the server's own stop does, keeping every quarter played (the
+game is saved at the end of each). Before, each student's game process ran on, orphaned, until
+killed by hand.
+
 This module imports neither Textual nor textual-serve until the command runs, so registering
 the command costs the headless CLI nothing.
 """
@@ -27,7 +34,11 @@ import os
 import re
 import secrets
 import shlex
+import signal
 import sys
+import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +64,12 @@ ENDED = (
 """The page's card when the game stops or the server is stopped."""
 OTHER_TAB = b"this game was opened in another tab"
 """Why a page was closed: the same browser opened the game in a newer tab."""
+SERVER_PID = "CAPWARS_SERVER_PID"
+"""Set for each game process: the process id of the ``capwars serve`` that started it."""
+WATCH_SECONDS = 0.25
+"""How often a game process checks that its server is still there."""
+GRACE_SECONDS = 5.0
+"""How long a game process whose server is gone has to quit before it is ended anyway."""
 WEB_EXTRA_HINT = (
     "capwars serve needs the optional web extra (textual-serve), which is not installed here."
     " Install it, then run capwars serve again:\n"
@@ -89,10 +106,13 @@ def play_command(
     seed: int | None = None,
     fixed: bool = False,
     load: Path | None = None,
+    server: int | None = None,
 ) -> str:
     """The shell command textual-serve runs for one browser session: ``capwars play`` with the
-    session's own saves folder (``CAPWARS_SAVES``), opening the save ``load`` if given."""
-    argv = [sys.executable, "-m", "game"]
+    session's own saves folder (``CAPWARS_SAVES``), opening the save ``load`` if given. With
+    ``server`` (the serving process's id) the game stops when that process is gone
+    (:func:`run_game`)."""
+    argv = [sys.executable, "-m", "game.serve" if server is not None else "game"]
     if content is not None:
         argv += ["--content", str(Path(content).resolve())]
     argv.append("play")
@@ -105,34 +125,59 @@ def play_command(
         argv.append("--fixed")
     if load is not None:
         argv += ["--load", str(load.resolve())]
-    env = f"CAPWARS_SAVES={saves.resolve()}"
-    # exec: stopping the session stops the game itself, not just a shell around it.
-    return f"exec {shlex.join(['env', env, *argv])}"
+    env = [f"CAPWARS_SAVES={saves.resolve()}"]
+    if server is not None:
+        env.append(f"{SERVER_PID}={server}")
+    # exec: stopping the session stops the game itself, not just a shell around it (and the
+    # game's parent is the server itself, which is what watch_server checks).
+    return f"exec {shlex.join(['env', *env, *argv])}"
+
+
+def watch_server(server: int, every: float = WATCH_SECONDS, grace: float = GRACE_SECONDS) -> bool:
+    """Stop this process when its parent is no longer ``server``: False at once if it is not
+    now (the server was gone before the game started), else True, with a daemon thread
+    checking every ``every`` seconds.
+
+    When the server is gone, the thread asks the game to quit with SIGTERM, the way the
+    server's own stop asks it (Textual's web driver quits the app on it; before the app runs,
+    SIGTERM ends the process at once, with nothing to save yet). Every quarter played is in
+    the game's autosave already, and saves are written atomically, so quitting loses nothing
+    saved. Should the game not have quit ``grace`` seconds later, the process ends anyway.
+    The parent is checked, not a signal asked for at start (PR_SET_PDEATHSIG is Linux-only
+    and fires when the server's thread that started the game ends, not the server)."""
+    if os.getppid() != server:
+        return False
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="capwars-server-watch", daemon=True).start()
+    return True
+
+
+def run_game(argv: Sequence[str]) -> int:
+    """A browser session's game process (``python -m game.serve play ...``): ``capwars ARGV``
+    that stops when the server that started it (``$CAPWARS_SERVER_PID``) is gone."""
+    server = os.environ.pop(SERVER_PID, "")
+    if server.isdigit() and not watch_server(int(server)):
+        return 1  # the server stopped before its game started: nobody would see it
+    from game.cli import main
+
+    return main(list(argv))
 
 
 def class_game(folder: Path, scenario_id: str | None, seed: int | None) -> Path | None:
     """The session's newest save of the class's game (scenario and seed) with at least one
-    quarter played, finished or not; None if there is none. Reads only each file's first and
-    last lines: it runs on the server's event loop while other students play."""
-    import json
+    quarter played, finished or not; None if there is none. Found as the game finds its saves
+    (plain and gzip), each file only peeked at: it runs on the server's event loop while other
+    students play."""
+    from game.arena.saves import newest_started
 
-    found: list[tuple[int, Path]] = []
-    for path in folder.glob("*.jsonl"):
-        try:
-            with path.open("rb") as handle:
-                header = json.loads(handle.readline())
-                size = path.stat().st_size
-                handle.seek(max(0, size - 65536))
-                last = json.loads(handle.read().splitlines()[-1])
-            modified = path.stat().st_mtime_ns
-        except (OSError, ValueError, IndexError):
-            continue
-        if not (isinstance(header, dict) and isinstance(last, dict)):
-            continue
-        same = header.get("scenario") == scenario_id and header.get("seed") == seed
-        if same and last.get("kind") in ("quarter", "result"):
-            found.append((modified, path))
-    return max(found)[1] if found else None
+    return newest_started(folder, scenario_id, seed)
 
 
 def make_server(
@@ -173,8 +218,6 @@ def make_server(
             command it runs, ``capwars play``, and a second address). Closing the terminal
             window (SIGHUP) stops the server as Ctrl+C does: it ended it at once, and every
             student's game process ran on, orphaned, until the machine restarted."""
-            import signal
-
             if hasattr(signal, "SIGHUP"):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request_exit)
 
@@ -225,7 +268,9 @@ def make_server(
             # Class play: a student back after a reload or a closed browser is in their game
             # again, not on the new-game form (where starting over replaced their result).
             resume = class_game(folder, scenario_id, seed) if fixed else None
-            command = play_command(folder, content, scenario, seed, fixed, load=resume)
+            command = play_command(
+                folder, content, scenario, seed, fixed, load=resume, server=os.getpid()
+            )
             websocket = web.WebSocketResponse(heartbeat=15)
             width = to_int(request.query.get("width", "80"), 80)
             height = to_int(request.query.get("height", "24"), 24)
@@ -523,3 +568,7 @@ def register_cli(subparsers: Any) -> None:
         " students only name their company",
     )
     serve.set_defaults(handler=cmd_serve)
+
+
+if __name__ == "__main__":  # a game process of capwars serve (play_command)
+    sys.exit(run_game(sys.argv[1:]))

@@ -224,11 +224,25 @@ def list_saves(directory: Path) -> list[SaveInfo]:
 def iter_saves(directory: Path) -> Iterator[SaveInfo]:
     """:func:`list_saves` one file at a time: files are ordered by their dates alone and each
     is read when it is reached, so a caller that stops at the first it wants reads no more."""
+    for modified, path in save_files(directory):
+        name = save_name(path)
+        try:
+            yield SaveInfo(path, name, modified, save=read_save(path))
+        except SaveError as exc:
+            yield SaveInfo(path, name, modified, error=str(exc))
+
+
+def save_files(directory: Path, *, old: bool = True) -> list[tuple[int, Path]]:
+    """The save files in the folder, ``(modified_ns, path)`` newest first (by date, then by
+    name): plain (``.jsonl``) and gzip (``.jsonl.gz``) saves, and with ``old`` the first TUI's
+    ``.capwars.json`` files too. Hidden files (a save being written) are not saves. What every
+    listing of the folder goes by: Load, Continue, the title screen's hint, class play's
+    game lookup in ``capwars serve``."""
     if not directory.is_dir():
-        return
+        return []
     found = []
     for path in directory.iterdir():
-        if not _is_save(path):
+        if not _is_save(path) or (not old and path.name.endswith(OLD_SUFFIX)):
             continue
         try:
             modified = path.stat().st_mtime_ns
@@ -236,11 +250,7 @@ def iter_saves(directory: Path) -> Iterator[SaveInfo]:
             continue
         found.append((-modified, save_name(path), path))
     found.sort(key=lambda item: item[:2])
-    for negative, name, path in found:
-        try:
-            yield SaveInfo(path, name, -negative, save=read_save(path))
-        except SaveError as exc:
-            yield SaveInfo(path, name, -negative, error=str(exc))
+    return [(-negative, path) for negative, _, path in found]
 
 
 def latest_save(directory: Path) -> SaveInfo | None:
@@ -248,44 +258,85 @@ def latest_save(directory: Path) -> SaveInfo | None:
     return next((i for i in iter_saves(directory) if i.ok), None)
 
 
+PEEK_TAIL = 65536
+"""How much of a plain save's end :func:`peek_save` reads for its last line."""
+
+
+def peek_save(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A save's first and last lines (its header, and its last quarter or its result), read
+    cheaply: of a plain file its first line and its last 64 kB, a gzip file as a stream (it
+    cannot be read from its end). Nothing is checked (loading checks everything); None when
+    the file cannot be read or either line is not a JSON object."""
+    import gzip
+    import zlib
+
+    try:
+        if path.name.endswith(".gz"):
+            with gzip.open(path, "rb") as stream:
+                first = json.loads(stream.readline())
+                tail = b""
+                for line in stream:
+                    if line.strip():
+                        tail = line
+                last = json.loads(tail) if tail else first
+        else:
+            with path.open("rb") as handle:
+                first = json.loads(handle.readline())
+                handle.seek(max(0, os.fstat(handle.fileno()).st_size - PEEK_TAIL))
+                last = json.loads(handle.read().splitlines()[-1])
+    except (OSError, EOFError, zlib.error, ValueError, IndexError):
+        return None
+    if not (isinstance(first, dict) and isinstance(last, dict)):
+        return None
+    return first, last
+
+
 def peek_newest(directory: Path) -> tuple[str, str] | None:
     """The newest save file's name and a hint of whose game it is and where it stands
     (``Bank 1 · tutorial, seed 7 · after 2027 Q3``), cheaply (for the title screen): only its
-    first and last lines are parsed, nothing is checked; loading checks everything."""
-    if not directory.is_dir():
+    first and last lines are parsed (:func:`peek_save`), nothing is checked; loading checks
+    everything."""
+    files = save_files(directory, old=False)
+    if not files:
         return None
-    newest: tuple[int, Path] | None = None
-    for path in directory.iterdir():
-        if _is_save(path) and not path.name.endswith(OLD_SUFFIX):
-            try:
-                stamp = path.stat().st_mtime_ns
-            except OSError:
-                continue
-            if newest is None or stamp > newest[0]:
-                newest = (stamp, path)
-    if newest is None:
-        return None
-    path = newest[1]
-    hint = ""
-    if not path.name.endswith(".gz"):
-        try:
-            with path.open("rb") as handle:
-                first = json.loads(handle.readline())
-                handle.seek(max(0, path.stat().st_size - 65536))
-                last = json.loads(handle.read().splitlines()[-1])
-            players = first.get("players", [])
-            humans = [p.get("name", "?") for p in players if p.get("bot") == "human"]
-            game = f"{first.get('scenario', '?')}, seed {first.get('seed', '?')}"
-            hint = f"{', '.join(humans)} · {game}" if humans else game
-            if last.get("kind") == "quarter":
-                hint += f" · after {last.get('label', '?')}"
-            elif last.get("kind") == "result":
-                hint += " · finished"
-            elif last.get("kind") == "header":
-                hint += " · not started"
-        except (OSError, ValueError, IndexError, AttributeError, TypeError):
-            hint = ""
-    return save_name(path), hint
+    path = files[0][1]
+    return save_name(path), _hint(peek_save(path))
+
+
+def _hint(peeked: tuple[dict[str, Any], dict[str, Any]] | None) -> str:
+    if peeked is None:
+        return ""
+    first, last = peeked
+    try:
+        players = first.get("players", [])
+        humans = [p.get("name", "?") for p in players if p.get("bot") == "human"]
+        game = f"{first.get('scenario', '?')}, seed {first.get('seed', '?')}"
+        hint = f"{', '.join(humans)} · {game}" if humans else game
+    except (AttributeError, TypeError):
+        return ""
+    if last.get("kind") == "quarter":
+        hint += f" · after {last.get('label', '?')}"
+    elif last.get("kind") == "result":
+        hint += " · finished"
+    elif last.get("kind") == "header":
+        hint += " · not started"
+    return hint
+
+
+def newest_started(directory: Path, scenario: str | None, seed: int | None) -> Path | None:
+    """The folder's newest save of the game ``scenario`` and ``seed`` with at least one quarter
+    played, finished or not (None if there is none), found as :func:`peek_newest` finds the
+    newest save: plain and gzip saves, newest first, each only peeked at (the first match
+    stops the search). ``capwars serve --fixed`` opens it for a student back in class."""
+    for _, path in save_files(directory, old=False):
+        peeked = peek_save(path)
+        if peeked is None:
+            continue
+        first, last = peeked
+        same = first.get("scenario") == scenario and first.get("seed") == seed
+        if same and last.get("kind") in ("quarter", "result"):
+            return path
+    return None
 
 
 def autosave(directory: Path, lines: Sequence[dict[str, Any]], game_id: str) -> Path:

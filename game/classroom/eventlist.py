@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from game.classroom.output import write_texts
 from game.rules.models import Content, Effect
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "CONTENT.md"
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{args.doc}: the event list is current")
         return 0
-    args.doc.write_text(text.replace(found, wanted), encoding="utf-8")
+    write_texts([(args.doc, text.replace(found, wanted))])
     print(f"wrote the event list in {args.doc}")
     return 0
 

@@ -22,7 +22,6 @@ No personal data: teams appear under the names they chose; the file's folder is 
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import sys
@@ -34,6 +33,7 @@ from typing import Any
 
 from game.arena.replay import Replay, ReplayError, read_replay
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
+from game.classroom.output import csv_text, write_texts
 from game.classroom.svg import CSS as SVG_CSS
 from game.classroom.svg import Marker, Series, line_chart, stacked_chart
 from game.engine.customers import CATCH_UP_APPEAL
@@ -424,10 +424,9 @@ def _m(value: Any) -> str:
 
 
 def write_report(debrief: Debrief, out: PathLike) -> list[Path]:
-    """Write the page and the CSV files into ``out`` (created if needed); the paths written."""
+    """Write the page and the CSV files into ``out`` (created if needed): every file rendered
+    first, then each written atomically (:mod:`game.classroom.output`); the paths written."""
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
     tables: list[tuple[str, list[dict[str, Any]], Sequence[str]]] = [
         (
             "players.csv",
@@ -483,13 +482,9 @@ def write_report(debrief: Debrief, out: PathLike) -> list[Path]:
             ),
         ),
     ]
-    for name, rows, columns in tables:
-        path = folder / name
-        _write_csv(path, rows, columns)
-        written.append(path)
-    page = folder / "report.html"
-    page.write_text(render_html(debrief), encoding="utf-8")
-    return [page, *written]
+    files = [(folder / "report.html", render_html(debrief))]
+    files += [(folder / name, csv_text(rows, columns)) for name, rows, columns in tables]
+    return write_texts(files)
 
 
 def _prediction_rows(debrief: Debrief) -> list[dict[str, Any]]:
@@ -510,14 +505,6 @@ def _prediction_rows(debrief: Debrief) -> list[dict[str, Any]]:
             team = debrief.names[seat] if 0 <= seat < len(debrief.names) else str(seat)
             rows.append({**base, "seat": seat, "team": team, "answer": answer})
     return rows
-
-
-def _write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import csv
 import gzip
 import json
 import math
@@ -35,6 +34,7 @@ from typing import Any
 
 import game
 from game.arena.replay import Replay, ReplayError, read_replay
+from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 
 __all__ = ["ClassResults", "export_result", "merge_results", "register_cli"]
@@ -170,9 +170,9 @@ def _json_number(value: float) -> float | None:
 
 
 def write_result(result: dict[str, Any], out: PathLike) -> Path:
+    """Write a result file atomically (one written again over a good one keeps it on a crash)."""
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    write_texts([(path, json.dumps(result, indent=1, allow_nan=False) + "\n")])
     return path
 
 
@@ -473,7 +473,9 @@ def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
         raw = base64.b64decode(save["data"], validate=True)
     except (binascii.Error, ValueError):
         return False, "its save is damaged (not base64): export it again"
-    with tempfile.TemporaryDirectory() as folder:
+    # read_replay reads files only: the save goes through the system's temporary folder (not
+    # the teacher's), removed on any error; only a process killed here would leave it there.
+    with tempfile.TemporaryDirectory(prefix="capwars-verify-") as folder:
         path = Path(folder) / "save.jsonl.gz"
         path.write_bytes(raw)
         try:
@@ -726,24 +728,18 @@ def figure_rows(merged: ClassResults) -> list[dict[str, Any]]:
 
 
 def write_results(merged: ClassResults, out: PathLike) -> list[Path]:
+    """Write the leaderboard into ``out`` (created if needed): every file rendered first, then
+    each written atomically (:mod:`game.classroom.output`); the paths written."""
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    board = folder / "results.csv"
-    _write_csv(board, leaderboard_rows(merged), LEADERBOARD_COLUMNS)
-    figures = folder / "figures.csv"
-    _write_csv(figures, figure_rows(merged), ("quarter", "label", "team", *PLAYER_SERIES))
-    markdown = folder / "results.md"
-    markdown.write_text(render_markdown(merged), encoding="utf-8")
-    page = folder / "results.html"
-    page.write_text(render_html(merged), encoding="utf-8")
-    return [markdown, page, board, figures]
-
-
-def _write_csv(path: Path, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
+    columns = ("quarter", "label", "team", *PLAYER_SERIES)
+    return write_texts(
+        [
+            (folder / "results.md", render_markdown(merged)),
+            (folder / "results.html", render_html(merged)),
+            (folder / "results.csv", csv_text(leaderboard_rows(merged), LEADERBOARD_COLUMNS)),
+            (folder / "figures.csv", csv_text(figure_rows(merged), columns)),
+        ]
+    )
 
 
 MEAN_KEYS = (
@@ -973,6 +969,10 @@ def cmd_results(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a folder that cannot be written: files as they were
+        where = args.out or args.directory
+        print(f"capwars: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(render_markdown(merged).split("## Class means")[0].rstrip())
     for name, reason in merged.refused:
         print(f"capwars: refused {name}: {reason}", file=sys.stderr)

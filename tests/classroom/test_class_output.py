@@ -1,0 +1,139 @@
+"""The teacher's files survive a crash or a full disk while they are written again.
+
+``class export``, ``class results`` and ``report`` wrote their files in place: a process killed
+mid-write, or a disk that filled up, left a good result file (or the leaderboard) cut short,
+and ``class results`` answered a write error with a traceback. They now render everything,
+then write each file through a temporary file renamed over it (write_atomic).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from game.arena.match import run_match
+from game.arena.replay import ReplayWriter
+from game.classroom.output import STALE_SECONDS
+from game.cli import main
+from game.rules import load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+posix_limits = pytest.mark.skipif(
+    not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE (a POSIX file-size limit)"
+)
+
+LIMITED = """
+import resource, signal, sys
+# "fail": a write past the limit fails (EFBIG), as on a full disk (Python ignores SIGXFSZ);
+# "crash": the process is killed mid-write, with no chance to clean up
+if sys.argv[1] == "crash":
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from game.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def capwars_limited(how: str, *args: str, limit: int = 1000) -> subprocess.CompletedProcess[str]:
+    """``capwars ARGS`` in a process that cannot write a file past ``limit`` bytes."""
+    return subprocess.run(
+        [sys.executable, "-c", LIMITED, how, str(limit), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def class_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A team's save (tutorial, seed 7) and a folder with its result file."""
+    content = load_content()
+    folder = tmp_path_factory.mktemp("class")
+    save = folder / "red.jsonl"
+    seats = len(content.scenario("tutorial").seats)
+    labels = ["human", *(["balanced"] * (seats - 1))]
+    writer = ReplayWriter(save, labels=labels)
+    run_match(content, "tutorial", 7, bots=["balanced"] * seats, recorders=[writer])
+    results = folder / "results"
+    assert main(["class", "export", str(save), "--out", str(results / "red.json")]) == 0
+    return save, results
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@posix_limits
+def test_a_result_file_exported_again_on_a_full_disk_is_kept(
+    class_files: tuple[Path, Path],
+) -> None:
+    save, results = class_files
+    before = _files(results)
+    proc = capwars_limited("fail", "class", "export", str(save), "--out", str(results / "red.json"))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"capwars: error: cannot write {results / 'red.json'}: ")
+    assert "Traceback" not in proc.stderr
+    assert _files(results) == before  # the good file whole, no temporary file beside it
+
+
+@posix_limits
+def test_the_leaderboard_written_again_on_a_full_disk_stays_as_it_was(
+    class_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, results = class_files
+    board = tmp_path / "board"
+    assert main(["class", "results", str(results), "--out", str(board)]) == 0
+    before = _files(board)
+    assert set(before) == {"results.md", "results.html", "results.csv", "figures.csv"}
+    proc = capwars_limited("fail", "class", "results", str(results), "--out", str(board))
+    # One line the teacher can act on (it was a traceback), and the files as they were.
+    assert proc.returncode == 2, proc.stderr
+    assert f"capwars: error: cannot write {board}: File too large" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _files(board) == before
+
+
+@posix_limits
+def test_a_debrief_written_again_on_a_full_disk_stays_as_it_was(
+    class_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    save, _ = class_files
+    out = tmp_path / "debrief"
+    assert main(["report", str(save), "--out", str(out)]) == 0
+    before = _files(out)
+    proc = capwars_limited("fail", "report", str(save), "--out", str(out), limit=3000)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert _files(out) == before
+
+
+@posix_limits
+def test_a_crash_mid_write_keeps_the_file_and_its_leftover_goes_next_time(
+    class_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    save, results = class_files
+    folder = tmp_path / "crash"
+    folder.mkdir()
+    out = folder / "red.json"
+    out.write_bytes((results / "red.json").read_bytes())
+    good = out.read_bytes()
+    proc = capwars_limited("crash", "class", "export", str(save), "--out", str(out))
+    assert proc.returncode == -signal.SIGXFSZ  # killed in the middle of writing
+    assert out.read_bytes() == good
+    [left] = [p for p in folder.iterdir() if p != out]  # the temporary file it was writing
+    assert left.name.startswith(".red.json.") and left.name.endswith(".tmp")
+    # A later export removes it once it is clearly not another run's; a young one is kept.
+    assert main(["class", "export", str(save), "--out", str(out)]) == 0
+    assert left.exists()
+    old = time.time() - STALE_SECONDS - 1
+    os.utime(left, (old, old))
+    assert main(["class", "export", str(save), "--out", str(out)]) == 0
+    assert sorted(folder.iterdir()) == [out] and out.read_bytes() == good
