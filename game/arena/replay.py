@@ -324,15 +324,19 @@ class ReplayWriter:
 # Reading
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReplayError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ReplayError(f"{path}: is a folder, not a replay file") from None
     except OSError as exc:
         raise ReplayError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """A replay file's bytes as text, gunzipped if they are gzip data."""
     if raw[:2] == GZIP_MAGIC:
         try:
             raw = gzip.decompress(raw)
@@ -366,7 +370,14 @@ def read_replay(path: PathLike, *, require_result: bool = True) -> Replay:
     Raises :class:`ReplayError` naming the line and what is wrong with it.
     """
     path = Path(path)
-    text = _read_text(path)
+    return parse_replay(_read_bytes(path), path, require_result=require_result)
+
+
+def parse_replay(raw: bytes, path: PathLike, *, require_result: bool = True) -> Replay:
+    """:func:`read_replay` of a file's bytes (plain or gzip) already in memory; ``path`` names
+    the file in error messages and in :attr:`Replay.path`."""
+    path = Path(path)
+    text = _decode(raw, path)
     lines = text.split("\n")
     ends_cleanly = text.endswith("\n")
     if lines and lines[-1] == "":

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import game
-from game.arena.replay import Replay, ReplayError, read_replay
+from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
 from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 
@@ -464,8 +464,6 @@ def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
     """Re-simulate the save inside a result file and compare: ``(True, "")`` if every figure
     matches, ``(False, why)`` if the file cannot be trusted, ``(None, why)`` if its content is
     not ``content`` (not checked)."""
-    import tempfile
-
     save = data.get("save")
     if not isinstance(save, dict) or not isinstance(save.get("data"), str):
         return False, "its save is missing or damaged: export it again with 'capwars class export'"
@@ -473,16 +471,12 @@ def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
         raw = base64.b64decode(save["data"], validate=True)
     except (binascii.Error, ValueError):
         return False, "its save is damaged (not base64): export it again"
-    # read_replay reads files only: the save goes through the system's temporary folder (not
-    # the teacher's), removed on any error; only a process killed here would leave it there.
-    with tempfile.TemporaryDirectory(prefix="capwars-verify-") as folder:
-        path = Path(folder) / "save.jsonl.gz"
-        path.write_bytes(raw)
-        try:
-            replay = read_replay(path, require_result=False)
-        except ReplayError as exc:
-            why = str(exc).removeprefix(f"{path}:").strip()
-            return False, f"its save is damaged ({why}): export it again"
+    name = Path("save.jsonl.gz")  # how the save is named in what is wrong with it
+    try:
+        replay = parse_replay(raw, name, require_result=False)
+    except ReplayError as exc:
+        why = str(exc).removeprefix(f"{name}:").strip()
+        return False, f"its save is damaged ({why}): export it again"
     header = replay.header
     recorded = {
         "scenario": header.scenario,

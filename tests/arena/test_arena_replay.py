@@ -16,6 +16,7 @@ from game.arena.replay import (
     ReplayError,
     ReplayWriter,
     load_actions,
+    parse_replay,
     read_replay,
     replay_to_state,
     verify_replay,
@@ -87,6 +88,17 @@ def test_gzip_replay_round_trip(tmp_path, content):
     outcome = run_match(content, "tutorial", 5, recorders=[ReplayWriter(path)])
     assert path.read_bytes()[:2] == b"\x1f\x8b"
     assert verify_replay(path, content).final_hash == outcome.final_hash
+
+
+def test_a_replay_in_memory_reads_as_its_file(tmp_path, content):
+    path = tmp_path / "m.jsonl.gz"
+    run_match(content, "tutorial", 5, recorders=[ReplayWriter(path)])
+    raw = path.read_bytes()
+    assert parse_replay(raw, "in-memory.jsonl.gz") == read_replay(path).__class__(
+        **{**read_replay(path).__dict__, "path": Path("in-memory.jsonl.gz")}
+    )
+    with pytest.raises(ReplayError, match=r"^in-memory.jsonl.gz: the gzip data is cut short"):
+        parse_replay(raw[:-40], "in-memory.jsonl.gz")
 
 
 def test_replay_to_state_rebuilds_the_final_state(recorded, content):
