@@ -72,16 +72,15 @@ def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None)
 def reserve_form(
     obs: Observation,
     provider: str | None,
-    old: Reserve | None = None,
-    leads: dict[str, int] | None = None,
-    label: Callable[[int], str] | None = None,
+    old: Reserve | None,
+    leads: dict[str, int],
+    label: Callable[[int], str],
 ) -> OrderForm:
     """A reserved contract: when it starts, what it costs and when it is paid, and a warning
-    when more is asked than the provider has free."""
+    when more is asked than the provider has free (``label``: the world's quarter labels,
+    ``World.quarter_label``)."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
-    leads = leads or {}
-    label = label or (lambda turn: f"quarter {turn + 1}")
 
     def info(values: dict[str, Any]) -> str:
         q = obs.provider(values["provider"])
@@ -269,7 +268,10 @@ def network_form(
 
 
 def build_form(
-    obs: Observation, region: str | None, old: BuildDatacenter | None = None
+    obs: Observation,
+    region: str | None,
+    old: BuildDatacenter | None,
+    label: Callable[[int], str],
 ) -> OrderForm:
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
@@ -291,7 +293,7 @@ def build_form(
         )
         # MW of yours already in this region's queue: when they are powered (a new request
         # joins the tail behind them, so it does not delay them).
-        queued = grid_ready_text(obs, r.id)
+        queued = grid_ready_text(obs, r.id, label)
         return (
             f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
@@ -428,8 +430,8 @@ def repay_form(obs: Observation, old: Repay | None = None) -> OrderForm:
 def form_for(
     obs: Observation,
     action: Action,
-    leads: dict[str, int] | None = None,
-    label: Callable[[int], str] | None = None,
+    leads: dict[str, int],
+    label: Callable[[int], str],
     building: frozenset[str] = frozenset(),
     fee: float = 0.0,
 ) -> OrderForm:
@@ -446,7 +448,7 @@ def form_for(
     if isinstance(action, OrderNetwork):
         return network_form(obs, None, action, building)
     if isinstance(action, BuildDatacenter):
-        return build_form(obs, None, action)
+        return build_form(obs, None, action, label)
     if isinstance(action, FundResearch):
         return research_form(obs, None, action)
     if isinstance(action, SetServicePrice):

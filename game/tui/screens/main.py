@@ -480,7 +480,14 @@ class MainScreen(Screen[None]):
 
     def action_build(self) -> None:
         if self._allowed("build_datacenter") and self.view:
-            self.open_form(forms.build_form(self.view.obs, self._infra().selected_region()))
+            self.open_form(
+                forms.build_form(
+                    self.view.obs,
+                    self._infra().selected_region(),
+                    None,
+                    self.session.state.world.quarter_label,
+                )
+            )
 
     def action_fund(self) -> None:
         if self._allowed("fund_research") and self.view:

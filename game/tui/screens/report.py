@@ -192,7 +192,7 @@ def grid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[s
     obs = observe(state, seat)
     lines = []
     for r in obs.regions:
-        text = grid_ready_text(obs, r.id)
+        text = grid_ready_text(obs, r.id, state.world.quarter_label)
         if text:
             lines.append(f"[b]Grid queue[/b] {session.names.region(r.id)}: {text}.")
     return lines
