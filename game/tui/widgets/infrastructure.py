@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from game.engine import Observation
 from game.engine.supply import RELEASED_MW
 from game.tui.format import kgpu, money
+from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
@@ -88,11 +89,7 @@ def grid_ready_note(obs: Observation, label: Callable[[int], str]) -> str:
     return "\n".join([*lines, GRID_NOTE]) if lines else ""
 
 
-INFRA_KEYS = (
-    ("chips", "c", "order chips"),
-    ("network", "n", "order network"),
-    ("datacenters", "d", "build data centre"),
-)
+INFRA_KEYS = section_keys("infrastructure")
 
 
 class InfrastructureSection(Section):

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 from game.engine.state import MatchState
 from game.tui.format import change, kgpu, price, sparkline
 from game.tui.names import Names
+from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import contracts
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
@@ -64,11 +65,7 @@ def contract_lines(state: MatchState, seat: int, names: Names) -> str:
     return "\n".join(lines)
 
 
-MARKET_KEYS = (
-    ("spot", "b", "bid spot"),
-    ("reserved", "r", "reserve"),
-    ("sublease", "u", "sublease"),
-)
+MARKET_KEYS = section_keys("market")
 
 
 class MarketSection(Section):

@@ -9,9 +9,14 @@ from game.engine.observation import Observation, TechView
 from game.rules import models as m
 from game.rules.models import TechEffect
 from game.tui.format import money, pct
+from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import research_cap, research_spend
-from game.tui.widgets.section import GameTable, Section, selected_key, short
+from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
+
+RESEARCH_KEYS = section_keys("research")
+RESEARCH_HINT = key_hints([m for m, _, _ in RESEARCH_KEYS], RESEARCH_KEYS)
+RESEARCH_OFF = "Research is off in this scenario: no technology can be funded."
 
 FULL_COLUMNS = (
     "Technology",
@@ -87,7 +92,7 @@ class ResearchSection(Section):
 
     def compose(self) -> ComposeResult:
         yield GameTable(id="techs", cursor_type="row", zebra_stripes=True)
-        yield Static("[b]f[/b] fund the highlighted technology", classes="hint")
+        yield Static(RESEARCH_HINT, classes="hint", id="research-hint")
         yield Static("", id="tech-description")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -124,6 +129,9 @@ class ResearchSection(Section):
     def show(self, view: SeatView) -> None:
         self._techs = view.obs.me.research
         self._obs = view.obs
+        # Only the keys of mechanics this scenario has on (the tutorial funds no research).
+        hint = key_hints(view.obs.mechanics, RESEARCH_KEYS)
+        self.query_one("#research-hint", Static).update(hint or RESEARCH_OFF)
         table = self.query_one("#techs", DataTable)
         row = table.cursor_row
         compact = self.compact
