@@ -16,13 +16,6 @@ from game.tui.order_keys import HINT_SECTIONS, ORDER_KEYS, off_keys
 if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
 
-SECTION_TITLES = {
-    "market": "Market",
-    "infrastructure": "Infra",
-    "research": "Research",
-    "orders": "Orders",
-}
-
 KEYS = """\
 [b]1-7[/b] sections (Overview, Market, Infra, Research, Rivals, News, Orders)
 [b]e[/b] end quarter   [b]s[/b] save   [b]l[/b] load   [b]?[/b]/[b]F1[/b] help
@@ -34,12 +27,12 @@ KEYS = """\
 
 
 def _order_lines() -> str:
-    """The order keys, one line per section that shows them (from the one table of orders)."""
-    lines = []
-    for section in HINT_SECTIONS:
-        keys = "   ".join(f"[b]{o.key}[/b] {o.hint}" for o in ORDER_KEYS if o.section == section)
-        lines.append(f"{SECTION_TITLES[section]}: {keys}")
-    return "\n".join(lines)
+    """The order keys (from the one table of orders), one line for the orders of each section
+    that hints them (Market, Infra, Research, Orders); every key works from any section."""
+    return "\n".join(
+        "   ".join(f"[b]{o.key}[/b] {o.hint}" for o in ORDER_KEYS if o.section == section)
+        for section in HINT_SECTIONS
+    )
 
 
 KEYS = KEYS.replace("{orders}", _order_lines())
