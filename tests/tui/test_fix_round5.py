@@ -6,18 +6,28 @@ from __future__ import annotations
 import pytest
 from textual.binding import Binding
 
-from game.engine import Borrow, BuildDatacenter, FundResearch
+from game.engine import Borrow, BuildDatacenter, FundResearch, OrderChips, OrderNetwork
 from game.engine.actions import ACTION_TYPES, MECHANIC_OF
 from game.engine.tables import World
 from game.rules import load_content
 from game.tui.commands import COMMANDS
+from game.tui.dialogs.forms import (
+    bid_form,
+    borrow_form,
+    chips_form,
+    locked_chips,
+    network_form,
+    quarters_to_power,
+)
 from game.tui.order_keys import HINT_SECTIONS, ORDER_KEYS, mechanic_of, off_keys
 from game.tui.screens.help import keys_text
 from game.tui.screens.main import MainScreen
+from game.tui.screens.report import idle_lines
 from game.tui.session import GameSession, PendingOrder
 from game.tui.widgets.infrastructure import grid_ready_text
 from game.tui.widgets.plan import (
     cash_plan,
+    interest_rate,
     order_effect,
     research_cap,
     research_spend,
@@ -112,3 +122,83 @@ def test_an_orders_effect_is_what_it_moves_in_the_cash_plan() -> None:
     assert cash_plan(state, obs, changed).after == pytest.approx(without - edited)
     assert standing_funding(obs, orders)[a.id] == research_cap(obs, a) / 2
     assert standing_funding(obs, orders, skip=0)[a.id] == a.funding
+
+
+def _standard_building() -> GameSession:
+    """``standard`` one quarter in, with 20 MW queued for the grid in US Central."""
+    session = GameSession.new(CONTENT, "standard", 7)
+    session.add_order(BuildDatacenter(region="us-central", megawatts=20))
+    session.end_quarter()
+    return session
+
+
+def test_chip_form_says_what_chips_wait_for() -> None:
+    """Found playing: C300s ordered for a data centre still in the grid queue arrived six
+    quarters before power, without network fabric, and idled with no warning; the warning for
+    a region without a data centre named b (bid) as the build key; locked custom chips were
+    refused as "Custom accelerator, generation 1 needs Custom accelerator, generation 1"."""
+    session = _standard_building()
+    obs, label = session.view().obs, session.state.world.quarter_label
+    locked = locked_chips(session.state, obs)
+    assert set(locked) == {"asic-g1", "asic-g2", "asic-g3"}, locked
+    form = chips_form(obs, "us-central", None, frozenset(), label, locked)
+    values = {"sku": "c300", "region": "us-central", "quantity": 5}
+    assert form.warn is not None
+    warning = form.warn(values)
+    ready = int(obs.me.grid_ready_quarters[obs.me.region_ids.index("us-central")])
+    assert f"powered in US Central (Texas) before about {label(obs.turn + ready - 1)}" in warning
+    assert "arrive in 2 and sit idle" in warning, warning
+    assert "order network fabric (n) for the rest" in form.info(values), form.info(values)
+    west = form.warn({**values, "region": "us-west"})
+    assert "(d builds one)" in west, west
+    shown = {sku: name for name, sku in form.fields[0].choices}
+    assert shown["asic-g1"].endswith("(locked: research)") and "(locked" not in shown["c300"]
+    tech = next(t.name for t in obs.me.research if t.id == "custom_g1")
+    assert f"research programme {tech} is done (4 Research)" in form.info(
+        {**values, "sku": "asic-g1"}
+    )
+    # Chips that arrive after the power do not warn; nor does a powered region.
+    assert quarters_to_power(obs, "us-central", frozenset()) == ready
+    assert quarters_to_power(obs, "gulf", frozenset()) == 0
+    assert quarters_to_power(obs, "gulf", frozenset({"gulf"})) == 8
+
+
+def test_borrow_and_bid_forms_name_their_terms() -> None:
+    session = _standard_building()
+    obs = session.view().obs
+    rate = interest_rate(session.state)
+    assert rate == pytest.approx(float(session.state.world.scenario.market.interest_rate))
+    text = borrow_form(obs, None, rate).info({"amount": 100})
+    assert f"Interest {rate:.1%} a quarter" in text and "$2.0M a quarter" in text, text
+    bid = bid_form(obs, "stratus").info({"provider": "stratus"})
+    assert "floor $" in bid and "reserve" not in bid, bid
+
+
+def test_report_names_idle_chips_and_why() -> None:
+    session = _standard_building()
+    session.add_order(OrderChips(sku="c300", region="us-central", quantity=5))
+    for _ in range(3):
+        report = session.end_quarter()
+    lines = idle_lines(session, session.seat, report)
+    assert len(lines) == 1, lines
+    assert "Idle chips[/] US Central: 6.5 of your 6.5 kGPU could not run" in lines[0], lines
+    assert "network ports for 0.0 (order fabric: n)" in lines[0]
+    assert "power for 0.0" in lines[0]
+    session.add_order(OrderNetwork(region="us-central", quantity=7))
+    report = session.end_quarter()
+    lines = idle_lines(session, session.seat, report)
+    assert "network ports for 0.0 (fabric for the rest on order)" in lines[0], lines
+
+
+def test_network_form_warns_of_power_and_bills_no_upkeep_for_fabric() -> None:
+    """Network fabric pays no upkeep (the engine bills it per chip and per MW): its warnings
+    said it did. Fabric that arrives before the power says so."""
+    session = _standard_building()
+    obs, label = session.view().obs, session.state.world.quarter_label
+    form = network_form(obs, "us-central", None, frozenset(), label=label)
+    assert form.warn is not None
+    warning = form.warn({"region": "us-central", "quantity": 5})
+    assert "Nothing of yours is powered in US Central (Texas)" in warning, warning
+    assert "network fabric arrives in" in warning and "upkeep" not in warning, warning
+    west = form.warn({"region": "us-west", "quantity": 5})
+    assert west.startswith("No data centre in US West") and "upkeep" not in west, west
