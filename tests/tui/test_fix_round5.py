@@ -3,8 +3,13 @@ one funding rule for the order dialog and the plan."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import DataTable
+from tui_helpers import new_app, start_game
 
 from game.engine import Borrow, BuildDatacenter, FundResearch, OrderChips, OrderNetwork
 from game.engine.actions import ACTION_TYPES, MECHANIC_OF
@@ -202,3 +207,28 @@ def test_network_form_warns_of_power_and_bills_no_upkeep_for_fabric() -> None:
     assert "network fabric arrives in" in warning and "upkeep" not in warning, warning
     west = form.warn({"region": "us-west", "quantity": 5})
     assert west.startswith("No data centre in US West") and "upkeep" not in west, west
+
+
+@pytest.mark.asyncio
+async def test_research_table_fits_80_columns_with_a_programme_at_its_max(
+    tmp_path: Path,
+) -> None:
+    """Found playing at 80x24: once a programme showed "$40.0M (max)" the funding column grew
+    and pushed the Status column off the screen ("o", "l"), and it never narrowed again."""
+    app = new_app(tmp_path, "standard", autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_game(pilot)
+        session = pilot.app.session  # type: ignore[attr-defined]
+        session.add_order(FundResearch(tech="multicloud", amount=100))
+        session.end_quarter()
+        screen = pilot.app.screen
+        screen.refresh_view()  # type: ignore[attr-defined]
+        await pilot.press("4")
+        await pilot.pause()
+        table = screen.query_one("#techs", DataTable)
+        cells = [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
+        assert any("(max)" in c for c in cells), cells
+        widths = [c.get_render_width(table) for c in table.columns.values()]  # with padding
+        assert sum(widths) + 2 <= 80 - 4, widths
+        statuses = [str(table.get_row_at(r)[-1]) for r in range(table.row_count)]
+        assert widths[-1] - 2 >= max(len(Text.from_markup(s).plain) for s in statuses), widths
