@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Select, Static
 from tui_helpers import new_app, start_game
 
 from game.engine import Borrow, BuildDatacenter, FundResearch, OrderChips, OrderNetwork
@@ -232,3 +232,24 @@ async def test_research_table_fits_80_columns_with_a_programme_at_its_max(
         assert sum(widths) + 2 <= 80 - 4, widths
         statuses = [str(table.get_row_at(r)[-1]) for r in range(table.row_count)]
         assert widths[-1] - 2 >= max(len(Text.from_markup(s).plain) for s in statuses), widths
+
+
+@pytest.mark.asyncio
+async def test_new_game_and_opening_market_read_in_words(tmp_path: Path) -> None:
+    """Found playing: the rivals' play styles read as ids ("spot_trader")."""
+    app = new_app(tmp_path, "standard", autosave=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        select = pilot.app.screen.query_one("#rival-archetype-0", Select)
+        prompts = [str(prompt) for prompt, _ in select._options]
+        values = [value for _, value in select._options]
+        assert "spot trader" in prompts and "spot_trader" in values, prompts
+        assert not any("_" in p for p in prompts), prompts
+        # Found playing: the Market said "Whole-market demand last quarter: — kGPU" before the
+        # first quarter; it gives the scenario's opening figure instead.
+        screen = await start_game(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        notes = str(screen.query_one("#market-notes", Static).render())
+        assert "Whole-market demand at the start: about 40.0 kGPU a quarter." in notes, notes
+        assert "—" not in notes, notes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
@@ -133,10 +135,14 @@ class MarketSection(Section):
         if obs.providers:
             table.move_cursor(row=min(row, len(obs.providers) - 1))
         demand = obs.market_demand
-        notes = (
-            f"Whole-market demand last quarter: {kgpu(demand)} kGPU. Reserved prices are per"
-            " kGPU-quarter, locked at signing."
-        )
+        session = getattr(self.app, "session", None)
+        if math.isnan(demand) and session is not None:
+            # Before the first quarter nothing is measured yet: the scenario's opening figure.
+            opening = float(session.state.world.scenario.market.demand)
+            measured = f"Whole-market demand at the start: about {kgpu(opening)} kGPU a quarter."
+        else:
+            measured = f"Whole-market demand last quarter: {kgpu(demand)} kGPU."
+        notes = f"{measured} Reserved prices are per kGPU-quarter, locked at signing."
         self.query_one("#market-notes", Static).update(f"{LEGEND}\n{notes}" if compact else notes)
         session = getattr(self.app, "session", None)
         if session is not None:
