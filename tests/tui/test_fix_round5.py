@@ -29,7 +29,7 @@ from game.tui.screens.help import keys_text
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import idle_lines
 from game.tui.session import GameSession, PendingOrder
-from game.tui.widgets.infrastructure import grid_ready_text
+from game.tui.widgets.infrastructure import grid_ready_note, grid_ready_text
 from game.tui.widgets.plan import (
     cash_plan,
     interest_rate,
@@ -253,3 +253,12 @@ async def test_new_game_and_opening_market_read_in_words(tmp_path: Path) -> None
         notes = str(screen.query_one("#market-notes", Static).render())
         assert "Whole-market demand at the start: about 40.0 kGPU a quarter." in notes, notes
         assert "—" not in notes, notes
+
+
+def test_grid_note_wraps_to_the_width_it_is_given() -> None:
+    session = _history_with_queue()
+    view = session.view()
+    wide = grid_ready_note(view.obs, view.quarter_label, 118).splitlines()
+    assert wide[0].startswith("US Central: your 20 MW") and wide[0].endswith("normal rate"), wide
+    narrow = grid_ready_note(view.obs, view.quarter_label).splitlines()
+    assert narrow[1].startswith("    "), narrow

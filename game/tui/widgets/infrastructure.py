@@ -76,15 +76,18 @@ GRID_NOTE = (
 )
 
 
-def grid_ready_note(obs: Observation, label: Callable[[int], str]) -> str:
-    """One line (wrapped to 78 columns) per region where you have MW in the grid queue."""
+def grid_ready_note(obs: Observation, label: Callable[[int], str], width: int = 78) -> str:
+    """One line (wrapped to ``width`` columns) per region where you have MW in the grid
+    queue."""
     names = {r.id: r.name.split(" (")[0] for r in obs.regions}
     lines = []
     for region in obs.me.region_ids:
         text = grid_ready_text(obs, region, label)
         if text:
             lines.extend(
-                textwrap.wrap(f"{names.get(region, region)}: {text}", 78, subsequent_indent="    ")
+                textwrap.wrap(
+                    f"{names.get(region, region)}: {text}", width, subsequent_indent="    "
+                )
             )
     return "\n".join([*lines, GRID_NOTE]) if lines else ""
 
@@ -169,7 +172,8 @@ class InfrastructureSection(Section):
                 )
         if pipeline.row_count == 0:
             pipeline.add_row("Nothing on order", "", "", "")
-        note = grid_ready_note(obs, view.quarter_label)
+        # Wrapped to the screen (at 120 columns a 78-column wrap left a lone "rate" below).
+        note = grid_ready_note(obs, view.quarter_label, max(self.app.size.width - 2, 40))
         grid = self.query_one("#grid-ready", Static)
         grid.update(note)
         grid.display = bool(note)
