@@ -6,19 +6,11 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from game.tui.order_keys import ORDER_KEYS
+
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("End quarter", "end_quarter", "Review your orders and resolve the quarter"),
-    ("Bid on spot capacity", "bid", "Uniform-price auction for this quarter"),
-    ("Reserve capacity", "reserve", "Take-or-pay contract for 4, 8 or 12 quarters"),
-    ("Order chips", "order_chips", "Accelerators for one of your regions"),
-    ("Order network fabric", "order_network", "Network gear so chips can be used"),
-    ("Build a data centre", "build", "Joins the region's grid queue"),
-    ("Fund research", "fund", "Quarterly funding for a technology"),
-    ("Set service price", "service_price", "What customers pay per kGPU served"),
-    ("Set training share", "training_share", "Share of capacity spent on model quality"),
-    ("Sublease capacity", "sublease", "Resell reserved capacity on the spot market"),
-    ("Borrow", "borrow", "Draw on the credit line"),
-    ("Repay debt", "repay", "Pay back what you owe"),
+    *((o.palette, o.action, o.palette_help) for o in ORDER_KEYS),
     ("Lesson notes", "lessons", "Read this scenario's lesson notes so far"),
     ("Facilitator menu", "facilitator", "Start an event live, pause the room (F9)"),
     ("Pause the game", "pause", "Facilitator: cover the screen until resumed"),

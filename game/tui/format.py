@@ -7,17 +7,6 @@ import math
 SPARK = "▁▂▃▄▅▆▇█"
 
 
-def later_label(now: str, ahead: int) -> str:
-    """The label of the quarter ``ahead`` quarters after ``now`` (``"2027 Q1"``; ``ahead`` may
-    be negative: before it), or ``""`` when ``now`` is not a quarter label."""
-    year, _, q = now.partition(" Q")
-    try:
-        index = int(year) * 4 + int(q) - 1 + ahead
-    except ValueError:
-        return ""
-    return f"{index // 4} Q{index % 4 + 1}"
-
-
 def money(value: float) -> str:
     """``$850M``, ``$1.25B``, ``-$40M``; an em dash for NaN."""
     if value is None or math.isnan(value):

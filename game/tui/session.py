@@ -262,12 +262,21 @@ class SeatView:
     """This seat's figures for every played quarter: cash, capacity, demand, served, ..."""
     shares: dict[str, tuple[float, ...]]
     """Every player's market share per played quarter (public), by name."""
+    quarter_label: Callable[[int], str]
+    """The label of a turn (``"2027 Q3"``): the world's calendar (``World.quarter_label``), the
+    only one; never computed from another label."""
     names: Names = field(default_factory=Names)
     """Display names of the ids actions and reports use (providers, regions, chips, ...)."""
 
     @property
     def projected_cash(self) -> float:
         return self.obs.me.cash - self.committed
+
+    def quarters_played(self, count: int) -> tuple[str, ...]:
+        """Labels of the ``count`` quarters before the current one, oldest first (a chart's x
+        axis)."""
+        now = self.obs.turn
+        return tuple(self.quarter_label(now - count + k) for k in range(count))
 
 
 class GameSession:
@@ -485,6 +494,7 @@ class GameSession:
                 name: tuple(float(x) for x in self.state.history["share"][:t, i])
                 for i, name in enumerate(self.state.names)
             },
+            quarter_label=self.state.world.quarter_label,
             names=self.names,
         )
 

@@ -19,7 +19,6 @@ from game.tui.dialogs.action import ActionDialog
 from game.tui.screens.main import MainScreen
 from game.tui.widgets.chart import LineChart, short_quarter
 from game.tui.widgets.news import news_text
-from game.tui.widgets.overview import quarter_labels
 
 SIZE = (100, 32)
 
@@ -193,4 +192,3 @@ def test_news_does_not_repeat_its_headline() -> None:
     deal = NewsItem(3, "provider", "Northwind Motors", "Northwind Motors starts a fleet")
     assert news_text(deal) == ("Northwind Motors starts a fleet", "")
     assert short_quarter("2027 Q3") == "Q3 27"
-    assert quarter_labels("2028 Q1", 3) == ("2027 Q2", "2027 Q3", "2027 Q4")

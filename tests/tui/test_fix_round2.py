@@ -237,6 +237,10 @@ async def test_tutorial_hints_only_offer_mechanics_it_has_on(tutorial: Pilot[Any
     infra = text(screen, "#infra-hint")
     assert "order chips" not in infra and "build data centre" not in infra, infra
     assert "Owning infrastructure is off in this scenario" in infra, infra
+    await pilot.press("4")
+    await pilot.pause()
+    research = text(screen, "#research-hint")
+    assert "fund the" not in research and "Research is off in this scenario" in research, research
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -21,8 +21,11 @@ from game.engine import (
     SetTrainingShare,
     Sublease,
 )
+from game.engine.state import MatchState
+from game.engine.supply import RELEASED_MW
 from game.tui.dialogs.action import FormField, OrderForm
-from game.tui.format import kgpu, money, price
+from game.tui.format import kgpu, money, pct, price
+from game.tui.order_keys import BY_ACTION
 from game.tui.widgets.infrastructure import grid_ready_text
 from game.tui.widgets.plan import research_cap
 
@@ -48,8 +51,8 @@ def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None)
     def info(values: dict[str, Any]) -> str:
         q = obs.provider(values["provider"])
         return (
-            f"Last clearing price {price(q.spot_price)}, reserve {price(q.spot_floor)}."
-            " You pay the clearing price, never more than your limit."
+            f"Last clearing price {price(q.spot_price)}; floor {price(q.spot_floor)} (no spot"
+            " sale below it). You pay the clearing price, never more than your limit."
         )
 
     return OrderForm(
@@ -72,16 +75,15 @@ def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None)
 def reserve_form(
     obs: Observation,
     provider: str | None,
-    old: Reserve | None = None,
-    leads: dict[str, int] | None = None,
-    label: Callable[[int], str] | None = None,
+    old: Reserve | None,
+    leads: dict[str, int],
+    label: Callable[[int], str],
 ) -> OrderForm:
     """A reserved contract: when it starts, what it costs and when it is paid, and a warning
-    when more is asked than the provider has free."""
+    when more is asked than the provider has free (``label``: the world's quarter labels,
+    ``World.quarter_label``)."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
-    leads = leads or {}
-    label = label or (lambda turn: f"quarter {turn + 1}")
 
     def info(values: dict[str, Any]) -> str:
         q = obs.provider(values["provider"])
@@ -176,35 +178,145 @@ def no_datacentre(obs: Observation, region: str, building: frozenset[str] = froz
     return ""
 
 
+def _upkeep(what: str) -> str:
+    """``", paying upkeep,"`` for chips (the engine bills upkeep per chip installed, used or
+    not, and per MW of data centre; none for network fabric)."""
+    return ", paying upkeep," if what == "chips" else ""
+
+
 def idle_warning(obs: Observation, region: str, what: str, building: frozenset[str]) -> str:
     """A warning for equipment ordered where no data centre will hold it."""
     name = no_datacentre(obs, region, building)
     if not name:
         return ""
     return (
-        f"No data centre in {name}: the {what} will sit idle, paying upkeep, until one is"
-        " built and connected (b builds one)."
+        f"No data centre in {name}: the {what} will sit idle{_upkeep(what)} until one is"
+        f" built and connected ({BY_ACTION['build'].key} builds one)."
+    )
+
+
+def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -> int:
+    """Quarters until some data centre of yours in ``region`` is powered (built and connected
+    to the grid), at the normal grid release rate: 0 when some already is, or when you have none
+    there (see :func:`no_datacentre`). A data centre ordered this quarter (``building``) counts
+    at its build time or the region's grid wait, whichever is longer."""
+    me = obs.me
+    if region not in me.region_ids:
+        return 0
+    r = me.region_ids.index(region)
+    h = next(h for h in me.holdings if h.region == region)
+    if min(h.datacenter_mw, h.grid_mw) > 1e-9:
+        return 0
+    ready = int(me.grid_ready_quarters[r]) if float(me.queued_mw[r]) > RELEASED_MW else 0
+    built = max((k for k, mw in enumerate(h.datacenter_arriving) if mw > 1e-9), default=0)
+    ready = max(ready, built) if ready or built else 0
+    if region in building and not ready:
+        view = next(v for v in obs.regions if v.id == region)
+        ready = max(view.build_quarters, view.grid_wait_quarters)
+    return ready
+
+
+def power_warning(
+    obs: Observation,
+    region: str,
+    lead: int,
+    what: str,
+    building: frozenset[str],
+    label: Callable[[int], str],
+) -> str:
+    """A warning for equipment arriving in ``lead`` quarters where nothing of yours is powered
+    until later: it idles, paying upkeep, in between."""
+    ready = quarters_to_power(obs, region, building)
+    if ready <= lead:
+        return ""
+    name = next((r.name for r in obs.regions if r.id == region), region)
+    return (
+        f"Nothing of yours is powered in {name} before about {label(obs.turn + ready - 1)}"
+        f" ({ready} quarters): the {what} arrive{'s' if what == 'network fabric' else ''}"
+        f" in {lead} and sit{'s' if what == 'network fabric' else ''} idle{_upkeep(what)}"
+        " until then."
+    )
+
+
+def locked_chips(state: MatchState, obs: Observation) -> dict[str, str]:
+    """Custom chips the seat may not order yet, by id, with the research programme that
+    unlocks each (its name; ``"its research"`` when none does)."""
+    world = state.world
+    names = {t.id: t.name for t in obs.me.research}
+    done = {t.id for t in obs.me.research if t.done}
+    locked = {}
+    for k, sku in enumerate(world.sku_ids):
+        if not world.sku_custom[k]:
+            continue
+        tech = world.techs.unlocks.get(k)
+        tid = world.tech_ids[tech] if tech is not None else None
+        if tid not in done:
+            locked[sku] = names.get(tid, "its research") if tid else "its research"
+    return locked
+
+
+def locked_text(tech: str) -> str:
+    """Why a custom chip cannot be ordered yet, and where to change that."""
+    return (
+        f"Locked: your own chip, ordered once the research programme {tech} is done (4 Research)."
     )
 
 
 def chips_form(
     obs: Observation,
     region: str | None,
-    old: OrderChips | None = None,
-    building: frozenset[str] = frozenset(),
+    old: OrderChips | None,
+    building: frozenset[str],
+    label: Callable[[int], str],
+    locked: dict[str, str] | None = None,
 ) -> OrderForm:
-    skus = tuple((c.name, c.id) for c in obs.chips if c.available or c.custom)
+    """Accelerators: what they cost and need (power, network ports), a warning when they
+    would idle for want of a data centre or of power; custom chips not yet unlocked by
+    research (``locked``: :func:`locked_chips`) are marked so in the list and say which
+    programme unlocks them (the engine refuses them)."""
+    locked = locked or {}
+    skus = tuple(
+        (f"{c.name} (locked: research)" if c.id in locked else c.name, c.id)
+        for c in obs.chips
+        if c.available or c.custom
+    )
     regions = _regions(obs)
     chips = {c.id: c for c in obs.chips}
+    views = {r.id: r for r in obs.regions}
+    holdings = {h.region: h for h in obs.me.holdings}
+
+    def ports(values: dict[str, Any], kgpu_now: float) -> str:
+        """Whether the region's network ports connect these chips with the others there."""
+        h, r = holdings.get(values["region"]), views.get(values["region"])
+        if h is None or r is None:
+            return ""
+        chips_there = h.chips_perf + float(sum(h.chips_arriving)) + kgpu_now
+        room = (h.fabric_units + float(sum(h.fabric_arriving))) * r.ports_per_unit
+        if chips_there <= room + 0.05:
+            return ""
+        return (
+            f"\nNetwork ports here (installed and arriving) connect {kgpu(room)} kGPU of your"
+            f" {kgpu(chips_there)} kGPU of chips with these: order network fabric"
+            f" ({BY_ACTION['order_network'].key}) for the rest."
+        )
 
     def info(values: dict[str, Any]) -> str:
         c = chips[values["sku"]]
+        amount = values["quantity"] * c.perf
         return (
             f"{money(c.price)} per thousand units · {c.perf:g} H-equivalent"
             f"{'' if c.perf == 1 else 's'} and"
             f" {c.power_kw:g} kW each · arrives in {c.lead_quarters} quarters"
-            f" · {values['quantity'] * c.perf:,.1f} kGPU ({money(c.price / c.perf)} per kGPU),"
+            f" · {amount:,.1f} kGPU ({money(c.price / c.perf)} per kGPU),"
             f" needs {values['quantity'] * c.power_kw:,.1f} MW of powered data centre"
+            + ports(values, amount)
+            + (f"\n{locked_text(locked[c.id])}" if c.id in locked else "")
+        )
+
+    def warn(values: dict[str, Any]) -> str:
+        lead = chips[values["sku"]].lead_quarters
+        return idle_warning(obs, values["region"], "chips", building) or power_warning(
+            obs, values["region"], lead, "chips", building, label
         )
 
     return OrderForm(
@@ -216,7 +328,7 @@ def chips_form(
         ),
         lambda v: OrderChips(sku=v["sku"], region=v["region"], quantity=v["quantity"]),
         info,
-        lambda v: idle_warning(obs, v["region"], "chips", building),
+        warn,
     )
 
 
@@ -226,8 +338,11 @@ def network_form(
     old: OrderNetwork | None = None,
     building: frozenset[str] = frozenset(),
     pending_chips: dict[str, float] | None = None,
+    *,
+    label: Callable[[int], str],
 ) -> OrderForm:
-    """``pending_chips``: kGPU of chips ordered this quarter per region (not yet in ``obs``)."""
+    """``pending_chips``: kGPU of chips ordered this quarter per region (not yet in ``obs``);
+    ``label``: the world's quarter labels."""
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
     holdings = {h.region: h for h in obs.me.holdings}
@@ -264,12 +379,25 @@ def network_form(
         ),
         lambda v: OrderNetwork(region=v["region"], quantity=v["quantity"]),
         info,
-        lambda v: idle_warning(obs, v["region"], "network fabric", building),
+        lambda v: (
+            idle_warning(obs, v["region"], "network fabric", building)
+            or power_warning(
+                obs,
+                v["region"],
+                views[v["region"]].fabric_lead_quarters,
+                "network fabric",
+                building,
+                label,
+            )
+        ),
     )
 
 
 def build_form(
-    obs: Observation, region: str | None, old: BuildDatacenter | None = None
+    obs: Observation,
+    region: str | None,
+    old: BuildDatacenter | None,
+    label: Callable[[int], str],
 ) -> OrderForm:
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
@@ -291,7 +419,7 @@ def build_form(
         )
         # MW of yours already in this region's queue: when they are powered (a new request
         # joins the tail behind them, so it does not delay them).
-        queued = grid_ready_text(obs, r.id)
+        queued = grid_ready_text(obs, r.id, label)
         return (
             f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
@@ -400,13 +528,28 @@ def training_effect(obs: Observation, share: float) -> str:
     )
 
 
-def borrow_form(obs: Observation, old: Borrow | None = None) -> OrderForm:
+def borrow_form(
+    obs: Observation, old: Borrow | None = None, rate: float | None = None
+) -> OrderForm:
+    """Borrowing: the line used and free, and (``rate``: interest a quarter, a fraction) what
+    the loan costs: interest is charged each quarter on the debt the quarter starts with."""
     me = obs.me
+
+    def info(values: dict[str, Any]) -> str:
+        text = f"Debt {money(me.debt)} of a {money(me.credit_limit)} line."
+        if rate is None:
+            return text
+        return text + (
+            f" Interest {pct(rate, 1)} a quarter on the debt each quarter starts with: about"
+            f" {money(values['amount'] * rate)} a quarter for this loan from next quarter,"
+            " until repaid."
+        )
+
     return OrderForm(
         "Borrow on your credit line",
         (FormField("amount", "Amount", old.amount if old else 100, unit="$M"),),
         lambda v: Borrow(amount=v["amount"]),
-        lambda v: f"Debt {money(me.debt)} of a {money(me.credit_limit)} line.",
+        info,
     )
 
 
@@ -428,13 +571,16 @@ def repay_form(obs: Observation, old: Repay | None = None) -> OrderForm:
 def form_for(
     obs: Observation,
     action: Action,
-    leads: dict[str, int] | None = None,
-    label: Callable[[int], str] | None = None,
+    leads: dict[str, int],
+    label: Callable[[int], str],
     building: frozenset[str] = frozenset(),
     fee: float = 0.0,
+    rate: float | None = None,
+    locked: dict[str, str] | None = None,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
-    ordered this quarter; ``fee``: the sublease fee)."""
+    ordered this quarter; ``fee``: the sublease fee; ``rate``: interest a quarter on debt;
+    ``locked``: custom chips not unlocked yet)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
@@ -442,11 +588,11 @@ def form_for(
     if isinstance(action, Sublease):
         return sublease_form(obs, None, action, fee)
     if isinstance(action, OrderChips):
-        return chips_form(obs, None, action, building)
+        return chips_form(obs, None, action, building, label, locked)
     if isinstance(action, OrderNetwork):
-        return network_form(obs, None, action, building)
+        return network_form(obs, None, action, building, label=label)
     if isinstance(action, BuildDatacenter):
-        return build_form(obs, None, action)
+        return build_form(obs, None, action, label)
     if isinstance(action, FundResearch):
         return research_form(obs, None, action)
     if isinstance(action, SetServicePrice):
@@ -454,6 +600,6 @@ def form_for(
     if isinstance(action, SetTrainingShare):
         return training_form(obs, action)
     if isinstance(action, Borrow):
-        return borrow_form(obs, action)
+        return borrow_form(obs, action, rate)
     assert isinstance(action, Repay)
     return repay_form(obs, action)

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from game.tui.order_keys import HINT_SECTIONS, ORDER_KEYS, off_keys
+
 if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
 
@@ -18,12 +20,22 @@ KEYS = """\
 [b]1-7[/b] sections (Overview, Market, Infra, Research, Rivals, News, Orders)
 [b]e[/b] end quarter   [b]s[/b] save   [b]l[/b] load   [b]?[/b]/[b]F1[/b] help
 [b]ctrl+p[/b] command palette
-[b]b[/b] bid spot   [b]r[/b] reserve   [b]u[/b] sublease   [b]c[/b] chips   [b]n[/b] network
-[b]d[/b] build data centre   [b]f[/b] fund research
-[b]p[/b] service price   [b]t[/b] training share
-[b]$[/b] borrow   [b]y[/b] repay   [b]x[/b] remove order   [b]Enter[/b] edit order
+{orders}
+[b]x[/b] remove order   [b]Enter[/b] edit order
 [b]i[/b] lesson notes   [b]F9[/b]/[b]ctrl+f[/b] facilitator menu (live events, pause)
 [b]ctrl+t[/b] light/dark theme   [b]Esc[/b] back   [b]ctrl+q[/b] quit"""
+
+
+def _order_lines() -> str:
+    """The order keys (from the one table of orders), one line for the orders of each section
+    that hints them (Market, Infra, Research, Orders); every key works from any section."""
+    return "\n".join(
+        "   ".join(f"[b]{o.key}[/b] {o.hint}" for o in ORDER_KEYS if o.section == section)
+        for section in HINT_SECTIONS
+    )
+
+
+KEYS = KEYS.replace("{orders}", _order_lines())
 
 
 FACILITATOR_KEYS = "   [b]F9[/b]/[b]ctrl+f[/b] facilitator menu (live events, pause)"
@@ -32,30 +44,6 @@ FACILITATOR_KEYS = "   [b]F9[/b]/[b]ctrl+f[/b] facilitator menu (live events, pa
 def keys_text(fixed: bool = False) -> str:
     """The key list; class play (``--fixed``) has no facilitator menu, so no F9 in it."""
     return KEYS.replace(FACILITATOR_KEYS, "") if fixed else KEYS
-
-
-OFF_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("spot", "b", "spot bids"),
-    ("reserved", "r", "reserved contracts"),
-    ("sublease", "u", "sublease"),
-    ("chips", "c", "chips"),
-    ("network", "n", "network fabric"),
-    ("datacenters", "d", "data centres"),
-    ("research", "f", "research"),
-    ("service_price", "p", "service price"),
-    ("training", "t", "training share"),
-    ("borrowing", "$ y", "borrowing"),
-)
-
-
-def off_keys(mechanics: tuple[str, ...] | list[str]) -> str:
-    """The orders a scenario has switched off, with their keys, e.g. ``chips (c), research
-    (f)``; empty when everything is on.
-
-    >>> off_keys(["spot", "reserved"])[:40]
-    'sublease (u), chips (c), network fabric '
-    """
-    return ", ".join(f"{what} ({key})" for m, key, what in OFF_KEYS if m not in mechanics)
 
 
 class HelpScreen(Screen[None]):

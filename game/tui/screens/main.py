@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedConten
 from game.engine import (
     Action,
     BuildDatacenter,
-    FundResearch,
     OrderChips,
     QuarterReport,
     Verdict,
@@ -24,13 +23,14 @@ from game.engine import (
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
+from game.tui.order_keys import ORDER_KEYS, mechanic_of
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
 from game.tui.widgets.news import NewsSection
 from game.tui.widgets.orders import OrdersSection, describe
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, order_cash, research_spend
+from game.tui.widgets.plan import CashPlan, cash_plan, interest_rate, order_effect
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -56,30 +56,8 @@ def _b(key: str, action: str, description: str, tooltip: str, show: bool = True)
     )
 
 
-ACTION_TYPE: dict[str, str] = {
-    "bid": "bid_spot",
-    "reserve": "reserve",
-    "sublease": "sublease",
-    "order_chips": "order_chips",
-    "order_network": "order_network",
-    "build": "build_datacenter",
-    "fund": "fund_research",
-    "service_price": "set_service_price",
-    "training_share": "set_training_share",
-    "borrow": "borrow",
-    "repay": "repay",
-}
-"""The order each screen action opens (its mechanic: :data:`MECHANIC_OF`)."""
-
-
 FACILITATOR_ACTIONS = ("facilitator", "pause")
 """Screen actions of the facilitator, hidden in class play (``--fixed``)."""
-
-
-def mechanic_of(action: str) -> str | None:
-    """The scenario mechanic the screen action ``action`` needs (``None``: always there)."""
-    kind = ACTION_TYPE.get(action)
-    return MECHANIC_OF[kind] if kind is not None else None
 
 
 class MainScreen(Screen[None]):
@@ -89,17 +67,7 @@ class MainScreen(Screen[None]):
         _b("e", "end_quarter", "End quarter", "Review your orders, then resolve the quarter"),
         _b("s", "save", "Save", "Save the game to the saves folder"),
         _b("question_mark", "help", "Help", "Key bindings, glossary and help for this section"),
-        _b("b", "bid", "Bid", "Bid for spot capacity (Market)"),
-        _b("r", "reserve", "Reserve", "Ask for a reserved contract (Market)"),
-        _b("c", "order_chips", "Chips", "Order accelerators (Infrastructure)", show=False),
-        _b("n", "order_network", "Network", "Order network fabric", show=False),
-        _b("d", "build", "Build", "Build a data centre", show=False),
-        _b("f", "fund", "Fund", "Fund a technology (Research)", show=False),
-        _b("p", "service_price", "Price", "Set your service price", show=False),
-        _b("t", "training_share", "Training", "Set your training share", show=False),
-        _b("u", "sublease", "Sublease", "Resell reserved capacity", show=False),
-        _b("dollar_sign", "borrow", "Borrow", "Draw on the credit line", show=False),
-        _b("y", "repay", "Repay", "Pay back debt", show=False),
+        *[_b(o.keys, o.action, o.footer, o.tooltip, show=o.show) for o in ORDER_KEYS],
         _b("x,delete", "remove_order", "Remove", "Remove the highlighted order", show=False),
         _b("l", "load", "Load", "Load a saved game", show=False),
         _b("escape", "menu", "Menu", "Back to the title screen (autosaved)", show=False),
@@ -363,18 +331,9 @@ class MainScreen(Screen[None]):
     def order_effect(self, action: Action, verdict: Verdict, replace: int | None = None) -> float:
         """Cash ``action`` moves this quarter, $M (negative: brings in)."""
         assert self.view is not None
-        state, obs = self.session.state, self.view.obs
-        if not isinstance(action, FundResearch):
-            return order_cash(state, obs.seat, action, verdict.cost)
-        tech = next((t for t in obs.me.research if t.id == action.tech), None)
-        if tech is None:
-            return 0.0
-        before = tech.funding
-        for i, order in enumerate(self.view.orders):
-            other = order.action
-            if i != replace and isinstance(other, FundResearch) and order.verdict.ok:
-                before = float(other.amount) if other.tech == tech.id else before
-        return research_spend(obs, tech, float(action.amount)) - research_spend(obs, tech, before)
+        return order_effect(
+            self.session.state, self.view.obs, self.view.orders, action, verdict.cost, replace
+        )
 
     def open_form(self, form: OrderForm, replace: int | None = None) -> None:
         assert self.view is not None
@@ -462,7 +421,12 @@ class MainScreen(Screen[None]):
         if self._allowed("order_chips") and self.view:
             self.open_form(
                 forms.chips_form(
-                    self.view.obs, self._infra().selected_region(), None, self._building()
+                    self.view.obs,
+                    self._infra().selected_region(),
+                    None,
+                    self._building(),
+                    self.session.state.world.quarter_label,
+                    forms.locked_chips(self.session.state, self.view.obs),
                 )
             )
 
@@ -475,12 +439,20 @@ class MainScreen(Screen[None]):
                     None,
                     self._building(),
                     self._chips_ordered(),
+                    label=self.session.state.world.quarter_label,
                 )
             )
 
     def action_build(self) -> None:
         if self._allowed("build_datacenter") and self.view:
-            self.open_form(forms.build_form(self.view.obs, self._infra().selected_region()))
+            self.open_form(
+                forms.build_form(
+                    self.view.obs,
+                    self._infra().selected_region(),
+                    None,
+                    self.session.state.world.quarter_label,
+                )
+            )
 
     def action_fund(self) -> None:
         if self._allowed("fund_research") and self.view:
@@ -497,7 +469,9 @@ class MainScreen(Screen[None]):
 
     def action_borrow(self) -> None:
         if self._allowed("borrow") and self.view:
-            self.open_form(forms.borrow_form(self.view.obs))
+            self.open_form(
+                forms.borrow_form(self.view.obs, None, interest_rate(self.session.state))
+            )
 
     def action_repay(self) -> None:
         if self._allowed("repay") and self.view:
@@ -523,6 +497,8 @@ class MainScreen(Screen[None]):
                     *self._reserve_terms(),
                     building=self._building(),
                     fee=float(self.session.state.world.scenario.market.sublease_fee),
+                    rate=interest_rate(self.session.state),
+                    locked=forms.locked_chips(self.session.state, self.view.obs),
                 )
                 self.open_form(form, replace=index)
 

@@ -42,6 +42,11 @@ TIMERS = (60, 90, 120, 180, 300)
 """Turn timer choices, seconds per team turn."""
 
 
+def archetype_label(archetype: str) -> str:
+    """A bot archetype as a player reads it: ``spot_trader`` → ``spot trader``."""
+    return archetype.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class Roster:
     """The bot archetypes a rival can play and the difficulty levels each one has."""
@@ -104,7 +109,7 @@ class NewGameScreen(Screen[None]):
         )
         industries = [(f"{i.name} · {money(i.starting_cash)}", i.id) for i in content.industries]
         rivals = [(r.name, r.id) for r in content.rivals]
-        archetypes = [(a, a) for a in self.roster.archetypes]
+        archetypes = [(archetype_label(a), a) for a in self.roster.archetypes]
         levels = [(lv, lv) for lv in ("easy", "normal", "hard")]
         yield Static("New game", classes="screen-title")
         if self.fixed:

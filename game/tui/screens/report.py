@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 from game.engine import QuarterReport, observe
 from game.engine.derived import offload
 from game.tui.format import exact_money, kgpu, money, pct, price
+from game.tui.order_keys import BY_ACTION
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.infrastructure import grid_ready_text
 from game.tui.widgets.news import news_line
@@ -192,9 +193,42 @@ def grid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[s
     obs = observe(state, seat)
     lines = []
     for r in obs.regions:
-        text = grid_ready_text(obs, r.id)
+        text = grid_ready_text(obs, r.id, state.world.quarter_label)
         if text:
             lines.append(f"[b]Grid queue[/b] {session.names.region(r.id)}: {text}.")
+    return lines
+
+
+def idle_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Per region where chips of the seat's own stood unconnected or unpowered last quarter:
+    how much, and what to do (they cost upkeep whether used or not)."""
+    state = session.state
+    coming: dict[str, float] = {}  # kGPU of ports on order, by region (the latest quarter)
+    if report.turn == state.turn - 1 and not state.over and state.status[seat] == 0:
+        obs = observe(state, seat)
+        ports = {r.id: r.ports_per_unit for r in obs.regions}
+        coming = {h.region: sum(h.fabric_arriving) * ports[h.region] for h in obs.me.holdings}
+    lines = []
+    for row in report.players[seat].waterfall:
+        usable = min(row.networked, row.powered)
+        if row.installed - usable <= 0.05:
+            continue
+        why = []
+        if row.installed - row.networked > 0.05:
+            on_order = coming.get(row.region, 0.0)
+            todo = (
+                "fabric for the rest on order"
+                if row.networked + on_order >= row.installed - 0.05
+                else f"order fabric: {BY_ACTION['order_network'].key}"
+            )
+            why.append(f"network ports for {kgpu(row.networked)} ({todo})")
+        if row.installed - row.powered > 0.05:
+            why.append(f"power for {kgpu(row.powered)} (a powered data centre: see Infra)")
+        lines.append(
+            f"[yellow]Idle chips[/] {session.names.region(row.region)}:"
+            f" {kgpu(row.installed - usable)} of your {kgpu(row.installed)} kGPU could not run,"
+            f" paying upkeep: {' and '.join(why)}."
+        )
     return lines
 
 
@@ -335,6 +369,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
             )
     lines += bid_lines(session, seat, report)
     lines += contract_warnings(session, seat, report)
+    lines += idle_lines(session, seat, report)
     lines += grid_lines(session, seat, report)
     for kind, _code, message in report.rejected[seat]:
         lines.append(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.engine import Observation
 from game.engine.supply import RELEASED_MW
-from game.tui.format import kgpu, later_label, money
+from game.tui.format import kgpu, money
+from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
@@ -49,9 +51,10 @@ def arrivals(values: tuple[float, ...], label: str) -> str:
     return ", ".join(parts[:3]) + (" …" if len(parts) > 3 else "") if parts else "—"
 
 
-def grid_ready_text(obs: Observation, region: str) -> str:
+def grid_ready_text(obs: Observation, region: str, label: Callable[[int], str]) -> str:
     """When your MW waiting in ``region``'s grid queue is powered at the normal release rate
-    (``me.grid_ready_quarters``); ``""`` when you have none queued there."""
+    (``me.grid_ready_quarters``); ``""`` when you have none queued there. ``label``: the
+    world's quarter labels (``World.quarter_label``)."""
     me = obs.me
     if region not in me.region_ids:
         return ""
@@ -63,8 +66,7 @@ def grid_ready_text(obs: Observation, region: str) -> str:
     if k == 1:
         when = f"powered when this quarter resolves ({obs.label})"
     else:
-        by = later_label(obs.label, k - 1)
-        when = f"powered in about {k} quarters" + (f" (by {by})" if by else "")
+        when = f"powered in about {k} quarters (by {label(obs.turn + k - 1)})"
     return f"your {mw:,.0f} MW: {when} at the normal rate"
 
 
@@ -74,24 +76,23 @@ GRID_NOTE = (
 )
 
 
-def grid_ready_note(obs: Observation) -> str:
-    """One line (wrapped to 78 columns) per region where you have MW in the grid queue."""
+def grid_ready_note(obs: Observation, label: Callable[[int], str], width: int = 78) -> str:
+    """One line (wrapped to ``width`` columns) per region where you have MW in the grid
+    queue."""
     names = {r.id: r.name.split(" (")[0] for r in obs.regions}
     lines = []
     for region in obs.me.region_ids:
-        text = grid_ready_text(obs, region)
+        text = grid_ready_text(obs, region, label)
         if text:
             lines.extend(
-                textwrap.wrap(f"{names.get(region, region)}: {text}", 78, subsequent_indent="    ")
+                textwrap.wrap(
+                    f"{names.get(region, region)}: {text}", width, subsequent_indent="    "
+                )
             )
     return "\n".join([*lines, GRID_NOTE]) if lines else ""
 
 
-INFRA_KEYS = (
-    ("chips", "c", "order chips"),
-    ("network", "n", "order network"),
-    ("datacenters", "d", "build data centre"),
-)
+INFRA_KEYS = section_keys("infrastructure")
 
 
 class InfrastructureSection(Section):
@@ -171,7 +172,8 @@ class InfrastructureSection(Section):
                 )
         if pipeline.row_count == 0:
             pipeline.add_row("Nothing on order", "", "", "")
-        note = grid_ready_note(obs)
+        # Wrapped to the screen (at 120 columns a 78-column wrap left a lone "rate" below).
+        note = grid_ready_note(obs, view.quarter_label, max(self.app.size.width - 2, 40))
         grid = self.query_one("#grid-ready", Static)
         grid.update(note)
         grid.display = bool(note)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.engine.state import MatchState
 from game.tui.format import change, kgpu, price, sparkline
 from game.tui.names import Names
+from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import contracts
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
@@ -64,11 +67,7 @@ def contract_lines(state: MatchState, seat: int, names: Names) -> str:
     return "\n".join(lines)
 
 
-MARKET_KEYS = (
-    ("spot", "b", "bid spot"),
-    ("reserved", "r", "reserve"),
-    ("sublease", "u", "sublease"),
-)
+MARKET_KEYS = section_keys("market")
 
 
 class MarketSection(Section):
@@ -136,10 +135,14 @@ class MarketSection(Section):
         if obs.providers:
             table.move_cursor(row=min(row, len(obs.providers) - 1))
         demand = obs.market_demand
-        notes = (
-            f"Whole-market demand last quarter: {kgpu(demand)} kGPU. Reserved prices are per"
-            " kGPU-quarter, locked at signing."
-        )
+        session = getattr(self.app, "session", None)
+        if math.isnan(demand) and session is not None:
+            # Before the first quarter nothing is measured yet: the scenario's opening figure.
+            opening = float(session.state.world.scenario.market.demand)
+            measured = f"Whole-market demand at the start: about {kgpu(opening)} kGPU a quarter."
+        else:
+            measured = f"Whole-market demand last quarter: {kgpu(demand)} kGPU."
+        notes = f"{measured} Reserved prices are per kGPU-quarter, locked at signing."
         self.query_one("#market-notes", Static).update(f"{LEGEND}\n{notes}" if compact else notes)
         session = getattr(self.app, "session", None)
         if session is not None:

@@ -11,8 +11,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from game.engine import Action, BidSpot, Sublease
+from game.engine.actions import MECHANIC_OF
 from game.tui.format import kgpu, money
 from game.tui.names import Names
+from game.tui.order_keys import section_keys
 from game.tui.session import PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key
@@ -61,16 +63,16 @@ def fit(text: str, width: int) -> str:
     return line.plain
 
 
-ORDER_KEYS = (
-    ("service_price", "p", "price"),
-    ("training", "t", "training"),
-    ("borrowing", "$", "borrow"),
-    ("borrowing", "y", "repay"),
-)
-ORDER_HINT = (
-    "[b]Enter[/b] edit  [b]x[/b] remove  [b]p[/b] price  [b]t[/b] training  "
-    "[b]$[/b] borrow  [b]y[/b] repay  [b]e[/b] end quarter"
-)
+ORDER_KEYS = section_keys("orders")
+
+
+def order_hint(mechanics: tuple[str, ...] | list[str]) -> str:
+    """The Orders section's key line, with only the keys of the mechanics that are on."""
+    keys = key_hints(mechanics, ORDER_KEYS)
+    return f"[b]Enter[/b] edit  [b]x[/b] remove  {keys + '  ' if keys else ''}[b]e[/b] end quarter"
+
+
+ORDER_HINT = order_hint(tuple(MECHANIC_OF.values()))
 
 
 def capacity_plan(view: SeatView) -> str:
@@ -139,10 +141,7 @@ class OrdersSection(Section):
 
     def show(self, view: SeatView) -> None:
         # Only the keys of mechanics this scenario has on.
-        keys = key_hints(view.obs.mechanics, ORDER_KEYS)
-        self.query_one("#orders-hint", Static).update(
-            f"[b]Enter[/b] edit  [b]x[/b] remove  {keys + '  ' if keys else ''}[b]e[/b] end quarter"
-        )
+        self.query_one("#orders-hint", Static).update(order_hint(view.obs.mechanics))
         table = self.query_one("#orders-table", DataTable)
         row = table.cursor_row
         names = view.names

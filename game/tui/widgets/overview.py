@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
 from game.engine.scoring import value_parts as value_parts_of
-from game.tui.format import kgpu, later_label, money, pct, price
+from game.tui.format import kgpu, money, pct, price
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import GameTable, Section
@@ -31,14 +31,6 @@ def opening_demand(demand: float, growth: float, players: int, capacity: float) 
         f" {growth:.0%} a quarter, shared by {players} companies: roughly {kgpu(share)} kGPU"
         f" each at equal appeal. You start with {kgpu(capacity)} kGPU."
     )
-
-
-def quarter_labels(now: str, count: int) -> tuple[str, ...]:
-    """Labels of the ``count`` quarters before the current one (``now``);
-    ``()`` when ``now`` is not a quarter label."""
-    if not later_label(now, 0):
-        return ()
-    return tuple(later_label(now, k - count) for k in range(count))
 
 
 def value_parts(session: GameSession, seat: int, value: float) -> str:
@@ -173,11 +165,9 @@ class OverviewSection(Section):
             self._show_opening(view, names)
         else:
             h = view.history
-            quarters = quarter_labels(obs.label, len(h["cash"]))
+            quarters = view.quarters_played(len(h["cash"]))
             spot = {names[k]: v for k, v in obs.spot_history.items()}
-            spot_quarters = quarter_labels(
-                obs.label, max((len(v) for v in spot.values()), default=0)
-            )
+            spot_quarters = view.quarters_played(max((len(v) for v in spot.values()), default=0))
             self.query_one("#chart-spot", LineChart).show(
                 "Spot $M/kGPU-q", spot, quarters=spot_quarters
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from game.engine import Action, Observation
+from game.engine import Action, FundResearch, Observation
 from game.engine.observation import TechView
 from game.engine.state import MatchState
 from game.engine.validate import build_cost_per_mw, build_quarters, current_modifiers
@@ -29,6 +29,13 @@ def research_spend(obs: Observation, tech: TechView, funding: float | None = Non
     """What ``tech`` spends this quarter at ``funding`` (default: its standing funding)."""
     amount = tech.funding if funding is None else funding
     return max(min(amount, research_cap(obs, tech)), 0.0)
+
+
+def interest_rate(state: MatchState) -> float:
+    """Interest a quarter on debt, as a fraction, with the events in force as the quarter
+    opens (the rate ``game.engine.finance`` charges on the debt a quarter starts with)."""
+    market = state.world.scenario.market
+    return current_modifiers(state).scalar("finance.interest_rate", float(market.interest_rate))
 
 
 def reserved_lead(state: MatchState, provider: str) -> int:
@@ -57,6 +64,40 @@ def order_cash(state: MatchState, seat: int, action: Action, cost: float) -> flo
     if kind == "fund_research":
         return 0.0  # counted with the research bill
     return cost
+
+
+def standing_funding(
+    obs: Observation, orders: Sequence[PendingOrder], skip: int | None = None
+) -> dict[str, float]:
+    """Each programme's funding this quarter, $M a quarter: what it stands at, changed by the
+    legal pending orders (the last one for a technology wins; the one at ``skip`` left out)."""
+    funding = {t.id: t.funding for t in obs.me.research}
+    for i, order in enumerate(orders):
+        action = order.action
+        if i != skip and order.verdict.ok and isinstance(action, FundResearch):
+            funding[action.tech] = float(action.amount)
+    return funding
+
+
+def order_effect(
+    state: MatchState,
+    obs: Observation,
+    orders: Sequence[PendingOrder],
+    action: Action,
+    cost: float,
+    replace: int | None = None,
+) -> float:
+    """Cash ``action`` moves this quarter, $M (negative: brings in), placed with ``orders`` (in
+    place of the one at ``replace``); ``cost``: what the legality check said it commits. Funding
+    research moves what the programme spends against its funding without ``action``
+    (:func:`standing_funding`, as :func:`cash_plan` counts it)."""
+    if not isinstance(action, FundResearch):
+        return order_cash(state, obs.seat, action, cost)
+    tech = next((t for t in obs.me.research if t.id == action.tech), None)
+    if tech is None:
+        return 0.0
+    before = standing_funding(obs, orders, replace)[tech.id]
+    return research_spend(obs, tech, float(action.amount)) - research_spend(obs, tech, before)
 
 
 @dataclass(frozen=True)
@@ -106,13 +147,10 @@ def cash_plan(
     """The plan for ``orders`` (the one at index ``skip`` left out: it is being edited)."""
     seat = obs.seat
     paid = borrowed = repaid = 0.0
-    funding = {t.id: t.funding for t in obs.me.research}
     for i, order in enumerate(orders):
         if i == skip or not order.verdict.ok:
             continue
         action = order.action
-        if action.type == "fund_research":
-            funding[action.tech] = float(action.amount)
         amount = order_cash(state, seat, action, order.verdict.cost)
         if action.type == "borrow":
             borrowed -= amount
@@ -120,6 +158,7 @@ def cash_plan(
             repaid += amount
         else:
             paid += amount
+    funding = standing_funding(obs, orders, skip)
     research = 0.0
     for tech in obs.me.research:
         research += research_spend(obs, tech, funding[tech.id])

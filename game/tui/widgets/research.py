@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
@@ -9,9 +11,14 @@ from game.engine.observation import Observation, TechView
 from game.rules import models as m
 from game.rules.models import TechEffect
 from game.tui.format import money, pct
+from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import research_cap, research_spend
-from game.tui.widgets.section import GameTable, Section, selected_key, short
+from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
+
+RESEARCH_KEYS = section_keys("research")
+RESEARCH_HINT = key_hints([m for m, _, _ in RESEARCH_KEYS], RESEARCH_KEYS)
+RESEARCH_OFF = "Research is off in this scenario: no technology can be funded."
 
 FULL_COLUMNS = (
     "Technology",
@@ -87,7 +94,7 @@ class ResearchSection(Section):
 
     def compose(self) -> ComposeResult:
         yield GameTable(id="techs", cursor_type="row", zebra_stripes=True)
-        yield Static("[b]f[/b] fund the highlighted technology", classes="hint")
+        yield Static(RESEARCH_HINT, classes="hint", id="research-hint")
         yield Static("", id="tech-description")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -124,57 +131,71 @@ class ResearchSection(Section):
     def show(self, view: SeatView) -> None:
         self._techs = view.obs.me.research
         self._obs = view.obs
+        # Only the keys of mechanics this scenario has on (the tutorial funds no research).
+        hint = key_hints(view.obs.mechanics, RESEARCH_KEYS)
+        self.query_one("#research-hint", Static).update(hint or RESEARCH_OFF)
         table = self.query_one("#techs", DataTable)
         row = table.cursor_row
         compact = self.compact
-        self.set_columns(table, COMPACT_COLUMNS if compact else FULL_COLUMNS)
-        table.clear()
+        columns = COMPACT_COLUMNS if compact else FULL_COLUMNS
         done = {t.id for t in view.obs.me.research if t.done}
         names = {t.id: t.name for t in view.obs.me.research}
 
         def needs(tech: TechView) -> str:
             return ", ".join(abbreviate(names.get(p, p)) for p in tech.prerequisites) or "—"
 
-        # The name and prerequisite columns share what the others leave: wider terminals show
-        # more of them, none overflows.
-        techs = view.obs.me.research
-        room = self.app.size.width - (50 if compact else 72)
-        longest = max((len(abbreviate(t.name)) for t in techs), default=10)
-        name_w = min(longest, max(24, room * 3 // 5))
-        needs_w = max(14, room - name_w)
-
-        for t in view.obs.me.research:
+        def status(t: TechView) -> str:
             if t.done:
-                status = "[green]done[/]"
-            elif all(p in done for p in t.prerequisites):
-                status = (
+                return "[green]done[/]"
+            if all(p in done for p in t.prerequisites):
+                return (
                     "[yellow]slipped[/]" if t.slipped else ("funded" if t.funding > 0 else "open")
                 )
-            else:
-                status = "[dim]locked[/]"
+            return "[dim]locked[/]"
+
+        techs = view.obs.me.research
+        rest: list[tuple[str, ...]] = []  # each row's cells after the name and prerequisites
+        for t in techs:
             progress = min(t.spent / t.cost, 1.0) if t.cost > 0 else 0.0
             bar = "█" * int(progress * 8) + "░" * (8 - int(progress * 8))
             if compact:
-                table.add_row(
-                    short(abbreviate(t.name), name_w),
-                    short(needs(t), needs_w),
-                    money(t.cost),
-                    f"{bar[::2]} {pct(progress)}",
-                    funding(view.obs, t),
-                    status,
-                    key=t.id,
+                rest.append(
+                    (
+                        money(t.cost),
+                        f"{bar[::2]} {pct(progress)}",
+                        funding(view.obs, t),
+                        status(t),
+                    )
                 )
-                continue
+            else:
+                rest.append(
+                    (
+                        money(t.cost),
+                        f"{bar} {pct(progress)}",
+                        str(t.min_quarters),
+                        pct(t.slip_risk),
+                        funding(view.obs, t),
+                        status(t),
+                    )
+                )
+        # Fixed widths measured from the cells (auto-sized columns never narrow again once a
+        # long cell, such as a programme funded at its "(max)", widened them): the name and
+        # prerequisite columns share what the others leave, so none is pushed off the screen.
+        widths = [
+            max(cell_len(label), *(Text.from_markup(r[k]).cell_len for r in rest))
+            for k, label in enumerate(columns[2:])
+        ]
+        # A cell of padding either side of each column, two for the scroll bar and the border.
+        room = self.app.size.width - 4 - sum(widths) - 2 * len(columns) - 2
+        longest = max((len(abbreviate(t.name)) for t in techs), default=10)
+        name_w = min(longest, max(12, room * 3 // 5))
+        needs_w = max(8, room - name_w)
+        table.clear(columns=True)
+        for label, width in zip(columns, (name_w, needs_w, *widths), strict=True):
+            table.add_column(label, width=width)
+        for t, cells in zip(techs, rest, strict=True):
             table.add_row(
-                short(abbreviate(t.name), name_w),
-                short(needs(t), needs_w),
-                money(t.cost),
-                f"{bar} {pct(progress)}",
-                str(t.min_quarters),
-                pct(t.slip_risk),
-                funding(view.obs, t),
-                status,
-                key=t.id,
+                short(abbreviate(t.name), name_w), short(needs(t), needs_w), *cells, key=t.id
             )
         if view.obs.me.research:
             table.move_cursor(row=min(row, len(view.obs.me.research) - 1))

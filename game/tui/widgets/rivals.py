@@ -10,7 +10,6 @@ from game.engine.observation import quality_tiers
 from game.tui.format import pct, price, sparkline
 from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
-from game.tui.widgets.overview import quarter_labels
 from game.tui.widgets.section import GameTable, Section, short
 
 
@@ -83,7 +82,7 @@ class RivalsSection(Section):
         self.query_one("#chart-share", LineChart).show(
             "Market share %",
             {name: tuple(v * 100 for v in values) for name, values in view.shares.items()},
-            quarters=quarter_labels(view.obs.label, played),
+            quarters=view.quarters_played(played),
         )
         self.query_one("#announcements", Static).update(
             "Announcements\n" + ("\n".join(lines) if lines else "none yet")
