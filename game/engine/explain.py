@@ -127,7 +127,7 @@ def _label(factor: str, before: SpotInputs, after: SpotInputs) -> str:
             return _named(f"list price {pct(before.p_ref, after.p_ref)}", names)
         if after.floor != before.floor:
             names = _moved(before, after, prices, _sign(before.floor, after.floor))
-            return _named(f"reserve price {pct(before.floor, after.floor)}", names)
+            return _named(f"spot floor {pct(before.floor, after.floor)}", names)
         return "price terms"
     wanted_before = add_up(q for _, q, _ in before.bids)
     wanted = add_up(q for _, q, _ in after.bids)
@@ -220,5 +220,5 @@ def spot_sentence(result: SpotResult, seat: int | None = None) -> str:
         who = "your bid" if seat is not None and result.setter == seat else "a player's bid"
         parts.append(f"{who} set the price")
     elif result.price <= result.inputs.floor + 1e-9:
-        parts.append("at the reserve price: supply exceeds demand")
+        parts.append("at the spot floor (its reserve price): supply exceeds demand")
     return head + (": " + "; ".join(parts) if parts else ": no change in supply or demand")

@@ -12,6 +12,9 @@ those ids); every screen puts them through :class:`Names` first.
 'Spot bid'
 >>> names.text("needs $10,000.0M but only $2,700.0M")
 'needs $10.00B but only $2.70B'
+>>> chip = Names(chips={"asic-g1": "Custom chip 1"}, techs={"custom_g1": "Custom chip 1"})
+>>> chip.text("asic-g1 needs custom_g1 first")
+'Custom chip 1 needs Custom chip 1 research first'
 """
 
 from __future__ import annotations
@@ -98,8 +101,11 @@ class Names:
 
     @cached_property
     def _pattern(self) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        chip_names = set(self.chips.values())
         table = {
-            **self.techs,
+            # A research programme named as the custom chip it unlocks reads as that chip:
+            # "X needs X first" would tell a player nothing.
+            **{k: f"{v} research" if v in chip_names else v for k, v in self.techs.items()},
             **{k: _short_region(v) for k, v in self.regions.items()},
             **self.chips,
             **self.providers,

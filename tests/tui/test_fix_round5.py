@@ -262,3 +262,18 @@ def test_grid_note_wraps_to_the_width_it_is_given() -> None:
     assert wide[0].startswith("US Central: your 20 MW") and wide[0].endswith("normal rate"), wide
     narrow = grid_ready_note(view.obs, view.quarter_label).splitlines()
     assert narrow[1].startswith("    "), narrow
+
+
+def test_a_research_programme_named_as_its_chip_reads_as_research() -> None:
+    """Found playing: a locked custom chip was refused as "Custom accelerator, generation 1
+    needs Custom accelerator, generation 1 first" (the chip and its programme share a name)."""
+    from game.rules import load_content
+    from game.tui.names import Names
+
+    names = Names.from_content(load_content())
+    assert names.text("asic-g1 needs custom_g1 first") == (
+        "Custom accelerator, generation 1 needs Custom accelerator, generation 1 research first"
+    )
+    # Other programmes keep their own names.
+    tech = next(t for t in load_content().technologies if not t.id.startswith("custom"))
+    assert names.text(f"fund {tech.id}") == f"fund {tech.name}"
