@@ -123,11 +123,17 @@ class Names:
         if not message:
             return message
         message = MONEY.sub(_billions, message)
+        message = A_BEFORE_VOWEL_NUMBER.sub(r"\1n", message)
         pattern, table = self._pattern
         if pattern is None:
             return message
         return pattern.sub(lambda m: table[m.group(0)], message)
 
+
+A_BEFORE_VOWEL_NUMBER = re.compile(r"\b([Aa])(?= (?:8|1[18](?:[.,]\d|\b)))")
+"""``a 8 MW``, ``a 80 MW``, ``a 11 MW``, ``a 18,000``: numbers said with a vowel take ``an``. (The engine's
+announcements are part of the hashed state, so their wording stays as recorded; only the
+screen corrects it.)"""
 
 MONEY = re.compile(r"\$(\d[\d,]*(?:\.\d+)?)M\b")
 """A sum in $M as the engine writes it."""

@@ -277,3 +277,18 @@ def test_a_research_programme_named_as_its_chip_reads_as_research() -> None:
     # Other programmes keep their own names.
     tech = next(t for t in load_content().technologies if not t.id.startswith("custom"))
     assert names.text(f"fund {tech.id}") == f"fund {tech.name}"
+
+
+def test_numbers_said_with_a_vowel_take_an() -> None:
+    """Found playing: a rival "starts a 8 MW data centre" (the engine's announcement text is
+    hashed state, so the screen corrects it)."""
+    from game.tui.names import Names
+
+    text = Names().text
+    assert text("Rival starts a 8 MW data centre") == "Rival starts an 8 MW data centre"
+    assert [text(f"a {n} MW") for n in ("80", "800", "11", "18,000", "8.5")] == [
+        f"an {n} MW" for n in ("80", "800", "11", "18,000", "8.5")
+    ]
+    assert [text(f"a {n} MW") for n in ("5", "110", "180", "1,800", "1")] == [
+        f"a {n} MW" for n in ("5", "110", "180", "1,800", "1")
+    ]

@@ -76,7 +76,7 @@ class RivalsSection(Section):
             lines += [
                 f"[b]{escape(r.name)}[/b]{'' if a.startswith(r.name) else ':'}"
                 f" {escape(a[len(r.name) :].lstrip() if a.startswith(r.name) else a)}"
-                for a in r.announcements[-2:]
+                for a in map(view.names.text, r.announcements[-2:])
             ]
         played = max((len(v) for v in view.shares.values()), default=0)
         self.query_one("#chart-share", LineChart).show(
