@@ -144,6 +144,8 @@ def observation_from_dict(data: dict[str, Any]) -> Observation:
             for r in data["rivals"]
         ),
         market_demand=_num(data["market_demand"]),
+        # (a host older than the field does not send it)
+        interest_rate=_num(data.get("interest_rate")),
         spot_history={k: tuple(_num(x) for x in v) for k, v in data["spot_history"].items()},
         news=tuple(
             NewsItem(

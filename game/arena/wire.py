@@ -199,6 +199,10 @@ class ObservationWire(_Wire):
     regions: list[RegionWire] = Field(description="Where you can build and install.")
     rivals: list[RivalWire] = Field(description="Every other seat.")
     market_demand: float | None = Field(description="Last quarter's whole-market demand, kGPU.")
+    interest_rate: float = Field(
+        description="Interest a quarter on debt (0.02 is 2%), with the events in force as the"
+        " quarter opens: what borrowing costs (an event starting this quarter can still move it)."
+    )
     spot_history: dict[str, list[float]] = Field(
         description="Per provider, the spot clearing price of every past quarter."
     )

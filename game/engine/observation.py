@@ -330,6 +330,10 @@ class _MarketFigures:
         self.chips = self._group(_ChipPrices, state, effects, mods, static)
         self.regions = self._group(_RegionCosts, state, effects, mods, static)
         self.chip_output = sku_output(state, mods).tolist()
+        # The rate game.engine.finance charges on debt, with these effects.
+        self.interest_rate = float(
+            mods.scalar("finance.interest_rate", state.world.scenario.market.interest_rate)
+        )
 
     @staticmethod
     def _group(
@@ -442,6 +446,7 @@ class _Public:
         chips: tuple[ChipView, ...],
         regions: tuple[RegionView, ...],
         market_demand: float,
+        interest_rate: float,
         news: tuple[NewsItem, ...],
         label: str,
         rival_figures: tuple[Any, ...],
@@ -452,6 +457,7 @@ class _Public:
         self.chips = chips
         self.regions = regions
         self.market_demand = market_demand
+        self.interest_rate = interest_rate
         self.news = news
         self.label = label
         self._rival_figures = rival_figures
@@ -617,6 +623,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         chips=_chip_views(market.chips, static, market.chip_output, state.sku_backlog.tolist(), t),
         regions=_region_views(market.regions, static, waiting, state.fabric_backlog.tolist()),
         market_demand=last_row["market_demand"][0] if last_row is not None else math.nan,
+        interest_rate=market.interest_rate,
         news=tuple(public_news),
         label=world.quarter_label(t),
         rival_figures=rival_figures,
@@ -764,6 +771,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             "regions": public.regions,
             # rivals and spot_history: on first read (see _Deferred)
             "market_demand": public.market_demand,
+            "interest_rate": public.interest_rate,
             "news": public.news + private_news if private_news else public.news,
             "rejected": state.rejected[seat] if seat < len(state.rejected) else (),
             "_public": public,

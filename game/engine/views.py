@@ -282,6 +282,9 @@ class Observation:
     rivals: tuple[RivalView, ...]
     market_demand: float
     """Last quarter's whole-market demand, kGPU (NaN before the first quarter)."""
+    interest_rate: float
+    """Interest a quarter on debt (0.02 is 2%), with the events in force as the quarter opens:
+    what borrowing costs (an event that starts this quarter can still move it)."""
     spot_history: dict[str, tuple[float, ...]]
     news: tuple[NewsItem, ...]
     rejected: tuple[tuple[str, str, str], ...]

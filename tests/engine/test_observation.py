@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from game.engine import new_match, step
 from game.engine.actions import FundResearch, Reserve
@@ -157,3 +158,26 @@ def test_quality_tiers_are_the_tiers_rivals_see():
         assert seen[seat] == tiers[seat]
     assert quality_tiers([1.0, 2.0, 1.5]) == [3, 5, 4]
     assert quality_tiers([0.0, 0.0]) == [1, 1]
+
+
+def test_the_interest_rate_is_the_one_the_finance_phase_charges(content):
+    """A bot deciding whether to borrow sees the rate with the events in force: the content's
+    rate, 1.5 times it under a rate hike, and the debt grows by exactly that rate."""
+    from game.arena.codec import observation_from_dict
+    from game.engine.actions import Borrow
+
+    state = new_match(content, "standard", seed=4)
+    base = content.scenario("standard").market.interest_rate
+    assert observe(state, 0).interest_rate == base
+    state, _ = step(state, [[Borrow(amount=100.0)]], inject=["interest_rate_hike"])
+    obs = observe(state, 0)
+    assert obs.interest_rate == base * 1.5
+    # the protocol's JSON carries it to bots in any language
+    assert observation_from_dict(json.loads(json.dumps(obs.to_dict()))).interest_rate == (
+        obs.interest_rate
+    )
+    debt = float(state.debt[0])
+    state, report = step(state, [])
+    # (unless an event that starts this quarter moves the rate: seed 4 has none)
+    assert not {"rate_cut", "interest_rate_hike"} & set(report.events)
+    assert report.players[0].costs["interest"] == pytest.approx(debt * obs.interest_rate)
