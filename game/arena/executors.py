@@ -516,8 +516,11 @@ def run_dask(
         try:
             queue = iter(tasks)
             alone_since: float | None = None
+            seen = False
+            """Whether a worker was there: the workers left, rather than never came."""
             while True:
                 threads = _dask_threads(client, address)
+                seen = seen or threads > 0
                 room = max(1, threads) * IN_FLIGHT_PER_WORKER - len(pending)
                 for task in _take(queue, room):
                     future = client.submit(
@@ -536,11 +539,7 @@ def run_dask(
                     now = time.monotonic()
                     alone_since = (alone_since or now) if threads == 0 else None
                     if alone_since is not None and now - alone_since > DASK_NO_WORKERS_SECONDS:
-                        raise ExecutorError(
-                            f"no Dask worker is connected to the scheduler at {address}: start"
-                            f" `dask worker {address}` on each machine (with this game"
-                            " installed), then rerun the same command to resume"
-                        )
+                        raise _no_workers(address, seen)
                     continue
                 alone_since = None
                 for future in finished:
@@ -596,6 +595,23 @@ def _dask_result(future: Any, task: MatchTask, address: str) -> dict[str, Any]:
             " rerun the same command to resume"
         ) from None
     return record
+
+
+def _no_workers(address: str, seen: bool) -> ExecutorError:
+    if not seen:
+        return ExecutorError(
+            f"no Dask worker is connected to the scheduler at {address}: start"
+            f" `dask worker {address}` on each machine (with this game installed), then rerun"
+            " the same command to resume"
+        )
+    # A worker that cannot load this game's code (not installed, another version) drops out
+    # of the cluster at its first match; its own log says why.
+    return ExecutorError(
+        f"every Dask worker left the scheduler at {address} (stopped, or unable to load this"
+        " game: each needs it installed, the same version; a worker's log says why): the"
+        f" finished matches are saved; start `dask worker {address}` again, then rerun the same"
+        " command to resume"
+    )
 
 
 def _scheduler_lost(address: str) -> ExecutorError:

@@ -213,3 +213,14 @@ def test_the_bar_shows_at_once_and_no_pace_before_a_match_finishes():
     quiet = io.StringIO()
     Progress(24, stream=quiet)
     assert quiet.getvalue() == ""
+
+
+def test_workers_that_all_left_mid_run_are_told_apart_from_none_at_all():
+    # A worker without the game (or another version) drops out at its first match; with none
+    # left the run waited forever, and "no worker is connected" would send a teacher looking
+    # for a worker that is in fact running: its log says why it left.
+    never = str(executors._no_workers("tcp://h:8786", seen=False))
+    left = str(executors._no_workers("tcp://h:8786", seen=True))
+    assert never.startswith("no Dask worker is connected to the scheduler at tcp://h:8786")
+    assert left.startswith("every Dask worker left the scheduler at tcp://h:8786")
+    assert "a worker's log says why" in left and "rerun the same command to resume" in left
