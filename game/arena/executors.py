@@ -21,7 +21,7 @@ A pool worker watches the process that started it: if that process dies without 
 down (``kill -9``, a crash), the worker stops the match in hand (closing its bots, so external
 bot processes do not outlive it) and exits, instead of waiting forever for work. An interrupted
 run (Ctrl-C, ``kill PID``) tells its own pool's workers to drop their matches the same way
-(:func:`stop_workers`) rather than wait for them.
+(:func:`stop_workers`, through an event the pool shares with them) rather than wait for them.
 """
 
 from __future__ import annotations
@@ -169,12 +169,16 @@ class ParentGone(BaseException):
     died (the watchdog) or is stopping (:func:`stop_workers`, on Ctrl-C or ``kill PID``)."""
 
 
-def warm_worker(content_dir: str | None, parent: int | None = None) -> None:
-    """Pool initializer: watch the ``parent`` process, load the content before the first match."""
+def warm_worker(content_dir: str | None, parent: int | None = None, stopping: Any = None) -> None:
+    """Pool initializer: watch the ``parent`` process and its ``stopping`` event (a
+    :class:`MatchPool`'s), load the content before the first match."""
     if parent is not None:
         signal.signal(signal.SIGUSR1, _stop_for_parent)
         watchdog = threading.Thread(
-            target=_watch_parent, args=(parent,), name="capwars-parent-watch", daemon=True
+            target=_watch_parent,
+            args=(parent, stopping),
+            name="capwars-parent-watch",
+            daemon=True,
         )
         watchdog.start()
     worker_content(content_dir)
@@ -186,30 +190,60 @@ A plain flag, not an Event: a signal handler must not wait for a lock."""
 
 
 def _stop_for_parent(signum: int, frame: object) -> None:
-    """SIGUSR1, from the tournament process when it is interrupted or from the watchdog when it
-    died: abort the match being played (its bots are closed on the way out), start no other."""
+    """SIGUSR1, which the watchdog sends its own worker when the tournament process stops
+    (:func:`stop_workers`) or died: abort the match being played (its bots are closed on the
+    way out), start no other."""
     global _stop_requested
     _stop_requested = True
     if _in_match.is_set():
         raise ParentGone("the tournament is stopping")
 
 
+class MatchPool(ProcessPoolExecutor):
+    """A pool of spawned match workers that can be told to drop their matches at once
+    (:meth:`stop_matches`): each worker's watchdog waits on the pool's ``stopping`` event.
+
+    An event shared at spawn rather than a signal to each worker's pid: Python 3.11's
+    :class:`ProcessPoolExecutor` has no public list of its processes (only the private
+    ``_processes``), and its ``terminate_workers``/``kill_workers`` (3.14) would kill a worker
+    without closing its bots, leaving their processes and folders behind."""
+
+    def __init__(self, jobs: int, content_dir: str | None = None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.stopping = context.Event()
+        super().__init__(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=warm_worker,
+            initargs=(content_dir, os.getpid(), self.stopping),
+        )
+
+    def stop_matches(self) -> None:
+        """Ask every worker to drop its match now (closing its bots) and start no other."""
+        self.stopping.set()
+
+
 def stop_workers(executor: Executor) -> None:
-    """Ask the workers of a process pool this process started to drop their matches at once.
+    """Ask the workers of a :class:`MatchPool` this process started to drop their matches at
+    once (other executors are left alone).
 
     Without it an interrupted run waited for every match already handed to a worker: with a
     bot that runs into its time limit every turn, half a minute of silence after Ctrl-C or
     ``kill PID``, for results it then threw away."""
-    processes = getattr(executor, "_processes", None) or {}
-    for process in list(processes.values()):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            os.kill(process.pid, signal.SIGUSR1)
+    if isinstance(executor, MatchPool):
+        executor.stop_matches()
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit this worker once ``parent`` is no longer its parent process (it died)."""
+def _watch_parent(parent: int, stopping: Any = None) -> None:
+    """Stop this worker's match once the pool's ``stopping`` event is set; exit the worker once
+    ``parent`` is no longer its parent process (it died)."""
     while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
+        if stopping is None:
+            time.sleep(PARENT_CHECK_SECONDS)
+        elif stopping.wait(PARENT_CHECK_SECONDS):
+            # Through the signal handler, so the match is interrupted in the main thread.
+            os.kill(os.getpid(), signal.SIGUSR1)
+            stopping = None
     with _match_gate:
         # From now on no match starts here: the pool had queued more on this worker, and one
         # started while we exit would leave its bots' processes and folders behind.
@@ -232,14 +266,9 @@ def run_inline(
         yield play_match(task, content_dir, limits)
 
 
-def start_pool(jobs: int, content_dir: str | None = None) -> ProcessPoolExecutor:
+def start_pool(jobs: int, content_dir: str | None = None) -> MatchPool:
     """A pool of ``jobs`` spawned workers that load the content as they start."""
-    return ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=warm_worker,
-        initargs=(content_dir, os.getpid()),
-    )
+    return MatchPool(jobs, content_dir)
 
 
 def run_pool(
