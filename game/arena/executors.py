@@ -617,6 +617,13 @@ def _dask_result(future: Any, task: MatchTask, address: str) -> dict[str, Any]:
         raise ExecutorError(f"{exc}. The finished matches are saved.") from None
     except Exception as exc:
         text = " ".join(str(exc).split())  # Dask's messages span lines; this is one
+        if "deserialization of the task graph" in text:
+            # Dask's scheduler unpickles the matches it is sent: it needs the game too.
+            raise ExecutorError(
+                f"the Dask scheduler at {address} cannot read this game's matches: install this"
+                " game (the same version) where the scheduler runs too, not only on the"
+                " workers, restart it, then rerun the same command to resume"
+            ) from None
         raise ExecutorError(
             f"a Dask worker could not play match {task.id} ({' vs '.join(task.bots)}):"
             f" {type(exc).__name__}: {text} The Dask scheduler and every worker need this game"

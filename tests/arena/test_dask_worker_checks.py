@@ -175,16 +175,31 @@ def test_a_lost_scheduler_is_one_line_saying_to_restart_and_resume():
 
 
 def test_a_worker_s_failure_is_one_line_naming_the_match():
+    match = task("balanced", "hoarder")
+    failure = ModuleNotFoundError("No module named\n'game'")
+    with pytest.raises(ExecutorError) as error:
+        executors._dask_result(Failed(failure), match, "tcp://h:8786")
+    text = str(error.value)
+    assert "\n" not in text and f"could not play match {match.id} (balanced vs hoarder)" in text
+    assert "ModuleNotFoundError: No module named 'game'" in text
+    assert "The Dask scheduler and every worker need this game installed" in text
+
+
+def test_a_scheduler_without_the_game_is_named():
+    # Dask's scheduler unpickles the tasks: without the game it failed every match with a
+    # multi-line "Error during deserialization of the task graph", blamed on "a Dask worker".
     dask_text = (
         "Error during deserialization of the task graph. This frequently\noccurs if the"
         " Scheduler and Client have different environments."
     )
-    match = task("balanced", "hoarder")
     with pytest.raises(ExecutorError) as error:
-        executors._dask_result(Failed(RuntimeError(dask_text)), match, "tcp://h:8786")
-    text = str(error.value)
-    assert "\n" not in text and f"could not play match {match.id} (balanced vs hoarder)" in text
-    assert "The Dask scheduler and every worker need this game installed" in text
+        executors._dask_result(
+            Failed(RuntimeError(dask_text)), task("balanced", "hoarder"), "tcp://h:8786"
+        )
+    assert str(error.value).startswith(
+        "the Dask scheduler at tcp://h:8786 cannot read this game's matches: install this game"
+        " (the same version) where the scheduler runs too"
+    )
 
 
 def test_a_worker_s_refusal_keeps_its_own_words():
