@@ -115,6 +115,7 @@ def play_match(
     import game.arena.host  # noqa: F401  (a worker must host ``cmd:`` bots too)
     from game.arena.match import run_match
 
+    _load_bot_names()
     content, scenario_id = worker_scenario(content_dir, scenario or task.scenario)
     with _match_gate:
         if _parent_gone.is_set() or _stop_requested:
@@ -134,6 +135,23 @@ def play_match(
         _in_match.clear()
     # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
     return record_from_outcome(task.id, outcome, labels=task.bots, malformed=counter.counts)
+
+
+_bot_names_loaded = threading.Event()
+_bot_names_lock = threading.Lock()
+
+
+def _load_bot_names() -> None:
+    """Register every built-in bot name (the rivals load on first use) before a match, once,
+    with other threads waiting: a Dask worker plays a match in each of its threads, and a
+    thread that asked while another was loading them found no ``hoarder`` ("unknown bot")."""
+    if _bot_names_loaded.is_set():
+        return
+    from game.agents.registry import known_specs
+
+    with _bot_names_lock:
+        known_specs()
+        _bot_names_loaded.set()
 
 
 class MalformedCounter:

@@ -239,3 +239,41 @@ def test_workers_that_all_left_mid_run_are_told_apart_from_none_at_all():
     assert never.startswith("no Dask worker is connected to the scheduler at tcp://h:8786")
     assert left.startswith("every Dask worker left the scheduler at tcp://h:8786")
     assert "a worker's log says why" in left and "rerun the same command to resume" in left
+
+
+def test_matches_in_threads_of_one_worker_all_know_the_built_in_bots(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # `dask worker` runs a match in each of its threads (one per core by default). The rivals
+    # register on first use, and a thread that came while another was registering them found
+    # no 'hoarder': "unknown bot 'hoarder'" stopped the whole tournament.
+    import threading
+    import time
+
+    from game.agents import registry, rivals
+
+    real = rivals.rival_specs
+
+    def slow_rival_specs() -> dict:
+        time.sleep(0.3)  # the first thread is still registering when the second one asks
+        return real()
+
+    monkeypatch.setattr(rivals, "rival_specs", slow_rival_specs)
+    monkeypatch.setattr(registry, "_rivals_loaded", False)
+    monkeypatch.setattr(registry, "BUILTIN", dict(list(registry.BUILTIN.items())[:3]))
+    monkeypatch.setattr(executors, "_bot_names_loaded", threading.Event())
+    errors: list[BaseException] = []
+
+    def play() -> None:
+        try:
+            executors.play_match(task("hoarder", "balanced"))
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=play) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join()
+    assert errors == []
