@@ -713,13 +713,32 @@ def run_tasks(
 
     ``pool``: an already started executor (see :func:`start_pool`) to run them on with ``jobs``
     matches at a time, kept open afterwards. ``limits``: the ``cmd:`` bots' time limits.
+    A bad ``jobs`` or ``executor`` (see :func:`check_executor`) raises :class:`ExecutorError`
+    when the first record is asked for, where the caller handles every executor's errors.
     """
+    try:
+        check_executor(jobs, executor)
+    except ExecutorError as exc:
+        return _raise(exc)
     if executor:
         return run_dask(tasks, content_dir, executor, limits)
-    if jobs < 1:
-        raise ExecutorError(f"--jobs must be at least 1, got {jobs}")
     if pool is not None:
         return run_pool(tasks, content_dir, jobs, pool, limits)
     if jobs == 1 or len(tasks) <= 1:
         return run_inline(tasks, content_dir, limits)
     return run_pool(tasks, content_dir, min(jobs, len(tasks)), limits=limits)
+
+
+def check_executor(jobs: int = 1, executor: str | None = None) -> None:
+    """Raise :class:`ExecutorError` saying what to write for a ``--jobs`` below 1 or an
+    ``--executor`` that is not ``dask://HOST:PORT``: a caller can check before it creates
+    anything (the Dask scheduler itself is reached only when the matches start)."""
+    if executor:
+        dask_address(executor)
+    elif jobs < 1:
+        raise ExecutorError(f"--jobs must be at least 1 (matches at a time), got {jobs}")
+
+
+def _raise(error: ExecutorError) -> Iterator[dict[str, Any]]:
+    raise error
+    yield  # a generator: it raises when the first record is asked for

@@ -455,3 +455,14 @@ def test_cli_restart_and_extend_exclude_each_other(tmp_path: Path):
         "tournament", "run", "idle", "random", "--restart", "--extend", "-o", str(tmp_path)
     )
     assert proc.returncode == 2 and "not allowed with argument" in proc.stderr
+
+
+def test_jobs_below_one_is_one_line_not_a_traceback(tmp_path: Path):
+    # `--jobs 0` ended in a traceback (ExecutorError raised before the run's error handling).
+    result = capwars(
+        "tournament", "run", "balanced", "idle", "--scenario", "tutorial", "--jobs", "0",
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--jobs must be at least 1 (matches at a time), got 0" in result.stderr
