@@ -550,6 +550,8 @@ def run_dask(
             " 'capacity-wars[distributed]' for an installed game)"
         ) from None
     address = dask_address(executor)
+    if not tasks:
+        return  # a finished tournament rebuilds its leaderboard without a cluster
     origin = Origin(os.getcwd(), code_fingerprint(), _content_hashes(tasks, content_dir))
     with _quiet_dask():
         try:

@@ -125,3 +125,13 @@ def test_an_unreachable_scheduler_says_to_start_one(
         "start `dask scheduler` on that machine (it prints its address) or"
         " correct --executor dask://HOST:PORT"
     )
+
+
+def test_a_finished_tournament_needs_no_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Rerunning the command after the last match (to see the leaderboard) connected to the
+    # scheduler first, and failed if it had been shut down.
+    distributed()
+    monkeypatch.setattr(executors, "DASK_CONNECT_SECONDS", 0.5)
+    run_tournament(CONFIG, tmp_path, jobs=1)
+    summary = run_tournament(CONFIG, tmp_path, executor="dask://127.0.0.1:9")
+    assert summary.played == 0 and summary.already_done == 6
