@@ -591,11 +591,18 @@ def run_dask(
                         raise _no_workers(address, seen)
                     continue
                 alone_since = None
+                failed: ExecutorError | None = None
                 for future in finished:
                     task = pending.pop(future)
-                    record = _dask_result(future, task, address)
+                    try:
+                        record = _dask_result(future, task, address)
+                    except ExecutorError as exc:
+                        failed = failed or exc
+                        continue
                     future.release()
-                    yield record
+                    yield record  # the matches that did finish are saved before a failure
+                if failed is not None:
+                    raise failed
         finally:
             # Interrupted or failed: drop the queued matches (a match a worker is playing ends
             # there on its own), then disconnect. Finished matches are on disk already.

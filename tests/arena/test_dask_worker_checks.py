@@ -277,3 +277,50 @@ def test_matches_in_threads_of_one_worker_all_know_the_built_in_bots(
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_matches_finished_beside_a_failed_one_are_saved(monkeypatch: pytest.MonkeyPatch):
+    # Three matches finish at once, the first of them failed on its worker: the other two were
+    # thrown away with it (played again on the rerun) instead of being saved.
+    dask = pytest.importorskip("dask.distributed")
+    tasks = [task("balanced", "hoarder"), task("hoarder", "balanced"), task("idle", "random")]
+
+    class Future:
+        def __init__(self, match: MatchTask):
+            self.match = match
+
+        def result(self) -> dict[str, object]:
+            if self.match is tasks[0]:
+                raise WorkerMismatch("Dask worker tcp://w:1 (lab-3) has no file /x/a.py")
+            return {"match_id": self.match.id}
+
+        def release(self) -> None:
+            pass
+
+    class Client:
+        def __init__(self, *args: object, **kwargs: object):
+            pass
+
+        def nthreads(self) -> dict[str, int]:
+            return {"tcp://w:1": 1}
+
+        def submit(self, function: object, match: MatchTask, *args: object, **kw: object):
+            return Future(match)
+
+        def cancel(self, futures: object) -> None:
+            pass
+
+        def close(self, timeout: object = None) -> None:
+            pass
+
+    class Done:
+        def __init__(self, futures: list[Future]):
+            self.done = sorted(futures, key=lambda f: tasks.index(f.match))
+
+    monkeypatch.setattr(dask, "Client", Client)
+    monkeypatch.setattr(dask, "wait", lambda futures, **kw: Done(futures))
+    saved = []
+    with pytest.raises(ExecutorError, match=r"has no file /x/a\.py"):
+        for record in executors.run_dask(tasks, None, "dask://h:8786"):
+            saved.append(record["match_id"])
+    assert saved == [tasks[1].id, tasks[2].id]
