@@ -36,6 +36,10 @@ class Progress:
         self.before = done
         self._start = time.perf_counter()
         self._drawn = 0.0
+        if self.enabled:
+            # At once, not at the first finished match: connecting to a cluster or a first round
+            # of slow bots takes a while, and a blank terminal looks like a hang.
+            self._draw(self._start)
 
     def advance(self, n: int = 1) -> None:
         self.done += n
@@ -59,7 +63,9 @@ class Progress:
         filled = round(BAR_WIDTH * share)
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
         width = len(str(self.total))
-        text = f"[{bar}] {self.done:>{width}}/{self.total} {self.unit}  {rate:.1f}/s"
+        text = f"[{bar}] {self.done:>{width}}/{self.total} {self.unit}"
+        if self.done > self.before:  # no pace to show before this run finishes anything
+            text += f"  {rate:.1f}/s"
         if 0 < self.done < self.total and rate > 0:
             text += f"  eta {_duration((self.total - self.done) / rate)}"
         return text

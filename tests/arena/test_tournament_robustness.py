@@ -225,6 +225,40 @@ def test_kill_pid_stops_the_matches_in_progress_at_once(tmp_path: Path):
     assert not list(temp.glob("capwars-bot-*")), "a bot's folder was left behind"
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_a_match_pool_drops_its_matches_when_told_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # stop_workers signalled the pids in ProcessPoolExecutor._processes, a private attribute a
+    # newer Python may drop (the stop would then silently do nothing). The pool now shares an
+    # event with its workers; each worker's watchdog interrupts its own match.
+    from game.arena.executors import ParentGone, play_match, start_pool, stop_workers
+    from game.arena.schedule import MatchTask
+
+    bot = tmp_path / "slow_bot.py"
+    bot.write_text(SLOW_BOT)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # the worker's bots make their folders here
+    task = MatchTask(scenario="tutorial", seed=0, bots=(f"cmd:{sys.executable} {bot}", "idle"))
+    pool = start_pool(1)
+    try:
+        future = pool.submit(play_match, task)
+        deadline = time.monotonic() + 30
+        while not any("slow_bot" in _cmdline(p) for p in descendants(os.getpid())):
+            assert time.monotonic() < deadline, "the match never started"
+            time.sleep(0.05)
+        started = time.monotonic()
+        stop_workers(pool)
+        with pytest.raises(ParentGone):
+            future.result(timeout=30)
+        took = time.monotonic() - started
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    assert took < 3, f"took {took:.1f} s to stop (a match takes about 7 s)"
+    assert not list(temp.glob("capwars-bot-*")), "a bot's folder was left behind"
+
+
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -421,3 +455,14 @@ def test_cli_restart_and_extend_exclude_each_other(tmp_path: Path):
         "tournament", "run", "idle", "random", "--restart", "--extend", "-o", str(tmp_path)
     )
     assert proc.returncode == 2 and "not allowed with argument" in proc.stderr
+
+
+def test_jobs_below_one_is_one_line_not_a_traceback(tmp_path: Path):
+    # `--jobs 0` ended in a traceback (ExecutorError raised before the run's error handling).
+    result = capwars(
+        "tournament", "run", "balanced", "idle", "--scenario", "tutorial", "--jobs", "0",
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--jobs must be at least 1 (matches at a time), got 0" in result.stderr
