@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
+import threading
 from collections.abc import Callable
 from difflib import get_close_matches
 from pathlib import Path
@@ -56,18 +57,25 @@ def register_prefix(prefix: str, factory: Callable[[str], Bot]) -> None:
 
 
 def _load_rivals() -> None:
-    """Register the rival roster (``hoarder:hard``, ...) on first use, avoiding import cycles."""
+    """Register the rival roster (``hoarder:hard``, ...) on first use, avoiding import cycles.
+
+    Under a lock: threads of one process (a Dask worker's) may ask for bots at once, and one
+    that found the flag set before the names were in would not know ``hoarder``."""
     global _rivals_loaded
     if _rivals_loaded:
         return
-    _rivals_loaded = True
-    from game.agents.rivals import rival_specs
+    with _rivals_lock:
+        if _rivals_loaded:
+            return
+        from game.agents.rivals import rival_specs
 
-    for name, factory in rival_specs().items():
-        BUILTIN.setdefault(name, factory)
+        for name, factory in rival_specs().items():
+            BUILTIN.setdefault(name, factory)
+        _rivals_loaded = True
 
 
 _rivals_loaded = False
+_rivals_lock = threading.RLock()
 
 
 def known_specs() -> list[str]:

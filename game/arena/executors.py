@@ -107,7 +107,7 @@ def play_match(
 ) -> dict[str, Any]:
     """Play one scheduled match and return its results record. Runs in any process.
 
-    ``limits``: the time limits of its ``cmd:`` bots (``None``: the defaults), passed with the
+    ``limits``: the limits of its ``cmd:`` bots (``None``: the defaults), passed with the
     task to every worker (a pool's or a Dask cluster's), never through the environment.
     ``scenario``, ``specs``: what to load and seat instead of the task's own scenario and
     line-up, the same ones with paths made absolute (a Dask worker, :func:`check_worker`); the
@@ -115,7 +115,6 @@ def play_match(
     import game.arena.host  # noqa: F401  (a worker must host ``cmd:`` bots too)
     from game.arena.match import run_match
 
-    _load_bot_names()
     content, scenario_id = worker_scenario(content_dir, scenario or task.scenario)
     with _match_gate:
         if _parent_gone.is_set() or _stop_requested:
@@ -135,23 +134,6 @@ def play_match(
         _in_match.clear()
     # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
     return record_from_outcome(task.id, outcome, labels=task.bots, malformed=counter.counts)
-
-
-_bot_names_loaded = threading.Event()
-_bot_names_lock = threading.Lock()
-
-
-def _load_bot_names() -> None:
-    """Register every built-in bot name (the rivals load on first use) before a match, once,
-    with other threads waiting: a Dask worker plays a match in each of its threads, and a
-    thread that asked while another was loading them found no ``hoarder`` ("unknown bot")."""
-    if _bot_names_loaded.is_set():
-        return
-    from game.agents.registry import known_specs
-
-    with _bot_names_lock:
-        known_specs()
-        _bot_names_loaded.set()
 
 
 class MalformedCounter:
@@ -721,7 +703,7 @@ def run_tasks(
     """Play ``tasks`` where asked, yielding each record as its match finishes.
 
     ``pool``: an already started executor (see :func:`start_pool`) to run them on with ``jobs``
-    matches at a time, kept open afterwards. ``limits``: the ``cmd:`` bots' time limits.
+    matches at a time, kept open afterwards. ``limits``: the ``cmd:`` bots' limits.
     A bad ``jobs`` or ``executor`` (see :func:`check_executor`) raises :class:`ExecutorError`
     when the first record is asked for, where the caller handles every executor's errors.
     """

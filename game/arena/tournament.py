@@ -50,7 +50,13 @@ from pathlib import Path
 from typing import Any
 
 from game.agents.registry import BotSpecError, file_spec
-from game.arena.executors import ExecutorError, run_tasks, worker_content, worker_scenario
+from game.arena.executors import (
+    ExecutorError,
+    check_executor,
+    run_tasks,
+    worker_content,
+    worker_scenario,
+)
 from game.arena.files import write_atomic
 from game.arena.host import (
     LimitsError,
@@ -236,6 +242,10 @@ def run_tournament(
     """
     if restart and extend:
         raise TournamentError("--restart and --extend do not go together: choose one")
+    try:  # before anything is written: a typo must not leave a folder behind
+        check_executor(jobs, executor)
+    except ExecutorError as exc:
+        raise TournamentError(str(exc)) from None
     from game.rules.loader import match_content_hash
 
     try:
@@ -760,7 +770,9 @@ def register_cli(subparsers: Any) -> None:
     run.add_argument(
         "--executor",
         metavar="dask://HOST:PORT",
-        help="run the matches on a Dask cluster (needs the 'distributed' extra)",
+        help="run the matches on a Dask cluster: the address `dask scheduler` prints (needs"
+        " the 'distributed' extra; the scheduler and every worker need this game, the same"
+        " version, and the bot files at the same paths: docs/BOTS.md)",
     )
     run.add_argument(
         "--out",

@@ -261,7 +261,6 @@ def test_matches_in_threads_of_one_worker_all_know_the_built_in_bots(
     monkeypatch.setattr(rivals, "rival_specs", slow_rival_specs)
     monkeypatch.setattr(registry, "_rivals_loaded", False)
     monkeypatch.setattr(registry, "BUILTIN", dict(list(registry.BUILTIN.items())[:3]))
-    monkeypatch.setattr(executors, "_bot_names_loaded", threading.Event())
     errors: list[BaseException] = []
 
     def play() -> None:

@@ -466,3 +466,16 @@ def test_jobs_below_one_is_one_line_not_a_traceback(tmp_path: Path):
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "--jobs must be at least 1 (matches at a time), got 0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"executor": "dask://localhost"}, "has no port"), ({"jobs": 0}, "--jobs must be at least 1")],
+)
+def test_a_bad_executor_is_refused_before_the_folder_is_made(
+    tmp_path: Path, options: dict, message: str
+):
+    config = TournamentConfig(bots=("balanced", "idle"), scenario="tutorial")
+    with pytest.raises(TournamentError, match=message):
+        run_tournament(config, tmp_path / "out", **options)
+    assert not (tmp_path / "out").exists()
