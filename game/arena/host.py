@@ -32,6 +32,7 @@ import selectors
 import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -359,7 +360,8 @@ class ExternalBot(Bot):
     # ------------------------------------------------------------------ process handling
 
     def _spawn(self) -> None:
-        self.workdir = tempfile.mkdtemp(prefix="capwars-bot-")
+        sweep_stale_workdirs()
+        self.workdir = tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
         limits = self.limits
         prefix = list(namespace_prefix()) if self.isolate else []
         wrapper = [
@@ -686,6 +688,42 @@ def _read(fd: int) -> bytes | None:
         return None
     except OSError:
         return b""
+
+
+WORKDIR_PREFIX = "capwars-bot-"
+"""A bot's temporary folder is ``capwars-bot-<host pid>-<random>`` in the system's temp dir."""
+STALE_AFTER_SECONDS = 3600.0
+
+
+@cache
+def sweep_stale_workdirs() -> None:
+    """Remove the bot folders that hosts killed with ``kill -9`` left behind (once a process).
+
+    A host removes its bots' folders itself, even on Ctrl-C or ``kill``; only a host that was
+    not allowed to run any code (``kill -9``, a Dask worker's machine losing power) leaves them.
+    A folder goes when the host that made it is gone and it is an hour old (a host of another
+    PID namespace may share the temp dir; an hour-old folder of a live one is still kept)."""
+    root = Path(tempfile.gettempdir())
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for folder in root.glob(f"{WORKDIR_PREFIX}*-*"):
+            pid = folder.name.removeprefix(WORKDIR_PREFIX).partition("-")[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                info = folder.lstat()  # a symlink is never followed, nor removed
+                if stat.S_ISDIR(info.st_mode) and now - info.st_mtime > STALE_AFTER_SECONDS:
+                    _remove_tree(str(folder))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or a pid no process can have: leave it
+    return True
 
 
 def _reap(proc: subprocess.Popen[bytes], workdir: str | None) -> None:
