@@ -434,21 +434,21 @@ def check_worker(
 def _worker_spec(spec: str, base: Path, here: str) -> str:
     """A seat's spec with its relative file paths made absolute in ``base``; a bot file or a
     program missing on this worker raises :class:`WorkerMismatch`."""
-    from game.agents.registry import BotSpecError
-    from game.arena.host import SCRIPT_SUFFIXES, is_external, resolve_command
+    from game.agents.registry import BotSpecError, file_spec
+    from game.arena.host import SCRIPT_SUFFIXES, command_argv, external_command, resolve_command
 
-    text = spec.strip()
-    if not is_external(text):
-        file, colon, name = text.partition(":")
-        if not (file.endswith(".py") or "/" in file):
+    command = external_command(spec)
+    if command is None:
+        if file_spec(spec) is None:
             return spec  # a built-in bot
+        file, colon, name = spec.strip().partition(":")
         path = base / file
         if not path.is_file():
             raise _missing_file(here, spec, path)
         return f"{path}{colon}{name}"
     try:
-        argv = shlex.split(text[len("cmd:") :])
-    except ValueError:
+        argv = command_argv(command)
+    except BotSpecError:
         return spec  # the tournament's machine accepted it; the match reports it as it would
     for index, arg in enumerate(argv):
         if arg.startswith("-") or (index == 0 and "/" not in arg) or (base / arg).exists():
