@@ -175,24 +175,6 @@ def test_bad_values_are_one_line_usage_errors_in_match(
     assert len(err.strip().splitlines()) == 1 and value in err
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["tournament", "run", "idle", "random", "--scenario", "tutorial", "--memory-mb", "0"],
-        ["validate", "idle", "--cpu-seconds", "-1"],
-    ],
-)
-def test_bad_values_are_one_line_usage_errors_in_tournament_and_validate(
-    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
-    if args[0] == "tournament":
-        args = [*args, "--out", str(tmp_path / "out"), "-q"]
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("capwars: error: --") and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "out").exists()  # refused before anything is played
-
-
 def test_the_help_shows_the_defaults_of_limits():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")

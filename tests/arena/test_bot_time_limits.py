@@ -140,6 +140,9 @@ def test_bad_values_are_one_line_usage_errors_in_match(
     [
         ["tournament", "run", "idle", "random", "--scenario", "tutorial", "--turn-seconds", "inf"],
         ["validate", "idle", "--bank-seconds", "x"],
+        # the resource limits (tests/arena/test_bot_resource_limits.py) are read the same way
+        ["tournament", "run", "idle", "random", "--scenario", "tutorial", "--memory-mb", "0"],
+        ["validate", "idle", "--cpu-seconds", "-1"],
     ],
 )
 def test_bad_values_are_one_line_usage_errors_in_tournament_and_validate(
