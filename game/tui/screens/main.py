@@ -168,9 +168,13 @@ class MainScreen(Screen[None]):
             self.query_one(StatusLine).show(self.view, self._flags + self._clock_text())
 
     def _clock_runs(self) -> bool:
-        """The clock stands still while a report, a lesson, a hand-over or a pause shows."""
+        """The clock stands still while a report, a lesson, a hand-over or a pause shows (and all
+        through the teacher's pause from ``capwars serve``)."""
         screen = self.app.screen
+        app: CapwarsApp = self.app  # type: ignore[assignment]
         if self.seconds_left is None or self.is_running_quarter:
+            return False
+        if app.paused_by_teacher is not None:
             return False
         return screen is self or not getattr(screen, "stops_clock", False)
 
