@@ -257,12 +257,22 @@ class CapwarsApp(App[int]):
         return True
 
     def autosave(self) -> None:
+        """Autosave the game now; a failure is shown as a warning."""
+        unsaved = self.write_autosave()
+        if unsaved is not None:
+            self.notify(unsaved, severity="warning")
+
+    def write_autosave(self) -> str | None:
+        """Write the game's autosave (atomically: a file half-written is never left), if
+        autosave is on; returns why it failed, else None. Touches no widget: the quarter's
+        worker thread calls it as soon as a quarter is resolved."""
         if self.session is None or not self.autosave_enabled:
-            return
+            return None
         try:
             self.session.autosave(self.saves_dir)
         except OSError as exc:
-            self.notify(f"Autosave failed: {exc}", severity="warning")
+            return f"Autosave failed: {exc}"
+        return None
 
     @property
     def saves_place(self) -> str:
