@@ -237,15 +237,16 @@ class CapwarsApp(App[int]):
             self.push_screen(MessageDialog("This save cannot be loaded", f"{path.name}: {exc}"))
             return False
         self.start_session(session)
+        # The game by its teams' names, not the file's (a file name of 60 characters made a
+        # toast of four lines over the dialog buttons at 80x24).
+        state = session.state
+        who = ", ".join(state.names[seat] for seat in session.humans) or state.world.scenario.name
+        who = who if len(who) <= 28 else who[:27] + "…"
         if session.over:
-            state = session.state
             last = state.world.quarter_label(max(state.turn - 1, 0))
-            self.notify(
-                f"Loaded {path.name}: this game is finished (last quarter {last}); here are the"
-                " final standings."
-            )
+            self.notify(f"Loaded: {who}, finished in {last}. Here are the final standings.")
         else:
-            self.notify(f"Loaded {path.name}: {session.state.quarter_label}")
+            self.notify(f"Loaded: {who}, {state.quarter_label}")
             going = session.continuation
             if going is not None and going.kept is not None and self.autosave_enabled:
                 self.notify(
