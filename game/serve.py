@@ -82,10 +82,7 @@ DRIVER = "game.tui.web:CapwarsWebDriver"
 PAUSE_META = "capwars_pause"
 RESUME_META = "capwars_resume"
 """The meta packets of the teacher's pause and resume (:mod:`game.tui.web`)."""
-COMMANDS_HELP = (
-    "Type pause (and a message for the students, if you like) and Enter to pause every game;"
-    " resume to go on."
-)
+COMMANDS_HELP = "Type pause (and a message) and Enter to pause every game; resume to go on."
 """The line that tells the teacher the server's terminal takes commands."""
 WEB_EXTRA_HINT = (
     "capwars serve needs the optional web extra (textual-serve), which is not installed here."
@@ -313,10 +310,10 @@ def make_server(
             if word == "pause":
                 self.paused = " ".join(rest.split())
                 told = await self.tell_games({"type": PAUSE_META, "message": self.paused})
-                shown = f' showing "{self.paused}"' if self.paused else ""
+                shown = f': "{self.paused}"' if self.paused else "."
                 print(
-                    f"Paused {games(told)}{shown}. Games that start now open paused."
-                    " Type resume to go on.",
+                    f"Paused {games(told)}{shown}\n"
+                    "  Games that start now open paused too. Type resume to go on.",
                     flush=True,
                 )
             elif word == "resume":

@@ -165,10 +165,9 @@ async def test_the_teacher_pauses_and_resumes_every_game_from_the_terminal(
         assert await served.said(COMMANDS_HELP) == COMMANDS_HELP
         playing = await _open(http, served.port, back, "2027 Q2")  # in the game
         served.type("pause Look at the board")
-        assert await served.said("Paused") == (
-            'Paused 1 game showing "Look at the board". Games that start now open paused.'
-            " Type resume to go on."
-        )
+        assert await served.said("Paused") == 'Paused 1 game: "Look at the board"'
+        said = await served.said("open paused")
+        assert said == "  Games that start now open paused too. Type resume to go on."
         await playing.until("Look at the board")
         # A student who joins during the pause finds it too, and says so in the log.
         joining = await _open(http, served.port, new, "Look at the board")
@@ -176,9 +175,8 @@ async def test_the_teacher_pauses_and_resumes_every_game_from_the_terminal(
         for key in ("\r", "\x1b", "e", "\x11"):  # Enter, Esc, End quarter, ctrl+q
             await playing.press(key)
         served.type("pause Now write down your cash")
-        assert 'Paused 2 games showing "Now write down your cash"' in await served.said(
-            "Paused 2 games"
-        )
+        said = await served.said("Paused 2 games")
+        assert said == 'Paused 2 games: "Now write down your cash"'
         await playing.until("Now write down your cash")
         await joining.until("Now write down your cash")
         served.type("resume")

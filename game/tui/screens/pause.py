@@ -36,9 +36,11 @@ class PauseScreen(ModalScreen[None]):
         super().__init__()
         self.check_pin = check_pin
 
+    TITLE_TEXT = "⏸  Paused"
+
     def compose(self) -> ComposeResult:
         with Vertical(id="pause-box"):
-            yield Static("⏸  Paused", id="pause-title")
+            yield Static(self.TITLE_TEXT, id="pause-title")
             yield from self.explain()
 
     def explain(self) -> ComposeResult:
@@ -77,6 +79,8 @@ class ClassPauseScreen(PauseScreen):
     way out for the student (no button; Enter does nothing). The app lifts it when the teacher
     types ``resume`` (:meth:`game.tui.app.CapwarsApp.class_pause`)."""
 
+    TITLE_TEXT = "Paused by your teacher"
+    """No ⏸: this pause shows in browsers, whose fonts may not have it (an empty box)."""
     DEFAULT_MESSAGE = "Your teacher has paused the game. Eyes to the front."
 
     def __init__(self, message: str = ""):
@@ -86,7 +90,7 @@ class ClassPauseScreen(PauseScreen):
     def explain(self) -> ComposeResult:
         yield Static(self._text(), id="pause-message")
         yield Static(
-            "Your game is saved and waits here; it goes on when your teacher resumes it.",
+            "Your game waits here as it is; it goes on when your teacher resumes it.",
             classes="dim",
         )
 
