@@ -657,7 +657,8 @@ def register_cli(subparsers: Any) -> None:
         help="play in web browsers (needs the 'web' extra; loopback only by default)",
         description="Serve the game to web browsers through textual-serve. Each browser"
         " session plays its own game with its own saves folder; nothing is loaded from the"
-        " internet.",
+        " internet. While it runs, type 'pause [message]' and Enter in its terminal to pause"
+        " every game (students cannot lift it), 'resume' to go on.",
     )
     serve.add_argument(
         "--host",

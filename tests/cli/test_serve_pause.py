@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from game.serve import COMMANDS_HELP, SERVER_PID, session_saves
+from game.serve import COMMANDS_HELP, SERVER_PID, read_commands, session_saves
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
@@ -218,3 +218,25 @@ async def test_a_server_without_a_terminal_takes_no_commands(tmp_path: Path) -> 
         await page.ws.close()
         out = "".join(served.lines)
     assert COMMANDS_HELP not in out and "Paused" not in out, out
+
+
+def test_the_teachers_lines_are_read_whole_however_they_arrive() -> None:
+    """A line typed in pieces (or two lines pasted at once) is one command each; the reader
+    ends at the end of its input, or when the server's loop is gone (RuntimeError)."""
+    lines: list[str] = []
+    read, write = os.pipe()
+    for chunk in (b"pau", b"se Look at\r\n", b"  resume \nhelp\n", b"unfinished"):
+        os.write(write, chunk)
+    os.close(write)
+    read_commands(read, lines.append)
+    os.close(read)
+    assert lines == ["pause Look at", "resume", "help"]
+
+    def gone(line: str) -> None:
+        raise RuntimeError("Event loop is closed")
+
+    read, write = os.pipe()
+    os.write(write, b"pause\nresume\n")
+    read_commands(read, gone)  # returns at once, though its input is still open
+    os.close(read)
+    os.close(write)
