@@ -25,8 +25,13 @@ from game.tui.web import PAUSE, RESUME, CapwarsWebDriver, ClassPause
 
 async def pause(pilot: Pilot[Any], message: str | None) -> None:
     """What the server's packet does: a ClassPause message to the app (None: resume)."""
-    pilot.app.post_message(ClassPause(message))
-    await pilot.pause()
+    app = pilot.app
+    app.post_message(ClassPause(message))
+    for _ in range(100):  # a busy machine may take a few refreshes
+        await pilot.pause()
+        covered = isinstance(app.screen, ClassPauseScreen)
+        if app.paused_by_teacher == message and covered == (message is not None):
+            break
     await pilot.pause()
 
 
