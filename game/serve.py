@@ -303,10 +303,10 @@ def make_server(
 
         async def teacher(self, line: str) -> None:
             """One line the teacher typed: ``pause [message]``, ``resume`` or ``help``."""
-            word, _, rest = line.partition(" ")
-            word = word.lower()
-            if not word:
+            if not line.split():
                 return
+            word, *more = line.split(None, 1)
+            word, rest = word.lower(), "".join(more)
             if word == "pause":
                 self.paused = " ".join(rest.split())
                 told = await self.tell_games({"type": PAUSE_META, "message": self.paused})

@@ -174,7 +174,7 @@ async def test_the_teacher_pauses_and_resumes_every_game_from_the_terminal(
         assert "(2 playing, paused)" in await served.said("A browser joined: session-bbbbbbbb")
         for key in ("\r", "\x1b", "e", "\x11"):  # Enter, Esc, End quarter, ctrl+q
             await playing.press(key)
-        served.type("pause Now write down your cash")
+        served.type("  PAUSE\tNow write  down your cash")
         said = await served.said("Paused 2 games")
         assert said == 'Paused 2 games: "Now write down your cash"'
         await playing.until("Now write down your cash")

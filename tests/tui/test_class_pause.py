@@ -15,12 +15,14 @@ from textual.widgets import Select, Static
 from tui_helpers import SIZE, dismiss_notes, new_app, settle, start_game
 
 from game.arena.saves import read_save
+from game.serve import DRIVER as SERVED_DRIVER
+from game.serve import PAUSE_META, RESUME_META
 from game.tui.dialogs.message import MessageDialog
 from game.tui.screens.main import MainScreen
 from game.tui.screens.new_game import NewGameScreen
 from game.tui.screens.pause import ClassPauseScreen
 from game.tui.screens.report import ReportScreen
-from game.tui.web import PAUSE, RESUME, CapwarsWebDriver, ClassPause
+from game.tui.web import DRIVER, PAUSE, RESUME, CapwarsWebDriver, ClassPause
 
 
 async def pause(pilot: Pilot[Any], message: str | None) -> None:
@@ -54,6 +56,8 @@ def test_the_driver_hands_the_servers_pause_and_resume_to_the_app() -> None:
     driver.on_meta(RESUME, {"type": RESUME})
     assert [m.message for m in posted] == ["Look at the board", "", None]
     assert all(isinstance(m, ClassPause) for m in posted)
+    # The server sends what this driver reads, and runs this driver.
+    assert (PAUSE_META, RESUME_META, SERVED_DRIVER) == (PAUSE, RESUME, DRIVER)
 
 
 async def test_a_paused_game_shows_the_message_ignores_keys_and_resumes(tmp_path: Path) -> None:
