@@ -20,6 +20,13 @@ crashed) and ends the game as the server's own stop does, keeping every quarter 
 game is saved at the end of each). Before, each student's game process ran on, orphaned, until
 killed by hand.
 
+The teacher pauses every student's game from the server's terminal: ``pause`` (optionally
+followed by a message for the students) and Enter covers every game with a pause screen the
+students cannot close, the turn timer standing still; ``resume`` lifts it. A game that starts
+while the pause lasts opens paused. The server tells each game process in a "meta" packet on the
+pipe textual-serve already feeds its keys through (:mod:`game.tui.web`, whose driver each game
+runs). When the server's standard input is not a terminal (a service), nothing is read from it.
+
 This module imports neither Textual nor textual-serve until the command runs, so registering
 the command costs the headless CLI nothing.
 """
@@ -70,6 +77,13 @@ WATCH_SECONDS = 0.25
 """How often a game process checks that its server is still there."""
 GRACE_SECONDS = 5.0
 """How long a game process whose server is gone has to quit before it is ended anyway."""
+DRIVER = "game.tui.web:CapwarsWebDriver"
+"""Textual's driver in each game process: the web driver, plus the teacher's pause."""
+PAUSE_META = "capwars_pause"
+RESUME_META = "capwars_resume"
+"""The meta packets of the teacher's pause and resume (:mod:`game.tui.web`)."""
+COMMANDS_HELP = "Type pause (and a message) and Enter to pause every game; resume to go on."
+"""The line that tells the teacher the server's terminal takes commands."""
 WEB_EXTRA_HINT = (
     "capwars serve needs the optional web extra (textual-serve), which is not installed here."
     " Install it, then run capwars serve again:\n"
@@ -127,7 +141,8 @@ def play_command(
         argv += ["--load", str(load.resolve())]
     env = [f"CAPWARS_SAVES={saves.resolve()}"]
     if server is not None:
-        env.append(f"{SERVER_PID}={server}")
+        # After textual-serve's own TEXTUAL_DRIVER: the web driver that also takes the pause.
+        env += [f"{SERVER_PID}={server}", f"TEXTUAL_DRIVER={DRIVER}"]
     # exec: stopping the session stops the game itself, not just a shell around it (and the
     # game's parent is the server itself, which is what watch_server checks).
     return f"exec {shlex.join(['env', *env, *argv])}"
@@ -180,6 +195,46 @@ def class_game(folder: Path, scenario_id: str | None, seed: int | None) -> Path 
     return newest_started(folder, scenario_id, seed)
 
 
+def takes_commands() -> bool:
+    """Whether the teacher can type commands (``pause``, ``resume``) to the server: only when
+    its standard input is a terminal, not when a service or a script started it."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (OSError, ValueError):  # closed or detached
+        return False
+
+
+def read_commands(fd: int, command: Any) -> None:
+    """Read the teacher's lines from ``fd`` (a terminal) and call ``command(line)`` for each,
+    until the input ends or ``command`` raises RuntimeError (the server's loop is gone). Runs
+    on a daemon thread; ``os.read`` holds no lock the interpreter's exit would wait for.
+
+    A server sent to the background (``capwars serve &``, or ``bg``) reads nothing: with
+    SIGTTIN ignored (:meth:`start_commands`) a read from the background fails with EIO instead
+    of stopping the whole server; it is tried again each second, so the commands work once the
+    server is back in the foreground."""
+    import errno
+
+    pending = b""
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError as exc:
+            if exc.errno in (errno.EIO, errno.EINTR, errno.EAGAIN):
+                time.sleep(1.0)
+                continue
+            return
+        if not data:
+            return
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            try:
+                command(line.decode("utf-8", "replace").strip())
+            except RuntimeError:
+                return
+
+
 def make_server(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -189,9 +244,11 @@ def make_server(
     seed: int | None = None,
     fixed: bool = False,
     scenario_id: str | None = None,
+    commands: bool = False,
 ) -> Any:
     """A textual-serve :class:`Server` that plays Capacity Wars, one saves folder per browser
-    session (raises ImportError without the ``web`` extra)."""
+    session (raises ImportError without the ``web`` extra). With ``commands`` the teacher's
+    lines on standard input (a terminal) pause and resume every game (:func:`read_commands`)."""
     import aiohttp_jinja2
     from aiohttp import WSCloseCode, web
     from textual_serve.app_service import AppService
@@ -206,6 +263,10 @@ def make_server(
             """The open browser sessions, closed first when the teacher stops the server."""
             self.pages: dict[str, web.WebSocketResponse] = {}
             """Each session's page: one at a time, so two tabs never play one game."""
+            self.games: dict[web.WebSocketResponse, AppService] = {}
+            """Each open page's game process (once started), told of the teacher's pause."""
+            self.paused: str | None = None
+            """The teacher's pause while it lasts: its message ("" for none); else None."""
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -218,11 +279,63 @@ def make_server(
             command it runs, ``capwars play``, and a second address). Closing the terminal
             window (SIGHUP) stops the server as Ctrl+C does: it ended it at once, and every
             student's game process ran on, orphaned, until the machine restarted."""
+            loop = asyncio.get_running_loop()
             if hasattr(signal, "SIGHUP"):
-                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request_exit)
+                loop.add_signal_handler(signal.SIGHUP, self.request_exit)
+            if commands:
+                self.start_commands(loop)
+
+        def start_commands(self, loop: asyncio.AbstractEventLoop) -> None:
+            """Read the teacher's commands from the terminal (:func:`read_commands`)."""
+            if hasattr(signal, "SIGTTIN"):  # see read_commands: never stop the server
+                signal.signal(signal.SIGTTIN, signal.SIG_IGN)
+
+            def command(line: str) -> None:
+                # From the reading thread; RuntimeError once the loop is closed ends it.
+                asyncio.run_coroutine_threadsafe(self.teacher(line), loop)
+
+            threading.Thread(
+                target=read_commands,
+                args=(sys.stdin.fileno(), command),
+                name="capwars-teacher",
+                daemon=True,
+            ).start()
+
+        async def teacher(self, line: str) -> None:
+            """One line the teacher typed: ``pause [message]``, ``resume`` or ``help``."""
+            if not line.split():
+                return
+            word, *more = line.split(None, 1)
+            word, rest = word.lower(), "".join(more)
+            if word == "pause":
+                self.paused = " ".join(rest.split())
+                told = await self.tell_games({"type": PAUSE_META, "message": self.paused})
+                shown = f': "{self.paused}"' if self.paused else "."
+                print(
+                    f"Paused {games(told)}{shown}\n"
+                    "  Games that start now open paused too. Type resume to go on.",
+                    flush=True,
+                )
+            elif word == "resume":
+                was = self.paused
+                self.paused = None
+                told = await self.tell_games({"type": RESUME_META})
+                print(
+                    f"Resumed {games(told)}." if was is not None else "Nothing was paused.",
+                    flush=True,
+                )
+            else:
+                unknown = "" if word in ("help", "?") else f"Unknown command: {line}. "
+                print(f"{unknown}{COMMANDS_HELP}", flush=True)
+
+        async def tell_games(self, meta: dict[str, str | int | bool | None]) -> int:
+            """Send ``meta`` to every running game; how many got it."""
+            sent = await asyncio.gather(*(g.send_meta(meta) for g in list(self.games.values())))
+            return sum(1 for ok in sent if ok)
 
         def say(self, what: str, session: str) -> None:
-            print(f"{what}: session-{session[:8]}… ({len(self.live)} playing)", flush=True)
+            paused = ", paused" if self.paused is not None else ""
+            print(f"{what}: session-{session[:8]}… ({len(self.live)} playing{paused})", flush=True)
 
         async def on_shutdown(self, app: web.Application) -> None:
             # Without this, Ctrl+C waits for every open page: ~20 s of silence, then a traceback.
@@ -299,10 +412,15 @@ def make_server(
                     debug=self.debug,
                 )
                 await service.start(width, height)
+                # No await between: a pause typed now reaches this game, in the pipe's order.
+                self.games[websocket] = service
+                if self.paused is not None:  # the class is paused: this game opens paused
+                    await service.send_meta({"type": PAUSE_META, "message": self.paused})
                 await self._process_messages(websocket, service)
             except Exception as error:  # a broken session must not stop the server
                 log.exception(error)
             finally:
+                self.games.pop(websocket, None)
                 if self.pages.get(session) is websocket:
                     del self.pages[session]
                 if websocket in self.live:
@@ -320,6 +438,15 @@ def make_server(
         # Only printed (the page takes its URLs from each request): an address that works.
         public_url=urls(host, port)[0].rstrip("/"),
     )
+
+
+def games(count: int) -> str:
+    """``count`` games, in words.
+
+    >>> games(1), games(12)
+    ('1 game', '12 games')
+    """
+    return f"{count} game" if count == 1 else f"{count} games"
 
 
 def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> str | None:
@@ -493,6 +620,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             seed=args.seed,
             fixed=args.fixed,
             scenario_id=scenario_id,
+            commands=takes_commands(),
         )
     except ImportError as exc:
         print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)
@@ -511,6 +639,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"Each browser session saves under {Path(args.saves).resolve() / 'session-*'}."
         " Ctrl+C stops it."
     )
+    if takes_commands():
+        lines.append(COMMANDS_HELP)
     print("\n".join(lines), flush=True)
     try:
         server.serve()
@@ -527,7 +657,8 @@ def register_cli(subparsers: Any) -> None:
         help="play in web browsers (needs the 'web' extra; loopback only by default)",
         description="Serve the game to web browsers through textual-serve. Each browser"
         " session plays its own game with its own saves folder; nothing is loaded from the"
-        " internet.",
+        " internet. While it runs, type 'pause [message]' and Enter in its terminal to pause"
+        " every game (students cannot lift it), 'resume' to go on.",
     )
     serve.add_argument(
         "--host",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -18,8 +18,11 @@ from game.arena.saves import SaveError, read_save, saves_dir
 from game.tui.commands import CapwarsCommands
 
 if TYPE_CHECKING:  # the engine and content load on first use, after the title screen is up
+    from textual.screen import Screen
+
     from game.rules.models import Content
     from game.tui.session import GameSession
+    from game.tui.web import ClassPause
 
 MIN_SIZE = (80, 24)
 """The smallest terminal the game lays out in; smaller gets a polite message."""
@@ -75,6 +78,9 @@ class CapwarsApp(App[int]):
         """Class play: the new-game form keeps the scenario, seed and table as given."""
         self.exit_when_ready = False
         """Set by the benchmark: quit as soon as the title screen is interactive."""
+        self.paused_by_teacher: str | None = None
+        """While the teacher's pause from ``capwars serve`` lasts, its message ("" for none);
+        otherwise None (:meth:`class_pause`)."""
 
     async def action_quit(self) -> None:
         """ctrl+q: quit, but ask first while a game has pending orders (they are not saved)."""
@@ -86,6 +92,47 @@ class CapwarsApp(App[int]):
             main.confirm_quit()
         else:
             self.exit()
+
+    # ------------------------------------------------------------------ the teacher's pause
+    def on_class_pause(self, message: ClassPause) -> None:
+        """The teacher typed ``pause`` or ``resume`` in the terminal of ``capwars serve``."""
+        self.class_pause(message.message)
+
+    def class_pause(self, message: str | None) -> None:
+        """Pause the game for the teacher, showing ``message`` (a second pause only changes the
+        message), or lift that pause (None). Whatever is on screen stays under the pause as it
+        was, the turn timer stands still, and no key reaches the game until it is lifted."""
+        from game.tui.screens.pause import ClassPauseScreen
+
+        self.paused_by_teacher = message
+        top = self.screen
+        if message is None:
+            if isinstance(top, ClassPauseScreen):
+                self.pop_screen()
+            # A window made smaller during the pause gets its request for room now.
+            self.call_after_refresh(self._check_size, self.size.width, self.size.height)
+        elif isinstance(top, ClassPauseScreen):
+            top.show(message)
+        else:
+            self.push_screen(ClassPauseScreen(message))
+
+    def push_screen(self, screen: Screen[Any] | str, *args: Any, **kwargs: Any) -> Any:
+        """Open ``screen``; during the teacher's pause it opens under the pause (a quarter that
+        was resolving when the pause came shows its report once the pause is lifted)."""
+        from game.tui.screens.pause import ClassPauseScreen
+
+        if self.paused_by_teacher is None or isinstance(screen, ClassPauseScreen):
+            return super().push_screen(screen, *args, **kwargs)
+        paused = bool(self.screen_stack) and isinstance(self.screen, ClassPauseScreen)
+        if paused:
+            self.pop_screen()
+        shown = super().push_screen(screen, *args, **kwargs)
+        super().push_screen(ClassPauseScreen(self.paused_by_teacher))
+        return shown
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """During the teacher's pause no key does anything: not quit, help or the palette."""
+        return self.paused_by_teacher is None
 
     # ------------------------------------------------------------------ content
     @property
@@ -190,15 +237,16 @@ class CapwarsApp(App[int]):
             self.push_screen(MessageDialog("This save cannot be loaded", f"{path.name}: {exc}"))
             return False
         self.start_session(session)
+        # The game by its teams' names, not the file's (a file name of 60 characters made a
+        # toast of four lines over the dialog buttons at 80x24).
+        state = session.state
+        who = ", ".join(state.names[seat] for seat in session.humans) or state.world.scenario.name
+        who = who if len(who) <= 28 else who[:27] + "…"
         if session.over:
-            state = session.state
             last = state.world.quarter_label(max(state.turn - 1, 0))
-            self.notify(
-                f"Loaded {path.name}: this game is finished (last quarter {last}); here are the"
-                " final standings."
-            )
+            self.notify(f"Loaded: {who}, finished in {last}. Here are the final standings.")
         else:
-            self.notify(f"Loaded {path.name}: {session.state.quarter_label}")
+            self.notify(f"Loaded: {who}, {state.quarter_label}")
             going = session.continuation
             if going is not None and going.kept is not None and self.autosave_enabled:
                 self.notify(
@@ -210,12 +258,22 @@ class CapwarsApp(App[int]):
         return True
 
     def autosave(self) -> None:
+        """Autosave the game now; a failure is shown as a warning."""
+        unsaved = self.write_autosave()
+        if unsaved is not None:
+            self.notify(unsaved, severity="warning")
+
+    def write_autosave(self) -> str | None:
+        """Write the game's autosave (atomically: a file half-written is never left), if
+        autosave is on; returns why it failed, else None. Touches no widget: the quarter's
+        worker thread calls it as soon as a quarter is resolved."""
         if self.session is None or not self.autosave_enabled:
-            return
+            return None
         try:
             self.session.autosave(self.saves_dir)
         except OSError as exc:
-            self.notify(f"Autosave failed: {exc}", severity="warning")
+            return f"Autosave failed: {exc}"
+        return None
 
     @property
     def saves_place(self) -> str:

@@ -123,8 +123,5 @@ async def test_loading_a_finished_game_says_so_and_load_fits_80x24(
         await pilot.pause()
         assert isinstance(app.screen, GameOverScreen), app.screen
     label = finished.state.world.quarter_label(finished.state.turn - 1)
-    assert any(
-        f"finished.jsonl: this game is finished (last quarter {label}); here are the final"
-        " standings." in t
-        for t in toasts
-    ), toasts
+    team = finished.state.names[finished.humans[0]]
+    assert f"Loaded: {team}, finished in {label}. Here are the final standings." in toasts

@@ -68,6 +68,7 @@ def _serve(tmp_path: Path, *args: str, timeout: float = 30) -> subprocess.Comple
         [sys.executable, "-m", "game", "serve", "--port", str(_free_port()), *args],
         cwd=tmp_path,
         env=env,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -338,6 +339,7 @@ async def _live_server(saves: Path, *args: str) -> AsyncIterator[tuple[subproces
         [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves), *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,  # not the terminal pytest runs in: no teacher's commands
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

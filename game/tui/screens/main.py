@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
 from textual import work
@@ -168,9 +168,13 @@ class MainScreen(Screen[None]):
             self.query_one(StatusLine).show(self.view, self._flags + self._clock_text())
 
     def _clock_runs(self) -> bool:
-        """The clock stands still while a report, a lesson, a hand-over or a pause shows."""
+        """The clock stands still while a report, a lesson, a hand-over or a pause shows (and all
+        through the teacher's pause from ``capwars serve``)."""
         screen = self.app.screen
+        app: CapwarsApp = self.app  # type: ignore[assignment]
         if self.seconds_left is None or self.is_running_quarter:
+            return False
+        if app.paused_by_teacher is not None:
             return False
         return screen is self or not getattr(screen, "stops_clock", False)
 
@@ -625,23 +629,46 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="quarter")
     def resolve_quarter(self) -> None:
-        """Rivals think and the engine resolves the quarter, off the event loop."""
+        """Rivals think and the engine resolves the quarter, off the event loop; the quarter is
+        saved here, as soon as it is resolved, before the screen shows it. A game stopped
+        while its quarter resolves (its server gone, the page closed) keeps the quarter: the
+        app may be gone by the time the screen would have saved it."""
+        # Taken now: once the app has stopped, the screen (removed) no longer knows its app.
+        app: CapwarsApp = self.app  # type: ignore[assignment]
 
         def progress(done: int, total: int, what: str) -> None:
-            self.app.call_from_thread(self._progress, done, total, what)
+            self._on_screen(app, self._progress, done, total, what)
 
         report = self.session.end_quarter(progress)
-        self.app.call_from_thread(self.after_quarter, report)
+        unsaved = app.write_autosave()
+        self._on_screen(app, self.after_quarter, report, unsaved=unsaved)
+
+    def _on_screen(
+        self, app: CapwarsApp, callback: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> None:
+        """From the quarter's worker: run ``callback`` on the app's thread, and wait for it.
+        Nothing happens once the app has stopped or is stopping (nothing to show any more);
+        a callback that fails on the closing app is of no account either."""
+        if not app.is_running or app._exit or not self.is_attached:
+            return
+        try:
+            app.call_from_thread(callback, *args, **kwargs)
+        except Exception:
+            if app.is_running and not app._exit and self.is_attached:
+                raise
 
     def _progress(self, done: int, total: int, what: str) -> None:
         bar = self.query_one("#thinking", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#rejected", Static).update(f"Rivals are thinking… ({what})")
 
-    def after_quarter(self, report: QuarterReport, show_report: bool = True) -> None:
+    def after_quarter(
+        self, report: QuarterReport, show_report: bool = True, unsaved: str | None = None
+    ) -> None:
+        """Show a resolved quarter (saved already: ``unsaved`` says why it could not be)."""
         self.query_one("#thinking", ProgressBar).display = False
-        app: CapwarsApp = self.app  # type: ignore[assignment]
-        app.autosave()
+        if unsaved is not None:
+            self.notify(unsaved, severity="warning")
         if self.session.over:
             self._final_reports(report)
             return
