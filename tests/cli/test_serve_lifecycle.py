@@ -10,16 +10,15 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from game.serve import SERVER_PID, session_saves
+from tests.serve_kit import class_game, free_port, open_page, wait_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = Path("/proc/self/stat").exists()
@@ -115,23 +114,6 @@ def test_a_process_watching_its_server_stops_when_the_server_is_killed(ignore_te
     assert took < (4 if ignore_term else 3), f"took {took:.1f} s"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _class_game(folder: Path) -> Path:
-    """The class's game (tutorial, seed 7) after one quarter, as a session's folder holds it."""
-    from game.rules import load_content
-    from game.tui.session import GameSession
-
-    folder.mkdir(parents=True)
-    game = GameSession.new(load_content(), "tutorial", 7)
-    game.end_quarter()
-    return game.autosave(folder)
-
-
 @needs_proc
 async def test_kill_9_on_the_server_stops_every_game_and_keeps_its_save(tmp_path: Path) -> None:
     """Two students in class play, one back in their game (its save loaded), one on the form;
@@ -141,9 +123,9 @@ async def test_kill_9_on_the_server_stops_every_game_and_keeps_its_save(tmp_path
     import aiohttp
 
     back, new = "c" * 32, "d" * 32
-    save = _class_game(session_saves(tmp_path, back))
+    save = class_game(session_saves(tmp_path, back))
     saved = save.read_bytes()
-    port = _free_port()
+    port = free_port()
     fixed = ("--scenario", "tutorial", "--seed", "7", "--fixed")
     server = subprocess.Popen(
         [
@@ -164,16 +146,11 @@ async def test_kill_9_on_the_server_stops_every_game_and_keeps_its_save(tmp_path
     )
     games: list[int] = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
-            await asyncio.sleep(0.1)
+        await wait_listening(server, port)
         async with aiohttp.ClientSession() as http:
             pages = [
-                await _open(http, port, back, "2027 Q2"),  # in the game, a quarter played
-                await _open(http, port, new, "Class play:"),  # the new-game form
+                await open_page(http, port, back, "2027 Q2"),  # in the game, a quarter played
+                await open_page(http, port, new, "Class play:"),  # the new-game form
             ]
             games = _children(server.pid)
             assert len(games) == 2
@@ -190,25 +167,3 @@ async def test_kill_9_on_the_server_stops_every_game_and_keeps_its_save(tmp_path
     assert save.read_bytes() == saved
     assert sorted(p.name for p in save.parent.iterdir()) == [save.name]
     assert list(session_saves(tmp_path, new).iterdir()) == []
-
-
-async def _open(http: Any, port: int, session: str, until: str) -> Any:
-    """A page's websocket for browser ``session``, read until ``until`` shows."""
-    import re
-
-    import aiohttp
-
-    ws = await http.ws_connect(
-        f"ws://127.0.0.1:{port}/ws?width=100&height=30",
-        headers={"Cookie": f"capwars_session={session}"},
-    )
-    ansi = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
-    text = ""
-    deadline = time.monotonic() + 45
-    while until not in text and time.monotonic() < deadline:
-        with contextlib.suppress(asyncio.TimeoutError):
-            message = await ws.receive(timeout=2)
-            if message.type == aiohttp.WSMsgType.BINARY:
-                text += ansi.sub("", message.data.decode("utf-8", "replace"))
-    assert until in text, text[-2000:]
-    return ws

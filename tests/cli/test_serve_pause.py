@@ -9,33 +9,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from game.serve import COMMANDS_HELP, SERVER_PID, read_commands, session_saves
+from tests.serve_kit import class_game, free_port, open_page, wait_listening
 
 ROOT = Path(__file__).resolve().parents[2]
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 FIXED = ("--scenario", "tutorial", "--seed", "7", "--fixed")
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "openpty"), reason="needs a pseudo-terminal (POSIX)"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Served:
@@ -68,7 +59,7 @@ class Served:
 @contextlib.asynccontextmanager
 async def _serve(saves: Path, terminal: bool = True) -> AsyncIterator[Served]:
     pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
-    port = _free_port()
+    port = free_port()
     master = slave = None
     if terminal:
         master, slave = os.openpty()
@@ -87,12 +78,7 @@ async def _serve(saves: Path, terminal: bool = True) -> AsyncIterator[Served]:
         os.close(slave)
     served = Served(proc, port, master)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
-            await asyncio.sleep(0.1)
+        await wait_listening(proc, port)
         yield served
     finally:
         if proc.poll() is None:  # as the teacher would, so its game processes stop too
@@ -106,71 +92,24 @@ async def _serve(saves: Path, terminal: bool = True) -> AsyncIterator[Served]:
             os.close(master)
 
 
-class Page:
-    """A browser page's websocket, and the text its game has drawn so far."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.text = ""
-
-    async def until(self, what: str, seconds: float = 45) -> None:
-        """Read the game's output until ``what`` shows (in what is drawn from now on)."""
-        import aiohttp
-
-        self.text = ""
-        deadline = time.monotonic() + seconds
-        while what not in self.text and time.monotonic() < deadline:
-            with contextlib.suppress(asyncio.TimeoutError):
-                message = await self.ws.receive(timeout=2)
-                if message.type == aiohttp.WSMsgType.BINARY:
-                    self.text += ANSI.sub("", message.data.decode("utf-8", "replace"))
-                elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                    break
-        assert what in self.text, self.text[-2000:]
-
-    async def press(self, key: str) -> None:
-        await self.ws.send_json(["stdin", key])
-
-
-async def _open(http: Any, port: int, session: str, until: str) -> Page:
-    ws = await http.ws_connect(
-        f"ws://127.0.0.1:{port}/ws?width=100&height=30",
-        headers={"Cookie": f"capwars_session={session}"},
-    )
-    page = Page(ws)
-    await page.until(until)
-    return page
-
-
-def _class_game(folder: Path) -> Path:
-    """The class's game (tutorial, seed 7) after one quarter, as a session's folder holds it."""
-    from game.rules import load_content
-    from game.tui.session import GameSession
-
-    folder.mkdir(parents=True)
-    game = GameSession.new(load_content(), "tutorial", 7)
-    game.end_quarter()
-    return game.autosave(folder)
-
-
 async def test_the_teacher_pauses_and_resumes_every_game_from_the_terminal(
     tmp_path: Path,
 ) -> None:
     import aiohttp
 
     back, new = "a" * 32, "b" * 32
-    save = _class_game(session_saves(tmp_path, back))
+    save = class_game(session_saves(tmp_path, back))
     saved = save.read_bytes()
     async with _serve(tmp_path) as served, aiohttp.ClientSession() as http:
         assert await served.said(COMMANDS_HELP) == COMMANDS_HELP
-        playing = await _open(http, served.port, back, "2027 Q2")  # in the game
+        playing = await open_page(http, served.port, back, "2027 Q2")  # in the game
         served.type("pause Look at the board")
         assert await served.said("Paused") == 'Paused 1 game: "Look at the board"'
         said = await served.said("open paused")
         assert said == "  Games that start now open paused too. Type resume to go on."
         await playing.until("Look at the board")
         # A student who joins during the pause finds it too, and says so in the log.
-        joining = await _open(http, served.port, new, "Look at the board")
+        joining = await open_page(http, served.port, new, "Look at the board")
         assert "(2 playing, paused)" in await served.said("A browser joined: session-bbbbbbbb")
         for key in ("\r", "\x1b", "e", "\x11"):  # Enter, Esc, End quarter, ctrl+q
             await playing.press(key)
@@ -210,7 +149,7 @@ async def test_a_server_without_a_terminal_takes_no_commands(tmp_path: Path) -> 
 
     async with _serve(tmp_path, terminal=False) as served, aiohttp.ClientSession() as http:
         await served.said("Ctrl+C stops it.")
-        page = await _open(http, served.port, "c" * 32, "Class play")
+        page = await open_page(http, served.port, "c" * 32, "Class play")
         assert served.proc.stdin is not None
         served.proc.stdin.write("pause\n")
         served.proc.stdin.flush()

@@ -32,10 +32,10 @@ from game.serve import (
     session_saves,
     urls,
 )
+from tests.serve_kit import ANSI, free_port, open_page, wait_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 TAGLINE = "survive the AI compute crunch"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 
 
 def test_loopback_hosts_are_recognised() -> None:
@@ -53,7 +53,7 @@ def test_without_the_web_extra_the_teacher_is_told_how_to_install_it(
 ) -> None:
     for module in ("textual_serve", "textual_serve.server", "textual_serve.app_service"):
         monkeypatch.setitem(sys.modules, module, None)  # as if textual-serve were not installed
-    assert main(["serve", "--port", str(_free_port())]) == 2
+    assert main(["serve", "--port", str(free_port())]) == 2
     err = capsys.readouterr().err
     # One error, worded like the others, with the command to run on a line of its own.
     assert err.startswith("capwars: error: capwars serve needs the optional web extra")
@@ -65,7 +65,7 @@ def _serve(tmp_path: Path, *args: str, timeout: float = 30) -> subprocess.Comple
     """``capwars serve ARGS`` in a fresh process; a timeout means it started serving."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "game", "serve", "--port", str(_free_port()), *args],
+        [sys.executable, "-m", "game", "serve", "--port", str(free_port()), *args],
         cwd=tmp_path,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -158,18 +158,12 @@ def test_each_session_plays_with_its_own_saves_folder(tmp_path: Path) -> None:
         session_saves(tmp_path, "../../etc")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """``capwars serve`` on a free loopback port: ``(base URL, saves root)``."""
     pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
     saves = tmp_path_factory.mktemp("web-saves")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves)],
         cwd=ROOT,
@@ -334,7 +328,7 @@ async def test_a_websocket_session_shows_the_title_screen_with_its_own_saves(
 async def _live_server(saves: Path, *args: str) -> AsyncIterator[tuple[subprocess.Popen[str], str]]:
     """``capwars serve ARGS`` in a process of the test's own: ``(process, base URL)``."""
     pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves), *args],
         cwd=ROOT,
@@ -345,12 +339,7 @@ async def _live_server(saves: Path, *args: str) -> AsyncIterator[tuple[subproces
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
-            await asyncio.sleep(0.1)
+        await wait_listening(proc, port)
         yield proc, f"http://127.0.0.1:{port}"
     finally:
         if proc.poll() is None:  # as the teacher would, so its game processes stop too
@@ -365,21 +354,7 @@ async def _live_server(saves: Path, *args: str) -> AsyncIterator[tuple[subproces
 async def _open_title(http: Any, url: str, session: str, until: str = TAGLINE) -> Any:
     """A page's websocket of browser ``session``, read until ``until`` (the title screen's
     tagline) shows."""
-    import aiohttp
-
-    ws = await http.ws_connect(
-        url.replace("http", "ws") + "/ws?width=100&height=30",
-        headers={"Cookie": f"capwars_session={session}"},
-    )
-    text = ""
-    deadline = time.monotonic() + 45
-    while until not in text and time.monotonic() < deadline:
-        with contextlib.suppress(asyncio.TimeoutError):
-            message = await ws.receive(timeout=2)
-            if message.type == aiohttp.WSMsgType.BINARY:
-                text += ANSI.sub("", message.data.decode("utf-8", "replace"))
-    assert until in text, text[-2000:]
-    return ws
+    return (await open_page(http, url, session, until)).ws
 
 
 def _children(pid: int) -> list[int]:

@@ -1,0 +1,86 @@
+"""What the tests of ``capwars serve`` share: a free port, a browser page over the server's
+websocket (the text its game draws, keys to press), waiting for a server to listen, and the
+class game a session's saves folder holds."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
+"""Terminal escapes, stripped from what a page's game draws to read its text."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_listening(proc: subprocess.Popen[Any], port: int, seconds: float = 30) -> None:
+    """Until the server ``proc`` accepts connections on ``port`` (it must not exit first)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+        await asyncio.sleep(0.1)
+
+
+class Page:
+    """A browser page's websocket, and the text its game has drawn so far."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.text = ""
+
+    async def until(self, what: str, seconds: float = 45) -> None:
+        """Read the game's output until ``what`` shows (in what is drawn from now on)."""
+        import aiohttp
+
+        self.text = ""
+        deadline = time.monotonic() + seconds
+        while what not in self.text and time.monotonic() < deadline:
+            with contextlib.suppress(asyncio.TimeoutError):
+                message = await self.ws.receive(timeout=2)
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    self.text += ANSI.sub("", message.data.decode("utf-8", "replace"))
+                elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                    break
+        assert what in self.text, self.text[-2000:]
+
+    async def press(self, key: str) -> None:
+        await self.ws.send_json(["stdin", key])
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+async def open_page(http: Any, server: int | str, session: str, until: str) -> Page:
+    """Browser ``session``'s page on ``server`` (a port on this machine, or a base URL), read
+    until ``until`` shows."""
+    base = f"http://127.0.0.1:{server}" if isinstance(server, int) else server
+    ws = await http.ws_connect(
+        base.replace("http", "ws", 1) + "/ws?width=100&height=30",
+        headers={"Cookie": f"capwars_session={session}"},
+    )
+    page = Page(ws)
+    await page.until(until)
+    return page
+
+
+def class_game(folder: Path) -> Path:
+    """The class's game (tutorial, seed 7) after one quarter, as a session's folder holds it."""
+    from game.rules import load_content
+    from game.tui.session import GameSession
+
+    folder.mkdir(parents=True)
+    game = GameSession.new(load_content(), "tutorial", 7)
+    game.end_quarter()
+    return game.autosave(folder)
