@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from game.serve import SERVER_PID, session_saves
-from tests.serve_kit import class_game, free_port, open_page, wait_listening
+from tests.serve_kit import children, class_game, free_port, open_page, wait_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = Path("/proc/self/stat").exists()
@@ -38,15 +38,6 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-    return found
 
 
 def _wait_gone(pids: list[int], seconds: float) -> float:
@@ -152,7 +143,7 @@ async def test_kill_9_on_the_server_stops_every_game_and_keeps_its_save(tmp_path
                 await open_page(http, port, back, "2027 Q2"),  # in the game, a quarter played
                 await open_page(http, port, new, "Class play:"),  # the new-game form
             ]
-            games = _children(server.pid)
+            games = children(server.pid)
             assert len(games) == 2
             server.kill()
             server.wait()

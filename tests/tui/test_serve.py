@@ -32,7 +32,7 @@ from game.serve import (
     session_saves,
     urls,
 )
-from tests.serve_kit import ANSI, free_port, open_page, wait_listening
+from tests.serve_kit import ANSI, children, free_port, open_page, wait_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 TAGLINE = "survive the AI compute crunch"
@@ -357,16 +357,6 @@ async def _open_title(http: Any, url: str, session: str, until: str = TAGLINE) -
     return (await open_page(http, url, session, until)).ws
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (Linux: read from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-    return found
-
-
 def _stop(proc: subprocess.Popen[str], how: int = signal.SIGINT) -> tuple[str, float]:
     """The teacher's Ctrl+C (or ``how``): the server's whole output and how long it took."""
     proc.send_signal(how)
@@ -388,7 +378,7 @@ async def test_stopping_with_students_playing_is_quick_and_clean(tmp_path: Path,
 
     async with _live_server(tmp_path) as (proc, url), aiohttp.ClientSession() as http:
         pages = [await _open_title(http, url, s * 32) for s in ("3", "4")]
-        games = _children(proc.pid)
+        games = children(proc.pid)
         out, took = await asyncio.to_thread(_stop, proc, how)
         codes = []
         for ws in pages:  # each page was told the server went away
