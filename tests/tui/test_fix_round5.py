@@ -32,7 +32,6 @@ from game.tui.session import GameSession, PendingOrder
 from game.tui.widgets.infrastructure import grid_ready_note, grid_ready_text
 from game.tui.widgets.plan import (
     cash_plan,
-    interest_rate,
     order_effect,
     research_cap,
     research_spend,
@@ -171,9 +170,9 @@ def test_chip_form_says_what_chips_wait_for() -> None:
 def test_borrow_and_bid_forms_name_their_terms() -> None:
     session = _standard_building()
     obs = session.view().obs
-    rate = interest_rate(session.state)
+    rate = obs.interest_rate
     assert rate == pytest.approx(float(session.state.world.scenario.market.interest_rate))
-    text = borrow_form(obs, None, rate).info({"amount": 100})
+    text = borrow_form(obs).info({"amount": 100})
     assert f"Interest {rate:.1%} a quarter" in text and "$2.0M a quarter" in text, text
     bid = bid_form(obs, "stratus").info({"provider": "stratus"})
     assert "floor $" in bid and "reserve" not in bid, bid

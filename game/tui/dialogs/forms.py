@@ -528,16 +528,15 @@ def training_effect(obs: Observation, share: float) -> str:
     )
 
 
-def borrow_form(
-    obs: Observation, old: Borrow | None = None, rate: float | None = None
-) -> OrderForm:
-    """Borrowing: the line used and free, and (``rate``: interest a quarter, a fraction) what
-    the loan costs: interest is charged each quarter on the debt the quarter starts with."""
+def borrow_form(obs: Observation, old: Borrow | None = None) -> OrderForm:
+    """Borrowing: the line used and free, and what the loan costs at the observation's interest
+    rate: interest is charged each quarter on the debt the quarter starts with."""
     me = obs.me
+    rate = obs.interest_rate
 
     def info(values: dict[str, Any]) -> str:
         text = f"Debt {money(me.debt)} of a {money(me.credit_limit)} line."
-        if rate is None:
+        if not math.isfinite(rate):  # an observation from a host that does not send it
             return text
         return text + (
             f" Interest {pct(rate, 1)} a quarter on the debt each quarter starts with: about"
@@ -575,12 +574,11 @@ def form_for(
     label: Callable[[int], str],
     building: frozenset[str] = frozenset(),
     fee: float = 0.0,
-    rate: float | None = None,
     locked: dict[str, str] | None = None,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
-    ordered this quarter; ``fee``: the sublease fee; ``rate``: interest a quarter on debt;
-    ``locked``: custom chips not unlocked yet)."""
+    ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
+    yet)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
@@ -600,6 +598,6 @@ def form_for(
     if isinstance(action, SetTrainingShare):
         return training_form(obs, action)
     if isinstance(action, Borrow):
-        return borrow_form(obs, action, rate)
+        return borrow_form(obs, action)
     assert isinstance(action, Repay)
     return repay_form(obs, action)

@@ -30,7 +30,7 @@ from game.tui.widgets.market import MarketSection
 from game.tui.widgets.news import NewsSection
 from game.tui.widgets.orders import OrdersSection, describe
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, interest_rate, order_effect
+from game.tui.widgets.plan import CashPlan, cash_plan, order_effect
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -473,9 +473,7 @@ class MainScreen(Screen[None]):
 
     def action_borrow(self) -> None:
         if self._allowed("borrow") and self.view:
-            self.open_form(
-                forms.borrow_form(self.view.obs, None, interest_rate(self.session.state))
-            )
+            self.open_form(forms.borrow_form(self.view.obs))
 
     def action_repay(self) -> None:
         if self._allowed("repay") and self.view:
@@ -501,7 +499,6 @@ class MainScreen(Screen[None]):
                     *self._reserve_terms(),
                     building=self._building(),
                     fee=float(self.session.state.world.scenario.market.sublease_fee),
-                    rate=interest_rate(self.session.state),
                     locked=forms.locked_chips(self.session.state, self.view.obs),
                 )
                 self.open_form(form, replace=index)

@@ -31,13 +31,6 @@ def research_spend(obs: Observation, tech: TechView, funding: float | None = Non
     return max(min(amount, research_cap(obs, tech)), 0.0)
 
 
-def interest_rate(state: MatchState) -> float:
-    """Interest a quarter on debt, as a fraction, with the events in force as the quarter
-    opens (the rate ``game.engine.finance`` charges on the debt a quarter starts with)."""
-    market = state.world.scenario.market
-    return current_modifiers(state).scalar("finance.interest_rate", float(market.interest_rate))
-
-
 def reserved_lead(state: MatchState, provider: str) -> int:
     """Quarters between signing a reserved contract with ``provider`` and its first quarter."""
     world = state.world
