@@ -16,6 +16,7 @@ from textual.events import Resize
 
 from game.arena.saves import SaveError, read_save, saves_dir
 from game.tui.commands import CapwarsCommands
+from game.tui.format import folder
 
 if TYPE_CHECKING:  # the engine and content load on first use, after the title screen is up
     from textual.screen import Screen
@@ -280,7 +281,7 @@ class CapwarsApp(App[int]):
         """Where the saves are, as a player reads it: the folder in a terminal; in a browser
         (``capwars serve``) the folder is on the server and its path (with the session id in
         it) means nothing to the student."""
-        return "on the class server" if self.is_web else f"in {self.saves_dir}"
+        return "on the class server" if self.is_web else f"in {folder(self.saves_dir)}"
 
     def saved_path(self, session: GameSession) -> Path | None:
         """The file that holds ``session`` as it stands: its autosave, else the file it was

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import math
+import os
 
 SPARK = "▁▂▃▄▅▆▇█"
+
+
+def folder(path: str | os.PathLike[str]) -> str:
+    """A folder as a player can find it again: absolute (``saves`` alone says nothing once the
+    terminal has moved on), the home folder as ``~``.
+
+    >>> folder(os.path.expanduser("~/games/saves"))
+    '~/games/saves'
+    """
+    full = os.path.abspath(path)
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and (full == home or full.startswith(home + os.sep)):
+        return "~" + full[len(home) :]
+    return full
 
 
 def money(value: float) -> str:

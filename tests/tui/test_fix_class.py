@@ -16,6 +16,7 @@ from game.tui.commands import CapwarsCommands
 from game.tui.dialogs.facilitator import FacilitatorMenu
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
+from game.tui.format import folder
 from game.tui.screens.help import HelpScreen
 from game.tui.screens.main import MainScreen
 from game.tui.screens.new_game import NewGameScreen
@@ -38,7 +39,8 @@ async def test_the_save_dialog_shows_the_folder_in_a_terminal_but_not_in_a_brows
         await start_game(pilot)
         await pilot.press("s")
         assert isinstance(app.screen, SaveDialog)
-        assert f"in {app.saves_dir}" in str(app.screen.query_one("#save-where", Static).render())
+        where = str(app.screen.query_one("#save-where", Static).render())
+        assert f"in {folder(app.saves_dir)}" in where
     # In a browser the folder is on the server, named after the session: no use to a student.
     _in_a_browser(monkeypatch)
     app = new_app(tmp_path, "tutorial", 7, autosave=False)
@@ -223,3 +225,20 @@ async def test_a_form_error_scrolls_into_view_on_a_small_window(tmp_path: Path) 
         error = form.query_one("#new-error")
         assert "Seed: enter a whole number" in str(error.render())
         assert form.query_one("#new-form").region.contains_region(error.region)  # in view
+
+
+@pytest.mark.asyncio
+async def test_the_save_dialog_names_the_folder_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found playing: with the default folder the dialog said "in saves", a folder relative to
+    # wherever the game was started, which the player could not find again later.
+    monkeypatch.chdir(tmp_path)
+    app = new_app(Path("saves"), "tutorial", 7, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, SaveDialog)
+        where = str(app.screen.query_one("#save-where", Static).render())
+        assert where == f"in {folder(tmp_path / 'saves')}", where
+        assert folder(tmp_path / "saves").endswith(str(Path(tmp_path.name) / "saves"))

@@ -17,6 +17,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.arena.saves import SaveInfo, delete_save, list_saves, save_label
+from game.tui.format import folder
 
 if TYPE_CHECKING:
     from game.rules.models import Content
@@ -119,7 +120,7 @@ class LoadDialog(ModalScreen[Path | None]):
             if options:
                 yield OptionList(*options, id="saves")
             else:
-                where = "on the class server" if self.app.is_web else f"in {self.directory}"
+                where = "on the class server" if self.app.is_web else f"in {folder(self.directory)}"
                 yield Static(f"No saves {where} yet.", id="no-saves")
             yield Static("", id="load-error", classes="error")
             if options:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from game.arena.saves import SaveError, save_path
+from game.tui.format import folder
 from game.tui.session import GameSession
 
 
@@ -42,7 +43,7 @@ class SaveDialog(ModalScreen[Path | None]):
         and its path (a session id among it) means nothing to the student: say what to do."""
         if self.app.is_web:
             return "Saved on the class server (Load lists it)."
-        return f"in {self.directory}"
+        return f"in {folder(self.directory)}"
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
