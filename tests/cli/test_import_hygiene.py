@@ -39,3 +39,23 @@ def test_headless_modules_and_capwars_match_never_load_textual():
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_the_title_screen_loads_without_the_engine():
+    # The app's start time (a benchmark figure, <= 2x a bare Textual app) depends on it: a
+    # module-level engine import in game/tui/order_keys.py made the title screen 2.5x slower.
+    code = (
+        "import sys, game.tui.app, game.tui.screens.title\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'pydantic')"
+        " or m.startswith('game.engine')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]", proc.stdout
