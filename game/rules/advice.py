@@ -34,9 +34,11 @@ def _sovereign_seats(content: Content, scenario: Scenario, source: ItemSource) -
     scenario that has neither, has no way to get compute: it serves nothing all match."""
     industries = {industry.id: industry for industry in content.industries}
     mechanics = set(scenario.mechanics)
-    rents = bool(mechanics & {"spot", "reserved"}) and any(
+    renting = bool(mechanics & {"spot", "reserved"})
+    sovereign_provider = any(
         provider.sovereign and scenario.plays(provider) for provider in content.providers
     )
+    rents = renting and sovereign_provider
     regions = {region.id: region for region in content.regions}
     owns = "chips" in mechanics and any(
         regions[rid].sovereign for rid in _played_regions(content, scenario) if rid in regions
@@ -49,11 +51,29 @@ def _sovereign_seats(content: Content, scenario: Scenario, source: ItemSource) -
         if industry is None or not industry.sovereign_only:
             continue
         who = f"seat {index + 1} ({industry.name})"
+        # A sovereign provider in play is no help when renting is off: say so, not "none".
+        no_rent = (
+            'renting is off (neither "spot" nor "reserved" is in mechanics)'
+            if sovereign_provider
+            else "none is in play"
+        )
         if owns:
             message = (
-                f"{who} may rent only from sovereign providers, and none is in play: it starts"
+                f"{who} may rent only from sovereign providers, and {no_rent}: it starts"
                 " with no contract and can serve demand only from chips it buys and installs in"
                 " a sovereign region"
+            )
+        elif sovereign_provider:
+            message = (
+                f"{who} may use only sovereign providers and build only in sovereign regions;"
+                f" {no_rent} and "
+                + (
+                    "no sovereign region is in play"
+                    if "chips" in mechanics
+                    else "chip purchases are off"
+                )
+                + ': it cannot serve any demand all match; add "spot" or "reserved" to'
+                " mechanics, or seat another industry"
             )
         else:
             message = (

@@ -141,3 +141,18 @@ def test_content_md_shows_the_notes_as_printed(tmp_path: Path, content) -> None:
         for note in load_scenario_file_with_notes(path, content)[1]:
             shown = f"{note.path}: {note.message}"[:100]
             assert shown in doc, f"docs/CONTENT.md's notes table lacks: {shown}"
+
+
+def test_a_government_seat_with_a_sovereign_provider_but_renting_off(
+    tmp_path: Path, content
+) -> None:
+    # nordhall (sovereign) is in play: the note must not say none is, nor ask to add one.
+    chips = lesson(tmp_path, mechanics='["chips", "service_price"]')
+    (note,) = notes_of(chips, content)
+    assert "none is in play" not in note
+    assert 'renting is off (neither "spot" nor "reserved" is in mechanics)' in note
+    assert "chips it buys" in note
+    (note,) = notes_of(lesson(tmp_path, mechanics='["service_price"]'), content)
+    assert "has neither" not in note and "add a sovereign provider" not in note
+    assert "renting is off" in note and "and chip purchases are off" in note
+    assert 'add "spot" or "reserved" to mechanics' in note
