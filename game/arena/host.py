@@ -768,7 +768,10 @@ def _remove_tree(path: str) -> None:
     def retry(func: Any, target: str, _exc: Any) -> None:
         with contextlib.suppress(OSError):
             os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
+            # A bot's symlink is removed, never followed: chmod would change the file it points
+            # to (any file of the user running capwars), not the link.
+            if not os.path.islink(target):
+                os.chmod(target, 0o700)
             func(target)
 
     shutil.rmtree(path, onerror=retry)

@@ -50,3 +50,28 @@ def test_stale_folders_of_dead_hosts_go_and_nothing_else(tmp_path: Path) -> None
                     item.unlink()
                 leftover.rmdir()
         link.unlink()
+
+
+def test_removing_a_bot_folder_never_changes_what_its_symlinks_point_to(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # A bot links to a file of the user running capwars and makes its folder read-only, so that
+    # removing the link fails once: the retry must free the folder, not chmod the file.
+    outside = tmp_path / "notes.txt"
+    outside.write_text("the teacher's")
+    outside.chmod(0o644)
+    folder = tmp_path / f"{host.WORKDIR_PREFIX}1-bot"
+    folder.mkdir()
+    link = folder / "link"
+    link.symlink_to(outside)
+    real = host.shutil.rmtree
+
+    def rmtree(path: str, onerror) -> None:  # root ignores modes: the failure is simulated
+        onerror(os.unlink, str(link), None)
+        real(path, onerror=onerror)
+
+    monkeypatch.setattr(host.shutil, "rmtree", rmtree)
+    host._remove_tree(str(folder))
+    assert not folder.exists()
+    assert outside.read_text() == "the teacher's"
+    assert outside.stat().st_mode & 0o777 == 0o644
