@@ -766,6 +766,10 @@ def _children(pid: int) -> list[int]:
 
 def _remove_tree(path: str) -> None:
     def retry(func: Any, target: str, _exc: Any) -> None:
+        if os.path.normpath(target) == os.path.normpath(path):
+            # The folder itself (gone already, or a symlink): its parent is the system's temp
+            # dir, whose mode (1777) must never become 0700.
+            return
         with contextlib.suppress(OSError):
             os.chmod(os.path.dirname(target), 0o700)
             # A bot's symlink is removed, never followed: chmod would change the file it points

@@ -75,3 +75,13 @@ def test_removing_a_bot_folder_never_changes_what_its_symlinks_point_to(
     assert not folder.exists()
     assert outside.read_text() == "the teacher's"
     assert outside.stat().st_mode & 0o777 == 0o644
+
+
+def test_removing_a_bot_folder_that_is_gone_leaves_the_temp_dir_as_it_was(tmp_path: Path) -> None:
+    # A bot that removed its own folder (or a sweep that got there first): the cleanup must not
+    # chmod the temp dir it was in (as root that succeeded: /tmp became 0700 for every user).
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    temp.chmod(0o1777)
+    host._remove_tree(str(temp / f"{host.WORKDIR_PREFIX}1-gone"))
+    assert temp.stat().st_mode & 0o7777 == 0o1777
