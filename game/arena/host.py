@@ -893,7 +893,14 @@ def describe_limits(limits: Limits, fields: Sequence[str] | None = None) -> str:
     """The limits as the options that set them: ``--turn-seconds 1 --bank-seconds 10 ...``
     (only ``fields``, if given)."""
     shown = LIMIT_OPTIONS if fields is None else fields
-    return " ".join(f"{LIMIT_OPTIONS[f].option} {getattr(limits, f):g}" for f in shown)
+    return " ".join(f"{LIMIT_OPTIONS[f].option} {_typed(getattr(limits, f))}" for f in shown)
+
+
+def _typed(value: float) -> str:
+    """A limit as typed after its option, in full: ``1048576``, not ``:g``'s ``1.04858e+06``
+    (which the option would refuse, or read as another number); ``0.5``, ``1`` for ``1.0``."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def limits_json(limits: Limits) -> dict[str, float | int]:

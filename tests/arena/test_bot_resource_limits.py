@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from game.arena.host import LIMIT_OPTIONS, bot_limits, limits_json, namespace_prefix
+from game.arena.host import (
+    LIMIT_OPTIONS,
+    bot_limits,
+    describe_limits,
+    limits_json,
+    namespace_prefix,
+)
 from game.arena.protocol import Limits
 from game.arena.replay import read_replay
 from game.arena.results import read_results
@@ -247,3 +253,14 @@ def test_validate_uses_the_resource_limits(tmp_path: Path, capsys: pytest.Captur
     reasons = [r for c in report["checks"] for r in c["reasons"]]
     assert any("after running out of memory (limit: --memory-mb 200)" in r for r in reasons)
     assert main(["validate", spec, "--json"]) == 0
+
+
+def test_limits_are_described_as_typed_in_full() -> None:
+    # The tournament's refusal names the limits as options to type: ":g" wrote 1048576 open
+    # files (the kernel's usual ceiling) as 1.04858e+06, which the option then refuses.
+    limits = bot_limits(max_open_files="1048576", memory_mb="1000000", turn_seconds="0.1234567")
+    text = describe_limits(limits, ["max_open_files", "memory_mb", "turn_seconds"])
+    assert text == "--max-open-files 1048576 --memory-mb 1000000 --turn-seconds 0.1234567"
+    assert describe_limits(Limits(), ["turn_seconds", "memory_mb"]) == (
+        "--turn-seconds 1 --memory-mb 1024"
+    )
