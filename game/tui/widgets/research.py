@@ -182,7 +182,8 @@ class ResearchSection(Section):
         # long cell, such as a programme funded at its "(max)", widened them): the name and
         # prerequisite columns share what the others leave, so none is pushed off the screen.
         widths = [
-            max(cell_len(label), *(Text.from_markup(r[k]).cell_len for r in rest))
+            # A list, not max(label, *cells): content with no technologies has no rows.
+            max([cell_len(label), *(Text.from_markup(r[k]).cell_len for r in rest)])
             for k, label in enumerate(columns[2:])
         ]
         # A cell of padding either side of each column, two for the scroll bar and the border.
