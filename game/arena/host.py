@@ -701,8 +701,10 @@ def sweep_stale_workdirs() -> None:
 
     A host removes its bots' folders itself, even on Ctrl-C or ``kill``; only a host that was
     not allowed to run any code (``kill -9``, a Dask worker's machine losing power) leaves them.
-    A folder goes when the host that made it is gone and it is an hour old (a host of another
-    PID namespace may share the temp dir; an hour-old folder of a live one is still kept)."""
+    A folder goes when no process has its host's pid and nothing in it (the folder or an entry
+    at its top) changed for an hour. A host in another PID namespace sharing this temp dir looks
+    gone from here, so the hour is what protects its folders: a bot idle that long in a match
+    would have been timed out long before."""
     root = Path(tempfile.gettempdir())
     now = time.time()
     with contextlib.suppress(OSError):
@@ -712,8 +714,16 @@ def sweep_stale_workdirs() -> None:
                 continue
             with contextlib.suppress(OSError):
                 info = folder.lstat()  # a symlink is never followed, nor removed
-                if stat.S_ISDIR(info.st_mode) and now - info.st_mtime > STALE_AFTER_SECONDS:
+                if stat.S_ISDIR(info.st_mode) and now - _last_change(folder) > STALE_AFTER_SECONDS:
                     _remove_tree(str(folder))
+
+
+def _last_change(folder: Path) -> float:
+    """The newest mtime of ``folder`` and the entries at its top (links not followed)."""
+    newest = folder.lstat().st_mtime
+    for entry in os.scandir(folder):
+        newest = max(newest, entry.stat(follow_symlinks=False).st_mtime)
+    return newest
 
 
 def _alive(pid: int) -> bool:

@@ -18,10 +18,14 @@ def _dead_pid() -> int:
     return child.pid
 
 
-def _folder(name: str, age: float) -> Path:
+def _folder(name: str, age: float, log_age: float | None = None) -> Path:
+    """A bot folder last changed ``age`` seconds ago, its log ``log_age`` (default: the same)."""
     folder = Path(tempfile.gettempdir()) / name
     folder.mkdir()
-    (folder / "log.txt").write_text("left behind")
+    log = folder / "log.txt"
+    log.write_text("left behind")
+    then = time.time() - (age if log_age is None else log_age)
+    os.utime(log, (then, then))
     then = time.time() - age
     os.utime(folder, (then, then))
     return folder
@@ -32,6 +36,8 @@ def test_stale_folders_of_dead_hosts_go_and_nothing_else(tmp_path: Path) -> None
     stale = _folder(f"{host.WORKDIR_PREFIX}{dead}-stale", 2 * host.STALE_AFTER_SECONDS)
     recent = _folder(f"{host.WORKDIR_PREFIX}{dead}-recent", 60)
     mine = _folder(f"{host.WORKDIR_PREFIX}{os.getpid()}-live", 2 * host.STALE_AFTER_SECONDS)
+    # an old folder whose bot still writes (a host in another PID namespace looks dead here)
+    busy = _folder(f"{host.WORKDIR_PREFIX}{dead}-busy", 2 * host.STALE_AFTER_SECONDS, log_age=5)
     target = tmp_path / "teacher"
     target.mkdir()
     link = Path(tempfile.gettempdir()) / f"{host.WORKDIR_PREFIX}{dead}-link"
@@ -42,9 +48,10 @@ def test_stale_folders_of_dead_hosts_go_and_nothing_else(tmp_path: Path) -> None
         host.sweep_stale_workdirs()
         assert not stale.exists()
         assert recent.exists() and mine.exists()  # too young; its host is alive
+        assert busy.exists()  # something in it changed within the hour
         assert link.is_symlink() and target.is_dir()  # never followed
     finally:
-        for leftover in (recent, mine, stale):
+        for leftover in (recent, mine, stale, busy):
             if leftover.exists():
                 for item in leftover.iterdir():
                     item.unlink()
