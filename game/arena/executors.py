@@ -635,9 +635,9 @@ def _dask_result(future: Any, task: MatchTask, address: str) -> dict[str, Any]:
             ) from None
         raise ExecutorError(
             f"a Dask worker could not play match {task.id} ({' vs '.join(task.bots)}):"
-            f" {type(exc).__name__}: {text} The Dask scheduler and every worker need this game"
-            " installed (the same version); the finished matches are saved: fix that, then"
-            " rerun the same command to resume"
+            f" {type(exc).__name__}: {text.rstrip('.')}. The Dask scheduler and every worker need"
+            " this game installed (the same version); the finished matches are saved: fix that,"
+            " then rerun the same command to resume"
         ) from None
     return record
 

@@ -335,14 +335,23 @@ def _read_bytes(path: Path) -> bytes:
         raise ReplayError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+MAX_UNPACKED_MB = 256
+"""The most a gzip replay may unpack to: a 80-quarter match is well under 1 MB, and a file made
+to unpack to gigabytes (a class result handed in by anyone) must not fill the reader's memory."""
+
+
 def _decode(raw: bytes, path: Path) -> str:
     """A replay file's bytes as text, gunzipped if they are gzip data."""
     if raw[:2] == GZIP_MAGIC:
         try:
-            raw = gzip.decompress(raw)
+            raw = _gunzip(raw, MAX_UNPACKED_MB << 20)
         except EOFError:
             raise ReplayError(
                 f"{path}: the gzip data is cut short (the file is truncated)"
+            ) from None
+        except OverflowError:
+            raise ReplayError(
+                f"{path}: unpacks to more than {MAX_UNPACKED_MB} MB; this is not a replay file"
             ) from None
         except (OSError, zlib.error) as exc:
             raise ReplayError(f"{path}: the gzip data is corrupt ({exc})") from None
@@ -355,6 +364,20 @@ def _decode(raw: bytes, path: Path) -> str:
         raise ReplayError(
             f"{path}:{line}: not UTF-8 text (byte {exc.start}); this is not a replay file"
         ) from None
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """``gzip.decompress`` of every member, raising ``OverflowError`` past ``limit`` bytes."""
+    out = bytearray()
+    while data:
+        member = zlib.decompressobj(wbits=31)  # one gzip member (header and trailer)
+        out += member.decompress(data, limit + 1 - len(out))
+        if len(out) > limit or member.unconsumed_tail:
+            raise OverflowError(limit)
+        if not member.eof:
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
+        data = member.unused_data.lstrip(b"\0")  # members may be followed by zero padding
+    return bytes(out)
 
 
 def _problem(exc: ValidationError) -> str:

@@ -494,7 +494,7 @@ def cmd_saves(args: Any) -> int:
     if not (0 <= args.older_than < float("inf")):  # NaN too: it matched no file, silently
         print(
             f"capwars: error: --older-than needs a number of days, 0 or more (such as"
-            f" --older-than 30); got {args.older_than:g}",
+            f" --older-than 30); got {args.older_than!r}",
             file=sys.stderr,
         )
         return 2

@@ -396,3 +396,19 @@ def test_every_public_function_of_the_replay_module_has_a_docstring():
         and not (obj.__doc__ or "").strip()
     ]
     assert missing == []
+
+
+def test_a_gzip_bomb_is_refused_without_unpacking_it(tmp_path, content, monkeypatch):
+    import game.arena.replay as replay
+
+    path = tmp_path / "m.jsonl.gz"
+    run_match(content, "tutorial", 5, recorders=[ReplayWriter(path)])
+    raw = path.read_bytes()
+    # several gzip members, and zero padding after them, read as gzip itself reads them
+    assert parse_replay(raw + gzip.compress(b"") + b"\0\0", "x.jsonl.gz") == parse_replay(
+        raw, "x.jsonl.gz"
+    )
+    monkeypatch.setattr(replay, "MAX_UNPACKED_MB", 1)
+    bomb = gzip.compress(b" " * (3 << 20))  # 3 MB of spaces in a few KB
+    with pytest.raises(ReplayError, match=r"^bomb.jsonl.gz: unpacks to more than 1 MB"):
+        parse_replay(bomb, "bomb.jsonl.gz")
