@@ -435,7 +435,13 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
     """A seat's spec with its relative file paths made absolute in ``base``; a bot file or a
     program missing on this worker raises :class:`WorkerMismatch`."""
     from game.agents.registry import BotSpecError, file_spec
-    from game.arena.host import SCRIPT_SUFFIXES, command_argv, external_command, resolve_command
+    from game.arena.host import (
+        SCRIPT_SUFFIXES,
+        command_argv,
+        command_word,
+        external_command,
+        resolve_command,
+    )
 
     command = external_command(spec)
     if command is None:
@@ -451,7 +457,7 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
     except BotSpecError:
         return spec  # the tournament's machine accepted it; the match reports it as it would
     for index, arg in enumerate(argv):
-        if arg.startswith("-") or (index == 0 and "/" not in arg) or (base / arg).exists():
+        if command_word(index, arg) or (base / arg).exists():
             continue  # an option, a program looked up on PATH, or a file this worker has
         file = arg.partition(":")[0]  # the SDK's FILE:CLASS
         if index == 0 or (file.endswith(SCRIPT_SUFFIXES) and not (base / file).is_file()):

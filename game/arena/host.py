@@ -159,7 +159,7 @@ def command_argv(command: str | Sequence[str]) -> list[str]:
     return argv
 
 
-def _a_word(index: int, arg: str) -> bool:
+def command_word(index: int, arg: str) -> bool:
     """An option, or the program when it is looked up on PATH: never a path of the command."""
     return arg.startswith("-") or ("/" not in arg and index == 0)
 
@@ -170,7 +170,7 @@ def command_files(command: Sequence[str], cwd: Path) -> dict[int, tuple[str, str
     ``FILE:CLASS``, else ``""``). The files a ``cmd:`` bot runs, which a tournament hashes."""
     found = {}
     for index, arg in enumerate(command):
-        if _a_word(index, arg):
+        if command_word(index, arg):
             continue
         path, colon, suffix = arg.partition(":")
         if (cwd / arg).is_file():
@@ -192,7 +192,7 @@ def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
     files = command_files(command, cwd)
     out = []
     for index, arg in enumerate(command):
-        if _a_word(index, arg) or arg.startswith("/"):
+        if command_word(index, arg) or arg.startswith("/"):
             out.append(arg)  # an option, an absolute path, or a program found on PATH
             continue
         path = arg.partition(":")[0]
