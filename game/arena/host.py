@@ -788,7 +788,23 @@ def _remove_tree(path: str) -> None:
                 os.chmod(target, 0o700)
             func(target)
 
+    _open_up(path)
     shutil.rmtree(path, onerror=retry)
+
+
+def _open_up(path: str) -> None:
+    """Give the owner back every folder of a bot's tree (``chmod 000`` on a subfolder would
+    leave the whole tree behind), top down, so each is opened before it is listed; symlinks
+    are never followed."""
+    with contextlib.suppress(OSError):
+        if not os.path.islink(path):
+            os.chmod(path, 0o700)
+    for root, folders, _files in os.walk(path):
+        for name in folders:
+            inner = os.path.join(root, name)
+            if not os.path.islink(inner):
+                with contextlib.suppress(OSError):
+                    os.chmod(inner, 0o700)
 
 
 def _make_external(rest: str) -> Bot:

@@ -92,3 +92,23 @@ def test_removing_a_bot_folder_that_is_gone_leaves_the_temp_dir_as_it_was(tmp_pa
     temp.chmod(0o1777)
     host._remove_tree(str(temp / f"{host.WORKDIR_PREFIX}1-gone"))
     assert temp.stat().st_mode & 0o7777 == 0o1777
+
+
+def test_folders_a_bot_locked_are_opened_before_they_are_removed(tmp_path: Path) -> None:
+    # A bot's `chmod 000 sub` left its whole folder behind for a user who is not root (root
+    # reads any folder, so the modes are checked rather than the removal).
+    folder = tmp_path / "bot"
+    locked = folder / "a" / "b"
+    locked.mkdir(parents=True)
+    (locked / "f").write_text("x")
+    target = tmp_path / "teacher"
+    target.mkdir(mode=0o755)
+    (folder / "link").symlink_to(target)
+    os.chmod(locked, 0)
+    os.chmod(folder / "a", 0)
+    host._open_up(str(folder))
+    assert (folder / "a").stat().st_mode & 0o777 == 0o700
+    assert locked.stat().st_mode & 0o777 == 0o700
+    assert target.stat().st_mode & 0o777 == 0o755  # a symlink is never followed
+    host._remove_tree(str(folder))
+    assert not folder.exists() and target.is_dir()
