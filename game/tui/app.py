@@ -131,6 +131,19 @@ class CapwarsApp(App[int]):
         super().push_screen(ClassPauseScreen(self.paused_by_teacher))
         return shown
 
+    def switch_screen(self, screen: Screen[Any] | str) -> Any:
+        """Replace the top screen; during the teacher's pause, the one under the pause (the
+        last quarter resolving as the pause comes switches to the game-over screen)."""
+        from game.tui.screens.pause import ClassPauseScreen
+
+        if self.paused_by_teacher is None or isinstance(screen, ClassPauseScreen):
+            return super().switch_screen(screen)
+        if bool(self.screen_stack) and isinstance(self.screen, ClassPauseScreen):
+            self.pop_screen()
+        shown = super().switch_screen(screen)
+        super().push_screen(ClassPauseScreen(self.paused_by_teacher))
+        return shown
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """During the teacher's pause no key does anything: not quit, help or the palette."""
         return self.paused_by_teacher is None

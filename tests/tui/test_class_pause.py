@@ -147,3 +147,19 @@ async def test_a_game_that_opens_while_paused_opens_paused(tmp_path: Path) -> No
         assert isinstance(pilot.app.screen, ClassPauseScreen)
         await pause(pilot, None)
         assert isinstance(pilot.app.screen, MessageDialog)
+
+
+async def test_a_screen_switched_during_the_pause_goes_under_it(tmp_path: Path) -> None:
+    """The last quarter resolving as the pause comes switches to the game-over screen: it used
+    to replace the pause screen itself, lifting the teacher's pause for that team."""
+    async with new_app(tmp_path, "tutorial", fixed=True).run_test(size=SIZE) as pilot:
+        await pause(pilot, "Eyes up")
+        pilot.app.switch_screen(MessageDialog("Game over", "the standings"))
+        for _ in range(20):
+            await pilot.pause()
+        stack = pilot.app.screen_stack
+        assert isinstance(stack[-1], ClassPauseScreen), stack
+        assert isinstance(stack[-2], MessageDialog), stack
+        assert sum(isinstance(s, ClassPauseScreen) for s in stack) == 1
+        await pause(pilot, None)
+        assert isinstance(pilot.app.screen, MessageDialog)
