@@ -170,16 +170,16 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
                 continue
             chosen, failure, gone = self._seats.ask(state, seat, status)
             if gone is not None:  # eliminated: it holds from now on
-                failures[seat] = elimination_text(gone)
+                _add(failures, seat, elimination_text(gone))
             elif failure:
-                failures[seat] = failure
+                _add(failures, seat, failure)
             lists.append(chosen)
         obs, rewards, terms, truncs, infos = par.advance(lists, only=self.agent)
         info = dict(infos[self.agent])
         term, trunc = terms[self.agent], truncs[self.agent]
         if term or trunc:
             for seat, text in self._end_bots().items():
-                failures[seat] = f"{failures[seat]}; {text}" if seat in failures else text
+                _add(failures, seat, text)
             self._close_bots()  # the episode is over: no process outlives it
         if failures:
             info["bot_failures"] = dict(sorted(failures.items()))
@@ -213,3 +213,9 @@ def register() -> None:
 
 
 register()
+
+
+def _add(failures: dict[int, str], seat: int, text: str) -> None:
+    """Record what went wrong with ``seat``'s bot after what already did (a failed setup, then
+    a failed first quarter, both show in that step's ``info["bot_failures"]``)."""
+    failures[seat] = f"{failures[seat]}; {text}" if seat in failures else text

@@ -73,6 +73,20 @@ def test_a_failed_setup_is_reported_and_bots_are_closed(tmp_path, content):
     assert _closed(bot_file) == 3
 
 
+def test_a_failed_setup_and_a_failed_first_quarter_are_both_reported(tmp_path, content):
+    bot_file = tmp_path / "worse.py"
+    bot_file.write_text(
+        FLAKY.replace("return []", "raise ValueError('no act either')").replace(".log", ".x")
+    )
+    env = CapacityWarsEnv(scenario="tutorial", opponents=f"{bot_file}:Flaky", content=content)
+    env.reset(seed=1)
+    *_, info = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
+    text = info["bot_failures"][1]
+    assert text.startswith("setup failed: RuntimeError: no setup today; "), text
+    assert "no act either" in text
+    env.close()
+
+
 def test_an_external_bots_process_stops_on_close(content):
     env = CapacityWarsEnv(
         scenario="tutorial",
