@@ -28,7 +28,8 @@ def test_main_screen_market(snap_compare: Any, tmp_path: Path, size: tuple[int, 
 
 
 def test_main_screen_overview_light_theme(snap_compare: Any, tmp_path: Path) -> None:
-    """The light theme reads well too: charts, waterfall and status line after one quarter."""
+    """The light theme reads well too: charts and status line after one quarter (the rent-only
+    tutorial has no infrastructure, so no waterfall)."""
 
     async def play(pilot: Pilot[Any]) -> None:
         await start_game(pilot)

@@ -68,7 +68,11 @@ class OverviewSection(Section):
             yield LineChart(id="chart-cash")
         yield Static(OPENING_NOTE, id="chart-note", classes="hint")
         yield Static("", id="score")
-        yield Static("Capacity waterfall of your own infrastructure (kGPU)", classes="subtitle")
+        yield Static(
+            "Capacity waterfall of your own infrastructure (kGPU)",
+            id="waterfall-title",
+            classes="subtitle",
+        )
         yield GameTable(id="waterfall", cursor_type="none", zebra_stripes=True)
 
     def _show_opening(self, view: SeatView, names: dict[str, str]) -> None:
@@ -180,6 +184,10 @@ class OverviewSection(Section):
                 "Cash $M", {"cash": h["cash"]}, quarters=quarters
             )
         table = self.query_one("#waterfall", DataTable)
+        # A scenario without chips (the rent-only tutorial) has no infrastructure to show.
+        owns = "chips" in obs.mechanics
+        table.display = owns
+        self.query_one("#waterfall-title", Static).display = owns
         table.clear()
         report = view.report
         rows = report.players[obs.seat].waterfall if report else ()
