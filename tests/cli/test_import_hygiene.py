@@ -28,9 +28,10 @@ HEADLESS = textwrap.dedent(
 )
 
 
-def test_headless_modules_and_capwars_match_never_load_textual():
+def _fresh(code: str) -> str:
+    """What ``code`` prints in a fresh interpreter (nothing imported beforehand)."""
     proc = subprocess.run(
-        [sys.executable, "-c", HEADLESS],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -38,7 +39,11 @@ def test_headless_modules_and_capwars_match_never_load_textual():
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
+    return proc.stdout.strip()
+
+
+def test_headless_modules_and_capwars_match_never_load_textual():
+    assert _fresh(HEADLESS).splitlines()[-1] == "LOADED []"
 
 
 def test_the_title_screen_loads_without_the_engine():
@@ -49,13 +54,4 @@ def test_the_title_screen_loads_without_the_engine():
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'pydantic')"
         " or m.startswith('game.engine')))"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]", proc.stdout
+    assert _fresh(code) == "[]"
