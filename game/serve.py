@@ -49,6 +49,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game.rules.problems import counted
+
 if TYPE_CHECKING:
     from aiohttp import web
 
@@ -312,7 +314,7 @@ def make_server(
                 told = await self.tell_games({"type": PAUSE_META, "message": self.paused})
                 shown = f': "{self.paused}"' if self.paused else "."
                 print(
-                    f"Paused {games(told)}{shown}\n"
+                    f"Paused {counted(told, 'game')}{shown}\n"
                     "  Games that start now open paused too. Type resume to go on.",
                     flush=True,
                 )
@@ -321,7 +323,9 @@ def make_server(
                 self.paused = None
                 told = await self.tell_games({"type": RESUME_META})
                 print(
-                    f"Resumed {games(told)}." if was is not None else "Nothing was paused.",
+                    f"Resumed {counted(told, 'game')}."
+                    if was is not None
+                    else "Nothing was paused.",
                     flush=True,
                 )
             else:
@@ -438,15 +442,6 @@ def make_server(
         # Only printed (the page takes its URLs from each request): an address that works.
         public_url=urls(host, port)[0].rstrip("/"),
     )
-
-
-def games(count: int) -> str:
-    """``count`` games, in words.
-
-    >>> games(1), games(12)
-    ('1 game', '12 games')
-    """
-    return f"{count} game" if count == 1 else f"{count} games"
 
 
 def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> str | None:

@@ -50,6 +50,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game.rules.problems import counted
+
 if TYPE_CHECKING:  # the engine loads only when a save is read (keeps start-up fast)
     from game.arena.replay import Replay
     from game.engine.report import QuarterReport
@@ -474,11 +476,6 @@ def _describe(info: SaveInfo) -> str:
     )
 
 
-def _count(n: int, noun: str) -> str:
-    """``1 save``, ``2 saves``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def cmd_saves(args: Any) -> int:
     """``capwars saves [list|prune]``: list the saves folder, or delete its stale autosaves."""
     directory = saves_dir(args.dir)
@@ -487,7 +484,7 @@ def cmd_saves(args: Any) -> int:
         if not infos:
             print(f"No saves in {directory}.")
             return 0
-        print(f"{_count(len(infos), 'save')} in {directory}, newest first:")
+        print(f"{counted(len(infos), 'save')} in {directory}, newest first:")
         for info in infos:
             print(f"  {_describe(info)}")
         return 0
@@ -507,7 +504,7 @@ def cmd_saves(args: Any) -> int:
         )
         return 0
     if not args.yes:
-        print(f"{_count(len(stale), 'unfinished autosave')} in {directory} not played for {days}:")
+        print(f"{counted(len(stale), 'unfinished autosave')} in {directory} not played for {days}:")
         for info in stale:
             print(f"  {_describe(info)}")
         print(
@@ -527,7 +524,7 @@ def cmd_saves(args: Any) -> int:
         else:
             print(f"  deleted {_describe(info)}")
     print(
-        f"Deleted {_count(len(stale) - failed, 'unfinished autosave')} not played for"
+        f"Deleted {counted(len(stale) - failed, 'unfinished autosave')} not played for"
         f" {days}; finished games and named saves are kept."
     )
     return 1 if failed else 0

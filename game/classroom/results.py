@@ -36,6 +36,7 @@ import game
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
 from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
+from game.rules.problems import counted
 
 __all__ = ["ClassResults", "export_result", "merge_results", "register_cli"]
 
@@ -398,9 +399,7 @@ def _choose_class(
         pins = _pins_for(identity, reference)
         hint = f"; to merge those instead, run with {pins}" if pins else ""
         merged.notes.append(
-            f"{len(names)} {_plural(len(names), 'file')} ({files}) played {how[0]}{hint}"
-            if how
-            else f"{files}"
+            f"{counted(len(names), 'file')} ({files}) played {how[0]}{hint}" if how else f"{files}"
         )
     if tied:
         first = next(n for n, d in pinned if _identity(d) == reference)
@@ -411,7 +410,7 @@ def _choose_class(
         )
         merged.notes.insert(
             0,
-            f"no game has the most files ({len(tied) + 1} games have {_count(best, 'file')}"
+            f"no game has the most files ({len(tied) + 1} games have {counted(best, 'file')}"
             f" each): the class was taken to be the game of {first}, the first file by name;"
             f" {choose}",
         )
@@ -426,15 +425,6 @@ def _pins_for(identity: Identity, reference: Identity) -> str:
     if identity[1] != reference[1]:
         options.append(f"--seed {identity[1]}")
     return " ".join(options)
-
-
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else f"{word}s"
-
-
-def _count(n: int, word: str) -> str:
-    """``1 quarter``, ``8 quarters``."""
-    return f"{n} {_plural(n, word)}"
 
 
 def _shape_problem(data: Any) -> str:
@@ -630,7 +620,7 @@ def _setup_differences(mine: dict[str, Any], reference: dict[str, Any]) -> list[
 
 def _seats(seats: list[dict[str, Any]]) -> str:
     humans = sum(1 for seat in seats if seat.get("player") == "human")
-    return f"{len(seats)} {_plural(len(seats), 'seat')} ({humans} human)"
+    return f"{counted(len(seats), 'seat')} ({humans} human)"
 
 
 def _place(seat: dict[str, Any]) -> str:
@@ -763,7 +753,7 @@ def _board_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
         note = (
             ""
             if row["finished"]
-            else f" (unfinished: {played} of {_count(merged.quarters, 'quarter')})"
+            else f" (unfinished: {played} of {counted(merged.quarters, 'quarter')})"
         )
         rows.append(
             [
@@ -801,7 +791,7 @@ def _about(merged: ClassResults) -> str:
     teams = len(merged.teams)
     unchecked = len(merged.unverified)
     checked = (
-        f"{_count(unchecked, 'file')} not checked against"
+        f"{counted(unchecked, 'file')} not checked against"
         f" {'the save it holds' if unchecked == 1 else 'the saves they hold'}"
         if unchecked
         else "every file checked against the save it holds"
@@ -809,7 +799,7 @@ def _about(merged: ClassResults) -> str:
     return (
         f"Scenario {merged.scenario_name} ({merged.scenario}), seed {merged.seed}, capwars"
         f" {merged.game_version}, content {merged.content_hash}; {table}, {catch_up},"
-        f" {events}; {teams} {_plural(teams, 'team')}; {checked}."
+        f" {events}; {counted(teams, 'team')}; {checked}."
     )
 
 
@@ -933,8 +923,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not result["finished"]:
         played, quarters = result["played"], result["quarters"]
         print(
-            f"capwars: warning: this game is unfinished: {played} of {quarters}"
-            f" {_plural(quarters, 'quarter')} played. The result is marked unfinished and ranked"
+            f"capwars: warning: this game is unfinished: {played} of"
+            f" {counted(quarters, 'quarter')} played. The result is marked unfinished and ranked"
             " after the finished teams. If the team played on, export the newest save of its"
             " game (in saves/) instead.",
             file=sys.stderr,

@@ -16,6 +16,7 @@ from game.rules.models import (
     Technology,
     Vendor,
 )
+from game.rules.problems import counted
 
 TABLE_MODELS: dict[str, type[Model]] = {
     "industries": Industry,
@@ -61,5 +62,4 @@ TARGET_ARRAYS: dict[str, str] = {
 
 def count(kind: str, number: int) -> str:
     """``count("industries", 1)`` is ``1 industry``; ``count("chips", 3)`` is ``3 chips``."""
-    singular, plural = NOUNS[kind]
-    return f"{number} {singular if number == 1 else plural}"
+    return counted(number, *NOUNS[kind])

@@ -23,7 +23,7 @@ from game.rules.loader import (
 )
 from game.rules.models import Content
 from game.rules.paths import resolve_content_dir
-from game.rules.problems import Problem
+from game.rules.problems import Problem, counted
 
 
 def check_content(directory: str | os.PathLike[str] | None = None) -> list[Problem]:
@@ -62,11 +62,6 @@ def in_folder(problems: list[Problem], directory: str | os.PathLike[str] | None)
     ]
 
 
-def _plural(number: int, singular: str, plural: str | None = None) -> str:
-    """``1 lesson``, ``2 lessons``, ``1 discussion question``."""
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
-
-
 def _unknown_id(problem: Problem) -> bool:
     """An id the content does not know and has nothing close to (not a typo of a key or an id):
     the sign of a scenario written for another content folder."""
@@ -92,14 +87,14 @@ def run_scenario_check(
         for problem in problems:
             print(problem, file=out)
         where = resolve_content_dir(content_dir) if content_dir is None else content_dir
-        print(f"{_plural(len(problems), 'problem')} in the content folder {where}", file=out)
+        print(f"{counted(len(problems), 'problem')} in the content folder {where}", file=out)
         return 1
     try:
         scenario, notes = load_scenario_file_with_notes(path, content)
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=out)
-        print(f"{_plural(len(error.problems), 'problem')} in {path}", file=out)
+        print(f"{counted(len(error.problems), 'problem')} in {path}", file=out)
         if content_dir is None and any(_unknown_id(p) for p in error.problems):
             # A scenario for a world of one's own, checked without --content, names providers
             # and events the game's content does not have: say against what it was checked.
@@ -110,12 +105,12 @@ def run_scenario_check(
             )
         return 1
     print(
-        f"scenario OK: {scenario.id} ({scenario.name}), {_plural(scenario.quarters, 'quarter')},"
-        f" {_plural(len(scenario.seats), 'seat')},"
-        f" {_plural(len(scenario.scripted_events), 'scripted event')},"
-        f" {_plural(len(scenario.lessons), 'lesson')},"
-        f" {_plural(len(scenario.predictions), 'prediction')},"
-        f" {_plural(len(scenario.discussion), 'discussion question')}",
+        f"scenario OK: {scenario.id} ({scenario.name}), {counted(scenario.quarters, 'quarter')},"
+        f" {counted(len(scenario.seats), 'seat')},"
+        f" {counted(len(scenario.scripted_events), 'scripted event')},"
+        f" {counted(len(scenario.lessons), 'lesson')},"
+        f" {counted(len(scenario.predictions), 'prediction')},"
+        f" {counted(len(scenario.discussion), 'discussion question')}",
         file=out,
     )
     _print_notes(notes, out)
@@ -128,7 +123,7 @@ def _print_notes(notes: list[Problem], out: TextIO) -> None:
         print(note, file=out)
     if notes:
         print(
-            f"({_plural(len(notes), 'note')}: this plays, but probably not as you meant;"
+            f"({counted(len(notes), 'note')}: this plays, but probably not as you meant;"
             " fix it, or leave it if it is the lesson)",
             file=out,
         )
@@ -153,7 +148,7 @@ def run_content_check(
     except ContentError as error:
         for problem in in_folder(error.problems, directory):
             print(problem, file=out)
-        print(f"{_plural(len(error.problems), 'problem')} in {root}", file=out)
+        print(f"{counted(len(error.problems), 'problem')} in {root}", file=out)
         return 1
     print(summary(content), file=out)
     _print_notes(in_folder(notes, directory), out)

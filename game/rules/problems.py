@@ -60,6 +60,13 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """A number of things in words: ``counted(1, "lesson")`` is ``1 lesson``,
+    ``counted(2, "lesson")`` is ``2 lessons``, ``counted(3, "foundry", "foundries")`` is
+    ``3 foundries``."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def render_path(label: str, path: Sequence[str | int]) -> str:
     """Join a key path for humans: ``render_path("events[x]", ("effects", 0))`` is
     ``events[x].effects[0]``."""
