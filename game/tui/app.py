@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -120,27 +121,25 @@ class CapwarsApp(App[int]):
     def push_screen(self, screen: Screen[Any] | str, *args: Any, **kwargs: Any) -> Any:
         """Open ``screen``; during the teacher's pause it opens under the pause (a quarter that
         was resolving when the pause came shows its report once the pause is lifted)."""
-        from game.tui.screens.pause import ClassPauseScreen
-
-        if self.paused_by_teacher is None or isinstance(screen, ClassPauseScreen):
-            return super().push_screen(screen, *args, **kwargs)
-        paused = bool(self.screen_stack) and isinstance(self.screen, ClassPauseScreen)
-        if paused:
-            self.pop_screen()
-        shown = super().push_screen(screen, *args, **kwargs)
-        super().push_screen(ClassPauseScreen(self.paused_by_teacher))
-        return shown
+        return self._under_the_pause(screen, super().push_screen, *args, **kwargs)
 
     def switch_screen(self, screen: Screen[Any] | str) -> Any:
         """Replace the top screen; during the teacher's pause, the one under the pause (the
         last quarter resolving as the pause comes switches to the game-over screen)."""
+        return self._under_the_pause(screen, super().switch_screen)
+
+    def _under_the_pause(
+        self, screen: Screen[Any] | str, show: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        """``show(screen, ...)`` (Textual's push or switch), under the teacher's pause while it
+        lasts: the pause screen comes off, ``screen`` is shown, the pause goes back on top."""
         from game.tui.screens.pause import ClassPauseScreen
 
         if self.paused_by_teacher is None or isinstance(screen, ClassPauseScreen):
-            return super().switch_screen(screen)
+            return show(screen, *args, **kwargs)
         if bool(self.screen_stack) and isinstance(self.screen, ClassPauseScreen):
             self.pop_screen()
-        shown = super().switch_screen(screen)
+        shown = show(screen, *args, **kwargs)
         super().push_screen(ClassPauseScreen(self.paused_by_teacher))
         return shown
 
