@@ -35,7 +35,6 @@ import shlex
 import shutil
 import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -437,6 +436,7 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
     from game.agents.registry import BotSpecError, file_spec
     from game.arena.host import (
         SCRIPT_SUFFIXES,
+        bot_path,
         command_argv,
         command_word,
         external_command,
@@ -462,7 +462,7 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
         file = arg.partition(":")[0]  # the SDK's FILE:CLASS
         if index == 0 or (file.endswith(SCRIPT_SUFFIXES) and not (base / file).is_file()):
             raise _missing_file(here, spec, base / file)
-    if argv and "/" not in argv[0] and shutil.which(argv[0], path=_bot_path()) is None:
+    if argv and "/" not in argv[0] and shutil.which(argv[0], path=bot_path()) is None:
         raise WorkerMismatch(
             f"Dask worker {here} cannot find the program {argv[0]!r} of bot {spec}: install it"
             " on every worker, then rerun"
@@ -479,11 +479,6 @@ def _missing_file(here: str, spec: str, path: Path) -> WorkerMismatch:
         " at the same path as the tournament's machine (a shared folder, or a copy in the same"
         " place), then rerun"
     )
-
-
-def _bot_path() -> str:
-    """The ``PATH`` an external bot's program is looked up in (the interpreter's folder first)."""
-    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
 def _worker_name() -> str:

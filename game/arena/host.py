@@ -116,12 +116,16 @@ def namespace_prefix() -> tuple[str, ...]:
     return ()
 
 
+def bot_path() -> str:
+    """The ``PATH`` a bot's program is found on: the host's interpreter first, so that
+    ``python bot.py`` finds the SDK it ships with."""
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", os.defpath)])
+
+
 def minimal_env(workdir: str) -> dict[str, str]:
     """The whole environment a bot gets: nothing of the host's secrets."""
-    path = os.environ.get("PATH", os.defpath)
     return {
-        # The host's interpreter first, so `python bot.py` finds the SDK it ships with.
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), path]),
+        "PATH": bot_path(),
         "HOME": workdir,
         "TMPDIR": workdir,
         "LANG": "C.UTF-8",
