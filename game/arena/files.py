@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
+
+STALE_SECONDS = 600
+"""A temporary file of :func:`write_atomic` this old was left by a crash (no write takes
+minutes); a younger one may be another process's, writing."""
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, synced, then
-    renamed over it (the folder is made if needed). A file that exists keeps its mode."""
+    renamed over it (the folder is made if needed). A file that exists keeps its mode.
+
+    A failure removes the temporary file. A process killed mid-write leaves it, hidden beside
+    its file (``.<name>.<random>.tmp``); the next write of that file removes it once it is
+    :data:`STALE_SECONDS` old."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_left_over(target)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp makes the file private (0600); the file is as shareable as any other.
@@ -48,3 +59,12 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _remove_left_over(target: Path) -> None:
+    """Remove the temporary files a crash left while writing ``target``."""
+    limit = time.time() - STALE_SECONDS
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < limit:
+                temp.unlink()

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from game.arena.files import STALE_SECONDS
 from game.arena.match import run_match
 from game.arena.replay import ReplayWriter
-from game.classroom.output import STALE_SECONDS
 from game.cli import main
 from game.rules import load_content
 
