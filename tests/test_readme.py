@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.fresh_python import run_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -37,21 +37,13 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 def test_the_python_example_runs(tmp_path: Path):
     (example,) = code_blocks("python")
-    proc = subprocess.run(
-        [sys.executable, "-c", example],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "2027 Q1" in proc.stdout
+    stdout = run_fresh(example, cwd=tmp_path)
+    assert "2027 Q1" in stdout
     # The example shows what a library user asks for next: explanations, a refused action's
     # reason code, and a replay recorded and verified.
-    assert "Stratus Cloud spot $" in proc.stdout
-    assert "'bid_spot', 'unknown_provider', \"unknown provider 'stratos'" in proc.stdout
-    assert proc.stdout.splitlines()[-1].startswith("True ")
+    assert "Stratus Cloud spot $" in stdout
+    assert "'bid_spot', 'unknown_provider', \"unknown provider 'stratos'" in stdout
+    assert stdout.splitlines()[-1].startswith("True ")
     assert (tmp_path / "t.jsonl").is_file()
 
 

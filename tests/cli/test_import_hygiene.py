@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_python import run_fresh
 
 HEADLESS = textwrap.dedent(
     """
@@ -28,22 +24,8 @@ HEADLESS = textwrap.dedent(
 )
 
 
-def _fresh(code: str) -> str:
-    """What ``code`` prints in a fresh interpreter (nothing imported beforehand)."""
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.strip()
-
-
 def test_headless_modules_and_capwars_match_never_load_textual():
-    assert _fresh(HEADLESS).splitlines()[-1] == "LOADED []"
+    assert run_fresh(HEADLESS).strip().splitlines()[-1] == "LOADED []"
 
 
 def test_the_title_screen_loads_without_the_engine():
@@ -54,4 +36,4 @@ def test_the_title_screen_loads_without_the_engine():
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'pydantic')"
         " or m.startswith('game.engine')))"
     )
-    assert _fresh(code) == "[]"
+    assert run_fresh(code).strip() == "[]"

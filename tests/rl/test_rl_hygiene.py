@@ -4,13 +4,12 @@ nothing else in game imports game.rl."""
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.fresh_python import run_fresh
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,16 +27,8 @@ SCRIPT = textwrap.dedent(
 
 
 def test_the_codec_and_the_package_need_no_extra():
-    proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.strip().splitlines()
+    stdout = run_fresh(SCRIPT)
+    lines = stdout.strip().splitlines()
     assert lines[-2:] == ["BEFORE []", "AFTER []"]
 
 
@@ -95,28 +86,12 @@ MAKE_BY_MODULE = textwrap.dedent(
 def test_gymnasium_make_finds_the_id_in_a_fresh_process():
     pytest.importorskip("gymnasium", reason="the RL extra is not installed")
     pytest.importorskip("pettingzoo", reason="the RL extra is not installed")
-    proc = subprocess.run(
-        [sys.executable, "-c", MAKE_BY_MODULE],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["MODULE", "(63,)", "PLAIN", "15"]
+    stdout = run_fresh(MAKE_BY_MODULE)
+    assert stdout.split() == ["MODULE", "(63,)", "PLAIN", "15"]
 
 
 def test_importing_game_rl_after_gymnasium_registers_the_id():
     script = "import gymnasium, game.rl; print(game.rl.ENV_ID in gymnasium.registry)"
     pytest.importorskip("gymnasium", reason="the RL extra is not installed")
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["True"]
+    stdout = run_fresh(script)
+    assert stdout.split() == ["True"]
