@@ -709,14 +709,26 @@ def _apply_build_datacenter(
     state.dc_pipe[seat, r, quarters] += action.megawatts
     state.dc_pay[seat, r, :quarters] += total / quarters
     q.grid_requests.append((r, seat, action.megawatts))
+    megawatts = f"{action.megawatts:,.0f}"
     q.announcements.append(
         (
             state.turn,
             seat,
-            f"{state.names[seat]} starts a {action.megawatts:,.0f} MW data centre in"
+            f"{state.names[seat]} starts {article(megawatts)} {megawatts} MW data centre in"
             f" {_region_name(state, r)}",
         )
     )
+
+
+def article(number: str) -> str:
+    """``a`` or ``an`` before a number as written (``an 8``, ``an 11``, ``an 18,000``, ``a 110``):
+    numbers said with a vowel sound (eight, eleven, eighteen and their hundreds and thousands)
+    take ``an``."""
+    digits = number.split(".")[0]
+    lead = digits.split(",")[0]
+    if lead.startswith("8"):
+        return "an"
+    return "an" if lead in ("11", "18") else "a"
 
 
 def _apply_fund_research(

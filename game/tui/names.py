@@ -132,8 +132,8 @@ class Names:
 
 A_BEFORE_VOWEL_NUMBER = re.compile(r"\b([Aa])(?= (?:8|1[18](?:[.,]\d|\b)))")
 """``a 8 MW``, ``a 80 MW``, ``a 11 MW``, ``a 18,000``: numbers said with a vowel take ``an``.
-(The engine's announcements are part of the hashed state, so their wording stays as
-recorded; only the screen corrects it.)"""
+(The engine writes ``an`` itself since 2026-11-28; saves and replays recorded before then
+still say ``a 8 MW``, and the screen corrects them.)"""
 
 MONEY = re.compile(r"\$(\d[\d,]*(?:\.\d+)?)M\b")
 """A sum in $M as the engine writes it."""

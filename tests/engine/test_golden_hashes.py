@@ -23,7 +23,7 @@ from game.arena.match import run_match
 ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = [
-    ("standard", 42, ["balanced"] * 4, "9daef5a50cce4f0b596a351e896e0dc3"),
+    ("standard", 42, ["balanced"] * 4, "52f8ec68d0a9bda07a36d1fefcac8a7f"),
     (
         "standard",
         7,

@@ -23,7 +23,7 @@ from game.engine.actions import (
 from game.engine.observation import observe
 from game.engine.scoring import standings
 from game.engine.state import ACTIVE, BANKRUPT
-from game.engine.validate import check_action
+from game.engine.validate import article, check_action
 from tests.engine.tiny_world import ALPHA, G1, HOME, T_ASIC, T_EFF, hold, tiny_match, with_arrays
 
 
@@ -154,6 +154,35 @@ def test_network_and_datacentre_pipelines_deliver_on_time_and_bill_capex(tiny):
     assert state.grid_mw[0, HOME] == 20.0  # empty queue, 100 MW released a quarter
     # fabric 3 x $1M now; the $200M site is paid in two instalments of $100M
     assert [r.players[0].costs["capex"] for r in reports] == pytest.approx([103.0, 100.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("megawatts", "words"),
+    [
+        (8, "an 8 MW"),
+        (80, "an 80 MW"),
+        (11, "an 11 MW"),
+        (18, "an 18 MW"),
+        (20, "a 20 MW"),
+        (110, "a 110 MW"),
+    ],
+)
+def test_a_datacentre_announcement_reads_an_before_a_number_said_with_a_vowel(
+    tiny, megawatts, words
+):
+    """The announcement is public, hashed state that bots and replays read: "a 8 MW" was
+    corrected only on the screen."""
+    state, _ = play(tiny, 1, {0: [[BuildDatacenter(region="home", megawatts=megawatts)], []]})
+    (text,) = [text for _, seat, text in state.announcements if seat == 0]
+    assert f"starts {words} data centre" in text
+
+
+@pytest.mark.parametrize(
+    ("number", "word"),
+    [("1,800", "a"), ("11,000", "an"), ("18,500", "an"), ("8.5", "an"), ("180", "a"), ("1", "a")],
+)
+def test_article_before_larger_numbers(number, word):
+    assert article(number) == word
 
 
 # --------------------------------------------------------------------------- operations (phase 7)

@@ -20,7 +20,7 @@ from game.rl.parallel_env import CapacityWarsParallelEnv
 
 GOLDEN = {
     ("tutorial", 3): "58d1e1e00710ce03386881bdc1134020",
-    ("standard", 11): "039bdbc158bb3e021c44b568bdd3ae76",
+    ("standard", 11): "42b58c47dfa10ac1d21f78c3035dd320",
 }
 
 
