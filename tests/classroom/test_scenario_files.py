@@ -190,3 +190,44 @@ def test_play_copies_the_content_with_the_file_last(tmp_path: Path, content) -> 
         copied = load_content(folder)
     extended, _ = resolve_scenario(content, str(path))
     assert content_hash(copied) == content_hash(extended)
+
+
+def test_a_file_saved_with_a_byte_order_mark_or_as_utf16_plays_as_written(
+    tmp_path: Path, content, capsys
+) -> None:
+    # Notepad and other Windows editors save "UTF-8 with BOM" or "Unicode" (UTF-16): before,
+    # the first gave "invalid TOML: Invalid statement (column 1)" on a file that looks right,
+    # the second "not UTF-8 text", neither saying what to do.
+    plain = load_scenario_file(write(tmp_path, GOOD), content)
+    for name, data in [
+        ("bom.toml", b"\xef\xbb\xbf" + GOOD.encode("utf-8")),
+        ("utf16.toml", GOOD.encode("utf-16")),
+        ("utf16be.toml", b"\xfe\xff" + GOOD.encode("utf-16-be")),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert load_scenario_file(path, content) == plain
+        assert main(["content", "check", str(path)]) == 0
+        assert "scenario OK: my-lesson" in capsys.readouterr().out
+
+
+def test_a_file_in_another_encoding_names_the_line_and_how_to_save_it(
+    tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "my_lesson.toml"
+    text = GOOD.replace('name = "My lesson"', 'name = "Größe zählt"')
+    path.write_bytes(text.encode("cp1252"))
+    assert main(["content", "check", str(path)]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{path}:2: not UTF-8 text (column 11): ")
+    assert "probably 'ö'" in first and "save the file as UTF-8" in first
+
+
+def test_an_empty_file_is_one_problem_that_says_it_is_empty(tmp_path: Path, capsys) -> None:
+    # Before: six "missing required key" lines (id, market, name, quarters, seats, summary).
+    for text in ["", "\n\n", "# my lesson, to do\n"]:
+        path = write(tmp_path, text)
+        assert main(["content", "check", str(path)]) == 1
+        out = capsys.readouterr().out.splitlines()
+        assert out[0].startswith(f"{path}: the file is empty (or holds only comments): ")
+        assert out[1:] == [f"1 problem in {path}"]
