@@ -265,6 +265,31 @@ def _identity(result: dict[str, Any]) -> Identity:
     )
 
 
+def _refuse_a_folder_without_results(folder: Path) -> None:
+    """A folder with no ``*.json`` at all is the wrong folder, or saves not yet exported: say
+    which, before an empty leaderboard overwrites a good one (``--out`` of a previous run)."""
+    if any(folder.glob("*.json")):
+        return
+    saves = sorted(
+        path.name
+        for pattern in ("*.jsonl", "*.jsonl.gz")
+        for path in folder.glob(pattern)
+        if path.is_file()
+    )
+    if saves:
+        shown = ", ".join(saves[:3]) + (f" and {len(saves) - 3} more" if len(saves) > 3 else "")
+        raise ResultError(
+            f"{folder} holds no result files (*.json), only saves ({shown}): turn each save into"
+            " a result file first, e.g. capwars class export"
+            f" {folder / saves[0]} --out class-results/TEAM.json, then run capwars class results"
+            " class-results/ (see 'Result files' in docs/TEACHING.md). Nothing was written."
+        )
+    raise ResultError(
+        f"{folder} holds no result files (*.json): give the folder the teams' files were put in"
+        " (each made with capwars class export SAVE --out TEAM.json). Nothing was written."
+    )
+
+
 def merge_results(
     directory: PathLike,
     expect: Sequence[str] | None = None,
@@ -280,8 +305,14 @@ def merge_results(
     differ from its save is refused; one whose content is not ``content`` is accepted
     unchecked (listed in ``notes``)."""
     folder = Path(directory)
+    if folder.is_file():
+        raise ResultError(
+            f"{folder} is a file: give the folder that holds the class's result files"
+            f" (capwars class results {folder.parent if str(folder.parent) != '.' else 'DIR'})"
+        )
     if not folder.is_dir():
         raise ResultError(f"{folder}: no such folder")
+    _refuse_a_folder_without_results(folder)
     if content is None:
         from game.rules.loader import load_content
 

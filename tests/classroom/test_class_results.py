@@ -289,3 +289,31 @@ def test_an_unfinished_game_is_exported_with_a_warning_and_marked(
     assert main(["class", "results", str(results), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert f"Early (unfinished: 1 of {quarters} quarters)" in out
+
+
+def test_a_folder_without_result_files_is_refused_and_the_old_leaderboard_kept(
+    class_dir: Path, content, tmp_path: Path, capsys
+) -> None:
+    # Before: an empty leaderboard, exit status 0, written over the last good one.
+    board = tmp_path / "leaderboard"
+    main(["class", "results", str(class_dir), "--out", str(board)])
+    good = (board / "results.csv").read_text()
+    assert "Red" in good
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    play_team(content, saves, "Red", "balanced")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    capsys.readouterr()
+    assert main(["class", "results", str(saves), "--out", str(board)]) == 2
+    err = capsys.readouterr().err
+    assert f"{saves} holds no result files (*.json), only saves (Red.jsonl)" in err
+    assert f"capwars class export {saves / 'Red.jsonl'} --out class-results/TEAM.json" in err
+    assert main(["class", "results", str(empty), "--out", str(board)]) == 2
+    assert f"{empty} holds no result files (*.json): give the folder" in capsys.readouterr().err
+    # A result file given instead of its folder is named as a file, not "no such folder".
+    one = next(class_dir.glob("*.json"))
+    assert main(["class", "results", str(one), "--out", str(board)]) == 2
+    err = capsys.readouterr().err
+    assert f"{one} is a file: give the folder" in err and f"class results {class_dir})" in err
+    assert (board / "results.csv").read_text() == good
