@@ -171,10 +171,62 @@ def _json_number(value: float) -> float | None:
 
 
 def write_result(result: dict[str, Any], out: PathLike) -> Path:
-    """Write a result file atomically (one written again over a good one keeps it on a crash)."""
+    """Write a result file atomically (one written again over a good one keeps it on a crash).
+
+    It replaces a file already at ``out`` only if that is the result file of the same team(s)
+    in the same scenario and seed (the team exported again after playing on); anything else
+    there (another team's result, the save itself, a lesson file) is refused with
+    :class:`ResultError`, so that two teams typing the same name lose nothing."""
     path = Path(out)
+    _refuse_to_overwrite(result, path)
     write_texts([(path, json.dumps(result, indent=1, allow_nan=False) + "\n")])
     return path
+
+
+def _teams_of(result: dict[str, Any]) -> list[tuple[Any, Any]]:
+    teams = result.get("teams")
+    if not isinstance(teams, list):
+        return []
+    return [(t.get("seat"), t.get("name")) for t in teams if isinstance(t, dict)]
+
+
+def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
+    """Raise :class:`ResultError` if ``path`` holds something other than an earlier export of
+    the same team(s) of the same game (see :func:`write_result`)."""
+    if not path.is_file():
+        return
+    try:
+        there = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        there = None
+    instead = f"pick another --out name (e.g. {_free_name(path)}), or delete {path} first"
+    if not isinstance(there, dict) or there.get("kind") != KIND:
+        raise ResultError(
+            f"{path} exists and is not a class result file (a save, a lesson file or another"
+            f" file?): it is not replaced; {instead}. Nothing was written."
+        )
+    same = all(there.get(key) == result.get(key) for key in ("scenario", "seed")) and (
+        _teams_of(there) == _teams_of(result)
+    )
+    if not same:
+        teams = ", ".join(repr(name) for _, name in _teams_of(there)) or "no team"
+        raise ResultError(
+            f"{path} already holds the result of {teams} (scenario {there.get('scenario')!r},"
+            f" seed {there.get('seed')}), another team or game than this save's: it is not"
+            f" replaced; {instead}. Nothing was written."
+        )
+
+
+def _free_name(path: Path) -> str:
+    """A result file name beside ``path`` that is free: ``red-2.json``; ``my.json`` for
+    ``my.jsonl``."""
+    stem = path.name.split(".")[0] or "result"
+    candidate = path.with_name(f"{stem}.json")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{stem}-{number}.json")
+        number += 1
+    return str(candidate)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -317,3 +317,29 @@ def test_a_folder_without_result_files_is_refused_and_the_old_leaderboard_kept(
     err = capsys.readouterr().err
     assert f"{one} is a file: give the folder" in err and f"class results {class_dir})" in err
     assert (board / "results.csv").read_text() == good
+
+
+def test_export_never_writes_over_another_teams_result_or_a_save(
+    content, tmp_path: Path, capsys
+) -> None:
+    # Before, two teams typing --out result.json in a shared folder left only the second one,
+    # and --out naming the save itself replaced the save: both silently, exit status 0.
+    red = play_team(content, tmp_path, "Red", "balanced")
+    blue = play_team(content, tmp_path, "Blue", "idle")
+    out = tmp_path / "result.json"
+    assert main(["class", "export", str(red), "--out", str(out)]) == 0
+    kept = out.read_bytes()
+    capsys.readouterr()
+    assert main(["class", "export", str(blue), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"capwars: error: {out} already holds the result of 'Red' (scenario")
+    assert f"pick another --out name (e.g. {tmp_path / 'result-2.json'})" in err
+    assert out.read_bytes() == kept
+    save = red.read_bytes()
+    assert main(["class", "export", str(red), "--out", str(red)]) == 2
+    err = capsys.readouterr().err
+    assert f"{red} exists and is not a class result file" in err
+    assert f"(e.g. {tmp_path / 'Red.json'})" in err
+    assert red.read_bytes() == save
+    # The same team exporting its game again (it played on) replaces its own file.
+    assert main(["class", "export", str(red), "--out", str(out)]) == 0
