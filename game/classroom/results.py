@@ -38,7 +38,14 @@ from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.rules.problems import counted
 
-__all__ = ["ClassResults", "export_result", "merge_results", "register_cli"]
+__all__ = [
+    "ClassResults",
+    "content_for_result",
+    "export_result",
+    "merge_results",
+    "register_cli",
+    "save_in_result_file",
+]
 
 KIND = "capwars-class-result"
 FORMAT = 2
@@ -66,6 +73,12 @@ def export_result(
     it and refuse a file edited after the export."""
     from game.rules.loader import load_content
 
+    if save_in_result_file(save) is not None:
+        raise ResultError(
+            f"{save} is already a class result file, not a save: it needs no export. Put it in"
+            " the class's folder for capwars class results as it is; capwars report"
+            f" {save} writes its debrief"
+        )
     replay = read_replay(save, require_result=False)
     content = content if content is not None else load_content()
     players = replay.header.players
@@ -89,6 +102,46 @@ def export_result(
         # without the file (the content hash in the save tells whether it is the same).
         result["scenario_data"] = scenario.model_dump(mode="json")
     return result
+
+
+def save_in_result_file(path: PathLike) -> tuple[Replay, dict[str, Any]] | None:
+    """The save a class result file carries (see :func:`export_result`), with the file's data;
+    ``None`` if ``path`` is not a result file (a save, a replay). Raises
+    :class:`~game.arena.replay.ReplayError` if it is one whose save cannot be read."""
+    target = Path(path)
+    try:
+        raw = target.read_bytes()
+    except OSError:
+        return None  # the save reader says why
+    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] != b"{":
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None  # JSON lines (a save) are not one JSON document
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        return None
+    save = data.get("save")
+    packed = None
+    if isinstance(save, dict) and isinstance(save.get("data"), str):
+        try:
+            packed = base64.b64decode(save["data"], validate=True)
+        except (binascii.Error, ValueError):
+            packed = None
+    if packed is None:
+        raise ReplayError(
+            f"{target}: this class result file does not carry a readable save (exported by an"
+            " older capwars, or edited): use the game's save itself (saves/autosave-....jsonl)"
+        )
+    return parse_replay(packed, target, require_result=False), data
+
+
+def content_for_result(data: dict[str, Any], replay: Replay, content: Any) -> Any:
+    """The content that re-simulates the save of a result file: ``content``, or ``content``
+    with the lesson scenario the file carries; ``content`` as it is if neither is recorded in
+    the save (re-simulating then says how it differs)."""
+    found = _content_of(data, replay.header.content_hash, content)
+    return found if found is not None else content
 
 
 def _result_of(replay: Replay, content: Any, chosen: Sequence[int]) -> dict[str, Any]:

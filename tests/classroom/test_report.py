@@ -288,3 +288,36 @@ def test_random_outages_are_shown_with_the_events(tmp_path: Path) -> None:
     assert all(f"random_outage:{provider}" in r["events"] for r in rows)
     write_report(debrief, tmp_path / "deb")
     assert headline in (tmp_path / "deb" / "report.html").read_text()
+
+
+def test_a_class_result_file_gives_the_debrief_of_the_save_it_carries(
+    tmp_path: Path, capsys
+) -> None:
+    # A teacher collects result files, not saves. Before: 'red.json:1: not valid JSON
+    # (Expecting property name ...)' for report, and the same for export.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        Path(__file__)
+        .with_name("test_scenario_files.py")
+        .read_text()
+        .split('GOOD = """\\\n', 1)[1]
+        .split('"""', 1)[0]
+    )
+    save = tmp_path / "red.jsonl"
+    assert main(["match", "--scenario", str(lesson), "--seed", "1", "--replay", str(save)]) == 0
+    red = tmp_path / "red.json"
+    export = ["class", "export", str(save), "--seat", "0", "--scenario", str(lesson)]
+    assert main([*export, "--out", str(red)]) == 0
+    from_save, from_result = tmp_path / "a", tmp_path / "b"
+    assert main(["report", str(save), "--scenario", str(lesson), "--out", str(from_save)]) == 0
+    # The result file carries the lesson scenario: no --scenario needed.
+    assert main(["report", str(red), "--out", str(from_result)]) == 0
+    for name in ("players.csv", "prices.csv", "decisions.csv", "supply.csv"):
+        assert (from_result / name).read_text() == (from_save / name).read_text()
+    page = (from_save / "report.html").read_text().replace("red.jsonl", "red.json")
+    assert (from_result / "report.html").read_text() == page
+    capsys.readouterr()
+    assert main(["class", "export", str(red), "--out", str(tmp_path / "again.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"capwars: error: {red} is already a class result file, not a save")
+    assert not (tmp_path / "again.json").exists()
