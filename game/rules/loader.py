@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tomli
 from pydantic import BaseModel, ValidationError
@@ -193,7 +193,7 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
         SimpleNamespace(industry=text(e.get("industry")) or "", rival=text(e.get("rival")))
         for e in tables("seats")
     ]
-    return SimpleNamespace(
+    lenient = SimpleNamespace(
         seats=[s for s in seats],
         scripted_events=[
             SimpleNamespace(event=text(e.get("event")) or "") for e in tables("scripted_events")
@@ -212,6 +212,9 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
             for e in tables("predictions")
         ],
     )
+    # The checks ask it which providers are in play, by the one rule a valid scenario uses.
+    lenient.plays = lambda provider: Scenario.plays(cast(Scenario, lenient), provider)
+    return lenient
 
 
 def with_scenario(content: Content, scenario: Scenario) -> Content:

@@ -231,3 +231,21 @@ def test_an_empty_file_is_one_problem_that_says_it_is_empty(tmp_path: Path, caps
         out = capsys.readouterr().out.splitlines()
         assert out[0].startswith(f"{path}: the file is empty (or holds only comments): ")
         assert out[1:] == [f"1 problem in {path}"]
+
+
+def test_a_broken_file_that_lists_its_providers_is_checked_not_a_traceback(
+    tmp_path: Path, capsys
+) -> None:
+    # GOOD lists providers = [...]: any mistake in such a file crashed the check (and play,
+    # match) with AttributeError: 'types.SimpleNamespace' object has no attribute 'plays'.
+    path = write(
+        tmp_path,
+        GOOD.replace("demand_growth = 0.05\n", "demand_growth = 0.05\ndemnd_noise = 0.1\n"),
+    )
+    for command in (["content", "check", str(path)], ["match", "--scenario", str(path)]):
+        assert main(command) == 1
+        out = capsys.readouterr()
+        assert (
+            f"{path}:18: market.demnd_noise: unknown key 'demnd_noise' (did you mean"
+            " 'demand_noise'?)" in out.out + out.err
+        )
