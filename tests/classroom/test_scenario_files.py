@@ -249,3 +249,50 @@ def test_a_broken_file_that_lists_its_providers_is_checked_not_a_traceback(
             f"{path}:18: market.demnd_noise: unknown key 'demnd_noise' (did you mean"
             " 'demand_noise'?)" in out.out + out.err
         )
+
+
+@pytest.mark.parametrize(
+    ("where", "key_path"),
+    [
+        ("quarters = 4\n", "starting_cash"),  # above the tables: was "did you mean 'start_year'?"
+        ("demand_growth = 0.05\n", "market.starting_cash"),  # was "... 'starting_contract'?"
+        ('industry = "bank"\n', "seats[0].starting_cash"),  # was "this table takes: industry..."
+    ],
+)
+def test_starting_cash_in_a_scenario_says_it_comes_with_the_industry(
+    tmp_path: Path, capsys, where: str, key_path: str
+) -> None:
+    path = write(tmp_path, GOOD.replace(where, where + "starting_cash = 800\n", 1))
+    assert main(["content", "check", str(path)]) == 1
+    [problem, _count] = capsys.readouterr().out.splitlines()
+    message = problem.split(f": {key_path}: ", 1)[1]
+    assert message.startswith(
+        "unknown key 'starting_cash': the starting cash comes with each seat's industry, not the"
+        " scenario (bank $1,500M cash, startup $150M, ...: see 'Players and industries'"
+    )
+    assert "did you mean" not in message
+    assert message.endswith(
+        "change the industry in its industries.toml and play with --content DIR"
+    )
+
+
+def test_a_missing_table_is_named_as_a_table_with_its_required_keys(tmp_path: Path, capsys) -> None:
+    no_market = GOOD.replace("[market]\ndemand = 20.0\ndemand_growth = 0.05\n", "")
+    no_seats = GOOD.replace('[[seats]]\nindustry = "bank"\n\n', "").replace(
+        '[[seats]]\nindustry = "startup"\nrival = "loopwise"\n\n', ""
+    )
+    for text, expected in [
+        (
+            no_market,
+            "market: missing required table [market]: add a [market] table (required keys:"
+            " demand, demand_growth)",
+        ),
+        (
+            no_seats,
+            "seats: missing required [[seats]] tables: add at least one [[seats]] table"
+            " (required keys: industry)",
+        ),
+    ]:
+        path = write(tmp_path, text)
+        assert main(["content", "check", str(path)]) == 1
+        assert capsys.readouterr().out.splitlines()[0] == f"{path}: {expected}"
