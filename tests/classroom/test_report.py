@@ -201,6 +201,17 @@ def test_a_tampered_save_names_the_quarter(tmp_path: Path, replay_path: Path, ca
     )  # it does not verify (README: exit status 1)
     err = capsys.readouterr().err
     assert "quarter 3" in err and "does not re-simulate" in err
+    # What to do about it, not only two hashes: the content matched, so the file was changed.
+    assert err.rstrip().endswith(
+        "Its scenario and content are the ones it was played with, so the file itself was"
+        " changed after the game wrote it (edited by hand, or damaged in a copy): use the save"
+        " as the game wrote it (the file in the lab machine's saves/ folder, or the student's"
+        " download again)"
+    )
+    lines[0]["engine"] = "0.0.1"  # recorded by another version: that is the likelier cause
+    save.write_text("".join(json.dumps(line) + "\n" for line in lines[:6]))
+    assert main(["report", str(save), "--out", str(tmp_path / "deb")]) == 1
+    assert "The save was recorded by capwars 0.0.1 and this is capwars" in capsys.readouterr().err
 
 
 def test_the_replay_writer_records_predictions_and_they_round_trip(tmp_path: Path, content):
