@@ -33,7 +33,7 @@ from typing import Any
 
 from game.arena.replay import Replay, ReplayError, read_replay
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
-from game.classroom.output import csv_text, write_texts
+from game.classroom.output import csv_text, not_a_folder, write_texts
 from game.classroom.svg import CSS as SVG_CSS
 from game.classroom.svg import Marker, Series, line_chart, stacked_chart
 from game.engine.customers import CATCH_UP_APPEAL
@@ -881,6 +881,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from game.classroom.figures import NotReproduced
     from game.rules.loader import ContentError
 
+    refused = not_a_folder(args.out, "debrief")
+    if refused:
+        print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
     try:
         content = replay_content(args.content, args.scenario)
         debrief = load_debrief(args.path, content)

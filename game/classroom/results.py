@@ -34,7 +34,7 @@ from typing import Any
 
 import game
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
-from game.classroom.output import csv_text, write_texts
+from game.classroom.output import csv_text, not_a_folder, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.rules.problems import counted
 
@@ -1073,6 +1073,10 @@ def cmd_results(args: argparse.Namespace) -> int:
     from game.rules.loader import ContentError, is_scenario_path, resolve_scenario
 
     scenario = args.scenario
+    refused = not_a_folder(args.out, "leaderboard") if args.out else ""
+    if refused:
+        print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
     try:
         content = replay_content(getattr(args, "content", None))
         if scenario is not None and is_scenario_path(scenario):
