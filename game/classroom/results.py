@@ -1026,9 +1026,20 @@ def render_html(merged: ClassResults) -> str:
 def read_expect(path: PathLike) -> list[str]:
     """Team names, one a line; blank lines and ``#`` comments ignored."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        # Notepad saves "UTF-8 with BOM" or "Unicode" (UTF-16): the mark is not part of a name.
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else None
+        text = text if text is not None else data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ResultError(
+            f"{path}:{line}: not UTF-8 text: the list of names was saved in another encoding"
+            " (an accented letter on this line): save it as UTF-8 (in your editor's Save as,"
+            " choose the encoding UTF-8) and run the command again"
+        ) from None
     names = [line.split("#", 1)[0].strip() for line in text.splitlines()]
     return [name for name in names if name]
 

@@ -343,3 +343,30 @@ def test_export_never_writes_over_another_teams_result_or_a_save(
     assert red.read_bytes() == save
     # The same team exporting its game again (it played on) replaces its own file.
     assert main(["class", "export", str(red), "--out", str(out)]) == 0
+
+
+def test_a_names_file_from_a_windows_editor_is_read_or_refused_clearly(
+    class_dir: Path, tmp_path: Path, capsys
+) -> None:
+    # Before: Notepad's byte-order mark made the first team "missing" though its file was
+    # there, and a file in Windows-1252 ended in a UnicodeDecodeError traceback.
+    for name, data in (
+        ("bom.txt", b"\xef\xbb\xbfRed\r\nBlue\r\nOrange\r\n"),
+        ("utf16.txt", "Red\r\nBlue\r\nOrange\r\n".encode("utf-16")),
+    ):
+        (tmp_path / name).write_bytes(data)
+        out = tmp_path / f"out-{name}"
+        args = ["class", "results", str(class_dir), "--out", str(out)]
+        assert main([*args, "--expect", str(tmp_path / name)]) == 1
+        missing = [x for x in capsys.readouterr().err.splitlines() if "missing team" in x]
+        assert missing == ["capwars: missing team: Orange"]
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Red\nBlue\nJosé\n".encode("cp1252"))
+    out = tmp_path / "out-latin"
+    args = ["class", "results", str(class_dir), "--out", str(out), "--expect", str(latin)]
+    assert main(args) == 2
+    assert capsys.readouterr().err.startswith(
+        f"capwars: error: {latin}:3: not UTF-8 text: the list of names was saved in another"
+        " encoding"
+    )
+    assert not out.exists()
