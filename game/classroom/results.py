@@ -110,7 +110,7 @@ def save_in_result_file(path: PathLike) -> tuple[Replay, dict[str, Any]] | None:
     :class:`~game.arena.replay.ReplayError` if it is one whose save cannot be read."""
     target = Path(path)
     try:
-        raw = target.read_bytes()
+        raw = target.read_bytes().removeprefix(b"\xef\xbb\xbf")  # saved again by Notepad
     except OSError:
         return None  # the save reader says why
     if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] != b"{":
@@ -427,7 +427,8 @@ def merge_results(
     unchecked: list[str] = []
     for path in sorted(folder.glob("*.json")):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            # utf-8-sig: a file opened and saved again in Notepad gains a byte-order mark.
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as exc:
             merged.refused.append((path.name, f"cannot read it ({exc})"))
             continue

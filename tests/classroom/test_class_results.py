@@ -370,3 +370,18 @@ def test_a_names_file_from_a_windows_editor_is_read_or_refused_clearly(
         " encoding"
     )
     assert not out.exists()
+
+
+def test_a_result_file_saved_again_with_a_byte_order_mark_is_merged(
+    class_dir: Path, tmp_path: Path
+) -> None:
+    # A teacher who opens a result file in Notepad and saves it adds a BOM: it was refused as
+    # "not JSON (line 1: Unexpected UTF-8 BOM ...)" though nothing in it changed.
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "red.json").write_bytes(b"\xef\xbb\xbf" + (class_dir / "Red.json").read_bytes())
+    merged = merge_results(folder)
+    assert merged.refused == [] and [t.name for t in merged.teams] == ["Red"]
+    assert merged.teams[0].verified
+    # ... and its debrief is written from the save it carries.
+    assert main(["report", str(folder / "red.json"), "--out", str(tmp_path / "deb")]) == 0
