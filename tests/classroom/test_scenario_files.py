@@ -296,3 +296,54 @@ def test_a_missing_table_is_named_as_a_table_with_its_required_keys(tmp_path: Pa
         path = write(tmp_path, text)
         assert main(["content", "check", str(path)]) == 1
         assert capsys.readouterr().out.splitlines()[0] == f"{path}: {expected}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # A quarter written as a date where a turn belongs: was "e.g. turn = 8 (got '2027 Q3')"
+        # and, for a TOML date, "Input should be a valid integer".
+        (
+            "turn = 1\n",
+            'turn = "2027 Q3"\n',
+            "scripted_events[0].turn: must be a whole number, not a date (got 2027 Q3): a turn"
+            " counts quarters from 0, and this scenario starts 2027 Q1 (turn 0), so 2027 Q3 is"
+            " turn = 2",
+        ),
+        (
+            "turn = 1\n",
+            "turn = 2028-01-15\n",
+            "scripted_events[0].turn: must be a whole number, not a date (got 2028-01-15): a turn"
+            " counts quarters from 0, and this scenario starts 2027 Q3 (turn 0), so 2028 Q1 is"
+            " turn = 2",
+        ),
+        (
+            "quarters = 4\n",
+            "quarters = 4\nstart_year = 2027-07-01\n",
+            "start_year: must be a whole number, not a date (got 2027-07-01): write"
+            " start_year = 2027 and start_quarter = 3",
+        ),
+        # Was "e.g. start_quarter = 8", a value the key refuses.
+        (
+            "quarters = 4\n",
+            'quarters = 4\nstart_quarter = "Q2"\n',
+            "start_quarter: must be a whole number from 1 to 4: write start_quarter = 2",
+        ),
+        (
+            "quarters = 4\n",
+            'quarters = 4\nstart_quarter = "spring"\n',
+            "start_quarter: must be a whole number without quotes, e.g. start_quarter = 4"
+            " (got 'spring')",
+        ),
+    ],
+)
+def test_a_date_where_a_number_belongs_says_which_number(
+    tmp_path: Path, capsys, old: str, new: str, expected: str
+) -> None:
+    text = GOOD.replace(old, new, 1)
+    if "2028-01-15" in new:
+        text = text.replace("quarters = 4\n", "quarters = 4\nstart_quarter = 3\n")
+    path = write(tmp_path, text)
+    assert main(["content", "check", str(path)]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.split(": ", 1)[1] == expected
