@@ -455,7 +455,6 @@ def merge_results(
             merged.scenario_name = str(first.get("scenario_name", merged.scenario))
             merged.quarters = int(first.get("quarters", 0))
             merged.labels = [str(x) for x in first.get("labels", [])]
-    seen: dict[str, str] = {}
     for name, data, verified in loaded:
         reason = _mismatch(data, reference, seed, scenario)
         if reason:
@@ -465,14 +464,8 @@ def merge_results(
         if len(labels) > len(merged.labels):
             merged.labels = labels
         for team in data["teams"]:
-            key = str(team.get("name", "")).casefold()
-            if key in seen:
-                merged.refused.append(
-                    (name, f"team {team.get('name')!r} is already in {seen[key]}")
-                )
-                continue
-            seen[key] = name
-            merged.teams.append(TeamResult(name, team, data, verified))
+            _add_team(merged, TeamResult(name, team, data, verified))
+    _note_shared_names(merged)
     if unchecked and merged.teams:
         accepted = [name for name in unchecked if name in {r.file for r in merged.teams}]
         if accepted:
@@ -562,6 +555,84 @@ def _pins_for(identity: Identity, reference: Identity) -> str:
     if identity[1] != reference[1]:
         options.append(f"--seed {identity[1]}")
     return " ".join(options)
+
+
+def _add_team(merged: ClassResults, entry: TeamResult) -> None:
+    """Add ``entry`` to the leaderboard, unless a team of that name already there played the
+    same game: a copy of its file is refused, and of two exports of one game at different
+    quarters the one further along stays. Teams that share a name but played different games
+    (two teams both typed "Red") are both kept."""
+    key = entry.name.casefold()
+    for index, other in enumerate(merged.teams):
+        if other.name.casefold() != key:
+            continue
+        relation = _same_game(other, entry)
+        if relation == "copy":
+            merged.refused.append((entry.file, f"team {entry.name!r} is already in {other.file}"))
+            return
+        if relation == "earlier":
+            merged.refused.append((entry.file, _earlier_export(entry, other)))
+            return
+        if relation == "later":
+            merged.refused.append((other.file, _earlier_export(other, entry)))
+            merged.teams[index] = entry
+            return
+    merged.teams.append(entry)
+
+
+def _earlier_export(old: TeamResult, new: TeamResult) -> str:
+    return (
+        f"an earlier export of team {old.name!r}'s game ({old.result.get('played')} quarters"
+        f" played); {new.file} holds the same game further on ({new.result.get('played')}"
+        " quarters), and that one counts"
+    )
+
+
+def _same_game(first: TeamResult, second: TeamResult) -> str:
+    """How ``second`` relates to ``first`` of the same name: ``"copy"`` (the same game, as far
+    along), ``"earlier"`` or ``"later"`` (the same game exported at another quarter: every
+    figure of the shorter one is the start of the longer), or ``"other"`` (another game)."""
+    if first.team.get("seat") != second.team.get("seat"):
+        return "other"
+    ours, theirs = first.team.get("figures"), second.team.get("figures")
+    if not isinstance(ours, dict) or not isinstance(theirs, dict) or set(ours) != set(theirs):
+        return "other"
+    n_first = max((len(v) for v in ours.values() if isinstance(v, list)), default=0)
+    n_second = max((len(v) for v in theirs.values() if isinstance(v, list)), default=0)
+    common = min(n_first, n_second)
+    for key, values in ours.items():
+        other = theirs[key]
+        if not isinstance(values, list) or not isinstance(other, list):
+            return "other"
+        if values[:common] != other[:common]:
+            return "other"
+    if n_first == n_second:
+        return (
+            "copy" if first.result.get("final_hash") == second.result.get("final_hash") else "other"
+        )
+    return "earlier" if n_second < n_first else "later"
+
+
+def _note_shared_names(merged: ClassResults) -> None:
+    """A note for each name that two different games' teams share: the leaderboard tells them
+    apart by their files."""
+    files: dict[str, list[str]] = {}
+    for r in merged.teams:
+        files.setdefault(r.name.casefold(), []).append(r.file)
+    for r in merged.teams:
+        shared = files.pop(r.name.casefold(), [])
+        if len(shared) > 1:
+            merged.notes.append(
+                f"{len(shared)} teams are named {r.name!r} ({', '.join(shared)}) and played"
+                " different games: each is ranked, shown with its file name. If one team"
+                " played twice, take out the file that should not count and run this again"
+            )
+
+
+def shared_names(merged: ClassResults) -> set[str]:
+    """The names (case-folded) of the leaderboard that more than one team has."""
+    counts = Counter(r.name.casefold() for r in merged.teams)
+    return {name for name, n in counts.items() if n > 1}
 
 
 def _shape_problem(data: Any) -> str:
@@ -884,6 +955,7 @@ def _fmt(value: Any, digits: int = 1) -> str:
 def _board_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
     header = ["rank", "team", "industry", "score $M", "title", "served", "cost $M/kGPU", "EV $M"]
     rows = []
+    shared = shared_names(merged)
     for row in leaderboard_rows(merged):
         share = row["served_share"]
         played = row["quarters_played"]
@@ -892,6 +964,8 @@ def _board_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
             if row["finished"]
             else f" (unfinished: {played} of {counted(merged.quarters, 'quarter')})"
         )
+        if str(row["team"]).casefold() in shared:
+            note = f" ({row['file']}){note}"
         rows.append(
             [
                 str(row["rank"]),
@@ -984,11 +1058,13 @@ def render_html(merged: ClassResults) -> str:
     chart = ""
     if merged.teams and merged.labels:
         series = []
+        shared = shared_names(merged)
         for r in merged.teams:
             values = r.team.get("figures", {}).get("enterprise_value") or []
+            label = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
             series.append(
                 Series(
-                    r.name, [float(v) if isinstance(v, int | float) else math.nan for v in values]
+                    label, [float(v) if isinstance(v, int | float) else math.nan for v in values]
                 )
             )
         series.append(

@@ -385,3 +385,36 @@ def test_a_result_file_saved_again_with_a_byte_order_mark_is_merged(
     assert merged.teams[0].verified
     # ... and its debrief is written from the save it carries.
     assert main(["report", str(folder / "red.json"), "--out", str(tmp_path / "deb")]) == 0
+
+
+def test_two_teams_with_one_name_are_both_ranked_and_an_earlier_export_gives_way(
+    content, tmp_path: Path, capsys
+) -> None:
+    # Before: the second file of a name was refused as "team 'Red' is already in a.json",
+    # whether it was another team that typed the same name (its result lost) or a newer
+    # export of the same game (the older one, first by file name, counted).
+    saves, results = tmp_path / "saves", tmp_path / "results"
+    saves.mkdir()
+    mine = play_team(content, saves, "Red", "balanced").rename(saves / "red.jsonl")
+    theirs = play_team(content, saves, "Red", "hoarder")  # another team, the same name
+    early = saves / "early.jsonl"
+    early.write_text("\n".join(mine.read_text().splitlines()[:3]) + "\n")  # 2 quarters played
+    for save, out in ((early, "a-red-early.json"), (mine, "b-red.json"), (theirs, "c-red.json")):
+        assert main(["class", "export", str(save), "--out", str(results / out)]) == 0
+    capsys.readouterr()
+    merged = merge_results(results)
+    assert sorted(r.file for r in merged.teams) == ["b-red.json", "c-red.json"]
+    assert merged.refused == [
+        (
+            "a-red-early.json",
+            "an earlier export of team 'Red''s game (2 quarters played); b-red.json holds the"
+            f" same game further on ({content.scenario(SCENARIO).quarters} quarters), and that"
+            " one counts",
+        )
+    ]
+    assert merged.notes[-1].startswith(
+        "2 teams are named 'Red' (b-red.json, c-red.json) and played different games"
+    )
+    assert main(["class", "results", str(results), "--out", str(tmp_path / "board")]) == 1
+    board = capsys.readouterr().out
+    assert "| Red (b-red.json) |" in board and "| Red (c-red.json) |" in board
