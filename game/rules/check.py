@@ -83,6 +83,8 @@ def _unknown_id(problem: Problem) -> bool:
         message.startswith("unknown ")
         and not message.startswith("unknown key ")
         and "did you mean" not in message
+        and ": write its id, " not in message
+        and "is an archetype" not in message
     )
 
 

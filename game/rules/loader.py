@@ -48,6 +48,9 @@ __all__ = [
     "with_scenario",
 ]
 
+_ID_PATTERN_MESSAGE = "ids are lower-case letters"
+"""How :mod:`game.rules.messages` starts the message for a value that is not an id."""
+
 SCENARIO_DIR = "scenarios"
 """The sub-folder holding one scenario per file."""
 
@@ -156,6 +159,14 @@ def load_scenario_file_with_notes(
         lenient = _lenient_scenario(item.raw)
         found = check_scenario_references(content, lenient, item.source)
         problems.extend(p for p in found if p.path not in taken)
+        # "Packaging fire" breaks the id pattern before it can be looked up; its lookup says
+        # which id was meant ('packaging_fire'), which the pattern's example cannot.
+        suggests = (": write its id, ", "did you mean")
+        better = {p.path: p for p in found if any(hint in p.message for hint in suggests)}
+        problems = [
+            better.get(p.path, p) if p.message.startswith(_ID_PATTERN_MESSAGE) else p
+            for p in problems
+        ]
     if problems or scenario is None:
         if not problems:
             problems.append(Problem(name, None, "", "not a scenario (empty file?)"))

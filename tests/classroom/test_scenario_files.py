@@ -347,3 +347,46 @@ def test_a_date_where_a_number_belongs_says_which_number(
     assert main(["content", "check", str(path)]) == 1
     first = capsys.readouterr().out.splitlines()[0]
     assert first.split(": ", 1)[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # Was "ids are lower-case letters ...: e.g. 'packaging-fire'": an id that does not
+        # exist either, so following the advice gave a second round of checking.
+        (
+            'event = "stratus_outage"',
+            'event = "Stratus outage"',
+            "scripted_events[0].event: unknown event 'Stratus outage' (did you mean"
+            " 'stratus_outage'?)",
+        ),
+        (
+            'event = "stratus_outage"',
+            'event = "Fire at an advanced-packaging plant."',
+            "scripted_events[0].event: unknown event 'Fire at an advanced-packaging plant.':"
+            " write its id, 'packaging_fire' (Fire at an advanced-packaging plant)",
+        ),
+        (
+            'industry = "startup"',
+            'industry = "Industrial conglomerate"',
+            "seats[1].industry: unknown industry 'Industrial conglomerate' (did you mean"
+            " 'conglomerate'?)",
+        ),
+        # Was "unknown rival 'bullwhip'" and a note that the file was checked against the
+        # game's content, as if it were written for another world.
+        (
+            'rival = "loopwise"',
+            'rival = "bullwhip"',
+            "seats[1].rival: unknown rival 'bullwhip': 'bullwhip' is an archetype; a seat names a"
+            " rival, and these play it: ministry-of-data, loopwise",
+        ),
+    ],
+)
+def test_a_name_written_for_an_id_says_which_id(
+    tmp_path: Path, capsys, old: str, new: str, expected: str
+) -> None:
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    assert main(["content", "check", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split(": ", 1)[1] == expected
+    assert out[1:] == [f"1 problem in {path}"]
