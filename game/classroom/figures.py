@@ -112,6 +112,24 @@ def play(
     return played
 
 
+def _why_not_reproduced(recorded_by: str) -> str:
+    """What a teacher can do about a save whose content matches but whose quarters do not."""
+    import game
+
+    if recorded_by != game.__version__:
+        return (
+            f"The save was recorded by capwars {recorded_by} and this is capwars"
+            f" {game.__version__}: use capwars {recorded_by} for it (the game's own quarters"
+            " are checked against that version's engine)"
+        )
+    return (
+        "Its scenario and content are the ones it was played with, so the file itself was"
+        " changed after the game wrote it (edited by hand, or damaged in a copy): use the save"
+        " as the game wrote it (the file in the lab machine's saves/ folder, or the student's"
+        " download again)"
+    )
+
+
 def resimulate(replay: object, content: object) -> Quarterly:
     """Re-play a replay or save from its seed, checking every recorded hash.
 
@@ -137,7 +155,8 @@ def resimulate(replay: object, content: object) -> Quarterly:
         if report.state_hash != q.hash:
             raise NotReproduced(
                 f"{replay.path}: quarter {q.turn} ({q.label}) does not re-simulate: recorded hash"
-                f" {q.hash}, this engine and content give {report.state_hash}"
+                f" {q.hash}, this engine and content give {report.state_hash}. "
+                + _why_not_reproduced(replay.header.engine)
             )
         played.add(state, report)
     return played

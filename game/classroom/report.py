@@ -33,7 +33,7 @@ from typing import Any
 
 from game.arena.replay import Replay, ReplayError, read_replay
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
-from game.classroom.output import csv_text, write_texts
+from game.classroom.output import csv_text, not_a_folder, write_texts
 from game.classroom.svg import CSS as SVG_CSS
 from game.classroom.svg import Marker, Series, line_chart, stacked_chart
 from game.engine.customers import CATCH_UP_APPEAL
@@ -99,11 +99,19 @@ def replay_content(content_dir: PathLike | None, scenario_file: str | None = Non
 
 
 def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
-    """Read a save or replay and re-simulate it (``ReplayError`` naming the file and line)."""
+    """Read a save or replay, or the save inside a class result file, and re-simulate it
+    (``ReplayError`` naming the file and line). A result file carries its lesson scenario, so
+    it needs no ``--scenario``."""
+    from game.classroom.results import content_for_result, save_in_result_file
     from game.rules.loader import load_content
 
-    replay = read_replay(path, require_result=False)
     content = content if content is not None else load_content()
+    found = save_in_result_file(path)
+    if found is not None:
+        replay, data = found
+        content = content_for_result(data, replay, content)
+    else:
+        replay = read_replay(path, require_result=False)
     return Debrief(replay, content, resimulate(replay, content))
 
 
@@ -873,6 +881,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from game.classroom.figures import NotReproduced
     from game.rules.loader import ContentError
 
+    refused = not_a_folder(args.out, "debrief")
+    if refused:
+        print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
     try:
         content = replay_content(args.content, args.scenario)
         debrief = load_debrief(args.path, content)
@@ -913,7 +925,11 @@ def register_cli(subparsers: Any) -> None:
         default=argparse.SUPPRESS,
         help="content folder to use instead of the game's own",
     )
-    report.add_argument("path", metavar="SAVE_OR_REPLAY", help="a save or a replay (.jsonl[.gz])")
+    report.add_argument(
+        "path",
+        metavar="SAVE_OR_REPLAY",
+        help="a save or a replay (.jsonl[.gz]), or a team's result file from 'class export'",
+    )
     report.add_argument(
         "--out", "-o", default="debrief", metavar="DIR", help="folder to write (default: debrief)"
     )

@@ -34,11 +34,18 @@ from typing import Any
 
 import game
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
-from game.classroom.output import csv_text, write_texts
+from game.classroom.output import csv_text, not_a_folder, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.rules.problems import counted
 
-__all__ = ["ClassResults", "export_result", "merge_results", "register_cli"]
+__all__ = [
+    "ClassResults",
+    "content_for_result",
+    "export_result",
+    "merge_results",
+    "register_cli",
+    "save_in_result_file",
+]
 
 KIND = "capwars-class-result"
 FORMAT = 2
@@ -66,6 +73,12 @@ def export_result(
     it and refuse a file edited after the export."""
     from game.rules.loader import load_content
 
+    if save_in_result_file(save) is not None:
+        raise ResultError(
+            f"{save} is already a class result file, not a save: it needs no export. Put it in"
+            " the class's folder for capwars class results as it is; capwars report"
+            f" {save} writes its debrief"
+        )
     replay = read_replay(save, require_result=False)
     content = content if content is not None else load_content()
     players = replay.header.players
@@ -89,6 +102,46 @@ def export_result(
         # without the file (the content hash in the save tells whether it is the same).
         result["scenario_data"] = scenario.model_dump(mode="json")
     return result
+
+
+def save_in_result_file(path: PathLike) -> tuple[Replay, dict[str, Any]] | None:
+    """The save a class result file carries (see :func:`export_result`), with the file's data;
+    ``None`` if ``path`` is not a result file (a save, a replay). Raises
+    :class:`~game.arena.replay.ReplayError` if it is one whose save cannot be read."""
+    target = Path(path)
+    try:
+        raw = target.read_bytes().removeprefix(b"\xef\xbb\xbf")  # saved again by Notepad
+    except OSError:
+        return None  # the save reader says why
+    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] != b"{":
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None  # JSON lines (a save) are not one JSON document
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        return None
+    save = data.get("save")
+    packed = None
+    if isinstance(save, dict) and isinstance(save.get("data"), str):
+        try:
+            packed = base64.b64decode(save["data"], validate=True)
+        except (binascii.Error, ValueError):
+            packed = None
+    if packed is None:
+        raise ReplayError(
+            f"{target}: this class result file does not carry a readable save (exported by an"
+            " older capwars, or edited): use the game's save itself (saves/autosave-....jsonl)"
+        )
+    return parse_replay(packed, target, require_result=False), data
+
+
+def content_for_result(data: dict[str, Any], replay: Replay, content: Any) -> Any:
+    """The content that re-simulates the save of a result file: ``content``, or ``content``
+    with the lesson scenario the file carries; ``content`` as it is if neither is recorded in
+    the save (re-simulating then says how it differs)."""
+    found = _content_of(data, replay.header.content_hash, content)
+    return found if found is not None else content
 
 
 def _result_of(replay: Replay, content: Any, chosen: Sequence[int]) -> dict[str, Any]:
@@ -171,10 +224,62 @@ def _json_number(value: float) -> float | None:
 
 
 def write_result(result: dict[str, Any], out: PathLike) -> Path:
-    """Write a result file atomically (one written again over a good one keeps it on a crash)."""
+    """Write a result file atomically (one written again over a good one keeps it on a crash).
+
+    It replaces a file already at ``out`` only if that is the result file of the same team(s)
+    in the same scenario and seed (the team exported again after playing on); anything else
+    there (another team's result, the save itself, a lesson file) is refused with
+    :class:`ResultError`, so that two teams typing the same name lose nothing."""
     path = Path(out)
+    _refuse_to_overwrite(result, path)
     write_texts([(path, json.dumps(result, indent=1, allow_nan=False) + "\n")])
     return path
+
+
+def _teams_of(result: dict[str, Any]) -> list[tuple[Any, Any]]:
+    teams = result.get("teams")
+    if not isinstance(teams, list):
+        return []
+    return [(t.get("seat"), t.get("name")) for t in teams if isinstance(t, dict)]
+
+
+def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
+    """Raise :class:`ResultError` if ``path`` holds something other than an earlier export of
+    the same team(s) of the same game (see :func:`write_result`)."""
+    if not path.is_file():
+        return
+    try:
+        there = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        there = None
+    instead = f"pick another --out name (e.g. {_free_name(path)}), or delete {path} first"
+    if not isinstance(there, dict) or there.get("kind") != KIND:
+        raise ResultError(
+            f"{path} exists and is not a class result file (a save, a lesson file or another"
+            f" file?): it is not replaced; {instead}. Nothing was written."
+        )
+    same = all(there.get(key) == result.get(key) for key in ("scenario", "seed")) and (
+        _teams_of(there) == _teams_of(result)
+    )
+    if not same:
+        teams = ", ".join(repr(name) for _, name in _teams_of(there)) or "no team"
+        raise ResultError(
+            f"{path} already holds the result of {teams} (scenario {there.get('scenario')!r},"
+            f" seed {there.get('seed')}), another team or game than this save's: it is not"
+            f" replaced; {instead}. Nothing was written."
+        )
+
+
+def _free_name(path: Path) -> str:
+    """A result file name beside ``path`` that is free: ``red-2.json``; ``my.json`` for
+    ``my.jsonl``."""
+    stem = path.name.split(".")[0] or "result"
+    candidate = path.with_name(f"{stem}.json")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{stem}-{number}.json")
+        number += 1
+    return str(candidate)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,6 +370,31 @@ def _identity(result: dict[str, Any]) -> Identity:
     )
 
 
+def _refuse_a_folder_without_results(folder: Path) -> None:
+    """A folder with no ``*.json`` at all is the wrong folder, or saves not yet exported: say
+    which, before an empty leaderboard overwrites a good one (``--out`` of a previous run)."""
+    if any(folder.glob("*.json")):
+        return
+    saves = sorted(
+        path.name
+        for pattern in ("*.jsonl", "*.jsonl.gz")
+        for path in folder.glob(pattern)
+        if path.is_file()
+    )
+    if saves:
+        shown = ", ".join(saves[:3]) + (f" and {len(saves) - 3} more" if len(saves) > 3 else "")
+        raise ResultError(
+            f"{folder} holds no result files (*.json), only saves ({shown}): turn each save into"
+            " a result file first, e.g. capwars class export"
+            f" {folder / saves[0]} --out class-results/TEAM.json, then run capwars class results"
+            " class-results/ (see 'Result files' in docs/TEACHING.md). Nothing was written."
+        )
+    raise ResultError(
+        f"{folder} holds no result files (*.json): give the folder the teams' files were put in"
+        " (each made with capwars class export SAVE --out TEAM.json). Nothing was written."
+    )
+
+
 def merge_results(
     directory: PathLike,
     expect: Sequence[str] | None = None,
@@ -280,8 +410,14 @@ def merge_results(
     differ from its save is refused; one whose content is not ``content`` is accepted
     unchecked (listed in ``notes``)."""
     folder = Path(directory)
+    if folder.is_file():
+        raise ResultError(
+            f"{folder} is a file: give the folder that holds the class's result files"
+            f" (capwars class results {folder.parent if str(folder.parent) != '.' else 'DIR'})"
+        )
     if not folder.is_dir():
         raise ResultError(f"{folder}: no such folder")
+    _refuse_a_folder_without_results(folder)
     if content is None:
         from game.rules.loader import load_content
 
@@ -291,7 +427,8 @@ def merge_results(
     unchecked: list[str] = []
     for path in sorted(folder.glob("*.json")):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            # utf-8-sig: a file opened and saved again in Notepad gains a byte-order mark.
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as exc:
             merged.refused.append((path.name, f"cannot read it ({exc})"))
             continue
@@ -318,7 +455,6 @@ def merge_results(
             merged.scenario_name = str(first.get("scenario_name", merged.scenario))
             merged.quarters = int(first.get("quarters", 0))
             merged.labels = [str(x) for x in first.get("labels", [])]
-    seen: dict[str, str] = {}
     for name, data, verified in loaded:
         reason = _mismatch(data, reference, seed, scenario)
         if reason:
@@ -328,14 +464,8 @@ def merge_results(
         if len(labels) > len(merged.labels):
             merged.labels = labels
         for team in data["teams"]:
-            key = str(team.get("name", "")).casefold()
-            if key in seen:
-                merged.refused.append(
-                    (name, f"team {team.get('name')!r} is already in {seen[key]}")
-                )
-                continue
-            seen[key] = name
-            merged.teams.append(TeamResult(name, team, data, verified))
+            _add_team(merged, TeamResult(name, team, data, verified))
+    _note_shared_names(merged)
     if unchecked and merged.teams:
         accepted = [name for name in unchecked if name in {r.file for r in merged.teams}]
         if accepted:
@@ -425,6 +555,84 @@ def _pins_for(identity: Identity, reference: Identity) -> str:
     if identity[1] != reference[1]:
         options.append(f"--seed {identity[1]}")
     return " ".join(options)
+
+
+def _add_team(merged: ClassResults, entry: TeamResult) -> None:
+    """Add ``entry`` to the leaderboard, unless a team of that name already there played the
+    same game: a copy of its file is refused, and of two exports of one game at different
+    quarters the one further along stays. Teams that share a name but played different games
+    (two teams both typed "Red") are both kept."""
+    key = entry.name.casefold()
+    for index, other in enumerate(merged.teams):
+        if other.name.casefold() != key:
+            continue
+        relation = _same_game(other, entry)
+        if relation == "copy":
+            merged.refused.append((entry.file, f"team {entry.name!r} is already in {other.file}"))
+            return
+        if relation == "earlier":
+            merged.refused.append((entry.file, _earlier_export(entry, other)))
+            return
+        if relation == "later":
+            merged.refused.append((other.file, _earlier_export(other, entry)))
+            merged.teams[index] = entry
+            return
+    merged.teams.append(entry)
+
+
+def _earlier_export(old: TeamResult, new: TeamResult) -> str:
+    return (
+        f"an earlier export of team {old.name!r}'s game ({old.result.get('played')} quarters"
+        f" played); {new.file} holds the same game further on ({new.result.get('played')}"
+        " quarters), and that one counts"
+    )
+
+
+def _same_game(first: TeamResult, second: TeamResult) -> str:
+    """How ``second`` relates to ``first`` of the same name: ``"copy"`` (the same game, as far
+    along), ``"earlier"`` or ``"later"`` (the same game exported at another quarter: every
+    figure of the shorter one is the start of the longer), or ``"other"`` (another game)."""
+    if first.team.get("seat") != second.team.get("seat"):
+        return "other"
+    ours, theirs = first.team.get("figures"), second.team.get("figures")
+    if not isinstance(ours, dict) or not isinstance(theirs, dict) or set(ours) != set(theirs):
+        return "other"
+    n_first = max((len(v) for v in ours.values() if isinstance(v, list)), default=0)
+    n_second = max((len(v) for v in theirs.values() if isinstance(v, list)), default=0)
+    common = min(n_first, n_second)
+    for key, values in ours.items():
+        other = theirs[key]
+        if not isinstance(values, list) or not isinstance(other, list):
+            return "other"
+        if values[:common] != other[:common]:
+            return "other"
+    if n_first == n_second:
+        return (
+            "copy" if first.result.get("final_hash") == second.result.get("final_hash") else "other"
+        )
+    return "earlier" if n_second < n_first else "later"
+
+
+def _note_shared_names(merged: ClassResults) -> None:
+    """A note for each name that two different games' teams share: the leaderboard tells them
+    apart by their files."""
+    files: dict[str, list[str]] = {}
+    for r in merged.teams:
+        files.setdefault(r.name.casefold(), []).append(r.file)
+    for r in merged.teams:
+        shared = files.pop(r.name.casefold(), [])
+        if len(shared) > 1:
+            merged.notes.append(
+                f"{len(shared)} teams are named {r.name!r} ({', '.join(shared)}) and played"
+                " different games: each is ranked, shown with its file name. If one team"
+                " played twice, take out the file that should not count and run this again"
+            )
+
+
+def shared_names(merged: ClassResults) -> set[str]:
+    """The names (case-folded) of the leaderboard that more than one team has."""
+    counts = Counter(r.name.casefold() for r in merged.teams)
+    return {name for name, n in counts.items() if n > 1}
 
 
 def _shape_problem(data: Any) -> str:
@@ -747,6 +955,7 @@ def _fmt(value: Any, digits: int = 1) -> str:
 def _board_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
     header = ["rank", "team", "industry", "score $M", "title", "served", "cost $M/kGPU", "EV $M"]
     rows = []
+    shared = shared_names(merged)
     for row in leaderboard_rows(merged):
         share = row["served_share"]
         played = row["quarters_played"]
@@ -755,6 +964,8 @@ def _board_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
             if row["finished"]
             else f" (unfinished: {played} of {counted(merged.quarters, 'quarter')})"
         )
+        if str(row["team"]).casefold() in shared:
+            note = f" ({row['file']}){note}"
         rows.append(
             [
                 str(row["rank"]),
@@ -847,11 +1058,13 @@ def render_html(merged: ClassResults) -> str:
     chart = ""
     if merged.teams and merged.labels:
         series = []
+        shared = shared_names(merged)
         for r in merged.teams:
             values = r.team.get("figures", {}).get("enterprise_value") or []
+            label = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
             series.append(
                 Series(
-                    r.name, [float(v) if isinstance(v, int | float) else math.nan for v in values]
+                    label, [float(v) if isinstance(v, int | float) else math.nan for v in values]
                 )
             )
         series.append(
@@ -890,9 +1103,20 @@ def render_html(merged: ClassResults) -> str:
 def read_expect(path: PathLike) -> list[str]:
     """Team names, one a line; blank lines and ``#`` comments ignored."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        # Notepad saves "UTF-8 with BOM" or "Unicode" (UTF-16): the mark is not part of a name.
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else None
+        text = text if text is not None else data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ResultError(
+            f"{path}:{line}: not UTF-8 text: the list of names was saved in another encoding"
+            " (an accented letter on this line): save it as UTF-8 (in your editor's Save as,"
+            " choose the encoding UTF-8) and run the command again"
+        ) from None
     names = [line.split("#", 1)[0].strip() for line in text.splitlines()]
     return [name for name in names if name]
 
@@ -937,6 +1161,10 @@ def cmd_results(args: argparse.Namespace) -> int:
     from game.rules.loader import ContentError, is_scenario_path, resolve_scenario
 
     scenario = args.scenario
+    refused = not_a_folder(args.out, "leaderboard") if args.out else ""
+    if refused:
+        print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
     try:
         content = replay_content(getattr(args, "content", None))
         if scenario is not None and is_scenario_path(scenario):

@@ -20,6 +20,7 @@ def scenario_notes(content: Content, scenario: Scenario, source: ItemSource) -> 
         *_sovereign_seats(content, scenario, source),
         *_builds_never_finish(content, scenario, source),
         *_events_that_never_fire(content, scenario, source),
+        *_events_scripted_twice(scenario, source),
     ]
 
 
@@ -131,6 +132,26 @@ def _events_that_never_fire(
                 ("events_enabled", index),
                 f"note: event {event_id!r} {why}, and this match's last turn is {last}:"
                 " it never fires at random; script it in scripted_events, or drop it",
+            )
+        )
+    return notes
+
+
+def _events_scripted_twice(scenario: Scenario, source: ItemSource) -> list[Problem]:
+    """The same event scripted twice at one turn (a block pasted twice): both start, so their
+    effects apply twice over (two packaging fires: vendor output x0.6 x0.6)."""
+    first: dict[tuple[int, str], int] = {}
+    notes = []
+    for index, item in enumerate(scenario.scripted_events):
+        earlier = first.setdefault((item.turn, item.event), index)
+        if earlier == index:
+            continue
+        notes.append(
+            source.problem(
+                ("scripted_events", index),
+                f"note: event {item.event!r} is scripted twice at turn {item.turn} (also"
+                f" scripted_events[{earlier}]): both start, so its effects apply twice over;"
+                " remove one if you meant a single shock",
             )
         )
     return notes

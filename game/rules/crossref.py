@@ -81,8 +81,36 @@ class _Checker:
         if value in known:
             return True
         noun = " or ".join(NOUNS[kind][0] for kind in kinds)
-        self.report(source, path, f"unknown {noun} {value!r}{did_you_mean(value, known)}")
+        hint = did_you_mean(value, known) or self._id_hint(value, kinds)
+        self.report(source, path, f"unknown {noun} {value!r}{hint}")
         return False
+
+    def _id_hint(self, value: str, kinds: Sequence[str]) -> str:
+        """The id meant by a value written as the item's name or title ("Packaging fire",
+        "Fire at an advanced-packaging plant.") or with other separators; for a rival, the
+        rivals that play an archetype named instead of one (``rival = "builder"``)."""
+        squeezed = _squeezed(value)
+        wanted = value.strip(" .").casefold()
+        for kind in kinds:
+            for item in getattr(self.content, kind, ()):
+                names = [
+                    text
+                    for text in (getattr(item, "name", None), getattr(item, "title", None))
+                    if isinstance(text, str)
+                ]
+                if _squeezed(item.id) == squeezed or any(
+                    text.strip(" .").casefold() == wanted for text in names
+                ):
+                    shown = f" ({names[0]})" if names else ""
+                    return f": write its id, {item.id!r}{shown}"
+        if "rivals" in kinds:
+            playing = [rival.id for rival in self.content.rivals if rival.archetype == value]
+            if playing:
+                return (
+                    f": {value!r} is an archetype; a seat names a rival, and these play it:"
+                    f" {', '.join(playing)}"
+                )
+        return ""
 
     # ---------------------------------------------------------------- the checks
 
@@ -497,3 +525,8 @@ def check_scenario_references(
     checker.content = content.model_copy(update={"scenarios": (scenario,)})
     checker.check_scenarios()
     return checker.problems
+
+
+def _squeezed(text: str) -> str:
+    """``Packaging fire``, ``packaging-fire`` and ``packaging_fire`` alike: ``packagingfire``."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())

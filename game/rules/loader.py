@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tomli
 from pydantic import BaseModel, ValidationError
@@ -47,6 +47,9 @@ __all__ = [
     "resolve_scenario",
     "with_scenario",
 ]
+
+_ID_PATTERN_MESSAGE = "ids are lower-case letters"
+"""How :mod:`game.rules.messages` starts the message for a value that is not an id."""
 
 SCENARIO_DIR = "scenarios"
 """The sub-folder holding one scenario per file."""
@@ -156,6 +159,14 @@ def load_scenario_file_with_notes(
         lenient = _lenient_scenario(item.raw)
         found = check_scenario_references(content, lenient, item.source)
         problems.extend(p for p in found if p.path not in taken)
+        # "Packaging fire" breaks the id pattern before it can be looked up; its lookup says
+        # which id was meant ('packaging_fire'), which the pattern's example cannot.
+        suggests = (": write its id, ", "did you mean")
+        better = {p.path: p for p in found if any(hint in p.message for hint in suggests)}
+        problems = [
+            better.get(p.path, p) if p.message.startswith(_ID_PATTERN_MESSAGE) else p
+            for p in problems
+        ]
     if problems or scenario is None:
         if not problems:
             problems.append(Problem(name, None, "", "not a scenario (empty file?)"))
@@ -193,7 +204,7 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
         SimpleNamespace(industry=text(e.get("industry")) or "", rival=text(e.get("rival")))
         for e in tables("seats")
     ]
-    return SimpleNamespace(
+    lenient = SimpleNamespace(
         seats=[s for s in seats],
         scripted_events=[
             SimpleNamespace(event=text(e.get("event")) or "") for e in tables("scripted_events")
@@ -212,6 +223,9 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
             for e in tables("predictions")
         ],
     )
+    # The checks ask it which providers are in play, by the one rule a valid scenario uses.
+    lenient.plays = lambda provider: Scenario.plays(cast(Scenario, lenient), provider)
+    return lenient
 
 
 def with_scenario(content: Content, scenario: Scenario) -> Content:
@@ -300,6 +314,19 @@ class _Reader:
             self._complete = False
             for kind, ids in _guess_ids(parsed, "scenarios" if scenario else None).items():
                 self._ids.setdefault(kind, set()).update(ids)
+        elif parsed is not None and scenario and not parsed[0]:
+            # Six "missing required key" lines would not say what happened: nothing was saved.
+            self.problems.append(
+                Problem(
+                    name,
+                    None,
+                    "",
+                    "the file is empty (or holds only comments): a scenario needs at least id,"
+                    " name, summary, quarters, [[seats]] and [market]. Start from a copy of one"
+                    " of the game's scenarios (content/scenarios/) or the worked example in"
+                    " docs/CONTENT.md; if you wrote it, check it was saved",
+                )
+            )
         elif parsed is not None and scenario:
             document, file = parsed
             self.items.append(_Item("scenarios", document, ItemSource(file, (), "")))
@@ -381,12 +408,12 @@ def _parse(
     """The document in ``path`` and its key lines; after reporting why not, the text if it is
     not TOML, or ``None`` if it could not be read."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(name, None, "", "not UTF-8 text"))
-        return None
+        data = path.read_bytes()
     except OSError as error:
         problems.append(Problem(name, None, "", f"cannot read the file: {error.strerror}"))
+        return None
+    text = _decoded(data, name, problems)
+    if text is None:
         return None
     try:
         document = tomli.loads(text)
@@ -394,6 +421,46 @@ def _parse(
         problems.append(_syntax_problem(name, error, text))
         return text
     return document, ContentFile(name, key_lines(text))
+
+
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+_SAVE_AS_UTF8 = (
+    "save the file as UTF-8 (in your editor's Save as, choose the encoding UTF-8; in Notepad"
+    " it is the Encoding list beside the Save button)"
+)
+
+
+def _decoded(data: bytes, name: str, problems: list[Problem]) -> str | None:
+    """The text of a TOML file, or ``None`` after saying why it cannot be read as text.
+
+    TOML is UTF-8. The byte-order mark Windows editors put at the start of a UTF-8 file is
+    invisible and harmless, so it is dropped; a file saved as UTF-16 ("Unicode") has a mark
+    of its own and is read as such. Any other encoding (Windows-1252, Latin-1: an accented
+    letter in a name or a note) is refused at the line and column of its first such letter."""
+    if data.startswith(_UTF16_MARKS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.append(Problem(name, None, "", f"not UTF-8 text: {_SAVE_AS_UTF8}"))
+            return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        start = error.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data.count(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+        letter = data[start : start + 1].decode("cp1252", "replace")
+        problems.append(
+            Problem(
+                name,
+                line,
+                "",
+                f"not UTF-8 text (column {column}): the file was saved in another encoding"
+                f" (the character here is probably {letter!r}): {_SAVE_AS_UTF8}",
+            )
+        )
+        return None
 
 
 def _guess_ids(text: str, kind: str | None) -> dict[str, set[str]]:

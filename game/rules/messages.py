@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from game.rules.models import ID_PATTERN
+from game.rules.models import ID_PATTERN, Industry, Scenario
 from game.rules.problems import KeyPath, Problem, did_you_mean, names_kind
 from game.rules.sources import ItemSource
 
@@ -97,6 +97,9 @@ def _friendly(
     given = err.get("input")
     if kind == "extra_forbidden" and path:
         key = str(path[-1])
+        if model is Scenario and key in _INDUSTRY_KEYS:
+            # "starting_cash" is closest to "start_year": a suggestion that would mislead.
+            return path, f"unknown key {key!r}{_industry_key_hint(key)}"
         hint = did_you_mean(key, _fields_at(model, path[:-1], raw))
         if not hint and len(path) > 1 and key in model.model_fields and whole_file:
             # TOML puts every key after a [table] header into that table: a classic slip.
@@ -110,6 +113,9 @@ def _friendly(
                 hint = f" (this table takes: {', '.join(allowed)})"
         return path, f"unknown key {key!r}{hint}"
     if kind == "missing":
+        table = _missing_table(model, path, raw)
+        if table:
+            return path, table
         return path, "missing required key" + _meaning(_field_at(model, path, raw), ": ")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator = str(ctx.get("discriminator", "kind")).strip("'\"")
@@ -148,6 +154,38 @@ def _friendly(
     if kind in _RANGE_ERRORS:
         message += _range_hint(err, given, _field_at(model, path, raw))
     return path, message
+
+
+_INDUSTRY_KEYS = frozenset(Industry.model_fields) - {"id", "name", "description"}
+"""Keys of an industry (starting cash, credit line, ...) that a scenario writer may try to set
+in a scenario: they come with each seat's industry."""
+
+
+def _industry_key_hint(key: str) -> str:
+    what = key.replace("_", " ")
+    return (
+        f": the {what} comes with each seat's industry, not the scenario (bank $1,500M cash,"
+        " startup $150M, ...: see 'Players and industries' in docs/CONTENT.md). To change it,"
+        " give the seat another industry, or copy the game's content folder, change the"
+        " industry in its industries.toml and play with --content DIR"
+    )
+
+
+def _missing_table(model: type[BaseModel], path: KeyPath, raw: Any) -> str:
+    """``missing required table [market]: add a [market] table (required keys: demand,
+    demand_growth)`` when the key missing is a table (or a list of tables), ``""`` otherwise."""
+    field = _field_at(model, path, raw)
+    if field is None:
+        return ""
+    tables = _models_in(field.annotation)
+    if len(tables) != 1:
+        return ""
+    required = [name for name, info in tables[0].model_fields.items() if info.is_required()]
+    needs = f" (required keys: {', '.join(required)})" if required else ""
+    name = str(path[-1])
+    if get_args(field.annotation):  # a list of tables: [[seats]]
+        return f"missing required [[{name}]] tables: add at least one [[{name}]] table{needs}"
+    return f"missing required table [{name}]: add a [{name}] table{needs}"
 
 
 MAX_LISTED_KEYS = 8

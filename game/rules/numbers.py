@@ -10,7 +10,9 @@ number belongs. (Models built in Python stay as lenient as pydantic is.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+import re
+from collections.abc import Iterator, Sequence
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -23,23 +25,59 @@ __all__ = ["number_problems"]
 
 def number_problems(model: type[BaseModel], raw: Any) -> list[tuple[KeyPath, str]]:
     """``(path, message)`` for every value of ``raw`` that is not the number ``model`` wants."""
-    return list(_fields(model, raw, ()))
+    return list(_fields(model, raw, (), _Calendar.of(raw)))
 
 
-def _fields(model: type[BaseModel], raw: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+class _Calendar:
+    """The first quarter of a scenario (``start_year``, ``start_quarter``), to say which turn a
+    date written where a turn belongs is."""
+
+    def __init__(self, year: int, quarter: int) -> None:
+        self.year, self.quarter = year, quarter
+
+    @classmethod
+    def of(cls, raw: Any) -> _Calendar:
+        year = raw.get("start_year") if isinstance(raw, dict) else None
+        quarter = raw.get("start_quarter") if isinstance(raw, dict) else None
+        return cls(
+            year if isinstance(year, int) and not isinstance(year, bool) else 2027,
+            quarter if isinstance(quarter, int) and 1 <= quarter <= 4 else 1,
+        )
+
+    def turn(self, year: int, quarter: int) -> int:
+        return (year - self.year) * 4 + (quarter - self.quarter)
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+def _fields(
+    model: type[BaseModel], raw: Any, path: KeyPath, calendar: _Calendar
+) -> Iterator[tuple[KeyPath, str]]:
     if not isinstance(raw, dict):
         return
     for name, field in model.model_fields.items():
         if name in raw:
-            yield from _value(field.annotation, raw[name], (*path, name))
+            yield from _value(field.annotation, raw[name], (*path, name), calendar, field.metadata)
 
 
-def _value(annotation: Any, value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+def _value(
+    annotation: Any,
+    value: Any,
+    path: KeyPath,
+    calendar: _Calendar,
+    limits: Sequence[Any] = (),
+) -> Iterator[tuple[KeyPath, str]]:
     origin = get_origin(annotation)
     if origin is Annotated:
-        yield from _value(get_args(annotation)[0], value, path)
+        inner, *metadata = get_args(annotation)
+        found = [*limits, *(m for meta in metadata for m in getattr(meta, "metadata", [meta]))]
+        yield from _value(inner, value, path, calendar, found)
     elif annotation is int or annotation is float:
-        message = _number_message(value, whole=annotation is int, key=path)
+        message = _number_message(
+            value, whole=annotation is int, key=path, example=_example(annotation, limits)
+        )
+        message = message and _as_calendar(value, path, calendar, message)
         if message:
             yield path, message
     elif origin in (Union, UnionType):
@@ -48,17 +86,17 @@ def _value(annotation: Any, value: Any, path: KeyPath) -> Iterator[tuple[KeyPath
             return
         chosen = _member_for(members, value)
         if chosen is not None:
-            yield from _value(chosen, value, path)
+            yield from _value(chosen, value, path, calendar, limits)
     elif origin is tuple and isinstance(value, list):
         args = get_args(annotation)
         variadic = len(args) == 2 and args[1] is Ellipsis
         for index, item in enumerate(value):
             if variadic:
-                yield from _value(args[0], item, (*path, index))
+                yield from _value(args[0], item, (*path, index), calendar)
             elif index < len(args):
-                yield from _value(args[index], item, (*path, index))
+                yield from _value(args[index], item, (*path, index), calendar)
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield from _fields(annotation, value, path)
+        yield from _fields(annotation, value, path, calendar)
 
 
 def _member_for(members: list[Any], value: Any) -> Any:
@@ -91,18 +129,74 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _number_message(value: Any, *, whole: bool, key: KeyPath) -> str:
+def _example(annotation: Any, limits: Sequence[Any]) -> str:
+    """A value to show in "e.g. key = ...": 8 (0.5), or the nearest the key's limits allow
+    (``start_quarter = "Q1"`` must not be told "e.g. start_quarter = 8": it goes to 4)."""
+    whole = annotation is int
+    example: float = 8 if whole else 0.5
+    step = 1 if whole else 0.5
+    for limit in limits:
+        if (low := getattr(limit, "ge", None)) is not None and example < low:
+            example = low
+        if (above := getattr(limit, "gt", None)) is not None and example <= above:
+            example = above + step
+        if (high := getattr(limit, "le", None)) is not None and example > high:
+            example = high
+        if (below := getattr(limit, "lt", None)) is not None and example >= below:
+            example = below - step
+    return f"{int(example)}" if annotation is int else f"{example:g}"
+
+
+_QUARTER_LABEL = re.compile(
+    r"^\s*(\d{4})\s*[- ]?\s*Q([1-4])\s*$|^\s*Q([1-4])\s*[- ]?\s*(\d{4})\s*$", re.I
+)
+
+
+def _as_calendar(value: Any, path: KeyPath, calendar: _Calendar, message: str) -> str:
+    """``message``, or for a date (``2028-04-01``, ``"2028 Q2"``) where a turn or the start
+    belongs, which number to write instead."""
+    key = path[-1] if path else ""
+    year = quarter = None
+    if isinstance(value, datetime.date | datetime.datetime):
+        year, quarter = value.year, (value.month - 1) // 3 + 1
+    elif isinstance(value, str) and (found := _QUARTER_LABEL.match(value)):
+        year = int(found[1] or found[4])
+        quarter = int(found[2] or found[3])
+    if key == "start_quarter" and isinstance(value, str):
+        alone = re.fullmatch(r"\s*Q([1-4])\s*", value, re.I)
+        if alone:
+            return f"must be a whole number from 1 to 4: write start_quarter = {alone[1]}"
+    if year is None or quarter is None:
+        return message
+    if key == "turn":
+        turn = calendar.turn(year, quarter)
+        return (
+            f"must be a whole number, not a date (got {value}): a turn counts quarters from 0,"
+            f" and this scenario starts {calendar} (turn 0), so {year} Q{quarter} is"
+            f" turn = {turn}"
+        )
+    if key in ("start_year", "start_quarter"):
+        return (
+            f"must be a whole number, not a date (got {value}): write start_year = {year} and"
+            f" start_quarter = {quarter}"
+        )
+    return message
+
+
+def _number_message(value: Any, *, whole: bool, key: KeyPath, example: str = "") -> str:
     """What is wrong with ``value`` for a (whole) number field, or ``""``."""
     noun = "a whole number" if whole else "a number"
     name = f"{key[-1]} = " if key and isinstance(key[-1], str) else ""  # "" for a list item
     if isinstance(value, bool):
         return f"must be {noun}, not true or false"
+    if isinstance(value, datetime.date | datetime.time):
+        return f"must be {noun}, not a date or time (got {value})"
     if isinstance(value, str):
         bare = value.strip()
         try:
             number = float(bare)
         except ValueError:
-            example = "8" if whole else "0.5"
+            example = example or ("8" if whole else "0.5")
             return f"must be {noun} without quotes, e.g. {name}{example} (got {value!r})"
         if whole and not number.is_integer():
             return f"must be {noun} without quotes (got {value!r})"

@@ -137,3 +137,23 @@ def test_a_crash_mid_write_keeps_the_file_and_its_leftover_goes_next_time(
     os.utime(left, (old, old))
     assert main(["class", "export", str(save), "--out", str(out)]) == 0
     assert sorted(folder.iterdir()) == [out] and out.read_bytes() == good
+
+
+def test_an_out_that_names_a_file_is_refused_before_any_work(
+    class_files: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    # Before: "cannot write red.json: File exists", after re-simulating the whole match.
+    save, results = class_files
+    taken = tmp_path / "red.json"
+    taken.write_text("a team's result, kept\n")
+    for command, example in (
+        (["report", str(save), "--out", str(taken)], "debrief"),
+        (["class", "results", str(results), "--out", str(taken)], "leaderboard"),
+    ):
+        assert main(command) == 2
+        assert capsys.readouterr().err == (
+            f"capwars: error: --out {taken} is a file, not a folder: --out takes the folder to"
+            f" write the files into (created if needed), e.g. --out {example}. Nothing was"
+            " written\n"
+        )
+    assert taken.read_text() == "a team's result, kept\n"

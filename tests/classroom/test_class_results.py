@@ -289,3 +289,132 @@ def test_an_unfinished_game_is_exported_with_a_warning_and_marked(
     assert main(["class", "results", str(results), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert f"Early (unfinished: 1 of {quarters} quarters)" in out
+
+
+def test_a_folder_without_result_files_is_refused_and_the_old_leaderboard_kept(
+    class_dir: Path, content, tmp_path: Path, capsys
+) -> None:
+    # Before: an empty leaderboard, exit status 0, written over the last good one.
+    board = tmp_path / "leaderboard"
+    main(["class", "results", str(class_dir), "--out", str(board)])
+    good = (board / "results.csv").read_text()
+    assert "Red" in good
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    play_team(content, saves, "Red", "balanced")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    capsys.readouterr()
+    assert main(["class", "results", str(saves), "--out", str(board)]) == 2
+    err = capsys.readouterr().err
+    assert f"{saves} holds no result files (*.json), only saves (Red.jsonl)" in err
+    assert f"capwars class export {saves / 'Red.jsonl'} --out class-results/TEAM.json" in err
+    assert main(["class", "results", str(empty), "--out", str(board)]) == 2
+    assert f"{empty} holds no result files (*.json): give the folder" in capsys.readouterr().err
+    # A result file given instead of its folder is named as a file, not "no such folder".
+    one = next(class_dir.glob("*.json"))
+    assert main(["class", "results", str(one), "--out", str(board)]) == 2
+    err = capsys.readouterr().err
+    assert f"{one} is a file: give the folder" in err and f"class results {class_dir})" in err
+    assert (board / "results.csv").read_text() == good
+
+
+def test_export_never_writes_over_another_teams_result_or_a_save(
+    content, tmp_path: Path, capsys
+) -> None:
+    # Before, two teams typing --out result.json in a shared folder left only the second one,
+    # and --out naming the save itself replaced the save: both silently, exit status 0.
+    red = play_team(content, tmp_path, "Red", "balanced")
+    blue = play_team(content, tmp_path, "Blue", "idle")
+    out = tmp_path / "result.json"
+    assert main(["class", "export", str(red), "--out", str(out)]) == 0
+    kept = out.read_bytes()
+    capsys.readouterr()
+    assert main(["class", "export", str(blue), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"capwars: error: {out} already holds the result of 'Red' (scenario")
+    assert f"pick another --out name (e.g. {tmp_path / 'result-2.json'})" in err
+    assert out.read_bytes() == kept
+    save = red.read_bytes()
+    assert main(["class", "export", str(red), "--out", str(red)]) == 2
+    err = capsys.readouterr().err
+    assert f"{red} exists and is not a class result file" in err
+    assert f"(e.g. {tmp_path / 'Red.json'})" in err
+    assert red.read_bytes() == save
+    # The same team exporting its game again (it played on) replaces its own file.
+    assert main(["class", "export", str(red), "--out", str(out)]) == 0
+
+
+def test_a_names_file_from_a_windows_editor_is_read_or_refused_clearly(
+    class_dir: Path, tmp_path: Path, capsys
+) -> None:
+    # Before: Notepad's byte-order mark made the first team "missing" though its file was
+    # there, and a file in Windows-1252 ended in a UnicodeDecodeError traceback.
+    for name, data in (
+        ("bom.txt", b"\xef\xbb\xbfRed\r\nBlue\r\nOrange\r\n"),
+        ("utf16.txt", "Red\r\nBlue\r\nOrange\r\n".encode("utf-16")),
+    ):
+        (tmp_path / name).write_bytes(data)
+        out = tmp_path / f"out-{name}"
+        args = ["class", "results", str(class_dir), "--out", str(out)]
+        assert main([*args, "--expect", str(tmp_path / name)]) == 1
+        missing = [x for x in capsys.readouterr().err.splitlines() if "missing team" in x]
+        assert missing == ["capwars: missing team: Orange"]
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Red\nBlue\nJosé\n".encode("cp1252"))
+    out = tmp_path / "out-latin"
+    args = ["class", "results", str(class_dir), "--out", str(out), "--expect", str(latin)]
+    assert main(args) == 2
+    assert capsys.readouterr().err.startswith(
+        f"capwars: error: {latin}:3: not UTF-8 text: the list of names was saved in another"
+        " encoding"
+    )
+    assert not out.exists()
+
+
+def test_a_result_file_saved_again_with_a_byte_order_mark_is_merged(
+    class_dir: Path, tmp_path: Path
+) -> None:
+    # A teacher who opens a result file in Notepad and saves it adds a BOM: it was refused as
+    # "not JSON (line 1: Unexpected UTF-8 BOM ...)" though nothing in it changed.
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "red.json").write_bytes(b"\xef\xbb\xbf" + (class_dir / "Red.json").read_bytes())
+    merged = merge_results(folder)
+    assert merged.refused == [] and [t.name for t in merged.teams] == ["Red"]
+    assert merged.teams[0].verified
+    # ... and its debrief is written from the save it carries.
+    assert main(["report", str(folder / "red.json"), "--out", str(tmp_path / "deb")]) == 0
+
+
+def test_two_teams_with_one_name_are_both_ranked_and_an_earlier_export_gives_way(
+    content, tmp_path: Path, capsys
+) -> None:
+    # Before: the second file of a name was refused as "team 'Red' is already in a.json",
+    # whether it was another team that typed the same name (its result lost) or a newer
+    # export of the same game (the older one, first by file name, counted).
+    saves, results = tmp_path / "saves", tmp_path / "results"
+    saves.mkdir()
+    mine = play_team(content, saves, "Red", "balanced").rename(saves / "red.jsonl")
+    theirs = play_team(content, saves, "Red", "hoarder")  # another team, the same name
+    early = saves / "early.jsonl"
+    early.write_text("\n".join(mine.read_text().splitlines()[:3]) + "\n")  # 2 quarters played
+    for save, out in ((early, "a-red-early.json"), (mine, "b-red.json"), (theirs, "c-red.json")):
+        assert main(["class", "export", str(save), "--out", str(results / out)]) == 0
+    capsys.readouterr()
+    merged = merge_results(results)
+    assert sorted(r.file for r in merged.teams) == ["b-red.json", "c-red.json"]
+    assert merged.refused == [
+        (
+            "a-red-early.json",
+            "an earlier export of team 'Red''s game (2 quarters played); b-red.json holds the"
+            f" same game further on ({content.scenario(SCENARIO).quarters} quarters), and that"
+            " one counts",
+        )
+    ]
+    assert merged.notes[-1].startswith(
+        "2 teams are named 'Red' (b-red.json, c-red.json) and played different games"
+    )
+    assert main(["class", "results", str(results), "--out", str(tmp_path / "board")]) == 1
+    board = capsys.readouterr().out
+    assert "| Red (b-red.json) |" in board and "| Red (c-red.json) |" in board

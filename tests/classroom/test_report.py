@@ -201,6 +201,17 @@ def test_a_tampered_save_names_the_quarter(tmp_path: Path, replay_path: Path, ca
     )  # it does not verify (README: exit status 1)
     err = capsys.readouterr().err
     assert "quarter 3" in err and "does not re-simulate" in err
+    # What to do about it, not only two hashes: the content matched, so the file was changed.
+    assert err.rstrip().endswith(
+        "Its scenario and content are the ones it was played with, so the file itself was"
+        " changed after the game wrote it (edited by hand, or damaged in a copy): use the save"
+        " as the game wrote it (the file in the lab machine's saves/ folder, or the student's"
+        " download again)"
+    )
+    lines[0]["engine"] = "0.0.1"  # recorded by another version: that is the likelier cause
+    save.write_text("".join(json.dumps(line) + "\n" for line in lines[:6]))
+    assert main(["report", str(save), "--out", str(tmp_path / "deb")]) == 1
+    assert "The save was recorded by capwars 0.0.1 and this is capwars" in capsys.readouterr().err
 
 
 def test_the_replay_writer_records_predictions_and_they_round_trip(tmp_path: Path, content):
@@ -288,3 +299,36 @@ def test_random_outages_are_shown_with_the_events(tmp_path: Path) -> None:
     assert all(f"random_outage:{provider}" in r["events"] for r in rows)
     write_report(debrief, tmp_path / "deb")
     assert headline in (tmp_path / "deb" / "report.html").read_text()
+
+
+def test_a_class_result_file_gives_the_debrief_of_the_save_it_carries(
+    tmp_path: Path, capsys
+) -> None:
+    # A teacher collects result files, not saves. Before: 'red.json:1: not valid JSON
+    # (Expecting property name ...)' for report, and the same for export.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        Path(__file__)
+        .with_name("test_scenario_files.py")
+        .read_text()
+        .split('GOOD = """\\\n', 1)[1]
+        .split('"""', 1)[0]
+    )
+    save = tmp_path / "red.jsonl"
+    assert main(["match", "--scenario", str(lesson), "--seed", "1", "--replay", str(save)]) == 0
+    red = tmp_path / "red.json"
+    export = ["class", "export", str(save), "--seat", "0", "--scenario", str(lesson)]
+    assert main([*export, "--out", str(red)]) == 0
+    from_save, from_result = tmp_path / "a", tmp_path / "b"
+    assert main(["report", str(save), "--scenario", str(lesson), "--out", str(from_save)]) == 0
+    # The result file carries the lesson scenario: no --scenario needed.
+    assert main(["report", str(red), "--out", str(from_result)]) == 0
+    for name in ("players.csv", "prices.csv", "decisions.csv", "supply.csv"):
+        assert (from_result / name).read_text() == (from_save / name).read_text()
+    page = (from_save / "report.html").read_text().replace("red.jsonl", "red.json")
+    assert (from_result / "report.html").read_text() == page
+    capsys.readouterr()
+    assert main(["class", "export", str(red), "--out", str(tmp_path / "again.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"capwars: error: {red} is already a class result file, not a save")
+    assert not (tmp_path / "again.json").exists()

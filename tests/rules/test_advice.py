@@ -156,3 +156,21 @@ def test_a_government_seat_with_a_sovereign_provider_but_renting_off(
     assert "has neither" not in note and "add a sovereign provider" not in note
     assert "renting is off" in note and "and chip purchases are off" in note
     assert 'add "spot" or "reserved" to mechanics' in note
+
+
+def test_an_event_scripted_twice_at_one_turn_is_noted(tmp_path: Path, content, capsys) -> None:
+    # A block pasted twice: the engine starts both, and the shock is doubled (two packaging
+    # fires: vendor output x0.36); the check said "scenario OK" and nothing else.
+    block = '\n[[scripted_events]]\nturn = 2\nevent = "packaging_fire"\n'
+    path = lesson(tmp_path)
+    path.write_text(path.read_text() + block + block)
+    (note,) = notes_of(path, content)
+    assert note == (
+        f"{path}:22: scripted_events[1]: note: event 'packaging_fire' is scripted twice at turn 2"
+        " (also scripted_events[0]): both start, so its effects apply twice over; remove one if"
+        " you meant a single shock"
+    )
+    assert main(["content", "check", str(path)]) == 0
+    # The same event at two turns is two shocks on purpose: no note.
+    path.write_text(path.read_text().replace("turn = 2", "turn = 5", 1))
+    assert notes_of(path, content) == []

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from game.cli import main
 from game.rules.bundle import TABLE_MODELS
 from game.rules.loader import ContentError, Problem, content_hash, load_content
 from game.rules.models import Content
@@ -331,6 +332,21 @@ def test_duplicate_scenario_ids_across_files(folder: ContentFolder) -> None:
     problem = folder.only_problem()
     assert problem.file == "scenarios/intro.toml"  # files load in name order: again, intro
     assert "duplicate scenario id 'intro' (also at scenarios/again.toml:1)" in problem.message
+
+
+def test_content_check_names_both_copies_of_a_duplicate_under_the_folder_typed(
+    folder: ContentFolder, capsys, monkeypatch
+) -> None:
+    # Before: "mycontent/scenarios/intro.toml:1: ... (also at scenarios/again.toml:1)": the
+    # second file could not be opened from where the check was run.
+    folder.write("scenarios/again.toml", folder.read("scenarios/intro.toml"))
+    monkeypatch.chdir(folder.root.parent)
+    assert main(["content", "check", "content"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(
+        f"{Path('content', 'scenarios', 'intro.toml')}:1: id: duplicate scenario id 'intro'"
+        f" (also at {Path('content', 'scenarios', 'again.toml')}:1): "
+    )
 
 
 def test_required_array_with_no_items(folder: ContentFolder) -> None:
