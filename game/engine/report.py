@@ -7,6 +7,8 @@ inputs (:mod:`game.engine.explain`), not written after the fact.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -201,6 +203,7 @@ class QuarterReport:
     """One auction per provider in play, in content order."""
     reserved: tuple[ReservedFill, ...]
     players: tuple[PlayerQuarter, ...]
+    """Each seat's figures, by seat (built on first read in a report ``step`` returns)."""
     market_demand: float
     """The whole market's AI demand this quarter, kGPU."""
     state_hash: str
@@ -232,3 +235,35 @@ class QuarterReport:
     def news_for(self, seat: int | None) -> tuple[NewsItem, ...]:
         """Public news plus ``seat``'s private notices."""
         return tuple(n for n in self.news if n.seat is None or n.seat == seat)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied with every field worked out, in field order, and without what
+        :func:`~game.engine.step.step` keeps to build ``players`` on first read."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+class _BuiltOnFirstRead:
+    """``QuarterReport.players``, built on first read from the columns ``step`` kept, then
+    stored like any other field.
+
+    Set on the class after the dataclass is made, so ``__init__``, ``fields``, ``repr`` and
+    equality are those of a plain field (they read it through ``getattr``), and a report built
+    through ``__init__`` simply holds the value. :func:`~game.engine.step.step` leaves the field
+    out and keeps in the ``_players_from`` entry a function and its arguments: a match played
+    without a recorder never reads a report, and building the seats' records cost about 5% of
+    an empty-action quarter's engine time.
+    """
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        fields = obj.__dict__
+        build: tuple[Callable[..., Any], tuple[Any, ...]] | None = fields.get("_players_from")
+        if build is None:  # another thread built it meanwhile
+            return fields["players"]
+        value = fields["players"] = build[0](*build[1])
+        fields.pop("_players_from", None)  # the columns are no longer needed
+        return value
+
+
+QuarterReport.players = _BuiltOnFirstRead()  # type: ignore[assignment]

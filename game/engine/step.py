@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from difflib import get_close_matches
+from typing import Any
 
 import numpy as np
 
@@ -105,17 +106,86 @@ def _event_indices(state: MatchState, ids: Sequence[str]) -> tuple[int, ...]:
 
 
 def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
-    status = state.status.tolist()
-    cash = state.cash.tolist()
-    debt = state.debt.tolist()
-    reputation = state.reputation.tolist()
-    quality = state.quality.tolist()
+    event_ids = state.world.event_ids
+    # news and rejected are already frozen in the new state (same items, same order).
+    # ``players`` is left out: the report builds it on first read from the columns kept in
+    # ``_players_from`` (see report._BuiltOnFirstRead; a match without a recorder never reads
+    # it). The columns are the new state's read-only arrays and this quarter's lists, which
+    # nothing changes once step returns.
+    return construct(
+        QuarterReport,
+        turn=q.turn,
+        label=state.world.quarter_label(q.turn),
+        submitted=tuple(map(tuple, q.submitted)),
+        applied=tuple(map(tuple, q.applied)),
+        rejected=state.rejected,
+        events=tuple([event_ids[e] for e in q.events_started]),
+        news=state.news,
+        spot=tuple(q.spot_results),
+        reserved=tuple(q.reserved_fills),
+        _players_from=(
+            _players,
+            (
+                state.n_players,
+                state.status,
+                state.cash,
+                state.debt,
+                state.reputation,
+                state.quality,
+                q.costs,
+                q.reserved_total,
+                q.spot_total,
+                q.owned_total,
+                q.capacity,
+                q.training,
+                q.inference,
+                q.demand,
+                q.served,
+                q.revenue,
+                q.share,
+                q.waterfall,
+                q.sublease_income,
+            ),
+        ),
+        market_demand=q.market_demand,
+        state_hash=digest,
+        over=state.over,
+        bankruptcies=tuple(q.bankruptcies),
+        injected=tuple([event_ids[e] for e in q.injected]),
+    )
+
+
+def _players(
+    n_players: int,
+    status_array: np.ndarray,
+    cash_array: np.ndarray,
+    debt_array: np.ndarray,
+    reputation_array: np.ndarray,
+    quality_array: np.ndarray,
+    costs: dict[str, list[float]],
+    *columns: list[Any],
+) -> tuple[PlayerQuarter, ...]:
+    """Each seat's :class:`PlayerQuarter`, from the columns :func:`_report` kept."""
+    (
+        reserved_total,
+        spot_total,
+        owned_total,
+        capacity_column,
+        training_column,
+        inference_column,
+        demand_column,
+        served_column,
+        revenue_column,
+        share_column,
+        waterfall_column,
+        sublease_column,
+    ) = columns
     # Each seat's bills: the cost table transposed once (seat by seat, in category order).
-    cost_names = tuple(q.costs)
-    bills = list(zip(*q.costs.values(), strict=True))
+    cost_names = tuple(costs)
+    bills = list(zip(*costs.values(), strict=True))
 
     # One column per field, zipped seat by seat (each list looked up once, not once a seat).
-    players = tuple(
+    return tuple(
         [
             construct(
                 PlayerQuarter,
@@ -160,46 +230,26 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
                 waterfall,
                 income,
             ) in zip(
-                range(state.n_players),
-                status,
-                q.reserved_total,
-                q.spot_total,
-                q.owned_total,
-                q.capacity,
-                q.training,
-                q.inference,
-                q.demand,
-                q.served,
-                q.revenue,
+                range(n_players),
+                status_array.tolist(),
+                reserved_total,
+                spot_total,
+                owned_total,
+                capacity_column,
+                training_column,
+                inference_column,
+                demand_column,
+                served_column,
+                revenue_column,
                 bills,
-                cash,
-                debt,
-                reputation,
-                quality,
-                q.share,
-                q.waterfall,
-                q.sublease_income,
+                cash_array.tolist(),
+                debt_array.tolist(),
+                reputation_array.tolist(),
+                quality_array.tolist(),
+                share_column,
+                waterfall_column,
+                sublease_column,
                 strict=True,
             )
         ]
-    )
-    event_ids = state.world.event_ids
-    # news and rejected are already frozen in the new state (same items, same order).
-    return construct(
-        QuarterReport,
-        turn=q.turn,
-        label=state.world.quarter_label(q.turn),
-        submitted=tuple(map(tuple, q.submitted)),
-        applied=tuple(map(tuple, q.applied)),
-        rejected=state.rejected,
-        events=tuple([event_ids[e] for e in q.events_started]),
-        news=state.news,
-        spot=tuple(q.spot_results),
-        reserved=tuple(q.reserved_fills),
-        players=players,
-        market_demand=q.market_demand,
-        state_hash=digest,
-        over=state.over,
-        bankruptcies=tuple(q.bankruptcies),
-        injected=tuple([event_ids[e] for e in q.injected]),
     )
