@@ -285,7 +285,8 @@ class ExternalBot(Bot):
             if self.failure is None:
                 self._fail(
                     SeatStatus.ERROR,
-                    f"no `ready` within the init time of {self.limits.init_seconds:g} s",
+                    f"no `ready` within the init time of {self.limits.init_seconds:g} s"
+                    + self._silence_hint(FLUSH_HINT),
                 )
             return
         ready = self._decode(line, Ready, "ready")
@@ -327,7 +328,8 @@ class ExternalBot(Bot):
                 spent = f" plus the whole {bank:g} s time bank"
             self._fail(
                 SeatStatus.TIMEOUT,
-                f"no answer to turn {observation.turn} within {turn_limit:g} s{spent}",
+                f"no answer to turn {observation.turn} within {turn_limit:g} s{spent}"
+                + self._silence_hint(""),
             )
             return []
         self.turn_seconds.append(elapsed)
@@ -487,6 +489,19 @@ class ExternalBot(Bot):
             self._fail(SeatStatus.INVALID, str(exc))
             return None
 
+    def _silence_hint(self, otherwise: str) -> str:
+        """Why a bot may seem silent: a line it wrote without its newline, else ``otherwise``.
+
+        Both are the commonest first-bot mistakes, and from the host's side look exactly like a
+        bot that is still thinking (``process.stdout.write(JSON.stringify(m))`` in JavaScript,
+        ``print`` without ``flush`` in Python or Perl)."""
+        if self._out.strip():
+            return (
+                f" (it wrote {_preview(bytes(self._out))} but no newline after it: end every"
+                ' message with "\\n")'
+            )
+        return otherwise
+
     def _flush(self) -> None:
         proc = self._proc
         if proc is None or proc.stdin is None or not self._unsent:
@@ -633,6 +648,14 @@ STDOUT_HINT = (
     " JavaScript, print(..., file=sys.stderr) in Python, or use the SDK, game.sdk.run)"
 )
 """Added to a non-JSON line: almost always a debug print that went to stdout."""
+
+
+FLUSH_HINT = (
+    " (nothing arrived on its stdout: if it wrote `ready`, flush stdout after each line, since"
+    " most languages buffer it when it is a pipe, e.g. print(..., flush=True) in Python,"
+    " $| = 1 in Perl, fflush(stdout) in C)"
+)
+"""Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout."""
 
 
 class _Oversize(Exception):

@@ -518,3 +518,43 @@ def test_a_bot_s_log_cannot_send_control_sequences_to_the_organiser_s_terminal(t
     bot = ExternalBot([sys.executable, "-c", "pass"])
     bot._tail += b"\x1b[2J\x1b]0;owned\x07cleared\r\n\tline two\n"
     assert bot.stderr_tail == "\ufffd[2J\ufffd]0;owned\ufffdcleared\n\tline two\n"
+
+
+def test_ready_without_newline_names_the_missing_newline(content, tmp_path):
+    # process.stdout.write(JSON.stringify(msg)) in JavaScript: the commonest first-bot slip.
+    script = tmp_path / "no_newline_bot.py"
+    script.write_text(
+        "import sys\nsys.stdin.readline()\n"
+        'sys.stdout.write(\'{"type": "ready"}\'); sys.stdout.flush()\n'
+        "for line in sys.stdin:\n    pass\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(
+        outcome, replay, SeatStatus.ERROR, """'{"type": "ready"}' but no newline after it"""
+    )
+
+
+def test_ready_left_in_an_unflushed_buffer_says_to_flush(content, tmp_path):
+    script = tmp_path / "unflushed_bot.py"
+    script.write_text(
+        'import sys\nsys.stdin.readline()\nprint(\'{"type": "ready"}\')\n'
+        "for line in sys.stdin:\n    pass\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "flush stdout after each line")
+
+
+def test_turn_answer_without_newline_names_the_missing_newline(content, tmp_path):
+    script = write_bot(
+        tmp_path,
+        on_turn=(
+            'if turn == 2: sys.stdout.write(\'{"type": "actions"}\'); sys.stdout.flush();'
+            " time.sleep(5)"
+        ),
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "but no newline after it")
