@@ -629,9 +629,16 @@ class ExternalBot(Bot):
             problem = f"a line that is not JSON: {_preview(line)} {STDOUT_HINT}"
         else:
             if not isinstance(data, dict):
-                problem = f"a JSON {type(data).__name__}, not an object: {_preview(line)}"
-            elif data.get("type") != expected:
-                problem = f"a message of type {data.get('type')!r} where {expected!r} was due"
+                problem = f"a JSON {_json_kind(data)}, not an object: {_preview(line)}"
+            elif "type" not in data:
+                problem = (
+                    f'an object without a "type" where {expected!r} was due:'
+                    f' {_preview(line)} (send {{"type": "{expected}", ...}})'
+                )
+            elif data["type"] != expected:
+                problem = (
+                    f"a message of type {json.dumps(data['type'])[:40]} where {expected!r} was due"
+                )
             else:
                 try:
                     return model.model_validate(data)
@@ -700,6 +707,19 @@ def _ran_out(log: str, limits: Limits) -> str:
 
 def _line(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words (a bot author need not know Python's)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array"
 
 
 def _preview(line: bytes) -> str:

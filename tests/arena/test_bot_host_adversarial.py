@@ -558,3 +558,21 @@ def test_turn_answer_without_newline_names_the_missing_newline(content, tmp_path
     )
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "but no newline after it")
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("null", "sent a JSON null, not an object: 'null'"),
+        ("[1, 2]", "sent a JSON array, not an object"),
+        ('"ready"', "sent a JSON string, not an object"),
+        ('{"kind": "ready"}', """sent an object without a "type" where 'ready' was due"""),
+        ('{"type": 5}', "sent a message of type 5 where 'ready' was due"),
+    ],
+    ids=["null", "array", "string", "no-type", "number-type"],
+)
+def test_wrong_message_shapes_are_named_in_json_words(content, tmp_path, answer, reason):
+    # The bot may be in any language: "a JSON NoneType" or "type None" would be Python's words.
+    script = write_bot(tmp_path, on_hello=f"sys.stdout.write({answer!r} + '\\n')")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.INVALID, reason)
