@@ -125,7 +125,24 @@ class _Session:
         else:
             observation = Obj(msg["observation"])
         try:
-            actions = self.bot.act(observation) or []
+            actions = self.bot.act(observation)
+            if actions is None:
+                actions = []
+            if not isinstance(actions, list | tuple):
+                # As an in-process bot (game.arena.match.ask_bot): iterating a dict or an
+                # action model would send its keys or (field, value) pairs as "actions".
+                self.send(
+                    {
+                        "type": "actions",
+                        "turn": msg["turn"],
+                        "actions": [],
+                        "error": (
+                            f"act() returned {type(actions).__name__}, not a list of actions"
+                            " (return [action] for one action)"
+                        ),
+                    }
+                )
+                return
             items = [_action_json(a) for a in actions]
         except Exception as exc:  # the bot's own bug: log it and hold, as run_match does
             traceback.print_exc()

@@ -199,3 +199,37 @@ def test_the_js_starter_reports_an_exception_in_act_with_its_line(tmp_path):
     assert (turn, seat) == (2, 0) and outcome.seats[0].status == "ok"
     assert text.startswith("the bot reported: TypeError: Cannot read properties of null")
     assert "(bot.js:50:" in text and str(tmp_path) not in text  # the student's line, no folder
+
+
+@pytest.mark.parametrize(
+    ("returned", "kind"),
+    [
+        ("{'type': 'borrow', 'amount': 5.0}", "dict"),
+        ("BidSpot(provider='stratus', quantity=1.0, max_price=9.0)", "BidSpot"),
+        ("'hold'", "str"),
+    ],
+    ids=["dict", "model", "str"],
+)
+def test_the_sdk_reports_act_returning_one_action_instead_of_a_list(tmp_path, returned, kind):
+    # Iterating the value used to send its keys (or a model's (field, value) pairs) as actions,
+    # which the host reported as malformed actions of type 'unknown'.
+    path = tmp_path / "bot.py"
+    path.write_text(
+        "from game.engine.actions import BidSpot\n"
+        "from game.sdk import run\n"
+        "class Single:\n"
+        "    def act(self, observation):\n"
+        f"        return {returned} if observation.turn == 2 else []\n"
+        "run(Single)\n"
+    )
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.failures == [
+        (
+            2,
+            0,
+            f"the bot reported: act() returned {kind}, not a list of actions"
+            " (return [action] for one action)",
+        )
+    ]
+    assert outcome.seats[0].status == "ok"
