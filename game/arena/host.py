@@ -212,7 +212,52 @@ def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
             )
         else:
             out.append(arg)
+    if "/" in command[0]:
+        _check_runnable(Path(out[0]), command[0])
     return out
+
+
+INTERPRETERS = {
+    ".py": "python3",
+    ".js": "node",
+    ".mjs": "node",
+    ".cjs": "node",
+    ".rb": "ruby",
+    ".pl": "perl",
+    ".lua": "lua",
+    ".sh": "bash",
+}
+"""The program a script is usually run with, for the hint when it cannot run by itself."""
+
+
+def _check_runnable(program: Path, written: str) -> None:
+    """Refuse a ``cmd:`` program file the kernel would not start, before any match: it
+    used to fail every match at setup with only "exited with code 127" and a line in its log.
+    """
+    if not program.is_file():
+        return
+    interpreter = INTERPRETERS.get(program.suffix.lower())
+    run_with = (
+        f' or run it with its interpreter: "cmd:{interpreter} {written}"'
+        if interpreter
+        else ", or run it with its interpreter: cmd:INTERPRETER " + written
+    )
+    if not os.access(program, os.X_OK):
+        raise BotSpecError(
+            f"bot program {written} is not executable: make it so (chmod +x {written}, with a"
+            f" first line such as #!/usr/bin/env {interpreter or 'INTERPRETER'}){run_with}"
+        )
+    try:
+        with program.open("rb") as stream:
+            head = stream.read(4)
+    except OSError:
+        return
+    if not head.startswith((b"#!", b"\x7fELF")):
+        raise BotSpecError(
+            f"bot program {written} is a script without a #! line, so it cannot run by"
+            f" itself: add a first line such as #!/usr/bin/env {interpreter or 'INTERPRETER'}"
+            f"{run_with}"
+        )
 
 
 class ExternalBot(Bot):
@@ -636,9 +681,9 @@ class ExternalBot(Bot):
                     f' {_preview(line)} (send {{"type": "{expected}", ...}})'
                 )
             elif data["type"] != expected:
-                problem = (
-                    f"a message of type {json.dumps(data['type'])[:40]} where {expected!r} was due"
-                )
+                kind = data["type"]
+                shown = repr(kind[:40]) if isinstance(kind, str) else json.dumps(kind)[:40]
+                problem = f"a message of type {shown} where {expected!r} was due"
             else:
                 try:
                     return model.model_validate(data)

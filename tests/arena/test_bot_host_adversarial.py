@@ -568,8 +568,9 @@ def test_turn_answer_without_newline_names_the_missing_newline(content, tmp_path
         ('"ready"', "sent a JSON string, not an object"),
         ('{"kind": "ready"}', """sent an object without a "type" where 'ready' was due"""),
         ('{"type": 5}', "sent a message of type 5 where 'ready' was due"),
+        ('{"type": null}', "sent a message of type null where 'ready' was due"),
     ],
-    ids=["null", "array", "string", "no-type", "number-type"],
+    ids=["null", "array", "string", "no-type", "number-type", "null-type"],
 )
 def test_wrong_message_shapes_are_named_in_json_words(content, tmp_path, answer, reason):
     # The bot may be in any language: "a JSON NoneType" or "type None" would be Python's words.

@@ -233,3 +233,23 @@ def test_the_sdk_reports_act_returning_one_action_instead_of_a_list(tmp_path, re
         )
     ]
     assert outcome.seats[0].status == "ok"
+
+
+def test_a_program_that_cannot_run_by_itself_is_refused_with_what_to_do(tmp_path):
+    # Both used to fail every match at setup with "exited with code 127" and a sandbox line in
+    # the bot's log; now the spec is refused before anything is played.
+    script = tmp_path / "bot.py"
+    script.write_text("#!/usr/bin/env python3\nprint('hi')\n")
+    script.chmod(0o644)
+    with pytest.raises(BotSpecError) as caught:
+        resolve_command([str(script)], tmp_path)
+    assert "is not executable" in str(caught.value)
+    assert f'"cmd:python3 {script}"' in str(caught.value)
+    assert "chmod +x" in str(caught.value)
+    script.write_text("print('hi')\n")
+    script.chmod(0o755)
+    with pytest.raises(BotSpecError, match="without a #! line"):
+        resolve_command(["./bot.py"], tmp_path)
+    script.write_text("#!/usr/bin/env python3\nprint('hi')\n")
+    assert resolve_command(["./bot.py"], tmp_path) == [str(script)]
+    assert resolve_command(["python3", "bot.py"], tmp_path) == ["python3", str(script)]
