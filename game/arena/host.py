@@ -516,7 +516,10 @@ class ExternalBot(Bot):
                 signal.SIGSEGV: " (crashed)",
             }.get(sig, "")
             return f"killed by {sig.name}{hint}"
-        return f"exited with code {code}{_ran_out(tail, limits) if code else ''}"
+        if not code:
+            return f"exited with code {code}"
+        cause = _ran_out(tail, limits) or _last_words(tail)
+        return f"exited with code {code}{cause}"
 
     # ------------------------------------------------------------------ the conversation
 
@@ -748,6 +751,21 @@ def _ran_out(log: str, limits: Limits) -> str:
         return ""
     _, what, field = max(found)
     return f" after {what} (limit: {LIMIT_OPTIONS[field].option} {getattr(limits, field)})"
+
+
+_NOT_THE_CAUSE = re.compile(r"\s+at |Node\.js v\d|\s*\^+\s*$")
+"""Log lines after the error itself: JavaScript stack frames, Node's version, a caret line."""
+
+
+def _last_words(log: str) -> str:
+    """``": ValueError: oops"``: the line of the bot's log that says why it stopped (Python's,
+    Perl's and the sandbox's last line; Node's error above its stack), for the failure reason
+    a tournament's failures by bot show, where the log itself is not. ``""`` if none."""
+    for line in reversed(log.splitlines()):
+        if line.strip() and not _NOT_THE_CAUSE.match(line):
+            text = " ".join("".join(c if c.isprintable() else " " for c in line).split())
+            return f": {text[:160]}{'…' if len(text) > 160 else ''}"
+    return ""
 
 
 def _line(message: dict[str, Any]) -> bytes:

@@ -179,6 +179,8 @@ def test_bot_that_crashes_at_start_is_an_error(content, tmp_path):
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 1", "boom-at-start")
     assert outcome.seats[0].eliminated_turn == -1
+    # The reason names the cause (a tournament's failures by bot show it, not the log).
+    assert outcome.seats[0].reason == "exited with code 1: RuntimeError: boom-at-start"
 
 
 def test_bot_that_crashes_mid_game_is_an_error(content, tmp_path):
@@ -186,6 +188,7 @@ def test_bot_that_crashes_mid_game_is_an_error(content, tmp_path):
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 1", "boom-mid-game")
     assert outcome.seats[0].eliminated_turn == 3
+    assert outcome.seats[0].reason == "exited with code 1: ValueError: boom-mid-game"
 
 
 def test_bot_that_prints_garbage_is_invalid(content, tmp_path):
@@ -577,3 +580,31 @@ def test_wrong_message_shapes_are_named_in_json_words(content, tmp_path, answer,
     script = write_bot(tmp_path, on_hello=f"sys.stdout.write({answer!r} + '\\n')")
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.INVALID, reason)
+
+
+@pytest.mark.parametrize(
+    ("log", "cause"),
+    [
+        (
+            "Traceback (most recent call last):\n  File 'b.py'\nKeyError: 'cash'\n",
+            ": KeyError: 'cash'",
+        ),
+        (
+            "/b.js:5\n    null.cash;\n         ^\n\nTypeError: Cannot read properties of null\n"
+            "    at Interface.<anonymous> (/b.js:5:10)\n    at emit (node:events:517:28)\n\n"
+            "Node.js v18.19.0\n",
+            ": TypeError: Cannot read properties of null",
+        ),
+        (
+            "no provider at bot.pl line 3, <STDIN> line 2.\n",
+            ": no provider at bot.pl line 3, <STDIN> line 2.",
+        ),
+        ("", ""),
+        ("x" * 300, ": " + "x" * 160 + "…"),
+    ],
+    ids=["python", "node", "perl", "silent", "long"],
+)
+def test_the_last_words_of_a_log_are_the_error_line(log, cause):
+    from game.arena.host import _last_words
+
+    assert _last_words(log) == cause
