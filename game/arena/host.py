@@ -382,9 +382,14 @@ class ExternalBot(Bot):
         if not isinstance(message, Actions):
             return []
         if message.turn != observation.turn:
+            hint = (
+                f" (a second answer to turn {message.turn}? send exactly one `actions` line a turn)"
+                if 0 <= message.turn < observation.turn
+                else ' (echo the "turn" of the `turn` message you answer)'
+            )
             self._fail(
                 SeatStatus.INVALID,
-                f"wrong turn echo: answered turn {message.turn} to turn {observation.turn}",
+                f"wrong turn echo: answered turn {message.turn} to turn {observation.turn}{hint}",
             )
             return []
         # What the bot says went wrong on its side (an exception the SDK caught): recorded by

@@ -247,6 +247,21 @@ def test_wrong_turn_echo_is_invalid(content, tmp_path):
     script = write_bot(tmp_path, on_turn="turn = turn + 1 if turn == 4 else turn")
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.INVALID, "wrong turn echo: answered turn 5")
+    assert outcome.seats[0].reason.endswith('(echo the "turn" of the `turn` message you answer)')
+
+
+def test_two_answers_to_one_turn_are_named_as_such(content, tmp_path):
+    script = write_bot(
+        tmp_path, on_turn="if turn == 2: send({'type': 'actions', 'turn': turn, 'actions': []})"
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        "answered turn 2 to turn 3 (a second answer to turn 2? send exactly one `actions` line"
+        " a turn)",
+    )
 
 
 def test_bot_that_never_sends_ready_is_an_error(content, tmp_path):
