@@ -698,7 +698,12 @@ class ExternalBot(Bot):
                 except ValidationError as exc:
                     first = exc.errors()[0]
                     where = ".".join(str(x) for x in first["loc"])
-                    problem = f"a malformed {expected!r} message: {where}: {first['msg']}"
+                    got = ""
+                    if first["type"] != "missing" and first["loc"]:
+                        # The value as the bot wrote it (JSON), so "4" and 4 look different.
+                        shown = json.dumps(first.get("input"), default=str)
+                        got = f", got {shown[:60]}{'…' if len(shown) > 60 else ''}"
+                    problem = f"a malformed {expected!r} message: {where}: {first['msg']}{got}"
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
 

@@ -623,3 +623,20 @@ def test_the_last_words_of_a_log_are_the_error_line(log, cause):
     from game.arena.host import _last_words
 
     assert _last_words(log) == cause
+
+
+def test_a_bad_field_of_a_message_shows_the_value_sent(content, tmp_path):
+    # A quoted turn number: "turn: Input should be a valid integer" alone hid that it was "1".
+    script = write_bot(
+        tmp_path,
+        on_turn=(
+            "if turn == 1: send({'type': 'actions', 'turn': str(turn), 'actions': []}); continue"
+        ),
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\"""",
+    )
