@@ -132,6 +132,7 @@ def scenario_folder(content_dir: str | None, scenario_file: str) -> Iterator[tup
 def cmd_match(args: argparse.Namespace) -> int:
     """Play one headless match and print the standings."""
     from game.agents.registry import BotSpecError, rival_spec
+    from game.arena.files import output_problem
     from game.arena.host import (
         LimitsError,
         is_external,
@@ -158,6 +159,8 @@ def cmd_match(args: argparse.Namespace) -> int:
     else:
         specs += ["balanced"] * (seats - len(specs))
     _check_seed(args.seed)
+    if args.replay and (problem := output_problem(args.replay, "--replay")):
+        raise UserError(problem)
     # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
     # or while it plays) goes to stderr instead, like a hosted bot's log.
     bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
