@@ -253,3 +253,22 @@ def test_a_program_that_cannot_run_by_itself_is_refused_with_what_to_do(tmp_path
     script.write_text("#!/usr/bin/env python3\nprint('hi')\n")
     assert resolve_command(["./bot.py"], tmp_path) == [str(script)]
     assert resolve_command(["python3", "bot.py"], tmp_path) == ["python3", str(script)]
+
+
+def test_an_sdk_file_without_the_main_guard_is_refused_in_process(tmp_path):
+    # It used to serve capwars' own stdin from inside the match: a silent hang at a terminal.
+    path = tmp_path / "bot.py"
+    path.write_text(
+        "from game.agents import Bot\n"
+        "from game.sdk import run\n"
+        "class MyBot(Bot):\n"
+        "    def act(self, observation):\n"
+        "        return []\n"
+        "run(MyBot)\n"
+    )
+    stdout = sys.stdout
+    with pytest.raises(BotSpecError) as caught:
+        make_bot(str(path))
+    assert sys.stdout is stdout  # the SDK left the match's stdout alone
+    assert 'put it under `if __name__ == "__main__":`' in str(caught.value)
+    assert "bot.py:6" in str(caught.value)
