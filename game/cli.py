@@ -265,8 +265,10 @@ def format_standings(
         how = f"`capwars replay show {replay}`" if replay else "write a --replay and replay show it"
         lines.append(f"rejected actions (dropped; each one with its reason: {how}):")
         for seat, counts in refused:
-            codes = ", ".join(f"{code} {n}" for code, n in counts.most_common())
-            lines.append(f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()}: {codes}")
+            codes = ", ".join(f"{code} ×{n}" for code, n in counts.most_common())
+            lines.append(
+                f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()} rejected: {codes}"
+            )
     return "\n".join(lines)
 
 

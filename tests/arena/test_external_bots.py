@@ -272,3 +272,17 @@ def test_an_sdk_file_without_the_main_guard_is_refused_in_process(tmp_path):
     assert sys.stdout is stdout  # the SDK left the match's stdout alone
     assert 'put it under `if __name__ == "__main__":`' in str(caught.value)
     assert "bot.py:6" in str(caught.value)
+
+
+def test_a_cmd_bot_that_played_to_the_end_keeps_its_log(tmp_path):
+    # Its stderr is its author's way to debug it: it was dropped unless the bot failed.
+    path = tmp_path / "bot.py"
+    path.write_text("import sys\nsys.stderr.write('thinking hard\\n')\n" + RAW_BOT)
+    path.write_text(path.read_text().replace("ERROR", "None"))
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.seats[0].status == "ok" and not outcome.failures
+    assert outcome.seats[0].stderr_tail == "thinking hard\n"
+    player = next(p for p in outcome.to_json()["players"] if p["seat"] == 0)
+    assert player["stderr_tail"] == "thinking hard\n" and player["failure"] is None
+    assert outcome.seats[1].stderr_tail == ""  # an in-process bot has no log of its own

@@ -143,7 +143,7 @@ def test_the_table_folds_repeated_failures_and_counts_rejections(capwars, tmp_pa
     assert len(failures) == 1 and "quarters 0-7" in failures[0], out
     assert "qty: Extra inputs are not permitted" in failures[0]
     assert failures[0].rstrip().endswith("typo.py:5)")
-    assert "wrong.py): 8: unknown_provider 8" in out
+    assert "wrong.py): 8 rejected: unknown_provider ×8" in out
 
 
 def test_rivals_fills_the_remaining_seats_with_the_scenarios_own_rivals(capwars):
