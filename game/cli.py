@@ -132,6 +132,7 @@ def scenario_folder(content_dir: str | None, scenario_file: str) -> Iterator[tup
 def cmd_match(args: argparse.Namespace) -> int:
     """Play one headless match and print the standings."""
     from game.agents.registry import BotSpecError, rival_spec
+    from game.arena.files import output_problem
     from game.arena.host import (
         LimitsError,
         is_external,
@@ -158,6 +159,8 @@ def cmd_match(args: argparse.Namespace) -> int:
     else:
         specs += ["balanced"] * (seats - len(specs))
     _check_seed(args.seed)
+    if args.replay and (problem := output_problem(args.replay, "--replay")):
+        raise UserError(problem)
     # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
     # or while it plays) goes to stderr instead, like a hosted bot's log.
     bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
@@ -262,8 +265,10 @@ def format_standings(
         how = f"`capwars replay show {replay}`" if replay else "write a --replay and replay show it"
         lines.append(f"rejected actions (dropped; each one with its reason: {how}):")
         for seat, counts in refused:
-            codes = ", ".join(f"{code} {n}" for code, n in counts.most_common())
-            lines.append(f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()}: {codes}")
+            codes = ", ".join(f"{code} ×{n}" for code, n in counts.most_common())
+            lines.append(
+                f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()} rejected: {codes}"
+            )
     return "\n".join(lines)
 
 

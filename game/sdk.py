@@ -125,7 +125,24 @@ class _Session:
         else:
             observation = Obj(msg["observation"])
         try:
-            actions = self.bot.act(observation) or []
+            actions = self.bot.act(observation)
+            if actions is None:
+                actions = []
+            if not isinstance(actions, list | tuple):
+                # As an in-process bot (game.arena.match.ask_bot): iterating a dict or an
+                # action model would send its keys or (field, value) pairs as "actions".
+                self.send(
+                    {
+                        "type": "actions",
+                        "turn": msg["turn"],
+                        "actions": [],
+                        "error": (
+                            f"act() returned {type(actions).__name__}, not a list of actions"
+                            " (return [action] for one action)"
+                        ),
+                    }
+                )
+                return
             items = [_action_json(a) for a in actions]
         except Exception as exc:  # the bot's own bug: log it and hold, as run_match does
             traceback.print_exc()
@@ -157,6 +174,10 @@ class _Session:
             on_end(Obj(msg))
 
 
+IN_PROCESS_MODULE_PREFIX = "_capwars_bot_"
+"""How game.agents.registry names the module of a bot file it imports to play in-process."""
+
+
 def protect_stdout() -> IO[bytes]:
     """Take the real stdout for the protocol; send ``print()`` and fd 1 to stderr from now on."""
     sys.stdout.flush()
@@ -172,6 +193,15 @@ def run(
     stdout: IO[bytes] | None = None,
 ) -> None:
     """Play one match over stdin/stdout with the bot ``bot_factory()`` builds."""
+    caller = sys._getframe(1).f_globals.get("__name__", "")
+    if caller.startswith(IN_PROCESS_MODULE_PREFIX):
+        # capwars is importing the file to play it in-process (--bot my_bot.py): serving
+        # capwars' own stdin would hang the match (or take over its stdout) without a word.
+        raise RuntimeError(
+            "game.sdk.run() ran while capwars imported this file to play it in-process; put"
+            ' it under `if __name__ == "__main__":` so that it runs only as a program'
+            ' (--bot "cmd:python my_bot.py")'
+        )
     out = stdout if stdout is not None else protect_stdout()
     source = stdin if stdin is not None else sys.stdin.buffer
     session = _Session(bot_factory(), out)

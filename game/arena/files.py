@@ -40,6 +40,36 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     _fsync_dir(target.parent)
 
 
+_EXAMPLE_NAMES = {
+    "--replay": "match.jsonl",
+    "--csv": "leaderboard.csv",
+    "--json": "leaderboard.json",
+}
+
+
+def output_problem(path: str | os.PathLike[str], what: str, *, folder: bool = False) -> str | None:
+    """Why ``path`` cannot be written (``None`` if it can): checked before a match or a
+    tournament is played, so that a bad ``--replay``, ``--csv``, ``--json`` or ``--out`` is one
+    line at once instead of a traceback after all the play. Makes the folder it needs.
+
+    ``what`` names the option (``--replay``); ``folder``: ``path`` is a folder to write in."""
+    target = Path(path)
+    directory = target if folder else target.parent
+    if not folder and target.is_dir():
+        example = _EXAMPLE_NAMES.get(what, "out")
+        return f"{what} {path} is a folder: give a file path, such as {target / example}"
+    if folder and target.exists() and not target.is_dir():
+        return f"{what} {path} is a file, not a folder: give a folder path"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".capwars-probe.", suffix=".tmp", dir=directory)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return f"cannot write {what} {path}: {exc.strerror or exc}"
+    return None
+
+
 def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o777

@@ -212,7 +212,52 @@ def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
             )
         else:
             out.append(arg)
+    if "/" in command[0]:
+        _check_runnable(Path(out[0]), command[0])
     return out
+
+
+INTERPRETERS = {
+    ".py": "python3",
+    ".js": "node",
+    ".mjs": "node",
+    ".cjs": "node",
+    ".rb": "ruby",
+    ".pl": "perl",
+    ".lua": "lua",
+    ".sh": "bash",
+}
+"""The program a script is usually run with, for the hint when it cannot run by itself."""
+
+
+def _check_runnable(program: Path, written: str) -> None:
+    """Refuse a ``cmd:`` program file the kernel would not start, before any match: it
+    used to fail every match at setup with only "exited with code 127" and a line in its log.
+    """
+    if not program.is_file():
+        return
+    interpreter = INTERPRETERS.get(program.suffix.lower())
+    run_with = (
+        f' or run it with its interpreter: "cmd:{interpreter} {written}"'
+        if interpreter
+        else ", or run it with its interpreter: cmd:INTERPRETER " + written
+    )
+    if not os.access(program, os.X_OK):
+        raise BotSpecError(
+            f"bot program {written} is not executable: make it so (chmod +x {written}, with a"
+            f" first line such as #!/usr/bin/env {interpreter or 'INTERPRETER'}){run_with}"
+        )
+    try:
+        with program.open("rb") as stream:
+            head = stream.read(4)
+    except OSError:
+        return
+    if not head.startswith((b"#!", b"\x7fELF")):
+        raise BotSpecError(
+            f"bot program {written} is a script without a #! line, so it cannot run by"
+            f" itself: add a first line such as #!/usr/bin/env {interpreter or 'INTERPRETER'}"
+            f"{run_with}"
+        )
 
 
 class ExternalBot(Bot):
@@ -285,7 +330,8 @@ class ExternalBot(Bot):
             if self.failure is None:
                 self._fail(
                     SeatStatus.ERROR,
-                    f"no `ready` within the init time of {self.limits.init_seconds:g} s",
+                    f"no `ready` within the init time of {self.limits.init_seconds:g} s"
+                    + self._silence_hint(FLUSH_HINT),
                 )
             return
         ready = self._decode(line, Ready, "ready")
@@ -327,7 +373,8 @@ class ExternalBot(Bot):
                 spent = f" plus the whole {bank:g} s time bank"
             self._fail(
                 SeatStatus.TIMEOUT,
-                f"no answer to turn {observation.turn} within {turn_limit:g} s{spent}",
+                f"no answer to turn {observation.turn} within {turn_limit:g} s{spent}"
+                + self._silence_hint(""),
             )
             return []
         self.turn_seconds.append(elapsed)
@@ -335,9 +382,14 @@ class ExternalBot(Bot):
         if not isinstance(message, Actions):
             return []
         if message.turn != observation.turn:
+            hint = (
+                f" (a second answer to turn {message.turn}? send exactly one `actions` line a turn)"
+                if 0 <= message.turn < observation.turn
+                else ' (echo the "turn" of the `turn` message you answer)'
+            )
             self._fail(
                 SeatStatus.INVALID,
-                f"wrong turn echo: answered turn {message.turn} to turn {observation.turn}",
+                f"wrong turn echo: answered turn {message.turn} to turn {observation.turn}{hint}",
             )
             return []
         # What the bot says went wrong on its side (an exception the SDK caught): recorded by
@@ -469,7 +521,10 @@ class ExternalBot(Bot):
                 signal.SIGSEGV: " (crashed)",
             }.get(sig, "")
             return f"killed by {sig.name}{hint}"
-        return f"exited with code {code}{_ran_out(tail, limits) if code else ''}"
+        if not code:
+            return f"exited with code {code}"
+        cause = _ran_out(tail, limits) or _last_words(tail)
+        return f"exited with code {code}{cause}"
 
     # ------------------------------------------------------------------ the conversation
 
@@ -486,6 +541,19 @@ class ExternalBot(Bot):
         except _Oversize as exc:
             self._fail(SeatStatus.INVALID, str(exc))
             return None
+
+    def _silence_hint(self, otherwise: str) -> str:
+        """Why a bot may seem silent: a line it wrote without its newline, else ``otherwise``.
+
+        Both are the commonest first-bot mistakes, and from the host's side look exactly like a
+        bot that is still thinking (``process.stdout.write(JSON.stringify(m))`` in JavaScript,
+        ``print`` without ``flush`` in Python or Perl)."""
+        if self._out.strip():
+            return (
+                f" (it wrote {_preview(bytes(self._out))} but no newline after it: end every"
+                ' message with "\\n")'
+            )
+        return otherwise
 
     def _flush(self) -> None:
         proc = self._proc
@@ -614,16 +682,28 @@ class ExternalBot(Bot):
             problem = f"a line that is not JSON: {_preview(line)} {STDOUT_HINT}"
         else:
             if not isinstance(data, dict):
-                problem = f"a JSON {type(data).__name__}, not an object: {_preview(line)}"
-            elif data.get("type") != expected:
-                problem = f"a message of type {data.get('type')!r} where {expected!r} was due"
+                problem = f"a JSON {_json_kind(data)}, not an object: {_preview(line)}"
+            elif "type" not in data:
+                problem = (
+                    f'an object without a "type" where {expected!r} was due:'
+                    f' {_preview(line)} (send {{"type": "{expected}", ...}})'
+                )
+            elif data["type"] != expected:
+                kind = data["type"]
+                shown = repr(kind[:40]) if isinstance(kind, str) else json.dumps(kind)[:40]
+                problem = f"a message of type {shown} where {expected!r} was due"
             else:
                 try:
                     return model.model_validate(data)
                 except ValidationError as exc:
                     first = exc.errors()[0]
                     where = ".".join(str(x) for x in first["loc"])
-                    problem = f"a malformed {expected!r} message: {where}: {first['msg']}"
+                    got = ""
+                    if first["type"] != "missing" and first["loc"]:
+                        # The value as the bot wrote it (JSON), so "4" and 4 look different.
+                        shown = json.dumps(first.get("input"), default=str)
+                        got = f", got {shown[:60]}{'…' if len(shown) > 60 else ''}"
+                    problem = f"a malformed {expected!r} message: {where}: {first['msg']}{got}"
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
 
@@ -633,6 +713,14 @@ STDOUT_HINT = (
     " JavaScript, print(..., file=sys.stderr) in Python, or use the SDK, game.sdk.run)"
 )
 """Added to a non-JSON line: almost always a debug print that went to stdout."""
+
+
+FLUSH_HINT = (
+    " (nothing arrived on its stdout: if it wrote `ready`, flush stdout after each line, since"
+    " most languages buffer it when it is a pipe, e.g. print(..., flush=True) in Python,"
+    " $| = 1 in Perl, fflush(stdout) in C)"
+)
+"""Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout."""
 
 
 class _Oversize(Exception):
@@ -675,8 +763,36 @@ def _ran_out(log: str, limits: Limits) -> str:
     return f" after {what} (limit: {LIMIT_OPTIONS[field].option} {getattr(limits, field)})"
 
 
+_NOT_THE_CAUSE = re.compile(r"\s+at |Node\.js v\d|\s*\^+\s*$")
+"""Log lines after the error itself: JavaScript stack frames, Node's version, a caret line."""
+
+
+def _last_words(log: str) -> str:
+    """``": ValueError: oops"``: the line of the bot's log that says why it stopped (Python's,
+    Perl's and the sandbox's last line; Node's error above its stack), for the failure reason
+    a tournament's failures by bot show, where the log itself is not. ``""`` if none."""
+    for line in reversed(log.splitlines()):
+        if line.strip() and not _NOT_THE_CAUSE.match(line):
+            text = " ".join("".join(c if c.isprintable() else " " for c in line).split())
+            return f": {text[:160]}{'…' if len(text) > 160 else ''}"
+    return ""
+
+
 def _line(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words (a bot author need not know Python's)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array"
 
 
 def _preview(line: bytes) -> str:

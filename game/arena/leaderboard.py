@@ -294,6 +294,9 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     )
 
 
+REPORTED = "the bot reported: "
+"""As :data:`game.arena.match.REPORTED` (not imported: this module stays light)."""
+
 STATUSES = ("invalid", "timeout", "error")
 """Seat statuses that eliminate an external bot (its failure text starts with one)."""
 
@@ -303,10 +306,12 @@ def _failure_kind(failure: dict[str, Any]) -> tuple[str, str]:
     text = str(failure.get("error", ""))
     turn = failure.get("turn", -1)
     where = "setup" if not isinstance(turn, int) or turn < 0 else f"turn {turn}"
-    head = text.split(":", 1)[0].strip()
+    # What a cmd: bot reported itself (the SDK's caught exception) is classed by what it says.
+    own = text.removeprefix(REPORTED)
+    head = own.split(":", 1)[0].strip()
     if head in STATUSES:
         kind = head
-    elif text.startswith("act() returned"):
+    elif own.startswith("act() returned"):
         kind = "bad return"
     elif head and " " not in head:
         kind = head  # an exception's class name

@@ -355,7 +355,8 @@ def _play(
             stderr_tail=eliminated[seat].stderr_tail,
         )
         if seat in eliminated
-        else SeatReport(seat)
+        # A cmd: bot that played to the end: its log is still its author's way to debug it.
+        else SeatReport(seat, stderr_tail=str(getattr(players[seat], "stderr_tail", "") or ""))
         for seat in range(len(players))
     ]
     return MatchOutcome(

@@ -581,7 +581,11 @@ def opening_state(replay: Replay, content: Content | None = None) -> MatchState:
         raise ReplayError(f"{replay.path}: {exc}") from None
 
 
-def _resimulate(replay: Replay, content: Content | None) -> tuple[MatchState, int, Mismatch | None]:
+def _resimulate(
+    replay: Replay, content: Content | None, *, outcomes: bool = False
+) -> tuple[MatchState, int, Mismatch | None]:
+    """Re-simulate ``replay`` up to the first quarter that differs from it. ``outcomes``: also
+    compare what each quarter records the engine did (see :func:`_outcome_mismatch`)."""
     state = opening_state(replay, content)
     for q in replay.quarters:
         try:
@@ -592,7 +596,39 @@ def _resimulate(replay: Replay, content: Content | None) -> tuple[MatchState, in
         if report.state_hash != q.hash:
             detail = f"recorded hash {q.hash}, re-simulated {report.state_hash}"
             return state, q.turn, Mismatch(q.turn, q.label, detail)
+        if outcomes and (differs := _outcome_mismatch(q, report)):
+            return state, q.turn, Mismatch(q.turn, q.label, differs)
     return state, len(replay.quarters), None
+
+
+def _outcome_mismatch(q: ReplayQuarter, report: QuarterReport) -> str | None:
+    """What a quarter line says the engine did (applied actions, rejections by type and code,
+    events) that the re-simulation did not, or ``None``. The hash covers the state, not these
+    records, which ``capwars replay show`` prints: an edited line verified. Rejection messages
+    are left out: their wording may improve between versions without changing the game."""
+    line = quarter_line(report)
+
+    def plain(value: object) -> str:
+        return json.dumps(value, sort_keys=True, allow_nan=True)
+
+    for seat, (recorded, actual) in enumerate(zip(q.applied, line["applied"], strict=False)):
+        if plain(recorded) != plain(actual):
+            return (
+                f"seat {seat}'s applied actions: recorded {plain(recorded)},"
+                f" re-simulated {plain(actual)}"
+            )
+    if len(q.applied) != len(line["applied"]):
+        seats = len(line["applied"])
+        return f"applied actions of {len(q.applied)} seats recorded, {seats} re-simulated"
+    recorded_codes = [[tuple(r[:2]) for r in seat] for seat in q.rejected]
+    actual_codes = [[tuple(r[:2]) for r in seat] for seat in line["rejected"]]
+    if recorded_codes != actual_codes:
+        return (
+            f"rejected actions (type, code): recorded {recorded_codes}, re-simulated {actual_codes}"
+        )
+    if list(q.events) != line["events"]:
+        return f"events: recorded {list(q.events)}, re-simulated {line['events']}"
+    return None
 
 
 def verify_replay(path: PathLike | Replay, content: Content | None = None) -> Verification:
@@ -601,7 +637,7 @@ def verify_replay(path: PathLike | Replay, content: Content | None = None) -> Ve
     Raises :class:`ReplayError` if the file cannot be read or was made with other content.
     """
     replay = path if isinstance(path, Replay) else read_replay(path)
-    state, done, mismatch = _resimulate(replay, content)
+    state, done, mismatch = _resimulate(replay, content, outcomes=True)
     if mismatch is None and replay.result is not None:
         mismatch = _check_result(replay, state)
     return Verification(replay, done, state.last_hash, mismatch)

@@ -57,7 +57,7 @@ from game.arena.executors import (
     worker_content,
     worker_scenario,
 )
-from game.arena.files import write_atomic
+from game.arena.files import output_problem, write_atomic
 from game.arena.host import (
     LimitsError,
     command_argv,
@@ -558,6 +558,8 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
     )
     if args.seed < 0 or args.seed + max(args.seeds, 1) > 2**63:
         return _usage(f"seeds must lie between 0 and 2**63 - 1, got --seed {args.seed}")
+    if problem := _export_problem(args) or output_problem(args.out, "--out", folder=True):
+        return _usage(problem)
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     try:
         with _sigterm_as_interrupt():
@@ -637,6 +639,8 @@ def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
         board = leaderboard_of(args.directory)
     except ResultsError as exc:
         return _usage(str(exc))
+    if problem := _export_problem(args):
+        return _usage(problem)
     _export(board, args)
     print(format_leaderboard(board))
     return EXIT_OK
@@ -670,6 +674,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(format_validation(report))
     return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _export_problem(args: argparse.Namespace) -> str | None:
+    """Why ``--csv`` or ``--json`` cannot be written, found before anything is played."""
+    for option, path in (("--csv", args.csv), ("--json", args.json)):
+        if path and (problem := output_problem(path, option)):
+            return problem
+    return None
 
 
 def _export(board: Leaderboard, args: argparse.Namespace) -> None:

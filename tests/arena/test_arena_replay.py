@@ -158,6 +158,39 @@ def test_verify_names_the_quarter_of_a_tampered_hash(recorded, tmp_path, content
     assert result.mismatch is not None and result.mismatch.turn == 6
 
 
+@pytest.mark.parametrize(
+    ("edit", "what"),
+    [
+        (lambda q: q["applied"][0].append({"type": "borrow", "amount": 500.0}), "applied"),
+        (lambda q: q["rejected"][1].append(["borrow", "credit_limit", "x"]), "rejected"),
+        (lambda q: q["events"].append("grid_crunch"), "events"),
+    ],
+    ids=["applied", "rejected", "events"],
+)
+def test_verify_catches_an_edited_record_of_what_the_engine_did(
+    recorded, tmp_path, content, edit, what
+):
+    # These lines are what `capwars replay show` prints; the state hash does not cover them, so
+    # an edited one used to verify as OK.
+    lines = lines_of(recorded[0])
+    edit(lines[1 + 2])
+    result = verify_replay(write(tmp_path / "edited.jsonl", lines), content)
+    assert result.mismatch is not None and result.mismatch.turn == 2, result.mismatch
+    assert what in result.mismatch.detail
+    # Loading it as a save still works: only verification compares these records.
+    replay_to_state(tmp_path / "edited.jsonl", content)
+
+
+def test_verify_ignores_a_rejection_message_s_wording(recorded, tmp_path, content):
+    lines = lines_of(recorded[0])
+    quarters = [q for q in lines[1:-1] if any(q["rejected"])]
+    if not quarters:
+        pytest.skip("no rejection in this replay")
+    seat = next(i for i, r in enumerate(quarters[0]["rejected"]) if r)
+    quarters[0]["rejected"][seat][0][2] = "an older wording of the same refusal"
+    assert verify_replay(write(tmp_path / "reworded.jsonl", lines), content).ok
+
+
 def test_verify_catches_tampered_standings(recorded, tmp_path, content):
     lines = lines_of(recorded[0])
     lines[-1]["standings"][0]["score"] += 1000

@@ -179,6 +179,8 @@ def test_bot_that_crashes_at_start_is_an_error(content, tmp_path):
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 1", "boom-at-start")
     assert outcome.seats[0].eliminated_turn == -1
+    # The reason names the cause (a tournament's failures by bot show it, not the log).
+    assert outcome.seats[0].reason == "exited with code 1: RuntimeError: boom-at-start"
 
 
 def test_bot_that_crashes_mid_game_is_an_error(content, tmp_path):
@@ -186,6 +188,7 @@ def test_bot_that_crashes_mid_game_is_an_error(content, tmp_path):
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 1", "boom-mid-game")
     assert outcome.seats[0].eliminated_turn == 3
+    assert outcome.seats[0].reason == "exited with code 1: ValueError: boom-mid-game"
 
 
 def test_bot_that_prints_garbage_is_invalid(content, tmp_path):
@@ -244,6 +247,21 @@ def test_wrong_turn_echo_is_invalid(content, tmp_path):
     script = write_bot(tmp_path, on_turn="turn = turn + 1 if turn == 4 else turn")
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.INVALID, "wrong turn echo: answered turn 5")
+    assert outcome.seats[0].reason.endswith('(echo the "turn" of the `turn` message you answer)')
+
+
+def test_two_answers_to_one_turn_are_named_as_such(content, tmp_path):
+    script = write_bot(
+        tmp_path, on_turn="if turn == 2: send({'type': 'actions', 'turn': turn, 'actions': []})"
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        "answered turn 2 to turn 3 (a second answer to turn 2? send exactly one `actions` line"
+        " a turn)",
+    )
 
 
 def test_bot_that_never_sends_ready_is_an_error(content, tmp_path):
@@ -518,3 +536,107 @@ def test_a_bot_s_log_cannot_send_control_sequences_to_the_organiser_s_terminal(t
     bot = ExternalBot([sys.executable, "-c", "pass"])
     bot._tail += b"\x1b[2J\x1b]0;owned\x07cleared\r\n\tline two\n"
     assert bot.stderr_tail == "\ufffd[2J\ufffd]0;owned\ufffdcleared\n\tline two\n"
+
+
+def test_ready_without_newline_names_the_missing_newline(content, tmp_path):
+    # process.stdout.write(JSON.stringify(msg)) in JavaScript: the commonest first-bot slip.
+    script = tmp_path / "no_newline_bot.py"
+    script.write_text(
+        "import sys\nsys.stdin.readline()\n"
+        'sys.stdout.write(\'{"type": "ready"}\'); sys.stdout.flush()\n'
+        "for line in sys.stdin:\n    pass\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(
+        outcome, replay, SeatStatus.ERROR, """'{"type": "ready"}' but no newline after it"""
+    )
+
+
+def test_ready_left_in_an_unflushed_buffer_says_to_flush(content, tmp_path):
+    script = tmp_path / "unflushed_bot.py"
+    script.write_text(
+        'import sys\nsys.stdin.readline()\nprint(\'{"type": "ready"}\')\n'
+        "for line in sys.stdin:\n    pass\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "flush stdout after each line")
+
+
+def test_turn_answer_without_newline_names_the_missing_newline(content, tmp_path):
+    script = write_bot(
+        tmp_path,
+        on_turn=(
+            'if turn == 2: sys.stdout.write(\'{"type": "actions"}\'); sys.stdout.flush();'
+            " time.sleep(5)"
+        ),
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "but no newline after it")
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("null", "sent a JSON null, not an object: 'null'"),
+        ("[1, 2]", "sent a JSON array, not an object"),
+        ('"ready"', "sent a JSON string, not an object"),
+        ('{"kind": "ready"}', """sent an object without a "type" where 'ready' was due"""),
+        ('{"type": 5}', "sent a message of type 5 where 'ready' was due"),
+        ('{"type": null}', "sent a message of type null where 'ready' was due"),
+    ],
+    ids=["null", "array", "string", "no-type", "number-type", "null-type"],
+)
+def test_wrong_message_shapes_are_named_in_json_words(content, tmp_path, answer, reason):
+    # The bot may be in any language: "a JSON NoneType" or "type None" would be Python's words.
+    script = write_bot(tmp_path, on_hello=f"sys.stdout.write({answer!r} + '\\n')")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(outcome, replay, SeatStatus.INVALID, reason)
+
+
+@pytest.mark.parametrize(
+    ("log", "cause"),
+    [
+        (
+            "Traceback (most recent call last):\n  File 'b.py'\nKeyError: 'cash'\n",
+            ": KeyError: 'cash'",
+        ),
+        (
+            "/b.js:5\n    null.cash;\n         ^\n\nTypeError: Cannot read properties of null\n"
+            "    at Interface.<anonymous> (/b.js:5:10)\n    at emit (node:events:517:28)\n\n"
+            "Node.js v18.19.0\n",
+            ": TypeError: Cannot read properties of null",
+        ),
+        (
+            "no provider at bot.pl line 3, <STDIN> line 2.\n",
+            ": no provider at bot.pl line 3, <STDIN> line 2.",
+        ),
+        ("", ""),
+        ("x" * 300, ": " + "x" * 160 + "…"),
+    ],
+    ids=["python", "node", "perl", "silent", "long"],
+)
+def test_the_last_words_of_a_log_are_the_error_line(log, cause):
+    from game.arena.host import _last_words
+
+    assert _last_words(log) == cause
+
+
+def test_a_bad_field_of_a_message_shows_the_value_sent(content, tmp_path):
+    # A quoted turn number: "turn: Input should be a valid integer" alone hid that it was "1".
+    script = write_bot(
+        tmp_path,
+        on_turn=(
+            "if turn == 1: send({'type': 'actions', 'turn': str(turn), 'actions': []}); continue"
+        ),
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\"""",
+    )

@@ -199,3 +199,90 @@ def test_the_js_starter_reports_an_exception_in_act_with_its_line(tmp_path):
     assert (turn, seat) == (2, 0) and outcome.seats[0].status == "ok"
     assert text.startswith("the bot reported: TypeError: Cannot read properties of null")
     assert "(bot.js:50:" in text and str(tmp_path) not in text  # the student's line, no folder
+
+
+@pytest.mark.parametrize(
+    ("returned", "kind"),
+    [
+        ("{'type': 'borrow', 'amount': 5.0}", "dict"),
+        ("BidSpot(provider='stratus', quantity=1.0, max_price=9.0)", "BidSpot"),
+        ("'hold'", "str"),
+    ],
+    ids=["dict", "model", "str"],
+)
+def test_the_sdk_reports_act_returning_one_action_instead_of_a_list(tmp_path, returned, kind):
+    # Iterating the value used to send its keys (or a model's (field, value) pairs) as actions,
+    # which the host reported as malformed actions of type 'unknown'.
+    path = tmp_path / "bot.py"
+    path.write_text(
+        "from game.engine.actions import BidSpot\n"
+        "from game.sdk import run\n"
+        "class Single:\n"
+        "    def act(self, observation):\n"
+        f"        return {returned} if observation.turn == 2 else []\n"
+        "run(Single)\n"
+    )
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.failures == [
+        (
+            2,
+            0,
+            f"the bot reported: act() returned {kind}, not a list of actions"
+            " (return [action] for one action)",
+        )
+    ]
+    assert outcome.seats[0].status == "ok"
+
+
+def test_a_program_that_cannot_run_by_itself_is_refused_with_what_to_do(tmp_path):
+    # Both used to fail every match at setup with "exited with code 127" and a sandbox line in
+    # the bot's log; now the spec is refused before anything is played.
+    script = tmp_path / "bot.py"
+    script.write_text("#!/usr/bin/env python3\nprint('hi')\n")
+    script.chmod(0o644)
+    with pytest.raises(BotSpecError) as caught:
+        resolve_command([str(script)], tmp_path)
+    assert "is not executable" in str(caught.value)
+    assert f'"cmd:python3 {script}"' in str(caught.value)
+    assert "chmod +x" in str(caught.value)
+    script.write_text("print('hi')\n")
+    script.chmod(0o755)
+    with pytest.raises(BotSpecError, match="without a #! line"):
+        resolve_command(["./bot.py"], tmp_path)
+    script.write_text("#!/usr/bin/env python3\nprint('hi')\n")
+    assert resolve_command(["./bot.py"], tmp_path) == [str(script)]
+    assert resolve_command(["python3", "bot.py"], tmp_path) == ["python3", str(script)]
+
+
+def test_an_sdk_file_without_the_main_guard_is_refused_in_process(tmp_path):
+    # It used to serve capwars' own stdin from inside the match: a silent hang at a terminal.
+    path = tmp_path / "bot.py"
+    path.write_text(
+        "from game.agents import Bot\n"
+        "from game.sdk import run\n"
+        "class MyBot(Bot):\n"
+        "    def act(self, observation):\n"
+        "        return []\n"
+        "run(MyBot)\n"
+    )
+    stdout = sys.stdout
+    with pytest.raises(BotSpecError) as caught:
+        make_bot(str(path))
+    assert sys.stdout is stdout  # the SDK left the match's stdout alone
+    assert 'put it under `if __name__ == "__main__":`' in str(caught.value)
+    assert "bot.py:6" in str(caught.value)
+
+
+def test_a_cmd_bot_that_played_to_the_end_keeps_its_log(tmp_path):
+    # Its stderr is its author's way to debug it: it was dropped unless the bot failed.
+    path = tmp_path / "bot.py"
+    path.write_text("import sys\nsys.stderr.write('thinking hard\\n')\n" + RAW_BOT)
+    path.write_text(path.read_text().replace("ERROR", "None"))
+    bot = ExternalBot([sys.executable, str(path)])
+    outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
+    assert outcome.seats[0].status == "ok" and not outcome.failures
+    assert outcome.seats[0].stderr_tail == "thinking hard\n"
+    player = next(p for p in outcome.to_json()["players"] if p["seat"] == 0)
+    assert player["stderr_tail"] == "thinking hard\n" and player["failure"] is None
+    assert outcome.seats[1].stderr_tail == ""  # an in-process bot has no log of its own

@@ -159,3 +159,12 @@ def test_bots_md_reference_is_current():
     assert set(REASONS) == {r.value for r in Reason}
     text = BOTS_MD.read_text(encoding="utf-8")
     assert render(text) == text, "regenerate with: python -m game.arena.protocol_doc"
+
+
+def test_bots_md_lists_every_variable_of_a_bot_s_environment():
+    from game.arena.host import minimal_env
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "BOTS.md").read_text()
+    section = doc.split("## The sandbox", 1)[1].split("### Resource limits", 1)[0]
+    for name in minimal_env("/tmp/x"):
+        assert f"`{name}" in section, name

@@ -278,6 +278,24 @@ def test_the_leaderboard_says_per_bot_how_it_failed_with_a_first_example():
     assert board.to_json()["failures"][0]["kinds"]
 
 
+def test_a_failure_a_cmd_bot_reported_itself_is_classed_by_what_it_says():
+    # The SDK's caught exception and its not-a-list report were all "failure" before.
+    from game.arena import leaderboard, match
+
+    assert leaderboard.REPORTED == match.REPORTED
+    failing = [record(["ok", "sdk"], [1, 2], "1"), record(["sdk", "ok"], [2, 1], "2")]
+    failing[0]["failures"] = [
+        {"turn": 2, "seat": 1, "error": f"{match.REPORTED}KeyError: 'cash' (bot.py:5)"},
+        {"turn": 3, "seat": 1, "error": f"{match.REPORTED}act() returned dict, not a list"},
+    ]
+    failing[1]["failures"] = [
+        {"turn": 2, "seat": 0, "error": f"{match.REPORTED}KeyError: 'cash' (bot.py:5)"},
+        {"turn": 4, "seat": 0, "error": f"{match.REPORTED}my model file is missing"},
+    ]
+    [summary] = build_leaderboard(failing).failures
+    assert dict(summary.kinds) == {"KeyError": 2, "bad return": 1, "failure": 1}
+
+
 def test_a_bot_whose_actions_are_all_malformed_is_named_though_it_never_failed(tmp_path: Path):
     junk = tmp_path / "junk_bot.py"
     junk.write_text(

@@ -128,9 +128,12 @@ def test_an_external_bot_that_crashes_fails_with_its_status_and_stderr():
     assert any("stderr: cannot start" in r for r in reasons)
     # Each seat's elimination once, with where it happened (it used to come twice).
     assert [r for r in reasons if "exited with code 3" in r] == [
-        "seat 0, setup: bot error: exited with code 3",
-        "seat 1, setup: bot error: exited with code 3",
+        "seat 0, setup: bot error: exited with code 3: cannot start",
+        "seat 1, setup: bot error: exited with code 3: cannot start",
     ]
+    # A program has no act(): the checks speak of its answers and turns.
+    assert report.check("valid actions").detail == "it never answered a turn"
+    assert report.check("time per turn").detail == "no turn was played"
 
 
 def test_a_tournament_records_an_external_bot_eliminated(tmp_path: Path):

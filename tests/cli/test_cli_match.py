@@ -143,7 +143,7 @@ def test_the_table_folds_repeated_failures_and_counts_rejections(capwars, tmp_pa
     assert len(failures) == 1 and "quarters 0-7" in failures[0], out
     assert "qty: Extra inputs are not permitted" in failures[0]
     assert failures[0].rstrip().endswith("typo.py:5)")
-    assert "wrong.py): 8: unknown_provider 8" in out
+    assert "wrong.py): 8 rejected: unknown_provider ×8" in out
 
 
 def test_rivals_fills_the_remaining_seats_with_the_scenarios_own_rivals(capwars):
@@ -160,3 +160,35 @@ def test_rivals_fills_the_remaining_seats_with_the_scenarios_own_rivals(capwars)
     assert proc.returncode == 0, proc.stderr
     bots = {p["seat"]: p["bot"] for p in json.loads(proc.stdout)["players"]}
     assert [bots[seat] for seat in range(len(seats))] == expected
+
+
+def test_an_unwritable_output_is_one_line_before_anything_is_played(capwars, tmp_path: Path):
+    # These used to play the whole match or tournament, then end in a traceback.
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "folder").mkdir()
+    run = ("tournament", "run", "idle", "balanced", "--scenario", "tutorial")
+    cases = [
+        (("match", "--scenario", "tutorial", "--replay", "afile/m.jsonl"), "cannot write --replay"),
+        (("match", "--scenario", "tutorial", "--replay", "folder"), "--replay folder is a folder"),
+        (
+            (*run, "--out", "afile"),
+            "--out afile is a file, not a folder",
+        ),
+        (
+            (*run, "--out", "t", "--csv", "afile/x.csv"),
+            "cannot write --csv afile/x.csv",
+        ),
+        (
+            (*run, "--out", "t", "--json", "folder"),
+            "--json folder is a folder: give a file path, such as folder/leaderboard.json",
+        ),
+    ]
+    for args, message in cases:
+        proc = capwars(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.strip() == f"capwars: error: {message}" or (
+            proc.stderr.startswith(f"capwars: error: {message}")
+            and len(proc.stderr.strip().splitlines()) == 1
+        ), proc.stderr
+        assert proc.stdout == ""
+    assert not (tmp_path / "t").exists()  # nothing was played
