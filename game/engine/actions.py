@@ -12,6 +12,7 @@ Rejections carry a stable :class:`Reason` code that bots can switch on.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from difflib import get_close_matches
@@ -222,20 +223,65 @@ def _quoted_number(item: dict[Any, Any]) -> str | None:
     kind = item.get("type")
     for name in _NUMBER_FIELDS.get(kind, ()) if isinstance(kind, str) else ():
         value = item.get(name)
+        if value in _NOT_FINITE:
+            return f"{kind}.{name}: must be a finite number, not {value}"
         if isinstance(value, str | bytes | bool):
             what = "true or false" if isinstance(value, bool) else 'a string (write 4, not "4")'
             return f"{kind}.{name}: must be a number, not {what}"
     return None
 
 
-_JSON_KINDS = {
-    str: "a string",
-    int: "a number",
-    float: "a number",
-    bool: "a boolean",
-    list: "a list",
-}
-"""How a bot author in any language names what it sent instead of an object."""
+_NOT_FINITE = frozenset({"nan", "inf", "-inf"})
+"""How the engine records a NaN or an infinite number a bot sent (JSON-safe, as its repr):
+reported as not finite, not as a quoted number."""
+
+NOT_AN_OBJECT = "not_an_object"
+"""The key under which the engine records, as JSON text, an item that is not an object at all
+(``"bid_spot"``, ``5``, ``null``): ``{"type": "unknown", "not_an_object": "\"bid_spot\""}``."""
+
+
+def not_an_object(item: object) -> dict[str, object]:
+    """The record of an item that is not an object: its JSON text, or for what JSON cannot
+    write the name of its type (a repr could hold a memory address, and the record and the
+    rejection are part of the match)."""
+    try:
+        text = json.dumps(item, allow_nan=False)
+    except (TypeError, ValueError):
+        text = f"<a Python {type(item).__name__}>"
+    return {"type": "unknown", NOT_AN_OBJECT: text[:200]}
+
+
+def _not_an_object(item: dict[Any, Any]) -> str | None:
+    """The problem with such a record, as :func:`_shape_problem` words it for the item itself."""
+    if len(item) != 2 or item.get("type") != "unknown" or NOT_AN_OBJECT not in item:
+        return None
+    text = str(item[NOT_AN_OBJECT])
+    if text == "null" or text.startswith("<"):
+        return _object_wanted(text)
+    if text.startswith('"'):
+        kind = "a string"
+    elif text.startswith("["):
+        kind = "a list"
+    elif text in ("true", "false"):
+        kind = "a boolean"
+    elif text[:1] in tuple("-0123456789"):
+        kind = "a number"
+    else:
+        kind = "a value"
+    return _object_wanted(f"{kind} {text[:60]}", text.strip('"') if kind == "a string" else "")
+
+
+def _object_wanted(got: str, words: str = "") -> str:
+    """An action must be an object; ``got`` says what came instead. A string whose first word
+    is close to an action type (``"reserve 5"``) also gets the object it probably meant."""
+    split = words.split()
+    guesses = (split[0], "_".join(split[:2])) if split else ()
+    hint = [match for guess in guesses for match in get_close_matches(guess, ACTION_TYPES, n=1)]
+    near = f' (did you mean {{"type": "{hint[0]}", ...}}?)' if hint else ""
+    return (
+        'an action is a JSON object such as {"type": "bid_spot", "provider": ...,'
+        f' "quantity": ..., "max_price": ...}}; got {got}{near}'
+    )
 
 
 def _shape_problem(problem: Any, item: object) -> str:
@@ -251,15 +297,7 @@ def _shape_problem(problem: Any, item: object) -> str:
     if kind == "union_tag_not_found":
         return f'an action needs a "type", one of: {types}'
     if kind in ("model_attributes_type", "dict_type"):
-        if item is None:
-            got = "null"
-        else:
-            kind_of = _JSON_KINDS.get(type(item), type(item).__name__)
-            got = f"{kind_of} {repr(item)[:60]}"
-        return (
-            'an action is a JSON object such as {"type": "bid_spot", "provider": ...,'
-            f' "quantity": ..., "max_price": ...}}; got {got}'
-        )
+        return _not_an_object(not_an_object(item)) or str(problem["msg"])
     return str(problem["msg"])
 
 
@@ -272,7 +310,9 @@ def parse_actions(items: Sequence[Any]) -> tuple[list[Action], list[tuple[int, s
             if isinstance(item, _Action):
                 # Re-validate: a model built with model_construct() skipped its checks.
                 item = item.model_dump()
-            elif isinstance(item, dict) and (problem := _quoted_number(item)):
+            elif isinstance(item, dict) and (
+                problem := _quoted_number(item) or _not_an_object(item)
+            ):
                 errors.append((index, problem))
                 continue
             actions.append(ACTION_ADAPTER.validate_python(item))

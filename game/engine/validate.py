@@ -34,6 +34,7 @@ from game.engine.actions import (
     SetTrainingShare,
     Sublease,
     action_to_dict,
+    not_an_object,
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
@@ -626,7 +627,9 @@ def _record(item: object) -> dict[str, object]:
             return {"type": "unknown", "value": repr(item)[:200]}
     if isinstance(item, dict):
         return {str(k)[:64]: _safe_value(v) for k, v in list(item.items())[:16]}
-    return {"type": "unknown", "value": repr(item)[:200]}
+    # Not an object at all ("bid_spot", 5, null, a list): kept as JSON text, so the rejection
+    # can say what was sent in a bot author's words, and says it again when a replay is re-run.
+    return not_an_object(item)
 
 
 def _safe_value(value: object) -> object:

@@ -237,7 +237,10 @@ def test_an_unvalidated_action_instance_is_rejected_as_malformed(tiny):
     ("item", "expected"),
     [
         ("reserve 5", 'an action is a JSON object such as {"type": "bid_spot"'),
-        ("reserve 5", "got a string 'reserve 5'"),
+        ("reserve 5", 'got a string "reserve 5" (did you mean {"type": "reserve", ...}?)'),
+        ("bid spot", '(did you mean {"type": "bid_spot", ...}?)'),
+        ([1], "got a list [1]"),
+        (object(), "got <a Python object>"),
         (42, "got a number 42"),
         (None, "got null"),
         (
@@ -253,3 +256,37 @@ def test_what_is_not_an_action_at_all_is_told_in_a_bot_author_s_words(item, expe
     [(index, message)] = parse_actions([item])[1]
     assert index == 0 and expected in message
     assert "Input" not in message and "discriminator" not in message
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("reserve 5", 'got a string "reserve 5" (did you mean {"type": "reserve", ...}?)'),
+        (42, "got a number 42"),
+        (None, "got null"),
+        ([1], "got a list [1]"),
+        (object(), "got <a Python object>"),
+        (
+            {"type": "bid_spot", "provider": "alpha", "quantity": float("nan"), "max_price": 1.0},
+            "bid_spot.quantity: must be a finite number, not nan",
+        ),
+        (
+            {"type": "bid_spot", "provider": "alpha", "quantity": 1.0, "max_price": float("inf")},
+            "bid_spot.max_price: must be a finite number, not inf",
+        ),
+    ],
+)
+def test_a_quarter_rejects_what_is_not_an_action_in_the_same_words_and_again_on_replay(
+    tiny, item, expected
+):
+    """Through step(), as an in-process bot's list or a JSON bot's reaches it: the engine
+    records the item in a JSON-safe form and rejects that record, so the reason must survive
+    the recording (it read "unknown action type 'unknown'") and be the same when a replay
+    re-runs the record."""
+    _, report = step(tiny, [[item], []])
+    [(_type, code, message)] = report.rejected[0]
+    assert code == "malformed" and expected in message
+    [record] = report.submitted[0]
+    json.dumps(record, allow_nan=False)  # JSON-safe as recorded
+    _, again = step(tiny, [[record], []])
+    assert again.rejected == report.rejected
