@@ -161,6 +161,11 @@ def rival_spec(content: Content, rival_id: str | None) -> str:
     return "balanced"
 
 
+_AS_PROGRAM = (
+    'a program that speaks the protocol (or calls game.sdk.run) plays as --bot "cmd:python {path}"'
+)
+
+
 def _from_file(path: Path, class_name: str | None) -> Bot:
     if not path.is_file():
         raise BotSpecError(f"bot file not found: {path}")
@@ -195,13 +200,28 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
             and v is not Bot
             and v.__module__ == module_name
         ]
-        if len(candidates) != 1:
+        if not candidates:
             raise BotSpecError(
-                f"{path} defines {len(candidates)} Bot subclasses; name one: {path}:ClassName"
+                f"{path} defines no game.agents.Bot subclass, which a file played in-process"
+                f" needs; {_AS_PROGRAM.format(path=path)}"
+            )
+        if len(candidates) > 1:
+            names = ", ".join(c.__name__ for c in candidates)
+            raise BotSpecError(
+                f"{path} defines {len(candidates)} Bot subclasses ({names}); name one:"
+                f" {path}:{candidates[0].__name__}"
             )
         cls = candidates[0]
     if not callable(getattr(cls, "act", None)):
         raise BotSpecError(f"{path}:{cls.__name__} has no act(observation) method")
+    if not (inspect.isclass(cls) and issubclass(cls, Bot)):
+        # It would be handed the engine's Observation and asked for setup() and on_end(),
+        # and fail every quarter; the SDK gives such a class the JSON it expects.
+        raise BotSpecError(
+            f"{path}:{getattr(cls, '__name__', class_name)} is not a game.agents.Bot subclass,"
+            f" which a class played in-process must be (class"
+            f" {getattr(cls, '__name__', class_name)}(Bot): ...); {_AS_PROGRAM.format(path=path)}"
+        )
     try:
         bot = cls()
     except Exception as exc:

@@ -42,3 +42,40 @@ def test_a_bot_split_over_files_imports_its_helpers(tmp_path: Path):
         "class Split(Bot):\n    def act(self, observation):\n        return plan()\n"
     )
     assert make_bot(str(tmp_path / "split.py")).act(None) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("source", "spec_tail", "expected"),
+    [
+        # A program speaking the protocol by hand, or a plain SDK class: not playable in-process.
+        ("import sys\n", "", "defines no game.agents.Bot subclass"),
+        (
+            "class Plain:\n    def act(self, observation):\n        return []\n",
+            ":Plain",
+            "Plain is not a game.agents.Bot subclass",
+        ),
+        (
+            "from game.agents import Bot\n\n"
+            "class A(Bot):\n    def act(self, o):\n        return []\n\n"
+            "class B(Bot):\n    def act(self, o):\n        return []\n",
+            "",
+            "defines 2 Bot subclasses (A, B); name one:",
+        ),
+    ],
+)
+def test_a_file_that_cannot_play_in_process_says_how_it_can_play(
+    tmp_path: Path, source: str, spec_tail: str, expected: str
+):
+    """A plain class named by --bot file.py:Plain used to be accepted, then failed every
+    quarter (no setup(), the engine's Observation where it expected JSON); a protocol program
+    was told it 'defines 0 Bot subclasses; name one: file.py:ClassName'."""
+    bot = tmp_path / "bot.py"
+    bot.write_text(source)
+    with pytest.raises(BotSpecError) as caught:
+        make_bot(f"{bot}{spec_tail}")
+    message = str(caught.value)
+    assert expected in message
+    if "name one" in message:
+        assert f"{bot}:A" in message
+    else:
+        assert f'--bot "cmd:python {bot}"' in message
