@@ -387,7 +387,6 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_content_check(args: argparse.Namespace) -> int:
     """Check a content folder and report every problem."""
     from game.rules.check import run_content_check
-    from game.rules.loader import is_scenario_path
 
     directory = args.directory if args.directory is not None else args.content
     if args.directory is not None and Path(args.directory).is_file():
@@ -397,10 +396,27 @@ def cmd_content_check(args: argparse.Namespace) -> int:
             raise UserError(f"no content folder at {args.content}")
         return run_scenario_check(args.directory, args.content)
     if directory is not None and not Path(directory).is_dir():
-        if args.directory is not None and is_scenario_path(args.directory):
-            raise UserError(f"no scenario file at {args.directory}")
-        raise UserError(f"no content folder at {directory}")
+        if args.directory is None:
+            raise UserError(f"no content folder at {directory}")
+        what = (
+            "scenario file"
+            if args.directory.lower().endswith(".toml")
+            else ("content folder or scenario file")
+        )
+        raise UserError(f"no {what} at {args.directory}{_nearby(Path(args.directory))}")
     return run_content_check(directory)
+
+
+def _nearby(path: Path) -> str:
+    """`` (did you mean 'content/scenarios'?)`` when the folder holds a close name."""
+    from difflib import get_close_matches
+
+    try:
+        names = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+    except OSError:
+        return ""
+    hint = get_close_matches(path.name, names, n=1)
+    return f" (did you mean {str(path.parent / hint[0])!r}?)" if hint else ""
 
 
 BENCH_SECTIONS = ("engine", "bots", "tournament", "rl", "tui")

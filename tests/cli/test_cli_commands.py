@@ -43,6 +43,21 @@ def test_content_check_ok_and_broken(capwars, broken_content: Path):
     assert "Traceback" not in bad.stderr
 
 
+def test_content_check_of_a_mistyped_path_says_what_it_looked_for_and_what_is_near(
+    capwars, tmp_path: Path
+):
+    """A mistyped folder with a slash in it was called a missing "scenario file"."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "lesson.toml").write_text("")
+    folder = capwars("content", "check", str(tmp_path / "contnt"))
+    assert folder.returncode != 0
+    assert "no content folder or scenario file at" in folder.stderr
+    assert f"did you mean {str(tmp_path / 'content')!r}" in folder.stderr
+    file = capwars("content", "check", str(tmp_path / "lesons.toml"))
+    assert "no scenario file at" in file.stderr
+    assert f"did you mean {str(tmp_path / 'lesson.toml')!r}" in file.stderr
+
+
 def test_content_option_reaches_every_command(capwars, broken_content: Path):
     for args in (
         ["--content", str(broken_content), "scenarios"],
