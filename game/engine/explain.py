@@ -132,9 +132,35 @@ def _label(factor: str, before: SpotInputs, after: SpotInputs) -> str:
     wanted_before = add_up(q for _, q, _ in before.bids)
     wanted = add_up(q for _, q, _ in after.bids)
     change = wanted - wanted_before
+    limits = _limits_moved(before.bids, after.bids)
     if abs(change) < 0.05:
+        if limits:
+            return f"player bid limits {limits} ({wanted:.1f} kGPU, as before)"
         return f"player bid prices changed ({wanted:.1f} kGPU, as before)"
+    if limits:
+        # More kGPU bid at lower limits can lower the price: say both, or the move reads wrong.
+        return f"player bids {change:+.1f} kGPU (to {wanted:.1f}), limits {limits}"
     return f"player bids {change:+.1f} kGPU (to {wanted:.1f})"
+
+
+LIMITS_MOVED = 0.02
+"""A change of the bids' average price limit (by kGPU) from which the bids cause names it."""
+
+
+def _limits_moved(
+    before: tuple[tuple[int, float, float], ...], after: tuple[tuple[int, float, float], ...]
+) -> str:
+    """``$6.48M → $4.98M/kGPU on average`` when both quarters had bids and the kGPU-weighted
+    average price limit moved by :data:`LIMITS_MOVED` or more, else ``""``."""
+
+    def average(bids: tuple[tuple[int, float, float], ...]) -> float:
+        total = add_up(q for _, q, _ in bids)
+        return add_up(q * p for _, q, p in bids) / total if total > 0 else 0.0
+
+    then, now = average(before), average(after)
+    if then <= 0 or now <= 0 or abs(now / then - 1) < LIMITS_MOVED:
+        return ""
+    return f"${then:,.2f}M → ${now:,.2f}M/kGPU on average"
 
 
 def _rounded(shares: list[float], total: int) -> list[int]:

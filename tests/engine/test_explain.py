@@ -103,6 +103,21 @@ def test_bids_cause_shows_the_change_in_bids() -> None:
     assert cause.shown < 0
 
 
+def test_bids_cause_names_price_limits_that_moved() -> None:
+    """A teacher's prices.csv read "player bids +7.1 kGPU → price -18%": more kGPU bid, and yet
+    the price fell, because the bids' limits had fallen (6.48 → 4.98), which it did not say."""
+    before = dataclasses.replace(BASE, bids=((0, 2.0, 9.0), (1, 2.0, 7.0)))
+    more_lower = dataclasses.replace(BASE, bids=((0, 4.0, 5.0), (1, 2.0, 5.0)))
+    (cause,) = spot_causes(before, more_lower)
+    assert cause.label == "player bids +2.0 kGPU (to 6.0), limits $8.00M → $5.00M/kGPU on average"
+    same_lower = dataclasses.replace(BASE, bids=((0, 2.0, 6.0), (1, 2.0, 6.0)))
+    (cause,) = spot_causes(before, same_lower)
+    assert cause.label == "player bid limits $8.00M → $6.00M/kGPU on average (4.0 kGPU, as before)"
+    same_limits = dataclasses.replace(BASE, bids=((0, 3.0, 8.0), (1, 3.0, 8.0)))
+    (cause,) = spot_causes(before, same_limits)
+    assert cause.label == "player bids +2.0 kGPU (to 6.0)"
+
+
 def test_a_continuing_event_is_not_named_for_an_outage() -> None:
     """The teacher's "capacity -40% (A new provider enters the market, an outage)": the new
     provider raised capacity last quarter already; this quarter's fall is the outage's."""
