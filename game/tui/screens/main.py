@@ -119,7 +119,11 @@ class MainScreen(Screen[None]):
             self.start_clock()
 
     def _greet(self) -> None:
-        """Show the lesson of this quarter (tutorial) once the screen is up."""
+        """Show the lesson of this quarter (tutorial) once the screen is up; a game loaded
+        after every player went bankrupt offers to play out the rivals' quarters instead."""
+        if self.session.all_out:
+            self.offer_play_out()
+            return
         self._show_lesson()
 
     # ------------------------------------------------------------------ state down
@@ -574,6 +578,9 @@ class MainScreen(Screen[None]):
     def action_end_quarter(self) -> None:
         from game.tui.dialogs.confirm import ConfirmDialog
 
+        if self.session.all_out:  # nothing left to order: play the rivals' quarters
+            self.offer_play_out()
+            return
         view = self.session.view()
         names = view.names
         lines = [
@@ -654,6 +661,54 @@ class MainScreen(Screen[None]):
             if app.is_running and not app._exit and self.is_attached:
                 raise
 
+    def offer_play_out(self) -> None:
+        """Every player's company is bankrupt but the rivals play on: say what happened and
+        offer to play their remaining quarters to the final standings (until then the screens
+        can still be looked at; e asks again)."""
+        from game.tui.dialogs.confirm import ConfirmDialog
+
+        session = self.session
+        state = session.state
+        world = state.world
+        out = [state.names[s] for s in session.humans]
+        who = " and ".join(out)
+        when = world.quarter_label(max(int(state.bankrupt_turn[s]) for s in session.humans))
+        left = world.scenario.quarters - state.turn
+        last = world.quarter_label(world.scenario.quarters - 1)
+        quarters = "1 quarter" if left == 1 else f"{left} quarters"
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.query_one("#thinking", ProgressBar).display = True
+                self.play_out()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{escape(who)} {'is' if len(out) == 1 else 'are'} bankrupt",
+                f"Out of cash in {when} with the credit line used up: contracts cancelled,"
+                f" orders void, no further part in the match. The rivals play on to {last}"
+                f" ({quarters} more).\n\nPress y to play them now and see the final standings,"
+                " or n to look around first (e offers this again).",
+                yes="Final standings (y)",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="quarter")
+    def play_out(self) -> None:
+        """The rivals' remaining quarters (every player is bankrupt), off the event loop; the
+        finished game is saved, then the final standings show."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+
+        def progress(done: int, total: int, what: str) -> None:
+            quarter = self.session.state.world.quarter_label(self.session.state.turn)
+            self._on_screen(app, self._progress, done, total, f"{quarter}: {what}")
+
+        report = self.session.play_out(progress)
+        unsaved = app.write_autosave()
+        if report is not None:
+            self._on_screen(app, self.after_quarter, report, unsaved=unsaved)
+
     def _progress(self, done: int, total: int, what: str) -> None:
         bar = self.query_one("#thinking", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
@@ -668,6 +723,10 @@ class MainScreen(Screen[None]):
             self.notify(unsaved, severity="warning")
         if self.session.over:
             self._final_reports(report)
+            return
+        if self.session.all_out:  # the last player went bankrupt this quarter
+            self.refresh_view()
+            self._show_report(then=self.offer_play_out)
             return
         if self.session.hot_seat:
             self.hand_over(show_report=show_report)
@@ -684,7 +743,8 @@ class MainScreen(Screen[None]):
         from game.tui.screens.report import ReportScreen
 
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        seats = list(self.session.humans)
+        # A bankrupt team's last report would be of a company that no longer plays.
+        seats = [s for s in self.session.humans if self.session.state.status[s] == 0]
         app.clear_notifications()
 
         def show(k: int) -> None:
@@ -728,19 +788,19 @@ class MainScreen(Screen[None]):
             rules.append("Before the quarter resolves you will be asked for a prediction.")
         return "\n".join(rules)
 
-    def _show_report(self) -> None:
+    def _show_report(self, then: Callable[[], None] | None = None) -> None:
+        """The last quarter's report (once), then ``then`` (default: the lesson notes)."""
         from game.tui.screens.report import ReportScreen
 
+        after = then or self._show_lesson
         report = self.session.last_report
         seat = self.session.seat
         if report is None or (report.turn, seat) in self._seen_report:
-            self._show_lesson()
+            after()
             return
         self._seen_report.add((report.turn, seat))
         self.app.clear_notifications()  # toasts of the orders would cover the report's text
-        self.app.push_screen(
-            ReportScreen(self.session, seat, report), lambda _: self._show_lesson()
-        )
+        self.app.push_screen(ReportScreen(self.session, seat, report), lambda _: after())
 
     def _show_lesson(self) -> None:
         """This quarter's lesson notes, once per quarter (key i reads them again)."""

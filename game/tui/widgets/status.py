@@ -56,6 +56,8 @@ class StatusLine(Static):
         )
         capacity_mid = "Opening" if opening else f"Last q: capacity {cap} / demand {kgpu(demand)}"
         capacity_short = "Opening" if opening else f"Last q cap {cap}/{kgpu(demand)}"
+        if me.status != "active":  # its figures are frozen: it no longer serves anyone
+            capacity_long = capacity_mid = capacity_short = "[b red]Bankrupt[/]"
         debt_if_any = debt if me.debt > 0.05 else ""
         rep, ranked = f"Rep {pct(me.reputation)}", f"Rank {rank}"
         # The company name stays longest: in hot-seat it says whose turn it is. The quarter's

@@ -1,0 +1,76 @@
+"""Fix round 6, found playing the game in a terminal: a bankrupt player, money that rounds to
+zero, ..."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+from tui_helpers import end_quarter, new_app, settle, start_game
+
+from game.engine import Reserve, SetServicePrice
+from game.tui.dialogs.confirm import ConfirmDialog
+from game.tui.format import exact_money, money
+from game.tui.screens.game_over import GameOverScreen
+from game.tui.screens.main import MainScreen
+from game.tui.screens.report import ReportScreen
+from game.tui.widgets.status import StatusLine
+
+SIZE = (80, 24)
+
+
+def text_of(screen: object, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+async def test_a_bankrupt_player_is_told_and_can_see_the_final_standings(tmp_path: Path) -> None:
+    """Start-up squeeze: a 16 kGPU take-or-pay contract and a price nobody pays bankrupt the
+    start-up in its fourth quarter. The report said so only in its last news item, then the
+    game went on as if nothing happened: 'Opening' in the header, 'every customer served'
+    each quarter, and twenty quarters of e to reach the standings."""
+    async with new_app(tmp_path, "startup-squeeze", seed=7).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(Reserve(provider="stratus", quantity=16, term=8))
+        session.add_order(SetServicePrice(price=100))
+        for _ in range(3):
+            session.end_quarter()
+        screen.refresh_view()
+        await end_quarter(pilot)
+        assert session.state.status[0] != 0, "the start-up should be bankrupt by now"
+        report = pilot.app.screen
+        assert isinstance(report, ReportScreen), report
+        first = text_of(report, "#report-figures").splitlines()[0]
+        assert first.startswith("Bankrupt: cash -$"), first
+        assert "out of the game" in first
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog), dialog
+        body = text_of(dialog, "#confirm-body")
+        assert "The rivals play on to 2031 Q4 (16 quarters more)" in body, body
+        await pilot.press("n")  # look around first: the header says it
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MainScreen)
+        header = str(pilot.app.screen.query_one(StatusLine).render())
+        assert "Bankrupt" in header and "Opening" not in header, header
+        await pilot.press("e")  # e offers the play-out again
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.pause()
+        assert session.over
+        assert isinstance(pilot.app.screen, GameOverScreen), pilot.app.screen
+        assert "Bankrupt" in text_of(pilot.app.screen, "#over-title")
+
+
+def test_money_that_rounds_to_zero_has_no_minus_sign() -> None:
+    """The header showed 'Cash -$0.0M' for a cash of -4e-15 (a bridge's rounding crumb)."""
+    assert money(-3.6e-15) == "$0.0M"
+    assert money(-0.04) == "$0.0M"
+    assert money(-0.06) == "-$0.1M"
+    assert money(-250) == "-$250M"
+    assert exact_money(-1e-12) == "$0.0M"
+    assert exact_money(-1500) == "-$1.500B"
