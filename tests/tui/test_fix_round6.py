@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import DataTable, Input, Static
 from tui_helpers import end_quarter, new_app, settle, start_game
 
-from game.engine import Reserve, SetServicePrice
+from game.engine import BuildDatacenter, OrderChips, OrderNetwork, Reserve, SetServicePrice
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.format import exact_money, money
 from game.tui.screens.game_over import GameOverScreen
@@ -74,3 +74,44 @@ def test_money_that_rounds_to_zero_has_no_minus_sign() -> None:
     assert money(-250) == "-$250M"
     assert exact_money(-1e-12) == "$0.0M"
     assert exact_money(-1500) == "-$1.500B"
+
+
+async def test_chip_and_network_dialogs_count_this_quarters_other_orders(tmp_path: Path) -> None:
+    """Found ordering 10k H100s and 10 fabric units for a new US Central data centre: the chip
+    dialog (and its edit) still said to order network fabric for the rest, as it left out the
+    fabric ordered this quarter; the network dialog left out the fabric ordered before it."""
+    async with new_app(tmp_path, "standard", seed=3).run_test(size=(120, 40)) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(BuildDatacenter(region="us-central", megawatts=40))
+        session.add_order(OrderNetwork(region="us-central", quantity=10))
+        session.add_order(OrderChips(sku="h100", region="us-central", quantity=6))
+        screen.refresh_view()
+        await pilot.press("3")
+        table = screen.query_one("#regions", DataTable)
+        table.move_cursor(row=table.get_row_index("us-central"))
+        await pilot.pause()
+        await pilot.press("c")  # 1k more: 7 kGPU of chips, 10 kGPU of ports
+        info = text_of(pilot.app.screen, "#order-info")
+        assert "order network fabric" not in info, info
+        dialog = pilot.app.screen
+        dialog.query_one("#field-quantity", Input).value = "5"  # 11 kGPU: 1 short
+        await pilot.pause()
+        info = text_of(dialog, "#order-info")
+        assert "connect 10.0 kGPU of your 11.0 kGPU" in info, info
+        await pilot.press("escape")
+        await pilot.press("n")  # 6 kGPU of chips, 10 of ports already: enough
+        info = text_of(pilot.app.screen, "#order-info")
+        assert "ports 10.0 kGPU: enough for them" in info, info
+        await pilot.press("escape", "7")
+        orders = screen.query_one("#orders-table", DataTable)
+        orders.move_cursor(row=2)  # edit the chips: counted once, with the fabric
+        await pilot.pause()
+        await pilot.press("enter")
+        dialog = pilot.app.screen
+        assert "order network fabric" not in text_of(dialog, "#order-info")
+        dialog.query_one("#field-quantity", Input).value = "12"
+        await pilot.pause()
+        info = text_of(dialog, "#order-info")
+        assert "connect 10.0 kGPU of your 12.0 kGPU" in info, info

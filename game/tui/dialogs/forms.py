@@ -269,12 +269,18 @@ def chips_form(
     building: frozenset[str],
     label: Callable[[int], str],
     locked: dict[str, str] | None = None,
+    pending_chips: dict[str, float] | None = None,
+    pending_fabric: dict[str, float] | None = None,
 ) -> OrderForm:
     """Accelerators: what they cost and need (power, network ports), a warning when they
     would idle for want of a data centre or of power; custom chips not yet unlocked by
     research (``locked``: :func:`locked_chips`) are marked so in the list and say which
-    programme unlocks them (the engine refuses them)."""
+    programme unlocks them (the engine refuses them). ``pending_chips`` (kGPU) and
+    ``pending_fabric`` (units): the other orders of this quarter per region, which the ports
+    count as the network dialog does."""
     locked = locked or {}
+    more_chips = pending_chips or {}
+    more_fabric = pending_fabric or {}
     skus = tuple(
         (f"{c.name} (locked: research)" if c.id in locked else c.name, c.id)
         for c in obs.chips
@@ -290,13 +296,17 @@ def chips_form(
         h, r = holdings.get(values["region"]), views.get(values["region"])
         if h is None or r is None:
             return ""
-        chips_there = h.chips_perf + float(sum(h.chips_arriving)) + kgpu_now
-        room = (h.fabric_units + float(sum(h.fabric_arriving))) * r.ports_per_unit
+        region = values["region"]
+        chips_there = (
+            h.chips_perf + float(sum(h.chips_arriving)) + more_chips.get(region, 0.0) + kgpu_now
+        )
+        units = h.fabric_units + float(sum(h.fabric_arriving)) + more_fabric.get(region, 0.0)
+        room = units * r.ports_per_unit
         if chips_there <= room + 0.05:
             return ""
         return (
-            f"\nNetwork ports here (installed and arriving) connect {kgpu(room)} kGPU of your"
-            f" {kgpu(chips_there)} kGPU of chips with these: order network fabric"
+            f"\nNetwork ports here (installed, arriving, ordered now) connect {kgpu(room)} kGPU"
+            f" of your {kgpu(chips_there)} kGPU of chips with these: order network fabric"
             f" ({BY_ACTION['order_network'].key}) for the rest."
         )
 
@@ -340,13 +350,16 @@ def network_form(
     pending_chips: dict[str, float] | None = None,
     *,
     label: Callable[[int], str],
+    pending_fabric: dict[str, float] | None = None,
 ) -> OrderForm:
     """``pending_chips``: kGPU of chips ordered this quarter per region (not yet in ``obs``);
+    ``pending_fabric``: units of network fabric the other orders of this quarter buy there;
     ``label``: the world's quarter labels."""
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
     holdings = {h.region: h for h in obs.me.holdings}
     pending = pending_chips or {}
+    fabric = pending_fabric or {}
 
     def info(values: dict[str, Any]) -> str:
         r = views[values["region"]]
@@ -359,7 +372,8 @@ def network_form(
             return text
         # Ports against the chips they must connect: installed, arriving and ordered now.
         chips = h.chips_perf + float(sum(h.chips_arriving)) + pending.get(r.id, 0.0)
-        ports = (h.fabric_units + float(sum(h.fabric_arriving))) * r.ports_per_unit
+        units = h.fabric_units + float(sum(h.fabric_arriving)) + fabric.get(r.id, 0.0)
+        ports = units * r.ports_per_unit
         short = chips - ports
         ask = (
             f": {math.ceil(short / r.ports_per_unit - 1e-9):,} more units connect them all"
@@ -575,10 +589,13 @@ def form_for(
     building: frozenset[str] = frozenset(),
     fee: float = 0.0,
     locked: dict[str, str] | None = None,
+    pending_chips: dict[str, float] | None = None,
+    pending_fabric: dict[str, float] | None = None,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
     ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
-    yet)."""
+    yet; ``pending_chips`` and ``pending_fabric``: the chips and fabric the other orders of
+    this quarter buy, per region)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
@@ -586,9 +603,11 @@ def form_for(
     if isinstance(action, Sublease):
         return sublease_form(obs, None, action, fee)
     if isinstance(action, OrderChips):
-        return chips_form(obs, None, action, building, label, locked)
+        return chips_form(obs, None, action, building, label, locked, pending_chips, pending_fabric)
     if isinstance(action, OrderNetwork):
-        return network_form(obs, None, action, building, label=label)
+        return network_form(
+            obs, None, action, building, pending_chips, label=label, pending_fabric=pending_fabric
+        )
     if isinstance(action, BuildDatacenter):
         return build_form(obs, None, action, label)
     if isinstance(action, FundResearch):

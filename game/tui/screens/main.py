@@ -17,6 +17,7 @@ from game.engine import (
     Action,
     BuildDatacenter,
     OrderChips,
+    OrderNetwork,
     QuarterReport,
     Verdict,
 )
@@ -394,16 +395,28 @@ class MainScreen(Screen[None]):
             o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
         )
 
-    def _chips_ordered(self) -> dict[str, float]:
-        """kGPU of chips ordered this quarter per region (legal pending orders)."""
+    def _chips_ordered(self, skip: int | None = None) -> dict[str, float]:
+        """kGPU of chips ordered this quarter per region (legal pending orders; ``skip``: the
+        order being edited, which its dialog counts itself)."""
         ordered: dict[str, float] = {}
         if self.view is None:
             return ordered
         perf = {c.id: c.perf for c in self.view.obs.chips}
-        for o in self.view.orders:
-            if isinstance(o.action, OrderChips) and o.verdict.ok:
+        for i, o in enumerate(self.view.orders):
+            if isinstance(o.action, OrderChips) and o.verdict.ok and i != skip:
                 extra = float(o.action.quantity) * perf.get(o.action.sku, 1.0)
                 ordered[o.action.region] = ordered.get(o.action.region, 0.0) + extra
+        return ordered
+
+    def _fabric_ordered(self, skip: int | None = None) -> dict[str, float]:
+        """Units of network fabric ordered this quarter per region (as :meth:`_chips_ordered`)."""
+        ordered: dict[str, float] = {}
+        if self.view is None:
+            return ordered
+        for i, o in enumerate(self.view.orders):
+            if isinstance(o.action, OrderNetwork) and o.verdict.ok and i != skip:
+                region = o.action.region
+                ordered[region] = ordered.get(region, 0.0) + float(o.action.quantity)
         return ordered
 
     def action_bid(self) -> None:
@@ -435,6 +448,8 @@ class MainScreen(Screen[None]):
                     self._building(),
                     self.session.state.world.quarter_label,
                     forms.locked_chips(self.session.state, self.view.obs),
+                    self._chips_ordered(),
+                    self._fabric_ordered(),
                 )
             )
 
@@ -448,6 +463,7 @@ class MainScreen(Screen[None]):
                     self._building(),
                     self._chips_ordered(),
                     label=self.session.state.world.quarter_label,
+                    pending_fabric=self._fabric_ordered(),
                 )
             )
 
@@ -504,6 +520,8 @@ class MainScreen(Screen[None]):
                     building=self._building(),
                     fee=float(self.session.state.world.scenario.market.sublease_fee),
                     locked=forms.locked_chips(self.session.state, self.view.obs),
+                    pending_chips=self._chips_ordered(skip=index),
+                    pending_fabric=self._fabric_ordered(skip=index),
                 )
                 self.open_form(form, replace=index)
 
