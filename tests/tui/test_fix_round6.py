@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, Static
 from tui_helpers import end_quarter, new_app, settle, start_game
 
-from game.engine import BuildDatacenter, OrderChips, OrderNetwork, Reserve, SetServicePrice
+from game.engine import BidSpot, BuildDatacenter, OrderChips, OrderNetwork, Reserve, SetServicePrice
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.format import exact_money, money
 from game.tui.screens.game_over import GameOverScreen
@@ -115,3 +115,37 @@ async def test_chip_and_network_dialogs_count_this_quarters_other_orders(tmp_pat
         await pilot.pause()
         info = text_of(dialog, "#order-info")
         assert "connect 10.0 kGPU of your 12.0 kGPU" in info, info
+
+
+async def test_ending_a_quarter_without_a_bid_says_the_spot_capacity_is_gone(
+    tmp_path: Path,
+) -> None:
+    """Found in the tutorial: a quarter after a 7 kGPU spot bid, End quarter with no orders
+    said 'you hold everything as it is'; capacity fell from 10.3 to 3.3 kGPU against 11 of
+    demand and reputation from 73% to 47%. The Orders line compared capacity before training
+    with demand, green while customers were turned away."""
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(BidSpot(provider="stratus", quantity=7, max_price=9))
+        session.end_quarter()
+        screen.refresh_view()
+        await pilot.press("7")
+        detail = text_of(screen, "#order-detail")
+        assert "without a bid you have none this quarter" in detail, detail
+        plan = text_of(screen, "#projected")
+        assert "for customers after 20% training" in plan, plan
+        assert "kGPU short: customers beyond your capacity are turned away" in plan, plan
+        assert "b bids for spot; t lowers the training share" in plan, plan
+        await pilot.press("e")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog), dialog
+        body = text_of(dialog, "#confirm-body")
+        assert "spot capacity is rented one quarter at a time" in body, body
+        assert "kGPU short" in body, body
+        await pilot.press("n")
+        session.add_order(BidSpot(provider="stratus", quantity=12, max_price=9))
+        screen.refresh_view()
+        await pilot.pause()
+        assert "short" not in text_of(screen, "#projected")

@@ -29,7 +29,7 @@ from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
 from game.tui.widgets.news import NewsSection
-from game.tui.widgets.orders import OrdersSection, describe
+from game.tui.widgets.orders import OrdersSection, capacity_plan, describe, no_orders_text
 from game.tui.widgets.overview import OverviewSection
 from game.tui.widgets.plan import CashPlan, cash_plan, order_effect
 from game.tui.widgets.research import ResearchSection
@@ -607,8 +607,8 @@ class MainScreen(Screen[None]):
             for i, o in enumerate(view.orders)
         ]
         plan = cash_plan(self.session.state, view.obs, view.orders)
-        body = ("\n".join(lines) if lines else "No orders: you hold everything as it is.") + (
-            f"\n\n{plan.text()}."
+        body = ("\n".join(lines) if lines else no_orders_text(view)) + (
+            f"\n\n{plan.text()}.{capacity_plan(view)}"
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 

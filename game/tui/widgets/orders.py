@@ -10,11 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from game.engine import Action, BidSpot, Sublease
+from game.engine import Action, BidSpot, SetTrainingShare, Sublease
 from game.engine.actions import MECHANIC_OF
 from game.tui.format import kgpu, money
 from game.tui.names import Names
-from game.tui.order_keys import section_keys
+from game.tui.order_keys import BY_ACTION, section_keys
 from game.tui.session import PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key
@@ -78,30 +78,67 @@ ORDER_HINT = order_hint(tuple(MECHANIC_OF.values()))
 def capacity_plan(view: SeatView) -> str:
     """This quarter's capacity before the auction, against last quarter's demand: the
     reserved kGPU running now less the subleases ordered, your own capacity last quarter and
-    the spot bids (at most what they ask for). Empty before the first quarter."""
+    the spot bids (at most what they ask for); what is left for customers after the training
+    share (a pending change counted), red and said in words when it is less than last
+    quarter's demand. Empty before the first quarter."""
     me = view.obs.me
     demand = float(me.last.get("demand", math.nan))
     if math.isnan(demand):
         return ""
     reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
     subleased = bids = 0.0
+    share = float(me.training_share)
     for order in view.orders:
         action = order.action
         if order.verdict.ok and isinstance(action, Sublease):
             subleased += float(action.quantity)
         elif order.verdict.ok and isinstance(action, BidSpot):
             bids += float(action.quantity)
+        elif order.verdict.ok and isinstance(action, SetTrainingShare):
+            share = float(action.share)
     owned = float(me.last.get("owned", 0.0))
     total = reserved - subleased + owned
-    short = total + bids < demand
-    colour = "red" if short else "green"
-    return (
+    serving = (total + bids) * (1.0 - share)
+    short = demand - serving
+    colour = "red" if short > 0.05 else "green"
+    text = (
         f"\nCapacity this quarter: reserved {kgpu(reserved)}"
         + (f" − subleased {kgpu(subleased)}" if subleased else "")
         + f" + own {kgpu(owned)} (last quarter's)"
         + (f" + spot bids up to {kgpu(bids)}" if bids else "")
-        + f" = [{colour}]{kgpu(total + bids)} kGPU[/], before training"
-        f" {me.training_share:.0%}; demand last quarter {kgpu(demand)} kGPU."
+        + (
+            f" = {kgpu(total + bids)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
+            f" after {share:.0%} training"
+            if share > 0
+            else f" = [{colour}]{kgpu(serving)} kGPU[/] for customers"
+        )
+        + f"; demand last quarter {kgpu(demand)} kGPU."
+    )
+    if short > 0.05:
+        bid, train = BY_ACTION["bid"], BY_ACTION["training_share"]
+        keys = [
+            f"[b]{row.key}[/b] {words}"
+            for row, words, useful in (
+                (bid, "bids for spot", True),
+                (train, "lowers the training share", share > 0),
+            )
+            if useful and row.mechanic in view.obs.mechanics
+        ]
+        text += (
+            f" [red]{kgpu(short)} kGPU short[/]: customers beyond your capacity are turned away"
+            " and reputation falls" + (f" ({'; '.join(keys)})." if keys else ".")
+        )
+    return text
+
+
+def no_orders_text(view: SeatView) -> str:
+    """What ending a quarter without orders keeps, and what it does not: spot capacity is
+    rented one quarter at a time, so a quarter without a bid has none."""
+    if "spot" not in view.obs.mechanics:
+        return "No orders: ending the quarter now keeps your price, training share and contracts."
+    return (
+        "No orders: your price, training share and contracts stay as they are, but spot"
+        " capacity is rented one quarter at a time: without a bid you have none this quarter."
     )
 
 
@@ -115,6 +152,7 @@ class OrdersSection(Section):
         " reserved payments due; revenue and running costs come when the quarter resolves."
     )
 
+    _view: SeatView | None = None
     _lines: tuple[tuple[str, str], ...] = ()
     """Each order's full sentence and verdict (the table may show them cut)."""
 
@@ -141,6 +179,7 @@ class OrdersSection(Section):
 
     def show(self, view: SeatView) -> None:
         # Only the keys of mechanics this scenario has on.
+        self._view = view
         self.query_one("#orders-hint", Static).update(order_hint(view.obs.mechanics))
         table = self.query_one("#orders-table", DataTable)
         row = table.cursor_row
@@ -210,11 +249,8 @@ class OrdersSection(Section):
         """The highlighted order in full (the table cuts long ones at 80 columns)."""
         box = self.query_one("#order-detail", Static)
         if index is None or not 0 <= index < len(self._lines):
-            box.update(
-                "No orders: ending the quarter now holds everything as it is."
-                if index is None
-                else ""
-            )
+            view = self._view
+            box.update(no_orders_text(view) if index is None and view is not None else "")
             return
         text, status = self._lines[index]
         colour = "green" if status == "ok" else "red"
