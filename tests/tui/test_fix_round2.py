@@ -178,7 +178,7 @@ async def test_header_keeps_the_company_name_at_80_columns(standard: Pilot[Any])
     line = text(screen, "StatusLine")
     assert status.size.height == 1, line
     assert session.state.names[0] in line, line
-    assert "Last q cap" in line and f"({session.state.turn + 1}/" not in line, line
+    assert "Last q served" in line and f"({session.state.turn + 1}/" not in line, line
     await pilot.resize_terminal(100, 32)
     await pilot.pause()
 

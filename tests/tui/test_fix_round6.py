@@ -9,14 +9,17 @@ from textual.widgets import DataTable, Input, Static
 from tui_helpers import end_quarter, new_app, settle, start_game
 
 from game.engine import BidSpot, BuildDatacenter, OrderChips, OrderNetwork, Reserve, SetServicePrice
+from game.rules import load_content
 from game.tui.dialogs.confirm import ConfirmDialog
-from game.tui.format import exact_money, money
+from game.tui.format import exact_money, kgpu, money
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
+from game.tui.session import GameSession
 from game.tui.widgets.status import StatusLine
 
 SIZE = (80, 24)
+CONTENT = load_content()
 
 
 def text_of(screen: object, selector: str) -> str:
@@ -149,3 +152,19 @@ async def test_ending_a_quarter_without_a_bid_says_the_spot_capacity_is_gone(
         screen.refresh_view()
         await pilot.pause()
         assert "short" not in text_of(screen, "#projected")
+
+
+def test_header_compares_what_was_served_with_demand() -> None:
+    """Found in a standard game: 'Last quarter: capacity 11.0 / demand 9.8 kGPU' in green
+    while 20% training left 8.8 kGPU for customers and 1.0 kGPU was turned away (reputation
+    fell every quarter with a green header)."""
+    session = GameSession.new(CONTENT, "tutorial", 5)
+    session.add_order(BidSpot(provider="stratus", quantity=5, max_price=9))
+    session.end_quarter()
+    view = session.view()
+    last = view.obs.me.last
+    assert last["capacity"] >= last["demand"] > last["served"] + 0.05, last
+    line = StatusLine.line(view, "", 120)
+    served, demand = kgpu(last["served"]), kgpu(last["demand"])
+    assert f"Last quarter: served [red]{served}[/] of {demand} kGPU demand" in line, line
+    assert "Last q served [red]" in StatusLine.line(view, "", 78)
