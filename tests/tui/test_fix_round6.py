@@ -11,6 +11,7 @@ from tui_helpers import end_quarter, new_app, settle, start_game
 from game.engine import BidSpot, BuildDatacenter, OrderChips, OrderNetwork, Reserve, SetServicePrice
 from game.rules import load_content
 from game.tui.dialogs.confirm import ConfirmDialog
+from game.tui.dialogs.save import SaveDialog
 from game.tui.format import exact_money, kgpu, money
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.main import MainScreen
@@ -168,3 +169,32 @@ def test_header_compares_what_was_served_with_demand() -> None:
     served, demand = kgpu(last["served"]), kgpu(last["demand"])
     assert f"Last quarter: served [red]{served}[/] of {demand} kGPU demand" in line, line
     assert "Last q served [red]" in StatusLine.line(view, "", 78)
+
+
+async def test_saving_over_an_existing_save_asks_first(tmp_path: Path) -> None:
+    """Found saving twice under one name: the second game replaced the first one's file
+    without a word (any save, or another game's autosave, typed by name)."""
+    other = GameSession.new(CONTENT, "tutorial", 9)
+    other.end_quarter()
+    kept = other.save(tmp_path / "mine.jsonl").read_bytes()
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("s")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, SaveDialog), dialog
+        dialog.query_one(Input).value = "mine"
+        await pilot.press("enter")
+        assert pilot.app.screen is dialog
+        note = text_of(dialog, "#save-error")
+        assert "mine.jsonl is already there (Bank 1 · tutorial · after 2027 Q1)" in note, note
+        assert "Press Save (or Enter) again to replace it" in note, note
+        assert (tmp_path / "mine.jsonl").read_bytes() == kept
+        dialog.query_one(Input).value = "mine2"  # another name: saved at once
+        dialog.query_one(Input).value = "mine"  # back: asked again
+        await pilot.press("enter")
+        assert pilot.app.screen is dialog
+        await pilot.press("enter")  # again: replaced
+        await pilot.pause()
+        assert pilot.app.screen is not dialog
+        assert (tmp_path / "mine.jsonl").read_bytes() != kept
+        assert '"seed":5' in (tmp_path / "mine.jsonl").read_text()
