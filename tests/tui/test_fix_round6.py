@@ -3,6 +3,7 @@ zero, ..."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
@@ -13,7 +14,7 @@ from game.rules import load_content
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import exact_money, kgpu, money
-from game.tui.screens.game_over import GameOverScreen
+from game.tui.screens.game_over import GameOverScreen, export_args
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.session import GameSession
@@ -198,3 +199,28 @@ async def test_saving_over_an_existing_save_asks_first(tmp_path: Path) -> None:
         assert pilot.app.screen is not dialog
         assert (tmp_path / "mine.jsonl").read_bytes() != kept
         assert '"seed":5' in (tmp_path / "mine.jsonl").read_text()
+
+
+async def test_export_command_with_a_long_path_pastes_as_one_command(tmp_path: Path) -> None:
+    """Found at 80x24 with saves in a deeper folder: the save's path was longer than a line,
+    and the screen wrapped it mid-word ('...b019.js' / 'onl \\'): pasted, the shell read two
+    words. Now a word longer than a line breaks with a backslash right after it and goes on
+    at the line's first column, which a POSIX shell reads as one word."""
+    session = GameSession.new(CONTENT, "tutorial", 7)
+    while not session.over:
+        session.end_quarter()
+    saves = tmp_path / "class-of-2026" / "capacity-wars" / "saves"
+    path = session.autosave(saves)
+    async with new_app(saves, load=str(path)).run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, GameOverScreen), screen
+        for width, height in ((80, 24), (100, 32)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            saved = text_of(screen, "#over-saved")
+            lines = saved.split("(c copies it):\n")[1]
+            assert all(len(row) <= width - 2 for row in lines.splitlines()), lines
+            # What a POSIX shell does with a backslash before a newline: joins the lines.
+            words = shlex.split(lines.replace("\\\n", ""))
+            assert words == export_args(path, "Bank 1"), (lines, words)

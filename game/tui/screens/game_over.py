@@ -44,19 +44,24 @@ def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
     return shlex.join(export_args(path, team, extra))
 
 
-def command_lines(args: list[str], width: int) -> list[str]:
-    r"""``args`` as one shell command that fits ``width`` cells a line: whole when it fits,
-    else broken between words with a backslash at each line's end (the shell reads it as
-    one command, so it still copies and pastes): never inside a word.
+def command_lines(args: list[str], width: int, indent: str = "") -> list[str]:
+    r"""``args`` as one shell command in lines of at most ``width`` cells, each starting with
+    ``indent``: whole when it fits, else broken between words with a backslash at each line's
+    end (the shell reads it as one command, so it still copies and pastes). A word longer than
+    a line (a save's path in a deep folder) is broken too, with a backslash right after its
+    last character and the rest from the line's first column: POSIX shells remove a backslash
+    and newline inside a word, so it pastes as one word (indenting the rest would split it).
 
     >>> command_lines(["capwars", "class", "export", "a.jsonl", "--out", "t.json"], 80)
     ['capwars class export a.jsonl --out t.json']
     >>> command_lines(["capwars", "class", "export", "a.jsonl", "--out", "t.json"], 24)
     ['capwars class export \\', '  a.jsonl --out t.json']
+    >>> command_lines(["capwars", "class", "export", "/saves/autosave-x.jsonl"], 20)
+    ['capwars class export \\', '  /saves/autosave-x\\', '.jsonl']
     """
     whole = shlex.join(args)
-    if len(whole) <= width:
-        return [whole]
+    if len(indent) + len(whole) <= width:
+        return [indent + whole]
     # Keep an option with its value: "--out team.json" on one line.
     groups: list[list[str]] = [args[:3]]
     rest = args[3:]
@@ -72,8 +77,18 @@ def command_lines(args: list[str], width: int) -> list[str]:
         if lines and len(lines[-1]) + 1 + len(text) + 2 <= width and len(lines) > 1:
             lines[-1] += " " + text
         else:
-            lines.append(text if not lines else "  " + text)
-    return [line + " \\" for line in lines[:-1]] + lines[-1:]
+            lines.append(indent + text if not lines else indent + "  " + text)
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        tail = "" if k == len(lines) - 1 else " \\"
+        word = line.strip()
+        # Only a lone unquoted word: inside quotes a backslash and newline stay as they are.
+        if " " not in word and shlex.quote(word) == word:
+            while len(line) + len(tail) > width and width - 1 > len(line) - len(line.lstrip()):
+                out.append(line[: width - 1] + "\\")
+                line = line[width - 1 :]
+        out.append(line + tail)
+    return out
 
 
 class GameOverScreen(Screen[None]):
@@ -190,13 +205,13 @@ class GameOverScreen(Screen[None]):
         args = export_args(path, self.team, app.replay_args)
         # The command on lines of its own, never broken inside a word (it is copied and
         # pasted): split between words, with the shell's line continuation, when too wide.
-        lines = command_lines(args, max(self.app.size.width - 4, 30))
+        lines = command_lines(args, max(self.app.size.width - 2, 32), indent="  ")
         text = Text.from_markup(
             f"Saved in [b]{escape(str(path))}[/b]\n"
             "Hand in your result with this command ([b]c[/b] copies it):"
         )
         for line in lines:  # plain text: markup would read a line's final backslash
-            text.append("\n  ")
+            text.append("\n")
             text.append(line, style="bold")
         return text
 
