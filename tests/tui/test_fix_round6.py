@@ -6,10 +6,18 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Static
-from tui_helpers import end_quarter, new_app, settle, start_game
+from textual.widgets import DataTable, Input, Select, Static
+from tui_helpers import dismiss_notes, end_quarter, new_app, settle, start_game
 
-from game.engine import BidSpot, BuildDatacenter, OrderChips, OrderNetwork, Reserve, SetServicePrice
+from game.engine import (
+    BidSpot,
+    BuildDatacenter,
+    FundResearch,
+    OrderChips,
+    OrderNetwork,
+    Reserve,
+    SetServicePrice,
+)
 from game.rules import load_content
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.save import SaveDialog
@@ -224,3 +232,32 @@ async def test_export_command_with_a_long_path_pastes_as_one_command(tmp_path: P
             # What a POSIX shell does with a backslash before a newline: joins the lines.
             words = shlex.split(lines.replace("\\\n", ""))
             assert words == export_args(path, "Bank 1"), (lines, words)
+
+
+async def test_chip_dialog_starts_on_the_cheapest_compute_and_infra_lists_your_own_chip(
+    tmp_path: Path,
+) -> None:
+    """Found in a standard game: the chip dialog opened on the Verdant H100 ($30M per kGPU,
+    the catalogue's first and dearest) while Infra listed chips at half that; and once the
+    custom-chip research was done, the chip it unlocks ($7.8M per kGPU) was not in Infra's
+    list of chips on sale at all."""
+    async with new_app(tmp_path, "standard", seed=3).run_test(size=(120, 40)) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        await pilot.press("3", "c")
+        dialog = pilot.app.screen
+        assert dialog.query_one("#field-sku", Select).value == "c300"
+        await pilot.press("escape")
+        session.add_order(FundResearch(tech="custom_g1", amount=50))
+        k = session.state.world.tech_ids.index("custom_g1")
+        while not 0 <= session.state.research_done[0, k] < session.state.turn:
+            session.end_quarter()
+        screen.refresh_view()
+        await dismiss_notes(pilot)
+        await pilot.press("3")
+        listed = text_of(screen, "#chips-note").splitlines()
+        assert listed[1].startswith("  Custom accelerator, generation 1: $7.8M/kGPU"), listed
+        assert not any("generation 2" in line for line in listed), listed
+        await pilot.press("c")
+        assert pilot.app.screen.query_one("#field-sku", Select).value == "asic-g1"

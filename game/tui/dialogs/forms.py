@@ -21,7 +21,6 @@ from game.engine import (
     SetTrainingShare,
     Sublease,
 )
-from game.engine.state import MatchState
 from game.engine.supply import RELEASED_MW
 from game.tui.dialogs.action import FormField, OrderForm
 from game.tui.format import kgpu, money, pct, price
@@ -238,23 +237,6 @@ def power_warning(
     )
 
 
-def locked_chips(state: MatchState, obs: Observation) -> dict[str, str]:
-    """Custom chips the seat may not order yet, by id, with the research programme that
-    unlocks each (its name; ``"its research"`` when none does)."""
-    world = state.world
-    names = {t.id: t.name for t in obs.me.research}
-    done = {t.id for t in obs.me.research if t.done}
-    locked = {}
-    for k, sku in enumerate(world.sku_ids):
-        if not world.sku_custom[k]:
-            continue
-        tech = world.techs.unlocks.get(k)
-        tid = world.tech_ids[tech] if tech is not None else None
-        if tid not in done:
-            locked[sku] = names.get(tid, "its research") if tid else "its research"
-    return locked
-
-
 def locked_text(tech: str) -> str:
     """Why a custom chip cannot be ordered yet, and where to change that."""
     return (
@@ -286,6 +268,10 @@ def chips_form(
         for c in obs.chips
         if c.available or c.custom
     )
+    # A new order starts on the cheapest compute one can order (the Infra list's first), not
+    # on the catalogue's first chip (the oldest: an H100 at twice a newer chip's $/kGPU).
+    orderable = [c for c in obs.chips if (c.available or c.custom) and c.id not in locked]
+    best = min(orderable, key=lambda c: c.price / c.perf).id if orderable else None
     regions = _regions(obs)
     chips = {c.id: c for c in obs.chips}
     views = {r.id: r for r in obs.regions}
@@ -332,7 +318,7 @@ def chips_form(
     return OrderForm(
         "Order accelerators",
         (
-            FormField("sku", "Chip", _pick(skus, old.sku if old else None), skus),
+            FormField("sku", "Chip", _pick(skus, old.sku if old else best), skus),
             FormField("region", "Region", _pick(regions, old.region if old else region), regions),
             FormField("quantity", "Quantity", old.quantity if old else 1, unit="thousand units"),
         ),

@@ -31,7 +31,7 @@ from game.tui.widgets.market import MarketSection
 from game.tui.widgets.news import NewsSection
 from game.tui.widgets.orders import OrdersSection, capacity_plan, describe, no_orders_text
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, order_effect
+from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -447,7 +447,7 @@ class MainScreen(Screen[None]):
                     None,
                     self._building(),
                     self.session.state.world.quarter_label,
-                    forms.locked_chips(self.session.state, self.view.obs),
+                    locked_chips(self.session.state, self.view.obs),
                     self._chips_ordered(),
                     self._fabric_ordered(),
                 )
@@ -519,7 +519,7 @@ class MainScreen(Screen[None]):
                     *self._reserve_terms(),
                     building=self._building(),
                     fee=float(self.session.state.world.scenario.market.sublease_fee),
-                    locked=forms.locked_chips(self.session.state, self.view.obs),
+                    locked=locked_chips(self.session.state, self.view.obs),
                     pending_chips=self._chips_ordered(skip=index),
                     pending_fabric=self._fabric_ordered(skip=index),
                 )
