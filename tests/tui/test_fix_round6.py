@@ -261,3 +261,15 @@ async def test_chip_dialog_starts_on_the_cheapest_compute_and_infra_lists_your_o
         assert not any("generation 2" in line for line in listed), listed
         await pilot.press("c")
         assert pilot.app.screen.query_one("#field-sku", Select).value == "asic-g1"
+        await pilot.press("escape", "4")
+        techs = screen.query_one("#techs", DataTable)
+        techs.move_cursor(row=techs.get_row_index("custom_g2"))
+        await pilot.pause()
+        techs.move_cursor(row=techs.get_row_index("custom_g1"))
+        await pilot.pause()
+        done = text_of(screen, "#tech-description")
+        # It said '$400M of $400M spent; at least 8 quarters, so at most $0.0M a quarter'.
+        assert "Custom accelerator, generation 1: done ($4" in done, done
+        assert "at most" not in done, done
+        lead = next(c.lead_quarters for c in session.view().obs.chips if c.id == "asic-g1")
+        assert f"it arrives {lead} quarters after it is ordered" in done, done
