@@ -273,3 +273,22 @@ async def test_chip_dialog_starts_on_the_cheapest_compute_and_infra_lists_your_o
         assert "at most" not in done, done
         lead = next(c.lead_quarters for c in session.view().obs.chips if c.id == "asic-g1")
         assert f"it arrives {lead} quarters after it is ordered" in done, done
+
+
+async def test_overview_says_what_the_verdict_title_means(tmp_path: Path) -> None:
+    """Found playing: the Overview ended in '→ Stranded' or ': Big Spender', titles explained
+    nowhere before the game-over screen."""
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.end_quarter()
+        mine = next(s for s in session.standings() if s.seat == 0)
+        for size in ((80, 24), (120, 40)):
+            await pilot.resize_terminal(*size)
+            screen.refresh_view()
+            await pilot.pause()
+            score = text_of(screen, "#score").replace("\n", " ")
+            assert f"{mine.title}: {mine.verdict}" in score or (
+                f"{mine.title} ({mine.verdict})" in score
+            ), score
