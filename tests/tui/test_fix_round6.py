@@ -292,3 +292,24 @@ async def test_overview_says_what_the_verdict_title_means(tmp_path: Path) -> Non
             assert f"{mine.title}: {mine.verdict}" in score or (
                 f"{mine.title} ({mine.verdict})" in score
             ), score
+
+
+async def test_repay_without_debt_and_a_share_typed_as_a_fraction(tmp_path: Path) -> None:
+    """Found in the tutorial: y with no debt opened a form on '0.0' that said 'Amount: must
+    be greater than 0'; a training share of 0.2 (meant as 20%) was accepted as 0.2%."""
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        await pilot.press("7", "y")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        said = [n.message for n in pilot.app._notifications]
+        assert any("You owe nothing: there is no debt to repay ($ borrows" in m for m in said)
+        await pilot.press("t")
+        dialog = pilot.app.screen
+        dialog.query_one("#field-share", Input).value = "0.2"
+        await pilot.pause()
+        verdict = text_of(dialog, "#verdict")
+        assert "0.2 means 0.2% of capacity. For 20% type 20." in verdict, verdict
+        dialog.query_one("#field-share", Input).value = "20"
+        await pilot.pause()
+        assert "percent" not in text_of(dialog, "#verdict")

@@ -514,6 +514,21 @@ def training_form(obs: Observation, old: SetTrainingShare | None = None) -> Orde
             f"Now {current:.0%}. Training raises model quality (customers like it) but"
             " takes capacity away from serving." + training_effect(obs, float(v["share"]) / 100)
         ),
+        lambda v: fraction_warning(float(v["share"])),
+    )
+
+
+def fraction_warning(share: float) -> str:
+    """A share typed as a fraction (0.2 for 20%): the field is in percent.
+
+    >>> fraction_warning(0.2)
+    'The share is in percent: 0.2 means 0.2% of capacity. For 20% type 20.'
+    """
+    if not 0 < share < 1:
+        return ""
+    return (
+        f"The share is in percent: {share:g} means {share:g}% of capacity."
+        f" For {share * 100:g}% type {share * 100:g}."
     )
 
 

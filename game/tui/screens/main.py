@@ -24,7 +24,7 @@ from game.engine import (
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
-from game.tui.order_keys import ORDER_KEYS, mechanic_of
+from game.tui.order_keys import BY_ACTION, ORDER_KEYS, mechanic_of
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
@@ -497,6 +497,13 @@ class MainScreen(Screen[None]):
 
     def action_repay(self) -> None:
         if self._allowed("repay") and self.view:
+            if self.view.obs.me.debt <= 0.05:  # the form opened on 0.0, "must be greater than 0"
+                self.notify(
+                    f"You owe nothing: there is no debt to repay"
+                    f" ({BY_ACTION['borrow'].key} borrows on the credit line).",
+                    timeout=4,
+                )
+                return
             self.open_form(forms.repay_form(self.view.obs))
 
     def action_remove_order(self) -> None:
