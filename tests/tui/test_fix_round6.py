@@ -313,3 +313,26 @@ async def test_repay_without_debt_and_a_share_typed_as_a_fraction(tmp_path: Path
         dialog.query_one("#field-share", Input).value = "20"
         await pilot.pause()
         assert "percent" not in text_of(dialog, "#verdict")
+
+
+async def test_end_quarter_dialog_keeps_its_buttons_on_screen_with_many_orders(
+    tmp_path: Path,
+) -> None:
+    """Found at 80x24 with a dozen orders: the End-quarter dialog grew past the screen and its
+    buttons were cut off (its text now scrolls instead)."""
+    async with new_app(tmp_path, "standard", seed=7).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        for i in range(12):
+            session.add_order(BidSpot(provider="stratus", quantity=1 + i, max_price=9))
+        screen.refresh_view()
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog), dialog
+        box = dialog.query_one(".dialog").region
+        for button in ("#yes", "#no"):
+            region = dialog.query_one(button).region
+            assert region.bottom <= box.bottom - 1, (button, region, box)  # inside the border
+        assert "12. Bid 12 kGPU" in text_of(dialog, "#confirm-body")
