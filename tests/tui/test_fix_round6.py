@@ -109,6 +109,7 @@ async def test_chip_and_network_dialogs_count_this_quarters_other_orders(tmp_pat
         info = text_of(pilot.app.screen, "#order-info")
         assert "order network fabric" not in info, info
         dialog = pilot.app.screen
+        dialog.query_one("#field-sku", Select).value = "h100"
         dialog.query_one("#field-quantity", Input).value = "5"  # 11 kGPU: 1 short
         await pilot.pause()
         info = text_of(dialog, "#order-info")
@@ -336,3 +337,33 @@ async def test_end_quarter_dialog_keeps_its_buttons_on_screen_with_many_orders(
             region = dialog.query_one(button).region
             assert region.bottom <= box.bottom - 1, (button, region, box)  # inside the border
         assert "12. Bid 12 kGPU" in text_of(dialog, "#confirm-body")
+
+
+async def test_order_dialog_keeps_its_verdict_and_buttons_on_screen_at_80x24(
+    tmp_path: Path,
+) -> None:
+    """Found at 80x24: chips for a region without a data centre (a warning under the cost,
+    the ports line above it) made the dialog taller than the screen: its buttons, and with a
+    longer warning the verdict itself, were cut off. The explanation scrolls instead."""
+    async with new_app(tmp_path, "standard", seed=7).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(OrderChips(sku="h100", region="us-east", quantity=3))
+        screen.refresh_view()
+        await pilot.press("3", "c")
+        await pilot.pause()
+        await pilot.pause()
+        dialog = pilot.app.screen
+        box = dialog.query_one(".dialog").region
+        for part in ("#verdict", "#submit", "#cancel"):
+            region = dialog.query_one(part).region
+            assert region.bottom <= box.bottom - 1, (part, region, box)
+        assert "✓ legal" in text_of(dialog, "#verdict")
+        await pilot.resize_terminal(120, 40)  # room again: nothing scrolls
+        await pilot.pause()
+        await pilot.pause()
+        scroll = dialog.query_one("#order-info-scroll")
+        assert scroll.styles.max_height is None
+        assert scroll.region.height == dialog.query_one("#order-info").region.height
+        await pilot.resize_terminal(*SIZE)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -131,7 +131,10 @@ class ActionDialog(ModalScreen[Action | None]):
                         )
                     else:
                         yield Input(str(f.default), id=f"field-{f.key}", compact=True)
-            yield Static("", id="order-info")
+            # The explanation scrolls when the dialog would not fit (80x24 and a warning): the
+            # verdict and the buttons below it stay on the screen (see _fit).
+            with VerticalScroll(id="order-info-scroll"):
+                yield Static("", id="order-info")
             yield Static("", id="verdict")
             with Horizontal(classes="buttons"):
                 yield Button(
@@ -159,6 +162,7 @@ class ActionDialog(ModalScreen[Action | None]):
 
     def evaluate(self) -> bool:
         """Re-check the form; returns whether it may be submitted."""
+        self._refit()
         verdict_box = self.query_one("#verdict", Static)
         info_box = self.query_one("#order-info", Static)
         submit = self.query_one("#submit", Button)
@@ -197,6 +201,38 @@ class ActionDialog(ModalScreen[Action | None]):
             verdict_box.update(f"[red]✗ {escape(sentence(self.names.text(verdict.message)))}[/]")
         submit.disabled = not verdict.ok
         return verdict.ok
+
+    _fitting = False
+    """A :meth:`_fit` is due after the next refresh."""
+
+    def _refit(self) -> None:
+        """Undo :meth:`_fit` and fit again once laid out (the text or the screen changed)."""
+        self.query_one("#order-dialog").remove_class("tight")
+        self.query_one("#order-info-scroll").styles.max_height = None
+        if not self._fitting:
+            self._fitting = True
+            self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Make a dialog taller than the screen fit: without the blank lines between the
+        fields, and with the explanation scrolling in what room is left (at least two lines),
+        so that the verdict and the buttons are always seen (at 80x24 a chip order with a
+        warning hid both)."""
+        self._fitting = False
+        dialog = self.query_one("#order-dialog")
+        over = dialog.virtual_size.height - dialog.content_size.height
+        if over <= 0:
+            return
+        dialog.add_class("tight")
+        # The blank line under each field goes (the last one's merges with the margin above
+        # the explanation, which stays).
+        over -= max(len(dialog.query(".row")) - 1, 0)
+        if over > 0:
+            box = self.query_one("#order-info-scroll")
+            box.styles.max_height = max(2, box.outer_size.height - over)
+
+    def on_resize(self) -> None:
+        self._refit()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.evaluate()
