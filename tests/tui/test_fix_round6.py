@@ -20,6 +20,7 @@ from game.engine import (
 )
 from game.rules import load_content
 from game.tui.dialogs.confirm import ConfirmDialog
+from game.tui.dialogs.facilitator import EventPicker
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import exact_money, kgpu, money
 from game.tui.screens.game_over import GameOverScreen, export_args
@@ -367,3 +368,20 @@ async def test_order_dialog_keeps_its_verdict_and_buttons_on_screen_at_80x24(
         assert scroll.styles.max_height is None
         assert scroll.region.height == dialog.query_one("#order-info").region.height
         await pilot.resize_terminal(*SIZE)
+
+
+async def test_event_picker_shows_the_explanation_and_cancel_at_80x24(tmp_path: Path) -> None:
+    """Found at 80x24: the facilitator's event list took twelve rows and the highlighted
+    event's explanation ran off the dialog, its Cancel button with it."""
+    async with new_app(tmp_path, "standard", seed=7).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("enter")  # Start an event live…
+        await pilot.pause()
+        picker = pilot.app.screen
+        assert isinstance(picker, EventPicker), picker
+        box = picker.query_one(".dialog").region
+        for part in ("#event-explain", "#cancel"):
+            region = picker.query_one(part).region
+            assert region.bottom <= box.bottom - 1, (part, region, box)
