@@ -385,3 +385,20 @@ async def test_event_picker_shows_the_explanation_and_cancel_at_80x24(tmp_path: 
         for part in ("#event-explain", "#cancel"):
             region = picker.query_one(part).region
             assert region.bottom <= box.bottom - 1, (part, region, box)
+
+
+async def test_first_quarter_capacity_is_compared_with_a_fair_share_of_demand(
+    tmp_path: Path,
+) -> None:
+    """The capacity line (Orders, End quarter) appeared only from the second quarter: the
+    first decision, where a newcomer most needs it, had nothing to compare the 3.3 kGPU of
+    the opening contract with."""
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        await pilot.press("7")
+        plan = text_of(screen, "#projected")
+        assert "+ own 0.0 (installed) = 3.3 kGPU, 2.7 kGPU for customers after 20%" in plan, plan
+        assert "demand about 10.0 kGPU (a fair share of the opening market)" in plan, plan
+        assert "7.3 kGPU short" in plan, plan
+        await pilot.press("e")
+        assert "a fair share of the opening market" in text_of(pilot.app.screen, "#confirm-body")

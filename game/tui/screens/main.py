@@ -29,7 +29,13 @@ from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
 from game.tui.widgets.news import NewsSection
-from game.tui.widgets.orders import OrdersSection, capacity_plan, describe, no_orders_text
+from game.tui.widgets.orders import (
+    OrdersSection,
+    capacity_plan,
+    describe,
+    no_orders_text,
+    opening_share,
+)
 from game.tui.widgets.overview import OverviewSection
 from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect
 from game.tui.widgets.research import ResearchSection
@@ -615,7 +621,7 @@ class MainScreen(Screen[None]):
         ]
         plan = cash_plan(self.session.state, view.obs, view.orders)
         body = ("\n".join(lines) if lines else no_orders_text(view)) + (
-            f"\n\n{plan.text()}.{capacity_plan(view)}"
+            f"\n\n{plan.text()}.{capacity_plan(view, opening_share(self.session, view))}"
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 

@@ -15,7 +15,7 @@ from game.engine.actions import MECHANIC_OF
 from game.tui.format import kgpu, money
 from game.tui.names import Names
 from game.tui.order_keys import BY_ACTION, section_keys
-from game.tui.session import PendingOrder, SeatView
+from game.tui.session import GameSession, PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key
 
@@ -75,16 +75,20 @@ def order_hint(mechanics: tuple[str, ...] | list[str]) -> str:
 ORDER_HINT = order_hint(tuple(MECHANIC_OF.values()))
 
 
-def capacity_plan(view: SeatView) -> str:
+def capacity_plan(view: SeatView, opening: float | None = None) -> str:
     """This quarter's capacity before the auction, against last quarter's demand: the
     reserved kGPU running now less the subleases ordered, your own capacity last quarter and
     the spot bids (at most what they ask for); what is left for customers after the training
     share (a pending change counted), red and said in words when it is less than last
-    quarter's demand. Empty before the first quarter."""
+    quarter's demand. Before the first quarter it is compared with ``opening``, a fair share
+    of the scenario's opening demand (:func:`opening_share`); empty without it."""
     me = view.obs.me
     demand = float(me.last.get("demand", math.nan))
-    if math.isnan(demand):
-        return ""
+    first = math.isnan(demand)
+    if first:
+        if opening is None:
+            return ""
+        demand = opening
     reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
     subleased = bids = 0.0
     share = float(me.training_share)
@@ -96,7 +100,9 @@ def capacity_plan(view: SeatView) -> str:
             bids += float(action.quantity)
         elif order.verdict.ok and isinstance(action, SetTrainingShare):
             share = float(action.share)
-    owned = float(me.last.get("owned", 0.0))
+    # Your own capacity as last quarter used it; before any quarter, the chips installed.
+    owned = float(me.chips_perf.sum()) if first else float(me.last.get("owned", 0.0))
+    when = "installed" if first else "last quarter's"
     total = reserved - subleased + owned
     serving = (total + bids) * (1.0 - share)
     short = demand - serving
@@ -104,7 +110,7 @@ def capacity_plan(view: SeatView) -> str:
     text = (
         f"\nCapacity this quarter: reserved {kgpu(reserved)}"
         + (f" − subleased {kgpu(subleased)}" if subleased else "")
-        + f" + own {kgpu(owned)} (last quarter's)"
+        + f" + own {kgpu(owned)} ({when})"
         + (f" + spot bids up to {kgpu(bids)}" if bids else "")
         + (
             f" = {kgpu(total + bids)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
@@ -112,7 +118,11 @@ def capacity_plan(view: SeatView) -> str:
             if share > 0
             else f" = [{colour}]{kgpu(serving)} kGPU[/] for customers"
         )
-        + f"; demand last quarter {kgpu(demand)} kGPU."
+        + (
+            f"; demand about {kgpu(demand)} kGPU (a fair share of the opening market)."
+            if first
+            else f"; demand last quarter {kgpu(demand)} kGPU."
+        )
     )
     if short > 0.05:
         bid, train = BY_ACTION["bid"], BY_ACTION["training_share"]
@@ -129,6 +139,14 @@ def capacity_plan(view: SeatView) -> str:
             " and reputation falls" + (f" ({'; '.join(keys)})." if keys else ".")
         )
     return text
+
+
+def opening_share(session: GameSession | None, view: SeatView) -> float | None:
+    """A fair share of the scenario's opening demand (the market's, public in the scenario,
+    split evenly between the companies): what to plan the first quarter for."""
+    if session is None:
+        return None
+    return float(session.state.world.scenario.market.demand) / max(view.players, 1)
 
 
 def no_orders_text(view: SeatView) -> str:
@@ -242,7 +260,7 @@ class OrdersSection(Section):
                 if abs(debt - me.debt) > 0.05
                 else "."
             )
-            + capacity_plan(view)
+            + capacity_plan(view, opening_share(session, view))
         )
 
     def _detail(self, index: int | None) -> None:
