@@ -21,6 +21,7 @@ from game.engine import (
 from game.rules import load_content
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.facilitator import EventPicker
+from game.tui.dialogs.forms import reserve_form
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import exact_money, kgpu, money
 from game.tui.screens.game_over import GameOverScreen, export_args
@@ -402,3 +403,35 @@ async def test_first_quarter_capacity_is_compared_with_a_fair_share_of_demand(
         assert "7.3 kGPU short" in plan, plan
         await pilot.press("e")
         assert "a fair share of the opening market" in text_of(pilot.app.screen, "#confirm-body")
+
+
+async def test_bid_and_reserve_warn_when_capacity_costs_more_than_it_earns(
+    tmp_path: Path,
+) -> None:
+    """Found playing the history scenario (2023): Stratus spot cleared at $25.50M per kGPU
+    while a hospital network's service price earns $12.50M, and the bid form said only
+    '✓ legal': every kGPU rented there lost money."""
+    async with new_app(tmp_path, "history", seed=11).run_test(size=(120, 40)) as pilot:
+        screen = await start_game(pilot)
+        await pilot.press("2")
+        table = screen.query_one("#providers", DataTable)
+        table.move_cursor(row=table.get_row_index("stratus"))
+        await pilot.pause()
+        await pilot.press("b")
+        verdict = text_of(pilot.app.screen, "#verdict")
+        assert "spot here costs $23.25M per kGPU, more than the $12.50M" in verdict, verdict
+        assert "unless you raise your price (p)" in verdict, verdict
+        assert "✓ legal" in verdict
+        pilot.app.screen.query_one("#field-max_price", Input).value = "12"  # capped below
+        await pilot.pause()
+        assert "loses money" not in text_of(pilot.app.screen, "#verdict")
+        await pilot.press("escape", "r")  # reserved at $5.10M: earns its keep
+        assert "loses money" not in text_of(pilot.app.screen, "#verdict")
+    cheap = GameSession.new(CONTENT, "history", 11)
+    cheap.add_order(SetServicePrice(price=4))
+    cheap.end_quarter()
+    obs = cheap.view().obs
+    form = reserve_form(obs, "stratus", None, {"stratus": 1}, cheap.state.world.quarter_label)
+    assert form.warn is not None
+    warning = form.warn({"provider": "stratus", "quantity": 1, "term": 8})
+    assert warning.startswith("This contract costs $5.10M per kGPU, more than the $4.00M"), warning

@@ -68,6 +68,25 @@ def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None)
         ),
         lambda v: BidSpot(provider=v["provider"], quantity=v["quantity"], max_price=v["max_price"]),
         info,
+        lambda v: dearer_than_price(
+            obs,
+            min(obs.provider(v["provider"]).spot_price, float(v["max_price"])),
+            "At last quarter's clearing price (or your limit, if lower) spot here costs",
+        ),
+    )
+
+
+def dearer_than_price(obs: Observation, cost: float, costs: str) -> str:
+    """A warning when a kGPU of capacity costs more than your service price earns serving it
+    (the history scenario's 2023 spot prices were twice a hospital's service price): ``costs``
+    begins the sentence."""
+    earns = float(obs.me.service_price)
+    if not cost > earns + 0.005:
+        return ""
+    return (
+        f"{costs} {price(cost)} per kGPU, more than the {price(earns)} your service price"
+        " earns for each kGPU served: every kGPU served this way loses money unless you raise"
+        f" your price ({BY_ACTION['service_price'].key})."
     )
 
 
@@ -111,7 +130,7 @@ def reserve_form(
                 f" kGPU is free: you would get about {max(q.reserved_free, 0):,.1f} kGPU"
                 " (and pay for that much)."
             )
-        return ""
+        return dearer_than_price(obs, q.reserved_price[int(values["term"])], "This contract costs")
 
     return OrderForm(
         "Reserve capacity (take-or-pay contract)",
