@@ -435,3 +435,25 @@ async def test_bid_and_reserve_warn_when_capacity_costs_more_than_it_earns(
     assert form.warn is not None
     warning = form.warn({"provider": "stratus", "quantity": 1, "term": 8})
     assert warning.startswith("This contract costs $5.10M per kGPU, more than the $4.00M"), warning
+
+
+async def test_out_of_range_numbers_are_refused_with_their_unit(tmp_path: Path) -> None:
+    """Found typing into the forms: 'Quantity: must be less than or equal to 100000' (no
+    unit, no thousands separator), 'Size: must be greater than or equal to 5'."""
+    async with new_app(tmp_path, "standard", seed=7).run_test(size=(120, 40)) as pilot:
+        await start_game(pilot)
+        await pilot.press("2", "b")
+        dialog = pilot.app.screen
+        field = dialog.query_one("#field-quantity", Input)
+        for typed, said in (
+            ("1e9", "Quantity: must be at most 100,000 kGPU"),
+            ("0", "Quantity: must be more than 0 kGPU"),
+        ):
+            field.value = typed
+            await pilot.pause()
+            assert said in text_of(dialog, "#verdict"), text_of(dialog, "#verdict")
+        await pilot.press("escape", "3", "d")
+        dialog = pilot.app.screen
+        dialog.query_one("#field-megawatts", Input).value = "3"
+        await pilot.pause()
+        assert "Size: must be at least 5 MW" in text_of(dialog, "#verdict")

@@ -81,10 +81,45 @@ def parse_number(label: str, text: str) -> float:
     return value
 
 
-def pydantic_message(exc: ValidationError, labels: dict[str, str]) -> str:
+BOUNDS = {
+    "less_than_equal": ("must be at most", "le"),
+    "less_than": ("must be less than", "lt"),
+    "greater_than_equal": ("must be at least", "ge"),
+    "greater_than": ("must be more than", "gt"),
+}
+"""Pydantic's bound errors, in words, with the context key of their number."""
+
+
+def with_unit(value: float, unit: str) -> str:
+    """A number as a field's unit shows it: ``100,000 kGPU``, ``$500M``, ``80%``.
+
+    >>> with_unit(100000, "kGPU"), with_unit(2000, "MW, 5-2000"), with_unit(80, "%, 0-80")
+    ('100,000 kGPU', '2,000 MW', '80%')
+    >>> with_unit(500, "$M/kGPU")
+    '$500M/kGPU'
+    """
+    number = f"{value:,g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    unit = unit.split(",")[0].strip()
+    if unit.startswith("$M"):
+        return f"${number}M{unit[2:]}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {unit}".strip()
+
+
+def pydantic_message(
+    exc: ValidationError, labels: dict[str, str], units: dict[str, str] | None = None
+) -> str:
+    """The first error in the form's words: a bound as ``Quantity: must be at most 100,000 kGPU``
+    (pydantic said 'must be less than or equal to 100000')."""
     first = exc.errors()[0]
     key = str(first["loc"][0]) if first["loc"] else ""
-    message = str(first["msg"]).replace("Input should be", "must be")
+    bound = BOUNDS.get(str(first["type"]))
+    context = first.get("ctx") or {}
+    if bound is not None and isinstance(context.get(bound[1]), int | float):
+        message = f"{bound[0]} {with_unit(float(context[bound[1]]), (units or {}).get(key, ''))}"
+    else:
+        message = str(first["msg"]).replace("Input should be", "must be")
     return f"{labels.get(key, key)}: {message}" if key else message
 
 
@@ -173,7 +208,12 @@ class ActionDialog(ModalScreen[Action | None]):
             action = self.form.build(values)
         except ValueError as exc:
             labels = {f.key: f.label for f in self.form.fields}
-            text = pydantic_message(exc, labels) if isinstance(exc, ValidationError) else str(exc)
+            units = {f.key: f.unit for f in self.form.fields}
+            text = (
+                pydantic_message(exc, labels, units)
+                if isinstance(exc, ValidationError)
+                else str(exc)
+            )
             verdict_box.update(f"[red]✗ {text}[/]")
             submit.disabled = True
             return False
