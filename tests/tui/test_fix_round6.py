@@ -24,7 +24,7 @@ from game.tui.dialogs.facilitator import EventPicker
 from game.tui.dialogs.forms import reserve_form
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import exact_money, kgpu, money
-from game.tui.screens.game_over import GameOverScreen, export_args
+from game.tui.screens.game_over import GameOverScreen, command_lines, export_args
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.session import GameSession
@@ -235,6 +235,12 @@ async def test_export_command_with_a_long_path_pastes_as_one_command(tmp_path: P
             # What a POSIX shell does with a backslash before a newline: joins the lines.
             words = shlex.split(lines.replace("\\\n", ""))
             assert words == export_args(path, "Bank 1"), (lines, words)
+            # At 80 columns the Title column was cut to 'St'/'Bi' (the titles are listed in
+            # full under the table): it is left out below 100 columns.
+            table = screen.query_one("#standings", DataTable)
+            labels = [str(c.label) for c in table.columns.values()]
+            assert ("Title" in labels) == (width >= 100), labels
+            assert table.region.width <= width
 
 
 async def test_chip_dialog_starts_on_the_cheapest_compute_and_infra_lists_your_own_chip(
@@ -457,3 +463,18 @@ async def test_out_of_range_numbers_are_refused_with_their_unit(tmp_path: Path) 
         dialog.query_one("#field-megawatts", Input).value = "3"
         await pilot.pause()
         assert "Size: must be at least 5 MW" in text_of(dialog, "#verdict")
+
+
+def test_export_command_lines_at_every_width() -> None:
+    """Found loading a finished game at 80x24: a path that just filled its line left the
+    continuation backslash alone on the next line (' \\'). Every width: lines fit, none is a
+    lone backslash, and the shell reads the words back."""
+    args = export_args(
+        Path("/tmp/tui6b/autosave-tutorial-seed777914-bank-1-20261128-080753-b019.jsonl"),
+        "Bank 1",
+    )
+    for width in range(34, 120):
+        lines = command_lines(args, width, indent="  ")
+        assert all(len(line) <= width for line in lines), (width, lines)
+        assert all(line.strip() not in ("\\", "") for line in lines), (width, lines)
+        assert shlex.split("\n".join(lines).replace("\\\n", "")) == args, (width, lines)

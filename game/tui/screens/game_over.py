@@ -81,6 +81,8 @@ def command_lines(args: list[str], width: int, indent: str = "") -> list[str]:
     out: list[str] = []
     for k, line in enumerate(lines):
         tail = "" if k == len(lines) - 1 else " \\"
+        if tail and len(line) + len(tail) > width >= len(line) + 1:
+            tail = "\\"  # right after the word still ends it: the next line is indented
         word = line.strip()
         # Only a lone unquoted word: inside quotes a backslash and newline stay as they are.
         if " " not in word and shlex.quote(word) == word:
@@ -217,6 +219,42 @@ class GameOverScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.query_one("#over-saved", Static).update(self._saved_text())
+        self._standings_table()
+
+    TITLE_WIDTH = 100
+    """Narrower, the standings table has no Title column: it was cut to 'St' and 'Bi' at 80
+    columns, and the titles are listed in full under the table anyway."""
+
+    def _standings_table(self) -> None:
+        state = self.session.state
+        rule = state.world.scenario.victory.rule
+        table = self.query_one("#standings", DataTable)
+        titled = self.app.size.width >= self.TITLE_WIDTH
+        if table.columns and (len(table.columns) == self._columns(rule, titled)):
+            return
+        table.clear(columns=True)
+        score_columns = [SCORE_LABELS[rule]]
+        if rule == "value_created":  # the score is EV − opening cash; show EV itself too
+            score_columns.append(SCORE_LABELS["enterprise_value"])
+        title = ["Title"] if titled else []
+        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", *title)
+        for s in self.session.standings():
+            who = " (you)" if s.seat in self.session.humans else ""
+            scores = [money(s.score)]
+            if rule == "value_created":
+                scores.append(money(s.score + state.world.industries[s.seat].starting_cash))
+            table.add_row(
+                str(s.rank),
+                s.name + who,
+                *scores,
+                pct(s.served_share),
+                price(s.cost_per_kgpu),
+                *([s.title] if titled else []),
+            )
+
+    @staticmethod
+    def _columns(rule: str, titled: bool) -> int:
+        return 5 + (rule == "value_created") + titled
 
     def action_copy(self) -> None:
         args = self._command()
@@ -243,28 +281,12 @@ class GameOverScreen(Screen[None]):
 
     def on_mount(self) -> None:
         state = self.session.state
-        rule = state.world.scenario.victory.rule
-        table = self.query_one("#standings", DataTable)
-        score_columns = [SCORE_LABELS[rule]]
-        if rule == "value_created":  # the score is EV − opening cash; show EV itself too
-            score_columns.append(SCORE_LABELS["enterprise_value"])
         # The verdicts are sentences: listed under the table, where they wrap (a column would
         # cut them at 100 columns).
-        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", "Title")
+        self._standings_table()
         verdicts = []
         for s in self.session.standings():
             who = " (you)" if s.seat in self.session.humans else ""
-            scores = [money(s.score)]
-            if rule == "value_created":
-                scores.append(money(s.score + state.world.industries[s.seat].starting_cash))
-            table.add_row(
-                str(s.rank),
-                s.name + who,
-                *scores,
-                pct(s.served_share),
-                price(s.cost_per_kgpu),
-                s.title,
-            )
             verdicts.append(
                 f"{s.rank}. [b]{escape(s.name)}[/b]{who}, {s.title}: {escape(s.verdict)}"
             )
