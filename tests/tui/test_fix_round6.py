@@ -478,3 +478,23 @@ def test_export_command_lines_at_every_width() -> None:
         assert all(len(line) <= width for line in lines), (width, lines)
         assert all(line.strip() not in ("\\", "") for line in lines), (width, lines)
         assert shlex.split("\n".join(lines).replace("\\\n", "")) == args, (width, lines)
+
+
+async def test_orders_say_per_kgpu_for_prices(tmp_path: Path) -> None:
+    """Found in the Orders list and the End-quarter dialog: 'Bid 7 kGPU spot at Stratus
+    Cloud, up to $7.2M' reads as a cap on the whole bid (it is per kGPU: $50.4M in all), and
+    'Set service price to $11M' as a total."""
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=(120, 40)) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(BidSpot(provider="stratus", quantity=7, max_price=7.2))
+        session.add_order(SetServicePrice(price=11))
+        screen.refresh_view()
+        await pilot.press("7")
+        table = screen.query_one("#orders-table", DataTable)
+        rows = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert rows == [
+            "Bid 7 kGPU spot at Stratus Cloud, up to $7.2M/kGPU",
+            "Set service price to $11M/kGPU",
+        ], rows

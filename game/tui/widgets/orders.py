@@ -35,13 +35,13 @@ def describe(action: Action, names: Names | None = None) -> str:
     if "tech" in d:
         d["tech"] = n.tech(d["tech"])
     text = {
-        "bid_spot": "Bid {quantity:g} kGPU spot at {provider}, up to ${max_price:g}M",
+        "bid_spot": "Bid {quantity:g} kGPU spot at {provider}, up to ${max_price:g}M/kGPU",
         "reserve": "Reserve {quantity:g} kGPU at {provider} for {term} quarters",
         "order_chips": "Order {quantity:g}k {sku} chips for {region}",
         "order_network": "Order {quantity:g} fabric units for {region}",
         "build_datacenter": "Build {megawatts:g} MW data centre in {region}",
         "fund_research": "Fund {tech} at ${amount:g}M per quarter",
-        "set_service_price": "Set service price to ${price:g}M",
+        "set_service_price": "Set service price to ${price:g}M/kGPU",
         "set_training_share": "Set training share to {share:.0%}",
         "sublease": "Sublease {quantity:g} kGPU of {provider} reserved capacity",
         "borrow": "Borrow ${amount:g}M",
