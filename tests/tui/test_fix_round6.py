@@ -498,3 +498,18 @@ async def test_orders_say_per_kgpu_for_prices(tmp_path: Path) -> None:
             "Bid 7 kGPU spot at Stratus Cloud, up to $7.2M/kGPU",
             "Set service price to $11M/kGPU",
         ], rows
+
+
+async def test_report_says_per_kgpu_for_a_filled_bid(tmp_path: Path) -> None:
+    """The quarter report's 'Spot bid 7.0 kGPU at Stratus Cloud: filled at $6.87M.' read as
+    the bid's cost (it is the price per kGPU: $48.1M in the cash line above)."""
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=(120, 40)) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(BidSpot(provider="stratus", quantity=7, max_price=20))
+        screen.refresh_view()
+        await end_quarter(pilot)
+        figures = text_of(pilot.app.screen, "#report-figures")
+        price = session.last_report.spot[0].price  # type: ignore[union-attr]
+        assert f"Spot bid 7.0 kGPU at Stratus Cloud: filled at ${price:.2f}M/kGPU." in figures

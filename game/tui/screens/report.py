@@ -153,10 +153,10 @@ def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[st
             )
             lines.append(
                 f"[b]Spot bid[/b] {names.provider(pid)}: [yellow]filled {kgpu(won)} of"
-                f" {kgpu(quantity)} kGPU[/] at {price(result.price)} ({why})."
+                f" {kgpu(quantity)} kGPU[/] at {price(result.price)}/kGPU ({why})."
             )
         else:
-            lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}.")
+            lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}/kGPU.")
     return lines
 
 
