@@ -513,3 +513,27 @@ async def test_report_says_per_kgpu_for_a_filled_bid(tmp_path: Path) -> None:
         figures = text_of(pilot.app.screen, "#report-figures")
         price = session.last_report.spot[0].price  # type: ignore[union-attr]
         assert f"Spot bid 7.0 kGPU at Stratus Cloud: filled at ${price:.2f}M/kGPU." in figures
+
+
+async def test_network_dialog_starts_on_the_units_the_chips_need(tmp_path: Path) -> None:
+    """Found ordering 10k H100s: the network dialog said '10 more units connect them all'
+    with 1 in its quantity field."""
+    async with new_app(tmp_path, "standard", seed=3).run_test(size=(120, 40)) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(OrderChips(sku="h100", region="us-central", quantity=10))
+        screen.refresh_view()
+        await pilot.press("3")
+        table = screen.query_one("#regions", DataTable)
+        table.move_cursor(row=table.get_row_index("us-central"))
+        await pilot.pause()
+        await pilot.press("n")
+        dialog = pilot.app.screen
+        assert "10 more units connect them all" in text_of(dialog, "#order-info")
+        assert dialog.query_one("#field-quantity", Input).value == "10"
+        await pilot.press("escape")
+        table.move_cursor(row=table.get_row_index("gulf"))  # no chips there: 1
+        await pilot.pause()
+        await pilot.press("n")
+        assert pilot.app.screen.query_one("#field-quantity", Input).value == "1"

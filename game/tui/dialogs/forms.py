@@ -366,35 +366,42 @@ def network_form(
     pending = pending_chips or {}
     fabric = pending_fabric or {}
 
+    def needs(region_id: str) -> tuple[float, float, int]:
+        """The chips there (installed, arriving, ordered now) and their ports, kGPU, and the
+        units of fabric that connect them all."""
+        r, h = views[region_id], holdings.get(region_id)
+        if h is None:
+            return 0.0, 0.0, 0
+        chips = h.chips_perf + float(sum(h.chips_arriving)) + pending.get(r.id, 0.0)
+        units = h.fabric_units + float(sum(h.fabric_arriving)) + fabric.get(r.id, 0.0)
+        ports = units * r.ports_per_unit
+        short = chips - ports
+        return chips, ports, math.ceil(short / r.ports_per_unit - 1e-9) if short > 0.05 else 0
+
     def info(values: dict[str, Any]) -> str:
         r = views[values["region"]]
         text = (
             f"{money(r.fabric_price)} per unit · {r.ports_per_unit:g} kGPU of ports each"
             f" · arrives in {r.fabric_lead_quarters} quarters"
         )
-        h = holdings.get(r.id)
-        if h is None:
+        if r.id not in holdings:
             return text
         # Ports against the chips they must connect: installed, arriving and ordered now.
-        chips = h.chips_perf + float(sum(h.chips_arriving)) + pending.get(r.id, 0.0)
-        units = h.fabric_units + float(sum(h.fabric_arriving)) + fabric.get(r.id, 0.0)
-        ports = units * r.ports_per_unit
-        short = chips - ports
-        ask = (
-            f": {math.ceil(short / r.ports_per_unit - 1e-9):,} more units connect them all"
-            if short > 0.05
-            else ": enough for them"
-        )
+        chips, ports, more = needs(r.id)
+        ask = f": {more:,} more units connect them all" if more else ": enough for them"
         return (
             f"{text}\nYour chips here (installed, arriving, ordered now) {kgpu(chips)} kGPU;"
             f" ports {kgpu(ports)} kGPU{ask if chips > 0.05 else ''}."
         )
 
+    where = _pick(regions, old.region if old else region)
+    # A new order starts on what connects the chips there (it said 1 beside "10 more units").
+    start = old.quantity if old else (needs(where)[2] if where in views else 0) or 1
     return OrderForm(
         "Order network fabric",
         (
-            FormField("region", "Region", _pick(regions, old.region if old else region), regions),
-            FormField("quantity", "Quantity", old.quantity if old else 1, unit="units"),
+            FormField("region", "Region", where, regions),
+            FormField("quantity", "Quantity", start, unit="units"),
         ),
         lambda v: OrderNetwork(region=v["region"], quantity=v["quantity"]),
         info,
