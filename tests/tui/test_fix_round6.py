@@ -25,6 +25,7 @@ from game.tui.dialogs.forms import reserve_form
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import exact_money, kgpu, money
 from game.tui.screens.game_over import GameOverScreen, command_lines, export_args
+from game.tui.screens.handover import HandoverScreen
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.session import GameSession
@@ -537,3 +538,38 @@ async def test_network_dialog_starts_on_the_units_the_chips_need(tmp_path: Path)
         await pilot.pause()
         await pilot.press("n")
         assert pilot.app.screen.query_one("#field-quantity", Input).value == "1"
+
+
+async def test_hot_seat_team_that_goes_bankrupt_sees_its_report(tmp_path: Path) -> None:
+    """Hot-seat: the first team went bankrupt and the keyboard went straight to the second;
+    the bankrupt team never saw the report that said so (its turns are skipped after)."""
+    async with new_app(tmp_path, "startup-squeeze", seed=7).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot, humans=2)
+        session = pilot.app.session
+        assert session is not None
+        session.add_order(Reserve(provider="stratus", quantity=16, term=8), seat=0)
+        session.add_order(SetServicePrice(price=100), seat=0)
+        for _ in range(3):
+            session.end_quarter()
+        screen.refresh_view()
+        await pilot.press("e", "y")  # the first team
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HandoverScreen)
+        await pilot.press("enter")  # the second team ends the quarter
+        await dismiss_notes(pilot)
+        await pilot.press("e", "y")
+        await settle(pilot)
+        assert session.state.status[0] != 0 and session.state.status[1] == 0
+        handover = pilot.app.screen
+        assert isinstance(handover, HandoverScreen), handover
+        assert handover.player == session.state.names[0]
+        assert "went bankrupt this quarter" in text_of(handover, "#handover-rules")
+        await pilot.press("enter")
+        report = pilot.app.screen
+        assert isinstance(report, ReportScreen) and report.seat == 0, report
+        assert text_of(report, "#report-figures").startswith("Bankrupt: cash")
+        await pilot.press("escape")
+        await pilot.pause()
+        handover = pilot.app.screen  # then the team still playing
+        assert isinstance(handover, HandoverScreen), handover
+        assert handover.player == session.state.names[1]

@@ -760,12 +760,44 @@ class MainScreen(Screen[None]):
             self._show_report(then=self.offer_play_out)
             return
         if self.session.hot_seat:
-            self.hand_over(show_report=show_report)
+            # A team that went bankrupt this quarter sees its report (it says so) before the
+            # keyboard goes on to the teams still playing, who never hand it back.
+            out = [s for s in report.bankruptcies if s in self.session.humans]
+            self._reports_of(out, report, lambda: self.hand_over(show_report=show_report))
             return
         self.refresh_view()
         self.start_clock()
         if show_report:
             self._show_report()
+
+    def _reports_of(
+        self, seats: list[int], report: QuarterReport, then: Callable[[], None]
+    ) -> None:
+        """``report`` as each of ``seats`` (teams that went bankrupt) sees it, each behind a
+        hand-over (the team at the keyboard does not see another's report), then ``then``."""
+        from game.tui.screens.handover import HandoverScreen
+        from game.tui.screens.report import ReportScreen
+
+        if not seats:
+            then()
+            return
+        seat = seats[0]
+        self._seen_report.add((report.turn, seat))
+
+        def ready(_: None) -> None:
+            self.app.push_screen(
+                ReportScreen(self.session, seat, report),
+                lambda _: self._reports_of(seats[1:], report, then),
+            )
+
+        self.app.push_screen(
+            HandoverScreen(
+                self.session.state.names[seat],
+                report.label,
+                "Your company went bankrupt this quarter: its report says why.",
+            ),
+            ready,
+        )
 
     def _final_reports(self, report: QuarterReport) -> None:
         """The last quarter's report for each team still at the table, then the game-over
