@@ -21,7 +21,7 @@ from game.engine import (
 from game.rules import load_content
 from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.facilitator import EventPicker
-from game.tui.dialogs.forms import reserve_form
+from game.tui.dialogs.forms import chips_form, reserve_form
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import exact_money, kgpu, money
 from game.tui.screens.game_over import GameOverScreen, command_lines, export_args
@@ -573,3 +573,27 @@ async def test_hot_seat_team_that_goes_bankrupt_sees_its_report(tmp_path: Path) 
         handover = pilot.app.screen  # then the team still playing
         assert isinstance(handover, HandoverScreen), handover
         assert handover.player == session.state.names[1]
+
+
+def test_chips_that_arrive_after_the_game_ends_are_flagged() -> None:
+    """Found in a standard game: the custom chip (13 quarters' lead by then) could be ordered
+    in 2029 Q3 with no word that it arrives in the game's last quarter at best; ordered a
+    quarter later it never arrives at all."""
+    session = GameSession.new(CONTENT, "standard", 7)
+    while session.state.turn < 21:
+        session.end_quarter()
+    obs, label = session.view().obs, session.state.world.quarter_label
+    form = chips_form(obs, "us-central", None, frozenset(), label)
+    assert form.warn is not None
+    on_sale = [c for c in obs.chips if c.available and not c.custom]
+    late = next(c for c in on_sale if obs.turn + c.lead_quarters >= obs.quarters)
+    warning = form.warn({"sku": late.id, "region": "us-central", "quantity": 1})
+    assert warning == (
+        f"The chips would arrive in {label(obs.turn + late.lead_quarters)}, after the game's"
+        " last quarter (2032 Q4): they would never serve a customer."
+    ), warning
+    for chip in on_sale:
+        if obs.turn + chip.lead_quarters < obs.quarters:
+            assert "after the game's last quarter" not in form.warn(
+                {"sku": chip.id, "region": "us-central", "quantity": 1}
+            )

@@ -234,6 +234,17 @@ def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -
     return ready
 
 
+def too_late(obs: Observation, lead: int, what: str, label: Callable[[int], str]) -> str:
+    """A warning for equipment that arrives after the game's last quarter (a custom chip
+    ordered in 2029 arrived in 2033 of a game that ends in 2032): it never serves anyone."""
+    if obs.turn + lead < obs.quarters:
+        return ""
+    return (
+        f"The {what} would arrive in {label(obs.turn + lead)}, after the game's last quarter"
+        f" ({label(obs.quarters - 1)}): they would never serve a customer."
+    )
+
+
 def power_warning(
     obs: Observation,
     region: str,
@@ -330,8 +341,10 @@ def chips_form(
 
     def warn(values: dict[str, Any]) -> str:
         lead = chips[values["sku"]].lead_quarters
-        return idle_warning(obs, values["region"], "chips", building) or power_warning(
-            obs, values["region"], lead, "chips", building, label
+        return (
+            too_late(obs, lead, "chips", label)
+            or idle_warning(obs, values["region"], "chips", building)
+            or power_warning(obs, values["region"], lead, "chips", building, label)
         )
 
     return OrderForm(
