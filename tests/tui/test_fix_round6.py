@@ -28,6 +28,7 @@ from game.tui.screens.game_over import GameOverScreen, command_lines, export_arg
 from game.tui.screens.handover import HandoverScreen
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import ReportScreen
+from game.tui.screens.too_small import TooSmallScreen
 from game.tui.session import GameSession
 from game.tui.widgets.status import StatusLine
 
@@ -597,3 +598,19 @@ def test_chips_that_arrive_after_the_game_ends_are_flagged() -> None:
             assert "after the game's last quarter" not in form.warn(
                 {"sku": chip.id, "region": "us-central", "quantity": 1}
             )
+
+
+async def test_too_small_notice_says_how_much_room_is_missing(tmp_path: Path) -> None:
+    """Resizing a window toward 80x24 gave no sign of progress: the notice said only 'at
+    least 80×24'. It says the size now and the rows or columns still missing."""
+    app = new_app(tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        text = text_of(app.screen, "#too-small")
+        assert "This one is 60×20: 20 more columns and 4 more rows." in text, text
+        await pilot.resize_terminal(80, 23)
+        await pilot.pause()
+        await pilot.pause()
+        text = text_of(app.screen, "#too-small")
+        assert "This one is 80×23: 1 more row." in text, text
