@@ -614,3 +614,24 @@ async def test_too_small_notice_says_how_much_room_is_missing(tmp_path: Path) ->
         await pilot.pause()
         text = text_of(app.screen, "#too-small")
         assert "This one is 80×23: 1 more row." in text, text
+
+
+async def test_price_far_from_the_rivals_warns(tmp_path: Path) -> None:
+    """Found playing: a service price of 100 (meant 10.0) went through as '✓ legal' beside
+    rivals at $12M; customers went elsewhere for the rest of the game."""
+    async with new_app(tmp_path, "tutorial", seed=5).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("7", "p")
+        dialog = pilot.app.screen
+        field = dialog.query_one("#field-price", Input)
+        field.value = "100"
+        await pilot.pause()
+        verdict = text_of(dialog, "#verdict")
+        assert "$100.00M is 8.3× the rivals' average ($12.00M)" in verdict, verdict
+        assert "✓ legal" in verdict
+        field.value = "4"
+        await pilot.pause()
+        assert "under half the rivals' average" in text_of(dialog, "#verdict")
+        field.value = "12.5"
+        await pilot.pause()
+        assert "rivals' average" not in text_of(dialog, "#verdict")

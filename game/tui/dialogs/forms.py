@@ -528,7 +528,30 @@ def price_form(obs: Observation, old: SetServicePrice | None = None) -> OrderFor
             f"Now {price(current)}; rivals average {price(avg)}. Higher earns more per"
             " kGPU but wins fewer customers."
         ),
+        lambda v: far_from_rivals(float(v["price"]), avg),
     )
+
+
+def far_from_rivals(asked: float, average: float) -> str:
+    """A warning for a service price far from the rivals' average (a typo such as 100 for
+    10.0 went through as '✓ legal'): customers compare prices.
+
+    >>> far_from_rivals(100, 12.0).split(':')[0]
+    "$100.00M is 8.3× the rivals' average ($12.00M)"
+    """
+    if not math.isfinite(average) or average <= 0:
+        return ""
+    if asked > 1.5 * average:
+        return (
+            f"{price(asked)} is {asked / average:.1f}× the rivals' average ({price(average)}):"
+            " customers compare prices, so expect to lose share to them."
+        )
+    if asked < 0.5 * average:
+        return (
+            f"{price(asked)} is under half the rivals' average ({price(average)}): you earn"
+            " less on every kGPU and may win more customers than your capacity serves."
+        )
+    return ""
 
 
 def training_share(values: dict[str, Any]) -> Action:
