@@ -635,3 +635,28 @@ async def test_price_far_from_the_rivals_warns(tmp_path: Path) -> None:
         field.value = "12.5"
         await pilot.pause()
         assert "rivals' average" not in text_of(dialog, "#verdict")
+
+
+async def test_build_beyond_cash_and_credit_warns(tmp_path: Path) -> None:
+    """Found building in a standard game: 300 MW in US Central ($3.42B over six quarters)
+    was '✓ legal' for a bank with $1.5B of cash and a $1.2B line: only the first instalment
+    is checked when it is ordered."""
+    async with new_app(tmp_path, "standard", seed=3).run_test(size=(120, 40)) as pilot:
+        screen = await start_game(pilot)
+        await pilot.press("3")
+        table = screen.query_one("#regions", DataTable)
+        table.move_cursor(row=table.get_row_index("us-central"))
+        await pilot.pause()
+        await pilot.press("d")
+        dialog = pilot.app.screen
+        field = dialog.query_one("#field-megawatts", Input)
+        field.value = "300"
+        await pilot.pause()
+        verdict = text_of(dialog, "#verdict")
+        assert "In all it costs $3.42B, more than your cash and unused credit today ($2.70B)" in (
+            verdict
+        ), verdict
+        assert "✓ legal" in verdict
+        field.value = "40"
+        await pilot.pause()
+        assert "In all it costs" not in text_of(dialog, "#verdict")

@@ -475,6 +475,23 @@ def build_form(
         ),
         lambda v: BuildDatacenter(region=v["region"], megawatts=v["megawatts"]),
         info,
+        lambda v: beyond_means(obs, views[v["region"]].build_cost_per_mw * v["megawatts"]),
+    )
+
+
+def beyond_means(obs: Observation, total: float) -> str:
+    """A warning for a build that costs more in all than the cash and unused credit there are
+    today (only its first instalment is checked now: 300 MW in US Central, $3.42B, went through
+    as '✓ legal' with $1.5B of cash and a $1.2B line; the instalments after it are bills that
+    come whatever the profits)."""
+    me = obs.me
+    means = me.cash + max(me.credit_limit - me.debt, 0.0)
+    if total <= means + 0.05:
+        return ""
+    return (
+        f"In all it costs {money(total)}, more than your cash and unused credit today"
+        f" ({money(means)}): the later instalments must come out of profits, or the company goes"
+        " bankrupt."
     )
 
 
