@@ -18,6 +18,7 @@ from textual.events import Resize
 from game.arena.saves import SaveError, read_save, saves_dir
 from game.tui.commands import CapwarsCommands
 from game.tui.format import folder
+from game.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH
 
 if TYPE_CHECKING:  # the engine and content load on first use, after the title screen is up
     from textual.screen import Screen
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # the engine and content load on first use, after the title s
     from game.tui.session import GameSession
     from game.tui.web import ClassPause
 
-MIN_SIZE = (80, 24)
+MIN_SIZE = (MIN_WIDTH, MIN_HEIGHT)
 """The smallest terminal the game lays out in; smaller gets a polite message."""
 
 

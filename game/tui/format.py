@@ -22,12 +22,22 @@ def folder(path: str | os.PathLike[str]) -> str:
     return full
 
 
+def _sign(value: float, shown: str) -> str:
+    """``"-"`` for a negative ``value`` unless it shows as zero (``shown``: its magnitude as
+    printed): a rounding crumb such as -4e-15 is ``$0.0M``, not ``-$0.0M``."""
+    return "-" if value < 0 and any(c in "123456789" for c in shown) else ""
+
+
 def money(value: float) -> str:
-    """``$850M``, ``$1.25B``, ``-$40M``; an em dash for NaN."""
+    """``$850M``, ``$1.25B``, ``-$40M``; an em dash for NaN; never ``-$0.0M``.
+
+    >>> money(-3.6e-15), money(-0.04), money(-0.06)
+    ('$0.0M', '$0.0M', '-$0.1M')
+    """
     if value is None or math.isnan(value):
         return "—"
-    sign = "-" if value < 0 else ""
     v = abs(value)
+    sign = _sign(value, f"{v:.1f}" if v < 100 else "1")
     if v >= 1000:
         return f"{sign}${v / 1000:,.2f}B"
     if v >= 100:
@@ -39,8 +49,8 @@ def exact_money(value: float) -> str:
     """Money to about $0.1M, for sums that must add up: ``$1.663B``, ``$100.0M``."""
     if value is None or math.isnan(value):
         return "—"
-    sign = "-" if value < 0 else ""
     v = abs(value)
+    sign = _sign(value, f"{v:.1f}")
     if v >= 1000:
         return f"{sign}${v / 1000:,.3f}B"
     return f"{sign}${v:,.1f}M"

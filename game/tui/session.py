@@ -454,6 +454,20 @@ class GameSession:
         return self.state.over
 
     @property
+    def all_out(self) -> bool:
+        """Every human's company is bankrupt while the match goes on (the rivals play on)."""
+        return not self.state.over and all(self.state.status[s] != 0 for s in self.humans)
+
+    def play_out(self, progress: Progress | None = None) -> QuarterReport | None:
+        """Play the rest of the match for the rivals (every human is out): the quarters are
+        resolved as :meth:`end_quarter` does, with no orders from the bankrupt seats. The last
+        quarter's report (``None`` if the match was over already)."""
+        report = None
+        while not self.state.over:
+            report = self.end_quarter(progress)
+        return report
+
+    @property
     def catch_up(self) -> bool:
         """Whether this match plays with the catch-up rule."""
         return bool(self.state.world.scenario.catch_up)

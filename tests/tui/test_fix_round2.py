@@ -57,7 +57,7 @@ async def test_a_spot_bid_whose_limit_set_the_price_says_how_much_it_won(
     assert isinstance(report, ReportScreen), report
     figures = text(report, "#report-figures")
     assert "spot 2.0" in figures, figures
-    assert "Stratus Cloud: filled 2.0 of 5.0 kGPU at $6.20M (your limit set the price" in (
+    assert "Stratus Cloud: filled 2.0 of 5.0 kGPU at $6.20M/kGPU (your limit set the price" in (
         figures
     ), figures
     assert "filled at $6.20M" not in figures
@@ -178,7 +178,7 @@ async def test_header_keeps_the_company_name_at_80_columns(standard: Pilot[Any])
     line = text(screen, "StatusLine")
     assert status.size.height == 1, line
     assert session.state.names[0] in line, line
-    assert "Last q cap" in line and f"({session.state.turn + 1}/" not in line, line
+    assert "Last q served" in line and f"({session.state.turn + 1}/" not in line, line
     await pilot.resize_terminal(100, 32)
     await pilot.pause()
 

@@ -20,7 +20,6 @@ from game.tui.dialogs.forms import (
     bid_form,
     borrow_form,
     chips_form,
-    locked_chips,
     network_form,
     quarters_to_power,
 )
@@ -32,6 +31,7 @@ from game.tui.session import GameSession, PendingOrder
 from game.tui.widgets.infrastructure import grid_ready_note, grid_ready_text
 from game.tui.widgets.plan import (
     cash_plan,
+    locked_chips,
     order_effect,
     research_cap,
     research_spend,

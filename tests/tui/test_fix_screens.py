@@ -52,11 +52,11 @@ async def test_header_is_one_line_at_100_and_80_columns(tutorial: Pilot[Any]) ->
     await pilot.pause()
     status = screen.query_one(StatusLine)
     assert status.size.height == 1, text(screen, StatusLine)
-    assert "Last q: capacity" in text(screen, StatusLine)
+    assert "Last q: served" in text(screen, StatusLine)
     await pilot.resize_terminal(80, 24)
     await pilot.pause()
     assert status.size.height == 1, text(screen, StatusLine)
-    assert "Last q cap" in text(screen, StatusLine)
+    assert "Last q served" in text(screen, StatusLine)
     await pilot.resize_terminal(100, 32)
     await pilot.pause()
 

@@ -105,5 +105,7 @@ async def planning(pilot: Pilot[Any], section: str | None = "1") -> GameSession:
 
 
 def one_line(text: str) -> str:
-    """A shell command shown over several lines (a backslash ending each) back on one line."""
-    return re.sub(r" \\\n\s+", " ", text)
+    """A shell command shown over several lines (a backslash ending each) back on one line:
+    between words the line break is a space; inside a word too long for a line (a backslash
+    right after its last character) it is nothing, as a POSIX shell reads it."""
+    return re.sub(r" \\\n\s+", " ", text).replace("\\\n", "")

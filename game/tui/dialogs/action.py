@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -81,10 +81,45 @@ def parse_number(label: str, text: str) -> float:
     return value
 
 
-def pydantic_message(exc: ValidationError, labels: dict[str, str]) -> str:
+BOUNDS = {
+    "less_than_equal": ("must be at most", "le"),
+    "less_than": ("must be less than", "lt"),
+    "greater_than_equal": ("must be at least", "ge"),
+    "greater_than": ("must be more than", "gt"),
+}
+"""Pydantic's bound errors, in words, with the context key of their number."""
+
+
+def with_unit(value: float, unit: str) -> str:
+    """A number as a field's unit shows it: ``100,000 kGPU``, ``$500M``, ``80%``.
+
+    >>> with_unit(100000, "kGPU"), with_unit(2000, "MW, 5-2000"), with_unit(80, "%, 0-80")
+    ('100,000 kGPU', '2,000 MW', '80%')
+    >>> with_unit(500, "$M/kGPU")
+    '$500M/kGPU'
+    """
+    number = f"{value:,g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    unit = unit.split(",")[0].strip()
+    if unit.startswith("$M"):
+        return f"${number}M{unit[2:]}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {unit}".strip()
+
+
+def pydantic_message(
+    exc: ValidationError, labels: dict[str, str], units: dict[str, str] | None = None
+) -> str:
+    """The first error in the form's words: a bound as ``Quantity: must be at most 100,000 kGPU``
+    (pydantic said 'must be less than or equal to 100000')."""
     first = exc.errors()[0]
     key = str(first["loc"][0]) if first["loc"] else ""
-    message = str(first["msg"]).replace("Input should be", "must be")
+    bound = BOUNDS.get(str(first["type"]))
+    context = first.get("ctx") or {}
+    if bound is not None and isinstance(context.get(bound[1]), int | float):
+        message = f"{bound[0]} {with_unit(float(context[bound[1]]), (units or {}).get(key, ''))}"
+    else:
+        message = str(first["msg"]).replace("Input should be", "must be")
     return f"{labels.get(key, key)}: {message}" if key else message
 
 
@@ -131,7 +166,10 @@ class ActionDialog(ModalScreen[Action | None]):
                         )
                     else:
                         yield Input(str(f.default), id=f"field-{f.key}", compact=True)
-            yield Static("", id="order-info")
+            # The explanation scrolls when the dialog would not fit (80x24 and a warning): the
+            # verdict and the buttons below it stay on the screen (see _fit).
+            with VerticalScroll(id="order-info-scroll"):
+                yield Static("", id="order-info")
             yield Static("", id="verdict")
             with Horizontal(classes="buttons"):
                 yield Button(
@@ -159,6 +197,7 @@ class ActionDialog(ModalScreen[Action | None]):
 
     def evaluate(self) -> bool:
         """Re-check the form; returns whether it may be submitted."""
+        self._refit()
         verdict_box = self.query_one("#verdict", Static)
         info_box = self.query_one("#order-info", Static)
         submit = self.query_one("#submit", Button)
@@ -169,7 +208,12 @@ class ActionDialog(ModalScreen[Action | None]):
             action = self.form.build(values)
         except ValueError as exc:
             labels = {f.key: f.label for f in self.form.fields}
-            text = pydantic_message(exc, labels) if isinstance(exc, ValidationError) else str(exc)
+            units = {f.key: f.unit for f in self.form.fields}
+            text = (
+                pydantic_message(exc, labels, units)
+                if isinstance(exc, ValidationError)
+                else str(exc)
+            )
             verdict_box.update(f"[red]✗ {text}[/]")
             submit.disabled = True
             return False
@@ -197,6 +241,38 @@ class ActionDialog(ModalScreen[Action | None]):
             verdict_box.update(f"[red]✗ {escape(sentence(self.names.text(verdict.message)))}[/]")
         submit.disabled = not verdict.ok
         return verdict.ok
+
+    _fitting = False
+    """A :meth:`_fit` is due after the next refresh."""
+
+    def _refit(self) -> None:
+        """Undo :meth:`_fit` and fit again once laid out (the text or the screen changed)."""
+        self.query_one("#order-dialog").remove_class("tight")
+        self.query_one("#order-info-scroll").styles.max_height = None
+        if not self._fitting:
+            self._fitting = True
+            self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Make a dialog taller than the screen fit: without the blank lines between the
+        fields, and with the explanation scrolling in what room is left (at least two lines),
+        so that the verdict and the buttons are always seen (at 80x24 a chip order with a
+        warning hid both)."""
+        self._fitting = False
+        dialog = self.query_one("#order-dialog")
+        over = dialog.virtual_size.height - dialog.content_size.height
+        if over <= 0:
+            return
+        dialog.add_class("tight")
+        # The blank line under each field goes (the last one's merges with the margin above
+        # the explanation, which stays).
+        over -= max(len(dialog.query(".row")) - 1, 0)
+        if over > 0:
+            box = self.query_one("#order-info-scroll")
+            box.styles.max_height = max(2, box.outer_size.height - over)
+
+    def on_resize(self) -> None:
+        self._refit()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.evaluate()

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -31,7 +31,9 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.body, id="confirm-body")
+            # Scrolls when long (a dozen orders at 80x24), so the buttons stay on the screen.
+            with VerticalScroll(id="confirm-scroll"):
+                yield Static(self.body, id="confirm-body")
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="error" if self.careful else "primary")
                 yield Button(self.no, id="no")

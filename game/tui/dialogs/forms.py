@@ -21,7 +21,6 @@ from game.engine import (
     SetTrainingShare,
     Sublease,
 )
-from game.engine.state import MatchState
 from game.engine.supply import RELEASED_MW
 from game.tui.dialogs.action import FormField, OrderForm
 from game.tui.format import kgpu, money, pct, price
@@ -69,6 +68,25 @@ def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None)
         ),
         lambda v: BidSpot(provider=v["provider"], quantity=v["quantity"], max_price=v["max_price"]),
         info,
+        lambda v: dearer_than_price(
+            obs,
+            min(obs.provider(v["provider"]).spot_price, float(v["max_price"])),
+            "At last quarter's clearing price (or your limit, if lower) spot here costs",
+        ),
+    )
+
+
+def dearer_than_price(obs: Observation, cost: float, costs: str) -> str:
+    """A warning when a kGPU of capacity costs more than your service price earns serving it
+    (the history scenario's 2023 spot prices were twice a hospital's service price): ``costs``
+    begins the sentence."""
+    earns = float(obs.me.service_price)
+    if not cost > earns + 0.005:
+        return ""
+    return (
+        f"{costs} {price(cost)} per kGPU, more than the {price(earns)} your service price"
+        " earns for each kGPU served: every kGPU served this way loses money unless you raise"
+        f" your price ({BY_ACTION['service_price'].key})."
     )
 
 
@@ -112,7 +130,7 @@ def reserve_form(
                 f" kGPU is free: you would get about {max(q.reserved_free, 0):,.1f} kGPU"
                 " (and pay for that much)."
             )
-        return ""
+        return dearer_than_price(obs, q.reserved_price[int(values["term"])], "This contract costs")
 
     return OrderForm(
         "Reserve capacity (take-or-pay contract)",
@@ -216,6 +234,17 @@ def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -
     return ready
 
 
+def too_late(obs: Observation, lead: int, what: str, label: Callable[[int], str]) -> str:
+    """A warning for equipment that arrives after the game's last quarter (a custom chip
+    ordered in 2029 arrived in 2033 of a game that ends in 2032): it never serves anyone."""
+    if obs.turn + lead < obs.quarters:
+        return ""
+    return (
+        f"The {what} would arrive in {label(obs.turn + lead)}, after the game's last quarter"
+        f" ({label(obs.quarters - 1)}): they would never serve a customer."
+    )
+
+
 def power_warning(
     obs: Observation,
     region: str,
@@ -238,23 +267,6 @@ def power_warning(
     )
 
 
-def locked_chips(state: MatchState, obs: Observation) -> dict[str, str]:
-    """Custom chips the seat may not order yet, by id, with the research programme that
-    unlocks each (its name; ``"its research"`` when none does)."""
-    world = state.world
-    names = {t.id: t.name for t in obs.me.research}
-    done = {t.id for t in obs.me.research if t.done}
-    locked = {}
-    for k, sku in enumerate(world.sku_ids):
-        if not world.sku_custom[k]:
-            continue
-        tech = world.techs.unlocks.get(k)
-        tid = world.tech_ids[tech] if tech is not None else None
-        if tid not in done:
-            locked[sku] = names.get(tid, "its research") if tid else "its research"
-    return locked
-
-
 def locked_text(tech: str) -> str:
     """Why a custom chip cannot be ordered yet, and where to change that."""
     return (
@@ -269,17 +281,27 @@ def chips_form(
     building: frozenset[str],
     label: Callable[[int], str],
     locked: dict[str, str] | None = None,
+    pending_chips: dict[str, float] | None = None,
+    pending_fabric: dict[str, float] | None = None,
 ) -> OrderForm:
     """Accelerators: what they cost and need (power, network ports), a warning when they
     would idle for want of a data centre or of power; custom chips not yet unlocked by
     research (``locked``: :func:`locked_chips`) are marked so in the list and say which
-    programme unlocks them (the engine refuses them)."""
+    programme unlocks them (the engine refuses them). ``pending_chips`` (kGPU) and
+    ``pending_fabric`` (units): the other orders of this quarter per region, which the ports
+    count as the network dialog does."""
     locked = locked or {}
+    more_chips = pending_chips or {}
+    more_fabric = pending_fabric or {}
     skus = tuple(
         (f"{c.name} (locked: research)" if c.id in locked else c.name, c.id)
         for c in obs.chips
         if c.available or c.custom
     )
+    # A new order starts on the cheapest compute one can order (the Infra list's first), not
+    # on the catalogue's first chip (the oldest: an H100 at twice a newer chip's $/kGPU).
+    orderable = [c for c in obs.chips if (c.available or c.custom) and c.id not in locked]
+    best = min(orderable, key=lambda c: c.price / c.perf).id if orderable else None
     regions = _regions(obs)
     chips = {c.id: c for c in obs.chips}
     views = {r.id: r for r in obs.regions}
@@ -290,13 +312,17 @@ def chips_form(
         h, r = holdings.get(values["region"]), views.get(values["region"])
         if h is None or r is None:
             return ""
-        chips_there = h.chips_perf + float(sum(h.chips_arriving)) + kgpu_now
-        room = (h.fabric_units + float(sum(h.fabric_arriving))) * r.ports_per_unit
+        region = values["region"]
+        chips_there = (
+            h.chips_perf + float(sum(h.chips_arriving)) + more_chips.get(region, 0.0) + kgpu_now
+        )
+        units = h.fabric_units + float(sum(h.fabric_arriving)) + more_fabric.get(region, 0.0)
+        room = units * r.ports_per_unit
         if chips_there <= room + 0.05:
             return ""
         return (
-            f"\nNetwork ports here (installed and arriving) connect {kgpu(room)} kGPU of your"
-            f" {kgpu(chips_there)} kGPU of chips with these: order network fabric"
+            f"\nNetwork ports here (installed, arriving, ordered now) connect {kgpu(room)} kGPU"
+            f" of your {kgpu(chips_there)} kGPU of chips with these: order network fabric"
             f" ({BY_ACTION['order_network'].key}) for the rest."
         )
 
@@ -315,14 +341,16 @@ def chips_form(
 
     def warn(values: dict[str, Any]) -> str:
         lead = chips[values["sku"]].lead_quarters
-        return idle_warning(obs, values["region"], "chips", building) or power_warning(
-            obs, values["region"], lead, "chips", building, label
+        return (
+            too_late(obs, lead, "chips", label)
+            or idle_warning(obs, values["region"], "chips", building)
+            or power_warning(obs, values["region"], lead, "chips", building, label)
         )
 
     return OrderForm(
         "Order accelerators",
         (
-            FormField("sku", "Chip", _pick(skus, old.sku if old else None), skus),
+            FormField("sku", "Chip", _pick(skus, old.sku if old else best), skus),
             FormField("region", "Region", _pick(regions, old.region if old else region), regions),
             FormField("quantity", "Quantity", old.quantity if old else 1, unit="thousand units"),
         ),
@@ -340,13 +368,28 @@ def network_form(
     pending_chips: dict[str, float] | None = None,
     *,
     label: Callable[[int], str],
+    pending_fabric: dict[str, float] | None = None,
 ) -> OrderForm:
     """``pending_chips``: kGPU of chips ordered this quarter per region (not yet in ``obs``);
+    ``pending_fabric``: units of network fabric the other orders of this quarter buy there;
     ``label``: the world's quarter labels."""
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
     holdings = {h.region: h for h in obs.me.holdings}
     pending = pending_chips or {}
+    fabric = pending_fabric or {}
+
+    def needs(region_id: str) -> tuple[float, float, int]:
+        """The chips there (installed, arriving, ordered now) and their ports, kGPU, and the
+        units of fabric that connect them all."""
+        r, h = views[region_id], holdings.get(region_id)
+        if h is None:
+            return 0.0, 0.0, 0
+        chips = h.chips_perf + float(sum(h.chips_arriving)) + pending.get(r.id, 0.0)
+        units = h.fabric_units + float(sum(h.fabric_arriving)) + fabric.get(r.id, 0.0)
+        ports = units * r.ports_per_unit
+        short = chips - ports
+        return chips, ports, math.ceil(short / r.ports_per_unit - 1e-9) if short > 0.05 else 0
 
     def info(values: dict[str, Any]) -> str:
         r = views[values["region"]]
@@ -354,28 +397,24 @@ def network_form(
             f"{money(r.fabric_price)} per unit · {r.ports_per_unit:g} kGPU of ports each"
             f" · arrives in {r.fabric_lead_quarters} quarters"
         )
-        h = holdings.get(r.id)
-        if h is None:
+        if r.id not in holdings:
             return text
         # Ports against the chips they must connect: installed, arriving and ordered now.
-        chips = h.chips_perf + float(sum(h.chips_arriving)) + pending.get(r.id, 0.0)
-        ports = (h.fabric_units + float(sum(h.fabric_arriving))) * r.ports_per_unit
-        short = chips - ports
-        ask = (
-            f": {math.ceil(short / r.ports_per_unit - 1e-9):,} more units connect them all"
-            if short > 0.05
-            else ": enough for them"
-        )
+        chips, ports, more = needs(r.id)
+        ask = f": {more:,} more units connect them all" if more else ": enough for them"
         return (
             f"{text}\nYour chips here (installed, arriving, ordered now) {kgpu(chips)} kGPU;"
             f" ports {kgpu(ports)} kGPU{ask if chips > 0.05 else ''}."
         )
 
+    where = _pick(regions, old.region if old else region)
+    # A new order starts on what connects the chips there (it said 1 beside "10 more units").
+    start = old.quantity if old else (needs(where)[2] if where in views else 0) or 1
     return OrderForm(
         "Order network fabric",
         (
-            FormField("region", "Region", _pick(regions, old.region if old else region), regions),
-            FormField("quantity", "Quantity", old.quantity if old else 1, unit="units"),
+            FormField("region", "Region", where, regions),
+            FormField("quantity", "Quantity", start, unit="units"),
         ),
         lambda v: OrderNetwork(region=v["region"], quantity=v["quantity"]),
         info,
@@ -436,6 +475,23 @@ def build_form(
         ),
         lambda v: BuildDatacenter(region=v["region"], megawatts=v["megawatts"]),
         info,
+        lambda v: beyond_means(obs, views[v["region"]].build_cost_per_mw * v["megawatts"]),
+    )
+
+
+def beyond_means(obs: Observation, total: float) -> str:
+    """A warning for a build that costs more in all than the cash and unused credit there are
+    today (only its first instalment is checked now: 300 MW in US Central, $3.42B, went through
+    as '✓ legal' with $1.5B of cash and a $1.2B line; the instalments after it are bills that
+    come whatever the profits)."""
+    me = obs.me
+    means = me.cash + max(me.credit_limit - me.debt, 0.0)
+    if total <= means + 0.05:
+        return ""
+    return (
+        f"In all it costs {money(total)}, more than your cash and unused credit today"
+        f" ({money(means)}): the later instalments must come out of profits, or the company goes"
+        " bankrupt."
     )
 
 
@@ -489,7 +545,30 @@ def price_form(obs: Observation, old: SetServicePrice | None = None) -> OrderFor
             f"Now {price(current)}; rivals average {price(avg)}. Higher earns more per"
             " kGPU but wins fewer customers."
         ),
+        lambda v: far_from_rivals(float(v["price"]), avg),
     )
+
+
+def far_from_rivals(asked: float, average: float) -> str:
+    """A warning for a service price far from the rivals' average (a typo such as 100 for
+    10.0 went through as '✓ legal'): customers compare prices.
+
+    >>> far_from_rivals(100, 12.0).split(':')[0]
+    "$100.00M is 8.3× the rivals' average ($12.00M)"
+    """
+    if not math.isfinite(average) or average <= 0:
+        return ""
+    if asked > 1.5 * average:
+        return (
+            f"{price(asked)} is {asked / average:.1f}× the rivals' average ({price(average)}):"
+            " customers compare prices, so expect to lose share to them."
+        )
+    if asked < 0.5 * average:
+        return (
+            f"{price(asked)} is under half the rivals' average ({price(average)}): you earn"
+            " less on every kGPU and may win more customers than your capacity serves."
+        )
+    return ""
 
 
 def training_share(values: dict[str, Any]) -> Action:
@@ -514,6 +593,21 @@ def training_form(obs: Observation, old: SetTrainingShare | None = None) -> Orde
             f"Now {current:.0%}. Training raises model quality (customers like it) but"
             " takes capacity away from serving." + training_effect(obs, float(v["share"]) / 100)
         ),
+        lambda v: fraction_warning(float(v["share"])),
+    )
+
+
+def fraction_warning(share: float) -> str:
+    """A share typed as a fraction (0.2 for 20%): the field is in percent.
+
+    >>> fraction_warning(0.2)
+    'The share is in percent: 0.2 means 0.2% of capacity. For 20% type 20.'
+    """
+    if not 0 < share < 1:
+        return ""
+    return (
+        f"The share is in percent: {share:g} means {share:g}% of capacity."
+        f" For {share * 100:g}% type {share * 100:g}."
     )
 
 
@@ -575,10 +669,13 @@ def form_for(
     building: frozenset[str] = frozenset(),
     fee: float = 0.0,
     locked: dict[str, str] | None = None,
+    pending_chips: dict[str, float] | None = None,
+    pending_fabric: dict[str, float] | None = None,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
     ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
-    yet)."""
+    yet; ``pending_chips`` and ``pending_fabric``: the chips and fabric the other orders of
+    this quarter buy, per region)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
@@ -586,9 +683,11 @@ def form_for(
     if isinstance(action, Sublease):
         return sublease_form(obs, None, action, fee)
     if isinstance(action, OrderChips):
-        return chips_form(obs, None, action, building, label, locked)
+        return chips_form(obs, None, action, building, label, locked, pending_chips, pending_fabric)
     if isinstance(action, OrderNetwork):
-        return network_form(obs, None, action, building, label=label)
+        return network_form(
+            obs, None, action, building, pending_chips, label=label, pending_fabric=pending_fabric
+        )
     if isinstance(action, BuildDatacenter):
         return build_form(obs, None, action, label)
     if isinstance(action, FundResearch):

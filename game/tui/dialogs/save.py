@@ -5,15 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from game.arena.saves import SaveError, save_path
+from game.arena.saves import SaveError, peek_save, save_path
 from game.tui.format import folder
 from game.tui.session import GameSession
+
+
+def existing(path: Path) -> str:
+    """Whose game a save file holds and where it stands, as `` (Bank 1 · tutorial · after
+    2027 Q3)``; empty when its first and last lines say nothing readable."""
+    peeked = peek_save(path)
+    if peeked is None:
+        return ""
+    first, last = peeked
+    players = first.get("players")
+    humans = [
+        str(p.get("name", "?"))
+        for p in (players if isinstance(players, list) else [])
+        if isinstance(p, dict) and p.get("bot") == "human"
+    ]
+    where = {"quarter": f"after {last.get('label', '?')}", "result": "finished"}.get(
+        str(last.get("kind")), "not started"
+    )
+    parts = [", ".join(humans), str(first.get("scenario", "")), where]
+    return f" ({' · '.join(p for p in parts if p)})"
 
 
 class SaveDialog(ModalScreen[Path | None]):
@@ -25,6 +46,8 @@ class SaveDialog(ModalScreen[Path | None]):
         super().__init__()
         self.session = session
         self.directory = directory
+        self._replacing: Path | None = None
+        """The existing file the player was told about: Save again replaces it."""
 
     def compose(self) -> ComposeResult:
         state = self.session.state
@@ -57,13 +80,26 @@ class SaveDialog(ModalScreen[Path | None]):
         else:
             self.action_cancel()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Another name: a file it replaces is asked about again."""
+        self._replacing = None
+        self.query_one("#save-error", Static).update("")
+
     def do_save(self) -> None:
         error = self.query_one("#save-error", Static)
         try:
             path = save_path(self.directory, self.query_one(Input).value)
+            if path.exists() and path != self._replacing:
+                # Saving over a file silently lost it (another game's save, or its autosave).
+                self._replacing = path
+                error.update(
+                    f"{escape(path.name)} is already there{escape(existing(path))}. Press"
+                    " Save (or Enter) again to replace it, or type another name."
+                )
+                return
             self.session.save(path)
         except (SaveError, OSError) as exc:
-            error.update(str(exc))
+            error.update(escape(str(exc)))
             return
         self.app.notify(f"Saved {path.name}")
         self.dismiss(path)

@@ -44,19 +44,24 @@ def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
     return shlex.join(export_args(path, team, extra))
 
 
-def command_lines(args: list[str], width: int) -> list[str]:
-    r"""``args`` as one shell command that fits ``width`` cells a line: whole when it fits,
-    else broken between words with a backslash at each line's end (the shell reads it as
-    one command, so it still copies and pastes): never inside a word.
+def command_lines(args: list[str], width: int, indent: str = "") -> list[str]:
+    r"""``args`` as one shell command in lines of at most ``width`` cells, each starting with
+    ``indent``: whole when it fits, else broken between words with a backslash at each line's
+    end (the shell reads it as one command, so it still copies and pastes). A word longer than
+    a line (a save's path in a deep folder) is broken too, with a backslash right after its
+    last character and the rest from the line's first column: POSIX shells remove a backslash
+    and newline inside a word, so it pastes as one word (indenting the rest would split it).
 
     >>> command_lines(["capwars", "class", "export", "a.jsonl", "--out", "t.json"], 80)
     ['capwars class export a.jsonl --out t.json']
     >>> command_lines(["capwars", "class", "export", "a.jsonl", "--out", "t.json"], 24)
     ['capwars class export \\', '  a.jsonl --out t.json']
+    >>> command_lines(["capwars", "class", "export", "/saves/autosave-x.jsonl"], 20)
+    ['capwars class export \\', '  /saves/autosave-x\\', '.jsonl']
     """
     whole = shlex.join(args)
-    if len(whole) <= width:
-        return [whole]
+    if len(indent) + len(whole) <= width:
+        return [indent + whole]
     # Keep an option with its value: "--out team.json" on one line.
     groups: list[list[str]] = [args[:3]]
     rest = args[3:]
@@ -72,8 +77,20 @@ def command_lines(args: list[str], width: int) -> list[str]:
         if lines and len(lines[-1]) + 1 + len(text) + 2 <= width and len(lines) > 1:
             lines[-1] += " " + text
         else:
-            lines.append(text if not lines else "  " + text)
-    return [line + " \\" for line in lines[:-1]] + lines[-1:]
+            lines.append(indent + text if not lines else indent + "  " + text)
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        tail = "" if k == len(lines) - 1 else " \\"
+        if tail and len(line) + len(tail) > width >= len(line) + 1:
+            tail = "\\"  # right after the word still ends it: the next line is indented
+        word = line.strip()
+        # Only a lone unquoted word: inside quotes a backslash and newline stay as they are.
+        if " " not in word and shlex.quote(word) == word:
+            while len(line) + len(tail) > width and width - 1 > len(line) - len(line.lstrip()):
+                out.append(line[: width - 1] + "\\")
+                line = line[width - 1 :]
+        out.append(line + tail)
+    return out
 
 
 class GameOverScreen(Screen[None]):
@@ -190,18 +207,54 @@ class GameOverScreen(Screen[None]):
         args = export_args(path, self.team, app.replay_args)
         # The command on lines of its own, never broken inside a word (it is copied and
         # pasted): split between words, with the shell's line continuation, when too wide.
-        lines = command_lines(args, max(self.app.size.width - 4, 30))
+        lines = command_lines(args, max(self.app.size.width - 2, 32), indent="  ")
         text = Text.from_markup(
             f"Saved in [b]{escape(str(path))}[/b]\n"
             "Hand in your result with this command ([b]c[/b] copies it):"
         )
         for line in lines:  # plain text: markup would read a line's final backslash
-            text.append("\n  ")
+            text.append("\n")
             text.append(line, style="bold")
         return text
 
     def on_resize(self) -> None:
         self.query_one("#over-saved", Static).update(self._saved_text())
+        self._standings_table()
+
+    TITLE_WIDTH = 100
+    """Narrower, the standings table has no Title column: it was cut to 'St' and 'Bi' at 80
+    columns, and the titles are listed in full under the table anyway."""
+
+    def _standings_table(self) -> None:
+        state = self.session.state
+        rule = state.world.scenario.victory.rule
+        table = self.query_one("#standings", DataTable)
+        titled = self.app.size.width >= self.TITLE_WIDTH
+        if table.columns and (len(table.columns) == self._columns(rule, titled)):
+            return
+        table.clear(columns=True)
+        score_columns = [SCORE_LABELS[rule]]
+        if rule == "value_created":  # the score is EV − opening cash; show EV itself too
+            score_columns.append(SCORE_LABELS["enterprise_value"])
+        title = ["Title"] if titled else []
+        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", *title)
+        for s in self.session.standings():
+            who = " (you)" if s.seat in self.session.humans else ""
+            scores = [money(s.score)]
+            if rule == "value_created":
+                scores.append(money(s.score + state.world.industries[s.seat].starting_cash))
+            table.add_row(
+                str(s.rank),
+                s.name + who,
+                *scores,
+                pct(s.served_share),
+                price(s.cost_per_kgpu),
+                *([s.title] if titled else []),
+            )
+
+    @staticmethod
+    def _columns(rule: str, titled: bool) -> int:
+        return 5 + (rule == "value_created") + titled
 
     def action_copy(self) -> None:
         args = self._command()
@@ -228,28 +281,12 @@ class GameOverScreen(Screen[None]):
 
     def on_mount(self) -> None:
         state = self.session.state
-        rule = state.world.scenario.victory.rule
-        table = self.query_one("#standings", DataTable)
-        score_columns = [SCORE_LABELS[rule]]
-        if rule == "value_created":  # the score is EV − opening cash; show EV itself too
-            score_columns.append(SCORE_LABELS["enterprise_value"])
         # The verdicts are sentences: listed under the table, where they wrap (a column would
         # cut them at 100 columns).
-        table.add_columns("#", "Company", *score_columns, "Served", "Cost/kGPU", "Title")
+        self._standings_table()
         verdicts = []
         for s in self.session.standings():
             who = " (you)" if s.seat in self.session.humans else ""
-            scores = [money(s.score)]
-            if rule == "value_created":
-                scores.append(money(s.score + state.world.industries[s.seat].starting_cash))
-            table.add_row(
-                str(s.rank),
-                s.name + who,
-                *scores,
-                pct(s.served_share),
-                price(s.cost_per_kgpu),
-                s.title,
-            )
             verdicts.append(
                 f"{s.rank}. [b]{escape(s.name)}[/b]{who}, {s.title}: {escape(s.verdict)}"
             )

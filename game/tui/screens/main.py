@@ -17,20 +17,27 @@ from game.engine import (
     Action,
     BuildDatacenter,
     OrderChips,
+    OrderNetwork,
     QuarterReport,
     Verdict,
 )
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
-from game.tui.order_keys import ORDER_KEYS, mechanic_of
+from game.tui.order_keys import BY_ACTION, ORDER_KEYS, mechanic_of
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
 from game.tui.widgets.news import NewsSection
-from game.tui.widgets.orders import OrdersSection, describe
+from game.tui.widgets.orders import (
+    OrdersSection,
+    capacity_plan,
+    describe,
+    no_orders_text,
+    opening_share,
+)
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, order_effect
+from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -119,7 +126,11 @@ class MainScreen(Screen[None]):
             self.start_clock()
 
     def _greet(self) -> None:
-        """Show the lesson of this quarter (tutorial) once the screen is up."""
+        """Show the lesson of this quarter (tutorial) once the screen is up; a game loaded
+        after every player went bankrupt offers to play out the rivals' quarters instead."""
+        if self.session.all_out:
+            self.offer_play_out()
+            return
         self._show_lesson()
 
     # ------------------------------------------------------------------ state down
@@ -390,16 +401,28 @@ class MainScreen(Screen[None]):
             o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
         )
 
-    def _chips_ordered(self) -> dict[str, float]:
-        """kGPU of chips ordered this quarter per region (legal pending orders)."""
+    def _chips_ordered(self, skip: int | None = None) -> dict[str, float]:
+        """kGPU of chips ordered this quarter per region (legal pending orders; ``skip``: the
+        order being edited, which its dialog counts itself)."""
         ordered: dict[str, float] = {}
         if self.view is None:
             return ordered
         perf = {c.id: c.perf for c in self.view.obs.chips}
-        for o in self.view.orders:
-            if isinstance(o.action, OrderChips) and o.verdict.ok:
+        for i, o in enumerate(self.view.orders):
+            if isinstance(o.action, OrderChips) and o.verdict.ok and i != skip:
                 extra = float(o.action.quantity) * perf.get(o.action.sku, 1.0)
                 ordered[o.action.region] = ordered.get(o.action.region, 0.0) + extra
+        return ordered
+
+    def _fabric_ordered(self, skip: int | None = None) -> dict[str, float]:
+        """Units of network fabric ordered this quarter per region (as :meth:`_chips_ordered`)."""
+        ordered: dict[str, float] = {}
+        if self.view is None:
+            return ordered
+        for i, o in enumerate(self.view.orders):
+            if isinstance(o.action, OrderNetwork) and o.verdict.ok and i != skip:
+                region = o.action.region
+                ordered[region] = ordered.get(region, 0.0) + float(o.action.quantity)
         return ordered
 
     def action_bid(self) -> None:
@@ -430,7 +453,9 @@ class MainScreen(Screen[None]):
                     None,
                     self._building(),
                     self.session.state.world.quarter_label,
-                    forms.locked_chips(self.session.state, self.view.obs),
+                    locked_chips(self.session.state, self.view.obs),
+                    self._chips_ordered(),
+                    self._fabric_ordered(),
                 )
             )
 
@@ -444,6 +469,7 @@ class MainScreen(Screen[None]):
                     self._building(),
                     self._chips_ordered(),
                     label=self.session.state.world.quarter_label,
+                    pending_fabric=self._fabric_ordered(),
                 )
             )
 
@@ -477,6 +503,13 @@ class MainScreen(Screen[None]):
 
     def action_repay(self) -> None:
         if self._allowed("repay") and self.view:
+            if self.view.obs.me.debt <= 0.05:  # the form opened on 0.0, "must be greater than 0"
+                self.notify(
+                    f"You owe nothing: there is no debt to repay"
+                    f" ({BY_ACTION['borrow'].key} borrows on the credit line).",
+                    timeout=4,
+                )
+                return
             self.open_form(forms.repay_form(self.view.obs))
 
     def action_remove_order(self) -> None:
@@ -499,7 +532,9 @@ class MainScreen(Screen[None]):
                     *self._reserve_terms(),
                     building=self._building(),
                     fee=float(self.session.state.world.scenario.market.sublease_fee),
-                    locked=forms.locked_chips(self.session.state, self.view.obs),
+                    locked=locked_chips(self.session.state, self.view.obs),
+                    pending_chips=self._chips_ordered(skip=index),
+                    pending_fabric=self._fabric_ordered(skip=index),
                 )
                 self.open_form(form, replace=index)
 
@@ -574,6 +609,9 @@ class MainScreen(Screen[None]):
     def action_end_quarter(self) -> None:
         from game.tui.dialogs.confirm import ConfirmDialog
 
+        if self.session.all_out:  # nothing left to order: play the rivals' quarters
+            self.offer_play_out()
+            return
         view = self.session.view()
         names = view.names
         lines = [
@@ -582,8 +620,8 @@ class MainScreen(Screen[None]):
             for i, o in enumerate(view.orders)
         ]
         plan = cash_plan(self.session.state, view.obs, view.orders)
-        body = ("\n".join(lines) if lines else "No orders: you hold everything as it is.") + (
-            f"\n\n{plan.text()}."
+        body = ("\n".join(lines) if lines else no_orders_text(view)) + (
+            f"\n\n{plan.text()}.{capacity_plan(view, opening_share(self.session, view))}"
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 
@@ -654,6 +692,54 @@ class MainScreen(Screen[None]):
             if app.is_running and not app._exit and self.is_attached:
                 raise
 
+    def offer_play_out(self) -> None:
+        """Every player's company is bankrupt but the rivals play on: say what happened and
+        offer to play their remaining quarters to the final standings (until then the screens
+        can still be looked at; e asks again)."""
+        from game.tui.dialogs.confirm import ConfirmDialog
+
+        session = self.session
+        state = session.state
+        world = state.world
+        out = [state.names[s] for s in session.humans]
+        who = " and ".join(out)
+        when = world.quarter_label(max(int(state.bankrupt_turn[s]) for s in session.humans))
+        left = world.scenario.quarters - state.turn
+        last = world.quarter_label(world.scenario.quarters - 1)
+        quarters = "1 quarter" if left == 1 else f"{left} quarters"
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.query_one("#thinking", ProgressBar).display = True
+                self.play_out()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{escape(who)} {'is' if len(out) == 1 else 'are'} bankrupt",
+                f"Out of cash in {when} with the credit line used up: contracts cancelled,"
+                f" orders void, no further part in the match. The rivals play on to {last}"
+                f" ({quarters} more).\n\nPress y to play them now and see the final standings,"
+                " or n to look around first (e offers this again).",
+                yes="Final standings (y)",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="quarter")
+    def play_out(self) -> None:
+        """The rivals' remaining quarters (every player is bankrupt), off the event loop; the
+        finished game is saved, then the final standings show."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+
+        def progress(done: int, total: int, what: str) -> None:
+            quarter = self.session.state.world.quarter_label(self.session.state.turn)
+            self._on_screen(app, self._progress, done, total, f"{quarter}: {what}")
+
+        report = self.session.play_out(progress)
+        unsaved = app.write_autosave()
+        if report is not None:
+            self._on_screen(app, self.after_quarter, report, unsaved=unsaved)
+
     def _progress(self, done: int, total: int, what: str) -> None:
         bar = self.query_one("#thinking", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
@@ -669,13 +755,49 @@ class MainScreen(Screen[None]):
         if self.session.over:
             self._final_reports(report)
             return
+        if self.session.all_out:  # the last player went bankrupt this quarter
+            self.refresh_view()
+            self._show_report(then=self.offer_play_out)
+            return
         if self.session.hot_seat:
-            self.hand_over(show_report=show_report)
+            # A team that went bankrupt this quarter sees its report (it says so) before the
+            # keyboard goes on to the teams still playing, who never hand it back.
+            out = [s for s in report.bankruptcies if s in self.session.humans]
+            self._reports_of(out, report, lambda: self.hand_over(show_report=show_report))
             return
         self.refresh_view()
         self.start_clock()
         if show_report:
             self._show_report()
+
+    def _reports_of(
+        self, seats: list[int], report: QuarterReport, then: Callable[[], None]
+    ) -> None:
+        """``report`` as each of ``seats`` (teams that went bankrupt) sees it, each behind a
+        hand-over (the team at the keyboard does not see another's report), then ``then``."""
+        from game.tui.screens.handover import HandoverScreen
+        from game.tui.screens.report import ReportScreen
+
+        if not seats:
+            then()
+            return
+        seat = seats[0]
+        self._seen_report.add((report.turn, seat))
+
+        def ready(_: None) -> None:
+            self.app.push_screen(
+                ReportScreen(self.session, seat, report),
+                lambda _: self._reports_of(seats[1:], report, then),
+            )
+
+        self.app.push_screen(
+            HandoverScreen(
+                self.session.state.names[seat],
+                report.label,
+                "Your company went bankrupt this quarter: its report says why.",
+            ),
+            ready,
+        )
 
     def _final_reports(self, report: QuarterReport) -> None:
         """The last quarter's report for each team still at the table, then the game-over
@@ -684,7 +806,8 @@ class MainScreen(Screen[None]):
         from game.tui.screens.report import ReportScreen
 
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        seats = list(self.session.humans)
+        # A bankrupt team's last report would be of a company that no longer plays.
+        seats = [s for s in self.session.humans if self.session.state.status[s] == 0]
         app.clear_notifications()
 
         def show(k: int) -> None:
@@ -728,19 +851,19 @@ class MainScreen(Screen[None]):
             rules.append("Before the quarter resolves you will be asked for a prediction.")
         return "\n".join(rules)
 
-    def _show_report(self) -> None:
+    def _show_report(self, then: Callable[[], None] | None = None) -> None:
+        """The last quarter's report (once), then ``then`` (default: the lesson notes)."""
         from game.tui.screens.report import ReportScreen
 
+        after = then or self._show_lesson
         report = self.session.last_report
         seat = self.session.seat
         if report is None or (report.turn, seat) in self._seen_report:
-            self._show_lesson()
+            after()
             return
         self._seen_report.add((report.turn, seat))
         self.app.clear_notifications()  # toasts of the orders would cover the report's text
-        self.app.push_screen(
-            ReportScreen(self.session, seat, report), lambda _: self._show_lesson()
-        )
+        self.app.push_screen(ReportScreen(self.session, seat, report), lambda _: after())
 
     def _show_lesson(self) -> None:
         """This quarter's lesson notes, once per quarter (key i reads them again)."""

@@ -153,10 +153,10 @@ def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[st
             )
             lines.append(
                 f"[b]Spot bid[/b] {names.provider(pid)}: [yellow]filled {kgpu(won)} of"
-                f" {kgpu(quantity)} kGPU[/] at {price(result.price)} ({why})."
+                f" {kgpu(quantity)} kGPU[/] at {price(result.price)}/kGPU ({why})."
             )
         else:
-            lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}.")
+            lines.append(f"[b]Spot bid[/b] {where}: filled at {price(result.price)}/kGPU.")
     return lines
 
 
@@ -299,6 +299,19 @@ def compare_line(session: GameSession, seat: int, report: QuarterReport) -> list
     ]
 
 
+def bankrupt_line(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """The first line of the report of the quarter that bankrupted ``seat`` (the engine's news
+    item alone came last, under the spot prices)."""
+    if seat not in report.bankruptcies:
+        return []
+    me = report.players[seat]
+    return [
+        f"[b red]Bankrupt[/]: cash {money(me.cash)} with the credit line used up (debt"
+        f" {money(me.debt)}). {escape(session.state.names[seat])} is out of the game: its"
+        " contracts are cancelled, its orders void and its customers go to the rivals."
+    ]
+
+
 def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
     """Each key figure with its change and the reason the engine's numbers give for it."""
     me = report.players[seat]
@@ -327,6 +340,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         else ""
     )
     lines = [
+        *bankrupt_line(session, seat, report),
         f"[b]Capacity[/b] {kgpu(me.capacity)} kGPU{was('capacity', kgpu)}:"
         f" reserved {kgpu(me.reserved)} + spot {kgpu(me.spot)} + owned {kgpu(me.owned)};"
         f" {kgpu(me.training)} went to training.",

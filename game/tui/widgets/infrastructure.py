@@ -13,6 +13,7 @@ from game.engine.supply import RELEASED_MW
 from game.tui.format import kgpu, money
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
+from game.tui.widgets.plan import locked_chips
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
 FULL_COLUMNS = (
@@ -179,7 +180,19 @@ class InfrastructureSection(Section):
         grid.display = bool(note)
         if obs.regions:
             table.move_cursor(row=min(row, len(obs.regions) - 1))
-        chips = [c for c in obs.chips if c.available and not c.custom]
+        # Your own chips once research unlocks them (the cheapest compute: what the research
+        # was for) are on sale too.
+        session = getattr(self.app, "session", None)
+        locked = (
+            locked_chips(session.state, obs)
+            if session is not None
+            else {c.id: "" for c in obs.chips if c.custom}
+        )
+        chips = [
+            c
+            for c in obs.chips
+            if (c.custom and c.id not in locked) or (c.available and not c.custom)
+        ]
         # Every chip on sale, one a line, with what a kGPU of its compute costs (the figure to
         # compare), cheapest compute first.
         chips.sort(key=lambda c: c.price / c.perf)

@@ -10,12 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from game.engine import Action, BidSpot, Sublease
+from game.engine import Action, BidSpot, SetTrainingShare, Sublease
 from game.engine.actions import MECHANIC_OF
 from game.tui.format import kgpu, money
 from game.tui.names import Names
-from game.tui.order_keys import section_keys
-from game.tui.session import PendingOrder, SeatView
+from game.tui.order_keys import BY_ACTION, section_keys
+from game.tui.session import GameSession, PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key
 
@@ -35,13 +35,13 @@ def describe(action: Action, names: Names | None = None) -> str:
     if "tech" in d:
         d["tech"] = n.tech(d["tech"])
     text = {
-        "bid_spot": "Bid {quantity:g} kGPU spot at {provider}, up to ${max_price:g}M",
+        "bid_spot": "Bid {quantity:g} kGPU spot at {provider}, up to ${max_price:g}M/kGPU",
         "reserve": "Reserve {quantity:g} kGPU at {provider} for {term} quarters",
         "order_chips": "Order {quantity:g}k {sku} chips for {region}",
         "order_network": "Order {quantity:g} fabric units for {region}",
         "build_datacenter": "Build {megawatts:g} MW data centre in {region}",
         "fund_research": "Fund {tech} at ${amount:g}M per quarter",
-        "set_service_price": "Set service price to ${price:g}M",
+        "set_service_price": "Set service price to ${price:g}M/kGPU",
         "set_training_share": "Set training share to {share:.0%}",
         "sublease": "Sublease {quantity:g} kGPU of {provider} reserved capacity",
         "borrow": "Borrow ${amount:g}M",
@@ -75,33 +75,88 @@ def order_hint(mechanics: tuple[str, ...] | list[str]) -> str:
 ORDER_HINT = order_hint(tuple(MECHANIC_OF.values()))
 
 
-def capacity_plan(view: SeatView) -> str:
+def capacity_plan(view: SeatView, opening: float | None = None) -> str:
     """This quarter's capacity before the auction, against last quarter's demand: the
     reserved kGPU running now less the subleases ordered, your own capacity last quarter and
-    the spot bids (at most what they ask for). Empty before the first quarter."""
+    the spot bids (at most what they ask for); what is left for customers after the training
+    share (a pending change counted), red and said in words when it is less than last
+    quarter's demand. Before the first quarter it is compared with ``opening``, a fair share
+    of the scenario's opening demand (:func:`opening_share`); empty without it."""
     me = view.obs.me
     demand = float(me.last.get("demand", math.nan))
-    if math.isnan(demand):
-        return ""
+    first = math.isnan(demand)
+    if first:
+        if opening is None:
+            return ""
+        demand = opening
     reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
     subleased = bids = 0.0
+    share = float(me.training_share)
     for order in view.orders:
         action = order.action
         if order.verdict.ok and isinstance(action, Sublease):
             subleased += float(action.quantity)
         elif order.verdict.ok and isinstance(action, BidSpot):
             bids += float(action.quantity)
-    owned = float(me.last.get("owned", 0.0))
+        elif order.verdict.ok and isinstance(action, SetTrainingShare):
+            share = float(action.share)
+    # Your own capacity as last quarter used it; before any quarter, the chips installed.
+    owned = float(me.chips_perf.sum()) if first else float(me.last.get("owned", 0.0))
+    when = "installed" if first else "last quarter's"
     total = reserved - subleased + owned
-    short = total + bids < demand
-    colour = "red" if short else "green"
-    return (
+    serving = (total + bids) * (1.0 - share)
+    short = demand - serving
+    colour = "red" if short > 0.05 else "green"
+    text = (
         f"\nCapacity this quarter: reserved {kgpu(reserved)}"
         + (f" − subleased {kgpu(subleased)}" if subleased else "")
-        + f" + own {kgpu(owned)} (last quarter's)"
+        + f" + own {kgpu(owned)} ({when})"
         + (f" + spot bids up to {kgpu(bids)}" if bids else "")
-        + f" = [{colour}]{kgpu(total + bids)} kGPU[/], before training"
-        f" {me.training_share:.0%}; demand last quarter {kgpu(demand)} kGPU."
+        + (
+            f" = {kgpu(total + bids)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
+            f" after {share:.0%} training"
+            if share > 0
+            else f" = [{colour}]{kgpu(serving)} kGPU[/] for customers"
+        )
+        + (
+            f"; demand about {kgpu(demand)} kGPU (a fair share of the opening market)."
+            if first
+            else f"; demand last quarter {kgpu(demand)} kGPU."
+        )
+    )
+    if short > 0.05:
+        bid, train = BY_ACTION["bid"], BY_ACTION["training_share"]
+        keys = [
+            f"[b]{row.key}[/b] {words}"
+            for row, words, useful in (
+                (bid, "bids for spot", True),
+                (train, "lowers the training share", share > 0),
+            )
+            if useful and row.mechanic in view.obs.mechanics
+        ]
+        text += (
+            f" [red]{kgpu(short)} kGPU short[/]: customers beyond your capacity are turned away"
+            " and reputation falls" + (f" ({'; '.join(keys)})." if keys else ".")
+        )
+    return text
+
+
+def opening_share(session: GameSession | None, view: SeatView) -> float | None:
+    """A fair share of the scenario's opening demand (the market's, public in the scenario,
+    split evenly between the companies): what to plan the first quarter for."""
+    if session is None:
+        return None
+    return float(session.state.world.scenario.market.demand) / max(view.players, 1)
+
+
+def no_orders_text(view: SeatView) -> str:
+    """What ending a quarter without orders keeps, and what it does not: spot capacity is
+    rented one quarter at a time, so a quarter without a bid has none."""
+    if "spot" not in view.obs.mechanics:
+        return "No orders: ending the quarter now keeps your price, training share and contracts."
+    return (
+        "No orders: your price, training share and contracts stay as they are, but spot"
+        " capacity is rented one quarter at a time: without a bid you have none this quarter."
     )
 
 
@@ -115,6 +170,7 @@ class OrdersSection(Section):
         " reserved payments due; revenue and running costs come when the quarter resolves."
     )
 
+    _view: SeatView | None = None
     _lines: tuple[tuple[str, str], ...] = ()
     """Each order's full sentence and verdict (the table may show them cut)."""
 
@@ -141,6 +197,7 @@ class OrdersSection(Section):
 
     def show(self, view: SeatView) -> None:
         # Only the keys of mechanics this scenario has on.
+        self._view = view
         self.query_one("#orders-hint", Static).update(order_hint(view.obs.mechanics))
         table = self.query_one("#orders-table", DataTable)
         row = table.cursor_row
@@ -203,18 +260,15 @@ class OrdersSection(Section):
                 if abs(debt - me.debt) > 0.05
                 else "."
             )
-            + capacity_plan(view)
+            + capacity_plan(view, opening_share(session, view))
         )
 
     def _detail(self, index: int | None) -> None:
         """The highlighted order in full (the table cuts long ones at 80 columns)."""
         box = self.query_one("#order-detail", Static)
         if index is None or not 0 <= index < len(self._lines):
-            box.update(
-                "No orders: ending the quarter now holds everything as it is."
-                if index is None
-                else ""
-            )
+            view = self._view
+            box.update(no_orders_text(view) if index is None and view is not None else "")
             return
         text, status = self._lines[index]
         colour = "green" if status == "ok" else "red"

@@ -143,14 +143,14 @@ class OverviewSection(Section):
                 f"[b]Score[/b] {sign}{money(abs(mine.score))} · rank {mine.rank} of"
                 f" {view.players}\nServed {served} (aim {pct(victory.served_share_good)}) ·"
                 f" compute {spent}/kGPU (aim {price(victory.cost_per_kgpu_good)}) →"
-                f" {mine.title}"
+                f" {mine.title}: {mine.verdict}"
             )
         return (
             f"{score} · rank {mine.rank} of {view.players}\n"
             + value_parts(session, seat, value)
             + f"So far: served {served} of your demand (aim ≥ {pct(victory.served_share_good)}),"
             f" compute {spent} per kGPU served (aim ≤ {price(victory.cost_per_kgpu_good)}):"
-            f" {mine.title}"
+            f" {mine.title} ({mine.verdict})"
         )
 
     def on_mount(self) -> None:

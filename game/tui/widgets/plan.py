@@ -220,3 +220,20 @@ def contracts(state: MatchState, seat: int) -> list[Contract]:
 def ending_soon(state: MatchState, seat: int) -> list[Contract]:
     """Contracts whose last quarter is the current one (capacity drops next quarter)."""
     return [c for c in contracts(state, seat) if c.end == state.turn]
+
+
+def locked_chips(state: MatchState, obs: Observation) -> dict[str, str]:
+    """Custom chips the seat may not order yet, by id, with the research programme that
+    unlocks each (its name; ``"its research"`` when none does)."""
+    world = state.world
+    names = {t.id: t.name for t in obs.me.research}
+    done = {t.id for t in obs.me.research if t.done}
+    locked = {}
+    for k, sku in enumerate(world.sku_ids):
+        if not world.sku_custom[k]:
+            continue
+        tech = world.techs.unlocks.get(k)
+        tid = world.tech_ids[tech] if tech is not None else None
+        if tid not in done:
+            locked[sku] = names.get(tid, "its research") if tid else "its research"
+    return locked

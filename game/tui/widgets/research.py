@@ -103,9 +103,15 @@ class ResearchSection(Section):
         tech = techs.get(str(event.row_key.value))
         if tech is None or self._obs is None:
             return
+        box = self.query_one("#tech-description", Static)
+        if tech.done:  # nothing left to fund: what it spent and does ("at most $0.0M")
+            box.update(
+                f"[b]{tech.name}[/b]: done ({money(tech.spent)} spent). It {self._does(tech.id)}."
+            )
+            return
         needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
         spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
-        self.query_one("#tech-description", Static).update(
+        box.update(
             f"[b]{tech.name}[/b]: {self._does(tech.id)}. Needs {needs or 'nothing'};"
             f" {spent}; at least {tech.min_quarters} quarters, so at most"
             f" {money(research_cap(self._obs, tech))} a quarter; slip risk {pct(tech.slip_risk)}."
@@ -121,9 +127,13 @@ class ResearchSection(Section):
             return "see the glossary"
         h100 = next((c for c in session.content.chips if c.id == "h100"), None)
         versus = f"; an H100 costs {money(h100.price)}" if h100 is not None else ""
+        # Its lead time now (the observation's): a chip that arrives after the game is over is
+        # worth knowing about before the programme is funded.
+        leads = {c.id: c.lead_quarters for c in self._obs.chips} if self._obs else {}
         chips = {
             c.id: f"your own chip: {c.perf:g}× an H100 each, {money(c.price / c.perf)} per kGPU"
             f" of compute{versus}"
+            + (f"; it arrives {leads[c.id]} quarters after it is ordered" if c.id in leads else "")
             for c in session.content.chips
         }
         return "; ".join(effect_text(e, chips.get(getattr(e, "sku", ""), "")) for e in tech.effects)

@@ -1,4 +1,4 @@
-"""The header line: quarter, cash, debt, capacity against demand, reputation, rank.
+"""The header line: quarter, cash, debt, last quarter's served against demand, reputation, rank.
 
 It stays on one line: at narrow widths the less important parts are shortened or dropped
 (the debt when there is none, the units, the quarter's count, the reputation); the company
@@ -37,25 +37,29 @@ class StatusLine(Static):
     def line(view: SeatView, flags: str, width: int) -> str:
         """The fullest header that fits ``width`` cells."""
         obs, me = view.obs, view.obs.me
-        capacity = me.last.get("capacity", math.nan)
+        # Served against demand: customers turned away show red. (Capacity against demand was
+        # green while training took the difference and customers were turned away.)
+        served = me.last.get("served", math.nan)
         demand = me.last.get("demand", math.nan)
-        short = not math.isnan(capacity) and not math.isnan(demand) and capacity < demand
-        cap_style = "red" if short else "green"
+        short = not math.isnan(served) and not math.isnan(demand) and served < demand - 0.05
+        served_style = "red" if short else "green"
         rank = f"{view.rank}/{view.players}" if view.rank else f"–/{view.players}"
         quarter = f"[b]{obs.label}[/b] ({obs.turn + 1}/{obs.quarters})"
         name = f"[b]{me.name}[/b]"
         cash = f"Cash [b]{money(me.cash)}[/b]"
         debt = f"Debt {money(me.debt)}"
-        cap = f"[{cap_style}]{kgpu(capacity)}[/]"
-        opening = math.isnan(capacity)
+        shown = f"[{served_style}]{kgpu(served)}[/]"
+        opening = math.isnan(served)
         tail = f"  {flags}" if flags else ""
-        capacity_long = (
+        served_long = (
             "Opening: no quarter played yet"
             if opening
-            else f"Last quarter: capacity {cap} / demand {kgpu(demand)} kGPU"
+            else f"Last quarter: served {shown} of {kgpu(demand)} kGPU demand"
         )
-        capacity_mid = "Opening" if opening else f"Last q: capacity {cap} / demand {kgpu(demand)}"
-        capacity_short = "Opening" if opening else f"Last q cap {cap}/{kgpu(demand)}"
+        served_mid = "Opening" if opening else f"Last q: served {shown} / demand {kgpu(demand)}"
+        served_short = "Opening" if opening else f"Last q served {shown}/{kgpu(demand)}"
+        if me.status != "active":  # its figures are frozen: it no longer serves anyone
+            served_long = served_mid = served_short = "[b red]Bankrupt[/]"
         debt_if_any = debt if me.debt > 0.05 else ""
         rep, ranked = f"Rep {pct(me.reputation)}", f"Rank {rank}"
         # The company name stays longest: in hot-seat it says whose turn it is. The quarter's
@@ -63,15 +67,15 @@ class StatusLine(Static):
         bare = f"[b]{obs.label}[/b]"
         cut = f"[b]{me.name[:11]}…[/b]" if len(me.name) > 12 else name
         variants = [
-            [quarter, name, cash, debt, capacity_long, rep, ranked],
-            [quarter, name, cash, debt, capacity_mid, rep, ranked],
-            [quarter, name, cash, debt_if_any, capacity_mid, rep, ranked],
-            [quarter, name, cash, debt_if_any, capacity_short, rep, ranked],
-            [bare, name, cash, debt_if_any, capacity_short, rep, ranked],
-            [bare, name, cash, debt_if_any, capacity_short, rep, f"#{rank}"],
-            [bare, name, cash, debt_if_any, capacity_short, f"#{rank}"],
-            [bare, cut, cash, debt_if_any, capacity_short, f"#{rank}"],
-            [bare, cut, cash, capacity_short],
+            [quarter, name, cash, debt, served_long, rep, ranked],
+            [quarter, name, cash, debt, served_mid, rep, ranked],
+            [quarter, name, cash, debt_if_any, served_mid, rep, ranked],
+            [quarter, name, cash, debt_if_any, served_short, rep, ranked],
+            [bare, name, cash, debt_if_any, served_short, rep, ranked],
+            [bare, name, cash, debt_if_any, served_short, rep, f"#{rank}"],
+            [bare, name, cash, debt_if_any, served_short, f"#{rank}"],
+            [bare, cut, cash, debt_if_any, served_short, f"#{rank}"],
+            [bare, cut, cash, served_short],
         ]
         text = ""
         for parts in variants:
