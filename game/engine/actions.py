@@ -223,7 +223,7 @@ def _quoted_number(item: dict[Any, Any]) -> str | None:
     kind = item.get("type")
     for name in _NUMBER_FIELDS.get(kind, ()) if isinstance(kind, str) else ():
         value = item.get(name)
-        if value in _NOT_FINITE:
+        if isinstance(value, str) and value in _NOT_FINITE:
             return f"{kind}.{name}: must be a finite number, not {value}"
         if isinstance(value, str | bytes | bool):
             what = "true or false" if isinstance(value, bool) else 'a string (write 4, not "4")'

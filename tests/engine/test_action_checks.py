@@ -290,3 +290,14 @@ def test_a_quarter_rejects_what_is_not_an_action_in_the_same_words_and_again_on_
     json.dumps(record, allow_nan=False)  # JSON-safe as recorded
     _, again = step(tiny, [[record], []])
     assert again.rejected == report.rejected
+
+
+@pytest.mark.parametrize("value", [[1], {"a": 1}])
+def test_a_number_field_holding_a_list_or_an_object_is_named_as_such(tiny, value):
+    """check_action (and parse_actions) on a bot's dict: a list or an object where a number
+    belongs is pydantic's "Input should be a valid number", not Python's "unhashable type"."""
+    item = {"type": "bid_spot", "provider": "alpha", "quantity": value, "max_price": 1.0}
+    verdict = check_action(tiny, 0, item)  # type: ignore[arg-type]
+    assert verdict.code == "malformed"
+    assert verdict.message.startswith("bid_spot.quantity: Input should be a valid number")
+    assert "unhashable" not in verdict.message
