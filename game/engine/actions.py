@@ -231,9 +231,13 @@ def _quoted_number(item: dict[Any, Any]) -> str | None:
     return None
 
 
-_NOT_FINITE = frozenset({"nan", "inf", "-inf"})
-"""How the engine records a NaN or an infinite number a bot sent (JSON-safe, as its repr):
-reported as not finite, not as a quoted number."""
+NOT_FINITE_RECORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+"""How the engine records a NaN or an infinite number a bot sent (JSON-safe: JavaScript's and
+JSON parsers' own words), by its repr; reported as not finite, not as a quoted number. Not the
+repr itself: files written before this message recorded those as "nan", "inf" and "-inf",
+which re-run as the quoted numbers they were reported as then (the message is hashed state)."""
+
+_NOT_FINITE = frozenset(NOT_FINITE_RECORDS.values())
 
 NOT_AN_OBJECT = "not_an_object"
 """The key under which the engine records, as JSON text, an item that is not an object at all

@@ -20,6 +20,7 @@ from game.engine.actions import (
     FAST_RECORDERS,
     MAX_ACTIONS_PER_QUARTER,
     MECHANIC_OF,
+    NOT_FINITE_RECORDS,
     Action,
     BidSpot,
     Borrow,
@@ -636,7 +637,7 @@ def _safe_value(value: object) -> object:
     if isinstance(value, bool | int | str) or value is None:
         return value if not isinstance(value, str) else value[:200]
     if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
+        return value if math.isfinite(value) else NOT_FINITE_RECORDS[repr(value)]
     return repr(value)[:200]
 
 

@@ -268,11 +268,11 @@ def test_what_is_not_an_action_at_all_is_told_in_a_bot_author_s_words(item, expe
         (object(), "got <a Python object>"),
         (
             {"type": "bid_spot", "provider": "alpha", "quantity": float("nan"), "max_price": 1.0},
-            "bid_spot.quantity: must be a finite number, not nan",
+            "bid_spot.quantity: must be a finite number, not NaN",
         ),
         (
             {"type": "bid_spot", "provider": "alpha", "quantity": 1.0, "max_price": float("inf")},
-            "bid_spot.max_price: must be a finite number, not inf",
+            "bid_spot.max_price: must be a finite number, not Infinity",
         ),
     ],
 )
@@ -301,3 +301,30 @@ def test_a_number_field_holding_a_list_or_an_object_is_named_as_such(tiny, value
     assert verdict.code == "malformed"
     assert verdict.message.startswith("bid_spot.quantity: Input should be a valid number")
     assert "unhashable" not in verdict.message
+
+
+@pytest.mark.parametrize("recorded", ["nan", "inf", "-inf"])
+def test_a_non_finite_number_recorded_by_an_older_capwars_is_rejected_as_it_was(tiny, recorded):
+    """Replays and saves written before the "finite number" message recorded a NaN or an
+    infinity as its repr ("nan"), as a bot's quoted "nan" is recorded: re-running that record
+    must give the rejection it gave then, word for word (the message is part of the hashed
+    state, so another one fails every such file's verification)."""
+    item = {"type": "bid_spot", "provider": "alpha", "quantity": recorded, "max_price": 1.0}
+    _, report = step(tiny, [[item], []])
+    [(_type, code, message)] = report.rejected[0]
+    assert (code, message) == (
+        "malformed",
+        'bid_spot.quantity: must be a number, not a string (write 4, not "4")',
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "recorded"),
+    [(float("nan"), "NaN"), (float("inf"), "Infinity"), (float("-inf"), "-Infinity")],
+)
+def test_a_non_finite_number_is_recorded_in_json_s_words(tiny, value, recorded):
+    item = {"type": "bid_spot", "provider": "alpha", "quantity": value, "max_price": 1.0}
+    _, report = step(tiny, [[item], []])
+    assert report.submitted[0][0]["quantity"] == recorded
+    [(_type, _code, message)] = report.rejected[0]
+    assert message == f"bid_spot.quantity: must be a finite number, not {recorded}"
