@@ -237,14 +237,15 @@ def _check_runnable(program: Path, written: str) -> None:
     if not program.is_file():
         return
     interpreter = INTERPRETERS.get(program.suffix.lower())
+    quoted = shlex.quote(written)  # the commands below are copied as they are
     run_with = (
-        f' or run it with its interpreter: "cmd:{interpreter} {written}"'
+        f' or run it with its interpreter: "cmd:{interpreter} {quoted}"'
         if interpreter
-        else ", or run it with its interpreter: cmd:INTERPRETER " + written
+        else ", or run it with its interpreter: cmd:INTERPRETER " + quoted
     )
     if not os.access(program, os.X_OK):
         raise BotSpecError(
-            f"bot program {written} is not executable: make it so (chmod +x {written}, with a"
+            f"bot program {written} is not executable: make it so (chmod +x {quoted}, with a"
             f" first line such as #!/usr/bin/env {interpreter or 'INTERPRETER'}){run_with}"
         )
     try:
