@@ -231,13 +231,18 @@ def _quoted_number(item: dict[Any, Any]) -> str | None:
     return None
 
 
-NOT_FINITE_RECORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
-"""How the engine records a NaN or an infinite number a bot sent (JSON-safe: JavaScript's and
-JSON parsers' own words), by its repr; reported as not finite, not as a quoted number. Not the
-repr itself: files written before this message recorded those as "nan", "inf" and "-inf",
-which re-run as the quoted numbers they were reported as then (the message is hashed state)."""
+def not_finite_record(value: float) -> str:
+    """How the engine records a NaN or an infinite number a bot sent (a numpy one too): JSON-safe,
+    in JavaScript's and JSON parsers' own words; reported as not finite, not as a quoted number.
+    Not its repr: files written before this message recorded those as "nan", "inf" and "-inf",
+    which re-run as the quoted numbers they were reported as then (the message is hashed state).
+    """
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
 
-_NOT_FINITE = frozenset(NOT_FINITE_RECORDS.values())
+
+_NOT_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
 
 NOT_AN_OBJECT = "not_an_object"
 """The key under which the engine records, as JSON text, an item that is not an object at all

@@ -20,7 +20,6 @@ from game.engine.actions import (
     FAST_RECORDERS,
     MAX_ACTIONS_PER_QUARTER,
     MECHANIC_OF,
-    NOT_FINITE_RECORDS,
     Action,
     BidSpot,
     Borrow,
@@ -36,6 +35,7 @@ from game.engine.actions import (
     Sublease,
     action_to_dict,
     not_an_object,
+    not_finite_record,
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
@@ -637,7 +637,7 @@ def _safe_value(value: object) -> object:
     if isinstance(value, bool | int | str) or value is None:
         return value if not isinstance(value, str) else value[:200]
     if isinstance(value, float):
-        return value if math.isfinite(value) else NOT_FINITE_RECORDS[repr(value)]
+        return value if math.isfinite(value) else not_finite_record(value)
     return repr(value)[:200]
 
 

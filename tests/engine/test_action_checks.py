@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from game.engine import new_match, step
@@ -320,7 +321,13 @@ def test_a_non_finite_number_recorded_by_an_older_capwars_is_rejected_as_it_was(
 
 @pytest.mark.parametrize(
     ("value", "recorded"),
-    [(float("nan"), "NaN"), (float("inf"), "Infinity"), (float("-inf"), "-Infinity")],
+    [
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        (float("-inf"), "-Infinity"),
+        (np.float64("nan"), "NaN"),  # an in-process bot's numpy number (its repr is not "nan")
+        (np.float64("-inf"), "-Infinity"),
+    ],
 )
 def test_a_non_finite_number_is_recorded_in_json_s_words(tiny, value, recorded):
     item = {"type": "bid_spot", "provider": "alpha", "quantity": value, "max_price": 1.0}
