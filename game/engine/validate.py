@@ -7,6 +7,7 @@ disagrees with the engine.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -627,7 +628,7 @@ def _record(item: object) -> dict[str, object]:
         except Exception:  # a half-built model: record what it looks like
             return {"type": "unknown", "value": repr(item)[:200]}
     if isinstance(item, dict):
-        return {str(k)[:64]: _safe_value(v) for k, v in list(item.items())[:16]}
+        return {_safe_key(k): _safe_value(v) for k, v in list(item.items())[:16]}
     # Not an object at all ("bid_spot", 5, null, a list): kept as JSON text, so the rejection
     # can say what was sent in a bot author's words, and says it again when a replay is re-run.
     return not_an_object(item)
@@ -638,7 +639,23 @@ def _safe_value(value: object) -> object:
         return value if not isinstance(value, str) else value[:200]
     if isinstance(value, float):
         return value if math.isfinite(value) else not_finite_record(value)
-    return repr(value)[:200]
+    return _python_text(value, repr)[:200]
+
+
+def _safe_key(key: object) -> str:
+    return _python_text(key, str)[:64]
+
+
+def _python_text(value: object, text: Callable[[object], str]) -> str:
+    """``text(value)`` for what JSON can write (all a bot over the protocol can send, and what
+    records always held), else the name of its type: an object's repr or str holds its memory
+    address, which would make the record and the rejection quoting it (hashed state) differ on
+    every run of the same match."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return f"<a Python {type(value).__name__}>"
+    return text(value)
 
 
 # --------------------------------------------------------------------------- applying actions

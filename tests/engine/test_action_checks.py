@@ -335,3 +335,35 @@ def test_a_non_finite_number_is_recorded_in_json_s_words(tiny, value, recorded):
     assert report.submitted[0][0]["quantity"] == recorded
     [(_type, _code, message)] = report.rejected[0]
     assert message == f"bid_spot.quantity: must be a finite number, not {recorded}"
+
+
+def test_a_python_object_inside_an_action_gives_the_same_quarter_every_run(tiny):
+    """An in-process bot's object in a field (or as a key) was recorded by its repr, memory
+    address and all, and the rejection that quotes it is hashed state: the same seed and
+    the same bot gave another state hash on every run."""
+
+    class Thing:
+        pass
+
+    def quarter() -> tuple[str, tuple[tuple[str, str, str], ...], tuple[dict, ...]]:
+        items = [
+            {"type": "bid_spot", "provider": Thing(), "quantity": 1.0, "max_price": 1.0},
+            {"type": "bid_spot", "provider": [Thing()], "quantity": 1.0, "max_price": 1.0},
+            {"type": "borrow", "amount": 1.0, Thing(): 1},
+        ]
+        _, report = step(tiny, [items, []])
+        return report.state_hash, report.rejected[0], report.submitted[0]
+
+    first, again = quarter(), quarter()
+    assert first == again
+    _, rejected, submitted = first
+    assert "0x" not in json.dumps(submitted) and "0x" not in repr(rejected)
+    messages = sorted(message.split(" (known")[0] for _, _, message in rejected)
+    assert messages == [
+        "borrow.<a Python Thing>: Extra inputs are not permitted",
+        "unknown provider '<a Python Thing>'",
+        "unknown provider '<a Python list>'",
+    ]
+    # What JSON can write is recorded as before (old replays re-run the records they hold).
+    _, report = step(tiny, [[{"type": "bid_spot", "provider": {"a": [1]}, "quantity": 1.0}], []])
+    assert report.submitted[0][0]["provider"] == "{'a': [1]}"
