@@ -250,9 +250,21 @@ def _check_runnable(program: Path, written: str) -> None:
         )
     try:
         with program.open("rb") as stream:
-            head = stream.read(4)
+            head = stream.readline(256)
     except OSError:
         return
+    if head.startswith(b"\xef\xbb\xbf#!"):
+        raise BotSpecError(
+            f"bot program {written} starts with a byte-order mark before its #! line (saved as"
+            ' "UTF-8 with BOM"), so it cannot run by itself: save it as UTF-8 without BOM'
+            f"{run_with}"
+        )
+    if head.startswith(b"#!") and head.endswith(b"\r\n"):
+        raise BotSpecError(
+            f"bot program {written}: its #! line ends in a Windows line ending (CRLF), so the"
+            f" system looks for an interpreter whose name ends in a carriage return: save it"
+            f" with LF line endings (dos2unix {quoted}){run_with}"
+        )
     if not head.startswith((b"#!", b"\x7fELF")):
         raise BotSpecError(
             f"bot program {written} is a script without a #! line, so it cannot run by"

@@ -274,6 +274,27 @@ def test_the_commands_suggested_for_a_path_with_spaces_work_as_written(tmp_path,
     assert resolve_command(command_argv(suggested), tmp_path) == ["python3", str(script)]
 
 
+@pytest.mark.parametrize(
+    ("first_line", "expected"),
+    [
+        # A Windows editor's byte-order mark before the #!: it was told to add the #! line it has.
+        (b"\xef\xbb\xbf#!/usr/bin/env python3\n", "starts with a byte-order mark before its #!"),
+        # A Windows line ending after the #!: it failed every match with "exited with code 127".
+        (b"#!/usr/bin/env python3\r\n", "its #! line ends in a Windows line ending"),
+    ],
+)
+def test_a_script_saved_by_a_windows_editor_is_told_what_is_wrong(tmp_path, first_line, expected):
+    script = tmp_path / "bot.py"
+    script.write_bytes(first_line + b"print('hi')\n")
+    script.chmod(0o755)
+    with pytest.raises(BotSpecError) as caught:
+        resolve_command(["./bot.py"], tmp_path)
+    message = str(caught.value)
+    assert expected in message, message
+    assert "without a #! line" not in message
+    assert '"cmd:python3 ./bot.py"' in message
+
+
 def test_an_sdk_file_without_the_main_guard_is_refused_in_process(tmp_path):
     # It used to serve capwars' own stdin from inside the match: a silent hang at a terminal.
     path = tmp_path / "bot.py"
