@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import shlex
 import sys
 import threading
 from collections.abc import Callable
@@ -166,6 +167,11 @@ _AS_PROGRAM = (
 )
 
 
+def _as_program(path: Path) -> str:
+    """:data:`_AS_PROGRAM` for ``path``, quoted so that the command works as copied."""
+    return _AS_PROGRAM.format(path=shlex.quote(str(path)))
+
+
 def _from_file(path: Path, class_name: str | None) -> Bot:
     if not path.is_file():
         raise BotSpecError(f"bot file not found: {path}")
@@ -203,7 +209,7 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
         if not candidates:
             raise BotSpecError(
                 f"{path} defines no game.agents.Bot subclass, which a file played in-process"
-                f" needs; {_AS_PROGRAM.format(path=path)}"
+                f" needs; {_as_program(path)}"
             )
         if len(candidates) > 1:
             names = ", ".join(c.__name__ for c in candidates)
@@ -220,7 +226,7 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
         raise BotSpecError(
             f"{path}:{getattr(cls, '__name__', class_name)} is not a game.agents.Bot subclass,"
             f" which a class played in-process must be (class"
-            f" {getattr(cls, '__name__', class_name)}(Bot): ...); {_AS_PROGRAM.format(path=path)}"
+            f" {getattr(cls, '__name__', class_name)}(Bot): ...); {_as_program(path)}"
         )
     try:
         bot = cls()

@@ -237,21 +237,34 @@ def _check_runnable(program: Path, written: str) -> None:
     if not program.is_file():
         return
     interpreter = INTERPRETERS.get(program.suffix.lower())
+    quoted = shlex.quote(written)  # the commands below are copied as they are
     run_with = (
-        f' or run it with its interpreter: "cmd:{interpreter} {written}"'
+        f' or run it with its interpreter: "cmd:{interpreter} {quoted}"'
         if interpreter
-        else ", or run it with its interpreter: cmd:INTERPRETER " + written
+        else ", or run it with its interpreter: cmd:INTERPRETER " + quoted
     )
     if not os.access(program, os.X_OK):
         raise BotSpecError(
-            f"bot program {written} is not executable: make it so (chmod +x {written}, with a"
+            f"bot program {written} is not executable: make it so (chmod +x {quoted}, with a"
             f" first line such as #!/usr/bin/env {interpreter or 'INTERPRETER'}){run_with}"
         )
     try:
         with program.open("rb") as stream:
-            head = stream.read(4)
+            head = stream.readline(256)
     except OSError:
         return
+    if head.startswith(b"\xef\xbb\xbf#!"):
+        raise BotSpecError(
+            f"bot program {written} starts with a byte-order mark before its #! line (saved as"
+            ' "UTF-8 with BOM"), so it cannot run by itself: save it as UTF-8 without BOM'
+            f"{run_with}"
+        )
+    if head.startswith(b"#!") and head.endswith(b"\r\n"):
+        raise BotSpecError(
+            f"bot program {written}: its #! line ends in a Windows line ending (CRLF), so the"
+            f" system looks for an interpreter whose name ends in a carriage return: save it"
+            f" with LF line endings (dos2unix {quoted}){run_with}"
+        )
     if not head.startswith((b"#!", b"\x7fELF")):
         raise BotSpecError(
             f"bot program {written} is a script without a #! line, so it cannot run by"

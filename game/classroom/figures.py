@@ -122,11 +122,14 @@ def _why_not_reproduced(recorded_by: str) -> str:
             f" {game.__version__}: use capwars {recorded_by} for it (the game's own quarters"
             " are checked against that version's engine)"
         )
+    # The version number is not changed by every update that changes the engine's results.
     return (
-        "Its scenario and content are the ones it was played with, so the file itself was"
+        "Its scenario and content are the ones it was played with, so either the file was"
         " changed after the game wrote it (edited by hand, or damaged in a copy): use the save"
         " as the game wrote it (the file in the lab machine's saves/ folder, or the student's"
-        " download again)"
+        f" download again); or it was played with another build of capwars {game.__version__}"
+        " whose engine plays differently (an update installed since): use the capwars the"
+        " game was played with"
     )
 
 

@@ -249,7 +249,8 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
     if not path.is_file():
         return
     try:
-        there = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a result file saved again in Notepad is still the team's (as merged).
+        there = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         there = None
     instead = f"pick another --out name (e.g. {_free_name(path)}), or delete {path} first"

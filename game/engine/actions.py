@@ -223,7 +223,7 @@ def _quoted_number(item: dict[Any, Any]) -> str | None:
     kind = item.get("type")
     for name in _NUMBER_FIELDS.get(kind, ()) if isinstance(kind, str) else ():
         value = item.get(name)
-        if value in _NOT_FINITE:
+        if isinstance(value, str) and value in _NOT_FINITE:
             return f"{kind}.{name}: must be a finite number, not {value}"
         if isinstance(value, str | bytes | bool):
             what = "true or false" if isinstance(value, bool) else 'a string (write 4, not "4")'
@@ -231,9 +231,18 @@ def _quoted_number(item: dict[Any, Any]) -> str | None:
     return None
 
 
-_NOT_FINITE = frozenset({"nan", "inf", "-inf"})
-"""How the engine records a NaN or an infinite number a bot sent (JSON-safe, as its repr):
-reported as not finite, not as a quoted number."""
+def not_finite_record(value: float) -> str:
+    """How the engine records a NaN or an infinite number a bot sent (a numpy one too): JSON-safe,
+    in JavaScript's and JSON parsers' own words; reported as not finite, not as a quoted number.
+    Not its repr: files written before this message recorded those as "nan", "inf" and "-inf",
+    which re-run as the quoted numbers they were reported as then (the message is hashed state).
+    """
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
+
+_NOT_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
 
 NOT_AN_OBJECT = "not_an_object"
 """The key under which the engine records, as JSON text, an item that is not an object at all

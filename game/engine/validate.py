@@ -7,6 +7,7 @@ disagrees with the engine.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from game.engine.actions import (
     Sublease,
     action_to_dict,
     not_an_object,
+    not_finite_record,
     parse_actions,
 )
 from game.engine.derived import build_speedup, headroom, tech_done
@@ -626,7 +628,7 @@ def _record(item: object) -> dict[str, object]:
         except Exception:  # a half-built model: record what it looks like
             return {"type": "unknown", "value": repr(item)[:200]}
     if isinstance(item, dict):
-        return {str(k)[:64]: _safe_value(v) for k, v in list(item.items())[:16]}
+        return {_safe_key(k): _safe_value(v) for k, v in list(item.items())[:16]}
     # Not an object at all ("bid_spot", 5, null, a list): kept as JSON text, so the rejection
     # can say what was sent in a bot author's words, and says it again when a replay is re-run.
     return not_an_object(item)
@@ -636,8 +638,24 @@ def _safe_value(value: object) -> object:
     if isinstance(value, bool | int | str) or value is None:
         return value if not isinstance(value, str) else value[:200]
     if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    return repr(value)[:200]
+        return value if math.isfinite(value) else not_finite_record(value)
+    return _python_text(value, repr)[:200]
+
+
+def _safe_key(key: object) -> str:
+    return _python_text(key, str)[:64]
+
+
+def _python_text(value: object, text: Callable[[object], str]) -> str:
+    """``text(value)`` for what JSON can write (all a bot over the protocol can send, and what
+    records always held), else the name of its type: an object's repr or str holds its memory
+    address, which would make the record and the rejection quoting it (hashed state) differ on
+    every run of the same match."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return f"<a Python {type(value).__name__}>"
+    return text(value)
 
 
 # --------------------------------------------------------------------------- applying actions

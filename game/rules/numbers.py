@@ -170,10 +170,15 @@ def _as_calendar(value: Any, path: KeyPath, calendar: _Calendar, message: str) -
         return message
     if key == "turn":
         turn = calendar.turn(year, quarter)
+        which = (
+            f"turn = {turn}"
+            if turn >= 0
+            else "before it starts: write a turn from 0, or start the scenario earlier"
+            " (start_year, start_quarter)"
+        )
         return (
             f"must be a whole number, not a date (got {value}): a turn counts quarters from 0,"
-            f" and this scenario starts {calendar} (turn 0), so {year} Q{quarter} is"
-            f" turn = {turn}"
+            f" and this scenario starts {calendar} (turn 0), so {year} Q{quarter} is {which}"
         )
     if key in ("start_year", "start_quarter"):
         return (

@@ -79,3 +79,19 @@ def test_a_file_that_cannot_play_in_process_says_how_it_can_play(
         assert f"{bot}:A" in message
     else:
         assert f'--bot "cmd:python {bot}"' in message
+
+
+def test_the_program_suggested_for_a_file_in_a_folder_with_a_space_runs_as_written(tmp_path: Path):
+    """The --bot "cmd:python FILE" a protocol program is told to use, copied as it is: an
+    unquoted "my bots/bot.py" split into python's 'my' and a missing 'bots/bot.py'."""
+    from game.arena.host import command_argv, resolve_command
+
+    folder = tmp_path / "my bots"
+    folder.mkdir()
+    bot = folder / "bot.py"
+    bot.write_text("import sys\n")
+    with pytest.raises(BotSpecError) as caught:
+        make_bot(str(bot))
+    suggested = str(caught.value).split('--bot "cmd:', 1)[1].split('"', 1)[0]
+    assert command_argv(suggested) == ["python", str(bot)]
+    assert resolve_command(command_argv(suggested), tmp_path) == ["python", str(bot)]

@@ -434,10 +434,18 @@ def test_huge_numbers_and_nan_in_actions_are_rejected_not_raised(content, tmp_pa
     assert len(first.rejected[0]) == 6
     assert {code for _, code, _ in first.rejected[0]} == {"malformed"}
     assert first.applied[0] == [{"type": "set_training_share", "share": 0.1}]
-    # The replay stays valid JSON: nothing non-finite was kept from the submitted junk.
+    # The replay stays valid JSON: nothing non-finite was kept from the submitted junk (a NaN
+    # is recorded as the string "NaN", 1e999 as "Infinity", and rejected as not finite).
     text = (tmp_path / "match.jsonl").read_text()
-    assert "NaN" not in text and "Infinity" not in text
-    json.loads(text.splitlines()[1])
+
+    def not_json(constant: str) -> None:
+        raise AssertionError(f"the replay holds {constant}, which is not JSON")
+
+    for line in text.splitlines():
+        json.loads(line, parse_constant=not_json)
+    assert "bid_spot.quantity: must be a finite number, not Infinity" in {
+        message for _, _, message in first.rejected[0]
+    }
 
 
 def test_engine_never_raises_on_random_action_junk(content):

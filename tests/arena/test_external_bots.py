@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from game.agents.registry import BotSpecError, make_bot
-from game.arena.host import ExternalBot, resolve_command
+from game.arena.host import ExternalBot, command_argv, resolve_command
 from game.arena.match import run_match
 from game.arena.replay import ReplayWriter, read_replay
 
@@ -253,6 +253,46 @@ def test_a_program_that_cannot_run_by_itself_is_refused_with_what_to_do(tmp_path
     script.write_text("#!/usr/bin/env python3\nprint('hi')\n")
     assert resolve_command(["./bot.py"], tmp_path) == [str(script)]
     assert resolve_command(["python3", "bot.py"], tmp_path) == ["python3", str(script)]
+
+
+@pytest.mark.parametrize("executable", [False, True])
+def test_the_commands_suggested_for_a_path_with_spaces_work_as_written(tmp_path, executable):
+    """The chmod and cmd: commands the refusal suggests are copied as they are: a folder name
+    with a space split them ("cmd:python3 my bots/bot.py" ran python3 on 'my' and 'bots/bot.py')."""
+    folder = tmp_path / "my bots"
+    folder.mkdir()
+    script = folder / "bot.py"
+    script.write_text("print('hi')\n")
+    script.chmod(0o755 if executable else 0o644)
+    with pytest.raises(BotSpecError) as caught:
+        resolve_command(command_argv("'my bots/bot.py'"), tmp_path)
+    message = str(caught.value)
+    if not executable:
+        assert "chmod +x 'my bots/bot.py'" in message
+    suggested = message.split('"cmd:', 1)[1].split('"', 1)[0]
+    assert suggested == "python3 'my bots/bot.py'"
+    assert resolve_command(command_argv(suggested), tmp_path) == ["python3", str(script)]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "expected"),
+    [
+        # A Windows editor's byte-order mark before the #!: it was told to add the #! line it has.
+        (b"\xef\xbb\xbf#!/usr/bin/env python3\n", "starts with a byte-order mark before its #!"),
+        # A Windows line ending after the #!: it failed every match with "exited with code 127".
+        (b"#!/usr/bin/env python3\r\n", "its #! line ends in a Windows line ending"),
+    ],
+)
+def test_a_script_saved_by_a_windows_editor_is_told_what_is_wrong(tmp_path, first_line, expected):
+    script = tmp_path / "bot.py"
+    script.write_bytes(first_line + b"print('hi')\n")
+    script.chmod(0o755)
+    with pytest.raises(BotSpecError) as caught:
+        resolve_command(["./bot.py"], tmp_path)
+    message = str(caught.value)
+    assert expected in message, message
+    assert "without a #! line" not in message
+    assert '"cmd:python3 ./bot.py"' in message
 
 
 def test_an_sdk_file_without_the_main_guard_is_refused_in_process(tmp_path):

@@ -168,3 +168,26 @@ def test_bots_md_lists_every_variable_of_a_bot_s_environment():
     section = doc.split("## The sandbox", 1)[1].split("### Resource limits", 1)[0]
     for name in minimal_env("/tmp/x"):
         assert f"`{name}" in section, name
+
+
+def test_bots_md_names_the_leaderboard_columns_as_each_file_has_them():
+    # It listed `rank` among the columns of both files; the JSON's rows have none (they are
+    # in rank order), so a script reading row["rank"] failed.
+    from game.arena.leaderboard import CSV_COLUMNS, build_leaderboard
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "BOTS.md").read_text()
+    section = doc.split("`--csv` and `--json` write the same tables", 1)[1].split("###", 1)[0]
+    for name in ("rank", *CSV_COLUMNS):
+        assert f"`{name}`" in section, name
+    record = {
+        "match_id": "1",
+        "scenario": "s",
+        "seed": 0,
+        "bots": ["a", "b"],
+        "ranks": [1, 2],
+        "statuses": ["active", "active"],
+        "failures": [],
+    }
+    rows = build_leaderboard([record]).to_json()["rows"]
+    assert "rank" not in rows[0] and set(rows[0]) == set(CSV_COLUMNS)
+    assert "only the CSV has `rank`" in " ".join(section.split())

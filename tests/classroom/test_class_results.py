@@ -345,6 +345,20 @@ def test_export_never_writes_over_another_teams_result_or_a_save(
     assert main(["class", "export", str(red), "--out", str(out)]) == 0
 
 
+def test_a_team_exports_again_over_its_result_file_after_notepad_saved_it(
+    content, tmp_path: Path, capsys
+) -> None:
+    # The merge reads a result file Notepad saved again (a byte-order mark added); exporting
+    # the same game over it said it "is not a class result file (a save, a lesson file ...?)".
+    red = play_team(content, tmp_path, "Red", "balanced")
+    out = tmp_path / "red.json"
+    assert main(["class", "export", str(red), "--out", str(out)]) == 0
+    out.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
+    capsys.readouterr()
+    assert main(["class", "export", str(red), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert merge_results(tmp_path).teams[0].name == "Red"
+
+
 def test_a_names_file_from_a_windows_editor_is_read_or_refused_clearly(
     class_dir: Path, tmp_path: Path, capsys
 ) -> None:

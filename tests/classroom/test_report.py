@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import game
 from game.arena.match import run_match
 from game.arena.replay import ReplayWriter, replay_to_state
 from game.cli import main
@@ -201,12 +202,16 @@ def test_a_tampered_save_names_the_quarter(tmp_path: Path, replay_path: Path, ca
     )  # it does not verify (README: exit status 1)
     err = capsys.readouterr().err
     assert "quarter 3" in err and "does not re-simulate" in err
-    # What to do about it, not only two hashes: the content matched, so the file was changed.
+    # What to do about it, not only two hashes: the content matched, so the file was changed,
+    # or (same version number) it was played before an update that changed the engine: a save
+    # of this morning's capwars was told it had been "edited by hand" after an update.
     assert err.rstrip().endswith(
-        "Its scenario and content are the ones it was played with, so the file itself was"
+        "Its scenario and content are the ones it was played with, so either the file was"
         " changed after the game wrote it (edited by hand, or damaged in a copy): use the save"
         " as the game wrote it (the file in the lab machine's saves/ folder, or the student's"
-        " download again)"
+        f" download again); or it was played with another build of capwars {game.__version__}"
+        " whose engine plays differently (an update installed since): use the capwars the"
+        " game was played with"
     )
     lines[0]["engine"] = "0.0.1"  # recorded by another version: that is the likelier cause
     save.write_text("".join(json.dumps(line) + "\n" for line in lines[:6]))

@@ -323,6 +323,15 @@ def test_a_missing_table_is_named_as_a_table_with_its_required_keys(tmp_path: Pa
             "start_year: must be a whole number, not a date (got 2027-07-01): write"
             " start_year = 2027 and start_quarter = 3",
         ),
+        # A date before the start was told "so 2026 Q2 is turn = -3", a turn the key refuses.
+        (
+            "turn = 1\n",
+            "turn = 2026-04-01\n",
+            "scripted_events[0].turn: must be a whole number, not a date (got 2026-04-01): a turn"
+            " counts quarters from 0, and this scenario starts 2027 Q1 (turn 0), so 2026 Q2 is"
+            " before it starts: write a turn from 0, or start the scenario earlier (start_year,"
+            " start_quarter)",
+        ),
         # Was "e.g. start_quarter = 8", a value the key refuses.
         (
             "quarters = 4\n",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from game.engine import new_match, step
@@ -268,11 +269,11 @@ def test_what_is_not_an_action_at_all_is_told_in_a_bot_author_s_words(item, expe
         (object(), "got <a Python object>"),
         (
             {"type": "bid_spot", "provider": "alpha", "quantity": float("nan"), "max_price": 1.0},
-            "bid_spot.quantity: must be a finite number, not nan",
+            "bid_spot.quantity: must be a finite number, not NaN",
         ),
         (
             {"type": "bid_spot", "provider": "alpha", "quantity": 1.0, "max_price": float("inf")},
-            "bid_spot.max_price: must be a finite number, not inf",
+            "bid_spot.max_price: must be a finite number, not Infinity",
         ),
     ],
 )
@@ -290,3 +291,79 @@ def test_a_quarter_rejects_what_is_not_an_action_in_the_same_words_and_again_on_
     json.dumps(record, allow_nan=False)  # JSON-safe as recorded
     _, again = step(tiny, [[record], []])
     assert again.rejected == report.rejected
+
+
+@pytest.mark.parametrize("value", [[1], {"a": 1}])
+def test_a_number_field_holding_a_list_or_an_object_is_named_as_such(tiny, value):
+    """check_action (and parse_actions) on a bot's dict: a list or an object where a number
+    belongs is pydantic's "Input should be a valid number", not Python's "unhashable type"."""
+    item = {"type": "bid_spot", "provider": "alpha", "quantity": value, "max_price": 1.0}
+    verdict = check_action(tiny, 0, item)  # type: ignore[arg-type]
+    assert verdict.code == "malformed"
+    assert verdict.message.startswith("bid_spot.quantity: Input should be a valid number")
+    assert "unhashable" not in verdict.message
+
+
+@pytest.mark.parametrize("recorded", ["nan", "inf", "-inf"])
+def test_a_non_finite_number_recorded_by_an_older_capwars_is_rejected_as_it_was(tiny, recorded):
+    """Replays and saves written before the "finite number" message recorded a NaN or an
+    infinity as its repr ("nan"), as a bot's quoted "nan" is recorded: re-running that record
+    must give the rejection it gave then, word for word (the message is part of the hashed
+    state, so another one fails every such file's verification)."""
+    item = {"type": "bid_spot", "provider": "alpha", "quantity": recorded, "max_price": 1.0}
+    _, report = step(tiny, [[item], []])
+    [(_type, code, message)] = report.rejected[0]
+    assert (code, message) == (
+        "malformed",
+        'bid_spot.quantity: must be a number, not a string (write 4, not "4")',
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "recorded"),
+    [
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        (float("-inf"), "-Infinity"),
+        (np.float64("nan"), "NaN"),  # an in-process bot's numpy number (its repr is not "nan")
+        (np.float64("-inf"), "-Infinity"),
+    ],
+)
+def test_a_non_finite_number_is_recorded_in_json_s_words(tiny, value, recorded):
+    item = {"type": "bid_spot", "provider": "alpha", "quantity": value, "max_price": 1.0}
+    _, report = step(tiny, [[item], []])
+    assert report.submitted[0][0]["quantity"] == recorded
+    [(_type, _code, message)] = report.rejected[0]
+    assert message == f"bid_spot.quantity: must be a finite number, not {recorded}"
+
+
+def test_a_python_object_inside_an_action_gives_the_same_quarter_every_run(tiny):
+    """An in-process bot's object in a field (or as a key) was recorded by its repr, memory
+    address and all, and the rejection that quotes it is hashed state: the same seed and
+    the same bot gave another state hash on every run."""
+
+    class Thing:
+        pass
+
+    def quarter() -> tuple[str, tuple[tuple[str, str, str], ...], tuple[dict, ...]]:
+        items = [
+            {"type": "bid_spot", "provider": Thing(), "quantity": 1.0, "max_price": 1.0},
+            {"type": "bid_spot", "provider": [Thing()], "quantity": 1.0, "max_price": 1.0},
+            {"type": "borrow", "amount": 1.0, Thing(): 1},
+        ]
+        _, report = step(tiny, [items, []])
+        return report.state_hash, report.rejected[0], report.submitted[0]
+
+    first, again = quarter(), quarter()
+    assert first == again
+    _, rejected, submitted = first
+    assert "0x" not in json.dumps(submitted) and "0x" not in repr(rejected)
+    messages = sorted(message.split(" (known")[0] for _, _, message in rejected)
+    assert messages == [
+        "borrow.<a Python Thing>: Extra inputs are not permitted",
+        "unknown provider '<a Python Thing>'",
+        "unknown provider '<a Python list>'",
+    ]
+    # What JSON can write is recorded as before (old replays re-run the records they hold).
+    _, report = step(tiny, [[{"type": "bid_spot", "provider": {"a": [1]}, "quantity": 1.0}], []])
+    assert report.submitted[0][0]["provider"] == "{'a': [1]}"
