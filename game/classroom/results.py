@@ -37,6 +37,7 @@ from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
 from game.classroom.output import csv_text, not_a_folder, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.rules.problems import counted
+from game.rules.text import decode_text, read_text
 
 __all__ = [
     "ClassResults",
@@ -110,13 +111,16 @@ def save_in_result_file(path: PathLike) -> tuple[Replay, dict[str, Any]] | None:
     :class:`~game.arena.replay.ReplayError` if it is one whose save cannot be read."""
     target = Path(path)
     try:
-        raw = target.read_bytes().removeprefix(b"\xef\xbb\xbf")  # saved again by Notepad
+        raw = target.read_bytes()
     except OSError:
         return None  # the save reader says why
-    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] != b"{":
+    if raw[:2] == b"\x1f\x8b":
         return None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = decode_text(raw)  # a result file saved again by Notepad is still one
+        if text.lstrip()[:1] != "{":
+            return None
+        data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None  # JSON lines (a save) are not one JSON document
     if not isinstance(data, dict) or data.get("kind") != KIND:
@@ -249,8 +253,8 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
     if not path.is_file():
         return
     try:
-        # utf-8-sig: a result file saved again in Notepad is still the team's (as merged).
-        there = json.loads(path.read_text(encoding="utf-8-sig"))
+        # read_text: a result file saved again in Notepad is still the team's (as merged).
+        there = json.loads(read_text(path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         there = None
     instead = f"pick another --out name (e.g. {_free_name(path)}), or delete {path} first"
@@ -428,8 +432,8 @@ def merge_results(
     unchecked: list[str] = []
     for path in sorted(folder.glob("*.json")):
         try:
-            # utf-8-sig: a file opened and saved again in Notepad gains a byte-order mark.
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            # read_text: a file opened and saved again in Notepad gains a byte-order mark.
+            data = json.loads(read_text(path))
         except (OSError, UnicodeDecodeError) as exc:
             merged.refused.append((path.name, f"cannot read it ({exc})"))
             continue
@@ -1109,8 +1113,7 @@ def read_expect(path: PathLike) -> list[str]:
         raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         # Notepad saves "UTF-8 with BOM" or "Unicode" (UTF-16): the mark is not part of a name.
-        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else None
-        text = text if text is not None else data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ResultError(

@@ -33,6 +33,7 @@ from game.rules.paths import resolve_content_dir
 from game.rules.positions import key_lines
 from game.rules.problems import ContentError, Problem, did_you_mean
 from game.rules.sources import ContentFile, ItemSource
+from game.rules.text import UTF16_MARKS, decode_text
 
 __all__ = [
     "SCENARIO_DIR",
@@ -423,7 +424,6 @@ def _parse(
     return document, ContentFile(name, key_lines(text))
 
 
-_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 _SAVE_AS_UTF8 = (
     "save the file as UTF-8 (in your editor's Save as, choose the encoding UTF-8; in Notepad"
     " it is the Encoding list beside the Save button)"
@@ -437,15 +437,12 @@ def _decoded(data: bytes, name: str, problems: list[Problem]) -> str | None:
     invisible and harmless, so it is dropped; a file saved as UTF-16 ("Unicode") has a mark
     of its own and is read as such. Any other encoding (Windows-1252, Latin-1: an accented
     letter in a name or a note) is refused at the line and column of its first such letter."""
-    if data.startswith(_UTF16_MARKS):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError as error:
+        if data.startswith(UTF16_MARKS):
             problems.append(Problem(name, None, "", f"not UTF-8 text: {_SAVE_AS_UTF8}"))
             return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
         start = error.start
         line_start = data.rfind(b"\n", 0, start) + 1
         line = data.count(b"\n", 0, start) + 1
