@@ -418,12 +418,18 @@ class Checker:
         state = self.state
         have = float(state.reserved_qty[self.seat, p, 0]) - self.subleased.get(p, 0.0)
         if action.quantity > have + 1e-9:
-            return Verdict(
-                False,
-                Reason.NO_RESERVED_CAPACITY,
-                f"only {max(have, 0):.1f} kGPU of reserved capacity with {action.provider}"
-                " arrives this quarter",
-            )
+            if have <= 1e-9:
+                # "only 0.0 kGPU ... arrives" read as a delivery problem: say what can be sublet.
+                message = (
+                    f"you have no reserved capacity with {action.provider} arriving this quarter"
+                    " to sublease (only reserved capacity can be subleased: reserve it first)"
+                )
+            else:
+                message = (
+                    f"only {have:.1f} kGPU of reserved capacity with {action.provider}"
+                    " arrives this quarter"
+                )
+            return Verdict(False, Reason.NO_RESERVED_CAPACITY, message)
         return 0.0
 
     def _borrow(self, action: Borrow) -> _Outcome:

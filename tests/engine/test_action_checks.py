@@ -79,6 +79,15 @@ def test_each_reason_code_is_reachable_and_comes_back_next_quarter(
     assert observe(new, 1 - seat).rejected == ()
 
 
+def test_subleasing_without_any_reserved_capacity_says_what_can_be_subleased(tiny):
+    """A player who held nothing with the provider read "only 0.0 kGPU of reserved capacity
+    with alpha arrives this quarter", which sounded like a late delivery."""
+    verdict = check_action(tiny, 0, Sublease(provider="alpha", quantity=5))
+    assert verdict.code == Reason.NO_RESERVED_CAPACITY
+    assert "only reserved capacity can be subleased" in verdict.message
+    assert "0.0 kGPU" not in verdict.message
+
+
 def test_unknown_provider_suggests_the_close_match(tiny):
     verdict = check_action(tiny, 0, Reserve(provider="alpah", quantity=1, term=4))
     assert verdict.code == Reason.UNKNOWN_PROVIDER
