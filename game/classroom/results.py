@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import game
+from game.arena.files import output_problem
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
-from game.classroom.output import csv_text, not_a_folder, write_texts
+from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.rules.problems import counted
 from game.rules.text import decode_text, read_text
@@ -1165,7 +1166,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     from game.rules.loader import ContentError, is_scenario_path, resolve_scenario
 
     scenario = args.scenario
-    refused = not_a_folder(args.out, "leaderboard") if args.out else ""
+    refused = args.out and output_problem(args.out, "--out", folder=True, example="leaderboard")
     if refused:
         print(f"capwars: error: {refused}", file=sys.stderr)
         return 2

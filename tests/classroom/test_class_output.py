@@ -157,3 +157,24 @@ def test_an_out_that_names_a_file_is_refused_before_any_work(
             " written\n"
         )
     assert taken.read_text() == "a team's result, kept\n"
+
+
+def test_an_out_under_a_file_is_refused_before_any_work(
+    class_files: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    # report and class results checked --out with a helper of their own that only asked whether
+    # it was a file: an --out under a file re-simulated the whole match, then failed to write.
+    save, results = class_files
+    (tmp_path / "afile").write_text("kept\n")
+    out = tmp_path / "afile" / "debrief"
+    expected = f"capwars: error: cannot write --out {out}: {tmp_path / 'afile'} is a file, not a"
+    for command in (
+        ["report", str(save), "--out", str(out)],
+        ["class", "results", str(results), "--out", str(out)],
+    ):
+        assert main(command) == 2
+        assert capsys.readouterr().err == expected + " folder\n"
+    # A refused command (a save that is not there) makes no --out folder.
+    assert main(["report", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "d")]) == 2
+    capsys.readouterr()
+    assert not (tmp_path / "d").exists()
