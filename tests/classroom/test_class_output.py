@@ -178,3 +178,27 @@ def test_an_out_under_a_file_is_refused_before_any_work(
     assert main(["report", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "d")]) == 2
     capsys.readouterr()
     assert not (tmp_path / "d").exists()
+
+
+def test_export_into_a_folder_writes_the_result_file_under_the_team_s_name(
+    class_files: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    # "cannot write adir: Is a directory", and only after re-simulating the whole match.
+    save, results = class_files
+    shared = tmp_path / "class-results"
+    shared.mkdir()
+    expected = (results / "red.json").read_bytes()
+    for out in (str(shared), str(tmp_path / "new") + "/"):
+        assert main(["class", "export", str(save), "--out", out]) == 0
+        written = [p for p in Path(out).iterdir()]
+        assert len(written) == 1 and written[0].suffix == ".json"
+        assert written[0].read_bytes() == expected  # the same file as --out FILE writes
+        assert capsys.readouterr().out.startswith(f"{written[0]}: ")
+    # Exported again (the team played on): the same file is replaced.
+    assert main(["class", "export", str(save), "--out", str(shared)]) == 0
+    assert len(list(shared.iterdir())) == 1
+    # A file given as a folder is refused at once.
+    (tmp_path / "afile").write_text("kept\n")
+    assert main(["class", "export", str(save), "--out", str(tmp_path / "afile") + "/"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert (tmp_path / "afile").read_text() == "kept\n"
