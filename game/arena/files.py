@@ -47,22 +47,37 @@ _EXAMPLE_NAMES = {
 }
 
 
-def output_problem(path: str | os.PathLike[str], what: str, *, folder: bool = False) -> str | None:
+def output_problem(
+    path: str | os.PathLike[str], what: str, *, folder: bool = False, example: str = ""
+) -> str | None:
     """Why ``path`` cannot be written (``None`` if it can): checked before a match or a
     tournament is played, so that a bad ``--replay``, ``--csv``, ``--json`` or ``--out`` is one
-    line at once instead of a traceback after all the play. Makes the folder it needs.
+    line at once instead of a traceback after all the play.
 
-    ``what`` names the option (``--replay``); ``folder``: ``path`` is a folder to write in."""
+    Creates nothing: a folder that does not exist yet is made by the writer when the run
+    starts, so a command refused later (a bad bot spec) leaves no empty folder behind. The
+    nearest folder that exists is probed with a temporary file, removed at once.
+
+    ``what`` names the option (``--replay``); ``folder``: ``path`` is a folder to write in;
+    ``example``: a name to show in the message (a file name in the folder ``path`` names, or,
+    with ``folder``, a folder name)."""
     target = Path(path)
     directory = target if folder else target.parent
     if not folder and target.is_dir():
-        example = _EXAMPLE_NAMES.get(what, "out")
+        example = example or _EXAMPLE_NAMES.get(what, "out")
         return f"{what} {path} is a folder: give a file path, such as {target / example}"
     if folder and target.exists() and not target.is_dir():
-        return f"{what} {path} is a file, not a folder: give a folder path"
+        return (
+            f"{what} {path} is a file, not a folder: {what} takes the folder to write the files"
+            f" into (created if needed), e.g. {what} {example or 'results'}. Nothing was written"
+        )
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"cannot write {what} {path}: {existing} is a file, not a folder"
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".capwars-probe.", suffix=".tmp", dir=directory)
+        fd, probe = tempfile.mkstemp(prefix=".capwars-probe.", suffix=".tmp", dir=existing)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:

@@ -23,6 +23,7 @@ group is killed, the folder removed, and the seat holds for the rest of the matc
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import logging
 import math
@@ -213,8 +214,75 @@ def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
         else:
             out.append(arg)
     if "/" in command[0]:
+        _check_program_file(command, cwd)
         _check_runnable(Path(out[0]), command[0])
+    elif shutil.which(command[0], path=bot_path()) is None:
+        _check_on_path(command, cwd)
     return out
+
+
+def _corrected(command: Sequence[str], program: str) -> str:
+    """The ``cmd:`` spec with another program, quoted to be copied into a shell as it is."""
+    spec = CMD_PREFIX + shlex.join([program, *command[1:]])
+    if spec == shlex.quote(spec):
+        return spec
+    return f'"{spec}"' if not any(c in spec for c in '"$`\\!') else shlex.quote(spec)
+
+
+def _check_program_file(command: Sequence[str], cwd: Path) -> None:
+    """Refuse a program given as a path (``./bot``, ``bots/run``) that is not a file, before
+    any match: every match of a tournament used to fail at setup, one after another, with
+    "exited with code 127". Suggests a close name from the program's folder."""
+    written = command[0]
+    program = cwd / written
+    if program.is_file():
+        return
+    where = f"relative paths in a cmd: bot are looked up in {cwd}, the folder capwars runs in"
+    if program.is_dir():
+        raise BotSpecError(
+            f"bot program {written} is a folder, not a program: name the program file in it"
+            f" ({where})"
+        )
+    name = Path(written).name
+    folder = program.parent
+    if not folder.is_dir():
+        raise BotSpecError(f"bot program {written} not found: there is no folder {folder}")
+    try:
+        names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = ""
+    if close:
+        folder_part = written.rstrip("/")[: -len(name)]  # "./" of "./typo", as written
+        hint = f"; did you mean {_corrected(command, folder_part + close[0])}?"
+    raise BotSpecError(f"bot program {written} not found ({where}){hint}")
+
+
+def _path_programs() -> list[str]:
+    """The names of the programs on the bots' PATH (for a did-you-mean)."""
+    names: set[str] = set()
+    for folder in bot_path().split(os.pathsep):
+        with contextlib.suppress(OSError):
+            names.update(entry.name for entry in os.scandir(folder or "."))
+    return sorted(names)
+
+
+def _check_on_path(command: Sequence[str], cwd: Path) -> None:
+    """Refuse a program named without a folder (``python3``, ``node``) that is not on the bots'
+    PATH, before any match, suggesting a close name found there (``pyhton3`` → ``python3``)
+    or, for a file of that name in the current folder, its path ``./NAME``."""
+    name = command[0]
+    if (cwd / name).is_file():
+        hint = (
+            f": a program in the folder capwars runs in is written with its folder, such as"
+            f" {_corrected(command, './' + name)}"
+        )
+    elif close := difflib.get_close_matches(name, _path_programs(), n=1, cutoff=0.75):
+        hint = f": did you mean {_corrected(command, close[0])}?"
+    else:
+        hint = ": install it, or give the program's path (./bot, /usr/local/bin/bot)"
+    raise BotSpecError(f"bot program {name} not found on PATH{hint}")
 
 
 INTERPRETERS = {

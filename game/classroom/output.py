@@ -33,15 +33,3 @@ def write_texts(files: Sequence[tuple[Path, str]]) -> list[Path]:
     for path, text in files:
         write_atomic(path, text.encode("utf-8"))
     return [path for path, _ in files]
-
-
-def not_a_folder(out: str | Path, example: str) -> str:
-    """Why ``out`` (an ``--out`` that names a folder to write) cannot be one: ``""`` if it is a
-    folder or does not exist yet (it is created)."""
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        return (
-            f"--out {out} is a file, not a folder: --out takes the folder to write the files"
-            f" into (created if needed), e.g. --out {example}. Nothing was written"
-        )
-    return ""

@@ -31,9 +31,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from game.arena.files import output_problem
 from game.arena.replay import Replay, ReplayError, read_replay
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
-from game.classroom.output import csv_text, not_a_folder, write_texts
+from game.classroom.output import csv_text, write_texts
 from game.classroom.svg import CSS as SVG_CSS
 from game.classroom.svg import Marker, Series, line_chart, stacked_chart
 from game.engine.customers import CATCH_UP_APPEAL
@@ -881,7 +882,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from game.classroom.figures import NotReproduced
     from game.rules.loader import ContentError
 
-    refused = not_a_folder(args.out, "debrief")
+    refused = output_problem(args.out, "--out", folder=True, example="debrief")
     if refused:
         print(f"capwars: error: {refused}", file=sys.stderr)
         return 2

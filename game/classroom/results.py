@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import game
+from game.arena.files import output_problem
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
-from game.classroom.output import csv_text, not_a_folder, write_texts
+from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.rules.problems import counted
 from game.rules.text import decode_text, read_text
@@ -238,6 +239,16 @@ def write_result(result: dict[str, Any], out: PathLike) -> Path:
     _refuse_to_overwrite(result, path)
     write_texts([(path, json.dumps(result, indent=1, allow_nan=False) + "\n")])
     return path
+
+
+def result_file_name(result: dict[str, Any], save: PathLike) -> str:
+    """The name of a result file written into a folder (``class export --out DIR``): its
+    team names as file-name words (``team-red.json``), else the save's name
+    (``autosave-tutorial-seed7-….json``)."""
+    from game.arena.saves import save_name, slug
+
+    teams = "-".join(word for _, name in _teams_of(result) if (word := slug(str(name))))
+    return f"{teams or save_name(Path(save))}.json"
 
 
 def _teams_of(result: dict[str, Any]) -> list[tuple[Any, Any]]:
@@ -1130,9 +1141,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     from game.classroom.report import replay_content
     from game.rules.loader import ContentError
 
+    # An --out that is a folder (or ends in "/") gets the result file under the team's name,
+    # as a class collecting into a shared folder expects; checked before re-simulating.
+    into_folder = Path(args.out).is_dir() or args.out.endswith(("/", os.sep))
+    refused = output_problem(args.out, "--out", folder=into_folder, example="class-results")
+    if refused:
+        print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
     try:
         result = export_result(args.save, replay_content(args.content, args.scenario), args.seat)
-        path = write_result(result, args.out)
+        if into_folder:
+            out = out / result_file_name(result, args.save)
+        path = write_result(result, out)
     except NotReproduced as exc:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 1
@@ -1144,7 +1165,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"capwars: error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"capwars: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     teams = ", ".join(f"{t['name']} ({t['title']}, {t['score']:,.1f} $M)" for t in result["teams"])
     print(f"{path}: {teams}")
@@ -1165,7 +1186,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     from game.rules.loader import ContentError, is_scenario_path, resolve_scenario
 
     scenario = args.scenario
-    refused = not_a_folder(args.out, "leaderboard") if args.out else ""
+    refused = args.out and output_problem(args.out, "--out", folder=True, example="leaderboard")
     if refused:
         print(f"capwars: error: {refused}", file=sys.stderr)
         return 2
@@ -1225,7 +1246,14 @@ def register_cli(subparsers: Any) -> None:
     )
     content_option(export)
     export.add_argument("save", metavar="SAVE", help="a save or replay (.jsonl[.gz])")
-    export.add_argument("--out", "-o", required=True, metavar="FILE", help="result file (.json)")
+    export.add_argument(
+        "--out",
+        "-o",
+        required=True,
+        metavar="FILE",
+        help="result file (.json); a folder (or a path ending in /) gets the file under the"
+        " team's name, such as class-results/red-team.json",
+    )
     export.add_argument(
         "--seat",
         type=int,

@@ -103,7 +103,12 @@ def test_cmd_paths_resolve_against_the_current_folder(tmp_path, monkeypatch):
 
 
 def test_missing_program_is_an_error_seat(tmp_path):
-    bot = ExternalBot(["/nonexistent/bot-program"])
+    # A program removed after the bot was set up (a missing one is refused at once, below).
+    program = tmp_path / "bot-program"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    bot = ExternalBot([str(program)])
+    program.unlink()
     outcome = run_match(scenario="tutorial", seed=1, bots=[bot, "balanced"])
     assert outcome.seats[0].status == "error"
     assert "cannot run" in outcome.seats[0].stderr_tail
@@ -326,3 +331,49 @@ def test_a_cmd_bot_that_played_to_the_end_keeps_its_log(tmp_path):
     player = next(p for p in outcome.to_json()["players"] if p["seat"] == 0)
     assert player["stderr_tail"] == "thinking hard\n" and player["failure"] is None
     assert outcome.seats[1].stderr_tail == ""  # an in-process bot has no log of its own
+
+
+def run_cli(args: list[str], tmp_path: Path, monkeypatch, capsys) -> tuple[int, str]:
+    from game.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    code = main(args)
+    return code, capsys.readouterr().err
+
+
+def test_a_missing_program_path_is_refused_before_any_match(tmp_path, monkeypatch, capsys):
+    # "cmd:./typo" was accepted: every match of the tournament failed, one after another, with
+    # "exited with code 127: sandbox: cannot run './typo'".
+    (tmp_path / "typo.sh").write_text("#!/bin/sh\n")
+    run = ["tournament", "run", "--scenario", "tutorial", "--jobs", "1", "--out", "t"]
+    code, err = run_cli([*run, "cmd:./typo", "balanced"], tmp_path, monkeypatch, capsys)
+    assert code == 2
+    assert err.startswith("capwars: error: bot program ./typo not found (relative paths")
+    assert f"looked up in {tmp_path}" in err and "did you mean cmd:./typo.sh?" in err
+    assert not (tmp_path / "t" / "results.jsonl").exists()
+    # A path with a space, quoted, gets its suggestion quoted the same way.
+    (tmp_path / "my bots").mkdir()
+    (tmp_path / "my bots" / "run").write_text("#!/bin/sh\n")
+    match = ["match", "--scenario", "tutorial", "--bot"]
+    code, err = run_cli([*match, "cmd:'./my bots/rnu'"], tmp_path, monkeypatch, capsys)
+    assert code == 2 and "did you mean \"cmd:'./my bots/run'\"?" in err
+    code, err = run_cli([*match, "cmd:nowhere/run"], tmp_path, monkeypatch, capsys)
+    assert code == 2 and f"bot program nowhere/run not found: there is no folder {tmp_path}" in err
+    code, err = run_cli([*match, "cmd:'./my bots'"], tmp_path, monkeypatch, capsys)
+    assert code == 2 and "bot program ./my bots is a folder, not a program" in err
+
+
+def test_a_program_not_on_path_is_refused_with_a_suggestion(tmp_path, monkeypatch, capsys):
+    (tmp_path / "bot.py").write_text("")
+    match = ["match", "--scenario", "tutorial", "--bot"]
+    python = Path(sys.executable).name  # on the bots' PATH: the host's interpreter comes first
+    typo = python[1] + python[0] + python[2:]  # "ypthon3"
+    code, err = run_cli([*match, f"cmd:{typo} bot.py"], tmp_path, monkeypatch, capsys)
+    assert code == 2
+    assert err.startswith(f"capwars: error: bot program {typo} not found on PATH: did you mean")
+    missing = "cmd:capwars-no-such-runtime bot.py"
+    code, err = run_cli([*match, missing], tmp_path, monkeypatch, capsys)
+    assert code == 2 and "not found on PATH: install it, or give the program's path" in err
+    # A program in the current folder, named as if it were on PATH.
+    code, err = run_cli([*match, "cmd:bot.py"], tmp_path, monkeypatch, capsys)
+    assert code == 2 and "is written with its folder, such as cmd:./bot.py" in err

@@ -157,3 +157,48 @@ def test_an_out_that_names_a_file_is_refused_before_any_work(
             " written\n"
         )
     assert taken.read_text() == "a team's result, kept\n"
+
+
+def test_an_out_under_a_file_is_refused_before_any_work(
+    class_files: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    # report and class results checked --out with a helper of their own that only asked whether
+    # it was a file: an --out under a file re-simulated the whole match, then failed to write.
+    save, results = class_files
+    (tmp_path / "afile").write_text("kept\n")
+    out = tmp_path / "afile" / "debrief"
+    expected = f"capwars: error: cannot write --out {out}: {tmp_path / 'afile'} is a file, not a"
+    for command in (
+        ["report", str(save), "--out", str(out)],
+        ["class", "results", str(results), "--out", str(out)],
+    ):
+        assert main(command) == 2
+        assert capsys.readouterr().err == expected + " folder\n"
+    # A refused command (a save that is not there) makes no --out folder.
+    assert main(["report", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "d")]) == 2
+    capsys.readouterr()
+    assert not (tmp_path / "d").exists()
+
+
+def test_export_into_a_folder_writes_the_result_file_under_the_team_s_name(
+    class_files: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    # "cannot write adir: Is a directory", and only after re-simulating the whole match.
+    save, results = class_files
+    shared = tmp_path / "class-results"
+    shared.mkdir()
+    expected = (results / "red.json").read_bytes()
+    for out in (str(shared), str(tmp_path / "new") + "/"):
+        assert main(["class", "export", str(save), "--out", out]) == 0
+        written = [p for p in Path(out).iterdir()]
+        assert len(written) == 1 and written[0].suffix == ".json"
+        assert written[0].read_bytes() == expected  # the same file as --out FILE writes
+        assert capsys.readouterr().out.startswith(f"{written[0]}: ")
+    # Exported again (the team played on): the same file is replaced.
+    assert main(["class", "export", str(save), "--out", str(shared)]) == 0
+    assert len(list(shared.iterdir())) == 1
+    # A file given as a folder is refused at once.
+    (tmp_path / "afile").write_text("kept\n")
+    assert main(["class", "export", str(save), "--out", str(tmp_path / "afile") + "/"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert (tmp_path / "afile").read_text() == "kept\n"

@@ -192,3 +192,41 @@ def test_an_unwritable_output_is_one_line_before_anything_is_played(capwars, tmp
         ), proc.stderr
         assert proc.stdout == ""
     assert not (tmp_path / "t").exists()  # nothing was played
+
+
+def test_a_refused_command_leaves_no_output_folder_behind(capwars, tmp_path: Path):
+    # The output was checked (and its folder made) before the bots: a bad --bot left an empty
+    # folder, which the next run's --out then had to live with.
+    cases = [
+        ("match", "--scenario", "tutorial", "--bot", "nosuchbot", "--replay", "new/m.jsonl"),
+        ("tournament", "run", "nosuchbot", "balanced", "--scenario", "tutorial", "--out", "new/t"),
+        ("tournament", "run", "idle", "idle", "--scenario", "nosuch", "--out", "new/t"),
+    ]
+    for args in cases:
+        proc = capwars(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.startswith("capwars: error: "), proc.stderr
+        assert not (tmp_path / "new").exists(), args
+    # The folders are made when the run starts.
+    proc = capwars("match", "--scenario", "tutorial", "--replay", "new/deep/m.jsonl")
+    assert proc.returncode == 0, proc.stderr
+    assert read_replay(tmp_path / "new" / "deep" / "m.jsonl").quarters
+    run = ("tournament", "run", "idle", "balanced", "--scenario", "tutorial", "--jobs", "1")
+    proc = capwars(*run, "--out", "new/t", "--csv", "new/c/board.csv")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "new" / "t" / "results.jsonl").is_file()
+    assert (tmp_path / "new" / "c" / "board.csv").is_file()
+
+
+def test_a_bot_file_calling_sdk_run_at_import_is_told_to_guard_it(capwars, tmp_path: Path):
+    # game.sdk.run() recognises an in-process import by the module name game.agents.registry
+    # gives a bot file (sdk.IN_PROCESS_MODULE_PREFIX): the two must stay in step, or run()
+    # serves capwars' own stdin and the match hangs without a word.
+    (tmp_path / "top.py").write_text(
+        "from game.agents import Bot\nfrom game.sdk import run\n\n"
+        "class Quiet(Bot):\n    def act(self, observation):\n        return []\n\nrun(Quiet)\n"
+    )
+    proc = capwars("match", "--scenario", "tutorial", "--bot", "top.py", timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("capwars: error: top.py failed to import: RuntimeError:")
+    assert 'put it under `if __name__ == "__main__":`' in proc.stderr
