@@ -174,10 +174,6 @@ class _Session:
             on_end(Obj(msg))
 
 
-IN_PROCESS_MODULE_PREFIX = "_capwars_bot_"
-"""How game.agents.registry names the module of a bot file it imports to play in-process."""
-
-
 def protect_stdout() -> IO[bytes]:
     """Take the real stdout for the protocol; send ``print()`` and fd 1 to stderr from now on."""
     sys.stdout.flush()
@@ -194,7 +190,10 @@ def run(
 ) -> None:
     """Play one match over stdin/stdout with the bot ``bot_factory()`` builds."""
     caller = sys._getframe(1).f_globals.get("__name__", "")
-    if caller.startswith(IN_PROCESS_MODULE_PREFIX):
+    # Only an imported registry can be importing a bot file (the module stays unloaded, and
+    # the SDK light, in a bot's own process).
+    registry = sys.modules.get("game.agents.registry")
+    if registry is not None and caller.startswith(registry.IN_PROCESS_MODULE_PREFIX):
         # capwars is importing the file to play it in-process (--bot my_bot.py): serving
         # capwars' own stdin would hang the match (or take over its stdout) without a word.
         raise RuntimeError(

@@ -172,10 +172,15 @@ def _as_program(path: Path) -> str:
     return _AS_PROGRAM.format(path=shlex.quote(str(path)))
 
 
+IN_PROCESS_MODULE_PREFIX = "_capwars_bot_"
+"""The start of the module name of a bot file imported to play in-process (``game.sdk.run``
+refuses to serve stdin from such a module)."""
+
+
 def _from_file(path: Path, class_name: str | None) -> Bot:
     if not path.is_file():
         raise BotSpecError(f"bot file not found: {path}")
-    module_name = f"_capwars_bot_{abs(hash(str(path.resolve())))}"
+    module_name = f"{IN_PROCESS_MODULE_PREFIX}{abs(hash(str(path.resolve())))}"
     loader_spec = importlib.util.spec_from_file_location(module_name, path)
     if loader_spec is None or loader_spec.loader is None:
         raise BotSpecError(f"cannot import {path}: not a Python file")

@@ -220,8 +220,8 @@ def test_a_refused_command_leaves_no_output_folder_behind(capwars, tmp_path: Pat
 
 def test_a_bot_file_calling_sdk_run_at_import_is_told_to_guard_it(capwars, tmp_path: Path):
     # game.sdk.run() recognises an in-process import by the module name game.agents.registry
-    # gives a bot file (sdk.IN_PROCESS_MODULE_PREFIX): the two must stay in step, or run()
-    # serves capwars' own stdin and the match hangs without a word.
+    # gives a bot file (registry.IN_PROCESS_MODULE_PREFIX); without it run() serves capwars'
+    # own stdin and the match hangs without a word.
     (tmp_path / "top.py").write_text(
         "from game.agents import Bot\nfrom game.sdk import run\n\n"
         "class Quiet(Bot):\n    def act(self, observation):\n        return []\n\nrun(Quiet)\n"
