@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.widgets import Input, Static
 from tui_helpers import dismiss_notes, end_quarter, new_app, settle, start_game
 
+from game.arena.saves import SaveError, save_path
+from game.tui.dialogs.save import SaveDialog
 from game.tui.widgets.chart import LineChart
 
 SIZE = (80, 24)
@@ -27,3 +31,64 @@ async def test_capacity_charts_give_their_unit(tmp_path: Path) -> None:
         await dismiss_notes(pilot)
         await settle(pilot)
         assert "Capacity vs demand kGPU" in chart_text(pilot.app.screen, "#chart-capacity")
+
+
+async def test_a_save_name_without_letters_or_digits_is_refused(tmp_path: Path) -> None:
+    """Saving as '///' wrote ___.jsonl: a name the listing shows as '___'. The dialog now says
+    why it cannot save and writes nothing; an odd name shows the file it makes before saving."""
+    async with new_app(tmp_path, "tutorial", seed=3).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        before = set(tmp_path.iterdir())
+        await pilot.press("s")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, SaveDialog), dialog
+        dialog.query_one("#save-name", Input).value = "///"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        error = str(dialog.query_one("#save-error", Static).render())
+        assert "no letter or digit" in error, error
+        assert set(tmp_path.iterdir()) == before
+        dialog.query_one("#save-name", Input).value = "v1.2: ../final"
+        await pilot.pause()
+        where = str(dialog.query_one("#save-where", Static).render())
+        assert where.startswith("as v1_2_final.jsonl in "), where
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (tmp_path / "v1_2_final.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [
+        ("my game", "my game.jsonl"),
+        ("  two   spaces  ", "two spaces.jsonl"),
+        ("v1.2", "v1_2.jsonl"),
+        ("../../etc/passwd", "etc_passwd.jsonl"),
+        (".hidden", "hidden.jsonl"),
+        ("Équipe 团队", "Équipe 团队.jsonl"),
+        ("E\u0301quipe", "Équipe.jsonl"),  # decomposed é: the same file as the composed one
+        ("a" * 200, "a" * 60 + ".jsonl"),
+        ("x" * 59 + "...y", "x" * 59 + ".jsonl"),  # no trailing _ where the cut falls
+    ],
+)
+def test_odd_save_names_make_sane_file_names(name: str, file: str) -> None:
+    assert save_path(Path("saves"), name).name == file
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("///", "no letter or digit"),
+        ("_-_ . _", "no letter or digit"),
+        ("   ", "Type a name"),
+        ("autosave-mine", "kept for the game's own autosaves"),
+        ("Autosave-2", "kept for the game's own autosaves"),
+    ],
+)
+def test_unusable_save_names_are_refused(name: str, why: str) -> None:
+    """'autosave-…' too: capwars saves prune deletes old files named so, and a named save must
+    never be pruned."""
+    with pytest.raises(SaveError, match=why):
+        save_path(Path("saves"), name)
