@@ -10,7 +10,11 @@ from textual.widgets import Input, Static
 from tui_helpers import dismiss_notes, end_quarter, new_app, settle, start_game
 
 from game.arena.saves import SaveError, save_path
+from game.engine.scoring import TITLES
+from game.tui.app import make_app
 from game.tui.dialogs.save import SaveDialog
+from game.tui.format import pct
+from game.tui.screens.help import HelpScreen
 from game.tui.widgets.chart import LineChart
 
 SIZE = (80, 24)
@@ -92,3 +96,30 @@ def test_unusable_save_names_are_refused(name: str, why: str) -> None:
     never be pruned."""
     with pytest.raises(SaveError, match=why):
         save_path(Path("saves"), name)
+
+
+def verdicts_shown(app: object) -> str:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, HelpScreen), screen
+    return str(screen.query_one("#verdicts", Static).render())
+
+
+async def test_help_explains_the_verdict_titles(tmp_path: Path) -> None:
+    """The Overview and the final standings call a company 'Stranded' or 'Big Spender'; the
+    help (from the title screen, or F1 in a game) did not say what the titles mean."""
+    async with make_app(saves=tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = verdicts_shown(pilot.app)
+        for title, meaning in TITLES.values():
+            assert f"{title} (" in text and meaning in text, (title, text)
+        assert "against the scenario's aim" in text, text
+    async with new_app(tmp_path, "tutorial", seed=3).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = verdicts_shown(pilot.app)
+        victory = pilot.app.session.state.world.scenario.victory  # type: ignore[attr-defined]
+        assert f"serving at least {pct(victory.served_share_good)} at" in text, text
+        assert "Stranded (served too little, cost high)" in text, text
