@@ -12,9 +12,11 @@ from tui_helpers import dismiss_notes, end_quarter, new_app, settle, start_game
 from game.arena.saves import SaveError, save_path
 from game.engine.scoring import TITLES
 from game.tui.app import make_app
+from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import pct
 from game.tui.screens.help import HelpScreen
+from game.tui.screens.title import TitleScreen
 from game.tui.widgets.chart import LineChart
 
 SIZE = (80, 24)
@@ -123,3 +125,36 @@ async def test_help_explains_the_verdict_titles(tmp_path: Path) -> None:
         victory = pilot.app.session.state.world.scenario.victory  # type: ignore[attr-defined]
         assert f"serving at least {pct(victory.served_share_good)} at" in text, text
         assert "Stranded (served too little, cost high)" in text, text
+
+
+async def test_a_game_left_before_its_first_quarter_leaves_no_autosave(tmp_path: Path) -> None:
+    """Each game opened and left at once (Escape, back to the title) wrote a 'not started
+    (0/8)' autosave: the Load list filled with them and Continue offered one over the game the
+    player had played. A game is autosaved from its first quarter on, and then always."""
+    async with new_app(tmp_path, "tutorial", seed=3).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog), dialog
+        body = str(dialog.query_one("#confirm-body", Static).render())
+        assert "No quarter is played yet, so nothing is saved" in body, body
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TitleScreen), pilot.app.screen
+        assert list(tmp_path.iterdir()) == []
+        assert "No saved game yet" in str(pilot.app.screen.query_one("#continue-hint").render())
+    async with new_app(tmp_path, "tutorial", seed=3).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+        files = list(tmp_path.iterdir())
+        assert [f.name.startswith("autosave-") for f in files] == [True], files
+        await pilot.press("escape")
+        await pilot.pause()
+        body = str(pilot.app.screen.query_one("#confirm-body", Static).render())
+        assert "The game is autosaved" in body, body
+        await pilot.press("y")
+        await pilot.pause()
+        hint = str(pilot.app.screen.query_one("#continue-hint").render())
+        assert "(1/8)" in hint or "2027 Q1" in hint, hint
