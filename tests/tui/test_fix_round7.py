@@ -158,3 +158,36 @@ async def test_a_game_left_before_its_first_quarter_leaves_no_autosave(tmp_path:
         await pilot.pause()
         hint = str(pilot.app.screen.query_one("#continue-hint").render())
         assert "(1/8)" in hint or "2027 Q1" in hint, hint
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_spot_chart_legend_leaves_the_lines_visible(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """At 80x24 the seven providers' legend, drawn inside the spot chart, covered nearly all
+    of its eight rows of lines. A legend that would take more than a third of the plot now
+    goes under it; every provider is named, none over the lines, and the title stays."""
+    async with new_app(tmp_path, "standard", seed=3).run_test(size=size) as pilot:
+        screen = await start_game(pilot)
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+        await settle(pilot)
+        screen = pilot.app.screen
+        chart = screen.query_one("#chart-spot", LineChart)
+        rows = [strip.text for strip in chart._lines()]
+        assert len(rows) == chart.size.height
+        assert chart._data is not None
+        names = [str(name) for name, _ in chart._data[2]]  # type: ignore[attr-defined]
+        assert len(names) == 7
+        shown = "\n".join(rows)
+        framed = [row for row in rows if "┤" in row or "│" in row]
+        legend = [row for row in rows if any(name in row for name in names)]
+        for name in names:
+            assert any(name in row for row in rows), (name, shown)
+        # The legend takes at most a third of the plot's rows, and no line runs under it.
+        assert sum(row in legend for row in framed) * 3 <= len(framed), shown
+        for row in legend:
+            assert not any("\u2800" <= c <= "\u28ff" for c in row.replace("⢕", "")), shown
+        assert "Spot $M/kGPU-q" in rows[0]
+        title = "\n".join(s.text for s in screen.query_one("#chart-capacity", LineChart)._lines())
+        assert "Capacity vs demand kGPU" in title, title
