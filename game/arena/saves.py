@@ -334,12 +334,23 @@ def peek_newest(directory: Path) -> tuple[str, str] | None:
     """The newest save file's name and a hint of whose game it is and where it stands
     (``Bank 1 · tutorial, seed 7 · after 2027 Q3``), cheaply (for the title screen): only its
     first and last lines are parsed (:func:`peek_save`), nothing is checked; loading checks
-    everything."""
+    everything. An autosave of a game left before its first quarter (earlier versions wrote
+    them) is passed over for an older game that was played, as Continue does."""
     files = save_files(directory, old=False)
     if not files:
         return None
+    for _, path in files:
+        peeked = peek_save(path)
+        unplayed = peeked is not None and peeked[1].get("kind") == "header"
+        if not (unplayed and is_autosave(path)):
+            return save_name(path), _hint(peeked)
     path = files[0][1]
     return save_name(path), _hint(peek_save(path))
+
+
+def is_autosave(path: Path) -> bool:
+    """Whether ``path`` is named as a game's autosave (its contents are not read)."""
+    return Path(path).name.startswith(AUTOSAVE_PREFIX)
 
 
 def _hint(peeked: tuple[dict[str, Any], dict[str, Any]] | None) -> str:

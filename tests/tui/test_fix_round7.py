@@ -3,13 +3,14 @@ without units, verdict titles the help did not explain, odd save names and empty
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
 from tui_helpers import dismiss_notes, end_quarter, new_app, settle, start_game
 
-from game.arena.saves import SaveError, save_path
+from game.arena.saves import SaveError, peek_newest, save_name, save_path
 from game.engine.scoring import TITLES
 from game.tui.app import make_app
 from game.tui.dialogs.confirm import ConfirmDialog
@@ -191,3 +192,31 @@ async def test_the_spot_chart_legend_leaves_the_lines_visible(
         assert "Spot $M/kGPU-q" in rows[0]
         title = "\n".join(s.text for s in screen.query_one("#chart-capacity", LineChart)._lines())
         assert "Capacity vs demand kGPU" in title, title
+
+
+async def test_continue_passes_over_autosaves_of_games_never_played(tmp_path: Path) -> None:
+    """Earlier versions left 'not started' autosaves of games opened and left at once; the
+    newest of them made Continue open an empty game instead of the one the player played."""
+    async with new_app(tmp_path, "tutorial", seed=3).run_test(size=SIZE) as pilot:
+        await start_game(pilot)
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+    (played,) = tmp_path.iterdir()
+    header = played.read_text().splitlines()[0]
+    unplayed = tmp_path / "autosave-tutorial-seed3-20261128-093000-beef.jsonl"
+    unplayed.write_text(header + "\n")
+    os.utime(unplayed, ns=(played.stat().st_mtime_ns + 10**9,) * 2)
+    newest = peek_newest(tmp_path)
+    assert newest is not None and newest[0] == save_name(played), newest
+    async with make_app(saves=tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        hint = str(pilot.app.screen.query_one("#continue-hint", Static).render())
+        assert "after 2027 Q1" in hint and "not started" not in hint, hint
+        await pilot.press("c")
+        await settle(pilot)
+        await dismiss_notes(pilot)
+        session = pilot.app.session  # type: ignore[attr-defined]
+        assert session is not None and session.turns == 1, session
+    played.unlink()  # alone, the unplayed autosave still loads
+    newest = peek_newest(tmp_path)
+    assert newest is not None and newest[0] == save_name(unplayed), newest
