@@ -100,11 +100,48 @@ def _safe(name: str, limit: int = 60) -> str:
     return "".join(c if c.isalnum() or c in "-_ " else "_" for c in name.strip())[:limit].strip()
 
 
+SAVE_NAME_LIMIT = 60
+"""At most this many characters of a save's name in its file name."""
+
+
+def safe_save_name(name: str) -> str:
+    """``name`` as the file name of a save (without its suffix): letters (any alphabet),
+    digits, ``-``, ``_`` and single spaces kept; a run of anything else (``/``, ``.``, ``:``,
+    tabs) one ``_``; spaces, ``_`` and ``-`` trimmed at both ends; at most
+    :data:`SAVE_NAME_LIMIT` characters. Empty when the name has no letter or digit: the
+    caller refuses it (``///`` would otherwise be saved as ``___.jsonl``).
+
+    >>> safe_save_name("  my   game  "), safe_save_name("v1.2: ../final")
+    ('my game', 'v1_2_final')
+    >>> safe_save_name("Équipe 团队"), safe_save_name("autosave-x.jsonl")
+    ('Équipe 团队', 'autosave-x_jsonl')
+    >>> safe_save_name("///"), safe_save_name(" . _ - "), len(safe_save_name("x" * 500))
+    ('', '', 60)
+    """
+    name = unicodedata.normalize("NFC", name)  # é typed or pasted decomposed: one file name
+    kept = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name)
+    kept = re.sub(r"[ _]*_[ _]*", "_", kept)
+    kept = re.sub(r" +", " ", kept).strip(" _-")[:SAVE_NAME_LIMIT].strip(" _-")
+    return kept if any(c.isalnum() for c in kept) else ""
+
+
 def save_path(directory: Path, name: str) -> Path:
-    """Where a save called ``name`` lives (the name is made safe for a file system)."""
-    safe = _safe(name)
+    """Where a save called ``name`` lives (the name made safe for a file system by
+    :func:`safe_save_name`). A name without a letter or digit, or one an autosave's file name
+    starts with (``capwars saves prune`` deletes old autosaves), is refused."""
+    safe = safe_save_name(name)
     if not safe:
-        raise SaveError("a save needs a name made of letters or digits")
+        shown = name.strip()
+        raise SaveError(
+            f"'{shown}' has no letter or digit to make a file name of: type a name with some"
+            if shown
+            else "Type a name for the save (letters or digits)."
+        )
+    if safe.casefold().startswith(AUTOSAVE_PREFIX):
+        raise SaveError(
+            f"Names starting with '{AUTOSAVE_PREFIX}' are kept for the game's own autosaves"
+            " (capwars saves prune deletes old ones): type another name."
+        )
     return directory / f"{safe}{SUFFIX}"
 
 
@@ -297,12 +334,23 @@ def peek_newest(directory: Path) -> tuple[str, str] | None:
     """The newest save file's name and a hint of whose game it is and where it stands
     (``Bank 1 · tutorial, seed 7 · after 2027 Q3``), cheaply (for the title screen): only its
     first and last lines are parsed (:func:`peek_save`), nothing is checked; loading checks
-    everything."""
+    everything. An autosave of a game left before its first quarter (earlier versions wrote
+    them) is passed over for an older game that was played, as Continue does."""
     files = save_files(directory, old=False)
     if not files:
         return None
+    for _, path in files:
+        peeked = peek_save(path)
+        unplayed = peeked is not None and peeked[1].get("kind") == "header"
+        if not (unplayed and is_autosave(path)):
+            return save_name(path), _hint(peeked)
     path = files[0][1]
     return save_name(path), _hint(peek_save(path))
+
+
+def is_autosave(path: Path) -> bool:
+    """Whether ``path`` is named as a game's autosave (its contents are not read)."""
+    return Path(path).name.startswith(AUTOSAVE_PREFIX)
 
 
 def _hint(peeked: tuple[dict[str, Any], dict[str, Any]] | None) -> str:

@@ -280,8 +280,12 @@ class CapwarsApp(App[int]):
     def write_autosave(self) -> str | None:
         """Write the game's autosave (atomically: a file half-written is never left), if
         autosave is on; returns why it failed, else None. Touches no widget: the quarter's
-        worker thread calls it as soon as a quarter is resolved."""
-        if self.session is None or not self.autosave_enabled:
+        worker thread calls it as soon as a quarter is resolved.
+
+        A game with no quarter played is not written: it holds nothing but its new-game
+        settings, and games opened and left at once filled the Load list (and Continue) with
+        "not started (0/24)" files. Its first quarter writes it."""
+        if self.session is None or not self.autosave_enabled or not self.session.turns:
             return None
         try:
             self.session.autosave(self.saves_dir)

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from game.arena.saves import SaveError, peek_save, save_path
+from game.arena.saves import SUFFIX, SaveError, peek_save, safe_save_name, save_path
 from game.tui.format import folder
 from game.tui.session import GameSession
 
@@ -55,18 +55,22 @@ class SaveDialog(ModalScreen[Path | None]):
         with Vertical(classes="dialog"):
             yield Static("Save game", classes="dialog-title")
             yield Input(default, id="save-name", max_length=60)
-            yield Static(self._where(), id="save-where", classes="dim")
+            yield Static(self._where(default), id="save-where", classes="dim")
             yield Static("", id="save-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="do-save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def _where(self) -> str:
-        """Where the save goes. In a browser (``capwars serve``) the folder is on the server
-        and its path (a session id among it) means nothing to the student: say what to do."""
+    def _where(self, name: str) -> str:
+        """Where the save goes: the file the name makes (when it differs from the name, e.g.
+        ``v1_2.jsonl`` for ``v1.2``) and its folder. In a browser (``capwars serve``) the folder
+        is on the server and its path (a session id among it) means nothing to the student:
+        say what to do."""
         if self.app.is_web:
             return "Saved on the class server (Load lists it)."
-        return f"in {folder(self.directory)}"
+        safe = safe_save_name(name)
+        where = f"in {escape(folder(self.directory))}"
+        return f"as {escape(safe + SUFFIX)} {where}" if safe and safe != name else where
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -84,6 +88,7 @@ class SaveDialog(ModalScreen[Path | None]):
         """Another name: a file it replaces is asked about again."""
         self._replacing = None
         self.query_one("#save-error", Static).update("")
+        self.query_one("#save-where", Static).update(self._where(event.value))
 
     def do_save(self) -> None:
         error = self.query_one("#save-error", Static)

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from game.tui.format import pct, price
 from game.tui.order_keys import HINT_SECTIONS, ORDER_KEYS, off_keys
 
 if TYPE_CHECKING:
@@ -82,7 +83,36 @@ class HelpScreen(Screen[None]):
                 ),
                 id="glossary",
             )
+            yield Static("Verdict titles", classes="subtitle")
+            yield Static(self._verdicts(), id="verdicts")
         yield Footer()
+
+    def _verdicts(self) -> str:
+        """The four titles the Overview (so far) and the final standings give, with the
+        engine's own sentence for each and the two marks that pick one; with a game open, the
+        marks of its scenario."""
+        from game.engine.scoring import TITLES  # on first use: the title screen stays light
+
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        session = app.session
+        aims = "each against the scenario's aim (the Overview shows it)"
+        if session is not None:
+            victory = session.state.world.scenario.victory
+            aims = (
+                f"in this game good is serving at least {pct(victory.served_share_good)} at"
+                f" a cost of at most {price(victory.cost_per_kgpu_good)}"
+            )
+        lines = [
+            "Each company's title weighs two figures over the whole game: the share of its"
+            f" customers' demand it served and its compute cost per kGPU served; {aims}."
+        ]
+        for (served_ok, cost_ok), (title, meaning) in TITLES.items():
+            marks = (
+                f"served {'enough' if served_ok else 'too little'},"
+                f" cost {'low' if cost_ok else 'high'}"
+            )
+            lines.append(f"[b]{escape(title)}[/b] ({marks}): {escape(meaning)}")
+        return "\n".join(lines)
 
     def _rules(self) -> str:
         """The rules this game is played with, as chosen at new game."""

@@ -570,11 +570,15 @@ class MainScreen(Screen[None]):
                 app.autosave()
                 app.pop_screen()
 
+        saved = (
+            "The game is autosaved; Continue on the title screen brings you back here."
+            if self.session.turns or not app.autosave_enabled
+            else "No quarter is played yet, so nothing is saved: New game starts one again."
+        )
         app.push_screen(
             ConfirmDialog(
                 "Back to the title screen?",
-                "The game is autosaved; Continue on the title screen brings you back here."
-                " Pending orders are not kept.",
+                f"{saved} Pending orders are not kept.",
                 yes="Title screen (y)",
             ),
             leave,

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.arena.saves import SaveInfo, iter_saves, peek_newest, save_label
+from game.arena.saves import SaveInfo, is_autosave, iter_saves, peek_newest, save_label
 
 if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
@@ -98,11 +98,19 @@ class TitleScreen(Screen[None]):
         except ContentError:  # broken content: loading says so, with every problem
             return None, []
         skipped: list[tuple[SaveInfo, str]] = []
+        unplayed: SaveInfo | None = None
         for info in iter_saves(app.saves_dir):  # reads no further than the game it loads
             problem = save_problem(info, content)
             if problem is None:
+                # An autosave of a game left before its first quarter (earlier versions wrote
+                # them) is passed over for an older game that was played; alone, it loads.
+                if info.save is not None and not info.save.quarters and is_autosave(info.path):
+                    unplayed = unplayed or info
+                    continue
                 return info, skipped
             skipped.append((info, problem))
+        if unplayed is not None:
+            return unplayed, [s for s in skipped if s[0].modified_ns > unplayed.modified_ns]
         return None, skipped
 
     def _check_continue(self) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any, cast
 
+from plotext._utility import colorize
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -71,6 +73,26 @@ def short_quarter(label: str) -> str:
     return f"{quarter} {year[-2:]}" if quarter else label
 
 
+def _legend_rows(labels: list[str], width: int) -> list[list[int]]:
+    """The legend's entries (each name in its line's colour, two spaces apart) packed into
+    rows of ``width`` cells, in order: each row a list of indexes into ``labels``.
+
+    >>> _legend_rows(["Stratus", "Nimbus", "Azimuth", "Iron", "TensorPort"], 26)
+    [[0, 1, 2], [3, 4]]
+    """
+    rows: list[list[int]] = []
+    used = width + 1
+    for index, label in enumerate(labels):
+        cells = len(label)
+        if rows and used + 2 + cells <= width:
+            rows[-1].append(index)
+            used += 2 + cells
+        else:
+            rows.append([index])
+            used = cells
+    return rows
+
+
 class LineChart(PlotextPlot):
     """A line chart of named series over played quarters."""
 
@@ -80,34 +102,52 @@ class LineChart(PlotextPlot):
         self._version = 0
         self._rendered: tuple[object, ...] | None = None
         self._strips: list[Strip] = []
+        self._spec: tuple[str, Series, str, tuple[str, ...]] | None = None
+        """What :meth:`show` draws (``None``: bars, built at once by :meth:`show_bars`)."""
 
     def show(
         self, title: str, series: Series, ylabel: str = "", quarters: tuple[str, ...] = ()
     ) -> None:
         """Draw the series; nothing happens when they are the ones already drawn.
-        ``quarters`` labels the x axis (value ``i`` of a series is quarter ``quarters[i]``)."""
+        ``quarters`` labels the x axis (value ``i`` of a series is quarter ``quarters[i]``).
+        The plot is built when it is drawn: where its legend goes depends on the size."""
         data = (title, ylabel, tuple(series.items()), quarters)
         if data == self._data:
             return
         self._data = data
+        self._spec = (title, dict(series), ylabel, quarters)
+        self._version += 1
+        self.refresh()
+
+    def _plot_lines(self, width: int, height: int) -> list[Strip]:
+        """Build the line plot of :meth:`show` at this size; returns the legend rows to draw
+        under it. The legend goes inside the plot (top left, with room made above the lines)
+        when it takes at most a third of the plot's rows; otherwise (seven providers in a
+        chart 11 rows high at 80 columns) it would hide the lines, so it goes under the plot:
+        each name in its line's colour, as many a row as fit, and the lines keep the plot."""
+        assert self._spec is not None
+        title, series, ylabel, quarters = self._spec
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
+        plt.theme(self._get_plotext_theme_name(self.app.theme))
         plt.title(title)
-        drawn = False
+        drawn = [(name, values) for name, values in series.items() if any(v == v for v in values)]
+        labels = [name[:14] for name, _ in drawn]
+        rows = _legend_rows(labels, width)
+        plot_rows = height - 4  # title, frame top and bottom, quarter labels
+        inside = len(labels) * 3 <= plot_rows or len(rows) >= height // 2
         low, high = float("inf"), float("-inf")
-        for name, values in series.items():
+        for (_, values), label in zip(drawn, labels, strict=True):
             points = [(i + 1, v) for i, v in enumerate(values) if v == v]
-            if points:
-                xs, ys = zip(*points, strict=True)
-                plt.plot(list(xs), list(ys), label=name[:14], marker="braille")
-                low, high = min(low, *ys), max(high, *ys)
-                drawn = True
+            xs, ys = zip(*points, strict=True)
+            plt.plot(list(xs), list(ys), label=label if inside else None, marker="braille")
+            low, high = min(low, *ys), max(high, *ys)
         if drawn:
-            # Room above the lines for the legend (one row per series, top left), so it does
-            # not hide the data.
+            # Inside, room above the lines for the legend (one row per series), so it does not
+            # hide the data.
             span = high - low or max(abs(high) * 0.1, 1.0)
-            share = min(0.12 * len(series) + 0.05, 0.5)
+            share = min(0.12 * len(series) + 0.05, 0.5) if inside else 0.05
             plt.ylim(low - span * 0.05, high + span * share / (1 - share))
         if drawn and quarters:
             n = len(quarters)
@@ -124,8 +164,25 @@ class LineChart(PlotextPlot):
             plt.yticks([])
         if ylabel:
             plt.ylabel(ylabel)
-        self._version += 1
-        self.refresh()
+        if inside or not drawn:
+            return []
+        monitor = self._monitor()
+        colors = [c[0] for c in monitor.color]
+        return [
+            self._row([(labels[i], colors[i], "bold") for i in row], width, monitor) for row in rows
+        ]
+
+    @staticmethod
+    def _row(parts: list[tuple[str, object, object]], width: int, monitor: Any) -> Strip:
+        """One row of text outside the plot's frame (``parts``: text, plotext colour and
+        style, two spaces apart), on the background plotext gives that area, padded to
+        ``width`` cells."""
+        background = monitor.axes_color
+        pieces = [colorize(text, color, style, background) for text, color, style in parts]
+        used = sum(len(text) for text, _, _ in parts) + 2 * max(len(parts) - 1, 0)
+        ansi = colorize("  ", None, None, background).join(pieces)
+        ansi += colorize(" " * max(width - used, 0), None, None, background) if width > used else ""
+        return ansi_to_strips(ansi)[0].crop_extend(0, width, None)
 
     def show_bars(self, title: str, bars: dict[str, float]) -> None:
         """Draw one horizontal bar per label (first label on top): figures at a single moment,
@@ -134,6 +191,7 @@ class LineChart(PlotextPlot):
         if data == self._data:
             return
         self._data = data
+        self._spec = None
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -152,13 +210,39 @@ class LineChart(PlotextPlot):
         if key != self._rendered:
             self._rendered = key
             width, height = self.size
+            legend = self._plot_lines(width, height) if self._spec is not None else []
+            height -= len(legend)
             self._plot.plotsize(width, height)
             self._plot._set_size(width, height)  # as textual-plotext does (its issue #5)
             self._plot.theme(self._get_plotext_theme_name(self.app.theme))
-            self._strips = [
+            strips = [
                 strip.crop_extend(0, width, None) for strip in ansi_to_strips(self._plot.build())
-            ]
+            ][:height]
+            title = self._title()
+            if title and strips and title not in strips[0].text:
+                # plotext leaves out a title it cannot centre over the plot's canvas (a unit
+                # made 'Capacity vs demand kGPU' too long at 80 columns): centre it over the
+                # whole chart instead, cut short only when wider than the chart.
+                if len(title) > width:
+                    title = title[: max(width - 1, 0)] + "…"
+                monitor = self._monitor()
+                pad = (width - len(title)) // 2
+                strips[0] = self._row(
+                    [(" " * pad + title, monitor.ticks_color, monitor.ticks_style)], width, monitor
+                )
+            self._strips = strips + legend
         return self._strips
+
+    def _monitor(self) -> Any:
+        """plotext's monitor of the plot (its colours, as the theme set them)."""
+        return cast(Any, self._plot).monitor
+
+    def _title(self) -> str:
+        """The title of what is shown (lines or bars)."""
+        data = self._data or ()
+        if data and data[0] == "bars":
+            return str(data[1])
+        return str(data[0]) if data else ""
 
     def render_line(self, y: int) -> Strip:
         lines = self._lines()

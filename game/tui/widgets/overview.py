@@ -103,7 +103,7 @@ class OverviewSection(Section):
                     float(sum(capacity.values())),
                 )
             )
-        self.query_one("#chart-capacity", LineChart).show_bars("Capacity now", capacity)
+        self.query_one("#chart-capacity", LineChart).show_bars("Capacity now kGPU", capacity)
         self.query_one("#chart-cash", LineChart).show_bars(
             "Cash $M now",
             {
@@ -176,7 +176,7 @@ class OverviewSection(Section):
                 "Spot $M/kGPU-q", spot, quarters=spot_quarters
             )
             self.query_one("#chart-capacity", LineChart).show(
-                "Capacity vs demand",
+                "Capacity vs demand kGPU",
                 {"capacity": h["capacity"], "demand": h["demand"]},
                 quarters=quarters,
             )
