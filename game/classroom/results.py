@@ -37,6 +37,7 @@ from game.arena.files import output_problem
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
 from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
+from game.engine.scoring import TITLES
 from game.rules.problems import counted
 from game.rules.text import decode_text, read_text
 
@@ -1040,8 +1041,9 @@ def render_markdown(merged: ClassResults) -> str:
     parts += ["## Leaderboard", "", table(*_board_cells(merged)), ""]
     parts += [
         "Teams are ranked by score (the value they created); bankrupt and unfinished teams come"
-        " last. Titles: Capacity Strategist (served its customers cheaply), Big Spender, Lean"
-        " but Short, Stranded.",
+        " last. Titles: "
+        + "; ".join(f"{title} ({meaning})" for title, meaning in TITLES.values())
+        + ".",
         "",
     ]
     parts += ["## Class means per quarter", "", table(*_mean_cells(merged)), ""]

@@ -93,6 +93,9 @@ def test_merge_ranks_the_class_and_refuses_the_others(class_dir: Path, tmp_path:
         assert (out / name).is_file()
     markdown = (out / "results.md").read_text()
     assert "`yellow.json`: seed 8" in markdown and "- Orange" in markdown
+    # Every title with what it means (the engine's words), not a list of bare names.
+    assert "Stranded (paid a lot for compute and still turned customers away)" in markdown
+    assert "Lean but Short (kept compute cheap, but turned customers away)" in markdown
     with (out / "results.csv").open() as handle:
         board = list(csv.DictReader(handle))
     assert [row["team"] for row in board] == [r.name for r in merged.teams]
