@@ -133,7 +133,8 @@ def save_path(directory: Path, name: str) -> Path:
     if not safe:
         shown = name.strip()
         raise SaveError(
-            f"'{shown}' has no letter or digit to make a file name of: type a name with some"
+            f"'{shown}' has no letter or digit to make a file name of: type a name with a"
+            " letter or digit in it."
             if shown
             else "Type a name for the save (letters or digits)."
         )
