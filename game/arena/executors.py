@@ -300,7 +300,7 @@ def run_pool(
                 pending.add(executor.submit(play_match, task, content_dir, limits))
             if not pending:
                 break
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            finished, pending = _wait_for_one(pending)
             for future in finished:
                 yield future.result()
         stopped = False
@@ -317,6 +317,48 @@ def run_pool(
             if stopped:
                 stop_workers(executor)
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+_deferring = False
+"""True while the main thread waits on the pool's futures (:func:`_wait_for_one`)."""
+_deferred: list[BaseException] = []
+"""What :func:`interrupt` was asked to raise during that wait, raised right after it."""
+
+WAIT_POLL_SECONDS = 0.2
+"""How often the wait for a finished match looks for a deferred interrupt."""
+
+
+def interrupt(exc: BaseException) -> None:
+    """Raise ``exc`` (from a signal handler: SIGTERM stopping a tournament) now, or, if the main
+    thread is waiting on the pool's futures, as soon as that wait returns.
+
+    ``concurrent.futures.wait`` takes the lock of every future it waits on, one after another;
+    an exception raised from a signal handler in the middle of that leaves some of them held, so
+    the pool's manager thread blocks on them for ever and shutting the pool down hangs (a
+    ``kill PID`` that never returned, once in a while)."""
+    if _deferring:
+        _deferred.append(exc)
+        return
+    raise exc
+
+
+def _wait_for_one(
+    pending: set[Future[dict[str, Any]]],
+) -> tuple[set[Future[dict[str, Any]]], set[Future[dict[str, Any]]]]:
+    """``wait(pending, FIRST_COMPLETED)`` during which :func:`interrupt` defers its exception
+    (raised here, within :data:`WAIT_POLL_SECONDS`, once the futures' locks are released)."""
+    global _deferring
+    _deferred.clear()  # left by a wait that another exception (Ctrl-C) ended
+    while True:
+        _deferring = True
+        try:
+            finished, rest = wait(pending, timeout=WAIT_POLL_SECONDS, return_when=FIRST_COMPLETED)
+        finally:
+            _deferring = False
+        if _deferred:
+            raise _deferred.pop()
+        if finished:
+            return finished, rest
 
 
 def dask_address(executor: str) -> str:

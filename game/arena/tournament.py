@@ -53,6 +53,7 @@ from game.agents.registry import BotSpecError, file_spec
 from game.arena.executors import (
     ExecutorError,
     check_executor,
+    interrupt,
     run_tasks,
     worker_content,
     worker_scenario,
@@ -620,7 +621,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
     def stop(signum: int, frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        raise Terminated()
+        interrupt(Terminated())  # at once, or once the pool's wait has released its locks
 
     try:
         previous = signal.signal(signal.SIGTERM, stop)
