@@ -6,6 +6,7 @@ is never modified, so the same state and the same actions always give the same r
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from difflib import get_close_matches
 from typing import Any
@@ -28,7 +29,7 @@ from game.engine import (
 from game.engine.hashing import state_hash
 from game.engine.quarter import Quarter
 from game.engine.report import PlayerQuarter, QuarterReport
-from game.engine.state import ACTIVE, MatchState, construct, evolve
+from game.engine.state import ACTIVE, MatchState, construct, construct_from, evolve
 
 MAX_ANNOUNCEMENTS = 40
 """Public announcements kept in the state (the most recent ones)."""
@@ -128,23 +129,21 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
             (
                 state.n_players,
                 state.status,
-                state.cash,
-                state.debt,
-                state.reputation,
-                state.quality,
                 q.costs,
-                q.reserved_total,
-                q.spot_total,
-                q.owned_total,
-                q.capacity,
-                q.training,
-                q.inference,
-                q.demand,
-                q.served,
-                q.revenue,
-                q.share,
-                q.waterfall,
-                q.sublease_income,
+                # the other columns in PlayerQuarter's field order, after seat and status
+                (
+                    q.reserved_total,
+                    q.spot_total,
+                    q.owned_total,
+                    q.capacity,
+                    q.training,
+                    q.inference,
+                    q.demand,
+                    q.served,
+                    q.revenue,
+                ),
+                (state.cash, state.debt, state.reputation, state.quality),
+                (q.share, q.waterfall, q.sublease_income),
             ),
         ),
         market_demand=q.market_demand,
@@ -157,99 +156,33 @@ def _report(state: MatchState, q: Quarter, digest: str) -> QuarterReport:
 
 def _players(
     n_players: int,
-    status_array: np.ndarray,
-    cash_array: np.ndarray,
-    debt_array: np.ndarray,
-    reputation_array: np.ndarray,
-    quality_array: np.ndarray,
+    status: np.ndarray,
     costs: dict[str, list[float]],
-    *columns: list[Any],
+    before: tuple[list[Any], ...],
+    books: tuple[np.ndarray, ...],
+    after: tuple[list[Any], ...],
 ) -> tuple[PlayerQuarter, ...]:
-    """Each seat's :class:`PlayerQuarter`, from the columns :func:`_report` kept."""
-    (
-        reserved_total,
-        spot_total,
-        owned_total,
-        capacity_column,
-        training_column,
-        inference_column,
-        demand_column,
-        served_column,
-        revenue_column,
-        share_column,
-        waterfall_column,
-        sublease_column,
-    ) = columns
+    """Each seat's :class:`PlayerQuarter`, from the columns :func:`_report` kept (in the
+    record's field order: ``before`` the costs, then the costs, ``books``, ``after``)."""
+    statuses = ["active" if value == ACTIVE else "bankrupt" for value in status.tolist()]
     # Each seat's bills: the cost table transposed once (seat by seat, in category order).
-    cost_names = tuple(costs)
-    bills = list(zip(*costs.values(), strict=True))
-
-    # One column per field, zipped seat by seat (each list looked up once, not once a seat).
+    names = tuple(costs)
+    bills = [dict(zip(names, seat, strict=True)) for seat in zip(*costs.values(), strict=True)]
+    columns = (
+        range(n_players),
+        statuses,
+        *before,
+        bills,
+        *[array.tolist() for array in books],
+        *after,
+    )
     return tuple(
         [
-            construct(
-                PlayerQuarter,
-                seat=seat,
-                status="active" if seat_status == ACTIVE else "bankrupt",
-                reserved=reserved,
-                spot=spot,
-                owned=owned,
-                capacity=capacity,
-                training=training,
-                inference=inference,
-                demand=demand,
-                served=served,
-                revenue=revenue,
-                costs=dict(zip(cost_names, seat_bills, strict=True)),
-                cash=seat_cash,
-                debt=seat_debt,
-                reputation=seat_reputation,
-                quality=seat_quality,
-                market_share=share,
-                waterfall=waterfall,
-                sublease_income=income,
-            )
-            for (
-                seat,
-                seat_status,
-                reserved,
-                spot,
-                owned,
-                capacity,
-                training,
-                inference,
-                demand,
-                served,
-                revenue,
-                seat_bills,
-                seat_cash,
-                seat_debt,
-                seat_reputation,
-                seat_quality,
-                share,
-                waterfall,
-                income,
-            ) in zip(
-                range(n_players),
-                status_array.tolist(),
-                reserved_total,
-                spot_total,
-                owned_total,
-                capacity_column,
-                training_column,
-                inference_column,
-                demand_column,
-                served_column,
-                revenue_column,
-                bills,
-                cash_array.tolist(),
-                debt_array.tolist(),
-                reputation_array.tolist(),
-                quality_array.tolist(),
-                share_column,
-                waterfall_column,
-                sublease_column,
-                strict=True,
-            )
+            construct_from(PlayerQuarter, dict(zip(PLAYER_FIELDS, row, strict=True)))
+            for row in zip(*columns, strict=True)
         ]
     )
+
+
+PLAYER_FIELDS = tuple(f.name for f in dataclasses.fields(PlayerQuarter))
+"""A seat's record's fields in order, as :func:`_players` lines its columns up."""
