@@ -409,14 +409,10 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
 def _nearby(path: Path) -> str:
     """`` (did you mean 'content/scenarios'?)`` when the folder holds a close name."""
-    from difflib import get_close_matches
+    from game.arena.files import close_name
 
-    try:
-        names = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
-    except OSError:
-        return ""
-    hint = get_close_matches(path.name, names, n=1)
-    return f" (did you mean {str(path.parent / hint[0])!r}?)" if hint else ""
+    hint = close_name(path)
+    return f" (did you mean {str(path.parent / hint)!r}?)" if hint else ""
 
 
 BENCH_SECTIONS = ("engine", "bots", "tournament", "rl", "tui")

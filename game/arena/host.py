@@ -50,6 +50,7 @@ from pydantic import BaseModel, ValidationError
 from game.agents.base import Bot, MatchResult, SetupInfo
 from game.agents.registry import BotSpecError, make_bot, register_prefix
 from game.arena.codec import observation_json
+from game.arena.files import close_name
 from game.arena.protocol import (
     PROTOCOL,
     Actions,
@@ -247,15 +248,11 @@ def _check_program_file(command: Sequence[str], cwd: Path) -> None:
     folder = program.parent
     if not folder.is_dir():
         raise BotSpecError(f"bot program {written} not found: there is no folder {folder}")
-    try:
-        names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
-    except OSError:
-        names = []
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    close = close_name(program, files_only=True)
     hint = ""
     if close:
         folder_part = written.rstrip("/")[: -len(name)]  # "./" of "./typo", as written
-        hint = f"; did you mean {_corrected(command, folder_part + close[0])}?"
+        hint = f"; did you mean {_corrected(command, folder_part + close)}?"
     raise BotSpecError(f"bot program {written} not found ({where}){hint}")
 
 
