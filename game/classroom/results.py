@@ -232,10 +232,11 @@ def _json_number(value: float) -> float | None:
 def write_result(result: dict[str, Any], out: PathLike) -> Path:
     """Write a result file atomically (one written again over a good one keeps it on a crash).
 
-    It replaces a file already at ``out`` only if that is the result file of the same team(s)
-    in the same scenario and seed (the team exported again after playing on); anything else
-    there (another team's result, the save itself, a lesson file) is refused with
-    :class:`ResultError`, so that two teams typing the same name lose nothing."""
+    It replaces a file already at ``out`` only if that is an export of the same team(s)' same
+    game, as far along or less (the team exported again after playing on); anything else
+    there (another team's result, even one of the same name, scenario and seed; a later export
+    of this game; the save itself, a lesson file) is refused with :class:`ResultError`, so
+    that two teams typing the same name lose nothing."""
     path = Path(out)
     _refuse_to_overwrite(result, path)
     write_texts([(path, json.dumps(result, indent=1, allow_nan=False) + "\n")])
@@ -278,13 +279,44 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
     same = all(there.get(key) == result.get(key) for key in ("scenario", "seed")) and (
         _teams_of(there) == _teams_of(result)
     )
+    teams = ", ".join(repr(name) for _, name in _teams_of(there)) or "no team"
     if not same:
-        teams = ", ".join(repr(name) for _, name in _teams_of(there)) or "no team"
         raise ResultError(
             f"{path} already holds the result of {teams} (scenario {there.get('scenario')!r},"
             f" seed {there.get('seed')}), another team or game than this save's: it is not"
             f" replaced; {instead}. Nothing was written."
         )
+    # The same names in the same scenario and seed may still be two teams (both typed "Red"):
+    # only the same game, exported as far or further on, replaces the file.
+    pairs = _paired_teams(there, result)
+    relations = {
+        _same_game(TeamResult("", new, result), TeamResult("", old, there)) for old, new in pairs
+    }
+    if "other" in relations or not relations:
+        raise ResultError(
+            f"{path} already holds the result of {teams} in the same scenario and seed, but of"
+            " another game (another team that typed the same name?): it is not replaced;"
+            f" {instead}. Nothing was written."
+        )
+    if "later" in relations:
+        raise ResultError(
+            f"{path} already holds this game further on ({there.get('played')} quarters"
+            f" played; this save has {result.get('played')}): it is not replaced; export the"
+            f" newest save of the game, or {instead}. Nothing was written."
+        )
+
+
+def _paired_teams(
+    there: dict[str, Any], result: dict[str, Any]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The teams of the file already there and of the new export, pair by pair (the same
+    seats and names: checked before)."""
+    old, new = there.get("teams"), result.get("teams")
+    if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
+        return []
+    return [
+        (a, b) for a, b in zip(old, new, strict=True) if isinstance(a, dict) and isinstance(b, dict)
+    ]
 
 
 def _free_name(path: Path) -> str:

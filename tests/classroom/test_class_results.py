@@ -435,3 +435,37 @@ def test_two_teams_with_one_name_are_both_ranked_and_an_earlier_export_gives_way
     assert main(["class", "results", str(results), "--out", str(tmp_path / "board")]) == 1
     board = capsys.readouterr().out
     assert "| Red (b-red.json) |" in board and "| Red (c-red.json) |" in board
+
+
+def test_an_export_never_replaces_another_teams_game_of_the_same_name(
+    content, tmp_path: Path, capsys
+) -> None:
+    # Two teams both typed "Red" and export into the class's shared folder: the second export
+    # replaced the first team's result (same scenario, seed and name were taken for the same
+    # game), so one team's result was lost without a word.
+    saves, shared = tmp_path / "saves", tmp_path / "class-results"
+    saves.mkdir()
+    first = play_team(content, saves, "Red", "balanced").rename(saves / "first.jsonl")
+    second = play_team(content, saves, "Red", "hoarder")
+    assert main(["class", "export", str(first), "--out", f"{shared}/"]) == 0
+    kept = (shared / "red.json").read_bytes()
+    capsys.readouterr()
+    assert main(["class", "export", str(second), "--out", f"{shared}/"]) == 2
+    err = capsys.readouterr().err
+    assert "already holds the result of 'Red'" in err and "another game" in err
+    assert f"{shared / 'red-2.json'}" in err and "Nothing was written" in err
+    assert (shared / "red.json").read_bytes() == kept
+    # The same team exporting its game again (further on, or the same save twice) still
+    # replaces its own earlier export.
+    early = saves / "early.jsonl"
+    early.write_text("\n".join(first.read_text().splitlines()[:3]) + "\n")
+    again = tmp_path / "again"
+    assert main(["class", "export", str(early), "--out", f"{again}/"]) == 0
+    assert main(["class", "export", str(first), "--out", f"{again}/"]) == 0
+    assert main(["class", "export", str(first), "--out", f"{again}/"]) == 0
+    assert json.loads((again / "red.json").read_text())["finished"]
+    # ... but an older save of it does not replace the export further on.
+    capsys.readouterr()
+    assert main(["class", "export", str(early), "--out", f"{again}/"]) == 2
+    assert "further on" in capsys.readouterr().err
+    assert json.loads((again / "red.json").read_text())["finished"]
