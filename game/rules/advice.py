@@ -21,6 +21,7 @@ def scenario_notes(content: Content, scenario: Scenario, source: ItemSource) -> 
         *_builds_never_finish(content, scenario, source),
         *_events_that_never_fire(content, scenario, source),
         *_events_scripted_twice(scenario, source),
+        *_scripted_events_also_random(content, scenario, source),
     ]
 
 
@@ -155,3 +156,67 @@ def _events_scripted_twice(scenario: Scenario, source: ItemSource) -> list[Probl
             )
         )
     return notes
+
+
+NOTED_SHARE_OF_SEEDS = 0.05
+"""A scenario's scripted events that may start at random first are noted when, together, they
+do so in at least this share of seeds (one in twenty)."""
+
+
+def _scripted_events_also_random(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """Scripted events that are also random events of the scenario, and may start at random
+    before their turn: with such a seed the class meets the shock earlier than the lesson notes
+    say, and if it still lasts at its turn the scripted one starts too, so its effects apply
+    twice over. (After a start, scripted or not, an event waits its cooldown.) One note for
+    them all, when that happens in at least one seed in twenty."""
+    if "events" not in scenario.mechanics or scenario.event_probability_scale == 0:
+        return []
+    events = {event.id: event for event in content.events}
+    enabled = scenario.events_enabled
+    last = scenario.quarters - 1
+    seen: set[str] = set()
+    early: list[tuple[int, str, int, float, int]] = []  # index, event, turn, chance, from
+    none_early = 1.0
+    for index, item in enumerate(scenario.scripted_events):
+        event = events.get(item.event)
+        if event is None or item.event in seen:
+            continue
+        seen.add(item.event)  # the first scripted start is the one it may come before
+        if enabled is not None and item.event not in enabled:
+            continue
+        chance = min(1.0, event.probability * scenario.event_probability_scale)
+        before = min(item.turn - 1, event.max_turn, last) - event.min_turn + 1
+        if chance <= 0 or before <= 0:
+            continue
+        early.append((index, item.event, item.turn, chance, event.min_turn))
+        none_early *= (1.0 - chance) ** before
+    seeds = 1.0 - none_early
+    if not early or seeds < NOTED_SHARE_OF_SEEDS:
+        return []
+    why = "they are in events_enabled" if enabled is not None else "events_enabled is not set"
+    if len(early) == 1:
+        _, event_id, turn, chance, first = early[0]
+        what = (
+            f"event {event_id!r} is scripted at turn {turn}, but it is also a random event here"
+            f" ({chance:.1%} a quarter from turn {first}, as {why.replace('they are', 'it is')}):"
+            f" in about {seeds:.0%} of seeds it starts before turn {turn}"
+        )
+        them = "it"
+    else:
+        listed = ", ".join(f"{e!r} (turn {t}, {c:.1%} a quarter)" for _, e, t, c, _ in early)
+        what = (
+            f"{len(early)} scripted events are also random events here, as {why}: {listed};"
+            f" in about {seeds:.0%} of seeds at least one of them starts before its turn"
+        )
+        them = "them"
+    return [
+        source.problem(
+            ("scripted_events", early[0][0], "event"),
+            f"note: {what}, so the class meets it earlier than the lesson says (and, if it"
+            f" still lasts at its turn, twice over); to have {them} only when scripted, set"
+            f" events_enabled to the random events you want, without {them}, or"
+            " event_probability_scale = 0",
+        )
+    ]

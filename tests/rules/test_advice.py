@@ -127,20 +127,30 @@ def test_a_content_folder_with_notes(tmp_path: Path, capsys) -> None:
 def test_content_md_shows_the_notes_as_printed(tmp_path: Path, content) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "CONTENT.md").read_text()
     everything = '["spot", "reserved", "chips", "datacenters", "service_price", "events"]'
+    folders = [tmp_path / name for name in ("a", "b", "c")]  # one lesson file each
+    for folder in folders:
+        folder.mkdir()
     cases = [
-        lesson(tmp_path, providers='["stratus"]', extra='regions = ["us-east"]\n'),
+        lesson(folders[0], providers='["stratus"]', extra='regions = ["us-east"]\n'),
         lesson(
-            tmp_path,
+            folders[1],
             quarters=4,
             providers='["stratus"]',
             mechanics=everything,
             extra='events_enabled = ["neocloud_bankruptcy"]\n',
         ),
+        lesson(folders[2], mechanics='["spot", "reserved", "service_price", "events"]'),
     ]
+    cases[-1].write_text(
+        cases[-1].read_text() + '\n[[scripted_events]]\nturn = 4\nevent = "energy_price_spike"\n'
+    )
+    shown_notes = 0
     for path in cases:
         for note in load_scenario_file_with_notes(path, content)[1]:
             shown = f"{note.path}: {note.message}"[:100]
             assert shown in doc, f"docs/CONTENT.md's notes table lacks: {shown}"
+            shown_notes += 1
+    assert shown_notes >= 4
 
 
 def test_a_government_seat_with_a_sovereign_provider_but_renting_off(
@@ -174,3 +184,50 @@ def test_an_event_scripted_twice_at_one_turn_is_noted(tmp_path: Path, content, c
     # The same event at two turns is two shocks on purpose: no note.
     path.write_text(path.read_text().replace("turn = 2", "turn = 5", 1))
     assert notes_of(path, content) == []
+
+
+def test_scripted_events_that_may_also_start_at_random_are_noted(
+    tmp_path: Path, content, capsys
+) -> None:
+    # A lesson scripts an energy spike at turn 4, with a lesson note about it, and leaves
+    # random events on: with some seeds the spike started at random at turn 3 and the scripted
+    # one at 4 doubled it (power x2.25), and the check said only "scenario OK".
+    block = '\n[[scripted_events]]\nturn = {turn}\nevent = "{event}"\n'
+    events = '["spot", "reserved", "service_price", "events"]'
+    path = lesson(tmp_path, mechanics=events)
+    path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
+    (note,) = notes_of(path, content)
+    assert note == (
+        f"{path}:20: scripted_events[0].event: note: event 'energy_price_spike' is scripted at"
+        " turn 4, but it is also a random event here (4.0% a quarter from turn 0, as"
+        " events_enabled is not set): in about 15% of seeds it starts before turn 4, so the"
+        " class meets it earlier than the lesson says (and, if it still lasts at its turn,"
+        " twice over); to have it only when scripted, set events_enabled to the random events"
+        " you want, without it, or event_probability_scale = 0"
+    )
+    assert main(["content", "check", str(path)]) == 0
+    assert "(1 note:" in capsys.readouterr().out
+    # Two of them: one note naming both, with the chance that either comes early.
+    path.write_text(path.read_text() + block.format(turn=6, event="grid_crunch"))
+    (note,) = notes_of(path, content)
+    assert "2 scripted events are also random events here, as events_enabled is not set:" in note
+    assert "'energy_price_spike' (turn 4, 4.0% a quarter), 'grid_crunch' (turn 6, 3.0%" in note
+    assert "in about 25% of seeds at least one of them starts before its turn" in note
+    # Listed among the random events, with the chance scaled.
+    extra = 'events_enabled = ["energy_price_spike"]\nevent_probability_scale = 0.5\n'
+    path = lesson(tmp_path, mechanics=events, extra=extra)
+    path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
+    (note,) = notes_of(path, content)
+    assert "(2.0% a quarter from turn 0, as it is in events_enabled)" in note
+    # No note when it cannot start at random before its turn, or hardly ever does.
+    cases = [
+        (events, 'events_enabled = ["recession"]\n', 4),
+        (events, "event_probability_scale = 0\n", 4),
+        (events, "event_probability_scale = 0.1\n", 4),  # 1.6% of seeds
+        (events, "", 0),
+        ('["spot", "reserved", "service_price"]', "", 4),  # random events off
+    ]
+    for mechanics, extra, turn in cases:
+        path = lesson(tmp_path, mechanics=mechanics, extra=extra)
+        path.write_text(path.read_text() + block.format(turn=turn, event="energy_price_spike"))
+        assert notes_of(path, content) == [], (mechanics, extra, turn)

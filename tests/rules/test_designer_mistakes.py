@@ -167,7 +167,7 @@ def test_the_archetypes_content_accepts_are_the_bots_that_play_them() -> None:
 
 def test_an_event_whose_turn_window_is_empty_is_refused(folder: ContentFolder) -> None:
     folder.replace(
-        "events.toml", "probability = 0.1", "probability = 0.1\nmin_turn = 6\nmax_turn = 2"
+        "events.toml", "probability = 0.01", "probability = 0.01\nmin_turn = 6\nmax_turn = 2"
     )
     problem = folder.only_problem()
     assert problem.path == "events[outage]"
