@@ -80,6 +80,22 @@ def test_a_value_out_of_range_names_the_unit_of_its_key(folder: ContentFolder) -
             "industries[startup].starting_cash",
             "1500 is $1.5B",
         ),
+        # A research programme priced in dollars: $20 trillion, and accepted.
+        (
+            "research.toml",
+            "cost = 20.0",
+            "cost = 20000000",
+            "technologies[batching].cost",
+            "120 is $120M",
+        ),
+        # A credit line in dollars: accepted, and the start-up could borrow $50 trillion.
+        (
+            "industries.toml",
+            "credit_limit = 50.0",
+            "credit_limit = 50000000",
+            "industries[startup].credit_limit",
+            "1200 is $1.2B",
+        ),
     ],
 )
 def test_money_in_dollars_instead_of_millions_is_refused(
