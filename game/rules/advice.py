@@ -18,6 +18,7 @@ def scenario_notes(content: Content, scenario: Scenario, source: ItemSource) -> 
     """Every note on ``scenario``, a valid scenario whose references all resolve in ``content``."""
     return [
         *_sovereign_seats(content, scenario, source),
+        *_seats_without_a_rival(content, scenario, source),
         *_builds_never_finish(content, scenario, source),
         *_events_that_never_fire(content, scenario, source),
         *_events_scripted_twice(scenario, source),
@@ -87,6 +88,45 @@ def _sovereign_seats(content: Content, scenario: Scenario, source: ItemSource) -
             )
         notes.append(source.problem(("seats", index, "industry"), f"note: {message}"))
     return notes
+
+
+def _seats_without_a_rival(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """More than one seat without a rival. The terminal game gives the seats without a rival to
+    the teams at its keyboard (hot-seat) and leaves out those no team takes; only the rivals'
+    seats are played by the computer. So a lesson meant for one team per computer, with a
+    "bank" seat for the computer to play, is played without that seat, while
+    ``capwars match`` (a bot in every seat) plays it: the two disagree."""
+    free = [index for index, seat in enumerate(scenario.seats) if seat.rival is None]
+    if len(free) < 2:
+        return []
+    industries = {industry.id: industry.name for industry in content.industries}
+    others = free[1:]
+    one = len(others) == 1
+    it, each = ("it", "it") if one else ("them", "each")
+    missing = " or ".join(
+        f"{industries.get(scenario.seats[i].industry, scenario.seats[i].industry)} (seat {i + 1})"
+        for i in others
+    )
+    hints = []
+    for index in others:
+        industry = scenario.seats[index].industry
+        rivals = [repr(r.id) for r in content.rivals if r.industry == industry]
+        if rivals:
+            hints.append(f"{' or '.join(rivals)} for seat {index + 1}")
+    listed = ", ".join(str(i + 1) for i in free)
+    return [
+        source.problem(
+            ("seats", others[0]),
+            f"note: seats {listed} have no rival. The terminal game gives such seats to the"
+            " teams at its keyboard (hot-seat) and leaves out those no team takes: a team"
+            f" playing alone meets no {missing}, though capwars match plays {it} with a bot."
+            f" To have the computer play {it} in every game, give {each} a rival"
+            + (f" ({'; '.join(hints)})" if hints else "")
+            + f", or leave {it} if teams share one keyboard",
+        )
+    ]
 
 
 def _builds_never_finish(content: Content, scenario: Scenario, source: ItemSource) -> list[Problem]:

@@ -23,6 +23,7 @@ industry = "bank"
 
 [[seats]]
 industry = "government"
+rival = "civic-digital"
 
 [market]
 demand = 20.0
@@ -142,7 +143,9 @@ def test_content_md_shows_the_notes_as_printed(tmp_path: Path, content) -> None:
         lesson(folders[2], mechanics='["spot", "reserved", "service_price", "events"]'),
     ]
     cases[-1].write_text(
-        cases[-1].read_text() + '\n[[scripted_events]]\nturn = 4\nevent = "energy_price_spike"\n'
+        cases[-1].read_text()
+        + '\n[[scripted_events]]\nturn = 4\nevent = "energy_price_spike"\n'
+        + '\n[[seats]]\nindustry = "hospital"\n'
     )
     shown_notes = 0
     for path in cases:
@@ -150,7 +153,7 @@ def test_content_md_shows_the_notes_as_printed(tmp_path: Path, content) -> None:
             shown = f"{note.path}: {note.message}"[:100]
             assert shown in doc, f"docs/CONTENT.md's notes table lacks: {shown}"
             shown_notes += 1
-    assert shown_notes >= 4
+    assert shown_notes >= 5
 
 
 def test_a_government_seat_with_a_sovereign_provider_but_renting_off(
@@ -176,7 +179,7 @@ def test_an_event_scripted_twice_at_one_turn_is_noted(tmp_path: Path, content, c
     path.write_text(path.read_text() + block + block)
     (note,) = notes_of(path, content)
     assert note == (
-        f"{path}:22: scripted_events[1]: note: event 'packaging_fire' is scripted twice at turn 2"
+        f"{path}:23: scripted_events[1]: note: event 'packaging_fire' is scripted twice at turn 2"
         " (also scripted_events[0]): both start, so its effects apply twice over; remove one if"
         " you meant a single shock"
     )
@@ -198,7 +201,7 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
     path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
     (note,) = notes_of(path, content)
     assert note == (
-        f"{path}:20: scripted_events[0].event: note: event 'energy_price_spike' is scripted at"
+        f"{path}:21: scripted_events[0].event: note: event 'energy_price_spike' is scripted at"
         " turn 4, but it is also a random event here (4.0% a quarter from turn 0, as"
         " events_enabled is not set): in about 15% of seeds it starts before turn 4, so the"
         " class meets it earlier than the lesson says (and, if it still lasts at its turn,"
@@ -231,3 +234,26 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
         path = lesson(tmp_path, mechanics=mechanics, extra=extra)
         path.write_text(path.read_text() + block.format(turn=turn, event="energy_price_spike"))
         assert notes_of(path, content) == [], (mechanics, extra, turn)
+
+
+def test_seats_the_terminal_game_leaves_out_are_noted(tmp_path: Path, content) -> None:
+    # A lesson for one team per computer, with a hospital seat for the computer to play and no
+    # rival for it: capwars match played three companies, the terminal game two (the
+    # hospital seat, without a rival, was offered to a second team and left out), and the
+    # check said nothing.
+    path = lesson(tmp_path)
+    path.write_text(path.read_text() + '\n[[seats]]\nindustry = "hospital"\n')
+    (note,) = notes_of(path, content)
+    assert note == (
+        f"{path}:19: seats[2]: note: seats 1, 3 have no rival. The terminal game gives such"
+        " seats to the teams at its keyboard (hot-seat) and leaves out those no team takes: a"
+        " team playing alone meets no Hospital network (seat 3), though capwars match plays it"
+        " with a bot. To have the computer play it in every game, give it a rival"
+        " ('st-aurelia' or 'halden-health' for seat 3), or leave it if teams share one keyboard"
+    )
+    path.write_text(
+        path.read_text().replace(
+            'industry = "hospital"', 'industry = "hospital"\nrival = "st-aurelia"'
+        )
+    )
+    assert notes_of(path, content) == []
