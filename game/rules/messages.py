@@ -146,6 +146,19 @@ def _friendly(
             f"allows at most {most} {'item' if most == 1 else 'items'},"
             f" got {ctx.get('actual_length')}"
         )
+    name = f"{path[-1]} = " if path and isinstance(path[-1], str) else ""  # "" for list items
+    if kind in ("bool_parsing", "bool_type"):
+        shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+        return path, (
+            f"must be true or false, in lower case and without quotes{shown}: write"
+            f" {name}true to switch it on, {name}false to switch it off"
+        )
+    if kind in ("tuple_type", "list_type") and isinstance(given, str) and given.strip():
+        shown = ", ".join(f'"{part.strip()}"' for part in given.split(",") if part.strip())
+        return path, (
+            f"must be a list in square brackets, even of one item: write {name}[{shown}]"
+            f" (got {given!r})"
+        )
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

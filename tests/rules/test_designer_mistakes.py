@@ -410,3 +410,39 @@ def test_two_technologies_unlocking_one_chip_are_refused(folder: ContentFolder) 
     assert problem.message.startswith(
         "technologies 'batching' and 'asic2' both unlock chip 'asic': a custom chip has one"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "expected"),
+    [
+        # Was: "Input should be a valid tuple (got 'stratus')": Python's word, no fix.
+        (
+            "quarters = 8",
+            'quarters = 8\nproviders = "stratus"',
+            "providers",
+            'must be a list in square brackets, even of one item: write providers = ["stratus"]'
+            " (got 'stratus')",
+        ),
+        (
+            "quarters = 8",
+            'quarters = 8\nproviders = "stratus, nordhall"',
+            "providers",
+            'must be a list in square brackets, even of one item: write providers = ["stratus",'
+            " \"nordhall\"] (got 'stratus, nordhall')",
+        ),
+        # Was: "Input should be a valid boolean, unable to interpret input (got 'maybe')".
+        (
+            "quarters = 8",
+            'quarters = 8\ncatch_up = "maybe"',
+            "catch_up",
+            "must be true or false, in lower case and without quotes (got 'maybe'): write"
+            " catch_up = true to switch it on, catch_up = false to switch it off",
+        ),
+    ],
+)
+def test_a_list_or_a_switch_written_otherwise_says_how_to_write_it(
+    folder: ContentFolder, old: str, new: str, path: str, expected: str
+) -> None:
+    folder.replace("scenarios/intro.toml", old, new)
+    problem = folder.only_problem()
+    assert (problem.path, problem.message) == (path, expected)
