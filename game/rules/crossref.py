@@ -379,6 +379,8 @@ class _Checker:
         in_play = self._providers_in_play(scenario)
         if regions is None or in_play is None or in_play:
             return
+        if len(regions) < len(scenario.regions or ()):
+            return  # a misspelt region is reported with its suggestion: fix that first
         listed = ", ".join(regions) or "none"
         serves = {provider.id: provider.regions for provider in self.content.providers}
         for index, provider in enumerate(scenario.providers or ()):

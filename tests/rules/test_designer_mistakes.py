@@ -262,6 +262,17 @@ def test_regions_that_no_provider_serves_are_refused(folder: ContentFolder) -> N
     )
 
 
+def test_a_misspelt_region_is_one_problem_not_two(folder: ContentFolder) -> None:
+    # Before, the typo came with "no provider serves any of this scenario's regions (none)",
+    # a second problem that only echoed the first and named no region.
+    folder.replace("scenarios/intro.toml", "quarters = 8", 'quarters = 8\nregions = ["us-eats"]')
+    problem = folder.only_problem()
+    assert (problem.path, problem.message) == (
+        "regions[0]",
+        "unknown region 'us-eats' (did you mean 'us-east'?)",
+    )
+
+
 CUSTOM_CHIP = """\
 [[foundries]]
 id = "formosa"
