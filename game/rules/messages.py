@@ -225,6 +225,17 @@ def _range_hint(err: ErrorDetails, given: Any, field: FieldInfo | None) -> str:
     ):
         what = "a share from 0 to 1" if limit == 1 else f"a rate up to {limit:g}"
         hint = f": {what}, so write {given / 100:g} for {given:g}%"
+    elif (
+        err["type"] == "less_than_equal"
+        and isinstance(limit, int | float)
+        and 1 < limit < 100
+        and isinstance(given, int | float)
+        and not isinstance(given, bool)
+        and str(err["loc"][-1] if err["loc"] else "").endswith(("multiplier", "_scale"))
+        and limit < given <= 100 * limit
+    ):
+        # capacity_multiplier = 70 for "70% of the usual": a multiplier, 1 as usual.
+        hint = f": a multiplier, 1 as usual, so write {given / 100:g} for {given:g}%"
     return hint + _meaning(field, "; ")
 
 

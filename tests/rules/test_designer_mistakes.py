@@ -457,3 +457,19 @@ def test_a_list_or_a_switch_written_otherwise_says_how_to_write_it(
     folder.replace("scenarios/intro.toml", old, new)
     problem = folder.only_problem()
     assert (problem.path, problem.message) == (path, expected)
+
+
+def test_a_multiplier_written_as_a_percentage_says_to_write_the_factor(
+    folder: ContentFolder,
+) -> None:
+    # Was only "Input should be less than or equal to 10 (got 70)": 70 for "70% of the usual".
+    folder.replace("scenarios/intro.toml", "quarters = 8", "quarters = 8\ncapacity_multiplier = 70")
+    problem = folder.only_problem()
+    assert problem.path == "capacity_multiplier"
+    assert problem.message.startswith(
+        "Input should be less than or equal to 10 (got 70): a multiplier, 1 as usual, so write"
+        " 0.7 for 70%; scales every provider's starting capacity"
+    )
+    # Out of range as a percentage too: no suggestion of a value that is refused as well.
+    folder.replace("scenarios/intro.toml", "capacity_multiplier = 70", "capacity_multiplier = 5000")
+    assert "so write" not in folder.only_problem().message
