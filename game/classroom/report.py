@@ -850,7 +850,7 @@ def _rules_html(debrief: Debrief) -> str:
         items = "".join(
             f"<li>{escape(debrief.played.opening.world.quarter_label(s.turn))}:"
             f" {escape(debrief.event_title(s.event))}</li>"
-            for s in scenario.scripted_events
+            for s in sorted(scenario.scripted_events, key=lambda s: s.turn)
         )
         parts.append(f"<p>Scripted events, the same for every team:</p><ul>{items}</ul>")
     injected = [(q.label, e) for q in debrief.replay.quarters for e in q.injected]
@@ -862,9 +862,15 @@ def _rules_html(debrief: Debrief) -> str:
     if scenario.catch_up:
         given = catch_up_quarters(debrief)
         who = "".join(f"<li>{escape(label)}: {escape(team)}</li>" for label, team in given)
+        # The engine's rule (game.engine.customers.catch_up_bonus): last in the scoring.
+        last = (
+            "that had created the least value so far (its enterprise value less its starting cash)"
+            if scenario.victory.rule == "value_created"
+            else "with the lowest enterprise value"
+        )
         parts.append(
             '<div class="note"><strong>The catch-up rule was ON.</strong> Each quarter the team'
-            " with the lowest enterprise value the quarter before got"
+            f" {last} at the end of the quarter before got"
             f" +{CATCH_UP_APPEAL:g} appeal with customers (customers root for the underdog)."
             " Standings include its effect." + (f"<ul>{who}</ul>" if who else "") + "</div>"
         )

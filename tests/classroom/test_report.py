@@ -162,6 +162,10 @@ def test_catch_up_rule_is_disclosed_for_a_scenario_file(tmp_path: Path, capsys) 
     html = (out / "report.html").read_text()
     assert "The catch-up rule was ON" in html
     assert re.search(r"<li>2027 Q2: [^<]+</li>", html)
+    # The rule as the engine applies it: last by value created, not by enterprise value
+    # (which would always name the team that started poorest).
+    assert "the team that had created the least value so far" in html
+    assert "lowest enterprise value" not in html
 
 
 def test_a_save_in_progress_reports_the_quarters_played(tmp_path: Path, replay_path: Path):
@@ -337,3 +341,25 @@ def test_a_class_result_file_gives_the_debrief_of_the_save_it_carries(
     err = capsys.readouterr().err
     assert err.startswith(f"capwars: error: {red} is already a class result file, not a save")
     assert not (tmp_path / "again.json").exists()
+
+
+def test_the_scripted_events_are_listed_in_the_order_they_happen(tmp_path: Path) -> None:
+    # A lesson file lists its shocks as the teacher added them (turns 1, 3, then 2): the
+    # debrief's "Rules of this match" listed them so, 2027 Q4 before 2027 Q3.
+    lesson = tmp_path / "order.toml"
+    lesson.write_text(
+        Path(__file__)
+        .with_name("test_scenario_files.py")
+        .read_text()
+        .split('GOOD = """\\\n', 1)[1]
+        .split('"""', 1)[0]
+        + '\n[[scripted_events]]\nturn = 3\nevent = "nimbus_outage"\n'
+        + '\n[[scripted_events]]\nturn = 2\nevent = "enterprise_adoption_wave"\n'
+    )
+    replay = tmp_path / "o.jsonl"
+    assert main(["match", "--scenario", str(lesson), "--seed", "1", "--replay", str(replay)]) == 0
+    out = tmp_path / "deb"
+    assert main(["report", str(replay), "--out", str(out), "--scenario", str(lesson)]) == 0
+    html = (out / "report.html").read_text()
+    rules = html.split("Scripted events, the same for every team", 1)[1].split("</ul>", 1)[0]
+    assert rules.index("2027 Q2") < rules.index("2027 Q3") < rules.index("2027 Q4"), rules
