@@ -687,6 +687,18 @@ def _prices_html(debrief: Debrief) -> str:
 def _capacity_html(debrief: Debrief) -> str:
     history = debrief.played.final.history
     n = len(debrief.labels)
+    # One scale for every team's chart, so two teams side by side compare at a glance.
+    heights = [
+        value
+        for seat in range(len(debrief.names))
+        for t in range(n)
+        for value in (
+            _stack(history[key][t, seat] for key in ("reserved", "spot", "owned")),
+            float(history["demand"][t, seat]),
+        )
+        if math.isfinite(value)
+    ]
+    tallest = max(heights, default=0.0)
     charts = []
     for seat, name in enumerate(debrief.names):
 
@@ -705,14 +717,24 @@ def _capacity_html(debrief: Debrief) -> str:
                     Series("owned", col("owned"), "#2ca02c"),
                 ],
                 [Series("demand", col("demand")), Series("served", col("served"), "#555555")],
+                high=tallest,
             )
             + "</figure>"
         )
     return (
         "<p>Each team's capacity stacked by where it came from: reserved contracts, the spot"
         " auction and its own data centres. The dashed lines are its customers' demand and what"
-        " it served.</p>" + "".join(charts)
+        " it served. Every team's chart has the same scale.</p>" + "".join(charts)
     )
+
+
+def _stack(values: Iterable[Any]) -> float:
+    """The top of a stack of layers, as the chart draws it (a NaN layer counts as 0)."""
+    top = 0.0
+    for value in values:
+        number = float(value)
+        top += number if math.isfinite(number) else 0.0
+    return top
 
 
 def _money_html(debrief: Debrief) -> str:

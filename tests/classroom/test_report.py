@@ -363,3 +363,16 @@ def test_the_scripted_events_are_listed_in_the_order_they_happen(tmp_path: Path)
     html = (out / "report.html").read_text()
     rules = html.split("Scripted events, the same for every team", 1)[1].split("</ul>", 1)[0]
     assert rules.index("2027 Q2") < rules.index("2027 Q3") < rules.index("2027 Q4"), rules
+
+
+def test_every_teams_capacity_chart_has_the_same_scale(report_dir: Path) -> None:
+    # Each chart was scaled to its own team: a start-up's 10 kGPU filled its chart as a bank's
+    # 40 filled its own, and two teams shown side by side looked alike.
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<svg [^>]*aria-label="[^"]*: capacity by source".*?</svg>', html)
+    assert len(charts) == len(BOTS)
+    tops = set()
+    for chart in charts:
+        ticks = re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>([\d.,]+)</text>', chart)
+        tops.add(min(ticks, key=lambda tick: float(tick[0]))[1])
+    assert len(tops) == 1, tops
