@@ -624,14 +624,23 @@ def _standings_html(debrief: Debrief) -> str:
     )
 
 
+def _started_by(debrief: Debrief, turn: int, event_id: str, injected: Sequence[str]) -> str:
+    """How an event came to start: `` (facilitator)``, `` (scripted)`` or `` (random)``, so
+    the class tells the scenario's shocks from the luck of its seed (an event scripted at
+    turn 4 may also have started at random at turn 3)."""
+    if event_id in injected:
+        return " (facilitator)"
+    scripted = any(s.turn == turn and s.event == event_id for s in debrief.scenario.scripted_events)
+    return " (scripted)" if scripted else " (random)"
+
+
 def _event_markers(debrief: Debrief) -> list[Marker]:
     markers = []
     for t, report in enumerate(debrief.played.reports):
         for event_id in report.events:
             event = next((e for e in debrief.content.events if e.id == event_id), None)
             label = event.title if event is not None else event_id
-            if event_id in report.injected:
-                label += " (facilitator)"
+            label += _started_by(debrief, t, event_id, report.injected)
             detail = event.explain if event is not None else ""
             markers.append(Marker(t, label, detail))
         for provider, headline in report.random_outages:
@@ -657,9 +666,9 @@ def _prices_html(debrief: Debrief) -> str:
         _event_markers(debrief),
     )
     rows = []
-    for report in debrief.played.reports:
+    for t, report in enumerate(debrief.played.reports):
         events = [
-            escape(debrief.event_title(e)) + (" (facilitator)" if e in report.injected else "")
+            escape(debrief.event_title(e) + _started_by(debrief, t, e, report.injected))
             for e in report.events
         ] + [escape(headline) for _, headline in report.random_outages]
         moves = [
@@ -799,7 +808,10 @@ def _decisions_html(debrief: Debrief) -> str:
         notes = "".join(
             f'<div class="lesson">{escape(title)}</div>' for title in lessons.get(q.turn, [])
         )
-        events = "".join(f"<div>⚡ {escape(debrief.event_title(e))}</div>" for e in q.events)
+        titles = [
+            debrief.event_title(e) + _started_by(debrief, q.turn, e, q.injected) for e in q.events
+        ]
+        events = "".join(f"<div>⚡ {escape(title)}</div>" for title in titles)
         if q.turn < len(debrief.played.reports):
             events += "".join(
                 f"<div>⚡ {escape(headline)}</div>"

@@ -376,3 +376,31 @@ def test_every_teams_capacity_chart_has_the_same_scale(report_dir: Path) -> None
         ticks = re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>([\d.,]+)</text>', chart)
         tops.add(min(ticks, key=lambda tick: float(tick[0]))[1])
     assert len(tops) == 1, tops
+
+
+def test_each_event_says_whether_the_scenario_scripted_it(tmp_path: Path, content) -> None:
+    # An energy spike scripted at turn 4 that had also started at random at turn 3 showed up
+    # twice in the debrief, alike: the class could not tell the lesson's shock from the seed's.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        Path(__file__)
+        .with_name("test_scenario_files.py")
+        .read_text()
+        .split('GOOD = """\\\n', 1)[1]
+        .split('"""', 1)[0]
+    )
+    replay = tmp_path / "l.jsonl"
+    assert main(["match", "--scenario", str(lesson), "--seed", "4", "--replay", str(replay)]) == 0
+    out = tmp_path / "deb"
+    assert main(["report", str(replay), "--out", str(out), "--scenario", str(lesson)]) == 0
+    html = (out / "report.html").read_text()
+    titles = {e.id: e.title for e in content.events}
+    prices = read_csv(out / "prices.csv")
+    started = {(int(r["quarter"]), e) for r in prices for e in r["events"].split("; ") if e}
+    assert started == {(1, "stratus_outage"), (2, "frontier_model_launch")}
+    for text in (
+        f"{titles['stratus_outage']} (scripted)",
+        f"{titles['frontier_model_launch']} (random)",
+    ):
+        # In the price table, the chart's key and the decisions timeline.
+        assert html.count(text) >= 3, text
