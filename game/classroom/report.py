@@ -103,7 +103,7 @@ def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
     """Read a save or replay, or the save inside a class result file, and re-simulate it
     (``ReplayError`` naming the file and line). A result file carries its lesson scenario, so
     it needs no ``--scenario``."""
-    from game.classroom.results import content_for_result, save_in_result_file
+    from game.classroom.results import content_for_result, save_in_result_file, unknown_in_lesson
     from game.rules.loader import load_content
 
     content = content if content is not None else load_content()
@@ -111,6 +111,13 @@ def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
     if found is not None:
         replay, data = found
         content = content_for_result(data, replay, content)
+        missing = unknown_in_lesson(data, content)
+        if missing:
+            raise ReplayError(
+                f"{path}: the lesson this result file carries names what this content does not"
+                f" have ({', '.join(missing)}): it was played with a content folder of its own;"
+                " pass that folder with --content DIR"
+            )
     else:
         replay = read_replay(path, require_result=False)
     return Debrief(replay, content, resimulate(replay, content))
@@ -939,6 +946,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        from game.rules.check import other_world_hint
+
+        hint = other_world_hint(exc.problems, getattr(args, "content", None))
+        if hint:
+            print(hint, file=sys.stderr)
         noun = "problem" if len(exc.problems) == 1 else "problems"
         print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)
         return 1

@@ -517,7 +517,17 @@ def merge_results(
     _note_shared_names(merged)
     if unchecked and merged.teams:
         accepted = [name for name in unchecked if name in {r.file for r in merged.teams}]
-        if accepted:
+        files = dict((name, data) for name, data, _ in loaded)
+        missing = sorted({m for name in accepted for m in unknown_in_lesson(files[name], content)})
+        if accepted and missing:
+            # The files carry their lesson file: what is missing is the world it was played in.
+            merged.notes.append(
+                f"not checked against their saves: {', '.join(accepted)}: the lesson they carry"
+                f" names what this content does not have ({', '.join(missing)}), so it was"
+                " played with a content folder of its own; pass it with --content DIR to check"
+                " them"
+            )
+        elif accepted:
             merged.notes.append(
                 f"not checked against their saves: {', '.join(accepted)}: they were played with"
                 " content this capwars does not have (a lesson file?); pass it with --scenario"
@@ -754,6 +764,41 @@ def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
         if where:
             return False, f"edited after the export: {where}"
     return True, ""
+
+
+def unknown_in_lesson(data: dict[str, Any], content: Any) -> list[str]:
+    """What the lesson scenario a result file carries names and ``content`` does not have
+    (``event 'gas_supply_cut'``): the sign that it was played with a content folder of its
+    own, which ``--content DIR`` must name again."""
+    embedded = data.get("scenario_data")
+    if not isinstance(embedded, dict):
+        return []
+    kinds = {
+        "event": {e.id for e in content.events},
+        "provider": {p.id for p in content.providers},
+        "region": {r.id for r in content.regions},
+        "industry": {i.id for i in content.industries},
+        "rival": {r.id for r in content.rivals},
+    }
+    named: list[tuple[str, Any]] = [
+        *(("event", item.get("event")) for item in _dicts(embedded.get("scripted_events"))),
+        *(("event", e) for e in embedded.get("events_enabled") or []),
+        *(("provider", p) for p in embedded.get("providers") or []),
+        *(("region", r) for r in embedded.get("regions") or []),
+        *(("industry", seat.get("industry")) for seat in _dicts(embedded.get("seats"))),
+        *(("rival", seat.get("rival")) for seat in _dicts(embedded.get("seats"))),
+    ]
+    missing: list[str] = []
+    for kind, value in named:
+        if isinstance(value, str) and value not in kinds[kind]:
+            text = f"{kind} {value!r}"
+            if text not in missing:
+                missing.append(text)
+    return missing
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _content_of(data: dict[str, Any], recorded: str, content: Any) -> Any:
@@ -1197,6 +1242,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        from game.rules.check import other_world_hint
+
+        hint = other_world_hint(exc.problems, getattr(args, "content", None))
+        if hint:
+            print(hint, file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
@@ -1239,6 +1289,11 @@ def cmd_results(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        from game.rules.check import other_world_hint
+
+        hint = other_world_hint(exc.problems, getattr(args, "content", None))
+        if hint:
+            print(hint, file=sys.stderr)
         return 1
     except OSError as exc:  # a full disk, a folder that cannot be written: files as they were
         where = args.out or args.directory
