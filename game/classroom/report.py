@@ -251,6 +251,35 @@ class PredictionOutcome:
     unit: str
     answers: dict[int, str]
 
+    FLAT = 0.02
+    """A change within ±2% counts as flat (as the quarter report in the game judges it)."""
+
+    @property
+    def direction(self) -> str:
+        """Where the figure went: ``up``, ``flat`` or ``down`` (``""`` if not played yet)."""
+        if not (math.isfinite(self.before) and math.isfinite(self.after)):
+            return ""
+        change = (self.after - self.before) / (abs(self.before) or 1.0)
+        return "flat" if abs(change) <= self.FLAT else ("up" if change > 0 else "down")
+
+    def verdict(self, answer: str) -> str:
+        """A team's answer judged as the game's quarter report judges it: ``right`` or ``it
+        went down`` for a direction, ``spot on`` (within 5%) or ``off by +1.20`` for a
+        number; ``""`` before the quarter is played or for an answer that is neither."""
+        if not self.direction:
+            return ""
+        text = answer.strip().casefold()
+        if text in ("up", "flat", "down"):
+            return "right" if text == self.direction else f"it went {self.direction}"
+        try:
+            value = float(text)
+        except ValueError:
+            return ""
+        miss = value - self.after
+        if abs(miss) < 0.05 * max(abs(self.after), 1.0):
+            return "spot on"
+        return f"off by {miss:+.2f}"
+
     @property
     def happened(self) -> str:
         if not (math.isfinite(self.before) and math.isfinite(self.after)):
@@ -495,6 +524,7 @@ def write_report(debrief: Debrief, out: PathLike) -> list[Path]:
                 "seat",
                 "team",
                 "answer",
+                "verdict",
             ),
         ),
     ]
@@ -516,10 +546,11 @@ def _prediction_rows(debrief: Debrief) -> list[dict[str, Any]]:
             "after": _round(o.after),
         }
         if not o.answers:
-            rows.append({**base, "seat": "", "team": "", "answer": ""})
+            rows.append({**base, "seat": "", "team": "", "answer": "", "verdict": ""})
         for seat, answer in o.answers.items():
             team = debrief.names[seat] if 0 <= seat < len(debrief.names) else str(seat)
-            rows.append({**base, "seat": seat, "team": team, "answer": answer})
+            verdict = o.verdict(answer)
+            rows.append({**base, "seat": seat, "team": team, "answer": answer, "verdict": verdict})
     return rows
 
 
@@ -854,11 +885,11 @@ def _predictions_html(debrief: Debrief) -> str:
     for o in outcomes:
         answers = "".join(
             f"<tr><td>{escape(debrief.names[seat]) if seat < len(debrief.names) else seat}</td>"
-            f"<td>{escape(answer)}</td></tr>"
+            f"<td>{escape(answer)}</td><td>{escape(o.verdict(answer))}</td></tr>"
             for seat, answer in o.answers.items()
         )
         answered = (
-            f"<table><thead><tr><th>team</th><th>prediction</th></tr></thead>"
+            "<table><thead><tr><th>team</th><th>prediction</th><th>verdict</th></tr></thead>"
             f"<tbody>{answers}</tbody></table>"
             if answers
             else '<p class="hold">No answers recorded for this question.</p>'

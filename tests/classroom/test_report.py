@@ -138,6 +138,14 @@ def test_decisions_and_predictions(report_dir: Path, replay_path: Path) -> None:
         ("2", "2", "4"),
     ]
     assert float(answered[0]["before"]) == 4.0 and float(answered[0]["after"]) >= 5.0
+    # Each answer judged as the game's quarter report judged it (the debrief only listed them).
+    after = float(answered[0]["after"])
+    assert [r["verdict"] for r in answered] == [
+        "spot on" if abs(7 - after) < 0.05 * after else f"off by {7 - after:+.2f}",
+        f"off by {4 - after:+.2f}",
+    ]
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<th>verdict</th></tr></thead><tbody><tr><td>" in html
     supply = read_csv(report_dir / "supply.csv")
     verdant = [float(r["value"]) for r in supply if r["id"] == "verdant"]
     assert max(verdant) >= verdant[0] + 2
@@ -404,3 +412,22 @@ def test_each_event_says_whether_the_scenario_scripted_it(tmp_path: Path, conten
     ):
         # In the price table, the chart's key and the decisions timeline.
         assert html.count(text) >= 3, text
+
+
+def test_a_direction_answer_is_judged_right_or_wrong() -> None:
+    from game.classroom.report import PredictionOutcome
+
+    outcome = PredictionOutcome(2, "2027 Q3", "?", "spot_price", "Stratus", 10.0, 8.0, "$M", {})
+    assert outcome.direction == "down"
+    assert [outcome.verdict(a) for a in ("down", "Up", "flat", "8.1", "9", "soon")] == [
+        "right",
+        "it went down",
+        "it went down",
+        "spot on",
+        "off by +1.00",
+        "",
+    ]
+    level = PredictionOutcome(2, "2027 Q3", "?", "spot_price", "Stratus", 10.0, 10.1, "$M", {})
+    assert level.direction == "flat" and level.verdict("flat") == "right"
+    unplayed = PredictionOutcome(2, "2027 Q3", "?", "demand", "demand", 10.0, math.nan, "", {})
+    assert unplayed.verdict("up") == ""
