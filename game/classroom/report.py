@@ -36,7 +36,7 @@ from game.arena.replay import Replay, ReplayError, read_replay
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
 from game.classroom.output import csv_text, write_texts
 from game.classroom.svg import CSS as SVG_CSS
-from game.classroom.svg import Marker, Series, line_chart, stacked_chart
+from game.classroom.svg import Marker, Series, line_chart, stacked_chart, team_colors
 from game.engine.customers import CATCH_UP_APPEAL
 from game.engine.record import PLAYER_SERIES
 from game.engine.scoring import Standing, standings
@@ -787,12 +787,13 @@ def _stack(values: Iterable[Any]) -> float:
 def _money_html(debrief: Debrief) -> str:
     history = debrief.played.final.history
     n = len(debrief.labels)
+    colors = team_colors(debrief.names)
     cash = [
-        Series(name, [float(x) for x in history["cash"][:n, seat]])
+        Series(name, [float(x) for x in history["cash"][:n, seat]], colors[seat])
         for seat, name in enumerate(debrief.names)
     ]
     value = [
-        Series(name, [float(x) for x in history["enterprise_value"][:n, seat]])
+        Series(name, [float(x) for x in history["enterprise_value"][:n, seat]], colors[seat])
         for seat, name in enumerate(debrief.names)
     ]
     return (

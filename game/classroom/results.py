@@ -1141,7 +1141,7 @@ def render_markdown(merged: ClassResults) -> str:
 
 def render_html(merged: ClassResults) -> str:
     from game.classroom.svg import CSS as SVG_CSS
-    from game.classroom.svg import Series, line_chart
+    from game.classroom.svg import Series, line_chart, team_colors
 
     def table(header: list[str], rows: list[list[str]]) -> str:
         head = "".join(f"<th>{escape(h)}</th>" for h in header)
@@ -1154,12 +1154,15 @@ def render_html(merged: ClassResults) -> str:
     if merged.teams and merged.labels:
         series = []
         shared = shared_names(merged)
-        for r in merged.teams:
+        colors = team_colors([r.name for r in merged.teams])
+        for r, team_color in zip(merged.teams, colors, strict=True):
             values = r.team.get("figures", {}).get("enterprise_value") or []
             label = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
             series.append(
                 Series(
-                    label, [float(v) if isinstance(v, int | float) else math.nan for v in values]
+                    label,
+                    [float(v) if isinstance(v, int | float) else math.nan for v in values],
+                    team_color,
                 )
             )
         series.append(

@@ -52,6 +52,44 @@ def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+COLOR_WORDS = {
+    "red": "#d62728",
+    "blue": "#1f77b4",
+    "green": "#2ca02c",
+    "purple": "#9467bd",
+    "violet": "#9467bd",
+    "orange": "#ff7f0e",
+    "teal": "#17becf",
+    "cyan": "#17becf",
+    "brown": "#8c564b",
+    "pink": "#e377c2",
+    "grey": "#7f7f7f",
+    "gray": "#7f7f7f",
+    "yellow": "#bcbd22",
+    "gold": "#bcbd22",
+}
+"""Colour words a class names its teams by ("Team Red"), and the palette colour of each."""
+
+
+def team_colors(names: Sequence[str]) -> list[str]:
+    """A colour per team: the one its name says ("Red", "Blue Team") when no team before it
+    took that colour, else the first palette colour no team has; so a team called Red is
+    never drawn purple while another is drawn red."""
+    chosen: list[str] = [""] * len(names)
+    taken: set[str] = set()
+    for index, name in enumerate(names):
+        words = "".join(ch if ch.isalpha() else " " for ch in name.casefold()).split()
+        wanted = next((COLOR_WORDS[w] for w in words if w in COLOR_WORDS), "")
+        if wanted and wanted not in taken:
+            chosen[index] = wanted
+            taken.add(wanted)
+    spare = [c for c in PALETTE if c not in taken]
+    for index in range(len(names)):
+        if not chosen[index]:
+            chosen[index] = spare.pop(0) if spare else color(index)
+    return chosen
+
+
 def _finite(values: Sequence[float]) -> list[float]:
     return [v for v in values if isinstance(v, int | float) and math.isfinite(v)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,10 @@ def test_merge_ranks_the_class_and_refuses_the_others(class_dir: Path, tmp_path:
         assert (out / name).is_file()
     markdown = (out / "results.md").read_text()
     assert "`yellow.json`: seed 8" in markdown and "- Orange" in markdown
+    # The chart draws each team in the colour it is named after (Red was drawn purple).
+    page = (out / "results.html").read_text()
+    for name, color in (("Red", "#d62728"), ("Blue", "#1f77b4"), ("Green", "#2ca02c")):
+        assert re.search(rf'stroke="{color}" stroke-width="3"/><text[^>]*>{name}<', page), name
     # Every title with what it means (the engine's words), not a list of bare names.
     assert "Stranded (paid a lot for compute and still turned customers away)" in markdown
     assert "Lean but Short (kept compute cheap, but turned customers away)" in markdown

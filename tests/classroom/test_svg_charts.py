@@ -73,3 +73,18 @@ def test_the_capacity_charts_of_a_debrief_compare_at_a_glance() -> None:
     shared = stacked_chart("x", "kGPU", QUARTERS, layers, lines, high=37.0)
     assert "40" in re.findall(r">([\d.,]+)</text>", shared)
     assert "40" not in re.findall(r">([\d.,]+)</text>", svg)
+
+
+def test_teams_named_by_a_colour_are_drawn_in_it() -> None:
+    # A class's teams Red, Blue, Green and Gold were drawn purple, blue, red and green.
+    from game.classroom.svg import COLOR_WORDS, PALETTE, team_colors
+
+    colors = team_colors(["Blue", "Green", "Gold", "Team Red", "Loopwise Labs", "Red Devils"])
+    assert colors[:4] == [
+        COLOR_WORDS["blue"],
+        COLOR_WORDS["green"],
+        COLOR_WORDS["gold"],
+        COLOR_WORDS["red"],
+    ]
+    # Other names, and a second team of a colour already taken, get colours nobody has.
+    assert len(set(colors)) == len(colors) and set(colors) <= set(PALETTE)
