@@ -9,8 +9,10 @@ and still exits 0.
 
 from __future__ import annotations
 
-from game.rules.models import Content, Scenario
-from game.rules.problems import Problem
+from typing import Any
+
+from game.rules.models import TARGET_KIND, Content, Effect, Scenario
+from game.rules.problems import Problem, counted
 from game.rules.sources import ItemSource
 
 
@@ -23,6 +25,7 @@ def scenario_notes(content: Content, scenario: Scenario, source: ItemSource) -> 
         *_events_that_never_fire(content, scenario, source),
         *_events_scripted_twice(scenario, source),
         *_scripted_events_also_random(content, scenario, source),
+        *_random_events_that_change_nothing(content, scenario, source),
     ]
 
 
@@ -260,3 +263,57 @@ def _scripted_events_also_random(
             " event_probability_scale = 0",
         )
     ]
+
+
+def _random_events_that_change_nothing(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """Random events that act only on providers or regions not in play: one may start, and the
+    class reads its news ("TensorPort goes bankrupt") in a market it does not touch. (A
+    scripted one is refused: :mod:`game.rules.crossref`.)"""
+    if "events" not in scenario.mechanics or scenario.event_probability_scale == 0:
+        return []
+    playing = {
+        "provider": {p.id for p in content.providers if scenario.plays(p)},
+        "region": set(
+            scenario.regions if scenario.regions is not None else (r.id for r in content.regions)
+        ),
+    }
+    if not playing["provider"]:
+        return []  # no provider plays at all: a problem, reported as such
+    items = {"provider": content.providers, "region": content.regions}
+    idle = [
+        event.id
+        for event in content.events
+        if (scenario.events_enabled is None or event.id in scenario.events_enabled)
+        and event.probability > 0
+        and event.min_turn <= min(event.max_turn, scenario.quarters - 1)
+        and event.effects
+        and all(_misses(effect, playing, items) for effect in event.effects)
+    ]
+    if not idle:
+        return []
+    them = "it" if len(idle) == 1 else "them"
+    return [
+        source.problem(
+            ("events_enabled",),
+            f"note: {counted(len(idle), 'event')} may start at random and act only on providers"
+            f" or regions not in play here ({', '.join(idle)}): if one starts, the class reads"
+            " its news and nothing changes; list the random events you want in events_enabled,"
+            f" without {them}",
+        )
+    ]
+
+
+def _misses(effect: Effect, playing: dict[str, set[str]], items: dict[str, Any]) -> bool:
+    """Whether ``effect`` names only providers or regions that are not in play."""
+    kind = TARGET_KIND[effect.target]
+    if kind not in playing or effect.select == "*":
+        return False
+    select = effect.select
+    if isinstance(select, str) and select.startswith("tag:"):
+        tag = select.removeprefix("tag:")
+        named = [item.id for item in items[kind] if tag in item.tags]
+    else:
+        named = [select] if isinstance(select, str) else list(select)
+    return bool(named) and not any(name in playing[kind] for name in named)

@@ -50,6 +50,11 @@ def content():
     return load_content()
 
 
+def scripted_notes(path: Path, content) -> list[str]:
+    """The notes on scripted events (a lesson with random events on gets others too)."""
+    return [note for note in notes_of(path, content) if "scripted_events[" in note]
+
+
 def notes_of(path: Path, content) -> list[str]:
     return [str(note) for note in load_scenario_file_with_notes(path, content)[1]]
 
@@ -199,7 +204,7 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
     events = '["spot", "reserved", "service_price", "events"]'
     path = lesson(tmp_path, mechanics=events)
     path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
-    (note,) = notes_of(path, content)
+    (note,) = scripted_notes(path, content)
     assert note == (
         f"{path}:21: scripted_events[0].event: note: event 'energy_price_spike' is scripted at"
         " turn 4, but it is also a random event here (4.0% a quarter from turn 0, as"
@@ -209,10 +214,10 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
         " you want, without it, or event_probability_scale = 0"
     )
     assert main(["content", "check", str(path)]) == 0
-    assert "(1 note:" in capsys.readouterr().out
+    assert "scripted_events[0].event: note: event 'energy_price_spike'" in capsys.readouterr().out
     # Two of them: one note naming both, with the chance that either comes early.
     path.write_text(path.read_text() + block.format(turn=6, event="grid_crunch"))
-    (note,) = notes_of(path, content)
+    (note,) = scripted_notes(path, content)
     assert "2 scripted events are also random events here, as events_enabled is not set:" in note
     assert "'energy_price_spike' (turn 4, 4.0% a quarter), 'grid_crunch' (turn 6, 3.0%" in note
     assert "in about 25% of seeds at least one of them starts before its turn" in note
@@ -220,7 +225,7 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
     extra = 'events_enabled = ["energy_price_spike"]\nevent_probability_scale = 0.5\n'
     path = lesson(tmp_path, mechanics=events, extra=extra)
     path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
-    (note,) = notes_of(path, content)
+    (note,) = scripted_notes(path, content)
     assert "(2.0% a quarter from turn 0, as it is in events_enabled)" in note
     # No note when it cannot start at random before its turn, or hardly ever does.
     cases = [
@@ -233,7 +238,7 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
     for mechanics, extra, turn in cases:
         path = lesson(tmp_path, mechanics=mechanics, extra=extra)
         path.write_text(path.read_text() + block.format(turn=turn, event="energy_price_spike"))
-        assert notes_of(path, content) == [], (mechanics, extra, turn)
+        assert scripted_notes(path, content) == [], (mechanics, extra, turn)
 
 
 def test_seats_the_terminal_game_leaves_out_are_noted(tmp_path: Path, content) -> None:
@@ -257,3 +262,26 @@ def test_seats_the_terminal_game_leaves_out_are_noted(tmp_path: Path, content) -
         )
     )
     assert notes_of(path, content) == []
+
+
+def test_random_events_that_can_only_hit_what_is_not_in_play_are_noted(
+    tmp_path: Path, content
+) -> None:
+    # A lesson with Stratus and Nordhall only, random events on: "TensorPort goes bankrupt"
+    # and "Nimbus network outage" could start and fill the news of a market they do not touch.
+    events = '["spot", "reserved", "service_price", "events"]'
+    (note,) = notes_of(lesson(tmp_path, mechanics=events), content)
+    head, listed = note.split(" (", 1)[0], note.split(" (", 1)[1].split(")", 1)[0].split(", ")
+    assert head.endswith(
+        "may start at random and act only on providers or regions not in play here"
+    )
+    assert f"{tmp_path / 'lesson.toml'}: events_enabled: note: " in note
+    assert {"neocloud_bankruptcy", "nimbus_outage", "neocloud_power_failure"} <= set(listed)
+    assert "stratus_outage" not in listed and "energy_price_spike" not in listed
+    assert note.endswith(
+        "if one starts, the class reads its news and nothing changes; list the random events"
+        " you want in events_enabled, without them"
+    )
+    # Only events that hit something in play: no note.
+    extra = 'events_enabled = ["stratus_outage", "energy_price_spike"]\n'
+    assert notes_of(lesson(tmp_path, mechanics=events, extra=extra), content) == []
