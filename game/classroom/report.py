@@ -577,8 +577,14 @@ nav a { margin-right: 0.8rem; } figure { margin: 0.8rem 0; }
 def render_html(debrief: Debrief) -> str:
     """The whole debrief page as one self-contained HTML document."""
     scenario = debrief.scenario
+    played = len(debrief.played.states)
+    standings = (
+        "Final standings"
+        if debrief.played.final.over
+        else f"Standings after {played} of {scenario.quarters} quarters"
+    )
     sections = [
-        ("standings", "Final standings", _standings_html(debrief)),
+        ("standings", standings, _standings_html(debrief)),
         ("prices", "Prices and the events that moved them", _prices_html(debrief)),
         ("capacity", "Capacity mix", _capacity_html(debrief)),
         ("money", "Cash and enterprise value", _money_html(debrief)),
@@ -588,7 +594,6 @@ def render_html(debrief: Debrief) -> str:
         ("discussion", "Discussion questions", _discussion_html(debrief)),
         ("rules", "Rules of this match", _rules_html(debrief)),
     ]
-    played = len(debrief.played.states)
     state = "finished" if debrief.played.final.over else f"in progress ({played} played)"
     nav = " ".join(f'<a href="#{key}">{escape(title)}</a>' for key, title, _ in sections)
     body = "".join(

@@ -182,7 +182,10 @@ def test_a_save_in_progress_reports_the_quarters_played(tmp_path: Path, replay_p
     save.write_text("\n".join(lines[:5]) + "\n")  # header and four quarters, no result
     out = tmp_path / "deb"
     assert main(["report", str(save), "--out", str(out)]) == 0
-    assert "in progress (4 played)" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "in progress (4 played)" in html
+    # Not "Final standings": the ranking of a game a third played is not final.
+    assert "<h2>Standings after 4 of 12 quarters</h2>" in html and "Final standings" not in html
     assert len(read_csv(out / "players.csv")) == 4 * len(BOTS)
 
 
