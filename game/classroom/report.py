@@ -74,6 +74,17 @@ class Debrief:
     def standings(self) -> list[Standing]:
         return standings(self.played.final)
 
+    @property
+    def item_names(self) -> dict[str, str]:
+        """The names players read for the ids an action names: providers, regions, chips and
+        research programmes (``ironlattice``: ``Iron Lattice``)."""
+        content = self.content
+        return {
+            item.id: item.name
+            for items in (content.providers, content.regions, content.chips, content.technologies)
+            for item in items
+        }
+
     def event_title(self, event_id: str) -> str:
         event = next((e for e in self.content.events if e.id == event_id), None)
         return event.title if event is not None else event_id
@@ -184,10 +195,13 @@ def price_rows(debrief: Debrief) -> list[dict[str, Any]]:
 def decision_rows(debrief: Debrief) -> list[dict[str, Any]]:
     """``decisions.csv``: every action each team submitted, applied or rejected."""
     rows = []
+    names = debrief.item_names
     for q in debrief.replay.quarters:
         for seat, name in enumerate(debrief.names):
             for action in q.applied[seat]:
-                rows.append(_decision(q.turn, q.label, seat, name, "applied", action, "", ""))
+                rows.append(
+                    _decision(q.turn, q.label, seat, name, "applied", action, "", "", names)
+                )
             for kind, code, message in q.rejected[seat]:
                 rows.append(
                     _decision(
@@ -206,6 +220,7 @@ def _decision(
     action: dict[str, Any],
     code: str,
     reason: str,
+    names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     return {
         "quarter": turn,
@@ -214,7 +229,7 @@ def _decision(
         "team": name,
         "outcome": outcome,
         "action": action.get("type", "?"),
-        "description": describe(action) if outcome == "applied" else describe_kind(action),
+        "description": describe(action, names) if outcome == "applied" else describe_kind(action),
         "reason_code": code,
         "reason": reason,
     }
@@ -415,10 +430,18 @@ def catch_up_quarters(debrief: Debrief) -> list[tuple[str, str]]:
 # Actions in words
 
 
-def describe(action: dict[str, Any]) -> str:
-    """An applied action in words: ``Spot bid: 4 kGPU at stratus, up to $9.00M``."""
+def describe(action: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """An applied action in words: ``Spot bid: 4 kGPU at Stratus Cloud, up to $9.00M``, with
+    the names of ``names`` for the ids it names (the ids themselves without it)."""
     kind = action.get("type")
-    get = action.get
+    known = names or {}
+
+    def get(key: str) -> Any:
+        value = action.get(key)
+        if key in ("provider", "region", "sku", "tech") and isinstance(value, str):
+            return known.get(value, value)
+        return value
+
     if kind == "bid_spot":
         return (
             f"Spot bid: {_q(get('quantity'))} kGPU at {get('provider')},"
@@ -842,6 +865,7 @@ def _decisions_html(debrief: Debrief) -> str:
     quarters = debrief.replay.quarters
     if not quarters:
         return "<p>No quarter played yet.</p>"
+    names = debrief.item_names
     lessons: dict[int, list[str]] = {}
     for lesson in debrief.scenario.lessons:
         lessons.setdefault(lesson.turn, []).append(lesson.title)
@@ -863,7 +887,7 @@ def _decisions_html(debrief: Debrief) -> str:
             )
         cells = [f"<strong>{label}</strong>{notes}{events}"]
         for seat in range(len(debrief.names)):
-            items = [f"<li>{escape(describe(a))}</li>" for a in q.applied[seat]]
+            items = [f"<li>{escape(describe(a, names))}</li>" for a in q.applied[seat]]
             items += [
                 f'<li class="rejected">✗ {escape(describe_kind({"type": kind}))}:'
                 f" {escape(message)}</li>"

@@ -434,3 +434,25 @@ def test_a_direction_answer_is_judged_right_or_wrong() -> None:
     assert level.direction == "flat" and level.verdict("flat") == "right"
     unplayed = PredictionOutcome(2, "2027 Q3", "?", "demand", "demand", 10.0, math.nan, "", {})
     assert unplayed.verdict("up") == ""
+
+
+def test_decisions_name_what_they_act_on_as_players_read_it(report_dir: Path, content) -> None:
+    # "Reserved 1.8 kGPU at ironlattice", "Research heat_reuse": ids, where the price table
+    # beside them says "Iron Lattice" and the game's research screen "District heat reuse".
+    from game.classroom.report import describe
+
+    names = {"ironlattice": "Iron Lattice", "continuous_batching": "Continuous batching"}
+    assert describe(
+        {"type": "reserve", "provider": "ironlattice", "quantity": 1.8, "term": 8}, names
+    ) == ("Reserved 1.8 kGPU at Iron Lattice for 8 quarters")
+    assert describe(
+        {"type": "fund_research", "tech": "continuous_batching", "amount": 30}, names
+    ) == ("Research Continuous batching: $30.00M a quarter")
+    assert describe({"type": "fund_research", "tech": "other", "amount": 30}, names).startswith(
+        "Research other:"
+    )
+    providers = {p.id: p.name for p in content.providers}
+    rows = [r for r in read_csv(report_dir / "decisions.csv") if r["action"] == "bid_spot"]
+    assert rows and all(
+        any(f" at {name}," in r["description"] for name in providers.values()) for r in rows
+    )
