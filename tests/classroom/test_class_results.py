@@ -474,3 +474,15 @@ def test_an_export_never_replaces_another_teams_game_of_the_same_name(
     assert main(["class", "export", str(early), "--out", f"{again}/"]) == 2
     assert "further on" in capsys.readouterr().err
     assert json.loads((again / "red.json").read_text())["finished"]
+
+
+def test_the_debrief_marks_a_facilitators_event_as_such(content, tmp_path: Path) -> None:
+    # The price table, the chart's key and the timeline name how each event started; a live
+    # one is "(facilitator)", never "(random)" or "(scripted)".
+    save = write_game(content, tmp_path / "live.jsonl", "Live", inject="recession")
+    out = tmp_path / "deb"
+    assert main(["report", str(save), "--out", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    title = next(e.title for e in content.events if e.id == "recession")
+    assert html.count(f"{title} (facilitator)") >= 3
+    assert f"{title} (random)" not in html and f"{title} (scripted)" not in html
