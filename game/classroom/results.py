@@ -889,10 +889,20 @@ def _setup_differences(mine: dict[str, Any], reference: dict[str, Any]) -> list[
     out = []
     seats, theirs = mine.get("seats") or [], reference.get("seats") or []
     if len(seats) != len(theirs):
-        out.append(
-            f"{_seats(seats)}, but the class played with {_seats(theirs)}"
-            " (a hot-seat game with more teams?)"
+        humans = sum(1 for seat in seats if seat.get("player") == "human")
+        class_humans = sum(1 for seat in theirs if seat.get("player") == "human")
+        # The guess follows the numbers: more teams at the keyboard, or the same teams at a
+        # table with another number of companies (the terminal game leaves out a lesson's
+        # seats without a rival that no team takes; capwars match plays them with a bot).
+        guess = (
+            "a hot-seat game with more teams?"
+            if humans > class_humans
+            else "a hot-seat game with fewer teams?"
+            if humans < class_humans
+            else "played in the terminal game and headless? The terminal game leaves out a"
+            " seat without a rival that no team takes"
         )
+        out.append(f"{_seats(seats)}, but the class played with {_seats(theirs)} ({guess})")
     else:
         for index, (seat, other) in enumerate(zip(seats, theirs, strict=True)):
             if seat == other:

@@ -237,6 +237,14 @@ def test_more_seats_is_another_table() -> None:
         "4 seats (2 human), but the class played with 3 seats (1 human)"
         " (a hot-seat game with more teams?)"
     ]
+    # One team each, one company fewer: was "a hot-seat game with more teams?" too, though
+    # the cause is a lesson seat without a rival, left out by the terminal game.
+    two = {"seats": [seat, bot], "catch_up": False, "injected": []}
+    assert _setup_differences(two, three) == [
+        "2 seats (1 human), but the class played with 3 seats (1 human) (played in the"
+        " terminal game and headless? The terminal game leaves out a seat without a rival that"
+        " no team takes)"
+    ]
 
 
 def test_the_class_can_be_pinned_and_the_others_are_listed(
