@@ -148,7 +148,10 @@ def test_a_scenario_for_another_world_checked_without_content_says_what_it_was_c
     out = io.StringIO()
     assert run_scenario_check(lesson, None, out=out) == 1
     lines = out.getvalue().splitlines()
-    assert lines[0] == f"{lesson}:5: providers[0]: unknown provider 'cumulus'"
+    assert lines[0] == (
+        f"{lesson}:5: providers[0]: unknown provider 'cumulus' (this content has: azimuth,"
+        " bluefin, ironlattice, nimbus, nordhall, stratus, tensorport)"
+    )
     assert lines[-1] == (
         f"(checked against the content folder {resolve_content_dir(None)}: a scenario for a"
         " content folder of your own is checked with --content DIR)"
@@ -473,3 +476,24 @@ def test_a_multiplier_written_as_a_percentage_says_to_write_the_factor(
     # Out of range as a percentage too: no suggestion of a value that is refused as well.
     folder.replace("scenarios/intro.toml", "capacity_multiplier = 70", "capacity_multiplier = 5000")
     assert "so write" not in folder.only_problem().message
+
+
+def test_an_unknown_id_with_nothing_close_lists_the_ids_there_are(tmp_path: Path) -> None:
+    # Was "unknown vendor 'nvidia'", and the teacher did not know the vendors were verdant and
+    # crimson. A kind with many ids (forty events) is not listed: the guide lists them.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        'id = "l"\nname = "L"\nsummary = "x"\nquarters = 8\n\n[[seats]]\nindustry = "bank"\n'
+        "\n[market]\ndemand = 20.0\ndemand_growth = 0.05\n"
+        '\n[[predictions]]\nturn = 3\nquestion = "How long?"\nmetric = "lead_time"\n'
+        'vendor = "nvidia"\n'
+        '\n[[scripted_events]]\nturn = 2\nevent = "earthquake"\n'
+    )
+    out = io.StringIO()
+    assert run_scenario_check(lesson, None, out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert (
+        f"{lesson}:17: predictions[0].vendor: unknown vendor 'nvidia' (this content has:"
+        " crimson, verdant)" in lines
+    )
+    assert f"{lesson}:21: scripted_events[0].event: unknown event 'earthquake'" in lines
