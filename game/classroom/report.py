@@ -36,7 +36,7 @@ from game.arena.replay import Replay, ReplayError, read_replay
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
 from game.classroom.output import csv_text, write_texts
 from game.classroom.svg import CSS as SVG_CSS
-from game.classroom.svg import Marker, Series, line_chart, stacked_chart
+from game.classroom.svg import Marker, Series, line_chart, stacked_chart, team_colors
 from game.engine.customers import CATCH_UP_APPEAL
 from game.engine.record import PLAYER_SERIES
 from game.engine.scoring import Standing, standings
@@ -74,6 +74,17 @@ class Debrief:
     def standings(self) -> list[Standing]:
         return standings(self.played.final)
 
+    @property
+    def item_names(self) -> dict[str, str]:
+        """The names players read for the ids an action names: providers, regions, chips and
+        research programmes (``ironlattice``: ``Iron Lattice``)."""
+        content = self.content
+        return {
+            item.id: item.name
+            for items in (content.providers, content.regions, content.chips, content.technologies)
+            for item in items
+        }
+
     def event_title(self, event_id: str) -> str:
         event = next((e for e in self.content.events if e.id == event_id), None)
         return event.title if event is not None else event_id
@@ -103,7 +114,7 @@ def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
     """Read a save or replay, or the save inside a class result file, and re-simulate it
     (``ReplayError`` naming the file and line). A result file carries its lesson scenario, so
     it needs no ``--scenario``."""
-    from game.classroom.results import content_for_result, save_in_result_file
+    from game.classroom.results import content_for_result, save_in_result_file, unknown_in_lesson
     from game.rules.loader import load_content
 
     content = content if content is not None else load_content()
@@ -111,6 +122,13 @@ def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
     if found is not None:
         replay, data = found
         content = content_for_result(data, replay, content)
+        missing = unknown_in_lesson(data, content)
+        if missing:
+            raise ReplayError(
+                f"{path}: the lesson this result file carries names what this content does not"
+                f" have ({', '.join(missing)}): it was played with a content folder of its own;"
+                " pass that folder with --content DIR"
+            )
     else:
         replay = read_replay(path, require_result=False)
     return Debrief(replay, content, resimulate(replay, content))
@@ -177,10 +195,13 @@ def price_rows(debrief: Debrief) -> list[dict[str, Any]]:
 def decision_rows(debrief: Debrief) -> list[dict[str, Any]]:
     """``decisions.csv``: every action each team submitted, applied or rejected."""
     rows = []
+    names = debrief.item_names
     for q in debrief.replay.quarters:
         for seat, name in enumerate(debrief.names):
             for action in q.applied[seat]:
-                rows.append(_decision(q.turn, q.label, seat, name, "applied", action, "", ""))
+                rows.append(
+                    _decision(q.turn, q.label, seat, name, "applied", action, "", "", names)
+                )
             for kind, code, message in q.rejected[seat]:
                 rows.append(
                     _decision(
@@ -199,6 +220,7 @@ def _decision(
     action: dict[str, Any],
     code: str,
     reason: str,
+    names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     return {
         "quarter": turn,
@@ -207,7 +229,7 @@ def _decision(
         "team": name,
         "outcome": outcome,
         "action": action.get("type", "?"),
-        "description": describe(action) if outcome == "applied" else describe_kind(action),
+        "description": describe(action, names) if outcome == "applied" else describe_kind(action),
         "reason_code": code,
         "reason": reason,
     }
@@ -243,6 +265,35 @@ class PredictionOutcome:
     after: float
     unit: str
     answers: dict[int, str]
+
+    FLAT = 0.02
+    """A change within ±2% counts as flat (as the quarter report in the game judges it)."""
+
+    @property
+    def direction(self) -> str:
+        """Where the figure went: ``up``, ``flat`` or ``down`` (``""`` if not played yet)."""
+        if not (math.isfinite(self.before) and math.isfinite(self.after)):
+            return ""
+        change = (self.after - self.before) / (abs(self.before) or 1.0)
+        return "flat" if abs(change) <= self.FLAT else ("up" if change > 0 else "down")
+
+    def verdict(self, answer: str) -> str:
+        """A team's answer judged as the game's quarter report judges it: ``right`` or ``it
+        went down`` for a direction, ``spot on`` (within 5%) or ``off by +1.20`` for a
+        number; ``""`` before the quarter is played or for an answer that is neither."""
+        if not self.direction:
+            return ""
+        text = answer.strip().casefold()
+        if text in ("up", "flat", "down"):
+            return "right" if text == self.direction else f"it went {self.direction}"
+        try:
+            value = float(text)
+        except ValueError:
+            return ""
+        miss = value - self.after
+        if abs(miss) < 0.05 * max(abs(self.after), 1.0):
+            return "spot on"
+        return f"off by {miss:+.2f}"
 
     @property
     def happened(self) -> str:
@@ -379,10 +430,18 @@ def catch_up_quarters(debrief: Debrief) -> list[tuple[str, str]]:
 # Actions in words
 
 
-def describe(action: dict[str, Any]) -> str:
-    """An applied action in words: ``Spot bid: 4 kGPU at stratus, up to $9.00M``."""
+def describe(action: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """An applied action in words: ``Spot bid: 4 kGPU at Stratus Cloud, up to $9.00M``, with
+    the names of ``names`` for the ids it names (the ids themselves without it)."""
     kind = action.get("type")
-    get = action.get
+    known = names or {}
+
+    def get(key: str) -> Any:
+        value = action.get(key)
+        if key in ("provider", "region", "sku", "tech") and isinstance(value, str):
+            return known.get(value, value)
+        return value
+
     if kind == "bid_spot":
         return (
             f"Spot bid: {_q(get('quantity'))} kGPU at {get('provider')},"
@@ -488,6 +547,7 @@ def write_report(debrief: Debrief, out: PathLike) -> list[Path]:
                 "seat",
                 "team",
                 "answer",
+                "verdict",
             ),
         ),
     ]
@@ -509,10 +569,11 @@ def _prediction_rows(debrief: Debrief) -> list[dict[str, Any]]:
             "after": _round(o.after),
         }
         if not o.answers:
-            rows.append({**base, "seat": "", "team": "", "answer": ""})
+            rows.append({**base, "seat": "", "team": "", "answer": "", "verdict": ""})
         for seat, answer in o.answers.items():
             team = debrief.names[seat] if 0 <= seat < len(debrief.names) else str(seat)
-            rows.append({**base, "seat": seat, "team": team, "answer": answer})
+            verdict = o.verdict(answer)
+            rows.append({**base, "seat": seat, "team": team, "answer": answer, "verdict": verdict})
     return rows
 
 
@@ -539,8 +600,14 @@ nav a { margin-right: 0.8rem; } figure { margin: 0.8rem 0; }
 def render_html(debrief: Debrief) -> str:
     """The whole debrief page as one self-contained HTML document."""
     scenario = debrief.scenario
+    played = len(debrief.played.states)
+    standings = (
+        "Final standings"
+        if debrief.played.final.over
+        else f"Standings after {played} of {scenario.quarters} quarters"
+    )
     sections = [
-        ("standings", "Final standings", _standings_html(debrief)),
+        ("standings", standings, _standings_html(debrief)),
         ("prices", "Prices and the events that moved them", _prices_html(debrief)),
         ("capacity", "Capacity mix", _capacity_html(debrief)),
         ("money", "Cash and enterprise value", _money_html(debrief)),
@@ -550,7 +617,6 @@ def render_html(debrief: Debrief) -> str:
         ("discussion", "Discussion questions", _discussion_html(debrief)),
         ("rules", "Rules of this match", _rules_html(debrief)),
     ]
-    played = len(debrief.played.states)
     state = "finished" if debrief.played.final.over else f"in progress ({played} played)"
     nav = " ".join(f'<a href="#{key}">{escape(title)}</a>' for key, title, _ in sections)
     body = "".join(
@@ -624,14 +690,23 @@ def _standings_html(debrief: Debrief) -> str:
     )
 
 
+def _started_by(debrief: Debrief, turn: int, event_id: str, injected: Sequence[str]) -> str:
+    """How an event came to start: `` (facilitator)``, `` (scripted)`` or `` (random)``, so
+    the class tells the scenario's shocks from the luck of its seed (an event scripted at
+    turn 4 may also have started at random at turn 3)."""
+    if event_id in injected:
+        return " (facilitator)"
+    scripted = any(s.turn == turn and s.event == event_id for s in debrief.scenario.scripted_events)
+    return " (scripted)" if scripted else " (random)"
+
+
 def _event_markers(debrief: Debrief) -> list[Marker]:
     markers = []
     for t, report in enumerate(debrief.played.reports):
         for event_id in report.events:
             event = next((e for e in debrief.content.events if e.id == event_id), None)
             label = event.title if event is not None else event_id
-            if event_id in report.injected:
-                label += " (facilitator)"
+            label += _started_by(debrief, t, event_id, report.injected)
             detail = event.explain if event is not None else ""
             markers.append(Marker(t, label, detail))
         for provider, headline in report.random_outages:
@@ -657,9 +732,9 @@ def _prices_html(debrief: Debrief) -> str:
         _event_markers(debrief),
     )
     rows = []
-    for report in debrief.played.reports:
+    for t, report in enumerate(debrief.played.reports):
         events = [
-            escape(debrief.event_title(e)) + (" (facilitator)" if e in report.injected else "")
+            escape(debrief.event_title(e) + _started_by(debrief, t, e, report.injected))
             for e in report.events
         ] + [escape(headline) for _, headline in report.random_outages]
         moves = [
@@ -687,6 +762,18 @@ def _prices_html(debrief: Debrief) -> str:
 def _capacity_html(debrief: Debrief) -> str:
     history = debrief.played.final.history
     n = len(debrief.labels)
+    # One scale for every team's chart, so two teams side by side compare at a glance.
+    heights = [
+        value
+        for seat in range(len(debrief.names))
+        for t in range(n)
+        for value in (
+            _stack(history[key][t, seat] for key in ("reserved", "spot", "owned")),
+            float(history["demand"][t, seat]),
+        )
+        if math.isfinite(value)
+    ]
+    tallest = max(heights, default=0.0)
     charts = []
     for seat, name in enumerate(debrief.names):
 
@@ -705,25 +792,36 @@ def _capacity_html(debrief: Debrief) -> str:
                     Series("owned", col("owned"), "#2ca02c"),
                 ],
                 [Series("demand", col("demand")), Series("served", col("served"), "#555555")],
+                high=tallest,
             )
             + "</figure>"
         )
     return (
         "<p>Each team's capacity stacked by where it came from: reserved contracts, the spot"
         " auction and its own data centres. The dashed lines are its customers' demand and what"
-        " it served.</p>" + "".join(charts)
+        " it served. Every team's chart has the same scale.</p>" + "".join(charts)
     )
+
+
+def _stack(values: Iterable[Any]) -> float:
+    """The top of a stack of layers, as the chart draws it (a NaN layer counts as 0)."""
+    top = 0.0
+    for value in values:
+        number = float(value)
+        top += number if math.isfinite(number) else 0.0
+    return top
 
 
 def _money_html(debrief: Debrief) -> str:
     history = debrief.played.final.history
     n = len(debrief.labels)
+    colors = team_colors(debrief.names)
     cash = [
-        Series(name, [float(x) for x in history["cash"][:n, seat]])
+        Series(name, [float(x) for x in history["cash"][:n, seat]], colors[seat])
         for seat, name in enumerate(debrief.names)
     ]
     value = [
-        Series(name, [float(x) for x in history["enterprise_value"][:n, seat]])
+        Series(name, [float(x) for x in history["enterprise_value"][:n, seat]], colors[seat])
         for seat, name in enumerate(debrief.names)
     ]
     return (
@@ -767,6 +865,7 @@ def _decisions_html(debrief: Debrief) -> str:
     quarters = debrief.replay.quarters
     if not quarters:
         return "<p>No quarter played yet.</p>"
+    names = debrief.item_names
     lessons: dict[int, list[str]] = {}
     for lesson in debrief.scenario.lessons:
         lessons.setdefault(lesson.turn, []).append(lesson.title)
@@ -777,7 +876,10 @@ def _decisions_html(debrief: Debrief) -> str:
         notes = "".join(
             f'<div class="lesson">{escape(title)}</div>' for title in lessons.get(q.turn, [])
         )
-        events = "".join(f"<div>⚡ {escape(debrief.event_title(e))}</div>" for e in q.events)
+        titles = [
+            debrief.event_title(e) + _started_by(debrief, q.turn, e, q.injected) for e in q.events
+        ]
+        events = "".join(f"<div>⚡ {escape(title)}</div>" for title in titles)
         if q.turn < len(debrief.played.reports):
             events += "".join(
                 f"<div>⚡ {escape(headline)}</div>"
@@ -785,7 +887,7 @@ def _decisions_html(debrief: Debrief) -> str:
             )
         cells = [f"<strong>{label}</strong>{notes}{events}"]
         for seat in range(len(debrief.names)):
-            items = [f"<li>{escape(describe(a))}</li>" for a in q.applied[seat]]
+            items = [f"<li>{escape(describe(a, names))}</li>" for a in q.applied[seat]]
             items += [
                 f'<li class="rejected">✗ {escape(describe_kind({"type": kind}))}:'
                 f" {escape(message)}</li>"
@@ -813,11 +915,11 @@ def _predictions_html(debrief: Debrief) -> str:
     for o in outcomes:
         answers = "".join(
             f"<tr><td>{escape(debrief.names[seat]) if seat < len(debrief.names) else seat}</td>"
-            f"<td>{escape(answer)}</td></tr>"
+            f"<td>{escape(answer)}</td><td>{escape(o.verdict(answer))}</td></tr>"
             for seat, answer in o.answers.items()
         )
         answered = (
-            f"<table><thead><tr><th>team</th><th>prediction</th></tr></thead>"
+            "<table><thead><tr><th>team</th><th>prediction</th><th>verdict</th></tr></thead>"
             f"<tbody>{answers}</tbody></table>"
             if answers
             else '<p class="hold">No answers recorded for this question.</p>'
@@ -850,7 +952,7 @@ def _rules_html(debrief: Debrief) -> str:
         items = "".join(
             f"<li>{escape(debrief.played.opening.world.quarter_label(s.turn))}:"
             f" {escape(debrief.event_title(s.event))}</li>"
-            for s in scenario.scripted_events
+            for s in sorted(scenario.scripted_events, key=lambda s: s.turn)
         )
         parts.append(f"<p>Scripted events, the same for every team:</p><ul>{items}</ul>")
     injected = [(q.label, e) for q in debrief.replay.quarters for e in q.injected]
@@ -862,9 +964,15 @@ def _rules_html(debrief: Debrief) -> str:
     if scenario.catch_up:
         given = catch_up_quarters(debrief)
         who = "".join(f"<li>{escape(label)}: {escape(team)}</li>" for label, team in given)
+        # The engine's rule (game.engine.customers.catch_up_bonus): last in the scoring.
+        last = (
+            "that had created the least value so far (its enterprise value less its starting cash)"
+            if scenario.victory.rule == "value_created"
+            else "with the lowest enterprise value"
+        )
         parts.append(
             '<div class="note"><strong>The catch-up rule was ON.</strong> Each quarter the team'
-            " with the lowest enterprise value the quarter before got"
+            f" {last} at the end of the quarter before got"
             f" +{CATCH_UP_APPEAL:g} appeal with customers (customers root for the underdog)."
             " Standings include its effect." + (f"<ul>{who}</ul>" if who else "") + "</div>"
         )
@@ -899,6 +1007,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        from game.rules.check import other_world_hint
+
+        hint = other_world_hint(exc.problems, getattr(args, "content", None))
+        if hint:
+            print(hint, file=sys.stderr)
         noun = "problem" if len(exc.problems) == 1 else "problems"
         print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)
         return 1

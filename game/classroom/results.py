@@ -232,10 +232,11 @@ def _json_number(value: float) -> float | None:
 def write_result(result: dict[str, Any], out: PathLike) -> Path:
     """Write a result file atomically (one written again over a good one keeps it on a crash).
 
-    It replaces a file already at ``out`` only if that is the result file of the same team(s)
-    in the same scenario and seed (the team exported again after playing on); anything else
-    there (another team's result, the save itself, a lesson file) is refused with
-    :class:`ResultError`, so that two teams typing the same name lose nothing."""
+    It replaces a file already at ``out`` only if that is an export of the same team(s)' same
+    game, as far along or less (the team exported again after playing on); anything else
+    there (another team's result, even one of the same name, scenario and seed; a later export
+    of this game; the save itself, a lesson file) is refused with :class:`ResultError`, so
+    that two teams typing the same name lose nothing."""
     path = Path(out)
     _refuse_to_overwrite(result, path)
     write_texts([(path, json.dumps(result, indent=1, allow_nan=False) + "\n")])
@@ -278,13 +279,44 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
     same = all(there.get(key) == result.get(key) for key in ("scenario", "seed")) and (
         _teams_of(there) == _teams_of(result)
     )
+    teams = ", ".join(repr(name) for _, name in _teams_of(there)) or "no team"
     if not same:
-        teams = ", ".join(repr(name) for _, name in _teams_of(there)) or "no team"
         raise ResultError(
             f"{path} already holds the result of {teams} (scenario {there.get('scenario')!r},"
             f" seed {there.get('seed')}), another team or game than this save's: it is not"
             f" replaced; {instead}. Nothing was written."
         )
+    # The same names in the same scenario and seed may still be two teams (both typed "Red"):
+    # only the same game, exported as far or further on, replaces the file.
+    pairs = _paired_teams(there, result)
+    relations = {
+        _same_game(TeamResult("", new, result), TeamResult("", old, there)) for old, new in pairs
+    }
+    if "other" in relations or not relations:
+        raise ResultError(
+            f"{path} already holds the result of {teams} in the same scenario and seed, but of"
+            " another game (another team that typed the same name?): it is not replaced;"
+            f" {instead}. Nothing was written."
+        )
+    if "later" in relations:
+        raise ResultError(
+            f"{path} already holds this game further on ({there.get('played')} quarters"
+            f" played; this save has {result.get('played')}): it is not replaced; export the"
+            f" newest save of the game, or {instead}. Nothing was written."
+        )
+
+
+def _paired_teams(
+    there: dict[str, Any], result: dict[str, Any]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The teams of the file already there and of the new export, pair by pair (the same
+    seats and names: checked before)."""
+    old, new = there.get("teams"), result.get("teams")
+    if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
+        return []
+    return [
+        (a, b) for a, b in zip(old, new, strict=True) if isinstance(a, dict) and isinstance(b, dict)
+    ]
 
 
 def _free_name(path: Path) -> str:
@@ -485,7 +517,17 @@ def merge_results(
     _note_shared_names(merged)
     if unchecked and merged.teams:
         accepted = [name for name in unchecked if name in {r.file for r in merged.teams}]
-        if accepted:
+        files = dict((name, data) for name, data, _ in loaded)
+        missing = sorted({m for name in accepted for m in unknown_in_lesson(files[name], content)})
+        if accepted and missing:
+            # The files carry their lesson file: what is missing is the world it was played in.
+            merged.notes.append(
+                f"not checked against their saves: {', '.join(accepted)}: the lesson they carry"
+                f" names what this content does not have ({', '.join(missing)}), so it was"
+                " played with a content folder of its own; pass it with --content DIR to check"
+                " them"
+            )
+        elif accepted:
             merged.notes.append(
                 f"not checked against their saves: {', '.join(accepted)}: they were played with"
                 " content this capwars does not have (a lesson file?); pass it with --scenario"
@@ -724,6 +766,41 @@ def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
     return True, ""
 
 
+def unknown_in_lesson(data: dict[str, Any], content: Any) -> list[str]:
+    """What the lesson scenario a result file carries names and ``content`` does not have
+    (``event 'gas_supply_cut'``): the sign that it was played with a content folder of its
+    own, which ``--content DIR`` must name again."""
+    embedded = data.get("scenario_data")
+    if not isinstance(embedded, dict):
+        return []
+    kinds = {
+        "event": {e.id for e in content.events},
+        "provider": {p.id for p in content.providers},
+        "region": {r.id for r in content.regions},
+        "industry": {i.id for i in content.industries},
+        "rival": {r.id for r in content.rivals},
+    }
+    named: list[tuple[str, Any]] = [
+        *(("event", item.get("event")) for item in _dicts(embedded.get("scripted_events"))),
+        *(("event", e) for e in embedded.get("events_enabled") or []),
+        *(("provider", p) for p in embedded.get("providers") or []),
+        *(("region", r) for r in embedded.get("regions") or []),
+        *(("industry", seat.get("industry")) for seat in _dicts(embedded.get("seats"))),
+        *(("rival", seat.get("rival")) for seat in _dicts(embedded.get("seats"))),
+    ]
+    missing: list[str] = []
+    for kind, value in named:
+        if isinstance(value, str) and value not in kinds[kind]:
+            text = f"{kind} {value!r}"
+            if text not in missing:
+                missing.append(text)
+    return missing
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _content_of(data: dict[str, Any], recorded: str, content: Any) -> Any:
     """``content``, or ``content`` with the scenario the file carries in place of its own, if
     that is the content the save records; ``None`` if neither is."""
@@ -812,10 +889,20 @@ def _setup_differences(mine: dict[str, Any], reference: dict[str, Any]) -> list[
     out = []
     seats, theirs = mine.get("seats") or [], reference.get("seats") or []
     if len(seats) != len(theirs):
-        out.append(
-            f"{_seats(seats)}, but the class played with {_seats(theirs)}"
-            " (a hot-seat game with more teams?)"
+        humans = sum(1 for seat in seats if seat.get("player") == "human")
+        class_humans = sum(1 for seat in theirs if seat.get("player") == "human")
+        # The guess follows the numbers: more teams at the keyboard, or the same teams at a
+        # table with another number of companies (the terminal game leaves out a lesson's
+        # seats without a rival that no team takes; capwars match plays them with a bot).
+        guess = (
+            "a hot-seat game with more teams?"
+            if humans > class_humans
+            else "a hot-seat game with fewer teams?"
+            if humans < class_humans
+            else "played in the terminal game and headless? The terminal game leaves out a"
+            " seat without a rival that no team takes"
         )
+        out.append(f"{_seats(seats)}, but the class played with {_seats(theirs)} ({guess})")
     else:
         for index, (seat, other) in enumerate(zip(seats, theirs, strict=True)):
             if seat == other:
@@ -1064,7 +1151,7 @@ def render_markdown(merged: ClassResults) -> str:
 
 def render_html(merged: ClassResults) -> str:
     from game.classroom.svg import CSS as SVG_CSS
-    from game.classroom.svg import Series, line_chart
+    from game.classroom.svg import Series, line_chart, team_colors
 
     def table(header: list[str], rows: list[list[str]]) -> str:
         head = "".join(f"<th>{escape(h)}</th>" for h in header)
@@ -1077,12 +1164,15 @@ def render_html(merged: ClassResults) -> str:
     if merged.teams and merged.labels:
         series = []
         shared = shared_names(merged)
-        for r in merged.teams:
+        colors = team_colors([r.name for r in merged.teams])
+        for r, team_color in zip(merged.teams, colors, strict=True):
             values = r.team.get("figures", {}).get("enterprise_value") or []
             label = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
             series.append(
                 Series(
-                    label, [float(v) if isinstance(v, int | float) else math.nan for v in values]
+                    label,
+                    [float(v) if isinstance(v, int | float) else math.nan for v in values],
+                    team_color,
                 )
             )
         series.append(
@@ -1165,6 +1255,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        from game.rules.check import other_world_hint
+
+        hint = other_world_hint(exc.problems, getattr(args, "content", None))
+        if hint:
+            print(hint, file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
@@ -1207,6 +1302,11 @@ def cmd_results(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        from game.rules.check import other_world_hint
+
+        hint = other_world_hint(exc.problems, getattr(args, "content", None))
+        if hint:
+            print(hint, file=sys.stderr)
         return 1
     except OSError as exc:  # a full disk, a folder that cannot be written: files as they were
         where = args.out or args.directory

@@ -52,6 +52,44 @@ def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+COLOR_WORDS = {
+    "red": "#d62728",
+    "blue": "#1f77b4",
+    "green": "#2ca02c",
+    "purple": "#9467bd",
+    "violet": "#9467bd",
+    "orange": "#ff7f0e",
+    "teal": "#17becf",
+    "cyan": "#17becf",
+    "brown": "#8c564b",
+    "pink": "#e377c2",
+    "grey": "#7f7f7f",
+    "gray": "#7f7f7f",
+    "yellow": "#bcbd22",
+    "gold": "#bcbd22",
+}
+"""Colour words a class names its teams by ("Team Red"), and the palette colour of each."""
+
+
+def team_colors(names: Sequence[str]) -> list[str]:
+    """A colour per team: the one its name says ("Red", "Blue Team") when no team before it
+    took that colour, else the first palette colour no team has; so a team called Red is
+    never drawn purple while another is drawn red."""
+    chosen: list[str] = [""] * len(names)
+    taken: set[str] = set()
+    for index, name in enumerate(names):
+        words = "".join(ch if ch.isalpha() else " " for ch in name.casefold()).split()
+        wanted = next((COLOR_WORDS[w] for w in words if w in COLOR_WORDS), "")
+        if wanted and wanted not in taken:
+            chosen[index] = wanted
+            taken.add(wanted)
+    spare = [c for c in PALETTE if c not in taken]
+    for index in range(len(names)):
+        if not chosen[index]:
+            chosen[index] = spare.pop(0) if spare else color(index)
+    return chosen
+
+
 def _finite(values: Sequence[float]) -> list[float]:
     return [v for v in values if isinstance(v, int | float) and math.isfinite(v)]
 
@@ -188,10 +226,14 @@ class _Frame:
             parts.append(
                 f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{s.color}"'
                 f' stroke-width="3"{dash}/>'
-                f'<text x="{x + 22}" y="{y + 4}" class="a">{escape(_clip(s.label, 18))}'
+                f'<text x="{x + 22}" y="{y + 4}" class="a">{escape(_clip(s.label, LEGEND_CHARS))}'
                 f"<title>{escape(s.label)}</title></text>"
             )
         return parts
+
+
+LEGEND_CHARS = 22
+"""A legend label longer than this is cut (the whole name is its tooltip)."""
 
 
 def _clip(text: str, width: int) -> str:
@@ -258,10 +300,14 @@ def stacked_chart(
     quarters: Sequence[str],
     layers: Sequence[Series],
     lines: Sequence[Series] = (),
+    *,
+    high: float | None = None,
 ) -> str:
-    """Layers stacked bottom-up (NaN counts as 0), with optional lines drawn over them."""
+    """Layers stacked bottom-up (NaN counts as 0), with optional dashed lines drawn over them.
+    ``high``: the top of the value axis at least (charts to compare side by side share it)."""
     layers = _colored(layers)
-    lines = [s if s.color else Series(s.label, s.values, "#222222", True) for s in lines]
+    # The lines are drawn dashed: so are their keys in the legend.
+    lines = [Series(s.label, s.values, s.color or "#222222", True) for s in lines]
     n = len(quarters)
     tops = [0.0] * n
     stacks: list[tuple[Series, list[float], list[float]]] = []
@@ -271,10 +317,12 @@ def stacked_chart(
             v = layer.values[i] if i < len(layer.values) else math.nan
             tops[i] += v if isinstance(v, int | float) and math.isfinite(v) else 0.0
         stacks.append((layer, base, list(tops)))
-    values = tops + [v for s in lines for v in _finite(s.values)]
+    values = tops + [v for s in lines for v in _finite(s.values)] + [high or 0.0]
     frame = _Frame(quarters, 0.0, _nice_max(max(values, default=1.0)))
     parts = frame.axes(title, unit)
     for layer, base, top in stacks:
+        if all(t - b <= 0 for t, b in zip(top, base, strict=True)):
+            continue  # an empty layer (no owned capacity all match) draws no line on the stack
         upper = [f"{frame.x(i):.1f},{frame.y(top[i]):.1f}" for i in range(n)]
         lower = [f"{frame.x(i):.1f},{frame.y(base[i]):.1f}" for i in reversed(range(n))]
         tip = escape(

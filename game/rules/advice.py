@@ -9,8 +9,10 @@ and still exits 0.
 
 from __future__ import annotations
 
-from game.rules.models import Content, Scenario
-from game.rules.problems import Problem
+from typing import Any
+
+from game.rules.models import TARGET_KIND, Content, Effect, Scenario
+from game.rules.problems import Problem, counted
 from game.rules.sources import ItemSource
 
 
@@ -18,9 +20,12 @@ def scenario_notes(content: Content, scenario: Scenario, source: ItemSource) -> 
     """Every note on ``scenario``, a valid scenario whose references all resolve in ``content``."""
     return [
         *_sovereign_seats(content, scenario, source),
+        *_seats_without_a_rival(content, scenario, source),
         *_builds_never_finish(content, scenario, source),
         *_events_that_never_fire(content, scenario, source),
         *_events_scripted_twice(scenario, source),
+        *_scripted_events_also_random(content, scenario, source),
+        *_random_events_that_change_nothing(content, scenario, source),
     ]
 
 
@@ -86,6 +91,45 @@ def _sovereign_seats(content: Content, scenario: Scenario, source: ItemSource) -
             )
         notes.append(source.problem(("seats", index, "industry"), f"note: {message}"))
     return notes
+
+
+def _seats_without_a_rival(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """More than one seat without a rival. The terminal game gives the seats without a rival to
+    the teams at its keyboard (hot-seat) and leaves out those no team takes; only the rivals'
+    seats are played by the computer. So a lesson meant for one team per computer, with a
+    "bank" seat for the computer to play, is played without that seat, while
+    ``capwars match`` (a bot in every seat) plays it: the two disagree."""
+    free = [index for index, seat in enumerate(scenario.seats) if seat.rival is None]
+    if len(free) < 2:
+        return []
+    industries = {industry.id: industry.name for industry in content.industries}
+    others = free[1:]
+    one = len(others) == 1
+    it, each = ("it", "it") if one else ("them", "each")
+    missing = " or ".join(
+        f"{industries.get(scenario.seats[i].industry, scenario.seats[i].industry)} (seat {i + 1})"
+        for i in others
+    )
+    hints = []
+    for index in others:
+        industry = scenario.seats[index].industry
+        rivals = [repr(r.id) for r in content.rivals if r.industry == industry]
+        if rivals:
+            hints.append(f"{' or '.join(rivals)} for seat {index + 1}")
+    listed = ", ".join(str(i + 1) for i in free)
+    return [
+        source.problem(
+            ("seats", others[0]),
+            f"note: seats {listed} have no rival. The terminal game gives such seats to the"
+            " teams at its keyboard (hot-seat) and leaves out those no team takes: a team"
+            f" playing alone meets no {missing}, though capwars match plays {it} with a bot."
+            f" To have the computer play {it} in every game, give {each} a rival"
+            + (f" ({'; '.join(hints)})" if hints else "")
+            + f", or leave {it} if teams share one keyboard",
+        )
+    ]
 
 
 def _builds_never_finish(content: Content, scenario: Scenario, source: ItemSource) -> list[Problem]:
@@ -155,3 +199,121 @@ def _events_scripted_twice(scenario: Scenario, source: ItemSource) -> list[Probl
             )
         )
     return notes
+
+
+NOTED_SHARE_OF_SEEDS = 0.05
+"""A scenario's scripted events that may start at random first are noted when, together, they
+do so in at least this share of seeds (one in twenty)."""
+
+
+def _scripted_events_also_random(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """Scripted events that are also random events of the scenario, and may start at random
+    before their turn: with such a seed the class meets the shock earlier than the lesson notes
+    say, and if it still lasts at its turn the scripted one starts too, so its effects apply
+    twice over. (After a start, scripted or not, an event waits its cooldown.) One note for
+    them all, when that happens in at least one seed in twenty."""
+    if "events" not in scenario.mechanics or scenario.event_probability_scale == 0:
+        return []
+    events = {event.id: event for event in content.events}
+    enabled = scenario.events_enabled
+    last = scenario.quarters - 1
+    seen: set[str] = set()
+    early: list[tuple[int, str, int, float, int]] = []  # index, event, turn, chance, from
+    none_early = 1.0
+    for index, item in enumerate(scenario.scripted_events):
+        event = events.get(item.event)
+        if event is None or item.event in seen:
+            continue
+        seen.add(item.event)  # the first scripted start is the one it may come before
+        if enabled is not None and item.event not in enabled:
+            continue
+        chance = min(1.0, event.probability * scenario.event_probability_scale)
+        before = min(item.turn - 1, event.max_turn, last) - event.min_turn + 1
+        if chance <= 0 or before <= 0:
+            continue
+        early.append((index, item.event, item.turn, chance, event.min_turn))
+        none_early *= (1.0 - chance) ** before
+    seeds = 1.0 - none_early
+    if not early or seeds < NOTED_SHARE_OF_SEEDS:
+        return []
+    why = "they are in events_enabled" if enabled is not None else "events_enabled is not set"
+    if len(early) == 1:
+        _, event_id, turn, chance, first = early[0]
+        what = (
+            f"event {event_id!r} is scripted at turn {turn}, but it is also a random event here"
+            f" ({chance:.1%} a quarter from turn {first}, as {why.replace('they are', 'it is')}):"
+            f" in about {seeds:.0%} of seeds it starts before turn {turn}"
+        )
+        them = "it"
+    else:
+        listed = ", ".join(f"{e!r} (turn {t}, {c:.1%} a quarter)" for _, e, t, c, _ in early)
+        what = (
+            f"{len(early)} scripted events are also random events here, as {why}: {listed};"
+            f" in about {seeds:.0%} of seeds at least one of them starts before its turn"
+        )
+        them = "them"
+    return [
+        source.problem(
+            ("scripted_events", early[0][0], "event"),
+            f"note: {what}, so the class meets it earlier than the lesson says (and, if it"
+            f" still lasts at its turn, twice over); to have {them} only when scripted, set"
+            f" events_enabled to the random events you want, without {them}, or"
+            " event_probability_scale = 0",
+        )
+    ]
+
+
+def _random_events_that_change_nothing(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """Random events that act only on providers or regions not in play: one may start, and the
+    class reads its news ("TensorPort goes bankrupt") in a market it does not touch. (A
+    scripted one is refused: :mod:`game.rules.crossref`.)"""
+    if "events" not in scenario.mechanics or scenario.event_probability_scale == 0:
+        return []
+    playing = {
+        "provider": {p.id for p in content.providers if scenario.plays(p)},
+        "region": set(
+            scenario.regions if scenario.regions is not None else (r.id for r in content.regions)
+        ),
+    }
+    if not playing["provider"]:
+        return []  # no provider plays at all: a problem, reported as such
+    items = {"provider": content.providers, "region": content.regions}
+    idle = [
+        event.id
+        for event in content.events
+        if (scenario.events_enabled is None or event.id in scenario.events_enabled)
+        and event.probability > 0
+        and event.min_turn <= min(event.max_turn, scenario.quarters - 1)
+        and event.effects
+        and all(_misses(effect, playing, items) for effect in event.effects)
+    ]
+    if not idle:
+        return []
+    them = "it" if len(idle) == 1 else "them"
+    return [
+        source.problem(
+            ("events_enabled",),
+            f"note: {counted(len(idle), 'event')} may start at random and act only on providers"
+            f" or regions not in play here ({', '.join(idle)}): if one starts, the class reads"
+            " its news and nothing changes; list the random events you want in events_enabled,"
+            f" without {them}",
+        )
+    ]
+
+
+def _misses(effect: Effect, playing: dict[str, set[str]], items: dict[str, Any]) -> bool:
+    """Whether ``effect`` names only providers or regions that are not in play."""
+    kind = TARGET_KIND[effect.target]
+    if kind not in playing or effect.select == "*":
+        return False
+    select = effect.select
+    if isinstance(select, str) and select.startswith("tag:"):
+        tag = select.removeprefix("tag:")
+        named = [item.id for item in items[kind] if tag in item.tags]
+    else:
+        named = [select] if isinstance(select, str) else list(select)
+    return bool(named) and not any(name in playing[kind] for name in named)

@@ -75,6 +75,20 @@ def in_folder(problems: list[Problem], directory: str | os.PathLike[str] | None)
 _ALSO_AT = re.compile(r"(\(also at )([^:()\s]+):")
 
 
+def other_world_hint(
+    problems: Sequence[Problem], content_dir: str | os.PathLike[str] | None
+) -> str:
+    """For a scenario file read without ``--content`` that names providers, events, ... the
+    game's content does not have (a scenario for a world of one's own): against what it was
+    read, and what to add; ``""`` otherwise."""
+    if content_dir is not None or not any(_unknown_id(p) for p in problems):
+        return ""
+    return (
+        f"(checked against the content folder {resolve_content_dir(None)}: a scenario for a"
+        " content folder of your own is checked with --content DIR)"
+    )
+
+
 def _unknown_id(problem: Problem) -> bool:
     """An id the content does not know and has nothing close to (not a typo of a key or an id):
     the sign of a scenario written for another content folder."""
@@ -110,14 +124,9 @@ def run_scenario_check(
         for problem in error.problems:
             print(problem, file=out)
         print(f"{counted(len(error.problems), 'problem')} in {path}", file=out)
-        if content_dir is None and any(_unknown_id(p) for p in error.problems):
-            # A scenario for a world of one's own, checked without --content, names providers
-            # and events the game's content does not have: say against what it was checked.
-            print(
-                f"(checked against the content folder {resolve_content_dir(None)}: a scenario"
-                " for a content folder of your own is checked with --content DIR)",
-                file=out,
-            )
+        hint = other_world_hint(error.problems, content_dir)
+        if hint:
+            print(hint, file=out)
         return 1
     print(
         f"scenario OK: {scenario.id} ({scenario.name}), {counted(scenario.quarters, 'quarter')},"

@@ -31,6 +31,11 @@ Sources = Mapping[str, Sequence[ItemSource]]
 """The source of every item of a :class:`Content`, by array name, in the same order."""
 
 
+LISTED_IDS = 12
+"""An unknown id with nothing close lists the known ids of its kind when there are at most
+this many (vendors, regions, providers, industries, rivals; not the forty events)."""
+
+
 @dataclass(frozen=True)
 class Unvalidated:
     """Ids and tags declared by items that failed validation: references to them are fine."""
@@ -82,6 +87,9 @@ class _Checker:
             return True
         noun = " or ".join(NOUNS[kind][0] for kind in kinds)
         hint = did_you_mean(value, known) or self._id_hint(value, kinds)
+        if not hint and 0 < len(known) <= LISTED_IDS:
+            # Nothing close: say what there is ("nvidia" for a vendor: verdant or crimson).
+            hint = f" (this content has: {', '.join(sorted(known))})"
         self.report(source, path, f"unknown {noun} {value!r}{hint}")
         return False
 
@@ -379,6 +387,8 @@ class _Checker:
         in_play = self._providers_in_play(scenario)
         if regions is None or in_play is None or in_play:
             return
+        if len(regions) < len(scenario.regions or ()):
+            return  # a misspelt region is reported with its suggestion: fix that first
         listed = ", ".join(regions) or "none"
         serves = {provider.id: provider.regions for provider in self.content.providers}
         for index, provider in enumerate(scenario.providers or ()):

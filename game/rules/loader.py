@@ -499,6 +499,13 @@ def _syntax_problem(name: str, error: tomli.TOMLDecodeError, text: str = "") -> 
     return Problem(name, line, "", f"invalid TOML: {message}{where}")
 
 
+_PERCENT = re.compile(r"\s*([A-Za-z0-9_\-]+)\s*=\s*(-?\d+(?:\.\d+)?)\s*%")
+"""``demand_growth = 5%``: a percentage where TOML wants a number."""
+_NUMBER_WITH_UNIT = re.compile(
+    r"\s*([A-Za-z0-9_\-]+)\s*=\s*(-?\d+(?:\.\d+)?)\s*[A-Za-z$][A-Za-z$/ ]*\s*(#.*)?$"
+)
+"""``demand = 25 kGPU``: a number with its unit after it."""
+
 _CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 _KEY_AT_START = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\-]+)\s*=""")
 
@@ -545,6 +552,19 @@ def _syntax_hint(message: str, lines: list[str], line: int) -> str:
             ' crunch"), numbers without them (quarters = 8), true/false in lower case'
         )
     if message == "Expected newline or end of document after a statement":
+        percent = _PERCENT.match(text)
+        if percent:
+            value = float(percent[2])
+            return (
+                "a percentage is written as a share, without the % sign:"
+                f" {percent[1]} = {value / 100:g} for {value:g}%"
+            )
+        unit = _NUMBER_WITH_UNIT.match(text)
+        if unit:
+            return (
+                f"write the number alone, without its unit: {unit[1]} = {unit[2]} (each key's"
+                " unit is fixed: see docs/CONTENT.md)"
+            )
         return (
             "one key = value per line; a decimal number takes a point (1.5, not 1,5), and text"
             " with spaces goes in quotes"

@@ -146,6 +146,19 @@ def _friendly(
             f"allows at most {most} {'item' if most == 1 else 'items'},"
             f" got {ctx.get('actual_length')}"
         )
+    name = f"{path[-1]} = " if path and isinstance(path[-1], str) else ""  # "" for list items
+    if kind in ("bool_parsing", "bool_type"):
+        shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+        return path, (
+            f"must be true or false, in lower case and without quotes{shown}: write"
+            f" {name}true to switch it on, {name}false to switch it off"
+        )
+    if kind in ("tuple_type", "list_type") and isinstance(given, str) and given.strip():
+        shown = ", ".join(f'"{part.strip()}"' for part in given.split(",") if part.strip())
+        return path, (
+            f"must be a list in square brackets, even of one item: write {name}[{shown}]"
+            f" (got {given!r})"
+        )
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -212,6 +225,17 @@ def _range_hint(err: ErrorDetails, given: Any, field: FieldInfo | None) -> str:
     ):
         what = "a share from 0 to 1" if limit == 1 else f"a rate up to {limit:g}"
         hint = f": {what}, so write {given / 100:g} for {given:g}%"
+    elif (
+        err["type"] == "less_than_equal"
+        and isinstance(limit, int | float)
+        and 1 < limit < 100
+        and isinstance(given, int | float)
+        and not isinstance(given, bool)
+        and str(err["loc"][-1] if err["loc"] else "").endswith(("multiplier", "_scale"))
+        and limit < given <= 100 * limit
+    ):
+        # capacity_multiplier = 70 for "70% of the usual": a multiplier, 1 as usual.
+        hint = f": a multiplier, 1 as usual, so write {given / 100:g} for {given:g}%"
     return hint + _meaning(field, "; ")
 
 

@@ -54,7 +54,10 @@ class Industry(Model):
     starting_cash: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
         description="Cash at the start, $M: 1500 is $1.5B (at most 1,000,000, $1T)."
     )
-    credit_limit: Money = Field(description="Base credit line, $M; grows with revenue and assets.")
+    credit_limit: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
+        description="Base credit line, $M: 1200 is $1.2B (at most 1,000,000, $1T); grows with"
+        " revenue and assets."
+    )
     starting_reputation: Fraction = 0.7
     starting_quality: float = Field(1.0, ge=0, le=10)
     service_price: Annotated[float, Field(gt=0)] = Field(
@@ -332,7 +335,9 @@ class Technology(Model):
     id: TechId
     name: str
     description: str = ""
-    cost: Annotated[float, Field(gt=0)] = Field(description="Total $M to complete.")
+    cost: Annotated[float, Field(gt=0, le=100_000)] = Field(
+        description="Total $M to complete: 120 is $120M (at most 100,000, $100B)."
+    )
     min_quarters: Annotated[int, Field(ge=1, le=20)] = Field(
         description="Quarters of funding needed however much money is spent."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,10 @@ def test_merge_ranks_the_class_and_refuses_the_others(class_dir: Path, tmp_path:
         assert (out / name).is_file()
     markdown = (out / "results.md").read_text()
     assert "`yellow.json`: seed 8" in markdown and "- Orange" in markdown
+    # The chart draws each team in the colour it is named after (Red was drawn purple).
+    page = (out / "results.html").read_text()
+    for name, color in (("Red", "#d62728"), ("Blue", "#1f77b4"), ("Green", "#2ca02c")):
+        assert re.search(rf'stroke="{color}" stroke-width="3"/><text[^>]*>{name}<', page), name
     # Every title with what it means (the engine's words), not a list of bare names.
     assert "Stranded (paid a lot for compute and still turned customers away)" in markdown
     assert "Lean but Short (kept compute cheap, but turned customers away)" in markdown
@@ -231,6 +236,14 @@ def test_more_seats_is_another_table() -> None:
     assert _setup_differences(four, three) == [
         "4 seats (2 human), but the class played with 3 seats (1 human)"
         " (a hot-seat game with more teams?)"
+    ]
+    # One team each, one company fewer: was "a hot-seat game with more teams?" too, though
+    # the cause is a lesson seat without a rival, left out by the terminal game.
+    two = {"seats": [seat, bot], "catch_up": False, "injected": []}
+    assert _setup_differences(two, three) == [
+        "2 seats (1 human), but the class played with 3 seats (1 human) (played in the"
+        " terminal game and headless? The terminal game leaves out a seat without a rival that"
+        " no team takes)"
     ]
 
 
@@ -435,3 +448,49 @@ def test_two_teams_with_one_name_are_both_ranked_and_an_earlier_export_gives_way
     assert main(["class", "results", str(results), "--out", str(tmp_path / "board")]) == 1
     board = capsys.readouterr().out
     assert "| Red (b-red.json) |" in board and "| Red (c-red.json) |" in board
+
+
+def test_an_export_never_replaces_another_teams_game_of_the_same_name(
+    content, tmp_path: Path, capsys
+) -> None:
+    # Two teams both typed "Red" and export into the class's shared folder: the second export
+    # replaced the first team's result (same scenario, seed and name were taken for the same
+    # game), so one team's result was lost without a word.
+    saves, shared = tmp_path / "saves", tmp_path / "class-results"
+    saves.mkdir()
+    first = play_team(content, saves, "Red", "balanced").rename(saves / "first.jsonl")
+    second = play_team(content, saves, "Red", "hoarder")
+    assert main(["class", "export", str(first), "--out", f"{shared}/"]) == 0
+    kept = (shared / "red.json").read_bytes()
+    capsys.readouterr()
+    assert main(["class", "export", str(second), "--out", f"{shared}/"]) == 2
+    err = capsys.readouterr().err
+    assert "already holds the result of 'Red'" in err and "another game" in err
+    assert f"{shared / 'red-2.json'}" in err and "Nothing was written" in err
+    assert (shared / "red.json").read_bytes() == kept
+    # The same team exporting its game again (further on, or the same save twice) still
+    # replaces its own earlier export.
+    early = saves / "early.jsonl"
+    early.write_text("\n".join(first.read_text().splitlines()[:3]) + "\n")
+    again = tmp_path / "again"
+    assert main(["class", "export", str(early), "--out", f"{again}/"]) == 0
+    assert main(["class", "export", str(first), "--out", f"{again}/"]) == 0
+    assert main(["class", "export", str(first), "--out", f"{again}/"]) == 0
+    assert json.loads((again / "red.json").read_text())["finished"]
+    # ... but an older save of it does not replace the export further on.
+    capsys.readouterr()
+    assert main(["class", "export", str(early), "--out", f"{again}/"]) == 2
+    assert "further on" in capsys.readouterr().err
+    assert json.loads((again / "red.json").read_text())["finished"]
+
+
+def test_the_debrief_marks_a_facilitators_event_as_such(content, tmp_path: Path) -> None:
+    # The price table, the chart's key and the timeline name how each event started; a live
+    # one is "(facilitator)", never "(random)" or "(scripted)".
+    save = write_game(content, tmp_path / "live.jsonl", "Live", inject="recession")
+    out = tmp_path / "deb"
+    assert main(["report", str(save), "--out", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    title = next(e.title for e in content.events if e.id == "recession")
+    assert html.count(f"{title} (facilitator)") >= 3
+    assert f"{title} (random)" not in html and f"{title} (scripted)" not in html

@@ -138,6 +138,14 @@ def test_decisions_and_predictions(report_dir: Path, replay_path: Path) -> None:
         ("2", "2", "4"),
     ]
     assert float(answered[0]["before"]) == 4.0 and float(answered[0]["after"]) >= 5.0
+    # Each answer judged as the game's quarter report judged it (the debrief only listed them).
+    after = float(answered[0]["after"])
+    assert [r["verdict"] for r in answered] == [
+        "spot on" if abs(7 - after) < 0.05 * after else f"off by {7 - after:+.2f}",
+        f"off by {4 - after:+.2f}",
+    ]
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<th>verdict</th></tr></thead><tbody><tr><td>" in html
     supply = read_csv(report_dir / "supply.csv")
     verdant = [float(r["value"]) for r in supply if r["id"] == "verdant"]
     assert max(verdant) >= verdant[0] + 2
@@ -162,6 +170,10 @@ def test_catch_up_rule_is_disclosed_for_a_scenario_file(tmp_path: Path, capsys) 
     html = (out / "report.html").read_text()
     assert "The catch-up rule was ON" in html
     assert re.search(r"<li>2027 Q2: [^<]+</li>", html)
+    # The rule as the engine applies it: last by value created, not by enterprise value
+    # (which would always name the team that started poorest).
+    assert "the team that had created the least value so far" in html
+    assert "lowest enterprise value" not in html
 
 
 def test_a_save_in_progress_reports_the_quarters_played(tmp_path: Path, replay_path: Path):
@@ -170,7 +182,10 @@ def test_a_save_in_progress_reports_the_quarters_played(tmp_path: Path, replay_p
     save.write_text("\n".join(lines[:5]) + "\n")  # header and four quarters, no result
     out = tmp_path / "deb"
     assert main(["report", str(save), "--out", str(out)]) == 0
-    assert "in progress (4 played)" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "in progress (4 played)" in html
+    # Not "Final standings": the ranking of a game a third played is not final.
+    assert "<h2>Standings after 4 of 12 quarters</h2>" in html and "Final standings" not in html
     assert len(read_csv(out / "players.csv")) == 4 * len(BOTS)
 
 
@@ -337,3 +352,107 @@ def test_a_class_result_file_gives_the_debrief_of_the_save_it_carries(
     err = capsys.readouterr().err
     assert err.startswith(f"capwars: error: {red} is already a class result file, not a save")
     assert not (tmp_path / "again.json").exists()
+
+
+def test_the_scripted_events_are_listed_in_the_order_they_happen(tmp_path: Path) -> None:
+    # A lesson file lists its shocks as the teacher added them (turns 1, 3, then 2): the
+    # debrief's "Rules of this match" listed them so, 2027 Q4 before 2027 Q3.
+    lesson = tmp_path / "order.toml"
+    lesson.write_text(
+        Path(__file__)
+        .with_name("test_scenario_files.py")
+        .read_text()
+        .split('GOOD = """\\\n', 1)[1]
+        .split('"""', 1)[0]
+        + '\n[[scripted_events]]\nturn = 3\nevent = "nimbus_outage"\n'
+        + '\n[[scripted_events]]\nturn = 2\nevent = "enterprise_adoption_wave"\n'
+    )
+    replay = tmp_path / "o.jsonl"
+    assert main(["match", "--scenario", str(lesson), "--seed", "1", "--replay", str(replay)]) == 0
+    out = tmp_path / "deb"
+    assert main(["report", str(replay), "--out", str(out), "--scenario", str(lesson)]) == 0
+    html = (out / "report.html").read_text()
+    rules = html.split("Scripted events, the same for every team", 1)[1].split("</ul>", 1)[0]
+    assert rules.index("2027 Q2") < rules.index("2027 Q3") < rules.index("2027 Q4"), rules
+
+
+def test_every_teams_capacity_chart_has_the_same_scale(report_dir: Path) -> None:
+    # Each chart was scaled to its own team: a start-up's 10 kGPU filled its chart as a bank's
+    # 40 filled its own, and two teams shown side by side looked alike.
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<svg [^>]*aria-label="[^"]*: capacity by source".*?</svg>', html)
+    assert len(charts) == len(BOTS)
+    tops = set()
+    for chart in charts:
+        ticks = re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>([\d.,]+)</text>', chart)
+        tops.add(min(ticks, key=lambda tick: float(tick[0]))[1])
+    assert len(tops) == 1, tops
+
+
+def test_each_event_says_whether_the_scenario_scripted_it(tmp_path: Path, content) -> None:
+    # An energy spike scripted at turn 4 that had also started at random at turn 3 showed up
+    # twice in the debrief, alike: the class could not tell the lesson's shock from the seed's.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        Path(__file__)
+        .with_name("test_scenario_files.py")
+        .read_text()
+        .split('GOOD = """\\\n', 1)[1]
+        .split('"""', 1)[0]
+    )
+    replay = tmp_path / "l.jsonl"
+    assert main(["match", "--scenario", str(lesson), "--seed", "4", "--replay", str(replay)]) == 0
+    out = tmp_path / "deb"
+    assert main(["report", str(replay), "--out", str(out), "--scenario", str(lesson)]) == 0
+    html = (out / "report.html").read_text()
+    titles = {e.id: e.title for e in content.events}
+    prices = read_csv(out / "prices.csv")
+    started = {(int(r["quarter"]), e) for r in prices for e in r["events"].split("; ") if e}
+    assert started == {(1, "stratus_outage"), (2, "frontier_model_launch")}
+    for text in (
+        f"{titles['stratus_outage']} (scripted)",
+        f"{titles['frontier_model_launch']} (random)",
+    ):
+        # In the price table, the chart's key and the decisions timeline.
+        assert html.count(text) >= 3, text
+
+
+def test_a_direction_answer_is_judged_right_or_wrong() -> None:
+    from game.classroom.report import PredictionOutcome
+
+    outcome = PredictionOutcome(2, "2027 Q3", "?", "spot_price", "Stratus", 10.0, 8.0, "$M", {})
+    assert outcome.direction == "down"
+    assert [outcome.verdict(a) for a in ("down", "Up", "flat", "8.1", "9", "soon")] == [
+        "right",
+        "it went down",
+        "it went down",
+        "spot on",
+        "off by +1.00",
+        "",
+    ]
+    level = PredictionOutcome(2, "2027 Q3", "?", "spot_price", "Stratus", 10.0, 10.1, "$M", {})
+    assert level.direction == "flat" and level.verdict("flat") == "right"
+    unplayed = PredictionOutcome(2, "2027 Q3", "?", "demand", "demand", 10.0, math.nan, "", {})
+    assert unplayed.verdict("up") == ""
+
+
+def test_decisions_name_what_they_act_on_as_players_read_it(report_dir: Path, content) -> None:
+    # "Reserved 1.8 kGPU at ironlattice", "Research heat_reuse": ids, where the price table
+    # beside them says "Iron Lattice" and the game's research screen "District heat reuse".
+    from game.classroom.report import describe
+
+    names = {"ironlattice": "Iron Lattice", "continuous_batching": "Continuous batching"}
+    assert describe(
+        {"type": "reserve", "provider": "ironlattice", "quantity": 1.8, "term": 8}, names
+    ) == ("Reserved 1.8 kGPU at Iron Lattice for 8 quarters")
+    assert describe(
+        {"type": "fund_research", "tech": "continuous_batching", "amount": 30}, names
+    ) == ("Research Continuous batching: $30.00M a quarter")
+    assert describe({"type": "fund_research", "tech": "other", "amount": 30}, names).startswith(
+        "Research other:"
+    )
+    providers = {p.id: p.name for p in content.providers}
+    rows = [r for r in read_csv(report_dir / "decisions.csv") if r["action"] == "bid_spot"]
+    assert rows and all(
+        any(f" at {name}," in r["description"] for name in providers.values()) for r in rows
+    )

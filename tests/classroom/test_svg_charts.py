@@ -50,3 +50,41 @@ def test_a_chart_without_markers_keeps_its_size() -> None:
     svg = line_chart("Cash", "$M", QUARTERS, PRICES)
     assert f'viewBox="0 0 760 {HEIGHT}"' in svg
     assert 'class="m"' not in svg and 'class="k"' not in svg
+
+
+def test_the_capacity_charts_of_a_debrief_compare_at_a_glance() -> None:
+    from game.classroom.svg import stacked_chart
+
+    layers = [
+        Series("reserved", [5.0] * 12, "#1f77b4"),
+        Series("spot", [1.0] * 12, "#ff7f0e"),
+        Series("owned", [0.0] * 12, "#2ca02c"),
+    ]
+    lines = [Series("demand", [7.0] * 12), Series("served", [6.0] * 12, "#555555")]
+    svg = stacked_chart("Small team: capacity by source", "kGPU", QUARTERS, layers, lines)
+    # Demand and served are dashed on the chart, and so in the legend (served was solid there).
+    keys = re.findall(r'<line [^>]*stroke-width="3"[^>]*/>', svg)
+    assert len(keys) == 5
+    assert all('stroke-dasharray="5 3"' in key for key in keys[3:])
+    # A layer that is empty all match draws nothing: it drew its outline along the top of the
+    # stack, a line a student read as "owned capacity".
+    assert svg.count("<polygon") == 2
+    # A shared top: a small team's chart on the scale of the biggest one (40 kGPU).
+    shared = stacked_chart("x", "kGPU", QUARTERS, layers, lines, high=37.0)
+    assert "40" in re.findall(r">([\d.,]+)</text>", shared)
+    assert "40" not in re.findall(r">([\d.,]+)</text>", svg)
+
+
+def test_teams_named_by_a_colour_are_drawn_in_it() -> None:
+    # A class's teams Red, Blue, Green and Gold were drawn purple, blue, red and green.
+    from game.classroom.svg import COLOR_WORDS, PALETTE, team_colors
+
+    colors = team_colors(["Blue", "Green", "Gold", "Team Red", "Loopwise Labs", "Red Devils"])
+    assert colors[:4] == [
+        COLOR_WORDS["blue"],
+        COLOR_WORDS["green"],
+        COLOR_WORDS["gold"],
+        COLOR_WORDS["red"],
+    ]
+    # Other names, and a second team of a colour already taken, get colours nobody has.
+    assert len(set(colors)) == len(colors) and set(colors) <= set(PALETTE)

@@ -85,7 +85,7 @@ category = "provider"
 title = "Outage"
 headline = "Stratus is down for {duration} quarter"
 explain = "Capacity disappears while the provider recovers."
-probability = 0.1
+probability = 0.01
 effects = [
   { target = "provider.outage", select = "stratus", op = "set", value = 1.0 },
 ]

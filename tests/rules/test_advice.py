@@ -23,6 +23,7 @@ industry = "bank"
 
 [[seats]]
 industry = "government"
+rival = "civic-digital"
 
 [market]
 demand = 20.0
@@ -47,6 +48,11 @@ def lesson(
 @pytest.fixture(scope="module")
 def content():
     return load_content()
+
+
+def scripted_notes(path: Path, content) -> list[str]:
+    """The notes on scripted events (a lesson with random events on gets others too)."""
+    return [note for note in notes_of(path, content) if "scripted_events[" in note]
 
 
 def notes_of(path: Path, content) -> list[str]:
@@ -127,20 +133,32 @@ def test_a_content_folder_with_notes(tmp_path: Path, capsys) -> None:
 def test_content_md_shows_the_notes_as_printed(tmp_path: Path, content) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "CONTENT.md").read_text()
     everything = '["spot", "reserved", "chips", "datacenters", "service_price", "events"]'
+    folders = [tmp_path / name for name in ("a", "b", "c")]  # one lesson file each
+    for folder in folders:
+        folder.mkdir()
     cases = [
-        lesson(tmp_path, providers='["stratus"]', extra='regions = ["us-east"]\n'),
+        lesson(folders[0], providers='["stratus"]', extra='regions = ["us-east"]\n'),
         lesson(
-            tmp_path,
+            folders[1],
             quarters=4,
             providers='["stratus"]',
             mechanics=everything,
             extra='events_enabled = ["neocloud_bankruptcy"]\n',
         ),
+        lesson(folders[2], mechanics='["spot", "reserved", "service_price", "events"]'),
     ]
+    cases[-1].write_text(
+        cases[-1].read_text()
+        + '\n[[scripted_events]]\nturn = 4\nevent = "energy_price_spike"\n'
+        + '\n[[seats]]\nindustry = "hospital"\n'
+    )
+    shown_notes = 0
     for path in cases:
         for note in load_scenario_file_with_notes(path, content)[1]:
             shown = f"{note.path}: {note.message}"[:100]
             assert shown in doc, f"docs/CONTENT.md's notes table lacks: {shown}"
+            shown_notes += 1
+    assert shown_notes >= 5
 
 
 def test_a_government_seat_with_a_sovereign_provider_but_renting_off(
@@ -166,7 +184,7 @@ def test_an_event_scripted_twice_at_one_turn_is_noted(tmp_path: Path, content, c
     path.write_text(path.read_text() + block + block)
     (note,) = notes_of(path, content)
     assert note == (
-        f"{path}:22: scripted_events[1]: note: event 'packaging_fire' is scripted twice at turn 2"
+        f"{path}:23: scripted_events[1]: note: event 'packaging_fire' is scripted twice at turn 2"
         " (also scripted_events[0]): both start, so its effects apply twice over; remove one if"
         " you meant a single shock"
     )
@@ -174,3 +192,96 @@ def test_an_event_scripted_twice_at_one_turn_is_noted(tmp_path: Path, content, c
     # The same event at two turns is two shocks on purpose: no note.
     path.write_text(path.read_text().replace("turn = 2", "turn = 5", 1))
     assert notes_of(path, content) == []
+
+
+def test_scripted_events_that_may_also_start_at_random_are_noted(
+    tmp_path: Path, content, capsys
+) -> None:
+    # A lesson scripts an energy spike at turn 4, with a lesson note about it, and leaves
+    # random events on: with some seeds the spike started at random at turn 3 and the scripted
+    # one at 4 doubled it (power x2.25), and the check said only "scenario OK".
+    block = '\n[[scripted_events]]\nturn = {turn}\nevent = "{event}"\n'
+    events = '["spot", "reserved", "service_price", "events"]'
+    path = lesson(tmp_path, mechanics=events)
+    path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
+    (note,) = scripted_notes(path, content)
+    assert note == (
+        f"{path}:21: scripted_events[0].event: note: event 'energy_price_spike' is scripted at"
+        " turn 4, but it is also a random event here (4.0% a quarter from turn 0, as"
+        " events_enabled is not set): in about 15% of seeds it starts before turn 4, so the"
+        " class meets it earlier than the lesson says (and, if it still lasts at its turn,"
+        " twice over); to have it only when scripted, set events_enabled to the random events"
+        " you want, without it, or event_probability_scale = 0"
+    )
+    assert main(["content", "check", str(path)]) == 0
+    assert "scripted_events[0].event: note: event 'energy_price_spike'" in capsys.readouterr().out
+    # Two of them: one note naming both, with the chance that either comes early.
+    path.write_text(path.read_text() + block.format(turn=6, event="grid_crunch"))
+    (note,) = scripted_notes(path, content)
+    assert "2 scripted events are also random events here, as events_enabled is not set:" in note
+    assert "'energy_price_spike' (turn 4, 4.0% a quarter), 'grid_crunch' (turn 6, 3.0%" in note
+    assert "in about 25% of seeds at least one of them starts before its turn" in note
+    # Listed among the random events, with the chance scaled.
+    extra = 'events_enabled = ["energy_price_spike"]\nevent_probability_scale = 0.5\n'
+    path = lesson(tmp_path, mechanics=events, extra=extra)
+    path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
+    (note,) = scripted_notes(path, content)
+    assert "(2.0% a quarter from turn 0, as it is in events_enabled)" in note
+    # No note when it cannot start at random before its turn, or hardly ever does.
+    cases = [
+        (events, 'events_enabled = ["recession"]\n', 4),
+        (events, "event_probability_scale = 0\n", 4),
+        (events, "event_probability_scale = 0.1\n", 4),  # 1.6% of seeds
+        (events, "", 0),
+        ('["spot", "reserved", "service_price"]', "", 4),  # random events off
+    ]
+    for mechanics, extra, turn in cases:
+        path = lesson(tmp_path, mechanics=mechanics, extra=extra)
+        path.write_text(path.read_text() + block.format(turn=turn, event="energy_price_spike"))
+        assert scripted_notes(path, content) == [], (mechanics, extra, turn)
+
+
+def test_seats_the_terminal_game_leaves_out_are_noted(tmp_path: Path, content) -> None:
+    # A lesson for one team per computer, with a hospital seat for the computer to play and no
+    # rival for it: capwars match played three companies, the terminal game two (the
+    # hospital seat, without a rival, was offered to a second team and left out), and the
+    # check said nothing.
+    path = lesson(tmp_path)
+    path.write_text(path.read_text() + '\n[[seats]]\nindustry = "hospital"\n')
+    (note,) = notes_of(path, content)
+    assert note == (
+        f"{path}:19: seats[2]: note: seats 1, 3 have no rival. The terminal game gives such"
+        " seats to the teams at its keyboard (hot-seat) and leaves out those no team takes: a"
+        " team playing alone meets no Hospital network (seat 3), though capwars match plays it"
+        " with a bot. To have the computer play it in every game, give it a rival"
+        " ('st-aurelia' or 'halden-health' for seat 3), or leave it if teams share one keyboard"
+    )
+    path.write_text(
+        path.read_text().replace(
+            'industry = "hospital"', 'industry = "hospital"\nrival = "st-aurelia"'
+        )
+    )
+    assert notes_of(path, content) == []
+
+
+def test_random_events_that_can_only_hit_what_is_not_in_play_are_noted(
+    tmp_path: Path, content
+) -> None:
+    # A lesson with Stratus and Nordhall only, random events on: "TensorPort goes bankrupt"
+    # and "Nimbus network outage" could start and fill the news of a market they do not touch.
+    events = '["spot", "reserved", "service_price", "events"]'
+    (note,) = notes_of(lesson(tmp_path, mechanics=events), content)
+    head, listed = note.split(" (", 1)[0], note.split(" (", 1)[1].split(")", 1)[0].split(", ")
+    assert head.endswith(
+        "may start at random and act only on providers or regions not in play here"
+    )
+    assert f"{tmp_path / 'lesson.toml'}: events_enabled: note: " in note
+    assert {"neocloud_bankruptcy", "nimbus_outage", "neocloud_power_failure"} <= set(listed)
+    assert "stratus_outage" not in listed and "energy_price_spike" not in listed
+    assert note.endswith(
+        "if one starts, the class reads its news and nothing changes; list the random events"
+        " you want in events_enabled, without them"
+    )
+    # Only events that hit something in play: no note.
+    extra = 'events_enabled = ["stratus_outage", "energy_price_spike"]\n'
+    assert notes_of(lesson(tmp_path, mechanics=events, extra=extra), content) == []

@@ -98,7 +98,7 @@ def test_event_selecting_a_list_reports_the_bad_element(folder: ContentFolder) -
     folder.replace("events.toml", 'select = "stratus"', 'select = ["stratus", "nimbus"]')
     problem = folder.only_problem()
     assert problem.path == "events[outage].effects[0].select[1]"
-    assert problem.message == "unknown provider 'nimbus'"
+    assert problem.message == "unknown provider 'nimbus' (this content has: stratus)"
 
 
 def test_event_selecting_by_an_unknown_tag(folder: ContentFolder) -> None:
@@ -211,7 +211,7 @@ def test_scenario_references_are_all_checked(folder: ContentFolder) -> None:
         "seats[1].rival": "unknown rival 'acne' (did you mean 'acme'?)",
         "scripted_events[0].event": "unknown event 'outrage' (did you mean 'outage'?)",
         "events_enabled[0]": "unknown event 'outag' (did you mean 'outage'?)",
-        "providers[1]": "unknown provider 'nimbus'",
+        "providers[1]": "unknown provider 'nimbus' (this content has: stratus)",
         "predictions[0].provider": "unknown provider 'strat' (did you mean 'stratus'?)",
     }
 

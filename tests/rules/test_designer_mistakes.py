@@ -80,6 +80,22 @@ def test_a_value_out_of_range_names_the_unit_of_its_key(folder: ContentFolder) -
             "industries[startup].starting_cash",
             "1500 is $1.5B",
         ),
+        # A research programme priced in dollars: $20 trillion, and accepted.
+        (
+            "research.toml",
+            "cost = 20.0",
+            "cost = 20000000",
+            "technologies[batching].cost",
+            "120 is $120M",
+        ),
+        # A credit line in dollars: accepted, and the start-up could borrow $50 trillion.
+        (
+            "industries.toml",
+            "credit_limit = 50.0",
+            "credit_limit = 50000000",
+            "industries[startup].credit_limit",
+            "1200 is $1.2B",
+        ),
     ],
 )
 def test_money_in_dollars_instead_of_millions_is_refused(
@@ -132,7 +148,10 @@ def test_a_scenario_for_another_world_checked_without_content_says_what_it_was_c
     out = io.StringIO()
     assert run_scenario_check(lesson, None, out=out) == 1
     lines = out.getvalue().splitlines()
-    assert lines[0] == f"{lesson}:5: providers[0]: unknown provider 'cumulus'"
+    assert lines[0] == (
+        f"{lesson}:5: providers[0]: unknown provider 'cumulus' (this content has: azimuth,"
+        " bluefin, ironlattice, nimbus, nordhall, stratus, tensorport)"
+    )
     assert lines[-1] == (
         f"(checked against the content folder {resolve_content_dir(None)}: a scenario for a"
         " content folder of your own is checked with --content DIR)"
@@ -167,7 +186,7 @@ def test_the_archetypes_content_accepts_are_the_bots_that_play_them() -> None:
 
 def test_an_event_whose_turn_window_is_empty_is_refused(folder: ContentFolder) -> None:
     folder.replace(
-        "events.toml", "probability = 0.1", "probability = 0.1\nmin_turn = 6\nmax_turn = 2"
+        "events.toml", "probability = 0.01", "probability = 0.01\nmin_turn = 6\nmax_turn = 2"
     )
     problem = folder.only_problem()
     assert problem.path == "events[outage]"
@@ -243,6 +262,17 @@ def test_regions_that_no_provider_serves_are_refused(folder: ContentFolder) -> N
     assert problem.line == folder.line_of("scenarios/intro.toml", "regions = ")
     assert problem.message.startswith(
         "no provider serves any of this scenario's regions (eu): the match would have no cloud"
+    )
+
+
+def test_a_misspelt_region_is_one_problem_not_two(folder: ContentFolder) -> None:
+    # Before, the typo came with "no provider serves any of this scenario's regions (none)",
+    # a second problem that only echoed the first and named no region.
+    folder.replace("scenarios/intro.toml", "quarters = 8", 'quarters = 8\nregions = ["us-eats"]')
+    problem = folder.only_problem()
+    assert (problem.path, problem.message) == (
+        "regions[0]",
+        "unknown region 'us-eats' (did you mean 'us-east'?)",
     )
 
 
@@ -394,3 +424,76 @@ def test_two_technologies_unlocking_one_chip_are_refused(folder: ContentFolder) 
     assert problem.message.startswith(
         "technologies 'batching' and 'asic2' both unlock chip 'asic': a custom chip has one"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "expected"),
+    [
+        # Was: "Input should be a valid tuple (got 'stratus')": Python's word, no fix.
+        (
+            "quarters = 8",
+            'quarters = 8\nproviders = "stratus"',
+            "providers",
+            'must be a list in square brackets, even of one item: write providers = ["stratus"]'
+            " (got 'stratus')",
+        ),
+        (
+            "quarters = 8",
+            'quarters = 8\nproviders = "stratus, nordhall"',
+            "providers",
+            'must be a list in square brackets, even of one item: write providers = ["stratus",'
+            " \"nordhall\"] (got 'stratus, nordhall')",
+        ),
+        # Was: "Input should be a valid boolean, unable to interpret input (got 'maybe')".
+        (
+            "quarters = 8",
+            'quarters = 8\ncatch_up = "maybe"',
+            "catch_up",
+            "must be true or false, in lower case and without quotes (got 'maybe'): write"
+            " catch_up = true to switch it on, catch_up = false to switch it off",
+        ),
+    ],
+)
+def test_a_list_or_a_switch_written_otherwise_says_how_to_write_it(
+    folder: ContentFolder, old: str, new: str, path: str, expected: str
+) -> None:
+    folder.replace("scenarios/intro.toml", old, new)
+    problem = folder.only_problem()
+    assert (problem.path, problem.message) == (path, expected)
+
+
+def test_a_multiplier_written_as_a_percentage_says_to_write_the_factor(
+    folder: ContentFolder,
+) -> None:
+    # Was only "Input should be less than or equal to 10 (got 70)": 70 for "70% of the usual".
+    folder.replace("scenarios/intro.toml", "quarters = 8", "quarters = 8\ncapacity_multiplier = 70")
+    problem = folder.only_problem()
+    assert problem.path == "capacity_multiplier"
+    assert problem.message.startswith(
+        "Input should be less than or equal to 10 (got 70): a multiplier, 1 as usual, so write"
+        " 0.7 for 70%; scales every provider's starting capacity"
+    )
+    # Out of range as a percentage too: no suggestion of a value that is refused as well.
+    folder.replace("scenarios/intro.toml", "capacity_multiplier = 70", "capacity_multiplier = 5000")
+    assert "so write" not in folder.only_problem().message
+
+
+def test_an_unknown_id_with_nothing_close_lists_the_ids_there_are(tmp_path: Path) -> None:
+    # Was "unknown vendor 'nvidia'", and the teacher did not know the vendors were verdant and
+    # crimson. A kind with many ids (forty events) is not listed: the guide lists them.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        'id = "l"\nname = "L"\nsummary = "x"\nquarters = 8\n\n[[seats]]\nindustry = "bank"\n'
+        "\n[market]\ndemand = 20.0\ndemand_growth = 0.05\n"
+        '\n[[predictions]]\nturn = 3\nquestion = "How long?"\nmetric = "lead_time"\n'
+        'vendor = "nvidia"\n'
+        '\n[[scripted_events]]\nturn = 2\nevent = "earthquake"\n'
+    )
+    out = io.StringIO()
+    assert run_scenario_check(lesson, None, out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert (
+        f"{lesson}:17: predictions[0].vendor: unknown vendor 'nvidia' (this content has:"
+        " crimson, verdant)" in lines
+    )
+    assert f"{lesson}:21: scripted_events[0].event: unknown event 'earthquake'" in lines

@@ -102,6 +102,17 @@ def test_malformed_toml_is_reported_at_its_line(folder: ContentFolder) -> None:
         ("growth = 0.05", "growth 0.05", "write key = value: the = is missing"),
         ("growth = 0.05", "growth = 0,05", "a decimal number takes a point (1.5, not 1,5)"),
         ("growth = 0.05", "sovereign = True", "true and false are written in lower case"),
+        # Was only "one key = value per line; a decimal number takes a point ...".
+        (
+            "growth = 0.05",
+            "growth = 5%",
+            "a percentage is written as a share, without the % sign: growth = 0.05 for 5%",
+        ),
+        (
+            "starting_capacity = 100.0",
+            "starting_capacity = 100 kGPU",
+            "write the number alone, without its unit: starting_capacity = 100",
+        ),
     ],
 )
 def test_toml_syntax_errors_get_a_plain_language_hint(
