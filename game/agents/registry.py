@@ -9,6 +9,7 @@ with a sentence a newcomer can act on.
 
 from __future__ import annotations
 
+import importlib.abc
 import importlib.util
 import inspect
 import shlex
@@ -177,6 +178,57 @@ IN_PROCESS_MODULE_PREFIX = "_capwars_bot_"
 refuses to serve stdin from such a module)."""
 
 
+_FILE_IMPORTS = threading.Lock()
+"""Bot files are imported one at a time: each import swaps its folder's helpers in and out."""
+
+_HELPERS: set[str] = set()
+"""Names of the helper modules bot files imported from their own folders (``strategy``,
+``mylib.plan``): taken out of ``sys.modules`` after each import, so that two bots whose folders
+both hold a ``strategy.py`` each get their own."""
+
+
+def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder: Path) -> None:
+    """Run a bot file's module with its own folder first on ``sys.path``, as ``python bot.py``
+    would, and its helpers imported afresh from there.
+
+    A helper module stays in ``sys.modules`` once imported, under a name such as ``strategy``
+    or ``utils`` that many students choose: without this, the second bot of a match or a
+    tournament worker with its own ``strategy.py`` silently got the first one's. The helpers a
+    bot file imports (modules that lie directly in its folder, new in ``sys.modules``) are
+    therefore taken out again afterwards; the bot's module keeps its own references to them.
+    The folder stays on ``sys.path`` (at the end) for imports made later, inside ``act``.
+    """
+    for name in _HELPERS:
+        sys.modules.pop(name, None)
+    entry = str(folder)
+    before = set(sys.modules)
+    sys.path.insert(0, entry)
+    try:
+        loader.exec_module(module)  # type: ignore[arg-type]
+    finally:
+        if entry in sys.path:
+            sys.path.remove(entry)  # the first one: ours, unless the file moved it
+        if entry not in sys.path:
+            sys.path.append(entry)
+        new = [name for name in sys.modules if name not in before]
+        own = {name for name in new if "." not in name and _lies_in(sys.modules[name], folder)}
+        for name in new:
+            if name.partition(".")[0] in own:
+                _HELPERS.add(name)
+                sys.modules.pop(name, None)
+
+
+def _lies_in(module: object, folder: Path) -> bool:
+    """Whether ``module`` is a file or package directly in ``folder`` (never the game's own)."""
+    file = getattr(module, "__file__", None)
+    if not file or getattr(module, "__name__", "") == "game":
+        return False
+    found = Path(file).resolve()
+    if found.name == "__init__.py":
+        found = found.parent
+    return found.parent == folder
+
+
 def _from_file(path: Path, class_name: str | None) -> Bot:
     if not path.is_file():
         raise BotSpecError(f"bot file not found: {path}")
@@ -185,14 +237,10 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
     if loader_spec is None or loader_spec.loader is None:
         raise BotSpecError(f"cannot import {path}: not a Python file")
     module = importlib.util.module_from_spec(loader_spec)
-    sys.modules[module_name] = module
-    # As `python bot.py` would: the file's folder is importable, so a bot split into several
-    # files (``from helpers import plan``) imports the same in-process as under cmd:.
-    folder = str(path.resolve().parent)
-    if folder not in sys.path:
-        sys.path.append(folder)
     try:
-        loader_spec.loader.exec_module(module)
+        with _FILE_IMPORTS:
+            sys.modules[module_name] = module
+            _exec_with_own_helpers(loader_spec.loader, module, path.resolve().parent)
     except Exception as exc:  # a bot file may fail in any way; report it, don't crash
         raise BotSpecError(f"{path} failed to import: {describe(exc, path)}") from None
     if class_name:

@@ -1,0 +1,62 @@
+"""Python bot files played in-process: each imports its own helper modules from its folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from game.agents import make_bot
+from game.arena.match import run_match
+from game.engine import new_match, observe
+
+BOT = """\
+from game.agents import Bot
+import strategy
+from tools import sizing
+
+
+class SpotBot(Bot):
+    def act(self, observation):
+        provider = observation.providers[0]
+        quantity = strategy.QUANTITY + sizing.EXTRA
+        return [{"type": "bid_spot", "provider": provider.id, "quantity": quantity,
+                 "max_price": provider.list_price}]
+"""
+
+
+def student(root: Path, name: str, quantity: int, extra: float) -> str:
+    """A student's folder with bot.py, a helper module and a helper package, all named alike."""
+    folder = root / name
+    (folder / "tools").mkdir(parents=True)
+    (folder / "bot.py").write_text(BOT)
+    (folder / "strategy.py").write_text(f"QUANTITY = {quantity}\n")
+    (folder / "tools" / "__init__.py").write_text("")
+    (folder / "tools" / "sizing.py").write_text(f"EXTRA = {extra}\n")
+    return str(folder / "bot.py")
+
+
+def test_two_bots_with_helpers_of_the_same_name_each_get_their_own(tmp_path: Path):
+    alice = student(tmp_path, "alice", 3, 0.25)
+    bob = student(tmp_path, "bob", 7, 0.5)
+    state = new_match(scenario="tutorial", seed=1)
+    quantities = [make_bot(spec).act(observe(state, 0))[0]["quantity"] for spec in (alice, bob)]
+    assert quantities == [3.25, 7.5]
+    # ... in either order, and again (a tournament worker builds them match after match).
+    quantities = [make_bot(spec).act(observe(state, 0))[0]["quantity"] for spec in (bob, alice)]
+    assert quantities == [7.5, 3.25]
+    # The helpers do not stay behind in the game's process under their plain names.
+    assert "strategy" not in sys.modules and "tools.sizing" not in sys.modules
+
+
+def test_a_match_between_them_plays_each_one_s_own_strategy(tmp_path: Path):
+    alice = student(tmp_path, "alice", 3, 0.25)
+    bob = student(tmp_path, "bob", 7, 0.5)
+    inline = tmp_path / "bob_in_one_file.py"
+    inline.write_text(
+        BOT.replace("import strategy\nfrom tools import sizing\n", "").replace(
+            "strategy.QUANTITY + sizing.EXTRA", "7.5"
+        )
+    )
+    played = run_match(scenario="tutorial", seed=1, bots=[alice, bob])
+    expected = run_match(scenario="tutorial", seed=1, bots=[alice, str(inline)])
+    assert played.final_hash == expected.final_hash
