@@ -1,0 +1,59 @@
+"""A trained policy as a bot file, as docs/RL.md shows it: it plays capwars match and validate,
+and in a scenario of another layout it says so instead of failing obscurely."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.cli import main
+from game.engine import new_match, observe
+from game.rl.codec import Codec
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "RL.md"
+
+
+def bot_file(folder: Path) -> Path:
+    """The doc's my_policy_bot.py with small random weights beside it."""
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    (source,) = [b for b in blocks if b.startswith("# my_policy_bot.py")]
+    codec = Codec.for_scenario("tutorial")
+    weights = np.random.default_rng(0).normal(0, 0.3, (codec.action_size, codec.observation_size))
+    np.save(folder / "weights.npy", weights)
+    path = folder / "my_policy_bot.py"
+    path.write_text(source)
+    return path
+
+
+def test_the_codec_of_a_scenario_is_the_envs(content):
+    codec = Codec.for_scenario("tutorial", content)
+    world = new_match(content, "tutorial", seed=0).world
+    assert codec.action_layout() == Codec(world).action_layout()
+    assert codec.observation_layout() == Codec(world).observation_layout()
+
+
+def test_the_docs_policy_bot_file_plays_a_match_and_passes_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    path = bot_file(tmp_path)
+    assert main(["validate", str(path), "--scenario", "tutorial"]) == 0
+    assert "result: PASS" in capsys.readouterr().out
+    assert main(["match", "--scenario", "tutorial", "--seed", "3", "--bot", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "my_policy_bot.py" in out and "bot failures" not in out
+
+
+def test_a_policy_played_in_another_layout_says_which_and_what_to_do(content):
+    codec = Codec.for_scenario("tutorial", content)
+    observation = observe(new_match(content, "standard", seed=1), 0)
+    with pytest.raises(ValueError) as error:
+        codec.encode(observation)
+    message = str(error.value)
+    assert "built for 'tutorial' (2 seats" in message
+    assert "of 'standard' (4 seats), whose providers, mechanics and seats differ" in message
+    assert "Codec.for_scenario('standard')" in message
+    with pytest.raises(ValueError, match="built for 'tutorial'"):
+        codec.decode(np.zeros(codec.action_size), observation)
