@@ -796,9 +796,13 @@ STDOUT_HINT = (
 FLUSH_HINT = (
     " (nothing arrived on its stdout: if it wrote `ready`, flush stdout after each line, since"
     " most languages buffer it when it is a pipe, e.g. print(..., flush=True) in Python,"
-    " $| = 1 in Perl, fflush(stdout) in C)"
+    " $| = 1 in Perl, fflush(stdout) in C; and read stdin one line at a time: the host sends"
+    " each message only after the answer to the last, so a bot that first reads all of its"
+    " input, as sys.stdin.read(), readlines() or json.load(sys.stdin) do, waits forever)"
 )
-"""Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout."""
+"""Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout,
+or a bot that reads its whole input before answering (a habit from judged programming
+exercises, where the input is complete from the start)."""
 
 
 class _Oversize(Exception):

@@ -272,6 +272,25 @@ def test_bot_that_never_sends_ready_is_an_error(content, tmp_path):
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "no `ready` within the init time")
 
 
+def test_bot_that_reads_all_its_input_before_answering_is_told_to_read_line_by_line(
+    content, tmp_path
+):
+    # A habit from judged exercises: read the whole input, then answer. The host's next
+    # message waits for the answer, so the bot waits for an end of input that never comes.
+    script = tmp_path / "slurping_bot.py"
+    script.write_text(
+        "import json, sys\nfor line in sys.stdin.read().splitlines():\n"
+        "    print(json.dumps({'type': 'ready'}), flush=True)\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(
+        outcome, replay, SeatStatus.ERROR, "read stdin one line at a time: the host sends"
+    )
+    assert "sys.stdin.read()" in outcome.seats[0].reason
+
+
 def test_bot_that_sends_actions_instead_of_ready_is_invalid(content, tmp_path):
     script = write_bot(tmp_path, on_hello="send({'type': 'actions', 'turn': 0, 'actions': []})")
     _, outcome, replay = run_case(content, tmp_path, script)
