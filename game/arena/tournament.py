@@ -60,6 +60,7 @@ from game.arena.executors import (
 )
 from game.arena.files import output_problem, write_atomic
 from game.arena.host import (
+    LIMIT_OPTIONS,
     LimitsError,
     command_argv,
     command_files,
@@ -604,7 +605,7 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
             file=note,
         )
     _export(summary.leaderboard, args)
-    print(format_leaderboard(summary.leaderboard))
+    print(format_leaderboard(summary.leaderboard, match_options=_set_limits(limits)))
     if args.challenger:
         print(
             f"\nA gauntlet: every other bot met only {args.challenger}, so their order among"
@@ -643,8 +644,26 @@ def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
     if problem := _export_problem(args):
         return _usage(problem)
     _export(board, args)
-    print(format_leaderboard(board))
+    print(format_leaderboard(board, match_options=_set_limits(_design_limits(args.directory))))
     return EXIT_OK
+
+
+def _set_limits(limits: Limits) -> str:
+    """The limits that differ from the defaults, as the options that set them (for a command
+    that plays one of the tournament's matches again)."""
+    default = Limits()
+    return describe_limits(
+        limits, [f for f in LIMIT_OPTIONS if getattr(limits, f) != getattr(default, f)]
+    )
+
+
+def _design_limits(directory: str | os.PathLike[str]) -> Limits:
+    """The limits a results folder's ``tournament.json`` records (the defaults without one)."""
+    try:
+        design = json.loads((Path(directory) / DESIGN_NAME).read_text(encoding="utf-8"))
+        return Limits(**design.get("limits", {}))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return Limits()
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

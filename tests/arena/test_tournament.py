@@ -500,3 +500,39 @@ def test_cli_gauntlet_puts_the_challenger_in_every_match(
     assert "every other bot met only balanced" in capsys.readouterr().out
     assert main([*args[:-3], "--seed", "-1", "-o", str(tmp_path)]) == 2
     assert "--seed -1" in capsys.readouterr().err
+
+
+def test_a_failure_names_the_command_that_plays_its_match_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    import shlex
+
+    from game.arena.replay import read_replay
+    from game.cli import main as capwars
+
+    bot = tmp_path / "raiser.py"
+    bot.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n"
+        "        if observation.turn == 3:\n"
+        "            raise ZeroDivisionError('oops')\n"
+        "        return []\n"
+    )
+    out = tmp_path / "t"
+    args = ["tournament", "run", str(bot), "balanced", "--scenario", "tutorial", "--out", str(out)]
+    assert capwars([*args, "--turn-seconds", "0.5", "-q"]) == 0
+    text = capsys.readouterr().out
+    again = next(line for line in text.splitlines() if "again: capwars match" in line)
+    argv = shlex.split(again.split("again: ", 1)[1])
+    assert argv[-2:] == ["--replay", "again.jsonl"] and "--turn-seconds" in argv
+    argv[-1] = str(tmp_path / "again.jsonl")
+    # The same match, bit for bit: the final hash of the results line that failed.
+    bots = [argv[i + 1] for i, word in enumerate(argv) if word == "--bot"]
+    [failed] = [r for r in read_results(out) if r["bots"] == bots]
+    assert failed["failures"]
+    assert capwars(argv[1:]) == 0
+    assert f"final hash {failed['final_hash']}" in capsys.readouterr().out
+    assert any(q.bot_failures for q in read_replay(argv[-1]).quarters)
+    # The leaderboard command, from the folder alone, gives the same line (the limits too).
+    assert capwars(["tournament", "leaderboard", str(out)]) == 0
+    assert again in capsys.readouterr().out
