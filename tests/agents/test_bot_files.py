@@ -5,7 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from game.agents import make_bot
+from game.agents.registry import BotSpecError
 from game.arena.match import run_match
 from game.engine import new_match, observe
 
@@ -60,3 +63,18 @@ def test_a_match_between_them_plays_each_one_s_own_strategy(tmp_path: Path):
     played = run_match(scenario="tutorial", seed=1, bots=[alice, bob])
     expected = run_match(scenario="tutorial", seed=1, bots=[alice, str(inline)])
     assert played.final_hash == expected.final_hash
+
+
+def test_a_bot_class_that_wants_arguments_is_told_it_is_built_without_them(tmp_path: Path):
+    path = tmp_path / "tuned.py"
+    path.write_text(
+        "from game.agents import Bot\n\n\nclass Tuned(Bot):\n"
+        "    def __init__(self, share):\n        self.share = share\n\n"
+        "    def act(self, observation):\n        return []\n"
+    )
+    with pytest.raises(BotSpecError) as error:
+        make_bot(str(path))
+    message = str(error.value)
+    assert "missing 1 required positional argument: 'share'" in message
+    assert "built with no arguments" in message and "default value" in message
+    assert "registry.py" not in message  # not the game's line: the student's class is at fault
