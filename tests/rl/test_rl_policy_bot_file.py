@@ -57,3 +57,27 @@ def test_a_policy_played_in_another_layout_says_which_and_what_to_do(content):
     assert "Codec.for_scenario('standard')" in message
     with pytest.raises(ValueError, match="built for 'tutorial'"):
         codec.decode(np.zeros(codec.action_size), observation)
+
+
+def test_info_turn_is_the_quarter_the_step_played_as_rl_md_says():
+    pytest.importorskip("gymnasium", reason="the RL extra is not installed: pip install '.[rl]'")
+    from game.rl import CapacityWarsEnv
+
+    env = CapacityWarsEnv(scenario="tutorial")
+    _, info = env.reset(seed=2)
+    turns = [info["turn"]]
+    done = False
+    while not done:
+        _, _, terminated, truncated, info = env.step(np.zeros(env.action_space.shape))
+        turns.append(info["turn"])
+        done = terminated or truncated
+    assert turns == [0, *range(8)]
+    assert "as well, and the last one's is the scenario's quarters − 1" in DOC.read_text()
+
+
+def test_a_wrong_number_of_opponents_says_how_many_in_plain_words():
+    pytest.importorskip("gymnasium", reason="the RL extra is not installed: pip install '.[rl]'")
+    from game.rl import CapacityWarsEnv
+
+    with pytest.raises(ValueError, match=r"needs 1 opponent \(one per other seat"):
+        CapacityWarsEnv(scenario="tutorial", opponents=["balanced", "balanced"])
