@@ -371,6 +371,12 @@ class ExternalBot(Bot):
         self._selector: selectors.BaseSelector | None = None
         self._out = bytearray()
         self._tail = bytearray()
+        self._log_bytes = 0
+        """Bytes of stderr read so far (the tail keeps only the last ones)."""
+        self.after_end = ""
+        """What the bot wrote to its log after the ``end`` message (a crash on reading it)."""
+        self.exit_after_end: int | None = None
+        """Its exit code after ``end`` (``None``: it did not exit in time and was killed)."""
         self._unsent = b""
         self._turn = -1
         self._finalizer: weakref.finalize[Any, Any] | None = None
@@ -486,9 +492,19 @@ class ExternalBot(Bot):
                 "status": result.status,
                 "standings": list(result.standings),
             }
+            with contextlib.suppress(OSError, ValueError):
+                self._drain_stderr()
+            before = self._log_bytes
             with contextlib.suppress(_Gone, OSError):
                 self._write_all(_line(end), self.limits.end_seconds)
                 self._wait_exit(self.limits.end_seconds)
+            with contextlib.suppress(OSError, ValueError):
+                self._drain_stderr()
+            written = min(self._log_bytes - before, len(self._tail))
+            if written > 0:
+                text = bytes(self._tail[-written:]).decode("utf-8", errors="replace")
+                self.after_end = _CONTROL.sub("\ufffd", text.replace("\r\n", "\n"))
+            self.exit_after_end = self._proc.poll()
         self.close()
 
     # ------------------------------------------------------------------ process handling
@@ -731,6 +747,7 @@ class ExternalBot(Bot):
                     self._selector.unregister(proc.stderr)
             return
         self._tail += data
+        self._log_bytes += len(data)
         excess = len(self._tail) - self.limits.stderr_tail_bytes
         if excess > 0:
             del self._tail[:excess]
@@ -745,6 +762,7 @@ class ExternalBot(Bot):
             if not data:
                 return
             self._tail += data
+            self._log_bytes += len(data)
             excess = len(self._tail) - self.limits.stderr_tail_bytes
             if excess > 0:
                 del self._tail[:excess]
