@@ -28,6 +28,7 @@ NaN (nothing known yet) becomes 0 and everything is clipped to ±10.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass
@@ -212,12 +213,26 @@ class Codec:
     ) -> Codec:
         """The codec of a scenario id or scenario file, as the envs build it (no Gymnasium
         needed): for playing a trained policy as a bot, ``PolicyBot(Codec.for_scenario(
-        "tutorial"), policy)``."""
+        "tutorial"), policy)``.
+
+        The codec of a scenario id of the game's own content is built once a process and
+        shared (a bot file is built again for every match of a tournament, and loading the
+        content took three times as long as a ``tutorial`` match); it is safe to share, as the
+        envs share theirs between seats."""
+        from game.rules.loader import is_scenario_path
+
+        name = os.fspath(scenario)
+        if content is None and cls is Codec and not is_scenario_path(name):
+            return _shipped_codec(name)
+        return cls._built(name, content)
+
+    @classmethod
+    def _built(cls, scenario: str, content: Content | None) -> Codec:
         from game.engine.tables import build_world
         from game.rules.loader import load_content, resolve_scenario
 
         content = content if content is not None else load_content()
-        content, scenario_id = resolve_scenario(content, os.fspath(scenario))
+        content, scenario_id = resolve_scenario(content, scenario)
         return cls(build_world(content, content.scenario(scenario_id)))
 
     # ------------------------------------------------------------------ layouts
@@ -827,6 +842,12 @@ class Codec:
                     mw = min(max(x * BUILD_FRACTION * d * MW_PER_KGPU, 5.0), 2_000.0)
                     actions.append(BuildDatacenter(region=rid, megawatts=mw))
         return i
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped_codec(scenario: str) -> Codec:
+    """The codec of a scenario of the game's own content (see :meth:`Codec.for_scenario`)."""
+    return Codec._built(scenario, None)
 
 
 def _chip_order(chip: ChipView) -> tuple[float, int, str]:
