@@ -356,6 +356,14 @@ MATRIX_MAX_WIDTH = 160
 unreadable screen; it is in the CSV and JSON exports instead."""
 
 
+LEGEND = (
+    "rating = mu − 3·sigma (OpenSkill): a cautious skill estimate, low until enough games make\n"
+    "sigma small. Where two bots' win-rate intervals (95%, Wilson) overlap, their order is not\n"
+    "settled: play more seeds (--seeds N --extend keeps the matches already played)."
+)
+"""Printed under the table: what a teacher needs to read it (docs/BOTS.md says more)."""
+
+
 def format_leaderboard(board: Leaderboard, matrix: bool = True, match_options: str = "") -> str:
     """The leaderboard as a plain-text table (and the pairwise matrix below it); see
     :func:`format_failures` for ``match_options``."""
@@ -393,7 +401,7 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True, match_options: s
     heading = f"{board.matches} matches"
     if board.filler_seats:
         heading += f" ({board.filler_seats} filler seats, counted for no bot)"
-    out = [heading, text]
+    out = [heading, text, LEGEND]
     if matrix and len(board.rows) > 1:
         names = board.bots
         short = [str(i) for i in range(1, len(names) + 1)]

@@ -274,6 +274,8 @@ def test_the_leaderboard_says_per_bot_how_it_failed_with_a_first_example():
     assert summary["raiser"].example == "turn 5: ZeroDivisionError: oops (bot.py:7)"
     text = format_leaderboard(board)
     assert "Failures by bot" in text and "loop" in text and "e.g. setup: error: exited" in text
+    # What the columns mean is said under the table, for a teacher who has not read BOTS.md.
+    assert "rating = mu − 3·sigma (OpenSkill)" in text and "intervals (95%, Wilson)" in text
     assert "capwars validate" in text
     assert board.to_json()["failures"][0]["kinds"]
 
