@@ -364,9 +364,11 @@ LEGEND = (
 """Printed under the table: what a teacher needs to read it (docs/BOTS.md says more)."""
 
 
-def format_leaderboard(board: Leaderboard, matrix: bool = True, match_options: str = "") -> str:
+def format_leaderboard(
+    board: Leaderboard, matrix: bool = True, match_options: str = "", scenario: str | None = None
+) -> str:
     """The leaderboard as a plain-text table (and the pairwise matrix below it); see
-    :func:`format_failures` for ``match_options``."""
+    :func:`format_failures` for ``match_options`` and ``scenario``."""
     if not board.rows:
         return "no finished matches yet"
     header = (
@@ -427,15 +429,18 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True, match_options: s
                 " write it with --csv PATH (a spreadsheet) or --json PATH",
             ]
     if board.failures:
-        out += ["", format_failures(board, match_options)]
+        out += ["", format_failures(board, match_options, scenario)]
     return "\n".join(out)
 
 
-def again_command(match: Match, options: str = "") -> str:
+def again_command(match: Match, options: str = "", scenario: str | None = None) -> str:
     """The ``capwars match`` command that plays a tournament's match again, bit for bit, into a
     replay: its scenario, seed and line-up in seat order (a filler seat as the bot that played
-    it), plus ``options`` (the tournament's limits of ``cmd:`` bots, as typed)."""
-    scenario, seed, bots = match
+    it), plus ``options`` (the tournament's limits of ``cmd:`` bots, as typed). ``scenario``:
+    the tournament's ``--scenario`` as given, when the record's id is not enough (a scenario
+    file: the record holds the id inside it, which ``--scenario`` does not know)."""
+    recorded, seed, bots = match
+    scenario = scenario or recorded
     words = ["capwars", "match", "--scenario", scenario, "--seed", str(seed)]
     for bot in bots:
         words += ["--bot", bot.removeprefix(FILLER_PREFIX)]
@@ -443,7 +448,9 @@ def again_command(match: Match, options: str = "") -> str:
     return f"{command}{' ' + options if options else ''} --replay again.jsonl"
 
 
-def format_failures(board: Leaderboard, match_options: str = "") -> str:
+def format_failures(
+    board: Leaderboard, match_options: str = "", scenario: str | None = None
+) -> str:
     """Per bot that failed: in how many of its matches, how, and the first such failure with
     the command that plays its match again (``match_options``: the limits, as options)."""
     lines = [
@@ -459,7 +466,7 @@ def format_failures(board: Leaderboard, match_options: str = "") -> str:
         if f.example:
             lines.append(f"  {' ' * width}  e.g. {f.example}")
         if f.example_match is not None:
-            command = again_command(f.example_match, match_options)
+            command = again_command(f.example_match, match_options, scenario)
             lines.append(f"  {' ' * width}  again: {command}")
     lines.append(
         "An eliminated bot holds for the rest of the match and ranks last. To see a failing"

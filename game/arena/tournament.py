@@ -605,7 +605,11 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
             file=note,
         )
     _export(summary.leaderboard, args)
-    print(format_leaderboard(summary.leaderboard, match_options=_set_limits(limits)))
+    print(
+        format_leaderboard(
+            summary.leaderboard, match_options=_set_limits(limits), scenario=config.scenario
+        )
+    )
     if args.challenger:
         print(
             f"\nA gauntlet: every other bot met only {args.challenger}, so their order among"
@@ -644,7 +648,8 @@ def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
     if problem := _export_problem(args):
         return _usage(problem)
     _export(board, args)
-    print(format_leaderboard(board, match_options=_set_limits(_design_limits(args.directory))))
+    limits, scenario = _design_of_folder(args.directory)
+    print(format_leaderboard(board, match_options=_set_limits(limits), scenario=scenario))
     return EXIT_OK
 
 
@@ -657,13 +662,15 @@ def _set_limits(limits: Limits) -> str:
     )
 
 
-def _design_limits(directory: str | os.PathLike[str]) -> Limits:
-    """The limits a results folder's ``tournament.json`` records (the defaults without one)."""
+def _design_of_folder(directory: str | os.PathLike[str]) -> tuple[Limits, str | None]:
+    """The limits and the ``--scenario`` a results folder's ``tournament.json`` records (the
+    default limits and ``None`` without one)."""
     try:
         design = json.loads((Path(directory) / DESIGN_NAME).read_text(encoding="utf-8"))
-        return Limits(**design.get("limits", {}))
+        scenario = design.get("scenario")
+        return Limits(**design.get("limits", {})), scenario if isinstance(scenario, str) else None
     except (OSError, ValueError, TypeError, AttributeError):
-        return Limits()
+        return Limits(), None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -538,3 +538,31 @@ def test_a_failure_names_the_command_that_plays_its_match_again(
     # The leaderboard command, from the folder alone, gives the same line (the limits too).
     assert capwars(["tournament", "leaderboard", str(out)]) == 0
     assert again in capsys.readouterr().out
+
+
+def test_the_again_command_of_a_scenario_file_tournament_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    import shlex
+
+    from game.cli import main as capwars
+
+    lesson = tmp_path / "my_lesson.toml"
+    text = (ROOT / "content" / "scenarios" / "tutorial.toml").read_text(encoding="utf-8")
+    lesson.write_text(text.replace('id = "tutorial"', 'id = "my-lesson"', 1), encoding="utf-8")
+    bot = tmp_path / "raiser.py"
+    bot.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n        raise KeyError('cash')\n"
+    )
+    out = tmp_path / "t"
+    args = ["tournament", "run", str(bot), "idle", "--scenario", str(lesson), "--out", str(out)]
+    assert capwars([*args, "-q"]) == 0
+    for command in (args, ["tournament", "leaderboard", str(out)]):
+        assert capwars(command if command is not args else [*args, "-q"]) == 0
+        again = next(x for x in capsys.readouterr().out.splitlines() if "again: capwars" in x)
+        argv = shlex.split(again.split("again: ", 1)[1])
+        # The record holds the id inside the file, which --scenario alone does not know.
+        assert argv[argv.index("--scenario") + 1] == str(lesson)
+    argv[-1] = str(tmp_path / "again.jsonl")
+    assert capwars(argv[1:]) == 0
