@@ -800,6 +800,12 @@ class ExternalBot(Bot):
                         shown = json.dumps(first.get("input"), default=str)
                         got = f", got {shown[:60]}{'…' if len(shown) > 60 else ''}"
                     problem = f"a malformed {expected!r} message: {where}: {first['msg']}{got}"
+                    if first["type"] == "missing" and expected == "actions":
+                        problem = (
+                            f'an {expected!r} message without "{where}": answer each turn with'
+                            ' {"type": "actions", "turn": N, "actions": [...]}, N the "turn" of'
+                            " the turn message"
+                        )
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
 

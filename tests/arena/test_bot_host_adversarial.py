@@ -667,3 +667,19 @@ def test_a_bad_field_of_a_message_shows_the_value_sent(content, tmp_path):
         SeatStatus.INVALID,
         """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\"""",
     )
+
+
+@pytest.mark.parametrize("missing", ["turn", "actions"])
+def test_an_answer_without_turn_or_actions_shows_the_answer_to_send(content, tmp_path, missing):
+    # "turn: Field required" was pydantic's wording, not a newcomer's.
+    answer = {"type": "actions", "turn": 0, "actions": []}
+    del answer[missing]
+    script = write_bot(tmp_path, on_turn=f"send({answer!r}); continue")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        f"""sent an 'actions' message without "{missing}": answer each turn with {{"type":"""
+        """ "actions", "turn": N, "actions": [...]}, N the "turn" of the turn message""",
+    )
