@@ -229,9 +229,27 @@ def _lies_in(module: object, folder: Path) -> bool:
     return found.parent == folder
 
 
+def _not_found(path: Path) -> str:
+    """Why a bot file spec names no file, with where it was looked for and a close name."""
+    if path.is_dir():
+        bots = sorted(p.name for p in path.glob("*.py"))
+        example = f"{path / bots[0]}" if len(bots) == 1 else f"{path / 'bot.py'}"
+        return f"bot file not found: {path} is a folder; name the bot file in it ({example})"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"bot file not found: {path} (there is no folder {folder})"
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        names = []
+    close = get_close_matches(path.name, names, n=1, cutoff=0.6)
+    hint = f"; did you mean {folder / close[0]}?" if close else ""
+    return f"bot file not found: {path} (looked in {folder.resolve()}){hint}"
+
+
 def _from_file(path: Path, class_name: str | None) -> Bot:
     if not path.is_file():
-        raise BotSpecError(f"bot file not found: {path}")
+        raise BotSpecError(_not_found(path))
     module_name = f"{IN_PROCESS_MODULE_PREFIX}{abs(hash(str(path.resolve())))}"
     loader_spec = importlib.util.spec_from_file_location(module_name, path)
     if loader_spec is None or loader_spec.loader is None:

@@ -78,3 +78,19 @@ def test_a_bot_class_that_wants_arguments_is_told_it_is_built_without_them(tmp_p
     assert "missing 1 required positional argument: 'share'" in message
     assert "built with no arguments" in message and "default value" in message
     assert "registry.py" not in message  # not the game's line: the student's class is at fault
+
+
+def test_a_mistyped_bot_file_says_where_it_looked_and_what_is_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    alice = Path(student(tmp_path, "alice", 3, 0.25)).parent
+    monkeypatch.chdir(tmp_path)
+    cases = {
+        "alice/bto.py": f"alice/bto.py (looked in {alice}); did you mean alice/bot.py?",
+        "alcie/bot.py": "alcie/bot.py (there is no folder alcie)",
+        "alice/": "alice is a folder; name the bot file in it (alice/bot.py)",
+    }
+    for spec, said in cases.items():
+        with pytest.raises(BotSpecError) as error:
+            make_bot(spec)
+        assert str(error.value) == f"bot file not found: {said}"
