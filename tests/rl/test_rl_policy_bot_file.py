@@ -93,3 +93,21 @@ def test_a_shipped_scenario_s_codec_is_built_once_and_shared(tmp_path: Path, con
     path = bot_file(tmp_path)
     first, second = make_bot(str(path)), make_bot(str(path))
     assert first.codec is second.codec  # type: ignore[attr-defined]
+
+
+def test_bot_failures_is_in_the_info_only_in_a_step_with_a_failure(tmp_path: Path):
+    pytest.importorskip("gymnasium", reason="the RL extra is not installed: pip install '.[rl]'")
+    from game.rl import CapacityWarsEnv
+
+    raiser = tmp_path / "raiser.py"
+    raiser.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n"
+        "        if observation.turn == 1:\n            raise KeyError('cash')\n        return []\n"
+    )
+    env = CapacityWarsEnv(scenario="tutorial", opponents=str(raiser))
+    env.reset(seed=1)
+    zero = np.zeros(env.action_space.shape)
+    first, second = env.step(zero)[-1], env.step(zero)[-1]
+    assert "bot_failures" not in first and list(second["bot_failures"]) == [1]
+    assert 'info.get("bot_failures", {})' in DOC.read_text()
