@@ -40,6 +40,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shlex
 import signal
 import sys
 import time
@@ -213,7 +214,14 @@ def check_bots(specs: Sequence[str]) -> None:
         try:
             bot = make_bot(spec)
         except BotSpecError as exc:
-            raise TournamentError(str(exc)) from None
+            if file_spec(spec) is None:
+                raise TournamentError(str(exc)) from None
+            # A student's file in a class tournament: the teacher needs to know what to do.
+            quoted = shlex.quote(spec)
+            raise TournamentError(
+                f"{exc}\nNo match is played until every bot builds: fix it (capwars validate"
+                f" {quoted} checks it) or leave {quoted} out of the tournament."
+            ) from None
         close = getattr(bot, "close", None)  # an external bot may hold a process or a folder
         if callable(close):
             close()

@@ -566,3 +566,18 @@ def test_the_again_command_of_a_scenario_file_tournament_names_the_file(
         assert argv[argv.index("--scenario") + 1] == str(lesson)
     argv[-1] = str(tmp_path / "again.jsonl")
     assert capwars(argv[1:]) == 0
+
+
+def test_a_bot_file_that_does_not_import_stops_the_tournament_saying_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from game.cli import main as capwars
+
+    broken = tmp_path / "broken.py"
+    broken.write_text("from game.agents import Bot\nclass B(Bot)\n    pass\n")
+    out = tmp_path / "t"
+    assert capwars(["tournament", "run", str(broken), "idle", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "failed to import: SyntaxError" in err
+    assert f"fix it (capwars validate {broken} checks it) or leave {broken} out" in err
+    assert not (out / RESULTS_NAME).exists()
