@@ -181,25 +181,28 @@ refuses to serve stdin from such a module)."""
 _FILE_IMPORTS = threading.Lock()
 """Bot files are imported one at a time: each import swaps its folder's helpers in and out."""
 
-_HELPERS: set[str] = set()
-"""Names of the helper modules bot files imported from their own folders (``strategy``,
-``mylib.plan``): taken out of ``sys.modules`` after each import, so that two bots whose folders
-both hold a ``strategy.py`` each get their own."""
+_HELPERS: dict[str, Path] = {}
+"""The helper modules bot files imported from their own folders (``strategy``, ``mylib.plan``),
+each with the folder it came from."""
 
 
 def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder: Path) -> None:
     """Run a bot file's module with its own folder first on ``sys.path``, as ``python bot.py``
-    would, and its helpers imported afresh from there.
+    would, and with the helpers of its own folder.
 
     A helper module stays in ``sys.modules`` once imported, under a name such as ``strategy``
     or ``utils`` that many students choose: without this, the second bot of a match or a
-    tournament worker with its own ``strategy.py`` silently got the first one's. The helpers a
-    bot file imports (modules that lie directly in its folder, new in ``sys.modules``) are
-    therefore taken out again afterwards; the bot's module keeps its own references to them.
-    The folder stays on ``sys.path`` (at the end) for imports made later, inside ``act``.
+    tournament worker with its own ``strategy.py`` silently got the first one's. Helpers another
+    bot folder imported are therefore taken out of ``sys.modules`` before a file runs (its bot
+    module keeps its own references to them), so the file imports its own afresh; the helpers
+    stay there otherwise, as any module would (pickling a bot that holds a helper's object works,
+    and a bot built again for its next match reuses them). The folder stays on ``sys.path`` (at
+    the end) for imports made later, inside ``act``.
     """
-    for name in _HELPERS:
-        sys.modules.pop(name, None)
+    for name, owner in list(_HELPERS.items()):
+        if owner != folder:
+            sys.modules.pop(name, None)
+            del _HELPERS[name]
     entry = str(folder)
     before = set(sys.modules)
     sys.path.insert(0, entry)
@@ -214,8 +217,7 @@ def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder:
         own = {name for name in new if "." not in name and _lies_in(sys.modules[name], folder)}
         for name in new:
             if name.partition(".")[0] in own:
-                _HELPERS.add(name)
-                sys.modules.pop(name, None)
+                _HELPERS[name] = folder
 
 
 def _lies_in(module: object, folder: Path) -> bool:

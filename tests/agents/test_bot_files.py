@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import sys
 from pathlib import Path
 
@@ -47,8 +48,21 @@ def test_two_bots_with_helpers_of_the_same_name_each_get_their_own(tmp_path: Pat
     # ... in either order, and again (a tournament worker builds them match after match).
     quantities = [make_bot(spec).act(observe(state, 0))[0]["quantity"] for spec in (bob, alice)]
     assert quantities == [7.5, 3.25]
-    # The helpers do not stay behind in the game's process under their plain names.
-    assert "strategy" not in sys.modules and "tools.sizing" not in sys.modules
+    # The helpers of the bot built last are the ones under their plain names.
+    assert sys.modules["strategy"].QUANTITY == 3 and sys.modules["tools.sizing"].EXTRA == 0.25
+
+
+def test_a_bot_holding_an_object_of_its_helper_still_pickles(tmp_path: Path):
+    folder = tmp_path / "carol"
+    folder.mkdir()
+    (folder / "planner.py").write_text("class Planner:\n    share = 0.5\n")
+    (folder / "bot.py").write_text(
+        "from game.agents import Bot\nfrom planner import Planner\n\n\nclass C(Bot):\n"
+        "    def __init__(self):\n        self.planner = Planner()\n\n"
+        "    def act(self, observation):\n        return []\n"
+    )
+    bot = make_bot(str(folder / "bot.py"))
+    assert pickle.loads(pickle.dumps(bot.planner)).share == 0.5  # type: ignore[attr-defined]
 
 
 def test_a_match_between_them_plays_each_one_s_own_strategy(tmp_path: Path):
