@@ -205,11 +205,26 @@ def plan_line(config: TournamentConfig, seats: int, scheduled: int, done: int) -
     return text
 
 
+def _same_bot_twice(specs: Sequence[str]) -> None:
+    """Refuse one bot file given twice under two spellings (``steady.py`` and ``./steady.py``):
+    it would play itself as two entrants, each rated on its own."""
+    seen: dict[tuple[Path, str | None], str] = {}
+    for spec in dict.fromkeys(s.strip() for s in specs):
+        named = file_spec(spec)
+        if named is None:
+            continue
+        key = (named[0].resolve(), named[1])
+        first = seen.setdefault(key, spec)
+        if first != spec:
+            raise TournamentError(f"{first} and {spec} name the same bot file: give it once")
+
+
 def check_bots(specs: Sequence[str]) -> None:
     """Build every bot once here, so a bad spec fails now, not in a worker mid-tournament."""
     import game.arena.host  # noqa: F401  (registers the ``cmd:`` spec prefix for external bots)
     from game.agents.registry import BotSpecError, make_bot
 
+    _same_bot_twice(specs)
     for spec in dict.fromkeys(specs):
         try:
             bot = make_bot(spec)

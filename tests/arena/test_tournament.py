@@ -581,3 +581,25 @@ def test_a_bot_file_that_does_not_import_stops_the_tournament_saying_what_to_do(
     assert "failed to import: SyntaxError" in err
     assert f"fix it (capwars validate {broken} checks it) or leave {broken} out" in err
     assert not (out / RESULTS_NAME).exists()
+
+
+def test_one_bot_file_given_twice_under_two_spellings_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    from game.cli import main as capwars
+
+    (tmp_path / "steady.py").write_text(
+        "from game.agents import Bot\n\n\nclass S(Bot):\n    def act(self, observation):\n"
+        "        return []\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    out = ["--scenario", "tutorial", "--out", "t"]
+    assert capwars(["tournament", "run", "steady.py", "./steady.py", *out]) == 2
+    assert "steady.py and ./steady.py name the same bot file: give it once" in (
+        capsys.readouterr().err
+    )
+    assert (
+        capwars(["tournament", "run", "idle", "steady.py", "--challenger", "./steady.py", *out])
+        == 2
+    )
+    assert not (tmp_path / "t" / RESULTS_NAME).exists()
