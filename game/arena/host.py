@@ -377,6 +377,8 @@ class ExternalBot(Bot):
         """What the bot wrote to its log after the ``end`` message (a crash on reading it)."""
         self.exit_after_end: int | None = None
         """Its exit code after ``end`` (``None``: it did not exit in time and was killed)."""
+        self.end_sent = False
+        """Whether the host sent ``end`` (the bot was still in the game at the end)."""
         self._unsent = b""
         self._turn = -1
         self._finalizer: weakref.finalize[Any, Any] | None = None
@@ -497,7 +499,13 @@ class ExternalBot(Bot):
             before = self._log_bytes
             with contextlib.suppress(_Gone, OSError):
                 self._write_all(_line(end), self.limits.end_seconds)
+                if not self._unsent and self._proc.stdin is not None:
+                    # Nothing follows `end`: the end of its input ends a bot that reads line
+                    # after line without looking for `end` (`for line in sys.stdin`), which
+                    # otherwise cost every one of its matches `end_seconds` before the kill.
+                    self._proc.stdin.close()
                 self._wait_exit(self.limits.end_seconds)
+            self.end_sent = True
             with contextlib.suppress(OSError, ValueError):
                 self._drain_stderr()
             written = min(self._log_bytes - before, len(self._tail))

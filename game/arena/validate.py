@@ -236,10 +236,18 @@ def validate_bot(
             own_log = str(getattr(probe.bot, "stderr_tail", "") or "")
             after_end = str(getattr(probe.bot, "after_end", "") or "")
             if after_end and own_log.endswith(after_end):
-                own_log = own_log[
-                    : -len(after_end)
-                ]  # the match was over: reported on its own below
+                own_log = own_log[: -len(after_end)]  # after the match: reported below
             ended, end_block = caught_errors(after_end)
+            lingered = getattr(probe.bot, "end_sent", False) and (
+                getattr(probe.bot, "exit_after_end", 0) is None
+            )
+            if lingered and not ended:
+                grace = getattr(getattr(probe.bot, "limits", None), "end_seconds", 1.0)
+                end_notes.append(
+                    f"seat {seat}: it did not exit within {grace:g} s of the `end` message and"
+                    f" was killed: exit when `end` comes (each of its tournament matches waits"
+                    f" those {grace:g} s)"
+                )
             if ended:
                 code = getattr(probe.bot, "exit_after_end", None)
                 exited = f" (it exited with code {code})" if code else ""
@@ -346,7 +354,7 @@ def validate_bot(
             Check(
                 "end of match",
                 NOTE,
-                "it played every match, but failed on the `end` message after it",
+                "it played every match, but mishandled the `end` message after it",
                 tuple(end_notes),
             )
         )

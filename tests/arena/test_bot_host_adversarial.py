@@ -683,3 +683,23 @@ def test_an_answer_without_turn_or_actions_shows_the_answer_to_send(content, tmp
         f"""sent an 'actions' message without "{missing}": answer each turn with {{"type":"""
         """ "actions", "turn": N, "actions": [...]}, N the "turn" of the turn message""",
     )
+
+
+def test_a_bot_that_reads_on_after_end_exits_when_its_input_ends(content, tmp_path):
+    # `for line in sys.stdin` without looking for `end`: the host closes the bot's input after
+    # `end`, so the loop ends at once instead of each match waiting end_seconds for the kill.
+    script = tmp_path / "reads_on.py"
+    script.write_text(
+        "import json, sys\n"
+        "for line in sys.stdin:\n"
+        "    m = json.loads(line)\n"
+        "    if m['type'] == 'hello':\n"
+        "        print(json.dumps({'type': 'ready'}), flush=True)\n"
+        "    elif m['type'] == 'turn':\n"
+        "        print(json.dumps({'type': 'actions', 'turn': m['turn'], 'actions': []}),"
+        " flush=True)\n",
+        encoding="utf-8",
+    )
+    bot, outcome, _ = run_case(content, tmp_path, script)
+    assert outcome.seats[0].status == "ok"
+    assert bot.end_sent and bot.exit_after_end == 0

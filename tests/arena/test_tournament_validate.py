@@ -303,3 +303,25 @@ def test_a_bot_that_crashes_on_the_end_message_passes_with_a_note_saying_so(tmp_
     assert "end of match" not in format_validation(
         validate_bot(f"cmd:{sys.executable} -m game.sdk balanced")
     )
+
+
+def test_a_bot_that_lingers_after_end_passes_with_a_note_on_the_time_it_costs(tmp_path: Path):
+    bot = tmp_path / "lingers.py"
+    bot.write_text(
+        "import json, sys, time\n"
+        "for line in sys.stdin:\n"
+        "    m = json.loads(line)\n"
+        "    if m['type'] == 'hello':\n"
+        "        print(json.dumps({'type': 'ready'}), flush=True)\n"
+        "    elif m['type'] == 'turn':\n"
+        "        print(json.dumps({'type': 'actions', 'turn': m['turn'], 'actions': []}),"
+        " flush=True)\n"
+        "    else:\n"
+        "        time.sleep(30)\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {bot}")
+    assert report.passed and report.check("end of match").status == NOTE
+    assert (
+        "seat 0: it did not exit within 1 s of the `end` message and was killed"
+        in (report.check("end of match").reasons)[0]
+    )
