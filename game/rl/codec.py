@@ -85,6 +85,23 @@ MAX_TRAINING = 0.8
 MAX_SERVICE_PRICE = 1_000.0
 MAX_QUANTITY = 100_000.0
 
+LAYOUT_MECHANICS = frozenset(
+    {
+        "spot",
+        "reserved",
+        "sublease",
+        "service_price",
+        "training",
+        "borrowing",
+        "chips",
+        "network",
+        "datacenters",
+        "research",
+    }
+)
+"""The mechanics that give the vectors dimensions (``events`` gives none: a scenario without
+them reads the same)."""
+
 HEADER = 25
 """Observation values before the first provider block (see :meth:`Codec.observation_layout`)."""
 PROVIDER_WIDTH = 11
@@ -431,7 +448,7 @@ class Codec:
             differ.append("chips")
         if self.research and tuple(obs.me.tech_ids) != tuple(self.tech_ids):
             differ.append("technologies")
-        if set(obs.mechanics) != set(self.world.mechanics):
+        if set(obs.mechanics) & LAYOUT_MECHANICS != set(self.world.mechanics) & LAYOUT_MECHANICS:
             differ.append("mechanics")
         if len(obs.rivals) + 1 != self.n_players:
             differ.append("seats")

@@ -111,3 +111,21 @@ def test_bot_failures_is_in_the_info_only_in_a_step_with_a_failure(tmp_path: Pat
     first, second = env.step(zero)[-1], env.step(zero)[-1]
     assert "bot_failures" not in first and list(second["bot_failures"]) == [1]
     assert 'info.get("bot_failures", {})' in DOC.read_text()
+
+
+def test_a_policy_plays_a_variant_of_its_scenario_with_the_same_layout(tmp_path: Path, content):
+    # A lesson without events has the same vectors as the tutorial: transfer is allowed.
+    text = (DOC.parents[1] / "content" / "scenarios" / "tutorial.toml").read_text()
+    quiet = text.replace('id = "tutorial"', 'id = "quiet"', 1).replace(
+        '"training", "events", "borrowing"', '"training", "borrowing"', 1
+    )
+    assert quiet != text
+    lesson = tmp_path / "quiet.toml"
+    lesson.write_text(quiet)
+    codec = Codec.for_scenario("tutorial", content)
+    from game.rules.loader import resolve_scenario
+
+    variant, scenario_id = resolve_scenario(content, str(lesson))
+    observation = observe(new_match(variant, scenario_id, seed=1), 0)
+    assert "events" not in observation.mechanics
+    assert codec.encode(observation).shape == (codec.observation_size,)
