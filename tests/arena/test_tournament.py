@@ -377,7 +377,12 @@ def test_cli_reports_user_errors_in_one_line(tmp_path: Path, capsys: pytest.Capt
     assert main(["tournament", "run", "idle", "nope", "--out", str(tmp_path), "-q"]) == 2
     assert "unknown bot 'nope'" in capsys.readouterr().err
     assert main(["tournament", "leaderboard", str(tmp_path / "missing")]) == 2
-    assert "no results file" in capsys.readouterr().err
+    assert f"no tournament folder or results file {tmp_path / 'missing'}" in (
+        capsys.readouterr().err
+    )
+    (tmp_path / "empty").mkdir()
+    assert main(["tournament", "leaderboard", str(tmp_path / "empty")]) == 2
+    assert "no tournament has finished a match in" in capsys.readouterr().err
 
 
 # --- progress and the benchmark ---------------------------------------------------------------
