@@ -9,6 +9,7 @@ with a sentence a newcomer can act on.
 
 from __future__ import annotations
 
+import importlib.abc
 import importlib.util
 import inspect
 import shlex
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from game.agents.balanced import BalancedBot
 from game.agents.base import Bot
-from game.agents.failures import describe
+from game.agents.failures import describe, problem_text
 from game.agents.idle import IdleBot
 from game.agents.random_bot import RandomBot
 
@@ -177,22 +178,89 @@ IN_PROCESS_MODULE_PREFIX = "_capwars_bot_"
 refuses to serve stdin from such a module)."""
 
 
+_FILE_IMPORTS = threading.Lock()
+"""Bot files are imported one at a time: each import swaps its folder's helpers in and out."""
+
+_HELPERS: dict[str, Path] = {}
+"""The helper modules bot files imported from their own folders (``strategy``, ``mylib.plan``),
+each with the folder it came from."""
+
+
+def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder: Path) -> None:
+    """Run a bot file's module with its own folder first on ``sys.path``, as ``python bot.py``
+    would, and with the helpers of its own folder.
+
+    A helper module stays in ``sys.modules`` once imported, under a name such as ``strategy``
+    or ``utils`` that many students choose: without this, the second bot of a match or a
+    tournament worker with its own ``strategy.py`` silently got the first one's. Helpers another
+    bot folder imported are therefore taken out of ``sys.modules`` before a file runs (its bot
+    module keeps its own references to them), so the file imports its own afresh; the helpers
+    stay there otherwise, as any module would (pickling a bot that holds a helper's object works,
+    and a bot built again for its next match reuses them). The folder stays on ``sys.path`` (at
+    the end) for imports made later, inside ``act``.
+    """
+    for name, owner in list(_HELPERS.items()):
+        if owner != folder:
+            sys.modules.pop(name, None)
+            del _HELPERS[name]
+    entry = str(folder)
+    before = set(sys.modules)
+    sys.path.insert(0, entry)
+    try:
+        loader.exec_module(module)  # type: ignore[arg-type]
+    finally:
+        if entry in sys.path:
+            sys.path.remove(entry)  # the first one: ours, unless the file moved it
+        if entry not in sys.path:
+            sys.path.append(entry)
+        new = [name for name in sys.modules if name not in before]
+        own = {name for name in new if "." not in name and _lies_in(sys.modules[name], folder)}
+        for name in new:
+            if name.partition(".")[0] in own:
+                _HELPERS[name] = folder
+
+
+def _lies_in(module: object, folder: Path) -> bool:
+    """Whether ``module`` is a file or package directly in ``folder`` (never the game's own)."""
+    file = getattr(module, "__file__", None)
+    if not file or getattr(module, "__name__", "") == "game":
+        return False
+    found = Path(file).resolve()
+    if found.name == "__init__.py":
+        found = found.parent
+    return found.parent == folder
+
+
+def _not_found(path: Path) -> str:
+    """Why a bot file spec names no file, with where it was looked for and a close name."""
+    if path.is_dir():
+        bots = sorted(p.name for p in path.glob("*.py"))
+        example = f"{path / bots[0]}" if len(bots) == 1 else f"{path / 'bot.py'}"
+        return f"bot file not found: {path} is a folder; name the bot file in it ({example})"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"bot file not found: {path} (there is no folder {folder})"
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        names = []
+    close = get_close_matches(path.name, names, n=1, cutoff=0.6)
+    hint = f"; did you mean {folder / close[0]}?" if close else ""
+    return f"bot file not found: {path} (looked in {folder.resolve()}){hint}"
+
+
 def _from_file(path: Path, class_name: str | None) -> Bot:
     if not path.is_file():
-        raise BotSpecError(f"bot file not found: {path}")
+        raise BotSpecError(_not_found(path))
     module_name = f"{IN_PROCESS_MODULE_PREFIX}{abs(hash(str(path.resolve())))}"
     loader_spec = importlib.util.spec_from_file_location(module_name, path)
     if loader_spec is None or loader_spec.loader is None:
         raise BotSpecError(f"cannot import {path}: not a Python file")
     module = importlib.util.module_from_spec(loader_spec)
-    sys.modules[module_name] = module
-    # As `python bot.py` would: the file's folder is importable, so a bot split into several
-    # files (``from helpers import plan``) imports the same in-process as under cmd:.
-    folder = str(path.resolve().parent)
-    if folder not in sys.path:
-        sys.path.append(folder)
     try:
-        loader_spec.loader.exec_module(module)
+        with _FILE_IMPORTS:
+            sys.modules[module_name] = module
+            _exec_with_own_helpers(loader_spec.loader, module, path.resolve().parent)
     except Exception as exc:  # a bot file may fail in any way; report it, don't crash
         raise BotSpecError(f"{path} failed to import: {describe(exc, path)}") from None
     if class_name:
@@ -235,6 +303,15 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
         )
     try:
         bot = cls()
+    except TypeError as exc:
+        if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+            # Raised by the call itself, not inside __init__: it wants arguments.
+            raise BotSpecError(
+                f"{path}:{cls.__name__}() failed: {problem_text(exc)}: a bot class is built"
+                f" with no arguments, so give each parameter of its __init__ a default value"
+                f" (def __init__(self, share=0.5): ...)"
+            ) from None
+        raise BotSpecError(f"{path}:{cls.__name__}() failed: {describe(exc, path)}") from None
     except Exception as exc:
         raise BotSpecError(f"{path}:{cls.__name__}() failed: {describe(exc, path)}") from None
     return bot

@@ -371,6 +371,14 @@ class ExternalBot(Bot):
         self._selector: selectors.BaseSelector | None = None
         self._out = bytearray()
         self._tail = bytearray()
+        self._log_bytes = 0
+        """Bytes of stderr read so far (the tail keeps only the last ones)."""
+        self.after_end = ""
+        """What the bot wrote to its log after the ``end`` message (a crash on reading it)."""
+        self.exit_after_end: int | None = None
+        """Its exit code after ``end`` (``None``: it did not exit in time and was killed)."""
+        self.end_sent = False
+        """Whether the host sent ``end`` (the bot was still in the game at the end)."""
         self._unsent = b""
         self._turn = -1
         self._finalizer: weakref.finalize[Any, Any] | None = None
@@ -486,9 +494,25 @@ class ExternalBot(Bot):
                 "status": result.status,
                 "standings": list(result.standings),
             }
+            with contextlib.suppress(OSError, ValueError):
+                self._drain_stderr()
+            before = self._log_bytes
             with contextlib.suppress(_Gone, OSError):
                 self._write_all(_line(end), self.limits.end_seconds)
+                if not self._unsent and self._proc.stdin is not None:
+                    # Nothing follows `end`: the end of its input ends a bot that reads line
+                    # after line without looking for `end` (`for line in sys.stdin`), which
+                    # otherwise cost every one of its matches `end_seconds` before the kill.
+                    self._proc.stdin.close()
                 self._wait_exit(self.limits.end_seconds)
+            self.end_sent = True
+            with contextlib.suppress(OSError, ValueError):
+                self._drain_stderr()
+            written = min(self._log_bytes - before, len(self._tail))
+            if written > 0:
+                text = bytes(self._tail[-written:]).decode("utf-8", errors="replace")
+                self.after_end = _CONTROL.sub("\ufffd", text.replace("\r\n", "\n"))
+            self.exit_after_end = self._proc.poll()
         self.close()
 
     # ------------------------------------------------------------------ process handling
@@ -731,6 +755,7 @@ class ExternalBot(Bot):
                     self._selector.unregister(proc.stderr)
             return
         self._tail += data
+        self._log_bytes += len(data)
         excess = len(self._tail) - self.limits.stderr_tail_bytes
         if excess > 0:
             del self._tail[:excess]
@@ -745,6 +770,7 @@ class ExternalBot(Bot):
             if not data:
                 return
             self._tail += data
+            self._log_bytes += len(data)
             excess = len(self._tail) - self.limits.stderr_tail_bytes
             if excess > 0:
                 del self._tail[:excess]
@@ -782,6 +808,12 @@ class ExternalBot(Bot):
                         shown = json.dumps(first.get("input"), default=str)
                         got = f", got {shown[:60]}{'…' if len(shown) > 60 else ''}"
                     problem = f"a malformed {expected!r} message: {where}: {first['msg']}{got}"
+                    if first["type"] == "missing" and expected == "actions":
+                        problem = (
+                            f'an {expected!r} message without "{where}": answer each turn with'
+                            ' {"type": "actions", "turn": N, "actions": [...]}, N the "turn" of'
+                            " the turn message"
+                        )
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
 
@@ -796,9 +828,13 @@ STDOUT_HINT = (
 FLUSH_HINT = (
     " (nothing arrived on its stdout: if it wrote `ready`, flush stdout after each line, since"
     " most languages buffer it when it is a pipe, e.g. print(..., flush=True) in Python,"
-    " $| = 1 in Perl, fflush(stdout) in C)"
+    " $| = 1 in Perl, fflush(stdout) in C; and read stdin one line at a time: the host sends"
+    " each message only after the answer to the last, so a bot that first reads all of its"
+    " input, as sys.stdin.read(), readlines() or json.load(sys.stdin) do, waits forever)"
 )
-"""Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout."""
+"""Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout,
+or a bot that reads its whole input before answering (a habit from judged programming
+exercises, where the input is complete from the start)."""
 
 
 class _Oversize(Exception):

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+import shlex
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from typing import Any
 
 from game.arena.files import write_atomic
 from game.arena.ratings import rate_matches, wilson_interval
-from game.arena.schedule import is_filler
+from game.arena.schedule import FILLER_PREFIX, is_filler
 
 BANKRUPT = "bankrupt"
 
@@ -51,6 +52,10 @@ class Row:
     failed_matches: int
 
 
+Match = tuple[str, int, tuple[str, ...]]
+"""A match of a tournament as ``capwars match`` plays it: scenario, seed, line-up in seat order."""
+
+
 @dataclass(frozen=True)
 class FailureSummary:
     """How one bot failed over a tournament: enough for its author to know what to fix."""
@@ -65,14 +70,23 @@ class FailureSummary:
     """The first failure of the most frequent kind, with where it happened."""
     malformed: int = 0
     """Actions it sent that were not actions (dropped: it played on without them)."""
+    example_match: Match | None = None
+    """The match of :attr:`example`: scenario, seed and line-up (seat order), to play it again
+    with ``capwars match`` (:func:`again_command`)."""
 
     def to_json(self) -> dict[str, Any]:
+        match = self.example_match
         return {
             "bot": self.bot,
             "failed_matches": self.failed_matches,
             "games": self.games,
             "kinds": dict(self.kinds),
             "example": self.example,
+            "example_match": (
+                None
+                if match is None
+                else {"scenario": match[0], "seed": match[1], "bots": list(match[2])}
+            ),
             "malformed": self.malformed,
         }
 
@@ -225,15 +239,17 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
     entrants = sorted({name for record in ordered for name in record["bots"]})
     ratings = rate_matches((r for r in ordered if len(r["bots"]) > 1), bots=entrants)
     stats: dict[str, dict[str, float]] = {}
-    seen: dict[str, list[tuple[str, str]]] = {}
-    """Per bot, (kind, where: text) of every failure, in match-id order."""
+    seen: dict[str, list[tuple[str, str, Match | None]]] = {}
+    """Per bot, (kind, where: text, its match) of every failure, in match-id order."""
     malformed: dict[str, int] = {}
     for record in ordered:
         failed = {f["seat"] for f in record.get("failures", [])}
         for f in record.get("failures", []):
             seat = f.get("seat", -1)
             if 0 <= seat < len(record["bots"]):
-                seen.setdefault(record["bots"][seat], []).append(_failure_kind(f))
+                seen.setdefault(record["bots"][seat], []).append(
+                    (*_failure_kind(f), _match_of(record))
+                )
         for name, count in zip(record["bots"], record.get("malformed", []), strict=False):
             malformed[name] = malformed.get(name, 0) + int(count)
         failed_bots = {record["bots"][seat] for seat in failed if 0 <= seat < len(record["bots"])}
@@ -276,13 +292,20 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
         dropped = malformed.get(row.bot, 0)
         if row.bot not in seen and not dropped:
             continue
-        kinds = Counter(kind for kind, _ in seen.get(row.bot, []))
+        kinds = Counter(kind for kind, _, _ in seen.get(row.bot, []))
         ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
-        example = next(
-            (text for kind, text in seen.get(row.bot, []) if ranked and kind == ranked[0][0]), ""
+        first: tuple[str, Match | None] = next(
+            (
+                (text, where)
+                for kind, text, where in seen.get(row.bot, [])
+                if ranked and kind == ranked[0][0]
+            ),
+            ("", None),
         )
         summaries.append(
-            FailureSummary(row.bot, row.failed_matches, row.games, tuple(ranked), example, dropped)
+            FailureSummary(
+                row.bot, row.failed_matches, row.games, tuple(ranked), first[0], dropped, first[1]
+            )
         )
     return Leaderboard(
         rows=tuple(rows),
@@ -292,6 +315,14 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
         filler_seats=filler_seats,
         failures=tuple(summaries),
     )
+
+
+def _match_of(record: dict[str, Any]) -> Match | None:
+    """The :data:`Match` of a results record (``None`` for one without a scenario or seed)."""
+    scenario, seed = record.get("scenario"), record.get("seed")
+    if not isinstance(scenario, str) or not isinstance(seed, int):
+        return None
+    return scenario, seed, tuple(str(b) for b in record["bots"])
 
 
 REPORTED = "the bot reported: "
@@ -325,8 +356,19 @@ MATRIX_MAX_WIDTH = 160
 unreadable screen; it is in the CSV and JSON exports instead."""
 
 
-def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
-    """The leaderboard as a plain-text table (and the pairwise matrix below it)."""
+LEGEND = (
+    "rating = mu − 3·sigma (OpenSkill): a cautious skill estimate, low until enough games make\n"
+    "sigma small. Where two bots' win-rate intervals (95%, Wilson) overlap, their order is not\n"
+    "settled: play more seeds (--seeds N --extend keeps the matches already played)."
+)
+"""Printed under the table: what a teacher needs to read it (docs/BOTS.md says more)."""
+
+
+def format_leaderboard(
+    board: Leaderboard, matrix: bool = True, match_options: str = "", scenario: str | None = None
+) -> str:
+    """The leaderboard as a plain-text table (and the pairwise matrix below it); see
+    :func:`format_failures` for ``match_options`` and ``scenario``."""
     if not board.rows:
         return "no finished matches yet"
     header = (
@@ -361,7 +403,7 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
     heading = f"{board.matches} matches"
     if board.filler_seats:
         heading += f" ({board.filler_seats} filler seats, counted for no bot)"
-    out = [heading, text]
+    out = [heading, text, LEGEND]
     if matrix and len(board.rows) > 1:
         names = board.bots
         short = [str(i) for i in range(1, len(names) + 1)]
@@ -387,12 +429,30 @@ def format_leaderboard(board: Leaderboard, matrix: bool = True) -> str:
                 " write it with --csv PATH (a spreadsheet) or --json PATH",
             ]
     if board.failures:
-        out += ["", format_failures(board)]
+        out += ["", format_failures(board, match_options, scenario)]
     return "\n".join(out)
 
 
-def format_failures(board: Leaderboard) -> str:
-    """Per bot that failed: in how many of its matches, how, and the first such failure."""
+def again_command(match: Match, options: str = "", scenario: str | None = None) -> str:
+    """The ``capwars match`` command that plays a tournament's match again, bit for bit, into a
+    replay: its scenario, seed and line-up in seat order (a filler seat as the bot that played
+    it), plus ``options`` (the tournament's limits of ``cmd:`` bots, as typed). ``scenario``:
+    the tournament's ``--scenario`` as given, when the record's id is not enough (a scenario
+    file: the record holds the id inside it, which ``--scenario`` does not know)."""
+    recorded, seed, bots = match
+    scenario = scenario or recorded
+    words = ["capwars", "match", "--scenario", scenario, "--seed", str(seed)]
+    for bot in bots:
+        words += ["--bot", bot.removeprefix(FILLER_PREFIX)]
+    command = " ".join(shlex.quote(w) for w in words)
+    return f"{command}{' ' + options if options else ''} --replay again.jsonl"
+
+
+def format_failures(
+    board: Leaderboard, match_options: str = "", scenario: str | None = None
+) -> str:
+    """Per bot that failed: in how many of its matches, how, and the first such failure with
+    the command that plays its match again (``match_options``: the limits, as options)."""
     lines = [
         "Failures by bot (matches with a failure / matches played; how; first example;"
         " actions that were not actions):"
@@ -405,10 +465,14 @@ def format_failures(board: Leaderboard) -> str:
         lines.append(f"  {f.bot.ljust(width)}  {f.failed_matches}/{f.games}  {', '.join(kinds)}")
         if f.example:
             lines.append(f"  {' ' * width}  e.g. {f.example}")
+        if f.example_match is not None:
+            command = again_command(f.example_match, match_options, scenario)
+            lines.append(f"  {' ' * width}  again: {command}")
     lines.append(
         "An eliminated bot holds for the rest of the match and ranks last. To see a failing"
         " bot's own log (stderr, traceback) and which actions were malformed and why:"
-        " capwars validate SPEC"
+        " capwars validate SPEC; to watch the match, run its 'again' command, then capwars"
+        " replay show again.jsonl"
     )
     return "\n".join(lines)
 

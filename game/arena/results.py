@@ -114,8 +114,13 @@ def read_results(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     path = Path(path)
     if path.is_dir():
         path = path / RESULTS_NAME
+        if not path.is_file():
+            raise ResultsError(
+                f"no results file at {path}: no tournament has finished a match in"
+                f" {path.parent} yet (capwars tournament run ... --out {path.parent})"
+            )
     if not path.is_file():
-        raise ResultsError(f"no results file at {path}")
+        raise ResultsError(f"no tournament folder or results file {path}")
     records, _ = _scan(path)
     return list(_unique(records))
 

@@ -40,6 +40,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shlex
 import signal
 import sys
 import time
@@ -60,6 +61,7 @@ from game.arena.executors import (
 )
 from game.arena.files import output_problem, write_atomic
 from game.arena.host import (
+    LIMIT_OPTIONS,
     LimitsError,
     command_argv,
     command_files,
@@ -203,16 +205,38 @@ def plan_line(config: TournamentConfig, seats: int, scheduled: int, done: int) -
     return text
 
 
+def _same_bot_twice(specs: Sequence[str]) -> None:
+    """Refuse one bot file given twice under two spellings (``steady.py`` and ``./steady.py``):
+    it would play itself as two entrants, each rated on its own."""
+    seen: dict[tuple[Path, str | None], str] = {}
+    for spec in dict.fromkeys(s.strip() for s in specs):
+        named = file_spec(spec)
+        if named is None:
+            continue
+        key = (named[0].resolve(), named[1])
+        first = seen.setdefault(key, spec)
+        if first != spec:
+            raise TournamentError(f"{first} and {spec} name the same bot file: give it once")
+
+
 def check_bots(specs: Sequence[str]) -> None:
     """Build every bot once here, so a bad spec fails now, not in a worker mid-tournament."""
     import game.arena.host  # noqa: F401  (registers the ``cmd:`` spec prefix for external bots)
     from game.agents.registry import BotSpecError, make_bot
 
+    _same_bot_twice(specs)
     for spec in dict.fromkeys(specs):
         try:
             bot = make_bot(spec)
         except BotSpecError as exc:
-            raise TournamentError(str(exc)) from None
+            if file_spec(spec) is None:
+                raise TournamentError(str(exc)) from None
+            # A student's file in a class tournament: the teacher needs to know what to do.
+            quoted = shlex.quote(spec)
+            raise TournamentError(
+                f"{exc}\nNo match is played until every bot builds: fix it (capwars validate"
+                f" {quoted} checks it) or leave {quoted} out of the tournament."
+            ) from None
         close = getattr(bot, "close", None)  # an external bot may hold a process or a folder
         if callable(close):
             close()
@@ -604,7 +628,11 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
             file=note,
         )
     _export(summary.leaderboard, args)
-    print(format_leaderboard(summary.leaderboard))
+    print(
+        format_leaderboard(
+            summary.leaderboard, match_options=_set_limits(limits), scenario=config.scenario
+        )
+    )
     if args.challenger:
         print(
             f"\nA gauntlet: every other bot met only {args.challenger}, so their order among"
@@ -643,8 +671,29 @@ def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
     if problem := _export_problem(args):
         return _usage(problem)
     _export(board, args)
-    print(format_leaderboard(board))
+    limits, scenario = _design_of_folder(args.directory)
+    print(format_leaderboard(board, match_options=_set_limits(limits), scenario=scenario))
     return EXIT_OK
+
+
+def _set_limits(limits: Limits) -> str:
+    """The limits that differ from the defaults, as the options that set them (for a command
+    that plays one of the tournament's matches again)."""
+    default = Limits()
+    return describe_limits(
+        limits, [f for f in LIMIT_OPTIONS if getattr(limits, f) != getattr(default, f)]
+    )
+
+
+def _design_of_folder(directory: str | os.PathLike[str]) -> tuple[Limits, str | None]:
+    """The limits and the ``--scenario`` a results folder's ``tournament.json`` records (the
+    default limits and ``None`` without one)."""
+    try:
+        design = json.loads((Path(directory) / DESIGN_NAME).read_text(encoding="utf-8"))
+        scenario = design.get("scenario")
+        return Limits(**design.get("limits", {})), scenario if isinstance(scenario, str) else None
+    except (OSError, ValueError, TypeError, AttributeError):
+        return Limits(), None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

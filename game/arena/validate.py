@@ -11,6 +11,9 @@ check passes or fails with its reasons:
   ``cmd:`` bot's log shows no exception it caught and played on (the SDK holds such a quarter);
 - **valid actions**: ``act()`` returns lists, and none of their items is malformed or over the
   per-quarter action limit;
+- **end of match** (a note, only when it happens): a ``cmd:`` bot whose log shows an error
+  after the ``end`` message (it read ``end`` as a turn, say): harmless to its matches, which
+  were over, so it does not fail the bot;
 - **rejected actions**: legal-looking actions the rules turned down, counted by reason code
   (informational: a bot may bid for what it cannot afford);
 - **time per turn**: mean and slowest ``act()``; the slowest must be under the turn limit.
@@ -191,6 +194,8 @@ def validate_bot(
     repeated: set[str] = set()
     """Failures that are an elimination, listed with it instead."""
     logged: list[str] = []
+    end_notes: list[str] = []
+    """A cmd: bot that failed on the `end` message, after the match (it played fine)."""
     """Errors in the log of a hosted bot that was not eliminated."""
     logs_shown: set[tuple[str, ...]] = set()
     for seat in range(seats):
@@ -228,11 +233,33 @@ def validate_bot(
             reported = any(
                 at == seat and text.startswith(REPORTED) for _, at, text in outcome.failures
             )
-            count, block = (
-                (0, ())
-                if reported
-                else caught_errors(str(getattr(probe.bot, "stderr_tail", "") or ""))
+            own_log = str(getattr(probe.bot, "stderr_tail", "") or "")
+            after_end = str(getattr(probe.bot, "after_end", "") or "")
+            if after_end and own_log.endswith(after_end):
+                own_log = own_log[: -len(after_end)]  # after the match: reported below
+            ended, end_block = caught_errors(after_end)
+            lingered = getattr(probe.bot, "end_sent", False) and (
+                getattr(probe.bot, "exit_after_end", 0) is None
             )
+            if lingered and not ended:
+                grace = getattr(getattr(probe.bot, "limits", None), "end_seconds", 1.0)
+                end_notes.append(
+                    f"seat {seat}: it did not exit within {grace:g} s of the `end` message and"
+                    f" was killed: exit when `end` comes (each of its tournament matches waits"
+                    f" those {grace:g} s)"
+                )
+            if ended:
+                code = getattr(probe.bot, "exit_after_end", None)
+                exited = f" (it exited with code {code})" if code else ""
+                end_notes.append(
+                    f"seat {seat}: its log shows an error after the match, on the `end`"
+                    f" message{exited}: `end` has no observation (rank, score, status,"
+                    " standings); when it comes, exit"
+                )
+                if end_block not in logs_shown:
+                    logs_shown.add(end_block)
+                    end_notes += [f"seat {seat} stderr: {line[:200]}" for line in end_block]
+            count, block = (0, ()) if reported else caught_errors(own_log)
             if count:
                 logged.append(
                     f"seat {seat}: the bot's log shows {count} error(s) it caught and played on"
@@ -321,6 +348,16 @@ def validate_bot(
         calls = "answers held" if external else "act() calls returned"
         detail = f"{returned} of {turns} {calls} a list, nothing malformed"
         report.checks.append(Check("valid actions", PASS, detail))
+
+    if end_notes:
+        report.checks.append(
+            Check(
+                "end of match",
+                NOTE,
+                "it played every match, but mishandled the `end` message after it",
+                tuple(end_notes),
+            )
+        )
 
     legal_rejections = Counter(r[2] for r in rejected if r[2] not in INVALID_CODES)
     if legal_rejections:

@@ -28,9 +28,11 @@ NaN (nothing known yet) becomes 0 and everything is clipped to ±10.
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -51,6 +53,9 @@ from game.engine.actions import (
 )
 from game.engine.observation import SCHEDULE, ChipView, Observation, SelfView, TechView
 from game.engine.tables import World
+
+if TYPE_CHECKING:
+    from game.rules.models import Content
 
 OBS_BOUND = 10.0
 """Every observation value lies in ``[-OBS_BOUND, OBS_BOUND]``."""
@@ -79,6 +84,23 @@ BUILD_FRACTION = 1.0
 MAX_TRAINING = 0.8
 MAX_SERVICE_PRICE = 1_000.0
 MAX_QUANTITY = 100_000.0
+
+LAYOUT_MECHANICS = frozenset(
+    {
+        "spot",
+        "reserved",
+        "sublease",
+        "service_price",
+        "training",
+        "borrowing",
+        "chips",
+        "network",
+        "datacenters",
+        "research",
+    }
+)
+"""The mechanics that give the vectors dimensions (``events`` gives none: a scenario without
+them reads the same)."""
 
 HEADER = 25
 """Observation values before the first provider block (see :meth:`Codec.observation_layout`)."""
@@ -201,6 +223,34 @@ class Codec:
         self._tech_static_seen: object = None
         self._tech_tables = _TechTables.of(())
         self._techs_kept: dict[int, tuple[SelfView, _Techs]] = {}
+
+    @classmethod
+    def for_scenario(
+        cls, scenario: str | os.PathLike[str] = "standard", content: Content | None = None
+    ) -> Codec:
+        """The codec of a scenario id or scenario file, as the envs build it (no Gymnasium
+        needed): for playing a trained policy as a bot, ``PolicyBot(Codec.for_scenario(
+        "tutorial"), policy)``.
+
+        The codec of a scenario id of the game's own content is built once a process and
+        shared (a bot file is built again for every match of a tournament, and loading the
+        content took three times as long as a ``tutorial`` match); it is safe to share, as the
+        envs share theirs between seats."""
+        from game.rules.loader import is_scenario_path
+
+        name = os.fspath(scenario)
+        if content is None and cls is Codec and not is_scenario_path(name):
+            return _shipped_codec(name)
+        return cls._built(name, content)
+
+    @classmethod
+    def _built(cls, scenario: str, content: Content | None) -> Codec:
+        from game.engine.tables import build_world
+        from game.rules.loader import load_content, resolve_scenario
+
+        content = content if content is not None else load_content()
+        content, scenario_id = resolve_scenario(content, scenario)
+        return cls(build_world(content, content.scenario(scenario_id)))
 
     # ------------------------------------------------------------------ layouts
     def _build_action_layout(self) -> list[Dim]:
@@ -385,13 +435,39 @@ class Codec:
         self._techs_kept.clear()  # views of the previous state are not asked for again
         return shared
 
+    def _check_fits(self, obs: Observation) -> None:
+        """Raise a :class:`ValueError` saying what differs if ``obs`` is not laid out as this
+        codec's scenario (another scenario with the same providers, regions, chips, technologies,
+        mechanics and seats fits: the vectors mean the same there)."""
+        differ: list[str] = []
+        if tuple(p.id for p in obs.providers) != tuple(self.provider_ids):
+            differ.append("providers")
+        if self.infrastructure and tuple(r.id for r in obs.regions) != tuple(self.region_ids):
+            differ.append("regions")
+        if self.chips and tuple(c.id for c in obs.chips) != tuple(self.sku_ids):
+            differ.append("chips")
+        if self.research and tuple(obs.me.tech_ids) != tuple(self.tech_ids):
+            differ.append("technologies")
+        if set(obs.mechanics) & LAYOUT_MECHANICS != set(self.world.mechanics) & LAYOUT_MECHANICS:
+            differ.append("mechanics")
+        if len(obs.rivals) + 1 != self.n_players:
+            differ.append("seats")
+        if not differ:
+            return
+        mine = self.world.scenario.id
+        what = ", ".join(differ[:-1]) + (" and " if len(differ) > 1 else "") + differ[-1]
+        raise ValueError(
+            f"the observation is not of this codec's scenario: the codec was built for"
+            f" {mine!r} ({self.n_players} seats, {self.action_size} actions,"
+            f" {self.observation_size} observations) and the observation is of"
+            f" {obs.scenario!r} ({len(obs.rivals) + 1} seats), whose {what} differ; play the"
+            f" policy in {mine!r} or build the codec of the scenario played,"
+            f" Codec.for_scenario({obs.scenario!r}) (a policy trained on one layout does not"
+            f" read another)"
+        )
+
     def _build_shared(self, obs: Observation) -> _Shared:
-        if (
-            len(obs.providers) != len(self.provider_ids)
-            or (self.infrastructure and len(obs.regions) != len(self.region_ids))
-            or (self.chips and len(obs.chips) != len(self.sku_ids))
-        ):
-            raise ValueError("the observation is not of this codec's scenario")
+        self._check_fits(obs)
         d0 = self.demand0
         ps = self.price_scale
         # The vector in layout order, with the public values and the eligibility flags of a seat
@@ -783,6 +859,12 @@ class Codec:
                     mw = min(max(x * BUILD_FRACTION * d * MW_PER_KGPU, 5.0), 2_000.0)
                     actions.append(BuildDatacenter(region=rid, megawatts=mw))
         return i
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped_codec(scenario: str) -> Codec:
+    """The codec of a scenario of the game's own content (see :meth:`Codec.for_scenario`)."""
+    return Codec._built(scenario, None)
 
 
 def _chip_order(chip: ChipView) -> tuple[float, int, str]:

@@ -79,7 +79,10 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         else:
             specs = list(opponents)
         if len(specs) != others:
-            raise ValueError(f"scenario {scenario!r} needs {others} opponents, got {len(specs)}")
+            raise ValueError(
+                f"scenario {scenario!r} needs {others} opponent{'s' if others != 1 else ''}"
+                f" (one per other seat; or one spec for all), got {len(specs)}"
+            )
         for spec in specs:
             if isinstance(spec, str):
                 make_bot(spec)  # fail early on a bad spec

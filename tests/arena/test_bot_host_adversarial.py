@@ -272,6 +272,25 @@ def test_bot_that_never_sends_ready_is_an_error(content, tmp_path):
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "no `ready` within the init time")
 
 
+def test_bot_that_reads_all_its_input_before_answering_is_told_to_read_line_by_line(
+    content, tmp_path
+):
+    # A habit from judged exercises: read the whole input, then answer. The host's next
+    # message waits for the answer, so the bot waits for an end of input that never comes.
+    script = tmp_path / "slurping_bot.py"
+    script.write_text(
+        "import json, sys\nfor line in sys.stdin.read().splitlines():\n"
+        "    print(json.dumps({'type': 'ready'}), flush=True)\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert_eliminated(
+        outcome, replay, SeatStatus.ERROR, "read stdin one line at a time: the host sends"
+    )
+    assert "sys.stdin.read()" in outcome.seats[0].reason
+
+
 def test_bot_that_sends_actions_instead_of_ready_is_invalid(content, tmp_path):
     script = write_bot(tmp_path, on_hello="send({'type': 'actions', 'turn': 0, 'actions': []})")
     _, outcome, replay = run_case(content, tmp_path, script)
@@ -648,3 +667,39 @@ def test_a_bad_field_of_a_message_shows_the_value_sent(content, tmp_path):
         SeatStatus.INVALID,
         """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\"""",
     )
+
+
+@pytest.mark.parametrize("missing", ["turn", "actions"])
+def test_an_answer_without_turn_or_actions_shows_the_answer_to_send(content, tmp_path, missing):
+    # "turn: Field required" was pydantic's wording, not a newcomer's.
+    answer = {"type": "actions", "turn": 0, "actions": []}
+    del answer[missing]
+    script = write_bot(tmp_path, on_turn=f"send({answer!r}); continue")
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        f"""sent an 'actions' message without "{missing}": answer each turn with {{"type":"""
+        """ "actions", "turn": N, "actions": [...]}, N the "turn" of the turn message""",
+    )
+
+
+def test_a_bot_that_reads_on_after_end_exits_when_its_input_ends(content, tmp_path):
+    # `for line in sys.stdin` without looking for `end`: the host closes the bot's input after
+    # `end`, so the loop ends at once instead of each match waiting end_seconds for the kill.
+    script = tmp_path / "reads_on.py"
+    script.write_text(
+        "import json, sys\n"
+        "for line in sys.stdin:\n"
+        "    m = json.loads(line)\n"
+        "    if m['type'] == 'hello':\n"
+        "        print(json.dumps({'type': 'ready'}), flush=True)\n"
+        "    elif m['type'] == 'turn':\n"
+        "        print(json.dumps({'type': 'actions', 'turn': m['turn'], 'actions': []}),"
+        " flush=True)\n",
+        encoding="utf-8",
+    )
+    bot, outcome, _ = run_case(content, tmp_path, script)
+    assert outcome.seats[0].status == "ok"
+    assert bot.end_sent and bot.exit_after_end == 0

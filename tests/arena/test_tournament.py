@@ -274,6 +274,8 @@ def test_the_leaderboard_says_per_bot_how_it_failed_with_a_first_example():
     assert summary["raiser"].example == "turn 5: ZeroDivisionError: oops (bot.py:7)"
     text = format_leaderboard(board)
     assert "Failures by bot" in text and "loop" in text and "e.g. setup: error: exited" in text
+    # What the columns mean is said under the table, for a teacher who has not read BOTS.md.
+    assert "rating = mu − 3·sigma (OpenSkill)" in text and "intervals (95%, Wilson)" in text
     assert "capwars validate" in text
     assert board.to_json()["failures"][0]["kinds"]
 
@@ -375,7 +377,12 @@ def test_cli_reports_user_errors_in_one_line(tmp_path: Path, capsys: pytest.Capt
     assert main(["tournament", "run", "idle", "nope", "--out", str(tmp_path), "-q"]) == 2
     assert "unknown bot 'nope'" in capsys.readouterr().err
     assert main(["tournament", "leaderboard", str(tmp_path / "missing")]) == 2
-    assert "no results file" in capsys.readouterr().err
+    assert f"no tournament folder or results file {tmp_path / 'missing'}" in (
+        capsys.readouterr().err
+    )
+    (tmp_path / "empty").mkdir()
+    assert main(["tournament", "leaderboard", str(tmp_path / "empty")]) == 2
+    assert "no tournament has finished a match in" in capsys.readouterr().err
 
 
 # --- progress and the benchmark ---------------------------------------------------------------
@@ -500,3 +507,104 @@ def test_cli_gauntlet_puts_the_challenger_in_every_match(
     assert "every other bot met only balanced" in capsys.readouterr().out
     assert main([*args[:-3], "--seed", "-1", "-o", str(tmp_path)]) == 2
     assert "--seed -1" in capsys.readouterr().err
+
+
+def test_a_failure_names_the_command_that_plays_its_match_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    import shlex
+
+    from game.arena.replay import read_replay
+    from game.cli import main as capwars
+
+    bot = tmp_path / "raiser.py"
+    bot.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n"
+        "        if observation.turn == 3:\n"
+        "            raise ZeroDivisionError('oops')\n"
+        "        return []\n"
+    )
+    out = tmp_path / "t"
+    args = ["tournament", "run", str(bot), "balanced", "--scenario", "tutorial", "--out", str(out)]
+    assert capwars([*args, "--turn-seconds", "0.5", "-q"]) == 0
+    text = capsys.readouterr().out
+    again = next(line for line in text.splitlines() if "again: capwars match" in line)
+    argv = shlex.split(again.split("again: ", 1)[1])
+    assert argv[-2:] == ["--replay", "again.jsonl"] and "--turn-seconds" in argv
+    argv[-1] = str(tmp_path / "again.jsonl")
+    # The same match, bit for bit: the final hash of the results line that failed.
+    bots = [argv[i + 1] for i, word in enumerate(argv) if word == "--bot"]
+    [failed] = [r for r in read_results(out) if r["bots"] == bots]
+    assert failed["failures"]
+    assert capwars(argv[1:]) == 0
+    assert f"final hash {failed['final_hash']}" in capsys.readouterr().out
+    assert any(q.bot_failures for q in read_replay(argv[-1]).quarters)
+    # The leaderboard command, from the folder alone, gives the same line (the limits too).
+    assert capwars(["tournament", "leaderboard", str(out)]) == 0
+    assert again in capsys.readouterr().out
+
+
+def test_the_again_command_of_a_scenario_file_tournament_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    import shlex
+
+    from game.cli import main as capwars
+
+    lesson = tmp_path / "my_lesson.toml"
+    text = (ROOT / "content" / "scenarios" / "tutorial.toml").read_text(encoding="utf-8")
+    lesson.write_text(text.replace('id = "tutorial"', 'id = "my-lesson"', 1), encoding="utf-8")
+    bot = tmp_path / "raiser.py"
+    bot.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n        raise KeyError('cash')\n"
+    )
+    out = tmp_path / "t"
+    args = ["tournament", "run", str(bot), "idle", "--scenario", str(lesson), "--out", str(out)]
+    assert capwars([*args, "-q"]) == 0
+    for command in (args, ["tournament", "leaderboard", str(out)]):
+        assert capwars(command if command is not args else [*args, "-q"]) == 0
+        again = next(x for x in capsys.readouterr().out.splitlines() if "again: capwars" in x)
+        argv = shlex.split(again.split("again: ", 1)[1])
+        # The record holds the id inside the file, which --scenario alone does not know.
+        assert argv[argv.index("--scenario") + 1] == str(lesson)
+    argv[-1] = str(tmp_path / "again.jsonl")
+    assert capwars(argv[1:]) == 0
+
+
+def test_a_bot_file_that_does_not_import_stops_the_tournament_saying_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from game.cli import main as capwars
+
+    broken = tmp_path / "broken.py"
+    broken.write_text("from game.agents import Bot\nclass B(Bot)\n    pass\n")
+    out = tmp_path / "t"
+    assert capwars(["tournament", "run", str(broken), "idle", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "failed to import: SyntaxError" in err
+    assert f"fix it (capwars validate {broken} checks it) or leave {broken} out" in err
+    assert not (out / RESULTS_NAME).exists()
+
+
+def test_one_bot_file_given_twice_under_two_spellings_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    from game.cli import main as capwars
+
+    (tmp_path / "steady.py").write_text(
+        "from game.agents import Bot\n\n\nclass S(Bot):\n    def act(self, observation):\n"
+        "        return []\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    out = ["--scenario", "tutorial", "--out", "t"]
+    assert capwars(["tournament", "run", "steady.py", "./steady.py", *out]) == 2
+    assert "steady.py and ./steady.py name the same bot file: give it once" in (
+        capsys.readouterr().err
+    )
+    assert (
+        capwars(["tournament", "run", "idle", "steady.py", "--challenger", "./steady.py", *out])
+        == 2
+    )
+    assert not (tmp_path / "t" / RESULTS_NAME).exists()

@@ -275,3 +275,53 @@ def test_an_external_spec_typed_with_a_leading_space_is_described_as_a_program(t
     report = validate_bot(f"  cmd:{sys.executable} {path}")
     assert report.check("imports").detail.startswith("the command parses")
     assert report.check("setup").detail.startswith("the program started and sent `ready`")
+
+
+def test_a_bot_that_crashes_on_the_end_message_passes_with_a_note_saying_so(tmp_path: Path):
+    # It played every quarter; only reading `end` as a turn broke it, after the match. It was
+    # told it had caught errors and held quarters, which it never did.
+    bot = tmp_path / "end_crash.py"
+    bot.write_text(
+        "import json, sys\n"
+        "for line in sys.stdin:\n"
+        "    m = json.loads(line)\n"
+        "    if m['type'] == 'hello':\n"
+        "        print(json.dumps({'type': 'ready'}), flush=True)\n"
+        "    else:\n"
+        "        obs = m['observation']\n"
+        "        print(json.dumps({'type': 'actions', 'turn': m['turn'], 'actions': []}),"
+        " flush=True)\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {bot}")
+    assert report.passed and report.check("no failures").status == PASS
+    note = report.check("end of match")
+    assert note.status == NOTE
+    text = "\n".join(note.reasons)
+    assert "after the match, on the `end` message (it exited with code 1)" in text
+    assert "KeyError: 'observation'" in text and "end_crash.py" in text
+    assert validate_bot("balanced").passed  # and no such note for a bot that exits cleanly
+    assert "end of match" not in format_validation(
+        validate_bot(f"cmd:{sys.executable} -m game.sdk balanced")
+    )
+
+
+def test_a_bot_that_lingers_after_end_passes_with_a_note_on_the_time_it_costs(tmp_path: Path):
+    bot = tmp_path / "lingers.py"
+    bot.write_text(
+        "import json, sys, time\n"
+        "for line in sys.stdin:\n"
+        "    m = json.loads(line)\n"
+        "    if m['type'] == 'hello':\n"
+        "        print(json.dumps({'type': 'ready'}), flush=True)\n"
+        "    elif m['type'] == 'turn':\n"
+        "        print(json.dumps({'type': 'actions', 'turn': m['turn'], 'actions': []}),"
+        " flush=True)\n"
+        "    else:\n"
+        "        time.sleep(30)\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {bot}")
+    assert report.passed and report.check("end of match").status == NOTE
+    assert (
+        "seat 0: it did not exit within 1 s of the `end` message and was killed"
+        in (report.check("end of match").reasons)[0]
+    )
