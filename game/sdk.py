@@ -82,6 +82,18 @@ def _action_json(action: Any) -> Any:
     return dump(mode="json") if callable(dump) else action
 
 
+def _json_value(value: Any) -> Any:
+    """What ``json.dumps`` cannot write: a numpy number (``np.int64(4)``, ``np.float32``,
+    ``np.bool_``) as the number it holds, as the engine takes it from an in-process bot;
+    anything else as its text."""
+    numpy = sys.modules.get("numpy")  # a numpy number means numpy is imported
+    if numpy is not None and isinstance(value, numpy.generic):
+        item = value.item()
+        if isinstance(item, bool | int | float):
+            return item
+    return str(value)
+
+
 class _Session:
     def __init__(self, bot: Any, out: IO[bytes]) -> None:
         self.bot = bot
@@ -89,7 +101,9 @@ class _Session:
         self.engine = _is_engine_bot(bot)
 
     def send(self, message: dict[str, Any]) -> None:
-        self.out.write(json.dumps(message, separators=(",", ":"), default=str).encode() + b"\n")
+        self.out.write(
+            json.dumps(message, separators=(",", ":"), default=_json_value).encode() + b"\n"
+        )
         self.out.flush()
 
     def hello(self, msg: dict[str, Any]) -> None:

@@ -641,6 +641,10 @@ def _record(item: object) -> dict[str, object]:
 
 
 def _safe_value(value: object) -> object:
+    if isinstance(value, np.generic) and not isinstance(value, np.str_ | np.bytes_):
+        # a numpy number (np.int64(4), np.float32(0.5), np.bool_): the number it holds, as a
+        # bot over the protocol sends it (the SDK writes numpy numbers as numbers too)
+        value = value.item()
     if isinstance(value, bool | int | str) or value is None:
         return value if not isinstance(value, str) else value[:200]
     if isinstance(value, float):

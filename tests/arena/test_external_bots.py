@@ -377,3 +377,50 @@ def test_a_program_not_on_path_is_refused_with_a_suggestion(tmp_path, monkeypatc
     # A program in the current folder, named as if it were on PATH.
     code, err = run_cli([*match, "cmd:bot.py"], tmp_path, monkeypatch, capsys)
     assert code == 2 and "is written with its folder, such as cmd:./bot.py" in err
+
+
+NUMPY_BOT = """
+import numpy as np
+from game.agents import Bot
+from game.sdk import run
+
+
+class Numbers(Bot):
+    def act(self, observation):
+        # numbers straight out of a numpy policy: np.int64, np.float32, np.float64
+        return [
+            {"type": "bid_spot", "provider": "stratus", "quantity": np.int64(2),
+             "max_price": np.float32(9.5)},
+            {"type": "reserve", "provider": "nimbus", "quantity": np.float64(1.5),
+             "term": np.int64(4)},
+        ]
+
+
+if __name__ == "__main__":
+    run(Numbers)
+"""
+
+
+def test_numpy_numbers_in_actions_are_numbers_in_process_and_through_the_sdk(tmp_path):
+    """A policy's np.int64(2) was recorded as the text "<a Python int64>" in process and sent
+    as the string "2" by the SDK: either way the action was rejected as "must be a number,
+    not a string", though the bot author never wrote a string."""
+    path = tmp_path / "np_policy.py"  # not numbers.py: that name hides the stdlib module
+    path.write_text(NUMPY_BOT)
+    replays = {}
+    for name, spec in (("local", str(path)), ("remote", f"cmd:{sys.executable} {path}")):
+        replays[name] = tmp_path / f"{name}.jsonl"
+        run_match(
+            scenario="tutorial",
+            seed=3,
+            bots=[spec, "idle"],
+            recorders=[ReplayWriter(replays[name])],
+        )
+    local, remote = (read_replay(replays[name]).quarters for name in ("local", "remote"))
+    assert [q.hash for q in local] == [q.hash for q in remote]
+    first = local[0]
+    assert first.rejected[0] == []
+    assert first.applied[0] == [
+        {"type": "bid_spot", "provider": "stratus", "quantity": 2, "max_price": 9.5},
+        {"type": "reserve", "provider": "nimbus", "quantity": 1.5, "term": 4},
+    ]
