@@ -802,6 +802,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         for problem in _as_typed(exc.problems, getattr(args, "content", None)):
             print(problem, file=sys.stderr)
+        from game.rules.check import other_world_hint
+
+        hint = other_world_hint(exc.problems, getattr(args, "content", None))
+        if hint:  # a lesson written for a content folder of one's own, given without it
+            print(hint, file=sys.stderr)
         noun = "problem" if len(exc.problems) == 1 else "problems"
         print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)
         return EXIT_FAILED

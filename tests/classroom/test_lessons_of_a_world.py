@@ -112,3 +112,15 @@ def test_class_results_without_the_folder_say_it_is_missing(played, tmp_path, ca
     args = ["class", "results", str(result.parent), "--content", str(world)]
     assert main([*args, "--out", str(tmp_path / "c")]) == 0
     assert "not checked" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["match", "play"])
+def test_match_and_play_without_the_folder_say_it_is_missing(played, capsys, command) -> None:
+    # Was only the unknown event and "capwars: 1 problem in the content".
+    _, lesson, _, _ = played
+    capsys.readouterr()
+    args = ["--scenario", str(lesson), "--seed", "1"]
+    assert main([command, *args]) == 1
+    err = capsys.readouterr().err
+    assert "unknown event 'gas_supply_cut'" in err
+    assert "a scenario for a content folder of your own is checked with --content DIR" in err
