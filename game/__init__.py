@@ -4,4 +4,4 @@ The packages form layers whose imports point one way (DESIGN §9):
 ``rules`` ← ``engine`` ← ``agents`` ← ``arena`` ← ``tui``, ``cli``.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

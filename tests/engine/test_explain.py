@@ -162,3 +162,21 @@ def test_a_move_no_factor_explains_is_shown_as_other() -> None:
     (other,) = spot_causes(BASE, BASE, start / 1.1, start)
     assert other.label == "other changes"
     assert other.shown == 10
+
+
+def test_an_energy_price_spike_reaches_the_clouds_prices_and_is_named(content) -> None:
+    """Its news says the clouds pass part of the power bill on: every provider's list price
+    rises 8% (reserved contracts signed then cost as much more) and its spot floor 25%, and
+    each spot move names the spike. Before, it raised only owned data centres' power price, and
+    a class that predicted dearer clouds saw them fall."""
+    state = new_match(content, "standard", seed=5)
+    before, _ = step(state, [])
+    after, report = step(before, [], inject=["energy_price_spike"])
+    for provider in report.spot:
+        inputs, previous = provider.inputs, provider.previous_inputs
+        assert inputs.p_ref == pytest.approx(previous.p_ref * 1.08)
+        assert inputs.floor == pytest.approx(previous.floor * 1.25)
+        assert "list price +8% (Energy price spike)" in provider.explanation()
+    assert observe(after, 0).providers[0].reserved_price[4] == pytest.approx(
+        observe(before, 0).providers[0].reserved_price[4] * 1.08
+    )

@@ -23,21 +23,21 @@ from game.arena.match import run_match
 ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = [
-    ("standard", 42, ["balanced"] * 4, "52f8ec68d0a9bda07a36d1fefcac8a7f"),
+    ("standard", 42, ["balanced"] * 4, "fe6888de5f1fe584b7be758cb88eda34"),
     (
         "standard",
         7,
         ["hoarder:hard", "spot_trader:normal", "builder:easy", "random"],
-        "de0e5332c1b212f45d10d39544875add",
+        "af9ed5905d117abc31de3303671fea7f",
     ),
     (
         "history",
         2023,
         ["hedger:normal", "fast_follower:normal", "bullwhip:normal", "balanced"],
-        "3bd41547a98f999b5964e3d2a5fd6d49",
+        "5035a099b475c75215908a7e45103c94",
     ),
-    ("startup-squeeze", 5, None, "19d937f255f26f5e2fb7b96a9edb12aa"),
-    ("tutorial", 1, None, "76c8a0c1744e426c3fcdca232e9ef32f"),
+    ("startup-squeeze", 5, None, "0c63a81b864ee7f59cc6c4a74a653e9f"),
+    ("tutorial", 1, None, "dc378789fa5c70b1fb3e3ca14c0e1b56"),
 ]
 
 

@@ -19,8 +19,8 @@ pytest.importorskip("pettingzoo", reason="the RL extra is not installed: pip ins
 from game.rl.parallel_env import CapacityWarsParallelEnv
 
 GOLDEN = {
-    ("tutorial", 3): "58d1e1e00710ce03386881bdc1134020",
-    ("standard", 11): "42b58c47dfa10ac1d21f78c3035dd320",
+    ("tutorial", 3): "12cffd66dccd7167ce7462c157f1ea02",
+    ("standard", 11): "05bf27f9ee124351f8e2f0d1f2508567",
 }
 
 
