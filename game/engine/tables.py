@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from game.rules.inplay import acts_on_nothing
 from game.rules.loader import match_content_hash
 from game.rules.models import (
     BuildSpeedEffect,
@@ -306,10 +307,14 @@ def build_world(content: Content, scenario: Scenario) -> World:
     tech_index = {t.id: i for i, t in enumerate(techs)}
     events = content.events
     event_index = {e.id: i for i, e in enumerate(events)}
+    # An event that acts only on providers or regions this scenario does not have never
+    # starts at random: its news would tell of a shock to a market nobody plays in.
+    playing = {"provider": {p.id for p in providers}, "region": set(region_index)}
     enabled = np.array(
         [
             "events" in scenario.mechanics
             and (scenario.events_enabled is None or e.id in scenario.events_enabled)
+            and not acts_on_nothing(e, content, playing)
             for e in events
         ],
         dtype=bool,

@@ -9,10 +9,9 @@ and still exits 0.
 
 from __future__ import annotations
 
-from typing import Any
-
-from game.rules.models import TARGET_KIND, Content, Effect, Scenario
-from game.rules.problems import Problem, counted
+from game.rules.inplay import acts_on_nothing, in_play, missed_ids
+from game.rules.models import Content, Scenario
+from game.rules.problems import Problem
 from game.rules.sources import ItemSource
 
 
@@ -268,52 +267,28 @@ def _scripted_events_also_random(
 def _random_events_that_change_nothing(
     content: Content, scenario: Scenario, source: ItemSource
 ) -> list[Problem]:
-    """Random events that act only on providers or regions not in play: one may start, and the
-    class reads its news ("TensorPort goes bankrupt") in a market it does not touch. (A
-    scripted one is refused: :mod:`game.rules.crossref`.)"""
-    if "events" not in scenario.mechanics or scenario.event_probability_scale == 0:
+    """Random events ``events_enabled`` names that act only on providers or regions not in
+    play: the engine never starts them (a class would read the news of a shock to a market it
+    does not touch), so the teacher who listed them is told. (A scripted one is refused:
+    :mod:`game.rules.crossref`.)"""
+    if "events" not in scenario.mechanics or not scenario.events_enabled:
         return []
-    playing = {
-        "provider": {p.id for p in content.providers if scenario.plays(p)},
-        "region": set(
-            scenario.regions if scenario.regions is not None else (r.id for r in content.regions)
-        ),
-    }
+    playing = in_play(content, scenario)
     if not playing["provider"]:
         return []  # no provider plays at all: a problem, reported as such
-    items = {"provider": content.providers, "region": content.regions}
-    idle = [
-        event.id
-        for event in content.events
-        if (scenario.events_enabled is None or event.id in scenario.events_enabled)
-        and event.probability > 0
-        and event.min_turn <= min(event.max_turn, scenario.quarters - 1)
-        and event.effects
-        and all(_misses(effect, playing, items) for effect in event.effects)
-    ]
-    if not idle:
-        return []
-    them = "it" if len(idle) == 1 else "them"
-    return [
-        source.problem(
-            ("events_enabled",),
-            f"note: {counted(len(idle), 'event')} may start at random and act only on providers"
-            f" or regions not in play here ({', '.join(idle)}): if one starts, the class reads"
-            " its news and nothing changes; list the random events you want in events_enabled,"
-            f" without {them}",
+    events = {event.id: event for event in content.events}
+    problems = []
+    for index, event_id in enumerate(scenario.events_enabled):
+        event = events.get(event_id)
+        if event is None or not acts_on_nothing(event, content, playing):
+            continue  # unknown (reported already), or it acts on something in play
+        names = sorted({name for e in event.effects for name in missed_ids(e, content, playing)})
+        problems.append(
+            source.problem(
+                ("events_enabled", index),
+                f"note: event {event_id!r} acts only on {', '.join(names)}, not in play here:"
+                " it never starts at random in this scenario (its news would tell of a market"
+                " nobody plays in); add what it hits to providers or regions, or drop it",
+            )
         )
-    ]
-
-
-def _misses(effect: Effect, playing: dict[str, set[str]], items: dict[str, Any]) -> bool:
-    """Whether ``effect`` names only providers or regions that are not in play."""
-    kind = TARGET_KIND[effect.target]
-    if kind not in playing or effect.select == "*":
-        return False
-    select = effect.select
-    if isinstance(select, str) and select.startswith("tag:"):
-        tag = select.removeprefix("tag:")
-        named = [item.id for item in items[kind] if tag in item.tags]
-    else:
-        named = [select] if isinstance(select, str) else list(select)
-    return bool(named) and not any(name in playing[kind] for name in named)
+    return problems

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from game.rules.bundle import NOUNS, TABLE_MODELS, TARGET_ARRAYS
+from game.rules.inplay import missed_ids
 from game.rules.models import (
     TARGET_KIND,
     Content,
@@ -340,17 +341,17 @@ class _Checker:
         """A scripted event whose every effect names providers or regions that are not in play
         would make the news and change nothing: the class would discuss a shock that never hit."""
         in_play = {
-            "providers": self._providers_in_play(scenario),
-            "regions": self._regions_in_play(scenario),
+            "provider": self._providers_in_play(scenario),
+            "region": self._regions_in_play(scenario),
         }
-        if in_play["providers"] == []:
+        if in_play["provider"] == []:
             return  # no provider plays at all: reported as such, once
         events = {event.id: event for event in self.content.events}
         for index, scripted in enumerate(scenario.scripted_events):
             event = events.get(scripted.event)
             if event is None:
                 continue  # unknown: reported already
-            missed = [self._missed(effect, in_play) for effect in event.effects]
+            missed = [missed_ids(effect, self.content, in_play) for effect in event.effects]
             if all(missed):
                 names = sorted({name for names in missed for name in names})
                 self.report(
@@ -360,24 +361,6 @@ class _Checker:
                     " scenario: it would make the news and change nothing; add them to the"
                     " scenario's providers or regions, or script another event",
                 )
-
-    def _missed(self, effect: Effect, in_play: Mapping[str, list[str] | None]) -> list[str]:
-        """The ids ``effect`` names if none of them is in play (``[]`` if it acts on something
-        in play, or on the whole market, or in play cannot be told)."""
-        kind = TARGET_ARRAYS.get(TARGET_KIND[effect.target])
-        if kind is None:
-            return []
-        playing = in_play.get(kind)
-        if playing is None or effect.select == "*":
-            return []
-        select = effect.select
-        if isinstance(select, str) and select.startswith("tag:"):
-            tag = select.removeprefix("tag:")
-            items = [item for item in getattr(self.content, kind) if tag in item.tags]
-            named = [item.id for item in items]
-            return [] if any(name in playing for name in named) or not named else [select]
-        named = [select] if isinstance(select, str) else list(select)
-        return [] if any(name in playing for name in named) else named
 
     def _check_providers_serve(self, scenario: Scenario, source: ItemSource) -> None:
         """A provider plays only if it serves one of the scenario's regions. With none left the

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from game.arena.match import run_match
 from game.cli import main
-from game.rules.loader import load_content, load_content_with_notes, load_scenario_file_with_notes
+from game.engine.tables import build_world
+from game.rules.loader import (
+    load_content,
+    load_content_with_notes,
+    load_scenario_file_with_notes,
+    resolve_scenario,
+)
 
 LESSON = """\
 id = "sovereignty-lesson"
@@ -264,24 +271,41 @@ def test_seats_the_terminal_game_leaves_out_are_noted(tmp_path: Path, content) -
     assert notes_of(path, content) == []
 
 
-def test_random_events_that_can_only_hit_what_is_not_in_play_are_noted(
+def test_random_events_that_can_only_hit_what_is_not_in_play_never_start(
     tmp_path: Path, content
 ) -> None:
     # A lesson with Stratus and Nordhall only, random events on: "TensorPort goes bankrupt"
     # and "Nimbus network outage" could start and fill the news of a market they do not touch.
+    # The engine leaves them out; a teacher who listed one in events_enabled is told.
     events = '["spot", "reserved", "service_price", "events"]'
-    (note,) = notes_of(lesson(tmp_path, mechanics=events), content)
-    head, listed = note.split(" (", 1)[0], note.split(" (", 1)[1].split(")", 1)[0].split(", ")
-    assert head.endswith(
-        "may start at random and act only on providers or regions not in play here"
+    assert notes_of(lesson(tmp_path, mechanics=events), content) == []  # all on: nothing to say
+    extra = 'events_enabled = ["stratus_outage", "nimbus_outage", "energy_price_spike"]\n'
+    path = lesson(tmp_path, mechanics=events, extra=extra)
+    (note,) = notes_of(path, content)
+    assert note == (
+        f"{path}:7: events_enabled[1]: note: event 'nimbus_outage' acts only on nimbus, not in"
+        " play here: it never starts at random in this scenario (its news would tell of a"
+        " market nobody plays in); add what it hits to providers or regions, or drop it"
     )
-    assert f"{tmp_path / 'lesson.toml'}: events_enabled: note: " in note
-    assert {"neocloud_bankruptcy", "nimbus_outage", "neocloud_power_failure"} <= set(listed)
-    assert "stratus_outage" not in listed and "energy_price_spike" not in listed
-    assert note.endswith(
-        "if one starts, the class reads its news and nothing changes; list the random events"
-        " you want in events_enabled, without them"
-    )
-    # Only events that hit something in play: no note.
-    extra = 'events_enabled = ["stratus_outage", "energy_price_spike"]\n'
-    assert notes_of(lesson(tmp_path, mechanics=events, extra=extra), content) == []
+    assert enabled_events(content, path) == {"stratus_outage", "energy_price_spike"}
+    # Every event on, in the same market: none of those that hit only others can start.
+    everything = lesson(tmp_path, mechanics=events, extra="event_probability_scale = 3.0\n")
+    on = enabled_events(content, everything)
+    assert {"stratus_outage", "energy_price_spike"} <= on
+    elsewhere = {"neocloud_bankruptcy", "nimbus_outage", "neocloud_power_failure"}
+    assert not on & elsewhere
+    world, scenario_id = resolve_scenario(content, str(everything))
+    fired: set[str] = set()
+    for seed in range(12):
+        state = run_match(world, scenario_id, seed).state
+        fired.update(
+            e.id for e, last in zip(state.world.events, state.event_last.tolist()) if last >= 0
+        )
+    assert fired and not fired & elsewhere
+
+
+def enabled_events(content, path: Path) -> set[str]:
+    """The ids of the events that may start at random in a match of the lesson file."""
+    world, scenario_id = resolve_scenario(content, str(path))
+    tables = build_world(world, world.scenario(scenario_id))
+    return {e.id for e, on in zip(tables.events, tables.event_enabled.tolist()) if on}
