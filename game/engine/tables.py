@@ -314,6 +314,7 @@ def build_world(content: Content, scenario: Scenario) -> World:
         [
             "events" in scenario.mechanics
             and (scenario.events_enabled is None or e.id in scenario.events_enabled)
+            and e.id not in scenario.events_disabled
             and not acts_on_nothing(e, content, playing)
             for e in events
         ],

@@ -226,7 +226,9 @@ def _scripted_events_also_random(
         if event is None or item.event in seen:
             continue
         seen.add(item.event)  # the first scripted start is the one it may come before
-        if enabled is not None and item.event not in enabled:
+        if (enabled is not None and item.event not in enabled) or (
+            item.event in scenario.events_disabled
+        ):
             continue
         chance = min(1.0, event.probability * scenario.event_probability_scale)
         before = min(item.turn - 1, event.max_turn, last) - event.min_turn + 1
@@ -253,13 +255,17 @@ def _scripted_events_also_random(
             f" in about {seeds:.0%} of seeds at least one of them starts before its turn"
         )
         them = "them"
+    if enabled is None:
+        disabled = ", ".join(f'"{e}"' for _, e, _, _, _ in early)  # as TOML writes them
+        fix = f"write events_disabled = [{disabled}]"
+    else:
+        fix = f"take {them} out of events_enabled"
     return [
         source.problem(
             ("scripted_events", early[0][0], "event"),
             f"note: {what}, so the class meets it earlier than the lesson says (and, if it"
-            f" still lasts at its turn, twice over); to have {them} only when scripted, set"
-            f" events_enabled to the random events you want, without {them}, or"
-            " event_probability_scale = 0",
+            f" still lasts at its turn, twice over); to have {them} only when scripted, {fix},"
+            " or event_probability_scale = 0 for no random events at all",
         )
     ]
 

@@ -328,6 +328,7 @@ class _Checker:
                 )
             for key, kind in (
                 ("events_enabled", "events"),
+                ("events_disabled", "events"),
                 ("providers", "providers"),
                 ("regions", "regions"),
             ):

@@ -211,6 +211,7 @@ def _lenient_scenario(raw: dict[str, Any]) -> Any:
             SimpleNamespace(event=text(e.get("event")) or "") for e in tables("scripted_events")
         ],
         events_enabled=ids("events_enabled"),
+        events_disabled=ids("events_disabled") or [],
         providers=ids("providers"),
         regions=ids("regions"),
         predictions=[

@@ -748,6 +748,13 @@ class Scenario(Model):
     events_enabled: tuple[EventId, ...] | None = Field(
         None, description="Random events that may fire (default: all)."
     )
+    events_disabled: tuple[EventId, ...] = Field(
+        (),
+        description="Random events that never fire, by id, taken out of events_enabled (or of"
+        " all events): e.g. the ones the scenario scripts, so they come only when scripted.",
+        # Left out of the dump (and the content hash) when empty, like outage_probability_scale.
+        exclude_if=lambda ids: not ids,
+    )
     event_probability_scale: Annotated[float, Field(ge=0, le=5)] = 1.0
     outage_probability_scale: Annotated[float, Field(ge=0, le=2)] = Field(
         1.0,
@@ -798,6 +805,14 @@ class Scenario(Model):
                     raise ValueError(
                         f"{kind}: turn {item.turn} is past the last quarter ({self.quarters - 1})"
                     )
+        both = [e for e in self.events_disabled if e in (self.events_enabled or ())]
+        if both:
+            listed = ", ".join(repr(e) for e in both)
+            raise ValueError(
+                f"events_disabled: {listed} also in events_enabled: name each event in one list"
+                " only (events_enabled: the random events that may fire; events_disabled: those"
+                " that never do)"
+            )
         return self
 
 

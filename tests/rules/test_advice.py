@@ -16,6 +16,7 @@ from game.rules.loader import (
     load_scenario_file_with_notes,
     resolve_scenario,
 )
+from game.rules.problems import ContentError
 
 LESSON = """\
 id = "sovereignty-lesson"
@@ -217,8 +218,8 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
         " turn 4, but it is also a random event here (4.0% a quarter from turn 0, as"
         " events_enabled is not set): in about 15% of seeds it starts before turn 4, so the"
         " class meets it earlier than the lesson says (and, if it still lasts at its turn,"
-        " twice over); to have it only when scripted, set events_enabled to the random events"
-        " you want, without it, or event_probability_scale = 0"
+        " twice over); to have it only when scripted, write events_disabled ="
+        ' ["energy_price_spike"], or event_probability_scale = 0 for no random events at all'
     )
     assert main(["content", "check", str(path)]) == 0
     assert "scripted_events[0].event: note: event 'energy_price_spike'" in capsys.readouterr().out
@@ -234,9 +235,11 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
     path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
     (note,) = scripted_notes(path, content)
     assert "(2.0% a quarter from turn 0, as it is in events_enabled)" in note
+    assert "to have it only when scripted, take it out of events_enabled, or" in note
     # No note when it cannot start at random before its turn, or hardly ever does.
     cases = [
         (events, 'events_enabled = ["recession"]\n', 4),
+        (events, 'events_disabled = ["energy_price_spike"]\n', 4),  # as the note says to write
         (events, "event_probability_scale = 0\n", 4),
         (events, "event_probability_scale = 0.1\n", 4),  # 1.6% of seeds
         (events, "", 0),
@@ -309,3 +312,30 @@ def enabled_events(content, path: Path) -> set[str]:
     world, scenario_id = resolve_scenario(content, str(path))
     tables = build_world(world, world.scenario(scenario_id))
     return {e.id for e, on in zip(tables.events, tables.event_enabled.tolist()) if on}
+
+
+def test_events_disabled_takes_random_events_out_and_names_each_once(
+    tmp_path: Path, content
+) -> None:
+    # To keep one scripted event from also starting at random, a teacher had to list the
+    # other thirty-odd events in events_enabled.
+    events = '["spot", "reserved", "service_price", "events"]'
+    every = enabled_events(content, lesson(tmp_path, mechanics=events))
+    extra = 'events_disabled = ["energy_price_spike", "stratus_outage"]\n'
+    assert enabled_events(content, lesson(tmp_path, mechanics=events, extra=extra)) == every - {
+        "energy_price_spike",
+        "stratus_outage",
+    }
+    # With events_enabled too: what it lists, less what events_disabled does; one event in
+    # both lists is a problem, as is an unknown id.
+    extra = 'events_enabled = ["heat_wave", "recession"]\nevents_disabled = ["recession"]\n'
+    with pytest.raises(ContentError) as error:
+        enabled_events(content, lesson(tmp_path, mechanics=events, extra=extra))
+    assert "events_disabled: 'recession' also in events_enabled: name each event in one" in str(
+        error.value.problems[0]
+    )
+    extra = 'events_disabled = ["energy_spike"]\n'
+    with pytest.raises(ContentError) as error:
+        enabled_events(content, lesson(tmp_path, mechanics=events, extra=extra))
+    assert "events_disabled[0]: unknown event 'energy_spike'" in str(error.value.problems[0])
+    assert "did you mean 'energy_price_spike'" in str(error.value.problems[0])
