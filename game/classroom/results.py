@@ -783,6 +783,7 @@ def unknown_in_lesson(data: dict[str, Any], content: Any) -> list[str]:
     named: list[tuple[str, Any]] = [
         *(("event", item.get("event")) for item in _dicts(embedded.get("scripted_events"))),
         *(("event", e) for e in embedded.get("events_enabled") or []),
+        *(("event", e) for e in embedded.get("events_disabled") or []),
         *(("provider", p) for p in embedded.get("providers") or []),
         *(("region", r) for r in embedded.get("regions") or []),
         *(("industry", seat.get("industry")) for seat in _dicts(embedded.get("seats"))),
