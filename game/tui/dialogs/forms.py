@@ -26,7 +26,7 @@ from game.tui.dialogs.action import FormField, OrderForm
 from game.tui.format import kgpu, money, pct, price
 from game.tui.order_keys import BY_ACTION
 from game.tui.widgets.infrastructure import grid_ready_text
-from game.tui.widgets.plan import research_cap
+from game.tui.widgets.plan import research_cap, research_cost, research_cost_note
 
 
 def _providers(obs: Observation) -> tuple[tuple[str, Any], ...]:
@@ -504,11 +504,15 @@ def research_form(obs: Observation, tech: str | None, old: FundResearch | None =
 
     def info(values: dict[str, Any]) -> str:
         t = views[values["tech"]]
-        left = max(t.cost - t.spent, 0)
+        # What it costs now: an event in force (a talent war) can raise it.
+        cost = research_cost(obs, t)
+        note = research_cost_note(obs, t)
+        left = max(cost - t.spent, 0)
         needs = ", ".join(views[p].name if p in views else p for p in t.prerequisites)
         return (
-            f"Spends at most [b]{money(research_cap(obs, t))} a quarter[/b] (cost {money(t.cost)}"
-            f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
+            f"Spends at most [b]{money(research_cap(obs, t))} a quarter[/b] (cost {money(cost)}"
+            + (f": {note}," if note else "")
+            + f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
             f" {money(left)} to go · slip risk {t.slip_risk:.0%} · needs {needs or 'nothing'}"
         )
 

@@ -13,7 +13,7 @@ from game.rules.models import TechEffect
 from game.tui.format import money, pct
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
-from game.tui.widgets.plan import research_cap, research_spend
+from game.tui.widgets.plan import research_cap, research_cost, research_cost_note, research_spend
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
 RESEARCH_KEYS = section_keys("research")
@@ -110,7 +110,12 @@ class ResearchSection(Section):
             )
             return
         needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
-        spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
+        # Against what it costs now (an event in force can raise it): "$450M of $400M spent"
+        # and still not done read as a bug.
+        note = research_cost_note(self._obs, tech)
+        spent = f"{money(tech.spent)} of {money(research_cost(self._obs, tech))} spent" + (
+            f" ({note})" if note else ""
+        )
         box.update(
             f"[b]{tech.name}[/b]: {self._does(tech.id)}. Needs {needs or 'nothing'};"
             f" {spent}; at least {tech.min_quarters} quarters, so at most"
@@ -143,6 +148,12 @@ class ResearchSection(Section):
         self._obs = view.obs
         # Only the keys of mechanics this scenario has on (the tutorial funds no research).
         hint = key_hints(view.obs.mechanics, RESEARCH_KEYS)
+        changed = next(
+            (note for t in view.obs.me.research if (note := research_cost_note(view.obs, t))), ""
+        )
+        if hint and changed:
+            # "$400M raised 20% by ..." → "* cost raised 20% by ..."
+            hint += "  [yellow]*[/] cost " + changed.split(" ", 1)[1]
         self.query_one("#research-hint", Static).update(hint or RESEARCH_OFF)
         table = self.query_one("#techs", DataTable)
         row = table.cursor_row
@@ -166,12 +177,16 @@ class ResearchSection(Section):
         techs = view.obs.me.research
         rest: list[tuple[str, ...]] = []  # each row's cells after the name and prerequisites
         for t in techs:
-            progress = min(t.spent / t.cost, 1.0) if t.cost > 0 else 0.0
+            cost = research_cost(view.obs, t)
+            progress = min(t.spent / cost, 1.0) if cost > 0 else 0.0
+            # An event in force changed what it costs: the cost is marked (the line under the
+            # table says by how much and why).
+            shown = money(cost) + ("[yellow]*[/]" if research_cost_note(view.obs, t) else "")
             bar = "█" * int(progress * 8) + "░" * (8 - int(progress * 8))
             if compact:
                 rest.append(
                     (
-                        money(t.cost),
+                        shown,
                         f"{bar[::2]} {pct(progress)}",
                         funding(view.obs, t),
                         status(t),
@@ -180,7 +195,7 @@ class ResearchSection(Section):
             else:
                 rest.append(
                     (
-                        money(t.cost),
+                        shown,
                         f"{bar} {pct(progress)}",
                         str(t.min_quarters),
                         pct(t.slip_risk),

@@ -1,0 +1,62 @@
+"""Fix round 8, found by a player deep in a 24-quarter standard game: research costs that an
+event had raised, reserved capacity the orders' plan left out, a focus stop nobody could see,
+the quarter report silent on the standings and the rivals, and the power a chip order needs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+from tui_helpers import dismiss_notes, end_quarter, fill_order, new_app, planning, start_game
+
+from game.tui.widgets.plan import research_cost
+
+
+def text(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
+    app = new_app(tmp_path_factory.mktemp("round8"), "standard", seed=5, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_game(pilot)
+        yield pilot
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_research_shows_what_a_programme_costs_while_an_event_raises_it(
+    standard: Pilot[Any],
+) -> None:
+    """A talent war (+20% on research) left the table at '$400M · 100% · funded' and the line
+    under it at '$450M of $400M spent' while the chip programme still needed $480M; the fund
+    dialog said '$120M to go' for liquid cooling that cost $144M."""
+    pilot = standard
+    session = await planning(pilot, None)
+    session.inject("research_talent_war")
+    await end_quarter(pilot)
+    await dismiss_notes(pilot)
+    session = await planning(pilot, "4")
+    obs = session.view().obs
+    tech = next(t for t in obs.me.research if t.id == "custom_g1")
+    assert tech.cost == pytest.approx(400.0)
+    assert research_cost(obs, tech) == pytest.approx(480.0)
+    screen = pilot.app.screen
+    table = screen.query_one("#techs", DataTable)
+    ids = [str(key.value) for key in table.rows]
+    table.move_cursor(row=ids.index("custom_g1"))
+    await pilot.pause()
+    row = [str(cell) for cell in table.get_row("custom_g1")]
+    assert any("$480M" in cell for cell in row), row
+    detail = text(screen, "#tech-description")
+    assert "$0.0M of $480M spent ($400M raised 20% by an event in force" in detail, detail
+    assert "cost raised 20% by an event in force" in text(screen, "#research-hint")
+    dialog = await fill_order(pilot, "f", {"tech": "liquid_cooling"})
+    info = text(dialog, "#order-info")
+    assert "(cost $144M: $120M raised 20% by an event in force" in info, info
+    assert "$144M to go" in info, info
+    await pilot.press("escape")
