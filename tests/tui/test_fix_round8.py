@@ -11,7 +11,15 @@ import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_helpers import dismiss_notes, end_quarter, fill_order, new_app, planning, start_game
+from tui_helpers import (
+    dismiss_notes,
+    end_quarter,
+    fill_order,
+    new_app,
+    planning,
+    start_game,
+    submit,
+)
 
 from game.tui.widgets.plan import research_cost
 
@@ -59,4 +67,29 @@ async def test_research_shows_what_a_programme_costs_while_an_event_raises_it(
     info = text(dialog, "#order-info")
     assert "(cost $144M: $120M raised 20% by an event in force" in info, info
     assert "$144M to go" in info, info
+    await pilot.press("escape")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_capacity_plan_counts_a_reserved_contract_that_starts_now(
+    standard: Pilot[Any],
+) -> None:
+    """6 kGPU reserved at TensorPort run from the quarter they are signed in (and were filled
+    in full), but the Orders plan and the end-quarter dialog counted only the contracts already
+    running and called the quarter '4.4 kGPU short', asking for spot bids."""
+    pilot = standard
+    session = await planning(pilot, "2")
+    running = sum(float(q[0]) for q in session.view().obs.me.reserved_schedule.values() if len(q))
+    await fill_order(pilot, "r", {"provider": "tensorport", "quantity": 6, "term": 12})
+    await submit(pilot)
+    await fill_order(pilot, "r", {"provider": "nordhall", "quantity": 3, "term": 4})
+    await submit(pilot)  # starts next quarter: not this quarter's capacity
+    await pilot.press("7")
+    await pilot.pause()
+    plan = text(pilot.app.screen, "#projected")
+    assert f"reserved {running:.1f} + reserving now up to 6.0 + own" in plan, plan
+    await pilot.press("e")
+    await pilot.pause()
+    confirm = str(pilot.app.screen.query_one("#confirm-body", Static).render())
+    assert "reserving now up to 6.0" in confirm, confirm
     await pilot.press("escape")

@@ -35,6 +35,7 @@ from game.tui.widgets.orders import (
     describe,
     no_orders_text,
     opening_share,
+    starts_now,
 )
 from game.tui.widgets.overview import OverviewSection
 from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect
@@ -624,8 +625,9 @@ class MainScreen(Screen[None]):
             for i, o in enumerate(view.orders)
         ]
         plan = cash_plan(self.session.state, view.obs, view.orders)
+        capacity = capacity_plan(view, opening_share(self.session, view), starts_now(self.session))
         body = ("\n".join(lines) if lines else no_orders_text(view)) + (
-            f"\n\n{plan.text()}.{capacity_plan(view, opening_share(self.session, view))}"
+            f"\n\n{plan.text()}.{capacity}"
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 
