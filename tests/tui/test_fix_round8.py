@@ -93,3 +93,21 @@ async def test_the_capacity_plan_counts_a_reserved_contract_that_starts_now(
     confirm = str(pilot.app.screen.query_one("#confirm-body", Static).render())
     assert "reserving now up to 6.0" in confirm, confirm
     await pilot.press("escape")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_tab_from_the_last_field_reaches_the_add_button(standard: Pilot[Any]) -> None:
+    """After picking a 12-quarter term, Tab went to the explanation under the fields (a focus
+    stop with nothing to show that it had the focus) and Enter did nothing; a second Tab was
+    needed to reach 'Add order'."""
+    pilot = standard
+    await planning(pilot, "2")
+    dialog = await fill_order(pilot, "r", {"provider": "tensorport", "quantity": 2})
+    await pilot.press("tab")  # quantity -> term
+    assert dialog.focused is dialog.query_one("#field-term")
+    await pilot.press("tab")
+    assert dialog.focused is dialog.query_one("#submit"), dialog.focused
+    await pilot.press("enter")
+    await pilot.pause()
+    assert pilot.app.screen is not dialog
+    assert len(pilot.app.session.view().orders) == 1  # type: ignore[attr-defined]

@@ -168,7 +168,9 @@ class ActionDialog(ModalScreen[Action | None]):
                         yield Input(str(f.default), id=f"field-{f.key}", compact=True)
             # The explanation scrolls when the dialog would not fit (80x24 and a warning): the
             # verdict and the buttons below it stay on the screen (see _fit).
-            with VerticalScroll(id="order-info-scroll"):
+            # Not a focus stop while it shows all it holds: Tab from the last field went to
+            # this invisible box, and Enter there did nothing (see _fit).
+            with VerticalScroll(id="order-info-scroll", can_focus=False):
                 yield Static("", id="order-info")
             yield Static("", id="verdict")
             with Horizontal(classes="buttons"):
@@ -248,7 +250,9 @@ class ActionDialog(ModalScreen[Action | None]):
     def _refit(self) -> None:
         """Undo :meth:`_fit` and fit again once laid out (the text or the screen changed)."""
         self.query_one("#order-dialog").remove_class("tight")
-        self.query_one("#order-info-scroll").styles.max_height = None
+        box = self.query_one("#order-info-scroll")
+        box.styles.max_height = None
+        box.can_focus = False
         if not self._fitting:
             self._fitting = True
             self.call_after_refresh(self._fit)
@@ -270,6 +274,7 @@ class ActionDialog(ModalScreen[Action | None]):
         if over > 0:
             box = self.query_one("#order-info-scroll")
             box.styles.max_height = max(2, box.outer_size.height - over)
+            box.can_focus = True  # it scrolls now: the keys may scroll it
 
     def on_resize(self) -> None:
         self._refit()
