@@ -21,6 +21,8 @@ from tui_helpers import (
     submit,
 )
 
+from game.tui.format import money, pct
+from game.tui.screens.report import ReportScreen
 from game.tui.widgets.plan import research_cost
 
 
@@ -111,3 +113,34 @@ async def test_tab_from_the_last_field_reaches_the_add_button(standard: Pilot[An
     await pilot.pause()
     assert pilot.app.screen is not dialog
     assert len(pilot.app.session.view().orders) == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_quarter_report_says_where_you_stand_and_what_rivals_did(
+    standard: Pilot[Any],
+) -> None:
+    """Rank 1 became rank 3 between two quarter reports without a word, and the rivals' new
+    data centres were only in the Rivals section: the report now has your score and rank with
+    their change, and each rival's share, price and announcements of the quarter."""
+    pilot = standard
+    session = await planning(pilot, None)
+    await end_quarter(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReportScreen), screen
+    state = session.state
+    t = screen.report.turn
+    body = text(screen, "#report-standings")
+    mine = next(s for s in session.standings() if s.seat == 0)
+    assert f"You: value created +{money(mine.score)}" in body, body
+    assert f"rank {mine.rank} of 4" in body, body
+    for i, name in enumerate(state.names[1:], start=1):
+        share = pct(float(state.history["share"][t, i]), 1)
+        assert f"{name}: share {share}" in " ".join(body.split()), body
+    said = [text for turn, who, text in state.announcements if turn == t and who != 0]
+    assert said, "seed 5 has a rival build in 2027 Q2"
+    flat = " ".join(body.split())
+    for who, announced in ((w, a) for turn, w, a in state.announcements if turn == t and w != 0):
+        name = state.names[who]
+        move = announced[len(name) :].strip()  # "starts a 9 MW data centre in ..."
+        assert move in flat.split(f"{name}: ", 1)[1], (announced, body)
+    await dismiss_notes(pilot)
