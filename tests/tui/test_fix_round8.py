@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 from tui_helpers import (
     dismiss_notes,
     end_quarter,
@@ -144,3 +144,40 @@ async def test_the_quarter_report_says_where_you_stand_and_what_rivals_did(
         move = announced[len(name) :].strip()  # "starts a 9 MW data centre in ..."
         assert move in flat.split(f"{name}: ", 1)[1], (announced, body)
     await dismiss_notes(pilot)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_chip_order_says_when_the_data_centres_cannot_power_it(
+    standard: Pilot[Any],
+) -> None:
+    """The chip dialog said '24.0 MW of powered data centre' and what the network ports
+    connect, but not that the 20 MW data centre being built there holds only part of it."""
+    pilot = standard
+    await planning(pilot, "3")
+    await fill_order(pilot, "d", {"region": "gulf", "megawatts": 20})
+    await submit(pilot)
+    dialog = await fill_order(pilot, "c", {"sku": "h100", "region": "gulf", "quantity": 10})
+    assert "no power" not in text(dialog, "#order-info")  # 13 MW: the 20 MW hold them
+    dialog.query_one("#field-quantity", Input).value = "20"
+    await pilot.pause()
+    info = " ".join(text(dialog, "#order-info").split())
+    assert (
+        "Your data centres here (built, being built, ordered now) hold 20.0 MW; your chips here"
+        " with these draw 26.0 MW: 6.0 MW of them would have no power (d builds more)." in info
+    ), info
+    await submit(pilot)
+    # Editing that order counts the chips once (not with themselves), and a second order the
+    # chips of the first.
+    dialog = await fill_order(pilot, "c", {"sku": "h100", "region": "gulf", "quantity": 1})
+    info = " ".join(text(dialog, "#order-info").split())
+    assert "draw 27.3 MW: 7.3 MW of them would have no power" in info, info
+    await pilot.press("escape")
+    await pilot.press("7")
+    table = pilot.app.screen.query_one("#orders-table", DataTable)
+    table.focus()
+    table.move_cursor(row=1)
+    await pilot.press("enter")
+    dialog = pilot.app.screen
+    info = " ".join(text(dialog, "#order-info").split())
+    assert "draw 26.0 MW: 6.0 MW of them would have no power" in info, info
+    await pilot.press("escape")

@@ -283,8 +283,12 @@ def chips_form(
     locked: dict[str, str] | None = None,
     pending_chips: dict[str, float] | None = None,
     pending_fabric: dict[str, float] | None = None,
+    power: dict[str, tuple[float, float]] | None = None,
 ) -> OrderForm:
-    """Accelerators: what they cost and need (power, network ports), a warning when they
+    """``power``: per region, the MW of your data centres and the MW your other chips there
+    draw (:func:`~game.tui.widgets.plan.power_room`), to say when these would have no power.
+
+    Accelerators: what they cost and need (power, network ports), a warning when they
     would idle for want of a data centre or of power; custom chips not yet unlocked by
     research (``locked``: :func:`locked_chips`) are marked so in the list and say which
     programme unlocks them (the engine refuses them). ``pending_chips`` (kGPU) and
@@ -326,6 +330,21 @@ def chips_form(
             f" ({BY_ACTION['order_network'].key}) for the rest."
         )
 
+    def powered(values: dict[str, Any], mw_now: float) -> str:
+        """Whether your data centres in the region hold these chips with the others there."""
+        room = (power or {}).get(values["region"])
+        if room is None:
+            return ""  # no data centre there: the warning says so
+        dc, drawn = room
+        draw = drawn + mw_now
+        if draw <= dc + 0.05:
+            return ""
+        return (
+            f"\nYour data centres here (built, being built, ordered now) hold {dc:,.1f} MW;"
+            f" your chips here with these draw {draw:,.1f} MW: {draw - dc:,.1f} MW of them"
+            f" would have no power ({BY_ACTION['build'].key} builds more)."
+        )
+
     def info(values: dict[str, Any]) -> str:
         c = chips[values["sku"]]
         amount = values["quantity"] * c.perf
@@ -336,6 +355,7 @@ def chips_form(
             f" · {amount:,.1f} kGPU ({money(c.price / c.perf)} per kGPU),"
             f" needs {values['quantity'] * c.power_kw:,.1f} MW of powered data centre"
             + ports(values, amount)
+            + powered(values, values["quantity"] * c.power_kw)
             + (f"\n{locked_text(locked[c.id])}" if c.id in locked else "")
         )
 
@@ -675,6 +695,7 @@ def form_for(
     locked: dict[str, str] | None = None,
     pending_chips: dict[str, float] | None = None,
     pending_fabric: dict[str, float] | None = None,
+    power: dict[str, tuple[float, float]] | None = None,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
     ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
@@ -687,7 +708,9 @@ def form_for(
     if isinstance(action, Sublease):
         return sublease_form(obs, None, action, fee)
     if isinstance(action, OrderChips):
-        return chips_form(obs, None, action, building, label, locked, pending_chips, pending_fabric)
+        return chips_form(
+            obs, None, action, building, label, locked, pending_chips, pending_fabric, power
+        )
     if isinstance(action, OrderNetwork):
         return network_form(
             obs, None, action, building, pending_chips, label=label, pending_fabric=pending_fabric

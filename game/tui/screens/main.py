@@ -38,7 +38,7 @@ from game.tui.widgets.orders import (
     starts_now,
 )
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect
+from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect, power_room
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -457,6 +457,7 @@ class MainScreen(Screen[None]):
                     locked_chips(self.session.state, self.view.obs),
                     self._chips_ordered(),
                     self._fabric_ordered(),
+                    power_room(self.session.state, self.view.obs, self.view.orders),
                 )
             )
 
@@ -536,6 +537,7 @@ class MainScreen(Screen[None]):
                     locked=locked_chips(self.session.state, self.view.obs),
                     pending_chips=self._chips_ordered(skip=index),
                     pending_fabric=self._fabric_ordered(skip=index),
+                    power=power_room(self.session.state, self.view.obs, self.view.orders, index),
                 )
                 self.open_form(form, replace=index)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from game.engine import Action, FundResearch, Observation
+from game.engine import Action, BuildDatacenter, FundResearch, Observation, OrderChips
 from game.engine.observation import TechView
 from game.engine.state import MatchState
 from game.engine.validate import build_cost_per_mw, build_quarters, current_modifiers
@@ -264,3 +264,42 @@ def locked_chips(state: MatchState, obs: Observation) -> dict[str, str]:
         if tid not in done:
             locked[sku] = names.get(tid, "its research") if tid else "its research"
     return locked
+
+
+def power_room(
+    state: MatchState, obs: Observation, orders: Sequence[PendingOrder], skip: int | None = None
+) -> dict[str, tuple[float, float]]:
+    """Per region where you have or order a data centre: its MW (built, being built and
+    ordered this quarter) and the MW your chips there draw at full load (installed, arriving
+    and ordered this quarter; the order at ``skip`` left out: it is being edited). A chip order
+    said what it needs but not whether your data centres hold it with the chips already there."""
+    world = state.world
+    seat = obs.seat
+    kw = {c.id: c.power_kw for c in obs.chips}
+    building: dict[str, float] = {}
+    drawing: dict[str, float] = {}
+    for i, order in enumerate(orders):
+        action = order.action
+        if i == skip or not order.verdict.ok:
+            continue
+        if isinstance(action, BuildDatacenter):
+            building[action.region] = building.get(action.region, 0.0) + action.megawatts
+        elif isinstance(action, OrderChips):
+            mw = float(action.quantity) * kw.get(action.sku, 0.0)
+            drawing[action.region] = drawing.get(action.region, 0.0) + mw
+    room: dict[str, tuple[float, float]] = {}
+    for r, rid in enumerate(world.region_ids):
+        dc = (
+            float(state.dc_mw[seat, r])
+            + float(state.dc_pipe[seat, r].sum())
+            + building.get(rid, 0.0)
+        )
+        if dc <= 1e-9:
+            continue
+        chips = (
+            float(state.chips_power[seat, r])
+            + float(state.chip_pipe_power[:, seat, r].sum())
+            + drawing.get(rid, 0.0)
+        )
+        room[rid] = (dc, chips)
+    return room
