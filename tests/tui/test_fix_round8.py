@@ -181,3 +181,20 @@ async def test_a_chip_order_says_when_the_data_centres_cannot_power_it(
     info = " ".join(text(dialog, "#order-info").split())
     assert "draw 26.0 MW: 6.0 MW of them would have no power" in info, info
     await pilot.press("escape")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_research_table_shows_funding_ordered_this_quarter(
+    standard: Pilot[Any],
+) -> None:
+    """Funding a programme left its row at 'Fund/q —' and 'open' until the quarter ended, so
+    it looked as if the order had not been taken."""
+    pilot = standard
+    await planning(pilot, "4")
+    await fill_order(pilot, "f", {"tech": "training_recipes", "amount": 20})
+    await submit(pilot)
+    await pilot.pause()
+    table = pilot.app.screen.query_one("#techs", DataTable)
+    row = [str(cell) for cell in table.get_row("training_recipes")]
+    assert "$20.0M [cyan]new[/]" in row, row
+    assert row[-1] == "funded", row

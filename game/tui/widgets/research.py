@@ -13,7 +13,13 @@ from game.rules.models import TechEffect
 from game.tui.format import money, pct
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
-from game.tui.widgets.plan import research_cap, research_cost, research_cost_note, research_spend
+from game.tui.widgets.plan import (
+    research_cap,
+    research_cost,
+    research_cost_note,
+    research_spend,
+    standing_funding,
+)
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
 RESEARCH_KEYS = section_keys("research")
@@ -44,12 +50,15 @@ COMPACT_COLUMNS = ("Technology", "Needs", "Cost", "Progress", "Fund/q", "Status"
 """At 80 columns the minimum quarters and slip risk are in the description below the table."""
 
 
-def funding(obs: Observation, tech: TechView) -> str:
-    """What a programme spends a quarter: its funding, up to what it can spend (``max``)."""
-    if not tech.funding or tech.done:
-        return "—"
-    spend = research_spend(obs, tech)
-    return f"{money(spend)} [yellow](max)[/]" if tech.funding > spend + 0.05 else money(spend)
+def funding(obs: Observation, tech: TechView, amount: float | None = None) -> str:
+    """What a programme spends a quarter: its funding (``amount``: as this quarter's orders
+    set it, marked ``new`` when they change it), up to what it can spend (``max``)."""
+    level = tech.funding if amount is None else amount
+    if not level or tech.done:
+        return "—" if amount is None or not tech.funding else "[cyan]paused[/]"
+    spend = research_spend(obs, tech, level)
+    shown = f"{money(spend)} [yellow](max)[/]" if level > spend + 0.05 else money(spend)
+    return shown + (" [cyan]new[/]" if abs(level - tech.funding) > 0.05 else "")
 
 
 def effect_text(effect: TechEffect, chip: str = "") -> str:
@@ -161,6 +170,9 @@ class ResearchSection(Section):
         columns = COMPACT_COLUMNS if compact else FULL_COLUMNS
         done = {t.id for t in view.obs.me.research if t.done}
         names = {t.id: t.name for t in view.obs.me.research}
+        # Funding as this quarter's orders leave it: a programme funded a moment ago showed
+        # '—' and 'open' until the quarter ended.
+        levels = standing_funding(view.obs, view.orders)
 
         def needs(tech: TechView) -> str:
             return ", ".join(abbreviate(names.get(p, p)) for p in tech.prerequisites) or "—"
@@ -170,7 +182,9 @@ class ResearchSection(Section):
                 return "[green]done[/]"
             if all(p in done for p in t.prerequisites):
                 return (
-                    "[yellow]slipped[/]" if t.slipped else ("funded" if t.funding > 0 else "open")
+                    "[yellow]slipped[/]"
+                    if t.slipped
+                    else ("funded" if levels.get(t.id, t.funding) > 0 else "open")
                 )
             return "[dim]locked[/]"
 
@@ -188,7 +202,7 @@ class ResearchSection(Section):
                     (
                         shown,
                         f"{bar[::2]} {pct(progress)}",
-                        funding(view.obs, t),
+                        funding(view.obs, t, levels.get(t.id)),
                         status(t),
                     )
                 )
@@ -199,7 +213,7 @@ class ResearchSection(Section):
                         f"{bar} {pct(progress)}",
                         str(t.min_quarters),
                         pct(t.slip_risk),
-                        funding(view.obs, t),
+                        funding(view.obs, t, levels.get(t.id)),
                         status(t),
                     )
                 )
