@@ -5,6 +5,7 @@ the quarter report silent on the standings and the rivals, and the power a chip 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from tui_helpers import (
     submit,
 )
 
+from game.engine import BuildDatacenter, FundResearch, Reserve
 from game.tui.format import money, pct
 from game.tui.screens.report import ReportScreen
 from game.tui.widgets.plan import research_cost
@@ -198,3 +200,24 @@ async def test_the_research_table_shows_funding_ordered_this_quarter(
     row = [str(cell) for cell in table.get_row("training_recipes")]
     assert "$20.0M [cyan]new[/]" in row, row
     assert row[-1] == "funded", row
+
+
+async def test_the_orders_table_fits_80_columns_with_a_research_order(tmp_path: Path) -> None:
+    """At 80x24 with 'Fund Custom accelerator, generation 1 at $50M per quarter' the orders
+    table was two cells too wide: 'Status' read 'Statu' and the table scrolled sideways."""
+    app = new_app(tmp_path, "standard", seed=7, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_game(pilot)
+        session = pilot.app.session  # type: ignore[attr-defined]
+        session.add_order(Reserve(provider="tensorport", quantity=6, term=8))
+        session.add_order(BuildDatacenter(region="gulf", megawatts=20))
+        session.add_order(FundResearch(tech="custom_g1", amount=50))
+        pilot.app.screen.refresh_view()
+        await pilot.press("7")
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#orders-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width, (
+            table.virtual_size,
+            table.scrollable_content_region,
+        )
+        assert table.max_scroll_x == 0

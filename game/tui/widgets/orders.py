@@ -206,10 +206,14 @@ class OrdersSection(Section):
         both whole when they fit, else the order text is cut first (to no less than
         :data:`ORDER_MIN`), then the status."""
         width = self.app.size.width - 4
-        fixed = (len(str(len(texts))) + 2) + (max(map(len, commits), default=7) + 2) + 2 + 2
+        # Each column is at least as wide as its heading ('$50.0M' under 'Pays now' took 8
+        # cells, not 6, and 'ok' under 'Status' 6, not 2: 'Status' read 'Statu' at 80 columns).
+        number = max(len(COLUMNS[0]), len(str(len(texts))))
+        pays = max(len(COLUMNS[2]), *map(len, commits)) if commits else len(COLUMNS[2])
+        fixed = (number + 2) + (pays + 2) + 2 + 2
         room = width - fixed
         order = max((cell_len(t) for t in texts), default=14)
-        status = max((cell_len(s) for s in statuses), default=6)
+        status = max([cell_len(COLUMNS[3]), *(cell_len(s) for s in statuses)])
         if order + status <= room:
             return order, status
         status = max(min(status, room - ORDER_MIN), 6)
