@@ -22,7 +22,7 @@ from tui_helpers import (
     submit,
 )
 
-from game.engine import BuildDatacenter, FundResearch, Reserve
+from game.engine import BuildDatacenter, FundResearch, OrderChips, Reserve
 from game.tui.format import money, pct
 from game.tui.screens.report import ReportScreen
 from game.tui.widgets.plan import research_cost
@@ -221,3 +221,25 @@ async def test_the_orders_table_fits_80_columns_with_a_research_order(tmp_path: 
             table.scrollable_content_region,
         )
         assert table.max_scroll_x == 0
+
+
+async def test_order_dialog_stays_fitted_at_80x24_while_typing(tmp_path: Path) -> None:
+    """At 80x24 a chip order with a warning fitted when it opened, but every other keystroke
+    in its quantity left the dialog taller than the screen: the verdict and the buttons were
+    cut off (the fit measured the layout from before the text changed)."""
+    app = new_app(tmp_path, "standard", seed=7, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session  # type: ignore[attr-defined]
+        session.add_order(OrderChips(sku="h100", region="us-east", quantity=3))
+        screen.refresh_view()
+        await pilot.press("3", "c")
+        await pilot.pause(0.3)
+        dialog = pilot.app.screen
+        for typed in ("1", "15", "9", "2", "27"):
+            dialog.query_one("#field-quantity", Input).value = typed
+            await pilot.pause(0.3)
+            box = dialog.query_one(".dialog").region
+            for part in ("#verdict", "#submit", "#cancel"):
+                region = dialog.query_one(part).region
+                assert region.bottom <= box.bottom - 1, (typed, part, region, box)

@@ -123,6 +123,10 @@ def pydantic_message(
     return f"{labels.get(key, key)}: {message}" if key else message
 
 
+FIT_AGAIN = 0.1
+"""Seconds after a change when the order dialog checks its fit a second time."""
+
+
 class ActionDialog(ModalScreen[Action | None]):
     """A form for one order; the verdict updates as you type."""
 
@@ -256,6 +260,11 @@ class ActionDialog(ModalScreen[Action | None]):
         if not self._fitting:
             self._fitting = True
             self.call_after_refresh(self._fit)
+        # Once more a moment later: the fit after the next refresh can still measure the layout
+        # from before this reset (the class change is applied later), see nothing over and
+        # leave every other keystroke's dialog taller than an 80x24 screen, its verdict and
+        # buttons cut off.
+        self.set_timer(FIT_AGAIN, self._fit)
 
     def _fit(self) -> None:
         """Make a dialog taller than the screen fit: without the blank lines between the
