@@ -243,3 +243,32 @@ async def test_order_dialog_stays_fitted_at_80x24_while_typing(tmp_path: Path) -
             for part in ("#verdict", "#submit", "#cancel"):
                 region = dialog.query_one(part).region
                 assert region.bottom <= box.bottom - 1, (typed, part, region, box)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_finished_technology_says_what_it_does_in_a_sentence(
+    standard: Pilot[Any],
+) -> None:
+    """Done, liquid cooling read 'done ($120M spent). It 15% less power per accelerator (own
+    data centres).'"""
+    pilot = standard
+    session = await planning(pilot, None)
+    for _ in range(8):
+        tech = next(t for t in session.view().obs.me.research if t.id == "liquid_cooling")
+        if tech.done:
+            break
+        session.add_order(FundResearch(tech="liquid_cooling", amount=60))
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+        session = await planning(pilot, None)
+    assert tech.done
+    spent = money(tech.spent)
+    await planning(pilot, "4")
+    table = pilot.app.screen.query_one("#techs", DataTable)
+    table.move_cursor(row=table.get_row_index("liquid_cooling"))
+    await pilot.pause()
+    detail = " ".join(text(pilot.app.screen, "#tech-description").split())
+    assert (
+        f"Direct-to-chip liquid cooling: done ({spent} spent); in force: 15% less power per"
+        " accelerator (own data centres)." in detail
+    ), detail

@@ -114,8 +114,11 @@ class ResearchSection(Section):
             return
         box = self.query_one("#tech-description", Static)
         if tech.done:  # nothing left to fund: what it spent and does ("at most $0.0M")
+            # What it does, as a phrase after a colon: 'It 15% less power per accelerator' and
+            # 'It you pay 15% less for spot capacity' were not sentences.
             box.update(
-                f"[b]{tech.name}[/b]: done ({money(tech.spent)} spent). It {self._does(tech.id)}."
+                f"[b]{tech.name}[/b]: done ({money(tech.spent)} spent); in force:"
+                f" {self._does(tech.id)}."
             )
             return
         needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
