@@ -4,6 +4,7 @@ the quarter report silent on the standings and the rivals, and the power a chip 
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,13 @@ from tui_helpers import (
     submit,
 )
 
+from game.cli import main as cli_main
 from game.engine import BuildDatacenter, FundResearch, OrderChips, Reserve
+from game.rules import load_content
 from game.tui.format import money, pct
+from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.report import ReportScreen
+from game.tui.session import GameSession
 from game.tui.widgets.plan import research_cost
 
 
@@ -272,3 +277,30 @@ async def test_a_finished_technology_says_what_it_does_in_a_sentence(
         f"Direct-to-chip liquid cooling: done ({spent} spent); in force: 15% less power per"
         " accelerator (own data centres)." in detail
     ), detail
+
+
+async def test_game_over_offers_the_debrief_page_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The game over named only 'capwars class export'; the debrief page of the whole game
+    ('capwars report', charts and every decision) was not offered. Its command is shown and
+    works as printed."""
+    session = GameSession.new(load_content(), "tutorial", 7)
+    while not session.over:
+        session.end_quarter()
+    monkeypatch.chdir(tmp_path)
+    saves = Path("saves")
+    path = session.autosave(saves)
+    app = new_app(saves, load=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GameOverScreen)
+        shown = str(screen.query_one("#over-debrief", Static).render())
+    rows = shown.split("(charts, every decision, CSV files):\n")[1].splitlines()
+    assert rows[-1] == "then open bank-1-debrief/report.html in a browser.", rows
+    command = " ".join(row.removesuffix(" \\").strip() for row in rows[:-1])
+    assert command == f"capwars report {path} --out bank-1-debrief", command
+    assert all(len(row) <= 78 for row in rows), rows
+    assert cli_main(shlex.split(command)[1:]) == 0
+    assert (tmp_path / "bank-1-debrief" / "report.html").is_file()
