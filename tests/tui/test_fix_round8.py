@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 from tui_helpers import (
     dismiss_notes,
     end_quarter,
@@ -304,3 +304,20 @@ async def test_game_over_offers_the_debrief_page_command(
     assert all(len(row) <= 78 for row in rows), rows
     assert cli_main(shlex.split(command)[1:]) == 0
     assert (tmp_path / "bank-1-debrief" / "report.html").is_file()
+
+
+async def test_sublease_starts_on_a_provider_you_hold_capacity_with(tmp_path: Path) -> None:
+    """u on the Market's highlighted provider opened the sublease dialog on a provider the
+    player held nothing with, refused at once ('You have no reserved capacity with Nimbus');
+    it starts on the provider with the most reserved capacity to sublet."""
+    app = new_app(tmp_path, "standard", seed=7, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_game(pilot)
+        await pilot.press("2")
+        table = pilot.app.screen.query_one("#providers", DataTable)
+        table.move_cursor(row=table.get_row_index("nimbus"))
+        await pilot.pause()
+        await pilot.press("u")
+        dialog = pilot.app.screen
+        assert dialog.query_one("#field-provider", Select).value == "stratus"
+        assert "✓ legal" in text(dialog, "#verdict"), text(dialog, "#verdict")

@@ -156,6 +156,17 @@ def sublease_form(
     """Reserved capacity sold into this quarter's spot market: it earns the clearing price for
     what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves."""
     choices = _providers(obs)
+
+    def running(pid: Any) -> float:
+        """Your reserved kGPU with ``pid`` this quarter."""
+        return float(obs.me.reserved_schedule.get(pid, (0.0,))[0])
+
+    if old is None and provider is not None and running(provider) <= 1e-9:
+        # Opened on a provider you hold nothing with (the Market's highlighted row): start on
+        # the one with the most reserved capacity to sublet instead of a refusal.
+        held = [(running(pid), -k, pid) for k, (_, pid) in enumerate(choices)]
+        most = max(held, default=(0.0, 0, provider))
+        provider = most[2] if most[0] > 1e-9 else provider
     pid = _pick(choices, old.provider if old else provider)
 
     def info(values: dict[str, Any]) -> str:
