@@ -25,11 +25,13 @@ from tui_helpers import (
 
 from game.cli import main as cli_main
 from game.engine import BuildDatacenter, FundResearch, OrderChips, Reserve
+from game.engine.report import RegionCapacity
 from game.rules import load_content
 from game.tui.format import money, pct
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.session import GameSession
+from game.tui.widgets.overview import waterfall_cells
 from game.tui.widgets.plan import research_cost
 
 
@@ -321,3 +323,18 @@ async def test_sublease_starts_on_a_provider_you_hold_capacity_with(tmp_path: Pa
         dialog = pilot.app.screen
         assert dialog.query_one("#field-provider", Select).value == "stratus"
         assert "✓ legal" in text(dialog, "#verdict"), text(dialog, "#verdict")
+
+
+def test_the_waterfall_calls_unused_capacity_idle_not_chips_short() -> None:
+    """Gulf read 'Installed 20.7 · Networked 20.7 · Powered 20.7 · Used 13.7 · chips' with the
+    chips in red, which the help reads as 'buy more chips', while 7 kGPU stood idle."""
+    idle = RegionCapacity("gulf", 20.7, 20.7, 20.7, 13.7, "chips")
+    cells = waterfall_cells(idle)
+    assert cells == ("20.7", "20.7", "20.7", "13.7", "none, 7.0 idle"), cells
+    short = RegionCapacity("gulf", 20.7, 20.7, 11.0, 11.0, "power")
+    cells = waterfall_cells(short)
+    assert cells == ("20.7", "20.7", "[reverse red]11.0[/]", "11.0", "power"), cells
+    # Short of power and partly idle (reserved capacity served first): both are said.
+    both = RegionCapacity("gulf", 20.7, 20.7, 11.0, 6.1, "power")
+    cells = waterfall_cells(both)
+    assert cells == ("20.7", "20.7", "[reverse red]11.0[/]", "6.1", "power, 4.9 idle"), cells
