@@ -42,14 +42,14 @@ def research_cost(obs: Observation, tech: TechView) -> float:
 
 
 def research_cost_note(obs: Observation, tech: TechView) -> str:
-    """``"$400M raised 20% by an event in force (6 News)"`` when the events in force change what
+    """``"$400M raised 20% by an event in force, 6 News"`` when the events in force change what
     ``tech`` costs; ``""`` otherwise."""
     cost = research_cost(obs, tech)
     if tech.done or abs(cost - tech.cost) <= 0.05 or tech.cost <= 0:
         return ""
     change = cost / tech.cost - 1
     way = "raised" if change > 0 else "cut"
-    return f"{money(tech.cost)} {way} {abs(change):.0%} by an event in force (6 News)"
+    return f"{money(tech.cost)} {way} {abs(change):.0%} by an event in force, 6 News"
 
 
 def research_spend(obs: Observation, tech: TechView, funding: float | None = None) -> float:
