@@ -338,3 +338,22 @@ def test_the_waterfall_calls_unused_capacity_idle_not_chips_short() -> None:
     both = RegionCapacity("gulf", 20.7, 20.7, 11.0, 6.1, "power")
     cells = waterfall_cells(both)
     assert cells == ("20.7", "20.7", "[reverse red]11.0[/]", "6.1", "power, 4.9 idle"), cells
+
+
+async def test_rival_announcements_say_when(tmp_path: Path) -> None:
+    """'Northwind Motors starts a 10 MW data centre in US Central' did not say whether it was
+    last quarter's news or two years old: each announcement starts with its quarter."""
+    app = new_app(tmp_path, "standard", seed=5, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_game(pilot)
+        for _ in range(2):
+            await end_quarter(pilot)
+            await dismiss_notes(pilot)
+        session = await planning(pilot, "5")
+        shown = text(pilot.app.screen, "#announcements").splitlines()[1:]
+        label = session.state.world.quarter_label
+        expected = {
+            f"{label(turn)}  {session.names.text(said)}"
+            for turn, _, said in session.state.announcements
+        }
+        assert shown and all(line in expected for line in shown), (shown, expected)
