@@ -27,9 +27,11 @@ from game.cli import main as cli_main
 from game.engine import BuildDatacenter, FundResearch, OrderChips, Reserve
 from game.engine.report import RegionCapacity
 from game.rules import load_content
+from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.format import money, pct
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.report import ReportScreen
+from game.tui.screens.title import TitleScreen
 from game.tui.session import GameSession
 from game.tui.widgets.overview import waterfall_cells
 from game.tui.widgets.plan import research_cost
@@ -357,3 +359,27 @@ async def test_rival_announcements_say_when(tmp_path: Path) -> None:
             for turn, _, said in session.state.announcements
         }
         assert shown and all(line in expected for line in shown), (shown, expected)
+
+
+async def test_enter_after_a_stray_escape_keeps_the_game_and_its_orders(tmp_path: Path) -> None:
+    """Escape (pressed to close a dialog that had already closed) asked 'Back to the title
+    screen?' with 'Title screen' focused: the next Enter left the game and threw the
+    quarter's orders away. With orders to lose, Enter now means Back; y still leaves."""
+    app = new_app(tmp_path, "standard", seed=5, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_game(pilot)
+        session = pilot.app.session  # type: ignore[attr-defined]
+        session.add_order(Reserve(provider="tensorport", quantity=6, term=12))
+        screen.refresh_view()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert len(session.view().orders) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TitleScreen), pilot.app.screen

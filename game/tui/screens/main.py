@@ -578,11 +578,15 @@ class MainScreen(Screen[None]):
             if self.session.turns or not app.autosave_enabled
             else "No quarter is played yet, so nothing is saved: New game starts one again."
         )
+        # Enter by reflex (after an Escape that closed nothing) left the game and threw away
+        # the quarter's orders: with orders to lose, or nothing saved yet, Enter means Back.
+        pending = bool(self.view and self.view.orders)
         app.push_screen(
             ConfirmDialog(
                 "Back to the title screen?",
                 f"{saved} Pending orders are not kept.",
                 yes="Title screen (y)",
+                careful=pending or not (self.session.turns or not app.autosave_enabled),
             ),
             leave,
         )
