@@ -4,6 +4,7 @@ the quarter report silent on the standings and the rivals, and the power a chip 
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -33,6 +34,7 @@ from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.title import TitleScreen
 from game.tui.session import GameSession
+from game.tui.widgets.chart import LineChart
 from game.tui.widgets.overview import waterfall_cells
 from game.tui.widgets.plan import research_cost
 
@@ -383,3 +385,24 @@ async def test_enter_after_a_stray_escape_keeps_the_game_and_its_orders(tmp_path
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(pilot.app.screen, TitleScreen), pilot.app.screen
+
+
+async def test_chart_axes_read_as_money_and_stay_within_the_data(tmp_path: Path) -> None:
+    """The cash chart's axis read '1585.5', '1538.2'; the game-over value chart's top label was
+    '8051.8' over lines that never passed 4,129 (the room left for the legend had labels too)."""
+    app = new_app(tmp_path, "standard", seed=3, autosave=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_game(pilot)
+        for _ in range(3):
+            await end_quarter(pilot)
+            await dismiss_notes(pilot)
+        session = await planning(pilot, "1")
+        chart = pilot.app.screen.query_one("#chart-cash", LineChart)
+        shown = "\n".join(strip.text for strip in chart._lines())
+        labels = re.findall(r"([\d,.]+)┤", shown)
+        # Thousands separated ('1,522.2', not '1522.2'), as precise as the steps need.
+        money_like = r"\d{1,3}(,\d{3})*(\.\d)?"
+        assert labels and all(re.fullmatch(money_like, label) for label in labels), labels
+        cash = [float(v) for v in session.state.history["cash"][: session.state.turn, 0]]
+        values = [float(label.replace(",", "")) for label in labels]
+        assert min(cash) - 1 <= min(values) and max(values) <= max(cash) + 1, (values, cash)
