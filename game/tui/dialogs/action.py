@@ -123,6 +123,10 @@ def pydantic_message(
     return f"{labels.get(key, key)}: {message}" if key else message
 
 
+FIT_AGAIN = 0.1
+"""Seconds after a change when the order dialog checks its fit a second time."""
+
+
 class ActionDialog(ModalScreen[Action | None]):
     """A form for one order; the verdict updates as you type."""
 
@@ -168,7 +172,9 @@ class ActionDialog(ModalScreen[Action | None]):
                         yield Input(str(f.default), id=f"field-{f.key}", compact=True)
             # The explanation scrolls when the dialog would not fit (80x24 and a warning): the
             # verdict and the buttons below it stay on the screen (see _fit).
-            with VerticalScroll(id="order-info-scroll"):
+            # Not a focus stop while it shows all it holds: Tab from the last field went to
+            # this invisible box, and Enter there did nothing (see _fit).
+            with VerticalScroll(id="order-info-scroll", can_focus=False):
                 yield Static("", id="order-info")
             yield Static("", id="verdict")
             with Horizontal(classes="buttons"):
@@ -248,10 +254,17 @@ class ActionDialog(ModalScreen[Action | None]):
     def _refit(self) -> None:
         """Undo :meth:`_fit` and fit again once laid out (the text or the screen changed)."""
         self.query_one("#order-dialog").remove_class("tight")
-        self.query_one("#order-info-scroll").styles.max_height = None
+        box = self.query_one("#order-info-scroll")
+        box.styles.max_height = None
+        box.can_focus = False
         if not self._fitting:
             self._fitting = True
             self.call_after_refresh(self._fit)
+        # Once more a moment later: the fit after the next refresh can still measure the layout
+        # from before this reset (the class change is applied later), see nothing over and
+        # leave every other keystroke's dialog taller than an 80x24 screen, its verdict and
+        # buttons cut off.
+        self.set_timer(FIT_AGAIN, self._fit)
 
     def _fit(self) -> None:
         """Make a dialog taller than the screen fit: without the blank lines between the
@@ -270,6 +283,7 @@ class ActionDialog(ModalScreen[Action | None]):
         if over > 0:
             box = self.query_one("#order-info-scroll")
             box.styles.max_height = max(2, box.outer_size.height - over)
+            box.can_focus = True  # it scrolls now: the keys may scroll it
 
     def on_resize(self) -> None:
         self._refit()

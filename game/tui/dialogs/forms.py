@@ -26,7 +26,7 @@ from game.tui.dialogs.action import FormField, OrderForm
 from game.tui.format import kgpu, money, pct, price
 from game.tui.order_keys import BY_ACTION
 from game.tui.widgets.infrastructure import grid_ready_text
-from game.tui.widgets.plan import research_cap
+from game.tui.widgets.plan import research_cap, research_cost, research_cost_note
 
 
 def _providers(obs: Observation) -> tuple[tuple[str, Any], ...]:
@@ -156,6 +156,17 @@ def sublease_form(
     """Reserved capacity sold into this quarter's spot market: it earns the clearing price for
     what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves."""
     choices = _providers(obs)
+
+    def running(pid: Any) -> float:
+        """Your reserved kGPU with ``pid`` this quarter."""
+        return float(obs.me.reserved_schedule.get(pid, (0.0,))[0])
+
+    if old is None and provider is not None and running(provider) <= 1e-9:
+        # Opened on a provider you hold nothing with (the Market's highlighted row): start on
+        # the one with the most reserved capacity to sublet instead of a refusal.
+        held = [(running(pid), -k, pid) for k, (_, pid) in enumerate(choices)]
+        most = max(held, default=(0.0, 0, provider))
+        provider = most[2] if most[0] > 1e-9 else provider
     pid = _pick(choices, old.provider if old else provider)
 
     def info(values: dict[str, Any]) -> str:
@@ -283,8 +294,12 @@ def chips_form(
     locked: dict[str, str] | None = None,
     pending_chips: dict[str, float] | None = None,
     pending_fabric: dict[str, float] | None = None,
+    power: dict[str, tuple[float, float]] | None = None,
 ) -> OrderForm:
-    """Accelerators: what they cost and need (power, network ports), a warning when they
+    """``power``: per region, the MW of your data centres and the MW your other chips there
+    draw (:func:`~game.tui.widgets.plan.power_room`), to say when these would have no power.
+
+    Accelerators: what they cost and need (power, network ports), a warning when they
     would idle for want of a data centre or of power; custom chips not yet unlocked by
     research (``locked``: :func:`locked_chips`) are marked so in the list and say which
     programme unlocks them (the engine refuses them). ``pending_chips`` (kGPU) and
@@ -326,6 +341,21 @@ def chips_form(
             f" ({BY_ACTION['order_network'].key}) for the rest."
         )
 
+    def powered(values: dict[str, Any], mw_now: float) -> str:
+        """Whether your data centres in the region hold these chips with the others there."""
+        room = (power or {}).get(values["region"])
+        if room is None:
+            return ""  # no data centre there: the warning says so
+        dc, drawn = room
+        draw = drawn + mw_now
+        if draw <= dc + 0.05:
+            return ""
+        return (
+            f"\nYour data centres here (built, being built, ordered now) hold {dc:,.1f} MW;"
+            f" your chips here with these draw {draw:,.1f} MW: {draw - dc:,.1f} MW of them"
+            f" would have no power ({BY_ACTION['build'].key} builds more)."
+        )
+
     def info(values: dict[str, Any]) -> str:
         c = chips[values["sku"]]
         amount = values["quantity"] * c.perf
@@ -336,6 +366,7 @@ def chips_form(
             f" · {amount:,.1f} kGPU ({money(c.price / c.perf)} per kGPU),"
             f" needs {values['quantity'] * c.power_kw:,.1f} MW of powered data centre"
             + ports(values, amount)
+            + powered(values, values["quantity"] * c.power_kw)
             + (f"\n{locked_text(locked[c.id])}" if c.id in locked else "")
         )
 
@@ -504,11 +535,15 @@ def research_form(obs: Observation, tech: str | None, old: FundResearch | None =
 
     def info(values: dict[str, Any]) -> str:
         t = views[values["tech"]]
-        left = max(t.cost - t.spent, 0)
+        # What it costs now: an event in force (a talent war) can raise it.
+        cost = research_cost(obs, t)
+        note = research_cost_note(obs, t)
+        left = max(cost - t.spent, 0)
         needs = ", ".join(views[p].name if p in views else p for p in t.prerequisites)
         return (
-            f"Spends at most [b]{money(research_cap(obs, t))} a quarter[/b] (cost {money(t.cost)}"
-            f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
+            f"Spends at most [b]{money(research_cap(obs, t))} a quarter[/b] (cost {money(cost)}"
+            + (f": {note}," if note else "")
+            + f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
             f" {money(left)} to go · slip risk {t.slip_risk:.0%} · needs {needs or 'nothing'}"
         )
 
@@ -671,6 +706,7 @@ def form_for(
     locked: dict[str, str] | None = None,
     pending_chips: dict[str, float] | None = None,
     pending_fabric: dict[str, float] | None = None,
+    power: dict[str, tuple[float, float]] | None = None,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
     ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
@@ -683,7 +719,9 @@ def form_for(
     if isinstance(action, Sublease):
         return sublease_form(obs, None, action, fee)
     if isinstance(action, OrderChips):
-        return chips_form(obs, None, action, building, label, locked, pending_chips, pending_fabric)
+        return chips_form(
+            obs, None, action, building, label, locked, pending_chips, pending_fabric, power
+        )
     if isinstance(action, OrderNetwork):
         return network_form(
             obs, None, action, building, pending_chips, label=label, pending_fabric=pending_fabric

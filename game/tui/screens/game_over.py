@@ -44,7 +44,13 @@ def export_command(path: Path, team: str, extra: tuple[str, ...] = ()) -> str:
     return shlex.join(export_args(path, team, extra))
 
 
-def command_lines(args: list[str], width: int, indent: str = "") -> list[str]:
+def report_args(path: Path, team: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The words of the command that writes the game's debrief page (``capwars report``)."""
+    out = f"{slug(team, 60) or 'team'}-debrief"
+    return ["capwars", "report", str(path), *extra, "--out", out]
+
+
+def command_lines(args: list[str], width: int, indent: str = "", head: int = 3) -> list[str]:
     r"""``args`` as one shell command in lines of at most ``width`` cells, each starting with
     ``indent``: whole when it fits, else broken between words with a backslash at each line's
     end (the shell reads it as one command, so it still copies and pastes). A word longer than
@@ -63,8 +69,9 @@ def command_lines(args: list[str], width: int, indent: str = "") -> list[str]:
     if len(indent) + len(whole) <= width:
         return [indent + whole]
     # Keep an option with its value: "--out team.json" on one line.
-    groups: list[list[str]] = [args[:3]]
-    rest = args[3:]
+    # The program and its subcommand (``head`` words) start the first line.
+    groups: list[list[str]] = [args[:head]]
+    rest = args[head:]
     while rest:
         word = rest.pop(0)
         if word.startswith("--") and rest and not rest[0].startswith("--"):
@@ -136,6 +143,7 @@ class GameOverScreen(Screen[None]):
         with VerticalScroll():
             yield GameTable(id="standings", cursor_type="none", zebra_stripes=True)
             yield Static(self._why(standings, human_best), id="over-why")
+            yield Static(self._debrief_text(), id="over-debrief")
             yield Static("", id="verdicts")
             with Horizontal(classes="charts"):
                 yield LineChart(id="over-ev")
@@ -217,8 +225,26 @@ class GameOverScreen(Screen[None]):
             text.append(line, style="bold")
         return text
 
+    def _debrief_text(self) -> str | Text:
+        """The command that turns the finished game into a debrief page (the whole game's
+        charts, every decision and CSV files): the game over named only the class export."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        path = app.saved_path(self.session)
+        if path is None or app.is_web:  # in a browser the save is on the server
+            return ""
+        args = report_args(path, self.team, app.replay_args)
+        text = Text.from_markup(
+            "\nGo over the whole game quarter by quarter (charts, every decision, CSV files):"
+        )
+        for line in command_lines(args, max(self.app.size.width - 4, 32), indent="  ", head=2):
+            text.append("\n")
+            text.append(line, style="bold")
+        text.append(f"\nthen open {args[-1]}/report.html in a browser.")
+        return text
+
     def on_resize(self) -> None:
         self.query_one("#over-saved", Static).update(self._saved_text())
+        self.query_one("#over-debrief", Static).update(self._debrief_text())
         self._standings_table()
 
     TITLE_WIDTH = 100

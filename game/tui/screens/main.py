@@ -35,9 +35,10 @@ from game.tui.widgets.orders import (
     describe,
     no_orders_text,
     opening_share,
+    starts_now,
 )
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect
+from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect, power_room
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -456,6 +457,7 @@ class MainScreen(Screen[None]):
                     locked_chips(self.session.state, self.view.obs),
                     self._chips_ordered(),
                     self._fabric_ordered(),
+                    power_room(self.session.state, self.view.obs, self.view.orders),
                 )
             )
 
@@ -535,6 +537,7 @@ class MainScreen(Screen[None]):
                     locked=locked_chips(self.session.state, self.view.obs),
                     pending_chips=self._chips_ordered(skip=index),
                     pending_fabric=self._fabric_ordered(skip=index),
+                    power=power_room(self.session.state, self.view.obs, self.view.orders, index),
                 )
                 self.open_form(form, replace=index)
 
@@ -575,11 +578,15 @@ class MainScreen(Screen[None]):
             if self.session.turns or not app.autosave_enabled
             else "No quarter is played yet, so nothing is saved: New game starts one again."
         )
+        # Enter by reflex (after an Escape that closed nothing) left the game and threw away
+        # the quarter's orders: with orders to lose, or nothing saved yet, Enter means Back.
+        pending = bool(self.view and self.view.orders)
         app.push_screen(
             ConfirmDialog(
                 "Back to the title screen?",
                 f"{saved} Pending orders are not kept.",
                 yes="Title screen (y)",
+                careful=pending or not (self.session.turns or not app.autosave_enabled),
             ),
             leave,
         )
@@ -624,8 +631,9 @@ class MainScreen(Screen[None]):
             for i, o in enumerate(view.orders)
         ]
         plan = cash_plan(self.session.state, view.obs, view.orders)
+        capacity = capacity_plan(view, opening_share(self.session, view), starts_now(self.session))
         body = ("\n".join(lines) if lines else no_orders_text(view)) + (
-            f"\n\n{plan.text()}.{capacity_plan(view, opening_share(self.session, view))}"
+            f"\n\n{plan.text()}.{capacity}"
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 

@@ -299,6 +299,94 @@ def compare_line(session: GameSession, seat: int, report: QuarterReport) -> list
     ]
 
 
+def standings_at(session: GameSession, turn: int) -> dict[int, tuple[int, float]]:
+    """Each seat's rank and score after quarter ``turn`` (a turn index), from the history as the
+    engine's standings rank them: survivors by score (value created, or enterprise value, as the
+    scenario scores), then the bankrupt, later bankruptcies first. Empty before the first."""
+    state = session.state
+    if turn < 0 or turn >= len(state.history["enterprise_value"]):
+        return {}
+    ev = state.history["enterprise_value"]
+    value_created = state.world.scenario.victory.rule == "value_created"
+    rows = []
+    for seat in range(state.n_players):
+        out = int(state.bankrupt_turn[seat])
+        alive = out < 0 or out > turn
+        last = turn if alive else out
+        value = float(ev[last, seat])
+        value = 0.0 if math.isnan(value) else value
+        score = (
+            value - float(state.world.industries[seat].starting_cash) if value_created else value
+        )
+        rows.append((seat, alive, last, score))
+    rows.sort(key=lambda r: (not r[1], -r[3] if r[1] else -r[2], r[0]))
+    return {seat: (rank + 1, score) for rank, (seat, _, _, score) in enumerate(rows)}
+
+
+def standing_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Where you stand after the quarter and how that changed, then each rival's public moves:
+    market share and price against the quarter before, and what it announced this quarter (its
+    data centres, its large reserved deals). The report said nothing of either: rank 1 became
+    rank 3 between two reports, and rivals' builds were only in the Rivals section."""
+    state = session.state
+    t = report.turn
+    now, before = standings_at(session, t), standings_at(session, t - 1)
+    if seat not in now:
+        return []
+    rank, score = now[seat]
+    value_created = state.world.scenario.victory.rule == "value_created"
+
+    def show(value: float) -> str:
+        if not value_created:
+            return money(value)
+        return f"{'+' if value >= 0 else '−'}{money(abs(value))}"
+
+    what = "value created" if value_created else "enterprise value"
+    line = f"[b]You[/b]: {what} {show(score)}"
+    if seat in before and show(before[seat][1]) != show(score):
+        line += f" (was {show(before[seat][1])})"
+    line += f", rank {rank} of {state.n_players}"
+    if seat in before and before[seat][0] != rank:
+        was = before[seat][0]
+        colour = "green" if rank < was else "red"
+        line += f" ([{colour}]was {was}[/])"
+    lines = [line + "."]
+    history = state.history
+    names = session.names
+    said: dict[int, list[str]] = {}
+    for turn, who, text in state.announcements:
+        if turn == t and who != seat:
+            said.setdefault(who, []).append(names.text(text))
+    for i in range(state.n_players):
+        if i == seat:
+            continue
+        name = state.names[i]
+        if report.players[i].status != "active":
+            lines.append(f"{escape(name)}: out of the game.")
+            continue
+        share = float(history["share"][t, i])
+        parts = [f"share {pct(share, 1)}"]
+        if t > 0 and not math.isnan(float(history["share"][t - 1, i])):
+            change = share - float(history["share"][t - 1, i])
+            if abs(change) >= 0.0005:
+                parts[0] += f" ({'+' if change > 0 else '−'}{abs(change) * 100:.1f} pts)"
+        cost = float(history["service_price"][t, i])
+        parts.append(f"price {price(cost)}")
+        if t > 0:
+            was_price = float(history["service_price"][t - 1, i])
+            if not math.isnan(was_price) and price(was_price) != price(cost):
+                parts[-1] += f" (was {price(was_price)})"
+        moves = [
+            text[len(name) :].strip() if text.startswith(name) else text for text in said.get(i, [])
+        ]
+        lines.append(
+            f"{escape(name)}: {', '.join(parts)}"
+            + (f"; {escape('; '.join(moves))}" if moves else "")
+            + "."
+        )
+    return lines
+
+
 def bankrupt_line(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
     """The first line of the report of the quarter that bankrupted ``seat`` (the engine's news
     item alone came last, under the spot prices)."""
@@ -442,6 +530,10 @@ class ReportScreen(Screen[None]):
         with VerticalScroll(id="report-body"):
             yield Static("Your figures", classes="subtitle")
             yield Static("\n".join(figure_lines(self.session, seat, report)), id="report-figures")
+            standing = standing_lines(self.session, seat, report)
+            if standing:
+                yield Static("Standings and rivals", classes="subtitle")
+                yield Static("\n".join(standing), id="report-standings")
             predicted = self.session.prediction_result(seat, report.turn)
             if predicted is not None:
                 yield Static("Your prediction", classes="subtitle")

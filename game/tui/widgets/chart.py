@@ -93,6 +93,29 @@ def _legend_rows(labels: list[str], width: int) -> list[list[int]]:
     return rows
 
 
+def y_ticks(low: float, high: float, count: int) -> tuple[list[float], list[str]]:
+    """At most ``count`` (and at most five) values from ``low`` to ``high``, the data's own
+    range (none up in the room left for the legend: '8051.8' topped a chart whose highest
+    value was 4,129), labelled to the precision their step needs, with thousands separated
+    ('1,586', not '1585.5').
+
+    >>> y_ticks(770.7, 2371.0, 5)
+    ([770.7, 1170.775, 1570.85, 1970.925, 2371.0], ['771', '1,171', '1,571', '1,971', '2,371'])
+    >>> y_ticks(3.5, 9.7, 3)[1]
+    ['3.5', '6.6', '9.7']
+    >>> y_ticks(5.0, 5.0, 4), y_ticks(1506.17, 1506.17, 4)
+    (([5.0], ['5.0']), ([1506.17], ['1,506']))
+    """
+    count = max(min(count, 5), 2)
+    if high - low < 1e-9:  # one value (one quarter played): as precise as its size needs
+        size = abs(low)
+        return [low], [f"{low:,.{0 if size >= 100 else 1 if size >= 1 else 2}f}"]
+    step = (high - low) / (count - 1)
+    decimals = 0 if step >= 10 else 1 if step >= 0.1 else 2
+    ticks = [low + step * k for k in range(count)]
+    return ticks, [f"{t:,.{decimals}f}" for t in ticks]
+
+
 class LineChart(PlotextPlot):
     """A line chart of named series over played quarters."""
 
@@ -149,6 +172,8 @@ class LineChart(PlotextPlot):
             span = high - low or max(abs(high) * 0.1, 1.0)
             share = min(0.12 * len(series) + 0.05, 0.5) if inside else 0.05
             plt.ylim(low - span * 0.05, high + span * share / (1 - share))
+            ticks, tick_labels = y_ticks(low, high, max(plot_rows // 2, 3))
+            plt.yticks(ticks, tick_labels)
         if drawn and quarters:
             n = len(quarters)
             step = max(1, -(-n // 4))  # at most four labels

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from game.engine import Action, BidSpot, SetTrainingShare, Sublease
+from game.engine import Action, BidSpot, Reserve, SetTrainingShare, Sublease
 from game.engine.actions import MECHANIC_OF
 from game.tui.format import kgpu, money
 from game.tui.names import Names
@@ -75,9 +75,23 @@ def order_hint(mechanics: tuple[str, ...] | list[str]) -> str:
 ORDER_HINT = order_hint(tuple(MECHANIC_OF.values()))
 
 
-def capacity_plan(view: SeatView, opening: float | None = None) -> str:
+def starts_now(session: GameSession | None) -> frozenset[str]:
+    """The providers whose reserved contracts signed now run from this quarter (no lead)."""
+    if session is None:
+        return frozenset()
+    world = session.state.world
+    return frozenset(
+        pid for p, pid in enumerate(world.provider_ids) if int(world.prov_reserved_lead[p]) == 0
+    )
+
+
+def capacity_plan(
+    view: SeatView, opening: float | None = None, starting: frozenset[str] = frozenset()
+) -> str:
     """This quarter's capacity before the auction, against last quarter's demand: the
-    reserved kGPU running now less the subleases ordered, your own capacity last quarter and
+    reserved kGPU running now less the subleases ordered, the reserved contracts ordered with a
+    provider in ``starting`` (they run from this quarter: at most what they ask for, as the
+    provider fills them), your own capacity last quarter and
     the spot bids (at most what they ask for); what is left for customers after the training
     share (a pending change counted), red and said in words when it is less than last
     quarter's demand. Before the first quarter it is compared with ``opening``, a fair share
@@ -90,12 +104,16 @@ def capacity_plan(view: SeatView, opening: float | None = None) -> str:
             return ""
         demand = opening
     reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
-    subleased = bids = 0.0
+    subleased = bids = reserving = 0.0
     share = float(me.training_share)
     for order in view.orders:
         action = order.action
         if order.verdict.ok and isinstance(action, Sublease):
             subleased += float(action.quantity)
+        elif order.verdict.ok and isinstance(action, Reserve) and action.provider in starting:
+            # Runs from this quarter: 6 kGPU reserved at TensorPort counted nothing, and the
+            # plan called the quarter 4.4 kGPU short.
+            reserving += float(action.quantity)
         elif order.verdict.ok and isinstance(action, BidSpot):
             bids += float(action.quantity)
         elif order.verdict.ok and isinstance(action, SetTrainingShare):
@@ -104,16 +122,18 @@ def capacity_plan(view: SeatView, opening: float | None = None) -> str:
     owned = float(me.chips_perf.sum()) if first else float(me.last.get("owned", 0.0))
     when = "installed" if first else "last quarter's"
     total = reserved - subleased + owned
-    serving = (total + bids) * (1.0 - share)
+    asked = bids + reserving
+    serving = (total + asked) * (1.0 - share)
     short = demand - serving
     colour = "red" if short > 0.05 else "green"
     text = (
         f"\nCapacity this quarter: reserved {kgpu(reserved)}"
         + (f" − subleased {kgpu(subleased)}" if subleased else "")
+        + (f" + reserving now up to {kgpu(reserving)}" if reserving else "")
         + f" + own {kgpu(owned)} ({when})"
         + (f" + spot bids up to {kgpu(bids)}" if bids else "")
         + (
-            f" = {kgpu(total + bids)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
+            f" = {kgpu(total + asked)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
             f" after {share:.0%} training"
             if share > 0
             else f" = [{colour}]{kgpu(serving)} kGPU[/] for customers"
@@ -186,10 +206,14 @@ class OrdersSection(Section):
         both whole when they fit, else the order text is cut first (to no less than
         :data:`ORDER_MIN`), then the status."""
         width = self.app.size.width - 4
-        fixed = (len(str(len(texts))) + 2) + (max(map(len, commits), default=7) + 2) + 2 + 2
+        # Each column is at least as wide as its heading ('$50.0M' under 'Pays now' took 8
+        # cells, not 6, and 'ok' under 'Status' 6, not 2: 'Status' read 'Statu' at 80 columns).
+        number = max(len(COLUMNS[0]), len(str(len(texts))))
+        pays = max(len(COLUMNS[2]), *map(len, commits)) if commits else len(COLUMNS[2])
+        fixed = (number + 2) + (pays + 2) + 2 + 2
         room = width - fixed
         order = max((cell_len(t) for t in texts), default=14)
-        status = max((cell_len(s) for s in statuses), default=6)
+        status = max([cell_len(COLUMNS[3]), *(cell_len(s) for s in statuses)])
         if order + status <= room:
             return order, status
         status = max(min(status, room - ORDER_MIN), 6)
@@ -260,7 +284,7 @@ class OrdersSection(Section):
                 if abs(debt - me.debt) > 0.05
                 else "."
             )
-            + capacity_plan(view, opening_share(session, view))
+            + capacity_plan(view, opening_share(session, view), starts_now(session))
         )
 
     def _detail(self, index: int | None) -> None:

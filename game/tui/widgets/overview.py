@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
+from game.engine.report import RegionCapacity
 from game.engine.scoring import value_parts as value_parts_of
 from game.tui.format import kgpu, money, pct, price
 from game.tui.session import GameSession, SeatView
@@ -54,11 +55,32 @@ def value_parts(session: GameSession, seat: int, value: float) -> str:
     )
 
 
+def waterfall_cells(row: RegionCapacity) -> tuple[str, ...]:
+    """A waterfall row's Installed, Networked, Powered, Used and Binding input cells, the
+    binding input marked. Powered capacity the quarter did not use is idle: no input limited
+    what was used, so the row says so instead of naming one ('chips' in red beside 20.7 kGPU
+    powered and 13.7 used read as 'buy more chips'); chips short of network or power keep
+    that input marked, with what stood idle beside it."""
+    idle = row.powered - row.used
+    cells = {"chips": kgpu(row.installed), "network": kgpu(row.networked)}
+    cells["power"] = kgpu(row.powered)
+    # Chips that cannot run for want of network or power: that input stays marked.
+    short = row.binding in ("network", "power") and row.powered < row.installed - 0.05
+    if idle > 0.05 and not short:
+        return (*cells.values(), kgpu(row.used), f"none, {kgpu(idle)} idle")
+    styled = [f"[reverse red]{v}[/]" if key == row.binding else v for key, v in cells.items()]
+    binding = row.binding if row.binding != "none" else "—"
+    if idle > 0.05:
+        binding += f", {kgpu(idle)} idle"
+    return (*styled, kgpu(row.used), binding)
+
+
 class OverviewSection(Section):
     HELP_TEXT = (
         "Overview: the market and your company at a glance. The waterfall shows, per region,"
         " how many of your own accelerators are installed, networked, powered and used; the"
-        " binding input (chips, network or power) is the one to buy more of."
+        " binding input (chips, network or power) is the one to buy more of. 'idle' is"
+        " powered capacity your customers did not use: more of it would stand idle too."
     )
 
     def compose(self) -> ComposeResult:
@@ -193,19 +215,6 @@ class OverviewSection(Section):
         rows = report.players[obs.seat].waterfall if report else ()
         regions = {r.id: r.name for r in obs.regions}
         for row in rows:
-            cells = {
-                "chips": kgpu(row.installed),
-                "network": kgpu(row.networked),
-                "power": kgpu(row.powered),
-            }
-            styled = [
-                f"[reverse red]{v}[/]" if key == row.binding else v for key, v in cells.items()
-            ]
-            table.add_row(
-                regions.get(row.region, row.region),
-                *styled,
-                kgpu(row.used),
-                row.binding if row.binding != "none" else "—",
-            )
+            table.add_row(regions.get(row.region, row.region), *waterfall_cells(row))
         if not rows:
             table.add_row("No owned capacity yet", "", "", "", "", "")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from game.engine import Action, FundResearch, Observation
+from game.engine import Action, BuildDatacenter, FundResearch, Observation, OrderChips
 from game.engine.observation import TechView
 from game.engine.state import MatchState
 from game.engine.validate import build_cost_per_mw, build_quarters, current_modifiers
@@ -23,6 +23,33 @@ from game.tui.session import PendingOrder
 def research_cap(obs: Observation, tech: TechView) -> float:
     """The most a programme can spend this quarter, $M (the engine's own cap)."""
     return obs.research_caps.get(tech.id, 0.0)
+
+
+def research_cost(obs: Observation, tech: TechView) -> float:
+    """What ``tech`` costs in all now, $M: its cost with its slips (``tech.cost``) as the events
+    in force change it (a talent war's +20%: the view's cost leaves them out, so a programme
+    showed 100% of $400M spent, and went on spending, while it needed $480M).
+
+    Read back from the engine's own cap, ``min(total / min_quarters, total - spent)``: the
+    larger of ``cap × min_quarters`` and ``cap + spent`` is the total. A programme with nothing
+    left to pay (cap 0) costs what it spent, or its cost when it spent less (a bankrupt's)."""
+    if tech.done:
+        return max(tech.cost, tech.spent)
+    cap = research_cap(obs, tech)
+    if cap <= 1e-9:
+        return tech.spent if tech.spent >= tech.cost else tech.cost
+    return max(cap * tech.min_quarters, cap + tech.spent)
+
+
+def research_cost_note(obs: Observation, tech: TechView) -> str:
+    """``"$400M raised 20% by an event in force, 6 News"`` when the events in force change what
+    ``tech`` costs; ``""`` otherwise."""
+    cost = research_cost(obs, tech)
+    if tech.done or abs(cost - tech.cost) <= 0.05 or tech.cost <= 0:
+        return ""
+    change = cost / tech.cost - 1
+    way = "raised" if change > 0 else "cut"
+    return f"{money(tech.cost)} {way} {abs(change):.0%} by an event in force, 6 News"
 
 
 def research_spend(obs: Observation, tech: TechView, funding: float | None = None) -> float:
@@ -237,3 +264,42 @@ def locked_chips(state: MatchState, obs: Observation) -> dict[str, str]:
         if tid not in done:
             locked[sku] = names.get(tid, "its research") if tid else "its research"
     return locked
+
+
+def power_room(
+    state: MatchState, obs: Observation, orders: Sequence[PendingOrder], skip: int | None = None
+) -> dict[str, tuple[float, float]]:
+    """Per region where you have or order a data centre: its MW (built, being built and
+    ordered this quarter) and the MW your chips there draw at full load (installed, arriving
+    and ordered this quarter; the order at ``skip`` left out: it is being edited). A chip order
+    said what it needs but not whether your data centres hold it with the chips already there."""
+    world = state.world
+    seat = obs.seat
+    kw = {c.id: c.power_kw for c in obs.chips}
+    building: dict[str, float] = {}
+    drawing: dict[str, float] = {}
+    for i, order in enumerate(orders):
+        action = order.action
+        if i == skip or not order.verdict.ok:
+            continue
+        if isinstance(action, BuildDatacenter):
+            building[action.region] = building.get(action.region, 0.0) + action.megawatts
+        elif isinstance(action, OrderChips):
+            mw = float(action.quantity) * kw.get(action.sku, 0.0)
+            drawing[action.region] = drawing.get(action.region, 0.0) + mw
+    room: dict[str, tuple[float, float]] = {}
+    for r, rid in enumerate(world.region_ids):
+        dc = (
+            float(state.dc_mw[seat, r])
+            + float(state.dc_pipe[seat, r].sum())
+            + building.get(rid, 0.0)
+        )
+        if dc <= 1e-9:
+            continue
+        chips = (
+            float(state.chips_power[seat, r])
+            + float(state.chip_pipe_power[:, seat, r].sum())
+            + drawing.get(rid, 0.0)
+        )
+        room[rid] = (dc, chips)
+    return room

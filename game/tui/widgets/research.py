@@ -13,7 +13,13 @@ from game.rules.models import TechEffect
 from game.tui.format import money, pct
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
-from game.tui.widgets.plan import research_cap, research_spend
+from game.tui.widgets.plan import (
+    research_cap,
+    research_cost,
+    research_cost_note,
+    research_spend,
+    standing_funding,
+)
 from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
 
 RESEARCH_KEYS = section_keys("research")
@@ -44,12 +50,15 @@ COMPACT_COLUMNS = ("Technology", "Needs", "Cost", "Progress", "Fund/q", "Status"
 """At 80 columns the minimum quarters and slip risk are in the description below the table."""
 
 
-def funding(obs: Observation, tech: TechView) -> str:
-    """What a programme spends a quarter: its funding, up to what it can spend (``max``)."""
-    if not tech.funding or tech.done:
-        return "—"
-    spend = research_spend(obs, tech)
-    return f"{money(spend)} [yellow](max)[/]" if tech.funding > spend + 0.05 else money(spend)
+def funding(obs: Observation, tech: TechView, amount: float | None = None) -> str:
+    """What a programme spends a quarter: its funding (``amount``: as this quarter's orders
+    set it, marked ``new`` when they change it), up to what it can spend (``max``)."""
+    level = tech.funding if amount is None else amount
+    if not level or tech.done:
+        return "—" if amount is None or not tech.funding else "[cyan]paused[/]"
+    spend = research_spend(obs, tech, level)
+    shown = f"{money(spend)} [yellow](max)[/]" if level > spend + 0.05 else money(spend)
+    return shown + (" [cyan]new[/]" if abs(level - tech.funding) > 0.05 else "")
 
 
 def effect_text(effect: TechEffect, chip: str = "") -> str:
@@ -105,12 +114,20 @@ class ResearchSection(Section):
             return
         box = self.query_one("#tech-description", Static)
         if tech.done:  # nothing left to fund: what it spent and does ("at most $0.0M")
+            # What it does, as a phrase after a colon: 'It 15% less power per accelerator' and
+            # 'It you pay 15% less for spot capacity' were not sentences.
             box.update(
-                f"[b]{tech.name}[/b]: done ({money(tech.spent)} spent). It {self._does(tech.id)}."
+                f"[b]{tech.name}[/b]: done ({money(tech.spent)} spent); in force:"
+                f" {self._does(tech.id)}."
             )
             return
         needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
-        spent = f"{money(tech.spent)} of {money(tech.cost)} spent"
+        # Against what it costs now (an event in force can raise it): "$450M of $400M spent"
+        # and still not done read as a bug.
+        note = research_cost_note(self._obs, tech)
+        spent = f"{money(tech.spent)} of {money(research_cost(self._obs, tech))} spent" + (
+            f" ({note})" if note else ""
+        )
         box.update(
             f"[b]{tech.name}[/b]: {self._does(tech.id)}. Needs {needs or 'nothing'};"
             f" {spent}; at least {tech.min_quarters} quarters, so at most"
@@ -143,6 +160,12 @@ class ResearchSection(Section):
         self._obs = view.obs
         # Only the keys of mechanics this scenario has on (the tutorial funds no research).
         hint = key_hints(view.obs.mechanics, RESEARCH_KEYS)
+        changed = next(
+            (note for t in view.obs.me.research if (note := research_cost_note(view.obs, t))), ""
+        )
+        if hint and changed:
+            # "$400M raised 20% by ..." → "* cost raised 20% by ..."
+            hint += "  [yellow]*[/] cost " + changed.split(" ", 1)[1]
         self.query_one("#research-hint", Static).update(hint or RESEARCH_OFF)
         table = self.query_one("#techs", DataTable)
         row = table.cursor_row
@@ -150,6 +173,9 @@ class ResearchSection(Section):
         columns = COMPACT_COLUMNS if compact else FULL_COLUMNS
         done = {t.id for t in view.obs.me.research if t.done}
         names = {t.id: t.name for t in view.obs.me.research}
+        # Funding as this quarter's orders leave it: a programme funded a moment ago showed
+        # '—' and 'open' until the quarter ended.
+        levels = standing_funding(view.obs, view.orders)
 
         def needs(tech: TechView) -> str:
             return ", ".join(abbreviate(names.get(p, p)) for p in tech.prerequisites) or "—"
@@ -159,32 +185,38 @@ class ResearchSection(Section):
                 return "[green]done[/]"
             if all(p in done for p in t.prerequisites):
                 return (
-                    "[yellow]slipped[/]" if t.slipped else ("funded" if t.funding > 0 else "open")
+                    "[yellow]slipped[/]"
+                    if t.slipped
+                    else ("funded" if levels.get(t.id, t.funding) > 0 else "open")
                 )
             return "[dim]locked[/]"
 
         techs = view.obs.me.research
         rest: list[tuple[str, ...]] = []  # each row's cells after the name and prerequisites
         for t in techs:
-            progress = min(t.spent / t.cost, 1.0) if t.cost > 0 else 0.0
+            cost = research_cost(view.obs, t)
+            progress = min(t.spent / cost, 1.0) if cost > 0 else 0.0
+            # An event in force changed what it costs: the cost is marked (the line under the
+            # table says by how much and why).
+            shown = money(cost) + ("[yellow]*[/]" if research_cost_note(view.obs, t) else "")
             bar = "█" * int(progress * 8) + "░" * (8 - int(progress * 8))
             if compact:
                 rest.append(
                     (
-                        money(t.cost),
+                        shown,
                         f"{bar[::2]} {pct(progress)}",
-                        funding(view.obs, t),
+                        funding(view.obs, t, levels.get(t.id)),
                         status(t),
                     )
                 )
             else:
                 rest.append(
                     (
-                        money(t.cost),
+                        shown,
                         f"{bar} {pct(progress)}",
                         str(t.min_quarters),
                         pct(t.slip_risk),
-                        funding(view.obs, t),
+                        funding(view.obs, t, levels.get(t.id)),
                         status(t),
                     )
                 )

@@ -62,6 +62,12 @@ class RivalsSection(Section):
             "★" * quality_tiers(qualities)[me.seat] if qualities else "—",
             price(me.service_price),
         )
+        # Announcements with their quarter, from the match (the public view has only the text).
+        dated: dict[int, list[tuple[int, str]]] = {}
+        if session is not None:
+            for turn, seat, text in session.state.announcements:
+                dated.setdefault(seat, []).append((turn, text))
+            label = session.state.world.quarter_label
         for r in rivals:
             table.add_row(
                 short(r.name, name_w),
@@ -73,10 +79,19 @@ class RivalsSection(Section):
                 "★" * r.quality_tier,
                 price(r.service_price),
             )
+            # Each with the quarter it was made in: 'starts a 10 MW data centre' did not say
+            # whether it was last quarter's news or two years old.
+            when = dated.get(r.seat, [])
+            texts = r.announcements[-2:]
+            recent = when[-len(texts) :] if texts else []
+            if [text for _, text in recent] == list(texts):
+                labels = [f"{label(t)}  " for t, _ in recent]
+            else:
+                labels = [""] * len(texts)
             lines += [
-                f"[b]{escape(r.name)}[/b]{'' if a.startswith(r.name) else ':'}"
+                f"{quarter}[b]{escape(r.name)}[/b]{'' if a.startswith(r.name) else ':'}"
                 f" {escape(a[len(r.name) :].lstrip() if a.startswith(r.name) else a)}"
-                for a in map(view.names.text, r.announcements[-2:])
+                for quarter, a in zip(labels, map(view.names.text, texts), strict=True)
             ]
         played = max((len(v) for v in view.shares.values()), default=0)
         self.query_one("#chart-share", LineChart).show(
