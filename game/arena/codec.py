@@ -103,6 +103,8 @@ def observation_from_dict(data: dict[str, Any]) -> Observation:
                 t["id"],
                 t["name"],
                 float(t["cost"]),
+                # (absent from a host older than the field: the cost, no event known to change it)
+                float(t.get("base_cost", t["cost"])),
                 int(t["min_quarters"]),
                 tuple(t["prerequisites"]),
                 float(t["slip_risk"]),

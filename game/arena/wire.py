@@ -111,7 +111,14 @@ class TechWire(_Wire):
 
     id: str = Field(description="Tech id, used in `fund_research`.")
     name: str
-    cost: float = Field(description="Total $M needed.")
+    cost: float = Field(
+        description="Total $M needed: slips included, as the events in force change it (a"
+        " talent war's +20%)."
+    )
+    base_cost: float = Field(
+        description="The same without the events in force, $M (equal to `cost` while no event"
+        " changes research costs)."
+    )
     min_quarters: int = Field(description="Fewest quarters of funding needed.")
     prerequisites: list[str]
     slip_risk: float = Field(description="Chance per quarter that a milestone slips.")

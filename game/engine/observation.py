@@ -30,6 +30,7 @@ from game.engine.views import (
     RegionView,
     RivalView,
     SelfView,
+    TechStatic,
     TechView,
 )
 
@@ -71,8 +72,6 @@ __all__ = [
 _add = np.add.reduce
 """``ndarray.sum`` without its Python wrapper (the same reduction)."""
 
-TechStatic = tuple[str, str, float, int, tuple[str, ...], float]
-"""id, name, cost, minimum quarters, prerequisite ids, slip risk."""
 
 _LAST_KEYS = (
     "capacity",
@@ -169,6 +168,7 @@ class _WorldFigures:
                 tid,
                 content.technologies[i].name,
                 float(world.tech_cost[i]),
+                float(world.tech_cost[i]),  # its cost without events (the same, here)
                 int(world.tech_min_quarters[i]),
                 tuple(world.tech_ids[p] for p in world.tech_prereqs[i]),
                 float(world.tech_slip_risk[i]),
@@ -334,6 +334,17 @@ class _MarketFigures:
         self.interest_rate = float(
             mods.scalar("finance.interest_rate", state.world.scenario.market.interest_rate)
         )
+        # The programmes' costs game.engine.finance and research work with, with these effects
+        # (a talent war's +20%): what a bot reads as a programme's cost is what it must pay.
+        self.tech_static = static.tech_static
+        if mods.has("research.cost"):
+            costs = np.asarray(mods.apply("research.cost", state.world.tech_cost), float).tolist()
+            self.tech_static = tuple(
+                (tid, name, cost, base, min_q, prereqs, slip)
+                for (tid, name, _, base, min_q, prereqs, slip), cost in zip(
+                    static.tech_static, costs, strict=True
+                )
+            )
 
     @staticmethod
     def _group(
@@ -452,6 +463,7 @@ class _Public:
         rival_figures: tuple[Any, ...],
         spot_rows: list[tuple[float, ...]],
         provider_ids: tuple[str, ...],
+        tech_static: tuple[TechStatic, ...],
     ) -> None:
         self.providers = providers
         self.chips = chips
@@ -463,6 +475,8 @@ class _Public:
         self._rival_figures = rival_figures
         self._spot_rows = spot_rows
         self._provider_ids = provider_ids
+        self.tech_static = tech_static
+        """Each programme's fixed figures, its cost under the effects in force."""
 
     @cached_property
     def rivals(self) -> tuple[RivalView, ...]:
@@ -629,6 +643,7 @@ def _prepared(state: MatchState) -> tuple[_Public, _Seats]:
         rival_figures=rival_figures,
         spot_rows=[row["spot_price"] for row in rows[:t]],
         provider_ids=static.provider_ids,
+        tech_static=market.tech_static,
     )
 
     done_turn = state.research_done
@@ -746,7 +761,7 @@ def observe(state: MatchState, seat: int) -> Observation:
             # research_slipped: on first read
             "last": last_figures,
             "sovereign_only": static.sovereign_only[seat],
-            "_tech_static": static.tech_static,
+            "_tech_static": public.tech_static,
             "_tech_extra": (
                 state.research_extra[seat],
                 state.research_extra_quarters[seat],

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 SCHEDULE = 12
 """Quarters of a player's own reserved schedule and pipelines shown in its observation."""
 
+TechStatic = tuple[str, str, float, float, int, tuple[str, ...], float]
+"""id, name, cost (under the events in force), cost without events, minimum quarters,
+prerequisite ids, slip risk."""
+
 _CACHE_LIMIT = 256
 """Most entries any cache of the observations keeps (a handful are ever in use at once)."""
 
@@ -86,6 +90,10 @@ class TechView:
     id: str
     name: str
     cost: float
+    """What the programme costs in all, $M: its slips included, as the events in force change
+    it (a talent war's +20%); what it must spend before it is done."""
+    base_cost: float
+    """The same without the events in force, $M (equal to ``cost`` while none changes it)."""
     min_quarters: int
     prerequisites: tuple[str, ...]
     slip_risk: float
@@ -183,7 +191,7 @@ class SelfView:
     last: dict[str, float]
     """Last quarter's figures: capacity, reserved, spot, owned, demand, served, revenue, ..."""
     sovereign_only: bool
-    _tech_static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...] = ()
+    _tech_static: tuple[TechStatic, ...] = ()
     _tech_extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -242,6 +250,7 @@ class SelfView:
                         "id": tid,
                         "name": name,
                         "cost": cost + extra_cost[i],
+                        "base_cost": base_cost + extra_cost[i],
                         "min_quarters": min_q + extra_quarters[i],
                         "prerequisites": prereqs,
                         "slip_risk": slip,
@@ -252,7 +261,9 @@ class SelfView:
                         "slipped": slipped[i],
                     },
                 )
-                for i, (tid, name, cost, min_q, prereqs, slip) in enumerate(self._tech_static)
+                for i, (tid, name, cost, base_cost, min_q, prereqs, slip) in enumerate(
+                    self._tech_static
+                )
             ]
         )
         if len(_RESEARCH_VIEWS) >= _CACHE_LIMIT:

@@ -51,7 +51,14 @@ from game.engine.actions import (
     SetTrainingShare,
     Sublease,
 )
-from game.engine.observation import SCHEDULE, ChipView, Observation, SelfView, TechView
+from game.engine.observation import (
+    SCHEDULE,
+    ChipView,
+    Observation,
+    SelfView,
+    TechStatic,
+    TechView,
+)
 from game.engine.tables import World
 
 if TYPE_CHECKING:
@@ -906,13 +913,13 @@ class _TechTables(NamedTuple):
     """:meth:`open` answers so far, by the bytes of the done flags."""
 
     @staticmethod
-    def of(static: tuple[tuple[str, str, float, int, tuple[str, ...], float], ...]) -> _TechTables:
+    def of(static: tuple[TechStatic, ...]) -> _TechTables:
         ids = tuple(row[0] for row in static)
         index = {tid: t for t, tid in enumerate(ids)}
         prerequisites = np.zeros((len(ids), len(ids)), dtype=np.int64)
         unknown = np.zeros(len(ids), dtype=np.bool_)
         for t, row in enumerate(static):
-            for p in row[4]:
+            for p in row[5]:
                 if p in index:
                     prerequisites[t, index[p]] = 1
                 else:
@@ -920,7 +927,7 @@ class _TechTables(NamedTuple):
         return _TechTables(
             ids=ids,
             cost=np.array([row[2] for row in static], dtype=np.float64),
-            min_quarters=np.array([row[3] for row in static], dtype=np.int64),
+            min_quarters=np.array([row[4] for row in static], dtype=np.int64),
             prerequisites=prerequisites,
             unknown=unknown,
             opened={},

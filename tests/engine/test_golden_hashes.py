@@ -23,7 +23,7 @@ from game.arena.match import run_match
 ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = [
-    ("standard", 42, ["balanced"] * 4, "fe6888de5f1fe584b7be758cb88eda34"),
+    ("standard", 42, ["balanced"] * 4, "dc4a300299d0b018b2dbf97ac2fa0b5c"),
     (
         "standard",
         7,
@@ -36,7 +36,7 @@ GOLDEN = [
         ["hedger:normal", "fast_follower:normal", "bullwhip:normal", "balanced"],
         "5035a099b475c75215908a7e45103c94",
     ),
-    ("startup-squeeze", 5, None, "0c63a81b864ee7f59cc6c4a74a653e9f"),
+    ("startup-squeeze", 5, None, "52a7672a51db5b6c084e616826bfd1a9"),
     ("tutorial", 1, None, "dc378789fa5c70b1fb3e3ca14c0e1b56"),
 ]
 

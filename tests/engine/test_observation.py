@@ -181,3 +181,24 @@ def test_the_interest_rate_is_the_one_the_finance_phase_charges(content):
     # (unless an event that starts this quarter moves the rate: seed 4 has none)
     assert not {"rate_cut", "interest_rate_hike"} & set(report.events)
     assert report.players[0].costs["interest"] == pytest.approx(debt * obs.interest_rate)
+
+
+def test_a_programmes_cost_is_what_it_must_spend_under_the_events_in_force(content):
+    """A talent war (research costs +20%) left every programme's ``cost`` at its price before
+    the war, while the engine went on spending until the raised cost was paid: a bot planning
+    its research from the observation ran out of money it thought it had."""
+    from game.engine.finance import research_caps
+
+    state, _ = step(new_match(content, "standard", seed=3), [])
+    calm = {t.id: t for t in observe(state, 0).me.research}
+    war, _ = step(state, [], inject=["research_talent_war"])
+    for tech in observe(war, 0).me.research:
+        assert tech.base_cost == pytest.approx(calm[tech.id].cost)
+        assert tech.cost == pytest.approx(tech.base_cost * 1.2)
+    # the engine's own cap: the cost over the minimum quarters, nothing spent yet
+    caps = research_caps(war, 0)
+    for tech, cap in zip(observe(war, 0).me.research, caps, strict=True):
+        assert cap == pytest.approx(tech.cost / tech.min_quarters)
+    # and the JSON a cmd: bot reads says the same
+    first = observe(war, 0).to_dict()["me"]["research"][0]
+    assert first["cost"] == pytest.approx(first["base_cost"] * 1.2)

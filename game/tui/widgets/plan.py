@@ -26,30 +26,21 @@ def research_cap(obs: Observation, tech: TechView) -> float:
 
 
 def research_cost(obs: Observation, tech: TechView) -> float:
-    """What ``tech`` costs in all now, $M: its cost with its slips (``tech.cost``) as the events
-    in force change it (a talent war's +20%: the view's cost leaves them out, so a programme
-    showed 100% of $400M spent, and went on spending, while it needed $480M).
-
-    Read back from the engine's own cap, ``min(total / min_quarters, total - spent)``: the
-    larger of ``cap × min_quarters`` and ``cap + spent`` is the total. A programme with nothing
-    left to pay (cap 0) costs what it spent, or its cost when it spent less (a bankrupt's)."""
-    if tech.done:
-        return max(tech.cost, tech.spent)
-    cap = research_cap(obs, tech)
-    if cap <= 1e-9:
-        return tech.spent if tech.spent >= tech.cost else tech.cost
-    return max(cap * tech.min_quarters, cap + tech.spent)
+    """What ``tech`` costs in all now, $M: its cost with its slips as the events in force change
+    it (``tech.cost``), or what it spent if that is more (an event that raised the cost ended
+    after the money was spent)."""
+    return max(tech.cost, tech.spent) if tech.spent > tech.cost else tech.cost
 
 
 def research_cost_note(obs: Observation, tech: TechView) -> str:
     """``"$400M raised 20% by an event in force, 6 News"`` when the events in force change what
     ``tech`` costs; ``""`` otherwise."""
-    cost = research_cost(obs, tech)
-    if tech.done or abs(cost - tech.cost) <= 0.05 or tech.cost <= 0:
+    base = tech.base_cost
+    if tech.done or abs(tech.cost - base) <= 0.05 or base <= 0:
         return ""
-    change = cost / tech.cost - 1
+    change = tech.cost / base - 1
     way = "raised" if change > 0 else "cut"
-    return f"{money(tech.cost)} {way} {abs(change):.0%} by an event in force, 6 News"
+    return f"{money(base)} {way} {abs(change):.0%} by an event in force, 6 News"
 
 
 def research_spend(obs: Observation, tech: TechView, funding: float | None = None) -> float:
