@@ -186,6 +186,10 @@ _HELPERS: dict[str, Path] = {}
 each with the folder it came from."""
 
 
+_FOLDERS: set[str] = set()
+"""The bot folders this module put on ``sys.path`` (at its end, for imports inside ``act``)."""
+
+
 def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder: Path) -> None:
     """Run a bot file's module with its own folder first on ``sys.path``, as ``python bot.py``
     would, and with the helpers of its own folder.
@@ -204,6 +208,14 @@ def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder:
             sys.modules.pop(name, None)
             del _HELPERS[name]
     entry = str(folder)
+    if entry not in sys.path:
+        _FOLDERS.add(entry)
+    # The other bots' folders are off sys.path while the file runs, as under ``python bot.py``:
+    # their regular package tools/ came before this folder's tools/ without __init__.py, and
+    # a helper this folder lacks was silently theirs instead of an ImportError.
+    hidden = [p for p in sys.path if p in _FOLDERS and p != entry]
+    if hidden:
+        sys.path[:] = [p for p in sys.path if p not in hidden]
     before = set(sys.modules)
     sys.path.insert(0, entry)
     try:
@@ -211,8 +223,9 @@ def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder:
     finally:
         if entry in sys.path:
             sys.path.remove(entry)  # the first one: ours, unless the file moved it
-        if entry not in sys.path:
-            sys.path.append(entry)
+        for path in [*dict.fromkeys(hidden), entry]:
+            if path not in sys.path:
+                sys.path.append(path)
         new = [name for name in sys.modules if name not in before]
         own = {name for name in new if "." not in name and _lies_in(sys.modules[name], folder)}
         for name in new:
@@ -223,8 +236,14 @@ def _exec_with_own_helpers(loader: importlib.abc.Loader, module: object, folder:
 def _lies_in(module: object, folder: Path) -> bool:
     """Whether ``module`` is a file or package directly in ``folder`` (never the game's own)."""
     file = getattr(module, "__file__", None)
-    if not file or getattr(module, "__name__", "") == "game":
+    if getattr(module, "__name__", "") == "game":
         return False
+    if not file:
+        # A namespace package (a folder without __init__.py, as many students leave it): the
+        # folders it spans; without this, a second bot's tools/ was the first one's.
+        return any(
+            Path(p).resolve().parent == folder for p in list(getattr(module, "__path__", ()))
+        )
     found = Path(file).resolve()
     if found.name == "__init__.py":
         found = found.parent

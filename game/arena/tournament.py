@@ -630,7 +630,9 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
     _export(summary.leaderboard, args)
     print(
         format_leaderboard(
-            summary.leaderboard, match_options=_set_limits(limits), scenario=config.scenario
+            summary.leaderboard,
+            match_options=_again_options(limits, getattr(args, "content", None)),
+            scenario=config.scenario,
         )
     )
     if args.challenger:
@@ -672,24 +674,32 @@ def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
         return _usage(problem)
     _export(board, args)
     limits, scenario = _design_of_folder(args.directory)
-    print(format_leaderboard(board, match_options=_set_limits(limits), scenario=scenario))
+    options = _again_options(limits, getattr(args, "content", None))
+    print(format_leaderboard(board, match_options=options, scenario=scenario))
     return EXIT_OK
 
 
-def _set_limits(limits: Limits) -> str:
-    """The limits that differ from the defaults, as the options that set them (for a command
-    that plays one of the tournament's matches again)."""
+def _again_options(limits: Limits, content_dir: str | None) -> str:
+    """The options a command that plays one of the tournament's matches again needs besides
+    scenario, seed and bots: the limits that differ from the defaults, and the content folder
+    (without it, ``capwars match`` plays the game's own content: another match, or none)."""
     default = Limits()
-    return describe_limits(
+    options = describe_limits(
         limits, [f for f in LIMIT_OPTIONS if getattr(limits, f) != getattr(default, f)]
     )
+    if content_dir is not None:
+        options = " ".join(filter(None, (f"--content {shlex.quote(content_dir)}", options)))
+    return options
 
 
 def _design_of_folder(directory: str | os.PathLike[str]) -> tuple[Limits, str | None]:
     """The limits and the ``--scenario`` a results folder's ``tournament.json`` records (the
     default limits and ``None`` without one)."""
+    folder = Path(directory)
+    if folder.is_file():  # its results.jsonl, which the leaderboard reads as well
+        folder = folder.parent
     try:
-        design = json.loads((Path(directory) / DESIGN_NAME).read_text(encoding="utf-8"))
+        design = json.loads((folder / DESIGN_NAME).read_text(encoding="utf-8"))
         scenario = design.get("scenario")
         return Limits(**design.get("limits", {})), scenario if isinstance(scenario, str) else None
     except (OSError, ValueError, TypeError, AttributeError):

@@ -147,6 +147,14 @@ class RejectionLog:
         pass
 
 
+_END_OF_INPUT = (
+    "EOFError",  # input() at the end of stdin
+    "Expecting value: line 1 column 1 (char 0)",  # json.loads(sys.stdin.readline()) of ""
+    "Unexpected end of JSON input",  # JSON.parse("") in Node.js
+)
+"""Errors of a bot that reads on after `end` once the host has closed its stdin."""
+
+
 def validate_bot(
     spec: str,
     content: Content | None = None,
@@ -251,11 +259,20 @@ def validate_bot(
             if ended:
                 code = getattr(probe.bot, "exit_after_end", None)
                 exited = f" (it exited with code {code})" if code else ""
-                end_notes.append(
-                    f"seat {seat}: its log shows an error after the match, on the `end`"
-                    f" message{exited}: `end` has no observation (rank, score, status,"
-                    " standings); when it comes, exit"
-                )
+                if any(marker in line for line in end_block for marker in _END_OF_INPUT):
+                    # It read on past `end` and failed when the host closed its stdin: nothing
+                    # was wrong with how it read `end` itself.
+                    end_notes.append(
+                        f"seat {seat}: its log shows an error after the match{exited}: it read"
+                        " on after the `end` message and failed when its input closed (nothing"
+                        " follows `end`); when `end` comes, exit"
+                    )
+                else:
+                    end_notes.append(
+                        f"seat {seat}: its log shows an error after the match, on the `end`"
+                        f" message{exited}: `end` has no observation (rank, score, status,"
+                        " standings); when it comes, exit"
+                    )
                 if end_block not in logs_shown:
                     logs_shown.add(end_block)
                     end_notes += [f"seat {seat} stderr: {line[:200]}" for line in end_block]

@@ -227,8 +227,11 @@ class Codec:
         self._holding_scales = np.array([self.demand0] * 2 + [mw0] * 3 + [self.demand0, mw0])
         """What a region's holdings (columns 6-12 of its block) are divided by: D0 or 1.3 D0."""
         self._last_shared: _Shared | None = None
-        self._tech_static_seen: object = None
-        self._tech_tables = _TechTables.of(())
+        self._tech_seen: tuple[object, _TechTables] = (None, _TechTables.of(()))
+        """The research figures last read (``SelfView._tech_static``) with their tables, as one
+        pair: a shared codec (:meth:`for_scenario`) is read by matches in several threads of a
+        Dask worker, and two attributes written one after the other could pair one match's
+        figures with another's tables (another match's research costs, under a talent war)."""
         self._techs_kept: dict[int, tuple[SelfView, _Techs]] = {}
 
     @classmethod
@@ -569,10 +572,11 @@ class Codec:
         if extra is None or len(static) != len(done) or done.dtype != np.bool_:
             techs = _techs_of(me.research)  # a view built by hand: its objects are all there is
         else:
-            if static is not self._tech_static_seen:
-                self._tech_tables = _TechTables.of(static)
-                self._tech_static_seen = static
-            tables = self._tech_tables
+            seen = self._tech_seen
+            if seen[0] is not static:
+                seen = (static, _TechTables.of(static))
+                self._tech_seen = seen
+            tables = seen[1]
             extra_cost, extra_quarters, _ = extra
             techs = _Techs(
                 done=done,

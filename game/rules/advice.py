@@ -256,7 +256,10 @@ def _scripted_events_also_random(
         )
         them = "them"
     if enabled is None:
-        disabled = ", ".join(f'"{e}"' for _, e, _, _, _ in early)  # as TOML writes them
+        # The events it disables already stay in the line to copy: replacing the list with
+        # only these let them start at random again.
+        ids = dict.fromkeys([*scenario.events_disabled, *(e for _, e, _, _, _ in early)])
+        disabled = ", ".join(f'"{e}"' for e in ids)  # as TOML writes them
         fix = f"write events_disabled = [{disabled}]"
     else:
         fix = f"take {them} out of events_enabled"

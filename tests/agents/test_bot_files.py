@@ -52,6 +52,21 @@ def test_two_bots_with_helpers_of_the_same_name_each_get_their_own(tmp_path: Pat
     assert sys.modules["strategy"].QUANTITY == 3 and sys.modules["tools.sizing"].EXTRA == 0.25
 
 
+def test_helper_folders_without_init_files_are_each_bot_s_own(tmp_path: Path):
+    """A helper folder without __init__.py (a namespace package, as many students leave it):
+    the second bot silently played the first one's tools.sizing."""
+    alice = student(tmp_path, "alice", 3, 0.25)  # tools/ with its __init__.py
+    bob = student(tmp_path, "bob", 7, 0.5)
+    (Path(bob).parent / "tools" / "__init__.py").unlink()
+    state = new_match(scenario="tutorial", seed=1)
+    quantities = [
+        make_bot(spec).act(observe(state, 0))[0]["quantity"] for spec in (alice, bob, alice, bob)
+    ]
+    # As each plays under cmd: (python bot.py): alice's package on sys.path came before bob's
+    # folder without __init__.py, and bob's tools stayed for alice built again.
+    assert quantities == [3.25, 7.5, 3.25, 7.5]
+
+
 def test_a_bot_holding_an_object_of_its_helper_still_pickles(tmp_path: Path):
     folder = tmp_path / "carol"
     folder.mkdir()

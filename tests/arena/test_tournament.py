@@ -608,3 +608,65 @@ def test_one_bot_file_given_twice_under_two_spellings_is_refused(
         == 2
     )
     assert not (tmp_path / "t" / RESULTS_NAME).exists()
+
+
+def test_the_again_command_of_a_content_folder_tournament_names_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A tournament played with --content DIR: its 'again' command without --content played the
+    game's own content ('unknown scenario', or another match than the one that failed)."""
+    import shlex
+    import shutil
+
+    from game.cli import main as capwars
+
+    world = tmp_path / "world"
+    shutil.copytree(ROOT / "content", world)
+    text = (world / "scenarios" / "tutorial.toml").read_text(encoding="utf-8")
+    (world / "scenarios" / "my-lesson.toml").write_text(
+        text.replace('id = "tutorial"', 'id = "my-lesson"', 1), encoding="utf-8"
+    )
+    bot = tmp_path / "raiser.py"
+    bot.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n        raise KeyError('cash')\n"
+    )
+    out = tmp_path / "t"
+    args = ["tournament", "run", str(bot), "idle", "--scenario", "my-lesson", "--out", str(out)]
+    assert capwars(["--content", str(world), *args, "-q"]) == 0
+    again = next(x for x in capsys.readouterr().out.splitlines() if "again: capwars" in x)
+    argv = shlex.split(again.split("again: ", 1)[1])
+    assert argv[argv.index("--content") + 1] == str(world)
+    argv[-1] = str(tmp_path / "again.jsonl")
+    bots = [argv[i + 1] for i, word in enumerate(argv) if word == "--bot"]
+    [failed] = [r for r in read_results(out) if r["bots"] == bots]
+    assert capwars(argv[1:]) == 0
+    assert f"final hash {failed['final_hash']}" in capsys.readouterr().out
+
+
+def test_the_leaderboard_of_a_results_file_gives_the_same_again_command_as_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """tournament leaderboard takes the folder or its results.jsonl; given the file, the 'again'
+    command lost the scenario file and the limits recorded beside it in tournament.json."""
+    from game.cli import main as capwars
+
+    lesson = tmp_path / "my_lesson.toml"
+    text = (ROOT / "content" / "scenarios" / "tutorial.toml").read_text(encoding="utf-8")
+    lesson.write_text(text.replace('id = "tutorial"', 'id = "my-lesson"', 1), encoding="utf-8")
+    bot = tmp_path / "raiser.py"
+    bot.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n        raise KeyError('cash')\n"
+    )
+    out = tmp_path / "t"
+    args = ["tournament", "run", str(bot), "idle", "--scenario", str(lesson), "--out", str(out)]
+    assert capwars([*args, "--turn-seconds", "0.5", "-q"]) == 0
+    capsys.readouterr()
+    lines_of = {}
+    for target in (out, out / RESULTS_NAME):
+        assert capwars(["tournament", "leaderboard", str(target)]) == 0
+        text = capsys.readouterr().out
+        lines_of[target] = next(x for x in text.splitlines() if "again: capwars" in x)
+    assert lines_of[out] == lines_of[out / RESULTS_NAME]
+    assert str(lesson) in lines_of[out] and "--turn-seconds" in lines_of[out]

@@ -325,3 +325,25 @@ def test_a_bot_that_lingers_after_end_passes_with_a_note_on_the_time_it_costs(tm
         "seat 0: it did not exit within 1 s of the `end` message and was killed"
         in (report.check("end of match").reasons)[0]
     )
+
+
+def test_a_bot_that_reads_on_after_end_is_told_so_not_that_it_misread_end(tmp_path: Path):
+    # It answered every turn and ignored the other messages: after `end` it read on, the host
+    # closed its stdin and input() raised EOFError. The note said it failed "on the `end`
+    # message" and that `end` has no observation, which it never looked for.
+    bot = tmp_path / "reads_on.py"
+    bot.write_text(
+        "import json\n"
+        "while True:\n"
+        "    m = json.loads(input())\n"
+        "    if m['type'] == 'hello':\n"
+        "        print(json.dumps({'type': 'ready'}), flush=True)\n"
+        "    elif m['type'] == 'turn':\n"
+        "        print(json.dumps({'type': 'actions', 'turn': m['turn'], 'actions': []}),"
+        " flush=True)\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {bot}")
+    assert report.passed
+    text = "\n".join(report.check("end of match").reasons)
+    assert "it read on after the `end` message and failed when its input closed" in text
+    assert "`end` has no observation" not in text and "EOFError" in text

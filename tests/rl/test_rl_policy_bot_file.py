@@ -129,3 +129,39 @@ def test_a_policy_plays_a_variant_of_its_scenario_with_the_same_layout(tmp_path:
     observation = observe(new_match(variant, scenario_id, seed=1), 0)
     assert "events" not in observation.mechanics
     assert codec.encode(observation).shape == (codec.observation_size,)
+
+
+def test_a_shared_codec_reads_each_observation_s_research_costs_when_calls_interleave(
+    content, monkeypatch: pytest.MonkeyPatch
+):
+    """Codec.for_scenario's codec is shared by every policy bot of a process, and a Dask worker
+    plays matches in threads: one match's encode could run between the two attribute writes in
+    which another noted the research figures it read (with a talent war, other costs), and each
+    then read the other's costs: the same seed played other moves. The interleaving is played
+    here in one thread, at the codec's first write of its research figures."""
+    from game.engine import step
+
+    state, _ = step(new_match(content, "standard", seed=3), [])
+    war, _ = step(state, [], inject=["research_talent_war"])
+    calm_obs, war_obs = observe(state, 0), observe(war, 0)
+    fund_all = np.ones(Codec(state.world).action_size)  # research funded from its cost
+    expected = Codec(state.world).decode(fund_all, war_obs)
+    calm = Codec(state.world).decode(fund_all, calm_obs)
+    assert expected != calm  # the war's costs count
+    codec = Codec(state.world)
+    codec.decode(fund_all, calm_obs)  # it has seen the figures before the war
+    armed, meanwhile = [True], []
+    plain_setattr = Codec.__setattr__
+
+    def interleaving(self: Codec, name: str, value: object) -> None:
+        plain_setattr(self, name, value)
+        if armed[0] and self is codec and name.startswith("_tech"):
+            armed[0] = False
+            meanwhile.append(self.decode(fund_all, calm_obs))  # another match, at the worst time
+
+    monkeypatch.setattr(Codec, "__setattr__", interleaving)
+    assert codec.decode(fund_all, war_obs) == expected
+    assert meanwhile == [calm]
+    # and both read their own costs afterwards
+    assert codec.decode(fund_all, calm_obs) == calm
+    assert codec.decode(fund_all, war_obs) == expected

@@ -229,6 +229,13 @@ def test_scripted_events_that_may_also_start_at_random_are_noted(
     assert "2 scripted events are also random events here, as events_enabled is not set:" in note
     assert "'energy_price_spike' (turn 4, 4.0% a quarter), 'grid_crunch' (turn 6, 3.0%" in note
     assert "in about 25% of seeds at least one of them starts before its turn" in note
+    # The line to copy keeps the events the lesson disables already (copied over the list,
+    # it let them start at random again).
+    extra = 'events_disabled = ["recession"]\n'
+    path = lesson(tmp_path, mechanics=events, extra=extra)
+    path.write_text(path.read_text() + block.format(turn=4, event="energy_price_spike"))
+    (note,) = scripted_notes(path, content)
+    assert 'write events_disabled = ["recession", "energy_price_spike"], or' in note
     # Listed among the random events, with the chance scaled.
     extra = 'events_enabled = ["energy_price_spike"]\nevent_probability_scale = 0.5\n'
     path = lesson(tmp_path, mechanics=events, extra=extra)
