@@ -202,9 +202,9 @@ def validate_bot(
     repeated: set[str] = set()
     """Failures that are an elimination, listed with it instead."""
     logged: list[str] = []
+    """Errors in the log of a hosted bot that was not eliminated."""
     end_notes: list[str] = []
     """A cmd: bot that failed on the `end` message, after the match (it played fine)."""
-    """Errors in the log of a hosted bot that was not eliminated."""
     logs_shown: set[tuple[str, ...]] = set()
     for seat in range(seats):
         probe = Probe(first if seat == 0 else make_seat_bot(spec, limits))
