@@ -81,6 +81,10 @@ async def test_contract_book_and_its_end_are_shown(tutorial: Pilot[Any]) -> None
     assert isinstance(report, ReportScreen), report
     figures = text(report, "#report-figures")
     assert "Contract ending" in figures and "Stratus Cloud 3.3 kGPU" in figures, figures
+    # The report is of the quarter just played: "now" read as that one.
+    assert (
+        f"runs its last quarter in {world.quarter_label(3)}, the quarter you plan next" in figures
+    ), figures
     await dismiss_notes(pilot)
     screen, session = await main_screen(pilot)
     await pilot.press("2")

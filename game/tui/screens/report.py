@@ -178,8 +178,8 @@ def contract_warnings(session: GameSession, seat: int, report: QuarterReport) ->
     for c in ending_soon(state, seat):
         lines.append(
             f"[yellow]⚠ Contract ending[/] {names.provider(c.provider)} {kgpu(c.kgpu)} kGPU"
-            f" runs its last quarter now ({label(c.end)}); from {label(c.end + 1)} that"
-            " capacity is gone unless you reserve again."
+            f" runs its last quarter in {label(c.end)}, the quarter you plan next; from"
+            f" {label(c.end + 1)} that capacity is gone unless you reserve again."
         )
     return lines
 
