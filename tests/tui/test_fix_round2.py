@@ -94,6 +94,13 @@ async def test_sublease_dialog_and_report_show_the_income(standard: Pilot[Any]) 
     assert isinstance(report, ReportScreen), report
     figures = text(report, "#report-figures")
     assert "+ sublease income $" in figures and "other" not in figures, figures
+    # and a line of its own, like bids and contracts: where it went, at what price
+    cleared = next(s.price for s in session.reports[-1].spot if s.provider == pid)
+    assert (
+        f"Sublease 1.0 kGPU at {session.names.provider(pid)}: sold into its spot market at"
+        f" {price(cleared)}/kGPU, less the {fee:.0%} fee." in figures
+    ), figures
+    assert "Sublease income $" in figures, figures
     await dismiss_notes(pilot)
 
 

@@ -160,6 +160,28 @@ def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[st
     return lines
 
 
+def sublease_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
+    """Each sublease of the quarter: where it went, the spot price it was sold at less the fee,
+    and the income all of them brought in (until now only inside the cash line)."""
+    leases = _applied(report, seat, "sublease")
+    if not leases:
+        return []
+    fee = float(session.state.world.scenario.market.sublease_fee)
+    prices = {s.provider: s.price for s in report.spot}
+    lines = []
+    for lease in leases:
+        pid = str(lease.get("provider", ""))
+        where = f"{kgpu(float(lease.get('quantity', 0.0)))} kGPU at {session.names.provider(pid)}"
+        if pid in prices:
+            lines.append(
+                f"[b]Sublease[/b] {where}: sold into its spot market at {price(prices[pid])}/kGPU,"
+                f" less the {fee:.0%} fee."
+            )
+    income = report.players[seat].sublease_income
+    lines.append(f"[b]Sublease income[/b] {exact_money(income)} in all (in the cash line above).")
+    return lines
+
+
 def contract_warnings(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
     """Reserved capacity that ended with the quarter just played, and contracts in their last
     quarter now (their capacity is gone next quarter)."""
@@ -470,6 +492,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
                 )
             )
     lines += bid_lines(session, seat, report)
+    lines += sublease_lines(session, seat, report)
     lines += contract_warnings(session, seat, report)
     lines += idle_lines(session, seat, report)
     lines += grid_lines(session, seat, report)
