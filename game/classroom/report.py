@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from game.arena.files import output_problem
-from game.arena.replay import Replay, ReplayError, read_replay
+from game.arena.replay import Replay, ReplayError
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
 from game.classroom.output import csv_text, write_texts
 from game.classroom.svg import CSS as SVG_CSS
@@ -114,13 +114,12 @@ def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
     """Read a save or replay, or the save inside a class result file, and re-simulate it
     (``ReplayError`` naming the file and line). A result file carries its lesson scenario, so
     it needs no ``--scenario``."""
-    from game.classroom.results import content_for_result, save_in_result_file, unknown_in_lesson
+    from game.classroom.results import content_for_result, read_save_or_result, unknown_in_lesson
     from game.rules.loader import load_content
 
     content = content if content is not None else load_content()
-    found = save_in_result_file(path)
-    if found is not None:
-        replay, data = found
+    replay, data = read_save_or_result(path)
+    if data is not None:
         content = content_for_result(data, replay, content)
         missing = unknown_in_lesson(data, content)
         if missing:
@@ -129,8 +128,6 @@ def load_debrief(path: PathLike, content: Content | None = None) -> Debrief:
                 f" have ({', '.join(missing)}): it was played with a content folder of its own;"
                 " pass that folder with --content DIR"
             )
-    else:
-        replay = read_replay(path, require_result=False)
     return Debrief(replay, content, resimulate(replay, content))
 
 

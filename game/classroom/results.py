@@ -46,8 +46,8 @@ __all__ = [
     "content_for_result",
     "export_result",
     "merge_results",
+    "read_save_or_result",
     "register_cli",
-    "save_in_result_file",
 ]
 
 KIND = "capwars-class-result"
@@ -76,13 +76,14 @@ def export_result(
     it and refuse a file edited after the export."""
     from game.rules.loader import load_content
 
-    if save_in_result_file(save) is not None:
+    raw = _read_save(Path(save))
+    replay, data = _save_or_result(raw, save)
+    if data is not None:
         raise ResultError(
             f"{save} is already a class result file, not a save: it needs no export. Put it in"
             " the class's folder for capwars class results as it is; capwars report"
             f" {save} writes its debrief"
         )
-    replay = read_replay(save, require_result=False)
     content = content if content is not None else load_content()
     players = replay.header.players
     if seats is None or not seats:
@@ -98,7 +99,7 @@ def export_result(
             if not 0 <= seat < len(players):
                 raise ResultError(f"{replay.path}: no seat {seat}; it has {len(players)} seats")
     result = _result_of(replay, content, chosen)
-    result["save"] = {"encoding": "gzip+base64", "data": _pack(Path(save))}
+    result["save"] = {"encoding": "gzip+base64", "data": _pack(raw)}
     scenario = next((s for s in content.scenarios if s.id == replay.header.scenario), None)
     if scenario is not None:
         # A lesson file's scenario travels with the result: the merge can re-simulate the save
@@ -107,26 +108,27 @@ def export_result(
     return result
 
 
-def save_in_result_file(path: PathLike) -> tuple[Replay, dict[str, Any]] | None:
-    """The save a class result file carries (see :func:`export_result`), with the file's data;
-    ``None`` if ``path`` is not a result file (a save, a replay). Raises
-    :class:`~game.arena.replay.ReplayError` if it is one whose save cannot be read."""
-    target = Path(path)
+def read_save_or_result(path: PathLike) -> tuple[Replay, dict[str, Any] | None]:
+    """A save or replay (with ``None``), or the save a class result file carries (see
+    :func:`export_result`) with the file's data; the file is read once. Raises
+    :class:`~game.arena.replay.ReplayError` naming what cannot be read."""
+    return _save_or_result(_read_save(Path(path)), path)
+
+
+def _read_save(path: Path) -> bytes:
     try:
-        raw = target.read_bytes()
+        return path.read_bytes()
     except OSError:
-        return None  # the save reader says why
-    if raw[:2] == b"\x1f\x8b":
-        return None
-    try:
-        text = decode_text(raw)  # a result file saved again by Notepad is still one
-        if text.lstrip()[:1] != "{":
-            return None
-        data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None  # JSON lines (a save) are not one JSON document
-    if not isinstance(data, dict) or data.get("kind") != KIND:
-        return None
+        read_replay(path, require_result=False)  # raises ReplayError: the save reader says why
+        raise
+
+
+def _save_or_result(raw: bytes, path: PathLike) -> tuple[Replay, dict[str, Any] | None]:
+    """:func:`read_save_or_result` of a file's bytes already in memory."""
+    target = Path(path)
+    data = _result_data(raw)
+    if data is None:
+        return parse_replay(raw, target, require_result=False), None
     save = data.get("save")
     packed = None
     if isinstance(save, dict) and isinstance(save.get("data"), str):
@@ -140,6 +142,22 @@ def save_in_result_file(path: PathLike) -> tuple[Replay, dict[str, Any]] | None:
             " older capwars, or edited): use the game's save itself (saves/autosave-....jsonl)"
         )
     return parse_replay(packed, target, require_result=False), data
+
+
+def _result_data(raw: bytes) -> dict[str, Any] | None:
+    """The data of a class result file's bytes; ``None`` if they are not one (a save)."""
+    if raw[:2] == b"\x1f\x8b":
+        return None
+    try:
+        text = decode_text(raw)  # a result file saved again by Notepad is still one
+        if text.lstrip()[:1] != "{":
+            return None
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None  # JSON lines (a save) are not one JSON document
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        return None
+    return data
 
 
 def content_for_result(data: dict[str, Any], replay: Replay, content: Any) -> Any:
@@ -218,8 +236,7 @@ def table_setup(replay: Replay, catch_up: bool) -> dict[str, Any]:
     }
 
 
-def _pack(path: Path) -> str:
-    raw = path.read_bytes()
+def _pack(raw: bytes) -> str:
     if raw[:2] != b"\x1f\x8b":
         raw = gzip.compress(raw, mtime=0)
     return base64.b64encode(raw).decode("ascii")

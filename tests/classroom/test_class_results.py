@@ -494,3 +494,28 @@ def test_the_debrief_marks_a_facilitators_event_as_such(content, tmp_path: Path)
     title = next(e.title for e in content.events if e.id == "recession")
     assert html.count(f"{title} (facilitator)") >= 3
     assert f"{title} (random)" not in html and f"{title} (scripted)" not in html
+
+
+def test_export_and_report_read_the_save_once(tmp_path: Path, content, monkeypatch) -> None:
+    # Export and the debrief each read the file once: the result file's check, the re-simulation
+    # and the packed copy all use the same bytes (a save changed between reads cannot differ
+    # from the copy the result file carries).
+    from game.classroom.report import load_debrief
+
+    save = play_team(content, tmp_path, "Red", "balanced", scenario="tutorial")
+    reads: list[Path] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    result = export_result(save, content)
+    assert reads.count(save) == 1
+    out = tmp_path / "red.json"
+    out.write_text(json.dumps(result))
+    reads.clear()
+    for path in (save, out):
+        load_debrief(path, content)
+        assert reads.count(path) == 1
