@@ -312,10 +312,7 @@ def build_world(content: Content, scenario: Scenario) -> World:
     playing = {"provider": {p.id for p in providers}, "region": set(region_index)}
     enabled = np.array(
         [
-            "events" in scenario.mechanics
-            and (scenario.events_enabled is None or e.id in scenario.events_enabled)
-            and e.id not in scenario.events_disabled
-            and not acts_on_nothing(e, content, playing)
+            scenario.lets_fire_at_random(e.id) and not acts_on_nothing(e, content, playing)
             for e in events
         ],
         dtype=bool,

@@ -226,9 +226,7 @@ def _scripted_events_also_random(
         if event is None or item.event in seen:
             continue
         seen.add(item.event)  # the first scripted start is the one it may come before
-        if (enabled is not None and item.event not in enabled) or (
-            item.event in scenario.events_disabled
-        ):
+        if not scenario.lets_fire_at_random(item.event):
             continue
         chance = min(1.0, event.probability * scenario.event_probability_scale)
         before = min(item.turn - 1, event.max_turn, last) - event.min_turn + 1

@@ -786,6 +786,16 @@ class Scenario(Model):
     predictions: tuple[Prediction, ...] = ()
     discussion: tuple[str, ...] = ()
 
+    def lets_fire_at_random(self, event_id: str) -> bool:
+        """Whether the event may start at random in a match of this scenario, as far as the
+        scenario says (random events on, named by ``events_enabled`` or it unset, and not in
+        ``events_disabled``); the engine also leaves out one that acts on nothing in play."""
+        return (
+            "events" in self.mechanics
+            and (self.events_enabled is None or event_id in self.events_enabled)
+            and event_id not in self.events_disabled
+        )
+
     def plays(self, provider: Provider) -> bool:
         """Whether a match of this scenario has ``provider``: one it lists (or any, with no
         list) that serves at least one of its regions (or any region, with no list)."""
