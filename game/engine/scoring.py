@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.state import ACTIVE, MatchState
+from game.engine.state import MatchState
 from game.engine.tables import FloatArray
 
 TITLES = {
@@ -153,18 +153,20 @@ class Standing:
     verdict: str
 
 
-def standings(state: MatchState) -> list[Standing]:
-    """Players in rank order, each with the verdict on the whole match so far."""
+def standings(state: MatchState, turn: int | None = None) -> list[Standing]:
+    """Players in rank order, each with the verdict on the whole match so far; as they stood
+    after quarter ``turn`` (a turn index) when given, else after the last quarter played."""
     victory = state.world.scenario.victory
-    played = state.turn
+    played = state.turn if turn is None else turn + 1
     ev = state.history["enterprise_value"]
     served = np.nansum(state.history["served"][:played], axis=0)
     demand = np.nansum(state.history["demand"][:played], axis=0)
     compute = np.nansum(state.history["compute_cost"][:played], axis=0)
     rows = []
     for seat in range(state.n_players):
-        alive = state.status[seat] == ACTIVE
-        last = played - 1 if alive else int(state.bankrupt_turn[seat])
+        out = int(state.bankrupt_turn[seat])  # the quarter it went bankrupt in, else -1
+        alive = out < 0 or out >= played
+        last = played - 1 if alive else out
         value = float(ev[last, seat]) if last >= 0 and not np.isnan(ev[last, seat]) else 0.0
         opening = float(state.world.industries[seat].starting_cash)
         score = value - opening if victory.rule == "value_created" else value

@@ -482,3 +482,16 @@ def test_catch_up_helps_the_last_in_value_created_not_the_poorest_at_the_start()
     run_match(kinder, "standard", 5, on_quarter=check)
     # The start-up has the least enterprise value; it is not always the one behind.
     assert any(last != poorest for last, poorest in helped)
+
+
+def test_standings_after_an_earlier_quarter_are_those_the_match_had_then(tiny_raw):
+    # The quarter report ranks the seats after its own quarter, whatever was played since.
+    state = _broke(tiny_raw, 50.0, 200.0)
+    then = []
+    for _ in range(3):
+        state, _ = step(state, hold(state))
+        then.append(standings(state))
+    assert state.bankrupt_turn[0] == 0
+    for turn, expected in enumerate(then):
+        assert standings(state, turn) == expected
+    assert standings(state, state.turn - 1) == standings(state)

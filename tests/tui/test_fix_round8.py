@@ -69,7 +69,7 @@ async def test_research_shows_what_a_programme_costs_while_an_event_raises_it(
     # The observation says what the programme costs now, and what it cost before the event
     # (it gave $400M as the cost, and every bot read that too).
     assert (tech.cost, tech.base_cost) == pytest.approx((480.0, 400.0))
-    assert research_cost(obs, tech) == pytest.approx(480.0)
+    assert research_cost(tech) == pytest.approx(480.0)
     screen = pilot.app.screen
     table = screen.query_one("#techs", DataTable)
     ids = [str(key.value) for key in table.rows]

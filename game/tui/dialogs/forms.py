@@ -536,8 +536,8 @@ def research_form(obs: Observation, tech: str | None, old: FundResearch | None =
     def info(values: dict[str, Any]) -> str:
         t = views[values["tech"]]
         # What it costs now: an event in force (a talent war) can raise it.
-        cost = research_cost(obs, t)
-        note = research_cost_note(obs, t)
+        cost = research_cost(t)
+        note = research_cost_note(t)
         left = max(cost - t.spent, 0)
         needs = ", ".join(views[p].name if p in views else p for p in t.prerequisites)
         return (

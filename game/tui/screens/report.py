@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 
 from game.engine import QuarterReport, observe
 from game.engine.derived import offload
+from game.engine.scoring import standings
 from game.tui.format import exact_money, kgpu, money, pct, price
 from game.tui.order_keys import BY_ACTION
 from game.tui.session import GameSession, PredictionResult
@@ -322,27 +323,12 @@ def compare_line(session: GameSession, seat: int, report: QuarterReport) -> list
 
 
 def standings_at(session: GameSession, turn: int) -> dict[int, tuple[int, float]]:
-    """Each seat's rank and score after quarter ``turn`` (a turn index), from the history as the
-    engine's standings rank them: survivors by score (value created, or enterprise value, as the
-    scenario scores), then the bankrupt, later bankruptcies first. Empty before the first."""
+    """Each seat's rank and score after quarter ``turn`` (a turn index), as the engine's
+    standings rank them then. Empty before the first."""
     state = session.state
     if turn < 0 or turn >= len(state.history["enterprise_value"]):
         return {}
-    ev = state.history["enterprise_value"]
-    value_created = state.world.scenario.victory.rule == "value_created"
-    rows = []
-    for seat in range(state.n_players):
-        out = int(state.bankrupt_turn[seat])
-        alive = out < 0 or out > turn
-        last = turn if alive else out
-        value = float(ev[last, seat])
-        value = 0.0 if math.isnan(value) else value
-        score = (
-            value - float(state.world.industries[seat].starting_cash) if value_created else value
-        )
-        rows.append((seat, alive, last, score))
-    rows.sort(key=lambda r: (not r[1], -r[3] if r[1] else -r[2], r[0]))
-    return {seat: (rank + 1, score) for rank, (seat, _, _, score) in enumerate(rows)}
+    return {s.seat: (s.rank, s.score) for s in standings(state, turn)}
 
 
 def standing_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:

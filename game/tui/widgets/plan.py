@@ -25,14 +25,14 @@ def research_cap(obs: Observation, tech: TechView) -> float:
     return obs.research_caps.get(tech.id, 0.0)
 
 
-def research_cost(obs: Observation, tech: TechView) -> float:
+def research_cost(tech: TechView) -> float:
     """What ``tech`` costs in all now, $M: its cost with its slips as the events in force change
     it (``tech.cost``), or what it spent if that is more (an event that raised the cost ended
     after the money was spent)."""
-    return max(tech.cost, tech.spent) if tech.spent > tech.cost else tech.cost
+    return max(tech.cost, tech.spent)
 
 
-def research_cost_note(obs: Observation, tech: TechView) -> str:
+def research_cost_note(tech: TechView) -> str:
     """``"$400M raised 20% by an event in force, 6 News"`` when the events in force change what
     ``tech`` costs; ``""`` otherwise."""
     base = tech.base_cost

@@ -124,8 +124,8 @@ class ResearchSection(Section):
         needs = ", ".join(techs[p].name if p in techs else p for p in tech.prerequisites)
         # Against what it costs now (an event in force can raise it): "$450M of $400M spent"
         # and still not done read as a bug.
-        note = research_cost_note(self._obs, tech)
-        spent = f"{money(tech.spent)} of {money(research_cost(self._obs, tech))} spent" + (
+        note = research_cost_note(tech)
+        spent = f"{money(tech.spent)} of {money(research_cost(tech))} spent" + (
             f" ({note})" if note else ""
         )
         box.update(
@@ -160,9 +160,7 @@ class ResearchSection(Section):
         self._obs = view.obs
         # Only the keys of mechanics this scenario has on (the tutorial funds no research).
         hint = key_hints(view.obs.mechanics, RESEARCH_KEYS)
-        changed = next(
-            (note for t in view.obs.me.research if (note := research_cost_note(view.obs, t))), ""
-        )
+        changed = next((note for t in view.obs.me.research if (note := research_cost_note(t))), "")
         if hint and changed:
             # "$400M raised 20% by ..." → "* cost raised 20% by ..."
             hint += "  [yellow]*[/] cost " + changed.split(" ", 1)[1]
@@ -194,11 +192,11 @@ class ResearchSection(Section):
         techs = view.obs.me.research
         rest: list[tuple[str, ...]] = []  # each row's cells after the name and prerequisites
         for t in techs:
-            cost = research_cost(view.obs, t)
+            cost = research_cost(t)
             progress = min(t.spent / cost, 1.0) if cost > 0 else 0.0
             # An event in force changed what it costs: the cost is marked (the line under the
             # table says by how much and why).
-            shown = money(cost) + ("[yellow]*[/]" if research_cost_note(view.obs, t) else "")
+            shown = money(cost) + ("[yellow]*[/]" if research_cost_note(t) else "")
             bar = "█" * int(progress * 8) + "░" * (8 - int(progress * 8))
             if compact:
                 rest.append(
