@@ -33,6 +33,7 @@ from typing import Any
 
 from game.arena.files import output_problem
 from game.arena.replay import Replay, ReplayError
+from game.classroom import predictions
 from game.classroom.figures import Quarterly, WorldFigures, resimulate, world_figures
 from game.classroom.output import csv_text, write_texts
 from game.classroom.svg import CSS as SVG_CSS
@@ -263,34 +264,15 @@ class PredictionOutcome:
     unit: str
     answers: dict[int, str]
 
-    FLAT = 0.02
-    """A change within ±2% counts as flat (as the quarter report in the game judges it)."""
-
     @property
     def direction(self) -> str:
         """Where the figure went: ``up``, ``flat`` or ``down`` (``""`` if not played yet)."""
-        if not (math.isfinite(self.before) and math.isfinite(self.after)):
-            return ""
-        change = (self.after - self.before) / (abs(self.before) or 1.0)
-        return "flat" if abs(change) <= self.FLAT else ("up" if change > 0 else "down")
+        return predictions.direction(self.before, self.after)
 
     def verdict(self, answer: str) -> str:
-        """A team's answer judged as the game's quarter report judges it: ``right`` or ``it
-        went down`` for a direction, ``spot on`` (within 5%) or ``off by +1.20`` for a
-        number; ``""`` before the quarter is played or for an answer that is neither."""
-        if not self.direction:
-            return ""
-        text = answer.strip().casefold()
-        if text in ("up", "flat", "down"):
-            return "right" if text == self.direction else f"it went {self.direction}"
-        try:
-            value = float(text)
-        except ValueError:
-            return ""
-        miss = value - self.after
-        if abs(miss) < 0.05 * max(abs(self.after), 1.0):
-            return "spot on"
-        return f"off by {miss:+.2f}"
+        """A team's answer judged as the game's quarter report judges it
+        (:func:`game.classroom.predictions.verdict`)."""
+        return predictions.verdict(answer, self.before, self.after)
 
     @property
     def happened(self) -> str:

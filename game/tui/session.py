@@ -33,6 +33,7 @@ from game.arena.saves import (
     replay_state,
     write_save,
 )
+from game.classroom import predictions
 from game.engine import (
     Action,
     MatchState,
@@ -162,17 +163,10 @@ class PredictionResult:
     after: float = math.nan
     unit: str = ""
 
-    FLAT = 0.02
-    """A change within ±2% counts as flat."""
-
     @property
     def direction(self) -> str:
         """Where the figure went: up, flat or down (``""`` before the quarter resolves)."""
-        if math.isnan(self.after) or math.isnan(self.before):
-            return ""
-        base = abs(self.before) or 1.0
-        change = (self.after - self.before) / base
-        return "flat" if abs(change) <= self.FLAT else ("up" if change > 0 else "down")
+        return predictions.direction(self.before, self.after)
 
     def happened(self) -> str:
         if math.isnan(self.after):
@@ -187,12 +181,7 @@ class PredictionResult:
         """A short judgement of the answer once the quarter has resolved."""
         if self.answer is None:
             return "no answer"
-        if not self.direction:
-            return ""
-        if isinstance(self.answer, str):
-            return "right" if self.answer == self.direction else f"it went {self.direction}"
-        miss = self.answer - self.after
-        return "spot on" if abs(miss) < 0.05 * max(abs(self.after), 1.0) else f"off by {miss:+.2f}"
+        return predictions.verdict(self.answer, self.before, self.after)
 
 
 def _figure(value: float) -> str:
