@@ -322,15 +322,14 @@ def _from_file(path: Path, class_name: str | None) -> Bot:
         )
     try:
         bot = cls()
-    except TypeError as exc:
-        if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+    except Exception as exc:
+        frame = exc.__traceback__
+        if isinstance(exc, TypeError) and frame is not None and frame.tb_next is None:
             # Raised by the call itself, not inside __init__: it wants arguments.
             raise BotSpecError(
                 f"{path}:{cls.__name__}() failed: {problem_text(exc)}: a bot class is built"
                 f" with no arguments, so give each parameter of its __init__ a default value"
                 f" (def __init__(self, share=0.5): ...)"
             ) from None
-        raise BotSpecError(f"{path}:{cls.__name__}() failed: {describe(exc, path)}") from None
-    except Exception as exc:
         raise BotSpecError(f"{path}:{cls.__name__}() failed: {describe(exc, path)}") from None
     return bot

@@ -754,11 +754,7 @@ class ExternalBot(Bot):
                 with contextlib.suppress(KeyError, ValueError):
                     self._selector.unregister(proc.stderr)
             return
-        self._tail += data
-        self._log_bytes += len(data)
-        excess = len(self._tail) - self.limits.stderr_tail_bytes
-        if excess > 0:
-            del self._tail[:excess]
+        self._keep_log(data)
 
     def _drain_stderr(self) -> None:
         """Take whatever stderr holds now, without waiting."""
@@ -769,11 +765,16 @@ class ExternalBot(Bot):
             data = _read(proc.stderr.fileno())
             if not data:
                 return
-            self._tail += data
-            self._log_bytes += len(data)
-            excess = len(self._tail) - self.limits.stderr_tail_bytes
-            if excess > 0:
-                del self._tail[:excess]
+            self._keep_log(data)
+
+    def _keep_log(self, data: bytes) -> None:
+        """Add ``data`` read from stderr to the log's tail, which keeps the last
+        ``stderr_tail_bytes``."""
+        self._tail += data
+        self._log_bytes += len(data)
+        excess = len(self._tail) - self.limits.stderr_tail_bytes
+        if excess > 0:
+            del self._tail[:excess]
 
     def _decode(self, line: bytes, model: type[BaseModel], expected: str) -> BaseModel | None:
         """The message in ``line``, or ``None`` after failing the seat as ``invalid``."""

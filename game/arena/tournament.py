@@ -700,10 +700,12 @@ def _design_of_folder(directory: str | os.PathLike[str]) -> tuple[Limits, str | 
         folder = folder.parent
     try:
         design = json.loads((folder / DESIGN_NAME).read_text(encoding="utf-8"))
-        scenario = design.get("scenario")
-        return Limits(**design.get("limits", {})), scenario if isinstance(scenario, str) else None
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError):
         return Limits(), None
+    if not isinstance(design, dict):
+        return Limits(), None
+    scenario = design.get("scenario")
+    return Limits(**_old_limits(design)), scenario if isinstance(scenario, str) else None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

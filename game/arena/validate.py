@@ -182,6 +182,7 @@ def validate_bot(
     content, scenario = resolve_scenario(content, scenario)  # KeyError names an unknown id
     seats = len(content.scenario(scenario).seats)
     report = ValidationReport(spec=spec, scenario=scenario)
+    external = is_external(spec)
     try:
         first = make_seat_bot(spec, limits)
     except BotSpecError as exc:
@@ -189,7 +190,7 @@ def validate_bot(
         return report
     built = (
         "the command parses and its files exist (the program starts at setup)"
-        if is_external(spec)
+        if external
         else f"{spec} → {type(first).__name__}"
     )
     report.checks.append(Check("imports", PASS, built))
@@ -295,13 +296,12 @@ def validate_bot(
             "setup",
             PASS,
             f"the program started and sent `ready` in {setup_ms:.1f} ms"
-            if is_external(spec)
+            if external
             else f"setup() returned in {setup_ms:.1f} ms",
         )
     )
 
     turns = sum(len(p.turn_seconds) for p in probes)
-    external = is_external(spec)
     bad_status = [s for s in statuses if s.split(": ", 1)[1] not in NORMAL_STATUSES]
     other_failures = [f for f in failures if f not in setup_failures]
     if other_failures or bad_status or logged:

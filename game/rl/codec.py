@@ -32,7 +32,7 @@ import functools
 import math
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -60,9 +60,7 @@ from game.engine.observation import (
     TechView,
 )
 from game.engine.tables import World
-
-if TYPE_CHECKING:
-    from game.rules.models import Content
+from game.rules.models import ALL_MECHANICS, Content
 
 OBS_BOUND = 10.0
 """Every observation value lies in ``[-OBS_BOUND, OBS_BOUND]``."""
@@ -92,20 +90,7 @@ MAX_TRAINING = 0.8
 MAX_SERVICE_PRICE = 1_000.0
 MAX_QUANTITY = 100_000.0
 
-LAYOUT_MECHANICS = frozenset(
-    {
-        "spot",
-        "reserved",
-        "sublease",
-        "service_price",
-        "training",
-        "borrowing",
-        "chips",
-        "network",
-        "datacenters",
-        "research",
-    }
-)
+LAYOUT_MECHANICS = frozenset(ALL_MECHANICS) - {"events"}
 """The mechanics that give the vectors dimensions (``events`` gives none: a scenario without
 them reads the same)."""
 

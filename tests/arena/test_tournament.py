@@ -23,6 +23,7 @@ from game.arena.ratings import rate_matches, wilson_interval
 from game.arena.results import RESULTS_NAME, ResultsError, read_results
 from game.arena.schedule import gauntlet, match_id, rotations, round_robin
 from game.arena.tournament import (
+    DESIGN_NAME,
     TournamentConfig,
     TournamentError,
     leaderboard_of,
@@ -670,3 +671,33 @@ def test_the_leaderboard_of_a_results_file_gives_the_same_again_command_as_its_f
         lines_of[target] = next(x for x in text.splitlines() if "again: capwars" in x)
     assert lines_of[out] == lines_of[out / RESULTS_NAME]
     assert str(lesson) in lines_of[out] and "--turn-seconds" in lines_of[out]
+
+
+def test_the_again_command_keeps_the_scenario_file_of_a_design_with_unreadable_limits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A tournament.json whose limits cannot be read (edited by hand): its limits count as the
+    defaults, as a run into that folder reads them, and its scenario file still goes into the
+    'again' command (it fell back to the id recorded inside the file, which --scenario does
+    not know)."""
+    from game.cli import main as capwars
+
+    lesson = tmp_path / "my_lesson.toml"
+    text = (ROOT / "content" / "scenarios" / "tutorial.toml").read_text(encoding="utf-8")
+    lesson.write_text(text.replace('id = "tutorial"', 'id = "my-lesson"', 1), encoding="utf-8")
+    bot = tmp_path / "raiser.py"
+    bot.write_text(
+        "from game.agents import Bot\n\n\nclass Raiser(Bot):\n"
+        "    def act(self, observation):\n        raise KeyError('cash')\n"
+    )
+    out = tmp_path / "t"
+    args = ["tournament", "run", str(bot), "idle", "--scenario", str(lesson), "--out", str(out)]
+    assert capwars([*args, "--turn-seconds", "0.5", "-q"]) == 0
+    capsys.readouterr()
+    design_path = out / DESIGN_NAME
+    design = json.loads(design_path.read_text(encoding="utf-8"))
+    design["limits"]["bank_seconds"] = -5
+    design_path.write_text(json.dumps(design), encoding="utf-8")
+    assert capwars(["tournament", "leaderboard", str(out)]) == 0
+    again = next(x for x in capsys.readouterr().out.splitlines() if "again: capwars" in x)
+    assert f"--scenario {lesson}" in again and "--turn-seconds" not in again
