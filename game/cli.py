@@ -409,7 +409,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
 def _nearby(path: Path) -> str:
     """`` (did you mean 'content/scenarios'?)`` when the folder holds a close name."""
-    from game.arena.files import close_name
+    from game.rules.problems import close_name
 
     hint = close_name(path)
     return f" (did you mean {str(path.parent / hint)!r}?)" if hint else ""

@@ -25,6 +25,7 @@ from game.agents.base import Bot
 from game.agents.failures import describe, problem_text
 from game.agents.idle import IdleBot
 from game.agents.random_bot import RandomBot
+from game.rules.problems import close_name
 
 if TYPE_CHECKING:
     from game.rules.models import Content
@@ -259,12 +260,8 @@ def _not_found(path: Path) -> str:
     folder = path.parent
     if not folder.is_dir():
         return f"bot file not found: {path} (there is no folder {folder})"
-    try:
-        names = sorted(p.name for p in folder.iterdir() if p.is_file())
-    except OSError:
-        names = []
-    close = get_close_matches(path.name, names, n=1, cutoff=0.6)
-    hint = f"; did you mean {folder / close[0]}?" if close else ""
+    close = close_name(path, files_only=True)
+    hint = f"; did you mean {folder / close}?" if close else ""
     return f"bot file not found: {path} (looked in {folder.resolve()}){hint}"
 
 

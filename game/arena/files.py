@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import glob
 import os
 import tempfile
@@ -114,16 +113,3 @@ def _remove_left_over(target: Path) -> None:
         with contextlib.suppress(OSError):
             if temp.stat().st_mtime < limit:
                 temp.unlink()
-
-
-def close_name(path: Path, *, files_only: bool = False, cutoff: float = 0.6) -> str | None:
-    """The name beside ``path`` in its folder closest to its own (a typo's did-you-mean), or
-    ``None`` when nothing is close or the folder cannot be read."""
-    try:
-        names = sorted(
-            entry.name for entry in os.scandir(path.parent) if not files_only or entry.is_file()
-        )
-    except OSError:
-        return None
-    close = difflib.get_close_matches(path.name, names, n=1, cutoff=cutoff)
-    return close[0] if close else None

@@ -50,7 +50,6 @@ from pydantic import BaseModel, ValidationError
 from game.agents.base import Bot, MatchResult, SetupInfo
 from game.agents.registry import BotSpecError, make_bot, register_prefix
 from game.arena.codec import observation_json
-from game.arena.files import close_name
 from game.arena.protocol import (
     PROTOCOL,
     Actions,
@@ -61,6 +60,7 @@ from game.arena.protocol import (
 from game.arena.sandbox import CPU_REACHED
 from game.engine.actions import ACTION_TYPES, MAX_ACTIONS_PER_QUARTER
 from game.engine.observation import Observation
+from game.rules.problems import close_name
 
 log = logging.getLogger("capwars.host")
 

@@ -7,9 +7,12 @@ that ``capwars content check`` can print all of them at once, each as
 
 from __future__ import annotations
 
+import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any, get_args
 
 KeyPath = tuple[str | int, ...]
@@ -58,6 +61,19 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     """
     matches = get_close_matches(word, sorted(set(known)), n=1, cutoff=0.6)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def close_name(path: Path, *, files_only: bool = False, cutoff: float = 0.6) -> str | None:
+    """The name beside ``path`` in its folder closest to its own (a typo's did-you-mean), or
+    ``None`` when nothing is close or the folder cannot be read."""
+    try:
+        names = sorted(
+            entry.name for entry in os.scandir(path.parent) if not files_only or entry.is_file()
+        )
+    except OSError:
+        return None
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:
