@@ -29,6 +29,7 @@ import logging
 import math
 import os
 import re
+import select
 import selectors
 import shlex
 import shutil
@@ -382,6 +383,9 @@ class ExternalBot(Bot):
         self._unsent = b""
         self._turn = -1
         self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._shared_stdout = False
+        """Whether another process (``unshare``, waiting for the bot) holds the bot's stdout
+        too, so that the pipe does not end when the bot closes it: see :meth:`_stdout_closed`."""
 
     # ------------------------------------------------------------------ the Bot interface
 
@@ -550,6 +554,7 @@ class ExternalBot(Bot):
             bufsize=0,
         )
         self._proc = proc
+        self._shared_stdout = bool(prefix)
         self.pgid = proc.pid  # the session leader's pid is its process group id
         self._finalizer = weakref.finalize(self, _reap, proc, self.workdir)
         assert proc.stdin and proc.stdout and proc.stderr
@@ -601,7 +606,11 @@ class ExternalBot(Bot):
         try:
             code = proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
-            return "closed its stdout"
+            when = "before sending `ready`" if self._turn < 0 else f"at turn {self._turn}"
+            return (
+                f"closed its stdout {when} but kept running: the host can read no answer from"
+                " it (keep stdout open until the `end` message, and exit after it)"
+            )
         # The sandbox's "bot killed by SIG..." line is its last word on stderr, written as it
         # exits: take what the pipe holds now, or a busy machine reads "exited with code 137".
         with contextlib.suppress(OSError, ValueError):
@@ -676,6 +685,7 @@ class ExternalBot(Bot):
         proc, selector = self._proc, self._selector
         assert proc is not None and selector is not None
         limit = self.limits.max_line_bytes
+        next_check = time.perf_counter() + STDOUT_CHECK_SECONDS
         while True:
             newline = self._out.find(b"\n")
             while newline >= 0:
@@ -691,6 +701,16 @@ class ExternalBot(Bot):
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 return None
+            if self._shared_stdout:
+                # The pipe does not end when the bot closes its stdout and runs on (unshare
+                # holds it too): look now and then whether any of the bot's processes still
+                # has it, rather than wait out the whole time.
+                now = time.perf_counter()
+                if now >= next_check:
+                    if self._stdout_closed():
+                        raise _Gone
+                    next_check = now + STDOUT_CHECK_SECONDS
+                remaining = min(remaining, max(next_check - now, 0.0))
             for key, _ in selector.select(remaining):
                 if key.fileobj is proc.stdout:
                     data = _read(proc.stdout.fileno())
@@ -701,6 +721,26 @@ class ExternalBot(Bot):
                     self._read_stderr()
                 else:
                     self._flush_ready()
+
+    def _stdout_closed(self) -> bool:
+        """Whether the bot closed its stdout while running on: none of its processes holds the
+        pipe any more, nothing is left to read in it, and it stays so a moment later (a process
+        forking a child that inherits stdout and then closing its own is seen in the second
+        look). ``False`` when that cannot be known (``/proc`` unreadable)."""
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            return False
+        try:
+            pipe = f"pipe:[{os.fstat(proc.stdout.fileno()).st_ino}]"
+        except OSError:
+            return False
+        for look in range(2):
+            if look:
+                time.sleep(0.02)
+            if _holds(proc.pid, pipe) is not False:
+                return False
+        ready, _, _ = select.select([proc.stdout], [], [], 0)
+        return not ready  # an answer written just before closing is read first
 
     def _flush_ready(self) -> None:
         proc, selector = self._proc, self._selector
@@ -891,6 +931,49 @@ def _last_words(log: str) -> str:
             text = " ".join("".join(c if c.isprintable() else " " for c in line).split())
             return f": {text[:160]}{'…' if len(text) > 160 else ''}"
     return ""
+
+
+STDOUT_CHECK_SECONDS = 0.1
+"""How often the host looks whether a bot that is slow to answer closed its stdout."""
+
+
+def _holds(root: int, pipe: str) -> bool | None:
+    """Whether a process under ``root`` (not ``root`` itself: the ``unshare`` that waits for
+    the bot) has ``pipe`` (``pipe:[INODE]``) open; ``None`` if ``/proc`` does not say."""
+    seen = {root}
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except FileNotFoundError:
+            continue  # it ended meanwhile
+        except OSError:
+            return None
+        for task in tasks:
+            try:
+                text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return None
+            for child in map(int, text.split()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        if pid == root:
+            continue
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == pipe:
+                    return True
+    return False
 
 
 def _line(message: dict[str, Any]) -> bytes:

@@ -303,6 +303,35 @@ def test_bot_that_exits_after_ready_is_an_error(content, tmp_path):
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 0")
 
 
+def test_bot_that_closes_its_stdout_and_runs_on_is_an_error_at_once(content, tmp_path):
+    # Under `unshare --fork` the pipe does not end when the bot closes it (unshare holds it
+    # too): the host looks, and says so as an error instead of waiting out the time limit.
+    limits = LIMITS.model_copy(update={"turn_seconds": 2.0, "bank_seconds": 3.0})
+    script = write_bot(tmp_path, on_turn="if turn == 2: os.close(1); time.sleep(30)")
+    started = time.monotonic()
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert time.monotonic() - started < 4.0  # not the 5 s of a timeout
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "closed its stdout at turn 2")
+    assert outcome.seats[0].eliminated_turn == 2
+    assert "keep stdout open until the `end` message" in outcome.seats[0].reason
+
+
+def test_bot_whose_child_still_holds_its_stdout_is_not_taken_for_closed(content, tmp_path):
+    # A child that inherited stdout answers for it: the bot's own close is not the end.
+    head = """
+    import subprocess
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    """
+    script = write_bot(
+        tmp_path,
+        head=head,
+        on_turn="if turn == 2: os.close(1); sys.stdout = os.fdopen(os.dup(2), 'w')",
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    # It can answer no more (its answers now go to its log): a timeout, as before.
+    assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 2")
+
+
 def test_bot_allocating_past_the_memory_limit_is_an_error(content, tmp_path):
     script = write_bot(tmp_path, on_turn="if turn == 1: hoard = bytearray(1024 ** 3)")
     _, outcome, replay = run_case(content, tmp_path, script)
