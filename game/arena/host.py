@@ -922,11 +922,28 @@ _NOT_THE_CAUSE = re.compile(r"\s+at |Node\.js v\d|\s*\^+\s*$")
 """Log lines after the error itself: JavaScript stack frames, Node's version, a caret line."""
 
 
+_EVENT_ORIGIN = re.compile(r"Emitted '\w+' event on .* at:$")
+"""Node's line under an unhandled 'error' event's stack, before the place that emitted it."""
+
+
 def _last_words(log: str) -> str:
     """``": ValueError: oops"``: the line of the bot's log that says why it stopped (Python's,
     Perl's and the sandbox's last line; Node's error above its stack), for the failure reason
     a tournament's failures by bot show, where the log itself is not. ``""`` if none."""
+    in_properties = False
     for line in reversed(log.splitlines()):
+        # Node prints an error's properties after its stack, `{ errno: -2, code: 'ENOENT' }`
+        # over several lines, and an unhandled 'error' event's origin below that: skip both.
+        if _EVENT_ORIGIN.match(line):
+            continue
+        if line.strip() == "}":
+            in_properties = True
+            continue
+        if in_properties:
+            if not line.rstrip().endswith("{"):
+                continue
+            in_properties = False
+            line = line.rstrip()[:-1]
         if line.strip() and not _NOT_THE_CAUSE.match(line):
             text = " ".join("".join(c if c.isprintable() else " " for c in line).split())
             return f": {text[:160]}{'…' if len(text) > 160 else ''}"

@@ -667,13 +667,29 @@ def test_wrong_message_shapes_are_named_in_json_words(content, tmp_path, answer,
             ": TypeError: Cannot read properties of null",
         ),
         (
+            "node:fs:573\n  return binding.open(\n                 ^\n\n"
+            "Error: ENOENT: no such file or directory, open 'model.json'\n"
+            "    at Object.openSync (node:fs:573:18)\n    at main (/b.js:3:9) {\n"
+            "  errno: -2,\n  code: 'ENOENT',\n  syscall: 'open',\n  path: 'model.json'\n}\n\n"
+            "Node.js v20.20.2\n",
+            ": Error: ENOENT: no such file or directory, open 'model.json'",
+        ),
+        (
+            "node:events:497\n      throw er; // Unhandled 'error' event\n      ^\n\n"
+            "Error: write EPIPE\n    at afterWriteDispatched (node:internal/stream_base:160:15)\n"
+            "Emitted 'error' event on Socket instance at:\n"
+            "    at emitErrorNT (node:internal/streams/destroy:169:8) {\n"
+            "  errno: -32,\n  code: 'EPIPE',\n  syscall: 'write'\n}\n\nNode.js v20.20.2\n",
+            ": Error: write EPIPE",
+        ),
+        (
             "no provider at bot.pl line 3, <STDIN> line 2.\n",
             ": no provider at bot.pl line 3, <STDIN> line 2.",
         ),
         ("", ""),
         ("x" * 300, ": " + "x" * 160 + "…"),
     ],
-    ids=["python", "node", "perl", "silent", "long"],
+    ids=["python", "node", "node-properties", "node-error-event", "perl", "silent", "long"],
 )
 def test_the_last_words_of_a_log_are_the_error_line(log, cause):
     from game.arena.host import _last_words
