@@ -633,7 +633,12 @@ class ExternalBot(Bot):
             }.get(sig, "")
             return f"killed by {sig.name}{hint}"
         if not code:
-            return f"exited with code {code}"
+            when = "before sending `ready`" if self._turn < 0 else f"at turn {self._turn}"
+            return (
+                f"exited with code 0 {when}, before the match ended: a bot answers every"
+                " `turn` until the `end` message comes (read stdin line after line, exit"
+                " after `end`)"
+            )
         cause = _ran_out(tail, limits) or _last_words(tail)
         return f"exited with code {code}{cause}"
 
@@ -823,6 +828,8 @@ class ExternalBot(Bot):
             data = json.loads(line.decode("utf-8"))
         except UnicodeDecodeError:
             problem = "a line that is not UTF-8"
+        except json.JSONDecodeError as exc:
+            problem = f"a line that is not JSON: {_preview(line)} {_not_json_hint(exc)}"
         except (ValueError, RecursionError):
             problem = f"a line that is not JSON: {_preview(line)} {STDOUT_HINT}"
         else:
@@ -849,6 +856,9 @@ class ExternalBot(Bot):
                         shown = json.dumps(first.get("input"), default=str)
                         got = f", got {shown[:60]}{'…' if len(shown) > 60 else ''}"
                     problem = f"a malformed {expected!r} message: {where}: {first['msg']}{got}"
+                    if _quoted_number(first.get("input")):
+                        number = first["input"].strip()
+                        problem += f' (a JSON number: write {number}, not "{number}")'
                     if first["type"] == "missing" and expected == "actions":
                         problem = (
                             f'an {expected!r} message without "{where}": answer each turn with'
@@ -876,6 +886,32 @@ FLUSH_HINT = (
 """Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout,
 or a bot that reads its whole input before answering (a habit from judged programming
 exercises, where the input is complete from the start)."""
+
+
+ONE_LINE_HINT = (
+    "(the line ends before its JSON does: send each message on one line, as"
+    " JSON.stringify(msg) or json.dumps(msg) write it without an indent, then a newline)"
+)
+"""Added to a line that is the start of a JSON value: a pretty-printed message."""
+
+
+def _not_json_hint(exc: json.JSONDecodeError) -> str:
+    """Why a line is not JSON, as far as the bot's author can act on it: a message printed
+    over several lines (its first line is cut short), else a stray print on stdout."""
+    text = exc.doc.rstrip()
+    if text.startswith(("{", "[")) and exc.pos >= len(text):
+        return ONE_LINE_HINT
+    return STDOUT_HINT
+
+
+def _quoted_number(value: object) -> bool:
+    """Whether ``value`` is a number in a JSON string (``"4"``), where a number was due."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 class _Oversize(Exception):

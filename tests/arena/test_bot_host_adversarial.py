@@ -301,6 +301,11 @@ def test_bot_that_exits_after_ready_is_an_error(content, tmp_path):
     script = write_bot(tmp_path, on_turn="sys.exit(0)")
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 0")
+    # A clean exit says nothing in the log: the reason says what went wrong.
+    assert outcome.seats[0].reason == (
+        "exited with code 0 at turn 0, before the match ended: a bot answers every `turn` until"
+        " the `end` message comes (read stdin line after line, exit after `end`)"
+    )
 
 
 def test_bot_that_closes_its_stdout_and_runs_on_is_an_error_at_once(content, tmp_path):
@@ -710,8 +715,30 @@ def test_a_bad_field_of_a_message_shows_the_value_sent(content, tmp_path):
         outcome,
         replay,
         SeatStatus.INVALID,
-        """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\"""",
+        """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\""""
+        """ (a JSON number: write 1, not "1")""",
     )
+
+
+def test_a_pretty_printed_answer_is_named_as_such(content, tmp_path):
+    # JSON.stringify(msg, null, 2): the first line, "{", used to get the hint about debug
+    # prints on stdout, which sent the student looking for a print they never wrote.
+    script = write_bot(
+        tmp_path,
+        on_turn=(
+            "sys.stdout.write(json.dumps({'type': 'actions', 'turn': turn, 'actions': []},"
+            " indent=2) + '\\n'); sys.stdout.flush(); continue"
+        ),
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        "sent a line that is not JSON: '{' (the line ends before its JSON does: send each"
+        " message on one line",
+    )
+    assert "stdout carries only" not in outcome.seats[0].reason
 
 
 @pytest.mark.parametrize("missing", ["turn", "actions"])
