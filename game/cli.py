@@ -134,6 +134,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     from game.agents.registry import BotSpecError, rival_spec
     from game.arena.files import output_problem
     from game.arena.host import (
+        ExternalBot,
         LimitsError,
         is_external,
         limits_json,
@@ -161,6 +162,13 @@ def cmd_match(args: argparse.Namespace) -> int:
     _check_seed(args.seed)
     if args.replay and (problem := output_problem(args.replay, "--replay")):
         raise UserError(problem)
+    if args.transcript and (problem := output_problem(args.transcript, "--transcript")):
+        raise UserError(problem)
+    if args.transcript and not any(is_external(spec) for spec in specs):
+        raise UserError(
+            "--transcript writes what cmd: bots read and write, and no --bot is one (such as"
+            ' --bot "cmd:node my_bot.js")'
+        )
     # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
     # or while it plays) goes to stderr instead, like a hosted bot's log.
     bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
@@ -180,18 +188,32 @@ def cmd_match(args: argparse.Namespace) -> int:
         )
         rejected: list[Counter[str]] = [Counter() for _ in specs]
 
+        @contextlib.contextmanager
+        def transcript() -> Iterator[None]:
+            """Every line of the cmd: bots' conversations into --transcript, if given."""
+            if not args.transcript:
+                yield
+                return
+            Path(args.transcript).parent.mkdir(parents=True, exist_ok=True)
+            with Path(args.transcript).open("w", encoding="utf-8") as stream:
+                for bot in bots:
+                    if isinstance(bot, ExternalBot):
+                        bot.transcript = stream
+                yield
+
         def count_rejections(_state: MatchState, report: QuarterReport) -> None:
             for seat, items in enumerate(report.rejected):
                 rejected[seat].update(code for _, code, _ in items)
 
-        outcome = run_match(
-            content,
-            scenario.id,
-            args.seed,
-            bots=bots,
-            recorders=recorders,
-            on_quarter=count_rejections,
-        )
+        with transcript():
+            outcome = run_match(
+                content,
+                scenario.id,
+                args.seed,
+                bots=bots,
+                recorders=recorders,
+                on_quarter=count_rejections,
+            )
     outcome.bots = specs
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))
@@ -644,6 +666,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         " normal level), as in the terminal game: to preview a lesson as the class will meet it",
     )
     match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
+    match.add_argument(
+        "--transcript",
+        metavar="PATH",
+        help="write every line the cmd: bots read and write, in order: '0> ' before what the"
+        " host sent seat 0, '0< ' before its answer (to see a whole observation, or what your"
+        " bot really sent)",
+    )
     limit_options(match)
     match.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"

@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -383,6 +383,8 @@ class ExternalBot(Bot):
         self._unsent = b""
         self._turn = -1
         self._finalizer: weakref.finalize[Any, Any] | None = None
+        self.transcript: IO[str] | None = None
+        """Where to write every line of the conversation (``capwars match --transcript``)."""
         self._shared_stdout = False
         """Whether another process (``unshare``, waiting for the bot) holds the bot's stdout
         too, so that the pipe does not end when the bot closes it: see :meth:`_stdout_closed`."""
@@ -501,6 +503,7 @@ class ExternalBot(Bot):
             with contextlib.suppress(OSError, ValueError):
                 self._drain_stderr()
             before = self._log_bytes
+            self._note(">", _line(end))
             with contextlib.suppress(_Gone, OSError):
                 self._write_all(_line(end), self.limits.end_seconds)
                 if not self._unsent and self._proc.stdin is not None:
@@ -647,16 +650,28 @@ class ExternalBot(Bot):
     def _exchange(self, payload: bytes, timeout: float) -> bytes | None:
         """Send ``payload`` and return the next line; ``None`` on timeout or failure."""
         deadline = time.perf_counter() + timeout
+        self._note(">", payload)
         try:
             self._unsent += payload
             self._flush()
-            return self._read_line(deadline)
+            line = self._read_line(deadline)
+            if line is not None:
+                self._note("<", line)
+            return line
         except _Gone:
             self._fail(SeatStatus.ERROR, self._gone_reason())
             return None
         except _Oversize as exc:
             self._fail(SeatStatus.INVALID, str(exc))
             return None
+
+    def _note(self, direction: str, line: bytes) -> None:
+        """Add a line of the conversation to the transcript, if one is kept: ``0>`` before
+        what the host sent the bot of seat 0, ``0<`` before what it answered."""
+        if self.transcript is not None:
+            text = line.rstrip(b"\n").decode("utf-8", errors="replace")
+            self.transcript.write(f"{self.info.seat}{direction} {text}\n")
+            self.transcript.flush()
 
     def _silence_hint(self, otherwise: str) -> str:
         """Why a bot may seem silent: a line it wrote without its newline, else ``otherwise``.
