@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.agents.base import Bot, MatchResult, SetupInfo
-from game.arena.protocol import Limits
+from game.arena.protocol import Limits, SeatStatus
 from game.engine.actions import Reason
 from game.engine.observation import Observation
 from game.engine.report import QuarterReport
@@ -99,6 +99,8 @@ class Probe(Bot):
         self.name = getattr(bot, "name", type(bot).__name__)
         self.setup_seconds = 0.0
         self.turn_seconds: list[float] = []
+        self.thinking_seconds: list[float] = []
+        """The turns timed for speed: all but one the bot ended by crashing."""
         self.returned: list[str] = []
 
     def setup(self, info: SetupInfo) -> None:
@@ -113,8 +115,15 @@ class Probe(Bot):
         try:
             actions = self.bot.act(observation)
         finally:
-            self.turn_seconds.append(time.perf_counter() - start)
-        self.returned.append(type(actions).__name__)
+            seconds = time.perf_counter() - start
+            self.turn_seconds.append(seconds)
+            failure = getattr(self.bot, "failure", None)
+            # A turn the bot ended by crashing or closing its stdout measures the host's
+            # wait for it to exit, not its thinking: the failure says what went wrong.
+            if failure is None or failure.status == SeatStatus.TIMEOUT:
+                self.thinking_seconds.append(seconds)
+        if failure is None:  # the [] a hosted bot that failed holds with is not its answer
+            self.returned.append(type(actions).__name__)
         return actions
 
     def on_end(self, result: MatchResult) -> None:
@@ -395,7 +404,7 @@ def validate_bot(
     else:
         report.checks.append(Check("rejected actions", PASS, "none rejected"))
 
-    times = [t for p in probes for t in p.turn_seconds]
+    times = [t for p in probes for t in p.thinking_seconds]
     if times:
         mean_ms, max_ms = 1000 * sum(times) / len(times), 1000 * max(times)
         detail = (
@@ -403,6 +412,9 @@ def validate_bot(
         )
         status = FAIL if max(times) > turn_limit else PASS
         report.checks.append(Check("time per turn", status, detail))
+    elif turns:
+        detail = "not measured: the bot failed in its first turn (see no failures)"
+        report.checks.append(Check("time per turn", NOTE, detail))
     else:
         never = "no turn was played" if external else "act() was never called"
         report.checks.append(Check("time per turn", FAIL, never))

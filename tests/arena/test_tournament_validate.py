@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from game.arena.protocol import Limits
 from game.arena.results import read_results
 from game.arena.tournament import TournamentConfig, main, run_tournament
 from game.arena.validate import FAIL, NOTE, PASS, format_validation, validate_bot
@@ -347,3 +348,39 @@ def test_a_bot_that_reads_on_after_end_is_told_so_not_that_it_misread_end(tmp_pa
     text = "\n".join(report.check("end of match").reasons)
     assert "it read on after the `end` message and failed when its input closed" in text
     assert "`end` has no observation" not in text and "EOFError" in text
+
+
+CRASH_AT_TURN = """
+import json, os, sys, time
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "hello":
+        print('{"type": "ready"}', flush=True)
+    elif msg["type"] == "turn":
+        if msg["turn"] == CRASH:
+            time.sleep(0.05)
+            os.close(1) if CLOSE else sys.exit("crash on purpose")
+            time.sleep(30)
+        print('{"type": "actions", "turn": %d, "actions": []}' % msg["turn"], flush=True)
+    else:
+        break
+"""
+
+
+@pytest.mark.parametrize("close", [False, True], ids=["exits", "closes-stdout"])
+def test_the_turn_a_bot_crashes_in_is_neither_an_answer_nor_a_slow_turn(tmp_path: Path, close):
+    # A crash's turn measured the host's wait for the exit (up to half a second): the bot was
+    # told it was slow as well as broken, and its "answer" counted as one that held a list.
+    path = tmp_path / "crash.py"
+    path.write_text(CRASH_AT_TURN.replace("CRASH", "2").replace("CLOSE", str(close)))
+    limits = Limits(turn_seconds=0.3, bank_seconds=2.0)
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=limits)
+    assert report.check("no failures").status == FAIL
+    assert report.check("time per turn").status == PASS, report.check("time per turn").detail
+    assert report.check("valid actions").detail == "4 of 6 answers held a list, nothing malformed"
+    # Failing in the first turn leaves nothing to time: said so, not "no turn was played".
+    path.write_text(CRASH_AT_TURN.replace("CRASH", "0").replace("CLOSE", str(close)))
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=limits)
+    assert report.check("valid actions").detail == "it never answered a turn"
+    assert report.check("time per turn").status == NOTE
+    assert report.check("time per turn").detail.startswith("not measured: the bot failed")
