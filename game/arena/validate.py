@@ -42,6 +42,8 @@ INVALID_CODES = frozenset({Reason.MALFORMED.value, Reason.TOO_MANY_ACTIONS.value
 """Rejections that mean the bot sent something wrong, not something the game refused."""
 NORMAL_STATUSES = frozenset({"active", "bankrupt"})
 MAX_EXAMPLES = 3
+MAX_DISTINCT = 12
+"""Distinct malformed actions shown (each one its own fix), before "... and N more"."""
 MAX_LOG_LINES = 8
 """Lines of an eliminated bot's log shown (a short traceback)."""
 ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Exception)\b(?::|$)")
@@ -362,7 +364,13 @@ def validate_bot(
                 "valid actions",
                 FAIL,
                 f"{len(invalid)} malformed action(s), {sum(not_lists.values())} bad return(s)",
-                tuple(reasons[:MAX_EXAMPLES]),
+                # Every distinct mistake is one to fix: three of them hid the rest.
+                tuple(reasons[:MAX_DISTINCT])
+                + (
+                    (f"... and {len(reasons) - MAX_DISTINCT} more distinct problem(s)",)
+                    if len(reasons) > MAX_DISTINCT
+                    else ()
+                ),
             )
         )
     elif not any(p.returned for p in probes):

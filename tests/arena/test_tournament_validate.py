@@ -266,6 +266,34 @@ def test_each_distinct_malformed_action_is_shown_once_with_its_count(tmp_path: P
     assert "bid_spot.quantity" in reasons[1] and reasons[1].endswith("(×16)")
 
 
+SEVEN_MISTAKES = """
+from game.agents import Bot
+
+class Seven(Bot):
+    def act(self, observation):
+        return [
+            {"provider": "stratus", "quantity": 3, "max_price": 9},
+            "bid_spot",
+            {"type": "reserve", "provider": "stratus", "quantity": -3, "term": 8},
+            {"type": "reserve", "provider": "stratus", "quantity": 3, "term": 6},
+            {"type": "set_service_price", "price": True},
+            {"type": "set_training_share", "share": 50},
+            {"type": "bid_spot", "Provider": "stratus", "quantity": 3, "max_price": 9},
+        ]
+"""
+
+
+def test_every_distinct_malformed_action_is_shown_not_only_three(tmp_path: Path):
+    # Only the first three distinct mistakes were shown: a student fixed them, ran validate
+    # again, and met the next ones.
+    path = tmp_path / "seven.py"
+    path.write_text(SEVEN_MISTAKES)
+    check = validate_bot(str(path)).check("valid actions")
+    assert check.detail == "112 malformed action(s), 0 bad return(s)"
+    assert len(check.reasons) == 7
+    assert "unknown field 'Provider'" in check.reasons[-1]
+
+
 def test_an_external_spec_typed_with_a_leading_space_is_described_as_a_program(tmp_path: Path):
     path = tmp_path / "quiet.py"
     path.write_text(
