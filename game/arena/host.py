@@ -910,12 +910,19 @@ ONE_LINE_HINT = (
 """Added to a line that is the start of a JSON value: a pretty-printed message."""
 
 
+NOT_JSON_HINT = (
+    "(a message must be JSON, as JSON.stringify(msg) or json.dumps(msg) write it: keys and"
+    " strings in double quotes, true, false and null; printing the object itself, as"
+    " console.log(msg) or print(msg) do, writes the language's own notation)"
+)
+"""Added to a line that starts like an object but is not JSON: ``{'type': 'ready'}``."""
+
+
 def _not_json_hint(exc: json.JSONDecodeError) -> str:
     """Why a line is not JSON, as far as the bot's author can act on it: a message printed
     over several lines (its first line is cut short), else a stray print on stdout."""
-    text = exc.doc.rstrip()
-    if text.startswith(("{", "[")) and exc.pos >= len(text):
-        return ONE_LINE_HINT
+    if exc.doc.lstrip().startswith(("{", "[")):
+        return ONE_LINE_HINT if exc.pos >= len(exc.doc.rstrip()) else NOT_JSON_HINT
     return STDOUT_HINT
 
 

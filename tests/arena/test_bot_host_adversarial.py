@@ -25,7 +25,7 @@ import pytest
 from game.arena import landlock
 from game.arena.host import ExternalBot, namespace_prefix
 from game.arena.match import MatchOutcome, run_match
-from game.arena.protocol import Limits, SeatStatus
+from game.arena.protocol import Limits, Ready, SeatStatus
 from game.arena.replay import ReplayWriter, read_replay, verify_replay
 from game.engine.setup import new_match
 from game.engine.step import step
@@ -718,6 +718,26 @@ def test_a_bad_field_of_a_message_shows_the_value_sent(content, tmp_path):
         """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\""""
         """ (a JSON number: write 1, not "1")""",
     )
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        ("{'type': 'ready'}", "a message must be JSON, as JSON.stringify(msg) or json.dumps"),
+        ("{ type: 'ready' }", "a message must be JSON, as JSON.stringify(msg) or json.dumps"),
+        ("{", "send each message on one line"),
+        ("debug: starting", "stdout carries only protocol messages"),
+    ],
+    ids=["python-print", "node-console-log", "pretty", "debug-print"],
+)
+def test_a_line_that_is_not_json_gets_the_hint_that_fits(answer, hint):
+    # print(msg) in Python, console.log(msg) in Node: the student meant it as the message,
+    # and was told to move a debug print to stderr.
+    from game.arena.host import ExternalBot
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    assert bot._decode(answer.encode(), Ready, "ready") is None
+    assert bot.failure is not None and hint in bot.failure.reason
 
 
 def test_a_pretty_printed_answer_is_named_as_such(content, tmp_path):
