@@ -187,6 +187,7 @@ def cmd_match(args: argparse.Namespace) -> int:
             [ReplayWriter(args.replay, labels=specs, settings=settings)] if args.replay else []
         )
         rejected: list[Counter[str]] = [Counter() for _ in specs]
+        first_rejected: list[dict[str, str]] = [{} for _ in specs]
 
         @contextlib.contextmanager
         def transcript() -> Iterator[None]:
@@ -204,6 +205,10 @@ def cmd_match(args: argparse.Namespace) -> int:
         def count_rejections(_state: MatchState, report: QuarterReport) -> None:
             for seat, items in enumerate(report.rejected):
                 rejected[seat].update(code for _, code, _ in items)
+                for kind, code, message in items:
+                    first_rejected[seat].setdefault(
+                        code, f"quarter {report.turn}, {kind}: {message}"
+                    )
 
         with transcript():
             outcome = run_match(
@@ -218,17 +223,23 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))
     else:
-        print(format_standings(outcome, rejected, args.replay))
+        print(format_standings(outcome, rejected, args.replay, first_rejected))
         if args.replay:
             print(f"replay written to {args.replay}")
     return EXIT_OK
 
 
 def format_standings(
-    outcome: MatchOutcome, rejected: Sequence[Counter[str]] = (), replay: str | None = None
+    outcome: MatchOutcome,
+    rejected: Sequence[Counter[str]] = (),
+    replay: str | None = None,
+    first_rejected: Sequence[dict[str, str]] = (),
 ) -> str:
     """The standings table of ``capwars match``, then what went wrong for which bot: failures
-    (repeats folded), the log tail of an eliminated external bot, rejected actions by code."""
+    (repeats folded), the log tail of an eliminated external bot, rejected actions by code
+    (with the first of each code, ``first_rejected[seat][code]``, when given)."""
+    from game.arena.validate import log_excerpt
+
     state = outcome.state
     header = ("rank", "name", "bot", "score $M", "status", "title", "served %", "cost/kGPU")
     rows = [header]
@@ -277,7 +288,8 @@ def format_standings(
             lines.append(f"  ... and {len(runs) - 10} more")
     for report in outcome.seats:
         if report.stderr_tail:
-            tail = report.stderr_tail.strip().splitlines()[-8:]
+            # Node's own stack frames and version dropped: the error and its line stay in view.
+            tail = log_excerpt(report.stderr_tail, 8)
             lines.append("")
             lines.append(f"{state.names[report.seat]} ({outcome.bots[report.seat]}), its log:")
             lines.extend(f"  | {line}" for line in tail)
@@ -290,6 +302,12 @@ def format_standings(
             codes = ", ".join(f"{code} ×{n}" for code, n in counts.most_common())
             lines.append(
                 f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()} rejected: {codes}"
+            )
+            firsts = first_rejected[seat] if seat < len(first_rejected) else {}
+            lines.extend(
+                f"    first {code}: {firsts[code]}"
+                for code, _ in counts.most_common()
+                if code in firsts
             )
     return "\n".join(lines)
 
