@@ -896,7 +896,10 @@ FLUSH_HINT = (
     " most languages buffer it when it is a pipe, e.g. print(..., flush=True) in Python,"
     " $| = 1 in Perl, fflush(stdout) in C; and read stdin one line at a time: the host sends"
     " each message only after the answer to the last, so a bot that first reads all of its"
-    " input, as sys.stdin.read(), readlines() or json.load(sys.stdin) do, waits forever)"
+    " input, as sys.stdin.read(), readlines() or json.load(sys.stdin) in Python and"
+    " fs.readFileSync(0) in Node.js do, waits forever; and parse `hello` as JSON: it comes"
+    ' without spaces, {"protocol":"capwars/1","type":"hello",...}, so matching its text as'
+    ' "type": "hello" finds nothing)'
 )
 """Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout,
 or a bot that reads its whole input before answering (a habit from judged programming

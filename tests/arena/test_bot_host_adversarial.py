@@ -627,6 +627,25 @@ def test_ready_left_in_an_unflushed_buffer_says_to_flush(content, tmp_path):
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "flush stdout after each line")
 
 
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash")
+def test_a_shell_bot_matching_the_hello_text_with_spaces_is_told_to_parse_it(content, tmp_path):
+    # The examples in BOTS.md are spaced for reading; the host writes compact JSON, so a shell
+    # script waiting for '"type": "hello"' never answers, and was told only to flush.
+    script = tmp_path / "grep_bot.sh"
+    script.write_text(
+        "#!/bin/bash\nwhile IFS= read -r line; do\n"
+        '  case "$line" in *\'"type": "hello"\'*) echo \'{"type": "ready"}\' ;; esac\n'
+        "done\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    bot = ExternalBot(["/bin/bash", str(script)], limits)
+    outcome, extra = play(content, tmp_path, bot)
+    assert_eliminated(outcome, extra["replay"], SeatStatus.ERROR, "no `ready` within")
+    assert """so matching its text as "type": "hello" finds nothing""" in outcome.seats[0].reason
+    assert "fs.readFileSync(0) in Node.js" in outcome.seats[0].reason
+
+
 def test_turn_answer_without_newline_names_the_missing_newline(content, tmp_path):
     script = write_bot(
         tmp_path,
