@@ -386,6 +386,8 @@ class ExternalBot(Bot):
         self.transcript: IO[str] | None = None
         """Where to write every line of the conversation (``capwars match --transcript``)."""
         self._shared_stdout = False
+        self._stdout_held = False
+        """Whether the bot's stdout was seen held: it sent a line, or a look found a holder."""
         """Whether another process (``unshare``, waiting for the bot) holds the bot's stdout
         too, so that the pipe does not end when the bot closes it: see :meth:`_stdout_closed`."""
 
@@ -656,6 +658,7 @@ class ExternalBot(Bot):
             self._flush()
             line = self._read_line(deadline)
             if line is not None:
+                self._stdout_held = True
                 self._note("<", line)
             return line
         except _Gone:
@@ -757,7 +760,12 @@ class ExternalBot(Bot):
         for look in range(2):
             if look:
                 time.sleep(0.02)
-            if _holds(proc.pid, pipe) is not False:
+            held = _holds(proc.pid, pipe)
+            if held:
+                self._stdout_held = True
+            # Only a pipe seen held before can have been closed: a bot still starting (unshare
+            # not yet forked, on a busy machine) holds it nowhere yet.
+            if held is not False or not self._stdout_held:
                 return False
         ready, _, _ = select.select([proc.stdout], [], [], 0)
         return not ready  # an answer written just before closing is read first

@@ -321,6 +321,25 @@ def test_bot_that_closes_its_stdout_and_runs_on_is_an_error_at_once(content, tmp
     assert "keep stdout open until the `end` message" in outcome.seats[0].reason
 
 
+def test_a_bot_still_starting_is_not_taken_for_one_that_closed_its_stdout():
+    # Before unshare has forked (a busy machine), no process under it holds the pipe yet: that
+    # is not a closed stdout. Only a pipe once seen held can have been closed.
+    import subprocess
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    # The root is unshare's place: it holds the pipe but never counts, and has no child yet.
+    proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
+    bot._proc = proc
+    try:
+        assert bot._stdout_closed() is False
+        bot._stdout_held = True  # it answered once: now nobody holding it means closed
+        assert bot._stdout_closed() is True
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]
+
+
 def test_bot_whose_child_still_holds_its_stdout_is_not_taken_for_closed(content, tmp_path):
     # A child that inherited stdout answers for it: the bot's own close is not the end.
     head = """
