@@ -888,6 +888,9 @@ class ExternalBot(Bot):
                             ' {"type": "actions", "turn": N, "actions": [...]}, N the "turn" of'
                             " the turn message"
                         )
+                        others = [k for k in data if isinstance(k, str) and k not in ("type",)]
+                        if close := difflib.get_close_matches(where, others, n=1, cutoff=0.6):
+                            problem += f' (it has "{close[0]}": did you mean "{where}"?)'
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
 

@@ -25,7 +25,7 @@ import pytest
 from game.arena import landlock
 from game.arena.host import ExternalBot, namespace_prefix
 from game.arena.match import MatchOutcome, run_match
-from game.arena.protocol import Limits, Ready, SeatStatus
+from game.arena.protocol import Actions, Limits, Ready, SeatStatus
 from game.arena.replay import ReplayWriter, read_replay, verify_replay
 from game.engine.setup import new_match
 from game.engine.step import step
@@ -797,6 +797,17 @@ def test_a_pretty_printed_answer_is_named_as_such(content, tmp_path):
         " message on one line",
     )
     assert "stdout carries only" not in outcome.seats[0].reason
+
+
+def test_a_misspelt_field_of_the_answer_is_named():
+    # {"trun": 0}: the message said "without turn" and the student saw a turn field in it.
+    from game.arena.host import ExternalBot
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    line = b'{"type": "actions", "trun": 0, "actions": []}'
+    assert bot._decode(line, Actions, "actions") is None
+    assert bot.failure is not None
+    assert bot.failure.reason.endswith('(it has "trun": did you mean "turn"?)')
 
 
 @pytest.mark.parametrize("missing", ["turn", "actions"])
