@@ -42,6 +42,8 @@ INVALID_CODES = frozenset({Reason.MALFORMED.value, Reason.TOO_MANY_ACTIONS.value
 """Rejections that mean the bot sent something wrong, not something the game refused."""
 NORMAL_STATUSES = frozenset({"active", "bankrupt"})
 MAX_EXAMPLES = 3
+NO_READY = "no `ready` within"
+"""How the host's reason for a bot that never answered `hello` begins."""
 MAX_DISTINCT = 12
 """Distinct malformed actions shown (each one its own fix), before "... and N more"."""
 MAX_LOG_LINES = 8
@@ -218,6 +220,8 @@ def validate_bot(
     end_notes: list[str] = []
     """A cmd: bot that failed on the `end` message, after the match (it played fine)."""
     logs_shown: set[tuple[str, ...]] = set()
+    untried = 0
+    """Seats not played: the bot sent no `ready` in the first, and each would wait as long."""
     for seat in range(seats):
         probe = Probe(first if seat == 0 else make_seat_bot(spec, limits))
         log = RejectionLog(seat)
@@ -297,9 +301,19 @@ def validate_bot(
                 if block not in logs_shown:
                     logs_shown.add(block)
                     logged += [f"seat {seat} stderr: {line[:200]}" for line in block]
+        failure = getattr(probe.bot, "failure", None)
+        if failure is not None and failure.turn < 0 and failure.reason.startswith(NO_READY):
+            # Silent at start-up (an unflushed stdout, a read of all input first): every seat
+            # would wait out the same init time for nothing.
+            untried = seats - seat - 1
+            break
 
     setup_failures = [f for f in failures if ", setup:" in f]
     setup_ms = max(p.setup_seconds for p in probes) * 1000
+    if untried:
+        setup_failures.append(
+            f"(the other {untried} seat(s) not tried: each would wait out the same init time)"
+        )
     report.checks.append(
         Check("setup", FAIL, "setup failed", tuple(setup_failures))
         if setup_failures

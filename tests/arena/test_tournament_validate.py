@@ -412,3 +412,18 @@ def test_the_turn_a_bot_crashes_in_is_neither_an_answer_nor_a_slow_turn(tmp_path
     assert report.check("valid actions").detail == "it never answered a turn"
     assert report.check("time per turn").status == NOTE
     assert report.check("time per turn").detail.startswith("not measured: the bot failed")
+
+
+def test_a_bot_silent_at_start_up_is_tried_in_one_seat_only(tmp_path: Path):
+    # An unflushed `ready` waited out the whole init time once per seat (20 s on the tutorial
+    # with the defaults) to say the same thing twice.
+    path = tmp_path / "unflushed.py"
+    path.write_text(
+        'import sys\nsys.stdin.readline()\nprint(\'{"type": "ready"}\')\n'
+        "for line in sys.stdin:\n    pass\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=Limits(init_seconds=0.5))
+    reasons = report.check("setup").reasons
+    assert len(reasons) == 2 and reasons[0].startswith("seat 0, setup: error: no `ready` within")
+    assert reasons[1] == "(the other 1 seat(s) not tried: each would wait out the same init time)"
+    assert "ended seat 0: eliminated" in report.check("no failures").detail
