@@ -386,10 +386,10 @@ class ExternalBot(Bot):
         self.transcript: IO[str] | None = None
         """Where to write every line of the conversation (``capwars match --transcript``)."""
         self._shared_stdout = False
-        self._stdout_held = False
-        """Whether the bot's stdout was seen held: it sent a line, or a look found a holder."""
         """Whether another process (``unshare``, waiting for the bot) holds the bot's stdout
         too, so that the pipe does not end when the bot closes it: see :meth:`_stdout_closed`."""
+        self._stdout_held = False
+        """Whether the bot's stdout was seen held: it sent a line, or a look found a holder."""
 
     # ------------------------------------------------------------------ the Bot interface
 
@@ -1002,20 +1002,26 @@ def _last_words(log: str) -> str:
     """``": ValueError: oops"``: the line of the bot's log that says why it stopped (Python's,
     Perl's and the sandbox's last line; Node's error above its stack), for the failure reason
     a tournament's failures by bot show, where the log itself is not. ``""`` if none."""
+    return _cause_line(log, node_dumps=True) or _cause_line(log, node_dumps=False)
+
+
+def _cause_line(log: str, node_dumps: bool) -> str:
+    """:func:`_last_words`, skipping Node's dumps below an error when ``node_dumps``."""
     in_properties = False
     for line in reversed(log.splitlines()):
-        # Node prints an error's properties after its stack, `{ errno: -2, code: 'ENOENT' }`
-        # over several lines, and an unhandled 'error' event's origin below that: skip both.
-        if _EVENT_ORIGIN.match(line):
-            continue
-        if line.strip() == "}":
-            in_properties = True
-            continue
-        if in_properties:
-            if not line.rstrip().endswith("{"):
+        if node_dumps:
+            # Node prints an error's properties after its stack, `{ errno: -2, code: ... }`
+            # over several lines, and an unhandled 'error' event's origin below that.
+            if _EVENT_ORIGIN.match(line):
                 continue
-            in_properties = False
-            line = line.rstrip()[:-1]
+            if line.strip() == "}":
+                in_properties = True
+                continue
+            if in_properties:
+                if not line.rstrip().endswith("{"):
+                    continue
+                in_properties = False
+                line = line.rstrip()[:-1]
         if line.strip() and not _NOT_THE_CAUSE.match(line):
             text = " ".join("".join(c if c.isprintable() else " " for c in line).split())
             return f": {text[:160]}{'…' if len(text) > 160 else ''}"

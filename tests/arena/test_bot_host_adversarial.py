@@ -731,8 +731,18 @@ def test_wrong_message_shapes_are_named_in_json_words(content, tmp_path, answer,
         ),
         ("", ""),
         ("x" * 300, ": " + "x" * 160 + "…"),
+        ("state dump:\n  cash: 3\n}\n", ": }"),
     ],
-    ids=["python", "node", "node-properties", "node-error-event", "perl", "silent", "long"],
+    ids=[
+        "python",
+        "node",
+        "node-properties",
+        "node-error-event",
+        "perl",
+        "silent",
+        "long",
+        "a-brace-of-its-own",
+    ],
 )
 def test_the_last_words_of_a_log_are_the_error_line(log, cause):
     from game.arena.host import _last_words
