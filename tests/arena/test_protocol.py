@@ -127,6 +127,18 @@ def test_sdk_light_bot_gets_attribute_access_and_may_return_dicts(states):
     assert isinstance(Obj({"a": {"b": 1}}).a, Obj)
 
 
+def test_sdk_light_observation_names_a_misspelt_field():
+    # "AttributeError: cahs" alone: the student had to print the object to find the name.
+    me = Obj({"cash": 1.0, "debt": 0.0})
+    with pytest.raises(AttributeError) as caught:
+        _ = me.cahs
+    assert (
+        str(caught.value)
+        == "no field 'cahs' (did you mean 'cash'?); the fields here are: cash, debt"
+    )
+    assert not hasattr(me, "missing") and getattr(me, "missing", 7) == 7
+
+
 def test_sdk_runs_a_bot_given_as_an_instance_too(states):
     # run(MyBot()) died at start-up with "TypeError: 'MyBot' object is not callable".
     class Holder:
