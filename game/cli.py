@@ -134,6 +134,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     from game.agents.registry import BotSpecError, rival_spec
     from game.arena.files import output_problem
     from game.arena.host import (
+        ExternalBot,
         LimitsError,
         is_external,
         limits_json,
@@ -161,6 +162,13 @@ def cmd_match(args: argparse.Namespace) -> int:
     _check_seed(args.seed)
     if args.replay and (problem := output_problem(args.replay, "--replay")):
         raise UserError(problem)
+    if args.transcript and (problem := output_problem(args.transcript, "--transcript")):
+        raise UserError(problem)
+    if args.transcript and not any(is_external(spec) for spec in specs):
+        raise UserError(
+            "--transcript writes what cmd: bots read and write, and no --bot is one (such as"
+            ' --bot "cmd:node my_bot.js")'
+        )
     # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
     # or while it plays) goes to stderr instead, like a hosted bot's log.
     bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
@@ -179,34 +187,59 @@ def cmd_match(args: argparse.Namespace) -> int:
             [ReplayWriter(args.replay, labels=specs, settings=settings)] if args.replay else []
         )
         rejected: list[Counter[str]] = [Counter() for _ in specs]
+        first_rejected: list[dict[str, str]] = [{} for _ in specs]
+
+        @contextlib.contextmanager
+        def transcript() -> Iterator[None]:
+            """Every line of the cmd: bots' conversations into --transcript, if given."""
+            if not args.transcript:
+                yield
+                return
+            Path(args.transcript).parent.mkdir(parents=True, exist_ok=True)
+            with Path(args.transcript).open("w", encoding="utf-8") as stream:
+                for bot in bots:
+                    if isinstance(bot, ExternalBot):
+                        bot.transcript = stream
+                yield
 
         def count_rejections(_state: MatchState, report: QuarterReport) -> None:
             for seat, items in enumerate(report.rejected):
                 rejected[seat].update(code for _, code, _ in items)
+                for kind, code, message in items:
+                    first_rejected[seat].setdefault(
+                        code, f"quarter {report.turn}, {kind}: {message}"
+                    )
 
-        outcome = run_match(
-            content,
-            scenario.id,
-            args.seed,
-            bots=bots,
-            recorders=recorders,
-            on_quarter=count_rejections,
-        )
+        with transcript():
+            outcome = run_match(
+                content,
+                scenario.id,
+                args.seed,
+                bots=bots,
+                recorders=recorders,
+                on_quarter=count_rejections,
+            )
     outcome.bots = specs
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))
     else:
-        print(format_standings(outcome, rejected, args.replay))
+        print(format_standings(outcome, rejected, args.replay, first_rejected))
         if args.replay:
             print(f"replay written to {args.replay}")
     return EXIT_OK
 
 
 def format_standings(
-    outcome: MatchOutcome, rejected: Sequence[Counter[str]] = (), replay: str | None = None
+    outcome: MatchOutcome,
+    rejected: Sequence[Counter[str]] = (),
+    replay: str | None = None,
+    first_rejected: Sequence[dict[str, str]] = (),
 ) -> str:
     """The standings table of ``capwars match``, then what went wrong for which bot: failures
-    (repeats folded), the log tail of an eliminated external bot, rejected actions by code."""
+    (repeats folded), the log tail of an eliminated external bot, rejected actions by code
+    (with the first of each code, ``first_rejected[seat][code]``, when given)."""
+    from game.arena.validate import log_excerpt
+
     state = outcome.state
     header = ("rank", "name", "bot", "score $M", "status", "title", "served %", "cost/kGPU")
     rows = [header]
@@ -255,7 +288,8 @@ def format_standings(
             lines.append(f"  ... and {len(runs) - 10} more")
     for report in outcome.seats:
         if report.stderr_tail:
-            tail = report.stderr_tail.strip().splitlines()[-8:]
+            # Node's own stack frames and version dropped: the error and its line stay in view.
+            tail = log_excerpt(report.stderr_tail, 8)
             lines.append("")
             lines.append(f"{state.names[report.seat]} ({outcome.bots[report.seat]}), its log:")
             lines.extend(f"  | {line}" for line in tail)
@@ -268,6 +302,12 @@ def format_standings(
             codes = ", ".join(f"{code} ×{n}" for code, n in counts.most_common())
             lines.append(
                 f"  {state.names[seat]} ({outcome.bots[seat]}): {counts.total()} rejected: {codes}"
+            )
+            firsts = first_rejected[seat] if seat < len(first_rejected) else {}
+            lines.extend(
+                f"    first {code}: {firsts[code]}"
+                for code, _ in counts.most_common()
+                if code in firsts
             )
     return "\n".join(lines)
 
@@ -644,6 +684,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         " normal level), as in the terminal game: to preview a lesson as the class will meet it",
     )
     match.add_argument("--replay", metavar="PATH", help="write a replay (.jsonl, or .jsonl.gz)")
+    match.add_argument(
+        "--transcript",
+        metavar="PATH",
+        help="write every line the cmd: bots read and write, in order: '0> ' before what the"
+        " host sent seat 0, '0< ' before its answer (to see a whole observation, or what your"
+        " bot really sent)",
+    )
     limit_options(match)
     match.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"

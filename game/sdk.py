@@ -45,7 +45,18 @@ class Obj(dict[str, Any]):
         try:
             return _wrap(self[name])
         except KeyError:
-            raise AttributeError(name) from None
+            if name.startswith("__"):
+                raise AttributeError(name) from None
+            # obs.me.cahs: name the fields there are, as the engine's objects would fail
+            # with a did-you-mean, rather than a bare "AttributeError: cahs".
+            from difflib import get_close_matches
+
+            fields = sorted(str(key) for key in self)
+            close = get_close_matches(name, fields, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AttributeError(
+                f"no field {name!r}{hint}; the fields here are: {', '.join(fields)}"
+            ) from None
 
     def __getitem__(self, key: str) -> Any:
         return _wrap(super().__getitem__(key))
@@ -202,7 +213,8 @@ def run(
     stdin: IO[bytes] | None = None,
     stdout: IO[bytes] | None = None,
 ) -> None:
-    """Play one match over stdin/stdout with the bot ``bot_factory()`` builds."""
+    """Play one match over stdin/stdout with the bot ``bot_factory()`` builds (or with
+    ``bot_factory`` itself, when it is a bot already: ``run(MyBot())``)."""
     caller = sys._getframe(1).f_globals.get("__name__", "")
     # Only an imported registry can be importing a bot file (the module stays unloaded, and
     # the SDK light, in a bot's own process).
@@ -215,9 +227,13 @@ def run(
             ' it under `if __name__ == "__main__":` so that it runs only as a program'
             ' (--bot "cmd:python my_bot.py")'
         )
+    # run(MyBot()) is as natural as run(MyBot): an instance (it has act, it is not a class) is
+    # played as it is, where calling it died at start-up with "'MyBot' object is not callable".
+    is_instance = hasattr(bot_factory, "act") and not isinstance(bot_factory, type)
+    bot = bot_factory if is_instance else bot_factory()
     out = stdout if stdout is not None else protect_stdout()
     source = stdin if stdin is not None else sys.stdin.buffer
-    session = _Session(bot_factory(), out)
+    session = _Session(bot, out)
     for raw in source:
         if not raw.strip():
             continue

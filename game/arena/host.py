@@ -29,6 +29,7 @@ import logging
 import math
 import os
 import re
+import select
 import selectors
 import shlex
 import shutil
@@ -43,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -382,6 +383,13 @@ class ExternalBot(Bot):
         self._unsent = b""
         self._turn = -1
         self._finalizer: weakref.finalize[Any, Any] | None = None
+        self.transcript: IO[str] | None = None
+        """Where to write every line of the conversation (``capwars match --transcript``)."""
+        self._shared_stdout = False
+        """Whether another process (``unshare``, waiting for the bot) holds the bot's stdout
+        too, so that the pipe does not end when the bot closes it: see :meth:`_stdout_closed`."""
+        self._stdout_held = False
+        """Whether the bot's stdout was seen held: it sent a line, or a look found a holder."""
 
     # ------------------------------------------------------------------ the Bot interface
 
@@ -497,6 +505,7 @@ class ExternalBot(Bot):
             with contextlib.suppress(OSError, ValueError):
                 self._drain_stderr()
             before = self._log_bytes
+            self._note(">", _line(end))
             with contextlib.suppress(_Gone, OSError):
                 self._write_all(_line(end), self.limits.end_seconds)
                 if not self._unsent and self._proc.stdin is not None:
@@ -550,6 +559,7 @@ class ExternalBot(Bot):
             bufsize=0,
         )
         self._proc = proc
+        self._shared_stdout = bool(prefix)
         self.pgid = proc.pid  # the session leader's pid is its process group id
         self._finalizer = weakref.finalize(self, _reap, proc, self.workdir)
         assert proc.stdin and proc.stdout and proc.stderr
@@ -601,7 +611,11 @@ class ExternalBot(Bot):
         try:
             code = proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
-            return "closed its stdout"
+            when = "before sending `ready`" if self._turn < 0 else f"at turn {self._turn}"
+            return (
+                f"closed its stdout {when} but kept running: the host can read no answer from"
+                " it (keep stdout open until the `end` message, and exit after it)"
+            )
         # The sandbox's "bot killed by SIG..." line is its last word on stderr, written as it
         # exits: take what the pipe holds now, or a busy machine reads "exited with code 137".
         with contextlib.suppress(OSError, ValueError):
@@ -624,7 +638,12 @@ class ExternalBot(Bot):
             }.get(sig, "")
             return f"killed by {sig.name}{hint}"
         if not code:
-            return f"exited with code {code}"
+            when = "before sending `ready`" if self._turn < 0 else f"at turn {self._turn}"
+            return (
+                f"exited with code 0 {when}, before the match ended: a bot answers every"
+                " `turn` until the `end` message comes (read stdin line after line, exit"
+                " after `end`)"
+            )
         cause = _ran_out(tail, limits) or _last_words(tail)
         return f"exited with code {code}{cause}"
 
@@ -633,16 +652,29 @@ class ExternalBot(Bot):
     def _exchange(self, payload: bytes, timeout: float) -> bytes | None:
         """Send ``payload`` and return the next line; ``None`` on timeout or failure."""
         deadline = time.perf_counter() + timeout
+        self._note(">", payload)
         try:
             self._unsent += payload
             self._flush()
-            return self._read_line(deadline)
+            line = self._read_line(deadline)
+            if line is not None:
+                self._stdout_held = True
+                self._note("<", line)
+            return line
         except _Gone:
             self._fail(SeatStatus.ERROR, self._gone_reason())
             return None
         except _Oversize as exc:
             self._fail(SeatStatus.INVALID, str(exc))
             return None
+
+    def _note(self, direction: str, line: bytes) -> None:
+        """Add a line of the conversation to the transcript, if one is kept: ``0>`` before
+        what the host sent the bot of seat 0, ``0<`` before what it answered."""
+        if self.transcript is not None:
+            text = line.rstrip(b"\n").decode("utf-8", errors="replace")
+            self.transcript.write(f"{self.info.seat}{direction} {text}\n")
+            self.transcript.flush()
 
     def _silence_hint(self, otherwise: str) -> str:
         """Why a bot may seem silent: a line it wrote without its newline, else ``otherwise``.
@@ -676,6 +708,7 @@ class ExternalBot(Bot):
         proc, selector = self._proc, self._selector
         assert proc is not None and selector is not None
         limit = self.limits.max_line_bytes
+        next_check = time.perf_counter() + STDOUT_CHECK_SECONDS
         while True:
             newline = self._out.find(b"\n")
             while newline >= 0:
@@ -691,6 +724,16 @@ class ExternalBot(Bot):
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 return None
+            if self._shared_stdout:
+                # The pipe does not end when the bot closes its stdout and runs on (unshare
+                # holds it too): look now and then whether any of the bot's processes still
+                # has it, rather than wait out the whole time.
+                now = time.perf_counter()
+                if now >= next_check:
+                    if self._stdout_closed():
+                        raise _Gone
+                    next_check = now + STDOUT_CHECK_SECONDS
+                remaining = min(remaining, max(next_check - now, 0.0))
             for key, _ in selector.select(remaining):
                 if key.fileobj is proc.stdout:
                     data = _read(proc.stdout.fileno())
@@ -701,6 +744,31 @@ class ExternalBot(Bot):
                     self._read_stderr()
                 else:
                     self._flush_ready()
+
+    def _stdout_closed(self) -> bool:
+        """Whether the bot closed its stdout while running on: none of its processes holds the
+        pipe any more, nothing is left to read in it, and it stays so a moment later (a process
+        forking a child that inherits stdout and then closing its own is seen in the second
+        look). ``False`` when that cannot be known (``/proc`` unreadable)."""
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            return False
+        try:
+            pipe = f"pipe:[{os.fstat(proc.stdout.fileno()).st_ino}]"
+        except OSError:
+            return False
+        for look in range(2):
+            if look:
+                time.sleep(0.02)
+            held = _holds(proc.pid, pipe)
+            if held:
+                self._stdout_held = True
+            # Only a pipe seen held before can have been closed: a bot still starting (unshare
+            # not yet forked, on a busy machine) holds it nowhere yet.
+            if held is not False or not self._stdout_held:
+                return False
+        ready, _, _ = select.select([proc.stdout], [], [], 0)
+        return not ready  # an answer written just before closing is read first
 
     def _flush_ready(self) -> None:
         proc, selector = self._proc, self._selector
@@ -783,6 +851,8 @@ class ExternalBot(Bot):
             data = json.loads(line.decode("utf-8"))
         except UnicodeDecodeError:
             problem = "a line that is not UTF-8"
+        except json.JSONDecodeError as exc:
+            problem = f"a line that is not JSON: {_preview(line)} {_not_json_hint(exc)}"
         except (ValueError, RecursionError):
             problem = f"a line that is not JSON: {_preview(line)} {STDOUT_HINT}"
         else:
@@ -809,12 +879,18 @@ class ExternalBot(Bot):
                         shown = json.dumps(first.get("input"), default=str)
                         got = f", got {shown[:60]}{'…' if len(shown) > 60 else ''}"
                     problem = f"a malformed {expected!r} message: {where}: {first['msg']}{got}"
+                    if _quoted_number(first.get("input")):
+                        number = first["input"].strip()
+                        problem += f' (a JSON number: write {number}, not "{number}")'
                     if first["type"] == "missing" and expected == "actions":
                         problem = (
                             f'an {expected!r} message without "{where}": answer each turn with'
                             ' {"type": "actions", "turn": N, "actions": [...]}, N the "turn" of'
                             " the turn message"
                         )
+                        others = [k for k in data if isinstance(k, str) and k not in ("type",)]
+                        if close := difflib.get_close_matches(where, others, n=1, cutoff=0.6):
+                            problem += f' (it has "{close[0]}": did you mean "{where}"?)'
         self._fail(SeatStatus.INVALID, f"sent {problem}")
         return None
 
@@ -831,11 +907,47 @@ FLUSH_HINT = (
     " most languages buffer it when it is a pipe, e.g. print(..., flush=True) in Python,"
     " $| = 1 in Perl, fflush(stdout) in C; and read stdin one line at a time: the host sends"
     " each message only after the answer to the last, so a bot that first reads all of its"
-    " input, as sys.stdin.read(), readlines() or json.load(sys.stdin) do, waits forever)"
+    " input, as sys.stdin.read(), readlines() or json.load(sys.stdin) in Python and"
+    " fs.readFileSync(0) in Node.js do, waits forever; and parse `hello` as JSON: it comes"
+    ' without spaces, {"protocol":"capwars/1","type":"hello",...}, so matching its text as'
+    ' "type": "hello" finds nothing)'
 )
 """Added when no `ready` came and nothing at all arrived: almost always an unflushed stdout,
 or a bot that reads its whole input before answering (a habit from judged programming
 exercises, where the input is complete from the start)."""
+
+
+ONE_LINE_HINT = (
+    "(the line ends before its JSON does: send each message on one line, as"
+    " JSON.stringify(msg) or json.dumps(msg) write it without an indent, then a newline)"
+)
+"""Added to a line that is the start of a JSON value: a pretty-printed message."""
+
+
+NOT_JSON_HINT = (
+    "(a message must be JSON, as JSON.stringify(msg) or json.dumps(msg) write it: keys and"
+    " strings in double quotes, true, false and null; printing the object itself, as"
+    " console.log(msg) or print(msg) do, writes the language's own notation)"
+)
+"""Added to a line that starts like an object but is not JSON: ``{'type': 'ready'}``."""
+
+
+def _not_json_hint(exc: json.JSONDecodeError) -> str:
+    """Why a line is not JSON, as far as the bot's author can act on it: a message printed
+    over several lines (its first line is cut short), else a stray print on stdout."""
+    if exc.doc.lstrip().startswith(("{", "[")):
+        return ONE_LINE_HINT if exc.pos >= len(exc.doc.rstrip()) else NOT_JSON_HINT
+    return STDOUT_HINT
+
+
+def _quoted_number(value: object) -> bool:
+    """Whether ``value`` is a number in a JSON string (``"4"``), where a number was due."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 class _Oversize(Exception):
@@ -882,15 +994,81 @@ _NOT_THE_CAUSE = re.compile(r"\s+at |Node\.js v\d|\s*\^+\s*$")
 """Log lines after the error itself: JavaScript stack frames, Node's version, a caret line."""
 
 
+_EVENT_ORIGIN = re.compile(r"Emitted '\w+' event on .* at:$")
+"""Node's line under an unhandled 'error' event's stack, before the place that emitted it."""
+
+
 def _last_words(log: str) -> str:
     """``": ValueError: oops"``: the line of the bot's log that says why it stopped (Python's,
     Perl's and the sandbox's last line; Node's error above its stack), for the failure reason
     a tournament's failures by bot show, where the log itself is not. ``""`` if none."""
+    return _cause_line(log, node_dumps=True) or _cause_line(log, node_dumps=False)
+
+
+def _cause_line(log: str, node_dumps: bool) -> str:
+    """:func:`_last_words`, skipping Node's dumps below an error when ``node_dumps``."""
+    in_properties = False
     for line in reversed(log.splitlines()):
+        if node_dumps:
+            # Node prints an error's properties after its stack, `{ errno: -2, code: ... }`
+            # over several lines, and an unhandled 'error' event's origin below that.
+            if _EVENT_ORIGIN.match(line):
+                continue
+            if line.strip() == "}":
+                in_properties = True
+                continue
+            if in_properties:
+                if not line.rstrip().endswith("{"):
+                    continue
+                in_properties = False
+                line = line.rstrip()[:-1]
         if line.strip() and not _NOT_THE_CAUSE.match(line):
             text = " ".join("".join(c if c.isprintable() else " " for c in line).split())
             return f": {text[:160]}{'…' if len(text) > 160 else ''}"
     return ""
+
+
+STDOUT_CHECK_SECONDS = 0.1
+"""How often the host looks whether a bot that is slow to answer closed its stdout."""
+
+
+def _holds(root: int, pipe: str) -> bool | None:
+    """Whether a process under ``root`` (not ``root`` itself: the ``unshare`` that waits for
+    the bot) has ``pipe`` (``pipe:[INODE]``) open; ``None`` if ``/proc`` does not say."""
+    seen = {root}
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except FileNotFoundError:
+            continue  # it ended meanwhile
+        except OSError:
+            return None
+        for task in tasks:
+            try:
+                text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return None
+            for child in map(int, text.split()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        if pid == root:
+            continue
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == pipe:
+                    return True
+    return False
 
 
 def _line(message: dict[str, Any]) -> bytes:

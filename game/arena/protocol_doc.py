@@ -127,8 +127,9 @@ _STATUS_DOCS = {
     " `type`, a bad field, a wrong turn echo, or a line over `max_line_bytes`.",
     SeatStatus.TIMEOUT: "Did not answer a turn within `turn_seconds` plus what was left of the"
     " time bank.",
-    SeatStatus.ERROR: "Could not start, exited or crashed, did not send `ready` within"
-    " `init_seconds`, or was killed by a resource limit.",
+    SeatStatus.ERROR: "Could not start, exited or crashed, closed its stdout before the"
+    " match ended, did not send `ready` within `init_seconds`, or was killed by a resource"
+    " limit.",
 }
 
 

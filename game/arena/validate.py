@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.agents.base import Bot, MatchResult, SetupInfo
-from game.arena.protocol import Limits
+from game.arena.protocol import Limits, SeatStatus
 from game.engine.actions import Reason
 from game.engine.observation import Observation
 from game.engine.report import QuarterReport
@@ -42,6 +42,10 @@ INVALID_CODES = frozenset({Reason.MALFORMED.value, Reason.TOO_MANY_ACTIONS.value
 """Rejections that mean the bot sent something wrong, not something the game refused."""
 NORMAL_STATUSES = frozenset({"active", "bankrupt"})
 MAX_EXAMPLES = 3
+NO_READY = "no `ready` within"
+"""How the host's reason for a bot that never answered `hello` begins."""
+MAX_DISTINCT = 12
+"""Distinct malformed actions shown (each one its own fix), before "... and N more"."""
 MAX_LOG_LINES = 8
 """Lines of an eliminated bot's log shown (a short traceback)."""
 ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Exception)\b(?::|$)")
@@ -99,6 +103,8 @@ class Probe(Bot):
         self.name = getattr(bot, "name", type(bot).__name__)
         self.setup_seconds = 0.0
         self.turn_seconds: list[float] = []
+        self.thinking_seconds: list[float] = []
+        """The turns timed for speed: all but one the bot ended by crashing."""
         self.returned: list[str] = []
 
     def setup(self, info: SetupInfo) -> None:
@@ -113,8 +119,15 @@ class Probe(Bot):
         try:
             actions = self.bot.act(observation)
         finally:
-            self.turn_seconds.append(time.perf_counter() - start)
-        self.returned.append(type(actions).__name__)
+            seconds = time.perf_counter() - start
+            self.turn_seconds.append(seconds)
+            failure = getattr(self.bot, "failure", None)
+            # A turn the bot ended by crashing or closing its stdout measures the host's
+            # wait for it to exit, not its thinking: the failure says what went wrong.
+            if failure is None or failure.status == SeatStatus.TIMEOUT:
+                self.thinking_seconds.append(seconds)
+        if failure is None:  # the [] a hosted bot that failed holds with is not its answer
+            self.returned.append(type(actions).__name__)
         return actions
 
     def on_end(self, result: MatchResult) -> None:
@@ -207,6 +220,8 @@ def validate_bot(
     end_notes: list[str] = []
     """A cmd: bot that failed on the `end` message, after the match (it played fine)."""
     logs_shown: set[tuple[str, ...]] = set()
+    untried = 0
+    """Seats not played: the bot sent no `ready` in the first, and each would wait as long."""
     for seat in range(seats):
         probe = Probe(first if seat == 0 else make_seat_bot(spec, limits))
         log = RejectionLog(seat)
@@ -286,9 +301,19 @@ def validate_bot(
                 if block not in logs_shown:
                     logs_shown.add(block)
                     logged += [f"seat {seat} stderr: {line[:200]}" for line in block]
+        failure = getattr(probe.bot, "failure", None)
+        if failure is not None and failure.turn < 0 and failure.reason.startswith(NO_READY):
+            # Silent at start-up (an unflushed stdout, a read of all input first): every seat
+            # would wait out the same init time for nothing.
+            untried = seats - seat - 1
+            break
 
     setup_failures = [f for f in failures if ", setup:" in f]
     setup_ms = max(p.setup_seconds for p in probes) * 1000
+    if untried:
+        setup_failures.append(
+            f"(the other {untried} seat(s) not tried: each would wait out the same init time)"
+        )
     report.checks.append(
         Check("setup", FAIL, "setup failed", tuple(setup_failures))
         if setup_failures
@@ -353,7 +378,13 @@ def validate_bot(
                 "valid actions",
                 FAIL,
                 f"{len(invalid)} malformed action(s), {sum(not_lists.values())} bad return(s)",
-                tuple(reasons[:MAX_EXAMPLES]),
+                # Every distinct mistake is one to fix: three of them hid the rest.
+                tuple(reasons[:MAX_DISTINCT])
+                + (
+                    (f"... and {len(reasons) - MAX_DISTINCT} more distinct problem(s)",)
+                    if len(reasons) > MAX_DISTINCT
+                    else ()
+                ),
             )
         )
     elif not any(p.returned for p in probes):
@@ -395,7 +426,7 @@ def validate_bot(
     else:
         report.checks.append(Check("rejected actions", PASS, "none rejected"))
 
-    times = [t for p in probes for t in p.turn_seconds]
+    times = [t for p in probes for t in p.thinking_seconds]
     if times:
         mean_ms, max_ms = 1000 * sum(times) / len(times), 1000 * max(times)
         detail = (
@@ -403,6 +434,9 @@ def validate_bot(
         )
         status = FAIL if max(times) > turn_limit else PASS
         report.checks.append(Check("time per turn", status, detail))
+    elif turns:
+        detail = "not measured: the bot failed in its first turn (see no failures)"
+        report.checks.append(Check("time per turn", NOTE, detail))
     else:
         never = "no turn was played" if external else "act() was never called"
         report.checks.append(Check("time per turn", FAIL, never))

@@ -25,7 +25,7 @@ import pytest
 from game.arena import landlock
 from game.arena.host import ExternalBot, namespace_prefix
 from game.arena.match import MatchOutcome, run_match
-from game.arena.protocol import Limits, SeatStatus
+from game.arena.protocol import Actions, Limits, Ready, SeatStatus
 from game.arena.replay import ReplayWriter, read_replay, verify_replay
 from game.engine.setup import new_match
 from game.engine.step import step
@@ -301,6 +301,59 @@ def test_bot_that_exits_after_ready_is_an_error(content, tmp_path):
     script = write_bot(tmp_path, on_turn="sys.exit(0)")
     _, outcome, replay = run_case(content, tmp_path, script)
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "exited with code 0")
+    # A clean exit says nothing in the log: the reason says what went wrong.
+    assert outcome.seats[0].reason == (
+        "exited with code 0 at turn 0, before the match ended: a bot answers every `turn` until"
+        " the `end` message comes (read stdin line after line, exit after `end`)"
+    )
+
+
+def test_bot_that_closes_its_stdout_and_runs_on_is_an_error_at_once(content, tmp_path):
+    # Under `unshare --fork` the pipe does not end when the bot closes it (unshare holds it
+    # too): the host looks, and says so as an error instead of waiting out the time limit.
+    limits = LIMITS.model_copy(update={"turn_seconds": 2.0, "bank_seconds": 3.0})
+    script = write_bot(tmp_path, on_turn="if turn == 2: os.close(1); time.sleep(30)")
+    started = time.monotonic()
+    _, outcome, replay = run_case(content, tmp_path, script, limits)
+    assert time.monotonic() - started < 4.0  # not the 5 s of a timeout
+    assert_eliminated(outcome, replay, SeatStatus.ERROR, "closed its stdout at turn 2")
+    assert outcome.seats[0].eliminated_turn == 2
+    assert "keep stdout open until the `end` message" in outcome.seats[0].reason
+
+
+def test_a_bot_still_starting_is_not_taken_for_one_that_closed_its_stdout():
+    # Before unshare has forked (a busy machine), no process under it holds the pipe yet: that
+    # is not a closed stdout. Only a pipe once seen held can have been closed.
+    import subprocess
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    # The root is unshare's place: it holds the pipe but never counts, and has no child yet.
+    proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
+    bot._proc = proc
+    try:
+        assert bot._stdout_closed() is False
+        bot._stdout_held = True  # it answered once: now nobody holding it means closed
+        assert bot._stdout_closed() is True
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]
+
+
+def test_bot_whose_child_still_holds_its_stdout_is_not_taken_for_closed(content, tmp_path):
+    # A child that inherited stdout answers for it: the bot's own close is not the end.
+    head = """
+    import subprocess
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    """
+    script = write_bot(
+        tmp_path,
+        head=head,
+        on_turn="if turn == 2: os.close(1); sys.stdout = os.fdopen(os.dup(2), 'w')",
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    # It can answer no more (its answers now go to its log): a timeout, as before.
+    assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 2")
 
 
 def test_bot_allocating_past_the_memory_limit_is_an_error(content, tmp_path):
@@ -593,6 +646,25 @@ def test_ready_left_in_an_unflushed_buffer_says_to_flush(content, tmp_path):
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "flush stdout after each line")
 
 
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash")
+def test_a_shell_bot_matching_the_hello_text_with_spaces_is_told_to_parse_it(content, tmp_path):
+    # The examples in BOTS.md are spaced for reading; the host writes compact JSON, so a shell
+    # script waiting for '"type": "hello"' never answers, and was told only to flush.
+    script = tmp_path / "grep_bot.sh"
+    script.write_text(
+        "#!/bin/bash\nwhile IFS= read -r line; do\n"
+        '  case "$line" in *\'"type": "hello"\'*) echo \'{"type": "ready"}\' ;; esac\n'
+        "done\n",
+        encoding="utf-8",
+    )
+    limits = LIMITS.model_copy(update={"init_seconds": 0.5})
+    bot = ExternalBot(["/bin/bash", str(script)], limits)
+    outcome, extra = play(content, tmp_path, bot)
+    assert_eliminated(outcome, extra["replay"], SeatStatus.ERROR, "no `ready` within")
+    assert """so matching its text as "type": "hello" finds nothing""" in outcome.seats[0].reason
+    assert "fs.readFileSync(0) in Node.js" in outcome.seats[0].reason
+
+
 def test_turn_answer_without_newline_names_the_missing_newline(content, tmp_path):
     script = write_bot(
         tmp_path,
@@ -638,13 +710,39 @@ def test_wrong_message_shapes_are_named_in_json_words(content, tmp_path, answer,
             ": TypeError: Cannot read properties of null",
         ),
         (
+            "node:fs:573\n  return binding.open(\n                 ^\n\n"
+            "Error: ENOENT: no such file or directory, open 'model.json'\n"
+            "    at Object.openSync (node:fs:573:18)\n    at main (/b.js:3:9) {\n"
+            "  errno: -2,\n  code: 'ENOENT',\n  syscall: 'open',\n  path: 'model.json'\n}\n\n"
+            "Node.js v20.20.2\n",
+            ": Error: ENOENT: no such file or directory, open 'model.json'",
+        ),
+        (
+            "node:events:497\n      throw er; // Unhandled 'error' event\n      ^\n\n"
+            "Error: write EPIPE\n    at afterWriteDispatched (node:internal/stream_base:160:15)\n"
+            "Emitted 'error' event on Socket instance at:\n"
+            "    at emitErrorNT (node:internal/streams/destroy:169:8) {\n"
+            "  errno: -32,\n  code: 'EPIPE',\n  syscall: 'write'\n}\n\nNode.js v20.20.2\n",
+            ": Error: write EPIPE",
+        ),
+        (
             "no provider at bot.pl line 3, <STDIN> line 2.\n",
             ": no provider at bot.pl line 3, <STDIN> line 2.",
         ),
         ("", ""),
         ("x" * 300, ": " + "x" * 160 + "…"),
+        ("state dump:\n  cash: 3\n}\n", ": }"),
     ],
-    ids=["python", "node", "perl", "silent", "long"],
+    ids=[
+        "python",
+        "node",
+        "node-properties",
+        "node-error-event",
+        "perl",
+        "silent",
+        "long",
+        "a-brace-of-its-own",
+    ],
 )
 def test_the_last_words_of_a_log_are_the_error_line(log, cause):
     from game.arena.host import _last_words
@@ -665,8 +763,61 @@ def test_a_bad_field_of_a_message_shows_the_value_sent(content, tmp_path):
         outcome,
         replay,
         SeatStatus.INVALID,
-        """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\"""",
+        """sent a malformed 'actions' message: turn: Input should be a valid integer, got "1\""""
+        """ (a JSON number: write 1, not "1")""",
     )
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        ("{'type': 'ready'}", "a message must be JSON, as JSON.stringify(msg) or json.dumps"),
+        ("{ type: 'ready' }", "a message must be JSON, as JSON.stringify(msg) or json.dumps"),
+        ("{", "send each message on one line"),
+        ("debug: starting", "stdout carries only protocol messages"),
+    ],
+    ids=["python-print", "node-console-log", "pretty", "debug-print"],
+)
+def test_a_line_that_is_not_json_gets_the_hint_that_fits(answer, hint):
+    # print(msg) in Python, console.log(msg) in Node: the student meant it as the message,
+    # and was told to move a debug print to stderr.
+    from game.arena.host import ExternalBot
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    assert bot._decode(answer.encode(), Ready, "ready") is None
+    assert bot.failure is not None and hint in bot.failure.reason
+
+
+def test_a_pretty_printed_answer_is_named_as_such(content, tmp_path):
+    # JSON.stringify(msg, null, 2): the first line, "{", used to get the hint about debug
+    # prints on stdout, which sent the student looking for a print they never wrote.
+    script = write_bot(
+        tmp_path,
+        on_turn=(
+            "sys.stdout.write(json.dumps({'type': 'actions', 'turn': turn, 'actions': []},"
+            " indent=2) + '\\n'); sys.stdout.flush(); continue"
+        ),
+    )
+    _, outcome, replay = run_case(content, tmp_path, script)
+    assert_eliminated(
+        outcome,
+        replay,
+        SeatStatus.INVALID,
+        "sent a line that is not JSON: '{' (the line ends before its JSON does: send each"
+        " message on one line",
+    )
+    assert "stdout carries only" not in outcome.seats[0].reason
+
+
+def test_a_misspelt_field_of_the_answer_is_named():
+    # {"trun": 0}: the message said "without turn" and the student saw a turn field in it.
+    from game.arena.host import ExternalBot
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    line = b'{"type": "actions", "trun": 0, "actions": []}'
+    assert bot._decode(line, Actions, "actions") is None
+    assert bot.failure is not None
+    assert bot.failure.reason.endswith('(it has "trun": did you mean "turn"?)')
 
 
 @pytest.mark.parametrize("missing", ["turn", "actions"])

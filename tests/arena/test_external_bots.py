@@ -206,6 +206,33 @@ def test_the_js_starter_reports_an_exception_in_act_with_its_line(tmp_path):
     assert "(bot.js:50:" in text and str(tmp_path) not in text  # the student's line, no folder
 
 
+def _perl_with_json() -> bool:
+    perl = shutil.which("perl")
+    check = [perl or "perl", "-MJSON::PP", "-e", "1"]
+    return perl is not None and subprocess.run(check, capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _perl_with_json(), reason="perl with JSON::PP is not installed")
+def test_perl_starter_bot_plays_and_reports_an_exception_in_act_with_its_line(tmp_path):
+    result = capwars_match("cmd:perl examples/perl_bot.pl", "balanced", replay=tmp_path / "r.jsonl")
+    me = next(p for p in result["players"] if p["seat"] == 0)
+    assert me["bot_status"] == "ok" and me["status"] == "active"
+    replay = read_replay(tmp_path / "r.jsonl")
+    kinds = {a["type"] for q in replay.quarters for a in q.applied[0]}
+    assert kinds & {"reserve", "bid_spot"}
+    assert not any(q.rejected[0] for q in replay.quarters)
+    # A die in act: that quarter held and reported with the student's line, the match goes on.
+    source = (ROOT / "examples" / "perl_bot.pl").read_text()
+    assert "    my ($obs) = @_;\n" in source
+    path = tmp_path / "bot.pl"
+    head = "    my ($obs) = @_;\n"
+    path.write_text(source.replace(head, head + "    die 'no provider' if $obs->{turn} == 2;\n"))
+    outcome = run_match(scenario="tutorial", seed=1, bots=[ExternalBot(["perl", str(path)])])
+    reported = "the bot reported: no provider at bot.pl line 28, <STDIN> line 4."
+    assert outcome.failures == [(2, 0, reported)]
+    assert outcome.seats[0].status == "ok"
+
+
 @pytest.mark.parametrize(
     ("returned", "kind"),
     [

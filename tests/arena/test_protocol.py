@@ -127,6 +127,36 @@ def test_sdk_light_bot_gets_attribute_access_and_may_return_dicts(states):
     assert isinstance(Obj({"a": {"b": 1}}).a, Obj)
 
 
+def test_sdk_light_observation_names_a_misspelt_field():
+    # "AttributeError: cahs" alone: the student had to print the object to find the name.
+    me = Obj({"cash": 1.0, "debt": 0.0})
+    with pytest.raises(AttributeError) as caught:
+        _ = me.cahs
+    assert (
+        str(caught.value)
+        == "no field 'cahs' (did you mean 'cash'?); the fields here are: cash, debt"
+    )
+    assert not hasattr(me, "missing") and getattr(me, "missing", 7) == 7
+
+
+def test_sdk_runs_a_bot_given_as_an_instance_too(states):
+    # run(MyBot()) died at start-up with "TypeError: 'MyBot' object is not callable".
+    class Holder:
+        def act(self, observation):
+            return []
+
+    obs = observe(states[1], 0).to_dict()
+    lines = [_hello(), {"type": "turn", "turn": 1, "observation": obs}]
+    stdin = io.BytesIO(b"".join(json.dumps(m).encode() + b"\n" for m in lines))
+    stdout = io.BytesIO()
+    run(Holder(), stdin=stdin, stdout=stdout)
+    replies = [json.loads(x) for x in stdout.getvalue().splitlines()]
+    assert replies == [
+        {"type": "ready", "name": "Holder"},
+        {"type": "actions", "turn": 1, "actions": []},
+    ]
+
+
 def test_sdk_sends_stray_prints_to_stderr(tmp_path):
     bot = tmp_path / "printer.py"
     bot.write_text(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from game.arena.protocol import Limits
 from game.arena.results import read_results
 from game.arena.tournament import TournamentConfig, main, run_tournament
 from game.arena.validate import FAIL, NOTE, PASS, format_validation, validate_bot
@@ -265,6 +266,34 @@ def test_each_distinct_malformed_action_is_shown_once_with_its_count(tmp_path: P
     assert "bid_spot.quantity" in reasons[1] and reasons[1].endswith("(×16)")
 
 
+SEVEN_MISTAKES = """
+from game.agents import Bot
+
+class Seven(Bot):
+    def act(self, observation):
+        return [
+            {"provider": "stratus", "quantity": 3, "max_price": 9},
+            "bid_spot",
+            {"type": "reserve", "provider": "stratus", "quantity": -3, "term": 8},
+            {"type": "reserve", "provider": "stratus", "quantity": 3, "term": 6},
+            {"type": "set_service_price", "price": True},
+            {"type": "set_training_share", "share": 50},
+            {"type": "bid_spot", "Provider": "stratus", "quantity": 3, "max_price": 9},
+        ]
+"""
+
+
+def test_every_distinct_malformed_action_is_shown_not_only_three(tmp_path: Path):
+    # Only the first three distinct mistakes were shown: a student fixed them, ran validate
+    # again, and met the next ones.
+    path = tmp_path / "seven.py"
+    path.write_text(SEVEN_MISTAKES)
+    check = validate_bot(str(path)).check("valid actions")
+    assert check.detail == "112 malformed action(s), 0 bad return(s)"
+    assert len(check.reasons) == 7
+    assert "unknown field 'Provider'" in check.reasons[-1]
+
+
 def test_an_external_spec_typed_with_a_leading_space_is_described_as_a_program(tmp_path: Path):
     path = tmp_path / "quiet.py"
     path.write_text(
@@ -347,3 +376,54 @@ def test_a_bot_that_reads_on_after_end_is_told_so_not_that_it_misread_end(tmp_pa
     text = "\n".join(report.check("end of match").reasons)
     assert "it read on after the `end` message and failed when its input closed" in text
     assert "`end` has no observation" not in text and "EOFError" in text
+
+
+CRASH_AT_TURN = """
+import json, os, sys, time
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "hello":
+        print('{"type": "ready"}', flush=True)
+    elif msg["type"] == "turn":
+        if msg["turn"] == CRASH:
+            time.sleep(0.05)
+            os.close(1) if CLOSE else sys.exit("crash on purpose")
+            time.sleep(30)
+        print('{"type": "actions", "turn": %d, "actions": []}' % msg["turn"], flush=True)
+    else:
+        break
+"""
+
+
+@pytest.mark.parametrize("close", [False, True], ids=["exits", "closes-stdout"])
+def test_the_turn_a_bot_crashes_in_is_neither_an_answer_nor_a_slow_turn(tmp_path: Path, close):
+    # A crash's turn measured the host's wait for the exit (up to half a second): the bot was
+    # told it was slow as well as broken, and its "answer" counted as one that held a list.
+    path = tmp_path / "crash.py"
+    path.write_text(CRASH_AT_TURN.replace("CRASH", "2").replace("CLOSE", str(close)))
+    limits = Limits(turn_seconds=0.3, bank_seconds=2.0)
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=limits)
+    assert report.check("no failures").status == FAIL
+    assert report.check("time per turn").status == PASS, report.check("time per turn").detail
+    assert report.check("valid actions").detail == "4 of 6 answers held a list, nothing malformed"
+    # Failing in the first turn leaves nothing to time: said so, not "no turn was played".
+    path.write_text(CRASH_AT_TURN.replace("CRASH", "0").replace("CLOSE", str(close)))
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=limits)
+    assert report.check("valid actions").detail == "it never answered a turn"
+    assert report.check("time per turn").status == NOTE
+    assert report.check("time per turn").detail.startswith("not measured: the bot failed")
+
+
+def test_a_bot_silent_at_start_up_is_tried_in_one_seat_only(tmp_path: Path):
+    # An unflushed `ready` waited out the whole init time once per seat (20 s on the tutorial
+    # with the defaults) to say the same thing twice.
+    path = tmp_path / "unflushed.py"
+    path.write_text(
+        'import sys\nsys.stdin.readline()\nprint(\'{"type": "ready"}\')\n'
+        "for line in sys.stdin:\n    pass\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=Limits(init_seconds=0.5))
+    reasons = report.check("setup").reasons
+    assert len(reasons) == 2 and reasons[0].startswith("seat 0, setup: error: no `ready` within")
+    assert reasons[1] == "(the other 1 seat(s) not tried: each would wait out the same init time)"
+    assert "ended seat 0: eliminated" in report.check("no failures").detail
