@@ -1032,9 +1032,19 @@ STDOUT_CHECK_SECONDS = 0.1
 """How often the host looks whether a bot that is slow to answer closed its stdout."""
 
 
+@cache
+def _proc_lists_children() -> bool:
+    """Whether ``/proc`` lists a task's children (``CONFIG_PROC_CHILDREN``; not every kernel or
+    container runtime has it). Without it no child is found, which must not read as "no process
+    holds the pipe"."""
+    return os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+
+
 def _holds(root: int, pipe: str) -> bool | None:
     """Whether a process under ``root`` (not ``root`` itself: the ``unshare`` that waits for
     the bot) has ``pipe`` (``pipe:[INODE]``) open; ``None`` if ``/proc`` does not say."""
+    if not _proc_lists_children():
+        return None
     seen = {root}
     todo = [root]
     while todo:

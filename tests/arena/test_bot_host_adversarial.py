@@ -340,6 +340,27 @@ def test_a_bot_still_starting_is_not_taken_for_one_that_closed_its_stdout():
         proc.stdout.close()  # type: ignore[union-attr]
 
 
+def test_a_kernel_that_lists_no_children_never_takes_a_thinking_bot_for_closed(monkeypatch):
+    # Without /proc/*/task/*/children (CONFIG_PROC_CHILDREN, or a container runtime without
+    # it) no process under unshare is found: that is "cannot tell", never "nobody holds it",
+    # or every bot thinking for more than 0.1 s would be eliminated.
+    import subprocess
+
+    from game.arena import host
+
+    monkeypatch.setattr(host, "_proc_lists_children", lambda: False)
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
+    bot._proc = proc
+    bot._stdout_held = True  # it answered before
+    try:
+        assert bot._stdout_closed() is False
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]
+
+
 def test_bot_whose_child_still_holds_its_stdout_is_not_taken_for_closed(content, tmp_path):
     # A child that inherited stdout answers for it: the bot's own close is not the end.
     head = """
