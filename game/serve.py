@@ -86,6 +86,11 @@ RESUME_META = "capwars_resume"
 """The meta packets of the teacher's pause and resume (:mod:`game.tui.web`)."""
 COMMANDS_HELP = "Type pause (and a message) and Enter to pause every game; resume to go on."
 """The line that tells the teacher the server's terminal takes commands."""
+FIRST_SCREEN_BYTES = 1024
+"""A write this large from a starting game is its first screen (what comes before it is a few
+terminal set-up codes of a dozen bytes each)."""
+FIRST_SCREEN_SECONDS = 10.0
+"""The longest a starting game keeps its place in the :class:`StartQueue` without drawing."""
 WEB_EXTRA_HINT = (
     "capwars serve needs the optional web extra (textual-serve), which is not installed here."
     " Install it, then run capwars serve again:\n"
@@ -237,6 +242,48 @@ def read_commands(fd: int, command: Any) -> None:
                 return
 
 
+class StartQueue:
+    """Which games may start now: at most ``slots`` at once, each until its first screen.
+
+    A game process spends about a second of CPU drawing its first screen (mostly Textual laying
+    out the new-game form), and nothing after that until its student acts. Started all at once,
+    a class's games shared the cores and drew together: with 12 pages opened at once on two
+    cores every page waited about 20 s. Started a few at a time (one per core), in the order the
+    pages came, the first pages play within seconds, the last no later than before, and a page
+    closed or reloaded while it waits starts nothing."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = max(1, slots)
+        self._free: asyncio.Semaphore | None = None
+        self.waiting = 0
+        """Pages waiting for their turn to start."""
+
+    async def turn(self, seconds: float = FIRST_SCREEN_SECONDS) -> Any:
+        """Wait for a free place; returns the function that gives it back (call it when the
+        game has drawn its first screen or stopped; more calls do nothing). The place is given
+        back by itself ``seconds`` after it was taken, so a game that never draws holds up
+        nobody for long."""
+        if self._free is None:  # created on the server's own loop
+            self._free = asyncio.Semaphore(self.slots)
+        free = self._free
+        self.waiting += 1
+        try:
+            await free.acquire()
+        finally:
+            self.waiting -= 1
+        done = False
+
+        def give_back() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                timer.cancel()
+                free.release()
+
+        timer = asyncio.get_running_loop().call_later(seconds, give_back)
+        return give_back
+
+
 def make_server(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -269,6 +316,8 @@ def make_server(
             """Each open page's game process (once started), told of the teacher's pause."""
             self.paused: str | None = None
             """The teacher's pause while it lasts: its message ("" for none); else None."""
+            self.starting = StartQueue(os.cpu_count() or 1)
+            """The games drawing their first screen, one per core (the others wait in turn)."""
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -392,9 +441,15 @@ def make_server(
             width = to_int(request.query.get("width", "80"), 80)
             height = to_int(request.query.get("height", "24"), 24)
             service: AppService | None = None
+            give_back = None
 
             async def close() -> None:
                 await websocket.close()
+
+            async def write_bytes(data: bytes) -> None:
+                if give_back is not None and len(data) >= FIRST_SCREEN_BYTES:
+                    give_back()  # its first screen: the next page's game may start
+                await websocket.send_bytes(data)
 
             try:
                 await websocket.prepare(request)
@@ -407,9 +462,13 @@ def make_server(
                     await older.close(code=WSCloseCode.POLICY_VIOLATION, message=OTHER_TAB)
                 self.live.add(websocket)
                 self.say("A browser joined", session)
+                # The page says "starting your game…" while it waits for its turn.
+                give_back = await self.starting.turn()
+                if websocket.closed:  # reloaded or closed (or the server stopped) meanwhile
+                    return websocket
                 service = AppService(
                     command,
-                    write_bytes=websocket.send_bytes,
+                    write_bytes=write_bytes,
                     write_str=websocket.send_str,
                     close=close,
                     download_manager=self.download_manager,
@@ -424,6 +483,8 @@ def make_server(
             except Exception as error:  # a broken session must not stop the server
                 log.exception(error)
             finally:
+                if give_back is not None:
+                    give_back()
                 self.games.pop(websocket, None)
                 if self.pages.get(session) is websocket:
                     del self.pages[session]

@@ -1,0 +1,104 @@
+"""``capwars serve`` as a teacher runs it for a class: the whole class opening the page at once.
+
+Every page's game process spends about a second of CPU drawing its first screen. Started all at
+once, twelve games on two cores drew together and every student waited about 20 s; the server
+now starts them in turn, one per core, each until its first screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game.serve import StartQueue, make_server
+from tests.serve_kit import children, free_port, open_page
+
+
+async def test_the_start_queue_lets_pages_start_in_turn() -> None:
+    queue = StartQueue(2)
+    first, second = await queue.turn(), await queue.turn()
+    third = asyncio.create_task(queue.turn())
+    await asyncio.sleep(0.05)
+    assert not third.done() and queue.waiting == 1  # both places taken
+    first()
+    first()  # a second give-back (the game stopped after drawing) frees nothing more
+    give_back = await asyncio.wait_for(third, 1)
+    fourth = asyncio.create_task(queue.turn())
+    await asyncio.sleep(0.05)
+    assert not fourth.done()
+    second()
+    (await asyncio.wait_for(fourth, 1))()
+    give_back()
+
+
+async def test_a_game_that_never_draws_gives_its_place_back_by_itself() -> None:
+    queue = StartQueue(1)
+    await queue.turn(seconds=0.1)  # never given back
+    give_back = await asyncio.wait_for(queue.turn(), 2)
+    give_back()
+
+
+@contextlib.asynccontextmanager
+async def _server_here(saves: Path, slots: int) -> AsyncIterator[str]:
+    """``capwars serve`` in this process, starting ``slots`` games at a time: its base URL."""
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    from aiohttp import web
+
+    port = free_port()
+    server = make_server(port=port, saves=saves)
+    server.starting = StartQueue(slots)
+    runner = web.AppRunner(await server._make_app())
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()  # closes every page: their games stop
+        for _ in range(100):
+            if not _games():
+                break
+            await asyncio.sleep(0.1)
+        gc.collect()  # the games' pipes, closed while the loop still runs
+
+
+def _games() -> list[int]:
+    """The game processes this process (the server) runs."""
+    found = []
+    for pid in children(os.getpid()):
+        with contextlib.suppress(OSError):
+            if b"game.serve" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+async def test_a_class_opening_the_page_at_once_starts_its_games_in_turn(tmp_path: Path) -> None:
+    """Four pages opened together with one place: never more game processes than the pages
+    already playing plus the one starting (and one more whose page is reading its first
+    screen); each page still gets its title screen. All four started at once before."""
+    import aiohttp
+
+    async with _server_here(tmp_path, 1) as url, aiohttp.ClientSession() as http:
+        drawn: list[Any] = []
+
+        async def student(session: str) -> None:
+            drawn.append(await open_page(http, url, session, "survive the AI compute crunch"))
+
+        pages = [asyncio.create_task(student(c * 32)) for c in "abcd"]
+        seen = []
+        while not all(p.done() for p in pages):
+            running = len(_games())
+            seen.append((running, len(drawn)))
+            await asyncio.sleep(0.02)
+        for page in pages:
+            page.result()
+        assert seen and max(running - playing for running, playing in seen) <= 2, seen
+        for page in drawn:
+            await page.close()
