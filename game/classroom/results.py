@@ -21,6 +21,7 @@ import argparse
 import base64
 import binascii
 import gzip
+import io
 import json
 import math
 import os
@@ -670,6 +671,11 @@ def _same_game(first: TeamResult, second: TeamResult) -> str:
     figure of the shorter one is the start of the longer), or ``"other"`` (another game)."""
     if first.team.get("seat") != second.team.get("seat"):
         return "other"
+    ids = _game_id(first.result), _game_id(second.result)
+    if None not in ids and ids[0] != ids[1]:
+        # Two games started apart (two browsers, two machines) whose teams typed the same
+        # name: the same decisions (none at all, say) give the same figures, but not a copy.
+        return "other"
     ours, theirs = first.team.get("figures"), second.team.get("figures")
     if not isinstance(ours, dict) or not isinstance(theirs, dict) or set(ours) != set(theirs):
         return "other"
@@ -687,6 +693,27 @@ def _same_game(first: TeamResult, second: TeamResult) -> str:
             "copy" if first.result.get("final_hash") == second.result.get("final_hash") else "other"
         )
     return "earlier" if n_second < n_first else "later"
+
+
+def _game_id(data: dict[str, Any]) -> str | None:
+    """The game id recorded in the save a result file carries (None if it has none, or the
+    save cannot be read: then the figures alone tell whether two files are one game)."""
+    save = data.get("save")
+    if not isinstance(save, dict) or not isinstance(save.get("data"), str):
+        return None
+    try:
+        raw = base64.b64decode(save["data"], validate=True)
+        if raw[:2] == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+                first = stream.readline()
+        else:
+            first = raw.split(b"\n", 1)[0]
+        header = json.loads(first)
+    except (binascii.Error, ValueError, OSError, EOFError):
+        return None
+    settings = header.get("settings") if isinstance(header, dict) else None
+    game = settings.get("game") if isinstance(settings, dict) else None
+    return game if isinstance(game, str) and game else None
 
 
 def _note_shared_names(merged: ClassResults) -> None:
