@@ -62,6 +62,10 @@ class ResultError(Exception):
     """A save that cannot be exported as asked; the message says why."""
 
 
+class FurtherOn(ResultError):
+    """The result file there already holds this game further on (not replaced)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Export
 
@@ -317,7 +321,7 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
             f" {instead}. Nothing was written."
         )
     if "later" in relations:
-        raise ResultError(
+        raise FurtherOn(
             f"{path} already holds this game further on ({there.get('played')} quarters"
             f" played; this save has {result.get('played')}): it is not replaced; export the"
             f" newest save of the game, or {instead}. Nothing was written."
@@ -451,10 +455,17 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
     if saves:
         shown = ", ".join(saves[:3]) + (f" and {len(saves) - 3} more" if len(saves) > 3 else "")
         raise ResultError(
-            f"{folder} holds no result files (*.json), only saves ({shown}): turn each save into"
-            " a result file first, e.g. capwars class export"
-            f" {folder / saves[0]} --out class-results/TEAM.json, then run capwars class results"
-            " class-results/ (see 'Result files' in docs/TEACHING.md). Nothing was written."
+            f"{folder} holds no result files (*.json), only saves ({shown}): turn them into"
+            f" result files first, with capwars class export {folder} --out class-results/ (one"
+            " file per game), then run capwars class results class-results/ (see 'Result"
+            " files' in docs/TEACHING.md). Nothing was written."
+        )
+    if games_in(folder):  # capwars serve's folder: a session-* folder of saves per browser
+        raise ResultError(
+            f"{folder} holds no result files (*.json), only folders of saves (capwars serve's"
+            " browser sessions): turn them into result files first, with capwars class export"
+            f" {folder} --out class-results/, then run capwars class results class-results/."
+            " Nothing was written."
         )
     raise ResultError(
         f"{folder} holds no result files (*.json): give the folder the teams' files were put in"
@@ -1273,11 +1284,140 @@ def read_expect(path: PathLike) -> list[str]:
     return [name for name in names if name]
 
 
+def games_in(root: Path) -> list[Path]:
+    """The saves to export from a folder: of every game in it, its newest save, skipping games
+    with no quarter played (nothing to rank). The folder is one of saves (a lab machine's
+    ``saves/``, the saves a class handed in, one browser session's folder) or, if it holds
+    none itself, a folder of such folders (``capwars serve --saves DIR``: a ``session-*``
+    folder per browser). Saves are only peeked at; exporting reads each in full. A save that
+    cannot be peeked at is kept, so that its export says what is wrong with it."""
+    from game.arena.saves import GAME_KEY, peek_save, save_files
+
+    folders = [root] if save_files(root, old=False) else []
+    if not folders and root.is_dir():
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and save_files(p, old=False))
+    chosen: list[Path] = []
+    for folder in folders:
+        seen: set[str] = set()
+        for _, path in save_files(folder, old=False):  # newest first
+            peeked = peek_save(path)
+            if peeked is None:
+                chosen.append(path)
+                continue
+            first, last = peeked
+            settings = first.get("settings")
+            game_id = settings.get(GAME_KEY) if isinstance(settings, dict) else None
+            key = str(game_id) if isinstance(game_id, str) and game_id else str(path)
+            if key in seen:
+                continue  # an older save of a game already chosen
+            seen.add(key)
+            if last.get("kind") in ("quarter", "result"):
+                chosen.append(path)
+    return sorted(chosen)
+
+
+def _write_into(result: dict[str, Any], folder: Path, save: Path) -> Path:
+    """Write ``result`` into ``folder`` under its team's name (``blue.json``), or the first
+    ``blue-2.json``, ``blue-3.json``... that is free or holds an earlier export of the same
+    game: another team of the same name keeps its file, and exporting the class again
+    replaces each team's own file."""
+    name = result_file_name(result, save)
+    stem = name.removesuffix(".json")
+    number = 1
+    while True:
+        path = folder / (name if number == 1 else f"{stem}-{number}.json")
+        try:
+            return write_result(result, path)
+        except FurtherOn:
+            raise
+        except ResultError:
+            if not path.exists():
+                raise
+        number += 1
+
+
+def _export_folder(args: argparse.Namespace) -> int:
+    """``capwars class export FOLDER --out DIR``: every game in a folder of saves (or in each
+    browser session's folder of ``capwars serve``), one result file each in ``DIR``."""
+    from game.classroom.figures import NotReproduced
+    from game.classroom.report import replay_content
+    from game.rules.loader import ContentError
+
+    root = Path(args.save)
+    refused = output_problem(args.out, "--out", folder=True, example="class-results")
+    if refused:
+        print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
+    saves = games_in(root)
+    if not saves:
+        print(
+            f"capwars: error: {root} holds no game with a quarter played: no save"
+            " (autosave-....jsonl) in it, nor in its folders (capwars serve's session-*"
+            " folders). Give a save, or the folder the games were saved in (capwars serve's"
+            " --saves folder). Nothing was written.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        content = replay_content(args.content, args.scenario)
+    except ContentError as exc:
+        _print_content_error(exc, args)
+        return 1
+    out, status, unfinished = Path(args.out), 0, []
+    for save in saves:
+        shown = save.relative_to(root) if save.is_relative_to(root) else save
+        try:
+            result = export_result(save, content, args.seat)
+            path = _write_into(result, out, save)
+        except (NotReproduced, ReplayError, ResultError) as exc:
+            print(f"capwars: error: {shown}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        except ContentError as exc:
+            print(f"capwars: error: {shown}: its content is not this game's:", file=sys.stderr)
+            _print_content_error(exc, args)
+            status = 1
+            continue
+        except OSError as exc:
+            print(
+                f"capwars: error: cannot write into {out}: {exc.strerror or exc}", file=sys.stderr
+            )
+            return 2
+        teams = ", ".join(
+            f"{t['name']} ({t['title']}, {t['score']:,.1f} $M)" for t in result["teams"]
+        )
+        print(f"{path}: {teams}, from {shown}")
+        if not result["finished"]:
+            names = ", ".join(str(t["name"]) for t in result["teams"])
+            played, quarters = result["played"], result["quarters"]
+            unfinished.append(f"{names} ({played} of {quarters} quarters played)")
+    if unfinished:
+        print(
+            f"capwars: warning: {counted(len(unfinished), 'game')} unfinished, marked so and"
+            f" ranked after the finished teams: {'; '.join(unfinished)}. Export again when"
+            " they have played on: each team's file is replaced.",
+            file=sys.stderr,
+        )
+    return status
+
+
+def _print_content_error(exc: Any, args: argparse.Namespace) -> None:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    from game.rules.check import other_world_hint
+
+    hint = other_world_hint(exc.problems, getattr(args, "content", None))
+    if hint:
+        print(hint, file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from game.classroom.figures import NotReproduced
     from game.classroom.report import replay_content
     from game.rules.loader import ContentError
 
+    if Path(args.save).is_dir():
+        return _export_folder(args)
     # An --out that is a folder (or ends in "/") gets the result file under the team's name,
     # as a class collecting into a shared folder expects; checked before re-simulating.
     into_folder = Path(args.out).is_dir() or args.out.endswith(("/", os.sep))
@@ -1392,7 +1532,13 @@ def register_cli(subparsers: Any) -> None:
         " figures per quarter, final standing, score and title, final hash.",
     )
     content_option(export)
-    export.add_argument("save", metavar="SAVE", help="a save or replay (.jsonl[.gz])")
+    export.add_argument(
+        "save",
+        metavar="SAVE",
+        help="a save or replay (.jsonl[.gz]); or a folder: every game in it (its newest save)"
+        " or in its folders (capwars serve --saves DIR: one folder per browser), with --out"
+        " the folder to write the result files into",
+    )
     export.add_argument(
         "--out",
         "-o",

@@ -324,7 +324,7 @@ def test_a_folder_without_result_files_is_refused_and_the_old_leaderboard_kept(
     assert main(["class", "results", str(saves), "--out", str(board)]) == 2
     err = capsys.readouterr().err
     assert f"{saves} holds no result files (*.json), only saves (Red.jsonl)" in err
-    assert f"capwars class export {saves / 'Red.jsonl'} --out class-results/TEAM.json" in err
+    assert f"capwars class export {saves} --out class-results/ (one file per game)" in err
     assert main(["class", "results", str(empty), "--out", str(board)]) == 2
     assert f"{empty} holds no result files (*.json): give the folder" in capsys.readouterr().err
     # A result file given instead of its folder is named as a file, not "no such folder".

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from game.arena.replay import read_replay
 from game.classroom.results import merge_results
 from game.cli import main
 from game.rules import load_content
@@ -56,3 +57,47 @@ def test_two_teams_of_one_name_that_played_alike_are_two_teams(
     again = shared / "again.json"
     assert main(["class", "export", str(first), "--out", str(again)]) == 0
     assert merge_results(shared).refused == [("blue.json", "team 'Blue' is already in again.json")]
+
+
+def test_the_teacher_exports_a_whole_class_served_to_browsers_in_one_command(
+    content, tmp_path: Path, capsys
+) -> None:
+    """``capwars serve --saves saves/class-3b`` keeps a folder per browser. Collecting them took
+    a shell loop from TEACHING.md (no use on a Windows lab machine) that exported the save whose
+    name sorted last, even one of a game never played; ``class export FOLDER --out DIR/`` now
+    exports every game played, one result file each, named by its team."""
+    served = tmp_path / "saves" / "class-3b"
+    team_game(content, served / f"session-{'a' * 32}", "Red", quarters=8)
+    team_game(content, served / f"session-{'b' * 32}", "Blue", quarters=3)
+    team_game(content, served / f"session-{'c' * 32}", "Blue", quarters=8)  # the same name
+    team_game(content, served / f"session-{'d' * 32}", "Idle", quarters=0)  # never played
+    (served / f"session-{'e' * 32}").mkdir()  # a page opened, no game started
+    # Before: "saves/class-3b: is a folder, not a replay file", and class results said only
+    # "holds no result files".
+    capsys.readouterr()
+    assert main(["class", "results", str(served)]) == 2
+    assert f"capwars class export {served} --out class-results/" in capsys.readouterr().err
+    results = tmp_path / "class-results"
+    assert main(["class", "export", str(served), "--out", f"{results}/"]) == 0
+    out, err = capsys.readouterr()
+    assert sorted(p.name for p in results.iterdir()) == ["blue-2.json", "blue.json", "red.json"]
+    assert f"{results / 'red.json'}: Red (" in out and f"from session-{'a' * 32}/autosave-" in out
+    assert "1 game unfinished" in err and "Blue (3 of 8 quarters played)" in err
+    # Played on, exported again: each team's own file is replaced, nothing added.
+    autosave = next((served / f"session-{'b' * 32}").iterdir())
+    game = GameSession.from_save(content, read_replay(autosave, require_result=False))
+    while not game.over:
+        game.end_quarter()
+    game.autosave(autosave.parent)
+    assert main(["class", "export", str(served), "--out", f"{results}/"]) == 0
+    assert "unfinished" not in capsys.readouterr().err
+    assert sorted(p.name for p in results.iterdir()) == ["blue-2.json", "blue.json", "red.json"]
+    merged = merge_results(results)
+    assert len(merged.teams) == 3 and not merged.refused
+    assert all(r.result["finished"] for r in merged.teams)
+    # One browser's folder, or a folder of saves handed in, works the same way.
+    one = tmp_path / "one"
+    assert main(["class", "export", str(served / f"session-{'a' * 32}"), "--out", str(one)]) == 0
+    assert [p.name for p in one.iterdir()] == ["red.json"]
+    assert main(["class", "export", str(tmp_path / "one"), "--out", str(tmp_path / "x")]) == 2
+    assert "holds no game with a quarter played" in capsys.readouterr().err
