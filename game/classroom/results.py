@@ -132,6 +132,12 @@ def _save_or_result(raw: bytes, path: PathLike) -> tuple[Replay, dict[str, Any] 
     """:func:`read_save_or_result` of a file's bytes already in memory."""
     target = Path(path)
     data = _result_data(raw)
+    if data is None and raw.lstrip()[:1] == b"{" and f'"kind": "{KIND}"'.encode() in raw[:400]:
+        try:
+            json.loads(decode_text(raw))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            why = _not_json(exc) if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise ReplayError(f"{target}: a class result file, but {why}") from None
     if data is None:
         return parse_replay(raw, target, require_result=False), None
     save = data.get("save")
@@ -473,6 +479,19 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
     )
 
 
+def _not_json(exc: json.JSONDecodeError) -> str:
+    """Why a ``*.json`` file in the class's folder is not read: a file that stops in the middle
+    (copied before it was all written, a full USB stick) says so and what to do."""
+    # A string left open runs to the end of the file: the error names where it started.
+    if not exc.doc[exc.pos :].strip() or exc.msg.startswith("Unterminated string"):
+        return (
+            f"cut short: the file stops in the middle (line {exc.lineno}), as a copy made before"
+            " it was all written does, or one to a full disk: copy it again, or export the"
+            " team's save again"
+        )
+    return f"not JSON (line {exc.lineno}: {exc.msg})"
+
+
 def merge_results(
     directory: PathLike,
     expect: Sequence[str] | None = None,
@@ -511,7 +530,7 @@ def merge_results(
             merged.refused.append((path.name, f"cannot read it ({exc})"))
             continue
         except json.JSONDecodeError as exc:
-            merged.refused.append((path.name, f"not JSON (line {exc.lineno}: {exc.msg})"))
+            merged.refused.append((path.name, _not_json(exc)))
             continue
         problem = _shape_problem(data)
         if problem:

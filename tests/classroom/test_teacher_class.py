@@ -101,3 +101,24 @@ def test_the_teacher_exports_a_whole_class_served_to_browsers_in_one_command(
     assert [p.name for p in one.iterdir()] == ["red.json"]
     assert main(["class", "export", str(tmp_path / "one"), "--out", str(tmp_path / "x")]) == 2
     assert "holds no game with a quarter played" in capsys.readouterr().err
+
+
+def test_a_result_file_cut_short_says_so(content, tmp_path: Path, capsys) -> None:
+    """A result file copied before it was all written (or onto a full USB stick) was refused
+    as "not JSON (line 355: Unterminated string starting at)", and its debrief said "line 1:
+    not valid JSON (Expecting property name ...)": neither says what happened or what to do."""
+    results = tmp_path / "class-results"
+    for name in ("Red", "Blue"):
+        save = team_game(content, tmp_path / name, name)
+        assert main(["class", "export", str(save), "--out", f"{results}/"]) == 0
+    whole = (results / "red.json").read_text()
+    (results / "red.json").write_text(whole[: len(whole) // 2])
+    cut = "cut short: the file stops in the middle (line "
+    refused = dict(merge_results(results).refused)
+    assert refused["red.json"].startswith(cut) and "copy it again" in refused["red.json"]
+    (results / "red.json").write_text(whole.rstrip()[:-1])  # only the last brace missing
+    assert dict(merge_results(results).refused)["red.json"].startswith(cut)
+    capsys.readouterr()
+    assert main(["report", str(results / "red.json"), "--out", str(tmp_path / "debrief")]) == 2
+    err = capsys.readouterr().err
+    assert f"{results / 'red.json'}: a class result file, but {cut}" in err
