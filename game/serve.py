@@ -703,7 +703,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:  # taken between the check and the server's own bind
         print(f"capwars: error: {explain_bind_error(exc, host, args.port)}", file=sys.stderr)
         return 2
+    collect = collect_hint(Path(args.saves), getattr(args, "content", None), args.scenario)
+    if collect:
+        print(collect, flush=True)
     return 0
+
+
+def collect_hint(saves: Path, content: str | None = None, scenario: str | None = None) -> str:
+    """What the teacher runs next, printed when the server stops (if any game was saved): the
+    commands that make every browser's game a result file and the class's leaderboard."""
+    from game.classroom.results import games_in
+
+    if not games_in(saves):
+        return ""
+
+    def arg(value: str) -> str:  # a path with a space, quoted for any shell
+        return f'"{value}"' if any(c.isspace() for c in value) else value
+
+    options = f" --content {arg(content)}" if content else ""
+    if scenario is not None and (scenario.endswith(".toml") or os.sep in scenario):
+        options += f" --scenario {arg(scenario)}"
+    return (
+        "Stopped. Every game is saved (each at the end of its last quarter played). To collect"
+        " the class's results, run:\n"
+        f"  capwars class export {arg(str(saves))} --out class-results/{options}\n"
+        "  capwars class results class-results/ --out leaderboard/"
+    )
 
 
 def register_cli(subparsers: Any) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from game.serve import StartQueue, make_server
-from tests.serve_kit import children, free_port, open_page
+from game.serve import StartQueue, collect_hint, make_server, session_saves
+from tests.serve_kit import children, class_game, free_port, open_page, wait_listening
 
 
 async def test_the_start_queue_lets_pages_start_in_turn() -> None:
@@ -102,3 +102,37 @@ async def test_a_class_opening_the_page_at_once_starts_its_games_in_turn(tmp_pat
         assert seen and max(running - playing for running, playing in seen) <= 2, seen
         for page in drawn:
             await page.close()
+
+
+def test_stopping_the_server_tells_the_teacher_how_to_collect_the_results(tmp_path: Path) -> None:
+    """Ctrl+C at the end of the lesson: the terminal said only that the sessions were closed;
+    it now gives the commands that turn every browser's game into the class's leaderboard."""
+    import signal
+    import subprocess
+    import sys
+
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    saves = tmp_path / "class 3b"  # a space: the command must still run as printed
+    class_game(session_saves(saves, "5" * 32))
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        asyncio.run(wait_listening(proc, port))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert f'capwars class export "{saves}" --out class-results/\n' in out
+    assert "capwars class results class-results/ --out leaderboard/" in out
+    # No game saved (the server was only tried out): nothing to collect, no advice.
+    empty = tmp_path / "empty"
+    assert collect_hint(empty) == ""
+    (empty / f"session-{'6' * 32}").mkdir(parents=True)  # a page opened, no game played
+    assert collect_hint(empty) == ""
