@@ -84,7 +84,10 @@ DRIVER = "game.tui.web:CapwarsWebDriver"
 PAUSE_META = "capwars_pause"
 RESUME_META = "capwars_resume"
 """The meta packets of the teacher's pause and resume (:mod:`game.tui.web`)."""
-COMMANDS_HELP = "Type pause (and a message) and Enter to pause every game; resume to go on."
+COMMANDS_HELP = (
+    "Type pause (and a message) and Enter to pause every game; resume to go on; status to see"
+    " how far each game is."
+)
 """The line that tells the teacher the server's terminal takes commands."""
 FIRST_SCREEN_BYTES = 1024
 """A write this large from a starting game is its first screen (what comes before it is a few
@@ -377,9 +380,39 @@ def make_server(
                     else "Nothing was paused.",
                     flush=True,
                 )
+            elif word in ("status", "who"):
+                print(await asyncio.to_thread(self.status), flush=True)
             else:
                 unknown = "" if word in ("help", "?") else f"Unknown command: {line}. "
                 print(f"{unknown}{COMMANDS_HELP}", flush=True)
+
+        def status(self) -> str:
+            """How far each browser's game is (the teacher's ``status``): its newest save's
+            team, game and last quarter, one line per browser session with a save, the open
+            pages first. Only each save's first and last lines are read."""
+            from game.arena.saves import peek_newest
+
+            open_now = set(self.pages)
+            folders = sorted(saves.glob("session-*")) if saves.is_dir() else []
+            lines, unplayed = [], 0
+            for folder in sorted(folders, key=lambda f: f.name[8:] not in open_now):
+                session = folder.name.removeprefix("session-")
+                found = peek_newest(folder)
+                if found is None or not found[1] or found[1].endswith("not started"):
+                    unplayed += session in open_now
+                    continue
+                closed = "" if session in open_now else "  (page closed)"
+                lines.append(f"  session-{session[:8]}…  {found[1]}{closed}")
+            paused = ", paused" if self.paused is not None else ""
+            head = f"{counted(len(open_now), 'page')} open{paused}."
+            if lines:
+                head += " Each browser's newest game, as saved after its last quarter:"
+            if unplayed:
+                lines.append(
+                    f"  {counted(unplayed, 'open page')} with no quarter played yet"
+                    " (the new-game form, or the first quarter)."
+                )
+            return "\n".join([head, *lines])
 
         async def tell_games(self, meta: dict[str, str | int | bool | None]) -> int:
             """Send ``meta`` to every running game; how many got it."""
@@ -739,7 +772,8 @@ def register_cli(subparsers: Any) -> None:
         description="Serve the game to web browsers through textual-serve. Each browser"
         " session plays its own game with its own saves folder; nothing is loaded from the"
         " internet. While it runs, type 'pause [message]' and Enter in its terminal to pause"
-        " every game (students cannot lift it), 'resume' to go on.",
+        " every game (students cannot lift it), 'resume' to go on, 'status' to see how far"
+        " each browser's game is.",
     )
     serve.add_argument(
         "--host",
