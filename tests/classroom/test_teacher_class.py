@@ -122,3 +122,23 @@ def test_a_result_file_cut_short_says_so(content, tmp_path: Path, capsys) -> Non
     assert main(["report", str(results / "red.json"), "--out", str(tmp_path / "debrief")]) == 2
     err = capsys.readouterr().err
     assert f"{results / 'red.json'}: a class result file, but {cut}" in err
+
+
+def test_a_report_of_a_folder_names_the_games_in_it(content, tmp_path: Path, capsys) -> None:
+    """A teacher gives report the browser session's folder (or the class-results folder): it
+    said only "is a folder, not a replay file"; it now names the games to choose from."""
+    session = tmp_path / "saves" / f"session-{'a' * 32}"
+    save = team_game(content, session, "Red")
+    results = tmp_path / "class-results"
+    assert main(["class", "export", str(save), "--out", f"{results}/"]) == 0
+    capsys.readouterr()
+    for folder, named in ((session, save), (session.parent, save), (results, results / "red.json")):
+        assert main(["report", str(folder), "--out", str(tmp_path / "debrief")]) == 2
+        err = capsys.readouterr().err
+        assert f"{folder} is a folder: a debrief is of one game; give one of its" in err
+        assert f"  capwars report {named} --out debrief/" in err
+    assert not (tmp_path / "debrief").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["report", str(empty), "--out", str(tmp_path / "debrief")]) == 2
+    assert "give its save (autosave-....jsonl) or its team's result" in capsys.readouterr().err
