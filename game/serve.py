@@ -319,6 +319,8 @@ def make_server(
             """Each open page's game process (once started), told of the teacher's pause."""
             self.paused: str | None = None
             """The teacher's pause while it lasts: its message ("" for none); else None."""
+            self.collect = ""
+            """What to run to collect the class's results, printed when the server stopped."""
             self.starting = StartQueue(os.cpu_count() or 1)
             """The games drawing their first screen, one per core (the others wait in turn)."""
 
@@ -424,6 +426,9 @@ def make_server(
             print(f"{what}: session-{session[:8]}… ({len(self.live)} playing{paused})", flush=True)
 
         async def on_shutdown(self, app: web.Application) -> None:
+            # Found while the loop runs: the imports it takes, after the loop closed, had the
+            # game processes' pipes collected then, each with an "Event loop is closed" traceback.
+            self.collect = collect_hint(saves, content, scenario)
             # Without this, Ctrl+C waits for every open page: ~20 s of silence, then a traceback.
             if self.live:
                 print(
@@ -736,9 +741,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:  # taken between the check and the server's own bind
         print(f"capwars: error: {explain_bind_error(exc, host, args.port)}", file=sys.stderr)
         return 2
-    collect = collect_hint(Path(args.saves), getattr(args, "content", None), args.scenario)
-    if collect:
-        print(collect, flush=True)
+    if server.collect:
+        print(server.collect, flush=True)
     return 0
 
 

@@ -129,6 +129,7 @@ def test_stopping_the_server_tells_the_teacher_how_to_collect_the_results(tmp_pa
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out
+    assert "Traceback" not in out and "Event loop is closed" not in out, out
     assert f'capwars class export "{saves}" --out class-results/\n' in out
     assert "capwars class results class-results/ --out leaderboard/" in out
     # No game saved (the server was only tried out): nothing to collect, no advice.
