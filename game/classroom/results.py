@@ -103,6 +103,14 @@ def export_result(
         for seat in chosen:
             if not 0 <= seat < len(players):
                 raise ResultError(f"{replay.path}: no seat {seat}; it has {len(players)} seats")
+    if not replay.quarters:
+        # Nothing to rank: the file said "Stranded, -900.0 $M" (no enterprise value yet).
+        raise ResultError(
+            f"{replay.path}: no quarter of this game was played yet (saved on the new-game form"
+            " or before the first End quarter): there is nothing to rank. Export the game's"
+            " save once it has played a quarter or more (the newest file for the game in its"
+            " saves folder)"
+        )
     result = _result_of(replay, content, chosen)
     result["save"] = {"encoding": "gzip+base64", "data": _pack(raw)}
     scenario = next((s for s in content.scenarios if s.id == replay.header.scenario), None)

@@ -142,3 +142,14 @@ def test_a_report_of_a_folder_names_the_games_in_it(content, tmp_path: Path, cap
     empty.mkdir()
     assert main(["report", str(empty), "--out", str(tmp_path / "debrief")]) == 2
     assert "give its save (autosave-....jsonl) or its team's result" in capsys.readouterr().err
+
+
+def test_a_game_with_no_quarter_played_is_not_exported(content, tmp_path: Path, capsys) -> None:
+    """A save made before the first End quarter was exported as "Stranded, -900.0 $M" and
+    ranked with that score (no enterprise value yet, all the opening cash counted as lost)."""
+    save = team_game(content, tmp_path / "saves", "Early", quarters=0)
+    out = tmp_path / "early.json"
+    assert main(["class", "export", str(save), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "no quarter of this game was played yet" in err and "nothing to rank" in err
+    assert not out.exists()
