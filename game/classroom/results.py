@@ -589,14 +589,7 @@ def merge_results(
                 " content this capwars does not have (a lesson file?); pass it with --scenario"
                 " path/to/lesson.toml (and --content DIR) to check them"
             )
-    merged.teams.sort(
-        key=lambda r: (
-            r.team.get("status") != "active",
-            not r.result.get("finished", False),
-            -r.score,
-            r.name.casefold(),
-        )
-    )
+    merged.teams.sort(key=lambda r: (*_standing(r), r.name.casefold()))
     if expect:
         present = {r.name.casefold() for r in merged.teams}
         merged.missing = [name for name in expect if name.casefold() not in present]
@@ -1058,9 +1051,24 @@ LEADERBOARD_COLUMNS = (
 )
 
 
+def _standing(r: TeamResult) -> tuple[bool, bool, float]:
+    """What places a team on the leaderboard: still in the game, finished, score."""
+    return (r.team.get("status") != "active", not r.result.get("finished", False), -r.score)
+
+
+def shared_ranks(merged: ClassResults) -> list[int]:
+    """Each team's rank, shared by teams with the same standing (``1, 1, 3``): two teams that
+    played alike were ranked 1 and 2 by their names' order."""
+    ranks: list[int] = []
+    for index, r in enumerate(merged.teams):
+        tied = index and _standing(merged.teams[index - 1]) == _standing(r)
+        ranks.append(ranks[-1] if tied else index + 1)
+    return ranks
+
+
 def leaderboard_rows(merged: ClassResults) -> list[dict[str, Any]]:
     rows = []
-    for rank, r in enumerate(merged.teams, start=1):
+    for rank, r in zip(shared_ranks(merged), merged.teams, strict=True):
         team = r.team
         rows.append(
             {

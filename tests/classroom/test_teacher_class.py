@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from game.arena.replay import read_replay
-from game.classroom.results import merge_results
+from game.classroom.results import leaderboard_rows, merge_results
 from game.cli import main
 from game.rules import load_content
 from game.tui.session import GameSession
@@ -153,3 +153,16 @@ def test_a_game_with_no_quarter_played_is_not_exported(content, tmp_path: Path, 
     err = capsys.readouterr().err
     assert "no quarter of this game was played yet" in err and "nothing to rank" in err
     assert not out.exists()
+
+
+def test_teams_with_the_same_standing_share_their_rank(content, tmp_path: Path) -> None:
+    """Two teams that played alike were ranked 1 and 2 by the order of their names."""
+    results = tmp_path / "class-results"
+    for name, quarters in (("Red", 2), ("Blue", 2), ("Green", 3)):
+        save = team_game(content, tmp_path / name, name, quarters=quarters)
+        assert main(["class", "export", str(save), "--out", f"{results}/"]) == 0
+    rows = leaderboard_rows(merge_results(results))
+    by_team = {row["team"]: row for row in rows}
+    assert by_team["Red"]["score"] == by_team["Blue"]["score"] != by_team["Green"]["score"]
+    assert by_team["Red"]["rank"] == by_team["Blue"]["rank"]
+    assert sorted(row["rank"] for row in rows) in ([1, 1, 3], [1, 2, 2])
