@@ -502,7 +502,10 @@ def make_server(
                 self.say("A browser joined", session)
                 # The page says "starting your game…" while it waits for its turn.
                 give_back = await self.starting.turn()
-                if websocket.closed:  # reloaded or closed (or the server stopped) meanwhile
+                # Reloaded or closed meanwhile (a closed tab only shows as its connection
+                # gone: nothing reads the page's messages yet), or the server stopped.
+                transport = request.transport
+                if websocket.closed or transport is None or transport.is_closing():
                     return websocket
                 service = AppService(
                     command,

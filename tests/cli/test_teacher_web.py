@@ -46,14 +46,14 @@ async def test_a_game_that_never_draws_gives_its_place_back_by_itself() -> None:
 
 
 @contextlib.asynccontextmanager
-async def _server_here(saves: Path, slots: int) -> AsyncIterator[str]:
-    """``capwars serve`` in this process, starting ``slots`` games at a time: its base URL."""
+async def _server_here(saves: Path, queue: StartQueue) -> AsyncIterator[str]:
+    """``capwars serve`` in this process, starting games as ``queue`` says: its base URL."""
     pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
     from aiohttp import web
 
     port = free_port()
     server = make_server(port=port, saves=saves)
-    server.starting = StartQueue(slots)
+    server.starting = queue
     runner = web.AppRunner(await server._make_app())
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -85,7 +85,7 @@ async def test_a_class_opening_the_page_at_once_starts_its_games_in_turn(tmp_pat
     screen); each page still gets its title screen. All four started at once before."""
     import aiohttp
 
-    async with _server_here(tmp_path, 1) as url, aiohttp.ClientSession() as http:
+    async with _server_here(tmp_path, StartQueue(1)) as url, aiohttp.ClientSession() as http:
         drawn: list[Any] = []
 
         async def student(session: str) -> None:
@@ -137,3 +137,39 @@ def test_stopping_the_server_tells_the_teacher_how_to_collect_the_results(tmp_pa
     assert collect_hint(empty) == ""
     (empty / f"session-{'6' * 32}").mkdir(parents=True)  # a page opened, no game played
     assert collect_hint(empty) == ""
+
+
+class _HeldQueue(StartQueue):
+    """A start queue whose places the test hands out."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.go = asyncio.Event()
+        self.asked = asyncio.Event()
+
+    async def turn(self, seconds: float = 10.0) -> Any:
+        self.asked.set()
+        await self.go.wait()
+        return lambda: None
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+async def test_a_page_closed_while_it_waits_for_its_turn_starts_no_game(tmp_path: Path) -> None:
+    """A student who closes the tab before its game's turn: the game started anyway, for
+    nobody, taking a second of the server's CPU from the students still waiting."""
+    import aiohttp
+
+    held = _HeldQueue()
+    async with _server_here(tmp_path, held) as url, aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(
+            url.replace("http", "ws") + "/ws",
+            headers={"Cookie": f"capwars_session={'f' * 32}"},
+            timeout=aiohttp.ClientWSTimeout(ws_close=0.5),  # the tab closes; nobody answers
+        )
+        await asyncio.wait_for(held.asked.wait(), 10)  # the page waits for its turn
+        await ws.close()
+        await asyncio.sleep(0.3)
+        held.go.set()
+        for _ in range(20):
+            assert not _games(), "a game started for a page that was closed"
+            await asyncio.sleep(0.05)
