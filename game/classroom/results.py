@@ -1380,6 +1380,12 @@ def _export_folder(args: argparse.Namespace) -> int:
 
     root = Path(args.save)
     refused = output_problem(args.out, "--out", folder=True, example="class-results")
+    if not refused and args.out.lower().endswith(".json") and not Path(args.out).is_dir():
+        refused = (
+            f"--out {args.out} names a file, but {root} is a folder, with a result file to"
+            " write for each game in it: give the folder to write them into, e.g. --out"
+            " class-results/. Nothing was written"
+        )
     if refused:
         print(f"capwars: error: {refused}", file=sys.stderr)
         return 2

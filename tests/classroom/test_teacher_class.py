@@ -101,6 +101,10 @@ def test_the_teacher_exports_a_whole_class_served_to_browsers_in_one_command(
     assert [p.name for p in one.iterdir()] == ["red.json"]
     assert main(["class", "export", str(tmp_path / "one"), "--out", str(tmp_path / "x")]) == 2
     assert "holds no game with a quarter played" in capsys.readouterr().err
+    # A file for --out, as for one save, would have made a folder named results.json.
+    assert main(["class", "export", str(served), "--out", str(tmp_path / "results.json")]) == 2
+    assert "names a file, but" in capsys.readouterr().err
+    assert not (tmp_path / "results.json").exists()
 
 
 def test_a_result_file_cut_short_says_so(content, tmp_path: Path, capsys) -> None:
