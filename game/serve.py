@@ -26,6 +26,10 @@ students cannot close, the turn timer standing still; ``resume`` lifts it. A gam
 while the pause lasts opens paused. The server tells each game process in a "meta" packet on the
 pipe textual-serve already feeds its keys through (:mod:`game.tui.web`, whose driver each game
 runs). When the server's standard input is not a terminal (a service), nothing is read from it.
+``status`` lists how far each browser's game is.
+
+A class opening the page at once has its games started in turn (:class:`StartQueue`): one per
+core, each until its first screen, in the order the pages came.
 
 This module imports neither Textual nor textual-serve until the command runs, so registering
 the command costs the headless CLI nothing.
