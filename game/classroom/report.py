@@ -971,9 +971,10 @@ def folder_instead(folder: Path) -> str:
     from game.arena.saves import save_files
     from game.classroom.results import games_in
 
-    games = [path for _, path in save_files(folder, old=False) if path in set(games_in(folder))]
+    played = set(games_in(folder))
+    games = [path for _, path in save_files(folder, old=False) if path in played]
     if not games:  # a folder of folders (capwars serve --saves DIR), newest first
-        found = [(path.stat().st_mtime_ns, path) for path in games_in(folder)]
+        found = [(path.stat().st_mtime_ns, path) for path in played]
         games = [path for _, path in sorted(found, reverse=True)]
     results = sorted(folder.glob("*.json"))
     files = [*games, *results]
