@@ -396,6 +396,18 @@ class TeamResult:
         return float(last) if last is not None else math.nan
 
 
+@dataclass(frozen=True)
+class ClassPrediction:
+    """One prediction question of the class's scenario: every team's answer, what happened in
+    its own game (each team's decisions move its market) and the verdict."""
+
+    label: str
+    question: str
+    answers: list[tuple[str, str, str, str]]
+    """``(team, answer, what happened in its game, verdict)`` in leaderboard order; an empty
+    answer for a team that gave none."""
+
+
 @dataclass
 class ClassResults:
     """The merge of a folder of result files."""
@@ -417,6 +429,8 @@ class ClassResults:
     """Expected team names that no accepted file holds."""
     notes: list[str] = field(default_factory=list)
     """How the class was chosen, the other games found, and why some files were not checked."""
+    predictions: list[ClassPrediction] = field(default_factory=list)
+    """The scenario's prediction questions with every team's answer (the debrief's table)."""
 
     @property
     def ok(self) -> bool:
@@ -590,6 +604,7 @@ def merge_results(
                 " path/to/lesson.toml (and --content DIR) to check them"
             )
     merged.teams.sort(key=lambda r: (*_standing(r), r.name.casefold()))
+    merged.predictions = class_predictions(merged, content)
     if expect:
         present = {r.name.casefold() for r in merged.teams}
         merged.missing = [name for name in expect if name.casefold() not in present]
@@ -761,6 +776,50 @@ def _note_shared_names(merged: ClassResults) -> None:
                 " different games: each is ranked, shown with its file name. If one team"
                 " played twice, take out the file that should not count and run this again"
             )
+
+
+def class_predictions(merged: ClassResults, content: Any) -> list[ClassPrediction]:
+    """Every team's answers to the scenario's prediction questions, against what happened in
+    its game, judged as the game's quarter report judges them: for the debrief, where a team's
+    own report shows only its answers. Each team's save is re-simulated; a team whose save
+    cannot be (its content not this content) is left out. Empty if no team answered."""
+    from game.classroom.figures import resimulate
+    from game.classroom.report import Debrief, prediction_outcomes
+
+    shared = shared_names(merged)
+    questions: dict[tuple[int, str, str], list[tuple[str, str, str, str]]] = {}
+    for r in merged.teams:
+        if not r.verified:
+            continue
+        try:
+            raw = base64.b64decode(r.result["save"]["data"], validate=True)
+            replay = parse_replay(raw, Path(r.file), require_result=False)
+            played = content_for_result(r.result, replay, content)
+            debrief = Debrief(replay, played, resimulate(replay, played))
+        except (KeyError, TypeError, ValueError, ReplayError):
+            continue
+        team = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
+        seat = r.team.get("seat")
+        for outcome in prediction_outcomes(debrief):
+            answer = outcome.answers.get(seat, "") if isinstance(seat, int) else ""
+            verdict = outcome.verdict(answer) if answer else ""
+            key = (outcome.turn, outcome.label, outcome.question)
+            questions.setdefault(key, []).append((team, answer, outcome.happened, verdict))
+    if not any(answer for rows in questions.values() for _, answer, _, _ in rows):
+        return []
+    return [
+        ClassPrediction(label, question, rows)
+        for (_, label, question), rows in sorted(questions.items())
+    ]
+
+
+def _prediction_cells(prediction: ClassPrediction) -> tuple[list[str], list[list[str]]]:
+    header = ["team", "prediction", "what happened in its game", "verdict"]
+    rows = [
+        [team, answer or "–", happened, verdict]
+        for team, answer, happened, verdict in prediction.answers
+    ]
+    return header, rows
 
 
 def shared_names(merged: ClassResults) -> set[str]:
@@ -1225,6 +1284,11 @@ def render_markdown(merged: ClassResults) -> str:
         "",
     ]
     parts += ["## Class means per quarter", "", table(*_mean_cells(merged)), ""]
+    if merged.predictions:  # after the means: the terminal shows the part before them
+        parts += ["## Predictions against what happened", ""]
+        for prediction in merged.predictions:
+            parts += [f"### {prediction.label}: {prediction.question}", ""]
+            parts += [table(*_prediction_cells(prediction)), ""]
     if merged.refused:
         parts += ["## Refused files", ""]
         parts += [f"- `{name}`: {reason}" for name, reason in merged.refused]
@@ -1279,6 +1343,12 @@ def render_html(merged: ClassResults) -> str:
     )
     missing = "".join(f"<li>{escape(name)}</li>" for name in merged.missing)
     notes = "".join(f"<li>{escape(note)}</li>" for note in merged.notes)
+    predicted = "".join(
+        f"<h3>{escape(p.label)}: {escape(p.question)}</h3>{table(*_prediction_cells(p))}"
+        for p in merged.predictions
+    )
+    if predicted:
+        predicted = f"<h2>Predictions against what happened</h2>{predicted}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class results'
         "</title><style>body{font-family:system-ui,sans-serif;max-width:980px;margin:0 auto;"
@@ -1286,7 +1356,7 @@ def render_html(merged: ClassResults) -> str:
         " solid #ddd;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}"
         ".warn{background:#fff0f0;border-left:4px solid #c00;padding:.5rem 1rem}"
         f"{SVG_CSS}</style></head><body><h1>Class results</h1><p>{escape(_about(merged))}</p>"
-        f"<h2>Leaderboard</h2>{table(*_board_cells(merged))}{chart}"
+        f"<h2>Leaderboard</h2>{table(*_board_cells(merged))}{chart}{predicted}"
         f"<h2>Class means per quarter</h2>{table(*_mean_cells(merged))}"
         + (f'<div class="warn"><h2>Refused files</h2><ul>{refused}</ul></div>' if refused else "")
         + (f'<div class="warn"><h2>Missing teams</h2><ul>{missing}</ul></div>' if missing else "")

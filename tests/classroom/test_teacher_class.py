@@ -19,14 +19,24 @@ def content():
     return load_content()
 
 
-def team_game(content, folder: Path, name: str, quarters: int = 2, scenario: str = "tutorial"):
+def team_game(
+    content,
+    folder: Path,
+    name: str,
+    quarters: int = 2,
+    scenario: str = "tutorial",
+    predict: str | None = None,
+):
     """A team's game as the game saves it (with its game id): ``quarters`` ended without an
-    order, as a team that only presses End quarter plays."""
+    order, as a team that only presses End quarter plays; ``predict`` answers every
+    prediction question."""
     seats = list(content.scenario(scenario).seats)
     seats[0] = seats[0].model_copy(update={"name": name})
     players = list(GameSession.new(content, scenario, 7).seats)
     game = GameSession.create(content, scenario, 7, seats, players)
     for _ in range(quarters):
+        if predict is not None and game.needs_prediction() is not None:
+            game.predict(predict)
         game.end_quarter()
     folder.mkdir(parents=True, exist_ok=True)
     return game.autosave(folder)
@@ -170,3 +180,37 @@ def test_teams_with_the_same_standing_share_their_rank(content, tmp_path: Path) 
     assert by_team["Red"]["score"] == by_team["Blue"]["score"] != by_team["Green"]["score"]
     assert by_team["Red"]["rank"] == by_team["Blue"]["rank"]
     assert sorted(row["rank"] for row in rows) in ([1, 1, 3], [1, 2, 2])
+
+
+def test_the_class_results_show_every_teams_predictions_against_what_happened(
+    content, tmp_path: Path
+) -> None:
+    """The debrief asks "what did you predict at the shock?": a team's report shows only its
+    own answers, and the class results none. They now list every team's answer to each
+    question, what happened in its game and the verdict."""
+    results = tmp_path / "class-results"
+    for name, answer in (("Red", "up"), ("Blue", "down"), ("Green", None)):
+        save = team_game(content, tmp_path / name, name, quarters=8, predict=answer)
+        assert main(["class", "export", str(save), "--out", f"{results}/"]) == 0
+    board = tmp_path / "board"
+    assert main(["class", "results", str(results), "--out", str(board)]) == 0
+    merged = merge_results(results)
+    asked = content.scenario("tutorial").predictions
+    assert [p.question for p in merged.predictions] == [q.question for q in asked]
+    first = merged.predictions[0]
+    answers = {team: (answer, verdict) for team, answer, _, verdict in first.answers}
+    assert answers["Green"] == ("", "")
+    assert answers["Red"][0] == "up" and answers["Blue"][0] == "down"
+    assert {answers["Red"][1], answers["Blue"][1]} & {"right"}  # the spot price moved
+    happened = first.answers[0][2]
+    assert "spot price" in happened and "→" in happened
+    html = (board / "results.html").read_text()
+    assert "<h2>Predictions against what happened</h2>" in html
+    assert f"{first.label}: {first.question}" in html
+    md = (board / "results.md").read_text()
+    assert md.index("## Class means") < md.index("## Predictions against what happened")
+    # No team answered (lesson mode off): no empty section.
+    quiet = tmp_path / "quiet"
+    save = team_game(content, tmp_path / "Quiet", "Quiet", quarters=8)
+    assert main(["class", "export", str(save), "--out", f"{quiet}/"]) == 0
+    assert merge_results(quiet).predictions == []
