@@ -1460,6 +1460,14 @@ def _export_folder(args: argparse.Namespace) -> int:
         print(f"capwars: error: {refused}", file=sys.stderr)
         return 2
     saves = games_in(root)
+    if not saves and any(root.glob("*.json")):
+        print(
+            f"capwars: error: {root} holds no saves, but .json files: if they are the teams'"
+            " result files, they need no export; merge them with capwars class results"
+            f" {root}. Nothing was written.",
+            file=sys.stderr,
+        )
+        return 2
     if not saves:
         print(
             f"capwars: error: {root} holds no game with a quarter played: no save"

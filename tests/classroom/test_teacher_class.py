@@ -111,6 +111,10 @@ def test_the_teacher_exports_a_whole_class_served_to_browsers_in_one_command(
     assert [p.name for p in one.iterdir()] == ["red.json"]
     assert main(["class", "export", str(tmp_path / "one"), "--out", str(tmp_path / "x")]) == 2
     assert "holds no game with a quarter played" in capsys.readouterr().err
+    # The folder of result files given instead: they need no export.
+    assert main(["class", "export", str(results), "--out", str(tmp_path / "again")]) == 2
+    err = capsys.readouterr().err
+    assert f"they need no export; merge them with capwars class results {results}." in err
     # A file for --out, as for one save, would have made a folder named results.json.
     assert main(["class", "export", str(served), "--out", str(tmp_path / "results.json")]) == 2
     assert "names a file, but" in capsys.readouterr().err
