@@ -109,7 +109,9 @@ def test_the_teacher_exports_a_whole_class_served_to_browsers_in_one_command(
     one = tmp_path / "one"
     assert main(["class", "export", str(served / f"session-{'a' * 32}"), "--out", str(one)]) == 0
     assert [p.name for p in one.iterdir()] == ["red.json"]
-    assert main(["class", "export", str(tmp_path / "one"), "--out", str(tmp_path / "x")]) == 2
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    assert main(["class", "export", str(nothing), "--out", str(tmp_path / "x")]) == 2
     assert "holds no game with a quarter played" in capsys.readouterr().err
     # The folder of result files given instead: they need no export.
     assert main(["class", "export", str(results), "--out", str(tmp_path / "again")]) == 2
