@@ -1489,7 +1489,10 @@ def _export_folder(args: argparse.Namespace) -> int:
             result = export_result(save, content, args.seat)
             path = _write_into(result, out, save)
         except (NotReproduced, ReplayError, ResultError) as exc:
-            print(f"capwars: error: {shown}: {exc}", file=sys.stderr)
+            why = str(exc)  # most name the save already
+            print(
+                f"capwars: error: {why if str(save) in why else f'{shown}: {why}'}", file=sys.stderr
+            )
             status = 1
             continue
         except ContentError as exc:

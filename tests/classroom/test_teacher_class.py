@@ -220,3 +220,26 @@ def test_the_class_results_show_every_teams_predictions_against_what_happened(
     save = team_game(content, tmp_path / "Quiet", "Quiet", quarters=8)
     assert main(["class", "export", str(save), "--out", f"{quiet}/"]) == 0
     assert merge_results(quiet).predictions == []
+
+
+def test_each_failed_export_of_a_folder_names_its_save_once(content, tmp_path: Path, capsys) -> None:
+    """A lesson file's games exported without --scenario: each error named the save twice
+    ("session-…/autosave-….jsonl: saves/session-…/autosave-….jsonl: scenario ...")."""
+    from game.rules.loader import resolve_scenario
+
+    lesson = tmp_path / "my_lesson.toml"
+    lesson.write_text(
+        (Path(__file__).resolve().parents[2] / "content" / "scenarios" / "tutorial.toml")
+        .read_text()
+        .replace('id = "tutorial"', 'id = "my-lesson"', 1)
+    )
+    with_lesson, lesson_id = resolve_scenario(content, str(lesson))
+    saves = tmp_path / "saves"
+    save = team_game(with_lesson, saves / f"session-{'a' * 32}", "Alpha", scenario=lesson_id)
+    assert main(["class", "export", str(saves), "--out", str(tmp_path / "results")]) == 1
+    err = capsys.readouterr().err
+    assert err.count(str(save)) == 1 and "session-" not in err.replace(str(save), "")
+    assert "pass it with --scenario" in err
+    out = str(tmp_path / "results")
+    assert main(["class", "export", str(saves), "--out", out, "--scenario", str(lesson)]) == 0
+    assert (tmp_path / "results" / "alpha.json").is_file()
