@@ -222,7 +222,9 @@ def test_the_class_results_show_every_teams_predictions_against_what_happened(
     assert merge_results(quiet).predictions == []
 
 
-def test_each_failed_export_of_a_folder_names_its_save_once(content, tmp_path: Path, capsys) -> None:
+def test_each_failed_export_of_a_folder_names_its_save_once(
+    content, tmp_path: Path, capsys
+) -> None:
     """A lesson file's games exported without --scenario: each error named the save twice
     ("session-…/autosave-….jsonl: saves/session-…/autosave-….jsonl: scenario ...")."""
     from game.rules.loader import resolve_scenario
