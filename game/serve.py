@@ -249,6 +249,14 @@ def read_commands(fd: int, command: Any) -> None:
                 return
 
 
+def cores() -> int:
+    """The processor cores this server may use (those it is allowed to run on, where the system
+    says: a server limited to some cores starts as many games at once)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 class StartQueue:
     """Which games may start now: at most ``slots`` at once, each until its first screen.
 
@@ -325,7 +333,7 @@ def make_server(
             """The teacher's pause while it lasts: its message ("" for none); else None."""
             self.collect = ""
             """What to run to collect the class's results, printed when the server stopped."""
-            self.starting = StartQueue(os.cpu_count() or 1)
+            self.starting = StartQueue(cores())
             """The games drawing their first screen, one per core (the others wait in turn)."""
 
         def initialize_logging(self) -> None:

@@ -173,3 +173,11 @@ async def test_a_page_closed_while_it_waits_for_its_turn_starts_no_game(tmp_path
         for _ in range(20):
             assert not _games(), "a game started for a page that was closed"
             await asyncio.sleep(0.05)
+
+
+def test_the_games_start_one_per_core_the_server_may_use() -> None:
+    from game.serve import cores
+
+    assert cores() >= 1
+    if hasattr(os, "sched_getaffinity"):
+        assert cores() == len(os.sched_getaffinity(0))
