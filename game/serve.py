@@ -26,6 +26,10 @@ students cannot close, the turn timer standing still; ``resume`` lifts it. A gam
 while the pause lasts opens paused. The server tells each game process in a "meta" packet on the
 pipe textual-serve already feeds its keys through (:mod:`game.tui.web`, whose driver each game
 runs). When the server's standard input is not a terminal (a service), nothing is read from it.
+``status`` lists how far each browser's game is.
+
+A class opening the page at once has its games started in turn (:class:`StartQueue`): one per
+core, each until its first screen, in the order the pages came.
 
 This module imports neither Textual nor textual-serve until the command runs, so registering
 the command costs the headless CLI nothing.
@@ -84,8 +88,16 @@ DRIVER = "game.tui.web:CapwarsWebDriver"
 PAUSE_META = "capwars_pause"
 RESUME_META = "capwars_resume"
 """The meta packets of the teacher's pause and resume (:mod:`game.tui.web`)."""
-COMMANDS_HELP = "Type pause (and a message) and Enter to pause every game; resume to go on."
+COMMANDS_HELP = (
+    "Type pause (and a message) and Enter to pause every game; resume to go on; status to see"
+    " how far each game is."
+)
 """The line that tells the teacher the server's terminal takes commands."""
+FIRST_SCREEN_BYTES = 1024
+"""A write this large from a starting game is its first screen (what comes before it is a few
+terminal set-up codes of a dozen bytes each)."""
+FIRST_SCREEN_SECONDS = 10.0
+"""The longest a starting game keeps its place in the :class:`StartQueue` without drawing."""
 WEB_EXTRA_HINT = (
     "capwars serve needs the optional web extra (textual-serve), which is not installed here."
     " Install it, then run capwars serve again:\n"
@@ -237,6 +249,56 @@ def read_commands(fd: int, command: Any) -> None:
                 return
 
 
+def cores() -> int:
+    """The processor cores this server may use (those it is allowed to run on, where the system
+    says: a server limited to some cores starts as many games at once)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+class StartQueue:
+    """Which games may start now: at most ``slots`` at once, each until its first screen.
+
+    A game process spends about a second of CPU drawing its first screen (mostly Textual laying
+    out the new-game form), and nothing after that until its student acts. Started all at once,
+    a class's games shared the cores and drew together: with 12 pages opened at once on two
+    cores every page waited about 20 s. Started a few at a time (one per core), in the order the
+    pages came, the first pages play within seconds, the last no later than before, and a page
+    closed or reloaded while it waits starts nothing."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = max(1, slots)
+        self._free: asyncio.Semaphore | None = None
+        self.waiting = 0
+        """Pages waiting for their turn to start."""
+
+    async def turn(self, seconds: float = FIRST_SCREEN_SECONDS) -> Any:
+        """Wait for a free place; returns the function that gives it back (call it when the
+        game has drawn its first screen or stopped; more calls do nothing). The place is given
+        back by itself ``seconds`` after it was taken, so a game that never draws holds up
+        nobody for long."""
+        if self._free is None:  # created on the server's own loop
+            self._free = asyncio.Semaphore(self.slots)
+        free = self._free
+        self.waiting += 1
+        try:
+            await free.acquire()
+        finally:
+            self.waiting -= 1
+        done = False
+
+        def give_back() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                timer.cancel()
+                free.release()
+
+        timer = asyncio.get_running_loop().call_later(seconds, give_back)
+        return give_back
+
+
 def make_server(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
@@ -269,6 +331,10 @@ def make_server(
             """Each open page's game process (once started), told of the teacher's pause."""
             self.paused: str | None = None
             """The teacher's pause while it lasts: its message ("" for none); else None."""
+            self.collect = ""
+            """What to run to collect the class's results, printed when the server stopped."""
+            self.starting = StartQueue(cores())
+            """The games drawing their first screen, one per core (the others wait in turn)."""
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -328,9 +394,39 @@ def make_server(
                     else "Nothing was paused.",
                     flush=True,
                 )
+            elif word in ("status", "who"):
+                print(await asyncio.to_thread(self.status), flush=True)
             else:
                 unknown = "" if word in ("help", "?") else f"Unknown command: {line}. "
                 print(f"{unknown}{COMMANDS_HELP}", flush=True)
+
+        def status(self) -> str:
+            """How far each browser's game is (the teacher's ``status``): its newest save's
+            team, game and last quarter, one line per browser session with a save, the open
+            pages first. Only each save's first and last lines are read."""
+            from game.arena.saves import peek_newest
+
+            open_now = set(self.pages)
+            folders = sorted(saves.glob("session-*")) if saves.is_dir() else []
+            lines, unplayed = [], 0
+            for folder in sorted(folders, key=lambda f: f.name[8:] not in open_now):
+                session = folder.name.removeprefix("session-")
+                found = peek_newest(folder)
+                if found is None or not found[1] or found[1].endswith("not started"):
+                    unplayed += session in open_now
+                    continue
+                closed = "" if session in open_now else "  (page closed)"
+                lines.append(f"  session-{session[:8]}…  {found[1]}{closed}")
+            paused = ", paused" if self.paused is not None else ""
+            head = f"{counted(len(open_now), 'page')} open{paused}."
+            if lines:
+                head += " Each browser's newest game, as saved after its last quarter:"
+            if unplayed:
+                lines.append(
+                    f"  {counted(unplayed, 'open page')} with no quarter played yet"
+                    " (the new-game form, or the first quarter)."
+                )
+            return "\n".join([head, *lines])
 
         async def tell_games(self, meta: dict[str, str | int | bool | None]) -> int:
             """Send ``meta`` to every running game; how many got it."""
@@ -342,6 +438,9 @@ def make_server(
             print(f"{what}: session-{session[:8]}… ({len(self.live)} playing{paused})", flush=True)
 
         async def on_shutdown(self, app: web.Application) -> None:
+            # Found while the loop runs: the imports it takes, after the loop closed, had the
+            # game processes' pipes collected then, each with an "Event loop is closed" traceback.
+            self.collect = collect_hint(saves, content, scenario)
             # Without this, Ctrl+C waits for every open page: ~20 s of silence, then a traceback.
             if self.live:
                 print(
@@ -392,9 +491,15 @@ def make_server(
             width = to_int(request.query.get("width", "80"), 80)
             height = to_int(request.query.get("height", "24"), 24)
             service: AppService | None = None
+            give_back = None
 
             async def close() -> None:
                 await websocket.close()
+
+            async def write_bytes(data: bytes) -> None:
+                if give_back is not None and len(data) >= FIRST_SCREEN_BYTES:
+                    give_back()  # its first screen: the next page's game may start
+                await websocket.send_bytes(data)
 
             try:
                 await websocket.prepare(request)
@@ -407,9 +512,16 @@ def make_server(
                     await older.close(code=WSCloseCode.POLICY_VIOLATION, message=OTHER_TAB)
                 self.live.add(websocket)
                 self.say("A browser joined", session)
+                # The page says "starting your game…" while it waits for its turn.
+                give_back = await self.starting.turn()
+                # Reloaded or closed meanwhile (a closed tab only shows as its connection
+                # gone: nothing reads the page's messages yet), or the server stopped.
+                transport = request.transport
+                if websocket.closed or transport is None or transport.is_closing():
+                    return websocket
                 service = AppService(
                     command,
-                    write_bytes=websocket.send_bytes,
+                    write_bytes=write_bytes,
                     write_str=websocket.send_str,
                     close=close,
                     download_manager=self.download_manager,
@@ -424,6 +536,8 @@ def make_server(
             except Exception as error:  # a broken session must not stop the server
                 log.exception(error)
             finally:
+                if give_back is not None:
+                    give_back()
                 self.games.pop(websocket, None)
                 if self.pages.get(session) is websocket:
                     del self.pages[session]
@@ -642,7 +756,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:  # taken between the check and the server's own bind
         print(f"capwars: error: {explain_bind_error(exc, host, args.port)}", file=sys.stderr)
         return 2
+    if server.collect:
+        print(server.collect, flush=True)
     return 0
+
+
+def collect_hint(saves: Path, content: str | None = None, scenario: str | None = None) -> str:
+    """What the teacher runs next, printed when the server stops (if any game was saved): the
+    commands that make every browser's game a result file and the class's leaderboard."""
+    from game.classroom.results import games_in
+
+    if not games_in(saves):
+        return ""
+
+    def arg(value: str) -> str:  # a path with a space, quoted for any shell
+        return f'"{value}"' if any(c.isspace() for c in value) else value
+
+    options = f" --content {arg(content)}" if content else ""
+    if scenario is not None and (scenario.endswith(".toml") or os.sep in scenario):
+        options += f" --scenario {arg(scenario)}"
+    return (
+        "Stopped. Every game is saved (each at the end of its last quarter played). To collect"
+        " the class's results, run:\n"
+        f"  capwars class export {arg(str(saves))} --out class-results/{options}\n"
+        "  capwars class results class-results/ --out leaderboard/"
+    )
 
 
 def register_cli(subparsers: Any) -> None:
@@ -653,7 +791,8 @@ def register_cli(subparsers: Any) -> None:
         description="Serve the game to web browsers through textual-serve. Each browser"
         " session plays its own game with its own saves folder; nothing is loaded from the"
         " internet. While it runs, type 'pause [message]' and Enter in its terminal to pause"
-        " every game (students cannot lift it), 'resume' to go on.",
+        " every game (students cannot lift it), 'resume' to go on, 'status' to see how far"
+        " each browser's game is.",
     )
     serve.add_argument(
         "--host",

@@ -964,6 +964,33 @@ def _rules_html(debrief: Debrief) -> str:
 # The command line
 
 
+def folder_instead(folder: Path) -> str:
+    """What to give ``capwars report`` instead of a folder: a report is of one game, so the
+    games in it (a browser session's folder, ``saves/``, the class's result files) are named,
+    the newest first, as commands to copy."""
+    from game.arena.saves import save_files
+    from game.classroom.results import games_in
+
+    played = set(games_in(folder))
+    games = [path for _, path in save_files(folder, old=False) if path in played]
+    if not games:  # a folder of folders (capwars serve --saves DIR), newest first
+        found = [(path.stat().st_mtime_ns, path) for path in played]
+        games = [path for _, path in sorted(found, reverse=True)]
+    results = sorted(folder.glob("*.json"))
+    files = [*games, *results]
+    if not files:
+        return (
+            f"{folder} is a folder: a debrief is of one game; give its save (autosave-....jsonl)"
+            " or its team's result file (.json)"
+        )
+    shown = "\n".join(f"  capwars report {path} --out debrief/" for path in files[:5])
+    more = f"\n  ... and {len(files) - 5} more" if len(files) > 5 else ""
+    return (
+        f"{folder} is a folder: a debrief is of one game; give one of its"
+        f" {'games (the newest first)' if games else 'result files'}:\n{shown}{more}"
+    )
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """``capwars report SAVE_OR_REPLAY --out DIR``."""
     from game.classroom.figures import NotReproduced
@@ -972,6 +999,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     refused = output_problem(args.out, "--out", folder=True, example="debrief")
     if refused:
         print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
+    if Path(args.path).is_dir():
+        print(f"capwars: error: {folder_instead(Path(args.path))}", file=sys.stderr)
         return 2
     try:
         content = replay_content(args.content, args.scenario)

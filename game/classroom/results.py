@@ -21,6 +21,7 @@ import argparse
 import base64
 import binascii
 import gzip
+import io
 import json
 import math
 import os
@@ -61,6 +62,10 @@ class ResultError(Exception):
     """A save that cannot be exported as asked; the message says why."""
 
 
+class FurtherOn(ResultError):
+    """The result file there already holds this game further on (not replaced)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Export
 
@@ -98,6 +103,14 @@ def export_result(
         for seat in chosen:
             if not 0 <= seat < len(players):
                 raise ResultError(f"{replay.path}: no seat {seat}; it has {len(players)} seats")
+    if not replay.quarters:
+        # Nothing to rank: the file said "Stranded, -900.0 $M" (no enterprise value yet).
+        raise ResultError(
+            f"{replay.path}: no quarter of this game was played yet (saved on the new-game form"
+            " or before the first End quarter): there is nothing to rank. Export the game's"
+            " save once it has played a quarter or more (the newest file for the game in its"
+            " saves folder)"
+        )
     result = _result_of(replay, content, chosen)
     result["save"] = {"encoding": "gzip+base64", "data": _pack(raw)}
     scenario = next((s for s in content.scenarios if s.id == replay.header.scenario), None)
@@ -127,6 +140,12 @@ def _save_or_result(raw: bytes, path: PathLike) -> tuple[Replay, dict[str, Any] 
     """:func:`read_save_or_result` of a file's bytes already in memory."""
     target = Path(path)
     data = _result_data(raw)
+    if data is None and raw.lstrip()[:1] == b"{" and f'"kind": "{KIND}"'.encode() in raw[:400]:
+        try:
+            json.loads(decode_text(raw))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            why = _not_json(exc) if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise ReplayError(f"{target}: a class result file, but {why}") from None
     if data is None:
         return parse_replay(raw, target, require_result=False), None
     save = data.get("save")
@@ -316,7 +335,7 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
             f" {instead}. Nothing was written."
         )
     if "later" in relations:
-        raise ResultError(
+        raise FurtherOn(
             f"{path} already holds this game further on ({there.get('played')} quarters"
             f" played; this save has {result.get('played')}): it is not replaced; export the"
             f" newest save of the game, or {instead}. Nothing was written."
@@ -377,6 +396,18 @@ class TeamResult:
         return float(last) if last is not None else math.nan
 
 
+@dataclass(frozen=True)
+class ClassPrediction:
+    """One prediction question of the class's scenario: every team's answer, what happened in
+    its own game (each team's decisions move its market) and the verdict."""
+
+    label: str
+    question: str
+    answers: list[tuple[str, str, str, str]]
+    """``(team, answer, what happened in its game, verdict)`` in leaderboard order; an empty
+    answer for a team that gave none."""
+
+
 @dataclass
 class ClassResults:
     """The merge of a folder of result files."""
@@ -398,6 +429,8 @@ class ClassResults:
     """Expected team names that no accepted file holds."""
     notes: list[str] = field(default_factory=list)
     """How the class was chosen, the other games found, and why some files were not checked."""
+    predictions: list[ClassPrediction] = field(default_factory=list)
+    """The scenario's prediction questions with every team's answer (the debrief's table)."""
 
     @property
     def ok(self) -> bool:
@@ -450,15 +483,35 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
     if saves:
         shown = ", ".join(saves[:3]) + (f" and {len(saves) - 3} more" if len(saves) > 3 else "")
         raise ResultError(
-            f"{folder} holds no result files (*.json), only saves ({shown}): turn each save into"
-            " a result file first, e.g. capwars class export"
-            f" {folder / saves[0]} --out class-results/TEAM.json, then run capwars class results"
-            " class-results/ (see 'Result files' in docs/TEACHING.md). Nothing was written."
+            f"{folder} holds no result files (*.json), only saves ({shown}): turn them into"
+            f" result files first, with capwars class export {folder} --out class-results/ (one"
+            " file per game), then run capwars class results class-results/ (see 'Result"
+            " files' in docs/TEACHING.md). Nothing was written."
+        )
+    if games_in(folder):  # capwars serve's folder: a session-* folder of saves per browser
+        raise ResultError(
+            f"{folder} holds no result files (*.json), only folders of saves (capwars serve's"
+            " browser sessions): turn them into result files first, with capwars class export"
+            f" {folder} --out class-results/, then run capwars class results class-results/."
+            " Nothing was written."
         )
     raise ResultError(
         f"{folder} holds no result files (*.json): give the folder the teams' files were put in"
         " (each made with capwars class export SAVE --out TEAM.json). Nothing was written."
     )
+
+
+def _not_json(exc: json.JSONDecodeError) -> str:
+    """Why a ``*.json`` file in the class's folder is not read: a file that stops in the middle
+    (copied before it was all written, a full USB stick) says so and what to do."""
+    # A string left open runs to the end of the file: the error names where it started.
+    if not exc.doc[exc.pos :].strip() or exc.msg.startswith("Unterminated string"):
+        return (
+            f"cut short: the file stops in the middle (line {exc.lineno}), as a copy made before"
+            " it was all written does, or one to a full disk: copy it again, or export the"
+            " team's save again"
+        )
+    return f"not JSON (line {exc.lineno}: {exc.msg})"
 
 
 def merge_results(
@@ -499,7 +552,7 @@ def merge_results(
             merged.refused.append((path.name, f"cannot read it ({exc})"))
             continue
         except json.JSONDecodeError as exc:
-            merged.refused.append((path.name, f"not JSON (line {exc.lineno}: {exc.msg})"))
+            merged.refused.append((path.name, _not_json(exc)))
             continue
         problem = _shape_problem(data)
         if problem:
@@ -550,14 +603,8 @@ def merge_results(
                 " content this capwars does not have (a lesson file?); pass it with --scenario"
                 " path/to/lesson.toml (and --content DIR) to check them"
             )
-    merged.teams.sort(
-        key=lambda r: (
-            r.team.get("status") != "active",
-            not r.result.get("finished", False),
-            -r.score,
-            r.name.casefold(),
-        )
-    )
+    merged.teams.sort(key=lambda r: (*_standing(r), r.name.casefold()))
+    merged.predictions = class_predictions(merged, content)
     if expect:
         present = {r.name.casefold() for r in merged.teams}
         merged.missing = [name for name in expect if name.casefold() not in present]
@@ -670,6 +717,11 @@ def _same_game(first: TeamResult, second: TeamResult) -> str:
     figure of the shorter one is the start of the longer), or ``"other"`` (another game)."""
     if first.team.get("seat") != second.team.get("seat"):
         return "other"
+    ids = _game_id(first.result), _game_id(second.result)
+    if None not in ids and ids[0] != ids[1]:
+        # Two games started apart (two browsers, two machines) whose teams typed the same
+        # name: the same decisions (none at all, say) give the same figures, but not a copy.
+        return "other"
     ours, theirs = first.team.get("figures"), second.team.get("figures")
     if not isinstance(ours, dict) or not isinstance(theirs, dict) or set(ours) != set(theirs):
         return "other"
@@ -689,6 +741,27 @@ def _same_game(first: TeamResult, second: TeamResult) -> str:
     return "earlier" if n_second < n_first else "later"
 
 
+def _game_id(data: dict[str, Any]) -> str | None:
+    """The game id recorded in the save a result file carries (None if it has none, or the
+    save cannot be read: then the figures alone tell whether two files are one game)."""
+    save = data.get("save")
+    if not isinstance(save, dict) or not isinstance(save.get("data"), str):
+        return None
+    try:
+        raw = base64.b64decode(save["data"], validate=True)
+        if raw[:2] == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+                first = stream.readline()
+        else:
+            first = raw.split(b"\n", 1)[0]
+        header = json.loads(first)
+    except (binascii.Error, ValueError, OSError, EOFError):
+        return None
+    settings = header.get("settings") if isinstance(header, dict) else None
+    game = settings.get("game") if isinstance(settings, dict) else None
+    return game if isinstance(game, str) and game else None
+
+
 def _note_shared_names(merged: ClassResults) -> None:
     """A note for each name that two different games' teams share: the leaderboard tells them
     apart by their files."""
@@ -703,6 +776,50 @@ def _note_shared_names(merged: ClassResults) -> None:
                 " different games: each is ranked, shown with its file name. If one team"
                 " played twice, take out the file that should not count and run this again"
             )
+
+
+def class_predictions(merged: ClassResults, content: Any) -> list[ClassPrediction]:
+    """Every team's answers to the scenario's prediction questions, against what happened in
+    its game, judged as the game's quarter report judges them: for the debrief, where a team's
+    own report shows only its answers. Each team's save is re-simulated; a team whose save
+    cannot be (its content not this content) is left out. Empty if no team answered."""
+    from game.classroom.figures import resimulate
+    from game.classroom.report import Debrief, prediction_outcomes
+
+    shared = shared_names(merged)
+    questions: dict[tuple[int, str, str], list[tuple[str, str, str, str]]] = {}
+    for r in merged.teams:
+        if not r.verified:
+            continue
+        try:
+            raw = base64.b64decode(r.result["save"]["data"], validate=True)
+            replay = parse_replay(raw, Path(r.file), require_result=False)
+            played = content_for_result(r.result, replay, content)
+            debrief = Debrief(replay, played, resimulate(replay, played))
+        except (KeyError, TypeError, ValueError, ReplayError):
+            continue
+        team = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
+        seat = r.team.get("seat")
+        for outcome in prediction_outcomes(debrief):
+            answer = outcome.answers.get(seat, "") if isinstance(seat, int) else ""
+            verdict = outcome.verdict(answer) if answer else ""
+            key = (outcome.turn, outcome.label, outcome.question)
+            questions.setdefault(key, []).append((team, answer, outcome.happened, verdict))
+    if not any(answer for rows in questions.values() for _, answer, _, _ in rows):
+        return []
+    return [
+        ClassPrediction(label, question, rows)
+        for (_, label, question), rows in sorted(questions.items())
+    ]
+
+
+def _prediction_cells(prediction: ClassPrediction) -> tuple[list[str], list[list[str]]]:
+    header = ["team", "prediction", "what happened in its game", "verdict"]
+    rows = [
+        [team, answer or "–", happened, verdict]
+        for team, answer, happened, verdict in prediction.answers
+    ]
+    return header, rows
 
 
 def shared_names(merged: ClassResults) -> set[str]:
@@ -993,9 +1110,24 @@ LEADERBOARD_COLUMNS = (
 )
 
 
+def _standing(r: TeamResult) -> tuple[bool, bool, float]:
+    """What places a team on the leaderboard: still in the game, finished, score."""
+    return (r.team.get("status") != "active", not r.result.get("finished", False), -r.score)
+
+
+def shared_ranks(merged: ClassResults) -> list[int]:
+    """Each team's rank, shared by teams with the same standing (``1, 1, 3``): two teams that
+    played alike were ranked 1 and 2 by their names' order."""
+    ranks: list[int] = []
+    for index, r in enumerate(merged.teams):
+        tied = index and _standing(merged.teams[index - 1]) == _standing(r)
+        ranks.append(ranks[-1] if tied else index + 1)
+    return ranks
+
+
 def leaderboard_rows(merged: ClassResults) -> list[dict[str, Any]]:
     rows = []
-    for rank, r in enumerate(merged.teams, start=1):
+    for rank, r in zip(shared_ranks(merged), merged.teams, strict=True):
         team = r.team
         rows.append(
             {
@@ -1152,6 +1284,11 @@ def render_markdown(merged: ClassResults) -> str:
         "",
     ]
     parts += ["## Class means per quarter", "", table(*_mean_cells(merged)), ""]
+    if merged.predictions:  # after the means: the terminal shows the part before them
+        parts += ["## Predictions against what happened", ""]
+        for prediction in merged.predictions:
+            parts += [f"### {prediction.label}: {prediction.question}", ""]
+            parts += [table(*_prediction_cells(prediction)), ""]
     if merged.refused:
         parts += ["## Refused files", ""]
         parts += [f"- `{name}`: {reason}" for name, reason in merged.refused]
@@ -1206,6 +1343,12 @@ def render_html(merged: ClassResults) -> str:
     )
     missing = "".join(f"<li>{escape(name)}</li>" for name in merged.missing)
     notes = "".join(f"<li>{escape(note)}</li>" for note in merged.notes)
+    predicted = "".join(
+        f"<h3>{escape(p.label)}: {escape(p.question)}</h3>{table(*_prediction_cells(p))}"
+        for p in merged.predictions
+    )
+    if predicted:
+        predicted = f"<h2>Predictions against what happened</h2>{predicted}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class results'
         "</title><style>body{font-family:system-ui,sans-serif;max-width:980px;margin:0 auto;"
@@ -1213,7 +1356,7 @@ def render_html(merged: ClassResults) -> str:
         " solid #ddd;padding:.3rem .5rem;text-align:left}th{background:#f3f3f3}"
         ".warn{background:#fff0f0;border-left:4px solid #c00;padding:.5rem 1rem}"
         f"{SVG_CSS}</style></head><body><h1>Class results</h1><p>{escape(_about(merged))}</p>"
-        f"<h2>Leaderboard</h2>{table(*_board_cells(merged))}{chart}"
+        f"<h2>Leaderboard</h2>{table(*_board_cells(merged))}{chart}{predicted}"
         f"<h2>Class means per quarter</h2>{table(*_mean_cells(merged))}"
         + (f'<div class="warn"><h2>Refused files</h2><ul>{refused}</ul></div>' if refused else "")
         + (f'<div class="warn"><h2>Missing teams</h2><ul>{missing}</ul></div>' if missing else "")
@@ -1246,11 +1389,157 @@ def read_expect(path: PathLike) -> list[str]:
     return [name for name in names if name]
 
 
+def games_in(root: Path) -> list[Path]:
+    """The saves to export from a folder: of every game in it, its newest save, skipping games
+    with no quarter played (nothing to rank). The folder is one of saves (a lab machine's
+    ``saves/``, the saves a class handed in, one browser session's folder) or, if it holds
+    none itself, a folder of such folders (``capwars serve --saves DIR``: a ``session-*``
+    folder per browser). Saves are only peeked at; exporting reads each in full. A save that
+    cannot be peeked at is kept, so that its export says what is wrong with it."""
+    from game.arena.saves import GAME_KEY, peek_save, save_files
+
+    folders = [root] if save_files(root, old=False) else []
+    if not folders and root.is_dir():
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and save_files(p, old=False))
+    chosen: list[Path] = []
+    for folder in folders:
+        seen: set[str] = set()
+        for _, path in save_files(folder, old=False):  # newest first
+            peeked = peek_save(path)
+            if peeked is None:
+                chosen.append(path)
+                continue
+            first, last = peeked
+            settings = first.get("settings")
+            game_id = settings.get(GAME_KEY) if isinstance(settings, dict) else None
+            key = str(game_id) if isinstance(game_id, str) and game_id else str(path)
+            if key in seen:
+                continue  # an older save of a game already chosen
+            seen.add(key)
+            if last.get("kind") in ("quarter", "result"):
+                chosen.append(path)
+    return sorted(chosen)
+
+
+def _write_into(result: dict[str, Any], folder: Path, save: Path) -> Path:
+    """Write ``result`` into ``folder`` under its team's name (``blue.json``), or the first
+    ``blue-2.json``, ``blue-3.json``... that is free or holds an earlier export of the same
+    game: another team of the same name keeps its file, and exporting the class again
+    replaces each team's own file."""
+    name = result_file_name(result, save)
+    stem = name.removesuffix(".json")
+    number = 1
+    while True:
+        path = folder / (name if number == 1 else f"{stem}-{number}.json")
+        try:
+            return write_result(result, path)
+        except FurtherOn:
+            raise
+        except ResultError:
+            if not path.exists():
+                raise
+        number += 1
+
+
+def _export_folder(args: argparse.Namespace) -> int:
+    """``capwars class export FOLDER --out DIR``: every game in a folder of saves (or in each
+    browser session's folder of ``capwars serve``), one result file each in ``DIR``."""
+    from game.classroom.figures import NotReproduced
+    from game.classroom.report import replay_content
+    from game.rules.loader import ContentError
+
+    root = Path(args.save)
+    refused = output_problem(args.out, "--out", folder=True, example="class-results")
+    if not refused and args.out.lower().endswith(".json") and not Path(args.out).is_dir():
+        refused = (
+            f"--out {args.out} names a file, but {root} is a folder, with a result file to"
+            " write for each game in it: give the folder to write them into, e.g. --out"
+            " class-results/. Nothing was written"
+        )
+    if refused:
+        print(f"capwars: error: {refused}", file=sys.stderr)
+        return 2
+    saves = games_in(root)
+    if not saves and any(root.glob("*.json")):
+        print(
+            f"capwars: error: {root} holds no saves, but .json files: if they are the teams'"
+            " result files, they need no export; merge them with capwars class results"
+            f" {root}. Nothing was written.",
+            file=sys.stderr,
+        )
+        return 2
+    if not saves:
+        print(
+            f"capwars: error: {root} holds no game with a quarter played: no save"
+            " (autosave-....jsonl) in it, nor in its folders (capwars serve's session-*"
+            " folders). Give a save, or the folder the games were saved in (capwars serve's"
+            " --saves folder). Nothing was written.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        content = replay_content(args.content, args.scenario)
+    except ContentError as exc:
+        _print_content_error(exc, args)
+        return 1
+    out, status, unfinished = Path(args.out), 0, []
+    for save in saves:
+        shown = save.relative_to(root) if save.is_relative_to(root) else save
+        try:
+            result = export_result(save, content, args.seat)
+            path = _write_into(result, out, save)
+        except (NotReproduced, ReplayError, ResultError) as exc:
+            why = str(exc)  # most name the save already
+            print(
+                f"capwars: error: {why if str(save) in why else f'{shown}: {why}'}", file=sys.stderr
+            )
+            status = 1
+            continue
+        except ContentError as exc:
+            print(f"capwars: error: {shown}: its content is not this game's:", file=sys.stderr)
+            _print_content_error(exc, args)
+            status = 1
+            continue
+        except OSError as exc:
+            print(
+                f"capwars: error: cannot write into {out}: {exc.strerror or exc}", file=sys.stderr
+            )
+            return 2
+        teams = ", ".join(
+            f"{t['name']} ({t['title']}, {t['score']:,.1f} $M)" for t in result["teams"]
+        )
+        print(f"{path}: {teams}, from {shown}")
+        if not result["finished"]:
+            names = ", ".join(str(t["name"]) for t in result["teams"])
+            played, quarters = result["played"], result["quarters"]
+            unfinished.append(f"{names} ({played} of {quarters} quarters played)")
+    if unfinished:
+        print(
+            f"capwars: warning: {counted(len(unfinished), 'game')} unfinished, marked so and"
+            f" ranked after the finished teams: {'; '.join(unfinished)}. Export again when"
+            " they have played on: each team's file is replaced.",
+            file=sys.stderr,
+        )
+    return status
+
+
+def _print_content_error(exc: Any, args: argparse.Namespace) -> None:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    from game.rules.check import other_world_hint
+
+    hint = other_world_hint(exc.problems, getattr(args, "content", None))
+    if hint:
+        print(hint, file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from game.classroom.figures import NotReproduced
     from game.classroom.report import replay_content
     from game.rules.loader import ContentError
 
+    if Path(args.save).is_dir():
+        return _export_folder(args)
     # An --out that is a folder (or ends in "/") gets the result file under the team's name,
     # as a class collecting into a shared folder expects; checked before re-simulating.
     into_folder = Path(args.out).is_dir() or args.out.endswith(("/", os.sep))
@@ -1365,7 +1654,13 @@ def register_cli(subparsers: Any) -> None:
         " figures per quarter, final standing, score and title, final hash.",
     )
     content_option(export)
-    export.add_argument("save", metavar="SAVE", help="a save or replay (.jsonl[.gz])")
+    export.add_argument(
+        "save",
+        metavar="SAVE",
+        help="a save or replay (.jsonl[.gz]); or a folder: every game in it (its newest save)"
+        " or in its folders (capwars serve --saves DIR: one folder per browser), with --out"
+        " the folder to write the result files into",
+    )
     export.add_argument(
         "--out",
         "-o",

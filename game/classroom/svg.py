@@ -26,7 +26,7 @@ PALETTE = (
 
 WIDTH = 760
 HEIGHT = 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 150, 30, 46
+LEFT, RIGHT, TOP, BOTTOM = 64, 180, 30, 46
 
 
 @dataclass(frozen=True)
@@ -219,14 +219,15 @@ class _Frame:
 
     def legend(self, series: Sequence[Series]) -> list[str]:
         parts = []
-        for index, s in enumerate(series):
+        shown = _distinct_clips([s.label for s in series], LEGEND_CHARS)
+        for index, (s, text) in enumerate(zip(series, shown, strict=True)):
             y = self.top + 6 + 16 * index
             x = LEFT + self.plot_w + 12
             dash = ' stroke-dasharray="5 3"' if s.dashed else ""
             parts.append(
                 f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{s.color}"'
                 f' stroke-width="3"{dash}/>'
-                f'<text x="{x + 22}" y="{y + 4}" class="a">{escape(_clip(s.label, LEGEND_CHARS))}'
+                f'<text x="{x + 22}" y="{y + 4}" class="a">{escape(text)}'
                 f"<title>{escape(s.label)}</title></text>"
             )
         return parts
@@ -238,6 +239,24 @@ LEGEND_CHARS = 22
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _distinct_clips(labels: Sequence[str], width: int) -> list[str]:
+    """Each label cut to ``width``, at its end, or in its middle where two different labels
+    would be cut to the same text: two teams of one name, told apart by their files
+    (``Blue Team (blue-team.json)``, ``Blue Team (blue-team-2.json)``), were both shown as
+    ``Blue Team (blue-team…``.
+
+    >>> _distinct_clips(["Blue Team (blue-team.json)", "Blue Team (blue-team-2.json)"], 22)
+    ['Blue Team (…team.json)', 'Blue Team (…am-2.json)']
+    """
+    head = width // 2
+    clipped = [_clip(label, width) for label in labels]
+    for index, label in enumerate(labels):
+        cut = len(label) > width
+        if cut and any(o != label and o[:head] == label[:head] for o in labels):
+            clipped[index] = label[:head] + "…" + label[-(width - head - 1) :]
+    return clipped
 
 
 def _svg(parts: list[str], label: str, height: float = HEIGHT) -> str:

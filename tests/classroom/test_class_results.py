@@ -47,7 +47,7 @@ def class_dir(tmp_path_factory, content) -> Path:
     other_scenario = play_team(content, saves, "Purple", "balanced", scenario="tutorial")
     assert main(["class", "export", str(other_scenario), "--out", str(results / "p.json")]) == 0
     (results / "notes.json").write_text('{"hello": 1}')
-    (results / "broken.json").write_text('{"kind": ')
+    (results / "broken.json").write_text('{"kind": ')  # cut short
     return results
 
 
@@ -88,7 +88,7 @@ def test_merge_ranks_the_class_and_refuses_the_others(class_dir: Path, tmp_path:
     assert refused["yellow.json"] == f"seed {SEED + 1}, but the class played seed {SEED}"
     assert refused["p.json"] == f"scenario 'tutorial', but the class played '{SCENARIO}'"
     assert "not a capwars class result file" in refused["notes.json"]
-    assert refused["broken.json"].startswith("not JSON")
+    assert refused["broken.json"].startswith("cut short: the file stops in the middle (line 1)")
     assert merged.missing == ["Orange", "yellow"]
     for name in ("results.md", "results.html", "results.csv", "figures.csv"):
         assert (out / name).is_file()
@@ -324,7 +324,7 @@ def test_a_folder_without_result_files_is_refused_and_the_old_leaderboard_kept(
     assert main(["class", "results", str(saves), "--out", str(board)]) == 2
     err = capsys.readouterr().err
     assert f"{saves} holds no result files (*.json), only saves (Red.jsonl)" in err
-    assert f"capwars class export {saves / 'Red.jsonl'} --out class-results/TEAM.json" in err
+    assert f"capwars class export {saves} --out class-results/ (one file per game)" in err
     assert main(["class", "results", str(empty), "--out", str(board)]) == 2
     assert f"{empty} holds no result files (*.json): give the folder" in capsys.readouterr().err
     # A result file given instead of its folder is named as a file, not "no such folder".

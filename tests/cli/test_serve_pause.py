@@ -179,3 +179,35 @@ def test_the_teachers_lines_are_read_whole_however_they_arrive() -> None:
     read_commands(read, gone)  # returns at once, though its input is still open
     os.close(read)
     os.close(write)
+
+
+async def test_the_teacher_sees_how_far_each_game_is(tmp_path: Path) -> None:
+    """Who has finished, who is still on the new-game form? The terminal could only pause and
+    resume: ``status`` lists every browser's newest game and its last quarter played."""
+    import aiohttp
+
+    playing, gone, new = "a" * 32, "d" * 32, "e" * 32
+    class_game(session_saves(tmp_path, playing))
+    class_game(session_saves(tmp_path, gone))
+    async with _serve(tmp_path) as served, aiohttp.ClientSession() as http:
+        assert "status to see how far each game is" in await served.said("Type pause")
+        page = await open_page(http, served.port, playing, "2027 Q2")
+        form = await open_page(http, served.port, new, "Class play")
+        served.type("status")
+        assert await served.said("pages open") == (
+            "2 pages open. Each browser's newest game, as saved after its last quarter:"
+        )
+        line = await served.said("session-aaaaaaaa…")
+        assert line.endswith("· tutorial, seed 7 · after 2027 Q1")
+        assert (await served.said("session-dddddddd…")).endswith("after 2027 Q1  (page closed)")
+        assert await served.said("no quarter played") == (
+            "  1 open page with no quarter played yet (the new-game form, or the first quarter)."
+        )
+        served.type("pause")
+        await served.said("Paused 2 games.")
+        served.type("who")
+        assert await served.said("open, paused") == (
+            "2 pages open, paused. Each browser's newest game, as saved after its last quarter:"
+        )
+        await page.close()
+        await form.close()
