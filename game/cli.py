@@ -443,8 +443,34 @@ def cmd_content_check(args: argparse.Namespace) -> int:
             if args.directory.lower().endswith(".toml")
             else ("content folder or scenario file")
         )
-        raise UserError(f"no {what} at {args.directory}{_nearby(Path(args.directory))}")
+        raise UserError(
+            f"no {what} at {args.directory}"
+            f"{_scenario_id_hint(args.directory, args.content) or _nearby(Path(args.directory))}"
+        )
     return run_content_check(directory)
+
+
+def _scenario_id_hint(word: str, content_dir: str | None) -> str:
+    """For ``content check bullwhip``: the word is a scenario id (or close to one) of the content,
+    which is checked whole, not a file; ``""`` when it is not, or the content does not load."""
+    from game.rules.loader import ContentError, is_scenario_path, load_content
+    from game.rules.problems import did_you_mean
+
+    if is_scenario_path(word):
+        return ""
+    try:
+        ids = [scenario.id for scenario in load_content(content_dir).scenarios]
+    except (ContentError, OSError):
+        return ""
+    check = "capwars content check" + (f" --content {content_dir}" if content_dir else "")
+    if word in ids:
+        return (
+            f": {word!r} is a scenario id, not a file. Run {check} to check the content with"
+            " all its scenarios, or give a scenario file's path (lessons/my_lesson.toml)"
+        )
+    if hint := did_you_mean(word, ids):
+        return f"{hint}: a scenario id; {check} checks the content with all its scenarios"
+    return ""
 
 
 def _nearby(path: Path) -> str:

@@ -58,6 +58,18 @@ def test_content_check_of_a_mistyped_path_says_what_it_looked_for_and_what_is_ne
     assert f"did you mean {str(tmp_path / 'lesson.toml')!r}" in file.stderr
 
 
+def test_content_check_of_a_scenario_id_says_it_is_an_id_and_what_to_run(capwars):
+    """A teacher typed `capwars content check bullwhip` (the lesson they meant to check) and
+    was told only that there is no file or folder of that name."""
+    exact = capwars("content", "check", "bullwhip")
+    assert exact.returncode != 0
+    assert "'bullwhip' is a scenario id, not a file" in exact.stderr
+    assert "Run capwars content check to check the content with all its scenarios" in exact.stderr
+    typo = capwars("content", "check", "bulwhip")
+    assert "(did you mean 'bullwhip'?): a scenario id" in typo.stderr
+    assert "Traceback" not in exact.stderr + typo.stderr
+
+
 def test_content_option_reaches_every_command(capwars, broken_content: Path):
     for args in (
         ["--content", str(broken_content), "scenarios"],
