@@ -767,8 +767,10 @@ class ExternalBot(Bot):
             # not yet forked, on a busy machine) holds it nowhere yet.
             if held is not False or not self._stdout_held:
                 return False
-        ready, _, _ = select.select([proc.stdout], [], [], 0)
-        return not ready  # an answer written just before closing is read first
+        # poll, not select: a host with many files open gets pipes past select()'s 1024.
+        waiting = select.poll()
+        waiting.register(proc.stdout, select.POLLIN)
+        return not waiting.poll(0)  # an answer written just before closing is read first
 
     def _flush_ready(self) -> None:
         proc, selector = self._proc, self._selector
@@ -1068,16 +1070,34 @@ def _holds(root: int, pipe: str) -> bool | None:
                     todo.append(child)
         if pid == root:
             continue
+        held = _has_open(pid, tasks, pipe)
+        if held is not False:
+            return held
+    return False
+
+
+def _has_open(pid: int, tasks: Sequence[str], pipe: str) -> bool | None:
+    """Whether process ``pid`` has ``pipe`` open; ``None`` if ``/proc`` does not say. Its
+    threads share one table of open files, seen through ``/proc/PID/fd``; but a process whose
+    main thread ended (``pthread_exit``) while others run on shows none there, only through
+    the other threads' ``/proc/PID/task/TID/fd``."""
+    for place in [f"/proc/{pid}", *(f"/proc/{pid}/task/{t}" for t in tasks if t != str(pid))]:
         try:
-            fds = os.listdir(f"/proc/{pid}/fd")
+            fds = os.listdir(f"{place}/fd")
         except FileNotFoundError:
-            continue
+            continue  # it ended meanwhile
         except OSError:
             return None
         for fd in fds:
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == pipe:
+            try:
+                if os.readlink(f"{place}/fd/{fd}") == pipe:
                     return True
+            except FileNotFoundError:
+                continue  # closed meanwhile
+            except OSError:
+                return None
+        if fds:
+            return False
     return False
 
 
