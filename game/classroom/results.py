@@ -1390,35 +1390,39 @@ def read_expect(path: PathLike) -> list[str]:
 
 
 def games_in(root: Path) -> list[Path]:
-    """The saves to export from a folder: of every game in it, its newest save, skipping games
-    with no quarter played (nothing to rank). The folder is one of saves (a lab machine's
-    ``saves/``, the saves a class handed in, one browser session's folder) or, if it holds
-    none itself, a folder of such folders (``capwars serve --saves DIR``: a ``session-*``
-    folder per browser). Saves are only peeked at; exporting reads each in full. A save that
-    cannot be peeked at is kept, so that its export says what is wrong with it."""
+    """The saves to export from a folder: of every game in it, its save furthest on (the newest
+    of those as far), skipping games with no quarter played (nothing to rank). The folder is
+    one of saves (a lab machine's ``saves/``, the saves a class handed in, one browser
+    session's folder) or, if it holds none itself, a folder of such folders (``capwars serve
+    --saves DIR``: a ``session-*`` folder per browser). Saves are only peeked at; exporting
+    reads each in full. A save that cannot be peeked at is kept, so that its export says what
+    is wrong with it."""
     from game.arena.saves import GAME_KEY, peek_save, save_files
 
     folders = [root] if save_files(root, old=False) else []
     if not folders and root.is_dir():
         folders = sorted(p for p in root.iterdir() if p.is_dir() and save_files(p, old=False))
     chosen: list[Path] = []
+    furthest: dict[str, tuple[tuple[bool, int], Path]] = {}
     for folder in folders:
-        seen: set[str] = set()
         for _, path in save_files(folder, old=False):  # newest first
             peeked = peek_save(path)
             if peeked is None:
                 chosen.append(path)
                 continue
             first, last = peeked
+            if last.get("kind") not in ("quarter", "result"):
+                continue  # not played yet
             settings = first.get("settings")
             game_id = settings.get(GAME_KEY) if isinstance(settings, dict) else None
             key = str(game_id) if isinstance(game_id, str) and game_id else str(path)
-            if key in seen:
-                continue  # an older save of a game already chosen
-            seen.add(key)
-            if last.get("kind") in ("quarter", "result"):
-                chosen.append(path)
-    return sorted(chosen)
+            # Not the newest file: saves copied off a USB stick or out of a download folder
+            # have the dates of the copy, and a save made by hand at quarter 2 may be newer.
+            turn = last.get("turn")
+            progress = (last.get("kind") == "result", turn if isinstance(turn, int) else -1)
+            if key not in furthest or progress > furthest[key][0]:
+                furthest[key] = (progress, path)
+    return sorted(chosen + [path for _, path in furthest.values()])
 
 
 def _write_into(result: dict[str, Any], folder: Path, save: Path) -> Path:

@@ -245,3 +245,35 @@ def test_each_failed_export_of_a_folder_names_its_save_once(
     out = str(tmp_path / "results")
     assert main(["class", "export", str(saves), "--out", out, "--scenario", str(lesson)]) == 0
     assert (tmp_path / "results" / "alpha.json").is_file()
+
+
+def test_a_folder_export_takes_each_game_s_save_furthest_on_not_the_newest_file(
+    content, tmp_path: Path, capsys
+) -> None:
+    """Saves handed in on a USB stick have the dates of the copy: a team's save made by hand at
+    quarter 2, copied after its autosave of quarter 5, was exported as the team's result (and
+    the autosave passed over as "an older save of the same game")."""
+    import os
+    import shutil
+
+    from game.tui.session import GameSession
+
+    handed_in = tmp_path / "handed-in"
+    seats = list(content.scenario("tutorial").seats)
+    seats[0] = seats[0].model_copy(update={"name": "Green"})
+    players = list(GameSession.new(content, "tutorial", 7).seats)
+    game = GameSession.create(content, "tutorial", 7, seats, players)
+    for _ in range(2):
+        game.end_quarter()
+    early = shutil.copy(game.autosave(handed_in), handed_in / "green-q2.jsonl")
+    for _ in range(3):
+        game.end_quarter()
+    autosave = game.autosave(handed_in)
+    os.utime(autosave, ns=(1, 1))
+    os.utime(early, ns=(2, 2))
+    results = tmp_path / "class-results"
+    assert main(["class", "export", str(handed_in), "--out", f"{results}/"]) == 0
+    out = capsys.readouterr().out
+    assert [p.name for p in results.iterdir()] == ["green.json"]
+    assert merge_results(results).teams[0].result["played"] == 5
+    assert f"from {autosave.name}" in out
