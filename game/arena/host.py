@@ -424,7 +424,7 @@ class ExternalBot(Bot):
             if self.failure is None:
                 self._fail(
                     SeatStatus.ERROR,
-                    f"no `ready` within the init time of {self.limits.init_seconds:g} s"
+                    f"{NO_READY} the init time of {self.limits.init_seconds:g} s"
                     + self._silence_hint(FLUSH_HINT),
                 )
             return
@@ -1028,6 +1028,11 @@ def _cause_line(log: str, node_dumps: bool) -> str:
             text = " ".join("".join(c if c.isprintable() else " " for c in line).split())
             return f": {text[:160]}{'…' if len(text) > 160 else ''}"
     return ""
+
+
+NO_READY = "no `ready` within"
+"""How the reason for a bot that never answered `hello` begins (``capwars validate`` then plays
+no more seats: each would wait out the same init time)."""
 
 
 STDOUT_CHECK_SECONDS = 0.1
