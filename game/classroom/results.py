@@ -1442,6 +1442,8 @@ def _write_into(result: dict[str, Any], folder: Path, save: Path) -> Path:
         except ResultError:
             if not path.exists():
                 raise
+        except OSError as exc:  # the file named, not only the folder: a folder in its place
+            raise ResultError(f"cannot write {path}: {exc.strerror or exc}") from exc
         number += 1
 
 
@@ -1486,7 +1488,7 @@ def _export_folder(args: argparse.Namespace) -> int:
     except ContentError as exc:
         _print_content_error(exc, args)
         return 1
-    out, status, unfinished = Path(args.out), 0, []
+    out, unfinished, failed = Path(args.out), [], 0
     for save in saves:
         shown = save.relative_to(root) if save.is_relative_to(root) else save
         try:
@@ -1497,18 +1499,13 @@ def _export_folder(args: argparse.Namespace) -> int:
             print(
                 f"capwars: error: {why if str(save) in why else f'{shown}: {why}'}", file=sys.stderr
             )
-            status = 1
+            failed += 1
             continue
         except ContentError as exc:
             print(f"capwars: error: {shown}: its content is not this game's:", file=sys.stderr)
             _print_content_error(exc, args)
-            status = 1
+            failed += 1
             continue
-        except OSError as exc:
-            print(
-                f"capwars: error: cannot write into {out}: {exc.strerror or exc}", file=sys.stderr
-            )
-            return 2
         teams = ", ".join(
             f"{t['name']} ({t['title']}, {t['score']:,.1f} $M)" for t in result["teams"]
         )
@@ -1524,10 +1521,18 @@ def _export_folder(args: argparse.Namespace) -> int:
             " they have played on: each team's file is replaced.",
             file=sys.stderr,
         )
-    return status
+    if failed:
+        print(
+            f"capwars: error: {failed} of {counted(len(saves), 'game')} not exported (see"
+            " above). Fix what is said and run the same command again: the result files"
+            " already written are replaced by the same, nothing is added.",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
 
 
 def _print_content_error(exc: Any, args: argparse.Namespace) -> None:
+    """A save's content that does not load: its problems, and the hint of the content to give."""
     for problem in exc.problems:
         print(problem, file=sys.stderr)
     from game.rules.check import other_world_hint
@@ -1564,13 +1569,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        from game.rules.check import other_world_hint
-
-        hint = other_world_hint(exc.problems, getattr(args, "content", None))
-        if hint:
-            print(hint, file=sys.stderr)
+        _print_content_error(exc, args)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
@@ -1611,13 +1610,7 @@ def cmd_results(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        from game.rules.check import other_world_hint
-
-        hint = other_world_hint(exc.problems, getattr(args, "content", None))
-        if hint:
-            print(hint, file=sys.stderr)
+        _print_content_error(exc, args)
         return 1
     except OSError as exc:  # a full disk, a folder that cannot be written: files as they were
         where = args.out or args.directory

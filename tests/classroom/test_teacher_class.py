@@ -277,3 +277,21 @@ def test_a_folder_export_takes_each_game_s_save_furthest_on_not_the_newest_file(
     assert [p.name for p in results.iterdir()] == ["green.json"]
     assert merge_results(results).teams[0].result["played"] == 5
     assert f"from {autosave.name}" in out
+
+
+def test_a_folder_export_that_cannot_write_one_file_names_it_and_writes_the_others(
+    content, tmp_path: Path, capsys
+) -> None:
+    """A file that could not be written stopped the whole export, saying only "cannot write
+    into class-results: Is a directory" (the folder it writes into): the games after it were
+    not exported, and nothing said which file was in the way."""
+    saves = tmp_path / "saves"
+    team_game(content, saves / f"session-{'a' * 32}", "Red")
+    team_game(content, saves / f"session-{'b' * 32}", "Blue")
+    results = tmp_path / "class-results"
+    (results / "red.json").mkdir(parents=True)  # in the way of the first game's file
+    assert main(["class", "export", str(saves), "--out", f"{results}/"]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {results / 'red.json'}: Is a directory" in err
+    assert "1 of 2 games not exported (see above)" in err
+    assert (results / "blue.json").is_file()
