@@ -370,7 +370,8 @@ def make_server(
             ).start()
 
         async def teacher(self, line: str) -> None:
-            """One line the teacher typed: ``pause [message]``, ``resume`` or ``help``."""
+            """One line the teacher typed: ``pause [message]``, ``resume``, ``status`` or
+            ``help``."""
             if not line.split():
                 return
             word, *more = line.split(None, 1)
@@ -765,6 +766,7 @@ def collect_hint(saves: Path, content: str | None = None, scenario: str | None =
     """What the teacher runs next, printed when the server stops (if any game was saved): the
     commands that make every browser's game a result file and the class's leaderboard."""
     from game.classroom.results import games_in
+    from game.rules.loader import is_scenario_path
 
     if not games_in(saves):
         return ""
@@ -773,7 +775,7 @@ def collect_hint(saves: Path, content: str | None = None, scenario: str | None =
         return f'"{value}"' if any(c.isspace() for c in value) else value
 
     options = f" --content {arg(content)}" if content else ""
-    if scenario is not None and (scenario.endswith(".toml") or os.sep in scenario):
+    if scenario is not None and is_scenario_path(scenario):  # a lesson file: export needs it
         options += f" --scenario {arg(scenario)}"
     return (
         "Stopped. Every game is saved (each at the end of its last quarter played). To collect"
