@@ -162,7 +162,9 @@ def cmd_match(args: argparse.Namespace) -> int:
     _check_seed(args.seed)
     if args.replay and (problem := output_problem(args.replay, "--replay")):
         raise UserError(problem)
-    if args.transcript and (problem := output_problem(args.transcript, "--transcript")):
+    if args.transcript and (
+        problem := output_problem(args.transcript, "--transcript", example="transcript.txt")
+    ):
         raise UserError(problem)
     if args.transcript and not any(is_external(spec) for spec in specs):
         raise UserError(

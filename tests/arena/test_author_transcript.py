@@ -51,3 +51,16 @@ def test_a_transcript_without_a_cmd_bot_is_refused(tmp_path, monkeypatch, capsys
     assert code == 2
     assert "no --bot is one" in capsys.readouterr().err
     assert not Path(tmp_path / "t.txt").exists()
+
+
+def test_a_transcript_given_a_folder_is_refused_with_a_file_name_to_give(
+    tmp_path, monkeypatch, capsys
+):
+    # It said "give a file path, such as logs/out": a file named "out" is no transcript.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "logs").mkdir()
+    bot = f"cmd:{sys.executable} bot.py"
+    args = ["match", "--scenario", "tutorial", "--bot", bot, "--transcript", "logs"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--transcript logs is a folder: give a file path, such as logs/transcript.txt" in err
