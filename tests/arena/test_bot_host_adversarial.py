@@ -322,69 +322,61 @@ def test_bot_that_closes_its_stdout_and_runs_on_is_an_error_at_once(content, tmp
     assert "keep stdout open until the `end` message" in outcome.seats[0].reason
 
 
-def test_a_bot_still_starting_is_not_taken_for_one_that_closed_its_stdout():
-    # Before unshare has forked (a busy machine), no process under it holds the pipe yet: that
-    # is not a closed stdout. Only a pipe once seen held can have been closed.
+@contextlib.contextmanager
+def bot_over_unshare_s_place(stdout_fd: int | None = None):
+    """An ExternalBot whose process is a ``sleep`` standing where ``unshare`` stands: it holds
+    the bot's stdout pipe, which never counts, and has no child (``stdout_fd``: the pipe moved
+    to that descriptor)."""
     import subprocess
 
     bot = ExternalBot([sys.executable, "-c", "pass"])
-    # The root is unshare's place: it holds the pipe but never counts, and has no child yet.
     proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    if stdout_fd is not None:
+        moved = os.dup2(proc.stdout.fileno(), stdout_fd)
+        proc.stdout.close()
+        proc.stdout = os.fdopen(moved, "rb", buffering=0)
     bot._proc = proc
     try:
-        assert bot._stdout_closed() is False
-        bot._stdout_held = True  # it answered once: now nobody holding it means closed
-        assert bot._stdout_closed() is True
+        yield bot
     finally:
         proc.kill()
         proc.wait()
-        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stdout.close()
+
+
+def test_a_bot_still_starting_is_not_taken_for_one_that_closed_its_stdout():
+    # Before unshare has forked (a busy machine), no process under it holds the pipe yet: that
+    # is not a closed stdout. Only a pipe once seen held can have been closed.
+    with bot_over_unshare_s_place() as bot:
+        assert bot._stdout_closed() is False
+        bot._stdout_held = True  # it answered once: now nobody holding it means closed
+        assert bot._stdout_closed() is True
 
 
 def test_a_kernel_that_lists_no_children_never_takes_a_thinking_bot_for_closed(monkeypatch):
     # Without /proc/*/task/*/children (CONFIG_PROC_CHILDREN, or a container runtime without
     # it) no process under unshare is found: that is "cannot tell", never "nobody holds it",
     # or every bot thinking for more than 0.1 s would be eliminated.
-    import subprocess
-
     from game.arena import host
 
     monkeypatch.setattr(host, "_proc_lists_children", lambda: False)
-    bot = ExternalBot([sys.executable, "-c", "pass"])
-    proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
-    bot._proc = proc
-    bot._stdout_held = True  # it answered before
-    try:
+    with bot_over_unshare_s_place() as bot:
+        bot._stdout_held = True  # it answered before
         assert bot._stdout_closed() is False
-    finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()  # type: ignore[union-attr]
 
 
 def test_the_closed_stdout_look_works_with_a_pipe_past_fd_1024():
     # A host with many files open (a long tournament, a program embedding it) gets pipes past
     # select()'s 1024: the look must not stop the match with "filedescriptor out of range".
     import resource
-    import subprocess
 
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft <= 1100:
         pytest.skip("needs more than 1100 open files")
-    bot = ExternalBot([sys.executable, "-c", "pass"])
-    proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    high = os.dup2(proc.stdout.fileno(), 1050)
-    proc.stdout.close()
-    proc.stdout = os.fdopen(high, "rb", buffering=0)
-    bot._proc = proc
-    bot._stdout_held = True
-    try:
+    with bot_over_unshare_s_place(stdout_fd=1050) as bot:
+        bot._stdout_held = True
         assert bot._stdout_closed() is True  # held by no process under the root
-    finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
 
 
 def test_bot_whose_child_still_holds_its_stdout_is_not_taken_for_closed(content, tmp_path):
