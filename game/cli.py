@@ -209,7 +209,7 @@ def cmd_match(args: argparse.Namespace) -> int:
                 rejected[seat].update(code for _, code, _ in items)
                 for kind, code, message in items:
                     first_rejected[seat].setdefault(
-                        code, f"quarter {report.turn}, {kind}: {message}"
+                        code, f"turn {report.turn} ({report.label}), {kind}: {message}"
                     )
 
         with transcript():
