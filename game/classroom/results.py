@@ -1654,7 +1654,7 @@ def register_cli(subparsers: Any) -> None:
     export.add_argument(
         "save",
         metavar="SAVE",
-        help="a save or replay (.jsonl[.gz]); or a folder: every game in it (its newest save)"
+        help="a save or replay (.jsonl[.gz]); or a folder: every game in it (its save furthest on)"
         " or in its folders (capwars serve --saves DIR: one folder per browser), with --out"
         " the folder to write the result files into",
     )
