@@ -408,7 +408,7 @@ def test_bot_whose_main_thread_ended_while_a_thread_plays_is_not_taken_for_close
     def play():
     """
     body = textwrap.indent(textwrap.dedent(LOOP), "    ").format(
-        on_hello="pass", on_turn="time.sleep(0.3)"
+        on_hello="pass", on_turn="time.sleep(0.15)"
     )
     tail = """
     threading.Thread(target=play).start()
