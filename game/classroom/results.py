@@ -65,6 +65,14 @@ class ResultError(Exception):
 class FurtherOn(ResultError):
     """The result file there already holds this game further on (not replaced)."""
 
+    def __init__(self, message: str, path: Path, there: Any, here: Any) -> None:
+        super().__init__(message)
+        self.path = path
+        self.there = there
+        """The quarters played in the file already there."""
+        self.here = here
+        """The quarters played in this export."""
+
 
 # ---------------------------------------------------------------------------------------------
 # Export
@@ -338,7 +346,10 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
         raise FurtherOn(
             f"{path} already holds this game further on ({there.get('played')} quarters"
             f" played; this save has {result.get('played')}): it is not replaced; export the"
-            f" newest save of the game, or {instead}. Nothing was written."
+            f" newest save of the game, or {instead}. Nothing was written.",
+            path,
+            there.get("played"),
+            result.get("played"),
         )
 
 
@@ -1494,6 +1505,14 @@ def _export_folder(args: argparse.Namespace) -> int:
         try:
             result = export_result(save, content, args.seat)
             path = _write_into(result, out, save)
+        except FurtherOn as exc:
+            # Exported before from a save further on (another folder, or the teacher's
+            # earlier run): the class has this game's result, nothing to fix.
+            print(
+                f"{exc.path}: kept, it holds this game further on ({exc.there} quarters played)"
+                f" than {shown} ({exc.here})",
+            )
+            continue
         except (NotReproduced, ReplayError, ResultError) as exc:
             why = str(exc)  # most name the save already
             print(

@@ -295,3 +295,36 @@ def test_a_folder_export_that_cannot_write_one_file_names_it_and_writes_the_othe
     assert f"cannot write {results / 'red.json'}: Is a directory" in err
     assert "1 of 2 games not exported (see above)" in err
     assert (results / "blue.json").is_file()
+
+
+def test_a_folder_holding_an_older_copy_of_a_game_exported_before_keeps_the_result(
+    content, tmp_path: Path, capsys
+) -> None:
+    """The class exported from the server, then the saves handed in on a USB stick, one of
+    them an older copy of a game: that was an error ("pick another --out name"), whose advice
+    made a second file of the same game. The result further on is kept, and that is said."""
+    import shutil
+
+    served = tmp_path / "served"
+    seats = list(content.scenario("tutorial").seats)
+    seats[0] = seats[0].model_copy(update={"name": "Green"})
+    players = list(GameSession.new(content, "tutorial", 7).seats)
+    game = GameSession.create(content, "tutorial", 7, seats, players)
+    for _ in range(2):
+        game.end_quarter()
+    handed_in = tmp_path / "handed-in"
+    handed_in.mkdir()
+    shutil.copy(game.autosave(served), handed_in)
+    for _ in range(3):
+        game.end_quarter()
+    game.autosave(served)
+    results = tmp_path / "class-results"
+    assert main(["class", "export", str(served), "--out", f"{results}/"]) == 0
+    kept = (results / "green.json").read_bytes()
+    capsys.readouterr()
+    assert main(["class", "export", str(handed_in), "--out", f"{results}/"]) == 0
+    out, err = capsys.readouterr()
+    assert "error" not in err
+    assert f"{results / 'green.json'}: kept, it holds this game further on (5 quarters" in out
+    assert [p.name for p in results.iterdir()] == ["green.json"]
+    assert (results / "green.json").read_bytes() == kept
