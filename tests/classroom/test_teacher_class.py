@@ -19,6 +19,14 @@ def content():
     return load_content()
 
 
+def new_game(content, name: str, scenario: str = "tutorial") -> GameSession:
+    """A new game of seed 7 whose first seat's team typed ``name``."""
+    seats = list(content.scenario(scenario).seats)
+    seats[0] = seats[0].model_copy(update={"name": name})
+    players = list(GameSession.new(content, scenario, 7).seats)
+    return GameSession.create(content, scenario, 7, seats, players)
+
+
 def team_game(
     content,
     folder: Path,
@@ -30,10 +38,7 @@ def team_game(
     """A team's game as the game saves it (with its game id): ``quarters`` ended without an
     order, as a team that only presses End quarter plays; ``predict`` answers every
     prediction question."""
-    seats = list(content.scenario(scenario).seats)
-    seats[0] = seats[0].model_copy(update={"name": name})
-    players = list(GameSession.new(content, scenario, 7).seats)
-    game = GameSession.create(content, scenario, 7, seats, players)
+    game = new_game(content, name, scenario)
     for _ in range(quarters):
         if predict is not None and game.needs_prediction() is not None:
             game.predict(predict)
@@ -256,13 +261,8 @@ def test_a_folder_export_takes_each_game_s_save_furthest_on_not_the_newest_file(
     import os
     import shutil
 
-    from game.tui.session import GameSession
-
     handed_in = tmp_path / "handed-in"
-    seats = list(content.scenario("tutorial").seats)
-    seats[0] = seats[0].model_copy(update={"name": "Green"})
-    players = list(GameSession.new(content, "tutorial", 7).seats)
-    game = GameSession.create(content, "tutorial", 7, seats, players)
+    game = new_game(content, "Green")
     for _ in range(2):
         game.end_quarter()
     early = shutil.copy(game.autosave(handed_in), handed_in / "green-q2.jsonl")
@@ -306,10 +306,7 @@ def test_a_folder_holding_an_older_copy_of_a_game_exported_before_keeps_the_resu
     import shutil
 
     served = tmp_path / "served"
-    seats = list(content.scenario("tutorial").seats)
-    seats[0] = seats[0].model_copy(update={"name": "Green"})
-    players = list(GameSession.new(content, "tutorial", 7).seats)
-    game = GameSession.create(content, "tutorial", 7, seats, players)
+    game = new_game(content, "Green")
     for _ in range(2):
         game.end_quarter()
     handed_in = tmp_path / "handed-in"
