@@ -1486,11 +1486,22 @@ def _export_folder(args: argparse.Namespace) -> int:
         )
         return 2
     if not saves:
+        from game.arena.saves import save_files
+
+        folders = [root, *(p for p in root.iterdir() if p.is_dir())]
+        unplayed = sum(len(save_files(folder, old=False)) for folder in folders)
+        why = (
+            f"every save in it ({counted(unplayed, 'save')}) is of a game with no quarter"
+            " played yet (saved on the new-game form, or before the first End quarter): there"
+            " is nothing to rank. Export again once the teams have played"
+            if unplayed
+            else "no save (autosave-....jsonl) in it, nor in its folders (capwars serve's"
+            " session-* folders). Give a save, or the folder the games were saved in"
+            " (capwars serve's --saves folder)"
+        )
         print(
-            f"capwars: error: {root} holds no game with a quarter played: no save"
-            " (autosave-....jsonl) in it, nor in its folders (capwars serve's session-*"
-            " folders). Give a save, or the folder the games were saved in (capwars serve's"
-            " --saves folder). Nothing was written.",
+            f"capwars: error: {root} holds no game with a quarter played: {why}. Nothing was"
+            " written.",
             file=sys.stderr,
         )
         return 2

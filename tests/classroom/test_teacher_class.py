@@ -325,3 +325,18 @@ def test_a_folder_holding_an_older_copy_of_a_game_exported_before_keeps_the_resu
     assert f"{results / 'green.json'}: kept, it holds this game further on (5 quarters" in out
     assert [p.name for p in results.iterdir()] == ["green.json"]
     assert (results / "green.json").read_bytes() == kept
+
+
+def test_a_folder_of_unplayed_games_says_its_saves_have_nothing_to_rank(
+    content, tmp_path: Path, capsys
+) -> None:
+    """A server tried out before the lesson, every page left on the new-game form: the export
+    said there was "no save (autosave-....jsonl)" in a folder full of them."""
+    saves = tmp_path / "saves"
+    team_game(content, saves / f"session-{'a' * 32}", "Red", quarters=0)
+    team_game(content, saves / f"session-{'b' * 32}", "Blue", quarters=0)
+    assert main(["class", "export", str(saves), "--out", str(tmp_path / "results")]) == 2
+    err = capsys.readouterr().err
+    assert "holds no game with a quarter played: every save in it (2 saves) is of a game" in err
+    assert "no save (autosave" not in err
+    assert not (tmp_path / "results").exists()
