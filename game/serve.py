@@ -419,7 +419,13 @@ def make_server(
                 closed = "" if session in open_now else "  (page closed)"
                 lines.append(f"  session-{session[:8]}…  {found[1]}{closed}")
             paused = ", paused" if self.paused is not None else ""
-            head = f"{counted(len(open_now), 'page')} open{paused}."
+            waiting = self.starting.waiting
+            head = f"{counted(len(open_now), 'page')} open{paused}" + (
+                f", {waiting} of them waiting for their game to start (the games start in"
+                f" turn, {self.starting.slots} at a time)."
+                if waiting
+                else "."
+            )
             if lines:
                 head += " Each browser's newest game, as saved after its last quarter:"
             if unplayed:

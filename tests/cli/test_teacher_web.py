@@ -199,3 +199,18 @@ def test_the_games_start_one_per_core_the_server_may_use() -> None:
     finally:
         os.sched_setaffinity(0, allowed)
     assert cores() == len(allowed)
+
+
+def test_the_teacher_s_status_counts_the_pages_waiting_for_their_game(tmp_path: Path) -> None:
+    """Students looking at "starting your game…": the teacher's status said only how many
+    pages were open, not that some were waiting their turn to start (and would, shortly)."""
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    server = make_server(port=free_port(), saves=tmp_path)
+    server.starting = StartQueue(2)
+    server.pages = {c * 32: object() for c in "abcde"}
+    assert server.status() == "5 pages open."
+    server.starting.waiting = 3
+    assert server.status() == (
+        "5 pages open, 3 of them waiting for their game to start (the games start in turn, 2"
+        " at a time)."
+    )
