@@ -1675,10 +1675,11 @@ def register_cli(subparsers: Any) -> None:
     actions = group.add_subparsers(dest="class_command", metavar="ACTION", required=True)
     export = actions.add_parser(
         "export",
-        help="write a team's result file from its save or replay",
+        help="write a team's result file from its save or replay (or one per game in a folder)",
         description="Re-simulate a save or replay and write the result file of its human"
         " seats (or --seat N): scenario, seed, content hash, game version, team names,"
-        " figures per quarter, final standing, score and title, final hash.",
+        " figures per quarter, final standing, score and title, final hash. Given a folder of"
+        " saves, every game in it gets its result file in the --out folder.",
     )
     content_option(export)
     export.add_argument(
@@ -1692,9 +1693,9 @@ def register_cli(subparsers: Any) -> None:
         "--out",
         "-o",
         required=True,
-        metavar="FILE",
+        metavar="FILE_OR_FOLDER",
         help="result file (.json); a folder (or a path ending in /) gets the file under the"
-        " team's name, such as class-results/red-team.json",
+        " team's name, such as class-results/red-team.json (with a SAVE folder, a folder)",
     )
     export.add_argument(
         "--seat",
