@@ -222,6 +222,13 @@ def cmd_match(args: argparse.Namespace) -> int:
                 on_quarter=count_rejections,
             )
     outcome.bots = specs
+    stopped = [e for bot in bots if (e := getattr(bot, "transcript_error", None))]
+    if stopped:
+        print(
+            f"capwars: warning: the transcript {args.transcript} stops short: {stopped[0]}"
+            " (the match was played in full)",
+            file=sys.stderr,
+        )
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))
     else:

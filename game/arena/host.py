@@ -385,6 +385,8 @@ class ExternalBot(Bot):
         self._finalizer: weakref.finalize[Any, Any] | None = None
         self.transcript: IO[str] | None = None
         """Where to write every line of the conversation (``capwars match --transcript``)."""
+        self.transcript_error: str | None = None
+        """Why the transcript stopped short (a full disk), if it did."""
         self._shared_stdout = False
         """Whether another process (``unshare``, waiting for the bot) holds the bot's stdout
         too, so that the pipe does not end when the bot closes it: see :meth:`_stdout_closed`."""
@@ -673,8 +675,14 @@ class ExternalBot(Bot):
         what the host sent the bot of seat 0, ``0<`` before what it answered."""
         if self.transcript is not None:
             text = line.rstrip(b"\n").decode("utf-8", errors="replace")
-            self.transcript.write(f"{self.info.seat}{direction} {text}\n")
-            self.transcript.flush()
+            try:
+                self.transcript.write(f"{self.info.seat}{direction} {text}\n")
+                self.transcript.flush()
+            except (OSError, ValueError) as exc:
+                # A full disk is not the bot's failure: the transcript stops, the match goes
+                # on (it failed the bot's setup and held every quarter of it).
+                self.transcript = None
+                self.transcript_error = getattr(exc, "strerror", None) or str(exc)
 
     def _silence_hint(self, otherwise: str) -> str:
         """Why a bot may seem silent: a line it wrote without its newline, else ``otherwise``.
