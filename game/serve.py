@@ -771,22 +771,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def collect_hint(saves: Path, content: str | None = None, scenario: str | None = None) -> str:
     """What the teacher runs next, printed when the server stops (if any game was saved): the
     commands that make every browser's game a result file and the class's leaderboard."""
-    from game.classroom.results import games_in
+    from game.classroom.results import games_in, shell_word
     from game.rules.loader import is_scenario_path
 
     if not games_in(saves):
         return ""
 
-    def arg(value: str) -> str:  # a path with a space, quoted for any shell
-        return f'"{value}"' if any(c.isspace() for c in value) else value
-
-    options = f" --content {arg(content)}" if content else ""
+    options = f" --content {shell_word(content)}" if content else ""
     if scenario is not None and is_scenario_path(scenario):  # a lesson file: export needs it
-        options += f" --scenario {arg(scenario)}"
+        options += f" --scenario {shell_word(scenario)}"
     return (
         "Stopped. Every game is saved (each at the end of its last quarter played). To collect"
         " the class's results, run:\n"
-        f"  capwars class export {arg(str(saves))} --out class-results/{options}\n"
+        f"  capwars class export {shell_word(saves)} --out class-results/{options}\n"
         "  capwars class results class-results/ --out leaderboard/"
     )
 

@@ -495,7 +495,8 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
         shown = ", ".join(saves[:3]) + (f" and {len(saves) - 3} more" if len(saves) > 3 else "")
         raise ResultError(
             f"{folder} holds no result files (*.json), only saves ({shown}): turn them into"
-            f" result files first, with capwars class export {folder} --out class-results/ (one"
+            f" result files first, with capwars class export {shell_word(folder)} --out"
+            " class-results/ (one"
             " file per game), then run capwars class results class-results/ (see 'Result"
             " files' in docs/TEACHING.md). Nothing was written."
         )
@@ -503,13 +504,21 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
         raise ResultError(
             f"{folder} holds no result files (*.json), only folders of saves (capwars serve's"
             " browser sessions): turn them into result files first, with capwars class export"
-            f" {folder} --out class-results/, then run capwars class results class-results/."
+            f" {shell_word(folder)} --out class-results/, then run capwars class results"
+            " class-results/."
             " Nothing was written."
         )
     raise ResultError(
         f"{folder} holds no result files (*.json): give the folder the teams' files were put in"
         " (each made with capwars class export SAVE --out TEAM.json). Nothing was written."
     )
+
+
+def shell_word(value: PathLike) -> str:
+    """A path as a command to copy shows it: in double quotes when it holds a space (a
+    folder named ``class 3b``), which every shell (and Windows' cmd) reads as one word."""
+    text = str(value)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def _not_json(exc: json.JSONDecodeError) -> str:
@@ -1481,7 +1490,7 @@ def _export_folder(args: argparse.Namespace) -> int:
         print(
             f"capwars: error: {root} holds no saves, but .json files: if they are the teams'"
             " result files, they need no export; merge them with capwars class results"
-            f" {root}. Nothing was written.",
+            f" {shell_word(root)}. Nothing was written.",
             file=sys.stderr,
         )
         return 2

@@ -3,6 +3,7 @@ on the saves of real games (as the terminal game and ``capwars serve`` write the
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -258,7 +259,6 @@ def test_a_folder_export_takes_each_game_s_save_furthest_on_not_the_newest_file(
     """Saves handed in on a USB stick have the dates of the copy: a team's save made by hand at
     quarter 2, copied after its autosave of quarter 5, was exported as the team's result (and
     the autosave passed over as "an older save of the same game")."""
-    import os
     import shutil
 
     handed_in = tmp_path / "handed-in"
@@ -340,3 +340,21 @@ def test_a_folder_of_unplayed_games_says_its_saves_have_nothing_to_rank(
     assert "holds no game with a quarter played: every save in it (2 saves) is of a game" in err
     assert "no save (autosave" not in err
     assert not (tmp_path / "results").exists()
+
+
+def test_commands_suggested_for_a_folder_with_a_space_can_be_copied_as_they_are(
+    content, tmp_path: Path, capsys
+) -> None:
+    """A class folder named "class 3b": the commands the errors suggest split it in two words
+    when pasted (the server's closing commands already quoted it)."""
+    served = tmp_path / "class 3b"
+    team_game(content, served / f"session-{'a' * 32}", "Red")
+    assert main(["class", "results", str(served)]) == 2
+    assert f'capwars class export "{served}" --out class-results/' in capsys.readouterr().err
+    assert main(["report", str(served), "--out", str(tmp_path / "debrief")]) == 2
+    assert f'  capwars report "{served}{os.sep}session-' in capsys.readouterr().err
+    results = tmp_path / "results 3b"
+    assert main(["class", "export", str(served), "--out", str(results)]) == 0
+    capsys.readouterr()
+    assert main(["class", "export", str(results), "--out", str(tmp_path / "again")]) == 2
+    assert f'merge them with capwars class results "{results}".' in capsys.readouterr().err
