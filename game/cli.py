@@ -162,7 +162,9 @@ def cmd_match(args: argparse.Namespace) -> int:
     _check_seed(args.seed)
     if args.replay and (problem := output_problem(args.replay, "--replay")):
         raise UserError(problem)
-    if args.transcript and (problem := output_problem(args.transcript, "--transcript")):
+    if args.transcript and (
+        problem := output_problem(args.transcript, "--transcript", example="transcript.txt")
+    ):
         raise UserError(problem)
     if args.transcript and not any(is_external(spec) for spec in specs):
         raise UserError(
@@ -207,7 +209,7 @@ def cmd_match(args: argparse.Namespace) -> int:
                 rejected[seat].update(code for _, code, _ in items)
                 for kind, code, message in items:
                     first_rejected[seat].setdefault(
-                        code, f"quarter {report.turn}, {kind}: {message}"
+                        code, f"turn {report.turn} ({report.label}), {kind}: {message}"
                     )
 
         with transcript():
@@ -220,6 +222,13 @@ def cmd_match(args: argparse.Namespace) -> int:
                 on_quarter=count_rejections,
             )
     outcome.bots = specs
+    stopped = [e for bot in bots if (e := getattr(bot, "transcript_error", None))]
+    if stopped:
+        print(
+            f"capwars: warning: the transcript {args.transcript} stops short: {stopped[0]}"
+            " (the match was played in full)",
+            file=sys.stderr,
+        )
     if args.json:
         print(json.dumps(outcome.to_json(), separators=(",", ":")))
     else:

@@ -370,7 +370,8 @@ def make_server(
             ).start()
 
         async def teacher(self, line: str) -> None:
-            """One line the teacher typed: ``pause [message]``, ``resume`` or ``help``."""
+            """One line the teacher typed: ``pause [message]``, ``resume``, ``status`` or
+            ``help``."""
             if not line.split():
                 return
             word, *more = line.split(None, 1)
@@ -418,7 +419,13 @@ def make_server(
                 closed = "" if session in open_now else "  (page closed)"
                 lines.append(f"  session-{session[:8]}…  {found[1]}{closed}")
             paused = ", paused" if self.paused is not None else ""
-            head = f"{counted(len(open_now), 'page')} open{paused}."
+            waiting = self.starting.waiting
+            head = f"{counted(len(open_now), 'page')} open{paused}" + (
+                f", {waiting} of them waiting for their game to start (the games start in"
+                f" turn, {self.starting.slots} at a time)."
+                if waiting
+                else "."
+            )
             if lines:
                 head += " Each browser's newest game, as saved after its last quarter:"
             if unplayed:
@@ -764,21 +771,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def collect_hint(saves: Path, content: str | None = None, scenario: str | None = None) -> str:
     """What the teacher runs next, printed when the server stops (if any game was saved): the
     commands that make every browser's game a result file and the class's leaderboard."""
-    from game.classroom.results import games_in
+    from game.classroom.results import games_in, shell_word
+    from game.rules.loader import is_scenario_path
 
     if not games_in(saves):
         return ""
 
-    def arg(value: str) -> str:  # a path with a space, quoted for any shell
-        return f'"{value}"' if any(c.isspace() for c in value) else value
-
-    options = f" --content {arg(content)}" if content else ""
-    if scenario is not None and (scenario.endswith(".toml") or os.sep in scenario):
-        options += f" --scenario {arg(scenario)}"
+    options = f" --content {shell_word(content)}" if content else ""
+    if scenario is not None and is_scenario_path(scenario):  # a lesson file: export needs it
+        options += f" --scenario {shell_word(scenario)}"
     return (
         "Stopped. Every game is saved (each at the end of its last quarter played). To collect"
         " the class's results, run:\n"
-        f"  capwars class export {arg(str(saves))} --out class-results/{options}\n"
+        f"  capwars class export {shell_word(saves)} --out class-results/{options}\n"
         "  capwars class results class-results/ --out leaderboard/"
     )
 

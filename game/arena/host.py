@@ -385,6 +385,8 @@ class ExternalBot(Bot):
         self._finalizer: weakref.finalize[Any, Any] | None = None
         self.transcript: IO[str] | None = None
         """Where to write every line of the conversation (``capwars match --transcript``)."""
+        self.transcript_error: str | None = None
+        """Why the transcript stopped short (a full disk), if it did."""
         self._shared_stdout = False
         """Whether another process (``unshare``, waiting for the bot) holds the bot's stdout
         too, so that the pipe does not end when the bot closes it: see :meth:`_stdout_closed`."""
@@ -424,7 +426,7 @@ class ExternalBot(Bot):
             if self.failure is None:
                 self._fail(
                     SeatStatus.ERROR,
-                    f"no `ready` within the init time of {self.limits.init_seconds:g} s"
+                    f"{NO_READY} the init time of {self.limits.init_seconds:g} s"
                     + self._silence_hint(FLUSH_HINT),
                 )
             return
@@ -673,8 +675,14 @@ class ExternalBot(Bot):
         what the host sent the bot of seat 0, ``0<`` before what it answered."""
         if self.transcript is not None:
             text = line.rstrip(b"\n").decode("utf-8", errors="replace")
-            self.transcript.write(f"{self.info.seat}{direction} {text}\n")
-            self.transcript.flush()
+            try:
+                self.transcript.write(f"{self.info.seat}{direction} {text}\n")
+                self.transcript.flush()
+            except (OSError, ValueError) as exc:
+                # A full disk is not the bot's failure: the transcript stops, the match goes
+                # on (it failed the bot's setup and held every quarter of it).
+                self.transcript = None
+                self.transcript_error = getattr(exc, "strerror", None) or str(exc)
 
     def _silence_hint(self, otherwise: str) -> str:
         """Why a bot may seem silent: a line it wrote without its newline, else ``otherwise``.
@@ -767,8 +775,10 @@ class ExternalBot(Bot):
             # not yet forked, on a busy machine) holds it nowhere yet.
             if held is not False or not self._stdout_held:
                 return False
-        ready, _, _ = select.select([proc.stdout], [], [], 0)
-        return not ready  # an answer written just before closing is read first
+        # poll, not select: a host with many files open gets pipes past select()'s 1024.
+        waiting = select.poll()
+        waiting.register(proc.stdout, select.POLLIN)
+        return not waiting.poll(0)  # an answer written just before closing is read first
 
     def _flush_ready(self) -> None:
         proc, selector = self._proc, self._selector
@@ -1028,6 +1038,11 @@ def _cause_line(log: str, node_dumps: bool) -> str:
     return ""
 
 
+NO_READY = "no `ready` within"
+"""How the reason for a bot that never answered `hello` begins (``capwars validate`` then plays
+no more seats: each would wait out the same init time)."""
+
+
 STDOUT_CHECK_SECONDS = 0.1
 """How often the host looks whether a bot that is slow to answer closed its stdout."""
 
@@ -1068,16 +1083,34 @@ def _holds(root: int, pipe: str) -> bool | None:
                     todo.append(child)
         if pid == root:
             continue
+        held = _has_open(pid, tasks, pipe)
+        if held is not False:
+            return held
+    return False
+
+
+def _has_open(pid: int, tasks: Sequence[str], pipe: str) -> bool | None:
+    """Whether process ``pid`` has ``pipe`` open; ``None`` if ``/proc`` does not say. Its
+    threads share one table of open files, seen through ``/proc/PID/fd``; but a process whose
+    main thread ended (``pthread_exit``) while others run on shows none there, only through
+    the other threads' ``/proc/PID/task/TID/fd``."""
+    for place in [f"/proc/{pid}", *(f"/proc/{pid}/task/{t}" for t in tasks if t != str(pid))]:
         try:
-            fds = os.listdir(f"/proc/{pid}/fd")
+            fds = os.listdir(f"{place}/fd")
         except FileNotFoundError:
-            continue
+            continue  # it ended meanwhile
         except OSError:
             return None
         for fd in fds:
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == pipe:
+            try:
+                if os.readlink(f"{place}/fd/{fd}") == pipe:
                     return True
+            except FileNotFoundError:
+                continue  # closed meanwhile
+            except OSError:
+                return None
+        if fds:
+            return False
     return False
 
 

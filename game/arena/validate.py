@@ -42,8 +42,6 @@ INVALID_CODES = frozenset({Reason.MALFORMED.value, Reason.TOO_MANY_ACTIONS.value
 """Rejections that mean the bot sent something wrong, not something the game refused."""
 NORMAL_STATUSES = frozenset({"active", "bankrupt"})
 MAX_EXAMPLES = 3
-NO_READY = "no `ready` within"
-"""How the host's reason for a bot that never answered `hello` begins."""
 MAX_DISTINCT = 12
 """Distinct malformed actions shown (each one its own fix), before "... and N more"."""
 MAX_LOG_LINES = 8
@@ -186,7 +184,7 @@ def validate_bot(
     if turn_limit is None:
         turn_limit = (limits or Limits()).turn_seconds
     from game.agents.registry import BotSpecError
-    from game.arena.host import is_external, make_seat_bot
+    from game.arena.host import NO_READY, is_external, make_seat_bot
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
 
@@ -435,7 +433,7 @@ def validate_bot(
         status = FAIL if max(times) > turn_limit else PASS
         report.checks.append(Check("time per turn", status, detail))
     elif turns:
-        detail = "not measured: the bot failed in its first turn (see no failures)"
+        detail = "not measured: the bot failed in its first turn (see 'no failures' above)"
         report.checks.append(Check("time per turn", NOTE, detail))
     else:
         never = "no turn was played" if external else "act() was never called"

@@ -969,7 +969,7 @@ def folder_instead(folder: Path) -> str:
     games in it (a browser session's folder, ``saves/``, the class's result files) are named,
     the newest first, as commands to copy."""
     from game.arena.saves import save_files
-    from game.classroom.results import games_in
+    from game.classroom.results import games_in, shell_word
 
     played = set(games_in(folder))
     games = [path for _, path in save_files(folder, old=False) if path in played]
@@ -983,7 +983,7 @@ def folder_instead(folder: Path) -> str:
             f"{folder} is a folder: a debrief is of one game; give its save (autosave-....jsonl)"
             " or its team's result file (.json)"
         )
-    shown = "\n".join(f"  capwars report {path} --out debrief/" for path in files[:5])
+    shown = "\n".join(f"  capwars report {shell_word(path)} --out debrief/" for path in files[:5])
     more = f"\n  ... and {len(files) - 5} more" if len(files) > 5 else ""
     return (
         f"{folder} is a folder: a debrief is of one game; give one of its"

@@ -65,6 +65,14 @@ class ResultError(Exception):
 class FurtherOn(ResultError):
     """The result file there already holds this game further on (not replaced)."""
 
+    def __init__(self, message: str, path: Path, there: Any, here: Any) -> None:
+        super().__init__(message)
+        self.path = path
+        self.there = there
+        """The quarters played in the file already there."""
+        self.here = here
+        """The quarters played in this export."""
+
 
 # ---------------------------------------------------------------------------------------------
 # Export
@@ -338,7 +346,10 @@ def _refuse_to_overwrite(result: dict[str, Any], path: Path) -> None:
         raise FurtherOn(
             f"{path} already holds this game further on ({there.get('played')} quarters"
             f" played; this save has {result.get('played')}): it is not replaced; export the"
-            f" newest save of the game, or {instead}. Nothing was written."
+            f" newest save of the game, or {instead}. Nothing was written.",
+            path,
+            there.get("played"),
+            result.get("played"),
         )
 
 
@@ -484,7 +495,8 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
         shown = ", ".join(saves[:3]) + (f" and {len(saves) - 3} more" if len(saves) > 3 else "")
         raise ResultError(
             f"{folder} holds no result files (*.json), only saves ({shown}): turn them into"
-            f" result files first, with capwars class export {folder} --out class-results/ (one"
+            f" result files first, with capwars class export {shell_word(folder)} --out"
+            " class-results/ (one"
             " file per game), then run capwars class results class-results/ (see 'Result"
             " files' in docs/TEACHING.md). Nothing was written."
         )
@@ -492,13 +504,21 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
         raise ResultError(
             f"{folder} holds no result files (*.json), only folders of saves (capwars serve's"
             " browser sessions): turn them into result files first, with capwars class export"
-            f" {folder} --out class-results/, then run capwars class results class-results/."
+            f" {shell_word(folder)} --out class-results/, then run capwars class results"
+            " class-results/."
             " Nothing was written."
         )
     raise ResultError(
         f"{folder} holds no result files (*.json): give the folder the teams' files were put in"
         " (each made with capwars class export SAVE --out TEAM.json). Nothing was written."
     )
+
+
+def shell_word(value: PathLike) -> str:
+    """A path as a command to copy shows it: in double quotes when it holds a space (a
+    folder named ``class 3b``), which every shell (and Windows' cmd) reads as one word."""
+    text = str(value)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def _not_json(exc: json.JSONDecodeError) -> str:
@@ -1390,35 +1410,39 @@ def read_expect(path: PathLike) -> list[str]:
 
 
 def games_in(root: Path) -> list[Path]:
-    """The saves to export from a folder: of every game in it, its newest save, skipping games
-    with no quarter played (nothing to rank). The folder is one of saves (a lab machine's
-    ``saves/``, the saves a class handed in, one browser session's folder) or, if it holds
-    none itself, a folder of such folders (``capwars serve --saves DIR``: a ``session-*``
-    folder per browser). Saves are only peeked at; exporting reads each in full. A save that
-    cannot be peeked at is kept, so that its export says what is wrong with it."""
+    """The saves to export from a folder: of every game in it, its save furthest on (the newest
+    of those as far), skipping games with no quarter played (nothing to rank). The folder is
+    one of saves (a lab machine's ``saves/``, the saves a class handed in, one browser
+    session's folder) or, if it holds none itself, a folder of such folders (``capwars serve
+    --saves DIR``: a ``session-*`` folder per browser). Saves are only peeked at; exporting
+    reads each in full. A save that cannot be peeked at is kept, so that its export says what
+    is wrong with it."""
     from game.arena.saves import GAME_KEY, peek_save, save_files
 
     folders = [root] if save_files(root, old=False) else []
     if not folders and root.is_dir():
         folders = sorted(p for p in root.iterdir() if p.is_dir() and save_files(p, old=False))
     chosen: list[Path] = []
+    furthest: dict[str, tuple[tuple[bool, int], Path]] = {}
     for folder in folders:
-        seen: set[str] = set()
         for _, path in save_files(folder, old=False):  # newest first
             peeked = peek_save(path)
             if peeked is None:
                 chosen.append(path)
                 continue
             first, last = peeked
+            if last.get("kind") not in ("quarter", "result"):
+                continue  # not played yet
             settings = first.get("settings")
             game_id = settings.get(GAME_KEY) if isinstance(settings, dict) else None
             key = str(game_id) if isinstance(game_id, str) and game_id else str(path)
-            if key in seen:
-                continue  # an older save of a game already chosen
-            seen.add(key)
-            if last.get("kind") in ("quarter", "result"):
-                chosen.append(path)
-    return sorted(chosen)
+            # Not the newest file: saves copied off a USB stick or out of a download folder
+            # have the dates of the copy, and a save made by hand at quarter 2 may be newer.
+            turn = last.get("turn")
+            progress = (last.get("kind") == "result", turn if isinstance(turn, int) else -1)
+            if key not in furthest or progress > furthest[key][0]:
+                furthest[key] = (progress, path)
+    return sorted(chosen + [path for _, path in furthest.values()])
 
 
 def _write_into(result: dict[str, Any], folder: Path, save: Path) -> Path:
@@ -1438,6 +1462,8 @@ def _write_into(result: dict[str, Any], folder: Path, save: Path) -> Path:
         except ResultError:
             if not path.exists():
                 raise
+        except OSError as exc:  # the file named, not only the folder: a folder in its place
+            raise ResultError(f"cannot write {path}: {exc.strerror or exc}") from exc
         number += 1
 
 
@@ -1464,16 +1490,27 @@ def _export_folder(args: argparse.Namespace) -> int:
         print(
             f"capwars: error: {root} holds no saves, but .json files: if they are the teams'"
             " result files, they need no export; merge them with capwars class results"
-            f" {root}. Nothing was written.",
+            f" {shell_word(root)}. Nothing was written.",
             file=sys.stderr,
         )
         return 2
     if not saves:
+        from game.arena.saves import save_files
+
+        folders = [root, *(p for p in root.iterdir() if p.is_dir())]
+        unplayed = sum(len(save_files(folder, old=False)) for folder in folders)
+        why = (
+            f"every save in it ({counted(unplayed, 'save')}) is of a game with no quarter"
+            " played yet (saved on the new-game form, or before the first End quarter): there"
+            " is nothing to rank. Export again once the teams have played"
+            if unplayed
+            else "no save (autosave-....jsonl) in it, nor in its folders (capwars serve's"
+            " session-* folders). Give a save, or the folder the games were saved in"
+            " (capwars serve's --saves folder)"
+        )
         print(
-            f"capwars: error: {root} holds no game with a quarter played: no save"
-            " (autosave-....jsonl) in it, nor in its folders (capwars serve's session-*"
-            " folders). Give a save, or the folder the games were saved in (capwars serve's"
-            " --saves folder). Nothing was written.",
+            f"capwars: error: {root} holds no game with a quarter played: {why}. Nothing was"
+            " written.",
             file=sys.stderr,
         )
         return 2
@@ -1482,29 +1519,32 @@ def _export_folder(args: argparse.Namespace) -> int:
     except ContentError as exc:
         _print_content_error(exc, args)
         return 1
-    out, status, unfinished = Path(args.out), 0, []
+    out, unfinished, failed = Path(args.out), [], 0
     for save in saves:
         shown = save.relative_to(root) if save.is_relative_to(root) else save
         try:
             result = export_result(save, content, args.seat)
             path = _write_into(result, out, save)
+        except FurtherOn as exc:
+            # Exported before from a save further on (another folder, or the teacher's
+            # earlier run): the class has this game's result, nothing to fix.
+            print(
+                f"{exc.path}: kept, it holds this game further on ({exc.there} quarters played)"
+                f" than {shown} ({exc.here})",
+            )
+            continue
         except (NotReproduced, ReplayError, ResultError) as exc:
             why = str(exc)  # most name the save already
             print(
                 f"capwars: error: {why if str(save) in why else f'{shown}: {why}'}", file=sys.stderr
             )
-            status = 1
+            failed += 1
             continue
         except ContentError as exc:
             print(f"capwars: error: {shown}: its content is not this game's:", file=sys.stderr)
             _print_content_error(exc, args)
-            status = 1
+            failed += 1
             continue
-        except OSError as exc:
-            print(
-                f"capwars: error: cannot write into {out}: {exc.strerror or exc}", file=sys.stderr
-            )
-            return 2
         teams = ", ".join(
             f"{t['name']} ({t['title']}, {t['score']:,.1f} $M)" for t in result["teams"]
         )
@@ -1520,10 +1560,18 @@ def _export_folder(args: argparse.Namespace) -> int:
             " they have played on: each team's file is replaced.",
             file=sys.stderr,
         )
-    return status
+    if failed:
+        print(
+            f"capwars: error: {failed} of {counted(len(saves), 'game')} not exported (see"
+            " above). Fix what is said and run the same command again: the result files"
+            " already written are replaced by the same, nothing is added.",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
 
 
 def _print_content_error(exc: Any, args: argparse.Namespace) -> None:
+    """A save's content that does not load: its problems, and the hint of the content to give."""
     for problem in exc.problems:
         print(problem, file=sys.stderr)
     from game.rules.check import other_world_hint
@@ -1560,13 +1608,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        from game.rules.check import other_world_hint
-
-        hint = other_world_hint(exc.problems, getattr(args, "content", None))
-        if hint:
-            print(hint, file=sys.stderr)
+        _print_content_error(exc, args)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
@@ -1607,13 +1649,7 @@ def cmd_results(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        from game.rules.check import other_world_hint
-
-        hint = other_world_hint(exc.problems, getattr(args, "content", None))
-        if hint:
-            print(hint, file=sys.stderr)
+        _print_content_error(exc, args)
         return 1
     except OSError as exc:  # a full disk, a folder that cannot be written: files as they were
         where = args.out or args.directory
@@ -1648,16 +1684,17 @@ def register_cli(subparsers: Any) -> None:
     actions = group.add_subparsers(dest="class_command", metavar="ACTION", required=True)
     export = actions.add_parser(
         "export",
-        help="write a team's result file from its save or replay",
+        help="write a team's result file from its save or replay (or one per game in a folder)",
         description="Re-simulate a save or replay and write the result file of its human"
         " seats (or --seat N): scenario, seed, content hash, game version, team names,"
-        " figures per quarter, final standing, score and title, final hash.",
+        " figures per quarter, final standing, score and title, final hash. Given a folder of"
+        " saves, every game in it gets its result file in the --out folder.",
     )
     content_option(export)
     export.add_argument(
         "save",
         metavar="SAVE",
-        help="a save or replay (.jsonl[.gz]); or a folder: every game in it (its newest save)"
+        help="a save or replay (.jsonl[.gz]); or a folder: every game in it (its save furthest on)"
         " or in its folders (capwars serve --saves DIR: one folder per browser), with --out"
         " the folder to write the result files into",
     )
@@ -1665,9 +1702,9 @@ def register_cli(subparsers: Any) -> None:
         "--out",
         "-o",
         required=True,
-        metavar="FILE",
+        metavar="FILE_OR_FOLDER",
         help="result file (.json); a folder (or a path ending in /) gets the file under the"
-        " team's name, such as class-results/red-team.json",
+        " team's name, such as class-results/red-team.json (with a SAVE folder, a folder)",
     )
     export.add_argument(
         "--seat",

@@ -36,14 +36,16 @@ for line in sys.stdin:
 
 
 def test_match_shows_the_first_rejected_action_of_each_code(tmp_path, monkeypatch, capsys):
-    # "8 rejected: malformed ×8" alone sent the student to write a replay to learn why.
+    # "8 rejected: malformed ×8" alone sent the student to write a replay to learn why. The
+    # place is the protocol's turn number (what the bot reads, "quarter 0" was none), and
+    # the calendar quarter the replay shows.
     (tmp_path / "typo.py").write_text(TYPO_BOT)
     monkeypatch.chdir(tmp_path)
     assert main(["match", "--scenario", "tutorial", "--seed", "1", "--bot", "typo.py"]) == 0
     out = capsys.readouterr().out
     assert "typo.py): 8 rejected: malformed ×8\n" in out
     assert (
-        "    first malformed: quarter 0, bid_spot: bid_spot.max_price: Field required"
+        "    first malformed: turn 0 (2027 Q1), bid_spot: bid_spot.max_price: Field required"
         " (unknown field 'max_prise')"
     ) in out
 

@@ -51,3 +51,44 @@ def test_a_transcript_without_a_cmd_bot_is_refused(tmp_path, monkeypatch, capsys
     assert code == 2
     assert "no --bot is one" in capsys.readouterr().err
     assert not Path(tmp_path / "t.txt").exists()
+
+
+def test_a_transcript_given_a_folder_is_refused_with_a_file_name_to_give(
+    tmp_path, monkeypatch, capsys
+):
+    # It said "give a file path, such as logs/out": a file named "out" is no transcript.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "logs").mkdir()
+    bot = f"cmd:{sys.executable} bot.py"
+    args = ["match", "--scenario", "tutorial", "--bot", bot, "--transcript", "logs"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--transcript logs is a folder: give a file path, such as logs/transcript.txt" in err
+
+
+def test_a_transcript_that_cannot_be_written_stops_and_the_match_plays_on(
+    tmp_path, monkeypatch, capsys
+):
+    # A full disk: the bot's setup "failed" with the host's own OSError and every quarter of
+    # it was held, as if the bot had crashed.
+    import io
+
+    class Full(io.StringIO):
+        def write(self, text):
+            raise OSError(28, "No space left on device")
+
+    opened = Path.open
+
+    def open_full(self, *args, **kwargs):
+        return Full() if self.name == "t.txt" else opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_full)
+    (tmp_path / "bot.py").write_text(BOT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    bot = f"cmd:{sys.executable} bot.py"
+    args = ["match", "--scenario", "tutorial", "--bot", bot, "--transcript", "t.txt", "--json"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    me = json.loads(out)["players"][0]
+    assert me["bot_status"] == "ok" and not json.loads(out)["failures"]
+    assert "the transcript t.txt stops short: No space left on device" in err

@@ -311,54 +311,72 @@ def test_bot_that_exits_after_ready_is_an_error(content, tmp_path):
 def test_bot_that_closes_its_stdout_and_runs_on_is_an_error_at_once(content, tmp_path):
     # Under `unshare --fork` the pipe does not end when the bot closes it (unshare holds it
     # too): the host looks, and says so as an error instead of waiting out the time limit.
-    limits = LIMITS.model_copy(update={"turn_seconds": 2.0, "bank_seconds": 3.0})
-    script = write_bot(tmp_path, on_turn="if turn == 2: os.close(1); time.sleep(30)")
+    # Limits far above what the match takes on a busy machine: the time tells the two apart.
+    limits = LIMITS.model_copy(update={"turn_seconds": 10.0, "bank_seconds": 10.0})
+    script = write_bot(tmp_path, on_turn="if turn == 2: os.close(1); time.sleep(60)")
     started = time.monotonic()
     _, outcome, replay = run_case(content, tmp_path, script, limits)
-    assert time.monotonic() - started < 4.0  # not the 5 s of a timeout
+    assert time.monotonic() - started < 10.0  # not the 20 s of a timeout
     assert_eliminated(outcome, replay, SeatStatus.ERROR, "closed its stdout at turn 2")
     assert outcome.seats[0].eliminated_turn == 2
     assert "keep stdout open until the `end` message" in outcome.seats[0].reason
 
 
-def test_a_bot_still_starting_is_not_taken_for_one_that_closed_its_stdout():
-    # Before unshare has forked (a busy machine), no process under it holds the pipe yet: that
-    # is not a closed stdout. Only a pipe once seen held can have been closed.
+@contextlib.contextmanager
+def bot_over_unshare_s_place(stdout_fd: int | None = None):
+    """An ExternalBot whose process is a ``sleep`` standing where ``unshare`` stands: it holds
+    the bot's stdout pipe, which never counts, and has no child (``stdout_fd``: the pipe moved
+    to that descriptor)."""
     import subprocess
 
     bot = ExternalBot([sys.executable, "-c", "pass"])
-    # The root is unshare's place: it holds the pipe but never counts, and has no child yet.
     proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    if stdout_fd is not None:
+        moved = os.dup2(proc.stdout.fileno(), stdout_fd)
+        proc.stdout.close()
+        proc.stdout = os.fdopen(moved, "rb", buffering=0)
     bot._proc = proc
     try:
-        assert bot._stdout_closed() is False
-        bot._stdout_held = True  # it answered once: now nobody holding it means closed
-        assert bot._stdout_closed() is True
+        yield bot
     finally:
         proc.kill()
         proc.wait()
-        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stdout.close()
+
+
+def test_a_bot_still_starting_is_not_taken_for_one_that_closed_its_stdout():
+    # Before unshare has forked (a busy machine), no process under it holds the pipe yet: that
+    # is not a closed stdout. Only a pipe once seen held can have been closed.
+    with bot_over_unshare_s_place() as bot:
+        assert bot._stdout_closed() is False
+        bot._stdout_held = True  # it answered once: now nobody holding it means closed
+        assert bot._stdout_closed() is True
 
 
 def test_a_kernel_that_lists_no_children_never_takes_a_thinking_bot_for_closed(monkeypatch):
     # Without /proc/*/task/*/children (CONFIG_PROC_CHILDREN, or a container runtime without
     # it) no process under unshare is found: that is "cannot tell", never "nobody holds it",
     # or every bot thinking for more than 0.1 s would be eliminated.
-    import subprocess
-
     from game.arena import host
 
     monkeypatch.setattr(host, "_proc_lists_children", lambda: False)
-    bot = ExternalBot([sys.executable, "-c", "pass"])
-    proc = subprocess.Popen(["sleep", "5"], stdout=subprocess.PIPE)
-    bot._proc = proc
-    bot._stdout_held = True  # it answered before
-    try:
+    with bot_over_unshare_s_place() as bot:
+        bot._stdout_held = True  # it answered before
         assert bot._stdout_closed() is False
-    finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()  # type: ignore[union-attr]
+
+
+def test_the_closed_stdout_look_works_with_a_pipe_past_fd_1024():
+    # A host with many files open (a long tournament, a program embedding it) gets pipes past
+    # select()'s 1024: the look must not stop the match with "filedescriptor out of range".
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft <= 1100:
+        pytest.skip("needs more than 1100 open files")
+    with bot_over_unshare_s_place(stdout_fd=1050) as bot:
+        bot._stdout_held = True
+        assert bot._stdout_closed() is True  # held by no process under the root
 
 
 def test_bot_whose_child_still_holds_its_stdout_is_not_taken_for_closed(content, tmp_path):
@@ -375,6 +393,34 @@ def test_bot_whose_child_still_holds_its_stdout_is_not_taken_for_closed(content,
     _, outcome, replay = run_case(content, tmp_path, script)
     # It can answer no more (its answers now go to its log): a timeout, as before.
     assert_eliminated(outcome, replay, SeatStatus.TIMEOUT, "no answer to turn 2")
+
+
+@pytest.mark.skipif(not namespace_prefix(), reason="needs unshare (the host looks in /proc)")
+def test_bot_whose_main_thread_ended_while_a_thread_plays_is_not_taken_for_closed(
+    content, tmp_path
+):
+    # A bot's main thread that ends (pthread_exit) while another thread plays on leaves
+    # /proc/PID/fd empty, though the process still holds the pipe: a healthy bot thinking for
+    # more than a moment was eliminated as "closed its stdout".
+    head = """
+    import ctypes, threading
+
+    def play():
+    """
+    body = textwrap.indent(textwrap.dedent(LOOP), "    ").format(
+        on_hello="pass", on_turn="time.sleep(0.15)"
+    )
+    tail = """
+    threading.Thread(target=play).start()
+    ctypes.CDLL(None).pthread_exit(None)
+    """
+    script = tmp_path / "threaded_bot.py"
+    script.write_text(
+        PROLOGUE + textwrap.dedent(head) + body + textwrap.dedent(tail), encoding="utf-8"
+    )
+    limits = LIMITS.model_copy(update={"turn_seconds": 2.0, "bank_seconds": 3.0})
+    _, outcome, _ = run_case(content, tmp_path, script, limits)
+    assert outcome.seats[0].status == SeatStatus.OK, outcome.seats[0].reason
 
 
 def test_bot_allocating_past_the_memory_limit_is_an_error(content, tmp_path):

@@ -3,6 +3,7 @@ on the saves of real games (as the terminal game and ``capwars serve`` write the
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,14 @@ def content():
     return load_content()
 
 
+def new_game(content, name: str, scenario: str = "tutorial") -> GameSession:
+    """A new game of seed 7 whose first seat's team typed ``name``."""
+    seats = list(content.scenario(scenario).seats)
+    seats[0] = seats[0].model_copy(update={"name": name})
+    players = list(GameSession.new(content, scenario, 7).seats)
+    return GameSession.create(content, scenario, 7, seats, players)
+
+
 def team_game(
     content,
     folder: Path,
@@ -30,10 +39,7 @@ def team_game(
     """A team's game as the game saves it (with its game id): ``quarters`` ended without an
     order, as a team that only presses End quarter plays; ``predict`` answers every
     prediction question."""
-    seats = list(content.scenario(scenario).seats)
-    seats[0] = seats[0].model_copy(update={"name": name})
-    players = list(GameSession.new(content, scenario, 7).seats)
-    game = GameSession.create(content, scenario, 7, seats, players)
+    game = new_game(content, name, scenario)
     for _ in range(quarters):
         if predict is not None and game.needs_prediction() is not None:
             game.predict(predict)
@@ -245,3 +251,110 @@ def test_each_failed_export_of_a_folder_names_its_save_once(
     out = str(tmp_path / "results")
     assert main(["class", "export", str(saves), "--out", out, "--scenario", str(lesson)]) == 0
     assert (tmp_path / "results" / "alpha.json").is_file()
+
+
+def test_a_folder_export_takes_each_game_s_save_furthest_on_not_the_newest_file(
+    content, tmp_path: Path, capsys
+) -> None:
+    """Saves handed in on a USB stick have the dates of the copy: a team's save made by hand at
+    quarter 2, copied after its autosave of quarter 5, was exported as the team's result (and
+    the autosave passed over as "an older save of the same game")."""
+    import shutil
+
+    handed_in = tmp_path / "handed-in"
+    game = new_game(content, "Green")
+    for _ in range(2):
+        game.end_quarter()
+    early = shutil.copy(game.autosave(handed_in), handed_in / "green-q2.jsonl")
+    for _ in range(3):
+        game.end_quarter()
+    autosave = game.autosave(handed_in)
+    os.utime(autosave, ns=(1, 1))
+    os.utime(early, ns=(2, 2))
+    results = tmp_path / "class-results"
+    assert main(["class", "export", str(handed_in), "--out", f"{results}/"]) == 0
+    out = capsys.readouterr().out
+    assert [p.name for p in results.iterdir()] == ["green.json"]
+    assert merge_results(results).teams[0].result["played"] == 5
+    assert f"from {autosave.name}" in out
+
+
+def test_a_folder_export_that_cannot_write_one_file_names_it_and_writes_the_others(
+    content, tmp_path: Path, capsys
+) -> None:
+    """A file that could not be written stopped the whole export, saying only "cannot write
+    into class-results: Is a directory" (the folder it writes into): the games after it were
+    not exported, and nothing said which file was in the way."""
+    saves = tmp_path / "saves"
+    team_game(content, saves / f"session-{'a' * 32}", "Red")
+    team_game(content, saves / f"session-{'b' * 32}", "Blue")
+    results = tmp_path / "class-results"
+    (results / "red.json").mkdir(parents=True)  # in the way of the first game's file
+    assert main(["class", "export", str(saves), "--out", f"{results}/"]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {results / 'red.json'}: Is a directory" in err
+    assert "1 of 2 games not exported (see above)" in err
+    assert (results / "blue.json").is_file()
+
+
+def test_a_folder_holding_an_older_copy_of_a_game_exported_before_keeps_the_result(
+    content, tmp_path: Path, capsys
+) -> None:
+    """The class exported from the server, then the saves handed in on a USB stick, one of
+    them an older copy of a game: that was an error ("pick another --out name"), whose advice
+    made a second file of the same game. The result further on is kept, and that is said."""
+    import shutil
+
+    served = tmp_path / "served"
+    game = new_game(content, "Green")
+    for _ in range(2):
+        game.end_quarter()
+    handed_in = tmp_path / "handed-in"
+    handed_in.mkdir()
+    shutil.copy(game.autosave(served), handed_in)
+    for _ in range(3):
+        game.end_quarter()
+    game.autosave(served)
+    results = tmp_path / "class-results"
+    assert main(["class", "export", str(served), "--out", f"{results}/"]) == 0
+    kept = (results / "green.json").read_bytes()
+    capsys.readouterr()
+    assert main(["class", "export", str(handed_in), "--out", f"{results}/"]) == 0
+    out, err = capsys.readouterr()
+    assert "error" not in err
+    assert f"{results / 'green.json'}: kept, it holds this game further on (5 quarters" in out
+    assert [p.name for p in results.iterdir()] == ["green.json"]
+    assert (results / "green.json").read_bytes() == kept
+
+
+def test_a_folder_of_unplayed_games_says_its_saves_have_nothing_to_rank(
+    content, tmp_path: Path, capsys
+) -> None:
+    """A server tried out before the lesson, every page left on the new-game form: the export
+    said there was "no save (autosave-....jsonl)" in a folder full of them."""
+    saves = tmp_path / "saves"
+    team_game(content, saves / f"session-{'a' * 32}", "Red", quarters=0)
+    team_game(content, saves / f"session-{'b' * 32}", "Blue", quarters=0)
+    assert main(["class", "export", str(saves), "--out", str(tmp_path / "results")]) == 2
+    err = capsys.readouterr().err
+    assert "holds no game with a quarter played: every save in it (2 saves) is of a game" in err
+    assert "no save (autosave" not in err
+    assert not (tmp_path / "results").exists()
+
+
+def test_commands_suggested_for_a_folder_with_a_space_can_be_copied_as_they_are(
+    content, tmp_path: Path, capsys
+) -> None:
+    """A class folder named "class 3b": the commands the errors suggest split it in two words
+    when pasted (the server's closing commands already quoted it)."""
+    served = tmp_path / "class 3b"
+    team_game(content, served / f"session-{'a' * 32}", "Red")
+    assert main(["class", "results", str(served)]) == 2
+    assert f'capwars class export "{served}" --out class-results/' in capsys.readouterr().err
+    assert main(["report", str(served), "--out", str(tmp_path / "debrief")]) == 2
+    assert f'  capwars report "{served}{os.sep}session-' in capsys.readouterr().err
+    results = tmp_path / "results 3b"
+    assert main(["class", "export", str(served), "--out", str(results)]) == 0
+    capsys.readouterr()
+    assert main(["class", "export", str(results), "--out", str(tmp_path / "again")]) == 2
+    assert f'merge them with capwars class results "{results}".' in capsys.readouterr().err

@@ -139,6 +139,17 @@ def test_stopping_the_server_tells_the_teacher_how_to_collect_the_results(tmp_pa
     assert collect_hint(empty) == ""
 
 
+def test_the_collect_commands_carry_a_lesson_file_however_it_is_spelt(tmp_path: Path) -> None:
+    """capwars serve --scenario MY_LESSON.TOML plays the lesson file (the server takes any
+    case), but the export command printed at the end left it out: every export then failed
+    with "unknown scenario"."""
+    saves = tmp_path / "saves"
+    class_game(session_saves(saves, "5" * 32))
+    for lesson in ("MY_LESSON.TOML", "lessons/grid.toml"):
+        assert f"--out class-results/ --scenario {lesson}\n" in collect_hint(saves, None, lesson)
+    assert "--scenario" not in collect_hint(saves, None, "tutorial")  # an id: content has it
+
+
 class _HeldQueue(StartQueue):
     """A start queue whose places the test hands out."""
 
@@ -175,9 +186,31 @@ async def test_a_page_closed_while_it_waits_for_its_turn_starts_no_game(tmp_path
             await asyncio.sleep(0.05)
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="sets the CPU affinity")
 def test_the_games_start_one_per_core_the_server_may_use() -> None:
+    """A server limited to one core (taskset, a container) starts one game at a time, not one
+    per core of the machine."""
     from game.serve import cores
 
-    assert cores() >= 1
-    if hasattr(os, "sched_getaffinity"):
-        assert cores() == len(os.sched_getaffinity(0))
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    try:
+        assert cores() == 1
+    finally:
+        os.sched_setaffinity(0, allowed)
+    assert cores() == len(allowed)
+
+
+def test_the_teacher_s_status_counts_the_pages_waiting_for_their_game(tmp_path: Path) -> None:
+    """Students looking at "starting your game…": the teacher's status said only how many
+    pages were open, not that some were waiting their turn to start (and would, shortly)."""
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    server = make_server(port=free_port(), saves=tmp_path)
+    server.starting = StartQueue(2)
+    server.pages = {c * 32: object() for c in "abcde"}
+    assert server.status() == "5 pages open."
+    server.starting.waiting = 3
+    assert server.status() == (
+        "5 pages open, 3 of them waiting for their game to start (the games start in turn, 2"
+        " at a time)."
+    )
