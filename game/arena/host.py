@@ -90,6 +90,14 @@ class SeatFailure:
         return f"{self.status}: {self.reason}{tail}"
 
 
+def seat_failure(bot: object) -> SeatFailure | None:
+    """How ``bot`` was eliminated: a hosted bot's :attr:`ExternalBot.failure` (or a wrapper's
+    that passes it on), else ``None``. An in-process bot's own attribute of that name (a
+    counter, a flag) is not one, and never eliminates it."""
+    failure = getattr(bot, "failure", None)
+    return failure if isinstance(failure, SeatFailure) else None
+
+
 class _Gone(Exception):
     """The bot's stdout closed: it exited or was killed."""
 

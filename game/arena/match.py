@@ -24,7 +24,10 @@ from typing import Any, Protocol
 
 from game.agents.base import Bot, MatchResult, SetupInfo
 from game.agents.failures import describe
-from game.arena.host import make_seat_bot  # (importing the host registers the ``cmd:`` spec)
+from game.arena.host import (  # (importing the host registers the ``cmd:`` spec)
+    make_seat_bot,
+    seat_failure,
+)
 from game.arena.protocol import Limits
 from game.engine.observation import observe
 from game.engine.report import QuarterReport
@@ -242,7 +245,7 @@ class SeatBots:
 
     def check(self, seat: int) -> Any:
         """The bot's ``failure`` if it was eliminated and that is news, else ``None``."""
-        failure = getattr(self.bots[seat], "failure", None)
+        failure = seat_failure(self.bots[seat])
         if failure is None or seat in self.eliminated:
             return None
         self.eliminated[seat] = failure

@@ -113,13 +113,15 @@ class Probe(Bot):
             self.setup_seconds = time.perf_counter() - start
 
     def act(self, observation: Observation) -> Any:
+        from game.arena.host import seat_failure
+
         start = time.perf_counter()
         try:
             actions = self.bot.act(observation)
         finally:
             seconds = time.perf_counter() - start
             self.turn_seconds.append(seconds)
-            failure = getattr(self.bot, "failure", None)
+            failure = seat_failure(self.bot)
             # A turn the bot ended by crashing or closing its stdout measures the host's
             # wait for it to exit, not its thinking: the failure says what went wrong.
             if failure is None or failure.status == SeatStatus.TIMEOUT:
@@ -184,7 +186,7 @@ def validate_bot(
     if turn_limit is None:
         turn_limit = (limits or Limits()).turn_seconds
     from game.agents.registry import BotSpecError
-    from game.arena.host import NO_READY, is_external, make_seat_bot
+    from game.arena.host import NO_READY, is_external, make_seat_bot, seat_failure
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
 
@@ -299,7 +301,7 @@ def validate_bot(
                 if block not in logs_shown:
                     logs_shown.add(block)
                     logged += [f"seat {seat} stderr: {line[:200]}" for line in block]
-        failure = getattr(probe.bot, "failure", None)
+        failure = seat_failure(probe.bot)
         if failure is not None and failure.turn < 0 and failure.reason.startswith(NO_READY):
             # Silent at start-up (an unflushed stdout, a read of all input first): every seat
             # would wait out the same init time for nothing.

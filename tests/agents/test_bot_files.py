@@ -123,3 +123,25 @@ def test_a_mistyped_bot_file_says_where_it_looked_and_what_is_close(
         with pytest.raises(BotSpecError) as error:
             make_bot(spec)
         assert str(error.value) == f"bot file not found: {said}"
+
+
+def test_a_bot_with_its_own_failure_attribute_plays_and_validates(tmp_path: Path):
+    """A student's bot counting its own failures (``self.failure = 0``) crashed `capwars
+    match` and `validate` with "'int' object has no attribute 'turn'": the runner took any
+    attribute of that name for a hosted bot's elimination record."""
+    from game.arena.validate import validate_bot
+
+    path = tmp_path / "counting_bot.py"
+    path.write_text(
+        "from game.agents import Bot\n\n"
+        "class CountingBot(Bot):\n"
+        "    def __init__(self):\n"
+        "        self.failure = 0\n\n"
+        "    def act(self, observation):\n"
+        "        self.failure += 1\n"
+        "        return []\n"
+    )
+    outcome = run_match(None, "tutorial", 3, bots=[make_bot(str(path)), make_bot("idle")])
+    assert [seat.status for seat in outcome.seats] == ["ok", "ok"]
+    assert outcome.state.turn == 8
+    assert validate_bot(str(path)).passed
