@@ -151,3 +151,20 @@ def off_keys(mechanics: Iterable[str]) -> str:
             keys.setdefault(o.mechanic, []).append(o.key)
             words.setdefault(o.mechanic, o.off)
     return ", ".join(f"{words[m]} ({' '.join(k)})" for m, k in keys.items())
+
+
+def off_key_notice(key: str, mechanics: Iterable[str], scenario: str) -> str | None:
+    """What pressing ``key`` (a Textual key name) says when its order is switched off in this
+    scenario, with the orders the player can place instead; ``None`` when the key is no order's
+    or its order is on. A key that did nothing at all left a newcomer guessing whether it was
+    broken.
+
+    >>> off_key_notice("c", ["spot", "reserved"], "Tutorial")
+    'No chips in Tutorial: c does nothing in this scenario. You can: bid spot (b), reserve (r).'
+    """
+    on = set(mechanics)
+    row = next((o for o in ORDER_KEYS if key in o.keys.split(",")), None)
+    if row is None or row.mechanic in on:
+        return None
+    can = ", ".join(f"{o.hint} ({o.key})" for o in ORDER_KEYS if o.mechanic in on)
+    return f"No {row.off} in {scenario}: {row.key} does nothing in this scenario. You can: {can}."

@@ -133,7 +133,7 @@ class HelpScreen(Screen[None]):
         ]
         off = off_keys(session.state.world.scenario.mechanics)
         if off:
-            lines.append(f"Off in this scenario (their keys do nothing): {off}.")
+            lines.append(f"Off in this scenario (their keys only say so): {off}.")
         if f.lesson_mode and session.state.world.scenario.predictions:
             lines.append(
                 "Lesson mode: before some quarters resolve, each team is asked a prediction;"

@@ -9,7 +9,7 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
@@ -24,7 +24,7 @@ from game.engine import (
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
-from game.tui.order_keys import BY_ACTION, ORDER_KEYS, mechanic_of
+from game.tui.order_keys import BY_ACTION, ORDER_KEYS, mechanic_of, off_key_notice
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
@@ -327,6 +327,16 @@ class MainScreen(Screen[None]):
         if mechanic is None:
             return True
         return mechanic in self.session.state.world.scenario.mechanics
+
+    def on_key(self, event: Key) -> None:
+        """The key of an order this scenario has switched off (hidden by
+        :meth:`check_action`) says so, and what can be ordered instead: silence read as a
+        broken key."""
+        scenario = self.session.state.world.scenario
+        notice = off_key_notice(event.key, scenario.mechanics, scenario.name)
+        if notice is not None:
+            event.stop()
+            self.notify(notice, severity="warning")
 
     # ------------------------------------------------------------------ orders
     def _allowed(self, action_type: str) -> bool:

@@ -1,0 +1,54 @@
+"""Fix round found by a newcomer playing the tutorial and then a standard game at 80x24: keys
+of switched-off orders that did nothing at all, a save that kept no pending orders without
+saying so, a chip price in the wrong unit, and sections whose last lines no key could reach."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from textual.pilot import Pilot
+from tui_helpers import new_app, planning, start_game
+
+from game.tui.screens.main import MainScreen
+
+
+def notices(pilot: Pilot[Any]) -> list[str]:
+    return [n.message for n in pilot.app._notifications]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def tutorial(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
+    app = new_app(tmp_path_factory.mktemp("newcomer"), "tutorial", seed=3, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_game(pilot)
+        yield pilot
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_switched_off_order_key_says_so_and_what_to_do_instead(
+    tutorial: Pilot[Any],
+) -> None:
+    """In the tutorial (rent only) c, n, d, f and u did nothing at all: no message, no sound.
+    A newcomer who read 'c order chips' in the help could not tell a broken key from an order
+    the scenario leaves out."""
+    pilot = tutorial
+    await planning(pilot, "3")
+    pilot.app.clear_notifications()
+    await pilot.press("c")
+    assert isinstance(pilot.app.screen, MainScreen)
+    said = notices(pilot)
+    assert len(said) == 1, said
+    assert said[0].startswith("No chips in Tutorial: c does nothing in this scenario.")
+    assert "bid spot (b)" in said[0] and "reserve (r)" in said[0]
+    pilot.app.clear_notifications()
+    await pilot.press("f")
+    assert notices(pilot)[0].startswith("No research in Tutorial")
+    # A key whose order is on opens its dialog as before, with no notice.
+    pilot.app.clear_notifications()
+    await pilot.press("b")
+    assert not isinstance(pilot.app.screen, MainScreen)
+    assert notices(pilot) == []
+    await pilot.press("escape")
