@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
+from textual.widgets import Static
 from tui_helpers import new_app, planning, start_game
 
+from game.engine import SetServicePrice
+from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.main import MainScreen
 
 
@@ -52,3 +55,32 @@ async def test_a_switched_off_order_key_says_so_and_what_to_do_instead(
     assert not isinstance(pilot.app.screen, MainScreen)
     assert notices(pilot) == []
     await pilot.press("escape")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_saving_with_pending_orders_says_they_are_not_in_the_save(
+    tutorial: Pilot[Any],
+) -> None:
+    """A save holds the game as the quarter began. Saving with a bid placed said only 'Saved
+    …': loading it later the bid was gone, and nothing had said it would be."""
+    pilot = tutorial
+    session = await planning(pilot, "2")
+    await pilot.press("s")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SaveDialog)
+    assert str(dialog.query_one("#save-pending", Static).render()) == ""
+    await pilot.press("escape")
+    session.add_order(SetServicePrice(price=14.0))
+    pilot.app.screen.refresh_view()
+    await pilot.press("s")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SaveDialog)
+    note = str(dialog.query_one("#save-pending", Static).render())
+    label = session.state.quarter_label
+    assert note.startswith(f"The game is saved as {label} began: the 1 pending order is not")
+    assert note.endswith("To keep it, end the quarter (e) first.")
+    assert dialog.query_one("#save-pending").region.bottom <= 24  # seen at 80x24
+    pilot.app.clear_notifications()
+    await pilot.press("enter")
+    assert isinstance(pilot.app.screen, MainScreen)
+    assert notices(pilot)[-1].endswith("(without this quarter's 1 pending order)")
