@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 from tui_helpers import new_app, planning, start_game
 
 from game.engine import SetServicePrice
@@ -84,3 +84,36 @@ async def test_saving_with_pending_orders_says_they_are_not_in_the_save(
     await pilot.press("enter")
     assert isinstance(pilot.app.screen, MainScreen)
     assert notices(pilot)[-1].endswith("(without this quarter's 1 pending order)")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
+    app = new_app(tmp_path_factory.mktemp("newcomer-std"), "standard", seed=5, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_game(pilot)
+        yield pilot
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_research_description_is_whole_at_80x24_and_prices_chips_per_kgpu(
+    standard: Pilot[Any],
+) -> None:
+    """At 80x24 the line under the research table lost its last line (the most a programme
+    can spend a quarter, its slip risk) below the footer, and no key scrolled to it. It also
+    said 'an H100 costs $30.0M', the price of a thousand of them, next to the custom chip's
+    '$7.8M per kGPU'."""
+    pilot = standard
+    await planning(pilot, "4")
+    screen = pilot.app.screen
+    table = screen.query_one("#techs", DataTable)
+    ids = [str(key.value) for key in table.rows]
+    table.move_cursor(row=ids.index("custom_g1"))
+    await pilot.pause()
+    box = screen.query_one("#tech-description", Static)
+    detail = str(box.render())
+    assert "$7.8M per kGPU of compute (H100s: $30.0M)" in detail, detail
+    assert "an H100 costs" not in detail
+    assert "slip risk" in detail
+    section = screen.query_one("#section-research")
+    assert box.region.bottom <= section.region.bottom, (box.region, section.region)
+    assert box.region.height == box.content_region.height >= 4
