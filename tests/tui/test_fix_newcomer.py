@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_helpers import new_app, planning, start_game
+from tui_helpers import end_quarter, new_app, planning, start_game
 
-from game.engine import SetServicePrice
+from game.engine import BuildDatacenter, OrderChips, SetServicePrice
 from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.main import MainScreen
 
@@ -117,3 +118,33 @@ async def test_research_description_is_whole_at_80x24_and_prices_chips_per_kgpu(
     section = screen.query_one("#section-research")
     assert box.region.bottom <= section.region.bottom, (box.region, section.region)
     assert box.region.height == box.content_region.height >= 4
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_infrastructure_below_the_regions_scrolls_into_view_by_keyboard(
+    standard: Pilot[Any],
+) -> None:
+    """At 80x24 one data centre in the grid queue and two chip orders pushed 'Chips on sale'
+    under the footer: the section did not scroll and no key reached the list."""
+    pilot = standard
+    session = await planning(pilot, None)
+    session.add_order(BuildDatacenter(region="gulf", megawatts=20))
+    session.add_order(BuildDatacenter(region="us-central", megawatts=20))
+    session.add_order(OrderChips(sku="h100", quantity=1, region="gulf"))
+    session.add_order(OrderChips(sku="h100", quantity=1, region="us-east"))
+    await end_quarter(pilot)
+    await planning(pilot, "3")
+    screen = pilot.app.screen
+    more = screen.query_one("#infra-more", VerticalScroll)
+    note = screen.query_one("#chips-note", Static)
+    assert "Verdant H100" in str(note.render())
+    assert note.region.bottom > more.region.bottom  # more than fits: it must scroll
+    assert more.can_focus
+    assert "Tab" in str(screen.query_one("#infra-hint", Static).render())
+    assert isinstance(screen.focused, DataTable) and screen.focused.id == "regions"
+    await pilot.press("tab")
+    assert screen.focused is more
+    await pilot.press("end")
+    assert more.scroll_y == more.max_scroll_y > 0
+    # The last chip line is now on screen, above the footer.
+    assert note.region.bottom <= more.region.bottom

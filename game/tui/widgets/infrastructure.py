@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Callable
 
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from game.engine import Observation
@@ -97,6 +98,7 @@ INFRA_KEYS = section_keys("infrastructure")
 
 
 class InfrastructureSection(Section):
+    _hint = ""
     HELP_TEXT = (
         "Infrastructure: own capacity. A data centre ([b]d[/b]) takes several quarters to build"
         " and must also wait in the region's grid queue for power. Chips ([b]c[/b]) and network"
@@ -112,10 +114,17 @@ class InfrastructureSection(Section):
             classes="hint",
             id="infra-hint",
         )
-        yield Static("", id="grid-ready")
-        yield Static("On order, by quarters until arrival", classes="subtitle")
-        yield GameTable(id="pipeline", cursor_type="none", zebra_stripes=True)
-        yield Static("", id="chips-note")
+        # What is under the regions scrolls: at 80x24 a data centre in the grid queue and an
+        # order or two pushed the chips on sale under the footer, where no key reached them.
+        # It takes the focus (Tab, then the arrow keys) only when there is more than it shows.
+        with VerticalScroll(id="infra-more", can_focus=False):
+            yield Static("", id="grid-ready")
+            yield Static("On order, by quarters until arrival", classes="subtitle")
+            # No cursor: nothing to pick, so no focus stop either.
+            pipeline = GameTable(id="pipeline", cursor_type="none", zebra_stripes=True)
+            pipeline.can_focus = False
+            yield pipeline
+            yield Static("", id="chips-note")
 
     def on_mount(self) -> None:
         self.query_one("#pipeline", DataTable).add_columns(
@@ -129,9 +138,8 @@ class InfrastructureSection(Section):
         obs = view.obs
         # Only the keys of mechanics this scenario has on (the tutorial builds nothing).
         hint = key_hints(obs.mechanics, INFRA_KEYS, "(in the highlighted region)")
-        self.query_one("#infra-hint", Static).update(
-            hint or "Owning infrastructure is off in this scenario: rent from the Market."
-        )
+        self._hint = hint or "Owning infrastructure is off in this scenario: rent from the Market."
+        self.query_one("#infra-hint", Static).update(self._hint)
         holdings = {h.region: h for h in obs.me.holdings}
         table = self.query_one("#regions", DataTable)
         row = table.cursor_row
@@ -173,8 +181,9 @@ class InfrastructureSection(Section):
                 )
         if pipeline.row_count == 0:
             pipeline.add_row("Nothing on order", "", "", "")
-        # Wrapped to the screen (at 120 columns a 78-column wrap left a lone "rate" below).
-        note = grid_ready_note(obs, view.quarter_label, max(self.app.size.width - 2, 40))
+        # Wrapped to the screen (at 120 columns a 78-column wrap left a lone "rate" below),
+        # less the scroll bar of the part it is in.
+        note = grid_ready_note(obs, view.quarter_label, max(self.app.size.width - 4, 40))
         grid = self.query_one("#grid-ready", Static)
         grid.update(note)
         grid.display = bool(note)
@@ -203,6 +212,18 @@ class InfrastructureSection(Section):
         )
         note = f"Chips on sale, cheapest compute first:\n{text}" if text else ""
         self.query_one("#chips-note", Static).update(f"{LEGEND}\n{note}" if compact else note)
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The lower part takes the focus only while it has more than it shows."""
+        more = self.query_one("#infra-more", VerticalScroll)
+        more.can_focus = more.max_scroll_y > 0
+        self.query_one("#infra-hint", Static).update(
+            self._hint + ("  [b]Tab[/b] then ↓: more below" if more.can_focus else "")
+        )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
 
     def selected_region(self) -> str | None:
         key = selected_key(self.query_one("#regions", DataTable))
