@@ -168,3 +168,24 @@ def off_key_notice(key: str, mechanics: Iterable[str], scenario: str) -> str | N
         return None
     can = ", ".join(f"{o.hint} ({o.key})" for o in ORDER_KEYS if o.mechanic in on)
     return f"No {row.off} in {scenario}: {row.key} does nothing in this scenario. You can: {can}."
+
+
+FOOTER_ROOM = 3
+"""The most order keys the footer shows at once: with End quarter, Save, Help and Quit they
+fill an 80-column footer."""
+
+
+def footer_orders(section: str, mechanics: Iterable[str]) -> tuple[str, ...]:
+    """The screen actions whose keys the footer shows while ``section`` is open: the orders
+    that section's hint line lists (the first :data:`FOOTER_ROOM` of those the scenario has on),
+    or in a section without orders of its own the ones marked ``show`` (bid and reserve).
+
+    >>> footer_orders("infrastructure", ["chips", "network", "datacenters"])
+    ('order_chips', 'order_network', 'build')
+    >>> footer_orders("overview", ["spot", "reserved"])
+    ('bid', 'reserve')
+    """
+    on = set(mechanics)
+    own = section in HINT_SECTIONS
+    rows = [o for o in ORDER_KEYS if o.mechanic in on and (o.section == section if own else o.show)]
+    return tuple(o.action for o in rows[:FOOTER_ROOM])

@@ -11,10 +11,12 @@ import pytest
 import pytest_asyncio
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets._footer import FooterKey
 from tui_helpers import end_quarter, new_app, planning, start_game
 
 from game.engine import BuildDatacenter, OrderChips, SetServicePrice
+from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.main import MainScreen
 
@@ -148,3 +150,57 @@ async def test_infrastructure_below_the_regions_scrolls_into_view_by_keyboard(
     assert more.scroll_y == more.max_scroll_y > 0
     # The last chip line is now on screen, above the footer.
     assert note.region.bottom <= more.region.bottom
+
+
+def footer_keys(screen: Any) -> list[str]:
+    """The keys the footer shows, left to right (the command palette's left out)."""
+    keys = sorted(screen.query_one(Footer).query(FooterKey), key=lambda k: k.region.x)
+    return [k.key for k in keys if k.key != "ctrl+p"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_footer_shows_the_order_keys_of_the_open_section(standard: Pilot[Any]) -> None:
+    """The footer showed b and r in every section and no other order key: in Infrastructure a
+    newcomer read 'b Bid r Reserve' and not the c, n and d the section is about. Each
+    section now shows its own (every key works everywhere as before), all within 80 columns."""
+    pilot = standard
+    expected = {
+        "1": ["b", "r"],
+        "2": ["b", "r", "u"],
+        "3": ["c", "n", "d"],
+        "4": ["f"],
+        "6": ["b", "r"],
+        "7": ["p", "t", "dollar_sign"],
+    }
+    for section, orders in expected.items():
+        await planning(pilot, section)
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert footer_keys(screen) == ["e", "s", "question_mark", *orders, "ctrl+q"], section
+        palette = screen.query_one(Footer).query(FooterKey).last()
+        assert palette.key == "ctrl+p"
+        quit_key = next(k for k in screen.query(FooterKey) if k.key == "ctrl+q")
+        assert quit_key.region.right <= palette.region.x, section  # nothing cut off
+    # A key the open section does not show still places its order.
+    await planning(pilot, "3")
+    await pilot.press("b")
+    assert isinstance(pilot.app.screen, ActionDialog)
+    assert pilot.app.screen.query_one("#field-provider")
+    await pilot.press("escape")
+    # A click on a footer key is its key.
+    screen = pilot.app.screen
+    chips = next(k for k in screen.query(FooterKey) if k.key == "c")
+    await pilot.click(chips)
+    assert isinstance(pilot.app.screen, ActionDialog)
+    await pilot.press("escape")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_tutorial_footer_offers_no_switched_off_order(tutorial: Pilot[Any]) -> None:
+    pilot = tutorial
+    await planning(pilot, "3")
+    await pilot.pause()
+    assert footer_keys(pilot.app.screen) == ["e", "s", "question_mark", "ctrl+q"]
+    await planning(pilot, "2")
+    await pilot.pause()
+    assert footer_keys(pilot.app.screen) == ["e", "s", "question_mark", "b", "r", "ctrl+q"]
