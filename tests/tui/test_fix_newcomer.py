@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tui_helpers import end_quarter, new_app, planning, start_game
 
@@ -150,6 +150,24 @@ async def test_infrastructure_below_the_regions_scrolls_into_view_by_keyboard(
     assert more.scroll_y == more.max_scroll_y > 0
     # The last chip line is now on screen, above the footer.
     assert note.region.bottom <= more.region.bottom
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_6_opens_the_news_from_infrastructure(standard: Pilot[Any]) -> None:
+    """With a data centre queued, 6 in Infrastructure left the player in Infrastructure: the
+    focus, left on a table of the hidden section, moved to the next widget of that section
+    and the tabs followed it back. (Runs after the test above, which queues two.)"""
+    pilot = standard
+    await planning(pilot, "3")
+    screen = pilot.app.screen
+    tabs = screen.query_one(TabbedContent)
+    for keys in (["6"], ["3", "tab", "6"]):
+        await pilot.press("3")
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert tabs.active == "news", keys
+        # The arrow keys scroll the news at once.
+        assert screen.focused is screen.query_one("#news-scroll")
 
 
 def footer_keys(screen: Any) -> list[str]:

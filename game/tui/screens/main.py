@@ -9,6 +9,7 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
@@ -325,11 +326,18 @@ class MainScreen(Screen[None]):
         getattr(self, f"action_{action}")()
 
     def action_section(self, sid: str) -> None:
+        # Nothing keeps the focus while the sections change: the focus left on a hidden
+        # widget moved to the next one of the old section, and the tabs followed it back (6
+        # from Infrastructure stayed in Infrastructure).
+        self.set_focus(None)
         self.query_one(TabbedContent).active = sid
         pane = self.query_one(f"#section-{sid}", Section)
         tables = pane.query(DataTable)
+        scrolls = pane.query(VerticalScroll)
         if tables:
             tables.first().focus()
+        elif scrolls:  # News: the arrow keys scroll the news at once
+            scrolls.first().focus()
 
     def action_help(self) -> None:
         app: CapwarsApp = self.app  # type: ignore[assignment]
