@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tui_helpers import end_quarter, new_app, planning, start_game
 
-from game.engine import BuildDatacenter, OrderChips, SetServicePrice
+from game.engine import BuildDatacenter, OrderChips, Reserve, SetServicePrice
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.main import MainScreen
@@ -150,6 +150,28 @@ async def test_infrastructure_below_the_regions_scrolls_into_view_by_keyboard(
     assert more.scroll_y == more.max_scroll_y > 0
     # The last chip line is now on screen, above the footer.
     assert note.region.bottom <= more.region.bottom
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_market_contracts_scroll_into_view_by_keyboard(standard: Pilot[Any]) -> None:
+    """A player who had reserved at five providers saw three of the contracts at 80x24; the
+    rest were under the footer and no key reached them."""
+    pilot = standard
+    session = await planning(pilot, None)
+    for provider in ("nimbus", "azimuth", "ironlattice", "tensorport", "bluefin"):
+        session.add_order(Reserve(provider=provider, quantity=0.5, term=4))
+    await end_quarter(pilot)
+    await planning(pilot, "2")
+    screen = pilot.app.screen
+    more = screen.query_one("#market-more", VerticalScroll)
+    contracts = screen.query_one("#contracts", Static)
+    assert str(contracts.render()).count("•") >= 6
+    assert contracts.region.bottom > more.region.bottom
+    assert str(screen.query_one("#market-hint", Static).render()).endswith("Tab then ↓: more below")
+    await pilot.press("tab")
+    assert screen.focused is more
+    await pilot.press("end")
+    assert contracts.region.bottom <= more.region.bottom
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -6,7 +6,6 @@ import textwrap
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from game.engine import Observation
@@ -15,7 +14,14 @@ from game.tui.format import kgpu, money
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import locked_chips
-from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
+from game.tui.widgets.section import (
+    GameTable,
+    MoreBelow,
+    Section,
+    key_hints,
+    selected_key,
+    short,
+)
 
 FULL_COLUMNS = (
     "Region",
@@ -98,7 +104,6 @@ INFRA_KEYS = section_keys("infrastructure")
 
 
 class InfrastructureSection(Section):
-    _hint = ""
     HELP_TEXT = (
         "Infrastructure: own capacity. A data centre ([b]d[/b]) takes several quarters to build"
         " and must also wait in the region's grid queue for power. Chips ([b]c[/b]) and network"
@@ -114,10 +119,9 @@ class InfrastructureSection(Section):
             classes="hint",
             id="infra-hint",
         )
-        # What is under the regions scrolls: at 80x24 a data centre in the grid queue and an
-        # order or two pushed the chips on sale under the footer, where no key reached them.
-        # It takes the focus (Tab, then the arrow keys) only when there is more than it shows.
-        with VerticalScroll(id="infra-more", can_focus=False):
+        # At 80x24 a data centre in the grid queue and an order or two pushed the chips on
+        # sale under the footer, where no key reached them.
+        with MoreBelow(id="infra-more"):
             yield Static("", id="grid-ready")
             yield Static("On order, by quarters until arrival", classes="subtitle")
             # No cursor: nothing to pick, so no focus stop either.
@@ -138,8 +142,10 @@ class InfrastructureSection(Section):
         obs = view.obs
         # Only the keys of mechanics this scenario has on (the tutorial builds nothing).
         hint = key_hints(obs.mechanics, INFRA_KEYS, "(in the highlighted region)")
-        self._hint = hint or "Owning infrastructure is off in this scenario: rent from the Market."
-        self.query_one("#infra-hint", Static).update(self._hint)
+        self.fit_more(
+            "infra-hint",
+            hint or "Owning infrastructure is off in this scenario: rent from the Market.",
+        )
         holdings = {h.region: h for h in obs.me.holdings}
         table = self.query_one("#regions", DataTable)
         row = table.cursor_row
@@ -212,18 +218,6 @@ class InfrastructureSection(Section):
         )
         note = f"Chips on sale, cheapest compute first:\n{text}" if text else ""
         self.query_one("#chips-note", Static).update(f"{LEGEND}\n{note}" if compact else note)
-        self.call_after_refresh(self._fit)
-
-    def _fit(self) -> None:
-        """The lower part takes the focus only while it has more than it shows."""
-        more = self.query_one("#infra-more", VerticalScroll)
-        more.can_focus = more.max_scroll_y > 0
-        self.query_one("#infra-hint", Static).update(
-            self._hint + ("  [b]Tab[/b] then ↓: more below" if more.can_focus else "")
-        )
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit)
 
     def selected_region(self) -> str | None:
         key = selected_key(self.query_one("#regions", DataTable))
