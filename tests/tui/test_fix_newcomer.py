@@ -15,7 +15,14 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tui_helpers import end_quarter, new_app, planning, start_game
 
-from game.engine import BuildDatacenter, OrderChips, Reserve, SetServicePrice
+from game.engine import (
+    BidSpot,
+    BuildDatacenter,
+    OrderChips,
+    Reserve,
+    SetServicePrice,
+    SetTrainingShare,
+)
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.screens.main import MainScreen
@@ -172,6 +179,37 @@ async def test_market_contracts_scroll_into_view_by_keyboard(standard: Pilot[Any
     assert screen.focused is more
     await pilot.press("end")
     assert contracts.region.bottom <= more.region.bottom
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_orders_projection_scrolls_into_view_by_keyboard(standard: Pilot[Any]) -> None:
+    """With a dozen orders at 80x24 the end of the projected cash and capacity and the key
+    line under it were under the footer, and no key reached them."""
+    pilot = standard
+    session = await planning(pilot, None)
+    for provider in ("nimbus", "azimuth", "ironlattice", "tensorport", "bluefin", "stratus"):
+        session.add_order(Reserve(provider=provider, quantity=0.5, term=4))
+        session.add_order(BidSpot(provider=provider, quantity=0.5, max_price=9.0))
+    session.add_order(SetServicePrice(price=14.0))
+    session.add_order(SetTrainingShare(share=0.1))
+    pilot.app.screen.refresh_view()
+    await pilot.press("7")
+    await pilot.pause()
+    screen = pilot.app.screen
+    hint = screen.query_one("#orders-hint", Static)
+    assert str(hint.render()).startswith("Enter edit")
+    assert hint.region.bottom <= screen.query_one("#section-orders").region.bottom
+    more = screen.query_one("#orders-more", VerticalScroll)
+    projected = screen.query_one("#projected", Static)
+    assert "Capacity this quarter" in str(projected.render())
+    assert more.max_scroll_y > 0  # more than it shows
+    assert str(hint.render()).endswith("Tab then ↓: more below")
+    await pilot.press("tab")
+    assert screen.focused is more
+    await pilot.press("end")
+    assert more.scroll_y == more.max_scroll_y
+    assert projected.region.bottom <= more.region.bottom
+    session.pending = {seat: [] for seat in session.humans}
 
 
 @pytest.mark.asyncio(loop_scope="module")

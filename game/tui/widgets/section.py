@@ -56,6 +56,12 @@ class MoreBelow(VerticalScroll):
     def __init__(self, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id, can_focus=False)
 
+    def on_resize(self) -> None:
+        """Its size or its content's changed: is there more than it shows now?"""
+        section = self.parent
+        if isinstance(section, Section):
+            self.call_after_refresh(section._fit_more)
+
 
 class Section(Vertical):
     """A main-screen section; ``show`` is called with the current view after every change."""
