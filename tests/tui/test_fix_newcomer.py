@@ -23,9 +23,13 @@ from game.engine import (
     SetServicePrice,
     SetTrainingShare,
 )
+from game.rules import load_content
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.save import SaveDialog
+from game.tui.format import kgpu
 from game.tui.screens.main import MainScreen
+from game.tui.screens.report import figure_lines
+from game.tui.session import GameSession
 
 
 def notices(pilot: Pilot[Any]) -> list[str]:
@@ -282,3 +286,22 @@ async def test_tutorial_footer_offers_no_switched_off_order(tutorial: Pilot[Any]
     await planning(pilot, "2")
     await pilot.pause()
     assert footer_keys(pilot.app.screen) == ["e", "s", "question_mark", "b", "r", "ctrl+q"]
+
+
+def test_quarter_report_says_how_much_capacity_stood_idle() -> None:
+    """Renting twice what customers wanted read 'Served 7.8 kGPU: every customer served.' and
+    nothing more, while the value created fell: the report now says what stood idle."""
+    content = load_content()
+    game = GameSession.new(content, "tutorial", 4)
+    game.add_order(BidSpot(provider="stratus", quantity=12.0, max_price=20.0))
+    report = game.end_quarter()
+    me = report.players[game.seat]
+    assert me.unserved <= 0.05 and me.inference - me.served > 4.0
+    served = next(line for line in figure_lines(game, game.seat, report) if "Served" in line)
+    idle = me.inference - me.served
+    assert f"every customer served; {kgpu(idle)} kGPU of your capacity stood idle" in served
+    # A quarter that used (nearly) all its capacity says nothing of the kind.
+    game = GameSession.new(content, "tutorial", 4)
+    report = game.end_quarter()
+    served = next(line for line in figure_lines(game, game.seat, report) if "Served" in line)
+    assert "idle" not in served

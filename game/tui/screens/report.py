@@ -255,10 +255,9 @@ def idle_lines(session: GameSession, seat: int, report: QuarterReport) -> list[s
     return lines
 
 
-def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
-    """What capacity served customers: inference capacity times research's serving boost, plus
-    what research offloads to the edge (the engine's arithmetic, with the research done before
-    the quarter: ``served = inference × efficiency + edge`` when customers were turned away)."""
+def serving_boost(session: GameSession, seat: int, report: QuarterReport) -> tuple[float, float]:
+    """Research's serving boost and the kGPU it offloaded to the edge in the quarter of
+    ``report`` (with the research done before that quarter)."""
     me = report.players[seat]
     state = session.state
     table = state.world.techs
@@ -267,7 +266,30 @@ def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> 
     if table.log_efficiency.size:
         boost = float(np.exp(done[seat].astype(np.float64) @ table.log_matrix)[0])
     share, _cost = offload(state, done)
-    edge = me.demand * float(share[seat])
+    return boost, me.demand * float(share[seat])
+
+
+def idle_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
+    """When every customer was served: the kGPU of capacity for customers (after training)
+    that none of them used, paid for all the same; empty when (almost) all was used. A
+    newcomer who rented twice what customers wanted read only 'every customer served'."""
+    me = report.players[seat]
+    boost, edge = serving_boost(session, seat, report)
+    idle = me.inference - max(me.served - edge, 0.0) / boost
+    if idle <= 0.05 or idle < 0.05 * me.inference:
+        return ""
+    return (
+        f"; {kgpu(idle)} kGPU of your capacity stood idle, paid for with no customer to use"
+        " it (rent less, or a lower price wins more customers)"
+    )
+
+
+def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
+    """What capacity served customers: inference capacity times research's serving boost, plus
+    what research offloads to the edge (the engine's arithmetic, with the research done before
+    the quarter: ``served = inference × efficiency + edge`` when customers were turned away)."""
+    me = report.players[seat]
+    boost, edge = serving_boost(session, seat, report)
     text = f"inference capacity was {kgpu(me.inference)} kGPU"
     if abs(boost - 1.0) > 1e-3 and me.inference > 0.05:
         text += (
@@ -448,7 +470,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
             f": [red]{kgpu(unserved)} kGPU turned away[/] because"
             f" {serving_capacity(session, seat, report)}"
             if unserved > 0.05
-            else ": every customer served."
+            else f": every customer served{idle_capacity(session, seat, report)}."
         ),
         cash_bridge(session, seat, report),
         f"[b]Reputation[/b] {rep_now}{was('reputation', pct)}"
