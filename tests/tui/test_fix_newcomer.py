@@ -305,3 +305,15 @@ def test_quarter_report_says_how_much_capacity_stood_idle() -> None:
     report = game.end_quarter()
     served = next(line for line in figure_lines(game, game.seat, report) if "Served" in line)
     assert "idle" not in served
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_glossary_explains_network_fabric(tutorial: Pilot[Any]) -> None:
+    """'n order network', 'Fab: fabric units' and 'binding input: chips, network fabric or
+    power' all named the fabric; the glossary had no entry for it."""
+    pilot = tutorial
+    await planning(pilot, None)
+    await pilot.press("question_mark")
+    glossary = str(pilot.app.screen.query_one("#glossary", Static).render())
+    assert "network fabric: The switches, optics and cables" in glossary
+    await pilot.press("escape")

@@ -49,7 +49,8 @@ COMPACT_COLUMNS = (
 )
 LEGEND = (
     "[dim]Wait q: grid queue in quarters. $M/MW, Bld q: build cost and time. DC, Grid, Queue:"
-    " your MW built, powered, queued. Chips kGPU, Fab: fabric units. S sovereign, ✗ export ban.[/]"
+    " your MW built, powered, queued. Chips kGPU, Fab: network fabric units. S sovereign,"
+    " ✗ export ban.[/]"
 )
 
 
