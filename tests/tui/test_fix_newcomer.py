@@ -308,7 +308,7 @@ def test_quarter_report_says_how_much_capacity_stood_idle() -> None:
 
 
 @pytest.mark.asyncio(loop_scope="module")
-async def test_glossary_explains_network_fabric(tutorial: Pilot[Any]) -> None:
+async def test_glossary_explains_the_terms_the_screens_use(tutorial: Pilot[Any]) -> None:
     """'n order network', 'Fab: fabric units' and 'binding input: chips, network fabric or
     power' all named the fabric; the glossary had no entry for it."""
     pilot = tutorial
@@ -316,4 +316,8 @@ async def test_glossary_explains_network_fabric(tutorial: Pilot[Any]) -> None:
     await pilot.press("question_mark")
     glossary = str(pilot.app.screen.query_one("#glossary", Static).render())
     assert "network fabric: The switches, optics and cables" in glossary
+    # The quarter report's 'turned away because inference capacity was 4.8 kGPU' used a
+    # term the glossary did not have either; and reputation is shown in percent.
+    assert "inference capacity: The capacity left to serve customers" in glossary
+    assert "reputation: How much customers trust you, from 0% to 100%." in glossary
     await pilot.press("escape")
