@@ -25,6 +25,7 @@ from game.engine import (
 )
 from game.rules import load_content
 from game.tui.dialogs.action import ActionDialog
+from game.tui.dialogs.forms import training_effect
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import kgpu
 from game.tui.screens.main import MainScreen
@@ -321,3 +322,21 @@ async def test_glossary_explains_the_terms_the_screens_use(tutorial: Pilot[Any])
     assert "inference capacity: The capacity left to serve customers" in glossary
     assert "reputation: How much customers trust you, from 0% to 100%." in glossary
     await pilot.press("escape")
+
+
+def test_training_dialog_counts_this_quarters_capacity() -> None:
+    """After a quarter with 7 kGPU of spot the training dialog said 'At last quarter's 10.3
+    kGPU: 2.1 kGPU to training, 8.3 kGPU left', while the quarter being planned had the 3.3
+    kGPU reserved and nothing else until a new bid."""
+    content = load_content()
+    game = GameSession.new(content, "tutorial", 4)
+    game.add_order(BidSpot(provider="stratus", quantity=7.0, max_price=20.0))
+    game.end_quarter()
+    obs = game.view().obs
+    reserved = float(sum(float(q[0]) for q in obs.me.reserved_schedule.values() if len(q)))
+    assert float(obs.me.last["capacity"]) > reserved + 5
+    text = training_effect(obs, 0.2)
+    assert text.startswith(
+        f"\nOf this quarter's reserved and own {kgpu(reserved)} kGPU (spot bids come on top):"
+    ), text
+    assert f"{kgpu(reserved * 0.8)} kGPU left to serve customers" in text
