@@ -340,3 +340,19 @@ def test_training_dialog_counts_this_quarters_capacity() -> None:
         f"\nOf this quarter's reserved and own {kgpu(reserved)} kGPU (spot bids come on top):"
     ), text
     assert f"{kgpu(reserved * 0.8)} kGPU left to serve customers" in text
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_opening_overview_says_what_to_do_next(tutorial: Pilot[Any]) -> None:
+    """The opening Overview said 'roughly 10.0 kGPU each ... You start with 3.3 kGPU' and
+    stopped there: a newcomer did not know that the next step was the Market."""
+    pilot = tutorial
+    await planning(pilot, "1")
+    assert pilot.app.session.state.turn == 0  # type: ignore[attr-defined]
+    screen = pilot.app.screen
+    note = screen.query_one("#chart-note", Static)
+    text = str(note.render())
+    assert text.endswith(
+        "You start with 3.3 kGPU. Next: 2 Market, b bid spot or r reserve; e ends the quarter."
+    ), text
+    assert note.region.bottom <= screen.query_one("#section-overview").region.bottom
