@@ -5,6 +5,7 @@ saying so, a chip price in the wrong unit, and sections whose last lines no key 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -356,3 +357,23 @@ async def test_opening_overview_says_what_to_do_next(tutorial: Pilot[Any]) -> No
         "You start with 3.3 kGPU. Next: 2 Market, b bid spot or r reserve; e ends the quarter."
     ), text
     assert note.region.bottom <= screen.query_one("#section-overview").region.bottom
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("fixed", [False, True])
+async def test_game_over_asks_for_a_hand_in_only_in_class_play(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed: bool
+) -> None:
+    """A newcomer who finished the tutorial alone read 'Hand in your result with this
+    command' and wondered to whom; in class play (--fixed) it is the instruction it was."""
+    session = GameSession.new(load_content(), "tutorial", 7)
+    while not session.over:
+        session.end_quarter()
+    monkeypatch.chdir(tmp_path)
+    path = session.autosave(Path("saves"))
+    app = new_app(Path("saves"), "tutorial", 7, load=str(path), fixed=fixed)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        saved = str(app.screen.query_one("#over-saved", Static).render())
+    assert "Hand in your result with this command (c copies it):" in saved
+    assert ("Playing for a class?" in saved) is not fixed
