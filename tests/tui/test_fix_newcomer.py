@@ -27,6 +27,7 @@ from game.engine import (
 from game.rules import load_content
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.forms import training_effect
+from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import kgpu
 from game.tui.screens.main import MainScreen
@@ -377,3 +378,29 @@ async def test_game_over_asks_for_a_hand_in_only_in_class_play(
         saved = str(app.screen.query_one("#over-saved", Static).render())
     assert "Hand in your result with this command (c copies it):" in saved
     assert ("Playing for a class?" in saved) is not fixed
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_load_dialog_says_pending_orders_are_lost(tutorial: Pilot[Any]) -> None:
+    """Quitting and going to the title screen with orders placed warned that they are lost;
+    l (Load) chose another game and dropped them without a word."""
+    pilot = tutorial
+    session = await planning(pilot, None)
+    session.save(pilot.app.saves_dir / "to-load.jsonl")  # type: ignore[attr-defined]
+    await pilot.press("l")
+    assert isinstance(pilot.app.screen, LoadDialog)
+    assert "pending" not in str(pilot.app.screen.query_one("#load-note", Static).render())
+    await pilot.press("escape")
+    session.add_order(SetServicePrice(price=14.0))
+    session.add_order(SetTrainingShare(share=0.1))
+    pilot.app.screen.refresh_view()
+    await pilot.press("l")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, LoadDialog)
+    note = dialog.query_one("#load-note", Static)
+    assert str(note.render()).endswith(
+        "The game you are playing stays as this quarter began: its 2 pending orders are lost."
+    )
+    assert note.region.bottom <= 24
+    await pilot.press("escape")
+    assert len(session.pending[session.seat]) == 2  # Esc keeps them

@@ -609,7 +609,8 @@ class MainScreen(Screen[None]):
                 app.load_game(path)
 
         playing = self.session.autosave_path(app.saves_dir) if app.autosave_enabled else None
-        app.push_screen(LoadDialog(app.saves_dir, app.content, playing), chosen)
+        pending = sum(len(orders) for orders in self.session.pending.values())
+        app.push_screen(LoadDialog(app.saves_dir, app.content, playing, pending), chosen)
 
     def action_menu(self) -> None:
         """Back to the title, after a confirmation (Escape is pressed by reflex)."""
