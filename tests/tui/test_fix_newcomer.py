@@ -31,7 +31,7 @@ from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import kgpu
 from game.tui.screens.main import MainScreen
-from game.tui.screens.report import figure_lines
+from game.tui.screens.report import figure_lines, standing
 from game.tui.session import GameSession
 
 
@@ -404,3 +404,17 @@ async def test_load_dialog_says_pending_orders_are_lost(tutorial: Pilot[Any]) ->
     assert note.region.bottom <= 24
     await pilot.press("escape")
     assert len(session.pending[session.seat]) == 2  # Esc keeps them
+
+
+def test_report_ranks_figures_as_it_prints_them() -> None:
+    """'Customers compare: ... reputation 74% (lowest; rivals 74%)': the ranking used the
+    unrounded figures, the sentence the rounded ones."""
+
+    def percent(value: float) -> float:
+        return round(value * 100)
+
+    assert standing(0.736, [0.741], True, percent) == "level"
+    assert standing(0.736, [0.741, 0.80], True, percent) == "middle"
+    assert standing(0.70, [0.741, 0.80], True, percent) == "[red]lowest[/]"
+    assert standing(13.0, [12.0], False, lambda v: round(v, 2)) == "[red]highest[/]"
+    assert standing(12.004, [12.0], False, lambda v: round(v, 2)) == "level"

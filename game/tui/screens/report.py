@@ -326,22 +326,44 @@ def compare_line(session: GameSession, seat: int, report: QuarterReport) -> list
     my_price = float(history["service_price"][t, seat])
     my_rep = rep_of(seat)
 
-    def where(mine: float, theirs: list[float], high_good: bool) -> str:
-        if mine > max(theirs) + 1e-9:
-            return "[green]best[/]" if high_good else "[red]highest[/]"
-        if mine < min(theirs) - 1e-9:
-            return "[red]lowest[/]" if high_good else "[green]lowest[/]"
-        return "middle"
-
     def span(values: list[float], show: Callable[[float], str]) -> str:
         low, high = min(values), max(values)
         return show(low) if show(low) == show(high) else f"{show(low)}–{show(high)}"
 
+    def cents(value: float) -> float:
+        return round(value, 2)
+
+    def percent(value: float) -> float:
+        return round(value * 100)
+
     return [
-        f"Customers compare: your price {price(my_price)} ({where(my_price, prices, False)};"
-        f" rivals {span(prices, price)}), reputation {pct(my_rep)}"
-        f" ({where(my_rep, reps, True)}; rivals {span(reps, pct)})."
+        f"Customers compare: your price {price(my_price)}"
+        f" ({standing(my_price, prices, False, cents)}; rivals {span(prices, price)}),"
+        f" reputation {pct(my_rep)} ({standing(my_rep, reps, True, percent)}; rivals"
+        f" {span(reps, pct)})."
     ]
+
+
+def standing(
+    mine: float, theirs: list[float], high_good: bool, shown: Callable[[float], float]
+) -> str:
+    """Where ``mine`` stands among the rivals' ``theirs``, compared as the report shows them
+    (``shown`` rounds to the digits printed): 'reputation 74% (lowest; rivals 74%)' read as
+    a contradiction.
+
+    >>> standing(0.736, [0.741], True, lambda v: round(v * 100))
+    'level'
+    >>> standing(0.70, [0.741, 0.80], True, lambda v: round(v * 100))
+    '[red]lowest[/]'
+    """
+    me, them = shown(mine), [shown(v) for v in theirs]
+    if me > max(them):
+        return "[green]best[/]" if high_good else "[red]highest[/]"
+    if me < min(them):
+        return "[red]lowest[/]" if high_good else "[green]lowest[/]"
+    if me == max(them) == min(them):
+        return "level"
+    return "middle"
 
 
 def standings_at(session: GameSession, turn: int) -> dict[int, tuple[int, float]]:
