@@ -31,7 +31,7 @@ from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import kgpu
 from game.tui.screens.main import MainScreen
-from game.tui.screens.report import figure_lines, standing
+from game.tui.screens.report import figure_lines, standing, standing_lines
 from game.tui.session import GameSession
 
 
@@ -418,3 +418,15 @@ def test_report_ranks_figures_as_it_prints_them() -> None:
     assert standing(0.70, [0.741, 0.80], True, percent) == "[red]lowest[/]"
     assert standing(13.0, [12.0], False, lambda v: round(v, 2)) == "[red]highest[/]"
     assert standing(12.004, [12.0], False, lambda v: round(v, 2)) == "level"
+
+
+def test_report_says_what_the_score_is_made_of() -> None:
+    """'value created +$56.2M (was +$53.3M)' after cash went into a data centre: the report
+    said nothing of why; the Overview's breakdown shows only from 110 columns."""
+    game = GameSession.new(load_content(), "standard", 4)
+    game.add_order(BuildDatacenter(region="gulf", megawatts=20))
+    report = game.end_quarter()
+    lines = standing_lines(game, game.seat, report)
+    assert lines[1].startswith("Your enterprise value = cash $1.46B − debt $0.0M + equipment")
+    assert "equipment $50.0M + earnings" in lines[1]
+    assert lines[1].endswith("; value created = that − opening cash $1.50B.")

@@ -22,6 +22,7 @@ from game.tui.order_keys import BY_ACTION
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.infrastructure import grid_ready_text
 from game.tui.widgets.news import news_line
+from game.tui.widgets.overview import value_parts
 from game.tui.widgets.plan import ending_soon, reserved_lead
 
 COST_LABELS = {
@@ -404,6 +405,20 @@ def standing_lines(session: GameSession, seat: int, report: QuarterReport) -> li
         line += f" ([{colour}]was {was}[/])"
     lines = [line + "."]
     history = state.history
+    # What the score is made of, for the latest quarter (the parts are the state's): a score
+    # that fell while cash went into a data centre or contracts said nothing of why.
+    if t == state.turn - 1:
+        made_of = value_parts(session, seat, float(history["enterprise_value"][t, seat])).strip()
+        if made_of:
+            opening = float(state.world.industries[seat].starting_cash)
+            lines.append(
+                f"Your {made_of[0].lower()}{made_of[1:]}"
+                + (
+                    f"; value created = that − opening cash {money(opening)}."
+                    if value_created
+                    else "."
+                )
+            )
     names = session.names
     said: dict[int, list[str]] = {}
     for turn, who, text in state.announcements:
