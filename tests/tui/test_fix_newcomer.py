@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Static, TabbedContent
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tui_helpers import end_quarter, new_app, planning, start_game
 
@@ -28,6 +28,7 @@ from game.rules import load_content
 from game.tui.dialogs.action import ActionDialog
 from game.tui.dialogs.forms import training_effect
 from game.tui.dialogs.load import LoadDialog
+from game.tui.dialogs.prediction import PredictionDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import kgpu
 from game.tui.screens.main import MainScreen
@@ -430,3 +431,26 @@ def test_report_says_what_the_score_is_made_of() -> None:
     assert lines[1].startswith("Your enterprise value = cash $1.46B − debt $0.0M + equipment")
     assert "equipment $50.0M + earnings" in lines[1]
     assert lines[1].endswith("; value created = that − opening cash $1.50B.")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_prediction_number_is_the_level_not_a_change(tutorial: Pilot[Any]) -> None:
+    """'Higher or lower, and by roughly how much?': a newcomer typed 10% (refused as 'not a
+    number') or 10 (taken as a price of $10M). The field says it wants the level, and a
+    percentage is answered with what to type instead."""
+    pilot = tutorial
+    await planning(pilot, None)
+    answers: list[object] = []
+    now = "Stratus Cloud spot price 6.51 $M/kGPU"
+    dialog = PredictionDialog("Bank 1", "Higher or lower, and by how much?", now, True)
+    pilot.app.push_screen(dialog, answers.append)
+    await pilot.pause()
+    field = dialog.query_one("#prediction-number", Input)
+    assert field.placeholder == "the new level, as Now shows it; Enter"
+    await pilot.press("1", "0", "%", "enter")
+    assert pilot.app.screen is dialog
+    error = str(dialog.query_one("#prediction-error", Static).render())
+    assert error.startswith(f"Type the new level itself, as Now shows it ({now}), not a change")
+    await pilot.press("backspace", "backspace", "backspace", "7", ".", "2", "enter")
+    await pilot.pause()
+    assert answers == [7.2]
