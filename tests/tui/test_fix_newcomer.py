@@ -309,6 +309,8 @@ def test_quarter_report_says_how_much_capacity_stood_idle() -> None:
     report = game.end_quarter()
     served = next(line for line in figure_lines(game, game.seat, report) if "Served" in line)
     assert "idle" not in served
+    # Customers turned away: the sentence ends like the others.
+    assert "turned away" in served and served.endswith(" kGPU."), served
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -505,7 +505,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         f"[b]Served[/b] {kgpu(me.served)} kGPU"
         + (
             f": [red]{kgpu(unserved)} kGPU turned away[/] because"
-            f" {serving_capacity(session, seat, report)}"
+            f" {serving_capacity(session, seat, report)}."
             if unserved > 0.05
             else f": every customer served{idle_capacity(session, seat, report)}."
         ),
