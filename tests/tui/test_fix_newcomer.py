@@ -326,6 +326,7 @@ async def test_glossary_explains_the_terms_the_screens_use(tutorial: Pilot[Any])
     # term the glossary did not have either; and reputation is shown in percent.
     assert "inference capacity: The capacity left to serve customers" in glossary
     assert "reputation: How much customers trust you, from 0% to 100%." in glossary
+    assert "slip risk: The chance that a research programme, when it would finish" in glossary
     await pilot.press("escape")
 
 
@@ -456,3 +457,18 @@ async def test_prediction_number_is_the_level_not_a_change(tutorial: Pilot[Any])
     await pilot.press("backspace", "backspace", "backspace", "7", ".", "2", "enter")
     await pilot.pause()
     assert answers == [7.2]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_fund_dialog_says_what_slip_risk_is(standard: Pilot[Any]) -> None:
+    """'slip risk 35%' in the dialog that commits $50M a quarter, with no word of what a slip
+    is (and no glossary entry)."""
+    pilot = standard
+    await planning(pilot, "4")
+    await pilot.press("f")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ActionDialog)
+    info = str(dialog.query_one("#order-info", Static).render())
+    assert "slip risk 35% (the chance it needs more quarters and money when it would" in info
+    assert dialog.query_one("#submit").region.bottom <= 24  # still fits at 80x24
+    await pilot.press("escape")

@@ -544,7 +544,8 @@ def research_form(obs: Observation, tech: str | None, old: FundResearch | None =
             f"Spends at most [b]{money(research_cap(obs, t))} a quarter[/b] (cost {money(cost)}"
             + (f": {note}," if note else "")
             + f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
-            f" {money(left)} to go · slip risk {t.slip_risk:.0%} · needs {needs or 'nothing'}"
+            f" {money(left)} to go · slip risk {t.slip_risk:.0%} (the chance it needs more"
+            f" quarters and money when it would finish) · needs {needs or 'nothing'}"
         )
 
     def build(values: dict[str, Any]) -> Action:
