@@ -26,11 +26,13 @@ from game.engine import (
 )
 from game.rules import load_content
 from game.tui.dialogs.action import ActionDialog
+from game.tui.dialogs.confirm import ConfirmDialog
 from game.tui.dialogs.forms import training_effect
 from game.tui.dialogs.load import LoadDialog
 from game.tui.dialogs.prediction import PredictionDialog
 from game.tui.dialogs.save import SaveDialog
 from game.tui.format import kgpu
+from game.tui.screens.help import HelpScreen
 from game.tui.screens.main import MainScreen
 from game.tui.screens.report import figure_lines, standing, standing_lines
 from game.tui.session import GameSession
@@ -472,3 +474,28 @@ async def test_fund_dialog_says_what_slip_risk_is(standard: Pilot[Any]) -> None:
     assert "slip risk 35% (the chance it needs more quarters and money when it would" in info
     assert dialog.query_one("#submit").region.bottom <= 24  # still fits at 80x24
     await pilot.press("escape")
+
+
+@pytest.mark.asyncio
+async def test_f1_and_ctrl_q_work_in_an_order_dialog(tmp_path: Path) -> None:
+    """In the reserve dialog, where 'take-or-pay' is read, F1 did nothing (the app's keys do
+    not reach past a dialog) and neither did ctrl+q, which the footer had just shown."""
+    app = new_app(tmp_path, "tutorial", seed=5, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_game(pilot)
+        app.session.add_order(SetServicePrice(price=14.0))  # type: ignore[attr-defined]
+        screen.refresh_view()
+        await pilot.press("2", "r")
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog)
+        dialog.query_one("#field-quantity", Input).value = "3"
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is dialog  # back where it was, with what was typed
+        assert dialog.query_one("#field-quantity", Input).value == "3"
+        await pilot.press("ctrl+q")  # asks first: an order is pending
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.title_text == "Quit with 1 pending order?"
+        await pilot.press("escape")
+        assert app.screen is dialog

@@ -131,7 +131,10 @@ class ActionDialog(ModalScreen[Action | None]):
     """A form for one order; the verdict updates as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="order.cancel")
+        Binding("escape", "cancel", "Cancel", id="order.cancel"),
+        # The app's F1 does not reach past a modal dialog: in the order dialog, where
+        # 'take-or-pay' or 'slip risk' is read, help and the glossary were out of reach.
+        Binding("f1", "app.help", "Help", id="order.help"),
     ]
 
     def __init__(

@@ -39,6 +39,7 @@ class PredictionDialog(ModalScreen[Answer]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "skip", "Skip", id="prediction.skip"),
+        Binding("f1", "app.help", "Help", id="prediction.help"),
     ]
     stops_clock = True
     """The turn timer waits while a team answers."""
