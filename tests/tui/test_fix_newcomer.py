@@ -499,3 +499,22 @@ async def test_f1_and_ctrl_q_work_in_an_order_dialog(tmp_path: Path) -> None:
         assert app.screen.title_text == "Quit with 1 pending order?"
         await pilot.press("escape")
         assert app.screen is dialog
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_help_jumps_to_the_glossary_and_the_keys(tutorial: Pilot[Any]) -> None:
+    """At 80x24 the glossary began a dozen pages down the help, after the section's help, the
+    game's rules, every lesson note and the keys; g and k now go straight there."""
+    pilot = tutorial
+    await planning(pilot, None)
+    await pilot.press("question_mark")
+    help_screen = pilot.app.screen
+    assert isinstance(help_screen, HelpScreen)
+    body = help_screen.query_one("#help-body")
+    for key, heading in (("g", "#glossary-title"), ("k", "#keys-title"), ("g", "#glossary-title")):
+        await pilot.press(key)
+        await pilot.pause()
+        top = help_screen.query_one(heading).region.y
+        assert body.region.y <= top <= body.region.y + 1, key  # (its margin above)
+    assert {"g", "k"} <= {k.key for k in help_screen.query(FooterKey)}
+    await pilot.press("escape")
