@@ -38,16 +38,7 @@ class CapwarsApp(App[int]):
     TITLE = "Capacity Wars"
     COMMANDS = App.COMMANDS | {CapwarsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: in a dialog (a modal screen) the app's other keys do not reach, and
-        # ctrl+q did nothing there.
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            id="app.quit",
-            tooltip="Leave the game (autosaved)",
-            priority=True,
-        ),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave the game (autosaved)"),
         Binding("f1", "help", "Help", id="app.help", tooltip="Key bindings and glossary"),
         Binding(
             "ctrl+t",

@@ -438,13 +438,20 @@ def test_report_says_what_the_score_is_made_of() -> None:
     assert lines[1].endswith("; value created = that − opening cash $1.50B.")
 
 
-@pytest.mark.asyncio(loop_scope="module")
-async def test_prediction_number_is_the_level_not_a_change(tutorial: Pilot[Any]) -> None:
+@pytest.mark.asyncio
+async def test_prediction_number_is_the_level_not_a_change(tmp_path: Path) -> None:
     """'Higher or lower, and by roughly how much?': a newcomer typed 10% (refused as 'not a
     number') or 10 (taken as a price of $10M). The field says it wants the level, and a
     percentage is answered with what to type instead."""
-    pilot = tutorial
-    await planning(pilot, None)
+    # An app of its own: a dialog made here belongs to the app last started in this context
+    # (with the module's two apps, it dismissed the other app's main screen).
+    app = new_app(tmp_path, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await prediction_typed(pilot)
+
+
+async def prediction_typed(pilot: Pilot[Any]) -> None:
     answers: list[object] = []
     now = "Stratus Cloud spot price 6.51 $M/kGPU"
     dialog = PredictionDialog("Bank 1", "Higher or lower, and by how much?", now, True)

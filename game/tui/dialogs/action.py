@@ -132,9 +132,11 @@ class ActionDialog(ModalScreen[Action | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="order.cancel"),
-        # The app's F1 does not reach past a modal dialog: in the order dialog, where
-        # 'take-or-pay' or 'slip risk' is read, help and the glossary were out of reach.
+        # The app's keys do not reach past a modal dialog: in the order dialog, where
+        # 'take-or-pay' or 'slip risk' is read, help and the glossary were out of reach, and
+        # ctrl+q did nothing.
         Binding("f1", "app.help", "Help", id="order.help"),
+        Binding("ctrl+q", "app.quit", "Quit", id="order.quit"),
     ]
 
     def __init__(

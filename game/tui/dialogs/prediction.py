@@ -40,6 +40,7 @@ class PredictionDialog(ModalScreen[Answer]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "skip", "Skip", id="prediction.skip"),
         Binding("f1", "app.help", "Help", id="prediction.help"),
+        Binding("ctrl+q", "app.quit", "Quit", id="prediction.quit"),
     ]
     stops_clock = True
     """The turn timer waits while a team answers."""
