@@ -151,3 +151,41 @@ def off_keys(mechanics: Iterable[str]) -> str:
             keys.setdefault(o.mechanic, []).append(o.key)
             words.setdefault(o.mechanic, o.off)
     return ", ".join(f"{words[m]} ({' '.join(k)})" for m, k in keys.items())
+
+
+def off_key_notice(key: str, mechanics: Iterable[str], scenario: str) -> str | None:
+    """What pressing ``key`` (a Textual key name) says when its order is switched off in this
+    scenario, with the orders the player can place instead; ``None`` when the key is no order's
+    or its order is on. A key that did nothing at all left a newcomer guessing whether it was
+    broken.
+
+    >>> off_key_notice("c", ["spot", "reserved"], "Tutorial")
+    'No chips in Tutorial: c does nothing in this scenario. You can: bid spot (b), reserve (r).'
+    """
+    on = set(mechanics)
+    row = next((o for o in ORDER_KEYS if key in o.keys.split(",")), None)
+    if row is None or row.mechanic in on:
+        return None
+    can = ", ".join(f"{o.hint} ({o.key})" for o in ORDER_KEYS if o.mechanic in on)
+    return f"No {row.off} in {scenario}: {row.key} does nothing in this scenario. You can: {can}."
+
+
+FOOTER_ROOM = 3
+"""The most order keys the footer shows at once: with End quarter, Save, Help and Quit they
+fill an 80-column footer."""
+
+
+def footer_orders(section: str, mechanics: Iterable[str]) -> tuple[str, ...]:
+    """The screen actions whose keys the footer shows while ``section`` is open: the orders
+    that section's hint line lists (the first :data:`FOOTER_ROOM` of those the scenario has on),
+    or in a section without orders of its own the ones marked ``show`` (bid and reserve).
+
+    >>> footer_orders("infrastructure", ["chips", "network", "datacenters"])
+    ('order_chips', 'order_network', 'build')
+    >>> footer_orders("overview", ["spot", "reserved"])
+    ('bid', 'reserve')
+    """
+    on = set(mechanics)
+    own = section in HINT_SECTIONS
+    rows = [o for o in ORDER_KEYS if o.mechanic in on and (o.section == section if own else o.show)]
+    return tuple(o.action for o in rows[:FOOTER_ROOM])

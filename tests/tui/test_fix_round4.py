@@ -3,6 +3,7 @@ loaded game autosaves into its own file; saves can be deleted from Load."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,16 @@ demand_growth = 0.05
 """
 
 
+def action_name(action: str) -> str:
+    """``bid`` for ``bid`` and for the footer's ``shown('bid')``."""
+    shown = re.fullmatch(r"shown\('(\w+)'\)", action)
+    return shown.group(1) if shown else action.split("(")[0]
+
+
 def footer_actions(screen: Any) -> set[str]:
     """The actions the footer shows (Textual leaves out bindings whose check fails)."""
     return {
-        b.action.split("(")[0]
+        action_name(b.action)
         for _, b, enabled, _ in screen.active_bindings.values()
         if b.show and enabled
     }

@@ -131,7 +131,12 @@ class ActionDialog(ModalScreen[Action | None]):
     """A form for one order; the verdict updates as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="order.cancel")
+        Binding("escape", "cancel", "Cancel", id="order.cancel"),
+        # The app's keys do not reach past a modal dialog: in the order dialog, where
+        # 'take-or-pay' or 'slip risk' is read, help and the glossary were out of reach, and
+        # ctrl+q did nothing.
+        Binding("f1", "app.help", "Help", id="order.help"),
+        Binding("ctrl+q", "app.quit", "Quit", id="order.quit"),
     ]
 
     def __init__(

@@ -544,7 +544,8 @@ def research_form(obs: Observation, tech: str | None, old: FundResearch | None =
             f"Spends at most [b]{money(research_cap(obs, t))} a quarter[/b] (cost {money(cost)}"
             + (f": {note}," if note else "")
             + f" over at least {t.min_quarters} quarters) · spent {money(t.spent)},"
-            f" {money(left)} to go · slip risk {t.slip_risk:.0%} · needs {needs or 'nothing'}"
+            f" {money(left)} to go · slip risk {t.slip_risk:.0%} (the chance it needs more"
+            f" quarters and money when it would finish) · needs {needs or 'nothing'}"
         )
 
     def build(values: dict[str, Any]) -> Action:
@@ -647,13 +648,23 @@ def fraction_warning(share: float) -> str:
 
 
 def training_effect(obs: Observation, share: float) -> str:
-    """What ``share`` takes from serving, at last quarter's capacity (empty before any)."""
-    capacity = float(obs.me.last.get("capacity", math.nan))
+    """What ``share`` takes from serving: of this quarter's reserved and own capacity (spot
+    bids come on top), or, with none, of last quarter's capacity (empty before any). Last
+    quarter's alone counted spot capacity rented for that quarter only: 'At last quarter's 10.3
+    kGPU' while the quarter being planned had 8.3 before any bid."""
+    me = obs.me
+    reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
+    last_owned = float(me.last.get("owned", math.nan))
+    owned = float(me.chips_perf.sum()) if math.isnan(last_owned) else last_owned
+    capacity, words = reserved + owned, "this quarter's reserved and own"
+    after = " (spot bids come on top)"
+    if capacity <= 0.05:
+        capacity, words, after = float(me.last.get("capacity", math.nan)), "last quarter's", ""
     if math.isnan(capacity) or capacity <= 0:
         return ""
     return (
-        f"\nAt last quarter's {kgpu(capacity)} kGPU: {kgpu(capacity * share)} kGPU to training,"
-        f" {kgpu(capacity * (1 - share))} kGPU left to serve customers."
+        f"\nOf {words} {kgpu(capacity)} kGPU{after}: {kgpu(capacity * share)} kGPU to"
+        f" training, {kgpu(capacity * (1 - share))} kGPU left to serve customers."
     )
 
 

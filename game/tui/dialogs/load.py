@@ -56,6 +56,18 @@ LOAD_NOTE = (
 save loaded, the load's notice says that file is kept and which file the game goes on in)."""
 
 
+def pending_note(count: int) -> str:
+    """What loading does to the orders placed this quarter in the game being played.
+
+    >>> pending_note(2)[-40:]
+    'began: its 2 pending orders are lost.[/]'
+    """
+    if not count:
+        return ""
+    orders = "its pending order is" if count == 1 else f"its {count} pending orders are"
+    return f"\n[yellow]The game you are playing stays as this quarter began: {orders} lost.[/]"
+
+
 def delete_warning(info: SaveInfo, playing: Path | None) -> str:
     """What deleting ``info`` loses, for the confirmation (``playing``: the autosave of the
     game being played, if any)."""
@@ -83,12 +95,19 @@ class LoadDialog(ModalScreen[Path | None]):
     ]
 
     def __init__(
-        self, directory: Path, content: Content | None = None, playing: Path | None = None
+        self,
+        directory: Path,
+        content: Content | None = None,
+        playing: Path | None = None,
+        pending: int = 0,
     ):
         super().__init__()
         self.directory = directory
         self.playing = playing
         """The autosave of the game being played (its deletion is said so)."""
+        self.pending = pending
+        """Orders placed this quarter in the game being played: loading another loses them,
+        and the note says so (it was said on quitting and going to the title, not here)."""
         self.content = content
         """The game's content: saves made with other content are marked and cannot be chosen."""
         self.infos: list[SaveInfo] = []
@@ -124,7 +143,7 @@ class LoadDialog(ModalScreen[Path | None]):
                 yield Static(f"No saves {where} yet.", id="no-saves")
             yield Static("", id="load-error", classes="error")
             if options:
-                yield Static(LOAD_NOTE, id="load-note", classes="hint")
+                yield Static(LOAD_NOTE + pending_note(self.pending), id="load-note", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 

@@ -39,6 +39,8 @@ class PredictionDialog(ModalScreen[Answer]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "skip", "Skip", id="prediction.skip"),
+        Binding("f1", "app.help", "Help", id="prediction.help"),
+        Binding("ctrl+q", "app.quit", "Quit", id="prediction.quit"),
     ]
     stops_clock = True
     """The turn timer waits while a team answers."""
@@ -62,8 +64,10 @@ class PredictionDialog(ModalScreen[Answer]):
                 yield Button("▼ Down", id="down", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Or your number:", classes="label")
+                # The level itself, as 'Now' gives it: a team that typed 10 for '+10%' was
+                # compared with a price of $10M.
                 yield Input(
-                    placeholder="type it, then Enter",
+                    placeholder="the new level, as Now shows it; Enter",
                     id="prediction-number",
                     compact=True,
                     select_on_focus=False,
@@ -100,8 +104,14 @@ class PredictionDialog(ModalScreen[Answer]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = parse_number(event.value)
+        typed = event.value.strip()
+        if value is None and typed.endswith("%") and parse_number(typed[:-1]) is not None:
+            self.query_one("#prediction-error", Static).update(
+                f"Type the new level itself, as Now shows it ({escape(self.now)}), not a change"
+                " in percent; or choose up, flat or down."
+            )
+            return
         if value is None:
-            typed = event.value.strip()
             said = f"'{escape(typed)}' is not a number. " if typed else ""
             self.query_one("#prediction-error", Static).update(
                 f"{said}Type a number (for example 5 or 6.5) and Enter, or choose up, flat or down."

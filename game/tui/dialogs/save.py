@@ -56,10 +56,24 @@ class SaveDialog(ModalScreen[Path | None]):
             yield Static("Save game", classes="dialog-title")
             yield Input(default, id="save-name", max_length=60)
             yield Static(self._where(default), id="save-where", classes="dim")
+            yield Static(self._pending(), id="save-pending", classes="error")
             yield Static("", id="save-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="do-save", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def _pending(self) -> str:
+        """A save holds the game as this quarter began: orders placed since are not in it.
+        Saving with orders pending and loading later lost them without a word."""
+        count = sum(len(orders) for orders in self.session.pending.values())
+        if not count:
+            return ""
+        orders = "1 pending order is" if count == 1 else f"{count} pending orders are"
+        them = "it" if count == 1 else "them"
+        return (
+            f"The game is saved as {self.session.state.quarter_label} began: the {orders} not"
+            f" in the save. To keep {them}, end the quarter (e) first."
+        )
 
     def _where(self, name: str) -> str:
         """Where the save goes: the file the name makes (when it differs from the name, e.g.
@@ -106,7 +120,15 @@ class SaveDialog(ModalScreen[Path | None]):
         except (SaveError, OSError) as exc:
             error.update(escape(str(exc)))
             return
-        self.app.notify(f"Saved {path.name}")
+        pending = sum(len(orders) for orders in self.session.pending.values())
+        self.app.notify(
+            f"Saved {path.name}"
+            + (
+                f" (without this quarter's {pending} pending order{'s' * (pending > 1)})"
+                if pending
+                else ""
+            )
+        )
         self.dismiss(path)
 
     def action_cancel(self) -> None:

@@ -216,9 +216,12 @@ class GameOverScreen(Screen[None]):
         # The command on lines of its own, never broken inside a word (it is copied and
         # pasted): split between words, with the shell's line continuation, when too wide.
         lines = command_lines(args, max(self.app.size.width - 2, 32), indent="  ")
+        # Outside class play (--fixed) the player may have no class: 'Hand in your result'
+        # alone left a newcomer playing on their own asking to whom.
+        who = "Hand in" if app.fixed else "Playing for a class? Hand in"
         text = Text.from_markup(
             f"Saved in [b]{escape(str(path))}[/b]\n"
-            "Hand in your result with this command ([b]c[/b] copies it):"
+            f"{who} your result with this command ([b]c[/b] copies it):"
         )
         for line in lines:  # plain text: markup would read a line's final backslash
             text.append("\n")

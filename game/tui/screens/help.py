@@ -49,7 +49,11 @@ def keys_text(fixed: bool = False) -> str:
 
 class HelpScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+        # The glossary comes after the keys, a dozen pages down at 80x24: a newcomer
+        # looking up 'take-or-pay' scrolled through everything else first.
+        Binding("g", "jump('glossary-title')", "Glossary", id="help.glossary"),
+        Binding("k", "jump('keys-title')", "Keys", id="help.keys"),
     ]
     section = "help"
 
@@ -74,9 +78,9 @@ class HelpScreen(Screen[None]):
                 if session.state.world.scenario.lessons:
                     yield Static("Lesson notes so far", classes="subtitle")
                     yield Static(lesson_text(session), id="help-lessons")
-            yield Static("Keys", classes="subtitle")
+            yield Static("Keys", classes="subtitle", id="keys-title")
             yield Static(keys_text(app.fixed), id="keys")
-            yield Static("Glossary", classes="subtitle")
+            yield Static("Glossary", classes="subtitle", id="glossary-title")
             yield Static(
                 "\n".join(
                     f"[b]{g.term}[/b]: {' '.join(g.text.split())}" for g in app.content.glossary
@@ -86,6 +90,12 @@ class HelpScreen(Screen[None]):
             yield Static("Verdict titles", classes="subtitle")
             yield Static(self._verdicts(), id="verdicts")
         yield Footer()
+
+    def action_jump(self, target: str) -> None:
+        """Scroll the help so that ``target`` (a heading) is at the top."""
+        self.query_one("#help-body", VerticalScroll).scroll_to_widget(
+            self.query_one(f"#{target}"), top=True, animate=False
+        )
 
     def _verdicts(self) -> str:
         """The four titles the Overview (so far) and the final standings give, with the
@@ -133,7 +143,7 @@ class HelpScreen(Screen[None]):
         ]
         off = off_keys(session.state.world.scenario.mechanics)
         if off:
-            lines.append(f"Off in this scenario (their keys do nothing): {off}.")
+            lines.append(f"Off in this scenario (their keys only say so): {off}.")
         if f.lesson_mode and session.state.world.scenario.predictions:
             lines.append(
                 "Lesson mode: before some quarters resolve, each team is asked a prediction;"

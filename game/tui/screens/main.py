@@ -9,7 +9,8 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.containers import VerticalScroll
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
 
@@ -24,7 +25,13 @@ from game.engine import (
 from game.engine.actions import MECHANIC_OF
 from game.tui.dialogs import forms
 from game.tui.dialogs.action import ActionDialog, OrderForm
-from game.tui.order_keys import BY_ACTION, ORDER_KEYS, mechanic_of
+from game.tui.order_keys import (
+    BY_ACTION,
+    ORDER_KEYS,
+    footer_orders,
+    mechanic_of,
+    off_key_notice,
+)
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.infrastructure import InfrastructureSection
 from game.tui.widgets.market import MarketSection
@@ -75,7 +82,19 @@ class MainScreen(Screen[None]):
         _b("e", "end_quarter", "End quarter", "Review your orders, then resolve the quarter"),
         _b("s", "save", "Save", "Save the game to the saves folder"),
         _b("question_mark", "help", "Help", "Key bindings, glossary and help for this section"),
-        *[_b(o.keys, o.action, o.footer, o.tooltip, show=o.show) for o in ORDER_KEYS],
+        # The footer shows the order keys of the open section (check_action picks them); the
+        # same keys bound again below work everywhere, shown or not.
+        *[
+            Binding(
+                o.keys,
+                f"shown('{o.action}')",
+                o.footer,
+                id=f"main.shown.{o.action}",
+                tooltip=o.tooltip,
+            )
+            for o in ORDER_KEYS
+        ],
+        *[_b(o.keys, o.action, o.footer, o.tooltip, show=False) for o in ORDER_KEYS],
         _b("x,delete", "remove_order", "Remove", "Remove the highlighted order", show=False),
         _b("l", "load", "Load", "Load a saved game", show=False),
         _b("escape", "menu", "Menu", "Back to the title screen (autosaved)", show=False),
@@ -116,7 +135,7 @@ class MainScreen(Screen[None]):
                     yield cls(id=f"section-{sid}")
         yield Static("", id="rejected")
         yield ProgressBar(id="thinking", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#thinking", ProgressBar).display = False
@@ -300,20 +319,34 @@ class MainScreen(Screen[None]):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._show_section(event.pane.id)
+        self.refresh_bindings()  # the footer shows this section's order keys
+
+    def action_shown(self, action: str) -> None:
+        """An order key as the footer shows it (a click on it, or its key)."""
+        getattr(self, f"action_{action}")()
 
     def action_section(self, sid: str) -> None:
+        # Nothing keeps the focus while the sections change: the focus left on a hidden
+        # widget moved to the next one of the old section, and the tabs followed it back (6
+        # from Infrastructure stayed in Infrastructure).
+        self.set_focus(None)
         self.query_one(TabbedContent).active = sid
         pane = self.query_one(f"#section-{sid}", Section)
         tables = pane.query(DataTable)
+        scrolls = pane.query(VerticalScroll)
         if tables:
             tables.first().focus()
+        elif scrolls:  # News: the arrow keys scroll the news at once
+            scrolls.first().focus()
 
     def action_help(self) -> None:
         app: CapwarsApp = self.app  # type: ignore[assignment]
         app.action_help()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Orders of a mechanic the scenario has switched off (the tutorial has no chips,
+        """The footer shows the order keys of the open section (``shown``).
+
+        Orders of a mechanic the scenario has switched off (the tutorial has no chips,
         research or sublease) are hidden: not in the footer, the command palette or the key
         map, so the screen offers only what this game can do.
 
@@ -323,10 +356,26 @@ class MainScreen(Screen[None]):
         if action in FACILITATOR_ACTIONS:
             app: CapwarsApp = self.app  # type: ignore[assignment]
             return not app.fixed
+        if action == "shown":
+            # The footer's order keys: those of the open section (in the Infrastructure
+            # section c, n and d; in the Market b and r). At 80 columns every order key at
+            # once did not fit, and only b and r were ever shown.
+            scenario = self.session.state.world.scenario
+            return parameters[0] in footer_orders(self.section, scenario.mechanics)
         mechanic = mechanic_of(action)
         if mechanic is None:
             return True
         return mechanic in self.session.state.world.scenario.mechanics
+
+    def on_key(self, event: Key) -> None:
+        """The key of an order this scenario has switched off (hidden by
+        :meth:`check_action`) says so, and what can be ordered instead: silence read as a
+        broken key."""
+        scenario = self.session.state.world.scenario
+        notice = off_key_notice(event.key, scenario.mechanics, scenario.name)
+        if notice is not None:
+            event.stop()
+            self.notify(notice, severity="warning")
 
     # ------------------------------------------------------------------ orders
     def _allowed(self, action_type: str) -> bool:
@@ -560,7 +609,8 @@ class MainScreen(Screen[None]):
                 app.load_game(path)
 
         playing = self.session.autosave_path(app.saves_dir) if app.autosave_enabled else None
-        app.push_screen(LoadDialog(app.saves_dir, app.content, playing), chosen)
+        pending = sum(len(orders) for orders in self.session.pending.values())
+        app.push_screen(LoadDialog(app.saves_dir, app.content, playing, pending), chosen)
 
     def action_menu(self) -> None:
         """Back to the title, after a confirmation (Escape is pressed by reflex)."""

@@ -22,6 +22,7 @@ from game.tui.order_keys import BY_ACTION
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.infrastructure import grid_ready_text
 from game.tui.widgets.news import news_line
+from game.tui.widgets.overview import value_parts
 from game.tui.widgets.plan import ending_soon, reserved_lead
 
 COST_LABELS = {
@@ -255,10 +256,9 @@ def idle_lines(session: GameSession, seat: int, report: QuarterReport) -> list[s
     return lines
 
 
-def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
-    """What capacity served customers: inference capacity times research's serving boost, plus
-    what research offloads to the edge (the engine's arithmetic, with the research done before
-    the quarter: ``served = inference × efficiency + edge`` when customers were turned away)."""
+def serving_boost(session: GameSession, seat: int, report: QuarterReport) -> tuple[float, float]:
+    """Research's serving boost and the kGPU it offloaded to the edge in the quarter of
+    ``report`` (with the research done before that quarter)."""
     me = report.players[seat]
     state = session.state
     table = state.world.techs
@@ -267,7 +267,30 @@ def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> 
     if table.log_efficiency.size:
         boost = float(np.exp(done[seat].astype(np.float64) @ table.log_matrix)[0])
     share, _cost = offload(state, done)
-    edge = me.demand * float(share[seat])
+    return boost, me.demand * float(share[seat])
+
+
+def idle_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
+    """When every customer was served: the kGPU of capacity for customers (after training)
+    that none of them used, paid for all the same; empty when (almost) all was used. A
+    newcomer who rented twice what customers wanted read only 'every customer served'."""
+    me = report.players[seat]
+    boost, edge = serving_boost(session, seat, report)
+    idle = me.inference - max(me.served - edge, 0.0) / boost
+    if idle <= 0.05 or idle < 0.05 * me.inference:
+        return ""
+    return (
+        f"; {kgpu(idle)} kGPU of your capacity stood idle, paid for with no customer to use"
+        " it (rent less, or a lower price wins more customers)"
+    )
+
+
+def serving_capacity(session: GameSession, seat: int, report: QuarterReport) -> str:
+    """What capacity served customers: inference capacity times research's serving boost, plus
+    what research offloads to the edge (the engine's arithmetic, with the research done before
+    the quarter: ``served = inference × efficiency + edge`` when customers were turned away)."""
+    me = report.players[seat]
+    boost, edge = serving_boost(session, seat, report)
     text = f"inference capacity was {kgpu(me.inference)} kGPU"
     if abs(boost - 1.0) > 1e-3 and me.inference > 0.05:
         text += (
@@ -304,22 +327,44 @@ def compare_line(session: GameSession, seat: int, report: QuarterReport) -> list
     my_price = float(history["service_price"][t, seat])
     my_rep = rep_of(seat)
 
-    def where(mine: float, theirs: list[float], high_good: bool) -> str:
-        if mine > max(theirs) + 1e-9:
-            return "[green]best[/]" if high_good else "[red]highest[/]"
-        if mine < min(theirs) - 1e-9:
-            return "[red]lowest[/]" if high_good else "[green]lowest[/]"
-        return "middle"
-
     def span(values: list[float], show: Callable[[float], str]) -> str:
         low, high = min(values), max(values)
         return show(low) if show(low) == show(high) else f"{show(low)}–{show(high)}"
 
+    def cents(value: float) -> float:
+        return round(value, 2)
+
+    def percent(value: float) -> float:
+        return round(value * 100)
+
     return [
-        f"Customers compare: your price {price(my_price)} ({where(my_price, prices, False)};"
-        f" rivals {span(prices, price)}), reputation {pct(my_rep)}"
-        f" ({where(my_rep, reps, True)}; rivals {span(reps, pct)})."
+        f"Customers compare: your price {price(my_price)}"
+        f" ({standing(my_price, prices, False, cents)}; rivals {span(prices, price)}),"
+        f" reputation {pct(my_rep)} ({standing(my_rep, reps, True, percent)}; rivals"
+        f" {span(reps, pct)})."
     ]
+
+
+def standing(
+    mine: float, theirs: list[float], high_good: bool, shown: Callable[[float], float]
+) -> str:
+    """Where ``mine`` stands among the rivals' ``theirs``, compared as the report shows them
+    (``shown`` rounds to the digits printed): 'reputation 74% (lowest; rivals 74%)' read as
+    a contradiction.
+
+    >>> standing(0.736, [0.741], True, lambda v: round(v * 100))
+    'level'
+    >>> standing(0.70, [0.741, 0.80], True, lambda v: round(v * 100))
+    '[red]lowest[/]'
+    """
+    me, them = shown(mine), [shown(v) for v in theirs]
+    if me > max(them):
+        return "[green]best[/]" if high_good else "[red]highest[/]"
+    if me < min(them):
+        return "[red]lowest[/]" if high_good else "[green]lowest[/]"
+    if me == max(them) == min(them):
+        return "level"
+    return "middle"
 
 
 def standings_at(session: GameSession, turn: int) -> dict[int, tuple[int, float]]:
@@ -360,6 +405,20 @@ def standing_lines(session: GameSession, seat: int, report: QuarterReport) -> li
         line += f" ([{colour}]was {was}[/])"
     lines = [line + "."]
     history = state.history
+    # What the score is made of, for the latest quarter (the parts are the state's): a score
+    # that fell while cash went into a data centre or contracts said nothing of why.
+    if t == state.turn - 1:
+        made_of = value_parts(session, seat, float(history["enterprise_value"][t, seat])).strip()
+        if made_of:
+            opening = float(state.world.industries[seat].starting_cash)
+            lines.append(
+                f"Your {made_of[0].lower()}{made_of[1:]}"
+                + (
+                    f"; value created = that − opening cash {money(opening)}."
+                    if value_created
+                    else "."
+                )
+            )
     names = session.names
     said: dict[int, list[str]] = {}
     for turn, who, text in state.announcements:
@@ -446,9 +505,9 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         f"[b]Served[/b] {kgpu(me.served)} kGPU"
         + (
             f": [red]{kgpu(unserved)} kGPU turned away[/] because"
-            f" {serving_capacity(session, seat, report)}"
+            f" {serving_capacity(session, seat, report)}."
             if unserved > 0.05
-            else ": every customer served."
+            else f": every customer served{idle_capacity(session, seat, report)}."
         ),
         cash_bridge(session, seat, report),
         f"[b]Reputation[/b] {rep_now}{was('reputation', pct)}"

@@ -14,7 +14,14 @@ from game.tui.format import kgpu, money
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import locked_chips
-from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
+from game.tui.widgets.section import (
+    GameTable,
+    MoreBelow,
+    Section,
+    key_hints,
+    selected_key,
+    short,
+)
 
 FULL_COLUMNS = (
     "Region",
@@ -42,7 +49,8 @@ COMPACT_COLUMNS = (
 )
 LEGEND = (
     "[dim]Wait q: grid queue in quarters. $M/MW, Bld q: build cost and time. DC, Grid, Queue:"
-    " your MW built, powered, queued. Chips kGPU, Fab: fabric units. S sovereign, ✗ export ban.[/]"
+    " your MW built, powered, queued. Chips kGPU, Fab: network fabric units. S sovereign,"
+    " ✗ export ban.[/]"
 )
 
 
@@ -112,10 +120,16 @@ class InfrastructureSection(Section):
             classes="hint",
             id="infra-hint",
         )
-        yield Static("", id="grid-ready")
-        yield Static("On order, by quarters until arrival", classes="subtitle")
-        yield GameTable(id="pipeline", cursor_type="none", zebra_stripes=True)
-        yield Static("", id="chips-note")
+        # At 80x24 a data centre in the grid queue and an order or two pushed the chips on
+        # sale under the footer, where no key reached them.
+        with MoreBelow(id="infra-more"):
+            yield Static("", id="grid-ready")
+            yield Static("On order, by quarters until arrival", classes="subtitle")
+            # No cursor: nothing to pick, so no focus stop either.
+            pipeline = GameTable(id="pipeline", cursor_type="none", zebra_stripes=True)
+            pipeline.can_focus = False
+            yield pipeline
+            yield Static("", id="chips-note")
 
     def on_mount(self) -> None:
         self.query_one("#pipeline", DataTable).add_columns(
@@ -129,8 +143,9 @@ class InfrastructureSection(Section):
         obs = view.obs
         # Only the keys of mechanics this scenario has on (the tutorial builds nothing).
         hint = key_hints(obs.mechanics, INFRA_KEYS, "(in the highlighted region)")
-        self.query_one("#infra-hint", Static).update(
-            hint or "Owning infrastructure is off in this scenario: rent from the Market."
+        self.fit_more(
+            "infra-hint",
+            hint or "Owning infrastructure is off in this scenario: rent from the Market.",
         )
         holdings = {h.region: h for h in obs.me.holdings}
         table = self.query_one("#regions", DataTable)
@@ -173,8 +188,9 @@ class InfrastructureSection(Section):
                 )
         if pipeline.row_count == 0:
             pipeline.add_row("Nothing on order", "", "", "")
-        # Wrapped to the screen (at 120 columns a 78-column wrap left a lone "rate" below).
-        note = grid_ready_note(obs, view.quarter_label, max(self.app.size.width - 2, 40))
+        # Wrapped to the screen (at 120 columns a 78-column wrap left a lone "rate" below),
+        # less the scroll bar of the part it is in.
+        note = grid_ready_note(obs, view.quarter_label, max(self.app.size.width - 4, 40))
         grid = self.query_one("#grid-ready", Static)
         grid.update(note)
         grid.display = bool(note)

@@ -13,7 +13,14 @@ from game.tui.names import Names
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import contracts
-from game.tui.widgets.section import GameTable, Section, key_hints, selected_key, short
+from game.tui.widgets.section import (
+    GameTable,
+    MoreBelow,
+    Section,
+    key_hints,
+    selected_key,
+    short,
+)
 
 FULL_COLUMNS = (
     "Provider",
@@ -85,14 +92,16 @@ class MarketSection(Section):
             classes="hint",
             id="market-hint",
         )
-        yield Static("", id="market-notes")
-        yield Static("", id="contracts")
+        # A standard game's contracts soon ran under the footer at 80x24.
+        with MoreBelow(id="market-more"):
+            yield Static("", id="market-notes")
+            yield Static("", id="contracts")
 
     def show(self, view: SeatView) -> None:
         obs = view.obs
         # Only the keys of mechanics this scenario has on (the tutorial has no sublease).
         hint = key_hints(obs.mechanics, MARKET_KEYS, "(on the highlighted provider)")
-        self.query_one("#market-hint", Static).update(hint)
+        self.fit_more("market-hint", hint)
         self.query_one("#market-hint", Static).display = bool(hint)
         table = self.query_one("#providers", DataTable)
         row = table.cursor_row

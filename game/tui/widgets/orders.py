@@ -17,7 +17,7 @@ from game.tui.names import Names
 from game.tui.order_keys import BY_ACTION, section_keys
 from game.tui.session import GameSession, PendingOrder, SeatView
 from game.tui.widgets.plan import cash_plan, order_cash, research_spend
-from game.tui.widgets.section import GameTable, Section, key_hints, selected_key
+from game.tui.widgets.section import GameTable, MoreBelow, Section, key_hints, selected_key
 
 
 def describe(action: Action, names: Names | None = None) -> str:
@@ -196,9 +196,13 @@ class OrdersSection(Section):
 
     def compose(self) -> ComposeResult:
         yield GameTable(id="orders-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="order-detail")
-        yield Static("", id="projected")
+        # The keys under the table, as in the Market and Infrastructure; what is under them
+        # scrolls: at 80x24 a dozen orders pushed the end of the projection and the keys under
+        # the footer, out of every key's reach.
         yield Static(ORDER_HINT, classes="hint", id="orders-hint")
+        with MoreBelow(id="orders-more"):
+            yield Static("", id="order-detail")
+            yield Static("", id="projected")
 
     def _room(self, texts: list[str], statuses: list[str], commits: list[str]) -> tuple[int, int]:
         """Cells for the order text and for the status, so that the four columns fit the
@@ -222,7 +226,7 @@ class OrdersSection(Section):
     def show(self, view: SeatView) -> None:
         # Only the keys of mechanics this scenario has on.
         self._view = view
-        self.query_one("#orders-hint", Static).update(order_hint(view.obs.mechanics))
+        self.fit_more("orders-hint", order_hint(view.obs.mechanics))
         table = self.query_one("#orders-table", DataTable)
         row = table.cursor_row
         names = view.names

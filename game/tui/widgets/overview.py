@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from game.engine.report import RegionCapacity
 from game.engine.scoring import value_parts as value_parts_of
 from game.tui.format import kgpu, money, pct, price
+from game.tui.order_keys import BY_ACTION
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
 from game.tui.widgets.section import GameTable, Section
@@ -19,19 +20,33 @@ OPENING_NOTE = "Opening figures: the charts draw lines once the first quarter is
 """Under the charts before the first quarter (fits 80 columns)."""
 
 
-def opening_demand(demand: float, growth: float, players: int, capacity: float) -> str:
+def opening_demand(
+    demand: float, growth: float, players: int, capacity: float, mechanics: tuple[str, ...] = ()
+) -> str:
     """Before the first quarter, what to plan for: the scenario's opening market demand (public
-    in its file), shared by the companies at the table, against the capacity you start with.
+    in its file), shared by the companies at the table, against the capacity you start with;
+    when that is short, what to do about it with the keys of the scenario's ``mechanics`` (a
+    newcomer read the figures and did not know what came next).
 
     >>> opening_demand(40.0, 0.07, 4, 4.0).splitlines()[1][:47]
     'Customers want about 40.0 kGPU a quarter in all'
+    >>> opening_demand(40.0, 0.07, 4, 4.0, ("spot", "reserved")).split(". ")[-1][:44]
+    'Next: [b]2[/b] Market, [b]b[/b] bid spot or '
     """
     share = demand / max(players, 1)
-    return (
+    text = (
         f"\nCustomers want about {kgpu(demand)} kGPU a quarter in all, growing about"
         f" {growth:.0%} a quarter, shared by {players} companies: roughly {kgpu(share)} kGPU"
         f" each at equal appeal. You start with {kgpu(capacity)} kGPU."
     )
+    ways = [
+        f"[b]{row.key}[/b] {row.hint}"
+        for row in (BY_ACTION["bid"], BY_ACTION["reserve"])
+        if row.mechanic in mechanics
+    ]
+    if share - capacity > 0.05 and ways:
+        text += f" Next: [b]2[/b] Market, {' or '.join(ways)}; [b]e[/b] ends the quarter."
+    return text
 
 
 def value_parts(session: GameSession, seat: int, value: float) -> str:
@@ -123,6 +138,7 @@ class OverviewSection(Section):
                     float(market.demand_growth),
                     view.players,
                     float(sum(capacity.values())),
+                    tuple(obs.mechanics),
                 )
             )
         self.query_one("#chart-capacity", LineChart).show_bars("Capacity now kGPU", capacity)

@@ -143,7 +143,9 @@ class ResearchSection(Section):
         if tech is None:
             return "see the glossary"
         h100 = next((c for c in session.content.chips if c.id == "h100"), None)
-        versus = f"; an H100 costs {money(h100.price)}" if h100 is not None else ""
+        # Per kGPU, as the chip's own figure: 'an H100 costs $30.0M' read as the price of one
+        # accelerator (content prices are per thousand units: one H100 kGPU).
+        versus = f" (H100s: {money(h100.price / h100.perf)})" if h100 is not None else ""
         # Its lead time now (the observation's): a chip that arrives after the game is over is
         # worth knowing about before the programme is funded.
         leads = {c.id: c.lead_quarters for c in self._obs.chips} if self._obs else {}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from game.tui.session import SeatView
 
@@ -42,11 +43,52 @@ class GameTable(DataTable[object]):
     ]
 
 
+MORE_BELOW = "  [b]Tab[/b] then ↓: more below"
+"""Added to a section's key hint while the part under its table has more than it shows."""
+
+
+class MoreBelow(VerticalScroll):
+    """The part of a section under its table, which scrolls: at 80x24 a few contracts or
+    orders pushed its last lines under the footer, where no key reached them. It takes the
+    focus (Tab, then the arrow keys) only while it has more than it shows (see
+    :meth:`Section.fit_more`)."""
+
+    def __init__(self, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id, can_focus=False)
+
+    def on_resize(self) -> None:
+        """Its size or its content's changed: is there more than it shows now?"""
+        section = self.parent
+        if isinstance(section, Section):
+            self.call_after_refresh(section._fit_more)
+
+
 class Section(Vertical):
     """A main-screen section; ``show`` is called with the current view after every change."""
 
     HELP_TEXT = ""
     """Context help shown by the help screen when this section is open."""
+
+    _hint: tuple[str, str] | None = None
+    """The key hint line's id and text, for :meth:`fit_more`."""
+
+    def fit_more(self, hint_id: str, hint: str) -> None:
+        """After the section changed: the hint line ``hint_id`` shows ``hint``, and says
+        :data:`MORE_BELOW` while the section's :class:`MoreBelow` has more than it shows."""
+        self._hint = (hint_id, hint)
+        self.query_one(f"#{hint_id}", Static).update(hint)
+        self.call_after_refresh(self._fit_more)
+
+    def _fit_more(self) -> None:
+        if self._hint is None:
+            return
+        hint_id, hint = self._hint
+        more = self.query_one(MoreBelow)
+        more.can_focus = more.max_scroll_y > 0
+        self.query_one(f"#{hint_id}", Static).update(hint + (MORE_BELOW if more.can_focus else ""))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_more)
 
     @property
     def compact(self) -> bool:
