@@ -20,9 +20,9 @@ def direction(before: float, after: float) -> str:
 
 
 def verdict(answer: str | float, before: float, after: float) -> str:
-    """``right`` or ``it went down`` for a direction, ``spot on`` (within 5%) or ``off by
-    +1.20`` for a number; ``""`` before the quarter is played or for an answer that is
-    neither."""
+    """``right`` or ``it went down`` for a direction, ``spot on`` (within 5%) or ``1.20 too
+    high`` (``too low``) for a number; ``""`` before the quarter is played or for an answer that
+    is neither. ("off by +1.20", as it read before, did not say which way a team was wrong.)"""
     went = direction(before, after)
     if not went:
         return ""
@@ -35,4 +35,6 @@ def verdict(answer: str | float, before: float, after: float) -> str:
         except ValueError:
             return ""
     miss = answer - after
-    return "spot on" if abs(miss) < 0.05 * max(abs(after), 1.0) else f"off by {miss:+.2f}"
+    if abs(miss) < 0.05 * max(abs(after), 1.0):
+        return "spot on"
+    return f"{abs(miss):,.2f} too {'high' if miss > 0 else 'low'}"

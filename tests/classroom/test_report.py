@@ -141,8 +141,8 @@ def test_decisions_and_predictions(report_dir: Path, replay_path: Path) -> None:
     # Each answer judged as the game's quarter report judged it (the debrief only listed them).
     after = float(answered[0]["after"])
     assert [r["verdict"] for r in answered] == [
-        "spot on" if abs(7 - after) < 0.05 * after else f"off by {7 - after:+.2f}",
-        f"off by {4 - after:+.2f}",
+        "spot on" if abs(7 - after) < 0.05 * after else f"{abs(7 - after):,.2f} too high",
+        f"{after - 4:,.2f} too low",
     ]
     html = (report_dir / "report.html").read_text(encoding="utf-8")
     assert "<th>verdict</th></tr></thead><tbody><tr><td>" in html
@@ -427,9 +427,10 @@ def test_a_direction_answer_is_judged_right_or_wrong() -> None:
         "it went down",
         "it went down",
         "spot on",
-        "off by +1.00",
+        "1.00 too high",
         "",
     ]
+    assert outcome.verdict("7") == "1.00 too low"
     level = PredictionOutcome(2, "2027 Q3", "?", "spot_price", "Stratus", 10.0, 10.1, "$M", {})
     assert level.direction == "flat" and level.verdict("flat") == "right"
     unplayed = PredictionOutcome(2, "2027 Q3", "?", "demand", "demand", 10.0, math.nan, "", {})
