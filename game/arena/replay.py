@@ -55,6 +55,7 @@ from game.engine.state import MatchState
 from game.engine.step import MatchOverError, step
 from game.rules.loader import content_hash, load_content, match_content_hash
 from game.rules.models import Content, Seat
+from game.rules.problems import counted
 
 FORMAT = 1
 """The replay format version this module writes and reads."""
@@ -340,6 +341,11 @@ MAX_UNPACKED_MB = 256
 to unpack to gigabytes (a class result handed in by anyone) must not fill the reader's memory."""
 
 
+AGAIN = "copy it again from where it was written, or use an earlier save or autosave"
+"""What to do about a file cut short (a copy made while it was written, a full disk or USB stick):
+the game writes its own files whole (into a hidden file, then renamed)."""
+
+
 def _decode(raw: bytes, path: Path) -> str:
     """A replay file's bytes as text, gunzipped if they are gzip data."""
     if raw[:2] == GZIP_MAGIC:
@@ -347,7 +353,7 @@ def _decode(raw: bytes, path: Path) -> str:
             raw = _gunzip(raw, MAX_UNPACKED_MB << 20)
         except EOFError:
             raise ReplayError(
-                f"{path}: the gzip data is cut short (the file is truncated)"
+                f"{path}: the gzip data is cut short (the file is truncated): {AGAIN}"
             ) from None
         except OverflowError:
             raise ReplayError(
@@ -418,8 +424,9 @@ def parse_replay(raw: bytes, path: PathLike, *, require_result: bool = True) -> 
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             if number == len(lines) and not ends_cleanly:
+                after = f" after {counted(len(quarters), 'whole quarter')}" if quarters else ""
                 raise ReplayError(
-                    f"{where}: the line is cut short (the file is truncated)"
+                    f"{where}: the line is cut short (the file is truncated{after}): {AGAIN}"
                 ) from None
             raise ReplayError(
                 f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"

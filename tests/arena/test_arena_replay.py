@@ -233,8 +233,13 @@ def test_truncated_replay_names_the_cut_line(recorded, tmp_path):
     data = recorded[0].read_bytes()
     cut = tmp_path / "cut.jsonl"
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ReplayError, match=r"cut\.jsonl:\d+: the line is cut short"):
+    with pytest.raises(ReplayError, match=r"cut\.jsonl:\d+: the line is cut short") as error:
         read_replay(cut)
+    # ... and says how far it is whole, and what to do about it.
+    assert "(the file is truncated after " in str(error.value)
+    assert str(error.value).endswith(
+        ": copy it again from where it was written, or use an earlier save or autosave"
+    )
 
 
 def test_replay_cut_at_a_line_end_lacks_its_result(recorded, tmp_path):
