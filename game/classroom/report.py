@@ -41,6 +41,7 @@ from game.classroom.svg import Marker, Series, line_chart, stacked_chart, team_c
 from game.engine.customers import CATCH_UP_APPEAL
 from game.engine.record import PLAYER_SERIES
 from game.engine.scoring import Standing, standings
+from game.engine.state import MatchState
 from game.rules.models import Content, Prediction, Scenario
 
 __all__ = ["Debrief", "load_debrief", "register_cli", "write_report"]
@@ -643,6 +644,7 @@ def _standings_html(debrief: Debrief) -> str:
         if victory.rule == "value_created"
         else "enterprise value"
     )
+    owed = contracts_owed(debrief.played.final)
     rows = []
     for s in debrief.standings:
         cost = f"{s.cost_per_kgpu:,.2f}" if math.isfinite(s.cost_per_kgpu) else "–"
@@ -655,18 +657,42 @@ def _standings_html(debrief: Debrief) -> str:
                 escape(s.verdict),
                 f"{s.served_share * 100:.1f}%",
                 cost,
+                f"{owed[s.seat]:,.1f}",
             )
         )
     table = _table(
-        ("rank", "team", "score $M", "title", "verdict", "served", "cost $M/kGPU"),
+        (
+            "rank",
+            "team",
+            "score $M",
+            "title",
+            "verdict",
+            "served",
+            "cost $M/kGPU",
+            "contracts still owed $M",
+        ),
         rows,
-        {0, 2, 5, 6},
+        {0, 2, 5, 6, 7},
+    )
+    after = (
+        "after the end, which the score does not count (a discussion point: who committed"
+        " beyond the match, and would it have paid off?)"
+        if debrief.played.final.over
+        else "in the quarters still to come"
     )
     return (
         f"<p>Scored by {escape(rule)}. Titles place each team on two axes over the whole match:"
         f" served at least {victory.served_share_good * 100:.0f}% of its customers' demand, and"
-        f" compute cost at most ${victory.cost_per_kgpu_good:,.2f}M per kGPU served.</p>{table}"
+        f" compute cost at most ${victory.cost_per_kgpu_good:,.2f}M per kGPU served."
+        f" <em>Contracts still owed</em> is what the team's reserved contracts (take-or-pay)"
+        f" still bind it to pay {after}.</p>{table}"
     )
+
+
+def contracts_owed(state: MatchState) -> list[float]:
+    """Per seat, the take-or-pay payments its reserved contracts still hold, $M: those after
+    the end once the match is over (the score leaves them out)."""
+    return [float(seat.sum()) for seat in state.reserved_pay]
 
 
 def _started_by(debrief: Debrief, turn: int, event_id: str, injected: Sequence[str]) -> str:

@@ -457,3 +457,22 @@ def test_decisions_name_what_they_act_on_as_players_read_it(report_dir: Path, co
     assert rows and all(
         any(f" at {name}," in r["description"] for name in providers.values()) for r in rows
     )
+
+
+def test_the_standings_give_what_each_team_still_owes_on_its_contracts(
+    report_dir: Path, replay_path: Path, content
+) -> None:
+    """The score leaves out take-or-pay payments due after the end, so a team that signed long
+    contracts late looks better than one that did not: the debrief shows the amount, for the
+    class to discuss (a strategy probe found 500-1,000 $M owed by reserve-heavy bots)."""
+    from game.classroom.report import contracts_owed
+
+    final = replay_to_state(replay_path, content)
+    owed = contracts_owed(final)
+    assert owed[2] == 0.0  # idle signs nothing
+    assert max(owed) > 0.0  # the others' contracts outlast the match
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<th>contracts still owed $M</th>" in html
+    assert "which the score does not count" in html
+    for s in standings(final):
+        assert re.search(rf">{re.escape(s.name)}</td>.*?>{owed[s.seat]:,.1f}</td></tr>", html)
