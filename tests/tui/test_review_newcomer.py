@@ -12,6 +12,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from tui_helpers import new_app, planning, start_game
 
+from game.tui.dialogs.action import ActionDialog
+from game.tui.screens.help import HelpScreen
+
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def standard(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pilot[Any]]:
@@ -44,3 +47,23 @@ async def test_research_compares_with_the_h100_price_infrastructure_shows(
     await pilot.pause()
     detail = str(screen.query_one("#tech-description", Static).render())
     assert f"(H100s: ${h100.price:.1f}M)" in detail, detail
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_f1_in_an_order_dialog_gives_the_help_of_the_section_under_it(
+    standard: Pilot[Any],
+) -> None:
+    """F1 in the chips dialog opened the help without its 'This section' part (the dialog has
+    no section of its own), while ? on the screen under it gave Infrastructure's."""
+    pilot = standard
+    await planning(pilot, "3")
+    await pilot.press("c")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ActionDialog)
+    await pilot.press("f1")
+    assert isinstance(pilot.app.screen, HelpScreen)
+    context = str(pilot.app.screen.query_one("#context-help", Static).render())
+    assert context.startswith("Infrastructure: own capacity."), context
+    await pilot.press("escape")
+    assert pilot.app.screen is dialog
+    await pilot.press("escape")
