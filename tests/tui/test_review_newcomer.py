@@ -4,16 +4,21 @@ load notes, quarter report additions): what it still got wrong, found playing it
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_helpers import new_app, planning, start_game
+from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
+from game.engine import SetServicePrice
 from game.tui.dialogs.action import ActionDialog
+from game.tui.dialogs.save import SaveDialog
+from game.tui.screens.handover import HandoverScreen
 from game.tui.screens.help import HelpScreen
+from game.tui.screens.main import MainScreen
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -67,3 +72,37 @@ async def test_f1_in_an_order_dialog_gives_the_help_of_the_section_under_it(
     await pilot.press("escape")
     assert pilot.app.screen is dialog
     await pilot.press("escape")
+
+
+@pytest.mark.asyncio
+async def test_hot_seat_save_says_whose_orders_are_left_out_and_when_to_save(
+    tmp_path: Path,
+) -> None:
+    """In a hot-seat game the second player, with no order of their own, read 'the 1 pending
+    order is not in the save. To keep it, end the quarter (e) first.': the order was the first
+    player's, and e only hands over until every player has ended the quarter."""
+    app = new_app(tmp_path, "tutorial", seed=3, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_game(pilot, humans=2)
+        session = app.session
+        assert session is not None
+        first, second = (session.state.names[seat] for seat in session.humans)
+        session.add_order(SetServicePrice(price=14.0))
+        app.screen.refresh_view()
+        await end_quarter(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        await pilot.press("enter")
+        await dismiss_notes(pilot)
+        assert isinstance(app.screen, MainScreen) and session.seat == session.humans[1]
+        await pilot.press("s")
+        dialog = app.screen
+        assert isinstance(dialog, SaveDialog)
+        note = str(dialog.query_one("#save-pending", Static).render())
+        label = session.state.quarter_label
+        assert note == (
+            f"The game is saved as {label} began: the 1 pending order ({first}'s) is not in the"
+            f" save. To keep it, save once {label} is over (every player has ended it with e)."
+        ), note
+        assert second not in note
+        assert dialog.query_one("#save-pending").region.bottom <= 24
+        await pilot.press("escape")

@@ -609,7 +609,7 @@ class MainScreen(Screen[None]):
                 app.load_game(path)
 
         playing = self.session.autosave_path(app.saves_dir) if app.autosave_enabled else None
-        pending = sum(len(orders) for orders in self.session.pending.values())
+        pending = self.session.pending_count
         app.push_screen(LoadDialog(app.saves_dir, app.content, playing, pending), chosen)
 
     def action_menu(self) -> None:
@@ -644,7 +644,7 @@ class MainScreen(Screen[None]):
     def confirm_quit(self) -> None:
         """Quit the game; with pending orders, only after asking (they are not kept: the
         autosave holds the game as this quarter began)."""
-        count = sum(len(orders) for orders in self.session.pending.values())
+        count = self.session.pending_count
         if not count:
             self.app.exit()
             return
