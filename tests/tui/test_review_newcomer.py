@@ -106,3 +106,18 @@ async def test_hot_seat_save_says_whose_orders_are_left_out_and_when_to_save(
         assert second not in note
         assert dialog.query_one("#save-pending").region.bottom <= 24
         await pilot.press("escape")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_help_keys_list_the_keys_the_round_added(standard: Pilot[Any]) -> None:
+    """The help's key list, the one place that lists every key, had none of the round's new
+    ones: Tab into what is under a table, g and k in the help, F1 in an order dialog."""
+    pilot = standard
+    await planning(pilot, None)
+    await pilot.press("question_mark", "k")
+    keys = pilot.app.screen.query_one("#keys", Static)
+    text = str(keys.render())
+    assert "Tab then ↓ or End: what is under a table, when it says more below" in text
+    assert "In help g glossary, k keys · in order dialogs F1 help, Esc cancel" in text
+    assert keys.region.height == len(text.splitlines())  # no line wraps at 80 columns
+    await pilot.press("escape")
