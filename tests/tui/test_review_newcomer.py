@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets._footer import FooterKey
 from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
 from game.engine import SetServicePrice
@@ -121,3 +122,37 @@ async def test_help_keys_list_the_keys_the_round_added(standard: Pilot[Any]) -> 
     assert "In help g glossary, k keys · in order dialogs F1 help, Esc cancel" in text
     assert keys.region.height == len(text.splitlines())  # no line wraps at 80 columns
     await pilot.press("escape")
+
+
+def footer_keys(screen: Any) -> list[str]:
+    keys = sorted(screen.query_one(Footer).query(FooterKey), key=lambda k: k.region.x)
+    return [k.key for k in keys if k.key != "ctrl+p"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_wide_footer_shows_every_order_key_of_the_section(standard: Pilot[Any]) -> None:
+    """The footer showed at most three order keys at any width: y (repay), the Orders
+    section's fourth, was in no footer even at 120 columns, with half the line empty."""
+    pilot = standard
+    await planning(pilot, "7")
+    narrow = ["e", "s", "question_mark", "p", "t", "dollar_sign", "ctrl+q"]
+    assert footer_keys(pilot.app.screen) == narrow
+    await pilot.resize_terminal(120, 40)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert footer_keys(screen) == [
+        "e",
+        "s",
+        "question_mark",
+        "p",
+        "t",
+        "dollar_sign",
+        "y",
+        "ctrl+q",
+    ]
+    palette = screen.query_one(Footer).query(FooterKey).last()
+    quit_key = next(k for k in screen.query(FooterKey) if k.key == "ctrl+q")
+    assert quit_key.region.right <= palette.region.x
+    await pilot.resize_terminal(80, 24)
+    await pilot.pause()
+    assert footer_keys(pilot.app.screen) == narrow

@@ -309,6 +309,7 @@ class MainScreen(Screen[None]):
         """Crossing the compact width changes the tables' columns: redraw the sections. The
         header fits itself to the new width."""
         self.query_one(StatusLine).redraw()
+        self.refresh_bindings()  # the footer's order keys fit the width
         width = event.size.width
         if width != self._width and self.view is not None:
             # Tables size their name columns to the width (and change columns at WIDE).
@@ -361,7 +362,8 @@ class MainScreen(Screen[None]):
             # section c, n and d; in the Market b and r). At 80 columns every order key at
             # once did not fit, and only b and r were ever shown.
             scenario = self.session.state.world.scenario
-            return parameters[0] in footer_orders(self.section, scenario.mechanics)
+            width = self.app.size.width
+            return parameters[0] in footer_orders(self.section, scenario.mechanics, width)
         mechanic = mechanic_of(action)
         if mechanic is None:
             return True
