@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Resize
+from textual.screen import ModalScreen
 
 from game.arena.saves import SaveError, read_save, saves_dir
 from game.tui.commands import CapwarsCommands
@@ -311,8 +312,15 @@ class CapwarsApp(App[int]):
     def action_help(self) -> None:
         from game.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(getattr(self.screen, "section", None)))
+        if isinstance(self.screen, HelpScreen):
+            return
+        # From a dialog (F1 in an order dialog), the help of the section under it: the dialog
+        # has none of its own, and the help opened without its 'This section' part.
+        under = next(
+            (s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None
+        )
+        section = getattr(self.screen, "section", None) or getattr(under, "section", None)
+        self.push_screen(HelpScreen(section))
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

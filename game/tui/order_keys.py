@@ -171,21 +171,28 @@ def off_key_notice(key: str, mechanics: Iterable[str], scenario: str) -> str | N
 
 
 FOOTER_ROOM = 3
-"""The most order keys the footer shows at once: with End quarter, Save, Help and Quit they
-fill an 80-column footer."""
+"""The most order keys the footer shows at once in a narrow terminal: with End quarter, Save,
+Help and Quit they fill an 80-column footer."""
+
+FOOTER_WIDE = 90
+"""Terminal width from which the footer shows every order key of the open section (the
+Orders section's fourth, y repay, was left out at any width)."""
 
 
-def footer_orders(section: str, mechanics: Iterable[str]) -> tuple[str, ...]:
-    """The screen actions whose keys the footer shows while ``section`` is open: the orders
-    that section's hint line lists (the first :data:`FOOTER_ROOM` of those the scenario has on),
-    or in a section without orders of its own the ones marked ``show`` (bid and reserve).
+def footer_orders(section: str, mechanics: Iterable[str], width: int = 80) -> tuple[str, ...]:
+    """The screen actions whose keys the footer shows while ``section`` is open in a terminal
+    ``width`` columns wide: the orders that section's hint line lists (those the scenario has
+    on; below :data:`FOOTER_WIDE` columns the first :data:`FOOTER_ROOM`), or in a section
+    without orders of its own the ones marked ``show`` (bid and reserve).
 
     >>> footer_orders("infrastructure", ["chips", "network", "datacenters"])
     ('order_chips', 'order_network', 'build')
     >>> footer_orders("overview", ["spot", "reserved"])
     ('bid', 'reserve')
+    >>> footer_orders("orders", ["service_price", "borrowing"], width=120)
+    ('service_price', 'borrow', 'repay')
     """
     on = set(mechanics)
     own = section in HINT_SECTIONS
     rows = [o for o in ORDER_KEYS if o.mechanic in on and (o.section == section if own else o.show)]
-    return tuple(o.action for o in rows[:FOOTER_ROOM])
+    return tuple(o.action for o in (rows if width >= FOOTER_WIDE else rows[:FOOTER_ROOM]))

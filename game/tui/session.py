@@ -439,6 +439,12 @@ class GameSession:
         return len(self.humans) > 1
 
     @property
+    def pending_count(self) -> int:
+        """Orders placed this quarter by every human seat: a save or the autosave holds the
+        game as the quarter began, without them (save, load and quit say so)."""
+        return sum(len(orders) for orders in self.pending.values())
+
+    @property
     def over(self) -> bool:
         return self.state.over
 

@@ -26,7 +26,12 @@ from game.tui.dialogs.action import FormField, OrderForm
 from game.tui.format import kgpu, money, pct, price
 from game.tui.order_keys import BY_ACTION
 from game.tui.widgets.infrastructure import grid_ready_text
-from game.tui.widgets.plan import research_cap, research_cost, research_cost_note
+from game.tui.widgets.plan import (
+    research_cap,
+    research_cost,
+    research_cost_note,
+    standing_capacity,
+)
 
 
 def _providers(obs: Observation) -> tuple[tuple[str, Any], ...]:
@@ -652,14 +657,10 @@ def training_effect(obs: Observation, share: float) -> str:
     bids come on top), or, with none, of last quarter's capacity (empty before any). Last
     quarter's alone counted spot capacity rented for that quarter only: 'At last quarter's 10.3
     kGPU' while the quarter being planned had 8.3 before any bid."""
-    me = obs.me
-    reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
-    last_owned = float(me.last.get("owned", math.nan))
-    owned = float(me.chips_perf.sum()) if math.isnan(last_owned) else last_owned
-    capacity, words = reserved + owned, "this quarter's reserved and own"
+    capacity, words = sum(standing_capacity(obs)), "this quarter's reserved and own"
     after = " (spot bids come on top)"
     if capacity <= 0.05:
-        capacity, words, after = float(me.last.get("capacity", math.nan)), "last quarter's", ""
+        capacity, words, after = float(obs.me.last.get("capacity", math.nan)), "last quarter's", ""
     if math.isnan(capacity) or capacity <= 0:
         return ""
     return (

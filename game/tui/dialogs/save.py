@@ -64,15 +64,29 @@ class SaveDialog(ModalScreen[Path | None]):
 
     def _pending(self) -> str:
         """A save holds the game as this quarter began: orders placed since are not in it.
-        Saving with orders pending and loading later lost them without a word."""
-        count = sum(len(orders) for orders in self.session.pending.values())
+        Saving with orders pending and loading later lost them without a word. In a hot-seat
+        game, whose orders they are, and that the quarter ends only when every player has
+        ended it (e hands over to the next player, it does not resolve the quarter)."""
+        session = self.session
+        count = session.pending_count
         if not count:
             return ""
-        orders = "1 pending order is" if count == 1 else f"{count} pending orders are"
-        them = "it" if count == 1 else "them"
+        orders, is_, them = (
+            ("1 pending order", "is", "it")
+            if count == 1
+            else (f"{count} pending orders", "are", "them")
+        )
+        label = session.state.quarter_label
+        if not session.hot_seat:
+            return (
+                f"The game is saved as {label} began: the {orders} {is_} not in the save."
+                f" To keep {them}, end the quarter (e) first."
+            )
+        names = session.state.names
+        whose = " and ".join(f"{names[seat]}'s" for seat, queue in session.pending.items() if queue)
         return (
-            f"The game is saved as {self.session.state.quarter_label} began: the {orders} not"
-            f" in the save. To keep {them}, end the quarter (e) first."
+            f"The game is saved as {label} began: the {orders} ({whose}) {is_} not in the save."
+            f" To keep {them}, save once {label} is over (every player has ended it with e)."
         )
 
     def _where(self, name: str) -> str:
@@ -120,14 +134,10 @@ class SaveDialog(ModalScreen[Path | None]):
         except (SaveError, OSError) as exc:
             error.update(escape(str(exc)))
             return
-        pending = sum(len(orders) for orders in self.session.pending.values())
+        pending = self.session.pending_count
+        orders = "1 pending order" if pending == 1 else f"{pending} pending orders"
         self.app.notify(
-            f"Saved {path.name}"
-            + (
-                f" (without this quarter's {pending} pending order{'s' * (pending > 1)})"
-                if pending
-                else ""
-            )
+            f"Saved {path.name}" + (f" (without this quarter's {orders})" if pending else "")
         )
         self.dismiss(path)
 

@@ -23,6 +23,8 @@ KEYS = """\
 [b]ctrl+p[/b] command palette
 {orders}
 [b]x[/b] remove order   [b]Enter[/b] edit order
+[b]Tab[/b] then [b]↓[/b] or [b]End[/b]: what is under a table, when it says more below
+In help [b]g[/b] glossary, [b]k[/b] keys · in order dialogs [b]F1[/b] help, [b]Esc[/b] cancel
 [b]i[/b] lesson notes   [b]F9[/b]/[b]ctrl+f[/b] facilitator menu (live events, pause)
 [b]ctrl+t[/b] light/dark theme   [b]Esc[/b] back   [b]ctrl+q[/b] quit"""
 

@@ -309,6 +309,7 @@ class MainScreen(Screen[None]):
         """Crossing the compact width changes the tables' columns: redraw the sections. The
         header fits itself to the new width."""
         self.query_one(StatusLine).redraw()
+        self.refresh_bindings()  # the footer's order keys fit the width
         width = event.size.width
         if width != self._width and self.view is not None:
             # Tables size their name columns to the width (and change columns at WIDE).
@@ -361,7 +362,8 @@ class MainScreen(Screen[None]):
             # section c, n and d; in the Market b and r). At 80 columns every order key at
             # once did not fit, and only b and r were ever shown.
             scenario = self.session.state.world.scenario
-            return parameters[0] in footer_orders(self.section, scenario.mechanics)
+            width = self.app.size.width
+            return parameters[0] in footer_orders(self.section, scenario.mechanics, width)
         mechanic = mechanic_of(action)
         if mechanic is None:
             return True
@@ -609,7 +611,7 @@ class MainScreen(Screen[None]):
                 app.load_game(path)
 
         playing = self.session.autosave_path(app.saves_dir) if app.autosave_enabled else None
-        pending = sum(len(orders) for orders in self.session.pending.values())
+        pending = self.session.pending_count
         app.push_screen(LoadDialog(app.saves_dir, app.content, playing, pending), chosen)
 
     def action_menu(self) -> None:
@@ -644,7 +646,7 @@ class MainScreen(Screen[None]):
     def confirm_quit(self) -> None:
         """Quit the game; with pending orders, only after asking (they are not kept: the
         autosave holds the game as this quarter began)."""
-        count = sum(len(orders) for orders in self.session.pending.values())
+        count = self.session.pending_count
         if not count:
             self.app.exit()
             return

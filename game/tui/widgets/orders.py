@@ -16,7 +16,7 @@ from game.tui.format import kgpu, money
 from game.tui.names import Names
 from game.tui.order_keys import BY_ACTION, section_keys
 from game.tui.session import GameSession, PendingOrder, SeatView
-from game.tui.widgets.plan import cash_plan, order_cash, research_spend
+from game.tui.widgets.plan import cash_plan, order_cash, research_spend, standing_capacity
 from game.tui.widgets.section import GameTable, MoreBelow, Section, key_hints, selected_key
 
 
@@ -103,7 +103,7 @@ def capacity_plan(
         if opening is None:
             return ""
         demand = opening
-    reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
+    reserved, owned = standing_capacity(view.obs)
     subleased = bids = reserving = 0.0
     share = float(me.training_share)
     for order in view.orders:
@@ -118,8 +118,6 @@ def capacity_plan(
             bids += float(action.quantity)
         elif order.verdict.ok and isinstance(action, SetTrainingShare):
             share = float(action.share)
-    # Your own capacity as last quarter used it; before any quarter, the chips installed.
-    owned = float(me.chips_perf.sum()) if first else float(me.last.get("owned", 0.0))
     when = "installed" if first else "last quarter's"
     total = reserved - subleased + owned
     asked = bids + reserving

@@ -9,6 +9,7 @@ Revenue and running costs are not known before the quarter resolves and are left
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -294,3 +295,14 @@ def power_room(
         )
         room[rid] = (dc, chips)
     return room
+
+
+def standing_capacity(obs: Observation) -> tuple[float, float]:
+    """This quarter's capacity before any order: the reserved kGPU running now and your own
+    (as last quarter used it; before any quarter, the chips installed). The Orders section's
+    projection and the training dialog count from it; spot bids come on top."""
+    me = obs.me
+    reserved = float(sum(float(q[0]) for q in me.reserved_schedule.values() if len(q)))
+    last_owned = float(me.last.get("owned", math.nan))
+    owned = float(me.chips_perf.sum()) if math.isnan(last_owned) else last_owned
+    return reserved, owned

@@ -142,18 +142,23 @@ class ResearchSection(Section):
         tech = next((t for t in session.content.technologies if t.id == tech_id), None)
         if tech is None:
             return "see the glossary"
-        h100 = next((c for c in session.content.chips if c.id == "h100"), None)
         # Per kGPU, as the chip's own figure: 'an H100 costs $30.0M' read as the price of one
-        # accelerator (content prices are per thousand units: one H100 kGPU).
+        # accelerator (content prices are per thousand units: one H100 kGPU). At the H100's
+        # price now, as Infrastructure's 'Chips on sale' gives it: the content's opening price
+        # said $30.0M next to that list's $34.5M/kGPU once vendor prices had risen.
+        on_sale = {c.id: c for c in self._obs.chips} if self._obs else {}
+        h100 = on_sale.get("h100") or next(
+            (c for c in session.content.chips if c.id == "h100"), None
+        )
         versus = f" (H100s: {money(h100.price / h100.perf)})" if h100 is not None else ""
         # Its lead time now (the observation's): a chip that arrives after the game is over is
         # worth knowing about before the programme is funded.
-        leads = {c.id: c.lead_quarters for c in self._obs.chips} if self._obs else {}
+        leads = {chip_id: c.lead_quarters for chip_id, c in on_sale.items()}
         chips = {
             c.id: f"your own chip: {c.perf:g}× an H100 each, {money(c.price / c.perf)} per kGPU"
             f" of compute{versus}"
             + (f"; it arrives {leads[c.id]} quarters after it is ordered" if c.id in leads else "")
-            for c in session.content.chips
+            for c in (on_sale.get(chip.id, chip) for chip in session.content.chips)
         }
         return "; ".join(effect_text(e, chips.get(getattr(e, "sku", ""), "")) for e in tech.effects)
 
