@@ -306,6 +306,14 @@ def test_quarter_report_says_how_much_capacity_stood_idle() -> None:
     served = next(line for line in figure_lines(game, game.seat, report) if "Served" in line)
     idle = me.inference - me.served
     assert f"every customer served; {kgpu(idle)} kGPU of your capacity stood idle" in served
+    # Advice the player can follow here: no "rent less" for chips of one's own, no sublease in
+    # the rent-only tutorial (u is switched off there).
+    assert "(a lower price wins more customers)." in served, served
+    game = GameSession.new(content, "standard", 4)
+    game.add_order(BidSpot(provider="stratus", quantity=30.0, max_price=20.0))
+    report = game.end_quarter()
+    served = next(line for line in figure_lines(game, game.seat, report) if "Served" in line)
+    assert "; u subleases reserved capacity you will not need)." in served, served
     # A quarter that used (nearly) all its capacity says nothing of the kind.
     game = GameSession.new(content, "tutorial", 4)
     report = game.end_quarter()

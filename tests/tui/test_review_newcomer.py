@@ -156,3 +156,17 @@ async def test_a_wide_footer_shows_every_order_key_of_the_section(standard: Pilo
     await pilot.resize_terminal(80, 24)
     await pilot.pause()
     assert footer_keys(pilot.app.screen) == narrow
+
+
+@pytest.mark.asyncio
+async def test_a_rent_only_scenario_lists_no_chips_on_sale(tmp_path: Path) -> None:
+    """The tutorial (chips, network and data centres switched off) listed 'Chips on sale,
+    cheapest compute first' in Infrastructure, with prices and lead times, that no key buys."""
+    async with new_app(tmp_path, "tutorial", seed=2, autosave=False).run_test(
+        size=(80, 24)
+    ) as pilot:
+        screen = await start_game(pilot)
+        await pilot.press("3")
+        note = str(screen.query_one("#chips-note", Static).render())
+        assert "Chips on sale" not in note and "H100" not in note, note
+        assert "No chips to buy in this scenario: capacity is rented (2 Market)." in note, note

@@ -279,9 +279,15 @@ def idle_capacity(session: GameSession, seat: int, report: QuarterReport) -> str
     idle = me.inference - max(me.served - edge, 0.0) / boost
     if idle <= 0.05 or idle < 0.05 * me.inference:
         return ""
+    # What helps depends on what stood idle and what the scenario allows: "rent less" is no
+    # advice for chips of your own, and a rent-only scenario has no sublease.
+    sublease = "sublease" in session.state.world.scenario.mechanics
+    helps = "a lower price wins more customers" + (
+        "; u subleases reserved capacity you will not need" if sublease else ""
+    )
     return (
         f"; {kgpu(idle)} kGPU of your capacity stood idle, paid for with no customer to use"
-        " it (rent less, or a lower price wins more customers)"
+        f" it ({helps})"
     )
 
 

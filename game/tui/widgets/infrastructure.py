@@ -218,6 +218,8 @@ class InfrastructureSection(Section):
             for c in chips
         )
         note = f"Chips on sale, cheapest compute first:\n{text}" if text else ""
+        if "chips" not in obs.mechanics:  # a rent-only scenario: nothing here is for sale
+            note = "No chips to buy in this scenario: capacity is rented (2 Market)."
         self.query_one("#chips-note", Static).update(f"{LEGEND}\n{note}" if compact else note)
 
     def selected_region(self) -> str | None:
