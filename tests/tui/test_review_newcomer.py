@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets._footer import FooterKey
 from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
@@ -170,3 +170,36 @@ async def test_a_rent_only_scenario_lists_no_chips_on_sale(tmp_path: Path) -> No
         note = str(screen.query_one("#chips-note", Static).render())
         assert "Chips on sale" not in note and "H100" not in note, note
         assert "No chips to buy in this scenario: capacity is rented (2 Market)." in note, note
+
+
+def test_the_plan_says_what_spot_bid_closes_its_gap() -> None:
+    from game.tui.widgets.orders import CapacityPlan
+
+    plan = CapacityPlan(10.0, True, 4.0, 0.0, 0.0, 0.0, 0.0, 0.2)
+    assert round(plan.short, 6) == 6.8
+    assert plan.to_bid() == 8.5  # 8.5 kGPU less 20% training serves 6.8
+    assert CapacityPlan(10.0, False, 4.0, 0.0, 0.0, 0.0, 6.0, 0.0).to_bid() == 0.0
+    assert CapacityPlan(10.0, False, 4.0, 0.0, 0.0, 0.0, 5.93, 0.0).to_bid() == 0.1  # up
+
+
+@pytest.mark.asyncio
+async def test_a_new_bid_starts_at_what_closes_the_plans_gap(tmp_path: Path) -> None:
+    """The Orders section and the End-quarter dialog said '6.8 kGPU short', while a new spot bid
+    started at 2 kGPU and said nothing of it: a newcomer bid 2, ended the quarter and turned
+    customers away."""
+    async with new_app(tmp_path, "standard", seed=5, autosave=False).run_test(
+        size=(80, 24)
+    ) as pilot:
+        await start_game(pilot)
+        await pilot.press("2", "b")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActionDialog), dialog
+        assert dialog.query_one("#field-quantity", Input).value == "8.5"
+        info = str(dialog.query_one("#order-info", Static).render())
+        assert "Your plan is 6.8 kGPU short for customers: 8.5 kGPU bid and filled" in info
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("b")  # the gap is closed: the next bid starts at the usual 2
+        dialog = pilot.app.screen
+        assert dialog.query_one("#field-quantity", Input).value == "2"
+        assert "short" not in str(dialog.query_one("#order-info", Static).render())

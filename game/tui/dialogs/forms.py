@@ -47,23 +47,43 @@ def _pick(choices: tuple[tuple[str, Any], ...], wanted: Any) -> Any:
     return wanted if wanted in values else (values[0] if values else None)
 
 
-def bid_form(obs: Observation, provider: str | None, old: BidSpot | None = None) -> OrderForm:
+def bid_form(
+    obs: Observation,
+    provider: str | None,
+    old: BidSpot | None = None,
+    short: float = 0.0,
+    to_bid: float = 0.0,
+) -> OrderForm:
+    """A spot bid. ``short``: the kGPU for customers this quarter's plan lacks so far (the
+    Orders section's figure), and ``to_bid`` the bid that closes it (training takes its share):
+    a new bid starts at that quantity and says so."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
     p = obs.provider(pid)
+    gap = (
+        f" Your plan is {kgpu(short)} kGPU short for customers: {kgpu(to_bid)} kGPU bid and"
+        " filled closes it."
+        if old is None and short > 0.05 and to_bid > 0
+        else ""
+    )
 
     def info(values: dict[str, Any]) -> str:
         q = obs.provider(values["provider"])
         return (
             f"Last clearing price {price(q.spot_price)}; floor {price(q.spot_floor)} (no spot"
-            " sale below it). You pay the clearing price, never more than your limit."
+            f" sale below it). You pay the clearing price, never more than your limit.{gap}"
         )
 
     return OrderForm(
         "Bid on spot capacity (this quarter only)",
         (
             FormField("provider", "Provider", pid, choices),
-            FormField("quantity", "Quantity", old.quantity if old else 2, unit="kGPU"),
+            FormField(
+                "quantity",
+                "Quantity",
+                old.quantity if old else (to_bid if to_bid > 0 else 2),
+                unit="kGPU",
+            ),
             FormField(
                 "max_price",
                 "Limit price",

@@ -42,6 +42,7 @@ from game.tui.widgets.orders import (
     describe,
     no_orders_text,
     opening_share,
+    plan_numbers,
     starts_now,
 )
 from game.tui.widgets.overview import OverviewSection
@@ -479,7 +480,17 @@ class MainScreen(Screen[None]):
 
     def action_bid(self) -> None:
         if self._allowed("bid_spot") and self.view:
-            self.open_form(forms.bid_form(self.view.obs, self._market().selected_provider()))
+            plan = plan_numbers(
+                self.view, opening_share(self.session, self.view), starts_now(self.session)
+            )
+            self.open_form(
+                forms.bid_form(
+                    self.view.obs,
+                    self._market().selected_provider(),
+                    short=plan.short if plan else 0.0,
+                    to_bid=plan.to_bid() if plan else 0.0,
+                )
+            )
 
     def action_reserve(self) -> None:
         if self._allowed("reserve") and self.view:

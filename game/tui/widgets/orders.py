@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -85,23 +86,55 @@ def starts_now(session: GameSession | None) -> frozenset[str]:
     )
 
 
-def capacity_plan(
+@dataclass(frozen=True)
+class CapacityPlan:
+    """This quarter's capacity as the orders placed so far would give it (:func:`plan_numbers`),
+    kGPU."""
+
+    demand: float
+    """Last quarter's demand, or before the first quarter a fair share of the opening market."""
+    first: bool
+    """Before the first quarter (``demand`` is the fair share)."""
+    reserved: float
+    subleased: float
+    reserving: float
+    owned: float
+    bids: float
+    share: float
+    """The training share, a pending change counted."""
+
+    @property
+    def total(self) -> float:
+        return self.reserved - self.subleased + self.owned
+
+    @property
+    def serving(self) -> float:
+        """What is left for customers after training, every spot bid filled in full."""
+        return (self.total + (self.bids + self.reserving)) * (1.0 - self.share)
+
+    @property
+    def short(self) -> float:
+        return self.demand - self.serving
+
+    def to_bid(self) -> float:
+        """The spot kGPU that would close the gap (training takes its share of them too), one
+        decimal, rounded up; 0 when nothing is short."""
+        if self.short <= 0.05 or self.share >= 1.0:
+            return 0.0
+        return math.ceil(self.short / (1.0 - self.share) * 10.0 - 1e-9) / 10.0
+
+
+def plan_numbers(
     view: SeatView, opening: float | None = None, starting: frozenset[str] = frozenset()
-) -> str:
-    """This quarter's capacity before the auction, against last quarter's demand: the
-    reserved kGPU running now less the subleases ordered, the reserved contracts ordered with a
-    provider in ``starting`` (they run from this quarter: at most what they ask for, as the
-    provider fills them), your own capacity last quarter and
-    the spot bids (at most what they ask for); what is left for customers after the training
-    share (a pending change counted), red and said in words when it is less than last
-    quarter's demand. Before the first quarter it is compared with ``opening``, a fair share
-    of the scenario's opening demand (:func:`opening_share`); empty without it."""
+) -> CapacityPlan | None:
+    """The figures of :func:`capacity_plan`; ``None`` before the first quarter without
+    ``opening``."""
     me = view.obs.me
     demand = float(me.last.get("demand", math.nan))
     first = math.isnan(demand)
     if first:
         if opening is None:
-            return ""
+            return None
         demand = opening
     reserved, owned = standing_capacity(view.obs)
     subleased = bids = reserving = 0.0
@@ -118,11 +151,39 @@ def capacity_plan(
             bids += float(action.quantity)
         elif order.verdict.ok and isinstance(action, SetTrainingShare):
             share = float(action.share)
+    return CapacityPlan(demand, first, reserved, subleased, reserving, owned, bids, share)
+
+
+def capacity_plan(
+    view: SeatView, opening: float | None = None, starting: frozenset[str] = frozenset()
+) -> str:
+    """This quarter's capacity before the auction, against last quarter's demand: the
+    reserved kGPU running now less the subleases ordered, the reserved contracts ordered with a
+    provider in ``starting`` (they run from this quarter: at most what they ask for, as the
+    provider fills them), your own capacity last quarter and
+    the spot bids (at most what they ask for); what is left for customers after the training
+    share (a pending change counted), red and said in words when it is less than last
+    quarter's demand. Before the first quarter it is compared with ``opening``, a fair share
+    of the scenario's opening demand (:func:`opening_share`); empty without it."""
+    plan = plan_numbers(view, opening, starting)
+    if plan is None:
+        return ""
+    first, demand, share, short, serving = (
+        plan.first,
+        plan.demand,
+        plan.share,
+        plan.short,
+        plan.serving,
+    )
+    reserved, subleased, reserving, owned, bids = (
+        plan.reserved,
+        plan.subleased,
+        plan.reserving,
+        plan.owned,
+        plan.bids,
+    )
     when = "installed" if first else "last quarter's"
-    total = reserved - subleased + owned
-    asked = bids + reserving
-    serving = (total + asked) * (1.0 - share)
-    short = demand - serving
+    total_asked = plan.total + (bids + reserving)
     colour = "red" if short > 0.05 else "green"
     text = (
         f"\nCapacity this quarter: reserved {kgpu(reserved)}"
@@ -131,7 +192,7 @@ def capacity_plan(
         + f" + own {kgpu(owned)} ({when})"
         + (f" + spot bids up to {kgpu(bids)}" if bids else "")
         + (
-            f" = {kgpu(total + asked)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
+            f" = {kgpu(total_asked)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
             f" after {share:.0%} training"
             if share > 0
             else f" = [{colour}]{kgpu(serving)} kGPU[/] for customers"
