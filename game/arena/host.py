@@ -618,10 +618,10 @@ class ExternalBot(Bot):
         proc = self._proc
         if proc is None:
             return "not running"
+        when = "before sending `ready`" if self._turn < 0 else f"at turn {self._turn}"
         try:
             code = proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
-            when = "before sending `ready`" if self._turn < 0 else f"at turn {self._turn}"
             return (
                 f"closed its stdout {when} but kept running: the host can read no answer from"
                 " it (keep stdout open until the `end` message, and exit after it)"
@@ -648,7 +648,6 @@ class ExternalBot(Bot):
             }.get(sig, "")
             return f"killed by {sig.name}{hint}"
         if not code:
-            when = "before sending `ready`" if self._turn < 0 else f"at turn {self._turn}"
             return (
                 f"exited with code 0 {when}, before the match ended: a bot answers every"
                 " `turn` until the `end` message comes (read stdin line after line, exit"
