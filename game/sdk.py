@@ -49,13 +49,12 @@ class Obj(dict[str, Any]):
                 raise AttributeError(name) from None
             # obs.me.cahs: name the fields there are, as the engine's objects would fail
             # with a did-you-mean, rather than a bare "AttributeError: cahs".
-            from difflib import get_close_matches
+            from game.rules.problems import did_you_mean
 
             fields = sorted(str(key) for key in self)
-            close = get_close_matches(name, fields, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise AttributeError(
-                f"no field {name!r}{hint}; the fields here are: {', '.join(fields)}"
+                f"no field {name!r}{did_you_mean(name, fields)}; the fields here are:"
+                f" {', '.join(fields)}"
             ) from None
 
     def __getitem__(self, key: str) -> Any:
