@@ -168,39 +168,24 @@ def capacity_plan(
     plan = plan_numbers(view, opening, starting)
     if plan is None:
         return ""
-    first, demand, share, short, serving = (
-        plan.first,
-        plan.demand,
-        plan.share,
-        plan.short,
-        plan.serving,
-    )
-    reserved, subleased, reserving, owned, bids = (
-        plan.reserved,
-        plan.subleased,
-        plan.reserving,
-        plan.owned,
-        plan.bids,
-    )
-    when = "installed" if first else "last quarter's"
-    total_asked = plan.total + (bids + reserving)
-    colour = "red" if short > 0.05 else "green"
+    short, share, colour = plan.short, plan.share, "red" if plan.short > 0.05 else "green"
+    when = "installed" if plan.first else "last quarter's"
     text = (
-        f"\nCapacity this quarter: reserved {kgpu(reserved)}"
-        + (f" − subleased {kgpu(subleased)}" if subleased else "")
-        + (f" + reserving now up to {kgpu(reserving)}" if reserving else "")
-        + f" + own {kgpu(owned)} ({when})"
-        + (f" + spot bids up to {kgpu(bids)}" if bids else "")
+        f"\nCapacity this quarter: reserved {kgpu(plan.reserved)}"
+        + (f" − subleased {kgpu(plan.subleased)}" if plan.subleased else "")
+        + (f" + reserving now up to {kgpu(plan.reserving)}" if plan.reserving else "")
+        + f" + own {kgpu(plan.owned)} ({when})"
+        + (f" + spot bids up to {kgpu(plan.bids)}" if plan.bids else "")
         + (
-            f" = {kgpu(total_asked)} kGPU, [{colour}]{kgpu(serving)} kGPU[/] for customers"
-            f" after {share:.0%} training"
+            f" = {kgpu(plan.total + (plan.bids + plan.reserving))} kGPU,"
+            f" [{colour}]{kgpu(plan.serving)} kGPU[/] for customers after {share:.0%} training"
             if share > 0
-            else f" = [{colour}]{kgpu(serving)} kGPU[/] for customers"
+            else f" = [{colour}]{kgpu(plan.serving)} kGPU[/] for customers"
         )
         + (
-            f"; demand about {kgpu(demand)} kGPU (a fair share of the opening market)."
-            if first
-            else f"; demand last quarter {kgpu(demand)} kGPU."
+            f"; demand about {kgpu(plan.demand)} kGPU (a fair share of the opening market)."
+            if plan.first
+            else f"; demand last quarter {kgpu(plan.demand)} kGPU."
         )
     )
     if short > 0.05:
