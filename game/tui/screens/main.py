@@ -328,10 +328,6 @@ class MainScreen(Screen[None]):
         getattr(self, f"action_{action}")()
 
     def action_section(self, sid: str) -> None:
-        # Nothing keeps the focus while the sections change: the focus left on a hidden
-        # widget moved to the next one of the old section, and the tabs followed it back (6
-        # from Infrastructure stayed in Infrastructure).
-        self.set_focus(None)
         self.query_one(TabbedContent).active = sid
         pane = self.query_one(f"#section-{sid}", Section)
         tables = pane.query(DataTable)
@@ -643,7 +639,7 @@ class MainScreen(Screen[None]):
         )
         # Enter by reflex (after an Escape that closed nothing) left the game and threw away
         # the quarter's orders: with orders to lose, or nothing saved yet, Enter means Back.
-        pending = bool(self.view and self.view.orders)
+        pending = self.session.pending_count > 0  # every hot-seat player's orders
         app.push_screen(
             ConfirmDialog(
                 "Back to the title screen?",
