@@ -195,12 +195,16 @@ def content_for_result(data: dict[str, Any], replay: Replay, content: Any) -> An
     return found if found is not None else content
 
 
-def _result_of(replay: Replay, content: Any, chosen: Sequence[int]) -> dict[str, Any]:
-    """Everything a result file says about ``chosen`` seats, re-simulated from ``replay``."""
+def _result_of(
+    replay: Replay, content: Any, chosen: Sequence[int], played: Any = None
+) -> dict[str, Any]:
+    """Everything a result file says about ``chosen`` seats, re-simulated from ``replay`` (or
+    from ``played``, its re-simulation already done)."""
     from game.classroom.figures import resimulate
     from game.engine.scoring import standings
 
-    played = resimulate(replay, content)
+    if played is None:
+        played = resimulate(replay, content)
     players = replay.header.players
     final = played.final
     ranked = {s.seat: s for s in standings(final)}
@@ -564,6 +568,8 @@ def merge_results(
     merged = ClassResults()
     loaded: list[tuple[str, dict[str, Any], bool]] = []
     unchecked: list[str] = []
+    debriefs: dict[str, Any] = {}
+    """Each checked file's save, re-simulated once: its predictions come from the same run."""
     for path in sorted(folder.glob("*.json")):
         try:
             # read_text: a file opened and saved again in Notepad gains a byte-order mark.
@@ -578,12 +584,14 @@ def merge_results(
         if problem:
             merged.refused.append((path.name, problem))
             continue
-        verified, problem = _verify(data, content)
+        verified, problem, debrief = _verify(data, content)
         if problem and verified is False:
             merged.refused.append((path.name, problem))
             continue
         if problem:
             unchecked.append(path.name)
+        if debrief is not None:
+            debriefs[path.name] = debrief
         loaded.append((path.name, data, bool(verified)))
     reference = _choose_class(merged, [(name, data) for name, data, _ in loaded], seed, scenario)
     if reference is not None:
@@ -624,7 +632,7 @@ def merge_results(
                 " path/to/lesson.toml (and --content DIR) to check them"
             )
     merged.teams.sort(key=lambda r: (*_standing(r), r.name.casefold()))
-    merged.predictions = class_predictions(merged, content)
+    merged.predictions = class_predictions(merged, debriefs)
     if expect:
         present = {r.name.casefold() for r in merged.teams}
         merged.missing = [name for name in expect if name.casefold() not in present]
@@ -798,25 +806,19 @@ def _note_shared_names(merged: ClassResults) -> None:
             )
 
 
-def class_predictions(merged: ClassResults, content: Any) -> list[ClassPrediction]:
+def class_predictions(merged: ClassResults, debriefs: dict[str, Any]) -> list[ClassPrediction]:
     """Every team's answers to the scenario's prediction questions, against what happened in
     its game, judged as the game's quarter report judges them: for the debrief, where a team's
-    own report shows only its answers. Each team's save is re-simulated; a team whose save
-    cannot be (its content not this content) is left out. Empty if no team answered."""
-    from game.classroom.figures import resimulate
-    from game.classroom.report import Debrief, prediction_outcomes
+    own report shows only its answers. ``debriefs``: each checked file's save as re-simulated
+    when it was checked (by file name); a team whose save was not (its content not this
+    content) is left out. Empty if no team answered."""
+    from game.classroom.report import prediction_outcomes
 
     shared = shared_names(merged)
     questions: dict[tuple[int, str, str], list[tuple[str, str, str, str]]] = {}
     for r in merged.teams:
-        if not r.verified:
-            continue
-        try:
-            raw = base64.b64decode(r.result["save"]["data"], validate=True)
-            replay = parse_replay(raw, Path(r.file), require_result=False)
-            played = content_for_result(r.result, replay, content)
-            debrief = Debrief(replay, played, resimulate(replay, played))
-        except (KeyError, TypeError, ValueError, ReplayError):
+        debrief = debriefs.get(r.file)
+        if debrief is None:
             continue
         team = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
         seat = r.team.get("seat")
@@ -871,23 +873,28 @@ def _shape_problem(data: Any) -> str:
     return ""
 
 
-def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
-    """Re-simulate the save inside a result file and compare: ``(True, "")`` if every figure
-    matches, ``(False, why)`` if the file cannot be trusted, ``(None, why)`` if its content is
-    not ``content`` (not checked)."""
+def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str, Any]:
+    """Re-simulate the save inside a result file and compare: ``(True, "", debrief)`` if every
+    figure matches (the save re-simulated, a :class:`~game.classroom.report.Debrief`),
+    ``(False, why, None)`` if the file cannot be trusted, ``(None, why, None)`` if its content
+    is not ``content`` (not checked)."""
     save = data.get("save")
     if not isinstance(save, dict) or not isinstance(save.get("data"), str):
-        return False, "its save is missing or damaged: export it again with 'capwars class export'"
+        return (
+            False,
+            "its save is missing or damaged: export it again with 'capwars class export'",
+            None,
+        )
     try:
         raw = base64.b64decode(save["data"], validate=True)
     except (binascii.Error, ValueError):
-        return False, "its save is damaged (not base64): export it again"
+        return False, "its save is damaged (not base64): export it again", None
     name = Path("save.jsonl.gz")  # how the save is named in what is wrong with it
     try:
         replay = parse_replay(raw, name, require_result=False)
     except ReplayError as exc:
         why = str(exc).removeprefix(f"{name}:").strip()
-        return False, f"its save is damaged ({why}): export it again"
+        return False, f"its save is damaged ({why}): export it again", None
     header = replay.header
     recorded = {
         "scenario": header.scenario,
@@ -897,27 +904,32 @@ def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
     }
     for key, value in recorded.items():
         if data.get(key) != value:
-            return False, (
+            why = (
                 f"edited after the export: {key} is {data.get(key)!r} in the file, but"
                 f" {value!r} in the save it holds"
             )
+            return False, why, None
     content = _content_of(data, header.content_hash, content)
     if content is None:
-        return None, "not checked: its content is not this content"
+        return None, "not checked: its content is not this content", None
     seats = [int(team["seat"]) for team in data["teams"]]
     if not all(0 <= seat < len(header.players) for seat in seats):
-        return False, "edited after the export: a team's seat is not in its save"
+        return False, "edited after the export: a team's seat is not in its save", None
+    from game.classroom.figures import resimulate
+    from game.classroom.report import Debrief
+
     try:
-        expected = _result_of(replay, content, seats)
+        played = resimulate(replay, content)
+        expected = _result_of(replay, content, seats, played)
     except ReplayError as exc:
-        return False, f"its save does not re-simulate: {exc}"
+        return False, f"its save does not re-simulate: {exc}", None
     for key, value in expected.items():
         if key == "exported_by":
             continue
         where = _first_difference(key, data.get(key), value)
         if where:
-            return False, f"edited after the export: {where}"
-    return True, ""
+            return False, f"edited after the export: {where}", None
+    return True, "", Debrief(replay, content, played)
 
 
 def unknown_in_lesson(data: dict[str, Any], content: Any) -> list[str]:
