@@ -36,6 +36,7 @@ from typing import Any
 import game
 from game.arena.files import output_problem
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
+from game.arena.saves import GAME_KEY
 from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.engine.scoring import TITLES
@@ -786,7 +787,7 @@ def _game_id(data: dict[str, Any]) -> str | None:
     except (binascii.Error, ValueError, OSError, EOFError):
         return None
     settings = header.get("settings") if isinstance(header, dict) else None
-    game = settings.get("game") if isinstance(settings, dict) else None
+    game = settings.get(GAME_KEY) if isinstance(settings, dict) else None
     return game if isinstance(game, str) and game else None
 
 
@@ -1429,7 +1430,7 @@ def games_in(root: Path) -> list[Path]:
     --saves DIR``: a ``session-*`` folder per browser). Saves are only peeked at; exporting
     reads each in full. A save that cannot be peeked at is kept, so that its export says what
     is wrong with it."""
-    from game.arena.saves import GAME_KEY, peek_save, save_files
+    from game.arena.saves import peek_save, save_files
 
     folders = [root] if save_files(root, old=False) else []
     if not folders and root.is_dir():
