@@ -1530,7 +1530,7 @@ def _export_folder(args: argparse.Namespace) -> int:
     try:
         content = replay_content(args.content, args.scenario)
     except ContentError as exc:
-        _print_content_error(exc, args)
+        print_content_error(exc, args)
         return 1
     out, unfinished, failed = Path(args.out), [], 0
     for save in saves:
@@ -1555,7 +1555,7 @@ def _export_folder(args: argparse.Namespace) -> int:
             continue
         except ContentError as exc:
             print(f"capwars: error: {shown}: its content is not this game's:", file=sys.stderr)
-            _print_content_error(exc, args)
+            print_content_error(exc, args)
             failed += 1
             continue
         teams = ", ".join(
@@ -1583,7 +1583,7 @@ def _export_folder(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _print_content_error(exc: Any, args: argparse.Namespace) -> None:
+def print_content_error(exc: Any, args: argparse.Namespace) -> None:
     """A save's content that does not load: its problems, and the hint of the content to give."""
     for problem in exc.problems:
         print(problem, file=sys.stderr)
@@ -1621,7 +1621,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        _print_content_error(exc, args)
+        print_content_error(exc, args)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
@@ -1662,7 +1662,7 @@ def cmd_results(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        _print_content_error(exc, args)
+        print_content_error(exc, args)
         return 1
     except OSError as exc:  # a full disk, a folder that cannot be written: files as they were
         where = args.out or args.directory
