@@ -1040,13 +1040,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        from game.rules.check import other_world_hint
+        from game.classroom.results import print_content_error
 
-        hint = other_world_hint(exc.problems, getattr(args, "content", None))
-        if hint:
-            print(hint, file=sys.stderr)
+        print_content_error(exc, args)
         noun = "problem" if len(exc.problems) == 1 else "problems"
         print(f"capwars: {len(exc.problems)} {noun} in the content", file=sys.stderr)
         return 1

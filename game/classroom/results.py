@@ -36,6 +36,7 @@ from typing import Any
 import game
 from game.arena.files import output_problem
 from game.arena.replay import Replay, ReplayError, parse_replay, read_replay
+from game.arena.saves import GAME_KEY
 from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.engine.scoring import TITLES
@@ -195,12 +196,16 @@ def content_for_result(data: dict[str, Any], replay: Replay, content: Any) -> An
     return found if found is not None else content
 
 
-def _result_of(replay: Replay, content: Any, chosen: Sequence[int]) -> dict[str, Any]:
-    """Everything a result file says about ``chosen`` seats, re-simulated from ``replay``."""
+def _result_of(
+    replay: Replay, content: Any, chosen: Sequence[int], played: Any = None
+) -> dict[str, Any]:
+    """Everything a result file says about ``chosen`` seats, re-simulated from ``replay`` (or
+    from ``played``, its re-simulation already done)."""
     from game.classroom.figures import resimulate
     from game.engine.scoring import standings
 
-    played = resimulate(replay, content)
+    if played is None:
+        played = resimulate(replay, content)
     players = replay.header.players
     final = played.final
     ranked = {s.seat: s for s in standings(final)}
@@ -564,6 +569,8 @@ def merge_results(
     merged = ClassResults()
     loaded: list[tuple[str, dict[str, Any], bool]] = []
     unchecked: list[str] = []
+    debriefs: dict[str, Any] = {}
+    """Each checked file's save, re-simulated once: its predictions come from the same run."""
     for path in sorted(folder.glob("*.json")):
         try:
             # read_text: a file opened and saved again in Notepad gains a byte-order mark.
@@ -578,12 +585,14 @@ def merge_results(
         if problem:
             merged.refused.append((path.name, problem))
             continue
-        verified, problem = _verify(data, content)
+        verified, problem, debrief = _verify(data, content)
         if problem and verified is False:
             merged.refused.append((path.name, problem))
             continue
         if problem:
             unchecked.append(path.name)
+        if debrief is not None:
+            debriefs[path.name] = debrief
         loaded.append((path.name, data, bool(verified)))
     reference = _choose_class(merged, [(name, data) for name, data, _ in loaded], seed, scenario)
     if reference is not None:
@@ -624,7 +633,7 @@ def merge_results(
                 " path/to/lesson.toml (and --content DIR) to check them"
             )
     merged.teams.sort(key=lambda r: (*_standing(r), r.name.casefold()))
-    merged.predictions = class_predictions(merged, content)
+    merged.predictions = class_predictions(merged, debriefs)
     if expect:
         present = {r.name.casefold() for r in merged.teams}
         merged.missing = [name for name in expect if name.casefold() not in present]
@@ -778,7 +787,7 @@ def _game_id(data: dict[str, Any]) -> str | None:
     except (binascii.Error, ValueError, OSError, EOFError):
         return None
     settings = header.get("settings") if isinstance(header, dict) else None
-    game = settings.get("game") if isinstance(settings, dict) else None
+    game = settings.get(GAME_KEY) if isinstance(settings, dict) else None
     return game if isinstance(game, str) and game else None
 
 
@@ -798,25 +807,19 @@ def _note_shared_names(merged: ClassResults) -> None:
             )
 
 
-def class_predictions(merged: ClassResults, content: Any) -> list[ClassPrediction]:
+def class_predictions(merged: ClassResults, debriefs: dict[str, Any]) -> list[ClassPrediction]:
     """Every team's answers to the scenario's prediction questions, against what happened in
     its game, judged as the game's quarter report judges them: for the debrief, where a team's
-    own report shows only its answers. Each team's save is re-simulated; a team whose save
-    cannot be (its content not this content) is left out. Empty if no team answered."""
-    from game.classroom.figures import resimulate
-    from game.classroom.report import Debrief, prediction_outcomes
+    own report shows only its answers. ``debriefs``: each checked file's save as re-simulated
+    when it was checked (by file name); a team whose save was not (its content not this
+    content) is left out. Empty if no team answered."""
+    from game.classroom.report import prediction_outcomes
 
     shared = shared_names(merged)
     questions: dict[tuple[int, str, str], list[tuple[str, str, str, str]]] = {}
     for r in merged.teams:
-        if not r.verified:
-            continue
-        try:
-            raw = base64.b64decode(r.result["save"]["data"], validate=True)
-            replay = parse_replay(raw, Path(r.file), require_result=False)
-            played = content_for_result(r.result, replay, content)
-            debrief = Debrief(replay, played, resimulate(replay, played))
-        except (KeyError, TypeError, ValueError, ReplayError):
+        debrief = debriefs.get(r.file)
+        if debrief is None:
             continue
         team = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
         seat = r.team.get("seat")
@@ -871,23 +874,28 @@ def _shape_problem(data: Any) -> str:
     return ""
 
 
-def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
-    """Re-simulate the save inside a result file and compare: ``(True, "")`` if every figure
-    matches, ``(False, why)`` if the file cannot be trusted, ``(None, why)`` if its content is
-    not ``content`` (not checked)."""
+def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str, Any]:
+    """Re-simulate the save inside a result file and compare: ``(True, "", debrief)`` if every
+    figure matches (the save re-simulated, a :class:`~game.classroom.report.Debrief`),
+    ``(False, why, None)`` if the file cannot be trusted, ``(None, why, None)`` if its content
+    is not ``content`` (not checked)."""
     save = data.get("save")
     if not isinstance(save, dict) or not isinstance(save.get("data"), str):
-        return False, "its save is missing or damaged: export it again with 'capwars class export'"
+        return (
+            False,
+            "its save is missing or damaged: export it again with 'capwars class export'",
+            None,
+        )
     try:
         raw = base64.b64decode(save["data"], validate=True)
     except (binascii.Error, ValueError):
-        return False, "its save is damaged (not base64): export it again"
+        return False, "its save is damaged (not base64): export it again", None
     name = Path("save.jsonl.gz")  # how the save is named in what is wrong with it
     try:
         replay = parse_replay(raw, name, require_result=False)
     except ReplayError as exc:
         why = str(exc).removeprefix(f"{name}:").strip()
-        return False, f"its save is damaged ({why}): export it again"
+        return False, f"its save is damaged ({why}): export it again", None
     header = replay.header
     recorded = {
         "scenario": header.scenario,
@@ -897,27 +905,32 @@ def _verify(data: dict[str, Any], content: Any) -> tuple[bool | None, str]:
     }
     for key, value in recorded.items():
         if data.get(key) != value:
-            return False, (
+            why = (
                 f"edited after the export: {key} is {data.get(key)!r} in the file, but"
                 f" {value!r} in the save it holds"
             )
+            return False, why, None
     content = _content_of(data, header.content_hash, content)
     if content is None:
-        return None, "not checked: its content is not this content"
+        return None, "not checked: its content is not this content", None
     seats = [int(team["seat"]) for team in data["teams"]]
     if not all(0 <= seat < len(header.players) for seat in seats):
-        return False, "edited after the export: a team's seat is not in its save"
+        return False, "edited after the export: a team's seat is not in its save", None
+    from game.classroom.figures import resimulate
+    from game.classroom.report import Debrief
+
     try:
-        expected = _result_of(replay, content, seats)
+        played = resimulate(replay, content)
+        expected = _result_of(replay, content, seats, played)
     except ReplayError as exc:
-        return False, f"its save does not re-simulate: {exc}"
+        return False, f"its save does not re-simulate: {exc}", None
     for key, value in expected.items():
         if key == "exported_by":
             continue
         where = _first_difference(key, data.get(key), value)
         if where:
-            return False, f"edited after the export: {where}"
-    return True, ""
+            return False, f"edited after the export: {where}", None
+    return True, "", Debrief(replay, content, played)
 
 
 def unknown_in_lesson(data: dict[str, Any], content: Any) -> list[str]:
@@ -1417,7 +1430,7 @@ def games_in(root: Path) -> list[Path]:
     --saves DIR``: a ``session-*`` folder per browser). Saves are only peeked at; exporting
     reads each in full. A save that cannot be peeked at is kept, so that its export says what
     is wrong with it."""
-    from game.arena.saves import GAME_KEY, peek_save, save_files
+    from game.arena.saves import peek_save, save_files
 
     folders = [root] if save_files(root, old=False) else []
     if not folders and root.is_dir():
@@ -1517,7 +1530,7 @@ def _export_folder(args: argparse.Namespace) -> int:
     try:
         content = replay_content(args.content, args.scenario)
     except ContentError as exc:
-        _print_content_error(exc, args)
+        print_content_error(exc, args)
         return 1
     out, unfinished, failed = Path(args.out), [], 0
     for save in saves:
@@ -1542,7 +1555,7 @@ def _export_folder(args: argparse.Namespace) -> int:
             continue
         except ContentError as exc:
             print(f"capwars: error: {shown}: its content is not this game's:", file=sys.stderr)
-            _print_content_error(exc, args)
+            print_content_error(exc, args)
             failed += 1
             continue
         teams = ", ".join(
@@ -1570,7 +1583,7 @@ def _export_folder(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _print_content_error(exc: Any, args: argparse.Namespace) -> None:
+def print_content_error(exc: Any, args: argparse.Namespace) -> None:
     """A save's content that does not load: its problems, and the hint of the content to give."""
     for problem in exc.problems:
         print(problem, file=sys.stderr)
@@ -1608,7 +1621,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        _print_content_error(exc, args)
+        print_content_error(exc, args)
         return 1
     except OSError as exc:
         print(f"capwars: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
@@ -1649,7 +1662,7 @@ def cmd_results(args: argparse.Namespace) -> int:
         print(f"capwars: error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        _print_content_error(exc, args)
+        print_content_error(exc, args)
         return 1
     except OSError as exc:  # a full disk, a folder that cannot be written: files as they were
         where = args.out or args.directory

@@ -358,3 +358,27 @@ def test_commands_suggested_for_a_folder_with_a_space_can_be_copied_as_they_are(
     capsys.readouterr()
     assert main(["class", "export", str(results), "--out", str(tmp_path / "again")]) == 2
     assert f'merge them with capwars class results "{results}".' in capsys.readouterr().err
+
+
+def test_class_results_re_simulate_each_teams_save_once(
+    content, tmp_path: Path, monkeypatch
+) -> None:
+    """Checking a result file re-simulates the save inside it; the predictions table then
+    re-simulated every save a second time (a class's merge took twice as long)."""
+    import game.classroom.figures as figures
+
+    results = tmp_path / "class-results"
+    for name, answer in (("Red", "up"), ("Blue", "down")):
+        save = team_game(content, tmp_path / name, name, quarters=8, predict=answer)
+        assert main(["class", "export", str(save), "--out", f"{results}/"]) == 0
+    runs = []
+    real = figures.resimulate
+
+    def counted(replay, played_content):
+        runs.append(replay)
+        return real(replay, played_content)
+
+    monkeypatch.setattr(figures, "resimulate", counted)
+    merged = merge_results(results, content=content)
+    assert len(runs) == 2
+    assert {team for p in merged.predictions for team, *_ in p.answers} == {"Red", "Blue"}
