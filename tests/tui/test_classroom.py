@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +281,8 @@ async def test_a_loaded_game_keeps_its_room_settings(tmp_path: Path) -> None:
         screen = main_screen(pilot)
         assert pilot.app.screen is screen  # lesson mode off: no lesson note
         assert session_of(pilot).facilitation == room
-        assert "⏱ 1:30" in text(pilot, "#status")
+        # 90 s restored; the real one-second timer may have ticked on a busy machine
+        assert re.search(r"⏱ 1:(30|2[5-9])\b", text(pilot, "#status"))
         await pilot.press("f9")
         assert isinstance(pilot.app.screen, PinDialog)
         await pilot.press("4", "3", "2", "1", "enter")
