@@ -84,6 +84,42 @@ def test_bot_read_lets_a_bot_read_that_folder(tmp_path, capsys):
     assert "bot failures" not in out
 
 
+def test_a_bot_reads_the_game_package_and_the_system_not_the_rest_of_the_clone(tmp_path, capsys):
+    (tmp_path / "alice").mkdir()
+    tries = {
+        "sdk": ROOT / "game" / "sdk.py",
+        "system": Path("/etc/passwd"),
+        "readme": ROOT / "README.md",
+        "tmp": Path(tmp_path.anchor) / "tmp",
+    }
+    bot = tmp_path / "alice" / "bot.py"
+    bot.write_text(
+        textwrap.dedent(
+            f"""
+            import os, sys
+            from game.sdk import run
+
+            for name, path in { ({k: str(v) for k, v in tries.items()})!r}.items():
+                try:
+                    os.listdir(path) if os.path.isdir(path) else open(path).read(1)
+                    print(name, "read", file=sys.stderr)
+                except PermissionError:
+                    print(name, "denied", file=sys.stderr)
+
+            class Idle:
+                def act(self, observation):
+                    return []
+
+            run(Idle)
+            """
+        )
+    )
+    out = match(capsys, f"cmd:{sys.executable} {bot}")
+    assert "bot failures" not in out
+    for line in ["sdk read", "system read", "readme denied", "tmp denied"]:
+        assert line in out
+
+
 def test_a_missing_bot_read_folder_is_a_one_line_error(tmp_path, capsys):
     assert main(["match", "--scenario", "tutorial", "--bot-read", str(tmp_path / "nope")]) == 2
     assert f"--bot-read {tmp_path / 'nope'}: no such file or folder" in capsys.readouterr().err
