@@ -867,7 +867,8 @@ def _bot_reads(args: argparse.Namespace) -> Iterator[None]:
     if missing:
         raise UserError(f"--bot-read {missing[0]}: no such file or folder")
     before = os.environ.get(BOT_READ_ENV)
-    os.environ[BOT_READ_ENV] = os.pathsep.join(os.path.abspath(path) for path in given)
+    paths = [os.path.abspath(path) for path in given] + ([before] if before else [])
+    os.environ[BOT_READ_ENV] = os.pathsep.join(paths)
     try:
         yield
     finally:

@@ -1031,7 +1031,9 @@ def denied_read_hint(log: str, workdir: str | None) -> str:
             path = path.rstrip(".")
             if workdir and (path + "/").startswith(workdir.rstrip("/") + "/"):
                 continue
-            if not os.path.exists(path):  # Landlock denies what exists (else: not found)
+            # Landlock denies what exists (else: not found); /proc, /sys and /dev are the
+            # kernel's own refusals, which --bot-read would not lift.
+            if not os.path.exists(path) or path.startswith(("/proc/", "/sys/", "/dev/")):
                 continue
             folder = path if os.path.isdir(path) else os.path.dirname(path)
             return (

@@ -158,6 +158,10 @@ def test_the_hint_names_only_a_denied_path_outside_the_bot_folder(tmp_path):
     inside = f"PermissionError: [Errno 13] Permission denied: '{tmp_path}/out.txt'"
     assert denied_read_hint(inside, str(tmp_path)) == ""
     assert denied_read_hint("ValueError: oops", None) == ""
+    assert (
+        denied_read_hint("PermissionError: [Errno 13] Permission denied: '/proc/1/environ'", None)
+        == ""
+    )
     unconfined = "sandbox: filesystem/TCP confinement not applied: no Landlock\n" + node
     assert denied_read_hint(unconfined, None) == ""
 
