@@ -9,7 +9,9 @@ other. The program runs confined:
 
 - in its own session and process group, in a fresh temporary working directory (its ``HOME`` and
   ``TMPDIR`` too) that is removed afterwards, with a minimal environment;
-- under :mod:`game.arena.sandbox` (resource limits, Landlock write and TCP confinement), and
+- under :mod:`game.arena.sandbox` (resource limits; Landlock confinement of reads, writes and
+  TCP: it reads only the system's files, its program's, its own folder and ``--bot-read``
+  folders, and writes only in its working directory), and
   where ``unshare`` allows it, in new user, network and PID namespaces (no network at all; the
   whole namespace dies with the bot). Without them a warning is logged once;
 - against the clock: a per-turn allowance plus a time bank, read with ``selectors`` and
@@ -72,6 +74,10 @@ _READ_CHUNK = 1 << 16
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters other than tab and newline (C0, DEL and C1)."""
 _SANDBOX_KILLED = re.compile(r"^sandbox: bot killed by (SIG[A-Z0-9]+)$", re.MULTILINE)
+BOT_READ_ENV = "CAPWARS_BOT_READ"
+"""Extra paths (separated by ``os.pathsep``) every ``cmd:`` bot of this process and its workers
+may read: what ``--bot-read`` sets (see :func:`extra_reads`)."""
+BOT_READ_OPTION = "--bot-read"
 
 
 @dataclass(frozen=True)
@@ -357,8 +363,11 @@ class ExternalBot(Bot):
         *,
         isolate: bool = True,
         name: str | None = None,
+        read: Sequence[str] = (),
     ) -> None:
         argv = command_argv(command)
+        self.read = [os.path.abspath(path) for path in read]
+        """Paths the bot may read besides its own (with those of :func:`extra_reads`)."""
         self.command = resolve_command(argv, Path.cwd())
         self.limits = limits or Limits()
         self.isolate = isolate
@@ -552,6 +561,8 @@ class ExternalBot(Bot):
             f"file_mb={limits.max_file_mb}",
             f"processes={limits.max_processes}",
             f"write={self.workdir}",
+            *(f"read={path}" for path in [*sdk_reads(), *self.read, *extra_reads()]),
+            f"list={PROJECT_ROOT}",
             "deny_tcp=1",
             *(["init=1"] if prefix else []),
             "--",
@@ -654,7 +665,7 @@ class ExternalBot(Bot):
                 " after `end`)"
             )
         cause = _ran_out(tail, limits) or _last_words(tail)
-        return f"exited with code {code}{cause}"
+        return f"exited with code {code}{cause}{denied_read_hint(tail, self.workdir)}"
 
     # ------------------------------------------------------------------ the conversation
 
@@ -991,6 +1002,46 @@ _RAN_OUT = (
 )
 """What a bot's log says when it went past a resource limit (in Python, Node.js, Java, C++,
 Rust, Go, a shell), what that was, and the limit."""
+
+
+def sdk_reads() -> list[str]:
+    """What every bot may read of this game: the ``game`` package (the Python SDK, on its
+    ``PYTHONPATH``) and its ``content`` folder, not the rest of a clone (saves, results)."""
+    return [str(PROJECT_ROOT / "game"), str(PROJECT_ROOT / "content")]
+
+
+def extra_reads() -> list[str]:
+    """The paths named by ``--bot-read`` (:data:`BOT_READ_ENV`), for every ``cmd:`` bot."""
+    return [path for path in os.environ.get(BOT_READ_ENV, "").split(os.pathsep) if path]
+
+
+_DENIED = re.compile(r"permission denied|EACCES", re.IGNORECASE)
+_PATH_IN_LINE = re.compile(r"(/[^\s'\"():,]+)")
+
+
+def denied_read_hint(log: str, workdir: str | None) -> str:
+    """``" (... --bot-read /data)"``: what to do when the bot's log ends on a permission denied
+    on a path outside its working folder, which the sandbox may have kept it from reading."""
+    if "confinement not applied" in log:
+        return ""
+    for line in reversed(log.splitlines()[-20:]):
+        if not _DENIED.search(line):
+            continue
+        for path in _PATH_IN_LINE.findall(line):
+            path = path.rstrip(".")
+            if workdir and (path + "/").startswith(workdir.rstrip("/") + "/"):
+                continue
+            # Landlock denies what exists (else: not found); /proc, /sys and /dev are the
+            # kernel's own refusals, which --bot-read would not lift.
+            if not os.path.exists(path) or path.startswith(("/proc/", "/sys/", "/dev/")):
+                continue
+            folder = path if os.path.isdir(path) else os.path.dirname(path)
+            return (
+                f" (the sandbox lets a bot read only its own folder, its language's and the"
+                f" system's files: if it needs {path}, run with {BOT_READ_OPTION} {folder})"
+            )
+        return ""
+    return ""
 
 
 def _ran_out(log: str, limits: Limits) -> str:

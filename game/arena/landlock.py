@@ -1,4 +1,4 @@
-"""Landlock (Linux ≥ 5.13) through ``ctypes``: forbid writes outside one folder and TCP.
+"""Landlock (Linux ≥ 5.13) through ``ctypes``: confine reads and writes to a few folders, deny TCP.
 
 Used by :mod:`game.arena.sandbox` just before it executes a bot. Stdlib only, because the sandbox
 runs under ``python -S``. Every function degrades to "not applied" (returns ``False``) on kernels
@@ -17,8 +17,12 @@ _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS = 38
 
-# Filesystem rights (ABI 1 unless noted): everything that creates, changes or removes files.
+# Filesystem rights (ABI 1 unless noted): reading and executing files, then everything that
+# creates, changes or removes files.
+_EXECUTE = 1 << 0
 _WRITE_FILE = 1 << 1
+_READ_FILE = 1 << 2
+_READ_DIR = 1 << 3
 _REMOVE_DIR = 1 << 4
 _REMOVE_FILE = 1 << 5
 _MAKE_CHAR = 1 << 6
@@ -47,6 +51,16 @@ _WRITES_V1 = (
     | _MAKE_BLOCK
     | _MAKE_SYM
 )
+READS = _EXECUTE | _READ_FILE | _READ_DIR
+"""Reading a file or a folder's list, and running a program."""
+LIST = _READ_DIR
+"""Listing a folder (and those beneath it) without reading its files."""
+_FILE_RIGHTS = _EXECUTE | _WRITE_FILE | _READ_FILE | _TRUNCATE
+"""The rights a rule on a file (not a folder) may grant."""
+
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+"""The devices a bot may read and write: not all of ``/dev``, where a disk (``/dev/sda``) is
+readable and writable by root."""
 
 
 class _RulesetAttr(ctypes.Structure):
@@ -81,9 +95,15 @@ def abi_version() -> int:
     return max(int(version), 0)
 
 
-def restrict(writable: list[str], deny_tcp: bool = True) -> tuple[int, str]:
+def restrict(
+    writable: list[str], deny_tcp: bool = True, readable: list[tuple[str, int]] | None = None
+) -> tuple[int, str]:
     """Confine this process and its future children: writes only under ``writable``, no TCP
     bind/connect (ABI ≥ 4), no signals or abstract sockets outside the sandbox (ABI ≥ 6).
+
+    With ``readable`` (paths and the rights on each, :data:`READS` or :data:`LIST`), reads and
+    program runs too: only beneath those paths, the ``writable`` ones and :data:`DEVICES`.
+    A path that does not exist is skipped.
 
     Returns ``(abi, "")`` when applied, ``(0, why)`` when not.
     """
@@ -92,7 +112,8 @@ def restrict(writable: list[str], deny_tcp: bool = True) -> tuple[int, str]:
     if libc is None or abi < 1:
         return 0, "Landlock is not available on this kernel"
     writes = _WRITES_V1 | (_REFER if abi >= 2 else 0) | (_TRUNCATE if abi >= 3 else 0)
-    attr = _RulesetAttr(writes, 0, 0)
+    reads = READS if readable is not None else 0
+    attr = _RulesetAttr(writes | reads, 0, 0)
     size = 8
     if abi >= 4:
         attr.handled_access_net = (_NET_BIND_TCP | _NET_CONNECT_TCP) if deny_tcp else 0
@@ -103,16 +124,21 @@ def restrict(writable: list[str], deny_tcp: bool = True) -> tuple[int, str]:
     ruleset = libc.syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), 0)
     if ruleset < 0:
         return 0, f"landlock_create_ruleset failed: {os.strerror(ctypes.get_errno())}"
+    device = _WRITE_FILE | (_TRUNCATE if abi >= 3 else 0) | (_READ_FILE if reads else 0)
+    rules = [(p, writes | reads) for p in writable]
+    rules += [(p, access & READS) for p, access in readable or ()]
+    rules += [(p, device) for p in DEVICES] if reads else [("/dev", device)]
     try:
-        for path, access in [(p, writes) for p in writable] + [("/dev", _WRITE_FILE)]:
-            access = access | (_TRUNCATE if abi >= 3 and path == "/dev" else 0)
+        for path, access in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             except OSError:
                 continue
             try:
                 if not os.path.isdir(path):
-                    access &= _WRITE_FILE | _TRUNCATE
+                    access &= _FILE_RIGHTS
+                if not access:
+                    continue
                 rule = _PathBeneathAttr(access, fd)
                 if libc.syscall(_SYS_ADD_RULE, ruleset, _RULE_PATH_BENEATH, ctypes.byref(rule), 0):
                     return 0, f"landlock_add_rule({path}) failed: {os.strerror(ctypes.get_errno())}"

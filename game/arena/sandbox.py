@@ -1,13 +1,18 @@
 """The exec wrapper that confines a bot, then becomes it.
 
     python -m game.arena.sandbox [memory_mb=N] [cpu_seconds=N] [open_files=N] [file_mb=N]
-                                 [processes=N] [write=DIR] [deny_tcp=1] [init=1]
-                                 -- COMMAND ARGS...
+                                 [processes=N] [write=DIR] [read=PATH ...] [list=DIR ...]
+                                 [deny_tcp=1] [init=1] -- COMMAND ARGS...
 
 It sets resource limits with :func:`resource.setrlimit` (address space, CPU time, open files,
 file size, processes, no core dumps), confines writes to ``DIR`` and denies TCP with Landlock where
 the kernel has it, and then ``os.execvp``s the command: the bot runs in this very process, so the
-limits hold for it and every child it starts. (The host never uses ``preexec_fn``, which is
+limits hold for it and every child it starts.
+
+With ``write=DIR`` reads are confined too (:func:`readable`): the bot reads and runs files only
+beneath the system's folders (:data:`SYSTEM_READS`), ``DIR``, its program's installation, the
+folders of the command's paths, and each ``read=PATH``; ``list=DIR`` lets it list a folder
+without reading its files. (The host never uses ``preexec_fn``, which is
 unsafe in a threaded parent.) What could not be applied is said on stderr, the bot's log.
 
 With ``init=1`` (the host passes it when the bot gets its own PID namespace) it forks first and
@@ -32,6 +37,32 @@ CPU_REACHED = "sandbox: CPU time limit reached"
 """Said after ``sandbox: bot killed by SIG...`` when the bot had used up its CPU time."""
 CPU_SLACK = 0.05
 """Seconds under the limit still counted as reaching it (the kernel samples at clock ticks)."""
+
+SYSTEM_READS = (
+    "/usr",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/opt",
+    "/proc",
+    "/sys",
+    "/nix/store",
+    "/snap",
+)
+"""What every bot may read and run: programs, libraries and languages' files (``/usr``, the
+``/lib`` folders, ``/bin``, ``/opt``, ``/nix/store``, ``/snap``), the system's settings that
+loaders and runtimes read (``/etc``: its secrets are readable by root alone), and what the
+kernel tells a process about itself and the machine (``/proc``, ``/sys``: runtimes read their
+memory maps, CPU count and cgroup limits there). Of ``/dev`` only the usual devices
+(:data:`game.arena.landlock.DEVICES`). Not ``/home``, ``/root``, ``/tmp`` (other bots' folders),
+``/var``, ``/run`` (a session's keyring and agent sockets), ``/srv``, ``/mnt``, ``/media``."""
+
+BROAD = ("/", "/home", "/root", "/Users", "/var/home", "/tmp", "/var/tmp", "/dev/shm")
+"""Folders never opened whole because a file or program is in them: a home folder, ``/tmp``."""
 
 
 def _landlock() -> ModuleType:
@@ -72,8 +103,14 @@ def _set(limit: int, soft: int, hard: int | None = None) -> str:
     return ""
 
 
-def apply_limits(options: dict[str, str]) -> list[str]:
-    """Apply the limits in ``options``; the warnings for those that could not be applied."""
+def apply_limits(
+    options: dict[str, str],
+    command: list[str] | None = None,
+    reads_given: list[str] | None = None,
+    lists_given: list[str] | None = None,
+) -> list[str]:
+    """Apply the limits in ``options`` to run ``command``; the warnings for those that could not
+    be applied. ``reads_given``, ``lists_given``: the ``read=`` and ``list=`` paths."""
     mib = 1024 * 1024
     wanted: list[tuple[str, int, int, int | None]] = []
     if "memory_mb" in options:
@@ -100,10 +137,103 @@ def apply_limits(options: dict[str, str]) -> list[str]:
         if (err := _set(limit, soft, hard))
     ]
     if "write" in options:
-        abi, why = _landlock().restrict([options["write"]], deny_tcp=options.get("deny_tcp") == "1")
+        landlock = _landlock()
+        reads = [(path, landlock.READS) for path in readable(command or [], reads_given or [])]
+        reads += [(path, landlock.LIST) for path in lists_given or []]
+        abi, why = landlock.restrict(
+            [options["write"]], deny_tcp=options.get("deny_tcp") == "1", readable=reads
+        )
         if not abi:
             warnings.append(f"filesystem/TCP confinement not applied: {why}")
     return warnings
+
+
+def _broad(folder: str) -> bool:
+    """Whether ``folder`` is one of :data:`BROAD` or a home folder (``/home/NAME``)."""
+    return folder in BROAD or os.path.dirname(folder) in ("/home", "/Users", "/var/home")
+
+
+def _folder_of(path: str) -> str:
+    """What a path in the command opens: a folder itself, a file's folder (the file alone when
+    that folder is a home folder or ``/tmp``, see :data:`BROAD`)."""
+    if os.path.isdir(path):
+        return "" if _broad(path) else path
+    folder = os.path.dirname(path)
+    return path if _broad(folder) else folder
+
+
+def _which(name: str) -> str:
+    """The program ``execvp`` would run for ``name`` (on this process's ``PATH``), or ``""``."""
+    if "/" in name:
+        return os.path.abspath(name) if os.path.isfile(name) else ""
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(folder or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    return ""
+
+
+def _prefix(program: str) -> str:
+    """The installation a program belongs to: ``P`` for ``P/bin/node``, else its folder."""
+    folder = os.path.dirname(program)
+    if os.path.basename(folder) == "bin" and not _broad(os.path.dirname(folder)):
+        return os.path.dirname(folder)
+    return program if _broad(folder) else folder
+
+
+def program_reads(program: str, depth: int = 0) -> list[str]:
+    """What running ``program`` (a path) reads: its installation, as found (a venv's ``bin``) and
+    once symlinks are resolved (a pyenv, nvm or Homebrew folder); the base installation a venv's
+    ``pyvenv.cfg`` names; the interpreter of a ``#!`` script (through ``env``, on ``PATH``)."""
+    real = os.path.realpath(program)
+    found = [_prefix(program), _prefix(real)]
+    config = os.path.join(found[0], "pyvenv.cfg")
+    try:
+        with open(config, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition("=")
+                if key.strip() == "home" and value.strip():
+                    found.append(_prefix(os.path.join(value.strip(), "python")))
+    except OSError:
+        pass
+    if depth < 2:
+        try:
+            with open(real, "rb") as f:
+                head = f.read(256)
+        except OSError:
+            head = b""
+        if head.startswith(b"#!"):
+            words = head[2:].split(b"\n", 1)[0].decode(errors="replace").split()
+            if words and os.path.basename(words[0]) == "env":
+                words = [w for w in words[1:] if not w.startswith("-") and "=" not in w][:1]
+            if words and (interpreter := _which(words[0])):
+                found += program_reads(interpreter, depth + 1)
+    return found
+
+
+def readable(command: list[str], given: list[str]) -> list[str]:
+    """The paths a bot may read and run beneath besides its working folder: :data:`SYSTEM_READS`,
+    ``given`` (``read=``), the installations of its program and of this Python (the first on a
+    bot's ``PATH``), and the folder of each path in its command (``bot.py``, ``bot.py:MyBot``,
+    ``--opt=FILE``, the paths in an ``sh -c`` script), as written and with symlinks resolved."""
+    found = [*SYSTEM_READS, *given]
+    if command and (program := _which(command[0])):
+        found += program_reads(program)
+    if sys.executable:
+        found += program_reads(sys.executable)
+    for arg in command:
+        words = arg.split() if any(c.isspace() for c in arg) else [arg]
+        for word in words:
+            word = word.strip("'\"();&|<>`")
+            candidates = [word, word.partition(":")[0]]
+            if word.startswith("-"):
+                candidates = [word.partition("=")[2]]
+            for path in candidates:
+                if path and os.path.exists(path):
+                    path = os.path.abspath(path)
+                    found += [_folder_of(path), _folder_of(os.path.realpath(path))]
+                    break
+    return list(dict.fromkeys(p for p in found if p))
 
 
 def main(argv: list[str]) -> int:
@@ -112,12 +242,15 @@ def main(argv: list[str]) -> int:
         return EXIT_USAGE
     split = argv.index("--")
     command = argv[split + 1 :]
-    options = dict(arg.partition("=")[::2] for arg in argv[:split])
+    pairs = [arg.partition("=")[::2] for arg in argv[:split]]
+    options = dict(pairs)
     if not command:
         print(USAGE, file=sys.stderr)
         return EXIT_USAGE
+    reads = [value for key, value in pairs if key == "read"]
+    lists = [value for key, value in pairs if key == "list"]
     try:
-        warnings = apply_limits(options)
+        warnings = apply_limits(options, command, reads, lists)
     except ValueError as exc:
         print(f"sandbox: bad option: {exc}", file=sys.stderr)
         return EXIT_USAGE
