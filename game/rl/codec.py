@@ -245,7 +245,8 @@ class Codec:
             if content is None:
                 return _shipped_codec(name)
             if not isinstance(content, Content):
-                return _folder_codec(str(content_folder(content).resolve()), name)
+                folder = content_folder(content).resolve()
+                return _folder_codec(str(folder), name, _folder_stamp(folder))
         return cls._built(name, content_of(content))
 
     @classmethod
@@ -905,9 +906,23 @@ def _shipped_codec(scenario: str) -> Codec:
 
 
 @functools.lru_cache(maxsize=16)
-def _folder_codec(folder: str, scenario: str) -> Codec:
-    """The codec of a scenario of a content folder (see :meth:`Codec.for_scenario`)."""
+def _folder_codec(folder: str, scenario: str, stamp: tuple[tuple[str, int, int], ...]) -> Codec:
+    """The codec of a scenario of a content folder (see :meth:`Codec.for_scenario`), built again
+    when a file of the folder changed (``stamp``): a researcher edits their scenario and asks
+    again in the same notebook."""
     return Codec._built(scenario, content_of(folder))
+
+
+def _folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every TOML file of a content folder."""
+    stamp = []
+    for path in sorted(folder.rglob("*.toml")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path.relative_to(folder)), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
 
 
 def _chip_order(chip: ChipView) -> tuple[float, int, str]:

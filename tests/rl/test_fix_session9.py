@@ -51,6 +51,15 @@ def test_codec_for_scenario_follows_a_content_folder(two_providers: Path):
         assert codec.action_size < shipped.action_size
         assert codec.observation_size < shipped.observation_size
     assert by_text is by_folder  # built once a process, as the shipped codec is
+    # ... until the researcher edits the folder: then built again from it.
+    lesson = two_providers / "scenarios" / "tutorial.toml"
+    lesson.write_text(
+        lesson.read_text(encoding="utf-8").replace(
+            'providers = ["stratus", "nimbus"]', 'providers = ["stratus"]'
+        ),
+        encoding="utf-8",
+    )
+    assert Codec.for_scenario("tutorial", content=two_providers).provider_ids == ("stratus",)
 
 
 def test_a_missing_content_folder_is_named():
