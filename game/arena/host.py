@@ -58,6 +58,7 @@ from game.arena.protocol import (
     Actions,
     Limits,
     Ready,
+    RivalInfo,
     SeatStatus,
 )
 from game.arena.sandbox import CPU_REACHED
@@ -434,6 +435,9 @@ class ExternalBot(Bot):
                 "content_hash": info.rules.get("content_hash", ""),
                 "action_types": list(ACTION_TYPES),
                 "max_actions_per_quarter": MAX_ACTIONS_PER_QUARTER,
+                # The seat's named rival, as an in-process bot gets it (setup_info): a hosted
+                # rival takes its personality from it, not from the seat's company name.
+                **_rival_rules(info),
             },
             "limits": self.limits.model_dump(mode="json"),
         }
@@ -1170,6 +1174,19 @@ def _has_open(pid: int, tasks: Sequence[str], pipe: str) -> bool | None:
         if fds:
             return False
     return False
+
+
+def _rival_rules(info: SetupInfo) -> dict[str, Any]:
+    """``{"rival": ...}``: the seat's named rival of ``info.rules`` (see
+    :func:`game.arena.match.setup_info`) for ``hello.rules``; nothing for a seat without one (its
+    ``hello`` stays as it was)."""
+    rival = info.rules.get("rival") if isinstance(info.rules, dict) else None
+    if not isinstance(rival, dict):
+        return {}
+    try:
+        return {"rival": RivalInfo.model_validate(rival).model_dump(mode="json")}
+    except ValueError:  # a hand-made SetupInfo whose rival is not one: left out, not a failure
+        return {}
 
 
 def _line(message: dict[str, Any]) -> bytes:

@@ -80,6 +80,17 @@ class _BotMessage(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+class RivalInfo(BaseModel):
+    """The named rival company the scenario gives a seat (its entry in `content/rivals.toml`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: str = Field(description="The rival company's name (the seat's own name may differ).")
+    archetype: str = Field(description="Its archetype: hoarder, hedger, ... (docs/RIVALS.md).")
+    risk_appetite: float = Field(description="0-1; high: borrows, builds bigger, bets on research.")
+    patience: float = Field(description="0-1; high: longer contracts and builds over spot buying.")
+
+
 class RulesSummary(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -87,6 +98,13 @@ class RulesSummary(BaseModel):
     content_hash: str = Field(description="Hash of the game content (providers, chips, ...).")
     action_types: list[str] = Field(description="Every action type the engine knows.")
     max_actions_per_quarter: int
+    rival: RivalInfo | None = Field(
+        None,
+        description=(
+            "Only when the scenario gives your seat a named rival: its personality, as an"
+            " in-process bot gets it in SetupInfo.rules['rival'] (the built-in rivals play it)."
+        ),
+    )
 
 
 class Hello(_HostMessage):

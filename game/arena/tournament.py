@@ -12,7 +12,8 @@ rotation; a **gauntlet** (``challenger=...``) plays one bot against groups from 
 Each finished match is one line of ``results.jsonl`` in the output folder (see
 :mod:`game.arena.results`), written durably before the next is counted. Beside it,
 ``tournament.json`` records the tournament's **design**: mode (round robin or gauntlet and its
-challenger), bots, filler, scenario, seeds, the content hash, the limits of ``cmd:`` bots (time:
+challenger), bots, filler, scenario, seeds, the content hash (and the ``--content`` folder as
+given, for the leaderboard's 'again' commands), the limits of ``cmd:`` bots (time:
 ``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``; resources: ``--memory-mb``,
 ``--cpu-seconds``, ``--max-open-files``, ``--max-file-mb``, ``--max-processes``), and a SHA-256
 of every bot file (the file of a ``path/to/bot.py[:Class]`` spec, and each argument of a
@@ -284,7 +285,7 @@ def run_tournament(
     scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
     check_bots(config.specs)
-    design = design_of(config, local_hash)
+    design = design_of(config, local_hash, content_dir)
     folder = Path(directory)
     if restart:
         for name in (RESULTS_NAME, DESIGN_NAME):
@@ -383,8 +384,14 @@ def _check_content(results: ResultsFile, content_hash: str) -> None:
 # The design a results folder belongs to
 
 
-def design_of(config: TournamentConfig, content_hash: str) -> dict[str, Any]:
-    """What makes a tournament this tournament: ``tournament.json`` of its results folder."""
+def design_of(
+    config: TournamentConfig, content_hash: str, content_dir: str | None = None
+) -> dict[str, Any]:
+    """What makes a tournament this tournament: ``tournament.json`` of its results folder.
+
+    ``content_dir`` is the ``--content`` folder as given (``None``: the game's own content):
+    not part of what is compared (the content hash is), but what a later ``tournament
+    leaderboard`` puts into its 'again' commands."""
     entrants = list(dict.fromkeys(b.strip() for b in config.bots))
     if config.challenger is not None:
         entrants = [b for b in entrants if b != config.challenger]
@@ -398,6 +405,7 @@ def design_of(config: TournamentConfig, content_hash: str) -> dict[str, Any]:
         "seeds": config.seeds,
         "base_seed": config.base_seed,
         "content_hash": content_hash,
+        "content_dir": content_dir,
         "limits": limits_json(config.limits or Limits()),
         "bot_files": {
             spec: files for spec in dict.fromkeys(config.specs) if (files := bot_files(spec))
@@ -511,7 +519,11 @@ def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
     if old.get("scenario") != new["scenario"]:
         changes.append(f"scenario: {old.get('scenario')} there, {new['scenario']} now")
     elif old.get("content_hash") != new["content_hash"]:
-        changes.append("the game content or scenario file has changed since")
+        before, now = old.get("content_dir"), new.get("content_dir")
+        if "content_dir" in old and before != now:
+            changes.append(f"content: {_content_words(before)} there, {_content_words(now)} now")
+        else:
+            changes.append("the game content or scenario file has changed since")
     if (old.get("seeds"), old.get("base_seed")) != (new["seeds"], new["base_seed"]):
         changes.append(
             f"seeds: --seeds {old.get('seeds')} --seed {old.get('base_seed')} there,"
@@ -536,6 +548,13 @@ def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
     if old.get("content_hash") not in (None, new["content_hash"]):
         edited = True  # matches played with other content are never kept
     return changes, edited
+
+
+def _content_words(content_dir: object) -> str:
+    """How a design's content folder reads in a sentence: ``--content DIR`` or the game's own."""
+    if isinstance(content_dir, str):
+        return f"--content {shlex.quote(content_dir)}"
+    return "the game's own content"
 
 
 def _old_limits(old: dict[str, Any]) -> dict[str, float | int]:
@@ -673,10 +692,49 @@ def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
     if problem := _export_problem(args):
         return _usage(problem)
     _export(board, args)
-    limits, scenario = _design_of_folder(args.directory)
-    options = _again_options(limits, getattr(args, "content", None))
-    print(format_leaderboard(board, match_options=options, scenario=scenario))
+    design = _design_of_folder(args.directory)
+    given = getattr(args, "content", None)
+    # The folder the tournament was played with, unless this command names another.
+    content_dir = given if given is not None else design.content_dir
+    options = _again_options(design.limits, content_dir)
+    print(format_leaderboard(board, match_options=options, scenario=design.scenario))
+    if board.failures and given is None and (note := _content_note(design)):
+        print(f"capwars: note: {note}", file=sys.stderr)
     return EXIT_OK
+
+
+def _content_note(design: FolderDesign) -> str | None:
+    """What to tell the reader of 'again' commands that may lack the tournament's content
+    folder: the folder recorded is not there any more, or a folder from before the content
+    folder was recorded was played with other content than the game's own."""
+    if design.content_dir is not None:
+        if Path(design.content_dir).is_dir():
+            return None
+        return (
+            f"the tournament was played with --content {shlex.quote(design.content_dir)},"
+            " which is not there now (relative paths are from where it was run): run this"
+            " command with --content DIR naming where that folder is now, and its 'again'"
+            " commands will carry it"
+        )
+    if design.content_recorded or design.content_hash is None or design.scenario is None:
+        return None
+    from game.rules.loader import ContentError, match_content_hash
+
+    try:
+        content, scenario_id = worker_scenario(None, design.scenario)
+        own = match_content_hash(content, scenario_id)
+    except KeyError:  # a scenario the game's own content does not have
+        own = None
+    except (ContentError, OSError, ValueError):
+        return None  # cannot tell (a scenario file gone)
+    if own == design.content_hash:
+        return None
+    return (
+        "these matches were played with other content than the game's own, and this folder"
+        " does not record which content folder (it is older than that): run this command with"
+        " --content DIR, the folder the tournament was run with, and its 'again' commands"
+        " will carry it"
+    )
 
 
 def _again_options(limits: Limits, content_dir: str | None) -> str:
@@ -692,20 +750,44 @@ def _again_options(limits: Limits, content_dir: str | None) -> str:
     return options
 
 
-def _design_of_folder(directory: str | os.PathLike[str]) -> tuple[Limits, str | None]:
-    """The limits and the ``--scenario`` a results folder's ``tournament.json`` records (the
-    default limits and ``None`` without one)."""
+@dataclass(frozen=True)
+class FolderDesign:
+    """What the 'again' commands of a results folder need from its ``tournament.json``."""
+
+    limits: Limits = field(default_factory=Limits)
+    scenario: str | None = None
+    """The ``--scenario`` as given (``None``: no readable design)."""
+    content_dir: str | None = None
+    """The ``--content`` folder as given (``None``: the game's own, or not recorded)."""
+    content_recorded: bool = False
+    """Whether the design says which content folder (older designs do not)."""
+    content_hash: str | None = None
+
+
+def _design_of_folder(directory: str | os.PathLike[str]) -> FolderDesign:
+    """The limits, the ``--scenario`` and the ``--content`` a results folder's
+    ``tournament.json`` records (the defaults and ``None`` without one)."""
     folder = Path(directory)
     if folder.is_file():  # its results.jsonl, which the leaderboard reads as well
         folder = folder.parent
     try:
         design = json.loads((folder / DESIGN_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return Limits(), None
+        return FolderDesign()
     if not isinstance(design, dict):
-        return Limits(), None
-    scenario = design.get("scenario")
-    return Limits(**_old_limits(design)), scenario if isinstance(scenario, str) else None
+        return FolderDesign()
+
+    def text(key: str) -> str | None:
+        value = design.get(key)
+        return value if isinstance(value, str) else None
+
+    return FolderDesign(
+        limits=Limits(**_old_limits(design)),
+        scenario=text("scenario"),
+        content_dir=text("content_dir"),
+        content_recorded="content_dir" in design,
+        content_hash=text("content_hash"),
+    )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -22,9 +22,8 @@ import numpy as np
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
+from game.rl.codec import ContentSource
 from game.rl.parallel_env import Act, CapacityWarsParallelEnv, Obs
-from game.rules.loader import load_content
-from game.rules.models import Content
 
 TARGET_RATIO = 0.25
 """Ours must run at least this share of the no-op env's cycles per second."""
@@ -106,10 +105,9 @@ def run_rl_bench(
     scenario: str = "standard",
     repeats: int = 5,
     min_seconds: float = 1.0,
-    content: Content | None = None,
+    content: ContentSource = None,
 ) -> dict[str, Any]:
     """Measure our ParallelEnv and the no-op env in the same run; medians over ``repeats``."""
-    content = content if content is not None else load_content()
     ours = CapacityWarsParallelEnv(scenario=scenario, content=content)
     noop = NoOpParallelEnv(ours)
     # Warm up both (imports, caches) before any timing.

@@ -32,6 +32,7 @@ import functools
 import math
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -221,29 +222,38 @@ class Codec:
 
     @classmethod
     def for_scenario(
-        cls, scenario: str | os.PathLike[str] = "standard", content: Content | None = None
+        cls, scenario: str | os.PathLike[str] = "standard", content: ContentSource = None
     ) -> Codec:
         """The codec of a scenario id or scenario file, as the envs build it (no Gymnasium
         needed): for playing a trained policy as a bot, ``PolicyBot(Codec.for_scenario(
         "tutorial"), policy)``.
 
-        The codec of a scenario id of the game's own content is built once a process and
-        shared (a bot file is built again for every match of a tournament, and loading the
-        content took three times as long as a ``tutorial`` match); it is safe to share, as the
-        envs share theirs between seats."""
+        ``content`` is the content the policy plays with, as the envs take it: a loaded
+        :class:`~game.rules.models.Content`, a content folder (what ``--content DIR`` names), or
+        ``None`` for the game's own. A policy trained on an env over a content folder needs the
+        codec of that folder: the same scenario id in the game's own content may have other
+        providers, chips or seats, hence other spaces and another decoding.
+
+        The codec of a scenario id of the game's own content, or of a content folder, is built
+        once a process and shared (a bot file is built again for every match of a tournament,
+        and loading the content took three times as long as a ``tutorial`` match); it is safe to
+        share, as the envs share theirs between seats."""
         from game.rules.loader import is_scenario_path
 
         name = os.fspath(scenario)
-        if content is None and cls is Codec and not is_scenario_path(name):
-            return _shipped_codec(name)
-        return cls._built(name, content)
+        if cls is Codec and not is_scenario_path(name):
+            if content is None:
+                return _shipped_codec(name)
+            if not isinstance(content, Content):
+                folder = content_folder(content).resolve()
+                return _folder_codec(str(folder), name, _folder_stamp(folder))
+        return cls._built(name, content_of(content))
 
     @classmethod
-    def _built(cls, scenario: str, content: Content | None) -> Codec:
+    def _built(cls, scenario: str, content: Content) -> Codec:
         from game.engine.tables import build_world
-        from game.rules.loader import load_content, resolve_scenario
+        from game.rules.loader import resolve_scenario
 
-        content = content if content is not None else load_content()
         content, scenario_id = resolve_scenario(content, scenario)
         return cls(build_world(content, content.scenario(scenario_id)))
 
@@ -457,8 +467,9 @@ class Codec:
             f" {self.observation_size} observations) and the observation is of"
             f" {obs.scenario!r} ({len(obs.rivals) + 1} seats), whose {what} differ; play the"
             f" policy in {mine!r} or build the codec of the scenario played,"
-            f" Codec.for_scenario({obs.scenario!r}) (a policy trained on one layout does not"
-            f" read another)"
+            f" Codec.for_scenario({obs.scenario!r}), with content=DIR if the match plays the"
+            f" content folder DIR (--content DIR); a policy trained on one layout does not"
+            f" read another"
         )
 
     def _build_shared(self, obs: Observation) -> _Shared:
@@ -857,10 +868,61 @@ class Codec:
         return i
 
 
+ContentSource = Content | str | os.PathLike[str] | None
+"""The content an env or a codec is built with: a loaded :class:`~game.rules.models.Content`, a
+content folder (``--content DIR``), or ``None`` for the game's own."""
+
+
+def content_folder(folder: str | os.PathLike[str]) -> Path:
+    """A content folder given as a path, checked to be a folder (as ``--content`` checks it)."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise ValueError(f"no content folder at {os.fspath(folder)}")
+    return path
+
+
+def content_of(content: ContentSource) -> Content:
+    """The :class:`~game.rules.models.Content` of a :data:`ContentSource`: the object itself,
+    the folder loaded (a :class:`~game.rules.loader.ContentError` lists what is wrong in it),
+    or the game's own content."""
+    from game.rules.loader import load_content
+
+    if isinstance(content, Content):
+        return content
+    if content is None:
+        return load_content()
+    if not isinstance(content, str | os.PathLike):
+        raise TypeError(
+            "content is a game.rules.models.Content, a content folder (a path) or None,"
+            f" not {type(content).__name__}"
+        )
+    return load_content(content_folder(content))
+
+
 @functools.lru_cache(maxsize=16)
 def _shipped_codec(scenario: str) -> Codec:
     """The codec of a scenario of the game's own content (see :meth:`Codec.for_scenario`)."""
-    return Codec._built(scenario, None)
+    return Codec._built(scenario, content_of(None))
+
+
+@functools.lru_cache(maxsize=16)
+def _folder_codec(folder: str, scenario: str, stamp: tuple[tuple[str, int, int], ...]) -> Codec:
+    """The codec of a scenario of a content folder (see :meth:`Codec.for_scenario`), built again
+    when a file of the folder changed (``stamp``): a researcher edits their scenario and asks
+    again in the same notebook."""
+    return Codec._built(scenario, content_of(folder))
+
+
+def _folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every TOML file of a content folder."""
+    stamp = []
+    for path in sorted(folder.rglob("*.toml")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path.relative_to(folder)), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
 
 
 def _chip_order(chip: ChipView) -> tuple[float, int, str]:

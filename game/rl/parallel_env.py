@@ -47,9 +47,8 @@ from game.engine.setup import opening_state
 from game.engine.state import ACTIVE, MatchState
 from game.engine.step import step
 from game.engine.tables import World, build_world
-from game.rl.codec import OBS_BOUND, Codec
-from game.rules.loader import load_content, resolve_scenario
-from game.rules.models import Content
+from game.rl.codec import OBS_BOUND, Codec, ContentSource, content_of
+from game.rules.loader import resolve_scenario
 
 RENDER_MODES = ("ansi",)
 """Besides ``None``: ``"ansi"`` renders a standings table as a string."""
@@ -92,7 +91,7 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
     def __init__(
         self,
         scenario: str | os.PathLike[str] = "standard",
-        content: Content | None = None,
+        content: ContentSource = None,
         render_mode: str | None = None,
         max_quarters: int | None = None,
         bankruptcy_penalty: float = 1.0,
@@ -111,9 +110,10 @@ class CapacityWarsParallelEnv(ParallelEnv[str, Obs, Act]):
             raise ValueError(
                 f"bankruptcy_penalty must be a finite number, not {bankruptcy_penalty!r}"
             )
-        content = content if content is not None else load_content()
+        # The content given (an object or a folder, as --content DIR), else the game's own.
+        loaded = content_of(content)
         # An id, or a scenario file anywhere (as `capwars match --scenario FILE` takes).
-        content, scenario_id = resolve_scenario(content, os.fspath(scenario))
+        content, scenario_id = resolve_scenario(loaded, os.fspath(scenario))
         self.world: World = build_world(content, content.scenario(scenario_id))
         self.codec = Codec(self.world)
         self.render_mode = render_mode

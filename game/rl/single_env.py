@@ -29,8 +29,8 @@ from game.agents.base import Bot
 from game.agents.registry import make_bot, rival_spec
 from game.arena.match import SeatBots, elimination_text
 from game.rl import ENV_ID, register_gymnasium_id
+from game.rl.codec import ContentSource
 from game.rl.parallel_env import Act, CapacityWarsParallelEnv, Obs, agent_name
-from game.rules.models import Content
 
 RIVALS = "rivals"
 """``opponents=RIVALS``: each other seat plays the scenario's named rival for it (its archetype at
@@ -47,7 +47,7 @@ class CapacityWarsEnv(gymnasium.Env[Obs, Act]):
         scenario: str | os.PathLike[str] = "standard",
         seat: int = 0,
         opponents: str | Bot | Sequence[str | Bot] = "balanced",
-        content: Content | None = None,
+        content: ContentSource = None,
         render_mode: str | None = None,
         max_quarters: int | None = None,
         bankruptcy_penalty: float = 1.0,
