@@ -134,6 +134,13 @@ class _Session:
                         rules={
                             "mechanics": list(rules.get("mechanics", [])),
                             "content_hash": rules.get("content_hash", ""),
+                            # The seat's named rival (hello.rules.rival), as run_match gives
+                            # it in-process: a hosted rival plays its personality from it.
+                            **(
+                                {"rival": dict(rules["rival"])}
+                                if isinstance(rules.get("rival"), dict)
+                                else {}
+                            ),
                         },
                     )
                 )

@@ -118,11 +118,6 @@ def test_resuming_without_the_content_folder_names_it(
 # in-process (SetupInfo.rules["rival"]), so a rival finds its personality when the seat has
 # another name than its rival company.
 
-SDK_CHANGE = (
-    "needs game/sdk.py to pass hello.rules.rival into SetupInfo.rules (session 9 report,"
-    " item 3): once it does, remove this marker"
-)
-
 
 def _renamed_tutorial(tmp_path: Path) -> Path:
     """The tutorial with its rival seat (Forgeline Robotics, a spot trader) named otherwise."""
@@ -177,7 +172,6 @@ def _hashes(bots: list[str], names: list[str], path: Path) -> list[str]:
     return [q.hash for q in read_replay(path).quarters]
 
 
-@pytest.mark.xfail(strict=True, reason=SDK_CHANGE)
 def test_a_hosted_rival_plays_its_personality_when_its_seat_has_another_name(tmp_path: Path):
     """Standard's second seat is Northwind Motors, a builder with patience 0.9: named
     'Gearworks Ltd', the hosted builder looked its personality up by that name, found none and
