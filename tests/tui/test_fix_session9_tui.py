@@ -12,10 +12,11 @@ import shutil
 from pathlib import Path
 
 from textual.widgets import Input, Select, Static
-from tui_helpers import dismiss_notes, new_app
+from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
 from game.arena.saves import read_save
 from game.cli import main as cli_main
+from game.engine import SetServicePrice, SetTrainingShare
 from game.tui.screens.main import MainScreen
 from game.tui.screens.new_game import NewGameScreen
 from game.tui.session import HUMAN
@@ -171,3 +172,47 @@ async def test_an_unnamed_company_is_its_players_everywhere(tmp_path: Path) -> N
         path = session.save(tmp_path / "mine.jsonl")
         header = read_save(path).header
         assert [p.name for p in header.players if p.bot == HUMAN] == ["Player 1", "Player 2"]
+
+
+async def test_load_before_the_first_quarter_says_the_game_is_not_autosaved_yet(
+    tmp_path: Path,
+) -> None:
+    # Before the first quarter Load said "The game you are playing stays as this quarter
+    # began: its pending order is lost", yet no autosave of it existed (the first is written
+    # when a quarter ends): loading left the whole game, not only its order.
+    app = new_app(tmp_path, "tutorial", seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_game(pilot)
+        session = app.session
+        assert session is not None
+        session.save(tmp_path / "other.jsonl")  # something to load
+        await pilot.press("l")
+        note = str(app.screen.query_one("#load-note", Static).render())
+        assert note.endswith(
+            "The game you are playing is autosaved from its first quarter on: loading now"
+            " leaves it (Esc, s saves it first)."
+        ), note
+        assert "stays as this quarter began" not in note
+        assert app.screen.query_one("#load-note").region.bottom <= 24
+        await pilot.press("escape")
+        session.add_order(SetServicePrice(price=14.0))
+        await pilot.press("l")
+        note = str(app.screen.query_one("#load-note", Static).render())
+        assert note.endswith("loading now leaves it and its pending order (Esc, s saves it first).")
+        assert app.screen.query_one("#load-note").region.bottom <= 24
+        await pilot.press("escape")
+        await planning(pilot)
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+        assert session.turns == 1 and (tmp_path / session.autosave_path(tmp_path).name).exists()
+        await pilot.press("l")
+        note = str(app.screen.query_one("#load-note", Static).render())
+        assert "autosaved from its first quarter" not in note  # it is autosaved now
+        await pilot.press("escape")
+        session.add_order(SetServicePrice(price=14.0))
+        session.add_order(SetTrainingShare(share=0.1))
+        await pilot.press("l")
+        note = str(app.screen.query_one("#load-note", Static).render())
+        assert note.endswith(
+            "The game you are playing stays as this quarter began: its 2 pending orders are lost."
+        ), note
