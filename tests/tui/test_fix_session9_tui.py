@@ -10,13 +10,20 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
-from textual.widgets import Input, Select, Static
+import pytest
+from textual.widgets import Button, Input, Select, Static
+from textual.widgets._footer import FooterKey
 from tui_helpers import dismiss_notes, end_quarter, new_app, planning, start_game
 
 from game.arena.saves import read_save
 from game.cli import main as cli_main
 from game.engine import SetServicePrice, SetTrainingShare
+from game.tui.app import CapwarsApp
+from game.tui.dialogs.action import ActionDialog
+from game.tui.dialogs.prediction import PredictionDialog
+from game.tui.screens.help import HelpScreen
 from game.tui.screens.main import MainScreen
 from game.tui.screens.new_game import NewGameScreen
 from game.tui.session import HUMAN
@@ -216,3 +223,84 @@ async def test_load_before_the_first_quarter_says_the_game_is_not_autosaved_yet(
         assert note.endswith(
             "The game you are playing stays as this quarter began: its 2 pending orders are lost."
         ), note
+
+
+def footer_keys(screen: Any) -> dict[str, str]:
+    """The footer's keys as shown, by action."""
+    return {key.action: key.key_display for key in screen.query(FooterKey)}
+
+
+async def test_question_mark_opens_help_where_only_f1_did_and_a_field_still_types_it(
+    tmp_path: Path,
+) -> None:
+    # The new-game form, the reports and the order dialogs opened help with F1 only, which a
+    # browser may keep for its own help under capwars serve.
+    app = new_app(tmp_path, "tutorial", seed=3, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NewGameScreen)
+        assert footer_keys(form)["help"] == "f1"  # in a terminal F1 stays the key shown
+        company = form.query_one("#company", Input)
+        company.focus()
+        await pilot.press("a", "question_mark")
+        assert company.value == "a?" and app.screen is form  # a field types ?
+        form.query_one("#start").focus()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#keys", Static).render())
+        assert "? help too, but not in a text field (it types ?)" in keys
+        await pilot.press("question_mark")  # ? closes help as it opened it
+        assert app.screen is form
+        company.value = ""
+        await pilot.press("ctrl+s")
+        await dismiss_notes(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("b")  # an order dialog: ? types in its fields, opens help elsewhere
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog)
+        assert isinstance(dialog.focused, Input)
+        await pilot.press("question_mark")
+        assert app.screen is dialog
+        dialog.query_one(Select).focus()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is dialog
+
+
+async def test_in_a_browser_the_footer_shows_question_mark_for_help(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CapwarsApp, "is_web", property(lambda self: True))
+    app = new_app(tmp_path, "tutorial", seed=3, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NewGameScreen)
+        assert footer_keys(form)["help"] == "?"
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f1")  # F1 still works where the browser passes it on
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_question_mark_opens_help_from_a_prediction_question(tmp_path: Path) -> None:
+    # Typed while a button had the focus, ? went into the number field (no number has one).
+    app = new_app(tmp_path, None, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = PredictionDialog("Player 1", "Where will the spot price go?", "price 6", False)
+        app.push_screen(dialog)
+        await pilot.pause()
+        assert isinstance(dialog.focused, Button)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is dialog
+        await pilot.press("5")  # other keys still go into the number field
+        field = dialog.query_one("#prediction-number", Input)
+        assert field.value == "5" and dialog.focused is field
+        await pilot.press("question_mark")  # in the field, ? is typed (and never a number)
+        assert app.screen is dialog and field.value == "5?"
