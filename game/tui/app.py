@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # the engine and content load on first use, after the title s
 MIN_SIZE = (MIN_WIDTH, MIN_HEIGHT)
 """The smallest terminal the game lays out in; smaller gets a polite message."""
 
+HELP_BINDINGS = ("app.help", "order.help", "prediction.help")
+"""The help keys that are F1 first (the title and main screens put ? first): in a browser
+(``capwars serve``), where F1 may open the browser's help, they are ? first, as footers show."""
+
 
 class CapwarsApp(App[int]):
     """Capacity Wars in a terminal."""
@@ -40,7 +44,11 @@ class CapwarsApp(App[int]):
     COMMANDS = App.COMMANDS | {CapwarsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave the game (autosaved)"),
-        Binding("f1", "help", "Help", id="app.help", tooltip="Key bindings and glossary"),
+        # ? as well as F1: a browser (capwars serve) may open its own help on F1. A text field
+        # still types ? (it takes printable keys before any binding sees them).
+        Binding(
+            "f1,question_mark", "help", "Help", id="app.help", tooltip="Key bindings and glossary"
+        ),
         Binding(
             "ctrl+t",
             "toggle_dark",
@@ -162,6 +170,8 @@ class CapwarsApp(App[int]):
     def on_mount(self) -> None:
         from game.tui.screens.title import TitleScreen
 
+        if self.is_web:  # the footers show ? for help, the key the browser leaves alone
+            self.update_keymap(dict.fromkeys(HELP_BINDINGS, "question_mark,f1"))
         self.push_screen(TitleScreen())
         if self.start_load:
             self.load_game(Path(self.start_load))

@@ -412,8 +412,9 @@ async def test_load_dialog_says_pending_orders_are_lost(tutorial: Pilot[Any]) ->
     dialog = pilot.app.screen
     assert isinstance(dialog, LoadDialog)
     note = dialog.query_one("#load-note", Static)
+    # No quarter is played yet: no autosave holds the game (session 9 fixed the wording).
     assert str(note.render()).endswith(
-        "The game you are playing stays as this quarter began: its 2 pending orders are lost."
+        "loading now leaves it and its 2 pending orders (Esc, s saves it first)."
     )
     assert note.region.bottom <= 24
     await pilot.press("escape")

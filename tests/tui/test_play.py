@@ -322,7 +322,7 @@ async def test_the_whole_tutorial_through_the_ui(tmp_path: Path) -> None:
         path = tmp_path / f"autosave-{session.game_id}.jsonl"
         assert read_save(path).finished
         assert f"Saved in {path}" in saved
-        assert f"capwars class export {path} --out bank-1.json" in one_line(saved)
+        assert f"capwars class export {path} --out player-1.json" in one_line(saved)
         # The score column is named by the victory rule (value_created), EV shown beside it.
         table = pilot.app.screen.query_one("#standings", DataTable)
         labels = [str(c.label) for c in table.columns.values()]
@@ -375,7 +375,7 @@ async def test_new_game_from_the_title_screen_builds_the_table(tmp_path: Path) -
         assert "Your start-up" in str(screen.query_one("#company", Input).placeholder)
         screen.query_one("#scenario", Select).value = "standard"
         await pilot.pause()
-        assert screen.table()[0][0].name == "Bank 1"
+        assert screen.table()[0][0].name == "Player 1"  # an unnamed company is its player's
         # The scenario's table is the default: three rivals with their content archetypes.
         assert screen.query_one("#rivals", Select).value == 3
         assert screen.table()[1] == [

@@ -135,7 +135,8 @@ class ActionDialog(ModalScreen[Action | None]):
         # The app's keys do not reach past a modal dialog: in the order dialog, where
         # 'take-or-pay' or 'slip risk' is read, help and the glossary were out of reach, and
         # ctrl+q did nothing.
-        Binding("f1", "app.help", "Help", id="order.help"),
+        # ? too (a browser may take F1), unless a field has the focus: it types ? there.
+        Binding("f1,question_mark", "app.help", "Help", id="order.help"),
         Binding("ctrl+q", "app.quit", "Quit", id="order.quit"),
     ]
 

@@ -56,12 +56,28 @@ LOAD_NOTE = (
 save loaded, the load's notice says that file is kept and which file the game goes on in)."""
 
 
-def pending_note(count: int) -> str:
-    """What loading does to the orders placed this quarter in the game being played.
+def pending_note(count: int, started: bool = True) -> str:
+    """What loading does to the game being played: its orders placed this quarter are lost,
+    and before its first quarter (``started`` false) the game itself unless it was saved, as
+    the autosave is first written when a quarter ends.
 
     >>> pending_note(2)[-40:]
     'began: its 2 pending orders are lost.[/]'
+    >>> pending_note(1, started=False)[-71:]
+    'loading now leaves it and its pending order (Esc, s saves it first).[/]'
     """
+    if not started:
+        orders = (
+            ""
+            if not count
+            else " and its pending order"
+            if count == 1
+            else f" and its {count} pending orders"
+        )
+        return (
+            "\n[yellow]The game you are playing is autosaved from its first quarter on:"
+            f" loading now leaves it{orders} (Esc, s saves it first).[/]"
+        )
     if not count:
         return ""
     orders = "its pending order is" if count == 1 else f"its {count} pending orders are"
@@ -100,6 +116,7 @@ class LoadDialog(ModalScreen[Path | None]):
         content: Content | None = None,
         playing: Path | None = None,
         pending: int = 0,
+        started: bool = True,
     ):
         super().__init__()
         self.directory = directory
@@ -108,6 +125,9 @@ class LoadDialog(ModalScreen[Path | None]):
         self.pending = pending
         """Orders placed this quarter in the game being played: loading another loses them,
         and the note says so (it was said on quitting and going to the title, not here)."""
+        self.started = started
+        """Whether the game being played (if any) has a quarter played: before that it is not
+        autosaved, so loading leaves it whole, and the note says that instead."""
         self.content = content
         """The game's content: saves made with other content are marked and cannot be chosen."""
         self.infos: list[SaveInfo] = []
@@ -143,7 +163,11 @@ class LoadDialog(ModalScreen[Path | None]):
                 yield Static(f"No saves {where} yet.", id="no-saves")
             yield Static("", id="load-error", classes="error")
             if options:
-                yield Static(LOAD_NOTE + pending_note(self.pending), id="load-note", classes="hint")
+                yield Static(
+                    LOAD_NOTE + pending_note(self.pending, self.started),
+                    id="load-note",
+                    classes="hint",
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 

@@ -39,7 +39,7 @@ class PredictionDialog(ModalScreen[Answer]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "skip", "Skip", id="prediction.skip"),
-        Binding("f1", "app.help", "Help", id="prediction.help"),
+        Binding("f1,question_mark", "app.help", "Help", id="prediction.help"),
         Binding("ctrl+q", "app.quit", "Quit", id="prediction.quit"),
     ]
     stops_clock = True
@@ -87,10 +87,10 @@ class PredictionDialog(ModalScreen[Answer]):
 
     def on_key(self, event: Key) -> None:
         """Typing while a button has the focus goes into the number field (Enter then
-        submits what was typed, not the button)."""
+        submits what was typed, not the button); ? is no number's: it opens help there."""
         field = self.query_one("#prediction-number", Input)
         char = event.character
-        if self.focused is field or not char or not char.isprintable() or char.isspace():
+        if self.focused is field or not char or not char.isprintable() or char in " ?":
             return
         event.stop()
         event.prevent_default()

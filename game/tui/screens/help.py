@@ -25,6 +25,7 @@ KEYS = """\
 [b]x[/b] remove order   [b]Enter[/b] edit order
 [b]Tab[/b] then [b]↓[/b] or [b]End[/b]: what is under a table, when it says more below
 In help [b]g[/b] glossary, [b]k[/b] keys · in order dialogs [b]F1[/b] help, [b]Esc[/b] cancel
+[b]?[/b] help too, but not in a text field (it types ?) · a browser may keep F1
 [b]i[/b] lesson notes   [b]F9[/b]/[b]ctrl+f[/b] facilitator menu (live events, pause)
 [b]ctrl+t[/b] light/dark theme   [b]Esc[/b] back   [b]ctrl+q[/b] quit"""
 

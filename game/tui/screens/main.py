@@ -619,7 +619,8 @@ class MainScreen(Screen[None]):
 
         playing = self.session.autosave_path(app.saves_dir) if app.autosave_enabled else None
         pending = self.session.pending_count
-        app.push_screen(LoadDialog(app.saves_dir, app.content, playing, pending), chosen)
+        started = bool(self.session.turns)  # before the first quarter nothing is autosaved
+        app.push_screen(LoadDialog(app.saves_dir, app.content, playing, pending, started), chosen)
 
     def action_menu(self) -> None:
         """Back to the title, after a confirmation (Escape is pressed by reflex)."""

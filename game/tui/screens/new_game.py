@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -32,6 +33,11 @@ REQUIRED_NAME = "Required: type your team's name (the class results list every t
 """Class play: the note under the company name."""
 NO_NAME = "Company name: type your team's name first (the class results list every team by it)."
 """Class play: Start with the company name left empty (shown under the field)."""
+
+
+def player_name(k: int) -> str:
+    """The company of player ``k`` (from 0) who types no name and whose seat has none."""
+    return f"Player {k + 1}"
 
 
 class NameMissing(ValueError):
@@ -193,6 +199,7 @@ class NewGameScreen(Screen[None]):
                         compact=True,
                     )
             yield Static("", id="rival-blurb", classes="described")
+            yield Static("", id="scenario-seats", classes="described")
             yield Static("Facilitator (class play)", classes="subtitle")
             with Horizontal(classes="row"):
                 yield Label("Lesson mode", classes="label")
@@ -293,7 +300,7 @@ class NewGameScreen(Screen[None]):
                 if self.fixed and k == 0
                 else f"{seat_name} (the scenario's name)"
                 if seat_name
-                else ("your company" if k == 0 else f"player {k + 1}'s company")
+                else f"{player_name(k)} (or type a name)"
             )
         chosen = [s.rival for s in scenario.seats if s.rival is not None]
         spare = [r.id for r in self.content.rivals if r.id not in chosen]
@@ -316,9 +323,8 @@ class NewGameScreen(Screen[None]):
         ).tooltip = (
             f"{lessons} lesson note(s) and {len(scenario.predictions)} prediction question(s)"
         )
-        self.query_one("#rivals", Select).value = max(1, min(len(chosen), MAX_SEATS - 1))
         self._describe_industry()
-        self._show_rows()
+        self._show_rows(len(chosen))
 
     def _set_rival(self, k: int, rival_id: str) -> None:
         self.query_one(f"#rival-{k}", Select).value = rival_id
@@ -339,12 +345,43 @@ class NewGameScreen(Screen[None]):
             f" cash and a {money(industry.credit_limit)} credit line."
         )
 
-    def _show_rows(self) -> None:
-        """Show as many player and rival rows as chosen; at most eight companies in all."""
+    def _bot_seats(self, humans: int) -> list[int]:
+        """The scenario's seats (indexes) that name no rival and that no human player takes: a
+        bot plays each (the one ``capwars match`` seats there), so the table is the scenario's."""
+        return [i for i, s in enumerate(self._scenario().seats) if s.rival is None][humans:]
+
+    def _seating(self, humans: int, rivals: int) -> list[tuple[str, int]]:
+        """The table's order: ``("human", k)`` for player ``k``, ``("rival", k)`` for rival row
+        ``k``, ``("seat", i)`` for scenario seat ``i`` played by a bot. The humans come first,
+        then the other seats in the scenario's order (the scenario's rivals as rows, in turn),
+        then rival rows beyond the scenario's."""
+        free = set(self._bot_seats(humans))
+        order = [("human", k) for k in range(humans)]
+        row = 0
+        for i, seat in enumerate(self._scenario().seats):
+            if seat.rival is None:
+                if i in free:
+                    order.append(("seat", i))
+            elif row < rivals:
+                order.append(("rival", row))
+                row += 1
+        return order + [("rival", k) for k in range(row, rivals)]
+
+    def _bot_seat(self, i: int, position: int) -> Seat:
+        """Scenario seat ``i`` at ``position`` in the table, named as the engine names it
+        (its own name, else its industry and seat number, as ``capwars match`` shows it)."""
+        seat = self._scenario().seats[i]
+        name = seat.name or f"{self._industry_name(seat.industry)} {position + 1}"
+        return Seat(industry=seat.industry, name=name[:40])
+
+    def _show_rows(self, wanted: int | None = None) -> None:
+        """Show as many player and rival rows as chosen (or ``wanted`` rivals); at most eight
+        companies in all, with the scenario's seats a bot plays."""
         humans = self._count("#humans")
+        extra = self._bot_seats(humans)
         rivals_select = self.query_one("#rivals", Select)
-        low, high = (0 if humans > 1 else 1), MAX_SEATS - humans
-        rivals = max(low, min(self._count("#rivals"), high))
+        low, high = (0 if humans + len(extra) > 1 else 1), MAX_SEATS - humans - len(extra)
+        rivals = max(low, min(self._count("#rivals") if wanted is None else wanted, high))
         options = [(str(k), k) for k in range(low, high + 1)]
         if self._rival_range != (low, high):  # set_options resets the value; avoid needless ones
             self._rival_range = (low, high)
@@ -356,6 +393,27 @@ class NewGameScreen(Screen[None]):
         for k in range(MAX_SEATS - 1):
             self.query_one(f"#rival-row-{k}").display = k < rivals
         self._describe_rivals(rivals)
+        self._describe_bot_seats(humans, rivals)
+
+    def _describe_bot_seats(self, humans: int, rivals: int) -> None:
+        """Name the scenario's seats a bot plays (they have no row of their own)."""
+        box = self.query_one("#scenario-seats", Static)
+        seating = self._seating(humans, rivals)
+        seats = [
+            self._bot_seat(i, position)
+            for position, (kind, i) in enumerate(seating)
+            if kind == "seat"
+        ]
+        box.display = bool(seats)
+        spec = rival_spec(self.content, None)
+        listed = ", ".join(
+            f"[b]{escape(s.name or '')}[/b] ({self._industry_name(s.industry)})" for s in seats
+        )
+        more = "" if self.fixed else " Choose more human players to play them yourselves."
+        box.update(
+            f"Also at the table, as the scenario seats them: {listed}, played by the {spec}"
+            f" bot.{more}"
+        )
 
     def _describe_rivals(self, rivals: int) -> None:
         lines = []
@@ -412,28 +470,47 @@ class NewGameScreen(Screen[None]):
         """The seats and who plays them, as the form stands; ValueError says what to fix."""
         humans, rivals = self._count("#humans"), self._count("#rivals")
         people = [s for s in self._scenario().seats if s.rival is None]
-        seats: list[Seat] = []
-        players: list[str] = []
+        human_seats: list[Seat] = []
+        rival_seats: list[tuple[Seat, str]] = []
         for k in range(humans):
             industry = self._value("#industry" if k == 0 else f"#player-industry-{k}")
             name_box = self.query_one("#company" if k == 0 else f"#player-name-{k}", Input)
             seat_name = people[k].name if k < len(people) else None
             typed = " ".join(name_box.value.split())  # trimmed, inner runs of spaces as one
             if self.fixed and not typed:
-                # Class play: a default ("Bank 1", the scenario's "Team Red") would be every
+                # Class play: a default ("Player 1", the scenario's "Team Red") would be every
                 # team's name, and the class results could not tell the teams apart.
                 raise NameMissing(NO_NAME)
-            name = typed or seat_name or f"{self._industry_name(industry)} {k + 1}"
-            seats.append(Seat(industry=industry, name=name[:40]))
-            players.append(HUMAN)
+            # A company nobody named is its player's: "Player 2" as the form's row says (the
+            # industry and seat number, "Bank 1", read as a rank or a second bank).
+            name = typed or seat_name or player_name(k)
+            human_seats.append(Seat(industry=industry, name=name[:40]))
         for k in range(rivals):
             rival = self._rival(self._value(f"#rival-{k}"))
             if rival is None:
                 raise ValueError(f"Rival {k + 1}: choose a company")
-            seats.append(Seat(industry=rival.industry, name=rival.name, rival=rival.id))
             level_select = self.query_one(f"#rival-level-{k}", Select)
             level = None if level_select.disabled else str(level_select.value)
-            players.append(self.roster.spec(self._value(f"#rival-archetype-{k}"), level))
+            rival_seats.append(
+                (
+                    Seat(industry=rival.industry, name=rival.name, rival=rival.id),
+                    self.roster.spec(self._value(f"#rival-archetype-{k}"), level),
+                )
+            )
+        # The scenario's seats without a rival that no human takes are played by the bot
+        # ``capwars match`` seats there: the same scenario, the same table.
+        seats: list[Seat] = []
+        players: list[str] = []
+        for position, (kind, k) in enumerate(self._seating(humans, rivals)):
+            if kind == "human":
+                seats.append(human_seats[k])
+                players.append(HUMAN)
+            elif kind == "rival":
+                seats.append(rival_seats[k][0])
+                players.append(rival_seats[k][1])
+            else:
+                seats.append(self._bot_seat(k, position))
+                players.append(rival_spec(self.content, None))
         names = [s.name or "" for s in seats]
         for i, name in enumerate(names):
             if name.casefold() in (n.casefold() for n in names[:i]):
