@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
+from plotext._dict import themes as plotext_themes
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -56,7 +57,19 @@ def crossing(count: int) -> dict[str, tuple[float, ...]]:
 async def drawn(
     count: int, width: int, height: int, theme: str = "textual-dark"
 ) -> tuple[list[str], set[object]]:
-    """The chart's lines as text, and the colours its lines are drawn in."""
+    """The chart's lines as text, and the colours its lines are drawn in. plotext keeps the
+    theme each app theme maps to in a global registry, filled once by the first app that shows
+    it: the registry is left as it was, so that this test app's light theme (its own surface
+    colour) is not the one the light-theme snapshot draws with."""
+    saved = dict(plotext_themes)
+    try:
+        return await draw(count, width, height, theme)
+    finally:
+        plotext_themes.clear()
+        plotext_themes.update(saved)
+
+
+async def draw(count: int, width: int, height: int, theme: str) -> tuple[list[str], set[object]]:
     async with ChartApp(width, height).run_test(size=(100, 30)) as pilot:
         pilot.app.theme = theme
         chart = pilot.app.query_one(LineChart)
