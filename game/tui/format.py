@@ -7,6 +7,24 @@ import os
 
 SPARK = "▁▂▃▄▅▆▇█"
 
+GOOD = "#1e88e5"
+"""Blue, for a figure on target: with :data:`BAD`'s orange a pair that red-green colour
+blindness tells apart (red and green were the only contrast), and both legible on a dark and a
+light theme. Never the only cue: a word or a glyph says it too, for NO_COLOR and monochrome
+terminals (:func:`judged`)."""
+BAD = "#d55e00"
+"""Orange (vermillion), for a figure off target (see :data:`GOOD`)."""
+
+
+def judged(text: str, ok: bool) -> str:
+    """``text`` marked on or off target by a glyph as well as a colour (:data:`GOOD` and
+    :data:`BAD`): ``✓`` after it, or ``✗`` in bold.
+
+    >>> judged("52%", False), judged("$4.10M", True)
+    ('[b #d55e00]52% ✗[/]', '[#1e88e5]$4.10M ✓[/]')
+    """
+    return f"[{GOOD}]{text} ✓[/]" if ok else f"[b {BAD}]{text} ✗[/]"
+
 
 def folder(path: str | os.PathLike[str]) -> str:
     """A folder as a player can find it again: absolute (``saves`` alone says nothing once the

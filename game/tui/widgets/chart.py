@@ -24,6 +24,45 @@ _SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 Series = dict[str, tuple[float, ...]]
 
+MARKERS = ("braille", "•", "+", "x", "o", "*", "#")
+"""Each line's glyph, in the order of the series: the lines are told apart without colour
+(NO_COLOR, a monochrome or 16-colour terminal, red-green colour blindness), and the legend shows
+each name after its line's glyph. The first line keeps plotext's fine braille dots."""
+
+PALETTE = (
+    (86, 180, 233),
+    (230, 159, 0),
+    (204, 121, 167),
+    (0, 158, 115),
+    (213, 94, 0),
+    (0, 114, 178),
+    (153, 153, 153),
+)
+"""Each line's colour on a dark theme, in the order of the series: the Okabe-Ito colours, told
+apart with red-green colour blindness (sky blue and orange first: capacity against demand),
+yellow left out. (plotext's own sequence drew the second and third lines green and red.)"""
+
+LIGHT_PALETTE = (
+    (0, 114, 178),
+    (213, 94, 0),
+    (170, 68, 153),
+    (0, 128, 92),
+    (176, 112, 0),
+    (70, 70, 170),
+    (110, 110, 110),
+)
+"""The same hues, darker, for a light theme (sky blue and orange are faint on white)."""
+
+
+def glyph(index: int) -> str:
+    """The glyph of series ``index`` as the legend shows it (braille dots for the first).
+
+    >>> [glyph(k) for k in range(3)], glyph(len(MARKERS))
+    (['⢕', '•', '+'], '⢕')
+    """
+    marker = MARKERS[index % len(MARKERS)]
+    return "⢕" if marker == "braille" else marker
+
 
 @lru_cache(maxsize=512)
 def _style(codes: tuple[str, ...]) -> Style:
@@ -74,8 +113,8 @@ def short_quarter(label: str) -> str:
 
 
 def _legend_rows(labels: list[str], width: int) -> list[list[int]]:
-    """The legend's entries (each name in its line's colour, two spaces apart) packed into
-    rows of ``width`` cells, in order: each row a list of indexes into ``labels``.
+    """The legend's entries (each a glyph and a name in its line's colour, two spaces apart)
+    packed into rows of ``width`` cells, in order: each row a list of indexes into ``labels``.
 
     >>> _legend_rows(["Stratus", "Nimbus", "Azimuth", "Iron", "TensorPort"], 26)
     [[0, 1, 2], [3, 4]]
@@ -147,7 +186,8 @@ class LineChart(PlotextPlot):
         under it. The legend goes inside the plot (top left, with room made above the lines)
         when it takes at most a third of the plot's rows; otherwise (seven providers in a
         chart 11 rows high at 80 columns) it would hide the lines, so it goes under the plot:
-        each name in its line's colour, as many a row as fit, and the lines keep the plot."""
+        each name after its line's glyph (:data:`MARKERS`) in its line's colour, as many a row
+        as fit, and the lines keep the plot."""
         assert self._spec is not None
         title, series, ylabel, quarters = self._spec
         plt = self.plt
@@ -157,14 +197,23 @@ class LineChart(PlotextPlot):
         plt.title(title)
         drawn = [(name, values) for name, values in series.items() if any(v == v for v in values)]
         labels = [name[:14] for name, _ in drawn]
-        rows = _legend_rows(labels, width)
+        # Under the plot each name follows its line's glyph, as plotext's own legend does.
+        entries = [f"{glyph(k)} {label}" for k, label in enumerate(labels)]
+        rows = _legend_rows(entries, width)
         plot_rows = height - 4  # title, frame top and bottom, quarter labels
         inside = len(labels) * 3 <= plot_rows or len(rows) >= height // 2
         low, high = float("inf"), float("-inf")
-        for (_, values), label in zip(drawn, labels, strict=True):
+        palette = PALETTE if self.app.current_theme.dark else LIGHT_PALETTE
+        for index, ((_, values), label) in enumerate(zip(drawn, labels, strict=True)):
             points = [(i + 1, v) for i, v in enumerate(values) if v == v]
             xs, ys = zip(*points, strict=True)
-            plt.plot(list(xs), list(ys), label=label if inside else None, marker="braille")
+            plt.plot(
+                list(xs),
+                list(ys),
+                label=label if inside else None,
+                marker=MARKERS[index % len(MARKERS)],
+                color=palette[index % len(palette)],
+            )
             low, high = min(low, *ys), max(high, *ys)
         if drawn:
             # Inside, room above the lines for the legend (one row per series), so it does not
@@ -194,7 +243,8 @@ class LineChart(PlotextPlot):
         monitor = self._monitor()
         colors = [c[0] for c in monitor.color]
         return [
-            self._row([(labels[i], colors[i], "bold") for i in row], width, monitor) for row in rows
+            self._row([(entries[i], colors[i], "bold") for i in row], width, monitor)
+            for row in rows
         ]
 
     @staticmethod

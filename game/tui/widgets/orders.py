@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from game.engine import Action, BidSpot, Reserve, SetTrainingShare, Sublease
 from game.engine.actions import MECHANIC_OF
-from game.tui.format import kgpu, money
+from game.tui.format import BAD, GOOD, kgpu, money
 from game.tui.names import Names
 from game.tui.order_keys import BY_ACTION, section_keys
 from game.tui.session import GameSession, PendingOrder, SeatView
@@ -168,7 +168,7 @@ def capacity_plan(
     plan = plan_numbers(view, opening, starting)
     if plan is None:
         return ""
-    short, share, colour = plan.short, plan.share, "red" if plan.short > 0.05 else "green"
+    short, share, colour = plan.short, plan.share, BAD if plan.short > 0.05 else GOOD
     when = "installed" if plan.first else "last quarter's"
     text = (
         f"\nCapacity this quarter: reserved {kgpu(plan.reserved)}"
@@ -199,8 +199,8 @@ def capacity_plan(
             if useful and row.mechanic in view.obs.mechanics
         ]
         text += (
-            f" [red]{kgpu(short)} kGPU short[/]: customers beyond your capacity are turned away"
-            " and reputation falls" + (f" ({'; '.join(keys)})." if keys else ".")
+            f" [b {BAD}]⚠ {kgpu(short)} kGPU short[/]: customers beyond your capacity are turned"
+            " away and reputation falls" + (f" ({'; '.join(keys)})." if keys else ".")
         )
     return text
 
@@ -314,7 +314,9 @@ class OrdersSection(Section):
             if not view.orders:
                 table.add_row(number, escape(text), cost, status)
                 break
-            colour = "green" if view.orders[i].verdict.ok else "red"
+            # "ok" or "✗ why": the word and the glyph say it; the colours are told apart with
+            # red-green colour blindness too.
+            colour = GOOD if view.orders[i].verdict.ok else BAD
             table.add_row(number, escape(text), cost, f"[{colour}]{escape(status)}[/]", key=str(i))
         if view.orders and row < len(view.orders):
             table.move_cursor(row=row)
@@ -343,7 +345,7 @@ class OrdersSection(Section):
             box.update(no_orders_text(view) if index is None and view is not None else "")
             return
         text, status = self._lines[index]
-        colour = "green" if status == "ok" else "red"
+        colour = GOOD if status == "ok" else BAD
         box.update(f"{index + 1}. {escape(text)}  [{colour}]{escape(status)}[/]")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

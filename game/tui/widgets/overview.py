@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from game.engine.report import RegionCapacity
 from game.engine.scoring import value_parts as value_parts_of
-from game.tui.format import kgpu, money, pct, price
+from game.tui.format import judged, kgpu, money, pct, price
 from game.tui.order_keys import BY_ACTION
 from game.tui.session import GameSession, SeatView
 from game.tui.widgets.chart import LineChart
@@ -174,13 +174,15 @@ class OverviewSection(Section):
         served_ok = mine.served_share >= victory.served_share_good
         cost_ok = mine.cost_per_kgpu <= victory.cost_per_kgpu_good
         cost = price(mine.cost_per_kgpu) if mine.cost_per_kgpu < float("inf") else "—"
-        served = f"[{'green' if served_ok else 'red'}]{pct(mine.served_share)}[/]"
-        spent = f"[{'green' if cost_ok else 'red'}]{cost}[/]"
+        # On target or not by a glyph as well as a colour (red against green alone said
+        # nothing with red-green colour blindness or NO_COLOR).
+        served = judged(pct(mine.served_share), served_ok)
+        spent = judged(cost, cost_ok)
         if self.compact:  # two lines at 80 columns
             return (
                 f"[b]Score[/b] {sign}{money(abs(mine.score))} · rank {mine.rank} of"
                 f" {view.players}\nServed {served} (aim {pct(victory.served_share_good)}) ·"
-                f" compute {spent}/kGPU (aim {price(victory.cost_per_kgpu_good)}) →"
+                f" compute/kGPU {spent} (aim {price(victory.cost_per_kgpu_good)}) →"
                 f" {mine.title}: {mine.verdict}"
             )
         return (

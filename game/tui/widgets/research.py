@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from game.engine.observation import Observation, TechView
 from game.rules import models as m
 from game.rules.models import TechEffect
-from game.tui.format import money, pct
+from game.tui.format import GOOD, money, pct
 from game.tui.order_keys import section_keys
 from game.tui.session import SeatView
 from game.tui.widgets.plan import (
@@ -187,7 +187,7 @@ class ResearchSection(Section):
 
         def status(t: TechView) -> str:
             if t.done:
-                return "[green]done[/]"
+                return f"[{GOOD}]done[/]"
             if all(p in done for p in t.prerequisites):
                 return (
                     "[yellow]slipped[/]"

@@ -94,9 +94,15 @@ class RivalsSection(Section):
                 for quarter, a in zip(labels, map(view.names.text, texts), strict=True)
             ]
         played = max((len(v) for v in view.shares.values()), default=0)
+        # Your line is named as yours (the legend shows 14 cells of a name), not told apart
+        # by a colour alone.
+        you = short(me.name, 8) + " (you)"
         self.query_one("#chart-share", LineChart).show(
             "Market share %",
-            {name: tuple(v * 100 for v in values) for name, values in view.shares.items()},
+            {
+                you if name == me.name else name: tuple(v * 100 for v in values)
+                for name, values in view.shares.items()
+            },
             quarters=view.quarters_played(played),
         )
         self.query_one("#announcements", Static).update(

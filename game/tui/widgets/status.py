@@ -11,7 +11,7 @@ import math
 from rich.text import Text
 from textual.widgets import Static
 
-from game.tui.format import kgpu, money, pct
+from game.tui.format import GOOD, kgpu, money, pct
 from game.tui.session import SeatView
 
 
@@ -37,12 +37,14 @@ class StatusLine(Static):
     def line(view: SeatView, flags: str, width: int) -> str:
         """The fullest header that fits ``width`` cells."""
         obs, me = view.obs, view.obs.me
-        # Served against demand: customers turned away show red. (Capacity against demand was
-        # green while training took the difference and customers were turned away.)
+        # Served against demand: customers turned away show red, and a ⚠ says so without
+        # colour (NO_COLOR, red-green colour blindness). (Capacity against demand was green
+        # while training took the difference and customers were turned away.)
         served = me.last.get("served", math.nan)
         demand = me.last.get("demand", math.nan)
         short = not math.isnan(served) and not math.isnan(demand) and served < demand - 0.05
-        served_style = "red" if short else "green"
+        served_style = "red" if short else GOOD
+        warn = " [b]⚠[/b]" if short else ""
         rank = f"{view.rank}/{view.players}" if view.rank else f"–/{view.players}"
         quarter = f"[b]{obs.label}[/b] ({obs.turn + 1}/{obs.quarters})"
         name = f"[b]{me.name}[/b]"
@@ -54,10 +56,12 @@ class StatusLine(Static):
         served_long = (
             "Opening: no quarter played yet"
             if opening
-            else f"Last quarter: served {shown} of {kgpu(demand)} kGPU demand"
+            else f"Last quarter: served {shown} of {kgpu(demand)} kGPU demand{warn}"
         )
-        served_mid = "Opening" if opening else f"Last q: served {shown} / demand {kgpu(demand)}"
-        served_short = "Opening" if opening else f"Last q served {shown}/{kgpu(demand)}"
+        served_mid = (
+            "Opening" if opening else f"Last q: served {shown} / demand {kgpu(demand)}{warn}"
+        )
+        served_short = "Opening" if opening else f"Last q served {shown}/{kgpu(demand)}{warn}"
         if me.status != "active":  # its figures are frozen: it no longer serves anyone
             served_long = served_mid = served_short = "[b red]Bankrupt[/]"
         debt_if_any = debt if me.debt > 0.05 else ""
