@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,13 @@ from game.engine import BidSpot
 from game.rules import load_content
 from game.tui import format as format_module
 from game.tui.format import BAD, GOOD, judged
+from game.tui.screens.game_over import GameOverScreen
+from game.tui.screens.report import standing_lines
 from game.tui.session import GameSession
 from game.tui.widgets import chart as chart_module
 from game.tui.widgets.chart import LIGHT_PALETTE, MARKERS, PALETTE, LineChart, glyph
 from game.tui.widgets.orders import capacity_plan
+from game.tui.widgets.section import short
 from game.tui.widgets.status import StatusLine
 
 CONTENT = load_content()
@@ -235,3 +239,41 @@ async def test_no_color_highlighted_row_shows_with_and_without_focus(
             s.style for s in table.render_line(table.cursor_row + 2) if s.style and s.text.strip()
         )
         assert not other.underline and not other.reverse, other
+
+
+async def test_game_over_charts_name_your_line_and_the_report_says_which_way_you_moved(
+    tmp_path: Path,
+) -> None:
+    """The final charts told your line from the rivals' only by colour, and the quarter
+    report's rank change was a green or red "(was 3)"."""
+    session = GameSession.new(CONTENT, "tutorial", 7)
+    while not session.over:
+        session.end_quarter()
+    path = session.autosave(tmp_path)
+    async with new_app(tmp_path, load=str(path)).run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, GameOverScreen)
+        me = session.state.names[0]
+        for chart_id in ("#over-ev", "#over-share"):
+            spec = screen.query_one(chart_id, LineChart)._spec
+            assert spec is not None
+            names = list(spec[1])
+            assert [n for n in names if n.endswith(" (you)")] == [short(me, 8) + " (you)"]
+            assert all(len(n) <= 14 for n in names if n.endswith("(you)")), names
+    # A rank that changed is said in words as well as colour: in standard's seed 1 an idle
+    # seat 0 goes up, then down, in its first four quarters.
+    session = GameSession.new(CONTENT, "standard", 1)
+    for _ in range(4):
+        session.end_quarter()
+    moves = [
+        line
+        for report in session.reports
+        for line in standing_lines(session, 0, report)
+        if "rank" in line and "from" in line
+    ]
+    assert any("up from" in m for m in moves) and any("down from" in m for m in moves), moves
+    for line in moves:
+        plain = Text.from_markup(line).plain
+        assert re.search(r"\((up|down) from \d\)", plain), plain
+        assert "green" not in line and "red" not in line, line

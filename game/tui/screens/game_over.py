@@ -19,7 +19,7 @@ from game.arena.saves import slug
 from game.tui.format import money, pct, price
 from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart
-from game.tui.widgets.section import GameTable
+from game.tui.widgets.section import GameTable, short
 
 if TYPE_CHECKING:
     from game.engine import Standing
@@ -321,7 +321,13 @@ class GameOverScreen(Screen[None]):
             )
         self.query_one("#verdicts", Static).update("\n".join(verdicts))
         t = state.turn
-        names = state.names
+        # Each human's own line is named so in the charts (the glyphs tell lines apart, the
+        # name says which is yours), as the Rivals section's share chart does: a legend keeps
+        # 14 characters of a name, so the name is cut to leave room for the mark.
+        names = [
+            short(name, 8) + " (you)" if seat in self.session.humans else name
+            for seat, name in enumerate(state.names)
+        ]
         h = state.history
         quarters = tuple(state.world.quarter_label(q) for q in range(t))  # the x axis
         self.query_one("#over-ev", LineChart).show(
@@ -335,10 +341,10 @@ class GameOverScreen(Screen[None]):
             quarters=quarters,
         )
         ids = state.world.provider_ids
-        short = {p: self.session.names.provider(p).split()[0] for p in ids}
+        first_word = {p: self.session.names.provider(p).split()[0] for p in ids}
         self.query_one("#over-spot", LineChart).show(
             "Spot prices",
-            {short[p]: tuple(h["spot_price"][:t, k]) for k, p in enumerate(ids)},
+            {first_word[p]: tuple(h["spot_price"][:t, k]) for k, p in enumerate(ids)},
             quarters=quarters,
         )
 

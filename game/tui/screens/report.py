@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from game.engine import QuarterReport, observe
 from game.engine.derived import offload
 from game.engine.scoring import standings
-from game.tui.format import exact_money, kgpu, money, pct, price
+from game.tui.format import BAD, GOOD, exact_money, kgpu, money, pct, price
 from game.tui.order_keys import BY_ACTION
 from game.tui.session import GameSession, PredictionResult
 from game.tui.widgets.infrastructure import grid_ready_text
@@ -407,8 +407,9 @@ def standing_lines(session: GameSession, seat: int, report: QuarterReport) -> li
     line += f", rank {rank} of {state.n_players}"
     if seat in before and before[seat][0] != rank:
         was = before[seat][0]
-        colour = "green" if rank < was else "red"
-        line += f" ([{colour}]was {was}[/])"
+        # in words as well as colour (NO_COLOR, colour blindness): up is the better way
+        moved = f"[{GOOD}]up from {was}[/]" if rank < was else f"[{BAD}]down from {was}[/]"
+        line += f" ({moved})"
     lines = [line + "."]
     history = state.history
     # What the score is made of, for the latest quarter (the parts are the state's): a score
