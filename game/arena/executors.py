@@ -502,7 +502,8 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
         if command_word(index, arg) or (base / arg).exists():
             continue  # an option, a program looked up on PATH, or a file this worker has
         file = arg.partition(":")[0]  # the SDK's FILE:CLASS
-        if index == 0 or (file.endswith(SCRIPT_SUFFIXES) and not (base / file).is_file()):
+        script = file.endswith(SCRIPT_SUFFIXES) and not any(c.isspace() for c in arg)
+        if index == 0 or (script and not (base / file).is_file()):  # not sh -c 'SCRIPT TEXT'
             raise _missing_file(here, spec, base / file)
     if argv and "/" not in argv[0] and shutil.which(argv[0], path=bot_path()) is None:
         raise WorkerMismatch(
