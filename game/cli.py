@@ -727,7 +727,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         " bot really sent)",
     )
     limit_options(match)
-    _bot_read_option(match)
     match.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"
     )
@@ -783,7 +782,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     bench.set_defaults(handler=cmd_bench)
 
     _add_plugins(commands, argv)
-    _bot_read_plugins(commands)
 
     # No command at all means 'play'.
     _play_options(parser)
@@ -827,31 +825,6 @@ def _add_plugins(commands: Any, argv: Sequence[str] | None) -> None:
     for name, (_, text) in PLUGINS.items():
         if name not in registered:
             commands.add_parser(name, help=text)
-
-
-BOT_READ_COMMANDS = {"validate": "", "tournament": "run"}
-"""The commands besides ``match`` that run cmd: bots (``tournament run``), for ``--bot-read``."""
-
-
-def _bot_read_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--bot-read",
-        action="append",
-        metavar="DIR",
-        help="a folder (or file) every cmd: bot may read besides its own folder and the"
-        " system's, such as a data file it needs; repeatable (bots cannot read elsewhere)",
-    )
-
-
-def _bot_read_plugins(commands: Any) -> None:
-    """Add ``--bot-read`` to the loaded commands of :data:`BOT_READ_COMMANDS`."""
-    for name, action in BOT_READ_COMMANDS.items():
-        parser = commands.choices.get(name)
-        if parser is not None and action:
-            subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-            parser = subs[0].choices.get(action) if subs else None
-        if parser is not None and parser.get_default("handler"):
-            _bot_read_option(parser)
 
 
 @contextlib.contextmanager

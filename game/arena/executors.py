@@ -103,11 +103,14 @@ def play_match(
     *,
     scenario: str | None = None,
     specs: Sequence[str] | None = None,
+    bot_read: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Play one scheduled match and return its results record. Runs in any process.
 
     ``limits``: the limits of its ``cmd:`` bots (``None``: the defaults), passed with the
     task to every worker (a pool's or a Dask cluster's), never through the environment.
+    ``bot_read``: the folders (absolute) its ``cmd:`` bots may read besides their own (the
+    tournament's ``--bot-read``), passed the same way (see :func:`readable_folders`).
     ``scenario``, ``specs``: what to load and seat instead of the task's own scenario and
     line-up, the same ones with paths made absolute (a Dask worker, :func:`check_worker`); the
     record keeps the task's labels."""
@@ -121,18 +124,64 @@ def play_match(
         _in_match.set()
     try:
         counter = MalformedCounter(len(task.bots))
-        outcome = run_match(
-            content,
-            scenario_id,
-            task.seed,
-            list(specs) if specs is not None else [seat_spec(b) for b in task.bots],
-            recorders=[counter],
-            limits=limits,
-        )
+        with readable_folders(bot_read):
+            outcome = run_match(
+                content,
+                scenario_id,
+                task.seed,
+                list(specs) if specs is not None else [seat_spec(b) for b in task.bots],
+                recorders=[counter],
+                limits=limits,
+            )
     finally:
         _in_match.clear()
     # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
     return record_from_outcome(task.id, outcome, labels=task.bots, malformed=counter.counts)
+
+
+_reads_lock = threading.Lock()
+_reads_in_use: dict[str, int] = {}
+"""The folders of :func:`readable_folders` in use now, with how many matches use each."""
+_reads_before: list[str | None] = []
+"""The bot-read variable as it was before the first of them (a worker's own setting)."""
+
+
+@contextlib.contextmanager
+def readable_folders(paths: Sequence[str]) -> Iterator[None]:
+    """While inside, the ``cmd:`` bots started in this process may read ``paths`` too: they are
+    added to :data:`~game.arena.host.BOT_READ_ENV`, which the host reads as it starts a bot (the
+    value set by hand, a Dask worker's own, is kept). Thread-safe: a Dask worker plays several
+    matches at once in threads, and each keeps its folders until its match is over."""
+    if not paths:
+        yield
+        return
+    from game.arena.host import BOT_READ_ENV
+
+    with _reads_lock:
+        if not _reads_in_use:
+            _reads_before[:] = [os.environ.get(BOT_READ_ENV)]
+        for path in paths:
+            _reads_in_use[path] = _reads_in_use.get(path, 0) + 1
+        _set_reads(BOT_READ_ENV)
+    try:
+        yield
+    finally:
+        with _reads_lock:
+            for path in paths:
+                _reads_in_use[path] -= 1
+                if not _reads_in_use[path]:
+                    del _reads_in_use[path]
+            _set_reads(BOT_READ_ENV)
+
+
+def _set_reads(name: str) -> None:
+    before = _reads_before[0] if _reads_before else None
+    own = [p for p in (before or "").split(os.pathsep) if p]
+    value = os.pathsep.join([*own, *(p for p in _reads_in_use if p not in own)])
+    if value:
+        os.environ[name] = value
+    else:
+        os.environ.pop(name, None)
 
 
 class MalformedCounter:
@@ -259,10 +308,13 @@ def _watch_parent(parent: int, stopping: Any = None) -> None:
 
 
 def run_inline(
-    tasks: Sequence[MatchTask], content_dir: str | None, limits: Limits | None = None
+    tasks: Sequence[MatchTask],
+    content_dir: str | None,
+    limits: Limits | None = None,
+    bot_read: Sequence[str] = (),
 ) -> Iterator[dict[str, Any]]:
     for task in tasks:
-        yield play_match(task, content_dir, limits)
+        yield play_match(task, content_dir, limits, bot_read=bot_read)
 
 
 def start_pool(jobs: int, content_dir: str | None = None) -> MatchPool:
@@ -276,6 +328,7 @@ def run_pool(
     jobs: int,
     pool: Executor | None = None,
     limits: Limits | None = None,
+    bot_read: Sequence[str] = (),
 ) -> Iterator[dict[str, Any]]:
     """Matches on ``jobs`` worker processes, yielded as they finish.
 
@@ -297,7 +350,9 @@ def run_pool(
                 if task is None:
                     exhausted = True
                     break
-                pending.add(executor.submit(play_match, task, content_dir, limits))
+                pending.add(
+                    executor.submit(play_match, task, content_dir, limits, bot_read=bot_read)
+                )
             if not pending:
                 break
             finished, pending = _wait_for_one(pending)
@@ -502,7 +557,8 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
         if command_word(index, arg) or (base / arg).exists():
             continue  # an option, a program looked up on PATH, or a file this worker has
         file = arg.partition(":")[0]  # the SDK's FILE:CLASS
-        if index == 0 or (file.endswith(SCRIPT_SUFFIXES) and not (base / file).is_file()):
+        script = file.endswith(SCRIPT_SUFFIXES) and not any(c.isspace() for c in arg)
+        if index == 0 or (script and not (base / file).is_file()):  # not sh -c 'SCRIPT TEXT'
             raise _missing_file(here, spec, base / file)
     if argv and "/" not in argv[0] and shutil.which(argv[0], path=bot_path()) is None:
         raise WorkerMismatch(
@@ -535,11 +591,22 @@ def _worker_name() -> str:
 
 
 def play_remote_match(
-    task: MatchTask, content_dir: str | None, limits: Limits | None, origin: Origin
+    task: MatchTask,
+    content_dir: str | None,
+    limits: Limits | None,
+    origin: Origin,
+    bot_read: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """:func:`play_match` on a Dask worker, after :func:`check_worker`."""
+    """:func:`play_match` on a Dask worker, after :func:`check_worker`; ``bot_read``: the
+    tournament's ``--bot-read`` folders (absolute), which the worker must have too."""
     content_dir, scenario, specs = check_worker(task, content_dir, origin)
-    return play_match(task, content_dir, limits, scenario=scenario, specs=specs)
+    for path in bot_read:
+        if not os.path.exists(path):
+            raise WorkerMismatch(
+                f"Dask worker {_worker_name()} has no {path} (--bot-read): every worker needs"
+                " it at the same path as the tournament's machine"
+            )
+    return play_match(task, content_dir, limits, scenario=scenario, specs=specs, bot_read=bot_read)
 
 
 DASK_DEFAULT_PORT = 8786
@@ -557,6 +624,7 @@ def run_dask(
     content_dir: str | None,
     executor: str,
     limits: Limits | None = None,
+    bot_read: Sequence[str] = (),
 ) -> Iterator[dict[str, Any]]:
     """Matches on a Dask cluster, yielded as they finish.
 
@@ -598,7 +666,13 @@ def run_dask(
                 room = max(1, threads) * IN_FLIGHT_PER_WORKER - len(pending)
                 for task in _take(queue, room):
                     future = client.submit(
-                        play_remote_match, task, content_dir, limits, origin, pure=False
+                        play_remote_match,
+                        task,
+                        content_dir,
+                        limits,
+                        origin,
+                        tuple(bot_read),
+                        pure=False,
                     )
                     pending[future] = task
                 if not pending:
@@ -742,11 +816,13 @@ def run_tasks(
     executor: str | None = None,
     pool: Executor | None = None,
     limits: Limits | None = None,
+    bot_read: Sequence[str] = (),
 ) -> Iterator[dict[str, Any]]:
     """Play ``tasks`` where asked, yielding each record as its match finishes.
 
     ``pool``: an already started executor (see :func:`start_pool`) to run them on with ``jobs``
-    matches at a time, kept open afterwards. ``limits``: the ``cmd:`` bots' limits.
+    matches at a time, kept open afterwards. ``limits``: the ``cmd:`` bots' limits;
+    ``bot_read``: the folders (absolute) they may read besides their own, on every worker.
     A bad ``jobs`` or ``executor`` (see :func:`check_executor`) raises :class:`ExecutorError`
     when the first record is asked for, where the caller handles every executor's errors.
     """
@@ -755,12 +831,12 @@ def run_tasks(
     except ExecutorError as exc:
         return _raise(exc)
     if executor:
-        return run_dask(tasks, content_dir, executor, limits)
+        return run_dask(tasks, content_dir, executor, limits, bot_read)
     if pool is not None:
-        return run_pool(tasks, content_dir, jobs, pool, limits)
+        return run_pool(tasks, content_dir, jobs, pool, limits, bot_read)
     if jobs == 1 or len(tasks) <= 1:
-        return run_inline(tasks, content_dir, limits)
-    return run_pool(tasks, content_dir, min(jobs, len(tasks)), limits=limits)
+        return run_inline(tasks, content_dir, limits, bot_read)
+    return run_pool(tasks, content_dir, min(jobs, len(tasks)), limits=limits, bot_read=bot_read)
 
 
 def check_executor(jobs: int = 1, executor: str | None = None) -> None:

@@ -209,7 +209,9 @@ def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
     ``FILE:CLASS``) is resolved on its file part (:func:`command_files`). A script argument
     (``bot.py``, ``bot.js``, ...) that does not exist is refused here, where the message can
     name the folder it was looked for in, rather than failing inside the bot's empty working
-    folder.
+    folder. An argument with white space in it is not taken for a missing script: it is the
+    text of a shell script (``sh -c 'python3 /x/bot.py'``), or a name no check can tell from
+    one.
     """
     files = command_files(command, cwd)
     out = []
@@ -223,7 +225,7 @@ def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
             out.append(f"{(cwd / name).resolve()}{rest}")
         elif (cwd / arg).exists():  # a folder
             out.append(str((cwd / arg).resolve()))
-        elif path.endswith(SCRIPT_SUFFIXES):
+        elif path.endswith(SCRIPT_SUFFIXES) and not any(c.isspace() for c in arg):
             raise BotSpecError(
                 f"bot file not found: {path} (relative paths in a cmd: bot are looked up in"
                 f" {cwd}, the folder capwars runs in)"

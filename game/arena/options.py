@@ -13,10 +13,12 @@ import argparse
 
 
 def limit_options(parser: argparse.ArgumentParser) -> None:
-    """The time and resource limits ``cmd:`` bots get: ``--turn-seconds``, ``--memory-mb`` ...
+    """The time and resource limits ``cmd:`` bots get: ``--turn-seconds``, ``--memory-mb`` ...,
+    and the folders they may read besides their own (``--bot-read``).
 
     Taken as text and checked by the command (:func:`~game.arena.host.limits_of_args`), so a
-    bad value is one line naming the option."""
+    bad value is one line naming the option; ``--bot-read`` is checked by :func:`game.cli.main`,
+    which hands the folders to the bots."""
     times = parser.add_argument_group(
         "time limits of external bots (cmd:...; bots run in-process are not timed)"
     )
@@ -68,4 +70,11 @@ def limit_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes and threads a cmd: bot may start (default: 64; not enforced when"
         " capwars runs as root)",
+    )
+    parser.add_argument(
+        "--bot-read",
+        action="append",
+        metavar="DIR",
+        help="a folder (or file) every cmd: bot may read besides its own folder and the"
+        " system's, such as a data file it needs; repeatable (bots cannot read elsewhere)",
     )

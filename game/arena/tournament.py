@@ -13,7 +13,9 @@ Each finished match is one line of ``results.jsonl`` in the output folder (see
 :mod:`game.arena.results`), written durably before the next is counted. Beside it,
 ``tournament.json`` records the tournament's **design**: mode (round robin or gauntlet and its
 challenger), bots, filler, scenario, seeds, the content hash (and the ``--content`` folder as
-given, for the leaderboard's 'again' commands), the limits of ``cmd:`` bots (time:
+given, for the leaderboard's 'again' commands), the folders ``cmd:`` bots may read
+(``--bot-read``: for the 'again' commands, and a resume without ``--bot-read`` gives the bots
+the same folders), the limits of ``cmd:`` bots (time:
 ``--turn-seconds``, ``--bank-seconds``, ``--init-seconds``; resources: ``--memory-mb``,
 ``--cpu-seconds``, ``--max-open-files``, ``--max-file-mb``, ``--max-processes``), and a SHA-256
 of every bot file (the file of a ``path/to/bot.py[:Class]`` spec, and each argument of a
@@ -154,6 +156,8 @@ class TournamentSummary:
     leaderboard: Leaderboard
     repaired_bytes: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    bot_read: tuple[str, ...] = ()
+    """The folders the ``cmd:`` bots could read (``--bot-read``, given or recorded)."""
 
     @property
     def matches_per_second(self) -> float:
@@ -257,8 +261,13 @@ def run_tournament(
     on_record: Callable[[dict[str, Any]], None] | None = None,
     restart: bool = False,
     extend: bool = False,
+    bot_read: Sequence[str] | None = None,
 ) -> TournamentSummary:
     """Play the tournament's missing matches into ``directory`` and rebuild the leaderboard.
+
+    ``bot_read``: the folders (or files) every ``cmd:`` bot may read besides its own
+    (``--bot-read``), on every worker; ``None`` resumes with those the folder's design records
+    (none for a new tournament or with ``restart``), a sequence (even empty) replaces them.
 
     ``limit`` stops after that many new matches (for tests and for slicing long runs);
     ``on_record`` sees each record just after it is on disk; ``pool`` is a started process pool
@@ -285,8 +294,22 @@ def run_tournament(
     scenario = content.scenario(scenario_id)
     tasks = schedule(config, len(scenario.seats))
     check_bots(config.specs)
-    design = design_of(config, local_hash, content_dir)
     folder = Path(directory)
+    recorded = [] if restart else _recorded_reads(folder)
+    reads = [os.path.abspath(p) for p in (bot_read if bot_read is not None else recorded)]
+    if bot_read is None and recorded:
+        gone = [p for p in reads if not os.path.exists(p)]
+        if gone:
+            raise TournamentError(
+                f"this tournament was run with --bot-read {shlex.quote(gone[0])}, which is not"
+                " there now: rerun with --bot-read naming where it is now (each folder the"
+                " bots need), or add --restart to start over"
+            )
+        if not quiet:
+            note = stream if stream is not None else sys.stderr
+            given = " ".join(f"--bot-read {shlex.quote(p)}" for p in reads)
+            print(f"resuming with the tournament's {given} (from {DESIGN_NAME})", file=note)
+    design = design_of(config, local_hash, content_dir, reads)
     if restart:
         for name in (RESULTS_NAME, DESIGN_NAME):
             (folder / name).unlink(missing_ok=True)
@@ -320,6 +343,7 @@ def run_tournament(
             executor=executor,
             pool=pool,
             limits=config.limits,
+            bot_read=reads,
         )
         try:
             for record in records:
@@ -362,6 +386,7 @@ def run_tournament(
                 leaderboard=board,
                 repaired_bytes=results.repaired_bytes,
                 failures=failures,
+                bot_read=tuple(reads),
             )
     # Count what a rerun will find on disk (the interrupt may have landed mid-append).
     scheduled = {t.id for t in tasks}
@@ -385,13 +410,17 @@ def _check_content(results: ResultsFile, content_hash: str) -> None:
 
 
 def design_of(
-    config: TournamentConfig, content_hash: str, content_dir: str | None = None
+    config: TournamentConfig,
+    content_hash: str,
+    content_dir: str | None = None,
+    bot_read: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What makes a tournament this tournament: ``tournament.json`` of its results folder.
 
     ``content_dir`` is the ``--content`` folder as given (``None``: the game's own content):
     not part of what is compared (the content hash is), but what a later ``tournament
-    leaderboard`` puts into its 'again' commands."""
+    leaderboard`` puts into its 'again' commands. ``bot_read``: the ``--bot-read`` folders
+    (absolute), not compared either: for the 'again' commands and a resume without them."""
     entrants = list(dict.fromkeys(b.strip() for b in config.bots))
     if config.challenger is not None:
         entrants = [b for b in entrants if b != config.challenger]
@@ -406,6 +435,7 @@ def design_of(
         "base_seed": config.base_seed,
         "content_hash": content_hash,
         "content_dir": content_dir,
+        "bot_read": list(bot_read),
         "limits": limits_json(config.limits or Limits()),
         "bot_files": {
             spec: files for spec in dict.fromkeys(config.specs) if (files := bot_files(spec))
@@ -550,6 +580,18 @@ def _design_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
     return changes, edited
 
 
+def _recorded_reads(folder: Path) -> list[str]:
+    """The ``--bot-read`` folders the design in ``folder`` records (none without one)."""
+    try:
+        design = json.loads((folder / DESIGN_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    reads = design.get("bot_read") if isinstance(design, dict) else None
+    if not isinstance(reads, list):
+        return []
+    return [p for p in reads if isinstance(p, str) and p]
+
+
 def _content_words(content_dir: object) -> str:
     """How a design's content folder reads in a sentence: ``--content DIR`` or the game's own."""
     if isinstance(content_dir, str):
@@ -616,6 +658,8 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
                 quiet=args.quiet,
                 restart=args.restart,
                 extend=args.extend,
+                # Absolute as main() gave them to the bots; None: the recorded ones on a resume.
+                bot_read=args.bot_read,
             )
     except (TournamentError, ResultsError) as exc:
         return _usage(str(exc))
@@ -650,7 +694,7 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
     print(
         format_leaderboard(
             summary.leaderboard,
-            match_options=_again_options(limits, getattr(args, "content", None)),
+            match_options=_again_options(limits, getattr(args, "content", None), summary.bot_read),
             scenario=config.scenario,
         )
     )
@@ -696,7 +740,7 @@ def cmd_tournament_leaderboard(args: argparse.Namespace) -> int:
     given = getattr(args, "content", None)
     # The folder the tournament was played with, unless this command names another.
     content_dir = given if given is not None else design.content_dir
-    options = _again_options(design.limits, content_dir)
+    options = _again_options(design.limits, content_dir, design.bot_read)
     print(format_leaderboard(board, match_options=options, scenario=design.scenario))
     if board.failures and given is None and (note := _content_note(design)):
         print(f"capwars: note: {note}", file=sys.stderr)
@@ -737,17 +781,19 @@ def _content_note(design: FolderDesign) -> str | None:
     )
 
 
-def _again_options(limits: Limits, content_dir: str | None) -> str:
+def _again_options(limits: Limits, content_dir: str | None, bot_read: Sequence[str] = ()) -> str:
     """The options a command that plays one of the tournament's matches again needs besides
-    scenario, seed and bots: the limits that differ from the defaults, and the content folder
-    (without it, ``capwars match`` plays the game's own content: another match, or none)."""
+    scenario, seed and bots: the limits that differ from the defaults, the content folder
+    (without it, ``capwars match`` plays the game's own content: another match, or none) and
+    the folders the bots could read (without them a bot that reads one fails otherwise)."""
     default = Limits()
     options = describe_limits(
         limits, [f for f in LIMIT_OPTIONS if getattr(limits, f) != getattr(default, f)]
     )
+    reads = " ".join(f"--bot-read {shlex.quote(path)}" for path in bot_read)
     if content_dir is not None:
-        options = " ".join(filter(None, (f"--content {shlex.quote(content_dir)}", options)))
-    return options
+        reads = " ".join(filter(None, (f"--content {shlex.quote(content_dir)}", reads)))
+    return " ".join(filter(None, (reads, options)))
 
 
 @dataclass(frozen=True)
@@ -762,6 +808,8 @@ class FolderDesign:
     content_recorded: bool = False
     """Whether the design says which content folder (older designs do not)."""
     content_hash: str | None = None
+    bot_read: tuple[str, ...] = ()
+    """The ``--bot-read`` folders (absolute) the tournament's bots could read."""
 
 
 def _design_of_folder(directory: str | os.PathLike[str]) -> FolderDesign:
@@ -787,6 +835,7 @@ def _design_of_folder(directory: str | os.PathLike[str]) -> FolderDesign:
         content_dir=text("content_dir"),
         content_recorded="content_dir" in design,
         content_hash=text("content_hash"),
+        bot_read=tuple(_recorded_reads(folder)),
     )
 
 
