@@ -26,8 +26,6 @@ from game.arena.results import read_results
 from game.arena.tournament import DESIGN_NAME, TournamentConfig, run_tournament
 from game.cli import main as capwars
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def test_bot_read_is_one_of_the_shared_options_of_the_commands_running_cmd_bots():
     parser = argparse.ArgumentParser()
@@ -212,43 +210,3 @@ def test_a_dask_worker_without_a_bot_read_folder_refuses(tmp_path: Path):
     origin = Origin(str(tmp_path), code_fingerprint(), ())
     with pytest.raises(WorkerMismatch, match=r"has no .*nope \(--bot-read\): every worker"):
         play_remote_match(task, None, None, origin, (str(tmp_path / "nope"),))
-
-
-# ---------------------------------------------------------------------------------------------
-# Rivals read the published facts of the match's content, not the game's own
-
-
-def test_rivals_read_the_published_facts_of_the_match_s_content(tmp_path: Path):
-    from game.agents.rivals.personality import content_facts, facts_for
-    from game.agents.rivals.planning import opex_ratio
-    from game.engine import new_match, observe
-    from game.rules.loader import load_content, load_scenario_file, with_scenario
-
-    world = tmp_path / "world"
-    shutil.copytree(ROOT / "content", world)
-    industries = world / "industries.toml"
-    text = industries.read_text(encoding="utf-8")
-    assert "operating_cost_ratio = 0.25" in text  # the bank's
-    industries.write_text(text.replace("operating_cost_ratio = 0.25", "operating_cost_ratio = 0.4"))
-    techs = world / "technologies.toml"
-    text = techs.read_text(encoding="utf-8")
-    assert 'kind = "efficiency", multiplier = 1.15' in text  # continuous batching's
-    techs.write_text(text.replace("multiplier = 1.15", "multiplier = 1.5", 1))
-
-    own = observe(new_match(scenario="tutorial", seed=0), 0)
-    theirs = observe(new_match(load_content(world), "tutorial", 0), 0)
-    assert own.me.industry == theirs.me.industry == "bank"
-    assert opex_ratio(own) == 0.25 and opex_ratio(theirs) == 0.4
-    assert facts_for(own).efficiency["continuous_batching"] == 1.15
-    assert facts_for(theirs).efficiency["continuous_batching"] == 1.5
-    assert content_facts().opex["bank"] == 0.25  # the game's own, for a hosted bot's JSON
-
-    # A scenario file's market figures (not in the game's own content) reach the lookahead.
-    lesson = tmp_path / "lesson.toml"
-    text = (ROOT / "content" / "scenarios" / "tutorial.toml").read_text(encoding="utf-8")
-    text = text.replace('id = "tutorial"', 'id = "my_lesson"', 1)
-    lesson.write_text(text.replace("[market]\n", "[market]\nappeal_price = 3.5\n", 1))
-    content = with_scenario(load_content(), load_scenario_file(lesson))
-    obs = observe(new_match(content, "my_lesson", 0), 0)
-    assert facts_for(obs).market["my_lesson"].appeal_price == 3.5
-    assert "my_lesson" not in content_facts().market  # read before: MarketFacts() defaults

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.agents.rivals.forecast import Memory, SpotOutlook, share_demand_path
-from game.agents.rivals.personality import MarketFacts, facts_for
+from game.agents.rivals.personality import MarketFacts, content_facts
 from game.agents.rivals.planning import (
     HORIZON,
     Book,
@@ -183,7 +183,7 @@ def build_model(
     me = obs.me
     t_left = max(1, obs.quarters - obs.turn)
     demand = share_demand_path(memory, obs, t_left)
-    facts = facts_for(obs)
+    facts = content_facts()
     market_facts = facts.market.get(obs.scenario, MarketFacts())
     sensitivity, quality_growth = facts.industry.get(me.industry, (1.0, 1.0))
     # Futures of the market: noise, a random drift, and rare surges and slumps that persist.
@@ -362,7 +362,7 @@ def to_plan(
     chip_keep = 1.0 - facts.chip_depreciation
     dc_keep = 1.0 - facts.facility_depreciation
     mwpk = mw_per_kgpu(obs)
-    efficiency_facts = facts_for(obs).efficiency
+    efficiency_facts = content_facts().efficiency
     index = model.spot_level
     for action in actions:
         if isinstance(action, Reserve):

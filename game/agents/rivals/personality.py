@@ -3,24 +3,15 @@
 A rival's personality is public content (``content/rivals.toml``). A bot finds its own entry
 from :class:`~game.agents.base.SetupInfo`: an explicit ``rules["rival"]`` mapping if the match
 runner passes one, else the seat's company name looked up in the default content.
-
-The other published facts rivals read (research effects, industry and market figures) come from
-the content the match is played with (:func:`facts_for`: a ``--content`` folder, a scenario
-file), which an observation built by the engine carries; an observation read from JSON (a
-hosted bot) does not, and gets the game's own content's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from game.agents.base import SetupInfo
-
-if TYPE_CHECKING:
-    from game.engine.observation import Observation
-    from game.rules.models import Content, Scenario
 
 
 @dataclass(frozen=True)
@@ -75,34 +66,6 @@ def content_facts() -> _ContentFacts:
         content = load_content()
     except Exception:  # a bot must still play if the content folder is elsewhere
         return _ContentFacts({}, {}, {}, {})
-    return _facts_of(content)
-
-
-_MATCH_FACTS: dict[str, _ContentFacts] = {}
-"""Published facts by match content hash (the content a match is played with)."""
-_MATCH_FACTS_KEPT = 16
-
-
-def facts_for(obs: Observation) -> _ContentFacts:
-    """The published facts of the content this observation's match is played with: a
-    ``--content`` folder's or a scenario file's figures, not the game's own. An observation
-    without its engine state (rebuilt from JSON, as a hosted bot gets it) falls back to the
-    game's own content (:func:`content_facts`)."""
-    state = getattr(obs, "__dict__", {}).get("_state")
-    world = getattr(state, "world", None)
-    key = getattr(world, "content_hash", None)
-    if world is None or not isinstance(key, str):
-        return content_facts()
-    facts = _MATCH_FACTS.get(key)
-    if facts is None:
-        if len(_MATCH_FACTS) >= _MATCH_FACTS_KEPT:
-            _MATCH_FACTS.clear()
-        facts = _MATCH_FACTS[key] = _facts_of(world.content, world.scenario)
-    return facts
-
-
-def _facts_of(content: Content, scenario: Scenario | None = None) -> _ContentFacts:
-    """The published facts of ``content`` (and of ``scenario``, played with it)."""
     rivals = {
         r.name: Personality(r.name, r.risk_appetite, r.patience, r.archetype)
         for r in content.rivals
@@ -133,7 +96,7 @@ def _facts_of(content: Content, scenario: Scenario | None = None) -> _ContentFac
             chip_depreciation=float(s.market.chip_depreciation),
             facility_depreciation=float(s.market.facility_depreciation),
         )
-        for s in [*content.scenarios, *([scenario] if scenario is not None else [])]
+        for s in content.scenarios
     }
     return _ContentFacts(rivals, efficiency, power, opex, industry, market)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from game.agents.bidding import cents_at_least
 from game.agents.rivals.forecast import Memory, SpotOutlook
-from game.agents.rivals.personality import facts_for
+from game.agents.rivals.personality import content_facts
 from game.engine.actions import (
     Action,
     BidSpot,
@@ -117,7 +117,7 @@ def mw_per_kgpu(obs: Observation) -> float:
 
 
 def power_factor(obs: Observation) -> float:
-    facts = facts_for(obs).power
+    facts = content_facts().power
     factor = 1.0
     for tech in obs.me.research:
         if tech.done:
@@ -127,7 +127,7 @@ def power_factor(obs: Observation) -> float:
 
 def known_efficiency(obs: Observation) -> float:
     """Serving efficiency from completed research (the published effects)."""
-    facts = facts_for(obs).efficiency
+    facts = content_facts().efficiency
     eff = 1.0
     for tech in obs.me.research:
         if tech.done:
@@ -495,7 +495,7 @@ APPEAL_PRICE = 2.5
 
 
 def opex_ratio(obs: Observation) -> float:
-    return facts_for(obs).opex.get(obs.me.industry, 0.22)
+    return content_facts().opex.get(obs.me.industry, 0.22)
 
 
 def marginal_cost(ctx: Context) -> float:
