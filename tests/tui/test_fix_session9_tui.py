@@ -304,3 +304,50 @@ async def test_question_mark_opens_help_from_a_prediction_question(tmp_path: Pat
         assert field.value == "5" and dialog.focused is field
         await pilot.press("question_mark")  # in the field, ? is typed (and never a number)
         assert app.screen is dialog and field.value == "5?"
+
+
+async def test_back_to_the_title_says_what_holds_the_game(tmp_path: Path) -> None:
+    """Before the first quarter the confirmation said "nothing is saved" even just after the
+    player saved with s; with autosave off it said "The game is autosaved"."""
+    from game.tui.dialogs.confirm import ConfirmDialog
+    from game.tui.dialogs.save import SaveDialog
+
+    def body(pilot: Any) -> str:
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog), dialog
+        return str(dialog.query_one("#confirm-body", Static).render()).replace("\n", " ")
+
+    async with new_app(tmp_path, "tutorial", seed=3).run_test(size=(80, 24)) as pilot:
+        await start_game(pilot)
+        await dismiss_notes(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, SaveDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MainScreen), pilot.app.screen
+        saved = [p for p in tmp_path.iterdir() if not p.name.startswith("autosave")]
+        assert len(saved) == 1, saved
+        await pilot.press("escape")
+        await pilot.pause()
+        text = body(pilot)
+        assert f"Your save {saved[0].name} holds the game as it is" in text, text
+        assert "nothing is saved" not in text
+        await pilot.press("escape")  # Back
+        await pilot.pause()
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "The game is autosaved" in body(pilot)
+    async with new_app(tmp_path / "off", "tutorial", seed=3, autosave=False).run_test(
+        size=(80, 24)
+    ) as pilot:
+        await start_game(pilot)
+        await end_quarter(pilot)
+        await dismiss_notes(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        text = body(pilot)
+        assert "Autosave is off: save (s) first" in text, text
+        assert "autosaved" not in text

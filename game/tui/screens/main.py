@@ -53,6 +53,8 @@ from game.tui.widgets.section import Section
 from game.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from game.tui.app import CapwarsApp
 
 SECTIONS: tuple[tuple[str, str, type[Section]], ...] = (
@@ -123,6 +125,8 @@ class MainScreen(Screen[None]):
         self.seconds_left: int | None = None
         """The turn timer of the team at the keyboard (``None``: not running)."""
         self._flags = ""
+        self.saved_at: tuple[Path, int] | None = None
+        """The last save made from this screen (s): its file and the quarter it holds."""
 
     @property
     def section(self) -> str:
@@ -604,10 +608,14 @@ class MainScreen(Screen[None]):
         from game.tui.dialogs.save import SaveDialog
 
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        app.push_screen(SaveDialog(self.session, app.saves_dir))
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.saved_at = (path, self.session.state.turn)
+
+        app.push_screen(SaveDialog(self.session, app.saves_dir), saved)
 
     def action_load(self) -> None:
-        from pathlib import Path
 
         from game.tui.dialogs.load import LoadDialog
 
@@ -633,11 +641,21 @@ class MainScreen(Screen[None]):
                 app.autosave()
                 app.pop_screen()
 
-        saved = (
-            "The game is autosaved; Continue on the title screen brings you back here."
-            if self.session.turns or not app.autosave_enabled
-            else "No quarter is played yet, so nothing is saved: New game starts one again."
+        turn = self.session.state.turn
+        kept = bool(self.session.turns and app.autosave_enabled) or (
+            self.saved_at is not None and self.saved_at[1] == turn
         )
+        if self.session.turns and app.autosave_enabled:
+            saved = "The game is autosaved; Continue on the title screen brings you back here."
+        elif self.saved_at is not None and self.saved_at[1] == turn:
+            saved = (
+                f"Your save {self.saved_at[0].name} holds the game as it is: Load on the title"
+                " screen brings you back here."
+            )
+        elif self.session.turns:  # autosave switched off
+            saved = "Autosave is off: save (s) first to come back to this game."
+        else:
+            saved = "No quarter is played yet, so nothing is saved: New game starts one again."
         # Enter by reflex (after an Escape that closed nothing) left the game and threw away
         # the quarter's orders: with orders to lose, or nothing saved yet, Enter means Back.
         pending = self.session.pending_count > 0  # every hot-seat player's orders
@@ -646,7 +664,7 @@ class MainScreen(Screen[None]):
                 "Back to the title screen?",
                 f"{saved} Pending orders are not kept.",
                 yes="Title screen (y)",
-                careful=pending or not (self.session.turns or not app.autosave_enabled),
+                careful=pending or not kept,
             ),
             leave,
         )
