@@ -222,18 +222,26 @@ def readable(command: list[str], given: list[str]) -> list[str]:
     if sys.executable:
         found += program_reads(sys.executable)
     for arg in command:
-        words = arg.split() if any(c.isspace() for c in arg) else [arg]
-        for word in words:
-            word = word.strip("'\"();&|<>`")
-            candidates = [word, word.partition(":")[0]]
-            if word.startswith("-"):
-                candidates = [word.partition("=")[2]]
-            for path in candidates:
-                if path and os.path.exists(path):
-                    path = os.path.abspath(path)
-                    found += [_folder_of(path), _folder_of(os.path.realpath(path))]
-                    break
+        # A path may have white space in it ("/home/me/my bots/bot.py"); else an argument with
+        # white space is the text of a shell script (sh -c 'python3 /x/bot.py'), word by word.
+        path = _path_in(arg)
+        if not path and any(c.isspace() for c in arg):
+            words = [_path_in(word.strip("'\"();&|<>`")) for word in arg.split()]
+        else:
+            words = [path or _path_in(arg.strip("'\"();&|<>`"))]
+        for path in filter(None, words):
+            path = os.path.abspath(path)
+            found += [_folder_of(path), _folder_of(os.path.realpath(path))]
     return list(dict.fromkeys(p for p in found if p))
+
+
+def _path_in(word: str) -> str:
+    """The existing path ``word`` names: itself, the file of ``FILE:CLASS``, the value of
+    ``--opt=FILE``; ``""`` for none."""
+    candidates = [word, word.partition(":")[0]]
+    if word.startswith("-"):
+        candidates = [word.partition("=")[2]]
+    return next((path for path in candidates if path and os.path.exists(path)), "")
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,59 @@
+"""Review of the day's merges (session 9): the sandbox's read confinement and its options."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from game.arena import landlock
+from game.arena.sandbox import readable
+from game.cli import main
+
+needs_landlock = pytest.mark.skipif(
+    landlock.abi_version() < 1, reason="Landlock is not available on this kernel"
+)
+
+
+def idle_bot(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    bot = folder / "bot.py"
+    bot.write_text(
+        textwrap.dedent(
+            """
+            import sys
+            from game.sdk import run
+
+            print("started", file=sys.stderr)
+
+            class Idle:
+                def act(self, observation):
+                    return []
+
+            run(Idle)
+            """
+        )
+    )
+    return bot
+
+
+def test_a_bot_folder_with_a_space_in_its_path_is_readable(tmp_path):
+    bot = idle_bot(tmp_path / "my bots")
+    assert str(bot.parent) in readable(["python3", str(bot)], [])
+    assert str(bot.parent) in readable(["python3", f"{bot}:Idle"], [])
+    # The text of a shell script is still read word by word.
+    assert str(bot.parent) not in readable(["sh", "-c", f"python3 {tmp_path}/x.py"], [])
+    other = idle_bot(tmp_path / "plain")
+    assert str(other.parent) in readable(["sh", "-c", f"python3 '{other}'"], [])
+
+
+@needs_landlock
+def test_a_bot_in_a_folder_with_a_space_plays(tmp_path, capsys):
+    bot = idle_bot(tmp_path / "my bots")
+    spec = f"cmd:{sys.executable} '{bot}'"
+    assert main(["match", "--scenario", "tutorial", "--bot", spec]) == 0
+    out = capsys.readouterr().out
+    assert "started" in out
+    assert "bot failures" not in out and "Permission denied" not in out
