@@ -57,3 +57,13 @@ def test_a_bot_in_a_folder_with_a_space_plays(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "started" in out
     assert "bot failures" not in out and "Permission denied" not in out
+
+
+def test_a_bot_read_path_with_the_path_separator_is_refused_with_what_to_do(tmp_path, capsys):
+    folder = tmp_path / "data:2026"
+    folder.mkdir()
+    code = main(["match", "--scenario", "tutorial", "--bot-read", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"--bot-read {folder}: a path with ':' in it cannot be given to the bots" in err
+    assert "then --bot-read data" in err
