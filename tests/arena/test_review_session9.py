@@ -67,3 +67,41 @@ def test_a_bot_read_path_with_the_path_separator_is_refused_with_what_to_do(tmp_
     assert code == 2
     assert f"--bot-read {folder}: a path with ':' in it cannot be given to the bots" in err
     assert "then --bot-read data" in err
+
+
+@needs_landlock
+def test_a_policy_bot_denied_its_content_folder_is_told_to_add_bot_read(tmp_path, capsys):
+    pytest.importorskip("numpy")
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    content = tmp_path / "my_content"
+    shutil.copytree(root / "content", content)
+    (tmp_path / "policy").mkdir()
+    bot = tmp_path / "policy" / "bot.py"
+    bot.write_text(
+        textwrap.dedent(
+            f"""
+            import numpy as np
+            from game.rl import PolicyBot
+            from game.rl.codec import Codec
+
+            class P(PolicyBot):
+                def __init__(self):
+                    codec = Codec.for_scenario("tutorial", content={str(content)!r})
+                    super().__init__(codec, lambda obs: np.zeros(codec.action_size))
+
+            from game.sdk import run
+
+            run(P)
+            """
+        )
+    )
+    spec = f"cmd:{sys.executable} {bot}"
+    args = ["match", "--content", str(content), "--scenario", "tutorial", "--bot", spec]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    # Not "no vendors defined" (a content folder with nothing in it): what to add.
+    assert f"cannot read the content folder {content}: permission denied" in out
+    assert "no vendors defined" not in out
+    assert f"run with --bot-read {content})" in out
