@@ -105,3 +105,24 @@ def test_a_policy_bot_denied_its_content_folder_is_told_to_add_bot_read(tmp_path
     assert f"cannot read the content folder {content}: permission denied" in out
     assert "no vendors defined" not in out
     assert f"run with --bot-read {content})" in out
+
+
+def test_the_class_docs_give_each_student_s_bot_a_folder_of_its_own():
+    """A cmd: bot reads the whole folder its file is in: TEACHING.md's "cmd:python
+    bots/alice.py" and "cmd:node bots/bob.js" side by side let alice's bot read bob's code,
+    which the sandbox's read confinement is there to stop."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    for doc in ("docs/TEACHING.md", "docs/BOTS.md", "README.md"):
+        text = " ".join((root / doc).read_text(encoding="utf-8").split())
+        files = set(re.findall(r'"cmd:\S+ ([\w./-]+\.(?:py|js|pl|rb|sh))"', text))
+        folders: dict[str, set[str]] = {}
+        for file in files:
+            folders.setdefault(str(Path(file).parent), set()).add(file)
+        shared = {
+            f: names
+            for f, names in folders.items()
+            if len(names) > 1 and f not in (".", "examples")
+        }
+        assert not shared, f"{doc}: bots that read each other's files: {shared}"
