@@ -174,9 +174,11 @@ def _which(name: str) -> str:
 
 
 def _prefix(program: str) -> str:
-    """The installation a program belongs to: ``P`` for ``P/bin/node``, else its folder."""
+    """The installation a program belongs to: ``P`` for ``P/bin/node`` and for a version
+    manager's ``P/shims/node`` (pyenv, rbenv, asdf: the shim runs ``P/libexec`` and a version
+    under ``P``), else its folder."""
     folder = os.path.dirname(program)
-    if os.path.basename(folder) == "bin" and not _broad(os.path.dirname(folder)):
+    if os.path.basename(folder) in ("bin", "shims") and not _broad(os.path.dirname(folder)):
         return os.path.dirname(folder)
     return program if _broad(folder) else folder
 

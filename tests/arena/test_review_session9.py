@@ -126,3 +126,41 @@ def test_the_class_docs_give_each_student_s_bot_a_folder_of_its_own():
             if len(names) > 1 and f not in (".", "examples")
         }
         assert not shared, f"{doc}: bots that read each other's files: {shared}"
+
+
+def _version_manager(root: Path) -> Path:
+    """``root/shims/tool``, a shim as pyenv, rbenv or asdf write them, which runs the version
+    manager's own ``root/libexec/tool``."""
+    for sub in ("shims", "libexec"):
+        (root / sub).mkdir(parents=True)
+    real = root / "libexec" / "tool"
+    real.write_text("#!/bin/sh\necho 'the version manager ran'\n")
+    shim = root / "shims" / "tool"
+    shim.write_text(f"#!/bin/sh\nexec '{real}' \"$@\"\n")
+    for script in (real, shim):
+        script.chmod(0o755)
+    return shim
+
+
+def test_a_version_manager_s_shim_reads_the_version_manager(tmp_path):
+    from game.arena.sandbox import program_reads
+
+    shim = _version_manager(tmp_path / "pyenv")
+    assert str(tmp_path / "pyenv") in program_reads(str(shim))
+
+
+@needs_landlock
+@pytest.mark.skipif(not Path("/bin/sh").exists(), reason="needs /bin/sh")
+def test_a_bot_run_through_a_shim_plays_in_the_sandbox(tmp_path):
+    import subprocess
+
+    from game.arena.host import SANDBOX
+
+    shim = _version_manager(tmp_path / "pyenv")
+    work = tmp_path / "work"
+    work.mkdir()
+    wrapper = [sys.executable, "-S", "-E", str(SANDBOX), f"write={work}", "--", str(shim)]
+    done = subprocess.run(
+        wrapper, cwd=work, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True
+    )
+    assert "the version manager ran" in done.stdout, done.stderr
