@@ -210,7 +210,16 @@ def program_reads(program: str, depth: int = 0) -> list[str]:
                 words = [w for w in words[1:] if not w.startswith("-") and "=" not in w][:1]
             if words and (interpreter := _which(words[0])):
                 found += program_reads(interpreter, depth + 1)
-    return found
+    return [folder for prefix in found for folder in _user_local(prefix)]
+
+
+def _user_local(prefix: str) -> list[str]:
+    """``prefix``, but of a home folder's ``.local`` (``pip install --user``, pipx, uv put
+    programs in ``~/.local/bin``) only its programs and libraries: ``~/.local/share`` and
+    ``~/.local/state`` hold the user's own files (the Trash, shell histories)."""
+    if os.path.basename(prefix) == ".local" and _broad(os.path.dirname(prefix)):
+        return [os.path.join(prefix, sub) for sub in ("bin", "lib", "lib64")]
+    return [prefix]
 
 
 def readable(command: list[str], given: list[str]) -> list[str]:

@@ -164,3 +164,16 @@ def test_a_bot_run_through_a_shim_plays_in_the_sandbox(tmp_path):
         wrapper, cwd=work, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True
     )
     assert "the version manager ran" in done.stdout, done.stderr
+
+
+def test_a_program_in_the_user_s_local_bin_does_not_open_their_trash_or_histories():
+    """A program in ~/.local/bin (pip install --user, pipx, uv) made all of ~/.local readable:
+    ~/.local/share holds the Trash and shell histories."""
+    from game.arena.sandbox import program_reads
+
+    for home in ("/home/capwars-review", "/root", "/Users/capwars-review"):
+        reads = program_reads(f"{home}/.local/bin/python3.12")
+        assert f"{home}/.local" not in reads, reads
+        assert f"{home}/.local/bin" in reads and f"{home}/.local/lib" in reads, reads
+    # Another installation keeps its whole prefix.
+    assert "/opt/node" in program_reads("/opt/node/bin/node")
