@@ -1022,7 +1022,9 @@ def extra_reads() -> list[str]:
 
 
 _DENIED = re.compile(r"permission denied|EACCES", re.IGNORECASE)
-_PATH_IN_LINE = re.compile(r"(/[^\s'\"():,]+)")
+_PATH_IN_LINE = re.compile(r"'(/[^']+)'|\"(/[^\"]+)\"|(/[^\s'\"():,]+)")
+"""A path in a log line: quoted whole (``'/data/my dir/x.csv'``, as Python and Node quote it,
+spaces and all), else up to white space or punctuation."""
 
 
 def denied_read_hint(log: str, workdir: str | None) -> str:
@@ -1033,8 +1035,8 @@ def denied_read_hint(log: str, workdir: str | None) -> str:
     for line in reversed(log.splitlines()[-20:]):
         if not _DENIED.search(line):
             continue
-        for path in _PATH_IN_LINE.findall(line):
-            path = path.rstrip(".")
+        for groups in _PATH_IN_LINE.findall(line):
+            path = "".join(groups).rstrip(".")
             if workdir and (path + "/").startswith(workdir.rstrip("/") + "/"):
                 continue
             # Landlock denies what exists (else: not found); /proc, /sys and /dev are the
@@ -1044,7 +1046,8 @@ def denied_read_hint(log: str, workdir: str | None) -> str:
             folder = path if os.path.isdir(path) else os.path.dirname(path)
             return (
                 f" (the sandbox lets a bot read only its own folder, its language's and the"
-                f" system's files: if it needs {path}, run with {BOT_READ_OPTION} {folder})"
+                f" system's files: if it needs {path}, run with {BOT_READ_OPTION}"
+                f" {shlex.quote(folder)})"
             )
         return ""
     return ""

@@ -177,3 +177,20 @@ def test_a_program_in_the_user_s_local_bin_does_not_open_their_trash_or_historie
         assert f"{home}/.local/bin" in reads and f"{home}/.local/lib" in reads, reads
     # Another installation keeps its whole prefix.
     assert "/opt/node" in program_reads("/opt/node/bin/node")
+
+
+def test_the_bot_read_hint_names_a_folder_with_a_space_whole_and_quoted(tmp_path):
+    """'/data/class data/prices.csv': the hint cut the path at the space and named '/data/class'
+    (when that existed: another folder) or nothing."""
+    from game.arena.host import denied_read_hint
+
+    (tmp_path / "class").mkdir()  # what the path cut at its space names
+    (tmp_path / "class data").mkdir()
+    data = tmp_path / "class data" / "prices.csv"
+    data.write_text("1\n")
+    python = f"PermissionError: [Errno 13] Permission denied: '{data}'"
+    node = f"Error: EACCES: permission denied, open '{data}'"
+    for log in (python, node):
+        hint = denied_read_hint(log, None)
+        assert hint.endswith(f"run with --bot-read '{tmp_path / 'class data'}')"), hint
+        assert f"if it needs {data}," in hint
