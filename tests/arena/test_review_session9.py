@@ -194,3 +194,46 @@ def test_the_bot_read_hint_names_a_folder_with_a_space_whole_and_quoted(tmp_path
         hint = denied_read_hint(log, None)
         assert hint.endswith(f"run with --bot-read '{tmp_path / 'class data'}')"), hint
         assert f"if it needs {data}," in hint
+
+
+@pytest.fixture
+def bot_right_in_tmp():
+    """``/tmp/capwars-review-N.py`` importing ``capwars_review_N_helper`` beside it (a file right
+    in /tmp or a home folder: the sandbox opens it alone)."""
+    import uuid
+
+    if not Path("/tmp").is_dir():
+        pytest.skip("needs /tmp")
+    tag = uuid.uuid4().hex[:8]
+    helper = Path(f"/tmp/capwars_review_{tag}_helper.py")
+    bot = Path(f"/tmp/capwars-review-{tag}.py")
+    helper.write_text("X = 1\n")
+    bot.write_text(
+        f"import capwars_review_{tag}_helper\nfrom game.sdk import run\n\n\n"
+        "class Idle:\n    def act(self, observation):\n        return []\n\n\nrun(Idle)\n"
+    )
+    yield bot, helper.stem
+    bot.unlink()
+    helper.unlink()
+
+
+def test_a_bot_file_right_in_tmp_that_cannot_import_its_module_is_told_why(bot_right_in_tmp):
+    from game.arena.host import alone_hint
+
+    bot, module = bot_right_in_tmp
+    log = f"Traceback ...\nModuleNotFoundError: No module named '{module}'\n"
+    hint = alone_hint(log, ["python3", str(bot)])
+    assert f"right in /tmp read only itself, not {module} beside it" in hint, hint
+    assert "in a folder of their own, such as /tmp/mybot)" in hint
+    assert alone_hint("ModuleNotFoundError: No module named 'numpy'\n", ["python3", str(bot)]) == ""
+    assert (
+        alone_hint("sandbox: filesystem/TCP confinement not applied: x\n" + log, [str(bot)]) == ""
+    )
+
+
+@needs_landlock
+def test_a_match_says_why_a_bot_right_in_tmp_cannot_import(bot_right_in_tmp, capsys):
+    bot, module = bot_right_in_tmp
+    assert main(["match", "--scenario", "tutorial", "--bot", f"cmd:{sys.executable} {bot}"]) == 0
+    out = capsys.readouterr().out
+    assert f"No module named '{module}' (the sandbox lets a bot file right in /tmp" in out
