@@ -237,3 +237,24 @@ def test_a_match_says_why_a_bot_right_in_tmp_cannot_import(bot_right_in_tmp, cap
     assert main(["match", "--scenario", "tutorial", "--bot", f"cmd:{sys.executable} {bot}"]) == 0
     out = capsys.readouterr().out
     assert f"No module named '{module}' (the sandbox lets a bot file right in /tmp" in out
+
+
+def test_the_readme_s_command_table_lists_bot_read_where_the_commands_take_it():
+    """--bot-read is one of the shared options of match, tournament run and validate (their
+    --help lists it), but the README's command table, which lists every limit option, did not."""
+    import argparse
+
+    from game.arena.options import limit_options
+
+    parser = argparse.ArgumentParser()
+    limit_options(parser)
+    assert any("--bot-read" in action.option_strings for action in parser._actions)
+    root = Path(__file__).resolve().parents[2]
+    rows = [
+        line.split(" | ")[0]
+        for line in (root / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith(
+            ("| `capwars match ", "| `capwars tournament run ", "| `capwars validate ")
+        )
+    ]
+    assert len(rows) == 3 and all("[--bot-read DIR]" in row for row in rows), rows
