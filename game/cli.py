@@ -16,6 +16,7 @@ import contextlib
 import json
 import math
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -839,6 +840,14 @@ def _bot_reads(args: argparse.Namespace) -> Iterator[None]:
     missing = [path for path in given if not os.path.exists(path)]
     if missing:
         raise UserError(f"--bot-read {missing[0]}: no such file or folder")
+    # The folders reach the bots (and a pool's or Dask's workers) in one variable, separated by
+    # os.pathsep: a path with one in it would be two paths, neither of them readable.
+    if split := next((path for path in given if os.pathsep in path), None):
+        raise UserError(
+            f"--bot-read {split}: a path with {os.pathsep!r} in it cannot be given to the bots"
+            f" ({os.pathsep!r} separates their folders): give a link to it whose path has"
+            f" none, e.g. ln -s {shlex.quote(os.path.abspath(split))} data, then --bot-read data"
+        )
     before = os.environ.get(BOT_READ_ENV)
     paths = [os.path.abspath(path) for path in given] + ([before] if before else [])
     os.environ[BOT_READ_ENV] = os.pathsep.join(paths)

@@ -62,6 +62,7 @@ from game.arena.protocol import (
     SeatStatus,
 )
 from game.arena.sandbox import CPU_REACHED
+from game.arena.sandbox import _broad as sandbox_broad  # a home folder, /tmp
 from game.engine.actions import ACTION_TYPES, MAX_ACTIONS_PER_QUARTER
 from game.engine.observation import Observation
 from game.rules.problems import close_name
@@ -671,7 +672,8 @@ class ExternalBot(Bot):
                 " after `end`)"
             )
         cause = _ran_out(tail, limits) or _last_words(tail)
-        return f"exited with code {code}{cause}{denied_read_hint(tail, self.workdir)}"
+        hint = denied_read_hint(tail, self.workdir) or alone_hint(tail, self.command)
+        return f"exited with code {code}{cause}{hint}"
 
     # ------------------------------------------------------------------ the conversation
 
@@ -1022,7 +1024,9 @@ def extra_reads() -> list[str]:
 
 
 _DENIED = re.compile(r"permission denied|EACCES", re.IGNORECASE)
-_PATH_IN_LINE = re.compile(r"(/[^\s'\"():,]+)")
+_PATH_IN_LINE = re.compile(r"'(/[^']+)'|\"(/[^\"]+)\"|(/[^\s'\"():,]+)")
+"""A path in a log line: quoted whole (``'/data/my dir/x.csv'``, as Python and Node quote it,
+spaces and all), else up to white space or punctuation."""
 
 
 def denied_read_hint(log: str, workdir: str | None) -> str:
@@ -1033,8 +1037,8 @@ def denied_read_hint(log: str, workdir: str | None) -> str:
     for line in reversed(log.splitlines()[-20:]):
         if not _DENIED.search(line):
             continue
-        for path in _PATH_IN_LINE.findall(line):
-            path = path.rstrip(".")
+        for groups in _PATH_IN_LINE.findall(line):
+            path = "".join(groups).rstrip(".")
             if workdir and (path + "/").startswith(workdir.rstrip("/") + "/"):
                 continue
             # Landlock denies what exists (else: not found); /proc, /sys and /dev are the
@@ -1044,9 +1048,38 @@ def denied_read_hint(log: str, workdir: str | None) -> str:
             folder = path if os.path.isdir(path) else os.path.dirname(path)
             return (
                 f" (the sandbox lets a bot read only its own folder, its language's and the"
-                f" system's files: if it needs {path}, run with {BOT_READ_OPTION} {folder})"
+                f" system's files: if it needs {path}, run with {BOT_READ_OPTION}"
+                f" {shlex.quote(folder)})"
             )
         return ""
+    return ""
+
+
+_NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+
+
+def alone_hint(log: str, command: Sequence[str]) -> str:
+    """``" (... a folder of their own ...)"``: what to do when a Python bot file right in a home
+    folder or in ``/tmp`` cannot import a module beside it, which the sandbox keeps it from
+    reading (it opens such a file alone, not the whole home folder)."""
+    if "confinement not applied" in log:
+        return ""
+    found = _NO_MODULE.findall("\n".join(log.splitlines()[-20:]))
+    if not found:
+        return ""
+    module = found[-1].partition(".")[0]
+    for arg in command:
+        path = arg.partition(":")[0]  # FILE:CLASS
+        folder = os.path.dirname(path)
+        if not (path.startswith("/") and os.path.isfile(path) and sandbox_broad(folder)):
+            continue
+        beside = [os.path.join(folder, module + ".py"), os.path.join(folder, module)]
+        if any(os.path.exists(p) for p in beside):
+            return (
+                f" (the sandbox lets a bot file right in {folder} read only itself, not"
+                f" {module} beside it: put the bot and its modules in a folder of their own,"
+                f" such as {os.path.join(folder, 'mybot')})"
+            )
     return ""
 
 

@@ -174,9 +174,11 @@ def _which(name: str) -> str:
 
 
 def _prefix(program: str) -> str:
-    """The installation a program belongs to: ``P`` for ``P/bin/node``, else its folder."""
+    """The installation a program belongs to: ``P`` for ``P/bin/node`` and for a version
+    manager's ``P/shims/node`` (pyenv, rbenv, asdf: the shim runs ``P/libexec`` and a version
+    under ``P``), else its folder."""
     folder = os.path.dirname(program)
-    if os.path.basename(folder) == "bin" and not _broad(os.path.dirname(folder)):
+    if os.path.basename(folder) in ("bin", "shims") and not _broad(os.path.dirname(folder)):
         return os.path.dirname(folder)
     return program if _broad(folder) else folder
 
@@ -208,7 +210,16 @@ def program_reads(program: str, depth: int = 0) -> list[str]:
                 words = [w for w in words[1:] if not w.startswith("-") and "=" not in w][:1]
             if words and (interpreter := _which(words[0])):
                 found += program_reads(interpreter, depth + 1)
-    return found
+    return [folder for prefix in found for folder in _user_local(prefix)]
+
+
+def _user_local(prefix: str) -> list[str]:
+    """``prefix``, but of a home folder's ``.local`` (``pip install --user``, pipx, uv put
+    programs in ``~/.local/bin``) only its programs and libraries: ``~/.local/share`` and
+    ``~/.local/state`` hold the user's own files (the Trash, shell histories)."""
+    if os.path.basename(prefix) == ".local" and _broad(os.path.dirname(prefix)):
+        return [os.path.join(prefix, sub) for sub in ("bin", "lib", "lib64")]
+    return [prefix]
 
 
 def readable(command: list[str], given: list[str]) -> list[str]:
@@ -222,18 +233,26 @@ def readable(command: list[str], given: list[str]) -> list[str]:
     if sys.executable:
         found += program_reads(sys.executable)
     for arg in command:
-        words = arg.split() if any(c.isspace() for c in arg) else [arg]
-        for word in words:
-            word = word.strip("'\"();&|<>`")
-            candidates = [word, word.partition(":")[0]]
-            if word.startswith("-"):
-                candidates = [word.partition("=")[2]]
-            for path in candidates:
-                if path and os.path.exists(path):
-                    path = os.path.abspath(path)
-                    found += [_folder_of(path), _folder_of(os.path.realpath(path))]
-                    break
+        # A path may have white space in it ("/home/me/my bots/bot.py"); else an argument with
+        # white space is the text of a shell script (sh -c 'python3 /x/bot.py'), word by word.
+        path = _path_in(arg)
+        if not path and any(c.isspace() for c in arg):
+            words = [_path_in(word.strip("'\"();&|<>`")) for word in arg.split()]
+        else:
+            words = [path or _path_in(arg.strip("'\"();&|<>`"))]
+        for path in filter(None, words):
+            path = os.path.abspath(path)
+            found += [_folder_of(path), _folder_of(os.path.realpath(path))]
     return list(dict.fromkeys(p for p in found if p))
+
+
+def _path_in(word: str) -> str:
+    """The existing path ``word`` names: itself, the file of ``FILE:CLASS``, the value of
+    ``--opt=FILE``; ``""`` for none."""
+    candidates = [word, word.partition(":")[0]]
+    if word.startswith("-"):
+        candidates = [word.partition("=")[2]]
+    return next((path for path in candidates if path and os.path.exists(path)), "")
 
 
 def main(argv: list[str]) -> int:

@@ -878,6 +878,14 @@ def content_folder(folder: str | os.PathLike[str]) -> Path:
     path = Path(folder)
     if not path.is_dir():
         raise ValueError(f"no content folder at {os.fspath(folder)}")
+    try:
+        os.listdir(path)
+    except PermissionError:
+        # Else the loader finds no TOML file in it and blames the content ("no vendors
+        # defined"): a sandboxed cmd: bot reads only its own folder and --bot-read folders.
+        raise ValueError(
+            f"cannot read the content folder {os.path.abspath(path)}: permission denied"
+        ) from None
     return path
 
 

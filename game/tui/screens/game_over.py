@@ -323,9 +323,12 @@ class GameOverScreen(Screen[None]):
         t = state.turn
         # Each human's own line is named so in the charts (the glyphs tell lines apart, the
         # name says which is yours), as the Rivals section's share chart does: a legend keeps
-        # 14 characters of a name, so the name is cut to leave room for the mark.
+        # 14 characters of a name, so the name is cut to leave room for the mark. Not in a
+        # hot-seat game: every team is "you" there, and cut alike ("Table 1 Anna", "Table 1
+        # Ben": "Table 1… (you)") two teams' lines had one name and one of them was lost.
+        humans = self.session.humans
         names = [
-            short(name, 8) + " (you)" if seat in self.session.humans else name
+            short(name, 8) + " (you)" if len(humans) == 1 and seat in humans else name
             for seat, name in enumerate(state.names)
         ]
         h = state.history
