@@ -10,9 +10,10 @@ What: :func:`restrict` installs, in this process and every process it starts or 
 filter cannot be removed), a filter that
 
 - makes ``socket(AF_UNIX, ...)`` fail with ``EACCES`` (Python: ``PermissionError``); every other
-  family (TCP and UDP are Landlock's and the network namespace's business) and ``socketpair()``
-  (asyncio's, libuv's and child processes' internal plumbing: a connected pair reaches nothing
-  else) are left alone;
+  family is left alone (TCP and UDP are Landlock's and the network namespace's business);
+- leaves ``socketpair()`` alone, asyncio's, libuv's and child processes' internal plumbing: a
+  connected stream (or seqpacket) pair reaches nothing else. Only a *datagram* pair fails with
+  ``EACCES``: ``sendto()`` on one reaches any datagram socket by its path (``/dev/log``);
 - makes ``io_uring_setup`` fail with ``ENOSYS``, as on a kernel without io_uring: io_uring
   creates and connects sockets without the ``socket()`` system call, which the filter could not
   see (runtimes such as Node's libuv fall back to ordinary system calls);
@@ -44,6 +45,7 @@ _SECCOMP_MODE_FILTER = 2
 _LD_W_ABS = 0x00 | 0x00 | 0x20  # BPF_LD | BPF_W | BPF_ABS
 _JEQ = 0x05 | 0x10  # BPF_JMP | BPF_JEQ | BPF_K
 _JSET = 0x05 | 0x40  # BPF_JMP | BPF_JSET | BPF_K
+_AND = 0x04 | 0x50  # BPF_ALU | BPF_AND | BPF_K
 _RET = 0x06  # BPF_RET | BPF_K
 _RET_KILL_PROCESS = 0x80000000  # older kernels (< 4.14) read it as KILL_THREAD: still a kill
 _RET_ERRNO = 0x00050000
@@ -53,8 +55,12 @@ _RET_ALLOW = 0x7FFF0000
 _NR = 0
 _ARCH = 4
 _ARG0_LOW = 16  # the low 32 bits of args[0] on a little-endian machine
+_ARG1_LOW = 24
 
 _AF_UNIX = 1
+_SOCK_TYPE_MASK = 0xF  # the rest of socket()'s type are flags: SOCK_NONBLOCK, SOCK_CLOEXEC
+_SOCK_STREAM = 1
+_SOCK_SEQPACKET = 5
 _EACCES = 13
 _ENOSYS = 38
 _X32_BIT = 0x40000000
@@ -64,8 +70,9 @@ _NO_SYSCALL = 0xFFFFFFFF
 _IO_URING_SETUP = 425
 """The same number on every architecture (since Linux 5.1)."""
 
-ARCHES = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
-"""``os.uname().machine``: its ``AUDIT_ARCH_*`` value and its ``socket`` system call number."""
+ARCHES = {"x86_64": (0xC000003E, 41, 53), "aarch64": (0xC00000B7, 198, 199)}
+"""``os.uname().machine``: its ``AUDIT_ARCH_*`` value, its ``socket`` and ``socketpair`` system
+call numbers."""
 
 
 class _SockFilter(ctypes.Structure):
@@ -83,30 +90,59 @@ class _SockFprog(ctypes.Structure):
 
 def program(machine: str) -> list[tuple[int, int, int, int]]:
     """The filter for ``machine`` (a key of :data:`ARCHES`), as ``(code, jt, jf, k)``."""
-    audit_arch, socket_nr = ARCHES[machine]
-    x32 = machine == "x86_64"
-    return [
-        (_LD_W_ABS, 0, 0, _ARCH),
-        (_JEQ, 1, 0, audit_arch),
-        (_RET, 0, 0, _RET_KILL_PROCESS),  # another ABI: a 32-bit program, int 0x80
-        (_LD_W_ABS, 0, 0, _NR),
-        (_JEQ, 0, 3, socket_nr),
-        (_LD_W_ABS, 0, 0, _ARG0_LOW),
-        (_JEQ, 0, 6 if x32 else 3, _AF_UNIX),  # else: to ALLOW
-        (_RET, 0, 0, _RET_ERRNO | _EACCES),
-        (_JEQ, 0, 1, _IO_URING_SETUP),
-        (_RET, 0, 0, _RET_ERRNO | _ENOSYS),
-        *(
-            [
-                (_JSET, 0, 2, _X32_BIT),
-                (_JEQ, 1, 0, _NO_SYSCALL),
-                (_RET, 0, 0, _RET_KILL_PROCESS),  # an x32 system call
-            ]
-            if x32
-            else []
-        ),
-        (_RET, 0, 0, _RET_ALLOW),
+    audit_arch, socket_nr, socketpair_nr = ARCHES[machine]
+    x86_64 = machine == "x86_64"
+    x32: list[tuple[int, str, str, int] | str] = [
+        "x32",
+        (_JSET, "", "allow", _X32_BIT),
+        (_JEQ, "allow", "", _NO_SYSCALL),
+        (_RET, "", "", _RET_KILL_PROCESS),  # an x32 system call
     ]
+    # Rows, jumps by label: (code, label if true, label if false, k); "" is the next row. Classic
+    # BPF jumps forward only.
+    rows: list[tuple[int, str, str, int] | str] = [
+        (_LD_W_ABS, "", "", _ARCH),
+        (_JEQ, "native", "", audit_arch),
+        (_RET, "", "", _RET_KILL_PROCESS),  # another ABI: a 32-bit program, int 0x80
+        "native",
+        (_LD_W_ABS, "", "", _NR),
+        (_JEQ, "socket", "", socket_nr),
+        (_JEQ, "socketpair", "", socketpair_nr),
+        (_JEQ, "", "x32" if x86_64 else "allow", _IO_URING_SETUP),
+        (_RET, "", "", _RET_ERRNO | _ENOSYS),
+        *(x32 if x86_64 else []),
+        "socket",
+        (_LD_W_ABS, "", "", _ARG0_LOW),
+        (_JEQ, "deny", "allow", _AF_UNIX),
+        "socketpair",  # AF_UNIX: stream and seqpacket pairs only (a datagram one sends anywhere)
+        (_LD_W_ABS, "", "", _ARG0_LOW),
+        (_JEQ, "", "allow", _AF_UNIX),
+        (_LD_W_ABS, "", "", _ARG1_LOW),
+        (_AND, "", "", _SOCK_TYPE_MASK),
+        (_JEQ, "allow", "", _SOCK_STREAM),
+        (_JEQ, "allow", "", _SOCK_SEQPACKET),
+        "deny",
+        (_RET, "", "", _RET_ERRNO | _EACCES),
+        "allow",
+        (_RET, "", "", _RET_ALLOW),
+    ]
+    labels: dict[str, int] = {}
+    index = 0
+    for row in rows:
+        if isinstance(row, str):
+            labels[row] = index
+        else:
+            index += 1
+    program: list[tuple[int, int, int, int]] = []
+    for row in rows:
+        if isinstance(row, str):
+            continue
+        code, true, false, k = row
+        here = len(program) + 1
+        jt, jf = (labels[to] - here if to else 0 for to in (true, false))
+        assert 0 <= jt < 256 and 0 <= jf < 256, row
+        program.append((code, jt, jf, k))
+    return program
 
 
 def _machine() -> tuple[str, str]:

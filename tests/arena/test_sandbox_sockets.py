@@ -93,6 +93,8 @@ def test_a_bot_cannot_connect_to_a_unix_socket_and_still_plays(tmp_path, server,
 
             attempt("connect", connect)
             attempt("dgram", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM))
+            # A datagram pair's sendto() reaches any datagram socket by its path (/dev/log).
+            attempt("dgram pair", lambda: socket.socketpair(type=socket.SOCK_DGRAM))
             a, b = socket.socketpair()
             a.sendall(b"ping")
             print("socketpair", b.recv(4).decode(), file=sys.stderr)
@@ -110,6 +112,7 @@ def test_a_bot_cannot_connect_to_a_unix_socket_and_still_plays(tmp_path, server,
     assert not accepted(sock)
     assert "connect refused: PermissionError [Errno 13] Permission denied" in out
     assert "dgram refused: PermissionError [Errno 13] Permission denied" in out
+    assert "dgram pair refused: PermissionError [Errno 13] Permission denied" in out
     assert "connected" not in out
     assert "socketpair ping" in out and "asyncio ran" in out
     assert "bot failures" not in out
@@ -218,9 +221,11 @@ def test_an_i386_system_call_kills_the_bot():
     assert done.returncode == -signal.SIGSYS and not done.stdout
 
 
-def run_filter(rows: list[tuple[int, int, int, int]], nr: int, arch: int, arg0: int) -> int:
+def run_filter(
+    rows: list[tuple[int, int, int, int]], nr: int, arch: int, arg0: int, arg1: int = 0
+) -> int:
     """What the filter returns for a system call: a small classic-BPF interpreter."""
-    data = {0: nr & 0xFFFFFFFF, 4: arch, 16: arg0 & 0xFFFFFFFF}
+    data = {0: nr & 0xFFFFFFFF, 4: arch, 16: arg0 & 0xFFFFFFFF, 24: arg1 & 0xFFFFFFFF}
     acc, pc = 0, 0
     while True:
         code, jt, jf, k = rows[pc]
@@ -231,6 +236,8 @@ def run_filter(rows: list[tuple[int, int, int, int]], nr: int, arch: int, arg0: 
             pc += jt if acc == k else jf
         elif code == 0x45:
             pc += jt if acc & k else jf
+        elif code == 0x54:
+            acc &= k
         else:
             assert code == 0x06
             return k
@@ -238,15 +245,21 @@ def run_filter(rows: list[tuple[int, int, int, int]], nr: int, arch: int, arg0: 
 
 @pytest.mark.parametrize("machine", sorted(seccomp.ARCHES))
 def test_the_filter_refuses_unix_sockets_only(machine):
-    arch, socket_nr = seccomp.ARCHES[machine]
+    arch, socket_nr, socketpair = seccomp.ARCHES[machine]
     rows = seccomp.program(machine)
     allow, eacces, enosys, kill = 0x7FFF0000, 0x5000D, 0x50026, 0x80000000
     assert run_filter(rows, socket_nr, arch, 1) == eacces
     assert run_filter(rows, socket_nr, arch, (7 << 32) | 1) == eacces  # the kernel reads an int
     assert run_filter(rows, socket_nr, arch, 2) == allow  # AF_INET: Landlock's business
     assert run_filter(rows, socket_nr, arch, 10) == allow  # AF_INET6
-    socketpair = {"x86_64": 53, "aarch64": 199}[machine]
-    assert run_filter(rows, socketpair, arch, 1) == allow
+    assert socketpair == {"x86_64": 53, "aarch64": 199}[machine]
+    cloexec = 0o2000000
+    assert run_filter(rows, socketpair, arch, 1, 1) == allow  # SOCK_STREAM
+    assert run_filter(rows, socketpair, arch, 1, 1 | cloexec) == allow
+    assert run_filter(rows, socketpair, arch, 1, 5) == allow  # SOCK_SEQPACKET
+    assert run_filter(rows, socketpair, arch, 1, 2 | cloexec) == eacces  # SOCK_DGRAM: sendto
+    assert run_filter(rows, socketpair, arch, 1, 3) == eacces  # SOCK_RAW: a datagram one
+    assert run_filter(rows, socketpair, arch, 2, 2) == allow
     assert run_filter(rows, 425, arch, 1) == enosys  # io_uring_setup
     assert run_filter(rows, 0, arch, 1) == allow
     assert run_filter(rows, socket_nr, 0x40000003, 1) == kill  # i386
