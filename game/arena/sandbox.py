@@ -6,8 +6,10 @@
 
 It sets resource limits with :func:`resource.setrlimit` (address space, CPU time, open files,
 file size, processes, no core dumps), confines writes to ``DIR`` and denies TCP with Landlock where
-the kernel has it, and then ``os.execvp``s the command: the bot runs in this very process, so the
-limits hold for it and every child it starts.
+the kernel has it, denies Unix sockets with a seccomp filter where it can
+(:mod:`game.arena.seccomp`: Landlock does not cover them; a 32-bit program cannot run under it),
+and then ``os.execvp``s the command: the bot runs in this very process, so the limits and the
+filter hold for it and every child it starts.
 
 With ``write=DIR`` reads are confined too (:func:`readable`): the bot reads and runs files only
 beneath the system's folders (:data:`SYSTEM_READS`), ``DIR``, its program's installation, the
@@ -35,6 +37,11 @@ EXIT_USAGE = 125
 EXIT_EXEC = 127
 CPU_REACHED = "sandbox: CPU time limit reached"
 """Said after ``sandbox: bot killed by SIG...`` when the bot had used up its CPU time."""
+SIGSYS_WHY = (
+    "sandbox: SIGSYS is the sandbox refusing a system call of another ABI:"
+    " a 32-bit program cannot run in the sandbox (use a 64-bit build)"
+)
+"""Said after ``sandbox: bot killed by SIGSYS`` (the seccomp filter of :mod:`seccomp`)."""
 CPU_SLACK = 0.05
 """Seconds under the limit still counted as reaching it (the kernel samples at clock ticks)."""
 
@@ -65,11 +72,25 @@ BROAD = ("/", "/home", "/root", "/Users", "/var/home", "/tmp", "/var/tmp", "/dev
 """Folders never opened whole because a file or program is in them: a home folder, ``/tmp``."""
 
 
-def _landlock() -> ModuleType:
+def _sibling(name: str) -> ModuleType:
     # Run by path (`python -S sandbox.py`) the package is not importable, but this folder is.
     if __package__:
-        return importlib.import_module("game.arena.landlock")
-    return importlib.import_module("landlock")
+        return importlib.import_module(f"game.arena.{name}")
+    return importlib.import_module(name)
+
+
+def _landlock() -> ModuleType:
+    return _sibling("landlock")
+
+
+def _seccomp() -> ModuleType:
+    return _sibling("seccomp")
+
+
+UNIX_NOT_BLOCKED = (
+    "Unix sockets not blocked (a bot may connect to this machine's X display, D-Bus or"
+    " ssh-agent sockets)"
+)
 
 
 def _user_processes() -> int:
@@ -112,6 +133,7 @@ def apply_limits(
     """Apply the limits in ``options`` to run ``command``; the warnings for those that could not
     be applied. ``reads_given``, ``lists_given``: the ``read=`` and ``list=`` paths."""
     mib = 1024 * 1024
+    seccomp = _seccomp()  # imported before Landlock may deny reading this folder
     wanted: list[tuple[str, int, int, int | None]] = []
     if "memory_mb" in options:
         wanted.append(("memory", resource.RLIMIT_AS, int(options["memory_mb"]) * mib, None))
@@ -145,6 +167,10 @@ def apply_limits(
         )
         if not abi:
             warnings.append(f"filesystem/TCP confinement not applied: {why}")
+    # Last: the filter holds for this process too (it creates no socket), and Landlock's own
+    # system calls above are not in its way.
+    if why := seccomp.restrict():
+        warnings.append(f"{UNIX_NOT_BLOCKED}: {why}")
     return warnings
 
 
@@ -308,6 +334,8 @@ def init(bot: int, cpu_seconds: int = 0) -> int:
 
         number = os.WTERMSIG(status)
         print(f"sandbox: bot killed by {signal.Signals(number).name}", file=sys.stderr)
+        if number == signal.SIGSYS:
+            print(SIGSYS_WHY, file=sys.stderr)
         used = usage.ru_utime + usage.ru_stime
         if cpu_seconds and used >= cpu_seconds - CPU_SLACK:
             print(CPU_REACHED, file=sys.stderr)
