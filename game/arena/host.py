@@ -11,7 +11,8 @@ other. The program runs confined:
   ``TMPDIR`` too) that is removed afterwards, with a minimal environment;
 - under :mod:`game.arena.sandbox` (resource limits; Landlock confinement of reads, writes and
   TCP: it reads only the system's files, its program's, its own folder and ``--bot-read``
-  folders, and writes only in its working directory), and
+  folders, and writes only in its working directory; a seccomp filter, :mod:`game.arena.seccomp`,
+  refuses Unix sockets, io_uring and 32-bit system calls), and
   where ``unshare`` allows it, in new user, network and PID namespaces (no network at all; the
   whole namespace dies with the bot). Without them a warning is logged once;
 - against the clock: a per-turn allowance plus a time bank, read with ``selectors`` and
@@ -663,6 +664,10 @@ class ExternalBot(Bot):
                 signal.SIGXCPU: f" (CPU time limit: --cpu-seconds {limits.cpu_seconds})",
                 signal.SIGXFSZ: f" (file size limit: --max-file-mb {limits.max_file_mb})",
                 signal.SIGSEGV: " (crashed)",
+                signal.SIGSYS: (
+                    " (a system call the sandbox refuses: a 32-bit program cannot run in it,"
+                    " use a 64-bit build)"
+                ),
             }.get(sig, "")
             return f"killed by {sig.name}{hint}"
         if not code:

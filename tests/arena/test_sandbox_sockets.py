@@ -292,3 +292,13 @@ def test_where_no_filter_can_be_installed_the_bot_is_told_and_still_runs():
         "sandbox: Unix sockets not blocked (a bot may connect to this machine's X display,"
         f" D-Bus or ssh-agent sockets): this sandbox knows no system call numbers for {machine}\n"
     )
+
+
+@needs_seccomp
+@x86_64
+def test_a_bot_killed_for_a_refused_system_call_is_told_why(tmp_path, capsys):
+    (tmp_path / "bot").mkdir()
+    bot = tmp_path / "bot" / "bot.py"
+    bot.write_text("import ctypes\nctypes.CDLL(None).syscall(0x40000000 | 41, 1, 1, 0)\n")
+    out = match(capsys, f"cmd:{sys.executable} {bot}")
+    assert "killed by SIGSYS (a system call the sandbox refuses: a 32-bit program" in out, out
