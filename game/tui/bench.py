@@ -1,4 +1,6 @@
-"""The TUI figures of ``capwars bench``: start-up, end-quarter redraw, memory of a whole game.
+"""The TUI figures of ``capwars bench``: start-up, end-quarter redraw, memory of a whole game, and
+the class-play start (``capwars play --scenario tutorial --seed 7 --fixed``) up to its new-game
+form being interactive.
 
 >>> from game.tui.bench import run_tui_bench
 >>> figures = run_tui_bench()          # doctest: +SKIP
@@ -35,6 +37,23 @@ app = make_app(saves=sys.argv[1], autosave=False)
 app.exit_when_ready = True
 app.run(headless=True)
 """
+
+FIXED_FORM = """
+import sys
+from game.tui.app import make_app
+from game.tui.screens.new_game import NewGameScreen
+app = make_app(scenario="tutorial", seed=7, saves=sys.argv[1], autosave=False, fixed=True)
+async def until_form(pilot):
+    # Interactive: the fixed form is on screen, the company name has the focus, and every
+    # message the form's set-up queued has been handled.
+    while not (isinstance(app.screen, NewGameScreen) and app.screen.focused is not None
+               and app.screen.focused.id == "company"):
+        await pilot.pause(0)
+    await pilot.pause(0)
+    app.exit()
+app.run(headless=True, auto_pilot=until_form)
+"""
+"""Class play's start in a fresh interpreter: the app, its title and the teacher's form."""
 
 
 def _spawn_seconds(code: str, *args: str, runs: int = 3) -> float:
@@ -80,11 +99,40 @@ async def _play(quarters: int, saves: str) -> tuple[list[float], int]:
     return redraws, played
 
 
+async def _open_fixed_forms(times: int, saves: str) -> list[float]:
+    """Seconds to open the class-play form (``--fixed``) ``times`` times in one running app,
+    each until its set-up is done and it has been drawn (without the interpreter's start)."""
+    from game.tui.app import make_app
+    from game.tui.screens.new_game import NewGameScreen
+
+    app = make_app(scenario="tutorial", seed=7, saves=saves, autosave=False, fixed=True)
+    opened = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while isinstance(app.screen, NewGameScreen):  # the start's own form: back to the title
+            app.pop_screen()
+            await pilot.pause()
+        for _ in range(times):
+            start = time.perf_counter()
+            drawn = asyncio.Event()
+            app.new_game()
+            await pilot.pause(0)  # no idle wait: the form's own messages, then a redraw
+            await pilot.pause(0)
+            app.screen.call_after_refresh(drawn.set)
+            await drawn.wait()
+            opened.append(time.perf_counter() - start)
+            app.pop_screen()
+            await pilot.pause()
+    return opened
+
+
 def run_tui_bench(quarters: int = 24) -> dict[str, Any]:
     """Measure the TUI figures of issue 3 and return them as a flat dict."""
     with tempfile.TemporaryDirectory() as saves:
         hello = _spawn_seconds(HELLO)
         title = _spawn_seconds(TITLE, saves)
+        fixed = _spawn_seconds(FIXED_FORM, saves)
+        forms = asyncio.run(_open_fixed_forms(7, saves))
         redraws, played = asyncio.run(_play(quarters, saves))
         # Memory is measured in a second game: tracing slows everything down.
         tracemalloc.start()
@@ -95,6 +143,8 @@ def run_tui_bench(quarters: int = 24) -> dict[str, Any]:
         "tui_hello_world_start_ms": round(hello * 1000, 1),
         "tui_title_start_ms": round(title * 1000, 1),
         "tui_title_vs_hello_ratio": round(title / hello, 2),
+        "tui_fixed_form_start_ms": round(fixed * 1000, 1),
+        "tui_fixed_form_open_median_ms": round(statistics.median(forms) * 1000, 1),
         "tui_end_quarter_redraw_median_ms": round(statistics.median(redraws) * 1000, 1),
         "tui_end_quarter_redraw_max_ms": round(max(redraws) * 1000, 1),
         "tui_quarters_played": played,
