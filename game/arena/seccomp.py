@@ -164,14 +164,22 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def unavailable() -> str:
-    """Why :func:`restrict` would not apply the filter here, ``""`` if it would."""
+def _setup() -> tuple[str, ctypes.CDLL | None, str]:
+    """``(machine, libc, "")`` where the filter can be built here, else ``("", None, why)``."""
     machine, why = _machine()
     if not machine:
-        return why
+        return "", None, why
     libc = _libc()
     if libc is None:
-        return "the C library cannot be loaded"
+        return "", None, "the C library cannot be loaded"
+    return machine, libc, ""
+
+
+def unavailable() -> str:
+    """Why :func:`restrict` would not apply the filter here, ``""`` if it would."""
+    _, libc, why = _setup()
+    if libc is None:
+        return why
     if libc.prctl(_PR_GET_SECCOMP, 0, 0, 0, 0) < 0:
         return f"seccomp is not available: {os.strerror(ctypes.get_errno())}"
     return ""
@@ -184,12 +192,9 @@ def restrict() -> str:
     set-user-ID program then runs without its privileges, as under Landlock). Returns ``""``
     when installed, else why not (nothing changed).
     """
-    machine, why = _machine()
-    if not machine:
-        return why
-    libc = _libc()
+    machine, libc, why = _setup()
     if libc is None:
-        return "the C library cannot be loaded"
+        return why
     rows = program(machine)
     filters = (_SockFilter * len(rows))(*(_SockFilter(*row) for row in rows))
     prog = _SockFprog(len(rows), filters)
