@@ -13,8 +13,12 @@ other. The program runs confined:
   TCP: it reads only the system's files, its program's, its own folder and ``--bot-read``
   folders, and writes only in its working directory; a seccomp filter, :mod:`game.arena.seccomp`,
   refuses Unix sockets, io_uring and 32-bit system calls), and
-  where ``unshare`` allows it, in new user, network and PID namespaces (no network at all; the
-  whole namespace dies with the bot). Without them a warning is logged once;
+  where ``unshare`` allows it, in new user, network, PID and mount namespaces (no network at
+  all; the whole namespace dies with the bot; a fresh ``/proc`` lists only the bot's own
+  processes, not the machine's, and Landlock keeps the bot from unmounting it). Where the host
+  refuses the mount namespace the bot runs without it, where it refuses them all without any; a
+  warning says which, once. The host's own checks (the bot's children, who holds its stdout)
+  read the host's ``/proc`` with the host's pids;
 - against the clock: a per-turn allowance plus a time bank, read with ``selectors`` and
   non-blocking pipes so that a silent, flooding or stuck bot never stalls the match.
 
@@ -73,6 +77,10 @@ log = logging.getLogger("capwars.host")
 SANDBOX = Path(__file__).with_name("sandbox.py")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NAMESPACES = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child"]
+"""The namespaces every isolated bot gets: user, network and PID."""
+PROC_NAMESPACE = ["--mount", "--mount-proc"]
+"""Added where the host allows it: a mount namespace with a fresh ``/proc`` that lists only the
+bot's own processes, not the machine's (others' command lines and environments)."""
 _READ_CHUNK = 1 << 16
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters other than tab and newline (C0, DEL and C1)."""
@@ -113,27 +121,45 @@ class _Gone(Exception):
 
 @cache
 def namespace_prefix() -> tuple[str, ...]:
-    """The ``unshare`` command that isolates a bot, or ``()`` where this host does not allow it."""
+    """The ``unshare`` command that isolates a bot, or ``()`` where this host does not allow it.
+
+    Tried once, from the most isolated: :data:`NAMESPACES` with :data:`PROC_NAMESPACE`, then
+    without a ``/proc`` of its own, then none; what was not applied is logged once."""
     exe = shutil.which("unshare")
-    if exe is not None:
-        try:
-            probe = subprocess.run(
-                [exe, *NAMESPACES[1:], "true"], capture_output=True, timeout=5, check=False
-            )
-            if probe.returncode == 0:
-                return (exe, *NAMESPACES[1:])
-            why = probe.stderr.decode(errors="replace").strip() or f"exit {probe.returncode}"
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            why = str(exc)
-    else:
+    if exe is None:
         why = "the unshare command is not installed"
+    else:
+        full = [exe, *NAMESPACES[1:], *PROC_NAMESPACE]
+        why = _refused(full)
+        if not why:
+            return tuple(full)
+        proc_why = why
+        why = _refused(full[: len(NAMESPACES)])
+        if not why:
+            log.warning(
+                "bots run without a /proc of their own (%s): a bot can list this machine's"
+                " processes and read their command lines",
+                proc_why,
+            )
+            return tuple(full[: len(NAMESPACES)])
     log.warning(
-        "bots run without network and PID namespaces (%s): network access is limited to"
-        " Landlock's TCP rules where the kernel has them, and escaped processes are not"
-        " contained by a namespace",
+        "bots run without network, PID and mount namespaces (%s): network access is limited"
+        " to Landlock's TCP rules where the kernel has them, escaped processes are not"
+        " contained by a namespace, and a bot can list this machine's processes in /proc",
         why,
     )
     return ()
+
+
+def _refused(command: list[str]) -> str:
+    """Why ``command true`` fails here (its error, else its exit status), or ``""`` if it runs."""
+    try:
+        probe = subprocess.run([*command, "true"], capture_output=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc) or type(exc).__name__
+    if probe.returncode == 0:
+        return ""
+    return probe.stderr.decode(errors="replace").strip() or f"exit {probe.returncode}"
 
 
 def bot_path() -> str:
