@@ -835,7 +835,7 @@ def _bot_reads(args: argparse.Namespace) -> Iterator[None]:
     if not given:
         yield
         return
-    from game.arena.host import BOT_READ_ENV
+    from game.arena.executors import readable_folders
 
     missing = [path for path in given if not os.path.exists(path)]
     if missing:
@@ -848,16 +848,8 @@ def _bot_reads(args: argparse.Namespace) -> Iterator[None]:
             f" ({os.pathsep!r} separates their folders): give a link to it whose path has"
             f" none, e.g. ln -s {shlex.quote(os.path.abspath(split))} data, then --bot-read data"
         )
-    before = os.environ.get(BOT_READ_ENV)
-    paths = [os.path.abspath(path) for path in given] + ([before] if before else [])
-    os.environ[BOT_READ_ENV] = os.pathsep.join(paths)
-    try:
+    with readable_folders([os.path.abspath(path) for path in given]):
         yield
-    finally:
-        if before is None:
-            del os.environ[BOT_READ_ENV]
-        else:
-            os.environ[BOT_READ_ENV] = before
 
 
 def _play_options(parser: argparse.ArgumentParser) -> None:
