@@ -66,8 +66,7 @@ from game.arena.protocol import (
     RivalInfo,
     SeatStatus,
 )
-from game.arena.sandbox import CPU_REACHED
-from game.arena.sandbox import _broad as sandbox_broad  # a home folder, /tmp
+from game.arena.sandbox import CPU_REACHED, NOT_CONFINED, is_broad
 from game.engine.actions import ACTION_TYPES, MAX_ACTIONS_PER_QUARTER
 from game.engine.observation import Observation
 from game.rules.problems import close_name
@@ -1063,7 +1062,7 @@ spaces and all), else up to white space or punctuation."""
 def denied_read_hint(log: str, workdir: str | None) -> str:
     """``" (... --bot-read /data)"``: what to do when the bot's log ends on a permission denied
     on a path outside its working folder, which the sandbox may have kept it from reading."""
-    if "confinement not applied" in log:
+    if NOT_CONFINED in log:
         return ""
     for line in reversed(log.splitlines()[-20:]):
         if not _DENIED.search(line):
@@ -1093,7 +1092,7 @@ def alone_hint(log: str, command: Sequence[str]) -> str:
     """``" (... a folder of their own ...)"``: what to do when a Python bot file right in a home
     folder or in ``/tmp`` cannot import a module beside it, which the sandbox keeps it from
     reading (it opens such a file alone, not the whole home folder)."""
-    if "confinement not applied" in log:
+    if NOT_CONFINED in log:
         return ""
     found = _NO_MODULE.findall("\n".join(log.splitlines()[-20:]))
     if not found:
@@ -1102,7 +1101,7 @@ def alone_hint(log: str, command: Sequence[str]) -> str:
     for arg in command:
         path = arg.partition(":")[0]  # FILE:CLASS
         folder = os.path.dirname(path)
-        if not (path.startswith("/") and os.path.isfile(path) and sandbox_broad(folder)):
+        if not (path.startswith("/") and os.path.isfile(path) and is_broad(folder)):
             continue
         beside = [os.path.join(folder, module + ".py"), os.path.join(folder, module)]
         if any(os.path.exists(p) for p in beside):

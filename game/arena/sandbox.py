@@ -87,6 +87,8 @@ def _seccomp() -> ModuleType:
     return _sibling("seccomp")
 
 
+NOT_CONFINED = "filesystem/TCP confinement not applied"
+"""How the bot's log says Landlock was not applied (the host then gives no --bot-read hint)."""
 UNIX_NOT_BLOCKED = (
     "Unix sockets not blocked (a bot may connect to this machine's X display, D-Bus or"
     " ssh-agent sockets)"
@@ -166,7 +168,7 @@ def apply_limits(
             [options["write"]], deny_tcp=options.get("deny_tcp") == "1", readable=reads
         )
         if not abi:
-            warnings.append(f"filesystem/TCP confinement not applied: {why}")
+            warnings.append(f"{NOT_CONFINED}: {why}")
     # Last: the filter holds for this process too (it creates no socket), and Landlock's own
     # system calls above are not in its way.
     if why := seccomp.restrict():
@@ -174,7 +176,7 @@ def apply_limits(
     return warnings
 
 
-def _broad(folder: str) -> bool:
+def is_broad(folder: str) -> bool:
     """Whether ``folder`` is one of :data:`BROAD` or a home folder (``/home/NAME``)."""
     return folder in BROAD or os.path.dirname(folder) in ("/home", "/Users", "/var/home")
 
@@ -183,13 +185,14 @@ def _folder_of(path: str) -> str:
     """What a path in the command opens: a folder itself, a file's folder (the file alone when
     that folder is a home folder or ``/tmp``, see :data:`BROAD`)."""
     if os.path.isdir(path):
-        return "" if _broad(path) else path
+        return "" if is_broad(path) else path
     folder = os.path.dirname(path)
-    return path if _broad(folder) else folder
+    return path if is_broad(folder) else folder
 
 
 def _which(name: str) -> str:
-    """The program ``execvp`` would run for ``name`` (on this process's ``PATH``), or ``""``."""
+    """The program ``execvp`` would run for ``name`` (on this process's ``PATH``), or ``""``.
+    (``shutil.which``, without importing ``shutil`` into every bot's start.)"""
     if "/" in name:
         return os.path.abspath(name) if os.path.isfile(name) else ""
     for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
@@ -204,9 +207,9 @@ def _prefix(program: str) -> str:
     manager's ``P/shims/node`` (pyenv, rbenv, asdf: the shim runs ``P/libexec`` and a version
     under ``P``), else its folder."""
     folder = os.path.dirname(program)
-    if os.path.basename(folder) in ("bin", "shims") and not _broad(os.path.dirname(folder)):
+    if os.path.basename(folder) in ("bin", "shims") and not is_broad(os.path.dirname(folder)):
         return os.path.dirname(folder)
-    return program if _broad(folder) else folder
+    return program if is_broad(folder) else folder
 
 
 def program_reads(program: str, depth: int = 0) -> list[str]:
@@ -243,7 +246,7 @@ def _user_local(prefix: str) -> list[str]:
     """``prefix``, but of a home folder's ``.local`` (``pip install --user``, pipx, uv put
     programs in ``~/.local/bin``) only its programs and libraries: ``~/.local/share`` and
     ``~/.local/state`` hold the user's own files (the Trash, shell histories)."""
-    if os.path.basename(prefix) == ".local" and _broad(os.path.dirname(prefix)):
+    if os.path.basename(prefix) == ".local" and is_broad(os.path.dirname(prefix)):
         return [os.path.join(prefix, sub) for sub in ("bin", "lib", "lib64")]
     return [prefix]
 
