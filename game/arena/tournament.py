@@ -586,6 +586,11 @@ def _recorded_reads(folder: Path) -> list[str]:
         design = json.loads((folder / DESIGN_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
+    return _reads_of(design)
+
+
+def _reads_of(design: object) -> list[str]:
+    """The ``--bot-read`` folders a parsed ``tournament.json`` records."""
     reads = design.get("bot_read") if isinstance(design, dict) else None
     if not isinstance(reads, list):
         return []
@@ -835,7 +840,7 @@ def _design_of_folder(directory: str | os.PathLike[str]) -> FolderDesign:
         content_dir=text("content_dir"),
         content_recorded="content_dir" in design,
         content_hash=text("content_hash"),
-        bot_read=tuple(_recorded_reads(folder)),
+        bot_read=tuple(_reads_of(design)),
     )
 
 
