@@ -9,7 +9,7 @@ and still exits 0.
 
 from __future__ import annotations
 
-from game.rules.inplay import acts_on_nothing, in_play, missed_ids
+from game.rules.inplay import acts_on_nothing, in_play, missed_ids, names_unknown
 from game.rules.models import Content, Scenario
 from game.rules.problems import Problem
 from game.rules.sources import ItemSource
@@ -287,8 +287,10 @@ def _random_events_that_change_nothing(
     problems = []
     for index, event_id in enumerate(scenario.events_enabled):
         event = events.get(event_id)
-        if event is None or not acts_on_nothing(event, content, playing):
-            continue  # unknown (reported already), or it acts on something in play
+        if event is None or names_unknown(event, content):
+            continue  # unknown, or it names an unknown id (both reported already)
+        if not acts_on_nothing(event, content, playing):
+            continue  # it acts on something in play
         names = sorted({name for e in event.effects for name in missed_ids(e, content, playing)})
         problems.append(
             source.problem(

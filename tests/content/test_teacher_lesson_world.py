@@ -1,0 +1,82 @@
+"""A teacher's own world: a copy of the game's content folder with an event and a lesson of its
+own, checked and played as the guide says (``capwars content check DIR``, ``--content DIR``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.rules.paths import resolve_content_dir
+
+LESSON = """\
+id = "nordic-crunch"
+name = "Nordic power crunch"
+summary = "Twelve quarters, three seats: cheap Nordic power until the lines go down."
+quarters = 12
+providers = ["stratus", "nimbus", "nordhall"]
+regions = ["eu-north", "us-central"]
+
+[[seats]]
+industry = "manufacturer"
+
+[[seats]]
+industry = "bank"
+rival = "ledgerline"
+
+[[seats]]
+industry = "government"
+rival = "civic-digital"
+
+[market]
+demand = 30.0
+demand_growth = 0.06
+
+[[scripted_events]]
+turn = 6
+event = "nordic_blackout"
+"""
+
+BLACKOUT = """
+[[events]]
+id = "nordic_blackout"
+category = "provider"
+title = "Nordic blackout"
+headline = "Nordhall loses {pct}% of its capacity for {duration} quarters"
+explain = "A storm takes down the lines into the Nordhall campus."
+probability = 0.0
+duration = 2
+effects = [{ target = "provider.outage", select = "nordhall", op = "add", value = 0.4 }]
+"""
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Path:
+    """A copy of the game's content folder with the teacher's event and lesson in it."""
+    root = tmp_path / "mycontent"
+    shutil.copytree(resolve_content_dir(None), root)
+    with (root / "events.toml").open("a", encoding="utf-8") as events:
+        events.write(BLACKOUT)
+    (root / "scenarios" / "nordic-crunch.toml").write_text(LESSON, encoding="utf-8")
+    return root
+
+
+def test_the_teachers_world_checks_clean(world: Path, capsys) -> None:
+    assert main(["content", "check", str(world)]) == 0
+    assert capsys.readouterr().out.startswith("content OK:")
+
+
+def test_an_event_naming_an_unknown_provider_is_told_once_at_the_event(world: Path, capsys) -> None:
+    """Before, the scenario that scripts the event was refused too, with "acts only on
+    nordhalll, not in play in this scenario: ... add them to the scenario's providers": advice
+    to add a provider that does not exist, for a typo already reported at the event."""
+    events = world / "events.toml"
+    typo = BLACKOUT.replace('select = "nordhall"', 'select = "nordhalll"')
+    events.write_text(events.read_text().replace(BLACKOUT, typo))
+    assert main(["content", "check", str(world)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown provider 'nordhalll' (did you mean 'nordhall'?)" in out
+    assert "acts only on" not in out
+    assert "1 problem in" in out
