@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from game.rules.bundle import NOUNS, count
@@ -80,13 +81,50 @@ def other_world_hint(
 ) -> str:
     """For a scenario file read without ``--content`` that names providers, events, ... the
     game's content does not have (a scenario for a world of one's own): against what it was
-    read, and what to add; ``""`` otherwise."""
-    if content_dir is not None or not any(_unknown_id(p) for p in problems):
+    read, and what to add; ``""`` otherwise. A scenario file inside a content folder of its
+    own (``mycontent/scenarios/lesson.toml``) read without ``--content`` gets the command that
+    checks it with its folder, whatever its problems: a suggestion such as "unknown event
+    'nordic_blackout' (did you mean 'nordic_drought'?)" sends its writer the wrong way."""
+    if content_dir is not None:
+        return ""
+    folder = _home_folder(problems)
+    if folder is not None:
+        return (
+            f"(checked against the game's own content folder {resolve_content_dir(None)}, but"
+            f" this file is in the content folder {folder}: check it with capwars content check"
+            f" {_word(folder)}, and give --content {_word(folder)} to every"
+            " command that plays it)"
+        )
+    if not any(_unknown_id(p) for p in problems):
         return ""
     return (
         f"(checked against the content folder {resolve_content_dir(None)}: a scenario for a"
         " content folder of your own is checked with --content DIR)"
     )
+
+
+def _word(path: Path) -> str:
+    """A path as a command to copy shows it: in double quotes when it holds a space."""
+    text = str(path)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
+
+
+def _home_folder(problems: Sequence[Problem]) -> Path | None:
+    """The content folder a problem's scenario file sits in (``DIR/scenarios/FILE.toml``, where
+    ``DIR`` holds content files), when it is not the game's own; else ``None``."""
+    own = resolve_content_dir(None).resolve()
+    for problem in problems:
+        file = Path(problem.file)
+        if file.suffix != ".toml" or file.parent.name != "scenarios":
+            continue
+        folder = file.parent.parent
+        try:
+            if folder.resolve() == own or not any(folder.glob("*.toml")):
+                continue
+        except OSError:
+            continue
+        return folder
+    return None
 
 
 def _unknown_id(problem: Problem) -> bool:

@@ -80,3 +80,26 @@ def test_an_event_naming_an_unknown_provider_is_told_once_at_the_event(world: Pa
     assert "unknown provider 'nordhalll' (did you mean 'nordhall'?)" in out
     assert "acts only on" not in out
     assert "1 problem in" in out
+
+
+@pytest.mark.parametrize("command", [["content", "check"], ["match", "--seed", "1", "--scenario"]])
+def test_a_lesson_of_a_world_given_without_its_folder_names_the_folder(
+    world: Path, command: list[str], capsys, monkeypatch
+) -> None:
+    """Before, ``capwars content check mycontent/scenarios/nordic-crunch.toml`` checked the
+    lesson against the game's own content and said only "unknown event 'nordic_blackout' (did
+    you mean 'nordic_drought'?)": a teacher following it would script the wrong shock."""
+    monkeypatch.chdir(world.parent)
+    assert main([*command, "mycontent/scenarios/nordic-crunch.toml"]) == 1
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert "unknown event 'nordic_blackout'" in said
+    assert (
+        f"(checked against the game's own content folder {resolve_content_dir(None)}, but this"
+        " file is in the content folder mycontent: check it with capwars content check"
+        " mycontent, and give --content mycontent to every command that plays it)"
+    ) in said
+    assert main(["content", "check", "mycontent"]) == 0
+    assert (
+        main(["match", "--content", "mycontent", "--scenario", "nordic-crunch", "--seed", "1"]) == 0
+    )
