@@ -87,3 +87,22 @@ def test_a_switch_in_quotes_or_as_a_number_is_refused_like_a_number_in_quotes(
     lines = check(path, capsys)
     line = path.read_text().splitlines().index(f"catch_up = {value}") + 1
     assert lines[0] == f"{path}:{line}: catch_up: {expected}"
+
+
+def test_a_rival_of_another_industry_is_noted_with_the_rivals_that_fit(
+    tmp_path: Path, capsys
+) -> None:
+    """Before, a hospital seat given the bank rival 'ledgerline' passed without a word, and the
+    class read "Ledgerline Bank" in the standings for a company that ran a hospital network."""
+    path = lesson(tmp_path, 'industry = "manufacturer"\n', 'industry = "hospital"\n')
+    assert main(["content", "check", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    line = path.read_text().splitlines().index('rival = "forgeline"') + 1
+    assert lines[1] == (
+        f"{path}:{line}: seats[1].rival: note: seat 2 (Hospital network) has the rival"
+        " 'forgeline' (Forgeline Robotics), a rival of another industry (Manufacturer): the"
+        " game keeps the seat's industry (its cash, credit and customers) and plays it under"
+        " the rival's company name, so the class reads 'Forgeline Robotics' for a hospital"
+        " network. To fix it, give the seat a rival of its industry ('st-aurelia' or"
+        " 'halden-health'), or write industry = \"manufacturer\" for the seat"
+    )
