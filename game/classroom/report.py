@@ -920,7 +920,10 @@ def _decisions_html(debrief: Debrief) -> str:
             )
         cells = [f"<strong>{label}</strong>{notes}{events}"]
         for seat in range(len(debrief.names)):
-            items = [f"<li>{escape(describe(a, names))}</li>" for a in q.applied[seat]]
+            items = [
+                f"<li>{escape(text)}{f' (×{count})' if count > 1 else ''}</li>"
+                for text, count in _counted(describe(a, names) for a in q.applied[seat])
+            ]
             items += [
                 f'<li class="rejected">✗ {escape(describe_kind({"type": kind}))}:'
                 f" {escape(message)}</li>"
@@ -937,6 +940,15 @@ def _decisions_html(debrief: Debrief) -> str:
         " the reason). Blue notes are the scenario's lessons; ⚡ marks events.</p>"
         + _table(header, rows, set())
     )
+
+
+def _counted(texts: Iterable[str]) -> list[tuple[str, int]]:
+    """Each text once, in the order first met, with how often it came: a bot that books the
+    same contract three times in a quarter is one line "(×3)", not three identical lines."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[text] = counts.get(text, 0) + 1
+    return list(counts.items())
 
 
 def _predictions_html(debrief: Debrief) -> str:

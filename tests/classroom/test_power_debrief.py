@@ -51,3 +51,37 @@ def test_a_lesson_without_data_centres_has_no_power_chart(tmp_path: Path) -> Non
     out = debrief(tmp_path, lesson(tmp_path, '["spot", "reserved"]'))
     assert "power_price" not in (out / "supply.csv").read_text(encoding="utf-8")
     assert "Power price by region" not in (out / "report.html").read_text(encoding="utf-8")
+
+
+TWICE = """\
+from game.agents import Bot
+from game.engine.actions import Reserve
+
+
+class Twice(Bot):
+    name = "twice"
+
+    def act(self, observation):
+        if observation.turn:
+            return []
+        return [Reserve(provider="stratus", quantity=1.0, term=4)] * 3
+"""
+
+
+def test_the_same_order_placed_three_times_is_one_line_in_the_decisions_timeline(
+    tmp_path: Path,
+) -> None:
+    """Before, a team (or a rival: the hedger near the end of a match) that booked the same
+    contract three times in a quarter filled the timeline with three identical lines."""
+    bot = tmp_path / "twice.py"
+    bot.write_text(TWICE, encoding="utf-8")
+    replay, out = tmp_path / "run.jsonl", tmp_path / "debrief"
+    command = ["match", "--scenario", "tutorial", "--seed", "3", "--replay", str(replay)]
+    assert main([*command, "--bot", f"{bot}:Twice", "--bot", "balanced"]) == 0
+    assert main(["report", str(replay), "--out", str(out)]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    line = "Reserved 1 kGPU at Stratus Cloud for 4 quarters"
+    assert f"<li>{line} (×3)</li>" in html
+    assert html.count(line) == 1
+    decisions = (out / "decisions.csv").read_text(encoding="utf-8")
+    assert decisions.count(line) == 3  # the CSV keeps one row per action
