@@ -103,3 +103,35 @@ def test_a_lesson_of_a_world_given_without_its_folder_names_the_folder(
     assert (
         main(["match", "--content", "mycontent", "--scenario", "nordic-crunch", "--seed", "1"]) == 0
     )
+
+
+def test_a_folder_of_lesson_files_has_each_file_checked(tmp_path: Path, capsys) -> None:
+    """Before, ``capwars content check lessons`` (the folder TEACHING.md puts lesson files in)
+    read the folder as a world's content: 22 problems per lesson, from "unknown key 'id'
+    (expected one of: industries, regions, ...)" to "no chips defined", none of them real."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    good = LESSON.replace('event = "nordic_blackout"', 'event = "nordic_drought"')
+    (lessons / "power.toml").write_text(good, encoding="utf-8")
+    typo = good.replace('event = "nordic_drought"', 'event = "nordic_drougth"')
+    (lessons / "typo.toml").write_text(typo.replace("nordic-crunch", "typo"), encoding="utf-8")
+    assert main(["content", "check", str(lessons)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(
+        f"{lessons} holds 2 scenario files and no content of a world (a content folder has"
+        " [[providers]], [[chips]], ...): checking each against the game's own content ("
+    )
+    assert "scenario OK: nordic-crunch (Nordic power crunch)" in out
+    assert (
+        f"{lessons / 'typo.toml'}:25: scripted_events[0].event: unknown event 'nordic_drougth'"
+        " (did you mean 'nordic_drought'?)"
+    ) in out
+    assert "unknown key 'id'" not in out and "no chips defined" not in out
+    assert out.endswith("1 of 2 scenario files with problems\n")
+    (lessons / "typo.toml").unlink()
+    assert main(["content", "check", str(lessons)]) == 0
+
+
+def test_a_content_folder_is_still_checked_as_one(world: Path, capsys) -> None:
+    assert main(["content", "check", str(world)]) == 0
+    assert "no content of a world" not in capsys.readouterr().out
