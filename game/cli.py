@@ -457,7 +457,9 @@ def cmd_content_check(args: argparse.Namespace) -> int:
             f"no {what} at {args.directory}"
             f"{_scenario_id_hint(args.directory, args.content) or _nearby(Path(args.directory))}"
         )
-    return run_content_check(directory)
+    return run_content_check(
+        directory, content_dir=args.content if args.directory is not None else None
+    )
 
 
 def _scenario_id_hint(word: str, content_dir: str | None) -> str:

@@ -16,7 +16,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from game.arena.errors import NotReproduced, ReplayError
+from game.engine.modifiers import Modifiers
 from game.engine.observation import observe
 from game.engine.report import QuarterReport
 from game.engine.state import MatchState
@@ -91,6 +94,26 @@ class Quarterly:
 
     def grid_wait(self, region: str) -> list[float]:
         return [float(f.grid_wait.get(region, math.nan)) for f in self.figures]
+
+    def power_prices(self) -> list[dict[str, float]]:
+        """``power_prices()[t]``: per region, the power price data centres paid *during*
+        quarter ``t``, $/MWh, under the events in force then. (Not read from the state after
+        the quarter, as lead times are: an event's last quarter is gone from that state, so a
+        two-quarter drought would show for one.)"""
+        world = self.opening.world
+        effects = {e for s in (self.opening, *self.states) for e in s.modifiers}
+        prices = []
+        for t in range(len(self.states)):
+            during = sorted(
+                (e for e in effects if e.start <= t < e.end), key=lambda e: (e.start, e.event)
+            )
+            mods = Modifiers(world, during)
+            paid = np.asarray(mods.apply("region.power_price", world.reg_power_price), float)
+            paid = paid * np.ones(len(world.region_ids))
+            prices.append(
+                {r: round(float(p), 2) for r, p in zip(world.region_ids, paid, strict=True)}
+            )
+        return prices
 
 
 def play(

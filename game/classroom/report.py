@@ -235,7 +235,8 @@ def _decision(
 
 
 def supply_rows(debrief: Debrief) -> list[dict[str, Any]]:
-    """``supply.csv``: lead times and grid waits after each quarter."""
+    """``supply.csv``: lead times and grid waits after each quarter, and (with data centres)
+    each region's power price during it."""
     rows = []
     scenario_regions = set(debrief.played.opening.world.region_ids)
     for t, (label, figures) in enumerate(zip(debrief.labels, debrief.played.figures, strict=True)):
@@ -248,7 +249,21 @@ def supply_rows(debrief: Debrief) -> list[dict[str, Any]]:
                 rows.append(
                     {"quarter": t, "label": label, "kind": "grid_wait", "id": region, "value": wait}
                 )
+        for region, price in _power_prices(debrief)[t].items():
+            if region in scenario_regions:
+                rows.append(
+                    {"quarter": t, "label": label, "kind": "power_price", "id": region}
+                    | {"value": price}
+                )
     return rows
+
+
+def _power_prices(debrief: Debrief) -> list[dict[str, float]]:
+    """Per quarter, each region's power price paid then; none (``{}``) in a scenario without
+    data centres, where power is paid by nobody."""
+    if "datacenters" not in debrief.scenario.mechanics:
+        return [{} for _ in debrief.played.states]
+    return debrief.played.power_prices()
 
 
 @dataclass(frozen=True)
@@ -855,13 +870,26 @@ def _supply_html(debrief: Debrief) -> str:
         for r in world.region_ids
     ]
     markers = _event_markers(debrief)
-    return (
+    html = (
         "<p>What a new order would have faced at the end of each quarter: the quarters until"
         " a chip order arrives (the vendor's base lead plus its backlog) and the quarters a new"
         " grid connection would wait in each region's queue.</p><figure>"
         + line_chart("Chip lead time by vendor", "quarters", debrief.labels, leads, markers)
         + "</figure><figure>"
         + line_chart("Grid wait by region", "quarters", debrief.labels, waits, markers)
+        + "</figure>"
+    )
+    paid = _power_prices(debrief)
+    if not any(paid):
+        return html
+    power = [
+        Series(region_names.get(r, r), [paid[t].get(r, math.nan) for t in range(len(paid))])
+        for r in world.region_ids
+    ]
+    return (
+        html + "<p>The power price a data centre in each region paid during each quarter, with the"
+        " events in force then (an energy shock shows for every quarter it lasts).</p><figure>"
+        + line_chart("Power price by region", "$/MWh", debrief.labels, power, markers)
         + "</figure>"
     )
 
@@ -892,7 +920,10 @@ def _decisions_html(debrief: Debrief) -> str:
             )
         cells = [f"<strong>{label}</strong>{notes}{events}"]
         for seat in range(len(debrief.names)):
-            items = [f"<li>{escape(describe(a, names))}</li>" for a in q.applied[seat]]
+            items = [
+                f"<li>{escape(text)}{f' (×{count})' if count > 1 else ''}</li>"
+                for text, count in _counted(describe(a, names) for a in q.applied[seat])
+            ]
             items += [
                 f'<li class="rejected">✗ {escape(describe_kind({"type": kind}))}:'
                 f" {escape(message)}</li>"
@@ -909,6 +940,15 @@ def _decisions_html(debrief: Debrief) -> str:
         " the reason). Blue notes are the scenario's lessons; ⚡ marks events.</p>"
         + _table(header, rows, set())
     )
+
+
+def _counted(texts: Iterable[str]) -> list[tuple[str, int]]:
+    """Each text once, in the order first met, with how often it came: a bot that books the
+    same contract three times in a quarter is one line "(×3)", not three identical lines."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[text] = counts.get(text, 0) + 1
+    return list(counts.items())
 
 
 def _predictions_html(debrief: Debrief) -> str:

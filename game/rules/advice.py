@@ -9,7 +9,7 @@ and still exits 0.
 
 from __future__ import annotations
 
-from game.rules.inplay import acts_on_nothing, in_play, missed_ids
+from game.rules.inplay import acts_on_nothing, in_play, missed_ids, names_unknown
 from game.rules.models import Content, Scenario
 from game.rules.problems import Problem
 from game.rules.sources import ItemSource
@@ -20,6 +20,7 @@ def scenario_notes(content: Content, scenario: Scenario, source: ItemSource) -> 
     return [
         *_sovereign_seats(content, scenario, source),
         *_seats_without_a_rival(content, scenario, source),
+        *_rivals_of_another_industry(content, scenario, source),
         *_builds_never_finish(content, scenario, source),
         *_events_that_never_fire(content, scenario, source),
         *_events_scripted_twice(scenario, source),
@@ -129,6 +130,43 @@ def _seats_without_a_rival(
             + f", or leave {it} if teams share one keyboard",
         )
     ]
+
+
+def _rivals_of_another_industry(
+    content: Content, scenario: Scenario, source: ItemSource
+) -> list[Problem]:
+    """A seat whose rival belongs to another industry: the seat keeps its own industry (cash,
+    credit line, customers) under the rival's company name, so "Ledgerline Bank" runs a
+    hospital, which the class reads in the standings and the debrief as a bank."""
+    rivals = {rival.id: rival for rival in content.rivals}
+    industries = {industry.id: industry.name for industry in content.industries}
+    notes = []
+    for index, seat in enumerate(scenario.seats):
+        rival = rivals.get(seat.rival or "")
+        if rival is None or rival.industry == seat.industry:
+            continue
+        seat_industry = industries.get(seat.industry, seat.industry)
+        rival_industry = industries.get(rival.industry, rival.industry)
+        fitting = [repr(r.id) for r in content.rivals if r.industry == seat.industry]
+        instead = f"give the seat a rival of its industry ({' or '.join(fitting)}), " * bool(
+            fitting
+        )
+        playing = (
+            f"plays it as {seat.name!r} with that rival's personality"
+            if seat.name
+            else f"plays it under the rival's company name, so the class reads {rival.name!r}"
+            f" for a {seat_industry.lower()}"
+        )
+        notes.append(
+            source.problem(
+                ("seats", index, "rival"),
+                f"note: seat {index + 1} ({seat_industry}) has the rival {rival.id!r}"
+                f" ({rival.name}), a rival of another industry ({rival_industry}): the game"
+                f" keeps the seat's industry (its cash, credit and customers) and {playing}."
+                f' To fix it, {instead}or write industry = "{rival.industry}" for the seat',
+            )
+        )
+    return notes
 
 
 def _builds_never_finish(content: Content, scenario: Scenario, source: ItemSource) -> list[Problem]:
@@ -287,8 +325,10 @@ def _random_events_that_change_nothing(
     problems = []
     for index, event_id in enumerate(scenario.events_enabled):
         event = events.get(event_id)
-        if event is None or not acts_on_nothing(event, content, playing):
-            continue  # unknown (reported already), or it acts on something in play
+        if event is None or names_unknown(event, content):
+            continue  # unknown, or it names an unknown id (both reported already)
+        if not acts_on_nothing(event, content, playing):
+            continue  # it acts on something in play
         names = sorted({name for e in event.effects for name in missed_ids(e, content, playing)})
         problems.append(
             source.problem(

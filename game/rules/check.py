@@ -12,9 +12,12 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
-from game.rules.bundle import NOUNS, count
+import tomli
+
+from game.rules.bundle import NOUNS, TABLE_MODELS, count
 from game.rules.loader import (
     ContentError,
     load_content,
@@ -25,6 +28,7 @@ from game.rules.loader import (
 from game.rules.models import Content
 from game.rules.paths import resolve_content_dir
 from game.rules.problems import Problem, counted
+from game.rules.text import decode_text
 
 
 def check_content(directory: str | os.PathLike[str] | None = None) -> list[Problem]:
@@ -80,13 +84,50 @@ def other_world_hint(
 ) -> str:
     """For a scenario file read without ``--content`` that names providers, events, ... the
     game's content does not have (a scenario for a world of one's own): against what it was
-    read, and what to add; ``""`` otherwise."""
-    if content_dir is not None or not any(_unknown_id(p) for p in problems):
+    read, and what to add; ``""`` otherwise. A scenario file inside a content folder of its
+    own (``mycontent/scenarios/lesson.toml``) read without ``--content`` gets the command that
+    checks it with its folder, whatever its problems: a suggestion such as "unknown event
+    'nordic_blackout' (did you mean 'nordic_drought'?)" sends its writer the wrong way."""
+    if content_dir is not None:
+        return ""
+    folder = _home_folder(problems)
+    if folder is not None:
+        return (
+            f"(checked against the game's own content folder {resolve_content_dir(None)}, but"
+            f" this file is in the content folder {folder}: check it with capwars content check"
+            f" {_word(folder)}, and give --content {_word(folder)} to every"
+            " command that plays it)"
+        )
+    if not any(_unknown_id(p) for p in problems):
         return ""
     return (
         f"(checked against the content folder {resolve_content_dir(None)}: a scenario for a"
         " content folder of your own is checked with --content DIR)"
     )
+
+
+def _word(path: Path) -> str:
+    """A path as a command to copy shows it: in double quotes when it holds a space."""
+    text = str(path)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
+
+
+def _home_folder(problems: Sequence[Problem]) -> Path | None:
+    """The content folder a problem's scenario file sits in (``DIR/scenarios/FILE.toml``, where
+    ``DIR`` holds content files), when it is not the game's own; else ``None``."""
+    own = resolve_content_dir(None).resolve()
+    for problem in problems:
+        file = Path(problem.file)
+        if file.suffix != ".toml" or file.parent.name != "scenarios":
+            continue
+        folder = file.parent.parent
+        try:
+            if folder.resolve() == own or not any(folder.glob("*.toml")):
+                continue
+        except OSError:
+            continue
+        return folder
+    return None
 
 
 def _unknown_id(problem: Problem) -> bool:
@@ -162,11 +203,18 @@ def summary(content: Content) -> str:
 
 
 def run_content_check(
-    directory: str | os.PathLike[str] | None = None, out: TextIO | None = None
+    directory: str | os.PathLike[str] | None = None,
+    out: TextIO | None = None,
+    content_dir: str | os.PathLike[str] | None = None,
 ) -> int:
-    """Print the summary or every problem to ``out`` (stdout); the exit status, 0 or 1."""
+    """Print the summary or every problem to ``out`` (stdout); the exit status, 0 or 1. A
+    folder of lesson files (scenarios, and no content of a world) has each file checked, against
+    ``content_dir`` (default: the game's own content)."""
     out = out if out is not None else sys.stdout
     root = resolve_content_dir(directory)
+    lessons = lesson_files(root) if directory is not None else []
+    if directory is not None and lessons:
+        return _check_lesson_folder(directory, lessons, content_dir, out)
     try:
         content, notes = load_content_with_notes(root)
     except ContentError as error:
@@ -183,6 +231,61 @@ def run_content_check(
     return 0
 
 
+def lesson_files(folder: Path) -> list[Path]:
+    """The scenario files of a folder that holds lesson files and no content of a world
+    (``lessons/`` with ``my_lesson.toml``); ``[]`` for a content folder, or one that cannot be
+    told. Checked as a content folder, it gave a problem per key of each lesson ("unknown key
+    'id' (expected one of: industries, regions, ...)"), none of them the teacher's."""
+    if not folder.is_dir() or (folder / "scenarios").is_dir():
+        return []
+    lessons, unread = [], []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomli.loads(decode_text(path.read_bytes()))
+        except (OSError, UnicodeError, tomli.TOMLDecodeError):
+            unread.append(path)  # beside lessons, a lesson too: checked on its own, with its line
+            continue
+        if any(_tables(data.get(kind)) for kind in TABLE_MODELS):
+            return []  # a world's file ([[providers]] tables): a content folder
+        if "seats" in data or "market" in data or "quarters" in data:
+            lessons.append(path)
+    return sorted(lessons + unread) if lessons else []
+
+
+def _tables(value: object) -> bool:
+    """Whether ``value`` is a list of tables (a world's ``[[providers]]``), not the list of
+    ids a scenario's ``providers = ["stratus"]`` is."""
+    return isinstance(value, list) and any(isinstance(item, dict) for item in value)
+
+
+def _check_lesson_folder(
+    directory: str | os.PathLike[str],
+    lessons: list[Path],
+    content_dir: str | os.PathLike[str] | None,
+    out: TextIO,
+) -> int:
+    against = (
+        f"the content folder {content_dir}"
+        if content_dir is not None
+        else f"the game's own content ({resolve_content_dir(None)})"
+    )
+    each = "it" if len(lessons) == 1 else "each"
+    print(
+        f"{directory} holds {counted(len(lessons), 'scenario file')} and no content of a world"
+        f" (a content folder has [[providers]], [[chips]], ...): checking {each} against"
+        f" {against}",
+        file=out,
+    )
+    failed = 0
+    for path in lessons:
+        print(file=out)
+        failed += run_scenario_check(path, content_dir, out=out) != 0
+    if failed:
+        print(file=out)
+        print(f"{failed} of {counted(len(lessons), 'scenario file')} with problems", file=out)
+    return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m game.rules.check [DIR | FILE.toml] [--content DIR]``."""
     parser = argparse.ArgumentParser(
@@ -196,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.directory is not None and os.path.isfile(args.directory):
         return run_scenario_check(args.directory, args.content)
-    return run_content_check(args.directory)
+    return run_content_check(args.directory, content_dir=args.content)
 
 
 if __name__ == "__main__":

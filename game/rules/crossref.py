@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from game.rules.bundle import NOUNS, TABLE_MODELS, TARGET_ARRAYS
-from game.rules.inplay import missed_ids
+from game.rules.inplay import missed_ids, names_unknown
 from game.rules.models import (
     TARGET_KIND,
     Content,
@@ -350,8 +350,8 @@ class _Checker:
         events = {event.id: event for event in self.content.events}
         for index, scripted in enumerate(scenario.scripted_events):
             event = events.get(scripted.event)
-            if event is None:
-                continue  # unknown: reported already
+            if event is None or names_unknown(event, self.content):
+                continue  # unknown, or it names an unknown id: reported already
             missed = [missed_ids(effect, self.content, in_play) for effect in event.effects]
             if all(missed):
                 names = sorted({name for names in missed for name in names})

@@ -57,3 +57,24 @@ def acts_on_nothing(
     return bool(event.effects) and all(
         missed_ids(effect, content, playing) for effect in event.effects
     )
+
+
+def names_unknown(event: Event, content: Content) -> bool:
+    """Whether an effect of ``event`` names a provider or region id the content does not have
+    (a typo, reported as such at the event): whether it acts on anything in play cannot be told
+    then, and "add nordhalll to providers" would send the writer after an id that is not there."""
+    known = {
+        "provider": {p.id for p in content.providers},
+        "region": {r.id for r in content.regions},
+    }
+    for effect in event.effects:
+        kind = TARGET_KIND[effect.target]
+        if kind not in IN_PLAY_KINDS or effect.select == "*":
+            continue
+        select = effect.select
+        if isinstance(select, str) and select.startswith("tag:"):
+            continue
+        named = [select] if isinstance(select, str) else list(select)
+        if any(name not in known[kind] for name in named):
+            return True
+    return False

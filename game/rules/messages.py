@@ -159,6 +159,16 @@ def _friendly(
             f"must be a list in square brackets, even of one item: write {name}[{shown}]"
             f" (got {given!r})"
         )
+    if kind in ("tuple_type", "list_type") and isinstance(given, dict):
+        key = str(path[-1]) if path and isinstance(path[-1], str) else ""
+        if key and len(path) == 1 and whole_file and _models_along(model, path, raw):
+            # [scripted_events] where [[scripted_events]] belongs: one table, not a list.
+            return path, (
+                f"[{key}] with one pair of brackets is a single table; {key} is a list of"
+                f" tables: write its header with two, [[{key}]], and repeat that header above"
+                " each one"
+            )
+        return path, f"must be a list in square brackets, even of one item: write {name}[...]"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

@@ -1,4 +1,5 @@
-"""Numbers must be written as numbers: ``quarters = 8``, not ``quarters = "8"`` or ``8.0``.
+"""Numbers must be written as numbers: ``quarters = 8``, not ``quarters = "8"`` or ``8.0``
+(and switches as ``true`` or ``false``, not ``"yes"`` or ``1``).
 
 Pydantic reads ``"8"`` as 8 and ``8.0`` as 8 (its lax mode), which hides a writer's slip: a
 number in quotes in a content file is usually a value pasted from elsewhere, and a whole-number
@@ -78,6 +79,10 @@ def _value(
             value, whole=annotation is int, key=path, example=_example(annotation, limits)
         )
         message = message and _as_calendar(value, path, calendar, message)
+        if message:
+            yield path, message
+    elif annotation is bool:
+        message = _switch_message(value, key=path)
         if message:
             yield path, message
     elif origin in (Union, UnionType):
@@ -207,8 +212,41 @@ def _number_message(value: Any, *, whole: bool, key: KeyPath, example: str = "")
             return f"must be {noun} without quotes (got {value!r})"
         shown = bare if not whole else f"{int(number)}"
         return f'must be {noun} without quotes: write {name}{shown}, not {name}"{value}"'
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], int | float) and not isinstance(value[0], bool):
+            return f"must be {noun}, not a list: write {name}{value[0]}, without the [ ]"
+        return f"must be {noun}, not a list in [ ]"
+    if isinstance(value, dict):
+        return f"must be {noun}, not a table"
     if whole and isinstance(value, float):
         if value.is_integer():
             return f"must be {noun}: write {name}{int(value)}, not {name}{value}"
         return f"must be {noun} (got {value})"
+    return ""
+
+
+_ON = frozenset({"true", "yes", "y", "on", "1", "t"})
+_OFF = frozenset({"false", "no", "n", "off", "0", "f"})
+
+
+def _switch_message(value: Any, *, key: KeyPath) -> str:
+    """What is wrong with ``value`` for a true-or-false key, or ``""``. Pydantic reads ``"yes"``
+    as true and ``1`` as true (its lax mode), where ``quarters = "12"`` is refused: a switch
+    written so is refused as well, with what to write."""
+    if isinstance(value, bool):
+        return ""
+    name = f"{key[-1]} = " if key and isinstance(key[-1], str) else ""
+    rule = "must be true or false" + (
+        ", in lower case and without quotes" if isinstance(value, str) else ""
+    )
+    if isinstance(value, str | int | float):
+        word = str(value).strip().lower()
+        meant = "true" if word in _ON else "false" if word in _OFF else None
+        written = f'"{value}"' if isinstance(value, str) else f"{value}"
+        if meant is not None:
+            return f"{rule}: write {name}{meant}, not {name}{written}"
+        return (
+            f"{rule} (got {value!r}): write {name}true to switch it on, {name}false to switch"
+            " it off"
+        )
     return ""
