@@ -86,7 +86,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SANDBOX_KILLED = re.compile(r"^sandbox: bot killed by (SIG[A-Z0-9]+)$", re.MULTILINE)
 BOT_READ_ENV = "CAPWARS_BOT_READ"
 """Extra paths (separated by ``os.pathsep``) every ``cmd:`` bot of this process and its workers
-may read: what ``--bot-read`` sets (see :func:`extra_reads`)."""
+may read: what a command's ``--bot-read`` sets, or a Dask worker's own setting (see
+:func:`extra_reads`). A tournament's matches hand their folders to their bots instead
+(:attr:`ExternalBot.read`), so that matches of several tournaments can share a worker."""
 BOT_READ_OPTION = "--bot-read"
 
 
@@ -1538,14 +1540,15 @@ def is_external(spec: str) -> bool:
     return external_command(spec) is not None
 
 
-def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
-    """The bot a spec names; a ``cmd:`` bot gets ``limits`` (``None``: the defaults).
+def make_seat_bot(spec: str, limits: Limits | None = None, read: Sequence[str] = ()) -> Bot:
+    """The bot a spec names; a ``cmd:`` bot gets ``limits`` (``None``: the defaults) and may
+    read the paths ``read`` (a tournament's ``--bot-read``) besides its own folder.
 
     Limits apply to external bots only: an in-process bot (a built-in, a Python file) runs in
     the match's own process and is not timed."""
     command = external_command(spec)
-    if limits is not None and command is not None:
-        return ExternalBot(command, limits)
+    if command is not None and (limits is not None or read):
+        return ExternalBot(command, limits, read=read)
     return make_bot(spec)
 
 
