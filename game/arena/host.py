@@ -12,13 +12,13 @@ other. The program runs confined:
 - under :mod:`game.arena.sandbox` (resource limits; Landlock confinement of reads, writes and
   TCP: it reads only the system's files, its program's, its own folder and ``--bot-read``
   folders, and writes only in its working directory; a seccomp filter, :mod:`game.arena.seccomp`,
-  refuses Unix sockets, io_uring and 32-bit system calls), and
+  refuses Unix sockets, io_uring, 32-bit system calls, mounts and new namespaces), and
   where ``unshare`` allows it, in new user, network, PID and mount namespaces (no network at
   all; the whole namespace dies with the bot; a fresh ``/proc`` lists only the bot's own
-  processes, not the machine's, and Landlock keeps the bot from unmounting it). Where the host
-  refuses the mount namespace the bot runs without it, where it refuses them all without any; a
-  warning says which, once. The host's own checks (the bot's children, who holds its stdout)
-  read the host's ``/proc`` with the host's pids;
+  processes, not the machine's, and Landlock and the seccomp filter keep the bot from unmounting
+  it). Where the host refuses the mount namespace the bot runs without it, where it refuses them
+  all without any; a warning says which, once. The host's own checks (the bot's children, who
+  holds its stdout) read the host's ``/proc`` with the host's pids;
 - against the clock: a per-turn allowance plus a time bank, read with ``selectors`` and
   non-blocking pipes so that a silent, flooding or stuck bot never stalls the match.
 

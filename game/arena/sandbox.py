@@ -6,8 +6,9 @@
 
 It sets resource limits with :func:`resource.setrlimit` (address space, CPU time, open files,
 file size, processes, no core dumps), confines writes to ``DIR`` and denies TCP with Landlock where
-the kernel has it, denies Unix sockets with a seccomp filter where it can
-(:mod:`game.arena.seccomp`: Landlock does not cover them; a 32-bit program cannot run under it),
+the kernel has it, denies Unix sockets, mounts and new namespaces with a seccomp filter where it
+can (:mod:`game.arena.seccomp`: Landlock does not cover Unix sockets; a 32-bit program cannot run
+under it; it holds after ``unshare --mount-proc``, which runs this wrapper, mounted ``/proc``),
 and then ``os.execvp``s the command: the bot runs in this very process, so the limits and the
 filter hold for it and every child it starts.
 
