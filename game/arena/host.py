@@ -66,7 +66,7 @@ from game.arena.protocol import (
     RivalInfo,
     SeatStatus,
 )
-from game.arena.sandbox import CPU_REACHED, NOT_CONFINED, is_broad
+from game.arena.sandbox import CPU_REACHED, NOT_CONFINED, PROCESSES_REACHED, is_broad
 from game.engine.actions import ACTION_TYPES, MAX_ACTIONS_PER_QUARTER
 from game.engine.observation import Observation
 from game.rules.problems import close_name
@@ -686,6 +686,11 @@ class ExternalBot(Bot):
                     f"killed by {sig.name} after using up its CPU time"
                     f" (limit: --cpu-seconds {limits.cpu_seconds})"
                 )
+            if PROCESSES_REACHED in tail:
+                return (
+                    f"killed by {sig.name} for running more processes and threads at once than"
+                    f" its limit (limit: --max-processes {limits.max_processes})"
+                )
             hint = {
                 signal.SIGKILL: " (a resource limit, or killed)",
                 signal.SIGXCPU: f" (CPU time limit: --cpu-seconds {limits.cpu_seconds})",
@@ -1035,7 +1040,12 @@ _RAN_OUT = (
     (re.compile(r"Too many open files", re.IGNORECASE), "opening too many files", "max_open_files"),
     (re.compile(r"File too large", re.IGNORECASE), "writing too large a file", "max_file_mb"),
     (
-        re.compile(r"can't (?:start|create) new thread|fork: (?:retry: )?Resource temporarily"),
+        re.compile(
+            r"can't (?:start|create) new thread|fork: (?:retry: )?Resource temporarily"
+            r"|BlockingIOError: \[Errno 11\] Resource temporarily unavailable"
+            r"|spawn EAGAIN|pthread_create.*(?:EAGAIN|Resource temporarily)"
+            r"|unable to create native thread|failed to (?:create new OS|spawn) thread"
+        ),
         "failing to start a process or thread",
         "max_processes",
     ),
