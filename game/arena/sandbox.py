@@ -315,9 +315,17 @@ def program_reads(program: str, depth: int = 0) -> list[str]:
 def _user_local(prefix: str) -> list[str]:
     """``prefix``, but of a home folder's ``.local`` (``pip install --user``, pipx, uv put
     programs in ``~/.local/bin``) only its programs and libraries: ``~/.local/share`` and
-    ``~/.local/state`` hold the user's own files (the Trash, shell histories)."""
-    if os.path.basename(prefix) == ".local" and is_broad(os.path.dirname(prefix)):
+    ``~/.local/state`` hold the user's own files (the Trash, shell histories). Of a ``.cargo``
+    folder (``CARGO_HOME``: ``cargo install`` puts programs, rustup its proxies in its ``bin``)
+    only ``bin``: beside it are the crates.io token (``credentials.toml``), settings and
+    the sources of every crate and git repository cargo fetched. A program of ``bin`` needs no
+    more (a ``cargo install``ed bot is one file; the proxies need ``~/.rustup`` and the user's
+    ``HOME``, which a bot has not: run a bot built with cargo as ``target/release/NAME``)."""
+    name = os.path.basename(prefix)
+    if name == ".local" and is_broad(os.path.dirname(prefix)):
         return [os.path.join(prefix, sub) for sub in ("bin", "lib", "lib64")]
+    if name == ".cargo":
+        return [os.path.join(prefix, "bin")]
     return [prefix]
 
 
