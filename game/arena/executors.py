@@ -110,11 +110,12 @@ def play_match(
     ``limits``: the limits of its ``cmd:`` bots (``None``: the defaults), passed with the
     task to every worker (a pool's or a Dask cluster's), never through the environment.
     ``bot_read``: the folders (absolute) its ``cmd:`` bots may read besides their own (the
-    tournament's ``--bot-read``), passed the same way (see :func:`readable_folders`).
+    tournament's ``--bot-read``), passed the same way and handed to each of its bots: never
+    through this process's environment, which a Dask worker playing matches of several
+    tournaments at once in threads shares between them (see :func:`seat_bots`).
     ``scenario``, ``specs``: what to load and seat instead of the task's own scenario and
     line-up, the same ones with paths made absolute (a Dask worker, :func:`check_worker`); the
     record keeps the task's labels."""
-    import game.arena.host  # noqa: F401  (a worker must host ``cmd:`` bots too)
     from game.arena.match import run_match
 
     content, scenario_id = worker_scenario(content_dir, scenario or task.scenario)
@@ -124,19 +125,28 @@ def play_match(
         _in_match.set()
     try:
         counter = MalformedCounter(len(task.bots))
-        with readable_folders(bot_read):
-            outcome = run_match(
-                content,
-                scenario_id,
-                task.seed,
-                list(specs) if specs is not None else [seat_spec(b) for b in task.bots],
-                recorders=[counter],
-                limits=limits,
-            )
+        seats = list(specs) if specs is not None else [seat_spec(b) for b in task.bots]
+        outcome = run_match(
+            content,
+            scenario_id,
+            task.seed,
+            seat_bots(seats, limits, bot_read),
+            recorders=[counter],
+            limits=limits,
+        )
     finally:
         _in_match.clear()
     # Filler seats keep their ``filler:SPEC`` label, so no entrant is credited with them.
     return record_from_outcome(task.id, outcome, labels=task.bots, malformed=counter.counts)
+
+
+def seat_bots(specs: Sequence[str], limits: Limits | None, bot_read: Sequence[str]) -> list[Any]:
+    """The bots of a match's seats, its ``cmd:`` bots each given ``limits`` and the folders
+    ``bot_read`` (an argument of each bot, down to its sandbox's ``read=``); built here rather
+    than by :func:`~game.arena.match.run_match` from the specs, which knows no folders."""
+    from game.arena.host import make_seat_bot  # (importing the host registers ``cmd:``)
+
+    return [make_seat_bot(spec, limits, read=bot_read) for spec in specs]
 
 
 _reads_lock = threading.Lock()
@@ -150,8 +160,9 @@ _reads_before: list[str | None] = []
 def readable_folders(paths: Sequence[str]) -> Iterator[None]:
     """While inside, the ``cmd:`` bots started in this process may read ``paths`` too: they are
     added to :data:`~game.arena.host.BOT_READ_ENV`, which the host reads as it starts a bot (the
-    value set by hand, a Dask worker's own, is kept). Thread-safe: a Dask worker plays several
-    matches at once in threads, and each keeps its folders until its match is over."""
+    value set by hand, a Dask worker's own, is kept). For a command's own ``--bot-read``
+    (:func:`game.cli.main`: one command a process), never for a match among others:
+    :func:`play_match` hands each match's folders to its bots (:func:`seat_bots`)."""
     if not paths:
         yield
         return

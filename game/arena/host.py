@@ -12,13 +12,13 @@ other. The program runs confined:
 - under :mod:`game.arena.sandbox` (resource limits; Landlock confinement of reads, writes and
   TCP: it reads only the system's files, its program's, its own folder and ``--bot-read``
   folders, and writes only in its working directory; a seccomp filter, :mod:`game.arena.seccomp`,
-  refuses Unix sockets, io_uring and 32-bit system calls), and
+  refuses Unix sockets, io_uring, 32-bit system calls, mounts and new namespaces), and
   where ``unshare`` allows it, in new user, network, PID and mount namespaces (no network at
   all; the whole namespace dies with the bot; a fresh ``/proc`` lists only the bot's own
-  processes, not the machine's, and Landlock keeps the bot from unmounting it). Where the host
-  refuses the mount namespace the bot runs without it, where it refuses them all without any; a
-  warning says which, once. The host's own checks (the bot's children, who holds its stdout)
-  read the host's ``/proc`` with the host's pids;
+  processes, not the machine's, and Landlock and the seccomp filter keep the bot from unmounting
+  it). Where the host refuses the mount namespace the bot runs without it, where it refuses them
+  all without any; a warning says which, once. The host's own checks (the bot's children, who
+  holds its stdout) read the host's ``/proc`` with the host's pids;
 - against the clock: a per-turn allowance plus a time bank, read with ``selectors`` and
   non-blocking pipes so that a silent, flooding or stuck bot never stalls the match.
 
@@ -66,7 +66,7 @@ from game.arena.protocol import (
     RivalInfo,
     SeatStatus,
 )
-from game.arena.sandbox import CPU_REACHED, NOT_CONFINED, is_broad
+from game.arena.sandbox import CPU_REACHED, NOT_CONFINED, PROCESSES_REACHED, is_broad
 from game.engine.actions import ACTION_TYPES, MAX_ACTIONS_PER_QUARTER
 from game.engine.observation import Observation
 from game.rules.problems import close_name
@@ -86,7 +86,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SANDBOX_KILLED = re.compile(r"^sandbox: bot killed by (SIG[A-Z0-9]+)$", re.MULTILINE)
 BOT_READ_ENV = "CAPWARS_BOT_READ"
 """Extra paths (separated by ``os.pathsep``) every ``cmd:`` bot of this process and its workers
-may read: what ``--bot-read`` sets (see :func:`extra_reads`)."""
+may read: what a command's ``--bot-read`` sets, or a Dask worker's own setting (see
+:func:`extra_reads`). A tournament's matches hand their folders to their bots instead
+(:attr:`ExternalBot.read`), so that matches of several tournaments can share a worker."""
 BOT_READ_OPTION = "--bot-read"
 
 
@@ -684,6 +686,11 @@ class ExternalBot(Bot):
                     f"killed by {sig.name} after using up its CPU time"
                     f" (limit: --cpu-seconds {limits.cpu_seconds})"
                 )
+            if PROCESSES_REACHED in tail:
+                return (
+                    f"killed by {sig.name} for running more processes and threads at once than"
+                    f" its limit (limit: --max-processes {limits.max_processes})"
+                )
             hint = {
                 signal.SIGKILL: " (a resource limit, or killed)",
                 signal.SIGXCPU: f" (CPU time limit: --cpu-seconds {limits.cpu_seconds})",
@@ -1033,7 +1040,12 @@ _RAN_OUT = (
     (re.compile(r"Too many open files", re.IGNORECASE), "opening too many files", "max_open_files"),
     (re.compile(r"File too large", re.IGNORECASE), "writing too large a file", "max_file_mb"),
     (
-        re.compile(r"can't (?:start|create) new thread|fork: (?:retry: )?Resource temporarily"),
+        re.compile(
+            r"can't (?:start|create) new thread|fork: (?:retry: )?Resource temporarily"
+            r"|BlockingIOError: \[Errno 11\] Resource temporarily unavailable"
+            r"|spawn EAGAIN|pthread_create.*(?:EAGAIN|Resource temporarily)"
+            r"|unable to create native thread|failed to (?:create new OS|spawn) thread"
+        ),
         "failing to start a process or thread",
         "max_processes",
     ),
@@ -1538,14 +1550,15 @@ def is_external(spec: str) -> bool:
     return external_command(spec) is not None
 
 
-def make_seat_bot(spec: str, limits: Limits | None = None) -> Bot:
-    """The bot a spec names; a ``cmd:`` bot gets ``limits`` (``None``: the defaults).
+def make_seat_bot(spec: str, limits: Limits | None = None, read: Sequence[str] = ()) -> Bot:
+    """The bot a spec names; a ``cmd:`` bot gets ``limits`` (``None``: the defaults) and may
+    read the paths ``read`` (a tournament's ``--bot-read``) besides its own folder.
 
     Limits apply to external bots only: an in-process bot (a built-in, a Python file) runs in
     the match's own process and is not timed."""
     command = external_command(spec)
-    if limits is not None and command is not None:
-        return ExternalBot(command, limits)
+    if command is not None and (limits is not None or read):
+        return ExternalBot(command, limits, read=read)
     return make_bot(spec)
 
 

@@ -68,8 +68,8 @@ def limit_options(parser: argparse.ArgumentParser) -> None:
     resources.add_argument(
         "--max-processes",
         metavar="N",
-        help="processes and threads a cmd: bot may start (default: 64; not enforced when"
-        " capwars runs as root)",
+        help="processes and threads a cmd: bot may have at once, which stops a fork bomb"
+        " (default: 64; raise it for a runtime with a thread per CPU core on a big machine)",
     )
     parser.add_argument(
         "--bot-read",

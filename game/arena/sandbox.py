@@ -6,8 +6,9 @@
 
 It sets resource limits with :func:`resource.setrlimit` (address space, CPU time, open files,
 file size, processes, no core dumps), confines writes to ``DIR`` and denies TCP with Landlock where
-the kernel has it, denies Unix sockets with a seccomp filter where it can
-(:mod:`game.arena.seccomp`: Landlock does not cover them; a 32-bit program cannot run under it),
+the kernel has it, denies Unix sockets, mounts and new namespaces with a seccomp filter where it
+can (:mod:`game.arena.seccomp`: Landlock does not cover Unix sockets; a 32-bit program cannot run
+under it; it holds after ``unshare --mount-proc``, which runs this wrapper, mounted ``/proc``),
 and then ``os.execvp``s the command: the bot runs in this very process, so the limits and the
 filter hold for it and every child it starts.
 
@@ -20,6 +21,10 @@ unsafe in a threaded parent.) What could not be applied is said on stderr, the b
 With ``init=1`` (the host passes it when the bot gets its own PID namespace) it forks first and
 stays as the namespace's PID 1: it reaps orphans, and reports on stderr a bot killed by a signal
 (``sandbox: bot killed by SIGKILL``), which ``unshare`` cannot pass on as an exit status.
+
+``processes=N``: the bot may have ``N`` processes and threads at once (:func:`process_cap`):
+RLIMIT_NPROC, which the kernel counts per user namespace (Linux >= 5.14); where it applies none
+(root's processes) PID 1 counts them and stops the bot past ``N`` (:func:`init`).
 
 The host runs this file by path under ``python -S -E`` to start fast; it imports only the stdlib.
 """
@@ -44,6 +49,14 @@ SIGSYS_WHY = (
 """Said after ``sandbox: bot killed by SIGSYS`` (the seccomp filter of :mod:`seccomp`)."""
 CPU_SLACK = 0.05
 """Seconds under the limit still counted as reaching it (the kernel samples at clock ticks)."""
+PROCESSES_REACHED = "sandbox: process limit reached"
+"""Said (with the limit) when :func:`init` stopped a bot that had more processes and threads
+than ``processes=N``: where the kernel does not apply RLIMIT_NPROC (a bot run by root)."""
+WATCH_SECONDS = 0.02
+"""How often :func:`init` counts the bot's processes and threads where it enforces the limit."""
+NAMESPACE_TASKS = 2
+"""The tasks of a bot's user namespace that are not the bot's: ``unshare`` (which made it and
+waits for its child) and this wrapper, its PID 1 (``init=1``)."""
 
 SYSTEM_READS = (
     "/usr",
@@ -148,18 +161,21 @@ def apply_limits(
         wanted.append(("open-file", resource.RLIMIT_NOFILE, int(options["open_files"]), None))
     if "file_mb" in options:
         wanted.append(("file-size", resource.RLIMIT_FSIZE, int(options["file_mb"]) * mib, None))
-    # RLIMIT_NPROC counts every process of the user, so the bot gets a margin over what the user
-    # already runs; the kernel does not apply it to root (the PID namespace and the process-group
-    # kill contain a root-run bot instead).
-    if "processes" in options and os.getuid() != 0:
-        cap = _user_processes() + int(options["processes"])
-        wanted.append(("process", resource.RLIMIT_NPROC, cap, None))
+    unlimited = ""
+    if "processes" in options:
+        cap, unlimited = process_cap(int(options["processes"]))
+        if cap:
+            wanted.append(("process", resource.RLIMIT_NPROC, cap, None))
     wanted.append(("core-dump", resource.RLIMIT_CORE, 0, None))
     warnings = [
         f"{what} limit not set: {err}"
         for what, limit, soft, hard in wanted
         if (err := _set(limit, soft, hard))
     ]
+    if unlimited and options.get("init") == "1" and _own_proc():
+        options["watch"] = options["processes"]  # init counts them instead
+    elif unlimited:
+        warnings.append(f"process limit not set: {unlimited}")
     if "write" in options:
         landlock = _landlock()
         reads = [(path, landlock.READS) for path in readable(command or [], reads_given or [])]
@@ -174,6 +190,60 @@ def apply_limits(
     if why := seccomp.restrict():
         warnings.append(f"{UNIX_NOT_BLOCKED}: {why}")
     return warnings
+
+
+def process_cap(processes: int) -> tuple[int, str]:
+    """The RLIMIT_NPROC that lets the bot have ``processes`` processes and threads at once, or
+    ``0`` and why the kernel would not apply one (where the caller is in a user namespace:
+    ``init=1``'s count does it instead, :func:`init`; elsewhere ``""``, nothing to say).
+
+    The kernel counts the processes of the user, and applies no limit to root. In a user
+    namespace (Linux >= 5.14) it counts those of the namespace: the bot's, and
+    :data:`NAMESPACE_TASKS`; it applies the limit where the namespace's user is not root
+    outside it. Without a user namespace the bot gets a margin over what the user runs now."""
+    outside = _outside_uid()
+    if outside is None:  # no user namespace: the user's processes, machine-wide
+        if os.getuid() == 0:
+            return 0, ""  # documented: no process limit for root without namespaces
+        return _user_processes() + processes, ""
+    if outside == 0:
+        return 0, "the kernel does not limit the processes of root, who runs capwars"
+    if _kernel() < (5, 14):
+        return 0, "before Linux 5.14 the kernel counts a user's processes machine-wide"
+    return processes + NAMESPACE_TASKS, ""
+
+
+def _outside_uid() -> int | None:
+    """This process's user outside its user namespace; ``None`` in the machine's own."""
+    uid = os.getuid()
+    try:
+        with open("/proc/self/uid_map", encoding="ascii") as f:
+            rows = [[int(n) for n in line.split()] for line in f if line.strip()]
+    except (OSError, ValueError):
+        return None
+    if rows == [[0, 0, 4294967295]]:
+        return None
+    for inside, outside, count in rows:
+        if inside <= uid < inside + count:
+            return outside + uid - inside
+    return None
+
+
+def _kernel() -> tuple[int, int]:
+    release = os.uname().release.split(".")
+    try:
+        return int(release[0]), int("".join(c for c in release[1][:3] if c.isdigit()) or 0)
+    except (IndexError, ValueError):
+        return 0, 0
+
+
+def _own_proc() -> bool:
+    """Whether ``/proc`` is this PID namespace's (``unshare --mount-proc``): it lists the bot's
+    processes alone, which :func:`init` counts."""
+    try:
+        return os.readlink("/proc/self") == str(os.getpid())
+    except OSError:
+        return False
 
 
 def is_broad(folder: str) -> bool:
@@ -245,9 +315,17 @@ def program_reads(program: str, depth: int = 0) -> list[str]:
 def _user_local(prefix: str) -> list[str]:
     """``prefix``, but of a home folder's ``.local`` (``pip install --user``, pipx, uv put
     programs in ``~/.local/bin``) only its programs and libraries: ``~/.local/share`` and
-    ``~/.local/state`` hold the user's own files (the Trash, shell histories)."""
-    if os.path.basename(prefix) == ".local" and is_broad(os.path.dirname(prefix)):
+    ``~/.local/state`` hold the user's own files (the Trash, shell histories). Of a ``.cargo``
+    folder (``CARGO_HOME``: ``cargo install`` puts programs, rustup its proxies in its ``bin``)
+    only ``bin``: beside it are the crates.io token (``credentials.toml``), settings and
+    the sources of every crate and git repository cargo fetched. A program of ``bin`` needs no
+    more (a ``cargo install``ed bot is one file; the proxies need ``~/.rustup`` and the user's
+    ``HOME``, which a bot has not: run a bot built with cargo as ``target/release/NAME``)."""
+    name = os.path.basename(prefix)
+    if name == ".local" and is_broad(os.path.dirname(prefix)):
         return [os.path.join(prefix, sub) for sub in ("bin", "lib", "lib64")]
+    if name == ".cargo":
+        return [os.path.join(prefix, "bin")]
     return [prefix]
 
 
@@ -306,7 +384,8 @@ def main(argv: list[str]) -> int:
         print(f"sandbox: {warning}", file=sys.stderr)
     sys.stderr.flush()
     if options.get("init") == "1" and (bot := os.fork()) != 0:
-        return init(bot, int(options.get("cpu_seconds") or 0))
+        cpu = int(options.get("cpu_seconds") or 0)
+        return init(bot, cpu, int(options.get("watch") or 0))
     try:
         os.execvp(command[0], command)
     except OSError as exc:
@@ -314,17 +393,25 @@ def main(argv: list[str]) -> int:
     return EXIT_EXEC
 
 
-def init(bot: int, cpu_seconds: int = 0) -> int:
+def init(bot: int, cpu_seconds: int = 0, processes: int = 0) -> int:
     """PID 1 of the bot's namespace: reap every process until the bot exits, report how.
 
     The limits were applied before the fork, so they hold for the bot. When this process exits
     the kernel kills everything left in the namespace, escaped grandchildren included. A bot
     killed after using ``cpu_seconds`` of CPU time (the kernel's SIGKILL at RLIMIT_CPU) is
     reported as such (``sandbox: CPU time limit reached``), so the host can say which limit.
+
+    With ``processes`` (where the kernel applies no RLIMIT_NPROC: a bot run by root) it counts
+    the namespace's processes and threads every :data:`WATCH_SECONDS` and kills them all once
+    there are more than ``processes``: a fork bomb is stopped within that time, and reported
+    (:data:`PROCESSES_REACHED`).
     """
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)  # the bot alone holds the protocol pipes: its exit closes them
     os.dup2(devnull, 1)
+    reached: list[int] = []
+    if processes:
+        _watch(processes, reached)
     while True:
         try:
             pid, status, usage = os.wait4(-1, 0)
@@ -332,6 +419,8 @@ def init(bot: int, cpu_seconds: int = 0) -> int:
             return 0
         if pid == bot:
             break
+    if reached:
+        print(f"{PROCESSES_REACHED}: {reached[0]} processes and threads", file=sys.stderr)
     if os.WIFSIGNALED(status):
         import signal  # only here: it costs milliseconds of every bot's start
 
@@ -344,6 +433,30 @@ def init(bot: int, cpu_seconds: int = 0) -> int:
             print(CPU_REACHED, file=sys.stderr)
         return 128 + number
     return os.waitstatus_to_exitcode(status)
+
+
+def _watch(processes: int, reached: list[int]) -> None:
+    """Count the namespace's processes and threads (all but this PID 1) on a timer; past
+    ``processes`` kill them all (``kill(-1)`` of a PID 1 spares itself) and note how many."""
+    import _signal  # the C module: ``signal``'s enums would cost milliseconds
+
+    def count(*_: object) -> None:
+        tasks = 0
+        for name in os.listdir("/proc"):
+            if name.isdigit() and name != "1":
+                try:
+                    tasks += len(os.listdir(f"/proc/{name}/task"))
+                except OSError:  # it ended meanwhile
+                    continue
+        if tasks > processes:
+            reached[:] = reached or [tasks]
+            try:  # noqa: SIM105  (contextlib is not imported into every bot's start)
+                os.kill(-1, _signal.SIGKILL)
+            except OSError:  # none left
+                pass
+
+    _signal.signal(_signal.SIGALRM, count)
+    _signal.setitimer(_signal.ITIMER_REAL, WATCH_SECONDS, WATCH_SECONDS)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,14 @@ filter cannot be removed), a filter that
 - makes ``io_uring_setup`` fail with ``ENOSYS``, as on a kernel without io_uring: io_uring
   creates and connects sockets without the ``socket()`` system call, which the filter could not
   see (runtimes such as Node's libuv fall back to ordinary system calls);
+- makes the system calls that change what is mounted (``mount``, ``umount2``, ``pivot_root``,
+  ``move_mount``, ``open_tree``, ``fsopen``, ``fsmount``, ``fsconfig``, ``fspick``,
+  ``mount_setattr``, ``open_tree_attr``) and those that enter or make namespaces (``unshare``,
+  ``setns``, ``clone`` with a ``CLONE_NEW*`` flag) fail with ``EPERM``: a bot is root of its user
+  namespace, and could otherwise unmount the fresh ``/proc`` of its mount namespace and list
+  the machine's processes again where Landlock (which forbids it too) is not applied.
+  ``clone3``, whose flags are behind a pointer, fails with ``ENOSYS`` as on a kernel before
+  5.3: the C library then starts threads and processes with ``clone``;
 - kills with ``SIGSYS`` a process making a system call of another ABI: a 32-bit program (i386 or
   arm32 compat, x32 on x86_64) or ``int 0x80`` in a 64-bit one, whose ``socketcall`` multiplexes
   ``socket()`` behind a pointer a filter cannot read. Such programs cannot run in the sandbox.
@@ -26,7 +34,8 @@ little-endian Python on Linux x86_64 or aarch64 (:data:`ARCHES`). Elsewhere, or 
 without seccomp filters, :func:`restrict` says why and changes nothing; the caller says so in the
 bot's log and the match is played all the same.
 
-Used by :mod:`game.arena.sandbox` just before it executes a bot. Stdlib only, because the sandbox
+Used by :mod:`game.arena.sandbox` just before it executes a bot, after ``unshare`` mounted the
+bot's ``/proc`` (the wrapper runs as ``unshare``'s command). Stdlib only, because the sandbox
 runs under ``python -S``.
 """
 
@@ -61,6 +70,7 @@ _AF_UNIX = 1
 _SOCK_TYPE_MASK = 0xF  # the rest of socket()'s type are flags: SOCK_NONBLOCK, SOCK_CLOEXEC
 _SOCK_STREAM = 1
 _SOCK_SEQPACKET = 5
+_EPERM = 1
 _EACCES = 13
 _ENOSYS = 38
 _X32_BIT = 0x40000000
@@ -73,6 +83,21 @@ _IO_URING_SETUP = 425
 ARCHES = {"x86_64": (0xC000003E, 41, 53), "aarch64": (0xC00000B7, 198, 199)}
 """``os.uname().machine``: its ``AUDIT_ARCH_*`` value, its ``socket`` and ``socketpair`` system
 call numbers."""
+CLONE = {"x86_64": 56, "aarch64": 220}
+"""``clone``'s number on each machine of :data:`ARCHES`."""
+MOUNTS_AND_NAMESPACES = {
+    # mount, umount2, pivot_root, unshare, setns
+    "x86_64": (165, 166, 155, 272, 308),
+    "aarch64": (40, 39, 41, 97, 268),
+}
+"""The system calls refused with ``EPERM`` whose numbers differ between machines."""
+NEW_MOUNT_CALLS = (428, 429, 430, 431, 432, 433, 442, 467)
+"""``open_tree``, ``move_mount``, ``fsopen``, ``fsconfig``, ``fsmount``, ``fspick``,
+``mount_setattr``, ``open_tree_attr``: the same numbers on every architecture (Linux ≥ 5.2)."""
+_CLONE3 = 435
+_CLONE_NEW = 0x7E020000
+"""``CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID
+| CLONE_NEWNET``: the flags with which ``clone`` makes namespaces."""
 
 
 class _SockFilter(ctypes.Structure):
@@ -108,9 +133,16 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
         (_LD_W_ABS, "", "", _NR),
         (_JEQ, "socket", "", socket_nr),
         (_JEQ, "socketpair", "", socketpair_nr),
-        (_JEQ, "", "x32" if x86_64 else "allow", _IO_URING_SETUP),
-        (_RET, "", "", _RET_ERRNO | _ENOSYS),
+        (_JEQ, "clone", "", CLONE[machine]),
+        *((_JEQ, "eperm", "", nr) for nr in (*MOUNTS_AND_NAMESPACES[machine], *NEW_MOUNT_CALLS)),
+        (_JEQ, "enosys", "", _CLONE3),
+        (_JEQ, "enosys", "x32" if x86_64 else "allow", _IO_URING_SETUP),
         *(x32 if x86_64 else []),
+        "enosys",
+        (_RET, "", "", _RET_ERRNO | _ENOSYS),
+        "clone",  # x86_64 and aarch64 alike: the flags are the first argument
+        (_LD_W_ABS, "", "", _ARG0_LOW),
+        (_JSET, "eperm", "allow", _CLONE_NEW),
         "socket",
         (_LD_W_ABS, "", "", _ARG0_LOW),
         (_JEQ, "deny", "allow", _AF_UNIX),
@@ -123,6 +155,8 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
         (_JEQ, "allow", "", _SOCK_SEQPACKET),
         "deny",
         (_RET, "", "", _RET_ERRNO | _EACCES),
+        "eperm",
+        (_RET, "", "", _RET_ERRNO | _EPERM),
         "allow",
         (_RET, "", "", _RET_ALLOW),
     ]

@@ -1,0 +1,184 @@
+"""A bot's processes and threads are limited (``--max-processes``), fork bombs included.
+
+The limit used to be skipped whenever the bot had a user namespace of its own (it is root
+there), so a fork bomb ran until the namespace was torn down at the end of its seat. Now:
+
+- where the kernel applies RLIMIT_NPROC (Linux >= 5.14 counts a user namespace's processes, for
+  a user other than root) the bot's ``fork`` fails past the limit;
+- where it does not (capwars run by root), the sandbox's PID 1 counts the namespace's processes
+  and threads and stops the bot past the limit, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from game.arena import host, sandbox
+from game.arena.protocol import Limits
+from game.cli import main
+
+FORK_BOMB = textwrap.dedent(
+    """
+    import os, sys, time
+
+    forked = 0
+    for _ in range(300):  # bounded, so that a test without the limit does not hurt the machine
+        if os.fork() == 0:
+            time.sleep(60)
+            os._exit(0)
+        forked += 1
+    print(f"forked {forked} times", file=sys.stderr)
+
+    from game.sdk import run
+
+
+    class Idle:
+        def act(self, observation):
+            return []
+
+
+    run(Idle)
+    """
+)
+
+IDLE = textwrap.dedent(
+    """
+    from game.sdk import run
+
+
+    class Idle:
+        def act(self, observation):
+            return []
+
+
+    run(Idle)
+    """
+)
+
+
+def limit_applies() -> str:
+    """Why a bot's process limit cannot be enforced here, or ``""``."""
+    prefix = host.namespace_prefix()
+    if not prefix:
+        return "this host allows bots no user and PID namespaces"
+    if os.getuid() == 0:
+        return "" if "--mount-proc" in prefix else "no /proc of their own for bots run by root"
+    if sandbox._kernel() < (5, 14):
+        return "before Linux 5.14 the kernel counts a user's processes machine-wide"
+    return ""
+
+
+def survivors(marker: str) -> list[int]:
+    """The processes whose command line names ``marker``."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                cmdline = Path(f"/proc/{name}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker.encode() in cmdline:
+                found.append(int(name))
+    return found
+
+
+def test_a_fork_bomb_is_stopped_and_the_other_seats_play_on(tmp_path: Path, capsys):
+    if why := limit_applies():
+        pytest.skip(why)
+    bomb = tmp_path / "bomb" / "bomb.py"
+    idle = tmp_path / "idle" / "idle.py"
+    for path, text in ((bomb, FORK_BOMB), (idle, IDLE)):
+        path.parent.mkdir()
+        path.write_text(text)
+    started = time.monotonic()
+    code = main(
+        [
+            "match",
+            "--scenario",
+            "tutorial",
+            "--bot",
+            f"cmd:{sys.executable} {bomb}",
+            "--bot",
+            f"cmd:{sys.executable} {idle}",
+            "--max-processes",
+            "16",
+        ]
+    )
+    took = time.monotonic() - started
+    out = capsys.readouterr().out
+    assert code == 0 and took < 30, (took, out)
+    standings = {
+        name: line.split()
+        for line in out.splitlines()
+        for name in ("bomb.py", "idle.py")
+        if name in line and line.split()[0].isdigit()  # a row of the standings
+    }
+    assert "eliminated" in standings["bomb.py"], out
+    assert "active" in standings["idle.py"], out  # the other bot played its match to the end
+    failures = out.split("bot failures", 1)[1].split("its log:")[0]
+    assert "bomb.py" in failures and "idle.py" not in failures, out
+    assert "(limit: --max-processes 16)" in failures, out
+    assert "forked 300 times" not in out, out
+    deadline = time.monotonic() + 5
+    while survivors(str(bomb)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert survivors(str(bomb)) == []
+
+
+@pytest.mark.skipif(not host.namespace_prefix(), reason="no user and PID namespaces here")
+def test_node_and_python_threads_run_under_the_default_limit(tmp_path: Path):
+    """The default (64) leaves room for Node's threads (libuv's pool, V8's) and a Python
+    thread pool; the wrapper as the host runs it, in the bot's namespaces."""
+    command = [
+        *host.namespace_prefix(),
+        sys.executable,
+        "-S",
+        "-E",
+        str(host.SANDBOX),
+        "init=1",
+        f"processes={Limits().max_processes}",
+        "--",
+        sys.executable,
+        "-c",
+        "import os, threading\n"
+        "go = threading.Event()\n"
+        "threads = [threading.Thread(target=go.wait) for _ in range(32)]\n"
+        "[t.start() for t in threads]\n"
+        "print('threads', len(os.listdir('/proc/self/task')))\n"
+        "go.set()\n",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "threads 33\n"), done.stderr
+
+
+def test_the_cap_counts_the_namespace_s_tasks_where_the_kernel_applies_it(monkeypatch):
+    monkeypatch.setattr(sandbox, "_kernel", lambda: (6, 1))
+    monkeypatch.setattr(sandbox, "_outside_uid", lambda: 1000)
+    assert sandbox.process_cap(64) == (64 + sandbox.NAMESPACE_TASKS, "")
+    monkeypatch.setattr(sandbox, "_outside_uid", lambda: 0)
+    cap, why = sandbox.process_cap(64)
+    assert cap == 0 and "root" in why
+    monkeypatch.setattr(sandbox, "_outside_uid", lambda: 1000)
+    monkeypatch.setattr(sandbox, "_kernel", lambda: (5, 13))
+    cap, why = sandbox.process_cap(64)
+    assert cap == 0 and "5.14" in why
+
+
+def test_a_bot_whose_fork_failed_is_told_the_limit():
+    limits = Limits(max_processes=16)
+    log = (
+        'Traceback (most recent call last):\n  File "bot.py", line 4, in <module>\n'
+        "BlockingIOError: [Errno 11] Resource temporarily unavailable\n"
+    )
+    assert host._ran_out(log, limits) == (
+        " after failing to start a process or thread (limit: --max-processes 16)"
+    )
+    node = "Error: spawn EAGAIN\n    at ChildProcess.spawn (node:internal/child_process:420:11)"
+    assert "--max-processes 16" in host._ran_out(node, limits)
