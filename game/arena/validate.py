@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,6 +211,8 @@ def validate_bot(
     probes: list[Probe] = []
     logs: list[RejectionLog] = []
     failures: list[str] = []
+    failure_items: list[tuple[int, int, str]] = []
+    """The same failures as (seat, turn, text): grouped when shown."""
     statuses: list[str] = []
     eliminations: list[str] = []
     repeated: set[str] = set()
@@ -235,6 +237,7 @@ def validate_bot(
             for turn, at, text in outcome.failures
             if at == seat
         ]
+        failure_items += [(seat, turn, text) for turn, at, text in outcome.failures if at == seat]
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
         if seat_report.status != "ok":
@@ -348,7 +351,13 @@ def validate_bot(
                     if part
                 ),
                 tuple(
-                    [f for f in other_failures if f not in repeated][:MAX_EXAMPLES]
+                    group_failures(
+                        [
+                            (seat, turn, text)
+                            for (seat, turn, text), line in zip(failure_items, failures)
+                            if line in other_failures and line not in repeated
+                        ]
+                    )
                     + eliminations
                     + logged
                 ),
@@ -410,17 +419,29 @@ def validate_bot(
     legal_rejections = Counter(r[2] for r in rejected if r[2] not in INVALID_CODES)
     if legal_rejections:
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(legal_rejections.items()))
+        # Each distinct rejection once, with how often: the same one from every seat (or
+        # every quarter) filled the examples and hid the others.
+        seen: Counter[tuple[str, str, str]] = Counter()
+        first_at: dict[tuple[str, str, str], int] = {}
+        for t, kind, code, msg in rejected:
+            if code not in INVALID_CODES:
+                seen[(kind, code, msg)] += 1
+                first_at.setdefault((kind, code, msg), t)
         examples = [
-            f"turn {t}: {kind}: {code}: {msg}"
-            for t, kind, code, msg in rejected
-            if code not in INVALID_CODES
+            f"turn {first_at[key]}: {key[0]}: {key[1]}: {key[2]}"
+            + (f" (×{seen[key]})" if seen[key] > 1 else "")
+            for key in seen
         ]
+        if len(examples) > MAX_EXAMPLES:
+            examples[MAX_EXAMPLES:] = [
+                f"... and {len(examples) - MAX_EXAMPLES} more distinct rejection(s)"
+            ]
         report.checks.append(
             Check(
                 "rejected actions",
                 NOTE,
                 f"{sum(legal_rejections.values())} rejected: {summary}",
-                tuple(examples[:MAX_EXAMPLES]),
+                tuple(examples),
             )
         )
     else:
@@ -441,6 +462,43 @@ def validate_bot(
         never = "no turn was played" if external else "act() was never called"
         report.checks.append(Check("time per turn", FAIL, never))
     return report
+
+
+def spans(numbers: Iterable[int]) -> str:
+    """Numbers as runs: ``0, 1, 2, 5`` → ``0-2, 5``."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def group_failures(items: Sequence[tuple[int, int, str]]) -> list[str]:
+    """Each distinct failure once, where it first happened, then how often and where: a bot
+    failing the same way every quarter from every seat used to fill the examples with copies of
+    its first failure and hide the next one (an exception after a bad return, say).
+
+    ``items`` are ``(seat, turn, text)`` in the order they happened."""
+    where: dict[str, list[tuple[int, int]]] = {}
+    for seat, turn, text in items:
+        where.setdefault(text, []).append((seat, turn))
+    lines = []
+    for text, places in where.items():
+        seat, turn = places[0]
+        line = f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+        if len(places) > 1:
+            seats = sorted({s for s, _ in places})
+            turns = sorted({t for _, t in places if t >= 0})
+            parts = [f"seat{'s' if len(seats) > 1 else ''} {spans(seats)}"]
+            if turns:
+                parts.append(f"turn{'s' if len(turns) > 1 else ''} {spans(turns)}")
+            line += f" (×{len(places)}: {', '.join(parts)})"
+        lines.append(line)
+    if len(lines) > MAX_DISTINCT:
+        lines[MAX_DISTINCT:] = [f"... and {len(lines) - MAX_DISTINCT} more distinct failure(s)"]
+    return lines
 
 
 def format_validation(report: ValidationReport) -> str:

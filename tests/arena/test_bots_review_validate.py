@@ -1,0 +1,56 @@
+"""What `capwars validate` says about a buggy bot, as a bot author reads it (bots review)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.arena.tournament import main
+from game.arena.validate import group_failures, spans
+
+BAD_RETURN_THEN_CRASH = """
+from game.agents import Bot
+from game.engine.actions import BidSpot
+
+
+class Buggy(Bot):
+    def act(self, observation):
+        p = observation.providers[0]
+        if observation.turn == 6:
+            return [1 / 0]
+        if observation.turn == 4:
+            return [{"type": "bid_spot", "provider": "aws", "quantity": 3, "max_price": 10}]
+        return BidSpot(provider=p.id, quantity=3, max_price=p.spot_price)
+"""
+
+
+def test_spans_and_grouping():
+    assert spans([0, 1, 2, 5, 7, 8]) == "0-2, 5, 7-8"
+    assert spans([3]) == "3"
+    lines = group_failures([(0, 1, "a"), (0, 2, "a"), (1, 1, "a"), (0, 3, "b"), (1, -1, "c")])
+    assert lines == [
+        "seat 0, turn 1: a (×3: seats 0-1, turns 1-2)",
+        "seat 0, turn 3: b",
+        "seat 1, setup: c",
+    ]
+    many = group_failures([(0, t, f"error {t}") for t in range(20)])
+    assert len(many) == 13 and many[-1] == "... and 8 more distinct failure(s)"
+
+
+def test_validate_shows_every_distinct_failure_once_not_three_copies_of_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # A bot returning one action instead of a list every quarter, and raising in quarter 6:
+    # validate listed the bad return three times (seat 0 turns 0 and 1, seat 1...) and never
+    # showed the ZeroDivisionError, the next thing to fix.
+    path = tmp_path / "buggy.py"
+    path.write_text(BAD_RETURN_THEN_CRASH)
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert ("seat 0, turn 0: act() returned BidSpot, not a list of actions") in out
+    assert "(×12: seats 0-1, turns 0-3, 5, 7)" in out
+    assert "seat 0, turn 6: ZeroDivisionError: division by zero (buggy.py:10) (×2: seats 0-1" in out
+    # The same rejection from both seats is one line with its count, not two copies.
+    lines = [line for line in out.splitlines() if "unknown provider 'aws'" in line]
+    assert len(lines) == 1 and lines[0].endswith("(×2)"), out
