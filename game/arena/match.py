@@ -164,9 +164,11 @@ def ask_bot(bot: Bot, state: MatchState, seat: int) -> tuple[list[object], str |
     if actions is None:
         return [], None
     if not isinstance(actions, list | tuple):
-        return [], f"act() returned {type(actions).__name__}, not a list of actions"[
-            :MAX_FAILURE_TEXT
-        ]
+        # The same words as the SDK's for a hosted bot: the fix, not only the fault.
+        return [], (
+            f"act() returned {type(actions).__name__}, not a list of actions"
+            " (return [action] for one action)"
+        )
     # An external bot may report a failure on its side with its answer (an exception the SDK
     # caught): its actions still count, and the failure is recorded like an in-process raise.
     reported = _one_line(getattr(bot, "reported_error", None) or "")

@@ -48,7 +48,11 @@ def test_validate_shows_every_distinct_failure_once_not_three_copies_of_the_firs
     path.write_text(BAD_RETURN_THEN_CRASH)
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert ("seat 0, turn 0: act() returned BidSpot, not a list of actions") in out
+    # In-process as under the SDK: the message says the fix.
+    assert (
+        "seat 0, turn 0: act() returned BidSpot, not a list of actions (return [action] for one"
+        " action) (×12"
+    ) in out
     assert "(×12: seats 0-1, turns 0-3, 5, 7)" in out
     assert "seat 0, turn 6: ZeroDivisionError: division by zero (buggy.py:10) (×2: seats 0-1" in out
     # The same rejection from both seats is one line with its count, not two copies.
