@@ -82,7 +82,7 @@ def _describe(exc: BaseException) -> str:
     try:  # imported only now: a bot that never fails never pays for it
         from game.agents.failures import describe
 
-        return describe(exc)[:500]
+        return describe(exc, limit=500)  # the place kept, a long message cut
     except Exception:  # describing must never be a second failure
         return f"{type(exc).__name__}: {exc}"[:500]
 

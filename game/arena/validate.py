@@ -312,14 +312,16 @@ def validate_bot(
             break
 
     setup_failures = [f for f in failures if ", setup:" in f]
+    # The same setup failure from every seat is one line with its count.
+    setup_reasons = group_failures([item for item in failure_items if item[1] < 0])
     setup_ms = max(p.setup_seconds for p in probes) * 1000
     if untried:
-        setup_failures.append(
+        setup_reasons.append(
             f"(the other {untried} seat(s) not tried: each would wait out the same init time)"
         )
     report.checks.append(
-        Check("setup", FAIL, "setup failed", tuple(setup_failures))
-        if setup_failures
+        Check("setup", FAIL, "setup failed", tuple(setup_reasons))
+        if setup_reasons
         else Check(
             "setup",
             PASS,
