@@ -58,7 +58,22 @@ class Obj(dict[str, Any]):
             ) from None
 
     def __getitem__(self, key: str) -> Any:
-        return _wrap(super().__getitem__(key))
+        try:
+            return _wrap(super().__getitem__(key))
+        except KeyError:
+            # reserved_price[8]: JSON keys are strings ("8"), where the engine's own objects
+            # (and the docs' in-process examples) use numbers; say so, not a bare KeyError: 8.
+            if not isinstance(key, str) and str(key) in self:
+                raise KeyError(
+                    f"{key!r}: the keys of a JSON object are strings, write [{str(key)!r}]"
+                ) from None
+            if isinstance(key, str):
+                from game.rules.problems import did_you_mean
+
+                hint = did_you_mean(key, [str(k) for k in self])
+                if hint:
+                    raise KeyError(f"{key!r}{hint}") from None
+            raise
 
 
 def _wrap(value: Any) -> Any:
