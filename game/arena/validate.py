@@ -214,9 +214,11 @@ def validate_bot(
     failure_items: list[tuple[int, int, str]] = []
     """The same failures as (seat, turn, text): grouped when shown."""
     statuses: list[str] = []
-    eliminations: list[str] = []
-    repeated: set[str] = set()
-    """Failures that are an elimination, listed with it instead."""
+    eliminated: dict[int, tuple[int, str]] = {}
+    """Seat → (turn, -1 at setup; ``status: reason``) of each elimination."""
+    setup_logs: list[str] = []
+    """The log of a bot eliminated at setup, under the setup check."""
+    elimination_logs: list[str] = []
     logged: list[str] = []
     """Errors in the log of a hosted bot that was not eliminated."""
     end_notes: list[str] = []
@@ -242,17 +244,14 @@ def validate_bot(
         seat_report = outcome.seat_report(seat)
         if seat_report.status != "ok":
             turn = seat_report.eliminated_turn
-            where = "setup" if turn is None or turn < 0 else f"turn {turn}"
-            # The match also lists the elimination as that quarter's failure: show it once.
-            repeated.add(f"seat {seat}, {where}: {seat_report.status}: {seat_report.reason}")
-            eliminations.append(
-                f"seat {seat}, {where}: bot {seat_report.status}: {seat_report.reason}"
-            )
+            at = -1 if turn is None or turn < 0 else turn
+            eliminated[seat] = (at, f"{seat_report.status}: {seat_report.reason}")
             # Enough of the log for a traceback's "File ..., line N" (the same log once).
             tail = log_excerpt(seat_report.stderr_tail)
             if tail and tail not in logs_shown:
                 logs_shown.add(tail)
-                eliminations += [f"seat {seat} stderr: {line[:200]}" for line in tail]
+                shown = setup_logs if at < 0 else elimination_logs
+                shown += [f"seat {seat} stderr: {line[:200]}" for line in tail]
         else:
             # A hosted bot that caught its own exception still answered (with no actions): a
             # bot on the SDK reports it with its answer (a failure above); for any other, the
@@ -311,9 +310,23 @@ def validate_bot(
             untried = seats - seat - 1
             break
 
+    def is_elimination(item: tuple[int, int, str]) -> bool:
+        """The match also records an elimination as that quarter's failure (its text cut to
+        a length): shown once, whole, with the elimination."""
+        seat, turn, text = item
+        if seat not in eliminated or eliminated[seat][0] != turn:
+            return False
+        whole = eliminated[seat][1]
+        return whole.startswith(text.rstrip("…")[:60])
+
     setup_failures = [f for f in failures if ", setup:" in f]
-    # The same setup failure from every seat is one line with its count.
-    setup_reasons = group_failures([item for item in failure_items if item[1] < 0])
+    # The same setup failure from every seat is one line with its count; an elimination at
+    # setup (no `ready`, a crash) whole, with its log, here only.
+    setup_reasons = group_failures(
+        [item for item in failure_items if item[1] < 0 and not is_elimination(item)]
+        + [(seat, -1, text) for seat, (at, text) in eliminated.items() if at < 0]
+    )
+    setup_reasons += setup_logs
     setup_ms = max(p.setup_seconds for p in probes) * 1000
     if untried:
         setup_reasons.append(
@@ -355,13 +368,25 @@ def validate_bot(
                 tuple(
                     group_failures(
                         [
-                            (seat, turn, text)
-                            for (seat, turn, text), line in zip(failure_items, failures)
-                            if line in other_failures and line not in repeated
+                            item
+                            for item, line in zip(failure_items, failures)
+                            if line in other_failures and not is_elimination(item)
                         ]
                     )
-                    + eliminations
+                    + group_failures(
+                        [
+                            (seat, at, f"bot {text}")
+                            for seat, (at, text) in eliminated.items()
+                            if at >= 0
+                        ]
+                    )
+                    + elimination_logs
                     + logged
+                    + (
+                        ["eliminated at setup: see 'setup' above"]
+                        if any(at < 0 for at, _ in eliminated.values())
+                        else []
+                    )
                 ),
             )
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
+from game.arena.protocol import Limits
 from game.arena.tournament import main
-from game.arena.validate import group_failures, spans
+from game.arena.validate import group_failures, spans, validate_bot
 
 BAD_RETURN_THEN_CRASH = """
 from game.agents import Bot
@@ -58,3 +60,19 @@ def test_validate_shows_every_distinct_failure_once_not_three_copies_of_the_firs
     # The same rejection from both seats is one line with its count, not two copies.
     lines = [line for line in out.splitlines() if "unknown provider 'aws'" in line]
     assert len(lines) == 1 and lines[0].endswith("(×2)"), out
+
+
+def test_a_bot_that_never_says_ready_is_told_why_once_and_whole(tmp_path: Path):
+    # An unflushed `ready`: the long explanation came twice, the first copy cut mid-word at
+    # 500 characters under "setup", the whole one again under "no failures".
+    path = tmp_path / "unflushed.py"
+    path.write_text(
+        'import sys\nsys.stdin.readline()\nprint(\'{"type": "ready"}\')\n'
+        "for line in sys.stdin:\n    pass\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=Limits(init_seconds=0.5))
+    text = "\n".join(c for check in report.checks for c in check.reasons)
+    assert text.count("no `ready` within") == 1
+    (why,) = [r for r in report.check("setup").reasons if "no `ready`" in r]
+    assert "…" not in why and "flush" in why, why
+    assert report.check("no failures").reasons == ("eliminated at setup: see 'setup' above",)
