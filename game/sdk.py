@@ -124,14 +124,32 @@ class _Session:
         self.bot = bot
         self.out = out
         self.engine = _is_engine_bot(bot)
+        self.setup_error: str | None = None
+        """A ``setup`` that raised: told to the host with the first answer."""
 
     def send(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "actions" and self.setup_error is not None:
+            # The setup's failure, with the first answer (and this answer's own, if any).
+            own = message.get("error")
+            message = {**message, "error": "; ".join(filter(None, [self.setup_error, own]))}
+            self.setup_error = None
         self.out.write(
             json.dumps(message, separators=(",", ":"), default=_json_value).encode() + b"\n"
         )
         self.out.flush()
 
     def hello(self, msg: dict[str, Any]) -> None:
+        try:
+            self._setup(msg)
+        except Exception as exc:
+            # As in-process (game.arena.match.SeatBots.setup): the failure is recorded and
+            # the bot plays on, where the program used to die before `ready` and be
+            # eliminated. `ready` has no error field: the first answer carries it.
+            traceback.print_exc()
+            self.setup_error = f"setup failed: {_describe(exc)}"
+        self.send({"type": "ready", "name": getattr(self.bot, "name", type(self.bot).__name__)})
+
+    def _setup(self, msg: dict[str, Any]) -> None:
         setup = getattr(self.bot, "setup", None)
         if callable(setup):
             if self.engine:
@@ -161,7 +179,6 @@ class _Session:
                 )
             else:
                 setup(Obj(msg))
-        self.send({"type": "ready", "name": getattr(self.bot, "name", type(self.bot).__name__)})
 
     def turn(self, msg: dict[str, Any]) -> None:
         if self.engine:

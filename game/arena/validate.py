@@ -51,6 +51,8 @@ ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Excep
 ``TypeError: ...``."""
 TRACEBACK = "Traceback (most recent call last):"
 SDK_FRAME = "game/sdk.py"
+SDK_SETUP_FAILED = "the bot reported: setup failed: "
+"""How a failure begins that the SDK reports for a bot whose ``setup`` raised."""
 RUNTIME_NOISE = re.compile(r"^\s+at (?:.*\()?node:|^Node\.js v\d")
 """Node.js's own stack frames and version line: they fill a short log and say nothing about
 the bot (the error and the bot's own frames come before them)."""
@@ -234,12 +236,17 @@ def validate_bot(
         outcome = run_match(content, scenario, seed, line_up, recorders=[log], limits=limits)
         probes.append(probe)
         logs.append(log)
-        failures += [
-            f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+        # A bot on the SDK whose setup() raised reports it with its first answer: a setup
+        # failure, as the same file's in-process.
+        failure_items += [
+            (seat, -1 if text.startswith(SDK_SETUP_FAILED) else turn, text)
             for turn, at, text in outcome.failures
             if at == seat
         ]
-        failure_items += [(seat, turn, text) for turn, at, text in outcome.failures if at == seat]
+        failures += [
+            f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+            for _, turn, text in failure_items[len(failures) :]
+        ]
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
         if seat_report.status != "ok":
@@ -277,7 +284,15 @@ def validate_bot(
             if ended:
                 code = getattr(probe.bot, "exit_after_end", None)
                 exited = f" (it exited with code {code})" if code else ""
-                if any(marker in line for line in end_block for marker in _END_OF_INPUT):
+                if _sdk_on_end_raised(after_end):
+                    # A bot on the SDK: its own on_end() raised, which the SDK called with the
+                    # match's result; the `end` message itself was read right.
+                    end_notes.append(
+                        f"seat {seat}: its on_end() raised after the match{exited}: the"
+                        " match was over and its result stands, but in-process the same bug"
+                        " fails the bot; fix it as any exception"
+                    )
+                elif any(marker in line for line in end_block for marker in _END_OF_INPUT):
                     # It read on past `end` and failed when the host closed its stdin: nothing
                     # was wrong with how it read `end` itself.
                     end_notes.append(
@@ -539,6 +554,18 @@ def format_validation(report: ValidationReport) -> str:
     return "\n".join(lines)
 
 
+def _is_sdk_frame(line: str) -> bool:
+    return line.startswith('  File "') and SDK_FRAME in line.replace("\\", "/")
+
+
+def _sdk_on_end_raised(log: str) -> bool:
+    """Whether ``log`` holds a traceback through the SDK's call of the bot's ``on_end``."""
+    return any(
+        SDK_FRAME in line.replace("\\", "/") and line.rstrip().endswith(", in end")
+        for line in log.splitlines()
+    )
+
+
 def log_excerpt(log: str, lines: int = MAX_LOG_LINES) -> tuple[str, ...]:
     """The last ``lines`` lines of a bot's log that say something about the bot.
 
@@ -561,12 +588,16 @@ def caught_errors(log: str) -> tuple[int, tuple[str, ...]]:
         first = starts[0]
         end = next((i for i in range(first + 1, len(text)) if ERROR_LINE.match(text[i])), None)
         block = text[first + 1 : (end + 1 if end is not None else len(text))]
-        # From the bot's own first frame: the SDK's frame that called act() says nothing.
+        # From the bot's own first frame after the SDK's (which called act() or on_end() and
+        # say nothing; nor does the bot's `run(MyBot)` line or python -m's runpy before them).
+        sdk = [i for i, line in enumerate(block) if _is_sdk_frame(line)]
         own = next(
             (
                 i
                 for i, line in enumerate(block)
-                if line.startswith('  File "') and SDK_FRAME not in line.replace("\\", "/")
+                if i > (sdk[-1] if sdk else -1)
+                and line.startswith('  File "')
+                and not line.startswith('  File "<frozen ')
             ),
             0,
         )
