@@ -289,6 +289,8 @@ def format_standings(
         for first, last, seat, text in runs[:10]:
             if first < 0:
                 when = "setup"
+            elif first >= state.world.scenario.quarters:
+                when = "end of match"  # on_end() raised: there is no quarter 8 of 8
             elif first == last:
                 when = f"quarter {first}"
             else:
