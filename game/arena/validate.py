@@ -22,9 +22,11 @@ check passes or fails with its reasons:
 from __future__ import annotations
 
 import re
+import shlex
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +108,9 @@ class Probe(Bot):
         self.thinking_seconds: list[float] = []
         """The turns timed for speed: all but one the bot ended by crashing."""
         self.returned: list[str] = []
+        self.checked = 0
+        """Turns an in-process bot called ``observation.check``/``check_all``, which raise
+        in the same file played as a ``cmd:`` program."""
 
     def setup(self, info: SetupInfo) -> None:
         start = time.perf_counter()
@@ -119,7 +124,8 @@ class Probe(Bot):
 
         start = time.perf_counter()
         try:
-            actions = self.bot.act(observation)
+            with _counting_checks(self, observation):
+                actions = self.bot.act(observation)
         finally:
             seconds = time.perf_counter() - start
             self.turn_seconds.append(seconds)
@@ -141,6 +147,31 @@ class Probe(Bot):
         if name == "bot":
             raise AttributeError(name)
         return getattr(self.bot, name)
+
+
+@contextmanager
+def _counting_checks(probe: Probe, observation: Any) -> Iterator[None]:
+    """While the bot plays this turn, count whether it asks the engine-built observation to
+    check actions (``check`` goes through ``check_all``). Patched on the class for the call
+    only, so the bot gets the engine's own object, unchanged."""
+    cls = type(observation)
+    original = getattr(cls, "check_all", None)
+    if not isinstance(observation, Observation) or original is None:
+        yield
+        return
+    used: list[bool] = []
+
+    def check_all(obs: Any, actions: Any) -> Any:
+        if obs is observation:
+            used.append(True)
+        return original(obs, actions)
+
+    cls.check_all = check_all
+    try:
+        yield
+    finally:
+        cls.check_all = original
+        probe.checked += bool(used)
 
 
 class RejectionLog:
@@ -187,7 +218,7 @@ def validate_bot(
     time, 1 s unless ``limits`` says otherwise)."""
     if turn_limit is None:
         turn_limit = (limits or Limits()).turn_seconds
-    from game.agents.registry import BotSpecError
+    from game.agents.registry import BotSpecError, file_spec
     from game.arena.host import NO_READY, is_external, make_seat_bot, seat_failure
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
@@ -455,6 +486,25 @@ def validate_bot(
                 NOTE,
                 "it played every match, but mishandled the `end` message after it",
                 tuple(end_notes),
+            )
+        )
+
+    checked = sum(p.checked for p in probes)
+    named = file_spec(spec)
+    if checked and not external:
+        program = shlex.join(["python", str(named[0])]) if named else "python my_bot.py"
+        report.checks.append(
+            Check(
+                "as a program",
+                NOTE,
+                f"act() called observation.check() in {checked} of {turns} turns: that works"
+                " in-process only",
+                (
+                    f'played as a program (--bot "cmd:{program}", sandboxed,'
+                    " as a tournament may play it) the observation comes from JSON and every"
+                    " check raises RuntimeError; catch it there, or submit the actions and read"
+                    " the next observation's `rejected`",
+                ),
             )
         )
 

@@ -76,3 +76,36 @@ def test_a_bot_that_never_says_ready_is_told_why_once_and_whole(tmp_path: Path):
     (why,) = [r for r in report.check("setup").reasons if "no `ready`" in r]
     assert "…" not in why and "flush" in why, why
     assert report.check("no failures").reasons == ("eliminated at setup: see 'setup' above",)
+
+
+CHECKS_ITS_ACTIONS = """
+from game.agents import Bot
+from game.engine.actions import Reserve
+
+
+class Careful(Bot):
+    def act(self, observation):
+        wish = Reserve(provider=observation.providers[0].id, quantity=2, term=8)
+        return [wish] if observation.check(wish) else []
+"""
+
+
+def test_validate_notes_a_bot_file_that_checks_actions_which_fails_as_a_program(
+    tmp_path: Path,
+):
+    # It passed in-process, then failed every turn played as cmd:python careful.py (the
+    # observation comes from JSON there, and check() raises).
+    path = tmp_path / "careful.py"
+    path.write_text(CHECKS_ITS_ACTIONS)
+    report = validate_bot(str(path))
+    assert report.passed
+    note = report.check("as a program")
+    assert (
+        note.detail
+        == "act() called observation.check() in 16 of 16 turns: that works in-process only"
+    )
+    assert f'--bot "cmd:python {path}"' in note.reasons[0]
+    assert "RuntimeError" in note.reasons[0]
+    hosted = validate_bot(f"cmd:{sys.executable} -m game.sdk {path}")
+    assert not hosted.passed  # what the note warns of
+    assert not any(c.name == "as a program" for c in validate_bot("balanced").checks)
