@@ -289,6 +289,8 @@ def format_standings(
         for first, last, seat, text in runs[:10]:
             if first < 0:
                 when = "setup"
+            elif first >= state.world.scenario.quarters:
+                when = "end of match"  # on_end() raised: there is no quarter 8 of 8
             elif first == last:
                 when = f"quarter {first}"
             else:
@@ -524,14 +526,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if "tournament" in sections:
         from game.arena.bench_tournament import format_tournament_bench, run_tournament_bench
 
-        tournament = (
-            run_tournament_bench(matches=16, repeats=1) if args.quick else run_tournament_bench()
+        # --repeats counts for every section (it was read by the engine's alone).
+        tournament = run_tournament_bench(
+            matches=16 if args.quick else 48,
+            repeats=args.repeats if args.repeats is not None else (1 if args.quick else 3),
         )
         report["tournament"] = tournament
         if not args.json:
             print(format_tournament_bench(tournament), flush=True)
     if "rl" in sections:
-        report["rl"] = _bench_rl(args.quick, content)
+        report["rl"] = _bench_rl(args.quick, content, args.repeats)
         if not args.json:
             print(_format_flat("RL environment (PettingZoo ParallelEnv)", report["rl"]), flush=True)
     if "tui" in sections:
@@ -558,13 +562,15 @@ def _bench_sections(only: str | None) -> tuple[str, ...]:
     return chosen
 
 
-def _bench_rl(quick: bool, content: Any) -> dict[str, Any]:
+def _bench_rl(quick: bool, content: Any, repeats: int | None = None) -> dict[str, Any]:
     try:
         from game.rl.bench import run_rl_bench
     except ImportError as exc:
         return {"skipped": f"the RL extra is not installed ({exc}); pip install '.[rl]'"}
     return run_rl_bench(
-        repeats=2 if quick else 5, min_seconds=0.3 if quick else 1.0, content=content
+        repeats=repeats if repeats is not None else (2 if quick else 5),
+        min_seconds=0.3 if quick else 1.0,
+        content=content,
     )
 
 
@@ -775,7 +781,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="measure engine, match, bot-host, tournament, RL and TUI speed",
     )
     bench.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
-    bench.add_argument("--repeats", type=int, metavar="N", help="repeats (default: 5, quick: 3)")
+    bench.add_argument(
+        "--repeats",
+        type=int,
+        metavar="N",
+        help="repeats of every section (default: 5, quick: 3; tournament 3 and 1, RL 5 and 2)",
+    )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument(
         "--only",

@@ -58,7 +58,22 @@ class Obj(dict[str, Any]):
             ) from None
 
     def __getitem__(self, key: str) -> Any:
-        return _wrap(super().__getitem__(key))
+        try:
+            return _wrap(super().__getitem__(key))
+        except KeyError:
+            # reserved_price[8]: JSON keys are strings ("8"), where the engine's own objects
+            # (and the docs' in-process examples) use numbers; say so, not a bare KeyError: 8.
+            if not isinstance(key, str) and str(key) in self:
+                raise KeyError(
+                    f"{key!r}: the keys of a JSON object are strings, write [{str(key)!r}]"
+                ) from None
+            if isinstance(key, str):
+                from game.rules.problems import did_you_mean
+
+                hint = did_you_mean(key, [str(k) for k in self])
+                if hint:
+                    raise KeyError(f"{key!r}{hint}") from None
+            raise
 
 
 def _wrap(value: Any) -> Any:
@@ -82,7 +97,7 @@ def _describe(exc: BaseException) -> str:
     try:  # imported only now: a bot that never fails never pays for it
         from game.agents.failures import describe
 
-        return describe(exc)[:500]
+        return describe(exc, limit=500)  # the place kept, a long message cut
     except Exception:  # describing must never be a second failure
         return f"{type(exc).__name__}: {exc}"[:500]
 
@@ -109,14 +124,32 @@ class _Session:
         self.bot = bot
         self.out = out
         self.engine = _is_engine_bot(bot)
+        self.setup_error: str | None = None
+        """A ``setup`` that raised: told to the host with the first answer."""
 
     def send(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "actions" and self.setup_error is not None:
+            # The setup's failure, with the first answer (and this answer's own, if any).
+            own = message.get("error")
+            message = {**message, "error": "; ".join(filter(None, [self.setup_error, own]))}
+            self.setup_error = None
         self.out.write(
             json.dumps(message, separators=(",", ":"), default=_json_value).encode() + b"\n"
         )
         self.out.flush()
 
     def hello(self, msg: dict[str, Any]) -> None:
+        try:
+            self._setup(msg)
+        except Exception as exc:
+            # As in-process (game.arena.match.SeatBots.setup): the failure is recorded and
+            # the bot plays on, where the program used to die before `ready` and be
+            # eliminated. `ready` has no error field: the first answer carries it.
+            traceback.print_exc()
+            self.setup_error = f"setup failed: {_describe(exc)}"
+        self.send({"type": "ready", "name": getattr(self.bot, "name", type(self.bot).__name__)})
+
+    def _setup(self, msg: dict[str, Any]) -> None:
         setup = getattr(self.bot, "setup", None)
         if callable(setup):
             if self.engine:
@@ -146,7 +179,6 @@ class _Session:
                 )
             else:
                 setup(Obj(msg))
-        self.send({"type": "ready", "name": getattr(self.bot, "name", type(self.bot).__name__)})
 
     def turn(self, msg: dict[str, Any]) -> None:
         if self.engine:

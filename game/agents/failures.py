@@ -9,6 +9,7 @@ neither the game's own code nor a library.
 
 from __future__ import annotations
 
+import re
 import sys
 import sysconfig
 import traceback
@@ -69,14 +70,34 @@ def problem_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def describe(exc: BaseException, prefer: Path | None = None) -> str:
-    """One line for a bot's failure: the problem and where in the author's code it happened."""
+def describe(exc: BaseException, prefer: Path | None = None, limit: int | None = None) -> str:
+    """One line for a bot's failure: the problem and where in the author's code it happened.
+
+    ``limit``: the longest line wanted. A long message (a list of fields, a codec's
+    explanation) is cut, with ``…``, before the place, which stays: cutting the whole line
+    dropped the file and line, the one thing its author needed."""
     text = problem_text(exc)
-    if isinstance(exc, SyntaxError):
-        return text  # its message already names the file and line
-    frame = author_frame(exc, prefer)
-    if frame is None:
+    where = ""
+    if not isinstance(exc, SyntaxError):  # its message already names the file and line
+        frame = author_frame(exc, prefer)
+        if frame is not None:
+            # The file's name, not its path: this line goes into replays and tournament
+            # records, which must read the same on every machine (and a student knows where
+            # their bot.py is).
+            where = f" ({Path(frame.filename).name}:{frame.lineno})"
+    return text + where if limit is None else shorten(text + where, limit)
+
+
+_PLACE = re.compile(r" \([^()\s]+:\d+\)$")
+"""A failure's closing `` (bot.py:41)``."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut with ``…`` where it is longer, keeping a
+    closing place (`` (bot.py:41)``) as the end, so a long message does not push it out."""
+    if len(text) <= limit:
         return text
-    # The file's name, not its path: this line goes into replays and tournament records, which
-    # must read the same on every machine (and a student knows where their bot.py is).
-    return f"{text} ({Path(frame.filename).name}:{frame.lineno})"
+    found = _PLACE.search(text)
+    place = found.group(0) if found and len(found.group(0)) < limit // 2 else ""
+    body = text[: len(text) - len(place)]
+    return body[: max(limit - len(place) - 1, 0)].rstrip() + "…" + place

@@ -52,6 +52,8 @@ class Row:
     failed_matches: int
 
 
+MAX_KIND_EXAMPLES = 3
+"""Ways of failing shown with an example each, per bot."""
 Match = tuple[str, int, tuple[str, ...]]
 """A match of a tournament as ``capwars match`` plays it: scenario, seed, line-up in seat order."""
 
@@ -73,6 +75,10 @@ class FailureSummary:
     example_match: Match | None = None
     """The match of :attr:`example`: scenario, seed and line-up (seat order), to play it again
     with ``capwars match`` (:func:`again_command`)."""
+    more_examples: tuple[tuple[str, str], ...] = ()
+    """(kind, first failure) of the next kinds (at most :data:`MAX_KIND_EXAMPLES` in all with
+    :attr:`example`): a bot whose bad return every quarter was the example never showed the
+    exception it raised now and then, nor its line."""
 
     def to_json(self) -> dict[str, Any]:
         match = self.example_match
@@ -88,6 +94,9 @@ class FailureSummary:
                 else {"scenario": match[0], "seed": match[1], "bots": list(match[2])}
             ),
             "malformed": self.malformed,
+            "examples": {self.kinds[0][0]: self.example, **dict(self.more_examples)}
+            if self.kinds and self.example
+            else {},
         }
 
 
@@ -302,9 +311,20 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
             ),
             ("", None),
         )
+        firsts: dict[str, str] = {}
+        for kind, text, _ in seen.get(row.bot, []):
+            firsts.setdefault(kind, text)
+        more = tuple((kind, firsts[kind]) for kind, _ in ranked[1:MAX_KIND_EXAMPLES])
         summaries.append(
             FailureSummary(
-                row.bot, row.failed_matches, row.games, tuple(ranked), first[0], dropped, first[1]
+                row.bot,
+                row.failed_matches,
+                row.games,
+                tuple(ranked),
+                first[0],
+                dropped,
+                first[1],
+                more,
             )
         )
     return Leaderboard(
@@ -454,7 +474,8 @@ def format_failures(
     """Per bot that failed: in how many of its matches, how, and the first such failure with
     the command that plays its match again (``match_options``: the limits, as options)."""
     lines = [
-        "Failures by bot (matches with a failure / matches played; how; first example;"
+        "Failures by bot (matches with a failure / matches played; how; the first example of"
+        " each way;"
         " actions that were not actions):"
     ]
     width = max(len(f.bot) for f in board.failures)
@@ -465,6 +486,8 @@ def format_failures(
         lines.append(f"  {f.bot.ljust(width)}  {f.failed_matches}/{f.games}  {', '.join(kinds)}")
         if f.example:
             lines.append(f"  {' ' * width}  e.g. {f.example}")
+        for _, text in f.more_examples:  # the first of each other way it failed
+            lines.append(f"  {' ' * width}       {text}")
         if f.example_match is not None:
             command = again_command(f.example_match, match_options, scenario)
             lines.append(f"  {' ' * width}  again: {command}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from game.agents.base import Bot, MatchResult, SetupInfo
-from game.agents.failures import describe
+from game.agents.failures import describe, shorten
 from game.arena.host import (  # (importing the host registers the ``cmd:`` spec)
     make_seat_bot,
     seat_failure,
@@ -160,18 +160,20 @@ def ask_bot(bot: Bot, state: MatchState, seat: int) -> tuple[list[object], str |
     try:
         actions = bot.act(observe(state, seat))
     except Exception as exc:  # a bot may fail in any way: it holds, the match goes on
-        return [], describe(exc)[:MAX_FAILURE_TEXT]
+        return [], describe(exc, limit=MAX_FAILURE_TEXT)
     if actions is None:
         return [], None
     if not isinstance(actions, list | tuple):
-        return [], f"act() returned {type(actions).__name__}, not a list of actions"[
-            :MAX_FAILURE_TEXT
-        ]
+        # The same words as the SDK's for a hosted bot: the fix, not only the fault.
+        return [], (
+            f"act() returned {type(actions).__name__}, not a list of actions"
+            " (return [action] for one action)"
+        )
     # An external bot may report a failure on its side with its answer (an exception the SDK
     # caught): its actions still count, and the failure is recorded like an in-process raise.
     reported = _one_line(getattr(bot, "reported_error", None) or "")
     if reported:
-        return list(actions), f"{REPORTED}{reported}"[:MAX_FAILURE_TEXT]
+        return list(actions), shorten(f"{REPORTED}{reported}", MAX_FAILURE_TEXT)
     return list(actions), None
 
 
@@ -220,7 +222,7 @@ def run_match(
 
 def elimination_text(failure: Any) -> str:
     """An eliminated bot's failure in one line, ``status: reason``, as failures are recorded."""
-    return f"{failure.status}: {failure.reason}"[:MAX_FAILURE_TEXT]
+    return shorten(f"{failure.status}: {failure.reason}", MAX_FAILURE_TEXT)
 
 
 def _failure_line(failure: Any) -> str:
@@ -260,7 +262,8 @@ class SeatBots:
             try:
                 bot.setup(setup_info(state, seat))
             except Exception as exc:
-                failed = f"setup failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]
+                # Where, as for act(): the bot's own file and line.
+                failed = shorten(f"setup failed: {describe(exc)}", MAX_FAILURE_TEXT)
             out.append((seat, failed, self.check(seat)))
         return out
 
@@ -297,7 +300,7 @@ class SeatBots:
             try:
                 bot.on_end(MatchResult(s.seat, s.rank, s.score, s.status, table))
             except Exception as exc:  # a bot may fail in any way: recorded, the rest go on
-                failed[s.seat] = f"on_end failed: {type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]
+                failed[s.seat] = shorten(f"on_end failed: {describe(exc)}", MAX_FAILURE_TEXT)
         return failed
 
 

@@ -22,9 +22,11 @@ check passes or fails with its reasons:
 from __future__ import annotations
 
 import re
+import shlex
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +53,8 @@ ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Excep
 ``TypeError: ...``."""
 TRACEBACK = "Traceback (most recent call last):"
 SDK_FRAME = "game/sdk.py"
+SDK_SETUP_FAILED = "the bot reported: setup failed: "
+"""How a failure begins that the SDK reports for a bot whose ``setup`` raised."""
 RUNTIME_NOISE = re.compile(r"^\s+at (?:.*\()?node:|^Node\.js v\d")
 """Node.js's own stack frames and version line: they fill a short log and say nothing about
 the bot (the error and the bot's own frames come before them)."""
@@ -104,6 +108,9 @@ class Probe(Bot):
         self.thinking_seconds: list[float] = []
         """The turns timed for speed: all but one the bot ended by crashing."""
         self.returned: list[str] = []
+        self.checked = 0
+        """Turns an in-process bot called ``observation.check``/``check_all``, which raise
+        in the same file played as a ``cmd:`` program."""
 
     def setup(self, info: SetupInfo) -> None:
         start = time.perf_counter()
@@ -117,7 +124,8 @@ class Probe(Bot):
 
         start = time.perf_counter()
         try:
-            actions = self.bot.act(observation)
+            with _counting_checks(self, observation):
+                actions = self.bot.act(observation)
         finally:
             seconds = time.perf_counter() - start
             self.turn_seconds.append(seconds)
@@ -139,6 +147,31 @@ class Probe(Bot):
         if name == "bot":
             raise AttributeError(name)
         return getattr(self.bot, name)
+
+
+@contextmanager
+def _counting_checks(probe: Probe, observation: Any) -> Iterator[None]:
+    """While the bot plays this turn, count whether it asks the engine-built observation to
+    check actions (``check`` goes through ``check_all``). Patched on the class for the call
+    only, so the bot gets the engine's own object, unchanged."""
+    cls = type(observation)
+    original = getattr(cls, "check_all", None)
+    if not isinstance(observation, Observation) or original is None:
+        yield
+        return
+    used: list[bool] = []
+
+    def check_all(obs: Any, actions: Any) -> Any:
+        if obs is observation:
+            used.append(True)
+        return original(obs, actions)
+
+    cls.check_all = check_all
+    try:
+        yield
+    finally:
+        cls.check_all = original
+        probe.checked += bool(used)
 
 
 class RejectionLog:
@@ -185,7 +218,7 @@ def validate_bot(
     time, 1 s unless ``limits`` says otherwise)."""
     if turn_limit is None:
         turn_limit = (limits or Limits()).turn_seconds
-    from game.agents.registry import BotSpecError
+    from game.agents.registry import BotSpecError, file_spec
     from game.arena.host import NO_READY, is_external, make_seat_bot, seat_failure
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
@@ -211,10 +244,14 @@ def validate_bot(
     probes: list[Probe] = []
     logs: list[RejectionLog] = []
     failures: list[str] = []
+    failure_items: list[tuple[int, int, str]] = []
+    """The same failures as (seat, turn, text): grouped when shown."""
     statuses: list[str] = []
-    eliminations: list[str] = []
-    repeated: set[str] = set()
-    """Failures that are an elimination, listed with it instead."""
+    eliminated: dict[int, tuple[int, str]] = {}
+    """Seat → (turn, -1 at setup; ``status: reason``) of each elimination."""
+    setup_logs: list[str] = []
+    """The log of a bot eliminated at setup, under the setup check."""
+    elimination_logs: list[str] = []
     logged: list[str] = []
     """Errors in the log of a hosted bot that was not eliminated."""
     end_notes: list[str] = []
@@ -230,26 +267,29 @@ def validate_bot(
         outcome = run_match(content, scenario, seed, line_up, recorders=[log], limits=limits)
         probes.append(probe)
         logs.append(log)
-        failures += [
-            f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+        # A bot on the SDK whose setup() raised reports it with its first answer: a setup
+        # failure, as the same file's in-process.
+        failure_items += [
+            (seat, -1 if text.startswith(SDK_SETUP_FAILED) else turn, text)
             for turn, at, text in outcome.failures
             if at == seat
+        ]
+        failures += [
+            f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+            for _, turn, text in failure_items[len(failures) :]
         ]
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
         if seat_report.status != "ok":
             turn = seat_report.eliminated_turn
-            where = "setup" if turn is None or turn < 0 else f"turn {turn}"
-            # The match also lists the elimination as that quarter's failure: show it once.
-            repeated.add(f"seat {seat}, {where}: {seat_report.status}: {seat_report.reason}")
-            eliminations.append(
-                f"seat {seat}, {where}: bot {seat_report.status}: {seat_report.reason}"
-            )
+            at = -1 if turn is None or turn < 0 else turn
+            eliminated[seat] = (at, f"{seat_report.status}: {seat_report.reason}")
             # Enough of the log for a traceback's "File ..., line N" (the same log once).
             tail = log_excerpt(seat_report.stderr_tail)
             if tail and tail not in logs_shown:
                 logs_shown.add(tail)
-                eliminations += [f"seat {seat} stderr: {line[:200]}" for line in tail]
+                shown = setup_logs if at < 0 else elimination_logs
+                shown += [f"seat {seat} stderr: {line[:200]}" for line in tail]
         else:
             # A hosted bot that caught its own exception still answered (with no actions): a
             # bot on the SDK reports it with its answer (a failure above); for any other, the
@@ -275,7 +315,15 @@ def validate_bot(
             if ended:
                 code = getattr(probe.bot, "exit_after_end", None)
                 exited = f" (it exited with code {code})" if code else ""
-                if any(marker in line for line in end_block for marker in _END_OF_INPUT):
+                if _sdk_on_end_raised(after_end):
+                    # A bot on the SDK: its own on_end() raised, which the SDK called with the
+                    # match's result; the `end` message itself was read right.
+                    end_notes.append(
+                        f"seat {seat}: its on_end() raised after the match{exited}: the"
+                        " match was over and its result stands, but in-process the same bug"
+                        " fails the bot; fix it as any exception"
+                    )
+                elif any(marker in line for line in end_block for marker in _END_OF_INPUT):
                     # It read on past `end` and failed when the host closed its stdin: nothing
                     # was wrong with how it read `end` itself.
                     end_notes.append(
@@ -308,15 +356,31 @@ def validate_bot(
             untried = seats - seat - 1
             break
 
+    def is_elimination(item: tuple[int, int, str]) -> bool:
+        """The match also records an elimination as that quarter's failure (its text cut to
+        a length): shown once, whole, with the elimination."""
+        seat, turn, text = item
+        if seat not in eliminated or eliminated[seat][0] != turn:
+            return False
+        whole = eliminated[seat][1]
+        return whole.startswith(text.rstrip("…")[:60])
+
     setup_failures = [f for f in failures if ", setup:" in f]
+    # The same setup failure from every seat is one line with its count; an elimination at
+    # setup (no `ready`, a crash) whole, with its log, here only.
+    setup_reasons = group_failures(
+        [item for item in failure_items if item[1] < 0 and not is_elimination(item)]
+        + [(seat, -1, text) for seat, (at, text) in eliminated.items() if at < 0]
+    )
+    setup_reasons += setup_logs
     setup_ms = max(p.setup_seconds for p in probes) * 1000
     if untried:
-        setup_failures.append(
+        setup_reasons.append(
             f"(the other {untried} seat(s) not tried: each would wait out the same init time)"
         )
     report.checks.append(
-        Check("setup", FAIL, "setup failed", tuple(setup_failures))
-        if setup_failures
+        Check("setup", FAIL, "setup failed", tuple(setup_reasons))
+        if setup_reasons
         else Check(
             "setup",
             PASS,
@@ -348,9 +412,27 @@ def validate_bot(
                     if part
                 ),
                 tuple(
-                    [f for f in other_failures if f not in repeated][:MAX_EXAMPLES]
-                    + eliminations
+                    group_failures(
+                        [
+                            item
+                            for item, line in zip(failure_items, failures)
+                            if line in other_failures and not is_elimination(item)
+                        ]
+                    )
+                    + group_failures(
+                        [
+                            (seat, at, f"bot {text}")
+                            for seat, (at, text) in eliminated.items()
+                            if at >= 0
+                        ]
+                    )
+                    + elimination_logs
                     + logged
+                    + (
+                        ["eliminated at setup: see 'setup' above"]
+                        if any(at < 0 for at, _ in eliminated.values())
+                        else []
+                    )
                 ),
             )
         )
@@ -407,20 +489,51 @@ def validate_bot(
             )
         )
 
+    checked = sum(p.checked for p in probes)
+    named = file_spec(spec)
+    if checked and not external:
+        program = shlex.join(["python", str(named[0])]) if named else "python my_bot.py"
+        report.checks.append(
+            Check(
+                "as a program",
+                NOTE,
+                f"act() called observation.check() in {checked} of {turns} turns: that works"
+                " in-process only",
+                (
+                    f'played as a program (--bot "cmd:{program}", sandboxed,'
+                    " as a tournament may play it) the observation comes from JSON and every"
+                    " check raises RuntimeError; catch it there, or submit the actions and read"
+                    " the next observation's `rejected`",
+                ),
+            )
+        )
+
     legal_rejections = Counter(r[2] for r in rejected if r[2] not in INVALID_CODES)
     if legal_rejections:
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(legal_rejections.items()))
+        # Each distinct rejection once, with how often: the same one from every seat (or
+        # every quarter) filled the examples and hid the others.
+        seen: Counter[tuple[str, str, str]] = Counter()
+        first_at: dict[tuple[str, str, str], int] = {}
+        for t, kind, code, msg in rejected:
+            if code not in INVALID_CODES:
+                seen[(kind, code, msg)] += 1
+                first_at.setdefault((kind, code, msg), t)
         examples = [
-            f"turn {t}: {kind}: {code}: {msg}"
-            for t, kind, code, msg in rejected
-            if code not in INVALID_CODES
+            f"turn {first_at[key]}: {key[0]}: {key[1]}: {key[2]}"
+            + (f" (×{seen[key]})" if seen[key] > 1 else "")
+            for key in seen
         ]
+        if len(examples) > MAX_EXAMPLES:
+            examples[MAX_EXAMPLES:] = [
+                f"... and {len(examples) - MAX_EXAMPLES} more distinct rejection(s)"
+            ]
         report.checks.append(
             Check(
                 "rejected actions",
                 NOTE,
                 f"{sum(legal_rejections.values())} rejected: {summary}",
-                tuple(examples[:MAX_EXAMPLES]),
+                tuple(examples),
             )
         )
     else:
@@ -443,6 +556,43 @@ def validate_bot(
     return report
 
 
+def spans(numbers: Iterable[int]) -> str:
+    """Numbers as runs: ``0, 1, 2, 5`` → ``0-2, 5``."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def group_failures(items: Sequence[tuple[int, int, str]]) -> list[str]:
+    """Each distinct failure once, where it first happened, then how often and where: a bot
+    failing the same way every quarter from every seat used to fill the examples with copies of
+    its first failure and hide the next one (an exception after a bad return, say).
+
+    ``items`` are ``(seat, turn, text)`` in the order they happened."""
+    where: dict[str, list[tuple[int, int]]] = {}
+    for seat, turn, text in items:
+        where.setdefault(text, []).append((seat, turn))
+    lines = []
+    for text, places in where.items():
+        seat, turn = places[0]
+        line = f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+        if len(places) > 1:
+            seats = sorted({s for s, _ in places})
+            turns = sorted({t for _, t in places if t >= 0})
+            parts = [f"seat{'s' if len(seats) > 1 else ''} {spans(seats)}"]
+            if turns:
+                parts.append(f"turn{'s' if len(turns) > 1 else ''} {spans(turns)}")
+            line += f" (×{len(places)}: {', '.join(parts)})"
+        lines.append(line)
+    if len(lines) > MAX_DISTINCT:
+        lines[MAX_DISTINCT:] = [f"... and {len(lines) - MAX_DISTINCT} more distinct failure(s)"]
+    return lines
+
+
 def format_validation(report: ValidationReport) -> str:
     """The verdict as text: one line per check, its reasons indented below."""
     label = {PASS: "PASS", FAIL: "FAIL", NOTE: "NOTE"}
@@ -452,6 +602,18 @@ def format_validation(report: ValidationReport) -> str:
         lines += [f"          {reason}" for reason in check.reasons]
     lines.append("result: PASS" if report.passed else "result: FAIL")
     return "\n".join(lines)
+
+
+def _is_sdk_frame(line: str) -> bool:
+    return line.startswith('  File "') and SDK_FRAME in line.replace("\\", "/")
+
+
+def _sdk_on_end_raised(log: str) -> bool:
+    """Whether ``log`` holds a traceback through the SDK's call of the bot's ``on_end``."""
+    return any(
+        SDK_FRAME in line.replace("\\", "/") and line.rstrip().endswith(", in end")
+        for line in log.splitlines()
+    )
 
 
 def log_excerpt(log: str, lines: int = MAX_LOG_LINES) -> tuple[str, ...]:
@@ -476,12 +638,16 @@ def caught_errors(log: str) -> tuple[int, tuple[str, ...]]:
         first = starts[0]
         end = next((i for i in range(first + 1, len(text)) if ERROR_LINE.match(text[i])), None)
         block = text[first + 1 : (end + 1 if end is not None else len(text))]
-        # From the bot's own first frame: the SDK's frame that called act() says nothing.
+        # From the bot's own first frame after the SDK's (which called act() or on_end() and
+        # say nothing; nor does the bot's `run(MyBot)` line or python -m's runpy before them).
+        sdk = [i for i, line in enumerate(block) if _is_sdk_frame(line)]
         own = next(
             (
                 i
                 for i, line in enumerate(block)
-                if line.startswith('  File "') and SDK_FRAME not in line.replace("\\", "/")
+                if i > (sdk[-1] if sdk else -1)
+                and line.startswith('  File "')
+                and not line.startswith('  File "<frozen ')
             ),
             0,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -57,7 +58,8 @@ def test_a_failed_setup_is_reported_and_bots_are_closed(tmp_path, content):
     env.reset(seed=1)  # the setup error does not escape reset()
     zero = np.zeros(env.action_space.shape, dtype=np.float32)
     *_, info = env.step(zero)
-    assert info["bot_failures"] == {1: "setup failed: RuntimeError: no setup today"}
+    # With the bot's own file and line, as an act() that raises.
+    assert info["bot_failures"] == {1: "setup failed: RuntimeError: no setup today (flaky.py:11)"}
     *_, info = env.step(zero)
     assert "bot_failures" not in info  # reported once; the bot plays on (and holds)
     assert _closed(bot_file) == 0
@@ -82,7 +84,7 @@ def test_a_failed_setup_and_a_failed_first_quarter_are_both_reported(tmp_path, c
     env.reset(seed=1)
     *_, info = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
     text = info["bot_failures"][1]
-    assert text.startswith("setup failed: RuntimeError: no setup today; "), text
+    assert text.startswith("setup failed: RuntimeError: no setup today (worse.py:11); "), text
     assert "no act either" in text
     env.close()
 
@@ -243,6 +245,10 @@ def test_an_on_end_that_raises_is_reported_not_raised(content):
     bots = [Ending("idle", boom=True), Ending("idle"), Ending("idle")]
     env = CapacityWarsEnv(scenario="standard", opponents=bots, content=content, max_quarters=2)
     info = _hold_until_done(env, seed=1)
-    assert info["bot_failures"] == {1: "on_end failed: ValueError: cannot count"}
+    assert list(info["bot_failures"]) == [1]
+    assert re.fullmatch(  # with the bot's own file and line
+        r"on_end failed: ValueError: cannot count \(test_rl_opponents\.py:\d+\)",
+        info["bot_failures"][1],
+    )
     assert [len(b.ends) for b in bots] == [1, 1, 1]  # the others were told all the same
     assert info["turn"] == 1  # truncated at max_quarters: the last step's info

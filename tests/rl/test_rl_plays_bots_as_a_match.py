@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -45,6 +47,13 @@ def test_a_bot_s_failures_read_the_same_in_the_env_and_in_a_match(content):
         in_env += [(-1 if t.startswith("setup") else turn, t) for t in texts.split("; ") if t]
         turn += 1
 
-    assert in_match[0] == (-1, "setup failed: RuntimeError: no setup today")
-    assert ("on_end failed: OSError: " + "x" * 2000)[:MAX_FAILURE_TEXT] == in_match[-1][1]
+    lines = Path(__file__).read_text().splitlines()
+    here = Path(__file__).name
+    setup_line = lines.index('        raise RuntimeError("no setup today")') + 1
+    end_line = lines.index('        raise OSError("x" * 2000)') + 1
+    assert in_match[0] == (-1, f"setup failed: RuntimeError: no setup today ({here}:{setup_line})")
+    # A long message is cut before the place, which stays.
+    assert in_match[-1][1].startswith("on_end failed: OSError: xxx")
+    assert in_match[-1][1].endswith(f"x… ({here}:{end_line})")
+    assert len(in_match[-1][1]) == MAX_FAILURE_TEXT
     assert [t for _, t in in_env] == [t for _, t in in_match]

@@ -1,0 +1,41 @@
+"""The leaderboard's failures by bot show the first case of each way a bot failed (bots
+review)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game.arena.leaderboard import format_failures
+from game.arena.tournament import TournamentConfig, run_tournament
+
+BAD_RETURN_THEN_CRASH = """
+from game.agents import Bot
+from game.engine.actions import BidSpot
+
+
+class Buggy(Bot):
+    def act(self, observation):
+        p = observation.providers[0]
+        if observation.turn == 6:
+            return [1 / 0]
+        return BidSpot(provider=p.id, quantity=3, max_price=p.spot_price)
+"""
+
+
+def test_each_way_of_failing_has_its_first_case(tmp_path: Path):
+    # The example was the first failure of the commonest kind, a bad return every quarter:
+    # "ZeroDivisionError ×2" was counted, but never shown with its line.
+    path = tmp_path / "buggy.py"
+    path.write_text(BAD_RETURN_THEN_CRASH)
+    config = TournamentConfig(bots=(str(path), "idle"), scenario="tutorial")
+    board = run_tournament(config, tmp_path / "t", quiet=True).leaderboard
+    (summary,) = board.failures
+    assert [kind for kind, _ in summary.kinds] == ["bad return", "ZeroDivisionError"]
+    text = format_failures(board)
+    assert "e.g. turn 0: act() returned BidSpot, not a list of actions" in text
+    assert "     turn 6: ZeroDivisionError: division by zero (buggy.py:10)" in text
+    assert summary.to_json()["examples"] == {
+        "bad return": "turn 0: act() returned BidSpot, not a list of actions (return [action]"
+        " for one action)",
+        "ZeroDivisionError": "turn 6: ZeroDivisionError: division by zero (buggy.py:10)",
+    }

@@ -1,0 +1,111 @@
+"""What `capwars validate` says about a buggy bot, as a bot author reads it (bots review)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.arena.protocol import Limits
+from game.arena.tournament import main
+from game.arena.validate import group_failures, spans, validate_bot
+
+BAD_RETURN_THEN_CRASH = """
+from game.agents import Bot
+from game.engine.actions import BidSpot
+
+
+class Buggy(Bot):
+    def act(self, observation):
+        p = observation.providers[0]
+        if observation.turn == 6:
+            return [1 / 0]
+        if observation.turn == 4:
+            return [{"type": "bid_spot", "provider": "aws", "quantity": 3, "max_price": 10}]
+        return BidSpot(provider=p.id, quantity=3, max_price=p.spot_price)
+"""
+
+
+def test_spans_and_grouping():
+    assert spans([0, 1, 2, 5, 7, 8]) == "0-2, 5, 7-8"
+    assert spans([3]) == "3"
+    lines = group_failures([(0, 1, "a"), (0, 2, "a"), (1, 1, "a"), (0, 3, "b"), (1, -1, "c")])
+    assert lines == [
+        "seat 0, turn 1: a (×3: seats 0-1, turns 1-2)",
+        "seat 0, turn 3: b",
+        "seat 1, setup: c",
+    ]
+    many = group_failures([(0, t, f"error {t}") for t in range(20)])
+    assert len(many) == 13 and many[-1] == "... and 8 more distinct failure(s)"
+
+
+def test_validate_shows_every_distinct_failure_once_not_three_copies_of_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # A bot returning one action instead of a list every quarter, and raising in quarter 6:
+    # validate listed the bad return three times (seat 0 turns 0 and 1, seat 1...) and never
+    # showed the ZeroDivisionError, the next thing to fix.
+    path = tmp_path / "buggy.py"
+    path.write_text(BAD_RETURN_THEN_CRASH)
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    # In-process as under the SDK: the message says the fix.
+    assert (
+        "seat 0, turn 0: act() returned BidSpot, not a list of actions (return [action] for one"
+        " action) (×12"
+    ) in out
+    assert "(×12: seats 0-1, turns 0-3, 5, 7)" in out
+    assert "seat 0, turn 6: ZeroDivisionError: division by zero (buggy.py:10) (×2: seats 0-1" in out
+    # The same rejection from both seats is one line with its count, not two copies.
+    lines = [line for line in out.splitlines() if "unknown provider 'aws'" in line]
+    assert len(lines) == 1 and lines[0].endswith("(×2)"), out
+
+
+def test_a_bot_that_never_says_ready_is_told_why_once_and_whole(tmp_path: Path):
+    # An unflushed `ready`: the long explanation came twice, the first copy cut mid-word at
+    # 500 characters under "setup", the whole one again under "no failures".
+    path = tmp_path / "unflushed.py"
+    path.write_text(
+        'import sys\nsys.stdin.readline()\nprint(\'{"type": "ready"}\')\n'
+        "for line in sys.stdin:\n    pass\n"
+    )
+    report = validate_bot(f"cmd:{sys.executable} {path}", limits=Limits(init_seconds=0.5))
+    text = "\n".join(c for check in report.checks for c in check.reasons)
+    assert text.count("no `ready` within") == 1
+    (why,) = [r for r in report.check("setup").reasons if "no `ready`" in r]
+    assert "…" not in why and "flush" in why, why
+    assert report.check("no failures").reasons == ("eliminated at setup: see 'setup' above",)
+
+
+CHECKS_ITS_ACTIONS = """
+from game.agents import Bot
+from game.engine.actions import Reserve
+
+
+class Careful(Bot):
+    def act(self, observation):
+        wish = Reserve(provider=observation.providers[0].id, quantity=2, term=8)
+        return [wish] if observation.check(wish) else []
+"""
+
+
+def test_validate_notes_a_bot_file_that_checks_actions_which_fails_as_a_program(
+    tmp_path: Path,
+):
+    # It passed in-process, then failed every turn played as cmd:python careful.py (the
+    # observation comes from JSON there, and check() raises).
+    path = tmp_path / "careful.py"
+    path.write_text(CHECKS_ITS_ACTIONS)
+    report = validate_bot(str(path))
+    assert report.passed
+    note = report.check("as a program")
+    assert (
+        note.detail
+        == "act() called observation.check() in 16 of 16 turns: that works in-process only"
+    )
+    assert f'--bot "cmd:python {path}"' in note.reasons[0]
+    assert "RuntimeError" in note.reasons[0]
+    hosted = validate_bot(f"cmd:{sys.executable} -m game.sdk {path}")
+    assert not hosted.passed  # what the note warns of
+    assert not any(c.name == "as a program" for c in validate_bot("balanced").checks)
