@@ -955,6 +955,8 @@ class ExternalBot(Bot):
                     if _quoted_number(first.get("input")):
                         number = first["input"].strip()
                         problem += f' (a JSON number: write {number}, not "{number}")'
+                    if where == "actions" and isinstance(first.get("input"), dict):
+                        problem += " (send one action as a list of one: [{...}])"
                     if first["type"] == "missing" and expected == "actions":
                         problem = (
                             f'an {expected!r} message without "{where}": answer each turn with'

@@ -63,7 +63,8 @@ class Limits(BaseModel):
     max_processes: int = Field(
         64,
         gt=0,
-        description="Processes and threads beyond the user's count (RLIMIT_NPROC).",
+        description="Processes and threads the bot may have at once (RLIMIT_NPROC in its"
+        " user namespace; counted by the sandbox where the bot runs as root).",
     )
     end_seconds: float = Field(1.0, ge=0, description="Grace time to exit after `end`.")
     stderr_tail_bytes: int = Field(4096, gt=0, description="How much of stderr the host keeps.")

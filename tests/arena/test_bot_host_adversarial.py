@@ -921,3 +921,17 @@ def test_a_bot_that_reads_on_after_end_exits_when_its_input_ends(content, tmp_pa
     bot, outcome, _ = run_case(content, tmp_path, script)
     assert outcome.seats[0].status == "ok"
     assert bot.end_sent and bot.exit_after_end == 0
+
+
+def test_actions_sent_as_one_object_are_told_to_send_a_list_of_one():
+    # "actions": {...} where a list was due: pydantic's "Input should be a valid list" alone
+    # did not say that one action is still sent in a list.
+    from game.arena.host import ExternalBot
+    from game.arena.protocol import Actions
+
+    bot = ExternalBot([sys.executable, "-c", "pass"])
+    line = b'{"type": "actions", "turn": 0, "actions": {"type": "hold"}}'
+    assert bot._decode(line, Actions, "actions") is None
+    assert bot.failure is not None
+    assert "actions: Input should be a valid list" in bot.failure.reason
+    assert "send one action as a list of one: [{...}]" in bot.failure.reason
