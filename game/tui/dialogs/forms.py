@@ -251,9 +251,17 @@ def idle_warning(obs: Observation, region: str, what: str, building: frozenset[s
 
 def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -> int:
     """Quarters until some data centre of yours in ``region`` is powered (built and connected
-    to the grid), at the normal grid release rate: 0 when some already is, or when you have none
-    there (see :func:`no_datacentre`). A data centre ordered this quarter (``building``) counts
-    at its build time or the region's grid wait, whichever is longer."""
+    to the grid), at the normal grid release rate, counting this one: ``k`` means powered when
+    the quarter ``k - 1`` after this one resolves (the grid queue's ``grid_ready_quarters``,
+    which the Infrastructure section and the quarter report show as "by <that quarter>").
+    0 when some already is, or when you have none there (see :func:`no_datacentre`).
+
+    A data centre ordered this quarter (``building``) starts building and joins the grid
+    queue when this quarter resolves, so it counts one quarter more than its build time or the
+    region's grid wait, whichever is longer: a 20 MW order in US Central (grid wait 8) in 2027
+    Q1 was shown as powered "before about 2028 Q4" while, a quarter later, the Infrastructure
+    section and the report said "by 2029 Q1" (the engine powers it then). Likewise a data
+    centre ``k`` places into its build pipeline is standing after ``k + 1`` quarters."""
     me = obs.me
     if region not in me.region_ids:
         return 0
@@ -262,11 +270,11 @@ def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -
     if min(h.datacenter_mw, h.grid_mw) > 1e-9:
         return 0
     ready = int(me.grid_ready_quarters[r]) if float(me.queued_mw[r]) > RELEASED_MW else 0
-    built = max((k for k, mw in enumerate(h.datacenter_arriving) if mw > 1e-9), default=0)
+    built = max((k + 1 for k, mw in enumerate(h.datacenter_arriving) if mw > 1e-9), default=0)
     ready = max(ready, built) if ready or built else 0
     if region in building and not ready:
         view = next(v for v in obs.regions if v.id == region)
-        ready = max(view.build_quarters, view.grid_wait_quarters)
+        ready = max(view.build_quarters, view.grid_wait_quarters) + 1
     return ready
 
 
@@ -488,6 +496,22 @@ def network_form(
     )
 
 
+def build_powered_text(obs: Observation, region: str, label: Callable[[int], str]) -> str:
+    """When a data centre ordered now in ``region`` is powered, at the normal grid release
+    rate, as the Infrastructure section and the quarter report will say it a quarter later
+    (see :func:`quarters_to_power`); a build powered only after the game's last quarter never
+    serves a customer, and says so (a 24-quarter game offered a region with a 24-quarter grid
+    wait without a word)."""
+    view = next(v for v in obs.regions if v.id == region)
+    last = obs.turn + max(view.build_quarters, view.grid_wait_quarters)
+    if last > obs.quarters - 1:
+        return (
+            f"⚠ Powered in about {label(last)}, after the game's last quarter"
+            f" ({label(obs.quarters - 1)}): it would never serve a customer."
+        )
+    return f"Built and powered by about {label(last)} at the grid's normal rate."
+
+
 def build_form(
     obs: Observation,
     region: str | None,
@@ -519,6 +543,7 @@ def build_form(
             f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
             f" ${r.power_price:,.0f}/MWh"
+            + f"\n{build_powered_text(obs, r.id, label)}"
             + (f"\nPowers about {powers}." if powers else "")
             + (f"\nAlready queued here: {queued}." if queued else "")
         )
