@@ -645,7 +645,15 @@ class MainScreen(Screen[None]):
         kept = bool(self.session.turns and app.autosave_enabled) or (
             self.saved_at is not None and self.saved_at[1] == turn
         )
-        if self.session.turns and app.autosave_enabled:
+        problem = app.autosave_problem
+        if problem is not None:
+            kept = False
+            saved = (
+                f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)});"
+                " the quarters played since it was last saved are lost. Press n, make the folder"
+                " writable and press s to keep them."
+            )
+        elif self.session.turns and app.autosave_enabled:
             saved = "The game is autosaved; Continue on the title screen brings you back here."
         elif self.saved_at is not None and self.saved_at[1] == turn:
             saved = (
@@ -673,14 +681,31 @@ class MainScreen(Screen[None]):
         """Quit the game; with pending orders, only after asking (they are not kept: the
         autosave holds the game as this quarter began)."""
         count = self.session.pending_count
-        if not count:
-            self.app.exit()
-            return
+        problem = getattr(self.app, "autosave_problem", None)
         from game.tui.dialogs.confirm import ConfirmDialog
 
         def leave(yes: bool | None) -> None:
             if yes:
                 self.app.exit()
+
+        if problem is not None:
+            # The quarter's autosave failed (a read-only saves folder): quitting at once lost
+            # the quarters played since the last save without a word.
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Quit without saving?",
+                    f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)})."
+                    " Quitting now loses the quarters played since it was last saved. To keep"
+                    " them, press n (Back), make the folder writable and press s.",
+                    yes="Quit (y)",
+                    careful=True,
+                ),
+                leave,
+            )
+            return
+        if not count:
+            self.app.exit()
+            return
 
         orders = "1 pending order" if count == 1 else f"{count} pending orders"
         them = "it" if count == 1 else "them"
