@@ -14,7 +14,8 @@ from game.tui.format import change
 
 
 def _cells(table: DataTable, key: str) -> list[str]:
-    return [Text.from_markup(c).plain if isinstance(c, str) else c.plain for c in table.get_row(key)]
+    row = table.get_row(key)
+    return [Text.from_markup(c).plain if isinstance(c, str) else c.plain for c in row]
 
 
 async def test_the_first_quarter_shows_each_price_move(tmp_path: Path) -> None:
