@@ -53,16 +53,23 @@ def bid_form(
     old: BidSpot | None = None,
     short: float = 0.0,
     to_bid: float = 0.0,
+    training: float = 0.0,
 ) -> OrderForm:
     """A spot bid. ``short``: the kGPU for customers this quarter's plan lacks so far (the
-    Orders section's figure), and ``to_bid`` the bid that closes it (training takes its share):
-    a new bid starts at that quantity and says so."""
+    Orders section's figure), and ``to_bid`` the bid that closes it (``training``, the training
+    share, takes its part of it, and the form says so: "7.3 kGPU short: 9.2 kGPU bid and filled
+    closes it" read as a mistake): a new bid starts at that quantity and says so."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
     p = obs.provider(pid)
+    why = (
+        f" ({pct(training)} of it goes to training, as of all your capacity)"
+        if to_bid > short + 0.05 and training > 0.005
+        else ""
+    )
     gap = (
         f" Your plan is {kgpu(short)} kGPU short for customers: {kgpu(to_bid)} kGPU bid and"
-        " filled closes it."
+        f" filled closes it{why}."
         if old is None and short > 0.05 and to_bid > 0
         else ""
     )

@@ -489,6 +489,7 @@ class MainScreen(Screen[None]):
                     self._market().selected_provider(),
                     short=plan.short if plan else 0.0,
                     to_bid=plan.to_bid() if plan else 0.0,
+                    training=plan.share if plan else 0.0,
                 )
             )
 
