@@ -183,10 +183,20 @@ def reserve_form(
 
 
 def sublease_form(
-    obs: Observation, provider: str | None, old: Sublease | None = None, fee: float = 0.0
+    obs: Observation,
+    provider: str | None,
+    old: Sublease | None = None,
+    fee: float = 0.0,
+    short: float | None = None,
+    training: float = 0.0,
 ) -> OrderForm:
     """Reserved capacity sold into this quarter's spot market: it earns the clearing price for
-    what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves."""
+    what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves.
+
+    ``short``: the kGPU for customers this quarter's plan lacks before this sublease (the
+    Orders section's figure, negative when it has room to spare; ``None``: not known), with
+    ``training`` the training share: a sublease that leaves customers without capacity warns
+    (a start-up 4.2 kGPU short sublet 5 of its 6 reserved kGPU with only "✓ legal")."""
     choices = _providers(obs)
 
     def running(pid: Any) -> float:
@@ -214,6 +224,20 @@ def sublease_form(
             " pay the contract."
         )
 
+    def warn(values: dict[str, Any]) -> str:
+        if short is None:
+            return ""
+        sublet = min(float(values["quantity"]), running(values["provider"]))
+        after = short + sublet * (1.0 - training)
+        if after <= 0.05 or sublet <= 1e-9:
+            return ""
+        already = f"already {kgpu(short)} kGPU short for customers; " if short > 0.05 else ""
+        return (
+            f"Your plan is {already}with this sublease it is {kgpu(after)} kGPU short:"
+            " customers beyond your capacity are turned away and reputation falls. Sublet"
+            " only capacity you will not need this quarter."
+        )
+
     return OrderForm(
         "Sublease reserved capacity into the spot market",
         (
@@ -222,6 +246,7 @@ def sublease_form(
         ),
         lambda v: Sublease(provider=v["provider"], quantity=v["quantity"]),
         info,
+        warn,
     )
 
 

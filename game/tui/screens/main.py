@@ -504,8 +504,18 @@ class MainScreen(Screen[None]):
     def action_sublease(self) -> None:
         if self._allowed("sublease") and self.view:
             fee = float(self.session.state.world.scenario.market.sublease_fee)
+            plan = plan_numbers(
+                self.view, opening_share(self.session, self.view), starts_now(self.session)
+            )
             self.open_form(
-                forms.sublease_form(self.view.obs, self._market().selected_provider(), None, fee)
+                forms.sublease_form(
+                    self.view.obs,
+                    self._market().selected_provider(),
+                    None,
+                    fee,
+                    short=plan.short if plan else None,
+                    training=plan.share if plan else 0.0,
+                )
             )
 
     def action_order_chips(self) -> None:
