@@ -46,3 +46,36 @@ async def test_the_orders_section_shows_the_instalment(tmp_path: Path) -> None:
             if "projected" in str(w.render())
         )
         assert "− building due $38.0M =" in shown, shown
+
+
+async def test_a_projection_below_zero_says_what_follows(tmp_path: Path) -> None:
+    """The same start-up: the plan now read "= -$114M projected" and said nothing of the
+    emergency credit and its fee, nor of bankruptcy once the line is used up."""
+    async with new_app(tmp_path, "startup-squeeze", seed=3).run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        screen.session.add_order(BuildDatacenter(region="us-central", megawatts=60))
+        screen._pass_turn()
+        await settle(pilot)
+        await dismiss_notes(pilot)
+        await pilot.press("7")
+        shown = " ".join(
+            " ".join(Text.from_markup(str(w.render())).plain.split())
+            for w in screen.query(Static)
+            if "projected" in str(w.render())
+        )
+        assert "− building due $114.0M" in shown, shown
+        assert (
+            "⚠ Below zero: whatever revenue does not cover is drawn from the credit line" in shown
+        )
+        assert "with a 4% fee on top" in shown and "goes bankrupt" in shown, shown
+        await pilot.press("e")  # the End-quarter dialog says so too
+        body = " ".join(str(pilot.app.screen.query_one("#confirm-body", Static).render()).split())
+        assert "⚠ Below zero" in body, body
+
+
+def test_the_shortfall_note_doctest() -> None:
+    import doctest
+
+    from game.tui.widgets import plan
+
+    assert doctest.testmod(plan).failed == 0

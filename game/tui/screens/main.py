@@ -46,7 +46,14 @@ from game.tui.widgets.orders import (
     starts_now,
 )
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect, power_room
+from game.tui.widgets.plan import (
+    CashPlan,
+    cash_plan,
+    locked_chips,
+    order_effect,
+    power_room,
+    shortfall_text,
+)
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -746,8 +753,9 @@ class MainScreen(Screen[None]):
         ]
         plan = cash_plan(self.session.state, view.obs, view.orders)
         capacity = capacity_plan(view, opening_share(self.session, view), starts_now(self.session))
+        penalty = float(self.session.state.world.scenario.market.penalty_rate)
         body = ("\n".join(lines) if lines else no_orders_text(view)) + (
-            f"\n\n{plan.text()}.{capacity}"
+            f"\n\n{plan.text()}.{shortfall_text(plan, penalty)}{capacity}"
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 

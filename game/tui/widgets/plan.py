@@ -160,6 +160,23 @@ class CashPlan:
         )
 
 
+def shortfall_text(plan: CashPlan, penalty_rate: float) -> str:
+    """What a projection below zero means (``""`` when it is not): the quarter's bills beyond
+    its revenue are drawn as emergency credit at a fee, and bankruptcy follows once the credit
+    line is used up; the plan showed a negative figure and said nothing of either.
+
+    >>> shortfall_text(CashPlan(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 114.0), 0.04)[:40]
+    ' ⚠ Below zero: whatever revenue does not'
+    """
+    if plan.after >= -0.05:
+        return ""
+    return (
+        " ⚠ Below zero: whatever revenue does not cover is drawn from the credit line as"
+        f" emergency credit, with a {penalty_rate:.0%} fee on top, and a company still short"
+        " once its line is used up goes bankrupt."
+    )
+
+
 def cash_plan(
     state: MatchState, obs: Observation, orders: Sequence[PendingOrder], skip: int | None = None
 ) -> CashPlan:
