@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 
 from game.arena.saves import SaveError, read_save, saves_dir
 from game.tui.commands import CapwarsCommands
-from game.tui.format import folder
+from game.tui.format import folder, unwritable
 from game.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH
 
 if TYPE_CHECKING:  # the engine and content load on first use, after the title screen is up
@@ -90,6 +90,9 @@ class CapwarsApp(App[int]):
         """Class play: the new-game form keeps the scenario, seed and table as given."""
         self.exit_when_ready = False
         """Set by the benchmark: quit as soon as the title screen is interactive."""
+        self.autosave_problem: str | None = None
+        """Why the last autosave of the game being played failed (None: it did, or none was
+        due): quitting and leaving for the title warn that the game is not saved."""
         self.paused_by_teacher: str | None = None
         """While the teacher's pause from ``capwars serve`` lasts, its message ("" for none);
         otherwise None (:meth:`class_pause`)."""
@@ -231,6 +234,7 @@ class CapwarsApp(App[int]):
         from game.tui.screens.title import TitleScreen
 
         self.session = session
+        self.autosave_problem = None
         # The content, the world and the opening state live as long as the game: move them out
         # of the collector's way, so its full passes (which stalled dialogs by 100 ms) stay short.
         gc.collect()
@@ -301,7 +305,13 @@ class CapwarsApp(App[int]):
         try:
             self.session.autosave(self.saves_dir)
         except OSError as exc:
-            return f"Autosave failed: {exc}"
+            self.autosave_problem = unwritable(exc, self.saves_place)
+            return (
+                f"Autosave failed: {self.autosave_problem}. This quarter is not saved: make the"
+                " folder writable, then s saves the game; quitting now loses the quarters"
+                " played since it was last saved."
+            )
+        self.autosave_problem = None
         return None
 
     @property

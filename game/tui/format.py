@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 
@@ -38,6 +39,27 @@ def folder(path: str | os.PathLike[str]) -> str:
     if home not in ("", "/") and (full == home or full.startswith(home + os.sep)):
         return "~" + full[len(home) :]
     return full
+
+
+def unwritable(exc: OSError, place: str) -> str:
+    """Why a save could not be written, as a player can act on it (``place``: where the saves
+    are, "in ~/saves" or "on the class server"). The bare error named a hidden temporary file
+    ("[Errno 1] Operation not permitted: '/x/.Bank-1.jsonl.tg2u57lj.tmp'") and said nothing
+    of what to do; a read-only saves folder showed it on every save and autosave.
+
+    >>> unwritable(PermissionError(13, "Permission denied", "/s/.a.tmp"), "in /s")
+    'the saves folder (in /s) cannot be written: it is read-only or not yours (Permission denied)'
+    >>> unwritable(OSError(28, "No space left on device"), "in /s")
+    'the disk of the saves folder (in /s) is full (No space left on device)'
+    """
+    why = exc.strerror or str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"the saves folder ({place}) cannot be written: it is read-only or not yours ({why})"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk of the saves folder ({place}) is full ({why})"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"the saves folder ({place}) does not exist and cannot be made ({why})"
+    return f"the save could not be written {place} ({why})"
 
 
 def _sign(value: float, shown: str) -> str:

@@ -164,7 +164,7 @@ def test_chip_form_says_what_chips_wait_for() -> None:
     # Chips that arrive after the power do not warn; nor does a powered region.
     assert quarters_to_power(obs, "us-central", frozenset()) == ready
     assert quarters_to_power(obs, "gulf", frozenset()) == 0
-    assert quarters_to_power(obs, "gulf", frozenset({"gulf"})) == 8
+    assert quarters_to_power(obs, "gulf", frozenset({"gulf"})) == 9
 
 
 def test_borrow_and_bid_forms_name_their_terms() -> None:

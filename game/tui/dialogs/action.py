@@ -59,9 +59,27 @@ THOUSANDS = re.compile(r"^-?\$?\d{1,3}(,\d{3})+(\.\d*)?$")
 """``1,200`` or ``12,000.5``: commas that separate thousands."""
 
 
-def parse_number(label: str, text: str) -> float:
-    """A finite, non-negative number, or ValueError with the sentence to show."""
+SCALES = {"M": 1.0, "B": 1000.0}
+"""Money as the game writes it (``$1.20B``, ``$42.0M``), typed into a field in $M."""
+
+
+def parse_number(label: str, text: str, unit: str = "") -> float:
+    """A finite, non-negative number, or ValueError with the sentence to show. A field in $M
+    takes money as the screens write it (``$1.5B`` is 1,500, ``$300M`` 300: "1.5B" was "not a
+    number" in the borrow form, whose header shows "Credit line left $1.20B"); a field in % takes
+    a trailing ``%``.
+
+    >>> parse_number("Amount", "$1.5B", "$M"), parse_number("Amount", "300m", "$M")
+    (1500.0, 300.0)
+    >>> parse_number("Training", "25%", "%, 0-80")
+    25.0
+    """
     typed = text.strip()
+    scale = 1.0
+    if unit.startswith("$M") and typed[-1:].upper() in SCALES:
+        scale, typed = SCALES[typed[-1].upper()], typed[:-1].strip()
+    elif unit.startswith("%") and typed.endswith("%"):
+        typed = typed[:-1].strip()
     if "," in typed and not THOUSANDS.match(typed):
         raise ValueError(
             f"{label}: {typed!r} is ambiguous; use a dot for decimals (1.5) and commas only"
@@ -78,7 +96,7 @@ def parse_number(label: str, text: str) -> float:
         raise ValueError(f"{label}: enter a finite number")
     if value < 0:
         raise ValueError(f"{label}: must not be negative")
-    return value
+    return value * scale
 
 
 BOUNDS = {
@@ -204,7 +222,7 @@ class ActionDialog(ModalScreen[Action | None]):
                 values[f.key] = widget.value
             else:
                 assert isinstance(widget, Input)
-                values[f.key] = parse_number(f.label, widget.value)
+                values[f.key] = parse_number(f.label, widget.value, f.unit)
         return values
 
     def evaluate(self) -> bool:

@@ -53,16 +53,23 @@ def bid_form(
     old: BidSpot | None = None,
     short: float = 0.0,
     to_bid: float = 0.0,
+    training: float = 0.0,
 ) -> OrderForm:
     """A spot bid. ``short``: the kGPU for customers this quarter's plan lacks so far (the
-    Orders section's figure), and ``to_bid`` the bid that closes it (training takes its share):
-    a new bid starts at that quantity and says so."""
+    Orders section's figure), and ``to_bid`` the bid that closes it (``training``, the training
+    share, takes its part of it, and the form says so: "7.3 kGPU short: 9.2 kGPU bid and filled
+    closes it" read as a mistake): a new bid starts at that quantity and says so."""
     choices = _providers(obs)
     pid = _pick(choices, old.provider if old else provider)
     p = obs.provider(pid)
+    why = (
+        f" ({pct(training)} of it goes to training, as of all your capacity)"
+        if to_bid > short + 0.05 and training > 0.005
+        else ""
+    )
     gap = (
         f" Your plan is {kgpu(short)} kGPU short for customers: {kgpu(to_bid)} kGPU bid and"
-        " filled closes it."
+        f" filled closes it{why}."
         if old is None and short > 0.05 and to_bid > 0
         else ""
     )
@@ -176,10 +183,20 @@ def reserve_form(
 
 
 def sublease_form(
-    obs: Observation, provider: str | None, old: Sublease | None = None, fee: float = 0.0
+    obs: Observation,
+    provider: str | None,
+    old: Sublease | None = None,
+    fee: float = 0.0,
+    short: float | None = None,
+    training: float = 0.0,
 ) -> OrderForm:
     """Reserved capacity sold into this quarter's spot market: it earns the clearing price for
-    what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves."""
+    what is sublet, less the market's fee (``fee``, a fraction), when the quarter resolves.
+
+    ``short``: the kGPU for customers this quarter's plan lacks before this sublease (the
+    Orders section's figure, negative when it has room to spare; ``None``: not known), with
+    ``training`` the training share: a sublease that leaves customers without capacity warns
+    (a start-up 4.2 kGPU short sublet 5 of its 6 reserved kGPU with only "✓ legal")."""
     choices = _providers(obs)
 
     def running(pid: Any) -> float:
@@ -207,6 +224,20 @@ def sublease_form(
             " pay the contract."
         )
 
+    def warn(values: dict[str, Any]) -> str:
+        if short is None:
+            return ""
+        sublet = min(float(values["quantity"]), running(values["provider"]))
+        after = short + sublet * (1.0 - training)
+        if after <= 0.05 or sublet <= 1e-9:
+            return ""
+        already = f"already {kgpu(short)} kGPU short for customers; " if short > 0.05 else ""
+        return (
+            f"Your plan is {already}with this sublease it is {kgpu(after)} kGPU short:"
+            " customers beyond your capacity are turned away and reputation falls. Sublet"
+            " only capacity you will not need this quarter."
+        )
+
     return OrderForm(
         "Sublease reserved capacity into the spot market",
         (
@@ -215,6 +246,7 @@ def sublease_form(
         ),
         lambda v: Sublease(provider=v["provider"], quantity=v["quantity"]),
         info,
+        warn,
     )
 
 
@@ -251,9 +283,17 @@ def idle_warning(obs: Observation, region: str, what: str, building: frozenset[s
 
 def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -> int:
     """Quarters until some data centre of yours in ``region`` is powered (built and connected
-    to the grid), at the normal grid release rate: 0 when some already is, or when you have none
-    there (see :func:`no_datacentre`). A data centre ordered this quarter (``building``) counts
-    at its build time or the region's grid wait, whichever is longer."""
+    to the grid), at the normal grid release rate, counting this one: ``k`` means powered when
+    the quarter ``k - 1`` after this one resolves (the grid queue's ``grid_ready_quarters``,
+    which the Infrastructure section and the quarter report show as "by <that quarter>").
+    0 when some already is, or when you have none there (see :func:`no_datacentre`).
+
+    A data centre ordered this quarter (``building``) starts building and joins the grid
+    queue when this quarter resolves, so it counts one quarter more than its build time or the
+    region's grid wait, whichever is longer: a 20 MW order in US Central (grid wait 8) in 2027
+    Q1 was shown as powered "before about 2028 Q4" while, a quarter later, the Infrastructure
+    section and the report said "by 2029 Q1" (the engine powers it then). Likewise a data
+    centre ``k`` places into its build pipeline is standing after ``k + 1`` quarters."""
     me = obs.me
     if region not in me.region_ids:
         return 0
@@ -262,11 +302,11 @@ def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -
     if min(h.datacenter_mw, h.grid_mw) > 1e-9:
         return 0
     ready = int(me.grid_ready_quarters[r]) if float(me.queued_mw[r]) > RELEASED_MW else 0
-    built = max((k for k, mw in enumerate(h.datacenter_arriving) if mw > 1e-9), default=0)
+    built = max((k + 1 for k, mw in enumerate(h.datacenter_arriving) if mw > 1e-9), default=0)
     ready = max(ready, built) if ready or built else 0
     if region in building and not ready:
         view = next(v for v in obs.regions if v.id == region)
-        ready = max(view.build_quarters, view.grid_wait_quarters)
+        ready = max(view.build_quarters, view.grid_wait_quarters) + 1
     return ready
 
 
@@ -488,6 +528,22 @@ def network_form(
     )
 
 
+def build_powered_text(obs: Observation, region: str, label: Callable[[int], str]) -> str:
+    """When a data centre ordered now in ``region`` is powered, at the normal grid release
+    rate, as the Infrastructure section and the quarter report will say it a quarter later
+    (see :func:`quarters_to_power`); a build powered only after the game's last quarter never
+    serves a customer, and says so (a 24-quarter game offered a region with a 24-quarter grid
+    wait without a word)."""
+    view = next(v for v in obs.regions if v.id == region)
+    last = obs.turn + max(view.build_quarters, view.grid_wait_quarters)
+    if last > obs.quarters - 1:
+        return (
+            f"⚠ Powered in about {label(last)}, after the game's last quarter"
+            f" ({label(obs.quarters - 1)}): it would never serve a customer."
+        )
+    return f"Built and powered by about {label(last)} at the grid's normal rate."
+
+
 def build_form(
     obs: Observation,
     region: str | None,
@@ -519,6 +575,7 @@ def build_form(
             f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
             f" ${r.power_price:,.0f}/MWh"
+            + f"\n{build_powered_text(obs, r.id, label)}"
             + (f"\nPowers about {powers}." if powers else "")
             + (f"\nAlready queued here: {queued}." if queued else "")
         )

@@ -177,10 +177,21 @@ class LoadDialog(ModalScreen[Path | None]):
         if problem is not None:
             self.query_one("#load-error", Static).update(
                 escape(f"{info.name} cannot be loaded: {problem}.")
-                + (" The other saves are fine." if info.save is None else "")
+                + (f" {self.others_note(index)}" if info.save is None else "")
             )
             return
         self.dismiss(info.path)
+
+    def others_note(self, index: int) -> str:
+        """How many of the other saves can be loaded, said after a broken file's reason (it
+        said "The other saves are fine." with three broken files in the list)."""
+        others = [p for i, p in enumerate(self.problems) if i != index]
+        good = sum(1 for p in others if p is None)
+        if good == len(others):
+            return "The other saves are fine." if others else ""
+        if not good:
+            return "No other save here can be loaded either."
+        return f"{good} of the {len(others)} other saves can be loaded."
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_cancel()

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from game.arena.saves import SUFFIX, SaveError, peek_save, safe_save_name, save_path
-from game.tui.format import folder
+from game.tui.format import folder, unwritable
 from game.tui.session import GameSession
 
 
@@ -131,9 +131,18 @@ class SaveDialog(ModalScreen[Path | None]):
                 )
                 return
             self.session.save(path)
-        except (SaveError, OSError) as exc:
+        except SaveError as exc:
             error.update(escape(str(exc)))
             return
+        except OSError as exc:
+            place = getattr(self.app, "saves_place", f"in {folder(self.directory)}")
+            error.update(
+                escape(f"Not saved: {unwritable(exc, place)}.")
+                + " Make the folder writable and press Save again; the game goes on meanwhile."
+            )
+            return
+        if hasattr(self.app, "autosave_problem"):
+            self.app.autosave_problem = None  # the game is saved after all
         pending = self.session.pending_count
         orders = "1 pending order" if pending == 1 else f"{pending} pending orders"
         self.app.notify(

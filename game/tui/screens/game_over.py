@@ -204,12 +204,12 @@ class GameOverScreen(Screen[None]):
         app: CapwarsApp = self.app  # type: ignore[assignment]
         path = app.saved_path(self.session)
         if path is None:
-            return "Autosave is off: this game was not saved."
+            return " Autosave is off: this game was not saved."
         if app.is_web:
             # In a browser (capwars serve) the file is on the server: download it to hand in.
             name = escape(path.name)
             return (
-                f"Press [b]d[/b] to download your save ({name}) and hand it to your teacher,"
+                f" Press [b]d[/b] to download your save ({name}) and hand it to your teacher,"
                 " who makes the result file with [b]capwars class export SAVE --out FILE[/b]."
             )
         args = export_args(path, self.team, app.replay_args)
@@ -220,12 +220,17 @@ class GameOverScreen(Screen[None]):
         # alone left a newcomer playing on their own asking to whom.
         who = "Hand in" if app.fixed else "Playing for a class? Hand in"
         text = Text.from_markup(
-            f"Saved in [b]{escape(str(path))}[/b]\n"
-            f"{who} your result with this command ([b]c[/b] copies it):"
+            f" Saved in [b]{escape(str(path))}[/b]\n"
+            f" {who} your result with this command ([b]c[/b] copies it):"
         )
         for line in lines:  # plain text: markup would read a line's final backslash
             text.append("\n")
-            text.append(line, style="bold")
+            # The widget has no padding: the screen's margin is a space of the line's own,
+            # except on the rest of a word broken at a line's end, which must start in the
+            # first column. With the padding, a mouse copy of the command pasted
+            # "saves/autosave-…-93ce.j sonl" (the space before "sonl" split the path in two).
+            text.append(" " + line if line.startswith(" ") else line)
+            text.stylize("bold", len(text) - len(line), len(text))
         return text
 
     def _debrief_text(self) -> str | Text:

@@ -46,7 +46,14 @@ from game.tui.widgets.orders import (
     starts_now,
 )
 from game.tui.widgets.overview import OverviewSection
-from game.tui.widgets.plan import CashPlan, cash_plan, locked_chips, order_effect, power_room
+from game.tui.widgets.plan import (
+    CashPlan,
+    cash_plan,
+    locked_chips,
+    order_effect,
+    power_room,
+    shortfall_text,
+)
 from game.tui.widgets.research import ResearchSection
 from game.tui.widgets.rivals import RivalsSection
 from game.tui.widgets.section import Section
@@ -489,6 +496,7 @@ class MainScreen(Screen[None]):
                     self._market().selected_provider(),
                     short=plan.short if plan else 0.0,
                     to_bid=plan.to_bid() if plan else 0.0,
+                    training=plan.share if plan else 0.0,
                 )
             )
 
@@ -503,8 +511,18 @@ class MainScreen(Screen[None]):
     def action_sublease(self) -> None:
         if self._allowed("sublease") and self.view:
             fee = float(self.session.state.world.scenario.market.sublease_fee)
+            plan = plan_numbers(
+                self.view, opening_share(self.session, self.view), starts_now(self.session)
+            )
             self.open_form(
-                forms.sublease_form(self.view.obs, self._market().selected_provider(), None, fee)
+                forms.sublease_form(
+                    self.view.obs,
+                    self._market().selected_provider(),
+                    None,
+                    fee,
+                    short=plan.short if plan else None,
+                    training=plan.share if plan else 0.0,
+                )
             )
 
     def action_order_chips(self) -> None:
@@ -645,7 +663,15 @@ class MainScreen(Screen[None]):
         kept = bool(self.session.turns and app.autosave_enabled) or (
             self.saved_at is not None and self.saved_at[1] == turn
         )
-        if self.session.turns and app.autosave_enabled:
+        problem = app.autosave_problem
+        if problem is not None:
+            kept = False
+            saved = (
+                f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)});"
+                " the quarters played since it was last saved are lost. Press n, make the folder"
+                " writable and press s to keep them."
+            )
+        elif self.session.turns and app.autosave_enabled:
             saved = "The game is autosaved; Continue on the title screen brings you back here."
         elif self.saved_at is not None and self.saved_at[1] == turn:
             saved = (
@@ -673,14 +699,31 @@ class MainScreen(Screen[None]):
         """Quit the game; with pending orders, only after asking (they are not kept: the
         autosave holds the game as this quarter began)."""
         count = self.session.pending_count
-        if not count:
-            self.app.exit()
-            return
+        problem = getattr(self.app, "autosave_problem", None)
         from game.tui.dialogs.confirm import ConfirmDialog
 
         def leave(yes: bool | None) -> None:
             if yes:
                 self.app.exit()
+
+        if problem is not None:
+            # The quarter's autosave failed (a read-only saves folder): quitting at once lost
+            # the quarters played since the last save without a word.
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Quit without saving?",
+                    f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)})."
+                    " Quitting now loses the quarters played since it was last saved. To keep"
+                    " them, press n (Back), make the folder writable and press s.",
+                    yes="Quit (y)",
+                    careful=True,
+                ),
+                leave,
+            )
+            return
+        if not count:
+            self.app.exit()
+            return
 
         orders = "1 pending order" if count == 1 else f"{count} pending orders"
         them = "it" if count == 1 else "them"
@@ -710,8 +753,9 @@ class MainScreen(Screen[None]):
         ]
         plan = cash_plan(self.session.state, view.obs, view.orders)
         capacity = capacity_plan(view, opening_share(self.session, view), starts_now(self.session))
+        penalty = float(self.session.state.world.scenario.market.penalty_rate)
         body = ("\n".join(lines) if lines else no_orders_text(view)) + (
-            f"\n\n{plan.text()}.{capacity}"
+            f"\n\n{plan.text()}.{shortfall_text(plan, penalty)}{capacity}"
         )
         who = f" for {view.obs.me.name}" if self.session.hot_seat else ""
 

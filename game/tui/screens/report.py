@@ -113,6 +113,35 @@ def spot_won(report: QuarterReport, provider: str) -> list[tuple[tuple[int, floa
     return list(zip(result.inputs.bids, result.fills, strict=True))
 
 
+def reputation_cause(
+    session: GameSession,
+    report: QuarterReport,
+    unserved: float,
+    harsh: str,
+    now: float,
+    before: float,
+) -> str:
+    """Why the reputation moved: customers turned away, an event that hit every enterprise's
+    reputation (a start-up that served every customer read "Reputation 52% (was 54%)" with no
+    cause: an AI scandal had cost everyone 5 points), or a quarter of full service."""
+    if pct(now) == pct(before):
+        return ""
+    events = {e.id: e for e in session.content.events}
+    hits = [
+        events[i].title
+        for i in report.events
+        if i in events and any(f.target == "players.reputation" for f in events[i].effects)
+    ]
+    if now < before:
+        causes = ([f"customers were turned away{harsh}"] if unserved > 0.05 else []) + [
+            f"{title} hit every enterprise's reputation (6 News)" for title in hits
+        ]
+        return f": down because {' and '.join(causes)}" if causes else ""
+    if unserved <= 0.05 and not hits:
+        return ": up because every customer was served"
+    return ""
+
+
 def bid_lines(session: GameSession, seat: int, report: QuarterReport) -> list[str]:
     """Each of your spot bids, the kGPU it won and the clearing price it met."""
     names = session.names
@@ -493,7 +522,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
             return ""
         return f" (was {show(prev[key])})"
 
-    rep_now, rep_was = pct(me.reputation), pct(prev["reputation"])
+    rep_now = pct(me.reputation)
     industry = session.state.world.industries[seat]
     sensitivity = float(industry.outage_sensitivity)
     harsh = (
@@ -518,11 +547,7 @@ def figure_lines(session: GameSession, seat: int, report: QuarterReport) -> list
         ),
         cash_bridge(session, seat, report),
         f"[b]Reputation[/b] {rep_now}{was('reputation', pct)}"
-        + (
-            f": down because customers were turned away{harsh}"
-            if unserved > 0.05 and rep_now != rep_was and me.reputation < prev["reputation"]
-            else ""
-        )
+        + reputation_cause(session, report, unserved, harsh, me.reputation, prev["reputation"])
         + f"; quality {me.quality:.2f}.",
     ]
     names = session.names

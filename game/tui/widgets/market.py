@@ -108,8 +108,14 @@ class MarketSection(Section):
         compact = self.compact
         self.set_columns(table, COMPACT_COLUMNS if compact else FULL_COLUMNS)
         table.clear()
+        # After the first quarter the history holds one price: every provider's trend was the
+        # same lone "▄" with no change, even where the price had tripled. The first report
+        # knows the opening price each auction started from.
+        opening_spot = {s.provider: s.previous for s in view.report.spot} if view.report else {}
         for p in obs.providers:
-            history = obs.spot_history.get(p.id, ())
+            history = tuple(obs.spot_history.get(p.id, ()))
+            if len(history) == 1 and p.id in opening_spot:
+                history = (opening_spot[p.id], *history)
             previous = history[-2] if len(history) >= 2 else float("nan")
             mine = float(obs.me.reserved_schedule.get(p.id, (0.0,))[0])
             eligible = p.sovereign or not obs.me.sovereign_only

@@ -17,7 +17,13 @@ from game.tui.format import BAD, GOOD, kgpu, money
 from game.tui.names import Names
 from game.tui.order_keys import BY_ACTION, section_keys
 from game.tui.session import GameSession, PendingOrder, SeatView
-from game.tui.widgets.plan import cash_plan, order_cash, research_spend, standing_capacity
+from game.tui.widgets.plan import (
+    cash_plan,
+    order_cash,
+    research_spend,
+    shortfall_text,
+    standing_capacity,
+)
 from game.tui.widgets.section import GameTable, MoreBelow, Section, key_hints, selected_key
 
 
@@ -334,6 +340,7 @@ class OrdersSection(Section):
                 if abs(debt - me.debt) > 0.05
                 else "."
             )
+            + shortfall_text(plan, float(state.world.scenario.market.penalty_rate))
             + capacity_plan(view, opening_share(session, view), starts_now(session))
         )
 

@@ -125,6 +125,10 @@ class CashPlan:
     """Reserved contracts' payments due this quarter (signed before), $M."""
     research: float
     """What the funded programmes spend this quarter, $M."""
+    building_due: float = 0.0
+    """Instalments of data centres ordered in earlier quarters due this quarter, $M: the plan
+    left them out, so a start-up building 60 MW read "$0.0M projected" each quarter while
+    $114M more was billed (and covered by emergency credit)."""
 
     @property
     def after(self) -> float:
@@ -134,6 +138,7 @@ class CashPlan:
             - self.repaid
             - self.orders
             - self.reserved_due
+            - self.building_due
             - self.research
         )
 
@@ -145,12 +150,31 @@ class CashPlan:
         if self.repaid > 0.05:
             parts.append(f"− repaid {exact_money(self.repaid)}")
         parts.append(f"− reserved due {exact_money(self.reserved_due)}")
+        if self.building_due > 0.05:
+            parts.append(f"− building due {exact_money(self.building_due)}")
         if self.research > 0.05:
             parts.append(f"− research {exact_money(self.research)}")
         return (
             " ".join(parts)
             + f" = [b]{money(self.after)}[/b] projected, before revenue and running costs"
         )
+
+
+def shortfall_text(plan: CashPlan, penalty_rate: float) -> str:
+    """What a projection below zero means (``""`` when it is not): the quarter's bills beyond
+    its revenue are drawn as emergency credit at a fee, and bankruptcy follows once the credit
+    line is used up; the plan showed a negative figure and said nothing of either.
+
+    >>> shortfall_text(CashPlan(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 114.0), 0.04)[:40]
+    ' ⚠ Below zero: whatever revenue does not'
+    """
+    if plan.after >= -0.05:
+        return ""
+    return (
+        " ⚠ Below zero: whatever revenue does not cover is drawn from the credit line as"
+        f" emergency credit, with a {penalty_rate:.0%} fee on top, and a company still short"
+        " once its line is used up goes bankrupt."
+    )
 
 
 def cash_plan(
@@ -175,7 +199,8 @@ def cash_plan(
     for tech in obs.me.research:
         research += research_spend(obs, tech, funding[tech.id])
     due = float(obs.me.reserved_payments[0]) if len(obs.me.reserved_payments) else 0.0
-    return CashPlan(obs.me.cash, paid, borrowed, min(repaid, obs.me.debt), due, research)
+    building = float(state.dc_pay[seat, :, 0].sum()) if state.dc_pay.size else 0.0
+    return CashPlan(obs.me.cash, paid, borrowed, min(repaid, obs.me.debt), due, research, building)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,35 @@
+"""Found playing `startup-squeeze`: with its plan short of capacity for customers, a start-up
+sublet 5 of its 6 reserved kGPU into the spot market and the form said only "✓ legal": the
+customers it turned away cost it reputation the quarter after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+from tui_helpers import fill_order, new_app, start_game, submit
+
+
+def _said(dialog: object) -> str:
+    return " ".join(str(dialog.query_one("#verdict", Static).render()).split())  # type: ignore[attr-defined]
+
+
+async def test_a_sublease_that_leaves_customers_without_capacity_warns(tmp_path: Path) -> None:
+    async with new_app(tmp_path, "standard", seed=5, autosave=False).run_test(
+        size=(80, 24)
+    ) as pilot:
+        await start_game(pilot)
+        await pilot.press("2")
+        dialog = await fill_order(pilot, "u", {"provider": "stratus", "quantity": 2})
+        said = _said(dialog)
+        assert (
+            "Your plan is already 6.8 kGPU short for customers; with this sublease it is 8.4"
+            " kGPU short" in said
+        ), said
+        assert "✓ legal" in said  # a warning, not a refusal
+        await pilot.press("escape")
+        # Enough spot bid for every customer and more: a small sublease is fine.
+        await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 12, "max_price": 20})
+        await submit(pilot)
+        dialog = await fill_order(pilot, "u", {"provider": "stratus", "quantity": 1})
+        assert "short" not in _said(dialog), _said(dialog)
