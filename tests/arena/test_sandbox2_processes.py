@@ -173,12 +173,42 @@ def test_the_cap_counts_the_namespace_s_tasks_where_the_kernel_applies_it(monkey
 
 def test_a_bot_whose_fork_failed_is_told_the_limit():
     limits = Limits(max_processes=16)
-    log = (
-        'Traceback (most recent call last):\n  File "bot.py", line 4, in <module>\n'
-        "BlockingIOError: [Errno 11] Resource temporarily unavailable\n"
-    )
-    assert host._ran_out(log, limits) == (
-        " after failing to start a process or thread (limit: --max-processes 16)"
-    )
+    said = " after failing to start a process or thread (limit: --max-processes 16)"
+    for code in (
+        "    pid = os.fork()\n          ^^^^^^^^^\n",  # os.fork, multiprocessing
+        "    self.pid = _fork_exec(\n               ^^^^^^^^^^^\n",  # subprocess
+        '    os.posix_spawn("/bin/sleep", ["sleep", "3"], {})\n',
+    ):
+        log = (
+            'Traceback (most recent call last):\n  File "bot.py", line 4, in <module>\n'
+            f"{code}BlockingIOError: [Errno 11] Resource temporarily unavailable\n"
+        )
+        assert host._ran_out(log, limits) == said, code
     node = "Error: spawn EAGAIN\n    at ChildProcess.spawn (node:internal/child_process:420:11)"
     assert "--max-processes 16" in host._ran_out(node, limits)
+
+
+NON_BLOCKING = textwrap.dedent(
+    """
+    import os
+
+    os.set_blocking(0, False)
+    while True:
+        data = os.read(0, 65536)  # raises BlockingIOError once nothing is waiting
+    """
+)
+
+
+def test_a_non_blocking_read_is_not_blamed_on_the_process_limit(tmp_path: Path, capsys):
+    """Python says ``BlockingIOError: [Errno 11] Resource temporarily unavailable`` for a fork
+    past the limit and for a non-blocking read with nothing to read alike: the second bot was
+    told to raise --max-processes, which changes nothing."""
+    bot = tmp_path / "reader.py"
+    bot.write_text(NON_BLOCKING)
+    command = ["match", "--scenario", "tutorial", "--bot", f"cmd:{sys.executable} {bot}"]
+    assert main(command) == 0
+    out = capsys.readouterr().out
+    failures = out.split("bot failures", 1)[1].split("its log:")[0]
+    assert "reader.py" in failures, out
+    assert "--max-processes" not in failures, out
+    assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in failures, out
