@@ -61,8 +61,13 @@ def test_the_filter_refuses_mounts_and_namespaces_and_allows_forks_and_threads(m
     arch = seccomp.ARCHES[machine][0]
     rows = seccomp.program(machine)
     mount, umount2, pivot_root, unshare, setns, clone, clone3, fsopen, setattr_ = NUMBERS[machine]
-    for nr in (mount, umount2, pivot_root, unshare, setns, fsopen, setattr_):
+    for nr in (mount, umount2, pivot_root, setns, fsopen, setattr_):
         assert run_filter(rows, nr, arch, 0) == EPERM, nr
+    for flag in (0x20000, 0x10000000, 0x80):  # NEWNS, NEWUSER, NEWTIME (unshare's alone)
+        assert run_filter(rows, unshare, arch, flag) == EPERM, flag
+    # A thread's own working folder or file table (CLONE_FS, CLONE_FILES) is no namespace.
+    assert run_filter(rows, unshare, arch, 0x200) == ALLOW
+    assert run_filter(rows, unshare, arch, 0x400) == ALLOW
     assert run_filter(rows, clone3, arch, 0) == ENOSYS  # its flags are behind a pointer
     fork = 0x11  # SIGCHLD, as glibc's fork()
     thread = 0x3D0F00  # CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | ...
@@ -90,6 +95,8 @@ UNMOUNTER = textwrap.dedent(
     print("umount2:", os.strerror(ctypes.get_errno()) if failed else "done", file=sys.stderr)
     failed = libc.unshare(0x20000) != 0  # CLONE_NEWNS: a mount namespace of its own
     print("unshare:", os.strerror(ctypes.get_errno()) if failed else "done", file=sys.stderr)
+    failed = libc.unshare(0x400) != 0  # CLONE_FILES: a file table of its own, no namespace
+    print("files:", os.strerror(ctypes.get_errno()) if failed else "done", file=sys.stderr)
     after = sorted(int(n) for n in os.listdir("/proc") if n.isdigit())
     print("pids:", before == after, len(after), file=sys.stderr)
     """
@@ -119,6 +126,7 @@ def test_without_landlock_a_bot_still_cannot_unmount_its_proc(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert "umount2: Operation not permitted" in done.stderr, done.stderr
     assert "unshare: Operation not permitted" in done.stderr, done.stderr
+    assert "files: done" in done.stderr, done.stderr
     assert "pids: True 2" in done.stderr, done.stderr  # the sandbox (PID 1) and the bot
 
 
