@@ -135,3 +135,19 @@ def test_a_folder_of_lesson_files_has_each_file_checked(tmp_path: Path, capsys) 
 def test_a_content_folder_is_still_checked_as_one(world: Path, capsys) -> None:
     assert main(["content", "check", str(world)]) == 0
     assert "no content of a world" not in capsys.readouterr().out
+
+
+def test_a_folder_whose_only_lesson_has_a_toml_slip_is_still_checked_as_lessons(
+    tmp_path: Path, capsys
+) -> None:
+    """A lesson TOML cannot read (a quote not closed) was not told to be one, so a folder of one
+    such lesson was read as a world's content: six "no chips defined" problems above the slip."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    slip = LESSON.replace('name = "Nordic power crunch"', 'name = "Nordic power crunch')
+    (lessons / "power.toml").write_text(slip, encoding="utf-8")
+    assert main(["content", "check", str(lessons)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{lessons} holds 1 scenario file and no content of a world"), out
+    assert f"{lessons / 'power.toml'}:2: invalid TOML" in out, out
+    assert "no chips defined" not in out, out
