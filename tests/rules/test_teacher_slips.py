@@ -45,6 +45,13 @@ def check(path: Path, capsys) -> list[str]:
             "scripted_events[0].turn: must be a whole number, not a list: write turn = 3,"
             " without the [ ]",
         ),
+        # Before: "market: Input should be a valid dictionary or instance of Market".
+        (
+            "[market]",
+            "[[market]]",
+            "market: [[market]] with two pairs of brackets makes a list of tables; market is a"
+            " single table: write its header with one pair, [market], once",
+        ),
     ],
 )
 def test_a_list_where_it_does_not_belong_says_what_to_write(
