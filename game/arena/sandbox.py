@@ -152,11 +152,6 @@ def apply_limits(
     wanted: list[tuple[str, int, int, int | None]] = []
     if "memory_mb" in options:
         wanted.append(("memory", resource.RLIMIT_AS, int(options["memory_mb"]) * mib, None))
-    if "cpu_seconds" in options:
-        # Soft = hard: the kernel sends SIGKILL at the limit. (SIGXCPU at a lower soft limit
-        # would be ignored by a bot running as PID 1 of its namespace, or caught by any bot.)
-        cpu = int(options["cpu_seconds"])
-        wanted.append(("CPU", resource.RLIMIT_CPU, cpu, cpu))
     if "open_files" in options:
         wanted.append(("open-file", resource.RLIMIT_NOFILE, int(options["open_files"]), None))
     if "file_mb" in options:
@@ -167,7 +162,9 @@ def apply_limits(
         if cap:
             wanted.append(("process", resource.RLIMIT_NPROC, cap, None))
     wanted.append(("core-dump", resource.RLIMIT_CORE, 0, None))
-    warnings = [
+    # With init=1 the bot sets its CPU limit itself, after the fork (:func:`cpu_limit`).
+    warnings = cpu_limit(options) if options.get("init") != "1" else []
+    warnings += [
         f"{what} limit not set: {err}"
         for what, limit, soft, hard in wanted
         if (err := _set(limit, soft, hard))
@@ -190,6 +187,21 @@ def apply_limits(
     if why := seccomp.restrict():
         warnings.append(f"{UNIX_NOT_BLOCKED}: {why}")
     return warnings
+
+
+def cpu_limit(options: dict[str, str]) -> list[str]:
+    """Set the CPU time limit of ``cpu_seconds=N``; the warning if it could not be.
+
+    Soft = hard: the kernel sends SIGKILL at the limit (SIGXCPU at a lower soft limit would be
+    caught by a bot). With ``init=1`` the bot sets it after the fork, not the wrapper before it:
+    RLIMIT_CPU holds for each process, and PID 1 counting the bot's processes 50 times a
+    second (:func:`init`) would use up the limit of a bot that waits long for its turns, and
+    take the bot down with it, said as no limit."""
+    if "cpu_seconds" not in options:
+        return []
+    cpu = int(options["cpu_seconds"])
+    err = _set(resource.RLIMIT_CPU, cpu, cpu)
+    return [f"CPU limit not set: {err}"] if err else []
 
 
 def process_cap(processes: int) -> tuple[int, str]:
@@ -377,15 +389,18 @@ def main(argv: list[str]) -> int:
     lists = [value for key, value in pairs if key == "list"]
     try:
         warnings = apply_limits(options, command, reads, lists)
+        cpu = int(options.get("cpu_seconds") or 0)  # a bad value is refused before the fork
     except ValueError as exc:
         print(f"sandbox: bad option: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for warning in warnings:
         print(f"sandbox: {warning}", file=sys.stderr)
     sys.stderr.flush()
-    if options.get("init") == "1" and (bot := os.fork()) != 0:
-        cpu = int(options.get("cpu_seconds") or 0)
-        return init(bot, cpu, int(options.get("watch") or 0))
+    if options.get("init") == "1":
+        if (bot := os.fork()) != 0:
+            return init(bot, cpu, int(options.get("watch") or 0))
+        for warning in cpu_limit(options):
+            print(f"sandbox: {warning}", file=sys.stderr)
     try:
         os.execvp(command[0], command)
     except OSError as exc:
@@ -396,7 +411,8 @@ def main(argv: list[str]) -> int:
 def init(bot: int, cpu_seconds: int = 0, processes: int = 0) -> int:
     """PID 1 of the bot's namespace: reap every process until the bot exits, report how.
 
-    The limits were applied before the fork, so they hold for the bot. When this process exits
+    The limits were applied before the fork, so they hold for the bot (but the CPU time's, which
+    the bot sets after it: :func:`cpu_limit`). When this process exits
     the kernel kills everything left in the namespace, escaped grandchildren included. A bot
     killed after using ``cpu_seconds`` of CPU time (the kernel's SIGKILL at RLIMIT_CPU) is
     reported as such (``sandbox: CPU time limit reached``), so the host can say which limit.

@@ -212,3 +212,56 @@ def test_a_non_blocking_read_is_not_blamed_on_the_process_limit(tmp_path: Path, 
     assert "reader.py" in failures, out
     assert "--max-processes" not in failures, out
     assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in failures, out
+
+
+def cpu_line(limits: str) -> list[str]:
+    return next(line.split()[3:5] for line in limits.splitlines() if "Max cpu time" in line)
+
+
+def test_the_cpu_limit_is_the_bot_s_not_its_pid_1_s(tmp_path: Path):
+    """RLIMIT_CPU holds for each process. Set before the fork, it held for the sandbox's PID 1
+    too, which counts the bot's processes 50 times a second where capwars runs as root: over a
+    long match (a class playing a cmd: bot in the terminal game) with a small --cpu-seconds,
+    PID 1 used up its own limit and took the bot down, said as 'killed by SIGKILL'."""
+    prefix = host.namespace_prefix()
+    if "--mount-proc" not in prefix:
+        pytest.skip("no PID namespace with its own /proc here")
+    command = [
+        *prefix,
+        sys.executable,
+        "-S",
+        "-E",
+        str(host.SANDBOX),
+        "init=1",
+        "cpu_seconds=7",
+        "--",
+        sys.executable,
+        "-c",
+        "print(open('/proc/1/limits').read(), 'BOT', open('/proc/self/limits').read())",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    pid_1, bot = done.stdout.split("BOT")
+    assert cpu_line(bot) == ["7", "7"], done.stdout
+    assert cpu_line(pid_1) == ["unlimited", "unlimited"], done.stdout
+
+
+def test_the_bot_is_still_killed_at_its_cpu_limit_under_pid_1(tmp_path: Path):
+    if not host.namespace_prefix():
+        pytest.skip("this host allows bots no user and PID namespaces")
+    command = [
+        *host.namespace_prefix(),
+        sys.executable,
+        "-S",
+        "-E",
+        str(host.SANDBOX),
+        "init=1",
+        "cpu_seconds=1",
+        "--",
+        sys.executable,
+        "-c",
+        "while True: pass",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert "sandbox: bot killed by SIGKILL" in done.stderr, done.stderr
+    assert sandbox.CPU_REACHED in done.stderr, done.stderr
