@@ -24,7 +24,8 @@ stays as the namespace's PID 1: it reaps orphans, and reports on stderr a bot ki
 
 ``processes=N``: the bot may have ``N`` processes and threads at once (:func:`process_cap`):
 RLIMIT_NPROC, which the kernel counts per user namespace (Linux >= 5.14); where it applies none
-(root's processes) PID 1 counts them and stops the bot past ``N`` (:func:`init`).
+(root's processes, an older kernel) PID 1 counts them and stops the bot past ``N``
+(:func:`init`).
 
 The host runs this file by path under ``python -S -E`` to start fast; it imports only the stdlib.
 """
@@ -50,8 +51,9 @@ SIGSYS_WHY = (
 CPU_SLACK = 0.05
 """Seconds under the limit still counted as reaching it (the kernel samples at clock ticks)."""
 PROCESSES_REACHED = "sandbox: process limit reached"
-"""Said (with the limit) when :func:`init` stopped a bot that had more processes and threads
-than ``processes=N``: where the kernel does not apply RLIMIT_NPROC (a bot run by root)."""
+"""Said (with how many it had) when :func:`init` stopped a bot that had more processes and
+threads than ``processes=N``: where the kernel does not apply RLIMIT_NPROC (a bot run by root,
+a kernel before 5.14)."""
 WATCH_SECONDS = 0.02
 """How often :func:`init` counts the bot's processes and threads where it enforces the limit."""
 NAMESPACE_TASKS = 2
@@ -412,15 +414,15 @@ def init(bot: int, cpu_seconds: int = 0, processes: int = 0) -> int:
     """PID 1 of the bot's namespace: reap every process until the bot exits, report how.
 
     The limits were applied before the fork, so they hold for the bot (but the CPU time's, which
-    the bot sets after it: :func:`cpu_limit`). When this process exits
-    the kernel kills everything left in the namespace, escaped grandchildren included. A bot
-    killed after using ``cpu_seconds`` of CPU time (the kernel's SIGKILL at RLIMIT_CPU) is
-    reported as such (``sandbox: CPU time limit reached``), so the host can say which limit.
+    the bot sets after it: :func:`cpu_limit`). When this process exits the kernel kills
+    everything left in the namespace, escaped grandchildren included. A bot killed after using
+    ``cpu_seconds`` of CPU time (the kernel's SIGKILL at RLIMIT_CPU) is reported as such
+    (``sandbox: CPU time limit reached``), so the host can say which limit.
 
-    With ``processes`` (where the kernel applies no RLIMIT_NPROC: a bot run by root) it counts
-    the namespace's processes and threads every :data:`WATCH_SECONDS` and kills them all once
-    there are more than ``processes``: a fork bomb is stopped within that time, and reported
-    (:data:`PROCESSES_REACHED`).
+    With ``processes`` (where the kernel applies no RLIMIT_NPROC: a bot run by root, a kernel
+    before 5.14) it counts the namespace's processes and threads every :data:`WATCH_SECONDS` and
+    kills them all once there are more than ``processes``: a fork bomb is stopped within that
+    time, and reported (:data:`PROCESSES_REACHED`).
     """
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)  # the bot alone holds the protocol pipes: its exit closes them

@@ -265,3 +265,37 @@ def test_the_bot_is_still_killed_at_its_cpu_limit_under_pid_1(tmp_path: Path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=tmp_path)
     assert "sandbox: bot killed by SIGKILL" in done.stderr, done.stderr
     assert sandbox.CPU_REACHED in done.stderr, done.stderr
+
+
+LIMITS_ON_AN_OLD_KERNEL = """
+import sys
+from game.arena import sandbox
+sandbox._kernel = lambda: (5, 10)
+sandbox._outside_uid = lambda: 1000
+sandbox._own_proc = lambda: {own}
+options = {{"processes": "16", "init": "1"}}
+warnings = [w for w in sandbox.apply_limits(options) if "process" in w]
+print(options.get("watch"), warnings)
+"""
+
+
+@pytest.mark.parametrize("own_proc", [True, False])
+def test_before_linux_5_14_pid_1_counts_the_processes_as_bots_md_says(own_proc: bool):
+    """BOTS.md said the limit was not set at all before Linux 5.14; the sandbox's PID 1 counts
+    the bot's processes there as it does for root, where the bot has its own /proc."""
+    code = LIMITS_ON_AN_OLD_KERNEL.format(own=own_proc)
+    root = str(Path(__file__).parents[2])
+    done = subprocess.run(  # its own process: apply_limits installs the seccomp filter
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, cwd=root
+    )
+    assert done.returncode == 0, done.stderr
+    if own_proc:
+        assert done.stdout.strip() == "16 []"
+    else:
+        assert done.stdout.strip() == (
+            "None [\"process limit not set: before Linux 5.14 the kernel counts a user's"
+            ' processes machine-wide"]'
+        )
+    guide = " ".join((Path(root) / "docs" / "BOTS.md").read_text("utf-8").split())
+    assert "or a kernel before 5.14, which counts a user's processes machine-wide: the" in guide
+    assert "where the host refuses the bot a mount namespace the limit is not set" in guide
