@@ -47,6 +47,18 @@ def check(path: Path, capsys) -> list[str]:
             "scripted_events[0].turn: must be a whole number, not a list: write turn = 3,"
             " without the [ ]",
         ),
+        # Not "write turn = 3.5" (refused in turn: a whole number) nor "write turn = 3.0".
+        (
+            "turn = 3\nevent",
+            "turn = [3.5]\nevent",
+            "scripted_events[0].turn: must be a whole number, not a list in [ ]",
+        ),
+        (
+            "turn = 3\nevent",
+            "turn = [3.0]\nevent",
+            "scripted_events[0].turn: must be a whole number, not a list: write turn = 3,"
+            " without the [ ]",
+        ),
         # Before: "market: Input should be a valid dictionary or instance of Market".
         (
             "[market]",
