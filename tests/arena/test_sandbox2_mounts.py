@@ -225,3 +225,22 @@ def test_multiprocessing_works_in_the_sandbox_as_bots_md_says(tmp_path: Path):
     guide = " ".join((Path(__file__).parents[2] / "docs" / "BOTS.md").read_text("utf-8").split())
     assert "`multiprocessing`'s `Process` and `Pipe`" in guide
     assert "nor its `Pool`, `Queue`, `Lock` and `concurrent.futures.ProcessPoolExecutor`" in guide
+
+
+@pytest.mark.skipif(landlock.abi_version() < 1, reason="Landlock is not available on this kernel")
+def test_a_bot_whose_pool_is_refused_is_told_what_to_use(tmp_path: Path, capsys):
+    """Its reason was 'PermissionError: [Errno 13] Permission denied', naming nothing."""
+    bot = tmp_path / "pool.py"
+    bot.write_text(
+        "import multiprocessing\n"
+        "if __name__ == '__main__':\n"
+        "    with multiprocessing.Pool(2) as pool:\n"
+        "        pool.map(abs, [-1])\n"
+    )
+    assert main(["match", "--scenario", "tutorial", "--bot", f"cmd:{sys.executable} {bot}"]) == 0
+    failures = capsys.readouterr().out.split("bot failures", 1)[1].split("its log:")[0]
+    assert (
+        "PermissionError: [Errno 13] Permission denied (multiprocessing's Pool, Queue and Lock"
+        " keep their semaphores in /dev/shm, which the sandbox does not let a bot write: use"
+        " multiprocessing's Process with a Pipe, or threads)"
+    ) in " ".join(failures.split()), failures
