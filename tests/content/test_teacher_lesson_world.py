@@ -151,3 +151,19 @@ def test_a_folder_whose_only_lesson_has_a_toml_slip_is_still_checked_as_lessons(
     assert out.startswith(f"{lessons} holds 1 scenario file and no content of a world"), out
     assert f"{lessons / 'power.toml'}:2: invalid TOML" in out, out
     assert "no chips defined" not in out, out
+
+
+def test_a_folder_of_lessons_with_a_content_folder_that_is_not_there_says_so_once(
+    tmp_path: Path, capsys
+) -> None:
+    """As for one lesson file: before, each lesson of the folder printed the missing folder as
+    its own problem, and the check went on as if against a content folder."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    for name in ("one", "two"):
+        (lessons / f"{name}.toml").write_text(LESSON.replace("nordic-crunch", name), "utf-8")
+    missing = tmp_path / "mycontent"
+    assert main(["content", "check", str(lessons), "--content", str(missing)]) == 2
+    said = capsys.readouterr()
+    assert said.err == f"capwars: error: no content folder at {missing}\n"
+    assert said.out == ""
