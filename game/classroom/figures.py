@@ -98,7 +98,7 @@ class Quarterly:
     def power_prices(self) -> list[dict[str, float]]:
         """``power_prices()[t]``: per region, the power price data centres paid *during*
         quarter ``t``, $/MWh: the engine's effects in force as the quarter began and those of
-        the events that started in it (:func:`power_effects_during`)."""
+        the events that started in it (:meth:`power_effects_during`)."""
         world = self.opening.world
         prices = []
         for t in range(len(self.states)):
