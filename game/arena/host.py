@@ -1048,7 +1048,7 @@ _RAN_OUT = (
             r"can't (?:start|create) new thread|fork: (?:retry: )?Resource temporarily"
             # Python's fork, subprocess or posix_spawn (the last frame's code names it): not
             # any EAGAIN, which a non-blocking read with nothing to read raises too.
-            r"|(?:fork|spawn)\w*\([^\n]*\n(?: {4}[^\n]*\n){0,8}BlockingIOError: \[Errno 11\]"
+            r"|(?:fork|spawn)\w*\([^\n]*\n(?: {4}[^\n]*\n){0,40}BlockingIOError: \[Errno 11\]"
             r"|spawn EAGAIN|pthread_create.*(?:EAGAIN|Resource temporarily)"
             r"|unable to create native thread|failed to (?:create new OS|spawn) thread"
         ),

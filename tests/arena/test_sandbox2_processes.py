@@ -178,6 +178,10 @@ def test_a_bot_whose_fork_failed_is_told_the_limit():
         "    pid = os.fork()\n          ^^^^^^^^^\n",  # os.fork, multiprocessing
         "    self.pid = _fork_exec(\n               ^^^^^^^^^^^\n",  # subprocess
         '    os.posix_spawn("/bin/sleep", ["sleep", "3"], {})\n',
+        # Python 3.13 shows every line of a call, each with its carets.
+        "    self.pid = _fork_exec(\n               ~~~~~~~~~~^\n"
+        + "            args, executable_list,\n            ^^^^^^^^^^^^^^^^^^^^^^\n" * 9
+        + "            preexec_fn)\n            ^^^^^^^^^^^\n",
     ):
         log = (
             'Traceback (most recent call last):\n  File "bot.py", line 4, in <module>\n'
