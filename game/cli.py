@@ -441,11 +441,12 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     from game.rules.check import run_content_check
 
     directory = args.directory if args.directory is not None else args.content
+    given = args.content if args.directory is not None else None  # for a file or lessons
+    if given is not None and not Path(given).is_dir():
+        raise UserError(f"no content folder at {given}")
     if args.directory is not None and Path(args.directory).is_file():
         from game.rules.check import run_scenario_check
 
-        if args.content is not None and not Path(args.content).is_dir():
-            raise UserError(f"no content folder at {args.content}")
         return run_scenario_check(args.directory, args.content)
     if directory is not None and not Path(directory).is_dir():
         if args.directory is None:
@@ -459,9 +460,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
             f"no {what} at {args.directory}"
             f"{_scenario_id_hint(args.directory, args.content) or _nearby(Path(args.directory))}"
         )
-    return run_content_check(
-        directory, content_dir=args.content if args.directory is not None else None
-    )
+    return run_content_check(directory, content_dir=given)
 
 
 def _scenario_id_hint(word: str, content_dir: str | None) -> str:

@@ -709,7 +709,11 @@ class ExternalBot(Bot):
                 " after `end`)"
             )
         cause = _ran_out(tail, limits) or _last_words(tail)
-        hint = denied_read_hint(tail, self.workdir) or alone_hint(tail, self.command)
+        hint = (
+            denied_read_hint(tail, self.workdir)
+            or alone_hint(tail, self.command)
+            or semaphore_hint(tail)
+        )
         return f"exited with code {code}{cause}{hint}"
 
     # ------------------------------------------------------------------ the conversation
@@ -1044,7 +1048,9 @@ _RAN_OUT = (
     (
         re.compile(
             r"can't (?:start|create) new thread|fork: (?:retry: )?Resource temporarily"
-            r"|BlockingIOError: \[Errno 11\] Resource temporarily unavailable"
+            # Python's fork, subprocess or posix_spawn (the last frame's code names it): not
+            # any EAGAIN, which a non-blocking read with nothing to read raises too.
+            r"|(?:fork|spawn)\w*\([^\n]*\n(?: {4}[^\n]*\n){0,40}BlockingIOError: \[Errno 11\]"
             r"|spawn EAGAIN|pthread_create.*(?:EAGAIN|Resource temporarily)"
             r"|unable to create native thread|failed to (?:create new OS|spawn) thread"
         ),
@@ -1097,6 +1103,22 @@ def denied_read_hint(log: str, workdir: str | None) -> str:
             )
         return ""
     return ""
+
+
+def semaphore_hint(log: str) -> str:
+    """``" (... /dev/shm ...)"``: what to do when a Python bot's log ends on multiprocessing's
+    semaphore refused (``Pool``, ``Queue``, ``Lock``: a file in ``/dev/shm``, shared by every
+    program of the machine, which the sandbox does not let a bot write)."""
+    if NOT_CONFINED in log:
+        return ""
+    last = log.splitlines()[-20:]
+    if not (any("SemLock" in line for line in last) and "PermissionError" in (last or [""])[-1]):
+        return ""
+    return (
+        " (multiprocessing's Pool, Queue and Lock keep their semaphores in /dev/shm, which the"
+        " sandbox does not let a bot write: use multiprocessing's Process with a Pipe, or"
+        " threads)"
+    )
 
 
 _NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")

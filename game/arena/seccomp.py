@@ -19,10 +19,12 @@ filter cannot be removed), a filter that
   see (runtimes such as Node's libuv fall back to ordinary system calls);
 - makes the system calls that change what is mounted (``mount``, ``umount2``, ``pivot_root``,
   ``move_mount``, ``open_tree``, ``fsopen``, ``fsmount``, ``fsconfig``, ``fspick``,
-  ``mount_setattr``, ``open_tree_attr``) and those that enter or make namespaces (``unshare``,
-  ``setns``, ``clone`` with a ``CLONE_NEW*`` flag) fail with ``EPERM``: a bot is root of its user
-  namespace, and could otherwise unmount the fresh ``/proc`` of its mount namespace and list
-  the machine's processes again where Landlock (which forbids it too) is not applied.
+  ``mount_setattr``, ``open_tree_attr``) and those that enter or make namespaces (``setns``;
+  ``unshare`` and ``clone`` with a ``CLONE_NEW*`` flag) fail with ``EPERM``: a bot is root of
+  its user namespace, and could otherwise unmount the fresh ``/proc`` of its mount namespace
+  and list the machine's processes again where Landlock (which forbids it too) is not applied.
+  ``unshare`` without such a flag (``CLONE_FS``, ``CLONE_FILES``: a thread's own working
+  folder or file table) works.
   ``clone3``, whose flags are behind a pointer, fails with ``ENOSYS`` as on a kernel before
   5.3: the C library then starts threads and processes with ``clone``;
 - kills with ``SIGSYS`` a process making a system call of another ABI: a 32-bit program (i386 or
@@ -85,10 +87,12 @@ ARCHES = {"x86_64": (0xC000003E, 41, 53), "aarch64": (0xC00000B7, 198, 199)}
 call numbers."""
 CLONE = {"x86_64": 56, "aarch64": 220}
 """``clone``'s number on each machine of :data:`ARCHES`."""
+UNSHARE = {"x86_64": 272, "aarch64": 97}
+"""``unshare``'s number on each machine of :data:`ARCHES`."""
 MOUNTS_AND_NAMESPACES = {
-    # mount, umount2, pivot_root, unshare, setns
-    "x86_64": (165, 166, 155, 272, 308),
-    "aarch64": (40, 39, 41, 97, 268),
+    # mount, umount2, pivot_root, setns
+    "x86_64": (165, 166, 155, 308),
+    "aarch64": (40, 39, 41, 268),
 }
 """The system calls refused with ``EPERM`` whose numbers differ between machines."""
 NEW_MOUNT_CALLS = (428, 429, 430, 431, 432, 433, 442, 467)
@@ -97,7 +101,9 @@ NEW_MOUNT_CALLS = (428, 429, 430, 431, 432, 433, 442, 467)
 _CLONE3 = 435
 _CLONE_NEW = 0x7E020000
 """``CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID
-| CLONE_NEWNET``: the flags with which ``clone`` makes namespaces."""
+| CLONE_NEWNET``: the flags with which ``clone`` and ``unshare`` make namespaces."""
+_CLONE_NEWTIME = 0x80
+"""``unshare``'s flag for a time namespace (in ``clone``'s flags the bit is the exit signal's)."""
 
 
 class _SockFilter(ctypes.Structure):
@@ -134,6 +140,7 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
         (_JEQ, "socket", "", socket_nr),
         (_JEQ, "socketpair", "", socketpair_nr),
         (_JEQ, "clone", "", CLONE[machine]),
+        (_JEQ, "unshare", "", UNSHARE[machine]),
         *((_JEQ, "eperm", "", nr) for nr in (*MOUNTS_AND_NAMESPACES[machine], *NEW_MOUNT_CALLS)),
         (_JEQ, "enosys", "", _CLONE3),
         (_JEQ, "enosys", "x32" if x86_64 else "allow", _IO_URING_SETUP),
@@ -143,6 +150,9 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
         "clone",  # x86_64 and aarch64 alike: the flags are the first argument
         (_LD_W_ABS, "", "", _ARG0_LOW),
         (_JSET, "eperm", "allow", _CLONE_NEW),
+        "unshare",
+        (_LD_W_ABS, "", "", _ARG0_LOW),
+        (_JSET, "eperm", "allow", _CLONE_NEW | _CLONE_NEWTIME),
         "socket",
         (_LD_W_ABS, "", "", _ARG0_LOW),
         (_JEQ, "deny", "allow", _AF_UNIX),

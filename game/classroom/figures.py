@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from game.arena.errors import NotReproduced, ReplayError
-from game.engine.modifiers import Modifiers
+from game.engine.modifiers import Modifiers, resolve_select
 from game.engine.observation import observe
 from game.engine.report import QuarterReport
-from game.engine.state import MatchState
+from game.engine.state import ActiveEffect, MatchState
 
 __all__ = ["NotReproduced", "Quarterly", "WorldFigures", "play", "resimulate", "world_figures"]
 
@@ -97,23 +97,44 @@ class Quarterly:
 
     def power_prices(self) -> list[dict[str, float]]:
         """``power_prices()[t]``: per region, the power price data centres paid *during*
-        quarter ``t``, $/MWh, under the events in force then. (Not read from the state after
-        the quarter, as lead times are: an event's last quarter is gone from that state, so a
-        two-quarter drought would show for one.)"""
+        quarter ``t``, $/MWh: the engine's effects in force as the quarter began and those of
+        the events that started in it (:meth:`power_effects_during`)."""
         world = self.opening.world
-        effects = {e for s in (self.opening, *self.states) for e in s.modifiers}
         prices = []
         for t in range(len(self.states)):
-            during = sorted(
-                (e for e in effects if e.start <= t < e.end), key=lambda e: (e.start, e.event)
-            )
-            mods = Modifiers(world, during)
+            mods = Modifiers(world, self.power_effects_during(t))
             paid = np.asarray(mods.apply("region.power_price", world.reg_power_price), float)
             paid = paid * np.ones(len(world.region_ids))
             prices.append(
                 {r: round(float(p), 2) for r, p in zip(world.region_ids, paid, strict=True)}
             )
         return prices
+
+    def power_effects_during(self, t: int) -> list[ActiveEffect]:
+        """The power-price effects in force during quarter ``t``, in the engine's order: the
+        state before it holds those still in force, its report names the events that started
+        in it. (Not read from the states after the quarters: an effect is gone from the state
+        after its last quarter, so a one-quarter heat wave would be in none of them.)"""
+        world = self.opening.world
+        before = self.states[t - 1] if t else self.opening
+        effects = [e for e in before.modifiers if e.target == "region.power_price"]
+        for event_id in self.reports[t].events:
+            index = world.event_index[event_id]
+            event = world.events[index]
+            effects += [
+                ActiveEffect(
+                    event=index,
+                    target=effect.target,
+                    indices=resolve_select(world, effect),
+                    op=effect.op,
+                    value=effect.value,
+                    start=t,
+                    end=t + event.duration,
+                )
+                for effect in event.effects
+                if effect.target == "region.power_price"
+            ]
+        return effects
 
 
 def play(

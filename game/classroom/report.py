@@ -239,6 +239,7 @@ def supply_rows(debrief: Debrief) -> list[dict[str, Any]]:
     each region's power price during it."""
     rows = []
     scenario_regions = set(debrief.played.opening.world.region_ids)
+    paid = _power_prices(debrief)
     for t, (label, figures) in enumerate(zip(debrief.labels, debrief.played.figures, strict=True)):
         for vendor, lead in figures.vendor_lead.items():
             rows.append(
@@ -249,7 +250,7 @@ def supply_rows(debrief: Debrief) -> list[dict[str, Any]]:
                 rows.append(
                     {"quarter": t, "label": label, "kind": "grid_wait", "id": region, "value": wait}
                 )
-        for region, price in _power_prices(debrief)[t].items():
+        for region, price in paid[t].items():
             if region in scenario_regions:
                 rows.append(
                     {"quarter": t, "label": label, "kind": "power_price", "id": region}

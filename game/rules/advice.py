@@ -148,9 +148,8 @@ def _rivals_of_another_industry(
         seat_industry = industries.get(seat.industry, seat.industry)
         rival_industry = industries.get(rival.industry, rival.industry)
         fitting = [repr(r.id) for r in content.rivals if r.industry == seat.industry]
-        instead = f"give the seat a rival of its industry ({' or '.join(fitting)}), " * bool(
-            fitting
-        )
+        fixes = [f"give the seat a rival of its industry ({' or '.join(fitting)})"] * bool(fitting)
+        fixes.append(f'write industry = "{rival.industry}" for the seat')
         playing = (
             f"plays it as {seat.name!r} with that rival's personality"
             if seat.name
@@ -163,7 +162,7 @@ def _rivals_of_another_industry(
                 f"note: seat {index + 1} ({seat_industry}) has the rival {rival.id!r}"
                 f" ({rival.name}), a rival of another industry ({rival_industry}): the game"
                 f" keeps the seat's industry (its cash, credit and customers) and {playing}."
-                f' To fix it, {instead}or write industry = "{rival.industry}" for the seat',
+                f" To fix it, {', or '.join(fixes)}",
             )
         )
     return notes

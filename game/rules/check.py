@@ -241,15 +241,37 @@ def lesson_files(folder: Path) -> list[Path]:
     lessons, unread = [], []
     for path in sorted(folder.glob("*.toml")):
         try:
-            data = tomli.loads(decode_text(path.read_bytes()))
-        except (OSError, UnicodeError, tomli.TOMLDecodeError):
-            unread.append(path)  # beside lessons, a lesson too: checked on its own, with its line
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        try:
+            data = tomli.loads(decode_text(raw))
+        except (UnicodeError, tomli.TOMLDecodeError):
+            # Told by its lines: a lesson with a slip (checked on its own, with its line) is
+            # no reason to read the folder as a world's, with a problem per missing table.
+            text = raw.decode("utf-8", errors="replace")
+            if _WORLD_TABLE.search(text):
+                return []
+            unread.append(path)
+            if _LESSON_LINE.search(text):
+                lessons.append(path)
             continue
         if any(_tables(data.get(kind)) for kind in TABLE_MODELS):
             return []  # a world's file ([[providers]] tables): a content folder
         if "seats" in data or "market" in data or "quarters" in data:
             lessons.append(path)
-    return sorted(lessons + unread) if lessons else []
+    return sorted(set(lessons + unread)) if lessons else []
+
+
+_WORLD_TABLE = re.compile(rf"^[ \t]*\[\[[ \t]*(?:{'|'.join(TABLE_MODELS)})[ \t]*\]\]", re.MULTILINE)
+"""A line of a world's file that TOML cannot read: a ``[[providers]]`` header."""
+_LESSON_LINE = re.compile(
+    r"^[ \t]*(?:\[\[?[ \t]*(?:seats|market|scripted_events|lessons|predictions)[ \t]*\]"
+    r"|quarters[ \t]*=)",
+    re.MULTILINE,
+)
+"""A line of a scenario file that TOML cannot read: a ``[[seats]]`` or ``[market]`` header, the
+``quarters`` key."""
 
 
 def _tables(value: object) -> bool:

@@ -27,26 +27,38 @@ def in_play(content: Content, scenario: Scenario) -> dict[str, set[str]]:
     }
 
 
+def named_by(effect: Effect) -> tuple[str, str | list[str]] | None:
+    """What ``effect`` names among what a scenario can leave out: its kind (``provider``,
+    ``region``) and either its ``"tag:NAME"`` or its ids; ``None`` for the whole market or
+    another kind."""
+    kind = TARGET_KIND[effect.target]
+    if kind not in IN_PLAY_KINDS or effect.select == "*":
+        return None
+    select = effect.select
+    if isinstance(select, str) and select.startswith("tag:"):
+        return kind, select
+    return kind, [select] if isinstance(select, str) else list(select)
+
+
 def missed_ids(
     effect: Effect, content: Content, playing: Mapping[str, Collection[str] | None]
 ) -> list[str]:
     """What ``effect`` names (its ids, or its ``tag:``) when none of it is in play; ``[]`` when
     it acts on something in play, on the whole market or on a kind a scenario cannot leave out,
     or when in play cannot be told (``playing[kind]`` is ``None``)."""
-    kind = TARGET_KIND[effect.target]
-    if kind not in IN_PLAY_KINDS or effect.select == "*":
+    named = named_by(effect)
+    if named is None:
         return []
+    kind, select = named
     playing_ids = playing.get(kind)
     if playing_ids is None:
         return []
-    select = effect.select
-    items = content.providers if kind == "provider" else content.regions
-    if isinstance(select, str) and select.startswith("tag:"):
+    if isinstance(select, str):  # a tag
         tag = select.removeprefix("tag:")
-        named = [item.id for item in items if tag in item.tags]
-        return [] if not named or any(name in playing_ids for name in named) else [select]
-    named = [select] if isinstance(select, str) else list(select)
-    return [] if any(name in playing_ids for name in named) else named
+        items = content.providers if kind == "provider" else content.regions
+        tagged = [item.id for item in items if tag in item.tags]
+        return [] if not tagged or any(name in playing_ids for name in tagged) else [select]
+    return [] if any(name in playing_ids for name in select) else select
 
 
 def acts_on_nothing(
@@ -68,13 +80,10 @@ def names_unknown(event: Event, content: Content) -> bool:
         "region": {r.id for r in content.regions},
     }
     for effect in event.effects:
-        kind = TARGET_KIND[effect.target]
-        if kind not in IN_PLAY_KINDS or effect.select == "*":
+        named = named_by(effect)
+        if named is None or isinstance(named[1], str):  # the market, another kind, a tag
             continue
-        select = effect.select
-        if isinstance(select, str) and select.startswith("tag:"):
-            continue
-        named = [select] if isinstance(select, str) else list(select)
-        if any(name not in known[kind] for name in named):
+        kind, ids = named
+        if any(name not in known[kind] for name in ids):
             return True
     return False

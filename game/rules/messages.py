@@ -169,6 +169,14 @@ def _friendly(
                 " each one"
             )
         return path, f"must be a list in square brackets, even of one item: write {name}[...]"
+    if kind in ("model_type", "dict_type") and isinstance(given, list) and given:
+        key = str(path[-1]) if path and isinstance(path[-1], str) else ""
+        if key and len(path) == 1 and whole_file and all(isinstance(g, dict) for g in given):
+            # [[market]] where [market] belongs: a list of tables, not the one table.
+            return path, (
+                f"[[{key}]] with two pairs of brackets makes a list of tables; {key} is a single"
+                f" table: write its header with one pair, [{key}], once"
+            )
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

@@ -213,8 +213,12 @@ def _number_message(value: Any, *, whole: bool, key: KeyPath, example: str = "")
         shown = bare if not whole else f"{int(number)}"
         return f'must be {noun} without quotes: write {name}{shown}, not {name}"{value}"'
     if isinstance(value, list):
-        if len(value) == 1 and isinstance(value[0], int | float) and not isinstance(value[0], bool):
-            return f"must be {noun}, not a list: write {name}{value[0]}, without the [ ]"
+        item = value[0] if len(value) == 1 else None
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            if not whole:
+                return f"must be {noun}, not a list: write {name}{item}, without the [ ]"
+            if float(item).is_integer():  # [3.0] is 3, not 3.0, which is refused in turn
+                return f"must be {noun}, not a list: write {name}{int(item)}, without the [ ]"
         return f"must be {noun}, not a list in [ ]"
     if isinstance(value, dict):
         return f"must be {noun}, not a table"

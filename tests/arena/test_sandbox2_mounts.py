@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from game.arena import seccomp
+from game.arena import landlock, seccomp
 from game.arena.host import NAMESPACES, PROC_NAMESPACE, SANDBOX
 from game.cli import main
 
@@ -61,8 +61,13 @@ def test_the_filter_refuses_mounts_and_namespaces_and_allows_forks_and_threads(m
     arch = seccomp.ARCHES[machine][0]
     rows = seccomp.program(machine)
     mount, umount2, pivot_root, unshare, setns, clone, clone3, fsopen, setattr_ = NUMBERS[machine]
-    for nr in (mount, umount2, pivot_root, unshare, setns, fsopen, setattr_):
+    for nr in (mount, umount2, pivot_root, setns, fsopen, setattr_):
         assert run_filter(rows, nr, arch, 0) == EPERM, nr
+    for flag in (0x20000, 0x10000000, 0x80):  # NEWNS, NEWUSER, NEWTIME (unshare's alone)
+        assert run_filter(rows, unshare, arch, flag) == EPERM, flag
+    # A thread's own working folder or file table (CLONE_FS, CLONE_FILES) is no namespace.
+    assert run_filter(rows, unshare, arch, 0x200) == ALLOW
+    assert run_filter(rows, unshare, arch, 0x400) == ALLOW
     assert run_filter(rows, clone3, arch, 0) == ENOSYS  # its flags are behind a pointer
     fork = 0x11  # SIGCHLD, as glibc's fork()
     thread = 0x3D0F00  # CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | ...
@@ -90,6 +95,8 @@ UNMOUNTER = textwrap.dedent(
     print("umount2:", os.strerror(ctypes.get_errno()) if failed else "done", file=sys.stderr)
     failed = libc.unshare(0x20000) != 0  # CLONE_NEWNS: a mount namespace of its own
     print("unshare:", os.strerror(ctypes.get_errno()) if failed else "done", file=sys.stderr)
+    failed = libc.unshare(0x400) != 0  # CLONE_FILES: a file table of its own, no namespace
+    print("files:", os.strerror(ctypes.get_errno()) if failed else "done", file=sys.stderr)
     after = sorted(int(n) for n in os.listdir("/proc") if n.isdigit())
     print("pids:", before == after, len(after), file=sys.stderr)
     """
@@ -119,6 +126,7 @@ def test_without_landlock_a_bot_still_cannot_unmount_its_proc(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert "umount2: Operation not permitted" in done.stderr, done.stderr
     assert "unshare: Operation not permitted" in done.stderr, done.stderr
+    assert "files: done" in done.stderr, done.stderr
     assert "pids: True 2" in done.stderr, done.stderr  # the sandbox (PID 1) and the bot
 
 
@@ -167,3 +175,72 @@ def test_node_starts_threads_and_children_under_the_filter(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["child", "ok", "threadpool", "true", "worker", "ok"], done
+
+
+MULTIPROCESSING = textwrap.dedent(
+    """
+    import multiprocessing as mp
+
+
+    def child(end):
+        end.send("pipe ok")
+
+
+    if __name__ == "__main__":
+        for method in ("fork", "spawn"):
+            context = mp.get_context(method)
+            mine, theirs = context.Pipe()
+            process = context.Process(target=child, args=(theirs,))
+            process.start()
+            print(method, mine.recv())
+            process.join()
+        try:
+            mp.get_context("fork").Queue()
+        except PermissionError as exc:
+            print("queue:", exc)
+    """
+)
+
+
+@pytest.mark.skipif(landlock.abi_version() < 1, reason="Landlock is not available on this kernel")
+def test_multiprocessing_works_in_the_sandbox_as_bots_md_says(tmp_path: Path):
+    """BOTS.md said multiprocessing works with the fork and spawn contexts: its Process and Pipe
+    do, but its Pool, Queue and Lock need a semaphore file in /dev/shm, which Landlock keeps a
+    bot from writing; a bot written to the guide crashed on its first Pool."""
+    bot = tmp_path / "bot.py"
+    bot.write_text(MULTIPROCESSING)
+    wrapper = [sys.executable, "-S", "-E", str(SANDBOX), f"write={tmp_path}", "--"]
+    done = subprocess.run(
+        [*wrapper, sys.executable, str(bot)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.stdout.splitlines() == [
+        "fork pipe ok",
+        "spawn pipe ok",
+        "queue: [Errno 13] Permission denied",
+    ], done.stderr
+    guide = " ".join((Path(__file__).parents[2] / "docs" / "BOTS.md").read_text("utf-8").split())
+    assert "`multiprocessing`'s `Process` and `Pipe`" in guide
+    assert "nor its `Pool`, `Queue`, `Lock` and `concurrent.futures.ProcessPoolExecutor`" in guide
+
+
+@pytest.mark.skipif(landlock.abi_version() < 1, reason="Landlock is not available on this kernel")
+def test_a_bot_whose_pool_is_refused_is_told_what_to_use(tmp_path: Path, capsys):
+    """Its reason was 'PermissionError: [Errno 13] Permission denied', naming nothing."""
+    bot = tmp_path / "pool.py"
+    bot.write_text(
+        "import multiprocessing\n"
+        "if __name__ == '__main__':\n"
+        "    with multiprocessing.Pool(2) as pool:\n"
+        "        pool.map(abs, [-1])\n"
+    )
+    assert main(["match", "--scenario", "tutorial", "--bot", f"cmd:{sys.executable} {bot}"]) == 0
+    failures = capsys.readouterr().out.split("bot failures", 1)[1].split("its log:")[0]
+    assert (
+        "PermissionError: [Errno 13] Permission denied (multiprocessing's Pool, Queue and Lock"
+        " keep their semaphores in /dev/shm, which the sandbox does not let a bot write: use"
+        " multiprocessing's Process with a Pipe, or threads)"
+    ) in " ".join(failures.split()), failures

@@ -85,3 +85,30 @@ def test_the_same_order_placed_three_times_is_one_line_in_the_decisions_timeline
     assert html.count(line) == 1
     decisions = (out / "decisions.csv").read_text(encoding="utf-8")
     assert decisions.count(line) == 3  # the CSV keeps one row per action
+
+
+def power_rows(out: Path, region: str) -> dict[int, float]:
+    with (out / "supply.csv").open(encoding="utf-8", newline="") as file:
+        rows = [r for r in csv.DictReader(file) if r["kind"] == "power_price"]
+    return {int(r["quarter"]): float(r["value"]) for r in rows if r["id"] == region}
+
+
+def test_a_one_quarter_heat_wave_shows_in_the_quarter_it_lasted(tmp_path: Path) -> None:
+    """Before, a one-quarter shock (``heat_wave``: US West power x1.5) showed nowhere: the
+    prices were read from the effects left in the states after each quarter, and a one-quarter
+    effect is gone from the state after its quarter."""
+    path = lesson(tmp_path, '["spot", "reserved", "chips", "network", "datacenters"]')
+    text = path.read_text("utf-8").replace('event = "nordic_drought"', 'event = "heat_wave"')
+    path.write_text(text, encoding="utf-8")
+    out = debrief(tmp_path, path)
+    assert power_rows(out, "us-west") == {t: 142.5 if t == 2 else 95.0 for t in range(8)}
+
+
+def test_a_shock_scripted_twice_shows_twice_over_as_the_engine_applies_it(tmp_path: Path) -> None:
+    """A drought scripted twice at the same turn starts twice, and the engine multiplies the
+    power price by 1.6 twice (content check notes it); the debrief showed it once."""
+    path = lesson(tmp_path, '["spot", "reserved", "chips", "network", "datacenters"]')
+    with path.open("a", encoding="utf-8") as file:
+        file.write('\n[[scripted_events]]\nturn = 2\nevent = "nordic_drought"\n')
+    out = debrief(tmp_path, path)
+    assert power_rows(out, "eu-north") == {t: 115.2 if t in (2, 3) else 45.0 for t in range(8)}

@@ -135,3 +135,35 @@ def test_a_folder_of_lesson_files_has_each_file_checked(tmp_path: Path, capsys) 
 def test_a_content_folder_is_still_checked_as_one(world: Path, capsys) -> None:
     assert main(["content", "check", str(world)]) == 0
     assert "no content of a world" not in capsys.readouterr().out
+
+
+def test_a_folder_whose_only_lesson_has_a_toml_slip_is_still_checked_as_lessons(
+    tmp_path: Path, capsys
+) -> None:
+    """A lesson TOML cannot read (a quote not closed) was not told to be one, so a folder of one
+    such lesson was read as a world's content: six "no chips defined" problems above the slip."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    slip = LESSON.replace('name = "Nordic power crunch"', 'name = "Nordic power crunch')
+    (lessons / "power.toml").write_text(slip, encoding="utf-8")
+    assert main(["content", "check", str(lessons)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{lessons} holds 1 scenario file and no content of a world"), out
+    assert f"{lessons / 'power.toml'}:2: invalid TOML" in out, out
+    assert "no chips defined" not in out, out
+
+
+def test_a_folder_of_lessons_with_a_content_folder_that_is_not_there_says_so_once(
+    tmp_path: Path, capsys
+) -> None:
+    """As for one lesson file: before, each lesson of the folder printed the missing folder as
+    its own problem, and the check went on as if against a content folder."""
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    for name in ("one", "two"):
+        (lessons / f"{name}.toml").write_text(LESSON.replace("nordic-crunch", name), "utf-8")
+    missing = tmp_path / "mycontent"
+    assert main(["content", "check", str(lessons), "--content", str(missing)]) == 2
+    said = capsys.readouterr()
+    assert said.err == f"capwars: error: no content folder at {missing}\n"
+    assert said.out == ""

@@ -3,6 +3,8 @@ case breaks a copy of the tutorial and reads what ``capwars content check`` prin
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,25 @@ def check(path: Path, capsys) -> list[str]:
             "turn = [3]\nevent",
             "scripted_events[0].turn: must be a whole number, not a list: write turn = 3,"
             " without the [ ]",
+        ),
+        # Not "write turn = 3.5" (refused in turn: a whole number) nor "write turn = 3.0".
+        (
+            "turn = 3\nevent",
+            "turn = [3.5]\nevent",
+            "scripted_events[0].turn: must be a whole number, not a list in [ ]",
+        ),
+        (
+            "turn = 3\nevent",
+            "turn = [3.0]\nevent",
+            "scripted_events[0].turn: must be a whole number, not a list: write turn = 3,"
+            " without the [ ]",
+        ),
+        # Before: "market: Input should be a valid dictionary or instance of Market".
+        (
+            "[market]",
+            "[[market]]",
+            "market: [[market]] with two pairs of brackets makes a list of tables; market is a"
+            " single table: write its header with one pair, [market], once",
         ),
     ],
 )
@@ -106,3 +127,29 @@ def test_a_rival_of_another_industry_is_noted_with_the_rivals_that_fit(
         " network. To fix it, give the seat a rival of its industry ('st-aurelia' or"
         " 'halden-health'), or write industry = \"manufacturer\" for the seat"
     )
+
+
+def test_a_rival_of_another_industry_where_none_fits_says_one_whole_fix(
+    tmp_path: Path, capsys
+) -> None:
+    """In a world with an industry no rival belongs to, the note ended "To fix it, or write
+    industry = ...": the first of its two fixes left out, and its "or" left in."""
+    world = tmp_path / "mycontent"
+    shutil.copytree(resolve_content_dir(None), world)
+    industries = world / "industries.toml"
+    text = industries.read_text("utf-8")
+    bank = text[text.index('[[industries]]\nid = "bank"') :]
+    bank = bank[: bank.index("[[industries]]", 1)]
+    school = bank.replace('id = "bank"', 'id = "school"', 1)
+    school = re.sub(r'^name = ".*"$', 'name = "School"', school, count=1, flags=re.MULTILINE)
+    industries.write_text(text + "\n" + school, encoding="utf-8")
+    scenario = (world / "scenarios" / "tutorial.toml").read_text("utf-8")
+    scenario = scenario.replace('id = "tutorial"', 'id = "school-year"')
+    scenario = scenario.replace('industry = "manufacturer"', 'industry = "school"')
+    (world / "scenarios" / "school_year.toml").write_text(scenario, encoding="utf-8")
+    assert main(["content", "check", str(world)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "so the class reads 'Forgeline Robotics' for a school. To fix it, write industry ="
+        ' "manufacturer" for the seat\n'
+    ) in out, out
