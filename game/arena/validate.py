@@ -53,6 +53,8 @@ ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Excep
 ``TypeError: ...``."""
 TRACEBACK = "Traceback (most recent call last):"
 SDK_FRAME = "game/sdk.py"
+AT_END = 1 << 62
+"""The turn of a failure in ``on_end``, after the match's last quarter."""
 SDK_SETUP_FAILED = "the bot reported: setup failed: "
 """How a failure begins that the SDK reports for a bot whose ``setup`` raised."""
 RUNTIME_NOISE = re.compile(r"^\s+at (?:.*\()?node:|^Node\.js v\d")
@@ -243,9 +245,9 @@ def validate_bot(
 
     probes: list[Probe] = []
     logs: list[RejectionLog] = []
-    failures: list[str] = []
     failure_items: list[tuple[int, int, str]] = []
-    """The same failures as (seat, turn, text): grouped when shown."""
+    """The match's failures of the seat played, as (seat, turn, text): the turn -1 at setup,
+    :data:`AT_END` in ``on_end``; grouped when shown."""
     statuses: list[str] = []
     eliminated: dict[int, tuple[int, str]] = {}
     """Seat → (turn, -1 at setup; ``status: reason``) of each elimination."""
@@ -267,16 +269,10 @@ def validate_bot(
         outcome = run_match(content, scenario, seed, line_up, recorders=[log], limits=limits)
         probes.append(probe)
         logs.append(log)
-        # A bot on the SDK whose setup() raised reports it with its first answer: a setup
-        # failure, as the same file's in-process.
         failure_items += [
-            (seat, -1 if text.startswith(SDK_SETUP_FAILED) else turn, text)
+            (seat, _failure_turn(turn, text, outcome.state.turn), text)
             for turn, at, text in outcome.failures
             if at == seat
-        ]
-        failures += [
-            f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
-            for _, turn, text in failure_items[len(failures) :]
         ]
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
@@ -365,7 +361,9 @@ def validate_bot(
         whole = eliminated[seat][1]
         return whole.startswith(text.rstrip("…")[:60])
 
-    setup_failures = [f for f in failures if ", setup:" in f]
+    # By when they happened, not by their words: a message of the bot's own may read
+    # ", setup:" (and the failure went missing from both checks).
+    turn_failures = [item for item in failure_items if item[1] >= 0]
     # The same setup failure from every seat is one line with its count; an elimination at
     # setup (no `ready`, a crash) whole, with its log, here only.
     setup_reasons = group_failures(
@@ -392,8 +390,7 @@ def validate_bot(
 
     turns = sum(len(p.turn_seconds) for p in probes)
     bad_status = [s for s in statuses if s.split(": ", 1)[1] not in NORMAL_STATUSES]
-    other_failures = [f for f in failures if f not in setup_failures]
-    if other_failures or bad_status or logged:
+    if turn_failures or bad_status or logged:
         report.checks.append(
             Check(
                 "no failures",
@@ -402,8 +399,8 @@ def validate_bot(
                     part
                     for part in (
                         (
-                            f"{len(other_failures)} failure(s) in {turns} turns"
-                            if turns and (other_failures or not logged)
+                            f"{len(turn_failures)} failure(s) in {turns} turns"
+                            if turns and (turn_failures or not logged)
                             else ("" if turns else "no turn played")
                         ),
                         f"ended {', '.join(bad_status)}" if bad_status else "",
@@ -412,13 +409,7 @@ def validate_bot(
                     if part
                 ),
                 tuple(
-                    group_failures(
-                        [
-                            item
-                            for item, line in zip(failure_items, failures)
-                            if line in other_failures and not is_elimination(item)
-                        ]
-                    )
+                    group_failures([item for item in turn_failures if not is_elimination(item)])
                     + group_failures(
                         [
                             (seat, at, f"bot {text}")
@@ -567,6 +558,23 @@ def spans(numbers: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
+def _failure_turn(turn: int, text: str, played: int) -> int:
+    """When a recorded failure happened: -1 at setup (also a bot on the SDK whose ``setup``
+    raised, which it reports with its first answer, as the same file's in-process),
+    :data:`AT_END` for an ``on_end`` that raised (recorded after the last of the ``played``
+    quarters, not in a turn that never was), else its turn."""
+    if text.startswith(SDK_SETUP_FAILED):
+        return -1
+    return AT_END if turn >= played else turn
+
+
+def _when(turn: int) -> str:
+    """Where a failure of ``turn`` happened, in words."""
+    if turn < 0:
+        return "setup"
+    return "end of match" if turn >= AT_END else f"turn {turn}"
+
+
 def group_failures(items: Sequence[tuple[int, int, str]]) -> list[str]:
     """Each distinct failure once, where it first happened, then how often and where: a bot
     failing the same way every quarter from every seat used to fill the examples with copies of
@@ -579,10 +587,10 @@ def group_failures(items: Sequence[tuple[int, int, str]]) -> list[str]:
     lines = []
     for text, places in where.items():
         seat, turn = places[0]
-        line = f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+        line = f"seat {seat}, {_when(turn)}: {text}"
         if len(places) > 1:
             seats = sorted({s for s, _ in places})
-            turns = sorted({t for _, t in places if t >= 0})
+            turns = sorted({t for _, t in places if 0 <= t < AT_END})
             parts = [f"seat{'s' if len(seats) > 1 else ''} {spans(seats)}"]
             if turns:
                 parts.append(f"turn{'s' if len(turns) > 1 else ''} {spans(turns)}")

@@ -109,3 +109,53 @@ def test_validate_notes_a_bot_file_that_checks_actions_which_fails_as_a_program(
     hosted = validate_bot(f"cmd:{sys.executable} -m game.sdk {path}")
     assert not hosted.passed  # what the note warns of
     assert not any(c.name == "as a program" for c in validate_bot("balanced").checks)
+
+
+SAYS_SETUP = """
+from game.agents import Bot
+
+
+class Sneaky(Bot):
+    def act(self, observation):
+        if observation.turn == 2:
+            raise ValueError("bad plan, setup: retry")
+        return []
+"""
+
+
+def test_a_failure_whose_message_reads_setup_is_still_a_failure(tmp_path: Path):
+    # Failures were sorted into setup and turns by their text: this one went under neither
+    # check, and the bot passed.
+    path = tmp_path / "sneaky.py"
+    path.write_text(SAYS_SETUP)
+    report = validate_bot(str(path))
+    assert not report.passed
+    assert report.check("setup").status == "pass"
+    assert report.check("no failures").reasons == (
+        "seat 0, turn 2: ValueError: bad plan, setup: retry (sneaky.py:8) (×2: seats 0-1, turn 2)",
+    )
+
+
+ON_END_RAISES = """
+from game.agents import Bot
+
+
+class Ending(Bot):
+    def act(self, observation):
+        return []
+
+    def on_end(self, result):
+        print(result.scores)
+"""
+
+
+def test_an_on_end_failure_is_at_the_end_of_the_match_not_in_a_turn_past_the_last(
+    tmp_path: Path,
+):
+    path = tmp_path / "ending.py"
+    path.write_text(ON_END_RAISES)
+    (reason,) = validate_bot(str(path)).check("no failures").reasons
+    assert reason == (
+        "seat 0, end of match: on_end failed: AttributeError: 'MatchResult' object has no"
+        " attribute 'scores' (ending.py:10) (×2: seats 0-1)"
+    )
