@@ -220,7 +220,7 @@ def validate_bot(
     time, 1 s unless ``limits`` says otherwise)."""
     if turn_limit is None:
         turn_limit = (limits or Limits()).turn_seconds
-    from game.agents.registry import BotSpecError, file_spec
+    from game.agents.registry import BotSpecError
     from game.arena.host import NO_READY, is_external, make_seat_bot, seat_failure
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
@@ -481,9 +481,10 @@ def validate_bot(
         )
 
     checked = sum(p.checked for p in probes)
-    named = file_spec(spec)
     if checked and not external:
-        program = shlex.join(["python", str(named[0])]) if named else "python my_bot.py"
+        # The SDK hosts the spec as it is: `python my_bot.py` plays only a file that calls
+        # run() itself, and one that does not exits at once, before `ready`.
+        program = shlex.join(["python", "-m", "game.sdk", spec])
         report.checks.append(
             Check(
                 "as a program",

@@ -104,10 +104,14 @@ def test_validate_notes_a_bot_file_that_checks_actions_which_fails_as_a_program(
         note.detail
         == "act() called observation.check() in 16 of 16 turns: that works in-process only"
     )
-    assert f'--bot "cmd:python {path}"' in note.reasons[0]
     assert "RuntimeError" in note.reasons[0]
-    hosted = validate_bot(f"cmd:{sys.executable} -m game.sdk {path}")
-    assert not hosted.passed  # what the note warns of
+    # The command it names plays the file (which does not call run() itself) and shows what
+    # the note warns of; `cmd:python careful.py` exited before `ready`.
+    command = note.reasons[0].split('--bot "cmd:', 1)[1].split('"', 1)[0]
+    assert command == f"python -m game.sdk {path}"
+    hosted = validate_bot(f"cmd:{sys.executable}{command.removeprefix('python')}")
+    assert hosted.check("setup").status == "pass"
+    assert "RuntimeError" in hosted.check("no failures").reasons[0]
     assert not any(c.name == "as a program" for c in validate_bot("balanced").checks)
 
 
