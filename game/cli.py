@@ -289,8 +289,10 @@ def format_standings(
         for first, last, seat, text in runs[:10]:
             if first < 0:
                 when = "setup"
-            elif first >= state.world.scenario.quarters:
-                when = "end of match"  # on_end() raised: there is no quarter 8 of 8
+            elif first >= state.turn:
+                # on_end() raised, recorded after the last quarter played: there is no quarter
+                # 8 of 8 (nor quarter 5 of a match that ended there, everyone out)
+                when = "end of match"
             elif first == last:
                 when = f"quarter {first}"
             else:
