@@ -142,7 +142,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         limits_of_args,
         make_seat_bot,
     )
-    from game.arena.match import run_match
+    from game.arena.match import bot_prints_to_stderr, run_match
     from game.arena.replay import ReplayWriter
 
     try:
@@ -173,8 +173,9 @@ def cmd_match(args: argparse.Namespace) -> int:
             ' --bot "cmd:node my_bot.js")'
         )
     # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
-    # or while it plays) goes to stderr instead, like a hosted bot's log.
-    bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
+    # or while it plays, also through a child process) goes to stderr instead, like a hosted
+    # bot's log.
+    bot_output = bot_prints_to_stderr() if args.json else contextlib.nullcontext()
     with bot_output:
         try:
             bots = [make_seat_bot(spec, limits) for spec in specs]
