@@ -53,6 +53,11 @@ ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Excep
 ``TypeError: ...``."""
 TRACEBACK = "Traceback (most recent call last):"
 SDK_FRAME = "game/sdk.py"
+ENGINE_ONLY = {
+    "check actions": "observation.check()",
+    "give research caps": "observation.research_caps",
+}
+"""What an in-process bot asked that only an engine-built observation answers, as it wrote it."""
 AT_END = 1 << 62
 """The turn of a failure in ``on_end``, after the match's last quarter."""
 SDK_SETUP_FAILED = "the bot reported: setup failed: "
@@ -111,8 +116,11 @@ class Probe(Bot):
         """The turns timed for speed: all but one the bot ended by crashing."""
         self.returned: list[str] = []
         self.checked = 0
-        """Turns an in-process bot called ``observation.check``/``check_all``, which raise
-        in the same file played as a ``cmd:`` program."""
+        """Turns an in-process bot asked its observation what only the engine's can answer
+        (``check``, ``check_all``, ``research_caps``), which raises in the same file played as
+        a ``cmd:`` program."""
+        self.engine_only: dict[str, str] = {}
+        """What it asked (``check actions``, ``give research caps``) → what to do instead."""
 
     def setup(self, info: SetupInfo) -> None:
         start = time.perf_counter()
@@ -153,27 +161,29 @@ class Probe(Bot):
 
 @contextmanager
 def _counting_checks(probe: Probe, observation: Any) -> Iterator[None]:
-    """While the bot plays this turn, count whether it asks the engine-built observation to
-    check actions (``check`` goes through ``check_all``). Patched on the class for the call
-    only, so the bot gets the engine's own object, unchanged."""
+    """While the bot plays this turn, note whether it asks the engine-built observation what
+    only the engine's can answer: ``check``, ``check_all`` and ``research_caps`` all go through
+    ``_engine_state``, which raises on an observation rebuilt from JSON. Patched on the class
+    for the call only, so the bot gets the engine's own object, unchanged."""
     cls = type(observation)
-    original = getattr(cls, "check_all", None)
+    original = getattr(cls, "_engine_state", None)
     if not isinstance(observation, Observation) or original is None:
         yield
         return
-    used: list[bool] = []
+    used: dict[str, str] = {}
 
-    def check_all(obs: Any, actions: Any) -> Any:
+    def engine_state(obs: Any, what: str, instead: str) -> Any:
         if obs is observation:
-            used.append(True)
-        return original(obs, actions)
+            used[what] = instead
+        return original(obs, what, instead)
 
-    cls.check_all = check_all
+    cls._engine_state = engine_state
     try:
         yield
     finally:
-        cls.check_all = original
+        cls._engine_state = original
         probe.checked += bool(used)
+        probe.engine_only.update(used)
 
 
 class RejectionLog:
@@ -481,6 +491,7 @@ def validate_bot(
         )
 
     checked = sum(p.checked for p in probes)
+    asked = {what: instead for p in probes for what, instead in p.engine_only.items()}
     if checked and not external:
         # The SDK hosts the spec as it is: `python my_bot.py` plays only a file that calls
         # run() itself, and one that does not exits at once, before `ready`.
@@ -489,13 +500,13 @@ def validate_bot(
             Check(
                 "as a program",
                 NOTE,
-                f"act() called observation.check() in {checked} of {turns} turns: that works"
-                " in-process only",
+                f"act() used {' and '.join(ENGINE_ONLY.get(w, w) for w in asked)} in"
+                f" {checked} of {turns} turns: that works in-process only",
                 (
                     f'played as a program (--bot "cmd:{program}", sandboxed,'
-                    " as a tournament may play it) the observation comes from JSON and every"
-                    " check raises RuntimeError; catch it there, or submit the actions and read"
-                    " the next observation's `rejected`",
+                    " as a tournament may play it) the observation comes from JSON and"
+                    " each use raises RuntimeError; catch it there, or "
+                    + "; or ".join(asked.values()),
                 ),
             )
         )

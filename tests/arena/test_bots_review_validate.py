@@ -102,7 +102,7 @@ def test_validate_notes_a_bot_file_that_checks_actions_which_fails_as_a_program(
     note = report.check("as a program")
     assert (
         note.detail
-        == "act() called observation.check() in 16 of 16 turns: that works in-process only"
+        == "act() used observation.check() in 16 of 16 turns: that works in-process only"
     )
     assert "RuntimeError" in note.reasons[0]
     # The command it names plays the file (which does not call run() itself) and shows what
@@ -163,3 +163,26 @@ def test_an_on_end_failure_is_at_the_end_of_the_match_not_in_a_turn_past_the_las
         "seat 0, end of match: on_end failed: AttributeError: 'MatchResult' object has no"
         " attribute 'scores' (ending.py:10) (×2: seats 0-1)"
     )
+
+
+READS_RESEARCH_CAPS = """
+from game.agents import Bot
+
+
+class Planner(Bot):
+    def act(self, observation):
+        caps = observation.research_caps
+        return []
+"""
+
+
+def test_validate_notes_research_caps_which_also_fails_as_a_program(tmp_path: Path):
+    # research_caps needs the engine's state as check() does: played as a program it raised
+    # every turn, and validate in-process said nothing.
+    path = tmp_path / "planner.py"
+    path.write_text(READS_RESEARCH_CAPS)
+    note = validate_bot(str(path)).check("as a program")
+    assert note.detail == (
+        "act() used observation.research_caps in 16 of 16 turns: that works in-process only"
+    )
+    assert note.reasons[0].endswith("catch it there, or use cost / min_quarters")
