@@ -445,29 +445,14 @@ def validate_bot(
     not_lists = Counter(t for p in probes for t in p.returned if t not in ("list", "tuple"))
     if invalid or not_lists:
         reasons = [f"act() returned {kind} {n} time(s)" for kind, n in not_lists.items()]
-        # One example of each distinct problem (a bot repeats the same mistake every quarter,
-        # and three copies of the first one hid the others), with how often it happened.
-        problems = Counter((kind, code, msg) for _, kind, code, msg in invalid)
-        first_turn: dict[tuple[str, str, str], int] = {}
-        for t, kind, code, msg in invalid:
-            first_turn.setdefault((kind, code, msg), t)
-        reasons += [
-            f"turn {first_turn[key]}: {key[0]}: {key[1]}: {key[2]}"
-            + (f" (×{problems[key]})" if problems[key] > 1 else "")
-            for key in problems
-        ]
+        reasons += distinct_rejections(invalid)
         report.checks.append(
             Check(
                 "valid actions",
                 FAIL,
                 f"{len(invalid)} malformed action(s), {sum(not_lists.values())} bad return(s)",
                 # Every distinct mistake is one to fix: three of them hid the rest.
-                tuple(reasons[:MAX_DISTINCT])
-                + (
-                    (f"... and {len(reasons) - MAX_DISTINCT} more distinct problem(s)",)
-                    if len(reasons) > MAX_DISTINCT
-                    else ()
-                ),
+                tuple(at_most(reasons, MAX_DISTINCT, "problem")),
             )
         )
     elif not any(p.returned for p in probes):
@@ -514,29 +499,13 @@ def validate_bot(
     legal_rejections = Counter(r[2] for r in rejected if r[2] not in INVALID_CODES)
     if legal_rejections:
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(legal_rejections.items()))
-        # Each distinct rejection once, with how often: the same one from every seat (or
-        # every quarter) filled the examples and hid the others.
-        seen: Counter[tuple[str, str, str]] = Counter()
-        first_at: dict[tuple[str, str, str], int] = {}
-        for t, kind, code, msg in rejected:
-            if code not in INVALID_CODES:
-                seen[(kind, code, msg)] += 1
-                first_at.setdefault((kind, code, msg), t)
-        examples = [
-            f"turn {first_at[key]}: {key[0]}: {key[1]}: {key[2]}"
-            + (f" (×{seen[key]})" if seen[key] > 1 else "")
-            for key in seen
-        ]
-        if len(examples) > MAX_EXAMPLES:
-            examples[MAX_EXAMPLES:] = [
-                f"... and {len(examples) - MAX_EXAMPLES} more distinct rejection(s)"
-            ]
+        examples = distinct_rejections([r for r in rejected if r[2] not in INVALID_CODES])
         report.checks.append(
             Check(
                 "rejected actions",
                 NOTE,
                 f"{sum(legal_rejections.values())} rejected: {summary}",
-                tuple(examples),
+                tuple(at_most(examples, MAX_EXAMPLES, "rejection")),
             )
         )
     else:
@@ -608,9 +577,29 @@ def group_failures(items: Sequence[tuple[int, int, str]]) -> list[str]:
                 parts.append(f"turn{'s' if len(turns) > 1 else ''} {spans(turns)}")
             line += f" (×{len(places)}: {', '.join(parts)})"
         lines.append(line)
-    if len(lines) > MAX_DISTINCT:
-        lines[MAX_DISTINCT:] = [f"... and {len(lines) - MAX_DISTINCT} more distinct failure(s)"]
-    return lines
+    return at_most(lines, MAX_DISTINCT, "failure")
+
+
+def distinct_rejections(rows: Sequence[tuple[int, str, str, str]]) -> list[str]:
+    """Each distinct rejected action (``(turn, kind, code, message)`` rows, in the order they
+    happened) once, at its first turn, with how often: a bot repeats the same mistake every
+    quarter from every seat, and copies of the first one hid the others."""
+    count = Counter((kind, code, msg) for _, kind, code, msg in rows)
+    first: dict[tuple[str, str, str], int] = {}
+    for turn, kind, code, msg in rows:
+        first.setdefault((kind, code, msg), turn)
+    return [
+        f"turn {first[key]}: {key[0]}: {key[1]}: {key[2]}"
+        + (f" (×{count[key]})" if count[key] > 1 else "")
+        for key in count
+    ]
+
+
+def at_most(lines: list[str], most: int, what: str) -> list[str]:
+    """``lines``, the ones past ``most`` as one "... and N more distinct ``what``(s)"."""
+    if len(lines) <= most:
+        return lines
+    return [*lines[:most], f"... and {len(lines) - most} more distinct {what}(s)"]
 
 
 def format_validation(report: ValidationReport) -> str:
