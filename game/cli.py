@@ -788,7 +788,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--repeats",
         type=int,
         metavar="N",
-        help="repeats of every section (default: 5, quick: 3; tournament 3 and 1, RL 5 and 2)",
+        help=(
+            "repeats of the engine, tournament and RL sections (default: 5, 3 and 5; with"
+            " --quick: 3, 1 and 2); the bots and tui sections do not repeat"
+        ),
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument(
