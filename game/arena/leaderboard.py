@@ -475,8 +475,7 @@ def format_failures(
     the command that plays its match again (``match_options``: the limits, as options)."""
     lines = [
         "Failures by bot (matches with a failure / matches played; how; the first example of"
-        " each way;"
-        " actions that were not actions):"
+        f" each of its {MAX_KIND_EXAMPLES} commonest ways; actions that were not actions):"
     ]
     width = max(len(f.bot) for f in board.failures)
     for f in board.failures:
