@@ -249,7 +249,7 @@ def format_standings(
     """The standings table of ``capwars match``, then what went wrong for which bot: failures
     (repeats folded), the log tail of an eliminated external bot, rejected actions by code
     (with the first of each code, ``first_rejected[seat][code]``, when given)."""
-    from game.arena.validate import log_excerpt
+    from game.arena.validate import SDK_SETUP_FAILED, log_excerpt
 
     state = outcome.state
     header = ("rank", "name", "bot", "score $M", "status", "title", "served %", "cost/kGPU")
@@ -288,8 +288,8 @@ def format_standings(
         lines.append(f"bot failures ({len(outcome.failures)}; the bot held those quarters):")
         runs = _failure_runs(outcome.failures)
         for first, last, seat, text in runs[:10]:
-            if first < 0:
-                when = "setup"
+            if first < 0 or (first == 0 and text.startswith(SDK_SETUP_FAILED)):
+                when = "setup"  # a bot on the SDK tells its setup's failure with its first answer
             elif first >= state.turn:
                 # on_end() raised, recorded after the last quarter played: there is no quarter
                 # 8 of 8 (nor quarter 5 of a match that ended there, everyone out)

@@ -51,3 +51,36 @@ def test_an_on_end_failure_of_a_match_that_ended_early_is_at_its_end(tmp_path: P
     assert "5 quarters" in text
     assert "quarter 5" not in text
     assert "end of match: on_end failed: AttributeError: boom" in text
+
+
+SETUP_RAISES = """
+from game.agents import Bot
+from game.sdk import run
+
+
+class Fragile(Bot):
+    def setup(self, info):
+        self.weights = info.rules["weights"]
+
+    def act(self, observation):
+        return []
+
+
+if __name__ == "__main__":
+    run(Fragile)
+"""
+
+
+def test_a_hosted_setup_failure_reads_setup_as_the_same_file_in_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # The SDK sends it with the first answer: it read "quarter 0", the in-process one "setup".
+    import sys
+
+    path = tmp_path / "fragile.py"
+    path.write_text(SETUP_RAISES)
+    hosted = f"cmd:{sys.executable} {path}"
+    assert main(["match", "--scenario", "tutorial", "--bot", hosted, "--bot", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"({hosted}), setup: the bot reported: setup failed: KeyError: 'weights'" in out
+    assert f"({path}), setup: setup failed: KeyError: 'weights'" in out
