@@ -307,45 +307,7 @@ def validate_bot(
             after_end = str(getattr(probe.bot, "after_end", "") or "")
             if after_end and own_log.endswith(after_end):
                 own_log = own_log[: -len(after_end)]  # after the match: reported below
-            ended, end_block = caught_errors(after_end)
-            lingered = getattr(probe.bot, "end_sent", False) and (
-                getattr(probe.bot, "exit_after_end", 0) is None
-            )
-            if lingered and not ended:
-                grace = getattr(getattr(probe.bot, "limits", None), "end_seconds", 1.0)
-                end_notes.append(
-                    f"seat {seat}: it did not exit within {grace:g} s of the `end` message and"
-                    f" was killed: exit when `end` comes (each of its tournament matches waits"
-                    f" those {grace:g} s)"
-                )
-            if ended:
-                code = getattr(probe.bot, "exit_after_end", None)
-                exited = f" (it exited with code {code})" if code else ""
-                if _sdk_on_end_raised(after_end):
-                    # A bot on the SDK: its own on_end() raised, which the SDK called with the
-                    # match's result; the `end` message itself was read right.
-                    end_notes.append(
-                        f"seat {seat}: its on_end() raised after the match{exited}: the"
-                        " match was over and its result stands, but in-process the same bug"
-                        " fails the bot; fix it as any exception"
-                    )
-                elif any(marker in line for line in end_block for marker in _END_OF_INPUT):
-                    # It read on past `end` and failed when the host closed its stdin: nothing
-                    # was wrong with how it read `end` itself.
-                    end_notes.append(
-                        f"seat {seat}: its log shows an error after the match{exited}: it read"
-                        " on after the `end` message and failed when its input closed (nothing"
-                        " follows `end`); when `end` comes, exit"
-                    )
-                else:
-                    end_notes.append(
-                        f"seat {seat}: its log shows an error after the match, on the `end`"
-                        f" message{exited}: `end` has no observation (rank, score, status,"
-                        " standings); when it comes, exit"
-                    )
-                if end_block not in logs_shown:
-                    logs_shown.add(end_block)
-                    end_notes += [f"seat {seat} stderr: {line[:200]}" for line in end_block]
+            end_notes += _end_of_match_notes(seat, probe.bot, after_end, logs_shown)
             count, block = (0, ()) if reported else caught_errors(own_log)
             if count:
                 logged.append(
@@ -537,6 +499,53 @@ def spans(numbers: Iterable[int]) -> str:
         else:
             runs.append([n, n])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _end_of_match_notes(
+    seat: int, bot: Any, after_end: str, logs_shown: set[tuple[str, ...]]
+) -> list[str]:
+    """What a hosted bot that played every match did wrong after it, from ``after_end`` (its
+    log after the `end` message): it lingered, or an error (its on_end(), or how it read
+    `end`), with the log once (``logs_shown``: the blocks shown already)."""
+    notes: list[str] = []
+    ended, end_block = caught_errors(after_end)
+    lingered = getattr(bot, "end_sent", False) and (getattr(bot, "exit_after_end", 0) is None)
+    if lingered and not ended:
+        grace = getattr(getattr(bot, "limits", None), "end_seconds", 1.0)
+        notes.append(
+            f"seat {seat}: it did not exit within {grace:g} s of the `end` message and"
+            f" was killed: exit when `end` comes (each of its tournament matches waits"
+            f" those {grace:g} s)"
+        )
+    if ended:
+        code = getattr(bot, "exit_after_end", None)
+        exited = f" (it exited with code {code})" if code else ""
+        if _sdk_on_end_raised(after_end):
+            # A bot on the SDK: its own on_end() raised, which the SDK called with the
+            # match's result; the `end` message itself was read right.
+            notes.append(
+                f"seat {seat}: its on_end() raised after the match{exited}: the"
+                " match was over and its result stands, but in-process the same bug"
+                " fails the bot; fix it as any exception"
+            )
+        elif any(marker in line for line in end_block for marker in _END_OF_INPUT):
+            # It read on past `end` and failed when the host closed its stdin: nothing
+            # was wrong with how it read `end` itself.
+            notes.append(
+                f"seat {seat}: its log shows an error after the match{exited}: it read"
+                " on after the `end` message and failed when its input closed (nothing"
+                " follows `end`); when `end` comes, exit"
+            )
+        else:
+            notes.append(
+                f"seat {seat}: its log shows an error after the match, on the `end`"
+                f" message{exited}: `end` has no observation (rank, score, status,"
+                " standings); when it comes, exit"
+            )
+        if end_block not in logs_shown:
+            logs_shown.add(end_block)
+            notes += [f"seat {seat} stderr: {line[:200]}" for line in end_block]
+    return notes
 
 
 def _failure_turn(turn: int, text: str, played: int) -> int:
