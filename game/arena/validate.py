@@ -432,7 +432,7 @@ def validate_bot(
             Check(
                 "end of match",
                 NOTE,
-                "it played every match, but mishandled the `end` message after it",
+                "it played every match, but went wrong after it",
                 tuple(end_notes),
             )
         )
@@ -658,14 +658,17 @@ def caught_errors(log: str) -> tuple[int, tuple[str, ...]]:
         block = text[first + 1 : (end + 1 if end is not None else len(text))]
         # From the bot's own first frame after the SDK's (which called act() or on_end() and
         # say nothing; nor does the bot's `run(MyBot)` line or python -m's runpy before them).
-        sdk = [i for i, line in enumerate(block) if _is_sdk_frame(line)]
+        # After the SDK's first frame: a field the bot misspelt raises in the SDK's own
+        # __getattr__, called from the bot's frame, which is the one to show.
+        sdk = next((i for i, line in enumerate(block) if _is_sdk_frame(line)), -1)
         own = next(
             (
                 i
                 for i, line in enumerate(block)
-                if i > (sdk[-1] if sdk else -1)
+                if i > sdk
                 and line.startswith('  File "')
                 and not line.startswith('  File "<frozen ')
+                and not _is_sdk_frame(line)
             ),
             0,
         )
