@@ -257,7 +257,7 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
             seat = f.get("seat", -1)
             if 0 <= seat < len(record["bots"]):
                 seen.setdefault(record["bots"][seat], []).append(
-                    (*_failure_kind(f), _match_of(record))
+                    (*_failure_kind(f, record.get("turns")), _match_of(record))
                 )
         for name, count in zip(record["bots"], record.get("malformed", []), strict=False):
             malformed[name] = malformed.get(name, 0) + int(count)
@@ -352,11 +352,16 @@ STATUSES = ("invalid", "timeout", "error")
 """Seat statuses that eliminate an external bot (its failure text starts with one)."""
 
 
-def _failure_kind(failure: dict[str, Any]) -> tuple[str, str]:
-    """(kind, "turn N: text") of one recorded failure."""
+def _failure_kind(failure: dict[str, Any], turns: Any = None) -> tuple[str, str]:
+    """(kind, "turn N: text") of one recorded failure of a match of ``turns`` quarters."""
     text = str(failure.get("error", ""))
     turn = failure.get("turn", -1)
-    where = "setup" if not isinstance(turn, int) or turn < 0 else f"turn {turn}"
+    if not isinstance(turn, int) or turn < 0:
+        where = "setup"
+    elif isinstance(turns, int) and turn >= turns:
+        where = "end of match"  # on_end() raised, after the last quarter: not "turn 8" of 0-7
+    else:
+        where = f"turn {turn}"
     # What a cmd: bot reported itself (the SDK's caught exception) is classed by what it says.
     own = text.removeprefix(REPORTED)
     head = own.split(":", 1)[0].strip()

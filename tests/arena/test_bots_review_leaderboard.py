@@ -65,3 +65,27 @@ def test_the_header_says_how_many_ways_get_an_example():
     assert "IndexError: d" in text  # the commonest (in every match) ...
     assert "ValueError: a" not in text  # ... and the rarest way, counted but not shown
     assert "ValueError ×1" in text
+
+
+END_RAISES = """
+from game.agents import Bot
+
+
+class Ending(Bot):
+    def act(self, observation):
+        return []
+
+    def on_end(self, result):
+        print(result.scores)
+"""
+
+
+def test_an_on_end_failure_is_at_the_end_of_the_match_not_in_turn_8(tmp_path: Path):
+    # The tutorial's quarters are 0-7: the example read "turn 8: on_end failed: ...".
+    path = tmp_path / "ending.py"
+    path.write_text(END_RAISES)
+    config = TournamentConfig(bots=(str(path), "idle"), scenario="tutorial")
+    board = run_tournament(config, tmp_path / "t", quiet=True).leaderboard
+    (summary,) = board.failures
+    assert summary.example.startswith("end of match: on_end failed: AttributeError:"), summary
+    assert "turn 8" not in format_failures(board)
