@@ -303,18 +303,12 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
             continue
         kinds = Counter(kind for kind, _, _ in seen.get(row.bot, []))
         ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
-        first: tuple[str, Match | None] = next(
-            (
-                (text, where)
-                for kind, text, where in seen.get(row.bot, [])
-                if ranked and kind == ranked[0][0]
-            ),
-            ("", None),
-        )
-        firsts: dict[str, str] = {}
-        for kind, text, _ in seen.get(row.bot, []):
-            firsts.setdefault(kind, text)
-        more = tuple((kind, firsts[kind]) for kind, _ in ranked[1:MAX_KIND_EXAMPLES])
+        firsts: dict[str, tuple[str, Match | None]] = {}
+        """Each kind's first failure and its match."""
+        for kind, text, where in seen.get(row.bot, []):
+            firsts.setdefault(kind, (text, where))
+        first = firsts[ranked[0][0]] if ranked else ("", None)
+        more = tuple((kind, firsts[kind][0]) for kind, _ in ranked[1:MAX_KIND_EXAMPLES])
         summaries.append(
             FailureSummary(
                 row.bot,
