@@ -652,9 +652,9 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
     if problem := _export_problem(args) or output_problem(args.out, "--out", folder=True):
         return _usage(problem)
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
-    try:
-        from game.arena.match import bot_prints_to_stderr
+    from game.arena.match import bot_prints_to_stderr
 
+    try:
         with _sigterm_as_interrupt(), bot_prints_to_stderr():
             summary = run_tournament(
                 config,
@@ -856,9 +856,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         limits = limits_of_args(args)
     except LimitsError as exc:
         return _usage(str(exc))
-    try:
-        from game.arena.match import bot_prints_to_stderr
+    from game.arena.match import bot_prints_to_stderr
 
+    try:
         with bot_prints_to_stderr():
             report = validate_bot(
                 args.bot,
