@@ -142,7 +142,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         limits_of_args,
         make_seat_bot,
     )
-    from game.arena.match import run_match
+    from game.arena.match import bot_prints_to_stderr, run_match
     from game.arena.replay import ReplayWriter
 
     try:
@@ -173,8 +173,9 @@ def cmd_match(args: argparse.Namespace) -> int:
             ' --bot "cmd:node my_bot.js")'
         )
     # With --json, stdout carries one JSON object: whatever an in-process bot prints (at import
-    # or while it plays) goes to stderr instead, like a hosted bot's log.
-    bot_output = contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext()
+    # or while it plays, also through a child process) goes to stderr instead, like a hosted
+    # bot's log.
+    bot_output = bot_prints_to_stderr() if args.json else contextlib.nullcontext()
     with bot_output:
         try:
             bots = [make_seat_bot(spec, limits) for spec in specs]
@@ -248,7 +249,7 @@ def format_standings(
     """The standings table of ``capwars match``, then what went wrong for which bot: failures
     (repeats folded), the log tail of an eliminated external bot, rejected actions by code
     (with the first of each code, ``first_rejected[seat][code]``, when given)."""
-    from game.arena.validate import log_excerpt
+    from game.arena.validate import SDK_SETUP_FAILED, log_excerpt
 
     state = outcome.state
     header = ("rank", "name", "bot", "score $M", "status", "title", "served %", "cost/kGPU")
@@ -287,10 +288,12 @@ def format_standings(
         lines.append(f"bot failures ({len(outcome.failures)}; the bot held those quarters):")
         runs = _failure_runs(outcome.failures)
         for first, last, seat, text in runs[:10]:
-            if first < 0:
-                when = "setup"
-            elif first >= state.world.scenario.quarters:
-                when = "end of match"  # on_end() raised: there is no quarter 8 of 8
+            if first < 0 or (first == 0 and text.startswith(SDK_SETUP_FAILED)):
+                when = "setup"  # a bot on the SDK tells its setup's failure with its first answer
+            elif first >= state.turn:
+                # on_end() raised, recorded after the last quarter played: there is no quarter
+                # 8 of 8 (nor quarter 5 of a match that ended there, everyone out)
+                when = "end of match"
             elif first == last:
                 when = f"quarter {first}"
             else:
@@ -784,7 +787,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--repeats",
         type=int,
         metavar="N",
-        help="repeats of every section (default: 5, quick: 3; tournament 3 and 1, RL 5 and 2)",
+        help=(
+            "repeats of the engine, tournament and RL sections (default: 5, 3 and 5; with"
+            " --quick: 3, 1 and 2); the bots and tui sections do not repeat"
+        ),
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument(

@@ -88,8 +88,9 @@ def describe(exc: BaseException, prefer: Path | None = None, limit: int | None =
     return text + where if limit is None else shorten(text + where, limit)
 
 
-_PLACE = re.compile(r" \([^()\s]+:\d+\)$")
-"""A failure's closing `` (bot.py:41)``."""
+_PLACE = re.compile(r" \((?:[^()]|\([^()]*\))+:\d+\)$")
+"""A failure's closing `` (bot.py:41)``; the file's name may hold spaces and a pair of
+brackets (``my bot (1).py``, as a browser names a second download)."""
 
 
 def shorten(text: str, limit: int) -> str:

@@ -257,7 +257,7 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
             seat = f.get("seat", -1)
             if 0 <= seat < len(record["bots"]):
                 seen.setdefault(record["bots"][seat], []).append(
-                    (*_failure_kind(f), _match_of(record))
+                    (*_failure_kind(f, record.get("turns")), _match_of(record))
                 )
         for name, count in zip(record["bots"], record.get("malformed", []), strict=False):
             malformed[name] = malformed.get(name, 0) + int(count)
@@ -303,18 +303,12 @@ def build_leaderboard(records: Iterable[dict[str, Any]]) -> Leaderboard:
             continue
         kinds = Counter(kind for kind, _, _ in seen.get(row.bot, []))
         ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
-        first: tuple[str, Match | None] = next(
-            (
-                (text, where)
-                for kind, text, where in seen.get(row.bot, [])
-                if ranked and kind == ranked[0][0]
-            ),
-            ("", None),
-        )
-        firsts: dict[str, str] = {}
-        for kind, text, _ in seen.get(row.bot, []):
-            firsts.setdefault(kind, text)
-        more = tuple((kind, firsts[kind]) for kind, _ in ranked[1:MAX_KIND_EXAMPLES])
+        firsts: dict[str, tuple[str, Match | None]] = {}
+        """Each kind's first failure and its match."""
+        for kind, text, where in seen.get(row.bot, []):
+            firsts.setdefault(kind, (text, where))
+        first = firsts[ranked[0][0]] if ranked else ("", None)
+        more = tuple((kind, firsts[kind][0]) for kind, _ in ranked[1:MAX_KIND_EXAMPLES])
         summaries.append(
             FailureSummary(
                 row.bot,
@@ -352,11 +346,16 @@ STATUSES = ("invalid", "timeout", "error")
 """Seat statuses that eliminate an external bot (its failure text starts with one)."""
 
 
-def _failure_kind(failure: dict[str, Any]) -> tuple[str, str]:
-    """(kind, "turn N: text") of one recorded failure."""
+def _failure_kind(failure: dict[str, Any], turns: Any = None) -> tuple[str, str]:
+    """(kind, "turn N: text") of one recorded failure of a match of ``turns`` quarters."""
     text = str(failure.get("error", ""))
     turn = failure.get("turn", -1)
-    where = "setup" if not isinstance(turn, int) or turn < 0 else f"turn {turn}"
+    if not isinstance(turn, int) or turn < 0:
+        where = "setup"
+    elif isinstance(turns, int) and turn >= turns:
+        where = "end of match"  # on_end() raised, after the last quarter: not "turn 8" of 0-7
+    else:
+        where = f"turn {turn}"
     # What a cmd: bot reported itself (the SDK's caught exception) is classed by what it says.
     own = text.removeprefix(REPORTED)
     head = own.split(":", 1)[0].strip()
@@ -475,8 +474,7 @@ def format_failures(
     the command that plays its match again (``match_options``: the limits, as options)."""
     lines = [
         "Failures by bot (matches with a failure / matches played; how; the first example of"
-        " each way;"
-        " actions that were not actions):"
+        f" each of its {MAX_KIND_EXAMPLES} commonest ways; actions that were not actions):"
     ]
     width = max(len(f.bot) for f in board.failures)
     for f in board.failures:

@@ -17,8 +17,11 @@ every survivor, later eliminations first.
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -397,3 +400,28 @@ def rank_eliminated(
         for s in out
     ]
     return [dataclasses.replace(s, rank=rank + 1) for rank, s in enumerate(ranked)]
+
+
+@contextmanager
+def bot_prints_to_stderr() -> Iterator[None]:
+    """What in-process bots print (at import, in ``setup``, ``act``, ``on_end``) goes to stderr
+    while this is open, as a ``cmd:`` bot's log does: stdout carries only the command's own
+    output (``capwars match --json``'s object, the leaderboard, ``validate --json``'s), which
+    a student's debugging ``print`` buried or made unparsable. File descriptor 1 is pointed at
+    stderr too, so a pool's worker processes started meanwhile inherit it, and what a bot's
+    child process or a C library writes there goes to stderr as well."""
+    sys.stdout.flush()
+    try:
+        saved: int | None = os.dup(1)
+    except OSError:  # no fd 1 (a closed stdout): only sys.stdout to move
+        saved = None
+    try:
+        if saved is not None:
+            os.dup2(2, 1)
+        with redirect_stdout(sys.stderr):
+            yield
+    finally:
+        if saved is not None:
+            sys.stderr.flush()
+            os.dup2(saved, 1)
+            os.close(saved)

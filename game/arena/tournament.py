@@ -652,6 +652,8 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
     if problem := _export_problem(args) or output_problem(args.out, "--out", folder=True):
         return _usage(problem)
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    from game.arena.match import bot_prints_to_stderr
+
     try:
         with _sigterm_as_interrupt(), bot_prints_to_stderr():
             summary = run_tournament(
@@ -709,30 +711,6 @@ def cmd_tournament_run(args: argparse.Namespace) -> int:
             " themselves says little; read the challenger's row of the pairwise matrix."
         )
     return EXIT_OK
-
-
-@contextlib.contextmanager
-def bot_prints_to_stderr() -> Iterator[None]:
-    """What in-process bots print (at import, in ``setup``, ``act``, ``on_end``) goes to stderr
-    while this is open, as a ``cmd:`` bot's log does: stdout carries only the command's own
-    output (the leaderboard, ``validate --json``'s object), which a student's debugging
-    ``print`` buried or made unparsable. File descriptor 1 is pointed at stderr too, so a pool's
-    worker processes, started meanwhile, inherit it."""
-    sys.stdout.flush()
-    try:
-        saved: int | None = os.dup(1)
-    except OSError:  # no fd 1 (a closed stdout): only sys.stdout to move
-        saved = None
-    try:
-        if saved is not None:
-            os.dup2(2, 1)
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-    finally:
-        if saved is not None:
-            sys.stderr.flush()
-            os.dup2(saved, 1)
-            os.close(saved)
 
 
 @contextlib.contextmanager
@@ -878,6 +856,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         limits = limits_of_args(args)
     except LimitsError as exc:
         return _usage(str(exc))
+    from game.arena.match import bot_prints_to_stderr
+
     try:
         with bot_prints_to_stderr():
             report = validate_bot(

@@ -53,6 +53,13 @@ ERROR_LINE = re.compile(r"^(?:Uncaught )?(?:[A-Za-z_][\w.]*\.)?\w*(?:Error|Excep
 ``TypeError: ...``."""
 TRACEBACK = "Traceback (most recent call last):"
 SDK_FRAME = "game/sdk.py"
+ENGINE_ONLY = {
+    "check actions": "observation.check()",
+    "give research caps": "observation.research_caps",
+}
+"""What an in-process bot asked that only an engine-built observation answers, as it wrote it."""
+AT_END = 1 << 62
+"""The turn of a failure in ``on_end``, after the match's last quarter."""
 SDK_SETUP_FAILED = "the bot reported: setup failed: "
 """How a failure begins that the SDK reports for a bot whose ``setup`` raised."""
 RUNTIME_NOISE = re.compile(r"^\s+at (?:.*\()?node:|^Node\.js v\d")
@@ -109,8 +116,11 @@ class Probe(Bot):
         """The turns timed for speed: all but one the bot ended by crashing."""
         self.returned: list[str] = []
         self.checked = 0
-        """Turns an in-process bot called ``observation.check``/``check_all``, which raise
-        in the same file played as a ``cmd:`` program."""
+        """Turns an in-process bot asked its observation what only the engine's can answer
+        (``check``, ``check_all``, ``research_caps``), which raises in the same file played as
+        a ``cmd:`` program."""
+        self.engine_only: dict[str, str] = {}
+        """What it asked (``check actions``, ``give research caps``) → what to do instead."""
 
     def setup(self, info: SetupInfo) -> None:
         start = time.perf_counter()
@@ -151,27 +161,29 @@ class Probe(Bot):
 
 @contextmanager
 def _counting_checks(probe: Probe, observation: Any) -> Iterator[None]:
-    """While the bot plays this turn, count whether it asks the engine-built observation to
-    check actions (``check`` goes through ``check_all``). Patched on the class for the call
-    only, so the bot gets the engine's own object, unchanged."""
+    """While the bot plays this turn, note whether it asks the engine-built observation what
+    only the engine's can answer: ``check``, ``check_all`` and ``research_caps`` all go through
+    ``_engine_state``, which raises on an observation rebuilt from JSON. Patched on the class
+    for the call only, so the bot gets the engine's own object, unchanged."""
     cls = type(observation)
-    original = getattr(cls, "check_all", None)
+    original = getattr(cls, "_engine_state", None)
     if not isinstance(observation, Observation) or original is None:
         yield
         return
-    used: list[bool] = []
+    used: dict[str, str] = {}
 
-    def check_all(obs: Any, actions: Any) -> Any:
+    def engine_state(obs: Any, what: str, instead: str) -> Any:
         if obs is observation:
-            used.append(True)
-        return original(obs, actions)
+            used[what] = instead
+        return original(obs, what, instead)
 
-    cls.check_all = check_all
+    cls._engine_state = engine_state
     try:
         yield
     finally:
-        cls.check_all = original
+        cls._engine_state = original
         probe.checked += bool(used)
+        probe.engine_only.update(used)
 
 
 class RejectionLog:
@@ -218,7 +230,7 @@ def validate_bot(
     time, 1 s unless ``limits`` says otherwise)."""
     if turn_limit is None:
         turn_limit = (limits or Limits()).turn_seconds
-    from game.agents.registry import BotSpecError, file_spec
+    from game.agents.registry import BotSpecError
     from game.arena.host import NO_READY, is_external, make_seat_bot, seat_failure
     from game.arena.match import REPORTED, run_match
     from game.rules.loader import load_content, resolve_scenario
@@ -243,9 +255,9 @@ def validate_bot(
 
     probes: list[Probe] = []
     logs: list[RejectionLog] = []
-    failures: list[str] = []
     failure_items: list[tuple[int, int, str]] = []
-    """The same failures as (seat, turn, text): grouped when shown."""
+    """The match's failures of the seat played, as (seat, turn, text): the turn -1 at setup,
+    :data:`AT_END` in ``on_end``; grouped when shown."""
     statuses: list[str] = []
     eliminated: dict[int, tuple[int, str]] = {}
     """Seat → (turn, -1 at setup; ``status: reason``) of each elimination."""
@@ -267,16 +279,10 @@ def validate_bot(
         outcome = run_match(content, scenario, seed, line_up, recorders=[log], limits=limits)
         probes.append(probe)
         logs.append(log)
-        # A bot on the SDK whose setup() raised reports it with its first answer: a setup
-        # failure, as the same file's in-process.
         failure_items += [
-            (seat, -1 if text.startswith(SDK_SETUP_FAILED) else turn, text)
+            (seat, _failure_turn(turn, text, outcome.state.turn), text)
             for turn, at, text in outcome.failures
             if at == seat
-        ]
-        failures += [
-            f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
-            for _, turn, text in failure_items[len(failures) :]
         ]
         statuses += [f"seat {seat}: {s.status}" for s in outcome.standings if s.seat == seat]
         seat_report = outcome.seat_report(seat)
@@ -301,45 +307,7 @@ def validate_bot(
             after_end = str(getattr(probe.bot, "after_end", "") or "")
             if after_end and own_log.endswith(after_end):
                 own_log = own_log[: -len(after_end)]  # after the match: reported below
-            ended, end_block = caught_errors(after_end)
-            lingered = getattr(probe.bot, "end_sent", False) and (
-                getattr(probe.bot, "exit_after_end", 0) is None
-            )
-            if lingered and not ended:
-                grace = getattr(getattr(probe.bot, "limits", None), "end_seconds", 1.0)
-                end_notes.append(
-                    f"seat {seat}: it did not exit within {grace:g} s of the `end` message and"
-                    f" was killed: exit when `end` comes (each of its tournament matches waits"
-                    f" those {grace:g} s)"
-                )
-            if ended:
-                code = getattr(probe.bot, "exit_after_end", None)
-                exited = f" (it exited with code {code})" if code else ""
-                if _sdk_on_end_raised(after_end):
-                    # A bot on the SDK: its own on_end() raised, which the SDK called with the
-                    # match's result; the `end` message itself was read right.
-                    end_notes.append(
-                        f"seat {seat}: its on_end() raised after the match{exited}: the"
-                        " match was over and its result stands, but in-process the same bug"
-                        " fails the bot; fix it as any exception"
-                    )
-                elif any(marker in line for line in end_block for marker in _END_OF_INPUT):
-                    # It read on past `end` and failed when the host closed its stdin: nothing
-                    # was wrong with how it read `end` itself.
-                    end_notes.append(
-                        f"seat {seat}: its log shows an error after the match{exited}: it read"
-                        " on after the `end` message and failed when its input closed (nothing"
-                        " follows `end`); when `end` comes, exit"
-                    )
-                else:
-                    end_notes.append(
-                        f"seat {seat}: its log shows an error after the match, on the `end`"
-                        f" message{exited}: `end` has no observation (rank, score, status,"
-                        " standings); when it comes, exit"
-                    )
-                if end_block not in logs_shown:
-                    logs_shown.add(end_block)
-                    end_notes += [f"seat {seat} stderr: {line[:200]}" for line in end_block]
+            end_notes += _end_of_match_notes(seat, probe.bot, after_end, logs_shown)
             count, block = (0, ()) if reported else caught_errors(own_log)
             if count:
                 logged.append(
@@ -365,7 +333,9 @@ def validate_bot(
         whole = eliminated[seat][1]
         return whole.startswith(text.rstrip("…")[:60])
 
-    setup_failures = [f for f in failures if ", setup:" in f]
+    # By when they happened, not by their words: a message of the bot's own may read
+    # ", setup:" (and the failure went missing from both checks).
+    turn_failures = [item for item in failure_items if item[1] >= 0]
     # The same setup failure from every seat is one line with its count; an elimination at
     # setup (no `ready`, a crash) whole, with its log, here only.
     setup_reasons = group_failures(
@@ -392,8 +362,7 @@ def validate_bot(
 
     turns = sum(len(p.turn_seconds) for p in probes)
     bad_status = [s for s in statuses if s.split(": ", 1)[1] not in NORMAL_STATUSES]
-    other_failures = [f for f in failures if f not in setup_failures]
-    if other_failures or bad_status or logged:
+    if turn_failures or bad_status or logged:
         report.checks.append(
             Check(
                 "no failures",
@@ -402,8 +371,8 @@ def validate_bot(
                     part
                     for part in (
                         (
-                            f"{len(other_failures)} failure(s) in {turns} turns"
-                            if turns and (other_failures or not logged)
+                            f"{len(turn_failures)} failure(s) in {turns} turns"
+                            if turns and (turn_failures or not logged)
                             else ("" if turns else "no turn played")
                         ),
                         f"ended {', '.join(bad_status)}" if bad_status else "",
@@ -412,13 +381,7 @@ def validate_bot(
                     if part
                 ),
                 tuple(
-                    group_failures(
-                        [
-                            item
-                            for item, line in zip(failure_items, failures)
-                            if line in other_failures and not is_elimination(item)
-                        ]
-                    )
+                    group_failures([item for item in turn_failures if not is_elimination(item)])
                     + group_failures(
                         [
                             (seat, at, f"bot {text}")
@@ -444,29 +407,14 @@ def validate_bot(
     not_lists = Counter(t for p in probes for t in p.returned if t not in ("list", "tuple"))
     if invalid or not_lists:
         reasons = [f"act() returned {kind} {n} time(s)" for kind, n in not_lists.items()]
-        # One example of each distinct problem (a bot repeats the same mistake every quarter,
-        # and three copies of the first one hid the others), with how often it happened.
-        problems = Counter((kind, code, msg) for _, kind, code, msg in invalid)
-        first_turn: dict[tuple[str, str, str], int] = {}
-        for t, kind, code, msg in invalid:
-            first_turn.setdefault((kind, code, msg), t)
-        reasons += [
-            f"turn {first_turn[key]}: {key[0]}: {key[1]}: {key[2]}"
-            + (f" (×{problems[key]})" if problems[key] > 1 else "")
-            for key in problems
-        ]
+        reasons += distinct_rejections(invalid)
         report.checks.append(
             Check(
                 "valid actions",
                 FAIL,
                 f"{len(invalid)} malformed action(s), {sum(not_lists.values())} bad return(s)",
                 # Every distinct mistake is one to fix: three of them hid the rest.
-                tuple(reasons[:MAX_DISTINCT])
-                + (
-                    (f"... and {len(reasons) - MAX_DISTINCT} more distinct problem(s)",)
-                    if len(reasons) > MAX_DISTINCT
-                    else ()
-                ),
+                tuple(at_most(reasons, MAX_DISTINCT, "problem")),
             )
         )
     elif not any(p.returned for p in probes):
@@ -484,26 +432,28 @@ def validate_bot(
             Check(
                 "end of match",
                 NOTE,
-                "it played every match, but mishandled the `end` message after it",
+                "it played every match, but went wrong after it",
                 tuple(end_notes),
             )
         )
 
     checked = sum(p.checked for p in probes)
-    named = file_spec(spec)
+    asked = {what: instead for p in probes for what, instead in p.engine_only.items()}
     if checked and not external:
-        program = shlex.join(["python", str(named[0])]) if named else "python my_bot.py"
+        # The SDK hosts the spec as it is: `python my_bot.py` plays only a file that calls
+        # run() itself, and one that does not exits at once, before `ready`.
+        program = shlex.join(["python", "-m", "game.sdk", spec])
         report.checks.append(
             Check(
                 "as a program",
                 NOTE,
-                f"act() called observation.check() in {checked} of {turns} turns: that works"
-                " in-process only",
+                f"act() used {' and '.join(ENGINE_ONLY.get(w, w) for w in asked)} in"
+                f" {checked} of {turns} turns: that works in-process only",
                 (
                     f'played as a program (--bot "cmd:{program}", sandboxed,'
-                    " as a tournament may play it) the observation comes from JSON and every"
-                    " check raises RuntimeError; catch it there, or submit the actions and read"
-                    " the next observation's `rejected`",
+                    " as a tournament may play it) the observation comes from JSON and"
+                    " each use raises RuntimeError; catch it there, or "
+                    + "; or ".join(asked.values()),
                 ),
             )
         )
@@ -511,29 +461,13 @@ def validate_bot(
     legal_rejections = Counter(r[2] for r in rejected if r[2] not in INVALID_CODES)
     if legal_rejections:
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(legal_rejections.items()))
-        # Each distinct rejection once, with how often: the same one from every seat (or
-        # every quarter) filled the examples and hid the others.
-        seen: Counter[tuple[str, str, str]] = Counter()
-        first_at: dict[tuple[str, str, str], int] = {}
-        for t, kind, code, msg in rejected:
-            if code not in INVALID_CODES:
-                seen[(kind, code, msg)] += 1
-                first_at.setdefault((kind, code, msg), t)
-        examples = [
-            f"turn {first_at[key]}: {key[0]}: {key[1]}: {key[2]}"
-            + (f" (×{seen[key]})" if seen[key] > 1 else "")
-            for key in seen
-        ]
-        if len(examples) > MAX_EXAMPLES:
-            examples[MAX_EXAMPLES:] = [
-                f"... and {len(examples) - MAX_EXAMPLES} more distinct rejection(s)"
-            ]
+        examples = distinct_rejections([r for r in rejected if r[2] not in INVALID_CODES])
         report.checks.append(
             Check(
                 "rejected actions",
                 NOTE,
                 f"{sum(legal_rejections.values())} rejected: {summary}",
-                tuple(examples),
+                tuple(at_most(examples, MAX_EXAMPLES, "rejection")),
             )
         )
     else:
@@ -567,6 +501,70 @@ def spans(numbers: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
+def _end_of_match_notes(
+    seat: int, bot: Any, after_end: str, logs_shown: set[tuple[str, ...]]
+) -> list[str]:
+    """What a hosted bot that played every match did wrong after it, from ``after_end`` (its
+    log after the `end` message): it lingered, or an error (its on_end(), or how it read
+    `end`), with the log once (``logs_shown``: the blocks shown already)."""
+    notes: list[str] = []
+    ended, end_block = caught_errors(after_end)
+    lingered = getattr(bot, "end_sent", False) and (getattr(bot, "exit_after_end", 0) is None)
+    if lingered and not ended:
+        grace = getattr(getattr(bot, "limits", None), "end_seconds", 1.0)
+        notes.append(
+            f"seat {seat}: it did not exit within {grace:g} s of the `end` message and"
+            f" was killed: exit when `end` comes (each of its tournament matches waits"
+            f" those {grace:g} s)"
+        )
+    if ended:
+        code = getattr(bot, "exit_after_end", None)
+        exited = f" (it exited with code {code})" if code else ""
+        if _sdk_on_end_raised(after_end):
+            # A bot on the SDK: its own on_end() raised, which the SDK called with the
+            # match's result; the `end` message itself was read right.
+            notes.append(
+                f"seat {seat}: its on_end() raised after the match{exited}: the"
+                " match was over and its result stands, but in-process the same bug"
+                " fails the bot; fix it as any exception"
+            )
+        elif any(marker in line for line in end_block for marker in _END_OF_INPUT):
+            # It read on past `end` and failed when the host closed its stdin: nothing
+            # was wrong with how it read `end` itself.
+            notes.append(
+                f"seat {seat}: its log shows an error after the match{exited}: it read"
+                " on after the `end` message and failed when its input closed (nothing"
+                " follows `end`); when `end` comes, exit"
+            )
+        else:
+            notes.append(
+                f"seat {seat}: its log shows an error after the match, on the `end`"
+                f" message{exited}: `end` has no observation (rank, score, status,"
+                " standings); when it comes, exit"
+            )
+        if end_block not in logs_shown:
+            logs_shown.add(end_block)
+            notes += [f"seat {seat} stderr: {line[:200]}" for line in end_block]
+    return notes
+
+
+def _failure_turn(turn: int, text: str, played: int) -> int:
+    """When a recorded failure happened: -1 at setup (also a bot on the SDK whose ``setup``
+    raised, which it reports with its first answer, as the same file's in-process),
+    :data:`AT_END` for an ``on_end`` that raised (recorded after the last of the ``played``
+    quarters, not in a turn that never was), else its turn."""
+    if text.startswith(SDK_SETUP_FAILED):
+        return -1
+    return AT_END if turn >= played else turn
+
+
+def _when(turn: int) -> str:
+    """Where a failure of ``turn`` happened, in words."""
+    if turn < 0:
+        return "setup"
+    return "end of match" if turn >= AT_END else f"turn {turn}"
+
+
 def group_failures(items: Sequence[tuple[int, int, str]]) -> list[str]:
     """Each distinct failure once, where it first happened, then how often and where: a bot
     failing the same way every quarter from every seat used to fill the examples with copies of
@@ -579,18 +577,38 @@ def group_failures(items: Sequence[tuple[int, int, str]]) -> list[str]:
     lines = []
     for text, places in where.items():
         seat, turn = places[0]
-        line = f"seat {seat}, {'setup' if turn < 0 else f'turn {turn}'}: {text}"
+        line = f"seat {seat}, {_when(turn)}: {text}"
         if len(places) > 1:
             seats = sorted({s for s, _ in places})
-            turns = sorted({t for _, t in places if t >= 0})
+            turns = sorted({t for _, t in places if 0 <= t < AT_END})
             parts = [f"seat{'s' if len(seats) > 1 else ''} {spans(seats)}"]
             if turns:
                 parts.append(f"turn{'s' if len(turns) > 1 else ''} {spans(turns)}")
             line += f" (×{len(places)}: {', '.join(parts)})"
         lines.append(line)
-    if len(lines) > MAX_DISTINCT:
-        lines[MAX_DISTINCT:] = [f"... and {len(lines) - MAX_DISTINCT} more distinct failure(s)"]
-    return lines
+    return at_most(lines, MAX_DISTINCT, "failure")
+
+
+def distinct_rejections(rows: Sequence[tuple[int, str, str, str]]) -> list[str]:
+    """Each distinct rejected action (``(turn, kind, code, message)`` rows, in the order they
+    happened) once, at its first turn, with how often: a bot repeats the same mistake every
+    quarter from every seat, and copies of the first one hid the others."""
+    count = Counter((kind, code, msg) for _, kind, code, msg in rows)
+    first: dict[tuple[str, str, str], int] = {}
+    for turn, kind, code, msg in rows:
+        first.setdefault((kind, code, msg), turn)
+    return [
+        f"turn {first[key]}: {key[0]}: {key[1]}: {key[2]}"
+        + (f" (×{count[key]})" if count[key] > 1 else "")
+        for key in count
+    ]
+
+
+def at_most(lines: list[str], most: int, what: str) -> list[str]:
+    """``lines``, the ones past ``most`` as one "... and N more distinct ``what``(s)"."""
+    if len(lines) <= most:
+        return lines
+    return [*lines[:most], f"... and {len(lines) - most} more distinct {what}(s)"]
 
 
 def format_validation(report: ValidationReport) -> str:
@@ -640,14 +658,17 @@ def caught_errors(log: str) -> tuple[int, tuple[str, ...]]:
         block = text[first + 1 : (end + 1 if end is not None else len(text))]
         # From the bot's own first frame after the SDK's (which called act() or on_end() and
         # say nothing; nor does the bot's `run(MyBot)` line or python -m's runpy before them).
-        sdk = [i for i, line in enumerate(block) if _is_sdk_frame(line)]
+        # After the SDK's first frame: a field the bot misspelt raises in the SDK's own
+        # __getattr__, called from the bot's frame, which is the one to show.
+        sdk = next((i for i, line in enumerate(block) if _is_sdk_frame(line)), -1)
         own = next(
             (
                 i
                 for i, line in enumerate(block)
-                if i > (sdk[-1] if sdk else -1)
+                if i > sdk
                 and line.startswith('  File "')
                 and not line.startswith('  File "<frozen ')
+                and not _is_sdk_frame(line)
             ),
             0,
         )

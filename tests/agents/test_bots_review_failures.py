@@ -73,3 +73,23 @@ def test_an_in_process_setup_failure_names_its_line(tmp_path: Path):
     assert report.check("setup").reasons == (
         "seat 0, setup: setup failed: KeyError: 'weights' (setup_bug.py:7) (×2: seats 0-1)",
     )
+
+
+def test_shorten_keeps_a_place_whose_file_name_has_spaces_and_brackets():
+    # "bot (1).py", as a browser names a second download: the place was cut with the message.
+    long = "ValueError: " + "x" * 600 + " (my bot (1).py:41)"
+    assert shorten(long, 100).endswith("x… (my bot (1).py:41)")
+    # A bracket in the message itself is not taken for the place.
+    text = "ValueError: bad (see notes) " + "y" * 300 + " (bot.py:3)"
+    assert shorten(text, 80).endswith("y… (bot.py:3)")
+    assert len(shorten(text, 80)) == 80
+
+
+def test_validate_keeps_the_line_of_a_bot_file_named_like_a_second_download(tmp_path: Path):
+    path = tmp_path / "bot (1).py"
+    path.write_text(
+        "from game.agents import Bot\n\n\nclass Long(Bot):\n"
+        "    def act(self, observation):\n        raise ValueError('x' * 700)\n"
+    )
+    (reason,) = validate_bot(str(path)).check("no failures").reasons
+    assert "x… (bot (1).py:6) (×16" in reason, reason

@@ -59,3 +59,35 @@ def test_the_leaderboard_is_all_a_tournament_prints_on_stdout(
     assert "chatty: rank" in err
     print("after")  # stdout is stdout again once the tournament is over
     assert capfd.readouterr().out == "after\n"
+
+
+WRITES_TO_FD_1 = """
+import os
+import subprocess
+import sys
+
+from game.agents import Bot
+
+
+class Loud(Bot):
+    def act(self, observation):
+        if observation.turn == 0:
+            os.write(1, b"loud: raw\\n")  # as a C library or a child process writes
+            subprocess.run([sys.executable, "-c", "print('loud: child')"], check=True)
+        return []
+"""
+
+
+def test_match_json_stays_json_when_the_bot_writes_to_file_descriptor_1(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+):
+    # `capwars match --json` moved only sys.stdout: a child process's output came first on
+    # stdout, and `| jq` failed, where validate and tournament run kept it on stderr.
+    from game.cli import main as capwars
+
+    path = tmp_path / "loud.py"
+    path.write_text(WRITES_TO_FD_1)
+    assert capwars(["match", "--scenario", "tutorial", "--bot", str(path), "--json"]) == 0
+    out, err = capfd.readouterr()
+    assert json.loads(out)["scenario"] == "tutorial"
+    assert "loud: raw" in err and "loud: child" in err

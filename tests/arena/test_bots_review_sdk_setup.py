@@ -67,3 +67,35 @@ def test_validate_shows_a_hosted_setup_failure_under_setup_and_a_failed_on_end_a
     assert "has no observation" not in "\n".join(notes)
     # Its log from the bot's own frame, not the SDK's or the `run(Fragile)` line.
     assert notes[1] == f'seat 0 stderr:   File "{path}", line 16, in on_end', notes
+
+
+LIGHT_END_RAISES = """
+from game.sdk import run
+
+
+class Light:
+    def act(self, obs):
+        return []
+
+    def on_end(self, result):
+        print(result.scores)
+
+
+if __name__ == "__main__":
+    run(Light)
+"""
+
+
+def test_a_light_bot_s_failed_on_end_shows_its_own_frame_first(tmp_path: Path):
+    # The misspelt field raises in the SDK's own __getattr__, after the bot's frame: the log
+    # started at the SDK's `end` frame, and the check said the bot "mishandled the `end`
+    # message", which it read right.
+    path = tmp_path / "light.py"
+    path.write_text(LIGHT_END_RAISES)
+    check = validate_bot(f"cmd:{sys.executable} {path}").check("end of match")
+    assert "mishandled" not in check.detail
+    assert check.reasons[0].startswith("seat 0: its on_end() raised after the match")
+    assert check.reasons[1] == f'seat 0 stderr:   File "{path}", line 10, in on_end'
+    assert any(
+        "AttributeError: no field 'scores' (did you mean 'score'?)" in r for r in check.reasons
+    )

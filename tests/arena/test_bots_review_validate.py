@@ -102,10 +102,87 @@ def test_validate_notes_a_bot_file_that_checks_actions_which_fails_as_a_program(
     note = report.check("as a program")
     assert (
         note.detail
-        == "act() called observation.check() in 16 of 16 turns: that works in-process only"
+        == "act() used observation.check() in 16 of 16 turns: that works in-process only"
     )
-    assert f'--bot "cmd:python {path}"' in note.reasons[0]
     assert "RuntimeError" in note.reasons[0]
-    hosted = validate_bot(f"cmd:{sys.executable} -m game.sdk {path}")
-    assert not hosted.passed  # what the note warns of
+    # The command it names plays the file (which does not call run() itself) and shows what
+    # the note warns of; `cmd:python careful.py` exited before `ready`.
+    command = note.reasons[0].split('--bot "cmd:', 1)[1].split('"', 1)[0]
+    assert command == f"python -m game.sdk {path}"
+    hosted = validate_bot(f"cmd:{sys.executable}{command.removeprefix('python')}")
+    assert hosted.check("setup").status == "pass"
+    assert "RuntimeError" in hosted.check("no failures").reasons[0]
     assert not any(c.name == "as a program" for c in validate_bot("balanced").checks)
+
+
+SAYS_SETUP = """
+from game.agents import Bot
+
+
+class Sneaky(Bot):
+    def act(self, observation):
+        if observation.turn == 2:
+            raise ValueError("bad plan, setup: retry")
+        return []
+"""
+
+
+def test_a_failure_whose_message_reads_setup_is_still_a_failure(tmp_path: Path):
+    # Failures were sorted into setup and turns by their text: this one went under neither
+    # check, and the bot passed.
+    path = tmp_path / "sneaky.py"
+    path.write_text(SAYS_SETUP)
+    report = validate_bot(str(path))
+    assert not report.passed
+    assert report.check("setup").status == "pass"
+    assert report.check("no failures").reasons == (
+        "seat 0, turn 2: ValueError: bad plan, setup: retry (sneaky.py:8) (×2: seats 0-1, turn 2)",
+    )
+
+
+ON_END_RAISES = """
+from game.agents import Bot
+
+
+class Ending(Bot):
+    def act(self, observation):
+        return []
+
+    def on_end(self, result):
+        print(result.scores)
+"""
+
+
+def test_an_on_end_failure_is_at_the_end_of_the_match_not_in_a_turn_past_the_last(
+    tmp_path: Path,
+):
+    path = tmp_path / "ending.py"
+    path.write_text(ON_END_RAISES)
+    (reason,) = validate_bot(str(path)).check("no failures").reasons
+    assert reason == (
+        "seat 0, end of match: on_end failed: AttributeError: 'MatchResult' object has no"
+        " attribute 'scores' (ending.py:10) (×2: seats 0-1)"
+    )
+
+
+READS_RESEARCH_CAPS = """
+from game.agents import Bot
+
+
+class Planner(Bot):
+    def act(self, observation):
+        caps = observation.research_caps
+        return []
+"""
+
+
+def test_validate_notes_research_caps_which_also_fails_as_a_program(tmp_path: Path):
+    # research_caps needs the engine's state as check() does: played as a program it raised
+    # every turn, and validate in-process said nothing.
+    path = tmp_path / "planner.py"
+    path.write_text(READS_RESEARCH_CAPS)
+    note = validate_bot(str(path)).check("as a program")
+    assert note.detail == (
+        "act() used observation.research_caps in 16 of 16 turns: that works in-process only"
+    )
+    assert note.reasons[0].endswith("catch it there, or use cost / min_quarters")

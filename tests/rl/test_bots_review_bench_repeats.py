@@ -25,3 +25,12 @@ def test_bench_rl_takes_repeats(monkeypatch: pytest.MonkeyPatch, capsys):
     assert json.loads(capsys.readouterr().out)["rl"] == {"repeats": 4}  # was 2: ignored
     assert main(["bench", "--quick", "--only", "rl", "--json"]) == 0
     assert seen["repeats"] == 2
+
+
+def test_bench_repeats_help_names_the_sections_it_counts_for(capsys):
+    # It said "repeats of every section": the bot-host and TUI sections do not repeat.
+    with pytest.raises(SystemExit):
+        main(["bench", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "repeats of the engine, tournament and RL sections" in help_text
+    assert "the bots and tui sections do not repeat" in help_text
