@@ -809,6 +809,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "show", parents=[common], help="print a replay quarter by quarter"
     )
     show.add_argument("path", metavar="PATH")
+
+    class _NotNeeded(argparse.Action):
+        """``replay show X --scenario F``, typed as for ``replay verify``: accepted (it stopped
+        the command with argparse's usage), with a note that show does not need it."""
+
+        def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+            print(
+                f"capwars: note: replay show reads the replay alone (it prints what was"
+                f" recorded): {option} {values} is not needed and was ignored (replay verify"
+                " uses it, to re-simulate the match)",
+                file=sys.stderr,
+            )
+
+    show.add_argument(
+        "--scenario",
+        metavar="FILE",
+        dest="unused_scenario",
+        action=_NotNeeded,
+        help="not needed: show reads the replay alone (accepted, and ignored, as replay verify"
+        " takes it)",
+    )
     show.set_defaults(handler=cmd_replay_show)
 
     scenarios = commands.add_parser("scenarios", parents=[common], help="list the scenarios")
