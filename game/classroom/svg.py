@@ -183,7 +183,8 @@ class _Frame:
         parts = [
             f'<text x="{LEFT}" y="20" class="t">{escape(title)}</text>',
             # The unit over the value axis, on a line of its own below the title.
-            f'<text x="{LEFT - 8}" y="{TOP - 11}" class="u" text-anchor="end">{escape(unit)}</text>',
+            f'<text x="{LEFT - 8}" y="{TOP - 11}" class="u" text-anchor="end">'
+            f"{escape(unit)}</text>",
         ]
         for k in range(TICKS + 1):
             value = self.low + (self.high - self.low) * k / TICKS
