@@ -459,10 +459,12 @@ def cmd_content_check(args: argparse.Namespace) -> int:
             if args.directory.lower().endswith(".toml")
             else ("content folder or scenario file")
         )
-        raise UserError(
-            f"no {what} at {args.directory}"
-            f"{_scenario_id_hint(args.directory, args.content) or _nearby(Path(args.directory))}"
+        hint = (
+            _scenario_id_hint(args.directory, args.content)
+            or _nearby(Path(args.directory))
+            or _not_a_scenario_hint(args.directory, args.content)
         )
+        raise UserError(f"no {what} at {args.directory}{hint}")
     return run_content_check(directory, content_dir=given)
 
 
@@ -484,9 +486,61 @@ def _scenario_id_hint(word: str, content_dir: str | None) -> str:
             f": {word!r} is a scenario id, not a file. Run {check} to check the content with"
             " all its scenarios, or give a scenario file's path (lessons/my_lesson.toml)"
         )
+    if content_dir is None and (folders := _folders_with_scenario(word)):
+        # A scenario of the teacher's own content folder, given without --content.
+        run = f"capwars content check --content {shlex.quote(folders[0])}"
+        where = ", ".join(str(Path(f) / "scenarios" / f"{word}.toml") for f in folders)
+        return (
+            f": {word!r} is not a scenario of the game's own content, but {where} is here."
+            f" To check that content folder with all its scenarios, run: {run}"
+        )
     if hint := did_you_mean(word, ids):
         return f"{hint}: a scenario id; {check} checks the content with all its scenarios"
     return ""
+
+
+SCENARIO_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _folders_with_scenario(word: str) -> list[str]:
+    """The folders here (this one, ``.``, or one in it) that hold ``scenarios/<word>.toml``:
+    a content folder of the teacher's own with that scenario."""
+    found = ["."] if (Path("scenarios") / f"{word}.toml").is_file() else []
+    with contextlib.suppress(OSError):
+        found += sorted(
+            entry.name
+            for entry in Path(".").iterdir()
+            if entry.is_dir() and (entry / "scenarios" / f"{word}.toml").is_file()
+        )
+    return found
+
+
+def _not_a_scenario_hint(word: str, content_dir: str | None) -> str:
+    """For ``content check nordic-crunch`` where the word is shaped like a scenario id but is
+    none of the content's (and no folder here holds it): where such a scenario would come from
+    and what to pass."""
+    from game.rules.loader import ContentError, load_content
+
+    if not word or not set(word) <= SCENARIO_ID_CHARS:
+        return ""
+    try:
+        ids = sorted(scenario.id for scenario in load_content(content_dir).scenarios)
+        listed = f" (its scenarios: {', '.join(ids)})"
+    except (ContentError, OSError):
+        listed = ""  # a folder that does not load: its check says why
+    if content_dir is not None:
+        return (
+            f": {word!r} is not a scenario id of the content folder {content_dir}{listed};"
+            f" run capwars content check --content {shlex.quote(content_dir)} to check that"
+            " folder with all its scenarios, or give a scenario file's path"
+        )
+    if not listed:
+        return ""
+    return (
+        f": {word!r} is not a scenario of the game's own content{listed}. If it is a scenario"
+        f" of a content folder of your own (the folder that holds scenarios/{word}.toml), pass"
+        " that folder: capwars content check --content DIR"
+    )
 
 
 def _nearby(path: Path) -> str:
@@ -755,6 +809,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "show", parents=[common], help="print a replay quarter by quarter"
     )
     show.add_argument("path", metavar="PATH")
+
+    class _NotNeeded(argparse.Action):
+        """``replay show X --scenario F``, typed as for ``replay verify``: accepted (it stopped
+        the command with argparse's usage), with a note that show does not need it."""
+
+        def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+            print(
+                f"capwars: note: replay show reads the replay alone (it prints what was"
+                f" recorded): {option} {values} is not needed and was ignored (replay verify"
+                " uses it, to re-simulate the match)",
+                file=sys.stderr,
+            )
+
+    show.add_argument(
+        "--scenario",
+        metavar="FILE",
+        dest="unused_scenario",
+        action=_NotNeeded,
+        help="not needed: show reads the replay alone (accepted, and ignored, as replay verify"
+        " takes it)",
+    )
     show.set_defaults(handler=cmd_replay_show)
 
     scenarios = commands.add_parser("scenarios", parents=[common], help="list the scenarios")

@@ -635,9 +635,38 @@ def merge_results(
     merged.teams.sort(key=lambda r: (*_standing(r), r.name.casefold()))
     merged.predictions = class_predictions(merged, debriefs)
     if expect:
-        present = {r.name.casefold() for r in merged.teams}
-        merged.missing = [name for name in expect if name.casefold() not in present]
+        _match_expected(merged, expect)
     return merged
+
+
+def _name_key(name: str) -> str:
+    """A team name as ``--expect`` matches it: capitals and spacing aside ("Blue  Team", "blue
+    team " and "Blue Team" are one team; a name typed in the game or a list can carry a double
+    space, a trailing space or a non-breaking space pasted from a document)."""
+    return " ".join(name.split()).casefold()
+
+
+def _match_expected(merged: ClassResults, expect: Sequence[str]) -> None:
+    """The expected teams with no result (``merged.missing``), and a note for each expected name
+    that matched a team written otherwise, so the teacher sees which is which."""
+    teams: dict[str, str] = {}
+    for r in merged.teams:
+        teams.setdefault(_name_key(r.name), r.name)
+    merged.missing = []
+    for name in expect:
+        team = teams.get(_name_key(name))
+        if team is None:
+            merged.missing.append(name)
+        elif team != name:
+            merged.notes.append(
+                f"expected team {_quoted(name)} is the team {_quoted(team)} (matched with"
+                " capitals and spaces ignored)"
+            )
+
+
+def _quoted(name: str) -> str:
+    """A name in quotes with its spaces as they are, a non-breaking one shown as such."""
+    return '"' + name.replace("\u00a0", "<non-breaking space>") + '"'
 
 
 def _choose_class(

@@ -7,6 +7,7 @@ its data in ``<title>`` tooltips, so a report opened from a USB stick in a lab s
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -25,8 +26,8 @@ PALETTE = (
 )
 
 WIDTH = 760
-HEIGHT = 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 180, 30, 46
+HEIGHT = 310
+LEFT, RIGHT, TOP, BOTTOM = 72, 180, 40, 46
 
 
 @dataclass(frozen=True)
@@ -118,13 +119,44 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
-BADGE_BAND = 20
+BADGE_BAND = 22
 """Height of the band above the plot that holds the event markers' numbered badges."""
-KEY_ROW = 14
+KEY_LINE = 16
+"""Height of one line of the marker key (13 px text)."""
+KEY_GAP = 3
+"""Extra space between two entries of the marker key."""
 KEY_COLUMNS = 2
 KEY_LEFT = 16
-KEY_CHARS = 56
-"""Characters of one entry of the marker key (10 px text in a column of half the chart)."""
+KEY_NUMBER = 24
+"""Room for an entry's number ("17") before its text; wrapped lines start under the text."""
+KEY_LINES = 4
+"""Lines an entry of the key may take: the rest is cut (the whole story is its tooltip)."""
+LEGEND_LINE = 15
+"""Height of one line of a legend entry (13 px text)."""
+LEGEND_GAP = 5
+"""Extra space between two legend entries."""
+LEGEND_LINES = 3
+"""Lines a legend entry may take: a longer label is cut (the whole of it is its tooltip)."""
+CHAR_EM = 0.6
+"""Width of an average character, in ems, as wide as it is in the widest common sans-serif
+(DejaVu Sans, the default on Linux lab machines): a line measured with it fits everywhere."""
+
+
+def chars_in(width: float, font_px: float) -> int:
+    """How many characters of ``font_px`` text fit on a line ``width`` units wide."""
+    return max(1, int(width / (font_px * CHAR_EM)))
+
+
+def _wrap(text: str, chars: int, lines: int) -> list[str]:
+    """``text`` broken into lines of at most ``chars`` characters, at spaces where it can be
+    (a word longer than a line is broken in the middle), and cut with "…" after ``lines``."""
+    return textwrap.wrap(
+        text,
+        chars,
+        break_on_hyphens=False,
+        max_lines=lines,
+        placeholder=" …",
+    ) or [""]
 
 
 class _Frame:
@@ -149,8 +181,10 @@ class _Frame:
 
     def axes(self, title: str, unit: str) -> list[str]:
         parts = [
-            f'<text x="{LEFT}" y="18" class="t">{escape(title)}</text>',
-            f'<text x="{LEFT - 8}" y="{TOP - 8}" class="u" text-anchor="end">{escape(unit)}</text>',
+            f'<text x="{LEFT}" y="20" class="t">{escape(title)}</text>',
+            # The unit over the value axis, on a line of its own below the title.
+            f'<text x="{LEFT - 8}" y="{TOP - 11}" class="u" text-anchor="end">'
+            f"{escape(unit)}</text>",
         ]
         for k in range(TICKS + 1):
             value = self.low + (self.high - self.low) * k / TICKS
@@ -198,43 +232,82 @@ class _Frame:
             parts.append(
                 f'<g class="m"><title>{tip}</title>'
                 f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{self.top}" y2="{self.top + self.plot_h}"/>'
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8"/>'
-                f'<text x="{x:.1f}" y="{y + 3.5:.1f}" text-anchor="middle">{number}</text></g>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9.5"/>'
+                f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">{number}</text></g>'
             )
             labels = "; ".join(m.label for m in group)
-            entries.append((number, _clip(f"{self.quarters[index]}: {labels}", KEY_CHARS), tip))
-        rows = math.ceil(len(entries) / KEY_COLUMNS)
-        column_w = (WIDTH - KEY_LEFT) / KEY_COLUMNS
-        for k, (number, text, tip) in enumerate(entries):
-            column, row = divmod(k, rows)  # down the first column, then the second
+            entries.append((number, f"{self.quarters[index]}: {labels}", tip))
+        if not entries:
+            return parts
+        # Two columns (down the first, then the second) when that makes the key shorter, by a
+        # line or more, than one column across the chart (whose entries are cut into fewer
+        # lines); each entry wrapped to the width of its column.
+        layouts = []
+        for columns in (KEY_COLUMNS, 1):
+            column_w = (WIDTH - KEY_LEFT) / columns
+            chars = chars_in(column_w - KEY_NUMBER - 8, KEY_FONT)
+            wrapped = [_wrap(text, chars, KEY_LINES) for _, text, _ in entries]
+            per_column = math.ceil(len(entries) / columns)
+            heights = [
+                sum(len(w) * KEY_LINE + KEY_GAP for w in wrapped[c : c + per_column])
+                for c in range(0, len(entries), per_column)
+            ]
+            layouts.append((max(heights), column_w, per_column, wrapped))
+        two, one = layouts
+        height, column_w, per_column, wrapped = two if two[0] + KEY_LINE <= one[0] else one
+        top = self.height + 4
+        y = top
+        for k, ((number, _, tip), lines) in enumerate(zip(entries, wrapped, strict=True)):
+            column, row = divmod(k, per_column)
+            if row == 0:
+                y = top
             x = KEY_LEFT + column * column_w
-            y = self.height + KEY_ROW * row + 4
+            more = "".join(
+                f'<tspan x="{x + KEY_NUMBER:.1f}" dy="{KEY_LINE}">{escape(line)}</tspan>'
+                for line in lines[1:]
+            )
             parts.append(
                 f'<g class="k"><title>{tip}</title>'
                 f'<text x="{x:.1f}" y="{y:.1f}"><tspan class="n">{number}</tspan>'
-                f" {escape(text)}</text></g>"
+                f'<tspan x="{x + KEY_NUMBER:.1f}">{escape(lines[0])}</tspan>{more}</text></g>'
             )
-        self.height += KEY_ROW * rows + (8 if rows else 0)
+            y += len(lines) * KEY_LINE + KEY_GAP
+        self.height += height + 8
         return parts
 
     def legend(self, series: Sequence[Series]) -> list[str]:
+        """A key per series right of the plot, each label wrapped to the room there; a legend
+        taller than the chart makes the chart taller (call before ``markers``)."""
         parts = []
-        shown = _distinct_clips([s.label for s in series], LEGEND_CHARS)
-        for index, (s, text) in enumerate(zip(series, shown, strict=True)):
-            y = self.top + 6 + 16 * index
-            x = LEFT + self.plot_w + 12
+        x = LEFT + self.plot_w + 12
+        chars = chars_in(WIDTH - (x + 22) - 2, LEGEND_FONT)
+        shown = _distinct_clips([s.label for s in series], chars * LEGEND_LINES - 2)
+        y = self.top + 6
+        for s, text in zip(series, shown, strict=True):
+            lines = _wrap(text, chars, LEGEND_LINES)
             dash = ' stroke-dasharray="5 3"' if s.dashed else ""
+            if len(lines) == 1:
+                body = escape(lines[0])
+            else:
+                body = f'<tspan x="{x + 22}">{escape(lines[0])}</tspan>' + "".join(
+                    f'<tspan x="{x + 22}" dy="{LEGEND_LINE}">{escape(line)}</tspan>'
+                    for line in lines[1:]
+                )
             parts.append(
                 f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{s.color}"'
                 f' stroke-width="3"{dash}/>'
-                f'<text x="{x + 22}" y="{y + 4}" class="a">{escape(text)}'
+                f'<text x="{x + 22}" y="{y + 4}" class="a">{body}'
                 f"<title>{escape(s.label)}</title></text>"
             )
+            y += LEGEND_LINE * len(lines) + LEGEND_GAP
+        self.height = max(self.height, y)
         return parts
 
 
-LEGEND_CHARS = 22
-"""A legend label longer than this is cut (the whole name is its tooltip)."""
+LEGEND_FONT = 13
+"""Size of the legend's and the axes' text (``.a`` in ``CSS``), in the chart's units."""
+KEY_FONT = 13
+"""Size of the marker key's text (``.k text`` in ``CSS``)."""
 
 
 def _clip(text: str, width: int) -> str:
@@ -293,6 +366,7 @@ def line_chart(
         low = -_nice_max(-low)
     frame = _Frame(quarters, low, high, badges=bool(markers))
     parts = frame.axes(title, unit)
+    legend = frame.legend(series)
     parts += frame.markers(markers)
     for s in series:
         dash = ' stroke-dasharray="5 3"' if s.dashed else ""
@@ -309,7 +383,7 @@ def line_chart(
                     f'<circle cx="{frame.x(i):.1f}" cy="{frame.y(v):.1f}" r="2.5"'
                     f' fill="{s.color}"><title>{tip}</title></circle>'
                 )
-    parts += frame.legend(series)
+    parts += legend
     return _svg(parts, title, frame.height)
 
 
@@ -339,6 +413,7 @@ def stacked_chart(
     values = tops + [v for s in lines for v in _finite(s.values)] + [high or 0.0]
     frame = _Frame(quarters, 0.0, _nice_max(max(values, default=1.0)))
     parts = frame.axes(title, unit)
+    legend = frame.legend([*layers, *lines])
     for layer, base, top in stacks:
         if all(t - b <= 0 for t, b in zip(top, base, strict=True)):
             continue  # an empty layer (no owned capacity all match) draws no line on the stack
@@ -359,7 +434,7 @@ def stacked_chart(
                 f'<polyline points="{points}" fill="none" stroke="{s.color}"'
                 ' stroke-width="2" stroke-dasharray="5 3"/>'
             )
-    parts += frame.legend([*layers, *lines])
+    parts += legend
     return _svg(parts, title, frame.height)
 
 
@@ -375,15 +450,17 @@ def _runs(values: Sequence[float]) -> list[list[tuple[int, float]]]:
 
 
 CSS = """
-svg { max-width: 100%; height: auto; font-family: inherit; }
-svg .t { font-size: 14px; font-weight: 600; fill: #222; }
-svg .u, svg .a { font-size: 11px; fill: #555; }
+svg { width: 100%; max-width: 100%; height: auto; font-family: inherit; }
+svg .t { font-size: 16px; font-weight: 600; fill: #222; }
+svg .u, svg .a { font-size: 13px; fill: #444; }
 svg .g { stroke: #e3e3e3; stroke-width: 1; }
 svg .f { fill: none; stroke: #bbb; }
 svg .m line { stroke: #b00; stroke-width: 1; stroke-dasharray: 3 3; }
 svg .m circle { fill: #b00; }
-svg .m text { font-size: 10px; font-weight: 600; fill: #fff; }
-svg .k text { font-size: 10px; fill: #333; }
+svg .m text { font-size: 12px; font-weight: 700; fill: #fff; }
+svg .k text { font-size: 13px; fill: #333; }
 svg .k .n { font-weight: 700; fill: #b00; }
+@media print { svg { break-inside: avoid; } }
 """
-"""Styles the charts need, for the page's ``<style>``."""
+"""Styles the charts need, for the page's ``<style>``: each chart as wide as the page's column
+(its text then about as large as the page's, legible on a projector)."""

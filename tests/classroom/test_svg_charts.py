@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from game.classroom.svg import HEIGHT, Marker, Series, line_chart
+from game.classroom.svg import CSS, HEIGHT, KEY_LINE, WIDTH, Marker, Series, line_chart
+
+KEY_CHAR_PX = 13 * 0.6
+"""A wide character of the key's 13 px text (DejaVu Sans, the widest common sans-serif)."""
 
 QUARTERS = [f"202{7 + q // 4} Q{q % 4 + 1}" for q in range(12)]
 PRICES = [Series("Stratus", [10.0 + q for q in range(12)]), Series("Nimbus", [8.0] * 12)]
@@ -30,20 +33,58 @@ def test_markers_are_numbered_once_per_quarter_with_a_key_under_the_chart() -> N
     assert "Stratus Cloud outage (random). 35% offline." in badges[0]
     key = re.findall(r'<g class="k">.*?</g>', svg)
     assert len(key) == 3
-    assert "> 2027 Q2: A frontier model launches; Stratus Cloud" in key[0]
+    # Three short entries: one column across the chart, each entry whole on its line.
+    assert ">2027 Q2: A frontier model launches; Stratus Cloud outage (random)</tspan>" in key[0]
     # The chart grows to hold its key: every text line lies inside the picture.
     height = float(re.search(r'viewBox="0 0 \d+ ([\d.]+)"', svg).group(1))
     assert height > HEIGHT
     assert max(_numbers(svg, "y")) < height
 
 
-def test_long_labels_are_clipped_in_the_key_and_told_whole_in_the_tooltip() -> None:
+def test_long_labels_are_wrapped_whole_in_the_key_and_told_whole_in_the_tooltip() -> None:
+    """The key cut every entry at 56 characters, though its column had room for more: on a
+    projector, where no one hovers for the tooltip, the class read "Governments fund sovereign
+    AI in every region at o…". Now an entry takes the lines it needs, each inside the chart."""
     long = "Governments fund sovereign AI in every region at once, for years"
     svg = line_chart("Spot price", "$M/kGPU", QUARTERS, PRICES, [Marker(3, long, "Why.")])
     (key,) = re.findall(r'<g class="k">.*?</g>', svg)
-    shown = re.search(r"</tspan> (.*?)</text>", key).group(1)
-    assert shown.endswith("…") and len(shown) <= 56
+    lines = re.findall(r'<tspan x="([\d.]+)"(?: dy="\d+")?>(.*?)</tspan>', key)
+    assert " ".join(text for _, text in lines) == f"2027 Q4: {long}"
+    for x, text in lines:
+        assert float(x) + len(text) * KEY_CHAR_PX <= WIDTH, f"{text!r} runs off the chart"
     assert f"{long}. Why." in key  # the tooltip
+    height = float(re.search(r'viewBox="0 0 \d+ ([\d.]+)"', svg).group(1))
+    assert height >= float(re.findall(r'y="([\d.]+)"', key)[0]) + KEY_LINE * (len(lines) - 1)
+
+
+def test_a_key_of_many_long_events_uses_both_columns_and_cuts_nothing() -> None:
+    events = [
+        Marker(q, f"Event number {q} with a long name that tells the story (random)")
+        for q in range(12)
+    ]
+    svg = line_chart("Spot price", "$M/kGPU", QUARTERS, PRICES, events)
+    keys = re.findall(r'<g class="k">.*?</g>', svg)
+    assert len(keys) == 12 and "…" not in "".join(keys)
+    columns = {re.search(r'<text x="([\d.]+)"', key).group(1) for key in keys}
+    assert len(columns) == 2
+    height = float(re.search(r'viewBox="0 0 \d+ ([\d.]+)"', svg).group(1))
+    for key in keys:  # every line, the first and the wrapped ones, lies inside the picture
+        y = float(re.search(r' y="([\d.]+)"', key).group(1))
+        assert y + KEY_LINE * key.count(' dy="') < height
+
+
+def test_chart_text_is_legible_on_a_projector() -> None:
+    """Chart text was 10-11 px on a chart drawn 760 px wide in a 930 px column: small on a
+    projector. The chart now fills the column and its text is at least 13 px (about the
+    page's own 16 px once the chart is scaled to the column)."""
+    sizes = {
+        rule.split("{")[0].strip(): float(re.search(r"font-size: ([\d.]+)px", rule).group(1))
+        for rule in CSS.split("}")
+        if "font-size" in rule
+    }
+    assert sizes["svg .u, svg .a"] >= 13 and sizes["svg .k text"] >= 13
+    assert sizes["svg .t"] >= 16 and sizes["svg .m text"] >= 12
+    assert re.search(r"svg \{ width: 100%;", CSS)
 
 
 def test_a_chart_without_markers_keeps_its_size() -> None:

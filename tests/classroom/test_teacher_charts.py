@@ -6,21 +6,24 @@ import re
 
 from game.classroom.svg import WIDTH, Series, line_chart
 
-CHAR_PX = 6.2
-"""About the width of a character of the legend's 11 px sans-serif font."""
+CHAR_PX = 13 * 0.6
+"""A wide character of the legend's 13 px text (DejaVu Sans, the widest common sans-serif)."""
 
 
-def _legend(svg: str) -> list[tuple[float, str]]:
-    return [
-        (float(x), text)
-        for x, text in re.findall(r'<text x="([\d.]+)" y="[\d.]+" class="a">([^<]*)<title>', svg)
-    ]
+def _legend(svg: str) -> list[list[tuple[float, str]]]:
+    """Each legend entry's lines, with the x each starts at."""
+    entries = []
+    for x, body in re.findall(r'<text x="([\d.]+)" y="[\d.]+" class="a">(.*?)<title>', svg):
+        lines = re.findall(r'<tspan x="([\d.]+)"[^>]*>([^<]*)</tspan>', body)
+        entries.append([(float(a), t) for a, t in lines] if lines else [(float(x), body)])
+    return entries
 
 
 def test_every_legend_entry_fits_the_chart_and_two_teams_of_one_name_are_told_apart() -> None:
     """The class results chart labels two teams of one name with their files: both showed as
     "Blue Team (blue-tean", cut by the edge of the chart (the legend had room for about 19
-    characters and labels were cut at 22), so nobody could tell which line was which."""
+    characters and labels were cut at 22), so nobody could tell which line was which. Now
+    every label is shown whole, on as many lines as it needs."""
     labels = [
         "Blue Team (blue-team.json)",
         "Blue Team (blue-team-2.json)",
@@ -34,13 +37,24 @@ def test_every_legend_entry_fits_the_chart_and_two_teams_of_one_name_are_told_ap
         [Series(label, [1.0, 2.0]) for label in labels],
     )
     legend = _legend(svg)
-    assert [text for _, text in legend] == [
-        "Blue Team (…team.json)",
-        "Blue Team (…am-2.json)",
-        "Nordhall Sovereign Cl…",
-        "class mean",
-    ]
-    for x, text in legend:
-        assert x + len(text) * CHAR_PX <= WIDTH, f"{text!r} runs off the chart"
+    # Each label whole, wrapped to the room right of the plot (they were cut at 22 characters,
+    # "Nordhall Sovereign Cl…", with room for more on a second line).
+    assert [" ".join(text for _, text in entry) for entry in legend] == labels
+    assert len(legend[2]) == 2  # "Nordhall Sovereign" / "Cloud"
+    for entry in legend:
+        for x, text in entry:
+            assert x + len(text) * CHAR_PX <= WIDTH, f"{text!r} runs off the chart"
     for label in labels:  # the whole label is the entry's tooltip
         assert f"<title>{label}</title>" in svg
+
+
+def test_two_long_names_alike_to_their_third_line_are_still_told_apart() -> None:
+    """A label longer than the legend's three lines is cut in its middle where another label
+    starts the same, so the two entries still differ."""
+    stem = "The Extremely Long Named Consortium of Regional Compute Buyers"
+    labels = [f"{stem} (team-one.json)", f"{stem} (team-two.json)"]
+    svg = line_chart("x", "$M", ["2027 Q1", "2027 Q2"], [Series(x, [1.0, 2.0]) for x in labels])
+    shown = [" ".join(text for _, text in entry) for entry in _legend(svg)]
+    assert len(shown) == 2 and shown[0] != shown[1]
+    assert all("…" in text for text in shown)
+    assert all(len(entry) <= 3 for entry in _legend(svg))

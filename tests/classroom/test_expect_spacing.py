@@ -1,0 +1,60 @@
+"""``class results --expect``: a name in the list matches its team whatever its spacing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.arena.match import run_match
+from game.arena.replay import ReplayWriter
+from game.cli import main
+from game.rules import load_content
+
+SCENARIO, SEED = "tutorial", 5
+
+
+@pytest.fixture(scope="module")
+def class_dir(tmp_path_factory) -> Path:
+    content = load_content()
+    saves = tmp_path_factory.mktemp("saves")
+    results = tmp_path_factory.mktemp("results")
+    n = len(content.scenario(SCENARIO).seats)
+    for index, name in enumerate(("Blue Team", "Gold  Rush", "Red")):
+        save = saves / f"{index}.jsonl"
+        names = [name, *(f"Rival {i}" for i in range(1, n))]
+        writer = ReplayWriter(save, labels=["human", *(["balanced"] * (n - 1))])
+        run_match(content, SCENARIO, SEED, names=names, recorders=[writer])
+        assert main(["class", "export", str(save), "--out", str(results / f"{index}.json")]) == 0
+    return results
+
+
+def test_expected_names_match_their_teams_whatever_their_spacing(
+    class_dir: Path, tmp_path: Path, capsys
+) -> None:
+    """A teacher's list with "Blue  Team" (two spaces, as typed) reported the team Blue Team
+    missing, and so did a team that typed "Gold  Rush" in the game, listed as "Gold Rush"."""
+    expect = tmp_path / "names.txt"
+    expect.write_text("Blue  Team\nGold Rush \nred\nRed\nGreen\n")
+    out = tmp_path / "board"
+    capsys.readouterr()
+    code = main(["class", "results", str(class_dir), "--out", str(out), "--expect", str(expect)])
+    err = capsys.readouterr().err
+    assert code == 1  # Green is missing
+    assert [line for line in err.splitlines() if "missing team" in line] == [
+        "capwars: missing team: Green"
+    ]
+    # Which expected name was taken for which team, where they are written differently.
+    assert 'expected team "Blue  Team" is the team "Blue Team"' in err
+    assert 'expected team "Gold Rush" is the team "Gold  Rush"' in err
+    assert 'expected team "red" is the team "Red"' in err
+    assert 'expected team "Red"' not in err  # written as the team is: nothing to say
+    assert 'expected team "Blue  Team" is the team "Blue Team"' in (out / "results.md").read_text()
+
+
+def test_a_non_breaking_space_pasted_from_a_document_matches_too(class_dir: Path) -> None:
+    from game.classroom.results import merge_results
+
+    merged = merge_results(class_dir, ["Blue\u00a0Team", " Red", "Gold Rush"])
+    assert merged.missing == []
+    assert any('"Blue<non-breaking space>Team" is the team "Blue Team"' in n for n in merged.notes)
