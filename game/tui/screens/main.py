@@ -49,6 +49,7 @@ from game.tui.widgets.overview import OverviewSection
 from game.tui.widgets.plan import (
     CashPlan,
     cash_plan,
+    grid_queue,
     locked_chips,
     order_effect,
     power_room,
@@ -538,6 +539,7 @@ class MainScreen(Screen[None]):
                     self._chips_ordered(),
                     self._fabric_ordered(),
                     power_room(self.session.state, self.view.obs, self.view.orders),
+                    grid_queue(self.session.state),
                 )
             )
 
@@ -552,6 +554,7 @@ class MainScreen(Screen[None]):
                     self._chips_ordered(),
                     label=self.session.state.world.quarter_label,
                     pending_fabric=self._fabric_ordered(),
+                    grid=grid_queue(self.session.state),
                 )
             )
 
@@ -563,6 +566,7 @@ class MainScreen(Screen[None]):
                     self._infra().selected_region(),
                     None,
                     self.session.state.world.quarter_label,
+                    grid_queue(self.session.state),
                 )
             )
 
@@ -618,6 +622,7 @@ class MainScreen(Screen[None]):
                     pending_chips=self._chips_ordered(skip=index),
                     pending_fabric=self._fabric_ordered(skip=index),
                     power=power_room(self.session.state, self.view.obs, self.view.orders, index),
+                    grid=grid_queue(self.session.state),
                 )
                 self.open_form(form, replace=index)
 

@@ -331,3 +331,17 @@ def standing_capacity(obs: Observation) -> tuple[float, float]:
     last_owned = float(me.last.get("owned", math.nan))
     owned = float(me.chips_perf.sum()) if math.isnan(last_owned) else last_owned
     return reserved, owned
+
+
+def grid_queue(state: MatchState) -> dict[str, tuple[float, float]]:
+    """Per region, the MW waiting in its grid queue as this quarter began (everyone's requests)
+    and the MW its grid releases in a normal quarter: what dates a request made now, which
+    joins the tail (see :func:`game.tui.dialogs.forms.quarters_to_power`). A region's
+    ``grid_wait_quarters`` is that ratio rounded up, a quarter late when the queue is not a
+    whole number of quarters long (as after the first quarter, nearly always)."""
+    world = state.world
+    waiting = [0.0] * len(world.region_ids)
+    for row in state.grid_queue.tolist():
+        waiting[int(row[0])] += float(row[2])
+    rates = world.reg_interconnect.tolist()
+    return {rid: (waiting[r], float(rates[r])) for r, rid in enumerate(world.region_ids)}
