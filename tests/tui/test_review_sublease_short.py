@@ -33,3 +33,19 @@ async def test_a_sublease_that_leaves_customers_without_capacity_warns(tmp_path:
         await submit(pilot)
         dialog = await fill_order(pilot, "u", {"provider": "stratus", "quantity": 1})
         assert "short" not in _said(dialog), _said(dialog)
+
+
+async def test_a_sublease_that_makes_a_plan_short_says_so_in_a_sentence(tmp_path: Path) -> None:
+    """Found reviewing: a plan with room to spare that a sublease made short read "Your plan is
+    with this sublease it is 0.4 kGPU short"."""
+    async with new_app(tmp_path, "standard", seed=5, autosave=False).run_test(
+        size=(80, 24)
+    ) as pilot:
+        await start_game(pilot)
+        await pilot.press("2")
+        await fill_order(pilot, "b", {"provider": "nimbus", "quantity": 12, "max_price": 20})
+        await submit(pilot)
+        dialog = await fill_order(pilot, "u", {"provider": "stratus", "quantity": 4})
+        said = _said(dialog)
+        assert "With this sublease your plan is" in said and "kGPU short for customers:" in said
+        assert "Your plan is with" not in said, said

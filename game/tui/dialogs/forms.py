@@ -231,11 +231,16 @@ def sublease_form(
         after = short + sublet * (1.0 - training)
         if after <= 0.05 or sublet <= 1e-9:
             return ""
-        already = f"already {kgpu(short)} kGPU short for customers; " if short > 0.05 else ""
+        # A plan with room to spare read "Your plan is with this sublease it is ... short".
+        lead = (
+            f"Your plan is already {kgpu(short)} kGPU short for customers; with this sublease"
+            f" it is {kgpu(after)} kGPU short"
+            if short > 0.05
+            else f"With this sublease your plan is {kgpu(after)} kGPU short for customers"
+        )
         return (
-            f"Your plan is {already}with this sublease it is {kgpu(after)} kGPU short:"
-            " customers beyond your capacity are turned away and reputation falls. Sublet"
-            " only capacity you will not need this quarter."
+            f"{lead}: customers beyond your capacity are turned away and reputation falls."
+            " Sublet only capacity you will not need this quarter."
         )
 
     return OrderForm(
