@@ -63,7 +63,7 @@ def bid_form(
     pid = _pick(choices, old.provider if old else provider)
     p = obs.provider(pid)
     why = (
-        f" ({pct(training)} of it goes to training, as of all your capacity)"
+        f" (training takes {pct(training)} of it, as it does of all your capacity)"
         if to_bid > short + 0.05 and training > 0.005
         else ""
     )
