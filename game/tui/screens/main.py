@@ -661,7 +661,13 @@ class MainScreen(Screen[None]):
 
         def leave(yes: bool | None) -> None:
             if yes:
-                app.autosave()
+                # Not the quarter's warning ("s saves the game"): the game is being left, and
+                # on the title screen s does nothing.
+                if app.write_autosave() is not None:
+                    app.notify(
+                        f"Left without saving: the autosave failed again ({app.autosave_problem}).",
+                        severity="warning",
+                    )
                 app.pop_screen()
 
         turn = self.session.state.turn
