@@ -44,7 +44,7 @@ def test_the_forms_date_power_from_the_queue_not_its_rounded_wait() -> None:
     obs, label = session.view().obs, session.state.world.quarter_label
     gulf = next(r for r in obs.regions if r.id == "gulf")
     assert obs.label == "2027 Q3" and gulf.grid_wait_quarters == 8  # 7.8 quarters, rounded up
-    grid = grid_queue(session.state)
+    grid = grid_queue(session.state, session.seat)
     info = build_form(obs, "gulf", None, label, grid).info({"region": "gulf", "megawatts": 20})
     chips = chips_form(obs, "gulf", None, frozenset({"gulf"}), label, grid=grid)
     assert chips.warn is not None
@@ -74,3 +74,30 @@ async def test_the_build_dialog_reads_the_queue(tmp_path: Path) -> None:
         assert isinstance(dialog, ActionDialog)
         info = dialog.form.info({"region": "gulf", "megawatts": 20})
         assert re.search(r"Built and powered by about 2029 Q2\b", info), info
+
+
+def test_the_build_form_counts_the_research_that_speeds_building() -> None:
+    """Found reviewing: with prefabricated modules researched (two quarters off construction) the
+    build form still said "$228M over 6 quarters" while the engine bills and builds it over 4
+    (and the dialog's own "pays ... this quarter" was a quarter of the cost)."""
+    from game.engine import FundResearch
+
+    session = GameSession.new(load_content(), "standard", 11)
+    for _ in range(12):
+        tech = next(t for t in session.view().obs.me.research if t.id == "prefab_datacenters")
+        if tech.done:
+            break
+        session.add_order(FundResearch(tech="prefab_datacenters", amount=60))
+        session.end_quarter()
+    assert tech.done
+    obs, label = session.view().obs, session.state.world.quarter_label
+    grid = grid_queue(session.state, session.seat)
+    info = build_form(obs, "us-central", None, label, grid).info(
+        {"region": "us-central", "megawatts": 20}
+    )
+    session.add_order(BuildDatacenter(region="us-central", megawatts=20))
+    session.end_quarter()
+    r = session.state.world.region_index["us-central"]
+    billed = int((session.state.dc_pay[session.seat, r] > 1e-9).sum()) + 1  # one paid already
+    assert billed == 4
+    assert " over 4 quarters · " in info, info

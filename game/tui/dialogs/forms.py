@@ -286,9 +286,18 @@ def idle_warning(obs: Observation, region: str, what: str, building: frozenset[s
     )
 
 
-GridQueue = dict[str, tuple[float, float]]
-"""Per region, the MW waiting in its grid queue and its normal release per quarter
+GridQueue = dict[str, tuple[float, float, int]]
+"""Per region, the MW waiting in its grid queue, its normal release per quarter and the
+quarters a data centre of yours takes to build there, research speed-ups counted
 (:func:`~game.tui.widgets.plan.grid_queue`)."""
+
+
+def _build_time(obs: Observation, region: str, grid: GridQueue | None) -> int:
+    """Quarters a data centre ordered now in ``region`` takes to build: yours from ``grid``
+    (prefabricated modules cut two), else the region's."""
+    if grid is not None and region in grid:
+        return grid[region][2]
+    return next(v.build_quarters for v in obs.regions if v.id == region)
 
 
 def quarters_to_power(
@@ -324,9 +333,9 @@ def quarters_to_power(
         view = next(v for v in obs.regions if v.id == region)
         wait = view.grid_wait_quarters
         if grid is not None and region in grid:
-            queued, rate = grid[region]
+            queued, rate, _ = grid[region]
             wait = math.floor(queued / rate + 1e-9)  # whole quarters of releases ahead
-        ready = max(view.build_quarters, wait) + 1
+        ready = max(_build_time(obs, region, grid), wait) + 1
     return ready
 
 
@@ -574,11 +583,12 @@ def build_powered_text(
     view = next(v for v in obs.regions if v.id == region)
     first = full = view.grid_wait_quarters
     if grid is not None and region in grid:
-        queued, rate = grid[region]
+        queued, rate, _ = grid[region]
         first = math.floor(queued / rate + 1e-9)
         full = max(1, math.ceil((queued + megawatts - RELEASED_MW) / rate)) - 1
     end = obs.quarters - 1
-    start, last = (obs.turn + max(view.build_quarters, q) for q in (first, full))
+    build = _build_time(obs, region, grid)
+    start, last = (obs.turn + max(build, q) for q in (first, full))
     if start > end:
         return (
             f"⚠ Powered in about {label(last)}, after the game's last quarter"
@@ -622,7 +632,7 @@ def build_form(
         # joins the tail behind them, so it does not delay them).
         queued = grid_ready_text(obs, r.id, label)
         return (
-            f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
+            f"{money(r.build_cost_per_mw * mw)} over {_build_time(obs, r.id, grid)}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
             f" ${r.power_price:,.0f}/MWh"
             + f"\n{build_powered_text(obs, r.id, label, mw, grid)}"

@@ -539,7 +539,7 @@ class MainScreen(Screen[None]):
                     self._chips_ordered(),
                     self._fabric_ordered(),
                     power_room(self.session.state, self.view.obs, self.view.orders),
-                    grid_queue(self.session.state),
+                    grid_queue(self.session.state, self.view.obs.seat),
                 )
             )
 
@@ -554,7 +554,7 @@ class MainScreen(Screen[None]):
                     self._chips_ordered(),
                     label=self.session.state.world.quarter_label,
                     pending_fabric=self._fabric_ordered(),
-                    grid=grid_queue(self.session.state),
+                    grid=grid_queue(self.session.state, self.view.obs.seat),
                 )
             )
 
@@ -566,7 +566,7 @@ class MainScreen(Screen[None]):
                     self._infra().selected_region(),
                     None,
                     self.session.state.world.quarter_label,
-                    grid_queue(self.session.state),
+                    grid_queue(self.session.state, self.view.obs.seat),
                 )
             )
 
@@ -622,7 +622,7 @@ class MainScreen(Screen[None]):
                     pending_chips=self._chips_ordered(skip=index),
                     pending_fabric=self._fabric_ordered(skip=index),
                     power=power_room(self.session.state, self.view.obs, self.view.orders, index),
-                    grid=grid_queue(self.session.state),
+                    grid=grid_queue(self.session.state, self.view.obs.seat),
                 )
                 self.open_form(form, replace=index)
 
