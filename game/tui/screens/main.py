@@ -679,8 +679,8 @@ class MainScreen(Screen[None]):
             kept = False
             saved = (
                 f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)});"
-                " the quarters played since it was last saved are lost. Press n, make the folder"
-                " writable and press s to keep them."
+                f" {self.unsaved_quarters()} are lost. Press n, make the folder writable and"
+                " press s to keep them."
             )
         elif self.session.turns and app.autosave_enabled:
             saved = "The game is autosaved; Continue on the title screen brings you back here."
@@ -706,6 +706,15 @@ class MainScreen(Screen[None]):
             leave,
         )
 
+    def unsaved_quarters(self) -> str:
+        """What a failed autosave leaves unsaved: the quarters since the game's last save, or
+        every quarter when no file holds it ("since it was last saved" of a game never saved
+        read as if an older save were there to come back to)."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        if app.saved_path(self.session) is not None or self.saved_at is not None:
+            return "the quarters played since it was last saved"
+        return "all the quarters played (no save holds this game)"
+
     def confirm_quit(self) -> None:
         """Quit the game; with pending orders, only after asking (they are not kept: the
         autosave holds the game as this quarter began)."""
@@ -724,8 +733,9 @@ class MainScreen(Screen[None]):
                 ConfirmDialog(
                     "Quit without saving?",
                     f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)})."
-                    " Quitting now loses the quarters played since it was last saved. To keep"
-                    " them, press n (Back), make the folder writable and press s.",
+                    f" Quitting now loses {self.unsaved_quarters()}"
+                    + (f" and {count} pending order{'s' if count != 1 else ''}" if count else "")
+                    + ". To keep them, press n (Back), make the folder writable and press s.",
                     yes="Quit (y)",
                     careful=True,
                 ),
