@@ -857,17 +857,20 @@ def form_for(
     pending_fabric: dict[str, float] | None = None,
     power: dict[str, tuple[float, float]] | None = None,
     grid: GridQueue | None = None,
+    short: float | None = None,
+    training: float = 0.0,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
     ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
     yet; ``pending_chips`` and ``pending_fabric``: the chips and fabric the other orders of
-    this quarter buy, per region)."""
+    this quarter buy, per region; ``short`` and ``training``: the plan without the order
+    edited, for a sublease's warning, see :func:`sublease_form`)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
         return reserve_form(obs, None, action, leads, label)
     if isinstance(action, Sublease):
-        return sublease_form(obs, None, action, fee)
+        return sublease_form(obs, None, action, fee, short, training)
     if isinstance(action, OrderChips):
         return chips_form(
             obs, None, action, building, label, locked, pending_chips, pending_fabric, power, grid

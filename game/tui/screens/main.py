@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -612,6 +613,14 @@ class MainScreen(Screen[None]):
             if key is not None and key.isdigit() and int(key) < len(self.view.orders):
                 index = int(key)
                 action = self.view.orders[index].action
+                # The plan without the order edited (it would count the old sublease): an
+                # edited sublease warns as a new one does.
+                others = tuple(o for i, o in enumerate(self.view.orders) if i != index)
+                plan = plan_numbers(
+                    dataclasses.replace(self.view, orders=others),
+                    opening_share(self.session, self.view),
+                    starts_now(self.session),
+                )
                 form = forms.form_for(
                     self.view.obs,
                     action,
@@ -623,6 +632,8 @@ class MainScreen(Screen[None]):
                     pending_fabric=self._fabric_ordered(skip=index),
                     power=power_room(self.session.state, self.view.obs, self.view.orders, index),
                     grid=grid_queue(self.session.state, self.view.obs.seat),
+                    short=plan.short if plan else None,
+                    training=plan.share if plan else 0.0,
                 )
                 self.open_form(form, replace=index)
 
