@@ -100,11 +100,15 @@ class CapwarsApp(App[int]):
     async def action_quit(self) -> None:
         """ctrl+q: quit, but ask first while a game has pending orders (they are not saved)."""
         from game.tui.dialogs.confirm import ConfirmDialog
+        from game.tui.screens.game_over import GameOverScreen
         from game.tui.screens.main import MainScreen
 
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None and not isinstance(self.screen, ConfirmDialog):
             main.confirm_quit()
+        elif isinstance(self.screen, GameOverScreen):
+            # The finished game's autosave failed: quitting at once lost it without a word.
+            self.screen.confirm_leave(self.exit)
         else:
             self.exit()
 

@@ -28,7 +28,7 @@ def test_an_event_that_cuts_reputation_is_named() -> None:
     _serving_everyone(session)
     session.inject("ai_incident")
     line = _reputation_line(session)
-    assert "down because A public AI failure hit every enterprise's reputation" in line, line
+    assert "down because a public AI failure hit every enterprise's reputation" in line, line
     assert "turned away" not in line, line
 
 
@@ -44,4 +44,16 @@ def test_customers_turned_away_and_an_event_are_both_named() -> None:
     session.inject("ai_incident")
     line = _reputation_line(session)
     assert "down because customers were turned away (bank customers punish it 2× as hard)" in line
-    assert "and A public AI failure hit every enterprise's reputation (6 News)" in line, line
+    assert "and a public AI failure hit every enterprise's reputation (6 News)" in line, line
+
+
+def test_an_event_title_reads_as_part_of_the_sentence() -> None:
+    """Found reviewing: "down because customers were turned away and A public AI failure hit
+    every enterprise's reputation" (the title's capital article in mid-sentence)."""
+    import doctest
+
+    from game.tui.screens import report
+
+    assert report.in_sentence("An outage") == "an outage"
+    assert report.in_sentence("Atlas shrugs") == "Atlas shrugs"
+    assert doctest.testmod(report).failed == 0

@@ -87,3 +87,60 @@ async def test_a_save_that_works_again_clears_the_warning(
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, ConfirmDialog)
+
+
+async def test_leaving_for_the_title_unsaved_does_not_ask_for_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found reviewing: after "Title screen (y)" the autosave failed again and its warning said
+    "then s saves the game" over the title screen, where s does nothing."""
+    from game.tui.screens.title import TitleScreen
+
+    monkeypatch.setattr(GameSession, "autosave", _refuse)
+    notes: list[str] = []
+    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        screen._pass_turn()
+        await settle(pilot)
+        await dismiss_notes(pilot)
+        real_notify = pilot.app.notify
+
+        def notify(message: str, **kw: Any) -> None:
+            notes.append(message)
+            real_notify(message, **kw)
+
+        pilot.app.notify = notify  # type: ignore[method-assign]
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TitleScreen), pilot.app.screen
+        assert notes and notes[-1].startswith("Left without saving"), notes
+        assert not any("s saves the game" in n for n in notes), notes
+
+
+async def test_a_game_never_saved_is_not_said_to_have_a_last_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found reviewing: a game whose every autosave failed was "losing the quarters played
+    since it was last saved", and its pending orders went unmentioned."""
+    from game.engine import SetTrainingShare
+
+    monkeypatch.setattr(GameSession, "autosave", _refuse)
+    async with new_app(tmp_path, "tutorial").run_test(size=SIZE) as pilot:
+        screen = await start_game(pilot)
+        screen._pass_turn()
+        await settle(pilot)
+        await dismiss_notes(pilot)
+        screen.session.add_order(SetTrainingShare(share=0.1))
+        await pilot.press("ctrl+q")
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        body = " ".join(str(pilot.app.screen.query_one("#confirm-body", Static).render()).split())
+        assert "since it was last saved" not in body, body
+        assert (
+            "loses all the quarters played (no save holds this game) and 1 pending order." in body
+        )
+        await pilot.press("escape")
+        await pilot.press("escape")
+        body = " ".join(str(pilot.app.screen.query_one("#confirm-body", Static).render()).split())
+        assert "all the quarters played (no save holds this game) are lost" in body, body

@@ -92,7 +92,8 @@ def parse_number(label: str, text: str, unit: str = "") -> float:
         value = float(cleaned)
     except ValueError:
         raise ValueError(f"{label}: {text.strip()!r} is not a number") from None
-    if not math.isfinite(value):
+    # Scaled first: "1e308B" is a finite number of billions but no finite number of $M.
+    if not math.isfinite(value * scale):
         raise ValueError(f"{label}: enter a finite number")
     if value < 0:
         raise ValueError(f"{label}: must not be negative")

@@ -63,7 +63,7 @@ def bid_form(
     pid = _pick(choices, old.provider if old else provider)
     p = obs.provider(pid)
     why = (
-        f" ({pct(training)} of it goes to training, as of all your capacity)"
+        f" (training takes {pct(training)} of it, as it does of all your capacity)"
         if to_bid > short + 0.05 and training > 0.005
         else ""
     )
@@ -231,11 +231,16 @@ def sublease_form(
         after = short + sublet * (1.0 - training)
         if after <= 0.05 or sublet <= 1e-9:
             return ""
-        already = f"already {kgpu(short)} kGPU short for customers; " if short > 0.05 else ""
+        # A plan with room to spare read "Your plan is with this sublease it is ... short".
+        lead = (
+            f"Your plan is already {kgpu(short)} kGPU short for customers; with this sublease"
+            f" it is {kgpu(after)} kGPU short"
+            if short > 0.05
+            else f"With this sublease your plan is {kgpu(after)} kGPU short for customers"
+        )
         return (
-            f"Your plan is {already}with this sublease it is {kgpu(after)} kGPU short:"
-            " customers beyond your capacity are turned away and reputation falls. Sublet"
-            " only capacity you will not need this quarter."
+            f"{lead}: customers beyond your capacity are turned away and reputation falls."
+            " Sublet only capacity you will not need this quarter."
         )
 
     return OrderForm(
@@ -281,7 +286,23 @@ def idle_warning(obs: Observation, region: str, what: str, building: frozenset[s
     )
 
 
-def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -> int:
+GridQueue = dict[str, tuple[float, float, int]]
+"""Per region, the MW waiting in its grid queue, its normal release per quarter and the
+quarters a data centre of yours takes to build there, research speed-ups counted
+(:func:`~game.tui.widgets.plan.grid_queue`)."""
+
+
+def _build_time(obs: Observation, region: str, grid: GridQueue | None) -> int:
+    """Quarters a data centre ordered now in ``region`` takes to build: yours from ``grid``
+    (prefabricated modules cut two), else the region's."""
+    if grid is not None and region in grid:
+        return grid[region][2]
+    return next(v.build_quarters for v in obs.regions if v.id == region)
+
+
+def quarters_to_power(
+    obs: Observation, region: str, building: frozenset[str], grid: GridQueue | None = None
+) -> int:
     """Quarters until some data centre of yours in ``region`` is powered (built and connected
     to the grid), at the normal grid release rate, counting this one: ``k`` means powered when
     the quarter ``k - 1`` after this one resolves (the grid queue's ``grid_ready_quarters``,
@@ -293,7 +314,11 @@ def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -
     region's grid wait, whichever is longer: a 20 MW order in US Central (grid wait 8) in 2027
     Q1 was shown as powered "before about 2028 Q4" while, a quarter later, the Infrastructure
     section and the report said "by 2029 Q1" (the engine powers it then). Likewise a data
-    centre ``k`` places into its build pipeline is standing after ``k + 1`` quarters."""
+    centre ``k`` places into its build pipeline is standing after ``k + 1`` quarters.
+
+    With ``grid`` (the queue's MW, not only the region's wait rounded up to whole quarters), an
+    order of this quarter counts the quarter its first MW is released: a queue 7.8 quarters
+    long powers it when the seventh quarter after this one resolves, not the eighth."""
     me = obs.me
     if region not in me.region_ids:
         return 0
@@ -306,7 +331,11 @@ def quarters_to_power(obs: Observation, region: str, building: frozenset[str]) -
     ready = max(ready, built) if ready or built else 0
     if region in building and not ready:
         view = next(v for v in obs.regions if v.id == region)
-        ready = max(view.build_quarters, view.grid_wait_quarters) + 1
+        wait = view.grid_wait_quarters
+        if grid is not None and region in grid:
+            queued, rate, _ = grid[region]
+            wait = math.floor(queued / rate + 1e-9)  # whole quarters of releases ahead
+        ready = max(_build_time(obs, region, grid), wait) + 1
     return ready
 
 
@@ -328,10 +357,11 @@ def power_warning(
     what: str,
     building: frozenset[str],
     label: Callable[[int], str],
+    grid: GridQueue | None = None,
 ) -> str:
     """A warning for equipment arriving in ``lead`` quarters where nothing of yours is powered
     until later: it idles, paying upkeep, in between."""
-    ready = quarters_to_power(obs, region, building)
+    ready = quarters_to_power(obs, region, building, grid)
     if ready <= lead:
         return ""
     name = next((r.name for r in obs.regions if r.id == region), region)
@@ -360,8 +390,10 @@ def chips_form(
     pending_chips: dict[str, float] | None = None,
     pending_fabric: dict[str, float] | None = None,
     power: dict[str, tuple[float, float]] | None = None,
+    grid: GridQueue | None = None,
 ) -> OrderForm:
-    """``power``: per region, the MW of your data centres and the MW your other chips there
+    """``grid``: the grid queues (:func:`quarters_to_power`). ``power``: per region, the MW
+    of your data centres and the MW your other chips there
     draw (:func:`~game.tui.widgets.plan.power_room`), to say when these would have no power.
 
     Accelerators: what they cost and need (power, network ports), a warning when they
@@ -440,7 +472,7 @@ def chips_form(
         return (
             too_late(obs, lead, "chips", label)
             or idle_warning(obs, values["region"], "chips", building)
-            or power_warning(obs, values["region"], lead, "chips", building, label)
+            or power_warning(obs, values["region"], lead, "chips", building, label, grid)
         )
 
     return OrderForm(
@@ -465,8 +497,10 @@ def network_form(
     *,
     label: Callable[[int], str],
     pending_fabric: dict[str, float] | None = None,
+    grid: GridQueue | None = None,
 ) -> OrderForm:
-    """``pending_chips``: kGPU of chips ordered this quarter per region (not yet in ``obs``);
+    """``grid``: the grid queues (:func:`quarters_to_power`). ``pending_chips``: kGPU of
+    chips ordered this quarter per region (not yet in ``obs``);
     ``pending_fabric``: units of network fabric the other orders of this quarter buy there;
     ``label``: the world's quarter labels."""
     regions = _regions(obs)
@@ -523,23 +557,47 @@ def network_form(
                 "network fabric",
                 building,
                 label,
+                grid,
             )
         ),
     )
 
 
-def build_powered_text(obs: Observation, region: str, label: Callable[[int], str]) -> str:
-    """When a data centre ordered now in ``region`` is powered, at the normal grid release
-    rate, as the Infrastructure section and the quarter report will say it a quarter later
-    (see :func:`quarters_to_power`); a build powered only after the game's last quarter never
-    serves a customer, and says so (a 24-quarter game offered a region with a 24-quarter grid
-    wait without a word)."""
+def build_powered_text(
+    obs: Observation,
+    region: str,
+    label: Callable[[int], str],
+    megawatts: float = 0.0,
+    grid: GridQueue | None = None,
+) -> str:
+    """When a data centre of ``megawatts`` ordered now in ``region`` is powered, at the normal
+    grid release rate, as the Infrastructure section and the quarter report will say it a
+    quarter later (see :func:`quarters_to_power`); a build powered only after the game's last
+    quarter never serves a customer, and says so (a 24-quarter game offered a region with a
+    24-quarter grid wait without a word).
+
+    With ``grid`` the date is the quarter the grid releases the last of its MW, as the
+    Infrastructure section dates them: the region's wait, rounded up to whole quarters, said
+    "by 2030 Q2" where the section said "by 2030 Q1" a quarter later (a queue 10.4 quarters
+    long, and the 20 MW fitting in its eleventh quarter's release)."""
     view = next(v for v in obs.regions if v.id == region)
-    last = obs.turn + max(view.build_quarters, view.grid_wait_quarters)
-    if last > obs.quarters - 1:
+    first = full = view.grid_wait_quarters
+    if grid is not None and region in grid:
+        queued, rate, _ = grid[region]
+        first = math.floor(queued / rate + 1e-9)
+        full = max(1, math.ceil((queued + megawatts - RELEASED_MW) / rate)) - 1
+    end = obs.quarters - 1
+    build = _build_time(obs, region, grid)
+    start, last = (obs.turn + max(build, q) for q in (first, full))
+    if start > end:
         return (
             f"⚠ Powered in about {label(last)}, after the game's last quarter"
-            f" ({label(obs.quarters - 1)}): it would never serve a customer."
+            f" ({label(end)}): it would never serve a customer."
+        )
+    if last > end:
+        return (
+            f"⚠ Powered in part from about {label(start)}, in full only in about {label(last)},"
+            f" after the game's last quarter ({label(end)})."
         )
     return f"Built and powered by about {label(last)} at the grid's normal rate."
 
@@ -549,7 +607,9 @@ def build_form(
     region: str | None,
     old: BuildDatacenter | None,
     label: Callable[[int], str],
+    grid: GridQueue | None = None,
 ) -> OrderForm:
+    """``grid``: the grid queues, which date the power (:func:`build_powered_text`)."""
     regions = _regions(obs)
     views = {r.id: r for r in obs.regions}
 
@@ -572,10 +632,10 @@ def build_form(
         # joins the tail behind them, so it does not delay them).
         queued = grid_ready_text(obs, r.id, label)
         return (
-            f"{money(r.build_cost_per_mw * mw)} over {r.build_quarters}"
+            f"{money(r.build_cost_per_mw * mw)} over {_build_time(obs, r.id, grid)}"
             f" quarters · grid queue {r.grid_wait_quarters} quarters · power"
             f" ${r.power_price:,.0f}/MWh"
-            + f"\n{build_powered_text(obs, r.id, label)}"
+            + f"\n{build_powered_text(obs, r.id, label, mw, grid)}"
             + (f"\nPowers about {powers}." if powers else "")
             + (f"\nAlready queued here: {queued}." if queued else "")
         )
@@ -796,27 +856,38 @@ def form_for(
     pending_chips: dict[str, float] | None = None,
     pending_fabric: dict[str, float] | None = None,
     power: dict[str, tuple[float, float]] | None = None,
+    grid: GridQueue | None = None,
+    short: float | None = None,
+    training: float = 0.0,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
     ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
     yet; ``pending_chips`` and ``pending_fabric``: the chips and fabric the other orders of
-    this quarter buy, per region)."""
+    this quarter buy, per region; ``short`` and ``training``: the plan without the order
+    edited, for a sublease's warning, see :func:`sublease_form`)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
         return reserve_form(obs, None, action, leads, label)
     if isinstance(action, Sublease):
-        return sublease_form(obs, None, action, fee)
+        return sublease_form(obs, None, action, fee, short, training)
     if isinstance(action, OrderChips):
         return chips_form(
-            obs, None, action, building, label, locked, pending_chips, pending_fabric, power
+            obs, None, action, building, label, locked, pending_chips, pending_fabric, power, grid
         )
     if isinstance(action, OrderNetwork):
         return network_form(
-            obs, None, action, building, pending_chips, label=label, pending_fabric=pending_fabric
+            obs,
+            None,
+            action,
+            building,
+            pending_chips,
+            label=label,
+            pending_fabric=pending_fabric,
+            grid=grid,
         )
     if isinstance(action, BuildDatacenter):
-        return build_form(obs, None, action, label)
+        return build_form(obs, None, action, label, grid)
     if isinstance(action, FundResearch):
         return research_form(obs, None, action)
     if isinstance(action, SetServicePrice):

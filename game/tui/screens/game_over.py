@@ -4,6 +4,7 @@ holds the finished game with the command that turns it into a class result file.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -111,6 +112,13 @@ class GameOverScreen(Screen[None]):
             tooltip="Download the finished game's save file (to hand in)",
         ),
         Binding(
+            "s",
+            "save",
+            "Save again",
+            id="over.save",
+            tooltip="Write the finished game's save again (its autosave failed)",
+        ),
+        Binding(
             "c",
             "copy",
             "Copy command",
@@ -192,17 +200,33 @@ class GameOverScreen(Screen[None]):
             lines.append(f"Your {parts[0].lower()}{parts[1:]}.")
         return "\n".join(lines)
 
+    def _saved(self) -> Path | None:
+        """The file that holds the finished game; ``None`` when nothing does: autosave is off,
+        or its last write failed (a read-only saves folder, a full disk). An earlier autosave
+        or the file the game was loaded from holds it quarters short: the screen named it
+        "Saved in" and offered its export command to hand in."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        if app.autosave_problem is not None:
+            return None
+        return app.saved_path(self.session)
+
     def _command(self) -> list[str] | None:
         """The words of the export command (``None`` when nothing was saved)."""
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        path = app.saved_path(self.session)
+        path = self._saved()
         if path is None:
             return None
         return export_args(path, self.team, app.replay_args)
 
     def _saved_text(self) -> str | Text:
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        path = app.saved_path(self.session)
+        path = self._saved()
+        if path is None and app.autosave_problem is not None:
+            return (
+                f" [b]This game is not saved[/b]: its last autosave failed"
+                f" ({escape(app.autosave_problem)}). Make the folder writable, then press"
+                " [b]s[/b] to save the finished game: your result is made from that save."
+            )
         if path is None:
             return " Autosave is off: this game was not saved."
         if app.is_web:
@@ -237,7 +261,7 @@ class GameOverScreen(Screen[None]):
         """The command that turns the finished game into a debrief page (the whole game's
         charts, every decision and CSV files): the game over named only the class export."""
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        path = app.saved_path(self.session)
+        path = self._saved()
         if path is None or app.is_web:  # in a browser the save is on the server
             return ""
         args = report_args(path, self.team, app.replay_args)
@@ -301,15 +325,47 @@ class GameOverScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         app: CapwarsApp = self.app  # type: ignore[assignment]
         if action == "download":  # in a browser, where the file is on the server
-            return app.is_web and app.saved_path(self.session) is not None
+            return app.is_web and self._saved() is not None
         if action == "copy":
-            return not app.is_web and app.saved_path(self.session) is not None
+            return not app.is_web and self._saved() is not None
+        if action == "save":
+            return app.autosave_problem is not None
         return True
+
+    def action_save(self) -> None:
+        """Write the autosave again (its last write failed); the screen then names the file
+        and its export command, or the warning says why it failed once more."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        app.autosave()
+        if app.autosave_problem is None:
+            self.notify("Saved: the finished game is in its autosave.")
+        self.on_resize()
+        self.refresh_bindings()
+
+    def confirm_leave(self, leave: Callable[[], None]) -> None:
+        """``leave`` at once, or after asking while the finished game is not saved."""
+        from game.tui.dialogs.confirm import ConfirmDialog
+
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        if app.autosave_problem is None:
+            leave()
+            return
+        app.push_screen(
+            ConfirmDialog(
+                "Leave without saving?",
+                f"[b]The finished game is not saved[/b]: its last autosave failed"
+                f" ({escape(app.autosave_problem)}), and your result is made from the save."
+                " To keep it, press n (Back), make the folder writable and press s.",
+                yes="Leave (y)",
+                careful=True,
+            ),
+            lambda yes: leave() if yes else None,
+        )
 
     def action_download(self) -> None:
         """Send the save to the browser as a download (``capwars serve``)."""
         app: CapwarsApp = self.app  # type: ignore[assignment]
-        path = app.saved_path(self.session)
+        path = self._saved()
         if path is not None:
             app.deliver_binary(path, save_filename=path.name, mime_type="application/x-ndjson")
 
@@ -357,6 +413,9 @@ class GameOverScreen(Screen[None]):
         )
 
     def action_title(self) -> None:
+        self.confirm_leave(self._to_title)
+
+    def _to_title(self) -> None:
         from game.tui.screens.title import TitleScreen
 
         app = self.app

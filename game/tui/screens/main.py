@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -49,6 +50,7 @@ from game.tui.widgets.overview import OverviewSection
 from game.tui.widgets.plan import (
     CashPlan,
     cash_plan,
+    grid_queue,
     locked_chips,
     order_effect,
     power_room,
@@ -538,6 +540,7 @@ class MainScreen(Screen[None]):
                     self._chips_ordered(),
                     self._fabric_ordered(),
                     power_room(self.session.state, self.view.obs, self.view.orders),
+                    grid_queue(self.session.state, self.view.obs.seat),
                 )
             )
 
@@ -552,6 +555,7 @@ class MainScreen(Screen[None]):
                     self._chips_ordered(),
                     label=self.session.state.world.quarter_label,
                     pending_fabric=self._fabric_ordered(),
+                    grid=grid_queue(self.session.state, self.view.obs.seat),
                 )
             )
 
@@ -563,6 +567,7 @@ class MainScreen(Screen[None]):
                     self._infra().selected_region(),
                     None,
                     self.session.state.world.quarter_label,
+                    grid_queue(self.session.state, self.view.obs.seat),
                 )
             )
 
@@ -608,6 +613,14 @@ class MainScreen(Screen[None]):
             if key is not None and key.isdigit() and int(key) < len(self.view.orders):
                 index = int(key)
                 action = self.view.orders[index].action
+                # The plan without the order edited (it would count the old sublease): an
+                # edited sublease warns as a new one does.
+                others = tuple(o for i, o in enumerate(self.view.orders) if i != index)
+                plan = plan_numbers(
+                    dataclasses.replace(self.view, orders=others),
+                    opening_share(self.session, self.view),
+                    starts_now(self.session),
+                )
                 form = forms.form_for(
                     self.view.obs,
                     action,
@@ -618,6 +631,9 @@ class MainScreen(Screen[None]):
                     pending_chips=self._chips_ordered(skip=index),
                     pending_fabric=self._fabric_ordered(skip=index),
                     power=power_room(self.session.state, self.view.obs, self.view.orders, index),
+                    grid=grid_queue(self.session.state, self.view.obs.seat),
+                    short=plan.short if plan else None,
+                    training=plan.share if plan else 0.0,
                 )
                 self.open_form(form, replace=index)
 
@@ -656,7 +672,13 @@ class MainScreen(Screen[None]):
 
         def leave(yes: bool | None) -> None:
             if yes:
-                app.autosave()
+                # Not the quarter's warning ("s saves the game"): the game is being left, and
+                # on the title screen s does nothing.
+                if app.write_autosave() is not None:
+                    app.notify(
+                        f"Left without saving: the autosave failed again ({app.autosave_problem}).",
+                        severity="warning",
+                    )
                 app.pop_screen()
 
         turn = self.session.state.turn
@@ -668,8 +690,8 @@ class MainScreen(Screen[None]):
             kept = False
             saved = (
                 f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)});"
-                " the quarters played since it was last saved are lost. Press n, make the folder"
-                " writable and press s to keep them."
+                f" {self.unsaved_quarters()} are lost. Press n, make the folder writable and"
+                " press s to keep them."
             )
         elif self.session.turns and app.autosave_enabled:
             saved = "The game is autosaved; Continue on the title screen brings you back here."
@@ -695,6 +717,15 @@ class MainScreen(Screen[None]):
             leave,
         )
 
+    def unsaved_quarters(self) -> str:
+        """What a failed autosave leaves unsaved: the quarters since the game's last save, or
+        every quarter when no file holds it ("since it was last saved" of a game never saved
+        read as if an older save were there to come back to)."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        if app.saved_path(self.session) is not None or self.saved_at is not None:
+            return "the quarters played since it was last saved"
+        return "all the quarters played (no save holds this game)"
+
     def confirm_quit(self) -> None:
         """Quit the game; with pending orders, only after asking (they are not kept: the
         autosave holds the game as this quarter began)."""
@@ -713,8 +744,9 @@ class MainScreen(Screen[None]):
                 ConfirmDialog(
                     "Quit without saving?",
                     f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)})."
-                    " Quitting now loses the quarters played since it was last saved. To keep"
-                    " them, press n (Back), make the folder writable and press s.",
+                    f" Quitting now loses {self.unsaved_quarters()}"
+                    + (f" and {count} pending order{'s' if count != 1 else ''}" if count else "")
+                    + ". To keep them, press n (Back), make the folder writable and press s.",
                     yes="Quit (y)",
                     careful=True,
                 ),

@@ -113,6 +113,17 @@ def spot_won(report: QuarterReport, provider: str) -> list[tuple[tuple[int, floa
     return list(zip(result.inputs.bids, result.fills, strict=True))
 
 
+def in_sentence(title: str) -> str:
+    """An event's title inside a sentence: a leading article in lower case ("down because a
+    public AI failure hit...", not "because A public AI failure"); a name stays as it is.
+
+    >>> in_sentence("A public AI failure"), in_sentence("Texas grid emergency")
+    ('a public AI failure', 'Texas grid emergency')
+    """
+    first, _, rest = title.partition(" ")
+    return f"{first.lower()} {rest}" if rest and first in ("A", "An", "The") else title
+
+
 def reputation_cause(
     session: GameSession,
     report: QuarterReport,
@@ -128,7 +139,7 @@ def reputation_cause(
         return ""
     events = {e.id: e for e in session.content.events}
     hits = [
-        events[i].title
+        in_sentence(events[i].title)
         for i in report.events
         if i in events and any(f.target == "players.reputation" for f in events[i].effects)
     ]

@@ -331,3 +331,23 @@ def standing_capacity(obs: Observation) -> tuple[float, float]:
     last_owned = float(me.last.get("owned", math.nan))
     owned = float(me.chips_perf.sum()) if math.isnan(last_owned) else last_owned
     return reserved, owned
+
+
+def grid_queue(state: MatchState, seat: int) -> dict[str, tuple[float, float, int]]:
+    """Per region, the MW waiting in its grid queue as this quarter began (everyone's requests),
+    the MW its grid releases in a normal quarter, and the quarters a data centre of ``seat``'s
+    takes to build there (its research speed-ups counted, as the engine builds it): what dates
+    a data centre ordered now, whose request joins the queue's tail (see
+    :func:`game.tui.dialogs.forms.quarters_to_power`). A region's ``grid_wait_quarters`` is the
+    queue over the rate rounded up, a quarter late when the queue is not a whole number of
+    quarters long (as after the first quarter, nearly always); its ``build_quarters`` leaves
+    out the speed-ups (prefabricated modules build two quarters faster)."""
+    world = state.world
+    waiting = [0.0] * len(world.region_ids)
+    for row in state.grid_queue.tolist():
+        waiting[int(row[0])] += float(row[2])
+    rates = world.reg_interconnect.tolist()
+    return {
+        rid: (waiting[r], float(rates[r]), build_quarters(state, seat, r))
+        for r, rid in enumerate(world.region_ids)
+    }
