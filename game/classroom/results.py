@@ -648,19 +648,32 @@ def _name_key(name: str) -> str:
 
 def _match_expected(merged: ClassResults, expect: Sequence[str]) -> None:
     """The expected teams with no result (``merged.missing``), and a note for each expected name
-    that matched a team written otherwise, so the teacher sees which is which."""
-    teams: dict[str, str] = {}
+    that matched a team written otherwise, so the teacher sees which is which. A name written
+    exactly as a team is that team, even when another team differs from it only by spacing or
+    capitals ("Gold Rush" and "Gold  Rush" are two teams then, never merged); a name that is
+    neither and matches several teams is noted with all of them, not taken for one."""
+    exact = {r.name for r in merged.teams}
+    teams: dict[str, list[str]] = {}
     for r in merged.teams:
-        teams.setdefault(_name_key(r.name), r.name)
+        if r.name not in teams.setdefault(_name_key(r.name), []):
+            teams[_name_key(r.name)].append(r.name)
     merged.missing = []
     for name in expect:
-        team = teams.get(_name_key(name))
-        if team is None:
+        if name in exact:
+            continue
+        alike = teams.get(_name_key(name), [])
+        if not alike:
             merged.missing.append(name)
-        elif team != name:
+        elif len(alike) == 1:
             merged.notes.append(
-                f"expected team {_quoted(name)} is the team {_quoted(team)} (matched with"
+                f"expected team {_quoted(name)} is the team {_quoted(alike[0])} (matched with"
                 " capitals and spaces ignored)"
+            )
+        else:
+            merged.notes.append(
+                f"expected team {_quoted(name)} could be any of {len(alike)} teams written"
+                f" otherwise: {', '.join(_quoted(team) for team in sorted(alike))} (capitals and"
+                " spaces ignored); write each team in the list exactly as its name is written"
             )
 
 
