@@ -7,7 +7,7 @@ its data in ``<title>`` tooltips, so a report opened from a USB stick in a lab s
 from __future__ import annotations
 
 import math
-import textwrap
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -147,16 +147,71 @@ def chars_in(width: float, font_px: float) -> int:
     return max(1, int(width / (font_px * CHAR_EM)))
 
 
+def _cells(text: str) -> int:
+    """Width of ``text`` in average characters: a CJK character or an emoji, as wide as a line
+    of it is high, counts two (a name in Japanese measured as one each ran off the chart); a
+    combining accent counts none."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def _head(text: str, width: int) -> str:
+    """The longest start of ``text`` at most ``width`` characters wide (see ``_cells``)."""
+    used = 0
+    for end, c in enumerate(text):
+        used += _cells(c)
+        if used > width:
+            return text[:end]
+    return text
+
+
+def _tail(text: str, width: int) -> str:
+    """The longest end of ``text`` at most ``width`` characters wide."""
+    return _head(text[::-1], width)[::-1]
+
+
 def _wrap(text: str, chars: int, lines: int) -> list[str]:
-    """``text`` broken into lines of at most ``chars`` characters, at spaces where it can be
-    (a word longer than a line is broken in the middle), and cut with "…" after ``lines``."""
-    return textwrap.wrap(
-        text,
-        chars,
-        break_on_hyphens=False,
-        max_lines=lines,
-        placeholder=" …",
-    ) or [""]
+    """``text`` broken into lines at most ``chars`` characters wide (see ``_cells``), at spaces
+    where it can be (a word wider than a line is broken in the middle, as CJK text is), and cut
+    with "…" after ``lines``."""
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and _cells(line) + 1 + _cells(word) <= chars:
+            line += " " + word
+            continue
+        if line and _cells(word) <= chars:
+            out.append(line)
+            line = word
+            continue
+        # A word wider than the room left: the rest of this line, then whole lines of it.
+        if line:
+            room = chars - _cells(line) - 1
+            piece = _head(word, room) if room > 0 else ""
+            if piece:
+                line += " " + piece
+                word = word[len(piece) :]
+            out.append(line)
+        while _cells(word) > chars:
+            piece = _head(word, chars) or word[0]
+            out.append(piece)
+            word = word[len(piece) :]
+        line = word
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        last = out[-1]
+        while last and _cells(last) + 2 > chars:
+            words = last.split()
+            last = " ".join(words[:-1]) if len(words) > 1 else _head(last, chars - 2)
+            if last == out[-1]:
+                break
+            out[-1] = last
+        out[-1] = f"{last} …" if last else "…"
+    return out or [""]
 
 
 class _Frame:
@@ -311,7 +366,7 @@ KEY_FONT = 13
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if _cells(text) <= width else _head(text, width - 1) + "…"
 
 
 def _distinct_clips(labels: Sequence[str], width: int) -> list[str]:
@@ -326,9 +381,10 @@ def _distinct_clips(labels: Sequence[str], width: int) -> list[str]:
     head = width // 2
     clipped = [_clip(label, width) for label in labels]
     for index, label in enumerate(labels):
-        cut = len(label) > width
-        if cut and any(o != label and o[:head] == label[:head] for o in labels):
-            clipped[index] = label[:head] + "…" + label[-(width - head - 1) :]
+        cut = _cells(label) > width
+        start = _head(label, head)
+        if cut and any(o != label and _head(o, head) == start for o in labels):
+            clipped[index] = start + "…" + _tail(label, width - _cells(start) - 1)
     return clipped
 
 

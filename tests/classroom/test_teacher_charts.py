@@ -58,3 +58,40 @@ def test_two_long_names_alike_to_their_third_line_are_still_told_apart() -> None
     assert len(shown) == 2 and shown[0] != shown[1]
     assert all("…" in text for text in shown)
     assert all(len(entry) <= 3 for entry in _legend(svg))
+
+
+def _text_px(text: str) -> float:
+    """Width of 13 px text: a CJK character or an emoji takes a full em, others 0.6 em."""
+    import unicodedata
+
+    return sum(13.0 if unicodedata.east_asian_width(c) in "WF" else CHAR_PX for c in text)
+
+
+def test_cjk_and_emoji_names_wrap_inside_the_chart() -> None:
+    """A team or event named in Japanese, or with emoji, was wrapped by counting characters as
+    if each were a Latin letter (0.6 em), but each is a full em wide: an 18-character legend
+    line of kanji ran about 90 px past the chart's right edge, cut off on the projector."""
+    from game.classroom.svg import Marker
+
+    labels = [
+        "東京コンピュート株式会社データセンター事業本部",
+        "🚀🚀🚀 Rocket 🔥🔥🔥 Compute 💾💾💾💾💾💾",
+    ]
+    event = "東京で大規模停電が発生しデータセンターが停止した（ランダム）" * 2
+    svg = line_chart(
+        "x",
+        "$M",
+        ["2027 Q1", "2027 Q2", "2027 Q3"],
+        [Series(label, [1.0, 2.0, 3.0]) for label in labels],
+        [Marker(1, event)],
+    )
+    legend = _legend(svg)
+    assert [" ".join(text for _, text in entry) for entry in legend][1] == labels[1]
+    assert "".join(text for _, text in legend[0]) == labels[0]  # whole, on several lines
+    (key,) = re.findall(r'<g class="k">.*?</g>', svg)
+    key_lines = [
+        (float(x), text) for x, text in re.findall(r'<tspan x="([\d.]+)"[^>]*>([^<]+)</tspan>', key)
+    ]
+    for x, text in [line for entry in legend for line in entry] + key_lines:
+        assert x + _text_px(text) <= WIDTH, f"{text!r} runs off the chart"
+    assert len(key_lines) > 1
