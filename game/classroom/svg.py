@@ -120,7 +120,28 @@ def _number(value: float) -> str:
 
 
 BADGE_BAND = 22
-"""Height of the band above the plot that holds the event markers' numbered badges."""
+"""Height of a row of the band above the plot that holds the event markers' numbered badges."""
+BADGE_R = 9.5
+"""Radius of a numbered badge (two digits of 12 px bold text)."""
+BADGE_ROWS = 4
+"""Most rows of badges: events in consecutive quarters of a long match take turns in rows."""
+
+
+def _badge_rows(quarters: int, markers: Sequence[Marker]) -> int:
+    """Rows the badges need so that no two in a row touch: one, unless quarters with events lie
+    closer than a badge is wide (a 40-quarter match with events quarter after quarter drew its
+    badges over one another, their numbers unreadable); the badges then take turns in rows."""
+    indexes = sorted({m.index for m in markers})
+    if not indexes:
+        return 0
+    step = (WIDTH - LEFT - RIGHT) / max(quarters - 1, 1)
+    for rows in range(1, BADGE_ROWS):
+        pairs = zip(indexes, indexes[rows:], strict=False)
+        if all((b - a) * step >= 2 * BADGE_R + 1 for a, b in pairs):
+            return rows
+    return BADGE_ROWS
+
+
 KEY_LINE = 16
 """Height of one line of the marker key (13 px text)."""
 KEY_GAP = 3
@@ -218,11 +239,12 @@ class _Frame:
     """Axes, grid, quarter labels and the mapping from data to pixels."""
 
     def __init__(
-        self, quarters: Sequence[str], low: float, high: float, *, badges: bool = False
+        self, quarters: Sequence[str], low: float, high: float, *, badges: int = 0
     ) -> None:
         self.quarters = quarters
         self.low, self.high = low, high if high > low else low + 1.0
-        self.top = TOP + (BADGE_BAND if badges else 0)
+        self.badges = badges
+        self.top = TOP + BADGE_BAND * badges
         self.plot_w = WIDTH - LEFT - RIGHT
         self.plot_h = HEIGHT - TOP - BOTTOM
         self.height = self.top + self.plot_h + BOTTOM
@@ -283,11 +305,14 @@ class _Frame:
                 f"{self.quarters[index]}: "
                 + " ".join(f"{m.label}. {m.detail}".strip() for m in group)
             )
-            y = self.top - BADGE_BAND / 2
+            # Badge k in row k % rows, row 0 nearest the plot; its line reaches up to it.
+            row = (number - 1) % max(self.badges, 1)
+            y = self.top - BADGE_BAND / 2 - BADGE_BAND * row
+            y1 = f"{y + BADGE_R:.1f}" if row else f"{self.top}"
             parts.append(
                 f'<g class="m"><title>{tip}</title>'
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{self.top}" y2="{self.top + self.plot_h}"/>'
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9.5"/>'
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1}" y2="{self.top + self.plot_h}"/>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{BADGE_R}"/>'
                 f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">{number}</text></g>'
             )
             labels = "; ".join(m.label for m in group)
@@ -420,7 +445,7 @@ def line_chart(
     low = 0.0 if zero or not values else min(0.0, min(values))
     if low < 0:
         low = -_nice_max(-low)
-    frame = _Frame(quarters, low, high, badges=bool(markers))
+    frame = _Frame(quarters, low, high, badges=_badge_rows(len(quarters), markers))
     parts = frame.axes(title, unit)
     legend = frame.legend(series)
     parts += frame.markers(markers)
