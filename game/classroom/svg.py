@@ -361,10 +361,9 @@ class _Frame:
         parts = []
         x = LEFT + self.plot_w + 12
         chars = chars_in(WIDTH - (x + 22) - 2, LEGEND_FONT)
-        shown = _distinct_clips([s.label for s in series], chars * LEGEND_LINES - 2)
+        shown = _distinct_wraps([s.label for s in series], chars, LEGEND_LINES)
         y = self.top + 6
-        for s, text in zip(series, shown, strict=True):
-            lines = _wrap(text, chars, LEGEND_LINES)
+        for s, lines in zip(series, shown, strict=True):
             dash = ' stroke-dasharray="5 3"' if s.dashed else ""
             if len(lines) == 1:
                 body = escape(lines[0])
@@ -390,27 +389,24 @@ KEY_FONT = 13
 """Size of the marker key's text (``.k text`` in ``CSS``)."""
 
 
-def _clip(text: str, width: int) -> str:
-    return text if _cells(text) <= width else _head(text, width - 1) + "…"
+def _distinct_wraps(labels: Sequence[str], chars: int, lines: int) -> list[list[str]]:
+    """Each label wrapped into at most ``lines`` lines of ``chars``; a label cut short whose
+    first lines are another's ends on a line with its own end instead ("…(team-two.json)"):
+    two teams of one long name, told apart by their files, were cut to the same start (or to
+    a start and a middle, the files lost once the words wrapped) and could not be told apart.
 
-
-def _distinct_clips(labels: Sequence[str], width: int) -> list[str]:
-    """Each label cut to ``width``, at its end, or in its middle where two different labels
-    would be cut to the same text: two teams of one name, told apart by their files
-    (``Blue Team (blue-team.json)``, ``Blue Team (blue-team-2.json)``), were both shown as
-    ``Blue Team (blue-team…``.
-
-    >>> _distinct_clips(["Blue Team (blue-team.json)", "Blue Team (blue-team-2.json)"], 22)
-    ['Blue Team (…team.json)', 'Blue Team (…am-2.json)']
+    >>> _distinct_wraps(["A long team name (a.json)", "A long team name (b.json)"], 12, 2)
+    [['A long team', '…me (a.json)'], ['A long team', '…me (b.json)']]
     """
-    head = width // 2
-    clipped = [_clip(label, width) for label in labels]
+    shown = [_wrap(label, chars, lines) for label in labels]
     for index, label in enumerate(labels):
-        cut = _cells(label) > width
-        start = _head(label, head)
-        if cut and any(o != label and _head(o, head) == start for o in labels):
-            clipped[index] = start + "…" + _tail(label, width - _cells(start) - 1)
-    return clipped
+        cut = len(_wrap(label, chars, lines + 1)) > lines
+        start = shown[index][: lines - 1]
+        if cut and any(
+            other != label and shown[k][: lines - 1] == start for k, other in enumerate(labels)
+        ):
+            shown[index] = [*start, "…" + _tail(label, chars - 1).lstrip()][-lines:]
+    return shown
 
 
 def _svg(parts: list[str], label: str, height: float = HEIGHT) -> str:

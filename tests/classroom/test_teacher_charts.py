@@ -95,3 +95,19 @@ def test_cjk_and_emoji_names_wrap_inside_the_chart() -> None:
     for x, text in [line for entry in legend for line in entry] + key_lines:
         assert x + _text_px(text) <= WIDTH, f"{text!r} runs off the chart"
     assert len(key_lines) > 1
+
+
+def test_two_long_names_alike_keep_their_files_whatever_their_words() -> None:
+    """Two teams of one long name are told apart by their files: the names were cut to a set
+    length and then wrapped at spaces, so with long words the wrap ran out of lines first and
+    cut again, the files lost ("Ea…sswindxx …" and "Ea…windxx …")."""
+    stem = "Northwindxx Southwindxx Eastwindxxx Westwindxxx Crosswindxx"
+    labels = [f"{stem} (blue-team.json)", f"{stem} (blue-team-2.json)"]
+    svg = line_chart("x", "$M", ["2027 Q1", "2027 Q2"], [Series(x, [1.0, 2.0]) for x in labels])
+    legend = _legend(svg)
+    assert legend[0][-1][1].endswith("(blue-team.json)")
+    assert legend[1][-1][1].endswith("blue-team-2.json)")
+    for entry in legend:
+        assert len(entry) <= 3
+        for x, text in entry:
+            assert x + len(text) * CHAR_PX <= WIDTH, f"{text!r} runs off the chart"
