@@ -363,7 +363,11 @@ class _Frame:
         chars = chars_in(WIDTH - (x + 22) - 2, LEGEND_FONT)
         shown = _distinct_wraps([s.label for s in series], chars, LEGEND_LINES)
         y = self.top + 6
+        # The quarter labels' row under the plot: the last label reaches under the swatches.
+        labels_row = (self.top + self.plot_h + 4, self.top + self.plot_h + 22)
         for s, lines in zip(series, shown, strict=True):
+            if labels_row[0] <= y <= labels_row[1]:
+                y = labels_row[1] + 1  # a long legend skips the row (it drew over "2028 Q4")
             dash = ' stroke-dasharray="5 3"' if s.dashed else ""
             if len(lines) == 1:
                 body = escape(lines[0])

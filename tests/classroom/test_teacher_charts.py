@@ -111,3 +111,27 @@ def test_two_long_names_alike_keep_their_files_whatever_their_words() -> None:
         assert len(entry) <= 3
         for x, text in entry:
             assert x + len(text) * CHAR_PX <= WIDTH, f"{text!r} runs off the chart"
+
+
+def test_a_long_legend_does_not_draw_over_the_last_quarters_label() -> None:
+    """A class of 16 teams on an 8-quarter match, one with a name on two lines: the legend
+    reached below the plot, and a team's swatch was drawn over the last quarter's label
+    ("2028 Q4"), which reaches under the legend's swatches."""
+    quarters = [f"{2027 + q // 4} Q{q % 4 + 1}" for q in range(8)]
+    svg = line_chart(
+        "Enterprise value",
+        "$M",
+        quarters,
+        [Series("The Long Named Team (t.json)", [1.0] * 8)]
+        + [Series(f"Team {i} (t{i}.json)", [float(i + q) for q in range(8)]) for i in range(15)],
+    )
+    plot = re.search(r'<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', svg)
+    bottom = float(plot.group(1)) + float(plot.group(2))
+    last = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" class="a" text-anchor="middle">', svg)[-1]
+    label_right = float(last[0]) + len(quarters[-1]) * CHAR_PX / 2
+    baseline = float(last[1])
+    assert baseline == bottom + 16
+    swatches = re.findall(r'<line x1="([\d.]+)" x2="[\d.]+" y1="([\d.]+)" y2="[\d.]+" stroke=', svg)
+    assert len(swatches) == 16 and float(swatches[0][0]) < label_right
+    for _, y in swatches:  # a 13 px label spans about 10 px above its baseline, 3 below
+        assert not baseline - 10 - 2 <= float(y) <= baseline + 3 + 2, f"a swatch at {y} crosses it"
