@@ -671,9 +671,10 @@ def _match_expected(merged: ClassResults, expect: Sequence[str]) -> None:
             )
         else:
             merged.notes.append(
-                f"expected team {_quoted(name)} could be any of {len(alike)} teams written"
-                f" otherwise: {', '.join(_quoted(team) for team in sorted(alike))} (capitals and"
-                " spaces ignored); write each team in the list exactly as its name is written"
+                f"expected team {_quoted(name)} could be any of {len(alike)} teams whose names"
+                " differ only in capitals or spaces:"
+                f" {', '.join(_quoted(team) for team in sorted(alike))}; in the list, write each"
+                " of them exactly as the team wrote its name"
             )
 
 

@@ -89,5 +89,5 @@ def test_two_real_teams_that_differ_only_by_spacing_are_never_taken_for_one(
     assert expected_notes(["Gold  Rush", "Gold Rush"]) == []
     # Written as neither: both named, neither chosen.
     (note,) = expected_notes(["gold rush"])
-    assert 'expected team "gold rush" could be any of 2 teams' in note
-    assert '"Gold  Rush", "Gold Rush"' in note
+    assert 'expected team "gold rush" could be any of 2 teams whose names differ only' in note
+    assert '"Gold  Rush", "Gold Rush"; in the list, write each of them exactly' in note
