@@ -91,3 +91,11 @@ def test_two_real_teams_that_differ_only_by_spacing_are_never_taken_for_one(
     (note,) = expected_notes(["gold rush"])
     assert 'expected team "gold rush" could be any of 2 teams whose names differ only' in note
     assert '"Gold  Rush", "Gold Rush"; in the list, write each of them exactly' in note
+    # The page collapses spaces, so it showed two teams "Gold Rush" alike: each is shown with
+    # its file, as two teams of one name are.
+    board = tmp_path_factory.mktemp("twin-board")
+    assert main(["class", "results", str(results), "--out", str(board)]) == 0
+    html = (board / "results.html").read_text()
+    assert "<td>Gold  Rush (1.json)</td>" in html and "<td>Gold Rush (0.json)</td>" in html
+    assert ">Gold Rush (0.json)</tspan>" in html or ">Gold Rush (0.json)<title>" in html
+    assert "named alike, but for capitals or spaces (&quot;Gold Rush&quot; in 0.json" in html
