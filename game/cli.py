@@ -480,7 +480,9 @@ def _scenario_id_hint(word: str, content_dir: str | None) -> str:
         ids = [scenario.id for scenario in load_content(content_dir).scenarios]
     except (ContentError, OSError):
         return ""
-    check = "capwars content check" + (f" --content {content_dir}" if content_dir else "")
+    check = "capwars content check" + (
+        f" --content {shlex.quote(content_dir)}" if content_dir else ""
+    )
     if word in ids:
         return (
             f": {word!r} is a scenario id, not a file. Run {check} to check the content with"
@@ -505,14 +507,24 @@ SCENARIO_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 def _folders_with_scenario(word: str) -> list[str]:
     """The folders here (this one, ``.``, or one in it) that hold ``scenarios/<word>.toml``:
     a content folder of the teacher's own with that scenario."""
-    found = ["."] if (Path("scenarios") / f"{word}.toml").is_file() else []
+    found = ["."] if _holds(Path("scenarios") / f"{word}.toml") else []
     with contextlib.suppress(OSError):
         found += sorted(
             entry.name
             for entry in Path(".").iterdir()
-            if entry.is_dir() and (entry / "scenarios" / f"{word}.toml").is_file()
+            if _holds(entry / "scenarios" / f"{word}.toml")
         )
     return found
+
+
+def _holds(path: Path) -> bool:
+    """Whether ``path`` is a file; ``False`` where it cannot be looked at (a folder the user may
+    not open, as a USB stick's lost+found or a Mac's ~/.Trash, left out the folders that do hold
+    the scenario: the whole look-around failed on it)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _not_a_scenario_hint(word: str, content_dir: str | None) -> str:

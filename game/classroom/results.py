@@ -648,19 +648,33 @@ def _name_key(name: str) -> str:
 
 def _match_expected(merged: ClassResults, expect: Sequence[str]) -> None:
     """The expected teams with no result (``merged.missing``), and a note for each expected name
-    that matched a team written otherwise, so the teacher sees which is which."""
-    teams: dict[str, str] = {}
+    that matched a team written otherwise, so the teacher sees which is which. A name written
+    exactly as a team is that team, even when another team differs from it only by spacing or
+    capitals ("Gold Rush" and "Gold  Rush" are two teams then, never merged); a name that is
+    neither and matches several teams is noted with all of them, not taken for one."""
+    exact = {r.name for r in merged.teams}
+    teams: dict[str, list[str]] = {}
     for r in merged.teams:
-        teams.setdefault(_name_key(r.name), r.name)
+        if r.name not in teams.setdefault(_name_key(r.name), []):
+            teams[_name_key(r.name)].append(r.name)
     merged.missing = []
     for name in expect:
-        team = teams.get(_name_key(name))
-        if team is None:
+        if name in exact:
+            continue
+        alike = teams.get(_name_key(name), [])
+        if not alike:
             merged.missing.append(name)
-        elif team != name:
+        elif len(alike) == 1:
             merged.notes.append(
-                f"expected team {_quoted(name)} is the team {_quoted(team)} (matched with"
+                f"expected team {_quoted(name)} is the team {_quoted(alike[0])} (matched with"
                 " capitals and spaces ignored)"
+            )
+        else:
+            merged.notes.append(
+                f"expected team {_quoted(name)} could be any of {len(alike)} teams whose names"
+                " differ only in capitals or spaces:"
+                f" {', '.join(_quoted(team) for team in sorted(alike))}; in the list, write each"
+                " of them exactly as the team wrote its name"
             )
 
 
@@ -823,17 +837,26 @@ def _game_id(data: dict[str, Any]) -> str | None:
 def _note_shared_names(merged: ClassResults) -> None:
     """A note for each name that two different games' teams share: the leaderboard tells them
     apart by their files."""
-    files: dict[str, list[str]] = {}
+    files: dict[str, list[TeamResult]] = {}
     for r in merged.teams:
-        files.setdefault(r.name.casefold(), []).append(r.file)
+        files.setdefault(_name_key(r.name), []).append(r)
     for r in merged.teams:
-        shared = files.pop(r.name.casefold(), [])
-        if len(shared) > 1:
-            merged.notes.append(
-                f"{len(shared)} teams are named {r.name!r} ({', '.join(shared)}) and played"
-                " different games: each is ranked, shown with its file name. If one team"
-                " played twice, take out the file that should not count and run this again"
+        shared = files.pop(_name_key(r.name), [])
+        if len(shared) < 2:
+            continue
+        if len({o.name for o in shared}) == 1:
+            named = f"named {r.name!r} ({', '.join(o.file for o in shared)})"
+        else:  # "Gold Rush" and "Gold  Rush": alike on the page, which collapses spaces
+            named = (
+                "named alike, but for capitals or spaces ("
+                + ", ".join(f"{_quoted(o.name)} in {o.file}" for o in shared)
+                + ")"
             )
+        merged.notes.append(
+            f"{len(shared)} teams are {named} and played different games: each is ranked,"
+            " shown with its file name. If one team played twice, take out the file that"
+            " should not count and run this again"
+        )
 
 
 def class_predictions(merged: ClassResults, debriefs: dict[str, Any]) -> list[ClassPrediction]:
@@ -850,7 +873,7 @@ def class_predictions(merged: ClassResults, debriefs: dict[str, Any]) -> list[Cl
         debrief = debriefs.get(r.file)
         if debrief is None:
             continue
-        team = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
+        team = f"{r.name} ({r.file})" if _name_key(r.name) in shared else r.name
         seat = r.team.get("seat")
         for outcome in prediction_outcomes(debrief):
             answer = outcome.answers.get(seat, "") if isinstance(seat, int) else ""
@@ -875,8 +898,10 @@ def _prediction_cells(prediction: ClassPrediction) -> tuple[list[str], list[list
 
 
 def shared_names(merged: ClassResults) -> set[str]:
-    """The names (case-folded) of the leaderboard that more than one team has."""
-    counts = Counter(r.name.casefold() for r in merged.teams)
+    """The names of the leaderboard that more than one team has, as ``_name_key`` writes them:
+    "Gold Rush" and "Gold  Rush" are two teams a page shows alike (HTML and SVG collapse
+    spaces), so each is shown with its file."""
+    counts = Counter(_name_key(r.name) for r in merged.teams)
     return {name for name, n in counts.items() if n > 1}
 
 
@@ -1280,7 +1305,7 @@ def _board_cells(merged: ClassResults) -> tuple[list[str], list[list[str]]]:
             if row["finished"]
             else f" (unfinished: {played} of {counted(merged.quarters, 'quarter')})"
         )
-        if str(row["team"]).casefold() in shared:
+        if _name_key(str(row["team"])) in shared:
             note = f" ({row['file']}){note}"
         rows.append(
             [
@@ -1384,7 +1409,7 @@ def render_html(merged: ClassResults) -> str:
         colors = team_colors([r.name for r in merged.teams])
         for r, team_color in zip(merged.teams, colors, strict=True):
             values = r.team.get("figures", {}).get("enterprise_value") or []
-            label = f"{r.name} ({r.file})" if r.name.casefold() in shared else r.name
+            label = f"{r.name} ({r.file})" if _name_key(r.name) in shared else r.name
             series.append(
                 Series(
                     label,

@@ -7,7 +7,7 @@ its data in ``<title>`` tooltips, so a report opened from a USB stick in a lab s
 from __future__ import annotations
 
 import math
-import textwrap
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -120,7 +120,28 @@ def _number(value: float) -> str:
 
 
 BADGE_BAND = 22
-"""Height of the band above the plot that holds the event markers' numbered badges."""
+"""Height of a row of the band above the plot that holds the event markers' numbered badges."""
+BADGE_R = 9.5
+"""Radius of a numbered badge (two digits of 12 px bold text)."""
+BADGE_ROWS = 4
+"""Most rows of badges: events in consecutive quarters of a long match take turns in rows."""
+
+
+def _badge_rows(quarters: int, markers: Sequence[Marker]) -> int:
+    """Rows the badges need so that no two in a row touch: one, unless quarters with events lie
+    closer than a badge is wide (a 40-quarter match with events quarter after quarter drew its
+    badges over one another, their numbers unreadable); the badges then take turns in rows."""
+    indexes = sorted({m.index for m in markers})
+    if not indexes:
+        return 0
+    step = (WIDTH - LEFT - RIGHT) / max(quarters - 1, 1)
+    for rows in range(1, BADGE_ROWS):
+        pairs = zip(indexes, indexes[rows:], strict=False)
+        if all((b - a) * step >= 2 * BADGE_R + 1 for a, b in pairs):
+            return rows
+    return BADGE_ROWS
+
+
 KEY_LINE = 16
 """Height of one line of the marker key (13 px text)."""
 KEY_GAP = 3
@@ -147,27 +168,83 @@ def chars_in(width: float, font_px: float) -> int:
     return max(1, int(width / (font_px * CHAR_EM)))
 
 
+def _cells(text: str) -> int:
+    """Width of ``text`` in average characters: a CJK character or an emoji, as wide as a line
+    of it is high, counts two (a name in Japanese measured as one each ran off the chart); a
+    combining accent counts none."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def _head(text: str, width: int) -> str:
+    """The longest start of ``text`` at most ``width`` characters wide (see ``_cells``)."""
+    used = 0
+    for end, c in enumerate(text):
+        used += _cells(c)
+        if used > width:
+            return text[:end]
+    return text
+
+
+def _tail(text: str, width: int) -> str:
+    """The longest end of ``text`` at most ``width`` characters wide."""
+    return _head(text[::-1], width)[::-1]
+
+
 def _wrap(text: str, chars: int, lines: int) -> list[str]:
-    """``text`` broken into lines of at most ``chars`` characters, at spaces where it can be
-    (a word longer than a line is broken in the middle), and cut with "…" after ``lines``."""
-    return textwrap.wrap(
-        text,
-        chars,
-        break_on_hyphens=False,
-        max_lines=lines,
-        placeholder=" …",
-    ) or [""]
+    """``text`` broken into lines at most ``chars`` characters wide (see ``_cells``), at spaces
+    where it can be (a word wider than a line is broken in the middle, as CJK text is), and cut
+    with "…" after ``lines``."""
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and _cells(line) + 1 + _cells(word) <= chars:
+            line += " " + word
+            continue
+        if line and _cells(word) <= chars:
+            out.append(line)
+            line = word
+            continue
+        # A word wider than the room left: the rest of this line, then whole lines of it.
+        if line:
+            room = chars - _cells(line) - 1
+            piece = _head(word, room) if room > 0 else ""
+            if piece:
+                line += " " + piece
+                word = word[len(piece) :]
+            out.append(line)
+        while _cells(word) > chars:
+            piece = _head(word, chars) or word[0]
+            out.append(piece)
+            word = word[len(piece) :]
+        line = word
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        last = out[-1]
+        while last and _cells(last) + 2 > chars:
+            words = last.split()
+            last = " ".join(words[:-1]) if len(words) > 1 else _head(last, chars - 2)
+            if last == out[-1]:
+                break
+            out[-1] = last
+        out[-1] = f"{last} …" if last else "…"
+    return out or [""]
 
 
 class _Frame:
     """Axes, grid, quarter labels and the mapping from data to pixels."""
 
     def __init__(
-        self, quarters: Sequence[str], low: float, high: float, *, badges: bool = False
+        self, quarters: Sequence[str], low: float, high: float, *, badges: int = 0
     ) -> None:
         self.quarters = quarters
         self.low, self.high = low, high if high > low else low + 1.0
-        self.top = TOP + (BADGE_BAND if badges else 0)
+        self.badges = badges
+        self.top = TOP + BADGE_BAND * badges
         self.plot_w = WIDTH - LEFT - RIGHT
         self.plot_h = HEIGHT - TOP - BOTTOM
         self.height = self.top + self.plot_h + BOTTOM
@@ -228,11 +305,14 @@ class _Frame:
                 f"{self.quarters[index]}: "
                 + " ".join(f"{m.label}. {m.detail}".strip() for m in group)
             )
-            y = self.top - BADGE_BAND / 2
+            # Badge k in row k % rows, row 0 nearest the plot; its line reaches up to it.
+            row = (number - 1) % max(self.badges, 1)
+            y = self.top - BADGE_BAND / 2 - BADGE_BAND * row
+            y1 = f"{y + BADGE_R:.1f}" if row else f"{self.top}"
             parts.append(
                 f'<g class="m"><title>{tip}</title>'
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{self.top}" y2="{self.top + self.plot_h}"/>'
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9.5"/>'
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1}" y2="{self.top + self.plot_h}"/>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{BADGE_R}"/>'
                 f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">{number}</text></g>'
             )
             labels = "; ".join(m.label for m in group)
@@ -281,10 +361,13 @@ class _Frame:
         parts = []
         x = LEFT + self.plot_w + 12
         chars = chars_in(WIDTH - (x + 22) - 2, LEGEND_FONT)
-        shown = _distinct_clips([s.label for s in series], chars * LEGEND_LINES - 2)
+        shown = _distinct_wraps([s.label for s in series], chars, LEGEND_LINES)
         y = self.top + 6
-        for s, text in zip(series, shown, strict=True):
-            lines = _wrap(text, chars, LEGEND_LINES)
+        # The quarter labels' row under the plot: the last label reaches under the swatches.
+        labels_row = (self.top + self.plot_h + 4, self.top + self.plot_h + 22)
+        for s, lines in zip(series, shown, strict=True):
+            if labels_row[0] <= y <= labels_row[1]:
+                y = labels_row[1] + 1  # a long legend skips the row (it drew over "2028 Q4")
             dash = ' stroke-dasharray="5 3"' if s.dashed else ""
             if len(lines) == 1:
                 body = escape(lines[0])
@@ -310,26 +393,24 @@ KEY_FONT = 13
 """Size of the marker key's text (``.k text`` in ``CSS``)."""
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _distinct_wraps(labels: Sequence[str], chars: int, lines: int) -> list[list[str]]:
+    """Each label wrapped into at most ``lines`` lines of ``chars``; a label cut short whose
+    first lines are another's ends on a line with its own end instead ("…(team-two.json)"):
+    two teams of one long name, told apart by their files, were cut to the same start (or to
+    a start and a middle, the files lost once the words wrapped) and could not be told apart.
 
-
-def _distinct_clips(labels: Sequence[str], width: int) -> list[str]:
-    """Each label cut to ``width``, at its end, or in its middle where two different labels
-    would be cut to the same text: two teams of one name, told apart by their files
-    (``Blue Team (blue-team.json)``, ``Blue Team (blue-team-2.json)``), were both shown as
-    ``Blue Team (blue-team…``.
-
-    >>> _distinct_clips(["Blue Team (blue-team.json)", "Blue Team (blue-team-2.json)"], 22)
-    ['Blue Team (…team.json)', 'Blue Team (…am-2.json)']
+    >>> _distinct_wraps(["A long team name (a.json)", "A long team name (b.json)"], 12, 2)
+    [['A long team', '…me (a.json)'], ['A long team', '…me (b.json)']]
     """
-    head = width // 2
-    clipped = [_clip(label, width) for label in labels]
+    shown = [_wrap(label, chars, lines) for label in labels]
     for index, label in enumerate(labels):
-        cut = len(label) > width
-        if cut and any(o != label and o[:head] == label[:head] for o in labels):
-            clipped[index] = label[:head] + "…" + label[-(width - head - 1) :]
-    return clipped
+        cut = len(_wrap(label, chars, lines + 1)) > lines
+        start = shown[index][: lines - 1]
+        if cut and any(
+            other != label and shown[k][: lines - 1] == start for k, other in enumerate(labels)
+        ):
+            shown[index] = [*start, "…" + _tail(label, chars - 1).lstrip()][-lines:]
+    return shown
 
 
 def _svg(parts: list[str], label: str, height: float = HEIGHT) -> str:
@@ -364,7 +445,7 @@ def line_chart(
     low = 0.0 if zero or not values else min(0.0, min(values))
     if low < 0:
         low = -_nice_max(-low)
-    frame = _Frame(quarters, low, high, badges=bool(markers))
+    frame = _Frame(quarters, low, high, badges=_badge_rows(len(quarters), markers))
     parts = frame.axes(title, unit)
     legend = frame.legend(series)
     parts += frame.markers(markers)

@@ -71,3 +71,34 @@ def test_with_content_the_id_of_that_folder_is_recognised(
     _, err = _check(capsys, "zz-quiz", "--content", "world")
     assert "'zz-quiz' is not a scenario id of the content folder world" in err
     assert "run capwars content check --content world" in err
+
+
+def test_a_folder_here_that_cannot_be_opened_does_not_hide_the_one_that_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from a home folder holding one the user may not open (a Mac's ~/.Trash, a USB
+    stick's lost+found), the look-around stopped on it and named no folder at all."""
+    _own_world(tmp_path / "world")
+    (tmp_path / "a-locked").mkdir()
+    monkeypatch.chdir(tmp_path)
+    is_file = Path.is_file
+
+    def locked(path: Path) -> bool:
+        if "a-locked" in path.parts:
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", locked)
+    _, err = _check(capsys, "nordic-crunch")
+    assert "run: capwars content check --content world" in err
+
+
+def test_a_content_folder_with_a_space_is_quoted_in_the_command_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``content check nordic-crunch --content "my world"`` said to run
+    ``capwars content check --content my world``, which checks a folder "my"."""
+    _own_world(tmp_path / "my world")
+    monkeypatch.chdir(tmp_path)
+    _, err = _check(capsys, "nordic-crunch", "--content", "my world")
+    assert "Run capwars content check --content 'my world' to check" in err

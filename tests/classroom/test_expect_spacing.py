@@ -58,3 +58,44 @@ def test_a_non_breaking_space_pasted_from_a_document_matches_too(class_dir: Path
     merged = merge_results(class_dir, ["Blue\u00a0Team", " Red", "Gold Rush"])
     assert merged.missing == []
     assert any('"Blue<non-breaking space>Team" is the team "Blue Team"' in n for n in merged.notes)
+
+
+def test_two_real_teams_that_differ_only_by_spacing_are_never_taken_for_one(
+    tmp_path_factory,
+) -> None:
+    """With teams "Gold Rush" and "Gold  Rush" both in the class, a list naming "Gold Rush"
+    exactly was told it "is the team "Gold  Rush"", and "gold rush" was quietly taken for
+    whichever of the two came first in the standings."""
+    from game.classroom.results import merge_results
+
+    content = load_content()
+    saves = tmp_path_factory.mktemp("twins")
+    results = tmp_path_factory.mktemp("twin-results")
+    n = len(content.scenario(SCENARIO).seats)
+    for index, name in enumerate(("Gold Rush", "Gold  Rush")):
+        save = saves / f"{index}.jsonl"
+        writer = ReplayWriter(save, labels=["human", *(["balanced"] * (n - 1))])
+        names = [name, *(f"Rival {i}" for i in range(1, n))]
+        run_match(content, SCENARIO, SEED, names=names, recorders=[writer])
+        assert main(["class", "export", str(save), "--out", str(results / f"{index}.json")]) == 0
+
+    def expected_notes(expect: list[str]) -> list[str]:
+        merged = merge_results(results, expect)
+        assert merged.missing == []
+        return [note for note in merged.notes if note.startswith("expected team")]
+
+    # Each written exactly as a team: that team, nothing to say.
+    assert expected_notes(["Gold Rush"]) == []
+    assert expected_notes(["Gold  Rush", "Gold Rush"]) == []
+    # Written as neither: both named, neither chosen.
+    (note,) = expected_notes(["gold rush"])
+    assert 'expected team "gold rush" could be any of 2 teams whose names differ only' in note
+    assert '"Gold  Rush", "Gold Rush"; in the list, write each of them exactly' in note
+    # The page collapses spaces, so it showed two teams "Gold Rush" alike: each is shown with
+    # its file, as two teams of one name are.
+    board = tmp_path_factory.mktemp("twin-board")
+    assert main(["class", "results", str(results), "--out", str(board)]) == 0
+    html = (board / "results.html").read_text()
+    assert "<td>Gold  Rush (1.json)</td>" in html and "<td>Gold Rush (0.json)</td>" in html
+    assert ">Gold Rush (0.json)</tspan>" in html or ">Gold Rush (0.json)<title>" in html
+    assert "named alike, but for capitals or spaces (&quot;Gold Rush&quot; in 0.json" in html

@@ -129,3 +129,29 @@ def test_teams_named_by_a_colour_are_drawn_in_it() -> None:
     ]
     # Other names, and a second team of a colour already taken, get colours nobody has.
     assert len(set(colors)) == len(colors) and set(colors) <= set(PALETTE)
+
+
+def test_badges_of_events_in_consecutive_quarters_of_a_long_match_do_not_overlap() -> None:
+    """A 40-quarter match (a teacher's scenario may run to 80) with an event every quarter drew
+    its numbered badges 13 px apart, each 19 px wide: a smear of red with unreadable numbers.
+    They now take turns in rows, each badge clear of every other, all inside the picture."""
+    quarters = [f"Q{q}" for q in range(40)]
+    svg = line_chart(
+        "Spot", "$M/kGPU", quarters, PRICES[:1], [Marker(q, f"Event {q}") for q in range(40)]
+    )
+    circles = [
+        (float(cx), float(cy), float(r))
+        for cx, cy, r in re.findall(
+            r'<g class="m">.*?<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"/>', svg
+        )
+    ]
+    assert len(circles) == 40
+    for k, (x, y, r) in enumerate(circles):
+        assert y - r >= 0
+        for x2, y2, r2 in circles[k + 1 :]:
+            assert (x - x2) ** 2 + (y - y2) ** 2 >= (r + r2) ** 2, "two badges overlap"
+    # A 24-quarter match keeps one row of badges.
+    one_row = line_chart(
+        "Spot", "$M/kGPU", QUARTERS * 2, PRICES[:1], [Marker(q, "E") for q in range(24)]
+    )
+    assert len(set(re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)" r="9.5"', one_row))) == 1
