@@ -99,16 +99,29 @@ TICKS = 4
 """Intervals on the value axis."""
 
 
+def _nice_step(span: float) -> float:
+    """The smallest nice step (1, 2, 2.5, 5 × 10^k) that covers ``span`` in ``TICKS`` steps."""
+    raw = span / TICKS
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 2.5, 5):
+        if step * magnitude >= raw - 1e-12:
+            return step * magnitude
+    return 10 * magnitude
+
+
 def _nice_max(value: float) -> float:
     """The smallest ``TICKS × nice step`` at or above ``value`` (steps 1, 2, 2.5, 5 × 10^k)."""
     if value <= 0:
         return float(TICKS)
-    raw = value / TICKS
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= raw - 1e-12:
-            return step * magnitude * TICKS
-    return 10 * magnitude * TICKS
+    return _nice_step(value) * TICKS
+
+
+def _nice_range(low: float, high: float) -> tuple[float, float, float]:
+    """``(low, high, step)`` around a range that crosses zero, in whole nice steps, so that zero
+    and every tick are round numbers (400 / 300 / ... / 0 / −100, not 400 / 298 / ... / −10).
+    There are ``TICKS`` to ``TICKS + 2`` intervals."""
+    step = _nice_step(high - low)
+    return math.floor(low / step - 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
 
 
 def _number(value: float) -> str:
@@ -239,10 +252,19 @@ class _Frame:
     """Axes, grid, quarter labels and the mapping from data to pixels."""
 
     def __init__(
-        self, quarters: Sequence[str], low: float, high: float, *, badges: int = 0
+        self,
+        quarters: Sequence[str],
+        low: float,
+        high: float,
+        *,
+        badges: int = 0,
+        step: float | None = None,
     ) -> None:
         self.quarters = quarters
         self.low, self.high = low, high if high > low else low + 1.0
+        # The value axis's ticks: TICKS intervals, or whole steps of ``step`` from low to high.
+        span = self.high - self.low
+        self.intervals = TICKS if step is None else max(1, round(span / step))
         self.badges = badges
         self.top = TOP + BADGE_BAND * badges
         self.plot_w = WIDTH - LEFT - RIGHT
@@ -263,8 +285,8 @@ class _Frame:
             f'<text x="{LEFT - 8}" y="{TOP - 11}" class="u" text-anchor="end">'
             f"{escape(unit)}</text>",
         ]
-        for k in range(TICKS + 1):
-            value = self.low + (self.high - self.low) * k / TICKS
+        for k in range(self.intervals + 1):
+            value = self.low + (self.high - self.low) * k / self.intervals
             y = self.y(value)
             parts.append(
                 f'<line x1="{LEFT}" x2="{LEFT + self.plot_w}" y1="{y:.1f}" y2="{y:.1f}" class="g"/>'
@@ -443,9 +465,10 @@ def line_chart(
     values = [v for s in series for v in _finite(s.values)]
     high = _nice_max(max(values, default=1.0))
     low = 0.0 if zero or not values else min(0.0, min(values))
-    if low < 0:
-        low = -_nice_max(-low)
-    frame = _Frame(quarters, low, high, badges=_badge_rows(len(quarters), markers))
+    step = None
+    if low < 0:  # one step for the whole range, below zero and above it
+        low, high, step = _nice_range(low, max(0.0, *values))
+    frame = _Frame(quarters, low, high, badges=_badge_rows(len(quarters), markers), step=step)
     parts = frame.axes(title, unit)
     legend = frame.legend(series)
     parts += frame.markers(markers)

@@ -155,3 +155,20 @@ def test_badges_of_events_in_consecutive_quarters_of_a_long_match_do_not_overlap
         "Spot", "$M/kGPU", QUARTERS * 2, PRICES[:1], [Marker(q, "E") for q in range(24)]
     )
     assert len(set(re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)" r="9.5"', one_row))) == 1
+
+
+def _value_ticks(svg: str) -> list[str]:
+    """The value axis's labels, bottom to top (right-aligned text left of the plot)."""
+    return re.findall(r'<text x="\d+" y="[\d.]+" class="a" text-anchor="end">([^<]+)</text>', svg)
+
+
+def test_a_chart_that_dips_below_zero_has_round_ticks_and_a_zero_line() -> None:
+    # Enterprise value from -10 to 390: the axis read 400 / 298 / 195 / 92 / -10, with no zero.
+    quarters = ["2027 Q1", "2027 Q2", "2027 Q3"]
+    svg = line_chart("Value", "$M", quarters, [Series("A", [-10.0, 120.0, 390.0])], zero=False)
+    assert _value_ticks(svg) == ["-100", "0", "100", "200", "300", "400"]
+    svg = line_chart("Cash", "$M", quarters, [Series("A", [-250.0, 600.0, 1200.0])], zero=False)
+    assert _value_ticks(svg) == ["-500", "0", "500", "1,000", "1,500"]
+    # Above zero the axis keeps its four intervals from zero.
+    svg = line_chart("Price", "$M", quarters, [Series("A", [1.0, 6.0, 9.0])])
+    assert _value_ticks(svg) == ["0", "2.5", "5", "7.5", "10"]
