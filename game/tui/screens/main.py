@@ -679,6 +679,8 @@ class MainScreen(Screen[None]):
                         f"Left without saving: the autosave failed again ({app.autosave_problem}).",
                         severity="warning",
                     )
+                    # Continue on the title screen offers this game's older file: it says so.
+                    app.note_left_unsaved(self.session, self.session.state.quarter_label)
                 app.pop_screen()
 
         turn = self.session.state.turn
