@@ -93,6 +93,11 @@ class CapwarsApp(App[int]):
         self.autosave_problem: str | None = None
         """Why the last autosave of the game being played failed (None: it did, or none was
         due): quitting and leaving for the title warn that the game is not saved."""
+        self.left_unsaved: tuple[frozenset[Path], str] | None = None
+        """The files of the last game left for the title screen unsaved (its autosave failed
+        and the player left all the same), with the quarter that game had reached: the title
+        screen's Continue, offering one of those files, says it is older than the game left
+        (:meth:`note_left_unsaved`)."""
         self.paused_by_teacher: str | None = None
         """While the teacher's pause from ``capwars serve`` lasts, its message ("" for none);
         otherwise None (:meth:`class_pause`)."""
@@ -316,7 +321,28 @@ class CapwarsApp(App[int]):
                 " played since it was last saved."
             )
         self.autosave_problem = None
+        if self.left_unsaved is not None and (
+            self.session.autosave_path(self.saves_dir).resolve() in self.left_unsaved[0]
+        ):
+            self.left_unsaved = None  # that file holds a game played on since
         return None
+
+    def note_left_unsaved(self, session: GameSession, reached: str) -> None:
+        """``session`` is left unsaved at ``reached`` (a quarter's label): remember which files
+        held it before (its autosave, the file it was loaded from) for the title screen."""
+        paths = {session.autosave_path(self.saves_dir)}
+        if session.source is not None:
+            paths.add(Path(session.source))
+        self.left_unsaved = (frozenset(p.resolve() for p in paths), reached)
+
+    def left_unsaved_note(self, path: Path) -> str:
+        """What Continue says after offering ``path``: that it is older than the game left
+        unsaved, when it is one of that game's files ("" otherwise)."""
+        if self.left_unsaved is None or Path(path).resolve() not in self.left_unsaved[0]:
+            return ""
+        return (
+            f" (older than the game you left: it reached {self.left_unsaved[1]} and was not saved)"
+        )
 
     @property
     def saves_place(self) -> str:

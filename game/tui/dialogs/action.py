@@ -85,7 +85,9 @@ def parse_number(label: str, text: str, unit: str = "") -> float:
             f"{label}: {typed!r} is ambiguous; use a dot for decimals (1.5) and commas only"
             " between thousands (1,500)"
         )
-    cleaned = typed.replace(",", "").replace("_", "").lstrip("$")
+    cleaned = typed.replace(",", "").replace("_", "")
+    # The minus sign may come before the dollar sign ("-$5M", as a loss is written) or after it.
+    cleaned = "-" + cleaned[2:] if cleaned.startswith("-$") else cleaned.lstrip("$")
     if not cleaned:
         raise ValueError(f"{label}: enter a number")
     try:
@@ -233,9 +235,11 @@ class ActionDialog(ModalScreen[Action | None]):
         info_box = self.query_one("#order-info", Static)
         submit = self.query_one("#submit", Button)
         self.action = None
+        explained = False
         try:
             values = self.values()
             info_box.update(self.form.info(values))
+            explained = True  # for the input as it is, even if the order refuses it
             action = self.form.build(values)
         except ValueError as exc:
             labels = {f.key: f.label for f in self.form.fields}
@@ -245,7 +249,15 @@ class ActionDialog(ModalScreen[Action | None]):
                 if isinstance(exc, ValidationError)
                 else str(exc)
             )
-            verdict_box.update(f"[red]✗ {text}[/]")
+            if not explained:
+                # A field that is not a number left the explanation (price, payments, what it
+                # brings in) showing the figures of the last valid input, as if they still
+                # held: it shows the field's problem instead.
+                info_box.update(
+                    f"[red]{escape(sentence(text))}[/]\nThe figures for this order show once it"
+                    " is fixed."
+                )
+            verdict_box.update(f"[red]✗ {escape(text)}[/]")
             submit.disabled = True
             return False
         warning = self.form.warn(values) if self.form.warn else ""

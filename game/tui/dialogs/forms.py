@@ -358,18 +358,58 @@ def power_warning(
     building: frozenset[str],
     label: Callable[[int], str],
     grid: GridQueue | None = None,
+    building_mw: dict[str, float] | None = None,
 ) -> str:
     """A warning for equipment arriving in ``lead`` quarters where nothing of yours is powered
-    until later: it idles, paying upkeep, in between."""
+    until later: it idles, paying upkeep, in between. ``building_mw``: the MW of the data
+    centres ordered this quarter per region, whose date is that of their first MW powered
+    (:func:`ordered_power`)."""
     ready = quarters_to_power(obs, region, building, grid)
     if ready <= lead:
         return ""
     name = next((r.name for r in obs.regions if r.id == region), region)
     return (
         f"Nothing of yours is powered in {name} before about {label(obs.turn + ready - 1)}"
-        f" ({ready} quarters): the {what} arrive{'s' if what == 'network fabric' else ''}"
+        f" ({ready} quarters){ordered_power(obs, region, building, label, grid, building_mw)}:"
+        f" the {what} arrive{'s' if what == 'network fabric' else ''}"
         f" in {lead} and sit{'s' if what == 'network fabric' else ''} idle{_upkeep(what)}"
         " until then."
+    )
+
+
+def ordered_power(
+    obs: Observation,
+    region: str,
+    building: frozenset[str],
+    label: Callable[[int], str],
+    grid: GridQueue | None,
+    building_mw: dict[str, float] | None,
+) -> str:
+    """When the data centre ordered this quarter in ``region`` dates the power (nothing of
+    yours there is powered or queued before it) and the grid releases it over several quarters:
+    which part of it that date powers, and when all of it is, as the build form and the
+    Infrastructure section date it (the chips form said "before about 2029 Q2" of a 300 MW
+    build the build form called "powered by about 2030 Q1"). ``""`` otherwise."""
+    mw = (building_mw or {}).get(region, 0.0)
+    if (
+        grid is None
+        or region not in grid
+        or region not in building
+        or mw <= RELEASED_MW
+        or quarters_to_power(obs, region, frozenset(), grid)
+    ):
+        return ""
+    queued, rate, build = grid[region]
+    if rate <= 0:
+        return ""
+    first = max(build, math.floor(queued / rate + 1e-9))
+    full = max(build, max(1, math.ceil((queued + mw - RELEASED_MW) / rate)) - 1)
+    if full <= first:
+        return ""
+    part = min(mw, rate * (first + 1) - queued)
+    return (
+        f", when the data centre you order here has its first {part:,.0f} MW powered (all"
+        f" {mw:,.0f} MW by about {label(obs.turn + full)})"
     )
 
 
@@ -391,10 +431,12 @@ def chips_form(
     pending_fabric: dict[str, float] | None = None,
     power: dict[str, tuple[float, float]] | None = None,
     grid: GridQueue | None = None,
+    building_mw: dict[str, float] | None = None,
 ) -> OrderForm:
-    """``grid``: the grid queues (:func:`quarters_to_power`). ``power``: per region, the MW
-    of your data centres and the MW your other chips there
-    draw (:func:`~game.tui.widgets.plan.power_room`), to say when these would have no power.
+    """``grid``: the grid queues (:func:`quarters_to_power`); ``building_mw``: the MW of the
+    data centres ordered this quarter per region (:func:`ordered_power`). ``power``: per
+    region, the MW of your data centres and the MW your other chips there draw
+    (:func:`~game.tui.widgets.plan.power_room`), to say when these would have no power.
 
     Accelerators: what they cost and need (power, network ports), a warning when they
     would idle for want of a data centre or of power; custom chips not yet unlocked by
@@ -472,7 +514,9 @@ def chips_form(
         return (
             too_late(obs, lead, "chips", label)
             or idle_warning(obs, values["region"], "chips", building)
-            or power_warning(obs, values["region"], lead, "chips", building, label, grid)
+            or power_warning(
+                obs, values["region"], lead, "chips", building, label, grid, building_mw
+            )
         )
 
     return OrderForm(
@@ -498,8 +542,10 @@ def network_form(
     label: Callable[[int], str],
     pending_fabric: dict[str, float] | None = None,
     grid: GridQueue | None = None,
+    building_mw: dict[str, float] | None = None,
 ) -> OrderForm:
-    """``grid``: the grid queues (:func:`quarters_to_power`). ``pending_chips``: kGPU of
+    """``grid``: the grid queues (:func:`quarters_to_power`); ``building_mw``: the MW of the
+    data centres ordered this quarter per region (:func:`ordered_power`). ``pending_chips``: kGPU of
     chips ordered this quarter per region (not yet in ``obs``);
     ``pending_fabric``: units of network fabric the other orders of this quarter buy there;
     ``label``: the world's quarter labels."""
@@ -558,6 +604,7 @@ def network_form(
                 building,
                 label,
                 grid,
+                building_mw,
             )
         ),
     )
@@ -859,12 +906,13 @@ def form_for(
     grid: GridQueue | None = None,
     short: float | None = None,
     training: float = 0.0,
+    building_mw: dict[str, float] | None = None,
 ) -> OrderForm:
     """The form that edits an existing order (``building``: regions with a data centre
-    ordered this quarter; ``fee``: the sublease fee; ``locked``: custom chips not unlocked
-    yet; ``pending_chips`` and ``pending_fabric``: the chips and fabric the other orders of
-    this quarter buy, per region; ``short`` and ``training``: the plan without the order
-    edited, for a sublease's warning, see :func:`sublease_form`)."""
+    ordered this quarter, ``building_mw`` their MW; ``fee``: the sublease fee; ``locked``:
+    custom chips not unlocked yet; ``pending_chips`` and ``pending_fabric``: the chips and
+    fabric the other orders of this quarter buy, per region; ``short`` and ``training``: the
+    plan without the order edited, for a sublease's warning, see :func:`sublease_form`)."""
     if isinstance(action, BidSpot):
         return bid_form(obs, None, action)
     if isinstance(action, Reserve):
@@ -873,7 +921,17 @@ def form_for(
         return sublease_form(obs, None, action, fee, short, training)
     if isinstance(action, OrderChips):
         return chips_form(
-            obs, None, action, building, label, locked, pending_chips, pending_fabric, power, grid
+            obs,
+            None,
+            action,
+            building,
+            label,
+            locked,
+            pending_chips,
+            pending_fabric,
+            power,
+            grid,
+            building_mw,
         )
     if isinstance(action, OrderNetwork):
         return network_form(
@@ -885,6 +943,7 @@ def form_for(
             label=label,
             pending_fabric=pending_fabric,
             grid=grid,
+            building_mw=building_mw,
         )
     if isinstance(action, BuildDatacenter):
         return build_form(obs, None, action, label, grid)

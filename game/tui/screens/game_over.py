@@ -418,6 +418,11 @@ class GameOverScreen(Screen[None]):
     def _to_title(self) -> None:
         from game.tui.screens.title import TitleScreen
 
-        app = self.app
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        if app.autosave_problem is not None:  # left unsaved: Continue says its file is older
+            state = self.session.state
+            app.note_left_unsaved(
+                self.session, f"its end ({state.world.quarter_label(max(state.turn - 1, 0))})"
+            )
         while len(app.screen_stack) > 1 and not isinstance(app.screen, TitleScreen):
             app.pop_screen()

@@ -463,6 +463,15 @@ class MainScreen(Screen[None]):
             o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
         )
 
+    def _building_mw(self) -> dict[str, float]:
+        """MW of the data centres ordered this quarter per region (pending orders)."""
+        ordered: dict[str, float] = {}
+        for o in self.view.orders if self.view is not None else ():
+            if isinstance(o.action, BuildDatacenter):
+                region = o.action.region
+                ordered[region] = ordered.get(region, 0.0) + float(o.action.megawatts)
+        return ordered
+
     def _chips_ordered(self, skip: int | None = None) -> dict[str, float]:
         """kGPU of chips ordered this quarter per region (legal pending orders; ``skip``: the
         order being edited, which its dialog counts itself)."""
@@ -541,6 +550,7 @@ class MainScreen(Screen[None]):
                     self._fabric_ordered(),
                     power_room(self.session.state, self.view.obs, self.view.orders),
                     grid_queue(self.session.state, self.view.obs.seat),
+                    self._building_mw(),
                 )
             )
 
@@ -556,6 +566,7 @@ class MainScreen(Screen[None]):
                     label=self.session.state.world.quarter_label,
                     pending_fabric=self._fabric_ordered(),
                     grid=grid_queue(self.session.state, self.view.obs.seat),
+                    building_mw=self._building_mw(),
                 )
             )
 
@@ -634,6 +645,7 @@ class MainScreen(Screen[None]):
                     grid=grid_queue(self.session.state, self.view.obs.seat),
                     short=plan.short if plan else None,
                     training=plan.share if plan else 0.0,
+                    building_mw=self._building_mw(),
                 )
                 self.open_form(form, replace=index)
 
@@ -679,6 +691,8 @@ class MainScreen(Screen[None]):
                         f"Left without saving: the autosave failed again ({app.autosave_problem}).",
                         severity="warning",
                     )
+                    # Continue on the title screen offers this game's older file: it says so.
+                    app.note_left_unsaved(self.session, self.session.state.quarter_label)
                 app.pop_screen()
 
         turn = self.session.state.turn

@@ -11,7 +11,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.arena.saves import SaveInfo, is_autosave, iter_saves, peek_newest, save_label
+from game.arena.saves import (
+    SaveInfo,
+    is_autosave,
+    iter_saves,
+    peek_newest,
+    save_label,
+    save_name,
+)
 
 if TYPE_CHECKING:
     from game.tui.app import CapwarsApp
@@ -78,13 +85,21 @@ class TitleScreen(Screen[None]):
         if last is None:
             hint = "No saved game yet."
         else:
-            hint = f"Continue: {last[1] or last[0]}"
+            hint = f"Continue: {last[1] or last[0]}{self._older_note(last[0])}"
         self.query_one("#continue-hint", Static).update(hint)
         menu.focus()
         if last is not None:
             # The newest file may be a game made with other content: once the screen is up,
             # name the game Continue really loads (reading the content takes a moment).
             self.call_after_refresh(self._check_continue)
+
+    def _older_note(self, name: str) -> str:
+        """Whether the save named ``name`` (Continue's) is a file of the game left unsaved,
+        and older than it: said after it on this screen for the rest of the app's run."""
+        app: CapwarsApp = self.app  # type: ignore[assignment]
+        left = app.left_unsaved
+        path = next((p for p in left[0] if save_name(p) == name), None) if left else None
+        return app.left_unsaved_note(path) if path is not None else ""
 
     def _continue_target(self) -> tuple[SaveInfo | None, list[tuple[SaveInfo, str]]]:
         """The newest save that loads with this content, and the newer ones that do not
@@ -117,6 +132,7 @@ class TitleScreen(Screen[None]):
         target, skipped = self._continue_target()
         if not skipped:
             return
+        app: CapwarsApp = self.app  # type: ignore[assignment]
         menu = self.query_one("#title-menu", OptionList)
         hint = self.query_one("#continue-hint", Static)
         if target is None:
@@ -135,8 +151,9 @@ class TitleScreen(Screen[None]):
         where = f" · {save_label(save)}" if save is not None else ""
         newer = len(skipped)
         hint.update(
-            f"Continue: {target.name}{where} (skips {newer} newer save{'s' if newer > 1 else ''}"
-            " that cannot be loaded: Load says why)"
+            f"Continue: {target.name}{where}{app.left_unsaved_note(target.path)}"
+            f" (skips {newer} newer save{'s' if newer > 1 else ''} that cannot be loaded:"
+            " Load says why)"
         )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
