@@ -93,6 +93,17 @@ COMMANDS_HELP = (
     " how far each game is."
 )
 """The line that tells the teacher the server's terminal takes commands."""
+MAX_GAMES = 50
+"""How many pages may play at once by default (``--max-games``). Each open page runs a game
+process of its own, about 75 MB on the new-game form and 90 MB in a game: 50 take some 4.5 GB.
+Without a limit every page opened (by anyone who can reach the port, or a script) started one
+more process, until the machine ran out of memory and every student's game slowed or died."""
+FULL = (
+    "The game server is full: {games} games are open, the most it takes (capwars serve"
+    " --max-games {games}). Reload this page when a student has closed theirs, or ask your"
+    " teacher."
+)
+"""What a page opened beyond ``--max-games`` shows, instead of starting one more game."""
 FIRST_SCREEN_BYTES = 1024
 """A write this large from a starting game is its first screen (what comes before it is a few
 terminal set-up codes of a dozen bytes each)."""
@@ -309,10 +320,13 @@ def make_server(
     fixed: bool = False,
     scenario_id: str | None = None,
     commands: bool = False,
+    max_games: int = MAX_GAMES,
 ) -> Any:
     """A textual-serve :class:`Server` that plays Capacity Wars, one saves folder per browser
     session (raises ImportError without the ``web`` extra). With ``commands`` the teacher's
-    lines on standard input (a terminal) pause and resume every game (:func:`read_commands`)."""
+    lines on standard input (a terminal) pause and resume every game (:func:`read_commands`).
+    At most ``max_games`` pages play at once; a page opened beyond that is told the server is
+    full and starts no game (a student's second tab, which replaces their first, always may)."""
     import aiohttp_jinja2
     from aiohttp import WSCloseCode, web
     from textual_serve.app_service import AppService
@@ -335,6 +349,23 @@ def make_server(
             """What to run to collect the class's results, printed when the server stopped."""
             self.starting = StartQueue(cores())
             """The games drawing their first screen, one per core (the others wait in turn)."""
+            self.turned_away = 0
+            """Pages refused because ``max_games`` were open (told to the teacher)."""
+
+        def full(self, session: str) -> bool:
+            """Whether a page of ``session`` would be one game too many: ``max_games`` pages are
+            open, not counting this session's own page (which a new one replaces)."""
+            own = self.pages.get(session)
+            return len(self.live) - (own is not None and own in self.live) >= max_games
+
+        def turn_away(self, session: str) -> None:
+            self.turned_away += 1
+            print(
+                f"A browser was turned away: session-{session[:8]}… ({max_games} playing, the"
+                f" most --max-games allows). Each game takes about 90 MB; with the memory for"
+                f" more, start the server again with a larger --max-games.",
+                flush=True,
+            )
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -473,6 +504,15 @@ def make_server(
                 # joins at once: a page that looks stuck gets reloaded, adding one more game.
                 "application": {"name": STARTING},
             }
+            if self.full(session):
+                self.turn_away(session)
+                note = FULL.format(games=max_games)
+                return web.Response(
+                    status=503,
+                    content_type="text/html",
+                    headers={"Retry-After": "30"},
+                    text=FULL_PAGE.format(note=note),
+                )
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
             page = REMOTE_FONT.sub("", response.text or "")
             page = page.replace("<head>", "<head>\n    <title>Capacity Wars</title>", 1)
@@ -486,6 +526,13 @@ def make_server(
             session = request.cookies.get(COOKIE, "")
             if not SESSION_RE.fullmatch(session):
                 session = secrets.token_hex(16)  # no cookie (a script): a folder of its own
+            if self.full(session):  # past the page (which says so): a script, or a race
+                self.turn_away(session)
+                refused = web.WebSocketResponse()
+                await refused.prepare(request)
+                await refused.send_bytes(f"{FULL.format(games=max_games)}\r\n".encode())
+                await refused.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"server full")
+                return refused
             folder = session_saves(saves, session)
             folder.mkdir(parents=True, exist_ok=True)
             # Class play: a student back after a reload or a closed browser is in their game
@@ -563,6 +610,17 @@ def make_server(
         # Only printed (the page takes its URLs from each request): an address that works.
         public_url=urls(host, port)[0].rstrip("/"),
     )
+
+
+FULL_PAGE = """<!DOCTYPE html>
+<html>
+  <head><meta charset="utf-8"><title>Capacity Wars: server full</title></head>
+  <body style="background:#0c181f;color:#eee;font-family:monospace;font-size:18px;padding:3em">
+    <p>{note}</p>
+  </body>
+</html>
+"""
+"""The page a browser gets beyond ``--max-games`` (no game, no script)."""
 
 
 def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> str | None:
@@ -719,6 +777,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             " play and use this machine's CPU. Use it on a lab network only.",
             file=sys.stderr,
         )
+    if args.max_games < 1:
+        print(
+            f"capwars: error: --max-games must be at least 1, not {args.max_games}",
+            file=sys.stderr,
+        )
+        return 2
     if not 0 < args.port < 65536:
         print(f"capwars: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
         return 2
@@ -737,6 +801,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             fixed=args.fixed,
             scenario_id=scenario_id,
             commands=takes_commands(),
+            max_games=args.max_games,
         )
     except ImportError as exc:
         print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)
@@ -836,6 +901,14 @@ def register_cli(subparsers: Any) -> None:
         action="store_true",
         help="class play: every session keeps --scenario, --seed and the scenario's table;"
         " students only name their company",
+    )
+    serve.add_argument(
+        "--max-games",
+        type=int,
+        default=MAX_GAMES,
+        metavar="N",
+        help=f"most pages playing at once, each a game process of about 90 MB (default:"
+        f" {MAX_GAMES}); a page opened beyond that is told the server is full",
     )
     serve.set_defaults(handler=cmd_serve)
 
