@@ -704,19 +704,38 @@ def bind_problem(host: str, port: int) -> str | None:
     import socket
 
     try:
+        socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return f"--host {host} is not an address or a name this machine knows"
+    exc = bind_error(host, port)
+    return None if exc is None else explain_bind_error(exc, host, port)
+
+
+def bind_error(host: str, port: int) -> OSError | None:
+    """The error listening on ``host``:``port`` would meet now, or None (tried, then let go)."""
+    import socket
+
+    try:
         infos = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
-    except OSError:
-        return f"--host {host} is not an address or a name this machine knows"
-    for family, kind, proto, _, address in infos:
-        try:
+        for family, kind, proto, _, address in infos:
             with socket.socket(family, kind, proto) as probe:
                 if os.name == "posix":  # as the server will: a port left in TIME_WAIT is free
                     probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 probe.bind(address)
-        except OSError as exc:
-            return explain_bind_error(exc, host, port)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def free_port_after(host: str, port: int, tries: int = 50) -> int | None:
+    """The first port after ``port`` that ``host`` can listen on now, or None within ``tries``:
+    the port to suggest when ``port`` is taken (the next one may be taken too, by a second
+    server of the same teacher)."""
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        if bind_error(host, candidate) is None:
+            return candidate
     return None
 
 
@@ -726,6 +745,11 @@ def saves_problem(root: Path) -> str | None:
     in the teacher's terminal."""
     import tempfile
 
+    if root.exists() and not root.is_dir():  # "File exists" said nothing a teacher could use
+        return (
+            f"--saves {root.resolve()} is a file, not a folder. Pick a folder (it is created"
+            " if missing): capwars serve --saves DIR"
+        )
     try:
         root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=root):
@@ -743,10 +767,15 @@ def explain_bind_error(exc: OSError, host: str, port: int) -> str:
     import errno
 
     if exc.errno == errno.EADDRINUSE:
+        free = free_port_after(host, port)
+        pick = (
+            f"pick a free port: capwars serve --port {free}"
+            if free is not None
+            else "pick a free port: capwars serve --port N"
+        )
         return (
             f"port {port} is already in use on {host} (another capwars serve, or another"
-            f" program). Stop that one (Ctrl+C in its terminal) or pick a free port:"
-            f" capwars serve --port {port + 1 if port < 65535 else 8000}"
+            f" program). Stop that one (Ctrl+C in its terminal) or {pick}"
         )
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (
@@ -806,6 +835,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)
         return 2  # could not run as asked (README: exit status)
+    if not args.saves.strip():  # "" is the current folder: its session folders mixed in
+        print(
+            f"capwars: error: --saves needs a folder name (default: {DEFAULT_SAVES})",
+            file=sys.stderr,
+        )
+        return 2
     problem = bind_problem(host, args.port) or saves_problem(Path(args.saves))
     if problem is not None:
         print(f"capwars: error: {problem}", file=sys.stderr)
