@@ -71,10 +71,18 @@ REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL
 STARTING = "Capacity Wars: starting your game…"
 """The page's card until the game draws (textual-serve showed only the title)."""
 ENDED = (
-    "Session ended, or the game was opened in another tab. Games are saved at the end of every"
-    " quarter: Restart, then Continue."
+    "Your game was closed: the server stopped, the connection dropped, or the game was opened"
+    " in another tab. Every quarter you ended is saved: Restart, then Continue (orders not yet"
+    " sent with End quarter must be given again)."
 )
 """The page's card when the game stops or the server is stopped."""
+ENDED_FIXED = (
+    "Your game was closed: the server stopped, the connection dropped, or the game was opened"
+    " in another tab. Every quarter you ended is saved: Restart brings you back into your game"
+    " (orders not yet sent with End quarter must be given again)."
+)
+"""The card in class play (``--fixed``), where Restart opens the student's game itself: there
+is no title screen, so "then Continue" sent students looking for a menu that never came."""
 OTHER_TAB = b"this game was opened in another tab"
 """Why a page was closed: the same browser opened the game in a newer tab."""
 SERVER_PID = "CAPWARS_SERVER_PID"
@@ -516,7 +524,8 @@ def make_server(
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
             page = REMOTE_FONT.sub("", response.text or "")
             page = page.replace("<head>", "<head>\n    <title>Capacity Wars</title>", 1)
-            response.text = page.replace(">Session ended.<", f">{ENDED}<", 1)
+            ended = ENDED_FIXED if fixed else ENDED
+            response.text = page.replace(">Session ended.<", f">{ended}<", 1)
             response.set_cookie(
                 COOKIE, session, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict"
             )

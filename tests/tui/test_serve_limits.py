@@ -58,3 +58,21 @@ def test_max_games_must_allow_a_game(capsys: object) -> None:
 
     assert main(["serve", "--max-games", "0"]) == 2
     assert "--max-games must be at least 1, not 0" in capsys.readouterr().err  # type: ignore[attr-defined]
+
+
+async def test_in_class_play_the_closed_card_says_restart_opens_the_game(tmp_path: Path) -> None:
+    """With --fixed, Restart opens the student's game itself (no title screen): the card said
+    "Restart, then Continue", and students looked for a Continue that never came. Either way
+    it says why the page closed and that the quarter's orders not yet ended are lost."""
+    import aiohttp
+
+    fixed = ("--scenario", "tutorial", "--seed", "7", "--fixed")
+    async with (
+        live_server(tmp_path, *fixed) as (_, url),
+        aiohttp.ClientSession() as http,
+        http.get(url + "/") as response,
+    ):
+        html = await response.text()
+    assert "Restart brings you back into your game" in html
+    assert "then Continue" not in html
+    assert "orders not yet sent with End quarter must be given again" in html
