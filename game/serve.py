@@ -98,7 +98,7 @@ RESUME_META = "capwars_resume"
 """The meta packets of the teacher's pause and resume (:mod:`game.tui.web`)."""
 COMMANDS_HELP = (
     "Type pause (and a message) and Enter to pause every game; resume to go on; status to see"
-    " how far each game is."
+    " how far each game is; move OLD NEW to give a student on another computer their game."
 )
 """The line that tells the teacher the server's terminal takes commands."""
 MAX_GAMES = 50
@@ -434,11 +434,71 @@ def make_server(
                     else "Nothing was paused.",
                     flush=True,
                 )
+            elif word == "move":
+                print(await self.move(rest.split()), flush=True)
             elif word in ("status", "who"):
                 print(await asyncio.to_thread(self.status), flush=True)
             else:
                 unknown = "" if word in ("help", "?") else f"Unknown command: {line}. "
                 print(f"{unknown}{COMMANDS_HELP}", flush=True)
+
+        def session_named(self, prefix: str) -> str | None:
+            """The one browser session whose id starts with ``prefix`` (as ``status`` and the
+            join lines show it, ``session-`` and ``…`` allowed), open or with a folder."""
+            prefix = prefix.removeprefix("session-").rstrip("…").lower()
+            if not re.fullmatch(r"[0-9a-f]{4,32}", prefix):
+                return None
+            known = set(self.pages)
+            if saves.is_dir():
+                known |= {f.name[8:] for f in saves.glob("session-*")}
+            found = [s for s in known if SESSION_RE.fullmatch(s) and s.startswith(prefix)]
+            return found[0] if len(found) == 1 else None
+
+        async def move(self, words: list[str]) -> str:
+            """The teacher's ``move OLD NEW``: a student who changed computer or browser (a
+            new session, the games left in the old one) gets the old session's saves in the
+            new one; the new page is closed so its Restart opens the game."""
+            import shutil
+
+            from game.arena.saves import peek_newest, save_files
+
+            usage = (
+                "move OLD NEW: copy the games of browser session OLD (the student's old"
+                " computer, see status) to session NEW (the page they opened now, named in its"
+                " 'A browser joined' line), e.g. move 1a2b3c4d 5e6f7a8b"
+            )
+            if len(words) != 2:
+                return usage
+            old, new = (self.session_named(w) for w in words)
+            for word, found in zip(words, (old, new), strict=True):
+                if found is None:
+                    return f"No single browser session starts with {word}. {usage}"
+            assert old is not None and new is not None
+            if old == new:
+                return f"OLD and NEW are the same session. {usage}"
+            source, target = session_saves(saves, old), session_saves(saves, new)
+            files = [path for _, path in save_files(source, old=False)]
+            if not files:
+                return f"session-{old[:8]}… has no saved game to move."
+            target.mkdir(parents=True, exist_ok=True)
+            # Oldest first, each dated now: the moved game is the newest there, the one the
+            # page opens (--fixed) and Continue offers, even over a game begun on the new page.
+            for path in reversed(files):
+                if not (target / path.name).exists():
+                    await asyncio.to_thread(shutil.copyfile, path, target / path.name)
+            newest = peek_newest(target)
+            what = f" (newest: {newest[1]})" if newest else ""
+            page = self.pages.get(new)
+            then = "then Continue" if not fixed else "into the game"
+            if page is not None:
+                await page.close(code=WSCloseCode.GOING_AWAY, message=b"games moved here")
+                told = f" Its page was closed: the student presses Restart ({then})."
+            else:
+                told = f" The student opens the page in that browser ({then})."
+            return (
+                f"Copied {counted(len(files), 'save')} of session-{old[:8]}… to"
+                f" session-{new[:8]}…{what}.{told}"
+            )
 
         def status(self) -> str:
             """How far each browser's game is (the teacher's ``status``): its newest save's
