@@ -107,7 +107,7 @@ process of its own, about 75 MB on the new-game form and 90 MB in a game: 50 tak
 Without a limit every page opened (by anyone who can reach the port, or a script) started one
 more process, until the machine ran out of memory and every student's game slowed or died."""
 FULL = (
-    "The game server is full: {games} games are open, the most it takes (capwars serve"
+    "The game server is full: {open} open, the most it takes (capwars serve"
     " --max-games {games}). Reload this page when a student has closed theirs, or ask your"
     " teacher."
 )
@@ -574,7 +574,7 @@ def make_server(
             }
             if self.full(session):
                 self.turn_away(session)
-                note = FULL.format(games=max_games)
+                note = FULL.format(games=max_games, open=counted(max_games, "game"))
                 return web.Response(
                     status=503,
                     content_type="text/html",
@@ -599,7 +599,9 @@ def make_server(
                 self.turn_away(session)
                 refused = web.WebSocketResponse()
                 await refused.prepare(request)
-                await refused.send_bytes(f"{FULL.format(games=max_games)}\r\n".encode())
+                await refused.send_bytes(
+                    f"{FULL.format(games=max_games, open=counted(max_games, 'game'))}\r\n".encode()
+                )
                 await refused.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"server full")
                 return refused
             folder = session_saves(saves, session)

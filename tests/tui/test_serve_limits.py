@@ -26,7 +26,7 @@ async def test_pages_beyond_max_games_are_told_the_server_is_full(tmp_path: Path
             async with http.get(url + "/", headers=other) as response:
                 assert response.status == 503
                 html = await response.text()
-            assert "The game server is full: 1 games are open" in html
+            assert "The game server is full: 1 game open, the most it takes" in html
             assert "Reload this page when a student has closed theirs" in html
             assert "textual.js" not in html  # no terminal that would start a game
             # A script's websocket, past the page: refused too, with no game process.
