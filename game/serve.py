@@ -71,10 +71,18 @@ REMOTE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.DOTALL
 STARTING = "Capacity Wars: starting your game…"
 """The page's card until the game draws (textual-serve showed only the title)."""
 ENDED = (
-    "Session ended, or the game was opened in another tab. Games are saved at the end of every"
-    " quarter: Restart, then Continue."
+    "Your game was closed: the server stopped, the connection dropped, or the game was opened"
+    " in another tab. Every quarter you ended is saved: Restart, then Continue (orders not yet"
+    " sent with End quarter must be given again)."
 )
 """The page's card when the game stops or the server is stopped."""
+ENDED_FIXED = (
+    "Your game was closed: the server stopped, the connection dropped, or the game was opened"
+    " in another tab. Every quarter you ended is saved: Restart brings you back into your game"
+    " (orders not yet sent with End quarter must be given again)."
+)
+"""The card in class play (``--fixed``), where Restart opens the student's game itself: there
+is no title screen, so "then Continue" sent students looking for a menu that never came."""
 OTHER_TAB = b"this game was opened in another tab"
 """Why a page was closed: the same browser opened the game in a newer tab."""
 SERVER_PID = "CAPWARS_SERVER_PID"
@@ -90,9 +98,20 @@ RESUME_META = "capwars_resume"
 """The meta packets of the teacher's pause and resume (:mod:`game.tui.web`)."""
 COMMANDS_HELP = (
     "Type pause (and a message) and Enter to pause every game; resume to go on; status to see"
-    " how far each game is."
+    " how far each game is; move OLD NEW to give a student on another computer their game."
 )
 """The line that tells the teacher the server's terminal takes commands."""
+MAX_GAMES = 50
+"""How many pages may play at once by default (``--max-games``). Each open page runs a game
+process of its own, about 75 MB on the new-game form and 90 MB in a game: 50 take some 4.5 GB.
+Without a limit every page opened (by anyone who can reach the port, or a script) started one
+more process, until the machine ran out of memory and every student's game slowed or died."""
+FULL = (
+    "The game server is full: {open} open, the most it takes (capwars serve"
+    " --max-games {games}). Reload this page when a student has closed theirs, or ask your"
+    " teacher."
+)
+"""What a page opened beyond ``--max-games`` shows, instead of starting one more game."""
 FIRST_SCREEN_BYTES = 1024
 """A write this large from a starting game is its first screen (what comes before it is a few
 terminal set-up codes of a dozen bytes each)."""
@@ -309,10 +328,13 @@ def make_server(
     fixed: bool = False,
     scenario_id: str | None = None,
     commands: bool = False,
+    max_games: int = MAX_GAMES,
 ) -> Any:
     """A textual-serve :class:`Server` that plays Capacity Wars, one saves folder per browser
     session (raises ImportError without the ``web`` extra). With ``commands`` the teacher's
-    lines on standard input (a terminal) pause and resume every game (:func:`read_commands`)."""
+    lines on standard input (a terminal) pause and resume every game (:func:`read_commands`).
+    At most ``max_games`` pages play at once; a page opened beyond that is told the server is
+    full and starts no game (a student's second tab, which replaces their first, always may)."""
     import aiohttp_jinja2
     from aiohttp import WSCloseCode, web
     from textual_serve.app_service import AppService
@@ -335,6 +357,23 @@ def make_server(
             """What to run to collect the class's results, printed when the server stopped."""
             self.starting = StartQueue(cores())
             """The games drawing their first screen, one per core (the others wait in turn)."""
+            self.turned_away = 0
+            """Pages refused because ``max_games`` were open (told to the teacher)."""
+
+        def full(self, session: str) -> bool:
+            """Whether a page of ``session`` would be one game too many: ``max_games`` pages are
+            open, not counting this session's own page (which a new one replaces)."""
+            own = self.pages.get(session)
+            return len(self.live) - (own is not None and own in self.live) >= max_games
+
+        def turn_away(self, session: str) -> None:
+            self.turned_away += 1
+            print(
+                f"A browser was turned away: session-{session[:8]}… ({max_games} playing, the"
+                f" most --max-games allows). Each game takes about 90 MB; with the memory for"
+                f" more, start the server again with a larger --max-games.",
+                flush=True,
+            )
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -395,11 +434,71 @@ def make_server(
                     else "Nothing was paused.",
                     flush=True,
                 )
+            elif word == "move":
+                print(await self.move(rest.split()), flush=True)
             elif word in ("status", "who"):
                 print(await asyncio.to_thread(self.status), flush=True)
             else:
                 unknown = "" if word in ("help", "?") else f"Unknown command: {line}. "
                 print(f"{unknown}{COMMANDS_HELP}", flush=True)
+
+        def session_named(self, prefix: str) -> str | None:
+            """The one browser session whose id starts with ``prefix`` (as ``status`` and the
+            join lines show it, ``session-`` and ``…`` allowed), open or with a folder."""
+            prefix = prefix.removeprefix("session-").rstrip("…").lower()
+            if not re.fullmatch(r"[0-9a-f]{4,32}", prefix):
+                return None
+            known = set(self.pages)
+            if saves.is_dir():
+                known |= {f.name[8:] for f in saves.glob("session-*")}
+            found = [s for s in known if SESSION_RE.fullmatch(s) and s.startswith(prefix)]
+            return found[0] if len(found) == 1 else None
+
+        async def move(self, words: list[str]) -> str:
+            """The teacher's ``move OLD NEW``: a student who changed computer or browser (a
+            new session, the games left in the old one) gets the old session's saves in the
+            new one; the new page is closed so its Restart opens the game."""
+            import shutil
+
+            from game.arena.saves import peek_newest, save_files
+
+            usage = (
+                "move OLD NEW: copy the games of browser session OLD (the student's old"
+                " computer, see status) to session NEW (the page they opened now, named in its"
+                " 'A browser joined' line), e.g. move 1a2b3c4d 5e6f7a8b"
+            )
+            if len(words) != 2:
+                return usage
+            old, new = (self.session_named(w) for w in words)
+            for word, found in zip(words, (old, new), strict=True):
+                if found is None:
+                    return f"No single browser session starts with {word}. {usage}"
+            assert old is not None and new is not None
+            if old == new:
+                return f"OLD and NEW are the same session. {usage}"
+            source, target = session_saves(saves, old), session_saves(saves, new)
+            files = [path for _, path in save_files(source, old=False)]
+            if not files:
+                return f"session-{old[:8]}… has no saved game to move."
+            target.mkdir(parents=True, exist_ok=True)
+            # Oldest first, each dated now: the moved game is the newest there, the one the
+            # page opens (--fixed) and Continue offers, even over a game begun on the new page.
+            for path in reversed(files):
+                if not (target / path.name).exists():
+                    await asyncio.to_thread(shutil.copyfile, path, target / path.name)
+            newest = peek_newest(target)
+            what = f" (newest: {newest[1]})" if newest else ""
+            page = self.pages.get(new)
+            then = "then Continue" if not fixed else "into the game"
+            if page is not None:
+                await page.close(code=WSCloseCode.GOING_AWAY, message=b"games moved here")
+                told = f" Its page was closed: the student presses Restart ({then})."
+            else:
+                told = f" The student opens the page in that browser ({then})."
+            return (
+                f"Copied {counted(len(files), 'save')} of session-{old[:8]}… to"
+                f" session-{new[:8]}…{what}.{told}"
+            )
 
         def status(self) -> str:
             """How far each browser's game is (the teacher's ``status``): its newest save's
@@ -473,10 +572,20 @@ def make_server(
                 # joins at once: a page that looks stuck gets reloaded, adding one more game.
                 "application": {"name": STARTING},
             }
+            if self.full(session):
+                self.turn_away(session)
+                note = FULL.format(games=max_games, open=counted(max_games, "game"))
+                return web.Response(
+                    status=503,
+                    content_type="text/html",
+                    headers={"Retry-After": "30"},
+                    text=FULL_PAGE.format(note=note),
+                )
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
             page = REMOTE_FONT.sub("", response.text or "")
             page = page.replace("<head>", "<head>\n    <title>Capacity Wars</title>", 1)
-            response.text = page.replace(">Session ended.<", f">{ENDED}<", 1)
+            ended = ENDED_FIXED if fixed else ENDED
+            response.text = page.replace(">Session ended.<", f">{ended}<", 1)
             response.set_cookie(
                 COOKIE, session, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict"
             )
@@ -486,6 +595,15 @@ def make_server(
             session = request.cookies.get(COOKIE, "")
             if not SESSION_RE.fullmatch(session):
                 session = secrets.token_hex(16)  # no cookie (a script): a folder of its own
+            if self.full(session):  # past the page (which says so): a script, or a race
+                self.turn_away(session)
+                refused = web.WebSocketResponse()
+                await refused.prepare(request)
+                await refused.send_bytes(
+                    f"{FULL.format(games=max_games, open=counted(max_games, 'game'))}\r\n".encode()
+                )
+                await refused.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"server full")
+                return refused
             folder = session_saves(saves, session)
             folder.mkdir(parents=True, exist_ok=True)
             # Class play: a student back after a reload or a closed browser is in their game
@@ -563,6 +681,17 @@ def make_server(
         # Only printed (the page takes its URLs from each request): an address that works.
         public_url=urls(host, port)[0].rstrip("/"),
     )
+
+
+FULL_PAGE = """<!DOCTYPE html>
+<html>
+  <head><meta charset="utf-8"><title>Capacity Wars: server full</title></head>
+  <body style="background:#0c181f;color:#eee;font-family:monospace;font-size:18px;padding:3em">
+    <p>{note}</p>
+  </body>
+</html>
+"""
+"""The page a browser gets beyond ``--max-games`` (no game, no script)."""
 
 
 def check_game(content_dir: str | None, scenario: str | None, seed: int | None) -> str | None:
@@ -646,19 +775,38 @@ def bind_problem(host: str, port: int) -> str | None:
     import socket
 
     try:
+        socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return f"--host {host} is not an address or a name this machine knows"
+    exc = bind_error(host, port)
+    return None if exc is None else explain_bind_error(exc, host, port)
+
+
+def bind_error(host: str, port: int) -> OSError | None:
+    """The error listening on ``host``:``port`` would meet now, or None (tried, then let go)."""
+    import socket
+
+    try:
         infos = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
-    except OSError:
-        return f"--host {host} is not an address or a name this machine knows"
-    for family, kind, proto, _, address in infos:
-        try:
+        for family, kind, proto, _, address in infos:
             with socket.socket(family, kind, proto) as probe:
                 if os.name == "posix":  # as the server will: a port left in TIME_WAIT is free
                     probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 probe.bind(address)
-        except OSError as exc:
-            return explain_bind_error(exc, host, port)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def free_port_after(host: str, port: int, tries: int = 50) -> int | None:
+    """The first port after ``port`` that ``host`` can listen on now, or None within ``tries``:
+    the port to suggest when ``port`` is taken (the next one may be taken too, by a second
+    server of the same teacher)."""
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        if bind_error(host, candidate) is None:
+            return candidate
     return None
 
 
@@ -668,6 +816,11 @@ def saves_problem(root: Path) -> str | None:
     in the teacher's terminal."""
     import tempfile
 
+    if root.exists() and not root.is_dir():  # "File exists" said nothing a teacher could use
+        return (
+            f"--saves {root.resolve()} is a file, not a folder. Pick a folder (it is created"
+            " if missing): capwars serve --saves DIR"
+        )
     try:
         root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=root):
@@ -685,10 +838,15 @@ def explain_bind_error(exc: OSError, host: str, port: int) -> str:
     import errno
 
     if exc.errno == errno.EADDRINUSE:
+        free = free_port_after(host, port)
+        pick = (
+            f"pick a free port: capwars serve --port {free}"
+            if free is not None
+            else "pick a free port: capwars serve --port N"
+        )
         return (
             f"port {port} is already in use on {host} (another capwars serve, or another"
-            f" program). Stop that one (Ctrl+C in its terminal) or pick a free port:"
-            f" capwars serve --port {port + 1 if port < 65535 else 8000}"
+            f" program). Stop that one (Ctrl+C in its terminal) or {pick}"
         )
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (
@@ -719,6 +877,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             " play and use this machine's CPU. Use it on a lab network only.",
             file=sys.stderr,
         )
+    if args.max_games < 1:
+        print(
+            f"capwars: error: --max-games must be at least 1, not {args.max_games}",
+            file=sys.stderr,
+        )
+        return 2
     if not 0 < args.port < 65536:
         print(f"capwars: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
         return 2
@@ -737,10 +901,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
             fixed=args.fixed,
             scenario_id=scenario_id,
             commands=takes_commands(),
+            max_games=args.max_games,
         )
     except ImportError as exc:
         print(f"capwars: error: {WEB_EXTRA_HINT}\n  (Python said: {exc})", file=sys.stderr)
         return 2  # could not run as asked (README: exit status)
+    if not args.saves.strip():  # "" is the current folder: its session folders mixed in
+        print(
+            f"capwars: error: --saves needs a folder name (default: {DEFAULT_SAVES})",
+            file=sys.stderr,
+        )
+        return 2
     problem = bind_problem(host, args.port) or saves_problem(Path(args.saves))
     if problem is not None:
         print(f"capwars: error: {problem}", file=sys.stderr)
@@ -836,6 +1007,14 @@ def register_cli(subparsers: Any) -> None:
         action="store_true",
         help="class play: every session keeps --scenario, --seed and the scenario's table;"
         " students only name their company",
+    )
+    serve.add_argument(
+        "--max-games",
+        type=int,
+        default=MAX_GAMES,
+        metavar="N",
+        help=f"most pages playing at once, each a game process of about 90 MB (default:"
+        f" {MAX_GAMES}); a page opened beyond that is told the server is full",
     )
     serve.set_defaults(handler=cmd_serve)
 

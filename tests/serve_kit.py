@@ -10,6 +10,7 @@ import re
 import socket
 import subprocess
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,40 @@ def class_game(folder: Path) -> Path:
     game = GameSession.new(load_content(), "tutorial", 7)
     game.end_quarter()
     return game.autosave(folder)
+
+
+@contextlib.asynccontextmanager
+async def live_server(
+    saves: Path, *args: str, root: Path | None = None
+) -> AsyncIterator[tuple[subprocess.Popen[str], str]]:
+    """``capwars serve --saves SAVES ARGS`` on a free loopback port, in a process of the
+    test's own: ``(process, base URL)``; stopped with Ctrl+C (SIGINT) as a teacher would."""
+    import os
+    import signal
+    import sys
+
+    import pytest
+
+    pytest.importorskip("textual_serve", reason="the 'web' extra (textual-serve) is not installed")
+    root = root or Path(__file__).resolve().parents[1]
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "game", "serve", "--port", str(port), "--saves", str(saves), *args],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdin=subprocess.DEVNULL,  # no teacher's commands
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        await wait_listening(proc, port)
+        yield proc, f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                await asyncio.to_thread(proc.communicate, timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)

@@ -285,8 +285,9 @@ def test_the_page_says_what_it_is_doing(served: tuple[str, Path]) -> None:
     assert "<title>Capacity Wars</title>" in html
     assert "<div>Capacity Wars: starting your game…</div>" in html
     ended = (
-        "Session ended, or the game was opened in another tab. Games are saved at the end of"
-        " every quarter: Restart, then Continue."
+        "Your game was closed: the server stopped, the connection dropped, or the game was"
+        " opened in another tab. Every quarter you ended is saved: Restart, then Continue"
+        " (orders not yet sent with End quarter must be given again)."
     )
     assert f">{ended}<" in html
 
