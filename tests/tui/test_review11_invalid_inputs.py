@@ -57,8 +57,7 @@ async def test_an_invalid_field_replaces_the_figures_of_the_last_valid_input(
             dialog.query_one(f"#field-{field}", Input).value = bad
             await pilot.pause()
             info, verdict = _text(dialog, "#order-info"), _text(dialog, "#verdict")
-            assert problem in info, (key, info)
-            assert "show once it is fixed" in info, (key, info)
+            assert "show once the ✗ below is fixed" in info, (key, info)
             assert problem in verdict and "projected cash" not in verdict, (key, verdict)
             # No money figure, nor any other sentence of the last valid input's explanation.
             assert not re.search(r"\$\d", info), (key, info)
@@ -83,7 +82,8 @@ async def test_the_sublease_form_forgets_what_it_brought_in(tmp_path: Path) -> N
         await pilot.pause()
         info = _text(dialog, "#order-info")
         assert "brings in" not in info.lower(), info
-        assert info.startswith("Quantity: must not be negative"), info
+        assert info == "The figures for this order show once the ✗ below is fixed.", info
+        assert _text(dialog, "#verdict") == "✗ Quantity: must not be negative", info
         field.value = "3"  # valid again: the figures come back
         await pilot.pause()
         assert "brings in" in _text(dialog, "#order-info").lower()

@@ -252,11 +252,8 @@ class ActionDialog(ModalScreen[Action | None]):
             if not explained:
                 # A field that is not a number left the explanation (price, payments, what it
                 # brings in) showing the figures of the last valid input, as if they still
-                # held: it shows the field's problem instead.
-                info_box.update(
-                    f"[red]{escape(sentence(text))}[/]\nThe figures for this order show once it"
-                    " is fixed."
-                )
+                # held: it says they wait for the field, whose problem the ✗ line gives.
+                info_box.update("The figures for this order show once the ✗ below is fixed.")
             verdict_box.update(f"[red]✗ {escape(text)}[/]")
             submit.disabled = True
             return False
