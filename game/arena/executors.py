@@ -522,11 +522,11 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
     program missing on this worker raises :class:`WorkerMismatch`."""
     from game.agents.registry import BotSpecError, file_spec
     from game.arena.host import (
-        SCRIPT_SUFFIXES,
         bot_path,
         command_argv,
         command_word,
         external_command,
+        names_script,
         resolve_command,
     )
 
@@ -547,8 +547,7 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
         if command_word(index, arg) or (base / arg).exists():
             continue  # an option, a program looked up on PATH, or a file this worker has
         file = arg.partition(":")[0]  # the SDK's FILE:CLASS
-        script = file.endswith(SCRIPT_SUFFIXES) and not any(c.isspace() for c in arg)
-        if index == 0 or (script and not (base / file).is_file()):  # not sh -c 'SCRIPT TEXT'
+        if index == 0 or (names_script(arg) and not (base / file).is_file()):
             raise _missing_file(here, spec, base / file)
     if argv and "/" not in argv[0] and shutil.which(argv[0], path=bot_path()) is None:
         raise WorkerMismatch(
