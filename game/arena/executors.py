@@ -149,50 +149,29 @@ def seat_bots(specs: Sequence[str], limits: Limits | None, bot_read: Sequence[st
     return [make_seat_bot(spec, limits, read=bot_read) for spec in specs]
 
 
-_reads_lock = threading.Lock()
-_reads_in_use: dict[str, int] = {}
-"""The folders of :func:`readable_folders` in use now, with how many matches use each."""
-_reads_before: list[str | None] = []
-"""The bot-read variable as it was before the first of them (a worker's own setting)."""
-
-
 @contextlib.contextmanager
 def readable_folders(paths: Sequence[str]) -> Iterator[None]:
     """While inside, the ``cmd:`` bots started in this process may read ``paths`` too: they are
     added to :data:`~game.arena.host.BOT_READ_ENV`, which the host reads as it starts a bot (the
-    value set by hand, a Dask worker's own, is kept). For a command's own ``--bot-read``
-    (:func:`game.cli.main`: one command a process), never for a match among others:
-    :func:`play_match` hands each match's folders to its bots (:func:`seat_bots`)."""
+    value set by hand, a Dask worker's own, is kept), and the variable is as before afterwards.
+    For a command's own ``--bot-read`` (:func:`game.cli.main`: one command a process), never for
+    a match among others: :func:`play_match` hands each match's folders to its bots
+    (:func:`seat_bots`)."""
     if not paths:
         yield
         return
     from game.arena.host import BOT_READ_ENV
 
-    with _reads_lock:
-        if not _reads_in_use:
-            _reads_before[:] = [os.environ.get(BOT_READ_ENV)]
-        for path in paths:
-            _reads_in_use[path] = _reads_in_use.get(path, 0) + 1
-        _set_reads(BOT_READ_ENV)
+    before = os.environ.get(BOT_READ_ENV)
+    own = [p for p in (before or "").split(os.pathsep) if p]
+    os.environ[BOT_READ_ENV] = os.pathsep.join(dict.fromkeys([*own, *paths]))
     try:
         yield
     finally:
-        with _reads_lock:
-            for path in paths:
-                _reads_in_use[path] -= 1
-                if not _reads_in_use[path]:
-                    del _reads_in_use[path]
-            _set_reads(BOT_READ_ENV)
-
-
-def _set_reads(name: str) -> None:
-    before = _reads_before[0] if _reads_before else None
-    own = [p for p in (before or "").split(os.pathsep) if p]
-    value = os.pathsep.join([*own, *(p for p in _reads_in_use if p not in own)])
-    if value:
-        os.environ[name] = value
-    else:
-        os.environ.pop(name, None)
+        if before is None:
+            os.environ.pop(BOT_READ_ENV, None)
+        else:
+            os.environ[BOT_READ_ENV] = before
 
 
 class MalformedCounter:
@@ -543,11 +522,11 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
     program missing on this worker raises :class:`WorkerMismatch`."""
     from game.agents.registry import BotSpecError, file_spec
     from game.arena.host import (
-        SCRIPT_SUFFIXES,
         bot_path,
         command_argv,
         command_word,
         external_command,
+        names_script,
         resolve_command,
     )
 
@@ -568,8 +547,7 @@ def _worker_spec(spec: str, base: Path, here: str) -> str:
         if command_word(index, arg) or (base / arg).exists():
             continue  # an option, a program looked up on PATH, or a file this worker has
         file = arg.partition(":")[0]  # the SDK's FILE:CLASS
-        script = file.endswith(SCRIPT_SUFFIXES) and not any(c.isspace() for c in arg)
-        if index == 0 or (script and not (base / file).is_file()):  # not sh -c 'SCRIPT TEXT'
+        if index == 0 or (names_script(arg) and not (base / file).is_file()):
             raise _missing_file(here, spec, base / file)
     if argv and "/" not in argv[0] and shutil.which(argv[0], path=bot_path()) is None:
         raise WorkerMismatch(

@@ -187,6 +187,13 @@ SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".lua", ".
 """An argument ending like this names a file the bot needs: a missing one is a spec error."""
 
 
+def names_script(arg: str) -> bool:
+    """Whether a command's argument names a script file (``bot.py``, the SDK's ``bot.py:MyBot``)
+    that must exist: not one with white space in it, the text of a shell script (``sh -c
+    'python3 /x/bot.py'``) or a name no check can tell from one."""
+    return arg.partition(":")[0].endswith(SCRIPT_SUFFIXES) and not any(c.isspace() for c in arg)
+
+
 CMD_PREFIX = "cmd:"
 """The spec prefix of an external bot: ``cmd:PROGRAM [ARGS...]``."""
 
@@ -254,7 +261,7 @@ def resolve_command(command: Sequence[str], cwd: Path) -> list[str]:
             out.append(f"{(cwd / name).resolve()}{rest}")
         elif (cwd / arg).exists():  # a folder
             out.append(str((cwd / arg).resolve()))
-        elif path.endswith(SCRIPT_SUFFIXES) and not any(c.isspace() for c in arg):
+        elif names_script(arg):
             raise BotSpecError(
                 f"bot file not found: {path} (relative paths in a cmd: bot are looked up in"
                 f" {cwd}, the folder capwars runs in)"

@@ -112,20 +112,16 @@ UNIX_NOT_BLOCKED = (
 )
 
 
-def _user_processes() -> int:
-    """Processes and threads of this user now (what RLIMIT_NPROC counts)."""
-    uid = os.getuid()
+def _tasks(owner: int | None = None, skip: str = "") -> int:
+    """The processes and threads ``/proc`` lists now: of user ``owner`` only (what RLIMIT_NPROC
+    counts, :func:`process_cap`), all but the process ``skip`` (PID 1's count, :func:`init`)."""
     count = 0
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or entry.name == skip:
             continue
         try:
-            if entry.stat().st_uid == uid:
-                with open(f"/proc/{entry.name}/status", "rb") as f:
-                    for line in f:
-                        if line.startswith(b"Threads:"):
-                            count += int(line.split()[1])
-                            break
+            if owner is None or entry.stat().st_uid == owner:
+                count += len(os.listdir(f"/proc/{entry.name}/task"))
         except OSError:  # the process ended while we looked
             continue
     return count
@@ -221,7 +217,7 @@ def process_cap(processes: int) -> tuple[int, str]:
     if outside is None:  # no user namespace: the user's processes, machine-wide
         if os.getuid() == 0:
             return 0, ""  # documented: no process limit for root without namespaces
-        return _user_processes() + processes, ""
+        return _tasks(owner=os.getuid()) + processes, ""
     if outside == 0:
         return 0, "the kernel does not limit the processes of root, who runs capwars"
     if _kernel() < (5, 14):
@@ -467,13 +463,7 @@ def _watch(processes: int, reached: list[int]) -> None:
     import _signal  # the C module: ``signal``'s enums would cost milliseconds
 
     def count(*_: object) -> None:
-        tasks = 0
-        for name in os.listdir("/proc"):
-            if name.isdigit() and name != "1":
-                try:
-                    tasks += len(os.listdir(f"/proc/{name}/task"))
-                except OSError:  # it ended meanwhile
-                    continue
+        tasks = _tasks(skip="1")
         if tasks > processes:
             reached[:] = reached or [tasks]
             try:  # noqa: SIM105  (contextlib is not imported into every bot's start)
