@@ -251,12 +251,11 @@ def supply_rows(debrief: Debrief) -> list[dict[str, Any]]:
                 rows.append(
                     {"quarter": t, "label": label, "kind": "grid_wait", "id": region, "value": wait}
                 )
+        # (``power_prices`` has the scenario's regions only: nothing to filter)
         for region, price in paid[t].items():
-            if region in scenario_regions:
-                rows.append(
-                    {"quarter": t, "label": label, "kind": "power_price", "id": region}
-                    | {"value": price}
-                )
+            rows.append(
+                {"quarter": t, "label": label, "kind": "power_price", "id": region, "value": price}
+            )
     return rows
 
 
