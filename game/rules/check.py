@@ -206,8 +206,7 @@ def run_content_check(
     ``content_dir`` (default: the game's own content)."""
     out = out if out is not None else sys.stdout
     root = resolve_content_dir(directory)
-    lessons = lesson_files(root) if directory is not None else []
-    if directory is not None and lessons:
+    if directory is not None and (lessons := lesson_files(root)):
         return _check_lesson_folder(directory, lessons, content_dir, out)
     try:
         content, notes = load_content_with_notes(root)
