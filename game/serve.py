@@ -366,7 +366,8 @@ def make_server(
             own = self.pages.get(session)
             return len(self.live) - (own is not None and own in self.live) >= max_games
 
-        def turn_away(self, session: str) -> None:
+        def turn_away(self, session: str) -> str:
+            """Count and tell the teacher a page refused for ``session``; what the page says."""
             self.turned_away += 1
             print(
                 f"A browser was turned away: session-{session[:8]}… ({max_games} playing, the"
@@ -374,6 +375,7 @@ def make_server(
                 f" more, start the server again with a larger --max-games.",
                 flush=True,
             )
+            return FULL.format(games=max_games, open=counted(max_games, "game"))
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -573,8 +575,7 @@ def make_server(
                 "application": {"name": STARTING},
             }
             if self.full(session):
-                self.turn_away(session)
-                note = FULL.format(games=max_games, open=counted(max_games, "game"))
+                note = self.turn_away(session)
                 return web.Response(
                     status=503,
                     content_type="text/html",
@@ -596,12 +597,10 @@ def make_server(
             if not SESSION_RE.fullmatch(session):
                 session = secrets.token_hex(16)  # no cookie (a script): a folder of its own
             if self.full(session):  # past the page (which says so): a script, or a race
-                self.turn_away(session)
+                note = self.turn_away(session)
                 refused = web.WebSocketResponse()
                 await refused.prepare(request)
-                await refused.send_bytes(
-                    f"{FULL.format(games=max_games, open=counted(max_games, 'game'))}\r\n".encode()
-                )
+                await refused.send_bytes(f"{note}\r\n".encode())
                 await refused.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"server full")
                 return refused
             folder = session_saves(saves, session)

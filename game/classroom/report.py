@@ -25,6 +25,7 @@ import argparse
 import math
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -250,12 +251,11 @@ def supply_rows(debrief: Debrief) -> list[dict[str, Any]]:
                 rows.append(
                     {"quarter": t, "label": label, "kind": "grid_wait", "id": region, "value": wait}
                 )
+        # (``power_prices`` has the scenario's regions only: nothing to filter)
         for region, price in paid[t].items():
-            if region in scenario_regions:
-                rows.append(
-                    {"quarter": t, "label": label, "kind": "power_price", "id": region}
-                    | {"value": price}
-                )
+            rows.append(
+                {"quarter": t, "label": label, "kind": "power_price", "id": region, "value": price}
+            )
     return rows
 
 
@@ -921,9 +921,11 @@ def _decisions_html(debrief: Debrief) -> str:
             )
         cells = [f"<strong>{label}</strong>{notes}{events}"]
         for seat in range(len(debrief.names)):
+            # Each action once, in the order first met, with how often it came: a bot that
+            # books the same contract three times in a quarter is one line "(×3)".
             items = [
                 f"<li>{escape(text)}{f' (×{count})' if count > 1 else ''}</li>"
-                for text, count in _counted(describe(a, names) for a in q.applied[seat])
+                for text, count in Counter(describe(a, names) for a in q.applied[seat]).items()
             ]
             items += [
                 f'<li class="rejected">✗ {escape(describe_kind({"type": kind}))}:'
@@ -941,15 +943,6 @@ def _decisions_html(debrief: Debrief) -> str:
         " the reason). Blue notes are the scenario's lessons; ⚡ marks events.</p>"
         + _table(header, rows, set())
     )
-
-
-def _counted(texts: Iterable[str]) -> list[tuple[str, int]]:
-    """Each text once, in the order first met, with how often it came: a bot that books the
-    same contract three times in a quarter is one line "(×3)", not three identical lines."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        counts[text] = counts.get(text, 0) + 1
-    return list(counts.items())
 
 
 def _predictions_html(debrief: Debrief) -> str:

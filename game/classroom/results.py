@@ -41,7 +41,7 @@ from game.classroom.output import csv_text, write_texts
 from game.engine.record import PLAYER_SERIES
 from game.engine.scoring import TITLES
 from game.rules.problems import counted
-from game.rules.text import decode_text, read_text
+from game.rules.text import decode_text, read_text, shell_word
 
 __all__ = [
     "ClassResults",
@@ -517,13 +517,6 @@ def _refuse_a_folder_without_results(folder: Path) -> None:
         f"{folder} holds no result files (*.json): give the folder the teams' files were put in"
         " (each made with capwars class export SAVE --out TEAM.json). Nothing was written."
     )
-
-
-def shell_word(value: PathLike) -> str:
-    """A path as a command to copy shows it: in double quotes when it holds a space (a
-    folder named ``class 3b``), which every shell (and Windows' cmd) reads as one word."""
-    text = str(value)
-    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def _not_json(exc: json.JSONDecodeError) -> str:

@@ -28,7 +28,7 @@ from game.rules.loader import (
 from game.rules.models import Content
 from game.rules.paths import resolve_content_dir
 from game.rules.problems import Problem, counted
-from game.rules.text import decode_text
+from game.rules.text import decode_text, shell_word
 
 
 def check_content(directory: str | os.PathLike[str] | None = None) -> list[Problem]:
@@ -95,7 +95,7 @@ def other_world_hint(
         return (
             f"(checked against the game's own content folder {resolve_content_dir(None)}, but"
             f" this file is in the content folder {folder}: check it with capwars content check"
-            f" {_word(folder)}, and give --content {_word(folder)} to every"
+            f" {shell_word(folder)}, and give --content {shell_word(folder)} to every"
             " command that plays it)"
         )
     if not any(_unknown_id(p) for p in problems):
@@ -104,12 +104,6 @@ def other_world_hint(
         f"(checked against the content folder {resolve_content_dir(None)}: a scenario for a"
         " content folder of your own is checked with --content DIR)"
     )
-
-
-def _word(path: Path) -> str:
-    """A path as a command to copy shows it: in double quotes when it holds a space."""
-    text = str(path)
-    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def _home_folder(problems: Sequence[Problem]) -> Path | None:
@@ -212,8 +206,7 @@ def run_content_check(
     ``content_dir`` (default: the game's own content)."""
     out = out if out is not None else sys.stdout
     root = resolve_content_dir(directory)
-    lessons = lesson_files(root) if directory is not None else []
-    if directory is not None and lessons:
+    if directory is not None and (lessons := lesson_files(root)):
         return _check_lesson_folder(directory, lessons, content_dir, out)
     try:
         content, notes = load_content_with_notes(root)

@@ -26,3 +26,10 @@ def read_text(path: str | PathLike[str]) -> str:
     """The file's text, decoded by :func:`decode_text` (raises ``OSError`` or
     ``UnicodeDecodeError``)."""
     return decode_text(Path(path).read_bytes())
+
+
+def shell_word(value: str | PathLike[str]) -> str:
+    """A path as a command to copy shows it: in double quotes when it holds a space (a
+    folder named ``class 3b``), which every shell (and Windows' cmd) reads as one word."""
+    text = str(value)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
