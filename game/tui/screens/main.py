@@ -457,11 +457,7 @@ class MainScreen(Screen[None]):
 
     def _building(self) -> frozenset[str]:
         """Regions where a data centre is ordered this quarter (pending orders)."""
-        if self.view is None:
-            return frozenset()
-        return frozenset(
-            o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
-        )
+        return frozenset(self._building_mw())
 
     def _building_mw(self) -> dict[str, float]:
         """MW of the data centres ordered this quarter per region (pending orders)."""
