@@ -292,6 +292,16 @@ quarters a data centre of yours takes to build there, research speed-ups counted
 (:func:`~game.tui.widgets.plan.grid_queue`)."""
 
 
+def _releases(queued: float, rate: float, megawatts: float = 0.0) -> tuple[int, int]:
+    """Whole quarters after this one before the grid, releasing ``rate`` MW a quarter, reaches
+    a request of ``megawatts`` joining the tail of ``queued`` MW: its first MW, then its last
+    (a request is released once no more than ``RELEASED_MW`` of it is left, as the engine
+    counts it)."""
+    first = math.floor(queued / rate + 1e-9)
+    full = max(1, math.ceil((queued + megawatts - RELEASED_MW) / rate)) - 1
+    return first, full
+
+
 def _build_time(obs: Observation, region: str, grid: GridQueue | None) -> int:
     """Quarters a data centre ordered now in ``region`` takes to build: yours from ``grid``
     (prefabricated modules cut two), else the region's."""
@@ -334,7 +344,7 @@ def quarters_to_power(
         wait = view.grid_wait_quarters
         if grid is not None and region in grid:
             queued, rate, _ = grid[region]
-            wait = math.floor(queued / rate + 1e-9)  # whole quarters of releases ahead
+            wait = _releases(queued, rate)[0]  # whole quarters of releases ahead
         ready = max(_build_time(obs, region, grid), wait) + 1
     return ready
 
@@ -402,8 +412,7 @@ def ordered_power(
     queued, rate, build = grid[region]
     if rate <= 0:
         return ""
-    first = max(build, math.floor(queued / rate + 1e-9))
-    full = max(build, max(1, math.ceil((queued + mw - RELEASED_MW) / rate)) - 1)
+    first, full = (max(build, q) for q in _releases(queued, rate, mw))
     if full <= first:
         return ""
     part = min(mw, rate * (first + 1) - queued)
@@ -630,9 +639,7 @@ def build_powered_text(
     view = next(v for v in obs.regions if v.id == region)
     first = full = view.grid_wait_quarters
     if grid is not None and region in grid:
-        queued, rate, _ = grid[region]
-        first = math.floor(queued / rate + 1e-9)
-        full = max(1, math.ceil((queued + megawatts - RELEASED_MW) / rate)) - 1
+        first, full = _releases(*grid[region][:2], megawatts)
     end = obs.quarters - 1
     build = _build_time(obs, region, grid)
     start, last = (obs.turn + max(build, q) for q in (first, full))

@@ -20,7 +20,7 @@ from game.arena.saves import slug
 from game.tui.format import money, pct, price
 from game.tui.session import GameSession
 from game.tui.widgets.chart import LineChart
-from game.tui.widgets.section import GameTable, short
+from game.tui.widgets.section import GameTable, yours
 
 if TYPE_CHECKING:
     from game.engine import Standing
@@ -389,7 +389,7 @@ class GameOverScreen(Screen[None]):
         # Ben": "Table 1… (you)") two teams' lines had one name and one of them was lost.
         humans = self.session.humans
         names = [
-            short(name, 8) + " (you)" if len(humans) == 1 and seat in humans else name
+            yours(name) if len(humans) == 1 and seat in humans else name
             for seat, name in enumerate(state.names)
         ]
         h = state.history

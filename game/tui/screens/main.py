@@ -457,11 +457,7 @@ class MainScreen(Screen[None]):
 
     def _building(self) -> frozenset[str]:
         """Regions where a data centre is ordered this quarter (pending orders)."""
-        if self.view is None:
-            return frozenset()
-        return frozenset(
-            o.action.region for o in self.view.orders if isinstance(o.action, BuildDatacenter)
-        )
+        return frozenset(self._building_mw())
 
     def _building_mw(self) -> dict[str, float]:
         """MW of the data centres ordered this quarter per region (pending orders)."""
@@ -695,23 +691,24 @@ class MainScreen(Screen[None]):
                     app.note_left_unsaved(self.session, self.session.state.quarter_label)
                 app.pop_screen()
 
-        turn = self.session.state.turn
-        kept = bool(self.session.turns and app.autosave_enabled) or (
-            self.saved_at is not None and self.saved_at[1] == turn
+        autosaved = bool(self.session.turns and app.autosave_enabled)
+        # The save made from this screen, if it holds the game as it is (this quarter).
+        current = (
+            self.saved_at if self.saved_at and self.saved_at[1] == self.session.state.turn else None
         )
         problem = app.autosave_problem
+        kept = problem is None and (autosaved or current is not None)
         if problem is not None:
-            kept = False
             saved = (
                 f"[b]This game is not saved[/b]: its last autosave failed ({escape(problem)});"
                 f" {self.unsaved_quarters()} are lost. Press n, make the folder writable and"
                 " press s to keep them."
             )
-        elif self.session.turns and app.autosave_enabled:
+        elif autosaved:
             saved = "The game is autosaved; Continue on the title screen brings you back here."
-        elif self.saved_at is not None and self.saved_at[1] == turn:
+        elif current is not None:
             saved = (
-                f"Your save {self.saved_at[0].name} holds the game as it is: Load on the title"
+                f"Your save {current[0].name} holds the game as it is: Load on the title"
                 " screen brings you back here."
             )
         elif self.session.turns:  # autosave switched off

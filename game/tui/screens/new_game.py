@@ -680,7 +680,7 @@ class NewGameScreen(Screen[None]):
                 players.append(rival_seats[k][1])
             else:
                 seats.append(self._bot_seat(scenario, k, position))
-                players.append(rival_spec(self.content, None))
+                players.append(self._rival_spec(None))
         names = [s.name or "" for s in seats]
         for i, name in enumerate(names):
             if name.casefold() in (n.casefold() for n in names[:i]):

@@ -10,7 +10,7 @@ from game.engine.observation import quality_tiers
 from game.tui.format import pct, price, sparkline
 from game.tui.session import SeatView
 from game.tui.widgets.chart import LineChart
-from game.tui.widgets.section import GameTable, Section, short
+from game.tui.widgets.section import GameTable, Section, short, yours
 
 
 class RivalsSection(Section):
@@ -96,7 +96,7 @@ class RivalsSection(Section):
         played = max((len(v) for v in view.shares.values()), default=0)
         # Your line is named as yours (the legend shows 14 cells of a name), not told apart
         # by a colour alone.
-        you = short(me.name, 8) + " (you)"
+        you = yours(me.name)
         self.query_one("#chart-share", LineChart).show(
             "Market share %",
             {

@@ -21,6 +21,16 @@ def short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def yours(name: str) -> str:
+    """Your company's line in a chart's legend, which shows 14 cells of a name: the name cut
+    to leave room for the mark.
+
+    >>> yours("Northwind Compute")
+    'Northwi… (you)'
+    """
+    return short(name, 8) + " (you)"
+
+
 def key_hints(
     mechanics: tuple[str, ...] | list[str], keys: tuple[tuple[str, str, str], ...], where: str = ""
 ) -> str:
